@@ -1,0 +1,74 @@
+"""The ward dataset: what ingestion produces and every analysis step consumes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+# Canonical identity columns. Ingestion renames aliases (METHODOLOGY §1) to these names.
+WARD_NAME = "WardName"
+WARD_CODE = "WardCode"
+LGA = "LGA"
+LGA_CODE = "LGACode"
+STATE = "State"
+STATE_CODE = "StateCode"
+IDENTITY_COLUMNS = (WARD_NAME, WARD_CODE, LGA, LGA_CODE, STATE, STATE_CODE)
+GEOMETRY = "geometry"
+
+
+@dataclass
+class WardDataset:
+    """One row per ward of the uploaded table, in the table's order.
+
+    ``wards`` holds the canonical identity columns that were found, every other column of
+    the table as read (numeric columns as floats), and — when boundaries were given — a
+    ``geometry`` column in EPSG:4326 (a GeoDataFrame; ``None`` for wards the join could not
+    match). ``sources`` records each input file's display name, sha256 and, for workbooks,
+    the sheet used; the dataset id is derived from it, so the same files give the same id.
+    """
+
+    wards: pd.DataFrame
+    sources: dict[str, dict[str, Any]]
+    join_report: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+    # attributes of the boundary layer that help detect the state (e.g. StateCode values)
+    boundary_attributes: dict[str, list[str]] = field(default_factory=dict)
+    # numeric columns that are identifiers or row numbers, never candidate variables
+    excluded_columns: list[str] = field(default_factory=list)
+
+    @property
+    def has_boundaries(self) -> bool:
+        return GEOMETRY in self.wards.columns
+
+    @property
+    def dataset_id(self) -> str:
+        return dataset_id_from_sources(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.wards)
+
+
+def dataset_id_from_sources(sources: dict[str, dict[str, Any]]) -> str:
+    """Content address of a dataset: hash of its files' hashes (and the sheet, if any)."""
+    key = {
+        role: {"sha256": src["sha256"], "sheet": src.get("sheet")}
+        for role, src in sorted(sources.items())
+    }
+    blob = json.dumps(key, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,143 @@
+"""Writing an analysis to a folder, atomically (CONTRACT: analysis outputs)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from chatmrpt.analysis.dataset import GEOMETRY, WARD_CODE, WARD_NAME
+
+UNIFIED_CSV = "unified_dataset.csv"
+UNIFIED_PARQUET = "unified_dataset.geoparquet"
+MODEL_SCORES = "model_scores.parquet"
+MODELS_CSV = "models.csv"
+ANALYSIS_JSON = "analysis.json"
+
+MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".parquet": "application/vnd.apache.parquet",
+    ".geoparquet": "application/vnd.apache.parquet",
+}
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Plain JSON types: numpy scalars unwrapped, NaN and infinities as null."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [to_jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, pd.Timestamp):
+        return obj.isoformat()
+    return obj
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_unified_csv(wards: pd.DataFrame, path: Path) -> None:
+    frame = wards.drop(columns=[GEOMETRY], errors="ignore")
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+
+def write_model_scores(result, path: Path, progress: Callable[[float], None] | None = None) -> None:
+    """Ward x model scores, streamed a block of wards at a time (float32: 7 digits).
+
+    With 100,000 wards and 12 variables this is 408 million numbers; holding them in memory
+    at once is what the streaming avoids.
+    """
+    ids = result.models_table()["model"].tolist()
+    key_cols = [c for c in (WARD_NAME, WARD_CODE) if c in result.wards.columns]
+    fields = [pa.field(c, pa.string()) for c in key_cols]
+    fields += [pa.field(m, pa.float32()) for m in ids]
+    schema = pa.schema(fields)
+    n = len(result.wards)
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for start, block in result.iter_model_scores():
+            stop = start + block.shape[0]
+            arrays = [
+                pa.array(result.wards[c].iloc[start:stop].astype("string").to_numpy(dtype=object),
+                         type=pa.string())
+                for c in key_cols
+            ]
+            arrays += [pa.array(block[:, j].astype(np.float32)) for j in range(block.shape[1])]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            if progress is not None:
+                progress(stop / max(n, 1))
+
+
+def write_analysis_outputs(result, out_dir: str | os.PathLike,
+                           progress: Callable[[float, str], None] | None = None) -> list[Path]:
+    """Write every output file into ``out_dir``.
+
+    Files are written into a temporary folder beside ``out_dir`` and moved in only when all
+    are complete, each with an atomic rename and ``analysis.json`` last, so a crash never
+    leaves a half-written result; files in ``out_dir`` that are not ours are left alone.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        from chatmrpt.errors import InputError
+
+        raise InputError("invalid_parameter",
+                         f"--out {out_dir} is a file; give a folder for the results.",
+                         details={"out": str(out_dir)})
+    parent = out_dir.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
+
+    def step(fraction: float, what: str) -> None:
+        if progress is not None:
+            progress(fraction, what)
+
+    try:
+        names = []
+        write_unified_csv(result.wards, tmp / UNIFIED_CSV)
+        names.append(UNIFIED_CSV)
+        step(0.1, "write")
+        if GEOMETRY in result.wards.columns:
+            result.wards.to_parquet(tmp / UNIFIED_PARQUET, index=False)
+            names.append(UNIFIED_PARQUET)
+        step(0.2, "write")
+        result.models_table().to_csv(tmp / MODELS_CSV, index=False, lineterminator="\n")
+        names.append(MODELS_CSV)
+        write_model_scores(result, tmp / MODEL_SCORES,
+                           progress=lambda f: step(0.2 + 0.75 * f, "write"))
+        names.append(MODEL_SCORES)
+        (tmp / ANALYSIS_JSON).write_text(dumps(result.metadata), encoding="utf-8")
+        names.append(ANALYSIS_JSON)
+        for name in names:
+            with open(tmp / name, "rb") as fh:
+                os.fsync(fh.fileno())
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # a stale file of ours from an earlier run would not match this result
+        # analysis.json marks a complete result: it goes first and comes back last
+        (out_dir / ANALYSIS_JSON).unlink(missing_ok=True)
+        for name in (UNIFIED_PARQUET,):
+            if name not in names:
+                (out_dir / name).unlink(missing_ok=True)
+        for name in names:
+            os.replace(tmp / name, out_dir / name)
+        step(1.0, "write")
+        return [out_dir / name for name in names]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,426 @@
+"""Variable catalogue, geopolitical zones, variable selection and directions (METHODOLOGY §3).
+
+A *variable* is a numeric column of the ward table used for ranking. Its *direction* says
+whether a higher value means higher malaria risk (``direct``) or lower risk (``inverse``).
+Columns keep the names the user gave them; the catalogue maps them to canonical names so
+zone defaults and directions can be found whatever the spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from chatmrpt.analysis.dataset import IDENTITY_COLUMNS, STATE, STATE_CODE
+from chatmrpt.errors import InputError, describe_rows
+
+DIRECT = "direct"
+INVERSE = "inverse"
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    name: str
+    direction: str
+    synonyms: tuple[str, ...]
+    label: str
+    malaria_indicator: bool = False
+
+
+# Canonical variables of the field. Synonyms are compared after `_key()` (lower case,
+# separators removed), so "Mean Rainfall", "mean_rainfall" and "meanRainfall" are one name.
+CATALOGUE: tuple[CatalogueEntry, ...] = (
+    CatalogueEntry(
+        "u5_tpr_rdt",
+        DIRECT,
+        ("tpr", "u5_tpr", "tpr_u5", "u5tpr", "test_positivity_rate", "tpr_u5_new", "u5_tpr_rdt",
+         "tpr_rdt", "u5_tpr_microscopy", "malaria_tpr", "test_positivity"),
+        "test positivity rate in children under five",
+        malaria_indicator=True,
+    ),
+    CatalogueEntry("pfpr", DIRECT, ("pfpr", "pfpr2_10", "parasite_prevalence", "prevalence"),
+                   "Plasmodium falciparum parasite rate", malaria_indicator=True),
+    CatalogueEntry("burden", DIRECT, ("burden", "malaria_burden", "incidence", "cases_per_1000",
+                                      "malaria_incidence"), "malaria burden", malaria_indicator=True),
+    CatalogueEntry("rainfall", DIRECT, ("rain", "rainfall", "mean_rainfall", "annual_rainfall",
+                                        "precipitation", "rainfall_mm", "total_rainfall"), "rainfall"),
+    CatalogueEntry("ndvi", DIRECT, ("ndvi", "mean_ndvi", "meanndvi",
+                                    "normalized_difference_vegetation_index"), "vegetation index (NDVI)"),
+    CatalogueEntry("evi", DIRECT, ("evi", "mean_evi", "meanevi", "enhanced_vegetation_index"),
+                   "enhanced vegetation index (EVI)"),
+    CatalogueEntry("ndwi", DIRECT, ("ndwi", "mean_ndwi", "meanndwi",
+                                    "normalized_difference_water_index"), "water index (NDWI)"),
+    CatalogueEntry("ndmi", DIRECT, ("ndmi", "mean_ndmi", "meanndmi",
+                                    "normalized_difference_moisture_index"), "moisture index (NDMI)"),
+    CatalogueEntry("soil_wetness", DIRECT, ("soil_wetness", "soil_moisture", "soilwetness",
+                                            "soil_wetness_index", "swi"), "soil wetness"),
+    CatalogueEntry("temperature", DIRECT, ("temperature", "temp", "mean_temperature", "lst",
+                                           "land_surface_temperature"), "temperature"),
+    CatalogueEntry("humidity", DIRECT, ("humidity", "relative_humidity", "rh"), "humidity"),
+    CatalogueEntry("flood", DIRECT, ("flood", "flood_risk", "flooding", "flood_extent"), "flooding"),
+    CatalogueEntry("settlement_type", DIRECT, ("settlement_type", "settlement_type_poor",
+                                               "poor_settlement", "informal_settlement",
+                                               "settlement"), "share of poor or informal settlement blocks"),
+    CatalogueEntry("population_density", DIRECT, ("population_density", "pop_density",
+                                                  "popdensity", "density"), "population density"),
+    CatalogueEntry("distance_to_waterbodies", INVERSE,
+                   ("distance_to_waterbodies", "distance_to_water", "distance_to_water_bodies",
+                    "dist_water", "distance_water", "water_distance", "distance"),
+                   "distance to water bodies"),
+    CatalogueEntry("elevation", INVERSE, ("elevation", "altitude", "elev", "dem", "mean_elevation"),
+                   "elevation"),
+    CatalogueEntry("housing_quality", INVERSE, ("housing_quality", "housing", "val_housing",
+                                                "val_housing_15", "improved_housing",
+                                                "housing_quality_index"),
+                   "share of improved housing"),
+    CatalogueEntry("urban_percentage", INVERSE, ("urban_percentage", "urbanpercentage",
+                                                 "urban_percent", "urbanpercent", "percent_urban",
+                                                 "urban_perc", "urban_share", "urban"),
+                   "share of the ward that is urban"),
+    CatalogueEntry("nighttime_lights", INVERSE, ("nighttime_lights", "night_lights",
+                                                 "nighttime_light", "ntl", "viirs", "night_time_lights",
+                                                 "nightlights"), "night-time lights"),
+    # nets already in households lower risk; the legacy tool had no entry and treated it as direct
+    CatalogueEntry("nets_per_capita", INVERSE, ("nets_per_capita", "itn_per_capita",
+                                                "itn_coverage", "net_coverage", "itn_access"),
+                   "insecticide-treated nets per person"),
+)
+
+INVERSE_KEYWORDS = ("distance", "elevation", "altitude", "slope", "housing", "quality", "income",
+                    "education", "access", "urban", "facility")
+
+# Columns that describe wards but are not risk variables: never picked automatically.
+NON_VARIABLE_KEYS = {
+    "population", "pop", "totalpopulation", "total_population", "shapearea", "shapeleng",
+    "shapelength", "area", "areakm2", "areasqkm", "perimeter", "lat", "lon", "latitude",
+    "longitude", "x", "y", "centroidx", "centroidy", "year", "fid", "objectid", "id", "index",
+}
+
+ZONES: dict[str, tuple[str, ...]] = {
+    "North Central": ("u5_tpr_rdt", "nighttime_lights", "housing_quality", "soil_wetness",
+                      "distance_to_waterbodies", "ndmi", "urban_percentage"),
+    "North East": ("u5_tpr_rdt", "distance_to_waterbodies", "rainfall", "soil_wetness",
+                   "urban_percentage"),
+    "North West": ("u5_tpr_rdt", "rainfall", "ndwi", "housing_quality", "elevation",
+                   "urban_percentage"),
+    "South East": ("u5_tpr_rdt", "ndwi", "housing_quality", "elevation", "urban_percentage"),
+    "South South": ("u5_tpr_rdt", "ndwi", "housing_quality", "elevation", "urban_percentage"),
+    "South West": ("u5_tpr_rdt", "ndwi", "housing_quality", "elevation", "urban_percentage"),
+}
+
+# code -> (state name, zone)
+STATES: dict[str, tuple[str, str]] = {
+    "AB": ("Abia", "South East"), "AD": ("Adamawa", "North East"),
+    "AK": ("Akwa Ibom", "South South"), "AN": ("Anambra", "South East"),
+    "BA": ("Bauchi", "North East"), "BY": ("Bayelsa", "South South"),
+    "BE": ("Benue", "North Central"), "BO": ("Borno", "North East"),
+    "CR": ("Cross River", "South South"), "DE": ("Delta", "South South"),
+    "EB": ("Ebonyi", "South East"), "ED": ("Edo", "South South"),
+    "EK": ("Ekiti", "South West"), "EN": ("Enugu", "South East"),
+    "FC": ("FCT", "North Central"), "GO": ("Gombe", "North East"),
+    "IM": ("Imo", "South East"), "JI": ("Jigawa", "North West"),
+    "KD": ("Kaduna", "North West"), "KN": ("Kano", "North West"),
+    "KT": ("Katsina", "North West"), "KE": ("Kebbi", "North West"),
+    "KO": ("Kogi", "North Central"), "KW": ("Kwara", "North Central"),
+    "LA": ("Lagos", "South West"), "NA": ("Nasarawa", "North Central"),
+    "NI": ("Niger", "North Central"), "OG": ("Ogun", "South West"),
+    "ON": ("Ondo", "South West"), "OS": ("Osun", "South West"),
+    "OY": ("Oyo", "South West"), "PL": ("Plateau", "North Central"),
+    "RI": ("Rivers", "South South"), "SO": ("Sokoto", "North West"),
+    "TA": ("Taraba", "North East"), "YO": ("Yobe", "North East"),
+    "ZA": ("Zamfara", "North West"),
+}
+STATE_NAME_ALIASES = {"abuja": "FC", "federalcapitalterritory": "FC", "fct": "FC",
+                      "nassarawa": "NA", "akwaibom": "AK", "crossriver": "CR"}
+
+
+def _key(name: str) -> str:
+    """Comparison key for a variable name: lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def _index_synonyms() -> dict[str, CatalogueEntry]:
+    index: dict[str, CatalogueEntry] = {}
+    for entry in CATALOGUE:
+        for synonym in (entry.name, *entry.synonyms):
+            index.setdefault(_key(synonym), entry)
+    return index
+
+
+_BY_KEY = _index_synonyms()
+_BY_NAME = {e.name: e for e in CATALOGUE}
+
+
+def catalogue_entry(column: str) -> CatalogueEntry | None:
+    """The catalogue entry a column name stands for, if any (exact synonym match)."""
+    return _BY_KEY.get(_key(column))
+
+
+def _heuristic_entry(column: str) -> CatalogueEntry | None:
+    """Looser matching for zone defaults: 'tpr' anywhere, 'housing' anywhere, ..."""
+    k = _key(column)
+    if "tpr" in k or "testpositivity" in k:
+        return _BY_NAME["u5_tpr_rdt"]
+    if "housing" in k:
+        return _BY_NAME["housing_quality"]
+    if "rainfall" in k or "precip" in k:
+        return _BY_NAME["rainfall"]
+    if "distance" in k and "water" in k:
+        return _BY_NAME["distance_to_waterbodies"]
+    if "nightlight" in k or "nighttimelight" in k:
+        return _BY_NAME["nighttime_lights"]
+    if "soilwet" in k or "soilmoist" in k:
+        return _BY_NAME["soil_wetness"]
+    for short in ("ndwi", "ndmi", "ndvi", "evi", "elevation"):
+        if k.startswith(short) or k.endswith(short) or k.startswith("mean" + short):
+            return _BY_NAME[short]
+    return None
+
+
+def default_direction(column: str) -> tuple[str, str]:
+    """(direction, source) for a column: from the catalogue, else from keywords in its name."""
+    entry = catalogue_entry(column)
+    if entry is not None:
+        return entry.direction, "catalogue"
+    low = str(column).lower()
+    if any(word in low for word in INVERSE_KEYWORDS):
+        return INVERSE, "name"
+    return DIRECT, "default"
+
+
+# --- zone detection -----------------------------------------------------------------------
+
+
+def _state_code_from_text(text: str) -> str | None:
+    t = str(text).strip()
+    if not t:
+        return None
+    if len(t) == 2 and t.upper() in STATES:
+        return t.upper()
+    k = _key(re.sub(r"(?i)\bstate\b", " ", re.sub(r"^[a-z]{2}\s+", "", t)))
+    if k in STATE_NAME_ALIASES:
+        return STATE_NAME_ALIASES[k]
+    for code, (name, _zone) in STATES.items():
+        if _key(name) == k:
+            return code
+    return None
+
+
+def _most_common_code(values: Iterable[Any]) -> str | None:
+    codes = [c for c in (_state_code_from_text(v) for v in values if v is not None) if c]
+    if not codes:
+        return None
+    counts = pd.Series(codes).value_counts()
+    return str(counts.index[0])
+
+
+def detect_zone(wards: pd.DataFrame, boundary_attributes: Mapping[str, Sequence[str]] | None = None
+                ) -> dict[str, Any] | None:
+    """Geopolitical zone from StateCode, else State name, else the boundary attributes."""
+    sources: list[tuple[str, Iterable[Any]]] = []
+    if STATE_CODE in wards.columns:
+        sources.append(("table StateCode", wards[STATE_CODE].dropna().astype(str)))
+    if STATE in wards.columns:
+        sources.append(("table State", wards[STATE].dropna().astype(str)))
+    for attr in (STATE_CODE, STATE):
+        if boundary_attributes and boundary_attributes.get(attr):
+            sources.append((f"boundaries {attr}", boundary_attributes[attr]))
+    for origin, values in sources:
+        code = _most_common_code(values)
+        if code:
+            state, zone = STATES[code]
+            return {"zone": zone, "state": state, "state_code": code, "detected_from": origin}
+    return None
+
+
+# --- selection ----------------------------------------------------------------------------
+
+
+@dataclass
+class VariableChoice:
+    """The variables an analysis uses, with directions and the reasons for each decision."""
+
+    variables: list[str]
+    directions: dict[str, str]
+    direction_sources: dict[str, str]
+    canonical: dict[str, str | None]
+    zone: dict[str, Any] | None
+    selection: str  # "user", "zone", "all"
+    messages: list[str] = field(default_factory=list)
+    missing_defaults: list[str] = field(default_factory=list)
+
+
+def candidate_columns(wards: pd.DataFrame, excluded: Iterable[str] = ()) -> list[str]:
+    """Numeric columns that could be risk variables (identity, ids, geometry excluded)."""
+    skip = set(IDENTITY_COLUMNS) | set(excluded) | {"geometry"}
+    out = []
+    for col in wards.columns:
+        if col in skip or not isinstance(col, str):
+            continue
+        if pd.api.types.is_bool_dtype(wards[col]) or not pd.api.types.is_numeric_dtype(wards[col]):
+            continue
+        out.append(col)
+    return out
+
+
+def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[str]) -> str:
+    by_lower = {c.lower(): c for c in candidates}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    entry = catalogue_entry(name)
+    if entry is not None:
+        matches = [c for c in candidates if catalogue_entry(c) is entry]
+        if len(matches) == 1:
+            return matches[0]
+    if name.lower() in {c.lower() for c in all_columns}:
+        raise InputError(
+            "unknown_variable",
+            f"Column {name!r} is not numeric, so it cannot be used as a risk variable. "
+            f"Numeric columns: {describe_rows(candidates, 20)}.",
+            details={"variable": name, "numeric_columns": candidates},
+        )
+    raise InputError(
+        "unknown_variable",
+        f"There is no column {name!r} in the ward table. Numeric columns you can use: "
+        f"{describe_rows(candidates, 20)}.",
+        details={"variable": name, "numeric_columns": candidates},
+    )
+
+
+def _is_malaria_indicator(col: str) -> bool:
+    entry = catalogue_entry(col) or _heuristic_entry(col)
+    return bool(entry and entry.malaria_indicator)
+
+
+def select_variables(
+    wards: pd.DataFrame,
+    *,
+    requested: Sequence[str] | None = None,
+    direction_overrides: Mapping[str, str] | None = None,
+    excluded: Iterable[str] = (),
+    boundary_attributes: Mapping[str, Sequence[str]] | None = None,
+) -> VariableChoice:
+    """Choose the variables (user list, zone defaults, or every usable column) and directions."""
+    excluded = list(excluded)
+    candidates = candidate_columns(wards, excluded)
+    all_columns = [c for c in wards.columns if isinstance(c, str)]
+    zone = detect_zone(wards, boundary_attributes)
+    messages: list[str] = []
+    missing_defaults: list[str] = []
+
+    if requested:
+        variables = []
+        for name in requested:
+            col = _resolve_user_variable(name, candidates, all_columns)
+            if col not in variables:
+                variables.append(col)
+        selection = "user"
+    else:
+        variables = []
+        if zone is not None:
+            for canonical in ZONES[zone["zone"]]:
+                col = _find_canonical(canonical, candidates, taken=variables)
+                if col is None:
+                    missing_defaults.append(canonical)
+                else:
+                    variables.append(col)
+        if len(variables) >= 2:
+            selection = "zone"
+            msg = (f"Detected {zone['state']} State ({zone['zone']} zone, from the "
+                   f"{zone['detected_from']}); using its default variables")
+            if missing_defaults:
+                msg += f" — not in the table: {', '.join(missing_defaults)}"
+            messages.append(msg + ".")
+        else:
+            if zone is not None:
+                messages.append(
+                    f"Detected {zone['state']} State ({zone['zone']} zone), but fewer than two of "
+                    f"its default variables are in the table; using every usable numeric column."
+                )
+            else:
+                messages.append("No state detected; using every usable numeric column.")
+            variables = [c for c in candidates if _key(c) not in NON_VARIABLE_KEYS]
+            variables.sort(key=lambda c: (not _is_malaria_indicator(c), candidates.index(c)))
+            selection = "all"
+
+    overrides = {}
+    for name, direction in (direction_overrides or {}).items():
+        col = _resolve_user_variable(name, candidates, all_columns)
+        overrides[col] = direction
+    directions: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    canonical: dict[str, str | None] = {}
+    for col in variables:
+        entry = catalogue_entry(col) or _heuristic_entry(col)
+        canonical[col] = entry.name if entry else None
+        if col in overrides:
+            directions[col], sources[col] = overrides[col], "user"
+        elif entry is not None:
+            directions[col], sources[col] = entry.direction, "catalogue"
+        else:
+            directions[col], sources[col] = default_direction(col)
+    return VariableChoice(
+        variables=variables,
+        directions=directions,
+        direction_sources=sources,
+        canonical=canonical,
+        zone=zone,
+        selection=selection,
+        messages=messages,
+        missing_defaults=missing_defaults,
+    )
+
+
+def _find_canonical(canonical: str, candidates: list[str], taken: list[str]) -> str | None:
+    entry = _BY_NAME[canonical]
+    free = [c for c in candidates if c not in taken]
+    for c in free:  # the canonical name itself
+        if _key(c) == _key(canonical):
+            return c
+    for c in free:  # an exact synonym
+        if catalogue_entry(c) is entry:
+            return c
+    for c in free:  # a looser match ("tpr_u5_2023", "mean_housing")
+        if _heuristic_entry(c) is entry and _key(c) not in NON_VARIABLE_KEYS:
+            return c
+    return None
+
+
+def usable_variables(values: pd.DataFrame, max_missing_share: float = 0.5
+                     ) -> tuple[list[str], list[dict[str, Any]]]:
+    """Variables with at most ``max_missing_share`` missing; the rest with the reason."""
+    keep, dropped = [], []
+    n = len(values)
+    for col in values.columns:
+        missing = int(values[col].isna().sum())
+        if n == 0 or missing / n > max_missing_share:
+            dropped.append({
+                "variable": col,
+                "reason": "too_many_missing",
+                "message": f"{col}: {missing} of {n} wards have no value (more than "
+                           f"{max_missing_share:.0%}), so it was left out.",
+            })
+        else:
+            keep.append(col)
+    return keep, dropped
+
+
+def constant_variables(values: pd.DataFrame) -> list[dict[str, Any]]:
+    """Variables with zero variance (after imputation): they cannot tell wards apart."""
+    out = []
+    for col in values.columns:
+        v = values[col].to_numpy(dtype=float)
+        finite = v[np.isfinite(v)]
+        if finite.size == 0 or np.ptp(finite) == 0:
+            out.append({
+                "variable": col,
+                "reason": "constant",
+                "message": f"{col}: every ward has the same value, so it cannot tell wards apart "
+                           "and was left out.",
+            })
+    return out

@@ -1,0 +1,5 @@
+import sys
+
+from chatmrpt.cli import main
+
+sys.exit(main())

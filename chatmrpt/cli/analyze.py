@@ -1,0 +1,99 @@
+"""``chatmrpt analyze``: rank wards from a ward table (and boundaries)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from chatmrpt.analysis.params import NORMALIZATIONS, PCA_ORIENTATIONS, AnalysisParams
+from chatmrpt.cli._progress import ProgressBar
+
+NAME = "analyze"
+HELP = "rank wards by malaria vulnerability (composite score and PCA)"
+DESCRIPTION = (
+    "Rank wards by malaria vulnerability. Reads a ward table (CSV or XLSX) and, optionally, "
+    "ward boundaries (zipped shapefile, GeoJSON, GeoPackage, GeoParquet); writes the unified "
+    "dataset, model scores and analysis.json to --out."
+)
+ORDER = 20
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    p.add_argument("table", type=Path, help="ward table: CSV or XLSX, one row per ward")
+    p.add_argument("--boundaries", type=Path, help="ward boundaries (zip, geojson, gpkg, parquet)")
+    p.add_argument("--sheet", help="worksheet to read from an XLSX workbook")
+    p.add_argument("--variables", help="comma-separated variables (default: by state/zone)")
+    p.add_argument("--direction", action="append", default=[], metavar="VAR=direct|inverse",
+                   help="override a variable's direction (repeatable)")
+    p.add_argument("--normalization", choices=NORMALIZATIONS, default="linear",
+                   help="linear (default) or reciprocal (legacy tool's behaviour)")
+    p.add_argument("--methods", default="composite,pca", help="composite,pca (default both)")
+    p.add_argument("--pca-orientation", choices=PCA_ORIENTATIONS, default="risk",
+                   help="risk (default) or legacy (no sign alignment)")
+    p.add_argument("--urban-thresholds", default="20,30,50,75",
+                   help="urban share thresholds for the urban flags (percent)")
+    p.add_argument("--out", type=Path, required=True, help="folder for the results")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+
+def run(args: argparse.Namespace) -> int:
+    # heavy imports here, not at module level: every command's module is imported to
+    # build the parser, and `chatmrpt --help` should not load GeoPandas
+    from chatmrpt.analysis.ingest import load_dataset
+    from chatmrpt.analysis.outputs import write_analysis_outputs
+    from chatmrpt.analysis.pipeline import run_analysis
+
+    params = AnalysisParams.from_dict({
+        "variables": args.variables,
+        "directions": args.direction,
+        "normalization": args.normalization,
+        "methods": args.methods,
+        "pca_orientation": args.pca_orientation,
+        "urban_thresholds": args.urban_thresholds,
+    })
+    with ProgressBar(enabled=not args.quiet, desc="analysis") as bar:
+        bar.update(0.0, "load")
+        dataset = load_dataset(args.table, args.boundaries, sheet=args.sheet)
+        result = run_analysis(dataset, params, progress=lambda f, s: bar.update(0.05 + 0.75 * f, s))
+        files = write_analysis_outputs(
+            result, args.out, progress=lambda f, s: bar.update(0.8 + 0.2 * f, s)
+        )
+    if not args.quiet:
+        print_summary(result, dataset, files)
+    return 0
+
+
+def print_summary(result, dataset, files) -> None:
+    s = result.summary()
+    out = sys.stdout
+    print(f"Analysed {s['wards']} wards with {len(s['variables'])} variables "
+          f"({s['models']} models).", file=out)
+    if dataset.join_report:
+        jr = dataset.join_report
+        print(f"Boundaries: {jr.get('matched')} of {jr.get('table_rows')} wards matched.", file=out)
+    zone = s.get("zone")
+    if zone:
+        print(f"State: {zone['state']} ({zone['zone']} zone, from the {zone['detected_from']}).",
+              file=out)
+    for v in s["variables"]:
+        print(f"  {v['name']:<32} {v['direction']}", file=out)
+    if s["imputed_cells"]:
+        print(f"Filled {s['imputed_cells']} missing value(s) from neighbouring wards or the "
+              "column mean (listed in analysis.json).", file=out)
+    for w in s["warnings"]:
+        print(f"note: {w}", file=out)
+    cats = s["categories"]
+    print(f"Categories: {cats['High']} High, {cats['Medium']} Medium, {cats['Low']} Low.", file=out)
+    if s["pca_suitable"]:
+        cmp_ = s["comparison"]
+        print(f"PCA: used; Spearman correlation with the composite ranking "
+              f"{cmp_.get('spearman')}.", file=out)
+    elif "pca" in s["methods"]:
+        print(f"PCA: not used — {s['pca_reason']}", file=out)
+    print("Most vulnerable wards:", file=out)
+    for row in s["top_wards"]:
+        extra = f" ({row['LGA']})" if row.get("LGA") else ""
+        print(f"  {row['composite_rank']:>4}. {row['WardName']}{extra}  "
+              f"score {row['composite_score']:.3f}", file=out)
+    print("Wrote: " + ", ".join(str(f) for f in files), file=out)

@@ -1,0 +1,136 @@
+"""Settings from the environment, resolved once at start-up.
+
+Every location the service uses comes from here and is absolute after ``load_settings``.
+Nothing else in the project reads the environment for locations or addresses.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+DEFAULT_BIND = "127.0.0.1:5013"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    store_url: str
+    artifacts_url: str
+    max_upload_mb: int = 50
+    secret_key: str | None = None  # None: read or create $home/secret_key on first use
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str | None = None
+    llm_timeout_s: float = 30.0
+    session_ttl_hours: float = 24 * 14
+    job_lease_s: float = 30.0
+    job_max_attempts: int = 3
+    trust_proxy: bool = False
+    s3_endpoint_url: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    def get_secret_key(self) -> str:
+        """The cookie-signing key shared by every worker and machine.
+
+        From ``CHATMRPT_SECRET_KEY`` when set; otherwise generated once into
+        ``$CHATMRPT_HOME/secret_key``. Creation uses O_EXCL so that several workers
+        starting at once all end up with the same key.
+        """
+        if self.secret_key:
+            return self.secret_key
+        path = self.home / "secret_key"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                tmp_key = secrets.token_hex(32)
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(tmp_key)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+        # another process may have created the file but not written it yet
+        for _ in range(200):
+            key = path.read_text().strip()
+            if key:
+                return key
+            import time
+
+            time.sleep(0.01)
+        raise RuntimeError(f"secret key file {path} stays empty")
+
+
+def _abs(path: str, base: Path) -> Path:
+    p = Path(path).expanduser()
+    if not p.is_absolute():
+        p = base / p
+    return p.resolve()
+
+
+def _resolve_url(url: str, base: Path) -> str:
+    """Make a ``sqlite:///`` or ``file://`` URL absolute against ``base``.
+
+    ``sqlite:///rel/path`` is relative to the home and ``sqlite:////abs/path`` absolute
+    (the SQLAlchemy convention, which is what ``sqlite:///$CHATMRPT_HOME/...`` expands to).
+    """
+    if url.startswith("sqlite:///"):
+        return "sqlite:///" + str(_abs(url[len("sqlite:///") :], base))
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        raw = parsed.path if parsed.netloc in ("", "localhost") else parsed.netloc + parsed.path
+        return "file://" + str(_abs(raw, base))
+    return url
+
+
+def sqlite_path(url: str) -> Path:
+    """The database file of a resolved ``sqlite:///`` URL."""
+    if not url.startswith("sqlite:///"):
+        raise ValueError(f"not a sqlite URL: {url!r}")
+    return Path(url[len("sqlite:///") :])
+
+
+def file_path(url: str) -> Path:
+    """The folder of a resolved ``file://`` URL."""
+    parsed = urlparse(url)
+    if parsed.scheme != "file":
+        raise ValueError(f"not a file URL: {url!r}")
+    return Path(parsed.path)
+
+
+def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    home = _abs(env.get("CHATMRPT_HOME", "./var"), cwd)
+    store_url = env.get("CHATMRPT_STORE_URL") or f"sqlite:///{home / 'chatmrpt.db'}"
+    artifacts_url = env.get("CHATMRPT_ARTIFACTS_URL") or f"file://{home / 'artifacts'}"
+    try:
+        max_mb = int(env.get("CHATMRPT_MAX_UPLOAD_MB", "50"))
+    except ValueError as exc:
+        raise ValueError("CHATMRPT_MAX_UPLOAD_MB must be a whole number of megabytes") from exc
+    return Settings(
+        home=home,
+        store_url=_resolve_url(store_url, home),
+        artifacts_url=_resolve_url(artifacts_url, home),
+        max_upload_mb=max_mb,
+        secret_key=env.get("CHATMRPT_SECRET_KEY") or None,
+        llm_base_url=env.get("CHATMRPT_LLM_BASE_URL") or None,
+        llm_api_key=env.get("CHATMRPT_LLM_API_KEY") or None,
+        llm_model=env.get("CHATMRPT_LLM_MODEL") or None,
+        llm_timeout_s=float(env.get("CHATMRPT_LLM_TIMEOUT_S", "30")),
+        session_ttl_hours=float(env.get("CHATMRPT_SESSION_TTL_HOURS", str(24 * 14))),
+        job_lease_s=float(env.get("CHATMRPT_JOB_LEASE_S", "30")),
+        job_max_attempts=int(env.get("CHATMRPT_JOB_MAX_ATTEMPTS", "3")),
+        trust_proxy=env.get("CHATMRPT_TRUST_PROXY", "").lower() in ("1", "true", "yes"),
+        s3_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+    )

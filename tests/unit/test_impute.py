@@ -1,0 +1,73 @@
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from chatmrpt.analysis.impute import COLUMN_MEAN, SPATIAL, impute_missing, queen_neighbours
+
+
+def grid(nx, ny):
+    return [box(i, j, i + 1, j + 1) for j in range(ny) for i in range(nx)]
+
+
+def test_queen_includes_corners():
+    adj = queen_neighbours(grid(3, 3))
+    centre = 4
+    assert adj[centre].nnz == 8
+    assert adj[0].nnz == 3  # corner cell: right, above, diagonal
+    assert adj.diagonal().sum() == 0
+    assert (adj != adj.T).nnz == 0
+
+
+def test_queen_matches_libpysal():
+    libpysal = pytest.importorskip("libpysal")
+    import geopandas as gpd
+
+    rng = np.random.default_rng(1)
+    import shapely
+
+    pts = shapely.multipoints(rng.random((60, 2)))
+    cells = shapely.intersection(np.array(shapely.voronoi_polygons(pts).geoms), box(0, 0, 1, 1))
+    gdf = gpd.GeoDataFrame(geometry=cells)
+    ours = queen_neighbours(gdf.geometry.to_numpy())
+    theirs = libpysal.graph.Graph.build_contiguity(gdf, rook=False).sparse
+    assert (ours != theirs).nnz == 0
+
+
+def test_wards_without_geometry_have_no_neighbours():
+    geoms = grid(2, 1) + [None]
+    adj = queen_neighbours(geoms)
+    assert adj[2].nnz == 0 and adj[0].nnz == 1
+
+
+def test_neighbour_mean_uses_only_observed_values():
+    # 1x4 strip: a b c d ; b and c missing. b's neighbours a, c -> only a observed.
+    values = pd.DataFrame({"v": [1.0, np.nan, np.nan, 7.0]})
+    filled, flags, report = impute_missing(values, queen_neighbours(grid(4, 1)))
+    assert filled["v"].tolist() == [1.0, 1.0, 7.0, 7.0]
+    assert flags["v"].tolist() == [False, True, True, False]
+    assert [r["method"] for r in report] == [SPATIAL, SPATIAL]
+
+
+def test_order_independent():
+    values = pd.DataFrame({"v": [np.nan, 2.0, np.nan, 4.0, np.nan, 6.0, 7.0, np.nan, 9.0]})
+    adj = queen_neighbours(grid(3, 3))
+    a, _, _ = impute_missing(values, adj)
+    perm = np.random.default_rng(0).permutation(9)
+    b, _, _ = impute_missing(values.iloc[perm].reset_index(drop=True), adj[perm][:, perm])
+    assert np.allclose(a["v"].to_numpy()[perm], b["v"].to_numpy())
+
+
+def test_isolated_ward_gets_column_mean():
+    values = pd.DataFrame({"v": [1.0, 3.0, np.nan]})
+    geoms = grid(2, 1) + [box(10, 10, 11, 11)]
+    filled, _, report = impute_missing(values, queen_neighbours(geoms),
+                                       pd.Series(["A", "B", "C"]))
+    assert filled["v"].iloc[2] == 2.0
+    assert report == [{"ward": "C", "row": 2, "variable": "v", "method": COLUMN_MEAN, "value": 2.0}]
+
+
+def test_no_boundaries_column_mean():
+    values = pd.DataFrame({"v": [1.0, np.nan, 5.0], "w": [1.0, 1.0, 1.0]})
+    filled, flags, report = impute_missing(values, None)
+    assert filled["v"].iloc[1] == 3.0 and not flags["w"].any() and len(report) == 1
