@@ -72,8 +72,12 @@ def write_model_scores(result, path: Path, progress: Callable[[float], None] | N
     fields += [pa.field(m, pa.float32()) for m in ids]
     schema = pa.schema(fields)
     n = len(result.wards)
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for start, block in result.iter_model_scores():
+    # row groups of ~16M cells; no dictionaries or statistics on the score columns: they
+    # cost most of the writing time and help no reader of these data
+    chunk_rows = max(1, 16_000_000 // max(len(ids), 1))
+    with pq.ParquetWriter(path, schema, compression="zstd", use_byte_stream_split=ids,
+                          use_dictionary=key_cols, write_statistics=key_cols) as writer:
+        for start, block in result.iter_model_scores(chunk_rows):
             stop = start + block.shape[0]
             arrays = [
                 pa.array(result.wards[c].iloc[start:stop].astype("string").to_numpy(dtype=object),

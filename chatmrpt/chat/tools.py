@@ -1,0 +1,596 @@
+"""The tool registry: every capability of the chat, declared once.
+
+A *tool* is something the chat can do for an analyst: describe the data, run the analysis,
+plan nets, explain a ward... Each one is declared here with its name, a one-line
+description, its parameters as a JSON schema (the form OpenAI-compatible servers expect for
+function calling) and what it needs before it can run (a dataset, a finished analysis, a
+previous plan, a facility export). The offline intent router and a language model both
+choose among these same declarations, so the two can never disagree on what exists.
+
+Declarations are pure, frozen data. The code that *runs* a tool lives in the service layer
+and is attached to a per-application :class:`ToolRegistry` with :meth:`ToolRegistry.bind`;
+nothing here keeps state between requests.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from chatmrpt.errors import InputError
+
+# What a tool may need before it can run. The service layer checks these against the
+# session; the router reports the unmet ones so the reply can say what to do first.
+NEEDS_DATASET = "dataset"
+NEEDS_ANALYSIS = "analysis"
+NEEDS_PLAN = "plan"
+NEEDS_FACILITY_DATA = "facility_data"
+REQUIREMENTS = (NEEDS_DATASET, NEEDS_ANALYSIS, NEEDS_PLAN, NEEDS_FACILITY_DATA)
+
+METHODS = ("composite", "pca")
+NORMALIZATIONS = ("linear", "reciprocal")
+DIRECTIONS = ("direct", "inverse")
+ORDERS = ("top", "bottom")
+STRATEGIES = ("stop", "continue", "capped")
+MAP_KINDS = ("composite", "pca", "category", "variable", "urban", "itn")
+METHODOLOGY_TOPICS = (
+    "composite", "pca", "normalization", "imputation", "urban", "itn", "tpr", "categories",
+    "general",
+)  # fmt: skip
+TPR_AGES = ("u5", "o5", "pw", "all")
+TPR_TESTS = ("both", "rdt", "microscopy")
+FACILITY_LEVELS = ("all", "primary", "secondary", "tertiary")
+EXPORT_KINDS = ("unified", "rankings", "itn_plan", "report", "map")
+EXPORT_FORMATS = ("csv", "xlsx", "geojson", "geoparquet", "html", "png")
+# Which formats make sense for which export; the first one is the default.
+EXPORT_FORMATS_BY_KIND: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "unified": ("csv", "xlsx", "geojson", "geoparquet"),
+    "rankings": ("csv", "xlsx"),
+    "itn_plan": ("csv", "xlsx", "geojson"),
+    "report": ("html",),
+    "map": ("html", "png"),
+})  # fmt: skip
+
+_JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a tool, from which its JSON schema is generated.
+
+    ``item_type``/``item_enum`` describe array items; ``value_enum`` the values of an object
+    that maps names to choices (variable -> direction).
+    """
+
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    enum: tuple[Any, ...] = ()
+    default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    item_type: str | None = None
+    item_enum: tuple[Any, ...] = ()
+    item_minimum: float | None = None
+    item_maximum: float | None = None
+    min_items: int | None = None
+    value_enum: tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.type not in _JSON_TYPES:
+            raise ValueError(f"parameter {self.name}: unknown JSON type {self.type!r}")
+        if self.type == "array" and self.item_type not in _JSON_TYPES:
+            raise ValueError(f"parameter {self.name}: arrays need an item type")
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": self.type, "description": self.description}
+        if self.enum:
+            schema["enum"] = list(self.enum)
+        if self.default is not None:
+            schema["default"] = copy.deepcopy(self.default)
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        if self.exclusive_minimum is not None:
+            schema["exclusiveMinimum"] = self.exclusive_minimum
+        if self.type == "array":
+            items: dict[str, Any] = {"type": self.item_type}
+            if self.item_enum:
+                items["enum"] = list(self.item_enum)
+            if self.item_minimum is not None:
+                items["minimum"] = self.item_minimum
+            if self.item_maximum is not None:
+                items["maximum"] = self.item_maximum
+            schema["items"] = items
+            if self.min_items is not None:
+                schema["minItems"] = self.min_items
+        if self.type == "object":
+            values: dict[str, Any] = {"type": "string"}
+            if self.value_enum:
+                values["enum"] = list(self.value_enum)
+            schema["additionalProperties"] = values
+        return schema
+
+    def problems(self, value: Any) -> list[str]:
+        """What is wrong with ``value`` for this parameter (empty when it is valid)."""
+        if self.type == "array":
+            if not isinstance(value, list | tuple):
+                return [f"'{self.name}' must be a list"]
+            out = []
+            if self.min_items is not None and len(value) < self.min_items:
+                out.append(f"'{self.name}' needs at least {self.min_items} item(s)")
+            item = Param(
+                self.name, self.item_type or "string", "", enum=self.item_enum,
+                minimum=self.item_minimum, maximum=self.item_maximum,
+            )  # fmt: skip
+            for v in value:
+                out.extend(item.problems(v))
+            return out
+        if self.type == "object":
+            if not isinstance(value, Mapping):
+                return [f"'{self.name}' must be an object"]
+            out = []
+            for key, v in value.items():
+                if not isinstance(key, str) or not isinstance(v, str):
+                    out.append(f"'{self.name}' must map names to text")
+                elif self.value_enum and v not in self.value_enum:
+                    allowed = ", ".join(map(str, self.value_enum))
+                    out.append(f"'{self.name}' for {key!r} must be one of {allowed}")
+            return out
+        if not _has_type(value, self.type):
+            return [f"'{self.name}' must be of type {self.type}, not {value!r}"]
+        if self.enum and value not in self.enum:
+            return [f"'{self.name}' must be one of {', '.join(map(str, self.enum))}"]
+        out = []
+        if self.minimum is not None and value < self.minimum:
+            out.append(f"'{self.name}' must be at least {self.minimum:g}")
+        if self.maximum is not None and value > self.maximum:
+            out.append(f"'{self.name}' must be at most {self.maximum:g}")
+        if self.exclusive_minimum is not None and value <= self.exclusive_minimum:
+            out.append(f"'{self.name}' must be more than {self.exclusive_minimum:g}")
+        return out
+
+
+def _has_type(value: Any, json_type: str) -> bool:
+    if json_type == "string":
+        return isinstance(value, str)
+    if json_type == "boolean":
+        return isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if not math.isfinite(value):
+        return False
+    if json_type == "integer":
+        return float(value).is_integer()
+    return json_type == "number"
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """The declaration of one capability: pure data, no behaviour beyond its schema."""
+
+    name: str
+    description: str
+    params: tuple[Param, ...] = ()
+    requires: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.requires) - set(REQUIREMENTS)
+        if unknown:
+            raise ValueError(f"tool {self.name}: unknown requirement(s) {sorted(unknown)}")
+        names = [p.name for p in self.params]
+        if len(names) != len(set(names)):
+            raise ValueError(f"tool {self.name}: a parameter is declared twice")
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params if p.required)
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+    @property
+    def needs_dataset(self) -> bool:
+        return NEEDS_DATASET in self.requires or NEEDS_ANALYSIS in self.requires
+
+    @property
+    def needs_analysis(self) -> bool:
+        return NEEDS_ANALYSIS in self.requires
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(f"tool {self.name} has no parameter {name!r}")
+
+    def parameters_schema(self) -> dict[str, Any]:
+        """The JSON schema of the arguments (a fresh copy each time: callers may edit it)."""
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {p.name: p.json_schema() for p in self.params},
+            "additionalProperties": False,
+        }
+        if self.required:
+            schema["required"] = list(self.required)
+        return schema
+
+    def openai_tool(self) -> dict[str, Any]:
+        """The declaration in the ``tools`` form of OpenAI-compatible chat completions."""
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.parameters_schema(),
+            },
+        }
+
+    def problems(self, params: Mapping[str, Any], *, partial: bool = False) -> list[str]:
+        """Everything wrong with ``params``; ``partial`` skips the required-parameter check."""
+        if not isinstance(params, Mapping):
+            return ["the parameters must be an object"]
+        out: list[str] = []
+        known = set(self.param_names)
+        for key in params:
+            if key not in known:
+                accepted = ", ".join(self.param_names) or "none"
+                out.append(f"'{key}' is not a parameter of {self.name} (accepted: {accepted})")
+        if not partial:
+            out.extend(f"'{name}' is required" for name in self.required if name not in params)
+        for p in self.params:
+            if p.name in params:
+                out.extend(p.problems(params[p.name]))
+        if self.name == "export_results" and not (partial and "what" not in params):
+            # a partial request may name a format before the result it is for
+            out.extend(_export_problems(params))
+        return out
+
+    def validate(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        """``params`` as a plain dict, or InputError ``invalid_parameter`` naming each problem."""
+        params = dict(params or {})
+        found = self.problems(params)
+        if found:
+            raise InputError(
+                "invalid_parameter",
+                f"The request to {self.name} cannot run: " + "; ".join(found) + ".",
+                details={"tool": self.name, "problems": found},
+            )
+        return params
+
+    def with_defaults(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        """``params`` completed with the declared defaults of the parameters not given."""
+        out = {p.name: copy.deepcopy(p.default) for p in self.params if p.default is not None}
+        out.update(params or {})
+        if self.name == "export_results" and "format" not in (params or {}):
+            out["format"] = EXPORT_FORMATS_BY_KIND[out.get("what", "unified")][0]
+        return out
+
+
+def _export_problems(params: Mapping[str, Any]) -> list[str]:
+    what, fmt = params.get("what", "unified"), params.get("format")
+    allowed = EXPORT_FORMATS_BY_KIND.get(what)
+    if allowed is None or fmt is None or fmt not in EXPORT_FORMATS or fmt in allowed:
+        return []
+    return [f"{what} can be exported as {', '.join(allowed)}, not {fmt}"]
+
+
+# --- parameters shared by several tools ----------------------------------------------------
+
+_METHOD = Param(
+    "method", "string", "Which ranking to use: the composite score or PCA.",
+    enum=METHODS, default="composite",
+)  # fmt: skip
+
+_PLAN_PARAMS = (
+    Param("total_nets", "integer",
+          "Number of nets available for the campaign (never assumed: ask the user).",
+          required=True, minimum=1),
+    Param("household_size", "number",
+          "Average number of people per household, e.g. 5 (never assumed: ask the user).",
+          required=True, exclusive_minimum=0, maximum=100),
+    Param("urban_threshold", "number",
+          "Wards whose urban share is at or above this percentage are served last.",
+          default=75, minimum=0, maximum=100),
+    _METHOD,
+    Param("strategy", "string",
+          "stop: stop at the first ward that does not fit; continue: skip it and keep "
+          "covering smaller wards; capped: no ward takes more than max_ward_share.",
+          enum=STRATEGIES, default="stop"),
+    Param("max_ward_share", "number",
+          "For the capped strategy: the largest share of all nets (percent) one ward may take.",
+          exclusive_minimum=0, maximum=100),
+    Param("people_per_net", "number", "People covered by one net (WHO factor 1.8).",
+          default=1.8, exclusive_minimum=0, maximum=100),
+    Param("buffer", "number", "Multiplier on each ward's need for losses, e.g. 1.1 adds 10%.",
+          default=1.0, minimum=1, maximum=10),
+    Param("bale_size", "integer", "Nets per bale; wards receive whole bales.",
+          default=1, minimum=1),
+)  # fmt: skip
+
+TOOLS: tuple[ToolSpec, ...] = (
+    ToolSpec(
+        "describe_data",
+        "Summarise the uploaded ward data: wards, LGAs, variables, missing values, join report.",
+        requires=(NEEDS_DATASET,),
+    ),
+    ToolSpec(
+        "run_analysis",
+        "Rank wards by malaria vulnerability (composite score and PCA) from the uploaded data.",
+        (
+            Param(
+                "variables",
+                "array",
+                "Columns to use as risk variables; leave out to use the zone's defaults.",
+                item_type="string",
+                min_items=1,
+            ),
+            Param(
+                "directions",
+                "object",
+                "Direction overrides: variable -> direct (higher is riskier) or inverse.",
+                value_enum=DIRECTIONS,
+            ),
+            Param(
+                "methods",
+                "array",
+                "Ranking methods to run; the composite score always runs.",
+                item_type="string",
+                item_enum=METHODS,
+                min_items=1,
+            ),
+            Param(
+                "normalization",
+                "string",
+                "linear (default) or reciprocal (reproduces the legacy tool).",
+                enum=NORMALIZATIONS,
+                default="linear",
+            ),
+        ),
+        requires=(NEEDS_DATASET,),
+    ),  # fmt: skip
+    ToolSpec(
+        "show_map",
+        "Draw a ward map: composite or PCA ranking, categories, one variable, urban wards, "
+        "or the net plan.",
+        (
+            Param("what", "string", "What the map shows.", enum=MAP_KINDS, default="composite"),
+            Param("variable", "string", "The variable to map when what is 'variable'."),
+            Param(
+                "threshold",
+                "number",
+                "Urban threshold in percent when what is 'urban' (urban means strictly above).",
+                minimum=0,
+                maximum=100,
+            ),
+        ),
+        requires=(NEEDS_ANALYSIS,),
+    ),  # fmt: skip
+    ToolSpec(
+        "top_wards",
+        "List the most (or least) vulnerable wards by composite score or PCA.",
+        (
+            Param("n", "integer", "How many wards to list.", default=10, minimum=1),
+            _METHOD,
+            Param(
+                "order",
+                "string",
+                "top: most vulnerable first; bottom: least vulnerable.",
+                enum=ORDERS,
+                default="top",
+            ),
+        ),
+        requires=(NEEDS_ANALYSIS,),
+    ),  # fmt: skip
+    ToolSpec(
+        "explain_ward",
+        "Explain why one ward ranks where it does, variable by variable.",
+        (
+            Param("ward", "string", "The ward's name as the user wrote it.", required=True),
+            Param("lga", "string", "The ward's LGA, when the name exists in several LGAs."),
+        ),
+        requires=(NEEDS_ANALYSIS,),
+    ),
+    ToolSpec(
+        "compare_methods",
+        "Compare the composite and PCA rankings: agreement, top-list overlap, biggest moves.",
+        requires=(NEEDS_ANALYSIS,),
+    ),
+    ToolSpec(
+        "explain_methodology",
+        "Explain in plain words how a part of the method works (scores, PCA, normalisation...).",
+        (
+            Param(
+                "topic",
+                "string",
+                "Which part of the method to explain.",
+                enum=METHODOLOGY_TOPICS,
+                default="general",
+            ),
+        ),
+    ),  # fmt: skip
+    ToolSpec(
+        "reprioritize_urban",
+        "Select the least vulnerable urban wards that could be de-prioritised, per urban "
+        "threshold, up to a target share of the population.",
+        (
+            Param(
+                "thresholds",
+                "array",
+                "Urban thresholds in percent (urban means strictly above), e.g. [20, 30, 50, 75].",
+                item_type="number",
+                item_minimum=0,
+                item_maximum=100,
+                min_items=1,
+                default=[20, 30, 50, 75],
+            ),
+            Param(
+                "target_share",
+                "number",
+                "Stop once the selected wards hold this percentage of the population.",
+                default=30,
+                exclusive_minimum=0,
+                maximum=100,
+            ),
+        ),
+        requires=(NEEDS_ANALYSIS,),
+    ),  # fmt: skip
+    ToolSpec(
+        "plan_itn",
+        "Plan how a stock of insecticide-treated nets is spread over the wards by priority.",
+        _PLAN_PARAMS,
+        requires=(NEEDS_ANALYSIS,),
+    ),
+    ToolSpec(
+        "what_if_plan",
+        "Re-plan the nets with some parameters of the last plan changed (only the changes).",
+        tuple(replace(p, required=False, default=None) for p in _PLAN_PARAMS),
+        requires=(NEEDS_ANALYSIS, NEEDS_PLAN),
+    ),
+    ToolSpec(
+        "compute_tpr",
+        "Compute ward test positivity rates (TPR) from an uploaded health-facility export.",
+        (
+            Param(
+                "age",
+                "string",
+                "u5: under five; o5: five and over; pw: pregnant women; all.",
+                enum=TPR_AGES,
+                default="u5",
+            ),
+            Param(
+                "test",
+                "string",
+                "rdt, microscopy, or both (the method with the higher rate per ward).",
+                enum=TPR_TESTS,
+                default="both",
+            ),
+            Param(
+                "facility_level",
+                "string",
+                "Which facilities to count.",
+                enum=FACILITY_LEVELS,
+                default="all",
+            ),
+        ),
+        requires=(NEEDS_FACILITY_DATA,),
+    ),  # fmt: skip
+    ToolSpec(
+        "export_results",
+        "Hand over a file: the unified dataset, rankings, net plan, report or a map.",
+        (
+            Param(
+                "what", "string", "Which result to export.", enum=EXPORT_KINDS, default="unified"
+            ),
+            Param(
+                "format",
+                "string",
+                "File format; each result has its own usual format.",
+                enum=EXPORT_FORMATS,
+            ),
+        ),
+        requires=(NEEDS_ANALYSIS,),
+    ),  # fmt: skip
+    ToolSpec(
+        "session_status",
+        "Say what has been done so far: data loaded, analysis status, plans, files.",
+    ),
+    ToolSpec(
+        "help",
+        "Explain what can be asked, with examples.",
+        (Param("topic", "string", "Optional tool name or subject the user needs help with."),),
+    ),
+)
+
+TOOL_NAMES: tuple[str, ...] = tuple(t.name for t in TOOLS)
+_BY_NAME: Mapping[str, ToolSpec] = MappingProxyType({t.name: t for t in TOOLS})
+if len(_BY_NAME) != len(TOOLS):  # pragma: no cover - a declaration error, caught at import
+    raise RuntimeError("a tool name is declared twice")
+
+
+def tool_spec(name: str) -> ToolSpec:
+    """The declaration of a tool by name; InputError ``invalid_request`` for unknown names."""
+    spec = _BY_NAME.get(name)
+    if spec is None:
+        raise InputError(
+            "invalid_request",
+            f"There is no tool called {name!r}. Tools: {', '.join(TOOL_NAMES)}.",
+            details={"tool": name},
+        )
+    return spec
+
+
+Executor = Callable[..., Any]
+
+
+class ToolRegistry:
+    """Declarations plus the executors the service layer binds to them.
+
+    Create one per application (``ToolRegistry()``); the declarations are shared constants,
+    the bindings belong to the instance.
+    """
+
+    def __init__(self, specs: Iterable[ToolSpec] = TOOLS):
+        self.specs: tuple[ToolSpec, ...] = tuple(specs)
+        self._by_name = {s.name: s for s in self.specs}
+        if len(self._by_name) != len(self.specs):
+            raise ValueError("a tool name is declared twice")
+        self._executors: dict[str, Executor] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def __iter__(self) -> Iterator[ToolSpec]:
+        return iter(self.specs)
+
+    def __len__(self) -> int:
+        return len(self.specs)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._by_name)
+
+    def spec(self, name: str) -> ToolSpec:
+        spec = self._by_name.get(name)
+        if spec is None:
+            raise InputError(
+                "invalid_request",
+                f"There is no tool called {name!r}. Tools: {', '.join(self._by_name)}.",
+                details={"tool": name},
+            )
+        return spec
+
+    def bind(self, name: str, executor: Executor, *, overwrite: bool = False) -> None:
+        """Attach the code that runs tool ``name``; binding twice is an error unless ``overwrite``."""
+        if name not in self._by_name:
+            raise KeyError(f"cannot bind {name!r}: no such tool")
+        if not callable(executor):
+            raise TypeError(f"the executor for {name!r} is not callable")
+        if name in self._executors and not overwrite:
+            raise ValueError(f"tool {name!r} already has an executor")
+        self._executors[name] = executor
+
+    def executor(self, name: str) -> Executor:
+        self.spec(name)
+        try:
+            return self._executors[name]
+        except KeyError:
+            raise LookupError(f"tool {name!r} has no executor bound") from None
+
+    def unbound(self) -> tuple[str, ...]:
+        """Tools without an executor: a start-up check for the service layer."""
+        return tuple(n for n in self._by_name if n not in self._executors)
+
+    def openai_tools(self, names: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """The ``tools`` list of a chat-completions request (all tools, or the ones named)."""
+        chosen = self._by_name if names is None else [self.spec(n).name for n in names]
+        return [self._by_name[n].openai_tool() for n in chosen]
+
+    def validate(self, name: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        return self.spec(name).validate(params)
