@@ -1,0 +1,117 @@
+"""Asking for an analysis: once per dataset and parameters, however often it is asked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chatmrpt.analysis.params import AnalysisParams, analysis_id
+from chatmrpt.errors import InputError
+from chatmrpt.jobs.lease import new_job
+from chatmrpt.service.sessions import require_session
+from chatmrpt.store.base import Txn
+from chatmrpt.store.model import FAILED, QUEUED, SUCCEEDED, Key, valid_id
+
+if TYPE_CHECKING:
+    from chatmrpt.runtime import Runtime
+
+ANALYSIS_JOB = "analysis"
+
+
+def submit_analysis(
+    rt: Runtime,
+    session_id: str,
+    dataset_id: str | None,
+    params_dict: dict[str, Any] | None,
+) -> tuple[dict[str, Any], bool]:
+    """The analysis record for these parameters, queued when new; ``(record, reused)``.
+
+    The analysis id is the hash of the dataset and the normalised parameters. Already
+    succeeded: returned with ``reused`` True. Queued or running: the same record and job.
+    Failed: a new attempt with a new job. Without ``dataset_id``, the session's current
+    dataset. Two processes asking at the same moment create one job: the record is
+    created inside a store transaction that checks it is absent.
+    """
+    session = require_session(rt, session_id)
+    if dataset_id is None:
+        dataset_id = (session.get("state") or {}).get("current_dataset")
+        if dataset_id is None:
+            raise InputError(
+                "invalid_request",
+                "There is no ward data in this session yet: upload a ward table first.",
+            )
+    if not valid_id(dataset_id) or rt.store.get_dataset(session_id, dataset_id) is None:
+        raise InputError(
+            "not_found",
+            "There is no such dataset in this session; upload the ward table first.",
+            details={"dataset_id": dataset_id if valid_id(dataset_id) else None},
+        )
+    params = AnalysisParams.from_dict(params_dict)
+    aid = analysis_id(dataset_id, params)
+    akey = Key.analysis(session_id, aid)
+
+    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
+        existing = txn.get(akey)
+        if existing is not None and existing.get("status") != FAILED:
+            return existing, existing.get("status") == SUCCEEDED, None
+        job = new_job(
+            ANALYSIS_JOB,
+            session_id,
+            {"session_id": session_id, "analysis_id": aid},
+            max_attempts=rt.settings.job_max_attempts,
+            subject=akey,
+        )
+        record = existing or {
+            "id": aid,
+            "session_id": session_id,
+            "dataset_id": dataset_id,
+            "params": params.normalized(),
+            "runs": 0,
+        }
+        record.update(
+            status=QUEUED,
+            progress=0.0,
+            stage="waiting for a worker",
+            error=None,
+            summary=None,
+            artifacts=[],
+            job_id=job["id"],
+            runs=int(record.get("runs", 0)) + 1,
+            started_at=None,
+            finished_at=None,
+        )
+        stored = txn.put(akey, record)
+        txn.put(Key.job(job["id"]), job)
+        txn.append(
+            "events",
+            session_id,
+            {
+                "type": "job.queued",
+                "job_id": job["id"],
+                "kind": ANALYSIS_JOB,
+                "status": QUEUED,
+                "subject": job["subject"],
+            },
+        )
+        return stored, False, job["id"]
+
+    record, reused, job_id = rt.store.transact(fn)
+    if job_id is not None:
+        rt.queue.dispatch(job_id)
+    return record, reused
+
+
+def get_analysis(rt: Runtime, session_id: str, analysis_id: str) -> dict[str, Any]:
+    require_session(rt, session_id)
+    record = rt.store.get_analysis(session_id, analysis_id)
+    if record is None:
+        raise InputError(
+            "not_found",
+            "There is no such analysis in this session.",
+            details={"analysis_id": analysis_id if valid_id(analysis_id) else None},
+        )
+    return record
+
+
+def list_analyses(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
+    require_session(rt, session_id)
+    return rt.store.list_analyses(session_id)

@@ -1,0 +1,143 @@
+"""Sessions: creation, token check, description, deletion.
+
+The session id is random (``secrets``) and the token is returned once, at creation; the
+store keeps only the token's sha256, compared in constant time. A wrong token and an
+unknown session look the same to the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from chatmrpt.errors import InputError
+from chatmrpt.store.base import NotFound
+from chatmrpt.store.model import now, valid_id
+
+if TYPE_CHECKING:
+    from chatmrpt.runtime import Runtime
+
+_DUMMY_HASH = hashlib.sha256(b"no such session").hexdigest()
+# a used session's expiry moves forward at most this often (saves a write per request)
+_TOUCH_EVERY_S = 3600.0
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def public_session(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k != "token_hash"}
+
+
+def create_session(rt: Runtime) -> tuple[dict[str, Any], str]:
+    """A new session and its token (shown to the client once, never stored)."""
+    session_id = secrets.token_hex(16)
+    token = secrets.token_urlsafe(32)
+    record = rt.store.create_session(
+        session_id, hash_token(token), rt.settings.session_ttl_hours * 3600.0
+    )
+    return public_session(record), token
+
+
+def authenticate(rt: Runtime, session_id: str, token: str | None) -> dict[str, Any] | None:
+    """The session when ``token`` opens it, else None (unknown, expired or wrong token)."""
+    record = rt.store.get_session(session_id) if valid_id(session_id) else None
+    expected = record["token_hash"] if record else _DUMMY_HASH
+    given = hash_token(token) if isinstance(token, str) and token else ""
+    if not hmac.compare_digest(given, expected) or record is None:
+        return None
+    ts = now()
+    if record.get("expires_at", 0) <= ts:
+        return None
+    ttl = rt.settings.session_ttl_hours * 3600.0
+    if record["expires_at"] < ts + ttl - min(_TOUCH_EVERY_S, ttl / 10):
+        record = touch_session(rt, session_id) or record
+    return public_session(record)
+
+
+def touch_session(rt: Runtime, session_id: str) -> dict[str, Any] | None:
+    ttl = rt.settings.session_ttl_hours * 3600.0
+
+    def extend(session: dict[str, Any]) -> None:
+        session["expires_at"] = max(session.get("expires_at", 0), now() + ttl)
+
+    try:
+        return rt.store.update_session(session_id, extend)
+    except NotFound:  # deleted meanwhile
+        return None
+
+
+def require_session(rt: Runtime, session_id: str) -> dict[str, Any]:
+    record = rt.store.get_session(session_id) if valid_id(session_id) else None
+    if record is None or record.get("expires_at", 0) <= now():
+        raise InputError(
+            "not_found",
+            "This session does not exist or has expired; start a new one.",
+            details={"session_id": session_id if valid_id(session_id) else None},
+        )
+    return record
+
+
+def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
+    """What a client sees of a session: its state and the summaries of its records."""
+    session = require_session(rt, session_id)
+    store = rt.store
+    datasets = [
+        {
+            "dataset_id": d["id"],
+            "table": d.get("table", {}).get("name"),
+            "boundaries": (d.get("boundaries") or {}).get("name"),
+            "wards": d.get("summary", {}).get("wards"),
+            "variables": d.get("summary", {}).get("variables", []),
+            "created_at": d.get("created_at"),
+        }
+        for d in store.list_datasets(session_id)
+    ]
+    analyses = [
+        {
+            "analysis_id": a["id"],
+            "dataset_id": a.get("dataset_id"),
+            "status": a.get("status"),
+            "progress": a.get("progress"),
+            "stage": a.get("stage"),
+            "error": a.get("error"),
+            "job_id": a.get("job_id"),
+            "created_at": a.get("created_at"),
+        }
+        for a in store.list_analyses(session_id)
+    ]
+    plans = [
+        {
+            "plan_id": p["id"],
+            "analysis_id": p.get("analysis_id"),
+            "summary": p.get("summary"),
+            "created_at": p.get("created_at"),
+        }
+        for p in store.list_plans(session_id)
+    ]
+    return {
+        "id": session["id"],
+        "version": session["version"],
+        "state": session.get("state", {}),
+        "created_at": session.get("created_at"),
+        "expires_at": session.get("expires_at"),
+        "datasets": datasets,
+        "analyses": analyses,
+        "plans": plans,
+        "messages": store.message_count(session_id),
+    }
+
+
+def delete_session(rt: Runtime, session_id: str) -> bool:
+    """Delete now (the user asked); refused with ``conflict`` while a job is active."""
+    require_session(rt, session_id)
+    if rt.store.delete_session(session_id):
+        return True
+    raise InputError(
+        "conflict",
+        "This session has a job queued or running; wait until it finishes, then delete it.",
+        details={"session_id": session_id},
+    )

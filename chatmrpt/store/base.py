@@ -1,0 +1,514 @@
+"""The ``Store`` interface: one set of operations over SQLite or Redis.
+
+Backends implement a handful of primitives (read a record, list records, run a
+transaction, append to a log); everything else — sessions, datasets, analyses, jobs,
+artifact reference counts, heartbeats — is written once here on top of them, so both
+backends behave the same by construction and one contract suite tests both.
+
+A transaction is a function ``fn(txn)`` that reads records with ``txn.get`` and writes
+with ``txn.put`` / ``txn.delete`` / ``txn.append``. The backend applies its writes
+atomically, and only if nothing it read changed in the meantime: SQLite runs it under
+``BEGIN IMMEDIATE``; Redis WATCHes every key read and retries ``fn`` on a conflict, so
+``fn`` must not have side effects outside ``txn`` and must be quick.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
+
+from chatmrpt.errors import ChatMRPTError
+from chatmrpt.store.model import (
+    ACTIVE_STATES,
+    ANALYSIS,
+    ARTIFACT,
+    BLOB_DELETING,
+    BLOB_REFERENCED,
+    BLOB_UNREFERENCED,
+    DATASET,
+    EVENTS,
+    JOB,
+    MESSAGES,
+    PLAN,
+    PROCESS,
+    SESSION,
+    Key,
+    now,
+    valid_id,
+)
+
+T = TypeVar("T")
+
+# A blob marked for deletion by a cleanup that died is taken back after this long.
+BLOB_DELETE_MARK_S = 600.0
+
+
+class NotFound(ChatMRPTError):
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None):
+        super().__init__("not_found", message, details=details)
+
+
+class Conflict(ChatMRPTError):
+    """A compare-and-set lost: the record changed since it was read."""
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None):
+        super().__init__("conflict", message, details=details)
+
+
+class ArtifactBusy(Conflict):
+    """The blob is being deleted by retention cleanup right now; retry shortly."""
+
+
+class StoreUnavailable(ChatMRPTError):
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None):
+        super().__init__("store_unavailable", message, details=details)
+
+
+class Txn(Protocol):
+    def get(self, key: Key) -> dict[str, Any] | None: ...
+
+    def put(self, key: Key, record: dict[str, Any]) -> dict[str, Any]: ...
+
+    def delete(self, key: Key) -> None: ...
+
+    def owned(self, session_id: str) -> list[Key]: ...
+
+    def append(self, log: str, session_id: str, body: dict[str, Any]) -> int | None: ...
+
+    def drop_logs(self, session_id: str) -> None: ...
+
+
+def stamp(old: dict[str, Any] | None, record: dict[str, Any], ts: float) -> dict[str, Any]:
+    """The record as written: next version, timestamps. Shared by both backends."""
+    out = copy.deepcopy(record)
+    out["version"] = (int(old.get("version", 0)) if old else 0) + 1
+    out.setdefault("created_at", old.get("created_at", ts) if old else ts)
+    out["updated_at"] = ts
+    return out
+
+
+def _check_log(log: str, session_id: str) -> None:
+    if log not in (MESSAGES, EVENTS):
+        raise ValueError(f"unknown log {log!r}")
+    if not valid_id(session_id):
+        raise ValueError(f"invalid session id {session_id!r}")
+
+
+class Store(ABC):
+    """Shared state of every process. Holds no records in memory between calls."""
+
+    backend: str = "?"
+    url: str = ""
+
+    # ---- primitives (per backend) -----------------------------------------------------
+
+    @abstractmethod
+    def get(self, key: Key) -> dict[str, Any] | None: ...
+
+    @abstractmethod
+    def get_many(self, keys: Iterable[Key]) -> list[dict[str, Any] | None]: ...
+
+    @abstractmethod
+    def list(self, kind: str, session_id: str = "") -> list[dict[str, Any]]:
+        """Every record of ``kind`` (in ``session_id`` for session-scoped kinds)."""
+
+    @abstractmethod
+    def list_by_status(self, kind: str, *statuses: str) -> list[dict[str, Any]]:
+        """Records of an indexed-status kind (jobs, blobs) in any of ``statuses``."""
+
+    @abstractmethod
+    def list_owned(self, session_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+        """Records that belong to a session (including unscoped ones such as its jobs)."""
+
+    @abstractmethod
+    def list_expired(self, kind: str, before: float, limit: int = 100) -> list[str]:
+        """Ids of records of ``kind`` whose ``expires_at`` is before ``before``."""
+
+    @abstractmethod
+    def transact(self, fn: Callable[[Txn], T]) -> T: ...
+
+    @abstractmethod
+    def append(self, log: str, session_id: str, body: dict[str, Any]) -> int:
+        """Append to a session's log; returns the entry's sequence number."""
+
+    @abstractmethod
+    def read_log(
+        self, log: str, session_id: str, after: int = 0, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Entries with sequence number > ``after``, oldest first, each with ``seq``."""
+
+    @abstractmethod
+    def log_length(self, log: str, session_id: str) -> int: ...
+
+    @abstractmethod
+    def ping(self) -> dict[str, Any]:
+        """A real write and read; raises StoreUnavailable when the store does not answer."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # ---- generic record operations ----------------------------------------------------
+
+    def create(self, key: Key, record: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """Insert unless present: ``(stored record, True)`` or ``(existing, False)``.
+
+        Atomic across processes: of two simultaneous creates exactly one returns True.
+        """
+
+        def fn(txn: Txn) -> tuple[dict[str, Any], bool]:
+            existing = txn.get(key)
+            if existing is not None:
+                return existing, False
+            return txn.put(key, record), True
+
+        return self.transact(fn)
+
+    def put(self, key: Key, record: dict[str, Any]) -> dict[str, Any]:
+        """Write regardless of the current version (heartbeats and the like)."""
+        return self.transact(lambda txn: txn.put(key, record))
+
+    def update(
+        self,
+        key: Key,
+        fn: Callable[[dict[str, Any]], dict[str, Any] | None],
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Compare-and-set: apply ``fn`` to the current record and write the result.
+
+        ``fn`` gets a private copy and returns the new record (or None after changing the
+        copy in place). On a concurrent change the read and ``fn`` are repeated, so no
+        update is lost. With ``expected_version``, a record at another version raises
+        :class:`Conflict` instead.
+        """
+
+        def tx(txn: Txn) -> dict[str, Any]:
+            current = txn.get(key)
+            if current is None:
+                raise NotFound(f"No {key.kind} {key.id!r}.", details={"id": key.id})
+            if expected_version is not None and current.get("version") != expected_version:
+                raise Conflict(
+                    f"The {key.kind} changed since it was read (version "
+                    f"{current.get('version')}, expected {expected_version}); "
+                    "reload it and try again.",
+                    details={"id": key.id, "version": current.get("version")},
+                )
+            work = copy.deepcopy(current)
+            result = fn(work)
+            new = work if result is None else result
+            return txn.put(key, new)
+
+        return self.transact(tx)
+
+    def delete(self, key: Key) -> bool:
+        def fn(txn: Txn) -> bool:
+            if txn.get(key) is None:
+                return False
+            txn.delete(key)
+            return True
+
+        return self.transact(fn)
+
+    # ---- sessions ---------------------------------------------------------------------
+
+    def create_session(
+        self,
+        session_id: str,
+        token_hash: str,
+        ttl_s: float,
+        state: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        ts = now()
+        record = {
+            "id": session_id,
+            "token_hash": token_hash,
+            "expires_at": ts + ttl_s,
+            "state": dict(state or {}),
+        }
+        stored, created = self.create(Key.session(session_id), record)
+        if not created:
+            raise Conflict(f"Session {session_id!r} already exists.")
+        return stored
+
+    def get_session(self, session_id: str) -> dict[str, Any] | None:
+        if not valid_id(session_id):
+            return None
+        return self.get(Key.session(session_id))
+
+    def update_session(
+        self,
+        session_id: str,
+        fn: Callable[[dict[str, Any]], dict[str, Any] | None],
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        return self.update(Key.session(session_id), fn, expected_version)
+
+    def delete_session(self, session_id: str, *, expired_before: float | None = None) -> bool:
+        """Delete a session and every record and log entry that belongs to it.
+
+        Refuses (returns False) while one of its jobs is queued or running, and — with
+        ``expired_before`` — unless the session expired before that time, both checked in
+        the same transaction as the deletion. Artifact records release their blob
+        references; the blobs themselves go in retention cleanup.
+        """
+        if not valid_id(session_id):
+            return False
+
+        def fn(txn: Txn) -> bool:
+            skey = Key.session(session_id)
+            session = txn.get(skey)
+            if expired_before is not None and (
+                session is None or session.get("expires_at", math.inf) >= expired_before
+            ):
+                return False
+            owned = [k for k in txn.owned(session_id) if k != skey]
+            records = [(k, txn.get(k)) for k in owned]
+            for k, rec in records:
+                if k.kind == JOB and rec is not None and rec.get("status") in ACTIVE_STATES:
+                    return False
+            if session is None and not records:
+                return False
+            for k, rec in records:
+                if rec is None:
+                    txn.delete(k)
+                elif k.kind == ARTIFACT:
+                    unlink_artifact(txn, k, rec)
+                else:
+                    txn.delete(k)
+            if session is not None:
+                txn.delete(skey)
+            txn.drop_logs(session_id)
+            return True
+
+        return self.transact(fn)
+
+    def expired_sessions(self, before: float, limit: int = 100) -> list[str]:
+        return self.list_expired(SESSION, before, limit)
+
+    # ---- session-scoped records -------------------------------------------------------
+
+    def get_dataset(self, session_id: str, dataset_id: str) -> dict[str, Any] | None:
+        if not (valid_id(session_id) and valid_id(dataset_id)):
+            return None
+        return self.get(Key.dataset(session_id, dataset_id))
+
+    def list_datasets(self, session_id: str) -> list[dict[str, Any]]:
+        return self.list(DATASET, session_id)
+
+    def get_analysis(self, session_id: str, analysis_id: str) -> dict[str, Any] | None:
+        if not (valid_id(session_id) and valid_id(analysis_id)):
+            return None
+        return self.get(Key.analysis(session_id, analysis_id))
+
+    def list_analyses(self, session_id: str) -> list[dict[str, Any]]:
+        return self.list(ANALYSIS, session_id)
+
+    def get_plan(self, session_id: str, plan_id: str) -> dict[str, Any] | None:
+        if not (valid_id(session_id) and valid_id(plan_id)):
+            return None
+        return self.get(Key.plan(session_id, plan_id))
+
+    def list_plans(self, session_id: str) -> list[dict[str, Any]]:
+        return self.list(PLAN, session_id)
+
+    def put_plan(self, session_id: str, record: dict[str, Any]) -> dict[str, Any]:
+        record = dict(record, session_id=session_id)
+        return self.put(Key.plan(session_id, record["id"]), record)
+
+    def get_artifact(self, session_id: str, artifact_id: str) -> dict[str, Any] | None:
+        if not (valid_id(session_id) and valid_id(artifact_id)):
+            return None
+        return self.get(Key.artifact(session_id, artifact_id))
+
+    def list_artifacts(self, session_id: str) -> list[dict[str, Any]]:
+        return self.list(ARTIFACT, session_id)
+
+    # ---- jobs -------------------------------------------------------------------------
+
+    def get_job(self, job_id: str) -> dict[str, Any] | None:
+        if not valid_id(job_id):
+            return None
+        return self.get(Key.job(job_id))
+
+    def list_jobs(self, *statuses: str) -> list[dict[str, Any]]:
+        return self.list_by_status(JOB, *statuses)
+
+    def session_jobs(self, session_id: str) -> list[dict[str, Any]]:
+        return self.list_owned(session_id, JOB)
+
+    # ---- logs -------------------------------------------------------------------------
+
+    def append_message(self, session_id: str, message: dict[str, Any]) -> int:
+        return self.append(MESSAGES, session_id, message)
+
+    def messages(
+        self, session_id: str, after: int = 0, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        return self.read_log(MESSAGES, session_id, after, limit)
+
+    def message_count(self, session_id: str) -> int:
+        return self.log_length(MESSAGES, session_id)
+
+    def append_event(self, session_id: str, event: dict[str, Any]) -> int:
+        return self.append(EVENTS, session_id, event)
+
+    def events(
+        self, session_id: str, after: int = 0, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        return self.read_log(EVENTS, session_id, after, limit)
+
+    # ---- process heartbeats -----------------------------------------------------------
+
+    def beat(
+        self,
+        kind: str,
+        host: str,
+        pid: int,
+        started_at: float,
+        info: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Record that a web worker or job consumer is alive (``last_seen`` = now)."""
+        key = Key.process(kind, host, pid)
+        record = {
+            "id": key.id,
+            "kind": kind,
+            "host": host,
+            "pid": pid,
+            "started_at": started_at,
+            "last_seen": now(),
+            "info": dict(info or {}),
+        }
+        return self.put(key, record)
+
+    def live_processes(self, kind: str, ttl_s: float) -> list[dict[str, Any]]:
+        """Processes of ``kind`` seen within the last ``ttl_s`` seconds."""
+        cutoff = now() - ttl_s
+        return sorted(
+            (
+                p
+                for p in self.list(PROCESS)
+                if p.get("kind") == kind and p.get("last_seen", 0) >= cutoff
+            ),
+            key=lambda p: (p.get("host", ""), p.get("pid", 0)),
+        )
+
+    def forget_process(self, kind: str, host: str, pid: int) -> bool:
+        return self.delete(Key.process(kind, host, pid))
+
+    def forget_stale_processes(self, older_than_s: float) -> int:
+        cutoff = now() - older_than_s
+        gone = 0
+        for p in self.list(PROCESS):
+            if p.get("last_seen", 0) < cutoff:
+                key = Key(PROCESS, p["id"])
+
+                def fn(txn: Txn, key: Key = key) -> bool:
+                    rec = txn.get(key)
+                    if rec is None or rec.get("last_seen", 0) >= cutoff:
+                        return False
+                    txn.delete(key)
+                    return True
+
+                gone += bool(self.transact(fn))
+        return gone
+
+
+# ---- artifact records and blob reference counts (used inside transactions) ------------
+
+
+def artifact_id(produced_by: dict[str, Any], name: str, sha256: str) -> str:
+    """Same producer, name and content → same id, so repeating a step adds nothing."""
+    blob = f"{produced_by.get('kind')}:{produced_by.get('id')}\n{name}\n{sha256}".encode()
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def link_artifact(txn: Txn, record: dict[str, Any]) -> dict[str, Any]:
+    """Create an artifact record (if absent) and count its reference to the blob.
+
+    Raises :class:`ArtifactBusy` while retention cleanup is deleting that blob. After the
+    transaction commits, the caller must make sure the bytes are stored (``ensure``):
+    a blob whose count went from 0 to 1 may just have been removed by cleanup.
+    """
+    key = Key.artifact(record["session_id"], record["id"])
+    existing = txn.get(key)
+    if existing is not None:
+        return existing
+    sha = record["sha256"]
+    bkey = Key.blob(sha)
+    blob = txn.get(bkey)
+    ts = now()
+    refs = 0
+    if blob is not None:
+        if blob.get("status") == BLOB_DELETING:
+            if ts - blob.get("delete_started_at", 0) < BLOB_DELETE_MARK_S:
+                raise ArtifactBusy(
+                    "A stored file is being removed by retention cleanup; try again in a moment.",
+                    details={"sha256": sha},
+                )
+        else:
+            refs = int(blob.get("refs", 0))
+    txn.put(
+        bkey,
+        {
+            "id": sha,
+            "refs": refs + 1,
+            "status": BLOB_REFERENCED,
+            "size": record.get("size"),
+        },
+    )
+    return txn.put(key, record)
+
+
+def unlink_artifact(txn: Txn, key: Key, record: dict[str, Any]) -> None:
+    """Delete an artifact record and release its reference to the blob."""
+    txn.delete(key)
+    sha = record.get("sha256")
+    if not valid_id(sha):
+        return
+    bkey = Key.blob(sha)
+    blob = txn.get(bkey)
+    if blob is None:
+        return
+    refs = max(int(blob.get("refs", 0)) - 1, 0)
+    blob = dict(blob, refs=refs)
+    if refs == 0 and blob.get("status") == BLOB_REFERENCED:
+        blob["status"] = BLOB_UNREFERENCED
+        blob["unreferenced_at"] = now()
+    txn.put(bkey, blob)
+
+
+def mark_blob_for_deletion(txn: Txn, sha256: str, *, orphan: bool = False) -> bool:
+    """Step 1 of deleting a blob: only when nothing references it any more.
+
+    ``orphan``: bytes that no blob record knows (written by an attempt that never
+    committed); the mark makes a writer linking them right now wait until they are gone.
+    """
+    bkey = Key.blob(sha256)
+    blob = txn.get(bkey)
+    ts = now()
+    if blob is None:
+        if not orphan:
+            return False
+        txn.put(bkey, {"id": sha256, "refs": 0, "status": BLOB_DELETING, "delete_started_at": ts})
+        return True
+    if orphan or int(blob.get("refs", 0)) > 0:
+        return False
+    if blob.get("status") == BLOB_DELETING and ts - blob.get("delete_started_at", 0) < (
+        BLOB_DELETE_MARK_S
+    ):
+        return False
+    txn.put(bkey, dict(blob, status=BLOB_DELETING, delete_started_at=ts))
+    return True
+
+
+def forget_deleted_blob(txn: Txn, sha256: str) -> bool:
+    """Step 2, after the bytes are gone: drop the blob record unless it was re-linked."""
+    bkey = Key.blob(sha256)
+    blob = txn.get(bkey)
+    if blob is None or blob.get("status") != BLOB_DELETING or int(blob.get("refs", 0)) > 0:
+        return False
+    txn.delete(bkey)
+    return True
