@@ -44,6 +44,7 @@ from chatmrpt.analysis.dataset import (
 )
 from chatmrpt.analysis.join import join_wards, table_lga_keys
 from chatmrpt.analysis.names import normalise_ward_names
+from chatmrpt.analysis.text import repair_mojibake
 from chatmrpt.errors import InputError, describe_rows
 
 WGS84 = "EPSG:4326"
@@ -57,7 +58,6 @@ HEADER_SEARCH_ROWS = 20
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?")
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 
 _DESCRIPTIONS = {
     "pdf": "a PDF document",
@@ -164,46 +164,6 @@ def _unsupported_table(display: str, kind: str) -> InputError:
 
 
 # --- text decoding ----------------------------------------------------------------------
-
-
-def _cp1252_bytes(text: str) -> bytes | None:
-    """Bytes that a cp1252 decoder would have turned into ``text`` (None if impossible)."""
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1252")
-        except UnicodeEncodeError:
-            # The five bytes cp1252 leaves undefined come through as C1 controls.
-            if ord(ch) < 256:
-                out.append(ord(ch))
-            else:
-                return None
-    return bytes(out)
-
-
-def _repair_run(match: re.Match) -> str:
-    run = match.group(0)
-    raw = _cp1252_bytes(run)
-    if raw is None:
-        return run
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return run
-
-
-def repair_mojibake(text: str) -> tuple[str, int]:
-    """Undo UTF-8 text that was decoded as cp1252 and saved again ("CafÃ©" -> "Café").
-
-    Works on runs of non-ASCII characters, so text that mixes garbled and correct accents
-    is repaired where garbled and left alone elsewhere: a correct "é" is one character and
-    never a valid UTF-8 sequence when read back as cp1252 bytes. Returns the text and the
-    number of characters removed by the repair.
-    """
-    if text.isascii():
-        return text, 0
-    fixed = _NON_ASCII_RUN.sub(_repair_run, text)
-    return fixed, len(text) - len(fixed)
 
 
 def _decode(data: bytes, kind: str) -> tuple[str, str]:

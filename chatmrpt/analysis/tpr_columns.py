@@ -21,6 +21,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from chatmrpt.analysis.text import fix_mojibake
+
 METHODS = ("rdt", "microscopy")
 MEASURES = ("tested", "positive")
 AGE_GROUPS = ("u5", "o5", "pw")
@@ -102,48 +104,6 @@ _O5 = re.compile(
     r">\s*=?\s*5|\bo5\b|\bover\s*(5|five)\b|\babove\s*(5|five)\b"
     r"|\b5\s*(yrs?|years?)?\s*(\+|and above|and over|and older|plus)"
 )
-
-
-def _cp1252_bytes(text: str) -> bytes | None:
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1252")
-        except UnicodeEncodeError:
-            if ord(ch) < 256:  # the five byte values cp1252 leaves undefined
-                out.append(ord(ch))
-            else:
-                return None
-    return bytes(out)
-
-
-def _repair_run(match: re.Match) -> str:
-    raw = _cp1252_bytes(match.group(0))
-    if raw is None:
-        return match.group(0)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return match.group(0)
-
-
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
-
-
-def fix_mojibake(text: str) -> str:
-    """Undo UTF-8 text that was decoded as cp1252 ("â‰¥" → "≥", "Ã©" → "é").
-
-    Works on runs of non-ASCII characters, so a correct "≥" next to a garbled one stays as
-    it is; a second pass repairs text that went through the mistake twice.
-    """
-    for _ in range(2):
-        if text.isascii():
-            return text
-        fixed = _NON_ASCII_RUN.sub(_repair_run, text)
-        if fixed == text:
-            return text
-        text = fixed
-    return text
 
 
 def normalise_header(header: object) -> str:
