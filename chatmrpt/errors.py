@@ -34,6 +34,8 @@ ERROR_CODES: dict[str, int] = {
     # parameters and requests
     "invalid_parameter": 400,
     "invalid_request": 400,
+    "csrf_failed": 403,
+    "method_not_allowed": 405,
     "not_found": 404,
     "conflict": 409,
     "analysis_not_ready": 409,

@@ -51,14 +51,15 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     from chatmrpt.config import load_settings
     from chatmrpt.errors import InputError
-    from chatmrpt.jobs.consumer import DEFAULT_GRACE_S, _configure_logging, run_consumers
+    from chatmrpt.jobs.consumer import DEFAULT_GRACE_S, run_consumers
+    from chatmrpt.logs import configure_logging
 
     if args.consumers < 1:
         raise InputError("invalid_parameter", "--consumers must be 1 or more.")
     grace = DEFAULT_GRACE_S if args.grace is None else args.grace
     if grace < 0:
         raise InputError("invalid_parameter", "--grace must be 0 or more seconds.")
-    _configure_logging()
+    configure_logging()
     settings = load_settings()
     stop = threading.Event()
 

@@ -148,18 +148,12 @@ def _consumer_process(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     # Ctrl-C reaches the whole process group; the supervisor decides and sends SIGTERM
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _configure_logging()
+    from chatmrpt.logs import configure_logging
+
+    configure_logging()
     raise SystemExit(
         consume(settings, stop, threads=threads, grace_s=grace_s, kind_modules=kind_modules)
     )
-
-
-def _configure_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=os.environ.get("CHATMRPT_LOG_LEVEL", "INFO").upper(),
-            format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s",
-        )
 
 
 def run_consumers(

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # modules whose import registers the kinds every consumer knows
-BUILTIN_KIND_MODULES: tuple[str, ...] = ("chatmrpt.jobs.analysis",)
+BUILTIN_KIND_MODULES: tuple[str, ...] = ("chatmrpt.jobs.analysis", "chatmrpt.jobs.tpr")
 
 # progress is written at most this often per job unless the stage changes
 PROGRESS_INTERVAL_S = 0.5

@@ -103,7 +103,10 @@ def execute_job(rt: Runtime, job_id: str) -> str | None:
         log.info("job %s is not queued; message dropped", job_id)
         return None
     lease, job = claimed
-    log.info("job %s (%s) started, attempt %d", job_id, job["kind"], lease.attempt)
+    started = time.monotonic()
+    fields = {"job_id": job_id, "kind": job["kind"], "session_id": job.get("session_id")}
+    log.info("job %s (%s) started, attempt %d", job_id, job["kind"], lease.attempt,
+             extra={**fields, "event": "job.started", "attempt": lease.attempt})
     rt.queue.active.add(lease)
     heartbeat = _Heartbeat(rt, lease)
     heartbeat.start()
@@ -137,7 +140,10 @@ def execute_job(rt: Runtime, job_id: str) -> str | None:
             # linked before stored: put the bytes again if cleanup removed them meanwhile
             for f in outcome.files:
                 rt.artifacts.ensure(f.sha256, f.path)
-        log.info("job %s %s", job_id, status)
+        log.info("job %s %s", job_id, status,
+                 extra={**fields, "event": "job.finished", "outcome": status,
+                        "error_code": (error or {}).get("code"),
+                        "duration_s": round(time.monotonic() - started, 3)})
         return status
     finally:
         heartbeat.stop()

@@ -23,6 +23,20 @@ _EXPORTS = {
     "submit_analysis": "analyses",
     "get_analysis": "analyses",
     "list_analyses": "analyses",
+    "open_session": "sessions",
+    "load_unified": "results",
+    "latest_analysis": "results",
+    "finished_analysis": "results",
+    "create_plan": "plans",
+    "get_plan": "plans",
+    "list_plans": "plans",
+    "plan_wards": "plans",
+    "reprioritize": "urban",
+    "get_reprioritization": "urban",
+    "list_reprioritizations": "urban",
+    "submit_tpr": "tpr",
+    "get_tpr": "tpr",
+    "list_tpr": "tpr",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.errors import InputError
@@ -44,10 +45,21 @@ def create_session(rt: Runtime) -> tuple[dict[str, Any], str]:
 
 def authenticate(rt: Runtime, session_id: str, token: str | None) -> dict[str, Any] | None:
     """The session when ``token`` opens it, else None (unknown, expired or wrong token)."""
-    record = rt.store.get_session(session_id) if valid_id(session_id) else None
-    expected = record["token_hash"] if record else _DUMMY_HASH
     given = hash_token(token) if isinstance(token, str) and token else ""
-    if not hmac.compare_digest(given, expected) or record is None:
+    return open_session(rt, session_id, lambda stored: hmac.compare_digest(given, stored))
+
+
+def open_session(
+    rt: Runtime, session_id: str, verify: Callable[[str], bool]
+) -> dict[str, Any] | None:
+    """The session when ``verify(stored token hash)`` accepts it and it has not expired.
+
+    ``verify`` runs for unknown sessions too (against a dummy hash), so an unknown session
+    and a wrong credential take the same path. A used session's expiry moves forward.
+    """
+    record = rt.store.get_session(session_id) if valid_id(session_id) else None
+    accepted = verify(record["token_hash"] if record else _DUMMY_HASH)
+    if not accepted or record is None:
         return None
     ts = now()
     if record.get("expires_at", 0) <= ts:
@@ -109,15 +121,43 @@ def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
         }
         for a in store.list_analyses(session_id)
     ]
-    plans = [
-        {
-            "plan_id": p["id"],
-            "analysis_id": p.get("analysis_id"),
-            "summary": p.get("summary"),
-            "created_at": p.get("created_at"),
-        }
-        for p in store.list_plans(session_id)
-    ]
+    plans, tpr, reprioritizations = [], [], []
+    for p in store.list_plans(session_id):
+        kind = p.get("type", "itn")
+        if kind == "tpr":
+            tpr.append(
+                {
+                    "tpr_id": p["id"],
+                    "status": p.get("status"),
+                    "progress": p.get("progress"),
+                    "stage": p.get("stage"),
+                    "error": p.get("error"),
+                    "job_id": p.get("job_id"),
+                    "file": (p.get("facility") or {}).get("name"),
+                    "summary": p.get("summary"),
+                    "created_at": p.get("created_at"),
+                }
+            )
+        elif kind == "reprioritization":
+            reprioritizations.append(
+                {
+                    "reprioritization_id": p["id"],
+                    "analysis_id": p.get("analysis_id"),
+                    "params": p.get("params"),
+                    "summary": p.get("summary"),
+                    "created_at": p.get("created_at"),
+                }
+            )
+        else:
+            plans.append(
+                {
+                    "plan_id": p["id"],
+                    "analysis_id": p.get("analysis_id"),
+                    "params": p.get("params"),
+                    "summary": p.get("summary"),
+                    "created_at": p.get("created_at"),
+                }
+            )
     return {
         "id": session["id"],
         "version": session["version"],
@@ -127,6 +167,8 @@ def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
         "datasets": datasets,
         "analyses": analyses,
         "plans": plans,
+        "reprioritizations": reprioritizations,
+        "tpr": tpr,
         "messages": store.message_count(session_id),
     }
 

@@ -156,7 +156,12 @@ class SQLiteStore(Store):
     # ---- connections ------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"The state database folder {self.path.parent} cannot be created: {exc}."
+            ) from exc
         conn = sqlite3.connect(
             str(self.path),
             timeout=self.busy_timeout_s,

@@ -1,0 +1,151 @@
+"""The "tpr" job kind: ward test positivity rates from an uploaded facility export.
+
+See ``chatmrpt.service.tpr`` for what a run produces and what ``join`` does.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from chatmrpt.errors import ChatMRPTError
+from chatmrpt.jobs.analysis import fetch_input
+from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
+from chatmrpt.service.files import BOUNDARIES, TABLE
+from chatmrpt.store.model import to_jsonable
+
+WARD_TPR_CSV = "ward_tpr.csv"
+BY_YEAR_CSV = "tpr_by_year.csv"
+TREND_CSV = "tpr_trend.csv"
+REPORT_JSON = "tpr_report.json"
+FACILITY_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xlsm")
+
+
+def _csv(frame: Any, path: Path) -> Path:
+    frame.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+@job_kind("tpr")
+def run_tpr_job(ctx: JobContext) -> Outcome:
+    session_id = ctx.payload["session_id"]
+    tpr_id = ctx.payload["tpr_id"]
+    store = ctx.rt.store
+    record = store.get_plan(session_id, tpr_id)
+    if record is None or record.get("type") != "tpr":
+        raise ChatMRPTError("not_found", f"The TPR run {tpr_id[:12]}... no longer exists.")
+    params = record["params"]
+    facility = record["facility"]
+    if facility.get("ext") not in FACILITY_EXTENSIONS:
+        raise ChatMRPTError("unsupported_file_type", "The facility export has an unknown type.")
+
+    # imported here: the consumer machinery must not need the analysis stack to start
+    from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
+    from chatmrpt.analysis.ingest import read_table
+    from chatmrpt.analysis.tpr import compute_ward_tpr, join_tpr_to_wards, read_facility_export
+
+    ctx.progress(0.0, "reading the facility export")
+    inputs = ctx.workdir / "inputs"
+    inputs.mkdir()
+    # a server-chosen file name; the user's name only appears in messages
+    path = ctx.rt.artifacts.fetch(facility["sha256"], inputs / f"facility.{facility['ext']}")
+    export, info = read_facility_export(path, sheet=params.get("sheet"))
+    info["file"] = facility["name"]
+
+    dataset = ward_table = population = None
+    if params.get("join"):
+        dataset = store.get_dataset(session_id, record.get("join_dataset_id") or "")
+        if dataset is None:
+            raise ChatMRPTError(
+                "not_found",
+                "The ward data to join the TPR to no longer exists; upload it again.",
+            )
+        table = dataset[TABLE]
+        table_path = fetch_input(ctx, TABLE, table, inputs)
+        ward_table, _source, _notes = read_table(
+            table_path, name=table["name"], sheet=table.get("sheet")
+        )
+        if find_column(ward_table.columns, POPULATION_ALIASES):
+            population = ward_table
+
+    ctx.progress(0.4, "computing the TPR per ward")
+    result = compute_ward_tpr(
+        export,
+        age=params["age"],
+        facility_level=params["facility_level"],
+        test=params["test"],
+        by_year=params["by_year"],
+        population=population,
+        name=facility["name"],
+    )
+    ctx.check()
+
+    ctx.progress(0.8, "storing the results")
+    out = ctx.workdir / "out"
+    out.mkdir()
+    paths = [(_csv(result.wards, out / WARD_TPR_CSV), "text/csv")]
+    if params["by_year"]:
+        paths.append((_csv(result.by_year, out / BY_YEAR_CSV), "text/csv"))
+        paths.append((_csv(result.trend, out / TREND_CSV), "text/csv"))
+    report = result.report
+    summary: dict[str, Any] = {
+        "tpr_id": tpr_id,
+        "variable": result.variable_name,
+        "wards": report.get("wards"),
+        "rows": report.get("rows"),
+        "rows_used": report.get("rows_used"),
+        "methods_used": report.get("methods_used"),
+        "wards_without_tests": len(report.get("wards_without_tests") or []),
+        "warnings": list(report.get("warnings") or []),
+        "file": facility["name"],
+    }
+    session_state: dict[str, Any] = {"last_tpr": tpr_id}
+    if ward_table is not None and dataset is not None:
+        joined, join_report = join_tpr_to_wards(ward_table, result)
+        summary["join_report"] = join_report
+        summary["dataset_id"] = _add_joined_dataset(ctx, session_id, dataset, joined, result)
+        session_state["current_dataset"] = summary["dataset_id"]
+    report_path = out / REPORT_JSON
+    report_path.write_text(
+        json.dumps(
+            to_jsonable({"params": params, "export": info, "report": report, "summary": summary}),
+            ensure_ascii=False,
+            allow_nan=False,
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    paths.append((report_path, "application/json"))
+    files = [ctx.store_file(p, p.name, media_type) for p, media_type in paths]
+    return Outcome(
+        subject={"summary": to_jsonable(summary)},
+        files=files,
+        session_state=session_state,
+        result={"tpr_id": tpr_id},
+    )
+
+
+def _add_joined_dataset(
+    ctx: JobContext, session_id: str, dataset: dict[str, Any], joined: Any, result: Any
+) -> str:
+    """The ward table with the TPR column, added to the session as a new dataset.
+
+    Added before the job commits: the dataset is content-addressed, so a repeated attempt
+    finds the same dataset rather than adding another.
+    """
+    from chatmrpt.service.datasets import add_dataset
+
+    table_name = dataset[TABLE]["name"]
+    stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
+    boundaries = dataset.get(BOUNDARIES)
+    view = add_dataset(
+        ctx.rt,
+        session_id,
+        joined.to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        f"{stem}_with_{result.variable_name}.csv",
+        ctx.rt.artifacts.read_bytes(boundaries["sha256"]) if boundaries else None,
+        boundaries["name"] if boundaries else None,
+    )
+    return view["dataset_id"]

@@ -1,0 +1,244 @@
+"""Reading a finished analysis back: its record, its unified dataset, its stored files.
+
+Planning steps (ITN plans, urban reprioritisation), the ward table of the HTTP API and the
+chat tools all start from here, so "is the analysis finished?" has one answer: the
+analysis record's ``status`` in the store, never a probe for files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chatmrpt.errors import InputError
+from chatmrpt.jobs.runner import work_root
+from chatmrpt.service.sessions import require_session
+from chatmrpt.store.base import ArtifactBusy, artifact_id, link_artifact
+from chatmrpt.store.model import FAILED, SUCCEEDED, Key, to_jsonable, valid_id
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from chatmrpt.runtime import Runtime
+
+UNIFIED_PARQUET = "unified_dataset.geoparquet"
+UNIFIED_CSV = "unified_dataset.csv"
+ANALYSIS_JSON = "analysis.json"
+
+
+def latest_analysis(rt: Runtime, session_id: str) -> dict[str, Any] | None:
+    """The session's current analysis (the last one that succeeded), else its newest
+    analysis in any state, else None."""
+    session = require_session(rt, session_id)
+    current = (session.get("state") or {}).get("current_analysis")
+    if valid_id(current):
+        record = rt.store.get_analysis(session_id, current)
+        if record is not None:
+            return record
+    analyses = rt.store.list_analyses(session_id)
+    return analyses[-1] if analyses else None
+
+
+def finished_analysis(
+    rt: Runtime, session_id: str, analysis_id: str | None = None
+) -> dict[str, Any]:
+    """The succeeded analysis ``analysis_id`` (default: the session's current analysis).
+
+    Raises ``not_found`` for an unknown id and ``analysis_not_ready`` while it is queued
+    or running, after it failed, or when the session has no finished analysis yet.
+    """
+    session = require_session(rt, session_id)
+    if analysis_id is None:
+        analysis_id = (session.get("state") or {}).get("current_analysis")
+        if analysis_id is None:
+            running = [a for a in rt.store.list_analyses(session_id) if a.get("status") != FAILED]
+            hint = (
+                "The analysis is still running; wait until it has finished."
+                if running
+                else "Run the analysis first."
+            )
+            raise InputError(
+                "analysis_not_ready",
+                f"There is no finished analysis in this session yet. {hint}",
+            )
+    record = rt.store.get_analysis(session_id, analysis_id) if valid_id(analysis_id) else None
+    if record is None:
+        raise InputError(
+            "not_found",
+            "There is no such analysis in this session.",
+            details={"analysis_id": analysis_id if valid_id(analysis_id) else None},
+        )
+    status = record.get("status")
+    if status == SUCCEEDED:
+        return record
+    if status == FAILED:
+        reason = (record.get("error") or {}).get("message") or "it failed"
+        raise InputError(
+            "analysis_not_ready",
+            f"This analysis failed, so it has no results: {reason} Fix the problem and run "
+            "the analysis again.",
+            details={"analysis_id": analysis_id, "status": status},
+        )
+    raise InputError(
+        "analysis_not_ready",
+        f"This analysis is {status} ({round(100 * float(record.get('progress') or 0))}% done); "
+        "wait until it has finished.",
+        details={"analysis_id": analysis_id, "status": status},
+    )
+
+
+def artifact_named(record: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The output file ``name`` of an analysis (or plan) record, or None."""
+    for art in record.get("artifacts") or []:
+        if art.get("name") == name:
+            return art
+    return None
+
+
+def read_artifact_bytes(rt: Runtime, artifact: dict[str, Any]) -> bytes:
+    return rt.artifacts.read_bytes(artifact["sha256"])
+
+
+def read_artifact_json(rt: Runtime, artifact: dict[str, Any]) -> Any:
+    return json.loads(read_artifact_bytes(rt, artifact).decode("utf-8"))
+
+
+def load_unified(rt: Runtime, session_id: str, analysis_id: str | None = None) -> pd.DataFrame:
+    """The unified dataset of a finished analysis (a GeoDataFrame when it has boundaries).
+
+    Read from the analysis' stored GeoParquet when there is one, else its CSV, through the
+    same reader as the command line (``chatmrpt.analysis.results_io``).
+    """
+    from chatmrpt.analysis.results_io import load_unified as read_unified
+
+    record = finished_analysis(rt, session_id, analysis_id)
+    artifact = artifact_named(record, UNIFIED_PARQUET) or artifact_named(record, UNIFIED_CSV)
+    if artifact is None:
+        raise InputError(
+            "not_found",
+            "The results of this analysis are missing; run the analysis again.",
+            details={"analysis_id": record["id"]},
+        )
+    with tempfile.TemporaryDirectory(prefix="unified-", dir=work_root(rt.settings)) as tmp:
+        # server-chosen name: the recorded name is only ever displayed
+        suffix = ".geoparquet" if artifact["name"] == UNIFIED_PARQUET else ".csv"
+        path = rt.artifacts.fetch(artifact["sha256"], Path(tmp) / f"unified{suffix}")
+        return read_unified(path)
+
+
+def analysis_metadata(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """The analysis.json of a finished analysis (parameters, variables, PCA report...)."""
+    artifact = artifact_named(record, ANALYSIS_JSON)
+    return read_artifact_json(rt, artifact) if artifact is not None else None
+
+
+# ---- storing a computed result with its files ----------------------------------------------
+
+_BUSY_RETRY_S = 30.0
+
+
+def frame_records(frame: Any) -> list[dict[str, Any]]:
+    """Rows of a frame as JSON-ready dicts (NaN, NA and infinities as None), geometry left out."""
+    columns = [c for c in frame.columns if str(c) != "geometry"]
+    return to_jsonable(frame[columns].to_dict(orient="records"))
+
+
+def store_result(
+    rt: Runtime,
+    session_id: str,
+    key: Any,
+    record: dict[str, Any],
+    files: list[tuple[str, bytes, str]],
+    *,
+    state: dict[str, Any] | None = None,
+    event: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Record a result computed in the request, with its files as the session's artifacts.
+
+    ``files`` are ``(name, bytes, media_type)``. One transaction creates the record (unless
+    a record with this content-derived key exists already), links the files, updates the
+    session state (compare-and-set with everything else) and appends ``event``. Returns
+    ``(stored record, created)``.
+    """
+    producer = {"kind": key.kind, "id": key.id}
+    blobs = []
+    artifacts = []
+    for name, data, media_type in files:
+        sha = hashlib.sha256(data).hexdigest()
+        blobs.append((sha, data))
+        artifacts.append(
+            {
+                "id": artifact_id(producer, name, sha),
+                "name": name,
+                "media_type": media_type,
+                "size": len(data),
+                "sha256": sha,
+            }
+        )
+    for _, data in blobs:
+        rt.artifacts.put_bytes(data)  # early: a storage outage fails before any record
+    record = dict(record, session_id=session_id, artifacts=artifacts)
+
+    def commit(txn: Any) -> tuple[dict[str, Any], bool]:
+        skey = Key.session(session_id)
+        session = txn.get(skey)
+        if session is None:
+            raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
+        stored = txn.get(key)
+        created = stored is None
+        if created:
+            for art in artifacts:
+                link_artifact(txn, dict(art, session_id=session_id, produced_by=dict(producer)))
+            stored = txn.put(key, record)
+            if event is not None:
+                txn.append("events", session_id, event)
+        if state:
+            current = dict(session.get("state") or {})
+            if any(current.get(k) != v for k, v in state.items()):
+                current.update(state)
+                session["state"] = current
+                txn.put(skey, session)
+        return stored, created
+
+    deadline = time.monotonic() + _BUSY_RETRY_S
+    while True:
+        try:
+            stored, created = rt.store.transact(commit)
+            break
+        except ArtifactBusy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    for sha, data in blobs:
+        rt.artifacts.ensure(sha, data)
+    return stored, created
+
+
+def remember(rt: Runtime, session_id: str, **state: Any) -> None:
+    """Set keys of the session state (compare-and-set; no write when already set)."""
+
+    def fn(txn: Any) -> None:
+        skey = Key.session(session_id)
+        session = txn.get(skey)
+        if session is None:
+            return
+        current = dict(session.get("state") or {})
+        if all(current.get(k) == v for k, v in state.items()):
+            return
+        current.update(state)
+        session["state"] = current
+        txn.put(skey, session)
+
+    rt.store.transact(fn)
+
+
+def content_id(kind: str, **parts: Any) -> str:
+    """Content address of a derived result: its kind and everything it depends on."""
+    blob = json.dumps(
+        {"kind": kind, "v": 1, **parts}, sort_keys=True, separators=(",", ":"), allow_nan=False
+    ).encode()
+    return hashlib.sha256(blob).hexdigest()

@@ -1,0 +1,278 @@
+"""Test positivity rate (TPR) from an uploaded DHIS2 facility export (METHODOLOGY §9).
+
+Reading a year of facility-month rows can take seconds, so a TPR run is a job (kind
+``tpr``, in ``chatmrpt.jobs.tpr``). Its record is a ``plan`` record with ``type: "tpr"``,
+whose id is the hash of the export's bytes and the normalised parameters (and, with
+``join``, of the ward dataset it joins to): submitting the same export again returns the
+same run, as analyses do.
+
+Results (artifacts of the run): ``ward_tpr.csv`` — one row per ward, the same table as
+``chatmrpt tpr`` writes — and ``tpr_report.json``; with ``by_year`` also
+``tpr_by_year.csv`` and ``tpr_trend.csv``. With ``join: true`` the ward TPR is added as a
+variable (``u5_tpr_rdt`` for under-fives) to the ward table of the session's current
+dataset, and the joined table — with the same boundaries — becomes a *new* dataset of the
+session (its id in the run's summary as ``dataset_id``), which is then the current
+dataset: the next analysis uses it. The original dataset stays as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import TYPE_CHECKING, Any
+
+from chatmrpt.errors import InputError
+from chatmrpt.jobs.lease import new_job
+from chatmrpt.service.files import display_name
+from chatmrpt.service.results import content_id
+from chatmrpt.service.sessions import require_session
+from chatmrpt.store.base import ArtifactBusy, Txn, artifact_id, link_artifact
+from chatmrpt.store.model import FAILED, QUEUED, SUCCEEDED, Key, valid_id
+
+if TYPE_CHECKING:
+    from chatmrpt.runtime import Runtime
+
+TPR = "tpr"
+TPR_JOB = "tpr"
+FACILITY = "facility"
+FACILITY_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xlsm")
+PARAMS = ("age", "test", "facility_level", "by_year", "join", "sheet")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+_BUSY_RETRY_S = 30.0
+_BINARY_SIGNATURES = (
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\x1f\x8b",
+    b"\xd0\xcf\x11\xe0",
+)
+
+
+def _flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise InputError(
+        "invalid_parameter",
+        f"{name} must be true or false, not {str(value)[:40]!r}.",
+        details={"parameter": name},
+    )
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...], default: str) -> str:
+    if value is None:
+        return default
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text not in choices:
+        raise InputError(
+            "invalid_parameter",
+            f"{name} {str(value)[:40]!r} is not known; use one of {', '.join(choices)}.",
+            details={"parameter": name, "choices": list(choices)},
+        )
+    return text
+
+
+def normalize_tpr_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
+
+    given = {k: v for k, v in dict(params or {}).items() if v is not None}
+    unknown = sorted(set(given) - set(PARAMS))
+    if unknown:
+        raise InputError(
+            "invalid_parameter",
+            f"Unknown TPR parameter(s): {', '.join(unknown)}. Accepted: {', '.join(PARAMS)}.",
+            details={"unknown": unknown},
+        )
+    sheet = given.get("sheet")
+    if sheet is not None and (not isinstance(sheet, str) or len(sheet) > 100):
+        raise InputError("invalid_parameter", "sheet must be a worksheet name (text).")
+    return {
+        "age": _choice("age", given.get("age"), AGES, "u5"),
+        "test": _choice("test", given.get("test"), TESTS, "both"),
+        "facility_level": _choice(
+            "facility_level", given.get("facility_level"), LEVEL_CHOICES, "all"
+        ),
+        "by_year": _flag("by_year", given.get("by_year", False)),
+        "join": _flag("join", given.get("join", False)),
+        "sheet": sheet or None,
+    }
+
+
+def _extension(name: str) -> str:
+    lower = name.lower()
+    ext = lower.rsplit(".", 1)[-1] if "." in lower else ""
+    if ext not in FACILITY_EXTENSIONS:
+        raise InputError(
+            "unsupported_file_type",
+            f"{name!r} is not a facility export this tool reads. Export it from DHIS2 as CSV "
+            "or XLSX (" + ", ".join(f".{e}" for e in FACILITY_EXTENSIONS) + ").",
+            details={"file": name, "allowed": list(FACILITY_EXTENSIONS)},
+        )
+    return ext
+
+
+def _sniff(data: bytes, name: str) -> None:
+    """Refuse at once what is plainly no table (an image, a PDF...), before queueing a job."""
+    head = data[:65536]
+    if head.startswith(b"PK\x03\x04"):
+        import io
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                if any(n.lower().endswith("xl/workbook.xml") for n in zf.namelist()):
+                    return
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            pass
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 text, which the reader decodes
+    elif b"\x00" not in head and not head.startswith(_BINARY_SIGNATURES):
+        return
+    raise InputError(
+        "unsupported_file_type",
+        f"{name} is not a CSV or XLSX facility export. Export it from DHIS2 as CSV or XLSX.",
+        details={"file": name},
+    )
+
+
+def submit_tpr(
+    rt: Runtime, session_id: str, data: bytes, filename: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Store a facility export and queue its TPR run; returns the run's record plus
+    ``reused`` (True when the same export and parameters already succeeded)."""
+    session = require_session(rt, session_id)
+    name = display_name(filename, FACILITY)
+    ext = _extension(name)
+    if not data:
+        raise InputError("empty_file", f"{name!r} is empty.", details={"file": name})
+    if len(data) > rt.settings.max_upload_bytes:
+        raise InputError(
+            "file_too_large",
+            f"{name!r} is {len(data) / 1e6:.1f} MB; the most accepted is "
+            f"{rt.settings.max_upload_mb} MB.",
+            details={"file": name, "max_mb": rt.settings.max_upload_mb},
+        )
+    _sniff(data, name)
+    norm = normalize_tpr_params(params)
+    dataset_id = None
+    if norm["join"]:
+        dataset_id = (session.get("state") or {}).get("current_dataset")
+        if not valid_id(dataset_id) or rt.store.get_dataset(session_id, dataset_id) is None:
+            raise InputError(
+                "invalid_request",
+                "join needs a ward table in this session to add the TPR to; upload the ward "
+                "table first, or leave join out.",
+            )
+    sha = hashlib.sha256(data).hexdigest()
+    tpr_id = content_id(TPR, facility=sha, params=norm, dataset=dataset_id)
+    key = Key.plan(session_id, tpr_id)
+    upload = {"kind": "upload", "id": FACILITY}
+    facility = {
+        "name": name,
+        "ext": ext,
+        "sha256": sha,
+        "size": len(data),
+        "artifact_id": artifact_id(upload, name, sha),
+    }
+    rt.artifacts.put_bytes(data)
+
+    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
+        existing = txn.get(key)
+        if existing is not None and existing.get("status") != FAILED:
+            return existing, existing.get("status") == SUCCEEDED, None
+        if txn.get(Key.session(session_id)) is None:
+            raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
+        job = new_job(
+            TPR_JOB,
+            session_id,
+            {"session_id": session_id, "tpr_id": tpr_id},
+            max_attempts=rt.settings.job_max_attempts,
+            subject=key,
+        )
+        link_artifact(
+            txn,
+            {
+                "id": facility["artifact_id"],
+                "session_id": session_id,
+                "sha256": sha,
+                "name": name,
+                "media_type": _media_type(name),
+                "size": len(data),
+                "produced_by": dict(upload, tpr_id=tpr_id),
+            },
+        )
+        record = existing or {
+            "id": tpr_id,
+            "type": TPR,
+            "session_id": session_id,
+            "params": norm,
+            "facility": facility,
+            "join_dataset_id": dataset_id,
+            "runs": 0,
+        }
+        record.update(
+            status=QUEUED,
+            progress=0.0,
+            stage="waiting for a worker",
+            error=None,
+            summary=None,
+            artifacts=[],
+            job_id=job["id"],
+            runs=int(record.get("runs", 0)) + 1,
+            started_at=None,
+            finished_at=None,
+        )
+        stored = txn.put(key, record)
+        txn.put(Key.job(job["id"]), job)
+        txn.append(
+            "events",
+            session_id,
+            {
+                "type": "job.queued",
+                "job_id": job["id"],
+                "kind": TPR_JOB,
+                "status": QUEUED,
+                "subject": job["subject"],
+            },
+        )
+        return stored, False, job["id"]
+
+    deadline = time.monotonic() + _BUSY_RETRY_S
+    while True:
+        try:
+            record, reused, job_id = rt.store.transact(fn)
+            break
+        except ArtifactBusy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    rt.artifacts.ensure(sha, data)
+    if job_id is not None:
+        rt.queue.dispatch(job_id)
+    return dict(record, reused=reused)
+
+
+def _media_type(name: str) -> str:
+    from chatmrpt.artifacts import media_type_for
+
+    return media_type_for(name)
+
+
+def get_tpr(rt: Runtime, session_id: str, tpr_id: str) -> dict[str, Any]:
+    require_session(rt, session_id)
+    record = rt.store.get_plan(session_id, tpr_id) if valid_id(tpr_id) else None
+    if record is None or record.get("type") != TPR:
+        raise InputError(
+            "not_found",
+            "There is no such TPR run in this session.",
+            details={"tpr_id": tpr_id if valid_id(tpr_id) else None},
+        )
+    return record
+
+
+def list_tpr(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
+    require_session(rt, session_id)
+    return [p for p in rt.store.list_plans(session_id) if p.get("type") == TPR]

@@ -1,0 +1,165 @@
+"""Liveness, readiness and metrics, and the web worker's heartbeat.
+
+* ``GET /healthz`` — 200 while the process answers; touches nothing else.
+* ``GET /readyz`` — 200 when this worker can serve: a real write and read on the store,
+  the queue answers, artifact storage answers, and at least one job consumer has a recent
+  heartbeat. Otherwise 503, with what is wrong. Lists the live web workers and consumers
+  (each records a heartbeat with host and pid in the store) and says which worker
+  answered.
+* ``GET /metrics`` — Prometheus text (see ``chatmrpt.web.metrics``).
+
+Every Gunicorn worker starts a heartbeat thread after it is forked
+(:func:`start_heartbeat`), which records ``web:<host>:<pid>`` every
+``WEB_HEARTBEAT_S`` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app
+
+from chatmrpt.web.app import app_state, get_runtime
+from chatmrpt.web.responses import json_response
+
+log = logging.getLogger("chatmrpt.web")
+bp = Blueprint("health", __name__)
+
+WEB_HEARTBEAT_S = 2.0
+# a web worker counts as alive when seen within this many seconds
+WEB_TTL_S = 5 * WEB_HEARTBEAT_S
+WEB = "web"
+
+
+def _process(p: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "host": p.get("host"),
+        "pid": p.get("pid"),
+        "started_at": p.get("started_at"),
+        "last_seen": p.get("last_seen"),
+        "info": p.get("info") or {},
+    }
+
+
+def _problem(exc: BaseException) -> dict[str, Any]:
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return {"ok": False, "error": message[:300]}
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return json_response({"status": "ok", "pid": os.getpid()})
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    from chatmrpt.jobs.consumer import CONSUMER_TTL_S
+
+    problems: list[str] = []
+    body: dict[str, Any] = {
+        "worker": {"host": socket.gethostname(), "pid": os.getpid()},
+        "consumers": [],
+        "web_workers": [],
+    }
+    try:
+        rt = get_runtime()
+    except Exception as exc:  # the store URL may point at nothing that can be opened
+        body.update(store=_problem(exc), queue={"ok": False}, artifacts={"ok": False})
+        body.update(status="not ready", problems=["the store cannot be opened"])
+        return json_response(body, 503)
+    checks = (("store", rt.store.ping), ("queue", rt.queue.ping), ("artifacts", rt.artifacts.ping))
+    for name, ping in checks:
+        try:
+            body[name] = ping()
+        except Exception as exc:
+            body[name] = _problem(exc)
+            problems.append(f"the {name} does not answer")
+    if body["store"].get("ok"):
+        try:
+            body["consumers"] = [
+                _process(p) for p in rt.store.live_processes("consumer", CONSUMER_TTL_S)
+            ]
+            body["web_workers"] = [_process(p) for p in rt.store.live_processes(WEB, WEB_TTL_S)]
+        except Exception as exc:
+            body["store"] = _problem(exc)
+            problems.append("the store does not answer")
+        if not body["consumers"] and not problems:
+            problems.append("no job consumer is alive: analyses would wait forever")
+    body["status"] = "ready" if not problems else "not ready"
+    body["problems"] = problems
+    return json_response(body, 503 if problems else 200)
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    try:
+        rt = get_runtime()
+    except Exception:
+        rt = None
+    text = app_state(current_app).metrics.render(rt)
+    return Response(
+        text, mimetype="text/plain", content_type="text/plain; version=0.0.4; charset=utf-8"
+    )
+
+
+class Heartbeat(threading.Thread):
+    """Records that this web worker is alive, until stopped."""
+
+    def __init__(self, app: Flask, interval_s: float = WEB_HEARTBEAT_S):
+        super().__init__(name="chatmrpt-web-heartbeat", daemon=True)
+        self.app = app
+        self.interval_s = interval_s
+        self.host = socket.gethostname()
+        self.pid = os.getpid()
+        self.started = time.time()
+        self._stop_event = threading.Event()
+
+    def beat(self) -> None:
+        rt = get_runtime(self.app)
+        rt.store.beat(
+            WEB, self.host, self.pid, self.started, {"active_threads": threading.active_count()}
+        )
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            try:
+                self.beat()
+            except Exception as exc:  # the store may be away for a moment; keep beating
+                log.warning("web worker heartbeat not recorded: %s", exc)
+            self._stop_event.wait(self.interval_s)
+
+    def stop(self, forget: bool = True) -> None:
+        self._stop_event.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join(self.interval_s + 1.0)
+        if forget:
+            try:
+                get_runtime(self.app).store.forget_process(WEB, self.host, self.pid)
+            except Exception as exc:
+                log.warning("web worker heartbeat not removed: %s", exc)
+
+
+def start_heartbeat(app: Flask, interval_s: float = WEB_HEARTBEAT_S) -> Heartbeat:
+    """Start this process's heartbeat thread (once per process)."""
+    state = app_state(app)
+    with state.lock:
+        current = state.background
+        if isinstance(current, Heartbeat) and current.pid == os.getpid() and current.is_alive():
+            return current
+        beat = Heartbeat(app, interval_s)
+        state.background = beat
+    beat.start()
+    return beat
+
+
+def stop_heartbeat(app: Flask) -> None:
+    state = app_state(app)
+    with state.lock:
+        beat, state.background = state.background, None
+    if isinstance(beat, Heartbeat) and beat.pid == os.getpid():
+        beat.stop()

@@ -1,0 +1,214 @@
+"""Reading request input strictly: JSON bodies, multipart uploads, query parameters.
+
+JSON bodies must be objects with known fields; ``NaN``/``Infinity`` literals, nesting
+beyond reason, unknown fields and wrong content types are refused with 400/415
+before any service code runs. Upload field names are fixed; the client's file name is
+only ever displayed (``service.files.display_name``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from flask import current_app, request
+from werkzeug.datastructures import FileStorage
+
+from chatmrpt.errors import InputError
+
+MAX_NUMBER = 1e15  # well past any count of nets, people or wards
+JSON_TYPES = ("application/json",)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _check_numbers(data: Any) -> None:
+    """Refuse numbers no parameter can mean (1e308 nets...) with a message naming them.
+
+    Iterative: a body nested a few hundred levels deep must not exhaust the stack.
+    """
+    todo: list[tuple[Any, str]] = [(data, "")]
+    while todo:
+        value, path = todo.pop()
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int | float):
+            if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+                where = path[:80] or "the request"
+                raise InputError(
+                    "invalid_parameter",
+                    f"The number given for {where} is out of range; numbers must be finite "
+                    f"and at most {MAX_NUMBER:.0e} in size.",
+                    details={"field": path[:80] or None},
+                )
+        elif isinstance(value, dict):
+            todo.extend(
+                (item, f"{path}.{key}" if path else str(key)) for key, item in value.items()
+            )
+        elif isinstance(value, list):
+            todo.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+
+
+def read_json(allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, Any]:
+    """The request's JSON object. An empty body is ``{}``."""
+    allowed = tuple(allowed)
+    limit = current_app.config.get("JSON_MAX_BYTES", 1024 * 1024)
+    if request.content_length is not None and request.content_length > limit:
+        raise InputError(
+            "payload_too_large",
+            f"A JSON request body may hold at most {limit // 1024} KB of parameters.",
+            details={"max_bytes": limit},
+        )
+    raw = request.get_data(cache=True)
+    if len(raw) > limit:
+        raise InputError(
+            "payload_too_large",
+            f"A JSON request body may hold at most {limit // 1024} KB of parameters.",
+            details={"max_bytes": limit},
+        )
+    if not raw.strip():
+        data: Any = {}
+    else:
+        mimetype = request.mimetype or ""
+        if mimetype not in JSON_TYPES and not mimetype.endswith("+json"):
+            raise InputError(
+                "unsupported_media_type",
+                "Send the parameters as JSON, with Content-Type: application/json.",
+                details={"content_type": mimetype or None},
+            )
+        try:
+            data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise InputError(
+                "invalid_request",
+                f"The request body is not valid JSON ({str(exc)[:120]}).",
+            ) from None
+    if not isinstance(data, dict):
+        raise InputError(
+            "invalid_request", 'The request body must be a JSON object, e.g. {"total_nets": 1000}.'
+        )
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise InputError(
+            "invalid_request",
+            f"Unknown field(s): {', '.join(k[:40] for k in unknown[:10])}. "
+            f"Accepted: {', '.join(allowed) or 'none'}.",
+            details={"unknown": [k[:40] for k in unknown[:10]], "accepted": list(allowed)},
+        )
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise InputError(
+            "invalid_request",
+            f"Missing field(s): {', '.join(missing)}.",
+            details={"missing": missing},
+        )
+    _check_numbers(data)
+    return data
+
+
+def expect_type(data: dict[str, Any], name: str, *types: type, nullable: bool = True) -> Any:
+    """``data[name]`` when it has one of ``types`` (bool is never a number here)."""
+    value = data.get(name)
+    if value is None and nullable:
+        return None
+    number_wanted = any(t in (int, float) for t in types)
+    if isinstance(value, bool) and bool not in types:
+        ok = False
+    else:
+        ok = isinstance(value, types) or (number_wanted and isinstance(value, int | float))
+    if not ok:
+        names = "/".join(
+            {"str": "text", "int": "number", "float": "number", "list": "list", "dict": "object",
+             "bool": "true or false"}.get(t.__name__, t.__name__)
+            for t in types
+        )  # fmt: skip
+        raise InputError(
+            "invalid_parameter",
+            f"{name} must be {names}.",
+            details={"parameter": name},
+        )
+    return value
+
+
+def read_form(
+    files: Iterable[str], fields: Iterable[str], required_files: Iterable[str] = ()
+) -> tuple[dict[str, FileStorage], dict[str, str]]:
+    """The multipart upload's files and text fields, by their fixed names."""
+    files, fields = tuple(files), tuple(fields)
+    mimetype = request.mimetype or ""
+    if mimetype != "multipart/form-data":
+        raise InputError(
+            "unsupported_media_type",
+            "Upload files as multipart/form-data (an HTML form with enctype "
+            '"multipart/form-data", or curl -F).',
+            details={"content_type": mimetype or None},
+        )
+    got_files = request.files
+    got_fields = request.form
+    unknown = sorted((set(got_files) - set(files)) | (set(got_fields) - set(fields)))
+    if unknown:
+        raise InputError(
+            "invalid_request",
+            f"Unknown form field(s): {', '.join(k[:40] for k in unknown[:10])}. "
+            f"Accepted: {', '.join(files + fields)}.",
+            details={"unknown": [k[:40] for k in unknown[:10]], "accepted": list(files + fields)},
+        )
+    out_files: dict[str, FileStorage] = {}
+    for name in files:
+        items = got_files.getlist(name)
+        if len(items) > 1:
+            raise InputError("invalid_request", f"Send one {name} file, not {len(items)}.")
+        if items:
+            out_files[name] = items[0]
+    for name in required_files:
+        if name not in out_files:
+            raise InputError(
+                "invalid_request",
+                f"The upload has no {name!r} file; send it as the form field {name!r}.",
+                details={"missing": [name]},
+            )
+    out_fields: dict[str, str] = {}
+    for name in fields:
+        values = got_fields.getlist(name)
+        if len(values) > 1:
+            raise InputError("invalid_request", f"Send {name} once, not {len(values)} times.")
+        if values:
+            out_fields[name] = values[0]
+    return out_files, out_fields
+
+
+def query_int(name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(
+            "invalid_parameter", f"{name} must be a whole number.", details={"parameter": name}
+        ) from None
+    if not low <= value <= high:
+        raise InputError(
+            "invalid_parameter",
+            f"{name} must be between {low} and {high}.",
+            details={"parameter": name},
+        )
+    return value
+
+
+def query_choice(name: str, choices: Iterable[str], default: str) -> str:
+    choices = tuple(choices)
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw not in choices:
+        raise InputError(
+            "invalid_parameter",
+            f"{name} must be one of {', '.join(choices)}.",
+            details={"parameter": name, "choices": list(choices)},
+        )
+    return raw
