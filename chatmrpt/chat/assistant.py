@@ -1,0 +1,292 @@
+"""One turn of the conversation: read the message, choose a tool, run it, answer.
+
+The conversation lives in the store (the session's message log), so consecutive messages
+may land on different workers or machines: the context of a turn — what was asked last,
+what the router asked back, the last plan — is rebuilt from the stored messages and the
+session record every time. With a language model configured, it chooses the tool; if it
+times out, fails or writes a malformed tool call, the offline router answers instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chatmrpt.chat.executors import ToolResult, build_registry
+from chatmrpt.chat.extract import WardRef
+from chatmrpt.chat.llm import LlmClient, LlmError, parse_tool_call
+from chatmrpt.chat.router import Route, RouterContext, route
+from chatmrpt.chat.tools import ToolRegistry
+from chatmrpt.errors import ChatMRPTError, InputError
+
+if TYPE_CHECKING:
+    from chatmrpt.runtime import Runtime
+
+log = logging.getLogger("chatmrpt.chat")
+
+MAX_TEXT = 4000
+HISTORY_FOR_MODEL = 20
+MAX_MODEL_ROUNDS = 4
+StreamFn = Callable[[str, dict[str, Any]], None]  # (event, data)
+
+UNMET_TEXT = {
+    "dataset": "First upload your ward data (a CSV or Excel table, and ideally the ward "
+               "boundaries) with the upload button.",
+    "analysis": "That needs a finished analysis. Say \"run the analysis\" first.",
+    "plan": "There is no earlier net plan to change yet. Tell me how many nets you have and "
+            "the average household size, e.g. \"plan 500,000 nets, household size 5\".",
+    "facility_data": "Upload a facility export (DHIS2) first, then ask for the TPR.",
+}
+
+SYSTEM_PROMPT = (
+    "You are the assistant of ChatMRPT, a tool malaria programme analysts use to rank wards by "
+    "malaria vulnerability and plan insecticide-treated net (ITN) distribution. Answer in "
+    "plain, short language a programme officer can repeat to a community. Use the tools for "
+    "anything about the data, the analysis, maps, wards or net plans; never invent numbers. "
+    "Never guess the number of nets or the household size: ask for them. "
+)
+
+
+@dataclass
+class Reply:
+    text: str
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    artifacts: list[dict[str, Any]] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    route: dict[str, Any] | None = None
+    engine: str = "offline"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "tool_calls": self.tool_calls, "artifacts": self.artifacts,
+                "suggestions": self.suggestions, "data": self.data, "engine": self.engine}
+
+
+class Assistant:
+    """Answers messages for any session; holds only per-process resources."""
+
+    def __init__(self, rt: Runtime, registry: ToolRegistry | None = None,
+                 llm: LlmClient | None = None):
+        self.rt = rt
+        self.registry = registry or build_registry()
+        if llm is None and rt.settings.llm_base_url:
+            llm = LlmClient(rt.settings.llm_base_url, rt.settings.llm_api_key,
+                            rt.settings.llm_model, rt.settings.llm_timeout_s)
+        self.llm = llm
+        # ward names by the content hash of an analysis' result: immutable content, so every
+        # worker holding an entry holds the same one (not session state)
+        self._wards_by_sha: OrderedDict[str, tuple[WardRef, ...]] = OrderedDict()
+        self._wards_lock = threading.Lock()
+
+    # ---- context, rebuilt from the store ----------------------------------------------
+
+    def context(self, session_id: str) -> tuple[RouterContext, dict[str, Any]]:
+        from chatmrpt.service import require_session
+        from chatmrpt.service.results import latest_analysis
+
+        session = require_session(self.rt, session_id)
+        state = session.get("state") or {}
+        variables: tuple[str, ...] = ()
+        has_dataset = bool(state.get("current_dataset"))
+        if has_dataset:
+            ds = self.rt.store.get_dataset(session_id, state["current_dataset"]) or {}
+            variables = tuple((ds.get("summary") or {}).get("variables") or ())
+        analysis = latest_analysis(self.rt, session_id)
+        wards: tuple[WardRef, ...] = ()
+        if analysis is not None and analysis.get("status") == "succeeded":
+            wards = self._wards(session_id, analysis)
+        last = self._last_assistant_message(session_id)
+        last_route = (last or {}).get("route") or {}
+        last_plan = None
+        if state.get("last_plan"):
+            plan = self.rt.store.get(_plan_key(session_id, state["last_plan"]))
+            last_plan = (plan or {}).get("params")
+        ctx = RouterContext(
+            has_dataset=has_dataset,
+            variables=variables,
+            wards=wards,
+            analysis_status=(analysis or {}).get("status"),
+            has_facility_data=bool(state.get("current_facility_file") or state.get("last_tpr")),
+            last_plan=last_plan,
+            last_tool=last_route.get("tool"),
+            last_params=last_route.get("params") or {},
+            last_missing=tuple(last_route.get("missing") or ()),
+            last_candidates=tuple(WardRef(c["name"], c.get("lga"))
+                                  for c in last_route.get("candidates") or ()),
+        )
+        return ctx, {"session": session, "analysis": analysis}
+
+    def _wards(self, session_id: str, analysis: dict[str, Any]) -> tuple[WardRef, ...]:
+        sha = next((a.get("sha256") for a in analysis.get("artifacts") or []
+                    if a.get("name") == "unified_dataset.csv"), None)
+        if sha is None:
+            return ()
+        with self._wards_lock:
+            cached = self._wards_by_sha.get(sha)
+        if cached is None:
+            cached = _ward_names_from_csv(self.rt.artifacts.read_bytes(sha))
+            with self._wards_lock:
+                self._wards_by_sha[sha] = cached
+                while len(self._wards_by_sha) > 8:
+                    self._wards_by_sha.popitem(last=False)
+        return cached
+
+    def _last_assistant_message(self, session_id: str) -> dict[str, Any] | None:
+        count = self.rt.store.message_count(session_id)
+        recent = self.rt.store.messages(session_id, after=max(0, count - 4))
+        for m in reversed(recent):
+            if m.get("role") == "assistant":
+                return m
+        return None
+
+    # ---- a turn ------------------------------------------------------------------------
+
+    def respond(self, session_id: str, text: str, stream: StreamFn | None = None) -> Reply:
+        text = str(text or "").strip()
+        if not text:
+            raise InputError("invalid_request", "The message is empty: type a question.")
+        if len(text) > MAX_TEXT:
+            raise InputError("invalid_request",
+                             f"The message is {len(text)} characters long; the most accepted "
+                             f"is {MAX_TEXT}.")
+        ctx, _ = self.context(session_id)
+        self.rt.store.append_message(session_id, {"role": "user", "text": text})
+        reply = None
+        if self.llm is not None:
+            try:
+                reply = self._model_turn(session_id, text, ctx, stream)
+            except LlmError as exc:
+                log.warning(json.dumps({"event": "llm.fallback", "session_id": session_id,
+                                        "reason": str(exc)}))
+                if stream:
+                    stream("reset", {})
+        if reply is None:
+            reply = self._offline_turn(session_id, text, ctx)
+            if stream:
+                stream("token", {"text": reply.text})
+        self.rt.store.append_message(session_id, {
+            "role": "assistant",
+            "text": reply.text,
+            "tool_calls": reply.tool_calls,
+            "artifacts": reply.artifacts,
+            "suggestions": reply.suggestions,
+            "route": reply.route,
+            "engine": reply.engine,
+        })
+        if stream:
+            stream("done", reply.to_dict())
+        return reply
+
+    def _execute(self, session_id: str, tool: str, params: dict[str, Any]) -> ToolResult:
+        spec = self.registry.spec(tool)
+        full = spec.with_defaults(params)
+        return self.registry.executor(tool)(self.rt, session_id, full)
+
+    def _offline_turn(self, session_id: str, text: str, ctx: RouterContext) -> Reply:
+        r: Route = route(text, ctx)
+        rd = r.to_dict()
+        if r.tool is None or not r.ready:
+            answer = r.clarification or r.reply or "Sorry, I did not understand. Ask for help."
+            return Reply(answer, route=rd)
+        if r.unmet:
+            return Reply(" ".join(UNMET_TEXT.get(u, "") for u in r.unmet).strip(), route=rd,
+                         tool_calls=[{"tool": r.tool, "params": r.params, "status": "blocked",
+                                      "unmet": list(r.unmet)}])
+        return self._run_tool(session_id, r.tool, r.params, rd)
+
+    def _run_tool(self, session_id: str, tool: str, params: dict[str, Any],
+                  rd: dict[str, Any] | None, engine: str = "offline") -> Reply:
+        call = {"tool": tool, "params": params}
+        try:
+            result = self._execute(session_id, tool, params)
+        except ChatMRPTError as exc:
+            call.update(status="failed", error=exc.to_dict())
+            return Reply(exc.message, tool_calls=[call], route=rd, engine=engine)
+        call["status"] = "ok"
+        return Reply(result.text, tool_calls=[call], artifacts=result.artifacts,
+                     suggestions=result.suggestions, data=result.data, route=rd, engine=engine)
+
+    def _model_turn(self, session_id: str, text: str, ctx: RouterContext,
+                    stream: StreamFn | None) -> Reply:
+        messages: list[dict[str, Any]] = [{"role": "system", "content": self._system(ctx)}]
+        count = self.rt.store.message_count(session_id)
+        for m in self.rt.store.messages(session_id, after=max(0, count - HISTORY_FOR_MODEL)):
+            if m.get("role") in ("user", "assistant") and m.get("text"):
+                messages.append({"role": m["role"], "content": m["text"]})
+        if not messages or messages[-1].get("content") != text:
+            messages.append({"role": "user", "content": text})
+        calls: list[dict[str, Any]] = []
+        artifacts: list[dict[str, Any]] = []
+        suggestions: list[str] = []
+        data: dict[str, Any] = {}
+        last_route: dict[str, Any] | None = None
+        on_token = (lambda t: stream("token", {"text": t})) if stream else None
+        for _ in range(MAX_MODEL_ROUNDS):
+            completion = self.llm.complete(messages, self.registry.openai_tools(), on_token)
+            if not completion.tool_calls:
+                if not completion.content.strip():
+                    raise LlmError("the model gave an empty answer")
+                return Reply(completion.content, tool_calls=calls, artifacts=artifacts,
+                             suggestions=suggestions, data=data, route=last_route,
+                             engine="model")
+            parsed = [parse_tool_call(c, self.registry) for c in completion.tool_calls]
+            messages.append({
+                "role": "assistant",
+                "content": completion.content or None,
+                "tool_calls": [{"id": c.id, "type": "function",
+                                "function": {"name": c.name, "arguments": c.arguments}}
+                               for c in completion.tool_calls],
+            })
+            for c, (tool, params) in zip(completion.tool_calls, parsed, strict=True):
+                if stream:
+                    stream("tool", {"tool": tool, "params": params})
+                unmet = self._unmet(tool, ctx)
+                if unmet:
+                    result_text = " ".join(UNMET_TEXT[u] for u in unmet)
+                    calls.append({"tool": tool, "params": params, "status": "blocked",
+                                  "unmet": unmet})
+                else:
+                    reply = self._run_tool(session_id, tool, params, None, engine="model")
+                    calls.extend(reply.tool_calls)
+                    artifacts.extend(reply.artifacts)
+                    suggestions = reply.suggestions or suggestions
+                    data.update(reply.data)
+                    result_text = reply.text
+                last_route = {"tool": tool, "params": params, "missing": [], "candidates": []}
+                messages.append({"role": "tool", "tool_call_id": c.id, "content": result_text})
+        raise LlmError("the model kept calling tools without answering")
+
+    def _unmet(self, tool: str, ctx: RouterContext) -> list[str]:
+        met = ctx.met()
+        return [u for u in self.registry.spec(tool).requires if u not in met]
+
+    def _system(self, ctx: RouterContext) -> str:
+        facts = [f"Ward data uploaded: {'yes' if ctx.has_dataset else 'no'}."]
+        if ctx.variables:
+            facts.append("Numeric columns: " + ", ".join(ctx.variables[:40]) + ".")
+        facts.append(f"Analysis: {ctx.analysis_status or 'none yet'}.")
+        if ctx.last_plan:
+            facts.append("Last net plan parameters: " + json.dumps(ctx.last_plan) + ".")
+        return SYSTEM_PROMPT + " ".join(facts)
+
+
+def _plan_key(session_id: str, plan_id: str):
+    from chatmrpt.store.model import Key
+
+    return Key.plan(session_id, plan_id)
+
+
+def _ward_names_from_csv(data: bytes) -> tuple[WardRef, ...]:
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_csv(io.BytesIO(data), usecols=lambda c: c in ("WardName", "LGA"),
+                        dtype=str, keep_default_na=False)
+    lgas = frame["LGA"] if "LGA" in frame.columns else [None] * len(frame)
+    return tuple(WardRef(n, (lg or None)) for n, lg in zip(frame["WardName"], lgas, strict=True))

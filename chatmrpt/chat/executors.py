@@ -1,0 +1,418 @@
+"""What each chat tool does: the same service functions the HTTP API calls.
+
+Every executor takes ``(rt, session_id, params)`` — parameters already validated against
+the tool's schema and completed with its defaults — and returns a :class:`ToolResult`:
+the reply text, the artifacts to show or download (maps, tables, files, stored in the
+session like any other result) and small data for the interface. Executors read
+everything from the store and artifact storage; they keep nothing between calls.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chatmrpt.chat import explain
+from chatmrpt.chat.tools import ToolRegistry
+from chatmrpt.errors import InputError
+
+if TYPE_CHECKING:
+    from chatmrpt.runtime import Runtime
+
+MAP_MEDIA_TYPE = "application/vnd.plotly.v1+json"
+# how long the chat waits for a just-submitted analysis before answering "it is running"
+ANALYSIS_WAIT_S = 20.0
+
+
+@dataclass
+class ToolResult:
+    text: str
+    artifacts: list[dict[str, Any]] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    suggestions: list[str] = field(default_factory=list)
+
+
+Executor = Callable[["Runtime", str, dict[str, Any]], ToolResult]
+
+
+def _artifact_ref(record: dict[str, Any], session_id: str, kind: str) -> dict[str, Any]:
+    return {
+        "id": record["id"],
+        "name": record.get("name"),
+        "media_type": record.get("media_type"),
+        "size": record.get("size"),
+        "kind": kind,
+        "url": f"/api/sessions/{session_id}/artifacts/{record['id']}",
+    }
+
+
+def _store(rt: Runtime, session_id: str, data: bytes, name: str, media_type: str,
+           produced_by: dict[str, Any], kind: str) -> dict[str, Any]:
+    from chatmrpt.service.artifacts import store_artifact
+
+    record = store_artifact(rt, session_id, data, name, media_type, produced_by)
+    return _artifact_ref(record, session_id, kind)
+
+
+def _analysis(rt: Runtime, session_id: str) -> dict[str, Any]:
+    from chatmrpt.service.results import latest_analysis
+
+    record = latest_analysis(rt, session_id)
+    if record is None or record.get("status") != "succeeded":
+        raise InputError("analysis_not_ready",
+                         "There is no finished analysis yet: ask me to run the analysis first.")
+    return record
+
+
+def _unified(rt: Runtime, session_id: str, analysis_id: str):
+    from chatmrpt.service.results import load_unified
+
+    return load_unified(rt, session_id, analysis_id)
+
+
+def _variables(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    return list((analysis.get("summary") or {}).get("variables") or [])
+
+
+# --- data and analysis -------------------------------------------------------------------
+
+
+def describe_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    from chatmrpt.service import get_dataset, require_session
+
+    session = require_session(rt, session_id)
+    dataset_id = (session.get("state") or {}).get("current_dataset")
+    if not dataset_id:
+        raise InputError("invalid_request", "No ward data yet: upload a ward table first.")
+    ds = get_dataset(rt, session_id, dataset_id)
+    summary = ds.get("summary") or {}
+    lines = [f"The ward table {ds['table']['name']!r} has {summary.get('wards')} wards."]
+    variables = summary.get("variables") or []
+    if variables:
+        lines.append(f"Numeric columns that can serve as risk variables ({len(variables)}): "
+                     + ", ".join(variables) + ".")
+    jr = ds.get("join_report")
+    if jr:
+        lines.append(f"Boundaries {ds['boundaries']['name']!r}: {jr.get('matched')} of "
+                     f"{jr.get('table_rows')} wards matched to a shape"
+                     + (f"; {jr.get('unmatched_table_count')} without one."
+                        if jr.get("unmatched_table_count") else "."))
+        fuzzy = jr.get("fuzzy_matches") or []
+        if fuzzy:
+            pairs = ", ".join(f"{m['table_name']} → {m['boundary_name']}" for m in fuzzy[:5])
+            lines.append(f"Matched by similar spelling: {pairs}.")
+    else:
+        lines.append("No boundaries were uploaded, so there are no maps and missing values "
+                     "are filled with the column mean.")
+    for w in (ds.get("warnings") or [])[:5]:
+        lines.append(f"Note: {w}")
+    return ToolResult("\n".join(lines), data={"dataset_id": dataset_id, "summary": summary},
+                      suggestions=["Run the analysis", "Explain the method"])
+
+
+def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    from chatmrpt.service import get_analysis, submit_analysis
+
+    request = {k: params[k] for k in ("variables", "directions", "methods", "normalization")
+               if params.get(k) is not None}
+    record, reused = submit_analysis(rt, session_id, None, request)
+    deadline = time.monotonic() + ANALYSIS_WAIT_S
+    while record.get("status") in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.25)
+        record = get_analysis(rt, session_id, record["id"])
+    status = record.get("status")
+    if status == "failed":
+        err = record.get("error") or {}
+        return ToolResult(f"The analysis could not run: {err.get('message', 'unknown error')}",
+                          data={"analysis_id": record["id"], "status": status})
+    if status != "succeeded":
+        return ToolResult(
+            "The analysis is running (progress shows on the page). Ask me for the top wards "
+            "or a map when it has finished.",
+            data={"analysis_id": record["id"], "job_id": record.get("job_id"), "status": status},
+            suggestions=["What is the status?"],
+        )
+    return _analysis_reply(rt, session_id, record, reused)
+
+
+def _analysis_reply(rt: Runtime, session_id: str, record: dict[str, Any],
+                    reused: bool) -> ToolResult:
+    s = record.get("summary") or {}
+    variables = ", ".join(f"{v['name']} ({v['direction']})" for v in s.get("variables", []))
+    lines = [("This analysis was already done with the same data and settings; here it is "
+              "again." if reused else "The analysis is done.")]
+    lines.append(f"{s.get('wards')} wards ranked with {len(s.get('variables', []))} variables: "
+                 f"{variables}; {s.get('models')} models.")
+    cats = s.get("categories") or {}
+    if cats:
+        lines.append(f"{cats.get('High')} wards are High priority, {cats.get('Medium')} Medium "
+                     f"and {cats.get('Low')} Low.")
+    if s.get("pca_suitable"):
+        rho = (s.get("comparison") or {}).get("spearman")
+        lines.append(f"PCA was used too; its ranking agrees with the composite ranking with a "
+                     f"Spearman correlation of {rho:.2f}." if rho is not None else
+                     "PCA was used too.")
+    elif "pca" in (s.get("methods") or []):
+        lines.append(f"PCA was not used: {s.get('pca_reason')}")
+    top = s.get("top_wards") or []
+    if top:
+        names = ", ".join(str(t.get("WardName")) for t in top[:5])
+        lines.append(f"Most vulnerable: {names}.")
+    if s.get("imputed_cells"):
+        lines.append(f"{s['imputed_cells']} missing value(s) were filled from neighbouring wards.")
+    for d in s.get("dropped_variables") or []:
+        lines.append(f"Left out: {d.get('message')}")
+    return ToolResult("\n".join(lines),
+                      data={"analysis_id": record["id"], "status": "succeeded", "summary": s},
+                      suggestions=["Show the vulnerability map", "Top 10 wards",
+                                   "Plan ITN distribution"])
+
+
+def session_status(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    from chatmrpt.service import describe_session
+
+    state = describe_session(rt, session_id)
+    datasets = state.get("datasets") or []
+    analyses = state.get("analyses") or []
+    plans = state.get("plans") or []
+    lines = [f"Ward data uploaded: {len(datasets)}."]
+    for a in analyses[-3:]:
+        pct = int(round(100 * float(a.get("progress") or 0)))
+        lines.append(f"Analysis {a['analysis_id'][:8]}: {a.get('status')}"
+                     + (f" ({pct}%)" if a.get("status") == "running" else ""))
+    if not analyses:
+        lines.append("No analysis yet.")
+    lines.append(f"ITN plans: {len(plans)}.")
+    return ToolResult("\n".join(lines), data={"session": state})
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+def top_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    analysis = _analysis(rt, session_id)
+    method = params.get("method", "composite")
+    wards = _unified(rt, session_id, analysis["id"])
+    if f"{method}_rank" not in wards.columns:
+        raise InputError("invalid_parameter",
+                         "PCA did not run for this analysis (the data did not suit it), so there "
+                         "is no PCA ranking; ask for the composite ranking instead.")
+    cols = [c for c in ("WardName", "LGA", "WardCode", "composite_rank", "composite_score",
+                        "composite_category", "pca_rank", "pca_score", "pca_category")
+            if c in wards.columns]
+    rows = wards[cols].to_dict("records")
+    text = explain.describe_top_wards(rows, int(params.get("n", 10)), method,
+                                      params.get("order", "top"))
+    order = wards.sort_values(f"{method}_rank", ascending=params.get("order", "top") == "top")
+    table = order[cols].head(int(params.get("n", 10)))
+    return ToolResult(text, data={"table": json.loads(table.to_json(orient="records"))},
+                      suggestions=["Show the vulnerability map", "Why is the first one ranked first?"])
+
+
+def explain_ward(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    from chatmrpt.analysis.names import normalise_ward_name
+
+    analysis = _analysis(rt, session_id)
+    wards = _unified(rt, session_id, analysis["id"])
+    key = normalise_ward_name(params["ward"])
+    names = wards["WardName"].astype(str).map(normalise_ward_name)
+    hits = wards[names == key]
+    if params.get("lga") and "LGA" in wards.columns and len(hits) > 1:
+        hits = hits[hits["LGA"].astype(str).str.lower() == str(params["lga"]).lower()]
+    if hits.empty:
+        raise InputError("not_found", f"There is no ward called {params['ward']!r} in this "
+                                      "analysis. Check the spelling, or ask for the top wards.")
+    if len(hits) > 1:
+        options = ", ".join(f"{r.WardName} ({r.LGA})" for r in hits.itertuples())
+        return ToolResult(f"There are several wards called {params['ward']}: {options}. "
+                          "Which LGA do you mean?")
+    row = hits.iloc[0].to_dict()
+    text = explain.explain_ward(row, _variables(analysis), len(wards))
+    return ToolResult(text, data={"ward": json.loads(hits.drop(columns="geometry",
+                                                                errors="ignore")
+                                                     .to_json(orient="records"))[0]})
+
+
+def compare_methods(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    analysis = _analysis(rt, session_id)
+    s = analysis.get("summary") or {}
+    if not s.get("pca_suitable"):
+        return ToolResult("Only the composite ranking exists for this analysis: PCA was not "
+                          f"used because {s.get('pca_reason') or 'it was not asked for'}.")
+    wards = _unified(rt, session_id, analysis["id"])
+    cmp_ = s.get("comparison") or {}
+    lines = [f"Spearman correlation between the two rankings: {cmp_.get('spearman'):.2f} "
+             "(1 = identical order)."]
+    for top, ov in sorted((cmp_.get("top_overlap") or {}).items(), key=lambda kv: int(kv[0])):
+        lines.append(f"Top {top}: {ov['shared']} wards in both lists.")
+    if "rank_difference" in wards.columns:
+        moved = wards.reindex(wards["rank_difference"].abs().sort_values(ascending=False).index)
+        for r in moved.head(3).itertuples():
+            lines.append(f"{r.WardName}: composite rank {r.composite_rank}, PCA rank {r.pca_rank}.")
+    from chatmrpt.viz.plots import rank_comparison_plot
+
+    plot = rank_comparison_plot(wards)
+    art = _store(rt, session_id, json.dumps(plot).encode(), "rank_comparison.json",
+                 MAP_MEDIA_TYPE, {"kind": "chat", "id": analysis["id"]}, "plot")
+    return ToolResult("\n".join(lines), artifacts=[art])
+
+
+def show_map(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    from chatmrpt.service.views import map_for
+
+    analysis = _analysis(rt, session_id)
+    what = params.get("what", "composite")
+    art, title = map_for(rt, session_id, analysis["id"], what, variable=params.get("variable"),
+                         threshold=params.get("threshold"))
+    ref = _artifact_ref(art, session_id, "map")
+    return ToolResult(f"Here is the map: {title}.", artifacts=[ref],
+                      suggestions=["Top 10 wards", "Show the categories map"])
+
+
+def explain_methodology(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    return ToolResult(explain.explain_methodology(params.get("topic", "general")))
+
+
+def reprioritize_urban(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    from chatmrpt.service.urban import reprioritize
+
+    result = reprioritize(rt, session_id, None, params.get("thresholds"),
+                          params.get("target_share"))
+    lines = [f"Urban wards that could be de-prioritised (least vulnerable first, up to "
+             f"{result.get('target_share', params.get('target_share'))}% of the population):"]
+    for row in result.get("summary", []):
+        lines.append(
+            f"More than {row['threshold']:g}% urban: {row['urban_wards']} urban wards, "
+            f"{row['selected_wards']} selected, holding {row['population_share']:.2f}% of the "
+            f"population" + ("" if row.get("target_reached") else " (target not reached)") + "."
+        )
+    arts = [_artifact_ref(a, session_id, "download") for a in result.get("artifacts", [])]
+    return ToolResult("\n".join(lines), artifacts=arts, data={"reprioritization": result},
+                      suggestions=["Show the urban map", "Plan ITN distribution"])
+
+
+def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = None) -> ToolResult:
+    t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or plan.get("summary") or {}
+    p = plan.get("params") or {}
+    lines = [f"Plan for {int(p.get('total_nets', t.get('total_nets', 0))):,} nets, households "
+             f"of {p.get('household_size')} people, strategy {p.get('strategy', 'stop')}:"]
+    lines.append(f"{int(t.get('nets_allocated', 0)):,} nets allocated, "
+                 f"{int(t.get('nets_remaining', t.get('remaining', 0))):,} left over; "
+                 f"{t.get('wards_fully_covered', 0)} wards fully covered, "
+                 f"{t.get('wards_partially_covered', 0)} partly, "
+                 f"{t.get('wards_not_covered', 0)} not covered; "
+                 f"{float(t.get('population_covered_percent', 0)):.1f}% of the population covered.")
+    if before:
+        bt = before.get("totals") or {}
+        delta = float(t.get("population_covered_percent", 0)) - float(
+            bt.get("population_covered_percent", 0))
+        lines.append(f"Compared with the previous plan: coverage {delta:+.1f} percentage points, "
+                     f"fully covered wards {int(t.get('wards_fully_covered', 0)) - int(bt.get('wards_fully_covered', 0)):+d}.")
+    for w in (plan.get("warnings") or [])[:4]:
+        lines.append(f"Warning: {w}")
+    arts = [_artifact_ref(a, session_id, "download") for a in plan.get("artifacts", [])]
+    return ToolResult("\n".join(lines), artifacts=arts,
+                      data={"plan_id": plan.get("id"), "totals": t, "params": p},
+                      suggestions=["Show the ITN map", "What if we had 20% more nets?"])
+
+
+def plan_itn(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    from chatmrpt.service.plans import create_plan
+
+    plan = create_plan(rt, session_id, params)
+    _remember_plan(rt, session_id, plan)
+    return _plan_reply(plan, session_id)
+
+
+def what_if_plan(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    from chatmrpt.service import require_session
+    from chatmrpt.service.plans import create_plan, get_plan
+
+    state = require_session(rt, session_id).get("state") or {}
+    last_id = state.get("last_plan")
+    if not last_id:
+        raise InputError("invalid_request", "There is no earlier plan to change: plan the nets "
+                                            "first (how many nets, and the household size).")
+    before = get_plan(rt, session_id, last_id)
+    changes = {k: v for k, v in params.items() if v is not None}
+    merged = {**(before.get("params") or {}), **changes}
+    merged.pop("analysis_id", None)
+    plan = create_plan(rt, session_id, merged)
+    _remember_plan(rt, session_id, plan)
+    return _plan_reply(plan, session_id, before=before)
+
+
+def _remember_plan(rt: Runtime, session_id: str, plan: dict[str, Any]) -> None:
+    def fn(session: dict[str, Any]) -> None:
+        session.setdefault("state", {})["last_plan"] = plan["id"]
+
+    rt.store.update_session(session_id, fn)
+
+
+def compute_tpr(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    from chatmrpt.service.views import resubmit_tpr
+
+    record = resubmit_tpr(rt, session_id, params)
+    return ToolResult(
+        f"Computing test positivity rates ({params.get('age', 'u5')}, test "
+        f"{params.get('test', 'both')}, {params.get('facility_level', 'all')} facilities) from "
+        "the facility export; progress shows on the page.",
+        data={"tpr_id": record.get("id"), "status": record.get("status")})
+
+
+def export_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    from chatmrpt.service.views import export
+
+    art = export(rt, session_id, params.get("what", "unified"), params.get("format"))
+    ref = _artifact_ref(art, session_id, "download")
+    return ToolResult(f"Here is the file: {art['name']}.", artifacts=[ref])
+
+
+HELP_TEXT = (
+    "You can ask me to:\n"
+    "• describe the uploaded ward data\n"
+    "• run the analysis (\"rank the wards\", \"use tpr, rainfall and housing\")\n"
+    "• show a map (\"map the composite score\", \"map rainfall\", \"show urban wards above 50%\")\n"
+    "• list wards (\"top 10 wards\", \"bottom 5 by PCA\")\n"
+    "• explain a ward (\"why is Zango ranked first?\") or the method (\"how does PCA work?\")\n"
+    "• compare the composite and PCA rankings\n"
+    "• pick urban wards to de-prioritise (\"reprioritise urban wards, 30% target\")\n"
+    "• plan nets (\"plan 500,000 nets, household size 5\"), then change it (\"what if 600k?\")\n"
+    "• compute TPR from a facility export, and export files (CSV, Excel, report, maps)."
+)
+
+
+def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    return ToolResult(HELP_TEXT, suggestions=["Describe my data", "Run the analysis"])
+
+
+EXECUTORS: dict[str, Executor] = {
+    "describe_data": describe_data,
+    "run_analysis": run_analysis,
+    "show_map": show_map,
+    "top_wards": top_wards,
+    "explain_ward": explain_ward,
+    "compare_methods": compare_methods,
+    "explain_methodology": explain_methodology,
+    "reprioritize_urban": reprioritize_urban,
+    "plan_itn": plan_itn,
+    "what_if_plan": what_if_plan,
+    "compute_tpr": compute_tpr,
+    "export_results": export_results,
+    "session_status": session_status,
+    "help": help_,
+}
+
+
+def build_registry() -> ToolRegistry:
+    """A registry with every tool bound to its executor (one per application)."""
+    registry = ToolRegistry()
+    for name, fn in EXECUTORS.items():
+        registry.bind(name, fn)
+    missing = registry.unbound()
+    if missing:  # pragma: no cover - a declaration without an executor
+        raise RuntimeError(f"tools without an executor: {missing}")
+    return registry

@@ -1,0 +1,172 @@
+"""The conversation endpoints: send a message, read the conversation, stream a reply.
+
+The conversation is the session's message log in the store, so consecutive messages may
+be answered by different workers or machines. A streamed reply (``Accept:
+text/event-stream``) sends ``token`` events as the text arrives, ``tool`` events when a
+tool starts, ``reset`` when a language model's partial answer is withdrawn for the offline
+assistant's, and ends with ``done`` (the whole reply) or ``error``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from chatmrpt.errors import ChatMRPTError
+from chatmrpt.web.app import get_runtime
+from chatmrpt.web.auth import session_required
+from chatmrpt.web.inputs import read_json
+from chatmrpt.web.responses import json_response
+
+log = logging.getLogger("chatmrpt.chat")
+bp = Blueprint("chat", __name__)
+S = "/api/sessions/<session_id>"
+ASSISTANT = "chatmrpt.assistant"
+MAX_LISTED = 500
+STREAM_LIMIT_S = 300.0
+
+
+def _assistant():
+    """This process's assistant, built on this process's runtime (after the fork)."""
+    from chatmrpt.chat.assistant import Assistant
+
+    rt = get_runtime()
+    app = current_app._get_current_object()
+    with app.extensions["chatmrpt.chat.lock"]:
+        current = app.extensions.get(ASSISTANT)
+        if current is None or current.rt is not rt:
+            current = Assistant(rt)
+            app.extensions[ASSISTANT] = current
+    return current
+
+
+def _wants_stream() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/event-stream"])
+    return best == "text/event-stream" and "text/event-stream" in request.accept_mimetypes
+
+
+@bp.post(S + "/messages")
+@session_required
+def post_message(session_id: str) -> Response:
+    data = read_json(("text",), required=("text",))
+    if not isinstance(data["text"], str):
+        raise ChatMRPTError("invalid_request", "'text' must be a string: the message to send.")
+    assistant = _assistant()
+    if not _wants_stream():
+        reply = assistant.respond(session_id, data["text"])
+        return json_response({"reply": reply.to_dict()})
+    return _stream_reply(assistant, session_id, data["text"])
+
+
+def _sse(event: str, data: Any) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _stream_reply(assistant, session_id: str, text: str) -> Response:
+    events: queue.Queue[tuple[str, Any] | None] = queue.Queue()
+
+    def work() -> None:
+        # plain values only: this thread never touches the request
+        try:
+            assistant.respond(session_id, text, stream=lambda e, d: events.put((e, d)))
+        except ChatMRPTError as exc:
+            events.put(("error", exc.to_dict()))
+        except Exception:
+            log.exception("a streamed chat reply failed", extra={"session_id": session_id})
+            events.put(("error", {"code": "internal_error",
+                                  "message": "Something went wrong on our side; try again.",
+                                  "details": {}}))
+        finally:
+            events.put(None)
+
+    threading.Thread(target=work, name="chat-reply", daemon=True).start()
+
+    def stream() -> Iterator[str]:
+        while True:
+            try:
+                item = events.get(timeout=STREAM_LIMIT_S)
+            except queue.Empty:
+                yield _sse("error", {"code": "internal_error", "message": "The reply took too "
+                                     "long; ask again.", "details": {}})
+                return
+            if item is None:
+                return
+            yield _sse(*item)
+
+    return Response(stream(), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+@bp.get(S + "/messages")
+@session_required
+def list_messages(session_id: str) -> Response:
+    rt = get_runtime()
+    try:
+        after = max(0, int(request.args.get("after", "0")))
+        limit = max(1, min(MAX_LISTED, int(request.args.get("limit", str(MAX_LISTED)))))
+    except ValueError as exc:
+        raise ChatMRPTError("invalid_request",
+                            "'after' and 'limit' must be whole numbers.") from exc
+    messages = []
+    for m in rt.store.messages(session_id, after=after, limit=limit):
+        messages.append({k: m.get(k) for k in ("seq", "at", "role", "text", "tool_calls",
+                                                "artifacts", "suggestions", "engine")
+                         if k in m})
+    return json_response({"messages": messages, "count": rt.store.message_count(session_id)})
+
+
+def register_chat(app: Flask) -> None:
+    app.extensions["chatmrpt.chat.lock"] = threading.Lock()
+    app.register_blueprint(bp)
+
+
+def _openapi_paths() -> dict[str, Any]:
+    from chatmrpt.web.openapi import SESSION_PARAM, operation
+
+    reply = {"type": "object", "properties": {
+        "text": {"type": "string"},
+        "tool_calls": {"type": "array", "items": {"type": "object"}},
+        "artifacts": {"type": "array", "items": {"type": "object"}},
+        "suggestions": {"type": "array", "items": {"type": "string"}},
+        "engine": {"type": "string", "enum": ["offline", "model"]},
+    }}
+    body = {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "additionalProperties": False, "required": ["text"],
+        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000}},
+    }}}}
+    return {
+        "/api/sessions/{session_id}/messages": {
+            "post": operation(
+                "postMessage",
+                "Send a message to the assistant. With Accept: text/event-stream the reply is "
+                "streamed as events token, tool, reset, done (the whole reply) or error.",
+                {"200": {"description": "The assistant's reply.", "content": {
+                    "application/json": {"schema": {"type": "object",
+                                                    "properties": {"reply": reply}}},
+                    "text/event-stream": {"schema": {"type": "string"}}}}},
+                params=[SESSION_PARAM], body=body, errors=("503",),
+            ),
+            "get": operation(
+                "listMessages",
+                "The conversation so far, oldest first.",
+                {"200": {"description": "Messages.", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {
+                        "messages": {"type": "array", "items": {"type": "object"}},
+                        "count": {"type": "integer"}}}}}}},
+                params=[SESSION_PARAM,
+                        {"name": "after", "in": "query",
+                         "schema": {"type": "integer", "minimum": 0}},
+                        {"name": "limit", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LISTED}}],
+            ),
+        },
+    }
+
+
+OPENAPI_PATHS = _openapi_paths()
