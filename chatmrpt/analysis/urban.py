@@ -107,6 +107,23 @@ class ReprioritizationResult:
     parameters: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
 
+    def selection_table(self) -> pd.DataFrame:
+        """The selected wards as written for users (CONTRACT): threshold, WardName,
+        WardCode, <rank>, population, cumulative_population_share, then LGA and urban
+        share."""
+        rank_column = self.parameters["rank_column"]
+        table = self.selected.copy()
+        table["threshold"] = [threshold_label(t) for t in table["threshold"]]
+        first = [
+            "threshold",
+            "WardName",
+            "WardCode",
+            rank_column,
+            "population",
+            "cumulative_population_share",
+        ]
+        return table[first + [c for c in table.columns if c not in first]]
+
 
 def reprioritize(
     wards: pd.DataFrame,

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             f"--out {out} is a folder; give a CSV file name, e.g. {out / DEFAULT_FILE}.",
             details={"out": str(out)},
         )
-    write_csv_atomically(selection_table(result), out)
+    write_csv_atomically(result.selection_table(), out)
     print_summary(result, out)
     return 0
 
@@ -85,23 +85,6 @@ def run(args: argparse.Namespace) -> int:
 def default_output(source: Path) -> Path:
     folder = source if source.is_dir() else source.parent
     return folder / DEFAULT_FILE
-
-
-def selection_table(result: ReprioritizationResult) -> pd.DataFrame:
-    """CONTRACT columns first (threshold, WardName, WardCode, <rank>, population,
-    cumulative_population_share), then LGA and urban share."""
-    rank_column = result.parameters["rank_column"]
-    table = result.selected.copy()
-    table["threshold"] = [threshold_label(t) for t in table["threshold"]]
-    first = [
-        "threshold",
-        "WardName",
-        "WardCode",
-        rank_column,
-        "population",
-        "cumulative_population_share",
-    ]
-    return table[first + [c for c in table.columns if c not in first]]
 
 
 def write_csv_atomically(table: pd.DataFrame, path: Path) -> None:

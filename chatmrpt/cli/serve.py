@@ -17,22 +17,11 @@ ORDER = 58
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    from chatmrpt.config import DEFAULT_BIND
+    from chatmrpt.cli.web import add_web_arguments
 
-    parser.add_argument(
-        "--bind",
-        default=DEFAULT_BIND,
-        metavar="HOST:PORT",
-        help=f"address (default {DEFAULT_BIND})",
-    )
-    parser.add_argument(
-        "--workers", type=int, default=4, metavar="N", help="web worker processes (default 4)"
-    )
+    add_web_arguments(parser)
     parser.add_argument(
         "--consumers", type=int, default=1, metavar="N", help="job consumer processes (default 1)"
-    )
-    parser.add_argument(
-        "--threads", type=int, default=8, metavar="N", help="threads per web worker (default 8)"
     )
     parser.add_argument(
         "--grace",

@@ -15,7 +15,8 @@ DESCRIPTION = (
 ORDER = 59
 
 
-def register(parser: argparse.ArgumentParser) -> None:
+def add_web_arguments(parser: argparse.ArgumentParser) -> None:
+    """--bind, --workers and --threads: shared with ``chatmrpt serve``."""
     from chatmrpt.config import DEFAULT_BIND
 
     parser.add_argument(
@@ -30,6 +31,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--threads", type=int, default=8, metavar="N", help="threads per web worker (default 8)"
     )
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    add_web_arguments(parser)
     parser.add_argument(
         "--timeout", type=int, default=60, metavar="SECONDS", help="worker timeout (default 60)"
     )

@@ -87,6 +87,42 @@ def new_job(
     }
 
 
+def queue_subject(
+    txn: Txn,
+    kind: str,
+    subject: Key,
+    record: dict[str, Any],
+    payload: dict[str, Any],
+    *,
+    max_attempts: int,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Inside a transaction: (re)queue the work a subject record stands for.
+
+    The subject (an analysis, a TPR run) is reset to ``queued`` with a fresh job, the job
+    is written and ``job.queued`` goes to the session's event log, all in ``txn``, so the
+    subject, its job and the event appear together or not at all. Returns
+    ``(stored subject, job)``; the caller dispatches the job after the commit.
+    """
+    job = new_job(kind, subject.session_id, payload, max_attempts=max_attempts, subject=subject)
+    record = dict(record)
+    record.update(
+        status=QUEUED,
+        progress=0.0,
+        stage="waiting for a worker",
+        error=None,
+        summary=None,
+        artifacts=[],
+        job_id=job["id"],
+        runs=int(record.get("runs", 0)) + 1,
+        started_at=None,
+        finished_at=None,
+    )
+    stored = txn.put(subject, record)
+    txn.put(Key.job(job["id"]), job)
+    _event(txn, job, "job.queued")
+    return stored, job
+
+
 def internal_error(job_id: str) -> dict[str, Any]:
     return {
         "code": "internal_error",

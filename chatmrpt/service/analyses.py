@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.params import AnalysisParams, analysis_id
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.lease import new_job
+from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn
-from chatmrpt.store.model import FAILED, QUEUED, SUCCEEDED, Key, valid_id
+from chatmrpt.store.model import FAILED, SUCCEEDED, Key, valid_id
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -53,13 +53,6 @@ def submit_analysis(
         existing = txn.get(akey)
         if existing is not None and existing.get("status") != FAILED:
             return existing, existing.get("status") == SUCCEEDED, None
-        job = new_job(
-            ANALYSIS_JOB,
-            session_id,
-            {"session_id": session_id, "analysis_id": aid},
-            max_attempts=rt.settings.job_max_attempts,
-            subject=akey,
-        )
         record = existing or {
             "id": aid,
             "session_id": session_id,
@@ -67,30 +60,13 @@ def submit_analysis(
             "params": params.normalized(),
             "runs": 0,
         }
-        record.update(
-            status=QUEUED,
-            progress=0.0,
-            stage="waiting for a worker",
-            error=None,
-            summary=None,
-            artifacts=[],
-            job_id=job["id"],
-            runs=int(record.get("runs", 0)) + 1,
-            started_at=None,
-            finished_at=None,
-        )
-        stored = txn.put(akey, record)
-        txn.put(Key.job(job["id"]), job)
-        txn.append(
-            "events",
-            session_id,
-            {
-                "type": "job.queued",
-                "job_id": job["id"],
-                "kind": ANALYSIS_JOB,
-                "status": QUEUED,
-                "subject": job["subject"],
-            },
+        stored, job = queue_subject(
+            txn,
+            ANALYSIS_JOB,
+            akey,
+            record,
+            {"session_id": session_id, "analysis_id": aid},
+            max_attempts=rt.settings.job_max_attempts,
         )
         return stored, False, job["id"]
 

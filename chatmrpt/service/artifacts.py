@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from chatmrpt.store.base import ArtifactBusy, artifact_id, link_artifact
+from chatmrpt.store.base import ArtifactBusy, Txn, artifact_id, link_artifact
 from chatmrpt.store.model import Key
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 _BUSY_RETRY_S = 30.0
+T = TypeVar("T")
+
+
+def transact_linking(rt: Runtime, fn: Callable[[Txn], T]) -> T:
+    """Run a store transaction that links artifacts, waiting out retention cleanup.
+
+    ``link_artifact`` refuses while cleanup is deleting the very bytes being linked
+    (``ArtifactBusy``); the cleanup finishes within moments, after which the transaction
+    goes through and the caller stores the bytes again (``ensure``).
+    """
+    deadline = time.monotonic() + _BUSY_RETRY_S
+    while True:
+        try:
+            return rt.store.transact(fn)
+        except ArtifactBusy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def store_artifact(rt: Runtime, session_id: str, data: bytes, name: str, media_type: str,
@@ -32,16 +51,7 @@ def store_artifact(rt: Runtime, session_id: str, data: bytes, name: str, media_t
         "size": len(data),
         "produced_by": produced_by,
     }
-    deadline = time.monotonic() + _BUSY_RETRY_S
-    while True:
-        try:
-            stored = rt.store.transact(lambda txn: link_artifact(txn, record))
-            break
-        except ArtifactBusy:
-            # retention is deleting these very bytes; wait for it, then store them again
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    stored = transact_linking(rt, lambda txn: link_artifact(txn, record))
     rt.artifacts.ensure(sha, data)
     return stored
 

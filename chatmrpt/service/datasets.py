@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.variables import candidate_columns
+from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.runner import work_root
+from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.files import BOUNDARIES, TABLE, display_name, extension_of, input_filename
 from chatmrpt.service.sessions import require_session
-from chatmrpt.store.base import ArtifactBusy, Txn, artifact_id, link_artifact
+from chatmrpt.store.base import Txn, artifact_id, link_artifact
 from chatmrpt.store.model import Key, to_jsonable
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
-_BUSY_RETRY_S = 30.0
 
 
 def _check_upload(rt: Runtime, data: bytes, name: str) -> None:
@@ -173,7 +173,7 @@ def add_dataset(
                         "session_id": session_id,
                         "sha256": hashes[role],
                         "name": name,
-                        "media_type": _media_type(name),
+                        "media_type": media_type_for(name),
                         "size": len(data),
                         "produced_by": {"kind": "upload", "id": role, "dataset_id": dataset_id},
                     },
@@ -182,24 +182,10 @@ def add_dataset(
             txn.append("events", session_id, {"type": "dataset.added", "dataset_id": dataset_id})
         return stored, created
 
-    deadline = time.monotonic() + _BUSY_RETRY_S
-    while True:
-        try:
-            stored, created = rt.store.transact(commit)
-            break
-        except ArtifactBusy:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+    stored, created = transact_linking(rt, commit)
     for data, _, _ in uploads.values():
         rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
     return dataset_view(stored, reused=not created)
-
-
-def _media_type(name: str) -> str:
-    from chatmrpt.artifacts import media_type_for
-
-    return media_type_for(name)
 
 
 def get_dataset(rt: Runtime, session_id: str, dataset_id: str) -> dict[str, Any]:

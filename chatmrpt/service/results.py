@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.runner import work_root
+from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.sessions import require_session
-from chatmrpt.store.base import ArtifactBusy, artifact_id, link_artifact
+from chatmrpt.store.base import artifact_id, link_artifact
 from chatmrpt.store.model import FAILED, SUCCEEDED, Key, to_jsonable, valid_id
 
 if TYPE_CHECKING:
@@ -138,7 +138,6 @@ def analysis_metadata(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | N
 
 # ---- storing a computed result with its files ----------------------------------------------
 
-_BUSY_RETRY_S = 30.0
 
 
 def frame_records(frame: Any) -> list[dict[str, Any]]:
@@ -204,15 +203,7 @@ def store_result(
                 txn.put(skey, session)
         return stored, created
 
-    deadline = time.monotonic() + _BUSY_RETRY_S
-    while True:
-        try:
-            stored, created = rt.store.transact(commit)
-            break
-        except ArtifactBusy:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+    stored, created = transact_linking(rt, commit)
     for sha, data in blobs:
         rt.artifacts.ensure(sha, data)
     return stored, created

@@ -18,16 +18,17 @@ dataset: the next analysis uses it. The original dataset stays as it was.
 from __future__ import annotations
 
 import hashlib
-import time
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.lease import new_job
+from chatmrpt.jobs.lease import queue_subject
+from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.files import display_name
 from chatmrpt.service.results import content_id
 from chatmrpt.service.sessions import require_session
-from chatmrpt.store.base import ArtifactBusy, Txn, artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, QUEUED, SUCCEEDED, Key, valid_id
+from chatmrpt.store.base import Txn, artifact_id, link_artifact
+from chatmrpt.store.model import FAILED, SUCCEEDED, Key, valid_id
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -39,7 +40,6 @@ FACILITY_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xlsm")
 PARAMS = ("age", "test", "facility_level", "by_year", "join", "sheet")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
-_BUSY_RETRY_S = 30.0
 _BINARY_SIGNATURES = (
     b"%PDF",
     b"\x89PNG",
@@ -185,13 +185,6 @@ def submit_tpr(
             return existing, existing.get("status") == SUCCEEDED, None
         if txn.get(Key.session(session_id)) is None:
             raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
-        job = new_job(
-            TPR_JOB,
-            session_id,
-            {"session_id": session_id, "tpr_id": tpr_id},
-            max_attempts=rt.settings.job_max_attempts,
-            subject=key,
-        )
         link_artifact(
             txn,
             {
@@ -199,7 +192,7 @@ def submit_tpr(
                 "session_id": session_id,
                 "sha256": sha,
                 "name": name,
-                "media_type": _media_type(name),
+                "media_type": media_type_for(name),
                 "size": len(data),
                 "produced_by": dict(upload, tpr_id=tpr_id),
             },
@@ -213,52 +206,21 @@ def submit_tpr(
             "join_dataset_id": dataset_id,
             "runs": 0,
         }
-        record.update(
-            status=QUEUED,
-            progress=0.0,
-            stage="waiting for a worker",
-            error=None,
-            summary=None,
-            artifacts=[],
-            job_id=job["id"],
-            runs=int(record.get("runs", 0)) + 1,
-            started_at=None,
-            finished_at=None,
-        )
-        stored = txn.put(key, record)
-        txn.put(Key.job(job["id"]), job)
-        txn.append(
-            "events",
-            session_id,
-            {
-                "type": "job.queued",
-                "job_id": job["id"],
-                "kind": TPR_JOB,
-                "status": QUEUED,
-                "subject": job["subject"],
-            },
+        stored, job = queue_subject(
+            txn,
+            TPR_JOB,
+            key,
+            record,
+            {"session_id": session_id, "tpr_id": tpr_id},
+            max_attempts=rt.settings.job_max_attempts,
         )
         return stored, False, job["id"]
 
-    deadline = time.monotonic() + _BUSY_RETRY_S
-    while True:
-        try:
-            record, reused, job_id = rt.store.transact(fn)
-            break
-        except ArtifactBusy:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+    record, reused, job_id = transact_linking(rt, fn)
     rt.artifacts.ensure(sha, data)
     if job_id is not None:
         rt.queue.dispatch(job_id)
     return dict(record, reused=reused)
-
-
-def _media_type(name: str) -> str:
-    from chatmrpt.artifacts import media_type_for
-
-    return media_type_for(name)
 
 
 def get_tpr(rt: Runtime, session_id: str, tpr_id: str) -> dict[str, Any]:

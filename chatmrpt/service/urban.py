@@ -114,7 +114,6 @@ def reprioritize(
     from chatmrpt.analysis.itn import RANK_COLUMNS
     from chatmrpt.analysis.urban import reprioritize as compute
     from chatmrpt.analysis.urban import threshold_label
-    from chatmrpt.cli.reprioritize import selection_table
 
     norm = normalize_params(thresholds, target, method)
     analysis = finished_analysis(rt, session_id, analysis_id)
@@ -149,7 +148,7 @@ def reprioritize(
         "warnings": [str(w) for w in result.warnings],
         **rows,
     }
-    table = selection_table(result)
+    table = result.selection_table()
     files = [
         (RESULT_CSV, table.to_csv(index=False, lineterminator="\n").encode(), "text/csv"),
         (

@@ -13,32 +13,9 @@ import threading
 import pytest
 from openapi_spec_validator import validate
 
-from chatmrpt.config import load_settings
 from chatmrpt.jobs.consumer import run_consumers
 from chatmrpt.web.app import close_runtime, create_app, get_runtime
 from tests._cluster import SessionClient, ilorin_upload, run_queued_jobs, wait_for
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return load_settings({"CHATMRPT_HOME": str(tmp_path / "home"), "CHATMRPT_JOB_LEASE_S": "5"})
-
-
-@pytest.fixture
-def app(settings):
-    app = create_app(settings)
-    yield app
-    close_runtime(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def session(client):
-    return SessionClient.create(client)
 
 
 @pytest.fixture

@@ -14,18 +14,6 @@ def settings(tmp_path):
     return load_settings({"CHATMRPT_HOME": str(tmp_path / "home")})
 
 
-@pytest.fixture
-def app(settings):
-    app = create_app(settings)
-    yield app
-    close_runtime(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def _not_found_body(client, path, **kw):
     r = client.get(path, **kw)
     assert r.status_code == 404

@@ -13,7 +13,6 @@ from chatmrpt.logs import JsonFormatter
 from chatmrpt.web.app import close_runtime, create_app, get_runtime
 from tests._cluster import (
     PNG,
-    SessionClient,
     ilorin_upload,
     run_queued_jobs,
     zip_absolute,
@@ -35,18 +34,6 @@ HEADERS = {
 @pytest.fixture
 def settings(tmp_path):
     return load_settings({"CHATMRPT_HOME": str(tmp_path / "home"), "CHATMRPT_MAX_UPLOAD_MB": "1"})
-
-
-@pytest.fixture
-def app(settings):
-    app = create_app(settings)
-    yield app
-    close_runtime(app)
-
-
-@pytest.fixture
-def session(app):
-    return SessionClient.create(app.test_client())
 
 
 @pytest.fixture
