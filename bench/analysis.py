@@ -95,6 +95,24 @@ def measure(wards: int, k: int, boundaries: bool, runs: int) -> dict:
             "median": med, "peak_mb": max(x["peak_mb"] for x in samples), "runs": runs}
 
 
+def measure_cli(wards: int, k: int, boundaries: bool, runs: int) -> dict:
+    """The whole ``chatmrpt analyze`` process (start-up and imports included)."""
+    folder = demo_folder(wards)
+    exe = Path(sys.executable).with_name("chatmrpt")
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [str(exe), "analyze", str(folder / "wards.csv"), "--variables",
+                   ",".join(ORDER[:k]), "--out", str(Path(tmp) / "out"), "--quiet"]
+            if boundaries:
+                cmd += ["--boundaries", str(folder / "wards_boundaries.zip")]
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            times.append(time.perf_counter() - t0)
+    return {"wards": wards, "k": k, "boundaries": boundaries, "median": statistics.median(times),
+            "runs": runs}
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -129,7 +147,25 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--no-boundaries", action="store_true")
     p.add_argument("--record", action="store_true", help="append the table to bench/RESULTS.md")
+    p.add_argument("--cli", action="store_true",
+                   help="time the whole `chatmrpt analyze` process instead of the stages")
     args = p.parse_args()
+    if args.cli:
+        lines = ["| wards | boundaries | variables | whole process, s |", "|---|---|---|---|"]
+        for wards in args.wards:
+            for k in args.variables:
+                r = measure_cli(wards, k, not args.no_boundaries, args.runs)
+                lines.append(f"| {wards:,} | {'yes' if r['boundaries'] else 'no'} | {k} | "
+                             f"{r['median']:.2f} |")
+                print(lines[-1], flush=True)
+        text = (f"\n### `chatmrpt analyze` as a whole process, {date.today().isoformat()} "
+                f"({machine()}; median of {args.runs} runs)\n\n"
+                f"`{' '.join(['bench/analysis.py'] + sys.argv[1:])}`\n\n" + "\n".join(lines) + "\n")
+        print(text)
+        if args.record:
+            with open(HERE / "RESULTS.md", "a", encoding="utf-8") as fh:
+                fh.write(text)
+        return
     rows = []
     for wards in args.wards:
         for k in args.variables:
