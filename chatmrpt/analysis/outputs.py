@@ -60,6 +60,12 @@ def write_unified_csv(wards: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, lineterminator="\n")
 
 
+def _text_array(values: pd.Series) -> pa.Array:
+    """Identity text for parquet: missing stays missing (a ward without a code)."""
+    text = values.astype("string")
+    return pa.array([None if pd.isna(v) else str(v) for v in text], type=pa.string())
+
+
 def write_model_scores(result, path: Path, progress: Callable[[float], None] | None = None) -> None:
     """Ward x model scores, streamed a block of wards at a time (float32: 7 digits).
 
@@ -79,11 +85,7 @@ def write_model_scores(result, path: Path, progress: Callable[[float], None] | N
                           use_dictionary=key_cols, write_statistics=key_cols) as writer:
         for start, block in result.iter_model_scores(chunk_rows):
             stop = start + block.shape[0]
-            arrays = [
-                pa.array(result.wards[c].iloc[start:stop].astype("string").to_numpy(dtype=object),
-                         type=pa.string())
-                for c in key_cols
-            ]
+            arrays = [_text_array(result.wards[c].iloc[start:stop]) for c in key_cols]
             arrays += [pa.array(block[:, j].astype(np.float32)) for j in range(block.shape[1])]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             if progress is not None:

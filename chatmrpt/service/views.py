@@ -33,12 +33,15 @@ MAP_KINDS = ("composite", "pca", "category", "consensus", "variable", "urban", "
 BYTES_PER_WARD = 600  # shapes budget: ~300 KB for a 500-ward state
 
 
-def artifact_url(session_id: str, artifact_id: str) -> str:
-    return f"/api/sessions/{session_id}/artifacts/{artifact_id}"
+def shapes_url(session_id: str, analysis_id: str) -> str:
+    """Where a page fetches an analysis' simplified ward shapes (``ward_shapes``): one URL
+    per analysis, so the browser fetches them once for all its maps, compressed."""
+    return f"/api/sessions/{session_id}/analyses/{analysis_id}/shapes"
 
 
-def _cached(rt: Runtime, session_id: str, producer: dict[str, Any], name: str,
-            make) -> dict[str, Any]:
+def _cached(
+    rt: Runtime, session_id: str, producer: dict[str, Any], name: str, make
+) -> dict[str, Any]:
     found = find_artifact(rt, session_id, producer, name)
     if found is not None:
         return found
@@ -46,8 +49,12 @@ def _cached(rt: Runtime, session_id: str, producer: dict[str, Any], name: str,
     return store_artifact(rt, session_id, data, name, media_type, producer)
 
 
-def ward_shapes(rt: Runtime, session_id: str, analysis_id: str | None = None,
-                unified: pd.DataFrame | None = None) -> dict[str, Any]:
+def ward_shapes(
+    rt: Runtime,
+    session_id: str,
+    analysis_id: str | None = None,
+    unified: pd.DataFrame | None = None,
+) -> dict[str, Any]:
     """The analysis' ward shapes, simplified for the browser (GeoJSON artifact)."""
     from chatmrpt.viz.geojson import geojson_bytes, simplify_for_web
 
@@ -56,18 +63,20 @@ def ward_shapes(rt: Runtime, session_id: str, analysis_id: str | None = None,
     def make():
         frame = unified if unified is not None else load_unified(rt, session_id, analysis["id"])
         if "geometry" not in frame.columns:
-            raise InputError("missing_column",
-                             "This analysis has no ward boundaries, so it has no map. Upload "
-                             "the boundaries with the ward table and run the analysis again.")
+            raise InputError(
+                "missing_column",
+                "This analysis has no ward boundaries, so it has no map. Upload "
+                "the boundaries with the ward table and run the analysis again.",
+            )
         budget = max(300_000, BYTES_PER_WARD * len(frame))
         return geojson_bytes(simplify_for_web(frame, budget)), GEOJSON
 
-    return _cached(rt, session_id, {"kind": "shapes", "id": analysis["id"]}, "wards.geojson",
-                   make)
+    return _cached(rt, session_id, {"kind": "shapes", "id": analysis["id"]}, "wards.geojson", make)
 
 
-def _plan_and_repri(rt: Runtime, session_id: str, kind: str, plan_id: str | None,
-                    reprioritization_id: str | None):
+def _plan_and_repri(
+    rt: Runtime, session_id: str, kind: str, plan_id: str | None, reprioritization_id: str | None
+):
     from chatmrpt.service.plans import get_plan, plan_wards
     from chatmrpt.service.sessions import require_session
     from chatmrpt.service.urban import get_reprioritization
@@ -79,8 +88,12 @@ def _plan_and_repri(rt: Runtime, session_id: str, kind: str, plan_id: str | None
         if not pid:
             raise InputError("invalid_request", "There is no ITN plan yet: plan the nets first.")
         record = get_plan(rt, session_id, pid)
-        plan = {"wards": plan_wards(rt, record), "totals": record.get("totals"),
-                "parameters": record.get("parameters"), "warnings": record.get("warnings")}
+        plan = {
+            "wards": plan_wards(rt, record),
+            "totals": record.get("totals"),
+            "parameters": record.get("parameters"),
+            "warnings": record.get("warnings"),
+        }
         plan_id = pid
     if kind == "urban":
         rid = reprioritization_id or state.get("last_reprioritization")
@@ -90,36 +103,102 @@ def _plan_and_repri(rt: Runtime, session_id: str, kind: str, plan_id: str | None
     return plan, plan_id, repri, reprioritization_id
 
 
-def map_for(rt: Runtime, session_id: str, analysis_id: str | None, what: str, *,
-            variable: str | None = None, threshold: float | None = None,
-            plan_id: str | None = None,
-            reprioritization_id: str | None = None) -> tuple[dict[str, Any], str]:
+def map_params(
+    what: str, variable: str | None = None, threshold: Any = None
+) -> tuple[str | None, float | None]:
+    """The options a map of kind ``what`` depends on, normalised.
+
+    A variable only matters to the variable map and a threshold only to the urban map, so
+    asking for the composite map "with threshold 50" finds the same stored map, and "50",
+    50 and 50.0 are one threshold.
+    """
+    if what not in MAP_KINDS:
+        raise InputError(
+            "invalid_parameter",
+            f"Unknown map {what!r}; choose one of {', '.join(MAP_KINDS)}.",
+            details={"parameter": "kind", "choices": list(MAP_KINDS)},
+        )
+    if what == "variable":
+        if not variable or not str(variable).strip():
+            raise InputError(
+                "invalid_parameter",
+                "Name the variable to map, e.g. rainfall.",
+                details={"parameter": "variable"},
+            )
+        variable = str(variable).strip()
+    else:
+        variable = None
+    if what == "urban" and threshold is not None and threshold != "":
+        from chatmrpt.analysis.urban import validate_thresholds
+
+        threshold = float(validate_thresholds([threshold])[0])
+    else:
+        threshold = None
+    return variable, threshold
+
+
+def _check_ids(*idents: str | None) -> None:
+    for ident in idents:
+        if ident is not None and not valid_id(ident):
+            raise InputError("not_found", "There is no such plan in this session.")
+
+
+def map_for(
+    rt: Runtime,
+    session_id: str,
+    analysis_id: str | None,
+    what: str,
+    *,
+    variable: str | None = None,
+    threshold: float | None = None,
+    plan_id: str | None = None,
+    reprioritization_id: str | None = None,
+) -> tuple[dict[str, Any], str]:
     """(artifact record of the map's Plotly JSON, its title)."""
     from chatmrpt.viz.maps import map_figure
 
-    if what not in MAP_KINDS:
-        raise InputError("invalid_parameter", f"Unknown map {what!r}; choose one of "
-                         f"{', '.join(MAP_KINDS)}.")
-    for ident in (plan_id, reprioritization_id):
-        if ident is not None and not valid_id(ident):
-            raise InputError("not_found", "There is no such plan in this session.")
+    variable, threshold = map_params(what, variable, threshold)
+    _check_ids(plan_id, reprioritization_id)
     analysis = finished_analysis(rt, session_id, analysis_id)
     plan, plan_id, repri, reprioritization_id = _plan_and_repri(
-        rt, session_id, what, plan_id, reprioritization_id)
-    key = content_id("map", analysis=analysis["id"], what=what, variable=variable,
-                     threshold=threshold, plan=plan_id, reprioritization=reprioritization_id)
+        rt, session_id, what, plan_id, reprioritization_id
+    )
+    key = content_id(
+        "map",
+        analysis=analysis["id"],
+        what=what,
+        variable=variable,
+        threshold=threshold,
+        plan=plan_id,
+        reprioritization=reprioritization_id,
+    )
     producer = {"kind": "map", "id": key}
     name = f"map_{what}.json"
     found = find_artifact(rt, session_id, producer, name)
     if found is not None:
         return found, found.get("title") or _title_of(rt, found)
     unified = load_unified(rt, session_id, analysis["id"])
-    shapes = ward_shapes(rt, session_id, analysis["id"], unified)
-    figure = map_figure(unified, what, variable=variable, threshold=threshold, plan=plan,
-                        reprioritization=repri,
-                        geojson=artifact_url(session_id, shapes["id"]))
-    record = store_artifact(rt, session_id, json.dumps(figure, allow_nan=False).encode(), name,
-                            PLOTLY_JSON, producer)
+    ward_shapes(rt, session_id, analysis["id"], unified)  # stored now, fetched by the page
+    figure = map_figure(
+        unified,
+        what,
+        variable=variable,
+        threshold=threshold,
+        plan=plan,
+        reprioritization=repri,
+        geojson=shapes_url(session_id, analysis["id"]),
+    )
+    # what the map was asked with, so a page can offer the same map as a download
+    figure["view"] = {
+        "analysis_id": analysis["id"],
+        "variable": variable,
+        "threshold": threshold,
+        "plan_id": plan_id,
+        "reprioritization_id": reprioritization_id,
+    }
+    record = store_artifact(
+        rt, session_id, json.dumps(figure, allow_nan=False).encode(), name, PLOTLY_JSON, producer
+    )
     return record, figure["title"]
 
 
@@ -130,19 +209,25 @@ def _title_of(rt: Runtime, record: dict[str, Any]) -> str:
         return record.get("name", "map")
 
 
-def rank_comparison(rt: Runtime, session_id: str, analysis_id: str | None = None
-                    ) -> dict[str, Any]:
+def rank_comparison(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict[str, Any]:
     from chatmrpt.viz.plots import rank_comparison_plot
 
     analysis = finished_analysis(rt, session_id, analysis_id)
-    return _cached(rt, session_id, {"kind": "plot", "id": analysis["id"]},
-                   "rank_comparison.json",
-                   lambda: (json.dumps(rank_comparison_plot(
-                       load_unified(rt, session_id, analysis["id"]))).encode(), PLOTLY_JSON))
+    return _cached(
+        rt,
+        session_id,
+        {"kind": "plot", "id": analysis["id"]},
+        "rank_comparison.json",
+        lambda: (
+            json.dumps(rank_comparison_plot(load_unified(rt, session_id, analysis["id"]))).encode(),
+            PLOTLY_JSON,
+        ),
+    )
 
 
-def model_boxplot(rt: Runtime, session_id: str, analysis_id: str | None = None,
-                  n: int = 20) -> dict[str, Any]:
+def model_boxplot(
+    rt: Runtime, session_id: str, analysis_id: str | None = None, n: int = 20
+) -> dict[str, Any]:
     """Box-and-whisker of the top ``n`` wards' model scores, recomputed from the
     normalised values and the model list (cheaper than reading every model score)."""
     from chatmrpt.viz.plots import model_score_boxplot
@@ -154,8 +239,9 @@ def model_boxplot(rt: Runtime, session_id: str, analysis_id: str | None = None,
         scores, labels, ranks = _top_model_scores(rt, session_id, analysis, n)
         return json.dumps(model_score_boxplot(scores, labels, n, ranks=ranks)).encode(), PLOTLY_JSON
 
-    return _cached(rt, session_id, {"kind": "plot", "id": analysis["id"]},
-                   f"model_scores_top{n}.json", make)
+    return _cached(
+        rt, session_id, {"kind": "plot", "id": analysis["id"]}, f"model_scores_top{n}.json", make
+    )
 
 
 def _top_model_scores(rt: Runtime, session_id: str, analysis: dict[str, Any], n: int):
@@ -170,60 +256,199 @@ def _top_model_scores(rt: Runtime, session_id: str, analysis: dict[str, Any], n:
     models = comp.enumerate_models(variables)
     import pandas as pd
 
-    scores = pd.DataFrame(normalized @ comp.model_weights(variables, models),
-                          columns=comp.model_ids(len(models)))
+    scores = pd.DataFrame(
+        normalized @ comp.model_weights(variables, models), columns=comp.model_ids(len(models))
+    )
     labels = unified["WardName"].astype(str).to_numpy()[order].tolist()
     ranks = unified["composite_rank"].to_numpy()[order].tolist()
     return scores, labels, ranks
 
 
+def _plan_record(rt: Runtime, session_id: str, plan_id: str | None) -> dict[str, Any]:
+    """The ITN plan ``plan_id`` (default: the session's latest plan)."""
+    from chatmrpt.service.plans import get_plan
+    from chatmrpt.service.sessions import require_session
+
+    _check_ids(plan_id)
+    if plan_id is None:
+        plan_id = (require_session(rt, session_id).get("state") or {}).get("last_plan")
+        if not plan_id:
+            raise InputError("invalid_request", "There is no ITN plan yet: plan the nets first.")
+    return get_plan(rt, session_id, plan_id)
+
+
+def _lga_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The plan's per-LGA totals, named by LGA code when the ward table had codes only."""
+    from chatmrpt.analysis.dataset import LGA, LGA_CODE
+
+    rows = [dict(r) for r in record.get("by_lga") or []]
+    if not rows:
+        raise InputError(
+            "missing_column",
+            "The ward table has no LGA column, so the plan has "
+            "no totals per LGA; add an LGA (or LGACode) column to see them.",
+            details={"columns": [LGA]},
+        )
+    for row in rows:
+        if LGA not in row and LGA_CODE in row:
+            row[LGA] = f"LGA {row[LGA_CODE]}"
+    return rows
+
+
 def itn_by_lga_plot(rt: Runtime, session_id: str, plan_id: str | None = None) -> dict[str, Any]:
     from chatmrpt.viz.plots import itn_coverage_by_lga
 
-    plan, plan_id, _, _ = _plan_and_repri(rt, session_id, "itn", plan_id, None)
-    from chatmrpt.service.plans import get_plan
-
-    record = get_plan(rt, session_id, plan_id)
-    return _cached(rt, session_id, {"kind": "plot", "id": plan_id}, "itn_by_lga.json",
-                   lambda: (json.dumps(itn_coverage_by_lga(record.get("by_lga") or [])).encode(),
-                            PLOTLY_JSON))
-
-
-EXPORT_KINDS = ("unified", "rankings", "itn_plan", "report", "map")
-RANKING_COLUMNS = ("WardName", "WardCode", "LGA", "LGACode", "composite_score", "composite_rank",
-                   "composite_category", "pca_score", "pca_rank", "pca_category",
-                   "rank_difference", "consensus_category")
+    record = _plan_record(rt, session_id, plan_id)
+    return _cached(
+        rt,
+        session_id,
+        {"kind": "plot", "id": record["id"]},
+        "itn_by_lga.json",
+        lambda: (json.dumps(itn_coverage_by_lga(_lga_rows(record))).encode(), PLOTLY_JSON),
+    )
 
 
-def export(rt: Runtime, session_id: str, what: str = "unified", fmt: str | None = None, *,
-           analysis_id: str | None = None, map_kind: str = "composite") -> dict[str, Any]:
-    """A download of a result in a format, stored as an artifact of the session."""
+PLOT_KINDS = ("model_scores", "rank_comparison", "itn_by_lga")
+
+
+def plot_png(
+    rt: Runtime,
+    session_id: str,
+    kind: str,
+    *,
+    analysis_id: str | None = None,
+    plan_id: str | None = None,
+    n: int = 20,
+) -> dict[str, Any]:
+    """A chart as a PNG picture, drawn on the server (for slides and the report)."""
+    from chatmrpt.viz import png
+
+    if kind not in PLOT_KINDS:
+        raise InputError(
+            "invalid_parameter",
+            f"Unknown chart {kind!r}; choose one of {', '.join(PLOT_KINDS)}.",
+            details={"parameter": "kind", "choices": list(PLOT_KINDS)},
+        )
+    if kind == "itn_by_lga":
+        record = _plan_record(rt, session_id, plan_id)
+        return _cached(
+            rt,
+            session_id,
+            {"kind": "export", "id": record["id"]},
+            "itn_by_lga.png",
+            lambda: (png.itn_coverage_png(_lga_rows(record)), PNG),
+        )
+    analysis = finished_analysis(rt, session_id, analysis_id)
+    producer = {"kind": "export", "id": analysis["id"]}
+    if kind == "rank_comparison":
+        return _cached(
+            rt,
+            session_id,
+            producer,
+            "rank_comparison.png",
+            lambda: (png.rank_comparison_png(load_unified(rt, session_id, analysis["id"])), PNG),
+        )
+    n = max(1, min(int(n), 100))
+
+    def make():
+        scores, labels, ranks = _top_model_scores(rt, session_id, analysis, n)
+        return png.boxplot_png(scores, labels, n, ranks=ranks), PNG
+
+    return _cached(rt, session_id, producer, f"model_scores_top{n}.png", make)
+
+
+EXPORT_KINDS = ("unified", "rankings", "itn_plan", "report", "map", "plot")
+EXPORT_FORMATS = {
+    "unified": ("csv", "xlsx", "geojson", "geoparquet"),
+    "rankings": ("csv", "xlsx"),
+    "itn_plan": ("csv", "xlsx"),
+    "report": ("html",),
+    "map": ("html", "png"),
+    "plot": ("png",),
+}
+RANKING_COLUMNS = (
+    "WardName",
+    "WardCode",
+    "LGA",
+    "LGACode",
+    "composite_score",
+    "composite_rank",
+    "composite_category",
+    "pca_score",
+    "pca_rank",
+    "pca_category",
+    "rank_difference",
+    "consensus_category",
+)
+
+
+def export(
+    rt: Runtime,
+    session_id: str,
+    what: str = "unified",
+    fmt: str | None = None,
+    *,
+    analysis_id: str | None = None,
+    map_kind: str = "composite",
+    variable: str | None = None,
+    threshold: Any = None,
+    plan_id: str | None = None,
+    n: int = 20,
+) -> dict[str, Any]:
+    """A download of a result in a format, stored as an artifact of the session.
+
+    ``what``: unified (csv, xlsx, geojson, geoparquet), rankings (csv, xlsx), itn_plan
+    (csv, xlsx; ``plan_id`` or the latest plan), report (html), map (html, png; of
+    ``map_kind`` with ``variable``/``threshold``) or plot (png; ``map_kind`` names the
+    chart: model_scores, rank_comparison, itn_by_lga). The format defaults to the first.
+    """
     from chatmrpt.viz import exports
 
     if what not in EXPORT_KINDS:
-        raise InputError("invalid_parameter", f"Unknown export {what!r}; choose one of "
-                         f"{', '.join(EXPORT_KINDS)}.")
-    analysis = finished_analysis(rt, session_id, analysis_id)
-    state = (rt.store.get_session(session_id) or {}).get("state") or {}
-    if what == "unified":
-        fmt = fmt or "csv"
-        producer = {"kind": "export", "id": analysis["id"]}
-        ext = {"csv": "csv", "xlsx": "xlsx", "geojson": "geojson",
-               "geoparquet": "geoparquet"}.get(fmt)
-        if ext is None:
-            raise InputError("invalid_parameter", f"The unified dataset can be downloaded as "
-                             f"csv, xlsx, geojson or geoparquet, not {fmt!r}.")
+        raise InputError(
+            "invalid_parameter",
+            f"Unknown export {what!r}; choose one of {', '.join(EXPORT_KINDS)}.",
+            details={"parameter": "what", "choices": list(EXPORT_KINDS)},
+        )
+    formats = EXPORT_FORMATS[what]
+    fmt = formats[0] if fmt is None or fmt == "" else str(fmt).strip().lower()
+    if fmt not in formats:
+        raise InputError(
+            "invalid_parameter",
+            f"This download ({what}) can be had as {' or '.join(formats)}, not {fmt!r}.",
+            details={"parameter": "format", "choices": list(formats)},
+        )
+    if what == "itn_plan":
+        from chatmrpt.service.plans import plan_wards
 
-        def make():
-            data, media, _ = exports.export_unified(load_unified(rt, session_id, analysis["id"]),
-                                                    fmt)
+        record = _plan_record(rt, session_id, plan_id)
+
+        def make_plan():
+            import pandas as pd
+
+            data, media, _ = exports.export_unified(
+                pd.DataFrame(plan_wards(rt, record)), fmt, basename="itn_plan"
+            )
             return data, media
 
-        return _cached(rt, session_id, producer, f"unified_dataset.{ext}", make)
+        return _cached(
+            rt, session_id, {"kind": "export", "id": record["id"]}, f"itn_plan.{fmt}", make_plan
+        )
+    if what == "plot":
+        return plot_png(rt, session_id, map_kind, analysis_id=analysis_id, plan_id=plan_id, n=n)
+    analysis = finished_analysis(rt, session_id, analysis_id)
+    if what == "unified":
+
+        def make():
+            data, media, _ = exports.export_unified(
+                load_unified(rt, session_id, analysis["id"]), fmt
+            )
+            return data, media
+
+        return _cached(
+            rt, session_id, {"kind": "export", "id": analysis["id"]}, f"unified_dataset.{fmt}", make
+        )
     if what == "rankings":
-        fmt = fmt or "csv"
-        if fmt not in ("csv", "xlsx"):
-            raise InputError("invalid_parameter", "Rankings can be downloaded as csv or xlsx.")
 
         def make_rankings():
             unified = load_unified(rt, session_id, analysis["id"])
@@ -232,57 +457,79 @@ def export(rt: Runtime, session_id: str, what: str = "unified", fmt: str | None 
             data, media, _ = exports.export_unified(table, fmt, basename="rankings")
             return data, media
 
-        return _cached(rt, session_id, {"kind": "export", "id": analysis["id"]},
-                       f"rankings.{fmt}", make_rankings)
-    if what == "itn_plan":
-        from chatmrpt.service.plans import get_plan, plan_wards
-
-        pid = state.get("last_plan")
-        if not pid:
-            raise InputError("invalid_request", "There is no ITN plan yet: plan the nets first.")
-        record = get_plan(rt, session_id, pid)
-        fmt = fmt or "csv"
-        if fmt not in ("csv", "xlsx"):
-            raise InputError("invalid_parameter", "The ITN plan can be downloaded as csv or xlsx.")
-
-        def make_plan():
-            import pandas as pd
-
-            data, media, _ = exports.export_unified(pd.DataFrame(plan_wards(rt, record)), fmt,
-                                                    basename="itn_plan")
-            return data, media
-
-        return _cached(rt, session_id, {"kind": "export", "id": pid}, f"itn_plan.{fmt}",
-                       make_plan)
+        return _cached(
+            rt,
+            session_id,
+            {"kind": "export", "id": analysis["id"]},
+            f"rankings.{fmt}",
+            make_rankings,
+        )
     if what == "report":
         return report(rt, session_id, analysis["id"])
     # a map, as a stand-alone page or a picture
-    fmt = fmt or "html"
-    return map_file(rt, session_id, analysis["id"], map_kind, fmt)
+    return map_file(
+        rt,
+        session_id,
+        analysis["id"],
+        map_kind,
+        fmt,
+        variable=variable,
+        threshold=threshold,
+        plan_id=plan_id,
+    )
 
 
-def map_file(rt: Runtime, session_id: str, analysis_id: str, kind: str, fmt: str,
-             ) -> dict[str, Any]:
+def map_file(
+    rt: Runtime,
+    session_id: str,
+    analysis_id: str,
+    kind: str,
+    fmt: str,
+    *,
+    variable: str | None = None,
+    threshold: Any = None,
+    plan_id: str | None = None,
+    reprioritization_id: str | None = None,
+) -> dict[str, Any]:
     """A map as a PNG picture or a stand-alone HTML page (shapes embedded, no scripts
     fetched from the internet: plotly.js is inlined)."""
     if fmt not in ("png", "html"):
-        raise InputError("invalid_parameter", "Maps can be downloaded as png or html.")
-    plan, plan_id, repri, rid = _plan_and_repri(rt, session_id, kind, None, None)
-    key = content_id("mapfile", analysis=analysis_id, kind=kind, plan=plan_id,
-                     reprioritization=rid)
+        raise InputError(
+            "invalid_parameter",
+            "Maps can be downloaded as png or html.",
+            details={"parameter": "format", "choices": ["html", "png"]},
+        )
+    variable, threshold = map_params(kind, variable, threshold)
+    _check_ids(plan_id, reprioritization_id)
+    plan, plan_id, repri, rid = _plan_and_repri(rt, session_id, kind, plan_id, reprioritization_id)
+    key = content_id(
+        "mapfile",
+        analysis=analysis_id,
+        map=kind,
+        variable=variable,
+        threshold=threshold,
+        plan=plan_id,
+        reprioritization=rid,
+    )
+    options = {
+        "variable": variable,
+        "threshold": threshold,
+        "plan": plan,
+        "reprioritization": repri,
+    }
 
     def make():
         unified = load_unified(rt, session_id, analysis_id)
         if fmt == "png":
             from chatmrpt.viz.png import map_png
 
-            return map_png(unified, kind, plan=plan, reprioritization=repri), PNG
-        return _standalone_map(unified, kind, plan, repri), HTML
+            return map_png(unified, kind, **options), PNG
+        return _standalone_map(unified, kind, options), HTML
 
     return _cached(rt, session_id, {"kind": "export", "id": key}, f"map_{kind}.{fmt}", make)
 
 
-def _standalone_map(unified, kind: str, plan, repri) -> bytes:
+def _standalone_map(unified, kind: str, options: dict[str, Any]) -> bytes:
     import html as html_lib
 
     from plotly.offline import get_plotlyjs
@@ -290,16 +537,20 @@ def _standalone_map(unified, kind: str, plan, repri) -> bytes:
     from chatmrpt.viz.geojson import simplify_for_web
     from chatmrpt.viz.maps import embed_geometry, map_figure
 
-    figure = embed_geometry(map_figure(unified, kind, plan=plan, reprioritization=repri),
-                            simplify_for_web(unified, max(300_000, BYTES_PER_WARD * len(unified))))
-    payload = json.dumps(figure, allow_nan=False).replace("</", "<\\/")
+    figure = embed_geometry(
+        map_figure(unified, kind, **options),
+        simplify_for_web(unified, max(300_000, BYTES_PER_WARD * len(unified))),
+    )
+    # "<" written as \u003c: no ward name can close the script element or open a comment
+    payload = json.dumps(figure, allow_nan=False).replace("<", "\\u003c")
     title = html_lib.escape(figure["title"])
     page = (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>html,body{{margin:0;height:100%}}#map{{height:100vh}}"
-        "</style></head><body><div id=\"map\"></div>"
+        '</style></head><body><div id="map"></div>'
         f"<script>{get_plotlyjs()}</script>"
-        f"<script type=\"application/json\" id=\"spec\">{payload}</script>"
+        f'<script type="application/json" id="spec">{payload}</script>'
         "<script>var m=JSON.parse(document.getElementById('spec').textContent);"
         "Plotly.newPlot('map',m.figure.data,m.figure.layout,m.config);</script>"
         "</body></html>"
@@ -331,8 +582,7 @@ def report(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict
         unified = load_unified(rt, session_id, analysis["id"])
         meta = analysis_metadata(rt, analysis) or {}
         scores, _, _ = _top_model_scores(rt, session_id, analysis, 20)
-        html = render_report(unified, meta, plan=plan, reprioritization=repri,
-                             model_scores=scores)
+        html = render_report(unified, meta, plan=plan, reprioritization=repri, model_scores=scores)
         return html.encode("utf-8"), HTML
 
     return _cached(rt, session_id, {"kind": "report", "id": key}, "report.html", make)
@@ -346,8 +596,11 @@ def resubmit_tpr(rt: Runtime, session_id: str, params: dict[str, Any]) -> dict[s
     state = require_session(rt, session_id).get("state") or {}
     last = state.get("last_tpr")
     if not last:
-        raise InputError("invalid_request", "Upload a facility export (DHIS2) first; then I "
-                         "can compute test positivity rates from it.")
+        raise InputError(
+            "invalid_request",
+            "Upload a facility export (DHIS2) first; then I "
+            "can compute test positivity rates from it.",
+        )
     previous = get_tpr(rt, session_id, last)
     facility = previous.get("facility") or {}
     data = rt.artifacts.read_bytes(facility["sha256"])

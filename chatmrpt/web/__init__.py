@@ -4,6 +4,7 @@
 ``auth`` (bearer token or cookie + CSRF), ``inputs`` (strict request reading), ``errors``
 and ``responses`` (one error shape, safe downloads), ``health`` (healthz, readyz,
 metrics, heartbeats), ``metrics``, ``logs`` (JSON lines), ``security`` (headers),
-``openapi`` (the API's description), ``pages`` (HTML), ``serving`` (Gunicorn, consumer
-processes, the ``chatmrpt serve`` supervisor).
+``openapi`` (the API's description), ``pages`` (the page and its static files),
+``views_api`` (maps, charts, exports, demo data), ``chat_api`` (the conversation),
+``serving`` (Gunicorn, consumer processes, the ``chatmrpt serve`` supervisor).
 """

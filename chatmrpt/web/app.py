@@ -58,7 +58,7 @@ class AppState:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """The web application. ``settings`` default to the environment (``load_settings``)."""
-    from chatmrpt.web import api, errors, health, logs, pages, security
+    from chatmrpt.web import api, errors, health, logs, pages, security, views_api
     from chatmrpt.web.auth import SessionCookieInterface
     from chatmrpt.web.metrics import Metrics
 
@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(views_api.bp)
     register_chat(app)
     return app
 

@@ -2,7 +2,8 @@
 
 Written by hand next to the views it describes (``chatmrpt.web.api``, ``health``); the
 system tests run Schemathesis against it. Other parts of the web service add their paths
-by defining ``OPENAPI_PATHS`` in their module (see ``chatmrpt.web.app``).
+by defining ``OPENAPI_PATHS`` in their module (``EXTENSION_MODULES``: the conversation,
+``chatmrpt.web.chat_api``, and the result views, ``chatmrpt.web.views_api``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ NULLABLE_STR = {"type": "string", "nullable": True}
 ANY_OBJECT = {"type": "object", "additionalProperties": True}
 NULLABLE_OBJECT = {"type": "object", "additionalProperties": True, "nullable": True}
 STATUS = {"type": "string", "enum": ["queued", "running", "succeeded", "failed"]}
+# modules that add their own paths (OPENAPI_PATHS) when the app has loaded them
+EXTENSION_MODULES = ("chatmrpt.web.chat_api", "chatmrpt.web.views_api")
 
 
 def ref(name: str) -> dict[str, str]:
@@ -788,8 +791,9 @@ def build_spec(app: Any = None) -> dict[str, Any]:
             },
         },
     }
-    chat = sys.modules.get("chatmrpt.web.chat_api")
-    extra = getattr(chat, "OPENAPI_PATHS", None) if chat is not None else None
-    if isinstance(extra, dict):
-        spec["paths"].update(copy.deepcopy(extra))
+    for name in EXTENSION_MODULES:
+        module = sys.modules.get(name)
+        extra = getattr(module, "OPENAPI_PATHS", None) if module is not None else None
+        if isinstance(extra, dict):
+            spec["paths"].update(copy.deepcopy(extra))
     return spec

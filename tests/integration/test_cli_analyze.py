@@ -231,3 +231,20 @@ def test_error_codes(tmp_path, capsys, index):
 def test_missing_table_file(tmp_path, capsys):
     assert run("analyze", tmp_path / "nope.csv", "--out", tmp_path / "o") == 2
     assert "nope.csv" in capsys.readouterr().err
+
+
+def test_a_ward_without_boundary_keeps_its_row(tmp_path):
+    # one ward renamed beyond recognition: it gets no shape and no WardCode from the
+    # boundaries, and every output still has its row
+    table = pd.read_csv(ILORIN_TABLE)
+    table.loc[0, "WardName"] = "Completely Different Place"
+    path = tmp_path / "t.csv"
+    table.to_csv(path, index=False)
+    assert run("analyze", path, "--boundaries", ILORIN_BOUNDARIES, "--out", tmp_path / "r",
+               "--quiet") == 0
+    wards = pd.read_csv(tmp_path / "r" / "unified_dataset.csv")
+    assert len(wards) == 35 and wards["WardCode"].isna().sum() == 1
+    scores = pd.read_parquet(tmp_path / "r" / "model_scores.parquet")
+    assert scores["WardCode"].isna().sum() == 1 and len(scores) == 35
+    meta = json.loads((tmp_path / "r" / "analysis.json").read_text())
+    assert meta["join_report"]["matched"] == 34

@@ -1,0 +1,83 @@
+// Drawing maps and charts with plotly.js, which is loaded only when the first one is
+// drawn: at ~1.4 MB compressed it is most of what the page ever downloads, and the page
+// is usable (upload, chat, tables) before it arrives. It comes from this server, and the
+// maps use a blank MapLibre style, so nothing is fetched from the internet.
+
+let loading = null;
+
+export function plotlyLoaded() {
+  return Boolean(window.Plotly);
+}
+
+export function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const src = document.body.dataset.plotlySrc;
+      if (!src) {
+        reject(new Error("This server has no plotly.js to draw maps and charts with."));
+        return;
+      }
+      const script = document.createElement("script");
+      script.src = src;
+      script.async = true;
+      script.addEventListener("load", () => {
+        if (window.Plotly) resolve(window.Plotly);
+        else reject(new Error("The map library did not start; reload the page."));
+      });
+      script.addEventListener("error", () => {
+        loading = null;
+        script.remove();
+        reject(new Error("The map library could not be downloaded; check the connection and try again."));
+      });
+      document.head.append(script);
+    });
+  }
+  return loading;
+}
+
+// Centre and zoom that fit [west, south, east, north] into a map of this size (Web
+// Mercator, 512-pixel world at zoom 0), as the server does for its default panel.
+export function fitView(bounds, width, height) {
+  if (!bounds || bounds.length !== 4 || !(width > 0) || !(height > 0)) return null;
+  const [west, south, east, north] = bounds;
+  const merc = (lat) => {
+    const clamped = Math.max(Math.min(lat, 85), -85);
+    return Math.log(Math.tan(Math.PI / 4 + (clamped * Math.PI) / 360));
+  };
+  const spanX = Math.max(east - west, 1e-6);
+  const spanY = Math.max(merc(north) - merc(south), 1e-8);
+  const zoomX = Math.log2((width * 360) / (512 * spanX));
+  const zoomY = Math.log2((height * 2 * Math.PI) / (512 * spanY));
+  const midY = (merc(north) + merc(south)) / 2;
+  const lat = (2 * Math.atan(Math.exp(midY)) - Math.PI / 2) * (180 / Math.PI);
+  return {
+    center: { lon: (west + east) / 2, lat },
+    zoom: Math.max(0, Math.min(zoomX, zoomY) - 0.15),
+  };
+}
+
+export async function drawMap(container, map) {
+  const Plotly = await loadPlotly();
+  const layout = { ...map.figure.layout, autosize: true };
+  const margin = layout.margin || {};
+  const width = container.clientWidth - (margin.l || 0) - (margin.r || 0);
+  const height = container.clientHeight - (margin.t || 0) - (margin.b || 0);
+  const view = fitView(map.bounds, width, height);
+  if (view) {
+    layout.map = { ...(layout.map || {}), ...view };
+    // a new map of other wards must not keep the zoom of the last one
+    layout.uirevision = JSON.stringify(map.bounds);
+  }
+  await Plotly.react(container, map.figure.data, layout, { ...map.config, responsive: true });
+}
+
+export async function drawPlot(container, plot) {
+  const Plotly = await loadPlotly();
+  const layout = { ...plot.figure.layout, autosize: true };
+  await Plotly.react(container, plot.figure.data, layout, { ...plot.config, responsive: true });
+}
+
+export function purge(container) {
+  if (window.Plotly) window.Plotly.purge(container);
+}

@@ -1,0 +1,197 @@
+// The map and chart panels: pickers that ask the views API for a stored map or chart, and
+// the maps and charts the conversation produced. Both are Plotly JSON drawn by charts.js.
+
+import { drawMap, drawPlot, plotlyLoaded } from "./charts.js";
+import { $, clear, h, show, text } from "./dom.js";
+
+const LIBRARY_NOTE = "Loading the map library (about 1.4 MB, once per visit)…";
+
+export class Results {
+  constructor(page) {
+    this.page = page;
+    this.currentMap = null;
+    this.currentPlot = null;
+    this.mapRequest = 0;
+    this.plotRequest = 0;
+    this.mapKind = $("map-kind");
+    this.mapVariable = $("map-variable");
+    this.mapThreshold = $("map-threshold");
+    this.plotKind = $("plot-kind");
+    this.plotN = $("plot-n");
+    this.mapKind.addEventListener("change", () => this.syncMapFields());
+    this.plotKind.addEventListener("change", () => this.syncPlotFields());
+    $("map-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.showMap().catch((err) => this.mapFailed(err));
+    });
+    $("plot-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.showPlot().catch((err) => this.plotFailed(err));
+    });
+    page.on("analysis", (analysis) => this.setAnalysis(analysis));
+    page.on("plan", () => this.syncOptions());
+  }
+
+  get analysis() {
+    return this.page.analysis;
+  }
+
+  setAnalysis(analysis) {
+    const summary = (analysis && analysis.summary) || {};
+    clear(this.mapVariable);
+    for (const v of summary.variables || []) {
+      this.mapVariable.append(h("option", { value: text(v.name) }, `${text(v.name)} (${text(v.direction)})`));
+    }
+    const mapsOk = Boolean(analysis) && this.page.analysisHasBoundaries;
+    $("map-status").textContent = !analysis
+      ? "Maps appear here once the analysis has run on data with boundaries."
+      : mapsOk
+        ? "Choose a map and press Show map."
+        : "This analysis has no ward boundaries, so it has no maps. Upload the boundaries with the table to get maps.";
+    $("plot-status").textContent = analysis
+      ? "Choose a chart and press Show chart."
+      : "Charts appear here once the analysis has run.";
+    this.syncOptions();
+  }
+
+  syncOptions() {
+    const analysis = this.analysis;
+    const summary = (analysis && analysis.summary) || {};
+    const pca = Boolean(summary.pca_suitable);
+    const mapsOk = Boolean(analysis) && this.page.analysisHasBoundaries;
+    for (const option of this.mapKind.options) {
+      if (option.value === "pca" || option.value === "consensus") option.disabled = !pca;
+      if (option.value === "itn") option.disabled = !this.page.planId;
+      if (option.value === "variable") option.disabled = !(summary.variables || []).length;
+    }
+    for (const option of this.plotKind.options) {
+      if (option.value === "rank_comparison") option.disabled = !pca;
+      if (option.value === "coverage_by_lga") option.disabled = !this.page.planId;
+    }
+    for (const select of [this.mapKind, this.plotKind]) {
+      if (select.selectedOptions[0] && select.selectedOptions[0].disabled) select.value = select.options[0].value;
+    }
+    this.mapKind.disabled = !mapsOk;
+    $("map-show").disabled = !mapsOk;
+    this.plotKind.disabled = !analysis;
+    $("plot-show").disabled = !analysis;
+    this.syncMapFields();
+    this.syncPlotFields();
+  }
+
+  syncMapFields() {
+    show($("map-variable-field"), this.mapKind.value === "variable");
+    show($("map-threshold-field"), this.mapKind.value === "urban");
+  }
+
+  syncPlotFields() {
+    show($("plot-n-field"), this.plotKind.value === "model_scores");
+  }
+
+  libraryNote(statusEl) {
+    if (!plotlyLoaded()) statusEl.textContent = LIBRARY_NOTE;
+  }
+
+  async showMap() {
+    const analysis = this.analysis;
+    if (!analysis) return;
+    const kind = this.mapKind.value;
+    const query = new URLSearchParams();
+    if (kind === "variable") query.set("variable", this.mapVariable.value);
+    if (kind === "urban") query.set("threshold", this.mapThreshold.value);
+    if (kind === "itn" && this.page.planId) query.set("plan_id", this.page.planId);
+    const qs = query.toString();
+    const url = this.page.api.session(`/analyses/${analysis.analysis_id}/maps/${kind}${qs ? `?${qs}` : ""}`);
+    const ticket = ++this.mapRequest;
+    const status = $("map-status");
+    status.textContent = "Preparing the map…";
+    this.libraryNote(status);
+    const map = await this.page.api.get(url);
+    if (ticket !== this.mapRequest) return;
+    await this.renderMap(map);
+  }
+
+  async renderMap(map) {
+    const status = $("map-status");
+    this.libraryNote(status);
+    const figure = $("map-figure");
+    show(figure, true);
+    await drawMap($("map"), map);
+    $("map").setAttribute("aria-label", `Ward map: ${text(map.title)}`);
+    const notes = [text(map.subtitle), ...(map.notes || []).map(text)].filter(Boolean);
+    $("map-notes").textContent = notes.join(" ");
+    status.textContent = `Showing: ${text(map.title)}. Hover or tap a ward for its name, rank and values.`;
+    const view = map.view || {};
+    this.currentMap = {
+      kind: map.kind,
+      variable: view.variable || null,
+      threshold: view.threshold ?? null,
+      plan_id: view.plan_id || null,
+    };
+    this.page.emit("shown", null);
+  }
+
+  mapFailed(err) {
+    $("map-status").textContent = err.message;
+  }
+
+  async showPlot() {
+    const analysis = this.analysis;
+    if (!analysis) return;
+    const kind = this.plotKind.value;
+    let url;
+    let current;
+    if (kind === "coverage_by_lga") {
+      url = this.page.api.session(`/itn-plans/${this.page.planId}/plots/coverage_by_lga`);
+      current = { kind: "itn_by_lga", plan_id: this.page.planId };
+    } else {
+      const n = Math.max(1, Math.min(100, Math.round(Number(this.plotN.value) || 20)));
+      const qs = kind === "model_scores" ? `?n=${n}` : "";
+      url = this.page.api.session(`/analyses/${analysis.analysis_id}/plots/${kind}${qs}`);
+      current = { kind, n };
+    }
+    const ticket = ++this.plotRequest;
+    const status = $("plot-status");
+    status.textContent = "Preparing the chart…";
+    this.libraryNote(status);
+    const plot = await this.page.api.get(url);
+    if (ticket !== this.plotRequest) return;
+    await this.renderPlot(plot, current);
+  }
+
+  async renderPlot(plot, current) {
+    const status = $("plot-status");
+    this.libraryNote(status);
+    show($("plot-figure"), true);
+    await drawPlot($("plot"), plot);
+    $("plot").setAttribute("aria-label", `Chart: ${text(plot.title)}`);
+    status.textContent = `Showing: ${text(plot.title)}.`;
+    this.currentPlot = current;
+    this.page.emit("shown", null);
+  }
+
+  plotFailed(err) {
+    $("plot-status").textContent = err.message;
+  }
+
+  // a map or chart a chat reply made (a stored artifact, fetched compressed for drawing)
+  async showArtifact(art, scroll = false) {
+    const body = await this.page.api.get(this.page.api.session(`/figures/${encodeURIComponent(art.id)}`));
+    if (art.kind === "map") {
+      this.mapRequest += 1;
+      await this.renderMap(body);
+      if (scroll) $("map-panel").scrollIntoView({ block: "start" });
+      return;
+    }
+    const name = text(art.name);
+    const top = /^model_scores_top(\d+)/.exec(name);
+    const current = top
+      ? { kind: "model_scores", n: Number(top[1]) }
+      : name.startsWith("itn_by_lga")
+        ? { kind: "itn_by_lga", plan_id: this.page.planId }
+        : { kind: "rank_comparison" };
+    this.plotRequest += 1;
+    await this.renderPlot(body, current);
+    if (scroll) $("plot-panel").scrollIntoView({ block: "start" });
+  }
+}

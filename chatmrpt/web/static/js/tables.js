@@ -1,0 +1,269 @@
+// The ward ranking (sortable, filterable, paged on the server, so 10,000 wards cost one
+// page at a time) and the ITN plan (totals, warnings, wards; made here or in the chat).
+
+import { $, categoryBadge, clear, debounce, fmtInt, fmtNum, fmtPercent, h, show, text } from "./dom.js";
+
+const RANKING_COLUMNS = [
+  { key: "composite_rank", label: "Rank", sort: "composite_rank", num: true, format: fmtInt },
+  { key: "WardName", label: "Ward", sort: "WardName" },
+  { key: "LGA", label: "LGA" },
+  { key: "LGACode", label: "LGA code", unless: "LGA" },
+  { key: "composite_score", label: "Composite score", sort: "composite_score", num: true, format: (v) => fmtNum(v, 3) },
+  { key: "composite_category", label: "Category", format: categoryBadge },
+  { key: "pca_rank", label: "PCA rank", sort: "pca_rank", num: true, format: fmtInt },
+  { key: "pca_score", label: "PCA score", sort: "pca_score", num: true, format: (v) => fmtNum(v, 3) },
+  { key: "pca_category", label: "PCA category", format: categoryBadge },
+];
+
+// the API sorts scores highest first for order=asc (most vulnerable first, like ranks)
+function visibleDirection(sort, order) {
+  const flipped = sort.endsWith("_score");
+  return (order === "asc") !== flipped ? "ascending" : "descending";
+}
+
+export class RankingTable {
+  constructor(page) {
+    this.page = page;
+    this.table = $("ranking-table");
+    this.status = $("ranking-status");
+    this.search = $("ranking-search");
+    this.category = $("ranking-category");
+    this.size = $("ranking-size");
+    this.query = { sort: "composite_rank", order: "asc", q: "", category: "", limit: 50, offset: 0 };
+    this.ticket = 0;
+    this.total = 0;
+    const reload = () => {
+      this.query.offset = 0;
+      this.load();
+    };
+    this.search.addEventListener("input", debounce(() => {
+      this.query.q = this.search.value.trim();
+      reload();
+    }, 300));
+    this.category.addEventListener("change", () => {
+      this.query.category = this.category.value;
+      reload();
+    });
+    this.size.addEventListener("change", () => {
+      this.query.limit = Number(this.size.value) || 50;
+      reload();
+    });
+    $("ranking-filters").addEventListener("submit", (e) => e.preventDefault());
+    $("ranking-prev").addEventListener("click", () => this.page_(-1));
+    $("ranking-next").addEventListener("click", () => this.page_(1));
+    page.on("analysis", (analysis) => {
+      for (const el of [this.search, this.category, this.size]) el.disabled = !analysis;
+      this.query.offset = 0;
+      if (analysis) this.load();
+      else {
+        show(this.table, false);
+        show($("ranking-pager"), false);
+      }
+    });
+  }
+
+  page_(step) {
+    const next = this.query.offset + step * this.query.limit;
+    if (next < 0 || next >= this.total) return;
+    this.query.offset = next;
+    this.load();
+  }
+
+  sortBy(key) {
+    if (this.query.sort === key) this.query.order = this.query.order === "asc" ? "desc" : "asc";
+    else {
+      this.query.sort = key;
+      this.query.order = "asc";
+    }
+    this.query.offset = 0;
+    this.load();
+  }
+
+  async load() {
+    const analysis = this.page.analysis;
+    if (!analysis) return;
+    const params = new URLSearchParams({
+      sort: this.query.sort,
+      order: this.query.order,
+      limit: String(this.query.limit),
+      offset: String(this.query.offset),
+    });
+    if (this.query.q) params.set("q", this.query.q);
+    if (this.query.category) params.set("category", this.query.category);
+    const ticket = ++this.ticket;
+    this.status.textContent = "Loading wards…";
+    let body;
+    try {
+      body = await this.page.api.get(this.page.api.session(`/analyses/${analysis.analysis_id}/wards?${params}`));
+    } catch (err) {
+      if (ticket === this.ticket) this.status.textContent = err.message;
+      return;
+    }
+    if (ticket !== this.ticket) return;
+    this.render(body);
+  }
+
+  render(body) {
+    const present = new Set(body.columns || []);
+    const columns = RANKING_COLUMNS.filter((c) => present.has(c.key) && !(c.unless && present.has(c.unless)));
+    const headRow = this.table.tHead.rows[0];
+    clear(headRow);
+    for (const c of columns) {
+      const th = h("th", { scope: "col", class: c.num ? "num" : null, "data-key": c.key });
+      if (c.sort) {
+        th.setAttribute("aria-sort", this.query.sort === c.sort ? visibleDirection(c.sort, this.query.order) : "none");
+        th.append(h("button", { type: "button", onclick: () => this.sortBy(c.sort) }, c.label));
+      } else th.append(c.label);
+      headRow.append(th);
+    }
+    const tbody = this.table.tBodies[0];
+    clear(tbody);
+    for (const row of body.wards || []) {
+      tbody.append(h("tr", null, columns.map((c) =>
+        h("td", { class: c.num ? "num" : null }, c.format ? c.format(row[c.key]) : text(row[c.key])))));
+    }
+    this.total = body.total || 0;
+    show(this.table, true);
+    const first = this.total ? body.offset + 1 : 0;
+    const last = Math.min(body.offset + (body.wards || []).length, this.total);
+    const filtered = this.query.q || this.query.category ? " matching" : "";
+    this.status.textContent = `${fmtInt(this.total)}${filtered} wards.`;
+    show($("ranking-pager"), this.total > this.query.limit);
+    $("ranking-page").textContent = `${fmtInt(first)}–${fmtInt(last)} of ${fmtInt(this.total)}`;
+    $("ranking-prev").disabled = body.offset <= 0;
+    $("ranking-next").disabled = last >= this.total;
+  }
+}
+
+const PLAN_COLUMNS = [
+  { key: "allocation_order", label: "Order", num: true, format: fmtInt },
+  { key: "WardName", label: "Ward" },
+  { key: "LGA", label: "LGA" },
+  { key: "rank", label: "Rank", num: true, format: fmtInt },
+  { key: "priority_tier", label: "Tier", num: true, format: fmtInt },
+  { key: "population", label: "Population", num: true, format: fmtInt },
+  { key: "nets_needed", label: "Nets needed", num: true, format: fmtInt },
+  { key: "nets_allocated", label: "Nets allocated", num: true, format: fmtInt },
+  { key: "coverage_percent", label: "Coverage", num: true, format: (v) => fmtPercent(v, 0) },
+];
+
+export class PlanTable {
+  constructor(page, results) {
+    this.page = page;
+    this.results = results;
+    this.form = $("plan-form");
+    this.table = $("plan-table");
+    this.status = $("plan-status");
+    this.summary = $("plan-summary");
+    this.offset = 0;
+    this.limit = 50;
+    this.total = 0;
+    this.ticket = 0;
+    this.fields = ["plan-nets", "plan-household", "plan-strategy", "plan-threshold", "plan-submit"].map($);
+    $("plan-strategy").addEventListener("change", () => {
+      show($("plan-share-field"), $("plan-strategy").value === "capped");
+    });
+    this.form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.create();
+    });
+    $("plan-prev").addEventListener("click", () => this.step(-1));
+    $("plan-next").addEventListener("click", () => this.step(1));
+    page.on("analysis", (analysis) => {
+      for (const el of this.fields) el.disabled = !analysis;
+      if (analysis && !this.page.planId) this.status.textContent = "Give the nets available and the household size.";
+    });
+    page.on("plan", (planId) => {
+      this.offset = 0;
+      if (planId) this.load();
+    });
+  }
+
+  async create() {
+    if (!this.form.reportValidity()) return;
+    const body = {
+      total_nets: Number($("plan-nets").value),
+      household_size: Number($("plan-household").value),
+      strategy: $("plan-strategy").value,
+    };
+    const threshold = $("plan-threshold").value;
+    if (threshold !== "") body.urban_threshold = Number(threshold);
+    if (body.strategy === "capped") body.max_ward_share = Number($("plan-share").value);
+    if (this.page.analysis) body.analysis_id = this.page.analysis.analysis_id;
+    $("plan-submit").disabled = true;
+    this.status.textContent = "Planning…";
+    const before = this.page.planId;
+    try {
+      await this.page.api.post(this.page.api.session("/itn-plans"), body);
+      await this.page.refresh();
+      // the same plan as before is no change of plan, so no event: show it again here
+      if (this.page.planId === before) await this.load();
+    } catch (err) {
+      this.status.textContent = err.message;
+    } finally {
+      $("plan-submit").disabled = !this.page.analysis;
+    }
+  }
+
+  step(direction) {
+    const next = this.offset + direction * this.limit;
+    if (next < 0 || next >= this.total) return;
+    this.offset = next;
+    this.load();
+  }
+
+  async load() {
+    const planId = this.page.planId;
+    if (!planId) return;
+    const ticket = ++this.ticket;
+    let plan;
+    try {
+      plan = await this.page.api.get(this.page.api.session(`/itn-plans/${planId}?limit=${this.limit}&offset=${this.offset}`));
+    } catch (err) {
+      if (ticket === this.ticket) this.status.textContent = err.message;
+      return;
+    }
+    if (ticket !== this.ticket) return;
+    this.render(plan);
+  }
+
+  render(plan) {
+    const t = plan.totals || plan.summary || {};
+    const p = plan.params || {};
+    this.status.textContent = `Plan for ${fmtInt(p.total_nets)} nets, households of ${fmtNum(p.household_size, 1)}, strategy ${text(p.strategy)}.`;
+    clear(this.summary);
+    const totals = [
+      ["Nets allocated", fmtInt(t.nets_allocated)],
+      ["Nets left over", fmtInt(t.nets_remaining)],
+      ["Nets needed in all", fmtInt(t.total_need)],
+      ["Population covered", `${fmtInt(t.population_covered)} (${fmtPercent(t.population_covered_percent)})`],
+      ["Wards fully covered", fmtInt(t.wards_fully_covered)],
+      ["Wards partly covered", fmtInt(t.wards_partly_covered)],
+      ["Wards not covered", fmtInt(t.wards_not_covered)],
+    ];
+    this.summary.append(h("div", { class: "totals" }, totals.map(([label, value]) =>
+      h("div", { class: "total" }, h("span", { class: "value" }, value), h("span", { class: "label" }, label)))));
+    if ((plan.warnings || []).length) {
+      this.summary.append(h("ul", { class: "warning" }, plan.warnings.map((w) => h("li", null, text(w)))));
+    }
+    const rows = plan.wards || [];
+    const present = new Set(rows.length ? Object.keys(rows[0]) : []);
+    const columns = PLAN_COLUMNS.filter((c) => present.has(c.key) && rows.some((r) => r[c.key] !== null));
+    const headRow = this.table.tHead.rows[0];
+    clear(headRow);
+    for (const c of columns) headRow.append(h("th", { scope: "col", class: c.num ? "num" : null }, c.label));
+    const tbody = this.table.tBodies[0];
+    clear(tbody);
+    for (const row of rows) {
+      tbody.append(h("tr", null, columns.map((c) =>
+        h("td", { class: c.num ? "num" : null }, c.format ? c.format(row[c.key]) : text(row[c.key])))));
+    }
+    show(this.table, rows.length > 0);
+    this.total = plan.wards_total || rows.length;
+    const last = Math.min(this.offset + rows.length, this.total);
+    show($("plan-pager"), this.total > this.limit);
+    $("plan-page").textContent = `${fmtInt(this.offset + 1)}–${fmtInt(last)} of ${fmtInt(this.total)}`;
+    $("plan-prev").disabled = this.offset <= 0;
+    $("plan-next").disabled = last >= this.total;
+  }
+}

@@ -1,0 +1,510 @@
+"""Result views for the browser and for scripts: maps, charts, downloads and the demo data.
+
+Every view here is a stored artifact of the session, made on first request by
+``chatmrpt.service.views`` and found again afterwards (content addressed), so any worker
+can answer and a repeated request costs one store lookup:
+
+* ``GET …/analyses/{id}/maps/{kind}`` — a ward map as Plotly JSON (``viz.maps``), whose
+  traces reference the simplified ward shapes by URL. ``ETag`` is the map's content hash;
+  ``If-None-Match`` answers 304, so switching back to a map costs no download.
+* ``GET …/analyses/{id}/shapes`` — those shapes (GeoJSON, about 300 KB for 500 wards).
+* ``GET …/figures/{artifact_id}`` — a stored map or chart, such as one a chat reply made.
+* ``GET …/analyses/{id}/plots/{kind}`` and ``GET …/itn-plans/{id}/plots/coverage_by_lga``
+  — charts as Plotly JSON.
+* ``POST …/exports`` — a file to download (tables, maps as HTML or PNG, charts as PNG,
+  the report), answered with its artifact record and URL.
+* ``POST …/demo`` — the server's demo ward table and boundaries
+  (``$CHATMRPT_HOME/demo``, written by ``make run``), added like an upload.
+
+These answers are compressed by the app-wide gzip step of ``chatmrpt.web.pages``; the
+plain download of any stored file stays ``/artifacts/{id}``, byte for byte.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from chatmrpt.errors import InputError
+from chatmrpt.store.model import valid_id
+from chatmrpt.web.app import get_runtime, get_settings
+from chatmrpt.web.auth import session_required
+from chatmrpt.web.inputs import expect_type, query_int, read_json
+from chatmrpt.web.responses import json_response
+
+bp = Blueprint("views", __name__, url_prefix="/api")
+
+S = "/sessions/<session_id>"
+DEMO_FOLDER = "demo"
+DEMO_TABLE = "wards.csv"
+DEMO_BOUNDARIES = "wards_boundaries.zip"
+ANALYSIS_PLOTS = ("model_scores", "rank_comparison")
+MAX_TEXT = 200
+JSON_TYPE = "application/json"
+GEOJSON_TYPE = "application/geo+json"
+# a map may change when a newer plan or reprioritisation is made: revalidate each time
+REVALIDATE = "private, no-cache"
+# a record's shapes never change
+IMMUTABLE = "private, max-age=31536000, immutable"
+
+
+def _not_found(what: str) -> InputError:
+    return InputError("not_found", f"There is no such {what} in this session.")
+
+
+def _check_id(value: str | None, what: str) -> str | None:
+    if value is not None and not valid_id(value):
+        raise _not_found(what)
+    return value
+
+
+def _query_text(name: str) -> str | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if len(raw) > MAX_TEXT:
+        raise InputError(
+            "invalid_parameter",
+            f"{name} is too long (at most {MAX_TEXT} characters).",
+            details={"parameter": name},
+        )
+    return raw
+
+
+def _query_threshold() -> float | None:
+    raw = request.args.get("threshold")
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= 100:
+        raise InputError(
+            "invalid_parameter",
+            "threshold must be an urban share in percent, between 0 and 100 (e.g. 50).",
+            details={"parameter": "threshold"},
+        )
+    return value
+
+
+def _etag_matches(sha256: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    tags = {t.strip().removeprefix("W/").strip('"') for t in header.split(",")}
+    return sha256 in tags or "*" in tags
+
+
+def stored_json(
+    record: dict[str, Any], media_type: str = JSON_TYPE, cache_control: str = REVALIDATE
+) -> Response:
+    """An artifact's bytes as they are stored (no parsing), with its content hash as ETag."""
+    sha = record["sha256"]
+    headers = {
+        "ETag": f'"{sha}"',
+        "Cache-Control": cache_control,
+        "X-Artifact-Id": record["id"],
+    }
+    if _etag_matches(sha):
+        return Response(status=304, headers=headers)
+    from chatmrpt.artifacts import ArtifactMissing
+
+    try:
+        data = get_runtime().artifacts.read_bytes(sha)
+    except ArtifactMissing:
+        raise _not_found("file") from None
+    return Response(data, mimetype=media_type, headers=headers)
+
+
+def artifact_view(session_id: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": record["id"],
+        "name": record.get("name"),
+        "media_type": record.get("media_type"),
+        "size": record.get("size"),
+        "url": f"/api/sessions/{session_id}/artifacts/{record['id']}",
+    }
+
+
+# ---- demo data ---------------------------------------------------------------------------
+
+
+@bp.post(S + "/demo")
+@session_required
+def load_demo(session_id: str) -> Response:
+    """The server's demo ward table and boundaries, added to the session like an upload."""
+    from chatmrpt.service.datasets import add_dataset
+
+    read_json(allowed=())
+    folder = get_settings().home / DEMO_FOLDER
+    table = folder / DEMO_TABLE
+    boundaries = folder / DEMO_BOUNDARIES
+    if not table.is_file():
+        raise InputError(
+            "not_found",
+            "This server has no demo data. Whoever runs it can create it with "
+            "`chatmrpt demo-data --wards 300 --out $CHATMRPT_HOME/demo` (`make run` does "
+            "this); meanwhile, upload your own ward table.",
+            details={"demo": "missing"},
+        )
+    has_shapes = boundaries.is_file()
+    view = add_dataset(
+        get_runtime(),
+        session_id,
+        table.read_bytes(),
+        DEMO_TABLE,
+        boundaries.read_bytes() if has_shapes else None,
+        DEMO_BOUNDARIES if has_shapes else None,
+    )
+    status = 200 if view.get("reused") else 201
+    location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"
+    return json_response(view, status, {"Location": location})
+
+
+# ---- maps and shapes ---------------------------------------------------------------------
+
+
+@bp.get(S + "/analyses/<analysis_id>/maps/<kind>")
+@session_required
+def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
+    from chatmrpt.service.views import MAP_KINDS, map_for
+
+    _check_id(analysis_id, "analysis")
+    if kind not in MAP_KINDS:
+        raise InputError(
+            "not_found",
+            f"There is no {kind[:40]!r} map; maps: {', '.join(MAP_KINDS)}.",
+            details={"choices": list(MAP_KINDS)},
+        )
+    record, _ = map_for(
+        get_runtime(),
+        session_id,
+        analysis_id,
+        kind,
+        variable=_query_text("variable"),
+        threshold=_query_threshold(),
+        plan_id=_check_id(_query_text("plan_id"), "ITN plan"),
+        reprioritization_id=_check_id(_query_text("reprioritization_id"), "reprioritisation"),
+    )
+    return stored_json(record)
+
+
+@bp.get(S + "/analyses/<analysis_id>/shapes")
+@session_required
+def analysis_shapes(session_id: str, analysis_id: str) -> Response:
+    from chatmrpt.service.views import ward_shapes
+
+    _check_id(analysis_id, "analysis")
+    record = ward_shapes(get_runtime(), session_id, analysis_id)
+    return stored_json(record, GEOJSON_TYPE, IMMUTABLE)
+
+
+@bp.get(S + "/figures/<artifact_id>")
+@session_required
+def stored_figure(session_id: str, artifact_id: str) -> Response:
+    """A stored map or chart (Plotly JSON) or ward shapes (GeoJSON) of the session, e.g.
+    one a chat reply made, as the page draws it: compressed, cached for good (an artifact's
+    id changes with its content). ``/artifacts/{id}`` sends the same file as a download."""
+    from chatmrpt.service.views import GEOJSON, PLOTLY_JSON
+
+    _check_id(artifact_id, "map or chart")
+    record = get_runtime().store.get_artifact(session_id, artifact_id)
+    if record is None or record.get("media_type") not in (PLOTLY_JSON, GEOJSON):
+        raise _not_found("map or chart")
+    media_type = GEOJSON_TYPE if record["media_type"] == GEOJSON else JSON_TYPE
+    return stored_json(record, media_type, IMMUTABLE)
+
+
+# ---- charts ------------------------------------------------------------------------------
+
+
+@bp.get(S + "/analyses/<analysis_id>/plots/<kind>")
+@session_required
+def analysis_plot(session_id: str, analysis_id: str, kind: str) -> Response:
+    from chatmrpt.service.views import model_boxplot, rank_comparison
+
+    _check_id(analysis_id, "analysis")
+    if kind not in ANALYSIS_PLOTS:
+        raise InputError(
+            "not_found",
+            f"There is no {kind[:40]!r} chart; charts: {', '.join(ANALYSIS_PLOTS)}.",
+            details={"choices": list(ANALYSIS_PLOTS)},
+        )
+    rt = get_runtime()
+    if kind == "model_scores":
+        n = query_int("n", 20, 1, 100) or 20
+        record = model_boxplot(rt, session_id, analysis_id, n)
+    else:
+        record = rank_comparison(rt, session_id, analysis_id)
+    return stored_json(record, cache_control=IMMUTABLE)
+
+
+@bp.get(S + "/itn-plans/<plan_id>/plots/coverage_by_lga")
+@session_required
+def plan_coverage_plot(session_id: str, plan_id: str) -> Response:
+    from chatmrpt.service.views import itn_by_lga_plot
+
+    _check_id(plan_id, "ITN plan")
+    record = itn_by_lga_plot(get_runtime(), session_id, plan_id)
+    return stored_json(record, cache_control=IMMUTABLE)
+
+
+# ---- downloads ---------------------------------------------------------------------------
+
+EXPORT_FIELDS = ("what", "format", "analysis_id", "kind", "variable", "threshold", "plan_id", "n")
+
+
+@bp.post(S + "/exports")
+@session_required
+def create_export(session_id: str) -> Response:
+    """A download made now (or found again): ``{what, format?, kind?, ...}`` → its record."""
+    from chatmrpt.service.views import export
+
+    data = read_json(EXPORT_FIELDS, required=("what",))
+    what = expect_type(data, "what", str, nullable=False)
+    fmt = expect_type(data, "format", str)
+    analysis_id = _check_id(expect_type(data, "analysis_id", str), "analysis")
+    plan_id = _check_id(expect_type(data, "plan_id", str), "ITN plan")
+    kind = expect_type(data, "kind", str)
+    variable = expect_type(data, "variable", str)
+    threshold = expect_type(data, "threshold", int, float)
+    n = expect_type(data, "n", int)
+    for name, value in (("what", what), ("format", fmt), ("kind", kind), ("variable", variable)):
+        if value is not None and len(value) > MAX_TEXT:
+            raise InputError(
+                "invalid_parameter", f"{name} is too long.", details={"parameter": name}
+            )
+    if n is not None and not 1 <= n <= 100:
+        raise InputError(
+            "invalid_parameter", "n must be between 1 and 100.", details={"parameter": "n"}
+        )
+    if threshold is not None and not 0 <= threshold <= 100:
+        raise InputError(
+            "invalid_parameter",
+            "threshold must be between 0 and 100.",
+            details={"parameter": "threshold"},
+        )
+    default_kind = "model_scores" if what == "plot" else "composite"
+    record = export(
+        get_runtime(),
+        session_id,
+        what,
+        fmt,
+        analysis_id=analysis_id,
+        map_kind=kind or default_kind,
+        variable=variable,
+        threshold=threshold,
+        plan_id=plan_id,
+        n=n or 20,
+    )
+    body = {"what": what, "artifact": artifact_view(session_id, record)}
+    return json_response(body, 200, {"Location": body["artifact"]["url"]})
+
+
+# ---- the description of these routes -----------------------------------------------------
+
+
+def _openapi_paths() -> dict[str, Any]:
+    from chatmrpt.service.views import EXPORT_FORMATS, EXPORT_KINDS, MAP_KINDS, PLOT_KINDS
+    from chatmrpt.web.openapi import ID, SESSION_PARAM, id_param, obj, ok, operation, ref
+
+    def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+        return {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": schema,
+            "description": description,
+        }
+
+    etag = {
+        "name": "If-None-Match",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The ETag of a copy the client holds: 304 when it is still current.",
+    }
+    analysis = id_param("analysis_id", "An analysis of the session.")
+    not_modified = {"304": {"description": "The copy the client holds is current."}}
+    plotly = {"type": "object", "additionalProperties": True}
+    text = {"type": "string", "maxLength": MAX_TEXT}
+    formats = sorted({f for fs in EXPORT_FORMATS.values() for f in fs})
+    map_response = {
+        "200": {
+            "description": (
+                "A ward map: {kind, title, subtitle, notes, geojson (the shapes' URL), "
+                "wards, wards_shown, bounds, figure {data, layout}, config}; draw it with "
+                "Plotly.newPlot(div, figure.data, figure.layout, config)."
+            ),
+            "content": {JSON_TYPE: {"schema": plotly}},
+        },
+        **not_modified,
+    }
+    chart_response = {
+        "200": {
+            "description": "A chart: {title, subtitle, figure {data, layout}, config, ...}.",
+            "content": {JSON_TYPE: {"schema": plotly}},
+        },
+        **not_modified,
+    }
+    export_body = {
+        "required": True,
+        "content": {
+            JSON_TYPE: {
+                "schema": obj(
+                    {
+                        "what": {"type": "string", "enum": list(EXPORT_KINDS)},
+                        "format": {"type": "string", "enum": formats},
+                        "analysis_id": ID,
+                        "plan_id": ID,
+                        "kind": {
+                            "type": "string",
+                            "enum": sorted(set(MAP_KINDS) | set(PLOT_KINDS)),
+                            "description": "The map (what=map) or chart (what=plot).",
+                        },
+                        "variable": text,
+                        "threshold": {"type": "number", "minimum": 0, "maximum": 100},
+                        "n": {"type": "integer", "minimum": 1, "maximum": 100},
+                    },
+                    ("what",),
+                    extra=False,
+                )
+            }
+        },
+    }
+    return {
+        "/api/sessions/{session_id}/demo": {
+            "post": operation(
+                "loadDemoData",
+                "Add the server's demo ward table and boundaries to the session, as an "
+                "upload would (404 when the server has none).",
+                {
+                    "200": ok("The same demo data was already added.", ref("Dataset")),
+                    "201": ok("The demo data, added.", ref("Dataset")),
+                },
+                params=[SESSION_PARAM],
+                errors=("413", "415", "422", "503"),
+            )
+        },
+        "/api/sessions/{session_id}/analyses/{analysis_id}/maps/{kind}": {
+            "get": operation(
+                "getMap",
+                "A ward map of a finished analysis as Plotly JSON (the shapes are fetched "
+                "once from the URL in its traces). ETag and If-None-Match.",
+                map_response,
+                params=[
+                    SESSION_PARAM,
+                    analysis,
+                    {
+                        "name": "kind",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": list(MAP_KINDS)},
+                    },
+                    query("variable", text, "The variable to map (kind=variable)."),
+                    query(
+                        "threshold",
+                        {"type": "number", "minimum": 0, "maximum": 100},
+                        "Urban share in percent (kind=urban; default 75).",
+                    ),
+                    query("plan_id", ID, "The ITN plan (kind=itn; default the latest)."),
+                    query("reprioritization_id", ID, "The reprioritisation (kind=urban)."),
+                    etag,
+                ],
+                errors=("409", "422", "503"),
+            )
+        },
+        "/api/sessions/{session_id}/analyses/{analysis_id}/shapes": {
+            "get": operation(
+                "getWardShapes",
+                "The analysis' ward boundaries simplified for the browser (GeoJSON; about "
+                "300 KB for a 500-ward state). Feature id = row of the unified dataset.",
+                {
+                    "200": {
+                        "description": "A GeoJSON FeatureCollection.",
+                        "content": {GEOJSON_TYPE: {"schema": plotly}},
+                    },
+                    **not_modified,
+                },
+                params=[SESSION_PARAM, analysis, etag],
+                errors=("409", "422", "503"),
+            )
+        },
+        "/api/sessions/{session_id}/figures/{artifact_id}": {
+            "get": operation(
+                "getFigure",
+                "A stored map or chart (Plotly JSON) or ward shapes (GeoJSON) of the session, "
+                "such as one a chat reply made, compressed for drawing; other files: 404.",
+                {
+                    "200": {
+                        "description": "The stored JSON.",
+                        "content": {
+                            JSON_TYPE: {"schema": plotly},
+                            GEOJSON_TYPE: {"schema": plotly},
+                        },
+                    },
+                    **not_modified,
+                },
+                params=[SESSION_PARAM, id_param("artifact_id", "A file of the session."), etag],
+                errors=("503",),
+            )
+        },
+        "/api/sessions/{session_id}/analyses/{analysis_id}/plots/{kind}": {
+            "get": operation(
+                "getAnalysisChart",
+                "A chart of a finished analysis: model_scores (box-and-whisker of the model "
+                "scores of the top n wards) or rank_comparison (composite against PCA rank).",
+                chart_response,
+                params=[
+                    SESSION_PARAM,
+                    analysis,
+                    {
+                        "name": "kind",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": list(ANALYSIS_PLOTS)},
+                    },
+                    query(
+                        "n",
+                        {"type": "integer", "minimum": 1, "maximum": 100},
+                        "How many wards (model_scores; default 20).",
+                    ),
+                    etag,
+                ],
+                errors=("409", "422", "503"),
+            )
+        },
+        "/api/sessions/{session_id}/itn-plans/{plan_id}/plots/coverage_by_lga": {
+            "get": operation(
+                "getPlanCoverageChart",
+                "Nets needed and allocated per LGA of an ITN plan, as Plotly JSON.",
+                chart_response,
+                params=[SESSION_PARAM, id_param("plan_id", "An ITN plan of the session."), etag],
+                errors=("422", "503"),
+            )
+        },
+        "/api/sessions/{session_id}/exports": {
+            "post": operation(
+                "createExport",
+                "A file to download: unified (csv, xlsx, geojson, geoparquet), rankings "
+                "(csv, xlsx), itn_plan (csv, xlsx), report (html), map (html, png) or plot "
+                "(png). Answers the stored file's record; GET its url to download.",
+                {
+                    "200": ok(
+                        "The file's record.",
+                        obj(
+                            {"what": {"type": "string"}, "artifact": ref("Artifact")},
+                            ("what", "artifact"),
+                        ),
+                    )
+                },
+                params=[SESSION_PARAM],
+                body=export_body,
+                errors=("409", "422", "503"),
+            )
+        },
+    }
+
+
+OPENAPI_PATHS = _openapi_paths()
