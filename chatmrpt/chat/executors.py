@@ -208,8 +208,13 @@ def top_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResul
                                       params.get("order", "top"))
     order = wards.sort_values(f"{method}_rank", ascending=params.get("order", "top") == "top")
     table = order[cols].head(int(params.get("n", 10)))
+    suggestions = ["Show the vulnerability map"]
+    if len(table):
+        first = table.iloc[0]
+        suggestions.append(f"Why is {first['WardName']} ranked "
+                           f"{explain.ordinal(int(first[f'{method}_rank']))}?")
     return ToolResult(text, data={"table": json.loads(table.to_json(orient="records"))},
-                      suggestions=["Show the vulnerability map", "Why is the first one ranked first?"])
+                      suggestions=suggestions)
 
 
 def explain_ward(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
@@ -302,7 +307,7 @@ def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = Non
     lines.append(f"{int(t.get('nets_allocated', 0)):,} nets allocated, "
                  f"{int(t.get('nets_remaining', t.get('remaining', 0))):,} left over; "
                  f"{t.get('wards_fully_covered', 0)} wards fully covered, "
-                 f"{t.get('wards_partially_covered', 0)} partly, "
+                 f"{t.get('wards_partly_covered', 0)} partly, "
                  f"{t.get('wards_not_covered', 0)} not covered; "
                  f"{float(t.get('population_covered_percent', 0)):.1f}% of the population covered.")
     if before:

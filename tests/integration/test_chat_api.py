@@ -7,6 +7,7 @@ the language model is a scripted OpenAI-compatible server process.
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import pytest
@@ -76,7 +77,8 @@ def test_a_whole_conversation_offline(running):
     first = ranked["wards"][0]["WardName"]
     assert first in top["text"]
 
-    why = say(s, f"why is {first} ranked first?")
+    assert top["suggestions"][-1] == f"Why is {first} ranked 1st?"
+    why = say(s, top["suggestions"][-1])  # the suggestion button, pressed
     assert why["tool_calls"][0]["tool"] == "explain_ward"
     assert first in why["text"]
 
@@ -90,6 +92,10 @@ def test_a_whole_conversation_offline(running):
     assert plan["tool_calls"][0]["params"]["total_nets"] == 60000
     assert plan["tool_calls"][0]["params"]["household_size"] == 5
     assert "nets allocated" in plan["text"]
+    # every ward is counted once: fully, partly or not covered
+    counted = re.findall(r"(\d+) wards fully covered, (\d+) partly, (\d+) not covered",
+                         plan["text"])
+    assert sum(int(x) for x in counted[0]) == 35, plan["text"]
     assert {a["name"] for a in plan["artifacts"]} >= {"itn_plan.csv"}
 
     what_if = say(s, "what if we had 90k nets instead?")
