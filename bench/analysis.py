@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -25,6 +23,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from _common import machine, record
+
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / "out" / "demo"
 VARIABLES = ["u5_tpr_rdt", "rainfall", "ndvi", "evi", "ndwi", "ndmi", "soil_wetness", "elevation",
@@ -32,6 +32,7 @@ VARIABLES = ["u5_tpr_rdt", "rainfall", "ndvi", "evi", "ndwi", "ndmi", "soil_wetn
 # the order in which variables are added: 5 = the North West default-like set
 ORDER = ["u5_tpr_rdt", "rainfall", "ndwi", "housing_quality", "elevation", "soil_wetness",
          "distance_to_waterbodies", "nighttime_lights", "ndvi", "evi", "ndmi", "urban_percentage"]
+SECTION = "## Analysis"
 STAGES = ("load", "select+impute", "normalise", "composite", "pca", "write", "total")
 
 
@@ -113,17 +114,6 @@ def measure_cli(wards: int, k: int, boundaries: bool, runs: int) -> dict:
             "runs": runs}
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
-
 
 def table(rows: list[dict]) -> str:
     head = ("| wards | boundaries | variables | models | " + " | ".join(STAGES)
@@ -163,8 +153,7 @@ def main() -> None:
                 f"`{' '.join(['bench/analysis.py'] + sys.argv[1:])}`\n\n" + "\n".join(lines) + "\n")
         print(text)
         if args.record:
-            with open(HERE / "RESULTS.md", "a", encoding="utf-8") as fh:
-                fh.write(text)
+            record(SECTION, text.strip("\n"))
         return
     rows = []
     for wards in args.wards:
@@ -177,8 +166,7 @@ def main() -> None:
             + table(rows) + "\n")
     print(text)
     if args.record:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as fh:
-            fh.write(text)
+        record(SECTION, text.strip("\n"))
 
 
 if __name__ == "__main__":

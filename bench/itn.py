@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import machine, record
 
 from chatmrpt.analysis.itn import plan_itn
 from chatmrpt.analysis.urban import reprioritize
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTION = "## ITN and reprioritisation"
 TARGET_SECONDS = 2.0
 
@@ -45,17 +42,6 @@ def synthetic_wards(n: int, seed: int = 1) -> pd.DataFrame:
         }
     )
 
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu}"
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -113,24 +99,8 @@ def main() -> None:
             f"{parts}; {machine()}; "
             f"`.venv/bin/python bench/itn.py --wards {args.wards} --runs {args.runs} --record`"
         )
-        record(line)
+        record(SECTION, line)
 
-
-def record(line: str) -> None:
-    """Append under the section heading, creating the file or the section when missing."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    lines = text.rstrip("\n").split("\n")
-    if SECTION not in lines:
-        lines += ["", SECTION, "", line]
-    else:
-        start = lines.index(SECTION)
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        while end > start + 1 and not lines[end - 1].strip():
-            end -= 1
-        lines.insert(end, line)
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

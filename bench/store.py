@@ -20,8 +20,6 @@ import argparse
 import contextlib
 import datetime as dt
 import multiprocessing as mp
-import os
-import platform
 import shutil
 import socket
 import statistics
@@ -30,11 +28,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import machine, record
+
 from chatmrpt.config import load_settings
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.store import open_store
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTION = "## Store and jobs"
 PROCESS_COUNTS = (1, 4, 8)
 IDLE_JOBS = 40
@@ -230,15 +229,6 @@ def job_benchmarks(backend_name: str, jobs: int) -> dict[str, float]:
 # ---- report ----------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu}"
-
 
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
@@ -300,24 +290,8 @@ def main() -> None:
     ]
     print("\n".join(block))
     if args.record:
-        record(block)
+        record(SECTION, block)
 
-
-def record(block: list[str]) -> None:
-    """Append under the section heading, creating the file or the section when missing."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    lines = text.rstrip("\n").split("\n")
-    if SECTION not in lines:
-        lines += ["", SECTION, "", *block]
-    else:
-        start = lines.index(SECTION)
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        while end > start + 1 and not lines[end - 1].strip():
-            end -= 1
-        lines[end:end] = ["", *block]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

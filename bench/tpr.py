@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import statistics
 import tempfile
 import time
@@ -23,9 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import machine, record
 
 from chatmrpt.analysis.tpr import compute_ward_tpr, read_facility_export
 
+SECTION = "## TPR"
 GE = "\u2265"
 MONTHS = (
     "January",
@@ -42,7 +42,6 @@ MONTHS = (
     "December",
 )
 AGE_LABELS = {"u5": "<5yrs", "o5": f"{GE}5yrs (excl PW)", "pw": "Preg Women (PW)"}
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 def synthetic_export(n_rows: int, seed: int = 1) -> pd.DataFrame:
@@ -83,17 +82,6 @@ def synthetic_export(n_rows: int, seed: int = 1) -> pd.DataFrame:
             frame[f"Persons tested positive for malaria by {label} {age_label}"] = positive
     return pd.DataFrame(frame)
 
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu}"
 
 
 def main() -> None:
@@ -138,25 +126,8 @@ def main() -> None:
             f"(min {min(timings):.2f}, max {max(timings):.2f}); {machine()}; "
             f"`.venv/bin/python bench/tpr.py --rows {args.rows} --runs {args.runs} --record`"
         )
-        record(line)
+        record(SECTION, line)
 
-
-def record(line: str) -> None:
-    """Append under "## TPR", creating the file or the section when missing."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    lines = text.rstrip("\n").split("\n")
-    if "## TPR" not in lines:
-        lines += ["", "## TPR", ""]
-        lines.append(line)
-    else:
-        start = lines.index("## TPR")
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        while end > start + 1 and not lines[end - 1].strip():
-            end -= 1
-        lines.insert(end, line)
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

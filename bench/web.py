@@ -28,7 +28,6 @@ import http.client
 import json
 import multiprocessing as mp
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -43,7 +42,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from _common import machine, record
+
 SECTION = "## Web service"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -319,15 +319,6 @@ def flows(port: int, files: dict[str, tuple[str, bytes]], n: int) -> dict[str, f
 # ---- report ----------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu}"
-
 
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
@@ -417,24 +408,8 @@ def main() -> None:
     ]
     print("\n".join(block))
     if args.record:
-        record(block)
+        record(SECTION, block)
 
-
-def record(block: list[str]) -> None:
-    """Append under the section heading, creating the file or the section when missing."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    lines = text.rstrip("\n").split("\n")
-    if SECTION not in lines:
-        lines += ["", SECTION, "", *block]
-    else:
-        start = lines.index(SECTION)
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        while end > start + 1 and not lines[end - 1].strip():
-            end -= 1
-        lines[end:end] = ["", *block]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
