@@ -161,11 +161,13 @@ ANALYSIS_FIELDS = (
 )
 
 
-def analysis_view(record: dict[str, Any]) -> dict[str, Any]:
+def job_subject_view(record: dict[str, Any], id_field: str, **fields: Any) -> dict[str, Any]:
+    """What clients see of work done by a job (an analysis, a TPR run): its id, status and
+    progress; the error once failed; the summary and files once succeeded."""
     status = record.get("status")
     out = {
-        "analysis_id": record["id"],
-        "dataset_id": record.get("dataset_id"),
+        id_field: record["id"],
+        **fields,
         "params": record.get("params"),
         "status": status,
         "progress": record.get("progress"),
@@ -181,6 +183,10 @@ def analysis_view(record: dict[str, Any]) -> dict[str, Any]:
         out["summary"] = record.get("summary")
         out["artifacts"] = _artifacts(record["session_id"], record.get("artifacts"))
     return out
+
+
+def analysis_view(record: dict[str, Any]) -> dict[str, Any]:
+    return job_subject_view(record, "analysis_id", dataset_id=record.get("dataset_id"))
 
 
 @bp.post(S + "/analyses")
@@ -407,24 +413,7 @@ def get_reprioritization(session_id: str, reprioritization_id: str) -> Response:
 
 
 def tpr_view(record: dict[str, Any]) -> dict[str, Any]:
-    status = record.get("status")
-    out = {
-        "tpr_id": record["id"],
-        "job_id": record.get("job_id"),
-        "status": status,
-        "progress": record.get("progress"),
-        "stage": record.get("stage"),
-        "params": record.get("params"),
-        "file": (record.get("facility") or {}).get("name"),
-        "created_at": record.get("created_at"),
-        "finished_at": record.get("finished_at"),
-    }
-    if status == FAILED:
-        out["error"] = record.get("error")
-    if status == SUCCEEDED:
-        out["summary"] = record.get("summary")
-        out["artifacts"] = _artifacts(record["session_id"], record.get("artifacts"))
-    return out
+    return job_subject_view(record, "tpr_id", file=(record.get("facility") or {}).get("name"))
 
 
 @bp.post(S + "/tpr")
