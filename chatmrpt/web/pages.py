@@ -54,6 +54,7 @@ PAGE_MODULES = (
     "js/api.js",
     "js/chat.js",
     "js/upload.js",
+    "js/tpr.js",
     "js/jobs.js",
     "js/results.js",
     "js/charts.js",

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from tests._cluster import ILORIN_BOUNDARIES, ILORIN_TABLE, with_planning_columns
+from tests.browser.conftest import DEMO_WARDS
 
 pytestmark = pytest.mark.slow
 
@@ -331,4 +332,31 @@ def test_usable_on_a_256_kbit_line(open_page, artifacts_dir):
         f"ready after {ready:.1f} s at 256 kbit/s; reply after {time.monotonic() - started:.1f} s"
     )
     page.screenshot(path=str(artifacts_dir / "09-slow-line.png"))
+    assert not watched.problems()
+
+
+def test_test_positivity_from_a_facility_export(open_page, tmp_path):
+    from chatmrpt.demo import write_demo_data
+
+    # the same demo state as the server's (same size and seed), with its facility export
+    files = write_demo_data(tmp_path / "demo", DEMO_WARDS)
+    page, watched = open_page()
+    page.goto("/")
+    wait_ready(page)
+    page.click("#demo-button")
+    page.locator("#dataset-summary dl").wait_for(timeout=LONG)
+    page.click("#tpr-panel summary")
+    page.set_input_files("#tpr-file", str(files["facility_tpr"]))
+    page.select_option("#tpr-age", "u5")
+    page.click("#tpr-button")
+    job = page.locator("#jobs li[data-kind=tpr]")
+    job.locator(".stage", has_text="finished").wait_for(timeout=LONG)
+    # the rates were joined into the ward table: a new current dataset, with the column
+    page.wait_for_function(
+        "() => document.getElementById('dataset-summary').textContent.includes('u5_tpr_rdt')",
+        timeout=LONG,
+    )
+    # and the assistant can compute them again with other settings
+    reply = send(page, "compute the TPR for all ages")
+    assert reply.startswith("Computing test positivity rates (all, test both"), reply
     assert not watched.problems()

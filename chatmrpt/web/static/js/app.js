@@ -17,6 +17,7 @@ import { Downloads } from "./downloads.js";
 import { Jobs } from "./jobs.js";
 import { Results } from "./results.js";
 import { PlanTable, RankingTable } from "./tables.js";
+import { FacilityExport } from "./tpr.js";
 import { Upload } from "./upload.js";
 
 const STORAGE_KEY = "chatmrpt.session";
@@ -157,6 +158,7 @@ async function main() {
   const page = new Page();
   const results = new Results(page);
   new Upload(page);
+  new FacilityExport(page);
   new Chat(page, results);
   new Jobs(page);
   new RankingTable(page);
