@@ -32,6 +32,10 @@ class Settings:
     job_max_attempts: int = 3
     trust_proxy: bool = False
     s3_endpoint_url: str | None = None
+    # an XYZ raster tile template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png: offered
+    # in the page as an optional street map under the wards (maps never need it)
+    basemap_url: str | None = None
+    basemap_attribution: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -133,4 +137,26 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         job_max_attempts=int(env.get("CHATMRPT_JOB_MAX_ATTEMPTS", "3")),
         trust_proxy=env.get("CHATMRPT_TRUST_PROXY", "").lower() in ("1", "true", "yes"),
         s3_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        basemap_url=_basemap_url(env.get("CHATMRPT_BASEMAP_URL") or None),
+        basemap_attribution=env.get("CHATMRPT_BASEMAP_ATTRIBUTION", ""),
     )
+
+
+def _basemap_url(url: str | None) -> str | None:
+    if url is None:
+        return None
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or not all(
+        part in url for part in ("{z}", "{x}", "{y}")
+    ):
+        raise ValueError(
+            "CHATMRPT_BASEMAP_URL must be an http(s) tile template with {z}, {x} and {y}, "
+            "e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        )
+    return url
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL (what a Content Security Policy names)."""
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}"

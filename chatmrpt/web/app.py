@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
 
     logs.init_app(app)
-    security.init_app(app)
+    security.init_app(app, settings.basemap_url)
     errors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)

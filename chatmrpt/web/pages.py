@@ -207,6 +207,8 @@ def index() -> Response:
         modules=[store.url(m) for m in PAGE_MODULES],
         plotly_url=store.url(PLOTLY) if store.get(PLOTLY) is not None else "",
         max_upload_mb=get_settings().max_upload_mb,
+        basemap_url=get_settings().basemap_url or "",
+        basemap_attribution=get_settings().basemap_attribution,
     )
     response = Response(html, mimetype="text/html")
     # the page names the current asset URLs, so it is checked again on every visit

@@ -10,8 +10,9 @@ for the map and chart pages, and only those:
   Plotly uses for map traces, starts its web workers from a ``blob:`` URL.
   ``img-src data: blob:`` covers map sprites and "download as PNG".
 
-Map tiles and styles must then come from this site (``connect-src 'self'``); a page that
-needs a remote basemap has to add its host here. Downloads of stored files get a stricter
+Map tiles and styles come from this site (``connect-src 'self'``), except the optional
+street map of ``CHATMRPT_BASEMAP_URL``, whose origin is added to ``img-src`` and
+``connect-src`` when it is configured. Downloads of stored files get a stricter
 policy of their own (``sandbox``, see ``api.download_artifact``).
 """
 
@@ -19,22 +20,30 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "child-src blob:",
-        "object-src 'none'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-    ]
-)
+from chatmrpt.config import origin_of
+
+
+def content_security_policy(tile_origin: str | None = None) -> str:
+    tiles = f" {tile_origin}" if tile_origin else ""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: blob:{tiles}",
+            "font-src 'self'",
+            f"connect-src 'self'{tiles}",
+            "worker-src 'self' blob:",
+            "child-src blob:",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -43,10 +52,12 @@ HEADERS = {
 }
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, basemap_url: str | None = None) -> None:
+    policy = content_security_policy(origin_of(basemap_url) if basemap_url else None)
+
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", policy)
         for key, value in HEADERS.items():
             response.headers.setdefault(key, value)
         if request.path.startswith("/api/") or request.path in ("/readyz", "/metrics"):

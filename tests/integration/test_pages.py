@@ -226,3 +226,37 @@ def test_the_page_revalidates_and_is_compressed(client):
     assert client.get("/", headers={**GZIP, "If-None-Match": etag}).status_code == 304
     plain = client.get("/")
     assert gzip.decompress(r.data) == plain.data
+
+
+def test_optional_street_map_only_when_configured(tmp_path):
+    from chatmrpt.config import load_settings
+    from chatmrpt.web.app import close_runtime, create_app
+
+    plain = create_app(load_settings({"CHATMRPT_HOME": str(tmp_path / "a")}))
+    page = plain.test_client().get("/")
+    assert 'data-basemap=""' in page.get_data(as_text=True)
+    assert "tiles.example.org" not in page.headers["Content-Security-Policy"]
+    close_runtime(plain)
+
+    env = {"CHATMRPT_HOME": str(tmp_path / "b"),
+           "CHATMRPT_BASEMAP_URL": "https://tiles.example.org/{z}/{x}/{y}.png",
+           "CHATMRPT_BASEMAP_ATTRIBUTION": "© <b>Map</b> contributors"}
+    app = create_app(load_settings(env))
+    page = app.test_client().get("/")
+    body = page.get_data(as_text=True)
+    assert 'data-basemap="https://tiles.example.org/{z}/{x}/{y}.png"' in body
+    assert "&lt;b&gt;Map&lt;/b&gt;" in body  # escaped into the attribute
+    csp = page.headers["Content-Security-Policy"]
+    assert "img-src 'self' data: blob: https://tiles.example.org" in csp
+    assert "connect-src 'self' https://tiles.example.org" in csp
+    assert "script-src 'self';" in csp  # scripts still only from the site
+    close_runtime(app)
+
+
+@pytest.mark.parametrize("url", ["ftp://tiles.example.org/{z}/{x}/{y}.png",
+                                 "https://tiles.example.org/tile.png", "not a url {z}{x}{y}"])
+def test_a_bad_street_map_setting_is_refused(tmp_path, url):
+    from chatmrpt.config import load_settings
+
+    with pytest.raises(ValueError, match="CHATMRPT_BASEMAP_URL"):
+        load_settings({"CHATMRPT_HOME": str(tmp_path), "CHATMRPT_BASEMAP_URL": url})

@@ -57,9 +57,24 @@ export function fitView(bounds, width, height) {
   };
 }
 
-export async function drawMap(container, map) {
+// An optional street map under the wards, when the server names a tile source and the
+// user asks for it. Without it nothing is fetched from outside.
+export function basemapLayers(basemap) {
+  if (!basemap || !basemap.url) return [];
+  return [{
+    sourcetype: "raster",
+    source: [basemap.url],
+    sourceattribution: basemap.attribution || "",
+    below: "traces",
+    opacity: 0.6,
+  }];
+}
+
+export async function drawMap(container, map, basemap = null) {
   const Plotly = await loadPlotly();
   const layout = { ...map.figure.layout, autosize: true };
+  const layers = basemapLayers(basemap);
+  if (layers.length) layout.map = { ...(layout.map || {}), layers };
   const margin = layout.margin || {};
   const width = container.clientWidth - (margin.l || 0) - (margin.r || 0);
   const height = container.clientHeight - (margin.t || 0) - (margin.b || 0);

@@ -19,6 +19,13 @@ export class Results {
     this.plotKind = $("plot-kind");
     this.plotN = $("plot-n");
     this.mapKind.addEventListener("change", () => this.syncMapFields());
+    // the street map is offered only when the server names a tile source
+    this.basemapUrl = document.body.dataset.basemap || "";
+    this.basemapBox = $("map-basemap");
+    show($("basemap-field"), Boolean(this.basemapUrl));
+    this.basemapBox.addEventListener("change", () => {
+      if (this.shownMap) this.renderMap(this.shownMap).catch((err) => this.mapFailed(err));
+    });
     this.plotKind.addEventListener("change", () => this.syncPlotFields());
     $("map-form").addEventListener("submit", (e) => {
       e.preventDefault();
@@ -111,12 +118,18 @@ export class Results {
     await this.renderMap(map);
   }
 
+  basemap() {
+    if (!this.basemapUrl || !this.basemapBox.checked) return null;
+    return { url: this.basemapUrl, attribution: document.body.dataset.basemapAttribution || "" };
+  }
+
   async renderMap(map) {
     const status = $("map-status");
     this.libraryNote(status);
     const figure = $("map-figure");
     show(figure, true);
-    await drawMap($("map"), map);
+    this.shownMap = map;
+    await drawMap($("map"), map, this.basemap());
     $("map").setAttribute("aria-label", `Ward map: ${text(map.title)}`);
     const notes = [text(map.subtitle), ...(map.notes || []).map(text)].filter(Boolean);
     $("map-notes").textContent = notes.join(" ");
