@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -36,7 +37,6 @@ class Settings:
     # in the page as an optional street map under the wards (maps never need it)
     basemap_url: str | None = None
     basemap_attribution: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def max_upload_bytes(self) -> int:
@@ -59,9 +59,8 @@ class Settings:
             except FileExistsError:
                 pass
             else:
-                tmp_key = secrets.token_hex(32)
                 with os.fdopen(fd, "w") as fh:
-                    fh.write(tmp_key)
+                    fh.write(secrets.token_hex(32))
                     fh.flush()
                     os.fsync(fh.fileno())
         # another process may have created the file but not written it yet
@@ -69,8 +68,6 @@ class Settings:
             key = path.read_text().strip()
             if key:
                 return key
-            import time
-
             time.sleep(0.01)
         raise RuntimeError(f"secret key file {path} stays empty")
 

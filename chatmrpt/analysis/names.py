@@ -21,11 +21,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from chatmrpt.analysis.states import STATE_CODES
+
 # Two-letter codes of the 36 states and the Federal Capital Territory, as used in ward codes.
-STATE_CODES = frozenset((
-    "AB", "AD", "AK", "AN", "BA", "BY", "BE", "BO", "CR", "DE", "EB", "ED", "EK", "EN", "FC", "GO", "IM", "JI",
-    "KD", "KN", "KT", "KE", "KO", "KW", "LA", "NA", "NI", "OG", "ON", "OS", "OY", "PL", "RI", "SO", "TA", "YO", "ZA",
-))  # fmt: skip
 
 _STATE_PREFIX = re.compile(r"([A-Za-z]{2})\s+(\S.*)", re.DOTALL)
 # "ward" as a whole word: not glued to letters or digits on either side ("Ward_1" counts,

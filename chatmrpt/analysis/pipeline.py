@@ -19,14 +19,13 @@ from chatmrpt import __version__
 from chatmrpt.analysis import composite as comp
 from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
 from chatmrpt.analysis.compare import compare_rankings
-from chatmrpt.analysis.dataset import GEOMETRY, IDENTITY_COLUMNS, WARD_NAME, WardDataset
+from chatmrpt.analysis.dataset import GEOMETRY, LGA, WARD_CODE, WARD_NAME, WardDataset
 from chatmrpt.analysis.impute import impute_missing, queen_neighbours
 from chatmrpt.analysis.normalize import normalize
 from chatmrpt.analysis.params import AnalysisParams, analysis_id
 from chatmrpt.analysis.pca import PcaResult, run_pca
 from chatmrpt.analysis.urban import urban_flags
 from chatmrpt.analysis.variables import (
-    VariableChoice,
     constant_variables,
     select_variables,
     usable_variables,
@@ -82,7 +81,7 @@ class AnalysisResult:
         """A small JSON-able digest for records, chat replies and the CLI."""
         w = self.wards
         order = np.argsort(w["composite_rank"].to_numpy())[:top]
-        id_cols = [c for c in IDENTITY_COLUMNS if c in w.columns and c in (WARD_NAME, "WardCode", "LGA")]
+        id_cols = [c for c in (WARD_NAME, WARD_CODE, LGA) if c in w.columns]
         top_rows = []
         for i in order:
             row = {c: _plain(w[c].iloc[i]) for c in id_cols}
@@ -104,7 +103,7 @@ class AnalysisResult:
             "pca_suitable": bool(self.pca and self.pca.suitable),
             "pca_reason": self.pca.reason if self.pca else None,
             "categories": meta["categories"],
-            "comparison": {k: v for k, v in (meta.get("comparison") or {}).items()},
+            "comparison": dict(meta.get("comparison") or {}),
             "top_wards": top_rows,
             "zone": meta["zone"],
             "dropped_variables": meta["dropped_variables"],
@@ -156,16 +155,6 @@ def _numeric_values(wards: pd.DataFrame, variables: list[str]) -> tuple[pd.DataF
     return values, warnings
 
 
-def _choose(dataset: WardDataset, params: AnalysisParams) -> VariableChoice:
-    return select_variables(
-        dataset.wards,
-        requested=params.variables,
-        direction_overrides=params.direction_overrides,
-        excluded=dataset.excluded_columns,
-        boundary_attributes=dataset.boundary_attributes,
-    )
-
-
 def run_analysis(dataset: WardDataset, params: AnalysisParams,
                  progress: ProgressFn | None = None) -> AnalysisResult:
     """Select, impute, normalise, score (composite and PCA), rank, categorise, compare."""
@@ -177,7 +166,13 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
                          f"The ward table has {n} ward(s); ranking needs at least two wards.",
                          details={"wards": n})
     prog.stage("select", 0.0)
-    choice = _choose(dataset, params)
+    choice = select_variables(
+        wards,
+        requested=params.variables,
+        direction_overrides=params.direction_overrides,
+        excluded=dataset.excluded_columns,
+        boundary_attributes=dataset.boundary_attributes,
+    )
     warnings: list[str] = list(dataset.warnings)
     raw, inf_warnings = _numeric_values(wards, choice.variables)
     warnings += inf_warnings

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from chatmrpt.analysis.dataset import IDENTITY_COLUMNS, STATE, STATE_CODE
+from chatmrpt.analysis.states import STATES
 from chatmrpt.errors import InputError, describe_rows
 
 DIRECT = "direct"
@@ -113,28 +114,6 @@ ZONES: dict[str, tuple[str, ...]] = {
     "South West": ("u5_tpr_rdt", "ndwi", "housing_quality", "elevation", "urban_percentage"),
 }
 
-# code -> (state name, zone)
-STATES: dict[str, tuple[str, str]] = {
-    "AB": ("Abia", "South East"), "AD": ("Adamawa", "North East"),
-    "AK": ("Akwa Ibom", "South South"), "AN": ("Anambra", "South East"),
-    "BA": ("Bauchi", "North East"), "BY": ("Bayelsa", "South South"),
-    "BE": ("Benue", "North Central"), "BO": ("Borno", "North East"),
-    "CR": ("Cross River", "South South"), "DE": ("Delta", "South South"),
-    "EB": ("Ebonyi", "South East"), "ED": ("Edo", "South South"),
-    "EK": ("Ekiti", "South West"), "EN": ("Enugu", "South East"),
-    "FC": ("FCT", "North Central"), "GO": ("Gombe", "North East"),
-    "IM": ("Imo", "South East"), "JI": ("Jigawa", "North West"),
-    "KD": ("Kaduna", "North West"), "KN": ("Kano", "North West"),
-    "KT": ("Katsina", "North West"), "KE": ("Kebbi", "North West"),
-    "KO": ("Kogi", "North Central"), "KW": ("Kwara", "North Central"),
-    "LA": ("Lagos", "South West"), "NA": ("Nasarawa", "North Central"),
-    "NI": ("Niger", "North Central"), "OG": ("Ogun", "South West"),
-    "ON": ("Ondo", "South West"), "OS": ("Osun", "South West"),
-    "OY": ("Oyo", "South West"), "PL": ("Plateau", "North Central"),
-    "RI": ("Rivers", "South South"), "SO": ("Sokoto", "North West"),
-    "TA": ("Taraba", "North East"), "YO": ("Yobe", "North East"),
-    "ZA": ("Zamfara", "North West"),
-}
 STATE_NAME_ALIASES = {"abuja": "FC", "federalcapitalterritory": "FC", "fct": "FC",
                       "nassarawa": "NA", "akwaibom": "AK", "crossriver": "CR"}
 
@@ -205,8 +184,8 @@ def _state_code_from_text(text: str) -> str | None:
     k = _key(re.sub(r"(?i)\bstate\b", " ", re.sub(r"^[a-z]{2}\s+", "", t)))
     if k in STATE_NAME_ALIASES:
         return STATE_NAME_ALIASES[k]
-    for code, (name, _zone) in STATES.items():
-        if _key(name) == k:
+    for code, state in STATES.items():
+        if _key(state.name) == k:
             return code
     return None
 
@@ -233,8 +212,9 @@ def detect_zone(wards: pd.DataFrame, boundary_attributes: Mapping[str, Sequence[
     for origin, values in sources:
         code = _most_common_code(values)
         if code:
-            state, zone = STATES[code]
-            return {"zone": zone, "state": state, "state_code": code, "detected_from": origin}
+            state = STATES[code]
+            return {"zone": state.zone, "state": state.name, "state_code": code,
+                    "detected_from": origin}
     return None
 
 

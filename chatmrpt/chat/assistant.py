@@ -85,7 +85,7 @@ class Assistant:
 
     # ---- context, rebuilt from the store ----------------------------------------------
 
-    def context(self, session_id: str) -> tuple[RouterContext, dict[str, Any]]:
+    def context(self, session_id: str) -> RouterContext:
         from chatmrpt.service import require_session
         from chatmrpt.service.results import latest_analysis
 
@@ -104,14 +104,14 @@ class Assistant:
         last_route = (last or {}).get("route") or {}
         last_plan = None
         if state.get("last_plan"):
-            plan = self.rt.store.get(_plan_key(session_id, state["last_plan"]))
+            plan = self.rt.store.get_plan(session_id, state["last_plan"])
             last_plan = (plan or {}).get("params")
-        ctx = RouterContext(
+        return RouterContext(
             has_dataset=has_dataset,
             variables=variables,
             wards=wards,
             analysis_status=(analysis or {}).get("status"),
-            has_facility_data=bool(state.get("current_facility_file") or state.get("last_tpr")),
+            has_facility_data=bool(state.get("last_tpr")),
             last_plan=last_plan,
             last_tool=last_route.get("tool"),
             last_params=last_route.get("params") or {},
@@ -119,7 +119,6 @@ class Assistant:
             last_candidates=tuple(WardRef(c["name"], c.get("lga"))
                                   for c in last_route.get("candidates") or ()),
         )
-        return ctx, {"session": session, "analysis": analysis}
 
     def _wards(self, session_id: str, analysis: dict[str, Any]) -> tuple[WardRef, ...]:
         sha = next((a.get("sha256") for a in analysis.get("artifacts") or []
@@ -154,7 +153,7 @@ class Assistant:
             raise InputError("invalid_request",
                              f"The message is {len(text)} characters long; the most accepted "
                              f"is {MAX_TEXT}.")
-        ctx, _ = self.context(session_id)
+        ctx = self.context(session_id)
         self.rt.store.append_message(session_id, {"role": "user", "text": text})
         reply = None
         if self.llm is not None:
@@ -273,12 +272,6 @@ class Assistant:
         if ctx.last_plan:
             facts.append("Last net plan parameters: " + json.dumps(ctx.last_plan) + ".")
         return SYSTEM_PROMPT + " ".join(facts)
-
-
-def _plan_key(session_id: str, plan_id: str):
-    from chatmrpt.store.model import Key
-
-    return Key.plan(session_id, plan_id)
 
 
 def _ward_names_from_csv(data: bytes) -> tuple[WardRef, ...]:

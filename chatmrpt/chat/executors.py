@@ -22,7 +22,6 @@ from chatmrpt.errors import InputError
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
-MAP_MEDIA_TYPE = "application/vnd.plotly.v1+json"
 # how long the chat waits for a just-submitted analysis before answering "it is running"
 ANALYSIS_WAIT_S = 20.0
 
@@ -49,22 +48,11 @@ def _artifact_ref(record: dict[str, Any], session_id: str, kind: str) -> dict[st
     }
 
 
-def _store(rt: Runtime, session_id: str, data: bytes, name: str, media_type: str,
-           produced_by: dict[str, Any], kind: str) -> dict[str, Any]:
-    from chatmrpt.service.artifacts import store_artifact
-
-    record = store_artifact(rt, session_id, data, name, media_type, produced_by)
-    return _artifact_ref(record, session_id, kind)
-
-
 def _analysis(rt: Runtime, session_id: str) -> dict[str, Any]:
-    from chatmrpt.service.results import latest_analysis
+    """The session's finished analysis, or analysis_not_ready saying what to do."""
+    from chatmrpt.service.results import finished_analysis
 
-    record = latest_analysis(rt, session_id)
-    if record is None or record.get("status") != "succeeded":
-        raise InputError("analysis_not_ready",
-                         "There is no finished analysis yet: ask me to run the analysis first.")
-    return record
+    return finished_analysis(rt, session_id)
 
 
 def _unified(rt: Runtime, session_id: str, analysis_id: str):
@@ -257,12 +245,10 @@ def compare_methods(rt: Runtime, session_id: str, params: dict[str, Any]) -> Too
         moved = wards.reindex(wards["rank_difference"].abs().sort_values(ascending=False).index)
         for r in moved.head(3).itertuples():
             lines.append(f"{r.WardName}: composite rank {r.composite_rank}, PCA rank {r.pca_rank}.")
-    from chatmrpt.viz.plots import rank_comparison_plot
+    from chatmrpt.service.views import rank_comparison
 
-    plot = rank_comparison_plot(wards)
-    art = _store(rt, session_id, json.dumps(plot).encode(), "rank_comparison.json",
-                 MAP_MEDIA_TYPE, {"kind": "chat", "id": analysis["id"]}, "plot")
-    return ToolResult("\n".join(lines), artifacts=[art])
+    plot = rank_comparison(rt, session_id, analysis["id"])
+    return ToolResult("\n".join(lines), artifacts=[_artifact_ref(plot, session_id, "plot")])
 
 
 def show_map(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
@@ -327,9 +313,7 @@ def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = Non
 def plan_itn(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     from chatmrpt.service.plans import create_plan
 
-    plan = create_plan(rt, session_id, params)
-    _remember_plan(rt, session_id, plan)
-    return _plan_reply(plan, session_id)
+    return _plan_reply(create_plan(rt, session_id, params), session_id)
 
 
 def what_if_plan(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
@@ -345,16 +329,9 @@ def what_if_plan(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     changes = {k: v for k, v in params.items() if v is not None}
     merged = {**(before.get("params") or {}), **changes}
     merged.pop("analysis_id", None)
+    # create_plan makes the new plan the session's last one (state.last_plan)
     plan = create_plan(rt, session_id, merged)
-    _remember_plan(rt, session_id, plan)
     return _plan_reply(plan, session_id, before=before)
-
-
-def _remember_plan(rt: Runtime, session_id: str, plan: dict[str, Any]) -> None:
-    def fn(session: dict[str, Any]) -> None:
-        session.setdefault("state", {})["last_plan"] = plan["id"]
-
-    rt.store.update_session(session_id, fn)
 
 
 def compute_tpr(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

@@ -20,15 +20,17 @@ from chatmrpt.errors import InputError
 from chatmrpt.service.results import (
     artifact_named,
     content_id,
+    derived_result,
+    derived_results,
     finished_analysis,
     frame_records,
     load_unified,
     read_artifact_json,
     remember,
+    result_type,
     store_result,
 )
-from chatmrpt.service.sessions import require_session
-from chatmrpt.store.model import Key, to_jsonable, valid_id
+from chatmrpt.store.model import Key, to_jsonable
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -154,10 +156,6 @@ def plan_id(analysis_id: str, params: dict[str, Any]) -> str:
     return content_id(ITN, analysis=analysis_id, params=params)
 
 
-def _is_itn(record: dict[str, Any] | None) -> bool:
-    return record is not None and record.get("type", ITN) == ITN
-
-
 def create_plan(
     rt: Runtime, session_id: str, params: dict[str, Any], analysis_id: str | None = None
 ) -> dict[str, Any]:
@@ -178,7 +176,7 @@ def create_plan(
     pid = plan_id(analysis["id"], norm)
     key = Key.plan(session_id, pid)
     existing = rt.store.get(key)
-    if _is_itn(existing):
+    if result_type(existing) == ITN:
         remember(rt, session_id, last_plan=pid)
         return dict(existing, reused=True)
 
@@ -223,20 +221,11 @@ def create_plan(
 
 
 def get_plan(rt: Runtime, session_id: str, plan_id: str) -> dict[str, Any]:
-    require_session(rt, session_id)
-    record = rt.store.get_plan(session_id, plan_id) if valid_id(plan_id) else None
-    if not _is_itn(record):
-        raise InputError(
-            "not_found",
-            "There is no such ITN plan in this session.",
-            details={"plan_id": plan_id if valid_id(plan_id) else None},
-        )
-    return record
+    return derived_result(rt, session_id, plan_id, ITN, "ITN plan", "plan_id")
 
 
 def list_plans(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
-    require_session(rt, session_id)
-    return [p for p in rt.store.list_plans(session_id) if _is_itn(p)]
+    return derived_results(rt, session_id, ITN)
 
 
 def plan_wards(rt: Runtime, record: dict[str, Any]) -> list[dict[str, Any]]:

@@ -130,6 +130,32 @@ def load_unified(rt: Runtime, session_id: str, analysis_id: str | None = None) -
         return read_unified(path)
 
 
+# Results derived from an analysis share one record kind (``plan``), told apart by "type";
+# a record without one is an ITN plan (the first kind there was).
+def result_type(record: dict[str, Any] | None) -> str | None:
+    return None if record is None else record.get("type", "itn")
+
+
+def derived_result(
+    rt: Runtime, session_id: str, result_id: str, type_: str, what: str, id_field: str
+) -> dict[str, Any]:
+    """The session's stored result of ``type_`` (ITN plan, reprioritisation, TPR run)."""
+    require_session(rt, session_id)
+    record = rt.store.get_plan(session_id, result_id) if valid_id(result_id) else None
+    if result_type(record) != type_:
+        raise InputError(
+            "not_found",
+            f"There is no such {what} in this session.",
+            details={id_field: result_id if valid_id(result_id) else None},
+        )
+    return record
+
+
+def derived_results(rt: Runtime, session_id: str, type_: str) -> list[dict[str, Any]]:
+    require_session(rt, session_id)
+    return [p for p in rt.store.list_plans(session_id) if result_type(p) == type_]
+
+
 def analysis_metadata(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
     """The analysis.json of a finished analysis (parameters, variables, PCA report...)."""
     artifact = artifact_named(record, ANALYSIS_JSON)

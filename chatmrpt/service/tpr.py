@@ -25,7 +25,7 @@ from chatmrpt.errors import InputError
 from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.files import display_name
-from chatmrpt.service.results import content_id
+from chatmrpt.service.results import content_id, derived_result, derived_results
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
 from chatmrpt.store.model import FAILED, SUCCEEDED, Key, valid_id
@@ -224,17 +224,8 @@ def submit_tpr(
 
 
 def get_tpr(rt: Runtime, session_id: str, tpr_id: str) -> dict[str, Any]:
-    require_session(rt, session_id)
-    record = rt.store.get_plan(session_id, tpr_id) if valid_id(tpr_id) else None
-    if record is None or record.get("type") != TPR:
-        raise InputError(
-            "not_found",
-            "There is no such TPR run in this session.",
-            details={"tpr_id": tpr_id if valid_id(tpr_id) else None},
-        )
-    return record
+    return derived_result(rt, session_id, tpr_id, TPR, "TPR run", "tpr_id")
 
 
 def list_tpr(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
-    require_session(rt, session_id)
-    return [p for p in rt.store.list_plans(session_id) if p.get("type") == TPR]
+    return derived_results(rt, session_id, TPR)

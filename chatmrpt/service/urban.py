@@ -17,6 +17,8 @@ from chatmrpt.errors import InputError
 from chatmrpt.service.results import (
     artifact_named,
     content_id,
+    derived_result,
+    derived_results,
     finished_analysis,
     frame_records,
     load_unified,
@@ -24,8 +26,7 @@ from chatmrpt.service.results import (
     remember,
     store_result,
 )
-from chatmrpt.service.sessions import require_session
-from chatmrpt.store.model import Key, to_jsonable, valid_id
+from chatmrpt.store.model import Key, to_jsonable
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -181,19 +182,12 @@ def reprioritize(
 
 
 def get_reprioritization(rt: Runtime, session_id: str, reprioritization_id: str) -> dict[str, Any]:
-    require_session(rt, session_id)
-    record = (
-        rt.store.get_plan(session_id, reprioritization_id)
-        if valid_id(reprioritization_id)
-        else None
-    )
-    if record is None or record.get("type") != REPRIORITIZATION:
-        raise InputError("not_found", "There is no such reprioritisation in this session.")
+    record = derived_result(rt, session_id, reprioritization_id, REPRIORITIZATION,
+                            "reprioritisation", "reprioritization_id")
     artifact = artifact_named(record, RESULT_JSON)
     rows = read_artifact_json(rt, artifact) if artifact is not None else {}
     return _view(record, rows, reused=True)
 
 
 def list_reprioritizations(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
-    require_session(rt, session_id)
-    return [p for p in rt.store.list_plans(session_id) if p.get("type") == REPRIORITIZATION]
+    return derived_results(rt, session_id, REPRIORITIZATION)

@@ -56,18 +56,13 @@ def ward_shapes(
     unified: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The analysis' ward shapes, simplified for the browser (GeoJSON artifact)."""
-    from chatmrpt.viz.geojson import geojson_bytes, simplify_for_web
+    from chatmrpt.viz.geojson import geojson_bytes, require_boundaries, simplify_for_web
 
     analysis = finished_analysis(rt, session_id, analysis_id)
 
     def make():
         frame = unified if unified is not None else load_unified(rt, session_id, analysis["id"])
-        if "geometry" not in frame.columns:
-            raise InputError(
-                "missing_column",
-                "This analysis has no ward boundaries, so it has no map. Upload "
-                "the boundaries with the ward table and run the analysis again.",
-            )
+        require_boundaries(frame)
         budget = max(300_000, BYTES_PER_WARD * len(frame))
         return geojson_bytes(simplify_for_web(frame, budget)), GEOJSON
 

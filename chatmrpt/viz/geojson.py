@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 
 from chatmrpt.analysis.dataset import GEOMETRY, LGA, WARD_CODE, WARD_NAME
+from chatmrpt.errors import InputError
 
 DEFAULT_MAX_BYTES = 300_000
 DEFAULT_PROPERTIES = (WARD_NAME, LGA, WARD_CODE)
@@ -39,6 +40,18 @@ MAX_TOLERANCE_SHARE = 0.35
 SEARCH_STEPS = 14
 
 HAS_COVERAGE_SIMPLIFY = hasattr(shapely, "coverage_simplify")
+
+
+def require_boundaries(gdf: pd.DataFrame) -> None:
+    """InputError unless the wards have shapes: every map, picture and shape file needs them."""
+    if GEOMETRY not in gdf.columns or not gdf[GEOMETRY].notna().any():
+        raise InputError(
+            "missing_column",
+            "This analysis has no ward boundaries, so it cannot be drawn as a map. Upload the "
+            "ward boundaries (zipped shapefile, GeoJSON, GeoPackage or GeoParquet) with the "
+            "ward table and run the analysis again.",
+            details={"column": GEOMETRY},
+        )
 
 
 def ward_geometries(gdf: pd.DataFrame) -> np.ndarray:

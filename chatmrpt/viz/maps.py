@@ -53,7 +53,7 @@ import shapely
 
 from chatmrpt.analysis.dataset import GEOMETRY
 from chatmrpt.analysis.outputs import to_jsonable
-from chatmrpt.errors import InputError
+from chatmrpt.viz.geojson import require_boundaries
 from chatmrpt.viz.layers import OUTLINE_COLOUR, MapSpec, map_spec
 
 DEFAULT_GEOJSON_REF = "chatmrpt-wards"
@@ -91,14 +91,7 @@ def map_figure(
     ``reprioritization`` or computed with the default target), itn (with ``plan``: an
     ``ItnPlan`` or its ``to_dict()``). ``geojson``: the URL or key of the wards' shapes.
     """
-    if GEOMETRY not in unified_gdf.columns:
-        raise InputError(
-            "missing_column",
-            "This analysis has no ward boundaries, so it cannot be drawn as a map. Upload the "
-            "ward boundaries (zipped shapefile, GeoJSON, GeoPackage or GeoParquet) with the "
-            "ward table and run the analysis again.",
-            details={"column": GEOMETRY},
-        )
+    require_boundaries(unified_gdf)
     if not isinstance(geojson, str) or not geojson:
         raise ValueError("geojson must be the URL or key of the wards' GeoJSON")
     spec = map_spec(

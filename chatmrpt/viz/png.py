@@ -25,8 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from chatmrpt.analysis.composite import HIGH, LOW, MEDIUM
-from chatmrpt.errors import InputError
-from chatmrpt.viz.geojson import HAS_COVERAGE_SIMPLIFY, ward_geometries
+from chatmrpt.viz.geojson import HAS_COVERAGE_SIMPLIFY, require_boundaries, ward_geometries
 from chatmrpt.viz.layers import (
     CATEGORY_COLOURS,
     NETS_SCALE,
@@ -65,15 +64,9 @@ def map_png(
         reprioritization=reprioritization,
         direction=direction,
     )
+    require_boundaries(unified_gdf)
     geoms = ward_geometries(unified_gdf)
     shown = np.asarray([g is not None for g in geoms], dtype=bool)
-    if not shown.any():
-        raise InputError(
-            "missing_column",
-            "This analysis has no ward boundaries, so it cannot be drawn as a map. Upload the "
-            "ward boundaries with the ward table and run the analysis again.",
-            details={"column": "geometry"},
-        )
     fig = _figure(size, dpi)
     ax = fig.add_axes((0.02, 0.06, 0.70, 0.80))
     geoms = _for_pixels(geoms, shown, size[0] * dpi)

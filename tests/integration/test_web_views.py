@@ -17,8 +17,6 @@ import pandas as pd
 import pytest
 import shapely
 
-from chatmrpt.config import load_settings
-from chatmrpt.web.app import close_runtime, create_app
 from tests._cluster import (
     ILORIN_TABLE,
     SessionClient,
@@ -30,23 +28,6 @@ from tests._cluster import (
 HOSTILE = "<img src=x onerror=alert(1)>"
 GZIP = {"Accept-Encoding": "gzip"}
 SHAPES_BUDGET = 300_000
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return load_settings({"CHATMRPT_HOME": str(tmp_path / "home"), "CHATMRPT_JOB_LEASE_S": "5"})
-
-
-@pytest.fixture
-def app(settings):
-    app = create_app(settings)
-    yield app
-    close_runtime(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def analyse(app, session: SessionClient, upload) -> str:
