@@ -206,9 +206,9 @@ def _summarise_one(
             wb = frame.total_bounds if valid.any() else [math.nan] * 4
             raise InputError(
                 "invalid_parameter",
-                f"No ward overlaps the raster {display} (raster extent {left:.4g}, "
-                f"{bottom:.4g} to {right:.4g}, {top:.4g}; wards {wb[0]:.4g}, {wb[1]:.4g} to "
-                f"{wb[2]:.4g}, {wb[3]:.4g}, in the raster's coordinates). Check that the "
+                f"No ward overlaps the raster {display} (raster extent {left:.6g}, "
+                f"{bottom:.6g} to {right:.6g}, {top:.6g}; wards {wb[0]:.6g}, {wb[1]:.6g} to "
+                f"{wb[2]:.6g}, {wb[3]:.6g}, in the raster's coordinates). Check that the "
                 "raster covers the same area as the boundaries.",
                 details={"raster": str(spec.path_or_url)},
             )
@@ -356,4 +356,63 @@ def ward_raster_stats(
             "rename one of the rasters.",
         )
     out.index = wards.index
+    return out
+
+
+def _ward_label(wards: pd.DataFrame, pos: int) -> str:
+    for col in ("WardName", "WardCode"):
+        if col in wards.columns:
+            value = wards[col].iloc[pos]
+            if value is not None and not (isinstance(value, float) and math.isnan(value)):
+                return str(value)
+    return f"#{pos + 1}"
+
+
+def covariate_columns_report(
+    stats: pd.DataFrame, rasters: Sequence[RasterSpec], wards: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """Per value column of ``ward_raster_stats``: how many wards got a value, and warnings.
+
+    Each entry: ``column``, ``raster`` (file name or URL), ``stat``, ``wards``,
+    ``with_value``, ``partial`` (wards with some area without data), ``warnings`` (plain
+    sentences naming the wards without a value or with more than 10% of their area without
+    data).
+    """
+    out = []
+    n = len(stats)
+    for spec in rasters:
+        share = stats[spec.name + NODATA_SUFFIX].to_numpy(dtype=float)
+        cols = [c for c in stats.columns if c == spec.name or (
+            spec.bands == "each" and c.startswith(spec.name + "_b") and c[len(spec.name) + 2 :].isdigit()
+        )]
+        for col in cols:
+            values = stats[col].to_numpy(dtype=float)
+            missing = np.flatnonzero(np.isnan(values))
+            partial = np.flatnonzero((share > 0.10) & ~np.isnan(values))
+            warnings_: list[str] = []
+            if len(missing):
+                labels = [_ward_label(wards, int(p)) for p in missing]
+                warnings_.append(
+                    f"{len(missing)} of {n} wards have no {col} value (no data in "
+                    f"{_display(spec.path_or_url)} over them, or no shape): "
+                    f"{describe_rows(labels)}."
+                )
+            if len(partial):
+                labels = [f"{_ward_label(wards, int(p))} ({share[p]:.0%})" for p in partial]
+                what = "the sum covers only the part with data" if spec.stat == "sum" else (
+                    "the value describes only the part with data"
+                )
+                warnings_.append(
+                    f"{len(partial)} ward(s) have more than 10% of their area without data in "
+                    f"{_display(spec.path_or_url)} ({what}): {describe_rows(labels)}."
+                )
+            out.append({
+                "column": col,
+                "raster": str(spec.path_or_url),
+                "stat": spec.stat,
+                "wards": n,
+                "with_value": int(n - len(missing)),
+                "partial": int(len(partial)),
+                "warnings": warnings_,
+            })
     return out
