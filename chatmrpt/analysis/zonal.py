@@ -221,7 +221,7 @@ def _summarise_one(
         stat = "count" if spec.stat == "nodata_share" else spec.stat
         sources, ops = [], []
         for b in range(1, info["count"] + 1):
-            src = RasterioRasterSource(ds, b)
+            src = RasterioRasterSource(ds, b, name=f"b{b}")  # distinct names: sources are keyed by name
             sources.append(src)
             # Operation objects, not "v1=mean(b1)" strings (those crash exactextract 0.3)
             ops.append(Operation(stat, f"v{b}", src))
