@@ -373,7 +373,7 @@ def covariate_columns_report(
 ) -> list[dict[str, Any]]:
     """Per value column of ``ward_raster_stats``: how many wards got a value, and warnings.
 
-    Each entry: ``column``, ``raster`` (file name or URL), ``stat``, ``wards``,
+    Each entry: ``name`` (the RasterSpec's), ``column``, ``raster`` (file name or URL), ``stat``, ``wards``,
     ``with_value``, ``partial`` (wards with some area without data), ``warnings`` (plain
     sentences naming the wards without a value or with more than 10% of their area without
     data).
@@ -407,6 +407,7 @@ def covariate_columns_report(
                     f"{_display(spec.path_or_url)} ({what}): {describe_rows(labels)}."
                 )
             out.append({
+                "name": spec.name,
                 "column": col,
                 "raster": str(spec.path_or_url),
                 "stat": spec.stat,
