@@ -8,8 +8,9 @@ each ward's area that has no data - no-data pixels, or the part of the ward outs
 raster - is reported next to the value.
 
 Rasters are read a window at a time (one ward's bounding box, in pieces of at most
-``MAX_CELLS_IN_MEMORY`` cells for very large wards), so a GeoTIFF or COG far larger than
-memory can be summarised. Paths may be local files or ``s3://bucket/key`` URLs (read through
+``MAX_CELLS_IN_MEMORY`` cells for very large wards), wards in Hilbert-curve order so that
+neighbours share cached blocks, with GDAL's block cache capped (``GDAL_CACHE_MB``), so a
+GeoTIFF or COG far larger than memory can be summarised in bounded memory. Paths may be local files or ``s3://bucket/key`` URLs (read through
 GDAL's /vsis3/ in ranges, never downloaded whole); ``s3_endpoint_url`` points GDAL at an
 S3-compatible server.
 
@@ -40,6 +41,9 @@ NODATA_SUFFIX = "_nodata_share"
 # Upper bound of raster cells exactextract holds for one ward at once (float64 values and
 # coverage fractions: about 16 bytes a cell, so ~160 MB); larger wards are read in pieces.
 MAX_CELLS_IN_MEMORY = 10_000_000
+# GDAL's block cache, in MB, unless GDAL_CACHEMAX is set for the process: GDAL's own default
+# (5% of RAM) would let a large raster fill gigabytes of cache on a big machine.
+GDAL_CACHE_MB = 256
 
 Progress = Callable[[float, str], Any]
 
@@ -103,10 +107,12 @@ def open_raster(path_or_url: str | os.PathLike, *, s3_endpoint_url: str | None =
 
     text = str(path_or_url)
     display = _display(text)
-    env: dict[str, str] = {}
+    env: dict[str, Any] = {}
+    if "GDAL_CACHEMAX" not in os.environ:
+        env["GDAL_CACHEMAX"] = GDAL_CACHE_MB * 1024 * 1024  # an int is taken as bytes
     target = text
     if text.startswith("s3://"):
-        env = _gdal_s3_options(s3_endpoint_url)
+        env.update(_gdal_s3_options(s3_endpoint_url))
         target = "/vsis3/" + text[len("s3://") :]
     elif not Path(text).exists():
         raise InputError(
