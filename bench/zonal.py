@@ -218,7 +218,8 @@ def main() -> None:
         line += (
             f" (field change across one pixel: {grad_px:.3f}); the machine was shared with "
             f"other jobs; {machine()}; `.venv/bin/python bench/zonal.py --size {args.size} "
-            f"--wards {args.wards} --runs {args.runs} --record`"
+            f"--wards {args.wards} --runs {args.runs}"
+            f"{' --skip-rasterstats' if args.skip_rasterstats else ''} --record`"
         )
         record(SECTION, line)
 
