@@ -152,8 +152,7 @@ def _clean_entry(row: dict[str, Any], i: int, name: str) -> dict[str, Any]:
     if entry["bands"] not in BAND_MODES:
         raise _library_error(f"{where} ({entry['name']}): bands must be mean or each.")
     entry["title"] = entry["title"] or entry["name"]
-    year = entry["year"]
-    entry["year"] = int(year) if year.isdigit() else (year or None)
+    entry["year"] = entry["year"] or None
     entry["direction"] = entry["direction"] or None
     return entry
 
@@ -162,7 +161,7 @@ def raster_catalogue(settings: Settings) -> list[dict[str, Any]]:
     """The library's rasters (catalogue rows, checked), or [] when no library is configured.
 
     Each entry: name, title, file (as written in the catalogue), statistic, unit, direction
-    (direct, inverse or None), year, source, licence, bands.
+    (direct, inverse or None), year (text, e.g. "2020", or None), source, licence, bands.
     """
     if not settings.rasters_url:
         return []

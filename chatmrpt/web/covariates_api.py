@@ -95,7 +95,7 @@ def _openapi_paths() -> dict[str, Any]:
             "statistic": STR,
             "unit": STR,
             "direction": NULLABLE_STR,
-            "year": {"nullable": True},
+            "year": NULLABLE_STR,
             "source": STR,
             "licence": STR,
             "bands": STR,

@@ -103,7 +103,7 @@ def test_library_rasters_become_variables_of_a_new_dataset(stack, library, ilori
     r = client.get("/api/rasters")
     assert r.status_code == 200 and r.json["configured"] is True
     assert [e["name"] for e in r.json["rasters"]] == ["rainfall", "population"]
-    assert r.json["rasters"][0]["unit"] == "mm/month" and r.json["rasters"][0]["year"] == 2020
+    assert r.json["rasters"][0]["unit"] == "mm/month" and r.json["rasters"][0]["year"] == "2020"
 
     s = SessionClient.create(client)
     first = upload(s)

@@ -34,7 +34,7 @@ def test_csv_catalogue_entries_and_locations(tmp_path):
     entries = raster_catalogue(settings)
     assert [e["name"] for e in entries] == ["rainfall", "pop_u5", "landcover"]
     assert entries[0]["statistic"] == "mean" and entries[0]["direction"] == "direct"
-    assert entries[0]["year"] == 2020 and entries[0]["title"] == "rainfall"
+    assert entries[0]["year"] == "2020" and entries[0]["title"] == "rainfall"
     assert entries[1]["statistic"] == "sum" and entries[1]["direction"] is None
     specs = [raster_spec(settings, e) for e in entries]
     assert str(specs[0].path_or_url) == str(lib / "chirps.tif")
@@ -55,7 +55,7 @@ def test_json_catalogue(tmp_path):
                       "year": 2021, "title": "EVI"}]}))
     entries = raster_catalogue(settings_for(lib, tmp_path))
     assert entries[0]["bands"] == "each" and entries[0]["title"] == "EVI"
-    assert entries[0]["year"] == 2021
+    assert entries[0]["year"] == "2021"
 
 
 @pytest.mark.parametrize(
