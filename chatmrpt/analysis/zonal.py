@@ -32,6 +32,7 @@ from urllib.parse import urlparse
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely import box, intersects
 
 from chatmrpt.errors import InputError, describe_rows
 
@@ -204,8 +205,6 @@ def _summarise_one(
         geoms = frame.geometry.to_numpy()
         valid = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
         left, bottom, right, top = info["bounds"]
-        from shapely import box, intersects
-
         overlaps = np.zeros(n, dtype=bool)
         overlaps[valid] = intersects(geoms[valid], box(left, bottom, right, top))
         if not overlaps.any():
@@ -227,7 +226,8 @@ def _summarise_one(
         stat = "count" if spec.stat == "nodata_share" else spec.stat
         sources, ops = [], []
         for b in range(1, info["count"] + 1):
-            src = RasterioRasterSource(ds, b, name=f"b{b}")  # distinct names: sources are keyed by name
+            # distinct names: exactextract keys sources by name (unnamed bands read as band 1)
+            src = RasterioRasterSource(ds, b, name=f"b{b}")
             sources.append(src)
             # Operation objects, not "v1=mean(b1)" strings (those crash exactextract 0.3)
             ops.append(Operation(stat, f"v{b}", src))
