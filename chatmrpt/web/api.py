@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -543,8 +545,13 @@ def events(session_id: str) -> Response:
     """Job progress and completion of the session, from the store's event log.
 
     Each event's ``id`` is its sequence number, so a reconnecting browser (which sends
-    ``Last-Event-ID``) gets exactly what it missed, from whichever worker answers. The
-    stream ends after ``SSE_MAX_SECONDS`` so a worker thread is never held for long.
+    ``Last-Event-ID``) gets exactly what it missed, from whichever worker answers.
+
+    A worker holds at most ``SSE_HELD_STREAMS`` streams open at once (a few of its threads;
+    the rest stay free for requests), each for at most ``SSE_MAX_SECONDS``. Beyond that the
+    stream is answered at once: the events pending, then it ends with a ``retry:`` hint of
+    about ``SSE_BUSY_RETRY_SECONDS`` (spread at random), after which the browser's
+    EventSource connects again by itself: a cheap poll instead of a held thread.
     """
     after = _last_event_id()
     rt = get_runtime()
@@ -552,9 +559,29 @@ def events(session_id: str) -> Response:
     max_s = float(config["SSE_MAX_SECONDS"])
     poll_s = float(config["SSE_POLL_SECONDS"])
     beat_s = float(config["SSE_HEARTBEAT_SECONDS"])
+    busy_retry_s = float(config["SSE_BUSY_RETRY_SECONDS"])
+    slots = _stream_slots(current_app)
+
+    def pending(last: int) -> Iterator[str]:
+        for entry in rt.store.events(session_id, after=last, limit=100):
+            yield _sse(entry)
 
     def stream() -> Iterator[str]:
-        last = after
+        # the slot is taken when the body starts, and given back when it ends however it ends
+        if not slots.acquire(blocking=False):
+            retry_ms = int(busy_retry_s * random.uniform(0.75, 1.25) * 1000)
+            yield f"retry: {max(retry_ms, 1000)}\n\n"
+            try:
+                yield from pending(after)
+            except StoreUnavailable as exc:
+                log.warning("event poll of a session failed: %s", exc.message)
+            return
+        try:
+            yield from held(after)
+        finally:
+            slots.release()
+
+    def held(last: int) -> Iterator[str]:
         start = last_write = time.monotonic()
         yield f"retry: {int(max(poll_s, 1.0) * 2000)}\n\n"
         while time.monotonic() - start < max_s:
@@ -579,6 +606,22 @@ def events(session_id: str) -> Response:
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+def _stream_slots(app: Any) -> threading.BoundedSemaphore:
+    """This worker's slots for held event streams (``SSE_HELD_STREAMS``), made on first use."""
+    slots = app.extensions.get(STREAM_SLOTS)
+    if slots is None:
+        with _slots_lock:
+            slots = app.extensions.get(STREAM_SLOTS)
+            if slots is None:
+                held = max(int(app.config["SSE_HELD_STREAMS"]), 0)
+                slots = app.extensions[STREAM_SLOTS] = threading.BoundedSemaphore(held)
+    return slots
+
+
+STREAM_SLOTS = "chatmrpt.event_stream_slots"
+_slots_lock = threading.Lock()
 
 
 # ---- the API's description -------------------------------------------------------------------

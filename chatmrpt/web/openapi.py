@@ -703,7 +703,7 @@ def _paths() -> dict[str, Any]:
         S + "/events": {
             "get": operation(
                 "streamEvents",
-                "Server-sent events: job progress and completion (ends after about 30 s).",
+                "Server-sent events: job progress and completion (ends after about 30 s; on a busy worker at once, after what is pending, with a retry hint).",
                 {
                     "200": {
                         "description": "An event stream; each event's id is its sequence number.",
