@@ -242,7 +242,12 @@ def main() -> None:
             print(f"run {i + 1} streams {n}: {json.dumps(r)}", flush=True)
 
     def med(rows: list[dict], key: str) -> float:
-        return statistics.median(r[key] for r in rows if key in r)
+        values = [r[key] for r in rows if key in r and r[key] == r[key]]  # NaN: none answered
+        return statistics.median(values) if values else float("nan")
+
+    def ms(rows: list[dict], name: str) -> str:
+        p50, p99 = med(rows, f"{name}_p50_ms"), med(rows, f"{name}_p99_ms")
+        return "none answered" if p99 != p99 else f"{p50:.1f} / {p99:.1f}"
 
     header = (
         "| open streams | /healthz p50 / p99 ms | session read p50 / p99 ms "
@@ -253,8 +258,7 @@ def main() -> None:
         out = sum(r["healthz_timeouts"] + r["session_timeouts"] for r in rows)
         cps = f"{med(rows, 'connects_per_s'):.0f}" if n else "-"
         table.append(
-            f"| {n} | {med(rows, 'healthz_p50_ms'):.1f} / {med(rows, 'healthz_p99_ms'):.1f} "
-            f"| {med(rows, 'session_p50_ms'):.1f} / {med(rows, 'session_p99_ms'):.1f} "
+            f"| {n} | {ms(rows, 'healthz')} | {ms(rows, 'session')} "
             f"| {out} of {sum(r['healthz_n'] + r['session_n'] + r['healthz_timeouts'] + r['session_timeouts'] for r in rows)} "
             f"| {cps} |"
         )
