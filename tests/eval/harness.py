@@ -55,9 +55,12 @@ def demo_files(workdir: Path) -> dict[str, Path]:
     """The demo state of the evaluation: ``chatmrpt demo-data --wards 300 --seed 7``."""
     out = workdir / "demo"
     if not (out / "wards.csv").exists():
+        import contextlib
+
         from chatmrpt.cli import main
 
-        code = main(["demo-data", "--wards", "300", "--seed", "7", "--out", str(out)])
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = main(["demo-data", "--wards", "300", "--seed", "7", "--out", str(out)])
         if code != 0:
             raise RuntimeError("chatmrpt demo-data failed")
     return {
@@ -346,6 +349,8 @@ def actions_between(s: Session, before: Snapshot, after: Snapshot) -> list[Actio
             "id": aid,
             "status": a["status"],
             "variables": sorted(v["name"] for v in (a.get("summary") or {}).get("variables", [])),
+            "directions": {v["name"]: v.get("direction")
+                           for v in (a.get("summary") or {}).get("variables", [])},
             "methods": (a.get("summary") or {}).get("methods"),
         }))
     for pid in _changed(before, after, "plans", "last_plan"):
@@ -426,6 +431,9 @@ def _action_matches(action: Action, exp: dict[str, Any], ctx: Context) -> tuple[
         want = _expected_variables(exp, ctx)
         if set(d["variables"]) != want:
             return False, f"variables {sorted(d['variables'])} (expected {sorted(want)})"
+        for var, direction in (exp.get("directions") or {}).items():
+            if d["directions"].get(var) != direction:
+                return False, f"{var} is {d['directions'].get(var)} (expected {direction})"
         return True, ""
     if kind == "reprioritization":
         wrong = []
@@ -537,7 +545,9 @@ def _export_record_matches(record: dict[str, Any], exp: dict[str, Any]) -> bool:
 # ---- ward names in a reply -------------------------------------------------------------------------
 
 
-def _ward_rows(ctx: Context, analysis_id: str) -> list[dict[str, Any]]:
+def _ward_rows(ctx: Context, analysis_id: str | None) -> list[dict[str, Any]]:
+    if not analysis_id:
+        raise LookupError("the session has no analysis")
     return ctx.session.get(f"/analyses/{analysis_id}/wards?limit=5000")["wards"]
 
 
@@ -638,6 +648,12 @@ def number_in_text(value: float, text: str) -> bool:
     return False
 
 
+def _walk(value: Any, path: str) -> Any:
+    for part in path.split("."):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return value
+
+
 def resolve_number(spec: Any, after: Snapshot, ctx: Context) -> float:
     """The expected number of an ``answer``, from a literal or the stored results."""
     if isinstance(spec, int | float):
@@ -653,6 +669,14 @@ def resolve_number(spec: Any, after: Snapshot, ctx: Context) -> float:
         rows = s.get(f"/itn-plans/{pid}?limit=1")["by_lga"]
         row = next(r for r in rows if r["LGA"].lower() == spec["plan_lga"].lower())
         return float(row[spec["field"]])
+    if "plan_ward" in spec:
+        pid = after.state.get("last_plan")
+        rows = s.get(f"/itn-plans/{pid}?limit=5000")["wards"]
+        matches = [r for r in rows if r["WardName"].lower() == spec["plan_ward"].lower()
+                   and (not spec.get("lga") or str(r.get("LGA")).lower() == spec["lga"].lower())]
+        if len(matches) != 1:
+            raise LookupError(f"{len(matches)} plan rows for {spec['plan_ward']!r}")
+        return float(matches[0][spec["field"]])
     if "reprioritization" in spec:
         rid = after.state.get("last_reprioritization")
         if not rid:
@@ -672,16 +696,17 @@ def resolve_number(spec: Any, after: Snapshot, ctx: Context) -> float:
     if "analysis" in spec:
         cur = after.state.get("current_analysis")
         value: Any = s.get(f"/analyses/{cur}")["summary"]
-        for part in spec["analysis"].split("."):
-            value = value[part]
+        value = _walk(value, spec["analysis"])
         return float(len(value) if isinstance(value, list | dict) else value)
     if "analysis_json" in spec:
         cur = after.state.get("current_analysis")
         arts = s.get(f"/analyses/{cur}")["artifacts"]
         art = next(a for a in arts if a["name"] == "analysis.json")
-        value = json.loads(s.get(f"/artifacts/{art['id']}"))
-        for part in spec["analysis_json"].split("."):
-            value = value[part]
+        value = s.get(f"/artifacts/{art['id']}")
+        value = json.loads(value) if isinstance(value, bytes) else value
+        value = _walk(value, spec["analysis_json"])
+        if value is None:
+            raise LookupError(f"{spec['analysis_json']} is not in analysis.json")
         return float(value)
     if "count_wards" in spec:
         cur = after.state.get("current_analysis")
@@ -704,6 +729,10 @@ def resolve_text(spec: Any, after: Snapshot, ctx: Context) -> str:
         pid = after.state.get("last_plan")
         rows = s.get(f"/itn-plans/{pid}?limit=1")["by_lga"]
         return min(rows, key=lambda r: r[spec["plan_lga_min"]])["LGA"]
+    if "rank" in spec:
+        cur = after.state.get("current_analysis")
+        col = f"{spec.get('method', 'composite')}_rank"
+        return next(r["WardName"] for r in _ward_rows(ctx, cur) if r.get(col) == spec["rank"])
     raise ValueError(f"unknown text source {spec!r}")
 
 
@@ -714,7 +743,8 @@ def _judge_answer(exp, text, after, ctx, described) -> Verdict:
             value = resolve_number(exp["number"], after, ctx)
         except (LookupError, KeyError, StopIteration) as exc:
             return Verdict(MISS, f"the expected number cannot be computed: {exc}", described)
-        if not number_in_text(value, text):
+        shares = [value, value * 100] if exp.get("ratio") else [value]
+        if not any(number_in_text(v, text) for v in shares):
             return Verdict(MISS, f"{value:g} not in the reply", described)
     if "text" in exp:
         try:
@@ -780,7 +810,14 @@ def run_conversation(app: App, conv: Conversation, sender: Sender = default_send
             if any(not _tolerated(a, before, turn["expect"], ctx) for a in actions):
                 verdict.outcome = SILENT_WRONG
         else:
-            verdict = judge(turn["expect"], reply, before, after, actions, ctx)
+            try:
+                verdict = judge(turn["expect"], reply, before, after, actions, ctx)
+            except (ApiError, LookupError, TypeError, ValueError) as exc:
+                # the expected value cannot be computed from the session (e.g. no analysis)
+                verdict = Verdict(MISS, f"cannot judge against the session: {exc}",
+                                  [a.describe() for a in actions])
+                if any(not _tolerated(a, before, turn["expect"], ctx) for a in actions):
+                    verdict.outcome = SILENT_WRONG
         results.append(TurnResult(conv.id, conv.split, conv.persona, conv.dataset, i,
                                   turn["user"], turn["expect"], verdict.outcome, verdict.reason,
                                   verdict.actions, reply.get("text") or "", seconds))
