@@ -352,6 +352,7 @@ def actions_between(s: Session, before: Snapshot, after: Snapshot) -> list[Actio
             "directions": {v["name"]: v.get("direction")
                            for v in (a.get("summary") or {}).get("variables", [])},
             "methods": (a.get("summary") or {}).get("methods"),
+            "normalization": (a.get("params") or {}).get("normalization"),
         }))
     for pid in _changed(before, after, "plans", "last_plan"):
         rec = after.plans.get(pid) or {}
@@ -431,6 +432,8 @@ def _action_matches(action: Action, exp: dict[str, Any], ctx: Context) -> tuple[
         want = _expected_variables(exp, ctx)
         if set(d["variables"]) != want:
             return False, f"variables {sorted(d['variables'])} (expected {sorted(want)})"
+        if exp.get("normalization") and d.get("normalization") != exp["normalization"]:
+            return False, f"normalization {d.get('normalization')} (expected {exp['normalization']})"
         for var, direction in (exp.get("directions") or {}).items():
             if d["directions"].get(var) != direction:
                 return False, f"{var} is {d['directions'].get(var)} (expected {direction})"
@@ -518,11 +521,15 @@ def judge(exp: dict[str, Any], reply: dict[str, Any], before: Snapshot, after: S
     if relevant:
         return Verdict(SILENT_WRONG, f"unexpected {relevant[0].type}", described)
     text = reply.get("text") or ""
+    if exp.get("forbid_wards") and len(wards_in_text(text, _all_ward_names(ctx))) >= 3:
+        return Verdict(MISS, "listed wards it was not asked for", described)
+    for group in exp.get("mentions") or [] if kind in ("ask", "no_action") else []:
+        options = [group] if isinstance(group, str) else group
+        if not any(o.lower() in text.lower() for o in options):
+            return Verdict(MISS, f"none of {options} in the reply", described)
     if kind == "no_action":
         return Verdict(RIGHT, "", described)
     if kind == "ask":
-        if exp.get("forbid_wards") and len(wards_in_text(text, _all_ward_names(ctx))) >= 3:
-            return Verdict(MISS, "listed wards instead of asking", described)
         if "?" in text or reply.get("suggestions"):
             return Verdict(RIGHT, "", described)
         return Verdict(MISS, "no question and no choices offered", described)
@@ -578,6 +585,8 @@ def expected_wards(exp: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]
     pool = [r for r in rows if r.get(col) is not None]
     if exp.get("lga"):
         pool = [r for r in pool if str(r.get("LGA", "")).lower() == exp["lga"].lower()]
+    if exp.get("lga_code"):
+        pool = [r for r in pool if str(r.get("LGACode", "")) == str(exp["lga_code"])]
     if exp.get("category"):
         pool = [r for r in pool if r.get(f"{method}_category") == exp["category"]]
     pool.sort(key=lambda r: r[col], reverse=exp.get("order", "top") == "bottom")
@@ -730,9 +739,21 @@ def resolve_text(spec: Any, after: Snapshot, ctx: Context) -> str:
         rows = s.get(f"/itn-plans/{pid}?limit=1")["by_lga"]
         return min(rows, key=lambda r: r[spec["plan_lga_min"]])["LGA"]
     if "rank" in spec:
-        cur = after.state.get("current_analysis")
+        rows = _ward_rows(ctx, after.state.get("current_analysis"))
         col = f"{spec.get('method', 'composite')}_rank"
-        return next(r["WardName"] for r in _ward_rows(ctx, cur) if r.get(col) == spec["rank"])
+        rank = spec["rank"] if spec["rank"] > 0 else max(r[col] for r in rows) + 1 + spec["rank"]
+        return next(r["WardName"] for r in rows if r.get(col) == rank)
+    if "lga_most_wards" in spec:
+        rows = _ward_rows(ctx, after.state.get("current_analysis"))
+        counts: dict[str, int] = {}
+        for r in rows:
+            if all(str(r.get(k)).lower() == str(v).lower()
+                   for k, v in spec["lga_most_wards"].items()):
+                counts[r["LGA"]] = counts.get(r["LGA"], 0) + 1
+        best = max(counts.values())
+        if list(counts.values()).count(best) > 1:
+            raise LookupError("several LGAs tie")
+        return next(k for k, v in counts.items() if v == best)
     raise ValueError(f"unknown text source {spec!r}")
 
 
