@@ -444,6 +444,9 @@ def _action_matches(action: Action, exp: dict[str, Any], ctx: Context) -> tuple[
             ths = [float(t) for t in d.get("thresholds") or []]
             if float(exp["threshold"]) not in ths:
                 wrong.append(f"thresholds {ths} (expected {exp['threshold']} among them)")
+        if "thresholds" in exp and sorted(float(t) for t in d.get("thresholds") or []) != sorted(
+                float(t) for t in exp["thresholds"]):
+            wrong.append(f"thresholds {d.get('thresholds')} (expected exactly {exp['thresholds']})")
         if "target" in exp and not _num_equal(d.get("target"), exp["target"]):
             wrong.append(f"target {d.get('target')} (expected {exp['target']})")
         return (not wrong), ", ".join(wrong)

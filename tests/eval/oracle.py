@@ -86,7 +86,9 @@ class Oracle:
         body: dict[str, Any] = {}
         if "target" in exp:
             body["target"] = exp["target"]
-        if "threshold" in exp and float(exp["threshold"]) not in (20.0, 30.0, 50.0, 75.0):
+        if "thresholds" in exp:
+            body["thresholds"] = list(exp["thresholds"])
+        elif "threshold" in exp and float(exp["threshold"]) not in (20.0, 30.0, 50.0, 75.0):
             body["thresholds"] = [exp["threshold"]]
         s.post("/reprioritizations", json=body)
         return {"text": "Done."}

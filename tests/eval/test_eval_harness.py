@@ -215,3 +215,16 @@ def test_the_evaluation_set_is_complete_and_stratified():
     kinds = Counter(t["expect"]["kind"] for c in everything for t in c.turns)
     assert all(kinds[k] > 0 for k in ("plan", "analysis", "wards", "map", "export",
                                       "reprioritization", "answer", "ask", "no_action"))
+
+
+def test_a_reprioritisation_with_another_target_is_silent_wrong(app):
+    turns = [{"user": "which urban wards can go? target 25 percent",
+              "expect": {"kind": "reprioritization", "target": 25}},
+             {"user": "only at 75 percent urban",
+              "expect": {"kind": "reprioritization", "thresholds": [75], "target": 25}}]
+    rows = run_conversation(app, conv(turns, setup=ANALYSED), sender_doing(
+        lambda s: s.post("/reprioritizations", json={"target": 30}) and None,
+        lambda s: s.post("/reprioritizations", json={"target": 25,
+                                                     "thresholds": [75]}) and None,
+    ))
+    assert [r.outcome for r in rows] == [SILENT_WRONG, RIGHT]
