@@ -104,7 +104,8 @@ def describe_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolR
 def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     from chatmrpt.service import get_analysis, submit_analysis
 
-    request = {k: params[k] for k in ("variables", "directions", "methods", "normalization")
+    request = {k: params[k] for k in ("variables", "directions", "methods", "normalization",
+                                      "aggregation", "tie_break")
                if params.get(k) is not None}
     record, reused = submit_analysis(rt, session_id, None, request)
     deadline = time.monotonic() + ANALYSIS_WAIT_S
