@@ -219,6 +219,7 @@ def chat_apps(tmp_path: Path):
 
     def start(script=None):
         env = {"CHATMRPT_HOME": str(tmp_path / "home"), "CHATMRPT_JOB_LEASE_S": "5"}
+        server = None
         if script is not None:
             server = FakeLlm(tmp_path, script)
             servers.append(server)
@@ -226,7 +227,7 @@ def chat_apps(tmp_path: Path):
                        CHATMRPT_LLM_API_KEY="k")
         a = create_app(load_settings(env))
         apps.append(a)
-        return a
+        return a, server
 
     yield start
     stop.set()
@@ -238,10 +239,10 @@ def chat_apps(tmp_path: Path):
 
 
 def test_the_chat_runs_the_r_compatible_ranking_and_plan(chat_apps):
-    offline = chat_apps()
+    offline, _ = chat_apps()
     s = SessionClient.create(offline.test_client())
     assert s.upload(ilorin_upload()).status_code == 201
-    app = chat_apps([
+    app, server = chat_apps([
         {"tool_calls": [{"name": "run_analysis",
                          "arguments": {"aggregation": "median-rank", "tie_break": "name"}}]},
         {"text": "Ranked the way the R app does."},
@@ -254,6 +255,9 @@ def test_the_chat_runs_the_r_compatible_ranking_and_plan(chat_apps):
     r = s2.post("/messages", json={"text": "rank them the way the R app does"})
     assert r.status_code == 200, r.json
     assert r.json["reply"]["tool_calls"][0]["tool"] == "run_analysis"
+    # the tool's own reply (what the model saw) says which ranking was used
+    tool_msgs = [m for m in server.requests()[1]["body"]["messages"] if m["role"] == "tool"]
+    assert tool_msgs and "R MRPT compatible" in tool_msgs[-1]["content"]
     state = s2.state()
     analysis = s2.get(f"/analyses/{state['state']['current_analysis']}").json
     assert analysis["status"] == "succeeded"
