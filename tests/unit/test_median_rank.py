@@ -225,3 +225,17 @@ def test_median_ranks_match_a_plain_python_reference(case):
     keys = tie_break_keys(names, None, "name")
     assert rank_by_median_rank(np.array(medians), keys).tolist() == expected
     assert sorted(expected) == list(range(1, n + 1))
+
+
+def test_the_report_says_how_a_median_rank_analysis_ranked():
+    from chatmrpt.viz.report import render_report
+
+    params = AnalysisParams.from_dict({"variables": ["a", "b", "c"],
+                                       "aggregation": "median-rank", "tie_break": "code",
+                                       "methods": ["composite"]})
+    result = run_analysis(_dataset(), params)
+    html = render_report(result.wards, result.metadata)
+    assert "R MRPT compatible ranking" in html and "ordered by ward code" in html
+    assert "median-rank, ties by code" in html
+    default = run_analysis(_dataset(), AnalysisParams.from_dict({"variables": ["a", "b", "c"]}))
+    assert "R MRPT compatible" not in render_report(default.wards, default.metadata)
