@@ -106,15 +106,10 @@ MAX_RANK_CELLS = 60_000_000
 _SCORE_CHUNK_MODELS = 512
 
 
-def exact_model_scores(normalized: np.ndarray, model_columns: Sequence[Sequence[int]]
-                       ) -> np.ndarray:
-    """Ward x model scores as the R app computes them, in float64: the model's normalised
-    values added one at a time in the given column order (left to right), then divided by
-    the model size. Not ``normalized @ weights``: multiplying by 1/size first rounds
-    differently, and ties between wards must come from exactly these values."""
+def _exact_score_blocks(normalized: np.ndarray, model_columns: Sequence[Sequence[int]]
+                        ) -> Iterator[tuple[list[int], np.ndarray]]:
+    """(model positions, ward x model block) pairs covering every model, a block at a time."""
     x = np.asarray(normalized, dtype=np.float64)
-    n, m = x.shape[0], len(model_columns)
-    out = np.empty((n, m), dtype=np.float64)
     by_size: dict[int, list[int]] = {}
     for j, cols in enumerate(model_columns):
         by_size.setdefault(len(cols), []).append(j)
@@ -125,7 +120,18 @@ def exact_model_scores(normalized: np.ndarray, model_columns: Sequence[Sequence[
             acc = x[:, idx[:, 0]].copy()
             for t in range(1, size):
                 acc += x[:, idx[:, t]]  # element-wise: the same rounding as a scalar loop
-            out[:, part] = acc / float(size)
+            yield part, acc / float(size)
+
+
+def exact_model_scores(normalized: np.ndarray, model_columns: Sequence[Sequence[int]]
+                       ) -> np.ndarray:
+    """Ward x model scores as the R app computes them, in float64: the model's normalised
+    values added one at a time in the given column order (left to right), then divided by
+    the model size. Not ``normalized @ weights``: multiplying by 1/size first rounds
+    differently, and ties between wards must come from exactly these values."""
+    out = np.empty((np.asarray(normalized).shape[0], len(model_columns)), dtype=np.float64)
+    for part, block in _exact_score_blocks(normalized, model_columns):
+        out[:, part] = block
     return out
 
 
@@ -143,7 +149,11 @@ def ascending_model_ranks(scores: np.ndarray) -> np.ndarray:
 def median_model_ranks(normalized: np.ndarray, model_columns: Sequence[Sequence[int]]
                        ) -> np.ndarray:
     """Per ward, the median of its per-model ascending ranks (a .5 when the number of
-    models is even and the two middle ranks differ)."""
+    models is even and the two middle ranks differ).
+
+    Scores are made and ranked a block of models at a time; only the int32 ward x model
+    rank matrix is held whole, and the medians are taken a block of wards at a time.
+    """
     n, m = np.asarray(normalized).shape[0], len(model_columns)
     if n * m > MAX_RANK_CELLS:
         from chatmrpt.errors import InputError
@@ -155,8 +165,14 @@ def median_model_ranks(normalized: np.ndarray, model_columns: Sequence[Sequence[
             "variables, or use the default aggregation (median-score).",
             details={"wards": n, "models": m, "max_cells": MAX_RANK_CELLS},
         )
-    ranks = ascending_model_ranks(exact_model_scores(normalized, model_columns))
-    return np.median(ranks, axis=1)
+    ranks = np.empty((n, m), dtype=np.int32)
+    for part, block in _exact_score_blocks(normalized, model_columns):
+        ranks[:, part] = ascending_model_ranks(block)
+    out = np.empty(n, dtype=np.float64)
+    rows = max(1, CHUNK_CELLS // max(m, 1))
+    for start in range(0, n, rows):
+        out[start : start + rows] = np.median(ranks[start : start + rows], axis=1)
+    return out
 
 
 def tie_break_keys(names: Sequence[object] | None, codes: Sequence[object] | None,

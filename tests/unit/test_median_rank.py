@@ -239,3 +239,13 @@ def test_the_report_says_how_a_median_rank_analysis_ranked():
     assert "median-rank, ties by code" in html
     default = run_analysis(_dataset(), AnalysisParams.from_dict({"variables": ["a", "b", "c"]}))
     assert "R MRPT compatible" not in render_report(default.wards, default.metadata)
+
+
+def test_the_users_variable_order_reaches_the_models():
+    params = AnalysisParams.from_dict({"variables": ["c", "a", "b"],
+                                       "aggregation": "median-rank", "methods": ["composite"]})
+    result = run_analysis(_dataset(), params)
+    assert result.variables == ["c", "a", "b"]
+    assert result.models == [("c", "a"), ("c", "b"), ("a", "b"), ("c", "a", "b")]
+    # the same models in another order: the median ranks do not change on this example
+    assert result.wards["composite_median_rank"].tolist() == [2.5, 3.5, 2.0, 2.5, 5.0]
