@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.chat import dialogue
+from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
 from chatmrpt.chat.llm import LlmClient, LlmError, parse_tool_call
@@ -86,6 +88,10 @@ class Assistant:
     # ---- context, rebuilt from the store ----------------------------------------------
 
     def context(self, session_id: str) -> RouterContext:
+        return self.turn_context(session_id)[0]
+
+    def turn_context(self, session_id: str) -> tuple[RouterContext, DialogueState, Facts]:
+        """The router context, the dialogue state and the facts of a session, from the store."""
         from chatmrpt.service import require_session
         from chatmrpt.service.results import latest_analysis
 
@@ -100,13 +106,25 @@ class Assistant:
         wards: tuple[WardRef, ...] = ()
         if analysis is not None and analysis.get("status") == "succeeded":
             wards = self._wards(session_id, analysis)
-        last = self._last_assistant_message(session_id)
-        last_route = (last or {}).get("route") or {}
+        dstate = DialogueState.of(state.get("dialogue"))
+        if dstate.last is not None:
+            last_route = {"tool": dstate.last.get("tool"), "params": dstate.last.get("params")}
+        else:
+            last = self._last_assistant_message(session_id)
+            last_route = (last or {}).get("route") or {}
         last_plan = None
         if state.get("last_plan"):
             plan = self.rt.store.get_plan(session_id, state["last_plan"])
             last_plan = (plan or {}).get("params")
-        return RouterContext(
+        summary = (analysis or {}).get("summary") or {}
+        facts = Facts(
+            analysis_variables=tuple(v.get("name") for v in summary.get("variables") or []
+                                     if v.get("name")),
+            analysis_params=dict((analysis or {}).get("params") or {}),
+            lgas=tuple(sorted({w.lga for w in wards if w.lga})),
+            ward_count=len(wards),
+        )
+        ctx = RouterContext(
             has_dataset=has_dataset,
             variables=variables,
             wards=wards,
@@ -119,6 +137,7 @@ class Assistant:
             last_candidates=tuple(WardRef(c["name"], c.get("lga"))
                                   for c in last_route.get("candidates") or ()),
         )
+        return ctx, dstate, facts
 
     def _wards(self, session_id: str, analysis: dict[str, Any]) -> tuple[WardRef, ...]:
         sha = next((a.get("sha256") for a in analysis.get("artifacts") or []
@@ -153,9 +172,10 @@ class Assistant:
             raise InputError("invalid_request",
                              f"The message is {len(text)} characters long; the most accepted "
                              f"is {MAX_TEXT}.")
-        ctx = self.context(session_id)
+        ctx, dstate, facts = self.turn_context(session_id)
         self.rt.store.append_message(session_id, {"role": "user", "text": text})
         reply = None
+        new_state: DialogueState | None = None
         if self.llm is not None:
             try:
                 reply = self._model_turn(session_id, text, ctx, stream)
@@ -165,9 +185,12 @@ class Assistant:
                 if stream:
                     stream("reset", {})
         if reply is None:
-            reply = self._offline_turn(session_id, text, ctx)
+            reply, new_state = self._offline_turn(session_id, text, ctx, dstate, facts)
             if stream:
                 stream("token", {"text": reply.text})
+        if new_state is None:
+            new_state = _state_after_model(dstate, reply)
+        self._store_state(session_id, new_state)
         self.rt.store.append_message(session_id, {
             "role": "assistant",
             "text": reply.text,
@@ -183,20 +206,68 @@ class Assistant:
 
     def _execute(self, session_id: str, tool: str, params: dict[str, Any]) -> ToolResult:
         spec = self.registry.spec(tool)
+        spec.validate(params)
         full = spec.with_defaults(params)
         return self.registry.executor(tool)(self.rt, session_id, full)
 
-    def _offline_turn(self, session_id: str, text: str, ctx: RouterContext) -> Reply:
-        r: Route = route(text, ctx)
-        rd = r.to_dict()
-        if r.tool is None or not r.ready:
-            answer = r.clarification or r.reply or "Sorry, I did not understand. Ask for help."
-            return Reply(answer, route=rd)
-        if r.unmet:
-            return Reply(" ".join(UNMET_TEXT.get(u, "") for u in r.unmet).strip(), route=rd,
-                         tool_calls=[{"tool": r.tool, "params": r.params, "status": "blocked",
-                                      "unmet": list(r.unmet)}])
-        return self._run_tool(session_id, r.tool, r.params, rd)
+    def _offline_turn(self, session_id: str, text: str, ctx: RouterContext,
+                      dstate: DialogueState, facts: Facts) -> tuple[Reply, DialogueState]:
+        decision = dialogue.decide(text, ctx, dstate, facts)
+        rd = {"dialogue": decision.reading}
+        new = DialogueState(dstate.pending, dstate.last, dstate.shown)
+        if not decision.keep_pending:
+            new.pending = decision.pending
+        if decision.unmet:
+            text_ = " ".join(UNMET_TEXT.get(u, "") for u in decision.unmet).strip()
+            tool = decision.reading.get("tool")
+            calls = [{"tool": tool, "params": {}, "status": "blocked",
+                      "unmet": decision.unmet}] if tool else []
+            return Reply(text_, tool_calls=calls, route=rd), new
+        if not decision.steps:
+            answer = decision.text or "Sorry, I did not understand. Ask for help."
+            return Reply(answer, suggestions=decision.suggestions, route=rd), new
+        return self._run_steps(session_id, decision, rd, new), new
+
+    def _run_steps(self, session_id: str, decision: Decision, rd: dict[str, Any],
+                   new: DialogueState) -> Reply:
+        texts: list[str] = list(decision.notes)
+        calls: list[dict[str, Any]] = []
+        artifacts: list[dict[str, Any]] = []
+        suggestions: list[str] = []
+        data: dict[str, Any] = {}
+        for i, step in enumerate(decision.steps):
+            reply = self._run_tool(session_id, step.tool, step.params, rd)
+            calls.extend(reply.tool_calls)
+            artifacts.extend(reply.artifacts)
+            suggestions = reply.suggestions or suggestions
+            data.update(reply.data)
+            ok = bool(reply.tool_calls) and reply.tool_calls[-1].get("status") == "ok"
+            if step.echo and ok:
+                texts.append(step.echo)
+            texts.append(reply.text)
+            if not ok:
+                rest = decision.steps[i + 1:]
+                if rest:
+                    texts.append("Not done, because the step before failed: "
+                                 + "; ".join(f'"{s.source}"' for s in rest) + ".")
+                break
+            new.last = {"tool": step.tool, "params": step.params}
+            shown = _shown_by(step.tool, step.params)
+            if shown is not None:
+                new.shown = shown
+        texts.extend(decision.not_done)
+        if decision.choices:
+            suggestions = decision.suggestions
+        return Reply("\n".join(t for t in texts if t), tool_calls=calls, artifacts=artifacts,
+                     suggestions=suggestions, data=data, route=rd)
+
+    def _store_state(self, session_id: str, state: DialogueState) -> None:
+        record = state.to_dict()
+
+        def fn(session: dict[str, Any]) -> None:
+            session.setdefault("state", {})["dialogue"] = record
+
+        self.rt.store.update_session(session_id, fn)
 
     def _run_tool(self, session_id: str, tool: str, params: dict[str, Any],
                   rd: dict[str, Any] | None, engine: str = "offline") -> Reply:
@@ -272,6 +343,27 @@ class Assistant:
         if ctx.last_plan:
             facts.append("Last net plan parameters: " + json.dumps(ctx.last_plan) + ".")
         return SYSTEM_PROMPT + " ".join(facts)
+
+
+def _shown_by(tool: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    """What a tool put on the screen, for "save that map" later."""
+    if tool == "show_map":
+        return {"kind": "map", "what": params.get("what", "composite"),
+                "variable": params.get("variable"), "threshold": params.get("threshold")}
+    if tool == "compare_methods":
+        return {"kind": "chart", "what": "rank_comparison"}
+    if tool in ("plan_itn", "what_if_plan"):
+        return None
+    return None
+
+
+def _state_after_model(before: DialogueState, reply: Reply) -> DialogueState:
+    new = DialogueState(None, before.last, before.shown)
+    for call in reply.tool_calls:
+        if call.get("status") == "ok":
+            new.last = {"tool": call["tool"], "params": call.get("params") or {}}
+            new.shown = _shown_by(call["tool"], call.get("params") or {}) or new.shown
+    return new
 
 
 def _ward_names_from_csv(data: bytes) -> tuple[WardRef, ...]:

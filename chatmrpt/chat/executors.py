@@ -288,8 +288,15 @@ def reprioritize_urban(rt: Runtime, session_id: str, params: dict[str, Any]) -> 
 def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = None) -> ToolResult:
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or plan.get("summary") or {}
     p = plan.get("params") or {}
+    from chatmrpt.chat.executors_more import STRATEGY_WORDS, _fmt
+
+    strategy = str(p.get("strategy") or "stop")
+    how = STRATEGY_WORDS.get(strategy, strategy)
+    if strategy == "capped" and p.get("max_ward_share"):
+        how += f" ({_fmt(p['max_ward_share'])}%)"
     lines = [f"Plan for {int(p.get('total_nets', t.get('total_nets', 0))):,} nets, households "
-             f"of {p.get('household_size')} people, strategy {p.get('strategy', 'stop')}:"]
+             f"of {_fmt(p.get('household_size'))} people; wards more than "
+             f"{_fmt(p.get('urban_threshold', 75))}% urban are served last; {how}."]
     lines.append(f"{int(t.get('nets_allocated', 0)):,} nets allocated, "
                  f"{int(t.get('nets_remaining', t.get('remaining', 0))):,} left over; "
                  f"{t.get('wards_fully_covered', 0)} wards fully covered, "
@@ -391,7 +398,12 @@ EXECUTORS: dict[str, Executor] = {
 
 def build_registry() -> ToolRegistry:
     """A registry with every tool bound to its executor (one per application)."""
-    registry = ToolRegistry()
+    from chatmrpt.chat import tools
+    from chatmrpt.chat.executors_more import MORE_EXECUTORS
+
+    registry = ToolRegistry(tools.TOOLS)
+    for name, fn in MORE_EXECUTORS.items():
+        registry.bind(name, fn)
     for name, fn in EXECUTORS.items():
         registry.bind(name, fn)
     missing = registry.unbound()
