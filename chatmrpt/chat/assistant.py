@@ -22,7 +22,7 @@ from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
 from chatmrpt.chat.llm import LlmClient, LlmError, parse_tool_call
-from chatmrpt.chat.router import Route, RouterContext, route
+from chatmrpt.chat.router import RouterContext
 from chatmrpt.chat.tools import ToolRegistry
 from chatmrpt.errors import ChatMRPTError, InputError
 
@@ -82,7 +82,7 @@ class Assistant:
         self.llm = llm
         # ward names by the content hash of an analysis' result: immutable content, so every
         # worker holding an entry holds the same one (not session state)
-        self._wards_by_sha: OrderedDict[str, tuple[WardRef, ...]] = OrderedDict()
+        self._wards_by_sha: OrderedDict[str, tuple] = OrderedDict()
         self._wards_lock = threading.Lock()
 
     # ---- context, rebuilt from the store ----------------------------------------------
@@ -104,11 +104,14 @@ class Assistant:
             variables = tuple((ds.get("summary") or {}).get("variables") or ())
         analysis = latest_analysis(self.rt, session_id)
         wards: tuple[WardRef, ...] = ()
+        ranked: tuple = ()
         if analysis is not None and analysis.get("status") == "succeeded":
-            wards = self._wards(session_id, analysis)
+            wards, ranked = self._ranked_wards(analysis)
         dstate = DialogueState.of(state.get("dialogue"))
         if dstate.last is not None:
             last_route = {"tool": dstate.last.get("tool"), "params": dstate.last.get("params")}
+            if last_route["tool"] not in dialogue.ROUTER_TOOLS:
+                last_route = {}
         else:
             last = self._last_assistant_message(session_id)
             last_route = (last or {}).get("route") or {}
@@ -123,6 +126,7 @@ class Assistant:
             analysis_params=dict((analysis or {}).get("params") or {}),
             lgas=tuple(sorted({w.lga for w in wards if w.lga})),
             ward_count=len(wards),
+            ranked=ranked,
         )
         ctx = RouterContext(
             has_dataset=has_dataset,
@@ -140,10 +144,13 @@ class Assistant:
         return ctx, dstate, facts
 
     def _wards(self, session_id: str, analysis: dict[str, Any]) -> tuple[WardRef, ...]:
+        return self._ranked_wards(analysis)[0]
+
+    def _ranked_wards(self, analysis: dict[str, Any]) -> tuple[tuple[WardRef, ...], tuple]:
         sha = next((a.get("sha256") for a in analysis.get("artifacts") or []
                     if a.get("name") == "unified_dataset.csv"), None)
         if sha is None:
-            return ()
+            return (), ()
         with self._wards_lock:
             cached = self._wards_by_sha.get(sha)
         if cached is None:
@@ -366,12 +373,18 @@ def _state_after_model(before: DialogueState, reply: Reply) -> DialogueState:
     return new
 
 
-def _ward_names_from_csv(data: bytes) -> tuple[WardRef, ...]:
+def _ward_names_from_csv(data: bytes) -> tuple[tuple[WardRef, ...], tuple]:
     import io
 
     import pandas as pd
 
-    frame = pd.read_csv(io.BytesIO(data), usecols=lambda c: c in ("WardName", "LGA"),
+    frame = pd.read_csv(io.BytesIO(data),
+                        usecols=lambda c: c in ("WardName", "LGA", "composite_rank"),
                         dtype=str, keep_default_na=False)
     lgas = frame["LGA"] if "LGA" in frame.columns else [None] * len(frame)
-    return tuple(WardRef(n, (lg or None)) for n, lg in zip(frame["WardName"], lgas, strict=True))
+    wards = tuple(WardRef(n, (lg or None)) for n, lg in zip(frame["WardName"], lgas, strict=True))
+    if "composite_rank" not in frame.columns:
+        return wards, ()
+    ranks = pd.to_numeric(frame["composite_rank"], errors="coerce")
+    order = ranks.sort_values(kind="stable").index
+    return wards, tuple((wards[i].name, wards[i].lga) for i in order if pd.notna(ranks[i]))

@@ -72,6 +72,7 @@ class Facts:
     analysis_params: Mapping[str, Any] = field(default_factory=dict)
     lgas: tuple[str, ...] = ()
     ward_count: int = 0
+    ranked: tuple[tuple[str, str | None], ...] = ()  # (ward, LGA) by composite rank
 
 
 @dataclass
@@ -120,14 +121,7 @@ CONFIRM = re.compile(
     r"\s*[.!]*\s*$"
 )
 # words that may surround a number when it answers "how many nets / what household size"
-ANSWER_WORDS = frozenset("""
-a about above an and approx approximately around average avg be bed each every exactly
-family families for get got had has have hh home homes house household households hhs i
-in is it it's its itn itns just let's llin llins make members mosquito na nets net of ok
-okay on only our people per persons person please pls roughly say size so some the there
-think this total use we we've with yes abeg oya put available stock in campaign members
-individuals occupants e dey dem our my sir ma maybe like mean i'm am go are were will
-""".split())
+ANSWER_WORDS = frozenset(["a", "about", "above", "an", "and", "approx", "approximately", "around", "average", "avg", "be", "bed", "each", "every", "exactly", "family", "families", "for", "get", "got", "had", "has", "have", "hh", "home", "homes", "house", "household", "households", "hhs", "i", "in", "is", "it", "it's", "its", "itn", "itns", "just", "let's", "llin", "llins", "make", "members", "mosquito", "na", "nets", "net", "of", "ok", "okay", "on", "only", "our", "people", "per", "persons", "person", "please", "pls", "roughly", "say", "size", "so", "some", "the", "there", "think", "this", "total", "use", "we", "we've", "with", "yes", "abeg", "oya", "put", "available", "stock", "in", "campaign", "members", "individuals", "occupants", "e", "dey", "dem", "our", "my", "sir", "ma", "maybe", "like", "mean", "i'm", "am", "go", "are", "were", "will"])
 NET_CUE = re.compile(r"\b(?:nets?|itns?|llins?|bednets?)\b")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 CORRECTION = re.compile(
@@ -145,10 +139,14 @@ RESET = re.compile(
     r"|reset\b|default\s+(?:settings|values|parameters|options)|use\s+(?:the\s+)?defaults"
     r"|original\s+settings|undo\s+(?:the\s+|all\s+(?:the\s+)?)?changes)"
 )
+THANKS_ONLY = re.compile(r"^\s*(?:ok(?:ay)?|thanks?|thank\s+you|thx|fine|great|good|nice|cool"
+                         r"|alright|noted|quick|hi|hello|hey|please|pls|abeg)[\s,.!:]*$")
+GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|salam"
+                             r"|sannu|ok(?:ay)?|quick|so|please|pls|abeg)\b[\s,.!:]*", re.I)
 ALL_OF_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls)[\s,]+)*(?:all\s+of\s+them"
                          r"|all(?:\s+the)?\s+wards|show\s+(?:me\s+)?all|list\s+(?:them\s+)?all"
                          r"|the\s+whole\s+list|every\s+ward|all)\b[\s\w]*[.!?]*\s*$")  # fmt: skip
-ADD_VAR = re.compile(r"\b(?:add|adding|include|including|also\s+use|plus|put\s+in|bring\s+in"
+ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+use|plus|put\s+in|bring\s+in"
                      r"|with\s+also)\b")  # fmt: skip
 DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|minus|no\s+more"
                       r"|except)\b")  # fmt: skip
@@ -396,9 +394,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
             return answered
     decision = _fresh(text, low, guess, ctx, state, facts)
     decision.reading = {**reading, **decision.reading}
-    if pending and decision.pending is None and not decision.steps:
-        decision.keep_pending = True
-    elif pending and decision.pending is None and not _replaces(decision, pending):
+    if pending and decision.pending is None and (
+            not decision.steps or not _replaces(decision, pending)):
         decision.keep_pending = True
     return decision
 
@@ -545,6 +542,20 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
                     params[k] = facts.analysis_params[k]
             return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
                             reading={"relative": "variables"})  # fmt: skip
+    last_params = last.get("params") or {}
+    repri_last = last_tool == "reprioritize_urban" or (
+        last_tool == "ask_results" and str(last_params.get("about", "")).startswith("repri"))
+    if repri_last and ctx.analysis_ready:
+        nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
+        if len(nums) == 1 and re.search(r"\btarget\b|\bof\s+(?:the\s+)?population\b", low):
+            return Decision([Step("reprioritize_urban", {"target_share": nums[0].number},
+                                  echo=f"Urban reprioritisation with a target of "
+                                       f"{_fmt(nums[0].value)}% of the population.",
+                                  source=text)])  # fmt: skip
+        if len(nums) == 1 and last_tool == "ask_results" and len(low.split()) <= 6 and \
+                not re.search(r"\bnets?\b|\bplan\b", low):
+            return Decision([Step("ask_results", {**last_params, "threshold": nums[0].number},
+                                  source=text)])
     if ALL_OF_THEM.match(low) and last_tool in ("top_wards", "list_wards") and facts.ward_count:
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
@@ -554,6 +565,19 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
 def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
              facts: Facts) -> Decision:  # fmt: skip
     out = Decision()
+    kept = []
+    for part in parts:
+        g = intents.classify(part)
+        if (g.label in ("thanks", "greeting", "confirm") and len(part.split()) <= 3) or \
+                CONFIRM.match(ex.lower_text(part)) or THANKS_ONLY.match(ex.lower_text(part)):
+            continue
+        kept.append(part)
+    if not kept:
+        kept = list(parts[-1:])
+    if len(kept) == 1:
+        low = ex.lower_text(kept[0])
+        return _single(kept[0], low, intents.classify(kept[0]), ctx, state, facts)
+    parts = kept
     for i, part in enumerate(parts):
         low = ex.lower_text(part)
         one = _single(part, low, intents.classify(part), replace(ctx, last_missing=()),
@@ -588,6 +612,12 @@ CONVERSATION_REPLIES = {
 def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
             state: DialogueState, facts: Facts) -> Decision:  # fmt: skip
     label = guess.label
+    stripped = GREETING_PREFIX.sub("", text, count=1)
+    while stripped != text and len(stripped.split()) >= 2:
+        text, low = stripped, ex.lower_text(stripped)
+        guess = intents.classify(text)
+        label = guess.label
+        stripped = GREETING_PREFIX.sub("", text, count=1)
     if label in ("thanks", "bye", "out_of_scope") and guess.confident(0.5, 0.25):
         return Decision(text=CONVERSATION_REPLIES[label], choices=_starter_choices(ctx)
                         if label == "out_of_scope" else [])  # fmt: skip
@@ -605,6 +635,9 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         lga, unknown = find_lga(text, facts.lgas)
         if lga or unknown:
             return _new_tool("list_wards", text, low, ctx, state, facts)
+    adjusted = _adjust(r, text, low, label, ctx, state, facts)
+    if adjusted is not None:
+        return adjusted
     if r.intent in ("answer", "follow_up"):
         return _from_route(r, text, ctx, facts)
     router_label = _label_of(r)
@@ -647,6 +680,107 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                     pending={"expects": "choice", "choices": choices})  # fmt: skip
 
 
+EXPORT_OF_LAST = {"plan_itn": "itn_plan", "what_if_plan": "itn_plan", "top_wards": "rankings",
+                  "list_wards": "rankings", "ask_results": None, "run_analysis": "rankings"}
+METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try)\b.*\b(pca|composite)"
+                           r"\b|\b(pca|composite)\s+(?:ranking|rank|method)?\s*instead\b")
+
+
+def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state: DialogueState,
+            facts: Facts) -> Decision | None:  # fmt: skip
+    """Readings that depend on what was done before."""
+    from chatmrpt.chat import router as rt_
+
+    last_tool = (state.last or {}).get("tool")
+    # "use the PCA ranking instead" right after a plan changes the plan's ranking
+    m = METHOD_SWITCH.search(low)
+    after_plan = last_tool in (*PLAN_TOOLS, "ask_results", "export_results") or (
+        last_tool == "show_map" and (state.last or {}).get("params", {}).get("what") == "itn")
+    if m and ctx.last_plan and after_plan and not re.search(r"\banaly", low) and (
+            r.tool in (None, "run_analysis", "top_wards", "plan_itn", "what_if_plan")):
+        method = m.group(1) or m.group(2)
+        return Decision([Step("what_if_plan", {"method": method},
+                              echo=f"Re-planning with the {'PCA' if method == 'pca' else 'composite'}"
+                                   " ranking, everything else as before.", source=text)])
+    if label == "export_results" or r.tool == "export_results":
+        msg = rt_.Message.read(text, ctx)
+        explicit = rt_._export_params(msg, ctx).params.get("what")
+        if re.search(r"\branked\s+(?:table|list|wards)\b|\branking\s+table\b", low):
+            explicit = "rankings"
+        if explicit is None:
+            fmt = rt_._export_params(msg, ctx).params.get("format")
+            subject = EXPORT_OF_LAST.get(last_tool) if last_tool else None
+            if ctx.last_plan and last_tool in ("ask_results", "export_results") and (
+                    (state.last or {}).get("params", {}).get("about", "").startswith("plan")
+                    or (state.last or {}).get("params", {}).get("what") == "itn_plan"):
+                subject = "itn_plan"
+            if last_tool in ("show_map", "compare_methods"):
+                view = _export_view(text + " that map" if last_tool == "show_map" else text,
+                                    low + (" that map" if last_tool == "show_map" else " chart"),
+                                    state)
+                if view is not None:
+                    return view
+            if subject is None:
+                choices = []
+                for what in ("rankings", "itn_plan", "unified"):
+                    if what == "itn_plan" and ctx.last_plan is None:
+                        continue
+                    p = {"what": what}
+                    if fmt and fmt in ("csv", "xlsx"):
+                        p["format"] = fmt
+                    choices.append({"label": describe_choice("export_results", p),
+                                    "tool": "export_results", "params": p})
+                return Decision(text="Which result should I export?", choices=choices,
+                                pending={"expects": "choice", "choices": choices})
+            p = {"what": subject}
+            if fmt:
+                p["format"] = fmt
+            if "format" in p and p["format"] not in rt_.EXPORT_FORMATS_BY_KIND[subject]:
+                return None
+            return _from_route(rt_._finish("export_results", p, rt_.Extraction(), ctx, "export",
+                                           0.8), text, ctx, facts)
+        if explicit == "rankings" and r.params.get("what") != "rankings":
+            p = {**rt_._export_params(msg, ctx).params, "what": "rankings"}
+            if p.get("format") not in (None, "csv", "xlsx"):
+                p.pop("format")
+            return _from_route(rt_._finish("export_results", p, rt_.Extraction(), ctx, "export",
+                                           0.8), text, ctx, facts)
+    # a change of directions or methods keeps the variables of the last analysis
+    if r.tool == "run_analysis" and ctx.analysis_ready and facts.analysis_variables and \
+            "variables" not in r.params and (r.params.get("directions") or re.search(
+                r"\bsame\s+variables\b", low)) and not RESET.search(low):
+        params = dict(r.params)
+        variables = list(facts.analysis_variables)
+        for v in params.get("directions") or {}:
+            if v not in variables:
+                variables.append(v)
+        params["variables"] = variables
+        old_dirs = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+                    if k in variables}
+        if old_dirs or params.get("directions"):
+            params["directions"] = {**old_dirs, **(params.get("directions") or {})}
+        changed = ", ".join(f"{k} as {v}" for k, v in (r.params.get("directions") or {}).items())
+        return Decision([Step("run_analysis", params,
+                              echo=f"Re-running the analysis with the same {len(variables)} "
+                                   f"variables ({_join(variables)})"
+                                   + (f", treating {changed}." if changed else "."),
+                              source=text)])
+    # "which one is number 1 and why": the ward at that rank
+    m = re.search(r"\b(?:number|no\.?|rank(?:ed)?|#)\s*(\d+)\b", low)
+    if m and facts.ranked and re.search(r"\bwhy\b|\bexplain\b|\bwhich\b", low) and \
+            ctx.analysis_ready and not ex.find_ward(text, ctx.wards):
+        k = int(m.group(1))
+        if 1 <= k <= len(facts.ranked):
+            name, lga = facts.ranked[k - 1]
+            params = {"ward": name}
+            if lga and sum(1 for w in ctx.wards if w.name == name) > 1:
+                params["lga"] = lga
+            return Decision([Step("explain_ward", params,
+                                  echo=f"Number {k} in the composite ranking is {name}.",
+                                  source=text)])
+    return None
+
+
 def _label_of(r: Route) -> str | None:
     if r.tool is None:
         return {"thanks": "thanks", "bye": "bye"}.get(r.intent)
@@ -667,7 +801,11 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
         return Decision(text=r.reply or r.clarification or "I did not understand that.",
                         choices=_starter_choices(ctx))  # fmt: skip
     if r.unmet:
-        return Decision(unmet=list(r.unmet), reading={"tool": r.tool})
+        if r.ready and _can_analyse_first(r.unmet, ctx):
+            return Decision([Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text),
+                             Step(r.tool, dict(r.params), source=text)])
+        if not (not r.ready and _can_analyse_first(r.unmet, ctx)):
+            return Decision(unmet=list(r.unmet), reading={"tool": r.tool})
     if not r.ready:
         pending: dict[str, Any] = {"tool": r.tool, "params": dict(r.params),
                                    "missing": list(r.missing)}  # fmt: skip
@@ -701,6 +839,14 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
     return Decision([Step(r.tool, dict(r.params), source=text)], reading={"tool": r.tool})
 
 
+ANALYSE_FIRST = "There was no analysis yet, so I ran it first with the default variables."
+
+
+def _can_analyse_first(unmet: Sequence[str], ctx: RouterContext) -> bool:
+    return list(unmet) == ["analysis"] and ctx.has_dataset and ctx.analysis_status in (
+        None, "failed")
+
+
 def _starter_choices(ctx: RouterContext) -> list[dict[str, Any]]:
     if not ctx.has_dataset:
         return [{"label": "What can you do?", "tool": "help", "params": {}}]
@@ -720,6 +866,12 @@ def _new_tool(label: str, text: str, low: str, ctx: RouterContext, state: Dialog
     spec = tool_spec(label)
     unmet = [u for u in spec.requires if u not in ctx.met()]
     if unmet:
+        if _can_analyse_first(unmet, ctx):
+            inner = _new_tool(label, text, low, replace(ctx, analysis_status="succeeded"),
+                              state, facts)
+            if inner.steps and not inner.unmet:
+                inner.steps.insert(0, Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text))
+            return inner
         return Decision(unmet=unmet, reading={"tool": label})
     if label == "list_wards":
         params: dict[str, Any] = {}
@@ -788,6 +940,10 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
         pop = [v for v in ctx.variables if re.search(r"pop", v, re.I)]
         if pop:
             variables = [ex.VariableMention("population", pop[0])]
+        else:
+            return Decision(text="Your ward table has no population column, so I cannot give "
+                                 "a ward's population. Columns you have: "
+                                 + ", ".join(ctx.variables[:15]) + ".")
     if match is None or len(match.names) != 1 or not variables:
         what = []
         if match is None or len(match.names) != 1:
@@ -811,6 +967,7 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
 
 
 ASK_TOPICS = (
+    ("models", r"\bmodels?\b|\bcombinations?\b"),
     ("repri_names", r"\bwhich\b.*\b(?:removed|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out"
                     r"|reprioriti\w*|excluded)\b"),
     ("repri_count", r"\b(?:removed|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out|reprioriti\w*"
@@ -832,7 +989,7 @@ def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decis
         if nums:
             params["threshold"] = nums[0].number
         return Decision([Step("ask_results", params, source=text)])
-    if topic in ("variables", "analysis_params"):
+    if topic in ("variables", "analysis_params", "models"):
         return Decision([Step("ask_results", params, source=text)])
     if ctx.last_plan is None:
         return Decision(unmet=["plan"])

@@ -170,6 +170,12 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
     about = params["about"]
     if about in ("variables", "analysis_params"):
         return _analysis_answer(rt, session_id, about)
+    if about == "models":
+        s = (_analysis(rt, session_id).get("summary") or {})
+        k = len(s.get("variables") or [])
+        return ToolResult(f"The composite score is the median over {s.get('models')} models: "
+                          f"every combination of at least two of the {k} variables.",
+                          data={"models": s.get("models")})
     if about in ("repri_count", "repri_names"):
         return _repri_answer(rt, session_id, about, params.get("threshold"))
     plan = _last_plan(rt, session_id)
@@ -471,14 +477,26 @@ def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     ds = get_dataset(rt, session_id, state["current_dataset"])
     table = _ward_table(rt, session_id)
     variables = list((ds.get("summary") or {}).get("variables") or [])
+    skip = {"WardName", "WardCode", "LGA", "LGACode", "State", "StateCode"}
+    derived = ("normalized_", "imputed_", "composite_", "pca_", "model_", "rank_")
+    for c in table.columns:
+        if c in skip or str(c).startswith(derived) or c in variables or c in ("X", ""):
+            continue
+        col = pd.to_numeric(table[c], errors="coerce")
+        if col.notna().sum() >= max(1, len(table) // 2) and not str(c).startswith("Unnamed"):
+            variables.append(c)
     numeric = {v: pd.to_numeric(table[v], errors="coerce") for v in variables if v in table}
     lines: list[str] = []
     names = list(numeric)
+    every = {c: pd.to_numeric(table[c], errors="coerce") for c in table.columns
+             if c not in skip and not str(c).startswith(derived)}
+    every = {c: col for c, col in every.items() if col.notna().any()}
+    cols = list(every)
     same = []
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            if numeric[a].equals(numeric[b]):
-                same.append(f"{a} and {b}")
+    for i, a in enumerate(cols):
+        for b in cols[i + 1:]:
+            if every[a].equals(every[b]):
+                same.append(f"{_column_name(a)} and {_column_name(b)}")
     if same:
         lines.append("Identical columns (the same values in every ward): " + "; ".join(same)
                      + ". Use only one of each pair.")
@@ -521,6 +539,10 @@ def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         lines.insert(0, f"Checked {len(names)} numeric columns of {len(table)} wards:")
     return ToolResult("\n".join(lines), data={"identical": same, "constant": constant,
                                               "implausible": odd, "missing": missing})
+
+
+def _column_name(c: Any) -> str:
+    return "an unnamed column" if str(c).startswith("Unnamed") or not str(c) else str(c)
 
 
 # --- exports ------------------------------------------------------------------------------

@@ -600,7 +600,7 @@ class ToolRegistry:
 
 CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "repri_count",
-                    "repri_names", "analysis_params", "variables")  # fmt: skip
+                    "repri_names", "analysis_params", "variables", "models")  # fmt: skip
 VIEW_KINDS = (*MAP_KINDS, "rank_comparison", "model_scores", "itn_by_lga")
 CONVERSATION_FORMATS = ("html", "markdown")
 
