@@ -398,10 +398,9 @@ EXECUTORS: dict[str, Executor] = {
 
 def build_registry() -> ToolRegistry:
     """A registry with every tool bound to its executor (one per application)."""
-    from chatmrpt.chat import tools
     from chatmrpt.chat.executors_more import MORE_EXECUTORS
 
-    registry = ToolRegistry(tools.TOOLS)
+    registry = ToolRegistry()
     for name, fn in MORE_EXECUTORS.items():
         registry.bind(name, fn)
     for name, fn in EXECUTORS.items():

@@ -537,8 +537,8 @@ class ToolRegistry:
     the bindings belong to the instance.
     """
 
-    def __init__(self, specs: Iterable[ToolSpec] = TOOLS):
-        self.specs: tuple[ToolSpec, ...] = tuple(specs)
+    def __init__(self, specs: Iterable[ToolSpec] | None = None):
+        self.specs: tuple[ToolSpec, ...] = tuple(TOOLS if specs is None else specs)
         self._by_name = {s.name: s for s in self.specs}
         if len(self._by_name) != len(self.specs):
             raise ValueError("a tool name is declared twice")
