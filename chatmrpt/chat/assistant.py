@@ -98,10 +98,12 @@ class Assistant:
         session = require_session(self.rt, session_id)
         state = session.get("state") or {}
         variables: tuple[str, ...] = ()
+        table_lgas: tuple[str, ...] = ()
         has_dataset = bool(state.get("current_dataset"))
         if has_dataset:
             ds = self.rt.store.get_dataset(session_id, state["current_dataset"]) or {}
             variables = tuple((ds.get("summary") or {}).get("variables") or ())
+            table_lgas = self._table_lgas(ds)
         analysis = latest_analysis(self.rt, session_id)
         wards: tuple[WardRef, ...] = ()
         ranked: tuple = ()
@@ -124,7 +126,7 @@ class Assistant:
             analysis_variables=tuple(v.get("name") for v in summary.get("variables") or []
                                      if v.get("name")),
             analysis_params=dict((analysis or {}).get("params") or {}),
-            lgas=tuple(sorted({w.lga for w in wards if w.lga})),
+            lgas=tuple(sorted({w.lga for w in wards if w.lga})) or table_lgas,
             ward_count=len(wards),
             ranked=ranked,
         )
@@ -157,6 +159,24 @@ class Assistant:
             cached = _ward_names_from_csv(self.rt.artifacts.read_bytes(sha))
             with self._wards_lock:
                 self._wards_by_sha[sha] = cached
+                while len(self._wards_by_sha) > 8:
+                    self._wards_by_sha.popitem(last=False)
+        return cached
+
+    def _table_lgas(self, ds: dict[str, Any]) -> tuple[str, ...]:
+        """The LGA names of an uploaded table (before any analysis), by its content hash."""
+        table = ds.get("table") or {}
+        sha = table.get("sha256")
+        columns = [str(c) for c in (ds.get("summary") or {}).get("columns") or ()]
+        if not sha or not any(c.lower() in LGA_COLUMNS for c in columns):
+            return ()
+        key = "lgas:" + sha
+        with self._wards_lock:
+            cached = self._wards_by_sha.get(key)
+        if cached is None:
+            cached = _lgas_of_table(self.rt.artifacts.read_bytes(sha), str(table.get("name", "")))
+            with self._wards_lock:
+                self._wards_by_sha[key] = cached
                 while len(self._wards_by_sha) > 8:
                     self._wards_by_sha.popitem(last=False)
         return cached
@@ -371,6 +391,28 @@ def _state_after_model(before: DialogueState, reply: Reply) -> DialogueState:
             new.last = {"tool": call["tool"], "params": call.get("params") or {}}
             new.shown = _shown_by(call["tool"], call.get("params") or {}) or new.shown
     return new
+
+
+LGA_COLUMNS = ("lga", "lganame", "lga_name")
+
+
+def _lgas_of_table(data: bytes, name: str) -> tuple[str, ...]:
+    import io
+
+    import pandas as pd
+
+    try:
+        if name.lower().endswith((".xlsx", ".xls")):
+            frame = pd.read_excel(io.BytesIO(data), dtype=str)
+        else:
+            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
+                                encoding_errors="replace")
+    except Exception:  # noqa: BLE001 - an unreadable table has no LGAs to offer
+        return ()
+    column = next((c for c in frame.columns if str(c).strip().lower() in LGA_COLUMNS), None)
+    if column is None:
+        return ()
+    return tuple(sorted({str(v).strip() for v in frame[column] if str(v).strip()}))
 
 
 def _ward_names_from_csv(data: bytes) -> tuple[tuple[WardRef, ...], tuple]:
