@@ -205,7 +205,7 @@ class Assistant:
         new_state: DialogueState | None = None
         if self.llm is not None:
             try:
-                reply = self._model_turn(session_id, text, ctx, stream)
+                reply = self._model_turn(session_id, text, ctx, stream, dstate, facts)
             except LlmError as exc:
                 log.warning(json.dumps({"event": "llm.fallback", "session_id": session_id,
                                         "reason": str(exc)}))
@@ -309,7 +309,10 @@ class Assistant:
                      suggestions=result.suggestions, data=result.data, route=rd, engine=engine)
 
     def _model_turn(self, session_id: str, text: str, ctx: RouterContext,
-                    stream: StreamFn | None) -> Reply:
+                    stream: StreamFn | None, dstate: DialogueState | None = None,
+                    facts: Facts | None = None) -> Reply:
+        dstate = dstate or DialogueState()
+        facts = facts or Facts()
         messages: list[dict[str, Any]] = [{"role": "system", "content": self._system(ctx)}]
         count = self.rt.store.message_count(session_id)
         for m in self.rt.store.messages(session_id, after=max(0, count - HISTORY_FOR_MODEL)):
@@ -339,6 +342,12 @@ class Assistant:
                                 "function": {"name": c.name, "arguments": c.arguments}}
                                for c in completion.tool_calls],
             })
+            for tool, params in parsed:
+                reason = dialogue.check_model_call(tool, params, text, ctx, dstate, facts)
+                if reason is not None:
+                    # the model's reading is not backed by the conversation: the offline
+                    # dialogue manager answers (and asks, where it must)
+                    raise LlmError(f"the model proposed {tool} but {reason}")
             for c, (tool, params) in zip(completion.tool_calls, parsed, strict=True):
                 if stream:
                     stream("tool", {"tool": tool, "params": params})

@@ -1109,3 +1109,43 @@ def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
         return f"Export the {p['what'].replace('_', ' ')}" + (
             f" as {p['format'].upper()}" if p.get("format") else "")  # fmt: skip
     return None
+
+
+# --- checking what a language model proposes ----------------------------------------------
+
+
+def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: RouterContext,
+                     state: DialogueState, facts: Facts) -> str | None:  # fmt: skip
+    """Why a tool call a model proposed must not run (None: it may run).
+
+    The model may phrase things freely, but the numbers and names a call acts on must come
+    from the conversation: a net count or household size the user did not give (directly,
+    as an answer, or as a change of the last plan) is a guess, and an LGA or ward the data
+    lacks is a misreading. The offline dialogue manager answers instead.
+    """
+    low = ex.canonical_text(text)
+    said = {n.value for n in ex.extract_numbers(low)}
+    known = dict(ctx.last_plan or {})
+    if tool in PLAN_TOOLS:
+        change = relative_plan_change(text, ctx.last_plan)
+        derived = set(change.params.values()) if change else set()
+        pending = (state.pending or {}).get("params") or {}
+        for name in ("total_nets", "household_size"):
+            if name not in params:
+                continue
+            value = float(params[name])
+            if value in said or value in derived or float(pending.get(name, -1)) == value:
+                continue
+            if tool == "what_if_plan" and float(known.get(name, -1)) == value:
+                continue
+            if tool == "plan_itn" and float(known.get(name, -1)) == value and name not in said:
+                continue
+            return f"{name.replace('_', ' ')} {params[name]} was not given in the conversation"
+        if tool == "plan_itn" and not {"total_nets", "household_size"} <= set(params):
+            return "a plan needs the number of nets and the household size"
+    if params.get("lga") and facts.lgas and str(params["lga"]).lower() not in {
+            lg.lower() for lg in facts.lgas}:
+        return f"there is no LGA {params['lga']!r} in the data"
+    if tool == "ward_value" and params.get("variable") not in ctx.variables:
+        return f"there is no column {params.get('variable')!r}"
+    return None
