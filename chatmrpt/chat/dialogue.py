@@ -765,6 +765,22 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
                                    f"variables ({_join(variables)})"
                                    + (f", treating {changed}." if changed else "."),
                               source=text)])
+    # "what is the coverage now?" after a plan: the plan's totals, not the method text
+    if ctx.last_plan and r.tool in (None, "explain_methodology", "top_wards") and re.search(
+            r"\bcoverage\b|\bcovered\b|\bleft\s*over\b|\bremaining\s+nets\b|\bnets\s+left\b",
+            low) and not re.search(r"^\s*(?:how|why)\b|\bexplain\b|\bmean\b", low):
+        return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)])
+    # an order ("show me ...") is no question about the method
+    if r.tool == "explain_methodology" and label in ROUTER_TOOLS and label != r.tool and \
+            ACTION_START.match(low):
+        return _from_route(_route_as(label, text, ctx), text, ctx, facts)
+    # "what strategy did you use?" after a plan: the plan's settings, not the method text
+    if ctx.last_plan and re.search(r"\b(?:strategy|settings?|parameters?|household\s+size|"
+                                   r"urban\s+threshold|people\s+per\s+net)\b", low) and \
+            re.search(r"\b(?:what|which)\b.*\b(?:used?|did|was|were|is|are)\b", low) and \
+            not re.search(r"\banaly[sz]\w*|\bmean\b|\bexplain\b|\bhow\b", low) and \
+            r.tool in (None, "explain_methodology", "plan_itn", "what_if_plan"):
+        return Decision([Step("ask_results", {"about": "plan_params"}, source=text)])
     # "which one is number 1 and why": the ward at that rank
     m = re.search(r"\b(?:number|no\.?|rank(?:ed)?|#)\s*(\d+)\b", low)
     if m and facts.ranked and re.search(r"\bwhy\b|\bexplain\b|\bwhich\b", low) and \
@@ -981,9 +997,32 @@ ASK_TOPICS = (
 )
 
 
+ACTION_START = re.compile(r"^\s*(?:(?:please|pls|abeg|ok|so|now|can\s+you|could\s+you)[\s,]+)*"
+                          r"(?:show|map|list|give|display|draw|plot|export|download|plan|send"
+                          r"|save|run|rank)\b")
+PLAN_WORDS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b|\bcover\w*|\ballocat\w*"
+                        r"|\bhousehold\b|\bstrategy\b|\bpeople\b|\bgets?\b|\bgot\b|\breceiv\w*"
+                        r"|\bnothing\b|\bzero\b")
+
+
 def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision:
     topic = next(t for t, p in ASK_TOPICS if re.search(p, low))
     params: dict[str, Any] = {"about": topic}
+    if topic.startswith("plan") and not PLAN_WORDS.search(low):
+        # not about nets: "how many wards are in Rufa" is a question about the data
+        lga, _ = find_lga(text, facts.lgas)
+        if lga:
+            return Decision([Step("lga_summary", {"lga": lga}, source=text)])
+        return Decision([Step("describe_data", {}, source=text)])
+    m = re.search(r"\b(?:which|what|top|the)\s+(\d+|\w+)?\s*wards?\s+(?:get|gets|got|receive"
+                  r"|receives|have)\s+(?:the\s+)?(most|fewest|least|highest|largest)\b", low)
+    if m and ctx.last_plan is not None:
+        n = ex.parse_number(m.group(1) or "") if m.group(1) else None
+        return Decision([Step("ask_results", {"about": "plan_top_wards",
+                                              "n": int(n) if n else 1,
+                                              "order": "most" if m.group(2) != "fewest"
+                                              and m.group(2) != "least" else "fewest"},
+                              source=text)])  # fmt: skip
     if topic in ("repri_count", "repri_names"):
         nums = [n for n in ex.extract_numbers(low) if 0 <= n.value <= 100]
         if nums:

@@ -107,6 +107,12 @@ def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     request = {k: params[k] for k in ("variables", "directions", "methods", "normalization")
                if params.get(k) is not None}
     record, reused = submit_analysis(rt, session_id, None, request)
+    if reused:
+        from chatmrpt.service.results import remember
+
+        # asking again for an earlier analysis makes it the current one again (the results,
+        # maps and plans that follow read the current analysis)
+        remember(rt, session_id, current_analysis=record["id"])
     deadline = time.monotonic() + ANALYSIS_WAIT_S
     while record.get("status") in ("queued", "running") and time.monotonic() < deadline:
         time.sleep(0.25)

@@ -32,7 +32,7 @@ def _fmt(value: Any, digits: int = 2) -> str:
         return "no value"
     if v.is_integer():
         return f"{int(v):,}"
-    return f"{v:,.{digits}f}"
+    return f"{v:,.{digits}f}".rstrip("0").rstrip(".")
 
 
 def _label(column: str) -> str:
@@ -213,6 +213,17 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
                    f"{int(r['nets_allocated']):,} ({float(r['coverage_percent']):.0f}% of its "
                    f"need), covering {int(r.get('population_covered', 0) or 0):,} people.",
             data={"ward": json.loads(hit.head(1).to_json(orient="records"))[0]})
+    if about == "plan_top_wards":
+        n = int(params.get("n") or 1)
+        most = params.get("order", "most") != "fewest"
+        chosen = rows.sort_values("nets_allocated", ascending=not most, kind="stable").head(n)
+        lines = [head, f"The {n} ward{'s' if n > 1 else ''} with the "
+                       f"{'most' if most else 'fewest'} nets:"]
+        for r in chosen.itertuples():
+            lines.append(f"- {r.WardName}: {int(r.nets_allocated):,} nets "
+                         f"({float(r.coverage_percent):.0f}% of its need)")
+        return ToolResult("\n".join(lines), data={"wards": json.loads(
+            chosen[["WardName", "nets_allocated"]].to_json(orient="records"))})
     # per LGA
     if "LGA" not in rows.columns or rows["LGA"].isna().all():
         raise InputError("invalid_request", "Your ward table has no LGA column, so the plan "
@@ -405,12 +416,12 @@ def _find(d: Any, *names: str) -> Any:
     return None
 
 
-def _ward_table(rt: Runtime, session_id: str):
-    """The analysed table when there is one, else the uploaded table."""
+def _ward_table(rt: Runtime, session_id: str, *, uploaded: bool = False):
+    """The analysed table when there is one (unless ``uploaded``), else the uploaded table."""
     from chatmrpt.service.results import latest_analysis
 
     analysis = latest_analysis(rt, session_id)
-    if analysis is not None and analysis.get("status") == "succeeded":
+    if not uploaded and analysis is not None and analysis.get("status") == "succeeded":
         return _unified(rt, session_id, analysis["id"])
     import io
 
@@ -475,7 +486,7 @@ def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
 
     state = require_session(rt, session_id).get("state") or {}
     ds = get_dataset(rt, session_id, state["current_dataset"])
-    table = _ward_table(rt, session_id)
+    table = _ward_table(rt, session_id, uploaded=True)
     variables = list((ds.get("summary") or {}).get("variables") or [])
     skip = {"WardName", "WardCode", "LGA", "LGACode", "State", "StateCode"}
     derived = ("normalized_", "imputed_", "composite_", "pca_", "model_", "rank_")

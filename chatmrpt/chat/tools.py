@@ -599,8 +599,8 @@ class ToolRegistry:
 # --- answers from stored results and views (declared after the first set of tools) --------
 
 CATEGORIES = ("High", "Medium", "Low")
-RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "repri_count",
-                    "repri_names", "analysis_params", "variables", "models")  # fmt: skip
+RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
+                    "repri_count", "repri_names", "analysis_params", "variables", "models")  # fmt: skip
 VIEW_KINDS = (*MAP_KINDS, "rank_comparison", "model_scores", "itn_by_lga")
 CONVERSATION_FORMATS = ("html", "markdown")
 
@@ -637,6 +637,7 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
             Param("lga", "string", "The LGA, for plan_lga."),
             Param("order", "string", "For plan_lga without an LGA: the LGA with the most or "
                                      "the fewest nets.", enum=("most", "fewest")),
+            Param("n", "integer", "For plan_top_wards: how many wards.", minimum=1),
             Param("threshold", "number", "Urban threshold (percent) for repri_count and "
                                          "repri_names.", minimum=0, maximum=100),
         ),
