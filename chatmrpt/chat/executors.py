@@ -381,7 +381,50 @@ HELP_TEXT = (
 
 
 def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
-    return ToolResult(HELP_TEXT, suggestions=["Describe my data", "Run the analysis"])
+    """What can be asked, with examples made from the session's own data."""
+    from chatmrpt.service import get_dataset, require_session
+    from chatmrpt.service.results import latest_analysis
+
+    state = require_session(rt, session_id).get("state") or {}
+    if not state.get("current_dataset"):
+        return ToolResult("First upload your ward table (CSV or Excel, one row per ward, with "
+                          "the ward boundaries if you have them). Then I can:\n" + HELP_TEXT,
+                          suggestions=["What can you do?"])
+    ds = get_dataset(rt, session_id, state["current_dataset"])
+    variables = list((ds.get("summary") or {}).get("variables") or [])
+    analysis = latest_analysis(rt, session_id)
+    done = analysis is not None and analysis.get("status") == "succeeded"
+    lines = [f"With your table ({(ds.get('summary') or {}).get('wards')} wards"
+             + (f", columns such as {', '.join(variables[:4])}" if variables else "")
+             + ") you can ask me to:"]
+    if not done:
+        lines.append("• rank the wards: \"run the analysis\""
+                     + (f" or \"use {', '.join(variables[:3])}\"" if len(variables) >= 3 else ""))
+        lines.append("• check the data: \"any problems with my data?\"")
+        lines.append("Once the analysis is done you can ask for the top wards, maps, ward "
+                     "lists by LGA, net plans and files.")
+        return ToolResult("\n".join(lines), suggestions=["Describe my data",
+                                                          "Run the analysis"])
+    wards = _unified(rt, session_id, analysis["id"])
+    first = str(wards.sort_values("composite_rank")["WardName"].iloc[0])
+    lga = str(wards["LGA"].dropna().iloc[0]) if "LGA" in wards.columns and \
+        wards["LGA"].notna().any() else None
+    lines += [
+        "• list wards: \"top 10 wards\", \"bottom 5 by PCA\""
+        + (f", \"high priority wards in {lga}\"" if lga else ""),
+        f"• explain a ward: \"why is {first} ranked 1st?\"",
+        "• maps: \"show the vulnerability map\""
+        + (f", \"map {variables[0]}\"" if variables else "") + ", \"save that map as a picture\"",
+        "• LGAs: \"summarise by LGA\"" if lga else "• data checks: \"any problems with my data?\"",
+        "• nets: \"plan 500,000 nets, household size 5\", then \"20% more nets\", "
+        "\"same but household 6\", \"how many wards get full coverage?\"",
+        "• urban wards: \"which urban wards can be deprioritised?\"",
+        "• the method: \"which variables were used and why?\", \"is PCA valid here?\"",
+        "• files: \"export the rankings as Excel\", \"export the report\", "
+        "\"export this conversation\"",
+    ]
+    return ToolResult("\n".join(lines), suggestions=["Top 10 wards",
+                                                      "Show the vulnerability map"])
 
 
 EXECUTORS: dict[str, Executor] = {

@@ -256,3 +256,12 @@ def test_training_is_deterministic():
 ])
 def test_the_model_reads_the_cases_that_went_wrong_before(text, label):
     assert intents.classify(text).label == label
+
+
+def test_the_fast_reading_equals_the_fitted_pipeline():
+    m = intents.model()
+    for text in ("top 5 wards in Kwasha", "abeg plan 300k nets", "is the kmo ok?", "xyz"):
+        fast = m.probabilities(text)
+        slow = m.pipeline.predict_proba([intents.normalise(text)])[0]
+        assert all(abs(fast[label] - float(p)) < 1e-9
+                   for label, p in zip(m.labels, slow, strict=True))
