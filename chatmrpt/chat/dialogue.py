@@ -243,6 +243,9 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     base = int(last_plan["total_nets"])
     hh = last_plan.get("household_size")
     numbers = ex.extract_numbers(low)
+    other = _by_change(low, last_plan)
+    if other is not None:
+        return other
     if re.search(r"\b(?:urban|threshold|buffer|wastage|cap|capped|share|bale)\b", low):
         return None
     about_households = re.search(r"\bhouse\s*holds?\b|\bhh\b|\bhousehold\s+size\b", low)
@@ -291,6 +294,41 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     return Change({"total_nets": value},
                   f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
                   + (f", households of {_fmt(hh)} people." if hh else "."))
+
+
+BY_PARAMS = (
+    ("household_size", r"\bhouse\s*hold\w*|\bhh\b", "household size", None),
+    ("urban_threshold", r"\burban\b|\bthreshold\b", "urban threshold", 75),
+    ("people_per_net", r"\bpeople\s+per\s+net\b", "people per net", 1.8),
+)
+
+
+def _by_change(low: str, last_plan: Mapping[str, Any]) -> Change | None:
+    """ "reduce the household size by 1", "raise the urban threshold by 10": relative changes
+    of a plan setting other than the number of nets."""
+    m = re.search(r"\bby\s+(\S+(?:\s+point\s+\w+)?)", low)
+    name = next(((p, label, default) for p, rx, label, default in BY_PARAMS
+                 if re.search(rx, low)), None)  # fmt: skip
+    if m is None or name is None:
+        return None
+    param, label, default = name
+    more, less = bool(MORE.search(low)), bool(LESS.search(low))
+    if more == less:
+        return None
+    nums = ex.extract_numbers(low[m.start():])
+    if not nums or nums[0].percent and param != "urban_threshold":
+        return None
+    base = last_plan.get(param, default)
+    if base is None:
+        return None
+    delta = nums[0].value if more else -nums[0].value
+    value = round(float(base) + delta, 6)
+    if value <= 0:
+        return None
+    value = int(value) if float(value).is_integer() else value
+    op = "+" if delta > 0 else "-"
+    return Change({param: value}, f"{label.capitalize()} {_fmt(value)} = {_fmt(base)} {op} "
+                                  f"{_fmt(abs(delta))}.")
 
 
 def variable_change(text: str, ctx: RouterContext, used: Sequence[str]) -> Change | None:
@@ -468,6 +506,12 @@ def _pick_choice(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str,
     for c in choices:
         if " ".join(re.sub(r"[^a-z0-9% ]", " ", c["label"].lower()).split()) == key:
             return c
+    words = set(key.split()) - {"the", "in", "one", "please", "pls", "abeg", "lga", "ward", "of"}
+    if words:
+        hits = [c for c in choices
+                if words <= set(re.sub(r"[^a-z0-9% ]", " ", c["label"].lower()).split())]
+        if len(hits) == 1:
+            return hits[0]
     ordinals = {"1": 0, "one": 0, "first": 0, "2": 1, "two": 1, "second": 1, "3": 2,
                 "three": 2, "third": 2, "4": 3, "four": 3, "fourth": 3}  # fmt: skip
     m = re.match(r"^(?:option\s+|number\s+|the\s+)?(\w+)(?:\s+one)?(?:\s+please)?$", key)
@@ -626,6 +670,18 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     if label in NEW_TOOLS and guess.confident(0.4, 0.15):
         return _new_tool(label, text, low, ctx, state, facts)
     # the two export readings that depend on what was shown
+    unsupported = UNSUPPORTED_FORMAT.search(low)
+    if unsupported and (label in ("export_results", "export_view") or re.search(
+            r"\b(?:export|download|save|send|give)\b", low)):
+        fmt = unsupported.group(0)
+        choices = [{"label": "Export the report as HTML", "tool": "export_results",
+                    "params": {"what": "report", "format": "html"}},
+                   {"label": "Export the rankings as Excel", "tool": "export_results",
+                    "params": {"what": "rankings", "format": "xlsx"}}]
+        return Decision(text=f"I cannot make a {fmt.upper()} file. Maps come as pictures (PNG) "
+                             "or web pages (HTML), tables as CSV or Excel, and the report as a "
+                             "web page you can print to PDF from the browser.",
+                        choices=choices, pending={"expects": "choice", "choices": choices})
     if label == "export_results" and guess.confident(0.4, 0.15):
         view = _export_view(text, low, state)
         if view is not None:
@@ -653,7 +709,7 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                             choices=_starter_choices(ctx))  # fmt: skip
     probs = intents.model().probabilities(text)
     if r.tool is None:
-        if label in ROUTER_TOOLS and guess.confident(0.5, 0.25):
+        if label in ROUTER_TOOLS and guess.confident(0.45, 0.2):
             return _from_route(_route_as(label, text, ctx), text, ctx, facts)
         return Decision(text=r.clarification or r.reply or "I did not understand that.",
                         choices=_starter_choices(ctx))  # fmt: skip
@@ -997,6 +1053,8 @@ ASK_TOPICS = (
 )
 
 
+UNSUPPORTED_FORMAT = re.compile(r"\bpdf\b|\bword\b|\bdocx?\b|\bjpe?g\b|\bpowerpoint\b"
+                                r"|\bpptx?\b|\bshapefile\b|\bkml\b|\bsvg\b")
 ACTION_START = re.compile(r"^\s*(?:(?:please|pls|abeg|ok|so|now|can\s+you|could\s+you)[\s,]+)*"
                           r"(?:show|map|list|give|display|draw|plot|export|download|plan|send"
                           r"|save|run|rank)\b")

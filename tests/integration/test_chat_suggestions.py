@@ -20,7 +20,8 @@ CONVERSATIONS = (
     ("what can you do?", "describe my data", "run the analysis", "top 5 wards",
      "show the vulnerability map", "plan 60,000 nets household size 5",
      "which urban wards can be deprioritised?", "compare the two methods",
-     "who won the 2023 governorship election?", "go ahead", "top 5 in Likwa LGA"),
+     "who won the 2023 governorship election?", "go ahead", "top 5 in Likwa LGA",
+     "export the report as pdf", "export the file"),
 )
 
 
@@ -64,6 +65,16 @@ def check(s: SessionClient, suggestion: str) -> None:
         assert tool == "explain_ward" and params["ward"] == m.group(1), reply
         assert m.group(1) in reply["text"]
         return
+    if m := re.fullmatch(r"Export the (report|rankings|itn plan|unified)(?: as (HTML|Excel|CSV|XLSX))?",
+                         suggestion):
+        subject = m.group(1).replace(" ", "_")
+        default = {"report": "html", "rankings": "csv", "itn_plan": "csv", "unified": "csv"}
+        fmt = {"excel": "xlsx"}.get((m.group(2) or "").lower(),
+                                    (m.group(2) or default[subject]).lower())
+        assert calls[-1][0] == "export_results", reply
+        assert calls[-1][1].get("what") == subject
+        assert reply["artifacts"][0]["name"].endswith("." + fmt)
+        return
     simple = {"Run the analysis": "run_analysis", "Describe my data": "describe_data",
               "Explain the method": "explain_methodology", "What is the status?":
               "session_status", "What can you do?": "help", "Compare the two rankings":
@@ -71,6 +82,10 @@ def check(s: SessionClient, suggestion: str) -> None:
               "Reprioritise urban wards": "reprioritize_urban"}  # fmt: skip
     if suggestion in simple:
         assert calls and calls[-1][0] == simple[suggestion], reply
+        return
+    if m := re.fullmatch(r"Explain (.+?)(?: in (.+))?", suggestion):
+        tool, params = calls[-1]
+        assert tool == "explain_ward" and params["ward"] == m.group(1), reply
         return
     if suggestion == "Plan ITN distribution":
         # it asks for the two numbers it must never guess

@@ -265,3 +265,31 @@ def test_the_fast_reading_equals_the_fitted_pipeline():
         slow = m.pipeline.predict_proba([intents.normalise(text)])[0]
         assert all(abs(fast[label] - float(p)) < 1e-9
                    for label, p in zip(m.labels, slow, strict=True))
+
+
+@pytest.mark.parametrize("text,param,value", [
+    ("reduce household size by 1", "household_size", 4),
+    ("increase the household size by 0.5", "household_size", 5.5),
+    ("raise the urban threshold by 10", "urban_threshold", 85),
+    ("lower the urban threshold by 25", "urban_threshold", 50),
+])
+def test_relative_changes_of_other_plan_settings(text, param, value):
+    step = one_step(text, ctx(last_plan=PLAN), DialogueState(last=LAST_PLAN))
+    assert (step.tool, step.params) == ("what_if_plan", {param: value})
+
+
+@pytest.mark.parametrize("text", ["export the report as pdf", "give me the map as a word document",
+                                  "download the rankings as a jpg"])
+def test_a_format_that_cannot_be_made_is_said_not_substituted(text):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert not d.steps and "cannot make" in d.text and d.choices
+
+
+def test_a_choice_is_picked_by_the_word_that_sets_it_apart():
+    choices = [{"label": "Explain Sabon Gari in Zaria", "tool": "explain_ward",
+                "params": {"ward": "Sabon Gari", "lga": "Zaria"}},
+               {"label": "Explain Sabon Gari in Fagge", "tool": "explain_ward",
+                "params": {"ward": "Sabon Gari", "lga": "Fagge"}}]
+    step = one_step("fagge", state=DialogueState(pending={"expects": "choice",
+                                                          "choices": choices}))
+    assert step.params == {"ward": "Sabon Gari", "lga": "Fagge"}
