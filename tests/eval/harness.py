@@ -444,6 +444,9 @@ def _action_matches(action: Action, exp: dict[str, Any], ctx: Context) -> tuple[
             ths = [float(t) for t in d.get("thresholds") or []]
             if float(exp["threshold"]) not in ths:
                 wrong.append(f"thresholds {ths} (expected {exp['threshold']} among them)")
+        if "thresholds" in exp and sorted(float(t) for t in d.get("thresholds") or []) != sorted(
+                float(t) for t in exp["thresholds"]):
+            wrong.append(f"thresholds {d.get('thresholds')} (expected exactly {exp['thresholds']})")
         if "target" in exp and not _num_equal(d.get("target"), exp["target"]):
             wrong.append(f"target {d.get('target')} (expected {exp['target']})")
         return (not wrong), ", ".join(wrong)
@@ -741,8 +744,10 @@ def resolve_text(spec: Any, after: Snapshot, ctx: Context) -> str:
     if "rank" in spec:
         rows = _ward_rows(ctx, after.state.get("current_analysis"))
         col = f"{spec.get('method', 'composite')}_rank"
-        rank = spec["rank"] if spec["rank"] > 0 else max(r[col] for r in rows) + 1 + spec["rank"]
-        return next(r["WardName"] for r in rows if r.get(col) == rank)
+        if spec.get("lga"):  # the ward at that place within one LGA
+            rows = [r for r in rows if str(r.get("LGA", "")).lower() == spec["lga"].lower()]
+        rows = sorted((r for r in rows if r.get(col) is not None), key=lambda r: r[col])
+        return rows[spec["rank"] - 1 if spec["rank"] > 0 else spec["rank"]]["WardName"]
     if "lga_most_wards" in spec:
         rows = _ward_rows(ctx, after.state.get("current_analysis"))
         counts: dict[str, int] = {}
