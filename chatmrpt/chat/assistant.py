@@ -271,7 +271,14 @@ class Assistant:
             ok = bool(reply.tool_calls) and reply.tool_calls[-1].get("status") == "ok"
             if step.echo and ok:
                 texts.append(step.echo)
-            texts.append(reply.text)
+            if ok and step.echo == dialogue.ANALYSE_FIRST and i + 1 < len(decision.steps):
+                # a preliminary analysis: one line, so the answer that follows stands out
+                s_ = (reply.data or {}).get("summary") or {}
+                texts.append(f"{s_.get('wards')} wards ranked with "
+                             f"{len(s_.get('variables') or [])} variables."
+                             if s_ else reply.text.split("\n")[0])
+            else:
+                texts.append(reply.text)
             if not ok:
                 rest = decision.steps[i + 1:]
                 if rest:

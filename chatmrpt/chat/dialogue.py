@@ -337,6 +337,9 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str]) -> Chang
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
     if adding == dropping or not used:
         return None
+    # a question, or wards being removed, is no change of the variables
+    if "?" in low or QUESTION_START.search(low) or re.search(r"\bwards?\b|\bhow\s+many\b", low):
+        return None
     mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
     if not mentions:
         return None
@@ -596,10 +599,25 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
                                   echo=f"Urban reprioritisation with a target of "
                                        f"{_fmt(nums[0].value)}% of the population.",
                                   source=text)])  # fmt: skip
-        if len(nums) == 1 and last_tool == "ask_results" and len(low.split()) <= 6 and \
-                not re.search(r"\bnets?\b|\bplan\b", low):
-            return Decision([Step("ask_results", {**last_params, "threshold": nums[0].number},
+        if len(nums) == 1 and len(low.split()) <= 7 and not re.search(
+                r"\bnets?\b|\bplan\b|\btarget\b", low) and (
+                last_tool == "ask_results" or re.search(r"\bhow\s+many\b|\bwhich\b|\bwhat\s+about"
+                                                        r"\b|\band\s+at\b|^\s*at\b", low)):
+            about = last_params.get("about") if last_tool == "ask_results" else None
+            if re.search(r"\bwhich\b|\bnames?\b|\blist\b", low):
+                about = "repri_names"
+            elif re.search(r"\bhow\s+many\b", low) or about is None:
+                about = "repri_count"
+            return Decision([Step("ask_results", {"about": about, "threshold": nums[0].number},
                                   source=text)])
+    if last_tool in ("list_wards", "top_wards") and re.search(
+            r"\b(?:which|who)\s+(?:of\s+them|one|among\s+them)\b", low):
+        m = re.search(r"\b(worst|most|highest|riskiest|top|first|best|least|safest|lowest|last)\b",
+                      low)
+        if m:
+            order = "bottom" if m.group(1) in ("best", "least", "safest", "lowest", "last") else "top"
+            params = {**last_params, "n": 1, "order": order}
+            return Decision([Step(last_tool, params, source=text)], reading={"relative": "one"})
     if ALL_OF_THEM.match(low) and last_tool in ("top_wards", "list_wards") and facts.ward_count:
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
@@ -1008,10 +1026,11 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
     match = ex.find_ward(text, ctx.wards) if ctx.wards else None
     variables = [m for m in ex.find_variables(text, ctx.variables) if m.column]
     low = ex.lower_text(text)
-    if not variables and re.search(r"\bpopulation\b", low):
+    if not variables and re.search(r"\bpopulation\b|\bpeople\s+(?:live|living|stay)\b"
+                                   r"|\binhabitants\b|\bresidents\b|\bhow\s+many\s+people\b", low):
         pop = [v for v in ctx.variables if re.search(r"pop", v, re.I)]
         if pop:
-            variables = [ex.VariableMention("population", pop[0])]
+            variables = [ex.VariableMention(pop[0], "population", "population", 0, 0, 100.0)]
         else:
             return Decision(text="Your ward table has no population column, so I cannot give "
                                  "a ward's population. Columns you have: "
@@ -1040,10 +1059,10 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
 
 ASK_TOPICS = (
     ("models", r"\bmodels?\b|\bcombinations?\b"),
-    ("repri_names", r"\bwhich\b.*\b(?:removed|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out"
-                    r"|reprioriti\w*|excluded)\b"),
-    ("repri_count", r"\b(?:removed|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out|reprioriti\w*"
-                    r"|excluded)\b"),
+    ("repri_names", r"\bwhich\b.*\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out"
+                    r"|reprioriti\w*|excluded|comot|left\s+out|set\s+aside)\b"),
+    ("repri_count", r"\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out|reprioriti\w*"
+                    r"|excluded|comot|left\s+out|set\s+aside)\b"),
     ("variables", r"\bvariables?\b|\bdirections?\b|\binversely?\b|\bindicators?\b"),
     ("analysis_params", r"\banalysis\b.*\b(?:settings?|parameters?|normali[sz]ation)\b"
                         r"|\bnormali[sz]ation\b"),
