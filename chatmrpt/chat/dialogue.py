@@ -600,7 +600,8 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
                                        f"{_fmt(nums[0].value)}% of the population.",
                                   source=text)])  # fmt: skip
         if len(nums) == 1 and len(low.split()) <= 7 and not re.search(
-                r"\bnets?\b|\bplan\b|\btarget\b", low) and (
+                r"\bnets?\b|\bplan\b|\btarget\b|\bmaps?\b|\bshow\b|\bplot\b|\bexport\b"
+                r"|\bdownload\b", low) and (
                 last_tool == "ask_results" or re.search(r"\bhow\s+many\b|\bwhich\b|\bwhat\s+about"
                                                         r"\b|\band\s+at\b|^\s*at\b", low)):
             about = last_params.get("about") if last_tool == "ask_results" else None
@@ -1169,6 +1170,14 @@ def _export_view(text: str, low: str, state: DialogueState) -> Decision | None:
     elif shown.get("kind") == "map":
         params = {k: v for k, v in shown.items() if k in ("what", "variable", "threshold")
                   and v is not None}  # fmt: skip
+    elif refers:
+        # "that map" with no map shown yet: which one is not known, so ask
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'html').upper()}",
+                    "tool": "export_view", "params": {"what": w, "format": fmt or "html"}}
+                   for w in ("composite", "category", "urban")]
+        return Decision(text="No map has been shown yet in this conversation. Which map "
+                             "should I export?", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
     else:
         params = {"what": "composite"}
     params["format"] = fmt or "html"

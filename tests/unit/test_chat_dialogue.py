@@ -293,3 +293,22 @@ def test_a_choice_is_picked_by_the_word_that_sets_it_apart():
     step = one_step("fagge", state=DialogueState(pending={"expects": "choice",
                                                           "choices": choices}))
     assert step.params == {"ward": "Sabon Gari", "lga": "Fagge"}
+
+
+def test_that_map_with_no_map_shown_is_asked_about():
+    d = decide("save that map as a picture", ctx(), DialogueState(), FACTS)
+    assert not d.steps and d.choices
+    assert all(c["tool"] == "export_view" and c["params"]["format"] == "png" for c in d.choices)
+    # each offered label, sent on its own, exports that map
+    for c in d.choices:
+        step = one_step(c["label"])
+        assert (step.tool, step.params) == ("export_view", c["params"])
+
+
+def test_a_map_request_after_a_reprioritisation_answer_is_a_map():
+    state = DialogueState(last={"tool": "ask_results",
+                                "params": {"about": "repri_count", "threshold": 30}})
+    step = one_step("show me the urban map at 50", state=state)
+    assert (step.tool, step.params) == ("show_map", {"what": "urban", "threshold": 50})
+    step = one_step("how many at 50", state=state)
+    assert (step.tool, step.params) == ("ask_results", {"about": "repri_count", "threshold": 50})
