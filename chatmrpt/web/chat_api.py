@@ -172,20 +172,19 @@ def _openapi_paths() -> dict[str, Any]:
         "type": "object", "additionalProperties": False, "required": ["text"],
         "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000}},
     }}}}
-    from chatmrpt.chat.tools import tool_spec
-
-    tool_paths = {}
-    for name in RESULT_TOOLS:
-        spec = tool_spec(name)
-        schema = spec.parameters_schema()
-        tool_paths[f"/api/sessions/{{session_id}}/tools/{name}"] = {"post": operation(
-            f"tool_{name}", spec.description,
-            {"200": {"description": "The answer in words, its data and any files.",
-                     "content": {"application/json": {"schema": {"type": "object"}}}}},
-            params=[SESSION_PARAM],
-            body={"required": False, "content": {"application/json": {"schema": schema}}},
-            errors=("409",),
-        )}
+    tool_paths = {"/api/sessions/{session_id}/tools/{tool}": {"post": operation(
+        "callTool",
+        "Run a result tool with JSON parameters (the same code the chat runs): ward lists by "
+        "LGA and category, LGA summaries, answers from stored results, PCA checks, one "
+        "ward's value, data quality, exports of a map or chart, the conversation as a file.",
+        {"200": {"description": "The answer in words, its data and any files.",
+                 "content": {"application/json": {"schema": {"type": "object"}}}}},
+        params=[SESSION_PARAM, {"name": "tool", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": list(RESULT_TOOLS)}}],
+        body={"required": False, "content": {"application/json": {"schema": {
+            "type": "object"}}}},
+        errors=("409",),
+    )}}
     return {
         **tool_paths,
         "/api/sessions/{session_id}/messages": {
