@@ -99,16 +99,19 @@ class Assistant:
         state = session.get("state") or {}
         variables: tuple[str, ...] = ()
         table_lgas: tuple[str, ...] = ()
+        table_wards: tuple[WardRef, ...] = ()
         has_dataset = bool(state.get("current_dataset"))
         if has_dataset:
             ds = self.rt.store.get_dataset(session_id, state["current_dataset"]) or {}
             variables = tuple((ds.get("summary") or {}).get("variables") or ())
-            table_lgas = self._table_lgas(ds)
+            table_lgas, table_wards = self._table_lgas(ds)
         analysis = latest_analysis(self.rt, session_id)
         wards: tuple[WardRef, ...] = ()
         ranked: tuple = ()
         if analysis is not None and analysis.get("status") == "succeeded":
             wards, ranked = self._ranked_wards(analysis)
+        if not wards:
+            wards = table_wards  # names from the uploaded table until an analysis exists
         dstate = DialogueState.of(state.get("dialogue"))
         if dstate.last is not None:
             last_route = {"tool": dstate.last.get("tool"), "params": dstate.last.get("params")}
@@ -163,14 +166,13 @@ class Assistant:
                     self._wards_by_sha.popitem(last=False)
         return cached
 
-    def _table_lgas(self, ds: dict[str, Any]) -> tuple[str, ...]:
-        """The LGA names of an uploaded table (before any analysis), by its content hash."""
+    def _table_lgas(self, ds: dict[str, Any]) -> tuple[tuple[str, ...], tuple[WardRef, ...]]:
+        """The LGA and ward names of an uploaded table (before any analysis), by content hash."""
         table = ds.get("table") or {}
         sha = table.get("sha256")
-        columns = [str(c) for c in (ds.get("summary") or {}).get("columns") or ()]
-        if not sha or not any(c.lower() in LGA_COLUMNS for c in columns):
-            return ()
-        key = "lgas:" + sha
+        if not sha:
+            return (), ()
+        key = "names:" + sha
         with self._wards_lock:
             cached = self._wards_by_sha.get(key)
         if cached is None:
@@ -410,9 +412,10 @@ def _state_after_model(before: DialogueState, reply: Reply) -> DialogueState:
 
 
 LGA_COLUMNS = ("lga", "lganame", "lga_name")
+WARD_COLUMNS = ("wardname", "ward_name", "ward")
 
 
-def _lgas_of_table(data: bytes, name: str) -> tuple[str, ...]:
+def _lgas_of_table(data: bytes, name: str) -> tuple[tuple[str, ...], tuple[WardRef, ...]]:
     import io
 
     import pandas as pd
@@ -423,12 +426,16 @@ def _lgas_of_table(data: bytes, name: str) -> tuple[str, ...]:
         else:
             frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
                                 encoding_errors="replace")
-    except Exception:  # noqa: BLE001 - an unreadable table has no LGAs to offer
-        return ()
+    except Exception:  # noqa: BLE001 - an unreadable table has no names to offer
+        return (), ()
     column = next((c for c in frame.columns if str(c).strip().lower() in LGA_COLUMNS), None)
-    if column is None:
-        return ()
-    return tuple(sorted({str(v).strip() for v in frame[column] if str(v).strip()}))
+    ward_col = next((c for c in frame.columns if str(c).strip().lower() in WARD_COLUMNS), None)
+    lgas = [str(v).strip() for v in frame[column]] if column is not None else []
+    wards = ()
+    if ward_col is not None:
+        wards = tuple(WardRef(str(n).strip(), (lgas[i] or None) if lgas else None)
+                      for i, n in enumerate(frame[ward_col]) if str(n).strip())
+    return tuple(sorted({v for v in lgas if v})), wards
 
 
 def _ward_names_from_csv(data: bytes) -> tuple[tuple[WardRef, ...], tuple]:

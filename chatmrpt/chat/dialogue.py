@@ -710,6 +710,12 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         lga, unknown = find_lga(text, facts.lgas)
         if lga or unknown:
             return _new_tool("list_wards", text, low, ctx, state, facts)
+    # a known LGA named with wards: a ward list of that LGA, whatever else the words suggest
+    if {label, guess.runner_up} & {"list_wards", "top_wards"} and re.search(r"\bwards?\b", low) \
+            and r.tool in (None, "top_wards", "run_analysis") and facts.lgas:
+        lga, _ = find_lga(text, facts.lgas)
+        if lga:
+            return _new_tool("list_wards", text, low, ctx, state, facts)
     adjusted = _adjust(r, text, low, label, ctx, state, facts)
     if adjusted is not None:
         return adjusted
