@@ -1095,6 +1095,11 @@ def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decis
     if topic.startswith("plan") and not PLAN_WORDS.search(low):
         # not about nets: "how many wards are in Rufa" is a question about the data
         lga, _ = find_lga(text, facts.lgas)
+        if CATEGORY.search(low) and ctx.analysis_ready:
+            params = _list_params(low)
+            if lga:
+                params["lga"] = lga
+            return Decision([Step("list_wards", params, source=text)])
         if lga:
             return Decision([Step("lga_summary", {"lga": lga}, source=text)])
         return Decision([Step("describe_data", {}, source=text)])
