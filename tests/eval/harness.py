@@ -40,6 +40,7 @@ PLAN_DEFAULTS: dict[str, Any] = {
     "bale_size": 1,
     "max_ward_share": None,
 }
+DEFAULT_TARGET = 30.0  # reprioritisation target share of the population (METHODOLOGY §7)
 EXPORT_KINDS = ("export", "report")
 RIGHT, MISS, SILENT_WRONG = "right", "miss", "silent_wrong"
 KINDS = (
@@ -467,13 +468,30 @@ def _action_matches(action: Action, exp: dict[str, Any], ctx: Context) -> tuple[
 
 
 def _tolerated(action: Action, before: Snapshot, exp: dict[str, Any], ctx: Context) -> bool:
-    """A default analysis run because the session had none yet, to answer a request that
-    needs results, is part of doing that request, not a wrong action."""
-    if action.type != "analysis" or exp["kind"] in ("ask", "no_action", "analysis"):
+    """Actions that are part of doing the request, not wrong actions:
+
+    - a failed analysis or TPR run: it is shown as a failure, never as a result;
+    - a default analysis run because the session had none yet, for a request that needs
+      results;
+    - for a question about reprioritisation (``answer`` with a ``reprioritization``
+      number), a reprioritisation computed again with the same target as the session's
+      last one (or the default target when there was none): the same result, recomputed.
+    """
+    if action.type in ("analysis", "tpr") and action.details.get("status") == "failed":
+        return True
+    if exp["kind"] in ("ask", "no_action"):
         return False
-    had_one = any(a.get("status") == "succeeded" for a in before.analyses.values())
-    return (not had_one and action.details["status"] == "succeeded"
-            and set(action.details["variables"]) == ctx.default_variables())
+    if action.type == "analysis" and exp["kind"] != "analysis":
+        had_one = any(a.get("status") == "succeeded" for a in before.analyses.values())
+        return (not had_one and action.details["status"] == "succeeded"
+                and set(action.details["variables"]) == ctx.default_variables())
+    number = exp.get("number")
+    if (action.type == "reprioritization" and exp["kind"] == "answer"
+            and isinstance(number, dict) and "reprioritization" in number):
+        last = before.reprioritizations.get(before.state.get("last_reprioritization") or "")
+        target = ((last or {}).get("params") or {}).get("target", DEFAULT_TARGET)
+        return _num_equal(action.details.get("target"), target)
+    return False
 
 
 def judge(exp: dict[str, Any], reply: dict[str, Any], before: Snapshot, after: Snapshot,
@@ -481,13 +499,6 @@ def judge(exp: dict[str, Any], reply: dict[str, Any], before: Snapshot, after: S
     kind = exp["kind"]
     described = [a.describe() for a in actions]
     relevant = [a for a in actions if not _tolerated(a, before, exp, ctx)]
-    if kind == "analysis":
-        # a failed analysis is shown as a failure: not a silent wrong action
-        relevant = [a for a in relevant if not (a.type == "analysis"
-                                                and a.details["status"] == "failed")]
-    if kind == "tpr":
-        relevant = [a for a in relevant if not (a.type == "tpr"
-                                                and a.details.get("status") == "failed")]
     if kind in ("plan", "analysis", "reprioritization", "export", "tpr"):
         same_type = [a for a in relevant if a.type == kind]
         others = [a for a in relevant if a.type != kind]

@@ -228,3 +228,20 @@ def test_a_reprioritisation_with_another_target_is_silent_wrong(app):
                                                      "thresholds": [75]}) and None,
     ))
     assert [r.outcome for r in rows] == [SILENT_WRONG, RIGHT]
+
+
+def test_recomputing_the_same_reprioritisation_to_answer_is_not_wrong(app):
+    turns = [{"user": "how many are removed at 30% urban?",
+              "expect": {"kind": "answer", "number": {"reprioritization": 30}}}] * 2
+    setup = ANALYSED + [{"reprioritization": {"target": 25}}]
+
+    def recompute(target):
+        def step(s):
+            body = s.post("/reprioritizations", json={"target": target, "thresholds": [30]})
+            row = body["summary"][0]
+            return {"text": f"{row['selected_wards']} wards."}
+        return step
+
+    rows = run_conversation(app, conv(turns, setup=setup),
+                            sender_doing(recompute(25), recompute(30)))
+    assert [r.outcome for r in rows] == [RIGHT, SILENT_WRONG]
