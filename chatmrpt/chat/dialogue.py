@@ -846,6 +846,15 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
                                    f"variables ({_join(variables)})"
                                    + (f", treating {changed}." if changed else "."),
                               source=text)])
+    # "how many wards are high priority?": the category's list says how many
+    if re.search(r"\bhow\s+many\s+wards\b", low) and CATEGORY.search(low) and \
+            ctx.analysis_ready and not PLAN_WORDS.search(low.replace("wards", "")):
+        params = _list_params(low)
+        lga, _ = find_lga(text, facts.lgas)
+        if lga:
+            params["lga"] = lga
+        if "category" in params:
+            return Decision([Step("list_wards", params, source=text)])
     # "what is the coverage now?" after a plan: the plan's totals, not the method text
     if ctx.last_plan and r.tool in (None, "explain_methodology", "top_wards") and re.search(
             r"\bcoverage\b|\bcovered\b|\bleft\s*over\b|\bremaining\s+nets\b|\bnets\s+left\b",
