@@ -277,12 +277,13 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     tail = low[n.end : n.end + 40]
     plus = re.search(r"\b(?:another|an?\s+extra|extra|additional|plus|add|added|adding|get"
                      r"\s+(?:an?\s+)?(?:extra|additional|more)|more|top\s+up\s+(?:with|of|by)?"
-                     r"|increase\s+(?:it\s+|the\s+nets?\s+)?by)\s*$", head)  # fmt: skip
+                     r"|(?:increase|raise|boost|add\s+to)\s+(?:[a-z]+\s+){0,3}?by)\s*$",
+                     head)  # fmt: skip
     plus = plus or re.match(r"^\s*(?:more|extra|additional)\b", tail) or re.match(
         r"^\s*(?:nets?|itns?|llins?)\s+(?:more|extra|on\s+top)\b", tail)  # fmt: skip
-    minus = re.search(r"\b(?:minus|lose|lost|losing|remove|subtract|reduce\s+(?:it\s+|the\s+"
-                      r"nets?\s+)?by|cut\s+(?:it\s+)?by|take\s+away|short\s+(?:of|by)|fewer\s+by"
-                      r"|less\s+by|drop\s+by)\s*$", head)  # fmt: skip
+    minus = re.search(r"\b(?:minus|lose|lost|losing|remove|subtract|(?:reduce|cut|decrease"
+                      r"|lower|drop|shrink)\s+(?:[a-z]+\s+){0,3}?by|take\s+away|short\s+(?:of|by)"
+                      r"|fewer\s+by|less\s+by)\s*$", head)  # fmt: skip
     minus = minus or re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:fewer|less)\b", tail)
     if bool(plus) == bool(minus):
         return None
@@ -846,6 +847,13 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
                                    f"variables ({_join(variables)})"
                                    + (f", treating {changed}." if changed else "."),
                               source=text)])
+    # "wards above 30 percent urban on the map": the urban map at that threshold
+    if r.tool == "show_map" and r.params.get("what") == "variable" and re.search(
+            r"\burban\b", low) and re.search(r"\b(?:above|over|more\s+than|>|at)\b", low):
+        nums = [n for n in ex.extract_numbers(low) if 0 <= n.value <= 100]
+        if len(nums) == 1:
+            return Decision([Step("show_map", {"what": "urban", "threshold": nums[0].number},
+                                  source=text)])
     # "how many wards are high priority?": the category's list says how many
     if re.search(r"\bhow\s+many\s+wards\b", low) and CATEGORY.search(low) and \
             ctx.analysis_ready and not PLAN_WORDS.search(low.replace("wards", "")):
@@ -866,7 +874,8 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
         return _from_route(_route_as(label, text, ctx), text, ctx, facts)
     # "what strategy did you use?" after a plan: the plan's settings, not the method text
     if ctx.last_plan and re.search(r"\b(?:strategy|settings?|parameters?|household\s+size|"
-                                   r"urban\s+threshold|people\s+per\s+net)\b", low) and \
+                                   r"urban\s+threshold|people\s+per\s+net|bales?|bale\s+size"
+                                   r"|buffer)\b", low) and \
             re.search(r"\b(?:what|which)\b.*\b(?:used?|did|was|were|is|are)\b", low) and \
             not re.search(r"\banaly[sz]\w*|\bmean\b|\bexplain\b|\bhow\b", low) and \
             r.tool in (None, "explain_methodology", "plan_itn", "what_if_plan"):

@@ -312,3 +312,23 @@ def test_a_map_request_after_a_reprioritisation_answer_is_a_map():
     assert (step.tool, step.params) == ("show_map", {"what": "urban", "threshold": 50})
     step = one_step("how many at 50", state=state)
     assert (step.tool, step.params) == ("ask_results", {"about": "repri_count", "threshold": 50})
+
+
+@pytest.mark.parametrize("text,nets", [("abeg reduce am by 50k", 150_000),
+                                       ("cut the stock by 30,000", 170_000),
+                                       ("increase the total by 20000", 220_000)])
+def test_changes_by_an_amount(text, nets):
+    step = one_step(text, ctx(last_plan=PLAN), DialogueState(last=LAST_PLAN))
+    assert (step.tool, step.params) == ("what_if_plan", {"total_nets": nets})
+
+
+def test_settings_questions_after_a_plan_answer_from_the_plan():
+    step = one_step("what is the bale size now", ctx(last_plan=PLAN),
+                    DialogueState(last=LAST_PLAN))
+    assert (step.tool, step.params) == ("ask_results", {"about": "plan_params"})
+
+
+def test_wards_above_a_share_urban_on_a_map_is_the_urban_map():
+    c = ctx(variables=(*DEMO_VARIABLES, "urban_percentage"))
+    step = one_step("show me wards above 30 percent urban on the map", c)
+    assert (step.tool, step.params) == ("show_map", {"what": "urban", "threshold": 30})
