@@ -332,3 +332,11 @@ def test_wards_above_a_share_urban_on_a_map_is_the_urban_map():
     c = ctx(variables=(*DEMO_VARIABLES, "urban_percentage"))
     step = one_step("show me wards above 30 percent urban on the map", c)
     assert (step.tool, step.params) == ("show_map", {"what": "urban", "threshold": 30})
+
+
+def test_proportional_strategy_and_median_rank_are_understood():
+    step = one_step("share the nets in proportion to need", ctx(last_plan=PLAN),
+                    DialogueState(last=LAST_PLAN))
+    assert (step.tool, step.params) == ("what_if_plan", {"strategy": "proportional"})
+    step = one_step("run the analysis with median rank aggregation")
+    assert step.tool == "run_analysis" and step.params.get("aggregation") == "median-rank"
