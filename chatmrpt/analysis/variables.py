@@ -233,6 +233,8 @@ class VariableChoice:
     selection: str  # "user", "zone", "all"
     messages: list[str] = field(default_factory=list)
     missing_defaults: list[str] = field(default_factory=list)
+    # default picks left out because they repeat an earlier pick (see quality.py)
+    left_out: list[dict[str, Any]] = field(default_factory=list)
 
 
 def candidate_columns(wards: pd.DataFrame, excluded: Iterable[str] = ()) -> list[str]:
@@ -293,6 +295,7 @@ def select_variables(
     messages: list[str] = []
     missing_defaults: list[str] = []
 
+    left_out: list[dict[str, Any]] = []
     if requested:
         variables = []
         for name in requested:
@@ -327,6 +330,8 @@ def select_variables(
             variables = [c for c in candidates if _key(c) not in NON_VARIABLE_KEYS]
             variables.sort(key=lambda c: (not _is_malaria_indicator(c), candidates.index(c)))
             selection = "all"
+        left_out = _drop_identical(wards, variables)
+        variables = [v for v in variables if v not in {d["variable"] for d in left_out}]
 
     overrides = {}
     for name, direction in (direction_overrides or {}).items():
@@ -353,7 +358,31 @@ def select_variables(
         selection=selection,
         messages=messages,
         missing_defaults=missing_defaults,
+        left_out=left_out,
     )
+
+
+def _drop_identical(wards: pd.DataFrame, variables: list[str]) -> list[dict[str, Any]]:
+    """Default picks that hold the same numbers as an earlier (higher-priority) pick.
+
+    ``variables`` is in priority order (zone list order, or malaria indicators first), so
+    the first column of each identical group is kept and the others are left out.
+    """
+    from chatmrpt.analysis.quality import identical_column_groups
+
+    out = []
+    for group in identical_column_groups(wards, variables):
+        kept = group[0]
+        for col in group[1:]:
+            out.append({
+                "variable": col,
+                "reason": "identical",
+                "same_as": kept,
+                "message": f"{col}: holds the same number as {kept} in every ward where both "
+                           f"have a value, so only {kept} is used (using both would count one "
+                           "measurement twice).",
+            })
+    return out
 
 
 def _find_canonical(canonical: str, candidates: list[str], taken: list[str]) -> str | None:
