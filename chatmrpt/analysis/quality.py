@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chatmrpt.analysis.dataset import IDENTITY_COLUMNS, WARD_CODE, WARD_NAME
+from chatmrpt.analysis.dataset import IDENTITY_COLUMNS, WARD_CODE
 from chatmrpt.errors import describe_rows
 
 IDENTICAL = "identical_columns"

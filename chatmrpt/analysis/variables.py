@@ -47,7 +47,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry("pfpr", DIRECT, ("pfpr", "pfpr2_10", "parasite_prevalence", "prevalence"),
                    "Plasmodium falciparum parasite rate", malaria_indicator=True),
     CatalogueEntry("burden", DIRECT, ("burden", "malaria_burden", "incidence", "cases_per_1000",
-                                      "malaria_incidence"), "malaria burden", malaria_indicator=True),
+                                      "malaria_incidence", "burden_per_1000"), "malaria burden", malaria_indicator=True),
     CatalogueEntry("rainfall", DIRECT, ("rain", "rainfall", "mean_rainfall", "annual_rainfall",
                                         "precipitation", "rainfall_mm", "total_rainfall"), "rainfall"),
     CatalogueEntry("ndvi", DIRECT, ("ndvi", "mean_ndvi", "meanndvi",
@@ -100,6 +100,9 @@ NON_VARIABLE_KEYS = {
     "population", "pop", "totalpopulation", "total_population", "shapearea", "shapeleng",
     "shapelength", "area", "areakm2", "areasqkm", "perimeter", "lat", "lon", "latitude",
     "longitude", "x", "y", "centroidx", "centroidy", "year", "fid", "objectid", "id", "index",
+    # population by age group and the facility counts behind a TPR (prepare.py)
+    "populationu5", "populationwomen1549", "tested", "positive",
+    *(f"{age}{count}" for age in ("u5", "o5", "pw", "all") for count in ("tested", "positive")),
 }
 
 ZONES: dict[str, tuple[str, ...]] = {
