@@ -222,13 +222,20 @@ def urban_share_from_raster(wards, path) -> tuple[np.ndarray, dict[str, Any], li
 
 
 def _zonal(fn, wards, specs: dict[str, tuple[Any, str]]):
-    """Call the zonal statistics function; returns (frame aligned with wards, report)."""
-    result = fn(wards, {name: f"{path}:{stat}" for name, (path, stat) in specs.items()})
-    report: dict[str, Any] = {}
-    if isinstance(result, tuple):
-        result, report = result[0], dict(result[1] or {})
-    frame = pd.DataFrame(result)
-    frame.index = wards.index
+    """Exact zonal statistics (zonal.py); returns (frame aligned with wards, report)."""
+    from chatmrpt.analysis.zonal import RasterSpec
+
+    rasters = [RasterSpec(name, path, stat) for name, (path, stat) in specs.items()]
+    frame = fn(wards, rasters)
+    report: dict[str, Any] = {"rasters": {
+        name: {"file": Path(str(path)).name, "statistic": stat}
+        for name, (path, stat) in specs.items()}}
+    for name in specs:
+        share = f"{name}_nodata_share"
+        if share in frame.columns:
+            values = frame[share].to_numpy(dtype=float)
+            report["rasters"][name]["max_nodata_share"] = (
+                float(np.nanmax(values)) if np.isfinite(values).any() else None)
     return frame, report
 
 
@@ -415,3 +422,36 @@ def source_sentence(planning: Mapping[str, Any] | None) -> str:
         parts.append(f"Urban share: {planning['urban_share']['source']}.")
     return " ".join(parts)
 
+
+
+def planning_source_text(planning_inputs: Mapping[str, Any] | None, population_column: str | None,
+                         urban_column: str | None) -> dict[str, str | None]:
+    """Plain descriptions of the population and urban share a plan or reprioritisation used.
+
+    ``planning_inputs`` is an analysis' record of them (``planning_summary``); a column it
+    does not describe came with the ward table itself.
+    """
+    planning_inputs = dict(planning_inputs or {})
+    out: dict[str, str | None] = {}
+    for key, column in (("population", population_column), ("urban_share", urban_column)):
+        entry = planning_inputs.get(key)
+        if column is None:
+            out[f"{key}_source"] = None
+        elif entry and entry.get("column") == column and entry.get("source"):
+            out[f"{key}_source"] = str(entry["source"])
+        else:
+            out[f"{key}_source"] = f"the ward table's {column} column"
+    return out
+
+
+def planning_inputs_near(source) -> dict[str, Any] | None:
+    """The planning inputs recorded in the analysis.json of a results folder (or beside a
+    unified dataset file); None when there is none."""
+    import json
+
+    path = Path(source)
+    meta = path / "analysis.json" if path.is_dir() else path.parent / "analysis.json"
+    try:
+        return json.loads(meta.read_text(encoding="utf-8")).get("planning_inputs")
+    except (OSError, ValueError, AttributeError):
+        return None

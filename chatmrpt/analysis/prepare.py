@@ -16,7 +16,7 @@ Every step reports what it matched and what it could not; nothing is filled in s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,7 @@ def prepare_ward_table(
     population=None,
     population_name: str | None = None,
     population_rasters: Mapping[str, Any] | None = None,
-    rasters: Mapping[str, str] | None = None,
+    rasters: Sequence[Any] | None = None,
     urban_raster=None,
     urban_raster_name: str | None = None,
     age: str = "u5",
@@ -83,12 +83,13 @@ def prepare_ward_table(
     export_name: str | None = None,
     boundaries_name: str | None = None,
     include_population: bool = True,
+    s3_endpoint_url: str | None = None,
 ) -> PreparedWards:
     """Build the ward table (see the module docstring).
 
     ``population``: a population table or a total-population raster; ``population_rasters``:
-    ``{"total"|"u5"|"women": raster}``; ``rasters``: ``{column: "PATH[:STAT]"}`` for the
-    zonal statistics; ``include_population=False`` leaves the population columns out of the
+    ``{"total"|"u5"|"women": raster}``; ``rasters``: ``RasterSpec`` list (zonal.py) for the
+    environmental variables; ``include_population=False`` leaves the population columns out of the
     table (burden is still computed), for callers that attach the population file itself.
     """
     from chatmrpt.analysis.ingest import read_boundaries
@@ -199,14 +200,15 @@ def prepare_ward_table(
     if rasters:
         from chatmrpt.analysis.zonal import ward_raster_stats
 
-        result = ward_raster_stats(wards, dict(rasters))
-        if isinstance(result, tuple):
-            result, covariates_report = result[0], dict(result[1] or {})
-        stats = pd.DataFrame(result)
+        stats = ward_raster_stats(wards, list(rasters), s3_endpoint_url=s3_endpoint_url)
         for col in stats.columns:
             if col in identity or col == GEOMETRY:
                 continue
             table[col] = stats[col].to_numpy()
+        covariates_report = {
+            spec.name: {"file": Path(str(spec.path_or_url)).name, "statistic": spec.stat}
+            for spec in rasters
+        }
 
     if urban_raster is not None:
         values, ureport, unotes = urban_share_from_raster(wards, urban_raster)

@@ -96,6 +96,11 @@ def run(args: argparse.Namespace) -> int:
         bale_size=args.bale_size,
         fill_population=args.fill_population,
     )
+    from chatmrpt.analysis.population import planning_inputs_near, planning_source_text
+
+    plan.parameters.update(planning_source_text(
+        planning_inputs_near(args.source), plan.parameters.get("population_column"),
+        plan.parameters.get("urban_column")))
     files = write_plan(plan, args.out)
     print_summary(plan, files)
     return 0
@@ -149,6 +154,10 @@ def print_summary(plan: ItnPlan, files: list[Path]) -> None:
         f"Wards: {t['wards_fully_covered']:,} fully covered, {t['wards_partly_covered']:,} partly, "
         f"{t['wards_not_covered']:,} not covered."
     )
+    if p.get("population_source"):
+        print(f"Population: {p['population_source']}.")
+    if p.get("urban_share_source"):
+        print(f"Urban share: {p['urban_share_source']}.")
     for warning in plan.warnings:
         print(f"warning: {warning}")
     print("Wrote: " + ", ".join(str(f) for f in files))

@@ -77,6 +77,11 @@ def run(args: argparse.Namespace) -> int:
             f"--out {out} is a folder; give a CSV file name, e.g. {out / DEFAULT_FILE}.",
             details={"out": str(out)},
         )
+    from chatmrpt.analysis.population import planning_inputs_near, planning_source_text
+
+    result.parameters.update(planning_source_text(
+        planning_inputs_near(args.source), result.parameters.get("population_column"),
+        result.parameters.get("urban_column")))
     write_csv_atomically(result.selection_table(), out)
     print_summary(result, out)
     return 0
@@ -116,6 +121,10 @@ def print_summary(result: ReprioritizationResult, out: Path) -> None:
             f"{row.population_selected:>14,.0f} {row.population_share:>8.2f}  "
             f"{'reached' if row.target_reached else 'not reached'}"
         )
+    if params.get("population_source"):
+        print(f"Population: {params['population_source']}.")
+    if params.get("urban_share_source"):
+        print(f"Urban share: {params['urban_share_source']}.")
     for warning in result.warnings:
         print(f"warning: {warning}")
     print(f"Wrote {out}")

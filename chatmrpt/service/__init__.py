@@ -37,6 +37,9 @@ _EXPORTS = {
     "submit_tpr": "tpr",
     "get_tpr": "tpr",
     "list_tpr": "tpr",
+    "data_quality": "quality",
+    "planning_readiness": "quality",
+    "prepare_dataset": "prepare",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -112,7 +112,8 @@ def delete_session(session_id: str) -> Response:
 def add_dataset(session_id: str) -> Response:
     from chatmrpt.service.datasets import add_dataset as add
 
-    files, fields = read_form(("table", "boundaries"), ("sheet",), required_files=("table",))
+    files, fields = read_form(("table", "boundaries", "population", "urban"), ("sheet",),
+                              required_files=("table",))
     sheet = fields.get("sheet") or None
     if sheet is not None and len(sheet) > 100:
         raise InputError(
@@ -128,10 +129,67 @@ def add_dataset(session_id: str) -> Response:
         boundaries.read() if boundaries is not None else None,
         (boundaries.filename or "") if boundaries is not None else None,
         sheet=sheet,
+        **_optional_files(files, "population", "urban"),
     )
     status = 200 if view.get("reused") else 201
     location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"
     return json_response(view, status, {"Location": location})
+
+
+@bp.post(S + "/prepared-datasets")
+@session_required
+def prepare_dataset(session_id: str) -> Response:
+    from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
+    from chatmrpt.service.prepare import prepare_dataset as prepare
+
+    files, fields = read_form(
+        ("export", "boundaries", "population", "urban"),
+        ("age", "facility_level", "test", "sheet"),
+        required_files=("export", "boundaries"),
+    )
+    choices = {"age": AGES, "facility_level": LEVEL_CHOICES, "test": TESTS}
+    options: dict[str, Any] = {}
+    for name, allowed in choices.items():
+        value = (fields.get(name) or "").strip().lower()
+        if value and value not in allowed:
+            raise InputError(
+                "invalid_parameter",
+                f"{name} must be one of {', '.join(allowed)}, not {value[:40]!r}.",
+                details={"parameter": name},
+            )
+        if value:
+            options[name] = value
+    sheet = fields.get("sheet") or None
+    if sheet is not None and len(sheet) > 100:
+        raise InputError(
+            "invalid_parameter", "sheet must be a worksheet name of at most 100 characters."
+        )
+    export, boundaries = files["export"], files["boundaries"]
+    view = prepare(
+        get_runtime(),
+        session_id,
+        export.read(),
+        export.filename or "",
+        boundaries.read(),
+        boundaries.filename or "",
+        sheet=sheet,
+        **options,
+        **_optional_files(files, "population", "urban"),
+    )
+    status = 200 if view.get("reused") else 201
+    location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"
+    return json_response(view, status, {"Location": location})
+
+
+def _optional_files(files: dict[str, Any], *roles: str) -> dict[str, Any]:
+    """``{role: bytes, role_name: file name}`` for the optional file parts present."""
+    out: dict[str, Any] = {}
+    for role in roles:
+        part = files.get(role)
+        if part is not None:
+            out[role] = part.read()
+            out[f"{role}_name"] = part.filename or ""
+    return out
 
 
 @bp.get(S + "/datasets/<dataset_id>")

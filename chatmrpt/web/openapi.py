@@ -195,6 +195,9 @@ SCHEMAS: dict[str, Any] = {
             "reused": {"type": "boolean"},
             "columns": array(STR),
             "created_at": NULLABLE_NUM,
+            "planning": NULLABLE_OBJECT,
+            "quality": array(ANY_OBJECT),
+            "prepare": NULLABLE_OBJECT,
         },
         ("dataset_id", "wards", "variables", "join_report", "warnings"),
     ),
@@ -474,8 +477,44 @@ def _paths() -> dict[str, Any]:
                                     "table": file_schema,
                                     "boundaries": file_schema,
                                     "sheet": {"type": "string", "maxLength": 100},
+                                    "population": file_schema,
+                                    "urban": file_schema,
                                 },
                                 ("table",),
+                                extra=False,
+                            )
+                        }
+                    },
+                },
+                errors=("413", "415", "422", "503"),
+            )
+        },
+        S + "/prepared-datasets": {
+            "post": operation(
+                "prepareDataset",
+                "Build the ward table (TPR, burden per 1,000, population) from a DHIS2 "
+                "facility export and ward boundaries, and add it as a dataset.",
+                {"201": ok("A new dataset, with the report of every step in 'prepare'.",
+                           ref("Dataset")),
+                 "200": ok("The same files were prepared before.", ref("Dataset"))},
+                params=sp,
+                body={
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": obj(
+                                {
+                                    "export": file_schema,
+                                    "boundaries": file_schema,
+                                    "population": file_schema,
+                                    "urban": file_schema,
+                                    "age": {"type": "string", "enum": ["u5", "o5", "pw", "all"]},
+                                    "facility_level": {"type": "string"},
+                                    "test": {"type": "string",
+                                             "enum": ["both", "rdt", "microscopy"]},
+                                    "sheet": {"type": "string", "maxLength": 100},
+                                },
+                                ("export", "boundaries"),
                                 extra=False,
                             )
                         }
