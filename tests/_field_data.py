@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -43,13 +44,13 @@ def boundaries(path: Path) -> gpd.GeoDataFrame:
 
 def _grid(path: Path, extent, values_fn, dtype="float32", nodata=None) -> Path:
     import rasterio
-    from rasterio.transform import from_origin
+    from affine import Affine
 
     minx, miny, maxx, maxy = extent
     minx, miny = minx - 2 * PIXEL, miny - 2 * PIXEL
     width = int(np.ceil((maxx - minx) / PIXEL)) + 4
     height = int(np.ceil((maxy - miny) / PIXEL)) + 4
-    transform = from_origin(minx, miny + height * PIXEL, PIXEL, PIXEL)
+    transform = Affine(PIXEL, 0.0, minx, 0.0, -PIXEL, miny + height * PIXEL)
     cols = minx + (np.arange(width) + 0.5) * PIXEL
     data = values_fn(np.broadcast_to(cols, (height, width))).astype(dtype)
     profile = {"driver": "GTiff", "width": width, "height": height, "count": 1,
@@ -76,7 +77,9 @@ def builtup_raster(path: Path, boundaries_path: Path) -> Path:
 def expected_population(boundaries_path: Path) -> pd.Series:
     """People per ward under the constant density (area in pixels × density), by WardName."""
     frame = boundaries(boundaries_path)
-    pixels = frame.geometry.area / (PIXEL * PIXEL)  # planar degrees, as the raster grid is
+    with warnings.catch_warnings():  # planar degrees on purpose: the raster's grid is too
+        warnings.simplefilter("ignore", UserWarning)
+        pixels = frame.geometry.area / (PIXEL * PIXEL)
     return pd.Series((pixels * PEOPLE_PER_PIXEL).to_numpy(), index=frame["WardName"].to_numpy())
 
 
@@ -111,9 +114,10 @@ def expected_positive(boundaries_path: Path, months: int = 3) -> pd.Series:
 
 
 def population_table(path: Path, boundaries_path: Path, *, by: str = "WardCode") -> pd.Series:
-    """Population 1,000 + 100 × i for the i-th ward of the boundaries; returns it by name."""
+    """Population 1,000 + 100 × i for the i-th ward of the boundaries; returns it indexed by
+    the ``by`` column."""
     frame = boundaries(boundaries_path)
     people = 1000.0 + 100.0 * np.arange(len(frame))
     table = pd.DataFrame({by: frame[by].to_numpy(), "Population": people})
     table.to_csv(path, index=False)
-    return pd.Series(people, index=frame["WardName"].to_numpy())
+    return pd.Series(people, index=frame[by].to_numpy())

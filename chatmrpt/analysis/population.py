@@ -98,8 +98,14 @@ def read_population_table(path, *, name: str | None = None) -> tuple[pd.DataFram
     """Read a population table: ward identity columns plus Population (and age groups)."""
     from chatmrpt.analysis.ingest import read_table
 
-    frame, source, notes = read_table(path, name=name)
-    display = source["name"]
+    display = name or Path(str(path)).name
+    try:
+        frame, source, notes = read_table(path, name=display)
+    except InputError as exc:
+        if exc.code != "missing_ward_column":
+            raise
+        # ward codes alone are enough to place a population (the ward table insists on names)
+        frame, source, notes = _read_coded_table(Path(path), display)
     if WARD_NAME not in frame.columns and WARD_CODE not in frame.columns:
         raise InputError(
             "missing_ward_column",
@@ -116,6 +122,41 @@ def read_population_table(path, *, name: str | None = None) -> tuple[pd.DataFram
             details={"file": display},
         )
     return frame, source, notes
+
+
+def _read_coded_table(path: Path, display: str) -> tuple[pd.DataFrame, dict, list[str]]:
+    from chatmrpt.analysis.columns import canonicalise_identity_columns
+    from chatmrpt.analysis.dataset import sha256_file
+
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, dtype=object)
+        else:
+            try:
+                frame = pd.read_csv(path, sep=None, engine="python", dtype=object,
+                                    encoding="utf-8-sig")
+            except UnicodeDecodeError:
+                frame = pd.read_csv(path, sep=None, engine="python", dtype=object,
+                                    encoding="cp1252")
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        raise InputError("unreadable_table", f"The population table {display} could not be "
+                         f"read ({exc}).", details={"file": display}) from exc
+    frame, _mapping = canonicalise_identity_columns(frame)
+    if WARD_CODE not in frame.columns:
+        raise InputError(
+            "missing_ward_column",
+            f"The population table {display} has no WardCode or WardName column, so its "
+            "populations cannot be matched to wards. Give each row a WardCode, or a WardName "
+            "with its LGA.",
+            details={"file": display},
+        )
+    frame[WARD_CODE] = frame[WARD_CODE].astype(str).str.strip()
+    for col in frame.columns:
+        if col != WARD_CODE:
+            numbers = pd.to_numeric(frame[col].astype(str).str.replace(",", ""), errors="coerce")
+            if numbers.notna().any():
+                frame[col] = numbers.astype(float)
+    return frame, {"name": display, "sha256": sha256_file(path)}, []
 
 
 def population_from_table(
