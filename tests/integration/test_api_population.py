@@ -1,0 +1,204 @@
+"""Over the HTTP API with a real job consumer: the shipped Kano and Ilorin tables, with a
+population raster, a population table or a facility export, go to an ITN plan and a
+reprioritisation; without a population the API (422) and the assistant say in one sentence
+what to provide."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import numpy as np
+import pytest
+
+from chatmrpt.config import load_settings
+from chatmrpt.jobs.consumer import run_consumers
+from chatmrpt.web.app import close_runtime, create_app
+from tests import _field_data as fd
+from tests._cluster import SessionClient
+from tests._jobkinds import wait_for
+
+CASES = {
+    "kano": (fd.KANO_TABLE, fd.KANO_BOUNDARIES, 66, 55),
+    "ilorin": (fd.ILORIN_TABLE, fd.ILORIN_BOUNDARIES, 35, 23),
+}
+
+
+@pytest.fixture
+def running(tmp_path):
+    settings = load_settings({"CHATMRPT_HOME": str(tmp_path / "home"),
+                              "CHATMRPT_JOB_LEASE_S": "5"})
+    app = create_app(settings)
+    stop = threading.Event()
+    consumer = threading.Thread(target=run_consumers, args=(settings, 1, stop),
+                                kwargs={"grace_s": 5})
+    consumer.start()
+    yield app
+    stop.set()
+    consumer.join(30)
+    close_runtime(app)
+
+
+def upload(session: SessionClient, path: str, files: dict) -> dict:
+    data = {k: (io.BytesIO(v), name) for k, (name, v) in files.items()}
+    r = session.post(path, data=data, content_type="multipart/form-data")
+    assert r.status_code == 201, r.json
+    return r.json
+
+
+def analyse(session: SessionClient, dataset_id: str) -> str:
+    r = session.post("/analyses", json={"dataset_id": dataset_id})
+    assert r.status_code == 202, r.json
+    analysis_id = r.json["analysis_id"]
+    done = wait_for(
+        lambda: (a := session.get(f"/analyses/{analysis_id}").json)["status"]
+        in ("succeeded", "failed") and a, 120, "the analysis")
+    assert done["status"] == "succeeded", done
+    return analysis_id
+
+
+def plan_and_reprioritize(session: SessionClient, analysis_id: str):
+    r = session.post("/itn-plans", json={"analysis_id": analysis_id, "total_nets": 30000,
+                                         "household_size": 5})
+    assert r.status_code == 201, r.json
+    plan = r.json
+    r = session.post("/reprioritizations", json={"analysis_id": analysis_id})
+    assert r.status_code == 200, r.json
+    return plan, r.json
+
+
+def read(path) -> bytes:
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_table_with_population_raster_and_urban_field_to_plan(running, case, tmp_path):
+    table, boundaries, n, urban = CASES[case]
+    raster = fd.population_raster(tmp_path / "worldpop.tif", boundaries)
+    session = SessionClient.create(running.test_client())
+    dataset = upload(session, "/datasets", {
+        "table": (table.name, read(table)),
+        "boundaries": (boundaries.name, read(boundaries)),
+        "population": ("worldpop.tif", read(raster)),
+    })
+    assert dataset["planning"]["population"]["source"].startswith(
+        "the population raster worldpop.tif")
+    assert "Urban Yes/No" in dataset["planning"]["urban_share"]["source"]
+    analysis_id = analyse(session, dataset["dataset_id"])
+    plan, repri = plan_and_reprioritize(session, analysis_id)
+    people = fd.expected_population(boundaries).sum()
+    assert plan["summary"]["population"] == pytest.approx(people, rel=1e-6)
+    assert plan["summary"]["population_source"].startswith("the population raster worldpop.tif")
+    assert "read as 100% urban for Yes" in plan["summary"]["urban_share_source"]
+    assert plan["summary"]["wards"] == n
+    assert repri["parameters"]["population_source"].startswith("the population raster")
+    assert [row["urban_wards"] for row in repri["summary"]] == [urban] * 4
+    assert repri["summary"][0]["selected_wards"] > 0
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_table_with_population_table_and_urban_field_to_plan(running, case, tmp_path):
+    table, boundaries, n, _urban = CASES[case]
+    expected = fd.population_table(tmp_path / "pop.csv", boundaries, by="WardCode")
+    session = SessionClient.create(running.test_client())
+    dataset = upload(session, "/datasets", {
+        "table": (table.name, read(table)),
+        "boundaries": (boundaries.name, read(boundaries)),
+        "population": ("pop.csv", read(tmp_path / "pop.csv")),
+    })
+    assert dataset["planning"]["population"]["source"] == "the population table pop.csv"
+    analysis_id = analyse(session, dataset["dataset_id"])
+    plan, repri = plan_and_reprioritize(session, analysis_id)
+    assert plan["summary"]["population"] == pytest.approx(expected.sum())
+    assert plan["summary"]["population_source"] == "the population table pop.csv"
+    assert repri["parameters"]["total_population"] == pytest.approx(expected.sum())
+
+
+def test_kano_upload_reports_its_data_quality(running):
+    session = SessionClient.create(running.test_client())
+    dataset = upload(session, "/datasets", {
+        "table": ("kano.csv", read(fd.KANO_TABLE)),
+        "boundaries": ("kano.zip", read(fd.KANO_BOUNDARIES)),
+    })
+    identical = [f for f in dataset["quality"] if f["kind"] == "identical_columns"]
+    assert len(identical) == 1 and "rainfall" in identical[0]["columns"]
+    assert identical[0]["message"] in dataset["warnings"]
+    assert dataset["planning"]["population"] is None
+
+    from chatmrpt.service import data_quality, planning_readiness
+    from chatmrpt.web.app import get_runtime
+
+    rt = get_runtime(running)
+    quality = data_quality(rt, session.id)
+    assert quality["dataset_id"] == dataset["dataset_id"]
+    assert "hold the same number in every ward" in quality["text"]
+    ready = planning_readiness(rt, session.id)
+    assert ready["can_plan_nets"] is False
+    assert "population table (WardCode, or WardName with LGA, and Population)" in ready["text"]
+
+
+def test_no_population_is_one_plain_sentence_in_the_api_and_the_assistant(running):
+    session = SessionClient.create(running.test_client())
+    dataset = upload(session, "/datasets", {
+        "table": ("ilorin.csv", read(fd.ILORIN_TABLE)),
+        "boundaries": ("ilorin.zip", read(fd.ILORIN_BOUNDARIES)),
+    })
+    analysis_id = analyse(session, dataset["dataset_id"])
+    r = session.post("/itn-plans", json={"analysis_id": analysis_id, "total_nets": 30000,
+                                         "household_size": 5})
+    assert r.status_code == 422
+    error = r.json["error"]
+    assert error["code"] == "missing_population"
+    assert error["message"].count(".") <= 2  # one sentence of what and one of how
+    assert "population raster" in error["message"]
+    for internal in ("composite_rank", "normalized_", "imputed_", "urban_gt_"):
+        assert internal not in error["message"]
+    r = session.post("/reprioritizations", json={"analysis_id": analysis_id})
+    assert r.status_code == 422 and r.json["error"]["code"] == "missing_population"
+    assert session.state()["plans"] == []
+
+    # the assistant's reply, through the same service function
+    replies = [session.post("/messages", json={"text": text}).json["reply"]
+               for text in ("plan the ITN distribution", "we have 60,000 nets", "5")]
+    text = replies[-1]["text"]
+    assert "population table (WardCode, or WardName with LGA, and Population)" in text
+    assert "composite_rank" not in text and "normalized_" not in text
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_facility_export_to_plan_over_the_api(running, case, tmp_path):
+    _table, boundaries, n, urban = CASES[case]
+    fd.facility_export(tmp_path / "export.csv", boundaries)
+    raster = fd.population_raster(tmp_path / "pop.tif", boundaries)
+    session = SessionClient.create(running.test_client())
+    dataset = upload(session, "/prepared-datasets", {
+        "export": ("dhis2_export.csv", read(tmp_path / "export.csv")),
+        "boundaries": (boundaries.name, read(boundaries)),
+        "population": ("pop.tif", read(raster)),
+    })
+    assert dataset["wards"] == n
+    report = dataset["prepare"]
+    assert report["tpr_join"]["matched"] == n
+    assert report["burden"]["computed"] is True
+    assert "u5_tpr_rdt" in dataset["variables"] and "burden_per_1000" in dataset["variables"]
+    analysis_id = analyse(session, dataset["dataset_id"])
+    wards = session.get(f"/analyses/{analysis_id}/wards",
+                        query_string={"limit": 500}).json["wards"]
+    burden = np.array([w["burden_per_1000"] for w in wards], dtype=float)
+    assert np.all((burden > 0) & (burden <= 1000))
+    plan, repri = plan_and_reprioritize(session, analysis_id)
+    assert plan["summary"]["population_source"].startswith("the population raster pop.tif")
+    assert plan["summary"]["population"] == pytest.approx(
+        fd.expected_population(boundaries).sum(), rel=1e-6)
+    assert [row["urban_wards"] for row in repri["summary"]] == [urban] * 4
+
+
+def test_prepare_rejects_a_bad_age_and_stores_nothing(running, tmp_path):
+    fd.facility_export(tmp_path / "export.csv", fd.ILORIN_BOUNDARIES)
+    session = SessionClient.create(running.test_client())
+    data = {"export": (io.BytesIO(read(tmp_path / "export.csv")), "export.csv"),
+            "boundaries": (io.BytesIO(read(fd.ILORIN_BOUNDARIES)), "wards.zip"),
+            "age": "teenagers"}
+    r = session.post("/prepared-datasets", data=data, content_type="multipart/form-data")
+    assert r.status_code == 400 and "age must be one of" in r.json["error"]["message"]
+    assert session.state()["datasets"] == []
