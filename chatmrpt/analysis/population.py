@@ -180,6 +180,11 @@ def population_from_table(
         values = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype=float)
         out[ROLE_COLUMNS[role]] = np.append(values, np.nan)[positions]
         used[role] = col
+    urban_col = find_column(table.columns, URBAN_SHARE_ALIASES)
+    if urban_col is not None:  # a table of people per ward may also say how urban they are
+        values = pd.to_numeric(table[urban_col], errors="coerce").to_numpy(dtype=float)
+        out[URBAN_SHARE] = np.append(values, np.nan)[positions]
+        used["urban_share"] = urban_col
     warnings: list[str] = []
     matched = int((positions >= 0).sum())
     if matched == 0:
@@ -357,6 +362,7 @@ def add_planning_inputs(
         else:
             table_path = population
 
+    table_urban: tuple[np.ndarray, str, str] | None = None
     have_pop = existing_population_column(wards)
     if have_pop is not None:
         planning["population"] = {"column": have_pop, "source": f"the ward table's {have_pop} "
@@ -369,6 +375,9 @@ def add_planning_inputs(
         table, _source, tnotes = read_population_table(table_path, name=display)
         frame, report, pnotes = population_from_table(wards, table, name=display)
         notes += tnotes + pnotes
+        if URBAN_SHARE in frame.columns:
+            table_urban = (frame.pop(URBAN_SHARE).to_numpy(dtype=float), display,
+                           report["columns"]["urban_share"])
         for col in frame.columns:
             added[col] = frame[col].to_numpy(dtype=float)
         source = f"the population table {display}"
@@ -405,6 +414,12 @@ def add_planning_inputs(
         notes += unotes
         added[URBAN_SHARE] = values
         source = f"the built-up raster {display} (mean over each ward, {report['scale']})"
+        planning["urban_share"] = {"column": URBAN_SHARE, "source": source, "file": display}
+        notes.append(f"Urban share from {source}.")
+    elif table_urban is not None:
+        values, display, column = table_urban
+        added[URBAN_SHARE] = values
+        source = f"the {column} column of the population table {display}"
         planning["urban_share"] = {"column": URBAN_SHARE, "source": source, "file": display}
         notes.append(f"Urban share from {source}.")
     elif boundary_urban is not None:

@@ -153,6 +153,12 @@ def prepare_ward_table(
         warnings += pnotes + more
         planning["population"] = {"column": POPULATION, "source": f"the population table "
                                   f"{display}", "file": display}
+        if URBAN_SHARE in pop_frame.columns:
+            table[URBAN_SHARE] = pop_frame.pop(URBAN_SHARE).to_numpy(dtype=float)
+            planning["urban_share"] = {
+                "column": URBAN_SHARE, "file": display,
+                "source": f"the {pop_report['columns']['urban_share']} column of the "
+                          f"population table {display}"}
     elif rasters_pop:
         pop_frame, pop_report, more = population_from_rasters(wards, rasters_pop)
         warnings += more
@@ -168,8 +174,10 @@ def prepare_ward_table(
         basis_col = AGE_POPULATION.get(tpr.params["age"], POPULATION)
         if basis_col not in pop_frame.columns:
             if POPULATION in pop_frame.columns and basis_col != POPULATION:
+                label = {POPULATION_U5: "under-five population",
+                         POPULATION_WOMEN: "population of women aged 15–49"}[basis_col]
                 warnings.append(
-                    f"No {basis_col} population was given, so burden per 1,000 uses the total "
+                    f"No {label} ({basis_col}) was given, so burden per 1,000 uses the total "
                     "population (lower than the age group's own burden).")
             basis_col = POPULATION
         if basis_col in pop_frame.columns:

@@ -202,3 +202,34 @@ def test_prepare_rejects_a_bad_age_and_stores_nothing(running, tmp_path):
     r = session.post("/prepared-datasets", data=data, content_type="multipart/form-data")
     assert r.status_code == 400 and "age must be one of" in r.json["error"]["message"]
     assert session.state()["datasets"] == []
+
+
+def test_deployment_population_file_is_used_when_an_upload_has_none(tmp_path):
+    expected = fd.population_table(tmp_path / "state_population.csv", fd.ILORIN_BOUNDARIES,
+                                   by="WardCode")
+    settings = load_settings({"CHATMRPT_HOME": str(tmp_path / "home"),
+                              "CHATMRPT_JOB_LEASE_S": "5",
+                              "CHATMRPT_POPULATION_FILE": str(tmp_path / "state_population.csv")})
+    app = create_app(settings)
+    stop = threading.Event()
+    consumer = threading.Thread(target=run_consumers, args=(settings, 1, stop),
+                                kwargs={"grace_s": 5})
+    consumer.start()
+    try:
+        session = SessionClient.create(app.test_client())
+        dataset = upload(session, "/datasets", {
+            "table": ("ilorin.csv", read(fd.ILORIN_TABLE)),
+            "boundaries": ("ilorin.zip", read(fd.ILORIN_BOUNDARIES)),
+        })
+        assert dataset["planning"]["population"]["source"] == (
+            "the population table state_population.csv")
+        analysis_id = analyse(session, dataset["dataset_id"])
+        plan, repri = plan_and_reprioritize(session, analysis_id)
+        assert plan["summary"]["population"] == pytest.approx(expected.sum())
+        assert plan["summary"]["population_source"] == "the population table state_population.csv"
+        assert repri["parameters"]["population_source"] == (
+            "the population table state_population.csv")
+    finally:
+        stop.set()
+        consumer.join(30)
+        close_runtime(app)
