@@ -40,6 +40,8 @@ _EXPORTS = {
     "data_quality": "quality",
     "planning_readiness": "quality",
     "prepare_dataset": "prepare",
+    "submit_prepare": "prepare",
+    "get_prepare": "prepare",
 }
 
 __all__ = sorted(_EXPORTS)

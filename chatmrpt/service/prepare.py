@@ -1,5 +1,12 @@
 """From a facility export and ward boundaries to a session's dataset (prepare.py's flow).
 
+``submit_prepare`` stores the uploaded files and queues a job (kind ``prepare``, in
+``chatmrpt.jobs.prepare``) whose record is a ``plan`` record with ``type: "prepare"``; its
+id is the hash of the files and the parameters, so the same upload again returns the same
+run. The job calls ``prepare_dataset``, which builds the ward table and adds it to the
+session as a new dataset (its id in the run's summary as ``dataset_id``; it becomes the
+session's current dataset). ``prepare_dataset`` can also be called directly.
+
 The ward table built from the export (TPR, tested and positive counts, burden per 1,000
 and environmental variables) becomes the dataset's table; the boundaries, the population
 file and the built-up raster are stored with it like any upload, so the analysis job,
@@ -9,19 +16,38 @@ every result names where the population came from.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.files import BOUNDARIES, POPULATION, TABLE, display_name, extension_of
+from chatmrpt.service.artifacts import transact_linking
+from chatmrpt.service.files import (
+    BOUNDARIES,
+    POPULATION,
+    TABLE,
+    URBAN,
+    display_name,
+    extension_of,
+)
+from chatmrpt.service.results import content_id, derived_result, derived_results
+from chatmrpt.service.sessions import require_session
+from chatmrpt.store.base import Txn, artifact_id, link_artifact
+from chatmrpt.store.model import FAILED, SUCCEEDED, Key
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 _STEM = re.compile(r"[^A-Za-z0-9_-]+")
+PREPARE = "prepare"
+PREPARE_JOB = "prepare"
+EXPORT = "export"
+PARAMS = ("age", "facility_level", "test", "sheet")
 
 
 def prepare_dataset(
@@ -51,7 +77,6 @@ def prepare_dataset(
     """
     from chatmrpt.analysis.prepare import prepare_ward_table
     from chatmrpt.service.datasets import _check_upload, add_dataset
-    from chatmrpt.service.sessions import require_session
     from chatmrpt.store.model import to_jsonable
 
     require_session(rt, session_id)
@@ -107,3 +132,112 @@ def prepare_dataset(
         urban_name=urban_name,
     )
     return dict(view, prepare=to_jsonable(prepared.report))
+
+
+def normalize_prepare_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    """Age group, facility level, test and sheet, checked; defaults filled in."""
+    from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
+
+    given = {k: v for k, v in dict(params or {}).items() if v not in (None, "")}
+    unknown = sorted(set(given) - set(PARAMS))
+    if unknown:
+        raise InputError("invalid_parameter", f"Unknown parameter(s): {', '.join(unknown)}. "
+                         f"Accepted: {', '.join(PARAMS)}.", details={"unknown": unknown})
+    out: dict[str, Any] = {}
+    for name, allowed, default in (("age", AGES, "u5"), ("facility_level", LEVEL_CHOICES, "all"),
+                                   ("test", TESTS, "both")):
+        value = given.get(name, default)
+        value = value.strip().lower() if isinstance(value, str) else value
+        if value not in allowed:
+            raise InputError(
+                "invalid_parameter",
+                f"{name} must be one of {', '.join(allowed)}, not {str(value)[:40]!r}.",
+                details={"parameter": name},
+            )
+        out[name] = value
+    sheet = given.get("sheet")
+    if sheet is not None and (not isinstance(sheet, str) or len(sheet) > 100):
+        raise InputError("invalid_parameter",
+                         "sheet must be a worksheet name of at most 100 characters.")
+    out["sheet"] = sheet
+    return out
+
+
+def submit_prepare(
+    rt: Runtime,
+    session_id: str,
+    export: bytes,
+    export_name: str,
+    boundaries: bytes,
+    boundaries_name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    population: bytes | None = None,
+    population_name: str | None = None,
+    urban: bytes | None = None,
+    urban_name: str | None = None,
+) -> dict[str, Any]:
+    """Store the files and queue the ``prepare`` job; returns its record plus ``reused``
+    (True when the same files and parameters already succeeded)."""
+    from chatmrpt.service.datasets import _check_upload
+    from chatmrpt.service.tpr import _sniff
+
+    require_session(rt, session_id)
+    norm = normalize_prepare_params(params)
+    given = {
+        EXPORT: (export, display_name(export_name, "facility export"), TABLE),
+        BOUNDARIES: (boundaries, display_name(boundaries_name, BOUNDARIES), BOUNDARIES),
+    }
+    if population is not None:
+        given[POPULATION] = (population, display_name(population_name, POPULATION), POPULATION)
+    if urban is not None:
+        given[URBAN] = (urban, display_name(urban_name, URBAN), URBAN)
+    inputs: dict[str, dict[str, Any]] = {}
+    for role, (data, name, kind) in given.items():
+        _check_upload(rt, data, name)
+        ext = extension_of(name, kind)
+        if role == EXPORT:
+            _sniff(data, name)
+        sha = hashlib.sha256(data).hexdigest()
+        inputs[role] = {"name": name, "ext": ext, "sha256": sha, "size": len(data),
+                        "artifact_id": artifact_id({"kind": "upload", "id": role}, name, sha)}
+    prepare_id = content_id(PREPARE, files={r: i["sha256"] for r, i in inputs.items()},
+                            params=norm)
+    key = Key.plan(session_id, prepare_id)
+    for data, _name, _kind in given.values():
+        rt.artifacts.put_bytes(data)
+
+    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
+        existing = txn.get(key)
+        if existing is not None and existing.get("status") != FAILED:
+            return existing, existing.get("status") == SUCCEEDED, None
+        if txn.get(Key.session(session_id)) is None:
+            raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
+        for role, info in inputs.items():
+            link_artifact(txn, {
+                "id": info["artifact_id"], "session_id": session_id, "sha256": info["sha256"],
+                "name": info["name"], "media_type": media_type_for(info["name"]),
+                "size": info["size"],
+                "produced_by": {"kind": "upload", "id": role, "prepare_id": prepare_id},
+            })
+        record = existing or {"id": prepare_id, "type": PREPARE, "session_id": session_id,
+                              "params": norm, "inputs": inputs, "runs": 0}
+        stored, job = queue_subject(txn, PREPARE_JOB, key, record,
+                                    {"session_id": session_id, "prepare_id": prepare_id},
+                                    max_attempts=rt.settings.job_max_attempts)
+        return stored, False, job["id"]
+
+    record, reused, job_id = transact_linking(rt, fn)
+    for data, _name, _kind in given.values():
+        rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
+    if job_id is not None:
+        rt.queue.dispatch(job_id)
+    return dict(record, reused=reused)
+
+
+def get_prepare(rt: Runtime, session_id: str, prepare_id: str) -> dict[str, Any]:
+    return derived_result(rt, session_id, prepare_id, PREPARE, "prepared dataset", "prepare_id")
+
+
+def list_prepares(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
+    return derived_results(rt, session_id, PREPARE)

@@ -136,49 +136,43 @@ def add_dataset(session_id: str) -> Response:
     return json_response(view, status, {"Location": location})
 
 
+def prepare_view(record: dict[str, Any]) -> dict[str, Any]:
+    export = (record.get("inputs") or {}).get("export") or {}
+    return job_subject_view(record, "prepare_id", file=export.get("name"))
+
+
 @bp.post(S + "/prepared-datasets")
 @session_required
-def prepare_dataset(session_id: str) -> Response:
-    from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
-    from chatmrpt.service.prepare import prepare_dataset as prepare
+def submit_prepare(session_id: str) -> Response:
+    from chatmrpt.service.prepare import PARAMS
+    from chatmrpt.service.prepare import submit_prepare as submit
 
-    files, fields = read_form(
-        ("export", "boundaries", "population", "urban"),
-        ("age", "facility_level", "test", "sheet"),
-        required_files=("export", "boundaries"),
-    )
-    choices = {"age": AGES, "facility_level": LEVEL_CHOICES, "test": TESTS}
-    options: dict[str, Any] = {}
-    for name, allowed in choices.items():
-        value = (fields.get(name) or "").strip().lower()
-        if value and value not in allowed:
-            raise InputError(
-                "invalid_parameter",
-                f"{name} must be one of {', '.join(allowed)}, not {value[:40]!r}.",
-                details={"parameter": name},
-            )
-        if value:
-            options[name] = value
-    sheet = fields.get("sheet") or None
-    if sheet is not None and len(sheet) > 100:
-        raise InputError(
-            "invalid_parameter", "sheet must be a worksheet name of at most 100 characters."
-        )
+    files, fields = read_form(("export", "boundaries", "population", "urban"), PARAMS,
+                              required_files=("export", "boundaries"))
     export, boundaries = files["export"], files["boundaries"]
-    view = prepare(
+    record = submit(
         get_runtime(),
         session_id,
         export.read(),
         export.filename or "",
         boundaries.read(),
         boundaries.filename or "",
-        sheet=sheet,
-        **options,
+        dict(fields),
         **_optional_files(files, "population", "urban"),
     )
-    status = 200 if view.get("reused") else 201
-    location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"
-    return json_response(view, status, {"Location": location})
+    body = prepare_view(record)
+    body["reused"] = bool(record.get("reused"))
+    location = f"/api/sessions/{session_id}/prepared-datasets/{record['id']}"
+    return json_response(body, 200 if body["reused"] else 202, {"Location": location})
+
+
+@bp.get(S + "/prepared-datasets/<prepare_id>")
+@session_required
+def get_prepare(session_id: str, prepare_id: str) -> Response:
+    from chatmrpt.service.prepare import get_prepare as fetch
+
+    record = fetch(get_runtime(), session_id, _check_id(prepare_id, "prepared dataset"))
+    return json_response(prepare_view(record))
 
 
 def _optional_files(files: dict[str, Any], *roles: str) -> dict[str, Any]:

@@ -171,17 +171,31 @@ def test_facility_export_to_plan_over_the_api(running, case, tmp_path):
     fd.facility_export(tmp_path / "export.csv", boundaries)
     raster = fd.population_raster(tmp_path / "pop.tif", boundaries)
     session = SessionClient.create(running.test_client())
-    dataset = upload(session, "/prepared-datasets", {
-        "export": ("dhis2_export.csv", read(tmp_path / "export.csv")),
-        "boundaries": (boundaries.name, read(boundaries)),
-        "population": ("pop.tif", read(raster)),
-    })
-    assert dataset["wards"] == n
-    report = dataset["prepare"]
-    assert report["tpr_join"]["matched"] == n
-    assert report["burden"]["computed"] is True
+    files = {"export": ("dhis2_export.csv", read(tmp_path / "export.csv")),
+             "boundaries": (boundaries.name, read(boundaries)),
+             "population": ("pop.tif", read(raster))}
+    data = {k: (io.BytesIO(v), name) for k, (name, v) in files.items()}
+    r = session.post("/prepared-datasets", data=dict(data, age="u5"),
+                     content_type="multipart/form-data")
+    assert r.status_code == 202, r.json
+    prepare_id = r.json["prepare_id"]
+    done = wait_for(
+        lambda: (p := session.get(f"/prepared-datasets/{prepare_id}").json)["status"]
+        in ("succeeded", "failed") and p, 120, "the prepared dataset")
+    assert done["status"] == "succeeded", done
+    summary = done["summary"]
+    assert summary["wards"] == n and summary["tpr_wards_matched"] == n
+    assert summary["burden"]["computed"] is True
+    assert summary["planning"]["population"]["source"].startswith("the population raster pop.tif")
+    assert [a["name"] for a in done["artifacts"]] == ["prepare_report.json"]
+    state = session.state()
+    assert state["state"]["current_dataset"] == summary["dataset_id"]
+    assert [p["prepare_id"] for p in state["prepared"]] == [prepare_id]
+    assert state["plans"] == []
+    dataset = session.get(f"/datasets/{summary['dataset_id']}").json
     assert "u5_tpr_rdt" in dataset["variables"] and "burden_per_1000" in dataset["variables"]
-    analysis_id = analyse(session, dataset["dataset_id"])
+
+    analysis_id = analyse(session, summary["dataset_id"])
     wards = session.get(f"/analyses/{analysis_id}/wards",
                         query_string={"limit": 500}).json["wards"]
     burden = np.array([w["burden_per_1000"] for w in wards], dtype=float)
@@ -192,6 +206,12 @@ def test_facility_export_to_plan_over_the_api(running, case, tmp_path):
         fd.expected_population(boundaries).sum(), rel=1e-6)
     assert [row["urban_wards"] for row in repri["summary"]] == [urban] * 4
 
+    # the same files again: the same run, not another
+    again = session.post("/prepared-datasets", data={
+        k: (io.BytesIO(v), name) for k, (name, v) in files.items()},
+        content_type="multipart/form-data")
+    assert again.status_code == 200 and again.json["prepare_id"] == prepare_id
+
 
 def test_prepare_rejects_a_bad_age_and_stores_nothing(running, tmp_path):
     fd.facility_export(tmp_path / "export.csv", fd.ILORIN_BOUNDARIES)
@@ -201,6 +221,22 @@ def test_prepare_rejects_a_bad_age_and_stores_nothing(running, tmp_path):
             "age": "teenagers"}
     r = session.post("/prepared-datasets", data=data, content_type="multipart/form-data")
     assert r.status_code == 400 and "age must be one of" in r.json["error"]["message"]
+    state = session.state()
+    assert state["datasets"] == [] and state["prepared"] == []
+
+
+def test_prepare_of_an_export_that_matches_no_ward_fails_and_adds_no_dataset(running, tmp_path):
+    fd.facility_export(tmp_path / "export.csv", fd.KANO_BOUNDARIES)  # Kano wards...
+    session = SessionClient.create(running.test_client())
+    data = {"export": (io.BytesIO(read(tmp_path / "export.csv")), "export.csv"),
+            "boundaries": (io.BytesIO(read(fd.ILORIN_BOUNDARIES)), "ilorin.zip")}  # ...Ilorin
+    r = session.post("/prepared-datasets", data=data, content_type="multipart/form-data")
+    assert r.status_code == 202
+    done = wait_for(
+        lambda: (p := session.get(f"/prepared-datasets/{r.json['prepare_id']}").json)["status"]
+        in ("succeeded", "failed") and p, 120, "the prepared dataset")
+    assert done["status"] == "failed"
+    assert done["error"]["code"] == "boundary_join_failed"
     assert session.state()["datasets"] == []
 
 
