@@ -8,8 +8,9 @@ each ward's area that has no data - no-data pixels, or the part of the ward outs
 raster - is reported next to the value.
 
 Rasters are read a window at a time (one ward's bounding box, in pieces of at most
-``MAX_CELLS_IN_MEMORY`` cells for very large wards), so a GeoTIFF or COG far larger than
-memory can be summarised. Paths may be local files or ``s3://bucket/key`` URLs (read through
+``MAX_CELLS_IN_MEMORY`` cells for very large wards), wards in Hilbert-curve order so that
+neighbours share cached blocks, with GDAL's block cache capped (``GDAL_CACHE_MB``), so a
+GeoTIFF or COG far larger than memory can be summarised in bounded memory. Paths may be local files or ``s3://bucket/key`` URLs (read through
 GDAL's /vsis3/ in ranges, never downloaded whole); ``s3_endpoint_url`` points GDAL at an
 S3-compatible server.
 
@@ -31,6 +32,7 @@ from urllib.parse import urlparse
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely import box, intersects
 
 from chatmrpt.errors import InputError, describe_rows
 
@@ -40,6 +42,9 @@ NODATA_SUFFIX = "_nodata_share"
 # Upper bound of raster cells exactextract holds for one ward at once (float64 values and
 # coverage fractions: about 16 bytes a cell, so ~160 MB); larger wards are read in pieces.
 MAX_CELLS_IN_MEMORY = 10_000_000
+# GDAL's block cache, in MB, unless GDAL_CACHEMAX is set for the process: GDAL's own default
+# (5% of RAM) would let a large raster fill gigabytes of cache on a big machine.
+GDAL_CACHE_MB = 256
 
 Progress = Callable[[float, str], Any]
 
@@ -103,10 +108,12 @@ def open_raster(path_or_url: str | os.PathLike, *, s3_endpoint_url: str | None =
 
     text = str(path_or_url)
     display = _display(text)
-    env: dict[str, str] = {}
+    env: dict[str, Any] = {}
+    if "GDAL_CACHEMAX" not in os.environ:
+        env["GDAL_CACHEMAX"] = GDAL_CACHE_MB * 1024 * 1024  # an int is taken as bytes
     target = text
     if text.startswith("s3://"):
-        env = _gdal_s3_options(s3_endpoint_url)
+        env.update(_gdal_s3_options(s3_endpoint_url))
         target = "/vsis3/" + text[len("s3://") :]
     elif not Path(text).exists():
         raise InputError(
@@ -198,17 +205,15 @@ def _summarise_one(
         geoms = frame.geometry.to_numpy()
         valid = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
         left, bottom, right, top = info["bounds"]
-        from shapely import box, intersects
-
         overlaps = np.zeros(n, dtype=bool)
         overlaps[valid] = intersects(geoms[valid], box(left, bottom, right, top))
         if not overlaps.any():
             wb = frame.total_bounds if valid.any() else [math.nan] * 4
             raise InputError(
                 "invalid_parameter",
-                f"No ward overlaps the raster {display} (raster extent {left:.4g}, "
-                f"{bottom:.4g} to {right:.4g}, {top:.4g}; wards {wb[0]:.4g}, {wb[1]:.4g} to "
-                f"{wb[2]:.4g}, {wb[3]:.4g}, in the raster's coordinates). Check that the "
+                f"No ward overlaps the raster {display} (raster extent {left:.6g}, "
+                f"{bottom:.6g} to {right:.6g}, {top:.6g}; wards {wb[0]:.6g}, {wb[1]:.6g} to "
+                f"{wb[2]:.6g}, {wb[3]:.6g}, in the raster's coordinates). Check that the "
                 "raster covers the same area as the boundaries.",
                 details={"raster": str(spec.path_or_url)},
             )
@@ -221,7 +226,8 @@ def _summarise_one(
         stat = "count" if spec.stat == "nodata_share" else spec.stat
         sources, ops = [], []
         for b in range(1, info["count"] + 1):
-            src = RasterioRasterSource(ds, b)
+            # distinct names: exactextract keys sources by name (unnamed bands read as band 1)
+            src = RasterioRasterSource(ds, b, name=f"b{b}")
             sources.append(src)
             # Operation objects, not "v1=mean(b1)" strings (those crash exactextract 0.3)
             ops.append(Operation(stat, f"v{b}", src))
@@ -356,4 +362,64 @@ def ward_raster_stats(
             "rename one of the rasters.",
         )
     out.index = wards.index
+    return out
+
+
+def _ward_label(wards: pd.DataFrame, pos: int) -> str:
+    for col in ("WardName", "WardCode"):
+        if col in wards.columns:
+            value = wards[col].iloc[pos]
+            if value is not None and not (isinstance(value, float) and math.isnan(value)):
+                return str(value)
+    return f"#{pos + 1}"
+
+
+def covariate_columns_report(
+    stats: pd.DataFrame, rasters: Sequence[RasterSpec], wards: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """Per value column of ``ward_raster_stats``: how many wards got a value, and warnings.
+
+    Each entry: ``name`` (the RasterSpec's), ``column``, ``raster`` (file name or URL), ``stat``, ``wards``,
+    ``with_value``, ``partial`` (wards with some area without data), ``warnings`` (plain
+    sentences naming the wards without a value or with more than 10% of their area without
+    data).
+    """
+    out = []
+    n = len(stats)
+    for spec in rasters:
+        share = stats[spec.name + NODATA_SUFFIX].to_numpy(dtype=float)
+        cols = [c for c in stats.columns if c == spec.name or (
+            spec.bands == "each" and c.startswith(spec.name + "_b") and c[len(spec.name) + 2 :].isdigit()
+        )]
+        for col in cols:
+            values = stats[col].to_numpy(dtype=float)
+            missing = np.flatnonzero(np.isnan(values))
+            partial = np.flatnonzero((share > 0.10) & ~np.isnan(values))
+            warnings_: list[str] = []
+            if len(missing):
+                labels = [_ward_label(wards, int(p)) for p in missing]
+                warnings_.append(
+                    f"{len(missing)} of {n} wards have no {col} value (no data in "
+                    f"{_display(spec.path_or_url)} over them, or no shape): "
+                    f"{describe_rows(labels)}."
+                )
+            if len(partial):
+                labels = [f"{_ward_label(wards, int(p))} ({share[p]:.0%})" for p in partial]
+                what = "the sum covers only the part with data" if spec.stat == "sum" else (
+                    "the value describes only the part with data"
+                )
+                warnings_.append(
+                    f"{len(partial)} ward(s) have more than 10% of their area without data in "
+                    f"{_display(spec.path_or_url)} ({what}): {describe_rows(labels)}."
+                )
+            out.append({
+                "name": spec.name,
+                "column": col,
+                "raster": str(spec.path_or_url),
+                "stat": spec.stat,
+                "wards": n,
+                "with_value": int(n - len(missing)),
+                "partial": int(len(partial)),
+                "warnings": warnings_,
+            })
     return out

@@ -42,6 +42,10 @@ _EXPORTS = {
     "prepare_dataset": "prepare",
     "submit_prepare": "prepare",
     "get_prepare": "prepare",
+    "list_rasters": "covariates",
+    "submit_covariates": "covariates",
+    "get_covariates": "covariates",
+    "list_covariates": "covariates",
 }
 
 __all__ = sorted(_EXPORTS)
