@@ -208,6 +208,15 @@ def prepare_ward_table(
     if rasters:
         from chatmrpt.analysis.zonal import ward_raster_stats
 
+        taken = {str(c).lower() for c in table.columns} | {POPULATION, URBAN_SHARE}
+        for spec in rasters:
+            if spec.name.lower() in taken:
+                raise InputError(
+                    "invalid_parameter",
+                    f"The raster name {spec.name!r} is already a column of the ward table; "
+                    "give the raster another name.",
+                    details={"raster": spec.name},
+                )
         stats = ward_raster_stats(wards, list(rasters), s3_endpoint_url=s3_endpoint_url)
         for col in stats.columns:
             if col in identity or col == GEOMETRY:

@@ -90,28 +90,13 @@ def parse_population(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
     return single, rasters
 
 
-def parse_raster(text: str):
-    """``NAME=PATH[:STAT]`` → RasterSpec (PATH may itself hold ':' as in s3:// URLs)."""
-    from chatmrpt.analysis.zonal import STATS, RasterSpec
-
-    name, sep, rest = text.partition("=")
-    if not sep or not name.strip() or not rest.strip():
-        raise InputError(
-            "invalid_parameter",
-            f"--raster {text!r} is not NAME=PATH[:STAT], e.g. rainfall=chirps.tif:mean.",
-        )
-    path, stat = rest, "mean"
-    head, colon, tail = rest.rpartition(":")
-    if colon and tail.strip().lower() in STATS:
-        path, stat = head, tail.strip().lower()
-    return RasterSpec(name.strip(), path, stat)
-
-
 def run(args: argparse.Namespace) -> int:
     from chatmrpt.analysis.prepare import prepare_ward_table
 
     population, population_rasters = parse_population(args.population)
-    specs = [parse_raster(r) for r in args.raster]
+    from chatmrpt.cli.covariates import parse_raster_option
+
+    specs = [parse_raster_option(r) for r in args.raster]
     prepared = prepare_ward_table(
         args.facility_export,
         args.boundaries,

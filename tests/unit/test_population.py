@@ -196,3 +196,14 @@ def test_prepare_without_population_says_what_is_missing(tmp_path):
     prepared = prepare_ward_table(tmp_path / "export.csv", fd.ILORIN_BOUNDARIES)
     assert "burden_per_1000" not in prepared.table.columns
     assert any("No population was given" in w for w in prepared.warnings)
+
+
+def test_prepare_refuses_a_raster_named_like_a_column(tmp_path):
+    from chatmrpt.analysis.zonal import RasterSpec
+
+    fd.facility_export(tmp_path / "export.csv", fd.ILORIN_BOUNDARIES)
+    raster = fd.population_raster(tmp_path / "pop.tif", fd.ILORIN_BOUNDARIES)
+    with pytest.raises(InputError) as info:
+        prepare_ward_table(tmp_path / "export.csv", fd.ILORIN_BOUNDARIES,
+                           rasters=[RasterSpec("u5_tpr_rdt", raster, "mean")])
+    assert info.value.code == "invalid_parameter" and "u5_tpr_rdt" in info.value.message
