@@ -16,8 +16,7 @@ Build the ward table from a DHIS2 facility export and the ward boundaries: one r
 ward of the boundaries with the age group's test positivity rate (u5_tpr_rdt for
 under-fives) and its tested/positive counts, the population (from --population), malaria
 burden per 1,000 (positives over the age group's population x 1,000, capped at 1,000) and
-one column per --raster. Writes ward_table.csv, ward_tpr.csv and prepare_report.json to
---out; with --analyze also ranks the wards there (the same files as `chatmrpt analyze`), so
+one column per --raster. Writes ward_table.csv and prepare_report.json to --out; with --analyze also ranks the wards there (the same files as `chatmrpt analyze`), so
 `chatmrpt itn DIR` and `chatmrpt reprioritize DIR` can follow.
 """
 EPILOG = """\
