@@ -97,8 +97,19 @@ def describe_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolR
                      "are filled with the column mean.")
     for w in (ds.get("warnings") or [])[:5]:
         lines.append(f"Note: {w}")
+    lines.append(_population_line(ds))
     return ToolResult("\n".join(lines), data={"dataset_id": dataset_id, "summary": summary},
                       suggestions=["Run the analysis", "Explain the method"])
+
+
+def _population_line(ds: dict[str, Any]) -> str:
+    """Where net planning's population comes from, or what to provide."""
+    from chatmrpt.analysis.population import NO_POPULATION_MESSAGE
+
+    population = (ds.get("planning") or {}).get("population")
+    if population:
+        return f"Population for net planning: {population['source']}."
+    return NO_POPULATION_MESSAGE.format(what="nets cannot be planned yet")
 
 
 def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

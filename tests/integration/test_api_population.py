@@ -136,6 +136,10 @@ def test_kano_upload_reports_its_data_quality(running):
     assert ready["can_plan_nets"] is False
     assert "population table (WardCode, or WardName with LGA, and Population)" in ready["text"]
 
+    reply = session.post("/messages", json={"text": "describe my data"}).json["reply"]["text"]
+    assert "hold the same number in every ward" in reply
+    assert "population table (WardCode, or WardName with LGA, and Population)" in reply
+
 
 def test_no_population_is_one_plain_sentence_in_the_api_and_the_assistant(running):
     session = SessionClient.create(running.test_client())
