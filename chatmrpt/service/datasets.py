@@ -277,8 +277,15 @@ def stored_planning_args(rt: Runtime, record: dict[str, Any], fetch) -> dict[str
         args.update(population=fetch(POPULATION, src), population_name=src["name"])
     elif record.get("population_configured"):
         configured = configured_population(rt)
-        if configured is not None:
-            args.update(population=configured["path"], population_name=configured["name"])
+        stored = ((record.get("sources") or {}).get(POPULATION) or {}).get("sha256")
+        if configured is None or configured["sha256"] != stored:
+            # the dataset's id covers the population it was uploaded with: never swap it
+            raise InputError(
+                "invalid_request",
+                "The population file of this service has changed since this ward data was "
+                "uploaded; upload the ward data again to use the current population.",
+            )
+        args.update(population=configured["path"], population_name=configured["name"])
     if record.get(URBAN):
         src = record[URBAN]
         args.update(urban_raster=fetch(URBAN, src), urban_raster_name=src["name"])

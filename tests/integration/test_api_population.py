@@ -273,3 +273,31 @@ def test_deployment_population_file_is_used_when_an_upload_has_none(tmp_path):
         stop.set()
         consumer.join(30)
         close_runtime(app)
+
+
+def test_a_changed_deployment_population_file_is_not_swapped_in(tmp_path):
+    from chatmrpt.runtime import Runtime
+    from chatmrpt.service import add_dataset, create_session, submit_analysis
+
+    pop = tmp_path / "state_population.csv"
+    fd.population_table(pop, fd.ILORIN_BOUNDARIES, by="WardCode")
+    settings = load_settings({"CHATMRPT_HOME": str(tmp_path / "home"),
+                              "CHATMRPT_POPULATION_FILE": str(pop)})
+    rt = Runtime.from_settings(settings)
+    try:
+        session, _token = create_session(rt)
+        sid = session["id"]
+        view = add_dataset(rt, sid, read(fd.ILORIN_TABLE), "ilorin.csv",
+                           read(fd.ILORIN_BOUNDARIES), "ilorin.zip")
+        assert view["planning"]["population"]["source"].endswith("state_population.csv")
+        pop.write_text(pop.read_text().replace(",1000.0", ",9999.0"))
+        submitted, _reused = submit_analysis(rt, sid, view["dataset_id"], {})
+        from chatmrpt.jobs.kinds import load_kinds
+        from chatmrpt.jobs.runner import execute_job
+
+        load_kinds()
+        assert [execute_job(rt, j["id"]) for j in rt.store.list_jobs("queued")] == ["failed"]
+        analysis = rt.store.get_analysis(sid, submitted["id"])
+        assert "population file of this service has changed" in analysis["error"]["message"]
+    finally:
+        rt.close()
