@@ -363,6 +363,8 @@ def add_planning_inputs(
             table_path = population
 
     table_urban: tuple[np.ndarray, str, str] | None = None
+    if table_path is not None and rasters:
+        raise _table_and_rasters()
     have_pop = existing_population_column(wards)
     if have_pop is not None:
         planning["population"] = {"column": have_pop, "source": f"the ward table's {have_pop} "
@@ -455,6 +457,14 @@ def add_planning_inputs(
     dataset.planning = planning
     dataset.warnings = list(dataset.warnings) + notes
     return dataset
+
+
+def _table_and_rasters() -> InputError:
+    return InputError(
+        "invalid_parameter",
+        "Give the population either as a table (with optional under-five and women 15–49 "
+        "columns) or as rasters (total, u5=..., women=...), not both.",
+    )
 
 
 def planning_summary(planning: Mapping[str, Any] | None) -> dict[str, Any]:

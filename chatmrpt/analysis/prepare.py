@@ -31,6 +31,7 @@ from chatmrpt.analysis.population import (
     POPULATION_WOMEN,
     TOTAL,
     URBAN_SHARE,
+    _table_and_rasters,
     is_raster_file,
     population_from_rasters,
     population_from_table,
@@ -146,6 +147,8 @@ def prepare_ward_table(
     if population is not None and is_raster_file(population):
         rasters_pop.setdefault(TOTAL, population)
         population = None
+    if population is not None and rasters_pop:
+        raise _table_and_rasters()
     if population is not None:
         display = population_name or Path(str(population)).name
         ptable, _src, pnotes = read_population_table(population, name=display)

@@ -207,3 +207,16 @@ def test_prepare_refuses_a_raster_named_like_a_column(tmp_path):
         prepare_ward_table(tmp_path / "export.csv", fd.ILORIN_BOUNDARIES,
                            rasters=[RasterSpec("u5_tpr_rdt", raster, "mean")])
     assert info.value.code == "invalid_parameter" and "u5_tpr_rdt" in info.value.message
+
+
+def test_a_population_table_and_age_rasters_together_are_refused(tmp_path):
+    fd.population_table(tmp_path / "pop.csv", fd.ILORIN_BOUNDARIES, by="WardCode")
+    u5 = fd.population_raster(tmp_path / "u5.tif", fd.ILORIN_BOUNDARIES, share=0.2)
+    with pytest.raises(InputError) as info:
+        load_dataset(fd.ILORIN_TABLE, fd.ILORIN_BOUNDARIES, population=tmp_path / "pop.csv",
+                     population_rasters={"u5": u5})
+    assert "not both" in info.value.message
+    fd.facility_export(tmp_path / "export.csv", fd.ILORIN_BOUNDARIES)
+    with pytest.raises(InputError):
+        prepare_ward_table(tmp_path / "export.csv", fd.ILORIN_BOUNDARIES,
+                           population=tmp_path / "pop.csv", population_rasters={"u5": u5})
