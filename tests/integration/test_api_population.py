@@ -113,6 +113,14 @@ def test_table_with_population_table_and_urban_field_to_plan(running, case, tmp_
     assert plan["summary"]["population_source"] == "the population table pop.csv"
     assert repri["parameters"]["total_population"] == pytest.approx(expected.sum())
 
+    # the assistant names the population in its replies
+    replies = [session.post("/messages", json={"text": text}).json["reply"]["text"]
+               for text in ("plan 60,000 nets, household size 5",
+                            "which urban wards can be deprioritised? target 30%")]
+    assert "Population: the population table pop.csv." in replies[0], replies
+    assert "Urban share: the boundaries' Urban Yes/No attribute" in replies[0]
+    assert "Population: the population table pop.csv." in replies[1], replies
+
 
 def test_kano_upload_reports_its_data_quality(running):
     session = SessionClient.create(running.test_client())
