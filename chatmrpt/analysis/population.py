@@ -56,26 +56,45 @@ RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".nc")
 _TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 
 NO_POPULATION_MESSAGE = (
-    "The ward data has no population, so {what}. Provide one of: a Population column in the "
-    "ward table, a population table (WardCode, or WardName with LGA, and Population) or a "
-    "population raster, uploaded with the ward data."
+    "{what} because the ward data has no population: add a Population column to the ward "
+    "table, or provide a population table (WardCode, or WardName with LGA, and Population) "
+    "or a population raster {how}."
 )
 NO_URBAN_MESSAGE = (
-    "The ward data has no urban share, so {what}. Provide one of: an urban_percentage column "
-    "(0–100) in the ward table, ward boundaries with an Urban Yes/No attribute, or a built-up "
-    "raster (0/1 or 0–100), uploaded with the ward data."
+    "{what} because the ward data has no urban share: add an urban_percentage column (0–100) "
+    "to the ward table, or provide ward boundaries with an Urban Yes/No attribute or a "
+    "built-up raster (0/1 or 0–100) {how}."
 )
+HOW_UPLOAD = "with the ward data"
+HOW_CLI = ("to `chatmrpt analyze TABLE --boundaries FILE --population FILE [--urban RASTER]` "
+           "and use its folder")
 
 
-def no_population_error(what: str = "nets cannot be planned") -> InputError:
+def _sentence(template: str, what: str, how: str) -> str:
+    return template.format(what=what[:1].upper() + what[1:], how=how)
+
+
+def no_population_error(what: str = "nets cannot be planned", how: str = HOW_UPLOAD
+                        ) -> InputError:
     """The one plain sentence (what to provide and how) when no population is available."""
-    return InputError("missing_population", NO_POPULATION_MESSAGE.format(what=what),
-                      details={"needs": "population"})
+    return InputError("missing_population", _sentence(NO_POPULATION_MESSAGE, what, how),
+                      details={"needs": "population", "what": what})
 
 
-def no_urban_share_error(what: str = "urban wards cannot be identified") -> InputError:
-    return InputError("missing_urban_share", NO_URBAN_MESSAGE.format(what=what),
-                      details={"needs": "urban_share"})
+def no_urban_share_error(what: str = "urban wards cannot be identified", how: str = HOW_UPLOAD
+                         ) -> InputError:
+    return InputError("missing_urban_share", _sentence(NO_URBAN_MESSAGE, what, how),
+                      details={"needs": "urban_share", "what": what})
+
+
+def for_the_command_line(exc: InputError) -> InputError:
+    """The same error, saying how to provide the input with the command line."""
+    needs = exc.details.get("needs") if exc.details else None
+    if needs == "population":
+        return no_population_error(exc.details["what"], HOW_CLI)
+    if needs == "urban_share":
+        return no_urban_share_error(exc.details["what"], HOW_CLI)
+    return exc
 
 
 def is_raster_file(path) -> bool:

@@ -104,12 +104,12 @@ def describe_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolR
 
 def _population_line(ds: dict[str, Any]) -> str:
     """Where net planning's population comes from, or what to provide."""
-    from chatmrpt.analysis.population import NO_POPULATION_MESSAGE
+    from chatmrpt.analysis.population import no_population_error
 
     population = (ds.get("planning") or {}).get("population")
     if population:
         return f"Population for net planning: {population['source']}."
-    return NO_POPULATION_MESSAGE.format(what="nets cannot be planned yet")
+    return no_population_error("nets cannot be planned yet").message
 
 
 def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

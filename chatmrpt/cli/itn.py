@@ -75,6 +75,12 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from chatmrpt.analysis.population import (
+        for_the_command_line,
+        planning_inputs_near,
+        planning_source_text,
+    )
+
     if args.out.exists() and not args.out.is_dir():
         raise InputError(
             "invalid_parameter",
@@ -83,21 +89,22 @@ def run(args: argparse.Namespace) -> int:
         )
     nets = parse_net_count(args.nets, "number of nets (--nets)")
     wards = load_unified(args.source)
-    plan = plan_itn(
-        wards,
-        total_nets=nets,
-        household_size=args.household_size,
-        urban_threshold=args.urban_threshold,
-        method=args.method,
-        strategy=args.strategy,
-        max_ward_share=args.max_ward_share,
-        people_per_net=args.people_per_net,
-        buffer=args.buffer,
-        bale_size=args.bale_size,
-        fill_population=args.fill_population,
-    )
-    from chatmrpt.analysis.population import planning_inputs_near, planning_source_text
-
+    try:
+        plan = plan_itn(
+            wards,
+            total_nets=nets,
+            household_size=args.household_size,
+            urban_threshold=args.urban_threshold,
+            method=args.method,
+            strategy=args.strategy,
+            max_ward_share=args.max_ward_share,
+            people_per_net=args.people_per_net,
+            buffer=args.buffer,
+            bale_size=args.bale_size,
+            fill_population=args.fill_population,
+        )
+    except InputError as exc:
+        raise for_the_command_line(exc) from None
     plan.parameters.update(planning_source_text(
         planning_inputs_near(args.source), plan.parameters.get("population_column"),
         plan.parameters.get("urban_column")))

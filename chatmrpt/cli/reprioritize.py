@@ -63,13 +63,22 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    wards = load_unified(args.source)
-    result = reprioritize(
-        wards,
-        thresholds=args.thresholds,
-        target_share=args.target,
-        rank_column=RANK_COLUMNS[args.method],
+    from chatmrpt.analysis.population import (
+        for_the_command_line,
+        planning_inputs_near,
+        planning_source_text,
     )
+
+    wards = load_unified(args.source)
+    try:
+        result = reprioritize(
+            wards,
+            thresholds=args.thresholds,
+            target_share=args.target,
+            rank_column=RANK_COLUMNS[args.method],
+        )
+    except InputError as exc:
+        raise for_the_command_line(exc) from None
     out = args.out if args.out is not None else default_output(args.source)
     if out.is_dir():
         raise InputError(
@@ -77,8 +86,6 @@ def run(args: argparse.Namespace) -> int:
             f"--out {out} is a folder; give a CSV file name, e.g. {out / DEFAULT_FILE}.",
             details={"out": str(out)},
         )
-    from chatmrpt.analysis.population import planning_inputs_near, planning_source_text
-
     result.parameters.update(planning_source_text(
         planning_inputs_near(args.source), result.parameters.get("population_column"),
         result.parameters.get("urban_column")))

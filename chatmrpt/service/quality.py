@@ -46,7 +46,7 @@ def planning_readiness(rt: Runtime, session_id: str, dataset_id: str | None = No
                        ) -> dict[str, Any]:
     """Whether the dataset has a population and an urban share, where they come from, and
     (``text``) one plain sentence for the user — what to provide when something is missing."""
-    from chatmrpt.analysis.population import NO_POPULATION_MESSAGE, NO_URBAN_MESSAGE
+    from chatmrpt.analysis.population import no_population_error, no_urban_share_error
 
     record = _dataset(rt, session_id, dataset_id)
     planning = record.get("planning") or {}
@@ -55,12 +55,12 @@ def planning_readiness(rt: Runtime, session_id: str, dataset_id: str | None = No
     if population:
         sentences.append(f"Population: {population['source']}.")
     else:
-        sentences.append(NO_POPULATION_MESSAGE.format(what="nets cannot be planned"))
+        sentences.append(no_population_error("nets cannot be planned").message)
     if urban:
         sentences.append(f"Urban share: {urban['source']}.")
     else:
-        sentences.append(NO_URBAN_MESSAGE.format(
-            what="urban wards cannot be identified for reprioritisation"))
+        sentences.append(no_urban_share_error(
+            "urban wards cannot be identified for reprioritisation").message)
     return {
         "dataset_id": record["id"],
         "population": population,

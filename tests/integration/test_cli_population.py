@@ -107,6 +107,7 @@ def test_no_population_gives_one_plain_sentence(case, tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "population table (WardCode, or WardName with LGA, and Population)" in lines[0]
+    assert "chatmrpt analyze TABLE --boundaries FILE --population FILE" in lines[0]
     assert "composite_rank" not in lines[0] and "normalized_" not in lines[0]
     assert not (tmp_path / "plan").exists()
     result = run_cli("reprioritize", out)
