@@ -407,7 +407,10 @@ def add_planning_inputs(
                                   "age_groups": [c for c in frame.columns if c != POPULATION]}
         notes.append(f"Population from {source}: {_describe_total(added[POPULATION])}.")
     elif rasters:
-        frame, report, pnotes = population_from_rasters(wards, rasters)
+        try:
+            frame, report, pnotes = population_from_rasters(wards, rasters)
+        except InputError as exc:
+            raise _named(exc, population_name, rasters.get(TOTAL)) from None
         notes += pnotes
         for col in frame.columns:
             added[col] = frame[col].to_numpy(dtype=float)
@@ -431,7 +434,10 @@ def add_planning_inputs(
                                    "source": f"the ward table's {have_urban} column"}
     elif urban_raster is not None:
         display = urban_raster_name or Path(str(urban_raster)).name
-        values, report, unotes = urban_share_from_raster(wards, urban_raster)
+        try:
+            values, report, unotes = urban_share_from_raster(wards, urban_raster)
+        except InputError as exc:
+            raise _named(exc, urban_raster_name, urban_raster) from None
         notes += unotes
         added[URBAN_SHARE] = values
         source = f"the built-up raster {display} (mean over each ward, {report['scale']})"
@@ -476,6 +482,15 @@ def add_planning_inputs(
     dataset.planning = planning
     dataset.warnings = list(dataset.warnings) + notes
     return dataset
+
+
+def _named(exc: InputError, display: str | None, path: Any) -> InputError:
+    """The error with the file's name as the user gave it (uploads are stored under
+    server-chosen names)."""
+    if not display or path is None or Path(str(path)).name == display:
+        return exc
+    message = exc.message.replace(Path(str(path)).name, display).replace(str(path), display)
+    return InputError(exc.code, message, details={"file": display})
 
 
 def _table_and_rasters() -> InputError:

@@ -309,3 +309,15 @@ def test_a_changed_deployment_population_file_is_not_swapped_in(tmp_path):
         assert "population file of this service has changed" in analysis["error"]["message"]
     finally:
         rt.close()
+
+
+def test_a_population_file_that_is_no_raster_is_refused_by_its_name(running):
+    session = SessionClient.create(running.test_client())
+    data = {"table": (io.BytesIO(read(fd.ILORIN_TABLE)), "ilorin.csv"),
+            "boundaries": (io.BytesIO(read(fd.ILORIN_BOUNDARIES)), "ilorin.zip"),
+            "population": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "worldpop.tif")}
+    r = session.post("/datasets", data=data, content_type="multipart/form-data")
+    assert r.status_code == 422, r.json
+    assert r.json["error"]["code"] == "unreadable_raster"
+    assert "worldpop.tif" in r.json["error"]["message"]
+    assert session.state()["datasets"] == []
