@@ -146,6 +146,7 @@ def _add_dataset(ctx: JobContext, session_id: str, dataset: dict[str, Any], join
 
     table_name = dataset[TABLE]["name"]
     stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
+    stem = stem.removesuffix("_with_covariates")
     boundaries = dataset[BOUNDARIES]
     view = add_dataset(
         ctx.rt,

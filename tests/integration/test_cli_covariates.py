@@ -111,3 +111,30 @@ def test_s3_raster_from_the_command_line(tmp_path, rasters, ilorin, monkeypatch,
         np.testing.assert_allclose(pd.read_csv(out)["pop"], 2.5 * area / RES**2, rtol=1e-7)
     finally:
         server.stop()
+
+
+def test_multi_band_each_and_categorical_majority(tmp_path, ilorin, capsys):
+    x0, y0, w, h = grid_over(ilorin)
+    xs, _ = pixel_centres(x0, y0, w, h)
+    months = write_raster(tmp_path / "months.tif", [xs * 0 + m for m in (10.0, 20.0, 60.0)],
+                          x0=x0, y0=y0)
+    classes = write_raster(tmp_path / "lc.tif", [np.where(xs < xs.mean(), 1, 2)], x0=x0, y0=y0,
+                           dtype="uint8", nodata=0)
+    out = tmp_path / "bands.csv"
+    assert main(["covariates", str(ILORIN_BOUNDARIES), "--raster", f"rain={months}",
+                 "--raster", f"lc={classes}:majority", "--bands", "each", "--quiet",
+                 "--out", str(out)]) == 0
+    frame = pd.read_csv(out)
+    assert list(frame.columns[-4:]) == ["rain_b1", "rain_b2", "rain_b3", "lc"]
+    np.testing.assert_allclose(frame["rain_b1"], 10.0, rtol=1e-12)
+    np.testing.assert_allclose(frame["rain_b3"], 60.0, rtol=1e-12)
+    assert set(frame["lc"]) <= {1, 2}
+    centre_x = ilorin.to_crs(UTM32).geometry.centroid.x.to_numpy()
+    clear = np.abs(centre_x - xs.mean()) > 3000  # wards well on one side of the class border
+    expected = np.where(centre_x < xs.mean(), 1, 2)
+    assert clear.sum() > 10
+    assert (frame["lc"].to_numpy()[clear] == expected[clear]).all()
+    mean = tmp_path / "mean.csv"
+    assert main(["covariates", str(ILORIN_BOUNDARIES), "--raster", f"rain={months}", "--quiet",
+                 "--out", str(mean)]) == 0
+    np.testing.assert_allclose(pd.read_csv(mean)["rain"], 30.0)

@@ -30,6 +30,8 @@ CATALOGUE = [
     {"name": "population", "file": "people/worldpop.tif", "statistic": "sum", "unit": "people",
      "direction": "", "year": "2020", "source": "WorldPop", "licence": "CC-BY-4.0",
      "title": "Population"},
+    {"name": "ghost", "file": "not_uploaded.tif", "statistic": "mean", "unit": "", "direction": "",
+     "year": "", "source": "", "licence": "", "title": "Missing file"},
 ]
 
 
@@ -102,7 +104,7 @@ def test_library_rasters_become_variables_of_a_new_dataset(stack, library, ilori
     client = app.test_client()
     r = client.get("/api/rasters")
     assert r.status_code == 200 and r.json["configured"] is True
-    assert [e["name"] for e in r.json["rasters"]] == ["rainfall", "population"]
+    assert [e["name"] for e in r.json["rasters"]] == ["rainfall", "population", "ghost"]
     assert r.json["rasters"][0]["unit"] == "mm/month" and r.json["rasters"][0]["year"] == "2020"
 
     s = SessionClient.create(client)
@@ -191,3 +193,17 @@ def test_bad_requests_leave_the_session_untouched(stack):
     after = s.state()
     assert after["covariates"] == [] and before["covariates"] == []
     assert len(after["datasets"]) == 2  # the two uploads, nothing else
+
+    # a catalogue row whose file is missing: the job fails with the reason, nothing is added
+    r = s.post(f"/datasets/{dataset_id}/covariates", json={"rasters": ["ghost"]})
+    assert r.status_code == 202
+    failed = wait_for(
+        lambda: (v := s.get(f"/covariates/{r.json['covariates_id']}").json)["status"]
+        in ("succeeded", "failed") and v,
+        120, "the covariates job",
+    )
+    assert failed["status"] == "failed"
+    assert "not_uploaded.tif could not be read" in failed["error"]["message"]
+    final = s.state()
+    assert len(final["datasets"]) == 2
+    assert final["state"]["current_dataset"] == after["state"]["current_dataset"]
