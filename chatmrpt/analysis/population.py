@@ -259,6 +259,16 @@ def population_from_rasters(
             labels = wards[WARD_NAME].iloc[unknown_rows].astype(str).tolist()
             warnings.append(f"The population raster covers no part of {len(unknown_rows)} "
                             f"ward(s): {describe_rows(labels)}; their population is unknown.")
+        share_col = f"{col}_nodata_share"
+        if share_col in stats.columns:
+            share = stats[share_col].to_numpy(dtype=float)
+            partial = np.flatnonzero(np.isfinite(values) & np.isfinite(share) & (share > 0.01))
+            if len(partial):
+                labels = wards[WARD_NAME].iloc[partial].astype(str).tolist()
+                warnings.append(
+                    f"The population raster has no data over part of {len(partial)} ward(s) "
+                    f"({describe_rows(labels)}; up to {share[partial].max():.0%} of a ward), so "
+                    "their population counts only the people where it has data.")
     return out, report, warnings
 
 

@@ -209,7 +209,7 @@ def prepare_ward_table(
     # environmental rasters
     covariates_report: dict[str, Any] = {}
     if rasters:
-        from chatmrpt.analysis.zonal import ward_raster_stats
+        from chatmrpt.analysis.zonal import NODATA_SUFFIX, ward_raster_stats
 
         taken = {str(c).lower() for c in table.columns} | {POPULATION, URBAN_SHARE}
         for spec in rasters:
@@ -222,13 +222,24 @@ def prepare_ward_table(
                 )
         stats = ward_raster_stats(wards, list(rasters), s3_endpoint_url=s3_endpoint_url)
         for col in stats.columns:
-            if col in identity or col == GEOMETRY:
+            # the no-data shares are reported, not added: they are no ward attribute
+            if col in identity or col == GEOMETRY or col.endswith(NODATA_SUFFIX):
                 continue
             table[col] = stats[col].to_numpy()
-        covariates_report = {
-            spec.name: {"file": Path(str(spec.path_or_url)).name, "statistic": spec.stat}
-            for spec in rasters
-        }
+        for spec in rasters:
+            entry = {"file": Path(str(spec.path_or_url)).name, "statistic": spec.stat}
+            share_col = f"{spec.name}{NODATA_SUFFIX}"
+            if share_col in stats.columns:
+                share = stats[share_col].to_numpy(dtype=float)
+                gaps = np.isfinite(share) & (share > 0.5)
+                entry["wards_mostly_without_data"] = int(gaps.sum())
+                if gaps.any():
+                    names = table[WARD_NAME].to_numpy()[gaps].tolist()
+                    warnings.append(
+                        f"The raster {entry['file']} has no data over more than half of "
+                        f"{int(gaps.sum())} ward(s) ({describe_rows(names)}); their "
+                        f"{spec.name} comes from the rest of the ward only.")
+            covariates_report[spec.name] = entry
 
     if urban_raster is not None:
         values, ureport, unotes = urban_share_from_raster(wards, urban_raster)

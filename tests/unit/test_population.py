@@ -185,6 +185,8 @@ def test_prepare_builds_the_ward_table_from_export_rasters_and_boundaries(tmp_pa
     assert np.allclose(got, expected_burden, rtol=1e-6)
     assert prepared.report["burden"]["population_column"] == "population_u5"
     assert np.allclose(table["people_mean"], fd.PEOPLE_PER_PIXEL)
+    assert "people_mean_nodata_share" not in table.columns
+    assert prepared.report["covariates"]["people_mean"]["wards_mostly_without_data"] == 0
     tpr = by_name(table, "u5_tpr_rdt")
     assert np.allclose(tpr.loc[expected_pos.index],
                        expected_pos / (100 * 2 * 3) * 100)
@@ -220,3 +222,26 @@ def test_a_population_table_and_age_rasters_together_are_refused(tmp_path):
     with pytest.raises(InputError):
         prepare_ward_table(tmp_path / "export.csv", fd.ILORIN_BOUNDARIES,
                            population=tmp_path / "pop.csv", population_rasters={"u5": u5})
+
+
+def test_a_population_raster_with_a_hole_says_which_wards_are_undercounted(tmp_path):
+    import rasterio
+
+    raster = fd.population_raster(tmp_path / "pop.tif", fd.ILORIN_BOUNDARIES)
+    with rasterio.open(raster, "r+") as ds:
+        data = ds.read(1)
+        data[:, : data.shape[1] // 4] = -1  # the western quarter has no data
+        ds.nodata = -1
+        ds.write(data, 1)
+    dataset = load_dataset(fd.ILORIN_TABLE, fd.ILORIN_BOUNDARIES, population=raster)
+    notes = [w for w in dataset.warnings if "no data over part of" in w]
+    assert len(notes) == 1
+    got = by_name(dataset.wards, POPULATION)
+    expected = fd.expected_population(fd.ILORIN_BOUNDARIES)
+    got = got.loc[expected.index]
+    # wards wholly in the hole are unknown (never 0) and named
+    assert got.isna().any() and (got.dropna() > 0).all()
+    assert any("covers no part of" in w for w in dataset.warnings)
+    known = got.notna()
+    assert (got[known] <= expected[known] * (1 + 1e-6)).all()
+    assert (got[known] < expected[known] * 0.99).any()
