@@ -290,3 +290,15 @@ def stored_planning_args(rt: Runtime, record: dict[str, Any], fetch) -> dict[str
         src = record[URBAN]
         args.update(urban_raster=fetch(URBAN, src), urban_raster_name=src["name"])
     return args
+
+
+def carried_files(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
+    """``add_dataset`` arguments that carry a dataset's population and built-up files over
+    to a dataset derived from it (its table with columns added), so planning keeps them."""
+    args: dict[str, Any] = {}
+    for role in (POPULATION, URBAN):
+        src = record.get(role)
+        if src:
+            args[role] = rt.artifacts.read_bytes(src["sha256"])
+            args[f"{role}_name"] = src["name"]
+    return args

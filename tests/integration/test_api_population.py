@@ -321,3 +321,63 @@ def test_a_population_file_that_is_no_raster_is_refused_by_its_name(running):
     assert r.json["error"]["code"] == "unreadable_raster"
     assert "worldpop.tif" in r.json["error"]["message"]
     assert session.state()["datasets"] == []
+
+
+def test_variables_added_later_keep_the_population_and_built_up_files(tmp_path):
+    """A dataset derived from another (library rasters added, TPR joined) plans with the
+    same population and urban share as the dataset it came from."""
+    library = tmp_path / "library"
+    library.mkdir()
+    fd.population_raster(library / "people.tif", fd.ILORIN_BOUNDARIES)
+    (library / "catalogue.csv").write_text(
+        "name,file,statistic,unit,direction,year,source,licence\n"
+        "density,people.tif,mean,people per pixel,direct,2020,test,CC-BY\n")
+    pop = tmp_path / "pop.csv"
+    expected = fd.population_table(pop, fd.ILORIN_BOUNDARIES, by="WardCode")
+    built = fd.builtup_raster(tmp_path / "built.tif", fd.ILORIN_BOUNDARIES)
+    fd.facility_export(tmp_path / "export.csv", fd.ILORIN_BOUNDARIES)
+    settings = load_settings({"CHATMRPT_HOME": str(tmp_path / "home"),
+                              "CHATMRPT_JOB_LEASE_S": "5", "CHATMRPT_RASTERS_URL": str(library)})
+    app = create_app(settings)
+    stop = threading.Event()
+    consumer = threading.Thread(target=run_consumers, args=(settings, 1, stop),
+                                kwargs={"grace_s": 5})
+    consumer.start()
+    try:
+        session = SessionClient.create(app.test_client())
+        first = upload(session, "/datasets", {
+            "table": ("ilorin.csv", read(fd.ILORIN_TABLE)),
+            "boundaries": ("ilorin.zip", read(fd.ILORIN_BOUNDARIES)),
+            "population": ("pop.csv", read(pop)),
+            "urban": ("built.tif", read(built)),
+        })
+        r = session.post(f"/datasets/{first['dataset_id']}/covariates",
+                         json={"rasters": ["density"]})
+        assert r.status_code == 202, r.json
+        run = wait_for(
+            lambda: (v := session.get(f"/covariates/{r.json['covariates_id']}").json)["status"]
+            in ("succeeded", "failed") and v, 120, "the covariates run")
+        assert run["status"] == "succeeded", run
+        derived = session.get(f"/datasets/{run['summary']['dataset_id']}").json
+        assert "density" in derived["variables"]
+        assert derived["planning"] == first["planning"]
+
+        data = {"facility": (io.BytesIO(read(tmp_path / "export.csv")), "export.csv"),
+                "join": "true"}
+        r = session.post("/tpr", data=data, content_type="multipart/form-data")
+        assert r.status_code == 202, r.json
+        tpr = wait_for(
+            lambda: (v := session.get(f"/tpr/{r.json['tpr_id']}").json)["status"]
+            in ("succeeded", "failed") and v, 120, "the TPR run")
+        assert tpr["status"] == "succeeded", tpr
+        joined = session.get(f"/datasets/{tpr['summary']['dataset_id']}").json
+        assert joined["planning"] == first["planning"]
+
+        analysis_id = analyse(session, joined["dataset_id"])
+        plan, _repri = plan_and_reprioritize(session, analysis_id)
+        assert plan["summary"]["population"] == pytest.approx(expected.sum())
+        assert plan["summary"]["urban_share_source"].startswith("the built-up raster built.tif")
+    finally:
+        stop.set()
+        consumer.join(30)
+        close_runtime(app)
