@@ -114,7 +114,8 @@ def delete_session(session_id: str) -> Response:
 def add_dataset(session_id: str) -> Response:
     from chatmrpt.service.datasets import add_dataset as add
 
-    files, fields = read_form(("table", "boundaries"), ("sheet",), required_files=("table",))
+    files, fields = read_form(("table", "boundaries", "population", "urban"), ("sheet",),
+                              required_files=("table",))
     sheet = fields.get("sheet") or None
     if sheet is not None and len(sheet) > 100:
         raise InputError(
@@ -130,10 +131,61 @@ def add_dataset(session_id: str) -> Response:
         boundaries.read() if boundaries is not None else None,
         (boundaries.filename or "") if boundaries is not None else None,
         sheet=sheet,
+        **_optional_files(files, "population", "urban"),
     )
     status = 200 if view.get("reused") else 201
     location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"
     return json_response(view, status, {"Location": location})
+
+
+def prepare_view(record: dict[str, Any]) -> dict[str, Any]:
+    export = (record.get("inputs") or {}).get("export") or {}
+    return job_subject_view(record, "prepare_id", file=export.get("name"))
+
+
+@bp.post(S + "/prepared-datasets")
+@session_required
+def submit_prepare(session_id: str) -> Response:
+    from chatmrpt.service.prepare import PARAMS
+    from chatmrpt.service.prepare import submit_prepare as submit
+
+    files, fields = read_form(("export", "boundaries", "population", "urban"), PARAMS,
+                              required_files=("export", "boundaries"))
+    export, boundaries = files["export"], files["boundaries"]
+    record = submit(
+        get_runtime(),
+        session_id,
+        export.read(),
+        export.filename or "",
+        boundaries.read(),
+        boundaries.filename or "",
+        dict(fields),
+        **_optional_files(files, "population", "urban"),
+    )
+    body = prepare_view(record)
+    body["reused"] = bool(record.get("reused"))
+    location = f"/api/sessions/{session_id}/prepared-datasets/{record['id']}"
+    return json_response(body, 200 if body["reused"] else 202, {"Location": location})
+
+
+@bp.get(S + "/prepared-datasets/<prepare_id>")
+@session_required
+def get_prepare(session_id: str, prepare_id: str) -> Response:
+    from chatmrpt.service.prepare import get_prepare as fetch
+
+    record = fetch(get_runtime(), session_id, _check_id(prepare_id, "prepared dataset"))
+    return json_response(prepare_view(record))
+
+
+def _optional_files(files: dict[str, Any], *roles: str) -> dict[str, Any]:
+    """``{role: bytes, role_name: file name}`` for the optional file parts present."""
+    out: dict[str, Any] = {}
+    for role in roles:
+        part = files.get(role)
+        if part is not None:
+            out[role] = part.read()
+            out[f"{role}_name"] = part.filename or ""
+    return out
 
 
 @bp.get(S + "/datasets/<dataset_id>")
