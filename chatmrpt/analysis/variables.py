@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from chatmrpt.analysis.dataset import IDENTITY_COLUMNS, STATE, STATE_CODE
+from chatmrpt.analysis.params import MAX_VARIABLES
 from chatmrpt.analysis.states import STATES
 from chatmrpt.errors import InputError, describe_rows
 
@@ -233,6 +234,8 @@ class VariableChoice:
     selection: str  # "user", "zone", "all"
     messages: list[str] = field(default_factory=list)
     missing_defaults: list[str] = field(default_factory=list)
+    # numeric columns the default selection did not use because of MAX_VARIABLES
+    left_out: list[str] = field(default_factory=list)
 
 
 def candidate_columns(wards: pd.DataFrame, excluded: Iterable[str] = ()) -> list[str]:
@@ -272,6 +275,53 @@ def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[s
     )
 
 
+def check_request(
+    wards: int,
+    candidates: Sequence[str],
+    all_columns: Sequence[str],
+    requested: Sequence[str] | None = None,
+    direction_overrides: Mapping[str, str] | None = None,
+) -> None:
+    """What can be known about an analysis request from the table's summary alone.
+
+    Raises the error the analysis would end with (too few wards, an unknown or non-numeric
+    variable, too few or too many variables), so a request is refused before any work is
+    queued. ``candidates`` are the table's numeric columns (``candidate_columns``).
+    """
+    candidates, all_columns = list(candidates), list(all_columns)
+    if wards < 2:
+        raise InputError("no_usable_variables",
+                         f"The ward table has {wards} ward(s); ranking needs at least two wards.",
+                         details={"wards": wards})
+    for name in direction_overrides or {}:
+        _resolve_user_variable(name, candidates, all_columns)
+    if requested:
+        resolved = {_resolve_user_variable(name, candidates, all_columns) for name in requested}
+        if len(resolved) < 2:
+            raise InputError(
+                "too_few_variables",
+                "The composite score needs at least two variables, and "
+                f"{describe_rows(sorted(resolved))} was asked for. Add another variable, or "
+                "leave the variables out to use the defaults.",
+                details={"variables": sorted(resolved)},
+            )
+        if len(resolved) > MAX_VARIABLES:
+            raise InputError(
+                "too_many_variables",
+                f"{len(resolved)} variables were asked for; the most this tool computes is "
+                f"{MAX_VARIABLES}. Choose fewer variables.",
+                details={"count": len(resolved), "max": MAX_VARIABLES},
+            )
+    elif len(candidates) < 2:
+        raise InputError(
+            "no_usable_variables",
+            "The composite score needs at least two numeric columns, and the ward table has "
+            f"{len(candidates)} ({describe_rows(candidates) or 'none'}). Add numeric "
+            "variables to the table.",
+            details={"numeric_columns": candidates},
+        )
+
+
 def _is_malaria_indicator(col: str) -> bool:
     entry = catalogue_entry(col) or _heuristic_entry(col)
     return bool(entry and entry.malaria_indicator)
@@ -292,6 +342,7 @@ def select_variables(
     zone = detect_zone(wards, boundary_attributes)
     messages: list[str] = []
     missing_defaults: list[str] = []
+    left_out: list[str] = []
 
     if requested:
         variables = []
@@ -327,6 +378,16 @@ def select_variables(
             variables = [c for c in candidates if _key(c) not in NON_VARIABLE_KEYS]
             variables.sort(key=lambda c: (not _is_malaria_indicator(c), candidates.index(c)))
             selection = "all"
+            if len(variables) > MAX_VARIABLES:
+                variables, left_out = cap_default_variables(wards, variables)
+                messages.append(
+                    f"The table has {len(variables) + len(left_out)} numeric columns; the "
+                    f"composite score uses every combination of its variables, so at most "
+                    f"{MAX_VARIABLES} are used: malaria indicators first, then columns with "
+                    f"values for most wards, in table order. Left out: "
+                    f"{describe_rows(left_out, 30)}. Name the variables to use with "
+                    "--variables (or in the request) to choose others."
+                )
 
     overrides = {}
     for name, direction in (direction_overrides or {}).items():
@@ -353,7 +414,26 @@ def select_variables(
         selection=selection,
         messages=messages,
         missing_defaults=missing_defaults,
+        left_out=[c for c in candidates if c in left_out],
     )
+
+
+def cap_default_variables(wards: pd.DataFrame, ordered: list[str],
+                          cap: int = MAX_VARIABLES) -> tuple[list[str], list[str]]:
+    """The first ``cap`` of ``ordered`` that can be used, and the rest (left out).
+
+    Columns the analysis would drop anyway (more than half the wards without a value, or
+    one value for every ward) go to the back, so the cap keeps usable variables.
+    """
+    def usable(col: str) -> bool:
+        values = pd.to_numeric(wards[col], errors="coerce").to_numpy(dtype=float)
+        finite = values[np.isfinite(values)]
+        return finite.size * 2 >= len(values) and finite.size > 0 and np.ptp(finite) > 0
+
+    good = [c for c in ordered if usable(c)]
+    ranked = good + [c for c in ordered if c not in good]
+    keep = set(ranked[:cap])
+    return [c for c in ordered if c in keep], [c for c in ordered if c not in keep]
 
 
 def _find_canonical(canonical: str, candidates: list[str], taken: list[str]) -> str | None:

@@ -46,6 +46,7 @@ def submit_analysis(
             details={"dataset_id": dataset_id if valid_id(dataset_id) else None},
         )
     params = AnalysisParams.from_dict(params_dict)
+    _check_against_dataset(rt.store.get_dataset(session_id, dataset_id), params)
     aid = analysis_id(dataset_id, params)
     akey = Key.analysis(session_id, aid)
 
@@ -74,6 +75,22 @@ def submit_analysis(
     if job_id is not None:
         rt.queue.dispatch(job_id)
     return record, reused
+
+
+def _check_against_dataset(dataset: dict[str, Any] | None, params: AnalysisParams) -> None:
+    """Refuse now (422) what the job could only fail on: from the dataset's summary."""
+    from chatmrpt.analysis.variables import check_request
+
+    summary = (dataset or {}).get("summary") or {}
+    if "wards" not in summary or "variables" not in summary or "columns" not in summary:
+        return  # recorded before summaries had these; the job checks them
+    check_request(
+        int(summary["wards"]),
+        summary["variables"],
+        summary["columns"],
+        requested=params.variables,
+        direction_overrides=params.direction_overrides,
+    )
 
 
 def get_analysis(rt: Runtime, session_id: str, analysis_id: str) -> dict[str, Any]:
