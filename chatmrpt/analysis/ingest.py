@@ -43,6 +43,7 @@ from chatmrpt.analysis.dataset import (
     sha256_bytes,
 )
 from chatmrpt.analysis.join import join_wards, table_lga_keys
+from chatmrpt.analysis.limits import DEFAULT_LIMITS, ReadLimits, check_vertices, check_workbook
 from chatmrpt.analysis.names import normalise_ward_names
 from chatmrpt.analysis.text import repair_mojibake
 from chatmrpt.errors import InputError, describe_rows
@@ -339,10 +340,11 @@ def _first_nonempty_row(rows: list[tuple]) -> list[str]:
 
 
 def _read_xlsx(
-    data: bytes, display: str, sheet: str | None
+    data: bytes, display: str, sheet: str | None, limits: ReadLimits = DEFAULT_LIMITS
 ) -> tuple[pd.DataFrame, str, Callable, list[str]]:
     import openpyxl
 
+    check_workbook(data, display, sheet, limits)  # before openpyxl fills any rectangle
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
@@ -611,7 +613,8 @@ def _read_bytes(path: Path, display: str, code: str) -> bytes:
 
 
 def read_table(
-    path, *, name: str | None = None, sheet: str | None = None
+    path, *, name: str | None = None, sheet: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
     """Read a ward table (CSV/TSV/TXT or XLSX) into a frame with canonical identity columns.
 
@@ -636,7 +639,7 @@ def read_table(
     }
     notes: list[str] = []
     if kind == "xlsx":
-        raw, used_sheet, locate, xlsx_notes = _read_xlsx(data, display, sheet)
+        raw, used_sheet, locate, xlsx_notes = _read_xlsx(data, display, sheet, limits)
         notes += xlsx_notes
         raw = raw.map(lambda v: repair_mojibake(v)[0] if not v.isascii() else v)
         source.update(format="xlsx", sheet=used_sheet)
@@ -877,6 +880,17 @@ def _clean_geometries(frame: gpd.GeoDataFrame, display: str) -> tuple[gpd.GeoDat
     return out, notes
 
 
+def _feature_labels(frame: pd.DataFrame) -> list[str]:
+    """"Dala (feature 3)" where a ward name attribute is recognisable, else "feature 3"."""
+    names = find_column([c for c in frame.columns if isinstance(c, str)], WARD_NAME_ALIASES)
+    labels = [f"feature {i + 1}" for i in range(len(frame))]
+    if names is not None:
+        values = frame[names].to_numpy(dtype=object)
+        labels = [f"{v} ({lab})" if isinstance(v, str) and v.strip() else lab
+                  for v, lab in zip(values, labels, strict=True)]
+    return labels
+
+
 def _clean_text_column(series: pd.Series) -> pd.Series:
     def fix(value):
         if isinstance(value, str) and not value.isascii():
@@ -889,7 +903,8 @@ def _clean_text_column(series: pd.Series) -> pd.Series:
     return series.map({v: fix(v) for v in uniques})
 
 
-def read_boundaries(path, *, name: str | None = None) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
+def read_boundaries(path, *, name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
+                    ) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
     """Read ward boundaries (zipped shapefile, GeoJSON, GeoPackage, GeoParquet).
 
     Returns ``(features in EPSG:4326 with canonical identity columns, source, warnings)``.
@@ -911,6 +926,9 @@ def read_boundaries(path, *, name: str | None = None) -> tuple[gpd.GeoDataFrame,
         raise InputError("empty_file", f"{display} has no features.", details={"file": display})
     if frame.geometry.name != GEOMETRY:
         frame = frame.rename_geometry(GEOMETRY)
+    # the vertex budget, before any work on the shapes (reprojection, repair)
+    check_vertices(np.asarray(frame.geometry.values, dtype=object), _feature_labels(frame),
+                   display, limits)
 
     source_crs = None
     if frame.crs is None:
@@ -1037,6 +1055,7 @@ def load_dataset(
     sheet: str | None = None,
     table_name: str | None = None,
     boundaries_name: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> WardDataset:
     """Read the ward table (and boundaries), join them and return the WardDataset.
 
@@ -1044,7 +1063,7 @@ def load_dataset(
     geometry None where the join found no feature), and identity columns the table lacks
     (e.g. WardCode, LGACode, StateCode) are taken from the matched features.
     """
-    frame, table_source, notes = read_table(table, name=table_name, sheet=sheet)
+    frame, table_source, notes = read_table(table, name=table_name, sheet=sheet, limits=limits)
     display = table_source["name"]
     _check_duplicate_codes(frame, display)
     excluded = identifier_like_columns(frame)
@@ -1053,7 +1072,9 @@ def load_dataset(
         if WARD_CODE not in frame.columns:
             notes += _duplicate_name_warnings(frame, display)
         return WardDataset(wards=frame, sources=sources, warnings=notes, excluded_columns=excluded)
-    features, boundary_source, boundary_notes = read_boundaries(boundaries, name=boundaries_name)
+    features, boundary_source, boundary_notes = read_boundaries(
+        boundaries, name=boundaries_name, limits=limits
+    )
     # Names identify wards unless both files carry ward codes.
     if WARD_CODE not in frame.columns or WARD_CODE not in features.columns:
         notes += _duplicate_name_warnings(frame, display)

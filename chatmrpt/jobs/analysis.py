@@ -52,6 +52,7 @@ def run_analysis_job(ctx: JobContext) -> Outcome:
         sheet=table.get("sheet"),
         table_name=table["name"],
         boundaries_name=boundaries["name"] if boundaries else None,
+        limits=ctx.rt.settings.read_limits(),
     )
     params = AnalysisParams.from_dict(analysis["params"])
     result = run_analysis(wards, params, progress=ctx.progress_callback())

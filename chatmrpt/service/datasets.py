@@ -82,7 +82,6 @@ def add_dataset(
     InputError naming the file and what to fix when the data cannot be used.
     """
     from chatmrpt.analysis.dataset import dataset_id_from_sources
-    from chatmrpt.analysis.ingest import load_dataset
 
     require_session(rt, session_id)
     uploads: dict[str, tuple[bytes, str, str]] = {}
@@ -111,8 +110,29 @@ def add_dataset(
         rt.store.transact(lambda txn: _set_current(txn, session_id, existing["id"]))
         return dataset_view(existing, reused=True)
 
+    try:
+        for data, _, _ in uploads.values():
+            rt.artifacts.put_bytes(data)  # early: a storage outage fails before any record
+        stored, created = _load_and_record(rt, session_id, uploads, hashes, sheet)
+    except BaseException:
+        # a refused upload keeps nothing: its bytes go now, unless another record uses them
+        from chatmrpt.jobs.retention import discard_blobs
+
+        discard_blobs(rt, hashes.values(), orphan=True)
+        raise
     for data, _, _ in uploads.values():
-        rt.artifacts.put_bytes(data)  # early: a storage outage fails before any record
+        rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
+    return dataset_view(stored, reused=not created)
+
+
+def _load_and_record(
+    rt: Runtime,
+    session_id: str,
+    uploads: dict[str, tuple[bytes, str, str]],
+    hashes: dict[str, str],
+    sheet: str | int | None,
+) -> tuple[dict[str, Any], bool]:
+    from chatmrpt.analysis.ingest import load_dataset
 
     with tempfile.TemporaryDirectory(prefix="upload-", dir=work_root(rt.settings)) as tmp:
         paths: dict[str, Path] = {}
@@ -125,6 +145,7 @@ def add_dataset(
             sheet=sheet,
             table_name=uploads[TABLE][1],
             boundaries_name=uploads[BOUNDARIES][1] if BOUNDARIES in uploads else None,
+            limits=rt.settings.read_limits(),
         )
         dataset_id = wards.dataset_id
         summary = {
@@ -182,10 +203,7 @@ def add_dataset(
             txn.append("events", session_id, {"type": "dataset.added", "dataset_id": dataset_id})
         return stored, created
 
-    stored, created = transact_linking(rt, commit)
-    for data, _, _ in uploads.values():
-        rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
-    return dataset_view(stored, reused=not created)
+    return transact_linking(rt, commit)
 
 
 def get_dataset(rt: Runtime, session_id: str, dataset_id: str) -> dict[str, Any]:
