@@ -55,6 +55,9 @@ MISSING_TOKENS = frozenset({"", "na", "n/a", "#n/a", "-", "--", "null", "nan", "
                             "#div/0!", "#value!", "#null!", "#num!", "#ref!"})  # fmt: skip
 # A column that is at least this share numbers is read as numeric; the rest become missing.
 NUMERIC_SHARE = 0.9
+# Larger numbers (1e308) are refused as values: no ward measurement is that large, and
+# they overflow the arithmetic of the analysis. The same bound as for request parameters.
+MAX_MAGNITUDE = 1e15
 HEADER_SEARCH_ROWS = 20
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
@@ -485,6 +488,8 @@ def _to_numbers(
                     cells.iloc[idx].str.replace(",", "", regex=False), errors="coerce"
                 ).to_numpy(dtype=float, na_value=np.nan)
                 failed = present & ~np.isfinite(arr)
+    # infinities and magnitudes no ward measurement has (1e308) cannot be computed with
+    failed = failed | (present & (np.abs(np.nan_to_num(arr, nan=0.0)) > MAX_MAGNITUDE))
     n_failed = int(failed.sum())
     if n_failed and (n_present - n_failed) / n_present < NUMERIC_SHARE:
         return None, None, None
@@ -571,13 +576,22 @@ def _finish_table(
             )
         if failed is not None and failed.any():
             bad = np.flatnonzero(failed.to_numpy())
-            examples = describe_rows([repr(v) for v in cells.iloc[bad[:5]]], 5)
-            where = describe_rows(locate([int(positions[i]) for i in bad[:8]]), 8)
-            notes.append(
-                f"{display}: column {col!r} is numeric but {len(bad)} cell(s) are not numbers "
-                f"({examples}) at {where}; they are treated as missing. Correct them if they "
-                "are typing errors."
-            )
+            parsed = pd.to_numeric(cells.iloc[bad], errors="coerce").to_numpy(dtype=float)
+            huge = ~np.isnan(parsed)  # numbers, but infinite or beyond MAX_MAGNITUDE
+            for group, what in (
+                (bad[~huge], "are not numbers"),
+                (bad[huge], f"are infinite or larger than {MAX_MAGNITUDE:.0e} in size, which "
+                            "no ward measurement is"),
+            ):
+                if not len(group):
+                    continue
+                examples = describe_rows([repr(v) for v in cells.iloc[group[:5]]], 5)
+                where = describe_rows(locate([int(positions[i]) for i in group[:8]]), 8)
+                notes.append(
+                    f"{display}: column {col!r} is numeric but {len(group)} cell(s) {what} "
+                    f"({examples}) at {where}; they are treated as missing. Correct them if "
+                    "they are typing errors."
+                )
 
     names = out[WARD_NAME]
     blank_names = np.flatnonzero(names.isna().to_numpy())

@@ -251,7 +251,8 @@ def candidate_columns(wards: pd.DataFrame, excluded: Iterable[str] = ()) -> list
     return out
 
 
-def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[str]) -> str:
+def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[str],
+                           excluded: Iterable[str] = ()) -> str:
     by_lower = {c.lower(): c for c in candidates}
     if name.lower() in by_lower:
         return by_lower[name.lower()]
@@ -260,6 +261,16 @@ def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[s
         matches = [c for c in candidates if catalogue_entry(c) is entry]
         if len(matches) == 1:
             return matches[0]
+    ids = {c.lower(): c for c in excluded if isinstance(c, str)}
+    if name.lower() in ids:
+        col = ids[name.lower()]
+        raise InputError(
+            "unknown_variable",
+            f"Column {col!r} holds row numbers or record ids (by its name), so it is not used "
+            "as a risk variable. If it is a real measurement, give it a descriptive name in "
+            f"the table. Columns you can use: {describe_rows(candidates, 20)}.",
+            details={"variable": name, "reason": "identifier", "numeric_columns": candidates},
+        )
     if name.lower() in {c.lower() for c in all_columns}:
         raise InputError(
             "unknown_variable",
@@ -281,6 +292,7 @@ def check_request(
     all_columns: Sequence[str],
     requested: Sequence[str] | None = None,
     direction_overrides: Mapping[str, str] | None = None,
+    excluded: Sequence[str] = (),
 ) -> None:
     """What can be known about an analysis request from the table's summary alone.
 
@@ -294,9 +306,10 @@ def check_request(
                          f"The ward table has {wards} ward(s); ranking needs at least two wards.",
                          details={"wards": wards})
     for name in direction_overrides or {}:
-        _resolve_user_variable(name, candidates, all_columns)
+        _resolve_user_variable(name, candidates, all_columns, excluded)
     if requested:
-        resolved = {_resolve_user_variable(name, candidates, all_columns) for name in requested}
+        resolved = {_resolve_user_variable(name, candidates, all_columns, excluded)
+                    for name in requested}
         if len(resolved) < 2:
             raise InputError(
                 "too_few_variables",
@@ -347,7 +360,7 @@ def select_variables(
     if requested:
         variables = []
         for name in requested:
-            col = _resolve_user_variable(name, candidates, all_columns)
+            col = _resolve_user_variable(name, candidates, all_columns, excluded)
             if col not in variables:
                 variables.append(col)
         selection = "user"
@@ -391,7 +404,7 @@ def select_variables(
 
     overrides = {}
     for name, direction in (direction_overrides or {}).items():
-        col = _resolve_user_variable(name, candidates, all_columns)
+        col = _resolve_user_variable(name, candidates, all_columns, excluded)
         overrides[col] = direction
     directions: dict[str, str] = {}
     sources: dict[str, str] = {}

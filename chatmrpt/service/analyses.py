@@ -90,6 +90,7 @@ def _check_against_dataset(dataset: dict[str, Any] | None, params: AnalysisParam
         summary["columns"],
         requested=params.variables,
         direction_overrides=params.direction_overrides,
+        excluded=summary.get("excluded") or (),
     )
 
 

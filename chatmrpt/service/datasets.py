@@ -153,6 +153,7 @@ def _load_and_record(
             "variables": candidate_columns(wards.wards, wards.excluded_columns),
             "has_boundaries": bool(wards.has_boundaries),
             "columns": [str(c) for c in wards.wards.columns if c != "geometry"],
+            "excluded": [str(c) for c in wards.excluded_columns],
         }
         join_report = to_jsonable(wards.join_report)
         warnings = [str(w) for w in wards.warnings]

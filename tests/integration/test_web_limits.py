@@ -112,3 +112,85 @@ def test_deleting_a_session_removes_blobs_no_one_else_uses(app):
     assert shared - upload_sha == a_only - upload_sha
     assert b.delete().status_code == 200
     assert stored_blobs(app) == set()
+
+
+# ---- small items ------------------------------------------------------------------------------
+
+
+def test_a_huge_message_number_is_a_bad_request(app):
+    s = SessionClient.create(app.test_client())
+    r = s.get("/messages?after=" + "9" * 30)
+    assert r.status_code == 400 and r.json["error"]["code"] == "invalid_request"
+    assert s.get("/messages?after=3").status_code == 200
+
+
+def test_server_errors_name_no_hosts_ports_or_paths(tmp_path):
+    from chatmrpt.config import load_settings
+    from chatmrpt.web.app import close_runtime, create_app
+    from tests._servers import start_redis
+
+    redis = start_redis(tmp_path)
+    try:
+        app = create_app(load_settings({"CHATMRPT_HOME": str(tmp_path / "home"),
+                                        "CHATMRPT_STORE_URL": redis.url}))
+        c = app.test_client()
+        assert c.post("/api/sessions").status_code == 201
+        redis.kill()
+        for r in (c.post("/api/sessions"), c.get("/readyz")):
+            assert r.status_code == 503
+            text = r.get_data(as_text=True)
+            assert str(redis.port) not in text and "127.0.0.1" not in text
+            assert "localhost" not in text and "Error" not in text, text
+        close_runtime(app)
+    finally:
+        redis.kill()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    app = create_app(load_settings({"CHATMRPT_HOME": str(tmp_path / "home2"),
+                                    "CHATMRPT_STORE_URL": f"sqlite:///{blocker}/chatmrpt.db"}))
+    for r in (app.test_client().post("/api/sessions"), app.test_client().get("/readyz")):
+        assert r.status_code == 503
+        assert str(tmp_path) not in r.get_data(as_text=True)
+
+
+def test_too_many_form_parts_get_their_own_message(app):
+    s = SessionClient.create(app.test_client())
+    fields = {f"f{i}": "x" for i in range(1001)}
+    r = s.post("/datasets", data=fields, content_type="multipart/form-data")
+    assert r.status_code == 413
+    message = r.json["error"]["message"]
+    assert "1,000 parts" in message and "MB" not in message
+
+
+def test_overflowing_values_are_reported(app):
+    s = SessionClient.create(app.test_client())
+    rows = ["WardName,tpr,rain"] + [f"W{i},{i / 40},{1000 + i}" for i in range(30)]
+    rows[3] = "W2,1e308,1002"
+    rows[5] = "W4,inf,1004"
+    r = s.upload({"table": ("w.csv", "\n".join(rows).encode())})
+    assert r.status_code == 201, r.json
+    notes = [w for w in r.json["warnings"] if "infinite or larger than" in w]
+    assert len(notes) == 1 and "'1e308'" in notes[0] and "'inf'" in notes[0]
+
+
+def test_a_very_long_file_name_keeps_its_extension(app):
+    s = SessionClient.create(app.test_client())
+    name = "w" * 5000 + ".csv"
+    r = s.upload({"table": (name, wide_csv(columns=3, wards=5))})
+    assert r.status_code == 201, r.json
+    assert r.json["table"].endswith(".csv") and len(r.json["table"]) <= 200
+
+
+def test_a_counting_column_is_a_variable_and_row_numbers_are_named_so(app):
+    s = SessionClient.create(app.test_client())
+    rows = ["S/N,WardName,nets,tpr"] + [f"{i + 1},W{i},{i + 1},{(i * 7) % 10 / 10}"
+                                        for i in range(12)]
+    r = s.upload({"table": ("w.csv", "\n".join(rows).encode())})
+    assert r.status_code == 201, r.json
+    assert "nets" in r.json["variables"] and "S/N" not in r.json["variables"]
+    ok = s.post("/analyses", json={"variables": ["nets", "tpr"]})
+    assert ok.status_code == 202, ok.json
+    bad = s.post("/analyses", json={"variables": ["S/N", "tpr"]})
+    assert bad.status_code == 422
+    assert "row numbers" in bad.json["error"]["message"]
+    assert "not numeric" not in bad.json["error"]["message"]
