@@ -194,3 +194,45 @@ def test_a_counting_column_is_a_variable_and_row_numbers_are_named_so(app):
     assert bad.status_code == 422
     assert "row numbers" in bad.json["error"]["message"]
     assert "not numeric" not in bad.json["error"]["message"]
+
+
+def test_boundaries_over_the_vertex_budget_are_refused(tmp_path):
+    import json
+
+    import shapely
+
+    from chatmrpt.config import load_settings
+    from chatmrpt.web.app import close_runtime, create_app
+
+    app = create_app(load_settings({"CHATMRPT_HOME": str(tmp_path / "home"),
+                                    "CHATMRPT_MAX_WARD_VERTICES": "5000",
+                                    "CHATMRPT_MAX_VERTICES": "9000"}))
+    try:
+        s = SessionClient.create(app.test_client())
+        table = b"WardName,a,b\nDala,1,2\nGwale,3,4\nFagge,5,1\n"
+
+        def geojson(quad_segs: list[int]) -> bytes:
+            features = []
+            for i, (name, q) in enumerate(zip(("Dala", "Gwale", "Fagge"), quad_segs,
+                                              strict=True)):
+                shape = shapely.Point(8 + i, 12).buffer(0.4, quad_segs=q)
+                features.append({"type": "Feature", "properties": {"WardName": name},
+                                 "geometry": shapely.geometry.mapping(shape)})
+            return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+        one = s.upload({"table": ("w.csv", table),
+                        "boundaries": ("b.geojson", geojson([8, 2000, 8]))})  # 8,001 in Gwale
+        assert one.status_code == 422, one.json
+        error = one.json["error"]
+        assert error["code"] == "boundaries_too_complex" and "Gwale" in error["message"]
+        assert error["details"]["max_ward_vertices"] == 5000
+        total = s.upload({"table": ("w.csv", table),
+                          "boundaries": ("b.geojson", geojson([1000, 1000, 1000]))})
+        assert total.status_code == 422 and "in all" in total.json["error"]["message"]
+        fine = s.upload({"table": ("w.csv", table),
+                         "boundaries": ("b.geojson", geojson([200, 200, 200]))})
+        assert fine.status_code == 201, fine.json
+        assert {sha for sha, _ in get_runtime(app).artifacts.iter_blobs()} == {
+            a["sha256"] for a in get_runtime(app).store.list_artifacts(s.id)}
+    finally:
+        close_runtime(app)
