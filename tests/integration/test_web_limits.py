@@ -236,3 +236,74 @@ def test_boundaries_over_the_vertex_budget_are_refused(tmp_path):
             a["sha256"] for a in get_runtime(app).store.list_artifacts(s.id)}
     finally:
         close_runtime(app)
+
+
+# ---- rate limits --------------------------------------------------------------------------------
+
+
+def limited_app(tmp_path, **rates):
+    from chatmrpt.config import load_settings
+    from chatmrpt.web.app import create_app
+
+    env = {"CHATMRPT_HOME": str(tmp_path / "home")}
+    env.update({f"CHATMRPT_RATE_{k.upper()}": v for k, v in rates.items()})
+    return create_app(load_settings(env))
+
+
+def test_session_creation_is_limited_per_address(tmp_path):
+    from chatmrpt.web.app import close_runtime
+
+    app = limited_app(tmp_path, sessions="3/60")
+    try:
+        c = app.test_client()
+        assert [c.post("/api/sessions").status_code for _ in range(3)] == [201, 201, 201]
+        r = c.post("/api/sessions")
+        assert r.status_code == 429 and r.json["error"]["code"] == "rate_limited"
+        assert 1 <= int(r.headers["Retry-After"]) <= 60
+        assert "at most 3 a minute" in r.json["error"]["message"]
+        other = app.test_client().post("/api/sessions",
+                                       environ_overrides={"REMOTE_ADDR": "10.1.2.3"})
+        assert other.status_code == 201  # another address has its own count
+        assert len(get_runtime(app).store.list("session")) == 4
+    finally:
+        close_runtime(app)
+
+
+def test_uploads_messages_and_jobs_are_limited_per_session(tmp_path):
+    from chatmrpt.web.app import close_runtime
+
+    app = limited_app(tmp_path, uploads_per_session="2/60", messages_per_session="2/60",
+                      jobs_per_session="1/60")
+    try:
+        s = SessionClient.create(app.test_client())
+        table = wide_csv(columns=3, wards=8)
+        assert s.upload({"table": ("w.csv", table)}).status_code == 201
+        assert s.upload({"table": ("w.csv", table)}).status_code == 200
+        r = s.upload({"table": ("w.csv", table)})
+        assert r.status_code == 429 and "in this session" in r.json["error"]["message"]
+        assert s.post("/analyses", json={}).status_code == 202
+        r = s.post("/analyses", json={})
+        assert r.status_code == 429 and "Retry-After" in r.headers
+        assert get_runtime(app).store.list_analyses(s.id)[0]["runs"] <= 1
+        for expected in (200, 200, 429):
+            assert s.post("/messages", json={"text": "hello"}).status_code == expected
+        assert s.get("/messages").json["count"] == 4  # two exchanges, nothing of the third
+        other = SessionClient.create(app.test_client())  # another session: its own counts
+        assert other.upload({"table": ("w.csv", table)}).status_code == 201
+        # a request that does not prove its session does not use the session's count
+        stranger = app.test_client().post(f"/api/sessions/{other.id}/datasets")
+        assert stranger.status_code == 404
+        assert other.upload({"table": ("w.csv", table)}).status_code == 200
+    finally:
+        close_runtime(app)
+
+
+def test_limits_can_be_switched_off(tmp_path):
+    from chatmrpt.web.app import close_runtime
+
+    app = limited_app(tmp_path, sessions="off")
+    try:
+        c = app.test_client()
+        assert {c.post("/api/sessions").status_code for _ in range(5)} == {201}
+    finally:
+        close_runtime(app)
