@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.params import AnalysisParams, analysis_id
@@ -22,6 +23,7 @@ def submit_analysis(
     session_id: str,
     dataset_id: str | None,
     params_dict: dict[str, Any] | None,
+    admit: Callable[[], None] | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """The analysis record for these parameters, queued when new; ``(record, reused)``.
 
@@ -29,7 +31,8 @@ def submit_analysis(
     succeeded: returned with ``reused`` True. Queued or running: the same record and job.
     Failed: a new attempt with a new job. Without ``dataset_id``, the session's current
     dataset. Two processes asking at the same moment create one job: the record is
-    created inside a store transaction that checks it is absent.
+    created inside a store transaction that checks it is absent. ``admit`` is called
+    before new work is queued (and only then); it may refuse by raising.
     """
     session = require_session(rt, session_id)
     if dataset_id is None:
@@ -49,6 +52,12 @@ def submit_analysis(
     _check_against_dataset(rt.store.get_dataset(session_id, dataset_id), params)
     aid = analysis_id(dataset_id, params)
     akey = Key.analysis(session_id, aid)
+    if admit is not None:
+        # only a request that would queue work counts (rate limits); asking again about an
+        # analysis that is queued, running or done is one read
+        known = rt.store.get(akey)
+        if known is None or known.get("status") == FAILED:
+            admit()
 
     def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
         existing = txn.get(akey)

@@ -22,6 +22,7 @@ from chatmrpt.store.model import FAILED, SUCCEEDED, valid_id
 from chatmrpt.web.app import get_runtime
 from chatmrpt.web.auth import COOKIE, csrf_token, session_required, sign_in, sign_out
 from chatmrpt.web.inputs import expect_type, query_choice, query_int, read_form, read_json
+from chatmrpt.web.ratelimit import admit_job
 from chatmrpt.web.responses import content_disposition, json_response, media_type_kwargs
 
 log = logging.getLogger("chatmrpt.web")
@@ -206,7 +207,8 @@ def submit_analysis(session_id: str) -> Response:
     if dataset_id is not None:
         _check_id(dataset_id, "dataset")
     params = {k: v for k, v in data.items() if k != "dataset_id"}
-    record, reused = submit(get_runtime(), session_id, dataset_id, params)
+    record, reused = submit(get_runtime(), session_id, dataset_id, params,
+                            admit=lambda: admit_job(session_id))
     body = analysis_view(record)
     body["reused"] = reused
     location = f"/api/sessions/{session_id}/analyses/{record['id']}"

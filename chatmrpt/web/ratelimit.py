@@ -26,9 +26,11 @@ LIMITED: dict[str, tuple[str, str, str | None]] = {
     "api.add_dataset": ("uploads", "rate_uploads", "rate_uploads_per_session"),
     "views.load_demo": ("uploads", "rate_uploads", "rate_uploads_per_session"),
     "api.submit_tpr": ("jobs", "rate_jobs", "rate_jobs_per_session"),
-    "api.submit_analysis": ("jobs", "rate_jobs", "rate_jobs_per_session"),
     "chat.post_message": ("messages", "rate_messages", "rate_messages_per_session"),
 }
+# analyses count only when they queue new work (asking about a running one is free):
+# the view calls admit_job from inside the service, not before the request
+JOBS = ("jobs", "rate_jobs", "rate_jobs_per_session")
 SESSION_HOOK = "chatmrpt.session_limit"
 _WHAT = {
     "sessions": "new sessions",
@@ -95,6 +97,20 @@ def check_session(session_id: str) -> None:
         return
     bucket, _, limit = found
     _count(bucket, "session", session_id, limit)
+
+
+def admit_job(session_id: str) -> None:
+    """A new analysis is about to be queued: count it for the address and the session."""
+    from chatmrpt.web.app import get_settings
+
+    bucket, per_address, per_session = JOBS
+    settings = get_settings()
+    for scope, who, limit in (
+        ("address", request.remote_addr or "unknown", getattr(settings, per_address)),
+        ("session", session_id, getattr(settings, per_session)),
+    ):
+        if limit is not None:
+            _count(bucket, scope, who, limit)
 
 
 def _answer(exc: RateLimited) -> Response:
