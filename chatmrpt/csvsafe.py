@@ -16,9 +16,10 @@ and are written with plain ``to_csv``.
 from __future__ import annotations
 
 import re
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported when a CSV is written: web workers start without it
+    import pandas as pd
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _FIRST = frozenset(TRIGGERS) | {"'"}
@@ -53,6 +54,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     Only columns that can hold text are looked at; numeric, boolean and date columns are
     returned unchanged (the same values, the same dtype).
     """
+    import pandas as pd
+
     out = pd.DataFrame(frame, copy=False)
     changed: dict[Any, pd.Series] = {}
     for position in range(out.shape[1]):
@@ -101,6 +104,8 @@ def write_csv(frame: pd.DataFrame, target: str | Any | IO[str], **kwargs: Any) -
 
 def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Undo :func:`safe_frame` on a frame read from one of our CSVs (text columns only)."""
+    import pandas as pd
+
     frame = frame.copy()
     frame.columns = [restore_text(c) if isinstance(c, str) else c for c in frame.columns]
     for position in range(frame.shape[1]):
