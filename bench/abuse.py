@@ -104,6 +104,7 @@ class Service:
                 pass
             time.sleep(0.3)
         else:
+            self.stop()
             raise RuntimeError("the service did not become ready")
         self.workers = child_pids(self.web.pid)
 

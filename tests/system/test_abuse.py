@@ -66,7 +66,11 @@ def start_limited_web(env: dict[str, str], log: Path, workers: int = 1,
     port = free_port()
     args = ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)]
     proc = _limited("web", "chatmrpt.cli.web", WEB_MEMORY, args, env, log, port)
-    wait_for(proc, "/healthz")
+    try:
+        wait_for(proc, "/healthz")
+    except BaseException:
+        proc.stop(timeout=20)  # nothing of ours left running
+        raise
     return proc
 
 
@@ -90,11 +94,11 @@ def service(tmp_path_factory):
     }
     procs: list[Proc] = []
     try:
-        masters = [
-            start_limited_web(cluster_env(root / f"machine-{i}", **shared), root / f"web-{i}.log")
-            for i in range(2)
-        ]
-        procs += masters
+        masters = []
+        for i in range(2):
+            masters.append(start_limited_web(cluster_env(root / f"machine-{i}", **shared),
+                                             root / f"web-{i}.log"))
+            procs.append(masters[-1])
         procs.append(start_limited_consumer(cluster_env(root / "machine-2", **shared),
                                             root / "worker.log"))
         for m in masters:
@@ -333,15 +337,16 @@ def test_small_items_over_http(service):
 def test_rate_limits_are_shared_by_every_worker_and_machine(service, tmp_path):
     limits = {"CHATMRPT_TRUST_PROXY": "1", "CHATMRPT_RATE_SESSIONS": "5/86400",
               "CHATMRPT_RATE_UPLOADS_PER_SESSION": "3/86400"}
-    redis_pair = [
-        start_limited_web(cluster_env(tmp_path / f"r{i}", CHATMRPT_STORE_URL=service["redis"].url,
-                              CHATMRPT_SECRET_KEY=service["shared"]["CHATMRPT_SECRET_KEY"],
-                              **limits), tmp_path / f"r{i}.log", workers=1, threads=2)
-        for i in range(2)
-    ]
-    sqlite = [start_limited_web(cluster_env(tmp_path / "sq", **limits), tmp_path / "sq.log",
-                                workers=2, threads=2)]
+    redis_pair: list[Proc] = []
+    sqlite: list[Proc] = []
     try:
+        for i in range(2):
+            redis_pair.append(start_limited_web(
+                cluster_env(tmp_path / f"r{i}", CHATMRPT_STORE_URL=service["redis"].url,
+                            CHATMRPT_SECRET_KEY=service["shared"]["CHATMRPT_SECRET_KEY"],
+                            **limits), tmp_path / f"r{i}.log", workers=1, threads=2))
+        sqlite.append(start_limited_web(cluster_env(tmp_path / "sq", **limits),
+                                        tmp_path / "sq.log", workers=2, threads=2))
         for procs in (redis_pair, sqlite):
             http = Http([p.url for p in procs])
             addr = {"X-Forwarded-For": f"10.{len(procs)}.{os.getpid() % 250}.7"}
