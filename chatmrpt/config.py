@@ -56,6 +56,9 @@ class Settings:
     rate_jobs_per_session: tuple[int, float] | None = (30, 60.0)
     # /readyz gives up on a store, queue or artifact check after this long
     ready_timeout_s: float = 2.0
+    # a job still running after this long is stopped and failed (None: no limit); checked
+    # at each of its progress reports, which the analysis steps make every few seconds
+    job_timeout_s: float | None = 3600.0
 
     @property
     def max_upload_bytes(self) -> int:
@@ -229,6 +232,18 @@ def _limit_settings(env: Mapping[str, str]) -> dict[str, object]:
             out[field_name] = parse_rate(env[var], var)
     if env.get("CHATMRPT_READY_TIMEOUT_S"):
         out["ready_timeout_s"] = float(env["CHATMRPT_READY_TIMEOUT_S"])
+    if "CHATMRPT_JOB_TIMEOUT_S" in env:
+        text = env["CHATMRPT_JOB_TIMEOUT_S"].strip().lower()
+        try:
+            timeout = None if text in ("", "0", "off", "none") else float(text)
+        except ValueError:
+            timeout = -1.0
+        if timeout is not None and not 0 < timeout < 10**7:
+            raise ValueError(
+                "CHATMRPT_JOB_TIMEOUT_S must be a number of seconds above 0, or off; "
+                f"got {env['CHATMRPT_JOB_TIMEOUT_S']!r}"
+            )
+        out["job_timeout_s"] = timeout
     return out
 
 
