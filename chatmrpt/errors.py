@@ -33,6 +33,7 @@ ERROR_CODES: dict[str, int] = {
     "unrecognised_export": 422,
     "table_too_large": 422,
     "boundaries_too_complex": 422,
+    "unreadable_raster": 422,
     # parameters and requests
     "invalid_parameter": 400,
     "invalid_request": 400,

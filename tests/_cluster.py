@@ -312,7 +312,7 @@ def wait_http(proc: Proc, path: str, timeout: float = 45.0, status: int = 200) -
             if r.status_code == status:
                 return
         except (requests.ConnectionError, requests.Timeout):
-            pass  # not listening yet, or a worker still starting on a loaded machine
+            pass  # still starting, or slow to answer on a busy machine: ask again
         time.sleep(0.1)
     raise RuntimeError(f"{proc.name} did not answer {path} with {status}:\n{proc.log()}")
 
