@@ -26,6 +26,7 @@ LIMITED: dict[str, tuple[str, str, str | None]] = {
     "api.add_dataset": ("uploads", "rate_uploads", "rate_uploads_per_session"),
     "views.load_demo": ("uploads", "rate_uploads", "rate_uploads_per_session"),
     "api.submit_tpr": ("jobs", "rate_jobs", "rate_jobs_per_session"),
+    "covariates.submit_covariates": ("jobs", "rate_jobs", "rate_jobs_per_session"),
     "chat.post_message": ("messages", "rate_messages", "rate_messages_per_session"),
 }
 # analyses count only when they queue new work (asking about a running one is free):
