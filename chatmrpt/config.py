@@ -40,6 +40,28 @@ class Settings:
     # a population table or raster for the whole deployment (CHATMRPT_POPULATION_FILE), used
     # for net planning when an upload brings no population of its own
     population_file: Path | None = None
+    # bounds on reading an upload, checked before the costly reading (analysis.limits)
+    xlsx_max_rows: int = 500_000
+    xlsx_max_columns: int = 2_000
+    xlsx_max_cells: int = 5_000_000
+    xlsx_max_shared_strings: int = 1_000_000
+    xlsx_max_cell_chars: int = 32_767
+    xlsx_max_xml_mb: int = 512
+    max_vertices: int = 5_000_000
+    max_ward_vertices: int = 500_000
+    # request rates: (requests, window seconds) per client address / per session; None: off
+    rate_sessions: tuple[int, float] | None = (100, 60.0)
+    rate_uploads: tuple[int, float] | None = (120, 60.0)
+    rate_uploads_per_session: tuple[int, float] | None = (30, 60.0)
+    rate_messages: tuple[int, float] | None = (300, 60.0)
+    rate_messages_per_session: tuple[int, float] | None = (60, 60.0)
+    rate_jobs: tuple[int, float] | None = (120, 60.0)
+    rate_jobs_per_session: tuple[int, float] | None = (30, 60.0)
+    # /readyz gives up on a store, queue or artifact check after this long
+    ready_timeout_s: float = 2.0
+    # a job still running after this long is stopped and failed (None: no limit); checked
+    # at each of its progress reports, which the analysis steps make every few seconds
+    job_timeout_s: float | None = 3600.0
     # the deployment's raster library: a folder or an s3:// prefix holding catalogue.csv or
     # catalogue.json (see chatmrpt.service.covariates); None: no library
     rasters_url: str | None = None
@@ -47,6 +69,21 @@ class Settings:
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    def read_limits(self):
+        """The bounds on reading uploads, for ``chatmrpt.analysis.ingest``."""
+        from chatmrpt.analysis.limits import ReadLimits
+
+        return ReadLimits(
+            xlsx_max_rows=self.xlsx_max_rows,
+            xlsx_max_columns=self.xlsx_max_columns,
+            xlsx_max_cells=self.xlsx_max_cells,
+            xlsx_max_shared_strings=self.xlsx_max_shared_strings,
+            xlsx_max_cell_chars=self.xlsx_max_cell_chars,
+            xlsx_max_xml_mb=self.xlsx_max_xml_mb,
+            max_vertices=self.max_vertices,
+            max_ward_vertices=self.max_ward_vertices,
+        )
 
     def get_secret_key(self) -> str:
         """The cookie-signing key shared by every worker and machine.
@@ -145,7 +182,78 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         population_file=(_abs(env["CHATMRPT_POPULATION_FILE"], home)
                          if env.get("CHATMRPT_POPULATION_FILE") else None),
         rasters_url=_rasters_url(env.get("CHATMRPT_RASTERS_URL") or None, cwd),
+        **_limit_settings(env),
     )
+
+
+_LIMITS = {
+    "xlsx_max_rows": "CHATMRPT_XLSX_MAX_ROWS",
+    "xlsx_max_columns": "CHATMRPT_XLSX_MAX_COLUMNS",
+    "xlsx_max_cells": "CHATMRPT_XLSX_MAX_CELLS",
+    "xlsx_max_shared_strings": "CHATMRPT_XLSX_MAX_SHARED_STRINGS",
+    "xlsx_max_cell_chars": "CHATMRPT_XLSX_MAX_CELL_CHARS",
+    "xlsx_max_xml_mb": "CHATMRPT_XLSX_MAX_XML_MB",
+    "max_vertices": "CHATMRPT_MAX_VERTICES",
+    "max_ward_vertices": "CHATMRPT_MAX_WARD_VERTICES",
+}
+_RATES = {
+    "rate_sessions": "CHATMRPT_RATE_SESSIONS",
+    "rate_uploads": "CHATMRPT_RATE_UPLOADS",
+    "rate_uploads_per_session": "CHATMRPT_RATE_UPLOADS_PER_SESSION",
+    "rate_messages": "CHATMRPT_RATE_MESSAGES",
+    "rate_messages_per_session": "CHATMRPT_RATE_MESSAGES_PER_SESSION",
+    "rate_jobs": "CHATMRPT_RATE_JOBS",
+    "rate_jobs_per_session": "CHATMRPT_RATE_JOBS_PER_SESSION",
+}
+
+
+def parse_rate(text: str, name: str = "rate") -> tuple[int, float] | None:
+    """``"100/60"`` (100 requests per 60 seconds) -> (100, 60.0); ``"off"`` or ``"0"`` -> None."""
+    text = text.strip().lower()
+    if text in ("off", "0", "none", ""):
+        return None
+    count, _, window = text.partition("/")
+    try:
+        rate = (int(count), float(window or "60"))
+    except ValueError:
+        rate = (0, 0.0)
+    if rate[0] < 1 or not 0 < rate[1] <= 86400:
+        raise ValueError(
+            f"{name} must be requests/seconds, e.g. 100/60 (100 per minute), or off; "
+            f"got {text!r}"
+        )
+    return rate
+
+
+def _limit_settings(env: Mapping[str, str]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for field_name, var in _LIMITS.items():
+        if env.get(var):
+            try:
+                value = int(env[var])
+            except ValueError:
+                value = 0
+            if value < 1:
+                raise ValueError(f"{var} must be a whole number above 0; got {env[var]!r}")
+            out[field_name] = value
+    for field_name, var in _RATES.items():
+        if var in env:
+            out[field_name] = parse_rate(env[var], var)
+    if env.get("CHATMRPT_READY_TIMEOUT_S"):
+        out["ready_timeout_s"] = float(env["CHATMRPT_READY_TIMEOUT_S"])
+    if "CHATMRPT_JOB_TIMEOUT_S" in env:
+        text = env["CHATMRPT_JOB_TIMEOUT_S"].strip().lower()
+        try:
+            timeout = None if text in ("", "0", "off", "none") else float(text)
+        except ValueError:
+            timeout = -1.0
+        if timeout is not None and not 0 < timeout < 10**7:
+            raise ValueError(
+                "CHATMRPT_JOB_TIMEOUT_S must be a number of seconds above 0, or off; "
+                f"got {env['CHATMRPT_JOB_TIMEOUT_S']!r}"
+            )
+        out["job_timeout_s"] = timeout
+    return out
 
 
 def _basemap_url(url: str | None) -> str | None:

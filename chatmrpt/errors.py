@@ -34,6 +34,8 @@ ERROR_CODES: dict[str, int] = {
     "missing_urban_share": 422,
     "population_join_failed": 422,
     "missing_boundaries": 422,
+    "table_too_large": 422,
+    "boundaries_too_complex": 422,
     "unreadable_raster": 422,
     # parameters and requests
     "invalid_parameter": 400,

@@ -119,6 +119,19 @@ def _is_identifier_name(name: object) -> bool:
     return text.lower() in IDENTIFIER_NAMES or bool(_UNNAMED.fullmatch(text))
 
 
+# Names a row-number column goes by. A column so named whose values are 1..n or 0..n-1 is
+# row numbers; a column with any other name is a measurement, whatever its values (a
+# count of 1, 2, 3... in table order is rare, but it is the user's to say).
+ROW_NUMBER_KEYS = frozenset({"row", "rows", "rowno", "rownumber", "rownum", "seq", "sequence",
+                             "no", "n", "sn", "s/n", "#", "serial", "serialno", "sl", "slno",
+                             "num", "number", "nr", "idx", "i"})  # fmt: skip
+
+
+def _is_row_number_name(name: object) -> bool:
+    text = str(name).strip().lower()
+    return text.translate(_KEY_DROP) in ROW_NUMBER_KEYS or text.rstrip(".") in ROW_NUMBER_KEYS
+
+
 def _is_row_number_sequence(values: pd.Series) -> bool:
     n = len(values)
     if n < 3:  # two rows "1, 2" are as likely a measurement as a row number
@@ -135,8 +148,10 @@ def identifier_like_columns(df: pd.DataFrame) -> list[str]:
     """Numeric columns holding row numbers or ids, which must never be risk variables.
 
     That is: headers that are empty, "Unnamed: N", "X", "index", "id", "fid", "objectid"
-    (any case), and any column whose values are exactly 1..n or 0..n-1 in order. The
-    canonical identity columns are not listed (they are never variables anyway).
+    (any case), and a column named like a row number ("row", "seq", "S/N", "No."...) whose
+    values are exactly 1..n or 0..n-1 in order. Any other named column is a variable even
+    when its values are 1..n. The canonical identity columns are not listed (they are
+    never variables anyway).
     """
     out = []
     identity = set(IDENTITY_ALIASES)
@@ -146,6 +161,8 @@ def identifier_like_columns(df: pd.DataFrame) -> list[str]:
         series = df[col]
         if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
             continue
-        if _is_identifier_name(col) or _is_row_number_sequence(series):
+        if _is_identifier_name(col) or (
+            _is_row_number_name(col) and _is_row_number_sequence(series)
+        ):
             out.append(col)
     return out

@@ -43,6 +43,7 @@ from chatmrpt.analysis.dataset import (
     sha256_bytes,
 )
 from chatmrpt.analysis.join import join_wards, table_lga_keys
+from chatmrpt.analysis.limits import DEFAULT_LIMITS, ReadLimits, check_vertices, check_workbook
 from chatmrpt.analysis.names import normalise_ward_names
 from chatmrpt.analysis.text import repair_mojibake
 from chatmrpt.errors import InputError, describe_rows
@@ -54,6 +55,9 @@ MISSING_TOKENS = frozenset({"", "na", "n/a", "#n/a", "-", "--", "null", "nan", "
                             "#div/0!", "#value!", "#null!", "#num!", "#ref!"})  # fmt: skip
 # A column that is at least this share numbers is read as numeric; the rest become missing.
 NUMERIC_SHARE = 0.9
+# Larger numbers (1e308) are refused as values: no ward measurement is that large, and
+# they overflow the arithmetic of the analysis. The same bound as for request parameters.
+MAX_MAGNITUDE = 1e15
 HEADER_SEARCH_ROWS = 20
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
@@ -339,10 +343,11 @@ def _first_nonempty_row(rows: list[tuple]) -> list[str]:
 
 
 def _read_xlsx(
-    data: bytes, display: str, sheet: str | None
+    data: bytes, display: str, sheet: str | None, limits: ReadLimits = DEFAULT_LIMITS
 ) -> tuple[pd.DataFrame, str, Callable, list[str]]:
     import openpyxl
 
+    check_workbook(data, display, sheet, limits)  # before openpyxl fills any rectangle
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
@@ -483,6 +488,8 @@ def _to_numbers(
                     cells.iloc[idx].str.replace(",", "", regex=False), errors="coerce"
                 ).to_numpy(dtype=float, na_value=np.nan)
                 failed = present & ~np.isfinite(arr)
+    # infinities and magnitudes no ward measurement has (1e308) cannot be computed with
+    failed = failed | (present & (np.abs(np.nan_to_num(arr, nan=0.0)) > MAX_MAGNITUDE))
     n_failed = int(failed.sum())
     if n_failed and (n_present - n_failed) / n_present < NUMERIC_SHARE:
         return None, None, None
@@ -569,13 +576,22 @@ def _finish_table(
             )
         if failed is not None and failed.any():
             bad = np.flatnonzero(failed.to_numpy())
-            examples = describe_rows([repr(v) for v in cells.iloc[bad[:5]]], 5)
-            where = describe_rows(locate([int(positions[i]) for i in bad[:8]]), 8)
-            notes.append(
-                f"{display}: column {col!r} is numeric but {len(bad)} cell(s) are not numbers "
-                f"({examples}) at {where}; they are treated as missing. Correct them if they "
-                "are typing errors."
-            )
+            parsed = pd.to_numeric(cells.iloc[bad], errors="coerce").to_numpy(dtype=float)
+            huge = ~np.isnan(parsed)  # numbers, but infinite or beyond MAX_MAGNITUDE
+            for group, what in (
+                (bad[~huge], "are not numbers"),
+                (bad[huge], f"are infinite or larger than {MAX_MAGNITUDE:.0e} in size, which "
+                            "no ward measurement is"),
+            ):
+                if not len(group):
+                    continue
+                examples = describe_rows([repr(v) for v in cells.iloc[group[:5]]], 5)
+                where = describe_rows(locate([int(positions[i]) for i in group[:8]]), 8)
+                notes.append(
+                    f"{display}: column {col!r} is numeric but {len(group)} cell(s) {what} "
+                    f"({examples}) at {where}; they are treated as missing. Correct them if "
+                    "they are typing errors."
+                )
 
     names = out[WARD_NAME]
     blank_names = np.flatnonzero(names.isna().to_numpy())
@@ -611,7 +627,8 @@ def _read_bytes(path: Path, display: str, code: str) -> bytes:
 
 
 def read_table(
-    path, *, name: str | None = None, sheet: str | None = None
+    path, *, name: str | None = None, sheet: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
     """Read a ward table (CSV/TSV/TXT or XLSX) into a frame with canonical identity columns.
 
@@ -636,7 +653,7 @@ def read_table(
     }
     notes: list[str] = []
     if kind == "xlsx":
-        raw, used_sheet, locate, xlsx_notes = _read_xlsx(data, display, sheet)
+        raw, used_sheet, locate, xlsx_notes = _read_xlsx(data, display, sheet, limits)
         notes += xlsx_notes
         raw = raw.map(lambda v: repair_mojibake(v)[0] if not v.isascii() else v)
         source.update(format="xlsx", sheet=used_sheet)
@@ -877,6 +894,17 @@ def _clean_geometries(frame: gpd.GeoDataFrame, display: str) -> tuple[gpd.GeoDat
     return out, notes
 
 
+def _feature_labels(frame: pd.DataFrame) -> list[str]:
+    """"Dala (feature 3)" where a ward name attribute is recognisable, else "feature 3"."""
+    names = find_column([c for c in frame.columns if isinstance(c, str)], WARD_NAME_ALIASES)
+    labels = [f"feature {i + 1}" for i in range(len(frame))]
+    if names is not None:
+        values = frame[names].to_numpy(dtype=object)
+        labels = [f"{v} ({lab})" if isinstance(v, str) and v.strip() else lab
+                  for v, lab in zip(values, labels, strict=True)]
+    return labels
+
+
 def _clean_text_column(series: pd.Series) -> pd.Series:
     def fix(value):
         if isinstance(value, str) and not value.isascii():
@@ -889,7 +917,8 @@ def _clean_text_column(series: pd.Series) -> pd.Series:
     return series.map({v: fix(v) for v in uniques})
 
 
-def read_boundaries(path, *, name: str | None = None) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
+def read_boundaries(path, *, name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
+                    ) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
     """Read ward boundaries (zipped shapefile, GeoJSON, GeoPackage, GeoParquet).
 
     Returns ``(features in EPSG:4326 with canonical identity columns, source, warnings)``.
@@ -911,6 +940,9 @@ def read_boundaries(path, *, name: str | None = None) -> tuple[gpd.GeoDataFrame,
         raise InputError("empty_file", f"{display} has no features.", details={"file": display})
     if frame.geometry.name != GEOMETRY:
         frame = frame.rename_geometry(GEOMETRY)
+    # the vertex budget, before any work on the shapes (reprojection, repair)
+    check_vertices(np.asarray(frame.geometry.values, dtype=object), _feature_labels(frame),
+                   display, limits)
 
     source_crs = None
     if frame.crs is None:
@@ -1042,6 +1074,7 @@ def load_dataset(
     population_rasters: dict | None = None,
     urban_raster=None,
     urban_raster_name: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> WardDataset:
     """Read the ward table (and boundaries), join them and return the WardDataset.
 
@@ -1049,7 +1082,7 @@ def load_dataset(
     geometry None where the join found no feature), and identity columns the table lacks
     (e.g. WardCode, LGACode, StateCode) are taken from the matched features.
     """
-    frame, table_source, notes = read_table(table, name=table_name, sheet=sheet)
+    frame, table_source, notes = read_table(table, name=table_name, sheet=sheet, limits=limits)
     display = table_source["name"]
     _check_duplicate_codes(frame, display)
     excluded = identifier_like_columns(frame)
@@ -1068,7 +1101,9 @@ def load_dataset(
             wards=frame, sources=sources, warnings=notes, excluded_columns=excluded
         )
         return _finish_dataset(dataset, planning_args, None)
-    features, boundary_source, boundary_notes = read_boundaries(boundaries, name=boundaries_name)
+    features, boundary_source, boundary_notes = read_boundaries(
+        boundaries, name=boundaries_name, limits=limits
+    )
     # Names identify wards unless both files carry ward codes.
     if WARD_CODE not in frame.columns or WARD_CODE not in features.columns:
         notes += _duplicate_name_warnings(frame, display)

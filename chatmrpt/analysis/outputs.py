@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from chatmrpt.analysis.dataset import GEOMETRY, WARD_CODE, WARD_NAME
+from chatmrpt.csvsafe import write_csv
 
 UNIFIED_CSV = "unified_dataset.csv"
 UNIFIED_PARQUET = "unified_dataset.geoparquet"
@@ -57,7 +58,7 @@ def dumps(obj: Any) -> str:
 
 def write_unified_csv(wards: pd.DataFrame, path: Path) -> None:
     frame = wards.drop(columns=[GEOMETRY], errors="ignore")
-    frame.to_csv(path, index=False, lineterminator="\n")
+    write_csv(frame, path)
 
 
 def _text_array(values: pd.Series) -> pa.Array:
@@ -124,7 +125,7 @@ def write_analysis_outputs(result, out_dir: str | os.PathLike,
             result.wards.to_parquet(tmp / UNIFIED_PARQUET, index=False)
             names.append(UNIFIED_PARQUET)
         step(0.2, "write")
-        result.models_table().to_csv(tmp / MODELS_CSV, index=False, lineterminator="\n")
+        write_csv(result.models_table(), tmp / MODELS_CSV)
         names.append(MODELS_CSV)
         write_model_scores(result, tmp / MODEL_SCORES,
                            progress=lambda f: step(0.2 + 0.75 * f, "write"))

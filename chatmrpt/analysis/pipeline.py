@@ -22,7 +22,7 @@ from chatmrpt.analysis.compare import compare_rankings
 from chatmrpt.analysis.dataset import GEOMETRY, LGA, WARD_CODE, WARD_NAME, WardDataset
 from chatmrpt.analysis.impute import impute_missing, queen_neighbours
 from chatmrpt.analysis.normalize import normalize
-from chatmrpt.analysis.params import AnalysisParams, analysis_id
+from chatmrpt.analysis.params import MAX_VARIABLES, AnalysisParams, analysis_id
 from chatmrpt.analysis.pca import PcaResult, run_pca
 from chatmrpt.analysis.population import planning_summary
 from chatmrpt.analysis.urban import urban_flags
@@ -199,6 +199,15 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
         boundary_attributes=dataset.boundary_attributes,
     )
     warnings: list[str] = list(dataset.warnings)
+    if choice.capped_out:
+        warnings.append(choice.messages[-1])
+    if len(choice.variables) > MAX_VARIABLES:  # every path is capped; this is the guard
+        raise InputError(
+            "too_many_variables",
+            f"{len(choice.variables)} variables were chosen; the most this tool computes is "
+            f"{MAX_VARIABLES}. Choose fewer variables.",
+            details={"count": len(choice.variables), "max": MAX_VARIABLES},
+        )
     raw, inf_warnings = _numeric_values(wards, choice.variables)
     warnings += inf_warnings
 
@@ -325,6 +334,7 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
         ],
         "variable_selection": choice.selection,
         "selection_messages": choice.messages,
+        "left_out_variables": choice.capped_out,
         "zone_defaults_missing": choice.missing_defaults,
         "dropped_variables": dropped,
         "zone": choice.zone,

@@ -15,6 +15,7 @@ import pandas as pd
 
 from chatmrpt.analysis.dataset import IDENTITY_COLUMNS
 from chatmrpt.analysis.outputs import UNIFIED_CSV, UNIFIED_PARQUET
+from chatmrpt.csvsafe import restore_frame
 from chatmrpt.errors import InputError
 
 # What pandas treats as missing by default, kept for the non-identity columns.
@@ -98,10 +99,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
     header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
     identity = [c for c in header if c in IDENTITY_COLUMNS]
     na_values = {c: ([""] if c in identity else list(_MISSING_MARKERS)) for c in header}
-    return pd.read_csv(
+    frame = pd.read_csv(
         path,
         encoding="utf-8-sig",
         dtype=dict.fromkeys(identity, str),
         keep_default_na=False,
         na_values=na_values,
     )
+    # text cells that looked like formulas were written with a quote in front (csvsafe)
+    return restore_frame(frame)

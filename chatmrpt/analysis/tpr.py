@@ -276,6 +276,9 @@ def _read_text_export(path: Path, extra: tuple[str, ...]) -> tuple[pd.DataFrame,
 def _read_excel_export(path: Path, sheet: str | None, extra: tuple[str, ...]):
     import openpyxl
 
+    from chatmrpt.analysis.limits import check_workbook
+
+    check_workbook(path.read_bytes(), path.name, sheet)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook

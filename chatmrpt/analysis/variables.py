@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from chatmrpt.analysis.dataset import IDENTITY_COLUMNS, STATE, STATE_CODE
+from chatmrpt.analysis.params import MAX_VARIABLES
 from chatmrpt.analysis.states import STATES
 from chatmrpt.errors import InputError, describe_rows
 
@@ -238,6 +239,8 @@ class VariableChoice:
     missing_defaults: list[str] = field(default_factory=list)
     # default picks left out because they repeat an earlier pick (see quality.py)
     left_out: list[dict[str, Any]] = field(default_factory=list)
+    # numeric columns the default selection did not use because of MAX_VARIABLES
+    capped_out: list[str] = field(default_factory=list)
 
 
 def candidate_columns(wards: pd.DataFrame, excluded: Iterable[str] = ()) -> list[str]:
@@ -253,7 +256,8 @@ def candidate_columns(wards: pd.DataFrame, excluded: Iterable[str] = ()) -> list
     return out
 
 
-def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[str]) -> str:
+def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[str],
+                           excluded: Iterable[str] = ()) -> str:
     by_lower = {c.lower(): c for c in candidates}
     if name.lower() in by_lower:
         return by_lower[name.lower()]
@@ -262,6 +266,16 @@ def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[s
         matches = [c for c in candidates if catalogue_entry(c) is entry]
         if len(matches) == 1:
             return matches[0]
+    ids = {c.lower(): c for c in excluded if isinstance(c, str)}
+    if name.lower() in ids:
+        col = ids[name.lower()]
+        raise InputError(
+            "unknown_variable",
+            f"Column {col!r} holds row numbers or record ids (by its name), so it is not used "
+            "as a risk variable. If it is a real measurement, give it a descriptive name in "
+            f"the table. Columns you can use: {describe_rows(candidates, 20)}.",
+            details={"variable": name, "reason": "identifier", "numeric_columns": candidates},
+        )
     if name.lower() in {c.lower() for c in all_columns}:
         raise InputError(
             "unknown_variable",
@@ -275,6 +289,55 @@ def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[s
         f"{describe_rows(candidates, 20)}.",
         details={"variable": name, "numeric_columns": candidates},
     )
+
+
+def check_request(
+    wards: int,
+    candidates: Sequence[str],
+    all_columns: Sequence[str],
+    requested: Sequence[str] | None = None,
+    direction_overrides: Mapping[str, str] | None = None,
+    excluded: Sequence[str] = (),
+) -> None:
+    """What can be known about an analysis request from the table's summary alone.
+
+    Raises the error the analysis would end with (too few wards, an unknown or non-numeric
+    variable, too few or too many variables), so a request is refused before any work is
+    queued. ``candidates`` are the table's numeric columns (``candidate_columns``).
+    """
+    candidates, all_columns = list(candidates), list(all_columns)
+    if wards < 2:
+        raise InputError("no_usable_variables",
+                         f"The ward table has {wards} ward(s); ranking needs at least two wards.",
+                         details={"wards": wards})
+    for name in direction_overrides or {}:
+        _resolve_user_variable(name, candidates, all_columns, excluded)
+    if requested:
+        resolved = {_resolve_user_variable(name, candidates, all_columns, excluded)
+                    for name in requested}
+        if len(resolved) < 2:
+            raise InputError(
+                "too_few_variables",
+                "The composite score needs at least two variables, and "
+                f"{describe_rows(sorted(resolved))} was asked for. Add another variable, or "
+                "leave the variables out to use the defaults.",
+                details={"variables": sorted(resolved)},
+            )
+        if len(resolved) > MAX_VARIABLES:
+            raise InputError(
+                "too_many_variables",
+                f"{len(resolved)} variables were asked for; the most this tool computes is "
+                f"{MAX_VARIABLES}. Choose fewer variables.",
+                details={"count": len(resolved), "max": MAX_VARIABLES},
+            )
+    elif len(candidates) < 2:
+        raise InputError(
+            "no_usable_variables",
+            "The composite score needs at least two numeric columns, and the ward table has "
+            f"{len(candidates)} ({describe_rows(candidates) or 'none'}). Add numeric "
+            "variables to the table.",
+            details={"numeric_columns": candidates},
+        )
 
 
 def _is_malaria_indicator(col: str) -> bool:
@@ -297,12 +360,12 @@ def select_variables(
     zone = detect_zone(wards, boundary_attributes)
     messages: list[str] = []
     missing_defaults: list[str] = []
-
     left_out: list[dict[str, Any]] = []
+    capped_out: list[str] = []
     if requested:
         variables = []
         for name in requested:
-            col = _resolve_user_variable(name, candidates, all_columns)
+            col = _resolve_user_variable(name, candidates, all_columns, excluded)
             if col not in variables:
                 variables.append(col)
         selection = "user"
@@ -335,10 +398,20 @@ def select_variables(
             selection = "all"
         left_out = _drop_identical(wards, variables)
         variables = [v for v in variables if v not in {d["variable"] for d in left_out}]
+        if len(variables) > MAX_VARIABLES:
+            variables, capped_out = cap_default_variables(wards, variables)
+            messages.append(
+                f"The table has {len(variables) + len(capped_out)} usable numeric columns; "
+                f"the composite score uses every combination of its variables, so at most "
+                f"{MAX_VARIABLES} are used: malaria indicators first, then columns with "
+                f"values for most wards, in table order. Left out: "
+                f"{describe_rows(capped_out, 30)}. Name the variables to use with "
+                "--variables (or in the request) to choose others."
+            )
 
     overrides = {}
     for name, direction in (direction_overrides or {}).items():
-        col = _resolve_user_variable(name, candidates, all_columns)
+        col = _resolve_user_variable(name, candidates, all_columns, excluded)
         overrides[col] = direction
     directions: dict[str, str] = {}
     sources: dict[str, str] = {}
@@ -362,6 +435,7 @@ def select_variables(
         messages=messages,
         missing_defaults=missing_defaults,
         left_out=left_out,
+        capped_out=[c for c in candidates if c in capped_out],
     )
 
 
@@ -386,6 +460,24 @@ def _drop_identical(wards: pd.DataFrame, variables: list[str]) -> list[dict[str,
                            "measurement twice).",
             })
     return out
+
+
+def cap_default_variables(wards: pd.DataFrame, ordered: list[str],
+                          cap: int = MAX_VARIABLES) -> tuple[list[str], list[str]]:
+    """The first ``cap`` of ``ordered`` that can be used, and the rest (left out).
+
+    Columns the analysis would drop anyway (more than half the wards without a value, or
+    one value for every ward) go to the back, so the cap keeps usable variables.
+    """
+    def usable(col: str) -> bool:
+        values = pd.to_numeric(wards[col], errors="coerce").to_numpy(dtype=float)
+        finite = values[np.isfinite(values)]
+        return finite.size * 2 >= len(values) and finite.size > 0 and np.ptp(finite) > 0
+
+    good = [c for c in ordered if usable(c)]
+    ranked = good + [c for c in ordered if c not in good]
+    keep = set(ranked[:cap])
+    return [c for c in ordered if c in keep], [c for c in ordered if c not in keep]
 
 
 def _find_canonical(canonical: str, candidates: list[str], taken: list[str]) -> str | None:

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
 NAME = "covariates"
@@ -119,7 +120,7 @@ def _write_csv(frame, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False)
+            write_csv(frame, fh)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from chatmrpt.analysis.itn import (
     plan_itn,
 )
 from chatmrpt.analysis.results_io import load_unified
+from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
 
 NAME = "itn"
@@ -158,8 +159,8 @@ def write_plan(plan: ItnPlan, out_dir: Path) -> list[Path]:
     renames, the JSON (which holds everything) last.
     """
     contents = {
-        PLAN_CSV: plan.wards.to_csv(index=False, lineterminator="\n"),
-        PLAN_BY_LGA_CSV: plan.by_lga.to_csv(index=False, lineterminator="\n"),
+        PLAN_CSV: csv_text(plan.wards),
+        PLAN_BY_LGA_CSV: csv_text(plan.by_lga),
         PLAN_JSON: plan.to_json() + "\n",
     }
     parent = out_dir.absolute().parent

@@ -17,6 +17,7 @@ from chatmrpt.analysis.urban import (
     threshold_label,
 )
 from chatmrpt.cli.itn import add_rank_arguments, load_wards
+from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
 NAME = "reprioritize"
@@ -109,7 +110,7 @@ def write_csv_atomically(table: pd.DataFrame, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
         with open(tmp, "x", encoding="utf-8", newline="") as fh:
-            table.to_csv(fh, index=False, lineterminator="\n")
+            write_csv(table, fh)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

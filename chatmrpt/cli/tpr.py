@@ -23,6 +23,7 @@ from chatmrpt.analysis.tpr import (
     read_facility_export,
 )
 from chatmrpt.analysis.tpr_columns import ORG_ROLES
+from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
 NAME = "tpr"
@@ -158,7 +159,7 @@ def _write_csv_files(frames: dict[Path, pd.DataFrame]) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             temps.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                frame.to_csv(fh, index=False)
+                write_csv(frame, fh)
         for tmp, path in temps:
             os.replace(tmp, path)
         temps = []

@@ -57,6 +57,7 @@ def run_analysis_job(ctx: JobContext) -> Outcome:
         **stored_planning_args(
             ctx.rt, dataset, lambda role, src: fetch_input(ctx, role, src, inputs)
         ),
+        limits=ctx.rt.settings.read_limits(),
     )
     params = AnalysisParams.from_dict(analysis["params"])
     result = run_analysis(wards, params, progress=ctx.progress_callback())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
@@ -106,9 +107,7 @@ def run_covariates_job(ctx: JobContext) -> Outcome:
     for col in stats.columns:
         table_out[col] = stats[col].to_numpy()
     csv_path = out / COVARIATES_CSV
-    table_out.drop(columns=["geometry"], errors="ignore").to_csv(
-        csv_path, index=False, lineterminator="\n"
-    )
+    write_csv(table_out.drop(columns=["geometry"], errors="ignore"), csv_path)
     summary: dict[str, Any] = {
         "covariates_id": covariates_id,
         "dataset_id": new_dataset_id,

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.artifacts import media_type_for
+from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.lease import Lease, report_progress
 from chatmrpt.store.base import StoreUnavailable, Txn
 
@@ -127,6 +128,9 @@ class JobContext:
         self._last_write = 0.0
         self._last_stage: str | None = None
         self._last_fraction = 0.0
+        timeout = getattr(rt.settings, "job_timeout_s", None)
+        self.timeout_s = timeout
+        self._deadline = time.monotonic() + timeout if timeout else None
 
     @property
     def job_id(self) -> str:
@@ -149,9 +153,19 @@ class JobContext:
         return self.lease.attempt
 
     def check(self) -> None:
-        """Raise LeaseLost when another attempt has taken this job over."""
+        """Raise LeaseLost when another attempt has taken this job over, and stop the job
+        (failed, ``job_failed``) once it has run longer than ``job_timeout_s``."""
         if self._lost.is_set():
             raise LeaseLost(self.job_id)
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            what = {"analysis": "The analysis", "tpr": "The TPR run"}.get(self.kind, "This job")
+            raise ChatMRPTError(
+                "job_failed",
+                f"{what} ran longer than {self.timeout_s:g} seconds, the most one job may run "
+                "here, and was stopped. Try fewer variables or a smaller table, or ask the "
+                "administrator to raise CHATMRPT_JOB_TIMEOUT_S.",
+                details={"reason": "timeout", "timeout_s": self.timeout_s},
+            )
 
     def progress(self, fraction: float, stage: str | None = None) -> None:
         self.check()

@@ -46,6 +46,24 @@ def _delete_blob(rt: Runtime, sha256: str, *, orphan: bool = False) -> bool:
     return True
 
 
+def discard_blobs(rt: Runtime, sha256s, *, orphan: bool = False) -> int:
+    """Delete these blobs now if nothing references them (the same protocol as cleanup).
+
+    ``orphan``: bytes stored for an upload that was then refused, which no blob record
+    knows; a blob some record knows (another session's upload of the same bytes) is kept.
+    Without ``orphan``: blobs whose last reference was just released (a deleted session).
+    Never raises: what is missed here, periodic cleanup removes later.
+    """
+    removed = 0
+    for sha256 in dict.fromkeys(sha256s):
+        try:
+            if _delete_blob(rt, sha256, orphan=orphan):
+                removed += 1
+        except Exception as exc:  # storage away: retention cleanup will get to it
+            log.warning("blob %s not deleted now (%s); cleanup will retry", sha256[:12], exc)
+    return removed
+
+
 def collect_blobs(rt: Runtime) -> int:
     """Delete stored files that no artifact record references any more."""
     removed = 0

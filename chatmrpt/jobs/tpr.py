@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
@@ -23,7 +24,7 @@ FACILITY_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xlsm")
 
 
 def _csv(frame: Any, path: Path) -> Path:
-    frame.to_csv(path, index=False, lineterminator="\n")
+    write_csv(frame, path)
     return path
 
 

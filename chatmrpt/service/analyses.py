@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.params import AnalysisParams, analysis_id
@@ -22,6 +23,7 @@ def submit_analysis(
     session_id: str,
     dataset_id: str | None,
     params_dict: dict[str, Any] | None,
+    admit: Callable[[], None] | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """The analysis record for these parameters, queued when new; ``(record, reused)``.
 
@@ -29,7 +31,8 @@ def submit_analysis(
     succeeded: returned with ``reused`` True. Queued or running: the same record and job.
     Failed: a new attempt with a new job. Without ``dataset_id``, the session's current
     dataset. Two processes asking at the same moment create one job: the record is
-    created inside a store transaction that checks it is absent.
+    created inside a store transaction that checks it is absent. ``admit`` is called
+    before new work is queued (and only then); it may refuse by raising.
     """
     session = require_session(rt, session_id)
     if dataset_id is None:
@@ -46,8 +49,15 @@ def submit_analysis(
             details={"dataset_id": dataset_id if valid_id(dataset_id) else None},
         )
     params = AnalysisParams.from_dict(params_dict)
+    _check_against_dataset(rt.store.get_dataset(session_id, dataset_id), params)
     aid = analysis_id(dataset_id, params)
     akey = Key.analysis(session_id, aid)
+    if admit is not None:
+        # only a request that would queue work counts (rate limits); asking again about an
+        # analysis that is queued, running or done is one read
+        known = rt.store.get(akey)
+        if known is None or known.get("status") == FAILED:
+            admit()
 
     def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
         existing = txn.get(akey)
@@ -74,6 +84,23 @@ def submit_analysis(
     if job_id is not None:
         rt.queue.dispatch(job_id)
     return record, reused
+
+
+def _check_against_dataset(dataset: dict[str, Any] | None, params: AnalysisParams) -> None:
+    """Refuse now (422) what the job could only fail on: from the dataset's summary."""
+    from chatmrpt.analysis.variables import check_request
+
+    summary = (dataset or {}).get("summary") or {}
+    if "wards" not in summary or "variables" not in summary or "columns" not in summary:
+        return  # recorded before summaries had these; the job checks them
+    check_request(
+        int(summary["wards"]),
+        summary["variables"],
+        summary["columns"],
+        requested=params.variables,
+        direction_overrides=params.direction_overrides,
+        excluded=summary.get("excluded") or (),
+    )
 
 
 def get_analysis(rt: Runtime, session_id: str, analysis_id: str) -> dict[str, Any]:

@@ -104,7 +104,6 @@ def add_dataset(
     InputError naming the file and what to fix when the data cannot be used.
     """
     from chatmrpt.analysis.dataset import dataset_id_from_sources
-    from chatmrpt.analysis.ingest import load_dataset
 
     require_session(rt, session_id)
     uploads: dict[str, tuple[bytes, str, str]] = {}
@@ -141,8 +140,30 @@ def add_dataset(
         rt.store.transact(lambda txn: _set_current(txn, session_id, existing["id"]))
         return dataset_view(existing, reused=True)
 
+    try:
+        for data, _, _ in uploads.values():
+            rt.artifacts.put_bytes(data)  # early: a storage outage fails before any record
+        stored, created = _load_and_record(rt, session_id, uploads, hashes, sheet, configured)
+    except BaseException:
+        # a refused upload keeps nothing: its bytes go now, unless another record uses them
+        from chatmrpt.jobs.retention import discard_blobs
+
+        discard_blobs(rt, hashes.values(), orphan=True)
+        raise
     for data, _, _ in uploads.values():
-        rt.artifacts.put_bytes(data)  # early: a storage outage fails before any record
+        rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
+    return dataset_view(stored, reused=not created)
+
+
+def _load_and_record(
+    rt: Runtime,
+    session_id: str,
+    uploads: dict[str, tuple[bytes, str, str]],
+    hashes: dict[str, str],
+    sheet: str | int | None,
+    configured: dict[str, Any] | None,
+) -> tuple[dict[str, Any], bool]:
+    from chatmrpt.analysis.ingest import load_dataset
 
     with tempfile.TemporaryDirectory(prefix="upload-", dir=work_root(rt.settings)) as tmp:
         paths: dict[str, Path] = {}
@@ -156,6 +177,7 @@ def add_dataset(
             table_name=uploads[TABLE][1],
             boundaries_name=uploads[BOUNDARIES][1] if BOUNDARIES in uploads else None,
             **planning_files(paths, uploads, configured),
+            limits=rt.settings.read_limits(),
         )
         dataset_id = wards.dataset_id
         planning = planning_summary(wards.planning)
@@ -165,6 +187,7 @@ def add_dataset(
             "variables": candidate_columns(wards.wards, wards.excluded_columns),
             "has_boundaries": bool(wards.has_boundaries),
             "columns": [str(c) for c in wards.wards.columns if c != "geometry"],
+            "excluded": [str(c) for c in wards.excluded_columns],
         }
         join_report = to_jsonable(wards.join_report)
         warnings = [str(w) for w in wards.warnings]
@@ -221,10 +244,7 @@ def add_dataset(
             txn.append("events", session_id, {"type": "dataset.added", "dataset_id": dataset_id})
         return stored, created
 
-    stored, created = transact_linking(rt, commit)
-    for data, _, _ in uploads.values():
-        rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
-    return dataset_view(stored, reused=not created)
+    return transact_linking(rt, commit)
 
 
 def get_dataset(rt: Runtime, session_id: str, dataset_id: str) -> dict[str, Any]:

@@ -30,6 +30,10 @@ def display_name(name: str | None, role: str) -> str:
     """The file name to show: last path component, no control characters, bounded."""
     text = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     text = _CONTROL.sub("", text).strip()
+    if len(text) > 200:  # keep the extension: it says what the file is
+        stem, dot, ext = text.rpartition(".")
+        if dot and stem and 0 < len(ext) <= 16 and ext.isalnum():
+            return stem[: 199 - len(ext)] + "." + ext
     return text[:200] or f"{role} file"
 
 

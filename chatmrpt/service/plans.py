@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.csvsafe import csv_bytes
 from chatmrpt.errors import InputError
 from chatmrpt.service.results import (
     artifact_named,
@@ -204,11 +205,11 @@ def create_plan(
     sources = planning_sources(analysis, plan.parameters)
     plan.parameters.update(sources)
     files = [
-        (PLAN_CSV, plan.wards.to_csv(index=False, lineterminator="\n").encode(), "text/csv"),
+        (PLAN_CSV, csv_bytes(plan.wards), "text/csv"),
         (PLAN_JSON, (plan.to_json() + "\n").encode(), "application/json"),
         (
             PLAN_BY_LGA_CSV,
-            plan.by_lga.to_csv(index=False, lineterminator="\n").encode(),
+            csv_bytes(plan.by_lga),
             "text/csv",
         ),
     ]

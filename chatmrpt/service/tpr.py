@@ -157,6 +157,10 @@ def submit_tpr(
         )
     _sniff(data, name)
     norm = normalize_tpr_params(params)
+    if ext in ("xlsx", "xlsm"):  # bounded before a job ever opens it
+        from chatmrpt.analysis.limits import check_workbook
+
+        check_workbook(data, name, norm.get("sheet"), rt.settings.read_limits())
     dataset_id = None
     if norm["join"]:
         dataset_id = (session.get("state") or {}).get("current_dataset")
@@ -216,7 +220,13 @@ def submit_tpr(
         )
         return stored, False, job["id"]
 
-    record, reused, job_id = transact_linking(rt, fn)
+    try:
+        record, reused, job_id = transact_linking(rt, fn)
+    except BaseException:
+        from chatmrpt.jobs.retention import discard_blobs
+
+        discard_blobs(rt, [sha], orphan=True)  # refused: keep nothing of it
+        raise
     rt.artifacts.ensure(sha, data)
     if job_id is not None:
         rt.queue.dispatch(job_id)

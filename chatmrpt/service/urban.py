@@ -13,6 +13,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.csvsafe import csv_bytes
 from chatmrpt.errors import InputError
 from chatmrpt.service.results import (
     artifact_named,
@@ -165,7 +166,7 @@ def reprioritize(
     }
     table = result.selection_table()
     files = [
-        (RESULT_CSV, table.to_csv(index=False, lineterminator="\n").encode(), "text/csv"),
+        (RESULT_CSV, csv_bytes(table), "text/csv"),
         (
             RESULT_JSON,
             (json.dumps(full, ensure_ascii=False, allow_nan=False, indent=1) + "\n").encode(),

@@ -149,6 +149,15 @@ class Store(ABC):
         """A real write and read; raises StoreUnavailable when the store does not answer."""
 
     @abstractmethod
+    def hit(self, counter: str, window_s: float) -> tuple[int, float]:
+        """Count one event in ``counter``'s current fixed window of ``window_s`` seconds.
+
+        Returns ``(events in this window including this one, seconds until it ends)``.
+        Atomic across processes and machines (rate limits); windows start at multiples
+        of ``window_s`` since the epoch, and a counter is forgotten after its window.
+        """
+
+    @abstractmethod
     def close(self) -> None: ...
 
     # ---- generic record operations ----------------------------------------------------

@@ -342,6 +342,20 @@ class RedisStore(Store):
         _check_log(log, session_id)
         return int(self._call(lambda r: r.zcard(self._logkey(log, session_id))))
 
+    def hit(self, counter: str, window_s: float) -> tuple[int, float]:
+        ts = time.time()
+        win = int(ts // window_s)
+        ends_at = (win + 1) * window_s
+        key = f"{self.prefix}:n:{counter}:{win}"
+
+        def run(r: redis.Redis) -> int:
+            pipe = r.pipeline(transaction=True)
+            pipe.incr(key)
+            pipe.expire(key, int(window_s) + 2)
+            return int(pipe.execute()[0])
+
+        return self._call(run), max(0.0, ends_at - ts)
+
     def ping(self) -> dict[str, Any]:
         nonce = secrets.token_hex(8)
         key = f"{self.prefix}:ping:{nonce}"

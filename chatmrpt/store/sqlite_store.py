@@ -50,6 +50,12 @@ _SCHEMA = (
         PRIMARY KEY (log, session_id, seq)
     ) WITHOUT ROWID""",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS counters (
+        name TEXT PRIMARY KEY,
+        win INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        ends_at REAL NOT NULL
+    ) WITHOUT ROWID""",
 )
 
 
@@ -351,6 +357,27 @@ class SQLiteStore(Store):
                 .fetchone()
             )
         return int(n)
+
+    def hit(self, counter: str, window_s: float) -> tuple[int, float]:
+        ts = time.time()
+        win = int(ts // window_s)
+        ends_at = (win + 1) * window_s
+
+        def fn(txn: _SqliteTxn) -> int:
+            conn = txn._conn
+            conn.execute(
+                "INSERT INTO counters (name, win, n, ends_at) VALUES (?, ?, 1, ?) "
+                "ON CONFLICT(name) DO UPDATE SET "
+                "n = CASE WHEN counters.win = excluded.win THEN counters.n + 1 ELSE 1 END, "
+                "win = excluded.win, ends_at = excluded.ends_at",
+                (counter, win, ends_at),
+            )
+            (n,) = conn.execute("SELECT n FROM counters WHERE name = ?", (counter,)).fetchone()
+            if n == 1 and secrets.randbelow(256) == 0:  # now and then, forget old windows
+                conn.execute("DELETE FROM counters WHERE ends_at < ?", (ts - 60.0,))
+            return int(n)
+
+        return self.transact(fn), max(0.0, ends_at - ts)
 
     def ping(self) -> dict[str, Any]:
         nonce = secrets.token_hex(8)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from chatmrpt.analysis.dataset import GEOMETRY
+from chatmrpt.csvsafe import csv_bytes
 from chatmrpt.errors import InputError
 
 FORMATS: dict[str, tuple[str, str]] = {
@@ -66,7 +67,7 @@ def _table(unified: pd.DataFrame) -> pd.DataFrame:
 
 
 def _csv(unified: pd.DataFrame) -> bytes:
-    return _table(unified).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return csv_bytes(_table(unified))
 
 
 def _cell_value(value: Any) -> Any:

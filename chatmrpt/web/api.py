@@ -17,13 +17,15 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 
+from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
 from chatmrpt.store.base import StoreUnavailable
 from chatmrpt.store.model import FAILED, SUCCEEDED, valid_id
 from chatmrpt.web.app import get_runtime
 from chatmrpt.web.auth import COOKIE, csrf_token, session_required, sign_in, sign_out
 from chatmrpt.web.inputs import expect_type, query_choice, query_int, read_form, read_json
-from chatmrpt.web.responses import content_disposition, json_response
+from chatmrpt.web.ratelimit import admit_job
+from chatmrpt.web.responses import content_disposition, json_response, media_type_kwargs
 
 log = logging.getLogger("chatmrpt.web")
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -263,7 +265,8 @@ def submit_analysis(session_id: str) -> Response:
     if dataset_id is not None:
         _check_id(dataset_id, "dataset")
     params = {k: v for k, v in data.items() if k != "dataset_id"}
-    record, reused = submit(get_runtime(), session_id, dataset_id, params)
+    record, reused = submit(get_runtime(), session_id, dataset_id, params,
+                            admit=lambda: admit_job(session_id))
     body = analysis_view(record)
     body["reused"] = reused
     location = f"/api/sessions/{session_id}/analyses/{record['id']}"
@@ -319,7 +322,7 @@ def analysis_wards(session_id: str, analysis_id: str) -> Response:
     total = len(frame)
     page = frame.iloc[offset : offset + limit] if limit is not None else frame.iloc[offset:]
     if fmt == "csv":
-        text = page.to_csv(index=False, lineterminator="\n")
+        text = csv_text(page)
         name = f"wards_{analysis_id[:12]}.csv"
         return Response(
             text,
@@ -573,9 +576,9 @@ def download_artifact(session_id: str, artifact_id: str) -> Response:
 
     response = Response(
         chunks(),
-        mimetype=record.get("media_type") or "application/octet-stream",
         headers=headers,
         direct_passthrough=True,
+        **media_type_kwargs(record.get("media_type")),
     )
     if record.get("size") is not None:
         response.content_length = int(record["size"])

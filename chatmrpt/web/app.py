@@ -62,7 +62,7 @@ class AppState:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """The web application. ``settings`` default to the environment (``load_settings``)."""
-    from chatmrpt.web import api, errors, health, logs, pages, security, views_api
+    from chatmrpt.web import api, errors, health, logs, pages, ratelimit, security, views_api
     from chatmrpt.web.auth import SessionCookieInterface
     from chatmrpt.web.metrics import Metrics
 
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     logs.init_app(app)
     security.init_app(app, settings.basemap_url)
     errors.init_app(app)
+    ratelimit.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)

@@ -138,6 +138,9 @@ def session_required(view: F) -> F:
         g.session_id = session_id
         g.session = session
         g.auth_method = method
+        limit = current_app.extensions.get("chatmrpt.session_limit")  # web.ratelimit
+        if limit is not None:
+            limit(session_id)
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

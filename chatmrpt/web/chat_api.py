@@ -30,6 +30,7 @@ S = "/api/sessions/<session_id>"
 ASSISTANT = "chatmrpt.assistant"
 MAX_LISTED = 500
 STREAM_LIMIT_S = 300.0
+MAX_SEQ = 2**62  # message numbers are 64-bit integers in the store
 
 
 def _assistant():
@@ -113,6 +114,9 @@ def list_messages(session_id: str) -> Response:
     except ValueError as exc:
         raise ChatMRPTError("invalid_request",
                             "'after' and 'limit' must be whole numbers.") from exc
+    if after > MAX_SEQ:
+        raise ChatMRPTError("invalid_request",
+                            f"'after' must be a message number between 0 and {MAX_SEQ}.")
     messages = []
     for m in rt.store.messages(session_id, after=after, limit=limit):
         messages.append({k: m.get(k) for k in ("seq", "at", "role", "text", "tool_calls",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, has_request_context, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from chatmrpt.errors import ERROR_CODES, ChatMRPTError
@@ -60,9 +60,25 @@ def json_error(
     return json_response(body, status or ERROR_CODES[code])
 
 
+# What a client is told of a server-side failure: never the message of the failing part,
+# which may name hosts, ports, buckets or file paths (the log keeps it, with the request id).
+SERVER_MESSAGES = {
+    "store_unavailable": "The service's storage is not answering right now; nothing was "
+                         "changed. Try again in a moment.",
+    "job_failed": "The work could not be done on the server; it has been logged. Try again, "
+                  "and report the request id if it happens again.",
+    "internal_error": "Something went wrong on the server; it has been logged. Try again, and "
+                      "report the request id if it happens again.",
+}
+
+
 def _chatmrpt_error(exc: ChatMRPTError) -> Response:
     if exc.http_status >= 500:
-        log.error("request failed: [%s] %s", exc.code, exc.message)
+        request_id = g.get("request_id")
+        log.error("request %s failed: [%s] %s %s", request_id, exc.code, exc.message,
+                  exc.details, extra={"request_id": request_id})
+        message = SERVER_MESSAGES.get(exc.code, SERVER_MESSAGES["internal_error"])
+        return json_error(exc.code, message, {"request_id": request_id})
     return json_error(exc.code, exc.message, exc.details)
 
 
@@ -75,7 +91,19 @@ def _http_error(exc: HTTPException) -> Response:
     message = HTTP_MESSAGES.get(status, exc.description or "The request was refused.")
     if status == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        if limit:
+        length = request.content_length if has_request_context() else None
+        if limit and length is not None and length <= limit:
+            # not the size: the form had too many parts, or a text field was too long
+            parts = request.max_form_parts
+            memory = request.max_form_memory_size
+            message = (
+                f"The upload was refused: a form may have at most {parts:,} parts (send the "
+                "table, the boundaries and the sheet name only)"
+                + (f" and each text field at most {memory // 1024:,} KB" if memory else "")
+                + "."
+            )
+            details.update(max_parts=parts, max_field_kb=(memory // 1024) if memory else None)
+        elif limit:
             mb = limit / (1024 * 1024)
             message = f"The request is larger than the {mb:g} MB accepted per request."
             details["max_mb"] = mb

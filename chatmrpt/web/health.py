@@ -20,6 +20,8 @@ import os
 import socket
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app
@@ -46,9 +48,58 @@ def _process(p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _problem(exc: BaseException) -> dict[str, Any]:
+_PROBLEMS = {
+    "store": "the store did not answer",
+    "queue": "the job queue did not answer",
+    "artifacts": "artifact storage did not answer",
+}
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+_pending: dict[tuple[int, str], Future] = {}
+
+
+def _problem(exc: BaseException, part: str = "store") -> dict[str, Any]:
+    """What /readyz says of a failed check: which part, never its hosts, ports or paths
+    (the log has the full error)."""
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return {"ok": False, "error": message[:300]}
+    log.warning("readiness: the %s check failed: %s", part, message)
+    return {"ok": False, "error": _PROBLEMS.get(part, f"the {part} did not answer")}
+
+
+def _checks_pool() -> ThreadPoolExecutor:
+    """A few threads of this process for the readiness checks (made after the fork)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(8, thread_name_prefix="chatmrpt-ready"))
+            _pending.clear()
+        return _pool[1]
+
+
+def _run_checks(checks, timeout_s: float, scope: int = 0) -> dict[str, Any]:
+    """Run the checks at once; one that has not answered within ``timeout_s`` failed."""
+    pool = _checks_pool()
+    futures = {}
+    with _pool_lock:
+        for name, fn in checks:
+            # a check still hanging from an earlier request is waited on, not started again:
+            # a part that does not answer holds one thread, however often /readyz is asked
+            pending = _pending.get((scope, name))
+            if pending is None or pending.done():
+                pending = _pending[(scope, name)] = pool.submit(fn)
+            futures[name] = pending
+    deadline = time.monotonic() + timeout_s
+    out: dict[str, Any] = {}
+    for name, future in futures.items():
+        try:
+            out[name] = future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            log.warning("readiness: the %s check did not answer within %.1f s", name, timeout_s)
+            out[name] = {"ok": False, "error": _PROBLEMS.get(name, name) +
+                         f" within {timeout_s:g} s"}
+        except Exception as exc:
+            out[name] = _problem(exc, name)
+    return out
 
 
 @bp.get("/healthz")
@@ -69,27 +120,34 @@ def readyz() -> Response:
     try:
         rt = get_runtime()
     except Exception as exc:  # the store URL may point at nothing that can be opened
-        body.update(store=_problem(exc), queue={"ok": False}, artifacts={"ok": False})
+        body.update(store=_problem(exc, "store"), queue={"ok": False}, artifacts={"ok": False})
         body.update(status="not ready", problems=["the store cannot be opened"])
         return json_response(body, 503)
-    checks = (("store", rt.store.ping), ("queue", rt.queue.ping), ("artifacts", rt.artifacts.ping))
-    for name, ping in checks:
-        try:
-            body[name] = ping()
-        except Exception as exc:
-            body[name] = _problem(exc)
-            problems.append(f"the {name} does not answer")
-    if body["store"].get("ok"):
-        try:
-            body["consumers"] = [
+    timeout_s = rt.settings.ready_timeout_s
+
+    def processes() -> dict[str, Any]:
+        return {
+            "consumers": [
                 _process(p) for p in rt.store.live_processes("consumer", CONSUMER_TTL_S)
-            ]
-            body["web_workers"] = [_process(p) for p in rt.store.live_processes(WEB, WEB_TTL_S)]
-        except Exception as exc:
-            body["store"] = _problem(exc)
-            problems.append("the store does not answer")
-        if not body["consumers"] and not problems:
-            problems.append("no job consumer is alive: analyses would wait forever")
+            ],
+            "web_workers": [_process(p) for p in rt.store.live_processes(WEB, WEB_TTL_S)],
+        }
+
+    def store_check() -> dict[str, Any]:
+        result = rt.store.ping()
+        result["_processes"] = processes()
+        return result
+
+    checks = (("store", store_check), ("queue", rt.queue.ping), ("artifacts", rt.artifacts.ping))
+    body.update(_run_checks(checks, timeout_s, id(rt)))
+    for name, _ in checks:
+        if not body[name].get("ok"):
+            problems.append(f"the {name} does not answer")
+    found = body["store"].pop("_processes", None)
+    if found is not None:
+        body.update(found)
+    if body["store"].get("ok") and not body["consumers"] and not problems:
+        problems.append("no job consumer is alive: analyses would wait forever")
     body["status"] = "ready" if not problems else "not ready"
     body["problems"] = problems
     return json_response(body, 503 if problems else 200)

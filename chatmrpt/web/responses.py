@@ -26,13 +26,32 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     return response
 
 
+def media_type_kwargs(media_type: str | None) -> dict[str, str]:
+    """``Response`` arguments for a stored media type: one that names its charset is sent
+    as it is (``mimetype=`` would add a second ``charset``)."""
+    media_type = media_type or "application/octet-stream"
+    if "charset=" in media_type.lower():
+        return {"content_type": media_type}
+    return {"mimetype": media_type}
+
+
+def shorten_name(text: str, limit: int) -> str:
+    """At most ``limit`` characters, keeping a short extension (``.csv``) at the end."""
+    if len(text) <= limit:
+        return text
+    stem, dot, ext = text.rpartition(".")
+    if dot and stem and 0 < len(ext) <= 16 and ext.isalnum():
+        return stem[: limit - len(ext) - 1] + "." + ext
+    return text[:limit]
+
+
 def safe_filename(name: str, default: str = "download") -> str:
     """A recorded file name fit for a Content-Disposition: last path part, no control
     characters, quotes or separators, bounded length."""
     text = unicodedata.normalize("NFC", str(name or ""))
     text = text.replace("\\", "/").rsplit("/", 1)[-1]
     text = _CONTROL.sub("", text).replace('"', "'").replace(";", "_").strip(" .")
-    return text[:150] or default
+    return shorten_name(text, 150) or default
 
 
 def content_disposition(name: str, disposition: str = "attachment") -> str:

@@ -32,7 +32,7 @@ from chatmrpt.store.model import valid_id
 from chatmrpt.web.app import get_runtime, get_settings
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import expect_type, query_int, read_json
-from chatmrpt.web.responses import json_response
+from chatmrpt.web.responses import json_response, media_type_kwargs
 
 bp = Blueprint("views", __name__, url_prefix="/api")
 
@@ -114,7 +114,7 @@ def stored_json(
         data = get_runtime().artifacts.read_bytes(sha)
     except ArtifactMissing:
         raise _not_found("file") from None
-    return Response(data, mimetype=media_type, headers=headers)
+    return Response(data, headers=headers, **media_type_kwargs(media_type))
 
 
 def artifact_view(session_id: str, record: dict[str, Any]) -> dict[str, Any]:

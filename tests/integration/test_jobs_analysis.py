@@ -129,19 +129,32 @@ def test_analysis_that_fails_on_input_leaves_the_session_as_it_was(rt, consumer,
     sid = session["id"]
     dataset = add_dataset(rt, sid, **ilorin(real_data))
     before = rt.store.get_session(sid)
-    record, _ = submit_analysis(rt, sid, None, {"variables": ["no_such_column", "other"]})
+    # what the dataset's summary shows to be wrong is refused before any job exists
+    with pytest.raises(InputError) as info:
+        submit_analysis(rt, sid, None, {"variables": ["no_such_column", "other"]})
+    assert info.value.code == "unknown_variable"
+    assert rt.store.get_session(sid) == before and rt.store.session_jobs(sid) == []
+    # what only the data shows fails in the job: "sparse" has a value for 2 wards of 35
+    table = real_data["ilorin_table"].read_text().splitlines()
+    table = [table[0] + ",sparse"] + [
+        row + ("," + str(i) if i < 2 else ",") for i, row in enumerate(table[1:])
+    ]
+    dataset = add_dataset(rt, sid, "\n".join(table).encode(), "ilorin_sparse.csv")
+    before = rt.store.get_session(sid)
+    record, _ = submit_analysis(rt, sid, None, {"variables": ["sparse", "distance"]})
     done = wait_final(rt, sid, record["id"])
     assert done["status"] == "failed"
-    assert done["error"]["code"] == "unknown_variable"
-    assert done["error"]["message"]
+    assert done["error"]["code"] == "too_few_variables"
+    assert "sparse" in done["error"]["message"]
     assert rt.store.get_session(sid) == before
     assert {a["name"] for a in rt.store.list_artifacts(sid)} == {
         "ilorin_variables.csv",
         "ilorin_wards.zip",
+        "ilorin_sparse.csv",
     }
     # a failed analysis asked for again gets a new attempt with a new job
     again, reused = submit_analysis(
-        rt, sid, dataset["dataset_id"], {"variables": ["other", "no_such_column"]}
+        rt, sid, dataset["dataset_id"], {"variables": ["distance", "sparse"]}
     )
     assert reused is False and again["id"] == record["id"]
     assert again["job_id"] != record["job_id"] and again["runs"] == 2

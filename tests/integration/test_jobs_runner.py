@@ -221,3 +221,23 @@ def test_release_hands_a_job_back_without_counting_the_attempt(rt):
     assert back["status"] == "queued" and back["attempts"] == 0
     assert rt.store.get(subject)["status"] == "queued"
     assert leases.finish(rt.store, lease, "succeeded") is False
+
+
+def test_a_job_past_its_time_limit_is_stopped_with_a_reason(make_rt):
+    rt = make_rt(CHATMRPT_JOB_TIMEOUT_S="0.3")
+    job, subject = submit_test_job(rt, "test.sleep", {"seconds": 30})
+    assert execute_job(rt, job["id"]) == "failed"  # slept out, it would have succeeded
+    record = rt.store.get(subject)
+    assert record["status"] == "failed"
+    assert record["error"]["code"] == "job_failed"
+    assert record["error"]["details"] == {"reason": "timeout", "timeout_s": 0.3}
+    assert "CHATMRPT_JOB_TIMEOUT_S" in record["error"]["message"]
+    # the next job runs as usual
+    job, _ = submit_test_job(rt, "test.sleep", {"seconds": 0.05})
+    assert execute_job(rt, job["id"]) == "succeeded"
+
+
+def test_the_time_limit_can_be_switched_off(make_rt):
+    assert make_rt(CHATMRPT_JOB_TIMEOUT_S="off").settings.job_timeout_s is None
+    with pytest.raises(ValueError):
+        make_rt(CHATMRPT_JOB_TIMEOUT_S="-5")

@@ -181,12 +181,22 @@ def test_planning_waits_for_a_finished_analysis(app, session):
 def test_a_failed_analysis_says_why(app, session):
     assert session.upload(ilorin_upload()).status_code == 201
     r = session.post("/analyses", json={"variables": ["no_such_column", "distance"]})
+    assert r.status_code == 422  # refused at once: the dataset has no such column
+    assert r.json["error"]["code"] == "unknown_variable"
+    assert "no_such_column" in r.json["error"]["message"]
+    assert run_queued_jobs(app) == []
+    # what only the data shows fails in the job, and the analysis says why
+    rows = ["WardName,distance,sparse"] + [f"W{i},{i * 3 % 11},{i if i < 2 else ''}"
+                                          for i in range(20)]
+    assert session.upload({"table": ("sparse.csv", "\n".join(rows).encode())}).status_code \
+        == 201
+    r = session.post("/analyses", json={"variables": ["sparse", "distance"]})
     assert r.status_code == 202
     assert run_queued_jobs(app) == ["failed"]
     a = session.get(f"/analyses/{r.json['analysis_id']}").json
     assert a["status"] == "failed"
-    assert a["error"]["code"] in ("unknown_variable", "too_few_variables")
-    assert "no_such_column" in a["error"]["message"]
+    assert a["error"]["code"] == "too_few_variables"
+    assert "sparse" in a["error"]["message"]
     assert "summary" not in a
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from chatmrpt.csvsafe import restore_frame
 from chatmrpt.errors import InputError
 from chatmrpt.viz.exports import export_unified
 from chatmrpt.viz.synthetic import synthetic_analysis
@@ -44,7 +45,10 @@ def test_csv(wards):
     data, media, name = export_unified(wards, "csv")
     assert media.startswith("text/csv") and name == "unified_dataset.csv"
     assert "geometry" not in data.decode("utf-8").splitlines()[0]
-    _same_table(pd.read_csv(io.BytesIO(data)), wards)
+    back = pd.read_csv(io.BytesIO(data))
+    # a spreadsheet opening the file sees text, not a formula: the cell starts with a quote
+    assert back["WardName"].iloc[1] == "'" + FORMULA
+    _same_table(restore_frame(back), wards)
 
 
 def test_xlsx_keeps_formula_like_text_as_text(wards):
