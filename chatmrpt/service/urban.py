@@ -10,10 +10,9 @@ returns the stored result.
 from __future__ import annotations
 
 import json
-import math
 from typing import TYPE_CHECKING, Any
 
-from chatmrpt.errors import InputError
+from chatmrpt.analysis.declarations import ReprioritizationParams
 from chatmrpt.service.results import (
     artifact_named,
     content_id,
@@ -34,57 +33,17 @@ if TYPE_CHECKING:
 REPRIORITIZATION = "reprioritization"
 RESULT_CSV = "reprioritization.csv"
 RESULT_JSON = "reprioritization.json"
-METHODS = ("composite", "pca")
-MAX_THRESHOLDS = 20
-
-
-def _target(value: Any) -> float:
-    from chatmrpt.analysis.urban import DEFAULT_TARGET_SHARE
-
-    if value is None:
-        return float(DEFAULT_TARGET_SHARE)
-    rule = "The target population share must be a percentage above 0 and at most 100"
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InputError("invalid_parameter", f"{rule}, not {value!r}.")
-    try:
-        number = float(value)
-    except (ValueError, OverflowError):
-        raise InputError("invalid_parameter", f"{rule}, not {value!r}.") from None
-    if not math.isfinite(number) or not 0 < number <= 100:
-        raise InputError(
-            "invalid_parameter",
-            f"{rule}, not {value!r}.",
-            details={"parameter": "target", "value": str(value)[:100]},
-        )
-    return number
 
 
 def normalize_params(
     thresholds: Any = None, target: Any = None, method: Any = None
 ) -> dict[str, Any]:
-    from chatmrpt.analysis.urban import validate_thresholds
-
-    if isinstance(thresholds, list | tuple) and len(thresholds) > MAX_THRESHOLDS:
-        raise InputError(
-            "invalid_parameter",
-            f"{len(thresholds)} urban thresholds were given; give at most {MAX_THRESHOLDS}.",
-        )
-    if isinstance(thresholds, str) and len(thresholds) > 20 * MAX_THRESHOLDS:
-        raise InputError("invalid_parameter", "The urban thresholds text is too long.")
-    if thresholds is not None and not isinstance(thresholds, list | tuple | str | int | float):
-        raise InputError(
-            "invalid_parameter",
-            "Urban thresholds must be a list of percentages, e.g. [20, 30, 50, 75].",
-        )
-    values = [float(t) for t in validate_thresholds(thresholds)]
-    method = "composite" if method is None else method
-    if not isinstance(method, str) or method.strip().lower() not in METHODS:
-        raise InputError(
-            "invalid_parameter",
-            f"The ranking method must be 'composite' or 'pca', not {method!r}.",
-            details={"parameter": "method"},
-        )
-    return {"thresholds": values, "target": _target(target), "method": method.strip().lower()}
+    """The parameters in canonical form, checked against their declaration
+    (``chatmrpt.analysis.declarations.ReprioritizationParams``)."""
+    given = {"thresholds": thresholds, "target": target, "method": method}
+    norm = ReprioritizationParams.from_dict(given).normalized()
+    norm["thresholds"] = [float(t) for t in norm["thresholds"]]
+    return norm
 
 
 def _view(record: dict[str, Any], rows: dict[str, Any], reused: bool) -> dict[str, Any]:
