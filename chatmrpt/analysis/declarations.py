@@ -88,6 +88,20 @@ class Option:
         return self.chat_name or self.name
 
     @property
+    def default_text(self) -> str | None:
+        """The default as users write it ("20,30,50,75", "1.8"), or None when there is none."""
+        value = self.default
+        if value is None or value == () or self.required:
+            return None
+        if isinstance(value, tuple):
+            return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+    @property
     def is_list(self) -> bool:
         return self.kind in ("numbers", "choices", "texts")
 

@@ -192,7 +192,7 @@ def plan_itn(
             "invalid_parameter",
             "Planning from a rank column of the ward table is not available in this version; "
             "plan from an analysis' composite or PCA ranking.",
-            details={"parameter": "rank_column", "value": p.rank_column},
+            details={"parameter": "rank_column", "value": p.rank_column, "available": False},
         )
     total_nets, household_size, urban_threshold = p.total_nets, p.household_size, p.urban_threshold
     method, strategy, max_ward_share = p.method, p.strategy, p.max_ward_share
@@ -282,7 +282,7 @@ def plan_itn(
             "invalid_parameter",
             f"The {strategy} strategy is not available in this version; use stop, continue "
             "or capped.",
-            details={"parameter": "strategy", "value": strategy},
+            details={"parameter": "strategy", "value": strategy, "available": False},
         )
     else:
         cap_bales = int(math.floor(total_nets * max_ward_share / 100.0 + 1e-9)) // bale_size

@@ -52,7 +52,7 @@ class AnalysisParams(Declared):
     )  # fmt: skip
     normalization: str = option(
         kind="choice", label="normalisation", choices=NORMALIZATIONS, default="linear",
-        help="linear (the default) or reciprocal (as the legacy tool does).",
+        help="linear, or reciprocal (as the legacy tool does).",
     )  # fmt: skip
     methods: tuple[str, ...] = option(
         kind="choices", label="ranking methods", choices=METHODS, default=METHODS, min_items=1,
@@ -68,14 +68,13 @@ class AnalysisParams(Declared):
     # "legacy": neither, as the legacy tool does
     pca_orientation: str = option(
         kind="choice", label="PCA orientation", choices=PCA_ORIENTATIONS, default="risk",
-        help="risk (the default: components point towards risk) or legacy (as the legacy "
-        "tool does).",
+        help="risk (components point towards risk) or legacy (as the legacy tool does).",
     )  # fmt: skip
     aggregation: str = option(
         kind="choice", label="aggregation", choices=AGGREGATIONS, default="median-score",
         added=True,
-        help="median-score (the default) or median-rank (the R MRPT app's median of the "
-        "wards' ranks over all models).",
+        help="median-score, or median-rank (as the R MRPT app: the median of each ward's "
+        "ranks over all models).",
     )  # fmt: skip
     tie_break: str = option(
         kind="choice", label="tie rule", choices=TIE_BREAKS, default="order", added=True,
@@ -146,6 +145,18 @@ class AnalysisParams(Declared):
             o = cls.option(name)
             return o.check(data.get(name) or o.default)
 
+        aggregation, tie_break = word("aggregation"), word("tie_break")
+        if aggregation != "median-score" or tie_break != "order":
+            name, value = ("aggregation", aggregation) if aggregation != "median-score" else (
+                "tie_break", tie_break)  # fmt: skip
+            raise InputError(
+                "invalid_parameter",
+                f"The {cls.option(name).label} {value!r} is not available in this version; "
+                "the wards are ranked by the median of their model scores, equal scores in "
+                "the order of the table.",
+                details={"parameter": name, "value": value, "available": False},
+            )
+
         return cls(
             variables=variables,
             directions=directions_t,
@@ -153,8 +164,8 @@ class AnalysisParams(Declared):
             methods=methods_t,
             urban_thresholds=thresholds,
             pca_orientation=word("pca_orientation"),
-            aggregation=word("aggregation"),
-            tie_break=word("tie_break"),
+            aggregation=aggregation,
+            tie_break=tie_break,
         )
 
     def normalized(self) -> dict[str, Any]:

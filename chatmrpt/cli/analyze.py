@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from chatmrpt.analysis.params import NORMALIZATIONS, PCA_ORIENTATIONS, AnalysisParams
+from chatmrpt.analysis.params import AnalysisParams
+from chatmrpt.cli._options import add_options, option_values
 from chatmrpt.cli._progress import ProgressBar
 
 NAME = "analyze"
@@ -23,16 +24,7 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("table", type=Path, help="ward table: CSV or XLSX, one row per ward")
     p.add_argument("--boundaries", type=Path, help="ward boundaries (zip, geojson, gpkg, parquet)")
     p.add_argument("--sheet", help="worksheet to read from an XLSX workbook")
-    p.add_argument("--variables", help="comma-separated variables (default: by state/zone)")
-    p.add_argument("--direction", action="append", default=[], metavar="VAR=direct|inverse",
-                   help="override a variable's direction (repeatable)")
-    p.add_argument("--normalization", choices=NORMALIZATIONS, default="linear",
-                   help="linear (default) or reciprocal (legacy tool's behaviour)")
-    p.add_argument("--methods", default="composite,pca", help="composite,pca (default both)")
-    p.add_argument("--pca-orientation", choices=PCA_ORIENTATIONS, default="risk",
-                   help="risk (default) or legacy (no sign alignment)")
-    p.add_argument("--urban-thresholds", default="20,30,50,75",
-                   help="urban share thresholds for the urban flags (percent)")
+    add_options(p, AnalysisParams)
     p.add_argument("--out", type=Path, required=True, help="folder for the results")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
@@ -44,14 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from chatmrpt.analysis.outputs import write_analysis_outputs
     from chatmrpt.analysis.pipeline import run_analysis
 
-    params = AnalysisParams.from_dict({
-        "variables": args.variables,
-        "directions": args.direction,
-        "normalization": args.normalization,
-        "methods": args.methods,
-        "pca_orientation": args.pca_orientation,
-        "urban_thresholds": args.urban_thresholds,
-    })
+    params = AnalysisParams.from_dict(option_values(args, AnalysisParams))
     with ProgressBar(enabled=not args.quiet, desc="analysis") as bar:
         bar.update(0.0, "load")
         dataset = load_dataset(args.table, args.boundaries, sheet=args.sheet)

@@ -8,8 +8,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from chatmrpt.analysis.itn import RANK_COLUMNS, STRATEGIES, ItnPlan, parse_net_count, plan_itn
+from chatmrpt.analysis.declarations import ItnParams
+from chatmrpt.analysis.itn import ItnPlan, plan_itn
 from chatmrpt.analysis.results_io import load_unified
+from chatmrpt.cli._options import add_options, option_values
 from chatmrpt.errors import InputError
 
 NAME = "itn"
@@ -34,43 +36,7 @@ def register(p: argparse.ArgumentParser) -> None:
         metavar="DIR_OR_UNIFIED",
         help="analysis output folder, or its unified_dataset.csv / .geoparquet",
     )
-    p.add_argument(
-        "--nets", required=True, help="total nets available (e.g. 1200000, 1,200,000, 1.2m, 500k)"
-    )
-    p.add_argument("--household-size", required=True, help="average household size (e.g. 5)")
-    p.add_argument(
-        "--urban-threshold",
-        default="75",
-        help="urban share (percent) from which a ward is tier 2 (default 75)",
-    )
-    p.add_argument(
-        "--method",
-        choices=tuple(RANK_COLUMNS),
-        default="composite",
-        help="ranking to use (default composite)",
-    )
-    p.add_argument(
-        "--strategy", choices=STRATEGIES, default="stop", help="allocation strategy (default stop)"
-    )
-    p.add_argument(
-        "--max-ward-share",
-        metavar="PCT",
-        help="strategy capped: most a ward may take, in percent of all nets",
-    )
-    p.add_argument(
-        "--people-per-net", default="1.8", help="people covered by one net (default 1.8)"
-    )
-    p.add_argument(
-        "--buffer", default="1.0", help="multiplier on each ward's need, e.g. 1.1 (default 1.0)"
-    )
-    p.add_argument(
-        "--bale-size", default="1", help="nets per bale; allocations are whole bales (default 1)"
-    )
-    p.add_argument(
-        "--fill-population",
-        metavar="mean|median|VALUE",
-        help="fill missing ward populations with the mean, the median or a number (default: refuse)",
-    )
+    add_options(p, ItnParams)
     p.add_argument("--out", type=Path, required=True, help="folder for itn_plan.csv/.json")
 
 
@@ -81,21 +47,9 @@ def run(args: argparse.Namespace) -> int:
             f"--out {args.out} is a file; give a folder for the plan.",
             details={"out": str(args.out)},
         )
-    nets = parse_net_count(args.nets, "number of nets (--nets)")
+    params = ItnParams.from_dict(option_values(args, ItnParams))
     wards = load_unified(args.source)
-    plan = plan_itn(
-        wards,
-        total_nets=nets,
-        household_size=args.household_size,
-        urban_threshold=args.urban_threshold,
-        method=args.method,
-        strategy=args.strategy,
-        max_ward_share=args.max_ward_share,
-        people_per_net=args.people_per_net,
-        buffer=args.buffer,
-        bale_size=args.bale_size,
-        fill_population=args.fill_population,
-    )
+    plan = plan_itn(wards, **params.normalized())
     files = write_plan(plan, args.out)
     print_summary(plan, files)
     return 0

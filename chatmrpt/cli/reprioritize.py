@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from chatmrpt.analysis.declarations import ReprioritizationParams
 from chatmrpt.analysis.itn import RANK_COLUMNS
 from chatmrpt.analysis.results_io import load_unified
 from chatmrpt.analysis.urban import (
-    DEFAULT_TARGET_SHARE,
     ReprioritizationResult,
     reprioritize,
     threshold_label,
 )
+from chatmrpt.cli._options import add_options, option_values
 from chatmrpt.errors import InputError
 
 NAME = "reprioritize"
@@ -38,23 +39,7 @@ def register(p: argparse.ArgumentParser) -> None:
         metavar="DIR_OR_UNIFIED",
         help="analysis output folder, or its unified_dataset.csv / .geoparquet",
     )
-    p.add_argument(
-        "--thresholds",
-        default="20,30,50,75",
-        help="urban share thresholds in percent (default 20,30,50,75)",
-    )
-    p.add_argument(
-        "--target",
-        type=str,
-        default=str(DEFAULT_TARGET_SHARE),
-        help="population share to reach, in percent (default 30)",
-    )
-    p.add_argument(
-        "--method",
-        choices=tuple(RANK_COLUMNS),
-        default="composite",
-        help="ranking that orders the wards (default composite)",
-    )
+    add_options(p, ReprioritizationParams)
     p.add_argument(
         "--out",
         type=Path,
@@ -63,12 +48,13 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    params = ReprioritizationParams.from_dict(option_values(args, ReprioritizationParams))
     wards = load_unified(args.source)
     result = reprioritize(
         wards,
-        thresholds=args.thresholds,
-        target_share=args.target,
-        rank_column=RANK_COLUMNS[args.method],
+        thresholds=params.thresholds,
+        target_share=params.target,
+        rank_column=RANK_COLUMNS[params.method],
     )
     out = args.out if args.out is not None else default_output(args.source)
     if out.is_dir():

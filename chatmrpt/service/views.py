@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import (
+    EXPORT_FORMATS_BY_KIND,
     PLOT_KINDS,
     ExportRequest,
     MapRequest,
@@ -465,11 +466,12 @@ def map_file(
 ) -> dict[str, Any]:
     """A map as a PNG picture or a stand-alone HTML page (shapes embedded, no scripts
     fetched from the internet: plotly.js is inlined)."""
-    if fmt not in ("png", "html"):
+    formats = EXPORT_FORMATS_BY_KIND["map"]
+    if fmt not in formats:
         raise InputError(
             "invalid_parameter",
-            "Maps can be downloaded as png or html.",
-            details={"parameter": "format", "choices": ["html", "png"]},
+            f"Maps can be downloaded as {' or '.join(formats)}.",
+            details={"parameter": "format", "choices": list(formats)},
         )
     variable, threshold = map_params(kind, variable, threshold)
     _check_ids(plan_id, reprioritization_id)

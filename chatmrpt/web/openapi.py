@@ -108,15 +108,8 @@ def option_schema(o: Option, *, form: bool = False) -> dict[str, Any]:
         schema = {"oneOf": variants}
     if not o.required and o.default is None and not form:
         schema["nullable"] = True
-    described = o.help
-    if o.default is not None and o.default != () and not o.required:
-        shown = o.default
-        if isinstance(shown, tuple):
-            shown = ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in shown)
-        elif isinstance(shown, float):
-            shown = f"{shown:g}"
-        described += f" Default: {shown}."
-    schema["description"] = described
+    default = o.default_text
+    schema["description"] = o.help + (f" Default: {default}." if default is not None else "")
     return schema
 
 
