@@ -448,6 +448,22 @@ def _method(help_text: str) -> Any:
                   help=help_text)  # fmt: skip
 
 
+# parameters that several requests take, declared once
+URBAN_THRESHOLDS = {
+    "kind": "numbers", "label": "urban thresholds", "default": DEFAULT_URBAN_THRESHOLDS,
+    "minimum": 0, "maximum": 100, "min_items": 1, "hint": "20,30,50,75",
+}  # fmt: skip
+_MAP_VARIABLE = {
+    "kind": "text", "label": "variable", "max_length": MAX_TEXT,
+    "help": "The variable to map when the map is 'variable'.",
+}  # fmt: skip
+_MAP_THRESHOLD = {
+    "kind": "number", "label": "urban threshold", "minimum": 0, "maximum": 100,
+    "hint": "a percentage",
+    "help": "Urban threshold in percent when the map is 'urban' (urban means strictly above).",
+}  # fmt: skip
+
+
 # ---- the parameter sets ------------------------------------------------------------------
 
 
@@ -542,8 +558,7 @@ class ReprioritizationParams(Declared):
     WHAT: ClassVar[str] = "reprioritisation"
 
     thresholds: tuple[float, ...] = option(
-        kind="numbers", label="urban thresholds", default=DEFAULT_URBAN_THRESHOLDS, minimum=0,
-        maximum=100, min_items=1, max_items=MAX_THRESHOLDS, hint="20,30,50,75",
+        **URBAN_THRESHOLDS, max_items=MAX_THRESHOLDS,
         help="Urban share thresholds in percent (urban means strictly above), e.g. 20,30,50,75.",
     )  # fmt: skip
     target: float = option(
@@ -597,14 +612,8 @@ class MapRequest(Declared):
         kind="choice", label="map", choices=MAP_KINDS, default="composite", chat_name="what",
         help="What the map shows.",
     )  # fmt: skip
-    variable: str | None = option(
-        kind="text", label="variable", max_length=MAX_TEXT,
-        help="The variable to map when the map is 'variable'.",
-    )  # fmt: skip
-    threshold: float | None = option(
-        kind="number", label="urban threshold", minimum=0, maximum=100, hint="a percentage",
-        help="Urban threshold in percent when the map is 'urban' (urban means strictly above).",
-    )  # fmt: skip
+    variable: str | None = option(**_MAP_VARIABLE)
+    threshold: float | None = option(**_MAP_THRESHOLD)
 
 
 @Declared.declare
@@ -625,14 +634,8 @@ class ExportRequest(Declared):
         kind="choice", label="map or chart", choices=MAP_KINDS + PLOT_KINDS,
         help="The map (result map) or chart (result plot).",
     )  # fmt: skip
-    variable: str | None = option(
-        kind="text", label="variable", max_length=MAX_TEXT,
-        help="The variable of a variable map.",
-    )  # fmt: skip
-    threshold: float | None = option(
-        kind="number", label="urban threshold", minimum=0, maximum=100, hint="a percentage",
-        help="Urban threshold in percent of an urban map.",
-    )  # fmt: skip
+    variable: str | None = option(**_MAP_VARIABLE)
+    threshold: float | None = option(**_MAP_THRESHOLD)
     n: int = option(
         kind="integer", label="number of models", default=20, minimum=1, maximum=100,
         help="How many of the best models the model-score chart shows.",

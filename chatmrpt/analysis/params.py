@@ -21,6 +21,7 @@ from chatmrpt.analysis.declarations import (
     NORMALIZATIONS,
     PCA_ORIENTATIONS,
     TIE_BREAKS,
+    URBAN_THRESHOLDS,
     Declared,
     option,
 )
@@ -60,8 +61,7 @@ class AnalysisParams(Declared):
         help="Ranking methods to run: composite, pca or both; the composite score always runs.",
     )  # fmt: skip
     urban_thresholds: tuple[float, ...] = option(
-        kind="numbers", label="urban thresholds", default=DEFAULT_URBAN_THRESHOLDS, minimum=0,
-        maximum=100, min_items=1, hint="20,30,50,75",
+        **URBAN_THRESHOLDS,
         help="Urban share thresholds (percent) for the urban flags of the wards.",
     )  # fmt: skip
     # "risk": inverse variables negated and components turned towards risk (METHODOLOGY §6);

@@ -356,14 +356,17 @@ def _export_problems(params: Mapping[str, Any]) -> list[str]:
 _METHOD = Param.declared(ItnParams, "method")
 _ASK = "Never assumed: ask the user."
 
+
+
+def _declared(params: type[Declared], *names: str) -> tuple[Param, ...]:
+    return tuple(Param.declared(params, name) for name in names)
+
+
 _PLAN_PARAMS = (
     Param.declared(ItnParams, "total_nets", note=_ASK),
     Param.declared(ItnParams, "household_size", note=_ASK),
-    *(
-        Param.declared(ItnParams, name)
-        for name in ("urban_threshold", "method", "strategy", "max_ward_share",
-                     "people_per_net", "buffer", "bale_size")
-    ),
+    *_declared(ItnParams, "urban_threshold", "method", "strategy", "max_ward_share",
+               "people_per_net", "buffer", "bale_size"),
 )  # fmt: skip
 
 TOOLS: tuple[ToolSpec, ...] = (
@@ -375,21 +378,14 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "run_analysis",
         "Rank wards by malaria vulnerability (composite score and PCA) from the uploaded data.",
-        tuple(
-            Param.declared(AnalysisParams, name)
-            for name in ("variables", "directions", "methods", "normalization")
-        ),
+        _declared(AnalysisParams, "variables", "directions", "methods", "normalization"),
         requires=(NEEDS_DATASET,),
     ),  # fmt: skip
     ToolSpec(
         "show_map",
         "Draw a ward map: composite or PCA ranking, categories, one variable, urban wards, "
         "or the net plan.",
-        (
-            Param.declared(MapRequest, "kind"),
-            Param.declared(MapRequest, "variable"),
-            Param.declared(MapRequest, "threshold"),
-        ),
+        _declared(MapRequest, "kind", "variable", "threshold"),
         requires=(NEEDS_ANALYSIS,),
     ),  # fmt: skip
     ToolSpec(
@@ -439,10 +435,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "reprioritize_urban",
         "Select the least vulnerable urban wards that could be de-prioritised, per urban "
         "threshold, up to a target share of the population.",
-        (
-            Param.declared(ReprioritizationParams, "thresholds"),
-            Param.declared(ReprioritizationParams, "target"),
-        ),
+        _declared(ReprioritizationParams, "thresholds", "target"),
         requires=(NEEDS_ANALYSIS,),
     ),  # fmt: skip
     ToolSpec(
@@ -460,11 +453,7 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "compute_tpr",
         "Compute ward test positivity rates (TPR) from an uploaded health-facility export.",
-        (
-            Param.declared(TprParams, "age"),
-            Param.declared(TprParams, "test"),
-            Param.declared(TprParams, "facility_level"),
-        ),
+        _declared(TprParams, "age", "test", "facility_level"),
         requires=(NEEDS_FACILITY_DATA,),
     ),  # fmt: skip
     ToolSpec(

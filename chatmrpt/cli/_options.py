@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from chatmrpt.analysis.declarations import Declared, Option
@@ -60,3 +61,13 @@ def option_values(
 ) -> dict[str, Any]:
     """The parsed options as a request for ``params.from_dict``."""
     return {o.name: getattr(args, o.name) for o in _chosen(params, names)}
+
+
+def add_analysis_source(parser: argparse.ArgumentParser) -> None:
+    """The finished analysis a command works from (``itn``, ``reprioritize``)."""
+    parser.add_argument(
+        "source",
+        type=Path,
+        metavar="DIR_OR_UNIFIED",
+        help="analysis output folder, or its unified_dataset.csv / .geoparquet",
+    )

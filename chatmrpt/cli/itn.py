@@ -11,7 +11,7 @@ from pathlib import Path
 from chatmrpt.analysis.declarations import ItnParams
 from chatmrpt.analysis.itn import ItnPlan, plan_itn
 from chatmrpt.analysis.results_io import load_unified
-from chatmrpt.cli._options import add_options, option_values
+from chatmrpt.cli._options import add_analysis_source, add_options, option_values
 from chatmrpt.errors import InputError
 
 NAME = "itn"
@@ -30,12 +30,7 @@ PLAN_BY_LGA_CSV = "itn_plan_by_lga.csv"
 
 
 def register(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "source",
-        type=Path,
-        metavar="DIR_OR_UNIFIED",
-        help="analysis output folder, or its unified_dataset.csv / .geoparquet",
-    )
+    add_analysis_source(p)
     add_options(p, ItnParams)
     p.add_argument("--out", type=Path, required=True, help="folder for itn_plan.csv/.json")
 

@@ -17,7 +17,7 @@ from chatmrpt.analysis.urban import (
     reprioritize,
     threshold_label,
 )
-from chatmrpt.cli._options import add_options, option_values
+from chatmrpt.cli._options import add_analysis_source, add_options, option_values
 from chatmrpt.errors import InputError
 
 NAME = "reprioritize"
@@ -33,12 +33,7 @@ DEFAULT_FILE = "reprioritization.csv"
 
 
 def register(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "source",
-        type=Path,
-        metavar="DIR_OR_UNIFIED",
-        help="analysis output folder, or its unified_dataset.csv / .geoparquet",
-    )
+    add_analysis_source(p)
     add_options(p, ReprioritizationParams)
     p.add_argument(
         "--out",
