@@ -23,6 +23,7 @@ from chatmrpt.chat.llm import LlmClient, LlmError, parse_tool_call
 from chatmrpt.chat.router import Route, RouterContext, route
 from chatmrpt.chat.tools import ToolRegistry
 from chatmrpt.errors import ChatMRPTError, InputError
+from chatmrpt.store.model import SUCCEEDED
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -98,7 +99,7 @@ class Assistant:
             variables = tuple((ds.get("summary") or {}).get("variables") or ())
         analysis = latest_analysis(self.rt, session_id)
         wards: tuple[WardRef, ...] = ()
-        if analysis is not None and analysis.get("status") == "succeeded":
+        if analysis is not None and analysis.get("status") == SUCCEEDED:
             wards = self._wards(session_id, analysis)
         last = self._last_assistant_message(session_id)
         last_route = (last or {}).get("route") or {}

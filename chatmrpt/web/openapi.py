@@ -22,7 +22,7 @@ from chatmrpt.analysis.declarations import (
 )
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.errors import ERROR_CODES
-from chatmrpt.store.model import ID_PATTERN
+from chatmrpt.store.model import ID_PATTERN, JobState
 
 ID = {"type": "string", "pattern": ID_PATTERN.pattern, "maxLength": 200}
 NUM = {"type": "number"}
@@ -31,7 +31,7 @@ STR = {"type": "string"}
 NULLABLE_STR = {"type": "string", "nullable": True}
 ANY_OBJECT = {"type": "object", "additionalProperties": True}
 NULLABLE_OBJECT = {"type": "object", "additionalProperties": True, "nullable": True}
-STATUS = {"type": "string", "enum": ["queued", "running", "succeeded", "failed"]}
+STATUS = {"type": "string", "enum": [state.value for state in JobState]}
 # modules that add their own paths (OPENAPI_PATHS) when the app has loaded them
 EXTENSION_MODULES = ("chatmrpt.web.chat_api", "chatmrpt.web.views_api")
 
