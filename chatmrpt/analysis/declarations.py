@@ -426,6 +426,7 @@ TPR_AGES = ("u5", "o5", "pw", "all")
 TPR_TESTS = ("both", "rdt", "microscopy")
 FACILITY_LEVELS = ("primary", "secondary", "tertiary")
 TPR_LEVELS = ("all", *FACILITY_LEVELS)
+FACILITY_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xlsm")  # facility exports read
 
 MAP_KINDS = ("composite", "pca", "category", "consensus", "variable", "urban", "itn")
 PLOT_KINDS = ("model_scores", "rank_comparison", "itn_by_lga")

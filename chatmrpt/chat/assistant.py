@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.filenames import UNIFIED_CSV
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
 from chatmrpt.chat.llm import LlmClient, LlmError, parse_tool_call
@@ -123,7 +124,7 @@ class Assistant:
 
     def _wards(self, session_id: str, analysis: dict[str, Any]) -> tuple[WardRef, ...]:
         sha = next((a.get("sha256") for a in analysis.get("artifacts") or []
-                    if a.get("name") == "unified_dataset.csv"), None)
+                    if a.get("name") == UNIFIED_CSV), None)
         if sha is None:
             return ()
         with self._wards_lock:

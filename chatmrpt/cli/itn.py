@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from chatmrpt.analysis.declarations import ItnParams
+from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
 from chatmrpt.analysis.itn import ItnPlan, plan_itn
 from chatmrpt.analysis.results_io import load_unified
 from chatmrpt.cli._options import add_analysis_source, add_options, option_values
@@ -24,9 +25,6 @@ DESCRIPTION = (
 )
 ORDER = 40
 
-PLAN_CSV = "itn_plan.csv"
-PLAN_JSON = "itn_plan.json"
-PLAN_BY_LGA_CSV = "itn_plan_by_lga.csv"
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -57,9 +55,9 @@ def write_plan(plan: ItnPlan, out_dir: Path) -> list[Path]:
     renames, the JSON (which holds everything) last.
     """
     contents = {
-        PLAN_CSV: plan.wards.to_csv(index=False, lineterminator="\n"),
-        PLAN_BY_LGA_CSV: plan.by_lga.to_csv(index=False, lineterminator="\n"),
-        PLAN_JSON: plan.to_json() + "\n",
+        ITN_PLAN_CSV: plan.wards.to_csv(index=False, lineterminator="\n"),
+        ITN_PLAN_BY_LGA_CSV: plan.by_lga.to_csv(index=False, lineterminator="\n"),
+        ITN_PLAN_JSON: plan.to_json() + "\n",
     }
     parent = out_dir.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)

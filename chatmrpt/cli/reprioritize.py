@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from chatmrpt.analysis.declarations import ReprioritizationParams
+from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV
 from chatmrpt.analysis.itn import RANK_COLUMNS
 from chatmrpt.analysis.results_io import load_unified
 from chatmrpt.analysis.urban import (
@@ -29,7 +30,6 @@ DESCRIPTION = (
     "and threshold to a CSV file."
 )
 ORDER = 30
-DEFAULT_FILE = "reprioritization.csv"
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -38,7 +38,7 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out",
         type=Path,
-        help=f"CSV file to write (default: {DEFAULT_FILE} in the analysis folder)",
+        help=f"CSV file to write (default: {REPRIORITIZATION_CSV} in the analysis folder)",
     )
 
 
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise InputError(
             "invalid_parameter",
-            f"--out {out} is a folder; give a CSV file name, e.g. {out / DEFAULT_FILE}.",
+            f"--out {out} is a folder; give a CSV file name, e.g. {out / REPRIORITIZATION_CSV}.",
             details={"out": str(out)},
         )
     write_csv_atomically(result.selection_table(), out)
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
 def default_output(source: Path) -> Path:
     folder = source if source.is_dir() else source.parent
-    return folder / DEFAULT_FILE
+    return folder / REPRIORITIZATION_CSV
 
 
 def write_csv_atomically(table: pd.DataFrame, path: Path) -> None:

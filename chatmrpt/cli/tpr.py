@@ -13,6 +13,7 @@ import pandas as pd
 
 from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
 from chatmrpt.analysis.declarations import TprParams
+from chatmrpt.analysis.filenames import TPR_BY_YEAR_CSV, TREND_CSV, WARD_TPR_CSV
 from chatmrpt.analysis.tpr import (
     TPR_VARIABLE,
     TprResult,
@@ -149,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and out.is_dir():
         raise InputError(
             "invalid_parameter",
-            f"--out {out} is a folder; give the CSV file to write, e.g. {out / 'ward_tpr.csv'}.",
+            f"--out {out} is a folder; give the CSV file to write, e.g. {out / WARD_TPR_CSV}.",
             details={"out": str(out)},
         )
     export, info = read_facility_export(args.facility_file, sheet=args.sheet, columns=mapping)
@@ -179,11 +180,11 @@ def run(args: argparse.Namespace) -> int:
         joined, join_report = join_tpr_to_wards(ward_table, result)
         files[out] = joined
         if args.by_year:
-            files[out.parent / "tpr_by_year.csv"] = result.by_year
+            files[out.parent / TPR_BY_YEAR_CSV] = result.by_year
     else:
         files[out] = result.by_year if args.by_year else result.wards
     if args.by_year:
-        trend = out.parent / "trend.csv"
+        trend = out.parent / TREND_CSV
         if trend in files:
             raise InputError(
                 "invalid_parameter",

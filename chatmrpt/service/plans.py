@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import ItnParams
+from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
 from chatmrpt.service.results import (
     artifact_named,
     content_id,
@@ -35,9 +36,6 @@ if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 ITN = "itn"
-PLAN_CSV = "itn_plan.csv"
-PLAN_JSON = "itn_plan.json"
-PLAN_BY_LGA_CSV = "itn_plan_by_lga.csv"
 
 PARAMS = ItnParams.names()
 SUMMARY_KEYS = (
@@ -94,10 +92,10 @@ def create_plan(
     wards = load_unified(rt, session_id, analysis["id"])
     plan = plan_itn(wards, **norm)
     files = [
-        (PLAN_CSV, plan.wards.to_csv(index=False, lineterminator="\n").encode(), "text/csv"),
-        (PLAN_JSON, (plan.to_json() + "\n").encode(), "application/json"),
+        (ITN_PLAN_CSV, plan.wards.to_csv(index=False, lineterminator="\n").encode(), "text/csv"),
+        (ITN_PLAN_JSON, (plan.to_json() + "\n").encode(), "application/json"),
         (
-            PLAN_BY_LGA_CSV,
+            ITN_PLAN_BY_LGA_CSV,
             plan.by_lga.to_csv(index=False, lineterminator="\n").encode(),
             "text/csv",
         ),
@@ -141,7 +139,7 @@ def list_plans(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
 
 def plan_wards(rt: Runtime, record: dict[str, Any]) -> list[dict[str, Any]]:
     """The plan's ward rows, in allocation order (from its stored itn_plan.json)."""
-    artifact = artifact_named(record, PLAN_JSON)
+    artifact = artifact_named(record, ITN_PLAN_JSON)
     if artifact is None:
         return []
     return list(read_artifact_json(rt, artifact).get("wards") or [])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from chatmrpt.analysis.declarations import TprParams
+from chatmrpt.analysis.declarations import FACILITY_EXTENSIONS, TprParams
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.lease import queue_subject
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 TPR = "tpr"
 TPR_JOB = "tpr"
 FACILITY = "facility"
-FACILITY_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xlsm")
 PARAMS = TprParams.names()
 _BINARY_SIGNATURES = (
     b"%PDF",

@@ -13,6 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import ReprioritizationParams
+from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV, REPRIORITIZATION_JSON
 from chatmrpt.service.results import (
     artifact_named,
     content_id,
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 REPRIORITIZATION = "reprioritization"
-RESULT_CSV = "reprioritization.csv"
-RESULT_JSON = "reprioritization.json"
 
 
 def normalize_params(
@@ -82,7 +81,7 @@ def reprioritize(
     existing = rt.store.get(key)
     if existing is not None and existing.get("type") == REPRIORITIZATION:
         remember(rt, session_id, last_reprioritization=rid)
-        artifact = artifact_named(existing, RESULT_JSON)
+        artifact = artifact_named(existing, REPRIORITIZATION_JSON)
         rows = read_artifact_json(rt, artifact) if artifact is not None else {}
         return _view(existing, rows, reused=True)
 
@@ -110,9 +109,9 @@ def reprioritize(
     }
     table = result.selection_table()
     files = [
-        (RESULT_CSV, table.to_csv(index=False, lineterminator="\n").encode(), "text/csv"),
+        (REPRIORITIZATION_CSV, table.to_csv(index=False, lineterminator="\n").encode(), "text/csv"),
         (
-            RESULT_JSON,
+            REPRIORITIZATION_JSON,
             (json.dumps(full, ensure_ascii=False, allow_nan=False, indent=1) + "\n").encode(),
             "application/json",
         ),
@@ -143,7 +142,7 @@ def reprioritize(
 def get_reprioritization(rt: Runtime, session_id: str, reprioritization_id: str) -> dict[str, Any]:
     record = derived_result(rt, session_id, reprioritization_id, REPRIORITIZATION,
                             "reprioritisation", "reprioritization_id")
-    artifact = artifact_named(record, RESULT_JSON)
+    artifact = artifact_named(record, REPRIORITIZATION_JSON)
     rows = read_artifact_json(rt, artifact) if artifact is not None else {}
     return _view(record, rows, reused=True)
 

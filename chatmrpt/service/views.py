@@ -16,6 +16,7 @@ from chatmrpt.analysis.declarations import (
     ExportRequest,
     MapRequest,
 )
+from chatmrpt.analysis.filenames import ITN_PLAN, UNIFIED
 from chatmrpt.errors import InputError
 from chatmrpt.service.artifacts import find_artifact, store_artifact
 from chatmrpt.service.results import (
@@ -400,12 +401,12 @@ def export(
             import pandas as pd
 
             data, media, _ = exports.export_unified(
-                pd.DataFrame(plan_wards(rt, record)), fmt, basename="itn_plan"
+                pd.DataFrame(plan_wards(rt, record)), fmt, basename=ITN_PLAN
             )
             return data, media
 
         return _cached(
-            rt, session_id, {"kind": "export", "id": record["id"]}, f"itn_plan.{fmt}", make_plan
+            rt, session_id, {"kind": "export", "id": record["id"]}, f"{ITN_PLAN}.{fmt}", make_plan
         )
     if what == "plot":
         return plot_png(rt, session_id, map_kind, analysis_id=analysis_id, plan_id=plan_id, n=n)
@@ -419,7 +420,7 @@ def export(
             return data, media
 
         return _cached(
-            rt, session_id, {"kind": "export", "id": analysis["id"]}, f"unified_dataset.{fmt}", make
+            rt, session_id, {"kind": "export", "id": analysis["id"]}, f"{UNIFIED}.{fmt}", make
         )
     if what == "rankings":
 

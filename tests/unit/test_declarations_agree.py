@@ -470,3 +470,17 @@ def test_no_choice_list_is_written_twice():
             if values in DECLARED_CHOICES:
                 copies.append(f"{path.relative_to(ROOT)}:{line} {sorted(values)}")
     assert copies == [], "choice lists written outside chatmrpt/analysis/declarations.py"
+
+
+def test_output_file_names_are_written_once():
+    from chatmrpt.analysis import filenames
+
+    names = {v for k, v in vars(filenames).items() if k.isupper() and "." in v}
+    copies = []
+    for path in sorted(ROOT.rglob("*.py")):
+        if path.name == "filenames.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in names:
+                copies.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value}")
+    assert len(names) >= 14 and copies == []
