@@ -408,13 +408,13 @@ NORMALIZATIONS = ("linear", "reciprocal")
 DIRECTIONS = ("direct", "inverse")
 PCA_ORIENTATIONS = ("risk", "legacy")
 AGGREGATIONS = ("median-score", "median-rank")
-TIE_BREAKS = ("order", "name", "code")
+TIE_BREAKS = ("name", "code", "order")  # equal median ranks: ward name, WardCode, table order
 DEFAULT_URBAN_THRESHOLDS = (20.0, 30.0, 50.0, 75.0)
 MAX_VARIABLES = 16  # 2^16 - 17 = 65,519 models: the most the product computes
 MAX_THRESHOLDS = 20
 
 STRATEGIES = ("stop", "continue", "capped", "proportional")
-RANK_ORDERS = ("ascending", "descending")
+RANK_ORDERS = ("ascending", "descending")  # rank 1 = the most / the least vulnerable ward
 FILL_RULES = ("mean", "median")
 # Beyond these a value is a typo, not a plan (there are about 8e9 people on Earth).
 MAX_TOTAL_NETS = 10_000_000_000
@@ -527,10 +527,10 @@ class ItnParams(Declared):
         help="Order the wards by this column of the ward table (ranks made elsewhere) "
         "instead of the analysis' ranking.",
     )  # fmt: skip
-    rank_order: str = option(
-        kind="choice", label="rank order", choices=RANK_ORDERS, default="ascending", added=True,
-        help="With a rank column: ascending if rank 1 is the most vulnerable ward, "
-        "descending if it is the least vulnerable.",
+    rank_order: str | None = option(
+        kind="choice", label="rank order", choices=RANK_ORDERS, added=True,
+        help="With a rank column, how to read it: ascending if rank 1 is the most vulnerable "
+        "ward, descending if rank 1 is the least vulnerable (as the R MRPT app's overall rank).",
     )  # fmt: skip
 
     def check_together(self) -> None:
@@ -546,10 +546,28 @@ class ItnParams(Declared):
             raise self.option("bale_size").invalid(
                 self.bale_size, f"must not exceed the number of nets ({self.total_nets:,})"
             )
-        if self.rank_order != "ascending" and self.rank_column is None:
-            raise self.option("rank_order").invalid(
-                self.rank_order, "applies only with a rank column; name the column or leave it out"
-            )
+        check_rank_column(self)
+
+
+def check_rank_column(request: Any) -> None:
+    """A rank column and its order come together: ranks made elsewhere may count from the
+    most or from the least vulnerable ward, and guessing wrong would reverse the result."""
+    column, order = request.rank_column, request.rank_order
+    if column is None and order is not None:
+        raise InputError(
+            "invalid_parameter",
+            "A rank order was given without a rank column; name the column that holds the "
+            "ranks (rank column), or leave the rank order out.",
+            details={"parameter": "rank_order"},
+        )
+    if column is not None and order is None:
+        raise InputError(
+            "invalid_parameter",
+            f"Say how to read the ranks in column {column!r}: rank order 'ascending' if rank 1 "
+            "is the most vulnerable ward, 'descending' if rank 1 is the least vulnerable (as "
+            "the R MRPT app's overall rank).",
+            details={"parameter": "rank_order", "column": column},
+        )
 
 
 @Declared.declare

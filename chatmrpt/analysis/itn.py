@@ -177,7 +177,7 @@ def plan_itn(
     bale_size: int = 1,
     fill_population: str | float | None = None,
     rank_column: str | None = None,
-    rank_order: str = "ascending",
+    rank_order: str | None = None,
 ) -> ItnPlan:
     """Plan how ``total_nets`` nets are spread over the wards (see the module docstring)."""
     p = ItnParams.from_dict({

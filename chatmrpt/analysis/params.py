@@ -51,9 +51,11 @@ class AnalysisParams(Declared):
         help="A variable's direction: direct (a higher value means higher risk) or inverse "
         "(a higher value means lower risk).",
     )  # fmt: skip
-    normalization: str = option(
-        kind="choice", label="normalisation", choices=NORMALIZATIONS, default="linear",
-        help="linear, or reciprocal (as the legacy tool does).",
+    # the default depends on the aggregation: linear, or reciprocal with median-rank
+    normalization: str | None = option(
+        kind="choice", label="normalisation", choices=NORMALIZATIONS,
+        help="linear (the default), or reciprocal (as the legacy tool does; the default with "
+        "the median-rank aggregation).",
     )  # fmt: skip
     methods: tuple[str, ...] = option(
         kind="choices", label="ranking methods", choices=METHODS, default=METHODS, min_items=1,
@@ -77,9 +79,9 @@ class AnalysisParams(Declared):
         "ranks over all models).",
     )  # fmt: skip
     tie_break: str = option(
-        kind="choice", label="tie rule", choices=TIE_BREAKS, default="order", added=True,
-        help="How wards with equal median ranks are ordered: order (as in the table), name "
-        "(ward name, as the R MRPT app) or code (ward code).",
+        kind="choice", label="tie rule", choices=TIE_BREAKS, default="name", added=True,
+        help="With median-rank: how wards with equal median ranks are ordered: name (ward "
+        "name, as the R MRPT app), code (WardCode) or order (as in the table).",
     )  # fmt: skip
 
     @property
@@ -99,6 +101,29 @@ class AnalysisParams(Declared):
                 details={"unknown": unknown},
             )
 
+        def word(name: str, default: Any = None) -> str:
+            o = cls.option(name)
+            value = data.get(name)
+            if isinstance(value, str) and name == "aggregation":
+                value = value.replace("_", "-")
+            return o.check(value or default or o.default)
+
+        aggregation = word("aggregation")
+        tie_break = word("tie_break")
+        if aggregation == "median-score" and data.get("tie_break") and tie_break != "name":
+            raise cls.option("tie_break").invalid(
+                tie_break,
+                "applies only to the median-rank aggregation (the R MRPT app's ranking); add "
+                "aggregation 'median-rank' or leave the tie rule out",
+            )
+        if aggregation == "median-rank":
+            raise InputError(  # not in this version of the analysis core
+                "invalid_parameter",
+                "The median-rank aggregation is not available in this version; the wards are "
+                "ranked by the median of their model scores.",
+                details={"parameter": "aggregation", "value": aggregation, "available": False},
+            )
+
         variables = data.get("variables")
         if variables is not None:
             if isinstance(variables, str):
@@ -113,7 +138,12 @@ class AnalysisParams(Declared):
             seen: dict[str, str] = {}
             for v in variables:
                 seen.setdefault(v.strip().lower(), v.strip())
-            variables = tuple(sorted(seen.values(), key=str.lower)) or None
+            if aggregation == "median-rank":
+                # the user's order: the R app adds a model's values left to right, and that
+                # order can decide a tie between two wards
+                variables = tuple(seen.values()) or None
+            else:
+                variables = tuple(sorted(seen.values(), key=str.lower)) or None
             if variables is not None and len(variables) > MAX_VARIABLES:
                 raise InputError(
                     "too_many_variables",
@@ -124,7 +154,10 @@ class AnalysisParams(Declared):
                 )
 
         directions_t = cls.option("directions").check(data.get("directions") or {})
-        normalization = cls.option("normalization").check(data.get("normalization") or "linear")
+        # the R app's ranking normalises as the reciprocal mode does, unless told otherwise
+        normalization = word(
+            "normalization", "reciprocal" if aggregation == "median-rank" else "linear"
+        )
 
         methods_in = data.get("methods") or list(METHODS)
         if isinstance(methods_in, str):
@@ -141,22 +174,6 @@ class AnalysisParams(Declared):
         thresholds_in = data.get("urban_thresholds") or DEFAULT_URBAN_THRESHOLDS
         thresholds = tuple(sorted(cls.option("urban_thresholds").check(thresholds_in)))
 
-        def word(name: str) -> str:
-            o = cls.option(name)
-            return o.check(data.get(name) or o.default)
-
-        aggregation, tie_break = word("aggregation"), word("tie_break")
-        if aggregation != "median-score" or tie_break != "order":
-            name, value = ("aggregation", aggregation) if aggregation != "median-score" else (
-                "tie_break", tie_break)  # fmt: skip
-            raise InputError(
-                "invalid_parameter",
-                f"The {cls.option(name).label} {value!r} is not available in this version; "
-                "the wards are ranked by the median of their model scores, equal scores in "
-                "the order of the table.",
-                details={"parameter": name, "value": value, "available": False},
-            )
-
         return cls(
             variables=variables,
             directions=directions_t,
@@ -169,11 +186,14 @@ class AnalysisParams(Declared):
         )
 
     def normalized(self) -> dict[str, Any]:
-        """Canonical JSON-able form: the basis of the analysis id (options added later
-        appear only when they differ from their default, so earlier ids stay valid)."""
+        """Canonical JSON-able form: the basis of the analysis id. ``aggregation`` and
+        ``tie_break`` appear only with the median-rank aggregation, so the ids of default
+        analyses stay what they were before these options existed."""
         out = super().normalized()
         out["variables"] = list(self.variables) if self.variables is not None else None
         out["urban_thresholds"] = [float(t) for t in self.urban_thresholds]
+        if self.aggregation != "median-score":
+            out["aggregation"], out["tie_break"] = self.aggregation, self.tie_break
         return out
 
 

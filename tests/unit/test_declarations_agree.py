@@ -245,9 +245,9 @@ SERVICE: dict[type[Declared], Callable[..., Any]] = {
 NOT_YET_AVAILABLE: set[tuple[str, str, Any]] = set()
 PENDING = {
     ("ItnParams", "strategy", "proportional"),
+    ("ItnParams", "rank_order", "ascending"),
+    ("ItnParams", "rank_order", "descending"),
     ("AnalysisParams", "aggregation", "median-rank"),
-    ("AnalysisParams", "tie_break", "name"),
-    ("AnalysisParams", "tie_break", "code"),
 }
 
 
@@ -260,7 +260,9 @@ def accepts(params: type[Declared], name: str, value: Any) -> bool:
         given["total_nets"] = 10_000_000_000
     if params is ExportRequest and name == "format" and value in EXPORT_FORMATS_BY_KIND["map"]:
         given["what"] = "map"
-    if params is ItnParams and name == "rank_order" and value != "ascending":
+    if params is AnalysisParams and name == "tie_break":
+        given["aggregation"] = "median-rank"
+    if params is ItnParams and name == "rank_order":
         given["rank_column"] = "my_rank"
     try:
         SERVICE[params](**given)
