@@ -80,6 +80,7 @@ class AnalysisParams(Declared):
     )  # fmt: skip
     tie_break: str = option(
         kind="choice", label="tie rule", choices=TIE_BREAKS, default="name", added=True,
+        hint="'name': ward name, as the R MRPT app; 'code': WardCode; 'order': the table's order",
         help="With median-rank: how wards with equal median ranks are ordered: name (ward "
         "name, as the R MRPT app), code (WardCode) or order (as in the table).",
     )  # fmt: skip
