@@ -26,7 +26,6 @@ DESCRIPTION = (
 ORDER = 40
 
 
-
 def register(p: argparse.ArgumentParser) -> None:
     add_analysis_source(p)
     add_options(p, ItnParams)

@@ -486,3 +486,31 @@ def test_output_file_names_are_written_once():
             if isinstance(node, ast.Constant) and node.value in names:
                 copies.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value}")
     assert len(names) >= 14 and copies == []
+
+
+def test_the_page_offers_only_declared_choices():
+    """The page's drop-down lists offer no value the service would refuse, and every map."""
+    from html.parser import HTMLParser
+
+    declared = {o.name: set(o.choices) for _, o in _all_options() if o.kind == "choice"}
+
+    class Selects(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[tuple[str, set[str]]] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            a = dict(attrs)
+            if tag == "select":
+                self.found.append((a.get("name") or "", set()))
+            elif tag == "option" and self.found and a.get("value"):
+                self.found[-1][1].add(a["value"])
+
+    page = Selects()
+    page.feed((ROOT / "web" / "templates" / "index.html").read_text(encoding="utf-8"))
+    checked = [(n, v) for n, v in page.found if n in ("age", "test", "facility_level", "strategy")]
+    assert {n for n, _ in checked} == {"age", "test", "facility_level", "strategy"}
+    for name, values in checked:
+        assert values <= declared[name], (name, sorted(values - declared[name]))
+    maps = [v for n, v in page.found if n == "kind" and "composite" in v]
+    assert maps == [set(MAP_KINDS)]
