@@ -311,8 +311,8 @@ def wait_http(proc: Proc, path: str, timeout: float = 45.0, status: int = 200) -
             r = requests.get(proc.url + path, timeout=2)
             if r.status_code == status:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # still starting, or slow to answer on a busy machine: ask again
         time.sleep(0.1)
     raise RuntimeError(f"{proc.name} did not answer {path} with {status}:\n{proc.log()}")
 
