@@ -428,6 +428,10 @@ FACILITY_LEVELS = ("primary", "secondary", "tertiary")
 TPR_LEVELS = ("all", *FACILITY_LEVELS)
 FACILITY_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xlsm")  # facility exports read
 
+# ward statistics from rasters (chatmrpt covariates, the covariates job)
+RASTER_STATS = ("mean", "sum", "min", "max", "median", "majority", "nodata_share")
+BAND_MODES = ("mean", "each")  # multi-band rasters: mean over the bands, or one column each
+
 MAP_KINDS = ("composite", "pca", "category", "consensus", "variable", "urban", "itn")
 PLOT_KINDS = ("model_scores", "rank_comparison", "itn_by_lga")
 # Which formats each download comes in; the first one is the default.

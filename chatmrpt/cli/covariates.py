@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from chatmrpt.analysis.declarations import BAND_MODES
 from chatmrpt.errors import InputError
 
 NAME = "covariates"
@@ -58,7 +59,7 @@ def register(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--bands",
-        choices=("mean", "each"),
+        choices=BAND_MODES,
         default="mean",
         help="multi-band rasters: mean over the bands (default) or one column per band",
     )

@@ -22,9 +22,11 @@ import pytest
 import chatmrpt
 import chatmrpt.web.views_api  # noqa: F401  (adds the map and download paths)
 from chatmrpt.analysis.declarations import (
+    BAND_MODES,
     EXPORT_FORMATS_BY_KIND,
     MAP_KINDS,
     PLOT_KINDS,
+    RASTER_STATS,
     Declared,
     ExportRequest,
     ItnParams,
@@ -432,7 +434,7 @@ def test_a_drifted_surface_is_caught(spec):
 
 DECLARED_CHOICES = {frozenset(o.choices) for _, o in _all_options() if len(o.choices) >= 2} | {
     frozenset(formats) for formats in EXPORT_FORMATS_BY_KIND.values() if len(formats) >= 2
-} | {frozenset(PLOT_KINDS), frozenset(MAP_KINDS)}
+} | {frozenset(PLOT_KINDS), frozenset(MAP_KINDS), frozenset(RASTER_STATS), frozenset(BAND_MODES)}
 ROOT = Path(chatmrpt.__file__).parent
 
 
