@@ -454,6 +454,17 @@ def _method(help_text: str) -> Any:
 
 
 # parameters that several requests take, declared once
+RANK_COLUMN = {
+    "kind": "text", "label": "rank column", "max_length": MAX_TEXT, "added": True,
+    "metavar": "NAME",
+    "help": "Order the wards by this column of the ward table (ranks made elsewhere, e.g. by "
+    "the R MRPT app) instead of the analysis' ranking.",
+}  # fmt: skip
+RANK_ORDER = {
+    "kind": "choice", "label": "rank order", "choices": RANK_ORDERS, "added": True,
+    "help": "With a rank column, how to read it: ascending if rank 1 is the most vulnerable "
+    "ward, descending if rank 1 is the least vulnerable (as the R MRPT app's overall rank).",
+}  # fmt: skip
 URBAN_THRESHOLDS = {
     "kind": "numbers", "label": "urban thresholds", "default": DEFAULT_URBAN_THRESHOLDS,
     "minimum": 0, "maximum": 100, "min_items": 1, "hint": "20,30,50,75",
@@ -526,16 +537,8 @@ class ItnParams(Declared):
         help="Fill missing ward populations with the mean, the median or a number "
         "(default: refuse to plan).",
     )  # fmt: skip
-    rank_column: str | None = option(
-        kind="text", label="rank column", max_length=MAX_TEXT, added=True, metavar="NAME",
-        help="Order the wards by this column of the ward table (ranks made elsewhere) "
-        "instead of the analysis' ranking.",
-    )  # fmt: skip
-    rank_order: str | None = option(
-        kind="choice", label="rank order", choices=RANK_ORDERS, added=True,
-        help="With a rank column, how to read it: ascending if rank 1 is the most vulnerable "
-        "ward, descending if rank 1 is the least vulnerable (as the R MRPT app's overall rank).",
-    )  # fmt: skip
+    rank_column: str | None = option(**RANK_COLUMN)
+    rank_order: str | None = option(**RANK_ORDER)
 
     def check_together(self) -> None:
         share = self.option("max_ward_share")
@@ -590,6 +593,11 @@ class ReprioritizationParams(Declared):
         help="Stop once the selected wards hold this percentage of the population.",
     )  # fmt: skip
     method: str = _method("Which ranking orders the wards: the composite score or PCA.")
+    rank_column: str | None = option(**RANK_COLUMN)
+    rank_order: str | None = option(**RANK_ORDER)
+
+    def check_together(self) -> None:
+        check_rank_column(self)
 
 
 @Declared.declare

@@ -117,13 +117,6 @@ class AnalysisParams(Declared):
                 "applies only to the median-rank aggregation (the R MRPT app's ranking); add "
                 "aggregation 'median-rank' or leave the tie rule out",
             )
-        if aggregation == "median-rank":
-            raise InputError(  # not in this version of the analysis core
-                "invalid_parameter",
-                "The median-rank aggregation is not available in this version; the wards are "
-                "ranked by the median of their model scores.",
-                details={"parameter": "aggregation", "value": aggregation, "available": False},
-            )
 
         variables = data.get("variables")
         if variables is not None:

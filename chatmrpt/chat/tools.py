@@ -378,7 +378,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "run_analysis",
         "Rank wards by malaria vulnerability (composite score and PCA) from the uploaded data.",
-        _declared(AnalysisParams, "variables", "directions", "methods", "normalization"),
+        _declared(AnalysisParams, "variables", "directions", "methods", "normalization",
+                  "aggregation", "tie_break"),
         requires=(NEEDS_DATASET,),
     ),  # fmt: skip
     ToolSpec(

@@ -69,5 +69,20 @@ def add_analysis_source(parser: argparse.ArgumentParser) -> None:
         "source",
         type=Path,
         metavar="DIR_OR_UNIFIED",
-        help="analysis output folder, or its unified_dataset.csv / .geoparquet",
+        help="analysis output folder, or its unified_dataset.csv / .geoparquet (with "
+        "--rank-column: any ward table, CSV or XLSX, with population and urban share)",
     )
+
+
+def load_wards(source: Path, rank_column: str | None):
+    """The unified dataset of an analysis; with an external rank column, any ward table."""
+    if rank_column is not None and source.is_file() and source.suffix.lower() in (
+        ".csv", ".tsv", ".txt", ".xlsx",
+    ):  # fmt: skip
+        from chatmrpt.analysis.ingest import read_table
+
+        frame, _source, _notes = read_table(source)
+        return frame
+    from chatmrpt.analysis.results_io import load_unified
+
+    return load_unified(source)

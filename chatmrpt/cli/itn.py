@@ -11,8 +11,7 @@ from pathlib import Path
 from chatmrpt.analysis.declarations import ItnParams
 from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
 from chatmrpt.analysis.itn import ItnPlan, plan_itn
-from chatmrpt.analysis.results_io import load_unified
-from chatmrpt.cli._options import add_analysis_source, add_options, option_values
+from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
 from chatmrpt.errors import InputError
 
 NAME = "itn"
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             details={"out": str(args.out)},
         )
     params = ItnParams.from_dict(option_values(args, ItnParams))
-    wards = load_unified(args.source)
+    wards = load_wards(args.source, params.rank_column)
     plan = plan_itn(wards, **params.normalized())
     files = write_plan(plan, args.out)
     print_summary(plan, files)
@@ -79,7 +78,8 @@ def print_summary(plan: ItnPlan, files: list[Path]) -> None:
     t = plan.totals
     p = plan.parameters
     print(
-        f"ITN plan ({p['strategy']} strategy, {p['method']} ranking, tier 2 from "
+        f"ITN plan ({p['strategy']} strategy, "
+        f"{p['method'] if p['method'] != 'external' else p['rank_column']} ranking, tier 2 from "
         f"{p['urban_threshold']:g}% urban): {t['wards']:,} wards, "
         f"{t['tier1_wards']:,} in tier 1 and {t['tier2_wards']:,} in tier 2."
     )

@@ -12,13 +12,12 @@ import pandas as pd
 from chatmrpt.analysis.declarations import ReprioritizationParams
 from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV
 from chatmrpt.analysis.itn import RANK_COLUMNS
-from chatmrpt.analysis.results_io import load_unified
 from chatmrpt.analysis.urban import (
     ReprioritizationResult,
     reprioritize,
     threshold_label,
 )
-from chatmrpt.cli._options import add_analysis_source, add_options, option_values
+from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
 from chatmrpt.errors import InputError
 
 NAME = "reprioritize"
@@ -44,12 +43,13 @@ def register(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     params = ReprioritizationParams.from_dict(option_values(args, ReprioritizationParams))
-    wards = load_unified(args.source)
+    wards = load_wards(args.source, params.rank_column)
     result = reprioritize(
         wards,
         thresholds=params.thresholds,
         target_share=params.target,
-        rank_column=RANK_COLUMNS[params.method],
+        rank_column=params.rank_column or RANK_COLUMNS[params.method],
+        rank_order=params.rank_order or "ascending",
     )
     out = args.out if args.out is not None else default_output(args.source)
     if out.is_dir():

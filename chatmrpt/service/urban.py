@@ -35,11 +35,14 @@ REPRIORITIZATION = "reprioritization"
 
 
 def normalize_params(
-    thresholds: Any = None, target: Any = None, method: Any = None
+    thresholds: Any = None, target: Any = None, method: Any = None,
+    rank_column: Any = None, rank_order: Any = None,
 ) -> dict[str, Any]:
     """The parameters in canonical form, checked against their declaration
-    (``chatmrpt.analysis.declarations.ReprioritizationParams``)."""
-    given = {"thresholds": thresholds, "target": target, "method": method}
+    (``chatmrpt.analysis.declarations.ReprioritizationParams``). A rank column (ranks made
+    elsewhere) and its order appear only when given, so earlier ids stay what they were."""
+    given = {"thresholds": thresholds, "target": target, "method": method,
+             "rank_column": rank_column, "rank_order": rank_order}  # fmt: skip
     norm = ReprioritizationParams.from_dict(given).normalized()
     norm["thresholds"] = [float(t) for t in norm["thresholds"]]
     return norm
@@ -62,6 +65,8 @@ def reprioritize(
     thresholds: Any = None,
     target: Any = None,
     method: str | None = None,
+    rank_column: str | None = None,
+    rank_order: str | None = None,
 ) -> dict[str, Any]:
     """Urban wards to de-prioritise per threshold, from a finished analysis.
 
@@ -74,7 +79,7 @@ def reprioritize(
     from chatmrpt.analysis.urban import reprioritize as compute
     from chatmrpt.analysis.urban import threshold_label
 
-    norm = normalize_params(thresholds, target, method)
+    norm = normalize_params(thresholds, target, method, rank_column, rank_order)
     analysis = finished_analysis(rt, session_id, analysis_id)
     rid = content_id(REPRIORITIZATION, analysis=analysis["id"], params=norm)
     key = Key.plan(session_id, rid)
@@ -90,7 +95,8 @@ def reprioritize(
         wards,
         thresholds=norm["thresholds"],
         target_share=norm["target"],
-        rank_column=RANK_COLUMNS[norm["method"]],
+        rank_column=norm.get("rank_column") or RANK_COLUMNS[norm["method"]],
+        rank_order=norm.get("rank_order") or "ascending",
     )
     summary = frame_records(result.summary)
     for row in summary:

@@ -378,6 +378,8 @@ def reprioritize(session_id: str) -> Response:
         thresholds=data.get("thresholds"),
         target=data.get("target"),
         method=data.get("method"),
+        rank_column=data.get("rank_column"),
+        rank_order=data.get("rank_order"),
     )
     location = f"/api/sessions/{session_id}/reprioritizations/{result['id']}"
     return json_response(_reprioritization_view(result), 200, {"Location": location})

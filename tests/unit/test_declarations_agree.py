@@ -71,10 +71,10 @@ CHAT_TOOLS = {
 }
 NOT_IN_THE_CHAT = {
     # the chat runs an analysis with the zone's defaults for these
-    AnalysisParams: {"urban_thresholds", "pca_orientation", "aggregation", "tie_break"},
+    AnalysisParams: {"urban_thresholds", "pca_orientation"},
     # asked for on the page, not in a conversation
     ItnParams: {"fill_population", "rank_column", "rank_order"},
-    ReprioritizationParams: {"method"},
+    ReprioritizationParams: {"method", "rank_column", "rank_order"},
     TprParams: {"by_year", "join", "sheet"},
     # the chat hands over files of its own results only
     ExportRequest: {"kind", "variable", "threshold", "n"},
@@ -245,12 +245,7 @@ SERVICE: dict[type[Declared], Callable[..., Any]] = {
 # Declared choices the analysis core refuses, with a clear message, until it has them
 # (issue 13); when it has them, this set empties.
 NOT_YET_AVAILABLE: set[tuple[str, str, Any]] = set()
-PENDING = {
-    ("ItnParams", "strategy", "proportional"),
-    ("ItnParams", "rank_order", "ascending"),
-    ("ItnParams", "rank_order", "descending"),
-    ("AnalysisParams", "aggregation", "median-rank"),
-}
+PENDING: set[tuple[str, str, Any]] = set()
 
 
 def accepts(params: type[Declared], name: str, value: Any) -> bool:
@@ -264,8 +259,8 @@ def accepts(params: type[Declared], name: str, value: Any) -> bool:
         given["what"] = "map"
     if params is AnalysisParams and name == "tie_break":
         given["aggregation"] = "median-rank"
-    if params is ItnParams and name == "rank_order":
-        given["rank_column"] = "my_rank"
+    if params in (ItnParams, ReprioritizationParams) and name == "rank_order":
+        given["rank_column"] = "composite_rank"
     try:
         SERVICE[params](**given)
     except InputError as exc:
