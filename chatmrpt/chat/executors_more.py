@@ -13,6 +13,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.declarations import PLOT_KINDS
 from chatmrpt.chat import explain
 from chatmrpt.chat.executors import ToolResult, _analysis, _artifact_ref, _unified
 from chatmrpt.errors import InputError
@@ -573,7 +574,7 @@ def export_view(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
     what = params["what"]
     fmt = params.get("format", "png")
     title = VIEW_TITLES[what].format(variable=params.get("variable"))
-    if what in ("rank_comparison", "model_scores", "itn_by_lga"):
+    if what in PLOT_KINDS:
         art = export(rt, session_id, "plot", "png", map_kind=what)
         fmt = "png"
     else:

@@ -23,6 +23,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import EXPORT_FORMATS_BY_KIND as DECLARED_FORMATS_BY_KIND
 from chatmrpt.analysis.declarations import (
+    PLOT_KINDS,
     Declared,
     ExportRequest,
     ItnParams,
@@ -569,7 +570,7 @@ class ToolRegistry:
 CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
                     "repri_count", "repri_names", "analysis_params", "variables", "models")  # fmt: skip
-VIEW_KINDS = (*MAP_KINDS, "rank_comparison", "model_scores", "itn_by_lga")
+VIEW_KINDS = (*MAP_KINDS, *PLOT_KINDS)
 CONVERSATION_FORMATS = ("html", "markdown")
 
 MORE_TOOLS: tuple[ToolSpec, ...] = (
@@ -638,10 +639,9 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
         (
             Param("what", "string", "Which map or chart.", required=True, enum=VIEW_KINDS),
             Param("variable", "string", "The variable, for a variable map."),
-            Param("threshold", "number", "The urban threshold, for the urban map.",
-                  minimum=0, maximum=100),
+            Param.declared(MapRequest, "threshold"),
             Param("format", "string", "png (a picture) or html (an interactive page).",
-                  enum=("png", "html"), default="png"),
+                  enum=DECLARED_FORMATS_BY_KIND["map"], default="png"),
         ),
         requires=(NEEDS_ANALYSIS,),
     ),
