@@ -32,6 +32,12 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from chatmrpt.analysis.population import (
+        for_the_command_line,
+        planning_inputs_near,
+        planning_source_text,
+    )
+
     if args.out.exists() and not args.out.is_dir():
         raise InputError(
             "invalid_parameter",
@@ -40,7 +46,13 @@ def run(args: argparse.Namespace) -> int:
         )
     params = ItnParams.from_dict(option_values(args, ItnParams))
     wards = load_wards(args.source, params.rank_column)
-    plan = plan_itn(wards, **params.normalized())
+    try:
+        plan = plan_itn(wards, **params.normalized())
+    except InputError as exc:
+        raise for_the_command_line(exc) from None
+    plan.parameters.update(planning_source_text(
+        planning_inputs_near(args.source), plan.parameters.get("population_column"),
+        plan.parameters.get("urban_column")))
     files = write_plan(plan, args.out)
     print_summary(plan, files)
     return 0
@@ -95,6 +107,10 @@ def print_summary(plan: ItnPlan, files: list[Path]) -> None:
         f"Wards: {t['wards_fully_covered']:,} fully covered, {t['wards_partly_covered']:,} partly, "
         f"{t['wards_not_covered']:,} not covered."
     )
+    if p.get("population_source"):
+        print(f"Population: {p['population_source']}.")
+    if p.get("urban_share_source"):
+        print(f"Urban share: {p['urban_share_source']}.")
     for warning in plan.warnings:
         print(f"warning: {warning}")
     print("Wrote: " + ", ".join(str(f) for f in files))

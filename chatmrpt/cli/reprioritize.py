@@ -42,15 +42,24 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from chatmrpt.analysis.population import (
+        for_the_command_line,
+        planning_inputs_near,
+        planning_source_text,
+    )
+
     params = ReprioritizationParams.from_dict(option_values(args, ReprioritizationParams))
     wards = load_wards(args.source, params.rank_column)
-    result = reprioritize(
-        wards,
-        thresholds=params.thresholds,
-        target_share=params.target,
-        rank_column=params.rank_column or RANK_COLUMNS[params.method],
-        rank_order=params.rank_order or "ascending",
-    )
+    try:
+        result = reprioritize(
+            wards,
+            thresholds=params.thresholds,
+            target_share=params.target,
+            rank_column=params.rank_column or RANK_COLUMNS[params.method],
+            rank_order=params.rank_order or "ascending",
+        )
+    except InputError as exc:
+        raise for_the_command_line(exc) from None
     out = args.out if args.out is not None else default_output(args.source)
     if out.is_dir():
         raise InputError(
@@ -58,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
             f"--out {out} is a folder; give a CSV file name, e.g. {out / REPRIORITIZATION_CSV}.",
             details={"out": str(out)},
         )
+    result.parameters.update(planning_source_text(
+        planning_inputs_near(args.source), result.parameters.get("population_column"),
+        result.parameters.get("urban_column")))
     write_csv_atomically(result.selection_table(), out)
     print_summary(result, out)
     return 0
@@ -97,6 +109,10 @@ def print_summary(result: ReprioritizationResult, out: Path) -> None:
             f"{row.population_selected:>14,.0f} {row.population_share:>8.2f}  "
             f"{'reached' if row.target_reached else 'not reached'}"
         )
+    if params.get("population_source"):
+        print(f"Population: {params['population_source']}.")
+    if params.get("urban_share_source"):
+        print(f"Urban share: {params['urban_share_source']}.")
     for warning in result.warnings:
         print(f"warning: {warning}")
     print(f"Wrote {out}")

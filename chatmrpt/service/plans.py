@@ -61,6 +61,16 @@ def normalize_plan_params(params: dict[str, Any] | None) -> dict[str, Any]:
     return ItnParams.from_dict(params).normalized()
 
 
+def planning_sources(analysis: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    """Where the population and urban share used came from, in plain words."""
+    from chatmrpt.analysis.population import planning_source_text
+
+    inputs = (analysis.get("summary") or {}).get("planning_inputs")
+    return planning_source_text(
+        inputs, parameters.get("population_column"), parameters.get("urban_column")
+    )
+
+
 def plan_id(analysis_id: str, params: dict[str, Any]) -> str:
     return content_id(ITN, analysis=analysis_id, params=params)
 
@@ -91,6 +101,8 @@ def create_plan(
 
     wards = load_unified(rt, session_id, analysis["id"])
     plan = plan_itn(wards, **norm)
+    sources = planning_sources(analysis, plan.parameters)
+    plan.parameters.update(sources)
     files = [
         (ITN_PLAN_CSV, plan.wards.to_csv(index=False, lineterminator="\n").encode(), "text/csv"),
         (ITN_PLAN_JSON, (plan.to_json() + "\n").encode(), "application/json"),
@@ -105,6 +117,7 @@ def create_plan(
     summary.update(
         method=norm["method"], strategy=norm["strategy"], urban_threshold=norm["urban_threshold"]
     )
+    summary.update(sources)
     record = {
         "id": pid,
         "type": ITN,
