@@ -61,9 +61,7 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
@@ -71,20 +69,18 @@ import pandas as pd
 
 from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
 from chatmrpt.analysis.dataset import LGA, LGA_CODE, WARD_CODE, WARD_NAME
+from chatmrpt.analysis.declarations import (
+    MAX_WARD_POPULATION,
+    METHODS,
+    STRATEGIES,
+    ItnParams,
+    parse_count,
+)
 from chatmrpt.errors import InputError, describe_rows
 
-STRATEGIES = ("stop", "continue", "capped", "proportional")
-RANK_ORDERS = ("ascending", "descending")  # rank 1 = most / least vulnerable
-RANK_COLUMNS = {"composite": "composite_rank", "pca": "pca_rank"}
-FILL_RULES = ("mean", "median")
+__all__ = ["STRATEGIES", "RANK_COLUMNS", "ItnPlan", "nets_needed", "parse_net_count", "plan_itn"]
 
-# Beyond these a value is a typo, not a plan (there are about 8e9 people on Earth).
-MAX_TOTAL_NETS = 10_000_000_000
-MAX_WARD_POPULATION = 10_000_000_000
-MAX_HOUSEHOLD_SIZE = 100.0
-MAX_PEOPLE_PER_NET = 100.0
-MAX_BUFFER = 10.0
-MAX_BALE_SIZE = 1_000_000
+RANK_COLUMNS = {method: f"{method}_rank" for method in METHODS}
 
 # One ward taking more than this share of all nets gets a warning (§8).
 LARGE_WARD_SHARE = 25.0
@@ -178,32 +174,8 @@ def _dump(value: Any) -> str:
 
 
 def parse_net_count(value: Any, what: str = "number of nets") -> int:
-    """A whole number of nets from user text: ``1200000``, ``"1,200,000"``, ``"1.2m"``, ``"500k"``.
-
-    Thousands separators (``,`` ``_`` and spaces) are ignored; ``k`` means thousand and
-    ``m`` million. The result must be a whole number (``"1.5"`` is refused).
-    """
-    if isinstance(value, bool):
-        raise _invalid(what, value, "must be a whole number above 0, e.g. 500000")
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        if math.isfinite(value) and float(value).is_integer():
-            return int(value)
-        raise _invalid(what, value, "must be a whole number above 0, e.g. 500000")
-    text = re.sub(r"[,_\s]", "", str(value)).lower()
-    match = re.fullmatch(r"([0-9]*\.?[0-9]+(?:e[0-9]+)?)([km]?)", text)
-    if not match:
-        raise _invalid(
-            what, value, "must be a whole number above 0 such as 500000, 1,200,000, 500k or 1.2m"
-        )
-    try:
-        number = Decimal(match.group(1)) * {"": 1, "k": 1000, "m": 1_000_000}[match.group(2)]
-    except InvalidOperation:
-        raise _invalid(what, value, "must be a whole number such as 500000") from None
-    if number != number.to_integral_value():
-        raise _invalid(what, value, "must be a whole number of nets")
-    return int(number)
+    """A whole number of nets from user text: ``1200000``, ``"1,200,000"``, ``"1.2m"``, ``"500k"``."""
+    return parse_count(value, what)
 
 
 def plan_itn(
@@ -223,25 +195,18 @@ def plan_itn(
     rank_order: str | None = None,
 ) -> ItnPlan:
     """Plan how ``total_nets`` nets are spread over the wards (see the module docstring)."""
-    total_nets = _check_total_nets(total_nets)
-    household_size = _check_number(
-        household_size, "household size", 0.0, MAX_HOUSEHOLD_SIZE, "e.g. 5"
-    )
-    people_per_net = _check_number(
-        people_per_net, "people per net", 0.0, MAX_PEOPLE_PER_NET, "the WHO factor is 1.8"
-    )
-    buffer = _check_number(
-        buffer, "buffer", 1.0, MAX_BUFFER, "1.0 means no buffer, 1.1 adds 10%", low_inclusive=True
-    )
-    bale_size = _check_bale_size(bale_size, total_nets)
-    urban_threshold = _check_number(
-        urban_threshold, "urban threshold", 0.0, 100.0, "a percentage", low_inclusive=True
-    )
-    method = _check_choice(method, "method", tuple(RANK_COLUMNS))
-    strategy = _check_choice(strategy, "strategy", STRATEGIES)
-    max_ward_share = _check_cap(max_ward_share, strategy)
-    fill_rule = _check_fill_rule(fill_population)
-    external = check_rank_column(rank_column, rank_order)
+    p = ItnParams.from_dict({
+        "total_nets": total_nets, "household_size": household_size,
+        "urban_threshold": urban_threshold, "method": method, "strategy": strategy,
+        "max_ward_share": max_ward_share, "people_per_net": people_per_net, "buffer": buffer,
+        "bale_size": bale_size, "fill_population": fill_population,
+        "rank_column": rank_column, "rank_order": rank_order,
+    })  # fmt: skip
+    total_nets, household_size, urban_threshold = p.total_nets, p.household_size, p.urban_threshold
+    method, strategy, max_ward_share = p.method, p.strategy, p.max_ward_share
+    people_per_net, buffer, bale_size = p.people_per_net, p.buffer, p.bale_size
+    fill_rule = p.fill_population
+    external = (p.rank_column, p.rank_order) if p.rank_column is not None else None
 
     columns = [str(c) for c in wards.columns]
     if WARD_NAME not in columns:
@@ -520,35 +485,6 @@ def proportional_allocation(need: np.ndarray, tier: np.ndarray, stock: int) -> n
     return alloc
 
 
-def check_rank_column(rank_column: Any, rank_order: Any) -> tuple[str, str] | None:
-    """An external rank column and how to read it, or None for the analysis' own ranking.
-
-    Both are needed together: a rank made elsewhere may count from the most vulnerable
-    ward or from the least vulnerable one, and guessing wrong would reverse the plan.
-    """
-    if rank_column is None or (isinstance(rank_column, str) and not rank_column.strip()):
-        if rank_order is not None:
-            raise InputError(
-                "invalid_parameter",
-                "A rank order was given without a rank column; name the column that holds "
-                "the ranks (rank column), or leave the rank order out.",
-                details={"parameter": "rank_order"},
-            )
-        return None
-    if not isinstance(rank_column, str):
-        raise _invalid("rank column", rank_column, "must be a column name")
-    if rank_order is None:
-        raise InputError(
-            "invalid_parameter",
-            f"Say how to read the ranks in column {rank_column!r}: rank order 'ascending' if "
-            "rank 1 is the most vulnerable ward, 'descending' if rank 1 is the least "
-            "vulnerable (as the R MRPT app's overall rank).",
-            details={"parameter": "rank_order", "column": rank_column},
-        )
-    order = _check_choice(rank_order, "rank order", RANK_ORDERS)
-    return rank_column.strip(), order
-
-
 def _walk_continue(need: np.ndarray, stock: int) -> np.ndarray:
     """Skip wards that do not fit; leftover nets go to the highest-priority skipped ward."""
     alloc = np.zeros(len(need), dtype=np.int64)
@@ -746,96 +682,6 @@ def _names(names: np.ndarray, rows: np.ndarray) -> list[str]:
 
 def _labels(names: np.ndarray, rows: np.ndarray) -> list[str]:
     return [f"{_text(names[i])} (row {int(i) + 1})" for i in rows]
-
-
-def _invalid(what: str, value: Any, rule: str) -> InputError:
-    return InputError(
-        "invalid_parameter",
-        f"The {what} {rule}; got {value!r}.",
-        details={"parameter": what, "value": str(value)},
-    )
-
-
-def _as_float(value: Any, what: str, rule: str) -> float:
-    if isinstance(value, bool):
-        raise _invalid(what, value, rule)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise _invalid(what, value, rule) from None
-    if not math.isfinite(number):
-        raise _invalid(what, value, rule)
-    return number
-
-
-def _check_total_nets(value: Any) -> int:
-    nets = parse_net_count(value, "number of nets")
-    if not 0 < nets <= MAX_TOTAL_NETS:
-        raise _invalid(
-            "number of nets", value, f"must be a whole number between 1 and {MAX_TOTAL_NETS:,}"
-        )
-    return nets
-
-
-def _check_number(
-    value: Any, what: str, low: float, high: float, hint: str, *, low_inclusive: bool = False
-) -> float:
-    bound = "at least" if low_inclusive else "above"
-    rule = f"must be a number {bound} {low:g} and at most {high:g} ({hint})"
-    number = _as_float(value, what, rule)
-    if (number < low if low_inclusive else number <= low) or number > high:
-        raise _invalid(what, value, rule)
-    return number
-
-
-def _check_bale_size(value: Any, total_nets: int) -> int:
-    rule = f"must be a whole number of nets from 1 to {MAX_BALE_SIZE:,} (1 means no bales)"
-    number = _as_float(value, "bale size", rule)
-    if not number.is_integer() or not 1 <= number <= MAX_BALE_SIZE:
-        raise _invalid("bale size", value, rule)
-    bale = int(number)
-    if bale > total_nets:
-        raise _invalid("bale size", value, f"must not exceed the number of nets ({total_nets:,})")
-    return bale
-
-
-def _check_choice(value: Any, what: str, choices: tuple[str, ...]) -> str:
-    text = str(value).strip().lower() if isinstance(value, str) else value
-    if text not in choices:
-        raise _invalid(what, value, f"must be one of {', '.join(choices)}")
-    return text
-
-
-def _check_cap(value: Any, strategy: str) -> float | None:
-    if strategy != "capped":
-        if value is not None:
-            raise _invalid(
-                "maximum ward share",
-                value,
-                "applies only to strategy 'capped'; choose that strategy or leave it out",
-            )
-        return None
-    rule = "must be a percentage above 0 and at most 100, required for strategy 'capped'"
-    if value is None:
-        raise _invalid("maximum ward share", value, rule)
-    number = _as_float(value, "maximum ward share", rule)
-    if not 0 < number <= 100:
-        raise _invalid("maximum ward share", value, rule)
-    return number
-
-
-def _check_fill_rule(value: Any) -> str | float | None:
-    if value is None:
-        return None
-    rule = "must be 'mean', 'median' or a population number of 0 or more"
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in FILL_RULES:
-            return text
-    number = _as_float(value, "population fill rule", rule)
-    if not 0 <= number <= MAX_WARD_POPULATION:
-        raise _invalid("population fill rule", value, rule)
-    return number
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -17,13 +17,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from chatmrpt.analysis.dataset import GEOMETRY, WARD_CODE, WARD_NAME
+from chatmrpt.analysis.filenames import (
+    ANALYSIS_JSON,
+    MODEL_SCORES,
+    MODELS_CSV,
+    UNIFIED_CSV,
+    UNIFIED_PARQUET,
+)
 from chatmrpt.csvsafe import write_csv
-
-UNIFIED_CSV = "unified_dataset.csv"
-UNIFIED_PARQUET = "unified_dataset.geoparquet"
-MODEL_SCORES = "model_scores.parquet"
-MODELS_CSV = "models.csv"
-ANALYSIS_JSON = "analysis.json"
 
 MEDIA_TYPES = {
     ".csv": "text/csv",

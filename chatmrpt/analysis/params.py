@@ -10,41 +10,80 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from chatmrpt.analysis.declarations import (
+    AGGREGATIONS,
+    DEFAULT_URBAN_THRESHOLDS,
+    DIRECTIONS,
+    MAX_VARIABLES,
+    METHODS,
+    NORMALIZATIONS,
+    PCA_ORIENTATIONS,
+    TIE_BREAKS,
+    URBAN_THRESHOLDS,
+    Declared,
+    option,
+)
 from chatmrpt.errors import InputError
 
-NORMALIZATIONS = ("linear", "reciprocal")
-METHODS = ("composite", "pca")
-DIRECTIONS = ("direct", "inverse")
-DEFAULT_URBAN_THRESHOLDS = (20.0, 30.0, 50.0, 75.0)
-MAX_VARIABLES = 16  # 2^16 - 17 = 65,519 models: the most the product computes
-PCA_ORIENTATIONS = ("risk", "legacy")
-# median-score: the median of model scores (default); median-rank: the median of per-model
-# ranks, as the R MRPT app ranks (METHODOLOGY §5)
-AGGREGATIONS = ("median-score", "median-rank")
-TIE_BREAKS = ("name", "code", "order")  # equal median ranks: ward name, WardCode, input order
-KNOWN_KEYS = {"variables", "directions", "normalization", "methods", "urban_thresholds",
-              "pca_orientation", "aggregation", "tie_break"}
+__all__ = [
+    "AGGREGATIONS", "DEFAULT_URBAN_THRESHOLDS", "DIRECTIONS", "MAX_VARIABLES", "METHODS",
+    "NORMALIZATIONS", "PCA_ORIENTATIONS", "TIE_BREAKS", "AnalysisParams", "analysis_id",
+]  # fmt: skip
 
 
-@dataclass(frozen=True)
-class AnalysisParams:
+@Declared.declare
+class AnalysisParams(Declared):
     """What the user asked for. ``variables`` None means: choose by zone (METHODOLOGY §3)."""
 
-    variables: tuple[str, ...] | None = None
-    directions: tuple[tuple[str, str], ...] = ()
-    normalization: str = "linear"
-    methods: tuple[str, ...] = METHODS
-    urban_thresholds: tuple[float, ...] = DEFAULT_URBAN_THRESHOLDS
+    WHAT: ClassVar[str] = "analysis"
+
+    variables: tuple[str, ...] | None = option(
+        kind="texts", label="variables", min_items=1, max_items=MAX_VARIABLES,
+        hint='["rainfall", "tpr"]',
+        help="Columns to use as risk variables (names or synonyms); leave out to use the "
+        "state's zone defaults.",
+    )  # fmt: skip
+    directions: tuple[tuple[str, str], ...] = option(
+        kind="mapping", label="directions", choices=DIRECTIONS, default=(), flag="--direction",
+        metavar="VARIABLE=direct|inverse",
+        help="A variable's direction: direct (a higher value means higher risk) or inverse "
+        "(a higher value means lower risk).",
+    )  # fmt: skip
+    # the default depends on the aggregation: linear, or reciprocal with median-rank
+    normalization: str | None = option(
+        kind="choice", label="normalisation", choices=NORMALIZATIONS,
+        help="linear (the default), or reciprocal (as the legacy tool does; the default with "
+        "the median-rank aggregation).",
+    )  # fmt: skip
+    methods: tuple[str, ...] = option(
+        kind="choices", label="ranking methods", choices=METHODS, default=METHODS, min_items=1,
+        hint="composite,pca",
+        help="Ranking methods to run: composite, pca or both; the composite score always runs.",
+    )  # fmt: skip
+    urban_thresholds: tuple[float, ...] = option(
+        **URBAN_THRESHOLDS,
+        help="Urban share thresholds (percent) for the urban flags of the wards.",
+    )  # fmt: skip
     # "risk": inverse variables negated and components turned towards risk (METHODOLOGY §6);
     # "legacy": neither, as the legacy tool does
-    pca_orientation: str = "risk"
-    # "median-rank" keeps ``variables`` in the user's order: the R app adds a model's
-    # values left to right, and that order can decide a tie between two wards
-    aggregation: str = "median-score"
-    tie_break: str = "name"
+    pca_orientation: str = option(
+        kind="choice", label="PCA orientation", choices=PCA_ORIENTATIONS, default="risk",
+        help="risk (components point towards risk) or legacy (as the legacy tool does).",
+    )  # fmt: skip
+    aggregation: str = option(
+        kind="choice", label="aggregation", choices=AGGREGATIONS, default="median-score",
+        added=True,
+        help="median-score, or median-rank (as the R MRPT app: the median of each ward's "
+        "ranks over all models).",
+    )  # fmt: skip
+    tie_break: str = option(
+        kind="choice", label="tie rule", choices=TIE_BREAKS, default="name", added=True,
+        hint="'name': ward name, as the R MRPT app; 'code': WardCode; 'order': the table's order",
+        help="With median-rank: how wards with equal median ranks are ordered: name (ward "
+        "name, as the R MRPT app), code (WardCode) or order (as in the table).",
+    )  # fmt: skip
 
     @property
     def direction_overrides(self) -> dict[str, str]:
@@ -54,15 +93,30 @@ class AnalysisParams:
     def from_dict(cls, data: Mapping[str, Any] | None) -> AnalysisParams:
         """Validate user-supplied parameters (CLI flags or JSON) into canonical form."""
         data = dict(data or {})
-        unknown = sorted(set(data) - KNOWN_KEYS)
+        unknown = sorted(set(data) - set(cls.names()))
         if unknown:
             raise InputError(
                 "invalid_parameter",
                 f"Unknown analysis parameter(s): {', '.join(unknown)}. "
-                f"Accepted: {', '.join(sorted(KNOWN_KEYS))}.",
+                f"Accepted: {', '.join(sorted(cls.names()))}.",
                 details={"unknown": unknown},
             )
-        aggregation, tie_break = _aggregation(data.get("aggregation"), data.get("tie_break"))
+
+        def word(name: str, default: Any = None) -> str:
+            o = cls.option(name)
+            value = data.get(name)
+            if isinstance(value, str) and name == "aggregation":
+                value = value.replace("_", "-")
+            return o.check(value or default or o.default)
+
+        aggregation = word("aggregation")
+        tie_break = word("tie_break")
+        if aggregation == "median-score" and data.get("tie_break") and tie_break != "name":
+            raise cls.option("tie_break").invalid(
+                tie_break,
+                "applies only to the median-rank aggregation (the R MRPT app's ranking); add "
+                "aggregation 'median-rank' or leave the tie rule out",
+            )
 
         variables = data.get("variables")
         if variables is not None:
@@ -79,7 +133,9 @@ class AnalysisParams:
             for v in variables:
                 seen.setdefault(v.strip().lower(), v.strip())
             if aggregation == "median-rank":
-                variables = tuple(seen.values()) or None  # the user's order (see above)
+                # the user's order: the R app adds a model's values left to right, and that
+                # order can decide a tie between two wards
+                variables = tuple(seen.values()) or None
             else:
                 variables = tuple(sorted(seen.values(), key=str.lower)) or None
             if variables is not None and len(variables) > MAX_VARIABLES:
@@ -91,58 +147,18 @@ class AnalysisParams:
                     details={"count": len(variables), "max": MAX_VARIABLES},
                 )
 
-        directions_in = data.get("directions") or {}
-        if isinstance(directions_in, list | tuple):  # ["rainfall=inverse", ...]
-            pairs = {}
-            for item in directions_in:
-                if not isinstance(item, str) or "=" not in item:
-                    raise InputError(
-                        "invalid_parameter",
-                        f"Direction {item!r} is not of the form VARIABLE=direct|inverse.",
-                    )
-                k, _, v = item.partition("=")
-                pairs[k.strip()] = v.strip()
-            directions_in = pairs
-        if not isinstance(directions_in, Mapping):
-            raise InputError(
-                "invalid_parameter",
-                "'directions' must map variable names to 'direct' or 'inverse'.",
-            )
-        directions = []
-        for var, direction in directions_in.items():
-            d = str(direction).strip().lower()
-            if d not in DIRECTIONS or not str(var).strip():
-                raise InputError(
-                    "invalid_parameter",
-                    f"Direction for {var!r} is {direction!r}; use 'direct' (higher value means "
-                    "higher risk) or 'inverse' (higher value means lower risk).",
-                )
-            directions.append((str(var).strip(), d))
-        directions_t = tuple(sorted(directions, key=lambda kv: kv[0].lower()))
-
+        directions_t = cls.option("directions").check(data.get("directions") or {})
         # the R app's ranking normalises as the reciprocal mode does, unless told otherwise
-        default_normalization = "reciprocal" if aggregation == "median-rank" else "linear"
-        normalization = str(data.get("normalization") or default_normalization).strip().lower()
-        if normalization not in NORMALIZATIONS:
-            raise InputError(
-                "invalid_parameter",
-                f"Normalisation {normalization!r} is not known; use 'linear' (the default) or "
-                "'reciprocal' (reproduces the legacy tool).",
-            )
+        normalization = word(
+            "normalization", "reciprocal" if aggregation == "median-rank" else "linear"
+        )
 
         methods_in = data.get("methods") or list(METHODS)
         if isinstance(methods_in, str):
             methods_in = [m.strip() for m in methods_in.split(",") if m.strip()]
-        methods = []
-        for m in methods_in:
-            m = str(m).strip().lower()
-            if m not in METHODS:
-                raise InputError(
-                    "invalid_parameter",
-                    f"Method {m!r} is not known; use 'composite', 'pca' or both.",
-                )
-            if m not in methods:
-                methods.append(m)
+        if not isinstance(methods_in, list | tuple):
+            methods_in = [methods_in]
+        methods = list(cls.option("methods").check([str(m) for m in methods_in]))
         if "composite" not in methods:
             # the composite score is the reference ranking: categories, ITN plans and the
             # comparison all need it, and it always runs
@@ -150,26 +166,7 @@ class AnalysisParams:
         methods_t = tuple(m for m in METHODS if m in methods)
 
         thresholds_in = data.get("urban_thresholds") or DEFAULT_URBAN_THRESHOLDS
-        if isinstance(thresholds_in, str):
-            thresholds_in = [t for t in thresholds_in.split(",") if t.strip()]
-        try:
-            thresholds = tuple(sorted({float(t) for t in thresholds_in}))
-        except (TypeError, ValueError) as exc:
-            raise InputError(
-                "invalid_parameter", "Urban thresholds must be numbers between 0 and 100."
-            ) from exc
-        if not thresholds or any(not (0 <= t <= 100) for t in thresholds):
-            raise InputError(
-                "invalid_parameter", "Urban thresholds must be numbers between 0 and 100."
-            )
-
-        orientation = str(data.get("pca_orientation") or "risk").strip().lower()
-        if orientation not in PCA_ORIENTATIONS:
-            raise InputError(
-                "invalid_parameter",
-                f"PCA orientation {orientation!r} is not known; use 'risk' (the default) or "
-                "'legacy' (reproduces the legacy tool).",
-            )
+        thresholds = tuple(sorted(cls.option("urban_thresholds").check(thresholds_in)))
 
         return cls(
             variables=variables,
@@ -177,57 +174,21 @@ class AnalysisParams:
             normalization=normalization,
             methods=methods_t,
             urban_thresholds=thresholds,
-            pca_orientation=orientation,
+            pca_orientation=word("pca_orientation"),
             aggregation=aggregation,
             tie_break=tie_break,
         )
 
     def normalized(self) -> dict[str, Any]:
-        """Canonical JSON-able form: the basis of the analysis id.
-
-        ``aggregation`` and ``tie_break`` appear only with the median-rank aggregation, so
-        the ids of default analyses stay what they were before these options existed.
-        """
-        out: dict[str, Any] = {
-            "variables": list(self.variables) if self.variables is not None else None,
-            "directions": {k: v for k, v in self.directions},
-            "normalization": self.normalization,
-            "methods": list(self.methods),
-            "urban_thresholds": [float(t) for t in self.urban_thresholds],
-            "pca_orientation": self.pca_orientation,
-        }
+        """Canonical JSON-able form: the basis of the analysis id. ``aggregation`` and
+        ``tie_break`` appear only with the median-rank aggregation, so the ids of default
+        analyses stay what they were before these options existed."""
+        out = super().normalized()
+        out["variables"] = list(self.variables) if self.variables is not None else None
+        out["urban_thresholds"] = [float(t) for t in self.urban_thresholds]
         if self.aggregation != "median-score":
-            out["aggregation"] = self.aggregation
-            out["tie_break"] = self.tie_break
+            out["aggregation"], out["tie_break"] = self.aggregation, self.tie_break
         return out
-
-
-def _aggregation(aggregation: Any, tie_break: Any) -> tuple[str, str]:
-    agg = str(aggregation or "median-score").strip().lower().replace("_", "-")
-    if agg not in AGGREGATIONS:
-        raise InputError(
-            "invalid_parameter",
-            f"Aggregation {aggregation!r} is not known; use 'median-score' (the default: the "
-            "median of the model scores) or 'median-rank' (the median of the per-model ranks, "
-            "as the R MRPT app ranks).",
-            details={"parameter": "aggregation", "value": str(aggregation)[:100]},
-        )
-    tie = str(tie_break or "name").strip().lower()
-    if tie not in TIE_BREAKS:
-        raise InputError(
-            "invalid_parameter",
-            f"Tie-break {tie_break!r} is not known; use 'name' (ward name, as the R app), "
-            "'code' (WardCode) or 'order' (the table's order).",
-            details={"parameter": "tie_break", "value": str(tie_break)[:100]},
-        )
-    if agg == "median-score" and tie_break is not None and tie != "name":
-        raise InputError(
-            "invalid_parameter",
-            f"The tie-break {tie!r} applies only to the median-rank aggregation (the R MRPT "
-            "app's ranking); add aggregation 'median-rank' or leave the tie-break out.",
-            details={"parameter": "tie_break", "value": tie},
-        )
-    return agg, tie
 
 
 def analysis_id(dataset_id: str, params: AnalysisParams) -> str:

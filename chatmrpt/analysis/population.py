@@ -28,6 +28,7 @@ import pandas as pd
 
 from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
 from chatmrpt.analysis.dataset import WARD_CODE, WARD_NAME, WardDataset
+from chatmrpt.analysis.filenames import ANALYSIS_JSON
 from chatmrpt.errors import InputError, describe_rows
 
 # columns added to the ward table
@@ -560,7 +561,7 @@ def planning_inputs_near(source) -> dict[str, Any] | None:
     import json
 
     path = Path(source)
-    meta = path / "analysis.json" if path.is_dir() else path.parent / "analysis.json"
+    meta = path / ANALYSIS_JSON if path.is_dir() else path.parent / ANALYSIS_JSON
     try:
         return json.loads(meta.read_text(encoding="utf-8")).get("planning_inputs")
     except (OSError, ValueError, AttributeError):

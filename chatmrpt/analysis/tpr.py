@@ -49,12 +49,12 @@ import pandas as pd
 
 from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
 from chatmrpt.analysis.dataset import LGA, STATE, WARD_CODE, WARD_NAME
+from chatmrpt.analysis.declarations import TprParams
 from chatmrpt.analysis.join import match_wards
 from chatmrpt.analysis.names import normalise_ward_name
 from chatmrpt.analysis.tpr_columns import (
     AGE_GROUPS,
     COUNT_ROLES,
-    FACILITY_LEVELS,
     METHODS,
     ROLE_LABELS,
     ROLES,
@@ -67,9 +67,9 @@ from chatmrpt.analysis.tpr_columns import (
 )
 from chatmrpt.errors import InputError, describe_rows
 
-AGES = ("u5", "o5", "pw", "all")
-TESTS = ("both", "rdt", "microscopy")
-LEVEL_CHOICES = ("all",) + FACILITY_LEVELS
+AGES = TprParams.option("age").choices
+TESTS = TprParams.option("test").choices
+LEVEL_CHOICES = TprParams.option("facility_level").choices
 TREND_THRESHOLD = 5.0
 HEADER_SEARCH_ROWS = 20
 
@@ -314,17 +314,6 @@ def _read_excel_export(path: Path, sheet: str | None, extra: tuple[str, ...]):
 # ------------------------------------------------------------------------ computation
 
 
-def _validate_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
-    v = str(value).strip().lower()
-    if v not in choices:
-        raise InputError(
-            "invalid_parameter",
-            f"{name} {value!r} is not known; use one of {', '.join(choices)}.",
-            details={"parameter": name, "value": value, "choices": list(choices)},
-        )
-    return v
-
-
 def _check_overrides(columns: Mapping[str, str] | None, seen: list[str]) -> dict[str, str]:
     if columns is None:
         return {}
@@ -511,9 +500,10 @@ def compute_ward_tpr(
     is used in messages.
     """
     params = {
-        "age": _validate_choice("age", age, AGES),
-        "facility_level": _validate_choice("facility level", facility_level, LEVEL_CHOICES),
-        "test": _validate_choice("test", test, TESTS),
+        **{
+            name: TprParams.option(name).check(value)
+            for name, value in (("age", age), ("facility_level", facility_level), ("test", test))
+        },
         "by_year": bool(by_year),
     }
     age, facility_level, test = params["age"], params["facility_level"], params["test"]

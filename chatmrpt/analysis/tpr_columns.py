@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from chatmrpt.analysis.declarations import FACILITY_LEVELS
 from chatmrpt.analysis.text import fix_mojibake
 
 METHODS = ("rdt", "microscopy")
@@ -258,7 +259,6 @@ _LEVEL_RULES = (
         ),
     ),
 )
-FACILITY_LEVELS = ("primary", "secondary", "tertiary")
 
 
 def facility_level_category(value: object) -> str | None:

@@ -15,7 +15,7 @@ denominator of every share) is the sum of the known, non-negative populations.
 
 from __future__ import annotations
 
-import math
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,10 +25,13 @@ import pandas as pd
 
 from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
 from chatmrpt.analysis.dataset import LGA, WARD_CODE, WARD_NAME
+from chatmrpt.analysis.declarations import ReprioritizationParams
 from chatmrpt.errors import InputError, describe_rows
 
-DEFAULT_THRESHOLDS: tuple[float, ...] = (20.0, 30.0, 50.0, 75.0)
-DEFAULT_TARGET_SHARE = 30.0
+DEFAULT_THRESHOLDS: tuple[float, ...] = ReprioritizationParams.option("thresholds").default
+DEFAULT_TARGET_SHARE: float = ReprioritizationParams.option("target").default
+# the analysis' urban flags take any number of thresholds; a reprioritisation at most 20
+_THRESHOLDS = dataclasses.replace(ReprioritizationParams.option("thresholds"), max_items=None)
 URBAN_FLAG_PREFIX = "urban_gt_"
 
 SUMMARY_COLUMNS = (
@@ -57,23 +60,7 @@ def validate_thresholds(thresholds: Iterable[Any] | str | float | None) -> tuple
     """Thresholds as distinct finite percentages in 0–100, in the order given."""
     if thresholds is None:
         return DEFAULT_THRESHOLDS
-    if isinstance(thresholds, str):
-        items: list[Any] = [s.strip() for s in thresholds.split(",") if s.strip()]
-    elif isinstance(thresholds, int | float | np.integer | np.floating):
-        items = [thresholds]
-    else:
-        items = list(thresholds)
-    values: list[float] = []
-    for item in items:
-        value = _percent(item, "urban threshold")
-        if value not in values:
-            values.append(value)
-    if not values:
-        raise InputError(
-            "invalid_parameter",
-            "No urban threshold was given; give one or more percentages, e.g. 20,30,50,75.",
-        )
-    return tuple(values)
+    return tuple(float(t) for t in _THRESHOLDS.check(thresholds))
 
 
 def urban_flags(
@@ -140,21 +127,9 @@ def reprioritize(
     ``descending`` when rank 1 is the least vulnerable (the R MRPT app's overall rank), so
     ranks made elsewhere can be used directly.
     """
-    if rank_order not in ("ascending", "descending"):
-        raise InputError(
-            "invalid_parameter",
-            f"The rank order must be 'ascending' (rank 1 is the most vulnerable ward) or "
-            f"'descending' (rank 1 is the least vulnerable), not {rank_order!r}.",
-            details={"parameter": "rank_order", "value": str(rank_order)[:100]},
-        )
+    rank_order = ReprioritizationParams.option("rank_order").check(rank_order)
     values = validate_thresholds(thresholds)
-    target = _percent(target_share, "target population share")
-    if target <= 0:
-        raise InputError(
-            "invalid_parameter",
-            "The target population share must be above 0% (the default is 30%).",
-            details={"parameter": "target_share", "value": target},
-        )
+    target = ReprioritizationParams.option("target").check(target_share)
 
     columns = [str(c) for c in wards.columns]
     if WARD_NAME not in columns:
@@ -285,26 +260,6 @@ def reprioritize(
         parameters=parameters,
         warnings=warnings,
     )
-
-
-def _percent(value: Any, what: str) -> float:
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(
-            "invalid_parameter",
-            f"The {what} must be a percentage between 0 and 100, not {value!r}.",
-            details={"parameter": what, "value": str(value)},
-        ) from None
-    if not math.isfinite(number) or not 0.0 <= number <= 100.0:
-        raise InputError(
-            "invalid_parameter",
-            f"The {what} must be a percentage between 0 and 100, not {value!r}.",
-            details={"parameter": what, "value": str(value)},
-        )
-    return number
 
 
 def _resolve_column(

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from chatmrpt.analysis.dataset import IDENTITY_COLUMNS, STATE, STATE_CODE
+from chatmrpt.analysis.declarations import TPR_AGES
 from chatmrpt.analysis.params import MAX_VARIABLES
 from chatmrpt.analysis.states import STATES
 from chatmrpt.errors import InputError, describe_rows
@@ -103,7 +104,7 @@ NON_VARIABLE_KEYS = {
     "longitude", "x", "y", "centroidx", "centroidy", "year", "fid", "objectid", "id", "index",
     # population by age group and the facility counts behind a TPR (prepare.py)
     "populationu5", "populationwomen1549", "tested", "positive",
-    *(f"{age}{count}" for age in ("u5", "o5", "pw", "all") for count in ("tested", "positive")),
+    *(f"{age}{count}" for age in TPR_AGES for count in ("tested", "positive")),
 }
 
 ZONES: dict[str, tuple[str, ...]] = {

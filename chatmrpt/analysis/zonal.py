@@ -34,10 +34,10 @@ import numpy as np
 import pandas as pd
 from shapely import box, intersects
 
+from chatmrpt.analysis.declarations import BAND_MODES, RASTER_STATS
 from chatmrpt.errors import InputError, describe_rows
 
-STATS = ("mean", "sum", "min", "max", "median", "majority", "nodata_share")
-BAND_MODES = ("mean", "each")
+STATS = RASTER_STATS
 NODATA_SUFFIX = "_nodata_share"
 # Upper bound of raster cells exactextract holds for one ward at once (float64 values and
 # coverage fractions: about 16 bytes a cell, so ~160 MB); larger wards are read in pieces.

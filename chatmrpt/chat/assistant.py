@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.filenames import UNIFIED_CSV
 from chatmrpt.chat import dialogue
 from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
@@ -25,6 +26,7 @@ from chatmrpt.chat.llm import LlmClient, LlmError, parse_tool_call
 from chatmrpt.chat.router import RouterContext
 from chatmrpt.chat.tools import ToolRegistry
 from chatmrpt.errors import ChatMRPTError, InputError
+from chatmrpt.store.model import SUCCEEDED
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -108,7 +110,7 @@ class Assistant:
         analysis = latest_analysis(self.rt, session_id)
         wards: tuple[WardRef, ...] = ()
         ranked: tuple = ()
-        if analysis is not None and analysis.get("status") == "succeeded":
+        if analysis is not None and analysis.get("status") == SUCCEEDED:
             wards, ranked = self._ranked_wards(analysis)
         if not wards:
             wards = table_wards  # names from the uploaded table until an analysis exists
@@ -153,7 +155,7 @@ class Assistant:
 
     def _ranked_wards(self, analysis: dict[str, Any]) -> tuple[tuple[WardRef, ...], tuple]:
         sha = next((a.get("sha256") for a in analysis.get("artifacts") or []
-                    if a.get("name") == "unified_dataset.csv"), None)
+                    if a.get("name") == UNIFIED_CSV), None)
         if sha is None:
             return (), ()
         with self._wards_lock:

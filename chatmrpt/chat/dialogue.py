@@ -34,7 +34,7 @@ from typing import Any
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat import intents
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
-from chatmrpt.chat.tools import tool_spec
+from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 
 PLAN_DEFAULTS = {"urban_threshold": 75, "method": "composite", "strategy": "stop",
                  "people_per_net": 1.8, "buffer": 1, "bale_size": 1}  # fmt: skip
@@ -808,7 +808,7 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
                     if what == "itn_plan" and ctx.last_plan is None:
                         continue
                     p = {"what": what}
-                    if fmt and fmt in ("csv", "xlsx"):
+                    if fmt and fmt in EXPORT_FORMATS_BY_KIND["rankings"]:
                         p["format"] = fmt
                     choices.append({"label": describe_choice("export_results", p),
                                     "tool": "export_results", "params": p})

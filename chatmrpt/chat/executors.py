@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from chatmrpt.chat import explain
 from chatmrpt.chat.tools import ToolRegistry
 from chatmrpt.errors import InputError
+from chatmrpt.store.model import ACTIVE_STATES, FAILED, RUNNING, SUCCEEDED
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -126,15 +127,15 @@ def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         # maps and plans that follow read the current analysis)
         remember(rt, session_id, current_analysis=record["id"])
     deadline = time.monotonic() + ANALYSIS_WAIT_S
-    while record.get("status") in ("queued", "running") and time.monotonic() < deadline:
+    while record.get("status") in ACTIVE_STATES and time.monotonic() < deadline:
         time.sleep(0.25)
         record = get_analysis(rt, session_id, record["id"])
     status = record.get("status")
-    if status == "failed":
+    if status == FAILED:
         err = record.get("error") or {}
         return ToolResult(f"The analysis could not run: {err.get('message', 'unknown error')}",
                           data={"analysis_id": record["id"], "status": status})
-    if status != "succeeded":
+    if status != SUCCEEDED:
         return ToolResult(
             "The analysis is running (progress shows on the page). Ask me for the top wards "
             "or a map when it has finished.",
@@ -176,7 +177,7 @@ def _analysis_reply(rt: Runtime, session_id: str, record: dict[str, Any],
     for d in s.get("dropped_variables") or []:
         lines.append(f"Left out: {d.get('message')}")
     return ToolResult("\n".join(lines),
-                      data={"analysis_id": record["id"], "status": "succeeded", "summary": s},
+                      data={"analysis_id": record["id"], "status": SUCCEEDED, "summary": s},
                       suggestions=["Show the vulnerability map", "Top 10 wards",
                                    "Plan ITN distribution"])
 
@@ -192,7 +193,7 @@ def session_status(rt: Runtime, session_id: str, params: dict[str, Any]) -> Tool
     for a in analyses[-3:]:
         pct = int(round(100 * float(a.get("progress") or 0)))
         lines.append(f"Analysis {a['analysis_id'][:8]}: {a.get('status')}"
-                     + (f" ({pct}%)" if a.get("status") == "running" else ""))
+                     + (f" ({pct}%)" if a.get("status") == RUNNING else ""))
     if not analyses:
         lines.append("No analysis yet.")
     lines.append(f"ITN plans: {len(plans)}.")
@@ -421,7 +422,7 @@ def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     ds = get_dataset(rt, session_id, state["current_dataset"])
     variables = list((ds.get("summary") or {}).get("variables") or [])
     analysis = latest_analysis(rt, session_id)
-    done = analysis is not None and analysis.get("status") == "succeeded"
+    done = analysis is not None and analysis.get("status") == SUCCEEDED
     lines = [f"With your table ({(ds.get('summary') or {}).get('wards')} wards"
              + (f", columns such as {', '.join(variables[:4])}" if variables else "")
              + ") you can ask me to:"]

@@ -13,9 +13,11 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.declarations import PLOT_KINDS
 from chatmrpt.chat import explain
 from chatmrpt.chat.executors import ToolResult, _analysis, _artifact_ref, _unified
 from chatmrpt.errors import InputError
+from chatmrpt.store.model import SUCCEEDED
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -421,7 +423,7 @@ def _ward_table(rt: Runtime, session_id: str, *, uploaded: bool = False):
     from chatmrpt.service.results import latest_analysis
 
     analysis = latest_analysis(rt, session_id)
-    if not uploaded and analysis is not None and analysis.get("status") == "succeeded":
+    if not uploaded and analysis is not None and analysis.get("status") == SUCCEEDED:
         return _unified(rt, session_id, analysis["id"])
     import io
 
@@ -572,7 +574,7 @@ def export_view(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
     what = params["what"]
     fmt = params.get("format", "png")
     title = VIEW_TITLES[what].format(variable=params.get("variable"))
-    if what in ("rank_comparison", "model_scores", "itn_by_lga"):
+    if what in PLOT_KINDS:
         art = export(rt, session_id, "plot", "png", map_kind=what)
         fmt = "png"
     else:

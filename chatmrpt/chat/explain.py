@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chatmrpt.analysis.variables import catalogue_entry
-from chatmrpt.chat.tools import METHODOLOGY_TOPICS
+from chatmrpt.chat.tools import METHODOLOGY_TOPICS, METHODS
 from chatmrpt.errors import InputError
 
 _TEXTS: dict[str, str] = {
@@ -345,7 +345,7 @@ def describe_top_wards(
     """The ``n`` most (``top``) or least (``bottom``) vulnerable wards, one line each."""
     method = str(method).strip().lower()
     order = str(order).strip().lower()
-    if method not in ("composite", "pca"):
+    if method not in METHODS:
         raise InputError("invalid_parameter",
                          f"Method {method!r} is not known; use 'composite' or 'pca'.")  # fmt: skip
     if order not in ("top", "bottom"):

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from chatmrpt.analysis.declarations import ItnParams
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.extract import WardRef
 from chatmrpt.chat.tools import (
@@ -676,7 +677,8 @@ def _fits(name: str) -> Callable[[ex.NumberMention], bool]:
 
 # a number only goes to a parameter it can be: 500000 is no household size
 PLAN_ACCEPTS = {name: _fits(name) for name in PLAN_PARAMS if name not in ("method", "strategy")}
-PLAN_ACCEPTS["household_size"] = lambda num: 0 < num.value <= 30 and not num.percent
+_USUAL_HOUSEHOLD = ItnParams.option("household_size").usual_maximum
+PLAN_ACCEPTS["household_size"] = lambda num: 0 < num.value <= _USUAL_HOUSEHOLD and not num.percent
 
 
 def _buffer_value(num: ex.NumberMention) -> float | int:

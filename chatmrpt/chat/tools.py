@@ -21,6 +21,18 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
+from chatmrpt.analysis.declarations import EXPORT_FORMATS_BY_KIND as DECLARED_FORMATS_BY_KIND
+from chatmrpt.analysis.declarations import (
+    PLOT_KINDS,
+    Declared,
+    ExportRequest,
+    ItnParams,
+    MapRequest,
+    Option,
+    ReprioritizationParams,
+    TprParams,
+)
+from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.errors import InputError
 
 # What a tool may need before it can run. The service layer checks these against the
@@ -31,31 +43,29 @@ NEEDS_PLAN = "plan"
 NEEDS_FACILITY_DATA = "facility_data"
 REQUIREMENTS = (NEEDS_DATASET, NEEDS_ANALYSIS, NEEDS_PLAN, NEEDS_FACILITY_DATA)
 
-METHODS = ("composite", "pca")
-NORMALIZATIONS = ("linear", "reciprocal")
-DIRECTIONS = ("direct", "inverse")
+# The choices of the parameters come from their declarations (one per parameter, in
+# chatmrpt.analysis.declarations); the names here are kept for the modules that use them.
+METHODS = AnalysisParams.option("methods").choices
+NORMALIZATIONS = AnalysisParams.option("normalization").choices
+DIRECTIONS = AnalysisParams.option("directions").choices
+STRATEGIES = ItnParams.option("strategy").choices
+MAP_KINDS = MapRequest.option("kind").choices
+TPR_AGES = TprParams.option("age").choices
+TPR_TESTS = TprParams.option("test").choices
+FACILITY_LEVELS = TprParams.option("facility_level").choices
+EXPORT_FORMATS = ExportRequest.option("format").choices
+# a chart ("plot") needs the chart's name, which the chat does not ask for: the chat hands
+# over the other results
+EXPORT_KINDS = tuple(k for k in ExportRequest.option("what").choices if k != "plot")
+EXPORT_FORMATS_BY_KIND: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {k: DECLARED_FORMATS_BY_KIND[k] for k in EXPORT_KINDS}
+)
+# chat-only vocabulary (no other surface has these parameters)
 ORDERS = ("top", "bottom")
-STRATEGIES = ("stop", "continue", "capped", "proportional")
-AGGREGATIONS = ("median-score", "median-rank")
-TIE_BREAKS = ("name", "code", "order")
-MAP_KINDS = ("composite", "pca", "category", "variable", "urban", "itn")
 METHODOLOGY_TOPICS = (
     "composite", "pca", "normalization", "imputation", "urban", "itn", "tpr", "categories",
     "general",
 )  # fmt: skip
-TPR_AGES = ("u5", "o5", "pw", "all")
-TPR_TESTS = ("both", "rdt", "microscopy")
-FACILITY_LEVELS = ("all", "primary", "secondary", "tertiary")
-EXPORT_KINDS = ("unified", "rankings", "itn_plan", "report", "map")
-EXPORT_FORMATS = ("csv", "xlsx", "geojson", "geoparquet", "html", "png")
-# Which formats make sense for which export; the first one is the default.
-EXPORT_FORMATS_BY_KIND: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "unified": ("csv", "xlsx", "geojson", "geoparquet"),
-    "rankings": ("csv", "xlsx"),
-    "itn_plan": ("csv", "xlsx", "geojson"),
-    "report": ("html",),
-    "map": ("html", "png"),
-})  # fmt: skip
 
 _JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object")
 
@@ -83,12 +93,25 @@ class Param:
     item_maximum: float | None = None
     min_items: int | None = None
     value_enum: tuple[Any, ...] = ()
+    max_items: int | None = None
+    max_length: int | None = None
 
     def __post_init__(self) -> None:
         if self.type not in _JSON_TYPES:
             raise ValueError(f"parameter {self.name}: unknown JSON type {self.type!r}")
         if self.type == "array" and self.item_type not in _JSON_TYPES:
             raise ValueError(f"parameter {self.name}: arrays need an item type")
+
+    @classmethod
+    def declared(
+        cls, params: type[Declared], name: str, *, note: str = "", **changes: Any
+    ) -> Param:
+        """The chat form of a declared parameter (``chatmrpt.analysis.declarations``):
+        same name (or its ``chat_name``), bounds, default and choices. ``note`` adds a line
+        for the model; ``changes`` may only narrow it (``enum`` to a subset, ``required``
+        or ``default`` off for a tool that changes an earlier request)."""
+        o = params.option(name)
+        return replace(from_option(o, note), **changes)
 
     def json_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": self.type, "description": self.description}
@@ -102,6 +125,8 @@ class Param:
             schema["maximum"] = self.maximum
         if self.exclusive_minimum is not None:
             schema["exclusiveMinimum"] = self.exclusive_minimum
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
         if self.type == "array":
             items: dict[str, Any] = {"type": self.item_type}
             if self.item_enum:
@@ -113,6 +138,8 @@ class Param:
             schema["items"] = items
             if self.min_items is not None:
                 schema["minItems"] = self.min_items
+            if self.max_items is not None:
+                schema["maxItems"] = self.max_items
         if self.type == "object":
             values: dict[str, Any] = {"type": "string"}
             if self.value_enum:
@@ -128,6 +155,8 @@ class Param:
             out = []
             if self.min_items is not None and len(value) < self.min_items:
                 out.append(f"'{self.name}' needs at least {self.min_items} item(s)")
+            if self.max_items is not None and len(value) > self.max_items:
+                out.append(f"'{self.name}' takes at most {self.max_items} item(s)")
             item = Param(
                 self.name, self.item_type or "string", "", enum=self.item_enum,
                 minimum=self.item_minimum, maximum=self.item_maximum,
@@ -150,6 +179,8 @@ class Param:
             return [f"'{self.name}' must be of type {self.type}, not {value!r}"]
         if self.enum and value not in self.enum:
             return [f"'{self.name}' must be one of {', '.join(map(str, self.enum))}"]
+        if self.max_length is not None and len(value) > self.max_length:
+            return [f"'{self.name}' must be at most {self.max_length} characters long"]
         out = []
         if self.minimum is not None and value < self.minimum:
             out.append(f"'{self.name}' must be at least {self.minimum:g}")
@@ -158,6 +189,43 @@ class Param:
         if self.exclusive_minimum is not None and value <= self.exclusive_minimum:
             out.append(f"'{self.name}' must be more than {self.exclusive_minimum:g}")
         return out
+
+
+# how each kind of declared option is spelled in JSON Schema (draft 2020-12: a number
+# ``exclusiveMinimum``; OpenAPI 3.0 spells it as a flag beside ``minimum``)
+_JSON_TYPE_OF_KIND = {
+    "count": "integer", "integer": "integer", "number": "number", "choice": "string",
+    "text": "string", "flag": "boolean", "numbers": "array", "choices": "array",
+    "texts": "array", "mapping": "object",
+}  # fmt: skip
+
+
+def from_option(o: Option, note: str = "") -> Param:
+    """The chat tool parameter generated from a declared option."""
+    if o.kind not in _JSON_TYPE_OF_KIND:
+        raise ValueError(f"option {o.name}: a {o.kind} has no chat form")
+    json_type = _JSON_TYPE_OF_KIND[o.kind]
+    default = list(o.default) if isinstance(o.default, tuple) else o.default
+    if o.kind == "mapping":
+        default = dict(o.default) or None
+    bounds: dict[str, Any] = {}
+    low = "exclusive_minimum" if o.above_minimum else "minimum"
+    if json_type == "array":
+        item_type = {"numbers": "number", "choices": "string", "texts": "string"}[o.kind]
+        bounds = {"item_type": item_type, "item_enum": o.choices, "min_items": o.min_items,
+                  "max_items": o.max_items, "item_minimum": o.minimum,
+                  "item_maximum": o.maximum}  # fmt: skip
+        if o.kind == "mapping":
+            bounds = {}
+    elif json_type in ("integer", "number"):
+        bounds = {low: o.minimum, "maximum": o.maximum}
+    elif json_type == "object":
+        bounds = {"value_enum": o.choices}
+    elif json_type == "string":
+        bounds = {"enum": o.choices if o.kind == "choice" else (), "max_length": o.max_length}
+    description = o.help + (f" {note}" if note else "")
+    return Param(o.chat, json_type, description, required=o.required,
+                 default=None if o.required else default, **bounds)  # fmt: skip
 
 
 def _has_type(value: Any, json_type: str) -> bool:
@@ -286,37 +354,20 @@ def _export_problems(params: Mapping[str, Any]) -> list[str]:
 
 # --- parameters shared by several tools ----------------------------------------------------
 
-_METHOD = Param(
-    "method", "string", "Which ranking to use: the composite score or PCA.",
-    enum=METHODS, default="composite",
-)  # fmt: skip
+_METHOD = Param.declared(ItnParams, "method")
+_ASK = "Never assumed: ask the user."
+
+
+
+def _declared(params: type[Declared], *names: str) -> tuple[Param, ...]:
+    return tuple(Param.declared(params, name) for name in names)
+
 
 _PLAN_PARAMS = (
-    Param("total_nets", "integer",
-          "Number of nets available for the campaign (never assumed: ask the user).",
-          required=True, minimum=1),
-    Param("household_size", "number",
-          "Average number of people per household, e.g. 5 (never assumed: ask the user).",
-          required=True, exclusive_minimum=0, maximum=100),
-    Param("urban_threshold", "number",
-          "Wards whose urban share is at or above this percentage are served last.",
-          default=75, minimum=0, maximum=100),
-    _METHOD,
-    Param("strategy", "string",
-          "stop: stop at the first ward that does not fit; continue: skip it and keep "
-          "covering smaller wards; capped: no ward takes more than max_ward_share; "
-          "proportional: the R MRPT app's rule, each tier's stock shared in proportion "
-          "to need.",
-          enum=STRATEGIES, default="stop"),
-    Param("max_ward_share", "number",
-          "For the capped strategy: the largest share of all nets (percent) one ward may take.",
-          exclusive_minimum=0, maximum=100),
-    Param("people_per_net", "number", "People covered by one net (WHO factor 1.8).",
-          default=1.8, exclusive_minimum=0, maximum=100),
-    Param("buffer", "number", "Multiplier on each ward's need for losses, e.g. 1.1 adds 10%.",
-          default=1.0, minimum=1, maximum=10),
-    Param("bale_size", "integer", "Nets per bale; wards receive whole bales.",
-          default=1, minimum=1),
+    Param.declared(ItnParams, "total_nets", note=_ASK),
+    Param.declared(ItnParams, "household_size", note=_ASK),
+    *_declared(ItnParams, "urban_threshold", "method", "strategy", "max_ward_share",
+               "people_per_net", "buffer", "bale_size"),
 )  # fmt: skip
 
 TOOLS: tuple[ToolSpec, ...] = (
@@ -328,67 +379,15 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "run_analysis",
         "Rank wards by malaria vulnerability (composite score and PCA) from the uploaded data.",
-        (
-            Param(
-                "variables",
-                "array",
-                "Columns to use as risk variables; leave out to use the zone's defaults.",
-                item_type="string",
-                min_items=1,
-            ),
-            Param(
-                "directions",
-                "object",
-                "Direction overrides: variable -> direct (higher is riskier) or inverse.",
-                value_enum=DIRECTIONS,
-            ),
-            Param(
-                "methods",
-                "array",
-                "Ranking methods to run; the composite score always runs.",
-                item_type="string",
-                item_enum=METHODS,
-                min_items=1,
-            ),
-            Param(
-                "normalization",
-                "string",
-                "linear (default) or reciprocal (reproduces the legacy tool; the default "
-                "with aggregation median-rank).",
-                enum=NORMALIZATIONS,
-            ),
-            Param(
-                "aggregation",
-                "string",
-                "median-score (default) or median-rank: rank the wards the way the R MRPT "
-                "app does (median of per-model ranks), for results comparable with it.",
-                enum=AGGREGATIONS,
-            ),
-            Param(
-                "tie_break",
-                "string",
-                "With median-rank: equal median ranks by ward name (the R app's default), "
-                "WardCode or table order.",
-                enum=TIE_BREAKS,
-            ),
-        ),
+        _declared(AnalysisParams, "variables", "directions", "methods", "normalization",
+                  "aggregation", "tie_break"),
         requires=(NEEDS_DATASET,),
     ),  # fmt: skip
     ToolSpec(
         "show_map",
         "Draw a ward map: composite or PCA ranking, categories, one variable, urban wards, "
         "or the net plan.",
-        (
-            Param("what", "string", "What the map shows.", enum=MAP_KINDS, default="composite"),
-            Param("variable", "string", "The variable to map when what is 'variable'."),
-            Param(
-                "threshold",
-                "number",
-                "Urban threshold in percent when what is 'urban' (urban means strictly above).",
-                minimum=0,
-                maximum=100,
-            ),
-        ),
+        _declared(MapRequest, "kind", "variable", "threshold"),
         requires=(NEEDS_ANALYSIS,),
     ),  # fmt: skip
     ToolSpec(
@@ -438,26 +437,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "reprioritize_urban",
         "Select the least vulnerable urban wards that could be de-prioritised, per urban "
         "threshold, up to a target share of the population.",
-        (
-            Param(
-                "thresholds",
-                "array",
-                "Urban thresholds in percent (urban means strictly above), e.g. [20, 30, 50, 75].",
-                item_type="number",
-                item_minimum=0,
-                item_maximum=100,
-                min_items=1,
-                default=[20, 30, 50, 75],
-            ),
-            Param(
-                "target_share",
-                "number",
-                "Stop once the selected wards hold this percentage of the population.",
-                default=30,
-                exclusive_minimum=0,
-                maximum=100,
-            ),
-        ),
+        _declared(ReprioritizationParams, "thresholds", "target"),
         requires=(NEEDS_ANALYSIS,),
     ),  # fmt: skip
     ToolSpec(
@@ -475,44 +455,15 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "compute_tpr",
         "Compute ward test positivity rates (TPR) from an uploaded health-facility export.",
-        (
-            Param(
-                "age",
-                "string",
-                "u5: under five; o5: five and over; pw: pregnant women; all.",
-                enum=TPR_AGES,
-                default="u5",
-            ),
-            Param(
-                "test",
-                "string",
-                "rdt, microscopy, or both (the method with the higher rate per ward).",
-                enum=TPR_TESTS,
-                default="both",
-            ),
-            Param(
-                "facility_level",
-                "string",
-                "Which facilities to count.",
-                enum=FACILITY_LEVELS,
-                default="all",
-            ),
-        ),
+        _declared(TprParams, "age", "test", "facility_level"),
         requires=(NEEDS_FACILITY_DATA,),
     ),  # fmt: skip
     ToolSpec(
         "export_results",
         "Hand over a file: the unified dataset, rankings, net plan, report or a map.",
         (
-            Param(
-                "what", "string", "Which result to export.", enum=EXPORT_KINDS, default="unified"
-            ),
-            Param(
-                "format",
-                "string",
-                "File format; each result has its own usual format.",
-                enum=EXPORT_FORMATS,
-            ),
+            Param.declared(ExportRequest, "what", enum=EXPORT_KINDS),
+            Param.declared(ExportRequest, "format"),
         ),
         requires=(NEEDS_ANALYSIS,),
     ),  # fmt: skip
@@ -619,7 +570,7 @@ class ToolRegistry:
 CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
                     "repri_count", "repri_names", "analysis_params", "variables", "models")  # fmt: skip
-VIEW_KINDS = (*MAP_KINDS, "rank_comparison", "model_scores", "itn_by_lga")
+VIEW_KINDS = (*MAP_KINDS, *PLOT_KINDS)
 CONVERSATION_FORMATS = ("html", "markdown")
 
 MORE_TOOLS: tuple[ToolSpec, ...] = (
@@ -688,10 +639,9 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
         (
             Param("what", "string", "Which map or chart.", required=True, enum=VIEW_KINDS),
             Param("variable", "string", "The variable, for a variable map."),
-            Param("threshold", "number", "The urban threshold, for the urban map.",
-                  minimum=0, maximum=100),
+            Param.declared(MapRequest, "threshold"),
             Param("format", "string", "png (a picture) or html (an interactive page).",
-                  enum=("png", "html"), default="png"),
+                  enum=DECLARED_FORMATS_BY_KIND["map"], default="png"),
         ),
         requires=(NEEDS_ANALYSIS,),
     ),

@@ -6,13 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from chatmrpt.analysis.params import (
-    AGGREGATIONS,
-    NORMALIZATIONS,
-    PCA_ORIENTATIONS,
-    TIE_BREAKS,
-    AnalysisParams,
-)
+from chatmrpt.analysis.params import AnalysisParams
+from chatmrpt.cli._options import add_options, option_values
 from chatmrpt.cli._progress import ProgressBar
 
 NAME = "analyze"
@@ -29,23 +24,7 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("table", type=Path, help="ward table: CSV or XLSX, one row per ward")
     p.add_argument("--boundaries", type=Path, help="ward boundaries (zip, geojson, gpkg, parquet)")
     p.add_argument("--sheet", help="worksheet to read from an XLSX workbook")
-    p.add_argument("--variables", help="comma-separated variables (default: by state/zone)")
-    p.add_argument("--direction", action="append", default=[], metavar="VAR=direct|inverse",
-                   help="override a variable's direction (repeatable)")
-    p.add_argument("--normalization", choices=NORMALIZATIONS, default=None,
-                   help="linear (default) or reciprocal (legacy tool's behaviour; the default "
-                        "with --aggregation median-rank)")
-    p.add_argument("--aggregation", choices=AGGREGATIONS, default="median-score",
-                   help="median-score (default) or median-rank (the R MRPT app's ranking: "
-                        "median of per-model ranks, variables in the order given)")
-    p.add_argument("--tie-break", choices=TIE_BREAKS, default=None,
-                   help="median-rank only: equal median ranks by ward name (default, as the "
-                        "R app), WardCode or input order")
-    p.add_argument("--methods", default="composite,pca", help="composite,pca (default both)")
-    p.add_argument("--pca-orientation", choices=PCA_ORIENTATIONS, default="risk",
-                   help="risk (default) or legacy (no sign alignment)")
-    p.add_argument("--urban-thresholds", default="20,30,50,75",
-                   help="urban share thresholds for the urban flags (percent)")
+    add_options(p, AnalysisParams)
     p.add_argument("--population", action="append", default=[], metavar="[KIND=]FILE",
                    help="population table or raster, used for net planning when the table "
                         "has no population column (see `chatmrpt prepare --help`)")
@@ -63,16 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from chatmrpt.analysis.outputs import write_analysis_outputs
     from chatmrpt.analysis.pipeline import run_analysis
 
-    params = AnalysisParams.from_dict({
-        "variables": args.variables,
-        "directions": args.direction,
-        "normalization": args.normalization,
-        "aggregation": args.aggregation,
-        "tie_break": args.tie_break,
-        "methods": args.methods,
-        "pca_orientation": args.pca_orientation,
-        "urban_thresholds": args.urban_thresholds,
-    })
+    params = AnalysisParams.from_dict(option_values(args, AnalysisParams))
     with ProgressBar(enabled=not args.quiet, desc="analysis") as bar:
         bar.update(0.0, "load")
         from chatmrpt.cli.prepare import parse_population

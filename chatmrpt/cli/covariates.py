@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from chatmrpt.analysis.declarations import BAND_MODES
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
@@ -59,7 +60,7 @@ def register(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--bands",
-        choices=("mean", "each"),
+        choices=BAND_MODES,
         default="mean",
         help="multi-band rasters: mean over the bands (default) or one column per band",
     )

@@ -8,15 +8,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from chatmrpt.analysis.itn import (
-    RANK_COLUMNS,
-    RANK_ORDERS,
-    STRATEGIES,
-    ItnPlan,
-    parse_net_count,
-    plan_itn,
-)
-from chatmrpt.analysis.results_io import load_unified
+from chatmrpt.analysis.declarations import ItnParams
+from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
+from chatmrpt.analysis.itn import ItnPlan, plan_itn
+from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
 from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
 
@@ -30,85 +25,11 @@ DESCRIPTION = (
 )
 ORDER = 40
 
-PLAN_CSV = "itn_plan.csv"
-PLAN_JSON = "itn_plan.json"
-PLAN_BY_LGA_CSV = "itn_plan_by_lga.csv"
-
 
 def register(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "source",
-        type=Path,
-        metavar="DIR_OR_UNIFIED",
-        help="analysis output folder, or its unified_dataset.csv / .geoparquet",
-    )
-    p.add_argument(
-        "--nets", required=True, help="total nets available (e.g. 1200000, 1,200,000, 1.2m, 500k)"
-    )
-    p.add_argument("--household-size", required=True, help="average household size (e.g. 5)")
-    p.add_argument(
-        "--urban-threshold",
-        default="75",
-        help="urban share (percent) from which a ward is tier 2 (default 75)",
-    )
-    p.add_argument(
-        "--method",
-        choices=tuple(RANK_COLUMNS),
-        default="composite",
-        help="ranking to use (default composite)",
-    )
-    p.add_argument(
-        "--strategy", choices=STRATEGIES, default="stop", help="allocation strategy (default stop)"
-    )
-    p.add_argument(
-        "--max-ward-share",
-        metavar="PCT",
-        help="strategy capped: most a ward may take, in percent of all nets",
-    )
-    p.add_argument(
-        "--people-per-net", default="1.8", help="people covered by one net (default 1.8)"
-    )
-    p.add_argument(
-        "--buffer", default="1.0", help="multiplier on each ward's need, e.g. 1.1 (default 1.0)"
-    )
-    p.add_argument(
-        "--bale-size", default="1", help="nets per bale; allocations are whole bales (default 1)"
-    )
-    p.add_argument(
-        "--fill-population",
-        metavar="mean|median|VALUE",
-        help="fill missing ward populations with the mean, the median or a number (default: refuse)",
-    )
-    add_rank_arguments(p)
+    add_analysis_source(p)
+    add_options(p, ItnParams)
     p.add_argument("--out", type=Path, required=True, help="folder for itn_plan.csv/.json")
-
-
-def add_rank_arguments(p: argparse.ArgumentParser) -> None:
-    """--rank-column/--rank-order: plan from ranks made elsewhere (the R app, a spreadsheet)."""
-    p.add_argument(
-        "--rank-column",
-        metavar="NAME",
-        help="order the wards by this column instead of the analysis' ranking; then "
-        "DIR_OR_UNIFIED may be any ward table (CSV or XLSX) with population and urban share",
-    )
-    p.add_argument(
-        "--rank-order",
-        choices=RANK_ORDERS,
-        help="with --rank-column: ascending if rank 1 is the most vulnerable ward, "
-        "descending if rank 1 is the least vulnerable (the R MRPT app's overall rank)",
-    )
-
-
-def load_wards(source: Path, rank_column: str | None):
-    """The unified dataset of an analysis; with an external rank column, any ward table."""
-    if rank_column is not None and source.is_file() and source.suffix.lower() in (
-        ".csv", ".tsv", ".txt", ".xlsx",
-    ):  # fmt: skip
-        from chatmrpt.analysis.ingest import read_table
-
-        frame, _source, _notes = read_table(source)
-        return frame
-    return load_unified(source)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,24 +45,10 @@ def run(args: argparse.Namespace) -> int:
             f"--out {args.out} is a file; give a folder for the plan.",
             details={"out": str(args.out)},
         )
-    nets = parse_net_count(args.nets, "number of nets (--nets)")
-    wards = load_wards(args.source, args.rank_column)
+    params = ItnParams.from_dict(option_values(args, ItnParams))
+    wards = load_wards(args.source, params.rank_column)
     try:
-        plan = plan_itn(
-            wards,
-            total_nets=nets,
-            household_size=args.household_size,
-            urban_threshold=args.urban_threshold,
-            method=args.method,
-            strategy=args.strategy,
-            max_ward_share=args.max_ward_share,
-            people_per_net=args.people_per_net,
-            buffer=args.buffer,
-            bale_size=args.bale_size,
-            fill_population=args.fill_population,
-            rank_column=args.rank_column,
-            rank_order=args.rank_order,
-        )
+        plan = plan_itn(wards, **params.normalized())
     except InputError as exc:
         raise for_the_command_line(exc) from None
     plan.parameters.update(planning_source_text(
@@ -159,9 +66,9 @@ def write_plan(plan: ItnPlan, out_dir: Path) -> list[Path]:
     renames, the JSON (which holds everything) last.
     """
     contents = {
-        PLAN_CSV: csv_text(plan.wards),
-        PLAN_BY_LGA_CSV: csv_text(plan.by_lga),
-        PLAN_JSON: plan.to_json() + "\n",
+        ITN_PLAN_CSV: csv_text(plan.wards),
+        ITN_PLAN_BY_LGA_CSV: csv_text(plan.by_lga),
+        ITN_PLAN_JSON: plan.to_json() + "\n",
     }
     parent = out_dir.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from chatmrpt.analysis.itn import RANK_COLUMNS, check_rank_column
+from chatmrpt.analysis.declarations import ReprioritizationParams
+from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV
+from chatmrpt.analysis.itn import RANK_COLUMNS
 from chatmrpt.analysis.urban import (
-    DEFAULT_TARGET_SHARE,
     ReprioritizationResult,
     reprioritize,
     threshold_label,
 )
-from chatmrpt.cli.itn import add_rank_arguments, load_wards
+from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
@@ -29,38 +30,15 @@ DESCRIPTION = (
     "and threshold to a CSV file."
 )
 ORDER = 30
-DEFAULT_FILE = "reprioritization.csv"
 
 
 def register(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "source",
-        type=Path,
-        metavar="DIR_OR_UNIFIED",
-        help="analysis output folder, or its unified_dataset.csv / .geoparquet",
-    )
-    p.add_argument(
-        "--thresholds",
-        default="20,30,50,75",
-        help="urban share thresholds in percent (default 20,30,50,75)",
-    )
-    p.add_argument(
-        "--target",
-        type=str,
-        default=str(DEFAULT_TARGET_SHARE),
-        help="population share to reach, in percent (default 30)",
-    )
-    p.add_argument(
-        "--method",
-        choices=tuple(RANK_COLUMNS),
-        default="composite",
-        help="ranking that orders the wards (default composite)",
-    )
-    add_rank_arguments(p)
+    add_analysis_source(p)
+    add_options(p, ReprioritizationParams)
     p.add_argument(
         "--out",
         type=Path,
-        help=f"CSV file to write (default: {DEFAULT_FILE} in the analysis folder)",
+        help=f"CSV file to write (default: {REPRIORITIZATION_CSV} in the analysis folder)",
     )
 
 
@@ -71,16 +49,15 @@ def run(args: argparse.Namespace) -> int:
         planning_source_text,
     )
 
-    external = check_rank_column(args.rank_column, args.rank_order)
-    rank_column, rank_order = external or (RANK_COLUMNS[args.method], "ascending")
-    wards = load_wards(args.source, args.rank_column)
+    params = ReprioritizationParams.from_dict(option_values(args, ReprioritizationParams))
+    wards = load_wards(args.source, params.rank_column)
     try:
         result = reprioritize(
             wards,
-            thresholds=args.thresholds,
-            target_share=args.target,
-            rank_column=rank_column,
-            rank_order=rank_order,
+            thresholds=params.thresholds,
+            target_share=params.target,
+            rank_column=params.rank_column or RANK_COLUMNS[params.method],
+            rank_order=params.rank_order or "ascending",
         )
     except InputError as exc:
         raise for_the_command_line(exc) from None
@@ -88,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise InputError(
             "invalid_parameter",
-            f"--out {out} is a folder; give a CSV file name, e.g. {out / DEFAULT_FILE}.",
+            f"--out {out} is a folder; give a CSV file name, e.g. {out / REPRIORITIZATION_CSV}.",
             details={"out": str(out)},
         )
     result.parameters.update(planning_source_text(
@@ -101,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 def default_output(source: Path) -> Path:
     folder = source if source.is_dir() else source.parent
-    return folder / DEFAULT_FILE
+    return folder / REPRIORITIZATION_CSV
 
 
 def write_csv_atomically(table: pd.DataFrame, path: Path) -> None:

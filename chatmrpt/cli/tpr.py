@@ -12,10 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
+from chatmrpt.analysis.declarations import TprParams
+from chatmrpt.analysis.filenames import TPR_BY_YEAR_CSV, TREND_CSV, WARD_TPR_CSV
 from chatmrpt.analysis.tpr import (
-    AGES,
-    LEVEL_CHOICES,
-    TESTS,
     TPR_VARIABLE,
     TprResult,
     compute_ward_tpr,
@@ -23,6 +22,7 @@ from chatmrpt.analysis.tpr import (
     read_facility_export,
 )
 from chatmrpt.analysis.tpr_columns import ORG_ROLES
+from chatmrpt.cli._options import add_options
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
@@ -65,6 +65,7 @@ exports whose headers are not recognised, e.g.
          e.g. rdt_tested_u5, microscopy_positive_pw.
 """
 ORDER = 50
+CLI_OPTIONS = ("age", "facility_level", "test", "by_year", "sheet")
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -76,29 +77,8 @@ def register(p: argparse.ArgumentParser) -> None:
         metavar="FACILITY_FILE",
         help="DHIS2 facility export, CSV or XLSX",
     )
-    p.add_argument(
-        "--age",
-        choices=AGES,
-        default="u5",
-        help="u5 (default), o5 (5 and over, excl. pregnant women), pw, all",
-    )
-    p.add_argument(
-        "--facility-level",
-        choices=LEVEL_CHOICES,
-        default="all",
-        help="only facilities of this level (default: all)",
-    )
-    p.add_argument(
-        "--test",
-        choices=TESTS,
-        default="both",
-        help="both (default: the method with the higher rate), rdt or microscopy",
-    )
-    p.add_argument(
-        "--by-year",
-        action="store_true",
-        help="one row per ward and year, and a per-ward trend in trend.csv",
-    )
+    # --join names a ward table here (a yes/no in the HTTP API): declared below, not shared
+    add_options(p, TprParams, CLI_OPTIONS)
     p.add_argument(
         "--columns",
         type=Path,
@@ -110,9 +90,6 @@ def register(p: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="WARDS",
         help="ward table (CSV/XLSX) to add the TPR variable to",
-    )
-    p.add_argument(
-        "--sheet", help="worksheet of an XLSX export (default: the one that looks like an export)"
     )
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="CSV to write")
     p.add_argument("--quiet", action="store_true", help="no summary")
@@ -174,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and out.is_dir():
         raise InputError(
             "invalid_parameter",
-            f"--out {out} is a folder; give the CSV file to write, e.g. {out / 'ward_tpr.csv'}.",
+            f"--out {out} is a folder; give the CSV file to write, e.g. {out / WARD_TPR_CSV}.",
             details={"out": str(out)},
         )
     export, info = read_facility_export(args.facility_file, sheet=args.sheet, columns=mapping)
@@ -204,11 +181,11 @@ def run(args: argparse.Namespace) -> int:
         joined, join_report = join_tpr_to_wards(ward_table, result)
         files[out] = joined
         if args.by_year:
-            files[out.parent / "tpr_by_year.csv"] = result.by_year
+            files[out.parent / TPR_BY_YEAR_CSV] = result.by_year
     else:
         files[out] = result.by_year if args.by_year else result.wards
     if args.by_year:
-        trend = out.parent / "trend.csv"
+        trend = out.parent / TREND_CSV
         if trend in files:
             raise InputError(
                 "invalid_parameter",

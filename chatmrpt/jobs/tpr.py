@@ -9,18 +9,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+from chatmrpt.analysis.declarations import FACILITY_EXTENSIONS
+from chatmrpt.analysis.filenames import (
+    TPR_BY_YEAR_CSV,
+    TPR_REPORT_JSON,
+    TPR_TREND_CSV,
+    WARD_TPR_CSV,
+)
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.service.files import BOUNDARIES, TABLE
 from chatmrpt.store.model import to_jsonable
-
-WARD_TPR_CSV = "ward_tpr.csv"
-BY_YEAR_CSV = "tpr_by_year.csv"
-TREND_CSV = "tpr_trend.csv"
-REPORT_JSON = "tpr_report.json"
-FACILITY_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xlsm")
 
 
 def _csv(frame: Any, path: Path) -> Path:
@@ -87,8 +88,8 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
     out.mkdir()
     paths = [(_csv(result.wards, out / WARD_TPR_CSV), "text/csv")]
     if params["by_year"]:
-        paths.append((_csv(result.by_year, out / BY_YEAR_CSV), "text/csv"))
-        paths.append((_csv(result.trend, out / TREND_CSV), "text/csv"))
+        paths.append((_csv(result.by_year, out / TPR_BY_YEAR_CSV), "text/csv"))
+        paths.append((_csv(result.trend, out / TPR_TREND_CSV), "text/csv"))
     report = result.report
     summary: dict[str, Any] = {
         "tpr_id": tpr_id,
@@ -107,7 +108,7 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
         summary["join_report"] = join_report
         summary["dataset_id"] = _add_joined_dataset(ctx, session_id, dataset, joined, result)
         session_state["current_dataset"] = summary["dataset_id"]
-    report_path = out / REPORT_JSON
+    report_path = out / TPR_REPORT_JSON
     report_path.write_text(
         json.dumps(
             to_jsonable({"params": params, "export": info, "report": report, "summary": summary}),

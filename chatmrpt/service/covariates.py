@@ -37,6 +37,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.declarations import DIRECTIONS as DECLARED_DIRECTIONS
 from chatmrpt.errors import ChatMRPTError, InputError, describe_rows
 from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.service.artifacts import transact_linking
@@ -54,7 +55,7 @@ COVARIATES_JOB = "covariates"
 CATALOGUE_FILES = ("catalogue.csv", "catalogue.json")
 FIELDS = ("name", "file", "statistic", "unit", "direction", "year", "source", "licence",
           "title", "bands")
-DIRECTIONS = ("direct", "inverse", "")
+DIRECTIONS = (*DECLARED_DIRECTIONS, "")  # "" = not given
 MAX_RASTERS = 50
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 

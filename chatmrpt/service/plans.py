@@ -13,11 +13,11 @@ which the functions here leave out.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.declarations import ItnParams
+from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
 from chatmrpt.csvsafe import csv_bytes
-from chatmrpt.errors import InputError
 from chatmrpt.service.results import (
     artifact_named,
     content_id,
@@ -37,35 +37,8 @@ if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 ITN = "itn"
-PLAN_CSV = "itn_plan.csv"
-PLAN_JSON = "itn_plan.json"
-PLAN_BY_LGA_CSV = "itn_plan_by_lga.csv"
 
-REQUIRED = ("total_nets", "household_size")
-DEFAULTS: dict[str, Any] = {
-    "urban_threshold": 75.0,
-    "method": "composite",
-    "strategy": "stop",
-    "max_ward_share": None,
-    "people_per_net": 1.8,
-    "buffer": 1.0,
-    "bale_size": 1,
-    "fill_population": None,
-}
-# ranks made elsewhere: only in the parameters (and the plan id) when given
-OPTIONAL = ("rank_column", "rank_order")
-PARAMS = (*REQUIRED, *DEFAULTS, *OPTIONAL)
-_LABELS = {
-    "household_size": "household size",
-    "urban_threshold": "urban threshold",
-    "max_ward_share": "maximum ward share",
-    "people_per_net": "people per net",
-    "buffer": "buffer",
-    "bale_size": "bale size",
-    "fill_population": "population fill rule",
-    "rank_column": "rank column",
-    "rank_order": "rank order",
-}
+PARAMS = ItnParams.names()
 SUMMARY_KEYS = (
     "total_nets",
     "nets_allocated",
@@ -83,83 +56,10 @@ SUMMARY_KEYS = (
 )
 
 
-def _invalid(name: str, value: Any, rule: str) -> InputError:
-    return InputError(
-        "invalid_parameter",
-        f"The {_LABELS.get(name, name)} {rule}; got {value!r}.",
-        details={"parameter": name, "value": str(value)[:100]},
-    )
-
-
-def _number(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _invalid(name, value, "must be a number")
-    try:
-        number = float(value.replace(",", "") if isinstance(value, str) else value)
-    except (ValueError, OverflowError):
-        raise _invalid(name, value, "must be a number") from None
-    if not math.isfinite(number):
-        raise _invalid(name, value, "must be a finite number")
-    return number
-
-
-def _choice(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise _invalid(name, value, "must be a word such as " + repr(DEFAULTS[name]))
-    return value.strip().lower()
-
-
 def normalize_plan_params(params: dict[str, Any] | None) -> dict[str, Any]:
-    """The plan parameters in canonical form (defaults filled in, numbers as numbers).
-
-    Only types are checked here; ranges and choices are checked by the planner itself
-    (``chatmrpt.analysis.itn.plan_itn``), which gets exactly these values.
-    """
-    from chatmrpt.analysis.itn import parse_net_count
-
-    given = {k: v for k, v in dict(params or {}).items() if v is not None}
-    unknown = sorted(set(given) - set(PARAMS))
-    if unknown:
-        raise InputError(
-            "invalid_parameter",
-            f"Unknown ITN plan parameter(s): {', '.join(unknown)}. Accepted: {', '.join(PARAMS)}.",
-            details={"unknown": unknown},
-        )
-    missing = [k for k in REQUIRED if k not in given]
-    if missing:
-        raise InputError(
-            "invalid_parameter",
-            "An ITN plan needs the number of nets available (total_nets) and the average "
-            f"household size (household_size); missing: {', '.join(missing)}.",
-            details={"missing": missing},
-        )
-    out = dict(DEFAULTS)
-    out.update(given)
-    if isinstance(out["total_nets"], bool) or not isinstance(out["total_nets"], int | float | str):
-        raise _invalid("total_nets", out["total_nets"], "must be a whole number above 0")
-    out["total_nets"] = parse_net_count(out["total_nets"], "number of nets")
-    for name in ("household_size", "urban_threshold", "people_per_net", "buffer"):
-        out[name] = _number(name, out[name])
-    if out["max_ward_share"] is not None:
-        out["max_ward_share"] = _number("max_ward_share", out["max_ward_share"])
-    bale = _number("bale_size", out["bale_size"])
-    if not bale.is_integer():
-        raise _invalid("bale_size", out["bale_size"], "must be a whole number of nets")
-    out["bale_size"] = int(bale)
-    out["method"] = _choice("method", out["method"])
-    out["strategy"] = _choice("strategy", out["strategy"])
-    for name in OPTIONAL:
-        if name in out and not isinstance(out[name], str):
-            raise _invalid(name, out[name], "must be text")
-    if "rank_order" in out:
-        out["rank_order"] = out["rank_order"].strip().lower()
-    fill = out["fill_population"]
-    if fill is not None:
-        if isinstance(fill, str) and fill.strip().lower() in ("mean", "median"):
-            out["fill_population"] = fill.strip().lower()
-        else:
-            out["fill_population"] = _number("fill_population", fill)
-    return out
+    """The plan parameters in canonical form (defaults filled in, numbers as numbers),
+    checked against their declaration (``chatmrpt.analysis.declarations.ItnParams``)."""
+    return ItnParams.from_dict(params).normalized()
 
 
 def planning_sources(analysis: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
@@ -205,10 +105,10 @@ def create_plan(
     sources = planning_sources(analysis, plan.parameters)
     plan.parameters.update(sources)
     files = [
-        (PLAN_CSV, csv_bytes(plan.wards), "text/csv"),
-        (PLAN_JSON, (plan.to_json() + "\n").encode(), "application/json"),
+        (ITN_PLAN_CSV, csv_bytes(plan.wards), "text/csv"),
+        (ITN_PLAN_JSON, (plan.to_json() + "\n").encode(), "application/json"),
         (
-            PLAN_BY_LGA_CSV,
+            ITN_PLAN_BY_LGA_CSV,
             csv_bytes(plan.by_lga),
             "text/csv",
         ),
@@ -253,7 +153,7 @@ def list_plans(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
 
 def plan_wards(rt: Runtime, record: dict[str, Any]) -> list[dict[str, Any]]:
     """The plan's ward rows, in allocation order (from its stored itn_plan.json)."""
-    artifact = artifact_named(record, PLAN_JSON)
+    artifact = artifact_named(record, ITN_PLAN_JSON)
     if artifact is None:
         return []
     return list(read_artifact_json(rt, artifact).get("wards") or [])

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.filenames import ANALYSIS_JSON, UNIFIED_CSV, UNIFIED_PARQUET
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.runner import work_root
 from chatmrpt.service.artifacts import transact_linking
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
 
     from chatmrpt.runtime import Runtime
 
-UNIFIED_PARQUET = "unified_dataset.geoparquet"
-UNIFIED_CSV = "unified_dataset.csv"
-ANALYSIS_JSON = "analysis.json"
 
 
 def latest_analysis(rt: Runtime, session_id: str) -> dict[str, Any] | None:

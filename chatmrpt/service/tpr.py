@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.declarations import FACILITY_EXTENSIONS, TprParams
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.lease import queue_subject
@@ -36,10 +37,7 @@ if TYPE_CHECKING:
 TPR = "tpr"
 TPR_JOB = "tpr"
 FACILITY = "facility"
-FACILITY_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xlsm")
-PARAMS = ("age", "test", "facility_level", "by_year", "join", "sheet")
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off", "")
+PARAMS = TprParams.names()
 _BINARY_SIGNATURES = (
     b"%PDF",
     b"\x89PNG",
@@ -50,55 +48,10 @@ _BINARY_SIGNATURES = (
 )
 
 
-def _flag(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
-        return value.strip().lower() in _TRUE
-    raise InputError(
-        "invalid_parameter",
-        f"{name} must be true or false, not {str(value)[:40]!r}.",
-        details={"parameter": name},
-    )
-
-
-def _choice(name: str, value: Any, choices: tuple[str, ...], default: str) -> str:
-    if value is None:
-        return default
-    text = value.strip().lower() if isinstance(value, str) else value
-    if text not in choices:
-        raise InputError(
-            "invalid_parameter",
-            f"{name} {str(value)[:40]!r} is not known; use one of {', '.join(choices)}.",
-            details={"parameter": name, "choices": list(choices)},
-        )
-    return text
-
-
 def normalize_tpr_params(params: dict[str, Any] | None) -> dict[str, Any]:
-    from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
-
-    given = {k: v for k, v in dict(params or {}).items() if v is not None}
-    unknown = sorted(set(given) - set(PARAMS))
-    if unknown:
-        raise InputError(
-            "invalid_parameter",
-            f"Unknown TPR parameter(s): {', '.join(unknown)}. Accepted: {', '.join(PARAMS)}.",
-            details={"unknown": unknown},
-        )
-    sheet = given.get("sheet")
-    if sheet is not None and (not isinstance(sheet, str) or len(sheet) > 100):
-        raise InputError("invalid_parameter", "sheet must be a worksheet name (text).")
-    return {
-        "age": _choice("age", given.get("age"), AGES, "u5"),
-        "test": _choice("test", given.get("test"), TESTS, "both"),
-        "facility_level": _choice(
-            "facility_level", given.get("facility_level"), LEVEL_CHOICES, "all"
-        ),
-        "by_year": _flag("by_year", given.get("by_year", False)),
-        "join": _flag("join", given.get("join", False)),
-        "sheet": sheet or None,
-    }
+    """The run's parameters in canonical form, checked against their declaration
+    (``chatmrpt.analysis.declarations.TprParams``)."""
+    return TprParams.from_dict(params).normalized()
 
 
 def _extension(name: str) -> str:

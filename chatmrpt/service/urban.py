@@ -10,11 +10,11 @@ returns the stored result.
 from __future__ import annotations
 
 import json
-import math
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.declarations import ReprioritizationParams
+from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV, REPRIORITIZATION_JSON
 from chatmrpt.csvsafe import csv_bytes
-from chatmrpt.errors import InputError
 from chatmrpt.service.results import (
     artifact_named,
     content_id,
@@ -33,67 +33,20 @@ if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 REPRIORITIZATION = "reprioritization"
-RESULT_CSV = "reprioritization.csv"
-RESULT_JSON = "reprioritization.json"
-METHODS = ("composite", "pca")
-MAX_THRESHOLDS = 20
-
-
-def _target(value: Any) -> float:
-    from chatmrpt.analysis.urban import DEFAULT_TARGET_SHARE
-
-    if value is None:
-        return float(DEFAULT_TARGET_SHARE)
-    rule = "The target population share must be a percentage above 0 and at most 100"
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InputError("invalid_parameter", f"{rule}, not {value!r}.")
-    try:
-        number = float(value)
-    except (ValueError, OverflowError):
-        raise InputError("invalid_parameter", f"{rule}, not {value!r}.") from None
-    if not math.isfinite(number) or not 0 < number <= 100:
-        raise InputError(
-            "invalid_parameter",
-            f"{rule}, not {value!r}.",
-            details={"parameter": "target", "value": str(value)[:100]},
-        )
-    return number
 
 
 def normalize_params(
     thresholds: Any = None, target: Any = None, method: Any = None,
     rank_column: Any = None, rank_order: Any = None,
 ) -> dict[str, Any]:
-    from chatmrpt.analysis.urban import validate_thresholds
-
-    if isinstance(thresholds, list | tuple) and len(thresholds) > MAX_THRESHOLDS:
-        raise InputError(
-            "invalid_parameter",
-            f"{len(thresholds)} urban thresholds were given; give at most {MAX_THRESHOLDS}.",
-        )
-    if isinstance(thresholds, str) and len(thresholds) > 20 * MAX_THRESHOLDS:
-        raise InputError("invalid_parameter", "The urban thresholds text is too long.")
-    if thresholds is not None and not isinstance(thresholds, list | tuple | str | int | float):
-        raise InputError(
-            "invalid_parameter",
-            "Urban thresholds must be a list of percentages, e.g. [20, 30, 50, 75].",
-        )
-    values = [float(t) for t in validate_thresholds(thresholds)]
-    method = "composite" if method is None else method
-    if not isinstance(method, str) or method.strip().lower() not in METHODS:
-        raise InputError(
-            "invalid_parameter",
-            f"The ranking method must be 'composite' or 'pca', not {method!r}.",
-            details={"parameter": "method"},
-        )
-    out = {"thresholds": values, "target": _target(target), "method": method.strip().lower()}
-    # ranks made elsewhere: only in the parameters (and the id) when given
-    from chatmrpt.analysis.itn import check_rank_column
-
-    external = check_rank_column(rank_column, rank_order)
-    if external is not None:
-        out["rank_column"], out["rank_order"] = external
-    return out
+    """The parameters in canonical form, checked against their declaration
+    (``chatmrpt.analysis.declarations.ReprioritizationParams``). A rank column (ranks made
+    elsewhere) and its order appear only when given, so earlier ids stay what they were."""
+    given = {"thresholds": thresholds, "target": target, "method": method,
+             "rank_column": rank_column, "rank_order": rank_order}  # fmt: skip
+    norm = ReprioritizationParams.from_dict(given).normalized()
+    norm["thresholds"] = [float(t) for t in norm["thresholds"]]
+    return norm
 
 
 def _view(record: dict[str, Any], rows: dict[str, Any], reused: bool) -> dict[str, Any]:
@@ -134,7 +87,7 @@ def reprioritize(
     existing = rt.store.get(key)
     if existing is not None and existing.get("type") == REPRIORITIZATION:
         remember(rt, session_id, last_reprioritization=rid)
-        artifact = artifact_named(existing, RESULT_JSON)
+        artifact = artifact_named(existing, REPRIORITIZATION_JSON)
         rows = read_artifact_json(rt, artifact) if artifact is not None else {}
         return _view(existing, rows, reused=True)
 
@@ -166,9 +119,9 @@ def reprioritize(
     }
     table = result.selection_table()
     files = [
-        (RESULT_CSV, csv_bytes(table), "text/csv"),
+        (REPRIORITIZATION_CSV, csv_bytes(table), "text/csv"),
         (
-            RESULT_JSON,
+            REPRIORITIZATION_JSON,
             (json.dumps(full, ensure_ascii=False, allow_nan=False, indent=1) + "\n").encode(),
             "application/json",
         ),
@@ -201,7 +154,7 @@ def reprioritize(
 def get_reprioritization(rt: Runtime, session_id: str, reprioritization_id: str) -> dict[str, Any]:
     record = derived_result(rt, session_id, reprioritization_id, REPRIORITIZATION,
                             "reprioritisation", "reprioritization_id")
-    artifact = artifact_named(record, RESULT_JSON)
+    artifact = artifact_named(record, REPRIORITIZATION_JSON)
     rows = read_artifact_json(rt, artifact) if artifact is not None else {}
     return _view(record, rows, reused=True)
 

@@ -10,6 +10,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.declarations import (
+    EXPORT_FORMATS_BY_KIND,
+    PLOT_KINDS,
+    ExportRequest,
+    MapRequest,
+)
+from chatmrpt.analysis.filenames import ITN_PLAN, UNIFIED
 from chatmrpt.errors import InputError
 from chatmrpt.service.artifacts import find_artifact, store_artifact
 from chatmrpt.service.results import (
@@ -29,7 +36,6 @@ PLOTLY_JSON = "application/vnd.plotly.v1+json"
 GEOJSON = "application/geo+json"
 HTML = "text/html"
 PNG = "image/png"
-MAP_KINDS = ("composite", "pca", "category", "consensus", "variable", "urban", "itn")
 BYTES_PER_WARD = 600  # shapes budget: ~300 KB for a 500-ward state
 
 
@@ -107,12 +113,7 @@ def map_params(
     asking for the composite map "with threshold 50" finds the same stored map, and "50",
     50 and 50.0 are one threshold.
     """
-    if what not in MAP_KINDS:
-        raise InputError(
-            "invalid_parameter",
-            f"Unknown map {what!r}; choose one of {', '.join(MAP_KINDS)}.",
-            details={"parameter": "kind", "choices": list(MAP_KINDS)},
-        )
+    MapRequest.option("kind").check(what)
     if what == "variable":
         if not variable or not str(variable).strip():
             raise InputError(
@@ -124,9 +125,7 @@ def map_params(
     else:
         variable = None
     if what == "urban" and threshold is not None and threshold != "":
-        from chatmrpt.analysis.urban import validate_thresholds
-
-        threshold = float(validate_thresholds([threshold])[0])
+        threshold = MapRequest.option("threshold").check(threshold)
     else:
         threshold = None
     return variable, threshold
@@ -303,9 +302,6 @@ def itn_by_lga_plot(rt: Runtime, session_id: str, plan_id: str | None = None) ->
     )
 
 
-PLOT_KINDS = ("model_scores", "rank_comparison", "itn_by_lga")
-
-
 def plot_png(
     rt: Runtime,
     session_id: str,
@@ -352,15 +348,6 @@ def plot_png(
     return _cached(rt, session_id, producer, f"model_scores_top{n}.png", make)
 
 
-EXPORT_KINDS = ("unified", "rankings", "itn_plan", "report", "map", "plot")
-EXPORT_FORMATS = {
-    "unified": ("csv", "xlsx", "geojson", "geoparquet"),
-    "rankings": ("csv", "xlsx"),
-    "itn_plan": ("csv", "xlsx"),
-    "report": ("html",),
-    "map": ("html", "png"),
-    "plot": ("png",),
-}
 RANKING_COLUMNS = (
     "WardName",
     "WardCode",
@@ -384,35 +371,27 @@ def export(
     fmt: str | None = None,
     *,
     analysis_id: str | None = None,
-    map_kind: str = "composite",
+    map_kind: str | None = None,
     variable: str | None = None,
     threshold: Any = None,
     plan_id: str | None = None,
-    n: int = 20,
+    n: int | None = None,
 ) -> dict[str, Any]:
     """A download of a result in a format, stored as an artifact of the session.
 
     ``what``: unified (csv, xlsx, geojson, geoparquet), rankings (csv, xlsx), itn_plan
     (csv, xlsx; ``plan_id`` or the latest plan), report (html), map (html, png; of
     ``map_kind`` with ``variable``/``threshold``) or plot (png; ``map_kind`` names the
-    chart: model_scores, rank_comparison, itn_by_lga). The format defaults to the first.
+    chart: model_scores, rank_comparison, itn_by_lga; by default the composite map and
+    the model-score chart). The format defaults to the first (``EXPORT_FORMATS_BY_KIND``).
     """
     from chatmrpt.viz import exports
 
-    if what not in EXPORT_KINDS:
-        raise InputError(
-            "invalid_parameter",
-            f"Unknown export {what!r}; choose one of {', '.join(EXPORT_KINDS)}.",
-            details={"parameter": "what", "choices": list(EXPORT_KINDS)},
-        )
-    formats = EXPORT_FORMATS[what]
-    fmt = formats[0] if fmt is None or fmt == "" else str(fmt).strip().lower()
-    if fmt not in formats:
-        raise InputError(
-            "invalid_parameter",
-            f"This download ({what}) can be had as {' or '.join(formats)}, not {fmt!r}.",
-            details={"parameter": "format", "choices": list(formats)},
-        )
+    request = ExportRequest.from_dict({
+        "what": what, "format": fmt or None, "kind": map_kind or None, "variable": variable,
+        "threshold": threshold, "n": n,
+    })  # fmt: skip
+    what, fmt, map_kind, n = request.what, request.file_format, request.map_or_chart, request.n
     if what == "itn_plan":
         from chatmrpt.service.plans import plan_wards
 
@@ -422,12 +401,12 @@ def export(
             import pandas as pd
 
             data, media, _ = exports.export_unified(
-                pd.DataFrame(plan_wards(rt, record)), fmt, basename="itn_plan"
+                pd.DataFrame(plan_wards(rt, record)), fmt, basename=ITN_PLAN
             )
             return data, media
 
         return _cached(
-            rt, session_id, {"kind": "export", "id": record["id"]}, f"itn_plan.{fmt}", make_plan
+            rt, session_id, {"kind": "export", "id": record["id"]}, f"{ITN_PLAN}.{fmt}", make_plan
         )
     if what == "plot":
         return plot_png(rt, session_id, map_kind, analysis_id=analysis_id, plan_id=plan_id, n=n)
@@ -441,7 +420,7 @@ def export(
             return data, media
 
         return _cached(
-            rt, session_id, {"kind": "export", "id": analysis["id"]}, f"unified_dataset.{fmt}", make
+            rt, session_id, {"kind": "export", "id": analysis["id"]}, f"{UNIFIED}.{fmt}", make
         )
     if what == "rankings":
 
@@ -488,11 +467,12 @@ def map_file(
 ) -> dict[str, Any]:
     """A map as a PNG picture or a stand-alone HTML page (shapes embedded, no scripts
     fetched from the internet: plotly.js is inlined)."""
-    if fmt not in ("png", "html"):
+    formats = EXPORT_FORMATS_BY_KIND["map"]
+    if fmt not in formats:
         raise InputError(
             "invalid_parameter",
-            "Maps can be downloaded as png or html.",
-            details={"parameter": "format", "choices": ["html", "png"]},
+            f"Maps can be downloaded as {' or '.join(formats)}.",
+            details={"parameter": "format", "choices": list(formats)},
         )
     variable, threshold = map_params(kind, variable, threshold)
     _check_ids(plan_id, reprioritization_id)

@@ -14,6 +14,7 @@ per-session sequence numbers 1, 2, 3...
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import math
 import re
 import time
@@ -38,11 +39,22 @@ MESSAGES = "messages"
 EVENTS = "events"
 LOGS = frozenset({MESSAGES, EVENTS})
 
-# job and analysis states
-QUEUED = "queued"
-RUNNING = "running"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
+
+
+class JobState(enum.StrEnum):
+    """The states of a job and of the work it does (an analysis, a TPR run). Members are
+    strings: records store and clients read the plain words."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+QUEUED = JobState.QUEUED
+RUNNING = JobState.RUNNING
+SUCCEEDED = JobState.SUCCEEDED
+FAILED = JobState.FAILED
 ACTIVE_STATES = (QUEUED, RUNNING)
 FINAL_STATES = (SUCCEEDED, FAILED)
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from chatmrpt.analysis.dataset import GEOMETRY
+from chatmrpt.analysis.filenames import UNIFIED
 from chatmrpt.csvsafe import csv_bytes
 from chatmrpt.errors import InputError
 
@@ -33,7 +34,7 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def export_unified(
-    unified: pd.DataFrame, fmt: str, *, basename: str = "unified_dataset"
+    unified: pd.DataFrame, fmt: str, *, basename: str = UNIFIED
 ) -> tuple[bytes, str, str]:
     """``(bytes, media type, file name)`` of the unified dataset in ``fmt``.
 

@@ -17,10 +17,11 @@ import pandas as pd
 from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
 from chatmrpt.analysis.composite import HIGH, LOW, MEDIUM
 from chatmrpt.analysis.dataset import LGA, LGA_CODE, WARD_CODE, WARD_NAME
+from chatmrpt.analysis.declarations import MAP_KINDS
 from chatmrpt.analysis.variables import DIRECT, INVERSE, default_direction
 from chatmrpt.errors import InputError
 
-KINDS = ("composite", "pca", "category", "consensus", "variable", "urban", "itn")
+KINDS = MAP_KINDS  # the builders below: one per kind
 
 # High = dark red, Medium = orange, Low = light yellow (the legacy tool's reading order)
 CATEGORY_COLOURS = {HIGH: "#a50f15", MEDIUM: "#fd8d3c", LOW: "#ffeda0"}

@@ -17,6 +17,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 
+from chatmrpt.analysis.declarations import Declared, ItnParams, ReprioritizationParams
+from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
 from chatmrpt.store.base import StoreUnavailable
@@ -206,17 +208,22 @@ def get_dataset(session_id: str, dataset_id: str) -> Response:
 
 # ---- analyses ------------------------------------------------------------------------------
 
-ANALYSIS_FIELDS = (
-    "dataset_id",
-    "variables",
-    "directions",
-    "methods",
-    "normalization",
-    "urban_thresholds",
-    "pca_orientation",
-    "aggregation",
-    "tie_break",
-)
+ANALYSIS_FIELDS = ("dataset_id", *AnalysisParams.names())
+
+# the JSON types a declared parameter may arrive as (numbers may also come as text)
+_JSON_TYPES_OF_KIND: dict[str, tuple[type, ...]] = {
+    "count": (int, float, str), "integer": (int, float, str), "number": (int, float, str),
+    "choice": (str,), "choice_or_number": (int, float, str), "text": (str,),
+    "flag": (bool, str), "numbers": (list, str, int, float), "choices": (list, str),
+    "texts": (list, str), "mapping": (dict, list),
+}  # fmt: skip
+
+
+def expect_declared(data: dict[str, Any], params: type[Declared]) -> None:
+    """Each declared parameter in ``data`` is of a JSON type it may have (its value is
+    checked by the service, against the same declaration)."""
+    for o in params.OPTIONS:
+        expect_type(data, o.name, *_JSON_TYPES_OF_KIND[o.kind], nullable=not o.required)
 
 
 def job_subject_view(record: dict[str, Any], id_field: str, **fields: Any) -> dict[str, Any]:
@@ -254,14 +261,7 @@ def submit_analysis(session_id: str) -> Response:
 
     data = read_json(ANALYSIS_FIELDS)
     dataset_id = expect_type(data, "dataset_id", str)
-    expect_type(data, "variables", list, str)
-    expect_type(data, "directions", dict, list)
-    expect_type(data, "methods", list, str)
-    expect_type(data, "normalization", str)
-    expect_type(data, "urban_thresholds", list, str)
-    expect_type(data, "pca_orientation", str)
-    expect_type(data, "aggregation", str)
-    expect_type(data, "tie_break", str)
+    expect_declared(data, AnalysisParams)
     if dataset_id is not None:
         _check_id(dataset_id, "dataset")
     params = {k: v for k, v in data.items() if k != "dataset_id"}
@@ -345,21 +345,7 @@ def analysis_wards(session_id: str, analysis_id: str) -> Response:
 
 # ---- ITN plans, reprioritisation -----------------------------------------------------------
 
-PLAN_FIELDS = (
-    "analysis_id",
-    "total_nets",
-    "household_size",
-    "urban_threshold",
-    "method",
-    "strategy",
-    "max_ward_share",
-    "people_per_net",
-    "buffer",
-    "bale_size",
-    "fill_population",
-    "rank_column",
-    "rank_order",
-)
+PLAN_FIELDS = ("analysis_id", *ItnParams.names())
 
 
 def plan_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -379,17 +365,9 @@ def plan_view(record: dict[str, Any]) -> dict[str, Any]:
 def create_plan(session_id: str) -> Response:
     from chatmrpt.service.plans import create_plan as plan
 
-    data = read_json(PLAN_FIELDS, required=("total_nets", "household_size"))
+    data = read_json(PLAN_FIELDS, required=tuple(o.name for o in ItnParams.OPTIONS if o.required))
     analysis_id = expect_type(data, "analysis_id", str)
-    expect_type(data, "total_nets", int, float, str, nullable=False)
-    expect_type(data, "household_size", int, float, str, nullable=False)
-    for name in ("urban_threshold", "max_ward_share", "people_per_net", "buffer", "bale_size"):
-        expect_type(data, name, int, float, str)
-    expect_type(data, "method", str)
-    expect_type(data, "strategy", str)
-    expect_type(data, "fill_population", int, float, str)
-    expect_type(data, "rank_column", str)
-    expect_type(data, "rank_order", str)
+    expect_declared(data, ItnParams)
     if analysis_id is not None:
         _check_id(analysis_id, "analysis")
     params = {k: v for k, v in data.items() if k != "analysis_id"}
@@ -445,14 +423,9 @@ def _reprioritization_view(result: dict[str, Any]) -> dict[str, Any]:
 def reprioritize(session_id: str) -> Response:
     from chatmrpt.service.urban import reprioritize as run
 
-    data = read_json(("analysis_id", "thresholds", "target", "method", "rank_column",
-                      "rank_order"))
+    data = read_json(("analysis_id", *ReprioritizationParams.names()))
     analysis_id = expect_type(data, "analysis_id", str)
-    expect_type(data, "thresholds", list, str, int, float)
-    expect_type(data, "target", int, float, str)
-    expect_type(data, "method", str)
-    expect_type(data, "rank_column", str)
-    expect_type(data, "rank_order", str)
+    expect_declared(data, ReprioritizationParams)
     if analysis_id is not None:
         _check_id(analysis_id, "analysis")
     result = run(

@@ -13,8 +13,16 @@ import sys
 from typing import Any
 
 from chatmrpt import __version__
+from chatmrpt.analysis.declarations import (
+    Declared,
+    ItnParams,
+    Option,
+    ReprioritizationParams,
+    TprParams,
+)
+from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.errors import ERROR_CODES
-from chatmrpt.store.model import ID_PATTERN
+from chatmrpt.store.model import ID_PATTERN, JobState
 
 ID = {"type": "string", "pattern": ID_PATTERN.pattern, "maxLength": 200}
 NUM = {"type": "number"}
@@ -23,7 +31,7 @@ STR = {"type": "string"}
 NULLABLE_STR = {"type": "string", "nullable": True}
 ANY_OBJECT = {"type": "object", "additionalProperties": True}
 NULLABLE_OBJECT = {"type": "object", "additionalProperties": True, "nullable": True}
-STATUS = {"type": "string", "enum": ["queued", "running", "succeeded", "failed"]}
+STATUS = {"type": "string", "enum": [state.value for state in JobState]}
 # modules that add their own paths (OPENAPI_PATHS) when the app has loaded them
 EXTENSION_MODULES = ("chatmrpt.web.chat_api", "chatmrpt.web.views_api")
 EXTENSION_MODULES += ("chatmrpt.web.covariates_api",)
@@ -43,6 +51,82 @@ def obj(properties: dict[str, Any], required: tuple[str, ...] = (), extra: bool 
         out["required"] = list(required)
     out["additionalProperties"] = extra
     return out
+
+
+COUNT_PATTERN = r"^[0-9][0-9,_ ]*(\.[0-9]+)?[kKmM]?$"
+
+
+def option_schema(o: Option, *, form: bool = False) -> dict[str, Any]:
+    """The OpenAPI 3.0 schema of a declared parameter (``chatmrpt.analysis.declarations``).
+
+    OpenAPI 3.0 spells an exclusive bound as ``exclusiveMinimum: true`` beside ``minimum``
+    (JSON Schema 2020-12, used by the chat tools, as ``exclusiveMinimum: <number>``).
+    ``form``: a multipart form field, where a yes/no is the text true or false.
+    """
+
+    def bounded(json_type: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": json_type}
+        if o.minimum is not None:
+            out["minimum"] = o.minimum
+            if o.above_minimum:
+                out["exclusiveMinimum"] = True
+        if o.maximum is not None:
+            out["maximum"] = o.maximum
+        return out
+
+    def words() -> dict[str, Any]:
+        return {"type": "string", "enum": list(o.choices)}
+
+    kind = o.kind
+    if kind == "count":
+        schema: dict[str, Any] = {
+            "oneOf": [bounded("integer"), {"type": "string", "pattern": COUNT_PATTERN}]
+        }
+    elif kind in ("integer", "number"):
+        schema = bounded(kind)
+    elif kind == "choice":
+        schema = words()
+    elif kind == "choice_or_number":
+        schema = {"oneOf": [words(), bounded("number")]}
+    elif kind == "flag":
+        schema = {"type": "string", "enum": ["true", "false"]} if form else {"type": "boolean"}
+    elif kind == "text":
+        schema = {"type": "string"}
+        if o.max_length is not None:
+            schema["maxLength"] = o.max_length
+    elif kind == "mapping":
+        schema = {
+            "oneOf": [{"type": "object", "additionalProperties": words()}, array(STR)],
+        }
+    else:  # lists: JSON lists, or comma-separated text
+        item = {"numbers": lambda: bounded("number"), "choices": words, "texts": lambda: STR}
+        listed = array(item[kind]())
+        if o.max_items is not None:
+            listed["maxItems"] = o.max_items
+        variants = [listed, STR]
+        if kind == "numbers":
+            variants.append(bounded("number"))
+        schema = {"oneOf": variants}
+    if not o.required and o.default is None and not form:
+        schema["nullable"] = True
+    default = o.default_text
+    schema["description"] = o.help + (f" Default: {default}." if default is not None else "")
+    return schema
+
+
+def request_schema(
+    params: type[Declared],
+    extra: dict[str, Any] | None = None,
+    *,
+    required: tuple[str, ...] = (),
+    form: bool = False,
+) -> dict[str, Any]:
+    """The request body of a declared parameter set, plus ``extra`` fields (ids, files)
+    of which ``required`` must be given."""
+    properties = dict(extra or {})
+    properties.update({o.name: option_schema(o, form=form) for o in params.OPTIONS})
+    required = required + tuple(o.name for o in params.OPTIONS if o.required)
+    return obj(properties, required, extra=False)
 
 
 def json_content(schema: dict[str, Any]) -> dict[str, Any]:
@@ -216,43 +300,9 @@ SCHEMAS: dict[str, Any] = {
         },
         ("id", "url"),
     ),
-    "AnalysisRequest": obj(
-        {
-            "dataset_id": {**ID, "description": "Default: the session's current dataset."},
-            "variables": {
-                "oneOf": [array(STR), STR],
-                "description": "Variables to use (names or synonyms); default: by zone.",
-            },
-            "directions": {
-                "oneOf": [
-                    {
-                        "type": "object",
-                        "additionalProperties": {"type": "string", "enum": ["direct", "inverse"]},
-                    },
-                    array(STR),
-                ],
-                "description": "Variable -> direct|inverse, or ['var=inverse', ...].",
-            },
-            "methods": {
-                "oneOf": [array({"type": "string", "enum": ["composite", "pca"]}), STR],
-            },
-            "normalization": {"type": "string", "enum": ["linear", "reciprocal"]},
-            "urban_thresholds": {"oneOf": [array(NUM), STR]},
-            "pca_orientation": {"type": "string", "enum": ["risk", "legacy"]},
-            "aggregation": {
-                "type": "string",
-                "enum": ["median-score", "median-rank"],
-                "description": "median-score (default) or median-rank: the R MRPT app's ranking "
-                "(median of per-model ranks; normalization then defaults to reciprocal).",
-            },
-            "tie_break": {
-                "type": "string",
-                "enum": ["name", "code", "order"],
-                "description": "median-rank only: equal median ranks by ward name (default), "
-                "WardCode or input order.",
-            },
-        },
-        extra=False,
+    "AnalysisRequest": request_schema(
+        AnalysisParams,
+        {"dataset_id": {**ID, "description": "Default: the session's current dataset."}},
     ),
     "Analysis": obj(
         {
@@ -286,82 +336,9 @@ SCHEMAS: dict[str, Any] = {
         },
         ("analysis_id", "total", "wards"),
     ),
-    "PlanRequest": obj(
-        {
-            "analysis_id": {**ID, "description": "Default: the session's current analysis."},
-            "total_nets": {
-                "oneOf": [
-                    {"type": "integer", "minimum": 1, "maximum": 10_000_000_000},
-                    {"type": "string", "pattern": r"^[0-9][0-9,_ ]*(\.[0-9]+)?[kKmM]?$"},
-                ],
-                "description": "Nets available: 1200000, '1,200,000', '1.2m' or '500k'.",
-            },
-            "household_size": {
-                "type": "number",
-                "exclusiveMinimum": True,
-                "minimum": 0,
-                "maximum": 100,
-                "description": "Average household size, e.g. 5.",
-            },
-            "urban_threshold": {
-                "type": "number",
-                "minimum": 0,
-                "maximum": 100,
-                "description": "Urban share (percent) from which a ward is tier 2; default 75.",
-            },
-            "method": {"type": "string", "enum": ["composite", "pca"]},
-            "strategy": {
-                "type": "string",
-                "enum": ["stop", "continue", "capped", "proportional"],
-                "description": "proportional: the R MRPT app's rule (share of each tier's need).",
-            },
-            "max_ward_share": {
-                "type": "number",
-                "exclusiveMinimum": True,
-                "minimum": 0,
-                "maximum": 100,
-                "nullable": True,
-                "description": "Percent of all nets a ward may take; strategy capped only.",
-            },
-            "people_per_net": {
-                "type": "number",
-                "exclusiveMinimum": True,
-                "minimum": 0,
-                "maximum": 100,
-                "description": "Default 1.8.",
-            },
-            "buffer": {
-                "type": "number",
-                "minimum": 1,
-                "maximum": 10,
-                "description": "Multiplier on each ward's need; default 1.0.",
-            },
-            "bale_size": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 1_000_000,
-                "description": "Nets per bale (at most the number of nets); default 1.",
-            },
-            "fill_population": {
-                "oneOf": [
-                    {"type": "string", "enum": ["mean", "median"]},
-                    {"type": "number", "minimum": 0},
-                ],
-                "nullable": True,
-                "description": "Fill missing ward populations; default: refuse.",
-            },
-            "rank_column": {
-                "type": "string",
-                "description": "Order wards by this column of the analysed table instead.",
-            },
-            "rank_order": {
-                "type": "string",
-                "enum": ["ascending", "descending"],
-                "description": "With rank_column: ascending if rank 1 is the most vulnerable.",
-            },
-        },
-        ("total_nets", "household_size"),
-        extra=False,
+    "PlanRequest": request_schema(
+        ItnParams,
+        {"analysis_id": {**ID, "description": "Default: the session's current analysis."}},
     ),
     "Plan": obj(
         {
@@ -383,26 +360,9 @@ SCHEMAS: dict[str, Any] = {
         },
         ("plan_id", "summary"),
     ),
-    "ReprioritizationRequest": obj(
-        {
-            "analysis_id": {**ID, "description": "Default: the session's current analysis."},
-            "thresholds": {
-                "oneOf": [array(NUM), STR, NUM],
-                "description": "Urban share thresholds (percent); default 20, 30, 50, 75.",
-            },
-            "target": {"oneOf": [NUM, STR], "description": "Population share; default 30."},
-            "method": {"type": "string", "enum": ["composite", "pca"]},
-            "rank_column": {
-                "type": "string",
-                "description": "Order wards by this column of the analysed table instead.",
-            },
-            "rank_order": {
-                "type": "string",
-                "enum": ["ascending", "descending"],
-                "description": "With rank_column: ascending if rank 1 is the most vulnerable.",
-            },
-        },
-        extra=False,
+    "ReprioritizationRequest": request_schema(
+        ReprioritizationParams,
+        {"analysis_id": {**ID, "description": "Default: the session's current analysis."}},
     ),
     "Reprioritization": obj(
         {
@@ -742,24 +702,11 @@ def _paths() -> dict[str, Any]:
                     "required": True,
                     "content": {
                         "multipart/form-data": {
-                            "schema": obj(
-                                {
-                                    "facility": file_schema,
-                                    "age": {"type": "string", "enum": ["u5", "o5", "pw", "all"]},
-                                    "test": {
-                                        "type": "string",
-                                        "enum": ["both", "rdt", "microscopy"],
-                                    },
-                                    "facility_level": {
-                                        "type": "string",
-                                        "enum": ["all", "primary", "secondary", "tertiary"],
-                                    },
-                                    "by_year": {"type": "string", "enum": ["true", "false"]},
-                                    "join": {"type": "string", "enum": ["true", "false"]},
-                                    "sheet": {"type": "string", "maxLength": 100},
-                                },
-                                ("facility",),
-                                extra=False,
+                            "schema": request_schema(
+                                TprParams,
+                                {"facility": file_schema},
+                                required=("facility",),
+                                form=True,
                             )
                         }
                     },

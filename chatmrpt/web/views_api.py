@@ -22,7 +22,6 @@ plain download of any stored file stays ``/artifacts/{id}``, byte for byte.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -74,20 +73,12 @@ def _query_text(name: str) -> str | None:
 
 
 def _query_threshold() -> float | None:
+    from chatmrpt.analysis.declarations import MapRequest
+
     raw = request.args.get("threshold")
     if raw is None or raw == "":
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not 0 <= value <= 100:
-        raise InputError(
-            "invalid_parameter",
-            "threshold must be an urban share in percent, between 0 and 100 (e.g. 50).",
-            details={"parameter": "threshold"},
-        )
-    return value
+    return MapRequest.option("threshold").check(raw)
 
 
 def _etag_matches(sha256: str) -> bool:
@@ -168,7 +159,8 @@ def load_demo(session_id: str) -> Response:
 @bp.get(S + "/analyses/<analysis_id>/maps/<kind>")
 @session_required
 def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
-    from chatmrpt.service.views import MAP_KINDS, map_for
+    from chatmrpt.analysis.declarations import MAP_KINDS
+    from chatmrpt.service.views import map_for
 
     _check_id(analysis_id, "analysis")
     if kind not in MAP_KINDS:
@@ -253,6 +245,8 @@ def plan_coverage_plot(session_id: str, plan_id: str) -> Response:
 # ---- downloads ---------------------------------------------------------------------------
 
 EXPORT_FIELDS = ("what", "format", "analysis_id", "kind", "variable", "threshold", "plan_id", "n")
+# what, format, kind, variable, threshold and n are declared (with their limits) in
+# chatmrpt.analysis.declarations.ExportRequest and checked by the service
 
 
 @bp.post(S + "/exports")
@@ -270,33 +264,17 @@ def create_export(session_id: str) -> Response:
     variable = expect_type(data, "variable", str)
     threshold = expect_type(data, "threshold", int, float)
     n = expect_type(data, "n", int)
-    for name, value in (("what", what), ("format", fmt), ("kind", kind), ("variable", variable)):
-        if value is not None and len(value) > MAX_TEXT:
-            raise InputError(
-                "invalid_parameter", f"{name} is too long.", details={"parameter": name}
-            )
-    if n is not None and not 1 <= n <= 100:
-        raise InputError(
-            "invalid_parameter", "n must be between 1 and 100.", details={"parameter": "n"}
-        )
-    if threshold is not None and not 0 <= threshold <= 100:
-        raise InputError(
-            "invalid_parameter",
-            "threshold must be between 0 and 100.",
-            details={"parameter": "threshold"},
-        )
-    default_kind = "model_scores" if what == "plot" else "composite"
     record = export(
         get_runtime(),
         session_id,
         what,
         fmt,
         analysis_id=analysis_id,
-        map_kind=kind or default_kind,
+        map_kind=kind,
         variable=variable,
         threshold=threshold,
         plan_id=plan_id,
-        n=n or 20,
+        n=n,
     )
     body = {"what": what, "artifact": artifact_view(session_id, record)}
     return json_response(body, 200, {"Location": body["artifact"]["url"]})
@@ -306,8 +284,18 @@ def create_export(session_id: str) -> Response:
 
 
 def _openapi_paths() -> dict[str, Any]:
-    from chatmrpt.service.views import EXPORT_FORMATS, EXPORT_KINDS, MAP_KINDS, PLOT_KINDS
-    from chatmrpt.web.openapi import ID, SESSION_PARAM, id_param, obj, ok, operation, ref
+    from chatmrpt.analysis.declarations import ExportRequest, MapRequest
+    from chatmrpt.web.openapi import (
+        ID,
+        SESSION_PARAM,
+        id_param,
+        obj,
+        ok,
+        operation,
+        option_schema,
+        ref,
+        request_schema,
+    )
 
     def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
         return {
@@ -328,8 +316,12 @@ def _openapi_paths() -> dict[str, Any]:
     analysis = id_param("analysis_id", "An analysis of the session.")
     not_modified = {"304": {"description": "The copy the client holds is current."}}
     plotly = {"type": "object", "additionalProperties": True}
-    text = {"type": "string", "maxLength": MAX_TEXT}
-    formats = sorted({f for fs in EXPORT_FORMATS.values() for f in fs})
+
+    def declared(name: str) -> dict[str, Any]:
+        schema = option_schema(MapRequest.option(name))
+        schema.pop("nullable", None)
+        return schema
+
     map_response = {
         "200": {
             "description": (
@@ -352,23 +344,8 @@ def _openapi_paths() -> dict[str, Any]:
         "required": True,
         "content": {
             JSON_TYPE: {
-                "schema": obj(
-                    {
-                        "what": {"type": "string", "enum": list(EXPORT_KINDS)},
-                        "format": {"type": "string", "enum": formats},
-                        "analysis_id": ID,
-                        "plan_id": ID,
-                        "kind": {
-                            "type": "string",
-                            "enum": sorted(set(MAP_KINDS) | set(PLOT_KINDS)),
-                            "description": "The map (what=map) or chart (what=plot).",
-                        },
-                        "variable": text,
-                        "threshold": {"type": "number", "minimum": 0, "maximum": 100},
-                        "n": {"type": "integer", "minimum": 1, "maximum": 100},
-                    },
-                    ("what",),
-                    extra=False,
+                "schema": request_schema(
+                    ExportRequest, {"analysis_id": ID, "plan_id": ID}, required=("what",)
                 )
             }
         },
@@ -400,12 +377,12 @@ def _openapi_paths() -> dict[str, Any]:
                         "name": "kind",
                         "in": "path",
                         "required": True,
-                        "schema": {"type": "string", "enum": list(MAP_KINDS)},
+                        "schema": declared("kind"),
                     },
-                    query("variable", text, "The variable to map (kind=variable)."),
+                    query("variable", declared("variable"), "The variable to map (kind=variable)."),
                     query(
                         "threshold",
-                        {"type": "number", "minimum": 0, "maximum": 100},
+                        declared("threshold"),
                         "Urban share in percent (kind=urban; default 75).",
                     ),
                     query("plan_id", ID, "The ITN plan (kind=itn; default the latest)."),

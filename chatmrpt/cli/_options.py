@@ -1,0 +1,88 @@
+"""Command-line options generated from the parameter declarations.
+
+A command lists which declared parameters it takes (``add_options``) and reads them back as
+a request (``option_values``), which the declaration then checks: the flags, choices,
+defaults and help of ``chatmrpt analyze``, ``itn``, ``reprioritize`` and ``tpr`` are those
+of ``chatmrpt.analysis.declarations``, as are the HTTP API's and the chat's.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from chatmrpt.analysis.declarations import Declared, Option
+
+
+def _chosen(params: type[Declared], names: Iterable[str] | None) -> tuple[Option, ...]:
+    if names is None:
+        return params.OPTIONS
+    return tuple(params.option(n) for n in names)
+
+
+def option_help(o: Option) -> str:
+    default = o.default_text
+    text = o.help.rstrip(".")
+    text = f"{text} (default {default})" if default is not None else text
+    return text.replace("%", "%%")  # argparse formats help with %
+
+
+def add_options(
+    parser: argparse.ArgumentParser,
+    params: type[Declared],
+    names: Iterable[str] | None = None,
+) -> None:
+    """One option per declared parameter of ``params`` (or of the ones ``names``)."""
+    for o in _chosen(params, names):
+        kwargs: dict[str, Any] = {"dest": o.name, "help": option_help(o)}
+        if o.required:
+            kwargs["required"] = True
+        if o.kind == "flag":
+            kwargs["action"] = "store_true"
+        elif o.kind == "mapping":
+            kwargs["action"] = "append"  # --direction rainfall=inverse, repeatable
+            kwargs["help"] += " (repeatable)"
+        else:
+            if o.kind == "choice":
+                kwargs["choices"] = o.choices
+            if not o.required:
+                kwargs["default"] = o.default
+        if o.metavar:
+            kwargs["metavar"] = o.metavar
+        elif o.flag and o.kind != "flag":
+            kwargs["metavar"] = o.flag.lstrip("-").upper().replace("-", "_")
+        parser.add_argument(o.cli_flag, **kwargs)
+
+
+def option_values(
+    args: argparse.Namespace, params: type[Declared], names: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The parsed options as a request for ``params.from_dict``."""
+    return {o.name: getattr(args, o.name) for o in _chosen(params, names)}
+
+
+def add_analysis_source(parser: argparse.ArgumentParser) -> None:
+    """The finished analysis a command works from (``itn``, ``reprioritize``)."""
+    parser.add_argument(
+        "source",
+        type=Path,
+        metavar="DIR_OR_UNIFIED",
+        help="analysis output folder, or its unified_dataset.csv / .geoparquet (with "
+        "--rank-column: any ward table, CSV or XLSX, with population and urban share)",
+    )
+
+
+def load_wards(source: Path, rank_column: str | None):
+    """The unified dataset of an analysis; with an external rank column, any ward table."""
+    if rank_column is not None and source.is_file() and source.suffix.lower() in (
+        ".csv", ".tsv", ".txt", ".xlsx",
+    ):  # fmt: skip
+        from chatmrpt.analysis.ingest import read_table
+
+        frame, _source, _notes = read_table(source)
+        return frame
+    from chatmrpt.analysis.results_io import load_unified
+
+    return load_unified(source)
