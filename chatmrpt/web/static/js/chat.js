@@ -175,7 +175,7 @@ export class Chat {
     for (const art of reply.artifacts || []) {
       if (art.kind === "map" || art.kind === "plot") {
         const what = art.kind === "map" ? "map" : "chart";
-        if (live) this.results.showArtifact(art).catch((err) => this.page.fail(err));
+        if (live) this.results.showArtifact(art, true).catch((err) => this.page.fail(err));
         links.push(h("li", null, h("button", {
           type: "button",
           class: "secondary",

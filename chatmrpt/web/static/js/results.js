@@ -1,7 +1,7 @@
 // The map and chart panels: pickers that ask the views API for a stored map or chart, and
 // the maps and charts the conversation produced. Both are Plotly JSON drawn by charts.js.
 
-import { drawMap, drawPlot, plotlyLoaded } from "./charts.js";
+import { drawMap, drawPlot, plotlyLoaded, purge } from "./charts.js";
 import { $, clear, h, show, text } from "./dom.js";
 
 const LIBRARY_NOTE = "Loading the map library (about 1.4 MB, once per visit)…";
@@ -29,7 +29,7 @@ export class Results {
     this.plotKind.addEventListener("change", () => this.syncPlotFields());
     $("map-form").addEventListener("submit", (e) => {
       e.preventDefault();
-      this.showMap().catch((err) => this.mapFailed(err));
+      this.showMap(null, false).catch((err) => this.mapFailed(err));
     });
     $("plot-form").addEventListener("submit", (e) => {
       e.preventDefault();
@@ -59,6 +59,60 @@ export class Results {
       ? "Choose a chart and press Show chart."
       : "Charts appear here once the analysis has run.";
     this.syncOptions();
+    if (!analysis) {
+      this.clearMap();
+      return;
+    }
+    if (!mapsOk) return;
+    // the map shown last for this analysis (after a reload), else the vulnerability map;
+    // a new analysis of this visit is brought into view
+    const stored = this.storedMap();
+    const wanted = stored && stored.analysis_id === analysis.analysis_id ? stored : { kind: "composite" };
+    this.showMap(wanted, Boolean(this.page.loaded)).catch((err) => this.mapFailed(err));
+  }
+
+  storageKey() {
+    return `chatmrpt.map.${this.page.api.sessionId}`;
+  }
+
+  storedMap() {
+    try {
+      const raw = window.localStorage.getItem(this.storageKey());
+      return raw ? JSON.parse(raw) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  storeMap(view) {
+    try {
+      window.localStorage.setItem(this.storageKey(), JSON.stringify(view));
+    } catch {
+      // no storage: a reload shows the vulnerability map
+    }
+  }
+
+  clearMap() {
+    this.mapRequest += 1;
+    this.shownMap = null;
+    this.currentMap = null;
+    purge($("map"));
+    show($("map-figure"), false);
+  }
+
+  // the picker names the map shown, whichever way it came (picker, chat, reload)
+  syncPicker(kind, view) {
+    const option = [...this.mapKind.options].find((o) => o.value === kind);
+    if (option) {
+      option.disabled = false;
+      this.mapKind.value = kind;
+    }
+    if (kind === "variable" && view.variable) this.mapVariable.value = view.variable;
+    if (kind === "urban" && view.threshold !== null && view.threshold !== undefined) {
+      const t = String(Math.round(Number(view.threshold)));
+      if ([...this.mapThreshold.options].some((o) => o.value === t)) this.mapThreshold.value = t;
+    }
+    this.syncMapFields();
   }
 
   syncOptions() {
@@ -99,14 +153,16 @@ export class Results {
     if (!plotlyLoaded()) statusEl.textContent = LIBRARY_NOTE;
   }
 
-  async showMap() {
+  // the map chosen in the picker, or `wanted` ({kind, variable, threshold, plan_id})
+  async showMap(wanted = null, scroll = false) {
     const analysis = this.analysis;
-    if (!analysis) return;
-    const kind = this.mapKind.value;
+    if (!analysis || !this.page.analysisHasBoundaries) return;
+    const kind = wanted ? wanted.kind : this.mapKind.value;
     const query = new URLSearchParams();
-    if (kind === "variable") query.set("variable", this.mapVariable.value);
-    if (kind === "urban") query.set("threshold", this.mapThreshold.value);
-    if (kind === "itn" && this.page.planId) query.set("plan_id", this.page.planId);
+    if (kind === "variable") query.set("variable", wanted ? wanted.variable : this.mapVariable.value);
+    if (kind === "urban") query.set("threshold", wanted ? wanted.threshold : this.mapThreshold.value);
+    const planId = wanted && wanted.plan_id ? wanted.plan_id : this.page.planId;
+    if (kind === "itn" && planId) query.set("plan_id", planId);
     const qs = query.toString();
     const url = this.page.api.session(`/analyses/${analysis.analysis_id}/maps/${kind}${qs ? `?${qs}` : ""}`);
     const ticket = ++this.mapRequest;
@@ -116,6 +172,13 @@ export class Results {
     const map = await this.page.api.get(url);
     if (ticket !== this.mapRequest) return;
     await this.renderMap(map);
+    if (scroll) this.bringIntoView("map-figure");
+  }
+
+  // a map or chart just made for the user is scrolled to where they look
+  bringIntoView(id) {
+    const el = $(id);
+    if (el && !el.hidden) el.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
   basemap() {
@@ -127,12 +190,16 @@ export class Results {
     const status = $("map-status");
     this.libraryNote(status);
     const figure = $("map-figure");
+    const ticket = this.mapRequest;
     show(figure, true);
+    // title, legend and status change together with the map, or not at all
+    $("map-title").textContent = text(map.title);
+    $("map-subtitle").textContent = text(map.subtitle);
+    $("map-notes").textContent = (map.notes || []).map(text).filter(Boolean).join(" ");
+    $("map").setAttribute("aria-label", `Ward map: ${text(map.title)}`);
     this.shownMap = map;
     await drawMap($("map"), map, this.basemap());
-    $("map").setAttribute("aria-label", `Ward map: ${text(map.title)}`);
-    const notes = [text(map.subtitle), ...(map.notes || []).map(text)].filter(Boolean);
-    $("map-notes").textContent = notes.join(" ");
+    if (ticket !== this.mapRequest) return;
     status.textContent = `Showing: ${text(map.title)}. Hover or tap a ward for its name, rank and values.`;
     const view = map.view || {};
     this.currentMap = {
@@ -141,11 +208,15 @@ export class Results {
       threshold: view.threshold ?? null,
       plan_id: view.plan_id || null,
     };
+    this.syncPicker(map.kind, this.currentMap);
+    if (this.analysis) this.storeMap({ analysis_id: this.analysis.analysis_id, ...this.currentMap });
     this.page.emit("shown", null);
   }
 
   mapFailed(err) {
-    $("map-status").textContent = err.message;
+    // no half-drawn or earlier map under the new title
+    this.clearMap();
+    $("map-status").textContent = `The map could not be drawn: ${err && err.message ? err.message : err}`;
   }
 
   async showPlot() {
@@ -176,6 +247,8 @@ export class Results {
     const status = $("plot-status");
     this.libraryNote(status);
     show($("plot-figure"), true);
+    $("plot-title").textContent = text(plot.title);
+    $("plot-subtitle").textContent = text(plot.subtitle);
     await drawPlot($("plot"), plot);
     $("plot").setAttribute("aria-label", `Chart: ${text(plot.title)}`);
     status.textContent = `Showing: ${text(plot.title)}.`;
@@ -193,7 +266,7 @@ export class Results {
     if (art.kind === "map") {
       this.mapRequest += 1;
       await this.renderMap(body);
-      if (scroll) $("map-panel").scrollIntoView({ block: "start" });
+      if (scroll) this.bringIntoView("map-figure");
       return;
     }
     const name = text(art.name);
@@ -205,6 +278,6 @@ export class Results {
         : { kind: "rank_comparison" };
     this.plotRequest += 1;
     await this.renderPlot(body, current);
-    if (scroll) $("plot-panel").scrollIntoView({ block: "start" });
+    if (scroll) this.bringIntoView("plot-figure");
   }
 }

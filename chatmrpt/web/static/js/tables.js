@@ -49,6 +49,7 @@ export class RankingTable {
       reload();
     });
     $("ranking-filters").addEventListener("submit", (e) => e.preventDefault());
+    window.addEventListener("resize", debounce(() => this.syncCue(), 200));
     $("ranking-prev").addEventListener("click", () => this.page_(-1));
     $("ranking-next").addEventListener("click", () => this.page_(1));
     page.on("analysis", (analysis) => {
@@ -60,6 +61,12 @@ export class RankingTable {
         show($("ranking-pager"), false);
       }
     });
+  }
+
+  // a table wider than its panel says so (a phone shows only the first columns)
+  syncCue() {
+    const wrap = $("ranking-wrap");
+    show($("ranking-scroll-cue"), !this.table.hidden && wrap.scrollWidth > wrap.clientWidth + 1);
   }
 
   page_(step) {
@@ -132,6 +139,7 @@ export class RankingTable {
     $("ranking-page").textContent = `${fmtInt(first)}–${fmtInt(last)} of ${fmtInt(this.total)}`;
     $("ranking-prev").disabled = body.offset <= 0;
     $("ranking-next").disabled = last >= this.total;
+    this.syncCue();
   }
 }
 
