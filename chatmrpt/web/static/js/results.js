@@ -46,8 +46,20 @@ export class Results {
   setAnalysis(analysis) {
     const summary = (analysis && analysis.summary) || {};
     clear(this.mapVariable);
+    const used = (summary.variables || []).map((v) => text(v.name));
+    const inAnalysis = h("optgroup", { label: "In the analysis" });
     for (const v of summary.variables || []) {
-      this.mapVariable.append(h("option", { value: text(v.name) }, `${text(v.name)} (${text(v.direction)})`));
+      inAnalysis.append(h("option", { value: text(v.name) }, `${text(v.name)} (${text(v.direction)})`));
+    }
+    this.mapVariable.append(inAnalysis);
+    // the other columns of the analysed table can be mapped too
+    const dataset = this.page.dataset;
+    const others = analysis && dataset && dataset.dataset_id === analysis.dataset_id
+      ? (dataset.variables || []).map(text).filter((name) => !used.includes(name))
+      : [];
+    if (others.length) {
+      this.mapVariable.append(h("optgroup", { label: "Other columns" },
+        others.map((name) => h("option", { value: name }, name))));
     }
     const mapsOk = Boolean(analysis) && this.page.analysisHasBoundaries;
     $("map-status").textContent = !analysis
@@ -107,7 +119,12 @@ export class Results {
       option.disabled = false;
       this.mapKind.value = kind;
     }
-    if (kind === "variable" && view.variable) this.mapVariable.value = view.variable;
+    if (kind === "variable" && view.variable) {
+      if (![...this.mapVariable.options].some((o) => o.value === view.variable)) {
+        this.mapVariable.append(h("option", { value: view.variable }, view.variable));
+      }
+      this.mapVariable.value = view.variable;
+    }
     if (kind === "urban" && view.threshold !== null && view.threshold !== undefined) {
       const t = String(Math.round(Number(view.threshold)));
       if ([...this.mapThreshold.options].some((o) => o.value === t)) this.mapThreshold.value = t;
