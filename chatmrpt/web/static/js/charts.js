@@ -137,6 +137,14 @@ export async function drawPlot(container, plot) {
   for (const key of Object.keys(layout)) {
     if (/^[xy]axis\d*$/.test(key)) layout[key] = { ...layout[key], automargin: true };
   }
+  // on a phone the legend goes under the chart, leaving it the whole width
+  if (container.clientWidth < NARROW && layout.showlegend !== false) {
+    const legend = layout.legend || {};
+    layout.legend = {
+      ...legend, orientation: "h", x: 0, xanchor: "left", y: -0.15, yanchor: "top",
+      title: { ...(legend.title || {}), side: "top" },
+    };
+  }
   Plotly.purge(container);
   await Plotly.newPlot(container, plot.figure.data, layout, { ...plot.config, responsive: true });
 }
