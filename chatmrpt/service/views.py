@@ -449,7 +449,10 @@ def export(
             unified = load_unified(rt, session_id, analysis["id"])
             cols = [c for c in RANKING_COLUMNS if c in unified.columns]
             table = unified[cols].sort_values("composite_rank")
-            data, media, _ = exports.export_unified(table, fmt, basename="rankings")
+            about = rankings_about(analysis) if fmt == "xlsx" else None
+            data, media, _ = exports.export_unified(
+                table, fmt, basename="rankings", about=about
+            )
             return data, media
 
         return _cached(
@@ -553,6 +556,37 @@ def _standalone_map(unified, kind: str, options: dict[str, Any]) -> bytes:
     return page.encode("utf-8")
 
 
+def generated_now() -> str:
+    """When a file was made, as it is printed on it (UTC)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%d %b %Y, %H:%M UTC")
+
+
+def rankings_about(analysis: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The "About" sheet of the Excel rankings: how they were made, and when."""
+    summary = analysis.get("summary") or {}
+    params = analysis.get("params") or {}
+    rows: list[tuple[str, Any]] = [("Generated", generated_now())]
+    rows.append(("Wards ranked", summary.get("wards")))
+    for v in summary.get("variables") or []:
+        direction = v.get("direction")
+        meaning = {
+            "direct": "higher values mean higher risk",
+            "inverse": "higher values mean lower risk",
+        }.get(direction, direction)
+        rows.append((f"Variable: {v.get('name')}", f"{direction} ({meaning})"))
+    for key, value in sorted(params.items()):
+        if value not in (None, [], {}, ""):
+            shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+            rows.append((f"Parameter: {key}", shown if isinstance(shown, int | float) else str(shown)))
+    rows.append(("Composite score", "0 to 1; higher means more vulnerable; rank 1 = most vulnerable"))
+    if summary.get("pca_suitable") is not None:
+        rows.append(("PCA used", "yes" if summary.get("pca_suitable") else "no"))
+    rows.append(("Analysis id", analysis.get("id")))
+    return rows
+
+
 def report(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict[str, Any]:
     """The printable HTML report of an analysis (with the latest plan and reprioritisation)."""
     from chatmrpt.viz.report import render_report
@@ -577,7 +611,10 @@ def report(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict
         unified = load_unified(rt, session_id, analysis["id"])
         meta = analysis_metadata(rt, analysis) or {}
         scores, _, _ = _top_model_scores(rt, session_id, analysis, 20)
-        html = render_report(unified, meta, plan=plan, reprioritization=repri, model_scores=scores)
+        html = render_report(
+            unified, meta, plan=plan, reprioritization=repri, model_scores=scores,
+            generated=generated_now(),
+        )
         return html.encode("utf-8"), HTML
 
     return _cached(rt, session_id, {"kind": "report", "id": key}, "report.html", make)

@@ -143,12 +143,20 @@ export class RankingTable {
   }
 }
 
+// tier 1: wards below the urban threshold, served first; tier 2: the more urban wards, after
+const TIERS = { 1: "first", 2: "after (urban)" };
+const STRATEGY_WORDS = {
+  stop: "stopping at the first ward that does not fit",
+  continue: "skipping wards that do not fit",
+  capped: "with each ward's share capped",
+};
+
 const PLAN_COLUMNS = [
   { key: "allocation_order", label: "Order", num: true, format: fmtInt },
   { key: "WardName", label: "Ward" },
   { key: "LGA", label: "LGA" },
   { key: "rank", label: "Rank", num: true, format: fmtInt },
-  { key: "priority_tier", label: "Tier", num: true, format: fmtInt },
+  { key: "priority_tier", label: "Served", format: (v) => TIERS[v] || fmtInt(v) },
   { key: "population", label: "Population", num: true, format: fmtInt },
   { key: "nets_needed", label: "Nets needed", num: true, format: fmtInt },
   { key: "nets_allocated", label: "Nets allocated", num: true, format: fmtInt },
@@ -238,7 +246,8 @@ export class PlanTable {
   render(plan) {
     const t = plan.totals || plan.summary || {};
     const p = plan.params || {};
-    this.status.textContent = `Plan for ${fmtInt(p.total_nets)} nets, households of ${fmtNum(p.household_size, 1)}, strategy ${text(p.strategy)}.`;
+    const strategy = STRATEGY_WORDS[p.strategy] || `strategy ${text(p.strategy)}`;
+    this.status.textContent = `Plan for ${fmtInt(p.total_nets)} nets, households of ${fmtNum(p.household_size, 1)}, ${strategy}.`;
     clear(this.summary);
     const totals = [
       ["Nets allocated", fmtInt(t.nets_allocated)],
