@@ -310,3 +310,60 @@ def test_facility_export_form_reports_the_result(open_page, tmp_path, size):
         path=str(SHOTS / f"demo-{'phone' if size is PHONE else 'desktop'}-09-tpr.png")
     )
     assert not watched.problems()
+
+
+def test_table_help_and_downloads_by_run(open_page, tmp_path):
+    page, watched = open_page(**DESKTOP)
+    page.goto("/")
+    wait_ready(page)
+    # before any upload: what the table needs, with a template that the page accepts
+    help_box = page.locator("#table-help")
+    assert help_box.get_attribute("open") is not None
+    assert "WardName" in help_box.inner_text()
+    href = page.locator("#table-template").get_attribute("href")
+    template = page.request.get(href)
+    assert template.ok and template.text().splitlines()[0].startswith("WardName,")
+    path = tmp_path / "ward_table_template.csv"
+    path.write_bytes(template.body())
+    page.set_input_files("#table-file", str(path))
+    page.click("#upload-button")
+    page.locator("#dataset-summary dl").wait_for(timeout=LONG)
+    assert "ward_table_template.csv" in page.locator("#dataset-summary").inner_text()
+    assert page.locator("#table-help").get_attribute("open") is None
+
+    page.click("#demo-button")
+    page.locator("#dataset-summary", has_text="wards.csv").wait_for(timeout=LONG)
+    send(page, "run the analysis")
+    wait_map(page, "Composite")
+    for nets in ("40000", "50000"):
+        page.fill("#plan-nets", nets)
+        page.fill("#plan-household", "5")
+        page.click("#plan-submit")
+        page.locator("#plan-status", has_text=f"{int(nets):,} nets").wait_for(timeout=LONG)
+    status = page.locator("#plan-status").inner_text()
+    assert "strategy stop" not in status and "stopping at the first ward" in status, status
+    assert "Tier" not in page.locator("#plan-table thead").inner_text()
+    send(page, "which urban wards could be de-prioritised?")
+
+    runs = page.locator("#artifact-list > li.run")
+    page.locator("#artifact-list > li.run[data-run=reprioritization]").wait_for(timeout=LONG)
+    plans = page.locator("#artifact-list > li.run[data-run=plan]")
+    assert plans.count() == 2
+    texts = plans.all_inner_texts()
+    assert any("50,000 nets" in t for t in texts) and any("40,000 nets" in t for t in texts)
+    # newest run first, each with its time
+    assert "50,000 nets" in texts[0]
+    assert all(" · " in t for t in runs.all_inner_texts())
+    assert page.locator("#artifact-list > li.run[data-run=analysis]").count() == 1
+    # JSON and GeoParquet only under "More formats"; CSV in plain view
+    visible = page.eval_on_selector_all(
+        "#artifact-list a", "as => as.filter(a => !a.closest('details')).map(a => a.textContent)"
+    )
+    assert visible and not [n for n in visible if n.endswith((".json", ".parquet", ".geoparquet"))]
+    assert "itn_plan.csv" in visible
+    hidden = page.eval_on_selector_all(
+        "#artifact-list details.more-formats a", "as => as.map(a => a.textContent)"
+    )
+    assert "itn_plan.json" in hidden
+    page.locator("#downloads-panel").screenshot(path=str(SHOTS / "demo-desktop-11-downloads.png"))
+    assert not watched.problems()
