@@ -69,6 +69,30 @@ def ward_shapes(
     return _cached(rt, session_id, {"kind": "shapes", "id": analysis["id"]}, "wards.geojson", make)
 
 
+def lga_shapes_url(session_id: str, analysis_id: str) -> str:
+    """Where a page fetches the analysis' LGA outlines (``lga_shapes``)."""
+    return f"/api/sessions/{session_id}/analyses/{analysis_id}/lga-shapes"
+
+
+def lga_shapes(
+    rt: Runtime,
+    session_id: str,
+    analysis_id: str | None = None,
+    unified: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The analysis' LGA outlines, dissolved from the wards once and stored (GeoJSON)."""
+    from chatmrpt.viz.geojson import geojson_bytes, lga_outlines, require_boundaries
+
+    analysis = finished_analysis(rt, session_id, analysis_id)
+
+    def make():
+        frame = unified if unified is not None else load_unified(rt, session_id, analysis["id"])
+        require_boundaries(frame)
+        return geojson_bytes(lga_outlines(frame)), GEOJSON
+
+    return _cached(rt, session_id, {"kind": "shapes", "id": analysis["id"]}, "lgas.geojson", make)
+
+
 def _plan_and_repri(
     rt: Runtime, session_id: str, kind: str, plan_id: str | None, reprioritization_id: str | None
 ):
@@ -183,6 +207,12 @@ def map_for(
         reprioritization=repri,
         geojson=shapes_url(session_id, analysis["id"]),
     )
+    # the LGAs' outlines over the wards, when the wards have LGAs
+    from chatmrpt.viz.layers import lga_labels
+
+    if len({g for g in lga_labels(unified) if g}) > 1:
+        lga_shapes(rt, session_id, analysis["id"], unified)
+        figure["lga_outlines"] = lga_shapes_url(session_id, analysis["id"])
     # what the map was asked with, so a page can offer the same map as a download
     figure["view"] = {
         "analysis_id": analysis["id"],

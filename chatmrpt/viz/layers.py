@@ -198,6 +198,19 @@ def _base_hover(unified: pd.DataFrame) -> tuple[list[str], list[str], list[list[
         cols.append(("Composite score", "", [fmt_number(v) for v in scores]))
     if "pca_rank" in unified.columns:
         cols.append(("PCA rank", of_n, _rank_text(_numeric(unified, "pca_rank"))))
+    # the ward's LGA among the LGAs, by the mean composite score of their wards
+    from chatmrpt.viz.geojson import lga_ranks
+
+    ranks = lga_ranks(unified)
+    if len(ranks) > 1:
+        lgas = lga_labels(unified)
+        cols.append(
+            (
+                "LGA rank",
+                f" of {len(ranks)} LGAs",
+                [str(ranks[g]) if g in ranks else "–" for g in lgas],
+            )
+        )
     rows = [[c[2][i] for c in cols] for i in range(n)]
     return [c[0] for c in cols], [c[1] for c in cols], rows
 

@@ -200,6 +200,17 @@ def analysis_shapes(session_id: str, analysis_id: str) -> Response:
     return stored_json(record, GEOJSON_TYPE, IMMUTABLE)
 
 
+@bp.get(S + "/analyses/<analysis_id>/lga-shapes")
+@session_required
+def analysis_lga_shapes(session_id: str, analysis_id: str) -> Response:
+    """The LGAs' outlines (GeoJSON lines, dissolved from the wards), drawn over maps."""
+    from chatmrpt.service.views import lga_shapes
+
+    _check_id(analysis_id, "analysis")
+    record = lga_shapes(get_runtime(), session_id, analysis_id)
+    return stored_json(record, GEOJSON_TYPE, IMMUTABLE)
+
+
 @bp.get(S + "/figures/<artifact_id>")
 @session_required
 def stored_figure(session_id: str, artifact_id: str) -> Response:

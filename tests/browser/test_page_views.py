@@ -367,3 +367,43 @@ def test_table_help_and_downloads_by_run(open_page, tmp_path):
     assert "itn_plan.json" in hidden
     page.locator("#downloads-panel").screenshot(path=str(SHOTS / "demo-desktop-11-downloads.png"))
     assert not watched.problems()
+
+
+@pytest.mark.parametrize(
+    ("fixture", "size"), [("demo", DESKTOP), ("kano", PHONE)], ids=["demo-desktop", "kano-phone"]
+)
+def test_maps_show_lga_outlines_and_lga_rank(open_page, tmp_path, fixture, size):
+    page, watched = open_page(**size)
+    page.goto("/")
+    wait_ready(page)
+    load_data(page, fixture, tmp_path)
+    send(page, "run the analysis")
+    wait_map(page, "Composite")
+    layers = page.evaluate("(document.getElementById('map').layout.map || {}).layers || []")
+    outlines = [layer for layer in layers if str(layer.get("source", "")).endswith("/lga-shapes")]
+    assert len(outlines) == 1 and outlines[0]["type"] == "line", layers
+    # the outlines are the LGAs of the wards, dissolved once and stored
+    collection = page.request.get(outlines[0]["source"]).json()
+    analysis_id = session_api(page, "")["state"]["current_analysis"]
+    wards = session_api(page, f"/analyses/{analysis_id}/wards?limit=500")["wards"]
+    lga_key = "LGA" if "LGA" in wards[0] else "LGACode"
+    lgas = {str(w[lga_key]) for w in wards if w.get(lga_key) not in (None, "")}
+    assert {f["properties"]["name"] for f in collection["features"]} == lgas
+    ranks = sorted(f["properties"]["rank"] for f in collection["features"])
+    assert ranks[0] == 1 and len(ranks) == len(lgas)
+    files = session_api(page, "/artifacts")["artifacts"]
+    assert [a["name"] for a in files].count("lgas.geojson") == 1
+    # hovering a ward names its LGA and the LGA's rank
+    box = page.locator("#map").bounding_box()
+    hover = ""
+    for dx, dy in [(0.5, 0.55), (0.45, 0.5), (0.55, 0.6), (0.4, 0.45), (0.6, 0.4), (0.5, 0.7)]:
+        page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+        page.wait_for_timeout(400)
+        hover = page.locator("#map .hoverlayer").text_content() or ""
+        if hover.strip():
+            break
+    assert "LGA rank" in hover and f"of {len(lgas)} LGAs" in hover, hover
+    page.locator("#map-panel").screenshot(
+        path=str(SHOTS / f"{fixture}-{'phone' if size is PHONE else 'desktop'}-12-lga.png")
+    )
+    assert not watched.problems()

@@ -104,13 +104,22 @@ function placeColorbars(data, narrow) {
   return { traces, bars };
 }
 
+// the LGAs' outlines over the wards (dissolved from them on the server, fetched once)
+export function outlineLayers(map) {
+  if (!map.lga_outlines) return [];
+  return [{
+    sourcetype: "geojson", source: map.lga_outlines, type: "line",
+    color: "#1f1f1f", opacity: 0.9, line: { width: 1.6 }, name: "LGA outlines",
+  }];
+}
+
 export async function drawMap(container, map, basemap = null) {
   const Plotly = await loadPlotly();
   const layout = withoutTitle(map.figure.layout);
   const narrow = container.clientWidth < NARROW;
   const { traces, bars } = placeColorbars(map.figure.data, narrow);
   if (bars && narrow) layout.margin = { ...layout.margin, b: 64 };
-  const layers = basemapLayers(basemap);
+  const layers = [...basemapLayers(basemap), ...outlineLayers(map)];
   if (layers.length) layout.map = { ...(layout.map || {}), layers };
   const margin = layout.margin || {};
   const width = container.clientWidth - (margin.l || 0) - (margin.r || 0) - (bars && !narrow ? COLORBAR_WIDTH : 0);

@@ -1,0 +1,51 @@
+"""LGA outlines dissolved from the wards, and each LGA's rank by its wards' mean score."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from chatmrpt.viz.geojson import lga_outlines, lga_ranks
+from chatmrpt.viz.layers import map_spec
+
+
+def four_wards() -> gpd.GeoDataFrame:
+    # two LGAs of two unit squares each, side by side: A = x 0..2, B = x 2..4
+    boxes = [shapely.box(x, 0, x + 1, 1) for x in range(4)]
+    return gpd.GeoDataFrame(
+        {
+            "WardName": ["a1", "a2", "b1", "b2"],
+            "LGA": ["A", "A", "B", "B"],
+            "composite_score": [0.2, 0.4, 0.9, 0.5],
+            "composite_rank": [4, 3, 1, 2],
+        },
+        geometry=boxes,
+        crs="EPSG:4326",
+    )
+
+
+def test_outlines_are_the_lgas_dissolved():
+    collection = lga_outlines(four_wards())
+    by_name = {f["properties"]["name"]: f for f in collection["features"]}
+    assert set(by_name) == {"A", "B"}
+    a = shapely.geometry.shape(by_name["A"]["geometry"])
+    # the outline of the 2 x 1 rectangle: no line between the two wards inside it
+    assert abs(a.length - 6.0) < 1e-6
+    assert by_name["A"]["properties"]["wards"] == 2
+    assert by_name["B"]["properties"]["rank"] == 1 and by_name["A"]["properties"]["rank"] == 2
+
+
+def test_ranks_follow_mean_scores_and_reach_the_hover():
+    wards = four_wards()
+    assert lga_ranks(wards) == {"B": 1, "A": 2}
+    spec = map_spec(wards, "composite")
+    i = spec.hover_labels.index("LGA rank")
+    assert [row[i] for row in spec.hover] == ["2", "2", "1", "1"]
+    assert spec.hover_suffixes[i] == " of 2 LGAs"
+
+
+def test_no_lgas_no_outlines():
+    wards = four_wards().drop(columns=["LGA"])
+    assert lga_outlines(wards)["features"] == []
+    assert lga_ranks(pd.DataFrame({"x": [1]})) == {}
