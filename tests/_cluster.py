@@ -311,7 +311,8 @@ def wait_http(proc: Proc, path: str, timeout: float = 45.0, status: int = 200) -
             r = requests.get(proc.url + path, timeout=2)
             if r.status_code == status:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # a server still starting on a busy machine may take longer than one try
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{proc.name} did not answer {path} with {status}:\n{proc.log()}")

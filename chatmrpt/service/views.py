@@ -172,8 +172,10 @@ def map_for(
     threshold: float | None = None,
     plan_id: str | None = None,
     reprioritization_id: str | None = None,
+    by_lga: bool = False,
 ) -> tuple[dict[str, Any], str]:
-    """(artifact record of the map's Plotly JSON, its title)."""
+    """(artifact record of the map's Plotly JSON, its title). ``by_lga``: a variable map
+    of each LGA's average instead of each ward's value."""
     from chatmrpt.viz.maps import map_figure
 
     variable, threshold = map_params(what, variable, threshold)
@@ -190,6 +192,7 @@ def map_for(
         threshold=threshold,
         plan=plan_id,
         reprioritization=reprioritization_id,
+        **({"by": "lga"} if by_lga and what == "variable" else {}),
     )
     producer = {"kind": "map", "id": key}
     name = f"map_{what}.json"
@@ -206,6 +209,7 @@ def map_for(
         plan=plan,
         reprioritization=repri,
         geojson=shapes_url(session_id, analysis["id"]),
+        by_lga=by_lga and what == "variable",
     )
     # the LGAs' outlines over the wards, when the wards have LGAs
     from chatmrpt.viz.layers import lga_labels
@@ -220,6 +224,7 @@ def map_for(
         "threshold": threshold,
         "plan_id": plan_id,
         "reprioritization_id": reprioritization_id,
+        "by": "lga" if by_lga and what == "variable" else "ward",
     }
     record = store_artifact(
         rt, session_id, json.dumps(figure, allow_nan=False).encode(), name, PLOTLY_JSON, producer

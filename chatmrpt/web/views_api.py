@@ -186,8 +186,21 @@ def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
         threshold=_query_threshold(),
         plan_id=_check_id(_query_text("plan_id"), "ITN plan"),
         reprioritization_id=_check_id(_query_text("reprioritization_id"), "reprioritisation"),
+        by_lga=_query_by() == "lga",
     )
     return stored_json(record)
+
+
+def _query_by() -> str:
+    """``by``: ward (default) or lga, for a variable map averaged per LGA."""
+    by = (_query_text("by") or "ward").lower()
+    if by not in ("ward", "lga"):
+        raise InputError(
+            "invalid_parameter",
+            "'by' must be ward or lga: a variable per ward, or averaged per LGA.",
+            details={"parameter": "by", "choices": ["ward", "lga"]},
+        )
+    return by
 
 
 @bp.get(S + "/analyses/<analysis_id>/shapes")

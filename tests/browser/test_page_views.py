@@ -406,4 +406,27 @@ def test_maps_show_lga_outlines_and_lga_rank(open_page, tmp_path, fixture, size)
     page.locator("#map-panel").screenshot(
         path=str(SHOTS / f"{fixture}-{'phone' if size is PHONE else 'desktop'}-12-lga.png")
     )
+
+    # a variable averaged per LGA: one value per LGA, and no per-ward download of it
+    variable = page.eval_on_selector_all("#map-variable option", "os => os[0].value")
+    page.select_option("#map-kind", "variable")
+    page.select_option("#map-variable", variable)
+    page.select_option("#map-by", "lga")
+    page.click("#map-show")
+    wait_map(page, "average per LGA")
+    z = page.evaluate("document.getElementById('map').data[0].z")
+    assert 1 < len(set(z)) <= len(lgas) < len(z)
+    assert page.is_disabled("#export-buttons button[data-what=map][data-format=png]")
+    page.locator("#map-panel").screenshot(
+        path=str(SHOTS / f"{fixture}-{'phone' if size is PHONE else 'desktop'}-13-lga-average.png")
+    )
+    # and back to the wards' own values
+    page.select_option("#map-by", "ward")
+    page.click("#map-show")
+    page.wait_for_function(
+        """() => { const s = document.getElementById('map-status').textContent;
+                   return s.startsWith('Showing') && !s.includes('average'); }""",
+        timeout=LONG,
+    )
+    assert page.is_enabled("#export-buttons button[data-what=map][data-format=png]")
     assert not watched.problems()

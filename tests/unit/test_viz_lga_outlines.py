@@ -49,3 +49,32 @@ def test_no_lgas_no_outlines():
     wards = four_wards().drop(columns=["LGA"])
     assert lga_outlines(wards)["features"] == []
     assert lga_ranks(pd.DataFrame({"x": [1]})) == {}
+
+
+def test_a_variable_averaged_per_lga():
+    wards = four_wards()
+    wards["rainfall"] = [1.0, 3.0, 10.0, None]
+    spec = map_spec(wards, "variable", variable="rainfall", direction="direct", by_lga=True)
+    # A: mean of 1 and 3; B: the one observed value
+    assert dict(zip(spec.value_rows.tolist(), spec.values.tolist(), strict=True)) == {
+        0: 2.0,
+        1: 2.0,
+        2: 10.0,
+        3: 10.0,
+    }
+    assert "average per LGA" in spec.title
+    i = spec.hover_labels.index("rainfall (raw value)")
+    assert [row[i] for row in spec.hover][:3] == ["1", "3", "10"]
+    per_ward = map_spec(wards, "variable", variable="rainfall", direction="direct")
+    assert per_ward.values.tolist() == [1.0, 3.0, 10.0]
+
+
+def test_no_average_per_lga_without_lgas():
+    import pytest
+
+    from chatmrpt.errors import InputError
+
+    wards = four_wards().drop(columns=["LGA"])
+    wards["rainfall"] = [1.0, 3.0, 10.0, 2.0]
+    with pytest.raises(InputError, match="no LGA"):
+        map_spec(wards, "variable", variable="rainfall", direction="direct", by_lga=True)

@@ -41,7 +41,8 @@ export class Downloads {
       let ok = Boolean(analysis);
       if (needs === "boundaries") ok = ok && this.page.analysisHasBoundaries;
       if (needs === "plan") ok = Boolean(this.page.planId);
-      if (needs === "map") ok = ok && Boolean(this.results.currentMap);
+      // the files of a map are per ward: not offered for a map of LGA averages
+      if (needs === "map") ok = ok && Boolean(this.results.currentMap) && this.results.currentMap.by !== "lga";
       if (needs === "plot") ok = ok && Boolean(this.results.currentPlot);
       button.disabled = !ok;
     }

@@ -124,6 +124,7 @@ export class Results {
         this.mapVariable.append(h("option", { value: view.variable }, view.variable));
       }
       this.mapVariable.value = view.variable;
+      $("map-by").value = view.by === "lga" ? "lga" : "ward";
     }
     if (kind === "urban" && view.threshold !== null && view.threshold !== undefined) {
       const t = String(Math.round(Number(view.threshold)));
@@ -159,6 +160,7 @@ export class Results {
 
   syncMapFields() {
     show($("map-variable-field"), this.mapKind.value === "variable");
+    show($("map-by-field"), this.mapKind.value === "variable");
     show($("map-threshold-field"), this.mapKind.value === "urban");
   }
 
@@ -176,7 +178,11 @@ export class Results {
     if (!analysis || !this.page.analysisHasBoundaries) return;
     const kind = wanted ? wanted.kind : this.mapKind.value;
     const query = new URLSearchParams();
-    if (kind === "variable") query.set("variable", wanted ? wanted.variable : this.mapVariable.value);
+    if (kind === "variable") {
+      query.set("variable", wanted ? wanted.variable : this.mapVariable.value);
+      const by = wanted ? wanted.by : $("map-by").value;
+      if (by === "lga") query.set("by", "lga");
+    }
     if (kind === "urban") query.set("threshold", wanted ? wanted.threshold : this.mapThreshold.value);
     const planId = wanted && wanted.plan_id ? wanted.plan_id : this.page.planId;
     if (kind === "itn" && planId) query.set("plan_id", planId);
@@ -224,6 +230,7 @@ export class Results {
       variable: view.variable || null,
       threshold: view.threshold ?? null,
       plan_id: view.plan_id || null,
+      by: view.by || "ward",
     };
     this.syncPicker(map.kind, this.currentMap);
     if (this.analysis) this.storeMap({ analysis_id: this.analysis.analysis_id, ...this.currentMap });
