@@ -358,7 +358,8 @@ def _openapi_paths() -> dict[str, Any]:
         "200": {
             "description": (
                 "A ward map: {kind, title, subtitle, notes, geojson (the shapes' URL), "
-                "wards, wards_shown, bounds, figure {data, layout}, config}; draw it with "
+                "wards, wards_shown, bounds, figure {data, layout}, config, lga_outlines "
+                "(the LGA outlines' URL, when the wards have LGAs)}; draw it with "
                 "Plotly.newPlot(div, figure.data, figure.layout, config)."
             ),
             "content": {JSON_TYPE: {"schema": plotly}},
@@ -434,6 +435,12 @@ def _openapi_paths() -> dict[str, Any]:
                     ),
                     query("plan_id", ID, "The ITN plan (kind=itn; default the latest)."),
                     query("reprioritization_id", ID, "The reprioritisation (kind=urban)."),
+                    query(
+                        "by",
+                        {"type": "string", "enum": ["ward", "lga"]},
+                        "kind=variable: each ward's value (ward, default) or each LGA's "
+                        "average of its wards (lga).",
+                    ),
                     etag,
                 ],
                 errors=("409", "422", "503"),
@@ -444,6 +451,23 @@ def _openapi_paths() -> dict[str, Any]:
                 "getWardShapes",
                 "The analysis' ward boundaries simplified for the browser (GeoJSON; about "
                 "300 KB for a 500-ward state). Feature id = row of the unified dataset.",
+                {
+                    "200": {
+                        "description": "A GeoJSON FeatureCollection.",
+                        "content": {GEOJSON_TYPE: {"schema": plotly}},
+                    },
+                    **not_modified,
+                },
+                params=[SESSION_PARAM, analysis, etag],
+                errors=("409", "422", "503"),
+            )
+        },
+        "/api/sessions/{session_id}/analyses/{analysis_id}/lga-shapes": {
+            "get": operation(
+                "getLgaOutlines",
+                "The LGAs' outlines dissolved from the analysis' wards (GeoJSON lines; "
+                "properties name, rank by mean composite score, wards), made once and "
+                "stored. Maps of wards with LGAs name this URL in lga_outlines.",
                 {
                     "200": {
                         "description": "A GeoJSON FeatureCollection.",
