@@ -274,6 +274,23 @@ def model_boxplot(
     )
 
 
+def model_maps(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict[str, Any]:
+    """"Small multiples" of the analysis' composite models: one small map per model,
+    titled with its variables (PNG, made once and stored)."""
+    from chatmrpt.viz.geojson import require_boundaries
+    from chatmrpt.viz.png import model_maps_png
+
+    analysis = finished_analysis(rt, session_id, analysis_id)
+    variables = [v["name"] for v in (analysis.get("summary") or {}).get("variables", [])]
+
+    def make():
+        unified = load_unified(rt, session_id, analysis["id"])
+        require_boundaries(unified)
+        return model_maps_png(unified, variables), PNG
+
+    return _cached(rt, session_id, {"kind": "plot", "id": analysis["id"]}, "model_maps.png", make)
+
+
 def _top_model_scores(rt: Runtime, session_id: str, analysis: dict[str, Any], n: int):
     import numpy as np
 

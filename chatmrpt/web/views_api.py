@@ -224,6 +224,17 @@ def analysis_lga_shapes(session_id: str, analysis_id: str) -> Response:
     return stored_json(record, GEOJSON_TYPE, IMMUTABLE)
 
 
+@bp.get(S + "/analyses/<analysis_id>/model-maps")
+@session_required
+def analysis_model_maps(session_id: str, analysis_id: str) -> Response:
+    """One small map per composite model, titled with its variables (PNG)."""
+    from chatmrpt.service.views import model_maps
+
+    _check_id(analysis_id, "analysis")
+    record = model_maps(get_runtime(), session_id, analysis_id)
+    return stored_json(record, "image/png", IMMUTABLE)
+
+
 @bp.get(S + "/figures/<artifact_id>")
 @session_required
 def stored_figure(session_id: str, artifact_id: str) -> Response:
@@ -472,6 +483,23 @@ def _openapi_paths() -> dict[str, Any]:
                     "200": {
                         "description": "A GeoJSON FeatureCollection.",
                         "content": {GEOJSON_TYPE: {"schema": plotly}},
+                    },
+                    **not_modified,
+                },
+                params=[SESSION_PARAM, analysis, etag],
+                errors=("409", "422", "503"),
+            )
+        },
+        "/api/sessions/{session_id}/analyses/{analysis_id}/model-maps": {
+            "get": operation(
+                "getModelMaps",
+                "Small multiples of the composite models: one small map per model (variable "
+                "combination), titled with its variables, on one 0-1 scale (PNG; the first "
+                "24 models when there are more). Made once and stored.",
+                {
+                    "200": {
+                        "description": "A PNG picture.",
+                        "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
                     },
                     **not_modified,
                 },

@@ -430,3 +430,40 @@ def test_maps_show_lga_outlines_and_lga_rank(open_page, tmp_path, fixture, size)
     )
     assert page.is_enabled("#export-buttons button[data-what=map][data-format=png]")
     assert not watched.problems()
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_one_small_map_per_model(open_page, tmp_path, size):
+    page, watched = open_page(**size)
+    page.goto("/")
+    wait_ready(page)
+    load_data(page, "ilorin", tmp_path)
+    send(page, "run the analysis")
+    wait_map(page, "Composite")
+    page.select_option("#plot-kind", "model_maps")
+    page.click("#plot-show")
+    page.wait_for_function(
+        "() => document.getElementById('plot-status').textContent.startsWith('Showing')",
+        timeout=LONG,
+    )
+    img = page.locator("#plot-image")
+    assert img.is_visible() and page.locator("#plot").is_hidden()
+    assert img.evaluate("i => i.naturalWidth > 0 && i.complete")
+    box = img.bounding_box()
+    assert box["x"] + box["width"] <= page.viewport_size["width"] + 1
+    files = [a["name"] for a in session_api(page, "/artifacts")["artifacts"]]
+    assert files.count("model_maps.png") == 1
+    page.locator("#plot-panel").screenshot(
+        path=str(SHOTS / f"ilorin-{'phone' if size is PHONE else 'desktop'}-14-model-maps.png")
+    )
+    # and back to a Plotly chart in the same place
+    page.select_option("#plot-kind", "model_scores")
+    page.click("#plot-show")
+    page.wait_for_function(
+        "() => document.getElementById('plot-status').textContent.includes('Model scores')"
+        " || document.getElementById('plot-title').textContent.length > 0 &&"
+        " !document.getElementById('plot-title').textContent.startsWith('Each model')",
+        timeout=LONG,
+    )
+    assert page.locator("#plot-image").is_hidden() and page.locator("#plot").is_visible()
+    assert not watched.problems()

@@ -78,3 +78,27 @@ def test_no_average_per_lga_without_lgas():
     wards["rainfall"] = [1.0, 3.0, 10.0, 2.0]
     with pytest.raises(InputError, match="no LGA"):
         map_spec(wards, "variable", variable="rainfall", direction="direct", by_lga=True)
+
+
+def test_small_multiples_one_map_per_model():
+    import io
+
+    import numpy as np
+    import pytest
+    from PIL import Image
+
+    from chatmrpt.viz.png import model_maps_png
+
+    wards = four_wards()
+    rng = np.random.default_rng(3)
+    for v in ("a", "b", "c", "d"):
+        wards[f"normalized_{v}"] = rng.random(len(wards))
+    two = Image.open(io.BytesIO(model_maps_png(wards, ["a", "b"])))  # 1 model
+    three = Image.open(io.BytesIO(model_maps_png(wards, ["a", "b", "c"])))  # 4 models
+    four = Image.open(io.BytesIO(model_maps_png(wards, ["a", "b", "c", "d"])))  # 11 models
+    assert two.format == three.format == four.format == "PNG"
+    # four small maps fill a row of four; eleven take three rows
+    assert three.width > 1.3 * two.width
+    assert four.height > 2 * three.height
+    with pytest.raises(ValueError, match="two or more"):
+        model_maps_png(wards, ["a"])

@@ -146,6 +146,7 @@ export class Results {
     for (const option of this.plotKind.options) {
       if (option.value === "rank_comparison") option.disabled = !pca;
       if (option.value === "coverage_by_lga") option.disabled = !this.page.planId;
+      if (option.value === "model_maps") option.disabled = !mapsOk || (summary.variables || []).length < 2;
     }
     for (const select of [this.mapKind, this.plotKind]) {
       if (select.selectedOptions[0] && select.selectedOptions[0].disabled) select.value = select.options[0].value;
@@ -249,6 +250,10 @@ export class Results {
     const kind = this.plotKind.value;
     let url;
     let current;
+    if (kind === "model_maps") {
+      await this.showModelMaps();
+      return;
+    }
     if (kind === "coverage_by_lga") {
       url = this.page.api.session(`/itn-plans/${this.page.planId}/plots/coverage_by_lga`);
       current = { kind: "itn_by_lga", plan_id: this.page.planId };
@@ -267,9 +272,38 @@ export class Results {
     await this.renderPlot(plot, current);
   }
 
+  // one small map per composite model: a picture made on the server (no map library)
+  async showModelMaps() {
+    const status = $("plot-status");
+    const ticket = ++this.plotRequest;
+    status.textContent = "Drawing one map per model…";
+    const src = this.page.api.session(`/analyses/${this.analysis.analysis_id}/model-maps`);
+    const img = $("plot-image");
+    await new Promise((resolve, reject) => {
+      img.onload = resolve;
+      img.onerror = () => reject(new Error("The model maps could not be made; try again."));
+      img.src = src;
+    });
+    if (ticket !== this.plotRequest) return;
+    purge($("plot"));
+    show($("plot"), false);
+    show(img, true);
+    show($("plot-figure"), true);
+    const title = "Each model's scores, one map per model";
+    $("plot-title").textContent = title;
+    $("plot-subtitle").textContent = "Each small map is one composite model, named by its variables.";
+    img.alt = `${title}: small maps of the wards, one per combination of the analysis' variables.`;
+    status.textContent = `Showing: ${title}.`;
+    this.currentPlot = null;
+    this.page.emit("shown", null);
+    this.page.emit("files", null);
+  }
+
   async renderPlot(plot, current) {
     const status = $("plot-status");
     this.libraryNote(status);
+    show($("plot-image"), false);
+    show($("plot"), true);
     show($("plot-figure"), true);
     $("plot-title").textContent = text(plot.title);
     $("plot-subtitle").textContent = text(plot.subtitle);
