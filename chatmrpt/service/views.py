@@ -274,9 +274,17 @@ def model_boxplot(
     )
 
 
-def model_maps(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict[str, Any]:
+def model_maps(
+    rt: Runtime, session_id: str, analysis_id: str | None = None, columns: int = 4
+) -> dict[str, Any]:
     """"Small multiples" of the analysis' composite models: one small map per model,
-    titled with its variables (PNG, made once and stored)."""
+    titled with its variables (PNG, made once and stored), 4 maps a row (2 for a phone)."""
+    if columns not in (2, 4):
+        raise InputError(
+            "invalid_parameter",
+            "columns must be 2 or 4: small maps per row.",
+            details={"parameter": "columns", "choices": [2, 4]},
+        )
     from chatmrpt.viz.geojson import require_boundaries
     from chatmrpt.viz.png import model_maps_png
 
@@ -286,9 +294,10 @@ def model_maps(rt: Runtime, session_id: str, analysis_id: str | None = None) -> 
     def make():
         unified = load_unified(rt, session_id, analysis["id"])
         require_boundaries(unified)
-        return model_maps_png(unified, variables), PNG
+        return model_maps_png(unified, variables, columns=columns), PNG
 
-    return _cached(rt, session_id, {"kind": "plot", "id": analysis["id"]}, "model_maps.png", make)
+    name = "model_maps.png" if columns == 4 else f"model_maps_{columns}_columns.png"
+    return _cached(rt, session_id, {"kind": "plot", "id": analysis["id"]}, name, make)
 
 
 def _top_model_scores(rt: Runtime, session_id: str, analysis: dict[str, Any], n: int):

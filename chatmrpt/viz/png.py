@@ -411,6 +411,7 @@ def model_maps_png(
     variables: Sequence[str],
     *,
     max_models: int = MAX_MODEL_MAPS,
+    columns: int = MODEL_MAP_COLUMNS,
     dpi: int = DPI,
 ) -> bytes:
     """"Small multiples" of the composite models: one small map per model (variable
@@ -436,7 +437,7 @@ def model_maps_png(
     scores = normalized @ comp.model_weights(variables, shown_models)
     geoms = ward_geometries(unified_gdf)
     shown = np.asarray([g is not None for g in geoms], dtype=bool)
-    cols = min(MODEL_MAP_COLUMNS, len(shown_models))
+    cols = max(1, min(columns, len(shown_models)))
     rows = math.ceil(len(shown_models) / cols)
     cell_w, cell_h = 2.6, 2.75
     size = (cols * cell_w, rows * cell_h + 1.5)

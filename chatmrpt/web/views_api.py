@@ -231,7 +231,9 @@ def analysis_model_maps(session_id: str, analysis_id: str) -> Response:
     from chatmrpt.service.views import model_maps
 
     _check_id(analysis_id, "analysis")
-    record = model_maps(get_runtime(), session_id, analysis_id)
+    columns = _query_text("columns") or "4"
+    number = int(columns) if columns.isdigit() and len(columns) < 3 else 0
+    record = model_maps(get_runtime(), session_id, analysis_id, number)
     return stored_json(record, "image/png", IMMUTABLE)
 
 
@@ -503,7 +505,16 @@ def _openapi_paths() -> dict[str, Any]:
                     },
                     **not_modified,
                 },
-                params=[SESSION_PARAM, analysis, etag],
+                params=[
+                    SESSION_PARAM,
+                    analysis,
+                    query(
+                        "columns",
+                        {"type": "integer", "enum": [2, 4]},
+                        "Small maps per row: 4 (default) or 2 (a phone).",
+                    ),
+                    etag,
+                ],
                 errors=("409", "422", "503"),
             )
         },

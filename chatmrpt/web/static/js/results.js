@@ -277,7 +277,8 @@ export class Results {
     const status = $("plot-status");
     const ticket = ++this.plotRequest;
     status.textContent = "Drawing one map per model…";
-    const src = this.page.api.session(`/analyses/${this.analysis.analysis_id}/model-maps`);
+    const columns = $("plot").clientWidth < 600 && $("plot-panel").clientWidth < 600 ? 2 : 4;
+    const src = this.page.api.session(`/analyses/${this.analysis.analysis_id}/model-maps?columns=${columns}`);
     const img = $("plot-image");
     await new Promise((resolve, reject) => {
       img.onload = resolve;
