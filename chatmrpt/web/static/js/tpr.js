@@ -45,7 +45,8 @@ export class FacilityExport {
       return;
     }
     const s = run.summary || {};
-    const pct = (v) => `${(Number(v) * 100).toFixed(1)}%`;
+    // the rates are percentages already (positive per 100 tested)
+    const pct = (v) => `${Number(v).toFixed(1)}%`;
     const parts = [`Test positivity rates computed for ${fmtInt(s.wards)} wards from ${text(s.file) || "the export"}`];
     if (Array.isArray(s.tpr_range)) parts.push(`rates from ${pct(s.tpr_range[0])} to ${pct(s.tpr_range[1])}`);
     const join = s.join_report;
