@@ -80,7 +80,13 @@ export class Results {
     // a new analysis of this visit is brought into view
     const stored = this.storedMap();
     const wanted = stored && stored.analysis_id === analysis.analysis_id ? stored : { kind: "composite" };
-    this.showMap(wanted, Boolean(this.page.loaded)).catch((err) => this.mapFailed(err));
+    const scroll = Boolean(this.page.loaded);
+    this.showMap(wanted, scroll).catch((err) => {
+      // a map remembered from before that cannot be made now: the vulnerability map
+      if (wanted.kind !== "composite") {
+        this.showMap({ kind: "composite" }, scroll).catch((again) => this.mapFailed(again));
+      } else this.mapFailed(err);
+    });
   }
 
   storageKey() {

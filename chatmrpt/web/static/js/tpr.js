@@ -26,6 +26,8 @@ export class FacilityExport {
     page.on("dataset", (dataset) => {
       this.hasTable = Boolean(dataset);
       this.update();
+      // a joined table arriving means the run ended, even if its event came first
+      if (this.runId) this.finish().catch((err) => page.fail(err));
     });
     // the run's job ended: the form says how, and the conversation reports the result
     page.on("job", ({ event }) => {
