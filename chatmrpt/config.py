@@ -37,6 +37,9 @@ class Settings:
     # in the page as an optional street map under the wards (maps never need it)
     basemap_url: str | None = None
     basemap_attribution: str = ""
+    # the deployment's raster library: a folder or an s3:// prefix holding catalogue.csv or
+    # catalogue.json (see chatmrpt.service.covariates); None: no library
+    rasters_url: str | None = None
 
     @property
     def max_upload_bytes(self) -> int:
@@ -136,6 +139,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         s3_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         basemap_url=_basemap_url(env.get("CHATMRPT_BASEMAP_URL") or None),
         basemap_attribution=env.get("CHATMRPT_BASEMAP_ATTRIBUTION", ""),
+        rasters_url=_rasters_url(env.get("CHATMRPT_RASTERS_URL") or None, cwd),
     )
 
 
@@ -157,3 +161,21 @@ def origin_of(url: str) -> str:
     """scheme://host[:port] of a URL (what a Content Security Policy names)."""
     parsed = urlparse(url)
     return f"{parsed.scheme}://{parsed.netloc}"
+
+
+def _rasters_url(url: str | None, cwd: Path) -> str | None:
+    """``CHATMRPT_RASTERS_URL``: an s3://bucket/prefix, a file:// URL or a folder path."""
+    if url is None:
+        return None
+    if url.startswith("s3://"):
+        if not urlparse(url).netloc:
+            raise ValueError("CHATMRPT_RASTERS_URL must name a bucket: s3://bucket/prefix")
+        return url.rstrip("/")
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        return str(_abs(parsed.path, cwd))
+    if parsed.scheme and len(parsed.scheme) > 1:
+        raise ValueError(
+            "CHATMRPT_RASTERS_URL must be a folder or an s3://bucket/prefix, not " + repr(url)
+        )
+    return str(_abs(url, cwd))

@@ -31,6 +31,7 @@ ERROR_CODES: dict[str, int] = {
     "boundary_join_failed": 422,
     "missing_population": 422,
     "unrecognised_export": 422,
+    "unreadable_raster": 422,
     # parameters and requests
     "invalid_parameter": 400,
     "invalid_request": 400,

@@ -312,8 +312,7 @@ def wait_http(proc: Proc, path: str, timeout: float = 45.0, status: int = 200) -
             if r.status_code == status:
                 return
         except (requests.ConnectionError, requests.Timeout):
-            # a server still starting on a busy machine may take longer than one try
-            pass
+            pass  # still starting, or slow to answer on a busy machine: ask again
         time.sleep(0.1)
     raise RuntimeError(f"{proc.name} did not answer {path} with {status}:\n{proc.log()}")
 

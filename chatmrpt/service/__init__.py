@@ -37,6 +37,10 @@ _EXPORTS = {
     "submit_tpr": "tpr",
     "get_tpr": "tpr",
     "list_tpr": "tpr",
+    "list_rasters": "covariates",
+    "submit_covariates": "covariates",
+    "get_covariates": "covariates",
+    "list_covariates": "covariates",
 }
 
 __all__ = sorted(_EXPORTS)

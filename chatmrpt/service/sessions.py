@@ -122,6 +122,7 @@ def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
         for a in store.list_analyses(session_id)
     ]
     plans, tpr, reprioritizations = [], [], []
+    covariates: list[dict[str, Any]] = []
     for p in store.list_plans(session_id):
         kind = p.get("type", "itn")
         if kind == "tpr":
@@ -134,6 +135,21 @@ def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
                     "error": p.get("error"),
                     "job_id": p.get("job_id"),
                     "file": (p.get("facility") or {}).get("name"),
+                    "summary": p.get("summary"),
+                    "created_at": p.get("created_at"),
+                }
+            )
+        elif kind == "covariates":
+            covariates.append(
+                {
+                    "covariates_id": p["id"],
+                    "dataset_id": p.get("dataset_id"),
+                    "status": p.get("status"),
+                    "progress": p.get("progress"),
+                    "stage": p.get("stage"),
+                    "error": p.get("error"),
+                    "job_id": p.get("job_id"),
+                    "params": p.get("params"),
                     "summary": p.get("summary"),
                     "created_at": p.get("created_at"),
                 }
@@ -169,6 +185,7 @@ def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
         "plans": plans,
         "reprioritizations": reprioritizations,
         "tpr": tpr,
+        "covariates": covariates,
         "messages": store.message_count(session_id),
     }
 

@@ -95,6 +95,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(views_api.bp)
+    from chatmrpt.web import covariates_api
+
+    app.register_blueprint(covariates_api.bp)
     register_chat(app)
     return app
 

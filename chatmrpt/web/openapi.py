@@ -26,6 +26,7 @@ NULLABLE_OBJECT = {"type": "object", "additionalProperties": True, "nullable": T
 STATUS = {"type": "string", "enum": ["queued", "running", "succeeded", "failed"]}
 # modules that add their own paths (OPENAPI_PATHS) when the app has loaded them
 EXTENSION_MODULES = ("chatmrpt.web.chat_api", "chatmrpt.web.views_api")
+EXTENSION_MODULES += ("chatmrpt.web.covariates_api",)
 
 
 def ref(name: str) -> dict[str, str]:
@@ -176,6 +177,7 @@ SCHEMAS: dict[str, Any] = {
             "plans": array(ANY_OBJECT),
             "reprioritizations": array(ANY_OBJECT),
             "tpr": array(ANY_OBJECT),
+            "covariates": array(ANY_OBJECT),
             "messages": {"type": "integer", "description": "Number of chat messages."},
             "csrf_token": {"type": "string", "description": "Only with cookie authentication."},
         },

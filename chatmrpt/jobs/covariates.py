@@ -1,0 +1,159 @@
+"""The "covariates" job kind: library rasters added to a session's ward data as variables.
+
+See ``chatmrpt.service.covariates`` for the catalogue, the record and what a run produces.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chatmrpt.errors import ChatMRPTError
+from chatmrpt.jobs.analysis import fetch_input
+from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
+from chatmrpt.service.files import BOUNDARIES, TABLE
+from chatmrpt.store.model import to_jsonable
+
+COVARIATES_CSV = "ward_covariates.csv"
+REPORT_JSON = "covariates_report.json"
+
+
+@job_kind("covariates")
+def run_covariates_job(ctx: JobContext) -> Outcome:
+    session_id = ctx.payload["session_id"]
+    covariates_id = ctx.payload["covariates_id"]
+    store = ctx.rt.store
+    record = store.get_plan(session_id, covariates_id)
+    if record is None or record.get("type") != "covariates":
+        raise ChatMRPTError("not_found", f"The run {covariates_id[:12]}... no longer exists.")
+    dataset = store.get_dataset(session_id, record["dataset_id"])
+    if dataset is None or not dataset.get(BOUNDARIES):
+        raise ChatMRPTError(
+            "not_found", "The ward data to add the variables to no longer exists; upload it again."
+        )
+
+    # imported here: the consumer machinery must not need the analysis stack to start
+    from chatmrpt.analysis.ingest import load_dataset, read_table
+    from chatmrpt.analysis.zonal import NODATA_SUFFIX, covariate_columns_report, ward_raster_stats
+    from chatmrpt.service.covariates import raster_spec
+
+    ctx.progress(0.0, "reading the ward data")
+    inputs = ctx.workdir / "inputs"
+    inputs.mkdir()
+    table, boundaries = dataset[TABLE], dataset[BOUNDARIES]
+    table_path = fetch_input(ctx, TABLE, table, inputs)
+    boundaries_path = fetch_input(ctx, BOUNDARIES, boundaries, inputs)
+    wards = load_dataset(
+        table_path,
+        boundaries_path,
+        sheet=table.get("sheet"),
+        table_name=table["name"],
+        boundaries_name=boundaries["name"],
+    ).wards
+    ward_table, _source, _notes = read_table(table_path, name=table["name"], sheet=table.get("sheet"))
+    if len(ward_table) != len(wards):  # both read the same file in the same order
+        raise ChatMRPTError("internal_error", "The ward table was read differently twice.")
+
+    entries = record["rasters"]
+    specs = [raster_spec(ctx.rt.settings, e) for e in entries]
+
+    def progress(fraction: float, message: str) -> None:
+        ctx.progress(0.05 + 0.8 * fraction, f"reading {message}" if message != "done" else None)
+
+    stats = ward_raster_stats(
+        wards, specs, progress=progress, s3_endpoint_url=ctx.rt.settings.s3_endpoint_url
+    )
+    ctx.check()
+    report = covariate_columns_report(stats, specs, wards)
+
+    ctx.progress(0.9, "storing the new ward data")
+    value_columns = [c for c in stats.columns if not c.endswith(NODATA_SUFFIX)]
+    replaced = [c for c in value_columns if c in ward_table.columns]
+    joined = ward_table.copy()
+    for col in value_columns:
+        joined[col] = stats[col].to_numpy()
+    by_name = {e["name"]: e for e in entries}
+    added = []
+    for item in report:
+        entry = by_name[item["name"]]
+        added.append(
+            {
+                "column": item["column"],
+                "raster": entry["name"],
+                "title": entry["title"],
+                "statistic": entry["statistic"],
+                "unit": entry["unit"],
+                "direction": entry["direction"],
+                "year": entry["year"],
+                "source": entry["source"],
+                "licence": entry["licence"],
+                "wards_with_value": item["with_value"],
+                "wards": item["wards"],
+            }
+        )
+    warnings = [w for item in report for w in item["warnings"]]
+    if replaced:
+        warnings.append(
+            f"The ward table already had column(s) {', '.join(replaced)}; they were replaced by "
+            "the values from the raster library."
+        )
+    new_dataset_id = _add_dataset(ctx, session_id, dataset, joined)
+
+    out = ctx.workdir / "out"
+    out.mkdir()
+    identity = [c for c in ("WardName", "WardCode", "LGA", "LGACode") if c in wards.columns]
+    table_out = wards[identity].copy() if identity else wards.iloc[:, :0].copy()
+    for col in stats.columns:
+        table_out[col] = stats[col].to_numpy()
+    csv_path = out / COVARIATES_CSV
+    table_out.drop(columns=["geometry"], errors="ignore").to_csv(
+        csv_path, index=False, lineterminator="\n"
+    )
+    summary: dict[str, Any] = {
+        "covariates_id": covariates_id,
+        "dataset_id": new_dataset_id,
+        "from_dataset_id": record["dataset_id"],
+        "added": added,
+        "directions": {a["column"]: a["direction"] for a in added if a["direction"]},
+        "wards": len(joined),
+        "warnings": warnings,
+    }
+    report_path = out / REPORT_JSON
+    report_path.write_text(
+        json.dumps(to_jsonable({"summary": summary, "columns": report}), ensure_ascii=False,
+                   allow_nan=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    files = [
+        ctx.store_file(csv_path, csv_path.name, "text/csv"),
+        ctx.store_file(report_path, report_path.name, "application/json"),
+    ]
+    return Outcome(
+        subject={"summary": to_jsonable(summary)},
+        files=files,
+        session_state={"current_dataset": new_dataset_id, "last_covariates": covariates_id},
+        result={"covariates_id": covariates_id, "dataset_id": new_dataset_id},
+    )
+
+
+def _add_dataset(ctx: JobContext, session_id: str, dataset: dict[str, Any], joined: Any) -> str:
+    """The ward table with the new columns, added to the session as a new dataset.
+
+    Added before the job commits: the dataset is content-addressed, so a repeated attempt
+    finds the same dataset rather than adding another.
+    """
+    from chatmrpt.service.datasets import add_dataset
+
+    table_name = dataset[TABLE]["name"]
+    stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
+    stem = stem.removesuffix("_with_covariates")
+    boundaries = dataset[BOUNDARIES]
+    view = add_dataset(
+        ctx.rt,
+        session_id,
+        joined.to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        f"{stem}_with_covariates.csv",
+        ctx.rt.artifacts.read_bytes(boundaries["sha256"]),
+        boundaries["name"],
+    )
+    return view["dataset_id"]

@@ -1,0 +1,175 @@
+"""The raster library over HTTP: the catalogue, and adding its rasters to a dataset (a job).
+
+* ``GET /api/rasters`` - the deployment's raster library (``CHATMRPT_RASTERS_URL``):
+  ``{"configured", "rasters": [{name, title, statistic, unit, direction, year, source,
+  licence, ...}]}``; ``configured`` is false and the list empty when there is none.
+* ``POST /api/sessions/{id}/datasets/{dataset_id}/covariates`` ``{"rasters": [names]}`` ->
+  202 with the run (``covariates_id``, ``job_id``, ``status``), or 200 with ``reused`` when
+  the same rasters were already added to that dataset. When it has succeeded, its
+  ``summary.dataset_id`` is the new dataset (the session's current one).
+* ``GET /api/sessions/{id}/covariates/{covariates_id}`` - the run: status, progress; summary
+  and files when done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response
+
+from chatmrpt.errors import InputError
+from chatmrpt.store.model import valid_id
+from chatmrpt.web.api import job_subject_view
+from chatmrpt.web.app import get_runtime
+from chatmrpt.web.auth import session_required
+from chatmrpt.web.inputs import read_json
+from chatmrpt.web.openapi import (
+    ID,
+    NULLABLE_NUM,
+    NULLABLE_OBJECT,
+    NULLABLE_STR,
+    SESSION_PARAM,
+    STATUS,
+    STR,
+    array,
+    id_param,
+    json_content,
+    linked,
+    obj,
+    ok,
+    operation,
+    ref,
+)
+from chatmrpt.web.responses import json_response
+
+bp = Blueprint("covariates", __name__, url_prefix="/api")
+
+S = "/sessions/<session_id>"
+
+
+def _check_id(value: str, what: str) -> str:
+    if not valid_id(value):
+        raise InputError("not_found", f"There is no such {what} in this session.")
+    return value
+
+
+def covariates_view(record: dict[str, Any]) -> dict[str, Any]:
+    return job_subject_view(record, "covariates_id", dataset_id=record.get("dataset_id"))
+
+
+@bp.get("/rasters")
+def list_rasters() -> Response:
+    from chatmrpt.service.covariates import list_rasters as catalogue
+
+    return json_response(catalogue(get_runtime()))
+
+
+@bp.post(S + "/datasets/<dataset_id>/covariates")
+@session_required
+def submit_covariates(session_id: str, dataset_id: str) -> Response:
+    from chatmrpt.service.covariates import submit_covariates as submit
+
+    data = read_json(("rasters",), required=("rasters",))
+    record = submit(get_runtime(), session_id, _check_id(dataset_id, "dataset"), data["rasters"])
+    body = covariates_view(record)
+    body["reused"] = bool(record.get("reused"))
+    location = f"/api/sessions/{session_id}/covariates/{record['id']}"
+    return json_response(body, 200 if body["reused"] else 202, {"Location": location})
+
+
+@bp.get(S + "/covariates/<covariates_id>")
+@session_required
+def get_covariates(session_id: str, covariates_id: str) -> Response:
+    from chatmrpt.service.covariates import get_covariates as fetch
+
+    record = fetch(get_runtime(), session_id, _check_id(covariates_id, "run adding variables"))
+    return json_response(covariates_view(record))
+
+
+def _openapi_paths() -> dict[str, Any]:
+    raster = obj(
+        {
+            "name": STR,
+            "title": STR,
+            "file": STR,
+            "statistic": STR,
+            "unit": STR,
+            "direction": NULLABLE_STR,
+            "year": NULLABLE_STR,
+            "source": STR,
+            "licence": STR,
+            "bands": STR,
+        },
+        ("name", "statistic"),
+    )
+    run = obj(
+        {
+            "covariates_id": ID,
+            "dataset_id": NULLABLE_STR,
+            "job_id": NULLABLE_STR,
+            "status": STATUS,
+            "progress": NULLABLE_NUM,
+            "stage": NULLABLE_STR,
+            "params": NULLABLE_OBJECT,
+            "error": NULLABLE_OBJECT,
+            "summary": NULLABLE_OBJECT,
+            "artifacts": array(ref("Artifact")),
+            "reused": {"type": "boolean"},
+            "created_at": NULLABLE_NUM,
+            "started_at": NULLABLE_NUM,
+            "finished_at": NULLABLE_NUM,
+        },
+        ("covariates_id", "status"),
+    )
+    link = {"GetCovariates": ("getCovariates", "covariates_id", "/covariates_id")}
+    return {
+        "/api/rasters": {
+            "get": operation(
+                "listRasters",
+                "The deployment's raster library (environmental variables to add per ward).",
+                {
+                    "200": ok(
+                        "The catalogue.",
+                        obj({"configured": {"type": "boolean"}, "rasters": array(raster)},
+                            ("configured", "rasters")),
+                    )
+                },
+                secured=False,
+            )
+        },
+        "/api/sessions/{session_id}/datasets/{dataset_id}/covariates": {
+            "post": operation(
+                "submitCovariates",
+                "Add library rasters to a dataset as new variables (a job); the result is a "
+                "new dataset of the session.",
+                {
+                    "202": linked(ok("Queued (or already queued or running).", run), **link),
+                    "200": linked(ok("These rasters were added before (reused).", run), **link),
+                },
+                params=[SESSION_PARAM, id_param("dataset_id", "A dataset of the session.")],
+                body={
+                    "required": True,
+                    "content": json_content(
+                        obj(
+                            {"rasters": {"type": "array", "items": STR, "minItems": 1,
+                                         "maxItems": 50}},
+                            ("rasters",),
+                            extra=False,
+                        )
+                    ),
+                },
+                errors=("415", "422"),
+            )
+        },
+        "/api/sessions/{session_id}/covariates/{covariates_id}": {
+            "get": operation(
+                "getCovariates",
+                "A run adding library rasters: status, progress; summary and files when done.",
+                {"200": ok("The run.", run)},
+                params=[SESSION_PARAM, id_param("covariates_id", "Run id.")],
+            )
+        },
+    }
+
+
+OPENAPI_PATHS = _openapi_paths()
