@@ -156,6 +156,7 @@ export function groupFiles(artifacts, session) {
   const plans = new Map((session.plans || []).map((p) => [p.plan_id, p]));
   const repris = new Map((session.reprioritizations || []).map((r) => [r.reprioritization_id, r]));
   const tprs = new Map((session.tpr || []).map((t) => [t.tpr_id, t]));
+  const covariates = new Map((session.covariates || []).map((c) => [c.covariates_id, c]));
   for (const art of artifacts) {
     const by = art.produced_by || {};
     const id = by.id;
@@ -189,6 +190,9 @@ export function groupFiles(artifacts, session) {
       const details = [t.file ? `from ${text(t.file)}` : "", summary.variable ? `column ${text(summary.variable)}` : ""]
         .filter(Boolean).join(", ");
       run = add(`tpr:${id}`, () => ({ kind: "tpr", label: "Test positivity rates", details, at: t.created_at }));
+    } else if (covariates.has(id)) {
+      const c = covariates.get(id);
+      run = add(`covariates:${id}`, () => ({ kind: "covariates", label: "Ward values from rasters", details: "", at: c.created_at }));
     } else {
       run = add("other", () => ({ kind: "other", label: "Maps, charts and reports", details: "", at: null }));
     }
