@@ -60,6 +60,17 @@ def wait_map(page, title_part: str) -> None:
     page.locator("#map .maplibregl-canvas").wait_for(timeout=LONG)
 
 
+def wait_in_viewport(page, selector: str) -> None:
+    """The element comes into view once it is drawn (a busy machine draws slowly)."""
+    page.wait_for_function(
+        """sel => { const r = document.querySelector(sel).getBoundingClientRect();
+                    return r.top >= -1 && r.bottom <= window.innerHeight + 1
+                        && r.left >= -1 && r.right <= window.innerWidth + 1; }""",
+        arg=selector,
+        timeout=LONG,
+    )
+
+
 def in_viewport(page, selector: str) -> bool:
     box = page.locator(selector).bounding_box()
     size = page.viewport_size
@@ -131,7 +142,7 @@ def test_maps_in_view_and_switching(open_page, tmp_path, fixture, size):
     assert "The analysis is done." in reply
     wait_map(page, "Composite")
     assert page.input_value("#map-kind") == "composite"
-    page.wait_for_timeout(300)
+    wait_in_viewport(page, "#map")
     assert in_viewport(page, "#map"), page.locator("#map").bounding_box()
     shot(page, f"{name}-01-map-after-analysis")
 
@@ -139,7 +150,7 @@ def test_maps_in_view_and_switching(open_page, tmp_path, fixture, size):
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     reply = send(page, "can I see the risk map?")
     assert "map" in reply.lower()
-    page.wait_for_timeout(300)
+    wait_in_viewport(page, "#map")
     assert in_viewport(page, "#map"), page.locator("#map").bounding_box()
     shot(page, f"{name}-02-map-asked-in-chat")
 
