@@ -97,3 +97,124 @@ def models_table(variables: Sequence[str], models: Sequence[tuple[str, ...]]) ->
         "variables": ["+".join(m) for m in models],
         "size": [len(m) for m in models],
     })
+
+
+# --- median of model ranks (the R MRPT app's aggregation; METHODOLOGY §5) ----------------
+
+# the ward x model rank matrix is held at once (int32): beyond this many cells, refuse
+MAX_RANK_CELLS = 60_000_000
+_SCORE_CHUNK_MODELS = 512
+
+
+def _exact_score_blocks(normalized: np.ndarray, model_columns: Sequence[Sequence[int]]
+                        ) -> Iterator[tuple[list[int], np.ndarray]]:
+    """(model positions, ward x model block) pairs covering every model, a block at a time."""
+    x = np.asarray(normalized, dtype=np.float64)
+    by_size: dict[int, list[int]] = {}
+    for j, cols in enumerate(model_columns):
+        by_size.setdefault(len(cols), []).append(j)
+    for size, js in by_size.items():
+        for start in range(0, len(js), _SCORE_CHUNK_MODELS):
+            part = js[start : start + _SCORE_CHUNK_MODELS]
+            idx = np.array([model_columns[j] for j in part], dtype=np.int64)  # models x size
+            acc = x[:, idx[:, 0]].copy()
+            for t in range(1, size):
+                acc += x[:, idx[:, t]]  # element-wise: the same rounding as a scalar loop
+            yield part, acc / float(size)
+
+
+def exact_model_scores(normalized: np.ndarray, model_columns: Sequence[Sequence[int]]
+                       ) -> np.ndarray:
+    """Ward x model scores as the R app computes them, in float64: the model's normalised
+    values added one at a time in the given column order (left to right), then divided by
+    the model size. Not ``normalized @ weights``: multiplying by 1/size first rounds
+    differently, and ties between wards must come from exactly these values."""
+    out = np.empty((np.asarray(normalized).shape[0], len(model_columns)), dtype=np.float64)
+    for part, block in _exact_score_blocks(normalized, model_columns):
+        out[:, part] = block
+    return out
+
+
+def ascending_model_ranks(scores: np.ndarray) -> np.ndarray:
+    """Per model (column), ranks 1..n ascending: rank 1 = the lowest score; equal scores
+    keep the input row order (R's ``rank(ties.method = "first")``)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    n = scores.shape[0]
+    order = np.argsort(scores, axis=0, kind="stable")
+    ranks = np.empty(scores.shape, dtype=np.int32)
+    np.put_along_axis(ranks, order, np.arange(1, n + 1, dtype=np.int32)[:, None], axis=0)
+    return ranks
+
+
+def median_model_ranks(normalized: np.ndarray, model_columns: Sequence[Sequence[int]]
+                       ) -> np.ndarray:
+    """Per ward, the median of its per-model ascending ranks (a .5 when the number of
+    models is even and the two middle ranks differ).
+
+    Scores are made and ranked a block of models at a time; only the int32 ward x model
+    rank matrix is held whole, and the medians are taken a block of wards at a time.
+    """
+    n, m = np.asarray(normalized).shape[0], len(model_columns)
+    if n * m > MAX_RANK_CELLS:
+        from chatmrpt.errors import InputError
+
+        raise InputError(
+            "too_many_variables",
+            f"The median-of-ranks ranking of {n:,} wards over {m:,} models needs {n * m:,} "
+            f"ranks at once, more than the {MAX_RANK_CELLS:,} this tool holds. Choose fewer "
+            "variables, or use the default aggregation (median-score).",
+            details={"wards": n, "models": m, "max_cells": MAX_RANK_CELLS},
+        )
+    ranks = np.empty((n, m), dtype=np.int32)
+    for part, block in _exact_score_blocks(normalized, model_columns):
+        ranks[:, part] = ascending_model_ranks(block)
+    out = np.empty(n, dtype=np.float64)
+    rows = max(1, CHUNK_CELLS // max(m, 1))
+    for start in range(0, n, rows):
+        out[start : start + rows] = np.median(ranks[start : start + rows], axis=1)
+    return out
+
+
+def tie_break_keys(names: Sequence[object] | None, codes: Sequence[object] | None,
+                   tie_break: str) -> np.ndarray:
+    """Integer sort keys for the tie rule: equal keys stay tied (then input order decides).
+
+    ``name``: the ward name in byte order of its UTF-8 text (the R app). ``code``: WardCode
+    ascending, as numbers when every code is a number, else in byte order (the R workflow's
+    rank files). ``order``: input order. Missing names or codes sort last.
+    """
+    if tie_break == "order":
+        n = len(names) if names is not None else len(codes or ())
+        return np.zeros(n, dtype=np.int64)
+    values = list(names if tie_break == "name" else codes)  # type: ignore[arg-type]
+    missing = [v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
+               for v in values]
+    present = [str(v) for v, miss in zip(values, missing, strict=True) if not miss]
+    numeric = tie_break == "code" and bool(present) and all(_is_number(v) for v in present)
+    key: list[tuple] = [
+        (1,) if miss else ((0, float(str(v))) if numeric else (0, str(v).encode("utf-8")))
+        for v, miss in zip(values, missing, strict=True)
+    ]
+    distinct = sorted(set(key))
+    code_of = {k: i for i, k in enumerate(distinct)}
+    return np.array([code_of[k] for k in key], dtype=np.int64)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return np.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def rank_by_median_rank(median_ranks: np.ndarray, tie_keys: np.ndarray) -> np.ndarray:
+    """``composite_rank`` from median model ranks: order the wards by ascending median rank
+    (equal medians by ``tie_keys``, then input order); the R app's overall rank is the
+    position p in that order (1 = least vulnerable) and the composite rank is n + 1 - p, so
+    rank 1 stays the most vulnerable ward."""
+    median_ranks = np.asarray(median_ranks, dtype=np.float64)
+    n = median_ranks.size
+    order = np.lexsort((np.arange(n), np.asarray(tie_keys), median_ranks))
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(1, n + 1)
+    return n + 1 - position

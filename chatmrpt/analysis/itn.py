@@ -28,6 +28,21 @@ ranks in the order of the table. Strategies:
 - ``capped``: like ``stop``, but no ward is given more than ``max_ward_share`` percent of the
   total stock (rounded down to whole bales); a ward held back by the cap is marked
   ``"tier N (capped)"``. Nets the cap leaves unused stay in stock.
+- ``proportional`` (the R MRPT app's rule, for compatibility): a tier whose total need the
+  remaining stock covers is covered fully. Otherwise the tier's wards are walked from the
+  least to the most vulnerable (highest rank first, equal ranks in table order, wards
+  without a rank first), each getting ``min(round(remaining × need / tier_need), need,
+  remaining)``: ``remaining`` is the stock not yet handed out at that moment, ``tier_need``
+  the tier's total need, the product and quotient are float64 (as in R) and ``round`` is
+  half to even (Python's ``round``, like R's). The nets left after the walk go to the
+  wards with the smallest unmet need first (equal gaps in walk order), each up to its need.
+  Then the next tier. Everything is counted in bales. The result depends on the walk order.
+
+Ranks come from ``composite_rank`` or ``pca_rank`` (``method``), or from any column of the
+table (``rank_column``) with ``rank_order`` saying how to read it: ``ascending`` — rank 1
+is the most vulnerable ward (like ``composite_rank``); ``descending`` — rank 1 is the least
+vulnerable (like the R app's overall rank). ``allocation_order`` is always the priority
+order (tier, then most vulnerable first); the proportional walk runs it backwards.
 
 ``allocation_phase`` per ward: ``"tier 1"`` / ``"tier 2"`` (fully covered),
 ``"tier N (partial)"`` (some nets, fewer than needed, because the stock ran out),
@@ -58,7 +73,8 @@ from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, f
 from chatmrpt.analysis.dataset import LGA, LGA_CODE, WARD_CODE, WARD_NAME
 from chatmrpt.errors import InputError, describe_rows
 
-STRATEGIES = ("stop", "continue", "capped")
+STRATEGIES = ("stop", "continue", "capped", "proportional")
+RANK_ORDERS = ("ascending", "descending")  # rank 1 = most / least vulnerable
 RANK_COLUMNS = {"composite": "composite_rank", "pca": "pca_rank"}
 FILL_RULES = ("mean", "median")
 
@@ -203,6 +219,8 @@ def plan_itn(
     buffer: float = 1.0,
     bale_size: int = 1,
     fill_population: str | float | None = None,
+    rank_column: str | None = None,
+    rank_order: str | None = None,
 ) -> ItnPlan:
     """Plan how ``total_nets`` nets are spread over the wards (see the module docstring)."""
     total_nets = _check_total_nets(total_nets)
@@ -223,6 +241,7 @@ def plan_itn(
     strategy = _check_choice(strategy, "strategy", STRATEGIES)
     max_ward_share = _check_cap(max_ward_share, strategy)
     fill_rule = _check_fill_rule(fill_population)
+    external = check_rank_column(rank_column, rank_order)
 
     columns = [str(c) for c in wards.columns]
     if WARD_NAME not in columns:
@@ -234,7 +253,18 @@ def plan_itn(
     n = len(wards)
     if n == 0:
         raise InputError("empty_file", "The ward table has no wards, so there is nothing to plan.")
-    rank_column = RANK_COLUMNS[method]
+    if external is not None:
+        rank_column, rank_order = external
+        method = "external"
+    else:
+        rank_column, rank_order = RANK_COLUMNS[method], "ascending"
+    if external is not None and rank_column not in columns:
+        raise InputError(
+            "missing_column",
+            f"The ward table has no column {rank_column!r} to rank the wards by. "
+            f"Columns present: {', '.join(columns)}.",
+            details={"column": rank_column, "columns": columns},
+        )
     if rank_column not in columns:
         hint = (
             " Run the analysis with PCA, or plan with the composite ranking."
@@ -257,9 +287,11 @@ def plan_itn(
     if not np.isfinite(rank).any():
         raise InputError(
             "missing_column",
-            f"The {rank_column} column has no values, so wards cannot be ordered by the {method} ranking.",
+            f"The {rank_column} column has no numbers, so wards cannot be ordered by it.",
             details={"column": rank_column},
         )
+    # priority: lower = more vulnerable, whichever way the rank column counts
+    priority = rank if rank_order == "ascending" else -rank
 
     warnings: list[str] = []
     population, filled, fill_record = _population(wards[pop_col], names, pop_col, fill_rule)
@@ -293,7 +325,7 @@ def plan_itn(
     need_bales = need_nets // bale_size
 
     positions = np.arange(n)
-    order = np.lexsort((positions, np.where(missing_rank, np.inf, rank), tier))
+    order = np.lexsort((positions, np.where(missing_rank, np.inf, priority), tier))
     stock_bales = total_nets // bale_size
     ordered_need = need_bales[order]
 
@@ -302,6 +334,13 @@ def plan_itn(
         ordered_alloc = _walk_stop(ordered_need, stock_bales)
     elif strategy == "continue":
         ordered_alloc = _walk_continue(ordered_need, stock_bales)
+    elif strategy == "proportional":
+        # least vulnerable first inside each tier; wards without a rank count as least
+        walk = np.lexsort((positions, np.where(missing_rank, -np.inf, -priority), tier))
+        walk_alloc = proportional_allocation(need_bales[walk], tier[walk], stock_bales)
+        alloc_in_input = np.empty(n, dtype=np.int64)
+        alloc_in_input[walk] = walk_alloc
+        ordered_alloc = alloc_in_input[order]
     else:
         cap_bales = int(math.floor(total_nets * max_ward_share / 100.0 + 1e-9)) // bale_size
         if cap_bales < 1:
@@ -391,6 +430,7 @@ def plan_itn(
         "urban_threshold": urban_threshold,
         "method": method,
         "rank_column": rank_column,
+        "rank_order": rank_order,
         "strategy": strategy,
         "max_ward_share": max_ward_share,
         "people_per_net": people_per_net,
@@ -437,6 +477,76 @@ def _walk_stop(need: np.ndarray, stock: int) -> np.ndarray:
         return need.copy()
     before = np.cumsum(need) - need
     return np.minimum(need, np.maximum(stock - before, 0))
+
+
+def proportional_allocation(need: np.ndarray, tier: np.ndarray, stock: int) -> np.ndarray:
+    """The R MRPT app's allocation (module docstring, ``proportional``).
+
+    ``need`` and ``tier`` are in walk order (tier 1 first, inside a tier from the least
+    to the most vulnerable ward); returns each ward's allocation in that order.
+    """
+    need = np.asarray(need, dtype=np.int64)
+    tier = np.asarray(tier)
+    alloc = np.zeros(len(need), dtype=np.int64)
+    remaining = int(stock)
+    for t in sorted(set(tier.tolist())):
+        idx = np.flatnonzero(tier == t)
+        needs = need[idx].tolist()
+        tier_need = sum(needs)
+        if remaining >= tier_need:
+            alloc[idx] = need[idx]
+            remaining -= tier_need
+            continue
+        given = []
+        for ward_need in needs:
+            # float64 as in R: (remaining * need) / tier_need, then half-to-even rounding
+            share = round(float(remaining) * float(ward_need) / float(tier_need))
+            give = max(0, min(share, ward_need, remaining))
+            given.append(give)
+            remaining -= give
+        # leftover: smallest unmet gap first, equal gaps in walk order
+        gaps = sorted(
+            (ward_need - give, k)
+            for k, (ward_need, give) in enumerate(zip(needs, given, strict=True))
+            if ward_need > give
+        )
+        for gap, k in gaps:
+            if remaining <= 0:
+                break
+            extra = min(gap, remaining)
+            given[k] += extra
+            remaining -= extra
+        alloc[idx] = given
+    return alloc
+
+
+def check_rank_column(rank_column: Any, rank_order: Any) -> tuple[str, str] | None:
+    """An external rank column and how to read it, or None for the analysis' own ranking.
+
+    Both are needed together: a rank made elsewhere may count from the most vulnerable
+    ward or from the least vulnerable one, and guessing wrong would reverse the plan.
+    """
+    if rank_column is None or (isinstance(rank_column, str) and not rank_column.strip()):
+        if rank_order is not None:
+            raise InputError(
+                "invalid_parameter",
+                "A rank order was given without a rank column; name the column that holds "
+                "the ranks (rank column), or leave the rank order out.",
+                details={"parameter": "rank_order"},
+            )
+        return None
+    if not isinstance(rank_column, str):
+        raise _invalid("rank column", rank_column, "must be a column name")
+    if rank_order is None:
+        raise InputError(
+            "invalid_parameter",
+            f"Say how to read the ranks in column {rank_column!r}: rank order 'ascending' if "
+            "rank 1 is the most vulnerable ward, 'descending' if rank 1 is the least "
+            "vulnerable (as the R MRPT app's overall rank).",
+            details={"parameter": "rank_order", "column": rank_column},
+        )
+    order = _check_choice(rank_order, "rank order", RANK_ORDERS)
+    return rank_column.strip(), order
 
 
 def _walk_continue(need: np.ndarray, stock: int) -> np.ndarray:

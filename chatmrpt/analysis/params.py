@@ -21,8 +21,12 @@ DIRECTIONS = ("direct", "inverse")
 DEFAULT_URBAN_THRESHOLDS = (20.0, 30.0, 50.0, 75.0)
 MAX_VARIABLES = 16  # 2^16 - 17 = 65,519 models: the most the product computes
 PCA_ORIENTATIONS = ("risk", "legacy")
+# median-score: the median of model scores (default); median-rank: the median of per-model
+# ranks, as the R MRPT app ranks (METHODOLOGY §5)
+AGGREGATIONS = ("median-score", "median-rank")
+TIE_BREAKS = ("name", "code", "order")  # equal median ranks: ward name, WardCode, input order
 KNOWN_KEYS = {"variables", "directions", "normalization", "methods", "urban_thresholds",
-              "pca_orientation"}
+              "pca_orientation", "aggregation", "tie_break"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,10 @@ class AnalysisParams:
     # "risk": inverse variables negated and components turned towards risk (METHODOLOGY §6);
     # "legacy": neither, as the legacy tool does
     pca_orientation: str = "risk"
+    # "median-rank" keeps ``variables`` in the user's order: the R app adds a model's
+    # values left to right, and that order can decide a tie between two wards
+    aggregation: str = "median-score"
+    tie_break: str = "name"
 
     @property
     def direction_overrides(self) -> dict[str, str]:
@@ -54,6 +62,7 @@ class AnalysisParams:
                 f"Accepted: {', '.join(sorted(KNOWN_KEYS))}.",
                 details={"unknown": unknown},
             )
+        aggregation, tie_break = _aggregation(data.get("aggregation"), data.get("tie_break"))
 
         variables = data.get("variables")
         if variables is not None:
@@ -69,7 +78,10 @@ class AnalysisParams:
             seen: dict[str, str] = {}
             for v in variables:
                 seen.setdefault(v.strip().lower(), v.strip())
-            variables = tuple(sorted(seen.values(), key=str.lower)) or None
+            if aggregation == "median-rank":
+                variables = tuple(seen.values()) or None  # the user's order (see above)
+            else:
+                variables = tuple(sorted(seen.values(), key=str.lower)) or None
             if variables is not None and len(variables) > MAX_VARIABLES:
                 raise InputError(
                     "too_many_variables",
@@ -108,7 +120,9 @@ class AnalysisParams:
             directions.append((str(var).strip(), d))
         directions_t = tuple(sorted(directions, key=lambda kv: kv[0].lower()))
 
-        normalization = str(data.get("normalization") or "linear").strip().lower()
+        # the R app's ranking normalises as the reciprocal mode does, unless told otherwise
+        default_normalization = "reciprocal" if aggregation == "median-rank" else "linear"
+        normalization = str(data.get("normalization") or default_normalization).strip().lower()
         if normalization not in NORMALIZATIONS:
             raise InputError(
                 "invalid_parameter",
@@ -164,11 +178,17 @@ class AnalysisParams:
             methods=methods_t,
             urban_thresholds=thresholds,
             pca_orientation=orientation,
+            aggregation=aggregation,
+            tie_break=tie_break,
         )
 
     def normalized(self) -> dict[str, Any]:
-        """Canonical JSON-able form: the basis of the analysis id."""
-        return {
+        """Canonical JSON-able form: the basis of the analysis id.
+
+        ``aggregation`` and ``tie_break`` appear only with the median-rank aggregation, so
+        the ids of default analyses stay what they were before these options existed.
+        """
+        out: dict[str, Any] = {
             "variables": list(self.variables) if self.variables is not None else None,
             "directions": {k: v for k, v in self.directions},
             "normalization": self.normalization,
@@ -176,6 +196,38 @@ class AnalysisParams:
             "urban_thresholds": [float(t) for t in self.urban_thresholds],
             "pca_orientation": self.pca_orientation,
         }
+        if self.aggregation != "median-score":
+            out["aggregation"] = self.aggregation
+            out["tie_break"] = self.tie_break
+        return out
+
+
+def _aggregation(aggregation: Any, tie_break: Any) -> tuple[str, str]:
+    agg = str(aggregation or "median-score").strip().lower().replace("_", "-")
+    if agg not in AGGREGATIONS:
+        raise InputError(
+            "invalid_parameter",
+            f"Aggregation {aggregation!r} is not known; use 'median-score' (the default: the "
+            "median of the model scores) or 'median-rank' (the median of the per-model ranks, "
+            "as the R MRPT app ranks).",
+            details={"parameter": "aggregation", "value": str(aggregation)[:100]},
+        )
+    tie = str(tie_break or "name").strip().lower()
+    if tie not in TIE_BREAKS:
+        raise InputError(
+            "invalid_parameter",
+            f"Tie-break {tie_break!r} is not known; use 'name' (ward name, as the R app), "
+            "'code' (WardCode) or 'order' (the table's order).",
+            details={"parameter": "tie_break", "value": str(tie_break)[:100]},
+        )
+    if agg == "median-score" and tie_break is not None and tie != "name":
+        raise InputError(
+            "invalid_parameter",
+            f"The tie-break {tie!r} applies only to the median-rank aggregation (the R MRPT "
+            "app's ranking); add aggregation 'median-rank' or leave the tie-break out.",
+            details={"parameter": "tie_break", "value": tie},
+        )
+    return agg, tie
 
 
 def analysis_id(dataset_id: str, params: AnalysisParams) -> str:

@@ -100,6 +100,9 @@ class AnalysisResult:
             ],
             "models": len(self.models),
             "methods": meta["parameters"]["methods"],
+            "normalization": meta["parameters"]["normalization"],
+            "aggregation": meta["parameters"].get("aggregation", "median-score"),
+            "tie_break": meta["parameters"].get("tie_break"),
             "pca_suitable": bool(self.pca and self.pca.suitable),
             "pca_reason": self.pca.reason if self.pca else None,
             "categories": meta["categories"],
@@ -153,6 +156,26 @@ def _numeric_values(wards: pd.DataFrame, variables: list[str]) -> tuple[pd.DataF
             warnings.append(f"{col}: infinite values treated as missing for {describe_rows(labels)}.")
             values.loc[bad, col] = np.nan
     return values, warnings
+
+
+def _median_rank_ranking(wards: pd.DataFrame, variables: list[str],
+                         models: list[tuple[str, ...]], nmat: np.ndarray, tie_break: str
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """The R MRPT app's ranking (METHODOLOGY §5): per ward the median of its per-model
+    ranks, then composite ranks with the chosen tie rule."""
+    if tie_break == "code" and (WARD_CODE not in wards.columns or wards[WARD_CODE].isna().all()):
+        raise InputError(
+            "missing_column",
+            f"The tie-break 'code' orders equal median ranks by {WARD_CODE}, and the ward table "
+            f"has no {WARD_CODE} values. Use the tie-break 'name' or 'order', or add ward codes.",
+            details={"parameter": "tie_break", "column": WARD_CODE},
+        )
+    pos = {v: i for i, v in enumerate(variables)}
+    median_rank = comp.median_model_ranks(nmat, [[pos[v] for v in m] for m in models])
+    names = wards[WARD_NAME].tolist()
+    codes = wards[WARD_CODE].tolist() if WARD_CODE in wards.columns else None
+    keys = comp.tie_break_keys(names, codes, tie_break)
+    return median_rank, comp.rank_by_median_rank(median_rank, keys)
 
 
 def run_analysis(dataset: WardDataset, params: AnalysisParams,
@@ -216,7 +239,11 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
     scores = comp.composite_scores(
         nmat, weights, progress=lambda f: prog.stage("composite", f, "normalise")
     )
-    ranks = comp.rank_descending(scores)
+    median_rank = None
+    if params.aggregation == "median-rank":
+        median_rank, ranks = _median_rank_ranking(wards, variables, models, nmat, params.tie_break)
+    else:
+        ranks = comp.rank_descending(scores)
     categories = comp.categorize(ranks)
 
     pca_result: PcaResult | None = None
@@ -236,6 +263,8 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
     for v in variables:
         extra[f"normalized_{v}"] = normalized[v].to_numpy()
     extra["composite_score"] = scores
+    if median_rank is not None:
+        extra["composite_median_rank"] = median_rank
     extra["composite_rank"] = ranks
     extra["composite_category"] = categories
     comparison = None

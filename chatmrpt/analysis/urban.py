@@ -132,8 +132,21 @@ def reprioritize(
     rank_column: str = "composite_rank",
     population_column: str | None = None,
     urban_column: str | None = None,
+    rank_order: str = "ascending",
 ) -> ReprioritizationResult:
-    """Select urban wards for de-prioritisation at each threshold (METHODOLOGY §7)."""
+    """Select urban wards for de-prioritisation at each threshold (METHODOLOGY §7).
+
+    ``rank_order``: ``ascending`` when rank 1 is the most vulnerable ward (``composite_rank``),
+    ``descending`` when rank 1 is the least vulnerable (the R MRPT app's overall rank), so
+    ranks made elsewhere can be used directly.
+    """
+    if rank_order not in ("ascending", "descending"):
+        raise InputError(
+            "invalid_parameter",
+            f"The rank order must be 'ascending' (rank 1 is the most vulnerable ward) or "
+            f"'descending' (rank 1 is the least vulnerable), not {rank_order!r}.",
+            details={"parameter": "rank_order", "value": str(rank_order)[:100]},
+        )
     values = validate_thresholds(thresholds)
     target = _percent(target_share, "target population share")
     if target <= 0:
@@ -156,7 +169,8 @@ def reprioritize(
         raise InputError(
             "missing_column",
             f"The ward table has no {rank_column} column, so wards cannot be ordered by "
-            f"vulnerability. Run the analysis first. Columns present: {', '.join(columns)}.",
+            f"vulnerability.{' Run the analysis first.' if rank_column.endswith('_rank') else ''} "
+            f"Columns present: {', '.join(columns)}.",
             details={"column": rank_column, "columns": columns},
         )
 
@@ -197,9 +211,11 @@ def reprioritize(
             "(0–100), so if these values are fractions multiply them by 100."
         )
 
-    # Least vulnerable first: highest rank number first; equal ranks keep the table's order.
+    # Least vulnerable first: highest rank number first (lowest with rank_order descending);
+    # equal ranks keep the table's order.
     positions = np.arange(n)
-    walk = np.lexsort((positions, -np.where(bad_rank, 0.0, rank)))
+    sign = -1.0 if rank_order == "ascending" else 1.0
+    walk = np.lexsort((positions, sign * np.where(bad_rank, 0.0, rank)))
     walk = walk[usable[walk]]
 
     codes = _optional_column(wards, WARD_CODE)
@@ -249,12 +265,15 @@ def reprioritize(
         "thresholds": list(values),
         "target_share": target,
         "rank_column": rank_column,
+        "rank_order": rank_order,
         "population_column": pop_col,
         "urban_column": urban_col,
         "total_population": total_population,
         "wards": n,
         "selection_rule": (
-            "walk urban wards (urban share > threshold) from the highest rank number down; "
+            "walk urban wards (urban share > threshold) from the "
+            f"{'highest' if rank_order == 'ascending' else 'lowest'} rank number "
+            f"{'down' if rank_order == 'ascending' else 'up'}; "
             "select while the cumulative population before the ward is below the target share; "
             "the ward that reaches the target is included"
         ),

@@ -104,7 +104,8 @@ def describe_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolR
 def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     from chatmrpt.service import get_analysis, submit_analysis
 
-    request = {k: params[k] for k in ("variables", "directions", "methods", "normalization")
+    request = {k: params[k] for k in ("variables", "directions", "methods", "normalization",
+                                      "aggregation", "tie_break")
                if params.get(k) is not None}
     record, reused = submit_analysis(rt, session_id, None, request)
     deadline = time.monotonic() + ANALYSIS_WAIT_S
@@ -134,6 +135,10 @@ def _analysis_reply(rt: Runtime, session_id: str, record: dict[str, Any],
               "again." if reused else "The analysis is done.")]
     lines.append(f"{s.get('wards')} wards ranked with {len(s.get('variables', []))} variables: "
                  f"{variables}; {s.get('models')} models.")
+    if s.get("aggregation") == "median-rank":
+        lines.append(f"Ranked as the R MRPT app does (R MRPT compatible): median of the "
+                     f"per-model ranks, {s.get('tie_break')} order for ties, "
+                     f"normalisation {s.get('normalization')}.")
     cats = s.get("categories") or {}
     if cats:
         lines.append(f"{cats.get('High')} wards are High priority, {cats.get('Medium')} Medium "

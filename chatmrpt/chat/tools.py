@@ -35,7 +35,9 @@ METHODS = ("composite", "pca")
 NORMALIZATIONS = ("linear", "reciprocal")
 DIRECTIONS = ("direct", "inverse")
 ORDERS = ("top", "bottom")
-STRATEGIES = ("stop", "continue", "capped")
+STRATEGIES = ("stop", "continue", "capped", "proportional")
+AGGREGATIONS = ("median-score", "median-rank")
+TIE_BREAKS = ("name", "code", "order")
 MAP_KINDS = ("composite", "pca", "category", "variable", "urban", "itn")
 METHODOLOGY_TOPICS = (
     "composite", "pca", "normalization", "imputation", "urban", "itn", "tpr", "categories",
@@ -302,7 +304,9 @@ _PLAN_PARAMS = (
     _METHOD,
     Param("strategy", "string",
           "stop: stop at the first ward that does not fit; continue: skip it and keep "
-          "covering smaller wards; capped: no ward takes more than max_ward_share.",
+          "covering smaller wards; capped: no ward takes more than max_ward_share; "
+          "proportional: the R MRPT app's rule, each tier's stock shared in proportion "
+          "to need.",
           enum=STRATEGIES, default="stop"),
     Param("max_ward_share", "number",
           "For the capped strategy: the largest share of all nets (percent) one ward may take.",
@@ -349,9 +353,23 @@ TOOLS: tuple[ToolSpec, ...] = (
             Param(
                 "normalization",
                 "string",
-                "linear (default) or reciprocal (reproduces the legacy tool).",
+                "linear (default) or reciprocal (reproduces the legacy tool; the default "
+                "with aggregation median-rank).",
                 enum=NORMALIZATIONS,
-                default="linear",
+            ),
+            Param(
+                "aggregation",
+                "string",
+                "median-score (default) or median-rank: rank the wards the way the R MRPT "
+                "app does (median of per-model ranks), for results comparable with it.",
+                enum=AGGREGATIONS,
+            ),
+            Param(
+                "tie_break",
+                "string",
+                "With median-rank: equal median ranks by ward name (the R app's default), "
+                "WardCode or table order.",
+                enum=TIE_BREAKS,
             ),
         ),
         requires=(NEEDS_DATASET,),

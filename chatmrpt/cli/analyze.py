@@ -6,7 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from chatmrpt.analysis.params import NORMALIZATIONS, PCA_ORIENTATIONS, AnalysisParams
+from chatmrpt.analysis.params import (
+    AGGREGATIONS,
+    NORMALIZATIONS,
+    PCA_ORIENTATIONS,
+    TIE_BREAKS,
+    AnalysisParams,
+)
 from chatmrpt.cli._progress import ProgressBar
 
 NAME = "analyze"
@@ -26,8 +32,15 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--variables", help="comma-separated variables (default: by state/zone)")
     p.add_argument("--direction", action="append", default=[], metavar="VAR=direct|inverse",
                    help="override a variable's direction (repeatable)")
-    p.add_argument("--normalization", choices=NORMALIZATIONS, default="linear",
-                   help="linear (default) or reciprocal (legacy tool's behaviour)")
+    p.add_argument("--normalization", choices=NORMALIZATIONS, default=None,
+                   help="linear (default) or reciprocal (legacy tool's behaviour; the default "
+                        "with --aggregation median-rank)")
+    p.add_argument("--aggregation", choices=AGGREGATIONS, default="median-score",
+                   help="median-score (default) or median-rank (the R MRPT app's ranking: "
+                        "median of per-model ranks, variables in the order given)")
+    p.add_argument("--tie-break", choices=TIE_BREAKS, default=None,
+                   help="median-rank only: equal median ranks by ward name (default, as the "
+                        "R app), WardCode or input order")
     p.add_argument("--methods", default="composite,pca", help="composite,pca (default both)")
     p.add_argument("--pca-orientation", choices=PCA_ORIENTATIONS, default="risk",
                    help="risk (default) or legacy (no sign alignment)")
@@ -48,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         "variables": args.variables,
         "directions": args.direction,
         "normalization": args.normalization,
+        "aggregation": args.aggregation,
+        "tie_break": args.tie_break,
         "methods": args.methods,
         "pca_orientation": args.pca_orientation,
         "urban_thresholds": args.urban_thresholds,

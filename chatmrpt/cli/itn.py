@@ -8,7 +8,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from chatmrpt.analysis.itn import RANK_COLUMNS, STRATEGIES, ItnPlan, parse_net_count, plan_itn
+from chatmrpt.analysis.itn import (
+    RANK_COLUMNS,
+    RANK_ORDERS,
+    STRATEGIES,
+    ItnPlan,
+    parse_net_count,
+    plan_itn,
+)
 from chatmrpt.analysis.results_io import load_unified
 from chatmrpt.errors import InputError
 
@@ -71,7 +78,36 @@ def register(p: argparse.ArgumentParser) -> None:
         metavar="mean|median|VALUE",
         help="fill missing ward populations with the mean, the median or a number (default: refuse)",
     )
+    add_rank_arguments(p)
     p.add_argument("--out", type=Path, required=True, help="folder for itn_plan.csv/.json")
+
+
+def add_rank_arguments(p: argparse.ArgumentParser) -> None:
+    """--rank-column/--rank-order: plan from ranks made elsewhere (the R app, a spreadsheet)."""
+    p.add_argument(
+        "--rank-column",
+        metavar="NAME",
+        help="order the wards by this column instead of the analysis' ranking; then "
+        "DIR_OR_UNIFIED may be any ward table (CSV or XLSX) with population and urban share",
+    )
+    p.add_argument(
+        "--rank-order",
+        choices=RANK_ORDERS,
+        help="with --rank-column: ascending if rank 1 is the most vulnerable ward, "
+        "descending if rank 1 is the least vulnerable (the R MRPT app's overall rank)",
+    )
+
+
+def load_wards(source: Path, rank_column: str | None):
+    """The unified dataset of an analysis; with an external rank column, any ward table."""
+    if rank_column is not None and source.is_file() and source.suffix.lower() in (
+        ".csv", ".tsv", ".txt", ".xlsx",
+    ):  # fmt: skip
+        from chatmrpt.analysis.ingest import read_table
+
+        frame, _source, _notes = read_table(source)
+        return frame
+    return load_unified(source)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
             details={"out": str(args.out)},
         )
     nets = parse_net_count(args.nets, "number of nets (--nets)")
-    wards = load_unified(args.source)
+    wards = load_wards(args.source, args.rank_column)
     plan = plan_itn(
         wards,
         total_nets=nets,
@@ -95,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
         buffer=args.buffer,
         bale_size=args.bale_size,
         fill_population=args.fill_population,
+        rank_column=args.rank_column,
+        rank_order=args.rank_order,
     )
     files = write_plan(plan, args.out)
     print_summary(plan, files)
@@ -133,7 +171,8 @@ def print_summary(plan: ItnPlan, files: list[Path]) -> None:
     t = plan.totals
     p = plan.parameters
     print(
-        f"ITN plan ({p['strategy']} strategy, {p['method']} ranking, tier 2 from "
+        f"ITN plan ({p['strategy']} strategy, "
+        f"{p['method'] if p['method'] != 'external' else p['rank_column']} ranking, tier 2 from "
         f"{p['urban_threshold']:g}% urban): {t['wards']:,} wards, "
         f"{t['tier1_wards']:,} in tier 1 and {t['tier2_wards']:,} in tier 2."
     )

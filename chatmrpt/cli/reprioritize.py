@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from chatmrpt.analysis.itn import RANK_COLUMNS
-from chatmrpt.analysis.results_io import load_unified
+from chatmrpt.analysis.itn import RANK_COLUMNS, check_rank_column
 from chatmrpt.analysis.urban import (
     DEFAULT_TARGET_SHARE,
     ReprioritizationResult,
     reprioritize,
     threshold_label,
 )
+from chatmrpt.cli.itn import add_rank_arguments, load_wards
 from chatmrpt.errors import InputError
 
 NAME = "reprioritize"
@@ -55,6 +55,7 @@ def register(p: argparse.ArgumentParser) -> None:
         default="composite",
         help="ranking that orders the wards (default composite)",
     )
+    add_rank_arguments(p)
     p.add_argument(
         "--out",
         type=Path,
@@ -63,12 +64,15 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    wards = load_unified(args.source)
+    external = check_rank_column(args.rank_column, args.rank_order)
+    rank_column, rank_order = external or (RANK_COLUMNS[args.method], "ascending")
+    wards = load_wards(args.source, args.rank_column)
     result = reprioritize(
         wards,
         thresholds=args.thresholds,
         target_share=args.target,
-        rank_column=RANK_COLUMNS[args.method],
+        rank_column=rank_column,
+        rank_order=rank_order,
     )
     out = args.out if args.out is not None else default_output(args.source)
     if out.is_dir():

@@ -51,7 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "bale_size": 1,
     "fill_population": None,
 }
-PARAMS = (*REQUIRED, *DEFAULTS)
+# ranks made elsewhere: only in the parameters (and the plan id) when given
+OPTIONAL = ("rank_column", "rank_order")
+PARAMS = (*REQUIRED, *DEFAULTS, *OPTIONAL)
 _LABELS = {
     "household_size": "household size",
     "urban_threshold": "urban threshold",
@@ -60,6 +62,8 @@ _LABELS = {
     "buffer": "buffer",
     "bale_size": "bale size",
     "fill_population": "population fill rule",
+    "rank_column": "rank column",
+    "rank_order": "rank order",
 }
 SUMMARY_KEYS = (
     "total_nets",
@@ -143,6 +147,11 @@ def normalize_plan_params(params: dict[str, Any] | None) -> dict[str, Any]:
     out["bale_size"] = int(bale)
     out["method"] = _choice("method", out["method"])
     out["strategy"] = _choice("strategy", out["strategy"])
+    for name in OPTIONAL:
+        if name in out and not isinstance(out[name], str):
+            raise _invalid(name, out[name], "must be text")
+    if "rank_order" in out:
+        out["rank_order"] = out["rank_order"].strip().lower()
     fill = out["fill_population"]
     if fill is not None:
         if isinstance(fill, str) and fill.strip().lower() in ("mean", "median"):

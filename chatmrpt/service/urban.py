@@ -60,7 +60,8 @@ def _target(value: Any) -> float:
 
 
 def normalize_params(
-    thresholds: Any = None, target: Any = None, method: Any = None
+    thresholds: Any = None, target: Any = None, method: Any = None,
+    rank_column: Any = None, rank_order: Any = None,
 ) -> dict[str, Any]:
     from chatmrpt.analysis.urban import validate_thresholds
 
@@ -84,7 +85,14 @@ def normalize_params(
             f"The ranking method must be 'composite' or 'pca', not {method!r}.",
             details={"parameter": "method"},
         )
-    return {"thresholds": values, "target": _target(target), "method": method.strip().lower()}
+    out = {"thresholds": values, "target": _target(target), "method": method.strip().lower()}
+    # ranks made elsewhere: only in the parameters (and the id) when given
+    from chatmrpt.analysis.itn import check_rank_column
+
+    external = check_rank_column(rank_column, rank_order)
+    if external is not None:
+        out["rank_column"], out["rank_order"] = external
+    return out
 
 
 def _view(record: dict[str, Any], rows: dict[str, Any], reused: bool) -> dict[str, Any]:
@@ -104,6 +112,8 @@ def reprioritize(
     thresholds: Any = None,
     target: Any = None,
     method: str | None = None,
+    rank_column: str | None = None,
+    rank_order: str | None = None,
 ) -> dict[str, Any]:
     """Urban wards to de-prioritise per threshold, from a finished analysis.
 
@@ -116,7 +126,7 @@ def reprioritize(
     from chatmrpt.analysis.urban import reprioritize as compute
     from chatmrpt.analysis.urban import threshold_label
 
-    norm = normalize_params(thresholds, target, method)
+    norm = normalize_params(thresholds, target, method, rank_column, rank_order)
     analysis = finished_analysis(rt, session_id, analysis_id)
     rid = content_id(REPRIORITIZATION, analysis=analysis["id"], params=norm)
     key = Key.plan(session_id, rid)
@@ -132,7 +142,8 @@ def reprioritize(
         wards,
         thresholds=norm["thresholds"],
         target_share=norm["target"],
-        rank_column=RANK_COLUMNS[norm["method"]],
+        rank_column=norm.get("rank_column") or RANK_COLUMNS[norm["method"]],
+        rank_order=norm.get("rank_order") or "ascending",
     )
     summary = frame_records(result.summary)
     for row in summary:

@@ -302,6 +302,21 @@ def _summary(
     )
 
 
+def _median_rank_note(params: Mapping[str, Any]) -> str:
+    if params.get("aggregation") != "median-rank":
+        return ""
+    tie = {"name": "ward name", "code": "ward code", "order": "table order"}.get(
+        str(params.get("tie_break")), str(params.get("tie_break"))
+    )
+    return (
+        "<p class=note><b>R MRPT compatible ranking.</b> This analysis ranked the wards as "
+        "the R MRPT app does: in each model the wards are ranked from the lowest score up, "
+        "each ward takes the median of its ranks over all models, and the ward with the "
+        "highest median rank is the most vulnerable (rank 1); equal medians are ordered by "
+        f"{e(tie)}. The composite score above is shown for reference only.</p>"
+    )
+
+
 def _methodology(unified: pd.DataFrame, meta: Mapping[str, Any]) -> str:
     params = meta.get("parameters") or {}
     k = len(_variables(meta))
@@ -341,7 +356,7 @@ ward; equal scores keep the order of the table.</p>
 <span class="cat cat-high">High</span>, the last {h:,} ranks are
 <span class="cat cat-low">Low</span> and the {n - 2 * h:,} in between are
 <span class="cat cat-medium">Medium</span>. The same rule is used for the PCA ranking.</p>
-<p><b>PCA score.</b> Principal component analysis is a second, independent way to rank. The
+{_median_rank_note(params)}<p><b>PCA score.</b> Principal component analysis is a second, independent way to rank. The
 variables are standardised (inverse variables turned round so that every variable points
 towards risk), and the score is the sum of the first components weighted by the share of
 variation each explains. PCA is only used when the variables share enough information:
@@ -377,6 +392,8 @@ def _parameters(meta: Mapping[str, Any]) -> str:
             )
         )
     rows.append(("Normalisation", e(params.get("normalization", "linear"))))
+    if params.get("aggregation") == "median-rank":
+        rows.append(("Aggregation", e(f"median-rank, ties by {params.get('tie_break')}")))
     rows.append(("Methods", e(", ".join(map(str, params.get("methods") or [])))))
     if params.get("urban_thresholds"):
         rows.append(

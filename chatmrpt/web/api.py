@@ -158,6 +158,8 @@ ANALYSIS_FIELDS = (
     "normalization",
     "urban_thresholds",
     "pca_orientation",
+    "aggregation",
+    "tie_break",
 )
 
 
@@ -202,6 +204,8 @@ def submit_analysis(session_id: str) -> Response:
     expect_type(data, "normalization", str)
     expect_type(data, "urban_thresholds", list, str)
     expect_type(data, "pca_orientation", str)
+    expect_type(data, "aggregation", str)
+    expect_type(data, "tie_break", str)
     if dataset_id is not None:
         _check_id(dataset_id, "dataset")
     params = {k: v for k, v in data.items() if k != "dataset_id"}
@@ -296,6 +300,8 @@ PLAN_FIELDS = (
     "buffer",
     "bale_size",
     "fill_population",
+    "rank_column",
+    "rank_order",
 )
 
 
@@ -325,6 +331,8 @@ def create_plan(session_id: str) -> Response:
     expect_type(data, "method", str)
     expect_type(data, "strategy", str)
     expect_type(data, "fill_population", int, float, str)
+    expect_type(data, "rank_column", str)
+    expect_type(data, "rank_order", str)
     if analysis_id is not None:
         _check_id(analysis_id, "analysis")
     params = {k: v for k, v in data.items() if k != "analysis_id"}
@@ -380,11 +388,14 @@ def _reprioritization_view(result: dict[str, Any]) -> dict[str, Any]:
 def reprioritize(session_id: str) -> Response:
     from chatmrpt.service.urban import reprioritize as run
 
-    data = read_json(("analysis_id", "thresholds", "target", "method"))
+    data = read_json(("analysis_id", "thresholds", "target", "method", "rank_column",
+                      "rank_order"))
     analysis_id = expect_type(data, "analysis_id", str)
     expect_type(data, "thresholds", list, str, int, float)
     expect_type(data, "target", int, float, str)
     expect_type(data, "method", str)
+    expect_type(data, "rank_column", str)
+    expect_type(data, "rank_order", str)
     if analysis_id is not None:
         _check_id(analysis_id, "analysis")
     result = run(
@@ -394,6 +405,8 @@ def reprioritize(session_id: str) -> Response:
         thresholds=data.get("thresholds"),
         target=data.get("target"),
         method=data.get("method"),
+        rank_column=data.get("rank_column"),
+        rank_order=data.get("rank_order"),
     )
     location = f"/api/sessions/{session_id}/reprioritizations/{result['id']}"
     return json_response(_reprioritization_view(result), 200, {"Location": location})

@@ -236,6 +236,18 @@ SCHEMAS: dict[str, Any] = {
             "normalization": {"type": "string", "enum": ["linear", "reciprocal"]},
             "urban_thresholds": {"oneOf": [array(NUM), STR]},
             "pca_orientation": {"type": "string", "enum": ["risk", "legacy"]},
+            "aggregation": {
+                "type": "string",
+                "enum": ["median-score", "median-rank"],
+                "description": "median-score (default) or median-rank: the R MRPT app's ranking "
+                "(median of per-model ranks; normalization then defaults to reciprocal).",
+            },
+            "tie_break": {
+                "type": "string",
+                "enum": ["name", "code", "order"],
+                "description": "median-rank only: equal median ranks by ward name (default), "
+                "WardCode or input order.",
+            },
         },
         extra=False,
     ),
@@ -295,7 +307,11 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Urban share (percent) from which a ward is tier 2; default 75.",
             },
             "method": {"type": "string", "enum": ["composite", "pca"]},
-            "strategy": {"type": "string", "enum": ["stop", "continue", "capped"]},
+            "strategy": {
+                "type": "string",
+                "enum": ["stop", "continue", "capped", "proportional"],
+                "description": "proportional: the R MRPT app's rule (share of each tier's need).",
+            },
             "max_ward_share": {
                 "type": "number",
                 "exclusiveMinimum": True,
@@ -331,6 +347,15 @@ SCHEMAS: dict[str, Any] = {
                 "nullable": True,
                 "description": "Fill missing ward populations; default: refuse.",
             },
+            "rank_column": {
+                "type": "string",
+                "description": "Order wards by this column of the analysed table instead.",
+            },
+            "rank_order": {
+                "type": "string",
+                "enum": ["ascending", "descending"],
+                "description": "With rank_column: ascending if rank 1 is the most vulnerable.",
+            },
         },
         ("total_nets", "household_size"),
         extra=False,
@@ -364,6 +389,15 @@ SCHEMAS: dict[str, Any] = {
             },
             "target": {"oneOf": [NUM, STR], "description": "Population share; default 30."},
             "method": {"type": "string", "enum": ["composite", "pca"]},
+            "rank_column": {
+                "type": "string",
+                "description": "Order wards by this column of the analysed table instead.",
+            },
+            "rank_order": {
+                "type": "string",
+                "enum": ["ascending", "descending"],
+                "description": "With rank_column: ascending if rank 1 is the most vulnerable.",
+            },
         },
         extra=False,
     ),
