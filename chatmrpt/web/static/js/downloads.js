@@ -141,6 +141,7 @@ const STRATEGIES = {
   stop: "stopping at the first ward that does not fit",
   continue: "skipping wards that do not fit",
   capped: "each ward's share capped",
+  proportional: "shared in proportion to each ward's need",
 };
 
 // The session's files by the run that made them: the data, the analysis, each plan, each

@@ -149,6 +149,7 @@ const STRATEGY_WORDS = {
   stop: "stopping at the first ward that does not fit",
   continue: "skipping wards that do not fit",
   capped: "with each ward's share capped",
+  proportional: "shared in proportion to each ward's need",
 };
 
 const PLAN_COLUMNS = [
