@@ -17,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.chat import dialogue
+from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
 from chatmrpt.chat.llm import LlmClient, LlmError, parse_tool_call
-from chatmrpt.chat.router import Route, RouterContext, route
+from chatmrpt.chat.router import RouterContext
 from chatmrpt.chat.tools import ToolRegistry
 from chatmrpt.errors import ChatMRPTError, InputError
 
@@ -80,33 +82,58 @@ class Assistant:
         self.llm = llm
         # ward names by the content hash of an analysis' result: immutable content, so every
         # worker holding an entry holds the same one (not session state)
-        self._wards_by_sha: OrderedDict[str, tuple[WardRef, ...]] = OrderedDict()
+        self._wards_by_sha: OrderedDict[str, tuple] = OrderedDict()
         self._wards_lock = threading.Lock()
 
     # ---- context, rebuilt from the store ----------------------------------------------
 
     def context(self, session_id: str) -> RouterContext:
+        return self.turn_context(session_id)[0]
+
+    def turn_context(self, session_id: str) -> tuple[RouterContext, DialogueState, Facts]:
+        """The router context, the dialogue state and the facts of a session, from the store."""
         from chatmrpt.service import require_session
         from chatmrpt.service.results import latest_analysis
 
         session = require_session(self.rt, session_id)
         state = session.get("state") or {}
         variables: tuple[str, ...] = ()
+        table_lgas: tuple[str, ...] = ()
+        table_wards: tuple[WardRef, ...] = ()
         has_dataset = bool(state.get("current_dataset"))
         if has_dataset:
             ds = self.rt.store.get_dataset(session_id, state["current_dataset"]) or {}
             variables = tuple((ds.get("summary") or {}).get("variables") or ())
+            table_lgas, table_wards = self._table_lgas(ds)
         analysis = latest_analysis(self.rt, session_id)
         wards: tuple[WardRef, ...] = ()
+        ranked: tuple = ()
         if analysis is not None and analysis.get("status") == "succeeded":
-            wards = self._wards(session_id, analysis)
-        last = self._last_assistant_message(session_id)
-        last_route = (last or {}).get("route") or {}
+            wards, ranked = self._ranked_wards(analysis)
+        if not wards:
+            wards = table_wards  # names from the uploaded table until an analysis exists
+        dstate = DialogueState.of(state.get("dialogue"))
+        if dstate.last is not None:
+            last_route = {"tool": dstate.last.get("tool"), "params": dstate.last.get("params")}
+            if last_route["tool"] not in dialogue.ROUTER_TOOLS:
+                last_route = {}
+        else:
+            last = self._last_assistant_message(session_id)
+            last_route = (last or {}).get("route") or {}
         last_plan = None
         if state.get("last_plan"):
             plan = self.rt.store.get_plan(session_id, state["last_plan"])
             last_plan = (plan or {}).get("params")
-        return RouterContext(
+        summary = (analysis or {}).get("summary") or {}
+        facts = Facts(
+            analysis_variables=tuple(v.get("name") for v in summary.get("variables") or []
+                                     if v.get("name")),
+            analysis_params=dict((analysis or {}).get("params") or {}),
+            lgas=tuple(sorted({w.lga for w in wards if w.lga})) or table_lgas,
+            ward_count=len(wards),
+            ranked=ranked,
+        )
+        ctx = RouterContext(
             has_dataset=has_dataset,
             variables=variables,
             wards=wards,
@@ -119,18 +146,39 @@ class Assistant:
             last_candidates=tuple(WardRef(c["name"], c.get("lga"))
                                   for c in last_route.get("candidates") or ()),
         )
+        return ctx, dstate, facts
 
     def _wards(self, session_id: str, analysis: dict[str, Any]) -> tuple[WardRef, ...]:
+        return self._ranked_wards(analysis)[0]
+
+    def _ranked_wards(self, analysis: dict[str, Any]) -> tuple[tuple[WardRef, ...], tuple]:
         sha = next((a.get("sha256") for a in analysis.get("artifacts") or []
                     if a.get("name") == "unified_dataset.csv"), None)
         if sha is None:
-            return ()
+            return (), ()
         with self._wards_lock:
             cached = self._wards_by_sha.get(sha)
         if cached is None:
             cached = _ward_names_from_csv(self.rt.artifacts.read_bytes(sha))
             with self._wards_lock:
                 self._wards_by_sha[sha] = cached
+                while len(self._wards_by_sha) > 8:
+                    self._wards_by_sha.popitem(last=False)
+        return cached
+
+    def _table_lgas(self, ds: dict[str, Any]) -> tuple[tuple[str, ...], tuple[WardRef, ...]]:
+        """The LGA and ward names of an uploaded table (before any analysis), by content hash."""
+        table = ds.get("table") or {}
+        sha = table.get("sha256")
+        if not sha:
+            return (), ()
+        key = "names:" + sha
+        with self._wards_lock:
+            cached = self._wards_by_sha.get(key)
+        if cached is None:
+            cached = _lgas_of_table(self.rt.artifacts.read_bytes(sha), str(table.get("name", "")))
+            with self._wards_lock:
+                self._wards_by_sha[key] = cached
                 while len(self._wards_by_sha) > 8:
                     self._wards_by_sha.popitem(last=False)
         return cached
@@ -153,21 +201,25 @@ class Assistant:
             raise InputError("invalid_request",
                              f"The message is {len(text)} characters long; the most accepted "
                              f"is {MAX_TEXT}.")
-        ctx = self.context(session_id)
+        ctx, dstate, facts = self.turn_context(session_id)
         self.rt.store.append_message(session_id, {"role": "user", "text": text})
         reply = None
+        new_state: DialogueState | None = None
         if self.llm is not None:
             try:
-                reply = self._model_turn(session_id, text, ctx, stream)
+                reply = self._model_turn(session_id, text, ctx, stream, dstate, facts)
             except LlmError as exc:
                 log.warning(json.dumps({"event": "llm.fallback", "session_id": session_id,
                                         "reason": str(exc)}))
                 if stream:
                     stream("reset", {})
         if reply is None:
-            reply = self._offline_turn(session_id, text, ctx)
+            reply, new_state = self._offline_turn(session_id, text, ctx, dstate, facts)
             if stream:
                 stream("token", {"text": reply.text})
+        if new_state is None:
+            new_state = _state_after_model(dstate, reply)
+        self._store_state(session_id, new_state)
         self.rt.store.append_message(session_id, {
             "role": "assistant",
             "text": reply.text,
@@ -183,20 +235,75 @@ class Assistant:
 
     def _execute(self, session_id: str, tool: str, params: dict[str, Any]) -> ToolResult:
         spec = self.registry.spec(tool)
+        spec.validate(params)
         full = spec.with_defaults(params)
         return self.registry.executor(tool)(self.rt, session_id, full)
 
-    def _offline_turn(self, session_id: str, text: str, ctx: RouterContext) -> Reply:
-        r: Route = route(text, ctx)
-        rd = r.to_dict()
-        if r.tool is None or not r.ready:
-            answer = r.clarification or r.reply or "Sorry, I did not understand. Ask for help."
-            return Reply(answer, route=rd)
-        if r.unmet:
-            return Reply(" ".join(UNMET_TEXT.get(u, "") for u in r.unmet).strip(), route=rd,
-                         tool_calls=[{"tool": r.tool, "params": r.params, "status": "blocked",
-                                      "unmet": list(r.unmet)}])
-        return self._run_tool(session_id, r.tool, r.params, rd)
+    def _offline_turn(self, session_id: str, text: str, ctx: RouterContext,
+                      dstate: DialogueState, facts: Facts) -> tuple[Reply, DialogueState]:
+        decision = dialogue.decide(text, ctx, dstate, facts)
+        rd = {"dialogue": decision.reading}
+        new = DialogueState(dstate.pending, dstate.last, dstate.shown)
+        if not decision.keep_pending:
+            new.pending = decision.pending
+        if decision.unmet:
+            text_ = " ".join(UNMET_TEXT.get(u, "") for u in decision.unmet).strip()
+            tool = decision.reading.get("tool")
+            calls = [{"tool": tool, "params": {}, "status": "blocked",
+                      "unmet": decision.unmet}] if tool else []
+            return Reply(text_, tool_calls=calls, route=rd), new
+        if not decision.steps:
+            answer = decision.text or "Sorry, I did not understand. Ask for help."
+            return Reply(answer, suggestions=decision.suggestions, route=rd), new
+        return self._run_steps(session_id, decision, rd, new), new
+
+    def _run_steps(self, session_id: str, decision: Decision, rd: dict[str, Any],
+                   new: DialogueState) -> Reply:
+        texts: list[str] = list(decision.notes)
+        calls: list[dict[str, Any]] = []
+        artifacts: list[dict[str, Any]] = []
+        suggestions: list[str] = []
+        data: dict[str, Any] = {}
+        for i, step in enumerate(decision.steps):
+            reply = self._run_tool(session_id, step.tool, step.params, rd)
+            calls.extend(reply.tool_calls)
+            artifacts.extend(reply.artifacts)
+            suggestions = reply.suggestions or suggestions
+            data.update(reply.data)
+            ok = bool(reply.tool_calls) and reply.tool_calls[-1].get("status") == "ok"
+            if step.echo and ok:
+                texts.append(step.echo)
+            if ok and step.echo == dialogue.ANALYSE_FIRST and i + 1 < len(decision.steps):
+                # a preliminary analysis: one line, so the answer that follows stands out
+                s_ = (reply.data or {}).get("summary") or {}
+                texts.append(f"{s_.get('wards')} wards ranked with "
+                             f"{len(s_.get('variables') or [])} variables."
+                             if s_ else reply.text.split("\n")[0])
+            else:
+                texts.append(reply.text)
+            if not ok:
+                rest = decision.steps[i + 1:]
+                if rest:
+                    texts.append("Not done, because the step before failed: "
+                                 + "; ".join(f'"{s.source}"' for s in rest) + ".")
+                break
+            new.last = {"tool": step.tool, "params": step.params}
+            shown = _shown_by(step.tool, step.params)
+            if shown is not None:
+                new.shown = shown
+        texts.extend(decision.not_done)
+        if decision.choices:
+            suggestions = decision.suggestions
+        return Reply("\n".join(t for t in texts if t), tool_calls=calls, artifacts=artifacts,
+                     suggestions=suggestions, data=data, route=rd)
+
+    def _store_state(self, session_id: str, state: DialogueState) -> None:
+        record = state.to_dict()
+
+        def fn(session: dict[str, Any]) -> None:
+            session.setdefault("state", {})["dialogue"] = record
+
+        self.rt.store.update_session(session_id, fn)
 
     def _run_tool(self, session_id: str, tool: str, params: dict[str, Any],
                   rd: dict[str, Any] | None, engine: str = "offline") -> Reply:
@@ -211,7 +318,10 @@ class Assistant:
                      suggestions=result.suggestions, data=result.data, route=rd, engine=engine)
 
     def _model_turn(self, session_id: str, text: str, ctx: RouterContext,
-                    stream: StreamFn | None) -> Reply:
+                    stream: StreamFn | None, dstate: DialogueState | None = None,
+                    facts: Facts | None = None) -> Reply:
+        dstate = dstate or DialogueState()
+        facts = facts or Facts()
         messages: list[dict[str, Any]] = [{"role": "system", "content": self._system(ctx)}]
         count = self.rt.store.message_count(session_id)
         for m in self.rt.store.messages(session_id, after=max(0, count - HISTORY_FOR_MODEL)):
@@ -241,6 +351,12 @@ class Assistant:
                                 "function": {"name": c.name, "arguments": c.arguments}}
                                for c in completion.tool_calls],
             })
+            for tool, params in parsed:
+                reason = dialogue.check_model_call(tool, params, text, ctx, dstate, facts)
+                if reason is not None:
+                    # the model's reading is not backed by the conversation: the offline
+                    # dialogue manager answers (and asks, where it must)
+                    raise LlmError(f"the model proposed {tool} but {reason}")
             for c, (tool, params) in zip(completion.tool_calls, parsed, strict=True):
                 if stream:
                     stream("tool", {"tool": tool, "params": params})
@@ -274,12 +390,66 @@ class Assistant:
         return SYSTEM_PROMPT + " ".join(facts)
 
 
-def _ward_names_from_csv(data: bytes) -> tuple[WardRef, ...]:
+def _shown_by(tool: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    """What a tool put on the screen, for "save that map" later."""
+    if tool == "show_map":
+        return {"kind": "map", "what": params.get("what", "composite"),
+                "variable": params.get("variable"), "threshold": params.get("threshold")}
+    if tool == "compare_methods":
+        return {"kind": "chart", "what": "rank_comparison"}
+    if tool in ("plan_itn", "what_if_plan"):
+        return None
+    return None
+
+
+def _state_after_model(before: DialogueState, reply: Reply) -> DialogueState:
+    new = DialogueState(None, before.last, before.shown)
+    for call in reply.tool_calls:
+        if call.get("status") == "ok":
+            new.last = {"tool": call["tool"], "params": call.get("params") or {}}
+            new.shown = _shown_by(call["tool"], call.get("params") or {}) or new.shown
+    return new
+
+
+LGA_COLUMNS = ("lga", "lganame", "lga_name")
+WARD_COLUMNS = ("wardname", "ward_name", "ward")
+
+
+def _lgas_of_table(data: bytes, name: str) -> tuple[tuple[str, ...], tuple[WardRef, ...]]:
     import io
 
     import pandas as pd
 
-    frame = pd.read_csv(io.BytesIO(data), usecols=lambda c: c in ("WardName", "LGA"),
+    try:
+        if name.lower().endswith((".xlsx", ".xls")):
+            frame = pd.read_excel(io.BytesIO(data), dtype=str)
+        else:
+            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
+                                encoding_errors="replace")
+    except Exception:  # noqa: BLE001 - an unreadable table has no names to offer
+        return (), ()
+    column = next((c for c in frame.columns if str(c).strip().lower() in LGA_COLUMNS), None)
+    ward_col = next((c for c in frame.columns if str(c).strip().lower() in WARD_COLUMNS), None)
+    lgas = [str(v).strip() for v in frame[column]] if column is not None else []
+    wards = ()
+    if ward_col is not None:
+        wards = tuple(WardRef(str(n).strip(), (lgas[i] or None) if lgas else None)
+                      for i, n in enumerate(frame[ward_col]) if str(n).strip())
+    return tuple(sorted({v for v in lgas if v})), wards
+
+
+def _ward_names_from_csv(data: bytes) -> tuple[tuple[WardRef, ...], tuple]:
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_csv(io.BytesIO(data),
+                        usecols=lambda c: c in ("WardName", "LGA", "composite_rank"),
                         dtype=str, keep_default_na=False)
     lgas = frame["LGA"] if "LGA" in frame.columns else [None] * len(frame)
-    return tuple(WardRef(n, (lg or None)) for n, lg in zip(frame["WardName"], lgas, strict=True))
+    wards = tuple(WardRef(n, (lg or None)) for n, lg in zip(frame["WardName"], lgas, strict=True))
+    if "composite_rank" not in frame.columns:
+        return wards, ()
+    ranks = pd.to_numeric(frame["composite_rank"], errors="coerce")
+    order = ranks.sort_values(kind="stable").index
+    return wards, tuple((wards[i].name, wards[i].lga) for i in order if pd.notna(ranks[i]))

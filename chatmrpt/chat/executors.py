@@ -108,6 +108,12 @@ def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
                                       "aggregation", "tie_break")
                if params.get(k) is not None}
     record, reused = submit_analysis(rt, session_id, None, request)
+    if reused:
+        from chatmrpt.service.results import remember
+
+        # asking again for an earlier analysis makes it the current one again (the results,
+        # maps and plans that follow read the current analysis)
+        remember(rt, session_id, current_analysis=record["id"])
     deadline = time.monotonic() + ANALYSIS_WAIT_S
     while record.get("status") in ("queued", "running") and time.monotonic() < deadline:
         time.sleep(0.25)
@@ -293,8 +299,15 @@ def reprioritize_urban(rt: Runtime, session_id: str, params: dict[str, Any]) -> 
 def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = None) -> ToolResult:
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or plan.get("summary") or {}
     p = plan.get("params") or {}
+    from chatmrpt.chat.executors_more import STRATEGY_WORDS, _fmt
+
+    strategy = str(p.get("strategy") or "stop")
+    how = STRATEGY_WORDS.get(strategy, strategy)
+    if strategy == "capped" and p.get("max_ward_share"):
+        how += f" ({_fmt(p['max_ward_share'])}%)"
     lines = [f"Plan for {int(p.get('total_nets', t.get('total_nets', 0))):,} nets, households "
-             f"of {p.get('household_size')} people, strategy {p.get('strategy', 'stop')}:"]
+             f"of {_fmt(p.get('household_size'))} people; wards more than "
+             f"{_fmt(p.get('urban_threshold', 75))}% urban are served last; {how}."]
     lines.append(f"{int(t.get('nets_allocated', 0)):,} nets allocated, "
                  f"{int(t.get('nets_remaining', t.get('remaining', 0))):,} left over; "
                  f"{t.get('wards_fully_covered', 0)} wards fully covered, "
@@ -373,7 +386,50 @@ HELP_TEXT = (
 
 
 def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
-    return ToolResult(HELP_TEXT, suggestions=["Describe my data", "Run the analysis"])
+    """What can be asked, with examples made from the session's own data."""
+    from chatmrpt.service import get_dataset, require_session
+    from chatmrpt.service.results import latest_analysis
+
+    state = require_session(rt, session_id).get("state") or {}
+    if not state.get("current_dataset"):
+        return ToolResult("First upload your ward table (CSV or Excel, one row per ward, with "
+                          "the ward boundaries if you have them). Then I can:\n" + HELP_TEXT,
+                          suggestions=["What can you do?"])
+    ds = get_dataset(rt, session_id, state["current_dataset"])
+    variables = list((ds.get("summary") or {}).get("variables") or [])
+    analysis = latest_analysis(rt, session_id)
+    done = analysis is not None and analysis.get("status") == "succeeded"
+    lines = [f"With your table ({(ds.get('summary') or {}).get('wards')} wards"
+             + (f", columns such as {', '.join(variables[:4])}" if variables else "")
+             + ") you can ask me to:"]
+    if not done:
+        lines.append("• rank the wards: \"run the analysis\""
+                     + (f" or \"use {', '.join(variables[:3])}\"" if len(variables) >= 3 else ""))
+        lines.append("• check the data: \"any problems with my data?\"")
+        lines.append("Once the analysis is done you can ask for the top wards, maps, ward "
+                     "lists by LGA, net plans and files.")
+        return ToolResult("\n".join(lines), suggestions=["Describe my data",
+                                                          "Run the analysis"])
+    wards = _unified(rt, session_id, analysis["id"])
+    first = str(wards.sort_values("composite_rank")["WardName"].iloc[0])
+    lga = str(wards["LGA"].dropna().iloc[0]) if "LGA" in wards.columns and \
+        wards["LGA"].notna().any() else None
+    lines += [
+        "• list wards: \"top 10 wards\", \"bottom 5 by PCA\""
+        + (f", \"high priority wards in {lga}\"" if lga else ""),
+        f"• explain a ward: \"why is {first} ranked 1st?\"",
+        "• maps: \"show the vulnerability map\""
+        + (f", \"map {variables[0]}\"" if variables else "") + ", \"save that map as a picture\"",
+        "• LGAs: \"summarise by LGA\"" if lga else "• data checks: \"any problems with my data?\"",
+        "• nets: \"plan 500,000 nets, household size 5\", then \"20% more nets\", "
+        "\"same but household 6\", \"how many wards get full coverage?\"",
+        "• urban wards: \"which urban wards can be deprioritised?\"",
+        "• the method: \"which variables were used and why?\", \"is PCA valid here?\"",
+        "• files: \"export the rankings as Excel\", \"export the report\", "
+        "\"export this conversation\"",
+    ]
+    return ToolResult("\n".join(lines), suggestions=["Top 10 wards",
+                                                      "Show the vulnerability map"])
 
 
 EXECUTORS: dict[str, Executor] = {
@@ -396,7 +452,11 @@ EXECUTORS: dict[str, Executor] = {
 
 def build_registry() -> ToolRegistry:
     """A registry with every tool bound to its executor (one per application)."""
+    from chatmrpt.chat.executors_more import MORE_EXECUTORS
+
     registry = ToolRegistry()
+    for name, fn in MORE_EXECUTORS.items():
+        registry.bind(name, fn)
     for name, fn in EXECUTORS.items():
         registry.bind(name, fn)
     missing = registry.unbound()

@@ -116,7 +116,7 @@ _TEXTS: dict[str, str] = {
         "come from the user; they are never assumed. An optional buffer (e.g. 1.1 adds 10%) "
         "covers losses, and nets can be counted in whole bales.\n"
         "Order: wards whose urban share is below the urban threshold (75% by default) come "
-        "first (tier 1), the others after (tier 2); within each tier, the most vulnerable ward "
+        "first, the urban wards after them; within each group, the most vulnerable ward "
         "comes first. By default each ward is covered fully while nets last; the first ward "
         "that cannot be covered fully gets what remains, and allocation stops. Other "
         "strategies skip a ward that does not fit and keep covering smaller ones ('continue'), "

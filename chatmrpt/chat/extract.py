@@ -673,6 +673,9 @@ def find_method(text: str) -> str | None:
 
 
 _STRATEGIES = (
+    ("proportional", re.compile(r"\bproportional(?:ly)?\b|\bin\s+proportion\b|\bpro[- ]?rata\b"
+                                r"|\bshare\w*\s+(?:by|according\s+to|in\s+line\s+with)\s+(?:the\s+)?"
+                                r"need\b")),
     ("capped", re.compile(r"\bcap(?:ped|s|ping)?\b|\bmax(?:imum)?\s+(?:ward\s+)?share\b|\bno\s+"
                           r"(?:single\s+)?ward\s+(?:gets|takes|receives|should\s+(?:get|take))\s+"
                           r"(?:more\s+than|over)|\blimit\s+(?:each|every|any)\s+ward\b")),

@@ -541,6 +541,11 @@ def _analysis_params(msg: Message, ctx: RouterContext) -> Extraction:
     normalization = ex.find_normalization(msg.text)
     if normalization:
         out.params["normalization"] = normalization
+    if "aggregation" in tool_spec("run_analysis").param_names:
+        if re.search(r"\bmedian[- ]ranks?\b|\bby\s+median\s+rank\b", msg.text):
+            out.params["aggregation"] = "median-rank"
+        elif re.search(r"\bmedian[- ]scores?\b", msg.text):
+            out.params["aggregation"] = "median-score"
     if unknown and ctx.variables:
         out.questions.append(
             f"The data has no column for {', '.join(repr(u) for u in unknown)}. "

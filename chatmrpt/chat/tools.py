@@ -555,8 +555,8 @@ class ToolRegistry:
     the bindings belong to the instance.
     """
 
-    def __init__(self, specs: Iterable[ToolSpec] = TOOLS):
-        self.specs: tuple[ToolSpec, ...] = tuple(specs)
+    def __init__(self, specs: Iterable[ToolSpec] | None = None):
+        self.specs: tuple[ToolSpec, ...] = tuple(TOOLS if specs is None else specs)
         self._by_name = {s.name: s for s in self.specs}
         if len(self._by_name) != len(self.specs):
             raise ValueError("a tool name is declared twice")
@@ -612,3 +612,96 @@ class ToolRegistry:
 
     def validate(self, name: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
         return self.spec(name).validate(params)
+
+
+# --- answers from stored results and views (declared after the first set of tools) --------
+
+CATEGORIES = ("High", "Medium", "Low")
+RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
+                    "repri_count", "repri_names", "analysis_params", "variables", "models")  # fmt: skip
+VIEW_KINDS = (*MAP_KINDS, "rank_comparison", "model_scores", "itn_by_lga")
+CONVERSATION_FORMATS = ("html", "markdown")
+
+MORE_TOOLS: tuple[ToolSpec, ...] = (
+    ToolSpec(
+        "list_wards",
+        "List wards filtered by LGA and/or priority category, in rank order.",
+        (
+            Param("lga", "string", "Only wards of this LGA."),
+            Param("category", "string", "Only wards of this priority category.",
+                  enum=CATEGORIES),
+            Param("n", "integer", "At most this many wards (all when left out).", minimum=1),
+            _METHOD,
+            Param("order", "string", "top: most vulnerable first; bottom: least first.",
+                  enum=ORDERS, default="top"),
+        ),
+        requires=(NEEDS_ANALYSIS,),
+    ),
+    ToolSpec(
+        "lga_summary",
+        "Per LGA: wards in each priority category, mean ward rank and the LGA's rank.",
+        (Param("lga", "string", "Only this LGA (all LGAs when left out)."), _METHOD),
+        requires=(NEEDS_ANALYSIS,),
+    ),
+    ToolSpec(
+        "ask_results",
+        "Answer a question from stored results: plan totals, a ward's or an LGA's nets, the "
+        "plan's settings, urban reprioritisation counts and names, the analysis settings and "
+        "variables with their directions.",
+        (
+            Param("about", "string", "What the question is about.", required=True,
+                  enum=RESULT_QUESTIONS),
+            Param("ward", "string", "The ward, for plan_ward."),
+            Param("lga", "string", "The LGA, for plan_lga."),
+            Param("order", "string", "For plan_lga without an LGA: the LGA with the most or "
+                                     "the fewest nets.", enum=("most", "fewest")),
+            Param("n", "integer", "For plan_top_wards: how many wards.", minimum=1),
+            Param("threshold", "number", "Urban threshold (percent) for repri_count and "
+                                         "repri_names.", minimum=0, maximum=100),
+        ),
+        requires=(NEEDS_ANALYSIS,),
+    ),
+    ToolSpec(
+        "pca_validity",
+        "Say whether PCA suits the data: KMO, Bartlett's test and explained variance.",
+        requires=(NEEDS_ANALYSIS,),
+    ),
+    ToolSpec(
+        "ward_value",
+        "One ward's value of one variable, with its rank among the wards.",
+        (
+            Param("ward", "string", "The ward's name.", required=True),
+            Param("variable", "string", "The column.", required=True),
+            Param("lga", "string", "The ward's LGA, when the name exists in several LGAs."),
+        ),
+        requires=(NEEDS_DATASET,),
+    ),
+    ToolSpec(
+        "data_quality",
+        "Check the uploaded data: identical or constant columns, implausible values, filled "
+        "(imputed) cells, ward names matched approximately.",
+        requires=(NEEDS_DATASET,),
+    ),
+    ToolSpec(
+        "export_view",
+        "Export a map or chart as a file: a named one, or the one shown last.",
+        (
+            Param("what", "string", "Which map or chart.", required=True, enum=VIEW_KINDS),
+            Param("variable", "string", "The variable, for a variable map."),
+            Param("threshold", "number", "The urban threshold, for the urban map.",
+                  minimum=0, maximum=100),
+            Param("format", "string", "png (a picture) or html (an interactive page).",
+                  enum=("png", "html"), default="png"),
+        ),
+        requires=(NEEDS_ANALYSIS,),
+    ),
+    ToolSpec(
+        "export_conversation",
+        "The conversation so far as a file (HTML page or Markdown text).",
+        (Param("format", "string", "html or markdown.", enum=CONVERSATION_FORMATS,
+               default="html"),),
+    ),
+)
+TOOLS = TOOLS + MORE_TOOLS
+TOOL_NAMES = tuple(t.name for t in TOOLS)
+_BY_NAME = MappingProxyType({t.name: t for t in TOOLS})

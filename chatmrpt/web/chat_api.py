@@ -136,6 +136,38 @@ def list_messages(session_id: str) -> Response:
     return json_response({"messages": messages, "count": rt.store.message_count(session_id)})
 
 
+# the tools that answer from stored results, also callable without a message
+RESULT_TOOLS = ("list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value",
+                "data_quality", "export_view", "export_conversation")
+UNMET_CODES = {"dataset": "No ward data yet: upload a ward table first.",
+               "analysis": "That needs a finished analysis: run the analysis first.",
+               "plan": "There is no net plan yet: plan the nets first."}
+
+
+@bp.post(S + "/tools/<tool>")
+@session_required
+def call_tool(session_id: str, tool: str) -> Response:
+    """Run one of the result tools with JSON parameters: the same code the chat runs."""
+    if tool not in RESULT_TOOLS:
+        raise ChatMRPTError("not_found", f"There is no tool {tool[:60]!r} here. Tools: "
+                                         f"{', '.join(RESULT_TOOLS)}.",
+                            details={"tools": list(RESULT_TOOLS)})
+    assistant = _assistant()
+    spec = assistant.registry.spec(tool)
+    params = read_json(spec.param_names)
+    spec.validate(params)
+    ctx = assistant.context(session_id)
+    missing = [u for u in spec.requires if u not in ctx.met()]
+    if missing:
+        raise ChatMRPTError("analysis_not_ready" if missing[0] == "analysis" else "conflict",
+                            UNMET_CODES.get(missing[0], "The session is not ready for that."),
+                            details={"needs": missing})
+    result = assistant.registry.executor(tool)(assistant.rt, session_id,
+                                               spec.with_defaults(params))
+    return json_response({"tool": tool, "params": params, "text": result.text,
+                          "data": result.data, "artifacts": result.artifacts})
+
+
 def register_chat(app: Flask) -> None:
     app.extensions["chatmrpt.chat.lock"] = threading.Lock()
     app.register_blueprint(bp)
@@ -155,7 +187,21 @@ def _openapi_paths() -> dict[str, Any]:
         "type": "object", "additionalProperties": False, "required": ["text"],
         "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000}},
     }}}}
+    tool_paths = {"/api/sessions/{session_id}/tools/{tool}": {"post": operation(
+        "callTool",
+        "Run a result tool with JSON parameters (the same code the chat runs): ward lists by "
+        "LGA and category, LGA summaries, answers from stored results, PCA checks, one "
+        "ward's value, data quality, exports of a map or chart, the conversation as a file.",
+        {"200": {"description": "The answer in words, its data and any files.",
+                 "content": {"application/json": {"schema": {"type": "object"}}}}},
+        params=[SESSION_PARAM, {"name": "tool", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": list(RESULT_TOOLS)}}],
+        body={"required": False, "content": {"application/json": {"schema": {
+            "type": "object"}}}},
+        errors=("409",),
+    )}}
     return {
+        **tool_paths,
         "/api/sessions/{session_id}/messages": {
             "post": operation(
                 "postMessage",

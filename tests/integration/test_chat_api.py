@@ -228,3 +228,17 @@ def test_model_failures_fall_back_to_the_offline_router(running, model, script):
     assert reply["tool_calls"][0]["tool"] == "top_wards"
     assert reply["tool_calls"][0]["params"]["n"] == 3
     assert len(server.requests()) == 1
+
+
+def test_a_model_guessing_a_net_count_is_overruled(running, model):
+    """The model proposes a plan with numbers nobody gave: the offline dialogue asks."""
+    app, another = running
+    s = analysed_session(app)
+    server = model([{"tool_calls": [{"name": "plan_itn",
+                                     "arguments": {"total_nets": 2023, "household_size": 5}}]}])
+    llm_app = another(CHATMRPT_LLM_BASE_URL=server.base_url, CHATMRPT_LLM_TIMEOUT_S="5")
+    s2 = SessionClient(llm_app.test_client(), s.id, s.token)
+    reply = say(s2, "plan the nets, household size 5")
+    assert reply["engine"] == "offline" and reply["tool_calls"] == []
+    assert "how many nets" in reply["text"].lower()
+    assert not s.state()["plans"]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chatmrpt.chat.dialogue import ROUTER_TOOLS
 from chatmrpt.chat.router import Route, RouterContext, route
 from chatmrpt.chat.tools import TOOL_NAMES, TOOLS, ToolRegistry, tool_spec
 from chatmrpt.errors import InputError
@@ -56,7 +57,7 @@ def test_corpus_accuracy():
     assert sum(1 for c in CORPUS if c.history) >= 25
     assert sum(1 for c in CORPUS if c.ask) >= 20
     covered = {c.tool for c in CORPUS}
-    assert set(TOOL_NAMES) <= covered
+    assert set(ROUTER_TOOLS) <= covered
     wrong = [c.id for c in CORPUS if not _matches(c, _run(c))]
     accuracy = 1 - len(wrong) / len(CORPUS)
     print(f"router corpus: {len(CORPUS)} messages, accuracy {accuracy:.1%}")
@@ -266,6 +267,8 @@ EXPECTED_TOOLS = {
     "describe_data", "run_analysis", "show_map", "top_wards", "explain_ward",
     "compare_methods", "explain_methodology", "reprioritize_urban", "plan_itn",
     "what_if_plan", "compute_tpr", "export_results", "session_status", "help",
+    "list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value", "data_quality",
+    "export_view", "export_conversation",
 }  # fmt: skip
 
 

@@ -1,0 +1,1305 @@
+"""The dialogue manager: what a message means in this conversation, and whether to act.
+
+The state of the conversation is a small record kept in the session record of the shared
+store (``state["dialogue"]``), so any worker can answer the next message:
+
+``pending``
+    the question the assistant asked and the kind of answer it expects: ``plan_numbers``
+    (the number of nets and/or the household size), ``lga``, ``ward``, ``choice`` (one of
+    the offered one-tap readings) or ``confirm`` (yes/no for one prepared action).
+``last``
+    the last request that ran (tool and parameters): the base of relative changes.
+``shown``
+    the last map or chart shown, so "save that map as a picture" exports that one.
+
+A message fills a pending question only when it reads as that kind of answer: a question,
+another request or an unrelated number leaves the question pending and is handled on its
+own. Relative changes of the last request are read here ("20% more nets", "another
+150k", "back to the defaults", "also add housing quality", "all of them", "... wait, make
+it 450,000"); everything else goes to the intent model (chatmrpt.chat.intents) and the
+slot readers of the router. When the model and the patterns disagree, or the model is
+unsure, the manager asks with one-tap choices instead of acting.
+
+Everything here is a pure function of the message, the router context and the stored
+state: the assistant executes the steps a :class:`Decision` lists and stores the new state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat import intents
+from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
+from chatmrpt.chat.tools import tool_spec
+
+PLAN_DEFAULTS = {"urban_threshold": 75, "method": "composite", "strategy": "stop",
+                 "people_per_net": 1.8, "buffer": 1, "bale_size": 1}  # fmt: skip
+NEW_TOOLS = ("list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value",
+             "data_quality", "export_conversation", "export_view")  # fmt: skip
+ROUTER_TOOLS = ("help", "session_status", "describe_data", "run_analysis", "top_wards",
+                "explain_ward", "compare_methods", "explain_methodology",
+                "reprioritize_urban", "plan_itn", "what_if_plan", "compute_tpr",
+                "export_results", "show_map")  # fmt: skip
+
+
+# --- state --------------------------------------------------------------------------------
+
+
+@dataclass
+class DialogueState:
+    pending: dict[str, Any] | None = None
+    last: dict[str, Any] | None = None
+    shown: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, record: Mapping[str, Any] | None) -> DialogueState:
+        record = record or {}
+        return cls(record.get("pending"), record.get("last"), record.get("shown"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pending": self.pending, "last": self.last, "shown": self.shown}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the manager may know about the session besides the router context."""
+
+    analysis_variables: tuple[str, ...] = ()  # the variables the last analysis used
+    analysis_params: Mapping[str, Any] = field(default_factory=dict)
+    lgas: tuple[str, ...] = ()
+    ward_count: int = 0
+    ranked: tuple[tuple[str, str | None], ...] = ()  # (ward, LGA) by composite rank
+
+
+@dataclass
+class Step:
+    tool: str
+    params: dict[str, Any]
+    echo: str = ""  # what is done, in plain words (relative changes, corrections)
+    source: str = ""  # the part of the message this step answers
+
+
+@dataclass
+class Decision:
+    steps: list[Step] = field(default_factory=list)
+    text: str | None = None  # the reply when nothing runs (or a question)
+    choices: list[dict[str, Any]] = field(default_factory=list)  # one-tap readings
+    pending: dict[str, Any] | None = None  # the question now pending (None: unchanged/clear)
+    keep_pending: bool = False  # the earlier question stays pending
+    notes: list[str] = field(default_factory=list)  # said before the results
+    not_done: list[str] = field(default_factory=list)  # said after the results
+    unmet: list[str] = field(default_factory=list)
+    reading: dict[str, Any] = field(default_factory=dict)  # how the message was read
+
+    @property
+    def suggestions(self) -> list[str]:
+        return [c["label"] for c in self.choices]
+
+
+# --- reading helpers ----------------------------------------------------------------------
+
+QUESTION_START = re.compile(
+    r"^\s*(?:who|what|which|when|where|why|how|is|are|was|were|can|could|do|does|did|will"
+    r"|would|should|shall|tell|explain|show|list|give|wetin|abeg\s+wetin)\b"
+)
+CANCEL = re.compile(
+    r"^\s*(?:no|nope|cancel|stop|forget\s+(?:it|that)|never\s*mind|leave\s+(?:it|am|that)"
+    r"|not\s+now|no\s+need|skip\s+(?:it|that)|scrap\s+that|ignore\s+(?:it|that)|don'?t)\b"
+    r"(?:[\s,]*(?:thanks|thank\s+you|please|pls|abeg|sir|ma|it|that|run\s+it|do\s+it"
+    r"|for\s+now|leave\s+it))*\s*[.!]*\s*$"
+)
+CONFIRM = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|yup|sure|alright|fine|correct|right|please|pls|abeg"
+    r"|oya|great|good)[\s,.!]*)*(?:go\s+ahead|go\s+on|run\s+(?:it|am|that|this)|do\s+(?:it|am"
+    r"|that|so)|proceed|continue|carry\s+on|start\s+(?:it|am)|confirm(?:ed)?|kick\s+it\s+off"
+    r"|yes|yeah|yep|yup|sure|ok(?:ay)?|correct|that'?s\s+(?:it|right|correct)|na\s+so)"
+    r"(?:[\s,.!]*(?:please|pls|abeg|sir|ma|then|now|thanks|go\s+ahead|run\s+it|do\s+it))*"
+    r"\s*[.!]*\s*$"
+)
+# words that may surround a number when it answers "how many nets / what household size"
+ANSWER_WORDS = frozenset(["a", "about", "above", "an", "and", "approx", "approximately", "around", "average", "avg", "be", "bed", "each", "every", "exactly", "family", "families", "for", "get", "got", "had", "has", "have", "hh", "home", "homes", "house", "household", "households", "hhs", "i", "in", "is", "it", "it's", "its", "itn", "itns", "just", "let's", "llin", "llins", "make", "members", "mosquito", "na", "nets", "net", "of", "ok", "okay", "on", "only", "our", "people", "per", "persons", "person", "please", "pls", "roughly", "say", "size", "so", "some", "the", "there", "think", "this", "total", "use", "we", "we've", "with", "yes", "abeg", "oya", "put", "available", "stock", "in", "campaign", "members", "individuals", "occupants", "e", "dey", "dem", "our", "my", "sir", "ma", "maybe", "like", "mean", "i'm", "am", "go", "are", "were", "will"])
+NET_CUE = re.compile(r"\b(?:nets?|itns?|llins?|bednets?)\b")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+CORRECTION = re.compile(
+    r"(?:\.\.\.|[,;.!-]|\s)\s*(?:(?:no|oh|oops|sorry)[\s,.!]+)*(?:wait|sorry|oops|i\s+mean"
+    r"|correction|actually|scratch\s+that|no\s+no|make\s+(?:it|that)|change\s+(?:it|that)\s+to"
+    r"|rather)\b"
+)
+MORE = re.compile(r"\b(?:more|extra|additional|increase[ds]?|increasing|higher|raise[ds]?|boost"
+                  r"|add(?:ed|ing)?|plus|bigger|larger|up|another|top\s+up|on\s+top)\b")  # fmt: skip
+LESS = re.compile(r"\b(?:fewer|less|reduce[ds]?|reducing|reduction|decrease[ds]?|lower|down"
+                  r"|cut|drops?|dropped|minus|smaller|lose|lost|shortfall|short|remove"
+                  r"|take\s+away|subtract)\b")  # fmt: skip
+RESET = re.compile(
+    r"\b(?:back\s+to\s+(?:the\s+)?(?:defaults?|default\s+settings|original|normal|standard)"
+    r"|reset\b|default\s+(?:settings|values|parameters|options)|use\s+(?:the\s+)?defaults"
+    r"|original\s+settings|undo\s+(?:the\s+|all\s+(?:the\s+)?)?changes)"
+)
+THANKS_ONLY = re.compile(r"^\s*(?:ok(?:ay)?|thanks?|thank\s+you|thx|fine|great|good|nice|cool"
+                         r"|alright|noted|quick|hi|hello|hey|please|pls|abeg)[\s,.!:]*$")
+GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|salam"
+                             r"|sannu|ok(?:ay)?|quick|so|please|pls|abeg)\b[\s,.!:]*", re.I)
+ALL_OF_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls)[\s,]+)*(?:all\s+of\s+them"
+                         r"|all(?:\s+the)?\s+wards|show\s+(?:me\s+)?all|list\s+(?:them\s+)?all"
+                         r"|the\s+whole\s+list|every\s+ward|all)\b[\s\w]*[.!?]*\s*$")  # fmt: skip
+ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+use|plus|put\s+in|bring\s+in"
+                     r"|with\s+also)\b")  # fmt: skip
+DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|minus|no\s+more"
+                      r"|except)\b")  # fmt: skip
+SPLIT = re.compile(
+    r"\s*(?:;|\.\s+(?:then|also|and)\b|,?\s+and\s+then\b|,?\s+then\s+(?=\w)|,?\s+after\s+that\b"
+    r"|,?\s+and\s+also\b|\.\s+(?=(?:show|map|export|download|plan|list|give|top|run|save|what)\b))"
+    r"\s*"
+)
+
+
+def reads_as_number_answer(text: str) -> bool:
+    """The message is an answer to "how many nets / what household size", and nothing else."""
+    low = ex.lower_text(text)
+    if "?" in low or QUESTION_START.search(low) and not re.match(r"^\s*(?:is|it'?s)\s+\d", low):
+        return False
+    numbers = ex.extract_numbers(low)
+    if not numbers:
+        return False
+    if YEAR.search(low) and not NET_CUE.search(low) and not re.search(r"household|hh", low):
+        return False
+    rest = low
+    for n in sorted(numbers, key=lambda n: -n.start):
+        rest = rest[: n.start] + " " + rest[n.end :]
+    words = re.findall(r"[a-z][a-z']*", rest)
+    return all(w in ANSWER_WORDS for w in words)
+
+
+def reads_as_short_answer(text: str) -> bool:
+    low = ex.lower_text(text)
+    return "?" not in low and len(low.split()) <= 6 and not QUESTION_START.search(low)
+
+
+def apply_correction(text: str) -> tuple[str, str | None]:
+    """A message corrected inside itself ("500,000 ... wait no make it 450,000").
+
+    Returns the text as meant and a note saying what was corrected (None when nothing was).
+    """
+    low = ex.lower_text(text)
+    marks = list(CORRECTION.finditer(low))
+    if not marks:
+        return text, None
+    mark = marks[-1]
+    head, tail = low[: mark.start()], low[mark.end() :]
+    after = ex.extract_numbers(tail)
+    before = ex.extract_numbers(head)
+    if not after or not before:
+        return text, None
+    new = after[0]
+    if new.percent:
+        same = [n for n in before if n.percent]
+    elif new.value >= 100:
+        same = [n for n in before if not n.percent and n.value >= 100]
+    else:
+        same = [n for n in before if not n.percent and n.value < 100]
+    if not same:
+        return text, None
+    old = same[-1]
+    fixed = head[: old.start] + new.text + head[old.end :]
+    rest = tail[: new.start] + tail[new.end :]
+    # words after the corrected number that name something else stay ("... wait, 450k nets")
+    rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|nets?|sorry|instead)\b", " ", rest)
+    fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
+    note = f"Using your correction: {_fmt(new.value)} instead of {_fmt(old.value)}."
+    return fixed, note
+
+
+def _fmt(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def split_requests(text: str) -> list[str]:
+    parts = [p.strip(" ,.") for p in SPLIT.split(text) if p and p.strip(" ,.")]
+    return parts if len(parts) > 1 else [text]
+
+
+# --- relative changes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    params: dict[str, Any]
+    echo: str
+
+
+def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Change | None:
+    """A change of the last plan stated relative to it, or None.
+
+    "20% more nets", "10 percent fewer", "another 150k", "150,000 fewer nets", "double the
+    nets", "half the nets"; "household size up by 1" is left to the router (absolute).
+    """
+    if not last_plan or "total_nets" not in last_plan:
+        return None
+    low = ex.canonical_text(text)
+    base = int(last_plan["total_nets"])
+    hh = last_plan.get("household_size")
+    numbers = ex.extract_numbers(low)
+    other = _by_change(low, last_plan)
+    if other is not None:
+        return other
+    if re.search(r"\b(?:urban|threshold|buffer|wastage|cap|capped|share|bale)\b", low):
+        return None
+    about_households = re.search(r"\bhouse\s*holds?\b|\bhh\b|\bhousehold\s+size\b", low)
+    pct = [n for n in numbers if n.percent]
+    if len(pct) == 1 and not about_households:
+        more, less = bool(MORE.search(low)), bool(LESS.search(low))
+        if more == less:
+            return None
+        sign = 1 if more else -1
+        value = int(round(base * (1 + sign * pct[0].value / 100)))
+        op = "+" if sign > 0 else "-"
+        return Change({"total_nets": value},
+                      f"Plan for {value:,} nets = {base:,} {op} {_fmt(pct[0].value)}%"
+                      + (f", households of {_fmt(hh)} people." if hh else "."))
+    if pct:
+        return None
+    if not about_households:
+        if re.search(r"\b(?:double|twice\s+as\s+many|two\s+times)\b", low) and NET_CUE.search(low):
+            value = base * 2
+            return Change({"total_nets": value}, f"Plan for {value:,} nets = {base:,} × 2.")
+        if re.search(r"\b(?:halve|half)\b", low) and NET_CUE.search(low):
+            value = int(round(base / 2))
+            return Change({"total_nets": value}, f"Plan for {value:,} nets = half of {base:,}.")
+    big = [n for n in numbers if not n.percent and n.value >= 100 and n.is_whole]
+    if len(big) != 1:
+        return None
+    n = big[0]
+    head = low[max(0, n.start - 40) : n.start]
+    tail = low[n.end : n.end + 40]
+    plus = re.search(r"\b(?:another|an?\s+extra|extra|additional|plus|add|added|adding|get"
+                     r"\s+(?:an?\s+)?(?:extra|additional|more)|more|top\s+up\s+(?:with|of|by)?"
+                     r"|(?:increase|raise|boost|add\s+to)\s+(?:[a-z]+\s+){0,3}?by)\s*$",
+                     head)  # fmt: skip
+    plus = plus or re.match(r"^\s*(?:more|extra|additional)\b", tail) or re.match(
+        r"^\s*(?:nets?|itns?|llins?)\s+(?:more|extra|on\s+top)\b", tail)  # fmt: skip
+    minus = re.search(r"\b(?:minus|lose|lost|losing|remove|subtract|(?:reduce|cut|decrease"
+                      r"|lower|drop|shrink)\s+(?:[a-z]+\s+){0,3}?by|take\s+away|short\s+(?:of|by)"
+                      r"|fewer\s+by|less\s+by)\s*$", head)  # fmt: skip
+    minus = minus or re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:fewer|less)\b", tail)
+    if bool(plus) == bool(minus):
+        return None
+    delta = int(n.value)
+    value = base + delta if plus else base - delta
+    if value < 1:
+        return None
+    op = "+" if plus else "-"
+    return Change({"total_nets": value},
+                  f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
+                  + (f", households of {_fmt(hh)} people." if hh else "."))
+
+
+BY_PARAMS = (
+    ("household_size", r"\bhouse\s*hold\w*|\bhh\b", "household size", None),
+    ("urban_threshold", r"\burban\b|\bthreshold\b", "urban threshold", 75),
+    ("people_per_net", r"\bpeople\s+per\s+net\b", "people per net", 1.8),
+)
+
+
+def _by_change(low: str, last_plan: Mapping[str, Any]) -> Change | None:
+    """ "reduce the household size by 1", "raise the urban threshold by 10": relative changes
+    of a plan setting other than the number of nets."""
+    m = re.search(r"\bby\s+(\S+(?:\s+point\s+\w+)?)", low)
+    name = next(((p, label, default) for p, rx, label, default in BY_PARAMS
+                 if re.search(rx, low)), None)  # fmt: skip
+    if m is None or name is None:
+        return None
+    param, label, default = name
+    more, less = bool(MORE.search(low)), bool(LESS.search(low))
+    if more == less:
+        return None
+    nums = ex.extract_numbers(low[m.start():])
+    if not nums or nums[0].percent and param != "urban_threshold":
+        return None
+    base = last_plan.get(param, default)
+    if base is None:
+        return None
+    delta = nums[0].value if more else -nums[0].value
+    value = round(float(base) + delta, 6)
+    if value <= 0:
+        return None
+    value = int(value) if float(value).is_integer() else value
+    op = "+" if delta > 0 else "-"
+    return Change({param: value}, f"{label.capitalize()} {_fmt(value)} = {_fmt(base)} {op} "
+                                  f"{_fmt(abs(delta))}.")
+
+
+def variable_change(text: str, ctx: RouterContext, used: Sequence[str]) -> Change | None:
+    """ "also add housing quality", "drop rainfall": the last analysis' variables, changed."""
+    low = ex.canonical_text(text)
+    adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
+    if adding == dropping or not used:
+        return None
+    # a question, or wards being removed, is no change of the variables
+    if "?" in low or QUESTION_START.search(low) or re.search(r"\bwards?\b|\bhow\s+many\b", low):
+        return None
+    mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    if not mentions:
+        return None
+    names = list(dict.fromkeys(m.column for m in mentions))
+    if adding:
+        new = [n for n in names if n not in used]
+        if not new:
+            return Change({"variables": list(used)},
+                          f"{_join(names)} {'is' if len(names) == 1 else 'are'} already in the "
+                          "analysis; running it again with the same variables.")
+        variables = [*used, *new]
+        echo = (f"Re-running the analysis with {len(variables)} variables: "
+                f"{_join(variables)} (added {_join(new)}).")
+    else:
+        gone = [n for n in names if n in used]
+        variables = [v for v in used if v not in gone]
+        if not gone or len(variables) < 2:
+            return None
+        echo = (f"Re-running the analysis with {len(variables)} variables: "
+                f"{_join(variables)} (dropped {_join(gone)}).")
+    return Change({"variables": variables}, echo)
+
+
+def _join(items: Sequence[str]) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- LGA and category slots ---------------------------------------------------------------
+
+CATEGORY = re.compile(r"\b(high|medium|low)(?:[- ](?:risk|priority|category|vulnerability"
+                      r"|burden|group|wards?))?\b")  # fmt: skip
+LGA_PHRASE = re.compile(
+    r"\b(?:in|for|of|inside|within|from)\s+(?:the\s+)?([a-z][a-z' /-]{1,40}?)\s+"
+    r"(?:lga|l\.g\.a|local\s+govt|local\s+government(?:\s+area)?)\b"
+)
+
+
+def find_lga(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None]:
+    """(the LGA named, the unknown name when the message names an LGA the data lacks)."""
+    low = ex.lower_text(text)
+    by_key = {_key(lg): lg for lg in lgas}
+    hits = [lg for lg in sorted(lgas, key=len, reverse=True)
+            if re.search(r"(?<![a-z])" + re.escape(lg.lower()) + r"(?![a-z])", low)]  # fmt: skip
+    if hits:
+        return hits[0], None
+    m = LGA_PHRASE.search(low)
+    if m:
+        name = re.sub(r"^(?:the|ward\s+of)\s+", "", m.group(1)).strip()
+        words = name.split()
+        for k in range(len(words)):
+            cand = " ".join(words[k:])
+            if _key(cand) in by_key:
+                return by_key[_key(cand)], None
+        from rapidfuzz import process
+
+        best = process.extractOne(_key(name), list(by_key), score_cutoff=88)
+        if best:
+            return by_key[best[0]], None
+        return None, name
+    return None, None
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+# --- deciding -----------------------------------------------------------------------------
+
+
+def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
+    """How to answer ``text``: the steps to run, or the question to ask."""
+    fixed, note = apply_correction(text)
+    decision = _decide(fixed, ctx, state, facts)
+    if note and decision.steps:
+        decision.notes.insert(0, note)
+    decision.reading.setdefault("text", fixed)
+    return decision
+
+
+def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
+    low = ex.lower_text(text)
+    guess = intents.classify(text)
+    reading = {"intent": guess.label, "probability": round(guess.probability, 3),
+               "runner_up": guess.runner_up}  # fmt: skip
+    pending = state.pending
+    if pending:
+        answered = _answer_pending(text, low, guess, ctx, state, facts, pending)
+        if answered is not None:
+            answered.reading = {**reading, **answered.reading, "answered": pending.get("expects")}
+            return answered
+    decision = _fresh(text, low, guess, ctx, state, facts)
+    decision.reading = {**reading, **decision.reading}
+    if pending and decision.pending is None and (
+            not decision.steps or not _replaces(decision, pending)):
+        decision.keep_pending = True
+    return decision
+
+
+def _replaces(decision: Decision, pending: Mapping[str, Any]) -> bool:
+    """A new request for the tool the pending question was about replaces the question."""
+    tool = pending.get("tool")
+    family = PLAN_TOOLS if tool in PLAN_TOOLS else (tool,)
+    return any(s.tool in family for s in decision.steps)
+
+
+def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
+                    state: DialogueState, facts: Facts,
+                    pending: Mapping[str, Any]) -> Decision | None:  # fmt: skip
+    expects = pending.get("expects")
+    if CANCEL.match(low) or (guess.label == "cancel" and guess.confident(0.6)
+                             and reads_as_short_answer(text)):  # fmt: skip
+        return Decision(text="OK, I left it: nothing was run. Ask me for something else "
+                             "whenever you are ready.", pending=None)  # fmt: skip
+    if expects == "choice":
+        chosen = _pick_choice(low, pending.get("choices") or [])
+        if chosen is not None:
+            return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
+        return None
+    if expects == "confirm":
+        if CONFIRM.match(low) or (guess.label == "confirm" and guess.confident(0.6)
+                                  and reads_as_short_answer(text)):  # fmt: skip
+            return Decision([Step(pending["tool"], dict(pending.get("params") or {}),
+                                  echo=pending.get("echo", ""), source=text)])  # fmt: skip
+        return None
+    if expects == "plan_numbers":
+        if not reads_as_number_answer(text):
+            return None
+        pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
+                       last_missing=tuple(pending.get("missing") or ()))  # fmt: skip
+        r = route(text, pctx)
+        return _from_route(r, text, ctx, facts)
+    if expects in ("lga", "ward"):
+        if not reads_as_short_answer(text):
+            return None
+        pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
+                       last_missing=tuple(pending.get("missing") or ()),
+                       last_candidates=tuple(ex.WardRef(c["name"], c.get("lga"))
+                                             for c in pending.get("candidates") or ()))  # fmt: skip
+        r = route(text, pctx)
+        if r.intent != "answer":
+            return None
+        return _from_route(r, text, ctx, facts)
+    if expects == "lga_choice":
+        lga, _ = find_lga(text, facts.lgas)
+        if lga and reads_as_short_answer(text):
+            return Decision([Step(pending["tool"], {**(pending.get("params") or {}), "lga": lga},
+                                  source=text)])  # fmt: skip
+        return None
+    if expects == "export_what":
+        if not reads_as_short_answer(text):
+            return None
+        pctx = replace(ctx, last_tool="export_results", last_params=pending.get("params") or {},
+                       last_missing=("what",))  # fmt: skip
+        r = route(text, pctx)
+        if r.intent != "answer":
+            return None
+        return _from_route(r, text, ctx, facts)
+    return None
+
+
+def _pick_choice(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    text = re.sub(r"[^a-z0-9% ]", " ", low).split()
+    key = " ".join(text)
+    for c in choices:
+        if " ".join(re.sub(r"[^a-z0-9% ]", " ", c["label"].lower()).split()) == key:
+            return c
+    words = set(key.split()) - {"the", "in", "one", "please", "pls", "abeg", "lga", "ward", "of"}
+    if words:
+        hits = [c for c in choices
+                if words <= set(re.sub(r"[^a-z0-9% ]", " ", c["label"].lower()).split())]
+        if len(hits) == 1:
+            return hits[0]
+    ordinals = {"1": 0, "one": 0, "first": 0, "2": 1, "two": 1, "second": 1, "3": 2,
+                "three": 2, "third": 2, "4": 3, "four": 3, "fourth": 3}  # fmt: skip
+    m = re.match(r"^(?:option\s+|number\s+|the\s+)?(\w+)(?:\s+one)?(?:\s+please)?$", key)
+    if m and m.group(1) in ordinals and ordinals[m.group(1)] < len(choices):
+        return choices[ordinals[m.group(1)]]
+    return None
+
+
+def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
+           state: DialogueState, facts: Facts) -> Decision:  # fmt: skip
+    """A message read on its own (no pending question, or not an answer to it)."""
+    base_ctx = replace(ctx, last_missing=(), last_candidates=())
+    label = guess.label
+
+    # yes / no without anything waiting
+    if CONFIRM.match(low) or (label == "confirm" and guess.confident(0.6)
+                              and reads_as_short_answer(text)):  # fmt: skip
+        if ctx.has_dataset and ctx.analysis_status is None:
+            return Decision([Step("run_analysis", {}, echo="Running the analysis with the "
+                                  "default variables for your data.", source=text)])  # fmt: skip
+        return Decision(text="There is nothing waiting for a yes just now. What should I do?",
+                        choices=_starter_choices(ctx))
+    if CANCEL.match(low):
+        return Decision(text="OK. Nothing is waiting to run.")
+
+    # relative changes of the last request
+    relative = _relative(text, low, ctx, state, facts)
+    if relative is not None:
+        return relative
+
+    # several requests in one message
+    parts = split_requests(text)
+    if len(parts) > 1:
+        return _several(parts, ctx, state, facts)
+
+    return _single(text, low, guess, base_ctx, state, facts)
+
+
+def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
+              facts: Facts) -> Decision | None:  # fmt: skip
+    last = state.last or {}
+    last_tool = last.get("tool")
+    if ctx.last_plan and (last_tool in (*PLAN_TOOLS, "ask_results") or NET_CUE.search(low)):
+        change = relative_plan_change(text, ctx.last_plan)
+        if change is not None:
+            return Decision([Step("what_if_plan", change.params, echo=change.echo, source=text)],
+                            reading={"relative": "plan"})  # fmt: skip
+    if RESET.search(low):
+        if last_tool in PLAN_TOOLS and ctx.last_plan:
+            params = {k: ctx.last_plan[k] for k in ("total_nets", "household_size")
+                      if k in ctx.last_plan}  # fmt: skip
+            return Decision([Step("plan_itn", params,
+                                  echo=f"Back to the default plan settings with "
+                                       f"{int(params['total_nets']):,} nets and households of "
+                                       f"{_fmt(params['household_size'])} people (urban wards "
+                                       "above 75% served last, composite ranking, nets given "
+                                       "in rank order).", source=text)])  # fmt: skip
+        if last_tool == "run_analysis" or (ctx.analysis_ready and re.search(r"analys", low)):
+            return Decision([Step("run_analysis", {}, echo="Running the analysis again with "
+                                  "the default variables, directions and settings.",
+                                  source=text)])  # fmt: skip
+    if ctx.analysis_ready and facts.analysis_variables:
+        change = variable_change(text, ctx, facts.analysis_variables)
+        if change is not None:
+            params = dict(change.params)
+            directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+                          if k in params["variables"]}  # fmt: skip
+            if directions:
+                params["directions"] = directions
+            for k in ("methods", "normalization"):
+                if facts.analysis_params.get(k):
+                    params[k] = facts.analysis_params[k]
+            return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
+                            reading={"relative": "variables"})  # fmt: skip
+    last_params = last.get("params") or {}
+    repri_last = last_tool == "reprioritize_urban" or (
+        last_tool == "ask_results" and str(last_params.get("about", "")).startswith("repri"))
+    if repri_last and ctx.analysis_ready:
+        nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
+        if len(nums) == 1 and re.search(r"\btarget\b|\bof\s+(?:the\s+)?population\b", low):
+            return Decision([Step("reprioritize_urban", {"target_share": nums[0].number},
+                                  echo=f"Urban reprioritisation with a target of "
+                                       f"{_fmt(nums[0].value)}% of the population.",
+                                  source=text)])  # fmt: skip
+        if len(nums) == 1 and len(low.split()) <= 7 and not re.search(
+                r"\bnets?\b|\bplan\b|\btarget\b|\bmaps?\b|\bshow\b|\bplot\b|\bexport\b"
+                r"|\bdownload\b", low) and (
+                last_tool == "ask_results" or re.search(r"\bhow\s+many\b|\bwhich\b|\bwhat\s+about"
+                                                        r"\b|\band\s+at\b|^\s*at\b", low)):
+            about = last_params.get("about") if last_tool == "ask_results" else None
+            if re.search(r"\bwhich\b|\bnames?\b|\blist\b", low):
+                about = "repri_names"
+            elif re.search(r"\bhow\s+many\b", low) or about is None:
+                about = "repri_count"
+            return Decision([Step("ask_results", {"about": about, "threshold": nums[0].number},
+                                  source=text)])
+    if last_tool in ("list_wards", "top_wards") and re.search(
+            r"\b(?:which|who)\s+(?:of\s+them|one|among\s+them)\b", low):
+        m = re.search(r"\b(worst|most|highest|riskiest|top|first|best|least|safest|lowest|last)\b",
+                      low)
+        if m:
+            order = "bottom" if m.group(1) in ("best", "least", "safest", "lowest", "last") else "top"
+            params = {**last_params, "n": 1, "order": order}
+            return Decision([Step(last_tool, params, source=text)], reading={"relative": "one"})
+    if ALL_OF_THEM.match(low) and last_tool in ("top_wards", "list_wards") and facts.ward_count:
+        params = {**(last.get("params") or {}), "n": facts.ward_count}
+        return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
+    return None
+
+
+def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
+             facts: Facts) -> Decision:  # fmt: skip
+    out = Decision()
+    kept = []
+    for part in parts:
+        g = intents.classify(part)
+        if (g.label in ("thanks", "greeting", "confirm") and len(part.split()) <= 3) or \
+                CONFIRM.match(ex.lower_text(part)) or THANKS_ONLY.match(ex.lower_text(part)):
+            continue
+        kept.append(part)
+    if not kept:
+        kept = list(parts[-1:])
+    if len(kept) == 1:
+        low = ex.lower_text(kept[0])
+        return _single(kept[0], low, intents.classify(kept[0]), ctx, state, facts)
+    parts = kept
+    for i, part in enumerate(parts):
+        low = ex.lower_text(part)
+        one = _single(part, low, intents.classify(part), replace(ctx, last_missing=()),
+                      state, facts)  # fmt: skip
+        if one.steps and not one.unmet:
+            for s in one.steps:
+                s.source = part
+            out.steps.extend(one.steps)
+            out.notes.extend(one.notes)
+            continue
+        reason = one.text or "I did not understand it"
+        out.not_done.append(f'Not done: "{part}" - {reason}')
+        if one.choices and not out.choices:
+            out.choices = one.choices
+            out.pending = one.pending
+        if i == 0 and not out.steps:
+            return one
+    out.reading = {"split": list(parts)}
+    return out
+
+
+CONVERSATION_REPLIES = {
+    "thanks": "You're welcome. Ask me for a map, the top wards, a net plan or a file whenever "
+              "you are ready.",
+    "bye": "Goodbye. Your data and results stay in this session.",
+    "out_of_scope": "I can only help with your ward data: the analysis, maps, ward lists, net "
+                    "plans, urban reprioritisation and files. That question is outside what I "
+                    "can answer.",
+}
+
+
+def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
+            state: DialogueState, facts: Facts) -> Decision:  # fmt: skip
+    label = guess.label
+    stripped = GREETING_PREFIX.sub("", text, count=1)
+    while stripped != text and len(stripped.split()) >= 2:
+        text, low = stripped, ex.lower_text(stripped)
+        guess = intents.classify(text)
+        label = guess.label
+        stripped = GREETING_PREFIX.sub("", text, count=1)
+    if label in ("thanks", "bye", "out_of_scope") and guess.confident(0.5, 0.25):
+        return Decision(text=CONVERSATION_REPLIES[label], choices=_starter_choices(ctx)
+                        if label == "out_of_scope" else [])  # fmt: skip
+    if label == "greeting" and guess.confident(0.5, 0.25):
+        return Decision([Step("help", {}, source=text)])
+    if label in NEW_TOOLS and guess.confident(0.4, 0.15):
+        return _new_tool(label, text, low, ctx, state, facts)
+    # the two export readings that depend on what was shown
+    unsupported = UNSUPPORTED_FORMAT.search(low)
+    if unsupported and (label in ("export_results", "export_view") or re.search(
+            r"\b(?:export|download|save|send|give)\b", low)):
+        fmt = unsupported.group(0)
+        choices = [{"label": "Export the report as HTML", "tool": "export_results",
+                    "params": {"what": "report", "format": "html"}},
+                   {"label": "Export the rankings as Excel", "tool": "export_results",
+                    "params": {"what": "rankings", "format": "xlsx"}}]
+        return Decision(text=f"I cannot make a {fmt.upper()} file. Maps come as pictures (PNG) "
+                             "or web pages (HTML), tables as CSV or Excel, and the report as a "
+                             "web page you can print to PDF from the browser.",
+                        choices=choices, pending={"expects": "choice", "choices": choices})
+    if label == "export_results" and guess.confident(0.4, 0.15):
+        view = _export_view(text, low, state)
+        if view is not None:
+            return view
+    r = route(text, ctx)
+    if r.tool == "top_wards":
+        lga, unknown = find_lga(text, facts.lgas)
+        if lga or unknown:
+            return _new_tool("list_wards", text, low, ctx, state, facts)
+    # a known LGA named with wards: a ward list of that LGA, whatever else the words suggest
+    if {label, guess.runner_up} & {"list_wards", "top_wards"} and re.search(r"\bwards?\b", low) \
+            and r.tool in (None, "top_wards", "run_analysis") and facts.lgas:
+        lga, _ = find_lga(text, facts.lgas)
+        if lga:
+            return _new_tool("list_wards", text, low, ctx, state, facts)
+    adjusted = _adjust(r, text, low, label, ctx, state, facts)
+    if adjusted is not None:
+        return adjusted
+    if r.intent in ("answer", "follow_up"):
+        return _from_route(r, text, ctx, facts)
+    router_label = _label_of(r)
+    if router_label == label or (router_label == "help" and label == "greeting"):
+        return _from_route(r, text, ctx, facts)
+    if label in ("thanks", "bye", "out_of_scope", "greeting", "confirm", "cancel"):
+        if r.tool is None:
+            return Decision(text=CONVERSATION_REPLIES.get(label) or r.reply or r.clarification,
+                            choices=_starter_choices(ctx))  # fmt: skip
+        if guess.probability >= 0.8:
+            return Decision(text=CONVERSATION_REPLIES.get(label, "Could you say that "
+                                                          "differently?"),
+                            choices=_starter_choices(ctx))  # fmt: skip
+    probs = intents.model().probabilities(text)
+    if r.tool is None:
+        if label in ROUTER_TOOLS and guess.confident(0.45, 0.2):
+            return _from_route(_route_as(label, text, ctx), text, ctx, facts)
+        return Decision(text=r.clarification or r.reply or "I did not understand that.",
+                        choices=_starter_choices(ctx))  # fmt: skip
+    p_router = probs.get(router_label, 0.0)
+    if label in ROUTER_TOOLS and guess.probability >= 0.75 and p_router < 0.08:
+        return _from_route(_route_as(label, text, ctx), text, ctx, facts)
+    if p_router >= 0.2 or (r.confidence >= 0.7 and p_router >= 0.08):
+        return _from_route(r, text, ctx, facts)
+    # two plausible readings: ask
+    options = [_route_as(label, text, ctx) if label in ROUTER_TOOLS else None, r]
+    choices = []
+    for opt in options:
+        if opt is None or opt.tool is None or not opt.ready or opt.unmet:
+            continue
+        lab = describe_choice(opt.tool, opt.params)
+        if lab and lab not in [c["label"] for c in choices]:
+            choices.append({"label": lab, "tool": opt.tool, "params": dict(opt.params)})
+    if len(choices) == 1 and r.tool is not None and choices[0]["tool"] == r.tool:
+        return _from_route(r, text, ctx, facts)
+    if not choices:
+        return _from_route(r, text, ctx, facts)
+    return Decision(text="I am not sure what you mean. Did you mean one of these?",
+                    choices=choices,
+                    pending={"expects": "choice", "choices": choices})  # fmt: skip
+
+
+EXPORT_OF_LAST = {"plan_itn": "itn_plan", "what_if_plan": "itn_plan", "top_wards": "rankings",
+                  "list_wards": "rankings", "ask_results": None, "run_analysis": "rankings"}
+METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try)\b.*\b(pca|composite)"
+                           r"\b|\b(pca|composite)\s+(?:ranking|rank|method)?\s*instead\b")
+
+
+def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state: DialogueState,
+            facts: Facts) -> Decision | None:  # fmt: skip
+    """Readings that depend on what was done before."""
+    from chatmrpt.chat import router as rt_
+
+    last_tool = (state.last or {}).get("tool")
+    # "use the PCA ranking instead" right after a plan changes the plan's ranking
+    m = METHOD_SWITCH.search(low)
+    after_plan = last_tool in (*PLAN_TOOLS, "ask_results", "export_results") or (
+        last_tool == "show_map" and (state.last or {}).get("params", {}).get("what") == "itn")
+    if m and ctx.last_plan and after_plan and not re.search(r"\banaly", low) and (
+            r.tool in (None, "run_analysis", "top_wards", "plan_itn", "what_if_plan")):
+        method = m.group(1) or m.group(2)
+        return Decision([Step("what_if_plan", {"method": method},
+                              echo=f"Re-planning with the {'PCA' if method == 'pca' else 'composite'}"
+                                   " ranking, everything else as before.", source=text)])
+    if label == "export_results" or r.tool == "export_results":
+        msg = rt_.Message.read(text, ctx)
+        explicit = rt_._export_params(msg, ctx).params.get("what")
+        if re.search(r"\branked\s+(?:table|list|wards)\b|\branking\s+table\b", low):
+            explicit = "rankings"
+        if explicit is None:
+            fmt = rt_._export_params(msg, ctx).params.get("format")
+            subject = EXPORT_OF_LAST.get(last_tool) if last_tool else None
+            if ctx.last_plan and last_tool in ("ask_results", "export_results") and (
+                    (state.last or {}).get("params", {}).get("about", "").startswith("plan")
+                    or (state.last or {}).get("params", {}).get("what") == "itn_plan"):
+                subject = "itn_plan"
+            if last_tool in ("show_map", "compare_methods"):
+                view = _export_view(text + " that map" if last_tool == "show_map" else text,
+                                    low + (" that map" if last_tool == "show_map" else " chart"),
+                                    state)
+                if view is not None:
+                    return view
+            if subject is None:
+                choices = []
+                for what in ("rankings", "itn_plan", "unified"):
+                    if what == "itn_plan" and ctx.last_plan is None:
+                        continue
+                    p = {"what": what}
+                    if fmt and fmt in ("csv", "xlsx"):
+                        p["format"] = fmt
+                    choices.append({"label": describe_choice("export_results", p),
+                                    "tool": "export_results", "params": p})
+                return Decision(text="Which result should I export?", choices=choices,
+                                pending={"expects": "choice", "choices": choices})
+            p = {"what": subject}
+            if fmt:
+                p["format"] = fmt
+            if "format" in p and p["format"] not in rt_.EXPORT_FORMATS_BY_KIND[subject]:
+                return None
+            return _from_route(rt_._finish("export_results", p, rt_.Extraction(), ctx, "export",
+                                           0.8), text, ctx, facts)
+        if explicit == "rankings" and r.params.get("what") != "rankings":
+            p = {**rt_._export_params(msg, ctx).params, "what": "rankings"}
+            if p.get("format") not in (None, "csv", "xlsx"):
+                p.pop("format")
+            return _from_route(rt_._finish("export_results", p, rt_.Extraction(), ctx, "export",
+                                           0.8), text, ctx, facts)
+    # a change of directions or methods keeps the variables of the last analysis
+    if r.tool == "run_analysis" and ctx.analysis_ready and facts.analysis_variables and \
+            "variables" not in r.params and (r.params.get("directions") or re.search(
+                r"\bsame\s+variables\b", low)) and not RESET.search(low):
+        params = dict(r.params)
+        variables = list(facts.analysis_variables)
+        for v in params.get("directions") or {}:
+            if v not in variables:
+                variables.append(v)
+        params["variables"] = variables
+        old_dirs = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+                    if k in variables}
+        if old_dirs or params.get("directions"):
+            params["directions"] = {**old_dirs, **(params.get("directions") or {})}
+        changed = ", ".join(f"{k} as {v}" for k, v in (r.params.get("directions") or {}).items())
+        return Decision([Step("run_analysis", params,
+                              echo=f"Re-running the analysis with the same {len(variables)} "
+                                   f"variables ({_join(variables)})"
+                                   + (f", treating {changed}." if changed else "."),
+                              source=text)])
+    # "wards above 30 percent urban on the map": the urban map at that threshold
+    if r.tool == "show_map" and r.params.get("what") == "variable" and re.search(
+            r"\burban\b", low) and re.search(r"\b(?:above|over|more\s+than|>|at)\b", low):
+        nums = [n for n in ex.extract_numbers(low) if 0 <= n.value <= 100]
+        if len(nums) == 1:
+            return Decision([Step("show_map", {"what": "urban", "threshold": nums[0].number},
+                                  source=text)])
+    # "how many wards are high priority?": the category's list says how many
+    if re.search(r"\bhow\s+many\s+wards\b", low) and CATEGORY.search(low) and \
+            ctx.analysis_ready and not PLAN_WORDS.search(low.replace("wards", "")):
+        params = _list_params(low)
+        lga, _ = find_lga(text, facts.lgas)
+        if lga:
+            params["lga"] = lga
+        if "category" in params:
+            return Decision([Step("list_wards", params, source=text)])
+    # "what is the coverage now?" after a plan: the plan's totals, not the method text
+    if ctx.last_plan and r.tool in (None, "explain_methodology", "top_wards") and re.search(
+            r"\bcoverage\b|\bcovered\b|\bleft\s*over\b|\bremaining\s+nets\b|\bnets\s+left\b",
+            low) and not re.search(r"^\s*(?:how|why)\b|\bexplain\b|\bmean\b", low):
+        return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)])
+    # an order ("show me ...") is no question about the method
+    if r.tool == "explain_methodology" and label in ROUTER_TOOLS and label != r.tool and \
+            ACTION_START.match(low):
+        return _from_route(_route_as(label, text, ctx), text, ctx, facts)
+    # "what strategy did you use?" after a plan: the plan's settings, not the method text
+    if ctx.last_plan and re.search(r"\b(?:strategy|settings?|parameters?|household\s+size|"
+                                   r"urban\s+threshold|people\s+per\s+net|bales?|bale\s+size"
+                                   r"|buffer)\b", low) and \
+            re.search(r"\b(?:what|which)\b.*\b(?:used?|did|was|were|is|are)\b", low) and \
+            not re.search(r"\banaly[sz]\w*|\bmean\b|\bexplain\b|\bhow\b", low) and \
+            r.tool in (None, "explain_methodology", "plan_itn", "what_if_plan"):
+        return Decision([Step("ask_results", {"about": "plan_params"}, source=text)])
+    # "which one is number 1 and why": the ward at that rank
+    m = re.search(r"\b(?:number|no\.?|rank(?:ed)?|#)\s*(\d+)\b", low)
+    if m and facts.ranked and re.search(r"\bwhy\b|\bexplain\b|\bwhich\b", low) and \
+            ctx.analysis_ready and not ex.find_ward(text, ctx.wards):
+        k = int(m.group(1))
+        if 1 <= k <= len(facts.ranked):
+            name, lga = facts.ranked[k - 1]
+            params = {"ward": name}
+            if lga and sum(1 for w in ctx.wards if w.name == name) > 1:
+                params["lga"] = lga
+            return Decision([Step("explain_ward", params,
+                                  echo=f"Number {k} in the composite ranking is {name}.",
+                                  source=text)])
+    return None
+
+
+def _label_of(r: Route) -> str | None:
+    if r.tool is None:
+        return {"thanks": "thanks", "bye": "bye"}.get(r.intent)
+    return "plan_itn" if r.tool == "what_if_plan" else r.tool
+
+
+def _route_as(tool: str, text: str, ctx: RouterContext) -> Route:
+    from chatmrpt.chat import router as rt_
+
+    msg = rt_.Message.read(text, ctx)
+    scores = {i.tool: i.score(msg, ctx) for i in rt_.INTENTS}
+    return rt_._build(tool, msg, ctx, scores, intent=tool, confidence=0.6)
+
+
+def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decision:
+    """Act on a route, or ask what it still needs."""
+    if r.tool is None:
+        return Decision(text=r.reply or r.clarification or "I did not understand that.",
+                        choices=_starter_choices(ctx))  # fmt: skip
+    if r.unmet:
+        if r.ready and _can_analyse_first(r.unmet, ctx):
+            return Decision([Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text),
+                             Step(r.tool, dict(r.params), source=text)])
+        if not (not r.ready and _can_analyse_first(r.unmet, ctx)):
+            return Decision(unmet=list(r.unmet), reading={"tool": r.tool})
+    if not r.ready:
+        pending: dict[str, Any] = {"tool": r.tool, "params": dict(r.params),
+                                   "missing": list(r.missing)}  # fmt: skip
+        if r.tool in PLAN_TOOLS and set(r.missing) & {"total_nets", "household_size"}:
+            pending["expects"] = "plan_numbers"
+        elif r.tool in PLAN_TOOLS and not r.missing:
+            pending["expects"] = "plan_numbers"
+            pending["missing"] = []
+        elif "lga" in r.missing:
+            pending["expects"] = "lga"
+        elif "ward" in r.missing:
+            pending["expects"] = "ward"
+        elif r.tool == "export_results" and "what" in r.missing:
+            pending["expects"] = "export_what"
+        else:
+            pending = None  # type: ignore[assignment]
+        if pending is not None and r.candidates:
+            pending["candidates"] = [{"name": c.name, "lga": c.lga} for c in r.candidates]
+        choices = []
+        if pending is not None and pending["expects"] in ("lga", "ward") and r.candidates:
+            for c in r.candidates[:6]:
+                params = {"ward": c.name}
+                if c.lga and pending["expects"] == "lga":
+                    params["lga"] = c.lga
+                label = f"Explain {c.name} in {c.lga}" if c.lga else f"Explain {c.name}"
+                choices.append({"label": label, "tool": "explain_ward", "params": params})
+            if choices:
+                pending = {**pending, "expects": "choice", "choices": choices}
+        return Decision(text=r.clarification, pending=pending, choices=choices,
+                        reading={"tool": r.tool, "missing": list(r.missing)})  # fmt: skip
+    return Decision([Step(r.tool, dict(r.params), source=text)], reading={"tool": r.tool})
+
+
+ANALYSE_FIRST = "There was no analysis yet, so I ran it first with the default variables."
+
+
+def _can_analyse_first(unmet: Sequence[str], ctx: RouterContext) -> bool:
+    return list(unmet) == ["analysis"] and ctx.has_dataset and ctx.analysis_status in (
+        None, "failed")
+
+
+def _starter_choices(ctx: RouterContext) -> list[dict[str, Any]]:
+    if not ctx.has_dataset:
+        return [{"label": "What can you do?", "tool": "help", "params": {}}]
+    if not ctx.analysis_ready:
+        return [{"label": "Describe my data", "tool": "describe_data", "params": {}},
+                {"label": "Run the analysis", "tool": "run_analysis", "params": {}}]
+    return [{"label": "Top 10 wards", "tool": "top_wards", "params": {"n": 10}},
+            {"label": "Show the vulnerability map", "tool": "show_map",
+             "params": {"what": "composite"}}]  # fmt: skip
+
+
+# --- the new tools' slots -----------------------------------------------------------------
+
+
+def _new_tool(label: str, text: str, low: str, ctx: RouterContext, state: DialogueState,
+              facts: Facts) -> Decision:  # fmt: skip
+    spec = tool_spec(label)
+    unmet = [u for u in spec.requires if u not in ctx.met()]
+    if unmet:
+        if _can_analyse_first(unmet, ctx):
+            inner = _new_tool(label, text, low, replace(ctx, analysis_status="succeeded"),
+                              state, facts)
+            if inner.steps and not inner.unmet:
+                inner.steps.insert(0, Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text))
+            return inner
+        return Decision(unmet=unmet, reading={"tool": label})
+    if label == "list_wards":
+        params: dict[str, Any] = {}
+        lga, unknown = find_lga(text, facts.lgas)
+        if (lga or unknown) and not facts.lgas:
+            return Decision(text="Your ward table has no LGA column, so I cannot pick wards by "
+                                 "LGA. Upload a table with an LGA column, or ask for the top "
+                                 "wards of the whole area.",
+                            choices=_starter_choices(ctx))  # fmt: skip
+        if unknown:
+            choices = []
+            for lg in facts.lgas[:8]:
+                p = {**_list_params(low), "lga": lg}
+                choices.append({"label": describe_choice("list_wards", p), "tool": "list_wards",
+                                "params": p})
+            return Decision(
+                text=f"There is no LGA called {unknown.title()!r} in your data. The LGAs are "
+                     f"{_join(facts.lgas)}. Which one do you mean?",
+                choices=choices,
+                pending={"expects": "lga_choice", "tool": "list_wards",
+                         "params": _list_params(low), "choices": choices})  # fmt: skip
+        if lga:
+            params["lga"] = lga
+        params.update(_list_params(low))
+        return Decision([Step("list_wards", params, source=text)], reading={"tool": label})
+    if label == "lga_summary":
+        lga, unknown = find_lga(text, facts.lgas)
+        if unknown:
+            return Decision(text=f"There is no LGA called {unknown.title()!r} in your data. "
+                                 f"The LGAs are {_join(facts.lgas)}.")  # fmt: skip
+        return Decision([Step("lga_summary", {"lga": lga} if lga else {}, source=text)])
+    if label == "ward_value":
+        return _ward_value(text, ctx, facts)
+    if label == "ask_results":
+        return _ask_results(text, low, ctx, facts)
+    if label == "export_view":
+        view = _export_view(text, low, state)
+        return view or Decision([Step("export_results", {}, source=text)])
+    if label == "export_conversation":
+        fmt = "markdown" if re.search(r"\bmark\s*down\b|\bmd\b|\btext\b", low) else "html"
+        return Decision([Step("export_conversation", {"format": fmt}, source=text)])
+    return Decision([Step(label, {}, source=text)], reading={"tool": label})
+
+
+def _list_params(low: str) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    m = CATEGORY.search(low)
+    if m and not re.search(r"\b(?:highest|lowest)\b", low):
+        params["category"] = m.group(1).title()
+    numbers = [n for n in ex.extract_numbers(low) if not n.percent and n.is_whole and n.value >= 1]
+    if numbers and re.search(r"\b(?:top|bottom|first|last|most|least|highest|lowest|riskiest)\b",
+                             low):  # fmt: skip
+        params["n"] = int(numbers[0].value)
+    if re.search(r"\b(?:bottom|least|lowest|safest)\b", low):
+        params["order"] = "bottom"
+    if re.search(r"\bpca\b|\bprincipal\b", low):
+        params["method"] = "pca"
+    return params
+
+
+def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
+    match = ex.find_ward(text, ctx.wards) if ctx.wards else None
+    variables = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    low = ex.lower_text(text)
+    if not variables and re.search(r"\bpopulation\b|\bpeople\s+(?:live|living|stay)\b"
+                                   r"|\binhabitants\b|\bresidents\b|\bhow\s+many\s+people\b", low):
+        pop = [v for v in ctx.variables if re.search(r"pop", v, re.I)]
+        if pop:
+            variables = [ex.VariableMention(pop[0], "population", "population", 0, 0, 100.0)]
+        else:
+            return Decision(text="Your ward table has no population column, so I cannot give "
+                                 "a ward's population. Columns you have: "
+                                 + ", ".join(ctx.variables[:15]) + ".")
+    if match is None or len(match.names) != 1 or not variables:
+        what = []
+        if match is None or len(match.names) != 1:
+            what.append("which ward (its name as in your data)")
+        if not variables:
+            what.append("which variable (" + ", ".join(ctx.variables[:12]) + ")")
+        return Decision(text="I need to know " + " and ".join(what) + ".")
+    params = {"ward": match.names[0], "variable": variables[0].column}
+    lgas = {c.lga for c in match.candidates if c.lga}
+    if len(lgas) > 1:
+        lga, _ = find_lga(text, facts.lgas)
+        if lga is None:
+            choices = [{"label": f"{variables[0].column} of {match.names[0]} in {lg}",
+                        "tool": "ward_value", "params": {**params, "lga": lg}}
+                       for lg in sorted(lgas)]  # fmt: skip
+            return Decision(text=f"There is a {match.names[0]} ward in {_join(sorted(lgas))}. "
+                                 "Which one?", choices=choices,
+                            pending={"expects": "choice", "choices": choices})  # fmt: skip
+        params["lga"] = lga
+    return Decision([Step("ward_value", params, source=text)])
+
+
+ASK_TOPICS = (
+    ("models", r"\bmodels?\b|\bcombinations?\b"),
+    ("repri_names", r"\bwhich\b.*\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out"
+                    r"|reprioriti\w*|excluded|comot|left\s+out|set\s+aside)\b"),
+    ("repri_count", r"\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out|reprioriti\w*"
+                    r"|excluded|comot|left\s+out|set\s+aside)\b"),
+    ("variables", r"\bvariables?\b|\bdirections?\b|\binversely?\b|\bindicators?\b"),
+    ("analysis_params", r"\banalysis\b.*\b(?:settings?|parameters?|normali[sz]ation)\b"
+                        r"|\bnormali[sz]ation\b"),
+    ("plan_params", r"\b(?:settings?|parameters?|household\s+size|threshold|strategy)\b"),
+    ("plan_lga", r"\b(?:lgas?|local\s+govern\w*)\b"),
+    ("plan_ward", r"."),
+)
+
+
+UNSUPPORTED_FORMAT = re.compile(r"\bpdf\b|\bword\b|\bdocx?\b|\bjpe?g\b|\bpowerpoint\b"
+                                r"|\bpptx?\b|\bshapefile\b|\bkml\b|\bsvg\b")
+ACTION_START = re.compile(r"^\s*(?:(?:please|pls|abeg|ok|so|now|can\s+you|could\s+you)[\s,]+)*"
+                          r"(?:show|map|list|give|display|draw|plot|export|download|plan|send"
+                          r"|save|run|rank)\b")
+PLAN_WORDS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b|\bcover\w*|\ballocat\w*"
+                        r"|\bhousehold\b|\bstrategy\b|\bpeople\b|\bgets?\b|\bgot\b|\breceiv\w*"
+                        r"|\bnothing\b|\bzero\b")
+
+
+def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision:
+    topic = next(t for t, p in ASK_TOPICS if re.search(p, low))
+    params: dict[str, Any] = {"about": topic}
+    if topic.startswith("plan") and not PLAN_WORDS.search(low):
+        # not about nets: "how many wards are in Rufa" is a question about the data
+        lga, _ = find_lga(text, facts.lgas)
+        if CATEGORY.search(low) and ctx.analysis_ready:
+            params = _list_params(low)
+            if lga:
+                params["lga"] = lga
+            return Decision([Step("list_wards", params, source=text)])
+        if lga:
+            return Decision([Step("lga_summary", {"lga": lga}, source=text)])
+        return Decision([Step("describe_data", {}, source=text)])
+    m = re.search(r"\b(?:which|what|top|the)\s+(\d+|\w+)?\s*wards?\s+(?:get|gets|got|receive"
+                  r"|receives|have)\s+(?:the\s+)?(most|fewest|least|highest|largest)\b", low)
+    if m and ctx.last_plan is not None:
+        n = ex.parse_number(m.group(1) or "") if m.group(1) else None
+        return Decision([Step("ask_results", {"about": "plan_top_wards",
+                                              "n": int(n) if n else 1,
+                                              "order": "most" if m.group(2) != "fewest"
+                                              and m.group(2) != "least" else "fewest"},
+                              source=text)])  # fmt: skip
+    if topic in ("repri_count", "repri_names"):
+        nums = [n for n in ex.extract_numbers(low) if 0 <= n.value <= 100]
+        if nums:
+            params["threshold"] = nums[0].number
+        return Decision([Step("ask_results", params, source=text)])
+    if topic in ("variables", "analysis_params", "models"):
+        return Decision([Step("ask_results", params, source=text)])
+    if ctx.last_plan is None:
+        return Decision(unmet=["plan"])
+    if topic == "plan_params":
+        return Decision([Step("ask_results", params, source=text)])
+    lga, _ = find_lga(text, facts.lgas)
+    match = ex.find_ward(text, ctx.wards) if ctx.wards else None
+    if topic == "plan_lga" or (lga and match is None):
+        params["about"] = "plan_lga"
+        if lga:
+            params["lga"] = lga
+        if re.search(r"\b(?:fewest|least|lowest|smallest)\b", low):
+            params["order"] = "fewest"
+        elif re.search(r"\b(?:most|highest|largest|biggest)\b", low):
+            params["order"] = "most"
+        return Decision([Step("ask_results", params, source=text)])
+    if match is not None and len(match.names) == 1:
+        params.update(about="plan_ward", ward=match.names[0])
+        return Decision([Step("ask_results", params, source=text)])
+    params["about"] = "plan_totals"
+    return Decision([Step("ask_results", params, source=text)])
+
+
+MAP_WORDS = (
+    ("urban", r"\burban\b"), ("category", r"\bcategor\w*"), ("pca", r"\bpca\b"),
+    ("itn", r"\bitn\b|\bnets?\b|\bplan\b"), ("composite", r"\bcomposite\b|\bvulnerabilit\w*"),
+)  # fmt: skip
+CHART_WORDS = (
+    ("rank_comparison", r"\bcompar\w*|\bscatter\b"),
+    ("model_scores", r"\bbox\s*plot\b|\bmodel\s+scores?\b|\bmodels?\b"),
+    ("itn_by_lga", r"\b(?:nets?|itn|coverage)\s+(?:by|per)\s+lga\b|\blga\s+chart\b"),
+)  # fmt: skip
+
+
+def _export_view(text: str, low: str, state: DialogueState) -> Decision | None:
+    """An export of a map or chart: the one named, or the one shown ("that map")."""
+    fmt = "png" if re.search(r"\b(?:png|picture|image|photo|jpe?g|pic)\b", low) else None
+    if re.search(r"\bhtml\b|\binteractive\b|\bweb\s*page\b", low):
+        fmt = "html"
+    wants_map = re.search(r"\bmaps?\b", low)
+    wants_chart = re.search(r"\b(?:chart|plot|graph|figure)\b", low)
+    refers = re.search(r"\b(?:that|this|the\s+one|it|same|shown|current|above)\b", low)
+    shown = state.shown or {}
+    if wants_chart or (refers and shown.get("kind") == "chart" and not wants_map):
+        chart = next((c for c, p in CHART_WORDS if re.search(p, low)), None)
+        if chart is None and shown.get("kind") == "chart":
+            chart = shown.get("what")
+        if chart is None:
+            return None
+        return Decision([Step("export_view", {"what": chart, "format": "png"}, source=text)])
+    if not (wants_map or (refers and fmt == "png" and shown.get("kind") == "map")):
+        return None
+    named = next((k for k, p in MAP_WORDS if re.search(p, low)), None)
+    if named is None and re.search(r"\bmaps?\b", low) and re.search(r"\b(?:plan)\b", low):
+        named = "itn"
+    params: dict[str, Any]
+    if named is not None:
+        params = {"what": named}
+        if named == "urban" and shown.get("what") == "urban" and shown.get("threshold") is not None:
+            params["threshold"] = shown["threshold"]
+    elif shown.get("kind") == "map":
+        params = {k: v for k, v in shown.items() if k in ("what", "variable", "threshold")
+                  and v is not None}  # fmt: skip
+    elif refers:
+        # "that map" with no map shown yet: which one is not known, so ask
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'html').upper()}",
+                    "tool": "export_view", "params": {"what": w, "format": fmt or "html"}}
+                   for w in ("composite", "category", "urban")]
+        return Decision(text="No map has been shown yet in this conversation. Which map "
+                             "should I export?", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
+    else:
+        params = {"what": "composite"}
+    params["format"] = fmt or "html"
+    return Decision([Step("export_view", params, source=text)])
+
+
+# --- plain-words descriptions ---------------------------------------------------------------
+
+MAP_NAMES = {"composite": "vulnerability (composite score) map", "pca": "PCA ranking map",
+             "category": "priority categories map", "urban": "urban wards map",
+             "itn": "net plan map", "variable": "map of {variable}"}  # fmt: skip
+
+
+def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
+    """A one-tap label that, sent back as a message, asks for exactly this."""
+    p = dict(params)
+    if tool == "top_wards":
+        n = p.get("n", 10)
+        word = "Top" if p.get("order", "top") == "top" else "Bottom"
+        return f"{word} {n} wards" + (" by PCA" if p.get("method") == "pca" else "")
+    if tool == "list_wards":
+        n = p.get("n")
+        order = p.get("order", "top")
+        head = (f"{'Top' if order == 'top' else 'Bottom'} {n} wards" if n else
+                "Wards" if order == "top" else "Least vulnerable wards")
+        if p.get("category"):
+            head += f" in the {p['category'].lower()} category"
+        if p.get("lga"):
+            head += f" in {p['lga']} LGA"
+        return head + (" by PCA" if p.get("method") == "pca" else "")
+    if tool == "show_map":
+        what = p.get("what", "composite")
+        if what == "variable":
+            return f"Map {p.get('variable')}"
+        return {"composite": "Show the vulnerability map", "pca": "Show the PCA map",
+                "category": "Show the categories map", "urban": "Show the urban map",
+                "itn": "Show the ITN map"}.get(what)  # fmt: skip
+    if tool == "plan_itn" and "total_nets" in p and "household_size" in p:
+        return f"Plan {int(p['total_nets']):,} nets, household size {_fmt(p['household_size'])}"
+    if tool == "explain_ward":
+        return f"Explain {p['ward']}" + (f" in {p['lga']}" if p.get("lga") else "")
+    if tool == "run_analysis" and not p:
+        return "Run the analysis"
+    simple = {"describe_data": "Describe my data", "help": "What can you do?",
+              "compare_methods": "Compare the two rankings", "session_status": "What is the status?",
+              "reprioritize_urban": "Reprioritise urban wards", "data_quality": "Check my data",
+              "lga_summary": "Summarise by LGA", "pca_validity": "Is PCA valid for this data?"}  # fmt: skip
+    if tool in simple and not p:
+        return simple[tool]
+    if tool == "explain_methodology":
+        return f"Explain the {p.get('topic', 'general')} method" if p.get("topic") not in (
+            None, "general") else "Explain the method"  # fmt: skip
+    if tool == "export_results" and p.get("what"):
+        return f"Export the {p['what'].replace('_', ' ')}" + (
+            f" as {p['format'].upper()}" if p.get("format") else "")  # fmt: skip
+    return None
+
+
+# --- checking what a language model proposes ----------------------------------------------
+
+
+def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: RouterContext,
+                     state: DialogueState, facts: Facts) -> str | None:  # fmt: skip
+    """Why a tool call a model proposed must not run (None: it may run).
+
+    The model may phrase things freely, but the numbers and names a call acts on must come
+    from the conversation: a net count or household size the user did not give (directly,
+    as an answer, or as a change of the last plan) is a guess, and an LGA or ward the data
+    lacks is a misreading. The offline dialogue manager answers instead.
+    """
+    low = ex.canonical_text(text)
+    said = {n.value for n in ex.extract_numbers(low)}
+    known = dict(ctx.last_plan or {})
+    if tool in PLAN_TOOLS:
+        change = relative_plan_change(text, ctx.last_plan)
+        derived = set(change.params.values()) if change else set()
+        pending = (state.pending or {}).get("params") or {}
+        for name in ("total_nets", "household_size"):
+            if name not in params:
+                continue
+            value = float(params[name])
+            if value in said or value in derived or float(pending.get(name, -1)) == value:
+                continue
+            if tool == "what_if_plan" and float(known.get(name, -1)) == value:
+                continue
+            if tool == "plan_itn" and float(known.get(name, -1)) == value and name not in said:
+                continue
+            return f"{name.replace('_', ' ')} {params[name]} was not given in the conversation"
+        if tool == "plan_itn" and not {"total_nets", "household_size"} <= set(params):
+            return "a plan needs the number of nets and the household size"
+    if params.get("lga") and facts.lgas and str(params["lga"]).lower() not in {
+            lg.lower() for lg in facts.lgas}:
+        return f"there is no LGA {params['lga']!r} in the data"
+    if tool == "ward_value" and params.get("variable") not in ctx.variables:
+        return f"there is no column {params.get('variable')!r}"
+    return None
