@@ -37,6 +37,9 @@ class Settings:
     # in the page as an optional street map under the wards (maps never need it)
     basemap_url: str | None = None
     basemap_attribution: str = ""
+    # a population table or raster for the whole deployment (CHATMRPT_POPULATION_FILE), used
+    # for net planning when an upload brings no population of its own
+    population_file: Path | None = None
     # the deployment's raster library: a folder or an s3:// prefix holding catalogue.csv or
     # catalogue.json (see chatmrpt.service.covariates); None: no library
     rasters_url: str | None = None
@@ -139,6 +142,8 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         s3_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         basemap_url=_basemap_url(env.get("CHATMRPT_BASEMAP_URL") or None),
         basemap_attribution=env.get("CHATMRPT_BASEMAP_ATTRIBUTION", ""),
+        population_file=(_abs(env["CHATMRPT_POPULATION_FILE"], home)
+                         if env.get("CHATMRPT_POPULATION_FILE") else None),
         rasters_url=_rasters_url(env.get("CHATMRPT_RASTERS_URL") or None, cwd),
     )
 

@@ -31,6 +31,9 @@ ERROR_CODES: dict[str, int] = {
     "boundary_join_failed": 422,
     "missing_population": 422,
     "unrecognised_export": 422,
+    "missing_urban_share": 422,
+    "population_join_failed": 422,
+    "missing_boundaries": 422,
     "unreadable_raster": 422,
     # parameters and requests
     "invalid_parameter": 400,

@@ -39,6 +39,15 @@ class WardDataset:
     boundary_attributes: dict[str, list[str]] = field(default_factory=dict)
     # numeric columns that are identifiers or row numbers, never candidate variables
     excluded_columns: list[str] = field(default_factory=list)
+    # population / urban share added for planning (population.py): role -> column, source
+    planning: dict[str, Any] = field(default_factory=dict)
+    # data quality findings on the table (quality.py)
+    quality: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def planning_columns(self) -> list[str]:
+        """Columns added for planning; never ranking variables."""
+        return [str(c) for c in self.planning.get("added_columns", [])]
 
     @property
     def has_boundaries(self) -> bool:

@@ -1037,6 +1037,11 @@ def load_dataset(
     sheet: str | None = None,
     table_name: str | None = None,
     boundaries_name: str | None = None,
+    population=None,
+    population_name: str | None = None,
+    population_rasters: dict | None = None,
+    urban_raster=None,
+    urban_raster_name: str | None = None,
 ) -> WardDataset:
     """Read the ward table (and boundaries), join them and return the WardDataset.
 
@@ -1049,25 +1054,38 @@ def load_dataset(
     _check_duplicate_codes(frame, display)
     excluded = identifier_like_columns(frame)
     sources = {"table": table_source}
+    planning_args = {
+        "population": population,
+        "population_name": population_name,
+        "population_rasters": population_rasters,
+        "urban_raster": urban_raster,
+        "urban_raster_name": urban_raster_name,
+    }
     if boundaries is None:
         if WARD_CODE not in frame.columns:
             notes += _duplicate_name_warnings(frame, display)
-        return WardDataset(wards=frame, sources=sources, warnings=notes, excluded_columns=excluded)
+        dataset = WardDataset(
+            wards=frame, sources=sources, warnings=notes, excluded_columns=excluded
+        )
+        return _finish_dataset(dataset, planning_args, None)
     features, boundary_source, boundary_notes = read_boundaries(boundaries, name=boundaries_name)
     # Names identify wards unless both files carry ward codes.
     if WARD_CODE not in frame.columns or WARD_CODE not in features.columns:
         notes += _duplicate_name_warnings(frame, display)
     notes += boundary_notes
     sources["boundaries"] = boundary_source
+    urban_field = _urban_attribute(features)
     wards, report = join_wards(
         frame,
         features,
         fill_identity=True,
         table_name=display,
         boundaries_name=boundary_source["name"],
+        carry={urban_field: _BOUNDARY_URBAN} if urban_field else None,
     )
     notes += report.get("warnings", [])
-    return WardDataset(
+    boundary_urban = wards.pop(_BOUNDARY_URBAN) if _BOUNDARY_URBAN in wards.columns else None
+    dataset = WardDataset(
         wards=wards,
         sources=sources,
         join_report=report,
@@ -1075,3 +1093,56 @@ def load_dataset(
         boundary_attributes=_boundary_attributes(features),
         excluded_columns=excluded,
     )
+    return _finish_dataset(dataset, planning_args, boundary_urban)
+
+
+_BOUNDARY_URBAN = "__boundary_urban__"
+
+
+def _urban_attribute(features: pd.DataFrame) -> str | None:
+    """The boundaries' Urban Yes/No attribute, when there is one."""
+    from chatmrpt.analysis.population import URBAN_FIELD
+
+    for col in features.columns:
+        if isinstance(col, str) and col.strip().lower() == URBAN_FIELD.lower():
+            return col
+    return None
+
+
+def _planning_source(path, name: str | None) -> dict[str, Any]:
+    from chatmrpt.analysis.dataset import sha256_file
+
+    text = str(path)
+    digest = sha256_bytes(text.encode()) if text.startswith("s3://") else sha256_file(path)
+    return {"name": name or Path(text).name, "sha256": digest, "sheet": None}
+
+
+def _finish_dataset(dataset: WardDataset, planning_args: dict, boundary_urban) -> WardDataset:
+    """Population / urban share for planning (population.py) and data quality findings."""
+    from chatmrpt.analysis.population import add_planning_inputs
+    from chatmrpt.analysis.quality import check_quality, quality_messages
+
+    population = planning_args["population"]
+    rasters = planning_args["population_rasters"] or {}
+    urban_raster = planning_args["urban_raster"]
+    # every file that shapes the wards' values is part of the dataset's identity
+    if population is not None:
+        dataset.sources["population"] = _planning_source(
+            population, planning_args["population_name"])
+    for role, path in sorted(rasters.items()):
+        dataset.sources[f"population_{role}"] = _planning_source(path, None)
+    if urban_raster is not None:
+        dataset.sources["urban"] = _planning_source(
+            urban_raster, planning_args["urban_raster_name"])
+    dataset = add_planning_inputs(
+        dataset,
+        population=population,
+        population_name=planning_args["population_name"],
+        population_rasters=rasters or None,
+        urban_raster=urban_raster,
+        urban_raster_name=planning_args["urban_raster_name"],
+        boundary_urban=boundary_urban,
+    )
+    dataset.quality = check_quality(dataset.wards, dataset.excluded_columns)
+    dataset.warnings = list(dataset.warnings) + quality_messages(dataset.quality)
+    return dataset

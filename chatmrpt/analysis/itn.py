@@ -699,6 +699,14 @@ def _population(
 
 def _find(columns: list[str], aliases: tuple[str, ...], what: str) -> str:
     found = find_column(columns, aliases)
+    if found is None and aliases == POPULATION_ALIASES:
+        from chatmrpt.analysis.population import no_population_error
+
+        raise no_population_error("nets cannot be planned")
+    if found is None and aliases == URBAN_SHARE_ALIASES:
+        from chatmrpt.analysis.population import no_urban_share_error
+
+        raise no_urban_share_error("nets cannot be planned by urban tier")
     if found is None:
         raise InputError(
             "missing_column",

@@ -457,6 +457,7 @@ def join_wards(
     fill_identity: bool = False,
     table_name: str = "the ward table",
     boundaries_name: str = "the boundaries",
+    carry: dict[str, str] | None = None,
 ) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
     """The table rows (same order and index) with a ``geometry`` column, and the join report.
 
@@ -482,6 +483,12 @@ def join_wards(
             order = [c for c in IDENTITY_COLUMNS if c in out.columns]
             out = out[order + [c for c in out.columns if c not in order]]
         report["identity_from_boundaries"] = added
+    for attribute, column in (carry or {}).items():
+        # other boundary attributes the caller wants per ward (e.g. Urban -> a new column)
+        if attribute in boundaries.columns and column not in out.columns:
+            values = np.full(len(out), None, dtype=object)
+            values[hit] = boundaries[attribute].to_numpy(dtype=object)[positions[hit]]
+            out[column] = values
     geoms = np.full(len(out), None, dtype=object)
     source = np.asarray(boundaries.geometry.values, dtype=object)
     geoms[hit] = source[positions[hit]]

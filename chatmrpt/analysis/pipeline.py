@@ -24,6 +24,7 @@ from chatmrpt.analysis.impute import impute_missing, queen_neighbours
 from chatmrpt.analysis.normalize import normalize
 from chatmrpt.analysis.params import AnalysisParams, analysis_id
 from chatmrpt.analysis.pca import PcaResult, run_pca
+from chatmrpt.analysis.population import planning_summary
 from chatmrpt.analysis.urban import urban_flags
 from chatmrpt.analysis.variables import (
     constant_variables,
@@ -112,6 +113,7 @@ class AnalysisResult:
             "dropped_variables": meta["dropped_variables"],
             "imputed_cells": meta["imputation"]["cells"],
             "warnings": list(self.warnings),
+            "planning_inputs": meta.get("planning_inputs"),
         }
 
 
@@ -193,7 +195,7 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
         wards,
         requested=params.variables,
         direction_overrides=params.direction_overrides,
-        excluded=dataset.excluded_columns,
+        excluded=[*dataset.excluded_columns, *dataset.planning_columns],
         boundary_attributes=dataset.boundary_attributes,
     )
     warnings: list[str] = list(dataset.warnings)
@@ -202,6 +204,7 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
 
     # §2: too sparse first, then impute, then constant columns
     keep, dropped = usable_variables(raw)
+    dropped = list(choice.left_out) + dropped
     labels = wards[WARD_NAME].astype(str).reset_index(drop=True)
     to_impute = raw[keep].reset_index(drop=True)
     neighbours = None
@@ -338,6 +341,8 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
         "comparison": comparison,
         "urban_share_column": urban_col,
         "population_column": find_column(out.columns, POPULATION_ALIASES),
+        "planning_inputs": planning_summary(dataset.planning),
+        "quality": dataset.quality,
         "warnings": warnings,
         "versions": package_versions(),
     }

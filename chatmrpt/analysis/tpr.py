@@ -574,8 +574,22 @@ def compute_ward_tpr(
 
     pop = None
     if population is not None:
-        pop, report["population"] = _ward_population(wards, population)
+        pop, report["population"] = _ward_population(wards, population, age)
         wards["burden_per_1000"] = _burden(wards["positive"], pop)
+        capped = _labels(wards[wards["positive"].to_numpy(dtype=float) > pop])
+        report["population"]["burden_capped"] = capped
+        warnings.append(
+            f"Burden per 1,000 is positives over the {report['population']['basis']} "
+            f"({report['population']['column']}) × 1,000, capped at 1,000."
+        )
+        if report["population"].get("note"):
+            warnings.append(report["population"]["note"])
+        if capped:
+            warnings.append(
+                f"{len(capped)} ward(s) had more positive tests than people in the population "
+                f"used ({describe_rows(capped)}); their burden is capped at 1,000 per 1,000. "
+                "Check the population or the ward matching."
+            )
 
     by_year_df = trend_df = None
     if by_year:
@@ -760,11 +774,15 @@ def _rates(tested: np.ndarray, positive: np.ndarray) -> np.ndarray:
     return np.where(tested > 0, positive / safe * 100.0, np.nan)
 
 
+BURDEN_CAP = 1000.0
+
+
 def _burden(positive: pd.Series, population: np.ndarray) -> np.ndarray:
-    """Positive per 1,000 population, NaN without a population."""
+    """Positive per 1,000 population, capped at 1,000; NaN without a population."""
     pos = positive.to_numpy(dtype=float)
     ok = population > 0
-    return np.where(ok, pos / np.where(ok, population, 1.0) * 1000.0, np.nan)
+    value = np.where(ok, pos / np.where(ok, population, 1.0) * 1000.0, np.nan)
+    return np.minimum(value, BURDEN_CAP)
 
 
 def _by_year(
@@ -911,8 +929,27 @@ def match_ward_tables(table: pd.DataFrame, other: pd.DataFrame) -> tuple[np.ndar
     return np.asarray(positions, dtype=np.int64), report
 
 
-def _ward_population(wards: pd.DataFrame, population: pd.DataFrame):
-    col = find_column(population.columns, POPULATION_ALIASES)
+def _ward_population(wards: pd.DataFrame, population: pd.DataFrame, age: str = "all"):
+    """The age group's population per ward: under-fives for u5, women 15–49 for pregnant
+    women, the total otherwise (and, stated, when the age group's column is absent)."""
+    from chatmrpt.analysis.population import (
+        POPULATION_U5,
+        POPULATION_WOMEN,
+        U5_ALIASES,
+        WOMEN_ALIASES,
+    )
+
+    total = find_column(population.columns, POPULATION_ALIASES)
+    group = {"u5": (U5_ALIASES, "under-five population", POPULATION_U5),
+             "pw": (WOMEN_ALIASES, "population of women aged 15–49", POPULATION_WOMEN)}.get(age)
+    col, basis, note = total, "total population", None
+    if group is not None:
+        found = find_column(population.columns, group[0])
+        if found is not None:
+            col, basis = found, group[1]
+        elif total is not None:
+            note = (f"No {group[1]} was given ({group[2]}), so burden per 1,000 uses the total "
+                    "population; it is then lower than the age group's own burden.")
     if col is None:
         raise InputError(
             "missing_population",
@@ -926,6 +963,9 @@ def _ward_population(wards: pd.DataFrame, population: pd.DataFrame):
     )
     pop = values[positions]  # -1 → the trailing NaN
     jr["column"] = col
+    jr["basis"] = basis
+    if note:
+        jr["note"] = note
     jr["wards_without_population"] = _labels(wards[np.isnan(pop)])
     return pop, jr
 

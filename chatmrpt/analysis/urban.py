@@ -321,6 +321,14 @@ def _resolve_column(
             details={"column": given, "columns": columns},
         )
     found = find_column(columns, aliases)
+    if found is None and aliases == POPULATION_ALIASES:
+        from chatmrpt.analysis.population import no_population_error
+
+        raise no_population_error("urban wards cannot be reprioritised by population share")
+    if found is None and aliases == URBAN_SHARE_ALIASES:
+        from chatmrpt.analysis.population import no_urban_share_error
+
+        raise no_urban_share_error("urban wards cannot be identified for reprioritisation")
     if found is None:
         raise InputError(
             "missing_column",

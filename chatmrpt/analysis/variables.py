@@ -47,7 +47,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry("pfpr", DIRECT, ("pfpr", "pfpr2_10", "parasite_prevalence", "prevalence"),
                    "Plasmodium falciparum parasite rate", malaria_indicator=True),
     CatalogueEntry("burden", DIRECT, ("burden", "malaria_burden", "incidence", "cases_per_1000",
-                                      "malaria_incidence"), "malaria burden", malaria_indicator=True),
+                                      "malaria_incidence", "burden_per_1000"), "malaria burden", malaria_indicator=True),
     CatalogueEntry("rainfall", DIRECT, ("rain", "rainfall", "mean_rainfall", "annual_rainfall",
                                         "precipitation", "rainfall_mm", "total_rainfall"), "rainfall"),
     CatalogueEntry("ndvi", DIRECT, ("ndvi", "mean_ndvi", "meanndvi",
@@ -100,6 +100,9 @@ NON_VARIABLE_KEYS = {
     "population", "pop", "totalpopulation", "total_population", "shapearea", "shapeleng",
     "shapelength", "area", "areakm2", "areasqkm", "perimeter", "lat", "lon", "latitude",
     "longitude", "x", "y", "centroidx", "centroidy", "year", "fid", "objectid", "id", "index",
+    # population by age group and the facility counts behind a TPR (prepare.py)
+    "populationu5", "populationwomen1549", "tested", "positive",
+    *(f"{age}{count}" for age in ("u5", "o5", "pw", "all") for count in ("tested", "positive")),
 }
 
 ZONES: dict[str, tuple[str, ...]] = {
@@ -233,6 +236,8 @@ class VariableChoice:
     selection: str  # "user", "zone", "all"
     messages: list[str] = field(default_factory=list)
     missing_defaults: list[str] = field(default_factory=list)
+    # default picks left out because they repeat an earlier pick (see quality.py)
+    left_out: list[dict[str, Any]] = field(default_factory=list)
 
 
 def candidate_columns(wards: pd.DataFrame, excluded: Iterable[str] = ()) -> list[str]:
@@ -293,6 +298,7 @@ def select_variables(
     messages: list[str] = []
     missing_defaults: list[str] = []
 
+    left_out: list[dict[str, Any]] = []
     if requested:
         variables = []
         for name in requested:
@@ -327,6 +333,8 @@ def select_variables(
             variables = [c for c in candidates if _key(c) not in NON_VARIABLE_KEYS]
             variables.sort(key=lambda c: (not _is_malaria_indicator(c), candidates.index(c)))
             selection = "all"
+        left_out = _drop_identical(wards, variables)
+        variables = [v for v in variables if v not in {d["variable"] for d in left_out}]
 
     overrides = {}
     for name, direction in (direction_overrides or {}).items():
@@ -353,7 +361,31 @@ def select_variables(
         selection=selection,
         messages=messages,
         missing_defaults=missing_defaults,
+        left_out=left_out,
     )
+
+
+def _drop_identical(wards: pd.DataFrame, variables: list[str]) -> list[dict[str, Any]]:
+    """Default picks that hold the same numbers as an earlier (higher-priority) pick.
+
+    ``variables`` is in priority order (zone list order, or malaria indicators first), so
+    the first column of each identical group is kept and the others are left out.
+    """
+    from chatmrpt.analysis.quality import identical_column_groups
+
+    out = []
+    for group in identical_column_groups(wards, variables):
+        kept = group[0]
+        for col in group[1:]:
+            out.append({
+                "variable": col,
+                "reason": "identical",
+                "same_as": kept,
+                "message": f"{col}: holds the same number as {kept} in every ward where both "
+                           f"have a value, so only {kept} is used (using both would count one "
+                           "measurement twice).",
+            })
+    return out
 
 
 def _find_canonical(canonical: str, candidates: list[str], taken: list[str]) -> str | None:

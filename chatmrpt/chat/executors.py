@@ -97,8 +97,19 @@ def describe_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolR
                      "are filled with the column mean.")
     for w in (ds.get("warnings") or [])[:5]:
         lines.append(f"Note: {w}")
+    lines.append(_population_line(ds))
     return ToolResult("\n".join(lines), data={"dataset_id": dataset_id, "summary": summary},
                       suggestions=["Run the analysis", "Explain the method"])
+
+
+def _population_line(ds: dict[str, Any]) -> str:
+    """Where net planning's population comes from, or what to provide."""
+    from chatmrpt.analysis.population import no_population_error
+
+    population = (ds.get("planning") or {}).get("population")
+    if population:
+        return f"Population for net planning: {population['source']}."
+    return no_population_error("nets cannot be planned yet").message
 
 
 def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
@@ -291,9 +302,20 @@ def reprioritize_urban(rt: Runtime, session_id: str, params: dict[str, Any]) -> 
             f"{row['selected_wards']} selected, holding {row['population_share']:.2f}% of the "
             f"population" + ("" if row.get("target_reached") else " (target not reached)") + "."
         )
+    lines += _source_lines(result.get("parameters") or {})
     arts = [_artifact_ref(a, session_id, "download") for a in result.get("artifacts", [])]
     return ToolResult("\n".join(lines), artifacts=arts, data={"reprioritization": result},
                       suggestions=["Show the urban map", "Plan ITN distribution"])
+
+
+def _source_lines(parameters: dict[str, Any]) -> list[str]:
+    """'Population: ...' and 'Urban share: ...', as recorded by the plan."""
+    lines = []
+    if parameters.get("population_source"):
+        lines.append(f"Population: {parameters['population_source']}.")
+    if parameters.get("urban_share_source"):
+        lines.append(f"Urban share: {parameters['urban_share_source']}.")
+    return lines
 
 
 def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = None) -> ToolResult:
@@ -320,6 +342,7 @@ def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = Non
             bt.get("population_covered_percent", 0))
         lines.append(f"Compared with the previous plan: coverage {delta:+.1f} percentage points, "
                      f"fully covered wards {int(t.get('wards_fully_covered', 0)) - int(bt.get('wards_fully_covered', 0)):+d}.")
+    lines += _source_lines(plan.get("parameters") or plan.get("summary") or {})
     for w in (plan.get("warnings") or [])[:4]:
         lines.append(f"Warning: {w}")
     arts = [_artifact_ref(a, session_id, "download") for a in plan.get("artifacts", [])]

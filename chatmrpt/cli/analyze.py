@@ -46,6 +46,12 @@ def register(p: argparse.ArgumentParser) -> None:
                    help="risk (default) or legacy (no sign alignment)")
     p.add_argument("--urban-thresholds", default="20,30,50,75",
                    help="urban share thresholds for the urban flags (percent)")
+    p.add_argument("--population", action="append", default=[], metavar="[KIND=]FILE",
+                   help="population table or raster, used for net planning when the table "
+                        "has no population column (see `chatmrpt prepare --help`)")
+    p.add_argument("--urban", type=Path, metavar="RASTER",
+                   help="built-up raster (0/1 or 0-100) for the urban share, when the table "
+                        "has none (otherwise the boundaries' Urban Yes/No attribute is used)")
     p.add_argument("--out", type=Path, required=True, help="folder for the results")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
@@ -69,7 +75,13 @@ def run(args: argparse.Namespace) -> int:
     })
     with ProgressBar(enabled=not args.quiet, desc="analysis") as bar:
         bar.update(0.0, "load")
-        dataset = load_dataset(args.table, args.boundaries, sheet=args.sheet)
+        from chatmrpt.cli.prepare import parse_population
+
+        population, population_rasters = parse_population(args.population)
+        dataset = load_dataset(args.table, args.boundaries, sheet=args.sheet,
+                               population=population,
+                               population_rasters=population_rasters or None,
+                               urban_raster=args.urban)
         result = run_analysis(dataset, params, progress=lambda f, s: bar.update(0.05 + 0.75 * f, s))
         files = write_analysis_outputs(
             result, args.out, progress=lambda f, s: bar.update(0.8 + 0.2 * f, s)
@@ -98,6 +110,10 @@ def print_summary(result, dataset, files) -> None:
               "column mean (listed in analysis.json).", file=out)
     for w in s["warnings"]:
         print(f"note: {w}", file=out)
+    planning = s.get("planning_inputs") or {}
+    for key, label in (("population", "Population"), ("urban_share", "Urban share")):
+        entry = planning.get(key)
+        print(f"{label} for planning: " + (entry["source"] if entry else "none") + ".", file=out)
     cats = s["categories"]
     print(f"Categories: {cats['High']} High, {cats['Medium']} Medium, {cats['Low']} Low.", file=out)
     if s["pca_suitable"]:

@@ -111,6 +111,12 @@ def load_wards(source: Path, rank_column: str | None):
 
 
 def run(args: argparse.Namespace) -> int:
+    from chatmrpt.analysis.population import (
+        for_the_command_line,
+        planning_inputs_near,
+        planning_source_text,
+    )
+
     if args.out.exists() and not args.out.is_dir():
         raise InputError(
             "invalid_parameter",
@@ -119,21 +125,27 @@ def run(args: argparse.Namespace) -> int:
         )
     nets = parse_net_count(args.nets, "number of nets (--nets)")
     wards = load_wards(args.source, args.rank_column)
-    plan = plan_itn(
-        wards,
-        total_nets=nets,
-        household_size=args.household_size,
-        urban_threshold=args.urban_threshold,
-        method=args.method,
-        strategy=args.strategy,
-        max_ward_share=args.max_ward_share,
-        people_per_net=args.people_per_net,
-        buffer=args.buffer,
-        bale_size=args.bale_size,
-        fill_population=args.fill_population,
-        rank_column=args.rank_column,
-        rank_order=args.rank_order,
-    )
+    try:
+        plan = plan_itn(
+            wards,
+            total_nets=nets,
+            household_size=args.household_size,
+            urban_threshold=args.urban_threshold,
+            method=args.method,
+            strategy=args.strategy,
+            max_ward_share=args.max_ward_share,
+            people_per_net=args.people_per_net,
+            buffer=args.buffer,
+            bale_size=args.bale_size,
+            fill_population=args.fill_population,
+            rank_column=args.rank_column,
+            rank_order=args.rank_order,
+        )
+    except InputError as exc:
+        raise for_the_command_line(exc) from None
+    plan.parameters.update(planning_source_text(
+        planning_inputs_near(args.source), plan.parameters.get("population_column"),
+        plan.parameters.get("urban_column")))
     files = write_plan(plan, args.out)
     print_summary(plan, files)
     return 0
@@ -188,6 +200,10 @@ def print_summary(plan: ItnPlan, files: list[Path]) -> None:
         f"Wards: {t['wards_fully_covered']:,} fully covered, {t['wards_partly_covered']:,} partly, "
         f"{t['wards_not_covered']:,} not covered."
     )
+    if p.get("population_source"):
+        print(f"Population: {p['population_source']}.")
+    if p.get("urban_share_source"):
+        print(f"Urban share: {p['urban_share_source']}.")
     for warning in plan.warnings:
         print(f"warning: {warning}")
     print("Wrote: " + ", ".join(str(f) for f in files))

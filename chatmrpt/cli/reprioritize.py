@@ -64,16 +64,25 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from chatmrpt.analysis.population import (
+        for_the_command_line,
+        planning_inputs_near,
+        planning_source_text,
+    )
+
     external = check_rank_column(args.rank_column, args.rank_order)
     rank_column, rank_order = external or (RANK_COLUMNS[args.method], "ascending")
     wards = load_wards(args.source, args.rank_column)
-    result = reprioritize(
-        wards,
-        thresholds=args.thresholds,
-        target_share=args.target,
-        rank_column=rank_column,
-        rank_order=rank_order,
-    )
+    try:
+        result = reprioritize(
+            wards,
+            thresholds=args.thresholds,
+            target_share=args.target,
+            rank_column=rank_column,
+            rank_order=rank_order,
+        )
+    except InputError as exc:
+        raise for_the_command_line(exc) from None
     out = args.out if args.out is not None else default_output(args.source)
     if out.is_dir():
         raise InputError(
@@ -81,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
             f"--out {out} is a folder; give a CSV file name, e.g. {out / DEFAULT_FILE}.",
             details={"out": str(out)},
         )
+    result.parameters.update(planning_source_text(
+        planning_inputs_near(args.source), result.parameters.get("population_column"),
+        result.parameters.get("urban_column")))
     write_csv_atomically(result.selection_table(), out)
     print_summary(result, out)
     return 0
@@ -120,6 +132,10 @@ def print_summary(result: ReprioritizationResult, out: Path) -> None:
             f"{row.population_selected:>14,.0f} {row.population_share:>8.2f}  "
             f"{'reached' if row.target_reached else 'not reached'}"
         )
+    if params.get("population_source"):
+        print(f"Population: {params['population_source']}.")
+    if params.get("urban_share_source"):
+        print(f"Urban share: {params['urban_share_source']}.")
     for warning in result.warnings:
         print(f"warning: {warning}")
     print(f"Wrote {out}")

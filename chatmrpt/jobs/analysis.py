@@ -46,12 +46,17 @@ def run_analysis_job(ctx: JobContext) -> Outcome:
     boundaries = dataset.get(BOUNDARIES)
     table_path = fetch_input(ctx, TABLE, table, inputs)
     boundaries_path = fetch_input(ctx, BOUNDARIES, boundaries, inputs) if boundaries else None
+    from chatmrpt.service.datasets import stored_planning_args
+
     wards = load_dataset(
         table_path,
         boundaries_path,
         sheet=table.get("sheet"),
         table_name=table["name"],
         boundaries_name=boundaries["name"] if boundaries else None,
+        **stored_planning_args(
+            ctx.rt, dataset, lambda role, src: fetch_input(ctx, role, src, inputs)
+        ),
     )
     params = AnalysisParams.from_dict(analysis["params"])
     result = run_analysis(wards, params, progress=ctx.progress_callback())

@@ -142,7 +142,7 @@ def _add_dataset(ctx: JobContext, session_id: str, dataset: dict[str, Any], join
     Added before the job commits: the dataset is content-addressed, so a repeated attempt
     finds the same dataset rather than adding another.
     """
-    from chatmrpt.service.datasets import add_dataset
+    from chatmrpt.service.datasets import add_dataset, carried_files
 
     table_name = dataset[TABLE]["name"]
     stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
@@ -155,5 +155,6 @@ def _add_dataset(ctx: JobContext, session_id: str, dataset: dict[str, Any], join
         f"{stem}_with_covariates.csv",
         ctx.rt.artifacts.read_bytes(boundaries["sha256"]),
         boundaries["name"],
+        **carried_files(ctx.rt, dataset),  # population and built-up files stay with the data
     )
     return view["dataset_id"]

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # modules whose import registers the kinds every consumer knows
-BUILTIN_KIND_MODULES: tuple[str, ...] = ("chatmrpt.jobs.analysis", "chatmrpt.jobs.tpr")
+BUILTIN_KIND_MODULES: tuple[str, ...] = ("chatmrpt.jobs.analysis", "chatmrpt.jobs.tpr",
+                                         "chatmrpt.jobs.prepare")
 BUILTIN_KIND_MODULES += ("chatmrpt.jobs.covariates",)
 
 # progress is written at most this often per job unless the stage changes

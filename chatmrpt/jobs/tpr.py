@@ -139,7 +139,7 @@ def _add_joined_dataset(
     Added before the job commits: the dataset is content-addressed, so a repeated attempt
     finds the same dataset rather than adding another.
     """
-    from chatmrpt.service.datasets import add_dataset
+    from chatmrpt.service.datasets import add_dataset, carried_files
 
     table_name = dataset[TABLE]["name"]
     stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
@@ -151,5 +151,6 @@ def _add_joined_dataset(
         f"{stem}_with_{result.variable_name}.csv",
         ctx.rt.artifacts.read_bytes(boundaries["sha256"]) if boundaries else None,
         boundaries["name"] if boundaries else None,
+        **carried_files(ctx.rt, dataset),  # population and built-up files stay with the data
     )
     return view["dataset_id"]

@@ -7,12 +7,21 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.population import planning_summary
 from chatmrpt.analysis.variables import candidate_columns
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.runner import work_root
 from chatmrpt.service.artifacts import transact_linking
-from chatmrpt.service.files import BOUNDARIES, TABLE, display_name, extension_of, input_filename
+from chatmrpt.service.files import (
+    BOUNDARIES,
+    POPULATION,
+    TABLE,
+    URBAN,
+    display_name,
+    extension_of,
+    input_filename,
+)
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
 from chatmrpt.store.model import Key, to_jsonable
@@ -50,6 +59,10 @@ def dataset_view(record: dict[str, Any], *, reused: bool) -> dict[str, Any]:
         "table": record[TABLE]["name"],
         "boundaries": (record.get(BOUNDARIES) or {}).get("name"),
         "reused": reused,
+        # where population and urban share come from (None: not available), and the data
+        # quality findings, each with a plain ``message``
+        "planning": record.get("planning"),
+        "quality": record.get("quality", []),
     }
 
 
@@ -74,8 +87,17 @@ def add_dataset(
     boundaries: bytes | None = None,
     boundaries_name: str | None = None,
     sheet: str | int | None = None,
+    population: bytes | None = None,
+    population_name: str | None = None,
+    urban: bytes | None = None,
+    urban_name: str | None = None,
 ) -> dict[str, Any]:
     """Store, validate and record an uploaded ward table (and boundaries) in a session.
+
+    ``population``: a population table (WardCode or WardName + LGA, Population) or a
+    population raster, used for planning when the table has no population column (the
+    deployment's ``CHATMRPT_POPULATION_FILE`` otherwise); ``urban``: a built-up raster for
+    the urban share (otherwise the boundaries' Urban Yes/No attribute, when present).
 
     Idempotent by content: the same files give the same dataset id and the second call
     returns the first dataset (``reused``: True) without loading it again. Raises
@@ -97,15 +119,23 @@ def add_dataset(
             boundaries_name,
             extension_of(boundaries_name, BOUNDARIES),
         )
+    for role, data, name in ((POPULATION, population, population_name),
+                             (URBAN, urban, urban_name)):
+        if data is not None:
+            name = display_name(name, role)
+            _check_upload(rt, data, name)
+            uploads[role] = (data, name, extension_of(name, role))
     hashes = {role: hashlib.sha256(data).hexdigest() for role, (data, _, _) in uploads.items()}
+    configured = configured_population(rt) if POPULATION not in uploads else None
 
     # the same files again: answer from the store without loading them
-    guess = dataset_id_from_sources(
-        {
-            role: {"sha256": hashes[role], "sheet": sheet if role == TABLE else None}
-            for role in uploads
-        }
-    )
+    guess_sources = {
+        role: {"sha256": hashes[role], "sheet": sheet if role == TABLE else None}
+        for role in uploads
+    }
+    if configured is not None:
+        guess_sources[POPULATION] = {"sha256": configured["sha256"], "sheet": None}
+    guess = dataset_id_from_sources(guess_sources)
     existing = rt.store.get_dataset(session_id, guess)
     if existing is not None:
         rt.store.transact(lambda txn: _set_current(txn, session_id, existing["id"]))
@@ -125,8 +155,11 @@ def add_dataset(
             sheet=sheet,
             table_name=uploads[TABLE][1],
             boundaries_name=uploads[BOUNDARIES][1] if BOUNDARIES in uploads else None,
+            **planning_files(paths, uploads, configured),
         )
         dataset_id = wards.dataset_id
+        planning = planning_summary(wards.planning)
+        quality = to_jsonable(wards.quality)
         summary = {
             "wards": len(wards),
             "variables": candidate_columns(wards.wards, wards.excluded_columns),
@@ -157,7 +190,13 @@ def add_dataset(
         "join_report": join_report,
         "warnings": warnings,
         "sources": sources,
+        "planning": planning,
+        "quality": quality,
+        "population_configured": configured is not None,
     }
+    for role in (POPULATION, URBAN):
+        if role in files:
+            record[role] = files[role]
 
     def commit(txn: Txn) -> tuple[dict[str, Any], bool]:
         _set_current(txn, session_id, dataset_id)
@@ -198,3 +237,68 @@ def get_dataset(rt: Runtime, session_id: str, dataset_id: str) -> dict[str, Any]
             details={"dataset_id": dataset_id},
         )
     return record
+
+
+def configured_population(rt: Runtime) -> dict[str, Any] | None:
+    """The deployment's population file (``CHATMRPT_POPULATION_FILE``), with its hash."""
+    from chatmrpt.analysis.dataset import sha256_file
+
+    path = rt.settings.population_file
+    if path is None:
+        return None
+    if not path.is_file():
+        raise InputError(
+            "internal_error",
+            "The population file configured for this service is missing; tell the "
+            "administrator (CHATMRPT_POPULATION_FILE).",
+        )
+    return {"path": path, "name": path.name, "sha256": sha256_file(path)}
+
+
+def planning_files(paths: dict[str, Path], uploads: dict[str, tuple[bytes, str, str]],
+                   configured: dict[str, Any] | None) -> dict[str, Any]:
+    """``load_dataset`` arguments for the population and built-up files of a dataset."""
+    args: dict[str, Any] = {}
+    if POPULATION in paths:
+        args.update(population=paths[POPULATION], population_name=uploads[POPULATION][1])
+    elif configured is not None:
+        args.update(population=configured["path"], population_name=configured["name"])
+    if URBAN in paths:
+        args.update(urban_raster=paths[URBAN], urban_raster_name=uploads[URBAN][1])
+    return args
+
+
+def stored_planning_args(rt: Runtime, record: dict[str, Any], fetch) -> dict[str, Any]:
+    """The same arguments when a job reloads a stored dataset: ``fetch(role, source)``
+    copies a stored upload and returns its path."""
+    args: dict[str, Any] = {}
+    if record.get(POPULATION):
+        src = record[POPULATION]
+        args.update(population=fetch(POPULATION, src), population_name=src["name"])
+    elif record.get("population_configured"):
+        configured = configured_population(rt)
+        stored = ((record.get("sources") or {}).get(POPULATION) or {}).get("sha256")
+        if configured is None or configured["sha256"] != stored:
+            # the dataset's id covers the population it was uploaded with: never swap it
+            raise InputError(
+                "invalid_request",
+                "The population file of this service has changed since this ward data was "
+                "uploaded; upload the ward data again to use the current population.",
+            )
+        args.update(population=configured["path"], population_name=configured["name"])
+    if record.get(URBAN):
+        src = record[URBAN]
+        args.update(urban_raster=fetch(URBAN, src), urban_raster_name=src["name"])
+    return args
+
+
+def carried_files(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
+    """``add_dataset`` arguments that carry a dataset's population and built-up files over
+    to a dataset derived from it (its table with columns added), so planning keeps them."""
+    args: dict[str, Any] = {}
+    for role in (POPULATION, URBAN):
+        src = record.get(role)
+        if src:
+            args[role] = rt.artifacts.read_bytes(src["sha256"])
+            args[f"{role}_name"] = src["name"]
+    return args

@@ -17,7 +17,12 @@ EXTENSIONS = {
     TABLE: ("csv", "tsv", "txt", "xlsx", "xlsm", "xls"),
     BOUNDARIES: ("zip", "geojson", "json", "gpkg", "parquet", "geoparquet"),
 }
-_WHAT = {TABLE: "ward table", BOUNDARIES: "ward boundary"}
+POPULATION = "population"  # a population table or a population raster
+URBAN = "urban"  # a built-up raster for the urban share
+EXTENSIONS[POPULATION] = ("csv", "tsv", "txt", "xlsx", "tif", "tiff")
+EXTENSIONS[URBAN] = ("tif", "tiff")
+_WHAT = {TABLE: "ward table", BOUNDARIES: "ward boundary", POPULATION: "population table or "
+         "raster", URBAN: "built-up raster"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

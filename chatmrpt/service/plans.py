@@ -161,6 +161,16 @@ def normalize_plan_params(params: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+def planning_sources(analysis: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    """Where the population and urban share used came from, in plain words."""
+    from chatmrpt.analysis.population import planning_source_text
+
+    inputs = (analysis.get("summary") or {}).get("planning_inputs")
+    return planning_source_text(
+        inputs, parameters.get("population_column"), parameters.get("urban_column")
+    )
+
+
 def plan_id(analysis_id: str, params: dict[str, Any]) -> str:
     return content_id(ITN, analysis=analysis_id, params=params)
 
@@ -191,6 +201,8 @@ def create_plan(
 
     wards = load_unified(rt, session_id, analysis["id"])
     plan = plan_itn(wards, **norm)
+    sources = planning_sources(analysis, plan.parameters)
+    plan.parameters.update(sources)
     files = [
         (PLAN_CSV, plan.wards.to_csv(index=False, lineterminator="\n").encode(), "text/csv"),
         (PLAN_JSON, (plan.to_json() + "\n").encode(), "application/json"),
@@ -205,6 +217,7 @@ def create_plan(
     summary.update(
         method=norm["method"], strategy=norm["strategy"], urban_threshold=norm["urban_threshold"]
     )
+    summary.update(sources)
     record = {
         "id": pid,
         "type": ITN,

@@ -121,11 +121,25 @@ def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
         }
         for a in store.list_analyses(session_id)
     ]
-    plans, tpr, reprioritizations = [], [], []
+    plans, tpr, reprioritizations, prepared = [], [], [], []
     covariates: list[dict[str, Any]] = []
     for p in store.list_plans(session_id):
         kind = p.get("type", "itn")
-        if kind == "tpr":
+        if kind == "prepare":
+            prepared.append(
+                {
+                    "prepare_id": p["id"],
+                    "status": p.get("status"),
+                    "progress": p.get("progress"),
+                    "stage": p.get("stage"),
+                    "error": p.get("error"),
+                    "job_id": p.get("job_id"),
+                    "file": ((p.get("inputs") or {}).get("export") or {}).get("name"),
+                    "summary": p.get("summary"),
+                    "created_at": p.get("created_at"),
+                }
+            )
+        elif kind == "tpr":
             tpr.append(
                 {
                     "tpr_id": p["id"],
@@ -185,6 +199,7 @@ def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
         "plans": plans,
         "reprioritizations": reprioritizations,
         "tpr": tpr,
+        "prepared": prepared,
         "covariates": covariates,
         "messages": store.message_count(session_id),
     }

@@ -145,6 +145,9 @@ def reprioritize(
         rank_column=norm.get("rank_column") or RANK_COLUMNS[norm["method"]],
         rank_order=norm.get("rank_order") or "ascending",
     )
+    from chatmrpt.service.plans import planning_sources
+
+    result.parameters.update(planning_sources(analysis, result.parameters))
     summary = frame_records(result.summary)
     for row in summary:
         row["threshold_label"] = threshold_label(row["threshold"])
@@ -177,6 +180,8 @@ def reprioritize(
         "parameters": full["parameters"],
         "summary": summary,
         "warnings": full["warnings"],
+        "population_source": result.parameters.get("population_source"),
+        "urban_share_source": result.parameters.get("urban_share_source"),
         "selected_wards": len(rows["selected"]),
         "excluded_wards": len(rows["excluded"]),
     }

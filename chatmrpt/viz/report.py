@@ -964,6 +964,7 @@ def _data_quality(meta: Mapping[str, Any]) -> str:
         reasons = {
             "too_many_missing": "too many missing values",
             "constant": "same value in every ward",
+            "identical": "same numbers as another variable",
         }
         out.append(
             _table(
@@ -982,6 +983,7 @@ def _data_quality(meta: Mapping[str, Any]) -> str:
     else:
         out.append("<p>None.</p>")
 
+    out.append(_table_checks(meta))
     out.append("<h3>Is PCA suitable?</h3>")
     pca = meta.get("pca")
     if isinstance(pca, Mapping):
@@ -1024,6 +1026,30 @@ def _data_quality(meta: Mapping[str, Any]) -> str:
         out.extend(f"<li>{e(w)}</li>" for w in warnings)
         out.append("</ul>")
     out.append("</section>")
+    return "".join(out)
+
+
+def _table_checks(meta: Mapping[str, Any]) -> str:
+    """Checks on the ward table before the analysis, and where population and urban share
+    (for net planning and reprioritisation) came from."""
+    out = ["<h3>Checks on the ward table</h3>"]
+    findings = [f for f in (meta.get("quality") or []) if isinstance(f, Mapping)]
+    if findings:
+        out.append('<ul class="tight">')
+        out.extend(f"<li>{e(f.get('message'))}</li>" for f in findings)
+        out.append("</ul>")
+    else:
+        out.append("<p>No identical or constant columns, shares out of range, negative counts "
+                   "or repeated ward codes were found.</p>")
+    planning = meta.get("planning_inputs")
+    if isinstance(planning, Mapping):
+        out.append("<h3>Population and urban share</h3>")
+        pairs = []
+        for key, label in (("population", "Population"), ("urban_share", "Urban share")):
+            entry = planning.get(key)
+            pairs.append((label, e(entry.get("source")) if isinstance(entry, Mapping)
+                          else "not available"))
+        out.append(_kv(pairs))
     return "".join(out)
 
 

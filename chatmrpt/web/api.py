@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -112,7 +114,8 @@ def delete_session(session_id: str) -> Response:
 def add_dataset(session_id: str) -> Response:
     from chatmrpt.service.datasets import add_dataset as add
 
-    files, fields = read_form(("table", "boundaries"), ("sheet",), required_files=("table",))
+    files, fields = read_form(("table", "boundaries", "population", "urban"), ("sheet",),
+                              required_files=("table",))
     sheet = fields.get("sheet") or None
     if sheet is not None and len(sheet) > 100:
         raise InputError(
@@ -128,10 +131,61 @@ def add_dataset(session_id: str) -> Response:
         boundaries.read() if boundaries is not None else None,
         (boundaries.filename or "") if boundaries is not None else None,
         sheet=sheet,
+        **_optional_files(files, "population", "urban"),
     )
     status = 200 if view.get("reused") else 201
     location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"
     return json_response(view, status, {"Location": location})
+
+
+def prepare_view(record: dict[str, Any]) -> dict[str, Any]:
+    export = (record.get("inputs") or {}).get("export") or {}
+    return job_subject_view(record, "prepare_id", file=export.get("name"))
+
+
+@bp.post(S + "/prepared-datasets")
+@session_required
+def submit_prepare(session_id: str) -> Response:
+    from chatmrpt.service.prepare import PARAMS
+    from chatmrpt.service.prepare import submit_prepare as submit
+
+    files, fields = read_form(("export", "boundaries", "population", "urban"), PARAMS,
+                              required_files=("export", "boundaries"))
+    export, boundaries = files["export"], files["boundaries"]
+    record = submit(
+        get_runtime(),
+        session_id,
+        export.read(),
+        export.filename or "",
+        boundaries.read(),
+        boundaries.filename or "",
+        dict(fields),
+        **_optional_files(files, "population", "urban"),
+    )
+    body = prepare_view(record)
+    body["reused"] = bool(record.get("reused"))
+    location = f"/api/sessions/{session_id}/prepared-datasets/{record['id']}"
+    return json_response(body, 200 if body["reused"] else 202, {"Location": location})
+
+
+@bp.get(S + "/prepared-datasets/<prepare_id>")
+@session_required
+def get_prepare(session_id: str, prepare_id: str) -> Response:
+    from chatmrpt.service.prepare import get_prepare as fetch
+
+    record = fetch(get_runtime(), session_id, _check_id(prepare_id, "prepared dataset"))
+    return json_response(prepare_view(record))
+
+
+def _optional_files(files: dict[str, Any], *roles: str) -> dict[str, Any]:
+    """``{role: bytes, role_name: file name}`` for the optional file parts present."""
+    out: dict[str, Any] = {}
+    for role in roles:
+        part = files.get(role)
+        if part is not None:
+            out[role] = part.read()
+            out[f"{role}_name"] = part.filename or ""
+    return out
 
 
 @bp.get(S + "/datasets/<dataset_id>")
@@ -556,8 +610,13 @@ def events(session_id: str) -> Response:
     """Job progress and completion of the session, from the store's event log.
 
     Each event's ``id`` is its sequence number, so a reconnecting browser (which sends
-    ``Last-Event-ID``) gets exactly what it missed, from whichever worker answers. The
-    stream ends after ``SSE_MAX_SECONDS`` so a worker thread is never held for long.
+    ``Last-Event-ID``) gets exactly what it missed, from whichever worker answers.
+
+    A worker holds at most ``SSE_HELD_STREAMS`` streams open at once (a few of its threads;
+    the rest stay free for requests), each for at most ``SSE_MAX_SECONDS``. Beyond that the
+    stream is answered at once: the events pending, then it ends with a ``retry:`` hint of
+    about ``SSE_BUSY_RETRY_SECONDS`` (spread at random), after which the browser's
+    EventSource connects again by itself: a cheap poll instead of a held thread.
     """
     after = _last_event_id()
     rt = get_runtime()
@@ -565,9 +624,29 @@ def events(session_id: str) -> Response:
     max_s = float(config["SSE_MAX_SECONDS"])
     poll_s = float(config["SSE_POLL_SECONDS"])
     beat_s = float(config["SSE_HEARTBEAT_SECONDS"])
+    busy_retry_s = float(config["SSE_BUSY_RETRY_SECONDS"])
+    slots = _stream_slots(current_app)
+
+    def pending(last: int) -> Iterator[str]:
+        for entry in rt.store.events(session_id, after=last, limit=100):
+            yield _sse(entry)
 
     def stream() -> Iterator[str]:
-        last = after
+        # the slot is taken when the body starts, and given back when it ends however it ends
+        if not slots.acquire(blocking=False):
+            retry_ms = int(busy_retry_s * random.uniform(0.75, 1.25) * 1000)
+            yield f"retry: {max(retry_ms, 1000)}\n\n"
+            try:
+                yield from pending(after)
+            except StoreUnavailable as exc:
+                log.warning("event poll of a session failed: %s", exc.message)
+            return
+        try:
+            yield from held(after)
+        finally:
+            slots.release()
+
+    def held(last: int) -> Iterator[str]:
         start = last_write = time.monotonic()
         yield f"retry: {int(max(poll_s, 1.0) * 2000)}\n\n"
         while time.monotonic() - start < max_s:
@@ -592,6 +671,22 @@ def events(session_id: str) -> Response:
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+def _stream_slots(app: Any) -> threading.BoundedSemaphore:
+    """This worker's slots for held event streams (``SSE_HELD_STREAMS``), made on first use."""
+    slots = app.extensions.get(STREAM_SLOTS)
+    if slots is None:
+        with _slots_lock:
+            slots = app.extensions.get(STREAM_SLOTS)
+            if slots is None:
+                held = max(int(app.config["SSE_HELD_STREAMS"]), 0)
+                slots = app.extensions[STREAM_SLOTS] = threading.BoundedSemaphore(held)
+    return slots
+
+
+STREAM_SLOTS = "chatmrpt.event_stream_slots"
+_slots_lock = threading.Lock()
 
 
 # ---- the API's description -------------------------------------------------------------------

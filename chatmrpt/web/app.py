@@ -43,6 +43,10 @@ CHAT_MODULE = "chatmrpt.web.chat_api"
 MAX_JSON_BYTES = 1024 * 1024
 # server-sent event streams end after this long; the browser reconnects by itself
 SSE_MAX_SECONDS = 30.0
+# event streams one worker holds open at once; Gunicorn workers set a quarter of their threads
+SSE_HELD_STREAMS = 2
+# beyond them, a stream answers what is pending and asks the browser back after about this long
+SSE_BUSY_RETRY_SECONDS = 5.0
 
 
 @dataclass
@@ -78,6 +82,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         SSE_MAX_SECONDS=SSE_MAX_SECONDS,
         SSE_POLL_SECONDS=0.5,
         SSE_HEARTBEAT_SECONDS=10.0,
+        SSE_HELD_STREAMS=SSE_HELD_STREAMS,
+        SSE_BUSY_RETRY_SECONDS=SSE_BUSY_RETRY_SECONDS,
         TRUST_PROXY=settings.trust_proxy,
     )
     app.session_interface = SessionCookieInterface()

@@ -12,6 +12,8 @@ whichever worker and machine answers:
 * ``chatmrpt_queue_depth`` — wake-up messages waiting in the queue;
 * ``chatmrpt_jobs{kind,status}`` — job records in the store by kind and state
   (queued, running, succeeded, failed); finished jobs leave with their session;
+* ``chatmrpt_job_failures{kind,reason}`` — failed job records by kind and error code;
+* ``chatmrpt_job_retries{kind}`` — attempts beyond the first of the job records in the store;
 * ``chatmrpt_consumers_alive``, ``chatmrpt_web_workers_alive``, ``chatmrpt_store_up``.
 """
 
@@ -108,10 +110,8 @@ class StoreCollector:
             return
         try:
             statuses = (QUEUED, RUNNING, SUCCEEDED, FAILED)
-            jobs = Tally(
-                (j.get("kind", "?"), j.get("status", "?"))
-                for j in self.rt.store.list_jobs(*statuses)
-            )
+            records = self.rt.store.list_jobs(*statuses)
+            jobs = Tally((j.get("kind", "?"), j.get("status", "?")) for j in records)
             consumers = len(self.rt.store.live_processes("consumer", CONSUMER_TTL_S))
             web = len(self.rt.store.live_processes("web", WEB_TTL_S))
             depth = self.rt.queue.size()
@@ -129,6 +129,7 @@ class StoreCollector:
         for (kind, status), n in sorted(jobs.items()):
             family.add_metric([str(kind), str(status)], n)
         yield family
+        yield from job_faults(records, FAILED)
         yield GaugeMetricFamily(
             "chatmrpt_queue_depth", "Job wake-up messages waiting in the queue.", value=depth
         )
@@ -138,6 +139,36 @@ class StoreCollector:
         yield GaugeMetricFamily(
             "chatmrpt_web_workers_alive", "Web workers with a recent heartbeat.", value=web
         )
+
+
+def job_faults(records: list[dict[str, Any]], failed: str) -> Iterator[Any]:
+    """Failures by kind and reason (the error's code) and retries by kind, from job records."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    failures = Tally(
+        (str(j.get("kind", "?")), str((j.get("error") or {}).get("code") or "unknown"))
+        for j in records
+        if j.get("status") == failed
+    )
+    retries: Tally[str] = Tally()
+    for j in records:
+        retries[str(j.get("kind", "?"))] += max(int(j.get("attempts") or 0) - 1, 0)
+    family = GaugeMetricFamily(
+        "chatmrpt_job_failures",
+        "Failed job records in the store, by kind and reason (the error code).",
+        labels=["kind", "reason"],
+    )
+    for (kind, reason), n in sorted(failures.items()):
+        family.add_metric([kind, reason], n)
+    yield family
+    family = GaugeMetricFamily(
+        "chatmrpt_job_retries",
+        "Attempts beyond the first of the job records in the store, by kind.",
+        labels=["kind"],
+    )
+    for kind, n in sorted(retries.items()):
+        family.add_metric([kind], n)
+    yield family
 
 
 def multiprocess_dir() -> str | None:

@@ -177,6 +177,7 @@ SCHEMAS: dict[str, Any] = {
             "plans": array(ANY_OBJECT),
             "reprioritizations": array(ANY_OBJECT),
             "tpr": array(ANY_OBJECT),
+            "prepared": array(ANY_OBJECT),
             "covariates": array(ANY_OBJECT),
             "messages": {"type": "integer", "description": "Number of chat messages."},
             "csrf_token": {"type": "string", "description": "Only with cookie authentication."},
@@ -197,6 +198,8 @@ SCHEMAS: dict[str, Any] = {
             "reused": {"type": "boolean"},
             "columns": array(STR),
             "created_at": NULLABLE_NUM,
+            "planning": NULLABLE_OBJECT,
+            "quality": array(ANY_OBJECT),
         },
         ("dataset_id", "wards", "variables", "join_report", "warnings"),
     ),
@@ -435,6 +438,24 @@ SCHEMAS: dict[str, Any] = {
         },
         ("tpr_id", "status"),
     ),
+    "Prepare": obj(
+        {
+            "prepare_id": ID,
+            "job_id": NULLABLE_STR,
+            "status": STATUS,
+            "progress": NULLABLE_NUM,
+            "stage": NULLABLE_STR,
+            "params": NULLABLE_OBJECT,
+            "file": NULLABLE_STR,
+            "error": NULLABLE_OBJECT,
+            "summary": NULLABLE_OBJECT,
+            "artifacts": array(ref("Artifact")),
+            "reused": {"type": "boolean"},
+            "created_at": NULLABLE_NUM,
+            "finished_at": NULLABLE_NUM,
+        },
+        ("prepare_id", "status"),
+    ),
     "Health": obj({"status": STR, "pid": {"type": "integer"}}, ("status",)),
     "Ready": obj(
         {
@@ -510,6 +531,8 @@ def _paths() -> dict[str, Any]:
                                     "table": file_schema,
                                     "boundaries": file_schema,
                                     "sheet": {"type": "string", "maxLength": 100},
+                                    "population": file_schema,
+                                    "urban": file_schema,
                                 },
                                 ("table",),
                                 extra=False,
@@ -518,6 +541,60 @@ def _paths() -> dict[str, Any]:
                     },
                 },
                 errors=("413", "415", "422", "503"),
+            )
+        },
+        S + "/prepared-datasets": {
+            "post": operation(
+                "submitPrepare",
+                "Build a ward table (TPR, tested/positive counts, burden per 1,000) from a DHIS2 "
+                "facility export and ward boundaries, with a population table or raster and a "
+                "built-up raster, and add it as a dataset (a job).",
+                {
+                    "202": linked(
+                        ok("Queued (or already queued or running).", ref("Prepare")),
+                        GetPrepare=("getPrepare", "prepare_id", "/prepare_id"),
+                    ),
+                    "200": linked(
+                        ok("The same files were prepared before (reused).", ref("Prepare")),
+                        GetPrepare=("getPrepare", "prepare_id", "/prepare_id"),
+                    ),
+                },
+                params=sp,
+                body={
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": obj(
+                                {
+                                    "export": file_schema,
+                                    "boundaries": file_schema,
+                                    "population": file_schema,
+                                    "urban": file_schema,
+                                    "age": {"type": "string", "enum": ["u5", "o5", "pw", "all"]},
+                                    "facility_level": {
+                                        "type": "string",
+                                        "enum": ["all", "primary", "secondary", "tertiary"],
+                                    },
+                                    "test": {"type": "string",
+                                             "enum": ["both", "rdt", "microscopy"]},
+                                    "sheet": {"type": "string", "maxLength": 100},
+                                },
+                                ("export", "boundaries"),
+                                extra=False,
+                            )
+                        }
+                    },
+                },
+                errors=("413", "415", "422"),
+            )
+        },
+        S + "/prepared-datasets/{prepare_id}": {
+            "get": operation(
+                "getPrepare",
+                "A prepared dataset run: status, progress; the new dataset's id (summary."
+                "dataset_id) and prepare_report.json when done.",
+                {"200": ok("The run.", ref("Prepare"))},
+                params=[SESSION_PARAM, id_param("prepare_id", "Prepared dataset run id.")],
             )
         },
         S + "/datasets/{dataset_id}": {
@@ -737,7 +814,7 @@ def _paths() -> dict[str, Any]:
         S + "/events": {
             "get": operation(
                 "streamEvents",
-                "Server-sent events: job progress and completion (ends after about 30 s).",
+                "Server-sent events: job progress and completion (ends after about 30 s; on a busy worker at once, after what is pending, with a retry hint).",
                 {
                     "200": {
                         "description": "An event stream; each event's id is its sequence number.",

@@ -105,11 +105,18 @@ def _post_worker_init(worker: Any) -> None:
     # quick-exit handler twice, re-entered, and deadlocks on its thread pool's lock
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     app = worker.wsgi
+    # held event streams take at most a quarter of the threads: the rest serve requests
+    app.config["SSE_HELD_STREAMS"] = held_streams(int(getattr(worker.cfg, "threads", 1) or 1))
     try:
         get_runtime(app)  # connections of this worker, opened after the fork
     except Exception as exc:  # the store may be away at start: requests will retry
         log.warning("worker %s started without a store connection: %s", os.getpid(), exc)
     start_heartbeat(app)
+
+
+def held_streams(threads: int) -> int:
+    """Event streams a worker with ``threads`` threads holds open at once (the rest poll)."""
+    return max(threads // 4, 1) if threads > 1 else 0
 
 
 def _worker_exit(server: Any, worker: Any) -> None:

@@ -252,8 +252,9 @@ def test_reprioritize_without_urban_column_exits_2(tmp_path):
     table.to_csv(folder / "unified_dataset.csv", index=False)
     result = run_cli("reprioritize", str(folder))
     assert result.returncode == 2
-    assert "missing_column" in result.stderr
-    assert "urbanPercentage" in result.stderr
+    assert "missing_urban_share" in result.stderr
+    assert "Urban Yes/No" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert not (folder / "reprioritization.csv").exists()
 
 

@@ -321,8 +321,9 @@ def test_no_fill_record_when_nothing_is_missing():
 def test_missing_population_column_is_refused():
     with pytest.raises(InputError) as info:
         plan(wards().drop(columns=["Population"]), total_nets=100)
-    assert info.value.code == "missing_column"
-    assert "total_population" in info.value.message
+    assert info.value.code == "missing_population"
+    assert "population table" in info.value.message
+    assert "composite_rank" not in info.value.message  # no list of the table's columns
 
 
 def test_population_alias_is_found():

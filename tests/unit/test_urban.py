@@ -162,21 +162,23 @@ def test_explicit_columns_override_aliases():
     assert result.parameters["total_population"] == 20000
 
 
-def test_missing_population_column_names_aliases_and_columns():
+def test_missing_population_column_says_what_to_provide_in_one_sentence():
     table = wards().drop(columns=["Population"])
     with pytest.raises(InputError) as info:
         reprioritize(table)
-    assert info.value.code == "missing_column"
-    assert "total_population" in info.value.message
-    assert "urban_percentage" in info.value.message  # the columns present
-    assert "Population" in info.value.details["looked_for"]
+    assert info.value.code == "missing_population"
+    message = info.value.message
+    assert "population table" in message and "population raster" in message
+    assert "urban_percentage" not in message  # no list of the table's columns
+    assert "composite_rank" not in message
 
 
-def test_missing_urban_column_is_refused():
+def test_missing_urban_column_is_refused_with_what_to_provide():
     with pytest.raises(InputError) as info:
         reprioritize(wards().drop(columns=["urban_percentage"]))
-    assert info.value.code == "missing_column"
-    assert "urbanPercentage" in info.value.message
+    assert info.value.code == "missing_urban_share"
+    assert "Urban Yes/No" in info.value.message
+    assert "Population" not in info.value.message  # no list of the table's columns
 
 
 def test_missing_rank_column_is_refused():

@@ -219,3 +219,22 @@ def test_without_boundaries_pca_or_plan(result):
     assert "KMO is 0.41 (unacceptable)" in html
     assert "ITN distribution plan" not in html
     assert html == render_report(wards, meta)  # same inputs, same report
+
+
+def test_table_checks_and_population_sources_are_in_the_data_quality_section():
+    from chatmrpt.analysis.ingest import load_dataset
+    from chatmrpt.analysis.params import AnalysisParams
+    from chatmrpt.analysis.pipeline import run_analysis
+    from tests._field_data import KANO_BOUNDARIES, KANO_TABLE
+
+    kano = run_analysis(load_dataset(KANO_TABLE, KANO_BOUNDARIES), AnalysisParams.from_dict({}))
+    text = " ".join(_parse(render_report(kano.wards, kano.metadata)).text)
+    assert "Checks on the ward table" in text
+    assert "hold the same number in every ward where both have a value" in text
+    assert "same numbers as another variable" in text  # housing_quality left out
+    assert "Population and urban share" in text
+    assert "Urban Yes/No attribute, read as 100% urban for Yes" in text
+    # a clean synthetic analysis says so
+    clean = synthetic_analysis(30, seed=3)
+    meta = dict(clean.metadata, quality=[])
+    assert "No identical or constant columns" in render_report(clean.wards, meta)

@@ -1,0 +1,265 @@
+"""From a facility export and ward boundaries to a ward table, ready for analysis.
+
+One row per ward of the boundaries (the boundaries say which wards exist), with:
+
+- identity columns from the boundaries (WardName, WardCode, LGA/LGACode, State...);
+- the age group's test positivity rate (METHODOLOGY §9; ``u5_tpr_rdt`` for under-fives),
+  with the tested and positive counts of the method used;
+- population (a population table, or population rasters summed per ward) and
+  ``burden_per_1000``: positives over the age group's population × 1,000, capped at 1,000;
+- one column per environmental raster (exact zonal statistics);
+- ``urban_percentage`` from a built-up raster, when given (otherwise the boundaries'
+  Urban Yes/No attribute is read when the table is analysed with them).
+
+Every step reports what it matched and what it could not; nothing is filled in silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from chatmrpt.analysis.dataset import GEOMETRY, IDENTITY_COLUMNS, WARD_NAME
+from chatmrpt.analysis.population import (
+    POPULATION,
+    POPULATION_U5,
+    POPULATION_WOMEN,
+    TOTAL,
+    URBAN_SHARE,
+    _table_and_rasters,
+    is_raster_file,
+    population_from_rasters,
+    population_from_table,
+    read_population_table,
+    urban_share_from_raster,
+)
+from chatmrpt.analysis.tpr import (
+    BURDEN_CAP,
+    compute_ward_tpr,
+    match_ward_tables,
+    read_facility_export,
+    tpr_variable_name,
+)
+from chatmrpt.errors import InputError, describe_rows
+
+BURDEN = "burden_per_1000"
+# the population each age group's burden is computed over (the total when absent, stated)
+AGE_POPULATION = {"u5": POPULATION_U5, "pw": POPULATION_WOMEN}
+
+
+@dataclass
+class PreparedWards:
+    """The ward table (no geometry), the report of every step and the planning sources."""
+
+    table: pd.DataFrame
+    report: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    planning: dict[str, Any] = field(default_factory=dict)
+
+
+def count_columns(age: str) -> tuple[str, str]:
+    return f"{age}_tested", f"{age}_positive"
+
+
+def prepare_ward_table(
+    export,
+    boundaries,
+    *,
+    population=None,
+    population_name: str | None = None,
+    population_rasters: Mapping[str, Any] | None = None,
+    rasters: Sequence[Any] | None = None,
+    urban_raster=None,
+    urban_raster_name: str | None = None,
+    age: str = "u5",
+    facility_level: str = "all",
+    test: str = "both",
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    export_name: str | None = None,
+    boundaries_name: str | None = None,
+    include_population: bool = True,
+    s3_endpoint_url: str | None = None,
+) -> PreparedWards:
+    """Build the ward table (see the module docstring).
+
+    ``population``: a population table or a total-population raster; ``population_rasters``:
+    ``{"total"|"u5"|"women": raster}``; ``rasters``: ``RasterSpec`` list (zonal.py) for the
+    environmental variables; ``include_population=False`` leaves the population columns out of the
+    table (burden is still computed), for callers that attach the population file itself.
+    """
+    from chatmrpt.analysis.ingest import read_boundaries
+
+    frame, info = read_facility_export(export, sheet=sheet, columns=columns)
+    tpr = compute_ward_tpr(frame, age=age, facility_level=facility_level, test=test,
+                           columns=columns, name=export_name or info["file"])
+    features, bsource, bnotes = read_boundaries(boundaries, name=boundaries_name)
+    warnings: list[str] = list(bnotes) + list(tpr.report.get("warnings", []))
+    identity = [c for c in IDENTITY_COLUMNS if c in features.columns]
+    wards = features[identity + [GEOMETRY]].reset_index(drop=True)
+    table = pd.DataFrame(wards[identity]).copy()
+
+    # TPR: the export's wards onto the boundary wards
+    positions, tpr_join = match_ward_tables(table, tpr.wards)
+    variable = tpr_variable_name(tpr.params["age"])
+    tested_col, positive_col = count_columns(tpr.params["age"])
+    pick = np.asarray(positions, dtype=np.int64)
+    hit = pick >= 0
+
+    def aligned(col: str) -> np.ndarray:
+        values = tpr.wards[col].to_numpy(dtype=float)
+        return np.where(hit, np.append(values, np.nan)[pick], np.nan)
+
+    table[variable] = aligned("tpr")
+    table[tested_col] = aligned("tested")
+    table[positive_col] = aligned("positive")
+    methods = np.append(tpr.wards["test_method"].to_numpy(dtype=object), None)[pick]
+    table["test_method"] = np.where(hit, methods, None)
+    if tpr_join["matched"] == 0:
+        raise InputError(
+            "boundary_join_failed",
+            f"No ward of the facility export matches a ward of {bsource['name']}. Check that "
+            "both cover the same state and LGAs.",
+            details={"export_wards": len(tpr.wards), "boundary_wards": len(table)},
+        )
+    if tpr_join["unmatched_table_count"]:
+        warnings.append(
+            f"{tpr_join['unmatched_table_count']} of {len(table)} wards of the boundaries have "
+            f"no facility data, so no TPR: {describe_rows(tpr_join['unmatched_table'])}.")
+    if tpr_join["unmatched_other_count"]:
+        warnings.append(
+            f"{tpr_join['unmatched_other_count']} wards of the facility export match no ward "
+            f"of the boundaries: {describe_rows(tpr_join['unmatched_other'])}.")
+    for fuzzy in tpr_join.get("fuzzy_matches", []):
+        warnings.append(f"Facility export ward {fuzzy['other']!r} was matched to boundary "
+                        f"ward {fuzzy['table']!r} (similar names, score {fuzzy['score']}).")
+
+    # population
+    planning: dict[str, Any] = {}
+    pop_frame = None
+    pop_report: dict[str, Any] | None = None
+    rasters_pop = dict(population_rasters or {})
+    if population is not None and is_raster_file(population):
+        rasters_pop.setdefault(TOTAL, population)
+        population = None
+    if population is not None and rasters_pop:
+        raise _table_and_rasters()
+    if population is not None:
+        display = population_name or Path(str(population)).name
+        ptable, _src, pnotes = read_population_table(population, name=display)
+        pop_frame, pop_report, more = population_from_table(wards, ptable, name=display)
+        warnings += pnotes + more
+        planning["population"] = {"column": POPULATION, "source": f"the population table "
+                                  f"{display}", "file": display}
+        if URBAN_SHARE in pop_frame.columns:
+            table[URBAN_SHARE] = pop_frame.pop(URBAN_SHARE).to_numpy(dtype=float)
+            planning["urban_share"] = {
+                "column": URBAN_SHARE, "file": display,
+                "source": f"the {pop_report['columns']['urban_share']} column of the "
+                          f"population table {display}"}
+    elif rasters_pop:
+        pop_frame, pop_report, more = population_from_rasters(wards, rasters_pop)
+        warnings += more
+        total = rasters_pop.get(TOTAL)
+        if total is not None:
+            display = population_name or Path(str(total)).name
+            planning["population"] = {"column": POPULATION, "file": display, "source":
+                                      f"the population raster {display} (people summed over "
+                                      "each ward)"}
+
+    burden_report: dict[str, Any] = {"computed": False}
+    if pop_frame is not None:
+        basis_col = AGE_POPULATION.get(tpr.params["age"], POPULATION)
+        if basis_col not in pop_frame.columns:
+            if POPULATION in pop_frame.columns and basis_col != POPULATION:
+                label = {POPULATION_U5: "under-five population",
+                         POPULATION_WOMEN: "population of women aged 15–49"}[basis_col]
+                warnings.append(
+                    f"No {label} ({basis_col}) was given, so burden per 1,000 uses the total "
+                    "population (lower than the age group's own burden).")
+            basis_col = POPULATION
+        if basis_col in pop_frame.columns:
+            people = pop_frame[basis_col].to_numpy(dtype=float)
+            positives = table[positive_col].to_numpy(dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                raw = np.where(people > 0, positives / people * 1000.0, np.nan)
+            capped = np.isfinite(raw) & (raw > BURDEN_CAP)
+            table[BURDEN] = np.minimum(raw, BURDEN_CAP)
+            if capped.any():
+                names = table[WARD_NAME].to_numpy()[capped].tolist()
+                warnings.append(
+                    f"{int(capped.sum())} ward(s) had more positive tests than people in "
+                    f"{basis_col} ({describe_rows(names)}); their burden is capped at 1,000 "
+                    "per 1,000. Check the population or the ward matching.")
+            burden_report = {"computed": True, "population_column": basis_col,
+                             "cap": BURDEN_CAP, "capped_wards": int(capped.sum()),
+                             "rule": f"{positive_col} / {basis_col} × 1,000, capped at 1,000"}
+        if include_population:
+            for col in pop_frame.columns:
+                table[col] = pop_frame[col].to_numpy(dtype=float)
+    else:
+        warnings.append("No population was given, so there is no burden per 1,000 and no "
+                        "population for net planning. Add a population table or raster.")
+
+    # environmental rasters
+    covariates_report: dict[str, Any] = {}
+    if rasters:
+        from chatmrpt.analysis.zonal import NODATA_SUFFIX, ward_raster_stats
+
+        taken = {str(c).lower() for c in table.columns} | {POPULATION, URBAN_SHARE}
+        for spec in rasters:
+            if spec.name.lower() in taken:
+                raise InputError(
+                    "invalid_parameter",
+                    f"The raster name {spec.name!r} is already a column of the ward table; "
+                    "give the raster another name.",
+                    details={"raster": spec.name},
+                )
+        stats = ward_raster_stats(wards, list(rasters), s3_endpoint_url=s3_endpoint_url)
+        for col in stats.columns:
+            # the no-data shares are reported, not added: they are no ward attribute
+            if col in identity or col == GEOMETRY or col.endswith(NODATA_SUFFIX):
+                continue
+            table[col] = stats[col].to_numpy()
+        for spec in rasters:
+            entry = {"file": Path(str(spec.path_or_url)).name, "statistic": spec.stat}
+            share_col = f"{spec.name}{NODATA_SUFFIX}"
+            if share_col in stats.columns:
+                share = stats[share_col].to_numpy(dtype=float)
+                gaps = np.isfinite(share) & (share > 0.5)
+                entry["wards_mostly_without_data"] = int(gaps.sum())
+                if gaps.any():
+                    names = table[WARD_NAME].to_numpy()[gaps].tolist()
+                    warnings.append(
+                        f"The raster {entry['file']} has no data over more than half of "
+                        f"{int(gaps.sum())} ward(s) ({describe_rows(names)}); their "
+                        f"{spec.name} comes from the rest of the ward only.")
+            covariates_report[spec.name] = entry
+
+    if urban_raster is not None:
+        values, ureport, unotes = urban_share_from_raster(wards, urban_raster)
+        warnings += unotes
+        table[URBAN_SHARE] = values
+        display = urban_raster_name or Path(str(urban_raster)).name
+        planning["urban_share"] = {"column": URBAN_SHARE, "file": display, "source":
+                                   f"the built-up raster {display} (mean over each ward, "
+                                   f"{ureport['scale']})"}
+
+    report = {
+        "facility_export": {"file": info["file"], "rows": info["rows"],
+                            "parameters": tpr.params, "wards": len(tpr.wards)},
+        "boundaries": {"file": bsource["name"], "wards": len(table)},
+        "tpr_join": tpr_join,
+        "tpr_column": variable,
+        "population": pop_report,
+        "burden": burden_report,
+        "covariates": covariates_report,
+        "planning": planning,
+        "warnings": warnings,
+    }
+    return PreparedWards(table=table, report=report, warnings=warnings, planning=planning)

@@ -1,0 +1,166 @@
+"""``chatmrpt prepare``: from a facility export and ward boundaries to a ward table (and on)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
+from chatmrpt.errors import InputError
+
+NAME = "prepare"
+HELP = "build a ward table (TPR, burden, population, covariates) from a facility export"
+DESCRIPTION = """\
+Build the ward table from a DHIS2 facility export and the ward boundaries: one row per
+ward of the boundaries with the age group's test positivity rate (u5_tpr_rdt for
+under-fives) and its tested/positive counts, the population (from --population), malaria
+burden per 1,000 (positives over the age group's population x 1,000, capped at 1,000) and
+one column per --raster. Writes ward_table.csv and prepare_report.json to --out; with --analyze also ranks the wards there (the same files as `chatmrpt analyze`), so
+`chatmrpt itn DIR` and `chatmrpt reprioritize DIR` can follow.
+"""
+EPILOG = """\
+--population takes a population table (CSV/XLSX: WardCode, or WardName with LGA, and
+Population; optional population_u5 and women_15_49 columns) or a population raster
+(people per pixel, summed over each ward). Repeat it with u5=RASTER and women=RASTER for
+the under-five and women 15-49 rasters; burden for under-fives then uses the under-five
+population (otherwise the total, stated in the report).
+Urban share: --urban RASTER (built-up layer, 0/1 or 0-100; mean over each ward), or the
+boundaries' Urban Yes/No attribute (100% / 0%) when the table is analysed.
+"""
+ORDER = 16
+
+POPULATION_ROLES = ("total", "u5", "women")
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    p.epilog = EPILOG
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.add_argument("facility_export", type=Path, help="DHIS2 facility export (CSV or XLSX)")
+    p.add_argument("--boundaries", type=Path, required=True,
+                   help="ward boundaries (zip, geojson, gpkg, parquet)")
+    p.add_argument("--population", action="append", default=[], metavar="[KIND=]FILE",
+                   help="population table or raster; KIND is total (default), u5 or women "
+                        "for rasters (repeatable)")
+    p.add_argument("--raster", action="append", default=[], metavar="NAME=PATH[:STAT]",
+                   help="environmental raster summarised per ward (repeatable; STAT mean "
+                        "(default), sum, min, max, median, majority)")
+    p.add_argument("--urban", type=Path, metavar="RASTER",
+                   help="built-up raster (0/1 or 0-100) for the urban share")
+    p.add_argument("--age", choices=AGES, default="u5", help="age group (default u5)")
+    p.add_argument("--facility-level", choices=LEVEL_CHOICES, default="all",
+                   help="facility level (default all)")
+    p.add_argument("--test", choices=TESTS, default="both",
+                   help="both (the higher rate per ward, default), rdt or microscopy")
+    p.add_argument("--sheet", help="worksheet of an XLSX facility export")
+    p.add_argument("--analyze", action="store_true",
+                   help="also rank the wards (default variables, both methods) into --out")
+    p.add_argument("--out", type=Path, required=True, help="folder for the results")
+    p.add_argument("--quiet", action="store_true", help="no summary")
+
+
+def parse_population(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
+    """``--population`` values → (a table or total raster, {kind: raster})."""
+    single: Path | None = None
+    rasters: dict[str, Path] = {}
+    for text in values:
+        kind, sep, path = text.partition("=")
+        if sep and kind.strip().lower() in POPULATION_ROLES:
+            kind = kind.strip().lower()
+            if kind == "total" and single is None:
+                single = Path(path)
+            elif kind in rasters or kind == "total":
+                raise InputError("invalid_parameter",
+                                 f"--population {kind}= was given twice; give each kind once.")
+            else:
+                rasters[kind] = Path(path)
+        elif single is None:
+            single = Path(text)
+        else:
+            raise InputError(
+                "invalid_parameter",
+                "Two population files were given without a kind; give one table or raster, "
+                "and mark age-group rasters as u5=FILE or women=FILE.",
+            )
+    if rasters and single is None:
+        raise InputError("invalid_parameter",
+                         "Age-group population rasters need the total population too: add "
+                         "--population FILE (the total).")
+    return single, rasters
+
+
+def run(args: argparse.Namespace) -> int:
+    from chatmrpt.analysis.prepare import prepare_ward_table
+
+    population, population_rasters = parse_population(args.population)
+    from chatmrpt.cli.covariates import parse_raster_option
+
+    specs = [parse_raster_option(r) for r in args.raster]
+    prepared = prepare_ward_table(
+        args.facility_export,
+        args.boundaries,
+        population=population,
+        population_rasters=population_rasters or None,
+        rasters=specs,
+        urban_raster=args.urban,
+        age=args.age,
+        facility_level=args.facility_level,
+        test=args.test,
+        sheet=args.sheet,
+    )
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise InputError("invalid_parameter", f"--out {out} is a file; give a folder.")
+    out.mkdir(parents=True, exist_ok=True)
+    table_path = out / "ward_table.csv"
+    prepared.table.to_csv(table_path, index=False, lineterminator="\n")
+    files = [table_path, out / "prepare_report.json"]
+    from chatmrpt.store.model import to_jsonable
+
+    (out / "prepare_report.json").write_text(
+        json.dumps(to_jsonable(prepared.report), indent=1, ensure_ascii=False) + "\n")
+    summary_lines = _summary(prepared)
+
+    result = dataset = None
+    if args.analyze:
+        from chatmrpt.analysis.ingest import load_dataset
+        from chatmrpt.analysis.outputs import write_analysis_outputs
+        from chatmrpt.analysis.params import AnalysisParams
+        from chatmrpt.analysis.pipeline import run_analysis
+
+        dataset = load_dataset(table_path, args.boundaries)
+        # the population came from a file, not from the ward table: say so in the results
+        for key, entry in prepared.planning.items():
+            if key in dataset.planning:
+                dataset.planning[key] = dict(dataset.planning[key], source=entry["source"])
+        result = run_analysis(dataset, AnalysisParams.from_dict({}))
+        files += list(write_analysis_outputs(result, out))
+    if not args.quiet:
+        for line in summary_lines:
+            print(line)
+        if result is not None:
+            from chatmrpt.cli.analyze import print_summary
+
+            print_summary(result, dataset, files)
+        else:
+            print("Wrote: " + ", ".join(str(f) for f in files))
+    return 0
+
+
+def _summary(prepared) -> list[str]:
+    report = prepared.report
+    join = report["tpr_join"]
+    lines = [
+        f"Ward table: {report['boundaries']['wards']} wards of {report['boundaries']['file']}; "
+        f"{join['matched']} have facility data ({report['tpr_column']}).",
+    ]
+    pop = prepared.planning.get("population")
+    lines.append(f"Population: {pop['source']}." if pop else
+                 "Population: none given (no burden per 1,000, no net planning).")
+    burden = report["burden"]
+    if burden.get("computed"):
+        lines.append(f"Burden per 1,000: {burden['rule']}.")
+    for w in prepared.warnings:
+        lines.append(f"note: {w}")
+    return lines
+

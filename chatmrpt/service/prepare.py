@@ -1,0 +1,243 @@
+"""From a facility export and ward boundaries to a session's dataset (prepare.py's flow).
+
+``submit_prepare`` stores the uploaded files and queues a job (kind ``prepare``, in
+``chatmrpt.jobs.prepare``) whose record is a ``plan`` record with ``type: "prepare"``; its
+id is the hash of the files and the parameters, so the same upload again returns the same
+run. The job calls ``prepare_dataset``, which builds the ward table and adds it to the
+session as a new dataset (its id in the run's summary as ``dataset_id``; it becomes the
+session's current dataset). ``prepare_dataset`` can also be called directly.
+
+The ward table built from the export (TPR, tested and positive counts, burden per 1,000
+and environmental variables) becomes the dataset's table; the boundaries, the population
+file and the built-up raster are stored with it like any upload, so the analysis job,
+net planning and reprioritisation read them as they do for an uploaded ward table, and
+every result names where the population came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chatmrpt.artifacts import media_type_for
+from chatmrpt.errors import InputError
+from chatmrpt.jobs.lease import queue_subject
+from chatmrpt.jobs.runner import work_root
+from chatmrpt.service.artifacts import transact_linking
+from chatmrpt.service.files import (
+    BOUNDARIES,
+    POPULATION,
+    TABLE,
+    URBAN,
+    display_name,
+    extension_of,
+)
+from chatmrpt.service.results import content_id, derived_result, derived_results
+from chatmrpt.service.sessions import require_session
+from chatmrpt.store.base import Txn, artifact_id, link_artifact
+from chatmrpt.store.model import FAILED, SUCCEEDED, Key
+
+if TYPE_CHECKING:
+    from chatmrpt.runtime import Runtime
+
+_STEM = re.compile(r"[^A-Za-z0-9_-]+")
+PREPARE = "prepare"
+PREPARE_JOB = "prepare"
+EXPORT = "export"
+PARAMS = ("age", "facility_level", "test", "sheet")
+
+
+def prepare_dataset(
+    rt: Runtime,
+    session_id: str,
+    export: bytes,
+    export_name: str,
+    boundaries: bytes,
+    boundaries_name: str,
+    *,
+    population: bytes | None = None,
+    population_name: str | None = None,
+    urban: bytes | None = None,
+    urban_name: str | None = None,
+    age: str = "u5",
+    facility_level: str = "all",
+    test: str = "both",
+    sheet: str | None = None,
+    rasters: list | None = None,
+) -> dict[str, Any]:
+    """Build the ward table from a facility export and add it to the session as a dataset.
+
+    ``rasters``: ``RasterSpec`` list (environmental variables, e.g. from the deployment's
+    raster library). Returns the dataset view (as ``add_dataset``) plus ``prepare``: the
+    report of every step (TPR join, population, burden, covariates, warnings). Raises
+    InputError for anything the user can fix; nothing is stored then.
+    """
+    from chatmrpt.analysis.prepare import prepare_ward_table
+    from chatmrpt.service.datasets import _check_upload, add_dataset
+    from chatmrpt.store.model import to_jsonable
+
+    require_session(rt, session_id)
+    export_name = display_name(export_name, "facility export")
+    boundaries_name = display_name(boundaries_name, BOUNDARIES)
+    _check_upload(rt, export, export_name)
+    _check_upload(rt, boundaries, boundaries_name)
+    if population is not None:
+        population_name = display_name(population_name, POPULATION)
+        _check_upload(rt, population, population_name)
+    export_ext = extension_of(export_name, TABLE)
+    boundaries_ext = extension_of(boundaries_name, BOUNDARIES)
+    population_ext = extension_of(population_name, POPULATION) if population is not None else None
+    with tempfile.TemporaryDirectory(prefix="prepare-", dir=work_root(rt.settings)) as tmp:
+        folder = Path(tmp)
+        export_path = folder / f"export.{export_ext}"
+        export_path.write_bytes(export)
+        boundaries_path = folder / f"boundaries.{boundaries_ext}"
+        boundaries_path.write_bytes(boundaries)
+        population_path = None
+        if population is not None:
+            population_path = folder / f"population.{population_ext}"
+            population_path.write_bytes(population)
+        prepared = prepare_ward_table(
+            export_path,
+            boundaries_path,
+            population=population_path,
+            population_name=population_name,
+            rasters=rasters,
+            age=age,
+            facility_level=facility_level,
+            test=test,
+            sheet=sheet,
+            export_name=export_name,
+            boundaries_name=boundaries_name,
+            include_population=False,  # the dataset carries the population file itself
+            s3_endpoint_url=rt.settings.s3_endpoint_url,
+        )
+    if prepared.table.empty:
+        raise InputError("empty_file", f"{boundaries_name} has no wards.")
+    stem = _STEM.sub("_", Path(export_name).stem)[:60] or "facility_export"
+    table = prepared.table.to_csv(index=False, lineterminator="\n").encode()
+    view = add_dataset(
+        rt,
+        session_id,
+        table,
+        f"ward_table_{stem}.csv",
+        boundaries,
+        boundaries_name,
+        population=population,
+        population_name=population_name,
+        urban=urban,
+        urban_name=urban_name,
+    )
+    return dict(view, prepare=to_jsonable(prepared.report))
+
+
+def normalize_prepare_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    """Age group, facility level, test and sheet, checked; defaults filled in."""
+    from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
+
+    given = {k: v for k, v in dict(params or {}).items() if v not in (None, "")}
+    unknown = sorted(set(given) - set(PARAMS))
+    if unknown:
+        raise InputError("invalid_parameter", f"Unknown parameter(s): {', '.join(unknown)}. "
+                         f"Accepted: {', '.join(PARAMS)}.", details={"unknown": unknown})
+    out: dict[str, Any] = {}
+    for name, allowed, default in (("age", AGES, "u5"), ("facility_level", LEVEL_CHOICES, "all"),
+                                   ("test", TESTS, "both")):
+        value = given.get(name, default)
+        value = value.strip().lower() if isinstance(value, str) else value
+        if value not in allowed:
+            raise InputError(
+                "invalid_parameter",
+                f"{name} must be one of {', '.join(allowed)}, not {str(value)[:40]!r}.",
+                details={"parameter": name},
+            )
+        out[name] = value
+    sheet = given.get("sheet")
+    if sheet is not None and (not isinstance(sheet, str) or len(sheet) > 100):
+        raise InputError("invalid_parameter",
+                         "sheet must be a worksheet name of at most 100 characters.")
+    out["sheet"] = sheet
+    return out
+
+
+def submit_prepare(
+    rt: Runtime,
+    session_id: str,
+    export: bytes,
+    export_name: str,
+    boundaries: bytes,
+    boundaries_name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    population: bytes | None = None,
+    population_name: str | None = None,
+    urban: bytes | None = None,
+    urban_name: str | None = None,
+) -> dict[str, Any]:
+    """Store the files and queue the ``prepare`` job; returns its record plus ``reused``
+    (True when the same files and parameters already succeeded)."""
+    from chatmrpt.service.datasets import _check_upload
+    from chatmrpt.service.tpr import _sniff
+
+    require_session(rt, session_id)
+    norm = normalize_prepare_params(params)
+    given = {
+        EXPORT: (export, display_name(export_name, "facility export"), TABLE),
+        BOUNDARIES: (boundaries, display_name(boundaries_name, BOUNDARIES), BOUNDARIES),
+    }
+    if population is not None:
+        given[POPULATION] = (population, display_name(population_name, POPULATION), POPULATION)
+    if urban is not None:
+        given[URBAN] = (urban, display_name(urban_name, URBAN), URBAN)
+    inputs: dict[str, dict[str, Any]] = {}
+    for role, (data, name, kind) in given.items():
+        _check_upload(rt, data, name)
+        ext = extension_of(name, kind)
+        if role == EXPORT:
+            _sniff(data, name)
+        sha = hashlib.sha256(data).hexdigest()
+        inputs[role] = {"name": name, "ext": ext, "sha256": sha, "size": len(data),
+                        "artifact_id": artifact_id({"kind": "upload", "id": role}, name, sha)}
+    prepare_id = content_id(PREPARE, files={r: i["sha256"] for r, i in inputs.items()},
+                            params=norm)
+    key = Key.plan(session_id, prepare_id)
+    for data, _name, _kind in given.values():
+        rt.artifacts.put_bytes(data)
+
+    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
+        existing = txn.get(key)
+        if existing is not None and existing.get("status") != FAILED:
+            return existing, existing.get("status") == SUCCEEDED, None
+        if txn.get(Key.session(session_id)) is None:
+            raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
+        for role, info in inputs.items():
+            link_artifact(txn, {
+                "id": info["artifact_id"], "session_id": session_id, "sha256": info["sha256"],
+                "name": info["name"], "media_type": media_type_for(info["name"]),
+                "size": info["size"],
+                "produced_by": {"kind": "upload", "id": role, "prepare_id": prepare_id},
+            })
+        record = existing or {"id": prepare_id, "type": PREPARE, "session_id": session_id,
+                              "params": norm, "inputs": inputs, "runs": 0}
+        stored, job = queue_subject(txn, PREPARE_JOB, key, record,
+                                    {"session_id": session_id, "prepare_id": prepare_id},
+                                    max_attempts=rt.settings.job_max_attempts)
+        return stored, False, job["id"]
+
+    record, reused, job_id = transact_linking(rt, fn)
+    for data, _name, _kind in given.values():
+        rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
+    if job_id is not None:
+        rt.queue.dispatch(job_id)
+    return dict(record, reused=reused)
+
+
+def get_prepare(rt: Runtime, session_id: str, prepare_id: str) -> dict[str, Any]:
+    return derived_result(rt, session_id, prepare_id, PREPARE, "prepared dataset", "prepare_id")
+
+
+def list_prepares(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
+    return derived_results(rt, session_id, PREPARE)
