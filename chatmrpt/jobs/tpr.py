@@ -102,6 +102,10 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
         "warnings": list(report.get("warnings") or []),
         "file": facility["name"],
     }
+    # the range of the rates, for the people reading the result
+    rates = [float(v) for v in result.wards["tpr"].tolist() if v == v and v is not None]
+    if rates:
+        summary["tpr_range"] = [round(min(rates), 4), round(max(rates), 4)]
     session_state: dict[str, Any] = {"last_tpr": tpr_id}
     if ward_table is not None and dataset is not None:
         joined, join_report = join_tpr_to_wards(ward_table, result)

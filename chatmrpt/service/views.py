@@ -75,6 +75,30 @@ def ward_shapes(
     return _cached(rt, session_id, {"kind": "shapes", "id": analysis["id"]}, "wards.geojson", make)
 
 
+def lga_shapes_url(session_id: str, analysis_id: str) -> str:
+    """Where a page fetches the analysis' LGA outlines (``lga_shapes``)."""
+    return f"/api/sessions/{session_id}/analyses/{analysis_id}/lga-shapes"
+
+
+def lga_shapes(
+    rt: Runtime,
+    session_id: str,
+    analysis_id: str | None = None,
+    unified: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The analysis' LGA outlines, dissolved from the wards once and stored (GeoJSON)."""
+    from chatmrpt.viz.geojson import geojson_bytes, lga_outlines, require_boundaries
+
+    analysis = finished_analysis(rt, session_id, analysis_id)
+
+    def make():
+        frame = unified if unified is not None else load_unified(rt, session_id, analysis["id"])
+        require_boundaries(frame)
+        return geojson_bytes(lga_outlines(frame)), GEOJSON
+
+    return _cached(rt, session_id, {"kind": "shapes", "id": analysis["id"]}, "lgas.geojson", make)
+
+
 def _plan_and_repri(
     rt: Runtime, session_id: str, kind: str, plan_id: str | None, reprioritization_id: str | None
 ):
@@ -147,8 +171,10 @@ def map_for(
     threshold: float | None = None,
     plan_id: str | None = None,
     reprioritization_id: str | None = None,
+    by_lga: bool = False,
 ) -> tuple[dict[str, Any], str]:
-    """(artifact record of the map's Plotly JSON, its title)."""
+    """(artifact record of the map's Plotly JSON, its title). ``by_lga``: a variable map
+    of each LGA's average instead of each ward's value."""
     from chatmrpt.viz.maps import map_figure
 
     variable, threshold = map_params(what, variable, threshold)
@@ -165,6 +191,7 @@ def map_for(
         threshold=threshold,
         plan=plan_id,
         reprioritization=reprioritization_id,
+        **({"by": "lga"} if by_lga and what == "variable" else {}),
     )
     producer = {"kind": "map", "id": key}
     name = f"map_{what}.json"
@@ -181,7 +208,14 @@ def map_for(
         plan=plan,
         reprioritization=repri,
         geojson=shapes_url(session_id, analysis["id"]),
+        by_lga=by_lga and what == "variable",
     )
+    # the LGAs' outlines over the wards, when the wards have LGAs
+    from chatmrpt.viz.layers import lga_labels
+
+    if len({g for g in lga_labels(unified) if g}) > 1:
+        lga_shapes(rt, session_id, analysis["id"], unified)
+        figure["lga_outlines"] = lga_shapes_url(session_id, analysis["id"])
     # what the map was asked with, so a page can offer the same map as a download
     figure["view"] = {
         "analysis_id": analysis["id"],
@@ -189,6 +223,7 @@ def map_for(
         "threshold": threshold,
         "plan_id": plan_id,
         "reprioritization_id": reprioritization_id,
+        "by": "lga" if by_lga and what == "variable" else "ward",
     }
     record = store_artifact(
         rt, session_id, json.dumps(figure, allow_nan=False).encode(), name, PLOTLY_JSON, producer
@@ -236,6 +271,32 @@ def model_boxplot(
     return _cached(
         rt, session_id, {"kind": "plot", "id": analysis["id"]}, f"model_scores_top{n}.json", make
     )
+
+
+def model_maps(
+    rt: Runtime, session_id: str, analysis_id: str | None = None, columns: int = 4
+) -> dict[str, Any]:
+    """"Small multiples" of the analysis' composite models: one small map per model,
+    titled with its variables (PNG, made once and stored), 4 maps a row (2 for a phone)."""
+    if columns not in (2, 4):
+        raise InputError(
+            "invalid_parameter",
+            "columns must be 2 or 4: small maps per row.",
+            details={"parameter": "columns", "choices": [2, 4]},
+        )
+    from chatmrpt.viz.geojson import require_boundaries
+    from chatmrpt.viz.png import model_maps_png
+
+    analysis = finished_analysis(rt, session_id, analysis_id)
+    variables = [v["name"] for v in (analysis.get("summary") or {}).get("variables", [])]
+
+    def make():
+        unified = load_unified(rt, session_id, analysis["id"])
+        require_boundaries(unified)
+        return model_maps_png(unified, variables, columns=columns), PNG
+
+    name = "model_maps.png" if columns == 4 else f"model_maps_{columns}_columns.png"
+    return _cached(rt, session_id, {"kind": "plot", "id": analysis["id"]}, name, make)
 
 
 def _top_model_scores(rt: Runtime, session_id: str, analysis: dict[str, Any], n: int):
@@ -428,7 +489,10 @@ def export(
             unified = load_unified(rt, session_id, analysis["id"])
             cols = [c for c in RANKING_COLUMNS if c in unified.columns]
             table = unified[cols].sort_values("composite_rank")
-            data, media, _ = exports.export_unified(table, fmt, basename="rankings")
+            about = rankings_about(analysis) if fmt == "xlsx" else None
+            data, media, _ = exports.export_unified(
+                table, fmt, basename="rankings", about=about
+            )
             return data, media
 
         return _cached(
@@ -533,6 +597,37 @@ def _standalone_map(unified, kind: str, options: dict[str, Any]) -> bytes:
     return page.encode("utf-8")
 
 
+def generated_now() -> str:
+    """When a file was made, as it is printed on it (UTC)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%d %b %Y, %H:%M UTC")
+
+
+def rankings_about(analysis: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The "About" sheet of the Excel rankings: how they were made, and when."""
+    summary = analysis.get("summary") or {}
+    params = analysis.get("params") or {}
+    rows: list[tuple[str, Any]] = [("Generated", generated_now())]
+    rows.append(("Wards ranked", summary.get("wards")))
+    for v in summary.get("variables") or []:
+        direction = v.get("direction")
+        meaning = {
+            "direct": "higher values mean higher risk",
+            "inverse": "higher values mean lower risk",
+        }.get(direction, direction)
+        rows.append((f"Variable: {v.get('name')}", f"{direction} ({meaning})"))
+    for key, value in sorted(params.items()):
+        if value not in (None, [], {}, ""):
+            shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+            rows.append((f"Parameter: {key}", shown if isinstance(shown, int | float) else str(shown)))
+    rows.append(("Composite score", "0 to 1; higher means more vulnerable; rank 1 = most vulnerable"))
+    if summary.get("pca_suitable") is not None:
+        rows.append(("PCA used", "yes" if summary.get("pca_suitable") else "no"))
+    rows.append(("Analysis id", analysis.get("id")))
+    return rows
+
+
 def report(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict[str, Any]:
     """The printable HTML report of an analysis (with the latest plan and reprioritisation)."""
     from chatmrpt.viz.report import render_report
@@ -557,7 +652,10 @@ def report(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict
         unified = load_unified(rt, session_id, analysis["id"])
         meta = analysis_metadata(rt, analysis) or {}
         scores, _, _ = _top_model_scores(rt, session_id, analysis, 20)
-        html = render_report(unified, meta, plan=plan, reprioritization=repri, model_scores=scores)
+        html = render_report(
+            unified, meta, plan=plan, reprioritization=repri, model_scores=scores,
+            generated=generated_now(),
+        )
         return html.encode("utf-8"), HTML
 
     return _cached(rt, session_id, {"kind": "report", "id": key}, "report.html", make)

@@ -34,13 +34,18 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def export_unified(
-    unified: pd.DataFrame, fmt: str, *, basename: str = UNIFIED
+    unified: pd.DataFrame,
+    fmt: str,
+    *,
+    basename: str = UNIFIED,
+    about: list[tuple[str, Any]] | None = None,
 ) -> tuple[bytes, str, str]:
     """``(bytes, media type, file name)`` of the unified dataset in ``fmt``.
 
     ``fmt``: csv (no geometry; the same table as ``unified_dataset.csv``), xlsx (no
     geometry), geojson (full boundaries, EPSG:4326) or geoparquet. The two geographic
-    formats need boundaries.
+    formats need boundaries. ``about``: (label, value) rows of a second Excel sheet that
+    says how the table was made (variables, directions, parameters, date).
     """
     key = str(fmt).strip().lower().lstrip(".")
     if key not in FORMATS:
@@ -55,7 +60,7 @@ def export_unified(
     if key == "csv":
         data = _csv(unified)
     elif key == "xlsx":
-        data = _xlsx(unified)
+        data = _xlsx(unified, about)
     else:
         gdf = _geoframe(unified, key)
         data = _geojson(gdf) if key == "geojson" else _geoparquet(gdf)
@@ -85,7 +90,20 @@ def _cell_value(value: Any) -> Any:
     return _XML_ILLEGAL.sub("", str(value))
 
 
-def _xlsx(unified: pd.DataFrame) -> bytes:
+def number_format(column: str, values: pd.Series) -> str | None:
+    """One display format per column: ranks and counts whole, scores with 3 decimals,
+    other decimals with up to 4 significant places shown (the cell keeps every digit)."""
+    name = str(column).lower()
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return None
+    if name.endswith("_rank") or pd.api.types.is_integer_dtype(values):
+        return "0"
+    if name.endswith("_score") or name.endswith("_normalized") or name.endswith("_norm"):
+        return "0.000"
+    return "0.0###"
+
+
+def _xlsx(unified: pd.DataFrame, about: list[tuple[str, Any]] | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -96,18 +114,26 @@ def _xlsx(unified: pd.DataFrame) -> bytes:
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
 
-    def cell(value: Any, header: bool = False) -> WriteOnlyCell:
-        c = WriteOnlyCell(sheet, value=_cell_value(value))
+    def cell(value: Any, header: bool = False, fmt: str | None = None, on=sheet) -> WriteOnlyCell:
+        c = WriteOnlyCell(on, value=_cell_value(value))
         if isinstance(c.value, str):
             c.data_type = "s"  # never a formula, whatever the text starts with
+        elif fmt and isinstance(c.value, int | float) and not isinstance(c.value, bool):
+            c.number_format = fmt
         if header:
             c.font = bold
         return c
 
     sheet.append([cell(str(col), header=True) for col in frame.columns])
+    formats = [number_format(c, frame[c]) for c in frame.columns]
     columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
     for i in range(len(frame)):
-        sheet.append([cell(col[i]) for col in columns])
+        sheet.append([cell(col[i], fmt=f) for col, f in zip(columns, formats, strict=True)])
+    if about:
+        notes = book.create_sheet("About")
+        notes.append([cell("Item", header=True, on=notes), cell("Value", header=True, on=notes)])
+        for label, value in about:
+            notes.append([cell(label, header=True, on=notes), cell(value, on=notes)])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

@@ -304,3 +304,63 @@ def _collection(
         measured = len(geojson_bytes(collection))
         meta["bytes"], meta["within_budget"] = measured, measured <= max_bytes
     return collection
+
+
+# --- LGA outlines ---------------------------------------------------------------------------
+
+LGA_OUTLINE_TOLERANCE = 0.0005  # degrees (~50 m): an outline drawn over wards, not measured
+
+
+def lga_ranks(unified: pd.DataFrame) -> dict[str, int]:
+    """Each LGA's rank by the mean composite score of its wards (1 = most vulnerable)."""
+    from chatmrpt.viz.layers import lga_labels
+
+    if "composite_score" not in unified.columns:
+        return {}
+    frame = pd.DataFrame(
+        {
+            "lga": lga_labels(unified),
+            "score": pd.to_numeric(unified["composite_score"], errors="coerce"),
+        }
+    )
+    frame = frame[frame["lga"] != ""]
+    means = frame.groupby("lga")["score"].mean().dropna()
+    order = means.rank(ascending=False, method="min")
+    return {str(k): int(v) for k, v in order.items()}
+
+
+def lga_outlines(unified: pd.DataFrame) -> dict[str, Any]:
+    """The LGAs' outlines, dissolved from their wards' shapes, as GeoJSON lines.
+
+    One feature per LGA (its name, or its code when the table has codes only), with the
+    LGA's ``rank`` by mean composite score and its number of ``wards``. Wards without an
+    LGA or a shape are left out; a table without LGAs gives an empty collection.
+    """
+    from chatmrpt.viz.layers import lga_labels
+
+    features: list[dict[str, Any]] = []
+    if GEOMETRY not in unified.columns:
+        return {"type": "FeatureCollection", "features": features}
+    labels = np.array(lga_labels(unified), dtype=object)
+    geoms = np.array(list(unified[GEOMETRY]), dtype=object)
+    has = np.array([g is not None and not shapely.is_empty(g) for g in geoms], dtype=bool)
+    ranks = lga_ranks(unified)
+    for name in sorted({str(x) for x in labels[has & (labels != "")]}):
+        parts = shapely.make_valid(geoms[has & (labels == name)])
+        merged = shapely.union_all(parts, grid_size=1e-7)
+        line = shapely.simplify(shapely.boundary(merged), LGA_OUTLINE_TOLERANCE)
+        if shapely.is_empty(line):
+            continue
+        geometry = json.loads(shapely.to_geojson(shapely.set_precision(line, 1e-5)))
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "name": name,
+                    "rank": ranks.get(name),
+                    "wards": int((has & (labels == name)).sum()),
+                },
+                "geometry": geometry,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -82,8 +82,10 @@ def map_spec(
     plan: Any = None,
     reprioritization: Any = None,
     direction: str | None = None,
+    by_lga: bool = False,
 ) -> MapSpec:
-    """Describe the ``kind`` map of the unified dataset (see ``KINDS``)."""
+    """Describe the ``kind`` map of the unified dataset (see ``KINDS``); ``by_lga``: a
+    variable map shows each LGA's average instead of each ward's value."""
     if kind not in KINDS:
         raise InputError(
             "invalid_parameter",
@@ -102,6 +104,7 @@ def map_spec(
         plan=plan,
         reprioritization=reprioritization,
         direction=direction,
+        **({"by_lga": True} if by_lga else {}),
     )
     extra_labels, extra_hover = spec_args.pop("hover_extra", ((), None))
     hover = base_hover
@@ -199,6 +202,19 @@ def _base_hover(unified: pd.DataFrame) -> tuple[list[str], list[str], list[list[
         cols.append(("Composite score", "", [fmt_number(v) for v in scores]))
     if "pca_rank" in unified.columns:
         cols.append(("PCA rank", of_n, _rank_text(_numeric(unified, "pca_rank"))))
+    # the ward's LGA among the LGAs, by the mean composite score of their wards
+    from chatmrpt.viz.geojson import lga_ranks
+
+    ranks = lga_ranks(unified)
+    if len(ranks) > 1:
+        lgas = lga_labels(unified)
+        cols.append(
+            (
+                "LGA rank",
+                f" of {len(ranks)} LGAs",
+                [str(ranks[g]) if g in ranks else "–" for g in lgas],
+            )
+        )
     rows = [[c[2][i] for c in cols] for i in range(n)]
     return [c[0] for c in cols], [c[1] for c in cols], rows
 
@@ -353,7 +369,12 @@ def variable_direction(
 
 
 def _build_variable(
-    unified: pd.DataFrame, *, variable: str | None, direction: str | None, **_: Any
+    unified: pd.DataFrame,
+    *,
+    variable: str | None,
+    direction: str | None,
+    by_lga: bool = False,
+    **_: Any,
 ) -> dict[str, Any]:
     if not variable:
         raise InputError(
@@ -379,9 +400,22 @@ def _build_variable(
             details={"parameter": "direction", "value": str(direction)},
         )
     values = _numeric(unified, variable)
-    rows, vals, vmin, vmax = _continuous(values)
     n = len(unified)
     cols = [(f"{variable} (raw value)", [fmt_value(v) for v in values])]
+    if by_lga:
+        lgas = lga_labels(unified)
+        if len({g for g in lgas if g}) < 2:
+            raise InputError(
+                "invalid_parameter",
+                "The wards have no LGA (or a single one), so there is no average per LGA "
+                "to map; map the variable per ward.",
+                details={"parameter": "by"},
+            )
+        frame = pd.DataFrame({"lga": lgas, "value": values})
+        means = frame[frame["lga"] != ""].groupby("lga")["value"].mean()
+        values = np.array([means.get(g, np.nan) if g else np.nan for g in lgas], dtype=float)
+        cols.insert(0, (f"{variable}, LGA average", [fmt_value(v) for v in values]))
+    rows, vals, vmin, vmax = _continuous(values)
     norm = f"normalized_{variable}"
     if norm in unified.columns:
         cols.append(
@@ -402,9 +436,15 @@ def _build_variable(
     else:
         reading = "inverse: higher values mean lower risk"
         colours = tuple(reversed(RISK_SCALE))
+    subtitle = "Raw values as used by the analysis; darker red marks the riskier end."
+    if by_lga:
+        subtitle = (
+            "Each LGA's average of its wards' values (every ward counts once); darker red "
+            "marks the riskier end."
+        )
     return {
-        "title": f"{variable} ({reading})",
-        "subtitle": "Raw values as used by the analysis; darker red marks the riskier end.",
+        "title": f"{variable}{', average per LGA' if by_lga else ''} ({reading})",
+        "subtitle": subtitle,
         "value_label": variable,
         "values": vals,
         "value_rows": rows,

@@ -82,6 +82,7 @@ def map_figure(
     reprioritization: Any = None,
     direction: str | None = None,
     geojson: str = DEFAULT_GEOJSON_REF,
+    by_lga: bool = False,
 ) -> dict[str, Any]:
     """A ward map of the unified dataset as JSON-able Plotly figure (see module docstring).
 
@@ -102,6 +103,7 @@ def map_figure(
         plan=plan,
         reprioritization=reprioritization,
         direction=direction,
+        by_lga=by_lga,
     )
     shown = _has_shape(unified_gdf)
     bounds = _bounds(unified_gdf, shown)

@@ -400,3 +400,84 @@ def _scale_bar(ax: Any) -> None:
     ax.text(
         xs + length / 2, ys + (y1 - y0) * 0.012, f"{km:g} km", ha="center", va="bottom", fontsize=8
     )
+
+
+MAX_MODEL_MAPS = 24
+MODEL_MAP_COLUMNS = 4
+
+
+def model_maps_png(
+    unified_gdf: pd.DataFrame,
+    variables: Sequence[str],
+    *,
+    max_models: int = MAX_MODEL_MAPS,
+    columns: int = MODEL_MAP_COLUMNS,
+    dpi: int = DPI,
+) -> bytes:
+    """"Small multiples" of the composite models: one small map per model (variable
+    combination), titled with its variables, all on one 0-1 colour scale.
+
+    A model's score is the mean of its variables' normalised values (as the composite
+    method computes it; higher = more vulnerable). With more than ``max_models`` models,
+    the first ones (fewest variables first) are drawn and a note says how many there are.
+    """
+    import geopandas as gpd
+
+    from chatmrpt.analysis import composite as comp
+    from chatmrpt.viz.layers import RISK_SCALE
+
+    require_boundaries(unified_gdf)
+    variables = list(variables)
+    missing = [v for v in variables if f"normalized_{v}" not in unified_gdf.columns]
+    if len(variables) < 2 or missing:
+        raise ValueError(f"model maps need two or more normalised variables; missing {missing}")
+    models = comp.enumerate_models(variables)
+    shown_models = models[:max_models]
+    normalized = unified_gdf[[f"normalized_{v}" for v in variables]].to_numpy(dtype=float)
+    scores = normalized @ comp.model_weights(variables, shown_models)
+    geoms = ward_geometries(unified_gdf)
+    shown = np.asarray([g is not None for g in geoms], dtype=bool)
+    cols = max(1, min(columns, len(shown_models)))
+    rows = math.ceil(len(shown_models) / cols)
+    cell_w, cell_h = 2.6, 2.75
+    size = (cols * cell_w, rows * cell_h + 1.5)
+    geoms = _for_pixels(geoms, shown, cell_w * dpi)
+    fig = _figure(size, dpi)
+    cmap = LinearSegmentedColormap.from_list("risk", list(RISK_SCALE))
+    norm = Normalize(vmin=0.0, vmax=1.0)
+    top_in, bottom_in = 1.0, 0.5
+    usable_h = (size[1] - top_in - bottom_in) / size[1]
+    for j, model in enumerate(shown_models):
+        r, c = divmod(j, cols)
+        left = c / cols
+        bottom = 1 - top_in / size[1] - (r + 1) * usable_h / rows
+        ax = fig.add_axes((left + 0.01, bottom, 1 / cols - 0.02, usable_h / rows * 0.80))
+        layer = gpd.GeoDataFrame(
+            {"score": scores[shown, j]}, geometry=list(geoms[shown]), crs="EPSG:4326"
+        )
+        layer.plot(ax=ax, column="score", cmap=cmap, norm=norm, edgecolor=OUTLINE_COLOUR,
+                   linewidth=0.2, missing_kwds={"color": NO_DATA_COLOUR})  # fmt: skip
+        ax.set_axis_off()
+        ax.set_anchor("S")
+        label = " + ".join(model)
+        ax.set_title(
+            "\n".join(textwrap.wrap(f"{j + 1}. {label}", 34)[:3]),
+            fontsize=7.5,
+            family=FONT,
+            loc="left",
+        )
+    cax = fig.add_axes((0.25, 0.35 / size[1], 0.5, 0.12 / size[1]))
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal")
+    bar.set_label("Model score (0 to 1; higher = more vulnerable)", fontsize=8)
+    bar.ax.tick_params(labelsize=7)
+    notes = []
+    if len(models) > len(shown_models):
+        notes.append(f"The first {len(shown_models)} of {len(models)} models are shown.")
+    _titles(
+        fig,
+        "Each model's scores, one map per model",
+        "Each composite model averages the normalised values of the variables named above "
+        "its map; the composite score is the median over all models.",
+        notes,
+    )
+    return _png(fig, dpi)

@@ -61,8 +61,21 @@ def post_message(session_id: str) -> Response:
     assistant = _assistant()
     if not _wants_stream():
         reply = assistant.respond(session_id, data["text"])
+        _announce(session_id)
         return json_response({"reply": reply.to_dict()})
     return _stream_reply(assistant, session_id, data["text"])
+
+
+def _announce(session_id: str, app: Flask | None = None) -> None:
+    """Tell the session's event stream that the conversation grew, so every open page of
+    the session shows the new messages (a page reads them from ``GET .../messages``)."""
+    try:
+        rt = get_runtime(app)
+        rt.store.append_event(session_id, {
+            "type": "conversation.updated", "messages": rt.store.message_count(session_id),
+        })
+    except ChatMRPTError as exc:  # the reply stands; other pages catch up on reload
+        log.warning("conversation event not recorded: %s", exc)
 
 
 def _sse(event: str, data: Any) -> str:
@@ -71,11 +84,13 @@ def _sse(event: str, data: Any) -> str:
 
 def _stream_reply(assistant, session_id: str, text: str) -> Response:
     events: queue.Queue[tuple[str, Any] | None] = queue.Queue()
+    app = current_app._get_current_object()
 
     def work() -> None:
         # plain values only: this thread never touches the request
         try:
             assistant.respond(session_id, text, stream=lambda e, d: events.put((e, d)))
+            _announce(session_id, app)
         except ChatMRPTError as exc:
             events.put(("error", exc.to_dict()))
         except Exception:

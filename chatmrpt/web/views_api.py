@@ -178,8 +178,21 @@ def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
         threshold=_query_threshold(),
         plan_id=_check_id(_query_text("plan_id"), "ITN plan"),
         reprioritization_id=_check_id(_query_text("reprioritization_id"), "reprioritisation"),
+        by_lga=_query_by() == "lga",
     )
     return stored_json(record)
+
+
+def _query_by() -> str:
+    """``by``: ward (default) or lga, for a variable map averaged per LGA."""
+    by = (_query_text("by") or "ward").lower()
+    if by not in ("ward", "lga"):
+        raise InputError(
+            "invalid_parameter",
+            "'by' must be ward or lga: a variable per ward, or averaged per LGA.",
+            details={"parameter": "by", "choices": ["ward", "lga"]},
+        )
+    return by
 
 
 @bp.get(S + "/analyses/<analysis_id>/shapes")
@@ -190,6 +203,30 @@ def analysis_shapes(session_id: str, analysis_id: str) -> Response:
     _check_id(analysis_id, "analysis")
     record = ward_shapes(get_runtime(), session_id, analysis_id)
     return stored_json(record, GEOJSON_TYPE, IMMUTABLE)
+
+
+@bp.get(S + "/analyses/<analysis_id>/lga-shapes")
+@session_required
+def analysis_lga_shapes(session_id: str, analysis_id: str) -> Response:
+    """The LGAs' outlines (GeoJSON lines, dissolved from the wards), drawn over maps."""
+    from chatmrpt.service.views import lga_shapes
+
+    _check_id(analysis_id, "analysis")
+    record = lga_shapes(get_runtime(), session_id, analysis_id)
+    return stored_json(record, GEOJSON_TYPE, IMMUTABLE)
+
+
+@bp.get(S + "/analyses/<analysis_id>/model-maps")
+@session_required
+def analysis_model_maps(session_id: str, analysis_id: str) -> Response:
+    """One small map per composite model, titled with its variables (PNG)."""
+    from chatmrpt.service.views import model_maps
+
+    _check_id(analysis_id, "analysis")
+    columns = _query_text("columns") or "4"
+    number = int(columns) if columns.isdigit() and len(columns) < 3 else 0
+    record = model_maps(get_runtime(), session_id, analysis_id, number)
+    return stored_json(record, "image/png", IMMUTABLE)
 
 
 @bp.get(S + "/figures/<artifact_id>")
@@ -326,7 +363,8 @@ def _openapi_paths() -> dict[str, Any]:
         "200": {
             "description": (
                 "A ward map: {kind, title, subtitle, notes, geojson (the shapes' URL), "
-                "wards, wards_shown, bounds, figure {data, layout}, config}; draw it with "
+                "wards, wards_shown, bounds, figure {data, layout}, config, lga_outlines "
+                "(the LGA outlines' URL, when the wards have LGAs)}; draw it with "
                 "Plotly.newPlot(div, figure.data, figure.layout, config)."
             ),
             "content": {JSON_TYPE: {"schema": plotly}},
@@ -387,6 +425,12 @@ def _openapi_paths() -> dict[str, Any]:
                     ),
                     query("plan_id", ID, "The ITN plan (kind=itn; default the latest)."),
                     query("reprioritization_id", ID, "The reprioritisation (kind=urban)."),
+                    query(
+                        "by",
+                        {"type": "string", "enum": ["ward", "lga"]},
+                        "kind=variable: each ward's value (ward, default) or each LGA's "
+                        "average of its wards (lga).",
+                    ),
                     etag,
                 ],
                 errors=("409", "422", "503"),
@@ -405,6 +449,49 @@ def _openapi_paths() -> dict[str, Any]:
                     **not_modified,
                 },
                 params=[SESSION_PARAM, analysis, etag],
+                errors=("409", "422", "503"),
+            )
+        },
+        "/api/sessions/{session_id}/analyses/{analysis_id}/lga-shapes": {
+            "get": operation(
+                "getLgaOutlines",
+                "The LGAs' outlines dissolved from the analysis' wards (GeoJSON lines; "
+                "properties name, rank by mean composite score, wards), made once and "
+                "stored. Maps of wards with LGAs name this URL in lga_outlines.",
+                {
+                    "200": {
+                        "description": "A GeoJSON FeatureCollection.",
+                        "content": {GEOJSON_TYPE: {"schema": plotly}},
+                    },
+                    **not_modified,
+                },
+                params=[SESSION_PARAM, analysis, etag],
+                errors=("409", "422", "503"),
+            )
+        },
+        "/api/sessions/{session_id}/analyses/{analysis_id}/model-maps": {
+            "get": operation(
+                "getModelMaps",
+                "Small multiples of the composite models: one small map per model (variable "
+                "combination), titled with its variables, on one 0-1 scale (PNG; the first "
+                "24 models when there are more). Made once and stored.",
+                {
+                    "200": {
+                        "description": "A PNG picture.",
+                        "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    **not_modified,
+                },
+                params=[
+                    SESSION_PARAM,
+                    analysis,
+                    query(
+                        "columns",
+                        {"type": "integer", "enum": [2, 4]},
+                        "Small maps per row: 4 (default) or 2 (a phone).",
+                    ),
+                    etag,
+                ],
                 errors=("409", "422", "503"),
             )
         },

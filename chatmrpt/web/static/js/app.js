@@ -91,6 +91,8 @@ class Page extends EventTarget {
     $("new-session").disabled = false;
     this.emit("ready", { resumed });
     await this.refresh();
+    // from now on a new result was made in this visit, and is brought into view
+    this.loaded = true;
   }
 
   async _adopt(id) {

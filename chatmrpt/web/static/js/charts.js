@@ -70,27 +70,92 @@ export function basemapLayers(basemap) {
   }];
 }
 
+// The page names a map or chart in its own heading (it wraps on a phone and is never
+// under the toolbar); the figure keeps a thin strip at the top for the toolbar.
+const TOOLBAR_STRIP = 30;
+// below this width a colour bar lies under the map instead of beside it
+const NARROW = 600;
+const COLORBAR_WIDTH = 90;
+
+function withoutTitle(layout) {
+  const out = { ...layout, autosize: true };
+  delete out.title;
+  out.margin = { ...(layout.margin || {}), t: TOOLBAR_STRIP };
+  return out;
+}
+
+// Colour bars: beside the map on a wide screen, under it on a narrow one; never a
+// half-white veil over the wards.
+function placeColorbars(data, narrow) {
+  let bars = 0;
+  const traces = data.map((trace) => {
+    if (!trace.colorbar || trace.showscale === false) return trace;
+    bars += 1;
+    const colorbar = { ...trace.colorbar, bgcolor: "rgba(255,255,255,0)" };
+    if (narrow) {
+      Object.assign(colorbar, {
+        orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "top",
+        len: 0.9, thickness: 12, ypad: 4,
+        title: { ...(trace.colorbar.title || {}), side: "top" },
+      });
+    }
+    return { ...trace, colorbar };
+  });
+  return { traces, bars };
+}
+
+// the LGAs' outlines over the wards (dissolved from them on the server, fetched once)
+export function outlineLayers(map) {
+  if (!map.lga_outlines) return [];
+  return [{
+    sourcetype: "geojson", source: map.lga_outlines, type: "line",
+    color: "#1f1f1f", opacity: 0.9, line: { width: 1.6 }, name: "LGA outlines",
+  }];
+}
+
 export async function drawMap(container, map, basemap = null) {
   const Plotly = await loadPlotly();
-  const layout = { ...map.figure.layout, autosize: true };
-  const layers = basemapLayers(basemap);
+  const layout = withoutTitle(map.figure.layout);
+  const narrow = container.clientWidth < NARROW;
+  const { traces, bars } = placeColorbars(map.figure.data, narrow);
+  if (bars && narrow) layout.margin = { ...layout.margin, b: 64 };
+  const layers = [...basemapLayers(basemap), ...outlineLayers(map)];
   if (layers.length) layout.map = { ...(layout.map || {}), layers };
   const margin = layout.margin || {};
-  const width = container.clientWidth - (margin.l || 0) - (margin.r || 0);
+  const width = container.clientWidth - (margin.l || 0) - (margin.r || 0) - (bars && !narrow ? COLORBAR_WIDTH : 0);
   const height = container.clientHeight - (margin.t || 0) - (margin.b || 0);
   const view = fitView(map.bounds, width, height);
   if (view) {
+    // the wards sit left of a colour bar on a wide screen
+    if (bars && !narrow) {
+      const degPerPx = 360 / (512 * 2 ** view.zoom);
+      view.center = { ...view.center, lon: view.center.lon + (COLORBAR_WIDTH / 2) * degPerPx };
+    }
     layout.map = { ...(layout.map || {}), ...view };
-    // a new map of other wards must not keep the zoom of the last one
-    layout.uirevision = JSON.stringify(map.bounds);
   }
-  await Plotly.react(container, map.figure.data, layout, { ...map.config, responsive: true });
+  // A new map is drawn afresh: updating MapLibre's layers in place from one map to the
+  // next (other traces, a no-data layer more or less) fails with "Map error." and leaves
+  // the old layers, legend and title behind. The wards' shapes stay cached by plotly.js.
+  Plotly.purge(container);
+  await Plotly.newPlot(container, traces, layout, { ...map.config, responsive: true });
 }
 
 export async function drawPlot(container, plot) {
   const Plotly = await loadPlotly();
-  const layout = { ...plot.figure.layout, autosize: true };
-  await Plotly.react(container, plot.figure.data, layout, { ...plot.config, responsive: true });
+  const layout = withoutTitle(plot.figure.layout);
+  for (const key of Object.keys(layout)) {
+    if (/^[xy]axis\d*$/.test(key)) layout[key] = { ...layout[key], automargin: true };
+  }
+  // on a phone the legend goes under the chart, leaving it the whole width
+  if (container.clientWidth < NARROW && layout.showlegend !== false) {
+    const legend = layout.legend || {};
+    layout.legend = {
+      ...legend, orientation: "h", x: 0, xanchor: "left", y: -0.15, yanchor: "top",
+      title: { ...(legend.title || {}), side: "top" },
+    };
+  }
+  Plotly.purge(container);
+  await Plotly.newPlot(container, plot.figure.data, layout, { ...plot.config, responsive: true });
 }
 
 export function purge(container) {

@@ -57,10 +57,17 @@ export class Chat {
     page.on("ready", ({ resumed }) => {
       this.input.disabled = false;
       this.sendButton.disabled = false;
-      if (resumed) this.loadHistory().catch((err) => page.fail(err));
-      else this.note(WELCOME, ["What can you do?"]);
+      if (resumed) {
+        this.loadHistory().then(() => { this.historyLoaded = true; }).catch((err) => page.fail(err));
+      } else {
+        this.historyLoaded = true;
+        this.note(WELCOME, ["What can you do?"]);
+      }
     });
     page.on("note", ({ text: message, suggestions }) => this.note(message, suggestions));
+    // a second page of the session wrote to the conversation: show its messages here
+    page.on("conversation", () => this.catchUp().catch(() => {}));
+    this.lastSeq = 0;
     page.on("ask", (message) => this.submit(message));
   }
 
@@ -70,7 +77,7 @@ export class Chat {
 
   add(role, body) {
     const who = { user: "You", assistant: "ChatMRPT", note: "" }[role];
-    const item = h("li", { class: `msg ${role}` },
+    const item = h("div", { class: `msg ${role}` },
       who ? h("span", { class: "who" }, who) : null,
       h("div", { class: "tool", hidden: true }),
       h("div", { class: "text" }, text(body)),
@@ -100,6 +107,7 @@ export class Chat {
     const body = await this.page.api.get(this.page.api.session("/messages"));
     let last = null;
     for (const m of body.messages || []) {
+      this.lastSeq = Math.max(this.lastSeq, Number(m.seq) || 0);
       if (m.role === "user") this.add("user", m.text);
       else if (m.role === "assistant") {
         const item = this.add("assistant", m.text);
@@ -109,6 +117,38 @@ export class Chat {
     }
     this.setSuggestions(last ? last.suggestions : ["What can you do?"]);
     if (!(body.messages || []).length) this.note(WELCOME, ["What can you do?"]);
+  }
+
+  // messages after the last one shown; `show` false only notes how far the log goes
+  async newMessages(show) {
+    const after = this.lastSeq;
+    const body = await this.page.api.get(this.page.api.session(`/messages?after=${after}`));
+    const messages = body.messages || [];
+    if (after !== this.lastSeq) return [];
+    for (const m of messages) this.lastSeq = Math.max(this.lastSeq, Number(m.seq) || 0);
+    if (!show) return messages;
+    let last = null;
+    for (const m of messages) {
+      if (m.role === "user") this.add("user", m.text);
+      else if (m.role === "assistant") {
+        const item = this.add("assistant", m.text);
+        this.renderExtras(item, m, false);
+        last = m;
+      }
+    }
+    if (last) this.setSuggestions(last.suggestions);
+    return messages;
+  }
+
+  async catchUp() {
+    if (this.busy || this.catching || !this.historyLoaded) return;
+    this.catching = true;
+    try {
+      const added = await this.newMessages(true);
+      if (added.length) this.page.refresh();
+    } finally {
+      this.catching = false;
+    }
   }
 
   async submit(override) {
@@ -161,6 +201,8 @@ export class Chat {
       textEl.textContent = err.message;
     } finally {
       item.removeAttribute("aria-busy");
+      // this page's own exchange is shown already
+      await this.newMessages(false).catch(() => {});
       this.busy = false;
       this.sendButton.disabled = false;
       this.scrollToEnd();
@@ -175,7 +217,7 @@ export class Chat {
     for (const art of reply.artifacts || []) {
       if (art.kind === "map" || art.kind === "plot") {
         const what = art.kind === "map" ? "map" : "chart";
-        if (live) this.results.showArtifact(art).catch((err) => this.page.fail(err));
+        if (live) this.results.showArtifact(art, true).catch((err) => this.page.fail(err));
         links.push(h("li", null, h("button", {
           type: "button",
           class: "secondary",
@@ -198,7 +240,8 @@ export class Chat {
         format: /_category$/.test(key) ? categoryBadge
           : /_score$/.test(key) ? (v) => fmtNum(v, 3) : undefined,
       }));
-      extras.append(h("div", { class: "table-wrap" }, dataTable(table, columns, "Wards from this reply")));
+      extras.append(h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Wards from this reply" },
+        dataTable(table, columns, "Wards from this reply")));
     }
   }
 }

@@ -46,7 +46,8 @@ export function fmtInt(value) {
 export function fmtNum(value, digits = 3) {
   const n = Number(value);
   if (value === null || value === undefined || value === "" || !Number.isFinite(n)) return "–";
-  return n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  // the same number of decimals on every row of a column ("0.790" next to "0.881")
+  return n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
 export function fmtPercent(value, digits = 1) {

@@ -36,6 +36,8 @@ export class Jobs {
         this.handle(type, event);
       });
     }
+    // another page of the same session (a second tab) added to the conversation
+    this.source.addEventListener("conversation.updated", () => this.page.emit("conversation", null));
   }
 
   row(event) {
@@ -89,6 +91,7 @@ export class Jobs {
         this.announce(`${row.label} failed: ${message}`);
       }
       this.trim();
+      this.page.emit("job", { type, event });
       this.page.refresh();
     }
   }

@@ -1,7 +1,7 @@
 // The map and chart panels: pickers that ask the views API for a stored map or chart, and
 // the maps and charts the conversation produced. Both are Plotly JSON drawn by charts.js.
 
-import { drawMap, drawPlot, plotlyLoaded } from "./charts.js";
+import { drawMap, drawPlot, plotlyLoaded, purge } from "./charts.js";
 import { $, clear, h, show, text } from "./dom.js";
 
 const LIBRARY_NOTE = "Loading the map library (about 1.4 MB, once per visit)…";
@@ -29,7 +29,7 @@ export class Results {
     this.plotKind.addEventListener("change", () => this.syncPlotFields());
     $("map-form").addEventListener("submit", (e) => {
       e.preventDefault();
-      this.showMap().catch((err) => this.mapFailed(err));
+      this.showMap(null, false).catch((err) => this.mapFailed(err));
     });
     $("plot-form").addEventListener("submit", (e) => {
       e.preventDefault();
@@ -46,8 +46,20 @@ export class Results {
   setAnalysis(analysis) {
     const summary = (analysis && analysis.summary) || {};
     clear(this.mapVariable);
+    const used = (summary.variables || []).map((v) => text(v.name));
+    const inAnalysis = h("optgroup", { label: "In the analysis" });
     for (const v of summary.variables || []) {
-      this.mapVariable.append(h("option", { value: text(v.name) }, `${text(v.name)} (${text(v.direction)})`));
+      inAnalysis.append(h("option", { value: text(v.name) }, `${text(v.name)} (${text(v.direction)})`));
+    }
+    this.mapVariable.append(inAnalysis);
+    // the other columns of the analysed table can be mapped too
+    const dataset = this.page.dataset;
+    const others = analysis && dataset && dataset.dataset_id === analysis.dataset_id
+      ? (dataset.variables || []).map(text).filter((name) => !used.includes(name))
+      : [];
+    if (others.length) {
+      this.mapVariable.append(h("optgroup", { label: "Other columns" },
+        others.map((name) => h("option", { value: name }, name))));
     }
     const mapsOk = Boolean(analysis) && this.page.analysisHasBoundaries;
     $("map-status").textContent = !analysis
@@ -59,6 +71,72 @@ export class Results {
       ? "Choose a chart and press Show chart."
       : "Charts appear here once the analysis has run.";
     this.syncOptions();
+    if (!analysis) {
+      this.clearMap();
+      return;
+    }
+    if (!mapsOk) return;
+    // the map shown last for this analysis (after a reload), else the vulnerability map;
+    // a new analysis of this visit is brought into view
+    const stored = this.storedMap();
+    const wanted = stored && stored.analysis_id === analysis.analysis_id ? stored : { kind: "composite" };
+    const scroll = Boolean(this.page.loaded);
+    this.showMap(wanted, scroll).catch((err) => {
+      // a map remembered from before that cannot be made now: the vulnerability map
+      if (wanted.kind !== "composite") {
+        this.showMap({ kind: "composite" }, scroll).catch((again) => this.mapFailed(again));
+      } else this.mapFailed(err);
+    });
+  }
+
+  storageKey() {
+    return `chatmrpt.map.${this.page.api.sessionId}`;
+  }
+
+  storedMap() {
+    try {
+      const raw = window.localStorage.getItem(this.storageKey());
+      return raw ? JSON.parse(raw) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  storeMap(view) {
+    try {
+      window.localStorage.setItem(this.storageKey(), JSON.stringify(view));
+    } catch {
+      // no storage: a reload shows the vulnerability map
+    }
+  }
+
+  clearMap() {
+    this.mapRequest += 1;
+    this.shownMap = null;
+    this.currentMap = null;
+    purge($("map"));
+    show($("map-figure"), false);
+  }
+
+  // the picker names the map shown, whichever way it came (picker, chat, reload)
+  syncPicker(kind, view) {
+    const option = [...this.mapKind.options].find((o) => o.value === kind);
+    if (option) {
+      option.disabled = false;
+      this.mapKind.value = kind;
+    }
+    if (kind === "variable" && view.variable) {
+      if (![...this.mapVariable.options].some((o) => o.value === view.variable)) {
+        this.mapVariable.append(h("option", { value: view.variable }, view.variable));
+      }
+      this.mapVariable.value = view.variable;
+      $("map-by").value = view.by === "lga" ? "lga" : "ward";
+    }
+    if (kind === "urban" && view.threshold !== null && view.threshold !== undefined) {
+      const t = String(Math.round(Number(view.threshold)));
+      if ([...this.mapThreshold.options].some((o) => o.value === t)) this.mapThreshold.value = t;
+    }
+    this.syncMapFields();
   }
 
   syncOptions() {
@@ -74,6 +152,7 @@ export class Results {
     for (const option of this.plotKind.options) {
       if (option.value === "rank_comparison") option.disabled = !pca;
       if (option.value === "coverage_by_lga") option.disabled = !this.page.planId;
+      if (option.value === "model_maps") option.disabled = !mapsOk || (summary.variables || []).length < 2;
     }
     for (const select of [this.mapKind, this.plotKind]) {
       if (select.selectedOptions[0] && select.selectedOptions[0].disabled) select.value = select.options[0].value;
@@ -88,6 +167,7 @@ export class Results {
 
   syncMapFields() {
     show($("map-variable-field"), this.mapKind.value === "variable");
+    show($("map-by-field"), this.mapKind.value === "variable");
     show($("map-threshold-field"), this.mapKind.value === "urban");
   }
 
@@ -99,14 +179,20 @@ export class Results {
     if (!plotlyLoaded()) statusEl.textContent = LIBRARY_NOTE;
   }
 
-  async showMap() {
+  // the map chosen in the picker, or `wanted` ({kind, variable, threshold, plan_id})
+  async showMap(wanted = null, scroll = false) {
     const analysis = this.analysis;
-    if (!analysis) return;
-    const kind = this.mapKind.value;
+    if (!analysis || !this.page.analysisHasBoundaries) return;
+    const kind = wanted ? wanted.kind : this.mapKind.value;
     const query = new URLSearchParams();
-    if (kind === "variable") query.set("variable", this.mapVariable.value);
-    if (kind === "urban") query.set("threshold", this.mapThreshold.value);
-    if (kind === "itn" && this.page.planId) query.set("plan_id", this.page.planId);
+    if (kind === "variable") {
+      query.set("variable", wanted ? wanted.variable : this.mapVariable.value);
+      const by = wanted ? wanted.by : $("map-by").value;
+      if (by === "lga") query.set("by", "lga");
+    }
+    if (kind === "urban") query.set("threshold", wanted ? wanted.threshold : this.mapThreshold.value);
+    const planId = wanted && wanted.plan_id ? wanted.plan_id : this.page.planId;
+    if (kind === "itn" && planId) query.set("plan_id", planId);
     const qs = query.toString();
     const url = this.page.api.session(`/analyses/${analysis.analysis_id}/maps/${kind}${qs ? `?${qs}` : ""}`);
     const ticket = ++this.mapRequest;
@@ -116,6 +202,13 @@ export class Results {
     const map = await this.page.api.get(url);
     if (ticket !== this.mapRequest) return;
     await this.renderMap(map);
+    if (scroll) this.bringIntoView("map-figure");
+  }
+
+  // a map or chart just made for the user is scrolled to where they look
+  bringIntoView(id) {
+    const el = $(id);
+    if (el && !el.hidden) el.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
   basemap() {
@@ -127,12 +220,16 @@ export class Results {
     const status = $("map-status");
     this.libraryNote(status);
     const figure = $("map-figure");
+    const ticket = this.mapRequest;
     show(figure, true);
+    // title, legend and status change together with the map, or not at all
+    $("map-title").textContent = text(map.title);
+    $("map-subtitle").textContent = text(map.subtitle);
+    $("map-notes").textContent = (map.notes || []).map(text).filter(Boolean).join(" ");
+    $("map").setAttribute("aria-label", `Ward map: ${text(map.title)}`);
     this.shownMap = map;
     await drawMap($("map"), map, this.basemap());
-    $("map").setAttribute("aria-label", `Ward map: ${text(map.title)}`);
-    const notes = [text(map.subtitle), ...(map.notes || []).map(text)].filter(Boolean);
-    $("map-notes").textContent = notes.join(" ");
+    if (ticket !== this.mapRequest) return;
     status.textContent = `Showing: ${text(map.title)}. Hover or tap a ward for its name, rank and values.`;
     const view = map.view || {};
     this.currentMap = {
@@ -140,12 +237,17 @@ export class Results {
       variable: view.variable || null,
       threshold: view.threshold ?? null,
       plan_id: view.plan_id || null,
+      by: view.by || "ward",
     };
+    this.syncPicker(map.kind, this.currentMap);
+    if (this.analysis) this.storeMap({ analysis_id: this.analysis.analysis_id, ...this.currentMap });
     this.page.emit("shown", null);
   }
 
   mapFailed(err) {
-    $("map-status").textContent = err.message;
+    // no half-drawn or earlier map under the new title
+    this.clearMap();
+    $("map-status").textContent = `The map could not be drawn: ${err && err.message ? err.message : err}`;
   }
 
   async showPlot() {
@@ -154,6 +256,10 @@ export class Results {
     const kind = this.plotKind.value;
     let url;
     let current;
+    if (kind === "model_maps") {
+      await this.showModelMaps();
+      return;
+    }
     if (kind === "coverage_by_lga") {
       url = this.page.api.session(`/itn-plans/${this.page.planId}/plots/coverage_by_lga`);
       current = { kind: "itn_by_lga", plan_id: this.page.planId };
@@ -172,10 +278,42 @@ export class Results {
     await this.renderPlot(plot, current);
   }
 
+  // one small map per composite model: a picture made on the server (no map library)
+  async showModelMaps() {
+    const status = $("plot-status");
+    const ticket = ++this.plotRequest;
+    status.textContent = "Drawing one map per model…";
+    const columns = $("plot").clientWidth < 600 && $("plot-panel").clientWidth < 600 ? 2 : 4;
+    const src = this.page.api.session(`/analyses/${this.analysis.analysis_id}/model-maps?columns=${columns}`);
+    const img = $("plot-image");
+    await new Promise((resolve, reject) => {
+      img.onload = resolve;
+      img.onerror = () => reject(new Error("The model maps could not be made; try again."));
+      img.src = src;
+    });
+    if (ticket !== this.plotRequest) return;
+    purge($("plot"));
+    show($("plot"), false);
+    show(img, true);
+    show($("plot-figure"), true);
+    const title = "Each model's scores, one map per model";
+    $("plot-title").textContent = title;
+    $("plot-subtitle").textContent = "Each small map is one composite model, named by its variables.";
+    img.alt = `${title}: small maps of the wards, one per combination of the analysis' variables.`;
+    status.textContent = `Showing: ${title}.`;
+    this.currentPlot = null;
+    this.page.emit("shown", null);
+    this.page.emit("files", null);
+  }
+
   async renderPlot(plot, current) {
     const status = $("plot-status");
     this.libraryNote(status);
+    show($("plot-image"), false);
+    show($("plot"), true);
     show($("plot-figure"), true);
+    $("plot-title").textContent = text(plot.title);
+    $("plot-subtitle").textContent = text(plot.subtitle);
     await drawPlot($("plot"), plot);
     $("plot").setAttribute("aria-label", `Chart: ${text(plot.title)}`);
     status.textContent = `Showing: ${text(plot.title)}.`;
@@ -193,7 +331,7 @@ export class Results {
     if (art.kind === "map") {
       this.mapRequest += 1;
       await this.renderMap(body);
-      if (scroll) $("map-panel").scrollIntoView({ block: "start" });
+      if (scroll) this.bringIntoView("map-figure");
       return;
     }
     const name = text(art.name);
@@ -205,6 +343,6 @@ export class Results {
         : { kind: "rank_comparison" };
     this.plotRequest += 1;
     await this.renderPlot(body, current);
-    if (scroll) $("plot-panel").scrollIntoView({ block: "start" });
+    if (scroll) this.bringIntoView("plot-figure");
   }
 }

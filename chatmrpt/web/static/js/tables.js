@@ -49,6 +49,7 @@ export class RankingTable {
       reload();
     });
     $("ranking-filters").addEventListener("submit", (e) => e.preventDefault());
+    window.addEventListener("resize", debounce(() => this.syncCue(), 200));
     $("ranking-prev").addEventListener("click", () => this.page_(-1));
     $("ranking-next").addEventListener("click", () => this.page_(1));
     page.on("analysis", (analysis) => {
@@ -60,6 +61,12 @@ export class RankingTable {
         show($("ranking-pager"), false);
       }
     });
+  }
+
+  // a table wider than its panel says so (a phone shows only the first columns)
+  syncCue() {
+    const wrap = $("ranking-wrap");
+    show($("ranking-scroll-cue"), !this.table.hidden && wrap.scrollWidth > wrap.clientWidth + 1);
   }
 
   page_(step) {
@@ -132,15 +139,25 @@ export class RankingTable {
     $("ranking-page").textContent = `${fmtInt(first)}–${fmtInt(last)} of ${fmtInt(this.total)}`;
     $("ranking-prev").disabled = body.offset <= 0;
     $("ranking-next").disabled = last >= this.total;
+    this.syncCue();
   }
 }
+
+// tier 1: wards below the urban threshold, served first; tier 2: the more urban wards, after
+const TIERS = { 1: "first", 2: "after (urban)" };
+const STRATEGY_WORDS = {
+  stop: "stopping at the first ward that does not fit",
+  continue: "skipping wards that do not fit",
+  capped: "with each ward's share capped",
+  proportional: "shared in proportion to each ward's need",
+};
 
 const PLAN_COLUMNS = [
   { key: "allocation_order", label: "Order", num: true, format: fmtInt },
   { key: "WardName", label: "Ward" },
   { key: "LGA", label: "LGA" },
   { key: "rank", label: "Rank", num: true, format: fmtInt },
-  { key: "priority_tier", label: "Tier", num: true, format: fmtInt },
+  { key: "priority_tier", label: "Served", format: (v) => TIERS[v] || fmtInt(v) },
   { key: "population", label: "Population", num: true, format: fmtInt },
   { key: "nets_needed", label: "Nets needed", num: true, format: fmtInt },
   { key: "nets_allocated", label: "Nets allocated", num: true, format: fmtInt },
@@ -230,7 +247,8 @@ export class PlanTable {
   render(plan) {
     const t = plan.totals || plan.summary || {};
     const p = plan.params || {};
-    this.status.textContent = `Plan for ${fmtInt(p.total_nets)} nets, households of ${fmtNum(p.household_size, 1)}, strategy ${text(p.strategy)}.`;
+    const strategy = STRATEGY_WORDS[p.strategy] || `strategy ${text(p.strategy)}`;
+    this.status.textContent = `Plan for ${fmtInt(p.total_nets)} nets, households of ${fmtNum(p.household_size, 1)}, ${strategy}.`;
     clear(this.summary);
     const totals = [
       ["Nets allocated", fmtInt(t.nets_allocated)],

@@ -3,7 +3,7 @@
 // ward table, as a new dataset the analysis can use. The chat can then re-run it with
 // other settings ("TPR for all ages").
 
-import { $, fmtBytes } from "./dom.js";
+import { $, fmtBytes, fmtInt, text } from "./dom.js";
 
 export class FacilityExport {
   constructor(page) {
@@ -26,6 +26,39 @@ export class FacilityExport {
     page.on("dataset", (dataset) => {
       this.hasTable = Boolean(dataset);
       this.update();
+      // a joined table arriving means the run ended, even if its event came first
+      if (this.runId) this.finish().catch((err) => page.fail(err));
+    });
+    // the run's job ended: the form says how, and the conversation reports the result
+    page.on("job", ({ event }) => {
+      if (event.kind === "tpr" && this.runId) this.finish().catch((err) => page.fail(err));
+    });
+  }
+
+  async finish() {
+    const runId = this.runId;
+    const run = await this.page.api.get(this.page.api.session(`/tpr/${runId}`));
+    if (runId !== this.runId || (run.status !== "succeeded" && run.status !== "failed")) return;
+    this.runId = null;
+    if (run.status === "failed") {
+      const message = run.error && run.error.message ? text(run.error.message) : "the file could not be used";
+      this.status.textContent = `Failed: ${message}`;
+      this.page.emit("note", { text: `The test positivity rates could not be computed: ${message}` });
+      return;
+    }
+    const s = run.summary || {};
+    // the rates are percentages already (positive per 100 tested)
+    const pct = (v) => `${Number(v).toFixed(1)}%`;
+    const parts = [`Test positivity rates computed for ${fmtInt(s.wards)} wards from ${text(s.file) || "the export"}`];
+    if (Array.isArray(s.tpr_range)) parts.push(`rates from ${pct(s.tpr_range[0])} to ${pct(s.tpr_range[1])}`);
+    const join = s.join_report;
+    if (join) parts.push(`${fmtInt(join.matched)} of ${fmtInt(join.table_rows ?? s.wards)} wards of your table matched`);
+    let message = `${parts.join("; ")}.`;
+    if (join && s.variable) message += ` The rate is the new column ${text(s.variable)} of the ward table; run the analysis again to use it.`;
+    this.status.textContent = `Done: ${parts.slice(1).join("; ") || "rates computed"}.`;
+    this.page.emit("note", {
+      text: message,
+      suggestions: join ? ["Run the analysis"] : undefined,
     });
   }
 
@@ -52,15 +85,17 @@ export class FacilityExport {
       const run = await this.page.api.upload(this.page.api.session("/tpr"), form, (fraction) => {
         this.status.textContent = `Uploading the facility export… ${Math.round(fraction * 100)}%`;
       });
-      this.status.textContent = run.status === "succeeded"
-        ? "Done: the same export was processed before."
-        : "Computing; progress shows under Work in progress.";
-      this.page.emit("note", {
-        text: this.hasTable
-          ? "The test positivity rates will be added to the ward table; then run the analysis again."
-          : "Computing test positivity rates per ward from the facility export.",
-        suggestions: ["What is the status?"],
-      });
+      this.runId = run.tpr_id;
+      if (run.status === "succeeded" || run.status === "failed") {
+        await this.finish();
+      } else {
+        this.status.textContent = "Computing; progress shows under Work in progress.";
+        this.page.emit("note", {
+          text: this.hasTable
+            ? "Computing test positivity rates per ward; they will be added to the ward table."
+            : "Computing test positivity rates per ward from the facility export.",
+        });
+      }
       this.page.refresh();
     } catch (err) {
       this.status.textContent = "";

@@ -146,6 +146,11 @@ export class Upload {
 
   render(dataset) {
     clear(this.summary);
+    // the table's requirements are open until there is a table
+    if (dataset && !this.helpClosed) {
+      $("table-help").open = false;
+      this.helpClosed = true;
+    }
     if (!dataset) return;
     const join = dataset.join_report;
     const rows = [
