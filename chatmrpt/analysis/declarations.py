@@ -446,6 +446,9 @@ EXPORT_FORMATS_BY_KIND: Mapping[str, tuple[str, ...]] = {
 EXPORT_KINDS = tuple(EXPORT_FORMATS_BY_KIND)
 EXPORT_FORMATS = tuple(dict.fromkeys(f for fs in EXPORT_FORMATS_BY_KIND.values() for f in fs))
 MAX_TEXT = 200
+# a variable map per ward, or averaged per LGA; small maps per row of the model maps
+MAP_UNITS = ("ward", "lga")
+MODEL_MAP_COLUMNS = (2, 4)
 
 
 def _method(help_text: str) -> Any:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import (
     EXPORT_FORMATS_BY_KIND,
+    MODEL_MAP_COLUMNS,
     PLOT_KINDS,
     ExportRequest,
     MapRequest,
@@ -278,11 +279,11 @@ def model_maps(
 ) -> dict[str, Any]:
     """"Small multiples" of the analysis' composite models: one small map per model,
     titled with its variables (PNG, made once and stored), 4 maps a row (2 for a phone)."""
-    if columns not in (2, 4):
+    if columns not in MODEL_MAP_COLUMNS:
         raise InputError(
             "invalid_parameter",
             "columns must be 2 or 4: small maps per row.",
-            details={"parameter": "columns", "choices": [2, 4]},
+            details={"parameter": "columns", "choices": list(MODEL_MAP_COLUMNS)},
         )
     from chatmrpt.viz.geojson import require_boundaries
     from chatmrpt.viz.png import model_maps_png

@@ -26,6 +26,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from chatmrpt.analysis.declarations import MAP_UNITS
 from chatmrpt.errors import InputError
 from chatmrpt.store.model import valid_id
 from chatmrpt.web.app import get_runtime, get_settings
@@ -186,11 +187,11 @@ def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
 def _query_by() -> str:
     """``by``: ward (default) or lga, for a variable map averaged per LGA."""
     by = (_query_text("by") or "ward").lower()
-    if by not in ("ward", "lga"):
+    if by not in MAP_UNITS:
         raise InputError(
             "invalid_parameter",
             "'by' must be ward or lga: a variable per ward, or averaged per LGA.",
-            details={"parameter": "by", "choices": ["ward", "lga"]},
+            details={"parameter": "by", "choices": list(MAP_UNITS)},
         )
     return by
 
