@@ -15,7 +15,7 @@ question, a change to the last request) is decided by chatmrpt.chat.dialogue.
 
 from __future__ import annotations
 
-import threading
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -113,18 +113,11 @@ class IntentModel:
         return {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
 
 
-_model: IntentModel | None = None
-_lock = threading.Lock()
-
-
+@functools.cache
 def model() -> IntentModel:
-    """The process's intent model, trained on first use (a resource, not session state)."""
-    global _model
-    if _model is None:
-        with _lock:
-            if _model is None:
-                _model = IntentModel(load_corpus())
-    return _model
+    """The process's intent model, trained on first use (a resource, not session state:
+    it depends only on the corpus shipped with the package)."""
+    return IntentModel(load_corpus())
 
 
 def classify(text: str) -> IntentGuess:
