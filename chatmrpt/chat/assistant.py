@@ -47,6 +47,15 @@ UNMET_TEXT = {
     "facility_data": "Upload a facility export (DHIS2) first, then ask for the TPR.",
 }
 
+def unmet_text(unmet: list[str], ctx: RouterContext) -> str:
+    """What to do first, in the order it must be done: with no ward data yet, an analysis
+    or a plan cannot be the first step, so the upload is named instead."""
+    steps = list(unmet)
+    if not ctx.has_dataset and any(u in ("analysis", "plan") for u in steps):
+        steps = ["dataset"] + [u for u in steps if u not in ("dataset", "analysis", "plan")]
+    return " ".join(UNMET_TEXT.get(u, "") for u in steps).strip()
+
+
 SYSTEM_PROMPT = (
     "You are the assistant of ChatMRPT, a tool malaria programme analysts use to rank wards by "
     "malaria vulnerability and plan insecticide-treated net (ITN) distribution. Answer in "
@@ -249,7 +258,7 @@ class Assistant:
         if not decision.keep_pending:
             new.pending = decision.pending
         if decision.unmet:
-            text_ = " ".join(UNMET_TEXT.get(u, "") for u in decision.unmet).strip()
+            text_ = unmet_text(decision.unmet, ctx)
             tool = decision.reading.get("tool")
             calls = [{"tool": tool, "params": {}, "status": "blocked",
                       "unmet": decision.unmet}] if tool else []
@@ -364,7 +373,7 @@ class Assistant:
                     stream("tool", {"tool": tool, "params": params})
                 unmet = self._unmet(tool, ctx)
                 if unmet:
-                    result_text = " ".join(UNMET_TEXT[u] for u in unmet)
+                    result_text = unmet_text(unmet, ctx)
                     calls.append({"tool": tool, "params": params, "status": "blocked",
                                   "unmet": unmet})
                 else:

@@ -151,6 +151,18 @@ def test_bad_messages(running, text):
     assert s.get("/messages").json["count"] == 0
 
 
+@pytest.mark.parametrize("text", ["show me the risk map", "is PCA valid here?",
+                                  "plan 200000 nets household size 5"])
+def test_before_any_upload_the_reply_asks_for_the_ward_table(running, text):
+    app, _ = running
+    s = SessionClient.create(app.test_client())
+    reply = say(s, text)
+    assert "upload your ward data" in reply["text"].lower()
+    assert "run the analysis" not in reply["text"].lower()
+    state = s.get("").json
+    assert not state["analyses"] and not state.get("plans")
+
+
 def test_messages_need_the_token(running):
     app, _ = running
     s = SessionClient.create(app.test_client())
