@@ -15,6 +15,7 @@ Every Gunicorn worker starts a heartbeat thread after it is forked
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -53,9 +54,6 @@ _PROBLEMS = {
     "queue": "the job queue did not answer",
     "artifacts": "artifact storage did not answer",
 }
-_pool: tuple[int, ThreadPoolExecutor] | None = None
-_pool_lock = threading.Lock()
-_pending: dict[tuple[int, str], Future] = {}
 
 
 def _problem(exc: BaseException, part: str = "store") -> dict[str, Any]:
@@ -66,28 +64,36 @@ def _problem(exc: BaseException, part: str = "store") -> dict[str, Any]:
     return {"ok": False, "error": _PROBLEMS.get(part, f"the {part} did not answer")}
 
 
-def _checks_pool() -> ThreadPoolExecutor:
-    """A few threads of this process for the readiness checks (made after the fork)."""
-    global _pool
-    with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid():
-            _pool = (os.getpid(), ThreadPoolExecutor(8, thread_name_prefix="chatmrpt-ready"))
-            _pending.clear()
-        return _pool[1]
+class ReadinessChecks:
+    """A few threads of one process for the readiness checks, and the checks still running.
+
+    A check still hanging from an earlier request is waited on, not started again: a part
+    that does not answer holds one thread, however often /readyz is asked.
+    """
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(8, thread_name_prefix="chatmrpt-ready")
+        self.lock = threading.Lock()
+        self.pending: dict[tuple[int, str], Future] = {}
+
+    def submit(self, scope: int, name: str, fn) -> Future:
+        with self.lock:
+            pending = self.pending.get((scope, name))
+            if pending is None or pending.done():
+                pending = self.pending[(scope, name)] = self.pool.submit(fn)
+            return pending
+
+
+@functools.lru_cache(maxsize=1)
+def _readiness_checks(pid: int) -> ReadinessChecks:
+    """This process's checks (a resource made after the fork: a new pid makes new ones)."""
+    return ReadinessChecks()
 
 
 def _run_checks(checks, timeout_s: float, scope: int = 0) -> dict[str, Any]:
     """Run the checks at once; one that has not answered within ``timeout_s`` failed."""
-    pool = _checks_pool()
-    futures = {}
-    with _pool_lock:
-        for name, fn in checks:
-            # a check still hanging from an earlier request is waited on, not started again:
-            # a part that does not answer holds one thread, however often /readyz is asked
-            pending = _pending.get((scope, name))
-            if pending is None or pending.done():
-                pending = _pending[(scope, name)] = pool.submit(fn)
-            futures[name] = pending
+    running = _readiness_checks(os.getpid())
+    futures = {name: running.submit(scope, name, fn) for name, fn in checks}
     deadline = time.monotonic() + timeout_s
     out: dict[str, Any] = {}
     for name, future in futures.items():
