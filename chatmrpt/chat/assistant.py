@@ -26,6 +26,7 @@ from chatmrpt.chat.llm import LlmClient, LlmError, parse_tool_call
 from chatmrpt.chat.router import RouterContext
 from chatmrpt.chat.tools import ToolRegistry
 from chatmrpt.errors import ChatMRPTError, InputError
+from chatmrpt.service.views import Links
 from chatmrpt.store.model import SUCCEEDED
 
 if TYPE_CHECKING:
@@ -83,10 +84,10 @@ class Reply:
 class Assistant:
     """Answers messages for any session; holds only per-process resources."""
 
-    def __init__(self, rt: Runtime, registry: ToolRegistry | None = None,
+    def __init__(self, rt: Runtime, links: Links, registry: ToolRegistry | None = None,
                  llm: LlmClient | None = None):
         self.rt = rt
-        self.registry = registry or build_registry()
+        self.registry = registry or build_registry(links)
         if llm is None and rt.settings.llm_base_url:
             llm = LlmClient(rt.settings.llm_base_url, rt.settings.llm_api_key,
                             rt.settings.llm_model, rt.settings.llm_timeout_s)

@@ -9,6 +9,7 @@ everything from the store and artifact storage; they keep nothing between calls.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from chatmrpt.chat import explain
 from chatmrpt.chat.tools import ToolRegistry
 from chatmrpt.errors import InputError
+from chatmrpt.service.views import Links
 from chatmrpt.store.model import ACTIVE_STATES, FAILED, RUNNING, SUCCEEDED
 
 if TYPE_CHECKING:
@@ -45,7 +47,6 @@ def _artifact_ref(record: dict[str, Any], session_id: str, kind: str) -> dict[st
         "media_type": record.get("media_type"),
         "size": record.get("size"),
         "kind": kind,
-        "url": f"/api/sessions/{session_id}/artifacts/{record['id']}",
     }
 
 
@@ -274,13 +275,13 @@ def compare_methods(rt: Runtime, session_id: str, params: dict[str, Any]) -> Too
     return ToolResult("\n".join(lines), artifacts=[_artifact_ref(plot, session_id, "plot")])
 
 
-def show_map(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+def show_map(rt: Runtime, session_id: str, params: dict[str, Any], *, links: Links) -> ToolResult:
     from chatmrpt.service.views import map_for
 
     analysis = _analysis(rt, session_id)
     what = params.get("what", "composite")
     art, title = map_for(rt, session_id, analysis["id"], what, variable=params.get("variable"),
-                         threshold=params.get("threshold"))
+                         threshold=params.get("threshold"), links=links)
     ref = _artifact_ref(art, session_id, "map")
     return ToolResult(f"Here is the map: {title}.", artifacts=[ref],
                       suggestions=["Top 10 wards", "Show the categories map"])
@@ -474,8 +475,9 @@ EXECUTORS: dict[str, Executor] = {
 }
 
 
-def build_registry() -> ToolRegistry:
-    """A registry with every tool bound to its executor (one per application)."""
+def build_registry(links: Links) -> ToolRegistry:
+    """A registry with every tool bound to its executor (one per application). ``links``:
+    the web's URL builder, for the shapes a map names."""
     from chatmrpt.chat.executors_more import MORE_EXECUTORS
 
     registry = ToolRegistry()
@@ -483,6 +485,7 @@ def build_registry() -> ToolRegistry:
         registry.bind(name, fn)
     for name, fn in EXECUTORS.items():
         registry.bind(name, fn)
+    registry.bind("show_map", functools.partial(show_map, links=links), overwrite=True)
     missing = registry.unbound()
     if missing:  # pragma: no cover - a declaration without an executor
         raise RuntimeError(f"tools without an executor: {missing}")

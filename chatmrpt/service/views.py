@@ -8,6 +8,7 @@ the same map twice, on any worker, finds the stored one instead of drawing it ag
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import (
@@ -40,10 +41,10 @@ PNG = "image/png"
 BYTES_PER_WARD = 600  # shapes budget: ~300 KB for a 500-ward state
 
 
-def shapes_url(session_id: str, analysis_id: str) -> str:
-    """Where a page fetches an analysis' simplified ward shapes (``ward_shapes``): one URL
-    per analysis, so the browser fetches them once for all its maps, compressed."""
-    return f"/api/sessions/{session_id}/analyses/{analysis_id}/shapes"
+# (kind, session id, record id) -> URL; the web's ``chatmrpt.web.urls.link``. A map names
+# the analysis' "shapes" (one URL per analysis, so the browser fetches them once for all
+# its maps) and "lga_shapes" by URL.
+Links = Callable[[str, str, str], str]
 
 
 def _cached(
@@ -74,11 +75,6 @@ def ward_shapes(
         return geojson_bytes(simplify_for_web(frame, budget)), GEOJSON
 
     return _cached(rt, session_id, {"kind": "shapes", "id": analysis["id"]}, "wards.geojson", make)
-
-
-def lga_shapes_url(session_id: str, analysis_id: str) -> str:
-    """Where a page fetches the analysis' LGA outlines (``lga_shapes``)."""
-    return f"/api/sessions/{session_id}/analyses/{analysis_id}/lga-shapes"
 
 
 def lga_shapes(
@@ -173,9 +169,11 @@ def map_for(
     plan_id: str | None = None,
     reprioritization_id: str | None = None,
     by_lga: bool = False,
+    links: Links,
 ) -> tuple[dict[str, Any], str]:
     """(artifact record of the map's Plotly JSON, its title). ``by_lga``: a variable map
-    of each LGA's average instead of each ward's value."""
+    of each LGA's average instead of each ward's value. ``links`` gives the URLs of the
+    shapes the map's traces name."""
     from chatmrpt.viz.maps import map_figure
 
     variable, threshold = map_params(what, variable, threshold)
@@ -208,7 +206,7 @@ def map_for(
         threshold=threshold,
         plan=plan,
         reprioritization=repri,
-        geojson=shapes_url(session_id, analysis["id"]),
+        geojson=links("shapes", session_id, analysis["id"]),
         by_lga=by_lga and what == "variable",
     )
     # the LGAs' outlines over the wards, when the wards have LGAs
@@ -216,7 +214,7 @@ def map_for(
 
     if len({g for g in lga_labels(unified) if g}) > 1:
         lga_shapes(rt, session_id, analysis["id"], unified)
-        figure["lga_outlines"] = lga_shapes_url(session_id, analysis["id"])
+        figure["lga_outlines"] = links("lga_shapes", session_id, analysis["id"])
     # what the map was asked with, so a page can offer the same map as a download
     figure["view"] = {
         "analysis_id": analysis["id"],

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, request
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
+from chatmrpt.web import urls
 from chatmrpt.web.api.common import (
     DEFAULT_WARD_LIMIT,
     MAX_OFFSET,
@@ -52,7 +53,7 @@ def submit_analysis(session_id: str) -> Response:
                             admit=lambda: admit_job(session_id))
     body = analysis_view(record)
     body["reused"] = reused
-    location = f"/api/sessions/{session_id}/analyses/{record['id']}"
+    location = urls.link("analysis", session_id, record["id"])
     return json_response(body, 200 if reused else 202, {"Location": location})
 
 

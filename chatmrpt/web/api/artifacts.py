@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response
 
-from chatmrpt.web.api.common import PREFIX, S, artifact_url, check_id, etag_matches, not_found
+from chatmrpt.web import urls
+from chatmrpt.web.api.common import PREFIX, S, check_id, etag_matches, not_found
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.responses import content_disposition, json_response, media_type_kwargs
 from chatmrpt.web.state import get_runtime
@@ -33,7 +34,7 @@ def list_artifacts(session_id: str) -> Response:
             "sha256": a.get("sha256"),
             "produced_by": a.get("produced_by"),
             "created_at": a.get("created_at"),
-            "url": artifact_url(session_id, a["id"]),
+            "url": urls.artifact(session_id, a["id"]),
         }
         for a in records
     ]

@@ -14,6 +14,7 @@ from flask import Response, request
 from chatmrpt.analysis.declarations import Declared
 from chatmrpt.errors import InputError
 from chatmrpt.store.model import FAILED, SUCCEEDED, valid_id
+from chatmrpt.web import urls
 from chatmrpt.web.inputs import expect_type
 from chatmrpt.web.responses import content_disposition
 
@@ -36,10 +37,6 @@ def check_id(value: str | None, what: str) -> str | None:
     return value
 
 
-def artifact_url(session_id: str, artifact_id: str) -> str:
-    return f"/api/sessions/{session_id}/artifacts/{artifact_id}"
-
-
 def artifact_view(session_id: str, record: dict[str, Any]) -> dict[str, Any]:
     """What clients see of a stored file: id, name, type, size and its download URL."""
     return {
@@ -47,7 +44,7 @@ def artifact_view(session_id: str, record: dict[str, Any]) -> dict[str, Any]:
         "name": record.get("name"),
         "media_type": record.get("media_type"),
         "size": record.get("size"),
-        "url": artifact_url(session_id, record["id"]),
+        "url": urls.artifact(session_id, record["id"]),
     }
 
 

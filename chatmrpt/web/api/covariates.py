@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_json
@@ -63,7 +64,7 @@ def submit_covariates(session_id: str, dataset_id: str) -> Response:
     record = submit(get_runtime(), session_id, check_id(dataset_id, "dataset"), data["rasters"])
     body = covariates_view(record)
     body["reused"] = bool(record.get("reused"))
-    location = f"/api/sessions/{session_id}/covariates/{record['id']}"
+    location = urls.link("covariates", session_id, record["id"])
     return json_response(body, 200 if body["reused"] else 202, {"Location": location})
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from chatmrpt.errors import InputError
+from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, check_id, optional_files
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form, read_json
@@ -45,7 +46,7 @@ def add_dataset(session_id: str) -> Response:
         **optional_files(files, "population", "urban"),
     )
     status = 200 if view.get("reused") else 201
-    location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"
+    location = urls.link("dataset", session_id, view["dataset_id"])
     return json_response(view, status, {"Location": location})
 
 
@@ -91,5 +92,5 @@ def load_demo(session_id: str) -> Response:
         DEMO_BOUNDARIES if has_shapes else None,
     )
     status = 200 if view.get("reused") else 201
-    location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"
+    location = urls.link("dataset", session_id, view["dataset_id"])
     return json_response(view, status, {"Location": location})

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 
 from chatmrpt.errors import ChatMRPTError
+from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_json
@@ -45,7 +46,7 @@ def _assistant():
     with app.extensions[ASSISTANT_LOCK]:
         current = app.extensions.get(ASSISTANT)
         if current is None or current.rt is not rt:
-            current = Assistant(rt)
+            current = Assistant(rt, urls.link)
             app.extensions[ASSISTANT] = current
     return current
 
@@ -65,7 +66,7 @@ def post_message(session_id: str) -> Response:
     if not _wants_stream():
         reply = assistant.respond(session_id, data["text"])
         _announce(session_id)
-        return json_response({"reply": reply.to_dict()})
+        return json_response({"reply": _linked(session_id, reply.to_dict())})
     return _stream_reply(assistant, session_id, data["text"])
 
 
@@ -79,6 +80,14 @@ def _announce(session_id: str, app: Flask | None = None) -> None:
         })
     except ChatMRPTError as exc:  # the reply stands; other pages catch up on reload
         log.warning("conversation event not recorded: %s", exc)
+
+
+def _linked(session_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A reply, message or tool result with the URLs of the files it names: the chat gives
+    their ids and kinds, the URLs are the web's."""
+    if isinstance(data.get("artifacts"), list):
+        data = {**data, "artifacts": urls.with_urls(session_id, data["artifacts"])}
+    return data
 
 
 def _sse(event: str, data: Any) -> str:
@@ -116,7 +125,8 @@ def _stream_reply(assistant, session_id: str, text: str) -> Response:
                 return
             if item is None:
                 return
-            yield _sse(*item)
+            event, data = item
+            yield _sse(event, _linked(session_id, data) if event == "done" else data)
 
     return Response(stream(), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
@@ -137,9 +147,9 @@ def list_messages(session_id: str) -> Response:
                             f"'after' must be a message number between 0 and {MAX_SEQ}.")
     messages = []
     for m in rt.store.messages(session_id, after=after, limit=limit):
-        messages.append({k: m.get(k) for k in ("seq", "at", "role", "text", "tool_calls",
-                                                "artifacts", "suggestions", "engine")
-                         if k in m})
+        messages.append(_linked(session_id, {
+            k: m.get(k) for k in ("seq", "at", "role", "text", "tool_calls", "artifacts",
+                                  "suggestions", "engine") if k in m}))
     return json_response({"messages": messages, "count": rt.store.message_count(session_id)})
 
 
@@ -172,7 +182,8 @@ def call_tool(session_id: str, tool: str) -> Response:
     result = assistant.registry.executor(tool)(assistant.rt, session_id,
                                                spec.with_defaults(params))
     return json_response({"tool": tool, "params": params, "text": result.text,
-                          "data": result.data, "artifacts": result.artifacts})
+                          "data": result.data,
+                          "artifacts": urls.with_urls(session_id, result.artifacts)})
 
 
 def _openapi_paths() -> dict[str, Any]:

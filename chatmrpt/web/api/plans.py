@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from chatmrpt.analysis.declarations import ItnParams
+from chatmrpt.web import urls
 from chatmrpt.web.api.common import (
     DEFAULT_WARD_LIMIT,
     MAX_OFFSET,
@@ -53,7 +54,7 @@ def create_plan(session_id: str) -> Response:
     record = plan(get_runtime(), session_id, params, analysis_id)
     body = plan_view(record)
     body["reused"] = bool(record.get("reused"))
-    location = f"/api/sessions/{session_id}/itn-plans/{record['id']}"
+    location = urls.link("plan", session_id, record["id"])
     return json_response(body, 200 if body["reused"] else 201, {"Location": location})
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view, optional_files
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form
@@ -42,7 +43,7 @@ def submit_prepare(session_id: str) -> Response:
     )
     body = prepare_view(record)
     body["reused"] = bool(record.get("reused"))
-    location = f"/api/sessions/{session_id}/prepared-datasets/{record['id']}"
+    location = urls.link("prepared", session_id, record["id"])
     return json_response(body, 200 if body["reused"] else 202, {"Location": location})
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from chatmrpt.analysis.declarations import ReprioritizationParams
+from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, artifact_views, check_id, expect_declared
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import expect_type, read_json
@@ -52,7 +53,7 @@ def reprioritize(session_id: str) -> Response:
         rank_column=data.get("rank_column"),
         rank_order=data.get("rank_order"),
     )
-    location = f"/api/sessions/{session_id}/reprioritizations/{result['id']}"
+    location = urls.link("reprioritization", session_id, result["id"])
     return json_response(reprioritization_view(result), 200, {"Location": location})
 
 

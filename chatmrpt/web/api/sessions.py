@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g
 
+from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S
 from chatmrpt.web.auth import COOKIE, csrf_token, session_required, sign_in, sign_out
 from chatmrpt.web.inputs import read_json
@@ -29,7 +30,7 @@ def create_session() -> Response:
         "created_at": record.get("created_at"),
         "expires_at": record.get("expires_at"),
     }
-    return json_response(body, 201, {"Location": f"/api/sessions/{record['id']}"})
+    return json_response(body, 201, {"Location": urls.link("session", record["id"])})
 
 
 @bp.get(S)

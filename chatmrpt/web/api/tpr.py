@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form
@@ -30,7 +31,7 @@ def submit_tpr(session_id: str) -> Response:
     record = submit(get_runtime(), session_id, facility.read(), facility.filename or "", fields)
     body = tpr_view(record)
     body["reused"] = bool(record.get("reused"))
-    location = f"/api/sessions/{session_id}/tpr/{record['id']}"
+    location = urls.link("tpr", session_id, record["id"])
     return json_response(body, 200 if body["reused"] else 202, {"Location": location})
 
 

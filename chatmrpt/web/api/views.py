@@ -24,6 +24,7 @@ from flask import Blueprint, Response, request
 
 from chatmrpt.analysis.declarations import MAP_UNITS
 from chatmrpt.errors import InputError
+from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, check_id, etag_matches, not_found
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import query_int
@@ -110,6 +111,7 @@ def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
         plan_id=check_id(_query_text("plan_id"), "ITN plan"),
         reprioritization_id=check_id(_query_text("reprioritization_id"), "reprioritisation"),
         by_lga=_query_by() == "lga",
+        links=urls.link,
     )
     return stored_json(record)
 
