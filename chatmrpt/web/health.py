@@ -27,6 +27,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app
 
+from chatmrpt.web.openapi import STR, documented, ok, ref
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import app_state, get_runtime
 
@@ -109,11 +110,17 @@ def _run_checks(checks, timeout_s: float, scope: int = 0) -> dict[str, Any]:
 
 
 @bp.get("/healthz")
+@documented("healthz", "Liveness: 200 while the process serves.", {"200": ok("Alive.", ref("Health"))})
 def healthz() -> Response:
     return json_response({"status": "ok", "pid": os.getpid()})
 
 
 @bp.get("/readyz")
+@documented(
+    "readyz",
+    "Readiness: store, queue, consumers, web workers.",
+    {"200": ok("Ready.", ref("Ready")), "503": ok("Not ready (see problems).", ref("Ready"))},
+)
 def readyz() -> Response:
     from chatmrpt.jobs.consumer import CONSUMER_TTL_S
 
@@ -160,6 +167,11 @@ def readyz() -> Response:
 
 
 @bp.get("/metrics")
+@documented(
+    "metrics",
+    "Prometheus metrics of this host's workers.",
+    {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": STR}}}},
+)
 def metrics() -> Response:
     try:
         rt = get_runtime()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
@@ -212,3 +213,42 @@ def query_choice(name: str, choices: Iterable[str], default: str) -> str:
             details={"parameter": name, "choices": list(choices)},
         )
     return raw
+
+
+_DEFAULT: Any = object()
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query parameter of a route: the view reads it with :meth:`read`, and the API's
+    description (``chatmrpt.web.openapi``) documents it from the same object.
+
+    A whole number when it has a ``minimum``, one of ``choices`` when it has them, otherwise
+    text of at most ``max_length`` characters. An absent or empty value is ``default``.
+    """
+
+    name: str
+    help: str
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int = 200
+    default: Any = None
+
+    def read(self, default: Any = _DEFAULT) -> Any:
+        fallback = self.default if default is _DEFAULT else default
+        if self.choices:
+            return query_choice(self.name, self.choices, fallback)
+        if self.minimum is not None:
+            high = self.maximum if self.maximum is not None else 2**62
+            return query_int(self.name, fallback, self.minimum, high)
+        raw = request.args.get(self.name)
+        if raw is None or raw == "":
+            return fallback
+        if len(raw) > self.max_length:
+            raise InputError(
+                "invalid_parameter",
+                f"{self.name} is too long (at most {self.max_length} characters).",
+                details={"parameter": self.name},
+            )
+        return raw

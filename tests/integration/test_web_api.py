@@ -428,21 +428,33 @@ def test_health_readiness_and_metrics(app, client, settings):
 
 def test_a_blueprint_plugs_in_with_the_shared_auth(settings):
     """What a resource module relies on: a blueprint registered on the app, session_required
-    (bearer or cookie + CSRF), read_json and the one error shape."""
+    (bearer or cookie + CSRF), read_json, the one error shape, and the OpenAPI document made
+    from the route and what it declares."""
     from flask import Blueprint, g
 
     from chatmrpt.web.auth import session_required
-    from chatmrpt.web.inputs import read_json
+    from chatmrpt.web.inputs import Query, read_json
+    from chatmrpt.web.openapi import documented, ok
     from chatmrpt.web.responses import json_response
 
     bp = Blueprint("echo_test", __name__, url_prefix="/api")
+    times = Query("times", "How often to say it.", minimum=1, maximum=3, default=1)
 
     @bp.post("/sessions/<session_id>/echo")
+    @documented("echo", "Say it back.", {"200": ok("The echo.", {"type": "object"})},
+                query=(times,))
     @session_required
     def echo(session_id):
         data = read_json(("text",), required=("text",))
-        reply = {"text": f"{g.auth_method}: {data['text']}", "tool_calls": [], "artifacts": []}
+        text = " ".join([data["text"]] * times.read())
+        reply = {"text": f"{g.auth_method}: {text}", "tool_calls": [], "artifacts": []}
         return json_response({"reply": reply})
+
+    @bp.get("/sessions/<session_id>/notes/<note_id>")
+    @session_required
+    def note(session_id, note_id):
+        """One note."""
+        return json_response({"id": note_id})
 
     app = create_app(settings)
     app.register_blueprint(bp)
@@ -467,5 +479,21 @@ def test_a_blueprint_plugs_in_with_the_shared_auth(settings):
             api.post(path, json={"txt": "hi"}, headers=bearer).json["error"]["code"]
             == "invalid_request"
         )
+        r = api.post(path + "?times=2", json={"text": "hi"}, headers=bearer)
+        assert r.json["reply"]["text"] == "bearer: hi hi"
+        r = api.post(path + "?times=4", json={"text": "hi"}, headers=bearer)
+        assert r.status_code == 400 and r.json["error"]["details"] == {"parameter": "times"}
+
+        spec = api.get("/api/openapi.json").json
+        validate(spec)
+        op = spec["paths"]["/api/sessions/{session_id}/echo"]["post"]
+        assert op["operationId"] == "echo" and op["security"]
+        params = {p["name"]: p for p in op["parameters"]}
+        assert params["session_id"]["in"] == "path"
+        assert params["times"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 3}
+        # a route that declares nothing is still described, from its path and docstring
+        op = spec["paths"]["/api/sessions/{session_id}/notes/{note_id}"]["get"]
+        assert op["summary"] == "One note."
+        assert [p["name"] for p in op["parameters"]] == ["session_id", "note_id"]
     finally:
         close_runtime(app)

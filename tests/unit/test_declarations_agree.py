@@ -13,11 +13,15 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import inspect
+import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask, request
 
 import chatmrpt
 from chatmrpt.analysis.declarations import (
@@ -45,7 +49,8 @@ from chatmrpt.service.tpr import normalize_tpr_params
 from chatmrpt.service.urban import normalize_params as normalize_reprioritization
 from chatmrpt.service.views import export, map_params
 from chatmrpt.web.app import create_app
-from chatmrpt.web.openapi import build_spec
+from chatmrpt.web.inputs import Query, query_int
+from chatmrpt.web.openapi import ATTRIBUTE, build_spec, openapi_path, query_param
 
 SETS: tuple[type[Declared], ...] = (
     AnalysisParams, ItnParams, ReprioritizationParams, TprParams, MapRequest, ExportRequest,
@@ -306,8 +311,12 @@ IDS = [f"{p.__name__}.{o.name}" for p, o in _all_options()]
 
 
 @pytest.fixture(scope="module")
-def spec(tmp_path_factory) -> dict[str, Any]:
-    app = create_app(load_settings({"CHATMRPT_HOME": str(tmp_path_factory.mktemp("home"))}))
+def app(tmp_path_factory) -> Flask:
+    return create_app(load_settings({"CHATMRPT_HOME": str(tmp_path_factory.mktemp("home"))}))
+
+
+@pytest.fixture(scope="module")
+def spec(app) -> dict[str, Any]:
     return build_spec(app)
 
 
@@ -513,3 +522,113 @@ def test_the_page_offers_only_declared_choices():
         assert values <= declared[name], (name, sorted(values - declared[name]))
     maps = [v for n, v in page.found if n == "kind" and "composite" in v]
     assert maps == [set(MAP_KINDS)]
+
+
+# --- the routes' own parameters -----------------------------------------------------------
+# Each route's query parameters are read by the view and documented from route metadata
+# (chatmrpt.web.openapi.documented); these tests read the views' code and probe the readers.
+
+READERS = ("query_int", "query_choice", "_query_text")
+
+
+def query_names_read(view: Callable, seen: frozenset = frozenset()) -> set[str]:
+    """The query parameters a view reads: ``request.args.get("x")``, the readers of
+    ``chatmrpt.web.inputs``, ``Query.read()``, and the same in helpers of its module."""
+    fn = inspect.unwrap(view)
+    module = sys.modules[fn.__module__]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(fn)))):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        first = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
+        if isinstance(f, ast.Attribute) and f.attr == "get" and ast.unparse(f.value) == "request.args" or isinstance(f, ast.Name) and f.id in READERS:
+            names.add(first)
+        elif isinstance(f, ast.Attribute) and f.attr == "read" and isinstance(f.value, ast.Name):
+            q = getattr(module, f.value.id, None)
+            if isinstance(q, Query):
+                names.add(q.name)
+        elif isinstance(f, ast.Name):
+            helper = getattr(module, f.id, None)
+            same_module = inspect.isfunction(helper) and helper.__module__ == module.__name__
+            if same_module and helper not in seen:
+                names |= query_names_read(helper, seen | {helper})
+    return names
+
+
+def api_routes(app: Flask) -> list[tuple[str, str, Callable]]:
+    return [
+        (rule.rule, method.lower(), app.view_functions[rule.endpoint])
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+
+
+def test_every_query_parameter_a_view_reads_is_documented(app, spec):
+    routes = api_routes(app)
+    assert len(routes) >= 35
+    for rule, method, view in routes:
+        op = spec["paths"][openapi_path(rule)][method]
+        documented = {p["name"] for p in op.get("parameters", []) if p["in"] == "query"}
+        assert query_names_read(view) == documented, rule
+
+
+def test_every_route_declares_itself(app):
+    """Each route of the API carries its description (summary, responses) beside it."""
+    undeclared = [rule for rule, _, view in api_routes(app) if not hasattr(view, ATTRIBUTE)]
+    assert undeclared == []
+
+
+def test_a_view_reading_an_undocumented_parameter_is_caught():
+    def drifted():
+        return request.args.get("secret"), query_int("page", 1, 1, 9)
+
+    assert query_names_read(drifted) == {"secret", "page"}
+
+
+def _route_queries(app: Flask) -> list[tuple[str, Query]]:
+    return [
+        (rule, q)
+        for rule, _, view in api_routes(app)
+        for q in getattr(view, ATTRIBUTE, {}).get("query", ())
+        if isinstance(q, Query)
+    ]
+
+
+def _accepts(app: Flask, q: Query, value: str) -> bool:
+    with app.test_request_context(query_string={q.name: value}):
+        try:
+            q.read()
+        except InputError:
+            return False
+        return True
+
+
+def test_route_query_parameters_take_what_openapi_says(app):
+    """Every Query of every route: the documented bounds and choices are what the view's
+    reader accepts, at and beyond each bound."""
+    checked = _route_queries(app)
+    assert {q.name for _, q in checked} >= {"sort", "limit", "offset", "n", "plan_id"}
+    for rule, q in checked:
+        schema = query_param(q)["schema"]
+        if "enum" in schema:
+            for choice in schema["enum"]:
+                assert _accepts(app, q, choice), (rule, q.name, choice)
+            assert not _accepts(app, q, "not-a-choice"), (rule, q.name)
+        elif schema["type"] == "integer":
+            low, high = schema["minimum"], schema["maximum"]
+            assert _accepts(app, q, str(low)) and _accepts(app, q, str(high)), (rule, q.name)
+            assert not _accepts(app, q, str(low - 1)), (rule, q.name)
+            assert not _accepts(app, q, str(high + 1)), (rule, q.name)
+            assert not _accepts(app, q, "1.5"), (rule, q.name)
+        else:
+            longest = schema["maxLength"]
+            assert _accepts(app, q, "a" * longest), (rule, q.name)
+            assert not _accepts(app, q, "a" * (longest + 1)), (rule, q.name)
+
+
+def test_a_drifted_query_description_is_caught(app):
+    q = Query("limit", "How many.", minimum=1, maximum=10)
+    drifted = {**query_param(q)["schema"], "maximum": 20}
+    assert not _accepts(app, q, str(drifted["maximum"]))

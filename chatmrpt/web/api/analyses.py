@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.csvsafe import csv_text
@@ -12,8 +12,8 @@ from chatmrpt.errors import InputError
 from chatmrpt.web import urls
 from chatmrpt.web.api.common import (
     DEFAULT_WARD_LIMIT,
-    MAX_OFFSET,
-    MAX_WARD_LIMIT,
+    LIMIT,
+    OFFSET,
     PREFIX,
     S,
     check_id,
@@ -22,7 +22,8 @@ from chatmrpt.web.api.common import (
     job_subject_view,
 )
 from chatmrpt.web.auth import session_required
-from chatmrpt.web.inputs import expect_type, query_choice, query_int, read_json
+from chatmrpt.web.inputs import Query, expect_type, read_json
+from chatmrpt.web.openapi import STR, documented, json_content, linked, ok, ref
 from chatmrpt.web.ratelimit import admit_job
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
@@ -32,6 +33,19 @@ bp = Blueprint("analyses", __name__, url_prefix=PREFIX)
 ANALYSIS_FIELDS = ("dataset_id", *AnalysisParams.names())
 WARD_SORTS = ("composite_rank", "pca_rank", "composite_score", "pca_score", "WardName")
 CATEGORIES = ("High", "Medium", "Low")
+FORMAT = Query("format", "json, or csv to download the rows.", choices=("json", "csv"),
+               default="json")
+SORT = Query("sort", "The column to sort by.", choices=WARD_SORTS, default="composite_rank")
+ORDER = Query("order", "asc (scores: highest first) or desc.", choices=("asc", "desc"),
+              default="asc")
+CATEGORY = Query("category", "Only the wards of this vulnerability category.",
+                 choices=CATEGORIES, default="")
+SEARCH = Query("q", "Only the wards whose name contains this text.", max_length=200,
+               default="")
+GET_ANALYSIS = {
+    "GetAnalysis": ("getAnalysis", "analysis_id", "/analysis_id"),
+    "GetWards": ("getAnalysisWards", "analysis_id", "/analysis_id"),
+}
 
 
 def analysis_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -39,6 +53,18 @@ def analysis_view(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post(S + "/analyses")
+@documented(
+    "submitAnalysis",
+    "Rank the wards of a dataset (runs as a job; asked again, the same analysis).",
+    {
+        "202": linked(ok("Queued (or already queued or running).", ref("Analysis")),
+                      **GET_ANALYSIS),
+        "200": linked(ok("Already analysed: the stored analysis (reused).", ref("Analysis")),
+                      **GET_ANALYSIS),
+    },
+    body={"required": False, "content": json_content(ref("AnalysisRequest"))},
+    errors=("413", "415", "422"),
+)
 @session_required
 def submit_analysis(session_id: str) -> Response:
     from chatmrpt.service.analyses import submit_analysis as submit
@@ -58,6 +84,11 @@ def submit_analysis(session_id: str) -> Response:
 
 
 @bp.get(S + "/analyses/<analysis_id>")
+@documented(
+    "getAnalysis",
+    "An analysis: status, progress (0-1), stage; error or summary when done.",
+    {"200": ok("The analysis.", ref("Analysis"))},
+)
 @session_required
 def get_analysis(session_id: str, analysis_id: str) -> Response:
     from chatmrpt.service.analyses import get_analysis as fetch
@@ -67,20 +98,30 @@ def get_analysis(session_id: str, analysis_id: str) -> Response:
 
 
 @bp.get(S + "/analyses/<analysis_id>/wards")
+@documented(
+    "getAnalysisWards",
+    "The ranked wards of a finished analysis (JSON, or CSV with format=csv).",
+    {
+        "200": {
+            "description": "Ward rows, sorted.",
+            "content": {"application/json": {"schema": ref("Wards")}, "text/csv": {"schema": STR}},
+        }
+    },
+    query=(FORMAT, SORT, ORDER, CATEGORY, SEARCH, LIMIT, OFFSET),
+    errors=("409",),
+)
 @session_required
 def analysis_wards(session_id: str, analysis_id: str) -> Response:
     from chatmrpt.service.results import frame_records, load_unified
 
     check_id(analysis_id, "analysis")
-    fmt = query_choice("format", ("json", "csv"), "json")
-    sort = query_choice("sort", WARD_SORTS, "composite_rank")
-    order = query_choice("order", ("asc", "desc"), "asc")
-    category = query_choice("category", CATEGORIES, "")
-    offset = query_int("offset", 0, 0, MAX_OFFSET) or 0
-    limit = query_int("limit", DEFAULT_WARD_LIMIT if fmt == "json" else None, 1, MAX_WARD_LIMIT)
-    q = request.args.get("q", "")
-    if len(q) > 200:
-        raise InputError("invalid_parameter", "q (the ward name to look for) is too long.")
+    fmt = FORMAT.read()
+    sort = SORT.read()
+    order = ORDER.read()
+    category = CATEGORY.read()
+    offset = OFFSET.read() or 0
+    limit = LIMIT.read(DEFAULT_WARD_LIMIT if fmt == "json" else None)
+    q = SEARCH.read()
 
     wards = load_unified(get_runtime(), session_id, analysis_id)
     frame = wards.drop(columns=["geometry"], errors="ignore")

@@ -13,6 +13,7 @@ from flask import Blueprint, Response
 from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, check_id, etag_matches, not_found
 from chatmrpt.web.auth import session_required
+from chatmrpt.web.openapi import ETAG_HEADER, array, documented, obj, ok, ref
 from chatmrpt.web.responses import content_disposition, json_response, media_type_kwargs
 from chatmrpt.web.state import get_runtime
 
@@ -22,6 +23,11 @@ DOWNLOAD_CHUNK = 64 * 1024
 
 
 @bp.get(S + "/artifacts")
+@documented(
+    "listArtifacts",
+    "The session's files: uploads and results.",
+    {"200": ok("The files.", obj({"artifacts": array(ref("Artifact"))}, ("artifacts",)))},
+)
 @session_required
 def list_artifacts(session_id: str) -> Response:
     records = get_runtime().store.list_artifacts(session_id)
@@ -42,6 +48,19 @@ def list_artifacts(session_id: str) -> Response:
 
 
 @bp.get(S + "/artifacts/<artifact_id>")
+@documented(
+    "downloadArtifact",
+    "Download a file (ETag = sha256; immutable).",
+    {
+        "200": {
+            "description": "The file, as an attachment, with its recorded type.",
+            # any type, JSON included: the bytes are the file, not an API object
+            "content": {"*/*": {}},
+        },
+        "304": {"description": "Not modified (If-None-Match matched)."},
+    },
+    headers=(ETAG_HEADER,),
+)
 @session_required
 def download_artifact(session_id: str, artifact_id: str) -> Response:
     from chatmrpt.artifacts import ArtifactMissing

@@ -15,7 +15,7 @@ from chatmrpt.analysis.declarations import Declared
 from chatmrpt.errors import InputError
 from chatmrpt.store.model import FAILED, SUCCEEDED, valid_id
 from chatmrpt.web import urls
-from chatmrpt.web.inputs import expect_type
+from chatmrpt.web.inputs import Query, expect_type
 from chatmrpt.web.responses import content_disposition
 
 # every session resource lives under this path (blueprints are mounted at /api)
@@ -24,6 +24,11 @@ PREFIX = "/api"
 DEFAULT_WARD_LIMIT = 1000
 MAX_WARD_LIMIT = 100_000
 MAX_OFFSET = 10_000_000
+OFFSET = Query("offset", "How many rows to skip.", minimum=0, maximum=MAX_OFFSET, default=0)
+LIMIT = Query(
+    "limit", "How many rows at most.", minimum=1, maximum=MAX_WARD_LIMIT,
+    default=DEFAULT_WARD_LIMIT,
+)  # fmt: skip
 
 
 def not_found(what: str, **details: Any) -> InputError:

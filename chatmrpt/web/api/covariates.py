@@ -26,16 +26,14 @@ from chatmrpt.web.openapi import (
     NULLABLE_NUM,
     NULLABLE_OBJECT,
     NULLABLE_STR,
-    SESSION_PARAM,
     STATUS,
     STR,
     array,
-    id_param,
+    documented,
     json_content,
     linked,
     obj,
     ok,
-    operation,
     ref,
 )
 from chatmrpt.web.responses import json_response
@@ -43,12 +41,59 @@ from chatmrpt.web.state import get_runtime
 
 bp = Blueprint("covariates", __name__, url_prefix=PREFIX)
 
+RASTER = obj(
+    {
+        "name": STR,
+        "title": STR,
+        "file": STR,
+        "statistic": STR,
+        "unit": STR,
+        "direction": NULLABLE_STR,
+        "year": NULLABLE_STR,
+        "source": STR,
+        "licence": STR,
+        "bands": STR,
+    },
+    ("name", "statistic"),
+)
+RUN = obj(
+    {
+        "covariates_id": ID,
+        "dataset_id": NULLABLE_STR,
+        "job_id": NULLABLE_STR,
+        "status": STATUS,
+        "progress": NULLABLE_NUM,
+        "stage": NULLABLE_STR,
+        "params": NULLABLE_OBJECT,
+        "error": NULLABLE_OBJECT,
+        "summary": NULLABLE_OBJECT,
+        "artifacts": array(ref("Artifact")),
+        "reused": {"type": "boolean"},
+        "created_at": NULLABLE_NUM,
+        "started_at": NULLABLE_NUM,
+        "finished_at": NULLABLE_NUM,
+    },
+    ("covariates_id", "status"),
+)
+GET_COVARIATES = {"GetCovariates": ("getCovariates", "covariates_id", "/covariates_id")}
+
 
 def covariates_view(record: dict[str, Any]) -> dict[str, Any]:
     return job_subject_view(record, "covariates_id", dataset_id=record.get("dataset_id"))
 
 
 @bp.get("/rasters")
+@documented(
+    "listRasters",
+    "The deployment's raster library (environmental variables to add per ward).",
+    {
+        "200": ok(
+            "The catalogue.",
+            obj({"configured": {"type": "boolean"}, "rasters": array(RASTER)},
+                ("configured", "rasters")),
+        )
+    },
+)
 def list_rasters() -> Response:
     from chatmrpt.service.covariates import list_rasters as catalogue
 
@@ -56,6 +101,26 @@ def list_rasters() -> Response:
 
 
 @bp.post(S + "/datasets/<dataset_id>/covariates")
+@documented(
+    "submitCovariates",
+    "Add library rasters to a dataset as new variables (a job); the result is a new dataset "
+    "of the session.",
+    {
+        "202": linked(ok("Queued (or already queued or running).", RUN), **GET_COVARIATES),
+        "200": linked(ok("These rasters were added before (reused).", RUN), **GET_COVARIATES),
+    },
+    body={
+        "required": True,
+        "content": json_content(
+            obj(
+                {"rasters": {"type": "array", "items": STR, "minItems": 1, "maxItems": 50}},
+                ("rasters",),
+                extra=False,
+            )
+        ),
+    },
+    errors=("415", "422"),
+)
 @session_required
 def submit_covariates(session_id: str, dataset_id: str) -> Response:
     from chatmrpt.service.covariates import submit_covariates as submit
@@ -69,98 +134,14 @@ def submit_covariates(session_id: str, dataset_id: str) -> Response:
 
 
 @bp.get(S + "/covariates/<covariates_id>")
+@documented(
+    "getCovariates",
+    "A run adding library rasters: status, progress; summary and files when done.",
+    {"200": ok("The run.", RUN)},
+)
 @session_required
 def get_covariates(session_id: str, covariates_id: str) -> Response:
     from chatmrpt.service.covariates import get_covariates as fetch
 
     record = fetch(get_runtime(), session_id, check_id(covariates_id, "run adding variables"))
     return json_response(covariates_view(record))
-
-
-def _openapi_paths() -> dict[str, Any]:
-    raster = obj(
-        {
-            "name": STR,
-            "title": STR,
-            "file": STR,
-            "statistic": STR,
-            "unit": STR,
-            "direction": NULLABLE_STR,
-            "year": NULLABLE_STR,
-            "source": STR,
-            "licence": STR,
-            "bands": STR,
-        },
-        ("name", "statistic"),
-    )
-    run = obj(
-        {
-            "covariates_id": ID,
-            "dataset_id": NULLABLE_STR,
-            "job_id": NULLABLE_STR,
-            "status": STATUS,
-            "progress": NULLABLE_NUM,
-            "stage": NULLABLE_STR,
-            "params": NULLABLE_OBJECT,
-            "error": NULLABLE_OBJECT,
-            "summary": NULLABLE_OBJECT,
-            "artifacts": array(ref("Artifact")),
-            "reused": {"type": "boolean"},
-            "created_at": NULLABLE_NUM,
-            "started_at": NULLABLE_NUM,
-            "finished_at": NULLABLE_NUM,
-        },
-        ("covariates_id", "status"),
-    )
-    link = {"GetCovariates": ("getCovariates", "covariates_id", "/covariates_id")}
-    return {
-        "/api/rasters": {
-            "get": operation(
-                "listRasters",
-                "The deployment's raster library (environmental variables to add per ward).",
-                {
-                    "200": ok(
-                        "The catalogue.",
-                        obj({"configured": {"type": "boolean"}, "rasters": array(raster)},
-                            ("configured", "rasters")),
-                    )
-                },
-                secured=False,
-            )
-        },
-        "/api/sessions/{session_id}/datasets/{dataset_id}/covariates": {
-            "post": operation(
-                "submitCovariates",
-                "Add library rasters to a dataset as new variables (a job); the result is a "
-                "new dataset of the session.",
-                {
-                    "202": linked(ok("Queued (or already queued or running).", run), **link),
-                    "200": linked(ok("These rasters were added before (reused).", run), **link),
-                },
-                params=[SESSION_PARAM, id_param("dataset_id", "A dataset of the session.")],
-                body={
-                    "required": True,
-                    "content": json_content(
-                        obj(
-                            {"rasters": {"type": "array", "items": STR, "minItems": 1,
-                                         "maxItems": 50}},
-                            ("rasters",),
-                            extra=False,
-                        )
-                    ),
-                },
-                errors=("415", "422"),
-            )
-        },
-        "/api/sessions/{session_id}/covariates/{covariates_id}": {
-            "get": operation(
-                "getCovariates",
-                "A run adding library rasters: status, progress; summary and files when done.",
-                {"200": ok("The run.", run)},
-                params=[SESSION_PARAM, id_param("covariates_id", "Run id.")],
-            )
-        },
-    }
-
-
-OPENAPI_PATHS = _openapi_paths()

@@ -11,6 +11,7 @@ from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, check_id, optional_files
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form, read_json
+from chatmrpt.web.openapi import FILE, documented, linked, obj, ok, ref
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime, get_settings
 
@@ -19,9 +20,37 @@ bp = Blueprint("datasets", __name__, url_prefix=PREFIX)
 DEMO_FOLDER = "demo"
 DEMO_TABLE = "wards.csv"
 DEMO_BOUNDARIES = "wards_boundaries.zip"
+GET_DATASET = {"GetDataset": ("getDataset", "dataset_id", "/dataset_id")}
 
 
 @bp.post(S + "/datasets")
+@documented(
+    "addDataset",
+    "Upload a ward table (CSV/XLSX) and optional boundaries.",
+    {
+        "201": linked(ok("A new dataset.", ref("Dataset")), **GET_DATASET),
+        "200": linked(ok("The same files were uploaded before.", ref("Dataset")), **GET_DATASET),
+    },
+    body={
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": obj(
+                    {
+                        "table": FILE,
+                        "boundaries": FILE,
+                        "sheet": {"type": "string", "maxLength": 100},
+                        "population": FILE,
+                        "urban": FILE,
+                    },
+                    ("table",),
+                    extra=False,
+                )
+            }
+        },
+    },
+    errors=("413", "415", "422", "503"),
+)
 @session_required
 def add_dataset(session_id: str) -> Response:
     from chatmrpt.service.datasets import add_dataset as add
@@ -51,6 +80,7 @@ def add_dataset(session_id: str) -> Response:
 
 
 @bp.get(S + "/datasets/<dataset_id>")
+@documented("getDataset", "A dataset of the session.", {"200": ok("The dataset.", ref("Dataset"))})
 @session_required
 def get_dataset(session_id: str, dataset_id: str) -> Response:
     from chatmrpt.service.datasets import dataset_view
@@ -65,6 +95,16 @@ def get_dataset(session_id: str, dataset_id: str) -> Response:
 
 
 @bp.post(S + "/demo")
+@documented(
+    "loadDemoData",
+    "Add the server's demo ward table and boundaries to the session, as an upload would "
+    "(404 when the server has none).",
+    {
+        "200": ok("The same demo data was already added.", ref("Dataset")),
+        "201": ok("The demo data, added.", ref("Dataset")),
+    },
+    errors=("413", "415", "422", "503"),
+)
 @session_required
 def load_demo(session_id: str) -> Response:
     """The server's demo ward table and boundaries, added to the session like an upload."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app
 
 from chatmrpt.web.api.common import PREFIX
-from chatmrpt.web.openapi import build_spec
+from chatmrpt.web.openapi import ANY_OBJECT, build_spec, documented, ok
 from chatmrpt.web.responses import json_response
 
 bp = Blueprint("docs", __name__, url_prefix=PREFIX)
 
 
 @bp.get("/openapi.json")
+@documented("openapi", "This description.", {"200": ok("OpenAPI 3 document.", ANY_OBJECT)})
 def openapi() -> Response:
     return json_response(build_spec(current_app), headers={"Cache-Control": "no-cache"})

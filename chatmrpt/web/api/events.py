@@ -16,11 +16,13 @@ from chatmrpt.errors import InputError
 from chatmrpt.store.base import StoreUnavailable
 from chatmrpt.web.api.common import PREFIX, S
 from chatmrpt.web.auth import session_required
+from chatmrpt.web.openapi import STR, documented
 from chatmrpt.web.state import get_runtime
 
 log = logging.getLogger("chatmrpt.web")
 bp = Blueprint("events", __name__, url_prefix=PREFIX)
 
+LAST_EVENT_MAX = 2**62
 STREAM_SLOTS = "chatmrpt.event_stream_slots"
 # held-stream slots are made on first use (after Gunicorn has set how many): this app's
 # lock, made when the blueprint is registered, guards making them
@@ -36,7 +38,7 @@ def _last_event_id() -> int:
         raise InputError(
             "invalid_parameter", "Last-Event-ID (or after) must be a whole number."
         ) from None
-    if value < 0 or value > 2**62:
+    if value < 0 or value > LAST_EVENT_MAX:
         raise InputError("invalid_parameter", "Last-Event-ID (or after) is out of range.")
     return value
 
@@ -48,6 +50,22 @@ def _sse(entry: dict[str, Any]) -> str:
 
 
 @bp.get(S + "/events")
+@documented(
+    "streamEvents",
+    "Server-sent events: job progress and completion (ends after about 30 s; on a busy "
+    "worker at once, after what is pending, with a retry hint).",
+    {
+        "200": {
+            "description": "An event stream; each event's id is its sequence number.",
+            "content": {"text/event-stream": {"schema": STR}},
+        }
+    },
+    query=({"name": "after", "in": "query", "required": False,
+            "schema": {"type": "integer", "minimum": 0, "maximum": LAST_EVENT_MAX},
+            "description": "The last event seen (instead of Last-Event-ID)."},),
+    headers=({"name": "Last-Event-ID", "in": "header", "required": False,
+              "schema": {"type": "integer", "minimum": 0, "maximum": LAST_EVENT_MAX}},),
+)  # fmt: skip
 @session_required
 def events(session_id: str) -> Response:
     """Job progress and completion of the session, from the store's event log.

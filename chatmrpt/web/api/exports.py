@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from chatmrpt.analysis.declarations import ExportRequest
 from chatmrpt.web.api.common import PREFIX, S, artifact_view, check_id
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import expect_type, read_json
+from chatmrpt.web.openapi import ID, documented, json_content, obj, ok, ref, request_schema
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
 
@@ -19,6 +21,25 @@ EXPORT_FIELDS = ("what", "format", "analysis_id", "kind", "variable", "threshold
 
 
 @bp.post(S + "/exports")
+@documented(
+    "createExport",
+    "A file to download: unified (csv, xlsx, geojson, geoparquet), rankings (csv, xlsx), "
+    "itn_plan (csv, xlsx), report (html), map (html, png) or plot (png). Answers the stored "
+    "file's record; GET its url to download.",
+    {
+        "200": ok(
+            "The file's record.",
+            obj({"what": {"type": "string"}, "artifact": ref("Artifact")}, ("what", "artifact")),
+        )
+    },
+    body={
+        "required": True,
+        "content": json_content(
+            request_schema(ExportRequest, {"analysis_id": ID, "plan_id": ID}, required=("what",))
+        ),
+    },
+    errors=("409", "422", "503"),
+)
 @session_required
 def create_export(session_id: str) -> Response:
     """A download made now (or found again): ``{what, format?, kind?, ...}`` → its record."""

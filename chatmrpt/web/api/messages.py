@@ -23,6 +23,7 @@ from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_json
+from chatmrpt.web.openapi import documented
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
 
@@ -35,6 +36,17 @@ bp.record_once(lambda setup: setup.app.extensions.setdefault(ASSISTANT_LOCK, thr
 MAX_LISTED = 500
 STREAM_LIMIT_S = 300.0
 MAX_SEQ = 2**62  # message numbers are 64-bit integers in the store
+REPLY = {"type": "object", "properties": {
+    "text": {"type": "string"},
+    "tool_calls": {"type": "array", "items": {"type": "object"}},
+    "artifacts": {"type": "array", "items": {"type": "object"}},
+    "suggestions": {"type": "array", "items": {"type": "string"}},
+    "engine": {"type": "string", "enum": ["offline", "model"]},
+}}  # fmt: skip
+MESSAGE = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": False, "required": ["text"],
+    "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000}},
+}}}}  # fmt: skip
 
 
 def _assistant():
@@ -57,6 +69,16 @@ def _wants_stream() -> bool:
 
 
 @bp.post(S + "/messages")
+@documented(
+    "postMessage",
+    "Send a message to the assistant. With Accept: text/event-stream the reply is streamed as "
+    "events token, tool, reset, done (the whole reply) or error.",
+    {"200": {"description": "The assistant's reply.", "content": {
+        "application/json": {"schema": {"type": "object", "properties": {"reply": REPLY}}},
+        "text/event-stream": {"schema": {"type": "string"}}}}},
+    body=MESSAGE,
+    errors=("503",),
+)  # fmt: skip
 @session_required
 def post_message(session_id: str) -> Response:
     data = read_json(("text",), required=("text",))
@@ -133,6 +155,19 @@ def _stream_reply(assistant, session_id: str, text: str) -> Response:
 
 
 @bp.get(S + "/messages")
+@documented(
+    "listMessages",
+    "The conversation so far, oldest first.",
+    {"200": {"description": "Messages.", "content": {"application/json": {
+        "schema": {"type": "object", "properties": {
+            "messages": {"type": "array", "items": {"type": "object"}},
+            "count": {"type": "integer"}}}}}}},
+    query=(
+        {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+        {"name": "limit", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LISTED}},
+    ),
+)  # fmt: skip
 @session_required
 def list_messages(session_id: str) -> Response:
     rt = get_runtime()
@@ -162,6 +197,17 @@ UNMET_CODES = {"dataset": "No ward data yet: upload a ward table first.",
 
 
 @bp.post(S + "/tools/<tool>")
+@documented(
+    "callTool",
+    "Run a result tool with JSON parameters (the same code the chat runs): ward lists by LGA "
+    "and category, LGA summaries, answers from stored results, PCA checks, one ward's value, "
+    "data quality, exports of a map or chart, the conversation as a file.",
+    {"200": {"description": "The answer in words, its data and any files.",
+             "content": {"application/json": {"schema": {"type": "object"}}}}},
+    path={"tool": {"schema": {"type": "string", "enum": list(RESULT_TOOLS)}}},
+    body={"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+    errors=("409",),
+)  # fmt: skip
 @session_required
 def call_tool(session_id: str, tool: str) -> Response:
     """Run one of the result tools with JSON parameters: the same code the chat runs."""
@@ -184,63 +230,3 @@ def call_tool(session_id: str, tool: str) -> Response:
     return json_response({"tool": tool, "params": params, "text": result.text,
                           "data": result.data,
                           "artifacts": urls.with_urls(session_id, result.artifacts)})
-
-
-def _openapi_paths() -> dict[str, Any]:
-    from chatmrpt.web.openapi import SESSION_PARAM, operation
-
-    reply = {"type": "object", "properties": {
-        "text": {"type": "string"},
-        "tool_calls": {"type": "array", "items": {"type": "object"}},
-        "artifacts": {"type": "array", "items": {"type": "object"}},
-        "suggestions": {"type": "array", "items": {"type": "string"}},
-        "engine": {"type": "string", "enum": ["offline", "model"]},
-    }}
-    body = {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "additionalProperties": False, "required": ["text"],
-        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000}},
-    }}}}
-    tool_paths = {"/api/sessions/{session_id}/tools/{tool}": {"post": operation(
-        "callTool",
-        "Run a result tool with JSON parameters (the same code the chat runs): ward lists by "
-        "LGA and category, LGA summaries, answers from stored results, PCA checks, one "
-        "ward's value, data quality, exports of a map or chart, the conversation as a file.",
-        {"200": {"description": "The answer in words, its data and any files.",
-                 "content": {"application/json": {"schema": {"type": "object"}}}}},
-        params=[SESSION_PARAM, {"name": "tool", "in": "path", "required": True,
-                                "schema": {"type": "string", "enum": list(RESULT_TOOLS)}}],
-        body={"required": False, "content": {"application/json": {"schema": {
-            "type": "object"}}}},
-        errors=("409",),
-    )}}
-    return {
-        **tool_paths,
-        "/api/sessions/{session_id}/messages": {
-            "post": operation(
-                "postMessage",
-                "Send a message to the assistant. With Accept: text/event-stream the reply is "
-                "streamed as events token, tool, reset, done (the whole reply) or error.",
-                {"200": {"description": "The assistant's reply.", "content": {
-                    "application/json": {"schema": {"type": "object",
-                                                    "properties": {"reply": reply}}},
-                    "text/event-stream": {"schema": {"type": "string"}}}}},
-                params=[SESSION_PARAM], body=body, errors=("503",),
-            ),
-            "get": operation(
-                "listMessages",
-                "The conversation so far, oldest first.",
-                {"200": {"description": "Messages.", "content": {"application/json": {
-                    "schema": {"type": "object", "properties": {
-                        "messages": {"type": "array", "items": {"type": "object"}},
-                        "count": {"type": "integer"}}}}}}},
-                params=[SESSION_PARAM,
-                        {"name": "after", "in": "query",
-                         "schema": {"type": "integer", "minimum": 0}},
-                        {"name": "limit", "in": "query",
-                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LISTED}}],
-            ),
-        },
-    }
-
-
-OPENAPI_PATHS = _openapi_paths()

@@ -10,8 +10,8 @@ from chatmrpt.analysis.declarations import ItnParams
 from chatmrpt.web import urls
 from chatmrpt.web.api.common import (
     DEFAULT_WARD_LIMIT,
-    MAX_OFFSET,
-    MAX_WARD_LIMIT,
+    LIMIT,
+    OFFSET,
     PREFIX,
     S,
     artifact_views,
@@ -19,13 +19,15 @@ from chatmrpt.web.api.common import (
     expect_declared,
 )
 from chatmrpt.web.auth import session_required
-from chatmrpt.web.inputs import expect_type, query_int, read_json
+from chatmrpt.web.inputs import expect_type, read_json
+from chatmrpt.web.openapi import documented, json_content, linked, ok, ref
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
 
 bp = Blueprint("plans", __name__, url_prefix=PREFIX)
 
 PLAN_FIELDS = ("analysis_id", *ItnParams.names())
+GET_PLAN = {"GetPlan": ("getItnPlan", "plan_id", "/plan_id")}
 
 
 def plan_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -41,6 +43,16 @@ def plan_view(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post(S + "/itn-plans")
+@documented(
+    "createItnPlan",
+    "Plan the distribution of ITNs over the wards of a finished analysis.",
+    {
+        "201": linked(ok("A new plan.", ref("Plan")), **GET_PLAN),
+        "200": linked(ok("The same plan was made before (reused).", ref("Plan")), **GET_PLAN),
+    },
+    body={"required": True, "content": json_content(ref("PlanRequest"))},
+    errors=("409", "413", "415", "422"),
+)
 @session_required
 def create_plan(session_id: str) -> Response:
     from chatmrpt.service.plans import create_plan as plan
@@ -59,13 +71,19 @@ def create_plan(session_id: str) -> Response:
 
 
 @bp.get(S + "/itn-plans/<plan_id>")
+@documented(
+    "getItnPlan",
+    "An ITN plan: summary, totals, warnings, per LGA and per ward.",
+    {"200": ok("The plan.", ref("Plan"))},
+    query=(LIMIT, OFFSET),
+)
 @session_required
 def get_plan(session_id: str, plan_id: str) -> Response:
     from chatmrpt.service.plans import get_plan as fetch
     from chatmrpt.service.plans import plan_wards
 
-    offset = query_int("offset", 0, 0, MAX_OFFSET) or 0
-    limit = query_int("limit", DEFAULT_WARD_LIMIT, 1, MAX_WARD_LIMIT) or DEFAULT_WARD_LIMIT
+    offset = OFFSET.read() or 0
+    limit = LIMIT.read() or DEFAULT_WARD_LIMIT
     rt = get_runtime()
     record = fetch(rt, session_id, check_id(plan_id, "ITN plan"))
     wards = plan_wards(rt, record)

@@ -11,10 +11,13 @@ from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view, optional_files
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form
+from chatmrpt.web.openapi import FILE, documented, linked, obj, ok, ref
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
 
 bp = Blueprint("prepared", __name__, url_prefix=PREFIX)
+
+GET_PREPARE = {"GetPrepare": ("getPrepare", "prepare_id", "/prepare_id")}
 
 
 def prepare_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -23,6 +26,43 @@ def prepare_view(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post(S + "/prepared-datasets")
+@documented(
+    "submitPrepare",
+    "Build a ward table (TPR, tested/positive counts, burden per 1,000) from a DHIS2 facility "
+    "export and ward boundaries, with a population table or raster and a built-up raster, "
+    "and add it as a dataset (a job).",
+    {
+        "202": linked(ok("Queued (or already queued or running).", ref("Prepare")), **GET_PREPARE),
+        "200": linked(
+            ok("The same files were prepared before (reused).", ref("Prepare")), **GET_PREPARE
+        ),
+    },
+    body={
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": obj(
+                    {
+                        "export": FILE,
+                        "boundaries": FILE,
+                        "population": FILE,
+                        "urban": FILE,
+                        "age": {"type": "string", "enum": ["u5", "o5", "pw", "all"]},
+                        "facility_level": {
+                            "type": "string",
+                            "enum": ["all", "primary", "secondary", "tertiary"],
+                        },
+                        "test": {"type": "string", "enum": ["both", "rdt", "microscopy"]},
+                        "sheet": {"type": "string", "maxLength": 100},
+                    },
+                    ("export", "boundaries"),
+                    extra=False,
+                )
+            }
+        },
+    },
+    errors=("413", "415", "422"),
+)
 @session_required
 def submit_prepare(session_id: str) -> Response:
     from chatmrpt.service.prepare import PARAMS
@@ -48,6 +88,12 @@ def submit_prepare(session_id: str) -> Response:
 
 
 @bp.get(S + "/prepared-datasets/<prepare_id>")
+@documented(
+    "getPrepare",
+    "A prepared dataset run: status, progress; the new dataset's id (summary.dataset_id) and "
+    "prepare_report.json when done.",
+    {"200": ok("The run.", ref("Prepare"))},
+)
 @session_required
 def get_prepare(session_id: str, prepare_id: str) -> Response:
     from chatmrpt.service.prepare import get_prepare as fetch

@@ -11,6 +11,7 @@ from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, artifact_views, check_id, expect_declared
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import expect_type, read_json
+from chatmrpt.web.openapi import documented, json_content, linked, ok, ref
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
 
@@ -34,6 +35,20 @@ def reprioritization_view(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post(S + "/reprioritizations")
+@documented(
+    "reprioritize",
+    "Urban wards that could be de-prioritised, per urban threshold.",
+    {
+        "200": linked(
+            ok("The result (stored, with its files).", ref("Reprioritization")),
+            GetReprioritization=(
+                "getReprioritization", "reprioritization_id", "/reprioritization_id",
+            ),
+        )
+    },
+    body={"required": False, "content": json_content(ref("ReprioritizationRequest"))},
+    errors=("409", "413", "415", "422"),
+)
 @session_required
 def reprioritize(session_id: str) -> Response:
     from chatmrpt.service.urban import reprioritize as run
@@ -58,6 +73,11 @@ def reprioritize(session_id: str) -> Response:
 
 
 @bp.get(S + "/reprioritizations/<reprioritization_id>")
+@documented(
+    "getReprioritization",
+    "A stored reprioritisation.",
+    {"200": ok("The result.", ref("Reprioritization"))},
+)
 @session_required
 def get_reprioritization(session_id: str, reprioritization_id: str) -> Response:
     from chatmrpt.service.urban import get_reprioritization as fetch

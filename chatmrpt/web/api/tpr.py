@@ -6,14 +6,18 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from chatmrpt.analysis.declarations import TprParams
 from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form
+from chatmrpt.web.openapi import FILE, documented, linked, ok, ref, request_schema
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
 
 bp = Blueprint("tpr", __name__, url_prefix=PREFIX)
+
+GET_TPR = {"GetTpr": ("getTpr", "tpr_id", "/tpr_id")}
 
 
 def tpr_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -21,6 +25,25 @@ def tpr_view(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post(S + "/tpr")
+@documented(
+    "submitTpr",
+    "Test positivity rate per ward from a DHIS2 facility export (a job).",
+    {
+        "202": linked(ok("Queued (or already queued or running).", ref("Tpr")), **GET_TPR),
+        "200": linked(ok("The same export was processed before (reused).", ref("Tpr")), **GET_TPR),
+    },
+    body={
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": request_schema(
+                    TprParams, {"facility": FILE}, required=("facility",), form=True
+                )
+            }
+        },
+    },
+    errors=("413", "415", "422"),
+)
 @session_required
 def submit_tpr(session_id: str) -> Response:
     from chatmrpt.service.tpr import PARAMS
@@ -36,6 +59,11 @@ def submit_tpr(session_id: str) -> Response:
 
 
 @bp.get(S + "/tpr/<tpr_id>")
+@documented(
+    "getTpr",
+    "A TPR run: status, progress; summary and files when done.",
+    {"200": ok("The run.", ref("Tpr"))},
+)
 @session_required
 def get_tpr(session_id: str, tpr_id: str) -> Response:
     from chatmrpt.service.tpr import get_tpr as fetch

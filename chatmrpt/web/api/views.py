@@ -22,12 +22,18 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from chatmrpt.analysis.declarations import MAP_UNITS
+from chatmrpt.analysis.declarations import MAP_KINDS, MAP_UNITS, MapRequest
 from chatmrpt.errors import InputError
 from chatmrpt.web import urls
 from chatmrpt.web.api.common import PREFIX, S, check_id, etag_matches, not_found
 from chatmrpt.web.auth import session_required
-from chatmrpt.web.inputs import query_int
+from chatmrpt.web.inputs import Query
+from chatmrpt.web.openapi import (
+    ETAG_HEADER,
+    NOT_MODIFIED,
+    documented,
+    option_param,
+)
 from chatmrpt.web.responses import JSON_TYPE, media_type_kwargs
 from chatmrpt.web.state import get_runtime
 
@@ -40,6 +46,48 @@ GEOJSON_TYPE = "application/geo+json"
 REVALIDATE = "private, no-cache"
 # a record's shapes never change
 IMMUTABLE = "private, max-age=31536000, immutable"
+PLAN = Query("plan_id", "The ITN plan (kind=itn; default the latest).", max_length=MAX_TEXT)
+REPRIORITIZATION = Query("reprioritization_id", "The reprioritisation (kind=urban).",
+                         max_length=MAX_TEXT)
+MODELS = Query("n", "How many wards (model_scores).", minimum=1, maximum=100, default=20)
+BY = {
+    "name": "by", "in": "query", "required": False,
+    "schema": {"type": "string", "enum": list(MAP_UNITS)},
+    "description": "kind=variable: each ward's value (ward, default) or each LGA's average of "
+                   "its wards (lga).",
+}  # fmt: skip
+COLUMNS = {
+    "name": "columns", "in": "query", "required": False,
+    "schema": {"type": "integer", "enum": [2, 4]},
+    "description": "Small maps per row: 4 (default) or 2 (a phone).",
+}  # fmt: skip
+PLOTLY = {"type": "object", "additionalProperties": True}
+MAP_RESPONSE = {
+    "200": {
+        "description": (
+            "A ward map: {kind, title, subtitle, notes, geojson (the shapes' URL), wards, "
+            "wards_shown, bounds, figure {data, layout}, config, lga_outlines (the LGA "
+            "outlines' URL, when the wards have LGAs)}; draw it with Plotly.newPlot(div, "
+            "figure.data, figure.layout, config)."
+        ),
+        "content": {JSON_TYPE: {"schema": PLOTLY}},
+    },
+    **NOT_MODIFIED,
+}
+CHART_RESPONSE = {
+    "200": {
+        "description": "A chart: {title, subtitle, figure {data, layout}, config, ...}.",
+        "content": {JSON_TYPE: {"schema": PLOTLY}},
+    },
+    **NOT_MODIFIED,
+}
+SHAPES_RESPONSE = {
+    "200": {
+        "description": "A GeoJSON FeatureCollection.",
+        "content": {GEOJSON_TYPE: {"schema": PLOTLY}},
+    },
+    **NOT_MODIFIED,
+}
 
 
 def _query_text(name: str) -> str | None:
@@ -56,8 +104,6 @@ def _query_text(name: str) -> str | None:
 
 
 def _query_threshold() -> float | None:
-    from chatmrpt.analysis.declarations import MapRequest
-
     raw = request.args.get("threshold")
     if raw is None or raw == "":
         return None
@@ -89,9 +135,24 @@ def stored_json(
 
 
 @bp.get(S + "/analyses/<analysis_id>/maps/<kind>")
+@documented(
+    "getMap",
+    "A ward map of a finished analysis as Plotly JSON (the shapes are fetched once from the "
+    "URL in its traces). ETag and If-None-Match.",
+    MAP_RESPONSE,
+    path={"kind": option_param(MapRequest.option("kind"), "path")},
+    query=(
+        option_param(MapRequest.option("variable")),
+        option_param(MapRequest.option("threshold")),
+        PLAN,
+        REPRIORITIZATION,
+        BY,
+    ),
+    headers=(ETAG_HEADER,),
+    errors=("409", "422", "503"),
+)
 @session_required
 def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
-    from chatmrpt.analysis.declarations import MAP_KINDS
     from chatmrpt.service.views import map_for
 
     check_id(analysis_id, "analysis")
@@ -108,8 +169,8 @@ def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
         kind,
         variable=_query_text("variable"),
         threshold=_query_threshold(),
-        plan_id=check_id(_query_text("plan_id"), "ITN plan"),
-        reprioritization_id=check_id(_query_text("reprioritization_id"), "reprioritisation"),
+        plan_id=check_id(PLAN.read(), "ITN plan"),
+        reprioritization_id=check_id(REPRIORITIZATION.read(), "reprioritisation"),
         by_lga=_query_by() == "lga",
         links=urls.link,
     )
@@ -129,6 +190,14 @@ def _query_by() -> str:
 
 
 @bp.get(S + "/analyses/<analysis_id>/shapes")
+@documented(
+    "getWardShapes",
+    "The analysis' ward boundaries simplified for the browser (GeoJSON; about 300 KB for a "
+    "500-ward state). Feature id = row of the unified dataset.",
+    SHAPES_RESPONSE,
+    headers=(ETAG_HEADER,),
+    errors=("409", "422", "503"),
+)
 @session_required
 def analysis_shapes(session_id: str, analysis_id: str) -> Response:
     from chatmrpt.service.views import ward_shapes
@@ -139,6 +208,15 @@ def analysis_shapes(session_id: str, analysis_id: str) -> Response:
 
 
 @bp.get(S + "/analyses/<analysis_id>/lga-shapes")
+@documented(
+    "getLgaOutlines",
+    "The LGAs' outlines dissolved from the analysis' wards (GeoJSON lines; properties name, "
+    "rank by mean composite score, wards), made once and stored. Maps of wards with LGAs "
+    "name this URL in lga_outlines.",
+    SHAPES_RESPONSE,
+    headers=(ETAG_HEADER,),
+    errors=("409", "422", "503"),
+)
 @session_required
 def analysis_lga_shapes(session_id: str, analysis_id: str) -> Response:
     """The LGAs' outlines (GeoJSON lines, dissolved from the wards), drawn over maps."""
@@ -150,6 +228,22 @@ def analysis_lga_shapes(session_id: str, analysis_id: str) -> Response:
 
 
 @bp.get(S + "/analyses/<analysis_id>/model-maps")
+@documented(
+    "getModelMaps",
+    "Small multiples of the composite models: one small map per model (variable combination), "
+    "titled with its variables, on one 0-1 scale (PNG; the first 24 models when there are "
+    "more). Made once and stored.",
+    {
+        "200": {
+            "description": "A PNG picture.",
+            "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        **NOT_MODIFIED,
+    },
+    query=(COLUMNS,),
+    headers=(ETAG_HEADER,),
+    errors=("409", "422", "503"),
+)
 @session_required
 def analysis_model_maps(session_id: str, analysis_id: str) -> Response:
     """One small map per composite model, titled with its variables (PNG)."""
@@ -163,6 +257,20 @@ def analysis_model_maps(session_id: str, analysis_id: str) -> Response:
 
 
 @bp.get(S + "/figures/<artifact_id>")
+@documented(
+    "getFigure",
+    "A stored map or chart (Plotly JSON) or ward shapes (GeoJSON) of the session, such as one "
+    "a chat reply made, compressed for drawing; other files: 404.",
+    {
+        "200": {
+            "description": "The stored JSON.",
+            "content": {JSON_TYPE: {"schema": PLOTLY}, GEOJSON_TYPE: {"schema": PLOTLY}},
+        },
+        **NOT_MODIFIED,
+    },
+    headers=(ETAG_HEADER,),
+    errors=("503",),
+)
 @session_required
 def stored_figure(session_id: str, artifact_id: str) -> Response:
     """A stored map or chart (Plotly JSON) or ward shapes (GeoJSON) of the session, e.g.
@@ -182,6 +290,16 @@ def stored_figure(session_id: str, artifact_id: str) -> Response:
 
 
 @bp.get(S + "/analyses/<analysis_id>/plots/<kind>")
+@documented(
+    "getAnalysisChart",
+    "A chart of a finished analysis: model_scores (box-and-whisker of the model scores of the "
+    "top n wards) or rank_comparison (composite against PCA rank).",
+    CHART_RESPONSE,
+    path={"kind": {"schema": {"type": "string", "enum": list(ANALYSIS_PLOTS)}}},
+    query=(MODELS,),
+    headers=(ETAG_HEADER,),
+    errors=("409", "422", "503"),
+)
 @session_required
 def analysis_plot(session_id: str, analysis_id: str, kind: str) -> Response:
     from chatmrpt.service.views import model_boxplot, rank_comparison
@@ -195,7 +313,7 @@ def analysis_plot(session_id: str, analysis_id: str, kind: str) -> Response:
         )
     rt = get_runtime()
     if kind == "model_scores":
-        n = query_int("n", 20, 1, 100) or 20
+        n = MODELS.read() or 20
         record = model_boxplot(rt, session_id, analysis_id, n)
     else:
         record = rank_comparison(rt, session_id, analysis_id)
@@ -203,6 +321,13 @@ def analysis_plot(session_id: str, analysis_id: str, kind: str) -> Response:
 
 
 @bp.get(S + "/itn-plans/<plan_id>/plots/coverage_by_lga")
+@documented(
+    "getPlanCoverageChart",
+    "Nets needed and allocated per LGA of an ITN plan, as Plotly JSON.",
+    CHART_RESPONSE,
+    headers=(ETAG_HEADER,),
+    errors=("422", "503"),
+)
 @session_required
 def plan_coverage_plot(session_id: str, plan_id: str) -> Response:
     from chatmrpt.service.views import itn_by_lga_plot
@@ -210,260 +335,3 @@ def plan_coverage_plot(session_id: str, plan_id: str) -> Response:
     check_id(plan_id, "ITN plan")
     record = itn_by_lga_plot(get_runtime(), session_id, plan_id)
     return stored_json(record, cache_control=IMMUTABLE)
-
-
-# ---- the description of these routes -----------------------------------------------------
-
-
-def _openapi_paths() -> dict[str, Any]:
-    from chatmrpt.analysis.declarations import ExportRequest, MapRequest
-    from chatmrpt.web.openapi import (
-        ID,
-        SESSION_PARAM,
-        id_param,
-        obj,
-        ok,
-        operation,
-        option_schema,
-        ref,
-        request_schema,
-    )
-
-    def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-        return {
-            "name": name,
-            "in": "query",
-            "required": False,
-            "schema": schema,
-            "description": description,
-        }
-
-    etag = {
-        "name": "If-None-Match",
-        "in": "header",
-        "required": False,
-        "schema": {"type": "string"},
-        "description": "The ETag of a copy the client holds: 304 when it is still current.",
-    }
-    analysis = id_param("analysis_id", "An analysis of the session.")
-    not_modified = {"304": {"description": "The copy the client holds is current."}}
-    plotly = {"type": "object", "additionalProperties": True}
-
-    def declared(name: str) -> dict[str, Any]:
-        schema = option_schema(MapRequest.option(name))
-        schema.pop("nullable", None)
-        return schema
-
-    map_response = {
-        "200": {
-            "description": (
-                "A ward map: {kind, title, subtitle, notes, geojson (the shapes' URL), "
-                "wards, wards_shown, bounds, figure {data, layout}, config, lga_outlines "
-                "(the LGA outlines' URL, when the wards have LGAs)}; draw it with "
-                "Plotly.newPlot(div, figure.data, figure.layout, config)."
-            ),
-            "content": {JSON_TYPE: {"schema": plotly}},
-        },
-        **not_modified,
-    }
-    chart_response = {
-        "200": {
-            "description": "A chart: {title, subtitle, figure {data, layout}, config, ...}.",
-            "content": {JSON_TYPE: {"schema": plotly}},
-        },
-        **not_modified,
-    }
-    export_body = {
-        "required": True,
-        "content": {
-            JSON_TYPE: {
-                "schema": request_schema(
-                    ExportRequest, {"analysis_id": ID, "plan_id": ID}, required=("what",)
-                )
-            }
-        },
-    }
-    return {
-        "/api/sessions/{session_id}/demo": {
-            "post": operation(
-                "loadDemoData",
-                "Add the server's demo ward table and boundaries to the session, as an "
-                "upload would (404 when the server has none).",
-                {
-                    "200": ok("The same demo data was already added.", ref("Dataset")),
-                    "201": ok("The demo data, added.", ref("Dataset")),
-                },
-                params=[SESSION_PARAM],
-                errors=("413", "415", "422", "503"),
-            )
-        },
-        "/api/sessions/{session_id}/analyses/{analysis_id}/maps/{kind}": {
-            "get": operation(
-                "getMap",
-                "A ward map of a finished analysis as Plotly JSON (the shapes are fetched "
-                "once from the URL in its traces). ETag and If-None-Match.",
-                map_response,
-                params=[
-                    SESSION_PARAM,
-                    analysis,
-                    {
-                        "name": "kind",
-                        "in": "path",
-                        "required": True,
-                        "schema": declared("kind"),
-                    },
-                    query("variable", declared("variable"), "The variable to map (kind=variable)."),
-                    query(
-                        "threshold",
-                        declared("threshold"),
-                        "Urban share in percent (kind=urban; default 75).",
-                    ),
-                    query("plan_id", ID, "The ITN plan (kind=itn; default the latest)."),
-                    query("reprioritization_id", ID, "The reprioritisation (kind=urban)."),
-                    query(
-                        "by",
-                        {"type": "string", "enum": ["ward", "lga"]},
-                        "kind=variable: each ward's value (ward, default) or each LGA's "
-                        "average of its wards (lga).",
-                    ),
-                    etag,
-                ],
-                errors=("409", "422", "503"),
-            )
-        },
-        "/api/sessions/{session_id}/analyses/{analysis_id}/shapes": {
-            "get": operation(
-                "getWardShapes",
-                "The analysis' ward boundaries simplified for the browser (GeoJSON; about "
-                "300 KB for a 500-ward state). Feature id = row of the unified dataset.",
-                {
-                    "200": {
-                        "description": "A GeoJSON FeatureCollection.",
-                        "content": {GEOJSON_TYPE: {"schema": plotly}},
-                    },
-                    **not_modified,
-                },
-                params=[SESSION_PARAM, analysis, etag],
-                errors=("409", "422", "503"),
-            )
-        },
-        "/api/sessions/{session_id}/analyses/{analysis_id}/lga-shapes": {
-            "get": operation(
-                "getLgaOutlines",
-                "The LGAs' outlines dissolved from the analysis' wards (GeoJSON lines; "
-                "properties name, rank by mean composite score, wards), made once and "
-                "stored. Maps of wards with LGAs name this URL in lga_outlines.",
-                {
-                    "200": {
-                        "description": "A GeoJSON FeatureCollection.",
-                        "content": {GEOJSON_TYPE: {"schema": plotly}},
-                    },
-                    **not_modified,
-                },
-                params=[SESSION_PARAM, analysis, etag],
-                errors=("409", "422", "503"),
-            )
-        },
-        "/api/sessions/{session_id}/analyses/{analysis_id}/model-maps": {
-            "get": operation(
-                "getModelMaps",
-                "Small multiples of the composite models: one small map per model (variable "
-                "combination), titled with its variables, on one 0-1 scale (PNG; the first "
-                "24 models when there are more). Made once and stored.",
-                {
-                    "200": {
-                        "description": "A PNG picture.",
-                        "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
-                    },
-                    **not_modified,
-                },
-                params=[
-                    SESSION_PARAM,
-                    analysis,
-                    query(
-                        "columns",
-                        {"type": "integer", "enum": [2, 4]},
-                        "Small maps per row: 4 (default) or 2 (a phone).",
-                    ),
-                    etag,
-                ],
-                errors=("409", "422", "503"),
-            )
-        },
-        "/api/sessions/{session_id}/figures/{artifact_id}": {
-            "get": operation(
-                "getFigure",
-                "A stored map or chart (Plotly JSON) or ward shapes (GeoJSON) of the session, "
-                "such as one a chat reply made, compressed for drawing; other files: 404.",
-                {
-                    "200": {
-                        "description": "The stored JSON.",
-                        "content": {
-                            JSON_TYPE: {"schema": plotly},
-                            GEOJSON_TYPE: {"schema": plotly},
-                        },
-                    },
-                    **not_modified,
-                },
-                params=[SESSION_PARAM, id_param("artifact_id", "A file of the session."), etag],
-                errors=("503",),
-            )
-        },
-        "/api/sessions/{session_id}/analyses/{analysis_id}/plots/{kind}": {
-            "get": operation(
-                "getAnalysisChart",
-                "A chart of a finished analysis: model_scores (box-and-whisker of the model "
-                "scores of the top n wards) or rank_comparison (composite against PCA rank).",
-                chart_response,
-                params=[
-                    SESSION_PARAM,
-                    analysis,
-                    {
-                        "name": "kind",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "enum": list(ANALYSIS_PLOTS)},
-                    },
-                    query(
-                        "n",
-                        {"type": "integer", "minimum": 1, "maximum": 100},
-                        "How many wards (model_scores; default 20).",
-                    ),
-                    etag,
-                ],
-                errors=("409", "422", "503"),
-            )
-        },
-        "/api/sessions/{session_id}/itn-plans/{plan_id}/plots/coverage_by_lga": {
-            "get": operation(
-                "getPlanCoverageChart",
-                "Nets needed and allocated per LGA of an ITN plan, as Plotly JSON.",
-                chart_response,
-                params=[SESSION_PARAM, id_param("plan_id", "An ITN plan of the session."), etag],
-                errors=("422", "503"),
-            )
-        },
-        "/api/sessions/{session_id}/exports": {
-            "post": operation(
-                "createExport",
-                "A file to download: unified (csv, xlsx, geojson, geoparquet), rankings "
-                "(csv, xlsx), itn_plan (csv, xlsx), report (html), map (html, png) or plot "
-                "(png). Answers the stored file's record; GET its url to download.",
-                {
-                    "200": ok(
-                        "The file's record.",
-                        obj(
-                            {"what": {"type": "string"}, "artifact": ref("Artifact")},
-                            ("what", "artifact"),
-                        ),
-                    )
-                },
-                params=[SESSION_PARAM],
-                body=export_body,
-                errors=("409", "422", "503"),
-            )
-        },
-    }
-
-
-OPENAPI_PATHS = _openapi_paths()
