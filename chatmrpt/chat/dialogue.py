@@ -703,7 +703,7 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                              "web page you can print to PDF from the browser.",
                         choices=choices, pending={"expects": "choice", "choices": choices})
     if label == "export_results" and guess.confident(0.4, 0.15):
-        view = _export_view(text, low, state)
+        view = _export_view(text, low, state, has_plan=ctx.last_plan is not None)
         if view is not None:
             return view
     r = route(text, ctx)
@@ -787,7 +787,8 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
     if label == "export_results" or r.tool == "export_results":
         msg = rt_.Message.read(text, ctx)
         explicit = rt_._export_params(msg, ctx).params.get("what")
-        if re.search(r"\branked\s+(?:table|list|wards)\b|\branking\s+table\b", low):
+        if re.search(r"\branked\s+(?:table|list|wards)\b|\branking\s+table\b|\b(?:top|bottom)"
+                     r"\s+\d+(?:\s+wards)?\s+(?:as|in|to|into)\b", low):
             explicit = "rankings"
         if explicit is None:
             fmt = rt_._export_params(msg, ctx).params.get("format")
@@ -799,7 +800,7 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
             if last_tool in ("show_map", "compare_methods"):
                 view = _export_view(text + " that map" if last_tool == "show_map" else text,
                                     low + (" that map" if last_tool == "show_map" else " chart"),
-                                    state)
+                                    state, has_plan=ctx.last_plan is not None)
                 if view is not None:
                     return view
             if subject is None:
@@ -1023,7 +1024,7 @@ def _new_tool(label: str, text: str, low: str, ctx: RouterContext, state: Dialog
     if label == "ask_results":
         return _ask_results(text, low, ctx, facts)
     if label == "export_view":
-        view = _export_view(text, low, state)
+        view = _export_view(text, low, state, has_plan=ctx.last_plan is not None)
         return view or Decision([Step("export_results", {}, source=text)])
     if label == "export_conversation":
         fmt = "markdown" if re.search(r"\bmark\s*down\b|\bmd\b|\btext\b", low) else "html"
@@ -1170,7 +1171,8 @@ CHART_WORDS = (
 )  # fmt: skip
 
 
-def _export_view(text: str, low: str, state: DialogueState) -> Decision | None:
+def _export_view(text: str, low: str, state: DialogueState,
+                 has_plan: bool = False) -> Decision | None:
     """An export of a map or chart: the one named, or the one shown ("that map")."""
     fmt = "png" if re.search(r"\b(?:png|picture|image|photo|jpe?g|pic)\b", low) else None
     if re.search(r"\bhtml\b|\binteractive\b|\bweb\s*page\b", low):
@@ -1206,6 +1208,14 @@ def _export_view(text: str, low: str, state: DialogueState) -> Decision | None:
                    for w in ("composite", "category", "urban")]
         return Decision(text="No map has been shown yet in this conversation. Which map "
                              "should I export?", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
+    elif has_plan:
+        # "export the map" with no map shown and a net plan made: the vulnerability map and
+        # the net plan map are both plausible, so ask
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'html').upper()}",
+                    "tool": "export_view", "params": {"what": w, "format": fmt or "html"}}
+                   for w in ("composite", "itn", "category")]
+        return Decision(text="Which map should I export?", choices=choices,
                         pending={"expects": "choice", "choices": choices})
     else:
         params = {"what": "composite"}
