@@ -101,12 +101,41 @@ class Conversation:
     path: str = ""
 
 
+# the splits in the order they are reported; any other folder of conversations follows
+KNOWN_SPLITS = ("dev", "test", "dev2", "holdout")
+HELD_OUT = ("test", "holdout")  # measured only, never tuned on (README)
+
+
+def _conversation_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.y*ml")) + sorted(folder.glob("*.json"))
+
+
+def available_splits() -> list[str]:
+    """Every folder under ``tests/eval`` that holds conversation files."""
+    found = [d.name for d in EVAL_DIR.iterdir()
+             if d.is_dir() and not d.name.startswith((".", "_")) and _conversation_files(d)]
+    return ([s for s in KNOWN_SPLITS if s in found]
+            + sorted(s for s in found if s not in KNOWN_SPLITS))
+
+
+def split_choices() -> list[str]:
+    """What ``--split`` accepts: every split, and ``all``."""
+    return [*available_splits(), "all"]
+
+
 def load_conversations(split: str) -> list[Conversation]:
-    splits = ("dev", "test") if split == "all" else (split,)
+    """The conversations of one split (a folder under ``tests/eval``), or of every split
+    for ``all``; conversation ids are unique over whatever is loaded."""
+    if split == "all":
+        splits = available_splits()
+    elif split in available_splits():
+        splits = [split]
+    else:
+        raise ValueError(f"unknown split {split!r}: use one of {', '.join(split_choices())}")
     found = []
     for s in splits:
         folder = EVAL_DIR / s
-        for path in sorted(folder.glob("*.y*ml")) + sorted(folder.glob("*.json")):
+        for path in _conversation_files(folder):
             text = path.read_text(encoding="utf-8")
             docs = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
             for doc in docs if isinstance(docs, list) else [docs]:

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from tests.eval.harness import (
     PLAN_DEFAULTS,
+    ApiError,
     App,
     Context,
     Conversation,
@@ -27,6 +28,7 @@ from tests.eval.harness import (
     resolve_text,
     run_conversation,
     snapshot,
+    split_choices,
 )
 
 
@@ -43,10 +45,15 @@ class Oracle:
         exp = self.conv.turns[self.turn]["expect"]
         self.turn += 1
         ctx = Context(s, self.conv.dataset, lambda: self.app.default_variables(self.conv.dataset))
-        return getattr(self, "do_" + exp["kind"])(s, exp, snapshot(s), ctx)
+        try:
+            return getattr(self, "do_" + exp["kind"])(s, exp, snapshot(s), ctx)
+        except (LookupError, StopIteration, TypeError, ValueError) as exc:
+            # an expectation the session cannot meet: a miss of this message, reported
+            raise ApiError(f"the oracle cannot meet {exp}: {type(exc).__name__}: {exc}") from exc
 
     # actions
     def do_plan(self, s, exp, now, ctx):
+        self._ensure_analysis(s, now)  # a default analysis first, as part of the request
         body = {**PLAN_DEFAULTS, **{k: v for k, v in exp.items() if k not in ("kind", "note")}}
         body = {k: v for k, v in body.items() if v is not None}
         s.post("/itn-plans", json=body)
@@ -83,6 +90,7 @@ class Oracle:
         return snapshot(s)
 
     def do_reprioritization(self, s, exp, now, ctx):
+        self._ensure_analysis(s, now)
         body: dict[str, Any] = {}
         if "target" in exp:
             body["target"] = exp["target"]
@@ -107,6 +115,7 @@ class Oracle:
         return {"text": "TPR done."}
 
     def do_export(self, s, exp, now, ctx):
+        self._ensure_analysis(s, now)
         subject = exp["subject"]
         body: dict[str, Any] = {"format": exp["format"]}
         if subject.startswith("map:"):
@@ -165,7 +174,7 @@ class Oracle:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.eval.oracle")
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    parser.add_argument("--split", choices=split_choices(), default="all")
     args = parser.parse_args(argv)
     app = App()
     bad = 0

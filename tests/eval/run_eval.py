@@ -1,6 +1,6 @@
 """Measure the assistant on the evaluation conversations.
 
-    python -m tests.eval.run_eval --split dev|test|all [--verbose] [--json FILE]
+    python -m tests.eval.run_eval --split dev|test|dev2|holdout|all [--verbose] [--json FILE]
 
 Prints, per split, the right outcomes out of all messages, the silent wrong actions (each
 listed) and the misses. Always exits 0: this is a measurement, not a test.
@@ -25,6 +25,7 @@ from tests.eval.harness import (
     TurnResult,
     load_conversations,
     run_conversation,
+    split_choices,
 )
 
 
@@ -59,7 +60,7 @@ def summarise(results: list[TurnResult]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.eval.run_eval", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
+    parser.add_argument("--split", choices=split_choices(), default="dev")
     parser.add_argument("--verbose", action="store_true", help="every message and its verdict")
     parser.add_argument("--json", metavar="FILE", help="write the summary and every verdict")
     parser.add_argument("--only", metavar="ID", action="append",

@@ -14,6 +14,7 @@ from tests.eval.harness import (
     SILENT_WRONG,
     App,
     Conversation,
+    available_splits,
     load_conversations,
     number_in_text,
     numbers_in_text,
@@ -245,3 +246,45 @@ def test_recomputing_the_same_reprioritisation_to_answer_is_not_wrong(app):
     rows = run_conversation(app, conv(turns, setup=setup),
                             sender_doing(recompute(25), recompute(30)))
     assert [r.outcome for r in rows] == [RIGHT, SILENT_WRONG]
+
+
+NEW_SPLITS = ("dev2",)
+
+
+def test_every_folder_of_conversations_is_a_split():
+    assert set(available_splits()) >= {"dev", "test", *NEW_SPLITS}
+    everything = load_conversations("all")
+    assert {c.split for c in everything} == set(available_splits())
+    assert len({c.id for c in everything}) == len(everything)
+    with pytest.raises(ValueError, match="unknown split"):
+        load_conversations("nonexistent")
+
+
+@pytest.mark.parametrize("split", NEW_SPLITS)
+def test_the_new_splits_are_complete_and_stratified(split):
+    convs = load_conversations(split)
+    assert len(convs) >= 22 and sum(len(c.turns) for c in convs) >= 150
+    assert all(len(c.turns) >= 4 for c in convs)
+    assert {c.dataset for c in convs} == {"demo", "kano", "ilorin"}
+    assert len({c.persona for c in convs}) >= 10
+    kinds = Counter(t["expect"]["kind"] for c in convs for t in c.turns)
+    assert all(kinds[k] > 0 for k in ("plan", "analysis", "wards", "map", "export",
+                                      "reprioritization", "answer", "ask", "no_action"))
+    # the tables without population: planning there must be refused, never planned
+    for c in convs:
+        if c.dataset != "demo":
+            assert not any(t["expect"]["kind"] in ("plan", "reprioritization")
+                           for t in c.turns), c.id
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("split", NEW_SPLITS)
+def test_the_new_splits_are_met_by_the_oracle(app, split):
+    """Every expectation of the split can be met through the API and computed from the
+    session: the stand-in that does what each expectation asks scores 100%."""
+    wrong = []
+    for c in load_conversations(split):
+        for r in run_conversation(app, c, Oracle(app, c)):
+            if r.outcome != RIGHT:
+                wrong.append(f"{c.id}#{r.index}: {r.outcome}: {r.reason}")
+    assert not wrong, wrong
