@@ -486,6 +486,31 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
         if r.intent != "answer":
             return None
         return _from_route(r, text, ctx, facts)
+    if expects == "plan_delta" and ctx.last_plan and "total_nets" in ctx.last_plan:
+        chosen = _pick_choice(low, pending.get("choices") or [])
+        if chosen is not None:
+            return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
+        numbers = ex.extract_numbers(low)
+        if len(numbers) != 1 or not reads_as_short_answer(text) or \
+                not reads_as_number_answer(re.sub(r"^\s*(?:by|of)\s+", "", text)):
+            return None
+        n, base, sign = numbers[0], int(ctx.last_plan["total_nets"]), int(pending["sign"])
+        if n.percent:
+            delta = int(round(base * n.value / 100))
+            how = f"{_fmt(n.value)}%"
+        elif n.is_whole and n.value >= 100:
+            delta, how = int(n.value), f"{int(n.value):,}"
+        else:
+            return None
+        value = base + sign * delta
+        if value < 1:
+            return None
+        hh = ctx.last_plan.get("household_size")
+        return Decision([Step("what_if_plan", {"total_nets": value},
+                              echo=f"Plan for {value:,} nets = {base:,} "
+                                   f"{'+' if sign > 0 else '-'} {how}"
+                                   + (f", households of {_fmt(hh)} people." if hh else "."),
+                              source=text)])  # fmt: skip
     if expects == "lga_choice":
         lga, _ = find_lga(text, facts.lgas)
         if lga and reads_as_short_answer(text):
@@ -563,6 +588,13 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if change is not None:
             return Decision([Step("what_if_plan", change.params, echo=change.echo, source=text)],
                             reading={"relative": "plan"})  # fmt: skip
+    if ctx.last_plan and "total_nets" in ctx.last_plan:
+        asked = _plan_size_question(text, low, ctx.last_plan)
+        if asked is not None:
+            return asked
+        dropped = _plan_setting_dropped(low, ctx.last_plan)
+        if dropped is not None:
+            return dropped
     if RESET.search(low):
         if last_tool in PLAN_TOOLS and ctx.last_plan:
             params = {k: ctx.last_plan[k] for k in ("total_nets", "household_size")
@@ -623,6 +655,75 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
     if ALL_OF_THEM.match(low) and last_tool in ("top_wards", "list_wards") and facts.ward_count:
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
+    return None
+
+
+BIGGER = re.compile(r"\b(?:make\s+(?:it|the\s+plan|them)|go)\s+(?:a\s+bit\s+|much\s+)?"
+                    r"(bigger|larger|more|higher|smaller|less|lower|fewer)\b"
+                    r"|\b(increase|raise|reduce|decrease|cut)\s+(?:it|the\s+(?:nets|plan))\s*$")
+
+
+def _plan_size_question(text: str, low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """A change of the net count with its amount or its direction missing ("make it bigger",
+    "by 50k"): ask, offering the readings as one-tap choices, never guess."""
+    base = int(last_plan["total_nets"])
+    numbers = ex.extract_numbers(low)
+    m = BIGGER.search(low)
+    if m and not numbers:
+        word = m.group(1) or m.group(2)
+        up = word in ("bigger", "larger", "more", "higher", "increase", "raise")
+        choices = []
+        for pct in (10, 20):
+            label = f"{pct}% {'more' if up else 'fewer'} nets"
+            value = int(round(base * (1 + (pct if up else -pct) / 100)))
+            choices.append({"label": label, "tool": "what_if_plan",
+                            "params": {"total_nets": value}})
+        return Decision(text=f"By how many nets should the plan of {base:,} nets "
+                             f"{'grow' if up else 'shrink'}? Say for example "
+                             f"\"{'another' if up else 'remove'} 50,000 nets\" or tap one of "
+                             "these.", choices=choices,
+                        pending={"expects": "plan_delta", "sign": 1 if up else -1,
+                                 "tool": "what_if_plan", "choices": choices})
+    mb = re.match(r"^\s*(?:by|of)\s+", low)
+    if mb and len(numbers) == 1 and not MORE.search(low) and not LESS.search(low) and \
+            len(low.split()) <= 4:
+        n = numbers[0]
+        if n.percent:
+            amount = int(round(base * n.value / 100))
+        elif n.is_whole and n.value >= 100:
+            amount = int(n.value)
+        else:
+            return None
+        more_label = (f"{_fmt(n.value)}% more nets" if n.percent
+                      else f"another {amount:,} nets")
+        less_label = (f"{_fmt(n.value)}% fewer nets" if n.percent else f"{amount:,} fewer nets")
+        choices = [{"label": more_label, "tool": "what_if_plan",
+                    "params": {"total_nets": base + amount}}]
+        if base - amount >= 1:
+            choices.append({"label": less_label, "tool": "what_if_plan",
+                            "params": {"total_nets": base - amount}})
+        return Decision(text=f"Should I add or remove {n.text.strip()} from the {base:,} nets?",
+                        choices=choices, pending={"expects": "choice", "choices": choices})
+    return None
+
+
+def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """ "no buffer", "the nets are loose now", "remove the cap": a setting back to its
+    default, everything else as before."""
+    drop = r"\b(?:no|without|drop|remove|removing|dropping|forget|cancel|take\s+out|don'?t\s+" \
+           r"(?:want|need|use))\s+(?:the\s+|any\s+)?"
+    if (re.search(drop + r"(?:bal(?:e|ing)\w*)", low) or re.search(
+            r"\bnets\s+(?:are|come|go)\s+(?:now\s+)?(?:loose|singly|one\s+by\s+one)\b"
+            r"|\bloose\s+nets\b|\bno\s+bales?\b", low)) and \
+            float(last_plan.get("bale_size") or 1) != 1:
+        return Decision([Step("what_if_plan", {"bale_size": 1},
+                              echo="Nets counted one by one (no bales), everything else as "
+                                   "before.")])
+    if re.search(drop + r"(?:buffer|wastage|extra\s+margin)", low) and \
+            float(last_plan.get("buffer") or 1) != 1:
+        return Decision([Step("what_if_plan", {"buffer": 1},
+                              echo="No buffer: each ward gets exactly its need, everything "
+                                   "else as before.")])
     return None
 
 
@@ -774,6 +875,17 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
     from chatmrpt.chat import router as rt_
 
     last_tool = (state.last or {}).get("tool")
+    # "how many LGAs are there?", "how many wards does Rimai have?": the LGA summary says
+    about_plan = re.search(r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b|\bcover\w*|\ballocat\w*",
+                           low) or (ctx.last_plan and PLAN_WORDS.search(low.replace("wards", "")))
+    if facts.lgas and ctx.has_dataset and not about_plan \
+            and not CATEGORY.search(low) and not re.search(r"\burban\b|\bselected\b", low):
+        if re.search(r"\bhow\s+many\s+(?:lgas?|local\s+gov\w*)\b", low):
+            return _new_tool("lga_summary", "", "", ctx, state, facts)
+        if re.search(r"\bhow\s+many\s+wards?\b", low):
+            lga, _ = find_lga(text, facts.lgas)
+            if lga:
+                return _new_tool("lga_summary", text, low, ctx, state, facts)
     # "use the PCA ranking instead" right after a plan changes the plan's ranking
     m = METHOD_SWITCH.search(low)
     after_plan = last_tool in (*PLAN_TOOLS, "ask_results", "export_results") or (
@@ -793,6 +905,11 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
         if explicit is None:
             fmt = rt_._export_params(msg, ctx).params.get("format")
             subject = EXPORT_OF_LAST.get(last_tool) if last_tool else None
+            if fmt is None and not re.search(
+                    r"\b(?:it|that|this|them|those|these|same|list|table|results?|file|one)\b",
+                    low):
+                # neither what nor the format said, nothing referred to: ask
+                subject = None
             if ctx.last_plan and last_tool in ("ask_results", "export_results") and (
                     (state.last or {}).get("params", {}).get("about", "").startswith("plan")
                     or (state.last or {}).get("params", {}).get("what") == "itn_plan"):

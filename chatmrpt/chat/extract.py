@@ -599,7 +599,7 @@ URBAN_CUES: tuple[Cue, ...] = (
         ),
         after=_after(
             r"(?:of\s+(?:the\s+)?(?:total\s+|whole\s+)?population|population\s+share"
-            r"|target|of\s+people)"
+            r"|(?:population\s+)?target|of\s+people)"
         ),
     ),
 )
