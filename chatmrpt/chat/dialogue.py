@@ -121,7 +121,7 @@ CONFIRM = re.compile(
     r"\s*[.!]*\s*$"
 )
 # words that may surround a number when it answers "how many nets / what household size"
-ANSWER_WORDS = frozenset(["a", "about", "above", "an", "and", "approx", "approximately", "around", "average", "avg", "be", "bed", "each", "every", "exactly", "family", "families", "for", "get", "got", "had", "has", "have", "hh", "home", "homes", "house", "household", "households", "hhs", "i", "in", "is", "it", "it's", "its", "itn", "itns", "just", "let's", "llin", "llins", "make", "members", "mosquito", "na", "nets", "net", "of", "ok", "okay", "on", "only", "our", "people", "per", "persons", "person", "please", "pls", "roughly", "say", "size", "so", "some", "the", "there", "think", "this", "total", "use", "we", "we've", "with", "yes", "abeg", "oya", "put", "available", "stock", "in", "campaign", "members", "individuals", "occupants", "e", "dey", "dem", "our", "my", "sir", "ma", "maybe", "like", "mean", "i'm", "am", "go", "are", "were", "will"])
+ANSWER_WORDS = frozenset(["d", "di", "then", "now", "o", "sef", "una", "too", "a", "about", "above", "an", "and", "approx", "approximately", "around", "average", "avg", "be", "bed", "each", "every", "exactly", "family", "families", "for", "get", "got", "had", "has", "have", "hh", "home", "homes", "house", "household", "households", "hhs", "i", "in", "is", "it", "it's", "its", "itn", "itns", "just", "let's", "llin", "llins", "make", "members", "mosquito", "na", "nets", "net", "of", "ok", "okay", "on", "only", "our", "people", "per", "persons", "person", "please", "pls", "roughly", "say", "size", "so", "some", "the", "there", "think", "this", "total", "use", "we", "we've", "with", "yes", "abeg", "oya", "put", "available", "stock", "in", "campaign", "members", "individuals", "occupants", "e", "dey", "dem", "our", "my", "sir", "ma", "maybe", "like", "mean", "i'm", "am", "go", "are", "were", "will"])
 NET_CUE = re.compile(r"\b(?:nets?|itns?|llins?|bednets?)\b")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 CORRECTION = re.compile(
@@ -423,7 +423,19 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     return decision
 
 
+LEADING_CANCEL = re.compile(
+    r"^\s*(?:no+|nope|cancel|forget\s+(?:it|that)|never\s*mind|leave\s+(?:it|am|that)|scrap"
+    r"\s+that|no\s+need)(?:[\s,]+(?:no|leave\s+it|forget\s+it|thanks|abeg|please))*\s*[.!;]+\s+"
+    r"(?=\S)")
+
+
 def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
+    lead = LEADING_CANCEL.match(ex.lower_text(text))
+    if lead and state.pending and len(text[lead.end():].split()) >= 2:
+        # "no leave it. export the plan as xlsx": the question is dropped, the request runs
+        rest = _decide(text[lead.end():], ctx, replace(state, pending=None), facts)
+        rest.keep_pending = False
+        return rest
     low = ex.lower_text(text)
     guess = intents.classify(text)
     reading = {"intent": guess.label, "probability": round(guess.probability, 3),
@@ -595,6 +607,12 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         dropped = _plan_setting_dropped(low, ctx.last_plan)
         if dropped is not None:
             return dropped
+    if ctx.last_plan and "total_nets" in ctx.last_plan and (
+            last_tool in (None, *PLAN_TOOLS, "ask_results", "export_results",
+                          "explain_methodology") or NET_CUE.search(low)):
+        setting = _plan_setting_change(low, ctx.last_plan)
+        if setting is not None:
+            return setting
     if RESET.search(low):
         if last_tool in PLAN_TOOLS and ctx.last_plan:
             params = {k: ctx.last_plan[k] for k in ("total_nets", "household_size")
@@ -704,6 +722,51 @@ def _plan_size_question(text: str, low: str, last_plan: Mapping[str, Any]) -> De
                             "params": {"total_nets": base - amount}})
         return Decision(text=f"Should I add or remove {n.text.strip()} from the {base:,} nets?",
                         choices=choices, pending={"expects": "choice", "choices": choices})
+    return None
+
+
+SETTING_DEFAULTS = (
+    ("urban_threshold", r"\burban\b|\bthreshold\b", 75, "urban threshold back to 75%"),
+    ("buffer", r"\bbuffer\b|\bwastage\b", 1, "no buffer"),
+    ("bale_size", r"\bbales?\b", 1, "nets counted one by one (no bales)"),
+    ("people_per_net", r"\bpeople\s+per\s+net\b", 1.8, "1.8 people per net"),
+    ("method", r"\branking\b|\bmethod\b", "composite", "the composite ranking"),
+    ("strategy", r"\bstrategy\b|\brule\b", "stop",
+     "nets in rank order, stopping at the first ward that cannot be fully covered"),
+)
+STRATEGY_WORDS = {
+    "continue": "wards that cannot be fully covered are skipped and the next ones covered",
+    "stop": "nets in rank order, stopping at the first ward that cannot be fully covered",
+    "proportional": "nets shared in proportion to each ward's need",
+    "capped": "no ward gets more than its cap",
+}
+
+
+def _plan_setting_change(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """ "back to the default threshold", "skip any ward that does not fit": one plan setting
+    changed, everything else as before. Questions about a setting are not changes."""
+    if re.search(r"\?|^\s*(?:what|why|how|explain|which|is|does|do|can)\b|\bmean\b"
+                 r"|\bdifference\b", low):
+        return None
+    if re.search(r"\bdefault\b|\bnormal\b|\boriginal\b|\bstandard\b", low) and \
+            re.search(r"\bback\b|\bto\s+the\b|\buse\b|\breset\b|\bgo\b|\bput\b", low):
+        named = [(p, v, words) for p, rx, v, words in SETTING_DEFAULTS if re.search(rx, low)]
+        if len(named) == 1:
+            param, value, words = named[0]
+            if last_plan.get(param, value) == value:
+                return None
+            return Decision([Step("what_if_plan", {param: value},
+                                  echo=f"Re-planning with {words}, everything else as "
+                                       "before.")])
+        return None
+    strategy = ex.find_strategy(low)
+    if strategy in ("continue", "proportional") and strategy != last_plan.get("strategy") and \
+            not ex.extract_numbers(low) and re.search(
+                r"\bwards?\b|\bcover\w*|\ballocat\w*|\bnets?\b|\bstrategy\b|\brule\b|\bshare\w*",
+                low):
+        return Decision([Step("what_if_plan", {"strategy": strategy},
+                              echo=f"Re-planning so that {STRATEGY_WORDS[strategy]}, "
+                                   "everything else as before.")])
     return None
 
 
@@ -865,7 +928,9 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
 
 EXPORT_OF_LAST = {"plan_itn": "itn_plan", "what_if_plan": "itn_plan", "top_wards": "rankings",
                   "list_wards": "rankings", "ask_results": None, "run_analysis": "rankings"}
-METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try)\b.*\b(pca|composite)"
+INSTEAD_OF = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+(?:the\s+)?(?:pca|composite)\b"
+                        r"(?:\s+(?:one|ranking|rank|method|score))?")
+METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try)\b.*?\b(pca|composite)"
                            r"\b|\b(pca|composite)\s+(?:ranking|rank|method)?\s*instead\b")
 
 
@@ -887,9 +952,11 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
             if lga:
                 return _new_tool("lga_summary", text, low, ctx, state, facts)
     # "use the PCA ranking instead" right after a plan changes the plan's ranking
-    m = METHOD_SWITCH.search(low)
+    m = METHOD_SWITCH.search(INSTEAD_OF.sub(" ", low))
     after_plan = last_tool in (*PLAN_TOOLS, "ask_results", "export_results") or (
-        last_tool == "show_map" and (state.last or {}).get("params", {}).get("what") == "itn")
+        last_tool == "show_map" and (state.last or {}).get("params", {}).get("what") == "itn") \
+        or (r.tool in (None, "run_analysis", "plan_itn", "what_if_plan")
+            and re.search(r"\brank\w*|\bplan\b|\binstead\b", low))
     if m and ctx.last_plan and after_plan and not re.search(r"\banaly", low) and (
             r.tool in (None, "run_analysis", "top_wards", "plan_itn", "what_if_plan")):
         method = m.group(1) or m.group(2)
@@ -1168,7 +1235,7 @@ def _list_params(low: str) -> dict[str, Any]:
 def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
     match = ex.find_ward(text, ctx.wards) if ctx.wards else None
     variables = [m for m in ex.find_variables(text, ctx.variables) if m.column]
-    low = ex.lower_text(text)
+    low = ex.canonical_text(text)
     if not variables and re.search(r"\bpopulation\b|\bpeople\s+(?:live|living|stay)\b"
                                    r"|\binhabitants\b|\bresidents\b|\bhow\s+many\s+people\b", low):
         pop = [v for v in ctx.variables if re.search(r"pop", v, re.I)]
@@ -1184,7 +1251,8 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
             what.append("which ward (its name as in your data)")
         if not variables:
             what.append("which variable (" + ", ".join(ctx.variables[:12]) + ")")
-        return Decision(text="I need to know " + " and ".join(what) + ".")
+        return Decision(text="Nothing was looked up yet: tell me " + " and ".join(what)
+                        + ". Which one do you mean?")
     params = {"ward": match.names[0], "variable": variables[0].column}
     lgas = {c.lga for c in match.candidates if c.lga}
     if len(lgas) > 1:

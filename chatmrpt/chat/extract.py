@@ -50,6 +50,8 @@ _MISSPELLINGS = {
     "mapp": "map", "compair": "compare", "compaire": "compare", "plz": "please",
     "pls": "please", "thx": "thanks", "tnx": "thanks", "abt": "about", "wrt": "about",
     "hhs": "households", "nt": "net", "nts": "nets", "itn's": "itns", "llin's": "llins",
+    "populatn": "population", "popn": "population", "poplation": "population",
+    "pop.": "population",
 }  # fmt: skip
 _MISSPELT = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _MISSPELLINGS)) + r")(?![\w'])")
 

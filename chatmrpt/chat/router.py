@@ -755,6 +755,7 @@ def _export_params(msg: Message, ctx: RouterContext) -> Extraction:
 
 
 _MAP_KINDS = (
+    ("consensus", r"\bconsensus\b|\bagreed\s+categor\w*"),
     ("itn", NETS + r"|\b(?:itn|net|distribution|allocation)\s+plan\b|\ballocation\b"),
     ("category", r"\bcategor\w*|\bhigh\s*,?\s*medium\b|\bclasses\b"),
     (
