@@ -39,7 +39,7 @@ from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 PLAN_DEFAULTS = {"urban_threshold": 75, "method": "composite", "strategy": "stop",
                  "people_per_net": 1.8, "buffer": 1, "bale_size": 1}  # fmt: skip
 NEW_TOOLS = ("list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value",
-             "data_quality", "export_conversation", "export_view")  # fmt: skip
+             "data_quality", "export_conversation", "export_view", "add_covariates")  # fmt: skip
 ROUTER_TOOLS = ("help", "session_status", "describe_data", "run_analysis", "top_wards",
                 "explain_ward", "compare_methods", "explain_methodology",
                 "reprioritize_urban", "plan_itn", "what_if_plan", "compute_tpr",
@@ -578,6 +578,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     if CANCEL.match(low):
         return Decision(text="OK. Nothing is waiting to run.")
 
+    # environmental variables from the raster library
+    covariates = _covariates_request(text, low, ctx)
+    if covariates is not None:
+        return covariates
+
     # relative changes of the last request
     relative = _relative(text, low, ctx, state, facts)
     if relative is not None:
@@ -670,7 +675,9 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
             order = "bottom" if m.group(1) in ("best", "least", "safest", "lowest", "last") else "top"
             params = {**last_params, "n": 1, "order": order}
             return Decision([Step(last_tool, params, source=text)], reading={"relative": "one"})
-    if ALL_OF_THEM.match(low) and last_tool in ("top_wards", "list_wards") and facts.ward_count:
+    if ALL_OF_THEM.match(low) and last_tool in ("top_wards", "list_wards") and facts.ward_count \
+            and not re.search(r"\d", low) and not any(find_lga(text, facts.lgas)) \
+            and not CATEGORY.search(low):
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
     return None
@@ -790,6 +797,39 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
     return None
 
 
+ENV_WORDS = re.compile(
+    r"\b(?:rain\s*fall|rain|precipitation|evi|ndvi|ndwi|ndmi|temperature|lst|elevation|altitude"
+    r"|soil\s+(?:moisture|wetness)|humidity|night\s*(?:time\s*)?lights?|ntl|distance\s+to\s+"
+    r"(?:water(?:\s*bodies)?|rivers?)|land\s+cover|wetness(?:\s+index)?|vegetation(?:\s+index)?"
+    r"|flood\w*|population\s+density)\b")
+ADD_FIELD = re.compile(r"\b(?:add|get|bring|pull|extract|fetch|attach|include|join)\b")
+LIBRARY_WORDS = re.compile(r"\braster\w*|\blibrary\b|\bsatellite\b|\benvironmental\b"
+                           r"|\bcovariates?\b|\bremote\s+sensing\b")
+
+
+def _covariates_request(text: str, low: str, ctx: RouterContext) -> Decision | None:
+    """ "add rainfall and EVI": environmental variables the ward table lacks, from the
+    deployment's raster library. Names the table already has are a change of the analysis
+    (handled as a relative change), not a request for new data."""
+    if not ctx.has_dataset or not ADD_FIELD.search(low) or re.search(
+            r"\?|^\s*(?:what|why|how|which|can|could|do|does|is)\b|\b(?:plan|nets?|export"
+            r"|download|map)\b", low):
+        return None
+    canonical = ex.canonical_text(text)
+    found = [m.group(0) for m in ENV_WORDS.finditer(canonical)]
+    if not found:
+        return None
+    have = {m.query.lower() for m in ex.find_variables(text, ctx.variables) if m.column}
+    missing = [w for w in found if not any(w in h or h in w for h in have)]
+    if not missing or (len(missing) < len(found) and not LIBRARY_WORDS.search(low)):
+        return None
+    names = list(dict.fromkeys(missing))
+    return Decision([Step("add_covariates", {"rasters": names},
+                          echo=f"Adding {_join(names)} to your ward data from the raster "
+                               "library (one value per ward).", source=text)],
+                    reading={"tool": "add_covariates"})
+
+
 def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
              facts: Facts) -> Decision:  # fmt: skip
     out = Decision()
@@ -851,6 +891,30 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                         if label == "out_of_scope" else [])  # fmt: skip
     if label == "greeting" and guess.confident(0.5, 0.25):
         return Decision([Step("help", {}, source=text)])
+    code = LGA_CODE.search(low)
+    if code and ({label, guess.runner_up} & {"list_wards", "top_wards"} or re.search(
+            r"\bwards\b|\btop\b|\blist\b", low)) and \
+            ctx.analysis_ready and not PLAN_WORDS.search(low.replace("wards", "")):
+        value = code.group(1) or code.group(2)
+        params = _list_params(low[:code.start()] + " " + low[code.end():])
+        params["lga_code"] = value
+        return Decision([Step("list_wards", params, source=text)], reading={"tool": "list_wards"})
+    if not facts.lgas and not code and ({label, guess.runner_up} & {"list_wards", "top_wards"}
+                                        or re.search(r"\btop\b|\bwards\b", low)) and \
+            not re.search(r"\bexport\b|\bdownload\b|\bmap\b|\bnets?\b|\bplan\b", low):
+        place = re.search(r"\b(?:in|for|of)\s+((?:[A-Z][\w'/-]+\s*){1,3})(?:LGA|L\.G\.A|local)?",
+                          text)
+        if place and not (ex.find_ward(text, ctx.wards) if ctx.wards else None) and \
+                place.group(1).split()[0].lower() not in (
+                    "pca", "the", "this", "my", "our", "all", "whole", "composite", "order",
+                    "excel", "csv", "rank", "priority", "total", "nigeria", "state"):
+            return Decision(text=f"Your ward table has no LGA names, so I cannot tell which "
+                                 f"wards are in {place.group(1).strip()}; nothing was listed. "
+                                 "If it holds LGA codes, ask for example \"top 5 wards in LGA "
+                                 "<code>\". Or should I list the whole area?",
+                            choices=[{"label": describe_choice("top_wards", {
+                                "n": _list_params(low).get("n", 10)}), "tool": "top_wards",
+                                "params": {"n": _list_params(low).get("n", 10)}}])
     if label in NEW_TOOLS and guess.confident(0.4, 0.15):
         return _new_tool(label, text, low, ctx, state, facts)
     # the two export readings that depend on what was shown
@@ -926,6 +990,8 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                     pending={"expects": "choice", "choices": choices})  # fmt: skip
 
 
+LGA_CODE = re.compile(r"\blgas?\s*(?:code\s*)?(?:no\.?\s*|number\s*|#\s*)?(\d{3,})\b"
+                      r"|\b(\d{3,})\s+lga\b")
 EXPORT_OF_LAST = {"plan_itn": "itn_plan", "what_if_plan": "itn_plan", "top_wards": "rankings",
                   "list_wards": "rankings", "ask_results": None, "run_analysis": "rankings"}
 INSTEAD_OF = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+(?:the\s+)?(?:pca|composite)\b"

@@ -410,3 +410,41 @@ def test_how_many_wards_an_lga_has_is_the_lga_summary():
     step = one_step("how many wards does Nguru have", ctx(), DialogueState())
     assert step.tool == "lga_summary" and step.params == {"lga": "Nguru"}
     assert one_step("how many LGAs are there", ctx(), DialogueState()).tool == "lga_summary"
+
+
+# --- field data: environmental variables from the raster library ---------------------------
+
+
+@pytest.mark.parametrize("text,names", [
+    ("add rainfall and temperature from the raster library", ["rainfall", "temperature"]),
+    ("abeg add night lights to my data", ["night lights"]),
+    ("can we get ndvi for each ward", None),  # a question: not acted on here
+])
+def test_environmental_variables_the_table_lacks_come_from_the_library(text, names):
+    c = ctx(variables=("u5_tpr_rdt", "housing_quality"))
+    d = decide(text, c, DialogueState(), FACTS)
+    if names is None:
+        assert not any(s.tool == "add_covariates" for s in d.steps)
+        return
+    assert [s.tool for s in d.steps] == ["add_covariates"]
+    assert d.steps[0].params == {"rasters": names}
+    assert "raster library" in d.steps[0].echo
+
+
+def test_a_variable_the_table_has_is_an_analysis_change_not_new_data():
+    d = decide("also add rainfall", ctx(), DialogueState(last={"tool": "run_analysis",
+                                                               "params": {}}), FACTS)
+    assert [s.tool for s in d.steps] == ["run_analysis"]
+    assert "rainfall" in d.steps[0].params["variables"]
+
+
+def test_library_names_match_names_titles_and_close_spellings_or_stop():
+    from chatmrpt.chat.executors_more import library_names
+    from chatmrpt.errors import InputError
+
+    catalogue = [{"name": "rainfall", "title": "Annual rainfall"},
+                 {"name": "evi", "title": "Enhanced vegetation index"}]
+    assert library_names(catalogue, ["Rain fall", "EVI"]) == ["rainfall", "evi"]
+    assert library_names(catalogue, ["rainfal"]) == ["rainfall"]
+    with pytest.raises(InputError, match="Nothing was added.*temperature"):
+        library_names(catalogue, ["rainfall", "temperature"])
