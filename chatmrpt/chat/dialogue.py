@@ -1276,6 +1276,14 @@ def _new_tool(label: str, text: str, low: str, ctx: RouterContext, state: Dialog
     if label == "export_view":
         view = _export_view(text, low, state, has_plan=ctx.last_plan is not None)
         return view or Decision([Step("export_results", {}, source=text)])
+    if label == "add_covariates":
+        asked = _covariates_request(text, low, ctx)
+        if asked is not None:
+            return asked
+        return Decision(text="Nothing was added. Which environmental variables should I add "
+                             "from the raster library (for example rainfall, EVI, night "
+                             "lights)? Variables your table already has can be added to the "
+                             "analysis instead.", choices=_starter_choices(ctx))
     if label == "export_conversation":
         fmt = "markdown" if re.search(r"\bmark\s*down\b|\bmd\b|\btext\b", low) else "html"
         return Decision([Step("export_conversation", {"format": fmt}, source=text)])
@@ -1343,7 +1351,8 @@ ASK_TOPICS = (
     ("variables", r"\bvariables?\b|\bdirections?\b|\binversely?\b|\bindicators?\b"),
     ("analysis_params", r"\banalysis\b.*\b(?:settings?|parameters?|normali[sz]ation)\b"
                         r"|\bnormali[sz]ation\b"),
-    ("plan_params", r"\b(?:settings?|parameters?|household\s+size|threshold|strategy)\b"),
+    ("plan_params", r"\b(?:settings?|parameters?|household\s+size|threshold|strategy|bales?"
+                    r"|bale\s+size|buffer|people\s+per\s+net|ranking|method)\b"),
     ("plan_lga", r"\b(?:lgas?|local\s+govern\w*)\b"),
     ("plan_ward", r"."),
 )
@@ -1362,7 +1371,7 @@ PLAN_WORDS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b|\bcover\w*|\ba
 def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision:
     topic = next(t for t, p in ASK_TOPICS if re.search(p, low))
     params: dict[str, Any] = {"about": topic}
-    if topic.startswith("plan") and not PLAN_WORDS.search(low):
+    if topic.startswith("plan") and topic != "plan_params" and not PLAN_WORDS.search(low):
         # not about nets: "how many wards are in Rufa" is a question about the data
         lga, _ = find_lga(text, facts.lgas)
         if CATEGORY.search(low) and ctx.analysis_ready:
