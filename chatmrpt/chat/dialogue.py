@@ -915,6 +915,9 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                             choices=[{"label": describe_choice("top_wards", {
                                 "n": _list_params(low).get("n", 10)}), "tool": "top_wards",
                                 "params": {"n": _list_params(low).get("n", 10)}}])
+    if label == "lga_summary" and re.search(r"\b(?:top|bottom|first|last)\s+\w+|\blist\b"
+                                            r"|\bwhich\s+wards\b|\bname\s+the\b", low):
+        label = "list_wards"  # wards of an LGA, not the LGA's figures
     if label in NEW_TOOLS and guess.confident(0.4, 0.15):
         return _new_tool(label, text, low, ctx, state, facts)
     # the two export readings that depend on what was shown
