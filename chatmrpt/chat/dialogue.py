@@ -146,6 +146,9 @@ GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|good\s+(?:morning|afternoon|e
 ALL_OF_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls)[\s,]+)*(?:all\s+of\s+them"
                          r"|all(?:\s+the)?\s+wards|show\s+(?:me\s+)?all|list\s+(?:them\s+)?all"
                          r"|the\s+whole\s+list|every\s+ward|all)\b[\s\w]*[.!?]*\s*$")  # fmt: skip
+LIST_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls|abeg)[\s,]+)*(?:list|name|show"
+                       r"|give|tell)\s+(?:me\s+)?(?:them|those|the\s+wards|dem|am)(?:\s+(?:all|please"
+                       r"|pls|abeg))*\s*[.!?]*\s*$")
 ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+use|plus|put\s+in|bring\s+in"
                      r"|with\s+also)\b")  # fmt: skip
 DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|minus|no\s+more"
@@ -675,6 +678,10 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
             order = "bottom" if m.group(1) in ("best", "least", "safest", "lowest", "last") else "top"
             params = {**last_params, "n": 1, "order": order}
             return Decision([Step(last_tool, params, source=text)], reading={"relative": "one"})
+    if LIST_THEM.match(low) and last_tool == "list_wards" and last_params.get("category"):
+        # "list them" after "how many wards are high priority?": those wards, all of them
+        params = {k: v for k, v in last_params.items() if k != "n"}
+        return Decision([Step("list_wards", params, source=text)], reading={"relative": "them"})
     if ALL_OF_THEM.match(low) and last_tool in ("top_wards", "list_wards") and facts.ward_count \
             and not re.search(r"\d", low) and not any(find_lga(text, facts.lgas)) \
             and not CATEGORY.search(low):
@@ -918,6 +925,9 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     if label == "lga_summary" and re.search(r"\b(?:top|bottom|first|last)\s+\w+|\blist\b"
                                             r"|\bwhich\s+wards\b|\bname\s+the\b", low):
         label = "list_wards"  # wards of an LGA, not the LGA's figures
+    counted = _counts(text, low, ctx, state, facts)
+    if counted is not None:
+        return counted
     if label in NEW_TOOLS and guess.confident(0.4, 0.15):
         return _new_tool(label, text, low, ctx, state, facts)
     # the two export readings that depend on what was shown
@@ -1003,12 +1013,13 @@ METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try)\
                            r"\b|\b(pca|composite)\s+(?:ranking|rank|method)?\s*instead\b")
 
 
-def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state: DialogueState,
+def _counts(text: str, low: str, ctx: RouterContext, state: DialogueState,
             facts: Facts) -> Decision | None:  # fmt: skip
-    """Readings that depend on what was done before."""
-    from chatmrpt.chat import router as rt_
-
-    last_tool = (state.last or {}).get("tool")
+    """Counts of the data itself: wards in the file, LGAs, wards of one LGA."""
+    if re.search(r"\bhow\s+many\s+wards\b", low) and re.search(
+            r"\b(?:file|data|dataset|table|upload\w*|sheet|csv)\b", low) and \
+            not CATEGORY.search(low) and not re.search(r"\bnets?\b|\bplan\b|\burban\b", low):
+        return Decision([Step("describe_data", {}, source=text)])
     # "how many LGAs are there?", "how many wards does Rimai have?": the LGA summary says
     about_plan = re.search(r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b|\bcover\w*|\ballocat\w*",
                            low) or (ctx.last_plan and PLAN_WORDS.search(low.replace("wards", "")))
@@ -1020,6 +1031,15 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
             lga, _ = find_lga(text, facts.lgas)
             if lga:
                 return _new_tool("lga_summary", text, low, ctx, state, facts)
+    return None
+
+
+def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state: DialogueState,
+            facts: Facts) -> Decision | None:  # fmt: skip
+    """Readings that depend on what was done before."""
+    from chatmrpt.chat import router as rt_
+
+    last_tool = (state.last or {}).get("tool")
     # "use the PCA ranking instead" right after a plan changes the plan's ranking
     m = METHOD_SWITCH.search(INSTEAD_OF.sub(" ", low))
     after_plan = last_tool in (*PLAN_TOOLS, "ask_results", "export_results") or (
@@ -1347,6 +1367,11 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
 
 ASK_TOPICS = (
     ("models", r"\bmodels?\b|\bcombinations?\b"),
+    ("variables", r"\b(?:variables?|columns?|indicators?)\b.*\b(?:dropped|left\s+out|removed"
+                  r"|excluded|not\s+used|skipped)\b"),
+    ("repri_count", r"\b(?:selected|chosen|picked)\b.*\bthreshold\b|\bat\s+(?:that|this)\s+"
+                    r"threshold\b|\bshare\s+of\s+(?:the\s+)?(?:population|people)\b.*\b(?:they"
+                    r"|them|those|that|removed|selected|deprioriti\w*)\b"),
     ("repri_names", r"\bwhich\b.*\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out"
                     r"|reprioriti\w*|excluded|comot|left\s+out|set\s+aside)\b"),
     ("repri_count", r"\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out|reprioriti\w*"

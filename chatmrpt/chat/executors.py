@@ -329,7 +329,7 @@ def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = Non
     if strategy == "capped" and p.get("max_ward_share"):
         how += f" ({_fmt(p['max_ward_share'])}%)"
     lines = [f"Plan for {int(p.get('total_nets', t.get('total_nets', 0))):,} nets, households "
-             f"of {_fmt(p.get('household_size'))} people; wards more than "
+             f"of {_fmt(p.get('household_size'))} people; wards at least "
              f"{_fmt(p.get('urban_threshold', 75))}% urban are served last; {how}."]
     lines.append(f"{int(t.get('nets_allocated', 0)):,} nets allocated, "
                  f"{int(t.get('nets_remaining', t.get('remaining', 0))):,} left over; "

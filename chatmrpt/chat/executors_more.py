@@ -211,6 +211,10 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
                  f"not covered.",
                  f"{int(t.get('population_covered', 0)):,} people covered "
                  f"({float(t.get('population_covered_percent', 0)):.1f}% of the population)."]
+        if t.get("tier2_wards") is not None:
+            lines.append(f"{int(t['tier2_wards'])} urban wards (at least "
+                         f"{_fmt(p.get('urban_threshold', 75))}% urban) are served after the "
+                         f"other {int(t.get('tier1_wards') or 0)} wards.")
         return ToolResult("\n".join(lines), data={"totals": t})
     rows = _plan_rows(rt, session_id, plan)
     if rows.empty:
@@ -284,7 +288,7 @@ def plan_settings_text(p: dict[str, Any]) -> str:
     strategy = str(p.get("strategy") or "stop")
     lines = [f"- nets: {int(p.get('total_nets', 0)):,}",
              f"- household size: {_fmt(p.get('household_size'))} people",
-             f"- wards more than {_fmt(p.get('urban_threshold', 75))}% urban are served last",
+             f"- wards at least {_fmt(p.get('urban_threshold', 75))}% urban are served last",
              f"- ranking used: {'PCA' if p.get('method') == 'pca' else 'composite score'}",
              f"- how nets are given: {STRATEGY_WORDS.get(strategy, strategy)}"
              + (f" ({_fmt(p['max_ward_share'])}% at most per ward)"
@@ -314,8 +318,8 @@ def _analysis_answer(rt: Runtime, session_id: str, about: str) -> ToolResult:
             entry = None
         if entry is not None and getattr(entry, "description", None):
             why = f" ({entry.description})"
-        meaning = ("higher values mean more risk" if direction == "direct"
-                   else "higher values mean less risk")
+        meaning = ("higher values mean more risk (direct)" if direction == "direct"
+                   else "higher values mean less risk (inverse)")
         lines.append(f"- {_label(name)}: {meaning}{why}")
     params = (analysis.get("params") or analysis.get("request") or {})
     norm = params.get("normalization") or s.get("normalization") or "linear"
