@@ -1566,6 +1566,10 @@ def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
 # --- checking what a language model proposes ----------------------------------------------
 
 
+ACTION_TOOLS = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compute_tpr",
+                "export_results", "export_view", "add_covariates")
+
+
 def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: RouterContext,
                      state: DialogueState, facts: Facts) -> str | None:  # fmt: skip
     """Why a tool call a model proposed must not run (None: it may run).
@@ -1576,8 +1580,20 @@ def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: Route
     lacks is a misreading. The offline dialogue manager answers instead.
     """
     low = ex.canonical_text(text)
-    said = {n.value for n in ex.extract_numbers(low)}
+    mentions = ex.extract_numbers(low)
+    said = {n.value for n in mentions if not ex.weak_quantity(n, low)}
     known = dict(ctx.last_plan or {})
+    if tool in ACTION_TOOLS:
+        # where the manager would ask (two readings, an amount or a name missing), a model
+        # acting is a guess: the manager asks instead
+        offline = decide(text, ctx, state, facts)
+        if not offline.steps and (offline.choices or offline.pending
+                                  or "?" in (offline.text or "")):
+            return "the request has more than one reading or misses a value, so it is asked"
+        if tool == "export_results" and params.get("format") and offline.steps and \
+                offline.steps[-1].tool == "export_results" and \
+                offline.steps[-1].params.get("format") not in (None, params.get("format")):
+            return f"the format {params['format']!r} is not the one asked for"
     if tool in PLAN_TOOLS:
         change = relative_plan_change(text, ctx.last_plan)
         derived = set(change.params.values()) if change else set()

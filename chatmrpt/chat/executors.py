@@ -452,6 +452,9 @@ def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
         "• files: \"export the rankings as Excel\", \"export the report\", "
         "\"export this conversation\"",
     ]
+    if rt.settings.rasters_url:
+        lines.append("• more data: \"add rainfall and EVI\" adds variables from the raster "
+                     "library, one value per ward")
     return ToolResult("\n".join(lines), suggestions=["Top 10 wards",
                                                       "Show the vulnerability map"])
 
