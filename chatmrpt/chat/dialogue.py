@@ -983,7 +983,13 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     p_router = probs.get(router_label, 0.0)
     if label in ROUTER_TOOLS and guess.probability >= 0.75 and p_router < 0.08:
         return _from_route(_route_as(label, text, ctx), text, ctx, facts)
-    if p_router >= 0.2 or (r.confidence >= 0.7 and p_router >= 0.08):
+    # the model and the sentence patterns disagree. The model decides when it is sure; the
+    # patterns' reading stands only for tools that change nothing (a list, a map, an
+    # answer) and only when the model finds it plausible too; otherwise ask
+    if label in ROUTER_TOOLS and guess.confident(0.55, 0.3):
+        return _from_route(_route_as(label, text, ctx), text, ctx, facts)
+    if router_label not in ACTION_TOOLS and (
+            p_router >= 0.2 or (r.confidence >= 0.7 and p_router >= 0.08)):
         return _from_route(r, text, ctx, facts)
     # two plausible readings: ask
     options = [_route_as(label, text, ctx) if label in ROUTER_TOOLS else None, r]
