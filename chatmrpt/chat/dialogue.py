@@ -1324,9 +1324,14 @@ def _list_params(low: str) -> dict[str, Any]:
     m = CATEGORY.search(low)
     if m and not re.search(r"\b(?:highest|lowest)\b", low):
         params["category"] = m.group(1).title()
-    numbers = [n for n in ex.extract_numbers(low) if not n.percent and n.is_whole and n.value >= 1]
-    if numbers and re.search(r"\b(?:top|bottom|first|last|most|least|highest|lowest|riskiest)\b",
-                             low):  # fmt: skip
+    numbers = [n for n in ex.extract_numbers(low) if not n.percent and n.is_whole and n.value >= 1
+               and not ex.weak_quantity(n, low) and n.value < 1000]
+    near = re.search(r"\b(?:top|bottom|first|last)\s+(\d+|[a-z]+)\b", low)
+    count = ex.parse_number(near.group(1)) if near else None
+    if count is not None and float(count).is_integer() and 1 <= count < 1000:
+        params["n"] = int(count)
+    elif numbers and re.search(r"\b(?:top|bottom|first|last|most|least|highest|lowest|riskiest)"
+                               r"\b", low):  # fmt: skip
         params["n"] = int(numbers[0].value)
     if re.search(r"\b(?:bottom|least|lowest|safest)\b", low):
         params["order"] = "bottom"

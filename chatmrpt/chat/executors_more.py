@@ -555,6 +555,11 @@ def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
                      + (f"; {imputed} cell(s) were filled from neighbouring wards in the "
                         "analysis." if imputed else "; the analysis fills them from "
                                                     "neighbouring wards."))
+        if "WardName" in table.columns:
+            for v, n in missing.items():
+                if n <= 12:
+                    wards = table.loc[numeric[v].isna(), "WardName"].astype(str).tolist()
+                    lines.append(f"Wards without a value for {v}: {', '.join(wards)}.")
     jr = ds.get("join_report") or {}
     fuzzy = jr.get("fuzzy_matches") or []
     if fuzzy:
