@@ -39,7 +39,7 @@ from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 PLAN_DEFAULTS = {"urban_threshold": 75, "method": "composite", "strategy": "stop",
                  "people_per_net": 1.8, "buffer": 1, "bale_size": 1}  # fmt: skip
 NEW_TOOLS = ("list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value",
-             "data_quality", "export_conversation", "export_view")  # fmt: skip
+             "data_quality", "export_conversation", "export_view", "add_covariates")  # fmt: skip
 ROUTER_TOOLS = ("help", "session_status", "describe_data", "run_analysis", "top_wards",
                 "explain_ward", "compare_methods", "explain_methodology",
                 "reprioritize_urban", "plan_itn", "what_if_plan", "compute_tpr",
@@ -121,7 +121,7 @@ CONFIRM = re.compile(
     r"\s*[.!]*\s*$"
 )
 # words that may surround a number when it answers "how many nets / what household size"
-ANSWER_WORDS = frozenset(["a", "about", "above", "an", "and", "approx", "approximately", "around", "average", "avg", "be", "bed", "each", "every", "exactly", "family", "families", "for", "get", "got", "had", "has", "have", "hh", "home", "homes", "house", "household", "households", "hhs", "i", "in", "is", "it", "it's", "its", "itn", "itns", "just", "let's", "llin", "llins", "make", "members", "mosquito", "na", "nets", "net", "of", "ok", "okay", "on", "only", "our", "people", "per", "persons", "person", "please", "pls", "roughly", "say", "size", "so", "some", "the", "there", "think", "this", "total", "use", "we", "we've", "with", "yes", "abeg", "oya", "put", "available", "stock", "in", "campaign", "members", "individuals", "occupants", "e", "dey", "dem", "our", "my", "sir", "ma", "maybe", "like", "mean", "i'm", "am", "go", "are", "were", "will"])
+ANSWER_WORDS = frozenset(["d", "di", "then", "now", "o", "sef", "una", "too", "a", "about", "above", "an", "and", "approx", "approximately", "around", "average", "avg", "be", "bed", "each", "every", "exactly", "family", "families", "for", "get", "got", "had", "has", "have", "hh", "home", "homes", "house", "household", "households", "hhs", "i", "in", "is", "it", "it's", "its", "itn", "itns", "just", "let's", "llin", "llins", "make", "members", "mosquito", "na", "nets", "net", "of", "ok", "okay", "on", "only", "our", "people", "per", "persons", "person", "please", "pls", "roughly", "say", "size", "so", "some", "the", "there", "think", "this", "total", "use", "we", "we've", "with", "yes", "abeg", "oya", "put", "available", "stock", "in", "campaign", "members", "individuals", "occupants", "e", "dey", "dem", "our", "my", "sir", "ma", "maybe", "like", "mean", "i'm", "am", "go", "are", "were", "will"])
 NET_CUE = re.compile(r"\b(?:nets?|itns?|llins?|bednets?)\b")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 CORRECTION = re.compile(
@@ -146,6 +146,9 @@ GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|good\s+(?:morning|afternoon|e
 ALL_OF_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls)[\s,]+)*(?:all\s+of\s+them"
                          r"|all(?:\s+the)?\s+wards|show\s+(?:me\s+)?all|list\s+(?:them\s+)?all"
                          r"|the\s+whole\s+list|every\s+ward|all)\b[\s\w]*[.!?]*\s*$")  # fmt: skip
+LIST_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls|abeg)[\s,]+)*(?:list|name|show"
+                       r"|give|tell)\s+(?:me\s+)?(?:them|those|the\s+wards|dem|am)(?:\s+(?:all|please"
+                       r"|pls|abeg))*\s*[.!?]*\s*$")
 ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+use|plus|put\s+in|bring\s+in"
                      r"|with\s+also)\b")  # fmt: skip
 DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|minus|no\s+more"
@@ -423,7 +426,19 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     return decision
 
 
+LEADING_CANCEL = re.compile(
+    r"^\s*(?:no+|nope|cancel|forget\s+(?:it|that)|never\s*mind|leave\s+(?:it|am|that)|scrap"
+    r"\s+that|no\s+need)(?:[\s,]+(?:no|leave\s+it|forget\s+it|thanks|abeg|please))*\s*[.!;]+\s+"
+    r"(?=\S)")
+
+
 def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
+    lead = LEADING_CANCEL.match(ex.lower_text(text))
+    if lead and state.pending and len(text[lead.end():].split()) >= 2:
+        # "no leave it. export the plan as xlsx": the question is dropped, the request runs
+        rest = _decide(text[lead.end():], ctx, replace(state, pending=None), facts)
+        rest.keep_pending = False
+        return rest
     low = ex.lower_text(text)
     guess = intents.classify(text)
     reading = {"intent": guess.label, "probability": round(guess.probability, 3),
@@ -486,6 +501,31 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
         if r.intent != "answer":
             return None
         return _from_route(r, text, ctx, facts)
+    if expects == "plan_delta" and ctx.last_plan and "total_nets" in ctx.last_plan:
+        chosen = _pick_choice(low, pending.get("choices") or [])
+        if chosen is not None:
+            return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
+        numbers = ex.extract_numbers(low)
+        if len(numbers) != 1 or not reads_as_short_answer(text) or \
+                not reads_as_number_answer(re.sub(r"^\s*(?:by|of)\s+", "", text)):
+            return None
+        n, base, sign = numbers[0], int(ctx.last_plan["total_nets"]), int(pending["sign"])
+        if n.percent:
+            delta = int(round(base * n.value / 100))
+            how = f"{_fmt(n.value)}%"
+        elif n.is_whole and n.value >= 100:
+            delta, how = int(n.value), f"{int(n.value):,}"
+        else:
+            return None
+        value = base + sign * delta
+        if value < 1:
+            return None
+        hh = ctx.last_plan.get("household_size")
+        return Decision([Step("what_if_plan", {"total_nets": value},
+                              echo=f"Plan for {value:,} nets = {base:,} "
+                                   f"{'+' if sign > 0 else '-'} {how}"
+                                   + (f", households of {_fmt(hh)} people." if hh else "."),
+                              source=text)])  # fmt: skip
     if expects == "lga_choice":
         lga, _ = find_lga(text, facts.lgas)
         if lga and reads_as_short_answer(text):
@@ -541,6 +581,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     if CANCEL.match(low):
         return Decision(text="OK. Nothing is waiting to run.")
 
+    # environmental variables from the raster library
+    covariates = _covariates_request(text, low, ctx)
+    if covariates is not None:
+        return covariates
+
     # relative changes of the last request
     relative = _relative(text, low, ctx, state, facts)
     if relative is not None:
@@ -563,6 +608,19 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if change is not None:
             return Decision([Step("what_if_plan", change.params, echo=change.echo, source=text)],
                             reading={"relative": "plan"})  # fmt: skip
+    if ctx.last_plan and "total_nets" in ctx.last_plan:
+        asked = _plan_size_question(text, low, ctx.last_plan)
+        if asked is not None:
+            return asked
+        dropped = _plan_setting_dropped(low, ctx.last_plan)
+        if dropped is not None:
+            return dropped
+    if ctx.last_plan and "total_nets" in ctx.last_plan and (
+            last_tool in (None, *PLAN_TOOLS, "ask_results", "export_results",
+                          "explain_methodology") or NET_CUE.search(low)):
+        setting = _plan_setting_change(low, ctx.last_plan)
+        if setting is not None:
+            return setting
     if RESET.search(low):
         if last_tool in PLAN_TOOLS and ctx.last_plan:
             params = {k: ctx.last_plan[k] for k in ("total_nets", "household_size")
@@ -620,10 +678,163 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
             order = "bottom" if m.group(1) in ("best", "least", "safest", "lowest", "last") else "top"
             params = {**last_params, "n": 1, "order": order}
             return Decision([Step(last_tool, params, source=text)], reading={"relative": "one"})
-    if ALL_OF_THEM.match(low) and last_tool in ("top_wards", "list_wards") and facts.ward_count:
+    if LIST_THEM.match(low) and last_tool == "list_wards" and last_params.get("category"):
+        # "list them" after "how many wards are high priority?": those wards, all of them
+        params = {k: v for k, v in last_params.items() if k != "n"}
+        return Decision([Step("list_wards", params, source=text)], reading={"relative": "them"})
+    if ALL_OF_THEM.match(low) and last_tool in ("top_wards", "list_wards") and facts.ward_count \
+            and not re.search(r"\d", low) and not any(find_lga(text, facts.lgas)) \
+            and not CATEGORY.search(low):
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
     return None
+
+
+BIGGER = re.compile(r"\b(?:make\s+(?:it|the\s+plan|them)|go)\s+(?:a\s+bit\s+|much\s+)?"
+                    r"(bigger|larger|more|higher|smaller|less|lower|fewer)\b"
+                    r"|\b(increase|raise|reduce|decrease|cut)\s+(?:it|the\s+(?:nets|plan))\s*$")
+
+
+def _plan_size_question(text: str, low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """A change of the net count with its amount or its direction missing ("make it bigger",
+    "by 50k"): ask, offering the readings as one-tap choices, never guess."""
+    base = int(last_plan["total_nets"])
+    numbers = ex.extract_numbers(low)
+    m = BIGGER.search(low)
+    if m and not numbers:
+        word = m.group(1) or m.group(2)
+        up = word in ("bigger", "larger", "more", "higher", "increase", "raise")
+        choices = []
+        for pct in (10, 20):
+            label = f"{pct}% {'more' if up else 'fewer'} nets"
+            value = int(round(base * (1 + (pct if up else -pct) / 100)))
+            choices.append({"label": label, "tool": "what_if_plan",
+                            "params": {"total_nets": value}})
+        return Decision(text=f"By how many nets should the plan of {base:,} nets "
+                             f"{'grow' if up else 'shrink'}? Say for example "
+                             f"\"{'another' if up else 'remove'} 50,000 nets\" or tap one of "
+                             "these.", choices=choices,
+                        pending={"expects": "plan_delta", "sign": 1 if up else -1,
+                                 "tool": "what_if_plan", "choices": choices})
+    mb = re.match(r"^\s*(?:by|of)\s+", low)
+    if mb and len(numbers) == 1 and not MORE.search(low) and not LESS.search(low) and \
+            len(low.split()) <= 4:
+        n = numbers[0]
+        if n.percent:
+            amount = int(round(base * n.value / 100))
+        elif n.is_whole and n.value >= 100:
+            amount = int(n.value)
+        else:
+            return None
+        more_label = (f"{_fmt(n.value)}% more nets" if n.percent
+                      else f"another {amount:,} nets")
+        less_label = (f"{_fmt(n.value)}% fewer nets" if n.percent else f"{amount:,} fewer nets")
+        choices = [{"label": more_label, "tool": "what_if_plan",
+                    "params": {"total_nets": base + amount}}]
+        if base - amount >= 1:
+            choices.append({"label": less_label, "tool": "what_if_plan",
+                            "params": {"total_nets": base - amount}})
+        return Decision(text=f"Should I add or remove {n.text.strip()} from the {base:,} nets?",
+                        choices=choices, pending={"expects": "choice", "choices": choices})
+    return None
+
+
+SETTING_DEFAULTS = (
+    ("urban_threshold", r"\burban\b|\bthreshold\b", 75, "urban threshold back to 75%"),
+    ("buffer", r"\bbuffer\b|\bwastage\b", 1, "no buffer"),
+    ("bale_size", r"\bbales?\b", 1, "nets counted one by one (no bales)"),
+    ("people_per_net", r"\bpeople\s+per\s+net\b", 1.8, "1.8 people per net"),
+    ("method", r"\branking\b|\bmethod\b", "composite", "the composite ranking"),
+    ("strategy", r"\bstrategy\b|\brule\b", "stop",
+     "nets in rank order, stopping at the first ward that cannot be fully covered"),
+)
+STRATEGY_WORDS = {
+    "continue": "wards that cannot be fully covered are skipped and the next ones covered",
+    "stop": "nets in rank order, stopping at the first ward that cannot be fully covered",
+    "proportional": "nets shared in proportion to each ward's need",
+    "capped": "no ward gets more than its cap",
+}
+
+
+def _plan_setting_change(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """ "back to the default threshold", "skip any ward that does not fit": one plan setting
+    changed, everything else as before. Questions about a setting are not changes."""
+    if re.search(r"\?|^\s*(?:what|why|how|explain|which|is|does|do|can)\b|\bmean\b"
+                 r"|\bdifference\b", low):
+        return None
+    if re.search(r"\bdefault\b|\bnormal\b|\boriginal\b|\bstandard\b", low) and \
+            re.search(r"\bback\b|\bto\s+the\b|\buse\b|\breset\b|\bgo\b|\bput\b", low):
+        named = [(p, v, words) for p, rx, v, words in SETTING_DEFAULTS if re.search(rx, low)]
+        if len(named) == 1:
+            param, value, words = named[0]
+            if last_plan.get(param, value) == value:
+                return None
+            return Decision([Step("what_if_plan", {param: value},
+                                  echo=f"Re-planning with {words}, everything else as "
+                                       "before.")])
+        return None
+    strategy = ex.find_strategy(low)
+    if strategy in ("continue", "proportional") and strategy != last_plan.get("strategy") and \
+            not ex.extract_numbers(low) and re.search(
+                r"\bwards?\b|\bcover\w*|\ballocat\w*|\bnets?\b|\bstrategy\b|\brule\b|\bshare\w*",
+                low):
+        return Decision([Step("what_if_plan", {"strategy": strategy},
+                              echo=f"Re-planning so that {STRATEGY_WORDS[strategy]}, "
+                                   "everything else as before.")])
+    return None
+
+
+def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """ "no buffer", "the nets are loose now", "remove the cap": a setting back to its
+    default, everything else as before."""
+    drop = r"\b(?:no|without|drop|remove|removing|dropping|forget|cancel|take\s+out|don'?t\s+" \
+           r"(?:want|need|use))\s+(?:the\s+|any\s+)?"
+    if (re.search(drop + r"(?:bal(?:e|ing)\w*)", low) or re.search(
+            r"\bnets\s+(?:are|come|go)\s+(?:now\s+)?(?:loose|singly|one\s+by\s+one)\b"
+            r"|\bloose\s+nets\b|\bno\s+bales?\b", low)) and \
+            float(last_plan.get("bale_size") or 1) != 1:
+        return Decision([Step("what_if_plan", {"bale_size": 1},
+                              echo="Nets counted one by one (no bales), everything else as "
+                                   "before.")])
+    if re.search(drop + r"(?:buffer|wastage|extra\s+margin)", low) and \
+            float(last_plan.get("buffer") or 1) != 1:
+        return Decision([Step("what_if_plan", {"buffer": 1},
+                              echo="No buffer: each ward gets exactly its need, everything "
+                                   "else as before.")])
+    return None
+
+
+ENV_WORDS = re.compile(
+    r"\b(?:rain\s*fall|rain|precipitation|evi|ndvi|ndwi|ndmi|temperature|lst|elevation|altitude"
+    r"|soil\s+(?:moisture|wetness)|humidity|night\s*(?:time\s*)?lights?|ntl|distance\s+to\s+"
+    r"(?:water(?:\s*bodies)?|rivers?)|land\s+cover|wetness(?:\s+index)?|vegetation(?:\s+index)?"
+    r"|flood\w*|population\s+density)\b")
+ADD_FIELD = re.compile(r"\b(?:add|get|bring|pull|extract|fetch|attach|include|join)\b")
+LIBRARY_WORDS = re.compile(r"\braster\w*|\blibrary\b|\bsatellite\b|\benvironmental\b"
+                           r"|\bcovariates?\b|\bremote\s+sensing\b")
+
+
+def _covariates_request(text: str, low: str, ctx: RouterContext) -> Decision | None:
+    """ "add rainfall and EVI": environmental variables the ward table lacks, from the
+    deployment's raster library. Names the table already has are a change of the analysis
+    (handled as a relative change), not a request for new data."""
+    if not ctx.has_dataset or not ADD_FIELD.search(low) or re.search(
+            r"\?|^\s*(?:what|why|how|which|can|could|do|does|is)\b|\b(?:plan|nets?|export"
+            r"|download|map)\b", low):
+        return None
+    canonical = ex.canonical_text(text)
+    found = [m.group(0) for m in ENV_WORDS.finditer(canonical)]
+    if not found:
+        return None
+    have = {m.query.lower() for m in ex.find_variables(text, ctx.variables) if m.column}
+    missing = [w for w in found if not any(w in h or h in w for h in have)]
+    if not missing or (len(missing) < len(found) and not LIBRARY_WORDS.search(low)):
+        return None
+    names = list(dict.fromkeys(missing))
+    return Decision([Step("add_covariates", {"rasters": names},
+                          echo=f"Adding {_join(names)} to your ward data from the raster "
+                               "library (one value per ward).", source=text)],
+                    reading={"tool": "add_covariates"})
 
 
 def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
@@ -687,6 +898,36 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                         if label == "out_of_scope" else [])  # fmt: skip
     if label == "greeting" and guess.confident(0.5, 0.25):
         return Decision([Step("help", {}, source=text)])
+    code = LGA_CODE.search(low)
+    if code and ({label, guess.runner_up} & {"list_wards", "top_wards"} or re.search(
+            r"\bwards\b|\btop\b|\blist\b", low)) and \
+            ctx.analysis_ready and not PLAN_WORDS.search(low.replace("wards", "")):
+        value = code.group(1) or code.group(2)
+        params = _list_params(low[:code.start()] + " " + low[code.end():])
+        params["lga_code"] = value
+        return Decision([Step("list_wards", params, source=text)], reading={"tool": "list_wards"})
+    if not facts.lgas and not code and ({label, guess.runner_up} & {"list_wards", "top_wards"}
+                                        or re.search(r"\btop\b|\bwards\b", low)) and \
+            not re.search(r"\bexport\b|\bdownload\b|\bmap\b|\bnets?\b|\bplan\b", low):
+        place = re.search(r"\b(?:in|for|of)\s+((?:[A-Z][\w'/-]+\s*){1,3})(?:LGA|L\.G\.A|local)?",
+                          text)
+        if place and not (ex.find_ward(text, ctx.wards) if ctx.wards else None) and \
+                place.group(1).split()[0].lower() not in (
+                    "pca", "the", "this", "my", "our", "all", "whole", "composite", "order",
+                    "excel", "csv", "rank", "priority", "total", "nigeria", "state"):
+            return Decision(text=f"Your ward table has no LGA names, so I cannot tell which "
+                                 f"wards are in {place.group(1).strip()}; nothing was listed. "
+                                 "If it holds LGA codes, ask for example \"top 5 wards in LGA "
+                                 "<code>\". Or should I list the whole area?",
+                            choices=[{"label": describe_choice("top_wards", {
+                                "n": _list_params(low).get("n", 10)}), "tool": "top_wards",
+                                "params": {"n": _list_params(low).get("n", 10)}}])
+    if label == "lga_summary" and re.search(r"\b(?:top|bottom|first|last)\s+\w+|\blist\b"
+                                            r"|\bwhich\s+wards\b|\bname\s+the\b", low):
+        label = "list_wards"  # wards of an LGA, not the LGA's figures
+    counted = _counts(text, low, ctx, state, facts)
+    if counted is not None:
+        return counted
     if label in NEW_TOOLS and guess.confident(0.4, 0.15):
         return _new_tool(label, text, low, ctx, state, facts)
     # the two export readings that depend on what was shown
@@ -703,7 +944,7 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                              "web page you can print to PDF from the browser.",
                         choices=choices, pending={"expects": "choice", "choices": choices})
     if label == "export_results" and guess.confident(0.4, 0.15):
-        view = _export_view(text, low, state)
+        view = _export_view(text, low, state, has_plan=ctx.last_plan is not None)
         if view is not None:
             return view
     r = route(text, ctx)
@@ -742,7 +983,13 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     p_router = probs.get(router_label, 0.0)
     if label in ROUTER_TOOLS and guess.probability >= 0.75 and p_router < 0.08:
         return _from_route(_route_as(label, text, ctx), text, ctx, facts)
-    if p_router >= 0.2 or (r.confidence >= 0.7 and p_router >= 0.08):
+    # the model and the sentence patterns disagree. The model decides when it is sure; the
+    # patterns' reading stands only for tools that change nothing (a list, a map, an
+    # answer) and only when the model finds it plausible too; otherwise ask
+    if label in ROUTER_TOOLS and guess.confident(0.55, 0.3):
+        return _from_route(_route_as(label, text, ctx), text, ctx, facts)
+    if router_label not in ACTION_TOOLS and (
+            p_router >= 0.2 or (r.confidence >= 0.7 and p_router >= 0.08)):
         return _from_route(r, text, ctx, facts)
     # two plausible readings: ask
     options = [_route_as(label, text, ctx) if label in ROUTER_TOOLS else None, r]
@@ -762,10 +1009,35 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                     pending={"expects": "choice", "choices": choices})  # fmt: skip
 
 
+LGA_CODE = re.compile(r"\blgas?\s*(?:code\s*)?(?:no\.?\s*|number\s*|#\s*)?(\d{3,})\b"
+                      r"|\b(\d{3,})\s+lga\b")
 EXPORT_OF_LAST = {"plan_itn": "itn_plan", "what_if_plan": "itn_plan", "top_wards": "rankings",
                   "list_wards": "rankings", "ask_results": None, "run_analysis": "rankings"}
-METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try)\b.*\b(pca|composite)"
+INSTEAD_OF = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+(?:the\s+)?(?:pca|composite)\b"
+                        r"(?:\s+(?:one|ranking|rank|method|score))?")
+METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try)\b.*?\b(pca|composite)"
                            r"\b|\b(pca|composite)\s+(?:ranking|rank|method)?\s*instead\b")
+
+
+def _counts(text: str, low: str, ctx: RouterContext, state: DialogueState,
+            facts: Facts) -> Decision | None:  # fmt: skip
+    """Counts of the data itself: wards in the file, LGAs, wards of one LGA."""
+    if re.search(r"\bhow\s+many\s+wards\b", low) and re.search(
+            r"\b(?:file|data|dataset|table|upload\w*|sheet|csv)\b", low) and \
+            not CATEGORY.search(low) and not re.search(r"\bnets?\b|\bplan\b|\burban\b", low):
+        return Decision([Step("describe_data", {}, source=text)])
+    # "how many LGAs are there?", "how many wards does Rimai have?": the LGA summary says
+    about_plan = re.search(r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b|\bcover\w*|\ballocat\w*",
+                           low) or (ctx.last_plan and PLAN_WORDS.search(low.replace("wards", "")))
+    if facts.lgas and ctx.has_dataset and not about_plan \
+            and not CATEGORY.search(low) and not re.search(r"\burban\b|\bselected\b", low):
+        if re.search(r"\bhow\s+many\s+(?:lgas?|local\s+gov\w*)\b", low):
+            return _new_tool("lga_summary", "", "", ctx, state, facts)
+        if re.search(r"\bhow\s+many\s+wards?\b", low):
+            lga, _ = find_lga(text, facts.lgas)
+            if lga:
+                return _new_tool("lga_summary", text, low, ctx, state, facts)
+    return None
 
 
 def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state: DialogueState,
@@ -775,9 +1047,11 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
 
     last_tool = (state.last or {}).get("tool")
     # "use the PCA ranking instead" right after a plan changes the plan's ranking
-    m = METHOD_SWITCH.search(low)
+    m = METHOD_SWITCH.search(INSTEAD_OF.sub(" ", low))
     after_plan = last_tool in (*PLAN_TOOLS, "ask_results", "export_results") or (
-        last_tool == "show_map" and (state.last or {}).get("params", {}).get("what") == "itn")
+        last_tool == "show_map" and (state.last or {}).get("params", {}).get("what") == "itn") \
+        or (r.tool in (None, "run_analysis", "plan_itn", "what_if_plan")
+            and re.search(r"\brank\w*|\bplan\b|\binstead\b", low))
     if m and ctx.last_plan and after_plan and not re.search(r"\banaly", low) and (
             r.tool in (None, "run_analysis", "top_wards", "plan_itn", "what_if_plan")):
         method = m.group(1) or m.group(2)
@@ -787,11 +1061,17 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
     if label == "export_results" or r.tool == "export_results":
         msg = rt_.Message.read(text, ctx)
         explicit = rt_._export_params(msg, ctx).params.get("what")
-        if re.search(r"\branked\s+(?:table|list|wards)\b|\branking\s+table\b", low):
+        if re.search(r"\branked\s+(?:table|list|wards)\b|\branking\s+table\b|\b(?:top|bottom)"
+                     r"\s+\d+(?:\s+wards)?\s+(?:as|in|to|into)\b", low):
             explicit = "rankings"
         if explicit is None:
             fmt = rt_._export_params(msg, ctx).params.get("format")
             subject = EXPORT_OF_LAST.get(last_tool) if last_tool else None
+            if fmt is None and not re.search(
+                    r"\b(?:it|that|this|them|those|these|same|list|table|results?|file|one)\b",
+                    low):
+                # neither what nor the format said, nothing referred to: ask
+                subject = None
             if ctx.last_plan and last_tool in ("ask_results", "export_results") and (
                     (state.last or {}).get("params", {}).get("about", "").startswith("plan")
                     or (state.last or {}).get("params", {}).get("what") == "itn_plan"):
@@ -799,7 +1079,7 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
             if last_tool in ("show_map", "compare_methods"):
                 view = _export_view(text + " that map" if last_tool == "show_map" else text,
                                     low + (" that map" if last_tool == "show_map" else " chart"),
-                                    state)
+                                    state, has_plan=ctx.last_plan is not None)
                 if view is not None:
                     return view
             if subject is None:
@@ -1023,8 +1303,16 @@ def _new_tool(label: str, text: str, low: str, ctx: RouterContext, state: Dialog
     if label == "ask_results":
         return _ask_results(text, low, ctx, facts)
     if label == "export_view":
-        view = _export_view(text, low, state)
+        view = _export_view(text, low, state, has_plan=ctx.last_plan is not None)
         return view or Decision([Step("export_results", {}, source=text)])
+    if label == "add_covariates":
+        asked = _covariates_request(text, low, ctx)
+        if asked is not None:
+            return asked
+        return Decision(text="Nothing was added. Which environmental variables should I add "
+                             "from the raster library (for example rainfall, EVI, night "
+                             "lights)? Variables your table already has can be added to the "
+                             "analysis instead.", choices=_starter_choices(ctx))
     if label == "export_conversation":
         fmt = "markdown" if re.search(r"\bmark\s*down\b|\bmd\b|\btext\b", low) else "html"
         return Decision([Step("export_conversation", {"format": fmt}, source=text)])
@@ -1036,9 +1324,14 @@ def _list_params(low: str) -> dict[str, Any]:
     m = CATEGORY.search(low)
     if m and not re.search(r"\b(?:highest|lowest)\b", low):
         params["category"] = m.group(1).title()
-    numbers = [n for n in ex.extract_numbers(low) if not n.percent and n.is_whole and n.value >= 1]
-    if numbers and re.search(r"\b(?:top|bottom|first|last|most|least|highest|lowest|riskiest)\b",
-                             low):  # fmt: skip
+    numbers = [n for n in ex.extract_numbers(low) if not n.percent and n.is_whole and n.value >= 1
+               and not ex.weak_quantity(n, low) and n.value < 1000]
+    near = re.search(r"\b(?:top|bottom|first|last)\s+(\d+|[a-z]+)\b", low)
+    count = ex.parse_number(near.group(1)) if near else None
+    if count is not None and float(count).is_integer() and 1 <= count < 1000:
+        params["n"] = int(count)
+    elif numbers and re.search(r"\b(?:top|bottom|first|last|most|least|highest|lowest|riskiest)"
+                               r"\b", low):  # fmt: skip
         params["n"] = int(numbers[0].value)
     if re.search(r"\b(?:bottom|least|lowest|safest)\b", low):
         params["order"] = "bottom"
@@ -1050,7 +1343,7 @@ def _list_params(low: str) -> dict[str, Any]:
 def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
     match = ex.find_ward(text, ctx.wards) if ctx.wards else None
     variables = [m for m in ex.find_variables(text, ctx.variables) if m.column]
-    low = ex.lower_text(text)
+    low = ex.canonical_text(text)
     if not variables and re.search(r"\bpopulation\b|\bpeople\s+(?:live|living|stay)\b"
                                    r"|\binhabitants\b|\bresidents\b|\bhow\s+many\s+people\b", low):
         pop = [v for v in ctx.variables if re.search(r"pop", v, re.I)]
@@ -1066,7 +1359,8 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
             what.append("which ward (its name as in your data)")
         if not variables:
             what.append("which variable (" + ", ".join(ctx.variables[:12]) + ")")
-        return Decision(text="I need to know " + " and ".join(what) + ".")
+        return Decision(text="Nothing was looked up yet: tell me " + " and ".join(what)
+                        + ". Which one do you mean?")
     params = {"ward": match.names[0], "variable": variables[0].column}
     lgas = {c.lga for c in match.candidates if c.lga}
     if len(lgas) > 1:
@@ -1084,6 +1378,11 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
 
 ASK_TOPICS = (
     ("models", r"\bmodels?\b|\bcombinations?\b"),
+    ("variables", r"\b(?:variables?|columns?|indicators?)\b.*\b(?:dropped|left\s+out|removed"
+                  r"|excluded|not\s+used|skipped)\b"),
+    ("repri_count", r"\b(?:selected|chosen|picked)\b.*\bthreshold\b|\bat\s+(?:that|this)\s+"
+                    r"threshold\b|\bshare\s+of\s+(?:the\s+)?(?:population|people)\b.*\b(?:they"
+                    r"|them|those|that|removed|selected|deprioriti\w*)\b"),
     ("repri_names", r"\bwhich\b.*\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out"
                     r"|reprioriti\w*|excluded|comot|left\s+out|set\s+aside)\b"),
     ("repri_count", r"\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out|reprioriti\w*"
@@ -1091,7 +1390,8 @@ ASK_TOPICS = (
     ("variables", r"\bvariables?\b|\bdirections?\b|\binversely?\b|\bindicators?\b"),
     ("analysis_params", r"\banalysis\b.*\b(?:settings?|parameters?|normali[sz]ation)\b"
                         r"|\bnormali[sz]ation\b"),
-    ("plan_params", r"\b(?:settings?|parameters?|household\s+size|threshold|strategy)\b"),
+    ("plan_params", r"\b(?:settings?|parameters?|household\s+size|threshold|strategy|bales?"
+                    r"|bale\s+size|buffer|people\s+per\s+net|ranking|method)\b"),
     ("plan_lga", r"\b(?:lgas?|local\s+govern\w*)\b"),
     ("plan_ward", r"."),
 )
@@ -1110,7 +1410,7 @@ PLAN_WORDS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b|\bcover\w*|\ba
 def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision:
     topic = next(t for t, p in ASK_TOPICS if re.search(p, low))
     params: dict[str, Any] = {"about": topic}
-    if topic.startswith("plan") and not PLAN_WORDS.search(low):
+    if topic.startswith("plan") and topic != "plan_params" and not PLAN_WORDS.search(low):
         # not about nets: "how many wards are in Rufa" is a question about the data
         lga, _ = find_lga(text, facts.lgas)
         if CATEGORY.search(low) and ctx.analysis_ready:
@@ -1170,7 +1470,8 @@ CHART_WORDS = (
 )  # fmt: skip
 
 
-def _export_view(text: str, low: str, state: DialogueState) -> Decision | None:
+def _export_view(text: str, low: str, state: DialogueState,
+                 has_plan: bool = False) -> Decision | None:
     """An export of a map or chart: the one named, or the one shown ("that map")."""
     fmt = "png" if re.search(r"\b(?:png|picture|image|photo|jpe?g|pic)\b", low) else None
     if re.search(r"\bhtml\b|\binteractive\b|\bweb\s*page\b", low):
@@ -1206,6 +1507,14 @@ def _export_view(text: str, low: str, state: DialogueState) -> Decision | None:
                    for w in ("composite", "category", "urban")]
         return Decision(text="No map has been shown yet in this conversation. Which map "
                              "should I export?", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
+    elif has_plan:
+        # "export the map" with no map shown and a net plan made: the vulnerability map and
+        # the net plan map are both plausible, so ask
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'html').upper()}",
+                    "tool": "export_view", "params": {"what": w, "format": fmt or "html"}}
+                   for w in ("composite", "itn", "category")]
+        return Decision(text="Which map should I export?", choices=choices,
                         pending={"expects": "choice", "choices": choices})
     else:
         params = {"what": "composite"}
@@ -1268,6 +1577,10 @@ def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
 # --- checking what a language model proposes ----------------------------------------------
 
 
+ACTION_TOOLS = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compute_tpr",
+                "export_results", "export_view", "add_covariates")
+
+
 def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: RouterContext,
                      state: DialogueState, facts: Facts) -> str | None:  # fmt: skip
     """Why a tool call a model proposed must not run (None: it may run).
@@ -1278,8 +1591,20 @@ def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: Route
     lacks is a misreading. The offline dialogue manager answers instead.
     """
     low = ex.canonical_text(text)
-    said = {n.value for n in ex.extract_numbers(low)}
+    mentions = ex.extract_numbers(low)
+    said = {n.value for n in mentions if not ex.weak_quantity(n, low)}
     known = dict(ctx.last_plan or {})
+    if tool in ACTION_TOOLS:
+        # where the manager would ask (two readings, an amount or a name missing), a model
+        # acting is a guess: the manager asks instead
+        offline = decide(text, ctx, state, facts)
+        if not offline.steps and (offline.choices or offline.pending
+                                  or "?" in (offline.text or "")):
+            return "the request has more than one reading or misses a value, so it is asked"
+        if tool == "export_results" and params.get("format") and offline.steps and \
+                offline.steps[-1].tool == "export_results" and \
+                offline.steps[-1].params.get("format") not in (None, params.get("format")):
+            return f"the format {params['format']!r} is not the one asked for"
     if tool in PLAN_TOOLS:
         change = relative_plan_change(text, ctx.last_plan)
         derived = set(change.params.values()) if change else set()

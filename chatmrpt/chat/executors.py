@@ -330,7 +330,7 @@ def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = Non
     if strategy == "capped" and p.get("max_ward_share"):
         how += f" ({_fmt(p['max_ward_share'])}%)"
     lines = [f"Plan for {int(p.get('total_nets', t.get('total_nets', 0))):,} nets, households "
-             f"of {_fmt(p.get('household_size'))} people; wards more than "
+             f"of {_fmt(p.get('household_size'))} people; wards at least "
              f"{_fmt(p.get('urban_threshold', 75))}% urban are served last; {how}."]
     lines.append(f"{int(t.get('nets_allocated', 0)):,} nets allocated, "
                  f"{int(t.get('nets_remaining', t.get('remaining', 0))):,} left over; "
@@ -453,6 +453,9 @@ def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
         "• files: \"export the rankings as Excel\", \"export the report\", "
         "\"export this conversation\"",
     ]
+    if rt.settings.rasters_url:
+        lines.append("• more data: \"add rainfall and EVI\" adds variables from the raster "
+                     "library, one value per ward")
     return ToolResult("\n".join(lines), suggestions=["Top 10 wards",
                                                       "Show the vulnerability map"])
 

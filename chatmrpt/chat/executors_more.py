@@ -71,6 +71,20 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
                                           f"LGAs are: {names}.")
         lga = str(chosen["LGA"].iloc[0])
         where.append(f"in {lga} LGA")
+    code = params.get("lga_code")
+    if code:
+        column = next((c for c in ("LGACode", "lga_code", "LGA_CODE") if c in wards.columns), None)
+        if column is None:
+            raise InputError("invalid_request", "Your ward table has no LGA code column, so I "
+                                                "cannot list wards by LGA code.")
+        keys = chosen[column].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+        chosen = chosen[keys == str(code).strip()]
+        if chosen.empty:
+            codes = sorted(set(wards[column].astype(str).str.strip()
+                               .str.replace(r"\.0$", "", regex=True)))
+            raise InputError("not_found", f"No ward has LGA code {code}. The LGA codes in your "
+                                          f"data are: {', '.join(codes)}.")
+        where.append(f"in the LGA with code {code}")
     if category:
         chosen = chosen[chosen[cat].astype(str) == category]
         where.append(f"in the {CATEGORY_WORDS[category]} category")
@@ -197,6 +211,10 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
                  f"not covered.",
                  f"{int(t.get('population_covered', 0)):,} people covered "
                  f"({float(t.get('population_covered_percent', 0)):.1f}% of the population)."]
+        if t.get("tier2_wards") is not None:
+            lines.append(f"{int(t['tier2_wards'])} urban wards (at least "
+                         f"{_fmt(p.get('urban_threshold', 75))}% urban) are served after the "
+                         f"other {int(t.get('tier1_wards') or 0)} wards.")
         return ToolResult("\n".join(lines), data={"totals": t})
     rows = _plan_rows(rt, session_id, plan)
     if rows.empty:
@@ -270,7 +288,7 @@ def plan_settings_text(p: dict[str, Any]) -> str:
     strategy = str(p.get("strategy") or "stop")
     lines = [f"- nets: {int(p.get('total_nets', 0)):,}",
              f"- household size: {_fmt(p.get('household_size'))} people",
-             f"- wards more than {_fmt(p.get('urban_threshold', 75))}% urban are served last",
+             f"- wards at least {_fmt(p.get('urban_threshold', 75))}% urban are served last",
              f"- ranking used: {'PCA' if p.get('method') == 'pca' else 'composite score'}",
              f"- how nets are given: {STRATEGY_WORDS.get(strategy, strategy)}"
              + (f" ({_fmt(p['max_ward_share'])}% at most per ward)"
@@ -300,8 +318,8 @@ def _analysis_answer(rt: Runtime, session_id: str, about: str) -> ToolResult:
             entry = None
         if entry is not None and getattr(entry, "description", None):
             why = f" ({entry.description})"
-        meaning = ("higher values mean more risk" if direction == "direct"
-                   else "higher values mean less risk")
+        meaning = ("higher values mean more risk (direct)" if direction == "direct"
+                   else "higher values mean less risk (inverse)")
         lines.append(f"- {_label(name)}: {meaning}{why}")
     params = (analysis.get("params") or analysis.get("request") or {})
     norm = params.get("normalization") or s.get("normalization") or "linear"
@@ -537,6 +555,11 @@ def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
                      + (f"; {imputed} cell(s) were filled from neighbouring wards in the "
                         "analysis." if imputed else "; the analysis fills them from "
                                                     "neighbouring wards."))
+        if "WardName" in table.columns:
+            for v, n in missing.items():
+                if n <= 12:
+                    wards = table.loc[numeric[v].isna(), "WardName"].astype(str).tolist()
+                    lines.append(f"Wards without a value for {v}: {', '.join(wards)}.")
     jr = ds.get("join_report") or {}
     fuzzy = jr.get("fuzzy_matches") or []
     if fuzzy:
@@ -629,7 +652,100 @@ def export_conversation(rt: Runtime, session_id: str, params: dict[str, Any]) ->
                       artifacts=[_artifact_ref(art, session_id, "download")])
 
 
+COVARIATES_WAIT_S = 60.0
+
+
+def library_names(catalogue: list[dict[str, Any]], asked: list[str]) -> list[str]:
+    """The catalogue names for the words a person used ("EVI", "rain fall", "Annual
+    rainfall"): exact name or title, then a close spelling. Any word without a clear match
+    stops the request, saying what the library offers (nothing is added)."""
+    from rapidfuzz import fuzz, process
+
+    def key(text: str) -> str:
+        return "".join(ch for ch in str(text).lower() if ch.isalnum())
+
+    keys: dict[str, str] = {}
+    for e in catalogue:
+        keys.setdefault(key(e["name"]), e["name"])
+        if e.get("title"):
+            keys.setdefault(key(e["title"]), e["name"])
+    chosen, unknown = [], []
+    for word in asked:
+        k = key(word)
+        name = keys.get(k)
+        if name is None and k:
+            hits = [h for h in process.extract(k, list(keys), scorer=fuzz.ratio, limit=3)
+                    if h[1] >= 85]
+            names = {keys[h[0]] for h in hits}
+            name = names.pop() if len(names) == 1 else None
+        if name is None:
+            unknown.append(word)
+        elif name not in chosen:
+            chosen.append(name)
+    if unknown or not chosen:
+        offered = ", ".join(e["name"] for e in catalogue) or "nothing"
+        raise InputError("unknown_variable",
+                         f"Nothing was added: the raster library has no "
+                         f"{' or '.join(repr(u) for u in unknown) or 'such raster'}. It offers: "
+                         f"{offered}.", details={"unknown": unknown})
+    return chosen
+
+
+def add_covariates(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    """Add library rasters to the current dataset; waits for the job like an analysis."""
+    import time
+
+    from chatmrpt.service import require_session
+    from chatmrpt.service.covariates import get_covariates, raster_catalogue, submit_covariates
+    from chatmrpt.store.model import FAILED, SUCCEEDED
+
+    state = require_session(rt, session_id).get("state") or {}
+    dataset_id = state.get("current_dataset")
+    if not dataset_id:
+        raise InputError("invalid_request", "No ward data yet: upload a ward table first.")
+    if not rt.settings.rasters_url:
+        raise InputError("invalid_request",
+                         f"Nothing was added: this server has no raster library, so I cannot "
+                         f"add {', '.join(params['rasters'])} here. Add the values as columns of "
+                         "your ward table and upload it again, or ask the administrator to set "
+                         "up a raster library.")
+    rasters = library_names(raster_catalogue(rt.settings), params["rasters"])
+    record = submit_covariates(rt, session_id, dataset_id, rasters)
+    deadline = time.monotonic() + COVARIATES_WAIT_S
+    while record.get("status") not in (SUCCEEDED, FAILED) and time.monotonic() < deadline:
+        time.sleep(0.25)
+        record = get_covariates(rt, session_id, record["id"])
+    names = ", ".join(rasters)
+    if record.get("status") == FAILED:
+        err = record.get("error") or {}
+        return ToolResult(f"Adding {names} failed: {err.get('message', 'unknown error')}",
+                          data={"covariates_id": record["id"], "status": FAILED})
+    if record.get("status") != SUCCEEDED:
+        return ToolResult(f"Adding {names} to your ward data is running (progress shows on "
+                          "the page). Ask me to run the analysis when it has finished.",
+                          data={"covariates_id": record["id"], "status": record.get("status")},
+                          suggestions=["What is the status?"])
+    summary = record.get("summary") or {}
+    lines = [f"Added {names} to your ward data (one value per ward from the raster library); "
+             "the ward table with these columns is now the current data."]
+    for col in summary.get("added") or []:
+        bits = [str(b) for b in (col.get("unit"), col.get("source"), col.get("year")) if b]
+        line = f"{col.get('column')} ({col.get('title') or col.get('raster')}"
+        line += f"; {', '.join(bits)})" if bits else ")"
+        line += f": a value for {col.get('wards_with_value')} of {col.get('wards')} wards"
+        if col.get("direction"):
+            line += ("; higher values mean higher risk" if col["direction"] == "direct"
+                     else "; higher values mean lower risk")
+        lines.append(line + ".")
+    for w in (summary.get("warnings") or [])[:3]:
+        lines.append(f"Note: {w}")
+    return ToolResult("\n".join(lines), data={"covariates_id": record["id"],
+                                              "summary": summary},
+                      suggestions=["Run the analysis"])
+
+
 MORE_EXECUTORS = {
+    "add_covariates": add_covariates,
     "list_wards": list_wards,
     "lga_summary": lga_summary,
     "ask_results": ask_results,

@@ -50,6 +50,8 @@ _MISSPELLINGS = {
     "mapp": "map", "compair": "compare", "compaire": "compare", "plz": "please",
     "pls": "please", "thx": "thanks", "tnx": "thanks", "abt": "about", "wrt": "about",
     "hhs": "households", "nt": "net", "nts": "nets", "itn's": "itns", "llin's": "llins",
+    "populatn": "population", "popn": "population", "poplation": "population",
+    "pop.": "population",
 }  # fmt: skip
 _MISSPELT = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _MISSPELLINGS)) + r")(?![\w'])")
 
@@ -454,6 +456,21 @@ def extract_numbers(text: str) -> list[NumberMention]:
     return out
 
 
+def weak_quantity(num: NumberMention, text: str = "") -> bool:
+    """A number that is probably no amount: a year ("the 2024 campaign"), a phone number
+    ("08031234567"), or a code ("LGA code 20"). It fills a slot only when a cue names it."""
+    digits = re.sub(r"[^0-9]", "", num.text)
+    if num.percent or not num.is_whole:
+        return False
+    if re.fullmatch(r"(?:19|20)\d\d", num.text.strip()):
+        return True
+    if digits.startswith("0") and len(digits) >= 7 or len(digits) >= 10 and \
+            not re.search(r"[,\s]", num.text.strip()):
+        return True
+    before = lower_text(text)[max(0, num.start - 12): num.start] if text else ""
+    return bool(re.search(r"\b(?:code|no\.?|number|id|#)\s*:?\s*$", before))
+
+
 def parse_number(text: str) -> int | float | None:
     """The single number a short answer holds ("5", "two million", "1.2m"), else None."""
     found = extract_numbers(text)
@@ -584,7 +601,7 @@ URBAN_CUES: tuple[Cue, ...] = (
         ),
         after=_after(
             r"(?:of\s+(?:the\s+)?(?:total\s+|whole\s+)?population|population\s+share"
-            r"|target|of\s+people)"
+            r"|(?:population\s+)?target|of\s+people)"
         ),
     ),
 )

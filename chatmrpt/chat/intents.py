@@ -95,8 +95,12 @@ class IntentModel:
     def _probs(self, text: str):
         import numpy as np
         from scipy.sparse import hstack
+        from sklearn import config_context
 
-        x = hstack([v.transform([normalise(text)]) for v in self._vectorizers]).tocsr()
+        # the input is one string the vectorisers were fitted for: their parameter and
+        # finiteness checks cost more than the arithmetic, so they are skipped
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            x = hstack([v.transform([normalise(text)]) for v in self._vectorizers]).tocsr()
         scores = np.asarray(x @ self._weights).ravel() + self._bias
         p = 1.0 / (1.0 + np.exp(-scores))
         return p / p.sum()

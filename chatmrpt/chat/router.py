@@ -648,7 +648,8 @@ def _plan_params(msg: Message, ctx: RouterContext) -> Extraction:
     if "total_nets" not in values:
         # "allocate 750000 with household size 5": a bare large number in a net request is
         # the stock (no household is that large); small bare numbers are left to a question
-        big = [n for n in free if not n.percent and n.value >= 100 and n.is_whole]
+        big = [n for n in free if not n.percent and n.value >= 100 and n.is_whole
+               and not ex.weak_quantity(n, msg.text)]
         if len(big) == 1:
             values["total_nets"] = big[0].number
     method = ex.find_method(msg.text)
@@ -754,6 +755,7 @@ def _export_params(msg: Message, ctx: RouterContext) -> Extraction:
 
 
 _MAP_KINDS = (
+    ("consensus", r"\bconsensus\b|\bagreed\s+categor\w*"),
     ("itn", NETS + r"|\b(?:itn|net|distribution|allocation)\s+plan\b|\ballocation\b"),
     ("category", r"\bcategor\w*|\bhigh\s*,?\s*medium\b|\bclasses\b"),
     (

@@ -579,6 +579,8 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
         "List wards filtered by LGA and/or priority category, in rank order.",
         (
             Param("lga", "string", "Only wards of this LGA."),
+            Param("lga_code", "string", "Only wards of the LGA with this code (tables that hold "
+                                        "LGA codes)."),
             Param("category", "string", "Only wards of this priority category.",
                   enum=CATEGORIES),
             Param("n", "integer", "At most this many wards (all when left out).", minimum=1),
@@ -624,6 +626,16 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
             Param("ward", "string", "The ward's name.", required=True),
             Param("variable", "string", "The column.", required=True),
             Param("lga", "string", "The ward's LGA, when the name exists in several LGAs."),
+        ),
+        requires=(NEEDS_DATASET,),
+    ),
+    ToolSpec(
+        "add_covariates",
+        "Add environmental variables (rainfall, EVI, ...) to the ward data from the "
+        "deployment's raster library: mean (or the catalogue's statistic) over each ward.",
+        (
+            Param("rasters", "array", "Names of rasters in the library's catalogue.",
+                  required=True, item_type="string", min_items=1, max_items=50),
         ),
         requires=(NEEDS_DATASET,),
     ),

@@ -254,3 +254,29 @@ def test_a_model_guessing_a_net_count_is_overruled(running, model):
     assert reply["engine"] == "offline" and reply["tool_calls"] == []
     assert "how many nets" in reply["text"].lower()
     assert not s.state()["plans"]
+
+
+@pytest.mark.parametrize("text,call", [
+    # a year is no net count, even when the model reads it as one
+    ("plan nets for the 2024 campaign",
+     {"name": "plan_itn", "arguments": {"total_nets": 2024, "household_size": 5}}),
+    # an amount without a direction: the manager offers both readings
+    ("by 5,000", {"name": "what_if_plan", "arguments": {"total_nets": 65000}}),
+    # "export" alone: what and in which format is asked, not guessed
+    ("export", {"name": "export_results", "arguments": {"what": "rankings", "format": "csv"}}),
+])
+def test_where_the_manager_would_ask_a_model_action_is_overruled(running, model, text, call):
+    app, another = running
+    s = analysed_session(app)
+    assert say(s, "plan 60,000 nets household size 5")["tool_calls"][-1]["status"] == "ok"
+    before = s.state()
+    server = model([{"tool_calls": [call]}, {"text": "Done."}])
+    llm_app = another(CHATMRPT_LLM_BASE_URL=server.base_url, CHATMRPT_LLM_TIMEOUT_S="5")
+    s2 = SessionClient(llm_app.test_client(), s.id, s.token)
+    reply = say(s2, text)
+    assert reply["engine"] == "offline" and reply["tool_calls"] == [], reply
+    assert "?" in reply["text"] or reply["suggestions"]
+    after = s.state()
+    assert len(after["plans"]) == len(before["plans"])
+    assert after["state"].get("last_plan") == before["state"].get("last_plan")
+    assert len(after.get("files") or []) == len(before.get("files") or [])

@@ -21,8 +21,12 @@ CONVERSATIONS = (
      "show the vulnerability map", "plan 60,000 nets household size 5",
      "which urban wards can be deprioritised?", "compare the two methods",
      "who won the 2023 governorship election?", "go ahead", "top 5 in Likwa LGA",
-     "export the report as pdf", "export the file"),
+     "export the report as pdf", "export the file", "make it bigger", "by 5,000",
+     "make it smaller", "export the map", "export"),
 )
+MAP_NAMES = {"vulnerability (composite score) map": "composite", "net plan map": "itn",
+             "priority categories map": "category", "urban wards map": "urban",
+             "PCA ranking map": "pca"}
 
 
 def _last_plan(s: SessionClient) -> dict:
@@ -38,15 +42,28 @@ def _plan_nets(plan: dict) -> int:
 
 def check(s: SessionClient, suggestion: str) -> None:
     """Send ``suggestion`` and assert the outcome matches what it says."""
-    m = re.fullmatch(r"What if we had (\d+)% more nets\?", suggestion)
-    before = _plan_nets(_last_plan(s)) if m else None
+    m = re.fullmatch(r"What if we had (\d+)% more nets\?|(\d+)% (more|fewer) nets", suggestion)
+    n = re.fullmatch(r"another ([\d,]+) nets|([\d,]+) fewer nets", suggestion)
+    before = _plan_nets(_last_plan(s)) if m or n else None
     reply = say(s, suggestion)
     calls = [(c["tool"], c.get("params") or {}) for c in reply["tool_calls"]
              if c.get("status") == "ok"]
     if m:
         after = _plan_nets(_last_plan(s))
-        assert after == round(before * (1 + int(m.group(1)) / 100)), (suggestion, reply["text"])
+        pct = int(m.group(1) or m.group(2)) * (-1 if m.group(3) == "fewer" else 1)
+        assert after == round(before * (1 + pct / 100)), (suggestion, reply["text"])
         assert calls and calls[-1][0] == "what_if_plan"
+        return
+    if n:
+        after = _plan_nets(_last_plan(s))
+        delta = int((n.group(1) or n.group(2)).replace(",", ""))
+        assert after == before + (delta if n.group(1) else -delta), (suggestion, reply["text"])
+        assert calls and calls[-1][0] == "what_if_plan"
+        return
+    if m := re.fullmatch(r"Export the (.+ map) as (HTML|PNG)", suggestion):
+        assert calls[-1] == ("export_view", {"what": MAP_NAMES[m.group(1)],
+                                             "format": m.group(2).lower()}), reply
+        assert reply["artifacts"][0]["name"].endswith("." + m.group(2).lower())
         return
     if m := re.fullmatch(r"Show the (\w+) map", suggestion):
         assert calls[-1] == ("show_map", {"what": MAP_WORDS[m.group(1)]}), reply
@@ -113,3 +130,7 @@ def test_every_suggestion_does_what_it_says(running):  # noqa: F811
     # the conversations reach the suggestions that matter most
     assert {"What if we had 20% more nets?", "Show the ITN map", "Run the analysis"} <= emitted
     assert any(x.startswith("Why is ") for x in emitted)
+    # the readings offered instead of guessing: an amount or a direction left out, a map
+    assert {"10% more nets", "20% more nets", "10% fewer nets"} <= emitted, emitted
+    assert {"another 5,000 nets", "5,000 fewer nets"} <= emitted, emitted
+    assert any(x.endswith(" map as HTML") for x in emitted), emitted

@@ -340,3 +340,111 @@ def test_proportional_strategy_and_median_rank_are_understood():
     assert (step.tool, step.params) == ("what_if_plan", {"strategy": "proportional"})
     step = one_step("run the analysis with median rank aggregation")
     assert step.tool == "run_analysis" and step.params.get("aggregation") == "median-rank"
+
+
+# --- amounts and directions left out, settings dropped, numbers that are no amounts --------
+
+
+@pytest.mark.parametrize("text,sign", [("make it bigger", 1), ("make it smaller", -1),
+                                       ("go higher", 1)])
+def test_a_change_without_an_amount_asks_and_the_next_amount_fills_it(text, sign):
+    c = ctx(last_plan=PLAN)
+    d = decide(text, c, DialogueState(last=LAST_PLAN), FACTS)
+    assert not d.steps and d.pending and d.pending["expects"] == "plan_delta"
+    assert d.choices and all(ch["tool"] == "what_if_plan" for ch in d.choices)
+    state = DialogueState(pending=d.pending, last=LAST_PLAN)
+    step = one_step("by 50k", c, state)
+    assert step.tool == "what_if_plan"
+    assert step.params == {"total_nets": 200_000 + sign * 50_000}
+    assert "200,000" in step.echo
+    # a question is no amount: the question stays pending
+    q = decide("how many wards are covered?", c, state, FACTS)
+    assert not any(s.params.get("total_nets") for s in q.steps)
+
+
+def test_an_amount_without_a_direction_offers_both_readings_that_round_trip():
+    c = ctx(last_plan=PLAN)
+    d = decide("by 50k", c, DialogueState(last=LAST_PLAN), FACTS)
+    assert not d.steps
+    assert [ch["params"]["total_nets"] for ch in d.choices] == [250_000, 150_000]
+    for ch in d.choices:  # each choice, typed as a new message, does what it says
+        step = one_step(ch["label"], c, DialogueState(last=LAST_PLAN))
+        assert step.params == ch["params"]
+
+
+@pytest.mark.parametrize("text,setting,param", [
+    ("drop the bales, the nets are loose now", {"bale_size": 50}, "bale_size"),
+    ("no bales any more", {"bale_size": 50}, "bale_size"),
+    ("remove the buffer", {"buffer": 1.1}, "buffer"),
+    ("i don't want any buffer", {"buffer": 1.1}, "buffer"),
+])
+def test_dropping_a_setting_puts_it_back_to_its_default(text, setting, param):
+    plan = {**PLAN, **setting}
+    step = one_step(text, ctx(last_plan=plan), DialogueState(last={"tool": "plan_itn",
+                                                                   "params": plan}))
+    assert step.tool == "what_if_plan" and step.params == {param: 1} and step.echo
+
+
+@pytest.mark.parametrize("text", ["can you plan for the 2024 campaign",
+                                  "plan nets, my number is 08031234567"])
+def test_a_year_or_a_phone_number_is_never_a_net_count(text):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert not any("total_nets" in s.params for s in d.steps)
+
+
+def test_a_bare_export_asks_what_to_export():
+    state = DialogueState(last={"tool": "top_wards", "params": {"n": 5}})
+    d = decide("export", ctx(), state, FACTS)
+    assert not d.steps and d.choices
+    step = one_step("export it as csv", ctx(), state)
+    assert step.tool == "export_results" and step.params.get("what") == "rankings"
+
+
+def test_export_the_map_with_a_plan_and_no_map_shown_asks_which_map():
+    d = decide("export the map", ctx(last_plan=PLAN), DialogueState(last=LAST_PLAN), FACTS)
+    assert not d.steps
+    assert {ch["params"]["what"] for ch in d.choices} >= {"composite", "itn"}
+
+
+def test_how_many_wards_an_lga_has_is_the_lga_summary():
+    step = one_step("how many wards does Nguru have", ctx(), DialogueState())
+    assert step.tool == "lga_summary" and step.params == {"lga": "Nguru"}
+    assert one_step("how many LGAs are there", ctx(), DialogueState()).tool == "lga_summary"
+
+
+# --- field data: environmental variables from the raster library ---------------------------
+
+
+@pytest.mark.parametrize("text,names", [
+    ("add rainfall and temperature from the raster library", ["rainfall", "temperature"]),
+    ("abeg add night lights to my data", ["night lights"]),
+    ("can we get ndvi for each ward", None),  # a question: not acted on here
+])
+def test_environmental_variables_the_table_lacks_come_from_the_library(text, names):
+    c = ctx(variables=("u5_tpr_rdt", "housing_quality"))
+    d = decide(text, c, DialogueState(), FACTS)
+    if names is None:
+        assert not any(s.tool == "add_covariates" for s in d.steps)
+        return
+    assert [s.tool for s in d.steps] == ["add_covariates"]
+    assert d.steps[0].params == {"rasters": names}
+    assert "raster library" in d.steps[0].echo
+
+
+def test_a_variable_the_table_has_is_an_analysis_change_not_new_data():
+    d = decide("also add rainfall", ctx(), DialogueState(last={"tool": "run_analysis",
+                                                               "params": {}}), FACTS)
+    assert [s.tool for s in d.steps] == ["run_analysis"]
+    assert "rainfall" in d.steps[0].params["variables"]
+
+
+def test_library_names_match_names_titles_and_close_spellings_or_stop():
+    from chatmrpt.chat.executors_more import library_names
+    from chatmrpt.errors import InputError
+
+    catalogue = [{"name": "rainfall", "title": "Annual rainfall"},
+                 {"name": "evi", "title": "Enhanced vegetation index"}]
+    assert library_names(catalogue, ["Rain fall", "EVI"]) == ["rainfall", "evi"]
+    assert library_names(catalogue, ["rainfal"]) == ["rainfall"]
+    with pytest.raises(InputError, match="Nothing was added.*temperature"):
+        library_names(catalogue, ["rainfall", "temperature"])

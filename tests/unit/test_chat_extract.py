@@ -486,3 +486,17 @@ def test_normalization(text, value):
 )  # fmt: skip
 def test_choices(kind, text, value):
     assert ex.find_choice(kind, text) == value
+
+
+@pytest.mark.parametrize("text,weak", [
+    ("the 2024 campaign", True),
+    ("call 08031234567", True),
+    ("LGA code 20037", True),
+    ("2,024 nets", False),
+    ("500000 nets", False),
+    ("450k", False),
+    ("20%", False),
+])
+def test_years_phone_numbers_and_codes_are_weak_quantities(text, weak):
+    (num,) = ex.extract_numbers(text)
+    assert ex.weak_quantity(num, text) is weak
