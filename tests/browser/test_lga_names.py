@@ -1,0 +1,110 @@
+"""LGA names from the deployment's names file, on the Kano and Ilorin fixtures.
+
+Both fixtures carry LGA codes only (``LGACode`` 20001…, 24006…; no name field in the
+tables or the shapefiles), so without a names file the page shows codes. With
+``CHATMRPT_LGA_NAMES_FILE`` (a CSV of code,name) the LGA outlines, the hover, the ranking
+table and the HTML report name the LGAs; a code the file does not know keeps its code.
+The names here are test labels ("Test LGA A"), not the LGAs' real names.
+"""
+
+from __future__ import annotations
+
+import string
+
+import pandas as pd
+import pytest
+
+from tests._cluster import ILORIN_BOUNDARIES, KANO_BOUNDARIES, Proc, start_serve
+from tests.browser.test_page import LONG, send, wait_ready
+from tests.browser.test_page_views import DESKTOP, PHONE, SHOTS, load_data, session_api, wait_map
+
+pytestmark = pytest.mark.slow
+
+
+def fixture_codes(boundaries) -> list[str]:
+    import geopandas as gpd
+
+    return sorted({str(c) for c in gpd.read_file(f"zip://{boundaries}")["LGACode"]})
+
+
+# every LGA code of both fixtures but the last of each: that one keeps its code
+CODES = {"kano": fixture_codes(KANO_BOUNDARIES), "ilorin": fixture_codes(ILORIN_BOUNDARIES)}
+NAMES = {
+    code: f"Test LGA {fixture[0].upper()}{string.ascii_uppercase[i]}"
+    for fixture, codes in CODES.items()
+    for i, code in enumerate(codes[:-1])
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from chatmrpt.demo import write_demo_data
+
+    root = tmp_path_factory.mktemp("lga-names-server")
+    home = root / "home"
+    write_demo_data(home / "demo", 50, facility_export=False)
+    names = root / "lga_names.csv"
+    pd.DataFrame({"code": list(NAMES), "name": list(NAMES.values())}).to_csv(names, index=False)
+    env = {"CHATMRPT_HOME": str(home), "CHATMRPT_JOB_LEASE_S": "10",
+           "CHATMRPT_LGA_NAMES_FILE": str(names)}
+    proc: Proc = start_serve(env, root / "serve.log", workers=2, consumers=1)
+    try:
+        yield proc
+    finally:
+        proc.stop(timeout=5)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "size"), [("kano", DESKTOP), ("ilorin", PHONE)], ids=["kano-desktop", "ilorin-phone"]
+)
+def test_lgas_are_named_from_the_names_file(open_page, tmp_path, fixture, size):
+    page, watched = open_page(**size)
+    page.goto("/")
+    wait_ready(page)
+    load_data(page, fixture, tmp_path)
+    send(page, "run the analysis")
+    wait_map(page, "Composite")
+    codes = CODES[fixture]
+    expected = {NAMES.get(c, c) for c in codes}
+    unnamed = codes[-1]
+
+    # the outlines: one per LGA, named, the unknown code as itself
+    layers = page.evaluate("(document.getElementById('map').layout.map || {}).layers || []")
+    source = next(layer["source"] for layer in layers
+                  if str(layer.get("source", "")).endswith("/lga-shapes"))
+    outlines = page.request.get(source).json()
+    assert {f["properties"]["name"] for f in outlines["features"]} == expected
+
+    # the wards of the API and the ranking table
+    analysis_id = session_api(page, "")["state"]["current_analysis"]
+    wards = session_api(page, f"/analyses/{analysis_id}/wards?limit=500")["wards"]
+    assert {w["LGA"] for w in wards} == expected
+    page.locator("#ranking-table tbody tr").first.wait_for(timeout=LONG)
+    headers = page.eval_on_selector_all("#ranking-table thead th", "ths => ths.map(t => t.textContent)")
+    column = next(i for i, t in enumerate(headers) if t.strip().startswith("LGA"))
+    shown = page.eval_on_selector_all(
+        f"#ranking-table tbody tr td:nth-child({column + 1})", "tds => tds.map(t => t.textContent)"
+    )
+    assert shown and set(shown) <= expected and any(s.startswith("Test LGA") for s in shown)
+
+    # the hover of a ward names its LGA
+    box = page.locator("#map").bounding_box()
+    hover = ""
+    for dx, dy in [(0.5, 0.55), (0.45, 0.5), (0.55, 0.6), (0.4, 0.45), (0.6, 0.4), (0.5, 0.7)]:
+        page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+        page.wait_for_timeout(400)
+        hover = page.locator("#map .hoverlayer").text_content() or ""
+        if hover.strip():
+            break
+    assert any(name in hover for name in expected), hover
+    name = "phone" if size is PHONE else "desktop"
+    page.locator("#map-panel").screenshot(path=str(SHOTS / f"{fixture}-{name}-15-lga-names.png"))
+
+    # the report names them too
+    send(page, "plan 40000 nets, household size 5")
+    page.locator("#plan-table tbody tr").first.wait_for(timeout=LONG)
+    with page.expect_download() as download:
+        page.click("#export-buttons button[data-what=report]")
+    report = download.value.path().read_text(encoding="utf-8")
+    assert all(n in report for n in expected - {unnamed}), sorted(expected)
+    assert not watched.problems()
