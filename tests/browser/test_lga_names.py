@@ -42,7 +42,7 @@ def server(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("lga-names-server")
     home = root / "home"
-    write_demo_data(home / "demo", 50, facility_export=False)
+    write_demo_data(home / "demo", 100, facility_export=False)
     names = root / "lga_names.csv"
     pd.DataFrame({"code": list(NAMES), "name": list(NAMES.values())}).to_csv(names, index=False)
     env = {"CHATMRPT_HOME": str(home), "CHATMRPT_JOB_LEASE_S": "10",
