@@ -5,14 +5,20 @@ tables or the shapefiles), so without a names file the page shows codes. With
 ``CHATMRPT_LGA_NAMES_FILE`` (a CSV of code,name) the LGA outlines, the hover, the ranking
 table and the HTML report name the LGAs; a code the file does not know keeps its code.
 The names here are test labels ("Test LGA A"), not the LGAs' real names.
+
+On the same runs, real data on a laptop and a phone: the table help before the first
+upload, the report's date and wording, the Excel rankings' About sheet and rounded scores,
+and the session's files grouped by run.
 """
 
 from __future__ import annotations
 
+import re
 import string
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from tests._cluster import ILORIN_BOUNDARIES, KANO_BOUNDARIES, Proc, start_serve
 from tests.browser.test_page import LONG, send, wait_ready
@@ -61,6 +67,12 @@ def test_lgas_are_named_from_the_names_file(open_page, tmp_path, fixture, size):
     page, watched = open_page(**size)
     page.goto("/")
     wait_ready(page)
+    # before the first upload: what the table needs, open and whole on this screen
+    help_box = page.locator("#table-help")
+    assert help_box.get_attribute("open") is not None and help_box.is_visible()
+    box = help_box.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"] + 1
+    assert page.locator("#table-template").is_visible()
     load_data(page, fixture, tmp_path)
     send(page, "run the analysis")
     wait_map(page, "Composite")
@@ -107,4 +119,31 @@ def test_lgas_are_named_from_the_names_file(open_page, tmp_path, fixture, size):
         page.click("#export-buttons button[data-what=report]")
     report = download.value.path().read_text(encoding="utf-8")
     assert all(n in report for n in expected - {unnamed}), sorted(expected)
+    assert re.search(r"generated \d{2} \w{3} \d{4}, \d{2}:\d{2} UTC", report)
+    assert "tier" not in report.lower() and "unacceptable" not in report
+
+    # the Excel rankings: scores rounded, and a sheet saying how they were made
+    with page.expect_download() as download:
+        page.click("#export-buttons button[data-what=rankings][data-format=xlsx]")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    book = load_workbook(saved)
+    assert book.sheetnames == ["Wards", "About"]
+    about = {r[0].value: r[1].value for r in book["About"].iter_rows(min_row=2)}
+    assert any(str(k).startswith("Variable: ") for k in about) and about.get("Generated")
+    header = [c.value for c in book["Wards"][1]]
+    scores = {r[header.index("composite_score")].number_format
+              for r in book["Wards"].iter_rows(min_row=2)}
+    assert scores == {"0.000"}
+
+    # the files of the session, grouped by run: the analysis and the plan, each labelled
+    page.locator("#artifact-list > li.run[data-run=plan]").wait_for(timeout=LONG)
+    assert page.locator("#artifact-list > li.run[data-run=analysis]").count() == 1
+    assert "40,000 nets" in page.locator("#artifact-list > li.run[data-run=plan]").inner_text()
+    visible = page.eval_on_selector_all(
+        "#artifact-list a", "as => as.filter(a => !a.closest('details')).map(a => a.textContent)"
+    )
+    assert visible and not [n for n in visible if n.endswith((".json", ".parquet", ".geoparquet"))]
+    page.locator("#downloads-panel").screenshot(path=str(SHOTS / f"{fixture}-{name}-11-downloads.png"))
     assert not watched.problems()
