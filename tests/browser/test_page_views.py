@@ -164,6 +164,9 @@ def test_maps_in_view_and_switching(open_page, tmp_path, fixture, size):
     table.wait_for(timeout=LONG)
     assert table.locator("tbody tr").count() == 10
     assert broken_cells(page, "#chat-log .msg.assistant") == []
+    # the conversation stays inside its panel, however long the data summary above it
+    log, panel = page.locator("#chat-log").bounding_box(), page.locator("#chat-panel").bounding_box()
+    assert panel["y"] - 1 <= log["y"] and log["y"] + log["height"] <= panel["y"] + panel["height"] + 1
     table.scroll_into_view_if_needed()
     shot(page, f"{name}-03-chat-table")
 
