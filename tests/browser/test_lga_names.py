@@ -115,6 +115,14 @@ def test_lgas_are_named_from_the_names_file(open_page, tmp_path, fixture, size):
     # the report names them too
     send(page, "plan 40000 nets, household size 5")
     page.locator("#plan-table tbody tr").first.wait_for(timeout=LONG)
+    # the page outside the conversation speaks without jargon (the replies are the
+    # assistant's own)
+    page_text = page.evaluate(
+        """() => { const copy = document.body.cloneNode(true);
+                   copy.querySelector('#chat-log').remove(); return copy.textContent; }"""
+    ).lower()
+    for word in ("tier 1", "tier 2", "strategy stop", "unacceptable", "kmo"):
+        assert word not in page_text, word
     with page.expect_download() as download:
         page.click("#export-buttons button[data-what=report]")
     report = download.value.path().read_text(encoding="utf-8")
