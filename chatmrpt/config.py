@@ -40,6 +40,9 @@ class Settings:
     # a population table or raster for the whole deployment (CHATMRPT_POPULATION_FILE), used
     # for net planning when an upload brings no population of its own
     population_file: Path | None = None
+    # a CSV of LGA code,name for the deployment (CHATMRPT_LGA_NAMES_FILE): wards whose
+    # table carries LGA codes only are shown with these names
+    lga_names_file: Path | None = None
     # bounds on reading an upload, checked before the costly reading (analysis.limits)
     xlsx_max_rows: int = 500_000
     xlsx_max_columns: int = 2_000
@@ -181,6 +184,8 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         basemap_attribution=env.get("CHATMRPT_BASEMAP_ATTRIBUTION", ""),
         population_file=(_abs(env["CHATMRPT_POPULATION_FILE"], home)
                          if env.get("CHATMRPT_POPULATION_FILE") else None),
+        lga_names_file=(_abs(env["CHATMRPT_LGA_NAMES_FILE"], home)
+                        if env.get("CHATMRPT_LGA_NAMES_FILE") else None),
         rasters_url=_rasters_url(env.get("CHATMRPT_RASTERS_URL") or None, cwd),
         **_limit_settings(env),
     )

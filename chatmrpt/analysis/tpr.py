@@ -996,5 +996,8 @@ def join_tpr_to_wards(
             f"the ward table: {describe_rows(report['unmatched_other'])}."
         )
     report["warnings"] = warnings
+    # the new rate is the table's last column, also when it replaces one (the newest
+    # facility-export rate is the one the analysis' defaults take)
+    out = out.drop(columns=[column], errors="ignore")
     out[column] = values
     return out, report

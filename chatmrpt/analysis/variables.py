@@ -484,6 +484,14 @@ def cap_default_variables(wards: pd.DataFrame, ordered: list[str],
 def _find_canonical(canonical: str, candidates: list[str], taken: list[str]) -> str | None:
     entry = _BY_NAME[canonical]
     free = [c for c in candidates if c not in taken]
+    if canonical == "u5_tpr_rdt":
+        # a rate computed from a facility export (any age group) is the one the user just
+        # made: the last such column (a new or replaced one is added at the end) comes first
+        from chatmrpt.analysis.tpr import TPR_VARIABLE
+
+        computed = [c for c in free if c in TPR_VARIABLE.values()]
+        if computed:
+            return computed[-1]
     for c in free:  # the canonical name itself
         if _key(c) == _key(canonical):
             return c

@@ -125,7 +125,13 @@ def load_unified(rt: Runtime, session_id: str, analysis_id: str | None = None) -
         # server-chosen name: the recorded name is only ever displayed
         suffix = ".geoparquet" if artifact["name"] == UNIFIED_PARQUET else ".csv"
         path = rt.artifacts.fetch(artifact["sha256"], Path(tmp) / f"unified{suffix}")
-        return read_unified(path)
+        frame = read_unified(path)
+    # LGA codes named from the deployment's names file (maps, tables, downloads, reports)
+    if rt.settings.lga_names_file is not None:
+        from chatmrpt.analysis.lga_names import read_lga_names, with_lga_names
+
+        frame = with_lga_names(frame, read_lga_names(rt.settings.lga_names_file))
+    return frame
 
 
 # Results derived from an analysis share one record kind (``plan``), told apart by "type";

@@ -7,6 +7,7 @@ browser, in the report and on a slide.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,28 @@ URBAN_COLOURS = {
     "urban": "#cab2d6",
     "not_urban": "#f7f7f7",
 }
-TIER_NAMES = {1: "tier 1 (less urban)", 2: "tier 2 (more urban)"}
+TIER_NAMES = {1: "first (less urban)", 2: "last (more urban)"}
+# what happened to a ward in a plan, in words (the plan's allocation_phase is "tier 1",
+# "tier 2 (partial)", ...: the tier is said by TIER_NAMES already)
+PHASE_WORDS = {"": "fully covered", "partial": "partly covered (the nets ran out)",
+               "capped": "held to the most one ward may take"}
+STRATEGY_WORDS = {
+    "stop": "stop at the first ward that does not fit",
+    "continue": "skip wards that do not fit",
+    "capped": "cap each ward's share",
+    "proportional": "in proportion to each ward's need",
+}
+
+
+def phase_words(phase: Any) -> str:
+    """A plan's ``allocation_phase`` ("tier 2 (partial)") in plain words."""
+    if _missing(phase):
+        return ""
+    text = str(phase)
+    match = re.fullmatch(r"tier \d+(?: \((\w+)\))?", text)
+    if match is None:
+        return text
+    return PHASE_WORDS.get(match.group(1) or "", text)
 
 
 @dataclass(frozen=True)
@@ -595,7 +617,7 @@ def _build_itn(unified: pd.DataFrame, *, plan: Any, **_: Any) -> dict[str, Any]:
     phases = wards["allocation_phase"].to_numpy(dtype=object)[ok]
     for r, t, p in zip(target.tolist(), tiers, phases, strict=True):
         tier[r] = TIER_NAMES.get(int(t), str(t)) if not _missing(t) else ""
-        phase[r] = "" if _missing(p) else str(p)
+        phase[r] = phase_words(p)
     with_nets = np.flatnonzero(allocated > 0)
     none = np.flatnonzero(allocated == 0)
     absent = np.flatnonzero(np.isnan(allocated))
@@ -611,7 +633,7 @@ def _build_itn(unified: pd.DataFrame, *, plan: Any, **_: Any) -> dict[str, Any]:
         ("Nets needed", [fmt_number(v, 0) for v in needed]),
         ("Nets allocated", [fmt_number(v, 0) for v in allocated]),
         ("Coverage", [f"{fmt_number(v, 1)}%" if np.isfinite(v) else "no value" for v in coverage]),
-        ("Priority tier", tier),
+        ("Served", tier),
         ("Allocation", phase),
     ]
     subtitle = "Nets allocated per ward"

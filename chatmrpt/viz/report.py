@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -25,7 +26,10 @@ from chatmrpt.errors import ChatMRPTError
 from chatmrpt.viz import png
 from chatmrpt.viz.layers import (
     CATEGORY_COLOURS,
+    STRATEGY_WORDS,
+    TIER_NAMES,
     lga_labels,
+    phase_words,
     plan_frames,
     reprioritization_frames,
     ward_labels,
@@ -125,6 +129,15 @@ def render_report(
 
 
 # --- small helpers -------------------------------------------------------------------------
+
+
+# Kaiser's words for a KMO value ("KMO is 0.41 (unacceptable)") are dropped from reasons:
+# the threshold said next to the value is what a reader needs
+KAISER_WORDS = re.compile(r" \((?:marvelous|meritorious|middling|mediocre|miserable|unacceptable)\)")
+
+
+def plain_reason(reason: Any) -> str:
+    return "" if reason is None else KAISER_WORDS.sub("", str(reason))
 
 
 def e(value: Any) -> str:
@@ -275,7 +288,7 @@ def _summary(
             rho = comp.get("spearman")
             items.append(
                 "<li>PCA was suitable (KMO "
-                f"{_sig(pca.get('kmo'))}, {e(pca.get('kmo_label'))})"
+                f"{_sig(pca.get('kmo'))}, at least 0.5 is needed)"
                 + (
                     f"; its ranking agrees with the composite ranking with a Spearman "
                     f"correlation of {_sig(rho)}"
@@ -285,7 +298,7 @@ def _summary(
                 + ".</li>"
             )
         else:
-            items.append(f"<li>PCA was not used: {e(pca.get('reason'))}</li>")
+            items.append(f"<li>PCA was not used: {e(plain_reason(pca.get('reason')))}</li>")
     if repri is not None and len(repri["summary"]):
         for row in repri["summary"].to_dict(orient="records"):
             items.append(
@@ -608,9 +621,12 @@ def _plan_section(plan: dict[str, Any]) -> str:
         ("Nets available", _num(p.get("total_nets") or t.get("total_nets"))),
         ("Average household size", _sig(p.get("household_size"))),
         ("People per net", _sig(p.get("people_per_net"))),
-        ("Urban threshold (tier 2 from)", f"{_sig(p.get('urban_threshold'))}%"),
+        (
+            "Urban threshold",
+            f"{_sig(p.get('urban_threshold'))}% (wards more urban than this are served last)",
+        ),
         ("Ranking used", e(p.get("method"))),
-        ("Strategy", e(p.get("strategy"))),
+        ("Strategy", e(STRATEGY_WORDS.get(str(p.get("strategy")), p.get("strategy")))),
     ]
     if p.get("buffer") not in (None, 1, 1.0):
         settings.append(("Buffer", _sig(p.get("buffer"))))
@@ -632,7 +648,10 @@ def _plan_section(plan: dict[str, Any]) -> str:
             f"{_num(t.get('wards_fully_covered'))} / {_num(t.get('wards_partly_covered'))} / "
             f"{_num(t.get('wards_not_covered'))}",
         ),
-        ("Tier 1 / tier 2 wards", f"{_num(t.get('tier1_wards'))} / {_num(t.get('tier2_wards'))}"),
+        (
+            "Wards served first / last (more urban)",
+            f"{_num(t.get('tier1_wards'))} / {_num(t.get('tier2_wards'))}",
+        ),
     ]
     out = [
         '<section class="major"><h2>ITN distribution plan</h2><h3>Settings</h3>',
@@ -672,20 +691,20 @@ def _plan_section(plan: dict[str, Any]) -> str:
                 _num(r.get("allocation_order")),
                 e(r.get("WardName")),
                 e(r.get(LGA)),
-                _num(r.get("priority_tier")),
+                e(TIER_NAMES.get(r.get("priority_tier"), _num(r.get("priority_tier")))),
                 _num(r.get("nets_needed")),
                 _num(r.get("nets_allocated")),
                 _num(r.get("coverage_percent"), 1),
-                e(r.get("allocation_phase")),
+                e(phase_words(r.get("allocation_phase"))),
             ]
             for r in wards.to_dict(orient="records")
         ]
         out.append("<h3>Wards in allocation order</h3>")
         out.append(
             _table(
-                ["Order", "Ward", "LGA", "Tier", "Needed", "Allocated", "Coverage %", "Allocation"],
+                ["Order", "Ward", "LGA", "Served", "Needed", "Allocated", "Coverage %", "Allocation"],
                 rows,
-                [True, False, False, True, True, True, True, False],
+                [True, False, False, False, True, True, True, False],
                 css="compact",
             )
         )
@@ -989,10 +1008,10 @@ def _data_quality(meta: Mapping[str, Any]) -> str:
     if isinstance(pca, Mapping):
         evr = pca.get("explained_variance_ratio") or []
         pairs = [
-            ("Suitable", "yes" if pca.get("suitable") else f"no — {e(pca.get('reason'))}"),
+            ("Suitable", "yes" if pca.get("suitable") else f"no — {e(plain_reason(pca.get('reason')))}"),
             (
                 "Kaiser-Meyer-Olkin (KMO)",
-                f"{_sig(pca.get('kmo'))} ({e(pca.get('kmo_label'))}); at least 0.5 is needed",
+                f"{_sig(pca.get('kmo'))}; at least 0.5 is needed",
             ),
             (
                 "Bartlett's test of sphericity",
@@ -1023,7 +1042,7 @@ def _data_quality(meta: Mapping[str, Any]) -> str:
     warnings = list(meta.get("warnings") or [])
     if warnings:
         out.append('<h3>Warnings</h3><ul class="tight">')
-        out.extend(f"<li>{e(w)}</li>" for w in warnings)
+        out.extend(f"<li>{e(plain_reason(w))}</li>" for w in warnings)
         out.append("</ul>")
     out.append("</section>")
     return "".join(out)

@@ -121,10 +121,9 @@ def broken_cells(page, selector: str) -> list[str]:
 
 
 CASES = [
-    pytest.param("demo", DESKTOP, id="demo-desktop"),
-    pytest.param("demo", PHONE, id="demo-phone"),
-    pytest.param("kano", DESKTOP, id="kano-desktop"),
-    pytest.param("ilorin", PHONE, id="ilorin-phone"),
+    pytest.param(fixture, size, id=f"{fixture}-{name}")
+    for fixture in ("demo", "kano", "ilorin")
+    for size, name in ((DESKTOP, "desktop"), (PHONE, "phone"))
 ]
 
 
@@ -145,6 +144,11 @@ def test_maps_in_view_and_switching(open_page, tmp_path, fixture, size):
     wait_in_viewport(page, "#map")
     assert in_viewport(page, "#map"), page.locator("#map").bounding_box()
     shot(page, f"{name}-01-map-after-analysis")
+    # axe-core on the real data's results, on a laptop and a phone
+    from tests.browser.test_accessibility import axe_source, violations
+
+    found = violations(page, axe_source())
+    assert not found, "\n".join(found)
 
     # a map asked for in the chat is on screen, whichever way the page was scrolled
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
@@ -160,6 +164,9 @@ def test_maps_in_view_and_switching(open_page, tmp_path, fixture, size):
     table.wait_for(timeout=LONG)
     assert table.locator("tbody tr").count() == 10
     assert broken_cells(page, "#chat-log .msg.assistant") == []
+    # the conversation stays inside its panel, however long the data summary above it
+    log, panel = page.locator("#chat-log").bounding_box(), page.locator("#chat-panel").bounding_box()
+    assert panel["y"] - 1 <= log["y"] and log["y"] + log["height"] <= panel["y"] + panel["height"] + 1
     table.scroll_into_view_if_needed()
     shot(page, f"{name}-03-chat-table")
 
@@ -256,11 +263,14 @@ def test_rank_comparison_chart_is_whole(open_page, tmp_path, fixture, size):
     assert not watched.problems()
 
 
-def test_a_second_tab_follows_the_conversation(open_page, tmp_path):
-    page, watched = open_page(**DESKTOP)
+@pytest.mark.parametrize(
+    ("fixture", "size"), [("ilorin", DESKTOP), ("kano", PHONE)], ids=["ilorin-desktop", "kano-phone"]
+)
+def test_a_second_tab_follows_the_conversation(open_page, tmp_path, fixture, size):
+    page, watched = open_page(**size)
     page.goto("/")
     wait_ready(page)
-    load_data(page, "ilorin", tmp_path)
+    load_data(page, fixture, tmp_path)
     other = page.context.new_page()
     other.goto("/")
     wait_ready(other)
@@ -276,12 +286,17 @@ def test_a_second_tab_follows_the_conversation(open_page, tmp_path):
     # and this tab does not show its own messages twice
     page.wait_for_timeout(1500)
     assert page.locator("#chat-log .msg.user", has_text="run the analysis").count() == 1
-    other.screenshot(path=str(SHOTS / "ilorin-desktop-08-second-tab.png"))
+    # a plan made in this tab shows in the other one too
+    send(page, "plan 40000 nets, household size 5")
+    other.locator("#plan-table tbody tr").first.wait_for(timeout=LONG)
+    other.locator("#chat-log .msg.assistant", has_text="40,000 nets").first.wait_for(timeout=LONG)
+    size_name = "phone" if size is PHONE else "desktop"
+    other.screenshot(path=str(SHOTS / f"{fixture}-{size_name}-08-second-tab.png"))
     assert not watched.problems()
 
 
-@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_facility_export_form_reports_the_result(open_page, tmp_path, size):
+@pytest.mark.parametrize(("size", "age"), [(DESKTOP, "o5"), (PHONE, "all")], ids=["desktop", "phone"])
+def test_facility_export_form_reports_the_result(open_page, tmp_path, size, age):
     from chatmrpt.demo import write_demo_data
     from tests.browser.conftest import DEMO_WARDS
 
@@ -300,6 +315,7 @@ def test_facility_export_form_reports_the_result(open_page, tmp_path, size):
         "() => { const s = document.getElementById('tpr-test'); return s.scrollWidth <= s.clientWidth + 1; }"
     )
     page.set_input_files("#tpr-file", str(files["facility_tpr"]))
+    page.select_option("#tpr-age", age)
     page.click("#tpr-button")
     page.wait_for_function(
         "() => document.getElementById('tpr-status').textContent.startsWith('Done')",
@@ -322,6 +338,24 @@ def test_facility_export_form_reports_the_result(open_page, tmp_path, size):
     page.locator("#data-panel").screenshot(
         path=str(SHOTS / f"demo-{'phone' if size is PHONE else 'desktop'}-09-tpr.png")
     )
+    # the note's button re-runs the analysis, which uses the new rate without being told
+    from chatmrpt.analysis.tpr import TPR_VARIABLE
+
+    column = TPR_VARIABLE[age]
+    assert column in said
+    before = page.locator("#chat-log .msg.assistant").count()
+    page.locator("#suggestions button", has_text="Run the analysis").click()
+    reply = page.locator("#chat-log .msg.assistant").nth(before)
+    reply.wait_for(timeout=LONG)
+    page.wait_for_function(
+        "el => !el.hasAttribute('aria-busy')", arg=reply.element_handle(), timeout=LONG
+    )
+    assert "The analysis is done." in reply.inner_text(), reply.inner_text()
+    state = session_api(page, "")["state"]
+    assert state["current_dataset"] == run["summary"]["dataset_id"]
+    analysis = session_api(page, f"/analyses/{state['current_analysis']}")
+    used = [v["name"] for v in analysis["summary"]["variables"]]
+    assert column in used, used
     assert not watched.problems()
 
 
@@ -329,6 +363,9 @@ def test_table_help_and_downloads_by_run(open_page, tmp_path):
     page, watched = open_page(**DESKTOP)
     page.goto("/")
     wait_ready(page)
+    # a map asked for before any upload: the reply says to upload the ward table first
+    reply = send(page, "can I see the risk map?")
+    assert "upload" in reply.lower() and "finished analysis" not in reply.lower(), reply
     # before any upload: what the table needs, with a template that the page accepts
     help_box = page.locator("#table-help")
     assert help_box.get_attribute("open") is not None
@@ -383,7 +420,9 @@ def test_table_help_and_downloads_by_run(open_page, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("fixture", "size"), [("demo", DESKTOP), ("kano", PHONE)], ids=["demo-desktop", "kano-phone"]
+    ("fixture", "size"),
+    [("demo", DESKTOP), ("kano", PHONE), ("ilorin", DESKTOP)],
+    ids=["demo-desktop", "kano-phone", "ilorin-desktop"],
 )
 def test_maps_show_lga_outlines_and_lga_rank(open_page, tmp_path, fixture, size):
     page, watched = open_page(**size)

@@ -37,7 +37,9 @@ def current_plan(page) -> dict | None:
 
 
 @pytest.mark.parametrize(
-    ("fixture", "size"), [("demo", DESKTOP), ("kano", PHONE)], ids=["demo-desktop", "kano-phone"]
+    ("fixture", "size"),
+    [("demo", DESKTOP), ("kano", PHONE), ("ilorin", DESKTOP)],
+    ids=["demo-desktop", "kano-phone", "ilorin-desktop"],
 )
 def test_each_suggestion_after_a_plan_does_what_it_says(open_page, tmp_path, fixture, size):
     page, watched = open_page(**size)

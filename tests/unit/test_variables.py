@@ -114,3 +114,21 @@ def test_usable_and_constant():
     assert "2 of 3" in dropped[0]["message"]
     const = constant_variables(values[["b", "c"]])
     assert [d["variable"] for d in const] == ["c"]
+
+
+@pytest.mark.parametrize("age", ["u5", "o5", "pw", "all"])
+def test_a_rate_from_a_facility_export_is_used_without_being_named(age):
+    """After a TPR run joined to the table, a re-run with the defaults uses the new rate,
+    for every age group, even when the table had a TPR column (or an older run's) before."""
+    from chatmrpt.analysis.tpr import TPR_VARIABLE, TprResult, join_tpr_to_wards
+
+    wards = _frame(StateCode=["KN"] * 4, u5_tpr_rdt=[1.0, 2, 3, 4], o5_tpr=[4.0, 1, 2, 3],
+                   test_positivity_rate=[2.0, 2, 3, 1], mean_rainfall=[5.0, 6, 7, 9])
+    rates = pd.DataFrame({"WardName": wards["WardName"], "tpr": [9.0, 3, 5, 1]})
+    joined, report = join_tpr_to_wards(wards, TprResult(rates, {}, params={"age": age}))
+    new = TPR_VARIABLE[age]
+    assert report["matched"] == 4 and list(joined.columns)[-1] == new
+    choice = select_variables(joined)
+    assert choice.selection == "zone"
+    assert new in choice.variables, choice.variables
+    assert len([v for v in choice.variables if "tpr" in v or "positivity" in v]) == 1

@@ -163,9 +163,10 @@ def test_itn_map_shows_nets_tier_and_coverage(wards, plan):
     for row, z in zip(nets["locations"], nets["z"], strict=True):
         assert z == allocated[row + 1] > 0
     template = nets["hovertemplate"]
-    assert "Coverage" in template and "Priority tier" in template and "Nets allocated" in template
+    assert "Coverage" in template and "Served" in template and "Nets allocated" in template
     data = nets["customdata"][0]
-    assert any(v.endswith("%") for v in data) and any(v.startswith("tier ") for v in data)
+    assert any(v.endswith("%") for v in data) and any(v.startswith(("first", "last")) for v in data)
+    assert not any("tier" in v for v in data)
     none = [t for t in spec["figure"]["data"] if t["name"].startswith("No nets")]
     assert none and len(none[0]["locations"]) == int((plan.wards["nets_allocated"] == 0).sum())
 

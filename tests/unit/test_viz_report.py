@@ -216,7 +216,9 @@ def test_without_boundaries_pca_or_plan(result):
     html = render_report(wards, meta)
     assert "no maps" in html
     assert "<img" not in html
-    assert "KMO is 0.41 (unacceptable)" in html
+    # the reason in plain words: the value and the threshold, not Kaiser's labels
+    assert "KMO is 0.41" in html and "at least 0.5 is needed" in html
+    assert "unacceptable" not in html
     assert "ITN distribution plan" not in html
     assert html == render_report(wards, meta)  # same inputs, same report
 
@@ -238,3 +240,14 @@ def test_table_checks_and_population_sources_are_in_the_data_quality_section():
     clean = synthetic_analysis(30, seed=3)
     meta = dict(clean.metadata, quality=[])
     assert "No identical or constant columns" in render_report(clean.wards, meta)
+
+
+def test_the_plan_is_told_without_jargon(report):
+    text = "".join(_parse(report).text)
+    assert "ITN distribution plan" in text
+    lower = text.lower()
+    assert "tier" not in lower and "strategy stop" not in lower, [
+        line for line in text.splitlines() if "tier" in line.lower()
+    ]
+    assert "stop at the first ward that does not fit" in text
+    assert "served last" in text

@@ -28,7 +28,7 @@ const COLUMN_LABELS = {
   LGA: "LGA",
   WardCode: "Ward code",
   composite_rank: "Rank",
-  composite_score: "Composite score",
+  composite_score: "Score",
   composite_category: "Category",
   pca_rank: "PCA rank",
   pca_score: "PCA score",

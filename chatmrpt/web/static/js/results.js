@@ -205,10 +205,31 @@ export class Results {
     if (scroll) this.bringIntoView("map-figure");
   }
 
-  // a map or chart just made for the user is scrolled to where they look
+  // a map or chart just made for the user is scrolled to where they look, and kept there
+  // while the page settles (a reply's buttons, a finished job or a table loading above it
+  // move it), unless the user scrolls or types meanwhile
   bringIntoView(id) {
     const el = $(id);
-    if (el && !el.hidden) el.scrollIntoView({ block: "nearest", inline: "nearest" });
+    if (!el || el.hidden) return;
+    el.scrollIntoView({ block: "nearest", inline: "nearest" });
+    const ticket = (this.viewTicket = (this.viewTicket || 0) + 1);
+    let touched = false;
+    const stop = () => { touched = true; };
+    const events = ["wheel", "touchstart", "keydown", "pointerdown"];
+    for (const name of events) window.addEventListener(name, stop, { once: true, passive: true });
+    const check = (delays) => {
+      if (!delays.length || touched || ticket !== this.viewTicket || el.hidden) {
+        for (const name of events) window.removeEventListener(name, stop);
+        return;
+      }
+      window.setTimeout(() => {
+        const r = el.getBoundingClientRect();
+        const out = r.top < -1 || r.bottom > window.innerHeight + 1;
+        if (out && !touched && ticket === this.viewTicket) el.scrollIntoView({ block: "nearest", inline: "nearest" });
+        check(delays.slice(1));
+      }, delays[0]);
+    };
+    check([250, 500, 750, 1500, 2500]);
   }
 
   basemap() {
