@@ -83,25 +83,31 @@ def expected_population(boundaries_path: Path) -> pd.Series:
     return pd.Series((pixels * PEOPLE_PER_PIXEL).to_numpy(), index=frame["WardName"].to_numpy())
 
 
-def facility_export(path: Path, boundaries_path: Path, *, months: int = 3) -> pd.DataFrame:
+def facility_export(path: Path, boundaries_path: Path, *, months: int = 3,
+                    years: tuple[int, ...] = (2024,), growth=None) -> pd.DataFrame:
     """Two facilities per ward; ward i has RDT tested 100 and positive 10 + i per facility
-    and month, microscopy tested 50 and positive 5 per facility and month (a lower rate)."""
+    and month, microscopy tested 50 and positive 5 per facility and month (a lower rate).
+
+    Several ``years``: in the k-th year (from 0) ward i's RDT positive is
+    10 + i + growth(i, k) (0 without ``growth``)."""
     frame = boundaries(boundaries_path)
     rows = []
     for i, ward in enumerate(frame["WardName"]):
         lga = str(frame["LGACode"].iloc[i])
-        for facility in (1, 2):
-            for month in range(1, months + 1):
-                rows.append({
-                    "orgunitlevel1": "Nigeria",
-                    "orgunitlevel2": "Test State",
-                    "orgunitlevel3": f"{lga} Local Government Area",
-                    "orgunitlevel4": f"{ward} Ward",
-                    "organisationunitname": f"{ward} Health Post {facility}",
-                    "FacilityLevel": "Primary",
-                    "periodname": f"{['January', 'February', 'March'][month - 1]} 2024",
-                    RDT: 100, RDT_POS: 10 + i, MIC: 50, MIC_POS: 5,
-                })
+        for k, year in enumerate(years):
+            for facility in (1, 2):
+                for month in range(1, months + 1):
+                    rows.append({
+                        "orgunitlevel1": "Nigeria",
+                        "orgunitlevel2": "Test State",
+                        "orgunitlevel3": f"{lga} Local Government Area",
+                        "orgunitlevel4": f"{ward} Ward",
+                        "organisationunitname": f"{ward} Health Post {facility}",
+                        "FacilityLevel": "Primary",
+                        "periodname": f"{['January', 'February', 'March'][month - 1]} {year}",
+                        RDT: 100, RDT_POS: 10 + i + (growth(i, k) if growth else 0),
+                        MIC: 50, MIC_POS: 5,
+                    })
     export = pd.DataFrame(rows)
     export.to_csv(path, index=False)
     return export

@@ -16,6 +16,7 @@ from chatmrpt.analysis.declarations import TprParams
 from chatmrpt.analysis.filenames import TPR_BY_YEAR_CSV, TREND_CSV, WARD_TPR_CSV
 from chatmrpt.analysis.tpr import (
     TPR_VARIABLE,
+    TREND_THRESHOLD,
     TprResult,
     compute_ward_tpr,
     join_tpr_to_wards,
@@ -52,8 +53,10 @@ Outputs:
   `chatmrpt analyze`; with --by-year also tpr_by_year.csv and trend.csv next to --out.
   A population column in the ward table (Population, pop, ...) adds burden_per_1000, and
   the by-year trend then follows burden per 1,000 instead of TPR.
-  Trend: least-squares slope per year; >= 5 (per 1,000, or TPR points) per year is
-  worsening, <= -5 improving, otherwise stable; fewer than two years: insufficient_data.
+  Trend: least-squares slope per year over the years present (the number used is in the
+  years column); >= N (per 1,000, or TPR points) per year is worsening, <= -N improving,
+  otherwise stable, N = --trend-threshold (default 5); fewer than two years:
+  insufficient_data.
 
 Column mapping (--columns mapping.json): a JSON object of role -> column name, for
 exports whose headers are not recognised, e.g.
@@ -91,6 +94,9 @@ def register(p: argparse.ArgumentParser) -> None:
         metavar="WARDS",
         help="ward table (CSV/XLSX) to add the TPR variable to",
     )
+    p.add_argument("--trend-threshold", type=float, default=TREND_THRESHOLD, metavar="N",
+                   help="with --by-year: slope per year from which a ward's trend is worsening "
+                        f"or improving (default {TREND_THRESHOLD:g})")
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="CSV to write")
     p.add_argument("--quiet", action="store_true", help="no summary")
 
@@ -173,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
         population=population,
         columns=mapping,
         name=info["file"],
+        trend_threshold=args.trend_threshold,
     )
 
     files: dict[Path, pd.DataFrame] = {}
@@ -239,7 +246,8 @@ def print_summary(result: TprResult, info: dict, join_report: dict | None, files
         print(f"note: {w}", file=out)
     if result.trend is not None:
         counts = result.trend["trend"].value_counts()
-        print("Trend: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".", file=out)
+        print("Trend: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+              + f" (threshold {p['trend_threshold']:g} per year).", file=out)
     if join_report is not None:
         jr = join_report
         rules = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in jr["by_rule"].items() if v)
