@@ -25,7 +25,8 @@ DEMO_BOUNDARIES = "wards_boundaries.zip"
 def add_dataset(session_id: str) -> Response:
     from chatmrpt.service.datasets import add_dataset as add
 
-    files, fields = read_form(("table", "boundaries", "population", "urban"), ("sheet",),
+    files, fields = read_form(("table", "boundaries", "population", "urban",
+                               "population_u5", "population_women"), ("sheet",),
                               required_files=("table",))
     sheet = fields.get("sheet") or None
     if sheet is not None and len(sheet) > 100:
@@ -42,7 +43,7 @@ def add_dataset(session_id: str) -> Response:
         boundaries.read() if boundaries is not None else None,
         (boundaries.filename or "") if boundaries is not None else None,
         sheet=sheet,
-        **optional_files(files, "population", "urban"),
+        **optional_files(files, "population", "urban", "population_u5", "population_women"),
     )
     status = 200 if view.get("reused") else 201
     location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"

@@ -27,7 +27,8 @@ def submit_prepare(session_id: str) -> Response:
     from chatmrpt.service.prepare import PARAMS
     from chatmrpt.service.prepare import submit_prepare as submit
 
-    files, fields = read_form(("export", "boundaries", "population", "urban"), PARAMS,
+    files, fields = read_form(("export", "boundaries", "population", "urban",
+                               "population_u5", "population_women"), PARAMS,
                               required_files=("export", "boundaries"))
     export, boundaries = files["export"], files["boundaries"]
     record = submit(
@@ -38,7 +39,7 @@ def submit_prepare(session_id: str) -> Response:
         boundaries.read(),
         boundaries.filename or "",
         dict(fields),
-        **optional_files(files, "population", "urban"),
+        **optional_files(files, "population", "urban", "population_u5", "population_women"),
     )
     body = prepare_view(record)
     body["reused"] = bool(record.get("reused"))
