@@ -127,3 +127,33 @@ def population_table(path: Path, boundaries_path: Path, *, by: str = "WardCode")
     table = pd.DataFrame({by: frame[by].to_numpy(), "Population": people})
     table.to_csv(path, index=False)
     return pd.Series(people, index=frame[by].to_numpy())
+
+
+def check_plan_rows(wards: pd.DataFrame, totals: dict, boundaries_path: Path, nets: int,
+                    density: float = 1.0) -> None:
+    """An ITN plan over the constant-density population raster: the per-ward allocations add
+    up to the plan's total (all the stock when the need is larger), every ward's population
+    is its area × density, its need follows from it (one net per 1.8 people, at least one
+    per household of 5) and no ward gets more than it needs."""
+    import math
+
+    frame = boundaries(boundaries_path)
+    people = expected_population(boundaries_path) * density
+    by_code = dict(zip(frame["WardCode"], frame["WardName"], strict=True))
+    assert len(wards) == len(frame) == totals["wards"]
+    assert int(wards["nets_allocated"].sum()) == totals["nets_allocated"]
+    assert totals["nets_allocated"] + totals["nets_remaining"] == nets
+    if people.sum() / 1.8 > nets:
+        assert totals["nets_allocated"] == nets
+    expected = np.array([people[by_code[c]] for c in wards["WardCode"]])
+    assert np.allclose(wards["population"].to_numpy(dtype=float), expected, rtol=1e-5)
+    assert totals["population"] == pytest_approx(people.sum())
+    need = np.array([math.ceil(max(p / 1.8, math.ceil(p / 5))) for p in wards["population"]])
+    assert (np.abs(wards["nets_needed"].to_numpy() - need) <= 1).all()
+    assert (wards["nets_allocated"] <= wards["nets_needed"]).all()
+
+
+def pytest_approx(value: float):
+    import pytest
+
+    return pytest.approx(value, rel=1e-6)

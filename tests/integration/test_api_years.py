@@ -112,6 +112,9 @@ def test_prepare_by_year_stores_tables_maps_and_rankings(running, inputs):
     assert plan["summary"]["population_source"].startswith("the population raster pop.tif")
     assert plan["summary"]["population"] == pytest.approx(
         fd.expected_population(fd.KANO_BOUNDARIES).sum() * DENSE, rel=1e-6)
+    wards = pd.read_csv(io.BytesIO(download(session, next(
+        a for a in plan["artifacts"] if a["name"] == "itn_plan.csv"))))
+    fd.check_plan_rows(wards, plan["summary"], fd.KANO_BOUNDARIES, 30000, density=DENSE)
 
 
 def test_age_group_rasters_on_a_ward_table_upload(running, inputs):
@@ -171,3 +174,31 @@ def test_bad_year_options_are_refused(running, inputs, fields, message):
     assert r.status_code == 400, r.json
     assert message in r.json["error"]["message"]
     assert session.state()["prepared"] == []
+
+
+CASES = {"kano": (fd.KANO_TABLE, fd.KANO_BOUNDARIES, 66),
+         "ilorin": (fd.ILORIN_TABLE, fd.ILORIN_BOUNDARIES, 35)}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_shipped_table_with_rasters_to_an_exact_plan_over_the_api(running, case, tmp_path):
+    table, boundaries, n = CASES[case]
+    fd.population_raster(tmp_path / "pop.tif", boundaries)
+    fd.builtup_raster(tmp_path / "built.tif", boundaries)
+    session = SessionClient.create(running.test_client())
+    files = {"table": (table.name, table.read_bytes()),
+             "boundaries": (boundaries.name, boundaries.read_bytes()),
+             "population": ("pop.tif", (tmp_path / "pop.tif").read_bytes()),
+             "urban": ("built.tif", (tmp_path / "built.tif").read_bytes())}
+    r = session.post("/datasets", data=form(files), content_type="multipart/form-data")
+    assert r.status_code == 201, r.json
+    analysis_id = analyse(session, r.json["dataset_id"])
+    plan, repri = plan_and_reprioritize(session, analysis_id)
+    assert plan["summary"]["population_source"].startswith("the population raster pop.tif")
+    wards = pd.read_csv(io.BytesIO(download(session, next(
+        a for a in plan["artifacts"] if a["name"] == "itn_plan.csv"))))
+    fd.check_plan_rows(wards, plan["summary"], boundaries, 30000)
+    assert plan["summary"]["nets_allocated"] == 30000
+    assert len(wards) == n
+    text = str(repri)
+    assert "the population raster pop.tif" in text and "the built-up raster built.tif" in text
