@@ -83,6 +83,8 @@ class PreparedWards:
     # with by_year: one row per ward and year, and the trend per ward
     by_year: pd.DataFrame | None = None
     trend: pd.DataFrame | None = None
+    # the row of ``table`` each row of ``by_year`` belongs to
+    by_year_rows: np.ndarray | None = None
 
     @property
     def years(self) -> list[int]:
@@ -285,10 +287,10 @@ def prepare_ward_table(
                                    f"the built-up raster {display} (mean over each ward, "
                                    f"{ureport['scale']})"}
 
-    years_table = trend_table = None
+    years_table = trend_table = years_rows = None
     years_report = None
     if by_year:
-        years_table, trend_table, years_report = _years(
+        years_table, trend_table, years_report, years_rows = _years(
             table, identity, tpr, pick, people, variable, tested_col, positive_col,
             trend_threshold)
         if len(years_report["years"]) < 2:
@@ -311,7 +313,7 @@ def prepare_ward_table(
     if years_report is not None:
         report["years"] = years_report
     return PreparedWards(table=table, report=report, warnings=warnings, planning=planning,
-                         by_year=years_table, trend=trend_table)
+                         by_year=years_table, trend=trend_table, by_year_rows=years_rows)
 
 
 def _years(table, identity, tpr, pick, people, variable, tested_col, positive_col, threshold):
@@ -347,6 +349,7 @@ def _years(table, identity, tpr, pick, people, variable, tested_col, positive_co
         value = np.where(has_people[rows], out[BURDEN].to_numpy(dtype=float), value)
     order = np.lexsort((out["year"].to_numpy(), rows))
     out = out.iloc[order].reset_index(drop=True)
+    sorted_rows = rows[order]
     count, slope = yearly_slopes(rows, sub["year"].to_numpy(dtype=float), value, len(table))
     trend = table[identity].copy().reset_index(drop=True)
     span = pd.DataFrame({"row": rows, "year": sub["year"].to_numpy()}).groupby("row")["year"]
@@ -372,7 +375,7 @@ def _years(table, identity, tpr, pick, people, variable, tested_col, positive_co
             "counts": {str(k): int(v) for k, v in trend["trend"].value_counts().items()},
         },
     }
-    return out, trend, report
+    return out, trend, report, sorted_rows
 
 
 def year_table(prepared: PreparedWards, year: int) -> pd.DataFrame:
@@ -392,17 +395,15 @@ def year_table(prepared: PreparedWards, year: int) -> pd.DataFrame:
     columns = [variable, *count_columns(age), "test_method"]
     if BURDEN in prepared.by_year.columns and BURDEN in prepared.table.columns:
         columns.append(BURDEN)
-    key = WARD_CODE if WARD_CODE in prepared.table.columns else WARD_NAME
-    rows = prepared.by_year[prepared.by_year["year"] == int(year)]
-    if key == WARD_NAME and LGA in prepared.table.columns:
-        index = pd.MultiIndex.from_frame(rows[[LGA, WARD_NAME]].astype(str))
-        target = pd.MultiIndex.from_frame(prepared.table[[LGA, WARD_NAME]].astype(str))
-    else:
-        index = pd.Index(rows[key].astype(str))
-        target = pd.Index(prepared.table[key].astype(str))
+    chosen = (prepared.by_year["year"] == int(year)).to_numpy()
+    rows = prepared.by_year_rows[chosen]
     out = prepared.table.copy()
     for col in columns:
-        out[col] = pd.Series(rows[col].to_numpy(), index=index).reindex(target).to_numpy()
+        values = prepared.by_year[col].to_numpy()[chosen]
+        column = np.full(len(out), None, dtype=object) if values.dtype == object else \
+            np.full(len(out), np.nan)
+        column[rows] = values
+        out[col] = column
     return out
 
 
