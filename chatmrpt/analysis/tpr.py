@@ -71,7 +71,7 @@ from chatmrpt.errors import InputError, describe_rows
 AGES = TprParams.option("age").choices
 TESTS = TprParams.option("test").choices
 LEVEL_CHOICES = TprParams.option("facility_level").choices
-TREND_THRESHOLD = 5.0
+TREND_THRESHOLD = float(TprParams.option("trend_threshold").default)
 HEADER_SEARCH_ROWS = 20
 
 # The ward-table variable each age group's TPR becomes. Under-five TPR keeps the name the

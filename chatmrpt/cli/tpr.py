@@ -16,7 +16,6 @@ from chatmrpt.analysis.declarations import TprParams
 from chatmrpt.analysis.filenames import TPR_BY_YEAR_CSV, TREND_CSV, WARD_TPR_CSV
 from chatmrpt.analysis.tpr import (
     TPR_VARIABLE,
-    TREND_THRESHOLD,
     TprResult,
     compute_ward_tpr,
     join_tpr_to_wards,
@@ -68,7 +67,7 @@ exports whose headers are not recognised, e.g.
          e.g. rdt_tested_u5, microscopy_positive_pw.
 """
 ORDER = 50
-CLI_OPTIONS = ("age", "facility_level", "test", "by_year", "sheet")
+CLI_OPTIONS = ("age", "facility_level", "test", "by_year", "trend_threshold", "sheet")
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -94,9 +93,6 @@ def register(p: argparse.ArgumentParser) -> None:
         metavar="WARDS",
         help="ward table (CSV/XLSX) to add the TPR variable to",
     )
-    p.add_argument("--trend-threshold", type=float, default=TREND_THRESHOLD, metavar="N",
-                   help="with --by-year: slope per year from which a ward's trend is worsening "
-                        f"or improving (default {TREND_THRESHOLD:g})")
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="CSV to write")
     p.add_argument("--quiet", action="store_true", help="no summary")
 

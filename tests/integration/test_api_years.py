@@ -202,3 +202,26 @@ def test_shipped_table_with_rasters_to_an_exact_plan_over_the_api(running, case,
     assert len(wards) == n
     text = str(repri)
     assert "the population raster pop.tif" in text and "the built-up raster built.tif" in text
+
+
+def test_tpr_by_year_over_the_api_takes_a_trend_threshold(running, inputs):
+    session = SessionClient.create(running.test_client())
+    runs = {}
+    for threshold in ("3", "5"):
+        data = form({"facility": inputs["export"]}, by_year="true", trend_threshold=threshold)
+        r = session.post("/tpr", data=data, content_type="multipart/form-data")
+        assert r.status_code == 202, r.json
+        tpr_id = r.json["tpr_id"]
+        done = wait_for(lambda: (t := session.get(f"/tpr/{tpr_id}").json)["status"]  # noqa: B023
+                        in ("succeeded", "failed") and t, 120, "the TPR run")
+        assert done["status"] == "succeeded", done
+        assert done["params"]["trend_threshold"] == float(threshold)
+        art = next(a for a in done["artifacts"] if a["name"] == "tpr_trend.csv")
+        runs[threshold] = pd.read_csv(io.BytesIO(download(session, art)))
+    # ±4 positives a year over 600 tested: ±4 TPR points a year, past 3 but not 5
+    assert set(runs["3"]["trend"]) == {"worsening", "improving"}
+    assert set(runs["5"]["trend"]) == {"stable"}
+    bad = session.post("/tpr", data=form({"facility": inputs["export"]}, by_year="true",
+                                          trend_threshold="0"),
+                       content_type="multipart/form-data")
+    assert bad.status_code == 400 and "trend threshold" in bad.json["error"]["message"]
