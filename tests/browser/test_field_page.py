@@ -199,8 +199,9 @@ def test_facility_export_by_year_with_a_year_selector(open_page, artifacts_dir, 
     page.reload()
     wait_ready(page)
     page.locator("#field-year option").first.wait_for(state="attached", timeout=LONG)
-    years = page.locator("#field-year option").evaluate_all("os => os.map(o => o.textContent)")
-    assert years == ["2022", "2023"]
+    assert page.locator("#field-year option").all_inner_texts() == ["2022", "2023"]
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=image.element_handle(), timeout=LONG)
 
     # the built table goes on to a plan that names its population source
     reply = send(page, "run the analysis")

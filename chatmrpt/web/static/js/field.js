@@ -279,6 +279,9 @@ export class Field {
     if (!latest || latest.prepare_id === this.shownPrepare) return;
     this.shownPrepare = latest.prepare_id;
     const run = await this.page.api.get(this.page.api.session(`/prepared-datasets/${latest.prepare_id}`));
-    if (run.summary && run.summary.year_maps) this.showYears(run);
+    if (run.summary && run.summary.year_maps) {
+      this.showYears(run);
+      $("field-prepare").open = true; // the year selector in view again
+    }
   }
 }
