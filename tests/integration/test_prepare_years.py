@@ -231,3 +231,14 @@ def test_demo_data_over_several_years_to_a_trend(tmp_path):
                   tmp_path / "bad")
     assert bad.returncode == 2 and "--years must be 1 to 10 years" in bad.stderr
     assert not (tmp_path / "bad").exists()
+
+
+def test_by_year_without_a_period_column_is_refused_by_name(field, tmp_path):
+    export = pd.read_csv(field / "export.csv").drop(columns=["periodname"])
+    export.to_csv(tmp_path / "no_period.csv", index=False)
+    with pytest.raises(InputError) as err:
+        prepare_ward_table(tmp_path / "no_period.csv", fd.KANO_BOUNDARIES, by_year=True)
+    assert err.value.code == "unrecognised_export"
+    assert "period" in err.value.message
+    # without years the same export is fine
+    assert len(prepare_ward_table(tmp_path / "no_period.csv", fd.KANO_BOUNDARIES).table) == 66
