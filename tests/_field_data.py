@@ -83,25 +83,31 @@ def expected_population(boundaries_path: Path) -> pd.Series:
     return pd.Series((pixels * PEOPLE_PER_PIXEL).to_numpy(), index=frame["WardName"].to_numpy())
 
 
-def facility_export(path: Path, boundaries_path: Path, *, months: int = 3) -> pd.DataFrame:
+def facility_export(path: Path, boundaries_path: Path, *, months: int = 3,
+                    years: tuple[int, ...] = (2024,), growth=None) -> pd.DataFrame:
     """Two facilities per ward; ward i has RDT tested 100 and positive 10 + i per facility
-    and month, microscopy tested 50 and positive 5 per facility and month (a lower rate)."""
+    and month, microscopy tested 50 and positive 5 per facility and month (a lower rate).
+
+    Several ``years``: in the k-th year (from 0) ward i's RDT positive is
+    10 + i + growth(i, k) (0 without ``growth``)."""
     frame = boundaries(boundaries_path)
     rows = []
     for i, ward in enumerate(frame["WardName"]):
         lga = str(frame["LGACode"].iloc[i])
-        for facility in (1, 2):
-            for month in range(1, months + 1):
-                rows.append({
-                    "orgunitlevel1": "Nigeria",
-                    "orgunitlevel2": "Test State",
-                    "orgunitlevel3": f"{lga} Local Government Area",
-                    "orgunitlevel4": f"{ward} Ward",
-                    "organisationunitname": f"{ward} Health Post {facility}",
-                    "FacilityLevel": "Primary",
-                    "periodname": f"{['January', 'February', 'March'][month - 1]} 2024",
-                    RDT: 100, RDT_POS: 10 + i, MIC: 50, MIC_POS: 5,
-                })
+        for k, year in enumerate(years):
+            for facility in (1, 2):
+                for month in range(1, months + 1):
+                    rows.append({
+                        "orgunitlevel1": "Nigeria",
+                        "orgunitlevel2": "Test State",
+                        "orgunitlevel3": f"{lga} Local Government Area",
+                        "orgunitlevel4": f"{ward} Ward",
+                        "organisationunitname": f"{ward} Health Post {facility}",
+                        "FacilityLevel": "Primary",
+                        "periodname": f"{['January', 'February', 'March'][month - 1]} {year}",
+                        RDT: 100, RDT_POS: 10 + i + (growth(i, k) if growth else 0),
+                        MIC: 50, MIC_POS: 5,
+                    })
     export = pd.DataFrame(rows)
     export.to_csv(path, index=False)
     return export
@@ -121,3 +127,33 @@ def population_table(path: Path, boundaries_path: Path, *, by: str = "WardCode")
     table = pd.DataFrame({by: frame[by].to_numpy(), "Population": people})
     table.to_csv(path, index=False)
     return pd.Series(people, index=frame[by].to_numpy())
+
+
+def check_plan_rows(wards: pd.DataFrame, totals: dict, boundaries_path: Path, nets: int,
+                    density: float = 1.0) -> None:
+    """An ITN plan over the constant-density population raster: the per-ward allocations add
+    up to the plan's total (all the stock when the need is larger), every ward's population
+    is its area × density, its need follows from it (one net per 1.8 people, at least one
+    per household of 5) and no ward gets more than it needs."""
+    import math
+
+    frame = boundaries(boundaries_path)
+    people = expected_population(boundaries_path) * density
+    by_code = dict(zip(frame["WardCode"], frame["WardName"], strict=True))
+    assert len(wards) == len(frame) == totals["wards"]
+    assert int(wards["nets_allocated"].sum()) == totals["nets_allocated"]
+    assert totals["nets_allocated"] + totals["nets_remaining"] == nets
+    if people.sum() / 1.8 > nets:
+        assert totals["nets_allocated"] == nets
+    expected = np.array([people[by_code[c]] for c in wards["WardCode"]])
+    assert np.allclose(wards["population"].to_numpy(dtype=float), expected, rtol=1e-5)
+    assert totals["population"] == pytest_approx(people.sum())
+    need = np.array([math.ceil(max(p / 1.8, math.ceil(p / 5))) for p in wards["population"]])
+    assert (np.abs(wards["nets_needed"].to_numpy() - need) <= 1).all()
+    assert (wards["nets_allocated"] <= wards["nets_needed"]).all()
+
+
+def pytest_approx(value: float):
+    import pytest
+
+    return pytest.approx(value, rel=1e-6)

@@ -626,6 +626,12 @@ class TprParams(Declared):
         kind="flag", label="by-year option", default=False,
         help="One row per ward and year, with a trend per ward.",
     )  # fmt: skip
+    trend_threshold: float = option(
+        kind="number", label="trend threshold", default=5.0, minimum=0, above_minimum=True,
+        maximum=1000, hint="per 1,000 (or TPR points) per year",
+        help="With by_year: the slope per year from which a ward's trend is worsening "
+        "(at or above it) or improving (at or below minus it).",
+    )  # fmt: skip
     join: bool = option(
         kind="flag", label="join option", default=False,
         help="Add the ward TPR to the current ward table as a new variable.",

@@ -1075,6 +1075,7 @@ def load_dataset(
     urban_raster=None,
     urban_raster_name: str | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    population_raster_names: dict | None = None,
 ) -> WardDataset:
     """Read the ward table (and boundaries), join them and return the WardDataset.
 
@@ -1091,6 +1092,7 @@ def load_dataset(
         "population": population,
         "population_name": population_name,
         "population_rasters": population_rasters,
+        "population_raster_names": population_raster_names,
         "urban_raster": urban_raster,
         "urban_raster_name": urban_raster_name,
     }
@@ -1174,6 +1176,7 @@ def _finish_dataset(dataset: WardDataset, planning_args: dict, boundary_urban) -
         population=population,
         population_name=planning_args["population_name"],
         population_rasters=rasters or None,
+        population_raster_names=planning_args.get("population_raster_names"),
         urban_raster=urban_raster,
         urban_raster_name=planning_args["urban_raster_name"],
         boundary_urban=boundary_urban,

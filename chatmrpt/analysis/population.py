@@ -372,6 +372,7 @@ def add_planning_inputs(
     urban_raster: Any = None,
     urban_raster_name: str | None = None,
     boundary_urban: pd.Series | None = None,
+    population_raster_names: Mapping[str, str] | None = None,
 ) -> WardDataset:
     """Add population and urban share columns the ward table lacks (see the module doc).
 
@@ -425,8 +426,9 @@ def add_planning_inputs(
         notes += pnotes
         for col in frame.columns:
             added[col] = frame[col].to_numpy(dtype=float)
+        given = dict(population_raster_names or {})
         names = {role: population_name if (role == TOTAL and population_name) else
-                 Path(str(path)).name for role, path in rasters.items()}
+                 given.get(role) or Path(str(path)).name for role, path in rasters.items()}
         if POPULATION in frame.columns:
             source = f"the population raster {names[TOTAL]} (people summed over each ward)"
             planning["population"] = {"column": POPULATION, "source": source,
@@ -520,6 +522,10 @@ def planning_summary(planning: Mapping[str, Any] | None) -> dict[str, Any]:
         entry = planning.get(key)
         out[key] = None if not entry else {"column": entry.get("column"),
                                            "source": entry.get("source")}
+    for key in (f"population_{U5}", f"population_{WOMEN}"):  # only when given
+        entry = planning.get(key)
+        if entry:
+            out[key] = {"column": entry.get("column"), "source": entry.get("source")}
     return out
 
 
@@ -529,6 +535,10 @@ def source_sentence(planning: Mapping[str, Any] | None) -> str:
     parts = []
     if planning.get("population"):
         parts.append(f"Population: {planning['population']['source']}.")
+    for key, label in ((f"population_{U5}", "Under-five population"),
+                       (f"population_{WOMEN}", "Women 15–49")):
+        if planning.get(key):
+            parts.append(f"{label}: {planning[key]['source']}.")
     if planning.get("urban_share"):
         parts.append(f"Urban share: {planning['urban_share']['source']}.")
     return " ".join(parts)

@@ -12,6 +12,15 @@ One row per ward of the boundaries (the boundaries say which wards exist), with:
   Urban Yes/No attribute is read when the table is analysed with them).
 
 Every step reports what it matched and what it could not; nothing is filled in silently.
+
+Several years (``by_year``): the export's periods give one row per boundary ward and year
+(TPR with the ward's one method over all years, tested, positive and burden per 1,000 over
+the same population), and a trend per ward: the least-squares slope per year of burden per
+1,000 (of TPR, in points, for a ward without population) over the years present, labelled
+worsening (slope ≥ threshold), improving (≤ −threshold) or stable, with the number of
+years used; one year only is "insufficient_data". ``year_table`` gives the ward table of
+one year, for a per-year analysis, and ``ranking_by_year`` puts the years' rankings side by
+side.
 """
 
 from __future__ import annotations
@@ -24,7 +33,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chatmrpt.analysis.dataset import GEOMETRY, IDENTITY_COLUMNS, WARD_NAME
+from chatmrpt.analysis.dataset import (
+    GEOMETRY,
+    IDENTITY_COLUMNS,
+    LGA,
+    STATE,
+    WARD_CODE,
+    WARD_NAME,
+)
 from chatmrpt.analysis.population import (
     POPULATION,
     POPULATION_U5,
@@ -40,10 +56,14 @@ from chatmrpt.analysis.population import (
 )
 from chatmrpt.analysis.tpr import (
     BURDEN_CAP,
+    TREND_THRESHOLD,
+    check_trend_threshold,
     compute_ward_tpr,
     match_ward_tables,
     read_facility_export,
     tpr_variable_name,
+    trend_labels,
+    yearly_slopes,
 )
 from chatmrpt.errors import InputError, describe_rows
 
@@ -60,6 +80,17 @@ class PreparedWards:
     report: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     planning: dict[str, Any] = field(default_factory=dict)
+    # with by_year: one row per ward and year, and the trend per ward
+    by_year: pd.DataFrame | None = None
+    trend: pd.DataFrame | None = None
+    # the row of ``table`` each row of ``by_year`` belongs to
+    by_year_rows: np.ndarray | None = None
+
+    @property
+    def years(self) -> list[int]:
+        if self.by_year is None or self.by_year.empty:
+            return []
+        return sorted(int(y) for y in self.by_year["year"].unique())
 
 
 def count_columns(age: str) -> tuple[str, str]:
@@ -85,6 +116,8 @@ def prepare_ward_table(
     boundaries_name: str | None = None,
     include_population: bool = True,
     s3_endpoint_url: str | None = None,
+    by_year: bool = False,
+    trend_threshold: float = TREND_THRESHOLD,
 ) -> PreparedWards:
     """Build the ward table (see the module docstring).
 
@@ -95,9 +128,12 @@ def prepare_ward_table(
     """
     from chatmrpt.analysis.ingest import read_boundaries
 
+    if by_year:
+        trend_threshold = check_trend_threshold(trend_threshold)
     frame, info = read_facility_export(export, sheet=sheet, columns=columns)
     tpr = compute_ward_tpr(frame, age=age, facility_level=facility_level, test=test,
-                           columns=columns, name=export_name or info["file"])
+                           columns=columns, name=export_name or info["file"], by_year=by_year,
+                           trend_threshold=trend_threshold)
     features, bsource, bnotes = read_boundaries(boundaries, name=boundaries_name)
     warnings: list[str] = list(bnotes) + list(tpr.report.get("warnings", []))
     identity = [c for c in IDENTITY_COLUMNS if c in features.columns]
@@ -173,6 +209,7 @@ def prepare_ward_table(
                                       "each ward)"}
 
     burden_report: dict[str, Any] = {"computed": False}
+    people: np.ndarray | None = None
     if pop_frame is not None:
         basis_col = AGE_POPULATION.get(tpr.params["age"], POPULATION)
         if basis_col not in pop_frame.columns:
@@ -250,6 +287,17 @@ def prepare_ward_table(
                                    f"the built-up raster {display} (mean over each ward, "
                                    f"{ureport['scale']})"}
 
+    years_table = trend_table = years_rows = None
+    years_report = None
+    if by_year:
+        years_table, trend_table, years_report, years_rows = _years(
+            table, identity, tpr, pick, people, variable, tested_col, positive_col,
+            trend_threshold)
+        if len(years_report["years"]) < 2:
+            warnings.append(
+                f"The facility export covers {len(years_report['years'])} year(s) only, so "
+                "no ward has a trend (insufficient_data).")
+
     report = {
         "facility_export": {"file": info["file"], "rows": info["rows"],
                             "parameters": tpr.params, "wards": len(tpr.wards)},
@@ -262,4 +310,118 @@ def prepare_ward_table(
         "planning": planning,
         "warnings": warnings,
     }
-    return PreparedWards(table=table, report=report, warnings=warnings, planning=planning)
+    if years_report is not None:
+        report["years"] = years_report
+    return PreparedWards(table=table, report=report, warnings=warnings, planning=planning,
+                         by_year=years_table, trend=trend_table, by_year_rows=years_rows)
+
+
+def _years(table, identity, tpr, pick, people, variable, tested_col, positive_col, threshold):
+    """The by-year table and the trend per ward, on the boundary wards (see the module
+    docstring)."""
+    row_of = np.full(len(tpr.wards), -1, dtype=np.int64)
+    hit = pick >= 0
+    row_of[pick[hit]] = np.flatnonzero(hit)
+    keys = [STATE, LGA, WARD_NAME]
+    lookup = {k: j for j, k in enumerate(zip(*(tpr.wards[c] for c in keys), strict=True))}
+    by = tpr.by_year
+    j = np.array([lookup[k] for k in zip(*(by[c] for c in keys), strict=True)], dtype=np.int64)
+    rows = row_of[j] if len(j) else np.zeros(0, dtype=np.int64)
+    keep = rows >= 0
+    sub = by[keep].reset_index(drop=True)
+    rows = rows[keep]
+    out = table[identity].iloc[rows].reset_index(drop=True)
+    out["year"] = sub["year"].to_numpy(dtype=np.int64)
+    out[variable] = sub["tpr"].to_numpy(dtype=float)
+    out[tested_col] = sub["tested"].to_numpy()
+    out[positive_col] = sub["positive"].to_numpy()
+    out["test_method"] = sub["test_method"].to_numpy(dtype=object)
+    has_people = np.zeros(len(table), dtype=bool)
+    value = out[variable].to_numpy(dtype=float)
+    if people is not None:
+        has_people = np.isfinite(people) & (people > 0)
+        ward_people = people[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            burden = np.where(has_people[rows],
+                              out[positive_col].to_numpy(dtype=float) / ward_people * 1000.0,
+                              np.nan)
+        out[BURDEN] = np.minimum(burden, BURDEN_CAP)
+        value = np.where(has_people[rows], out[BURDEN].to_numpy(dtype=float), value)
+    order = np.lexsort((out["year"].to_numpy(), rows))
+    out = out.iloc[order].reset_index(drop=True)
+    sorted_rows = rows[order]
+    count, slope = yearly_slopes(rows, sub["year"].to_numpy(dtype=float), value, len(table))
+    trend = table[identity].copy().reset_index(drop=True)
+    span = pd.DataFrame({"row": rows, "year": sub["year"].to_numpy()}).groupby("row")["year"]
+    first = span.min().reindex(range(len(table)))
+    last = span.max().reindex(range(len(table)))
+    trend["years"] = count
+    trend["first_year"] = first.astype("Int64").to_numpy()
+    trend["last_year"] = last.astype("Int64").to_numpy()
+    trend["trend_basis"] = np.where(has_people, BURDEN, variable)
+    trend["slope_per_year"] = slope
+    trend["trend"] = trend_labels(slope, threshold)
+    years = sorted(int(y) for y in np.unique(out["year"].to_numpy()))
+    unit = "per 1,000" if people is not None else "TPR points"
+    report = {
+        "years": years,
+        "rows": len(out),
+        "trend": {
+            "threshold_per_year": threshold,
+            "basis": BURDEN if people is not None else variable,
+            "rule": (f"least-squares slope per year over the years present; ≥ {threshold:g} "
+                     f"{unit} per year worsening, ≤ −{threshold:g} improving, otherwise "
+                     "stable; fewer than two years: insufficient_data"),
+            "counts": {str(k): int(v) for k, v in trend["trend"].value_counts().items()},
+        },
+    }
+    return out, trend, report, sorted_rows
+
+
+def year_table(prepared: PreparedWards, year: int) -> pd.DataFrame:
+    """The ward table of one year: the TPR, counts and burden columns hold that year's
+    values (empty for wards without data that year); every other column is unchanged."""
+    if prepared.by_year is None:
+        raise InputError("invalid_parameter",
+                         "This ward table was built without years; prepare it by year.")
+    if int(year) not in prepared.years:
+        raise InputError(
+            "invalid_parameter",
+            f"The facility export has no data for {year}; years: "
+            f"{', '.join(map(str, prepared.years))}.",
+            details={"years": prepared.years})
+    variable = prepared.report["tpr_column"]
+    age = prepared.report["facility_export"]["parameters"]["age"]
+    columns = [variable, *count_columns(age), "test_method"]
+    if BURDEN in prepared.by_year.columns and BURDEN in prepared.table.columns:
+        columns.append(BURDEN)
+    chosen = (prepared.by_year["year"] == int(year)).to_numpy()
+    rows = prepared.by_year_rows[chosen]
+    out = prepared.table.copy()
+    for col in columns:
+        values = prepared.by_year[col].to_numpy()[chosen]
+        column = np.full(len(out), None, dtype=object) if values.dtype == object else \
+            np.full(len(out), np.nan)
+        column[rows] = values
+        out[col] = column
+    return out
+
+
+def ranking_by_year(results: Mapping[int, Any]) -> pd.DataFrame:
+    """One row per ward and year: the year's composite score and rank (and PCA rank),
+    from ``{year: AnalysisResult}``."""
+    frames = []
+    for year, result in sorted(results.items()):
+        wards = result.wards
+        cols = [c for c in (WARD_NAME, WARD_CODE, LGA) if c in wards.columns]
+        frame = pd.DataFrame(wards[cols]).copy()
+        frame.insert(len(cols), "year", int(year))
+        for col in ("composite_score", "composite_rank", "composite_category", "pca_score",
+                    "pca_rank", "pca_category"):
+            if col in wards.columns:
+                frame[col] = wards[col].to_numpy()
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["year", "composite_rank"], kind="stable").reset_index(drop=True)

@@ -28,8 +28,9 @@ Decisions where the methodology leaves room, all visible in ``TprResult.report``
 * By year, the method is chosen once per ward over all years, so a trend never mixes
   methods. The trend is the least-squares slope per year of burden per 1,000 (positive /
   population × 1000) for wards with a population, otherwise of TPR (percentage points).
-  A slope ≥ 5 (per 1,000, or points) per year is "worsening", ≤ −5 "improving", in between
-  "stable"; fewer than two years with a value is "insufficient_data".
+  A slope ≥ the threshold (5 per 1,000, or points, per year unless ``trend_threshold`` says
+  otherwise) is "worsening", ≤ −threshold "improving", in between "stable"; fewer than two
+  years with a value is "insufficient_data". The number of years used is in ``years``.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ from chatmrpt.errors import InputError, describe_rows
 AGES = TprParams.option("age").choices
 TESTS = TprParams.option("test").choices
 LEVEL_CHOICES = TprParams.option("facility_level").choices
-TREND_THRESHOLD = 5.0
+TREND_THRESHOLD = float(TprParams.option("trend_threshold").default)
 HEADER_SEARCH_ROWS = 20
 
 # The ward-table variable each age group's TPR becomes. Under-five TPR keeps the name the
@@ -490,6 +491,7 @@ def compute_ward_tpr(
     population: pd.DataFrame | None = None,
     columns: Mapping[str, str] | None = None,
     name: str | None = None,
+    trend_threshold: float = TREND_THRESHOLD,
 ) -> TprResult:
     """TPR per ward from a facility export (METHODOLOGY §9); see the module docstring.
 
@@ -506,6 +508,8 @@ def compute_ward_tpr(
         },
         "by_year": bool(by_year),
     }
+    if by_year:
+        params["trend_threshold"] = check_trend_threshold(trend_threshold)
     age, facility_level, test = params["age"], params["facility_level"], params["test"]
     seen = _unique_headers([str(c) for c in export.columns])
     if list(export.columns) != seen:
@@ -589,9 +593,9 @@ def compute_ward_tpr(
         by_year_df, ward_of = _by_year(rows, counts, methods, chosen, test)
         if pop is not None:
             by_year_df["burden_per_1000"] = _burden(by_year_df["positive"], pop[ward_of])
-        trend_df = _trend(by_year_df, ward_of, rows.identity, pop)
+        trend_df = _trend(by_year_df, ward_of, rows.identity, pop, params["trend_threshold"])
         report["trend"] = {
-            "threshold_per_year": TREND_THRESHOLD,
+            "threshold_per_year": params["trend_threshold"],
             "counts": {str(k): int(v) for k, v in trend_df["trend"].value_counts().items()},
         }
         by_year_df = by_year_df.sort_values([STATE, LGA, WARD_NAME, "year"], kind="stable")
@@ -846,7 +850,54 @@ def _labels(wards: pd.DataFrame) -> list[str]:
     return [f"{w} ({lga})" for w, lga in zip(wards[WARD_NAME], wards[LGA], strict=True)]
 
 
-def _trend(by_year: pd.DataFrame, ward_of, identity: pd.DataFrame, pop) -> pd.DataFrame:
+def check_trend_threshold(value: object) -> float:
+    """The trend threshold (per year, > 0), or a clear error."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not np.isfinite(number) or number <= 0 or number > 1000:
+        raise InputError(
+            "invalid_parameter",
+            f"The trend threshold must be a number above 0 and at most 1,000 (per 1,000 or "
+            f"TPR points per year), not {str(value)[:40]!r}.",
+            details={"parameter": "trend_threshold"},
+        )
+    return number
+
+
+def trend_labels(slope: np.ndarray, threshold: float = TREND_THRESHOLD) -> np.ndarray:
+    """worsening (slope ≥ threshold), improving (≤ −threshold), stable, or
+    insufficient_data where there is no slope."""
+    return np.where(
+        np.isnan(slope),
+        "insufficient_data",
+        np.where(
+            slope >= threshold,
+            "worsening",
+            np.where(slope <= -threshold, "improving", "stable"),
+        ),
+    )
+
+
+def yearly_slopes(w: np.ndarray, x: np.ndarray, y: np.ndarray, n_groups: int):
+    """(count of years with a value, least-squares slope per year) per group ``w``; NaN
+    values are left out, fewer than two years gives a NaN slope."""
+    ok = ~np.isnan(y)
+    w, xv, yv = w[ok], x[ok], y[ok]
+    cnt = np.bincount(w, minlength=n_groups).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xm = np.bincount(w, weights=xv, minlength=n_groups) / cnt
+        ym = np.bincount(w, weights=yv, minlength=n_groups) / cnt
+        dx = xv - xm[w]
+        sxx = np.bincount(w, weights=dx * dx, minlength=n_groups)
+        sxy = np.bincount(w, weights=dx * (yv - ym[w]), minlength=n_groups)
+        slope = np.where((cnt >= 2) & (sxx > 0), sxy / np.where(sxx > 0, sxx, 1), np.nan)
+    return cnt.astype(np.int64), slope
+
+
+def _trend(by_year: pd.DataFrame, ward_of, identity: pd.DataFrame, pop,
+           threshold: float = TREND_THRESHOLD) -> pd.DataFrame:
     """Least-squares slope per year per ward, of burden per 1,000 (with population) or TPR."""
     n_wards = len(identity)
     has_pop = np.zeros(n_wards, dtype=bool) if pop is None else (pop > 0)
@@ -855,28 +906,11 @@ def _trend(by_year: pd.DataFrame, ward_of, identity: pd.DataFrame, pop) -> pd.Da
         burden = by_year["burden_per_1000"].to_numpy(dtype=float)
         y = np.where(has_pop[ward_of], burden, y)
     x = by_year["year"].to_numpy(dtype=float)
-    ok = ~np.isnan(y)
-    w, xv, yv = ward_of[ok], x[ok], y[ok]
-    cnt = np.bincount(w, minlength=n_wards).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xm = np.bincount(w, weights=xv, minlength=n_wards) / cnt
-        ym = np.bincount(w, weights=yv, minlength=n_wards) / cnt
-        dx = xv - xm[w]
-        sxx = np.bincount(w, weights=dx * dx, minlength=n_wards)
-        sxy = np.bincount(w, weights=dx * (yv - ym[w]), minlength=n_wards)
-        slope = np.where((cnt >= 2) & (sxx > 0), sxy / np.where(sxx > 0, sxx, 1), np.nan)
-    label = np.where(
-        np.isnan(slope),
-        "insufficient_data",
-        np.where(
-            slope >= TREND_THRESHOLD,
-            "worsening",
-            np.where(slope <= -TREND_THRESHOLD, "improving", "stable"),
-        ),
-    )
+    cnt, slope = yearly_slopes(np.asarray(ward_of), x, y, n_wards)
+    label = trend_labels(slope, threshold)
     years_all = by_year.groupby(ward_of)["year"].agg(["min", "max"]).reindex(range(n_wards))
     out = identity.copy()
-    out["years"] = cnt.astype(np.int64)
+    out["years"] = cnt
     out["first_year"] = years_all["min"].to_numpy()
     out["last_year"] = years_all["max"].to_numpy()
     out["trend_basis"] = np.where(has_pop, "burden_per_1000", "tpr")

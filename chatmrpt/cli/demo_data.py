@@ -52,6 +52,10 @@ def register(parser: argparse.ArgumentParser) -> None:
         action="store_false",
         help="skip facility_tpr.csv (the largest file: about 130 MB at 100,000 wards)",
     )
+    parser.add_argument(
+        "--years", default="2023,2024", metavar="Y1,Y2,...",
+        help="years the facility export covers, 12 months each (default 2023,2024)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
     # refuse bad parameters before any work
     check_parameters(args.wards, args.seed, args.state)
+    years = _years(args.years)
     out = check_out_dir(args.out)
 
     with tqdm(
@@ -90,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
             demo,
             out,
             facility_export=args.facility_export,
+            years=years,
             progress=lambda step, done: advance(
                 f"writing {step}", _GENERATE_SHARE + (1 - _GENERATE_SHARE) * done
             ),
@@ -105,8 +111,22 @@ def run(args: argparse.Namespace) -> int:
     if args.facility_export:
         covered = int(demo.facilities["ward_index"].nunique())
         note = "" if covered == n_wards else f" (facilities in {covered:,} of {n_wards:,} wards)"
-        print(f"  {len(demo.facilities):,} health facilities, 24 months{note}")
+        print(f"  {len(demo.facilities):,} health facilities, {12 * len(years)} months "
+              f"({', '.join(map(str, years))}){note}")
     return 0
+
+
+def _years(text: str) -> tuple[int, ...]:
+    from chatmrpt.demo.facility import MAX_YEARS, check_years
+    from chatmrpt.errors import InputError
+
+    try:
+        return check_years(int(part) for part in str(text).split(",") if part.strip())
+    except ValueError as exc:
+        raise InputError(
+            "invalid_parameter",
+            f"--years must be 1 to {MAX_YEARS} years separated by commas, e.g. 2021,2022,2023; "
+            f"not {text!r}.", details={"parameter": "years"}) from exc
 
 
 def _size(path: Path) -> str:

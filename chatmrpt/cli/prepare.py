@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
+from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS, TREND_THRESHOLD
 from chatmrpt.errors import InputError
 
 NAME = "prepare"
@@ -27,6 +27,16 @@ the under-five and women 15-49 rasters; burden for under-fives then uses the und
 population (otherwise the total, stated in the report).
 Urban share: --urban RASTER (built-up layer, 0/1 or 0-100; mean over each ward), or the
 boundaries' Urban Yes/No attribute (100% / 0%) when the table is analysed.
+
+Several years (--by-year): the export's periods give tpr_by_year.csv (one row per ward and
+year: TPR, tested, positive, burden per 1,000) and trend.csv (per ward: the least-squares
+slope per year of burden per 1,000 over the years present - of TPR points for a ward without
+population -, the number of years used, and worsening when the slope is >= the threshold,
+improving when <= -threshold, otherwise stable; one year only: insufficient_data). The
+threshold is --trend-threshold (default 5 per 1,000 per year). ward_table.csv keeps the
+values over all years. With --analyze, --per-year also ranks the wards of each year
+(years/YEAR/ holds that year's ward table and analysis, so `chatmrpt itn years/YEAR` works)
+and writes ranking_by_year.csv with every year's ranks side by side.
 """
 ORDER = 16
 
@@ -55,6 +65,13 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sheet", help="worksheet of an XLSX facility export")
     p.add_argument("--analyze", action="store_true",
                    help="also rank the wards (default variables, both methods) into --out")
+    p.add_argument("--by-year", action="store_true",
+                   help="per-year TPR and burden per ward, and a trend per ward (see below)")
+    p.add_argument("--trend-threshold", type=float, default=TREND_THRESHOLD, metavar="N",
+                   help="slope per year (per 1,000, or TPR points) from which a ward's trend "
+                        f"is worsening or improving (default {TREND_THRESHOLD:g})")
+    p.add_argument("--per-year", action="store_true",
+                   help="with --by-year and --analyze: also rank the wards of each year")
     p.add_argument("--out", type=Path, required=True, help="folder for the results")
     p.add_argument("--quiet", action="store_true", help="no summary")
 
@@ -92,6 +109,10 @@ def parse_population(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
 def run(args: argparse.Namespace) -> int:
     from chatmrpt.analysis.prepare import prepare_ward_table
 
+    if args.per_year and not (args.by_year and args.analyze):
+        raise InputError("invalid_parameter",
+                         "--per-year ranks each year's wards: give it with --by-year and "
+                         "--analyze.")
     population, population_rasters = parse_population(args.population)
     from chatmrpt.cli.covariates import parse_raster_option
 
@@ -107,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         facility_level=args.facility_level,
         test=args.test,
         sheet=args.sheet,
+        by_year=args.by_year,
+        trend_threshold=args.trend_threshold,
     )
     out: Path = args.out
     if out.exists() and not out.is_dir():
@@ -116,6 +139,13 @@ def run(args: argparse.Namespace) -> int:
     prepared.table.to_csv(table_path, index=False, lineterminator="\n")
     files = [table_path, out / "prepare_report.json"]
     from chatmrpt.store.model import to_jsonable
+
+    if prepared.by_year is not None:
+        from chatmrpt.analysis.filenames import TPR_BY_YEAR_CSV, TREND_CSV
+
+        for name, frame in ((TPR_BY_YEAR_CSV, prepared.by_year), (TREND_CSV, prepared.trend)):
+            frame.to_csv(out / name, index=False, lineterminator="\n")
+            files.append(out / name)
 
     (out / "prepare_report.json").write_text(
         json.dumps(to_jsonable(prepared.report), indent=1, ensure_ascii=False) + "\n")
@@ -135,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
                 dataset.planning[key] = dict(dataset.planning[key], source=entry["source"])
         result = run_analysis(dataset, AnalysisParams.from_dict({}))
         files += list(write_analysis_outputs(result, out))
+        if args.per_year:
+            files += _per_year(prepared, args.boundaries, out)
     if not args.quiet:
         for line in summary_lines:
             print(line)
@@ -145,6 +177,33 @@ def run(args: argparse.Namespace) -> int:
         else:
             print("Wrote: " + ", ".join(str(f) for f in files))
     return 0
+
+
+def _per_year(prepared, boundaries: Path, out: Path) -> list[Path]:
+    """Each year's ward table and analysis in out/years/YEAR, and ranking_by_year.csv."""
+    from chatmrpt.analysis.filenames import RANKING_BY_YEAR_CSV
+    from chatmrpt.analysis.ingest import load_dataset
+    from chatmrpt.analysis.outputs import write_analysis_outputs
+    from chatmrpt.analysis.params import AnalysisParams
+    from chatmrpt.analysis.pipeline import run_analysis
+    from chatmrpt.analysis.prepare import ranking_by_year, year_table
+
+    files: list[Path] = []
+    results = {}
+    for year in prepared.years:
+        folder = out / "years" / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "ward_table.csv"
+        year_table(prepared, year).to_csv(path, index=False, lineterminator="\n")
+        dataset = load_dataset(path, boundaries)
+        for key, entry in prepared.planning.items():
+            if key in dataset.planning:
+                dataset.planning[key] = dict(dataset.planning[key], source=entry["source"])
+        results[year] = run_analysis(dataset, AnalysisParams.from_dict({}))
+        files += [path, *write_analysis_outputs(results[year], folder)]
+    ranking = ranking_by_year(results)
+    ranking.to_csv(out / RANKING_BY_YEAR_CSV, index=False, lineterminator="\n")
+    return [*files, out / RANKING_BY_YEAR_CSV]
 
 
 def _summary(prepared) -> list[str]:
@@ -160,6 +219,12 @@ def _summary(prepared) -> list[str]:
     burden = report["burden"]
     if burden.get("computed"):
         lines.append(f"Burden per 1,000: {burden['rule']}.")
+    years = prepared.report.get("years")
+    if years:
+        trend = years["trend"]
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(trend["counts"].items()))
+        lines.append(f"Years: {', '.join(map(str, years['years']))}. Trend per ward "
+                     f"({trend['rule']}): {counts}.")
     for w in prepared.warnings:
         lines.append(f"note: {w}")
     return lines

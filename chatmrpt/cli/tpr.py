@@ -52,8 +52,10 @@ Outputs:
   `chatmrpt analyze`; with --by-year also tpr_by_year.csv and trend.csv next to --out.
   A population column in the ward table (Population, pop, ...) adds burden_per_1000, and
   the by-year trend then follows burden per 1,000 instead of TPR.
-  Trend: least-squares slope per year; >= 5 (per 1,000, or TPR points) per year is
-  worsening, <= -5 improving, otherwise stable; fewer than two years: insufficient_data.
+  Trend: least-squares slope per year over the years present (the number used is in the
+  years column); >= N (per 1,000, or TPR points) per year is worsening, <= -N improving,
+  otherwise stable, N = --trend-threshold (default 5); fewer than two years:
+  insufficient_data.
 
 Column mapping (--columns mapping.json): a JSON object of role -> column name, for
 exports whose headers are not recognised, e.g.
@@ -65,7 +67,7 @@ exports whose headers are not recognised, e.g.
          e.g. rdt_tested_u5, microscopy_positive_pw.
 """
 ORDER = 50
-CLI_OPTIONS = ("age", "facility_level", "test", "by_year", "sheet")
+CLI_OPTIONS = ("age", "facility_level", "test", "by_year", "trend_threshold", "sheet")
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -173,6 +175,7 @@ def run(args: argparse.Namespace) -> int:
         population=population,
         columns=mapping,
         name=info["file"],
+        trend_threshold=args.trend_threshold,
     )
 
     files: dict[Path, pd.DataFrame] = {}
@@ -239,7 +242,8 @@ def print_summary(result: TprResult, info: dict, join_report: dict | None, files
         print(f"note: {w}", file=out)
     if result.trend is not None:
         counts = result.trend["trend"].value_counts()
-        print("Trend: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".", file=out)
+        print("Trend: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+              + f" (threshold {p['trend_threshold']:g} per year).", file=out)
     if join_report is not None:
         jr = join_report
         rules = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in jr["by_rule"].items() if v)

@@ -64,7 +64,27 @@ MONTH_NAMES = (
     "December",
 )
 YEARS = (2023, 2024)
-PERIOD_NAMES = tuple(f"{m} {y}" for y in YEARS for m in MONTH_NAMES)
+MAX_YEARS = 10
+
+
+def period_names(years: tuple[int, ...] = YEARS) -> tuple[str, ...]:
+    """Month names of the given years ("January 2023", ...), in calendar order."""
+    return tuple(f"{m} {y}" for y in years for m in MONTH_NAMES)
+
+
+def check_years(years) -> tuple[int, ...]:
+    """Distinct consecutive-or-not calendar years, 1 to ``MAX_YEARS`` of them, sorted."""
+    try:
+        out = tuple(sorted({int(y) for y in years}))
+    except (TypeError, ValueError):
+        out = ()
+    if not out or len(out) > MAX_YEARS or out[0] < 1900 or out[-1] > 2100:
+        raise ValueError(f"years must be 1 to {MAX_YEARS} calendar years between 1900 and "
+                         f"2100, not {years!r}")
+    return out
+
+
+PERIOD_NAMES = period_names(YEARS)
 
 # About 160 bytes a row and 24 rows a facility: 36,000 facilities keep the export near
 # 140 MB. Above that (states of more than ~17,000 wards) each ward gets one facility, and
@@ -200,11 +220,18 @@ def facility_month_blocks(
     wards: WardTesting,
     latitude: float,
     seed_sequence: np.random.SeedSequence,
+    years: tuple[int, ...] = YEARS,
 ) -> Iterator[pd.DataFrame]:
-    """The export in blocks of ``FACILITY_BLOCK`` facilities (24 rows each)."""
-    months = len(PERIOD_NAMES)
+    """The export in blocks of ``FACILITY_BLOCK`` facilities (12 rows a year each).
+
+    Each ward's caseload changes by its ``trend`` (log change) from one year to the next,
+    counted from the first year, so a ward's burden rises or falls steadily over ``years``.
+    """
+    years = check_years(years)
+    periods = period_names(years)
+    months = len(periods)
     calendar = np.arange(months) % 12 + 1
-    year = np.arange(months) // 12
+    year = np.repeat(np.array(years) - years[0], 12)
     # transmission peaks with the rains: later and sharper in the north
     north = latitude > 9.0
     amplitude = 0.55 if north else 0.3
@@ -216,10 +243,10 @@ def facility_month_blocks(
     for b, child in enumerate(children):
         rng = np.random.default_rng(child)
         block = facilities.iloc[b * FACILITY_BLOCK : (b + 1) * FACILITY_BLOCK]
-        yield _block(rng, block, wards, load_season, amplitude * season, year)
+        yield _block(rng, block, wards, load_season, amplitude * season, year, periods)
 
 
-def _block(rng, block, wards, load_season, season_shift, year) -> pd.DataFrame:
+def _block(rng, block, wards, load_season, season_shift, year, periods) -> pd.DataFrame:
     f = len(block)
     m = len(load_season)
     w = block["ward_index"].to_numpy()
@@ -261,7 +288,7 @@ def _block(rng, block, wards, load_season, season_shift, year) -> pd.DataFrame:
     data: dict[str, object] = {}
     for col in ORGUNIT_COLUMNS + (FACILITY_LEVEL_COLUMN,):
         data[col] = np.repeat(block[col].to_numpy(dtype=object), m)
-    data[PERIOD_COLUMN] = np.tile(np.array(PERIOD_NAMES, dtype=object), f)
+    data[PERIOD_COLUMN] = np.tile(np.array(periods, dtype=object), f)
     for col in DATA_ELEMENT_COLUMNS:
         data[col] = pd.arrays.IntegerArray(counts[col].astype(np.int64).ravel(), blank[col].ravel())
     return pd.DataFrame(data, columns=list(EXPORT_COLUMNS))

@@ -140,14 +140,16 @@ class DemoState:
     def n_lgas(self) -> int:
         return int(self.wards[LGA_CODE].nunique())
 
-    def iter_facility_export(self) -> Iterator[pd.DataFrame]:
-        """The DHIS2-style export in blocks of facilities (bounded memory)."""
+    def iter_facility_export(self, years: tuple[int, ...] = fac.YEARS) -> Iterator[pd.DataFrame]:
+        """The DHIS2-style export in blocks of facilities (bounded memory), 12 months of
+        each of ``years``."""
         seq = np.random.SeedSequence([self.seed, self.state.number, _FACILITY_MONTHS])
-        yield from fac.facility_month_blocks(self.facilities, self.ward_testing, self.latitude, seq)
+        yield from fac.facility_month_blocks(self.facilities, self.ward_testing, self.latitude, seq,
+                                             years)
 
-    def facility_export(self) -> pd.DataFrame:
+    def facility_export(self, years: tuple[int, ...] = fac.YEARS) -> pd.DataFrame:
         """The whole export as one table (columns ``facility.EXPORT_COLUMNS``)."""
-        blocks = list(self.iter_facility_export())
+        blocks = list(self.iter_facility_export(years))
         if not blocks:
             return pd.DataFrame(columns=list(fac.EXPORT_COLUMNS))
         return pd.concat(blocks, ignore_index=True)
@@ -457,9 +459,10 @@ def write_state(
     *,
     facility_export: bool = True,
     progress: Progress | None = None,
+    years: tuple[int, ...] = fac.YEARS,
 ) -> dict[str, Path]:
     """Write ``demo`` into ``out_dir``: ``wards.csv``, ``wards_boundaries.zip`` and (unless
-    ``facility_export`` is false) ``facility_tpr.csv``.
+    ``facility_export`` is false) ``facility_tpr.csv`` with 12 months of each of ``years``.
 
     Files are written into a temporary folder next to ``out_dir`` and moved in only when
     all are complete, so an interrupted run never leaves a half-written file. Without the
@@ -467,6 +470,11 @@ def write_state(
     would describe other wards.
     """
     out = check_out_dir(out_dir)
+    try:
+        years = fac.check_years(years)
+    except ValueError as exc:
+        raise InputError("invalid_parameter", f"{str(exc).capitalize()}.",
+                         details={"parameter": "years"}) from exc
 
     def report(step: str, done: float) -> None:
         if progress is not None:
@@ -492,7 +500,7 @@ def write_state(
             report(FACILITY_FILE, 0.3)
             n_blocks = max(1, -(-len(demo.facilities) // fac.FACILITY_BLOCK))
             with open(tmp / FACILITY_FILE, "w", encoding="utf-8", newline="") as fh:
-                for i, block in enumerate(demo.iter_facility_export()):
+                for i, block in enumerate(demo.iter_facility_export(years)):
                     block.to_csv(fh, index=False, header=i == 0, lineterminator="\n")
                     report(FACILITY_FILE, 0.3 + 0.7 * (i + 1) / n_blocks)
             files.append(FACILITY_FILE)

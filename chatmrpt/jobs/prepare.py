@@ -12,6 +12,30 @@ from chatmrpt.store.model import to_jsonable
 REPORT_JSON = "prepare_report.json"
 
 
+def year_map_name(year: int) -> str:
+    return f"year_map_{int(year)}.png"
+
+
+def _year_files(ctx: JobContext, years: dict) -> list:
+    from chatmrpt.analysis.filenames import RANKING_BY_YEAR_CSV, TPR_BY_YEAR_CSV, TREND_CSV
+    from chatmrpt.csvsafe import write_csv
+
+    files = []
+    tables = [(TPR_BY_YEAR_CSV, years["by_year"]), (TREND_CSV, years["trend"])]
+    if years.get("ranking") is not None:
+        tables.append((RANKING_BY_YEAR_CSV, years["ranking"]))
+    for name, frame in tables:
+        path = ctx.workdir / name
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            write_csv(frame, fh)
+        files.append(ctx.store_file(path, name, "text/csv"))
+    for year, png in sorted(years["maps"].items()):
+        path = ctx.workdir / year_map_name(year)
+        path.write_bytes(png)
+        files.append(ctx.store_file(path, path.name, "image/png"))
+    return files
+
+
 @job_kind("prepare")
 def run_prepare_job(ctx: JobContext) -> Outcome:
     session_id = ctx.payload["session_id"]
@@ -49,10 +73,21 @@ def run_prepare_job(ctx: JobContext) -> Outcome:
         facility_level=params["facility_level"],
         test=params["test"],
         sheet=params.get("sheet"),
+        population_u5=data("population_u5"),
+        population_u5_name=name("population_u5"),
+        population_women=data("population_women"),
+        population_women_name=name("population_women"),
+        by_year=bool(params.get("by_year")),
+        trend_threshold=params.get("trend_threshold"),
+        per_year=bool(params.get("per_year")),
     )
     ctx.check()
     ctx.progress(0.95, "storing the report")
     report = view.pop("prepare")
+    years = view.pop("years", None)
+    files = []
+    if years is not None:
+        files = _year_files(ctx, years)
     path = ctx.workdir / REPORT_JSON
     path.write_text(json.dumps(to_jsonable(report), ensure_ascii=False, allow_nan=False,
                                indent=1) + "\n", encoding="utf-8")
@@ -65,9 +100,13 @@ def run_prepare_job(ctx: JobContext) -> Outcome:
         "burden": report.get("burden"),
         "warnings": list(report.get("warnings") or []),
     }
+    if years is not None:
+        summary["years"] = report.get("years")
+        summary["year_maps"] = {str(y): year_map_name(y) for y in years["maps"]}
+        summary["year_map_column"] = years["column"]
     return Outcome(
         subject={"summary": to_jsonable(summary)},
-        files=[ctx.store_file(path, REPORT_JSON, "application/json")],
+        files=[ctx.store_file(path, REPORT_JSON, "application/json"), *files],
         session_state={"current_dataset": view["dataset_id"]},
         result={"prepare_id": prepare_id, "dataset_id": view["dataset_id"]},
     )

@@ -45,7 +45,12 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
     # imported here: the consumer machinery must not need the analysis stack to start
     from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
     from chatmrpt.analysis.ingest import read_table
-    from chatmrpt.analysis.tpr import compute_ward_tpr, join_tpr_to_wards, read_facility_export
+    from chatmrpt.analysis.tpr import (
+        TREND_THRESHOLD,
+        compute_ward_tpr,
+        join_tpr_to_wards,
+        read_facility_export,
+    )
 
     ctx.progress(0.0, "reading the facility export")
     inputs = ctx.workdir / "inputs"
@@ -78,6 +83,7 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
         facility_level=params["facility_level"],
         test=params["test"],
         by_year=params["by_year"],
+        trend_threshold=params.get("trend_threshold", TREND_THRESHOLD),
         population=population,
         name=facility["name"],
     )

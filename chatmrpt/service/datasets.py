@@ -16,6 +16,7 @@ from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.files import (
     BOUNDARIES,
     POPULATION,
+    POPULATION_KINDS,
     TABLE,
     URBAN,
     display_name,
@@ -91,13 +92,19 @@ def add_dataset(
     population_name: str | None = None,
     urban: bytes | None = None,
     urban_name: str | None = None,
+    population_u5: bytes | None = None,
+    population_u5_name: str | None = None,
+    population_women: bytes | None = None,
+    population_women_name: str | None = None,
 ) -> dict[str, Any]:
     """Store, validate and record an uploaded ward table (and boundaries) in a session.
 
     ``population``: a population table (WardCode or WardName + LGA, Population) or a
     population raster, used for planning when the table has no population column (the
-    deployment's ``CHATMRPT_POPULATION_FILE`` otherwise); ``urban``: a built-up raster for
-    the urban share (otherwise the boundaries' Urban Yes/No attribute, when present).
+    deployment's ``CHATMRPT_POPULATION_FILE`` otherwise); ``population_u5`` and
+    ``population_women``: under-five and women 15-49 population rasters, next to a total
+    population raster; ``urban``: a built-up raster for the urban share (otherwise the
+    boundaries' Urban Yes/No attribute, when present).
 
     Idempotent by content: the same files give the same dataset id and the second call
     returns the first dataset (``reused``: True) without loading it again. Raises
@@ -119,7 +126,9 @@ def add_dataset(
             extension_of(boundaries_name, BOUNDARIES),
         )
     for role, data, name in ((POPULATION, population, population_name),
-                             (URBAN, urban, urban_name)):
+                             (URBAN, urban, urban_name),
+                             ("population_u5", population_u5, population_u5_name),
+                             ("population_women", population_women, population_women_name)):
         if data is not None:
             name = display_name(name, role)
             _check_upload(rt, data, name)
@@ -217,7 +226,7 @@ def _load_and_record(
         "quality": quality,
         "population_configured": configured is not None,
     }
-    for role in (POPULATION, URBAN):
+    for role in (POPULATION, URBAN, *POPULATION_KINDS):
         if role in files:
             record[role] = files[role]
 
@@ -285,7 +294,22 @@ def planning_files(paths: dict[str, Path], uploads: dict[str, tuple[bytes, str, 
         args.update(population=configured["path"], population_name=configured["name"])
     if URBAN in paths:
         args.update(urban_raster=paths[URBAN], urban_raster_name=uploads[URBAN][1])
+    kinds = {kind: paths[role] for role, kind in POPULATION_KINDS.items() if role in paths}
+    if kinds:
+        _check_total(POPULATION in paths or configured is not None)
+        args["population_rasters"] = kinds
+        args["population_raster_names"] = {
+            kind: uploads[role][1] for role, kind in POPULATION_KINDS.items() if role in paths}
     return args
+
+
+def _check_total(has_total: bool) -> None:
+    if not has_total:
+        raise InputError(
+            "invalid_parameter",
+            "Under-five and women 15-49 population rasters go with the total population: "
+            "upload the total population raster too (population).",
+            details={"parameter": "population"})
 
 
 def stored_planning_args(rt: Runtime, record: dict[str, Any], fetch) -> dict[str, Any]:
@@ -309,6 +333,13 @@ def stored_planning_args(rt: Runtime, record: dict[str, Any], fetch) -> dict[str
     if record.get(URBAN):
         src = record[URBAN]
         args.update(urban_raster=fetch(URBAN, src), urban_raster_name=src["name"])
+    kinds = {kind: fetch(role, record[role]) for role, kind in POPULATION_KINDS.items()
+             if record.get(role)}
+    if kinds:
+        args["population_rasters"] = kinds
+        args["population_raster_names"] = {
+            kind: record[role]["name"] for role, kind in POPULATION_KINDS.items()
+            if record.get(role)}
     return args
 
 
@@ -316,7 +347,7 @@ def carried_files(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     """``add_dataset`` arguments that carry a dataset's population and built-up files over
     to a dataset derived from it (its table with columns added), so planning keeps them."""
     args: dict[str, Any] = {}
-    for role in (POPULATION, URBAN):
+    for role in (POPULATION, URBAN, *POPULATION_KINDS):
         src = record.get(role)
         if src:
             args[role] = rt.artifacts.read_bytes(src["sha256"])

@@ -19,10 +19,17 @@ EXTENSIONS = {
 }
 POPULATION = "population"  # a population table or a population raster
 URBAN = "urban"  # a built-up raster for the urban share
+POPULATION_U5 = "population_u5"  # an under-five population raster
+POPULATION_WOMEN = "population_women"  # a raster of women aged 15-49
+# the age-group population rasters, by the kind population.py knows them as
+POPULATION_KINDS = {POPULATION_U5: "u5", POPULATION_WOMEN: "women"}
 EXTENSIONS[POPULATION] = ("csv", "tsv", "txt", "xlsx", "tif", "tiff")
 EXTENSIONS[URBAN] = ("tif", "tiff")
+EXTENSIONS[POPULATION_U5] = ("tif", "tiff")
+EXTENSIONS[POPULATION_WOMEN] = ("tif", "tiff")
 _WHAT = {TABLE: "ward table", BOUNDARIES: "ward boundary", POPULATION: "population table or "
-         "raster", URBAN: "built-up raster"}
+         "raster", URBAN: "built-up raster", POPULATION_U5: "under-five population raster",
+         POPULATION_WOMEN: "population raster of women aged 15-49"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -12,6 +12,11 @@ and environmental variables) becomes the dataset's table; the boundaries, the po
 file and the built-up raster are stored with it like any upload, so the analysis job,
 net planning and reprioritisation read them as they do for an uploaded ward table, and
 every result names where the population came from.
+
+Several years (``by_year``): the run also stores ``tpr_by_year.csv`` (TPR, counts and
+burden per ward and year), ``trend.csv`` (slope per year, years used and the label, with
+``trend_threshold``) and one burden (or TPR) map per year, ``year_map_<YEAR>.png``; with
+``per_year`` the wards of each year are ranked too (``ranking_by_year.csv``).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.files import (
     BOUNDARIES,
     POPULATION,
+    POPULATION_KINDS,
     TABLE,
     URBAN,
     display_name,
@@ -47,7 +53,9 @@ _STEM = re.compile(r"[^A-Za-z0-9_-]+")
 PREPARE = "prepare"
 PREPARE_JOB = "prepare"
 EXPORT = "export"
-PARAMS = ("age", "facility_level", "test", "sheet")
+PARAMS = ("age", "facility_level", "test", "sheet", "by_year", "trend_threshold", "per_year")
+_YES = frozenset({"true", "1", "yes", "on"})
+_NO = frozenset({"false", "0", "no", "off", ""})
 
 
 def prepare_dataset(
@@ -67,13 +75,23 @@ def prepare_dataset(
     test: str = "both",
     sheet: str | None = None,
     rasters: list | None = None,
+    population_u5: bytes | None = None,
+    population_u5_name: str | None = None,
+    population_women: bytes | None = None,
+    population_women_name: str | None = None,
+    by_year: bool = False,
+    trend_threshold: float | None = None,
+    per_year: bool = False,
 ) -> dict[str, Any]:
     """Build the ward table from a facility export and add it to the session as a dataset.
 
     ``rasters``: ``RasterSpec`` list (environmental variables, e.g. from the deployment's
-    raster library). Returns the dataset view (as ``add_dataset``) plus ``prepare``: the
-    report of every step (TPR join, population, burden, covariates, warnings). Raises
-    InputError for anything the user can fix; nothing is stored then.
+    raster library); ``population_u5`` / ``population_women``: age-group population rasters
+    next to a total population raster. Returns the dataset view (as ``add_dataset``) plus
+    ``prepare``: the report of every step (TPR join, population, burden, covariates,
+    warnings), and with ``by_year`` ``years``: ``{"by_year", "trend", "ranking", "maps"}``
+    (frames, and PNG bytes per year). Raises InputError for anything the user can fix;
+    nothing is stored then.
     """
     from chatmrpt.analysis.prepare import prepare_ward_table
     from chatmrpt.service.datasets import _check_upload, add_dataset
@@ -90,6 +108,18 @@ def prepare_dataset(
     export_ext = extension_of(export_name, TABLE)
     boundaries_ext = extension_of(boundaries_name, BOUNDARIES)
     population_ext = extension_of(population_name, POPULATION) if population is not None else None
+    kinds: dict[str, tuple[bytes, str, str]] = {}
+    for role, data, name in (("population_u5", population_u5, population_u5_name),
+                             ("population_women", population_women, population_women_name)):
+        if data is not None:
+            name = display_name(name, role)
+            _check_upload(rt, data, name)
+            kinds[role] = (data, name, extension_of(name, role))
+    if kinds and population is None:
+        from chatmrpt.service.datasets import _check_total
+
+        _check_total(False)
+    years_out: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="prepare-", dir=work_root(rt.settings)) as tmp:
         folder = Path(tmp)
         export_path = folder / f"export.{export_ext}"
@@ -100,11 +130,16 @@ def prepare_dataset(
         if population is not None:
             population_path = folder / f"population.{population_ext}"
             population_path.write_bytes(population)
+        kind_paths = {}
+        for role, (data, _name, ext) in kinds.items():
+            kind_paths[POPULATION_KINDS[role]] = folder / f"{role}.{ext}"
+            kind_paths[POPULATION_KINDS[role]].write_bytes(data)
         prepared = prepare_ward_table(
             export_path,
             boundaries_path,
             population=population_path,
             population_name=population_name,
+            population_rasters=kind_paths or None,
             rasters=rasters,
             age=age,
             facility_level=facility_level,
@@ -114,7 +149,11 @@ def prepare_dataset(
             boundaries_name=boundaries_name,
             include_population=False,  # the dataset carries the population file itself
             s3_endpoint_url=rt.settings.s3_endpoint_url,
+            by_year=by_year,
+            **({} if trend_threshold is None else {"trend_threshold": trend_threshold}),
         )
+        if by_year and not prepared.table.empty:
+            years_out = _years_outputs(prepared, boundaries_path, folder, per_year)
     if prepared.table.empty:
         raise InputError("empty_file", f"{boundaries_name} has no wards.")
     stem = _STEM.sub("_", Path(export_name).stem)[:60] or "facility_export"
@@ -130,8 +169,44 @@ def prepare_dataset(
         population_name=population_name,
         urban=urban,
         urban_name=urban_name,
+        **{key: value for role, (data, name, _ext) in kinds.items()
+           for key, value in ((role, data), (f"{role}_name", name))},
     )
-    return dict(view, prepare=to_jsonable(prepared.report))
+    out = dict(view, prepare=to_jsonable(prepared.report))
+    if years_out is not None:
+        out["years"] = years_out
+    return out
+
+
+def _years_outputs(prepared, boundaries_path: Path, folder: Path, per_year: bool) -> dict:
+    """The by-year and trend tables, one map per year (burden per 1,000, or TPR without a
+    population), and with ``per_year`` each year's ranking side by side."""
+    from chatmrpt.analysis.ingest import load_dataset, read_boundaries
+    from chatmrpt.analysis.prepare import BURDEN, ranking_by_year, year_table
+    from chatmrpt.viz.png import map_png
+
+    features = read_boundaries(boundaries_path)[0]
+    column = BURDEN if BURDEN in prepared.by_year.columns else prepared.report["tpr_column"]
+    maps: dict[int, bytes] = {}
+    results = {}
+    for year in prepared.years:
+        table = year_table(prepared, year)
+        shapes = features.reset_index(drop=True)
+        frame = shapes[["geometry"]].join(table.reset_index(drop=True))
+        import geopandas as gpd
+
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=shapes.crs).to_crs("EPSG:4326")
+        maps[year] = map_png(frame, "variable", variable=column)
+        if per_year:
+            from chatmrpt.analysis.params import AnalysisParams
+            from chatmrpt.analysis.pipeline import run_analysis
+
+            path = folder / f"ward_table_{year}.csv"
+            table.to_csv(path, index=False, lineterminator="\n")
+            dataset = load_dataset(path, boundaries_path)
+            results[year] = run_analysis(dataset, AnalysisParams.from_dict({}))
+    return {"by_year": prepared.by_year, "trend": prepared.trend, "maps": maps,
+            "column": column, "ranking": ranking_by_year(results) if per_year else None}
 
 
 def normalize_prepare_params(params: dict[str, Any] | None) -> dict[str, Any]:
@@ -160,7 +235,35 @@ def normalize_prepare_params(params: dict[str, Any] | None) -> dict[str, Any]:
         raise InputError("invalid_parameter",
                          "sheet must be a worksheet name of at most 100 characters.")
     out["sheet"] = sheet
+    by_year = _flag(given, "by_year")
+    per_year = _flag(given, "per_year")
+    if "trend_threshold" in given and not by_year:
+        raise InputError("invalid_parameter",
+                         "trend_threshold applies to a facility export prepared by year: "
+                         "add by_year=true.", details={"parameter": "trend_threshold"})
+    if per_year and not by_year:
+        raise InputError("invalid_parameter",
+                         "per_year ranks the wards of each year: add by_year=true.",
+                         details={"parameter": "per_year"})
+    if by_year:  # only then, so runs without years keep their ids
+        from chatmrpt.analysis.tpr import TREND_THRESHOLD, check_trend_threshold
+
+        out["by_year"] = True
+        out["trend_threshold"] = check_trend_threshold(given.get("trend_threshold",
+                                                                 TREND_THRESHOLD))
+        out["per_year"] = per_year
     return out
+
+
+def _flag(given: dict[str, Any], name: str) -> bool:
+    value = given.get(name, False)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _YES or text in _NO:
+        return text in _YES
+    raise InputError("invalid_parameter", f"{name} must be true or false, not {text[:40]!r}.",
+                     details={"parameter": name})
 
 
 def submit_prepare(
@@ -176,6 +279,10 @@ def submit_prepare(
     population_name: str | None = None,
     urban: bytes | None = None,
     urban_name: str | None = None,
+    population_u5: bytes | None = None,
+    population_u5_name: str | None = None,
+    population_women: bytes | None = None,
+    population_women_name: str | None = None,
 ) -> dict[str, Any]:
     """Store the files and queue the ``prepare`` job; returns its record plus ``reused``
     (True when the same files and parameters already succeeded)."""
@@ -192,6 +299,14 @@ def submit_prepare(
         given[POPULATION] = (population, display_name(population_name, POPULATION), POPULATION)
     if urban is not None:
         given[URBAN] = (urban, display_name(urban_name, URBAN), URBAN)
+    for role, data, name in (("population_u5", population_u5, population_u5_name),
+                             ("population_women", population_women, population_women_name)):
+        if data is not None:
+            given[role] = (data, display_name(name, role), role)
+    if any(role in given for role in POPULATION_KINDS) and POPULATION not in given:
+        from chatmrpt.service.datasets import _check_total
+
+        _check_total(False)
     inputs: dict[str, dict[str, Any]] = {}
     for role, (data, name, kind) in given.items():
         _check_upload(rt, data, name)

@@ -57,6 +57,7 @@ PAGE_MODULES = (
     "js/chat.js",
     "js/upload.js",
     "js/tpr.js",
+    "js/field.js",
     "js/jobs.js",
     "js/results.js",
     "js/charts.js",

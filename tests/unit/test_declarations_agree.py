@@ -81,7 +81,7 @@ NOT_IN_THE_CHAT = {
     # asked for on the page, not in a conversation
     ItnParams: {"fill_population", "rank_column", "rank_order"},
     ReprioritizationParams: {"method", "rank_column", "rank_order"},
-    TprParams: {"by_year", "join", "sheet"},
+    TprParams: {"by_year", "trend_threshold", "join", "sheet"},
     # the chat hands over files of its own results only
     ExportRequest: {"kind", "variable", "threshold", "n"},
 }

@@ -42,6 +42,8 @@ GET_DATASET = {"GetDataset": ("getDataset", "dataset_id", "/dataset_id")}
                         "sheet": {"type": "string", "maxLength": 100},
                         "population": FILE,
                         "urban": FILE,
+                        "population_u5": FILE,
+                        "population_women": FILE,
                     },
                     ("table",),
                     extra=False,
@@ -55,7 +57,8 @@ GET_DATASET = {"GetDataset": ("getDataset", "dataset_id", "/dataset_id")}
 def add_dataset(session_id: str) -> Response:
     from chatmrpt.service.datasets import add_dataset as add
 
-    files, fields = read_form(("table", "boundaries", "population", "urban"), ("sheet",),
+    files, fields = read_form(("table", "boundaries", "population", "urban",
+                               "population_u5", "population_women"), ("sheet",),
                               required_files=("table",))
     sheet = fields.get("sheet") or None
     if sheet is not None and len(sheet) > 100:
@@ -72,7 +75,7 @@ def add_dataset(session_id: str) -> Response:
         boundaries.read() if boundaries is not None else None,
         (boundaries.filename or "") if boundaries is not None else None,
         sheet=sheet,
-        **optional_files(files, "population", "urban"),
+        **optional_files(files, "population", "urban", "population_u5", "population_women"),
     )
     status = 200 if view.get("reused") else 201
     location = urls.link("dataset", session_id, view["dataset_id"])

@@ -54,6 +54,13 @@ def prepare_view(record: dict[str, Any]) -> dict[str, Any]:
                         },
                         "test": {"type": "string", "enum": ["both", "rdt", "microscopy"]},
                         "sheet": {"type": "string", "maxLength": 100},
+                        "population_u5": FILE,
+                        "population_women": FILE,
+                        "by_year": {"type": "string",
+                                    "enum": ["true", "false", "1", "0", "yes", "no"]},
+                        "trend_threshold": {"type": "string"},
+                        "per_year": {"type": "string",
+                                     "enum": ["true", "false", "1", "0", "yes", "no"]},
                     },
                     ("export", "boundaries"),
                     extra=False,
@@ -68,7 +75,8 @@ def submit_prepare(session_id: str) -> Response:
     from chatmrpt.service.prepare import PARAMS
     from chatmrpt.service.prepare import submit_prepare as submit
 
-    files, fields = read_form(("export", "boundaries", "population", "urban"), PARAMS,
+    files, fields = read_form(("export", "boundaries", "population", "urban",
+                               "population_u5", "population_women"), PARAMS,
                               required_files=("export", "boundaries"))
     export, boundaries = files["export"], files["boundaries"]
     record = submit(
@@ -79,7 +87,7 @@ def submit_prepare(session_id: str) -> Response:
         boundaries.read(),
         boundaries.filename or "",
         dict(fields),
-        **optional_files(files, "population", "urban"),
+        **optional_files(files, "population", "urban", "population_u5", "population_women"),
     )
     body = prepare_view(record)
     body["reused"] = bool(record.get("reused"))

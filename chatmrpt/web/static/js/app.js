@@ -14,6 +14,7 @@ import { Api, ApiError } from "./api.js";
 import { Chat } from "./chat.js";
 import { $, clearAlert, showAlert } from "./dom.js";
 import { Downloads } from "./downloads.js";
+import { Field } from "./field.js";
 import { Jobs } from "./jobs.js";
 import { Results } from "./results.js";
 import { PlanTable, RankingTable } from "./tables.js";
@@ -161,6 +162,7 @@ async function main() {
   const results = new Results(page);
   new Upload(page);
   new FacilityExport(page);
+  new Field(page);
   new Chat(page, results);
   new Jobs(page);
   new RankingTable(page);
