@@ -13,7 +13,7 @@ from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.service.files import BOUNDARIES, TABLE
-from chatmrpt.store.model import to_jsonable
+from chatmrpt.store.model import COVARIATES, to_jsonable
 
 COVARIATES_CSV = "ward_covariates.csv"
 REPORT_JSON = "covariates_report.json"
@@ -24,8 +24,8 @@ def run_covariates_job(ctx: JobContext) -> Outcome:
     session_id = ctx.payload["session_id"]
     covariates_id = ctx.payload["covariates_id"]
     store = ctx.rt.store
-    record = store.get_plan(session_id, covariates_id)
-    if record is None or record.get("type") != "covariates":
+    record = store.get_result(COVARIATES, session_id, covariates_id)
+    if record is None:
         raise ChatMRPTError("not_found", f"The run {covariates_id[:12]}... no longer exists.")
     dataset = store.get_dataset(session_id, record["dataset_id"])
     if dataset is None or not dataset.get(BOUNDARIES):

@@ -7,7 +7,7 @@ import json
 
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
-from chatmrpt.store.model import to_jsonable
+from chatmrpt.store.model import PREPARE, to_jsonable
 
 REPORT_JSON = "prepare_report.json"
 
@@ -16,8 +16,8 @@ REPORT_JSON = "prepare_report.json"
 def run_prepare_job(ctx: JobContext) -> Outcome:
     session_id = ctx.payload["session_id"]
     prepare_id = ctx.payload["prepare_id"]
-    record = ctx.rt.store.get_plan(session_id, prepare_id)
-    if record is None or record.get("type") != "prepare":
+    record = ctx.rt.store.get_result(PREPARE, session_id, prepare_id)
+    if record is None:
         raise ChatMRPTError("not_found", f"The prepared dataset {prepare_id[:12]}... no longer "
                             "exists.")
     from chatmrpt.service.prepare import prepare_dataset

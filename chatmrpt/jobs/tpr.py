@@ -21,7 +21,7 @@ from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.service.files import BOUNDARIES, TABLE
-from chatmrpt.store.model import to_jsonable
+from chatmrpt.store.model import TPR, to_jsonable
 
 
 def _csv(frame: Any, path: Path) -> Path:
@@ -34,8 +34,8 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
     session_id = ctx.payload["session_id"]
     tpr_id = ctx.payload["tpr_id"]
     store = ctx.rt.store
-    record = store.get_plan(session_id, tpr_id)
-    if record is None or record.get("type") != "tpr":
+    record = store.get_result(TPR, session_id, tpr_id)
+    if record is None:
         raise ChatMRPTError("not_found", f"The TPR run {tpr_id[:12]}... no longer exists.")
     params = record["params"]
     facility = record["facility"]

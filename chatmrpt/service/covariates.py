@@ -18,7 +18,7 @@ bands       optional: mean (default) or each, for multi-band files
 ==========  ==================================================================
 
 Adding rasters to a dataset is a job (kind ``covariates``, in ``chatmrpt.jobs.covariates``)
-with progress. Its record is a ``plan`` record with ``type: "covariates"``, whose id is the
+with progress. Its record is a ``covariates`` record, whose id is the
 hash of the dataset id and the chosen catalogue rows: asking again returns the same run.
 The run adds one column per raster to the dataset's ward table (exact zonal statistics over
 the dataset's boundaries, ``chatmrpt.analysis.zonal``) and stores the result as a *new*
@@ -44,13 +44,12 @@ from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.results import content_id, derived_result, derived_results
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key, valid_id
+from chatmrpt.store.model import COVARIATES, FAILED, SUCCEEDED, Key, valid_id
 
 if TYPE_CHECKING:
     from chatmrpt.config import Settings
     from chatmrpt.runtime import Runtime
 
-COVARIATES = "covariates"
 COVARIATES_JOB = "covariates"
 CATALOGUE_FILES = ("catalogue.csv", "catalogue.json")
 FIELDS = ("name", "file", "statistic", "unit", "direction", "year", "source", "licence",
@@ -262,7 +261,8 @@ def submit_covariates(
         )
     chosen = choose_rasters(rt.settings, rasters)
     covariates_id = content_id(COVARIATES, dataset=dataset_id, rasters=chosen)
-    key = Key.plan(session_id, covariates_id)
+    key = Key.result(COVARIATES, session_id, covariates_id)
+    rt.store.get_result(COVARIATES, session_id, covariates_id)  # an old record moves
 
     def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
         existing = txn.get(key)

@@ -1,7 +1,7 @@
 """From a facility export and ward boundaries to a session's dataset (prepare.py's flow).
 
 ``submit_prepare`` stores the uploaded files and queues a job (kind ``prepare``, in
-``chatmrpt.jobs.prepare``) whose record is a ``plan`` record with ``type: "prepare"``; its
+``chatmrpt.jobs.prepare``) whose record is a ``prepare`` record; its
 id is the hash of the files and the parameters, so the same upload again returns the same
 run. The job calls ``prepare_dataset``, which builds the ward table and adds it to the
 session as a new dataset (its id in the run's summary as ``dataset_id``; it becomes the
@@ -38,13 +38,12 @@ from chatmrpt.service.files import (
 from chatmrpt.service.results import content_id, derived_result, derived_results
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key
+from chatmrpt.store.model import FAILED, PREPARE, SUCCEEDED, Key
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 _STEM = re.compile(r"[^A-Za-z0-9_-]+")
-PREPARE = "prepare"
 PREPARE_JOB = "prepare"
 EXPORT = "export"
 PARAMS = ("age", "facility_level", "test", "sheet")
@@ -203,7 +202,8 @@ def submit_prepare(
                         "artifact_id": artifact_id({"kind": "upload", "id": role}, name, sha)}
     prepare_id = content_id(PREPARE, files={r: i["sha256"] for r, i in inputs.items()},
                             params=norm)
-    key = Key.plan(session_id, prepare_id)
+    key = Key.result(PREPARE, session_id, prepare_id)
+    rt.store.get_result(PREPARE, session_id, prepare_id)  # an old record moves
     for data, _name, _kind in given.values():
         rt.artifacts.put_bytes(data)
 

@@ -128,19 +128,13 @@ def load_unified(rt: Runtime, session_id: str, analysis_id: str | None = None) -
         return read_unified(path)
 
 
-# Results derived from an analysis share one record kind (``plan``), told apart by "type";
-# a record without one is an ITN plan (the first kind there was).
-def result_type(record: dict[str, Any] | None) -> str | None:
-    return None if record is None else record.get("type", "itn")
-
-
 def derived_result(
-    rt: Runtime, session_id: str, result_id: str, type_: str, what: str, id_field: str
+    rt: Runtime, session_id: str, result_id: str, kind: str, what: str, id_field: str
 ) -> dict[str, Any]:
-    """The session's stored result of ``type_`` (ITN plan, reprioritisation, TPR run)."""
+    """The session's stored result of record ``kind`` (ITN plan, reprioritization, TPR run...)."""
     require_session(rt, session_id)
-    record = rt.store.get_plan(session_id, result_id) if valid_id(result_id) else None
-    if result_type(record) != type_:
+    record = rt.store.get_result(kind, session_id, result_id) if valid_id(result_id) else None
+    if record is None:
         raise InputError(
             "not_found",
             f"There is no such {what} in this session.",
@@ -149,9 +143,9 @@ def derived_result(
     return record
 
 
-def derived_results(rt: Runtime, session_id: str, type_: str) -> list[dict[str, Any]]:
+def derived_results(rt: Runtime, session_id: str, kind: str) -> list[dict[str, Any]]:
     require_session(rt, session_id)
-    return [p for p in rt.store.list_plans(session_id) if result_type(p) == type_]
+    return rt.store.list_results(kind, session_id)
 
 
 def analysis_metadata(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:

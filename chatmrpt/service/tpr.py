@@ -1,8 +1,7 @@
 """Test positivity rate (TPR) from an uploaded DHIS2 facility export (METHODOLOGY §9).
 
 Reading a year of facility-month rows can take seconds, so a TPR run is a job (kind
-``tpr``, in ``chatmrpt.jobs.tpr``). Its record is a ``plan`` record with ``type: "tpr"``,
-whose id is the hash of the export's bytes and the normalised parameters (and, with
+``tpr``, in ``chatmrpt.jobs.tpr``). Its record is a ``tpr`` record, whose id is the hash of the export's bytes and the normalised parameters (and, with
 ``join``, of the ward dataset it joins to): submitting the same export again returns the
 same run, as analyses do.
 
@@ -29,12 +28,11 @@ from chatmrpt.service.files import display_name
 from chatmrpt.service.results import content_id, derived_result, derived_results
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key, valid_id
+from chatmrpt.store.model import FAILED, SUCCEEDED, TPR, Key, valid_id
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
-TPR = "tpr"
 TPR_JOB = "tpr"
 FACILITY = "facility"
 PARAMS = TprParams.names()
@@ -125,7 +123,8 @@ def submit_tpr(
             )
     sha = hashlib.sha256(data).hexdigest()
     tpr_id = content_id(TPR, facility=sha, params=norm, dataset=dataset_id)
-    key = Key.plan(session_id, tpr_id)
+    key = Key.result(TPR, session_id, tpr_id)
+    rt.store.get_result(TPR, session_id, tpr_id)  # a run stored under the old kind moves
     upload = {"kind": "upload", "id": FACILITY}
     facility = {
         "name": name,

@@ -37,6 +37,7 @@ from chatmrpt.store.model import (
     PROCESS,
     SESSION,
     Key,
+    legacy_plan_kind,
     now,
     valid_id,
 )
@@ -316,16 +317,67 @@ class Store(ABC):
         return self.list(ANALYSIS, session_id)
 
     def get_plan(self, session_id: str, plan_id: str) -> dict[str, Any] | None:
-        if not (valid_id(session_id) and valid_id(plan_id)):
-            return None
-        return self.get(Key.plan(session_id, plan_id))
+        """An ITN plan."""
+        return self.get_result(PLAN, session_id, plan_id)
 
     def list_plans(self, session_id: str) -> list[dict[str, Any]]:
-        return self.list(PLAN, session_id)
+        """The session's ITN plans."""
+        return self.list_results(PLAN, session_id)
+
+    def get_result(self, kind: str, session_id: str, result_id: str) -> dict[str, Any] | None:
+        """A derived result of ``kind`` (``PLAN``, ``REPRIORITIZATION``, ``TPR``...).
+
+        A result stored before the kinds were separated (a ``plan`` record with this
+        ``type``) is moved to its own kind on the way.
+        """
+        if not (valid_id(session_id) and valid_id(result_id)):
+            return None
+        key = Key.result(kind, session_id, result_id)
+        record = self.get(key)
+        if record is not None and (kind != PLAN or legacy_plan_kind(record) == PLAN):
+            return record
+        if kind == PLAN:
+            if record is not None:  # an old record of another kind: move it, not a plan
+                self.transact(lambda txn: move_legacy_result(txn, key))
+            return None
+        return self.transact(lambda txn: move_legacy_result(txn, Key.plan(session_id, result_id)))
+
+    def list_results(self, kind: str, session_id: str) -> list[dict[str, Any]]:
+        """The session's derived results of ``kind``, oldest first (old ones moved first)."""
+        if not valid_id(session_id):
+            return []
+        moved = False
+        for record in self.list(PLAN, session_id):
+            if legacy_plan_kind(record) != PLAN:
+                key = Key.plan(session_id, record["id"])
+                self.transact(lambda txn, key=key: move_legacy_result(txn, key))
+                moved = True
+        records = self.list(kind, session_id)
+        if moved:
+            records.sort(key=lambda r: (r.get("created_at", 0), r.get("id", "")))
+        return records
 
     def put_plan(self, session_id: str, record: dict[str, Any]) -> dict[str, Any]:
+        return self.put_result(PLAN, session_id, record)
+
+    def put_result(self, kind: str, session_id: str, record: dict[str, Any]) -> dict[str, Any]:
         record = dict(record, session_id=session_id)
-        return self.put(Key.plan(session_id, record["id"]), record)
+        return self.put(Key.result(kind, session_id, record["id"]), record)
+
+    def migrate_legacy_results(self) -> int:
+        """Move every old ``plan`` record of another kind to its own kind (start-up,
+        optional: reads do it too). Returns how many moved."""
+        moved = 0
+        for session in self.list(SESSION):
+            sid = session.get("id")
+            if not valid_id(sid):
+                continue
+            for record in self.list(PLAN, sid):
+                if legacy_plan_kind(record) != PLAN:
+                    key = Key.plan(sid, record["id"])
+                    moved += self.transact(
+                        lambda txn, key=key: move_legacy_result(txn, key)) is not None
+        return moved
 
     def get_artifact(self, session_id: str, artifact_id: str) -> dict[str, Any] | None:
         if not (valid_id(session_id) and valid_id(artifact_id)):
@@ -423,6 +475,35 @@ class Store(ABC):
 
                 gone += bool(self.transact(fn))
         return gone
+
+
+# ---- results stored before each kind had its own record kind ------------------------------
+
+
+def move_legacy_result(txn: Txn, old: Key) -> dict[str, Any] | None:
+    """Inside a transaction: move the ``plan`` record at ``old`` to the kind its ``type``
+    names, with its job's subject, and return it as stored (None if nothing to move)."""
+    record = txn.get(old)
+    if record is None:
+        return None
+    kind = legacy_plan_kind(record)
+    if kind == PLAN:
+        return None
+    new = Key.result(kind, old.session_id, old.id)
+    stored = txn.get(new)
+    if stored is None:
+        body = {k: v for k, v in record.items() if k not in ("version", "updated_at")}
+        stored = txn.put(new, body)
+    txn.delete(old)
+    job_key = Key.job(record["job_id"]) if valid_id(record.get("job_id")) else None
+    job = txn.get(job_key) if job_key is not None else None
+    subject = (job or {}).get("subject") or {}
+    if job_key is not None and job is not None and subject.get("kind") == PLAN and (
+        subject.get("id") == old.id and subject.get("session_id") == old.session_id
+    ):
+        job["subject"] = dict(subject, kind=kind)
+        txn.put(job_key, job)
+    return stored
 
 
 # ---- artifact records and blob reference counts (used inside transactions) ------------

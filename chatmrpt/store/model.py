@@ -1,7 +1,8 @@
 """The record model of the shared store.
 
 Every fact about a session is a JSON record addressed by a :class:`Key`: its kind, its id
-and, for records that belong to a session (datasets, analyses, ITN plans, artifacts), the
+and, for records that belong to a session (datasets, analyses, ITN plans,
+reprioritizations, TPR runs, covariate extractions, prepared datasets, artifacts), the
 session id. Sessions, jobs, blobs and process heartbeats have global ids. Every record
 carries a ``version`` that the store raises by one on each write; writers that must not
 lose a concurrent update compare versions (see ``Store.update``).
@@ -28,7 +29,11 @@ from typing import Any
 SESSION = "session"
 DATASET = "dataset"
 ANALYSIS = "analysis"
-PLAN = "plan"
+PLAN = "plan"  # an ITN plan
+REPRIORITIZATION = "reprioritization"
+TPR = "tpr"
+COVARIATES = "covariates"
+PREPARE = "prepare"
 ARTIFACT = "artifact"
 JOB = "job"
 BLOB = "blob"
@@ -39,6 +44,17 @@ MESSAGES = "messages"
 EVENTS = "events"
 LOGS = frozenset({MESSAGES, EVENTS})
 
+# Results derived in a session, each its own record kind. Records written before they
+# were separated are ``plan`` records told apart by ``type`` (none: an ITN plan); the
+# store moves them to their own kind when it first reads them (``Store.get_result``).
+RESULT_KINDS = (PLAN, REPRIORITIZATION, TPR, COVARIATES, PREPARE)
+ITN = "itn"  # the ``type`` of an ITN plan record
+
+
+def legacy_plan_kind(record: Mapping[str, Any]) -> str:
+    """The record kind a stored ``plan`` record belongs to, by its ``type``."""
+    type_ = record.get("type", ITN)
+    return type_ if type_ in RESULT_KINDS and type_ != PLAN else PLAN
 
 
 class JobState(enum.StrEnum):
@@ -81,6 +97,10 @@ KINDS: Mapping[str, KindSpec] = MappingProxyType(
         DATASET: KindSpec(DATASET, scoped=True),
         ANALYSIS: KindSpec(ANALYSIS, scoped=True),
         PLAN: KindSpec(PLAN, scoped=True),
+        REPRIORITIZATION: KindSpec(REPRIORITIZATION, scoped=True),
+        TPR: KindSpec(TPR, scoped=True),
+        COVARIATES: KindSpec(COVARIATES, scoped=True),
+        PREPARE: KindSpec(PREPARE, scoped=True),
         ARTIFACT: KindSpec(ARTIFACT, scoped=True),
         JOB: KindSpec(JOB, scoped=False, owner_field="session_id", indexed_status=True),
         BLOB: KindSpec(BLOB, scoped=False, indexed_status=True),
@@ -143,6 +163,13 @@ class Key:
     @classmethod
     def plan(cls, session_id: str, plan_id: str) -> Key:
         return cls(PLAN, plan_id, session_id)
+
+    @classmethod
+    def result(cls, kind: str, session_id: str, result_id: str) -> Key:
+        """A derived result: an ITN plan (``PLAN``), a reprioritization, a TPR run..."""
+        if kind not in RESULT_KINDS:
+            raise ValueError(f"{kind!r} is not a kind of derived result")
+        return cls(kind, result_id, session_id)
 
     @classmethod
     def artifact(cls, session_id: str, artifact_id: str) -> Key:
