@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.errors import ChatMRPTError
@@ -11,11 +11,47 @@ from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.service.files import BOUNDARIES, TABLE, input_filename
 from chatmrpt.store.model import to_jsonable
 
+if TYPE_CHECKING:
+    from chatmrpt.analysis.dataset import WardDataset
+
 
 def fetch_input(ctx: JobContext, role: str, source: dict[str, Any], folder: Path) -> Path:
     """Copy an uploaded file from artifact storage to ``folder/<role>.<ext>``."""
     path = folder / input_filename(role, source["ext"])
     return ctx.rt.artifacts.fetch(source["sha256"], path)
+
+
+def load_wards(ctx: JobContext, dataset: dict[str, Any]) -> WardDataset:
+    """The dataset's validated wards: its frame stored at upload, read without parsing.
+
+    A dataset recorded before frames were stored is read from its uploaded files again.
+    """
+    from chatmrpt.analysis.dataset import ward_dataset_from_bytes
+    from chatmrpt.service.datasets import check_configured_population, stored_planning_args
+
+    frame = dataset.get("frame")
+    if frame:
+        check_configured_population(ctx.rt, dataset)
+        return ward_dataset_from_bytes(ctx.rt.artifacts.read_bytes(frame["sha256"]))
+
+    from chatmrpt.analysis.ingest import load_dataset
+
+    inputs = ctx.workdir / "inputs"
+    inputs.mkdir(exist_ok=True)
+    table = dataset[TABLE]
+    boundaries = dataset.get(BOUNDARIES)
+    return load_dataset(
+        fetch_input(ctx, TABLE, table, inputs),
+        fetch_input(ctx, BOUNDARIES, boundaries, inputs) if boundaries else None,
+        sheet=table.get("sheet"),
+        table_name=table["name"],
+        boundaries_name=boundaries["name"] if boundaries else None,
+        **stored_planning_args(
+            ctx.rt, dataset, lambda role, src: fetch_input(ctx, role, src, inputs)
+        ),
+        limits=ctx.rt.settings.read_limits(),
+        scratch=ctx.workdir,
+    )
 
 
 @job_kind("analysis")
@@ -35,30 +71,11 @@ def run_analysis_job(ctx: JobContext) -> Outcome:
         )
 
     # imported here: the consumer machinery must not need the analysis stack to start
-    from chatmrpt.analysis.ingest import load_dataset
     from chatmrpt.analysis.outputs import MEDIA_TYPES, write_analysis_outputs
     from chatmrpt.analysis.pipeline import run_analysis
 
     ctx.progress(0.0, "loading the ward data")
-    inputs = ctx.workdir / "inputs"
-    inputs.mkdir()
-    table = dataset[TABLE]
-    boundaries = dataset.get(BOUNDARIES)
-    table_path = fetch_input(ctx, TABLE, table, inputs)
-    boundaries_path = fetch_input(ctx, BOUNDARIES, boundaries, inputs) if boundaries else None
-    from chatmrpt.service.datasets import stored_planning_args
-
-    wards = load_dataset(
-        table_path,
-        boundaries_path,
-        sheet=table.get("sheet"),
-        table_name=table["name"],
-        boundaries_name=boundaries["name"] if boundaries else None,
-        **stored_planning_args(
-            ctx.rt, dataset, lambda role, src: fetch_input(ctx, role, src, inputs)
-        ),
-        limits=ctx.rt.settings.read_limits(),
-    )
+    wards = load_wards(ctx, dataset)
     params = AnalysisParams.from_dict(analysis["params"])
     result = run_analysis(wards, params, progress=ctx.progress_callback())
     ctx.check()

@@ -44,7 +44,6 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
 
     # imported here: the consumer machinery must not need the analysis stack to start
     from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
-    from chatmrpt.analysis.ingest import read_table
     from chatmrpt.analysis.tpr import compute_ward_tpr, join_tpr_to_wards, read_facility_export
 
     ctx.progress(0.0, "reading the facility export")
@@ -63,11 +62,7 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
                 "not_found",
                 "The ward data to join the TPR to no longer exists; upload it again.",
             )
-        table = dataset[TABLE]
-        table_path = fetch_input(ctx, TABLE, table, inputs)
-        ward_table, _source, _notes = read_table(
-            table_path, name=table["name"], sheet=table.get("sheet")
-        )
+        ward_table = _ward_table(ctx, dataset, inputs)
         if find_column(ward_table.columns, POPULATION_ALIASES):
             population = ward_table
 
@@ -131,6 +126,27 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
         session_state=session_state,
         result={"tpr_id": tpr_id},
     )
+
+
+def _ward_table(ctx: JobContext, dataset: dict[str, Any], inputs: Path) -> Any:
+    """The dataset's ward table as uploaded (its columns, before the join with the
+    boundaries): from the frame stored at upload, else read from the upload again."""
+    import pandas as pd
+
+    from chatmrpt.analysis.dataset import ward_dataset_from_bytes
+
+    frame = dataset.get("frame")
+    if frame:
+        stored = ward_dataset_from_bytes(ctx.rt.artifacts.read_bytes(frame["sha256"]))
+        if stored.table_columns:
+            return pd.DataFrame(stored.wards[stored.table_columns])
+    from chatmrpt.analysis.ingest import read_table
+
+    table = dataset[TABLE]
+    ward_table, _source, _notes = read_table(
+        fetch_input(ctx, TABLE, table, inputs), name=table["name"], sheet=table.get("sheet")
+    )
+    return ward_table
 
 
 def _add_joined_dataset(

@@ -182,6 +182,8 @@ def delete_session(rt: Runtime, session_id: str) -> bool:
     """Delete now (the user asked); refused with ``conflict`` while a job is active."""
     require_session(rt, session_id)
     blobs = [a.get("sha256") for a in rt.store.list_artifacts(session_id) if a.get("sha256")]
+    blobs += [(d.get("frame") or {}).get("sha256") for d in rt.store.list_datasets(session_id)]
+    blobs = [sha for sha in blobs if sha]
     if rt.store.delete_session(session_id):
         # its files go now, each unless another session still references the same bytes
         from chatmrpt.jobs.retention import discard_blobs

@@ -286,6 +286,9 @@ class Store(ABC):
                     txn.delete(k)
                 elif k.kind == ARTIFACT:
                     unlink_artifact(txn, k, rec)
+                elif k.kind == DATASET:
+                    txn.delete(k)
+                    unlink_blob(txn, (rec.get("frame") or {}).get("sha256"))
                 else:
                     txn.delete(k)
             if session is not None:
@@ -526,7 +529,13 @@ def link_artifact(txn: Txn, record: dict[str, Any]) -> dict[str, Any]:
     existing = txn.get(key)
     if existing is not None:
         return existing
-    sha = record["sha256"]
+    link_blob(txn, record["sha256"], record.get("size"))
+    return txn.put(key, record)
+
+
+def link_blob(txn: Txn, sha: str, size: int | None) -> None:
+    """Count one more reference to a blob (an artifact record's, or a dataset's stored
+    frame). Raises :class:`ArtifactBusy` while retention cleanup is deleting it."""
     bkey = Key.blob(sha)
     blob = txn.get(bkey)
     ts = now()
@@ -540,22 +549,17 @@ def link_artifact(txn: Txn, record: dict[str, Any]) -> dict[str, Any]:
                 )
         else:
             refs = int(blob.get("refs", 0))
-    txn.put(
-        bkey,
-        {
-            "id": sha,
-            "refs": refs + 1,
-            "status": BLOB_REFERENCED,
-            "size": record.get("size"),
-        },
-    )
-    return txn.put(key, record)
+    txn.put(bkey, {"id": sha, "refs": refs + 1, "status": BLOB_REFERENCED, "size": size})
 
 
 def unlink_artifact(txn: Txn, key: Key, record: dict[str, Any]) -> None:
     """Delete an artifact record and release its reference to the blob."""
     txn.delete(key)
-    sha = record.get("sha256")
+    unlink_blob(txn, record.get("sha256"))
+
+
+def unlink_blob(txn: Txn, sha: Any) -> None:
+    """Release one reference to a blob; at none, retention cleanup may delete it."""
     if not valid_id(sha):
         return
     bkey = Key.blob(sha)
