@@ -23,7 +23,7 @@ from chatmrpt.service.files import (
     input_filename,
 )
 from chatmrpt.service.sessions import require_session
-from chatmrpt.store.base import Txn, artifact_id, link_artifact, link_blob
+from chatmrpt.store.base import Txn, artifact_id, link_artifact, link_blob, set_session_state
 from chatmrpt.store.model import Key, to_jsonable
 
 if TYPE_CHECKING:
@@ -68,15 +68,8 @@ def dataset_view(record: dict[str, Any], *, reused: bool) -> dict[str, Any]:
 
 def _set_current(txn: Txn, session_id: str, dataset_id: str) -> None:
     """Make the dataset the session's current one (no write when it already is)."""
-    skey = Key.session(session_id)
-    session = txn.get(skey)
-    if session is None:
+    if set_session_state(txn, session_id, current_dataset=dataset_id) is None:
         raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
-    state = dict(session.get("state") or {})
-    if state.get("current_dataset") != dataset_id:
-        state["current_dataset"] = dataset_id
-        session["state"] = state
-        txn.put(skey, session)
 
 
 def add_dataset(

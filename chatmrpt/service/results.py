@@ -18,8 +18,8 @@ from chatmrpt.errors import InputError
 from chatmrpt.jobs.runner import work_root
 from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.sessions import require_session
-from chatmrpt.store.base import artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key, to_jsonable, valid_id
+from chatmrpt.store.base import artifact_id, link_artifact, set_session_state
+from chatmrpt.store.model import FAILED, SUCCEEDED, SessionState, to_jsonable, valid_id
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +32,7 @@ def latest_analysis(rt: Runtime, session_id: str) -> dict[str, Any] | None:
     """The session's current analysis (the last one that succeeded), else its newest
     analysis in any state, else None."""
     session = require_session(rt, session_id)
-    current = (session.get("state") or {}).get("current_analysis")
+    current = SessionState.of(session).current_analysis
     if valid_id(current):
         record = rt.store.get_analysis(session_id, current)
         if record is not None:
@@ -51,7 +51,7 @@ def finished_analysis(
     """
     session = require_session(rt, session_id)
     if analysis_id is None:
-        analysis_id = (session.get("state") or {}).get("current_analysis")
+        analysis_id = SessionState.of(session).current_analysis
         if analysis_id is None:
             running = [a for a in rt.store.list_analyses(session_id) if a.get("status") != FAILED]
             hint = (
@@ -201,9 +201,7 @@ def store_result(
     record = dict(record, session_id=session_id, artifacts=artifacts)
 
     def commit(txn: Any) -> tuple[dict[str, Any], bool]:
-        skey = Key.session(session_id)
-        session = txn.get(skey)
-        if session is None:
+        if set_session_state(txn, session_id, **(state or {})) is None:
             raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
         stored = txn.get(key)
         created = stored is None
@@ -213,12 +211,6 @@ def store_result(
             stored = txn.put(key, record)
             if event is not None:
                 txn.append("events", session_id, event)
-        if state:
-            current = dict(session.get("state") or {})
-            if any(current.get(k) != v for k, v in state.items()):
-                current.update(state)
-                session["state"] = current
-                txn.put(skey, session)
         return stored, created
 
     stored, created = transact_linking(rt, commit)
@@ -229,20 +221,7 @@ def store_result(
 
 def remember(rt: Runtime, session_id: str, **state: Any) -> None:
     """Set keys of the session state (compare-and-set; no write when already set)."""
-
-    def fn(txn: Any) -> None:
-        skey = Key.session(session_id)
-        session = txn.get(skey)
-        if session is None:
-            return
-        current = dict(session.get("state") or {})
-        if all(current.get(k) == v for k, v in state.items()):
-            return
-        current.update(state)
-        session["state"] = current
-        txn.put(skey, session)
-
-    rt.store.transact(fn)
+    rt.store.transact(lambda txn: set_session_state(txn, session_id, **state))
 
 
 def content_id(kind: str, **parts: Any) -> str:

@@ -28,7 +28,7 @@ from chatmrpt.service.files import display_name
 from chatmrpt.service.results import content_id, derived_result, derived_results
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, SUCCEEDED, TPR, Key, valid_id
+from chatmrpt.store.model import FAILED, SUCCEEDED, TPR, Key, SessionState, valid_id
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -114,7 +114,7 @@ def submit_tpr(
         check_workbook(data, name, norm.get("sheet"), rt.settings.read_limits())
     dataset_id = None
     if norm["join"]:
-        dataset_id = (session.get("state") or {}).get("current_dataset")
+        dataset_id = SessionState.of(session).current_dataset
         if not valid_id(dataset_id) or rt.store.get_dataset(session_id, dataset_id) is None:
             raise InputError(
                 "invalid_request",

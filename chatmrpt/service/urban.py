@@ -150,7 +150,7 @@ def reprioritize(
 
 def get_reprioritization(rt: Runtime, session_id: str, reprioritization_id: str) -> dict[str, Any]:
     record = derived_result(rt, session_id, reprioritization_id, REPRIORITIZATION,
-                            "reprioritization", "reprioritization_id")
+                            "reprioritisation", "reprioritization_id")
     artifact = artifact_named(record, REPRIORITIZATION_JSON)
     rows = read_artifact_json(rt, artifact) if artifact is not None else {}
     return _view(record, rows, reused=True)

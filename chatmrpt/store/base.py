@@ -37,6 +37,7 @@ from chatmrpt.store.model import (
     PROCESS,
     SESSION,
     Key,
+    SessionState,
     legacy_plan_kind,
     now,
     valid_id,
@@ -478,6 +479,24 @@ class Store(ABC):
 
                 gone += bool(self.transact(fn))
         return gone
+
+
+# ---- session state (used inside transactions) -----------------------------------------------
+
+
+def set_session_state(txn: Txn, session_id: str, **changes: Any) -> bool | None:
+    """Set keys of a session's state (``SessionState`` names); no write when they are set
+    already. Returns whether it wrote, None when the session is gone."""
+    key = Key.session(session_id)
+    session = txn.get(key)
+    if session is None:
+        return None
+    new = SessionState.of(session).changed(**changes)
+    if new is None:
+        return False
+    session["state"] = new.to_dict()
+    txn.put(key, session)
+    return True
 
 
 # ---- results stored before each kind had its own record kind ------------------------------
