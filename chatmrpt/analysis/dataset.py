@@ -63,6 +63,11 @@ class WardDataset:
     def __len__(self) -> int:
         return len(self.wards)
 
+    def table_frame(self) -> pd.DataFrame:
+        """The ward table as read (its columns, rows in order), without what the join with
+        the boundaries and the planning inputs added."""
+        return pd.DataFrame(self.wards[self.table_columns])
+
 
 # ---- the validated dataset, stored once at upload ---------------------------------------
 

@@ -85,6 +85,7 @@ def prepare_ward_table(
     boundaries_name: str | None = None,
     include_population: bool = True,
     s3_endpoint_url: str | None = None,
+    scratch: Path | None = None,
 ) -> PreparedWards:
     """Build the ward table (see the module docstring).
 
@@ -98,7 +99,7 @@ def prepare_ward_table(
     frame, info = read_facility_export(export, sheet=sheet, columns=columns)
     tpr = compute_ward_tpr(frame, age=age, facility_level=facility_level, test=test,
                            columns=columns, name=export_name or info["file"])
-    features, bsource, bnotes = read_boundaries(boundaries, name=boundaries_name)
+    features, bsource, bnotes = read_boundaries(boundaries, name=boundaries_name, scratch=scratch)
     warnings: list[str] = list(bnotes) + list(tpr.report.get("warnings", []))
     identity = [c for c in IDENTITY_COLUMNS if c in features.columns]
     wards = features[identity + [GEOMETRY]].reset_index(drop=True)

@@ -21,18 +21,28 @@ def fetch_input(ctx: JobContext, role: str, source: dict[str, Any], folder: Path
     return ctx.rt.artifacts.fetch(source["sha256"], path)
 
 
+def stored_wards(ctx: JobContext, dataset: dict[str, Any]) -> WardDataset | None:
+    """The validated wards stored at upload (no parse, no join), or None for a dataset
+    recorded before they were stored."""
+    frame = dataset.get("frame")
+    if not frame:
+        return None
+    from chatmrpt.analysis.dataset import ward_dataset_from_bytes
+
+    return ward_dataset_from_bytes(ctx.rt.artifacts.read_bytes(frame["sha256"]))
+
+
 def load_wards(ctx: JobContext, dataset: dict[str, Any]) -> WardDataset:
     """The dataset's validated wards: its frame stored at upload, read without parsing.
 
     A dataset recorded before frames were stored is read from its uploaded files again.
     """
-    from chatmrpt.analysis.dataset import ward_dataset_from_bytes
     from chatmrpt.service.datasets import check_configured_population, stored_planning_args
 
-    frame = dataset.get("frame")
-    if frame:
+    stored = stored_wards(ctx, dataset)
+    if stored is not None:
         check_configured_population(ctx.rt, dataset)
-        return ward_dataset_from_bytes(ctx.rt.artifacts.read_bytes(frame["sha256"]))
+        return stored
 
     from chatmrpt.analysis.ingest import load_dataset
 

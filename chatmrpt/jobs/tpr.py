@@ -18,7 +18,7 @@ from chatmrpt.analysis.filenames import (
 )
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
-from chatmrpt.jobs.analysis import fetch_input
+from chatmrpt.jobs.analysis import fetch_input, stored_wards
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.service.files import BOUNDARIES, TABLE
 from chatmrpt.store.model import TPR, to_jsonable
@@ -131,15 +131,9 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
 def _ward_table(ctx: JobContext, dataset: dict[str, Any], inputs: Path) -> Any:
     """The dataset's ward table as uploaded (its columns, before the join with the
     boundaries): from the frame stored at upload, else read from the upload again."""
-    import pandas as pd
-
-    from chatmrpt.analysis.dataset import ward_dataset_from_bytes
-
-    frame = dataset.get("frame")
-    if frame:
-        stored = ward_dataset_from_bytes(ctx.rt.artifacts.read_bytes(frame["sha256"]))
-        if stored.table_columns:
-            return pd.DataFrame(stored.wards[stored.table_columns])
+    stored = stored_wards(ctx, dataset)
+    if stored is not None:
+        return stored.table_frame()
     from chatmrpt.analysis.ingest import read_table
 
     table = dataset[TABLE]

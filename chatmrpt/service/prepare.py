@@ -113,6 +113,7 @@ def prepare_dataset(
             boundaries_name=boundaries_name,
             include_population=False,  # the dataset carries the population file itself
             s3_endpoint_url=rt.settings.s3_endpoint_url,
+            scratch=folder,
         )
     if prepared.table.empty:
         raise InputError("empty_file", f"{boundaries_name} has no wards.")
