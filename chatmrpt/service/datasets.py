@@ -18,6 +18,7 @@ from chatmrpt.service.files import (
     POPULATION,
     TABLE,
     URBAN,
+    check_size,
     display_name,
     extension_of,
     input_filename,
@@ -32,19 +33,8 @@ if TYPE_CHECKING:
 
 
 def _check_upload(rt: Runtime, data: bytes, name: str) -> None:
-    if not data:
-        raise InputError(
-            "empty_file",
-            f"{name!r} is empty. Upload the file again, with its data.",
-            details={"file": name},
-        )
-    if len(data) > rt.settings.max_upload_bytes:
-        raise InputError(
-            "file_too_large",
-            f"{name!r} is {len(data) / 1e6:.1f} MB; the most accepted is "
-            f"{rt.settings.max_upload_mb} MB. Remove unused columns or split the file.",
-            details={"file": name, "max_mb": rt.settings.max_upload_mb},
-        )
+    check_size(data, name, rt.settings, empty=" Upload the file again, with its data.",
+               large=" Remove unused columns or split the file.")
 
 
 def dataset_view(record: dict[str, Any], *, reused: bool) -> dict[str, Any]:

@@ -24,9 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.files import (
     BOUNDARIES,
     POPULATION,
@@ -35,10 +33,10 @@ from chatmrpt.service.files import (
     display_name,
     extension_of,
 )
-from chatmrpt.service.results import content_id, derived_result, derived_results
+from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, PREPARE, SUCCEEDED, Key
+from chatmrpt.store.model import PREPARE, Key
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -208,12 +206,7 @@ def submit_prepare(
     for data, _name, _kind in given.values():
         rt.artifacts.put_bytes(data)
 
-    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
-        existing = txn.get(key)
-        if existing is not None and existing.get("status") != FAILED:
-            return existing, existing.get("status") == SUCCEEDED, None
-        if txn.get(Key.session(session_id)) is None:
-            raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
+    def link(txn: Txn) -> None:
         for role, info in inputs.items():
             link_artifact(txn, {
                 "id": info["artifact_id"], "session_id": session_id, "sha256": info["sha256"],
@@ -221,18 +214,18 @@ def submit_prepare(
                 "size": info["size"],
                 "produced_by": {"kind": "upload", "id": role, "prepare_id": prepare_id},
             })
-        record = existing or {"id": prepare_id, "type": PREPARE, "session_id": session_id,
-                              "params": norm, "inputs": inputs, "runs": 0}
-        stored, job = queue_subject(txn, PREPARE_JOB, key, record,
-                                    {"session_id": session_id, "prepare_id": prepare_id},
-                                    max_attempts=rt.settings.job_max_attempts)
-        return stored, False, job["id"]
 
-    record, reused, job_id = transact_linking(rt, fn)
-    for data, _name, _kind in given.values():
-        rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
-    if job_id is not None:
-        rt.queue.dispatch(job_id)
+    def stored_inputs() -> None:
+        for data, _name, _kind in given.values():
+            rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
+
+    record, reused = submit_run(
+        rt, session_id, key, PREPARE_JOB,
+        lambda: {"id": prepare_id, "type": PREPARE, "session_id": session_id, "params": norm,
+                 "inputs": inputs, "runs": 0},
+        {"session_id": session_id, "prepare_id": prepare_id},
+        link=link, after_commit=stored_inputs,
+    )
     return dict(record, reused=reused)
 
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import ANALYSIS_JSON, UNIFIED_CSV, UNIFIED_PARQUET
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.jobs.runner import work_root
 from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.sessions import require_session
-from chatmrpt.store.base import artifact_id, link_artifact, set_session_state
-from chatmrpt.store.model import FAILED, SUCCEEDED, SessionState, to_jsonable, valid_id
+from chatmrpt.store.base import Txn, artifact_id, link_artifact, set_session_state
+from chatmrpt.store.model import FAILED, SUCCEEDED, Key, SessionState, to_jsonable, valid_id
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -217,6 +219,48 @@ def store_result(
     for sha, data in blobs:
         rt.artifacts.ensure(sha, data)
     return stored, created
+
+
+def submit_run(
+    rt: Runtime,
+    session_id: str,
+    key: Key,
+    job_kind: str,
+    new_record: Callable[[], dict[str, Any]],
+    payload: dict[str, Any],
+    *,
+    link: Callable[[Txn], None] | None = None,
+    after_commit: Callable[[], None] | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Queue the work a result record stands for (an analysis, a TPR run...), once.
+
+    One transaction: a record at ``key`` that is queued, running or succeeded is returned
+    as it is (``reused`` True when it succeeded); otherwise ``link(txn)`` records the
+    inputs and the record (``new_record()``, or the failed one again) is queued with a new
+    job. After the commit ``after_commit()`` runs and the job is dispatched. Returns
+    ``(record, reused)``.
+    """
+
+    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
+        existing = txn.get(key)
+        if existing is not None and existing.get("status") != FAILED:
+            return existing, existing.get("status") == SUCCEEDED, None
+        if txn.get(Key.session(session_id)) is None:
+            raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
+        if link is not None:
+            link(txn)
+        stored, job = queue_subject(
+            txn, job_kind, key, existing or new_record(), payload,
+            max_attempts=rt.settings.job_max_attempts,
+        )
+        return stored, False, job["id"]
+
+    record, reused, job_id = transact_linking(rt, fn)
+    if after_commit is not None:
+        after_commit()
+    if job_id is not None:
+        rt.queue.dispatch(job_id)
+    return record, reused
 
 
 def remember(rt: Runtime, session_id: str, **state: Any) -> None:
