@@ -21,6 +21,17 @@ def fetch_input(ctx: JobContext, role: str, source: dict[str, Any], folder: Path
     return ctx.rt.artifacts.fetch(source["sha256"], path)
 
 
+def job_result(ctx: JobContext, kind: str, what: str) -> tuple[str, str, dict[str, Any]]:
+    """``(session id, result id, record)`` of the result a job computes (a TPR run...):
+    the payload names it as ``<kind>_id``; gone (its session deleted) is ``not_found``."""
+    session_id = ctx.payload["session_id"]
+    result_id = ctx.payload[f"{kind}_id"]
+    record = ctx.rt.store.get_result(kind, session_id, result_id)
+    if record is None:
+        raise ChatMRPTError("not_found", f"The {what} {result_id[:12]}... no longer exists.")
+    return session_id, result_id, record
+
+
 def stored_wards(ctx: JobContext, dataset: dict[str, Any]) -> WardDataset | None:
     """The validated wards stored at upload (no parse, no join), or None for a dataset
     recorded before they were stored."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
-from chatmrpt.jobs.analysis import fetch_input, stored_wards
+from chatmrpt.jobs.analysis import fetch_input, job_result, stored_wards
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.service.files import BOUNDARIES, TABLE
 from chatmrpt.store.model import COVARIATES, to_jsonable
@@ -21,12 +21,8 @@ REPORT_JSON = "covariates_report.json"
 
 @job_kind("covariates")
 def run_covariates_job(ctx: JobContext) -> Outcome:
-    session_id = ctx.payload["session_id"]
-    covariates_id = ctx.payload["covariates_id"]
+    session_id, covariates_id, record = job_result(ctx, COVARIATES, "run")
     store = ctx.rt.store
-    record = store.get_result(COVARIATES, session_id, covariates_id)
-    if record is None:
-        raise ChatMRPTError("not_found", f"The run {covariates_id[:12]}... no longer exists.")
     dataset = store.get_dataset(session_id, record["dataset_id"])
     if dataset is None or not dataset.get(BOUNDARIES):
         raise ChatMRPTError(

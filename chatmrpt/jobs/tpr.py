@@ -18,7 +18,7 @@ from chatmrpt.analysis.filenames import (
 )
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
-from chatmrpt.jobs.analysis import fetch_input, stored_wards
+from chatmrpt.jobs.analysis import fetch_input, job_result, stored_wards
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.service.files import BOUNDARIES, TABLE
 from chatmrpt.store.model import TPR, to_jsonable
@@ -31,12 +31,8 @@ def _csv(frame: Any, path: Path) -> Path:
 
 @job_kind("tpr")
 def run_tpr_job(ctx: JobContext) -> Outcome:
-    session_id = ctx.payload["session_id"]
-    tpr_id = ctx.payload["tpr_id"]
+    session_id, tpr_id, record = job_result(ctx, TPR, "TPR run")
     store = ctx.rt.store
-    record = store.get_result(TPR, session_id, tpr_id)
-    if record is None:
-        raise ChatMRPTError("not_found", f"The TPR run {tpr_id[:12]}... no longer exists.")
     params = record["params"]
     facility = record["facility"]
     if facility.get("ext") not in FACILITY_EXTENSIONS:
