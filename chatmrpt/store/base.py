@@ -344,7 +344,8 @@ class Store(ABC):
             if record is not None:  # an old record of another kind: move it, not a plan
                 self.transact(lambda txn: move_legacy_result(txn, key))
             return None
-        return self.transact(lambda txn: move_legacy_result(txn, Key.plan(session_id, result_id)))
+        moved = self.transact(lambda txn: move_legacy_result(txn, Key.plan(session_id, result_id)))
+        return moved if moved is not None and legacy_plan_kind(moved) == kind else None
 
     def list_results(self, kind: str, session_id: str) -> list[dict[str, Any]]:
         """The session's derived results of ``kind``, oldest first (old ones moved first)."""

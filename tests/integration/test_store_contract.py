@@ -379,6 +379,7 @@ def test_old_plan_records_move_to_their_kind_when_read(store):
     legacy_results(store)
     created = store.get(Key.plan(SID, "tpr1"))["created_at"]
 
+    assert store.get_result(COVARIATES, SID, "tpr1") is None  # moved, but not a covariates run
     run = store.get_result(TPR, SID, "tpr1")
     assert run["id"] == "tpr1" and run["summary"] == {"n": 3} and run["job_id"] == "jt"
     assert run["created_at"] == created
@@ -393,6 +394,8 @@ def test_old_plan_records_move_to_their_kind_when_read(store):
         assert [r["id"] for r in store.list(kind, SID)] == [f"{kind}1"]
         assert store.get(Key.plan(SID, f"{kind}1")) is None
     assert store.get_result(REPRIORITIZATION, SID, "nope") is None
+    # an id of another kind is not found as this kind
+    assert store.get_result(TPR, SID, f"{COVARIATES}1") is None
     # and deleting the session still takes them all
     assert store.delete_session(SID) is True
     for kind in (PLAN, REPRIORITIZATION, TPR, COVARIATES, PREPARE):
