@@ -259,7 +259,6 @@ def submit_covariates(
     chosen = choose_rasters(rt.settings, rasters)
     covariates_id = content_id(COVARIATES, dataset=dataset_id, rasters=chosen)
     key = Key.result(COVARIATES, session_id, covariates_id)
-    rt.store.get_result(COVARIATES, session_id, covariates_id)  # an old record moves
 
     record = {
         "id": covariates_id,

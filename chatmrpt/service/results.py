@@ -21,7 +21,15 @@ from chatmrpt.jobs.runner import work_root
 from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact, set_session_state
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key, SessionState, to_jsonable, valid_id
+from chatmrpt.store.model import (
+    FAILED,
+    RESULT_KINDS,
+    SUCCEEDED,
+    Key,
+    SessionState,
+    to_jsonable,
+    valid_id,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -238,8 +246,10 @@ def submit_run(
     as it is (``reused`` True when it succeeded); otherwise ``link(txn)`` records the
     inputs and the record (``new_record()``, or the failed one again) is queued with a new
     job. After the commit ``after_commit()`` runs and the job is dispatched. Returns
-    ``(record, reused)``.
+    ``(record, reused)``. A result stored under the old ``plan`` kind is moved first.
     """
+    if key.kind in RESULT_KINDS:
+        rt.store.get_result(key.kind, session_id, key.id)
 
     def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
         existing = txn.get(key)

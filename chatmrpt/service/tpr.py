@@ -113,7 +113,6 @@ def submit_tpr(
     sha = hashlib.sha256(data).hexdigest()
     tpr_id = content_id(TPR, facility=sha, params=norm, dataset=dataset_id)
     key = Key.result(TPR, session_id, tpr_id)
-    rt.store.get_result(TPR, session_id, tpr_id)  # a run stored under the old kind moves
     upload = {"kind": "upload", "id": FACILITY}
     facility = {
         "name": name,

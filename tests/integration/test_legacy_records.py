@@ -56,3 +56,23 @@ def test_old_results_are_served_and_moved(rt):
     assert rt.store.list(REPRIORITIZATION, sid)[0]["summary"] == [{"threshold": 30}]
     assert get_reprioritization(rt, sid, "r1")["reprioritization_id"] == "r1"
     assert [t["id"] for t in list_tpr(rt, sid)] == ["t1"]
+
+
+def test_submitting_again_finds_a_run_stored_under_the_old_kind(rt):
+    import hashlib
+
+    from chatmrpt.service import submit_tpr
+    from chatmrpt.service.results import content_id
+    from chatmrpt.service.tpr import normalize_tpr_params
+
+    sid = create_session(rt)[0]["id"]
+    export = b"orgunitlevel4,periodname,tested,positive\nDala,January 2024,10,4\n"
+    params = normalize_tpr_params({"age": "u5"})
+    tpr_id = content_id(TPR, facility=hashlib.sha256(export).hexdigest(), params=params,
+                        dataset=None)
+    old_record(rt, sid, tpr_id, type="tpr", status="succeeded", params=params,
+               summary={"wards": 1})
+    run = submit_tpr(rt, sid, export, "export.csv", {"age": "u5"})
+    assert run["id"] == tpr_id and run["reused"] is True and run["summary"] == {"wards": 1}
+    assert rt.store.session_jobs(sid) == []  # nothing queued: the stored run answers
+    assert rt.store.get(Key.plan(sid, tpr_id)) is None
