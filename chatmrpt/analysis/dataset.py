@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,8 @@ class WardDataset:
     planning: dict[str, Any] = field(default_factory=dict)
     # data quality findings on the table (quality.py)
     quality: list[dict[str, Any]] = field(default_factory=list)
+    # the columns of the ward table as read, before the join and planning added any
+    table_columns: list[str] = field(default_factory=list)
 
     @property
     def planning_columns(self) -> list[str]:
@@ -59,6 +62,53 @@ class WardDataset:
 
     def __len__(self) -> int:
         return len(self.wards)
+
+    def table_frame(self) -> pd.DataFrame:
+        """The ward table as read (its columns, rows in order), without what the join with
+        the boundaries and the planning inputs added."""
+        return pd.DataFrame(self.wards[self.table_columns])
+
+
+# ---- the validated dataset, stored once at upload ---------------------------------------
+
+_METADATA_KEY = b"chatmrpt.ward_dataset"
+_METADATA_FIELDS = ("sources", "join_report", "warnings", "boundary_attributes",
+                    "excluded_columns", "planning", "quality", "table_columns")
+
+
+def ward_dataset_bytes(dataset: WardDataset) -> bytes:
+    """The dataset as one (Geo)Parquet file: the ward frame, and everything else about it
+    in the file's metadata, so reading it back needs no parse and no join."""
+    import pyarrow.parquet as pq
+
+    from chatmrpt.store.model import to_jsonable
+
+    buffer = io.BytesIO()
+    dataset.wards.to_parquet(buffer, index=True)
+    buffer.seek(0)
+    table = pq.read_table(buffer)
+    meta = {f: to_jsonable(getattr(dataset, f)) for f in _METADATA_FIELDS}
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), _METADATA_KEY: json.dumps(meta).encode()}
+    )
+    out = io.BytesIO()
+    pq.write_table(table, out)
+    return out.getvalue()
+
+
+def ward_dataset_from_bytes(data: bytes) -> WardDataset:
+    """The dataset written by :func:`ward_dataset_bytes`."""
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(io.BytesIO(data))
+    meta = json.loads(schema.metadata[_METADATA_KEY])
+    if b"geo" in schema.metadata:
+        import geopandas as gpd
+
+        wards = gpd.read_parquet(io.BytesIO(data))
+    else:
+        wards = pd.read_parquet(io.BytesIO(data))
+    return WardDataset(wards=wards, **meta)
 
 
 def dataset_id_from_sources(sources: dict[str, dict[str, Any]]) -> str:

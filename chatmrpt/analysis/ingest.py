@@ -15,6 +15,7 @@ import tempfile
 import unicodedata
 import warnings as pywarnings
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
@@ -59,6 +60,10 @@ NUMERIC_SHARE = 0.9
 # they overflow the arithmetic of the analysis. The same bound as for request parameters.
 MAX_MAGNITUDE = 1e15
 HEADER_SEARCH_ROWS = 20
+
+# How many times each file (by sha256) was parsed in this process: a diagnostic that
+# shows an upload is read once, not once per job (tests read it; nothing else does).
+PARSES: Counter[str] = Counter()
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?")
@@ -616,14 +621,34 @@ def _finish_table(
 # --- public: tables -----------------------------------------------------------------------
 
 
-def _read_bytes(path: Path, display: str, code: str) -> bytes:
+def _source_name(source: Any, fallback: str) -> str:
+    """A display name for a path (its file name), a file object (its name) or bytes."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return fallback
+    if hasattr(source, "read"):
+        name = getattr(source, "name", None)
+        return Path(name).name if isinstance(name, str) and name else fallback
+    return Path(source).name
+
+
+def _read_bytes(source: Any, display: str, code: str) -> bytes:
+    """The bytes of a path, a binary file object or bytes, counted as one parse."""
     try:
-        return path.read_bytes()
+        if isinstance(source, bytes | bytearray | memoryview):
+            data = bytes(source)
+        elif hasattr(source, "read"):
+            data = source.read()
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+        else:
+            data = Path(source).read_bytes()
     except OSError as exc:
         raise InputError(
             code, f"{display} could not be read ({exc.strerror or exc}).",
             details={"file": display},
         ) from exc  # fmt: skip
+    PARSES[sha256_bytes(data)] += 1
+    return data
 
 
 def read_table(
@@ -632,13 +657,14 @@ def read_table(
 ) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
     """Read a ward table (CSV/TSV/TXT or XLSX) into a frame with canonical identity columns.
 
+    ``path``: a path, a binary file object or the file's bytes (then ``name`` names it).
+
     Returns ``(frame, source, warnings)``; ``source`` is ``{"name", "sha256", "sheet",
     "format", "encoding", "delimiter"}``. Identity columns come first, as text; every
     column that holds numbers is float (thousands separators and the usual "no value"
     markers handled); other columns stay text.
     """
-    path = Path(path)
-    display = name or path.name
+    display = name or _source_name(path, "the ward table")
     data = _read_bytes(path, display, "unreadable_table")
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError("empty_file", f"{display} is empty.", details={"file": display})
@@ -917,22 +943,24 @@ def _clean_text_column(series: pd.Series) -> pd.Series:
     return series.map({v: fix(v) for v in uniques})
 
 
-def read_boundaries(path, *, name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
-                    ) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
+def read_boundaries(path, *, name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS,
+                    scratch: Path | None = None) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
     """Read ward boundaries (zipped shapefile, GeoJSON, GeoPackage, GeoParquet).
+
+    ``path``: a path, a binary file object or the file's bytes (then ``name`` names it);
+    ``scratch``: the folder for unpacking archives (default: the system's).
 
     Returns ``(features in EPSG:4326 with canonical identity columns, source, warnings)``.
     Invalid polygons are repaired (polygonal parts kept), empty ones reported; a layer
     without a CRS is taken as EPSG:4326 when its coordinates look like degrees.
     """
-    path = Path(path)
-    display = name or path.name
+    display = name or _source_name(path, "the ward boundaries")
     data = _read_bytes(path, display, "unreadable_boundaries")
     if not data.strip():
         raise InputError("empty_file", f"{display} is empty.", details={"file": display})
     kind = _sniff(data)
     notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="chatmrpt-boundaries-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="chatmrpt-boundaries-", dir=scratch) as tmp:
         frame, fmt, layer = _read_boundary_frame(data, kind, display, Path(tmp))
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise _unreadable_boundaries(display, f"{display} has no geometry column.")
@@ -1076,6 +1104,7 @@ def load_dataset(
     urban_raster_name: str | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
     population_raster_names: dict | None = None,
+    scratch: Path | None = None,
 ) -> WardDataset:
     """Read the ward table (and boundaries), join them and return the WardDataset.
 
@@ -1100,11 +1129,12 @@ def load_dataset(
         if WARD_CODE not in frame.columns:
             notes += _duplicate_name_warnings(frame, display)
         dataset = WardDataset(
-            wards=frame, sources=sources, warnings=notes, excluded_columns=excluded
+            wards=frame, sources=sources, warnings=notes, excluded_columns=excluded,
+            table_columns=[str(c) for c in frame.columns],
         )
         return _finish_dataset(dataset, planning_args, None)
     features, boundary_source, boundary_notes = read_boundaries(
-        boundaries, name=boundaries_name, limits=limits
+        boundaries, name=boundaries_name, limits=limits, scratch=scratch
     )
     # Names identify wards unless both files carry ward codes.
     if WARD_CODE not in frame.columns or WARD_CODE not in features.columns:
@@ -1129,6 +1159,7 @@ def load_dataset(
         warnings=notes,
         boundary_attributes=_boundary_attributes(features),
         excluded_columns=excluded,
+        table_columns=[str(c) for c in frame.columns],
     )
     return _finish_dataset(dataset, planning_args, boundary_urban)
 

@@ -182,16 +182,9 @@ class _Matcher:
             if code is not None:
                 where[code].append(j)
         row_count = Counter(c for c in t_codes if c is not None)
-        for i, code in enumerate(t_codes):
-            if code is None or code not in where:
-                continue
-            features = where[code]
-            if row_count[code] > 1:
-                self.doubt(i, f"ward code {code} is on several rows of the table", features)
-            elif len(features) > 1:
-                self.doubt(i, f"ward code {code} is on several boundary features", features)
-            else:
-                self.assign(i, features[0], "ward_code")
+        self._settle(range(len(t_codes)), t_codes, where, row_count, "ward_code",
+                     "ward code {key} is on several rows of the table",
+                     "ward code {key} is on several boundary features")
 
     # rules 2 and 3
     def by_key(self, t_keys: list, b_keys: list, rule: str, rows: list[int]) -> None:
@@ -202,15 +195,23 @@ class _Matcher:
                 where[b_keys[j]].append(j)
         row_count = Counter(t_keys[i] for i in self.free_rows() if t_keys[i] is not None)
         what = "name and LGA" if rule == "name_lga" else "name"
+        self._settle(rows, t_keys, where, row_count, rule,
+                     f"the same {what} is on several rows of the table",
+                     f"several boundary features have this {what}")
+
+    def _settle(self, rows: Any, t_keys: list, where: dict[Any, list[int]], row_count: Counter,
+                rule: str, on_rows: str, on_features: str) -> None:
+        """Match each row whose key is on exactly one row and one feature; note a doubt
+        (``on_rows`` / ``on_features``, with ``{key}``) where it is on several."""
         for i in rows:
             key = t_keys[i]
             if key is None or key not in where:
                 continue
             features = where[key]
             if row_count[key] > 1:
-                self.doubt(i, f"the same {what} is on several rows of the table", features)
+                self.doubt(i, on_rows.format(key=key), features)
             elif len(features) > 1:
-                self.doubt(i, f"several boundary features have this {what}", features)
+                self.doubt(i, on_features.format(key=key), features)
             else:
                 self.assign(i, features[0], rule)
 

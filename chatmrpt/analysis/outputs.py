@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from chatmrpt.analysis.filenames import (
     UNIFIED_CSV,
     UNIFIED_PARQUET,
 )
+from chatmrpt.artifacts.atomic import publish, staging_folder
 from chatmrpt.csvsafe import write_csv
 
 MEDIA_TYPES = {
@@ -109,15 +108,12 @@ def write_analysis_outputs(result, out_dir: str | os.PathLike,
         raise InputError("invalid_parameter",
                          f"--out {out_dir} is a file; give a folder for the results.",
                          details={"out": str(out_dir)})
-    parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
 
     def step(fraction: float, what: str) -> None:
         if progress is not None:
             progress(fraction, what)
 
-    try:
+    with staging_folder(out_dir) as tmp:
         names = []
         write_unified_csv(result.wards, tmp / UNIFIED_CSV)
         names.append(UNIFIED_CSV)
@@ -133,9 +129,6 @@ def write_analysis_outputs(result, out_dir: str | os.PathLike,
         names.append(MODEL_SCORES)
         (tmp / ANALYSIS_JSON).write_text(dumps(result.metadata), encoding="utf-8")
         names.append(ANALYSIS_JSON)
-        for name in names:
-            with open(tmp / name, "rb") as fh:
-                os.fsync(fh.fileno())
         out_dir.mkdir(parents=True, exist_ok=True)
         # a stale file of ours from an earlier run would not match this result
         # analysis.json marks a complete result: it goes first and comes back last
@@ -143,9 +136,6 @@ def write_analysis_outputs(result, out_dir: str | os.PathLike,
         for name in (UNIFIED_PARQUET,):
             if name not in names:
                 (out_dir / name).unlink(missing_ok=True)
-        for name in names:
-            os.replace(tmp / name, out_dir / name)
+        paths = publish(tmp, out_dir, names)
         step(1.0, "write")
-        return [out_dir / name for name in names]
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        return paths

@@ -118,6 +118,7 @@ def prepare_ward_table(
     s3_endpoint_url: str | None = None,
     by_year: bool = False,
     trend_threshold: float = TREND_THRESHOLD,
+    scratch: Path | None = None,
 ) -> PreparedWards:
     """Build the ward table (see the module docstring).
 
@@ -134,7 +135,7 @@ def prepare_ward_table(
     tpr = compute_ward_tpr(frame, age=age, facility_level=facility_level, test=test,
                            columns=columns, name=export_name or info["file"], by_year=by_year,
                            trend_threshold=trend_threshold)
-    features, bsource, bnotes = read_boundaries(boundaries, name=boundaries_name)
+    features, bsource, bnotes = read_boundaries(boundaries, name=boundaries_name, scratch=scratch)
     warnings: list[str] = list(bnotes) + list(tpr.report.get("warnings", []))
     identity = [c for c in IDENTITY_COLUMNS if c in features.columns]
     wards = features[identity + [GEOMETRY]].reset_index(drop=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from chatmrpt.artifacts.atomic import atomic_file, fsync_dir
 from chatmrpt.artifacts.base import (
     SHA256_PATTERN,
     ArtifactMissing,
@@ -21,15 +22,6 @@ from chatmrpt.artifacts.base import (
 )
 
 _TMP_PREFIX = ".tmp-"
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class LocalArtifacts(ArtifactStore):
@@ -47,23 +39,10 @@ class LocalArtifacts(ArtifactStore):
 
     def _write(self, sha256: str, write: Callable[[IO[bytes]], None]) -> None:
         final = self._path(sha256)
-        folder = final.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            # a temp file in the same folder, so the rename is atomic: readers see the
-            # whole blob or none of it, and a crash leaves only a .tmp- file behind
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=_TMP_PREFIX, suffix=".part")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    write(fh)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, final)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-            _fsync_dir(folder)
+            # readers see the whole blob or none of it; a crash leaves only a .tmp- file
+            with atomic_file(final, "wb", prefix=_TMP_PREFIX, suffix=".part") as fh:
+                write(fh)
         except OSError as exc:
             raise ArtifactStorageError(
                 f"Could not write to the artifact folder {self.root}: {exc.strerror or exc}.",
@@ -92,7 +71,7 @@ class LocalArtifacts(ArtifactStore):
             path.unlink()
         except FileNotFoundError:
             return False
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         return True
 
     def size(self, sha256: str) -> int | None:

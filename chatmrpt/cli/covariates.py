@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from chatmrpt.analysis.declarations import BAND_MODES
+from chatmrpt.artifacts.atomic import atomic_file
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
@@ -117,14 +116,8 @@ def _check_names(specs, existing: list[str]) -> None:
 
 
 def _write_csv(frame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write_csv(frame, fh)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with atomic_file(path, "w", encoding="utf-8", newline="") as fh:
+        write_csv(frame, fh)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from chatmrpt.analysis.declarations import ItnParams
 from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
 from chatmrpt.analysis.itn import ItnPlan, plan_itn
+from chatmrpt.artifacts.atomic import publish, staging_folder
 from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
 from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
@@ -70,21 +68,11 @@ def write_plan(plan: ItnPlan, out_dir: Path) -> list[Path]:
         ITN_PLAN_BY_LGA_CSV: csv_text(plan.by_lga),
         ITN_PLAN_JSON: plan.to_json() + "\n",
     }
-    parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
-    try:
+    with staging_folder(out_dir) as tmp:
         for name, text in contents.items():
             with open(tmp / name, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name in contents:
-            os.replace(tmp / name, out_dir / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return [out_dir / name for name in contents]
+        return publish(tmp, out_dir, contents)
 
 
 def print_summary(plan: ItnPlan, files: list[Path]) -> None:

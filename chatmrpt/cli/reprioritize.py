@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +15,7 @@ from chatmrpt.analysis.urban import (
     reprioritize,
     threshold_label,
 )
+from chatmrpt.artifacts.atomic import atomic_file
 from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
@@ -83,15 +82,8 @@ def default_output(source: Path) -> Path:
 
 def write_csv_atomically(table: pd.DataFrame, path: Path) -> None:
     """Write beside the target and rename over it: the CSV is complete or absent."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="") as fh:
-            write_csv(table, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_file(path, "w", encoding="utf-8", newline="") as fh:
+        write_csv(table, fh)
 
 
 def print_summary(result: ReprioritizationResult, out: Path) -> None:

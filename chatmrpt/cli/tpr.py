@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +21,7 @@ from chatmrpt.analysis.tpr import (
     read_facility_export,
 )
 from chatmrpt.analysis.tpr_columns import ORG_ROLES
+from chatmrpt.artifacts.atomic import atomic_file
 from chatmrpt.cli._options import add_options
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
@@ -131,20 +131,10 @@ def load_column_mapping(path: Path | None) -> dict[str, str] | None:
 
 def _write_csv_files(frames: dict[Path, pd.DataFrame]) -> None:
     """Write every file to a temporary name first, then move them all into place."""
-    temps = []
-    try:
+    with contextlib.ExitStack() as stack:  # every file renamed in after all are written
         for path, frame in frames.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps.append((tmp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                write_csv(frame, fh)
-        for tmp, path in temps:
-            os.replace(tmp, path)
-        temps = []
-    finally:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
+            write_csv(frame, stack.enter_context(
+                atomic_file(path, "w", encoding="utf-8", newline="")))
 
 
 def run(args: argparse.Namespace) -> int:

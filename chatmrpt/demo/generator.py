@@ -17,8 +17,8 @@ a correct analysis ranks the truly riskier wards high.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -32,6 +32,7 @@ import pyogrio
 from scipy.sparse import csr_matrix
 
 from chatmrpt.analysis.dataset import LGA, LGA_CODE, STATE, STATE_CODE, WARD_CODE, WARD_NAME
+from chatmrpt.artifacts.atomic import publish, staging_folder
 from chatmrpt.demo import facility as fac
 from chatmrpt.demo import geometry as geo
 from chatmrpt.demo import names as naming
@@ -480,17 +481,16 @@ def write_state(
         if progress is not None:
             progress(step, done)
 
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    except PermissionError as exc:
-        raise InputError(
-            "invalid_parameter",
-            f"Cannot write into {out.parent}: permission denied. Choose a folder you can "
-            "write to with --out.",
-            details={"parameter": "out", "path": str(out)},
-        ) from exc
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            tmp = stack.enter_context(staging_folder(out, suffix=".tmp"))
+        except PermissionError as exc:
+            raise InputError(
+                "invalid_parameter",
+                f"Cannot write into {out.parent}: permission denied. Choose a folder you can "
+                "write to with --out.",
+                details={"parameter": "out", "path": str(out)},
+            ) from exc
         report(WARDS_FILE, 0.0)
         demo.wards.to_csv(tmp / WARDS_FILE, index=False, encoding="utf-8", lineterminator="\n")
         report(BOUNDARIES_FILE, 0.1)
@@ -504,16 +504,10 @@ def write_state(
                     block.to_csv(fh, index=False, header=i == 0, lineterminator="\n")
                     report(FACILITY_FILE, 0.3 + 0.7 * (i + 1) / n_blocks)
             files.append(FACILITY_FILE)
-        out.mkdir(exist_ok=True)
-        written = {}
-        for name in files:
-            os.replace(tmp / name, out / name)
-            written[name] = out / name
+        written = dict(zip(files, publish(tmp, out, files), strict=True))
         if not facility_export:
             (out / FACILITY_FILE).unlink(missing_ok=True)
         report("done", 1.0)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return {
         "wards": written[WARDS_FILE],
         "boundaries": written[BOUNDARIES_FILE],

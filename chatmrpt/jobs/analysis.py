@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.errors import ChatMRPTError
@@ -11,11 +11,68 @@ from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.service.files import BOUNDARIES, TABLE, input_filename
 from chatmrpt.store.model import to_jsonable
 
+if TYPE_CHECKING:
+    from chatmrpt.analysis.dataset import WardDataset
+
 
 def fetch_input(ctx: JobContext, role: str, source: dict[str, Any], folder: Path) -> Path:
     """Copy an uploaded file from artifact storage to ``folder/<role>.<ext>``."""
     path = folder / input_filename(role, source["ext"])
     return ctx.rt.artifacts.fetch(source["sha256"], path)
+
+
+def job_result(ctx: JobContext, kind: str, what: str) -> tuple[str, str, dict[str, Any]]:
+    """``(session id, result id, record)`` of the result a job computes (a TPR run...):
+    the payload names it as ``<kind>_id``; gone (its session deleted) is ``not_found``."""
+    session_id = ctx.payload["session_id"]
+    result_id = ctx.payload[f"{kind}_id"]
+    record = ctx.rt.store.get_result(kind, session_id, result_id)
+    if record is None:
+        raise ChatMRPTError("not_found", f"The {what} {result_id[:12]}... no longer exists.")
+    return session_id, result_id, record
+
+
+def stored_wards(ctx: JobContext, dataset: dict[str, Any]) -> WardDataset | None:
+    """The validated wards stored at upload (no parse, no join), or None for a dataset
+    recorded before they were stored."""
+    frame = dataset.get("frame")
+    if not frame:
+        return None
+    from chatmrpt.analysis.dataset import ward_dataset_from_bytes
+
+    return ward_dataset_from_bytes(ctx.rt.artifacts.read_bytes(frame["sha256"]))
+
+
+def load_wards(ctx: JobContext, dataset: dict[str, Any]) -> WardDataset:
+    """The dataset's validated wards: its frame stored at upload, read without parsing.
+
+    A dataset recorded before frames were stored is read from its uploaded files again.
+    """
+    from chatmrpt.service.datasets import check_configured_population, stored_planning_args
+
+    stored = stored_wards(ctx, dataset)
+    if stored is not None:
+        check_configured_population(ctx.rt, dataset)
+        return stored
+
+    from chatmrpt.analysis.ingest import load_dataset
+
+    inputs = ctx.workdir / "inputs"
+    inputs.mkdir(exist_ok=True)
+    table = dataset[TABLE]
+    boundaries = dataset.get(BOUNDARIES)
+    return load_dataset(
+        fetch_input(ctx, TABLE, table, inputs),
+        fetch_input(ctx, BOUNDARIES, boundaries, inputs) if boundaries else None,
+        sheet=table.get("sheet"),
+        table_name=table["name"],
+        boundaries_name=boundaries["name"] if boundaries else None,
+        **stored_planning_args(
+            ctx.rt, dataset, lambda role, src: fetch_input(ctx, role, src, inputs)
+        ),
+        limits=ctx.rt.settings.read_limits(),
+        scratch=ctx.workdir,
+    )
 
 
 @job_kind("analysis")
@@ -35,30 +92,11 @@ def run_analysis_job(ctx: JobContext) -> Outcome:
         )
 
     # imported here: the consumer machinery must not need the analysis stack to start
-    from chatmrpt.analysis.ingest import load_dataset
     from chatmrpt.analysis.outputs import MEDIA_TYPES, write_analysis_outputs
     from chatmrpt.analysis.pipeline import run_analysis
 
     ctx.progress(0.0, "loading the ward data")
-    inputs = ctx.workdir / "inputs"
-    inputs.mkdir()
-    table = dataset[TABLE]
-    boundaries = dataset.get(BOUNDARIES)
-    table_path = fetch_input(ctx, TABLE, table, inputs)
-    boundaries_path = fetch_input(ctx, BOUNDARIES, boundaries, inputs) if boundaries else None
-    from chatmrpt.service.datasets import stored_planning_args
-
-    wards = load_dataset(
-        table_path,
-        boundaries_path,
-        sheet=table.get("sheet"),
-        table_name=table["name"],
-        boundaries_name=boundaries["name"] if boundaries else None,
-        **stored_planning_args(
-            ctx.rt, dataset, lambda role, src: fetch_input(ctx, role, src, inputs)
-        ),
-        limits=ctx.rt.settings.read_limits(),
-    )
+    wards = load_wards(ctx, dataset)
     params = AnalysisParams.from_dict(analysis["params"])
     result = run_analysis(wards, params, progress=ctx.progress_callback())
     ctx.check()

@@ -10,10 +10,10 @@ from typing import Any
 
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
-from chatmrpt.jobs.analysis import fetch_input
+from chatmrpt.jobs.analysis import fetch_input, job_result, stored_wards
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.service.files import BOUNDARIES, TABLE
-from chatmrpt.store.model import to_jsonable
+from chatmrpt.store.model import COVARIATES, to_jsonable
 
 COVARIATES_CSV = "ward_covariates.csv"
 REPORT_JSON = "covariates_report.json"
@@ -21,12 +21,8 @@ REPORT_JSON = "covariates_report.json"
 
 @job_kind("covariates")
 def run_covariates_job(ctx: JobContext) -> Outcome:
-    session_id = ctx.payload["session_id"]
-    covariates_id = ctx.payload["covariates_id"]
+    session_id, covariates_id, record = job_result(ctx, COVARIATES, "run")
     store = ctx.rt.store
-    record = store.get_plan(session_id, covariates_id)
-    if record is None or record.get("type") != "covariates":
-        raise ChatMRPTError("not_found", f"The run {covariates_id[:12]}... no longer exists.")
     dataset = store.get_dataset(session_id, record["dataset_id"])
     if dataset is None or not dataset.get(BOUNDARIES):
         raise ChatMRPTError(
@@ -39,19 +35,26 @@ def run_covariates_job(ctx: JobContext) -> Outcome:
     from chatmrpt.service.covariates import raster_spec
 
     ctx.progress(0.0, "reading the ward data")
-    inputs = ctx.workdir / "inputs"
-    inputs.mkdir()
-    table, boundaries = dataset[TABLE], dataset[BOUNDARIES]
-    table_path = fetch_input(ctx, TABLE, table, inputs)
-    boundaries_path = fetch_input(ctx, BOUNDARIES, boundaries, inputs)
-    wards = load_dataset(
-        table_path,
-        boundaries_path,
-        sheet=table.get("sheet"),
-        table_name=table["name"],
-        boundaries_name=boundaries["name"],
-    ).wards
-    ward_table, _source, _notes = read_table(table_path, name=table["name"], sheet=table.get("sheet"))
+    stored = stored_wards(ctx, dataset)  # validated at upload: no parse, no join
+    if stored is not None:
+        wards, ward_table = stored.wards, stored.table_frame()
+    else:
+        inputs = ctx.workdir / "inputs"
+        inputs.mkdir()
+        table, boundaries = dataset[TABLE], dataset[BOUNDARIES]
+        table_path = fetch_input(ctx, TABLE, table, inputs)
+        boundaries_path = fetch_input(ctx, BOUNDARIES, boundaries, inputs)
+        wards = load_dataset(
+            table_path,
+            boundaries_path,
+            sheet=table.get("sheet"),
+            table_name=table["name"],
+            boundaries_name=boundaries["name"],
+            scratch=ctx.workdir,
+        ).wards
+        ward_table, _source, _notes = read_table(
+            table_path, name=table["name"], sheet=table.get("sheet")
+        )
     if len(ward_table) != len(wards):  # both read the same file in the same order
         raise ChatMRPTError("internal_error", "The ward table was read differently twice.")
 

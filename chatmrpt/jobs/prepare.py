@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from chatmrpt.errors import ChatMRPTError
+from chatmrpt.jobs.analysis import job_result
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
-from chatmrpt.store.model import to_jsonable
+from chatmrpt.store.model import PREPARE, to_jsonable
 
 REPORT_JSON = "prepare_report.json"
 
@@ -38,12 +38,7 @@ def _year_files(ctx: JobContext, years: dict) -> list:
 
 @job_kind("prepare")
 def run_prepare_job(ctx: JobContext) -> Outcome:
-    session_id = ctx.payload["session_id"]
-    prepare_id = ctx.payload["prepare_id"]
-    record = ctx.rt.store.get_plan(session_id, prepare_id)
-    if record is None or record.get("type") != "prepare":
-        raise ChatMRPTError("not_found", f"The prepared dataset {prepare_id[:12]}... no longer "
-                            "exists.")
+    session_id, prepare_id, record = job_result(ctx, PREPARE, "prepared dataset")
     from chatmrpt.service.prepare import prepare_dataset
 
     inputs = record["inputs"]

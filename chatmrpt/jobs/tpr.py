@@ -18,10 +18,10 @@ from chatmrpt.analysis.filenames import (
 )
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
-from chatmrpt.jobs.analysis import fetch_input
+from chatmrpt.jobs.analysis import fetch_input, job_result, stored_wards
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.service.files import BOUNDARIES, TABLE
-from chatmrpt.store.model import to_jsonable
+from chatmrpt.store.model import TPR, to_jsonable
 
 
 def _csv(frame: Any, path: Path) -> Path:
@@ -31,12 +31,8 @@ def _csv(frame: Any, path: Path) -> Path:
 
 @job_kind("tpr")
 def run_tpr_job(ctx: JobContext) -> Outcome:
-    session_id = ctx.payload["session_id"]
-    tpr_id = ctx.payload["tpr_id"]
+    session_id, tpr_id, record = job_result(ctx, TPR, "TPR run")
     store = ctx.rt.store
-    record = store.get_plan(session_id, tpr_id)
-    if record is None or record.get("type") != "tpr":
-        raise ChatMRPTError("not_found", f"The TPR run {tpr_id[:12]}... no longer exists.")
     params = record["params"]
     facility = record["facility"]
     if facility.get("ext") not in FACILITY_EXTENSIONS:
@@ -44,7 +40,6 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
 
     # imported here: the consumer machinery must not need the analysis stack to start
     from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
-    from chatmrpt.analysis.ingest import read_table
     from chatmrpt.analysis.tpr import (
         TREND_THRESHOLD,
         compute_ward_tpr,
@@ -68,11 +63,7 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
                 "not_found",
                 "The ward data to join the TPR to no longer exists; upload it again.",
             )
-        table = dataset[TABLE]
-        table_path = fetch_input(ctx, TABLE, table, inputs)
-        ward_table, _source, _notes = read_table(
-            table_path, name=table["name"], sheet=table.get("sheet")
-        )
+        ward_table = _ward_table(ctx, dataset, inputs)
         if find_column(ward_table.columns, POPULATION_ALIASES):
             population = ward_table
 
@@ -137,6 +128,21 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
         session_state=session_state,
         result={"tpr_id": tpr_id},
     )
+
+
+def _ward_table(ctx: JobContext, dataset: dict[str, Any], inputs: Path) -> Any:
+    """The dataset's ward table as uploaded (its columns, before the join with the
+    boundaries): from the frame stored at upload, else read from the upload again."""
+    stored = stored_wards(ctx, dataset)
+    if stored is not None:
+        return stored.table_frame()
+    from chatmrpt.analysis.ingest import read_table
+
+    table = dataset[TABLE]
+    ward_table, _source, _notes = read_table(
+        fetch_input(ctx, TABLE, table, inputs), name=table["name"], sheet=table.get("sheet")
+    )
+    return ward_table
 
 
 def _add_joined_dataset(

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.params import AnalysisParams, analysis_id
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.lease import queue_subject
+from chatmrpt.service.results import submit_run
 from chatmrpt.service.sessions import require_session
-from chatmrpt.store.base import Txn
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key, valid_id
+from chatmrpt.store.model import FAILED, Key, valid_id
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -59,31 +58,17 @@ def submit_analysis(
         if known is None or known.get("status") == FAILED:
             admit()
 
-    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
-        existing = txn.get(akey)
-        if existing is not None and existing.get("status") != FAILED:
-            return existing, existing.get("status") == SUCCEEDED, None
-        record = existing or {
-            "id": aid,
-            "session_id": session_id,
-            "dataset_id": dataset_id,
-            "params": params.normalized(),
-            "runs": 0,
-        }
-        stored, job = queue_subject(
-            txn,
-            ANALYSIS_JOB,
-            akey,
-            record,
-            {"session_id": session_id, "analysis_id": aid},
-            max_attempts=rt.settings.job_max_attempts,
-        )
-        return stored, False, job["id"]
-
-    record, reused, job_id = rt.store.transact(fn)
-    if job_id is not None:
-        rt.queue.dispatch(job_id)
-    return record, reused
+    record = {
+        "id": aid,
+        "session_id": session_id,
+        "dataset_id": dataset_id,
+        "params": params.normalized(),
+        "runs": 0,
+    }
+    return submit_run(
+        rt, session_id, akey, ANALYSIS_JOB, lambda: record,
+        {"session_id": session_id, "analysis_id": aid},
+    )
 
 
 def _check_against_dataset(dataset: dict[str, Any] | None, params: AnalysisParams) -> None:

@@ -18,7 +18,7 @@ bands       optional: mean (default) or each, for multi-band files
 ==========  ==================================================================
 
 Adding rasters to a dataset is a job (kind ``covariates``, in ``chatmrpt.jobs.covariates``)
-with progress. Its record is a ``plan`` record with ``type: "covariates"``, whose id is the
+with progress. Its record is a ``covariates`` record, whose id is the
 hash of the dataset id and the chosen catalogue rows: asking again returns the same run.
 The run adds one column per raster to the dataset's ward table (exact zonal statistics over
 the dataset's boundaries, ``chatmrpt.analysis.zonal``) and stores the result as a *new*
@@ -39,18 +39,14 @@ from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import DIRECTIONS as DECLARED_DIRECTIONS
 from chatmrpt.errors import ChatMRPTError, InputError, describe_rows
-from chatmrpt.jobs.lease import queue_subject
-from chatmrpt.service.artifacts import transact_linking
-from chatmrpt.service.results import content_id, derived_result, derived_results
+from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
-from chatmrpt.store.base import Txn
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key, valid_id
+from chatmrpt.store.model import COVARIATES, Key, valid_id
 
 if TYPE_CHECKING:
     from chatmrpt.config import Settings
     from chatmrpt.runtime import Runtime
 
-COVARIATES = "covariates"
 COVARIATES_JOB = "covariates"
 CATALOGUE_FILES = ("catalogue.csv", "catalogue.json")
 FIELDS = ("name", "file", "statistic", "unit", "direction", "year", "source", "licence",
@@ -262,37 +258,22 @@ def submit_covariates(
         )
     chosen = choose_rasters(rt.settings, rasters)
     covariates_id = content_id(COVARIATES, dataset=dataset_id, rasters=chosen)
-    key = Key.plan(session_id, covariates_id)
+    key = Key.result(COVARIATES, session_id, covariates_id)
 
-    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
-        existing = txn.get(key)
-        if existing is not None and existing.get("status") != FAILED:
-            return existing, existing.get("status") == SUCCEEDED, None
-        if txn.get(Key.session(session_id)) is None:
-            raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
-        record = existing or {
-            "id": covariates_id,
-            "type": COVARIATES,
-            "session_id": session_id,
-            "dataset_id": dataset_id,
-            "params": {"rasters": [e["name"] for e in chosen]},
-            "rasters": chosen,
-            "runs": 0,
-        }
-        stored, job = queue_subject(
-            txn,
-            COVARIATES_JOB,
-            key,
-            record,
-            {"session_id": session_id, "covariates_id": covariates_id},
-            max_attempts=rt.settings.job_max_attempts,
-        )
-        return stored, False, job["id"]
-
-    record, reused, job_id = transact_linking(rt, fn)
-    if job_id is not None:
-        rt.queue.dispatch(job_id)
-    return dict(record, reused=reused)
+    record = {
+        "id": covariates_id,
+        "type": COVARIATES,
+        "session_id": session_id,
+        "dataset_id": dataset_id,
+        "params": {"rasters": [e["name"] for e in chosen]},
+        "rasters": chosen,
+        "runs": 0,
+    }
+    stored, reused = submit_run(
+        rt, session_id, key, COVARIATES_JOB, lambda: record,
+        {"session_id": session_id, "covariates_id": covariates_id},
+    )
+    return dict(stored, reused=reused)
 
 
 def get_covariates(rt: Runtime, session_id: str, covariates_id: str) -> dict[str, Any]:

@@ -19,12 +19,13 @@ from chatmrpt.service.files import (
     POPULATION_KINDS,
     TABLE,
     URBAN,
+    check_size,
     display_name,
     extension_of,
     input_filename,
 )
 from chatmrpt.service.sessions import require_session
-from chatmrpt.store.base import Txn, artifact_id, link_artifact
+from chatmrpt.store.base import Txn, artifact_id, link_artifact, link_blob, set_session_state
 from chatmrpt.store.model import Key, to_jsonable
 
 if TYPE_CHECKING:
@@ -33,19 +34,8 @@ if TYPE_CHECKING:
 
 
 def _check_upload(rt: Runtime, data: bytes, name: str) -> None:
-    if not data:
-        raise InputError(
-            "empty_file",
-            f"{name!r} is empty. Upload the file again, with its data.",
-            details={"file": name},
-        )
-    if len(data) > rt.settings.max_upload_bytes:
-        raise InputError(
-            "file_too_large",
-            f"{name!r} is {len(data) / 1e6:.1f} MB; the most accepted is "
-            f"{rt.settings.max_upload_mb} MB. Remove unused columns or split the file.",
-            details={"file": name, "max_mb": rt.settings.max_upload_mb},
-        )
+    check_size(data, name, rt.settings, empty=" Upload the file again, with its data.",
+               large=" Remove unused columns or split the file.")
 
 
 def dataset_view(record: dict[str, Any], *, reused: bool) -> dict[str, Any]:
@@ -69,15 +59,8 @@ def dataset_view(record: dict[str, Any], *, reused: bool) -> dict[str, Any]:
 
 def _set_current(txn: Txn, session_id: str, dataset_id: str) -> None:
     """Make the dataset the session's current one (no write when it already is)."""
-    skey = Key.session(session_id)
-    session = txn.get(skey)
-    if session is None:
+    if set_session_state(txn, session_id, current_dataset=dataset_id) is None:
         raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
-    state = dict(session.get("state") or {})
-    if state.get("current_dataset") != dataset_id:
-        state["current_dataset"] = dataset_id
-        session["state"] = state
-        txn.put(skey, session)
 
 
 def add_dataset(
@@ -152,7 +135,9 @@ def add_dataset(
     try:
         for data, _, _ in uploads.values():
             rt.artifacts.put_bytes(data)  # early: a storage outage fails before any record
-        stored, created = _load_and_record(rt, session_id, uploads, hashes, sheet, configured)
+        stored, created, frame = _load_and_record(
+            rt, session_id, uploads, hashes, sheet, configured
+        )
     except BaseException:
         # a refused upload keeps nothing: its bytes go now, unless another record uses them
         from chatmrpt.jobs.retention import discard_blobs
@@ -161,6 +146,8 @@ def add_dataset(
         raise
     for data, _, _ in uploads.values():
         rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
+    if created:
+        rt.artifacts.ensure(stored["frame"]["sha256"], frame)
     return dataset_view(stored, reused=not created)
 
 
@@ -171,23 +158,31 @@ def _load_and_record(
     hashes: dict[str, str],
     sheet: str | int | None,
     configured: dict[str, Any] | None,
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[dict[str, Any], bool, bytes]:
+    """Validate the upload, store its ward frame once (GeoParquet: what the jobs read) and
+    record the dataset. Returns ``(record, created, frame bytes)``."""
+    from chatmrpt.analysis.dataset import ward_dataset_bytes
     from chatmrpt.analysis.ingest import load_dataset
 
-    with tempfile.TemporaryDirectory(prefix="upload-", dir=work_root(rt.settings)) as tmp:
+    scratch = work_root(rt.settings)
+    with tempfile.TemporaryDirectory(prefix="upload-", dir=scratch) as tmp:
         paths: dict[str, Path] = {}
-        for role, (data, _, ext) in uploads.items():
-            paths[role] = Path(tmp) / input_filename(role, ext)
-            paths[role].write_bytes(data)
+        for role in (POPULATION, URBAN):  # rasters are read from files
+            if role in uploads:
+                data, _, ext = uploads[role]
+                paths[role] = Path(tmp) / input_filename(role, ext)
+                paths[role].write_bytes(data)
         wards = load_dataset(
-            paths[TABLE],
-            paths.get(BOUNDARIES),
+            uploads[TABLE][0],
+            uploads[BOUNDARIES][0] if BOUNDARIES in uploads else None,
             sheet=sheet,
             table_name=uploads[TABLE][1],
             boundaries_name=uploads[BOUNDARIES][1] if BOUNDARIES in uploads else None,
             **planning_files(paths, uploads, configured),
             limits=rt.settings.read_limits(),
+            scratch=scratch,
         )
+        frame = ward_dataset_bytes(wards)
         dataset_id = wards.dataset_id
         planning = planning_summary(wards.planning)
         quality = to_jsonable(wards.quality)
@@ -225,6 +220,8 @@ def _load_and_record(
         "planning": planning,
         "quality": quality,
         "population_configured": configured is not None,
+        # the validated wards (joined with the boundaries), read by the jobs
+        "frame": {"sha256": hashlib.sha256(frame).hexdigest(), "size": len(frame)},
     }
     for role in (POPULATION, URBAN, *POPULATION_KINDS):
         if role in files:
@@ -236,6 +233,7 @@ def _load_and_record(
         stored = txn.get(dkey)
         created = stored is None
         if created:
+            link_blob(txn, record["frame"]["sha256"], len(frame))
             for role, (data, name, _) in uploads.items():
                 link_artifact(
                     txn,
@@ -253,7 +251,15 @@ def _load_and_record(
             txn.append("events", session_id, {"type": "dataset.added", "dataset_id": dataset_id})
         return stored, created
 
-    return transact_linking(rt, commit)
+    rt.artifacts.put_bytes(frame)
+    try:
+        stored, created = transact_linking(rt, commit)
+    except BaseException:
+        from chatmrpt.jobs.retention import discard_blobs
+
+        discard_blobs(rt, [record["frame"]["sha256"]], orphan=True)
+        raise
+    return stored, created, frame
 
 
 def get_dataset(rt: Runtime, session_id: str, dataset_id: str) -> dict[str, Any]:
@@ -320,15 +326,7 @@ def stored_planning_args(rt: Runtime, record: dict[str, Any], fetch) -> dict[str
         src = record[POPULATION]
         args.update(population=fetch(POPULATION, src), population_name=src["name"])
     elif record.get("population_configured"):
-        configured = configured_population(rt)
-        stored = ((record.get("sources") or {}).get(POPULATION) or {}).get("sha256")
-        if configured is None or configured["sha256"] != stored:
-            # the dataset's id covers the population it was uploaded with: never swap it
-            raise InputError(
-                "invalid_request",
-                "The population file of this service has changed since this ward data was "
-                "uploaded; upload the ward data again to use the current population.",
-            )
+        configured = check_configured_population(rt, record)
         args.update(population=configured["path"], population_name=configured["name"])
     if record.get(URBAN):
         src = record[URBAN]
@@ -341,6 +339,23 @@ def stored_planning_args(rt: Runtime, record: dict[str, Any], fetch) -> dict[str
             kind: record[role]["name"] for role, kind in POPULATION_KINDS.items()
             if record.get(role)}
     return args
+
+
+def check_configured_population(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """The deployment's population file, when the dataset was made with it; refused when
+    that file has changed since (the dataset's id covers the population it was made with:
+    never swap it)."""
+    if not record.get("population_configured"):
+        return None
+    configured = configured_population(rt)
+    stored = ((record.get("sources") or {}).get(POPULATION) or {}).get("sha256")
+    if configured is None or configured["sha256"] != stored:
+        raise InputError(
+            "invalid_request",
+            "The population file of this service has changed since this ward data was "
+            "uploaded; upload the ward data again to use the current population.",
+        )
+    return configured
 
 
 def carried_files(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:

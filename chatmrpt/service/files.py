@@ -8,6 +8,7 @@ checked against the lists below, so no user-supplied text becomes part of a path
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from chatmrpt.errors import InputError
 
@@ -44,10 +45,29 @@ def display_name(name: str | None, role: str) -> str:
     return text[:200] or f"{role} file"
 
 
+def suffix_of(name: str) -> str:
+    """The extension of a file name, lower case, without the dot ("" when none)."""
+    lower = name.lower()
+    return lower.rsplit(".", 1)[-1] if "." in lower else ""
+
+
+def check_size(data: bytes, name: str, settings: Any, *, empty: str = "", large: str = "") -> None:
+    """Refuse an empty upload or one over ``max_upload_mb``; ``empty`` and ``large`` add
+    what to do about it."""
+    if not data:
+        raise InputError("empty_file", f"{name!r} is empty.{empty}", details={"file": name})
+    if len(data) > settings.max_upload_bytes:
+        raise InputError(
+            "file_too_large",
+            f"{name!r} is {len(data) / 1e6:.1f} MB; the most accepted is "
+            f"{settings.max_upload_mb} MB.{large}",
+            details={"file": name, "max_mb": settings.max_upload_mb},
+        )
+
+
 def extension_of(name: str, role: str) -> str:
     allowed = EXTENSIONS[role]
-    lower = name.lower()
-    ext = lower.rsplit(".", 1)[-1] if "." in lower else ""
+    ext = suffix_of(name)
     if ext not in allowed:
         raise InputError(
             "unsupported_file_type",

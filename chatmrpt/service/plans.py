@@ -6,9 +6,8 @@ worker, with ``"5"`` instead of ``5`` — finds the stored plan instead of plann
 The plan's files (``itn_plan.csv``, ``itn_plan.json``, ``itn_plan_by_lga.csv``, the same
 bytes as ``chatmrpt itn`` writes) become artifacts of the session.
 
-Plans are stored as ``plan`` records with ``type: "itn"``; the same record kind holds the
-session's urban reprioritisations and TPR runs (see ``service.urban`` and ``service.tpr``),
-which the functions here leave out.
+Plans are stored as ``plan`` records (with ``type: "itn"``); reprioritizations and TPR
+runs have record kinds of their own (see ``service.urban`` and ``service.tpr``).
 """
 
 from __future__ import annotations
@@ -28,15 +27,12 @@ from chatmrpt.service.results import (
     load_unified,
     read_artifact_json,
     remember,
-    result_type,
     store_result,
 )
-from chatmrpt.store.model import Key, to_jsonable
+from chatmrpt.store.model import ITN, PLAN, Key, to_jsonable
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
-
-ITN = "itn"
 
 PARAMS = ItnParams.names()
 SUMMARY_KEYS = (
@@ -95,8 +91,8 @@ def create_plan(
     analysis = finished_analysis(rt, session_id, analysis_id)
     pid = plan_id(analysis["id"], norm)
     key = Key.plan(session_id, pid)
-    existing = rt.store.get(key)
-    if result_type(existing) == ITN:
+    existing = rt.store.get_plan(session_id, pid)
+    if existing is not None:
         remember(rt, session_id, last_plan=pid)
         return dict(existing, reused=True)
 
@@ -144,11 +140,11 @@ def create_plan(
 
 
 def get_plan(rt: Runtime, session_id: str, plan_id: str) -> dict[str, Any]:
-    return derived_result(rt, session_id, plan_id, ITN, "ITN plan", "plan_id")
+    return derived_result(rt, session_id, plan_id, PLAN, "ITN plan", "plan_id")
 
 
 def list_plans(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
-    return derived_results(rt, session_id, ITN)
+    return derived_results(rt, session_id, PLAN)
 
 
 def plan_wards(rt: Runtime, record: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """From a facility export and ward boundaries to a session's dataset (prepare.py's flow).
 
 ``submit_prepare`` stores the uploaded files and queues a job (kind ``prepare``, in
-``chatmrpt.jobs.prepare``) whose record is a ``plan`` record with ``type: "prepare"``; its
+``chatmrpt.jobs.prepare``) whose record is a ``prepare`` record; its
 id is the hash of the files and the parameters, so the same upload again returns the same
 run. The job calls ``prepare_dataset``, which builds the ward table and adds it to the
 session as a new dataset (its id in the run's summary as ``dataset_id``; it becomes the
@@ -29,9 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.files import (
     BOUNDARIES,
     POPULATION,
@@ -41,16 +39,15 @@ from chatmrpt.service.files import (
     display_name,
     extension_of,
 )
-from chatmrpt.service.results import content_id, derived_result, derived_results
+from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key
+from chatmrpt.store.model import PREPARE, Key
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 _STEM = re.compile(r"[^A-Za-z0-9_-]+")
-PREPARE = "prepare"
 PREPARE_JOB = "prepare"
 EXPORT = "export"
 PARAMS = ("age", "facility_level", "test", "sheet", "by_year", "trend_threshold", "per_year")
@@ -151,6 +148,7 @@ def prepare_dataset(
             s3_endpoint_url=rt.settings.s3_endpoint_url,
             by_year=by_year,
             **({} if trend_threshold is None else {"trend_threshold": trend_threshold}),
+            scratch=folder,
         )
         if by_year and not prepared.table.empty:
             years_out = _years_outputs(prepared, boundaries_path, folder, per_year)
@@ -318,16 +316,11 @@ def submit_prepare(
                         "artifact_id": artifact_id({"kind": "upload", "id": role}, name, sha)}
     prepare_id = content_id(PREPARE, files={r: i["sha256"] for r, i in inputs.items()},
                             params=norm)
-    key = Key.plan(session_id, prepare_id)
+    key = Key.result(PREPARE, session_id, prepare_id)
     for data, _name, _kind in given.values():
         rt.artifacts.put_bytes(data)
 
-    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
-        existing = txn.get(key)
-        if existing is not None and existing.get("status") != FAILED:
-            return existing, existing.get("status") == SUCCEEDED, None
-        if txn.get(Key.session(session_id)) is None:
-            raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
+    def link(txn: Txn) -> None:
         for role, info in inputs.items():
             link_artifact(txn, {
                 "id": info["artifact_id"], "session_id": session_id, "sha256": info["sha256"],
@@ -335,18 +328,18 @@ def submit_prepare(
                 "size": info["size"],
                 "produced_by": {"kind": "upload", "id": role, "prepare_id": prepare_id},
             })
-        record = existing or {"id": prepare_id, "type": PREPARE, "session_id": session_id,
-                              "params": norm, "inputs": inputs, "runs": 0}
-        stored, job = queue_subject(txn, PREPARE_JOB, key, record,
-                                    {"session_id": session_id, "prepare_id": prepare_id},
-                                    max_attempts=rt.settings.job_max_attempts)
-        return stored, False, job["id"]
 
-    record, reused, job_id = transact_linking(rt, fn)
-    for data, _name, _kind in given.values():
-        rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
-    if job_id is not None:
-        rt.queue.dispatch(job_id)
+    def stored_inputs() -> None:
+        for data, _name, _kind in given.values():
+            rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
+
+    record, reused = submit_run(
+        rt, session_id, key, PREPARE_JOB,
+        lambda: {"id": prepare_id, "type": PREPARE, "session_id": session_id, "params": norm,
+                 "inputs": inputs, "runs": 0},
+        {"session_id": session_id, "prepare_id": prepare_id},
+        link=link, after_commit=stored_inputs,
+    )
     return dict(record, reused=reused)
 
 

@@ -10,16 +10,26 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import ANALYSIS_JSON, UNIFIED_CSV, UNIFIED_PARQUET
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.jobs.runner import work_root
 from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.sessions import require_session
-from chatmrpt.store.base import artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key, to_jsonable, valid_id
+from chatmrpt.store.base import Txn, artifact_id, link_artifact, set_session_state
+from chatmrpt.store.model import (
+    FAILED,
+    RESULT_KINDS,
+    SUCCEEDED,
+    Key,
+    SessionState,
+    to_jsonable,
+    valid_id,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +42,7 @@ def latest_analysis(rt: Runtime, session_id: str) -> dict[str, Any] | None:
     """The session's current analysis (the last one that succeeded), else its newest
     analysis in any state, else None."""
     session = require_session(rt, session_id)
-    current = (session.get("state") or {}).get("current_analysis")
+    current = SessionState.of(session).current_analysis
     if valid_id(current):
         record = rt.store.get_analysis(session_id, current)
         if record is not None:
@@ -51,7 +61,7 @@ def finished_analysis(
     """
     session = require_session(rt, session_id)
     if analysis_id is None:
-        analysis_id = (session.get("state") or {}).get("current_analysis")
+        analysis_id = SessionState.of(session).current_analysis
         if analysis_id is None:
             running = [a for a in rt.store.list_analyses(session_id) if a.get("status") != FAILED]
             hint = (
@@ -134,19 +144,13 @@ def load_unified(rt: Runtime, session_id: str, analysis_id: str | None = None) -
     return frame
 
 
-# Results derived from an analysis share one record kind (``plan``), told apart by "type";
-# a record without one is an ITN plan (the first kind there was).
-def result_type(record: dict[str, Any] | None) -> str | None:
-    return None if record is None else record.get("type", "itn")
-
-
 def derived_result(
-    rt: Runtime, session_id: str, result_id: str, type_: str, what: str, id_field: str
+    rt: Runtime, session_id: str, result_id: str, kind: str, what: str, id_field: str
 ) -> dict[str, Any]:
-    """The session's stored result of ``type_`` (ITN plan, reprioritisation, TPR run)."""
+    """The session's stored result of record ``kind`` (ITN plan, reprioritization, TPR run...)."""
     require_session(rt, session_id)
-    record = rt.store.get_plan(session_id, result_id) if valid_id(result_id) else None
-    if result_type(record) != type_:
+    record = rt.store.get_result(kind, session_id, result_id) if valid_id(result_id) else None
+    if record is None:
         raise InputError(
             "not_found",
             f"There is no such {what} in this session.",
@@ -155,9 +159,9 @@ def derived_result(
     return record
 
 
-def derived_results(rt: Runtime, session_id: str, type_: str) -> list[dict[str, Any]]:
+def derived_results(rt: Runtime, session_id: str, kind: str) -> list[dict[str, Any]]:
     require_session(rt, session_id)
-    return [p for p in rt.store.list_plans(session_id) if result_type(p) == type_]
+    return rt.store.list_results(kind, session_id)
 
 
 def analysis_metadata(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
@@ -213,9 +217,7 @@ def store_result(
     record = dict(record, session_id=session_id, artifacts=artifacts)
 
     def commit(txn: Any) -> tuple[dict[str, Any], bool]:
-        skey = Key.session(session_id)
-        session = txn.get(skey)
-        if session is None:
+        if set_session_state(txn, session_id, **(state or {})) is None:
             raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
         stored = txn.get(key)
         created = stored is None
@@ -225,12 +227,6 @@ def store_result(
             stored = txn.put(key, record)
             if event is not None:
                 txn.append("events", session_id, event)
-        if state:
-            current = dict(session.get("state") or {})
-            if any(current.get(k) != v for k, v in state.items()):
-                current.update(state)
-                session["state"] = current
-                txn.put(skey, session)
         return stored, created
 
     stored, created = transact_linking(rt, commit)
@@ -239,22 +235,53 @@ def store_result(
     return stored, created
 
 
+def submit_run(
+    rt: Runtime,
+    session_id: str,
+    key: Key,
+    job_kind: str,
+    new_record: Callable[[], dict[str, Any]],
+    payload: dict[str, Any],
+    *,
+    link: Callable[[Txn], None] | None = None,
+    after_commit: Callable[[], None] | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Queue the work a result record stands for (an analysis, a TPR run...), once.
+
+    One transaction: a record at ``key`` that is queued, running or succeeded is returned
+    as it is (``reused`` True when it succeeded); otherwise ``link(txn)`` records the
+    inputs and the record (``new_record()``, or the failed one again) is queued with a new
+    job. After the commit ``after_commit()`` runs and the job is dispatched. Returns
+    ``(record, reused)``. A result stored under the old ``plan`` kind is moved first.
+    """
+    if key.kind in RESULT_KINDS:
+        rt.store.get_result(key.kind, session_id, key.id)
+
+    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
+        existing = txn.get(key)
+        if existing is not None and existing.get("status") != FAILED:
+            return existing, existing.get("status") == SUCCEEDED, None
+        if txn.get(Key.session(session_id)) is None:
+            raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
+        if link is not None:
+            link(txn)
+        stored, job = queue_subject(
+            txn, job_kind, key, existing or new_record(), payload,
+            max_attempts=rt.settings.job_max_attempts,
+        )
+        return stored, False, job["id"]
+
+    record, reused, job_id = transact_linking(rt, fn)
+    if after_commit is not None:
+        after_commit()
+    if job_id is not None:
+        rt.queue.dispatch(job_id)
+    return record, reused
+
+
 def remember(rt: Runtime, session_id: str, **state: Any) -> None:
     """Set keys of the session state (compare-and-set; no write when already set)."""
-
-    def fn(txn: Any) -> None:
-        skey = Key.session(session_id)
-        session = txn.get(skey)
-        if session is None:
-            return
-        current = dict(session.get("state") or {})
-        if all(current.get(k) == v for k, v in state.items()):
-            return
-        current.update(state)
-        session["state"] = current
-        txn.put(skey, session)
-
-    rt.store.transact(fn)
+    rt.store.transact(lambda txn: set_session_state(txn, session_id, **state))
 
 
 def content_id(kind: str, **parts: Any) -> str:

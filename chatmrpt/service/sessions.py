@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from chatmrpt.errors import InputError
 from chatmrpt.store.base import NotFound
-from chatmrpt.store.model import now, valid_id
+from chatmrpt.store.model import (
+    COVARIATES,
+    PLAN,
+    PREPARE,
+    REPRIORITIZATION,
+    TPR,
+    now,
+    valid_id,
+)
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -121,73 +129,10 @@ def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
         }
         for a in store.list_analyses(session_id)
     ]
-    plans, tpr, reprioritizations, prepared = [], [], [], []
-    covariates: list[dict[str, Any]] = []
-    for p in store.list_plans(session_id):
-        kind = p.get("type", "itn")
-        if kind == "prepare":
-            prepared.append(
-                {
-                    "prepare_id": p["id"],
-                    "status": p.get("status"),
-                    "progress": p.get("progress"),
-                    "stage": p.get("stage"),
-                    "error": p.get("error"),
-                    "job_id": p.get("job_id"),
-                    "file": ((p.get("inputs") or {}).get("export") or {}).get("name"),
-                    "summary": p.get("summary"),
-                    "created_at": p.get("created_at"),
-                }
-            )
-        elif kind == "tpr":
-            tpr.append(
-                {
-                    "tpr_id": p["id"],
-                    "status": p.get("status"),
-                    "progress": p.get("progress"),
-                    "stage": p.get("stage"),
-                    "error": p.get("error"),
-                    "job_id": p.get("job_id"),
-                    "file": (p.get("facility") or {}).get("name"),
-                    "summary": p.get("summary"),
-                    "created_at": p.get("created_at"),
-                }
-            )
-        elif kind == "covariates":
-            covariates.append(
-                {
-                    "covariates_id": p["id"],
-                    "dataset_id": p.get("dataset_id"),
-                    "status": p.get("status"),
-                    "progress": p.get("progress"),
-                    "stage": p.get("stage"),
-                    "error": p.get("error"),
-                    "job_id": p.get("job_id"),
-                    "params": p.get("params"),
-                    "summary": p.get("summary"),
-                    "created_at": p.get("created_at"),
-                }
-            )
-        elif kind == "reprioritization":
-            reprioritizations.append(
-                {
-                    "reprioritization_id": p["id"],
-                    "analysis_id": p.get("analysis_id"),
-                    "params": p.get("params"),
-                    "summary": p.get("summary"),
-                    "created_at": p.get("created_at"),
-                }
-            )
-        else:
-            plans.append(
-                {
-                    "plan_id": p["id"],
-                    "analysis_id": p.get("analysis_id"),
-                    "params": p.get("params"),
-                    "summary": p.get("summary"),
-                    "created_at": p.get("created_at"),
-                }
-            )
+    results = {
+        name: [_result_summary(kind, record) for record in store.list_results(kind, session_id)]
+        for name, kind in _RESULT_LISTS.items()
+    }
     return {
         "id": session["id"],
         "version": session["version"],
@@ -196,19 +141,49 @@ def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
         "expires_at": session.get("expires_at"),
         "datasets": datasets,
         "analyses": analyses,
-        "plans": plans,
-        "reprioritizations": reprioritizations,
-        "tpr": tpr,
-        "prepared": prepared,
-        "covariates": covariates,
+        **results,
         "messages": store.message_count(session_id),
     }
+
+
+# the session description's lists of derived results: list name -> record kind
+_RESULT_LISTS = {
+    "plans": PLAN,
+    "reprioritizations": REPRIORITIZATION,
+    "tpr": TPR,
+    "prepared": PREPARE,
+    "covariates": COVARIATES,
+}
+_RESULT_ID = {PLAN: "plan_id", REPRIORITIZATION: "reprioritization_id", TPR: "tpr_id",
+              PREPARE: "prepare_id", COVARIATES: "covariates_id"}
+_JOB_FIELDS = ("status", "progress", "stage", "error", "job_id")
+
+
+def _result_summary(kind: str, p: dict[str, Any]) -> dict[str, Any]:
+    """One derived result as the session description lists it."""
+    out: dict[str, Any] = {_RESULT_ID[kind]: p["id"]}
+    if kind in (PLAN, REPRIORITIZATION):
+        out.update(analysis_id=p.get("analysis_id"), params=p.get("params"))
+    elif kind == COVARIATES:
+        out["dataset_id"] = p.get("dataset_id")
+    if kind in (TPR, PREPARE, COVARIATES):
+        out.update({f: p.get(f) for f in _JOB_FIELDS})
+    if kind == TPR:
+        out["file"] = (p.get("facility") or {}).get("name")
+    elif kind == PREPARE:
+        out["file"] = ((p.get("inputs") or {}).get("export") or {}).get("name")
+    elif kind == COVARIATES:
+        out["params"] = p.get("params")
+    out.update(summary=p.get("summary"), created_at=p.get("created_at"))
+    return out
 
 
 def delete_session(rt: Runtime, session_id: str) -> bool:
     """Delete now (the user asked); refused with ``conflict`` while a job is active."""
     require_session(rt, session_id)
     blobs = [a.get("sha256") for a in rt.store.list_artifacts(session_id) if a.get("sha256")]
+    blobs += [(d.get("frame") or {}).get("sha256") for d in rt.store.list_datasets(session_id)]
+    blobs = [sha for sha in blobs if sha]
     if rt.store.delete_session(session_id):
         # its files go now, each unless another session still references the same bytes
         from chatmrpt.jobs.retention import discard_blobs

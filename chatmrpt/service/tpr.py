@@ -1,8 +1,7 @@
 """Test positivity rate (TPR) from an uploaded DHIS2 facility export (METHODOLOGY §9).
 
 Reading a year of facility-month rows can take seconds, so a TPR run is a job (kind
-``tpr``, in ``chatmrpt.jobs.tpr``). Its record is a ``plan`` record with ``type: "tpr"``,
-whose id is the hash of the export's bytes and the normalised parameters (and, with
+``tpr``, in ``chatmrpt.jobs.tpr``). Its record is a ``tpr`` record, whose id is the hash of the export's bytes and the normalised parameters (and, with
 ``join``, of the ward dataset it joins to): submitting the same export again returns the
 same run, as analyses do.
 
@@ -23,18 +22,15 @@ from typing import TYPE_CHECKING, Any
 from chatmrpt.analysis.declarations import FACILITY_EXTENSIONS, TprParams
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.lease import queue_subject
-from chatmrpt.service.artifacts import transact_linking
-from chatmrpt.service.files import display_name
-from chatmrpt.service.results import content_id, derived_result, derived_results
+from chatmrpt.service.files import check_size, display_name, suffix_of
+from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key, valid_id
+from chatmrpt.store.model import TPR, Key, SessionState, valid_id
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
-TPR = "tpr"
 TPR_JOB = "tpr"
 FACILITY = "facility"
 PARAMS = TprParams.names()
@@ -55,8 +51,7 @@ def normalize_tpr_params(params: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _extension(name: str) -> str:
-    lower = name.lower()
-    ext = lower.rsplit(".", 1)[-1] if "." in lower else ""
+    ext = suffix_of(name)
     if ext not in FACILITY_EXTENSIONS:
         raise InputError(
             "unsupported_file_type",
@@ -99,15 +94,7 @@ def submit_tpr(
     session = require_session(rt, session_id)
     name = display_name(filename, FACILITY)
     ext = _extension(name)
-    if not data:
-        raise InputError("empty_file", f"{name!r} is empty.", details={"file": name})
-    if len(data) > rt.settings.max_upload_bytes:
-        raise InputError(
-            "file_too_large",
-            f"{name!r} is {len(data) / 1e6:.1f} MB; the most accepted is "
-            f"{rt.settings.max_upload_mb} MB.",
-            details={"file": name, "max_mb": rt.settings.max_upload_mb},
-        )
+    check_size(data, name, rt.settings)
     _sniff(data, name)
     norm = normalize_tpr_params(params)
     if ext in ("xlsx", "xlsm"):  # bounded before a job ever opens it
@@ -116,7 +103,7 @@ def submit_tpr(
         check_workbook(data, name, norm.get("sheet"), rt.settings.read_limits())
     dataset_id = None
     if norm["join"]:
-        dataset_id = (session.get("state") or {}).get("current_dataset")
+        dataset_id = SessionState.of(session).current_dataset
         if not valid_id(dataset_id) or rt.store.get_dataset(session_id, dataset_id) is None:
             raise InputError(
                 "invalid_request",
@@ -125,7 +112,7 @@ def submit_tpr(
             )
     sha = hashlib.sha256(data).hexdigest()
     tpr_id = content_id(TPR, facility=sha, params=norm, dataset=dataset_id)
-    key = Key.plan(session_id, tpr_id)
+    key = Key.result(TPR, session_id, tpr_id)
     upload = {"kind": "upload", "id": FACILITY}
     facility = {
         "name": name,
@@ -136,12 +123,7 @@ def submit_tpr(
     }
     rt.artifacts.put_bytes(data)
 
-    def fn(txn: Txn) -> tuple[dict[str, Any], bool, str | None]:
-        existing = txn.get(key)
-        if existing is not None and existing.get("status") != FAILED:
-            return existing, existing.get("status") == SUCCEEDED, None
-        if txn.get(Key.session(session_id)) is None:
-            raise InputError("not_found", "This session was deleted meanwhile; start a new one.")
+    def link(txn: Txn) -> None:
         link_artifact(
             txn,
             {
@@ -154,36 +136,28 @@ def submit_tpr(
                 "produced_by": dict(upload, tpr_id=tpr_id),
             },
         )
-        record = existing or {
-            "id": tpr_id,
-            "type": TPR,
-            "session_id": session_id,
-            "params": norm,
-            "facility": facility,
-            "join_dataset_id": dataset_id,
-            "runs": 0,
-        }
-        stored, job = queue_subject(
-            txn,
-            TPR_JOB,
-            key,
-            record,
-            {"session_id": session_id, "tpr_id": tpr_id},
-            max_attempts=rt.settings.job_max_attempts,
-        )
-        return stored, False, job["id"]
 
+    record = {
+        "id": tpr_id,
+        "type": TPR,
+        "session_id": session_id,
+        "params": norm,
+        "facility": facility,
+        "join_dataset_id": dataset_id,
+        "runs": 0,
+    }
     try:
-        record, reused, job_id = transact_linking(rt, fn)
+        stored, reused = submit_run(
+            rt, session_id, key, TPR_JOB, lambda: record,
+            {"session_id": session_id, "tpr_id": tpr_id},
+            link=link, after_commit=lambda: rt.artifacts.ensure(sha, data),
+        )
     except BaseException:
         from chatmrpt.jobs.retention import discard_blobs
 
         discard_blobs(rt, [sha], orphan=True)  # refused: keep nothing of it
         raise
-    rt.artifacts.ensure(sha, data)
-    if job_id is not None:
-        rt.queue.dispatch(job_id)
-    return dict(record, reused=reused)
+    return dict(stored, reused=reused)
 
 
 def get_tpr(rt: Runtime, session_id: str, tpr_id: str) -> dict[str, Any]:

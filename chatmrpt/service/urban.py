@@ -1,8 +1,7 @@
-"""Urban reprioritisation of a session's finished analysis (METHODOLOGY §7), answered at once.
+"""Urban reprioritization of a session's finished analysis (METHODOLOGY §7), answered at once.
 
-Like an ITN plan, a reprioritisation is a pure function of the analysis and its
-parameters: its id is their hash, it is stored once (a ``plan`` record with
-``type: "reprioritization"``, plus ``reprioritization.csv`` — the same table as
+Like an ITN plan, a reprioritization is a pure function of the analysis and its
+parameters: its id is their hash, it is stored once (a ``reprioritization`` record, plus ``reprioritization.csv`` — the same table as
 ``chatmrpt reprioritize`` writes — and ``reprioritization.json``), and asking again
 returns the stored result.
 """
@@ -27,12 +26,10 @@ from chatmrpt.service.results import (
     remember,
     store_result,
 )
-from chatmrpt.store.model import Key, to_jsonable
+from chatmrpt.store.model import REPRIORITIZATION, Key, to_jsonable
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
-
-REPRIORITIZATION = "reprioritization"
 
 
 def normalize_params(
@@ -83,9 +80,9 @@ def reprioritize(
     norm = normalize_params(thresholds, target, method, rank_column, rank_order)
     analysis = finished_analysis(rt, session_id, analysis_id)
     rid = content_id(REPRIORITIZATION, analysis=analysis["id"], params=norm)
-    key = Key.plan(session_id, rid)
-    existing = rt.store.get(key)
-    if existing is not None and existing.get("type") == REPRIORITIZATION:
+    key = Key.result(REPRIORITIZATION, session_id, rid)
+    existing = rt.store.get_result(REPRIORITIZATION, session_id, rid)
+    if existing is not None:
         remember(rt, session_id, last_reprioritization=rid)
         artifact = artifact_named(existing, REPRIORITIZATION_JSON)
         rows = read_artifact_json(rt, artifact) if artifact is not None else {}

@@ -37,6 +37,8 @@ from chatmrpt.store.model import (
     PROCESS,
     SESSION,
     Key,
+    SessionState,
+    legacy_plan_kind,
     now,
     valid_id,
 )
@@ -285,6 +287,9 @@ class Store(ABC):
                     txn.delete(k)
                 elif k.kind == ARTIFACT:
                     unlink_artifact(txn, k, rec)
+                elif k.kind == DATASET:
+                    txn.delete(k)
+                    unlink_blob(txn, (rec.get("frame") or {}).get("sha256"))
                 else:
                     txn.delete(k)
             if session is not None:
@@ -316,16 +321,68 @@ class Store(ABC):
         return self.list(ANALYSIS, session_id)
 
     def get_plan(self, session_id: str, plan_id: str) -> dict[str, Any] | None:
-        if not (valid_id(session_id) and valid_id(plan_id)):
-            return None
-        return self.get(Key.plan(session_id, plan_id))
+        """An ITN plan."""
+        return self.get_result(PLAN, session_id, plan_id)
 
     def list_plans(self, session_id: str) -> list[dict[str, Any]]:
-        return self.list(PLAN, session_id)
+        """The session's ITN plans."""
+        return self.list_results(PLAN, session_id)
+
+    def get_result(self, kind: str, session_id: str, result_id: str) -> dict[str, Any] | None:
+        """A derived result of ``kind`` (``PLAN``, ``REPRIORITIZATION``, ``TPR``...).
+
+        A result stored before the kinds were separated (a ``plan`` record with this
+        ``type``) is moved to its own kind on the way.
+        """
+        if not (valid_id(session_id) and valid_id(result_id)):
+            return None
+        key = Key.result(kind, session_id, result_id)
+        record = self.get(key)
+        if record is not None and (kind != PLAN or legacy_plan_kind(record) == PLAN):
+            return record
+        if kind == PLAN:
+            if record is not None:  # an old record of another kind: move it, not a plan
+                self.transact(lambda txn: move_legacy_result(txn, key))
+            return None
+        moved = self.transact(lambda txn: move_legacy_result(txn, Key.plan(session_id, result_id)))
+        return moved if moved is not None and legacy_plan_kind(moved) == kind else None
+
+    def list_results(self, kind: str, session_id: str) -> list[dict[str, Any]]:
+        """The session's derived results of ``kind``, oldest first (old ones moved first)."""
+        if not valid_id(session_id):
+            return []
+        moved = False
+        for record in self.list(PLAN, session_id):
+            if legacy_plan_kind(record) != PLAN:
+                key = Key.plan(session_id, record["id"])
+                self.transact(lambda txn, key=key: move_legacy_result(txn, key))
+                moved = True
+        records = self.list(kind, session_id)
+        if moved:
+            records.sort(key=lambda r: (r.get("created_at", 0), r.get("id", "")))
+        return records
 
     def put_plan(self, session_id: str, record: dict[str, Any]) -> dict[str, Any]:
+        return self.put_result(PLAN, session_id, record)
+
+    def put_result(self, kind: str, session_id: str, record: dict[str, Any]) -> dict[str, Any]:
         record = dict(record, session_id=session_id)
-        return self.put(Key.plan(session_id, record["id"]), record)
+        return self.put(Key.result(kind, session_id, record["id"]), record)
+
+    def migrate_legacy_results(self) -> int:
+        """Move every old ``plan`` record of another kind to its own kind (start-up,
+        optional: reads do it too). Returns how many moved."""
+        moved = 0
+        for session in self.list(SESSION):
+            sid = session.get("id")
+            if not valid_id(sid):
+                continue
+            for record in self.list(PLAN, sid):
+                if legacy_plan_kind(record) != PLAN:
+                    key = Key.plan(sid, record["id"])
+                    moved += self.transact(
+                        lambda txn, key=key: move_legacy_result(txn, key)) is not None
+        return moved
 
     def get_artifact(self, session_id: str, artifact_id: str) -> dict[str, Any] | None:
         if not (valid_id(session_id) and valid_id(artifact_id)):
@@ -425,6 +482,53 @@ class Store(ABC):
         return gone
 
 
+# ---- session state (used inside transactions) -----------------------------------------------
+
+
+def set_session_state(txn: Txn, session_id: str, **changes: Any) -> bool | None:
+    """Set keys of a session's state (``SessionState`` names); no write when they are set
+    already. Returns whether it wrote, None when the session is gone."""
+    key = Key.session(session_id)
+    session = txn.get(key)
+    if session is None:
+        return None
+    new = SessionState.of(session).changed(**changes)
+    if new is None:
+        return False
+    session["state"] = new.to_dict()
+    txn.put(key, session)
+    return True
+
+
+# ---- results stored before each kind had its own record kind ------------------------------
+
+
+def move_legacy_result(txn: Txn, old: Key) -> dict[str, Any] | None:
+    """Inside a transaction: move the ``plan`` record at ``old`` to the kind its ``type``
+    names, with its job's subject, and return it as stored (None if nothing to move)."""
+    record = txn.get(old)
+    if record is None:
+        return None
+    kind = legacy_plan_kind(record)
+    if kind == PLAN:
+        return None
+    new = Key.result(kind, old.session_id, old.id)
+    stored = txn.get(new)
+    if stored is None:
+        body = {k: v for k, v in record.items() if k not in ("version", "updated_at")}
+        stored = txn.put(new, body)
+    txn.delete(old)
+    job_key = Key.job(record["job_id"]) if valid_id(record.get("job_id")) else None
+    job = txn.get(job_key) if job_key is not None else None
+    subject = (job or {}).get("subject") or {}
+    if job_key is not None and job is not None and subject.get("kind") == PLAN and (
+        subject.get("id") == old.id and subject.get("session_id") == old.session_id
+    ):
+        job["subject"] = dict(subject, kind=kind)
+        txn.put(job_key, job)
+    return stored
+
+
 # ---- artifact records and blob reference counts (used inside transactions) ------------
 
 
@@ -445,7 +549,13 @@ def link_artifact(txn: Txn, record: dict[str, Any]) -> dict[str, Any]:
     existing = txn.get(key)
     if existing is not None:
         return existing
-    sha = record["sha256"]
+    link_blob(txn, record["sha256"], record.get("size"))
+    return txn.put(key, record)
+
+
+def link_blob(txn: Txn, sha: str, size: int | None) -> None:
+    """Count one more reference to a blob (an artifact record's, or a dataset's stored
+    frame). Raises :class:`ArtifactBusy` while retention cleanup is deleting it."""
     bkey = Key.blob(sha)
     blob = txn.get(bkey)
     ts = now()
@@ -459,22 +569,17 @@ def link_artifact(txn: Txn, record: dict[str, Any]) -> dict[str, Any]:
                 )
         else:
             refs = int(blob.get("refs", 0))
-    txn.put(
-        bkey,
-        {
-            "id": sha,
-            "refs": refs + 1,
-            "status": BLOB_REFERENCED,
-            "size": record.get("size"),
-        },
-    )
-    return txn.put(key, record)
+    txn.put(bkey, {"id": sha, "refs": refs + 1, "status": BLOB_REFERENCED, "size": size})
 
 
 def unlink_artifact(txn: Txn, key: Key, record: dict[str, Any]) -> None:
     """Delete an artifact record and release its reference to the blob."""
     txn.delete(key)
-    sha = record.get("sha256")
+    unlink_blob(txn, record.get("sha256"))
+
+
+def unlink_blob(txn: Txn, sha: Any) -> None:
+    """Release one reference to a blob; at none, retention cleanup may delete it."""
     if not valid_id(sha):
         return
     bkey = Key.blob(sha)

@@ -12,7 +12,12 @@ from chatmrpt.store.model import (
     BLOB_DELETING,
     BLOB_REFERENCED,
     BLOB_UNREFERENCED,
+    COVARIATES,
     JOB,
+    PLAN,
+    PREPARE,
+    REPRIORITIZATION,
+    TPR,
     now,
 )
 from chatmrpt.store.redis_store import RedisStore
@@ -337,3 +342,73 @@ def test_ping_writes_and_reads(store, backend):
     result = store.ping()
     assert result["ok"] is True and result["backend"] == backend[0]
     assert result["latency_ms"] >= 0
+
+
+# ---- derived results: one record kind each, old ``plan`` records moved on read ----------
+
+
+def legacy_results(store, sid=SID):
+    """Records as stored before each result had its own kind: ``plan`` with a ``type``."""
+    store.create(Key.plan(sid, "itn1"), {"id": "itn1", "type": "itn", "session_id": sid})
+    store.create(Key.plan(sid, "itn0"), {"id": "itn0", "session_id": sid})  # no type: ITN
+    for kind in (REPRIORITIZATION, TPR, COVARIATES, PREPARE):
+        store.create(
+            Key.plan(sid, f"{kind}1"),
+            {"id": f"{kind}1", "type": kind, "session_id": sid, "summary": {"n": 3}},
+        )
+    job = dict(job_record("jt", sid, "succeeded"), subject={"kind": "plan", "session_id": sid, "id": "tpr1"})
+    store.create(Key.job("jt"), job)
+    store.update(Key.plan(sid, "tpr1"), lambda r: r.update(job_id="jt"))
+
+
+def test_results_have_their_own_record_kinds(store):
+    session(store)
+    store.put_result(TPR, SID, {"id": "t1", "type": "tpr"})
+    store.put_result(REPRIORITIZATION, SID, {"id": "r1", "type": "reprioritization"})
+    store.put_plan(SID, {"id": "p1", "type": "itn"})
+    assert [r["id"] for r in store.list_results(TPR, SID)] == ["t1"]
+    assert [r["id"] for r in store.list_plans(SID)] == ["p1"]
+    assert store.get_result(PLAN, SID, "t1") is None  # a TPR run is no ITN plan
+    assert store.get(Key.result(TPR, SID, "t1"))["id"] == "t1"
+    with pytest.raises(ValueError):
+        Key.result("session", SID, "x")
+
+
+def test_old_plan_records_move_to_their_kind_when_read(store):
+    session(store)
+    legacy_results(store)
+    created = store.get(Key.plan(SID, "tpr1"))["created_at"]
+
+    assert store.get_result(COVARIATES, SID, "tpr1") is None  # moved, but not a covariates run
+    run = store.get_result(TPR, SID, "tpr1")
+    assert run["id"] == "tpr1" and run["summary"] == {"n": 3} and run["job_id"] == "jt"
+    assert run["created_at"] == created
+    assert store.get(Key.plan(SID, "tpr1")) is None
+    assert store.get(Key.result(TPR, SID, "tpr1"))["id"] == "tpr1"
+    # the job now points at the moved record, so its progress lands there
+    assert store.get_job("jt")["subject"] == {"kind": TPR, "session_id": SID, "id": "tpr1"}
+
+    # listing ITN plans moves every other old result out of the plan kind
+    assert sorted(p["id"] for p in store.list_plans(SID)) == ["itn0", "itn1"]
+    for kind in (REPRIORITIZATION, COVARIATES, PREPARE):
+        assert [r["id"] for r in store.list(kind, SID)] == [f"{kind}1"]
+        assert store.get(Key.plan(SID, f"{kind}1")) is None
+    assert store.get_result(REPRIORITIZATION, SID, "nope") is None
+    # an id of another kind is not found as this kind
+    assert store.get_result(TPR, SID, f"{COVARIATES}1") is None
+    # and deleting the session still takes them all
+    assert store.delete_session(SID) is True
+    for kind in (PLAN, REPRIORITIZATION, TPR, COVARIATES, PREPARE):
+        assert store.list(kind, SID) == []
+
+
+def test_start_up_migration_moves_old_results_of_every_session(store):
+    session(store)
+    session(store, OTHER)
+    legacy_results(store)
+    store.create(Key.plan(OTHER, "tpr9"), {"id": "tpr9", "type": "tpr", "session_id": OTHER})
+    assert store.migrate_legacy_results() == 5
+    assert store.migrate_legacy_results() == 0
+    assert sorted(r["id"] for r in store.list(PLAN, SID)) == ["itn0", "itn1"]
+    assert [r["id"] for r in store.list_results(TPR, OTHER)] == ["tpr9"]
+    assert store.get_job("jt")["subject"]["kind"] == TPR

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hashlib import sha256
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,6 +71,11 @@ def stored_blobs(app) -> set[str]:
     return {sha for sha, _ in get_runtime(app).artifacts.iter_blobs()}
 
 
+def frames(app, session_id: str) -> set[str]:
+    """The validated ward frames stored at upload for the session's datasets."""
+    return {d["frame"]["sha256"] for d in get_runtime(app).store.list_datasets(session_id)}
+
+
 def test_refused_uploads_leave_no_bytes(app):
     s = SessionClient.create(app.test_client())
     table = b"WardName,a,b\nDala,1,2\nGwale,3,4\n"
@@ -86,7 +93,7 @@ def test_a_refusal_keeps_bytes_another_session_uses(app):
     first = SessionClient.create(app.test_client())
     assert first.upload({"table": ("wards.csv", table)}).status_code == 201
     kept = stored_blobs(app)
-    assert len(kept) == 1
+    assert kept == {sha256(table).hexdigest()} | frames(app, first.id)  # the upload, its frame
     second = SessionClient.create(app.test_client())
     r = second.upload({"table": ("wards.csv", table), "boundaries": ("b.zip", b"PK\x03\x04no")})
     assert r.status_code in (415, 422)
@@ -107,6 +114,10 @@ def test_deleting_a_session_removes_blobs_no_one_else_uses(app):
     a_only = {x["sha256"] for x in get_runtime(app).store.list_artifacts(a.id)}
     upload_sha = {x["sha256"] for x in get_runtime(app).store.list_artifacts(b.id)}
     assert len(a_only) > len(upload_sha) == 1
+    # the validated ward frame stored at upload is the same bytes in both sessions
+    assert frames(app, a.id) == frames(app, b.id) and len(frames(app, b.id)) == 1
+    a_only |= frames(app, a.id)
+    upload_sha |= frames(app, b.id)
     assert a.delete().status_code == 200
     assert stored_blobs(app) == upload_sha  # the results went; the shared upload stays
     assert shared - upload_sha == a_only - upload_sha
@@ -233,7 +244,7 @@ def test_boundaries_over_the_vertex_budget_are_refused(tmp_path):
                          "boundaries": ("b.geojson", geojson([200, 200, 200]))})
         assert fine.status_code == 201, fine.json
         assert {sha for sha, _ in get_runtime(app).artifacts.iter_blobs()} == {
-            a["sha256"] for a in get_runtime(app).store.list_artifacts(s.id)}
+            a["sha256"] for a in get_runtime(app).store.list_artifacts(s.id)} | frames(app, s.id)
     finally:
         close_runtime(app)
 
