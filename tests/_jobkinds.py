@@ -30,7 +30,8 @@ def mark(ctx: JobContext, event: str) -> None:
     folder = ctx.payload.get("markers")
     if folder:
         path = Path(folder) / f"{ctx.job_id}-{event}-{ctx.attempt}"
-        path.write_text(str(os.getpid()))
+        # the consumer holding the attempt (a job runs in a child process of it)
+        path.write_text(os.environ.get("CHATMRPT_CONSUMER_PID") or str(os.getpid()))
 
 
 def _block(ctx: JobContext, seconds: float) -> None:
