@@ -98,6 +98,25 @@ def crash_job(ctx: JobContext) -> Outcome:
     raise RuntimeError("secret internal detail /etc/passwd")
 
 
+@job_kind("test.allocate")
+def allocate_job(ctx: JobContext) -> Outcome:
+    """Holds ``megabytes`` of memory, 64 MB at a time (past a job memory limit)."""
+    mark(ctx, "started")
+    held = [bytearray(64 * 1024 * 1024) for _ in range(int(ctx.payload["megabytes"]) // 64)]
+    return Outcome(result={"held_mb": 64 * len(held)})
+
+
+@job_kind("test.spin")
+def spin_job(ctx: JobContext) -> Outcome:
+    """Loops for ``seconds`` without ever checking its time limit."""
+    mark(ctx, "started")
+    end = time.monotonic() + float(ctx.payload["seconds"])
+    n = 0
+    while time.monotonic() < end:
+        n += 1
+    return Outcome(result={"loops": n})
+
+
 # ---- helpers ---------------------------------------------------------------------------
 
 
