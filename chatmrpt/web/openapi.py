@@ -398,6 +398,17 @@ SCHEMAS: dict[str, Any] = {
         },
         ("tpr_id", "status"),
     ),
+    "Upload": obj(
+        {
+            "job_id": ID,
+            "status": STATUS,
+            "progress": NULLABLE_NUM,
+            "stage": NULLABLE_STR,
+            "error": NULLABLE_OBJECT,
+            "dataset_id": ID,
+        },
+        ("job_id", "status"),
+    ),
     "Prepare": obj(
         {
             "prepare_id": ID,
@@ -480,6 +491,11 @@ def _paths() -> dict[str, Any]:
                         ok("The same files were uploaded before.", ref("Dataset")),
                         GetDataset=("getDataset", "dataset_id", "/dataset_id"),
                     ),
+                    "202": linked(
+                        ok("A large upload, stored and queued to be read by a job.",
+                           ref("Upload")),
+                        GetUpload=("getUpload", "job_id", "/job_id"),
+                    ),
                 },
                 params=sp,
                 body={
@@ -501,6 +517,15 @@ def _paths() -> dict[str, Any]:
                     },
                 },
                 errors=("413", "415", "422", "503"),
+            )
+        },
+        S + "/uploads/{job_id}": {
+            "get": operation(
+                "getUpload",
+                "A large upload being read by its job: status, progress; once it has "
+                "succeeded, the same dataset report a smaller upload gets at once.",
+                {"200": ok("The upload.", ref("Upload"))},
+                params=[SESSION_PARAM, id_param("job_id", "The upload's job id.")],
             )
         },
         S + "/prepared-datasets": {

@@ -4,6 +4,11 @@ like an upload."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 from flask import Blueprint, Response
 
 from chatmrpt.errors import InputError
@@ -32,6 +37,11 @@ def add_dataset(session_id: str) -> Response:
         raise InputError(
             "invalid_parameter", "sheet must be a worksheet name of at most 100 characters."
         )
+    sizes = {role: _size(f) for role, f in files.items()}
+    from chatmrpt.service.datasets import needs_ingest_job
+
+    if needs_ingest_job(get_runtime(), list(sizes.values())):
+        return _stage(session_id, files, sheet)
     table = files["table"]
     boundaries = files.get("boundaries")
     view = add(
@@ -47,6 +57,42 @@ def add_dataset(session_id: str) -> Response:
     status = 200 if view.get("reused") else 201
     location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"
     return json_response(view, status, {"Location": location})
+
+
+def _size(f) -> int:
+    stream = f.stream
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def _stage(session_id: str, files: dict, sheet: str | None) -> Response:
+    """A large upload: copied to disk in blocks, stored, and read by an ingest job."""
+    from chatmrpt.jobs.runner import work_root
+    from chatmrpt.service.datasets import stage_dataset
+    from chatmrpt.service.files import display_name
+
+    rt = get_runtime()
+    with tempfile.TemporaryDirectory(prefix="upload-", dir=work_root(rt.settings)) as tmp:
+        paths = {}
+        for role, f in files.items():
+            path = Path(tmp) / role
+            with open(path, "wb") as out:
+                shutil.copyfileobj(f.stream, out, 1 << 20)
+            paths[role] = (path, display_name(f.filename or "", role))
+        view = stage_dataset(rt, session_id, paths, sheet=sheet)
+    location = f"/api/sessions/{session_id}/uploads/{view['job_id']}"
+    return json_response(view, 202, {"Location": location})
+
+
+@bp.get(S + "/uploads/<job_id>")
+@session_required
+def get_upload(session_id: str, job_id: str) -> Response:
+    """A large upload being read by its job; the dataset report once it has succeeded."""
+    from chatmrpt.service.datasets import get_upload as fetch
+
+    return json_response(fetch(get_runtime(), session_id, check_id(job_id, "upload")))
 
 
 @bp.get(S + "/datasets/<dataset_id>")
