@@ -113,10 +113,14 @@ def limit_memory(memory_mb: int | None) -> None:
 
 
 def _child(settings: Settings, lease: Lease, job: dict[str, Any],
-           kind_modules: tuple[str, ...], consumer_pid: int) -> None:
+           kind_modules: tuple[str, ...], consumer_pid: int, environ: dict[str, str]) -> None:
     _die_with(consumer_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # the consumer's environment now (the fork server keeps the one it started with):
+    # credentials and endpoints of the storage client, log settings
+    os.environ.clear()
+    os.environ.update(environ)
     os.environ["CHATMRPT_CONSUMER_PID"] = str(consumer_pid)
     from chatmrpt.logs import configure_logging
 
@@ -163,7 +167,7 @@ def execute_isolated(rt: Runtime, job_id: str, kind_modules: Iterable[str] = ())
         ctx = _context(kind_modules)
         proc = ctx.Process(
             target=_child,
-            args=(settings, lease, job, kind_modules, os.getpid()),
+            args=(settings, lease, job, kind_modules, os.getpid(), dict(os.environ)),
             name=f"chatmrpt-job-{job_id[:12]}",
             daemon=True,
         )
