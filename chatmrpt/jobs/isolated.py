@@ -73,7 +73,7 @@ def _context(kind_modules: Iterable[str]) -> Any:
     ctx = multiprocessing.get_context("forkserver")
     with _CTX_LOCK:
         # takes effect when the fork server starts (the first job of this process)
-        ctx.set_forkserver_preload([*PRELOAD, *kind_modules])
+        ctx.set_forkserver_preload([*PRELOAD, *kind_modules, "chatmrpt.jobs.forkserver_ready"])
     return ctx
 
 
