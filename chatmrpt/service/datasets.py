@@ -354,7 +354,10 @@ def stage_dataset(
         name = display_name(name, role)
         size = path.stat().st_size
         _check_upload_size(rt, size, name)
-        extension_of(name, role)  # a file of the wrong type is refused before any job
+        if extension_of(name, role) == "zip":  # a file of the wrong type: refused now
+            from chatmrpt.analysis.archives import list_zip_members
+
+            list_zip_members(path, display_name=name)  # not a zip: refused now, too
         staged[role] = {"sha256": None, "name": name, "size": size}
     try:
         for role, (path, _) in files.items():

@@ -86,3 +86,13 @@ def test_a_file_of_the_wrong_type_is_refused_before_any_job(app, session):
     assert r.json["error"]["code"] == "unsupported_file_type"
     assert get_runtime(app).store.list_jobs("queued") == []
     assert _blobs(app) == before
+
+
+def test_a_large_file_that_is_not_a_zip_is_refused_before_any_job(app, session):
+    before = _blobs(app)
+    junk = b"PK\x03\x04" + bytes(range(256)) * 100
+    r = session.upload({"table": ilorin_upload()["table"], "boundaries": ("wards.zip", junk)})
+    assert r.status_code == 422, r.json
+    assert r.json["error"]["code"] == "broken_archive"
+    assert get_runtime(app).store.list_jobs("queued") == []
+    assert _blobs(app) == before
