@@ -163,6 +163,90 @@ def upload_attack(svc: Service, files: dict) -> dict:
             "worker_survived": len(alive) == len(svc.workers)}
 
 
+def rss_mb(pid: int, field: str = "VmRSS:") -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def large_table(rows: int) -> bytes:
+    """A ward table of ``rows`` rows (a few numeric columns), about 40 bytes a row."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    cols = rng.random((rows, 4))
+    lines = [b"WardName,rainfall,ndvi,distance,tpr"]
+    lines += [b"Ward %07d,%.4f,%.4f,%.4f,%.4f" % (i, *cols[i]) for i in range(rows)]
+    return b"\n".join(lines) + b"\n"
+
+
+def large_upload(svc: Service, data: bytes, follow_s: float = 600.0) -> dict:
+    """Upload a large table: the worker's resident memory before and its peak after, the
+    answer, and (for a 202) how the ingest job ended."""
+    sid, auth = svc.session()
+    # warm up: a small upload loads the code that reading needs (a fixed cost, not the
+    # file's); then measure
+    warm = requests.post(f"{svc.url}/api/sessions/{sid}/datasets", headers=auth,
+                         files={"table": ("w.csv", large_table(40))}, timeout=120)
+    assert warm.status_code == 201, warm.text
+    sid, auth = svc.session()
+    pid = svc.workers[0]
+    before = rss_mb(pid, "VmHWM:") or 0.0
+    t0 = time.perf_counter()
+    r = requests.post(f"{svc.url}/api/sessions/{sid}/datasets", headers=auth,
+                      files={"table": ("wards.csv", data)}, timeout=600)
+    answer_s = time.perf_counter() - t0
+    peak = rss_mb(pid, "VmHWM:") or 0.0
+    out = {"status": r.status_code, "answer_s": answer_s, "before_mb": before,
+           "peak_mb": peak, "growth_mb": peak - before, "job": "", "job_s": None}
+    if r.status_code == 202:
+        url = f"{svc.url}/api/sessions/{sid}/uploads/{r.json()['job_id']}"
+        while time.perf_counter() - t0 < follow_s:
+            job = requests.get(url, headers=auth, timeout=30).json()
+            if job["status"] in ("succeeded", "failed"):
+                code = (job.get("error") or {}).get("code") or ""
+                out.update(job=f"{job['status']} {code}".strip(),
+                           job_s=time.perf_counter() - t0)
+                break
+            time.sleep(0.5)
+        else:
+            out["job"] = "still running"
+    elif r.status_code >= 400:
+        out["job"] = (r.json().get("error") or {}).get("code") or ""
+    return out
+
+
+def bench_large_upload(tree: Path, tmp: Path, moto_env: dict[str, str], label: str,
+                       rows: int, runs: int) -> list[str]:
+    """The web worker's memory over a large upload: read in the request (the old path,
+    forced by a threshold above the file) and stored for an ingest job (this path)."""
+    data = large_table(rows)
+    out = []
+    for path, threshold in (("read in the request", "1000"), ("ingest job", "5")):
+        results = []
+        for k in range(runs):
+            # a fresh worker each run: VmHWM is the peak since the worker started
+            svc = Service(tree, tmp / f"home-up-{threshold}-{k}", moto_env,
+                          {"CHATMRPT_INGEST_SYNC_MAX_MB": threshold})
+            try:
+                results.append(large_upload(svc, data))
+            finally:
+                svc.stop()
+        med = {key: statistics.median(r[key] for r in results)
+               for key in ("answer_s", "growth_mb", "peak_mb")}
+        jobs = [r["job_s"] for r in results if r["job_s"] is not None]
+        job = f"{results[-1]['job']}" + (f" after {statistics.median(jobs):.1f} s" if jobs else "")
+        out.append(f"| {label} | {len(data) / 2**20:.1f} MB table, {rows:,} rows: {path} | "
+                   f"{results[-1]['status']} in {med['answer_s']:.2f} s | "
+                   f"+{med['growth_mb']:.0f} MB (peak {med['peak_mb']:.0f} MB) | {job} |")
+        print(out[-1], flush=True)
+    return out
+
+
 def bucket_bytes(url: str, bucket: str) -> int:
     import boto3
 
@@ -179,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tree", type=Path, default=ROOT)
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--label", default=None)
+    parser.add_argument("--large-upload", type=int, default=0, metavar="ROWS",
+                        help="only the large-upload figures, with a table of ROWS rows")
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     tree = args.tree.resolve()
     label = args.label or ("this branch" if tree == ROOT else str(tree))
@@ -188,6 +275,22 @@ def main(argv: list[str] | None = None) -> int:
         moto = start_moto(tmp)
         moto_env = {**AWS_TEST_ENV, "AWS_ENDPOINT_URL": moto.url}
         try:
+            if args.large_upload:
+                rows = bench_large_upload(tree, tmp, moto_env, label, args.large_upload,
+                                          args.runs)
+                if args.record:
+                    record("## Large uploads: the web worker's memory (issue 15, finding 7)", [
+                        f"{time.strftime('%Y-%m-%d')}, {machine()}, shared with other work; "
+                        f"median of {args.runs} runs, a fresh worker each (`bench/abuse.py "
+                        f"--large-upload {args.large_upload}`). Growth: the worker's peak "
+                        "resident memory (VmHWM) after the upload minus its peak before it "
+                        "(after a small warm-up upload, which loads the reading code).",
+                        "",
+                        "| code | upload | answer | web worker memory | ingest job |",
+                        "|---|---|---|---|---|",
+                        *rows,
+                    ])
+                return 0
             attacks = {
                 "xlsx cells at XFD1 and A1048576": lambda: {
                     "table": ("wards.xlsx", _xlsx.far_corners())},

@@ -65,6 +65,17 @@ class Settings:
     # a job still running after this long is stopped and failed (None: no limit); checked
     # at each of its progress reports, which the analysis steps make every few seconds
     job_timeout_s: float | None = 3600.0
+    # each job of a consumer runs in a child process under this address-space limit, in
+    # megabytes (None: no limit); past it the job fails with the reason memory_limit
+    job_memory_mb: int | None = 4096
+    # False: jobs run in a consumer thread (no memory limit, no hard time limit)
+    job_isolation: bool = True
+    # a job meeting a transient store or artifact storage error tries again, with backoff,
+    # for this many seconds before it fails
+    job_retry_window_s: float = 120.0
+    # uploads up to this size are read in the request (201 and the report at once); larger
+    # ones are stored and read by an "ingest" job (202 and the job's id)
+    ingest_sync_max_mb: float = 5.0
     # the deployment's raster library: a folder or an s3:// prefix holding catalogue.csv or
     # catalogue.json (see chatmrpt.service.covariates); None: no library
     rasters_url: str | None = None
@@ -258,6 +269,31 @@ def _limit_settings(env: Mapping[str, str]) -> dict[str, object]:
                 f"got {env['CHATMRPT_JOB_TIMEOUT_S']!r}"
             )
         out["job_timeout_s"] = timeout
+    if "CHATMRPT_JOB_MEMORY_MB" in env:
+        text = env["CHATMRPT_JOB_MEMORY_MB"].strip().lower()
+        try:
+            memory = None if text in ("", "0", "off", "none") else int(text)
+        except ValueError:
+            memory = -1
+        if memory is not None and memory < 64:
+            raise ValueError(
+                "CHATMRPT_JOB_MEMORY_MB must be a whole number of megabytes (at least 64), "
+                f"or off; got {env['CHATMRPT_JOB_MEMORY_MB']!r}"
+            )
+        out["job_memory_mb"] = memory
+    if "CHATMRPT_JOB_ISOLATION" in env:
+        out["job_isolation"] = env["CHATMRPT_JOB_ISOLATION"].strip().lower() not in (
+            "0", "false", "no", "off")
+    for field_name, var in (("job_retry_window_s", "CHATMRPT_JOB_RETRY_WINDOW_S"),
+                            ("ingest_sync_max_mb", "CHATMRPT_INGEST_SYNC_MAX_MB")):
+        if env.get(var):
+            try:
+                number = float(env[var])
+            except ValueError:
+                number = -1.0
+            if not 0 <= number < 10**7:
+                raise ValueError(f"{var} must be a number of at least 0; got {env[var]!r}")
+            out[field_name] = number
     return out
 
 

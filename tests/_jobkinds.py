@@ -30,7 +30,8 @@ def mark(ctx: JobContext, event: str) -> None:
     folder = ctx.payload.get("markers")
     if folder:
         path = Path(folder) / f"{ctx.job_id}-{event}-{ctx.attempt}"
-        path.write_text(str(os.getpid()))
+        # the consumer holding the attempt (a job runs in a child process of it)
+        path.write_text(os.environ.get("CHATMRPT_CONSUMER_PID") or str(os.getpid()))
 
 
 def _block(ctx: JobContext, seconds: float) -> None:
@@ -95,6 +96,25 @@ def input_error_job(ctx: JobContext) -> Outcome:
 @job_kind("test.crash")
 def crash_job(ctx: JobContext) -> Outcome:
     raise RuntimeError("secret internal detail /etc/passwd")
+
+
+@job_kind("test.allocate")
+def allocate_job(ctx: JobContext) -> Outcome:
+    """Holds ``megabytes`` of memory, 64 MB at a time (past a job memory limit)."""
+    mark(ctx, "started")
+    held = [bytearray(64 * 1024 * 1024) for _ in range(int(ctx.payload["megabytes"]) // 64)]
+    return Outcome(result={"held_mb": 64 * len(held)})
+
+
+@job_kind("test.spin")
+def spin_job(ctx: JobContext) -> Outcome:
+    """Loops for ``seconds`` without ever checking its time limit."""
+    mark(ctx, "started")
+    end = time.monotonic() + float(ctx.payload["seconds"])
+    n = 0
+    while time.monotonic() < end:
+        n += 1
+    return Outcome(result={"loops": n})
 
 
 # ---- helpers ---------------------------------------------------------------------------

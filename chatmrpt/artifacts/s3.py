@@ -28,6 +28,15 @@ T = TypeVar("T")
 _MISSING = ("404", "NoSuchKey", "NotFound", "NoSuchBucket")
 
 
+def _transfer_config() -> Any:
+    """Multipart uploads of large files in 8 MB parts, two at a time: a web worker storing
+    an upload holds about 16 MB of it, never the whole file (boto3's default is ten)."""
+    from boto3.s3.transfer import TransferConfig
+
+    return TransferConfig(multipart_threshold=8 * 1024 * 1024,
+                          multipart_chunksize=8 * 1024 * 1024, max_concurrency=2)
+
+
 class S3Artifacts(ArtifactStore):
     backend = "s3"
 
@@ -149,7 +158,8 @@ class S3Artifacts(ArtifactStore):
         from botocore.exceptions import ClientError
 
         try:
-            self._call(lambda s3: s3.upload_file(str(path), self.bucket, self._key(sha256)))
+            self._call(lambda s3: s3.upload_file(str(path), self.bucket, self._key(sha256),
+                                                 Config=_transfer_config()))
         except ClientError as exc:
             raise self._error(exc) from exc
         except Exception as exc:  # s3transfer wraps client errors in its own types

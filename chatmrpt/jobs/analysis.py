@@ -114,4 +114,34 @@ def run_analysis_job(ctx: JobContext) -> Outcome:
         files=files,
         session_state={"current_analysis": analysis_id},
         result={"analysis_id": analysis_id},
+        updates=ward_shapes_update(ctx, analysis_id, out),
     )
+
+
+def ward_shapes_update(ctx: JobContext, analysis_id: str, out: Path) -> list:
+    """The ward shapes the page draws its maps with, simplified here, in the job, from the
+    unified dataset just written — so no web request has to — and linked with the results.
+    """
+    from chatmrpt.analysis.filenames import UNIFIED_PARQUET
+    from chatmrpt.analysis.results_io import load_unified
+    from chatmrpt.service.views import GEOJSON, SHAPES_NAME, shapes_producer, ward_shapes_bytes
+    from chatmrpt.store.base import artifact_id, link_artifact
+
+    parquet = out / UNIFIED_PARQUET
+    if not parquet.is_file():
+        return []  # no boundaries: no shapes
+    ctx.progress(0.995, "simplifying the ward shapes")
+    path = ctx.workdir / SHAPES_NAME
+    path.write_bytes(ward_shapes_bytes(load_unified(parquet)))
+    stored = ctx.store_file(path, SHAPES_NAME, GEOJSON)
+    producer = shapes_producer(analysis_id)
+    record = {
+        "id": artifact_id(producer, SHAPES_NAME, stored.sha256),
+        "session_id": ctx.session_id,
+        "sha256": stored.sha256,
+        "name": SHAPES_NAME,
+        "media_type": GEOJSON,
+        "size": stored.size,
+        "produced_by": producer,
+    }
+    return [lambda txn: link_artifact(txn, record)]

@@ -13,6 +13,7 @@ runs out and the reaper of another consumer (or of its restarted self) takes ove
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 from huey.consumer import Consumer
 
 from chatmrpt.jobs.kinds import load_kinds
-from chatmrpt.jobs.lease import release
+from chatmrpt.jobs.lease import count_fault, release
 from chatmrpt.jobs.reaper import reap
 from chatmrpt.jobs.retention import cleanup
 from chatmrpt.store.model import now
@@ -69,8 +70,13 @@ def consume(
     """Run a consumer in this process until ``stop_event`` is set. Returns an exit code."""
     from chatmrpt.runtime import Runtime
 
+    kind_modules = tuple(kind_modules)
     kinds = load_kinds(kind_modules)
     rt = Runtime.from_settings(settings)
+    if settings.job_isolation:
+        from chatmrpt.jobs.isolated import execute_isolated
+
+        rt.queue.bind(lambda job_id: execute_isolated(rt, job_id, kind_modules))
     host, pid, started = socket.gethostname(), os.getpid(), now()
     consumer = _HueyConsumer(
         rt.queue.huey,
@@ -131,6 +137,9 @@ def _shutdown(consumer: Consumer, rt: Runtime, grace_s: float) -> None:
     deadline = time.monotonic() + grace_s
     for _, worker in consumer.worker_threads:
         worker.join(max(deadline - time.monotonic(), 0.0))
+    for proc in rt.queue.active.processes():  # jobs still running after the grace period
+        with contextlib.suppress(Exception):
+            proc.kill()
     consumer.scheduler.join(1.0)
     for lease in rt.queue.active.snapshot():
         try:
@@ -154,6 +163,23 @@ def _consumer_process(
     raise SystemExit(
         consume(settings, stop, threads=threads, grace_s=grace_s, kind_modules=kind_modules)
     )
+
+
+def count_restart(settings: Settings, exitcode: int | None, process: str = "consumer") -> None:
+    """Note a restart of ``process`` (and, when signal 9 ended it, an OOM kill) in the
+    store, where ``/metrics`` reads it."""
+    from chatmrpt.store import open_store
+
+    try:
+        store = open_store(settings.store_url)
+        try:
+            count_fault(store, "restarts", process)
+            if exitcode == -signal.SIGKILL:
+                count_fault(store, "oom_kills", process)
+        finally:
+            store.close()
+    except Exception as exc:  # the store may be away; the restart matters more
+        log.warning("%s restart not counted: %s", process, exc)
 
 
 def run_consumers(
@@ -201,6 +227,7 @@ def run_consumers(
             if time.monotonic() - started[i] < 5.0:
                 time.sleep(1.0)  # dying at start: do not spin
             log.warning("consumer %s exited with %s; starting it again", p.pid, p.exitcode)
+            count_restart(settings, p.exitcode)
             procs[i] = start(i)
             started[i] = time.monotonic()
     for p in procs:

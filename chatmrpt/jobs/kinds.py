@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 BUILTIN_KIND_MODULES: tuple[str, ...] = ("chatmrpt.jobs.analysis", "chatmrpt.jobs.tpr",
                                          "chatmrpt.jobs.prepare")
 BUILTIN_KIND_MODULES += ("chatmrpt.jobs.covariates",)
+BUILTIN_KIND_MODULES += ("chatmrpt.jobs.ingest",)
 
 # progress is written at most this often per job unless the stage changes
 PROGRESS_INTERVAL_S = 0.5

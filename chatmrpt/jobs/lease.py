@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
 from chatmrpt.store.model import (
     FAILED,
+    PROCESS,
     QUEUED,
     RUNNING,
     SUCCEEDED,
@@ -434,3 +435,36 @@ def redispatch(store: Store, job_id: str, dispatched_before: float) -> bool:
         return True
 
     return store.transact(fn)
+
+
+# ---- fault counters: restarts and kills, shared by every machine through the store ------
+
+FAULTS_ID = "faults"
+
+
+def count_fault(store: Store, name: str, label: str, n: int = 1) -> None:
+    """Add ``n`` to the fault counter ``name`` (e.g. ``restarts``) for ``label``.
+
+    One small record in the store, so ``/metrics`` on any machine reads the same figures.
+    It is kept while faults keep happening and forgotten with stale process records.
+    """
+    key = Key(PROCESS, FAULTS_ID)
+
+    def fn(txn: Txn) -> None:
+        record = txn.get(key) or {"id": FAULTS_ID, "kind": FAULTS_ID}
+        counts = dict(record.get(name) or {})
+        counts[label] = int(counts.get(label, 0)) + n
+        record[name] = counts
+        record["last_seen"] = now()
+        txn.put(key, record)
+
+    store.transact(fn)
+
+
+def fault_counts(store: Store) -> dict[str, dict[str, int]]:
+    """``{counter: {label: n}}`` as written by ``count_fault``."""
+    record = store.get(Key(PROCESS, FAULTS_ID)) or {}
+    return {
+        name: {str(k): int(v) for k, v in (record.get(name) or {}).items()}
+        for name in ("restarts", "oom_kills")
+    }

@@ -43,19 +43,30 @@ def make_huey(settings: Settings) -> Huey:
 
 
 class ActiveJobs:
-    """Leases held by this process right now, so a stopping consumer can hand them back."""
+    """Leases held by this process right now, so a stopping consumer can hand them back,
+    and the child processes running them, so it can end those first."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._leases: dict[str, Lease] = {}
+        self._procs: dict[str, Any] = {}
 
     def add(self, lease: Lease) -> None:
         with self._lock:
             self._leases[lease.lease_id] = lease
 
+    def attach(self, lease: Lease, proc: Any) -> None:
+        with self._lock:
+            self._procs[lease.lease_id] = proc
+
     def remove(self, lease: Lease) -> None:
         with self._lock:
             self._leases.pop(lease.lease_id, None)
+            self._procs.pop(lease.lease_id, None)
+
+    def processes(self) -> list[Any]:
+        with self._lock:
+            return list(self._procs.values())
 
     def snapshot(self) -> list[Lease]:
         with self._lock:

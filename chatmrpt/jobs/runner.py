@@ -96,31 +96,107 @@ class _Heartbeat(threading.Thread):
 
 
 def execute_job(rt: Runtime, job_id: str) -> str | None:
-    """Run one job if it is queued. Returns its final status, or None when this process
-    did not (or no longer) own it — a duplicate message, a lost lease, a store outage."""
+    """Run one job if it is queued, in this thread. Returns its final status, or None when
+    this process did not (or no longer) own it — a duplicate message, a lost lease, a store
+    outage."""
     claimed = claim(rt.store, job_id, lease_owner_name(), rt.settings.job_lease_s)
     if claimed is None:
         log.info("job %s is not queued; message dropped", job_id)
         return None
     lease, job = claimed
-    started = time.monotonic()
-    fields = {"job_id": job_id, "kind": job["kind"], "session_id": job.get("session_id")}
-    log.info("job %s (%s) started, attempt %d", job_id, job["kind"], lease.attempt,
-             extra={**fields, "event": "job.started", "attempt": lease.attempt})
     rt.queue.active.add(lease)
     heartbeat = _Heartbeat(rt, lease)
     heartbeat.start()
-    workdir = Path(tempfile.mkdtemp(prefix=f"job-{job_id[:12]}-", dir=work_root(rt.settings)))
     try:
-        ctx = JobContext(rt, job, lease, heartbeat.lost, workdir)
+        return run_claimed(rt, lease, job, heartbeat.lost)
+    finally:
+        heartbeat.stop()
+        rt.queue.active.remove(lease)
+
+
+def _started(job: dict[str, Any], lease: Lease) -> dict[str, Any]:
+    fields = {"job_id": job["id"], "kind": job["kind"], "session_id": job.get("session_id")}
+    log.info("job %s (%s) started, attempt %d", job["id"], job["kind"], lease.attempt,
+             extra={**fields, "event": "job.started", "attempt": lease.attempt})
+    return fields
+
+
+def _transient(exc: BaseException) -> bool:
+    """A store or artifact storage outage: worth trying the job again in a moment."""
+    return isinstance(exc, ChatMRPTError) and exc.code == "store_unavailable"
+
+
+def memory_error(job: dict[str, Any], limit_mb: int | None) -> dict[str, Any]:
+    what = "more memory than" if limit_mb else "more memory than was available to"
+    where = f" the {limit_mb} MB one job may use here" if limit_mb else " the worker"
+    return {
+        "code": "job_failed",
+        "message": (
+            f"The job needed {what}{where}, and was stopped. Try fewer variables or a "
+            "smaller table, or ask the administrator to raise CHATMRPT_JOB_MEMORY_MB."
+        ),
+        "details": {"job_id": job["id"], "reason": "memory_limit", "memory_mb": limit_mb},
+    }
+
+
+def time_error(job: dict[str, Any], limit_s: float) -> dict[str, Any]:
+    return {
+        "code": "job_failed",
+        "message": (
+            f"The job ran longer than {limit_s:g} seconds and did not stop when asked, so it "
+            "was ended. Try fewer variables or a smaller table, or ask the administrator "
+            "to raise CHATMRPT_JOB_TIMEOUT_S."
+        ),
+        "details": {"job_id": job["id"], "reason": "time_limit", "time_limit_s": limit_s},
+    }
+
+
+def _reset_workdir(workdir: Path) -> None:
+    for child in workdir.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+def run_claimed(
+    rt: Runtime, lease: Lease, job: dict[str, Any], lost: threading.Event
+) -> str | None:
+    """Run a job whose lease this process holds and commit its outcome.
+
+    A store or artifact storage outage met while running is waited out: the job starts
+    again from its inputs (kinds are idempotent) with growing pauses, for up to
+    ``settings.job_retry_window_s`` seconds, before it fails.
+    """
+    job_id = job["id"]
+    started = time.monotonic()
+    fields = _started(job, lease)
+    workdir = Path(tempfile.mkdtemp(prefix=f"job-{job_id[:12]}-", dir=work_root(rt.settings)))
+    retry_until = started + float(getattr(rt.settings, "job_retry_window_s", 0.0) or 0.0)
+    try:
+        ctx = JobContext(rt, job, lease, lost, workdir)
         outcome: Outcome | None = None
         error: dict[str, Any] | None = None
+        pause = 0.5
         try:
             kind = get_kind(job["kind"])
             if kind is None:
                 log.error("job %s: no job kind %r is registered here", job_id, job["kind"])
                 raise RuntimeError(f"unknown job kind {job['kind']!r}")
-            outcome = kind.run(ctx) or Outcome()
+            while True:
+                try:
+                    outcome = kind.run(ctx) or Outcome()
+                    break
+                except ChatMRPTError as exc:
+                    if not _transient(exc) or time.monotonic() + pause > retry_until:
+                        raise
+                    log.warning("job %s: %s; trying again in %.1f s", job_id, exc.message,
+                                pause, extra={**fields, "event": "job.retry"})
+                    ctx.progress(0.0, "waiting for storage to answer")
+                    lost.wait(pause)
+                    ctx.check()
+                    pause = min(pause * 2, 8.0)
+                    _reset_workdir(workdir)
             status = SUCCEEDED
         except LeaseLost:
             log.warning("job %s: attempt %d abandoned, lease lost", job_id, lease.attempt)
@@ -128,10 +204,14 @@ def execute_job(rt: Runtime, job_id: str) -> str | None:
         except ChatMRPTError as exc:
             status, error = FAILED, exc.to_dict()
             log.info("job %s failed: [%s] %s", job_id, exc.code, exc.message)
+        except MemoryError:
+            outcome = None
+            status, error = FAILED, memory_error(job, getattr(rt.settings, "job_memory_mb", None))
+            log.error("job %s failed: out of memory", job_id)
         except Exception:
             status, error = FAILED, internal_error(job_id)
             log.exception("job %s failed with an internal error", job_id)
-        if heartbeat.lost.is_set():
+        if lost.is_set():
             return None
         committed = _commit(rt, lease, status, outcome, error)
         if not committed:
@@ -146,8 +226,6 @@ def execute_job(rt: Runtime, job_id: str) -> str | None:
                         "duration_s": round(time.monotonic() - started, 3)})
         return status
     finally:
-        heartbeat.stop()
-        rt.queue.active.remove(lease)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

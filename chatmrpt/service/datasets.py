@@ -368,3 +368,119 @@ def carried_files(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
             args[role] = rt.artifacts.read_bytes(src["sha256"])
             args[f"{role}_name"] = src["name"]
     return args
+
+
+# ---- large uploads: stored now, read by an "ingest" job -----------------------------------
+
+INGEST_KIND = "ingest"
+
+
+def needs_ingest_job(rt: Runtime, sizes: list[int]) -> bool:
+    """True when an upload is too large to read in the request (``ingest_sync_max_mb``)."""
+    limit = float(getattr(rt.settings, "ingest_sync_max_mb", 0.0) or 0.0) * 1024 * 1024
+    return any(size > limit for size in sizes)
+
+
+def stage_dataset(
+    rt: Runtime,
+    session_id: str,
+    files: dict[str, tuple[Path, str]],
+    sheet: str | int | None = None,
+) -> dict[str, Any]:
+    """Store uploaded files (``role -> (path, name)``, streamed from disk) and queue an
+    ``ingest`` job that reads them with ``add_dataset``, as a smaller upload is read in the
+    request. Returns the job's view (``upload_view``)."""
+    from chatmrpt.jobs.runner import enqueue_job
+
+    require_session(rt, session_id)
+    if TABLE not in files:
+        raise InputError("invalid_request", "The upload has no 'table' file.")
+    staged: dict[str, dict[str, Any]] = {}
+    for role, (path, name) in files.items():
+        name = display_name(name, role)
+        size = path.stat().st_size
+        _check_upload_size(rt, size, name)
+        if extension_of(name, role) == "zip":  # a file of the wrong type: refused now
+            from chatmrpt.analysis.archives import list_zip_members
+
+            list_zip_members(path, display_name=name)  # not a zip: refused now, too
+        staged[role] = {"sha256": None, "name": name, "size": size}
+    try:
+        for role, (path, _) in files.items():
+            staged[role]["sha256"] = rt.artifacts.put_file(path)
+        job = enqueue_job(rt, INGEST_KIND, session_id,
+                          {"session_id": session_id, "files": staged, "sheet": sheet})
+    except BaseException:
+        from chatmrpt.jobs.retention import discard_blobs
+
+        discard_blobs(rt, [s["sha256"] for s in staged.values() if s["sha256"]], orphan=True)
+        raise
+    return upload_view(job)
+
+
+def _check_upload_size(rt: Runtime, size: int, name: str) -> None:
+    if size == 0:
+        raise InputError(
+            "empty_file",
+            f"{name!r} is empty. Upload the file again, with its data.",
+            details={"file": name},
+        )
+    if size > rt.settings.max_upload_bytes:
+        raise InputError(
+            "file_too_large",
+            f"{name!r} is {size / 1e6:.1f} MB; the most accepted is "
+            f"{rt.settings.max_upload_mb} MB. Remove unused columns or split the file.",
+            details={"file": name, "max_mb": rt.settings.max_upload_mb},
+        )
+
+
+def ingest_stored(rt: Runtime, payload: dict[str, Any], progress=None) -> dict[str, Any]:
+    """In the ``ingest`` job: read the stored files with ``add_dataset``, exactly as a small
+    upload is read in the request; returns the same report."""
+    files = payload["files"]
+
+    def load(role: str) -> tuple[bytes | None, str | None]:
+        src = files.get(role)
+        if not src:
+            return None, None
+        return rt.artifacts.read_bytes(src["sha256"]), src["name"]
+
+    if progress is not None:
+        progress(0.05, "reading the upload")
+    table, table_name = load(TABLE)
+    boundaries, boundaries_name = load(BOUNDARIES)
+    population, population_name = load(POPULATION)
+    urban, urban_name = load(URBAN)
+    if progress is not None:
+        progress(0.2, "checking the ward data")
+    return add_dataset(
+        rt, payload["session_id"], table or b"", table_name or "", boundaries, boundaries_name,
+        sheet=payload.get("sheet"), population=population, population_name=population_name,
+        urban=urban, urban_name=urban_name,
+    )
+
+
+def upload_view(job: dict[str, Any]) -> dict[str, Any]:
+    """An upload being read by its job: status and progress, and once it has succeeded the
+    dataset report a smaller upload gets at once."""
+    view: dict[str, Any] = {
+        "job_id": job["id"],
+        "status": job.get("status"),
+        "progress": job.get("progress"),
+        "stage": job.get("stage"),
+        "error": job.get("error"),
+    }
+    result = job.get("result") or {}
+    if job.get("status") == "succeeded" and result.get("dataset"):
+        view.update(result["dataset"])
+    return view
+
+
+def get_upload(rt: Runtime, session_id: str, job_id: str) -> dict[str, Any]:
+    require_session(rt, session_id)
+    job = rt.store.get_job(job_id)
+    if job is None or job.get("session_id") != session_id or job.get("kind") != INGEST_KIND:
+        raise InputError(
+            "not_found", "There is no such upload in this session.", details={"job_id": job_id}
+        )
+    return upload_view(job)

@@ -57,24 +57,59 @@ def _cached(
     return store_artifact(rt, session_id, data, name, media_type, producer)
 
 
+def ward_shapes_bytes(frame: pd.DataFrame) -> bytes:
+    """The ward shapes of a unified dataset, simplified for the browser (GeoJSON bytes)."""
+    from chatmrpt.viz.geojson import geojson_bytes, require_boundaries, simplify_for_web
+
+    require_boundaries(frame)
+    budget = max(300_000, BYTES_PER_WARD * len(frame))
+    return geojson_bytes(simplify_for_web(frame, budget))
+
+
+SHAPES_NAME = "wards.geojson"
+
+
+def shapes_producer(analysis_id: str) -> dict[str, Any]:
+    return {"kind": "shapes", "id": analysis_id}
+
+
 def ward_shapes(
     rt: Runtime,
     session_id: str,
     analysis_id: str | None = None,
     unified: pd.DataFrame | None = None,
+    client_gone=None,
 ) -> dict[str, Any]:
-    """The analysis' ward shapes, simplified for the browser (GeoJSON artifact)."""
-    from chatmrpt.viz.geojson import geojson_bytes, require_boundaries, simplify_for_web
+    """The analysis' ward shapes, simplified for the browser (GeoJSON artifact).
+
+    The analysis job stores them; for an analysis made before it did, the first request
+    computes them — one request at a time across workers (``compute_once``), and none
+    whose client has gone (``client_gone()``).
+    """
+    import pandas as pd
+
+    from chatmrpt.viz.geojson import compute_once, require_boundaries
 
     analysis = finished_analysis(rt, session_id, analysis_id)
+    producer = shapes_producer(analysis["id"])
+    dataset = rt.store.get_dataset(session_id, analysis.get("dataset_id") or "")
+    if unified is None and dataset is not None and not (
+        (dataset.get("summary") or {}).get("has_boundaries")
+    ):
+        require_boundaries(pd.DataFrame())  # refused before anyone waits to compute it
 
     def make():
         frame = unified if unified is not None else load_unified(rt, session_id, analysis["id"])
-        require_boundaries(frame)
-        budget = max(300_000, BYTES_PER_WARD * len(frame))
-        return geojson_bytes(simplify_for_web(frame, budget)), GEOJSON
+        return store_artifact(rt, session_id, ward_shapes_bytes(frame), SHAPES_NAME, GEOJSON,
+                              producer)
 
-    return _cached(rt, session_id, {"kind": "shapes", "id": analysis["id"]}, "wards.geojson", make)
+    return compute_once(
+        rt.store,
+        f"shapes:{session_id}:{analysis['id']}",
+        lambda: find_artifact(rt, session_id, producer, SHAPES_NAME),
+        make,
+        client_gone=client_gone,
+    )
 
 
 def lga_shapes(

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -364,3 +365,42 @@ def lga_outlines(unified: pd.DataFrame) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+# --- computed once: in the analysis job, or by one request at a time -------------------------
+
+# how long one request may hold the right to compute a view before another may take over
+FLIGHT_S = 120.0
+_WAIT_STEP_S = 0.25
+
+
+class ClientGone(Exception):
+    """The client that asked for a view has gone: nothing is computed for it."""
+
+
+def compute_once(
+    store: Any,
+    name: str,
+    find: Callable[[], Any],
+    make: Callable[[], Any],
+    *,
+    client_gone: Callable[[], bool] | None = None,
+    flight_s: float = FLIGHT_S,
+) -> Any:
+    """``find()`` when it finds something, else ``make()`` — by one caller at a time.
+
+    Single-flight across workers and machines through the store's atomic counter
+    (``Store.hit``): the first caller in a ``flight_s`` window computes; the others wait for
+    ``find()`` to see its result (or for the window to pass, if that caller died). A caller
+    whose client has gone (``client_gone()``) stops waiting and never starts computing.
+    """
+    while True:
+        found = find()
+        if found is not None:
+            return found
+        if client_gone is not None and client_gone():
+            raise ClientGone(name)
+        count, _ = store.hit(f"flight:{name}", flight_s)
+        if count == 1:
+            return make()
+        time.sleep(_WAIT_STEP_S)

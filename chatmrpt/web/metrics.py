@@ -12,8 +12,14 @@ whichever worker and machine answers:
 * ``chatmrpt_queue_depth`` — wake-up messages waiting in the queue;
 * ``chatmrpt_jobs{kind,status}`` — job records in the store by kind and state
   (queued, running, succeeded, failed); finished jobs leave with their session;
-* ``chatmrpt_job_failures{kind,reason}`` — failed job records by kind and error code;
+* ``chatmrpt_job_failures{kind,reason}`` — failed job records by kind and reason: the
+  error's ``details.reason`` when it gives one (``memory_limit``, ``time_limit``,
+  ``timeout``), otherwise its code;
 * ``chatmrpt_job_retries{kind}`` — attempts beyond the first of the job records in the store;
+* ``chatmrpt_process_restarts{process}`` — consumers (and, under ``chatmrpt serve``, the
+  web master) started again after they died;
+* ``chatmrpt_oom_kills{process}`` — job processes ended by their memory limit or by
+  signal 9, and consumers killed by signal 9;
 * ``chatmrpt_consumers_alive``, ``chatmrpt_web_workers_alive``, ``chatmrpt_store_up``.
 """
 
@@ -33,6 +39,8 @@ if TYPE_CHECKING:
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# job failure reasons reported apart from the error code (a job stopped by a limit)
+LIMIT_REASONS = frozenset({"memory_limit", "time_limit", "timeout"})
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -115,6 +123,9 @@ class StoreCollector:
             consumers = len(self.rt.store.live_processes("consumer", CONSUMER_TTL_S))
             web = len(self.rt.store.live_processes("web", WEB_TTL_S))
             depth = self.rt.queue.size()
+            from chatmrpt.jobs.lease import fault_counts
+
+            faults = fault_counts(self.rt.store)
         except Exception:
             up.add_metric([], 0)
             yield up
@@ -130,6 +141,16 @@ class StoreCollector:
             family.add_metric([str(kind), str(status)], n)
         yield family
         yield from job_faults(records, FAILED)
+        for name, metric, text in (
+            ("restarts", "chatmrpt_process_restarts",
+             "Processes started again after they died, by process."),
+            ("oom_kills", "chatmrpt_oom_kills",
+             "Processes ended by a memory limit or by signal 9, by process."),
+        ):
+            family = GaugeMetricFamily(metric, text, labels=["process"])
+            for label in sorted(set(faults[name]) | {"consumer", "job"}):
+                family.add_metric([label], faults[name].get(label, 0))
+            yield family
         yield GaugeMetricFamily(
             "chatmrpt_queue_depth", "Job wake-up messages waiting in the queue.", value=depth
         )
@@ -146,8 +167,7 @@ def job_faults(records: list[dict[str, Any]], failed: str) -> Iterator[Any]:
     from prometheus_client.core import GaugeMetricFamily
 
     failures = Tally(
-        (str(j.get("kind", "?")), str((j.get("error") or {}).get("code") or "unknown"))
-        for j in records
+        (str(j.get("kind", "?")), failure_reason(j.get("error"))) for j in records
         if j.get("status") == failed
     )
     retries: Tally[str] = Tally()
@@ -169,6 +189,15 @@ def job_faults(records: list[dict[str, Any]], failed: str) -> Iterator[Any]:
     for kind, n in sorted(retries.items()):
         family.add_metric([kind], n)
     yield family
+
+
+def failure_reason(error: dict[str, Any] | None) -> str:
+    """Why a job failed: ``details.reason`` when the error gives one, else its code."""
+    error = error or {}
+    reason = (error.get("details") or {}).get("reason")
+    if reason in LIMIT_REASONS:
+        return str(reason)
+    return str(error.get("code") or "unknown")
 
 
 def multiprocess_dir() -> str | None:

@@ -400,6 +400,17 @@ SCHEMAS: dict[str, Any] = {
         },
         ("tpr_id", "status"),
     ),
+    "Upload": obj(
+        {
+            "job_id": ID,
+            "status": STATUS,
+            "progress": NULLABLE_NUM,
+            "stage": NULLABLE_STR,
+            "error": NULLABLE_OBJECT,
+            "dataset_id": ID,
+        },
+        ("job_id", "status"),
+    ),
     "Prepare": obj(
         {
             "prepare_id": ID,
@@ -445,6 +456,7 @@ PATH_IDS = {
     "reprioritization_id": "A reprioritisation of the session.",
     "tpr_id": "A TPR run of the session.",
     "artifact_id": "A file of the session.",
+    "job_id": "The job reading a large upload (from the 202 answer to an upload).",
 }
 ETAG_HEADER = {
     "name": "If-None-Match",

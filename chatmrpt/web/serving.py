@@ -252,6 +252,8 @@ class Supervisor:
     max_quick_deaths: int = 5
     stop_event: threading.Event = field(default_factory=threading.Event)
     on_start: Callable[[Child], None] | None = None
+    # told of each child that exited unasked (name, exit code), before it is started again
+    on_exit: Callable[[Child, int | None], None] | None = None
 
     def start(self, child: Child) -> None:
         child.proc = subprocess.Popen(
@@ -298,6 +300,9 @@ class Supervisor:
                     extra={"child": child.name, "exit_code": code},
                 )
                 child.restart_at = now + delay
+                if self.on_exit is not None:
+                    with contextlib.suppress(Exception):
+                        self.on_exit(child, code)
             if now >= child.restart_at:
                 child.restart_at = 0.0
                 self.start(child)
@@ -352,7 +357,14 @@ def serve(
         Child(f"consumer-{i + 1}", child_command("consumer", "--grace", str(grace)))
         for i in range(consumers)
     ]
-    supervisor = Supervisor(children, env, stop_grace_s=max(grace, GRACEFUL_TIMEOUT_S) + 5.0)
+    from chatmrpt.jobs.consumer import count_restart
+
+    supervisor = Supervisor(
+        children,
+        env,
+        stop_grace_s=max(grace, GRACEFUL_TIMEOUT_S) + 5.0,
+        on_exit=lambda child, code: count_restart(settings, code, child.name.split("-")[0]),
+    )
 
     def on_signal(signum: int, frame: object) -> None:
         supervisor.stop_event.set()

@@ -20,6 +20,7 @@ PATHS = {
     "plan": "/itn-plans/{id}",
     "reprioritization": "/reprioritizations/{id}",
     "tpr": "/tpr/{id}",
+    "upload": "/uploads/{id}",
     "artifact": "/artifacts/{id}",
     "shapes": "/analyses/{id}/shapes",
     "lga_shapes": "/analyses/{id}/lga-shapes",

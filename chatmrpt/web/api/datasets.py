@@ -4,6 +4,11 @@ like an upload."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 from flask import Blueprint, Response
 
 from chatmrpt.errors import InputError
@@ -30,6 +35,10 @@ GET_DATASET = {"GetDataset": ("getDataset", "dataset_id", "/dataset_id")}
     {
         "201": linked(ok("A new dataset.", ref("Dataset")), **GET_DATASET),
         "200": linked(ok("The same files were uploaded before.", ref("Dataset")), **GET_DATASET),
+        "202": linked(
+            ok("A large upload, stored and queued to be read by a job.", ref("Upload")),
+            GetUpload=("getUpload", "job_id", "/job_id"),
+        ),
     },
     body={
         "required": True,
@@ -65,6 +74,11 @@ def add_dataset(session_id: str) -> Response:
         raise InputError(
             "invalid_parameter", "sheet must be a worksheet name of at most 100 characters."
         )
+    sizes = {role: _size(f) for role, f in files.items()}
+    from chatmrpt.service.datasets import needs_ingest_job
+
+    if needs_ingest_job(get_runtime(), list(sizes.values())):
+        return _stage(session_id, files, sheet)
     table = files["table"]
     boundaries = files.get("boundaries")
     view = add(
@@ -80,6 +94,48 @@ def add_dataset(session_id: str) -> Response:
     status = 200 if view.get("reused") else 201
     location = urls.link("dataset", session_id, view["dataset_id"])
     return json_response(view, status, {"Location": location})
+
+
+def _size(f) -> int:
+    stream = f.stream
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def _stage(session_id: str, files: dict, sheet: str | None) -> Response:
+    """A large upload: copied to disk in blocks, stored, and read by an ingest job."""
+    from chatmrpt.jobs.runner import work_root
+    from chatmrpt.service.datasets import stage_dataset
+    from chatmrpt.service.files import display_name
+
+    rt = get_runtime()
+    with tempfile.TemporaryDirectory(prefix="upload-", dir=work_root(rt.settings)) as tmp:
+        paths = {}
+        for role, f in files.items():
+            path = Path(tmp) / role
+            with open(path, "wb") as out:
+                shutil.copyfileobj(f.stream, out, 1 << 20)
+            paths[role] = (path, display_name(f.filename or "", role))
+        view = stage_dataset(rt, session_id, paths, sheet=sheet)
+    location = urls.link("upload", session_id, view["job_id"])
+    return json_response(view, 202, {"Location": location})
+
+
+@bp.get(S + "/uploads/<job_id>")
+@documented(
+    "getUpload",
+    "A large upload being read by its job: status, progress; once it has succeeded, the "
+    "same dataset report a smaller upload gets at once.",
+    {"200": ok("The upload.", ref("Upload"))},
+)
+@session_required
+def get_upload(session_id: str, job_id: str) -> Response:
+    """A large upload being read by its job; the dataset report once it has succeeded."""
+    from chatmrpt.service.datasets import get_upload as fetch
+
+    return json_response(fetch(get_runtime(), session_id, check_id(job_id, "upload")))
 
 
 @bp.get(S + "/datasets/<dataset_id>")

@@ -201,10 +201,30 @@ def _query_by() -> str:
 @session_required
 def analysis_shapes(session_id: str, analysis_id: str) -> Response:
     from chatmrpt.service.views import ward_shapes
+    from chatmrpt.viz.geojson import ClientGone
 
     check_id(analysis_id, "analysis")
-    record = ward_shapes(get_runtime(), session_id, analysis_id)
+    try:
+        record = ward_shapes(get_runtime(), session_id, analysis_id, client_gone=client_gone)
+    except ClientGone:
+        return Response(status=499)  # nobody is listening: nothing computed, nothing sent
     return stored_json(record, GEOJSON_TYPE, IMMUTABLE)
+
+
+def client_gone() -> bool:
+    """True when the client of this request has closed its connection (under Gunicorn,
+    whose socket is in the WSGI environment; never under other servers)."""
+    import select
+    import socket
+
+    sock = request.environ.get("gunicorn.socket")
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
 
 
 @bp.get(S + "/analyses/<analysis_id>/lga-shapes")

@@ -4,7 +4,7 @@
 
 import { $, h, show, text } from "./dom.js";
 
-const KIND_LABELS = { analysis: "Analysis", tpr: "Test positivity rates" };
+const KIND_LABELS = { analysis: "Analysis", tpr: "Test positivity rates", ingest: "Reading the upload" };
 const TYPES = ["job.queued", "job.started", "job.progress", "job.requeued", "job.succeeded", "job.failed"];
 const TERMINAL = new Set(["job.succeeded", "job.failed"]);
 const KEEP_FINISHED = 4;

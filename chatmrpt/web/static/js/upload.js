@@ -106,10 +106,11 @@ export class Upload {
     this.progress.value = 0;
     this.progressLabel.textContent = "Uploading";
     try {
-      const view = await this.page.api.upload(this.page.api.session("/datasets"), form, (fraction) => {
+      let view = await this.page.api.upload(this.page.api.session("/datasets"), form, (fraction) => {
         this.progress.value = Math.round(fraction * 100);
         if (fraction >= 1) this.progressLabel.textContent = "Checking the data";
       });
+      if (view.job_id && view.status !== "succeeded") view = await this.follow(view.job_id);
       this.progress.value = 100;
       this.done(view);
     } catch (err) {
@@ -118,6 +119,18 @@ export class Upload {
       this.busy = false;
       show(this.progressRow, false);
       this.update();
+    }
+  }
+
+  // a large upload is stored and read by a job (202): follow it to the same report
+  async follow(jobId) {
+    this.progressLabel.textContent = "Reading the data";
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const job = await this.page.api.get(this.page.api.session(`/uploads/${jobId}`));
+      this.progress.value = Math.round((Number(job.progress) || 0) * 100);
+      if (job.status === "succeeded") return job;
+      if (job.status === "failed") throw new Error((job.error && job.error.message) || "The upload could not be read.");
     }
   }
 
