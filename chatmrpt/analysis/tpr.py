@@ -49,7 +49,7 @@ import pandas as pd
 
 from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
 from chatmrpt.analysis.dataset import LGA, STATE, WARD_CODE, WARD_NAME
-from chatmrpt.analysis.declarations import TprParams
+from chatmrpt.analysis.declarations import TPR_VARIABLE, TprParams
 from chatmrpt.analysis.join import match_wards
 from chatmrpt.analysis.names import normalise_ward_name
 from chatmrpt.analysis.tpr_columns import (
@@ -72,10 +72,6 @@ TESTS = TprParams.option("test").choices
 LEVEL_CHOICES = TprParams.option("facility_level").choices
 TREND_THRESHOLD = 5.0
 HEADER_SEARCH_ROWS = 20
-
-# The ward-table variable each age group's TPR becomes. Under-five TPR keeps the name the
-# zone variable lists use (METHODOLOGY §3), whichever test it came from.
-TPR_VARIABLE = {"u5": "u5_tpr_rdt", "o5": "o5_tpr", "pw": "pw_tpr", "all": "all_ages_tpr"}
 
 # cells that mean "no value" (as in ward tables); other text is an invalid count
 _NO_VALUE = frozenset({"", "na", "n/a", "#n/a", "-", "--", "null", "nan", "none"})

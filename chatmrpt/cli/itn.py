@@ -7,13 +7,16 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chatmrpt.analysis.declarations import ItnParams
 from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
-from chatmrpt.analysis.itn import ItnPlan, plan_itn
 from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
 from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
+
+if TYPE_CHECKING:
+    from chatmrpt.analysis.itn import ItnPlan
 
 NAME = "itn"
 HELP = "plan how a stock of insecticide-treated nets is spread over the wards"
@@ -23,7 +26,6 @@ DESCRIPTION = (
     "itn_plan_by_lga.csv and itn_plan.json to --out. --nets accepts 1200000, 1,200,000, "
     "1.2m or 500k."
 )
-ORDER = 40
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -33,6 +35,8 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # what loads pandas is imported here, not at the top: see chatmrpt.cli
+    from chatmrpt.analysis.itn import plan_itn
     from chatmrpt.analysis.population import (
         for_the_command_line,
         planning_inputs_near,

@@ -6,8 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
-from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
+from chatmrpt.analysis.declarations import TprParams
+from chatmrpt.analysis.params import AnalysisParams
+from chatmrpt.cli._options import parse_population
+from chatmrpt.cli.analyze import print_summary
+from chatmrpt.cli.covariates import parse_raster_option
 from chatmrpt.errors import InputError
+from chatmrpt.store.model import to_jsonable
 
 NAME = "prepare"
 HELP = "build a ward table (TPR, burden, population, covariates) from a facility export"
@@ -28,9 +33,10 @@ population (otherwise the total, stated in the report).
 Urban share: --urban RASTER (built-up layer, 0/1 or 0-100; mean over each ward), or the
 boundaries' Urban Yes/No attribute (100% / 0%) when the table is analysed.
 """
-ORDER = 16
 
-POPULATION_ROLES = ("total", "u5", "women")
+AGES = TprParams.option("age").choices
+TESTS = TprParams.option("test").choices
+LEVEL_CHOICES = TprParams.option("facility_level").choices
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -59,42 +65,11 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no summary")
 
 
-def parse_population(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
-    """``--population`` values → (a table or total raster, {kind: raster})."""
-    single: Path | None = None
-    rasters: dict[str, Path] = {}
-    for text in values:
-        kind, sep, path = text.partition("=")
-        if sep and kind.strip().lower() in POPULATION_ROLES:
-            kind = kind.strip().lower()
-            if kind == "total" and single is None:
-                single = Path(path)
-            elif kind in rasters or kind == "total":
-                raise InputError("invalid_parameter",
-                                 f"--population {kind}= was given twice; give each kind once.")
-            else:
-                rasters[kind] = Path(path)
-        elif single is None:
-            single = Path(text)
-        else:
-            raise InputError(
-                "invalid_parameter",
-                "Two population files were given without a kind; give one table or raster, "
-                "and mark age-group rasters as u5=FILE or women=FILE.",
-            )
-    if rasters and single is None:
-        raise InputError("invalid_parameter",
-                         "Age-group population rasters need the total population too: add "
-                         "--population FILE (the total).")
-    return single, rasters
-
-
 def run(args: argparse.Namespace) -> int:
+    # what loads pandas and GeoPandas is imported here, not at the top: see chatmrpt.cli
     from chatmrpt.analysis.prepare import prepare_ward_table
 
     population, population_rasters = parse_population(args.population)
-    from chatmrpt.cli.covariates import parse_raster_option
-
     specs = [parse_raster_option(r) for r in args.raster]
     prepared = prepare_ward_table(
         args.facility_export,
@@ -115,8 +90,6 @@ def run(args: argparse.Namespace) -> int:
     table_path = out / "ward_table.csv"
     prepared.table.to_csv(table_path, index=False, lineterminator="\n")
     files = [table_path, out / "prepare_report.json"]
-    from chatmrpt.store.model import to_jsonable
-
     (out / "prepare_report.json").write_text(
         json.dumps(to_jsonable(prepared.report), indent=1, ensure_ascii=False) + "\n")
     summary_lines = _summary(prepared)
@@ -125,7 +98,6 @@ def run(args: argparse.Namespace) -> int:
     if args.analyze:
         from chatmrpt.analysis.ingest import load_dataset
         from chatmrpt.analysis.outputs import write_analysis_outputs
-        from chatmrpt.analysis.params import AnalysisParams
         from chatmrpt.analysis.pipeline import run_analysis
 
         dataset = load_dataset(table_path, args.boundaries)
@@ -139,8 +111,6 @@ def run(args: argparse.Namespace) -> int:
         for line in summary_lines:
             print(line)
         if result is not None:
-            from chatmrpt.cli.analyze import print_summary
-
             print_summary(result, dataset, files)
         else:
             print("Wrote: " + ", ".join(str(f) for f in files))
