@@ -38,7 +38,7 @@ ENTRY = "import sys; from chatmrpt.cli import main; sys.exit(main())"
 def demo_folder(wards: int) -> Path:
     folder = CACHE / f"w{wards}"
     if not (folder / "wards.csv").exists():
-        from chatmrpt.demo import write_demo_data
+        from chatmrpt.demo.generator import write_demo_data
 
         write_demo_data(folder, wards, seed=1, facility_export=False)
     return folder

@@ -30,6 +30,7 @@ from chatmrpt.jobs.kinds import load_kinds
 from chatmrpt.jobs.lease import release
 from chatmrpt.jobs.reaper import reap
 from chatmrpt.jobs.retention import cleanup
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.store.model import now
 
 if TYPE_CHECKING:
@@ -67,10 +68,8 @@ def consume(
     cleanup_every_s: float = CLEANUP_EVERY_S,
 ) -> int:
     """Run a consumer in this process until ``stop_event`` is set. Returns an exit code."""
-    from chatmrpt.runtime import Runtime
-
     kinds = load_kinds(kind_modules)
-    rt = Runtime.from_settings(settings)
+    rt = open_runtime(settings)
     host, pid, started = socket.gethostname(), os.getpid(), now()
     consumer = _HueyConsumer(
         rt.queue.huey,

@@ -138,11 +138,11 @@ def get_runtime(app: Flask | None = None) -> Runtime:
     with state.lock:
         rt = state.runtime
         if rt is None or rt.pid != os.getpid():
-            from chatmrpt.runtime import Runtime
+            from chatmrpt.jobs.wiring import open_runtime
 
             # a runtime inherited through fork is dropped, not closed: its connections
             # belong to the parent
-            rt = Runtime.from_settings(state.settings)
+            rt = open_runtime(state.settings)
             state.runtime = rt
     return rt
 
