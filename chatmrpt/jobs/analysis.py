@@ -7,8 +7,8 @@ from typing import Any
 
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.errors import ChatMRPTError
+from chatmrpt.jobs.files import BOUNDARIES, TABLE, input_filename
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
-from chatmrpt.service.files import BOUNDARIES, TABLE, input_filename
 from chatmrpt.store.model import to_jsonable
 
 

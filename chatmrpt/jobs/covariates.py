@@ -1,19 +1,24 @@
 """The "covariates" job kind: library rasters added to a session's ward data as variables.
 
-See ``chatmrpt.service.covariates`` for the catalogue, the record and what a run produces.
+See ``chatmrpt.service.covariates`` for the catalogue, the record and what a run produces;
+the catalogue entries become ``RasterSpec``s here (``raster_spec``).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input
+from chatmrpt.jobs.files import BOUNDARIES, TABLE
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
-from chatmrpt.service.files import BOUNDARIES, TABLE
 from chatmrpt.store.model import to_jsonable
+
+if TYPE_CHECKING:
+    from chatmrpt.config import Settings
 
 COVARIATES_CSV = "ward_covariates.csv"
 REPORT_JSON = "covariates_report.json"
@@ -36,7 +41,6 @@ def run_covariates_job(ctx: JobContext) -> Outcome:
     # imported here: the consumer machinery must not need the analysis stack to start
     from chatmrpt.analysis.ingest import load_dataset, read_table
     from chatmrpt.analysis.zonal import NODATA_SUFFIX, covariate_columns_report, ward_raster_stats
-    from chatmrpt.service.covariates import raster_spec
 
     ctx.progress(0.0, "reading the ward data")
     inputs = ctx.workdir / "inputs"
@@ -157,3 +161,25 @@ def _add_dataset(ctx: JobContext, session_id: str, dataset: dict[str, Any], join
         **carried_files(ctx.rt, dataset),  # population and built-up files stay with the data
     )
     return view["dataset_id"]
+
+
+def raster_location(settings: Settings, file: str) -> str:
+    """Where a catalogue entry's file is: under the raster library unless absolute."""
+    base = settings.rasters_url or ""
+    if file.startswith("s3://") or Path(file).is_absolute():
+        return file
+    if base.startswith("s3://"):
+        return f"{base.rstrip('/')}/{file.lstrip('/')}"
+    return str(Path(base) / file)
+
+
+def raster_spec(settings: Settings, entry: dict[str, Any]):
+    """The ``RasterSpec`` of a catalogue entry (for ``ward_raster_stats``)."""
+    from chatmrpt.analysis.zonal import RasterSpec
+
+    return RasterSpec(
+        name=entry["name"],
+        path_or_url=raster_location(settings, entry["file"]),
+        stat=entry["statistic"],
+        bands=entry["bands"],
+    )

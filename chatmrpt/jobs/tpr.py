@@ -19,8 +19,8 @@ from chatmrpt.analysis.filenames import (
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input
+from chatmrpt.jobs.files import BOUNDARIES, TABLE
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
-from chatmrpt.service.files import BOUNDARIES, TABLE
 from chatmrpt.store.model import to_jsonable
 
 

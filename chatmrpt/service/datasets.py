@@ -11,9 +11,7 @@ from chatmrpt.analysis.population import planning_summary
 from chatmrpt.analysis.variables import candidate_columns
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.artifacts import transact_linking
-from chatmrpt.service.files import (
+from chatmrpt.jobs.files import (
     BOUNDARIES,
     POPULATION,
     TABLE,
@@ -22,6 +20,8 @@ from chatmrpt.service.files import (
     extension_of,
     input_filename,
 )
+from chatmrpt.jobs.runner import work_root
+from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
 from chatmrpt.store.model import Key, to_jsonable

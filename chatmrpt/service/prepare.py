@@ -24,10 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.lease import queue_subject
-from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.artifacts import transact_linking
-from chatmrpt.service.files import (
+from chatmrpt.jobs.files import (
     BOUNDARIES,
     POPULATION,
     TABLE,
@@ -35,6 +32,9 @@ from chatmrpt.service.files import (
     display_name,
     extension_of,
 )
+from chatmrpt.jobs.lease import queue_subject
+from chatmrpt.jobs.runner import work_root
+from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.results import content_id, derived_result, derived_results
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact

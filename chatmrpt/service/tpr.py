@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 from chatmrpt.analysis.declarations import FACILITY_EXTENSIONS, TprParams
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.files import display_name
 from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.service.artifacts import transact_linking
-from chatmrpt.service.files import display_name
 from chatmrpt.service.results import content_id, derived_result, derived_results
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
