@@ -26,6 +26,7 @@ from chatmrpt.analysis.filenames import (
     UNIFIED_PARQUET,
 )
 from chatmrpt.csvsafe import safe_frame, write_csv
+from chatmrpt.errors import InputError
 
 MEDIA_TYPES = {
     ".csv": "text/csv",
@@ -154,8 +155,6 @@ def write_analysis_outputs(result, out_dir: str | os.PathLike,
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        from chatmrpt.errors import InputError
-
         raise InputError("invalid_parameter",
                          f"--out {out_dir} is a file; give a folder for the results.",
                          details={"out": str(out_dir)})

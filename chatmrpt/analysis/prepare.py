@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from chatmrpt.analysis.dataset import GEOMETRY, IDENTITY_COLUMNS, WARD_NAME
+from chatmrpt.analysis.ingest import read_boundaries
 from chatmrpt.analysis.population import (
     POPULATION,
     POPULATION_U5,
@@ -45,6 +46,7 @@ from chatmrpt.analysis.tpr import (
     read_facility_export,
     tpr_variable_name,
 )
+from chatmrpt.analysis.zonal import NODATA_SUFFIX, ward_raster_stats
 from chatmrpt.errors import InputError, describe_rows
 
 BURDEN = "burden_per_1000"
@@ -93,8 +95,6 @@ def prepare_ward_table(
     environmental variables; ``include_population=False`` leaves the population columns out of the
     table (burden is still computed), for callers that attach the population file itself.
     """
-    from chatmrpt.analysis.ingest import read_boundaries
-
     frame, info = read_facility_export(export, sheet=sheet, columns=columns)
     tpr = compute_ward_tpr(frame, age=age, facility_level=facility_level, test=test,
                            columns=columns, name=export_name or info["file"])
@@ -209,8 +209,6 @@ def prepare_ward_table(
     # environmental rasters
     covariates_report: dict[str, Any] = {}
     if rasters:
-        from chatmrpt.analysis.zonal import NODATA_SUFFIX, ward_raster_stats
-
         taken = {str(c).lower() for c in table.columns} | {POPULATION, URBAN_SHARE}
         for spec in rasters:
             if spec.name.lower() in taken:

@@ -51,7 +51,9 @@ from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
 from chatmrpt.analysis.dataset import LGA, STATE, WARD_CODE, WARD_NAME
 from chatmrpt.analysis.declarations import TPR_VARIABLE, TprParams
 from chatmrpt.analysis.join import match_wards
+from chatmrpt.analysis.limits import check_workbook
 from chatmrpt.analysis.names import normalise_ward_name
+from chatmrpt.analysis.population import POPULATION_U5, POPULATION_WOMEN, U5_ALIASES, WOMEN_ALIASES
 from chatmrpt.analysis.tpr_columns import (
     AGE_GROUPS,
     COUNT_ROLES,
@@ -271,8 +273,6 @@ def _read_text_export(path: Path, extra: tuple[str, ...]) -> tuple[pd.DataFrame,
 
 def _read_excel_export(path: Path, sheet: str | None, extra: tuple[str, ...]):
     import openpyxl
-
-    from chatmrpt.analysis.limits import check_workbook
 
     check_workbook(path.read_bytes(), path.name, sheet)
     try:
@@ -921,13 +921,6 @@ def match_ward_tables(table: pd.DataFrame, other: pd.DataFrame) -> tuple[np.ndar
 def _ward_population(wards: pd.DataFrame, population: pd.DataFrame, age: str = "all"):
     """The age group's population per ward: under-fives for u5, women 15–49 for pregnant
     women, the total otherwise (and, stated, when the age group's column is absent)."""
-    from chatmrpt.analysis.population import (
-        POPULATION_U5,
-        POPULATION_WOMEN,
-        U5_ALIASES,
-        WOMEN_ALIASES,
-    )
-
     total = find_column(population.columns, POPULATION_ALIASES)
     group = {"u5": (U5_ALIASES, "under-five population", POPULATION_U5),
              "pw": (WOMEN_ALIASES, "population of women aged 15–49", POPULATION_WOMEN)}.get(age)

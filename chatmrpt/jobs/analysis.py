@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from chatmrpt.analysis.ingest import load_dataset
+from chatmrpt.analysis.outputs import MEDIA_TYPES, write_analysis_outputs
 from chatmrpt.analysis.params import AnalysisParams
+from chatmrpt.analysis.pipeline import run_analysis
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.files import BOUNDARIES, TABLE, input_filename
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
+from chatmrpt.service.datasets import stored_planning_args
 from chatmrpt.store.model import to_jsonable
 
 
@@ -34,11 +38,6 @@ def run_analysis_job(ctx: JobContext) -> Outcome:
             details={"dataset_id": analysis["dataset_id"]},
         )
 
-    # imported here: the consumer machinery must not need the analysis stack to start
-    from chatmrpt.analysis.ingest import load_dataset
-    from chatmrpt.analysis.outputs import MEDIA_TYPES, write_analysis_outputs
-    from chatmrpt.analysis.pipeline import run_analysis
-
     ctx.progress(0.0, "loading the ward data")
     inputs = ctx.workdir / "inputs"
     inputs.mkdir()
@@ -46,8 +45,6 @@ def run_analysis_job(ctx: JobContext) -> Outcome:
     boundaries = dataset.get(BOUNDARIES)
     table_path = fetch_input(ctx, TABLE, table, inputs)
     boundaries_path = fetch_input(ctx, BOUNDARIES, boundaries, inputs) if boundaries else None
-    from chatmrpt.service.datasets import stored_planning_args
-
     wards = load_dataset(
         table_path,
         boundaries_path,

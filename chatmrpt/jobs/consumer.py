@@ -31,6 +31,7 @@ from chatmrpt.jobs.lease import release
 from chatmrpt.jobs.reaper import reap
 from chatmrpt.jobs.retention import cleanup
 from chatmrpt.jobs.wiring import open_runtime
+from chatmrpt.logs import configure_logging
 from chatmrpt.store.model import now
 
 if TYPE_CHECKING:
@@ -147,8 +148,6 @@ def _consumer_process(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     # Ctrl-C reaches the whole process group; the supervisor decides and sends SIGTERM
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from chatmrpt.logs import configure_logging
-
     configure_logging()
     raise SystemExit(
         consume(settings, stop, threads=threads, grace_s=grace_s, kind_modules=kind_modules)

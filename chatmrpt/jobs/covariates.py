@@ -10,11 +10,19 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.ingest import load_dataset, read_table
+from chatmrpt.analysis.zonal import (
+    NODATA_SUFFIX,
+    RasterSpec,
+    covariate_columns_report,
+    ward_raster_stats,
+)
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input
 from chatmrpt.jobs.files import BOUNDARIES, TABLE
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
+from chatmrpt.service.datasets import add_dataset, carried_files
 from chatmrpt.store.model import to_jsonable
 
 if TYPE_CHECKING:
@@ -37,10 +45,6 @@ def run_covariates_job(ctx: JobContext) -> Outcome:
         raise ChatMRPTError(
             "not_found", "The ward data to add the variables to no longer exists; upload it again."
         )
-
-    # imported here: the consumer machinery must not need the analysis stack to start
-    from chatmrpt.analysis.ingest import load_dataset, read_table
-    from chatmrpt.analysis.zonal import NODATA_SUFFIX, covariate_columns_report, ward_raster_stats
 
     ctx.progress(0.0, "reading the ward data")
     inputs = ctx.workdir / "inputs"
@@ -145,8 +149,6 @@ def _add_dataset(ctx: JobContext, session_id: str, dataset: dict[str, Any], join
     Added before the job commits: the dataset is content-addressed, so a repeated attempt
     finds the same dataset rather than adding another.
     """
-    from chatmrpt.service.datasets import add_dataset, carried_files
-
     table_name = dataset[TABLE]["name"]
     stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
     stem = stem.removesuffix("_with_covariates")
@@ -175,8 +177,6 @@ def raster_location(settings: Settings, file: str) -> str:
 
 def raster_spec(settings: Settings, entry: dict[str, Any]):
     """The ``RasterSpec`` of a catalogue entry (for ``ward_raster_stats``)."""
-    from chatmrpt.analysis.zonal import RasterSpec
-
     return RasterSpec(
         name=entry["name"],
         path_or_url=raster_location(settings, entry["file"]),

@@ -7,6 +7,7 @@ import json
 
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
+from chatmrpt.service.prepare import prepare_dataset
 from chatmrpt.store.model import to_jsonable
 
 REPORT_JSON = "prepare_report.json"
@@ -20,8 +21,6 @@ def run_prepare_job(ctx: JobContext) -> Outcome:
     if record is None or record.get("type") != "prepare":
         raise ChatMRPTError("not_found", f"The prepared dataset {prepare_id[:12]}... no longer "
                             "exists.")
-    from chatmrpt.service.prepare import prepare_dataset
-
     inputs = record["inputs"]
     params = record["params"]
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import DIRECTIONS as DECLARED_DIRECTIONS
+from chatmrpt.analysis.zonal import BAND_MODES, STATS
 from chatmrpt.errors import ChatMRPTError, InputError, describe_rows
 from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.service.artifacts import transact_linking
@@ -114,8 +115,6 @@ def _parse_catalogue(data: bytes, name: str) -> list[dict[str, Any]]:
 
 
 def _clean_entry(row: dict[str, Any], i: int, name: str) -> dict[str, Any]:
-    from chatmrpt.analysis.zonal import BAND_MODES, STATS
-
     def text(key: str) -> str:
         value = row.get(key)
         return "" if value is None else str(value).strip()

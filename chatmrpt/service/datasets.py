@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.dataset import dataset_id_from_sources, sha256_file
+from chatmrpt.analysis.ingest import load_dataset
 from chatmrpt.analysis.population import planning_summary
 from chatmrpt.analysis.variables import candidate_columns
 from chatmrpt.artifacts import media_type_for
@@ -20,6 +22,7 @@ from chatmrpt.jobs.files import (
     extension_of,
     input_filename,
 )
+from chatmrpt.jobs.retention import discard_blobs
 from chatmrpt.jobs.runner import work_root
 from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.sessions import require_session
@@ -103,8 +106,6 @@ def add_dataset(
     returns the first dataset (``reused``: True) without loading it again. Raises
     InputError naming the file and what to fix when the data cannot be used.
     """
-    from chatmrpt.analysis.dataset import dataset_id_from_sources
-
     require_session(rt, session_id)
     uploads: dict[str, tuple[bytes, str, str]] = {}
     table_name = display_name(table_name, TABLE)
@@ -146,8 +147,6 @@ def add_dataset(
         stored, created = _load_and_record(rt, session_id, uploads, hashes, sheet, configured)
     except BaseException:
         # a refused upload keeps nothing: its bytes go now, unless another record uses them
-        from chatmrpt.jobs.retention import discard_blobs
-
         discard_blobs(rt, hashes.values(), orphan=True)
         raise
     for data, _, _ in uploads.values():
@@ -163,8 +162,6 @@ def _load_and_record(
     sheet: str | int | None,
     configured: dict[str, Any] | None,
 ) -> tuple[dict[str, Any], bool]:
-    from chatmrpt.analysis.ingest import load_dataset
-
     with tempfile.TemporaryDirectory(prefix="upload-", dir=work_root(rt.settings)) as tmp:
         paths: dict[str, Path] = {}
         for role, (data, _, ext) in uploads.items():
@@ -261,8 +258,6 @@ def get_dataset(rt: Runtime, session_id: str, dataset_id: str) -> dict[str, Any]
 
 def configured_population(rt: Runtime) -> dict[str, Any] | None:
     """The deployment's population file (``CHATMRPT_POPULATION_FILE``), with its hash."""
-    from chatmrpt.analysis.dataset import sha256_file
-
     path = rt.settings.population_file
     if path is None:
         return None

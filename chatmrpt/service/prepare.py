@@ -22,6 +22,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.prepare import prepare_ward_table
+from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.files import (
@@ -35,10 +37,12 @@ from chatmrpt.jobs.files import (
 from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.jobs.runner import work_root
 from chatmrpt.service.artifacts import transact_linking
+from chatmrpt.service.datasets import _check_upload, add_dataset
 from chatmrpt.service.results import content_id, derived_result, derived_results
 from chatmrpt.service.sessions import require_session
+from chatmrpt.service.tpr import _sniff
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, SUCCEEDED, Key
+from chatmrpt.store.model import FAILED, SUCCEEDED, Key, to_jsonable
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -75,10 +79,6 @@ def prepare_dataset(
     report of every step (TPR join, population, burden, covariates, warnings). Raises
     InputError for anything the user can fix; nothing is stored then.
     """
-    from chatmrpt.analysis.prepare import prepare_ward_table
-    from chatmrpt.service.datasets import _check_upload, add_dataset
-    from chatmrpt.store.model import to_jsonable
-
     require_session(rt, session_id)
     export_name = display_name(export_name, "facility export")
     boundaries_name = display_name(boundaries_name, BOUNDARIES)
@@ -136,8 +136,6 @@ def prepare_dataset(
 
 def normalize_prepare_params(params: dict[str, Any] | None) -> dict[str, Any]:
     """Age group, facility level, test and sheet, checked; defaults filled in."""
-    from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
-
     given = {k: v for k, v in dict(params or {}).items() if v not in (None, "")}
     unknown = sorted(set(given) - set(PARAMS))
     if unknown:
@@ -179,9 +177,6 @@ def submit_prepare(
 ) -> dict[str, Any]:
     """Store the files and queue the ``prepare`` job; returns its record plus ``reused``
     (True when the same files and parameters already succeeded)."""
-    from chatmrpt.service.datasets import _check_upload
-    from chatmrpt.service.tpr import _sniff
-
     require_session(rt, session_id)
     norm = normalize_prepare_params(params)
     given = {

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.retention import discard_blobs
 from chatmrpt.store.base import NotFound
 from chatmrpt.store.model import now, valid_id
 
@@ -211,8 +212,6 @@ def delete_session(rt: Runtime, session_id: str) -> bool:
     blobs = [a.get("sha256") for a in rt.store.list_artifacts(session_id) if a.get("sha256")]
     if rt.store.delete_session(session_id):
         # its files go now, each unless another session still references the same bytes
-        from chatmrpt.jobs.retention import discard_blobs
-
         discard_blobs(rt, blobs)
         return True
     raise InputError(
