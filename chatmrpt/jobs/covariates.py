@@ -22,7 +22,6 @@ from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input
 from chatmrpt.jobs.files import BOUNDARIES, TABLE
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
-from chatmrpt.service.datasets import add_dataset, carried_files
 from chatmrpt.store.model import to_jsonable
 
 if TYPE_CHECKING:
@@ -153,6 +152,10 @@ def _add_dataset(ctx: JobContext, session_id: str, dataset: dict[str, Any], join
     stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
     stem = stem.removesuffix("_with_covariates")
     boundaries = dataset[BOUNDARIES]
+    # an upward import (jobs -> service), listed in pyproject's import rules: this
+    # job should return what it made in its Outcome instead (issue 10)
+    from chatmrpt.service.datasets import add_dataset, carried_files
+
     view = add_dataset(
         ctx.rt,
         session_id,

@@ -24,7 +24,6 @@ from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input
 from chatmrpt.jobs.files import BOUNDARIES, TABLE
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
-from chatmrpt.service.datasets import add_dataset, carried_files
 from chatmrpt.store.model import to_jsonable
 
 
@@ -143,6 +142,10 @@ def _add_joined_dataset(
     table_name = dataset[TABLE]["name"]
     stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
     boundaries = dataset.get(BOUNDARIES)
+    # an upward import (jobs -> service), listed in pyproject's import rules: this
+    # job should return what it made in its Outcome instead (issue 10)
+    from chatmrpt.service.datasets import add_dataset, carried_files
+
     view = add_dataset(
         ctx.rt,
         session_id,
