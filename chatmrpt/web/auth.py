@@ -33,6 +33,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from chatmrpt.errors import InputError
 from chatmrpt.store.model import valid_id
+from chatmrpt.web.state import get_runtime
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,7 +87,6 @@ def sign_out(session_id: str) -> None:
 def authenticate_request(session_id: str) -> tuple[dict[str, Any] | None, str]:
     """The session the request may use, and how it proved it (bearer or cookie)."""
     from chatmrpt.service.sessions import authenticate, open_session
-    from chatmrpt.web.app import get_runtime
 
     header = request.headers.get("Authorization")
     if header is not None:

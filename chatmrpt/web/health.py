@@ -27,8 +27,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app
 
-from chatmrpt.web.app import app_state, get_runtime
 from chatmrpt.web.responses import json_response
+from chatmrpt.web.state import app_state, get_runtime
 
 log = logging.getLogger("chatmrpt.web")
 bp = Blueprint("health", __name__)

@@ -21,6 +21,8 @@ import uuid
 
 from flask import Flask, Response, g, request
 
+from chatmrpt.web.state import app_state
+
 ACCESS_LOGGER = "chatmrpt.web.access"
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -36,8 +38,6 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _finish(response: Response) -> Response:
-        from chatmrpt.web.app import app_state
-
         request_id = g.get("request_id") or uuid.uuid4().hex
         response.headers[REQUEST_ID_HEADER] = request_id
         duration = time.perf_counter() - g.get("started", time.perf_counter())

@@ -1,9 +1,9 @@
 """The OpenAPI 3 description of the HTTP API, served at ``/api/openapi.json``.
 
-Written by hand next to the views it describes (``chatmrpt.web.api``, ``health``); the
-system tests run Schemathesis against it. Other parts of the web service add their paths
-by defining ``OPENAPI_PATHS`` in their module (``EXTENSION_MODULES``: the conversation,
-``chatmrpt.web.chat_api``, and the result views, ``chatmrpt.web.views_api``).
+Written next to the views it describes (``chatmrpt.web.api``, ``health``); the system
+tests run Schemathesis against it. A resource module of ``chatmrpt.web.api`` may add its
+paths by defining ``OPENAPI_PATHS``: :func:`build_spec` reads them from the modules of the
+blueprints the app has registered.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import sys
 from typing import Any
+
+from flask import Flask
 
 from chatmrpt import __version__
 from chatmrpt.analysis.declarations import (
@@ -23,6 +25,7 @@ from chatmrpt.analysis.declarations import (
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.errors import ERROR_CODES
 from chatmrpt.store.model import ID_PATTERN, JobState
+from chatmrpt.web.api.analyses import WARD_SORTS
 
 ID = {"type": "string", "pattern": ID_PATTERN.pattern, "maxLength": 200}
 NUM = {"type": "number"}
@@ -32,9 +35,6 @@ NULLABLE_STR = {"type": "string", "nullable": True}
 ANY_OBJECT = {"type": "object", "additionalProperties": True}
 NULLABLE_OBJECT = {"type": "object", "additionalProperties": True, "nullable": True}
 STATUS = {"type": "string", "enum": [state.value for state in JobState]}
-# modules that add their own paths (OPENAPI_PATHS) when the app has loaded them
-EXTENSION_MODULES = ("chatmrpt.web.chat_api", "chatmrpt.web.views_api")
-EXTENSION_MODULES += ("chatmrpt.web.covariates_api",)
 
 
 def ref(name: str) -> dict[str, str]:
@@ -823,12 +823,10 @@ def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ward_sorts() -> tuple[str, ...]:
-    from chatmrpt.web.api import WARD_SORTS
-
     return WARD_SORTS
 
 
-def build_spec(app: Any = None) -> dict[str, Any]:
+def build_spec(app: Flask) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {
@@ -851,8 +849,8 @@ def build_spec(app: Any = None) -> dict[str, Any]:
             },
         },
     }
-    for name in EXTENSION_MODULES:
-        module = sys.modules.get(name)
+    for blueprint in app.blueprints.values():
+        module = sys.modules.get(blueprint.import_name)
         extra = getattr(module, "OPENAPI_PATHS", None) if module is not None else None
         if isinstance(extra, dict):
             spec["paths"].update(copy.deepcopy(extra))

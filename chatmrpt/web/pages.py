@@ -19,7 +19,7 @@ other fingerprint (a page from before an upgrade) gets the current file with ``n
 Each file is gzipped once per process and sent compressed to clients that accept it.
 
 Everything else the app sends whole — the page, JSON answers, the maps, shapes and charts
-of ``chatmrpt.web.views_api`` — is gzipped on the way out by :func:`compress_response`
+of ``chatmrpt.web.api.views`` — is gzipped on the way out by :func:`compress_response`
 (registered for the whole app) when it is text and large enough to gain;
 ``Vary: Accept-Encoding`` tells caches. Streams and stored-file downloads are sent as
 they are.
@@ -37,6 +37,8 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import NotFound
+
+from chatmrpt.web.state import get_settings
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -198,8 +200,6 @@ def _matches(etag: str) -> bool:
 
 @bp.get("/")
 def index() -> Response:
-    from chatmrpt.web.app import get_settings
-
     store = assets()
     html = render_template(
         "index.html",
@@ -250,7 +250,7 @@ def compress_response(response: Response) -> Response:
     Only answers built whole are compressed. Streams are left alone: server-sent events and
     streamed chat replies must flow as they are written, and stored files
     (``/artifacts/{id}``) are sent byte for byte as stored, their sha256 as strong ETag.
-    Maps, shapes and charts for the page come compressed from ``chatmrpt.web.views_api``.
+    Maps, shapes and charts for the page come compressed from ``chatmrpt.web.api.views``.
     A strong ETag becomes weak: the bytes differ, the content does not.
     """
     mimetype = response.mimetype or ""

@@ -19,15 +19,17 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 
 from chatmrpt.errors import ChatMRPTError
+from chatmrpt.web.errors import json_error
+from chatmrpt.web.state import get_runtime, get_settings
 
 # endpoint -> (bucket, settings field per address, settings field per session)
 LIMITED: dict[str, tuple[str, str, str | None]] = {
-    "api.create_session": ("sessions", "rate_sessions", None),
-    "api.add_dataset": ("uploads", "rate_uploads", "rate_uploads_per_session"),
-    "views.load_demo": ("uploads", "rate_uploads", "rate_uploads_per_session"),
-    "api.submit_tpr": ("jobs", "rate_jobs", "rate_jobs_per_session"),
+    "sessions.create_session": ("sessions", "rate_sessions", None),
+    "datasets.add_dataset": ("uploads", "rate_uploads", "rate_uploads_per_session"),
+    "datasets.load_demo": ("uploads", "rate_uploads", "rate_uploads_per_session"),
+    "tpr.submit_tpr": ("jobs", "rate_jobs", "rate_jobs_per_session"),
     "covariates.submit_covariates": ("jobs", "rate_jobs", "rate_jobs_per_session"),
-    "chat.post_message": ("messages", "rate_messages", "rate_messages_per_session"),
+    "messages.post_message": ("messages", "rate_messages", "rate_messages_per_session"),
 }
 # analyses count only when they queue new work (asking about a running one is free):
 # the view calls admit_job from inside the service, not before the request
@@ -58,8 +60,6 @@ class RateLimited(ChatMRPTError):
 
 
 def _count(bucket: str, scope: str, who: str, limit: tuple[int, float]) -> None:
-    from chatmrpt.web.app import get_runtime
-
     count, window = limit
     # the address or session id is hashed: counters name no one
     tag = hashlib.sha256(who.encode()).hexdigest()[:24]
@@ -71,8 +71,6 @@ def _count(bucket: str, scope: str, who: str, limit: tuple[int, float]) -> None:
 def _limits(endpoint: str | None) -> tuple[str, Any, Any] | None:
     if endpoint not in LIMITED or request.method != "POST":
         return None
-    from chatmrpt.web.app import get_settings
-
     bucket, per_address, per_session = LIMITED[endpoint]
     settings = get_settings()
     return (
@@ -102,8 +100,6 @@ def check_session(session_id: str) -> None:
 
 def admit_job(session_id: str) -> None:
     """A new analysis is about to be queued: count it for the address and the session."""
-    from chatmrpt.web.app import get_settings
-
     bucket, per_address, per_session = JOBS
     settings = get_settings()
     for scope, who, limit in (
@@ -115,8 +111,6 @@ def admit_job(session_id: str) -> None:
 
 
 def _answer(exc: RateLimited) -> Response:
-    from chatmrpt.web.errors import json_error
-
     response = json_error(exc.code, exc.message, exc.details)
     response.headers["Retry-After"] = str(exc.retry_after)
     return response

@@ -97,8 +97,8 @@ def ensure_metrics_dir(settings: Settings) -> Path:
 
 
 def _post_worker_init(worker: Any) -> None:
-    from chatmrpt.web.app import get_runtime
     from chatmrpt.web.health import start_heartbeat
+    from chatmrpt.web.state import get_runtime
 
     # Ctrl-C reaches the whole process group, and the master answers it by sending SIGQUIT
     # to every worker: a worker that also acts on the SIGINT itself runs Gunicorn's
@@ -120,8 +120,8 @@ def held_streams(threads: int) -> int:
 
 
 def _worker_exit(server: Any, worker: Any) -> None:
-    from chatmrpt.web.app import close_runtime
     from chatmrpt.web.health import stop_heartbeat
+    from chatmrpt.web.state import close_runtime
 
     app = getattr(worker, "wsgi", None)
     if app is None or not hasattr(app, "extensions"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from chatmrpt.web.api import _stream_slots
+from chatmrpt.web.api.events import stream_slots
 from chatmrpt.web.serving import held_streams
 from tests._cluster import ilorin_upload, run_queued_jobs
 
@@ -32,7 +32,7 @@ def _finished_job(app, session) -> None:
 def test_busy_worker_answers_pending_events_at_once_with_a_retry_hint(app, session):
     app.config.update(SSE_MAX_SECONDS=30.0, SSE_HELD_STREAMS=1, SSE_BUSY_RETRY_SECONDS=8.0)
     _finished_job(app, session)
-    slots = _stream_slots(app)
+    slots = stream_slots(app)
     assert slots.acquire(blocking=False)  # another stream holds this worker's only slot
     try:
         r = session.get("/events")
@@ -61,7 +61,7 @@ def test_held_stream_gives_its_slot_back(app, session):
     # a held stream: the short reconnection delay, and the slot free again once it ended
     assert _blocks(held)[0]["retry"] == "2000"
     assert _blocks(held)[-1]["event"] == "job.succeeded"
-    slots = _stream_slots(app)
+    slots = stream_slots(app)
     assert slots.acquire(blocking=False)
     slots.release()
     # a stream dropped by its client before the end gives the slot back too

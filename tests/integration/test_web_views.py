@@ -1,4 +1,4 @@
-"""The result views (``chatmrpt.web.views_api``) through the Flask test client.
+"""The result views (``chatmrpt.web.api.views``) through the Flask test client.
 
 Maps, shapes, charts, downloads and the demo data, on a real SQLite store with jobs run
 inline (``run_queued_jobs``): authentication, 404s, formats, ETag/304, gzip negotiation,

@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 
 import chatmrpt
-import chatmrpt.web.views_api  # noqa: F401  (adds the map and download paths)
 from chatmrpt.analysis.declarations import (
     BAND_MODES,
     EXPORT_FORMATS_BY_KIND,
@@ -39,11 +38,13 @@ from chatmrpt.analysis.itn import plan_itn
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.chat.tools import TOOLS, tool_spec
 from chatmrpt.cli import build_parser
+from chatmrpt.config import load_settings
 from chatmrpt.errors import InputError
 from chatmrpt.service.plans import normalize_plan_params
 from chatmrpt.service.tpr import normalize_tpr_params
 from chatmrpt.service.urban import normalize_params as normalize_reprioritization
 from chatmrpt.service.views import export, map_params
+from chatmrpt.web.app import create_app
 from chatmrpt.web.openapi import build_spec
 
 SETS: tuple[type[Declared], ...] = (
@@ -305,8 +306,9 @@ IDS = [f"{p.__name__}.{o.name}" for p, o in _all_options()]
 
 
 @pytest.fixture(scope="module")
-def spec() -> dict[str, Any]:
-    return build_spec()
+def spec(tmp_path_factory) -> dict[str, Any]:
+    app = create_app(load_settings({"CHATMRPT_HOME": str(tmp_path_factory.mktemp("home"))}))
+    return build_spec(app)
 
 
 CLI_OPTIONS = [(p, o) for p, o in _all_options() if p in CLI_COMMANDS]

@@ -1,4 +1,4 @@
-"""The conversation endpoints: send a message, read the conversation, stream a reply.
+"""Messages, the conversation: send a message, read the conversation, stream a reply.
 
 The conversation is the session's message log in the store, so consecutive messages may
 be answered by different workers or machines. A streamed reply (``Accept:
@@ -19,15 +19,18 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 
 from chatmrpt.errors import ChatMRPTError
-from chatmrpt.web.app import get_runtime
+from chatmrpt.web.api.common import PREFIX, S
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_json
 from chatmrpt.web.responses import json_response
+from chatmrpt.web.state import get_runtime
 
 log = logging.getLogger("chatmrpt.chat")
-bp = Blueprint("chat", __name__)
-S = "/api/sessions/<session_id>"
+bp = Blueprint("messages", __name__, url_prefix=PREFIX)
 ASSISTANT = "chatmrpt.assistant"
+ASSISTANT_LOCK = "chatmrpt.chat.lock"
+# the assistant is built once per process, after the fork; this lock guards building it
+bp.record_once(lambda setup: setup.app.extensions.setdefault(ASSISTANT_LOCK, threading.Lock()))
 MAX_LISTED = 500
 STREAM_LIMIT_S = 300.0
 MAX_SEQ = 2**62  # message numbers are 64-bit integers in the store
@@ -39,7 +42,7 @@ def _assistant():
 
     rt = get_runtime()
     app = current_app._get_current_object()
-    with app.extensions["chatmrpt.chat.lock"]:
+    with app.extensions[ASSISTANT_LOCK]:
         current = app.extensions.get(ASSISTANT)
         if current is None or current.rt is not rt:
             current = Assistant(rt)
@@ -170,11 +173,6 @@ def call_tool(session_id: str, tool: str) -> Response:
                                                spec.with_defaults(params))
     return json_response({"tool": tool, "params": params, "text": result.text,
                           "data": result.data, "artifacts": result.artifacts})
-
-
-def register_chat(app: Flask) -> None:
-    app.extensions["chatmrpt.chat.lock"] = threading.Lock()
-    app.register_blueprint(bp)
 
 
 def _openapi_paths() -> dict[str, Any]:

@@ -17,10 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from chatmrpt.errors import InputError
-from chatmrpt.store.model import valid_id
-from chatmrpt.web.api import job_subject_view
-from chatmrpt.web.app import get_runtime
+from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_json
 from chatmrpt.web.openapi import (
@@ -41,16 +38,9 @@ from chatmrpt.web.openapi import (
     ref,
 )
 from chatmrpt.web.responses import json_response
+from chatmrpt.web.state import get_runtime
 
-bp = Blueprint("covariates", __name__, url_prefix="/api")
-
-S = "/sessions/<session_id>"
-
-
-def _check_id(value: str, what: str) -> str:
-    if not valid_id(value):
-        raise InputError("not_found", f"There is no such {what} in this session.")
-    return value
+bp = Blueprint("covariates", __name__, url_prefix=PREFIX)
 
 
 def covariates_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +60,7 @@ def submit_covariates(session_id: str, dataset_id: str) -> Response:
     from chatmrpt.service.covariates import submit_covariates as submit
 
     data = read_json(("rasters",), required=("rasters",))
-    record = submit(get_runtime(), session_id, _check_id(dataset_id, "dataset"), data["rasters"])
+    record = submit(get_runtime(), session_id, check_id(dataset_id, "dataset"), data["rasters"])
     body = covariates_view(record)
     body["reused"] = bool(record.get("reused"))
     location = f"/api/sessions/{session_id}/covariates/{record['id']}"
@@ -82,7 +72,7 @@ def submit_covariates(session_id: str, dataset_id: str) -> Response:
 def get_covariates(session_id: str, covariates_id: str) -> Response:
     from chatmrpt.service.covariates import get_covariates as fetch
 
-    record = fetch(get_runtime(), session_id, _check_id(covariates_id, "run adding variables"))
+    record = fetch(get_runtime(), session_id, check_id(covariates_id, "run adding variables"))
     return json_response(covariates_view(record))
 
 

@@ -1,4 +1,4 @@
-"""Result views for the browser and for scripts: maps, charts, downloads and the demo data.
+"""Result views for the browser and for scripts: maps, shapes and charts.
 
 Every view here is a stored artifact of the session, made on first request by
 ``chatmrpt.service.views`` and found again afterwards (content addressed), so any worker
@@ -11,10 +11,6 @@ can answer and a repeated request costs one store lookup:
 * ``GET …/figures/{artifact_id}`` — a stored map or chart, such as one a chat reply made.
 * ``GET …/analyses/{id}/plots/{kind}`` and ``GET …/itn-plans/{id}/plots/coverage_by_lga``
   — charts as Plotly JSON.
-* ``POST …/exports`` — a file to download (tables, maps as HTML or PNG, charts as PNG,
-  the report), answered with its artifact record and URL.
-* ``POST …/demo`` — the server's demo ward table and boundaries
-  (``$CHATMRPT_HOME/demo``, written by ``make run``), added like an upload.
 
 These answers are compressed by the app-wide gzip step of ``chatmrpt.web.pages``; the
 plain download of any stored file stays ``/artifacts/{id}``, byte for byte.
@@ -28,36 +24,21 @@ from flask import Blueprint, Response, request
 
 from chatmrpt.analysis.declarations import MAP_UNITS
 from chatmrpt.errors import InputError
-from chatmrpt.store.model import valid_id
-from chatmrpt.web.app import get_runtime, get_settings
+from chatmrpt.web.api.common import PREFIX, S, check_id, etag_matches, not_found
 from chatmrpt.web.auth import session_required
-from chatmrpt.web.inputs import expect_type, query_int, read_json
-from chatmrpt.web.responses import json_response, media_type_kwargs
+from chatmrpt.web.inputs import query_int
+from chatmrpt.web.responses import JSON_TYPE, media_type_kwargs
+from chatmrpt.web.state import get_runtime
 
-bp = Blueprint("views", __name__, url_prefix="/api")
+bp = Blueprint("views", __name__, url_prefix=PREFIX)
 
-S = "/sessions/<session_id>"
-DEMO_FOLDER = "demo"
-DEMO_TABLE = "wards.csv"
-DEMO_BOUNDARIES = "wards_boundaries.zip"
 ANALYSIS_PLOTS = ("model_scores", "rank_comparison")
 MAX_TEXT = 200
-JSON_TYPE = "application/json"
 GEOJSON_TYPE = "application/geo+json"
 # a map may change when a newer plan or reprioritisation is made: revalidate each time
 REVALIDATE = "private, no-cache"
 # a record's shapes never change
 IMMUTABLE = "private, max-age=31536000, immutable"
-
-
-def _not_found(what: str) -> InputError:
-    return InputError("not_found", f"There is no such {what} in this session.")
-
-
-def _check_id(value: str | None, what: str) -> str | None:
-    if value is not None and not valid_id(value):
-        raise _not_found(what)
-    return value
 
 
 def _query_text(name: str) -> str | None:
@@ -82,12 +63,6 @@ def _query_threshold() -> float | None:
     return MapRequest.option("threshold").check(raw)
 
 
-def _etag_matches(sha256: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    tags = {t.strip().removeprefix("W/").strip('"') for t in header.split(",")}
-    return sha256 in tags or "*" in tags
-
-
 def stored_json(
     record: dict[str, Any], media_type: str = JSON_TYPE, cache_control: str = REVALIDATE
 ) -> Response:
@@ -98,60 +73,15 @@ def stored_json(
         "Cache-Control": cache_control,
         "X-Artifact-Id": record["id"],
     }
-    if _etag_matches(sha):
+    if etag_matches(sha):
         return Response(status=304, headers=headers)
     from chatmrpt.artifacts import ArtifactMissing
 
     try:
         data = get_runtime().artifacts.read_bytes(sha)
     except ArtifactMissing:
-        raise _not_found("file") from None
+        raise not_found("file") from None
     return Response(data, headers=headers, **media_type_kwargs(media_type))
-
-
-def artifact_view(session_id: str, record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": record["id"],
-        "name": record.get("name"),
-        "media_type": record.get("media_type"),
-        "size": record.get("size"),
-        "url": f"/api/sessions/{session_id}/artifacts/{record['id']}",
-    }
-
-
-# ---- demo data ---------------------------------------------------------------------------
-
-
-@bp.post(S + "/demo")
-@session_required
-def load_demo(session_id: str) -> Response:
-    """The server's demo ward table and boundaries, added to the session like an upload."""
-    from chatmrpt.service.datasets import add_dataset
-
-    read_json(allowed=())
-    folder = get_settings().home / DEMO_FOLDER
-    table = folder / DEMO_TABLE
-    boundaries = folder / DEMO_BOUNDARIES
-    if not table.is_file():
-        raise InputError(
-            "not_found",
-            "This server has no demo data. Whoever runs it can create it with "
-            "`chatmrpt demo-data --wards 300 --out $CHATMRPT_HOME/demo` (`make run` does "
-            "this); meanwhile, upload your own ward table.",
-            details={"demo": "missing"},
-        )
-    has_shapes = boundaries.is_file()
-    view = add_dataset(
-        get_runtime(),
-        session_id,
-        table.read_bytes(),
-        DEMO_TABLE,
-        boundaries.read_bytes() if has_shapes else None,
-        DEMO_BOUNDARIES if has_shapes else None,
-    )
-    status = 200 if view.get("reused") else 201
-    location = f"/api/sessions/{session_id}/datasets/{view['dataset_id']}"
-    return json_response(view, status, {"Location": location})
 
 
 # ---- maps and shapes ---------------------------------------------------------------------
@@ -163,7 +93,7 @@ def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
     from chatmrpt.analysis.declarations import MAP_KINDS
     from chatmrpt.service.views import map_for
 
-    _check_id(analysis_id, "analysis")
+    check_id(analysis_id, "analysis")
     if kind not in MAP_KINDS:
         raise InputError(
             "not_found",
@@ -177,8 +107,8 @@ def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
         kind,
         variable=_query_text("variable"),
         threshold=_query_threshold(),
-        plan_id=_check_id(_query_text("plan_id"), "ITN plan"),
-        reprioritization_id=_check_id(_query_text("reprioritization_id"), "reprioritisation"),
+        plan_id=check_id(_query_text("plan_id"), "ITN plan"),
+        reprioritization_id=check_id(_query_text("reprioritization_id"), "reprioritisation"),
         by_lga=_query_by() == "lga",
     )
     return stored_json(record)
@@ -201,7 +131,7 @@ def _query_by() -> str:
 def analysis_shapes(session_id: str, analysis_id: str) -> Response:
     from chatmrpt.service.views import ward_shapes
 
-    _check_id(analysis_id, "analysis")
+    check_id(analysis_id, "analysis")
     record = ward_shapes(get_runtime(), session_id, analysis_id)
     return stored_json(record, GEOJSON_TYPE, IMMUTABLE)
 
@@ -212,7 +142,7 @@ def analysis_lga_shapes(session_id: str, analysis_id: str) -> Response:
     """The LGAs' outlines (GeoJSON lines, dissolved from the wards), drawn over maps."""
     from chatmrpt.service.views import lga_shapes
 
-    _check_id(analysis_id, "analysis")
+    check_id(analysis_id, "analysis")
     record = lga_shapes(get_runtime(), session_id, analysis_id)
     return stored_json(record, GEOJSON_TYPE, IMMUTABLE)
 
@@ -223,7 +153,7 @@ def analysis_model_maps(session_id: str, analysis_id: str) -> Response:
     """One small map per composite model, titled with its variables (PNG)."""
     from chatmrpt.service.views import model_maps
 
-    _check_id(analysis_id, "analysis")
+    check_id(analysis_id, "analysis")
     columns = _query_text("columns") or "4"
     number = int(columns) if columns.isdigit() and len(columns) < 3 else 0
     record = model_maps(get_runtime(), session_id, analysis_id, number)
@@ -238,10 +168,10 @@ def stored_figure(session_id: str, artifact_id: str) -> Response:
     id changes with its content). ``/artifacts/{id}`` sends the same file as a download."""
     from chatmrpt.service.views import GEOJSON, PLOTLY_JSON
 
-    _check_id(artifact_id, "map or chart")
+    check_id(artifact_id, "map or chart")
     record = get_runtime().store.get_artifact(session_id, artifact_id)
     if record is None or record.get("media_type") not in (PLOTLY_JSON, GEOJSON):
-        raise _not_found("map or chart")
+        raise not_found("map or chart")
     media_type = GEOJSON_TYPE if record["media_type"] == GEOJSON else JSON_TYPE
     return stored_json(record, media_type, IMMUTABLE)
 
@@ -254,7 +184,7 @@ def stored_figure(session_id: str, artifact_id: str) -> Response:
 def analysis_plot(session_id: str, analysis_id: str, kind: str) -> Response:
     from chatmrpt.service.views import model_boxplot, rank_comparison
 
-    _check_id(analysis_id, "analysis")
+    check_id(analysis_id, "analysis")
     if kind not in ANALYSIS_PLOTS:
         raise InputError(
             "not_found",
@@ -275,47 +205,9 @@ def analysis_plot(session_id: str, analysis_id: str, kind: str) -> Response:
 def plan_coverage_plot(session_id: str, plan_id: str) -> Response:
     from chatmrpt.service.views import itn_by_lga_plot
 
-    _check_id(plan_id, "ITN plan")
+    check_id(plan_id, "ITN plan")
     record = itn_by_lga_plot(get_runtime(), session_id, plan_id)
     return stored_json(record, cache_control=IMMUTABLE)
-
-
-# ---- downloads ---------------------------------------------------------------------------
-
-EXPORT_FIELDS = ("what", "format", "analysis_id", "kind", "variable", "threshold", "plan_id", "n")
-# what, format, kind, variable, threshold and n are declared (with their limits) in
-# chatmrpt.analysis.declarations.ExportRequest and checked by the service
-
-
-@bp.post(S + "/exports")
-@session_required
-def create_export(session_id: str) -> Response:
-    """A download made now (or found again): ``{what, format?, kind?, ...}`` → its record."""
-    from chatmrpt.service.views import export
-
-    data = read_json(EXPORT_FIELDS, required=("what",))
-    what = expect_type(data, "what", str, nullable=False)
-    fmt = expect_type(data, "format", str)
-    analysis_id = _check_id(expect_type(data, "analysis_id", str), "analysis")
-    plan_id = _check_id(expect_type(data, "plan_id", str), "ITN plan")
-    kind = expect_type(data, "kind", str)
-    variable = expect_type(data, "variable", str)
-    threshold = expect_type(data, "threshold", int, float)
-    n = expect_type(data, "n", int)
-    record = export(
-        get_runtime(),
-        session_id,
-        what,
-        fmt,
-        analysis_id=analysis_id,
-        map_kind=kind,
-        variable=variable,
-        threshold=threshold,
-        plan_id=plan_id,
-        n=n,
-    )
-    body = {"what": what, "artifact": artifact_view(session_id, record)}
-    return json_response(body, 200, {"Location": body["artifact"]["url"]})
 
 
 # ---- the description of these routes -----------------------------------------------------
