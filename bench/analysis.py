@@ -39,7 +39,7 @@ STAGES = ("load", "select+impute", "normalise", "composite", "pca", "write", "to
 def demo_folder(wards: int) -> Path:
     folder = CACHE / f"w{wards}"
     if not (folder / "wards.csv").exists():
-        from chatmrpt.demo import write_demo_data
+        from chatmrpt.demo.generator import write_demo_data
 
         write_demo_data(folder, wards, seed=1, facility_export=False)
     return folder

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench._common import machine, record  # noqa: E402
 from chatmrpt.jobs.kinds import load_kinds  # noqa: E402
+from chatmrpt.jobs.wiring import open_runtime  # noqa: E402
 from chatmrpt.runtime import Runtime  # noqa: E402
 from tests._jobkinds import (  # noqa: E402
     KIND_MODULE,
@@ -51,7 +52,7 @@ def session(home: Path, runs: int, isolation: bool) -> dict:
     env = settings_env(home, lease_s=5.0, max_attempts=1, CHATMRPT_JOB_MEMORY_MB="1024",
                        CHATMRPT_JOB_TIMEOUT_S="2",
                        CHATMRPT_JOB_ISOLATION="1" if isolation else "0")
-    rt = Runtime.from_settings(settings_from(env))
+    rt = open_runtime(settings_from(env))
     worker = start_worker(env, home.parent / f"{home.name}.log", grace=2.0)
     out: dict = {}
     try:

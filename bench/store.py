@@ -183,7 +183,7 @@ def _wait_live(rt, n: int) -> None:
 
 def job_benchmarks(backend_name: str, jobs: int) -> dict[str, float]:
     from chatmrpt.jobs.runner import enqueue_job
-    from chatmrpt.runtime import Runtime
+    from chatmrpt.jobs.wiring import open_runtime
 
     result: dict[str, float] = {}
     for n_consumers in (1, 2):
@@ -195,7 +195,7 @@ def job_benchmarks(backend_name: str, jobs: int) -> dict[str, float]:
                     "CHATMRPT_JOB_LEASE_S": "30",
                 }
             )
-            rt = Runtime.from_settings(settings)
+            rt = open_runtime(settings)
             sid = "b" * 32
             rt.store.create_session(sid, "0" * 64, 3600)
             with consumers(settings, n_consumers):

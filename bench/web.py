@@ -233,7 +233,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def demo_files(folder: Path, wards: int) -> dict[str, tuple[str, bytes]]:
-    from chatmrpt.demo import write_demo_data
+    from chatmrpt.demo.generator import write_demo_data
 
     paths = write_demo_data(folder / f"demo-{wards}", wards, seed=11, facility_export=False)
     return {

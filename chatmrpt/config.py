@@ -18,6 +18,20 @@ DEFAULT_BIND = "127.0.0.1:5013"
 
 
 @dataclass(frozen=True)
+class ReadLimits:
+    """Bounds on reading an upload (``chatmrpt.analysis.limits`` enforces them)."""
+
+    xlsx_max_rows: int = 500_000
+    xlsx_max_columns: int = 2_000
+    xlsx_max_cells: int = 5_000_000  # rows x columns of a sheet's used rectangle
+    xlsx_max_shared_strings: int = 1_000_000
+    xlsx_max_cell_chars: int = 32_767  # Excel's own limit for one cell
+    xlsx_max_xml_mb: int = 512  # uncompressed XML of the sheets read
+    max_vertices: int = 5_000_000  # all ward boundaries of one upload
+    max_ward_vertices: int = 500_000  # one ward
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     store_url: str
@@ -84,10 +98,8 @@ class Settings:
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
 
-    def read_limits(self):
+    def read_limits(self) -> ReadLimits:
         """The bounds on reading uploads, for ``chatmrpt.analysis.ingest``."""
-        from chatmrpt.analysis.limits import ReadLimits
-
         return ReadLimits(
             xlsx_max_rows=self.xlsx_max_rows,
             xlsx_max_columns=self.xlsx_max_columns,

@@ -4,6 +4,11 @@ Built in each process *after* it is forked (a Gunicorn worker's ``post_fork``, a
 process's start), never at import time and never shared between processes. It holds
 resources — connections, a queue client — and no session data: every fact is read from
 the store when needed.
+
+This module only describes the runtime; ``chatmrpt.jobs.wiring.open_runtime`` opens one
+(the store, the artifact storage and the job queue bound to the job runner), so that the
+runtime, which service and job code receive as a parameter, imports nothing above the
+store and the artifact storage.
 """
 
 from __future__ import annotations
@@ -11,14 +16,27 @@ from __future__ import annotations
 import contextlib
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from chatmrpt.artifacts import ArtifactStore, open_artifacts
-from chatmrpt.store import Store, open_store
+from chatmrpt.artifacts import ArtifactStore
+from chatmrpt.store import Store
 
 if TYPE_CHECKING:
     from chatmrpt.config import Settings
-    from chatmrpt.jobs.queue import JobQueue
+
+
+class Queue(Protocol):
+    """What the service and web layers ask of the job queue (``chatmrpt.jobs.queue``)."""
+
+    def dispatch(self, job_id: str) -> None: ...
+
+    def pending_job_ids(self) -> set[str]: ...
+
+    def size(self) -> int: ...
+
+    def ping(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -26,23 +44,8 @@ class Runtime:
     settings: Settings
     store: Store
     artifacts: ArtifactStore
-    queue: JobQueue
+    queue: Queue
     pid: int = field(default_factory=os.getpid)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Runtime:
-        from chatmrpt.jobs.queue import JobQueue, make_huey
-        from chatmrpt.jobs.runner import execute_job
-
-        settings.home.mkdir(parents=True, exist_ok=True)
-        rt = cls(
-            settings=settings,
-            store=open_store(settings.store_url),
-            artifacts=open_artifacts(settings.artifacts_url, settings),
-            queue=JobQueue(make_huey(settings)),
-        )
-        rt.queue.bind(lambda job_id: execute_job(rt, job_id))
-        return rt
 
     def health(self) -> dict[str, Any]:
         """A real round trip to each part; raises when one does not answer."""

@@ -45,10 +45,10 @@ def create_records(store_url, session_id, worker, n, barrier, results):
 
 
 def submit_analyses(settings, session_id, dataset_id, rounds, barrier, results):
-    from chatmrpt.runtime import Runtime
+    from chatmrpt.jobs.wiring import open_runtime
     from chatmrpt.service.analyses import submit_analysis
 
-    rt = Runtime.from_settings(settings)
+    rt = open_runtime(settings)
     for variables in rounds:
         barrier.wait(30)
         record, reused = submit_analysis(rt, session_id, dataset_id, {"variables": variables})

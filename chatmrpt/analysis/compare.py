@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from chatmrpt.analysis.composite import CATEGORY_ORDER
+from chatmrpt.analysis.stats import spearman
 
 TOP_N = (10, 20, 50)
 
@@ -22,7 +22,7 @@ def compare_rankings(composite_rank: np.ndarray, pca_rank: np.ndarray,
                      composite_category: np.ndarray, pca_category: np.ndarray) -> dict[str, Any]:
     """Agreement between the two rankings, and per ward columns for the unified dataset."""
     n = len(composite_rank)
-    rho = float(stats.spearmanr(composite_rank, pca_rank).statistic) if n > 2 else float("nan")
+    rho = spearman(composite_rank, pca_rank) if n > 2 else float("nan")
     overlap = {}
     for top in TOP_N:
         if top > n:

@@ -8,6 +8,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from chatmrpt.errors import InputError
+
 HIGH, MEDIUM, LOW = "High", "Medium", "Low"
 CATEGORY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
 SCORE_DECIMALS = 12  # scores are rounded so that float noise never decides a tie
@@ -156,8 +158,6 @@ def median_model_ranks(normalized: np.ndarray, model_columns: Sequence[Sequence[
     """
     n, m = np.asarray(normalized).shape[0], len(model_columns)
     if n * m > MAX_RANK_CELLS:
-        from chatmrpt.errors import InputError
-
         raise InputError(
             "too_many_variables",
             f"The median-of-ranks ranking of {n:,} wards over {m:,} models needs {n * m:,} "

@@ -424,6 +424,9 @@ DEFAULT_TARGET_SHARE = 30.0
 
 TPR_AGES = ("u5", "o5", "pw", "all")
 TPR_TESTS = ("both", "rdt", "microscopy")
+# The ward-table variable each age group's TPR becomes. Under-five TPR keeps the name the
+# zone variable lists use (METHODOLOGY §3), whichever test it came from.
+TPR_VARIABLE = {"u5": "u5_tpr_rdt", "o5": "o5_tpr", "pw": "pw_tpr", "all": "all_ages_tpr"}
 FACILITY_LEVELS = ("primary", "secondary", "tertiary")
 TPR_LEVELS = ("all", *FACILITY_LEVELS)
 FACILITY_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "xlsm")  # facility exports read

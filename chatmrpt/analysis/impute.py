@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import shapely
-from scipy import sparse
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 SPATIAL = "neighbour_mean"
 COLUMN_MEAN = "column_mean"
@@ -20,6 +22,9 @@ def queen_neighbours(geometry) -> sparse.csr_matrix:
     neighbours whose common border was digitised with different vertices still count.
     Wards without geometry have no neighbours. The diagonal is empty.
     """
+    # SciPy costs 0.15 s to import: only when a ward with boundaries has a value to fill
+    from scipy import sparse
+
     geoms = np.asarray(geometry, dtype=object)
     n = len(geoms)
     present = np.flatnonzero([g is not None and not shapely.is_empty(g) for g in geoms])

@@ -42,10 +42,13 @@ from chatmrpt.analysis.dataset import (
     WARD_NAME,
     WardDataset,
     sha256_bytes,
+    sha256_file,
 )
 from chatmrpt.analysis.join import join_wards, table_lga_keys
 from chatmrpt.analysis.limits import DEFAULT_LIMITS, ReadLimits, check_vertices, check_workbook
 from chatmrpt.analysis.names import normalise_ward_names
+from chatmrpt.analysis.population import URBAN_FIELD, add_planning_inputs
+from chatmrpt.analysis.quality import check_quality, quality_messages
 from chatmrpt.analysis.text import repair_mojibake
 from chatmrpt.errors import InputError, describe_rows
 
@@ -1169,8 +1172,6 @@ _BOUNDARY_URBAN = "__boundary_urban__"
 
 def _urban_attribute(features: pd.DataFrame) -> str | None:
     """The boundaries' Urban Yes/No attribute, when there is one."""
-    from chatmrpt.analysis.population import URBAN_FIELD
-
     for col in features.columns:
         if isinstance(col, str) and col.strip().lower() == URBAN_FIELD.lower():
             return col
@@ -1178,8 +1179,6 @@ def _urban_attribute(features: pd.DataFrame) -> str | None:
 
 
 def _planning_source(path, name: str | None) -> dict[str, Any]:
-    from chatmrpt.analysis.dataset import sha256_file
-
     text = str(path)
     digest = sha256_bytes(text.encode()) if text.startswith("s3://") else sha256_file(path)
     return {"name": name or Path(text).name, "sha256": digest, "sheet": None}
@@ -1187,9 +1186,6 @@ def _planning_source(path, name: str | None) -> dict[str, Any]:
 
 def _finish_dataset(dataset: WardDataset, planning_args: dict, boundary_urban) -> WardDataset:
     """Population / urban share for planning (population.py) and data quality findings."""
-    from chatmrpt.analysis.population import add_planning_inputs
-    from chatmrpt.analysis.quality import check_quality, quality_messages
-
     population = planning_args["population"]
     rasters = planning_args["population_rasters"] or {}
     urban_raster = planning_args["urban_raster"]

@@ -76,6 +76,7 @@ from chatmrpt.analysis.declarations import (
     ItnParams,
     parse_count,
 )
+from chatmrpt.analysis.population import no_population_error, no_urban_share_error
 from chatmrpt.errors import InputError, describe_rows
 
 __all__ = ["STRATEGIES", "RANK_COLUMNS", "ItnPlan", "nets_needed", "parse_net_count", "plan_itn"]
@@ -636,12 +637,8 @@ def _population(
 def _find(columns: list[str], aliases: tuple[str, ...], what: str) -> str:
     found = find_column(columns, aliases)
     if found is None and aliases == POPULATION_ALIASES:
-        from chatmrpt.analysis.population import no_population_error
-
         raise no_population_error("nets cannot be planned")
     if found is None and aliases == URBAN_SHARE_ALIASES:
-        from chatmrpt.analysis.population import no_urban_share_error
-
         raise no_urban_share_error("nets cannot be planned by urban tier")
     if found is None:
         raise InputError(

@@ -22,13 +22,13 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 from xml.parsers import expat
 
 import numpy as np
 
+from chatmrpt.config import ReadLimits
 from chatmrpt.errors import InputError
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -36,18 +36,7 @@ EXCEL_MAX_COLUMNS = 16_384
 _CHUNK = 64 * 1024
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
-
-@dataclass(frozen=True)
-class ReadLimits:
-    xlsx_max_rows: int = 500_000
-    xlsx_max_columns: int = 2_000
-    xlsx_max_cells: int = 5_000_000  # rows x columns of a sheet's used rectangle
-    xlsx_max_shared_strings: int = 1_000_000
-    xlsx_max_cell_chars: int = 32_767  # Excel's own limit for one cell
-    xlsx_max_xml_mb: int = 512  # uncompressed XML of the sheets read
-    max_vertices: int = 5_000_000  # all ward boundaries of one upload
-    max_ward_vertices: int = 500_000  # one ward
-
+# ReadLimits (the bounds themselves) is declared in chatmrpt.config, with the settings
 
 DEFAULT_LIMITS = ReadLimits()
 

@@ -8,10 +8,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from sklearn.decomposition import PCA
 
 from chatmrpt.analysis.composite import SCORE_DECIMALS
+from chatmrpt.analysis.stats import chi2_sf, principal_components
 from chatmrpt.analysis.variables import INVERSE
 
 KMO_MIN = 0.5
@@ -88,7 +87,7 @@ def bartlett(corr: np.ndarray, n: int) -> tuple[float, int, float]:
     if sign <= 0:  # singular: variables are exact combinations of each other
         return float("inf"), dof, 0.0
     chi2 = -((n - 1) - (2 * p + 5) / 6.0) * logdet
-    return float(chi2), dof, float(stats.chi2.sf(chi2, dof))
+    return float(chi2), dof, chi2_sf(chi2, dof)
 
 
 def standardise(values: pd.DataFrame, directions: Mapping[str, str],
@@ -148,16 +147,13 @@ def run_pca(values: pd.DataFrame, directions: Mapping[str, str],
                          "the variables are not correlated enough.", **base)
 
     kept = components_kept(p)
-    pca = PCA(n_components=kept, svd_solver="full")
-    comp_scores = pca.fit_transform(z)
-    loadings = pca.components_.copy()  # component x variable
+    comp_scores, loadings, evr = principal_components(z, kept)  # loadings: component x variable
     if orient:
         # each component points where the sum of its loadings is positive, so a higher
         # score always means more risk
         signs = np.where(loadings.sum(axis=1) < 0, -1.0, 1.0)
         loadings *= signs[:, None]
         comp_scores *= signs[None, :]
-    evr = pca.explained_variance_ratio_
     used = min(MAX_SCORED_COMPONENTS, kept)
     score = comp_scores[:, :used] @ evr[:used]
     importance = np.abs(loadings.T) @ evr

@@ -26,9 +26,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
-from chatmrpt.analysis.dataset import WARD_CODE, WARD_NAME, WardDataset
+from chatmrpt.analysis.columns import (
+    POPULATION_ALIASES,
+    URBAN_SHARE_ALIASES,
+    canonicalise_identity_columns,
+    find_column,
+)
+from chatmrpt.analysis.dataset import WARD_CODE, WARD_NAME, WardDataset, sha256_file
 from chatmrpt.analysis.filenames import ANALYSIS_JSON
+from chatmrpt.analysis.join import match_wards
+from chatmrpt.analysis.zonal import RasterSpec, ward_raster_stats
 from chatmrpt.errors import InputError, describe_rows
 
 # columns added to the ward table
@@ -145,9 +152,6 @@ def read_population_table(path, *, name: str | None = None) -> tuple[pd.DataFram
 
 
 def _read_coded_table(path: Path, display: str) -> tuple[pd.DataFrame, dict, list[str]]:
-    from chatmrpt.analysis.columns import canonicalise_identity_columns
-    from chatmrpt.analysis.dataset import sha256_file
-
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, dtype=object)
@@ -187,8 +191,6 @@ def population_from_table(
     Returns a frame aligned with ``wards`` (columns ``population``, ``population_u5``,
     ``population_women_15_49`` as available), the match report and warnings.
     """
-    from chatmrpt.analysis.join import match_wards
-
     positions, report = match_wards(wards, table)
     positions = np.asarray(positions, dtype=np.int64)
     out = pd.DataFrame(index=wards.index)
@@ -239,8 +241,6 @@ def population_from_rasters(
     wards, rasters: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
     """People per ward from population rasters (``{role: path}``), summed exactly per ward."""
-    from chatmrpt.analysis.zonal import ward_raster_stats
-
     unknown = sorted(set(rasters) - set(ROLE_COLUMNS))
     if unknown:
         raise InputError(
@@ -275,8 +275,6 @@ def population_from_rasters(
 
 def urban_share_from_raster(wards, path) -> tuple[np.ndarray, dict[str, Any], list[str]]:
     """Urban share (percent) per ward: mean of a 0/1 or 0–100 built-up layer."""
-    from chatmrpt.analysis.zonal import ward_raster_stats
-
     _require_geometry(wards, "a built-up raster")
     stats, report = _zonal(ward_raster_stats, wards, {URBAN_SHARE: (path, "mean")})
     values = stats[URBAN_SHARE].to_numpy(dtype=float)
@@ -299,8 +297,6 @@ def urban_share_from_raster(wards, path) -> tuple[np.ndarray, dict[str, Any], li
 
 def _zonal(fn, wards, specs: dict[str, tuple[Any, str]]):
     """Exact zonal statistics (zonal.py); returns (frame aligned with wards, report)."""
-    from chatmrpt.analysis.zonal import RasterSpec
-
     rasters = [RasterSpec(name, path, stat) for name, (path, stat) in specs.items()]
     frame = fn(wards, rasters)
     report: dict[str, Any] = {"rasters": {

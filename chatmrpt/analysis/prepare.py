@@ -41,6 +41,7 @@ from chatmrpt.analysis.dataset import (
     WARD_CODE,
     WARD_NAME,
 )
+from chatmrpt.analysis.ingest import read_boundaries
 from chatmrpt.analysis.population import (
     POPULATION,
     POPULATION_U5,
@@ -65,6 +66,7 @@ from chatmrpt.analysis.tpr import (
     trend_labels,
     yearly_slopes,
 )
+from chatmrpt.analysis.zonal import NODATA_SUFFIX, ward_raster_stats
 from chatmrpt.errors import InputError, describe_rows
 
 BURDEN = "burden_per_1000"
@@ -127,8 +129,6 @@ def prepare_ward_table(
     environmental variables; ``include_population=False`` leaves the population columns out of the
     table (burden is still computed), for callers that attach the population file itself.
     """
-    from chatmrpt.analysis.ingest import read_boundaries
-
     if by_year:
         trend_threshold = check_trend_threshold(trend_threshold)
     frame, info = read_facility_export(export, sheet=sheet, columns=columns)
@@ -247,8 +247,6 @@ def prepare_ward_table(
     # environmental rasters
     covariates_report: dict[str, Any] = {}
     if rasters:
-        from chatmrpt.analysis.zonal import NODATA_SUFFIX, ward_raster_stats
-
         taken = {str(c).lower() for c in table.columns} | {POPULATION, URBAN_SHARE}
         for spec in rasters:
             if spec.name.lower() in taken:

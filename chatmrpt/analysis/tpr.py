@@ -50,9 +50,11 @@ import pandas as pd
 
 from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
 from chatmrpt.analysis.dataset import LGA, STATE, WARD_CODE, WARD_NAME
-from chatmrpt.analysis.declarations import TprParams
+from chatmrpt.analysis.declarations import TPR_VARIABLE, TprParams
 from chatmrpt.analysis.join import match_wards
+from chatmrpt.analysis.limits import check_workbook
 from chatmrpt.analysis.names import normalise_ward_name
+from chatmrpt.analysis.population import POPULATION_U5, POPULATION_WOMEN, U5_ALIASES, WOMEN_ALIASES
 from chatmrpt.analysis.tpr_columns import (
     AGE_GROUPS,
     COUNT_ROLES,
@@ -73,10 +75,6 @@ TESTS = TprParams.option("test").choices
 LEVEL_CHOICES = TprParams.option("facility_level").choices
 TREND_THRESHOLD = float(TprParams.option("trend_threshold").default)
 HEADER_SEARCH_ROWS = 20
-
-# The ward-table variable each age group's TPR becomes. Under-five TPR keeps the name the
-# zone variable lists use (METHODOLOGY §3), whichever test it came from.
-TPR_VARIABLE = {"u5": "u5_tpr_rdt", "o5": "o5_tpr", "pw": "pw_tpr", "all": "all_ages_tpr"}
 
 # cells that mean "no value" (as in ward tables); other text is an invalid count
 _NO_VALUE = frozenset({"", "na", "n/a", "#n/a", "-", "--", "null", "nan", "none"})
@@ -276,8 +274,6 @@ def _read_text_export(path: Path, extra: tuple[str, ...]) -> tuple[pd.DataFrame,
 
 def _read_excel_export(path: Path, sheet: str | None, extra: tuple[str, ...]):
     import openpyxl
-
-    from chatmrpt.analysis.limits import check_workbook
 
     check_workbook(path.read_bytes(), path.name, sheet)
     try:
@@ -959,13 +955,6 @@ def match_ward_tables(table: pd.DataFrame, other: pd.DataFrame) -> tuple[np.ndar
 def _ward_population(wards: pd.DataFrame, population: pd.DataFrame, age: str = "all"):
     """The age group's population per ward: under-fives for u5, women 15–49 for pregnant
     women, the total otherwise (and, stated, when the age group's column is absent)."""
-    from chatmrpt.analysis.population import (
-        POPULATION_U5,
-        POPULATION_WOMEN,
-        U5_ALIASES,
-        WOMEN_ALIASES,
-    )
-
     total = find_column(population.columns, POPULATION_ALIASES)
     group = {"u5": (U5_ALIASES, "under-five population", POPULATION_U5),
              "pw": (WOMEN_ALIASES, "population of women aged 15–49", POPULATION_WOMEN)}.get(age)

@@ -26,6 +26,7 @@ import pandas as pd
 from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
 from chatmrpt.analysis.dataset import LGA, WARD_CODE, WARD_NAME
 from chatmrpt.analysis.declarations import ReprioritizationParams
+from chatmrpt.analysis.population import no_population_error, no_urban_share_error
 from chatmrpt.errors import InputError, describe_rows
 
 DEFAULT_THRESHOLDS: tuple[float, ...] = ReprioritizationParams.option("thresholds").default
@@ -277,12 +278,8 @@ def _resolve_column(
         )
     found = find_column(columns, aliases)
     if found is None and aliases == POPULATION_ALIASES:
-        from chatmrpt.analysis.population import no_population_error
-
         raise no_population_error("urban wards cannot be reprioritised by population share")
     if found is None and aliases == URBAN_SHARE_ALIASES:
-        from chatmrpt.analysis.population import no_urban_share_error
-
         raise no_urban_share_error("urban wards cannot be identified for reprioritisation")
     if found is None:
         raise InputError(

@@ -19,6 +19,7 @@ import pandas as pd
 from chatmrpt.analysis.dataset import IDENTITY_COLUMNS, STATE, STATE_CODE
 from chatmrpt.analysis.declarations import TPR_AGES
 from chatmrpt.analysis.params import MAX_VARIABLES
+from chatmrpt.analysis.quality import identical_column_groups
 from chatmrpt.analysis.states import STATES
 from chatmrpt.errors import InputError, describe_rows
 
@@ -446,8 +447,6 @@ def _drop_identical(wards: pd.DataFrame, variables: list[str]) -> list[dict[str,
     ``variables`` is in priority order (zone list order, or malaria indicators first), so
     the first column of each identical group is kept and the others are left out.
     """
-    from chatmrpt.analysis.quality import identical_column_groups
-
     out = []
     for group in identical_column_groups(wards, variables):
         kept = group[0]

@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from chatmrpt.analysis.declarations import Declared, Option
+from chatmrpt.errors import InputError
+
+POPULATION_ROLES = ("total", "u5", "women")
 
 
 def _chosen(params: type[Declared], names: Iterable[str] | None) -> tuple[Option, ...]:
@@ -86,3 +89,33 @@ def load_wards(source: Path, rank_column: str | None):
     from chatmrpt.analysis.results_io import load_unified
 
     return load_unified(source)
+
+
+def parse_population(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
+    """``--population`` values → (a table or total raster, {kind: raster})."""
+    single: Path | None = None
+    rasters: dict[str, Path] = {}
+    for text in values:
+        kind, sep, path = text.partition("=")
+        if sep and kind.strip().lower() in POPULATION_ROLES:
+            kind = kind.strip().lower()
+            if kind == "total" and single is None:
+                single = Path(path)
+            elif kind in rasters or kind == "total":
+                raise InputError("invalid_parameter",
+                                 f"--population {kind}= was given twice; give each kind once.")
+            else:
+                rasters[kind] = Path(path)
+        elif single is None:
+            single = Path(text)
+        else:
+            raise InputError(
+                "invalid_parameter",
+                "Two population files were given without a kind; give one table or raster, "
+                "and mark age-group rasters as u5=FILE or women=FILE.",
+            )
+    if rasters and single is None:
+        raise InputError("invalid_parameter",
+                         "Age-group population rasters need the total population too: add "
+                         "--population FILE (the total).")
+    return single, rasters

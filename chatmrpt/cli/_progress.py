@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from tqdm import tqdm
-
 
 class ProgressBar:
     def __init__(self, enabled: bool = True, desc: str = ""):
@@ -15,6 +13,8 @@ class ProgressBar:
 
     def __enter__(self) -> ProgressBar:
         if self.enabled:
+            from tqdm import tqdm  # only when a bar is shown: it costs 60 ms to import
+
             self.bar = tqdm(total=1000, desc=self.desc, file=sys.stderr, leave=False,
                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
                             disable=None)  # None: off when stderr is not a terminal

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from chatmrpt.analysis.params import AnalysisParams
-from chatmrpt.cli._options import add_options, option_values
+from chatmrpt.cli._options import add_options, option_values, parse_population
 from chatmrpt.cli._progress import ProgressBar
 
 NAME = "analyze"
@@ -17,7 +17,6 @@ DESCRIPTION = (
     "ward boundaries (zipped shapefile, GeoJSON, GeoPackage, GeoParquet); writes the unified "
     "dataset, model scores and analysis.json to --out."
 )
-ORDER = 20
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -36,8 +35,7 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # heavy imports here, not at module level: every command's module is imported to
-    # build the parser, and `chatmrpt --help` should not load GeoPandas
+    # what loads pandas and GeoPandas is imported here, not at the top: see chatmrpt.cli
     from chatmrpt.analysis.ingest import load_dataset
     from chatmrpt.analysis.outputs import write_analysis_outputs
     from chatmrpt.analysis.pipeline import run_analysis
@@ -45,8 +43,6 @@ def run(args: argparse.Namespace) -> int:
     params = AnalysisParams.from_dict(option_values(args, AnalysisParams))
     with ProgressBar(enabled=not args.quiet, desc="analysis") as bar:
         bar.update(0.0, "load")
-        from chatmrpt.cli.prepare import parse_population
-
         population, population_rasters = parse_population(args.population)
         dataset = load_dataset(args.table, args.boundaries, sheet=args.sheet,
                                population=population,

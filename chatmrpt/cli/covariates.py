@@ -8,6 +8,8 @@ from pathlib import Path
 
 from chatmrpt.analysis.declarations import BAND_MODES
 from chatmrpt.artifacts.atomic import atomic_file
+from chatmrpt.cli._progress import ProgressBar
+from chatmrpt.config import load_settings
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
@@ -37,7 +39,6 @@ bands, or with --bands each one column per band (NAME_b1, NAME_b2, ...).
 A ward without any pixel with data gets an empty value, never 0; --nodata-share adds a
 NAME_nodata_share column per raster.
 """
-ORDER = 55
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -122,8 +123,6 @@ def _write_csv(frame, path: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from chatmrpt.analysis.zonal import NODATA_SUFFIX, covariate_columns_report, ward_raster_stats
-    from chatmrpt.cli._progress import ProgressBar
-    from chatmrpt.config import load_settings
 
     out = Path(args.out)
     if out.exists() and out.is_dir():

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from chatmrpt.demo.params import DEFAULT_SEED, DEFAULT_STATE, MAX_WARDS, MIN_WARDS
+
 NAME = "demo-data"
 HELP = "write a synthetic state: ward table, ward boundaries and a DHIS2-style export"
 DESCRIPTION = (
@@ -15,7 +17,6 @@ DESCRIPTION = (
     "malaria testing counts in DHIS2 export layout). The same --wards, --seed and --state "
     "always give the same files."
 )
-ORDER = 10
 
 # below this many wards the run takes about a second and a progress bar is only noise
 PROGRESS_FROM_WARDS = 5_000
@@ -24,8 +25,6 @@ _GENERATE_SHARE = 0.4
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    from chatmrpt.demo.params import DEFAULT_SEED, DEFAULT_STATE, MAX_WARDS, MIN_WARDS
-
     parser.add_argument(
         "--wards",
         type=int,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chatmrpt.analysis.declarations import ItnParams
 from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
-from chatmrpt.analysis.itn import ItnPlan, plan_itn
 from chatmrpt.artifacts.atomic import publish, staging_folder
 from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
 from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
+
+if TYPE_CHECKING:
+    from chatmrpt.analysis.itn import ItnPlan
 
 NAME = "itn"
 HELP = "plan how a stock of insecticide-treated nets is spread over the wards"
@@ -21,7 +24,6 @@ DESCRIPTION = (
     "itn_plan_by_lga.csv and itn_plan.json to --out. --nets accepts 1200000, 1,200,000, "
     "1.2m or 500k."
 )
-ORDER = 40
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -31,6 +33,8 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # what loads pandas is imported here, not at the top: see chatmrpt.cli
+    from chatmrpt.analysis.itn import plan_itn
     from chatmrpt.analysis.population import (
         for_the_command_line,
         planning_inputs_near,

@@ -6,8 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
-from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS, TREND_THRESHOLD
+from chatmrpt.analysis.declarations import TprParams
+from chatmrpt.analysis.params import AnalysisParams
+from chatmrpt.cli._options import parse_population
+from chatmrpt.cli.analyze import print_summary
+from chatmrpt.cli.covariates import parse_raster_option
 from chatmrpt.errors import InputError
+from chatmrpt.store.model import to_jsonable
 
 NAME = "prepare"
 HELP = "build a ward table (TPR, burden, population, covariates) from a facility export"
@@ -38,9 +43,11 @@ values over all years. With --analyze, --per-year also ranks the wards of each y
 (years/YEAR/ holds that year's ward table and analysis, so `chatmrpt itn years/YEAR` works)
 and writes ranking_by_year.csv with every year's ranks side by side.
 """
-ORDER = 16
 
-POPULATION_ROLES = ("total", "u5", "women")
+AGES = TprParams.option("age").choices
+TESTS = TprParams.option("test").choices
+LEVEL_CHOICES = TprParams.option("facility_level").choices
+TREND_THRESHOLD = TprParams.option("trend_threshold").default
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -76,37 +83,8 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no summary")
 
 
-def parse_population(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
-    """``--population`` values → (a table or total raster, {kind: raster})."""
-    single: Path | None = None
-    rasters: dict[str, Path] = {}
-    for text in values:
-        kind, sep, path = text.partition("=")
-        if sep and kind.strip().lower() in POPULATION_ROLES:
-            kind = kind.strip().lower()
-            if kind == "total" and single is None:
-                single = Path(path)
-            elif kind in rasters or kind == "total":
-                raise InputError("invalid_parameter",
-                                 f"--population {kind}= was given twice; give each kind once.")
-            else:
-                rasters[kind] = Path(path)
-        elif single is None:
-            single = Path(text)
-        else:
-            raise InputError(
-                "invalid_parameter",
-                "Two population files were given without a kind; give one table or raster, "
-                "and mark age-group rasters as u5=FILE or women=FILE.",
-            )
-    if rasters and single is None:
-        raise InputError("invalid_parameter",
-                         "Age-group population rasters need the total population too: add "
-                         "--population FILE (the total).")
-    return single, rasters
-
-
 def run(args: argparse.Namespace) -> int:
+    # what loads pandas and GeoPandas is imported here, not at the top: see chatmrpt.cli
     from chatmrpt.analysis.prepare import prepare_ward_table
 
     if args.per_year and not (args.by_year and args.analyze):
@@ -114,8 +92,6 @@ def run(args: argparse.Namespace) -> int:
                          "--per-year ranks each year's wards: give it with --by-year and "
                          "--analyze.")
     population, population_rasters = parse_population(args.population)
-    from chatmrpt.cli.covariates import parse_raster_option
-
     specs = [parse_raster_option(r) for r in args.raster]
     prepared = prepare_ward_table(
         args.facility_export,
@@ -138,8 +114,6 @@ def run(args: argparse.Namespace) -> int:
     table_path = out / "ward_table.csv"
     prepared.table.to_csv(table_path, index=False, lineterminator="\n")
     files = [table_path, out / "prepare_report.json"]
-    from chatmrpt.store.model import to_jsonable
-
     if prepared.by_year is not None:
         from chatmrpt.analysis.filenames import TPR_BY_YEAR_CSV, TREND_CSV
 
@@ -155,7 +129,6 @@ def run(args: argparse.Namespace) -> int:
     if args.analyze:
         from chatmrpt.analysis.ingest import load_dataset
         from chatmrpt.analysis.outputs import write_analysis_outputs
-        from chatmrpt.analysis.params import AnalysisParams
         from chatmrpt.analysis.pipeline import run_analysis
 
         dataset = load_dataset(table_path, args.boundaries)
@@ -171,8 +144,6 @@ def run(args: argparse.Namespace) -> int:
         for line in summary_lines:
             print(line)
         if result is not None:
-            from chatmrpt.cli.analyze import print_summary
-
             print_summary(result, dataset, files)
         else:
             print("Wrote: " + ", ".join(str(f) for f in files))

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from chatmrpt.analysis.declarations import ReprioritizationParams
 from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV
-from chatmrpt.analysis.itn import RANK_COLUMNS
-from chatmrpt.analysis.urban import (
-    ReprioritizationResult,
-    reprioritize,
-    threshold_label,
-)
 from chatmrpt.artifacts.atomic import atomic_file
 from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from chatmrpt.analysis.urban import ReprioritizationResult
 
 NAME = "reprioritize"
 HELP = "select urban wards for de-prioritisation at several urban thresholds"
@@ -28,7 +26,6 @@ DESCRIPTION = (
     "of the population. Prints a summary per threshold and writes one row per selected ward "
     "and threshold to a CSV file."
 )
-ORDER = 30
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -42,11 +39,14 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # what loads pandas is imported here, not at the top: see chatmrpt.cli
+    from chatmrpt.analysis.itn import RANK_COLUMNS
     from chatmrpt.analysis.population import (
         for_the_command_line,
         planning_inputs_near,
         planning_source_text,
     )
+    from chatmrpt.analysis.urban import reprioritize
 
     params = ReprioritizationParams.from_dict(option_values(args, ReprioritizationParams))
     wards = load_wards(args.source, params.rank_column)
@@ -87,6 +87,8 @@ def write_csv_atomically(table: pd.DataFrame, path: Path) -> None:
 
 
 def print_summary(result: ReprioritizationResult, out: Path) -> None:
+    from chatmrpt.analysis.urban import threshold_label
+
     params = result.parameters
     print(
         f"{params['wards']:,} wards, total population {params['total_population']:,.0f}; "

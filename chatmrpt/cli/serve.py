@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from chatmrpt.cli.web import add_web_arguments
+from chatmrpt.config import load_settings
+from chatmrpt.errors import InputError
+from chatmrpt.logs import configure_logging
+
 NAME = "serve"
 HELP = "run the web service and its job consumers (one machine)"
 DESCRIPTION = (
@@ -13,12 +18,9 @@ DESCRIPTION = (
     "stops everything cleanly. For several machines run `chatmrpt web` and "
     "`chatmrpt worker` separately against Redis and S3-compatible storage."
 )
-ORDER = 58
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    from chatmrpt.cli.web import add_web_arguments
-
     add_web_arguments(parser)
     parser.add_argument(
         "--consumers", type=int, default=1, metavar="N", help="job consumer processes (default 1)"
@@ -34,9 +36,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from chatmrpt.config import load_settings
-    from chatmrpt.errors import InputError
-    from chatmrpt.logs import configure_logging
+    # the web package loads Flask and Gunicorn: imported when the command runs
     from chatmrpt.web.serving import check_bind, serve
 
     for name in ("workers", "consumers", "threads"):

@@ -7,24 +7,20 @@ import contextlib
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
-from chatmrpt.analysis.declarations import TprParams
+from chatmrpt.analysis.declarations import TPR_VARIABLE, TprParams
 from chatmrpt.analysis.filenames import TPR_BY_YEAR_CSV, TREND_CSV, WARD_TPR_CSV
-from chatmrpt.analysis.tpr import (
-    TPR_VARIABLE,
-    TprResult,
-    compute_ward_tpr,
-    join_tpr_to_wards,
-    read_facility_export,
-)
 from chatmrpt.analysis.tpr_columns import ORG_ROLES
 from chatmrpt.artifacts.atomic import atomic_file
 from chatmrpt.cli._options import add_options
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from chatmrpt.analysis.tpr import TprResult
 
 NAME = "tpr"
 HELP = "test positivity rate per ward from a DHIS2 facility export"
@@ -66,7 +62,6 @@ exports whose headers are not recognised, e.g.
          AGE u5 (<5yrs) | o5 (>=5yrs excluding pregnant women) | pw (pregnant women),
          e.g. rdt_tested_u5, microscopy_positive_pw.
 """
-ORDER = 50
 CLI_OPTIONS = ("age", "facility_level", "test", "by_year", "trend_threshold", "sheet")
 
 
@@ -138,6 +133,11 @@ def _write_csv_files(frames: dict[Path, pd.DataFrame]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # what loads pandas is imported here, not at the top: see chatmrpt.cli
+    from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
+    from chatmrpt.analysis.ingest import read_table
+    from chatmrpt.analysis.tpr import compute_ward_tpr, join_tpr_to_wards, read_facility_export
+
     mapping = load_column_mapping(args.columns)
     out = Path(args.out)
     if out.exists() and out.is_dir():
@@ -150,8 +150,6 @@ def run(args: argparse.Namespace) -> int:
 
     ward_table = population = None
     if args.join is not None:
-        from chatmrpt.analysis.ingest import read_table
-
         ward_table, _source, _notes = read_table(args.join)
         if find_column(ward_table.columns, POPULATION_ALIASES):
             population = ward_table

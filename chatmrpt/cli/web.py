@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from chatmrpt.config import DEFAULT_BIND, load_settings
+from chatmrpt.errors import InputError
+from chatmrpt.logs import configure_logging
+
 NAME = "web"
 HELP = "run the web service alone (Gunicorn workers, no job consumers)"
 DESCRIPTION = (
@@ -12,13 +16,10 @@ DESCRIPTION = (
     "Analyses wait in the queue until a `chatmrpt worker` (on this or another machine) "
     "runs them; /readyz answers 503 while no consumer is alive."
 )
-ORDER = 59
 
 
 def add_web_arguments(parser: argparse.ArgumentParser) -> None:
     """--bind, --workers and --threads: shared with ``chatmrpt serve``."""
-    from chatmrpt.config import DEFAULT_BIND
-
     parser.add_argument(
         "--bind",
         default=DEFAULT_BIND,
@@ -48,9 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from chatmrpt.config import load_settings
-    from chatmrpt.errors import InputError
-    from chatmrpt.logs import configure_logging
+    # the web package loads Flask and Gunicorn: imported when the command runs
     from chatmrpt.web.serving import check_port_free, ensure_metrics_dir, run_web
 
     for name in ("workers", "threads", "timeout"):

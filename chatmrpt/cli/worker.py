@@ -6,6 +6,10 @@ import argparse
 import signal
 import threading
 
+from chatmrpt.config import load_settings
+from chatmrpt.errors import InputError
+from chatmrpt.logs import configure_logging
+
 NAME = "worker"
 HELP = "run job consumers (analyses and other background work)"
 DESCRIPTION = (
@@ -13,7 +17,6 @@ DESCRIPTION = (
     "storage (CHATMRPT_ARTIFACTS_URL). On SIGTERM or Ctrl-C a consumer takes no new job, "
     "lets the running one finish within the grace period, then hands it back to the queue."
 )
-ORDER = 61
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -49,10 +52,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from chatmrpt.config import load_settings
-    from chatmrpt.errors import InputError
+    # the job kinds load the analysis stack: imported when the command runs
     from chatmrpt.jobs.consumer import DEFAULT_GRACE_S, run_consumers
-    from chatmrpt.logs import configure_logging
 
     if args.consumers < 1:
         raise InputError("invalid_parameter", "--consumers must be 1 or more.")

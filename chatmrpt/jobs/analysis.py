@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.ingest import load_dataset
+from chatmrpt.analysis.outputs import MEDIA_TYPES, write_analysis_outputs
 from chatmrpt.analysis.params import AnalysisParams
+from chatmrpt.analysis.pipeline import run_analysis
 from chatmrpt.errors import ChatMRPTError
+from chatmrpt.jobs.files import BOUNDARIES, TABLE, input_filename
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
-from chatmrpt.service.files import BOUNDARIES, TABLE, input_filename
 from chatmrpt.store.model import to_jsonable
 
 if TYPE_CHECKING:
@@ -90,10 +93,6 @@ def run_analysis_job(ctx: JobContext) -> Outcome:
             "The ward data of this analysis no longer exists; upload it again.",
             details={"dataset_id": analysis["dataset_id"]},
         )
-
-    # imported here: the consumer machinery must not need the analysis stack to start
-    from chatmrpt.analysis.outputs import MEDIA_TYPES, write_analysis_outputs
-    from chatmrpt.analysis.pipeline import run_analysis
 
     ctx.progress(0.0, "loading the ward data")
     wards = load_wards(ctx, dataset)

@@ -31,6 +31,8 @@ from chatmrpt.jobs.kinds import load_kinds
 from chatmrpt.jobs.lease import count_fault, release
 from chatmrpt.jobs.reaper import reap
 from chatmrpt.jobs.retention import cleanup
+from chatmrpt.jobs.wiring import open_runtime
+from chatmrpt.logs import configure_logging
 from chatmrpt.store.model import now
 
 if TYPE_CHECKING:
@@ -68,11 +70,9 @@ def consume(
     cleanup_every_s: float = CLEANUP_EVERY_S,
 ) -> int:
     """Run a consumer in this process until ``stop_event`` is set. Returns an exit code."""
-    from chatmrpt.runtime import Runtime
-
     kind_modules = tuple(kind_modules)
     kinds = load_kinds(kind_modules)
-    rt = Runtime.from_settings(settings)
+    rt = open_runtime(settings)
     if settings.job_isolation:
         from chatmrpt.jobs.isolated import execute_isolated
 
@@ -157,8 +157,6 @@ def _consumer_process(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     # Ctrl-C reaches the whole process group; the supervisor decides and sends SIGTERM
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from chatmrpt.logs import configure_logging
-
     configure_logging()
     raise SystemExit(
         consume(settings, stop, threads=threads, grace_s=grace_s, kind_modules=kind_modules)

@@ -1,19 +1,31 @@
 """The "covariates" job kind: library rasters added to a session's ward data as variables.
 
-See ``chatmrpt.service.covariates`` for the catalogue, the record and what a run produces.
+See ``chatmrpt.service.covariates`` for the catalogue, the record and what a run produces;
+the catalogue entries become ``RasterSpec``s here (``raster_spec``).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.ingest import load_dataset, read_table
+from chatmrpt.analysis.zonal import (
+    NODATA_SUFFIX,
+    RasterSpec,
+    covariate_columns_report,
+    ward_raster_stats,
+)
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input, job_result, stored_wards
+from chatmrpt.jobs.files import BOUNDARIES, TABLE
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
-from chatmrpt.service.files import BOUNDARIES, TABLE
 from chatmrpt.store.model import COVARIATES, to_jsonable
+
+if TYPE_CHECKING:
+    from chatmrpt.config import Settings
 
 COVARIATES_CSV = "ward_covariates.csv"
 REPORT_JSON = "covariates_report.json"
@@ -28,11 +40,6 @@ def run_covariates_job(ctx: JobContext) -> Outcome:
         raise ChatMRPTError(
             "not_found", "The ward data to add the variables to no longer exists; upload it again."
         )
-
-    # imported here: the consumer machinery must not need the analysis stack to start
-    from chatmrpt.analysis.ingest import load_dataset, read_table
-    from chatmrpt.analysis.zonal import NODATA_SUFFIX, covariate_columns_report, ward_raster_stats
-    from chatmrpt.service.covariates import raster_spec
 
     ctx.progress(0.0, "reading the ward data")
     stored = stored_wards(ctx, dataset)  # validated at upload: no parse, no join
@@ -144,12 +151,14 @@ def _add_dataset(ctx: JobContext, session_id: str, dataset: dict[str, Any], join
     Added before the job commits: the dataset is content-addressed, so a repeated attempt
     finds the same dataset rather than adding another.
     """
-    from chatmrpt.service.datasets import add_dataset, carried_files
-
     table_name = dataset[TABLE]["name"]
     stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
     stem = stem.removesuffix("_with_covariates")
     boundaries = dataset[BOUNDARIES]
+    # an upward import (jobs -> service), listed in pyproject's import rules: this
+    # job should return what it made in its Outcome instead (issue 10)
+    from chatmrpt.service.datasets import add_dataset, carried_files
+
     view = add_dataset(
         ctx.rt,
         session_id,
@@ -160,3 +169,23 @@ def _add_dataset(ctx: JobContext, session_id: str, dataset: dict[str, Any], join
         **carried_files(ctx.rt, dataset),  # population and built-up files stay with the data
     )
     return view["dataset_id"]
+
+
+def raster_location(settings: Settings, file: str) -> str:
+    """Where a catalogue entry's file is: under the raster library unless absolute."""
+    base = settings.rasters_url or ""
+    if file.startswith("s3://") or Path(file).is_absolute():
+        return file
+    if base.startswith("s3://"):
+        return f"{base.rstrip('/')}/{file.lstrip('/')}"
+    return str(Path(base) / file)
+
+
+def raster_spec(settings: Settings, entry: dict[str, Any]):
+    """The ``RasterSpec`` of a catalogue entry (for ``ward_raster_stats``)."""
+    return RasterSpec(
+        name=entry["name"],
+        path_or_url=raster_location(settings, entry["file"]),
+        stat=entry["statistic"],
+        bands=entry["bands"],
+    )

@@ -33,7 +33,6 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from chatmrpt.jobs.kinds import BUILTIN_KIND_MODULES
 from chatmrpt.jobs.lease import Lease, claim, count_fault, finish, internal_error
 from chatmrpt.store.model import FAILED, RUNNING
 
@@ -52,7 +51,7 @@ PRELOAD = (
     "pandas",
     "chatmrpt.runtime",
     "chatmrpt.jobs.runner",
-    *BUILTIN_KIND_MODULES,
+    "chatmrpt.jobs.wiring",  # imports (registers) every built-in job kind
     "chatmrpt.analysis.ingest",
     "chatmrpt.analysis.pipeline",
     "chatmrpt.analysis.outputs",
@@ -127,13 +126,13 @@ def _child(settings: Settings, lease: Lease, job: dict[str, Any],
     configure_logging()
     from chatmrpt.jobs.kinds import load_kinds
     from chatmrpt.jobs.runner import run_claimed
-    from chatmrpt.runtime import Runtime
+    from chatmrpt.jobs.wiring import open_runtime
 
     load_kinds(kind_modules)
     limit_memory(settings.job_memory_mb)
     code = EXIT_OK
     try:
-        rt = Runtime.from_settings(settings)
+        rt = open_runtime(settings)
         try:
             run_claimed(rt, lease, job, threading.Event())
         finally:

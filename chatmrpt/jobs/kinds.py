@@ -9,8 +9,10 @@ results directly and a stale attempt can never commit.
 Kinds must be idempotent in effect: running one twice must give the same records (store
 files with ``ctx.store_file``, which is content-addressed).
 
-The registry is filled by decorators when the modules defining kinds are imported
-(``load_kinds``); it holds code, never session data.
+The registry is filled by decorators when the modules defining kinds are imported: the
+built-in ones by plain imports in ``chatmrpt.jobs.wiring``, further ones named on the
+command line (``chatmrpt worker --kinds MODULE``) by ``load_kinds``. It holds code, never
+session data.
 """
 
 from __future__ import annotations
@@ -33,12 +35,6 @@ if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-# modules whose import registers the kinds every consumer knows
-BUILTIN_KIND_MODULES: tuple[str, ...] = ("chatmrpt.jobs.analysis", "chatmrpt.jobs.tpr",
-                                         "chatmrpt.jobs.prepare")
-BUILTIN_KIND_MODULES += ("chatmrpt.jobs.covariates",)
-BUILTIN_KIND_MODULES += ("chatmrpt.jobs.ingest",)
 
 # progress is written at most this often per job unless the stage changes
 PROGRESS_INTERVAL_S = 0.5
@@ -104,8 +100,8 @@ def registered_kinds() -> list[str]:
 
 
 def load_kinds(extra_modules: Iterable[str] = ()) -> list[str]:
-    """Import the modules that define job kinds; returns the known kind names."""
-    for module in (*BUILTIN_KIND_MODULES, *extra_modules):
+    """Import further modules that define job kinds; returns the known kind names."""
+    for module in extra_modules:
         importlib.import_module(module)
     return registered_kinds()
 

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
 from chatmrpt.analysis.declarations import FACILITY_EXTENSIONS
 from chatmrpt.analysis.filenames import (
     TPR_BY_YEAR_CSV,
@@ -16,11 +17,18 @@ from chatmrpt.analysis.filenames import (
     TPR_TREND_CSV,
     WARD_TPR_CSV,
 )
+from chatmrpt.analysis.ingest import read_table
+from chatmrpt.analysis.tpr import (
+    TREND_THRESHOLD,
+    compute_ward_tpr,
+    join_tpr_to_wards,
+    read_facility_export,
+)
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input, job_result, stored_wards
+from chatmrpt.jobs.files import BOUNDARIES, TABLE
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
-from chatmrpt.service.files import BOUNDARIES, TABLE
 from chatmrpt.store.model import TPR, to_jsonable
 
 
@@ -37,15 +45,6 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
     facility = record["facility"]
     if facility.get("ext") not in FACILITY_EXTENSIONS:
         raise ChatMRPTError("unsupported_file_type", "The facility export has an unknown type.")
-
-    # imported here: the consumer machinery must not need the analysis stack to start
-    from chatmrpt.analysis.columns import POPULATION_ALIASES, find_column
-    from chatmrpt.analysis.tpr import (
-        TREND_THRESHOLD,
-        compute_ward_tpr,
-        join_tpr_to_wards,
-        read_facility_export,
-    )
 
     ctx.progress(0.0, "reading the facility export")
     inputs = ctx.workdir / "inputs"
@@ -153,11 +152,13 @@ def _add_joined_dataset(
     Added before the job commits: the dataset is content-addressed, so a repeated attempt
     finds the same dataset rather than adding another.
     """
-    from chatmrpt.service.datasets import add_dataset, carried_files
-
     table_name = dataset[TABLE]["name"]
     stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
     boundaries = dataset.get(BOUNDARIES)
+    # an upward import (jobs -> service), listed in pyproject's import rules: this
+    # job should return what it made in its Outcome instead (issue 10)
+    from chatmrpt.service.datasets import add_dataset, carried_files
+
     view = add_dataset(
         ctx.rt,
         session_id,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.params import AnalysisParams, analysis_id
+from chatmrpt.analysis.variables import check_request
 from chatmrpt.errors import InputError
 from chatmrpt.service.results import submit_run
 from chatmrpt.service.sessions import require_session
@@ -73,8 +74,6 @@ def submit_analysis(
 
 def _check_against_dataset(dataset: dict[str, Any] | None, params: AnalysisParams) -> None:
     """Refuse now (422) what the job could only fail on: from the dataset's summary."""
-    from chatmrpt.analysis.variables import check_request
-
     summary = (dataset or {}).get("summary") or {}
     if "wards" not in summary or "variables" not in summary or "columns" not in summary:
         return  # recorded before summaries had these; the job checks them

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import DIRECTIONS as DECLARED_DIRECTIONS
+from chatmrpt.analysis.zonal import BAND_MODES, STATS
 from chatmrpt.errors import ChatMRPTError, InputError, describe_rows
 from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
@@ -93,15 +94,6 @@ def _read_library_file(settings: Settings, name: str) -> bytes | None:
         raise _library_error(f"{path} cannot be read ({exc.strerror or exc}).") from exc
 
 
-def _raster_location(settings: Settings, file: str) -> str:
-    base = settings.rasters_url or ""
-    if file.startswith("s3://") or Path(file).is_absolute():
-        return file
-    if base.startswith("s3://"):
-        return f"{base.rstrip('/')}/{file.lstrip('/')}"
-    return str(Path(base) / file)
-
-
 def _parse_catalogue(data: bytes, name: str) -> list[dict[str, Any]]:
     text = data.decode("utf-8-sig")
     if name.endswith(".json"):
@@ -119,8 +111,6 @@ def _parse_catalogue(data: bytes, name: str) -> list[dict[str, Any]]:
 
 
 def _clean_entry(row: dict[str, Any], i: int, name: str) -> dict[str, Any]:
-    from chatmrpt.analysis.zonal import BAND_MODES, STATS
-
     def text(key: str) -> str:
         value = row.get(key)
         return "" if value is None else str(value).strip()
@@ -216,18 +206,6 @@ def choose_rasters(settings: Settings, names: Any) -> list[dict[str, Any]]:
             details={"unknown": unknown, "available": [e["name"] for e in catalogue.values()]},
         )
     return chosen
-
-
-def raster_spec(settings: Settings, entry: dict[str, Any]):
-    """The ``RasterSpec`` of a catalogue entry (for ``ward_raster_stats``)."""
-    from chatmrpt.analysis.zonal import RasterSpec
-
-    return RasterSpec(
-        name=entry["name"],
-        path_or_url=_raster_location(settings, entry["file"]),
-        stat=entry["statistic"],
-        bands=entry["bands"],
-    )
 
 
 def submit_covariates(

@@ -7,13 +7,13 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.dataset import dataset_id_from_sources, sha256_file, ward_dataset_bytes
+from chatmrpt.analysis.ingest import load_dataset
 from chatmrpt.analysis.population import planning_summary
 from chatmrpt.analysis.variables import candidate_columns
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.artifacts import transact_linking
-from chatmrpt.service.files import (
+from chatmrpt.jobs.files import (
     BOUNDARIES,
     POPULATION,
     POPULATION_KINDS,
@@ -24,6 +24,9 @@ from chatmrpt.service.files import (
     extension_of,
     input_filename,
 )
+from chatmrpt.jobs.retention import discard_blobs
+from chatmrpt.jobs.runner import work_root
+from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact, link_blob, set_session_state
 from chatmrpt.store.model import Key, to_jsonable
@@ -93,8 +96,6 @@ def add_dataset(
     returns the first dataset (``reused``: True) without loading it again. Raises
     InputError naming the file and what to fix when the data cannot be used.
     """
-    from chatmrpt.analysis.dataset import dataset_id_from_sources
-
     require_session(rt, session_id)
     uploads: dict[str, tuple[bytes, str, str]] = {}
     table_name = display_name(table_name, TABLE)
@@ -140,8 +141,6 @@ def add_dataset(
         )
     except BaseException:
         # a refused upload keeps nothing: its bytes go now, unless another record uses them
-        from chatmrpt.jobs.retention import discard_blobs
-
         discard_blobs(rt, hashes.values(), orphan=True)
         raise
     for data, _, _ in uploads.values():
@@ -161,9 +160,6 @@ def _load_and_record(
 ) -> tuple[dict[str, Any], bool, bytes]:
     """Validate the upload, store its ward frame once (GeoParquet: what the jobs read) and
     record the dataset. Returns ``(record, created, frame bytes)``."""
-    from chatmrpt.analysis.dataset import ward_dataset_bytes
-    from chatmrpt.analysis.ingest import load_dataset
-
     scratch = work_root(rt.settings)
     with tempfile.TemporaryDirectory(prefix="upload-", dir=scratch) as tmp:
         paths: dict[str, Path] = {}
@@ -276,8 +272,6 @@ def get_dataset(rt: Runtime, session_id: str, dataset_id: str) -> dict[str, Any]
 
 def configured_population(rt: Runtime) -> dict[str, Any] | None:
     """The deployment's population file (``CHATMRPT_POPULATION_FILE``), with its hash."""
-    from chatmrpt.analysis.dataset import sha256_file
-
     path = rt.settings.population_file
     if path is None:
         return None

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import ItnParams
 from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
+from chatmrpt.analysis.itn import plan_itn
+from chatmrpt.analysis.population import planning_source_text
 from chatmrpt.csvsafe import csv_bytes
 from chatmrpt.service.results import (
     artifact_named,
@@ -60,8 +62,6 @@ def normalize_plan_params(params: dict[str, Any] | None) -> dict[str, Any]:
 
 def planning_sources(analysis: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
     """Where the population and urban share used came from, in plain words."""
-    from chatmrpt.analysis.population import planning_source_text
-
     inputs = (analysis.get("summary") or {}).get("planning_inputs")
     return planning_source_text(
         inputs, parameters.get("population_column"), parameters.get("urban_column")
@@ -81,8 +81,6 @@ def create_plan(
     artifacts) plus ``reused``: True when the same plan was already stored. The session's
     ``state.last_plan`` becomes this plan's id.
     """
-    from chatmrpt.analysis.itn import plan_itn
-
     params = dict(params or {})
     requested = params.pop("analysis_id", None)
     if analysis_id is None:

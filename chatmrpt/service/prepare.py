@@ -27,10 +27,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.prepare import prepare_ward_table
+from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.files import (
+from chatmrpt.jobs.files import (
     BOUNDARIES,
     POPULATION,
     POPULATION_KINDS,
@@ -39,10 +41,14 @@ from chatmrpt.service.files import (
     display_name,
     extension_of,
 )
+from chatmrpt.jobs.lease import queue_subject
+from chatmrpt.service.artifacts import transact_linking
+from chatmrpt.service.datasets import _check_upload, add_dataset
 from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
+from chatmrpt.service.tpr import _sniff
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
-from chatmrpt.store.model import PREPARE, Key
+from chatmrpt.store.model import FAILED, PREPARE, SUCCEEDED, Key, to_jsonable
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -90,10 +96,6 @@ def prepare_dataset(
     (frames, and PNG bytes per year). Raises InputError for anything the user can fix;
     nothing is stored then.
     """
-    from chatmrpt.analysis.prepare import prepare_ward_table
-    from chatmrpt.service.datasets import _check_upload, add_dataset
-    from chatmrpt.store.model import to_jsonable
-
     require_session(rt, session_id)
     export_name = display_name(export_name, "facility export")
     boundaries_name = display_name(boundaries_name, BOUNDARIES)
@@ -209,8 +211,6 @@ def _years_outputs(prepared, boundaries_path: Path, folder: Path, per_year: bool
 
 def normalize_prepare_params(params: dict[str, Any] | None) -> dict[str, Any]:
     """Age group, facility level, test and sheet, checked; defaults filled in."""
-    from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
-
     given = {k: v for k, v in dict(params or {}).items() if v not in (None, "")}
     unknown = sorted(set(given) - set(PARAMS))
     if unknown:
@@ -284,9 +284,6 @@ def submit_prepare(
 ) -> dict[str, Any]:
     """Store the files and queue the ``prepare`` job; returns its record plus ``reused``
     (True when the same files and parameters already succeeded)."""
-    from chatmrpt.service.datasets import _check_upload
-    from chatmrpt.service.tpr import _sniff
-
     require_session(rt, session_id)
     norm = normalize_prepare_params(params)
     given = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.population import no_population_error, no_urban_share_error
 from chatmrpt.errors import InputError
 from chatmrpt.service.sessions import require_session
 
@@ -46,8 +47,6 @@ def planning_readiness(rt: Runtime, session_id: str, dataset_id: str | None = No
                        ) -> dict[str, Any]:
     """Whether the dataset has a population and an urban share, where they come from, and
     (``text``) one plain sentence for the user — what to provide when something is missing."""
-    from chatmrpt.analysis.population import no_population_error, no_urban_share_error
-
     record = _dataset(rt, session_id, dataset_id)
     planning = record.get("planning") or {}
     population, urban = planning.get("population"), planning.get("urban_share")

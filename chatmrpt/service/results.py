@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import ANALYSIS_JSON, UNIFIED_CSV, UNIFIED_PARQUET
+from chatmrpt.analysis.results_io import load_unified as read_unified
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.jobs.runner import work_root
@@ -121,8 +122,6 @@ def load_unified(rt: Runtime, session_id: str, analysis_id: str | None = None) -
     Read from the analysis' stored GeoParquet when there is one, else its CSV, through the
     same reader as the command line (``chatmrpt.analysis.results_io``).
     """
-    from chatmrpt.analysis.results_io import load_unified as read_unified
-
     record = finished_analysis(rt, session_id, analysis_id)
     artifact = artifact_named(record, UNIFIED_PARQUET) or artifact_named(record, UNIFIED_CSV)
     if artifact is None:

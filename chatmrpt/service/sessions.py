@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.retention import discard_blobs
 from chatmrpt.store.base import NotFound
 from chatmrpt.store.model import (
     COVARIATES,
@@ -186,8 +187,6 @@ def delete_session(rt: Runtime, session_id: str) -> bool:
     blobs = [sha for sha in blobs if sha]
     if rt.store.delete_session(session_id):
         # its files go now, each unless another session still references the same bytes
-        from chatmrpt.jobs.retention import discard_blobs
-
         discard_blobs(rt, blobs)
         return True
     raise InputError(

@@ -20,9 +20,14 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import FACILITY_EXTENSIONS, TprParams
+from chatmrpt.analysis.limits import check_workbook
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.service.files import check_size, display_name, suffix_of
+from chatmrpt.jobs.files import display_name
+from chatmrpt.jobs.lease import queue_subject
+from chatmrpt.jobs.retention import discard_blobs
+from chatmrpt.service.artifacts import transact_linking
+from chatmrpt.service.files import check_size, suffix_of
 from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
@@ -98,8 +103,6 @@ def submit_tpr(
     _sniff(data, name)
     norm = normalize_tpr_params(params)
     if ext in ("xlsx", "xlsm"):  # bounded before a job ever opens it
-        from chatmrpt.analysis.limits import check_workbook
-
         check_workbook(data, name, norm.get("sheet"), rt.settings.read_limits())
     dataset_id = None
     if norm["join"]:
@@ -153,8 +156,6 @@ def submit_tpr(
             link=link, after_commit=lambda: rt.artifacts.ensure(sha, data),
         )
     except BaseException:
-        from chatmrpt.jobs.retention import discard_blobs
-
         discard_blobs(rt, [sha], orphan=True)  # refused: keep nothing of it
         raise
     return dict(stored, reused=reused)

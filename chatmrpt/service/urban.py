@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import ReprioritizationParams
 from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV, REPRIORITIZATION_JSON
+from chatmrpt.analysis.itn import RANK_COLUMNS
+from chatmrpt.analysis.urban import reprioritize as compute
+from chatmrpt.analysis.urban import threshold_label
 from chatmrpt.csvsafe import csv_bytes
+from chatmrpt.service.plans import planning_sources
 from chatmrpt.service.results import (
     artifact_named,
     content_id,
@@ -73,10 +77,6 @@ def reprioritize(
     share, target reached), ``selected`` and ``excluded`` ward rows, ``warnings``,
     ``artifacts`` and ``reused`` — all JSON-able.
     """
-    from chatmrpt.analysis.itn import RANK_COLUMNS
-    from chatmrpt.analysis.urban import reprioritize as compute
-    from chatmrpt.analysis.urban import threshold_label
-
     norm = normalize_params(thresholds, target, method, rank_column, rank_order)
     analysis = finished_analysis(rt, session_id, analysis_id)
     rid = content_id(REPRIORITIZATION, analysis=analysis["id"], params=norm)
@@ -96,8 +96,6 @@ def reprioritize(
         rank_column=norm.get("rank_column") or RANK_COLUMNS[norm["method"]],
         rank_order=norm.get("rank_order") or "ascending",
     )
-    from chatmrpt.service.plans import planning_sources
-
     result.parameters.update(planning_sources(analysis, result.parameters))
     summary = frame_records(result.summary)
     for row in summary:

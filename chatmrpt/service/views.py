@@ -11,6 +11,10 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from chatmrpt.analysis import composite as comp
+from chatmrpt.analysis.dataset import LGA, LGA_CODE
 from chatmrpt.analysis.declarations import (
     EXPORT_FORMATS_BY_KIND,
     MODEL_MAP_COLUMNS,
@@ -21,13 +25,30 @@ from chatmrpt.analysis.declarations import (
 from chatmrpt.analysis.filenames import ITN_PLAN, UNIFIED
 from chatmrpt.errors import InputError
 from chatmrpt.service.artifacts import find_artifact, store_artifact
+from chatmrpt.service.plans import get_plan, plan_wards
 from chatmrpt.service.results import (
     analysis_metadata,
     content_id,
     finished_analysis,
     load_unified,
 )
+from chatmrpt.service.sessions import require_session
+from chatmrpt.service.tpr import get_tpr, submit_tpr
+from chatmrpt.service.urban import get_reprioritization
 from chatmrpt.store.model import valid_id
+from chatmrpt.viz import exports, png
+from chatmrpt.viz.geojson import (
+    compute_once,
+    geojson_bytes,
+    lga_outlines,
+    require_boundaries,
+    simplify_for_web,
+)
+from chatmrpt.viz.layers import lga_labels
+from chatmrpt.viz.maps import embed_geometry, map_figure
+from chatmrpt.viz.plots import itn_coverage_by_lga, model_score_boxplot, rank_comparison_plot
+from chatmrpt.viz.png import map_png, model_maps_png
+from chatmrpt.viz.report import render_report
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,10 +107,6 @@ def ward_shapes(
     computes them — one request at a time across workers (``compute_once``), and none
     whose client has gone (``client_gone()``).
     """
-    import pandas as pd
-
-    from chatmrpt.viz.geojson import compute_once, require_boundaries
-
     analysis = finished_analysis(rt, session_id, analysis_id)
     producer = shapes_producer(analysis["id"])
     dataset = rt.store.get_dataset(session_id, analysis.get("dataset_id") or "")
@@ -119,8 +136,6 @@ def lga_shapes(
     unified: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The analysis' LGA outlines, dissolved from the wards once and stored (GeoJSON)."""
-    from chatmrpt.viz.geojson import geojson_bytes, lga_outlines, require_boundaries
-
     analysis = finished_analysis(rt, session_id, analysis_id)
 
     def make():
@@ -134,10 +149,6 @@ def lga_shapes(
 def _plan_and_repri(
     rt: Runtime, session_id: str, kind: str, plan_id: str | None, reprioritization_id: str | None
 ):
-    from chatmrpt.service.plans import get_plan, plan_wards
-    from chatmrpt.service.sessions import require_session
-    from chatmrpt.service.urban import get_reprioritization
-
     state = require_session(rt, session_id).get("state") or {}
     plan = repri = None
     if kind == "itn":
@@ -209,8 +220,6 @@ def map_for(
     """(artifact record of the map's Plotly JSON, its title). ``by_lga``: a variable map
     of each LGA's average instead of each ward's value. ``links`` gives the URLs of the
     shapes the map's traces name."""
-    from chatmrpt.viz.maps import map_figure
-
     variable, threshold = map_params(what, variable, threshold)
     _check_ids(plan_id, reprioritization_id)
     analysis = finished_analysis(rt, session_id, analysis_id)
@@ -245,8 +254,6 @@ def map_for(
         by_lga=by_lga and what == "variable",
     )
     # the LGAs' outlines over the wards, when the wards have LGAs
-    from chatmrpt.viz.layers import lga_labels
-
     if len({g for g in lga_labels(unified) if g}) > 1:
         lga_shapes(rt, session_id, analysis["id"], unified)
         figure["lga_outlines"] = links("lga_shapes", session_id, analysis["id"])
@@ -273,8 +280,6 @@ def _title_of(rt: Runtime, record: dict[str, Any]) -> str:
 
 
 def rank_comparison(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict[str, Any]:
-    from chatmrpt.viz.plots import rank_comparison_plot
-
     analysis = finished_analysis(rt, session_id, analysis_id)
     return _cached(
         rt,
@@ -293,8 +298,6 @@ def model_boxplot(
 ) -> dict[str, Any]:
     """Box-and-whisker of the top ``n`` wards' model scores, recomputed from the
     normalised values and the model list (cheaper than reading every model score)."""
-    from chatmrpt.viz.plots import model_score_boxplot
-
     analysis = finished_analysis(rt, session_id, analysis_id)
     n = max(1, min(int(n), 100))
 
@@ -318,9 +321,6 @@ def model_maps(
             "columns must be 2 or 4: small maps per row.",
             details={"parameter": "columns", "choices": list(MODEL_MAP_COLUMNS)},
         )
-    from chatmrpt.viz.geojson import require_boundaries
-    from chatmrpt.viz.png import model_maps_png
-
     analysis = finished_analysis(rt, session_id, analysis_id)
     variables = [v["name"] for v in (analysis.get("summary") or {}).get("variables", [])]
 
@@ -335,8 +335,6 @@ def model_maps(
 
 def _top_model_scores(rt: Runtime, session_id: str, analysis: dict[str, Any], n: int):
     import numpy as np
-
-    from chatmrpt.analysis import composite as comp
 
     unified = load_unified(rt, session_id, analysis["id"])
     variables = [v["name"] for v in (analysis.get("summary") or {}).get("variables", [])]
@@ -355,9 +353,6 @@ def _top_model_scores(rt: Runtime, session_id: str, analysis: dict[str, Any], n:
 
 def _plan_record(rt: Runtime, session_id: str, plan_id: str | None) -> dict[str, Any]:
     """The ITN plan ``plan_id`` (default: the session's latest plan)."""
-    from chatmrpt.service.plans import get_plan
-    from chatmrpt.service.sessions import require_session
-
     _check_ids(plan_id)
     if plan_id is None:
         plan_id = (require_session(rt, session_id).get("state") or {}).get("last_plan")
@@ -368,8 +363,6 @@ def _plan_record(rt: Runtime, session_id: str, plan_id: str | None) -> dict[str,
 
 def _lga_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
     """The plan's per-LGA totals, named by LGA code when the ward table had codes only."""
-    from chatmrpt.analysis.dataset import LGA, LGA_CODE
-
     rows = [dict(r) for r in record.get("by_lga") or []]
     if not rows:
         raise InputError(
@@ -385,8 +378,6 @@ def _lga_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def itn_by_lga_plot(rt: Runtime, session_id: str, plan_id: str | None = None) -> dict[str, Any]:
-    from chatmrpt.viz.plots import itn_coverage_by_lga
-
     record = _plan_record(rt, session_id, plan_id)
     return _cached(
         rt,
@@ -407,8 +398,6 @@ def plot_png(
     n: int = 20,
 ) -> dict[str, Any]:
     """A chart as a PNG picture, drawn on the server (for slides and the report)."""
-    from chatmrpt.viz import png
-
     if kind not in PLOT_KINDS:
         raise InputError(
             "invalid_parameter",
@@ -480,16 +469,12 @@ def export(
     chart: model_scores, rank_comparison, itn_by_lga; by default the composite map and
     the model-score chart). The format defaults to the first (``EXPORT_FORMATS_BY_KIND``).
     """
-    from chatmrpt.viz import exports
-
     request = ExportRequest.from_dict({
         "what": what, "format": fmt or None, "kind": map_kind or None, "variable": variable,
         "threshold": threshold, "n": n,
     })  # fmt: skip
     what, fmt, map_kind, n = request.what, request.file_format, request.map_or_chart, request.n
     if what == "itn_plan":
-        from chatmrpt.service.plans import plan_wards
-
         record = _plan_record(rt, session_id, plan_id)
 
         def make_plan():
@@ -594,8 +579,6 @@ def map_file(
     def make():
         unified = load_unified(rt, session_id, analysis_id)
         if fmt == "png":
-            from chatmrpt.viz.png import map_png
-
             return map_png(unified, kind, **options), PNG
         return _standalone_map(unified, kind, options), HTML
 
@@ -606,9 +589,6 @@ def _standalone_map(unified, kind: str, options: dict[str, Any]) -> bytes:
     import html as html_lib
 
     from plotly.offline import get_plotlyjs
-
-    from chatmrpt.viz.geojson import simplify_for_web
-    from chatmrpt.viz.maps import embed_geometry, map_figure
 
     figure = embed_geometry(
         map_figure(unified, kind, **options),
@@ -664,8 +644,6 @@ def rankings_about(analysis: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def report(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict[str, Any]:
     """The printable HTML report of an analysis (with the latest plan and reprioritisation)."""
-    from chatmrpt.viz.report import render_report
-
     analysis = finished_analysis(rt, session_id, analysis_id)
     state = (rt.store.get_session(session_id) or {}).get("state") or {}
     plan_id = state.get("last_plan")
@@ -697,9 +675,6 @@ def report(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict
 
 def resubmit_tpr(rt: Runtime, session_id: str, params: dict[str, Any]) -> dict[str, Any]:
     """TPR again from the session's last facility export, with other parameters."""
-    from chatmrpt.service.sessions import require_session
-    from chatmrpt.service.tpr import get_tpr, submit_tpr
-
     state = require_session(rt, session_id).get("state") or {}
     last = state.get("last_tpr")
     if not last:

@@ -28,6 +28,7 @@ import shapely
 
 from chatmrpt.analysis.dataset import GEOMETRY, LGA, WARD_CODE, WARD_NAME
 from chatmrpt.errors import InputError
+from chatmrpt.viz.layers import lga_labels
 
 DEFAULT_MAX_BYTES = 300_000
 DEFAULT_PROPERTIES = (WARD_NAME, LGA, WARD_CODE)
@@ -314,8 +315,6 @@ LGA_OUTLINE_TOLERANCE = 0.0005  # degrees (~50 m): an outline drawn over wards, 
 
 def lga_ranks(unified: pd.DataFrame) -> dict[str, int]:
     """Each LGA's rank by the mean composite score of its wards (1 = most vulnerable)."""
-    from chatmrpt.viz.layers import lga_labels
-
     if "composite_score" not in unified.columns:
         return {}
     frame = pd.DataFrame(
@@ -337,8 +336,6 @@ def lga_outlines(unified: pd.DataFrame) -> dict[str, Any]:
     LGA's ``rank`` by mean composite score and its number of ``wards``. Wards without an
     LGA or a shape are left out; a table without LGAs gives an empty collection.
     """
-    from chatmrpt.viz.layers import lga_labels
-
     features: list[dict[str, Any]] = []
     if GEOMETRY not in unified.columns:
         return {"type": "FeatureCollection", "features": features}

@@ -19,6 +19,12 @@ from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, f
 from chatmrpt.analysis.composite import HIGH, LOW, MEDIUM
 from chatmrpt.analysis.dataset import LGA, LGA_CODE, WARD_CODE, WARD_NAME
 from chatmrpt.analysis.declarations import MAP_KINDS
+from chatmrpt.analysis.urban import (
+    DEFAULT_TARGET_SHARE,
+    reprioritize,
+    threshold_label,
+    validate_thresholds,
+)
 from chatmrpt.analysis.variables import DIRECT, INVERSE, default_direction
 from chatmrpt.errors import InputError
 
@@ -481,13 +487,6 @@ def _build_variable(
 def _build_urban(
     unified: pd.DataFrame, *, threshold: float | None, reprioritization: Any, **_: Any
 ) -> dict[str, Any]:
-    from chatmrpt.analysis.urban import (
-        DEFAULT_TARGET_SHARE,
-        reprioritize,
-        threshold_label,
-        validate_thresholds,
-    )
-
     urban_col = find_column(unified.columns, URBAN_SHARE_ALIASES)
     if urban_col is None:
         raise InputError(

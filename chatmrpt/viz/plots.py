@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy import stats
 
 from chatmrpt.analysis.composite import HIGH, LOW, MEDIUM
 from chatmrpt.analysis.dataset import LGA
 from chatmrpt.analysis.outputs import to_jsonable
+from chatmrpt.analysis.stats import spearman
 from chatmrpt.errors import InputError
 from chatmrpt.viz.layers import (
     CATEGORY_COLOURS,
@@ -174,7 +174,7 @@ def rank_pairs(unified: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
         }
     )
     ok = np.isfinite(comp) & np.isfinite(pca)
-    rho = float(stats.spearmanr(comp[ok], pca[ok]).statistic) if ok.sum() > 2 else float("nan")
+    rho = spearman(comp[ok], pca[ok]) if ok.sum() > 2 else float("nan")
     top = min(DEFAULT_TOP, int(ok.sum()))
     shared = int(((comp <= top) & (pca <= top)).sum()) if top else 0
     facts = {

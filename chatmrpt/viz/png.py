@@ -24,6 +24,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from chatmrpt.analysis import composite as comp
 from chatmrpt.analysis.composite import HIGH, LOW, MEDIUM
 from chatmrpt.viz.geojson import HAS_COVERAGE_SIMPLIFY, require_boundaries, ward_geometries
 from chatmrpt.viz.layers import (
@@ -31,6 +32,7 @@ from chatmrpt.viz.layers import (
     NETS_SCALE,
     NO_DATA_COLOUR,
     OUTLINE_COLOUR,
+    RISK_SCALE,
     MapSpec,
     map_spec,
 )
@@ -422,9 +424,6 @@ def model_maps_png(
     the first ones (fewest variables first) are drawn and a note says how many there are.
     """
     import geopandas as gpd
-
-    from chatmrpt.analysis import composite as comp
-    from chatmrpt.viz.layers import RISK_SCALE
 
     require_boundaries(unified_gdf)
     variables = list(variables)

@@ -17,6 +17,8 @@ import pandas as pd
 import shapely
 
 from chatmrpt.analysis.dataset import LGA, WARD_CODE, WARD_NAME, WardDataset, sha256_bytes
+from chatmrpt.analysis.params import AnalysisParams
+from chatmrpt.analysis.pipeline import run_analysis
 
 # about the size of Kano State: 3 x 2.5 degrees
 DEFAULT_BOX = (7.6, 10.6, 10.6, 13.1)
@@ -103,9 +105,6 @@ def synthetic_dataset(n_wards: int, seed: int = 0, **kwargs: Any) -> WardDataset
 
 def synthetic_analysis(n_wards: int, seed: int = 0, **kwargs: Any):
     """The analysis of a synthetic dataset (an ``AnalysisResult``) with the usual variables."""
-    from chatmrpt.analysis.params import AnalysisParams
-    from chatmrpt.analysis.pipeline import run_analysis
-
     dataset = synthetic_dataset(n_wards, seed, **kwargs)
     return run_analysis(dataset, AnalysisParams.from_dict({"variables": list(VARIABLES)}))
 

@@ -3,7 +3,7 @@
 JSON bodies must be objects with known fields; ``NaN``/``Infinity`` literals, nesting
 beyond reason, unknown fields and wrong content types are refused with 400/415
 before any service code runs. Upload field names are fixed; the client's file name is
-only ever displayed (``service.files.display_name``).
+only ever displayed (``jobs.files.display_name``).
 """
 
 from __future__ import annotations

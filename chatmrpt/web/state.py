@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from chatmrpt.config import Settings
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.runtime import Runtime
 
 # the key of the app's state in ``app.extensions``
@@ -55,7 +56,7 @@ def get_runtime(app: Flask | None = None) -> Runtime:
         if rt is None or rt.pid != os.getpid():
             # a runtime inherited through fork is dropped, not closed: its connections
             # belong to the parent
-            rt = Runtime.from_settings(state.settings)
+            rt = open_runtime(state.settings)
             state.runtime = rt
     return rt
 

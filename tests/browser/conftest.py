@@ -73,7 +73,7 @@ def artifacts_dir() -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from chatmrpt.demo import write_demo_data
+    from chatmrpt.demo.generator import write_demo_data
 
     root = tmp_path_factory.mktemp("browser-server")
     home = root / "home"

@@ -51,7 +51,7 @@ def tiles():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, tiles):
-    from chatmrpt.demo import write_demo_data
+    from chatmrpt.demo.generator import write_demo_data
 
     origin, _ = tiles
     root = tmp_path_factory.mktemp("basemap-server")

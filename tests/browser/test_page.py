@@ -336,7 +336,7 @@ def test_usable_on_a_256_kbit_line(open_page, artifacts_dir):
 
 
 def test_test_positivity_from_a_facility_export(open_page, tmp_path):
-    from chatmrpt.demo import write_demo_data
+    from chatmrpt.demo.generator import write_demo_data
 
     # the same demo state as the server's (same size and seed), with its facility export
     files = write_demo_data(tmp_path / "demo", DEMO_WARDS)

@@ -297,7 +297,7 @@ def test_a_second_tab_follows_the_conversation(open_page, tmp_path, fixture, siz
 
 @pytest.mark.parametrize(("size", "age"), [(DESKTOP, "o5"), (PHONE, "all")], ids=["desktop", "phone"])
 def test_facility_export_form_reports_the_result(open_page, tmp_path, size, age):
-    from chatmrpt.demo import write_demo_data
+    from chatmrpt.demo.generator import write_demo_data
     from tests.browser.conftest import DEMO_WARDS
 
     files = write_demo_data(tmp_path / "demo", DEMO_WARDS)

@@ -284,14 +284,14 @@ def test_deployment_population_file_is_used_when_an_upload_has_none(tmp_path):
 
 
 def test_a_changed_deployment_population_file_is_not_swapped_in(tmp_path):
-    from chatmrpt.runtime import Runtime
+    from chatmrpt.jobs.wiring import open_runtime
     from chatmrpt.service import add_dataset, create_session, submit_analysis
 
     pop = tmp_path / "state_population.csv"
     fd.population_table(pop, fd.ILORIN_BOUNDARIES, by="WardCode")
     settings = load_settings({"CHATMRPT_HOME": str(tmp_path / "home"),
                               "CHATMRPT_POPULATION_FILE": str(pop)})
-    rt = Runtime.from_settings(settings)
+    rt = open_runtime(settings)
     try:
         session, _token = create_session(rt)
         sid = session["id"]

@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from chatmrpt.cli import main
-from chatmrpt.demo import generate_state, write_state
+from chatmrpt.demo.generator import generate_state, write_state
 from tests.conftest import ILORIN_BOUNDARIES, ILORIN_TABLE, KANO_BOUNDARIES, KANO_TABLE
 
 OUTPUTS = {"unified_dataset.csv", "unified_dataset.geoparquet", "model_scores.parquet",

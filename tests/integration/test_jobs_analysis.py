@@ -9,7 +9,7 @@ import pytest
 
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.consumer import run_consumers
-from chatmrpt.runtime import Runtime
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.service import add_dataset, create_session, get_analysis, submit_analysis
 from chatmrpt.store import Key
 from tests._jobkinds import settings_env, settings_from, wait_for
@@ -51,7 +51,7 @@ def settings(request, tmp_path, monkeypatch):
 
 @pytest.fixture
 def rt(settings):
-    runtime = Runtime.from_settings(settings)
+    runtime = open_runtime(settings)
     yield runtime
     runtime.close()
 
@@ -186,7 +186,7 @@ def test_upload_errors_name_the_file(rt, real_data, tmp_path):
 
 def test_upload_size_limit(tmp_path):
     env = settings_env(tmp_path / "home", CHATMRPT_MAX_UPLOAD_MB="1")
-    with Runtime.from_settings(settings_from(env)) as rt:
+    with open_runtime(settings_from(env)) as rt:
         session, _ = create_session(rt)
         with pytest.raises(InputError) as info:
             add_dataset(rt, session["id"], b"x" * (1024 * 1024 + 1), "big.csv", None, None)

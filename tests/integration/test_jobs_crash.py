@@ -12,7 +12,7 @@ import signal
 import pytest
 
 from chatmrpt.jobs.consumer import CONSUMER_TTL_S
-from chatmrpt.runtime import Runtime
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.store import Key
 from tests._jobkinds import (
     marker,
@@ -37,7 +37,7 @@ def env(request, tmp_path):
 
 @pytest.fixture
 def rt(env):
-    runtime = Runtime.from_settings(settings_from(env))
+    runtime = open_runtime(settings_from(env))
     yield runtime
     runtime.close()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from chatmrpt.jobs.kinds import load_kinds
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.runtime import Runtime
 from tests._cluster import children
 from tests._jobkinds import (
@@ -52,7 +53,7 @@ def limited(tmp_path):
         CHATMRPT_JOB_MEMORY_MB="1024",
         CHATMRPT_JOB_TIMEOUT_S="2",
     )
-    rt = Runtime.from_settings(settings_from(env))
+    rt = open_runtime(settings_from(env))
     worker = start_worker(env, tmp_path / "worker.log", grace=2.0)
     yield rt, worker, tmp_path
     if worker.poll() is None:

@@ -9,7 +9,7 @@ import pytest
 from chatmrpt.jobs.kinds import load_kinds
 from chatmrpt.jobs.retention import cleanup, sweep_orphans
 from chatmrpt.jobs.runner import execute_job
-from chatmrpt.runtime import Runtime
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.store import Key
 from chatmrpt.store.model import now
 from tests._jobkinds import KIND_MODULE, settings_env, settings_from, submit_test_job
@@ -20,7 +20,7 @@ from tests._servers import start_redis
 def rt(request, tmp_path):
     load_kinds([KIND_MODULE])
     server = start_redis(tmp_path) if request.param == "redis" else None
-    runtime = Runtime.from_settings(
+    runtime = open_runtime(
         settings_from(settings_env(tmp_path / "home", server.url if server else None))
     )
     yield runtime

@@ -11,7 +11,7 @@ from chatmrpt.jobs import lease as leases
 from chatmrpt.jobs.kinds import load_kinds
 from chatmrpt.jobs.reaper import reap
 from chatmrpt.jobs.runner import execute_job
-from chatmrpt.runtime import Runtime
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.store import Key
 from chatmrpt.store.model import now
 from tests._jobkinds import KIND_MODULE, settings_env, settings_from, submit_test_job
@@ -26,7 +26,7 @@ def make_rt(request, tmp_path):
 
     def make(**kw):
         env = settings_env(tmp_path / "home", server.url if server else None, **kw)
-        made.append(Runtime.from_settings(settings_from(env)))
+        made.append(open_runtime(settings_from(env)))
         return made[-1]
 
     yield make

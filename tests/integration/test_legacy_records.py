@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chatmrpt.errors import InputError
-from chatmrpt.runtime import Runtime
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.service import (
     create_session,
     describe_session,
@@ -22,7 +22,7 @@ from tests._jobkinds import settings_env, settings_from
 
 @pytest.fixture
 def rt(tmp_path):
-    runtime = Runtime.from_settings(settings_from(settings_env(tmp_path / "home", None)))
+    runtime = open_runtime(settings_from(settings_env(tmp_path / "home", None)))
     yield runtime
     runtime.close()
 

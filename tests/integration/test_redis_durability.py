@@ -15,7 +15,7 @@ from __future__ import annotations
 import signal
 import time
 
-from chatmrpt.runtime import Runtime
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.store import Key
 from tests._jobkinds import settings_env, settings_from, start_worker, submit_test_job, wait_for
 from tests._servers import start_redis
@@ -38,7 +38,7 @@ def snapshot(rt, session_ids, job_id, subject):
 def test_committed_state_survives_sigkill_of_redis_with_aof(tmp_path):
     server = start_redis(tmp_path, aof=True)
     env = settings_env(tmp_path / "home", server.url, lease_s=1.5)
-    rt = Runtime.from_settings(settings_from(env))
+    rt = open_runtime(settings_from(env))
     worker = start_worker(env, tmp_path / "worker.log")
     try:
         session_ids = []

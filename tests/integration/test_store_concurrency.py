@@ -70,10 +70,10 @@ def test_create_if_absent_has_one_winner(store_url):
 
 
 def test_simultaneous_identical_submissions_make_one_job(store_url, tmp_path):
-    from chatmrpt.runtime import Runtime
+    from chatmrpt.jobs.wiring import open_runtime
 
     settings = settings_from(settings_env(tmp_path / "home", store_url))
-    rt = Runtime.from_settings(settings)
+    rt = open_runtime(settings)
     rt.store.create_session(SID, "0" * 64, 3600)
     dataset_id = "d" * 64
     rt.store.create(Key.dataset(SID, dataset_id), {"id": dataset_id, "session_id": SID})

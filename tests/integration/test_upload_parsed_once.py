@@ -10,7 +10,7 @@ import pytest
 from chatmrpt.analysis import ingest
 from chatmrpt.demo import write_demo_data
 from chatmrpt.jobs.consumer import run_consumers
-from chatmrpt.runtime import Runtime
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.service import add_dataset, create_session, submit_analysis, submit_tpr
 from chatmrpt.store import Key
 from chatmrpt.store.model import TPR
@@ -24,7 +24,7 @@ def settings(tmp_path):
 
 @pytest.fixture
 def rt(settings):
-    runtime = Runtime.from_settings(settings)
+    runtime = open_runtime(settings)
     yield runtime
     runtime.close()
 

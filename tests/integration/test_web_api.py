@@ -291,7 +291,7 @@ def test_deleting_a_session(app, session):
 
 
 def test_tpr_from_a_facility_export_joined_to_the_ward_table(app, session, tmp_path):
-    from chatmrpt.demo import write_demo_data
+    from chatmrpt.demo.generator import write_demo_data
 
     files = write_demo_data(tmp_path / "demo", 100, seed=5)
     r = session.upload(

@@ -49,8 +49,7 @@ def ilorin(app, client):
 def dense_state_upload(tmp_path, wards: int = 500) -> tuple[dict, int]:
     """A synthetic state whose boundaries are far more detailed than a map needs: every
     edge cut into ~200 m pieces and given a wiggle (the same for both wards of an edge)."""
-    from chatmrpt.demo import generate_state
-    from chatmrpt.demo.generator import write_boundaries_zip
+    from chatmrpt.demo.generator import generate_state, write_boundaries_zip
 
     demo = generate_state(wards)
     shapes = demo.boundaries.copy()
@@ -256,7 +255,7 @@ def test_charts_of_an_analysis_and_a_plan(ilorin):
 
 
 def test_rank_comparison_when_pca_ran(app, client, tmp_path):
-    from chatmrpt.demo import generate_state
+    from chatmrpt.demo.generator import generate_state
 
     demo = generate_state(120)
     buf = io.BytesIO()
@@ -435,7 +434,7 @@ def test_a_hostile_ward_name_stays_text_in_downloaded_pages(app, client, tmp_pat
 
 
 def test_the_demo_button_reads_the_servers_demo_folder(app, client, settings):
-    from chatmrpt.demo import write_demo_data
+    from chatmrpt.demo.generator import write_demo_data
 
     session = SessionClient.create(client)
     r = session.post("/demo")

@@ -20,12 +20,14 @@ import pytest
 import shapely
 
 from chatmrpt.demo import facility as fac
-from chatmrpt.demo import generate_state, write_demo_data, write_state
 from chatmrpt.demo.generator import (
     INVERSE_VARIABLES,
     VARIABLES,
     VARIABLES_WITH_GAPS,
     WARD_COLUMNS,
+    generate_state,
+    write_demo_data,
+    write_state,
 )
 from chatmrpt.demo.states import STATES
 from chatmrpt.errors import InputError

@@ -9,7 +9,8 @@ import pytest
 
 from chatmrpt.config import load_settings
 from chatmrpt.errors import ChatMRPTError, InputError
-from chatmrpt.service.covariates import choose_rasters, raster_catalogue, raster_spec
+from chatmrpt.jobs.covariates import raster_spec
+from chatmrpt.service.covariates import choose_rasters, raster_catalogue
 
 HEADER = "name,file,statistic,unit,direction,year,source,licence\n"
 

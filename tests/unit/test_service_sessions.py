@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from chatmrpt.errors import InputError
-from chatmrpt.runtime import Runtime
+from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.service import authenticate, create_session, delete_session, describe_session
 from chatmrpt.store import Key
 from chatmrpt.store.model import now
@@ -16,7 +16,7 @@ from tests._jobkinds import settings_env, settings_from
 
 @pytest.fixture
 def rt(tmp_path):
-    with Runtime.from_settings(
+    with open_runtime(
         settings_from(settings_env(tmp_path / "home", CHATMRPT_SESSION_TTL_HOURS="2"))
     ) as runtime:
         yield runtime
