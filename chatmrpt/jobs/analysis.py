@@ -58,7 +58,6 @@ def load_wards(ctx: JobContext, dataset: dict[str, Any]) -> WardDataset:
         check_configured_population(ctx.rt, dataset)
         return stored
 
-    from chatmrpt.analysis.ingest import load_dataset
 
     inputs = ctx.workdir / "inputs"
     inputs.mkdir(exist_ok=True)

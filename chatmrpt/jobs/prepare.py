@@ -55,7 +55,6 @@ def run_prepare_job(ctx: JobContext) -> Outcome:
     ctx.progress(0.05, "building the ward table")
     # an upward import (jobs -> service), listed in pyproject's import rules: this
     # job should return what it made in its Outcome instead (issue 10)
-    from chatmrpt.service.prepare import prepare_dataset
 
     view = prepare_dataset(
         ctx.rt,

@@ -135,7 +135,6 @@ def _ward_table(ctx: JobContext, dataset: dict[str, Any], inputs: Path) -> Any:
     stored = stored_wards(ctx, dataset)
     if stored is not None:
         return stored.table_frame()
-    from chatmrpt.analysis.ingest import read_table
 
     table = dataset[TABLE]
     ward_table, _source, _notes = read_table(

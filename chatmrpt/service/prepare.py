@@ -31,7 +31,6 @@ from chatmrpt.analysis.prepare import prepare_ward_table
 from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.runner import work_root
 from chatmrpt.jobs.files import (
     BOUNDARIES,
     POPULATION,
@@ -41,14 +40,13 @@ from chatmrpt.jobs.files import (
     display_name,
     extension_of,
 )
-from chatmrpt.jobs.lease import queue_subject
-from chatmrpt.service.artifacts import transact_linking
+from chatmrpt.jobs.runner import work_root
 from chatmrpt.service.datasets import _check_upload, add_dataset
 from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
 from chatmrpt.service.tpr import _sniff
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
-from chatmrpt.store.model import FAILED, PREPARE, SUCCEEDED, Key, to_jsonable
+from chatmrpt.store.model import PREPARE, Key, to_jsonable
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime

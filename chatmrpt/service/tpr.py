@@ -24,9 +24,7 @@ from chatmrpt.analysis.limits import check_workbook
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.files import display_name
-from chatmrpt.jobs.lease import queue_subject
 from chatmrpt.jobs.retention import discard_blobs
-from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.files import check_size, suffix_of
 from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
