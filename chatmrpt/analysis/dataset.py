@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from chatmrpt.store.model import to_jsonable
+
 # Canonical identity columns. Ingestion renames aliases (METHODOLOGY §1) to these names.
 WARD_NAME = "WardName"
 WARD_CODE = "WardCode"
@@ -80,8 +82,6 @@ def ward_dataset_bytes(dataset: WardDataset) -> bytes:
     """The dataset as one (Geo)Parquet file: the ward frame, and everything else about it
     in the file's metadata, so reading it back needs no parse and no join."""
     import pyarrow.parquet as pq
-
-    from chatmrpt.store.model import to_jsonable
 
     buffer = io.BytesIO()
     dataset.wards.to_parquet(buffer, index=True)

@@ -21,6 +21,7 @@ from chatmrpt.analysis.declarations import TPR_AGES
 from chatmrpt.analysis.params import MAX_VARIABLES
 from chatmrpt.analysis.quality import identical_column_groups
 from chatmrpt.analysis.states import STATES
+from chatmrpt.analysis.tpr import TPR_VARIABLE
 from chatmrpt.errors import InputError, describe_rows
 
 DIRECT = "direct"
@@ -486,8 +487,6 @@ def _find_canonical(canonical: str, candidates: list[str], taken: list[str]) -> 
     if canonical == "u5_tpr_rdt":
         # a rate computed from a facility export (any age group) is the one the user just
         # made: the last such column (a new or replaced one is added at the end) comes first
-        from chatmrpt.analysis.tpr import TPR_VARIABLE
-
         computed = [c for c in free if c in TPR_VARIABLE.values()]
         if computed:
             return computed[-1]

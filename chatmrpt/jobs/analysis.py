@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.dataset import ward_dataset_from_bytes
+from chatmrpt.analysis.filenames import UNIFIED_PARQUET
 from chatmrpt.analysis.ingest import load_dataset
 from chatmrpt.analysis.outputs import MEDIA_TYPES, write_analysis_outputs
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.analysis.pipeline import run_analysis
+from chatmrpt.analysis.results_io import load_unified
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.files import BOUNDARIES, TABLE, input_filename
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
+from chatmrpt.store.base import artifact_id, link_artifact
 from chatmrpt.store.model import to_jsonable
 
 if TYPE_CHECKING:
@@ -41,8 +45,6 @@ def stored_wards(ctx: JobContext, dataset: dict[str, Any]) -> WardDataset | None
     frame = dataset.get("frame")
     if not frame:
         return None
-    from chatmrpt.analysis.dataset import ward_dataset_from_bytes
-
     return ward_dataset_from_bytes(ctx.rt.artifacts.read_bytes(frame["sha256"]))
 
 
@@ -120,10 +122,7 @@ def ward_shapes_update(ctx: JobContext, analysis_id: str, out: Path) -> list:
     """The ward shapes the page draws its maps with, simplified here, in the job, from the
     unified dataset just written — so no web request has to — and linked with the results.
     """
-    from chatmrpt.analysis.filenames import UNIFIED_PARQUET
-    from chatmrpt.analysis.results_io import load_unified
     from chatmrpt.service.views import GEOJSON, SHAPES_NAME, shapes_producer, ward_shapes_bytes
-    from chatmrpt.store.base import artifact_id, link_artifact
 
     parquet = out / UNIFIED_PARQUET
     if not parquet.is_file():

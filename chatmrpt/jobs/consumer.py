@@ -33,6 +33,7 @@ from chatmrpt.jobs.reaper import reap
 from chatmrpt.jobs.retention import cleanup
 from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.logs import configure_logging
+from chatmrpt.store import open_store
 from chatmrpt.store.model import now
 
 if TYPE_CHECKING:
@@ -166,8 +167,6 @@ def _consumer_process(
 def count_restart(settings: Settings, exitcode: int | None, process: str = "consumer") -> None:
     """Note a restart of ``process`` (and, when signal 9 ended it, an OOM kill) in the
     store, where ``/metrics`` reads it."""
-    from chatmrpt.store import open_store
-
     try:
         store = open_store(settings.store_url)
         try:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 
+from chatmrpt.analysis.filenames import RANKING_BY_YEAR_CSV, TPR_BY_YEAR_CSV, TREND_CSV
+from chatmrpt.csvsafe import write_csv
 from chatmrpt.jobs.analysis import job_result
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
+from chatmrpt.service.prepare import prepare_dataset
 from chatmrpt.store.model import PREPARE, to_jsonable
 
 REPORT_JSON = "prepare_report.json"
@@ -17,9 +20,6 @@ def year_map_name(year: int) -> str:
 
 
 def _year_files(ctx: JobContext, years: dict) -> list:
-    from chatmrpt.analysis.filenames import RANKING_BY_YEAR_CSV, TPR_BY_YEAR_CSV, TREND_CSV
-    from chatmrpt.csvsafe import write_csv
-
     files = []
     tables = [(TPR_BY_YEAR_CSV, years["by_year"]), (TREND_CSV, years["trend"])]
     if years.get("ranking") is not None:
@@ -39,8 +39,6 @@ def _year_files(ctx: JobContext, years: dict) -> list:
 @job_kind("prepare")
 def run_prepare_job(ctx: JobContext) -> Outcome:
     session_id, prepare_id, record = job_result(ctx, PREPARE, "prepared dataset")
-    from chatmrpt.service.prepare import prepare_dataset
-
     inputs = record["inputs"]
     params = record["params"]
 

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.analysis.archives import list_zip_members
 from chatmrpt.analysis.dataset import dataset_id_from_sources, sha256_file, ward_dataset_bytes
 from chatmrpt.analysis.ingest import load_dataset
 from chatmrpt.analysis.population import planning_summary
@@ -25,7 +26,7 @@ from chatmrpt.jobs.files import (
     input_filename,
 )
 from chatmrpt.jobs.retention import discard_blobs
-from chatmrpt.jobs.runner import work_root
+from chatmrpt.jobs.runner import enqueue_job, work_root
 from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact, link_blob, set_session_state
@@ -251,8 +252,6 @@ def _load_and_record(
     try:
         stored, created = transact_linking(rt, commit)
     except BaseException:
-        from chatmrpt.jobs.retention import discard_blobs
-
         discard_blobs(rt, [record["frame"]["sha256"]], orphan=True)
         raise
     return stored, created, frame
@@ -384,8 +383,6 @@ def stage_dataset(
     """Store uploaded files (``role -> (path, name)``, streamed from disk) and queue an
     ``ingest`` job that reads them with ``add_dataset``, as a smaller upload is read in the
     request. Returns the job's view (``upload_view``)."""
-    from chatmrpt.jobs.runner import enqueue_job
-
     require_session(rt, session_id)
     if TABLE not in files:
         raise InputError("invalid_request", "The upload has no 'table' file.")
@@ -395,8 +392,6 @@ def stage_dataset(
         size = path.stat().st_size
         _check_upload_size(rt, size, name)
         if extension_of(name, role) == "zip":  # a file of the wrong type: refused now
-            from chatmrpt.analysis.archives import list_zip_members
-
             list_zip_members(path, display_name=name)  # not a zip: refused now, too
         staged[role] = {"sha256": None, "name": name, "size": size}
     try:
@@ -405,8 +400,6 @@ def stage_dataset(
         job = enqueue_job(rt, INGEST_KIND, session_id,
                           {"session_id": session_id, "files": staged, "sheet": sheet})
     except BaseException:
-        from chatmrpt.jobs.retention import discard_blobs
-
         discard_blobs(rt, [s["sha256"] for s in staged.values() if s["sha256"]], orphan=True)
         raise
     return upload_view(job)

@@ -27,8 +27,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chatmrpt.analysis.prepare import prepare_ward_table
-from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS
+from chatmrpt.analysis.ingest import load_dataset, read_boundaries
+from chatmrpt.analysis.params import AnalysisParams
+from chatmrpt.analysis.pipeline import run_analysis
+from chatmrpt.analysis.prepare import BURDEN, prepare_ward_table, ranking_by_year, year_table
+from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS, TREND_THRESHOLD, check_trend_threshold
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.files import (
@@ -41,12 +44,13 @@ from chatmrpt.jobs.files import (
     extension_of,
 )
 from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.datasets import _check_upload, add_dataset
+from chatmrpt.service.datasets import _check_total, _check_upload, add_dataset
 from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
 from chatmrpt.service.tpr import _sniff
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
 from chatmrpt.store.model import PREPARE, Key, to_jsonable
+from chatmrpt.viz.png import map_png
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -113,8 +117,6 @@ def prepare_dataset(
             _check_upload(rt, data, name)
             kinds[role] = (data, name, extension_of(name, role))
     if kinds and population is None:
-        from chatmrpt.service.datasets import _check_total
-
         _check_total(False)
     years_out: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="prepare-", dir=work_root(rt.settings)) as tmp:
@@ -179,10 +181,6 @@ def prepare_dataset(
 def _years_outputs(prepared, boundaries_path: Path, folder: Path, per_year: bool) -> dict:
     """The by-year and trend tables, one map per year (burden per 1,000, or TPR without a
     population), and with ``per_year`` each year's ranking side by side."""
-    from chatmrpt.analysis.ingest import load_dataset, read_boundaries
-    from chatmrpt.analysis.prepare import BURDEN, ranking_by_year, year_table
-    from chatmrpt.viz.png import map_png
-
     features = read_boundaries(boundaries_path)[0]
     column = BURDEN if BURDEN in prepared.by_year.columns else prepared.report["tpr_column"]
     maps: dict[int, bytes] = {}
@@ -196,9 +194,6 @@ def _years_outputs(prepared, boundaries_path: Path, folder: Path, per_year: bool
         frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=shapes.crs).to_crs("EPSG:4326")
         maps[year] = map_png(frame, "variable", variable=column)
         if per_year:
-            from chatmrpt.analysis.params import AnalysisParams
-            from chatmrpt.analysis.pipeline import run_analysis
-
             path = folder / f"ward_table_{year}.csv"
             table.to_csv(path, index=False, lineterminator="\n")
             dataset = load_dataset(path, boundaries_path)
@@ -242,8 +237,6 @@ def normalize_prepare_params(params: dict[str, Any] | None) -> dict[str, Any]:
                          "per_year ranks the wards of each year: add by_year=true.",
                          details={"parameter": "per_year"})
     if by_year:  # only then, so runs without years keep their ids
-        from chatmrpt.analysis.tpr import TREND_THRESHOLD, check_trend_threshold
-
         out["by_year"] = True
         out["trend_threshold"] = check_trend_threshold(given.get("trend_threshold",
                                                                  TREND_THRESHOLD))
@@ -297,8 +290,6 @@ def submit_prepare(
         if data is not None:
             given[role] = (data, display_name(name, role), role)
     if any(role in given for role in POPULATION_KINDS) and POPULATION not in given:
-        from chatmrpt.service.datasets import _check_total
-
         _check_total(False)
     inputs: dict[str, dict[str, Any]] = {}
     for role, (data, name, kind) in given.items():

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import ANALYSIS_JSON, UNIFIED_CSV, UNIFIED_PARQUET
+from chatmrpt.analysis.lga_names import read_lga_names, with_lga_names
 from chatmrpt.analysis.results_io import load_unified as read_unified
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.lease import queue_subject
@@ -137,8 +138,6 @@ def load_unified(rt: Runtime, session_id: str, analysis_id: str | None = None) -
         frame = read_unified(path)
     # LGA codes named from the deployment's names file (maps, tables, downloads, reports)
     if rt.settings.lga_names_file is not None:
-        from chatmrpt.analysis.lga_names import read_lga_names, with_lga_names
-
         frame = with_lga_names(frame, read_lga_names(rt.settings.lga_names_file))
     return frame
 

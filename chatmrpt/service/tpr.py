@@ -23,9 +23,8 @@ from chatmrpt.analysis.declarations import FACILITY_EXTENSIONS, TprParams
 from chatmrpt.analysis.limits import check_workbook
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.files import display_name
+from chatmrpt.jobs.files import check_size, display_name, suffix_of
 from chatmrpt.jobs.retention import discard_blobs
-from chatmrpt.service.files import check_size, suffix_of
 from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact

@@ -80,8 +80,6 @@ def _cached(
 
 def ward_shapes_bytes(frame: pd.DataFrame) -> bytes:
     """The ward shapes of a unified dataset, simplified for the browser (GeoJSON bytes)."""
-    from chatmrpt.viz.geojson import geojson_bytes, require_boundaries, simplify_for_web
-
     require_boundaries(frame)
     budget = max(300_000, BYTES_PER_WARD * len(frame))
     return geojson_bytes(simplify_for_web(frame, budget))
