@@ -182,6 +182,10 @@ def read_form(
     return out_files, out_fields
 
 
+def _invalid(name: str, message: str, **details: Any) -> InputError:
+    return InputError("invalid_parameter", message, details={"parameter": name, **details})
+
+
 def query_int(name: str, default: int | None, low: int, high: int) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
@@ -189,15 +193,9 @@ def query_int(name: str, default: int | None, low: int, high: int) -> int | None
     try:
         value = int(raw)
     except ValueError:
-        raise InputError(
-            "invalid_parameter", f"{name} must be a whole number.", details={"parameter": name}
-        ) from None
+        raise _invalid(name, f"{name} must be a whole number.") from None
     if not low <= value <= high:
-        raise InputError(
-            "invalid_parameter",
-            f"{name} must be between {low} and {high}.",
-            details={"parameter": name},
-        )
+        raise _invalid(name, f"{name} must be between {low} and {high}.")
     return value
 
 
@@ -207,11 +205,7 @@ def query_choice(name: str, choices: Iterable[str], default: str) -> str:
     if raw is None or raw == "":
         return default
     if raw not in choices:
-        raise InputError(
-            "invalid_parameter",
-            f"{name} must be one of {', '.join(choices)}.",
-            details={"parameter": name, "choices": list(choices)},
-        )
+        raise _invalid(name, f"{name} must be one of {', '.join(choices)}.", choices=list(choices))
     return raw
 
 
@@ -246,9 +240,6 @@ class Query:
         if raw is None or raw == "":
             return fallback
         if len(raw) > self.max_length:
-            raise InputError(
-                "invalid_parameter",
-                f"{self.name} is too long (at most {self.max_length} characters).",
-                details={"parameter": self.name},
-            )
+            raise _invalid(self.name, f"{self.name} is too long (at most {self.max_length} "
+                           "characters).")
         return raw

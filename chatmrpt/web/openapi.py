@@ -216,6 +216,29 @@ _ERROR_TEXT = {
     "503": "The store or artifact storage does not answer.",
 }
 
+def job_schema(id_field: str, required: tuple[str, ...] = (), **fields: Any) -> dict[str, Any]:
+    """What clients see of work done by a job (``web.api.common.job_subject_view``): its id,
+    ``fields`` (such as the file it read), status and progress, error or summary and files;
+    ``reused`` when it was asked before."""
+    properties = {
+        id_field: ID,
+        "params": NULLABLE_OBJECT,
+        "status": STATUS,
+        "progress": NULLABLE_NUM,
+        "stage": NULLABLE_STR,
+        "job_id": NULLABLE_STR,
+        "error": NULLABLE_OBJECT,
+        "summary": NULLABLE_OBJECT,
+        "artifacts": array(ref("Artifact")),
+        "reused": {"type": "boolean"},
+        "created_at": NULLABLE_NUM,
+        "started_at": NULLABLE_NUM,
+        "finished_at": NULLABLE_NUM,
+        **fields,
+    }
+    return obj(properties, (id_field, "status", *required))
+
+
 SCHEMAS: dict[str, Any] = {
     "Error": obj(
         {
@@ -306,24 +329,11 @@ SCHEMAS: dict[str, Any] = {
         AnalysisParams,
         {"dataset_id": {**ID, "description": "Default: the session's current dataset."}},
     ),
-    "Analysis": obj(
-        {
-            "analysis_id": ID,
-            "dataset_id": NULLABLE_STR,
-            "params": NULLABLE_OBJECT,
-            "status": STATUS,
-            "progress": {"type": "number", "minimum": 0, "maximum": 1, "nullable": True},
-            "stage": NULLABLE_STR,
-            "job_id": NULLABLE_STR,
-            "error": NULLABLE_OBJECT,
-            "summary": NULLABLE_OBJECT,
-            "artifacts": array(ref("Artifact")),
-            "reused": {"type": "boolean"},
-            "created_at": NULLABLE_NUM,
-            "started_at": NULLABLE_NUM,
-            "finished_at": NULLABLE_NUM,
-        },
-        ("analysis_id", "status", "progress"),
+    "Analysis": job_schema(
+        "analysis_id",
+        ("progress",),
+        dataset_id=NULLABLE_STR,
+        progress={"type": "number", "minimum": 0, "maximum": 1, "nullable": True},
     ),
     "Wards": obj(
         {
@@ -382,24 +392,7 @@ SCHEMAS: dict[str, Any] = {
         },
         ("reprioritization_id", "summary", "selected"),
     ),
-    "Tpr": obj(
-        {
-            "tpr_id": ID,
-            "job_id": NULLABLE_STR,
-            "status": STATUS,
-            "progress": NULLABLE_NUM,
-            "stage": NULLABLE_STR,
-            "params": NULLABLE_OBJECT,
-            "file": NULLABLE_STR,
-            "error": NULLABLE_OBJECT,
-            "summary": NULLABLE_OBJECT,
-            "artifacts": array(ref("Artifact")),
-            "reused": {"type": "boolean"},
-            "created_at": NULLABLE_NUM,
-            "finished_at": NULLABLE_NUM,
-        },
-        ("tpr_id", "status"),
-    ),
+    "Tpr": job_schema("tpr_id", file=NULLABLE_STR),
     "Upload": obj(
         {
             "job_id": ID,
@@ -411,24 +404,7 @@ SCHEMAS: dict[str, Any] = {
         },
         ("job_id", "status"),
     ),
-    "Prepare": obj(
-        {
-            "prepare_id": ID,
-            "job_id": NULLABLE_STR,
-            "status": STATUS,
-            "progress": NULLABLE_NUM,
-            "stage": NULLABLE_STR,
-            "params": NULLABLE_OBJECT,
-            "file": NULLABLE_STR,
-            "error": NULLABLE_OBJECT,
-            "summary": NULLABLE_OBJECT,
-            "artifacts": array(ref("Artifact")),
-            "reused": {"type": "boolean"},
-            "created_at": NULLABLE_NUM,
-            "finished_at": NULLABLE_NUM,
-        },
-        ("prepare_id", "status"),
-    ),
+    "Prepare": job_schema("prepare_id", file=NULLABLE_STR),
     "Health": obj({"status": STR, "pid": {"type": "integer"}}, ("status",)),
     "Ready": obj(
         {

@@ -9,7 +9,6 @@ from flask import Blueprint, Response
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
-from chatmrpt.web import urls
 from chatmrpt.web.api.common import (
     DEFAULT_WARD_LIMIT,
     LIMIT,
@@ -20,6 +19,7 @@ from chatmrpt.web.api.common import (
     csv_download,
     expect_declared,
     job_subject_view,
+    made,
 )
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import Query, expect_type, read_json
@@ -77,10 +77,7 @@ def submit_analysis(session_id: str) -> Response:
     params = {k: v for k, v in data.items() if k != "dataset_id"}
     record, reused = submit(get_runtime(), session_id, dataset_id, params,
                             admit=lambda: admit_job(session_id))
-    body = analysis_view(record)
-    body["reused"] = reused
-    location = urls.link("analysis", session_id, record["id"])
-    return json_response(body, 200 if reused else 202, {"Location": location})
+    return made(session_id, "analysis", record, analysis_view(record), reused=reused)
 
 
 @bp.get(S + "/analyses/<analysis_id>")

@@ -16,7 +16,7 @@ from chatmrpt.errors import InputError
 from chatmrpt.store.model import FAILED, SUCCEEDED, valid_id
 from chatmrpt.web import urls
 from chatmrpt.web.inputs import Query, expect_type
-from chatmrpt.web.responses import content_disposition
+from chatmrpt.web.responses import content_disposition, json_response
 
 # every session resource lives under this path (blueprints are mounted at /api)
 S = "/sessions/<session_id>"
@@ -113,6 +113,23 @@ def etag_matches(sha256: str) -> bool:
     header = request.headers.get("If-None-Match", "")
     tags = {t.strip().removeprefix("W/").strip('"') for t in header.split(",")}
     return sha256 in tags or "*" in tags
+
+
+def made(
+    session_id: str,
+    kind: str,
+    record: dict[str, Any],
+    body: dict[str, Any],
+    *,
+    new_status: int = 202,
+    reused: bool | None = None,
+) -> Response:
+    """The answer to a request that made a record (or found the same one again): ``body``
+    with ``reused``, status 200 when found again and ``new_status`` when new (202 queued, 201
+    made), and the record's URL (``urls.link(kind, ...)``) as ``Location``."""
+    body["reused"] = bool(record.get("reused")) if reused is None else reused
+    location = urls.link(kind, session_id, record["id"])
+    return json_response(body, 200 if body["reused"] else new_status, {"Location": location})
 
 
 def csv_download(text: str, name: str) -> Response:

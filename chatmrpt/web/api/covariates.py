@@ -17,24 +17,19 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from chatmrpt.web import urls
-from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view
+from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view, made
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_json
 from chatmrpt.web.openapi import (
-    ID,
-    NULLABLE_NUM,
-    NULLABLE_OBJECT,
     NULLABLE_STR,
-    STATUS,
     STR,
     array,
     documented,
+    job_schema,
     json_content,
     linked,
     obj,
     ok,
-    ref,
 )
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
@@ -56,25 +51,7 @@ RASTER = obj(
     },
     ("name", "statistic"),
 )
-RUN = obj(
-    {
-        "covariates_id": ID,
-        "dataset_id": NULLABLE_STR,
-        "job_id": NULLABLE_STR,
-        "status": STATUS,
-        "progress": NULLABLE_NUM,
-        "stage": NULLABLE_STR,
-        "params": NULLABLE_OBJECT,
-        "error": NULLABLE_OBJECT,
-        "summary": NULLABLE_OBJECT,
-        "artifacts": array(ref("Artifact")),
-        "reused": {"type": "boolean"},
-        "created_at": NULLABLE_NUM,
-        "started_at": NULLABLE_NUM,
-        "finished_at": NULLABLE_NUM,
-    },
-    ("covariates_id", "status"),
-)
+RUN = job_schema("covariates_id", dataset_id=NULLABLE_STR)
 GET_COVARIATES = {"GetCovariates": ("getCovariates", "covariates_id", "/covariates_id")}
 
 
@@ -127,10 +104,7 @@ def submit_covariates(session_id: str, dataset_id: str) -> Response:
 
     data = read_json(("rasters",), required=("rasters",))
     record = submit(get_runtime(), session_id, check_id(dataset_id, "dataset"), data["rasters"])
-    body = covariates_view(record)
-    body["reused"] = bool(record.get("reused"))
-    location = urls.link("covariates", session_id, record["id"])
-    return json_response(body, 200 if body["reused"] else 202, {"Location": location})
+    return made(session_id, "covariates", record, covariates_view(record))
 
 
 @bp.get(S + "/covariates/<covariates_id>")

@@ -106,9 +106,9 @@ def _size(f) -> int:
 
 def _stage(session_id: str, files: dict, sheet: str | None) -> Response:
     """A large upload: copied to disk in blocks, stored, and read by an ingest job."""
+    from chatmrpt.jobs.files import display_name
     from chatmrpt.jobs.runner import work_root
     from chatmrpt.service.datasets import stage_dataset
-    from chatmrpt.jobs.files import display_name
 
     rt = get_runtime()
     with tempfile.TemporaryDirectory(prefix="upload-", dir=work_root(rt.settings)) as tmp:

@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, Response
 
 from chatmrpt.analysis.declarations import ItnParams
-from chatmrpt.web import urls
 from chatmrpt.web.api.common import (
     DEFAULT_WARD_LIMIT,
     LIMIT,
@@ -17,6 +16,7 @@ from chatmrpt.web.api.common import (
     artifact_views,
     check_id,
     expect_declared,
+    made,
 )
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import expect_type, read_json
@@ -64,10 +64,7 @@ def create_plan(session_id: str) -> Response:
         check_id(analysis_id, "analysis")
     params = {k: v for k, v in data.items() if k != "analysis_id"}
     record = plan(get_runtime(), session_id, params, analysis_id)
-    body = plan_view(record)
-    body["reused"] = bool(record.get("reused"))
-    location = urls.link("plan", session_id, record["id"])
-    return json_response(body, 200 if body["reused"] else 201, {"Location": location})
+    return made(session_id, "plan", record, plan_view(record), new_status=201)
 
 
 @bp.get(S + "/itn-plans/<plan_id>")

@@ -7,8 +7,14 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from chatmrpt.web import urls
-from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view, optional_files
+from chatmrpt.web.api.common import (
+    PREFIX,
+    S,
+    check_id,
+    job_subject_view,
+    made,
+    optional_files,
+)
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form
 from chatmrpt.web.openapi import FILE, documented, linked, obj, ok, ref
@@ -89,10 +95,7 @@ def submit_prepare(session_id: str) -> Response:
         dict(fields),
         **optional_files(files, "population", "urban", "population_u5", "population_women"),
     )
-    body = prepare_view(record)
-    body["reused"] = bool(record.get("reused"))
-    location = urls.link("prepared", session_id, record["id"])
-    return json_response(body, 200 if body["reused"] else 202, {"Location": location})
+    return made(session_id, "prepared", record, prepare_view(record))
 
 
 @bp.get(S + "/prepared-datasets/<prepare_id>")

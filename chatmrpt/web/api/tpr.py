@@ -7,8 +7,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from chatmrpt.analysis.declarations import TprParams
-from chatmrpt.web import urls
-from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view
+from chatmrpt.web.api.common import PREFIX, S, check_id, job_subject_view, made
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form
 from chatmrpt.web.openapi import FILE, documented, linked, ok, ref, request_schema
@@ -52,10 +51,7 @@ def submit_tpr(session_id: str) -> Response:
     files, fields = read_form(("facility",), PARAMS, required_files=("facility",))
     facility = files["facility"]
     record = submit(get_runtime(), session_id, facility.read(), facility.filename or "", fields)
-    body = tpr_view(record)
-    body["reused"] = bool(record.get("reused"))
-    location = urls.link("tpr", session_id, record["id"])
-    return json_response(body, 200 if body["reused"] else 202, {"Location": location})
+    return made(session_id, "tpr", record, tpr_view(record))
 
 
 @bp.get(S + "/tpr/<tpr_id>")
