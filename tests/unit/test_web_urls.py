@@ -22,6 +22,7 @@ SERVED_BY = {
     "plan": ("plans.get_plan", "plan_id"),
     "reprioritization": ("reprioritizations.get_reprioritization", "reprioritization_id"),
     "tpr": ("tpr.get_tpr", "tpr_id"),
+    "upload": ("datasets.get_upload", "job_id"),
     "artifact": ("artifacts.download_artifact", "artifact_id"),
     "shapes": ("views.analysis_shapes", "analysis_id"),
     "lga_shapes": ("views.analysis_lga_shapes", "analysis_id"),
