@@ -71,7 +71,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from chatmrpt.demo import write_demo_data
+    from chatmrpt.demo.generator import write_demo_data
     from tests._cluster import start_serve
     from tests.browser.conftest import CHROMIUM_ARGS
 

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from chatmrpt.analysis.prepare import prepare_ward_table, year_table
-    from chatmrpt.demo import generate_state, write_state
+    from chatmrpt.demo.generator import generate_state, write_state
 
     years = tuple(range(2024 - args.years + 1, 2025))
     with tempfile.TemporaryDirectory() as tmp:

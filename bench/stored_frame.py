@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from chatmrpt.analysis.dataset import ward_dataset_bytes, ward_dataset_from_bytes  # noqa: E402
 from chatmrpt.analysis.ingest import load_dataset  # noqa: E402
-from chatmrpt.demo import write_demo_data  # noqa: E402
+from chatmrpt.demo.generator import write_demo_data  # noqa: E402
 
 SECTION = "## Stored ward frame"
 

@@ -140,7 +140,7 @@ def run_pca(values: pd.DataFrame, directions: Mapping[str, str],
         bartlett_p=pval,
     )
     if k < KMO_MIN:
-        return PcaResult(False, f"KMO is {k:.3f} ({kmo_label(k)}); PCA needs at least {KMO_MIN}: "
+        return PcaResult(False, f"KMO is {k:.3f}; PCA needs at least {KMO_MIN}: "
                          "the variables share too little to be summarised by components.", **base)
     if not pval < BARTLETT_ALPHA:
         return PcaResult(False, f"Bartlett's test p = {pval:.3g}; PCA needs p < {BARTLETT_ALPHA}: "

@@ -164,7 +164,7 @@ def _load_and_record(
     scratch = work_root(rt.settings)
     with tempfile.TemporaryDirectory(prefix="upload-", dir=scratch) as tmp:
         paths: dict[str, Path] = {}
-        for role in (POPULATION, URBAN):  # rasters are read from files
+        for role in (POPULATION, URBAN, *POPULATION_KINDS):  # rasters are read from files
             if role in uploads:
                 data, _, ext = uploads[role]
                 paths[role] = Path(tmp) / input_filename(role, ext)

@@ -44,7 +44,7 @@ NAMES = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from chatmrpt.demo import write_demo_data
+    from chatmrpt.demo.generator import write_demo_data
 
     root = tmp_path_factory.mktemp("lga-names-server")
     home = root / "home"

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from chatmrpt.analysis import ingest
-from chatmrpt.demo import write_demo_data
+from chatmrpt.demo.generator import write_demo_data
 from chatmrpt.jobs.consumer import run_consumers
 from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.service import add_dataset, create_session, submit_analysis, submit_tpr
@@ -19,7 +19,9 @@ from tests._jobkinds import settings_env, settings_from, wait_for
 
 @pytest.fixture
 def settings(tmp_path):
-    return settings_from(settings_env(tmp_path / "home", None))
+    # jobs in the consumer's own process, so the parse counter sees their parses too
+    env = {**settings_env(tmp_path / "home", None), "CHATMRPT_JOB_ISOLATION": "0"}
+    return settings_from(env)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from chatmrpt.analysis.tpr import compute_ward_tpr
 from chatmrpt.demo import facility as fac
-from chatmrpt.demo import generate_state
+from chatmrpt.demo.generator import generate_state
 
 
 @pytest.fixture(scope="module")

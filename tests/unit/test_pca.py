@@ -67,6 +67,15 @@ def test_not_suitable_reasons():
     assert not r.suitable
     assert r.kmo is not None and r.bartlett_p is not None
 
+    # variables sharing too little (KMO 0.24): the reason users read gives the figure and
+    # the bar in plain words, without Kaiser's label ("unacceptable")
+    x, y, z = (rng.normal(size=300) for _ in range(3))
+    low = pd.DataFrame({"a": x + y, "b": x - y, "c": x + 0.05 * z})
+    r = run_pca(low, {c: "direct" for c in low})
+    assert not r.suitable and r.kmo < 0.5
+    assert f"KMO is {r.kmo:.3f}; PCA needs at least 0.5" in r.reason
+    assert r.kmo_label == "unacceptable" and "unacceptable" not in r.reason
+
 
 def test_kmo_and_bartlett_formulas():
     corr = np.corrcoef(REF.to_numpy(float), rowvar=False)
