@@ -105,10 +105,15 @@ def check_plan(page, boundaries, n: int) -> dict:
     return plan
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_shipped_table_to_layers_plan_and_reprioritisation(open_page, artifacts_dir, case):
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+SIZES = {"desktop": {}, "phone": PHONE}
+
+
+@pytest.mark.parametrize(("case", "size"),
+                         [("ilorin", "desktop"), ("kano", "desktop"), ("kano", "phone")])
+def test_shipped_table_to_layers_plan_and_reprioritisation(open_page, artifacts_dir, case, size):
     table, boundaries, n = CASES[case]
-    page, _watched = open_page()
+    page, _watched = open_page(**SIZES[size])
     page.goto("/")
     wait_ready(page)
     page.set_input_files("#table-file", str(table))
@@ -131,7 +136,7 @@ def test_shipped_table_to_layers_plan_and_reprioritisation(open_page, artifacts_
     report = page.locator("#field-layer-report").inner_text()
     assert "rainfall" in report and f"{n} wards" in report
     page.locator("#field-panel").screenshot(
-        path=str(artifacts_dir / f"field-{case}-layers.png"))
+        path=str(artifacts_dir / f"field-{case}-{size}-layers.png"))
     dataset = api(page, f"/datasets/{api(page)['state']['current_dataset']}")
     assert "rainfall" in dataset["variables"]
 
@@ -147,7 +152,7 @@ def test_shipped_table_to_layers_plan_and_reprioritisation(open_page, artifacts_
     repri = api(page, f"/reprioritizations/{repri_id}")
     assert "Urban Yes/No" in str(repri), repri
     assert POPULATION_FILE in str(repri), repri
-    page.screenshot(path=str(artifacts_dir / f"field-{case}-plan.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / f"field-{case}-{size}-plan.png"), full_page=True)
 
 
 def test_facility_export_by_year_with_a_year_selector(open_page, artifacts_dir, tmp_path):
