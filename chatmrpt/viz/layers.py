@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -99,6 +99,18 @@ class MapSpec:
     hover: list[list[str]] = field(default_factory=list)  # per row of the dataset
     ward_labels: list[str] = field(default_factory=list)
     notes: tuple[str, ...] = ()
+
+
+class MapOptions(TypedDict, total=False):
+    """What a map of ``kind`` may be told besides its kind (see ``map_spec``); the drawing
+    functions (``maps.map_figure``, ``png.map_png``) pass them on as they are."""
+
+    variable: str | None
+    threshold: float | None
+    plan: Any
+    reprioritization: Any
+    direction: str | None
+    by_lga: bool
 
 
 def map_spec(
