@@ -76,7 +76,12 @@ from chatmrpt.analysis.declarations import (
     ItnParams,
     parse_count,
 )
-from chatmrpt.analysis.population import optional_column, planning_column, ward_columns
+from chatmrpt.analysis.population import (
+    no_named_column,
+    optional_column,
+    planning_column,
+    ward_columns,
+)
 from chatmrpt.errors import InputError, describe_rows
 from chatmrpt.store.model import to_jsonable
 
@@ -220,12 +225,7 @@ def plan_itn(
     else:
         rank_column, rank_order = RANK_COLUMNS[method], "ascending"
     if external is not None and rank_column not in columns:
-        raise InputError(
-            "missing_column",
-            f"The ward table has no column {rank_column!r} to rank the wards by. "
-            f"Columns present: {', '.join(columns)}.",
-            details={"column": rank_column, "columns": columns},
-        )
+        raise no_named_column(rank_column, "to rank the wards by", columns)
     if rank_column not in columns:
         hint = (
             " Run the analysis with PCA, or plan with the composite ranking."

@@ -107,6 +107,16 @@ def ward_columns(wards: pd.DataFrame) -> list[str]:
     return columns
 
 
+def no_named_column(name: str, purpose: str, columns: list[str]) -> InputError:
+    """The ward table lacks the column the user named (``purpose``: "for the population")."""
+    return InputError(
+        "missing_column",
+        f"The ward table has no column {name!r} {purpose}. "
+        f"Columns present: {', '.join(columns)}.",
+        details={"column": name, "columns": columns},
+    )
+
+
 def planning_column(
     columns: list[str], aliases: tuple[str, ...], what: str, *, without_population: str,
     without_urban_share: str, given: str | None = None,
@@ -118,12 +128,7 @@ def planning_column(
     for other columns, which names were looked for.
     """
     if given is not None and given not in columns:
-        raise InputError(
-            "missing_column",
-            f"The ward table has no column {given!r} for the {what}. "
-            f"Columns present: {', '.join(columns)}.",
-            details={"column": given, "columns": columns},
-        )
+        raise no_named_column(given, f"for the {what}", columns)
     found = given if given is not None else find_column(columns, aliases)
     if found is None and aliases == POPULATION_ALIASES:
         raise no_population_error(without_population)
