@@ -111,8 +111,7 @@ def no_named_column(name: str, purpose: str, columns: list[str]) -> InputError:
     """The ward table lacks the column the user named (``purpose``: "for the population")."""
     return InputError(
         "missing_column",
-        f"The ward table has no column {name!r} {purpose}. "
-        f"Columns present: {', '.join(columns)}.",
+        f"The ward table has no column {name!r} {purpose}. Columns present: {', '.join(columns)}.",
         details={"column": name, "columns": columns},
     )
 
