@@ -326,6 +326,11 @@ def flag(label: str, *, help: str) -> Any:
     return option(kind="flag", label=label, default=False, help=help)
 
 
+def number(label: str, minimum: float, maximum: float, *, help: str, **more: Any) -> Any:
+    """A number from ``minimum`` to ``maximum``."""
+    return option(kind="number", label=label, minimum=minimum, maximum=maximum, help=help, **more)
+
+
 def positive(label: str, *, help: str, maximum: float = 100, **more: Any) -> Any:
     """A number above 0 and at most ``maximum``."""
     return option(kind="number", label=label, minimum=0, above_minimum=True, maximum=maximum,
@@ -524,9 +529,8 @@ class ItnParams(Declared):
         "household size", required=True, usual_maximum=30, hint="e.g. 5",
         help="Average number of people per household, e.g. 5.",
     )  # fmt: skip
-    urban_threshold: float = option(
-        kind="number", label="urban threshold", default=75.0, minimum=0, maximum=100,
-        hint="a percentage",
+    urban_threshold: float = number(
+        "urban threshold", 0, 100, default=75.0, hint="a percentage",
         help="Wards whose urban share (percent) is at or above this are served last.",
     )  # fmt: skip
     method: str = _method("Which ranking orders the wards: the composite score or PCA.")
@@ -544,9 +548,8 @@ class ItnParams(Declared):
         "people per net", default=1.8, hint="the WHO factor is 1.8",
         help="People covered by one net (the WHO factor is 1.8).",
     )  # fmt: skip
-    buffer: float = option(
-        kind="number", label="buffer", default=1.0, minimum=1, maximum=10,
-        hint="1.0 means no buffer, 1.1 adds 10%",
+    buffer: float = number(
+        "buffer", 1, 10, default=1.0, hint="1.0 means no buffer, 1.1 adds 10%",
         help="Multiplier on each ward's need for losses, e.g. 1.1 adds 10%.",
     )  # fmt: skip
     bale_size: int = option(
