@@ -331,6 +331,11 @@ def number(label: str, minimum: float, maximum: float, *, help: str, **more: Any
     return option(kind="number", label=label, minimum=minimum, maximum=maximum, help=help, **more)
 
 
+def percentage(label: str, *, help: str, **more: Any) -> Any:
+    """A percentage: a number from 0 to 100."""
+    return number(label, 0, 100, hint="a percentage", help=help, **more)
+
+
 def positive(label: str, *, help: str, maximum: float = 100, **more: Any) -> Any:
     """A number above 0 and at most ``maximum``."""
     return option(kind="number", label=label, minimum=0, above_minimum=True, maximum=maximum,
@@ -529,8 +534,8 @@ class ItnParams(Declared):
         "household size", required=True, usual_maximum=30, hint="e.g. 5",
         help="Average number of people per household, e.g. 5.",
     )  # fmt: skip
-    urban_threshold: float = number(
-        "urban threshold", 0, 100, default=75.0, hint="a percentage",
+    urban_threshold: float = percentage(
+        "urban threshold", default=75.0,
         help="Wards whose urban share (percent) is at or above this are served last.",
     )  # fmt: skip
     method: str = _method("Which ranking orders the wards: the composite score or PCA.")
@@ -613,8 +618,8 @@ class ReprioritizationParams(Declared):
         **URBAN_THRESHOLDS, max_items=MAX_THRESHOLDS,
         help="Urban share thresholds in percent (urban means strictly above), e.g. 20,30,50,75.",
     )  # fmt: skip
-    target: float = positive(
-        "target population share", default=DEFAULT_TARGET_SHARE, hint="a percentage",
+    target: float = percentage(
+        "target population share", default=DEFAULT_TARGET_SHARE, above_minimum=True,
         chat_name="target_share",
         help="Stop once the selected wards hold this percentage of the population.",
     )  # fmt: skip

@@ -18,7 +18,7 @@ import pandas as pd
 from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
 from chatmrpt.analysis.composite import HIGH, LOW, MEDIUM
 from chatmrpt.analysis.dataset import LGA, LGA_CODE, WARD_CODE, WARD_NAME
-from chatmrpt.analysis.declarations import MAP_KINDS
+from chatmrpt.analysis.declarations import MAP_KINDS, STRATEGIES
 from chatmrpt.analysis.urban import (
     DEFAULT_TARGET_SHARE,
     reprioritize,
@@ -50,12 +50,11 @@ TIER_NAMES = {1: "first (less urban)", 2: "last (more urban)"}
 # "tier 2 (partial)", ...: the tier is said by TIER_NAMES already)
 PHASE_WORDS = {"": "fully covered", "partial": "partly covered (the nets ran out)",
                "capped": "held to the most one ward may take"}
-STRATEGY_WORDS = {
-    "stop": "stop at the first ward that does not fit",
-    "continue": "skip wards that do not fit",
-    "capped": "cap each ward's share",
-    "proportional": "in proportion to each ward's need",
-}
+# the declared strategies in words, in their declared order
+STRATEGY_WORDS = dict(zip(STRATEGIES, (
+    "stop at the first ward that does not fit", "skip wards that do not fit",
+    "cap each ward's share", "in proportion to each ward's need",
+), strict=True))  # fmt: skip
 
 
 def phase_words(phase: Any) -> str:

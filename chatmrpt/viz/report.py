@@ -158,15 +158,11 @@ def _missing(value: Any) -> bool:
 def _number(value: Any, text: Callable[[float], str]) -> str:
     """A number written by ``text``, escaped; missing and infinite values are an en dash and
     what is not a number is shown as it is."""
-    if _missing(value):
-        return "–"
     try:
-        number = float(value)
+        number = math.nan if _missing(value) else float(value)
     except (TypeError, ValueError):
         return e(value)
-    if not math.isfinite(number):
-        return "–"
-    return e(text(number))
+    return e(text(number)) if math.isfinite(number) else "–"
 
 
 def _num(value: Any, decimals: int = 0) -> str:
