@@ -197,6 +197,11 @@ def made_responses(
     }
 
 
+def form_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """The documented body of an upload: a multipart form of ``schema``."""
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+
+
 def record_route(
     bp: Blueprint,
     rule: str,

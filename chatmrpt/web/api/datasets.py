@@ -18,6 +18,7 @@ from chatmrpt.web.api.common import (
     PREFIX,
     S,
     check_id,
+    form_body,
     made_responses,
     optional_files,
     record_route,
@@ -48,26 +49,21 @@ GET_DATASET = {"GetDataset": ("getDataset", "dataset_id", "/dataset_id")}
             GetUpload=("getUpload", "job_id", "/job_id"),
         ),
     },
-    body={
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": obj(
-                    {
-                        "table": FILE,
-                        "boundaries": FILE,
-                        "sheet": {"type": "string", "maxLength": 100},
-                        "population": FILE,
-                        "urban": FILE,
-                        "population_u5": FILE,
-                        "population_women": FILE,
-                    },
-                    ("table",),
-                    extra=False,
-                )
-            }
-        },
-    },
+    body=form_body(
+        obj(
+            {
+                "table": FILE,
+                "boundaries": FILE,
+                "sheet": {"type": "string", "maxLength": 100},
+                "population": FILE,
+                "urban": FILE,
+                "population_u5": FILE,
+                "population_women": FILE,
+            },
+            ("table",),
+            extra=False,
+        )
+    ),
     errors=("413", "415", "422", "503"),
 )
 @session_required

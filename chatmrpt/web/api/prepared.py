@@ -11,6 +11,7 @@ from chatmrpt.service import prepare as service
 from chatmrpt.web.api.common import (
     PREFIX,
     S,
+    form_body,
     job_subject_view,
     made,
     made_responses,
@@ -39,37 +40,32 @@ def prepare_view(record: dict[str, Any]) -> dict[str, Any]:
     "export and ward boundaries, with a population table or raster and a built-up raster, "
     "and add it as a dataset (a job).",
     made_responses("Prepare", GET_PREPARE, "The same files were prepared before (reused)."),
-    body={
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": obj(
-                    {
-                        "export": FILE,
-                        "boundaries": FILE,
-                        "population": FILE,
-                        "urban": FILE,
-                        "age": {"type": "string", "enum": ["u5", "o5", "pw", "all"]},
-                        "facility_level": {
-                            "type": "string",
-                            "enum": ["all", "primary", "secondary", "tertiary"],
-                        },
-                        "test": {"type": "string", "enum": ["both", "rdt", "microscopy"]},
-                        "sheet": {"type": "string", "maxLength": 100},
-                        "population_u5": FILE,
-                        "population_women": FILE,
-                        "by_year": {"type": "string",
-                                    "enum": ["true", "false", "1", "0", "yes", "no"]},
-                        "trend_threshold": {"type": "string"},
-                        "per_year": {"type": "string",
-                                     "enum": ["true", "false", "1", "0", "yes", "no"]},
-                    },
-                    ("export", "boundaries"),
-                    extra=False,
-                )
-            }
-        },
-    },
+    body=form_body(
+        obj(
+            {
+                "export": FILE,
+                "boundaries": FILE,
+                "population": FILE,
+                "urban": FILE,
+                "age": {"type": "string", "enum": ["u5", "o5", "pw", "all"]},
+                "facility_level": {
+                    "type": "string",
+                    "enum": ["all", "primary", "secondary", "tertiary"],
+                },
+                "test": {"type": "string", "enum": ["both", "rdt", "microscopy"]},
+                "sheet": {"type": "string", "maxLength": 100},
+                "population_u5": FILE,
+                "population_women": FILE,
+                "by_year": {"type": "string",
+                            "enum": ["true", "false", "1", "0", "yes", "no"]},
+                "trend_threshold": {"type": "string"},
+                "per_year": {"type": "string",
+                             "enum": ["true", "false", "1", "0", "yes", "no"]},
+            },
+            ("export", "boundaries"),
+            extra=False,
+        )
+    ),
     errors=("413", "415", "422"),
 )
 @session_required

@@ -8,7 +8,15 @@ from flask import Blueprint, Response
 
 from chatmrpt.analysis.declarations import TprParams
 from chatmrpt.service import tpr as service
-from chatmrpt.web.api.common import PREFIX, S, job_subject_view, made, made_responses, record_route
+from chatmrpt.web.api.common import (
+    PREFIX,
+    S,
+    form_body,
+    job_subject_view,
+    made,
+    made_responses,
+    record_route,
+)
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form
 from chatmrpt.web.openapi import FILE, documented, request_schema
@@ -28,16 +36,11 @@ def tpr_view(record: dict[str, Any]) -> dict[str, Any]:
     "submitTpr",
     "Test positivity rate per ward from a DHIS2 facility export (a job).",
     made_responses("Tpr", GET_TPR, "The same export was processed before (reused)."),
-    body={
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": request_schema(
-                    TprParams, {"facility": FILE}, required=("facility",), form=True
-                )
-            }
-        },
-    },
+    body=form_body(
+        request_schema(
+            TprParams, {"facility": FILE}, required=("facility",), form=True
+        )
+    ),
     errors=("413", "415", "422"),
 )
 @session_required
