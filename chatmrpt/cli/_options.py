@@ -91,6 +91,23 @@ def load_wards(source: Path, rank_column: str | None):
     return load_unified(source)
 
 
+def print_sources_and_warnings(parameters: dict[str, Any], warnings: Iterable[str]) -> None:
+    """The planning inputs' sources and the warnings, closing a plan's summary."""
+    for key, label in (("population_source", "Population"), ("urban_share_source", "Urban share")):
+        if parameters.get(key):
+            print(f"{label}: {parameters[key]}.")
+    for warning in warnings:
+        print(f"warning: {warning}")
+
+
+def run_alone(command, argv: list[str] | None) -> int:
+    """One command without the other sub-commands (a lighter start): ``chatmrpt NAME``."""
+    parser = argparse.ArgumentParser(prog=f"chatmrpt {command.NAME}",
+                                     description=command.DESCRIPTION)
+    command.register(parser)
+    return command.run(parser.parse_args(argv))
+
+
 def parse_population(values: list[str]) -> tuple[Path | None, dict[str, Path]]:
     """``--population`` values → (a table or total raster, {kind: raster})."""
     single: Path | None = None

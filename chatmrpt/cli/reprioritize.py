@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 from chatmrpt.analysis.declarations import ReprioritizationParams
 from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV
 from chatmrpt.artifacts.atomic import atomic_file
-from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
+from chatmrpt.cli._options import (
+    add_analysis_source,
+    add_options,
+    load_wards,
+    option_values,
+    print_sources_and_warnings,
+)
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
@@ -104,10 +110,5 @@ def print_summary(result: ReprioritizationResult, out: Path) -> None:
             f"{row.population_selected:>14,.0f} {row.population_share:>8.2f}  "
             f"{'reached' if row.target_reached else 'not reached'}"
         )
-    if params.get("population_source"):
-        print(f"Population: {params['population_source']}.")
-    if params.get("urban_share_source"):
-        print(f"Urban share: {params['urban_share_source']}.")
-    for warning in result.warnings:
-        print(f"warning: {warning}")
+    print_sources_and_warnings(params, result.warnings)
     print(f"Wrote {out}")

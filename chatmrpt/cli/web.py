@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from chatmrpt.cli._options import run_alone
 from chatmrpt.config import DEFAULT_BIND, load_settings
 from chatmrpt.errors import InputError
 from chatmrpt.logs import configure_logging
@@ -43,9 +45,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``chatmrpt web`` without the other sub-commands (a lighter start)."""
-    parser = argparse.ArgumentParser(prog="chatmrpt web", description=DESCRIPTION)
-    register(parser)
-    return run(parser.parse_args(argv))
+    return run_alone(sys.modules[__name__], argv)
 
 
 def run(args: argparse.Namespace) -> int:

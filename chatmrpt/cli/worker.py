@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import signal
 import threading
 
+from chatmrpt.cli._options import run_alone
 from chatmrpt.config import load_settings
 from chatmrpt.errors import InputError
 from chatmrpt.logs import configure_logging
@@ -46,9 +48,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``chatmrpt worker`` without the other sub-commands (a lighter start)."""
-    parser = argparse.ArgumentParser(prog="chatmrpt worker", description=DESCRIPTION)
-    register(parser)
-    return run(parser.parse_args(argv))
+    return run_alone(sys.modules[__name__], argv)
 
 
 def run(args: argparse.Namespace) -> int:
