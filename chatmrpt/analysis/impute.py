@@ -29,9 +29,11 @@ class Neighbours:
     @classmethod
     def from_pairs(cls, size: int, ward: np.ndarray, neighbour: np.ndarray) -> Neighbours:
         """From pairs in any order; a pair given twice counts once."""
-        pairs = np.unique(np.stack([np.asarray(ward, dtype=np.intp),
-                                    np.asarray(neighbour, dtype=np.intp)]), axis=1)
-        return cls(size, pairs[0], pairs[1])
+        # one number per pair, ward-major: sorting and de-duplicating them is one np.unique
+        keys = np.unique(np.asarray(ward, dtype=np.int64) * max(size, 1)
+                         + np.asarray(neighbour, dtype=np.int64))
+        return cls(size, (keys // max(size, 1)).astype(np.intp),
+                   (keys % max(size, 1)).astype(np.intp))
 
     def of(self, row: int) -> np.ndarray:
         """The neighbours of the ward at ``row``, ascending."""
@@ -59,7 +61,7 @@ def queen_neighbours(geometry) -> Neighbours:
     """
     geoms = np.asarray(geometry, dtype=object)
     n = len(geoms)
-    present = np.flatnonzero([g is not None and not shapely.is_empty(g) for g in geoms])
+    present = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
     if present.size == 0:
         return Neighbours.from_pairs(n, [], [])
     sub = geoms[present]

@@ -114,8 +114,8 @@ def _csv_columns(frame: pd.DataFrame) -> dict[Any, list] | None:
 
 def _text_array(values: pd.Series) -> pa.Array:
     """Identity text for parquet: missing stays missing (a ward without a code)."""
-    text = values.astype("string")
-    return pa.array([None if pd.isna(v) else str(v) for v in text], type=pa.string())
+    text = values.astype("string").to_numpy(dtype=object, na_value=None)
+    return pa.array(text, type=pa.string())
 
 
 def write_model_scores(result, path: Path, progress: Callable[[float], None] | None = None) -> None:
