@@ -138,7 +138,10 @@ def write_model_scores(result, path: Path, progress: Callable[[float], None] | N
         for start, block in result.iter_model_scores(chunk_rows):
             stop = start + block.shape[0]
             arrays = [_text_array(result.wards[c].iloc[start:stop]) for c in key_cols]
-            arrays += [pa.array(block[:, j].astype(np.float32)) for j in range(block.shape[1])]
+            # model by ward, each model's scores contiguous: one cast for the whole block,
+            # and Arrow takes each row without copying it again
+            by_model = np.ascontiguousarray(block.T, dtype=np.float32)
+            arrays += [pa.array(scores) for scores in by_model]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             if progress is not None:
                 progress(stop / max(n, 1))

@@ -102,27 +102,18 @@ def parse_raster_option(text: str, bands: str = "mean"):
     return RasterSpec(name=name, path_or_url=path, stat=stat, bands=bands)
 
 
-def _check_names(specs, existing: list[str]) -> None:
-    from chatmrpt.analysis.dataset import GEOMETRY, IDENTITY_COLUMNS
-
-    reserved = {c.lower() for c in (*IDENTITY_COLUMNS, GEOMETRY)}
-    for spec in specs:
-        if spec.name.lower() in reserved:
-            raise InputError(
-                "invalid_parameter",
-                f"--raster {spec.name}=...: {spec.name} names a ward identity column; choose "
-                "another column name, e.g. rainfall.",
-                details={"raster": spec.name},
-            )
-
-
 def _write_csv(frame, path: Path) -> None:
     with atomic_file(path, "w", encoding="utf-8", newline="") as fh:
         write_csv(frame, fh)
 
 
 def run(args: argparse.Namespace) -> int:
-    from chatmrpt.analysis.zonal import NODATA_SUFFIX, covariate_columns_report, ward_raster_stats
+    from chatmrpt.analysis.zonal import (
+        NODATA_SUFFIX,
+        covariate_columns_report,
+        refuse_taken_names,
+        ward_raster_stats,
+    )
 
     out = Path(args.out)
     if out.exists() and out.is_dir():
@@ -173,7 +164,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         wards, _source, notes = read_boundaries(args.boundaries)
         base = wards[[c for c in IDENTITY_COLUMNS if c in wards.columns]]
-    _check_names(specs, list(base.columns))
+    refuse_taken_names(specs, (*IDENTITY_COLUMNS, GEOMETRY),
+                       "--raster {name}=...: {name} names a ward identity column; choose "
+                       "another column name, e.g. rainfall.")
 
     settings = load_settings()
     with ProgressBar(enabled=not args.quiet, desc="covariates") as bar:

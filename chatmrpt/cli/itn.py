@@ -9,13 +9,8 @@ from typing import TYPE_CHECKING
 from chatmrpt.analysis.declarations import ItnParams
 from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
 from chatmrpt.artifacts.atomic import publish, staging_folder
-from chatmrpt.cli._options import (
-    add_analysis_source,
-    add_options,
-    load_wards,
-    option_values,
-    print_sources_and_warnings,
-)
+from chatmrpt.cli._options import add_options, option_values
+from chatmrpt.cli._plans import add_analysis_source, load_wards, print_sources_and_warnings
 from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
 

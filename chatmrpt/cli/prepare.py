@@ -8,7 +8,7 @@ from pathlib import Path
 
 from chatmrpt.analysis.declarations import TprParams
 from chatmrpt.analysis.params import AnalysisParams
-from chatmrpt.cli._options import add_options, parse_population
+from chatmrpt.cli._options import add_options, option_values, parse_population
 from chatmrpt.cli.analyze import print_summary
 from chatmrpt.cli.covariates import parse_raster_option
 from chatmrpt.cli.tpr import CLI_OPTIONS as TPR_OPTIONS
@@ -86,12 +86,7 @@ def run(args: argparse.Namespace) -> int:
         population_rasters=population_rasters or None,
         rasters=specs,
         urban_raster=args.urban,
-        age=args.age,
-        facility_level=args.facility_level,
-        test=args.test,
-        sheet=args.sheet,
-        by_year=args.by_year,
-        trend_threshold=args.trend_threshold,
+        **option_values(args, TprParams, TPR_OPTIONS),
     )
     out: Path = args.out
     if out.exists() and not out.is_dir():

@@ -9,13 +9,8 @@ from typing import TYPE_CHECKING
 from chatmrpt.analysis.declarations import ReprioritizationParams
 from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV
 from chatmrpt.artifacts.atomic import atomic_file
-from chatmrpt.cli._options import (
-    add_analysis_source,
-    add_options,
-    load_wards,
-    option_values,
-    print_sources_and_warnings,
-)
+from chatmrpt.cli._options import add_options, option_values
+from chatmrpt.cli._plans import add_analysis_source, load_wards, print_sources_and_warnings
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
