@@ -23,16 +23,10 @@ from chatmrpt.analysis.filenames import (
     UNIFIED_CSV,
     UNIFIED_PARQUET,
 )
+from chatmrpt.artifacts import MEDIA_TYPES as MEDIA_TYPES  # the types of our outputs
 from chatmrpt.artifacts.atomic import publish, staging_folder
 from chatmrpt.csvsafe import safe_frame, write_csv
 from chatmrpt.errors import InputError
-
-MEDIA_TYPES = {
-    ".csv": "text/csv",
-    ".json": "application/json",
-    ".parquet": "application/vnd.apache.parquet",
-    ".geoparquet": "application/vnd.apache.parquet",
-}
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -17,6 +17,11 @@ from chatmrpt.analysis.declarations import Declared, Option
 from chatmrpt.errors import InputError
 
 POPULATION_ROLES = ("total", "u5", "women")
+# where the service and its job consumers keep their records and files
+CONFIGURED_STORAGE = (
+    "the configured store (CHATMRPT_STORE_URL) and artifact storage (CHATMRPT_ARTIFACTS_URL)"
+)
+BOUNDARIES_HELP = "ward boundaries (zipped shapefile, GeoJSON, GeoPackage, GeoParquet)"
 
 
 def _chosen(params: type[Declared], names: Iterable[str] | None) -> tuple[Option, ...]:
@@ -64,6 +69,26 @@ def option_values(
 ) -> dict[str, Any]:
     """The parsed options as a request for ``params.from_dict``."""
     return {o.name: getattr(args, o.name) for o in _chosen(params, names)}
+
+
+def add_output(parser: argparse.ArgumentParser, help: str, metavar: str | None = None,
+               progress: bool = False) -> None:
+    """--out (required) and --quiet, which silences the summary (and the progress bar)."""
+    parser.add_argument("--out", type=Path, required=True, metavar=metavar, help=help)
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar or summary" if progress else "no summary")
+
+
+def output_file(out: Path, example: str) -> Path:
+    """--out for a command that writes one CSV file: refused when it names a folder."""
+    out = Path(out)
+    if out.is_dir():
+        raise InputError(
+            "invalid_parameter",
+            f"--out {out} is a folder; give the CSV file to write, e.g. {out / example}.",
+            details={"out": str(out)},
+        )
+    return out
 
 
 def run_alone(command, argv: list[str] | None) -> int:

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from chatmrpt.analysis.declarations import TprParams
 from chatmrpt.analysis.params import AnalysisParams
-from chatmrpt.cli._options import add_options, option_values, parse_population
+from chatmrpt.cli._options import (
+    BOUNDARIES_HELP,
+    add_options,
+    add_output,
+    option_values,
+    parse_population,
+)
 from chatmrpt.cli.analyze import print_summary
 from chatmrpt.cli.covariates import parse_raster_option
 from chatmrpt.cli.tpr import CLI_OPTIONS as TPR_OPTIONS
@@ -46,11 +52,8 @@ and writes ranking_by_year.csv with every year's ranks side by side.
 """
 
 def register(p: argparse.ArgumentParser) -> None:
-    p.epilog = EPILOG
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("facility_export", type=Path, help="DHIS2 facility export (CSV or XLSX)")
-    p.add_argument("--boundaries", type=Path, required=True,
-                   help="ward boundaries (zip, geojson, gpkg, parquet)")
+    p.add_argument("--boundaries", type=Path, required=True, help=BOUNDARIES_HELP)
     p.add_argument("--population", action="append", default=[], metavar="[KIND=]FILE",
                    help="population table or raster; KIND is total (default), u5 or women "
                         "for rasters (repeatable)")
@@ -65,8 +68,7 @@ def register(p: argparse.ArgumentParser) -> None:
                    help="also rank the wards (default variables, both methods) into --out")
     p.add_argument("--per-year", action="store_true",
                    help="with --by-year and --analyze: also rank the wards of each year")
-    p.add_argument("--out", type=Path, required=True, help="folder for the results")
-    p.add_argument("--quiet", action="store_true", help="no summary")
+    add_output(p, "folder for the results")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from chatmrpt.analysis.declarations import ReprioritizationParams
 from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV
 from chatmrpt.artifacts.atomic import atomic_file
-from chatmrpt.cli._options import add_options, option_values
+from chatmrpt.cli._options import add_options, option_values, output_file
 from chatmrpt.cli._plans import add_analysis_source, load_wards, print_sources_and_warnings
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
@@ -61,13 +61,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except InputError as exc:
         raise for_the_command_line(exc) from None
-    out = args.out if args.out is not None else default_output(args.source)
-    if out.is_dir():
-        raise InputError(
-            "invalid_parameter",
-            f"--out {out} is a folder; give a CSV file name, e.g. {out / REPRIORITIZATION_CSV}.",
-            details={"out": str(out)},
-        )
+    out = output_file(args.out if args.out is not None else default_output(args.source),
+                      REPRIORITIZATION_CSV)
     result.parameters.update(planning_source_text(
         planning_inputs_near(args.source), result.parameters.get("population_column"),
         result.parameters.get("urban_column")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from chatmrpt.cli._options import run_alone
+from chatmrpt.cli._options import CONFIGURED_STORAGE, run_alone
 from chatmrpt.config import DEFAULT_BIND, load_settings
 from chatmrpt.errors import InputError
 from chatmrpt.logs import configure_logging
@@ -13,8 +13,8 @@ from chatmrpt.logs import configure_logging
 NAME = "web"
 HELP = "run the web service alone (Gunicorn workers, no job consumers)"
 DESCRIPTION = (
-    "Run the web service: a Gunicorn master with several threaded workers, against the "
-    "configured store (CHATMRPT_STORE_URL) and artifact storage (CHATMRPT_ARTIFACTS_URL). "
+    "Run the web service: a Gunicorn master with several threaded workers, against "
+    f"{CONFIGURED_STORAGE}. "
     "Analyses wait in the queue until a `chatmrpt worker` (on this or another machine) "
     "runs them; /readyz answers 503 while no consumer is alive."
 )
