@@ -7,8 +7,10 @@
 Every sample is a fresh process, as a user runs it. With ``--tree`` the same commands also
 run against another copy of the source (``git archive main | tar -x -C /tmp/main-tree``),
 with the same interpreter and libraries, interleaved run by run so that other work on the
-machine weighs on both alike. Prints a Markdown table of medians; ``--record`` appends it
-to bench/RESULTS.md with the machine and date. Not a test: run it by hand.
+machine weighs on both alike. Prints a Markdown table of medians, wall-clock and CPU time
+(user + system, of the process itself: on a shared machine the steadier of the two) and the
+load average; ``--record`` appends it to bench/RESULTS.md with the machine and date. Not a
+test: run it by hand.
 """
 
 from __future__ import annotations
