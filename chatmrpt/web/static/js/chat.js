@@ -194,11 +194,13 @@ export class Chat {
       item.classList.add("error");
       textEl.textContent = err.message;
     } finally {
-      item.removeAttribute("aria-busy");
       // this page's own exchange is shown already
       await this.newMessages(false).catch(() => {});
       this.busy = false;
       this.sendButton.disabled = false;
+      // the reply is finished only when the next message can be sent: a message sent
+      // while this one is still busy would be ignored
+      item.removeAttribute("aria-busy");
       this.scrollToEnd();
       this.page.refresh();
     }
