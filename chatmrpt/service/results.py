@@ -19,8 +19,8 @@ from chatmrpt.analysis.lga_names import read_lga_names, with_lga_names
 from chatmrpt.analysis.results_io import load_unified as read_unified
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.lease import queue_subject
+from chatmrpt.jobs.retention import transact_linking
 from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.artifacts import transact_linking
 from chatmrpt.service.sessions import require_session
 from chatmrpt.store.base import Txn, artifact_id, link_artifact, set_session_state
 from chatmrpt.store.model import (

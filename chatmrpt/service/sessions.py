@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.datasets import require_session
 from chatmrpt.jobs.retention import discard_blobs
 from chatmrpt.store.base import NotFound
 from chatmrpt.store.model import (
@@ -89,17 +90,6 @@ def touch_session(rt: Runtime, session_id: str) -> dict[str, Any] | None:
         return rt.store.update_session(session_id, extend)
     except NotFound:  # deleted meanwhile
         return None
-
-
-def require_session(rt: Runtime, session_id: str) -> dict[str, Any]:
-    record = rt.store.get_session(session_id) if valid_id(session_id) else None
-    if record is None or record.get("expires_at", 0) <= now():
-        raise InputError(
-            "not_found",
-            "This session does not exist or has expired; start a new one.",
-            details={"session_id": session_id if valid_id(session_id) else None},
-        )
-    return record
 
 
 def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:

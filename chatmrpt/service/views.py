@@ -24,6 +24,13 @@ from chatmrpt.analysis.declarations import (
 )
 from chatmrpt.analysis.filenames import ITN_PLAN, UNIFIED
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.analysis import (
+    GEOJSON,
+    SHAPES_NAME,
+    shapes_producer,
+    ward_shapes_bytes,
+    web_shapes,
+)
 from chatmrpt.service.artifacts import find_artifact, store_artifact
 from chatmrpt.service.plans import get_plan, plan_wards
 from chatmrpt.service.results import (
@@ -42,7 +49,6 @@ from chatmrpt.viz.geojson import (
     geojson_bytes,
     lga_outlines,
     require_boundaries,
-    simplify_for_web,
 )
 from chatmrpt.viz.layers import lga_labels
 from chatmrpt.viz.maps import embed_geometry, map_figure
@@ -56,10 +62,8 @@ if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 PLOTLY_JSON = "application/vnd.plotly.v1+json"
-GEOJSON = "application/geo+json"
 HTML = "text/html"
 PNG = "image/png"
-BYTES_PER_WARD = 600  # shapes budget: ~300 KB for a 500-ward state
 
 
 # (kind, session id, record id) -> URL; the web's ``chatmrpt.web.urls.link``. A map names
@@ -76,20 +80,6 @@ def _cached(
         return found
     data, media_type = make()
     return store_artifact(rt, session_id, data, name, media_type, producer)
-
-
-def ward_shapes_bytes(frame: pd.DataFrame) -> bytes:
-    """The ward shapes of a unified dataset, simplified for the browser (GeoJSON bytes)."""
-    require_boundaries(frame)
-    budget = max(300_000, BYTES_PER_WARD * len(frame))
-    return geojson_bytes(simplify_for_web(frame, budget))
-
-
-SHAPES_NAME = "wards.geojson"
-
-
-def shapes_producer(analysis_id: str) -> dict[str, Any]:
-    return {"kind": "shapes", "id": analysis_id}
 
 
 def ward_shapes(
@@ -590,7 +580,7 @@ def _standalone_map(unified, kind: str, options: dict[str, Any]) -> bytes:
 
     figure = embed_geometry(
         map_figure(unified, kind, **options),
-        simplify_for_web(unified, max(300_000, BYTES_PER_WARD * len(unified))),
+        web_shapes(unified),
     )
     # "<" written as \u003c: no ward name can close the script element or open a comment
     payload = json.dumps(figure, allow_nan=False).replace("<", "\\u003c")

@@ -13,6 +13,7 @@ from flask import Response, request
 
 from chatmrpt.analysis.declarations import Declared
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.files import PLANNING_ROLES, PlanningUploads, Upload
 from chatmrpt.store.model import FAILED, SUCCEEDED, valid_id
 from chatmrpt.web import urls
 from chatmrpt.web.inputs import Query, expect_type
@@ -97,15 +98,12 @@ def expect_declared(data: dict[str, Any], params: type[Declared]) -> None:
         expect_type(data, o.name, *_JSON_TYPES_OF_KIND[o.kind], nullable=not o.required)
 
 
-def optional_files(files: dict[str, Any], *roles: str) -> dict[str, Any]:
-    """``{role: bytes, role_name: file name}`` for the optional file parts present."""
-    out: dict[str, Any] = {}
-    for role in roles:
-        part = files.get(role)
-        if part is not None:
-            out[role] = part.read()
-            out[f"{role}_name"] = part.filename or ""
-    return out
+def optional_files(files: dict[str, Any]) -> PlanningUploads:
+    """The population and built-up file parts present (``PLANNING_ROLES``), read once."""
+    return PlanningUploads(**{
+        role: Upload(part.read(), part.filename or "")
+        for role in PLANNING_ROLES if (part := files.get(role)) is not None
+    })
 
 
 def etag_matches(sha256: str) -> bool:
