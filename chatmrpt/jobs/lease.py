@@ -14,6 +14,7 @@ success the job's outcome (summary, artifacts, session state) is written with it
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -181,6 +182,40 @@ def _holds(job: dict[str, Any] | None, lease: Lease) -> bool:
     )
 
 
+def _as_holder(store: Store, lease: Lease, change: Callable[[Txn, Key, dict[str, Any]], None]) -> bool:
+    """Apply ``change(txn, key, job)`` to the job in one transaction if ``lease`` still holds
+    it; False (and nothing written) when the lease was lost."""
+
+    def fn(txn: Txn) -> bool:
+        key = Key.job(lease.job_id)
+        job = txn.get(key)
+        if not _holds(job, lease):
+            return False
+        change(txn, key, job)
+        return True
+
+    return store.transact(fn)
+
+
+def _requeue(txn: Txn, key: Key, job: dict[str, Any], ts: float, reason: str,
+             **fields: Any) -> None:
+    """Back to queued (``fields`` added), noted as a new dispatch; the caller sends it."""
+    job.update(
+        fields,
+        status=QUEUED,
+        lease_owner=None,
+        lease_id=None,
+        lease_expires_at=None,
+        dispatched_at=ts,
+        dispatches=int(job.get("dispatches", 0)) + 1,
+        progress=0.0,
+        stage="waiting for a worker",
+    )
+    job = txn.put(key, job)
+    _mirror(txn, job, status=QUEUED, progress=0.0, stage="waiting for a worker")
+    _event(txn, job, "job.requeued", reason=reason)
+
+
 def claim(store: Store, job_id: str, owner: str, lease_s: float) -> tuple[Lease, dict] | None:
     """queued → running with a new lease; None when the job is not queued (any more)."""
     lease_id = uuid.uuid4().hex
@@ -215,27 +250,18 @@ def claim(store: Store, job_id: str, owner: str, lease_s: float) -> tuple[Lease,
 def renew(store: Store, lease: Lease) -> bool:
     """Heartbeat: extend the lease. False when it was lost (expired and taken over)."""
 
-    def fn(txn: Txn) -> bool:
-        key = Key.job(lease.job_id)
-        job = txn.get(key)
-        if not _holds(job, lease):
-            return False
+    def change(txn: Txn, key: Key, job: dict[str, Any]) -> None:
         ts = now()
         job.update(lease_expires_at=ts + lease.lease_s, heartbeat_at=ts)
         txn.put(key, job)
-        return True
 
-    return store.transact(fn)
+    return _as_holder(store, lease, change)
 
 
 def report_progress(store: Store, lease: Lease, fraction: float, stage: str | None) -> bool:
     """Progress into the job, its subject and the session's event log (renews the lease)."""
 
-    def fn(txn: Txn) -> bool:
-        key = Key.job(lease.job_id)
-        job = txn.get(key)
-        if not _holds(job, lease):
-            return False
+    def change(txn: Txn, key: Key, job: dict[str, Any]) -> None:
         ts = now()
         job.update(
             progress=fraction,
@@ -246,9 +272,8 @@ def report_progress(store: Store, lease: Lease, fraction: float, stage: str | No
         job = txn.put(key, job)
         _mirror(txn, job, progress=fraction, stage=job["stage"])
         _event(txn, job, "job.progress", progress=fraction, stage=job["stage"])
-        return True
 
-    return store.transact(fn)
+    return _as_holder(store, lease, change)
 
 
 def finish(
@@ -268,11 +293,7 @@ def finish(
     if status not in (SUCCEEDED, FAILED):
         raise ValueError(f"a job finishes as succeeded or failed, not {status!r}")
 
-    def fn(txn: Txn) -> bool:
-        key = Key.job(lease.job_id)
-        job = txn.get(key)
-        if not _holds(job, lease):
-            return False
+    def change(txn: Txn, key: Key, job: dict[str, Any]) -> None:
         ts = now()
         result: dict[str, Any] | None = None
         if status == SUCCEEDED:
@@ -295,9 +316,8 @@ def finish(
         if error:
             fields["error"] = error
         _event(txn, job, f"job.{status}", **fields)
-        return True
 
-    return store.transact(fn)
+    return _as_holder(store, lease, change)
 
 
 def _apply_outcome(
@@ -356,29 +376,11 @@ def release(store: Store, lease: Lease) -> bool:
     The interrupted attempt is not counted: stopping a consumer is not the job's fault.
     """
 
-    def fn(txn: Txn) -> bool:
-        key = Key.job(lease.job_id)
-        job = txn.get(key)
-        if not _holds(job, lease):
-            return False
-        ts = now()
-        job.update(
-            status=QUEUED,
-            attempts=max(int(job.get("attempts", 1)) - 1, 0),
-            lease_owner=None,
-            lease_id=None,
-            lease_expires_at=None,
-            dispatched_at=ts,
-            dispatches=int(job.get("dispatches", 0)) + 1,
-            progress=0.0,
-            stage="waiting for a worker",
-        )
-        job = txn.put(key, job)
-        _mirror(txn, job, status=QUEUED, progress=0.0, stage="waiting for a worker")
-        _event(txn, job, "job.requeued", reason="worker stopping")
-        return True
+    def change(txn: Txn, key: Key, job: dict[str, Any]) -> None:
+        _requeue(txn, key, job, now(), "worker stopping",
+                 attempts=max(int(job.get("attempts", 1)) - 1, 0))
 
-    return store.transact(fn)
+    return _as_holder(store, lease, change)
 
 
 def requeue_expired(store: Store, job_id: str, at: float | None = None) -> str | None:
@@ -395,26 +397,15 @@ def requeue_expired(store: Store, job_id: str, at: float | None = None) -> str |
             return None
         if (job.get("lease_expires_at") or 0) >= ts:
             return None
-        lost_owner = job.get("lease_owner")
-        common = dict(lease_owner=None, lease_id=None, lease_expires_at=None)
         if int(job.get("attempts", 0)) >= int(job.get("max_attempts", 1)):
             error = interrupted_error(job)
-            job.update(common, status=FAILED, finished_at=ts, stage="failed", error=error)
+            job.update(status=FAILED, finished_at=ts, stage="failed", error=error,
+                       lease_owner=None, lease_id=None, lease_expires_at=None)
             job = txn.put(key, job)
             _mirror(txn, job, status=FAILED, stage="failed", error=error, finished_at=ts)
             _event(txn, job, "job.failed", error=error, attempt=job["attempts"])
             return FAILED
-        job.update(
-            common,
-            status=QUEUED,
-            dispatched_at=ts,
-            dispatches=int(job.get("dispatches", 0)) + 1,
-            progress=0.0,
-            stage="waiting for a worker",
-        )
-        job = txn.put(key, job)
-        _mirror(txn, job, status=QUEUED, progress=0.0, stage="waiting for a worker")
-        _event(txn, job, "job.requeued", reason=f"lease of {lost_owner} expired")
+        _requeue(txn, key, job, ts, f"lease of {job.get('lease_owner')} expired")
         return "requeued"
 
     return store.transact(fn)
