@@ -50,6 +50,10 @@ class Lease:
     lease_s: float
 
 
+# what a job and its subject show while queued
+WAITING = {"status": QUEUED, "progress": 0.0, "stage": "waiting for a worker"}
+
+
 def new_job(
     kind: str,
     session_id: str,
@@ -71,7 +75,7 @@ def new_job(
             if subject is not None
             else None
         ),
-        "status": QUEUED,
+        **WAITING,
         "attempts": 0,
         "max_attempts": int(max_attempts),
         "dispatches": 1,
@@ -80,8 +84,6 @@ def new_job(
         "lease_id": None,
         "lease_expires_at": None,
         "heartbeat_at": None,
-        "progress": 0.0,
-        "stage": "waiting for a worker",
         "started_at": None,
         "finished_at": None,
         "error": None,
@@ -108,9 +110,7 @@ def queue_subject(
     job = new_job(kind, subject.session_id, payload, max_attempts=max_attempts, subject=subject)
     record = dict(record)
     record.update(
-        status=QUEUED,
-        progress=0.0,
-        stage="waiting for a worker",
+        WAITING,
         error=None,
         summary=None,
         artifacts=[],
@@ -176,6 +176,12 @@ def _event(txn: Txn, job: dict[str, Any], type_: str, **fields: Any) -> None:
     txn.append("events", session_id, event)
 
 
+def _job_in(txn: Txn, job_id: str, status: str) -> dict[str, Any] | None:
+    """The job's record when it is in ``status``, else None."""
+    job = txn.get(Key.job(job_id))
+    return job if job is not None and job.get("status") == status else None
+
+
 def _holds(job: dict[str, Any] | None, lease: Lease) -> bool:
     return (
         job is not None and job.get("status") == RUNNING and job.get("lease_id") == lease.lease_id
@@ -202,17 +208,15 @@ def _requeue(txn: Txn, key: Key, job: dict[str, Any], ts: float, reason: str,
     """Back to queued (``fields`` added), noted as a new dispatch; the caller sends it."""
     job.update(
         fields,
-        status=QUEUED,
+        **WAITING,
         lease_owner=None,
         lease_id=None,
         lease_expires_at=None,
         dispatched_at=ts,
         dispatches=int(job.get("dispatches", 0)) + 1,
-        progress=0.0,
-        stage="waiting for a worker",
     )
     job = txn.put(key, job)
-    _mirror(txn, job, status=QUEUED, progress=0.0, stage="waiting for a worker")
+    _mirror(txn, job, **WAITING)
     _event(txn, job, "job.requeued", reason=reason)
 
 
@@ -222,8 +226,8 @@ def claim(store: Store, job_id: str, owner: str, lease_s: float) -> tuple[Lease,
 
     def fn(txn: Txn) -> tuple[Lease, dict] | None:
         key = Key.job(job_id)
-        job = txn.get(key)
-        if job is None or job.get("status") != QUEUED:
+        job = _job_in(txn, job_id, QUEUED)
+        if job is None:
             return None
         ts = now()
         job.update(
@@ -392,10 +396,8 @@ def requeue_expired(store: Store, job_id: str, at: float | None = None) -> str |
     def fn(txn: Txn) -> str | None:
         ts = now() if at is None else at
         key = Key.job(job_id)
-        job = txn.get(key)
-        if job is None or job.get("status") != RUNNING:
-            return None
-        if (job.get("lease_expires_at") or 0) >= ts:
+        job = _job_in(txn, job_id, RUNNING)
+        if job is None or (job.get("lease_expires_at") or 0) >= ts:
             return None
         if int(job.get("attempts", 0)) >= int(job.get("max_attempts", 1)):
             error = interrupted_error(job)
@@ -416,10 +418,8 @@ def redispatch(store: Store, job_id: str, dispatched_before: float) -> bool:
 
     def fn(txn: Txn) -> bool:
         key = Key.job(job_id)
-        job = txn.get(key)
-        if job is None or job.get("status") != QUEUED:
-            return False
-        if (job.get("dispatched_at") or 0) >= dispatched_before:
+        job = _job_in(txn, job_id, QUEUED)
+        if job is None or (job.get("dispatched_at") or 0) >= dispatched_before:
             return False
         job.update(dispatched_at=now(), dispatches=int(job.get("dispatches", 0)) + 1)
         txn.put(key, job)

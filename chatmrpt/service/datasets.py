@@ -13,7 +13,7 @@ from chatmrpt.jobs.files import TABLE, PlanningUploads, Upload, display_name, ex
 from chatmrpt.jobs.ingest import INGEST_KIND
 from chatmrpt.jobs.retention import discard_blobs
 from chatmrpt.jobs.runner import enqueue_job
-from chatmrpt.service.sessions import require_session
+from chatmrpt.service.sessions import require_session, session_dataset
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -45,14 +45,7 @@ def add_dataset(
 
 def get_dataset(rt: Runtime, session_id: str, dataset_id: str) -> dict[str, Any]:
     require_session(rt, session_id)
-    record = rt.store.get_dataset(session_id, dataset_id)
-    if record is None:
-        raise InputError(
-            "not_found",
-            "There is no such dataset in this session; upload the ward table first.",
-            details={"dataset_id": dataset_id},
-        )
-    return record
+    return session_dataset(rt, session_id, dataset_id)
 
 
 

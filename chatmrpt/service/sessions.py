@@ -92,6 +92,33 @@ def touch_session(rt: Runtime, session_id: str) -> dict[str, Any] | None:
         return None
 
 
+def found(record: dict[str, Any] | None, message: str, id_field: str,
+          record_id: str | None) -> dict[str, Any]:
+    """``record``, or ``not_found`` with ``message`` when there is none; the error's details
+    name the id asked for (``id_field``) when it is a valid one."""
+    if record is None:
+        raise InputError("not_found", message,
+                         details={id_field: record_id if valid_id(record_id) else None})
+    return record
+
+
+def session_dataset(rt: Runtime, session_id: str, dataset_id: str | None) -> dict[str, Any]:
+    """The session's dataset ``dataset_id``; ``not_found`` when it has none of that id."""
+    return found(
+        rt.store.get_dataset(session_id, dataset_id) if valid_id(dataset_id) else None,
+        "There is no such dataset in this session; upload the ward table first.",
+        "dataset_id", dataset_id,
+    )
+
+
+def session_analysis(rt: Runtime, session_id: str, analysis_id: str | None) -> dict[str, Any]:
+    """The session's analysis ``analysis_id``; ``not_found`` when it has none of that id."""
+    return found(
+        rt.store.get_analysis(session_id, analysis_id) if valid_id(analysis_id) else None,
+        "There is no such analysis in this session.", "analysis_id", analysis_id,
+    )
+
+
 def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
     """What a client sees of a session: its state and the summaries of its records."""
     session = require_session(rt, session_id)

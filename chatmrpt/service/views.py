@@ -267,18 +267,17 @@ def _title_of(rt: Runtime, record: dict[str, Any]) -> str:
         return record.get("name", "map")
 
 
+def _plot(rt: Runtime, session_id: str, record_id: str, name: str,
+          figure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A Plotly chart of a stored result (``figure()``, drawn once), as a JSON artifact."""
+    return _cached(rt, session_id, {"kind": "plot", "id": record_id}, name,
+                   lambda: (json.dumps(figure()).encode(), PLOTLY_JSON))
+
+
 def rank_comparison(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict[str, Any]:
     analysis = finished_analysis(rt, session_id, analysis_id)
-    return _cached(
-        rt,
-        session_id,
-        {"kind": "plot", "id": analysis["id"]},
-        "rank_comparison.json",
-        lambda: (
-            json.dumps(rank_comparison_plot(load_unified(rt, session_id, analysis["id"]))).encode(),
-            PLOTLY_JSON,
-        ),
-    )
+    return _plot(rt, session_id, analysis["id"], "rank_comparison.json",
+                 lambda: rank_comparison_plot(load_unified(rt, session_id, analysis["id"])))
 
 
 def model_boxplot(
@@ -289,13 +288,11 @@ def model_boxplot(
     analysis = finished_analysis(rt, session_id, analysis_id)
     n = max(1, min(int(n), 100))
 
-    def make():
+    def figure():
         scores, labels, ranks = _top_model_scores(rt, session_id, analysis, n)
-        return json.dumps(model_score_boxplot(scores, labels, n, ranks=ranks)).encode(), PLOTLY_JSON
+        return model_score_boxplot(scores, labels, n, ranks=ranks)
 
-    return _cached(
-        rt, session_id, {"kind": "plot", "id": analysis["id"]}, f"model_scores_top{n}.json", make
-    )
+    return _plot(rt, session_id, analysis["id"], f"model_scores_top{n}.json", figure)
 
 
 def model_maps(
@@ -367,13 +364,8 @@ def _lga_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 def itn_by_lga_plot(rt: Runtime, session_id: str, plan_id: str | None = None) -> dict[str, Any]:
     record = _plan_record(rt, session_id, plan_id)
-    return _cached(
-        rt,
-        session_id,
-        {"kind": "plot", "id": record["id"]},
-        "itn_by_lga.json",
-        lambda: (json.dumps(itn_coverage_by_lga(_lga_rows(record))).encode(), PLOTLY_JSON),
-    )
+    return _plot(rt, session_id, record["id"], "itn_by_lga.json",
+                 lambda: itn_coverage_by_lga(_lga_rows(record)))
 
 
 def plot_png(
