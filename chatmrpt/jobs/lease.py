@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
@@ -51,7 +52,7 @@ class Lease:
 
 
 # what a job and its subject show while queued
-WAITING = {"status": QUEUED, "progress": 0.0, "stage": "waiting for a worker"}
+WAITING = MappingProxyType({"status": QUEUED, "progress": 0.0, "stage": "waiting for a worker"})
 
 
 def new_job(
@@ -188,7 +189,9 @@ def _holds(job: dict[str, Any] | None, lease: Lease) -> bool:
     )
 
 
-def _as_holder(store: Store, lease: Lease, change: Callable[[Txn, Key, dict[str, Any]], None]) -> bool:
+def _as_holder(
+    store: Store, lease: Lease, change: Callable[[Txn, Key, dict[str, Any]], None]
+) -> bool:
     """Apply ``change(txn, key, job)`` to the job in one transaction if ``lease`` still holds
     it; False (and nothing written) when the lease was lost."""
 
