@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request
 
 from chatmrpt.analysis.declarations import Declared
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.files import PLANNING_ROLES, PlanningUploads, Upload
 from chatmrpt.store.model import FAILED, SUCCEEDED, valid_id
 from chatmrpt.web import urls
 from chatmrpt.web.auth import session_required
@@ -145,15 +146,12 @@ def read_declared(params: type[Declared], parent: str, what: str) -> tuple[str |
     return parent_id, {k: v for k, v in data.items() if k != parent}
 
 
-def optional_files(files: dict[str, Any], *roles: str) -> dict[str, Any]:
-    """``{role: bytes, role_name: file name}`` for the optional file parts present."""
-    out: dict[str, Any] = {}
-    for role in roles:
-        part = files.get(role)
-        if part is not None:
-            out[role] = part.read()
-            out[f"{role}_name"] = part.filename or ""
-    return out
+def optional_files(files: dict[str, Any]) -> PlanningUploads:
+    """The population and built-up file parts present (``PLANNING_ROLES``), read once."""
+    return PlanningUploads(**{
+        role: Upload(part.read(), part.filename or "")
+        for role in PLANNING_ROLES if (part := files.get(role)) is not None
+    })
 
 
 def etag_matches(sha256: str) -> bool:

@@ -93,7 +93,7 @@ def add_dataset(session_id: str) -> Response:
         boundaries.read() if boundaries is not None else None,
         (boundaries.filename or "") if boundaries is not None else None,
         sheet=sheet,
-        **optional_files(files, "population", "urban", "population_u5", "population_women"),
+        planning=optional_files(files),
     )
     status = 200 if view.get("reused") else 201
     location = urls.link("dataset", session_id, view["dataset_id"])
@@ -139,7 +139,7 @@ record_route(
 @documented("getDataset", "A dataset of the session.", {"200": ok("The dataset.", ref("Dataset"))})
 @session_required
 def get_dataset(session_id: str, dataset_id: str) -> Response:
-    from chatmrpt.service.datasets import dataset_view
+    from chatmrpt.jobs.datasets import dataset_view
     from chatmrpt.service.datasets import get_dataset as fetch
 
     record = fetch(get_runtime(), session_id, check_id(dataset_id, "dataset"))

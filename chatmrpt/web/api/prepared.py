@@ -82,7 +82,7 @@ def submit_prepare(session_id: str) -> Response:
         boundaries.read(),
         boundaries.filename or "",
         dict(fields),
-        **optional_files(files, "population", "urban", "population_u5", "population_women"),
+        planning=optional_files(files),
     )
     return made(session_id, "prepared", record, prepare_view(record))
 
