@@ -88,6 +88,8 @@ class Settings:
     # a job meeting a transient store or artifact storage error tries again, with backoff,
     # for this many seconds before it fails
     job_retry_window_s: float = 120.0
+    # how long a chat reply waits for the analysis it started before saying "it is running"
+    chat_wait_s: float = 20.0
     # uploads up to this size are read in the request (201 and the report at once); larger
     # ones are stored and read by an "ingest" job (202 and the job's id)
     ingest_sync_max_mb: float = 5.0
@@ -272,6 +274,7 @@ def _limit_settings(env: Mapping[str, str]) -> dict[str, object]:
         out["job_isolation"] = env["CHATMRPT_JOB_ISOLATION"].strip().lower() not in (
             "0", "false", "no", "off")
     for field_name, var in (("job_retry_window_s", "CHATMRPT_JOB_RETRY_WINDOW_S"),
+                            ("chat_wait_s", "CHATMRPT_CHAT_WAIT_S"),
                             ("ingest_sync_max_mb", "CHATMRPT_INGEST_SYNC_MAX_MB")):
         if env.get(var):
             out[field_name] = _number_setting(
