@@ -283,8 +283,10 @@ def test_session_creation_is_limited_per_address(tmp_path):
 def test_uploads_messages_and_jobs_are_limited_per_session(tmp_path):
     from chatmrpt.web.app import close_runtime
 
-    app = limited_app(tmp_path, uploads_per_session="2/60", messages_per_session="2/60",
-                      jobs_per_session="1/60")
+    # windows of an hour: a loaded machine may take more than a minute over these requests
+    # (the first chat message loads the intent model), which must not reopen a window
+    app = limited_app(tmp_path, uploads_per_session="2/3600", messages_per_session="2/3600",
+                      jobs_per_session="1/3600")
     try:
         s = SessionClient.create(app.test_client())
         table = wide_csv(columns=3, wards=8)
