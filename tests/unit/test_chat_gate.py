@@ -1,0 +1,115 @@
+"""Acting only on evidence: the calibrated act/ask threshold, the gate on state-changing
+steps, and the jargon check of replies."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat import dialogue as dm
+from chatmrpt.chat import intents
+from chatmrpt.chat.dialogue import DialogueState, Facts, Step, decide
+from chatmrpt.chat.router import RouterContext
+from tests.eval.jargon import jargon
+from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+
+PLAN = {"total_nets": 200_000, "household_size": 5}
+FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "housing_quality"),
+              lgas=("Fagge", "Zaria"), ward_count=len(NORTH_WARDS))
+
+
+def ctx(**kw) -> RouterContext:
+    base = {"has_dataset": True, "variables": DEMO_VARIABLES, "wards": NORTH_WARDS,
+            "analysis_status": "succeeded"}
+    base.update(kw)
+    return RouterContext(**base)
+
+
+# --- the threshold --------------------------------------------------------------------------
+
+
+def test_act_threshold_is_the_smallest_margin_with_the_required_precision():
+    # 100 right state-changing predictions at margins 0.50..0.995, one wrong at 0.9025
+    results = [("plan_itn", "plan_itn", 0.5 + i / 200, "") for i in range(100)]
+    results.append(("ask_results", "plan_itn", 0.9025, "wrong"))
+    results.append(("help", "help", 0.01, ""))  # not state-changing: ignored
+    thr = intents.act_threshold(results, precision=0.99)
+    above = [r for r in results if r[1] in intents.ACTION_LABELS and r[2] >= thr]
+    assert sum(t == p for t, p, _, _ in above) >= 0.99 * len(above)
+    assert thr == 0.5  # 100 of 101 right from the lowest margin on
+    strict = intents.act_threshold(results, precision=1.0)
+    assert strict > 0.9025  # only above the wrong one is everything right
+
+
+def test_the_shipped_margin_is_the_cross_validated_one():
+    res = intents.cross_validate()
+    assert len(res) == len(intents.load_corpus())
+    assert abs(intents.act_threshold(res) - intents.ACT_MARGIN) <= 0.03
+    right = sum(t == p for t, p, _, _ in res) / len(res)
+    assert right >= 0.8
+
+
+# --- the gate -------------------------------------------------------------------------------
+
+
+def test_a_clear_plan_request_acts():
+    d = decide("plan 500,000 nets with household size 5", ctx(), DialogueState(), FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("plan_itn", {"total_nets": 500_000, "household_size": 5})]
+
+
+def test_a_weakly_supported_action_is_asked_and_the_tap_runs_exactly_it():
+    d = dm.Decision([Step("plan_itn", {"total_nets": 2023, "household_size": 5},
+                          source="2023 sounds good")])
+    asked = dm._gate(d, "2023 sounds good", DialogueState())
+    assert not asked.steps and "?" in asked.text
+    assert asked.reading["gated"] == ["plan_itn"]
+    label = asked.choices[0]["label"]
+    assert "2,023 nets" in label and "household size 5" in label
+    state = DialogueState(pending=asked.pending)
+    tapped = decide(label, ctx(), state, FACTS)
+    assert [(s.tool, s.params) for s in tapped.steps] == [
+        ("plan_itn", {"total_nets": 2023, "household_size": 5})]
+    yes = decide("yes go ahead", ctx(), state, FACTS)
+    assert [s.tool for s in yes.steps] == ["plan_itn"]
+    no = decide(asked.choices[1]["label"], ctx(), state, FACTS)
+    assert not no.steps and no.pending is None
+
+
+def test_a_change_of_the_last_plan_draws_its_evidence_from_the_conversation():
+    state = DialogueState(last={"tool": "plan_itn", "params": PLAN})
+    d = decide("20 percent more", ctx(last_plan=PLAN), state, FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [("what_if_plan", {"total_nets": 240_000})]
+    # the same words with no plan just made: nothing changes without a question
+    fresh = dm._gate(dm.Decision([Step("what_if_plan", {"total_nets": 240_000},
+                                       source="20 percent more")]),
+                     "20 percent more", DialogueState())
+    assert not fresh.steps and fresh.choices
+
+
+@pytest.mark.parametrize("text", ["who won the 2019 senate election?",
+                                  "my phone battery is 20 percent", "tell me a joke"])
+def test_unrelated_messages_change_nothing(text):
+    state = DialogueState(last={"tool": "plan_itn", "params": PLAN})
+    d = decide(text, ctx(last_plan=PLAN), state, FACTS)
+    assert not d.steps
+
+
+# --- jargon ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("run chatmrpt plan --nets 5", "flag"),
+    ("Ranked by composite_rank.", "internal name"),
+    ("u5_tpr_rdt is high here", "internal name"),
+    ("urban wards (tier 2) come last", "rule name"),
+    ("strategy stop was used", "rule name"),
+    ("KMO is 0.71 (middling)", "raw KMO label"),
+    ("value: None", "code"),
+])
+def test_jargon_is_found(text, kind):
+    assert any(j.startswith(kind) for j in jargon(text))
+
+
+def test_plain_words_are_not_jargon():
+    assert jargon("Plan for 240,000 nets = 200,000 + 20%, households of 5 people. "
+                  "The data suit PCA fairly well (KMO 0.71).") == []
