@@ -155,7 +155,9 @@ DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|
                       r"|except)\b")  # fmt: skip
 SPLIT = re.compile(
     r"\s*(?:;|\.\s+(?:then|also|and)\b|,?\s+and\s+then\b|,?\s+then\s+(?=\w)|,?\s+after\s+that\b"
-    r"|,?\s+and\s+also\b|\.\s+(?=(?:show|map|export|download|plan|list|give|top|run|save|what)\b))"
+    r"|,?\s+and\s+also\b|\.\s+(?=(?:show|map|export|download|plan|list|give|top|run|save|what)\b)"
+    r"|,?\s+and\s+(?=(?:tell|show|give|list|export|download|save|send)\s+(?:me|us|the|it|that"
+    r"|them|how|which|what)\b))"
     r"\s*"
 )
 
@@ -449,11 +451,30 @@ def action_evidence(step: Step, text: str, state: DialogueState) -> bool:
     guess = intents.classify(step.source or text)
     sure = guess.margin >= intents.ACT_MARGIN
     if guess.label == family and sure:
-        return True
+        return step.tool != "plan_itn" or _numbers_said(step, text)
     last = GATE_FAMILY.get(str((state.last or {}).get("tool")))
     continues = last == family or (family == "plan_itn" and step.tool == "what_if_plan"
                                    and (state.last or {}).get("tool") == "ask_results")
     return continues and (guess.label == family or not sure)
+
+
+PLAN_NUMBERS = ("total_nets", "household_size", "urban_threshold", "people_per_net",
+                "bale_size", "max_ward_share")  # fmt: skip
+
+
+def _numbers_said(step: Step, text: str) -> bool:
+    """Every number a new plan uses was written in the message (a number read from
+    elsewhere - an earlier plan, a guess - is no evidence for a new plan)."""
+    said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(step.source or text))}
+    said |= {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(text))}
+    for name in PLAN_NUMBERS:
+        if name not in step.params:
+            continue
+        value = float(step.params[name])
+        if round(value, 6) not in said and not (name == "max_ward_share"
+                                                and round(value * 100, 6) in said):
+            return False
+    return True
 
 
 def describe_step(step: Step) -> str:
@@ -666,7 +687,7 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     # yes / no without anything waiting
     if CONFIRM.match(low) or (label == "confirm" and guess.confident(0.6)
                               and reads_as_short_answer(text)):  # fmt: skip
-        if ctx.has_dataset and ctx.analysis_status is None:
+        if ctx.has_dataset and ctx.analysis_status in (None, "failed"):
             return Decision([Step("run_analysis", {}, echo=RUN_WHEN_TOLD, source=text)])
         return Decision(text="There is nothing waiting for a yes just now. What should I do?",
                         choices=_starter_choices(ctx))
@@ -947,8 +968,11 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
     parts = kept
     for i, part in enumerate(parts):
         low = ex.lower_text(part)
-        one = _single(part, low, intents.classify(part), replace(ctx, last_missing=()),
-                      state, facts)  # fmt: skip
+        pctx = replace(ctx, last_missing=())
+        planned = [s_ for s_ in out.steps if s_.tool in PLAN_TOOLS]
+        if planned:  # "plan ... and tell me how many wards are covered": about that plan
+            pctx = replace(pctx, last_plan={**(ctx.last_plan or {}), **planned[-1].params})
+        one = _single(part, low, intents.classify(part), pctx, state, facts)
         if one.steps and not one.unmet:
             for s in one.steps:
                 s.source = part
@@ -1020,6 +1044,11 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     counted = _counts(text, low, ctx, state, facts)
     if counted is not None:
         return counted
+    if label == "ask_results" and ctx.has_dataset and not ctx.analysis_ready and re.search(
+            r"\bvariables?\b|\bcolumns?\b", low) and not PLAN_WORDS.search(low):
+        # "which variables will you use?" before any analysis: the data's candidates, not
+        # an analysis run to answer it
+        return Decision([Step("describe_data", {}, source=text)])
     if label in NEW_TOOLS and guess.confident(0.4, 0.15):
         return _new_tool(label, text, low, ctx, state, facts)
     # the two export readings that depend on what was shown

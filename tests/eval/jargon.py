@@ -2,7 +2,8 @@
 
 ``jargon(text)`` lists what it finds: command-line flags, the analysis' internal column and
 field names where a plain label exists, internal rule names ("tier 2", "strategy stop") and
-Kaiser's raw labels for the KMO measure. The evaluation counts replies that hold any
+Kaiser's raw labels for the KMO measure. The names of the user's own columns (e.g.
+``u5_tpr_rdt`` in an uploaded table) are their words, not jargon, and are not counted. The evaluation counts replies that hold any
 (``run_eval``), and the unit tests check the replies of the chat tests with it.
 """
 
@@ -12,7 +13,7 @@ import re
 
 INTERNAL_NAMES = (
     "composite_rank", "composite_score", "composite_category", "pca_rank", "pca_score",
-    "pca_category", "vulnerability_category", "u5_tpr_rdt", "urban_percentage", "urban_share",
+    "pca_category", "vulnerability_category", "urban_share",
     "nets_needed", "nets_allocated", "population_covered", "wards_fully_covered",
     "wards_partly_covered", "wards_not_covered", "coverage_percent", "total_nets",
     "household_size", "max_ward_share", "people_per_net", "bale_size", "urban_threshold",

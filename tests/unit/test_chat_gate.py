@@ -100,7 +100,7 @@ def test_unrelated_messages_change_nothing(text):
 @pytest.mark.parametrize("text,kind", [
     ("run chatmrpt plan --nets 5", "flag"),
     ("Ranked by composite_rank.", "internal name"),
-    ("u5_tpr_rdt is high here", "internal name"),
+    ("pca_score is high here", "internal name"),
     ("urban wards (tier 2) come last", "rule name"),
     ("strategy stop was used", "rule name"),
     ("KMO is 0.71 (middling)", "raw KMO label"),
