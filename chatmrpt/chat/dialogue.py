@@ -442,9 +442,10 @@ def action_evidence(step: Step, text: str, state: DialogueState) -> bool:
 
     A new request needs the intent model to read the step's part of the message as that
     kind of request, with at least the margin the cross-validation showed to be right 99%
-    of the time (intents.ACT_MARGIN). A change of the request just run ("20% more", "drop
-    rainfall") draws its evidence from the conversation: it stands unless the model reads
-    the words, with that same margin, as another kind of request."""
+    of the time (intents.ACT_MARGIN), and a new plan needs its numbers written in the
+    message. A change of the request just run ("20% more", "drop rainfall") draws its
+    evidence from the conversation: it stands when the model ranks that kind of request
+    first or, unsure, second."""
     family = GATE_FAMILY.get(step.tool)
     if family is None or step.echo in (ANALYSE_FIRST, RUN_WHEN_TOLD):
         return True  # the analysis a request needs, or "run it" with nothing else to run
@@ -455,7 +456,9 @@ def action_evidence(step: Step, text: str, state: DialogueState) -> bool:
     last = GATE_FAMILY.get(str((state.last or {}).get("tool")))
     continues = last == family or (family == "plan_itn" and step.tool == "what_if_plan"
                                    and (state.last or {}).get("tool") == "ask_results")
-    return continues and (guess.label == family or not sure)
+    # the model must find the change at least the second most likely reading, and not be
+    # sure of another one
+    return continues and (guess.label == family or (not sure and guess.runner_up == family))
 
 
 PLAN_NUMBERS = ("total_nets", "household_size", "urban_threshold", "people_per_net",

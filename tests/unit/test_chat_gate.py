@@ -79,11 +79,25 @@ def test_a_change_of_the_last_plan_draws_its_evidence_from_the_conversation():
     state = DialogueState(last={"tool": "plan_itn", "params": PLAN})
     d = decide("20 percent more", ctx(last_plan=PLAN), state, FACTS)
     assert [(s.tool, s.params) for s in d.steps] == [("what_if_plan", {"total_nets": 240_000})]
-    # the same words with no plan just made: nothing changes without a question
-    fresh = dm._gate(dm.Decision([Step("what_if_plan", {"total_nets": 240_000},
-                                       source="20 percent more")]),
-                     "20 percent more", DialogueState())
+    # words the model reads only weakly as a plan change ("ok 300k then sorry": a yes,
+    # or a plan?) act right after a plan, and are asked about with no plan just made
+    weak = dm.Decision([Step("what_if_plan", {"total_nets": 300_000},
+                             source="ok 300k then sorry")])
+    assert dm._gate(weak, "ok 300k then sorry", state).steps
+    fresh = dm._gate(weak, "ok 300k then sorry", DialogueState())
     assert not fresh.steps and fresh.choices
+    # right after a plan, words the model surely reads as something else change nothing
+    odd = dm._gate(dm.Decision([Step("what_if_plan", {"total_nets": 2019},
+                                     source="who won the 2019 senate election?")]),
+                   "who won the 2019 senate election?", state)
+    assert not odd.steps and odd.reading["gated"] == ["what_if_plan"]
+
+
+def test_a_plan_with_a_number_not_in_the_message_is_asked():
+    d = dm.Decision([Step("plan_itn", {"total_nets": 500_000, "household_size": 6},
+                          source="plan 500,000 nets household size 5")])
+    asked = dm._gate(d, "plan 500,000 nets household size 5", DialogueState())
+    assert not asked.steps and "household size 6" in asked.choices[0]["label"]
 
 
 @pytest.mark.parametrize("text", ["who won the 2019 senate election?",
