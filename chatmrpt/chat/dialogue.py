@@ -346,7 +346,15 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str]) -> Chang
     # a question, or wards being removed, is no change of the variables
     if "?" in low or QUESTION_START.search(low) or re.search(r"\bwards?\b|\bhow\s+many\b", low):
         return None
+    # the variables of the change are those of its clause: "drop rainfall, it is too
+    # correlated with ndvi" drops rainfall only
+    verb = (ADD_VAR if adding else DROP_VAR).search(low)
+    clause_end = re.search(r"[,;.!]|\b(?:because|since|as\s+it|it\s+is|it'?s|which|cos)\b",
+                           low[verb.end():]) if verb else None
+    end = verb.end() + clause_end.start() if verb and clause_end else len(low)
     mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    inside = [m for m in mentions if m.start < end]
+    mentions = inside or mentions
     if not mentions:
         return None
     names = list(dict.fromkeys(m.column for m in mentions))
@@ -421,7 +429,7 @@ def _key(name: str) -> str:
 def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     """How to answer ``text``: the steps to run, or the question to ask."""
     fixed, note = apply_correction(text)
-    decision = _gate(_decide(fixed, ctx, state, facts), fixed, state)
+    decision = _gate(_decide(fixed, ctx, state, facts), fixed, state, ctx.last_plan)
     if note and decision.steps:
         decision.notes.insert(0, note)
     decision.reading.setdefault("text", fixed)
@@ -437,7 +445,8 @@ GATE_FAMILY = {"plan_itn": "plan_itn", "what_if_plan": "plan_itn", "run_analysis
                "add_covariates": "add_covariates"}  # fmt: skip
 
 
-def action_evidence(step: Step, text: str, state: DialogueState) -> bool:
+def action_evidence(step: Step, text: str, state: DialogueState,
+                    last_plan: Mapping[str, Any] | None = None) -> bool:
     """Whether the message supports this state-changing step.
 
     A new request needs the intent model to read the step's part of the message as that
@@ -452,9 +461,11 @@ def action_evidence(step: Step, text: str, state: DialogueState) -> bool:
     guess = intents.classify(step.source or text)
     sure = guess.margin >= intents.ACT_MARGIN
     if guess.label == family and sure:
-        return step.tool != "plan_itn" or _numbers_said(step, text)
+        if family == "export_results":
+            return _format_said(step, text)
+        return step.tool != "plan_itn" or _numbers_said(step, text, last_plan)
     last = GATE_FAMILY.get(str((state.last or {}).get("tool")))
-    continues = last == family or (family == "plan_itn" and step.tool == "what_if_plan"
+    continues = last == family or (family == "plan_itn"
                                    and (state.last or {}).get("tool") == "ask_results")
     # the model must find the change at least the second most likely reading, and not be
     # sure of another one
@@ -465,10 +476,12 @@ PLAN_NUMBERS = ("total_nets", "household_size", "urban_threshold", "people_per_n
                 "bale_size", "max_ward_share")  # fmt: skip
 
 
-def _numbers_said(step: Step, text: str) -> bool:
-    """Every number a new plan uses was written in the message (a number read from
-    elsewhere - an earlier plan, a guess - is no evidence for a new plan)."""
+def _numbers_said(step: Step, text: str, last_plan: Mapping[str, Any] | None = None) -> bool:
+    """Every number a new plan uses was written in the message or kept from the last plan
+    ("back to the defaults"); a number from anywhere else is a guess."""
     said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(step.source or text))}
+    said |= {round(float(v), 6) for k, v in (last_plan or {}).items()
+             if k in PLAN_NUMBERS and isinstance(v, int | float)}
     said |= {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(text))}
     for name in PLAN_NUMBERS:
         if name not in step.params:
@@ -478,6 +491,17 @@ def _numbers_said(step: Step, text: str) -> bool:
                                                 and round(value * 100, 6) in said):
             return False
     return True
+
+
+def _format_said(step: Step, text: str) -> bool:
+    """A file is made in the format the message names (a report has only one)."""
+    from chatmrpt.chat import router as rt_
+
+    if step.params.get("what") == "report":
+        return True
+    low = ex.lower_text(step.source or text)
+    named = [f for f, rx in rt_._EXPORT_FORMATS if re.search(rx, low)]
+    return bool(named) and step.params.get("format") in named
 
 
 def describe_step(step: Step) -> str:
@@ -509,12 +533,13 @@ def describe_step(step: Step) -> str:
     return f"Do {step.tool.replace('_', ' ')}"
 
 
-def _gate(decision: Decision, text: str, state: DialogueState) -> Decision:
+def _gate(decision: Decision, text: str, state: DialogueState,
+          last_plan: Mapping[str, Any] | None = None) -> Decision:
     """Act only on evidence that generalises; otherwise ask with the action as a one-tap
     choice. Answers to the assistant's own question carry their evidence in the question."""
     if not decision.steps or decision.reading.get("answered") in ANSWERS:
         return decision
-    if all(action_evidence(s, text, state) for s in decision.steps):
+    if all(action_evidence(s, text, state, last_plan) for s in decision.steps):
         return decision
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
@@ -728,7 +753,8 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         asked = _plan_size_question(text, low, ctx.last_plan)
         if asked is not None:
             return asked
-        dropped = _plan_setting_dropped(low, ctx.last_plan)
+        dropped = None if RESET.search(low) and last_tool in (*PLAN_TOOLS, "ask_results") \
+            else _plan_setting_dropped(low, ctx.last_plan)
         if dropped is not None:
             return dropped
     if ctx.last_plan and "total_nets" in ctx.last_plan and (
@@ -738,7 +764,8 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if setting is not None:
             return setting
     if RESET.search(low):
-        if last_tool in PLAN_TOOLS and ctx.last_plan:
+        if last_tool in (*PLAN_TOOLS, "ask_results") and ctx.last_plan and \
+                "total_nets" in ctx.last_plan and not re.search(r"\banaly", low):
             params = {k: ctx.last_plan[k] for k in ("total_nets", "household_size")
                       if k in ctx.last_plan}  # fmt: skip
             return Decision([Step("plan_itn", params,
@@ -905,19 +932,23 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
     default, everything else as before."""
     drop = r"\b(?:no|without|drop|remove|removing|dropping|forget|cancel|take\s+out|don'?t\s+" \
            r"(?:want|need|use))\s+(?:the\s+|any\s+)?"
+    params: dict[str, Any] = {}
+    said = []
     if (re.search(drop + r"(?:bal(?:e|ing)\w*)", low) or re.search(
             r"\bnets\s+(?:are|come|go)\s+(?:now\s+)?(?:loose|singly|one\s+by\s+one)\b"
             r"|\bloose\s+nets\b|\bno\s+bales?\b", low)) and \
             float(last_plan.get("bale_size") or 1) != 1:
-        return Decision([Step("what_if_plan", {"bale_size": 1},
-                              echo="Nets counted one by one (no bales), everything else as "
-                                   "before.")])
+        params["bale_size"] = 1
+        said.append("nets counted one by one (no bales)")
     if re.search(drop + r"(?:buffer|wastage|extra\s+margin)", low) and \
             float(last_plan.get("buffer") or 1) != 1:
-        return Decision([Step("what_if_plan", {"buffer": 1},
-                              echo="No buffer: each ward gets exactly its need, everything "
-                                   "else as before.")])
-    return None
+        params["buffer"] = 1
+        said.append("no buffer (each ward gets exactly its need)")
+    if not params:
+        return None
+    text = _join(said)
+    return Decision([Step("what_if_plan", params,
+                          echo=f"{text[0].upper()}{text[1:]}, everything else as before.")])
 
 
 ENV_WORDS = re.compile(

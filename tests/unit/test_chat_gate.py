@@ -127,3 +127,37 @@ def test_jargon_is_found(text, kind):
 def test_plain_words_are_not_jargon():
     assert jargon("Plan for 240,000 nets = 200,000 + 20%, households of 5 people. "
                   "The data suit PCA fairly well (KMO 0.71).") == []
+
+
+# --- changes that name more than they change ------------------------------------------------
+
+
+def test_a_variable_named_as_a_reason_is_not_dropped_too():
+    c = ctx(variables=(*DEMO_VARIABLES, "ndvi"))
+    facts = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "ndvi", "housing_quality"))
+    state = DialogueState(last={"tool": "run_analysis", "params": {}})
+    d = decide("hmm drop rainfall, it is too correlated with ndvi", c, state, facts)
+    assert [s.params["variables"] for s in d.steps] == [["u5_tpr_rdt", "ndvi", "housing_quality"]]
+    d = decide("drop rainfall and ndvi", c, state, facts)
+    assert [s.params["variables"] for s in d.steps] == [["u5_tpr_rdt", "housing_quality"]]
+
+
+def test_several_settings_dropped_at_once_and_a_reset_resets_all():
+    plan = {**PLAN, "bale_size": 50, "buffer": 1.1}
+    state = DialogueState(last={"tool": "plan_itn", "params": plan})
+    d = decide("no bales and no buffer", ctx(last_plan=plan), state, FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("what_if_plan", {"bale_size": 1, "buffer": 1})]
+    d = decide("back to the default settings please, no bales no buffer", ctx(last_plan=plan),
+               state, FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [("plan_itn", PLAN)]
+
+
+def test_an_export_without_a_format_is_asked():
+    state = DialogueState(last={"tool": "show_map", "params": {"what": "composite"}},
+                          shown={"what": "composite"})
+    d = decide("export it", ctx(), state, FACTS)
+    assert not d.steps and d.choices
+    d = decide("download the rankings as excel", ctx(), DialogueState(), FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("export_results", {"what": "rankings", "format": "xlsx"})]
