@@ -464,6 +464,9 @@ def action_evidence(step: Step, text: str, state: DialogueState,
         if family == "export_results":
             return _format_said(step, text)
         return step.tool != "plan_itn" or _numbers_said(step, text, last_plan)
+    low = ex.lower_text(step.source or text)
+    if "?" in low or QUESTION_START.search(low) and not re.match(r"^\s*what\s+if\b", low):
+        return False  # a question changes something only when the model is sure it asks to
     last = GATE_FAMILY.get(str((state.last or {}).get("tool")))
     continues = last == family or (family == "plan_itn"
                                    and (state.last or {}).get("tool") == "ask_results")

@@ -161,3 +161,11 @@ def test_an_export_without_a_format_is_asked():
     d = decide("download the rankings as excel", ctx(), DialogueState(), FACTS)
     assert [(s.tool, s.params) for s in d.steps] == [
         ("export_results", {"what": "rankings", "format": "xlsx"})]
+
+
+def test_a_question_after_a_reprioritisation_recomputes_nothing_unasked():
+    state = DialogueState(last={"tool": "reprioritize_urban", "params": {"target_share": 30}})
+    d = dm._gate(dm.Decision([Step("reprioritize_urban", {"target_share": 30},
+                                   source="how many wards are picked at 30% with that target?")]),
+                 "how many wards are picked at 30% with that target?", state)
+    assert not d.steps and d.choices
