@@ -7,8 +7,10 @@
 Every sample is a fresh process, as a user runs it. With ``--tree`` the same commands also
 run against another copy of the source (``git archive main | tar -x -C /tmp/main-tree``),
 with the same interpreter and libraries, interleaved run by run so that other work on the
-machine weighs on both alike. Prints a Markdown table of medians; ``--record`` appends it
-to bench/RESULTS.md with the machine and date. Not a test: run it by hand.
+machine weighs on both alike. Prints a Markdown table of medians, wall-clock and CPU time
+(user + system, of the process itself: on a shared machine the steadier of the two) and the
+load average; ``--record`` appends it to bench/RESULTS.md with the machine and date. Not a
+test: run it by hand.
 """
 
 from __future__ import annotations
@@ -63,14 +65,27 @@ def commands(wards: list[int], variables: list[int], help_only: bool) -> list[tu
     return cmds
 
 
-def one(tree: Path, argv: list[str]) -> float:
+def one(tree: Path, argv: list[str]) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds user + system) of one fresh process."""
     env = dict(os.environ, PYTHONPATH=str(tree))
     with tempfile.TemporaryDirectory() as tmp:
         argv = [a.replace("{out}", str(Path(tmp) / "out")) for a in argv]
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", ENTRY, *argv], check=True, env=env, cwd=tmp,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return time.perf_counter() - t0
+        proc = subprocess.Popen([sys.executable, "-c", ENTRY, *argv], env=env, cwd=tmp,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # wait4 gives the child's own CPU time: less swayed by other work than the clock
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, argv)
+        return wall, usage.ru_utime + usage.ru_stime
+
+
+def _cells(runs: list[tuple[float, float]]) -> str:
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    return f"{wall:.2f} | {cpu:.2f}"
 
 
 def main() -> None:
@@ -86,21 +101,24 @@ def main() -> None:
     trees = [("this tree", ROOT)] + ([(args.label, args.tree.resolve())] if args.tree else [])
     cmds = commands(args.wards, args.variables, args.help_only)
     samples = {(c, t): [] for c, _ in cmds for t, _ in trees}
+    load_before = os.getloadavg()[0]
+    lines = []
     for name, argv in cmds:
         for _tree_name, tree in trees:  # warm the disk cache and .pyc files, not timed
             one(tree, argv)
         for _ in range(args.runs):
             for tree_name, tree in trees:
                 samples[(name, tree_name)].append(one(tree, argv))
-        cells = [f"{statistics.median(samples[(name, t)]):.2f}" for t, _ in trees]
-        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
-    head = "| command | " + " | ".join(f"{t}, s" for t, _ in trees) + " |"
-    lines = [head, "|---|" + "---|" * len(trees)]
-    for name, _ in cmds:
-        cells = [f"{statistics.median(samples[(name, t)]):.2f}" for t, _ in trees]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append(f"| {name} | " + " | ".join(_cells(samples[(name, t)]) for t, _ in trees)
+                     + " |")
+        print(lines[-1], flush=True)
+    head = ("| command | " + " | ".join(f"{t}: wall, s | {t}: CPU, s" for t, _ in trees)
+            + " |")
+    lines = [head, "|---|" + "---|---|" * len(trees), *lines]
     text = (f"\n### Start-up and whole process, {date.today().isoformat()} ({machine()}; "
-            f"median of {args.runs} interleaved runs, seconds)\n\n"
+            f"median of {args.runs} interleaved runs: wall-clock and CPU (user + system) "
+            f"seconds; 1-minute load average {load_before:.1f} before, "
+            f"{os.getloadavg()[0]:.1f} after)\n\n"
             f"`{' '.join(['bench/startup.py'] + sys.argv[1:])}`\n\n" + "\n".join(lines) + "\n")
     print(text)
     if args.record:

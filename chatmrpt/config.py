@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 DEFAULT_BIND = "127.0.0.1:5013"
@@ -87,6 +88,8 @@ class Settings:
     # a job meeting a transient store or artifact storage error tries again, with backoff,
     # for this many seconds before it fails
     job_retry_window_s: float = 120.0
+    # how long a chat reply waits for the analysis it started before saying "it is running"
+    chat_wait_s: float = 20.0
     # uploads up to this size are read in the request (201 and the report at once); larger
     # ones are stored and read by an "ingest" job (202 and the job's id)
     ingest_sync_max_mb: float = 5.0
@@ -100,16 +103,8 @@ class Settings:
 
     def read_limits(self) -> ReadLimits:
         """The bounds on reading uploads, for ``chatmrpt.analysis.ingest``."""
-        return ReadLimits(
-            xlsx_max_rows=self.xlsx_max_rows,
-            xlsx_max_columns=self.xlsx_max_columns,
-            xlsx_max_cells=self.xlsx_max_cells,
-            xlsx_max_shared_strings=self.xlsx_max_shared_strings,
-            xlsx_max_cell_chars=self.xlsx_max_cell_chars,
-            xlsx_max_xml_mb=self.xlsx_max_xml_mb,
-            max_vertices=self.max_vertices,
-            max_ward_vertices=self.max_ward_vertices,
-        )
+        # each bound is the setting of the same name
+        return ReadLimits(**{f.name: getattr(self, f.name) for f in fields(ReadLimits)})
 
     def get_secret_key(self) -> str:
         """The cookie-signing key shared by every worker and machine.
@@ -257,56 +252,57 @@ def _limit_settings(env: Mapping[str, str]) -> dict[str, object]:
     out: dict[str, object] = {}
     for field_name, var in _LIMITS.items():
         if env.get(var):
-            try:
-                value = int(env[var])
-            except ValueError:
-                value = 0
-            if value < 1:
-                raise ValueError(f"{var} must be a whole number above 0; got {env[var]!r}")
-            out[field_name] = value
+            out[field_name] = _number_setting(
+                env, var, int, lambda n: n >= 1, "a whole number above 0"
+            )
     for field_name, var in _RATES.items():
         if var in env:
             out[field_name] = parse_rate(env[var], var)
     if env.get("CHATMRPT_READY_TIMEOUT_S"):
         out["ready_timeout_s"] = float(env["CHATMRPT_READY_TIMEOUT_S"])
     if "CHATMRPT_JOB_TIMEOUT_S" in env:
-        text = env["CHATMRPT_JOB_TIMEOUT_S"].strip().lower()
-        try:
-            timeout = None if text in ("", "0", "off", "none") else float(text)
-        except ValueError:
-            timeout = -1.0
-        if timeout is not None and not 0 < timeout < 10**7:
-            raise ValueError(
-                "CHATMRPT_JOB_TIMEOUT_S must be a number of seconds above 0, or off; "
-                f"got {env['CHATMRPT_JOB_TIMEOUT_S']!r}"
-            )
-        out["job_timeout_s"] = timeout
+        out["job_timeout_s"] = _number_setting(
+            env, "CHATMRPT_JOB_TIMEOUT_S", float, lambda s: 0 < s < 10**7,
+            "a number of seconds above 0", can_be_off=True,
+        )
     if "CHATMRPT_JOB_MEMORY_MB" in env:
-        text = env["CHATMRPT_JOB_MEMORY_MB"].strip().lower()
-        try:
-            memory = None if text in ("", "0", "off", "none") else int(text)
-        except ValueError:
-            memory = -1
-        if memory is not None and memory < 64:
-            raise ValueError(
-                "CHATMRPT_JOB_MEMORY_MB must be a whole number of megabytes (at least 64), "
-                f"or off; got {env['CHATMRPT_JOB_MEMORY_MB']!r}"
-            )
-        out["job_memory_mb"] = memory
+        out["job_memory_mb"] = _number_setting(
+            env, "CHATMRPT_JOB_MEMORY_MB", int, lambda mb: mb >= 64,
+            "a whole number of megabytes (at least 64)", can_be_off=True,
+        )
     if "CHATMRPT_JOB_ISOLATION" in env:
         out["job_isolation"] = env["CHATMRPT_JOB_ISOLATION"].strip().lower() not in (
             "0", "false", "no", "off")
     for field_name, var in (("job_retry_window_s", "CHATMRPT_JOB_RETRY_WINDOW_S"),
+                            ("chat_wait_s", "CHATMRPT_CHAT_WAIT_S"),
                             ("ingest_sync_max_mb", "CHATMRPT_INGEST_SYNC_MAX_MB")):
         if env.get(var):
-            try:
-                number = float(env[var])
-            except ValueError:
-                number = -1.0
-            if not 0 <= number < 10**7:
-                raise ValueError(f"{var} must be a number of at least 0; got {env[var]!r}")
-            out[field_name] = number
+            out[field_name] = _number_setting(
+                env, var, float, lambda n: 0 <= n < 10**7, "a number of at least 0"
+            )
     return out
+
+
+_OFF = ("", "0", "off", "none")
+
+
+def _number_setting(
+    env: Mapping[str, str], var: str, parse: Callable[[str], Any], valid: Callable[[Any], bool],
+    rule: str, *, can_be_off: bool = False,
+) -> Any:
+    """The number in ``env[var]`` (``parse``d and ``valid``), None for off when it ``can_be_off``;
+    otherwise ValueError saying the ``rule``."""
+    text = env[var].strip().lower()
+    if can_be_off and text in _OFF:
+        return None
+    try:
+        value = parse(text)
+    except ValueError:
+        value = None
+    if value is None or not valid(value):
+        off = ", or off" if can_be_off else ""
+        raise ValueError(f"{var} must be {rule}{off}; got {env[var]!r}")
+    return value
 
 
 def _basemap_url(url: str | None) -> str | None:

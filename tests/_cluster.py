@@ -275,6 +275,13 @@ def start_web(
     return proc
 
 
+# Ready means two web workers and a consumer have imported the app (about 2 s of CPU
+# each) and the consumer's heartbeat is in the store: about 5 s on an idle 2-core machine,
+# over 60 s when each core is shared by nine busy processes, as when several test runs
+# share the machine.
+SERVE_READY_S = 180
+
+
 def start_serve(
     env: dict[str, str],
     log_path: Path,
@@ -291,7 +298,11 @@ def start_serve(
         "--consumers", str(consumers), "--threads", "4", "--grace", "5",
     ]  # fmt: skip
     proc = Proc("serve", _spawn("serve", code, args, env, log_path, new_session), log_path, port)
-    wait_http(proc, "/readyz", timeout=60)
+    try:
+        wait_http(proc, "/readyz", timeout=SERVE_READY_S)
+    except BaseException:
+        proc.stop(timeout=5)  # a start that failed leaves no server behind
+        raise
     return proc
 
 

@@ -64,7 +64,8 @@ def composite_scores(normalized: np.ndarray, weights: np.ndarray,
     n = normalized.shape[0]
     out = np.empty(n)
     for start, block in iter_model_scores(normalized, weights):
-        out[start : start + block.shape[0]] = np.median(block, axis=1)
+        # the block is ours alone: the median may reorder it in place instead of copying it
+        out[start : start + block.shape[0]] = np.median(block, axis=1, overwrite_input=True)
         if progress is not None:
             progress(min(1.0, (start + block.shape[0]) / max(n, 1)))
     return np.round(out, SCORE_DECIMALS)

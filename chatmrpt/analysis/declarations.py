@@ -315,6 +315,33 @@ def option(**kwargs: Any) -> Any:
     return dataclasses.field(default=default, metadata={"option": decl})
 
 
+def choice(label: str, choices: tuple[str, ...], default: str | None = None, *, help: str,
+           **more: Any) -> Any:
+    """An option holding one word of ``choices``."""
+    return option(kind="choice", label=label, choices=choices, default=default, help=help, **more)
+
+
+def flag(label: str, *, help: str) -> Any:
+    """A yes-or-no option: no unless given."""
+    return option(kind="flag", label=label, default=False, help=help)
+
+
+def number(label: str, minimum: float, maximum: float, *, help: str, **more: Any) -> Any:
+    """A number from ``minimum`` to ``maximum``."""
+    return option(kind="number", label=label, minimum=minimum, maximum=maximum, help=help, **more)
+
+
+def percentage(label: str, *, help: str, **more: Any) -> Any:
+    """A percentage: a number from 0 to 100."""
+    return number(label, 0, 100, hint="a percentage", help=help, **more)
+
+
+def positive(label: str, *, help: str, maximum: float = 100, **more: Any) -> Any:
+    """A number above 0 and at most ``maximum``."""
+    return option(kind="number", label=label, minimum=0, above_minimum=True, maximum=maximum,
+                  help=help, **more)  # fmt: skip
+
+
 class Declared:
     """A parameter set: a frozen dataclass whose fields are declared with :func:`option`.
 
@@ -353,17 +380,21 @@ class Declared:
         return {o.name: o.default for o in cls.OPTIONS if not o.required}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> Any:
-        given = {k: v for k, v in dict(data or {}).items() if v is not None}
-        names = cls.names()
-        unknown = sorted(set(given) - set(names))
+    def refuse_unknown(cls, given: Mapping[str, Any], accepted: tuple[str, ...]) -> None:
+        """InputError naming the parameters in ``given`` that are not ``accepted``."""
+        unknown = sorted(set(given) - set(accepted))
         if unknown:
             raise InputError(
                 "invalid_parameter",
                 f"Unknown {cls.WHAT} parameter(s): {', '.join(unknown)}. "
-                f"Accepted: {', '.join(names)}.",
+                f"Accepted: {', '.join(accepted)}.",
                 details={"unknown": unknown},
             )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Any:
+        given = {k: v for k, v in dict(data or {}).items() if v is not None}
+        cls.refuse_unknown(given, cls.names())
         required = [o for o in cls.OPTIONS if o.required]
         missing = [o.name for o in required if o.name not in given]
         if missing:
@@ -455,8 +486,7 @@ MODEL_MAP_COLUMNS = (2, 4)
 
 
 def _method(help_text: str) -> Any:
-    return option(kind="choice", label="ranking method", choices=METHODS, default="composite",
-                  help=help_text)  # fmt: skip
+    return choice("ranking method", METHODS, "composite", help=help_text)
 
 
 # parameters that several requests take, declared once
@@ -500,36 +530,31 @@ class ItnParams(Declared):
         flag="--nets",
         help="Number of nets available for the campaign: 1200000, 1,200,000, 1.2m or 500k.",
     )  # fmt: skip
-    household_size: float = option(
-        kind="number", label="household size", required=True, minimum=0, above_minimum=True,
-        maximum=100, usual_maximum=30, hint="e.g. 5",
+    household_size: float = positive(
+        "household size", required=True, usual_maximum=30, hint="e.g. 5",
         help="Average number of people per household, e.g. 5.",
     )  # fmt: skip
-    urban_threshold: float = option(
-        kind="number", label="urban threshold", default=75.0, minimum=0, maximum=100,
-        hint="a percentage",
+    urban_threshold: float = percentage(
+        "urban threshold", default=75.0,
         help="Wards whose urban share (percent) is at or above this are served last.",
     )  # fmt: skip
     method: str = _method("Which ranking orders the wards: the composite score or PCA.")
-    strategy: str = option(
-        kind="choice", label="strategy", choices=STRATEGIES, default="stop",
+    strategy: str = choice(
+        "strategy", STRATEGIES, "stop",
         help="stop: stop at the first ward that does not fit; continue: skip it and keep "
         "covering smaller wards; capped: no ward takes more than the maximum ward share; "
         "proportional: share a short stock within a tier in proportion to need.",
     )  # fmt: skip
-    max_ward_share: float | None = option(
-        kind="number", label="maximum ward share", minimum=0, above_minimum=True, maximum=100,
-        hint="a percentage of all nets", metavar="PCT",
+    max_ward_share: float | None = positive(
+        "maximum ward share", hint="a percentage of all nets", metavar="PCT",
         help="For the capped strategy: the largest share of all nets (percent) one ward may take.",
     )  # fmt: skip
-    people_per_net: float = option(
-        kind="number", label="people per net", default=1.8, minimum=0, above_minimum=True,
-        maximum=100, hint="the WHO factor is 1.8",
+    people_per_net: float = positive(
+        "people per net", default=1.8, hint="the WHO factor is 1.8",
         help="People covered by one net (the WHO factor is 1.8).",
     )  # fmt: skip
-    buffer: float = option(
-        kind="number", label="buffer", default=1.0, minimum=1, maximum=10,
-        hint="1.0 means no buffer, 1.1 adds 10%",
+    buffer: float = number(
+        "buffer", 1, 10, default=1.0, hint="1.0 means no buffer, 1.1 adds 10%",
         help="Multiplier on each ward's need for losses, e.g. 1.1 adds 10%.",
     )  # fmt: skip
     bale_size: int = option(
@@ -593,9 +618,9 @@ class ReprioritizationParams(Declared):
         **URBAN_THRESHOLDS, max_items=MAX_THRESHOLDS,
         help="Urban share thresholds in percent (urban means strictly above), e.g. 20,30,50,75.",
     )  # fmt: skip
-    target: float = option(
-        kind="number", label="target population share", default=DEFAULT_TARGET_SHARE, minimum=0,
-        above_minimum=True, maximum=100, hint="a percentage", chat_name="target_share",
+    target: float = percentage(
+        "target population share", default=DEFAULT_TARGET_SHARE, above_minimum=True,
+        chat_name="target_share",
         help="Stop once the selected wards hold this percentage of the population.",
     )  # fmt: skip
     method: str = _method("Which ranking orders the wards: the composite score or PCA.")
@@ -612,33 +637,27 @@ class TprParams(Declared):
 
     WHAT: ClassVar[str] = "TPR"
 
-    age: str = option(
-        kind="choice", label="age group", choices=TPR_AGES, default="u5",
+    age: str = choice(
+        "age group", TPR_AGES, "u5",
         help="u5: under five; o5: five and over (without pregnant women); pw: pregnant women; "
         "all.",
     )  # fmt: skip
-    test: str = option(
-        kind="choice", label="test", choices=TPR_TESTS, default="both",
+    test: str = choice(
+        "test", TPR_TESTS, "both",
         help="rdt, microscopy, or both (the method with the higher rate per ward).",
     )  # fmt: skip
-    facility_level: str = option(
-        kind="choice", label="facility level", choices=TPR_LEVELS, default="all",
-        help="Which facilities to count.",
-    )  # fmt: skip
-    by_year: bool = option(
-        kind="flag", label="by-year option", default=False,
-        help="One row per ward and year, with a trend per ward.",
-    )  # fmt: skip
-    trend_threshold: float = option(
-        kind="number", label="trend threshold", default=5.0, minimum=0, above_minimum=True,
-        maximum=1000, hint="per 1,000 (or TPR points) per year",
+    facility_level: str = choice(
+        "facility level", TPR_LEVELS, "all", help="Which facilities to count."
+    )
+    by_year: bool = flag("by-year option", help="One row per ward and year, with a trend per ward.")
+    trend_threshold: float = positive(
+        "trend threshold", default=5.0, maximum=1000, hint="per 1,000 (or TPR points) per year",
         help="With by_year: the slope per year from which a ward's trend is worsening "
         "(at or above it) or improving (at or below minus it).",
     )  # fmt: skip
-    join: bool = option(
-        kind="flag", label="join option", default=False,
-        help="Add the ward TPR to the current ward table as a new variable.",
-    )  # fmt: skip
+    join: bool = flag(
+        "join option", help="Add the ward TPR to the current ward table as a new variable."
+    )
     sheet: str | None = option(
         kind="text", label="worksheet", max_length=100,
         help="Worksheet of an XLSX export (default: the one that looks like an export).",
@@ -651,10 +670,7 @@ class MapRequest(Declared):
 
     WHAT: ClassVar[str] = "map"
 
-    kind: str = option(
-        kind="choice", label="map", choices=MAP_KINDS, default="composite", chat_name="what",
-        help="What the map shows.",
-    )  # fmt: skip
+    kind: str = choice("map", MAP_KINDS, "composite", chat_name="what", help="What the map shows.")
     variable: str | None = option(**_MAP_VARIABLE)
     threshold: float | None = option(**_MAP_THRESHOLD)
 
@@ -665,18 +681,13 @@ class ExportRequest(Declared):
 
     WHAT: ClassVar[str] = "download"
 
-    what: str = option(
-        kind="choice", label="result", choices=EXPORT_KINDS, default="unified",
-        help="Which result to hand over.",
-    )  # fmt: skip
-    format: str | None = option(
-        kind="choice", label="file format", choices=EXPORT_FORMATS,
-        help="File format; each result has its own usual format.",
-    )  # fmt: skip
-    kind: str | None = option(
-        kind="choice", label="map or chart", choices=MAP_KINDS + PLOT_KINDS,
-        help="The map (result map) or chart (result plot).",
-    )  # fmt: skip
+    what: str = choice("result", EXPORT_KINDS, "unified", help="Which result to hand over.")
+    format: str | None = choice(
+        "file format", EXPORT_FORMATS, help="File format; each result has its own usual format."
+    )
+    kind: str | None = choice(
+        "map or chart", MAP_KINDS + PLOT_KINDS, help="The map (result map) or chart (result plot)."
+    )
     variable: str | None = option(**_MAP_VARIABLE)
     threshold: float | None = option(**_MAP_THRESHOLD)
     n: int = option(

@@ -16,7 +16,8 @@ import unicodedata
 import warnings as pywarnings
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,38 @@ def _sniff_zip(data: bytes) -> str:
     return "zip"
 
 
+def _unreadable_table(display: str, message: str, **details) -> InputError:
+    return InputError("unreadable_table", message, details={"file": display, **details})
+
+
+def _unreadable_boundaries(display: str, message: str, **details) -> InputError:
+    return InputError("unreadable_boundaries", message, details={"file": display, **details})
+
+
+@contextmanager
+def _refusing_failures(
+    unreadable: Callable[..., InputError], display: str, explain: Callable[[Exception], str]
+) -> Iterator[None]:
+    """A third-party reader's failure (of any type) as ``unreadable(display, explain(exc))``,
+    with the reader's own words as the reason."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:  # readers (openpyxl, GDAL, Arrow) raise many types
+        raise unreadable(display, explain(exc), reason=str(exc)) from exc
+
+
+def _no_ward_column(display: str, found: str, **details) -> InputError:
+    """No column names the wards; ``found`` says what the file holds instead."""
+    return InputError(
+        "missing_ward_column",
+        f"{display} has no ward name column{found}. Name the column with the ward names one "
+        f"of: {', '.join(WARD_NAME_ALIASES)} (any case, spaces or underscores).",
+        details={"file": display, **details, "accepted": list(WARD_NAME_ALIASES)},
+    )
+
+
 def _unsupported_table(display: str, kind: str) -> InputError:
     what = _DESCRIPTIONS.get(kind, "a file of unknown type")
     hint = "Upload the ward table as a CSV or .xlsx file."
@@ -293,11 +326,11 @@ def _read_csv_text(text: str, display: str) -> tuple[pd.DataFrame, str, Callable
             details={"file": display},
         ) from exc  # fmt: skip
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
-        raise InputError(
-            "unreadable_table",
+        raise _unreadable_table(
+            display,
             f"{display} could not be read as a table: {exc}. Check that every row has the "
             "same number of columns as the header and that quotes are balanced.",
-            details={"file": display, "reason": str(exc)},
+            reason=str(exc),
         ) from exc
     raw = raw.fillna("")
 
@@ -356,15 +389,11 @@ def _read_xlsx(
     import openpyxl
 
     check_workbook(data, display, sheet, limits)  # before openpyxl fills any rectangle
-    try:
+    with _refusing_failures(_unreadable_table, display, lambda exc: (
+        f"{display} looks like an Excel workbook but could not be opened ({exc}). Open "
+        "it in a spreadsheet program and save it again as .xlsx or CSV."
+    )):
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise InputError(
-            "unreadable_table",
-            f"{display} looks like an Excel workbook but could not be opened ({exc}). Open "
-            "it in a spreadsheet program and save it again as .xlsx or CSV.",
-            details={"file": display, "reason": str(exc)},
-        ) from exc
     try:
         names = list(workbook.sheetnames)
         if sheet is not None and sheet not in names:
@@ -394,13 +423,8 @@ def _read_xlsx(
         f"sheet {name!r}: {', '.join(cols) if cols else 'empty'}"
         for name, cols in seen_headers.items()
     )
-    raise InputError(
-        "missing_ward_column",
-        f"{display} has no ward name column in "
-        f"{'sheet ' + repr(sheet) if sheet else 'any sheet'} ({described}). Name the column "
-        f"with the ward names one of: {', '.join(WARD_NAME_ALIASES)}.",
-        details={"file": display, "sheets": seen_headers, "accepted": list(WARD_NAME_ALIASES)},
-    )
+    where = f"sheet {sheet!r}" if sheet else "any sheet"
+    raise _no_ward_column(display, f" in {where} ({described})", sheets=seen_headers)
 
 
 def _xlsx_frame(
@@ -551,13 +575,8 @@ def _finish_table(
     mapping, conflicts = match_identity_columns(raw.columns)
     if WARD_NAME not in mapping.values():
         columns = list(raw.columns)
-        raise InputError(
-            "missing_ward_column",
-            f"{display} has no ward name column. Columns found: "
-            f"{describe_rows(columns, 30)}. Name the column with the ward names one of: "
-            f"{', '.join(WARD_NAME_ALIASES)} (any case, spaces or underscores).",
-            details={"file": display, "columns": columns, "accepted": list(WARD_NAME_ALIASES)},
-        )
+        raise _no_ward_column(display, f". Columns found: {describe_rows(columns, 30)}",
+                              columns=columns)
     for canonical, losers in conflicts.items():
         chosen = next(orig for orig, canon in mapping.items() if canon == canonical)
         notes.append(
@@ -711,8 +730,6 @@ def read_table(
 # --- public: boundaries -------------------------------------------------------------------
 
 
-def _unreadable_boundaries(display: str, message: str, **details) -> InputError:
-    return InputError("unreadable_boundaries", message, details={"file": display, **details})
 
 
 def _pick_shapefile(files: list[Path], root: Path, display: str) -> Path:
@@ -758,12 +775,9 @@ def _pick_shapefile(files: list[Path], root: Path, display: str) -> Path:
 def _polygon_layer(path: Path, display: str) -> str | None:
     import pyogrio
 
-    try:
+    with _refusing_failures(_unreadable_boundaries, display,
+                            lambda exc: f"{display} could not be opened as boundaries ({exc})."):
         layers = pyogrio.list_layers(path)
-    except Exception as exc:  # pyogrio raises DataSourceError and friends
-        raise _unreadable_boundaries(
-            display, f"{display} could not be opened as boundaries ({exc}).", reason=str(exc)
-        ) from exc
     if len(layers) <= 1:
         return None
     described = []
@@ -782,17 +796,12 @@ def _polygon_layer(path: Path, display: str) -> str | None:
 def _read_vector(path: Path, display: str, layer: str | None = None) -> gpd.GeoDataFrame:
     import pyogrio
 
-    try:
-        with pywarnings.catch_warnings():
-            pywarnings.simplefilter("ignore", RuntimeWarning)
-            return pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
-    except Exception as exc:  # GDAL errors surface as several exception types
-        raise _unreadable_boundaries(
-            display,
-            f"{display} could not be read as ward boundaries ({exc}). Check that the file is "
-            "complete, or export the layer again as GeoJSON or a zipped shapefile.",
-            reason=str(exc),
-        ) from exc
+    with _refusing_failures(_unreadable_boundaries, display, lambda exc: (
+        f"{display} could not be read as ward boundaries ({exc}). Check that the file is "
+        "complete, or export the layer again as GeoJSON or a zipped shapefile."
+    )), pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore", RuntimeWarning)
+        return pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
 
 
 def _read_boundary_frame(
@@ -826,15 +835,11 @@ def _read_boundary_frame(
     if kind == "parquet":
         target = workdir / "boundaries.parquet"
         target.write_bytes(data)
-        try:
+        with _refusing_failures(_unreadable_boundaries, display, lambda exc: (
+            f"{display} is a Parquet file but not readable as GeoParquet ({exc}). Export "
+            "the boundaries as GeoParquet, GeoJSON or a zipped shapefile."
+        )):  # no geo metadata, damaged file, ...
             frame = gpd.read_parquet(target)
-        except Exception as exc:  # no geo metadata, damaged file, ...
-            raise _unreadable_boundaries(
-                display,
-                f"{display} is a Parquet file but not readable as GeoParquet ({exc}). Export "
-                "the boundaries as GeoParquet, GeoJSON or a zipped shapefile.",
-                reason=str(exc),
-            ) from exc
         return frame, "geoparquet", None
     if kind == "shp":
         raise _unreadable_boundaries(

@@ -67,7 +67,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
+from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES
 from chatmrpt.analysis.dataset import LGA, LGA_CODE, WARD_CODE, WARD_NAME
 from chatmrpt.analysis.declarations import (
     MAX_WARD_POPULATION,
@@ -76,8 +76,14 @@ from chatmrpt.analysis.declarations import (
     ItnParams,
     parse_count,
 )
-from chatmrpt.analysis.population import no_population_error, no_urban_share_error
+from chatmrpt.analysis.population import (
+    no_named_column,
+    optional_column,
+    planning_column,
+    ward_columns,
+)
 from chatmrpt.errors import InputError, describe_rows
+from chatmrpt.store.model import to_jsonable
 
 __all__ = ["STRATEGIES", "RANK_COLUMNS", "ItnPlan", "nets_needed", "parse_net_count", "plan_itn"]
 
@@ -147,8 +153,8 @@ class ItnPlan:
     def to_dict(self) -> dict[str, Any]:
         """Parameters, totals, warnings, ward rows and LGA rows as plain JSON types."""
         return {
-            "parameters": _jsonable(self.parameters),
-            "totals": _jsonable(self.totals),
+            "parameters": to_jsonable(self.parameters),
+            "totals": to_jsonable(self.totals),
             "warnings": list(self.warnings),
             "wards": _records(self.wards),
             "by_lga": _records(self.by_lga),
@@ -209,13 +215,7 @@ def plan_itn(
     fill_rule = p.fill_population
     external = (p.rank_column, p.rank_order) if p.rank_column is not None else None
 
-    columns = [str(c) for c in wards.columns]
-    if WARD_NAME not in columns:
-        raise InputError(
-            "missing_ward_column",
-            f"The ward table has no {WARD_NAME} column. Columns present: {', '.join(columns)}.",
-            details={"columns": columns},
-        )
+    columns = ward_columns(wards)
     n = len(wards)
     if n == 0:
         raise InputError("empty_file", "The ward table has no wards, so there is nothing to plan.")
@@ -225,12 +225,7 @@ def plan_itn(
     else:
         rank_column, rank_order = RANK_COLUMNS[method], "ascending"
     if external is not None and rank_column not in columns:
-        raise InputError(
-            "missing_column",
-            f"The ward table has no column {rank_column!r} to rank the wards by. "
-            f"Columns present: {', '.join(columns)}.",
-            details={"column": rank_column, "columns": columns},
-        )
+        raise no_named_column(rank_column, "to rank the wards by", columns)
     if rank_column not in columns:
         hint = (
             " Run the analysis with PCA, or plan with the composite ranking."
@@ -242,12 +237,12 @@ def plan_itn(
             f"The ward table has no {rank_column} column, so wards cannot be ordered by the {method} ranking.{hint}",
             details={"column": rank_column, "columns": columns},
         )
-    pop_col = _find(columns, POPULATION_ALIASES, "population")
-    urban_col = _find(columns, URBAN_SHARE_ALIASES, "urban share")
+    pop_col = _planning_column(columns, POPULATION_ALIASES, "population")
+    urban_col = _planning_column(columns, URBAN_SHARE_ALIASES, "urban share")
 
     names = wards[WARD_NAME].astype(object).to_numpy()
-    codes = _optional_column(wards, WARD_CODE)
-    lgas = _optional_column(wards, LGA)
+    codes = optional_column(wards, WARD_CODE)
+    lgas = optional_column(wards, LGA)
     rank = pd.to_numeric(wards[rank_column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     share = pd.to_numeric(wards[urban_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     if not np.isfinite(rank).any():
@@ -566,13 +561,7 @@ def _by_lga(plan_wards: pd.DataFrame, key_name: str, key: np.ndarray) -> pd.Data
             "wards_not_covered": grouped["none"].sum(),
         }
     ).reset_index()
-    need = out["nets_needed"].to_numpy(dtype=float)
-    out["coverage_percent"] = np.divide(
-        out["nets_allocated"].to_numpy(dtype=float) * 100.0,
-        need,
-        out=np.full(len(out), 100.0),
-        where=need > 0,
-    )
+    out["coverage_percent"] = coverage_percent(out["nets_allocated"], out["nets_needed"])
     for col in (
         "wards",
         "nets_needed",
@@ -634,26 +623,22 @@ def _population(
     return filled, missing, record
 
 
-def _find(columns: list[str], aliases: tuple[str, ...], what: str) -> str:
-    found = find_column(columns, aliases)
-    if found is None and aliases == POPULATION_ALIASES:
-        raise no_population_error("nets cannot be planned")
-    if found is None and aliases == URBAN_SHARE_ALIASES:
-        raise no_urban_share_error("nets cannot be planned by urban tier")
-    if found is None:
-        raise InputError(
-            "missing_column",
-            f"The ward table has no {what} column. Looked for: {', '.join(aliases)}. "
-            f"Columns present: {', '.join(columns)}. Add a {what} column or rename yours.",
-            details={"looked_for": list(aliases), "columns": columns},
-        )
-    return found
+def coverage_percent(allocated: Any, needed: Any) -> np.ndarray:
+    """Nets allocated as a percentage of nets needed; 100 where none were needed."""
+    need = np.asarray(needed, dtype=float)
+    return np.divide(
+        np.asarray(allocated, dtype=float) * 100.0,
+        need,
+        out=np.full(len(need), 100.0),
+        where=need > 0,
+    )
 
 
-def _optional_column(wards: pd.DataFrame, name: str) -> np.ndarray:
-    if name in wards.columns:
-        return wards[name].astype(object).where(wards[name].notna(), None).to_numpy()
-    return np.full(len(wards), None, dtype=object)
+def _planning_column(columns: list[str], aliases: tuple[str, ...], what: str) -> str:
+    return planning_column(
+        columns, aliases, what, without_population="nets cannot be planned",
+        without_urban_share="nets cannot be planned by urban tier",
+    )
 
 
 def _as_int_if_whole(values: np.ndarray) -> np.ndarray | pd.array:
@@ -700,20 +685,3 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         columns.append(items)
     names = [str(c) for c in frame.columns]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating | float):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value

@@ -119,38 +119,40 @@ class _Scan:
             self._extent(self.row, self.col)
 
     def _extent(self, row: int, col: int) -> None:
+        # a bound passed stops the scan, so the largest row or column seen is within bounds
         limits = self.limits
-        if row > self.max_row:
-            self.max_row = row
-            if row > limits.xlsx_max_rows:
-                raise _refuse(
-                    self.display,
-                    f"{self.display}: {self.where} has a cell in row {row:,}; at most "
-                    f"{limits.xlsx_max_rows:,} rows are read. Delete what lies below the ward "
-                    "rows (select the empty rows, Delete Rows) or save the table as CSV.",
-                    rows=row, max_rows=limits.xlsx_max_rows, part=self.where,
-                )
-        if col > self.max_col:
-            self.max_col = col
-            if col > limits.xlsx_max_columns:
-                raise _refuse(
-                    self.display,
-                    f"{self.display}: {self.where} has a cell in column {column_letters(col)} "
-                    f"(column {col:,}); at most {limits.xlsx_max_columns:,} columns are read. "
-                    "Delete the columns right of the data or save the table as CSV.",
-                    columns=col, max_columns=limits.xlsx_max_columns, part=self.where,
-                )
+        self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
+        if row > limits.xlsx_max_rows:
+            raise self._too_large(
+                f"has a cell in row {row:,}", f"{limits.xlsx_max_rows:,} rows",
+                "Delete what lies below the ward rows (select the empty rows, Delete Rows) or",
+                rows=row, max_rows=limits.xlsx_max_rows,
+            )
+        if col > limits.xlsx_max_columns:
+            raise self._too_large(
+                f"has a cell in column {column_letters(col)} (column {col:,})",
+                f"{limits.xlsx_max_columns:,} columns", "Delete the columns right of the data or",
+                columns=col, max_columns=limits.xlsx_max_columns,
+            )
         cells = self.max_row * self.max_col
         if cells > limits.xlsx_max_cells:
-            raise _refuse(
-                self.display,
-                f"{self.display}: {self.where} spans {self.max_row:,} rows by "
-                f"{self.max_col:,} columns (up to {column_letters(self.max_col)}), "
-                f"{cells:,} cells; at most {limits.xlsx_max_cells:,} are read. Delete stray "
-                "cells far below or right of the data, or save the table as CSV.",
+            raise self._too_large(
+                f"spans {self.max_row:,} rows by {self.max_col:,} columns (up to "
+                f"{column_letters(self.max_col)}), {cells:,} cells", f"{limits.xlsx_max_cells:,}",
+                "Delete stray cells far below or right of the data, or",
                 rows=self.max_row, columns=self.max_col, cells=cells,
-                max_cells=limits.xlsx_max_cells, part=self.where,
+                max_cells=limits.xlsx_max_cells,
             )
+
+    def _too_large(self, found: str, most: str, fix: str, **details: Any) -> _TooLarge:
+        """The sheet holds more than is read: what was ``found``, the ``most`` that is read
+        and how to ``fix`` the sheet, before "save the table as CSV"."""
+        return _refuse(
+            self.display,
+            f"{self.display}: {self.where} {found}; at most {most} are read. {fix} save the "
+            "table as CSV.",
+            **details, part=self.where,
+        )
 
     # -- shared strings
     def strings_start(self, name: str, attrs: dict[str, str]) -> None:

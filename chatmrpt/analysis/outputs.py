@@ -23,16 +23,10 @@ from chatmrpt.analysis.filenames import (
     UNIFIED_CSV,
     UNIFIED_PARQUET,
 )
+from chatmrpt.artifacts import MEDIA_TYPES as MEDIA_TYPES  # the types of our outputs
 from chatmrpt.artifacts.atomic import publish, staging_folder
 from chatmrpt.csvsafe import safe_frame, write_csv
 from chatmrpt.errors import InputError
-
-MEDIA_TYPES = {
-    ".csv": "text/csv",
-    ".json": "application/json",
-    ".parquet": "application/vnd.apache.parquet",
-    ".geoparquet": "application/vnd.apache.parquet",
-}
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -114,8 +108,8 @@ def _csv_columns(frame: pd.DataFrame) -> dict[Any, list] | None:
 
 def _text_array(values: pd.Series) -> pa.Array:
     """Identity text for parquet: missing stays missing (a ward without a code)."""
-    text = values.astype("string")
-    return pa.array([None if pd.isna(v) else str(v) for v in text], type=pa.string())
+    text = values.astype("string").to_numpy(dtype=object, na_value=None)
+    return pa.array(text, type=pa.string())
 
 
 def write_model_scores(result, path: Path, progress: Callable[[float], None] | None = None) -> None:
@@ -138,7 +132,10 @@ def write_model_scores(result, path: Path, progress: Callable[[float], None] | N
         for start, block in result.iter_model_scores(chunk_rows):
             stop = start + block.shape[0]
             arrays = [_text_array(result.wards[c].iloc[start:stop]) for c in key_cols]
-            arrays += [pa.array(block[:, j].astype(np.float32)) for j in range(block.shape[1])]
+            # model by ward, each model's scores contiguous: one cast for the whole block,
+            # and Arrow takes each row without copying it again
+            by_model = np.ascontiguousarray(block.T, dtype=np.float32)
+            arrays += [pa.array(scores) for scores in by_model]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             if progress is not None:
                 progress(stop / max(n, 1))

@@ -23,6 +23,7 @@ from chatmrpt.analysis.declarations import (
     TIE_BREAKS,
     URBAN_THRESHOLDS,
     Declared,
+    choice,
     option,
 )
 from chatmrpt.errors import InputError
@@ -52,8 +53,8 @@ class AnalysisParams(Declared):
         "(a higher value means lower risk).",
     )  # fmt: skip
     # the default depends on the aggregation: linear, or reciprocal with median-rank
-    normalization: str | None = option(
-        kind="choice", label="normalisation", choices=NORMALIZATIONS,
+    normalization: str | None = choice(
+        "normalisation", NORMALIZATIONS,
         help="linear (the default), or reciprocal (as the legacy tool does; the default with "
         "the median-rank aggregation).",
     )  # fmt: skip
@@ -68,18 +69,17 @@ class AnalysisParams(Declared):
     )  # fmt: skip
     # "risk": inverse variables negated and components turned towards risk (METHODOLOGY §6);
     # "legacy": neither, as the legacy tool does
-    pca_orientation: str = option(
-        kind="choice", label="PCA orientation", choices=PCA_ORIENTATIONS, default="risk",
+    pca_orientation: str = choice(
+        "PCA orientation", PCA_ORIENTATIONS, "risk",
         help="risk (components point towards risk) or legacy (as the legacy tool does).",
     )  # fmt: skip
-    aggregation: str = option(
-        kind="choice", label="aggregation", choices=AGGREGATIONS, default="median-score",
-        added=True,
+    aggregation: str = choice(
+        "aggregation", AGGREGATIONS, "median-score", added=True,
         help="median-score, or median-rank (as the R MRPT app: the median of each ward's "
         "ranks over all models).",
     )  # fmt: skip
-    tie_break: str = option(
-        kind="choice", label="tie rule", choices=TIE_BREAKS, default="name", added=True,
+    tie_break: str = choice(
+        "tie rule", TIE_BREAKS, "name", added=True,
         hint="'name': ward name, as the R MRPT app; 'code': WardCode; 'order': the table's order",
         help="With median-rank: how wards with equal median ranks are ordered: name (ward "
         "name, as the R MRPT app), code (WardCode) or order (as in the table).",
@@ -93,14 +93,7 @@ class AnalysisParams(Declared):
     def from_dict(cls, data: Mapping[str, Any] | None) -> AnalysisParams:
         """Validate user-supplied parameters (CLI flags or JSON) into canonical form."""
         data = dict(data or {})
-        unknown = sorted(set(data) - set(cls.names()))
-        if unknown:
-            raise InputError(
-                "invalid_parameter",
-                f"Unknown analysis parameter(s): {', '.join(unknown)}. "
-                f"Accepted: {', '.join(sorted(cls.names()))}.",
-                details={"unknown": unknown},
-            )
+        cls.refuse_unknown(data, tuple(sorted(cls.names())))
 
         def word(name: str, default: Any = None) -> str:
             o = cls.option(name)

@@ -95,6 +95,61 @@ def no_urban_share_error(what: str = "urban wards cannot be identified", how: st
                       details={"needs": "urban_share", "what": what})
 
 
+def ward_columns(wards: pd.DataFrame) -> list[str]:
+    """The names of the ward table's columns; InputError when it has no ward names."""
+    columns = [str(c) for c in wards.columns]
+    if WARD_NAME not in columns:
+        raise InputError(
+            "missing_ward_column",
+            f"The ward table has no {WARD_NAME} column. Columns present: {', '.join(columns)}.",
+            details={"columns": columns},
+        )
+    return columns
+
+
+def no_named_column(name: str, purpose: str, columns: list[str]) -> InputError:
+    """The ward table lacks the column the user named (``purpose``: "for the population")."""
+    return InputError(
+        "missing_column",
+        f"The ward table has no column {name!r} {purpose}. Columns present: {', '.join(columns)}.",
+        details={"column": name, "columns": columns},
+    )
+
+
+def planning_column(
+    columns: list[str], aliases: tuple[str, ...], what: str, *, without_population: str,
+    without_urban_share: str, given: str | None = None,
+) -> str:
+    """The column of the ward table named ``given``, or else the one matching ``aliases``.
+
+    Without one: the plain error saying that (``without_population`` /
+    ``without_urban_share``) cannot be done for lack of a population or an urban share, or,
+    for other columns, which names were looked for.
+    """
+    if given is not None and given not in columns:
+        raise no_named_column(given, f"for the {what}", columns)
+    found = given if given is not None else find_column(columns, aliases)
+    if found is None and aliases == POPULATION_ALIASES:
+        raise no_population_error(without_population)
+    if found is None and aliases == URBAN_SHARE_ALIASES:
+        raise no_urban_share_error(without_urban_share)
+    if found is None:
+        raise InputError(
+            "missing_column",
+            f"The ward table has no {what} column. Looked for: {', '.join(aliases)}. "
+            f"Columns present: {', '.join(columns)}. Add a {what} column or rename yours.",
+            details={"looked_for": list(aliases), "columns": columns},
+        )
+    return found
+
+
+def optional_column(wards: pd.DataFrame, name: str) -> np.ndarray:
+    """The column ``name`` as objects with None where missing; all None without the column."""
+    if name in wards.columns:
+        return wards[name].astype(object).where(wards[name].notna(), None).to_numpy()
+    return np.full(len(wards), None, dtype=object)
+
+
 def for_the_command_line(exc: InputError) -> InputError:
     """The same error, saying how to provide the input with the command line."""
     needs = exc.details.get("needs") if exc.details else None
@@ -134,13 +189,7 @@ def read_population_table(path, *, name: str | None = None) -> tuple[pd.DataFram
         # ward codes alone are enough to place a population (the ward table insists on names)
         frame, source, notes = _read_coded_table(Path(path), display)
     if WARD_NAME not in frame.columns and WARD_CODE not in frame.columns:
-        raise InputError(
-            "missing_ward_column",
-            f"The population table {display} has no WardCode or WardName column, so its "
-            "populations cannot be matched to wards. Give each row a WardCode, or a WardName "
-            "with its LGA.",
-            details={"file": display},
-        )
+        raise _no_ward_column(display)
     if find_column(frame.columns, POPULATION_ALIASES) is None:
         raise InputError(
             "missing_population",
@@ -149,6 +198,16 @@ def read_population_table(path, *, name: str | None = None) -> tuple[pd.DataFram
             details={"file": display},
         )
     return frame, source, notes
+
+
+def _no_ward_column(display: str) -> InputError:
+    return InputError(
+        "missing_ward_column",
+        f"The population table {display} has no WardCode or WardName column, so its "
+        "populations cannot be matched to wards. Give each row a WardCode, or a WardName "
+        "with its LGA.",
+        details={"file": display},
+    )
 
 
 def _read_coded_table(path: Path, display: str) -> tuple[pd.DataFrame, dict, list[str]]:
@@ -167,13 +226,7 @@ def _read_coded_table(path: Path, display: str) -> tuple[pd.DataFrame, dict, lis
                          f"read ({exc}).", details={"file": display}) from exc
     frame, _mapping = canonicalise_identity_columns(frame)
     if WARD_CODE not in frame.columns:
-        raise InputError(
-            "missing_ward_column",
-            f"The population table {display} has no WardCode or WardName column, so its "
-            "populations cannot be matched to wards. Give each row a WardCode, or a WardName "
-            "with its LGA.",
-            details={"file": display},
-        )
+        raise _no_ward_column(display)
     frame[WARD_CODE] = frame[WARD_CODE].astype(str).str.strip()
     for col in frame.columns:
         if col != WARD_CODE:

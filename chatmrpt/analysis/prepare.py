@@ -248,14 +248,14 @@ def prepare_ward_table(
     covariates_report: dict[str, Any] = {}
     if rasters:
         taken = {str(c).lower() for c in table.columns} | {POPULATION, URBAN_SHARE}
-        for spec in rasters:
-            if spec.name.lower() in taken:
-                raise InputError(
-                    "invalid_parameter",
-                    f"The raster name {spec.name!r} is already a column of the ward table; "
-                    "give the raster another name.",
-                    details={"raster": spec.name},
-                )
+        clashes = [spec.name for spec in rasters if spec.name.lower() in taken]
+        if clashes:
+            raise InputError(
+                "invalid_parameter",
+                f"The raster name {clashes[0]!r} is already a column of the ward table; "
+                "give the raster another name.",
+                details={"raster": clashes[0]},
+            )
         stats = ward_raster_stats(wards, list(rasters), s3_endpoint_url=s3_endpoint_url)
         for col in stats.columns:
             # the no-data shares are reported, not added: they are no ward attribute

@@ -16,7 +16,7 @@ rows), so the upload report, the assistant and the HTML report all say the same 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -94,6 +94,26 @@ def _is_share_column(col: str) -> bool:
     return bool(_SHARE_WORDS.search(col)) and not _NOT_SHARE_WORDS.search(col)
 
 
+def _share_message(col: str, rows: list[int], v: np.ndarray) -> str:
+    return (f"Column {col} looks like a share or percentage, but {len(rows)} ward(s) have values "
+            f"below 0 or above 100 (rows {describe_rows(rows)}; from {np.nanmin(v):g} to "
+            f"{np.nanmax(v):g}). Check the column before using it.")
+
+
+def _negative_message(col: str, rows: list[int], v: np.ndarray) -> str:
+    return (f"Column {col} is a count but is negative for {len(rows)} ward(s) (rows "
+            f"{describe_rows(rows)}). Counts cannot be below zero; correct these cells.")
+
+
+# values out of range, by the kind of column: (finding, applies to the column, out of range,
+# message)
+_RANGE_CHECKS: tuple[tuple[str, Callable[[str], Any], Callable[[np.ndarray], np.ndarray],
+                           Callable[[str, list[int], np.ndarray], str]], ...] = (
+    (SHARE_RANGE, _is_share_column, lambda v: (v < 0) | (v > 100), _share_message),
+    (NEGATIVE, _COUNT_WORDS.search, lambda v: v < 0, _negative_message),
+)
+
+
 def check_quality(frame: pd.DataFrame, excluded: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Findings about the ward table (see the module docstring), each with a ``message``."""
     excluded = list(excluded)
@@ -124,38 +144,17 @@ def check_quality(frame: pd.DataFrame, excluded: Iterable[str] = ()) -> list[dic
                            "it cannot tell wards apart and is never used for ranking.",
             })
 
-    for col in cols:
-        if not _is_share_column(col):
-            continue
-        v = _values(frame, col)
-        bad = np.isfinite(v) & ((v < 0) | (v > 100))
-        if bad.any():
-            rows = (np.flatnonzero(bad) + 1).tolist()
-            findings.append({
-                "kind": SHARE_RANGE,
-                "columns": [col],
-                "rows": rows,
-                "message": f"Column {col} looks like a share or percentage, but {len(rows)} "
-                           f"ward(s) have values below 0 or above 100 (rows "
-                           f"{describe_rows(rows)}; from {np.nanmin(v):g} to {np.nanmax(v):g}). "
-                           "Check the column before using it.",
-            })
-
-    for col in cols:
-        if not _COUNT_WORDS.search(col):
-            continue
-        v = _values(frame, col)
-        bad = np.isfinite(v) & (v < 0)
-        if bad.any():
-            rows = (np.flatnonzero(bad) + 1).tolist()
-            findings.append({
-                "kind": NEGATIVE,
-                "columns": [col],
-                "rows": rows,
-                "message": f"Column {col} is a count but is negative for {len(rows)} ward(s) "
-                           f"(rows {describe_rows(rows)}). Counts cannot be below zero; correct "
-                           "these cells.",
-            })
+    for kind, applies, out_of_range, message in _RANGE_CHECKS:
+        for col in cols:
+            if not applies(col):
+                continue
+            v = _values(frame, col)
+            bad = np.isfinite(v) & out_of_range(v)
+            if bad.any():
+                rows = (np.flatnonzero(bad) + 1).tolist()
+                findings.append(
+                    {"kind": kind, "columns": [col], "rows": rows, "message": message(col, rows, v)}
+                )
 
     if WARD_CODE in frame.columns:
         codes = frame[WARD_CODE].dropna().astype(str).str.strip().str.upper()

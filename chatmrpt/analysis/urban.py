@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
+from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES
 from chatmrpt.analysis.dataset import LGA, WARD_CODE, WARD_NAME
 from chatmrpt.analysis.declarations import ReprioritizationParams
-from chatmrpt.analysis.population import no_population_error, no_urban_share_error
+from chatmrpt.analysis.population import optional_column, planning_column, ward_columns
 from chatmrpt.errors import InputError, describe_rows
 
 DEFAULT_THRESHOLDS: tuple[float, ...] = ReprioritizationParams.option("thresholds").default
@@ -132,15 +132,9 @@ def reprioritize(
     values = validate_thresholds(thresholds)
     target = ReprioritizationParams.option("target").check(target_share)
 
-    columns = [str(c) for c in wards.columns]
-    if WARD_NAME not in columns:
-        raise InputError(
-            "missing_ward_column",
-            f"The ward table has no {WARD_NAME} column. Columns present: {', '.join(columns)}.",
-            details={"columns": columns},
-        )
-    pop_col = _resolve_column(wards, population_column, POPULATION_ALIASES, "population")
-    urban_col = _resolve_column(wards, urban_column, URBAN_SHARE_ALIASES, "urban share")
+    columns = ward_columns(wards)
+    pop_col = _planning_column(columns, population_column, POPULATION_ALIASES, "population")
+    urban_col = _planning_column(columns, urban_column, URBAN_SHARE_ALIASES, "urban share")
     if rank_column not in columns:
         raise InputError(
             "missing_column",
@@ -194,8 +188,8 @@ def reprioritize(
     walk = np.lexsort((positions, sign * np.where(bad_rank, 0.0, rank)))
     walk = walk[usable[walk]]
 
-    codes = _optional_column(wards, WARD_CODE)
-    lgas = _optional_column(wards, LGA)
+    codes = optional_column(wards, WARD_CODE)
+    lgas = optional_column(wards, LGA)
 
     selected_parts: list[pd.DataFrame] = []
     summary_rows: list[dict[str, Any]] = []
@@ -263,38 +257,14 @@ def reprioritize(
     )
 
 
-def _resolve_column(
-    wards: pd.DataFrame, given: str | None, aliases: tuple[str, ...], what: str
+def _planning_column(
+    columns: list[str], given: str | None, aliases: tuple[str, ...], what: str
 ) -> str:
-    columns = [str(c) for c in wards.columns]
-    if given is not None:
-        if given in columns:
-            return given
-        raise InputError(
-            "missing_column",
-            f"The ward table has no column {given!r} for the {what}. "
-            f"Columns present: {', '.join(columns)}.",
-            details={"column": given, "columns": columns},
-        )
-    found = find_column(columns, aliases)
-    if found is None and aliases == POPULATION_ALIASES:
-        raise no_population_error("urban wards cannot be reprioritised by population share")
-    if found is None and aliases == URBAN_SHARE_ALIASES:
-        raise no_urban_share_error("urban wards cannot be identified for reprioritisation")
-    if found is None:
-        raise InputError(
-            "missing_column",
-            f"The ward table has no {what} column. Looked for: {', '.join(aliases)}. "
-            f"Columns present: {', '.join(columns)}. Add a {what} column or rename yours.",
-            details={"looked_for": list(aliases), "columns": columns},
-        )
-    return found
-
-
-def _optional_column(wards: pd.DataFrame, name: str) -> np.ndarray:
-    if name in wards.columns:
-        return wards[name].astype(object).where(wards[name].notna(), None).to_numpy()
-    return np.full(len(wards), None, dtype=object)
+    return planning_column(
+        columns, aliases, what, given=given,
+        without_population="urban wards cannot be reprioritised by population share",
+        without_urban_share="urban wards cannot be identified for reprioritisation",
+    )
 
 
 def _as_int_if_whole(values: np.ndarray) -> pd.Series | np.ndarray:
@@ -328,7 +298,7 @@ def _excluded_wards(
         {
             "row": rows + 1,
             WARD_NAME: names[rows],
-            WARD_CODE: _optional_column(wards, WARD_CODE)[rows],
+            WARD_CODE: optional_column(wards, WARD_CODE)[rows],
             "reason": reasons,
         }
     )

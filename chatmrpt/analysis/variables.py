@@ -198,7 +198,14 @@ def _state_code_from_text(text: str) -> str | None:
 
 
 def _most_common_code(values: Iterable[Any]) -> str | None:
-    codes = [c for c in (_state_code_from_text(v) for v in values if v is not None) if c]
+    known: dict[Any, str | None] = {}  # each distinct spelling is read once
+
+    def code(value: Any) -> str | None:
+        if value not in known:
+            known[value] = _state_code_from_text(value)
+        return known[value]
+
+    codes = [c for c in (code(v) for v in values if v is not None) if c]
     if not codes:
         return None
     counts = pd.Series(codes).value_counts()

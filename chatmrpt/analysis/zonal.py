@@ -23,7 +23,7 @@ import contextlib
 import math
 import os
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,6 +175,18 @@ def _columns_for(spec: RasterSpec, bands: int) -> list[str]:
     if spec.bands == "each" and bands > 1:
         return [f"{spec.name}_b{b}" for b in range(1, bands + 1)]
     return [spec.name]
+
+
+def refuse_taken_names(specs: Sequence[RasterSpec], taken: Iterable[str], message: str) -> None:
+    """Refuse the first raster whose column name is one of ``taken`` (in any case).
+
+    ``message`` says why, with ``{name}`` standing for the raster's name.
+    """
+    lowered = {str(c).lower() for c in taken}
+    clash = next((spec.name for spec in specs if spec.name.lower() in lowered), None)
+    if clash is not None:
+        raise InputError("invalid_parameter", message.format(name=clash),
+                         details={"raster": clash})
 
 
 def output_columns(spec: RasterSpec, bands: int = 1) -> list[str]:

@@ -25,8 +25,6 @@ from chatmrpt.store.model import ACTIVE_STATES, FAILED, RUNNING, SUCCEEDED
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
-# how long the chat waits for a just-submitted analysis before answering "it is running"
-ANALYSIS_WAIT_S = 20.0
 
 
 @dataclass
@@ -127,7 +125,7 @@ def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         # asking again for an earlier analysis makes it the current one again (the results,
         # maps and plans that follow read the current analysis)
         remember(rt, session_id, current_analysis=record["id"])
-    deadline = time.monotonic() + ANALYSIS_WAIT_S
+    deadline = time.monotonic() + rt.settings.chat_wait_s
     while record.get("status") in ACTIVE_STATES and time.monotonic() < deadline:
         time.sleep(0.25)
         record = get_analysis(rt, session_id, record["id"])

@@ -1,7 +1,8 @@
 """The ``chatmrpt`` command.
 
 Each sub-command lives in its own module in this package and exposes ``NAME``, ``HELP``,
-``register(parser)`` and ``run(args) -> int``; ``COMMANDS`` below lists them in the order
+``register(parser)`` and ``run(args) -> int`` (and optionally ``DESCRIPTION`` and an
+``EPILOG`` printed as written); ``COMMANDS`` below lists them in the order
 ``--help`` shows them. A command module imports only what its parser needs (the parameter
 declarations, which load no pandas) at the top; its ``run`` imports the modules that load
 pandas, GeoPandas and the rest, so ``chatmrpt --help`` starts in a fraction of a second.
@@ -46,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for mod in COMMANDS:
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
+        if hasattr(mod, "EPILOG"):  # laid out by hand: printed as written
+            p.epilog = mod.EPILOG
+            p.formatter_class = argparse.RawDescriptionHelpFormatter
         mod.register(p)
         p.set_defaults(_run=mod.run)
     return parser

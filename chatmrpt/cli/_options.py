@@ -17,6 +17,11 @@ from chatmrpt.analysis.declarations import Declared, Option
 from chatmrpt.errors import InputError
 
 POPULATION_ROLES = ("total", "u5", "women")
+# where the service and its job consumers keep their records and files
+CONFIGURED_STORAGE = (
+    "the configured store (CHATMRPT_STORE_URL) and artifact storage (CHATMRPT_ARTIFACTS_URL)"
+)
+BOUNDARIES_HELP = "ward boundaries (zipped shapefile, GeoJSON, GeoPackage, GeoParquet)"
 
 
 def _chosen(params: type[Declared], names: Iterable[str] | None) -> tuple[Option, ...]:
@@ -66,29 +71,32 @@ def option_values(
     return {o.name: getattr(args, o.name) for o in _chosen(params, names)}
 
 
-def add_analysis_source(parser: argparse.ArgumentParser) -> None:
-    """The finished analysis a command works from (``itn``, ``reprioritize``)."""
-    parser.add_argument(
-        "source",
-        type=Path,
-        metavar="DIR_OR_UNIFIED",
-        help="analysis output folder, or its unified_dataset.csv / .geoparquet (with "
-        "--rank-column: any ward table, CSV or XLSX, with population and urban share)",
-    )
+def add_output(parser: argparse.ArgumentParser, help: str, metavar: str | None = None,
+               progress: bool = False) -> None:
+    """--out (required) and --quiet, which silences the summary (and the progress bar)."""
+    parser.add_argument("--out", type=Path, required=True, metavar=metavar, help=help)
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar or summary" if progress else "no summary")
 
 
-def load_wards(source: Path, rank_column: str | None):
-    """The unified dataset of an analysis; with an external rank column, any ward table."""
-    if rank_column is not None and source.is_file() and source.suffix.lower() in (
-        ".csv", ".tsv", ".txt", ".xlsx",
-    ):  # fmt: skip
-        from chatmrpt.analysis.ingest import read_table
+def output_file(out: Path, example: str) -> Path:
+    """--out for a command that writes one CSV file: refused when it names a folder."""
+    out = Path(out)
+    if out.is_dir():
+        raise InputError(
+            "invalid_parameter",
+            f"--out {out} is a folder; give the CSV file to write, e.g. {out / example}.",
+            details={"out": str(out)},
+        )
+    return out
 
-        frame, _source, _notes = read_table(source)
-        return frame
-    from chatmrpt.analysis.results_io import load_unified
 
-    return load_unified(source)
+def run_alone(command, argv: list[str] | None) -> int:
+    """One command without the other sub-commands (a lighter start): ``chatmrpt NAME``."""
+    parser = argparse.ArgumentParser(prog=f"chatmrpt {command.NAME}",
+                                     description=command.DESCRIPTION)
+    command.register(parser)
+    return command.run(parser.parse_args(argv))
 
 
 def parse_population(values: list[str]) -> tuple[Path | None, dict[str, Path]]:

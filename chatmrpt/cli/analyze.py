@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 from chatmrpt.analysis.params import AnalysisParams
-from chatmrpt.cli._options import add_options, option_values, parse_population
+from chatmrpt.cli._options import (
+    BOUNDARIES_HELP,
+    add_options,
+    add_output,
+    option_values,
+    parse_population,
+)
 from chatmrpt.cli._progress import ProgressBar
 
 NAME = "analyze"
@@ -21,7 +27,7 @@ DESCRIPTION = (
 
 def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("table", type=Path, help="ward table: CSV or XLSX, one row per ward")
-    p.add_argument("--boundaries", type=Path, help="ward boundaries (zip, geojson, gpkg, parquet)")
+    p.add_argument("--boundaries", type=Path, help=BOUNDARIES_HELP)
     p.add_argument("--sheet", help="worksheet to read from an XLSX workbook")
     add_options(p, AnalysisParams)
     p.add_argument("--population", action="append", default=[], metavar="[KIND=]FILE",
@@ -30,8 +36,7 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--urban", type=Path, metavar="RASTER",
                    help="built-up raster (0/1 or 0-100) for the urban share, when the table "
                         "has none (otherwise the boundaries' Urban Yes/No attribute is used)")
-    p.add_argument("--out", type=Path, required=True, help="folder for the results")
-    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    add_output(p, "folder for the results", progress=True)
 
 
 def run(args: argparse.Namespace) -> int:

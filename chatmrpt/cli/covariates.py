@@ -8,6 +8,7 @@ from pathlib import Path
 
 from chatmrpt.analysis.declarations import BAND_MODES
 from chatmrpt.artifacts.atomic import atomic_file
+from chatmrpt.cli._options import BOUNDARIES_HELP, add_output, output_file
 from chatmrpt.cli._progress import ProgressBar
 from chatmrpt.config import load_settings
 from chatmrpt.csvsafe import write_csv
@@ -42,14 +43,7 @@ NAME_nodata_share column per raster.
 
 
 def register(p: argparse.ArgumentParser) -> None:
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
-    p.epilog = EPILOG
-    p.add_argument(
-        "boundaries",
-        type=Path,
-        metavar="BOUNDARIES",
-        help="ward boundaries (zipped shapefile, GeoJSON, GeoPackage, GeoParquet)",
-    )
+    p.add_argument("boundaries", type=Path, metavar="BOUNDARIES", help=BOUNDARIES_HELP)
     p.add_argument(
         "--raster",
         action="append",
@@ -71,8 +65,7 @@ def register(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also write NAME_nodata_share (share of each ward without data) per raster",
     )
-    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="CSV to write")
-    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    add_output(p, "CSV to write", metavar="FILE", progress=True)
 
 
 def parse_raster_option(text: str, bands: str = "mean"):
@@ -102,35 +95,20 @@ def parse_raster_option(text: str, bands: str = "mean"):
     return RasterSpec(name=name, path_or_url=path, stat=stat, bands=bands)
 
 
-def _check_names(specs, existing: list[str]) -> None:
-    from chatmrpt.analysis.dataset import GEOMETRY, IDENTITY_COLUMNS
-
-    reserved = {c.lower() for c in (*IDENTITY_COLUMNS, GEOMETRY)}
-    for spec in specs:
-        if spec.name.lower() in reserved:
-            raise InputError(
-                "invalid_parameter",
-                f"--raster {spec.name}=...: {spec.name} names a ward identity column; choose "
-                "another column name, e.g. rainfall.",
-                details={"raster": spec.name},
-            )
-
-
 def _write_csv(frame, path: Path) -> None:
     with atomic_file(path, "w", encoding="utf-8", newline="") as fh:
         write_csv(frame, fh)
 
 
 def run(args: argparse.Namespace) -> int:
-    from chatmrpt.analysis.zonal import NODATA_SUFFIX, covariate_columns_report, ward_raster_stats
+    from chatmrpt.analysis.zonal import (
+        NODATA_SUFFIX,
+        covariate_columns_report,
+        refuse_taken_names,
+        ward_raster_stats,
+    )
 
-    out = Path(args.out)
-    if out.exists() and out.is_dir():
-        raise InputError(
-            "invalid_parameter",
-            f"--out {out} is a folder; give the CSV file to write, e.g. {out / 'covariates.csv'}.",
-            details={"out": str(out)},
-        )
+    out = output_file(args.out, "covariates.csv")
     specs = [parse_raster_option(t, args.bands) for t in args.raster]
     inputs = [Path(args.boundaries)] + ([Path(args.table)] if args.table else [])
     inputs += [Path(str(s.path_or_url)) for s in specs if not str(s.path_or_url).startswith("s3://")]
@@ -173,7 +151,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         wards, _source, notes = read_boundaries(args.boundaries)
         base = wards[[c for c in IDENTITY_COLUMNS if c in wards.columns]]
-    _check_names(specs, list(base.columns))
+    refuse_taken_names(specs, (*IDENTITY_COLUMNS, GEOMETRY),
+                       "--raster {name}=...: {name} names a ward identity column; choose "
+                       "another column name, e.g. rainfall.")
 
     settings = load_settings()
     with ProgressBar(enabled=not args.quiet, desc="covariates") as bar:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from chatmrpt.analysis.declarations import ItnParams
 from chatmrpt.analysis.filenames import ITN_PLAN_BY_LGA_CSV, ITN_PLAN_CSV, ITN_PLAN_JSON
 from chatmrpt.artifacts.atomic import publish, staging_folder
-from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
+from chatmrpt.cli._options import add_options, option_values
+from chatmrpt.cli._plans import add_analysis_source, load_wards, print_sources_and_warnings
 from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
 
@@ -100,10 +101,5 @@ def print_summary(plan: ItnPlan, files: list[Path]) -> None:
         f"Wards: {t['wards_fully_covered']:,} fully covered, {t['wards_partly_covered']:,} partly, "
         f"{t['wards_not_covered']:,} not covered."
     )
-    if p.get("population_source"):
-        print(f"Population: {p['population_source']}.")
-    if p.get("urban_share_source"):
-        print(f"Urban share: {p['urban_share_source']}.")
-    for warning in plan.warnings:
-        print(f"warning: {warning}")
+    print_sources_and_warnings(p, plan.warnings)
     print("Wrote: " + ", ".join(str(f) for f in files))

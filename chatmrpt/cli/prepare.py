@@ -8,9 +8,16 @@ from pathlib import Path
 
 from chatmrpt.analysis.declarations import TprParams
 from chatmrpt.analysis.params import AnalysisParams
-from chatmrpt.cli._options import parse_population
+from chatmrpt.cli._options import (
+    BOUNDARIES_HELP,
+    add_options,
+    add_output,
+    option_values,
+    parse_population,
+)
 from chatmrpt.cli.analyze import print_summary
 from chatmrpt.cli.covariates import parse_raster_option
+from chatmrpt.cli.tpr import CLI_OPTIONS as TPR_OPTIONS
 from chatmrpt.errors import InputError
 from chatmrpt.store.model import to_jsonable
 
@@ -44,18 +51,9 @@ values over all years. With --analyze, --per-year also ranks the wards of each y
 and writes ranking_by_year.csv with every year's ranks side by side.
 """
 
-AGES = TprParams.option("age").choices
-TESTS = TprParams.option("test").choices
-LEVEL_CHOICES = TprParams.option("facility_level").choices
-TREND_THRESHOLD = TprParams.option("trend_threshold").default
-
-
 def register(p: argparse.ArgumentParser) -> None:
-    p.epilog = EPILOG
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("facility_export", type=Path, help="DHIS2 facility export (CSV or XLSX)")
-    p.add_argument("--boundaries", type=Path, required=True,
-                   help="ward boundaries (zip, geojson, gpkg, parquet)")
+    p.add_argument("--boundaries", type=Path, required=True, help=BOUNDARIES_HELP)
     p.add_argument("--population", action="append", default=[], metavar="[KIND=]FILE",
                    help="population table or raster; KIND is total (default), u5 or women "
                         "for rasters (repeatable)")
@@ -64,23 +62,13 @@ def register(p: argparse.ArgumentParser) -> None:
                         "(default), sum, min, max, median, majority)")
     p.add_argument("--urban", type=Path, metavar="RASTER",
                    help="built-up raster (0/1 or 0-100) for the urban share")
-    p.add_argument("--age", choices=AGES, default="u5", help="age group (default u5)")
-    p.add_argument("--facility-level", choices=LEVEL_CHOICES, default="all",
-                   help="facility level (default all)")
-    p.add_argument("--test", choices=TESTS, default="both",
-                   help="both (the higher rate per ward, default), rdt or microscopy")
-    p.add_argument("--sheet", help="worksheet of an XLSX facility export")
+    # the TPR options are those of `chatmrpt tpr`, from the same declaration
+    add_options(p, TprParams, TPR_OPTIONS)
     p.add_argument("--analyze", action="store_true",
                    help="also rank the wards (default variables, both methods) into --out")
-    p.add_argument("--by-year", action="store_true",
-                   help="per-year TPR and burden per ward, and a trend per ward (see below)")
-    p.add_argument("--trend-threshold", type=float, default=TREND_THRESHOLD, metavar="N",
-                   help="slope per year (per 1,000, or TPR points) from which a ward's trend "
-                        f"is worsening or improving (default {TREND_THRESHOLD:g})")
     p.add_argument("--per-year", action="store_true",
                    help="with --by-year and --analyze: also rank the wards of each year")
-    p.add_argument("--out", type=Path, required=True, help="folder for the results")
-    p.add_argument("--quiet", action="store_true", help="no summary")
+    add_output(p, "folder for the results")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -100,12 +88,7 @@ def run(args: argparse.Namespace) -> int:
         population_rasters=population_rasters or None,
         rasters=specs,
         urban_raster=args.urban,
-        age=args.age,
-        facility_level=args.facility_level,
-        test=args.test,
-        sheet=args.sheet,
-        by_year=args.by_year,
-        trend_threshold=args.trend_threshold,
+        **option_values(args, TprParams, TPR_OPTIONS),
     )
     out: Path = args.out
     if out.exists() and not out.is_dir():

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from chatmrpt.analysis.declarations import ReprioritizationParams
 from chatmrpt.analysis.filenames import REPRIORITIZATION_CSV
 from chatmrpt.artifacts.atomic import atomic_file
-from chatmrpt.cli._options import add_analysis_source, add_options, load_wards, option_values
+from chatmrpt.cli._options import add_options, option_values, output_file
+from chatmrpt.cli._plans import add_analysis_source, load_wards, print_sources_and_warnings
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
@@ -60,13 +61,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except InputError as exc:
         raise for_the_command_line(exc) from None
-    out = args.out if args.out is not None else default_output(args.source)
-    if out.is_dir():
-        raise InputError(
-            "invalid_parameter",
-            f"--out {out} is a folder; give a CSV file name, e.g. {out / REPRIORITIZATION_CSV}.",
-            details={"out": str(out)},
-        )
+    out = output_file(args.out if args.out is not None else default_output(args.source),
+                      REPRIORITIZATION_CSV)
     result.parameters.update(planning_source_text(
         planning_inputs_near(args.source), result.parameters.get("population_column"),
         result.parameters.get("urban_column")))
@@ -104,10 +100,5 @@ def print_summary(result: ReprioritizationResult, out: Path) -> None:
             f"{row.population_selected:>14,.0f} {row.population_share:>8.2f}  "
             f"{'reached' if row.target_reached else 'not reached'}"
         )
-    if params.get("population_source"):
-        print(f"Population: {params['population_source']}.")
-    if params.get("urban_share_source"):
-        print(f"Urban share: {params['urban_share_source']}.")
-    for warning in result.warnings:
-        print(f"warning: {warning}")
+    print_sources_and_warnings(params, result.warnings)
     print(f"Wrote {out}")

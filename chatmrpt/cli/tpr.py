@@ -13,7 +13,7 @@ from chatmrpt.analysis.declarations import TPR_VARIABLE, TprParams
 from chatmrpt.analysis.filenames import TPR_BY_YEAR_CSV, TREND_CSV, WARD_TPR_CSV
 from chatmrpt.analysis.tpr_columns import ORG_ROLES
 from chatmrpt.artifacts.atomic import atomic_file
-from chatmrpt.cli._options import add_options
+from chatmrpt.cli._options import add_options, add_output, output_file
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import InputError
 
@@ -66,8 +66,6 @@ CLI_OPTIONS = ("age", "facility_level", "test", "by_year", "trend_threshold", "s
 
 
 def register(p: argparse.ArgumentParser) -> None:
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
-    p.epilog = EPILOG
     p.add_argument(
         "facility_file",
         type=Path,
@@ -88,8 +86,7 @@ def register(p: argparse.ArgumentParser) -> None:
         metavar="WARDS",
         help="ward table (CSV/XLSX) to add the TPR variable to",
     )
-    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="CSV to write")
-    p.add_argument("--quiet", action="store_true", help="no summary")
+    add_output(p, "CSV to write", metavar="FILE")
 
 
 def load_column_mapping(path: Path | None) -> dict[str, str] | None:
@@ -139,13 +136,7 @@ def run(args: argparse.Namespace) -> int:
     from chatmrpt.analysis.tpr import compute_ward_tpr, join_tpr_to_wards, read_facility_export
 
     mapping = load_column_mapping(args.columns)
-    out = Path(args.out)
-    if out.exists() and out.is_dir():
-        raise InputError(
-            "invalid_parameter",
-            f"--out {out} is a folder; give the CSV file to write, e.g. {out / WARD_TPR_CSV}.",
-            details={"out": str(out)},
-        )
+    out = output_file(args.out, WARD_TPR_CSV)
     export, info = read_facility_export(args.facility_file, sheet=args.sheet, columns=mapping)
 
     ward_table = population = None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from chatmrpt.cli._options import CONFIGURED_STORAGE, run_alone
 from chatmrpt.config import DEFAULT_BIND, load_settings
 from chatmrpt.errors import InputError
 from chatmrpt.logs import configure_logging
@@ -11,8 +13,8 @@ from chatmrpt.logs import configure_logging
 NAME = "web"
 HELP = "run the web service alone (Gunicorn workers, no job consumers)"
 DESCRIPTION = (
-    "Run the web service: a Gunicorn master with several threaded workers, against the "
-    "configured store (CHATMRPT_STORE_URL) and artifact storage (CHATMRPT_ARTIFACTS_URL). "
+    "Run the web service: a Gunicorn master with several threaded workers, against "
+    f"{CONFIGURED_STORAGE}. "
     "Analyses wait in the queue until a `chatmrpt worker` (on this or another machine) "
     "runs them; /readyz answers 503 while no consumer is alive."
 )
@@ -43,9 +45,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``chatmrpt web`` without the other sub-commands (a lighter start)."""
-    parser = argparse.ArgumentParser(prog="chatmrpt web", description=DESCRIPTION)
-    register(parser)
-    return run(parser.parse_args(argv))
+    return run_alone(sys.modules[__name__], argv)
 
 
 def run(args: argparse.Namespace) -> int:

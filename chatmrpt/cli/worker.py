@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 import threading
 
+from chatmrpt.cli._options import CONFIGURED_STORAGE, run_alone
 from chatmrpt.config import load_settings
 from chatmrpt.errors import InputError
 from chatmrpt.logs import configure_logging
@@ -13,8 +15,7 @@ from chatmrpt.logs import configure_logging
 NAME = "worker"
 HELP = "run job consumers (analyses and other background work)"
 DESCRIPTION = (
-    "Run job consumers against the configured store (CHATMRPT_STORE_URL) and artifact "
-    "storage (CHATMRPT_ARTIFACTS_URL). On SIGTERM or Ctrl-C a consumer takes no new job, "
+    f"Run job consumers against {CONFIGURED_STORAGE}. On SIGTERM or Ctrl-C a consumer takes no new job, "
     "lets the running one finish within the grace period, then hands it back to the queue."
 )
 
@@ -46,9 +47,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``chatmrpt worker`` without the other sub-commands (a lighter start)."""
-    parser = argparse.ArgumentParser(prog="chatmrpt worker", description=DESCRIPTION)
-    register(parser)
-    return run(parser.parse_args(argv))
+    return run_alone(sys.modules[__name__], argv)
 
 
 def run(args: argparse.Namespace) -> int:

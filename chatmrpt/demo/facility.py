@@ -28,22 +28,20 @@ FACILITY_LEVELS = ("Primary", "Secondary", "Tertiary")
 TEST_METHODS = ("rdt", "microscopy")
 AGE_GROUPS = ("u5", "o5", "pw")
 
+# DHIS2 data element names: what was counted, by which test, in which age group
+_TESTED_BY = {"rdt": "Persons presenting with fever & tested by RDT",
+              "microscopy": "Persons presenting with fever and tested by Microscopy"}
+_POSITIVE_BY = {"rdt": "Persons tested positive for malaria by RDT",
+                "microscopy": "Persons tested positive for malaria by Microscopy"}
+_AGE_WORDS = {"u5": "<5yrs", "o5": "≥5yrs (excl PW)", "pw": "Preg Women (PW)"}
 # (method, age group) -> column
 TESTED_COLUMNS: dict[tuple[str, str], str] = {
-    ("rdt", "u5"): "Persons presenting with fever & tested by RDT <5yrs",
-    ("rdt", "o5"): "Persons presenting with fever & tested by RDT ≥5yrs (excl PW)",
-    ("rdt", "pw"): "Persons presenting with fever & tested by RDT Preg Women (PW)",
-    ("microscopy", "u5"): "Persons presenting with fever and tested by Microscopy <5yrs",
-    ("microscopy", "o5"): "Persons presenting with fever and tested by Microscopy ≥5yrs (excl PW)",
-    ("microscopy", "pw"): "Persons presenting with fever and tested by Microscopy Preg Women (PW)",
+    (method, age): f"{_TESTED_BY[method]} {_AGE_WORDS[age]}"
+    for method in TEST_METHODS for age in AGE_GROUPS
 }
 POSITIVE_COLUMNS: dict[tuple[str, str], str] = {
-    ("rdt", "u5"): "Persons tested positive for malaria by RDT <5yrs",
-    ("rdt", "o5"): "Persons tested positive for malaria by RDT ≥5yrs (excl PW)",
-    ("rdt", "pw"): "Persons tested positive for malaria by RDT Preg Women (PW)",
-    ("microscopy", "u5"): "Persons tested positive for malaria by Microscopy <5yrs",
-    ("microscopy", "o5"): "Persons tested positive for malaria by Microscopy ≥5yrs (excl PW)",
-    ("microscopy", "pw"): "Persons tested positive for malaria by Microscopy Preg Women (PW)",
+    (method, age): f"{_POSITIVE_BY[method]} {_AGE_WORDS[age]}"
+    for method in TEST_METHODS for age in AGE_GROUPS
 }
 DATA_ELEMENT_COLUMNS = tuple(TESTED_COLUMNS.values()) + tuple(POSITIVE_COLUMNS.values())
 ORGUNIT_COLUMNS = (COUNTRY_COLUMN, STATE_COLUMN, LGA_COLUMN, WARD_COLUMN, FACILITY_COLUMN)

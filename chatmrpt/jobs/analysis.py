@@ -13,13 +13,37 @@ from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.analysis.pipeline import run_analysis
 from chatmrpt.analysis.results_io import load_unified
 from chatmrpt.errors import ChatMRPTError
+from chatmrpt.jobs.datasets import check_configured_population, stored_planning_args
 from chatmrpt.jobs.files import BOUNDARIES, TABLE, input_filename
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.store.base import artifact_id, link_artifact
 from chatmrpt.store.model import to_jsonable
+from chatmrpt.viz.geojson import geojson_bytes, require_boundaries, simplify_for_web
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from chatmrpt.analysis.dataset import WardDataset
+
+GEOJSON = "application/geo+json"
+SHAPES_NAME = "wards.geojson"
+BYTES_PER_WARD = 600  # shapes budget: ~300 KB for a 500-ward state
+
+
+def web_shapes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ward shapes of a unified dataset, simplified for the browser."""
+    return simplify_for_web(frame, max(300_000, BYTES_PER_WARD * len(frame)))
+
+
+def ward_shapes_bytes(frame: pd.DataFrame) -> bytes:
+    """The ward shapes of a unified dataset, simplified for the browser (GeoJSON bytes)."""
+    require_boundaries(frame)
+    return geojson_bytes(web_shapes(frame))
+
+
+def shapes_producer(analysis_id: str) -> dict[str, Any]:
+    """The producer of an analysis' ward shapes (one artifact per analysis)."""
+    return {"kind": "shapes", "id": analysis_id}
 
 
 def fetch_input(ctx: JobContext, role: str, source: dict[str, Any], folder: Path) -> Path:
@@ -53,13 +77,10 @@ def load_wards(ctx: JobContext, dataset: dict[str, Any]) -> WardDataset:
 
     A dataset recorded before frames were stored is read from its uploaded files again.
     """
-    from chatmrpt.service.datasets import check_configured_population, stored_planning_args
-
     stored = stored_wards(ctx, dataset)
     if stored is not None:
-        check_configured_population(ctx.rt, dataset)
+        check_configured_population(ctx.rt.settings, dataset)
         return stored
-
 
     inputs = ctx.workdir / "inputs"
     inputs.mkdir(exist_ok=True)
@@ -72,7 +93,7 @@ def load_wards(ctx: JobContext, dataset: dict[str, Any]) -> WardDataset:
         table_name=table["name"],
         boundaries_name=boundaries["name"] if boundaries else None,
         **stored_planning_args(
-            ctx.rt, dataset, lambda role, src: fetch_input(ctx, role, src, inputs)
+            ctx.rt.settings, dataset, lambda role, src: fetch_input(ctx, role, src, inputs)
         ),
         limits=ctx.rt.settings.read_limits(),
         scratch=ctx.workdir,
@@ -122,8 +143,6 @@ def ward_shapes_update(ctx: JobContext, analysis_id: str, out: Path) -> list:
     """The ward shapes the page draws its maps with, simplified here, in the job, from the
     unified dataset just written — so no web request has to — and linked with the results.
     """
-    from chatmrpt.service.views import GEOJSON, SHAPES_NAME, shapes_producer, ward_shapes_bytes
-
     parquet = out / UNIFIED_PARQUET
     if not parquet.is_file():
         return []  # no boundaries: no shapes

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from huey.consumer import Consumer
 
+from chatmrpt.jobs.isolated import execute_isolated
 from chatmrpt.jobs.kinds import load_kinds
 from chatmrpt.jobs.lease import count_fault, release
 from chatmrpt.jobs.reaper import reap
@@ -75,8 +76,6 @@ def consume(
     kinds = load_kinds(kind_modules)
     rt = open_runtime(settings)
     if settings.job_isolation:
-        from chatmrpt.jobs.isolated import execute_isolated
-
         rt.queue.bind(lambda job_id: execute_isolated(rt, job_id, kind_modules))
     host, pid, started = socket.gethostname(), os.getpid(), now()
     consumer = _HueyConsumer(

@@ -20,6 +20,7 @@ from chatmrpt.analysis.zonal import (
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input, job_result, stored_wards
+from chatmrpt.jobs.datasets import add_derived_dataset, table_stem
 from chatmrpt.jobs.files import BOUNDARIES, TABLE
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.store.model import COVARIATES, to_jsonable
@@ -108,7 +109,10 @@ def run_covariates_job(ctx: JobContext) -> Outcome:
             f"The ward table already had column(s) {', '.join(replaced)}; they were replaced by "
             "the values from the raster library."
         )
-    new_dataset_id = _add_dataset(ctx, session_id, dataset, joined)
+    stem = table_stem(dataset).removesuffix("_with_covariates")
+    new_dataset_id = add_derived_dataset(
+        ctx.rt, session_id, dataset, joined, f"{stem}_with_covariates.csv"
+    )
 
     out = ctx.workdir / "out"
     out.mkdir()
@@ -143,32 +147,6 @@ def run_covariates_job(ctx: JobContext) -> Outcome:
         session_state={"current_dataset": new_dataset_id, "last_covariates": covariates_id},
         result={"covariates_id": covariates_id, "dataset_id": new_dataset_id},
     )
-
-
-def _add_dataset(ctx: JobContext, session_id: str, dataset: dict[str, Any], joined: Any) -> str:
-    """The ward table with the new columns, added to the session as a new dataset.
-
-    Added before the job commits: the dataset is content-addressed, so a repeated attempt
-    finds the same dataset rather than adding another.
-    """
-    table_name = dataset[TABLE]["name"]
-    stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
-    stem = stem.removesuffix("_with_covariates")
-    boundaries = dataset[BOUNDARIES]
-    # an upward import (jobs -> service), listed in pyproject's import rules: this
-    # job should return what it made in its Outcome instead (issue 10)
-    from chatmrpt.service.datasets import add_dataset, carried_files
-
-    view = add_dataset(
-        ctx.rt,
-        session_id,
-        joined.to_csv(index=False, lineterminator="\n").encode("utf-8"),
-        f"{stem}_with_covariates.csv",
-        ctx.rt.artifacts.read_bytes(boundaries["sha256"]),
-        boundaries["name"],
-        **carried_files(ctx.rt, dataset),  # population and built-up files stay with the data
-    )
-    return view["dataset_id"]
 
 
 def raster_location(settings: Settings, file: str) -> str:

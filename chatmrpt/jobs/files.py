@@ -8,6 +8,7 @@ checked against the lists below, so no user-supplied text becomes part of a path
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
 from typing import Any
 
 from chatmrpt.errors import InputError
@@ -51,15 +52,15 @@ def suffix_of(name: str) -> str:
     return lower.rsplit(".", 1)[-1] if "." in lower else ""
 
 
-def check_size(data: bytes, name: str, settings: Any, *, empty: str = "", large: str = "") -> None:
-    """Refuse an empty upload or one over ``max_upload_mb``; ``empty`` and ``large`` add
-    what to do about it."""
-    if not data:
+def check_size(size: int, name: str, settings: Any, *, empty: str = "", large: str = "") -> None:
+    """Refuse an empty upload (``size`` bytes) or one over ``max_upload_mb``; ``empty`` and
+    ``large`` add what to do about it."""
+    if not size:
         raise InputError("empty_file", f"{name!r} is empty.{empty}", details={"file": name})
-    if len(data) > settings.max_upload_bytes:
+    if size > settings.max_upload_bytes:
         raise InputError(
             "file_too_large",
-            f"{name!r} is {len(data) / 1e6:.1f} MB; the most accepted is "
+            f"{name!r} is {size / 1e6:.1f} MB; the most accepted is "
             f"{settings.max_upload_mb} MB.{large}",
             details={"file": name, "max_mb": settings.max_upload_mb},
         )
@@ -88,3 +89,33 @@ def input_filename(role: str, ext: str) -> str:
     if role not in EXTENSIONS or ext not in EXTENSIONS[role]:
         raise ValueError(f"no {role} file may have the extension {ext!r}")
     return f"{role}.{ext}"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file: its bytes and the name the user gave it (display only)."""
+
+    data: bytes
+    name: str
+
+
+@dataclass(frozen=True)
+class PlanningUploads:
+    """The optional files uploaded with a ward table for planning (``PLANNING_ROLES``): a
+    population table or raster, a built-up raster, and the under-five and women 15-49
+    population rasters that go with a total population raster."""
+
+    population: Upload | None = None
+    urban: Upload | None = None
+    population_u5: Upload | None = None
+    population_women: Upload | None = None
+
+    def present(self) -> dict[str, Upload]:
+        """``role -> Upload`` for the files given, in ``PLANNING_ROLES`` order."""
+        return {role: upload for role in PLANNING_ROLES
+                if (upload := getattr(self, role)) is not None}
+
+
+# the roles of the planning files (POPULATION, URBAN, POPULATION_U5, POPULATION_WOMEN), in
+# the order they are read
+PLANNING_ROLES = tuple(f.name for f in fields(PlanningUploads))

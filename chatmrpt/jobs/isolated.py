@@ -33,7 +33,17 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from chatmrpt.jobs import wiring
+from chatmrpt.jobs.kinds import load_kinds
 from chatmrpt.jobs.lease import Lease, claim, count_fault, finish, internal_error
+from chatmrpt.jobs.runner import (
+    _Heartbeat,
+    lease_owner_name,
+    memory_error,
+    run_claimed,
+    time_error,
+)
+from chatmrpt.logs import configure_logging
 from chatmrpt.store.model import FAILED, RUNNING
 
 if TYPE_CHECKING:
@@ -45,17 +55,11 @@ log = logging.getLogger(__name__)
 # exit codes of the child
 EXIT_OK = 0
 EXIT_MEMORY = 3
-# imported once by the fork server, so a job's child starts in milliseconds
-PRELOAD = (
-    "numpy",
-    "pandas",
-    "chatmrpt.runtime",
-    "chatmrpt.jobs.runner",
-    "chatmrpt.jobs.wiring",  # imports (registers) every built-in job kind
-    "chatmrpt.analysis.ingest",
-    "chatmrpt.analysis.pipeline",
-    "chatmrpt.analysis.outputs",
-)
+# imported once by the fork server, so a job's child starts in milliseconds: the wiring
+# imports the runtime, the runner and every built-in job kind (registering it), and through
+# them numpy, pandas and the analysis they run. Named from the imported module itself, so
+# the name cannot go out of date.
+PRELOAD = (wiring.__name__,)
 _PR_SET_PDEATHSIG = 1
 _WATCH_S = 0.25
 _CTX_LOCK = threading.Lock()
@@ -121,18 +125,12 @@ def _child(settings: Settings, lease: Lease, job: dict[str, Any],
     os.environ.clear()
     os.environ.update(environ)
     os.environ["CHATMRPT_CONSUMER_PID"] = str(consumer_pid)
-    from chatmrpt.logs import configure_logging
-
     configure_logging()
-    from chatmrpt.jobs.kinds import load_kinds
-    from chatmrpt.jobs.runner import run_claimed
-    from chatmrpt.jobs.wiring import open_runtime
-
     load_kinds(kind_modules)
     limit_memory(settings.job_memory_mb)
     code = EXIT_OK
     try:
-        rt = open_runtime(settings)
+        rt = wiring.open_runtime(settings)
         try:
             run_claimed(rt, lease, job, threading.Event())
         finally:
@@ -149,8 +147,6 @@ def execute_isolated(rt: Runtime, job_id: str, kind_modules: Iterable[str] = ())
     Returns the job's final status, or None when this process did not (or no longer) own
     it.
     """
-    from chatmrpt.jobs.runner import _Heartbeat, lease_owner_name
-
     settings = rt.settings
     claimed = claim(rt.store, job_id, lease_owner_name(), settings.job_lease_s)
     if claimed is None:
@@ -206,8 +202,6 @@ def execute_isolated(rt: Runtime, job_id: str, kind_modules: Iterable[str] = ())
 def _settle(rt: Runtime, lease: Lease, job: dict[str, Any], exitcode: int | None,
             ended_for: str | None, limit_s: float | None) -> str | None:
     """After the child ended: its committed status, or fail the job with the reason."""
-    from chatmrpt.jobs.runner import memory_error, time_error
-
     job_id = job["id"]
     record = rt.store.get_job(job_id) or {}
     if record.get("status") != RUNNING or record.get("lease_id") != lease.lease_id:

@@ -14,7 +14,9 @@ success the job's outcome (summary, artifacts, session state) is written with it
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
@@ -49,6 +51,10 @@ class Lease:
     lease_s: float
 
 
+# what a job and its subject show while queued
+WAITING = MappingProxyType({"status": QUEUED, "progress": 0.0, "stage": "waiting for a worker"})
+
+
 def new_job(
     kind: str,
     session_id: str,
@@ -70,7 +76,7 @@ def new_job(
             if subject is not None
             else None
         ),
-        "status": QUEUED,
+        **WAITING,
         "attempts": 0,
         "max_attempts": int(max_attempts),
         "dispatches": 1,
@@ -79,8 +85,6 @@ def new_job(
         "lease_id": None,
         "lease_expires_at": None,
         "heartbeat_at": None,
-        "progress": 0.0,
-        "stage": "waiting for a worker",
         "started_at": None,
         "finished_at": None,
         "error": None,
@@ -107,9 +111,7 @@ def queue_subject(
     job = new_job(kind, subject.session_id, payload, max_attempts=max_attempts, subject=subject)
     record = dict(record)
     record.update(
-        status=QUEUED,
-        progress=0.0,
-        stage="waiting for a worker",
+        WAITING,
         error=None,
         summary=None,
         artifacts=[],
@@ -175,10 +177,50 @@ def _event(txn: Txn, job: dict[str, Any], type_: str, **fields: Any) -> None:
     txn.append("events", session_id, event)
 
 
+def _job_in(txn: Txn, job_id: str, status: str) -> dict[str, Any] | None:
+    """The job's record when it is in ``status``, else None."""
+    job = txn.get(Key.job(job_id))
+    return job if job is not None and job.get("status") == status else None
+
+
 def _holds(job: dict[str, Any] | None, lease: Lease) -> bool:
     return (
         job is not None and job.get("status") == RUNNING and job.get("lease_id") == lease.lease_id
     )
+
+
+def _as_holder(
+    store: Store, lease: Lease, change: Callable[[Txn, Key, dict[str, Any]], None]
+) -> bool:
+    """Apply ``change(txn, key, job)`` to the job in one transaction if ``lease`` still holds
+    it; False (and nothing written) when the lease was lost."""
+
+    def fn(txn: Txn) -> bool:
+        key = Key.job(lease.job_id)
+        job = txn.get(key)
+        if not _holds(job, lease):
+            return False
+        change(txn, key, job)
+        return True
+
+    return store.transact(fn)
+
+
+def _requeue(txn: Txn, key: Key, job: dict[str, Any], ts: float, reason: str,
+             **fields: Any) -> None:
+    """Back to queued (``fields`` added), noted as a new dispatch; the caller sends it."""
+    job.update(
+        fields,
+        **WAITING,
+        lease_owner=None,
+        lease_id=None,
+        lease_expires_at=None,
+        dispatched_at=ts,
+        dispatches=int(job.get("dispatches", 0)) + 1,
+    )
+    job = txn.put(key, job)
+    _mirror(txn, job, **WAITING)
+    _event(txn, job, "job.requeued", reason=reason)
 
 
 def claim(store: Store, job_id: str, owner: str, lease_s: float) -> tuple[Lease, dict] | None:
@@ -187,8 +229,8 @@ def claim(store: Store, job_id: str, owner: str, lease_s: float) -> tuple[Lease,
 
     def fn(txn: Txn) -> tuple[Lease, dict] | None:
         key = Key.job(job_id)
-        job = txn.get(key)
-        if job is None or job.get("status") != QUEUED:
+        job = _job_in(txn, job_id, QUEUED)
+        if job is None:
             return None
         ts = now()
         job.update(
@@ -215,27 +257,18 @@ def claim(store: Store, job_id: str, owner: str, lease_s: float) -> tuple[Lease,
 def renew(store: Store, lease: Lease) -> bool:
     """Heartbeat: extend the lease. False when it was lost (expired and taken over)."""
 
-    def fn(txn: Txn) -> bool:
-        key = Key.job(lease.job_id)
-        job = txn.get(key)
-        if not _holds(job, lease):
-            return False
+    def change(txn: Txn, key: Key, job: dict[str, Any]) -> None:
         ts = now()
         job.update(lease_expires_at=ts + lease.lease_s, heartbeat_at=ts)
         txn.put(key, job)
-        return True
 
-    return store.transact(fn)
+    return _as_holder(store, lease, change)
 
 
 def report_progress(store: Store, lease: Lease, fraction: float, stage: str | None) -> bool:
     """Progress into the job, its subject and the session's event log (renews the lease)."""
 
-    def fn(txn: Txn) -> bool:
-        key = Key.job(lease.job_id)
-        job = txn.get(key)
-        if not _holds(job, lease):
-            return False
+    def change(txn: Txn, key: Key, job: dict[str, Any]) -> None:
         ts = now()
         job.update(
             progress=fraction,
@@ -246,9 +279,8 @@ def report_progress(store: Store, lease: Lease, fraction: float, stage: str | No
         job = txn.put(key, job)
         _mirror(txn, job, progress=fraction, stage=job["stage"])
         _event(txn, job, "job.progress", progress=fraction, stage=job["stage"])
-        return True
 
-    return store.transact(fn)
+    return _as_holder(store, lease, change)
 
 
 def finish(
@@ -268,11 +300,7 @@ def finish(
     if status not in (SUCCEEDED, FAILED):
         raise ValueError(f"a job finishes as succeeded or failed, not {status!r}")
 
-    def fn(txn: Txn) -> bool:
-        key = Key.job(lease.job_id)
-        job = txn.get(key)
-        if not _holds(job, lease):
-            return False
+    def change(txn: Txn, key: Key, job: dict[str, Any]) -> None:
         ts = now()
         result: dict[str, Any] | None = None
         if status == SUCCEEDED:
@@ -295,9 +323,8 @@ def finish(
         if error:
             fields["error"] = error
         _event(txn, job, f"job.{status}", **fields)
-        return True
 
-    return store.transact(fn)
+    return _as_holder(store, lease, change)
 
 
 def _apply_outcome(
@@ -356,29 +383,11 @@ def release(store: Store, lease: Lease) -> bool:
     The interrupted attempt is not counted: stopping a consumer is not the job's fault.
     """
 
-    def fn(txn: Txn) -> bool:
-        key = Key.job(lease.job_id)
-        job = txn.get(key)
-        if not _holds(job, lease):
-            return False
-        ts = now()
-        job.update(
-            status=QUEUED,
-            attempts=max(int(job.get("attempts", 1)) - 1, 0),
-            lease_owner=None,
-            lease_id=None,
-            lease_expires_at=None,
-            dispatched_at=ts,
-            dispatches=int(job.get("dispatches", 0)) + 1,
-            progress=0.0,
-            stage="waiting for a worker",
-        )
-        job = txn.put(key, job)
-        _mirror(txn, job, status=QUEUED, progress=0.0, stage="waiting for a worker")
-        _event(txn, job, "job.requeued", reason="worker stopping")
-        return True
+    def change(txn: Txn, key: Key, job: dict[str, Any]) -> None:
+        _requeue(txn, key, job, now(), "worker stopping",
+                 attempts=max(int(job.get("attempts", 1)) - 1, 0))
 
-    return store.transact(fn)
+    return _as_holder(store, lease, change)
 
 
 def requeue_expired(store: Store, job_id: str, at: float | None = None) -> str | None:
@@ -390,31 +399,18 @@ def requeue_expired(store: Store, job_id: str, at: float | None = None) -> str |
     def fn(txn: Txn) -> str | None:
         ts = now() if at is None else at
         key = Key.job(job_id)
-        job = txn.get(key)
-        if job is None or job.get("status") != RUNNING:
+        job = _job_in(txn, job_id, RUNNING)
+        if job is None or (job.get("lease_expires_at") or 0) >= ts:
             return None
-        if (job.get("lease_expires_at") or 0) >= ts:
-            return None
-        lost_owner = job.get("lease_owner")
-        common = dict(lease_owner=None, lease_id=None, lease_expires_at=None)
         if int(job.get("attempts", 0)) >= int(job.get("max_attempts", 1)):
             error = interrupted_error(job)
-            job.update(common, status=FAILED, finished_at=ts, stage="failed", error=error)
+            job.update(status=FAILED, finished_at=ts, stage="failed", error=error,
+                       lease_owner=None, lease_id=None, lease_expires_at=None)
             job = txn.put(key, job)
             _mirror(txn, job, status=FAILED, stage="failed", error=error, finished_at=ts)
             _event(txn, job, "job.failed", error=error, attempt=job["attempts"])
             return FAILED
-        job.update(
-            common,
-            status=QUEUED,
-            dispatched_at=ts,
-            dispatches=int(job.get("dispatches", 0)) + 1,
-            progress=0.0,
-            stage="waiting for a worker",
-        )
-        job = txn.put(key, job)
-        _mirror(txn, job, status=QUEUED, progress=0.0, stage="waiting for a worker")
-        _event(txn, job, "job.requeued", reason=f"lease of {lost_owner} expired")
+        _requeue(txn, key, job, ts, f"lease of {job.get('lease_owner')} expired")
         return "requeued"
 
     return store.transact(fn)
@@ -425,10 +421,8 @@ def redispatch(store: Store, job_id: str, dispatched_before: float) -> bool:
 
     def fn(txn: Txn) -> bool:
         key = Key.job(job_id)
-        job = txn.get(key)
-        if job is None or job.get("status") != QUEUED:
-            return False
-        if (job.get("dispatched_at") or 0) >= dispatched_before:
+        job = _job_in(txn, job_id, QUEUED)
+        if job is None or (job.get("dispatched_at") or 0) >= dispatched_before:
             return False
         job.update(dispatched_at=now(), dispatches=int(job.get("dispatches", 0)) + 1)
         txn.put(key, job)

@@ -11,10 +11,12 @@ referenced (an attempt that never committed) go after ``orphan_grace_s``.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from chatmrpt.artifacts.local import LocalArtifacts
-from chatmrpt.store.base import forget_deleted_blob, mark_blob_for_deletion
+from chatmrpt.store.base import ArtifactBusy, Txn, forget_deleted_blob, mark_blob_for_deletion
 from chatmrpt.store.model import BLOB, BLOB_DELETING, BLOB_UNREFERENCED, Key, now
 
 if TYPE_CHECKING:
@@ -24,6 +26,25 @@ log = logging.getLogger(__name__)
 
 ORPHAN_GRACE_S = 24 * 3600.0
 STALE_PROCESS_S = 24 * 3600.0
+_BUSY_RETRY_S = 30.0
+T = TypeVar("T")
+
+
+def transact_linking(rt: Runtime, fn: Callable[[Txn], T]) -> T:
+    """Run a store transaction that links artifacts, waiting out retention cleanup.
+
+    ``link_artifact`` refuses while cleanup is deleting the very bytes being linked
+    (``ArtifactBusy``); the cleanup finishes within moments, after which the transaction
+    goes through and the caller stores the bytes again (``ensure``).
+    """
+    deadline = time.monotonic() + _BUSY_RETRY_S
+    while True:
+        try:
+            return rt.store.transact(fn)
+        except ArtifactBusy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def expire_sessions(rt: Runtime, *, at: float | None = None, limit: int = 200) -> dict[str, int]:

@@ -27,7 +27,8 @@ from chatmrpt.analysis.tpr import (
 from chatmrpt.csvsafe import write_csv
 from chatmrpt.errors import ChatMRPTError
 from chatmrpt.jobs.analysis import fetch_input, job_result, stored_wards
-from chatmrpt.jobs.files import BOUNDARIES, TABLE
+from chatmrpt.jobs.datasets import add_derived_dataset, table_stem
+from chatmrpt.jobs.files import TABLE
 from chatmrpt.jobs.kinds import JobContext, Outcome, job_kind
 from chatmrpt.store.model import TPR, to_jsonable
 
@@ -106,7 +107,10 @@ def run_tpr_job(ctx: JobContext) -> Outcome:
     if ward_table is not None and dataset is not None:
         joined, join_report = join_tpr_to_wards(ward_table, result)
         summary["join_report"] = join_report
-        summary["dataset_id"] = _add_joined_dataset(ctx, session_id, dataset, joined, result)
+        summary["dataset_id"] = add_derived_dataset(
+            ctx.rt, session_id, dataset, joined,
+            f"{table_stem(dataset)}_with_{result.variable_name}.csv",
+        )
         session_state["current_dataset"] = summary["dataset_id"]
     report_path = out / TPR_REPORT_JSON
     report_path.write_text(
@@ -141,30 +145,3 @@ def _ward_table(ctx: JobContext, dataset: dict[str, Any], inputs: Path) -> Any:
         fetch_input(ctx, TABLE, table, inputs), name=table["name"], sheet=table.get("sheet")
     )
     return ward_table
-
-
-def _add_joined_dataset(
-    ctx: JobContext, session_id: str, dataset: dict[str, Any], joined: Any, result: Any
-) -> str:
-    """The ward table with the TPR column, added to the session as a new dataset.
-
-    Added before the job commits: the dataset is content-addressed, so a repeated attempt
-    finds the same dataset rather than adding another.
-    """
-    table_name = dataset[TABLE]["name"]
-    stem = table_name.rsplit(".", 1)[0] if "." in table_name else table_name
-    boundaries = dataset.get(BOUNDARIES)
-    # an upward import (jobs -> service), listed in pyproject's import rules: this
-    # job should return what it made in its Outcome instead (issue 10)
-    from chatmrpt.service.datasets import add_dataset, carried_files
-
-    view = add_dataset(
-        ctx.rt,
-        session_id,
-        joined.to_csv(index=False, lineterminator="\n").encode("utf-8"),
-        f"{stem}_with_{result.variable_name}.csv",
-        ctx.rt.artifacts.read_bytes(boundaries["sha256"]) if boundaries else None,
-        boundaries["name"] if boundaries else None,
-        **carried_files(ctx.rt, dataset),  # population and built-up files stay with the data
-    )
-    return view["dataset_id"]

@@ -29,7 +29,6 @@ from chatmrpt.service.plans import (
 )
 from chatmrpt.service.prepare import (
     get_prepare,
-    prepare_dataset,
     submit_prepare,
 )
 from chatmrpt.service.quality import (
@@ -90,7 +89,6 @@ __all__ = [
     "open_session",
     "plan_wards",
     "planning_readiness",
-    "prepare_dataset",
     "reprioritize",
     "require_session",
     "submit_analysis",

@@ -9,8 +9,8 @@ from chatmrpt.analysis.params import AnalysisParams, analysis_id
 from chatmrpt.analysis.variables import check_request
 from chatmrpt.errors import InputError
 from chatmrpt.service.results import submit_run
-from chatmrpt.service.sessions import require_session
-from chatmrpt.store.model import FAILED, Key, valid_id
+from chatmrpt.service.sessions import require_session, session_analysis, session_dataset
+from chatmrpt.store.model import FAILED, Key
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -42,14 +42,9 @@ def submit_analysis(
                 "invalid_request",
                 "There is no ward data in this session yet: upload a ward table first.",
             )
-    if not valid_id(dataset_id) or rt.store.get_dataset(session_id, dataset_id) is None:
-        raise InputError(
-            "not_found",
-            "There is no such dataset in this session; upload the ward table first.",
-            details={"dataset_id": dataset_id if valid_id(dataset_id) else None},
-        )
+    dataset = session_dataset(rt, session_id, dataset_id)
     params = AnalysisParams.from_dict(params_dict)
-    _check_against_dataset(rt.store.get_dataset(session_id, dataset_id), params)
+    _check_against_dataset(dataset, params)
     aid = analysis_id(dataset_id, params)
     akey = Key.analysis(session_id, aid)
     if admit is not None:
@@ -89,14 +84,7 @@ def _check_against_dataset(dataset: dict[str, Any] | None, params: AnalysisParam
 
 def get_analysis(rt: Runtime, session_id: str, analysis_id: str) -> dict[str, Any]:
     require_session(rt, session_id)
-    record = rt.store.get_analysis(session_id, analysis_id)
-    if record is None:
-        raise InputError(
-            "not_found",
-            "There is no such analysis in this session.",
-            details={"analysis_id": analysis_id if valid_id(analysis_id) else None},
-        )
-    return record
+    return session_analysis(rt, session_id, analysis_id)
 
 
 def list_analyses(rt: Runtime, session_id: str) -> list[dict[str, Any]]:

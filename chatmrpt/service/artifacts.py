@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from chatmrpt.store.base import ArtifactBusy, Txn, artifact_id, link_artifact
+from chatmrpt.jobs.retention import transact_linking
+from chatmrpt.store.base import artifact_id, link_artifact
 from chatmrpt.store.model import Key
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
-
-_BUSY_RETRY_S = 30.0
-T = TypeVar("T")
-
-
-def transact_linking(rt: Runtime, fn: Callable[[Txn], T]) -> T:
-    """Run a store transaction that links artifacts, waiting out retention cleanup.
-
-    ``link_artifact`` refuses while cleanup is deleting the very bytes being linked
-    (``ArtifactBusy``); the cleanup finishes within moments, after which the transaction
-    goes through and the caller stores the bytes again (``ensure``).
-    """
-    deadline = time.monotonic() + _BUSY_RETRY_S
-    while True:
-        try:
-            return rt.store.transact(fn)
-        except ArtifactBusy:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
 
 def store_artifact(rt: Runtime, session_id: str, data: bytes, name: str, media_type: str,
                    produced_by: dict[str, Any]) -> dict[str, Any]:

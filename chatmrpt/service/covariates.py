@@ -41,8 +41,8 @@ from chatmrpt.analysis.declarations import DIRECTIONS as DECLARED_DIRECTIONS
 from chatmrpt.analysis.zonal import BAND_MODES, STATS
 from chatmrpt.errors import ChatMRPTError, InputError, describe_rows
 from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
-from chatmrpt.service.sessions import require_session
-from chatmrpt.store.model import COVARIATES, Key, valid_id
+from chatmrpt.service.sessions import require_session, session_dataset
+from chatmrpt.store.model import COVARIATES, Key
 
 if TYPE_CHECKING:
     from chatmrpt.config import Settings
@@ -219,13 +219,7 @@ def submit_covariates(
     catalogue lacks.
     """
     require_session(rt, session_id)
-    dataset = rt.store.get_dataset(session_id, dataset_id) if valid_id(dataset_id) else None
-    if dataset is None:
-        raise InputError(
-            "not_found",
-            "There is no such dataset in this session; upload the ward table first.",
-            details={"dataset_id": dataset_id if valid_id(dataset_id) else None},
-        )
+    dataset = session_dataset(rt, session_id, dataset_id)
     if not dataset.get("boundaries"):
         raise InputError(
             "invalid_request",

@@ -20,18 +20,13 @@ from chatmrpt.analysis.itn import plan_itn
 from chatmrpt.analysis.population import planning_source_text
 from chatmrpt.csvsafe import csv_bytes
 from chatmrpt.service.results import (
-    artifact_named,
-    content_id,
+    derived_once,
     derived_result,
     derived_results,
-    finished_analysis,
     frame_records,
-    load_unified,
-    read_artifact_json,
-    remember,
-    store_result,
+    record_json,
 )
-from chatmrpt.store.model import ITN, PLAN, Key, to_jsonable
+from chatmrpt.store.model import ITN, PLAN, to_jsonable
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -68,10 +63,6 @@ def planning_sources(analysis: dict[str, Any], parameters: dict[str, Any]) -> di
     )
 
 
-def plan_id(analysis_id: str, params: dict[str, Any]) -> str:
-    return content_id(ITN, analysis=analysis_id, params=params)
-
-
 def create_plan(
     rt: Runtime, session_id: str, params: dict[str, Any], analysis_id: str | None = None
 ) -> dict[str, Any]:
@@ -86,15 +77,16 @@ def create_plan(
     if analysis_id is None:
         analysis_id = requested
     norm = normalize_plan_params(params)
-    analysis = finished_analysis(rt, session_id, analysis_id)
-    pid = plan_id(analysis["id"], norm)
-    key = Key.plan(session_id, pid)
-    existing = rt.store.get_plan(session_id, pid)
-    if existing is not None:
-        remember(rt, session_id, last_plan=pid)
-        return dict(existing, reused=True)
+    record, reused = derived_once(
+        rt, session_id, PLAN, analysis_id, norm, "last_plan",
+        lambda analysis, wards, pid: _make_plan(analysis, wards, pid, norm), id_kind=ITN,
+    )
+    return dict(record, reused=reused)
 
-    wards = load_unified(rt, session_id, analysis["id"])
+
+def _make_plan(analysis: dict[str, Any], wards: Any, pid: str,
+               norm: dict[str, Any]) -> tuple[dict, list, dict]:
+    """The plan's record, files and event (see ``derived_once``)."""
     plan = plan_itn(wards, **norm)
     sources = planning_sources(analysis, plan.parameters)
     plan.parameters.update(sources)
@@ -125,16 +117,7 @@ def create_plan(
         "parameters": to_jsonable(plan.parameters),
         "by_lga": frame_records(plan.by_lga),
     }
-    stored, created = store_result(
-        rt,
-        session_id,
-        key,
-        record,
-        files,
-        state={"last_plan": pid},
-        event={"type": "plan.created", "plan_id": pid, "analysis_id": analysis["id"]},
-    )
-    return dict(stored, reused=not created)
+    return record, files, {"type": "plan.created", "plan_id": pid, "analysis_id": analysis["id"]}
 
 
 def get_plan(rt: Runtime, session_id: str, plan_id: str) -> dict[str, Any]:
@@ -147,7 +130,4 @@ def list_plans(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
 
 def plan_wards(rt: Runtime, record: dict[str, Any]) -> list[dict[str, Any]]:
     """The plan's ward rows, in allocation order (from its stored itn_plan.json)."""
-    artifact = artifact_named(record, ITN_PLAN_JSON)
-    if artifact is None:
-        return []
-    return list(read_artifact_json(rt, artifact).get("wards") or [])
+    return list((record_json(rt, record, ITN_PLAN_JSON) or {}).get("wards") or [])

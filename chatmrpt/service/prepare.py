@@ -3,9 +3,9 @@
 ``submit_prepare`` stores the uploaded files and queues a job (kind ``prepare``, in
 ``chatmrpt.jobs.prepare``) whose record is a ``prepare`` record; its
 id is the hash of the files and the parameters, so the same upload again returns the same
-run. The job calls ``prepare_dataset``, which builds the ward table and adds it to the
-session as a new dataset (its id in the run's summary as ``dataset_id``; it becomes the
-session's current dataset). ``prepare_dataset`` can also be called directly.
+run. The job calls ``chatmrpt.jobs.prepare.prepare_dataset``, which builds the ward table
+and adds it to the session as a new dataset (its id in the run's summary as ``dataset_id``;
+it becomes the session's current dataset).
 
 The ward table built from the export (TPR, tested and positive counts, burden per 1,000
 and environmental variables) becomes the dataset's table; the boundaries, the population
@@ -22,184 +22,27 @@ burden per ward and year), ``trend.csv`` (slope per year, years used and the lab
 from __future__ import annotations
 
 import hashlib
-import re
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chatmrpt.analysis.ingest import load_dataset, read_boundaries
-from chatmrpt.analysis.params import AnalysisParams
-from chatmrpt.analysis.pipeline import run_analysis
-from chatmrpt.analysis.prepare import BURDEN, prepare_ward_table, ranking_by_year, year_table
 from chatmrpt.analysis.tpr import AGES, LEVEL_CHOICES, TESTS, TREND_THRESHOLD, check_trend_threshold
 from chatmrpt.artifacts import media_type_for
 from chatmrpt.errors import InputError
-from chatmrpt.jobs.files import (
-    BOUNDARIES,
-    POPULATION,
-    POPULATION_KINDS,
-    TABLE,
-    URBAN,
-    display_name,
-    extension_of,
-)
-from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.datasets import _check_total, _check_upload, add_dataset
+from chatmrpt.jobs.datasets import checked, checked_planning
+from chatmrpt.jobs.files import BOUNDARIES, TABLE, PlanningUploads, Upload
+from chatmrpt.jobs.prepare import EXPORT
 from chatmrpt.service.results import content_id, derived_result, derived_results, submit_run
 from chatmrpt.service.sessions import require_session
 from chatmrpt.service.tpr import _sniff
 from chatmrpt.store.base import Txn, artifact_id, link_artifact
-from chatmrpt.store.model import PREPARE, Key, to_jsonable
-from chatmrpt.viz.png import map_png
+from chatmrpt.store.model import PREPARE, Key
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
-_STEM = re.compile(r"[^A-Za-z0-9_-]+")
 PREPARE_JOB = "prepare"
-EXPORT = "export"
 PARAMS = ("age", "facility_level", "test", "sheet", "by_year", "trend_threshold", "per_year")
 _YES = frozenset({"true", "1", "yes", "on"})
 _NO = frozenset({"false", "0", "no", "off", ""})
-
-
-def prepare_dataset(
-    rt: Runtime,
-    session_id: str,
-    export: bytes,
-    export_name: str,
-    boundaries: bytes,
-    boundaries_name: str,
-    *,
-    population: bytes | None = None,
-    population_name: str | None = None,
-    urban: bytes | None = None,
-    urban_name: str | None = None,
-    age: str = "u5",
-    facility_level: str = "all",
-    test: str = "both",
-    sheet: str | None = None,
-    rasters: list | None = None,
-    population_u5: bytes | None = None,
-    population_u5_name: str | None = None,
-    population_women: bytes | None = None,
-    population_women_name: str | None = None,
-    by_year: bool = False,
-    trend_threshold: float | None = None,
-    per_year: bool = False,
-) -> dict[str, Any]:
-    """Build the ward table from a facility export and add it to the session as a dataset.
-
-    ``rasters``: ``RasterSpec`` list (environmental variables, e.g. from the deployment's
-    raster library); ``population_u5`` / ``population_women``: age-group population rasters
-    next to a total population raster. Returns the dataset view (as ``add_dataset``) plus
-    ``prepare``: the report of every step (TPR join, population, burden, covariates,
-    warnings), and with ``by_year`` ``years``: ``{"by_year", "trend", "ranking", "maps"}``
-    (frames, and PNG bytes per year). Raises InputError for anything the user can fix;
-    nothing is stored then.
-    """
-    require_session(rt, session_id)
-    export_name = display_name(export_name, "facility export")
-    boundaries_name = display_name(boundaries_name, BOUNDARIES)
-    _check_upload(rt, export, export_name)
-    _check_upload(rt, boundaries, boundaries_name)
-    if population is not None:
-        population_name = display_name(population_name, POPULATION)
-        _check_upload(rt, population, population_name)
-    export_ext = extension_of(export_name, TABLE)
-    boundaries_ext = extension_of(boundaries_name, BOUNDARIES)
-    population_ext = extension_of(population_name, POPULATION) if population is not None else None
-    kinds: dict[str, tuple[bytes, str, str]] = {}
-    for role, data, name in (("population_u5", population_u5, population_u5_name),
-                             ("population_women", population_women, population_women_name)):
-        if data is not None:
-            name = display_name(name, role)
-            _check_upload(rt, data, name)
-            kinds[role] = (data, name, extension_of(name, role))
-    if kinds and population is None:
-        _check_total(False)
-    years_out: dict[str, Any] | None = None
-    with tempfile.TemporaryDirectory(prefix="prepare-", dir=work_root(rt.settings)) as tmp:
-        folder = Path(tmp)
-        export_path = folder / f"export.{export_ext}"
-        export_path.write_bytes(export)
-        boundaries_path = folder / f"boundaries.{boundaries_ext}"
-        boundaries_path.write_bytes(boundaries)
-        population_path = None
-        if population is not None:
-            population_path = folder / f"population.{population_ext}"
-            population_path.write_bytes(population)
-        kind_paths = {}
-        for role, (data, _name, ext) in kinds.items():
-            kind_paths[POPULATION_KINDS[role]] = folder / f"{role}.{ext}"
-            kind_paths[POPULATION_KINDS[role]].write_bytes(data)
-        prepared = prepare_ward_table(
-            export_path,
-            boundaries_path,
-            population=population_path,
-            population_name=population_name,
-            population_rasters=kind_paths or None,
-            rasters=rasters,
-            age=age,
-            facility_level=facility_level,
-            test=test,
-            sheet=sheet,
-            export_name=export_name,
-            boundaries_name=boundaries_name,
-            include_population=False,  # the dataset carries the population file itself
-            s3_endpoint_url=rt.settings.s3_endpoint_url,
-            by_year=by_year,
-            **({} if trend_threshold is None else {"trend_threshold": trend_threshold}),
-            scratch=folder,
-        )
-        if by_year and not prepared.table.empty:
-            years_out = _years_outputs(prepared, boundaries_path, folder, per_year)
-    if prepared.table.empty:
-        raise InputError("empty_file", f"{boundaries_name} has no wards.")
-    stem = _STEM.sub("_", Path(export_name).stem)[:60] or "facility_export"
-    table = prepared.table.to_csv(index=False, lineterminator="\n").encode()
-    view = add_dataset(
-        rt,
-        session_id,
-        table,
-        f"ward_table_{stem}.csv",
-        boundaries,
-        boundaries_name,
-        population=population,
-        population_name=population_name,
-        urban=urban,
-        urban_name=urban_name,
-        **{key: value for role, (data, name, _ext) in kinds.items()
-           for key, value in ((role, data), (f"{role}_name", name))},
-    )
-    out = dict(view, prepare=to_jsonable(prepared.report))
-    if years_out is not None:
-        out["years"] = years_out
-    return out
-
-
-def _years_outputs(prepared, boundaries_path: Path, folder: Path, per_year: bool) -> dict:
-    """The by-year and trend tables, one map per year (burden per 1,000, or TPR without a
-    population), and with ``per_year`` each year's ranking side by side."""
-    features = read_boundaries(boundaries_path)[0]
-    column = BURDEN if BURDEN in prepared.by_year.columns else prepared.report["tpr_column"]
-    maps: dict[int, bytes] = {}
-    results = {}
-    for year in prepared.years:
-        table = year_table(prepared, year)
-        shapes = features.reset_index(drop=True)
-        frame = shapes[["geometry"]].join(table.reset_index(drop=True))
-        import geopandas as gpd
-
-        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=shapes.crs).to_crs("EPSG:4326")
-        maps[year] = map_png(frame, "variable", variable=column)
-        if per_year:
-            path = folder / f"ward_table_{year}.csv"
-            table.to_csv(path, index=False, lineterminator="\n")
-            dataset = load_dataset(path, boundaries_path)
-            results[year] = run_analysis(dataset, AnalysisParams.from_dict({}))
-    return {"by_year": prepared.by_year, "trend": prepared.trend, "maps": maps,
-            "column": column, "ranking": ranking_by_year(results) if per_year else None}
 
 
 def normalize_prepare_params(params: dict[str, Any] | None) -> dict[str, Any]:
@@ -264,46 +107,26 @@ def submit_prepare(
     boundaries_name: str,
     params: dict[str, Any] | None = None,
     *,
-    population: bytes | None = None,
-    population_name: str | None = None,
-    urban: bytes | None = None,
-    urban_name: str | None = None,
-    population_u5: bytes | None = None,
-    population_u5_name: str | None = None,
-    population_women: bytes | None = None,
-    population_women_name: str | None = None,
+    planning: PlanningUploads | None = None,
 ) -> dict[str, Any]:
     """Store the files and queue the ``prepare`` job; returns its record plus ``reused``
-    (True when the same files and parameters already succeeded)."""
+    (True when the same files and parameters already succeeded). ``planning``: the
+    population and built-up files uploaded with the export."""
     require_session(rt, session_id)
     norm = normalize_prepare_params(params)
-    given = {
-        EXPORT: (export, display_name(export_name, "facility export"), TABLE),
-        BOUNDARIES: (boundaries, display_name(boundaries_name, BOUNDARIES), BOUNDARIES),
-    }
-    if population is not None:
-        given[POPULATION] = (population, display_name(population_name, POPULATION), POPULATION)
-    if urban is not None:
-        given[URBAN] = (urban, display_name(urban_name, URBAN), URBAN)
-    for role, data, name in (("population_u5", population_u5, population_u5_name),
-                             ("population_women", population_women, population_women_name)):
-        if data is not None:
-            given[role] = (data, display_name(name, role), role)
-    if any(role in given for role in POPULATION_KINDS) and POPULATION not in given:
-        _check_total(False)
+    given = {EXPORT: checked(rt.settings, "facility export", Upload(export, export_name), TABLE),
+             BOUNDARIES: checked(rt.settings, BOUNDARIES, Upload(boundaries, boundaries_name))}
+    given.update(checked_planning(rt.settings, planning))
+    _sniff(export, given[EXPORT][1])
     inputs: dict[str, dict[str, Any]] = {}
-    for role, (data, name, kind) in given.items():
-        _check_upload(rt, data, name)
-        ext = extension_of(name, kind)
-        if role == EXPORT:
-            _sniff(data, name)
+    for role, (data, name, ext) in given.items():
         sha = hashlib.sha256(data).hexdigest()
         inputs[role] = {"name": name, "ext": ext, "sha256": sha, "size": len(data),
                         "artifact_id": artifact_id({"kind": "upload", "id": role}, name, sha)}
     prepare_id = content_id(PREPARE, files={r: i["sha256"] for r, i in inputs.items()},
                             params=norm)
     key = Key.result(PREPARE, session_id, prepare_id)
-    for data, _name, _kind in given.values():
+    for data, _name, _ext in given.values():
         rt.artifacts.put_bytes(data)
 
     def link(txn: Txn) -> None:
@@ -316,7 +139,7 @@ def submit_prepare(
             })
 
     def stored_inputs() -> None:
-        for data, _name, _kind in given.values():
+        for data, _name, _ext in given.values():
             rt.artifacts.ensure(hashlib.sha256(data).hexdigest(), data)
 
     record, reused = submit_run(

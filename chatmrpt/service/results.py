@@ -19,9 +19,9 @@ from chatmrpt.analysis.lga_names import read_lga_names, with_lga_names
 from chatmrpt.analysis.results_io import load_unified as read_unified
 from chatmrpt.errors import InputError
 from chatmrpt.jobs.lease import queue_subject
+from chatmrpt.jobs.retention import transact_linking
 from chatmrpt.jobs.runner import work_root
-from chatmrpt.service.artifacts import transact_linking
-from chatmrpt.service.sessions import require_session
+from chatmrpt.service.sessions import found, require_session, session_analysis
 from chatmrpt.store.base import Txn, artifact_id, link_artifact, set_session_state
 from chatmrpt.store.model import (
     FAILED,
@@ -75,13 +75,7 @@ def finished_analysis(
                 "analysis_not_ready",
                 f"There is no finished analysis in this session yet. {hint}",
             )
-    record = rt.store.get_analysis(session_id, analysis_id) if valid_id(analysis_id) else None
-    if record is None:
-        raise InputError(
-            "not_found",
-            "There is no such analysis in this session.",
-            details={"analysis_id": analysis_id if valid_id(analysis_id) else None},
-        )
+    record = session_analysis(rt, session_id, analysis_id)
     status = record.get("status")
     if status == SUCCEEDED:
         return record
@@ -117,6 +111,12 @@ def read_artifact_json(rt: Runtime, artifact: dict[str, Any]) -> Any:
     return json.loads(read_artifact_bytes(rt, artifact).decode("utf-8"))
 
 
+def record_json(rt: Runtime, record: dict[str, Any], name: str) -> Any:
+    """The record's JSON artifact ``name``, read; None when it has none of that name."""
+    artifact = artifact_named(record, name)
+    return read_artifact_json(rt, artifact) if artifact is not None else None
+
+
 def load_unified(rt: Runtime, session_id: str, analysis_id: str | None = None) -> pd.DataFrame:
     """The unified dataset of a finished analysis (a GeoDataFrame when it has boundaries).
 
@@ -147,14 +147,10 @@ def derived_result(
 ) -> dict[str, Any]:
     """The session's stored result of record ``kind`` (ITN plan, reprioritization, TPR run...)."""
     require_session(rt, session_id)
-    record = rt.store.get_result(kind, session_id, result_id) if valid_id(result_id) else None
-    if record is None:
-        raise InputError(
-            "not_found",
-            f"There is no such {what} in this session.",
-            details={id_field: result_id if valid_id(result_id) else None},
-        )
-    return record
+    return found(
+        rt.store.get_result(kind, session_id, result_id) if valid_id(result_id) else None,
+        f"There is no such {what} in this session.", id_field, result_id,
+    )
 
 
 def derived_results(rt: Runtime, session_id: str, kind: str) -> list[dict[str, Any]]:
@@ -164,8 +160,7 @@ def derived_results(rt: Runtime, session_id: str, kind: str) -> list[dict[str, A
 
 def analysis_metadata(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
     """The analysis.json of a finished analysis (parameters, variables, PCA report...)."""
-    artifact = artifact_named(record, ANALYSIS_JSON)
-    return read_artifact_json(rt, artifact) if artifact is not None else None
+    return record_json(rt, record, ANALYSIS_JSON)
 
 
 # ---- storing a computed result with its files ----------------------------------------------
@@ -275,6 +270,38 @@ def submit_run(
     if job_id is not None:
         rt.queue.dispatch(job_id)
     return record, reused
+
+
+def derived_once(
+    rt: Runtime,
+    session_id: str,
+    kind: str,
+    analysis_id: str | None,
+    params: dict[str, Any],
+    remember_as: str,
+    make: Callable[[dict[str, Any], pd.DataFrame, str], tuple[dict, list, dict]],
+    *,
+    id_kind: str | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """A result of record ``kind`` derived from a finished analysis (default: the current
+    one) with ``params``, made once: ``(record, reused)``.
+
+    Its id is the content id (``id_kind``, default ``kind``) of the analysis and the
+    parameters, so the same request again returns the stored record. Otherwise
+    ``make(analysis, wards, result_id)`` computes ``(record, files, event)`` from the
+    analysis' unified wards, stored together by ``store_result``. Either way the session's
+    ``state[remember_as]`` becomes the result's id.
+    """
+    analysis = finished_analysis(rt, session_id, analysis_id)
+    rid = content_id(id_kind or kind, analysis=analysis["id"], params=params)
+    existing = rt.store.get_result(kind, session_id, rid)
+    if existing is not None:
+        remember(rt, session_id, **{remember_as: rid})
+        return existing, True
+    record, files, event = make(analysis, load_unified(rt, session_id, analysis["id"]), rid)
+    stored, created = store_result(rt, session_id, Key.result(kind, session_id, rid), record,
+                                   files, state={remember_as: rid}, event=event)
+    return stored, not created
 
 
 def remember(rt: Runtime, session_id: str, **state: Any) -> None:

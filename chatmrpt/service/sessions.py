@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.datasets import require_session
 from chatmrpt.jobs.retention import discard_blobs
 from chatmrpt.store.base import NotFound
 from chatmrpt.store.model import (
@@ -91,15 +92,31 @@ def touch_session(rt: Runtime, session_id: str) -> dict[str, Any] | None:
         return None
 
 
-def require_session(rt: Runtime, session_id: str) -> dict[str, Any]:
-    record = rt.store.get_session(session_id) if valid_id(session_id) else None
-    if record is None or record.get("expires_at", 0) <= now():
-        raise InputError(
-            "not_found",
-            "This session does not exist or has expired; start a new one.",
-            details={"session_id": session_id if valid_id(session_id) else None},
-        )
+def found(record: dict[str, Any] | None, message: str, id_field: str,
+          record_id: str | None) -> dict[str, Any]:
+    """``record``, or ``not_found`` with ``message`` when there is none; the error's details
+    name the id asked for (``id_field``) when it is a valid one."""
+    if record is None:
+        raise InputError("not_found", message,
+                         details={id_field: record_id if valid_id(record_id) else None})
     return record
+
+
+def session_dataset(rt: Runtime, session_id: str, dataset_id: str | None) -> dict[str, Any]:
+    """The session's dataset ``dataset_id``; ``not_found`` when it has none of that id."""
+    return found(
+        rt.store.get_dataset(session_id, dataset_id) if valid_id(dataset_id) else None,
+        "There is no such dataset in this session; upload the ward table first.",
+        "dataset_id", dataset_id,
+    )
+
+
+def session_analysis(rt: Runtime, session_id: str, analysis_id: str | None) -> dict[str, Any]:
+    """The session's analysis ``analysis_id``; ``not_found`` when it has none of that id."""
+    return found(
+        rt.store.get_analysis(session_id, analysis_id) if valid_id(analysis_id) else None,
+        "There is no such analysis in this session.", "analysis_id", analysis_id,
+    )
 
 
 def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:

@@ -96,7 +96,7 @@ def submit_tpr(
     session = require_session(rt, session_id)
     name = display_name(filename, FACILITY)
     ext = _extension(name)
-    check_size(data, name, rt.settings)
+    check_size(len(data), name, rt.settings)
     _sniff(data, name)
     norm = normalize_tpr_params(params)
     if ext in ("xlsx", "xlsm"):  # bounded before a job ever opens it

@@ -19,18 +19,13 @@ from chatmrpt.analysis.urban import threshold_label
 from chatmrpt.csvsafe import csv_bytes
 from chatmrpt.service.plans import planning_sources
 from chatmrpt.service.results import (
-    artifact_named,
-    content_id,
+    derived_once,
     derived_result,
     derived_results,
-    finished_analysis,
     frame_records,
-    load_unified,
-    read_artifact_json,
-    remember,
-    store_result,
+    record_json,
 )
-from chatmrpt.store.model import REPRIORITIZATION, Key, to_jsonable
+from chatmrpt.store.model import REPRIORITIZATION, to_jsonable
 
 if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
@@ -78,17 +73,21 @@ def reprioritize(
     ``artifacts`` and ``reused`` — all JSON-able.
     """
     norm = normalize_params(thresholds, target, method, rank_column, rank_order)
-    analysis = finished_analysis(rt, session_id, analysis_id)
-    rid = content_id(REPRIORITIZATION, analysis=analysis["id"], params=norm)
-    key = Key.result(REPRIORITIZATION, session_id, rid)
-    existing = rt.store.get_result(REPRIORITIZATION, session_id, rid)
-    if existing is not None:
-        remember(rt, session_id, last_reprioritization=rid)
-        artifact = artifact_named(existing, REPRIORITIZATION_JSON)
-        rows = read_artifact_json(rt, artifact) if artifact is not None else {}
-        return _view(existing, rows, reused=True)
+    record, reused = derived_once(
+        rt, session_id, REPRIORITIZATION, analysis_id, norm, "last_reprioritization",
+        lambda analysis, wards, rid: _make(analysis, wards, rid, norm),
+    )
+    return _view(record, _rows(rt, record), reused)
 
-    wards = load_unified(rt, session_id, analysis["id"])
+
+def _rows(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
+    """The selected and excluded ward rows of a stored reprioritisation."""
+    return record_json(rt, record, REPRIORITIZATION_JSON) or {}
+
+
+def _make(analysis: dict[str, Any], wards: Any, rid: str,
+          norm: dict[str, Any]) -> tuple[dict, list, dict]:
+    """The reprioritisation's record, files and event (see ``derived_once``)."""
     result = compute(
         wards,
         thresholds=norm["thresholds"],
@@ -134,24 +133,13 @@ def reprioritize(
         "selected_wards": len(rows["selected"]),
         "excluded_wards": len(rows["excluded"]),
     }
-    stored, created = store_result(
-        rt,
-        session_id,
-        key,
-        record,
-        files,
-        state={"last_reprioritization": rid},
-        event={"type": "reprioritization.created", "reprioritization_id": rid},
-    )
-    return _view(stored, rows, reused=not created)
+    return record, files, {"type": "reprioritization.created", "reprioritization_id": rid}
 
 
 def get_reprioritization(rt: Runtime, session_id: str, reprioritization_id: str) -> dict[str, Any]:
     record = derived_result(rt, session_id, reprioritization_id, REPRIORITIZATION,
                             "reprioritisation", "reprioritization_id")
-    artifact = artifact_named(record, REPRIORITIZATION_JSON)
-    rows = read_artifact_json(rt, artifact) if artifact is not None else {}
-    return _view(record, rows, reused=True)
+    return _view(record, _rows(rt, record), reused=True)
 
 
 def list_reprioritizations(rt: Runtime, session_id: str) -> list[dict[str, Any]]:

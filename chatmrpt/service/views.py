@@ -24,6 +24,13 @@ from chatmrpt.analysis.declarations import (
 )
 from chatmrpt.analysis.filenames import ITN_PLAN, UNIFIED
 from chatmrpt.errors import InputError
+from chatmrpt.jobs.analysis import (
+    GEOJSON,
+    SHAPES_NAME,
+    shapes_producer,
+    ward_shapes_bytes,
+    web_shapes,
+)
 from chatmrpt.service.artifacts import find_artifact, store_artifact
 from chatmrpt.service.plans import get_plan, plan_wards
 from chatmrpt.service.results import (
@@ -42,7 +49,6 @@ from chatmrpt.viz.geojson import (
     geojson_bytes,
     lga_outlines,
     require_boundaries,
-    simplify_for_web,
 )
 from chatmrpt.viz.layers import lga_labels
 from chatmrpt.viz.maps import embed_geometry, map_figure
@@ -56,10 +62,8 @@ if TYPE_CHECKING:
     from chatmrpt.runtime import Runtime
 
 PLOTLY_JSON = "application/vnd.plotly.v1+json"
-GEOJSON = "application/geo+json"
 HTML = "text/html"
 PNG = "image/png"
-BYTES_PER_WARD = 600  # shapes budget: ~300 KB for a 500-ward state
 
 
 # (kind, session id, record id) -> URL; the web's ``chatmrpt.web.urls.link``. A map names
@@ -76,20 +80,6 @@ def _cached(
         return found
     data, media_type = make()
     return store_artifact(rt, session_id, data, name, media_type, producer)
-
-
-def ward_shapes_bytes(frame: pd.DataFrame) -> bytes:
-    """The ward shapes of a unified dataset, simplified for the browser (GeoJSON bytes)."""
-    require_boundaries(frame)
-    budget = max(300_000, BYTES_PER_WARD * len(frame))
-    return geojson_bytes(simplify_for_web(frame, budget))
-
-
-SHAPES_NAME = "wards.geojson"
-
-
-def shapes_producer(analysis_id: str) -> dict[str, Any]:
-    return {"kind": "shapes", "id": analysis_id}
 
 
 def ward_shapes(
@@ -277,18 +267,17 @@ def _title_of(rt: Runtime, record: dict[str, Any]) -> str:
         return record.get("name", "map")
 
 
+def _plot(rt: Runtime, session_id: str, record_id: str, name: str,
+          figure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A Plotly chart of a stored result (``figure()``, drawn once), as a JSON artifact."""
+    return _cached(rt, session_id, {"kind": "plot", "id": record_id}, name,
+                   lambda: (json.dumps(figure()).encode(), PLOTLY_JSON))
+
+
 def rank_comparison(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict[str, Any]:
     analysis = finished_analysis(rt, session_id, analysis_id)
-    return _cached(
-        rt,
-        session_id,
-        {"kind": "plot", "id": analysis["id"]},
-        "rank_comparison.json",
-        lambda: (
-            json.dumps(rank_comparison_plot(load_unified(rt, session_id, analysis["id"]))).encode(),
-            PLOTLY_JSON,
-        ),
-    )
+    return _plot(rt, session_id, analysis["id"], "rank_comparison.json",
+                 lambda: rank_comparison_plot(load_unified(rt, session_id, analysis["id"])))
 
 
 def model_boxplot(
@@ -299,13 +288,11 @@ def model_boxplot(
     analysis = finished_analysis(rt, session_id, analysis_id)
     n = max(1, min(int(n), 100))
 
-    def make():
+    def figure():
         scores, labels, ranks = _top_model_scores(rt, session_id, analysis, n)
-        return json.dumps(model_score_boxplot(scores, labels, n, ranks=ranks)).encode(), PLOTLY_JSON
+        return model_score_boxplot(scores, labels, n, ranks=ranks)
 
-    return _cached(
-        rt, session_id, {"kind": "plot", "id": analysis["id"]}, f"model_scores_top{n}.json", make
-    )
+    return _plot(rt, session_id, analysis["id"], f"model_scores_top{n}.json", figure)
 
 
 def model_maps(
@@ -377,13 +364,8 @@ def _lga_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 def itn_by_lga_plot(rt: Runtime, session_id: str, plan_id: str | None = None) -> dict[str, Any]:
     record = _plan_record(rt, session_id, plan_id)
-    return _cached(
-        rt,
-        session_id,
-        {"kind": "plot", "id": record["id"]},
-        "itn_by_lga.json",
-        lambda: (json.dumps(itn_coverage_by_lga(_lga_rows(record))).encode(), PLOTLY_JSON),
-    )
+    return _plot(rt, session_id, record["id"], "itn_by_lga.json",
+                 lambda: itn_coverage_by_lga(_lga_rows(record)))
 
 
 def plot_png(
@@ -590,7 +572,7 @@ def _standalone_map(unified, kind: str, options: dict[str, Any]) -> bytes:
 
     figure = embed_geometry(
         map_figure(unified, kind, **options),
-        simplify_for_web(unified, max(300_000, BYTES_PER_WARD * len(unified))),
+        web_shapes(unified),
     )
     # "<" written as \u003c: no ward name can close the script element or open a comment
     payload = json.dumps(figure, allow_nan=False).replace("<", "\\u003c")

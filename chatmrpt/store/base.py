@@ -17,6 +17,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
+import secrets
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
@@ -104,6 +106,7 @@ class Store(ABC):
     """Shared state of every process. Holds no records in memory between calls."""
 
     backend: str = "?"
+    described: str = "store"  # "the Redis store", in messages
     url: str = ""
 
     # ---- primitives (per backend) -----------------------------------------------------
@@ -147,8 +150,20 @@ class Store(ABC):
     def log_length(self, log: str, session_id: str) -> int: ...
 
     @abstractmethod
+    def echo(self, value: str) -> Any:
+        """Write ``value`` and read it back (what ``ping`` checks)."""
+
     def ping(self) -> dict[str, Any]:
         """A real write and read; raises StoreUnavailable when the store does not answer."""
+        nonce = secrets.token_hex(8)
+        t0 = time.perf_counter()
+        if self.echo(nonce) != nonce:
+            raise StoreUnavailable(f"The {self.described} returned another value than written.")
+        return {
+            "ok": True,
+            "backend": self.backend,
+            "latency_ms": round((time.perf_counter() - t0) * 1000, 3),
+        }
 
     @abstractmethod
     def hit(self, counter: str, window_s: float) -> tuple[int, float]:
@@ -305,20 +320,22 @@ class Store(ABC):
     # ---- session-scoped records -------------------------------------------------------
 
     def get_dataset(self, session_id: str, dataset_id: str) -> dict[str, Any] | None:
-        if not (valid_id(session_id) and valid_id(dataset_id)):
-            return None
-        return self.get(Key.dataset(session_id, dataset_id))
+        return self.get_owned(DATASET, session_id, dataset_id)
 
     def list_datasets(self, session_id: str) -> list[dict[str, Any]]:
         return self.list(DATASET, session_id)
 
     def get_analysis(self, session_id: str, analysis_id: str) -> dict[str, Any] | None:
-        if not (valid_id(session_id) and valid_id(analysis_id)):
-            return None
-        return self.get(Key.analysis(session_id, analysis_id))
+        return self.get_owned(ANALYSIS, session_id, analysis_id)
 
     def list_analyses(self, session_id: str) -> list[dict[str, Any]]:
         return self.list(ANALYSIS, session_id)
+
+    def get_owned(self, kind: str, session_id: str, record_id: str) -> dict[str, Any] | None:
+        """The session's record of ``kind`` with this id (None for ids that cannot be)."""
+        if not (valid_id(session_id) and valid_id(record_id)):
+            return None
+        return self.get(Key(kind, record_id, session_id))
 
     def get_plan(self, session_id: str, plan_id: str) -> dict[str, Any] | None:
         """An ITN plan."""
@@ -385,9 +402,7 @@ class Store(ABC):
         return moved
 
     def get_artifact(self, session_id: str, artifact_id: str) -> dict[str, Any] | None:
-        if not (valid_id(session_id) and valid_id(artifact_id)):
-            return None
-        return self.get(Key.artifact(session_id, artifact_id))
+        return self.get_owned(ARTIFACT, session_id, artifact_id)
 
     def list_artifacts(self, session_id: str) -> list[dict[str, Any]]:
         return self.list(ARTIFACT, session_id)

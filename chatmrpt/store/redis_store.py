@@ -15,10 +15,10 @@ import copy
 import json
 import os
 import random
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
+from functools import partialmethod
 from typing import Any, TypeVar
 
 import redis
@@ -165,6 +165,7 @@ class _RedisTxn:
 
 class RedisStore(Store):
     backend = "redis"
+    described = "Redis store"
 
     def __init__(self, url: str, *, prefix: str = "chatmrpt", max_contention_s: float = 15.0):
         self.url = url
@@ -177,26 +178,19 @@ class RedisStore(Store):
 
     # ---- keys -------------------------------------------------------------------------
 
+    def _key(self, tag: str, *parts: object) -> str:
+        """``prefix:tag:part:...``: every Redis key of this store."""
+        return ":".join((self.prefix, tag, *map(str, parts)))
+
     def _rk(self, key: Key) -> str:
-        return f"{self.prefix}:r:{key.kind}:{key.session_id}:{key.id}"
+        return self._key("r", key.kind, key.session_id, key.id)  # a record
 
-    def _kset(self, kind: str, session_id: str) -> str:
-        return f"{self.prefix}:k:{kind}:{session_id}"
-
-    def _stset(self, kind: str, status: str) -> str:
-        return f"{self.prefix}:st:{kind}:{status}"
-
-    def _own(self, session_id: str) -> str:
-        return f"{self.prefix}:own:{session_id}"
-
-    def _exp(self, kind: str) -> str:
-        return f"{self.prefix}:exp:{kind}"
-
-    def _logkey(self, log: str, session_id: str) -> str:
-        return f"{self.prefix}:log:{log}:{session_id}"
-
-    def _seqkey(self, log: str, session_id: str) -> str:
-        return f"{self.prefix}:seq:{log}:{session_id}"
+    _kset = partialmethod(_key, "k")  # (kind, session_id): the ids of its records
+    _stset = partialmethod(_key, "st")  # (kind, status): the ids of its records in that status
+    _own = partialmethod(_key, "own")  # (session_id): the keys of the records it owns
+    _exp = partialmethod(_key, "exp")  # (kind): its ids by expiry time
+    _logkey = partialmethod(_key, "log")  # (log, session_id): the entries
+    _seqkey = partialmethod(_key, "seq")  # (log, session_id): the last sequence number
 
     # ---- connection -------------------------------------------------------------------
 
@@ -346,7 +340,7 @@ class RedisStore(Store):
         ts = time.time()
         win = int(ts // window_s)
         ends_at = (win + 1) * window_s
-        key = f"{self.prefix}:n:{counter}:{win}"
+        key = self._key("n", counter, win)
 
         def run(r: redis.Redis) -> int:
             pipe = r.pipeline(transaction=True)
@@ -356,23 +350,14 @@ class RedisStore(Store):
 
         return self._call(run), max(0.0, ends_at - ts)
 
-    def ping(self) -> dict[str, Any]:
-        nonce = secrets.token_hex(8)
-        key = f"{self.prefix}:ping:{nonce}"
-        t0 = time.perf_counter()
+    def echo(self, value: str) -> str | None:
+        key = self._key("ping", value)
 
         def run(r: redis.Redis) -> str | None:
             pipe = r.pipeline(transaction=False)
-            pipe.set(key, nonce, ex=60)
+            pipe.set(key, value, ex=60)
             pipe.get(key)
             pipe.delete(key)
             return pipe.execute()[1]
 
-        got = self._call(run)
-        if got != nonce:
-            raise StoreUnavailable("The Redis store returned another value than written.")
-        return {
-            "ok": True,
-            "backend": self.backend,
-            "latency_ms": round((time.perf_counter() - t0) * 1000, 3),
-        }
+        return self._call(run)

@@ -141,6 +141,7 @@ def _append(
 
 class SQLiteStore(Store):
     backend = "sqlite"
+    described = "state database"
 
     def __init__(
         self, path: str | Path, *, busy_timeout_s: float = 15.0, synchronous: str = "NORMAL"
@@ -379,20 +380,10 @@ class SQLiteStore(Store):
 
         return self.transact(fn), max(0.0, ends_at - ts)
 
-    def ping(self) -> dict[str, Any]:
-        nonce = secrets.token_hex(8)
-        t0 = time.perf_counter()
-
+    def echo(self, value: str) -> str:
         def fn(txn: _SqliteTxn) -> str:
             conn = txn._conn
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('ping', ?)", (nonce,))
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('ping', ?)", (value,))
             return conn.execute("SELECT value FROM meta WHERE key = 'ping'").fetchone()[0]
 
-        got = self.transact(fn)
-        if got != nonce:
-            raise StoreUnavailable("The state database returned another value than written.")
-        return {
-            "ok": True,
-            "backend": self.backend,
-            "latency_ms": round((time.perf_counter() - t0) * 1000, 3),
-        }
+        return self.transact(fn)

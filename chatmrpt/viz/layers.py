@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ import pandas as pd
 from chatmrpt.analysis.columns import POPULATION_ALIASES, URBAN_SHARE_ALIASES, find_column
 from chatmrpt.analysis.composite import HIGH, LOW, MEDIUM
 from chatmrpt.analysis.dataset import LGA, LGA_CODE, WARD_CODE, WARD_NAME
-from chatmrpt.analysis.declarations import MAP_KINDS
+from chatmrpt.analysis.declarations import MAP_KINDS, STRATEGIES
 from chatmrpt.analysis.urban import (
     DEFAULT_TARGET_SHARE,
     reprioritize,
@@ -50,12 +50,11 @@ TIER_NAMES = {1: "first (less urban)", 2: "last (more urban)"}
 # "tier 2 (partial)", ...: the tier is said by TIER_NAMES already)
 PHASE_WORDS = {"": "fully covered", "partial": "partly covered (the nets ran out)",
                "capped": "held to the most one ward may take"}
-STRATEGY_WORDS = {
-    "stop": "stop at the first ward that does not fit",
-    "continue": "skip wards that do not fit",
-    "capped": "cap each ward's share",
-    "proportional": "in proportion to each ward's need",
-}
+# the declared strategies in words, in their declared order
+STRATEGY_WORDS = dict(zip(STRATEGIES, (
+    "stop at the first ward that does not fit", "skip wards that do not fit",
+    "cap each ward's share", "in proportion to each ward's need",
+), strict=True))  # fmt: skip
 
 
 def phase_words(phase: Any) -> str:
@@ -99,6 +98,18 @@ class MapSpec:
     hover: list[list[str]] = field(default_factory=list)  # per row of the dataset
     ward_labels: list[str] = field(default_factory=list)
     notes: tuple[str, ...] = ()
+
+
+class MapOptions(TypedDict, total=False):
+    """What a map of ``kind`` may be told besides its kind (see ``map_spec``); the drawing
+    functions (``maps.map_figure``, ``png.map_png``) pass them on as they are."""
+
+    variable: str | None
+    threshold: float | None
+    plan: Any
+    reprioritization: Any
+    direction: str | None
+    by_lga: bool
 
 
 def map_spec(
@@ -671,71 +682,65 @@ _BUILDERS = {
 
 def plan_frames(plan: Any) -> dict[str, Any]:
     """An ITN plan (``ItnPlan``, its ``to_dict()``, or a ward table) as frames and dicts."""
-    if hasattr(plan, "wards") and hasattr(plan, "totals"):
-        return {
-            "wards": plan.wards,
-            "by_lga": plan.by_lga,
-            "totals": dict(plan.totals),
-            "parameters": dict(plan.parameters),
-            "warnings": list(plan.warnings),
-        }
-    if isinstance(plan, pd.DataFrame):
-        return {
-            "wards": plan,
-            "by_lga": pd.DataFrame(),
-            "totals": {},
-            "parameters": {},
-            "warnings": [],
-        }
-    if isinstance(plan, Mapping) and "wards" in plan:
-        return {
-            "wards": pd.DataFrame(list(plan["wards"])),
-            "by_lga": pd.DataFrame(list(plan.get("by_lga") or [])),
-            "totals": dict(plan.get("totals") or {}),
-            "parameters": dict(plan.get("parameters") or {}),
-            "warnings": list(plan.get("warnings") or []),
-        }
-    raise InputError(
-        "invalid_parameter",
-        "The ITN plan is not in a known form (an ItnPlan, its JSON, or a ward table).",
-        details={"parameter": "plan"},
-    )
+    if _is_result(plan, "wards", "totals"):
+        pass
+    elif isinstance(plan, pd.DataFrame):
+        plan = {"wards": plan}
+    elif not (isinstance(plan, Mapping) and "wards" in plan):
+        raise InputError(
+            "invalid_parameter",
+            "The ITN plan is not in a known form (an ItnPlan, its JSON, or a ward table).",
+            details={"parameter": "plan"},
+        )
+    return {
+        "wards": _frame(_part(plan, "wards")),
+        "by_lga": _frame(_part(plan, "by_lga")),
+        "totals": dict(_part(plan, "totals") or {}),
+        **_parameters_and_warnings(plan),
+    }
 
 
 def reprioritization_frames(result: Any) -> dict[str, Any]:
     """A reprioritisation (``ReprioritizationResult`` or a dict of the same fields, with
     ``selected``/``summary``/``excluded`` as lists of records) as frames and dicts."""
-    if hasattr(result, "selected") and hasattr(result, "summary"):
-        return {
-            "selected": result.selected,
-            "summary": result.summary,
-            "excluded": result.excluded,
-            "parameters": dict(result.parameters),
-            "warnings": list(result.warnings),
-        }
-    if isinstance(result, Mapping):
+    is_object = _is_result(result, "selected", "summary")
+    if not (is_object or isinstance(result, Mapping)):
+        raise InputError(
+            "invalid_parameter",
+            "The reprioritisation is not in a known form.",
+            details={"parameter": "reprioritization"},
+        )
+    selected = _frame(_part(result, "selected"))
+    if not is_object and "threshold" not in selected.columns:
+        selected["threshold"] = pd.Series(dtype=float)
+    return {
+        "selected": selected,
+        "summary": _frame(_part(result, "summary")),
+        "excluded": _frame(_part(result, "excluded")),
+        **_parameters_and_warnings(result),
+    }
 
-        def frame(key: str) -> pd.DataFrame:
-            value = result.get(key)
-            if isinstance(value, pd.DataFrame):
-                return value
-            return pd.DataFrame(list(value or []))
 
-        selected = frame("selected")
-        if "threshold" not in selected.columns:
-            selected["threshold"] = pd.Series(dtype=float)
-        return {
-            "selected": selected,
-            "summary": frame("summary"),
-            "excluded": frame("excluded"),
-            "parameters": dict(result.get("parameters") or {}),
-            "warnings": list(result.get("warnings") or []),
-        }
-    raise InputError(
-        "invalid_parameter",
-        "The reprioritisation is not in a known form.",
-        details={"parameter": "reprioritization"},
-    )
+def _is_result(value: Any, *fields: str) -> bool:
+    """A result object (``ItnPlan``, ``ReprioritizationResult``) rather than its dict form."""
+    return all(hasattr(value, name) for name in fields)
+
+
+def _part(result: Any, name: str) -> Any:
+    """A field of a result object, or the item of its dict form; None when it has none."""
+    return result.get(name) if isinstance(result, Mapping) else getattr(result, name, None)
+
+
+def _frame(value: Any) -> pd.DataFrame:
+    """A frame as it is; a list of records (or nothing) as a frame."""
+    return value if isinstance(value, pd.DataFrame) else pd.DataFrame(list(value or []))
+
+
+def _parameters_and_warnings(result: Any) -> dict[str, Any]:
+    return {
+        "parameters": dict(_part(result, "parameters") or {}),
+        "warnings": list(_part(result, "warnings") or []),
+    }
 
 
 def match_rows(

@@ -44,7 +44,7 @@ import copy
 import html
 import math
 import textwrap
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -54,7 +54,7 @@ import shapely
 from chatmrpt.analysis.dataset import GEOMETRY
 from chatmrpt.analysis.outputs import to_jsonable
 from chatmrpt.viz.geojson import require_boundaries
-from chatmrpt.viz.layers import OUTLINE_COLOUR, MapSpec, map_spec
+from chatmrpt.viz.layers import OUTLINE_COLOUR, MapOptions, MapSpec, map_spec
 
 DEFAULT_GEOJSON_REF = "chatmrpt-wards"
 # A MapLibre style with nothing to download: a white background and no sources or fonts.
@@ -76,13 +76,8 @@ def map_figure(
     unified_gdf: pd.DataFrame,
     kind: str,
     *,
-    variable: str | None = None,
-    threshold: float | None = None,
-    plan: Any = None,
-    reprioritization: Any = None,
-    direction: str | None = None,
     geojson: str = DEFAULT_GEOJSON_REF,
-    by_lga: bool = False,
+    **options: Unpack[MapOptions],
 ) -> dict[str, Any]:
     """A ward map of the unified dataset as JSON-able Plotly figure (see module docstring).
 
@@ -95,16 +90,7 @@ def map_figure(
     require_boundaries(unified_gdf)
     if not isinstance(geojson, str) or not geojson:
         raise ValueError("geojson must be the URL or key of the wards' GeoJSON")
-    spec = map_spec(
-        unified_gdf,
-        kind,
-        variable=variable,
-        threshold=threshold,
-        plan=plan,
-        reprioritization=reprioritization,
-        direction=direction,
-        by_lga=by_lga,
-    )
+    spec = map_spec(unified_gdf, kind, **options)
     shown = _has_shape(unified_gdf)
     bounds = _bounds(unified_gdf, shown)
     fig = go.Figure(data=_traces(spec, shown, geojson), layout=_layout(spec, bounds))

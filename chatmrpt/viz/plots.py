@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from chatmrpt.analysis.composite import HIGH, LOW, MEDIUM
 from chatmrpt.analysis.dataset import LGA
+from chatmrpt.analysis.itn import coverage_percent
 from chatmrpt.analysis.outputs import to_jsonable
 from chatmrpt.analysis.stats import spearman
 from chatmrpt.errors import InputError
@@ -291,13 +292,7 @@ def lga_coverage(plan_by_lga: Any) -> pd.DataFrame:
             .to_numpy(),
         }
     )
-    need = out["needed"].to_numpy(dtype=float)
-    out["coverage"] = np.divide(
-        out["allocated"].to_numpy(dtype=float) * 100.0,
-        need,
-        out=np.full(len(out), 100.0),
-        where=need > 0,
-    )
+    out["coverage"] = coverage_percent(out["allocated"], out["needed"])
     return out
 
 

@@ -13,7 +13,7 @@ import io
 import math
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from chatmrpt.viz.layers import (
     NO_DATA_COLOUR,
     OUTLINE_COLOUR,
     RISK_SCALE,
+    MapOptions,
     MapSpec,
     map_spec,
 )
@@ -48,24 +49,12 @@ def map_png(
     unified_gdf: pd.DataFrame,
     kind: str,
     *,
-    variable: str | None = None,
-    threshold: float | None = None,
-    plan: Any = None,
-    reprioritization: Any = None,
-    direction: str | None = None,
     size: tuple[float, float] = MAP_SIZE,
     dpi: int = DPI,
+    **options: Unpack[MapOptions],
 ) -> bytes:
     """The ``kind`` map (as ``maps.map_figure``) as PNG bytes."""
-    spec = map_spec(
-        unified_gdf,
-        kind,
-        variable=variable,
-        threshold=threshold,
-        plan=plan,
-        reprioritization=reprioritization,
-        direction=direction,
-    )
+    spec = map_spec(unified_gdf, kind, **options)
     require_boundaries(unified_gdf)
     geoms = ward_geometries(unified_gdf)
     shown = np.asarray([g is not None for g in geoms], dtype=bool)

@@ -12,7 +12,7 @@ import base64
 import html
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -155,30 +155,28 @@ def _missing(value: Any) -> bool:
     return False
 
 
-def _num(value: Any, decimals: int = 0) -> str:
-    if _missing(value):
-        return "–"
+def _number(value: Any, text: Callable[[float], str]) -> str:
+    """A number written by ``text``, escaped; missing and infinite values are an en dash and
+    what is not a number is shown as it is."""
     try:
-        number = float(value)
+        number = math.nan if _missing(value) else float(value)
     except (TypeError, ValueError):
         return e(value)
-    if not math.isfinite(number):
-        return "–"
-    return e(f"{number:,.{decimals}f}")
+    return e(text(number)) if math.isfinite(number) else "–"
+
+
+def _num(value: Any, decimals: int = 0) -> str:
+    return _number(value, lambda number: f"{number:,.{decimals}f}")
 
 
 def _sig(value: Any) -> str:
-    if _missing(value):
-        return "–"
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return e(value)
-    if not math.isfinite(number):
-        return "–"
+    return _number(value, _significant)
+
+
+def _significant(number: float) -> str:
     if number != 0 and (abs(number) < 1e-3 or abs(number) >= 1e6):
-        return e(f"{number:.3g}")
-    return e(f"{number:,.4g}" if abs(number) < 1000 else f"{number:,.0f}")
+        return f"{number:.3g}"
+    return f"{number:,.4g}" if abs(number) < 1000 else f"{number:,.0f}"
 
 
 def _cat(value: Any) -> str:

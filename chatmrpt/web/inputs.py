@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from chatmrpt.errors import InputError
 
@@ -58,19 +58,16 @@ def read_json(allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str,
     """The request's JSON object. An empty body is ``{}``."""
     allowed = tuple(allowed)
     limit = current_app.config.get("JSON_MAX_BYTES", 1024 * 1024)
+    too_large = InputError(
+        "payload_too_large",
+        f"A JSON request body may hold at most {limit // 1024} KB of parameters.",
+        details={"max_bytes": limit},
+    )
     if request.content_length is not None and request.content_length > limit:
-        raise InputError(
-            "payload_too_large",
-            f"A JSON request body may hold at most {limit // 1024} KB of parameters.",
-            details={"max_bytes": limit},
-        )
+        raise too_large
     raw = request.get_data(cache=True)
     if len(raw) > limit:
-        raise InputError(
-            "payload_too_large",
-            f"A JSON request body may hold at most {limit // 1024} KB of parameters.",
-            details={"max_bytes": limit},
-        )
+        raise too_large
     if not raw.strip():
         data: Any = {}
     else:
@@ -92,14 +89,7 @@ def read_json(allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str,
         raise InputError(
             "invalid_request", 'The request body must be a JSON object, e.g. {"total_nets": 1000}.'
         )
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise InputError(
-            "invalid_request",
-            f"Unknown field(s): {', '.join(k[:40] for k in unknown[:10])}. "
-            f"Accepted: {', '.join(allowed) or 'none'}.",
-            details={"unknown": [k[:40] for k in unknown[:10]], "accepted": list(allowed)},
-        )
+    _refuse_unknown(set(data) - set(allowed), allowed, "field(s)")
     missing = [k for k in required if k not in data]
     if missing:
         raise InputError(
@@ -148,23 +138,9 @@ def read_form(
             '"multipart/form-data", or curl -F).',
             details={"content_type": mimetype or None},
         )
-    got_files = request.files
-    got_fields = request.form
-    unknown = sorted((set(got_files) - set(files)) | (set(got_fields) - set(fields)))
-    if unknown:
-        raise InputError(
-            "invalid_request",
-            f"Unknown form field(s): {', '.join(k[:40] for k in unknown[:10])}. "
-            f"Accepted: {', '.join(files + fields)}.",
-            details={"unknown": [k[:40] for k in unknown[:10]], "accepted": list(files + fields)},
-        )
-    out_files: dict[str, FileStorage] = {}
-    for name in files:
-        items = got_files.getlist(name)
-        if len(items) > 1:
-            raise InputError("invalid_request", f"Send one {name} file, not {len(items)}.")
-        if items:
-            out_files[name] = items[0]
+    unknown = (set(request.files) - set(files)) | (set(request.form) - set(fields))
+    _refuse_unknown(unknown, files + fields, "form field(s)")
+    out_files = _once(request.files, files, "Send one {name} file, not {count}.")
     for name in required_files:
         if name not in out_files:
             raise InputError(
@@ -172,14 +148,31 @@ def read_form(
                 f"The upload has no {name!r} file; send it as the form field {name!r}.",
                 details={"missing": [name]},
             )
-    out_fields: dict[str, str] = {}
-    for name in fields:
-        values = got_fields.getlist(name)
+    return out_files, _once(request.form, fields, "Send {name} once, not {count} times.")
+
+
+def _refuse_unknown(names: set[str], accepted: tuple[str, ...], what: str) -> None:
+    """400 naming the first few of the unknown ``names``, if any."""
+    unknown = [k[:40] for k in sorted(names)[:10]]
+    if unknown:
+        raise InputError(
+            "invalid_request",
+            f"Unknown {what}: {', '.join(unknown)}. Accepted: {', '.join(accepted) or 'none'}.",
+            details={"unknown": unknown, "accepted": list(accepted)},
+        )
+
+
+def _once(got: MultiDict, names: tuple[str, ...], twice: str) -> dict[str, Any]:
+    """The value sent for each of ``names`` that was sent, by name; 400 with ``twice``
+    (formatted with the ``name`` and the ``count``) for one sent more than once."""
+    out = {}
+    for name in names:
+        values = got.getlist(name)
         if len(values) > 1:
-            raise InputError("invalid_request", f"Send {name} once, not {len(values)} times.")
+            raise InputError("invalid_request", twice.format(name=name, count=len(values)))
         if values:
-            out_fields[name] = values[0]
-    return out_files, out_fields
+            out[name] = values[0]
+    return out
 
 
 def _invalid(name: str, message: str, **details: Any) -> InputError:

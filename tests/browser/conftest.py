@@ -7,12 +7,16 @@ fail with the reason: a page that was never opened has not been tested.
 ``open_page``: a fresh browser context (its own cookies and storage) per page, failing the
 test on any console error, uncaught exception, JavaScript dialog or request to anywhere
 but the server (the page must work without internet).
-Screenshots and downloads go to ``test-artifacts/browser/``.
+Screenshots and downloads go to ``test-artifacts/browser/``. When a test fails, what each
+of its pages showed (screenshot, HTML, every console line and request with its time) and the whole
+server log are saved in ``test-artifacts/browser/failures/<test>/``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +48,8 @@ class Watched:
     """What a page said that a user should never see, and where it went for data."""
 
     origin: str
+    # every console line and request, timed, for the failure artifacts
+    console: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
@@ -105,10 +111,33 @@ def browser():
             chromium.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's report on the test item (``item.report_call``...), for the fixtures."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+def save_failure(node, pages, server) -> Path:
+    """What the pages showed and what the server logged when a test failed."""
+    folder = ARTIFACTS / "failures" / re.sub(r"[^A-Za-z0-9_.-]+", "_", node.nodeid)
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, (page, watched) in enumerate(pages):
+        (folder / f"page{n}-console.log").write_text("\n".join(watched.console) + "\n")
+        with contextlib.suppress(Exception):  # a page that crashed has nothing more to say
+            page.screenshot(path=str(folder / f"page{n}.png"), full_page=True, timeout=10_000)
+            (folder / f"page{n}.html").write_text(page.content())
+    with contextlib.suppress(OSError):
+        (folder / "server.log").write_bytes(server.log_path.read_bytes())
+    return folder
+
+
 @pytest.fixture
-def open_page(browser, server):
+def open_page(browser, server, request):
     """``open_page(**context_options) -> (page, watched)``; checked when the test ends."""
     contexts = []
+    pages = []
     watched_all: list[Watched] = []
 
     def make(**options):
@@ -119,16 +148,29 @@ def open_page(browser, server):
         page = context.new_page()
         watched = Watched(origin=server.url)
         watched_all.append(watched)
-        page.on("request", lambda r: watched.requests.append(r.url))
-        page.on(
-            "console",
-            lambda m: (
-                watched.console_errors.append(f"{m.text} @ {m.location}")
-                if m.type == "error"
-                else None
-            ),
-        )
-        page.on("pageerror", lambda e: watched.page_errors.append(str(e)))
+        pages.append((page, watched))
+
+        def note(line: str) -> None:
+            watched.console.append(f"{time.strftime('%H:%M:%S')} {line}")
+
+        def on_request(r):
+            watched.requests.append(r.url)
+            note(f"request {r.method} {r.url}")
+
+        def on_console(message):
+            note(f"{message.type}: {message.text} @ {message.location}")
+            if message.type == "error":
+                watched.console_errors.append(f"{message.text} @ {message.location}")
+
+        def on_page_error(error):
+            note(f"exception: {error}")
+            watched.page_errors.append(str(error))
+
+        page.on("request", on_request)
+        page.on("response", lambda r: note(f"response {r.status} {r.request.method} {r.url}"))
+        page.on("requestfailed", lambda r: note(f"request failed {r.method} {r.url}: {r.failure}"))
+        page.on("console", on_console)
+        page.on("pageerror", on_page_error)
 
         def on_dialog(dialog):
             watched.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -138,6 +180,10 @@ def open_page(browser, server):
         return page, watched
 
     yield make
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        folder = save_failure(request.node, pages, server)
+        print(f"failure artifacts: {folder}")
     for context in contexts:
         with contextlib.suppress(Exception):
             context.close()

@@ -21,7 +21,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests._cluster import ILORIN_BOUNDARIES, KANO_BOUNDARIES, Proc, start_serve
-from tests.browser.test_page import LONG, send, wait_ready
+from tests.browser.test_page import LONG, hover_map, send, wait_ready
 from tests.browser.test_page_views import DESKTOP, PHONE, SHOTS, load_data, session_api, wait_map
 
 pytestmark = pytest.mark.slow
@@ -100,14 +100,9 @@ def test_lgas_are_named_from_the_names_file(open_page, tmp_path, fixture, size):
     assert shown and set(shown) <= expected and any(s.startswith("Test LGA") for s in shown)
 
     # the hover of a ward names its LGA
-    box = page.locator("#map").bounding_box()
-    hover = ""
-    for dx, dy in [(0.5, 0.55), (0.45, 0.5), (0.55, 0.6), (0.4, 0.45), (0.6, 0.4), (0.5, 0.7)]:
-        page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
-        page.wait_for_timeout(400)
-        hover = page.locator("#map .hoverlayer").text_content() or ""
-        if hover.strip():
-            break
+    hover = hover_map(
+        page, [(0.5, 0.55), (0.45, 0.5), (0.55, 0.6), (0.4, 0.45), (0.6, 0.4), (0.5, 0.7)]
+    )
     assert any(name in hover for name in expected), hover
     name = "phone" if size is PHONE else "desktop"
     page.locator("#map-panel").screenshot(path=str(SHOTS / f"{fixture}-{name}-15-lga-names.png"))

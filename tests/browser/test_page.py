@@ -32,18 +32,60 @@ def wait_ready(page) -> None:
     )
 
 
+def wait_reply(page, before: int):
+    """The assistant's message after the first ``before``, once the page says it is done
+    (no aria-busy); at that moment the page must take the next message (a message sent
+    while the chat is still busy is ignored)."""
+    reply = page.locator("#chat-log .msg.assistant").nth(before)
+    reply.wait_for(timeout=LONG)
+    done = page.wait_for_function(
+        """el => !el.hasAttribute('aria-busy')
+                 && {sendable: !document.getElementById('chat-send').disabled}""",
+        arg=reply.element_handle(),
+        timeout=LONG,
+    )
+    assert done.json_value()["sendable"], "the reply is done but the chat takes no message"
+    return reply
+
+
 def send(page, text: str) -> str:
     """Type a message, press Enter, and wait for the whole reply; returns its text."""
     before = page.locator("#chat-log .msg.assistant").count()
     page.fill("#chat-input", text)
     page.press("#chat-input", "Enter")
-    reply = page.locator("#chat-log .msg.assistant").nth(before)
-    reply.wait_for(timeout=LONG)
-    page.wait_for_function(
-        "el => !el.hasAttribute('aria-busy')", arg=reply.element_handle(), timeout=LONG
-    )
+    reply = wait_reply(page, before)
     assert "error" not in (reply.get_attribute("class") or ""), reply.inner_text()
     return reply.locator(".text").inner_text()
+
+
+def wait_figure(page, which: str = "map") -> None:
+    """The map (or chart) panel has drawn what was asked and brought it into view: the
+    page marks the panel aria-busy from the request until then."""
+    page.wait_for_function(
+        "id => !document.getElementById(id).hasAttribute('aria-busy')",
+        arg=f"{which}-panel",
+        timeout=LONG,
+    )
+
+
+def hover_map(page, points) -> str:
+    """The map's hover text at the first of ``points`` (fractions of the map's box) over a
+    ward: each point waits for the hover to be drawn (slow on a busy machine)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wait_figure(page)
+    box = page.locator("#map").bounding_box()
+    for dx, dy in points:
+        page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+        try:
+            page.wait_for_function(
+                "() => (document.querySelector('#map .hoverlayer')?.textContent || '').trim()",
+                timeout=5_000,
+            )
+        except PlaywrightTimeout:
+            continue  # no ward under this point
+        return page.locator("#map .hoverlayer").text_content() or ""
+    return ""
 
 
 def column(page, key: str) -> list[str]:
@@ -131,14 +173,9 @@ def test_the_whole_flow(open_page, artifacts_dir, tmp_path):
         "() => document.getElementById('map-status').textContent.startsWith('Showing')",
         timeout=LONG,
     )
-    box = page.locator("#map").bounding_box()
-    hover = ""
-    for dx, dy in [(0.5, 0.55), (0.5, 0.5), (0.45, 0.6), (0.55, 0.45), (0.4, 0.5), (0.6, 0.6)]:
-        page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
-        page.wait_for_timeout(400)
-        hover = page.locator("#map .hoverlayer").text_content() or ""
-        if hover.strip():
-            break
+    hover = hover_map(
+        page, [(0.5, 0.55), (0.5, 0.5), (0.45, 0.6), (0.55, 0.45), (0.4, 0.5), (0.6, 0.6)]
+    )
     assert any(name in hover for name in names), hover
     assert "Composite rank" in hover and "of 35" in hover
     page.screenshot(path=str(artifacts_dir / "02-map-hover.png"), full_page=True)

@@ -19,7 +19,7 @@ from tests._cluster import (
     PROJECT_ROOT,
     with_planning_columns,
 )
-from tests.browser.test_page import LONG, send, wait_ready
+from tests.browser.test_page import LONG, hover_map, send, wait_figure, wait_ready, wait_reply
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +61,10 @@ def wait_map(page, title_part: str) -> None:
 
 
 def wait_in_viewport(page, selector: str) -> None:
-    """The element comes into view once it is drawn (a busy machine draws slowly)."""
+    """The element comes into view once it is drawn (a busy machine draws slowly): the page
+    says the figure is drawn and brought into view, and keeps it there while the page
+    settles (one frame lets it answer a change of layout)."""
+    wait_figure(page, "plot" if selector.startswith("#plot") else "map")
     page.wait_for_function(
         """sel => { const r = document.querySelector(sel).getBoundingClientRect();
                     return r.top >= -1 && r.bottom <= window.innerHeight + 1
@@ -72,6 +75,9 @@ def wait_in_viewport(page, selector: str) -> None:
 
 
 def in_viewport(page, selector: str) -> bool:
+    # after a frame, as a user sees it: the page keeps a new figure in view by answering
+    # layout changes before the next paint
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     box = page.locator(selector).bounding_box()
     size = page.viewport_size
     return (
@@ -136,9 +142,10 @@ def test_maps_in_view_and_switching(open_page, tmp_path, fixture, size):
     wait_ready(page)
     load_data(page, fixture, tmp_path)
 
-    # the analysis from the chat: the vulnerability map comes by itself, into view
+    # the analysis from the chat: the vulnerability map comes by itself, into view (the test
+    # servers let the chat wait for the job longer than 20 s: CHATMRPT_CHAT_WAIT_S)
     reply = send(page, "run the analysis")
-    assert "The analysis is done." in reply
+    assert "The analysis is done." in reply, reply
     wait_map(page, "Composite")
     assert page.input_value("#map-kind") == "composite"
     wait_in_viewport(page, "#map")
@@ -345,11 +352,7 @@ def test_facility_export_form_reports_the_result(open_page, tmp_path, size, age)
     assert column in said
     before = page.locator("#chat-log .msg.assistant").count()
     page.locator("#suggestions button", has_text="Run the analysis").click()
-    reply = page.locator("#chat-log .msg.assistant").nth(before)
-    reply.wait_for(timeout=LONG)
-    page.wait_for_function(
-        "el => !el.hasAttribute('aria-busy')", arg=reply.element_handle(), timeout=LONG
-    )
+    reply = wait_reply(page, before)
     assert "The analysis is done." in reply.inner_text(), reply.inner_text()
     state = session_api(page, "")["state"]
     assert state["current_dataset"] == run["summary"]["dataset_id"]
@@ -446,14 +449,9 @@ def test_maps_show_lga_outlines_and_lga_rank(open_page, tmp_path, fixture, size)
     files = session_api(page, "/artifacts")["artifacts"]
     assert [a["name"] for a in files].count("lgas.geojson") == 1
     # hovering a ward names its LGA and the LGA's rank
-    box = page.locator("#map").bounding_box()
-    hover = ""
-    for dx, dy in [(0.5, 0.55), (0.45, 0.5), (0.55, 0.6), (0.4, 0.45), (0.6, 0.4), (0.5, 0.7)]:
-        page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
-        page.wait_for_timeout(400)
-        hover = page.locator("#map .hoverlayer").text_content() or ""
-        if hover.strip():
-            break
+    hover = hover_map(
+        page, [(0.5, 0.55), (0.45, 0.5), (0.55, 0.6), (0.4, 0.45), (0.6, 0.4), (0.5, 0.7)]
+    )
     assert "LGA rank" in hover and f"of {len(lgas)} LGAs" in hover, hover
     page.locator("#map-panel").screenshot(
         path=str(SHOTS / f"{fixture}-{'phone' if size is PHONE else 'desktop'}-12-lga.png")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.browser.test_page import LONG, send, wait_ready
+from tests.browser.test_page import LONG, send, wait_ready, wait_reply
 from tests.browser.test_page_views import DESKTOP, PHONE, load_data, session_api
 
 pytestmark = pytest.mark.slow
@@ -59,11 +59,7 @@ def test_each_suggestion_after_a_plan_does_what_it_says(open_page, tmp_path, fix
         assert current_plan(page)["plan_id"] == base["plan_id"]
         before = page.locator("#chat-log .msg.assistant").count()
         page.locator("#suggestions button", has_text=label).first.click()
-        reply = page.locator("#chat-log .msg.assistant").nth(before)
-        reply.wait_for(timeout=LONG)
-        page.wait_for_function(
-            "el => !el.hasAttribute('aria-busy')", arg=reply.element_handle(), timeout=LONG
-        )
+        reply = wait_reply(page, before)
         assert "error" not in (reply.get_attribute("class") or ""), (label, reply.inner_text())
         assert page.locator("#chat-log .msg.user").last.inner_text().endswith(label)
         plan = current_plan(page)

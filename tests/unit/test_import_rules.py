@@ -24,23 +24,10 @@ LINT = Path(sys.executable).with_name("lint-imports")
 
 # layers whose modules import project modules at the top only
 TOP_IMPORTS_ONLY = ("service", "jobs", "viz", "analysis", "config.py", "runtime.py")
-# (module, imported module): pairs that import each other, or upward imports still to go
-# (each also listed in pyproject's import rules)
+# (module, imported module): pairs that import each other
 INNER_IMPORTS_ALLOWED = {
     ("chatmrpt.analysis.population", "chatmrpt.analysis.ingest"),
     ("chatmrpt.viz.layers", "chatmrpt.viz.geojson"),
-    ("chatmrpt.jobs.analysis", "chatmrpt.service.datasets"),
-    ("chatmrpt.jobs.analysis", "chatmrpt.service.views"),
-    ("chatmrpt.jobs.ingest", "chatmrpt.service.datasets"),
-    # the consumer starts job processes; a job's own process imports what it runs
-    ("chatmrpt.jobs.consumer", "chatmrpt.jobs.isolated"),
-    ("chatmrpt.jobs.isolated", "chatmrpt.logs"),
-    ("chatmrpt.jobs.isolated", "chatmrpt.jobs.kinds"),
-    ("chatmrpt.jobs.isolated", "chatmrpt.jobs.runner"),
-    ("chatmrpt.jobs.isolated", "chatmrpt.jobs.wiring"),
-    ("chatmrpt.jobs.covariates", "chatmrpt.service.datasets"),
-    ("chatmrpt.jobs.tpr", "chatmrpt.service.datasets"),
-    ("chatmrpt.jobs.prepare", "chatmrpt.service.prepare"),
 }
 
 

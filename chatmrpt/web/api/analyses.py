@@ -9,6 +9,8 @@ from flask import Blueprint, Response
 from chatmrpt.analysis.params import AnalysisParams
 from chatmrpt.csvsafe import csv_text
 from chatmrpt.errors import InputError
+from chatmrpt.service import analyses as service
+from chatmrpt.service.results import frame_records, load_unified
 from chatmrpt.web.api.common import (
     DEFAULT_WARD_LIMIT,
     LIMIT,
@@ -17,20 +19,21 @@ from chatmrpt.web.api.common import (
     S,
     check_id,
     csv_download,
-    expect_declared,
     job_subject_view,
     made,
+    made_responses,
+    read_declared,
+    record_route,
 )
 from chatmrpt.web.auth import session_required
-from chatmrpt.web.inputs import Query, expect_type, read_json
-from chatmrpt.web.openapi import STR, documented, json_content, linked, ok, ref
+from chatmrpt.web.inputs import Query
+from chatmrpt.web.openapi import STR, documented, json_content, ref
 from chatmrpt.web.ratelimit import admit_job
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
 
 bp = Blueprint("analyses", __name__, url_prefix=PREFIX)
 
-ANALYSIS_FIELDS = ("dataset_id", *AnalysisParams.names())
 WARD_SORTS = ("composite_rank", "pca_rank", "composite_score", "pca_score", "WardName")
 CATEGORIES = ("High", "Medium", "Low")
 FORMAT = Query("format", "json, or csv to download the rows.", choices=("json", "csv"),
@@ -56,42 +59,23 @@ def analysis_view(record: dict[str, Any]) -> dict[str, Any]:
 @documented(
     "submitAnalysis",
     "Rank the wards of a dataset (runs as a job; asked again, the same analysis).",
-    {
-        "202": linked(ok("Queued (or already queued or running).", ref("Analysis")),
-                      **GET_ANALYSIS),
-        "200": linked(ok("Already analysed: the stored analysis (reused).", ref("Analysis")),
-                      **GET_ANALYSIS),
-    },
+    made_responses("Analysis", GET_ANALYSIS, "Already analysed: the stored analysis (reused)."),
     body={"required": False, "content": json_content(ref("AnalysisRequest"))},
     errors=("413", "415", "422"),
 )
 @session_required
 def submit_analysis(session_id: str) -> Response:
-    from chatmrpt.service.analyses import submit_analysis as submit
-
-    data = read_json(ANALYSIS_FIELDS)
-    dataset_id = expect_type(data, "dataset_id", str)
-    expect_declared(data, AnalysisParams)
-    if dataset_id is not None:
-        check_id(dataset_id, "dataset")
-    params = {k: v for k, v in data.items() if k != "dataset_id"}
-    record, reused = submit(get_runtime(), session_id, dataset_id, params,
-                            admit=lambda: admit_job(session_id))
+    dataset_id, params = read_declared(AnalysisParams, "dataset_id", "dataset")
+    record, reused = service.submit_analysis(get_runtime(), session_id, dataset_id, params,
+                                             admit=lambda: admit_job(session_id))
     return made(session_id, "analysis", record, analysis_view(record), reused=reused)
 
 
-@bp.get(S + "/analyses/<analysis_id>")
-@documented(
-    "getAnalysis",
+record_route(
+    bp, "/analyses/<analysis_id>", "getAnalysis",
     "An analysis: status, progress (0-1), stage; error or summary when done.",
-    {"200": ok("The analysis.", ref("Analysis"))},
-)
-@session_required
-def get_analysis(session_id: str, analysis_id: str) -> Response:
-    from chatmrpt.service.analyses import get_analysis as fetch
-
-    record = fetch(get_runtime(), session_id, check_id(analysis_id, "analysis"))
-    return json_response(analysis_view(record))
+    service.get_analysis, what="analysis", answer=("The analysis.", "Analysis"), view=analysis_view,
+)  # fmt: skip
 
 
 @bp.get(S + "/analyses/<analysis_id>/wards")
@@ -109,8 +93,6 @@ def get_analysis(session_id: str, analysis_id: str) -> Response:
 )
 @session_required
 def analysis_wards(session_id: str, analysis_id: str) -> Response:
-    from chatmrpt.service.results import frame_records, load_unified
-
     check_id(analysis_id, "analysis")
     fmt = FORMAT.read()
     sort = SORT.read()

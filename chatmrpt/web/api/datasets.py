@@ -12,8 +12,17 @@ from pathlib import Path
 from flask import Blueprint, Response
 
 from chatmrpt.errors import InputError
+from chatmrpt.service.datasets import get_upload
 from chatmrpt.web import urls
-from chatmrpt.web.api.common import PREFIX, S, check_id, optional_files
+from chatmrpt.web.api.common import (
+    PREFIX,
+    S,
+    check_id,
+    form_body,
+    made_responses,
+    optional_files,
+    record_route,
+)
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form, read_json
 from chatmrpt.web.openapi import FILE, documented, linked, obj, ok, ref
@@ -33,33 +42,28 @@ GET_DATASET = {"GetDataset": ("getDataset", "dataset_id", "/dataset_id")}
     "addDataset",
     "Upload a ward table (CSV/XLSX) and optional boundaries.",
     {
-        "201": linked(ok("A new dataset.", ref("Dataset")), **GET_DATASET),
-        "200": linked(ok("The same files were uploaded before.", ref("Dataset")), **GET_DATASET),
+        **made_responses("Dataset", GET_DATASET, "The same files were uploaded before.",
+                         new="A new dataset.", new_status="201"),
         "202": linked(
             ok("A large upload, stored and queued to be read by a job.", ref("Upload")),
             GetUpload=("getUpload", "job_id", "/job_id"),
         ),
     },
-    body={
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": obj(
-                    {
-                        "table": FILE,
-                        "boundaries": FILE,
-                        "sheet": {"type": "string", "maxLength": 100},
-                        "population": FILE,
-                        "urban": FILE,
-                        "population_u5": FILE,
-                        "population_women": FILE,
-                    },
-                    ("table",),
-                    extra=False,
-                )
-            }
-        },
-    },
+    body=form_body(
+        obj(
+            {
+                "table": FILE,
+                "boundaries": FILE,
+                "sheet": {"type": "string", "maxLength": 100},
+                "population": FILE,
+                "urban": FILE,
+                "population_u5": FILE,
+                "population_women": FILE,
+            },
+            ("table",),
+            extra=False,
+        )
+    ),
     errors=("413", "415", "422", "503"),
 )
 @session_required
@@ -89,7 +93,7 @@ def add_dataset(session_id: str) -> Response:
         boundaries.read() if boundaries is not None else None,
         (boundaries.filename or "") if boundaries is not None else None,
         sheet=sheet,
-        **optional_files(files, "population", "urban", "population_u5", "population_women"),
+        planning=optional_files(files),
     )
     status = 200 if view.get("reused") else 201
     location = urls.link("dataset", session_id, view["dataset_id"])
@@ -123,26 +127,19 @@ def _stage(session_id: str, files: dict, sheet: str | None) -> Response:
     return json_response(view, 202, {"Location": location})
 
 
-@bp.get(S + "/uploads/<job_id>")
-@documented(
-    "getUpload",
+record_route(
+    bp, "/uploads/<job_id>", "getUpload",
     "A large upload being read by its job: status, progress; once it has succeeded, the "
     "same dataset report a smaller upload gets at once.",
-    {"200": ok("The upload.", ref("Upload"))},
-)
-@session_required
-def get_upload(session_id: str, job_id: str) -> Response:
-    """A large upload being read by its job; the dataset report once it has succeeded."""
-    from chatmrpt.service.datasets import get_upload as fetch
-
-    return json_response(fetch(get_runtime(), session_id, check_id(job_id, "upload")))
+    get_upload, what="upload", answer=("The upload.", "Upload"),
+)  # fmt: skip
 
 
 @bp.get(S + "/datasets/<dataset_id>")
 @documented("getDataset", "A dataset of the session.", {"200": ok("The dataset.", ref("Dataset"))})
 @session_required
 def get_dataset(session_id: str, dataset_id: str) -> Response:
-    from chatmrpt.service.datasets import dataset_view
+    from chatmrpt.jobs.datasets import dataset_view
     from chatmrpt.service.datasets import get_dataset as fetch
 
     record = fetch(get_runtime(), session_id, check_id(dataset_id, "dataset"))

@@ -7,63 +7,46 @@ from typing import Any
 from flask import Blueprint, Response
 
 from chatmrpt.analysis.declarations import ItnParams
+from chatmrpt.service import plans as service
 from chatmrpt.web.api.common import (
     DEFAULT_WARD_LIMIT,
     LIMIT,
     OFFSET,
     PREFIX,
     S,
-    artifact_views,
+    analysis_result_view,
     check_id,
-    expect_declared,
     made,
+    made_responses,
+    read_declared,
 )
 from chatmrpt.web.auth import session_required
-from chatmrpt.web.inputs import expect_type, read_json
-from chatmrpt.web.openapi import documented, json_content, linked, ok, ref
+from chatmrpt.web.openapi import documented, json_content, ok, ref
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
 
 bp = Blueprint("plans", __name__, url_prefix=PREFIX)
 
-PLAN_FIELDS = ("analysis_id", *ItnParams.names())
 GET_PLAN = {"GetPlan": ("getItnPlan", "plan_id", "/plan_id")}
 
 
 def plan_view(record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "plan_id": record["id"],
-        "analysis_id": record.get("analysis_id"),
-        "params": record.get("params"),
-        "summary": record.get("summary"),
-        "warnings": record.get("warnings", []),
-        "artifacts": artifact_views(record["session_id"], record.get("artifacts")),
-        "created_at": record.get("created_at"),
-    }
+    return analysis_result_view(record, "plan_id")
 
 
 @bp.post(S + "/itn-plans")
 @documented(
     "createItnPlan",
     "Plan the distribution of ITNs over the wards of a finished analysis.",
-    {
-        "201": linked(ok("A new plan.", ref("Plan")), **GET_PLAN),
-        "200": linked(ok("The same plan was made before (reused).", ref("Plan")), **GET_PLAN),
-    },
+    made_responses("Plan", GET_PLAN, "The same plan was made before (reused).",
+                   new="A new plan.", new_status="201"),
     body={"required": True, "content": json_content(ref("PlanRequest"))},
     errors=("409", "413", "415", "422"),
 )
 @session_required
 def create_plan(session_id: str) -> Response:
-    from chatmrpt.service.plans import create_plan as plan
-
-    data = read_json(PLAN_FIELDS, required=tuple(o.name for o in ItnParams.OPTIONS if o.required))
-    analysis_id = expect_type(data, "analysis_id", str)
-    expect_declared(data, ItnParams)
-    if analysis_id is not None:
-        check_id(analysis_id, "analysis")
-    params = {k: v for k, v in data.items() if k != "analysis_id"}
-    record = plan(get_runtime(), session_id, params, analysis_id)
+    analysis_id, params = read_declared(ItnParams, "analysis_id", "analysis")
+    record = service.create_plan(get_runtime(), session_id, params, analysis_id)
     return made(session_id, "plan", record, plan_view(record), new_status=201)
 
 
@@ -76,14 +59,11 @@ def create_plan(session_id: str) -> Response:
 )
 @session_required
 def get_plan(session_id: str, plan_id: str) -> Response:
-    from chatmrpt.service.plans import get_plan as fetch
-    from chatmrpt.service.plans import plan_wards
-
     offset = OFFSET.read() or 0
     limit = LIMIT.read() or DEFAULT_WARD_LIMIT
     rt = get_runtime()
-    record = fetch(rt, session_id, check_id(plan_id, "ITN plan"))
-    wards = plan_wards(rt, record)
+    record = service.get_plan(rt, session_id, check_id(plan_id, "ITN plan"))
+    wards = service.plan_wards(rt, record)
     body = plan_view(record)
     body.update(
         totals=record.get("totals"),

@@ -7,18 +7,20 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from chatmrpt.service import prepare as service
 from chatmrpt.web.api.common import (
     PREFIX,
     S,
-    check_id,
+    form_body,
     job_subject_view,
     made,
+    made_responses,
     optional_files,
+    record_route,
 )
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import read_form
-from chatmrpt.web.openapi import FILE, documented, linked, obj, ok, ref
-from chatmrpt.web.responses import json_response
+from chatmrpt.web.openapi import FILE, documented, obj
 from chatmrpt.web.state import get_runtime
 
 bp = Blueprint("prepared", __name__, url_prefix=PREFIX)
@@ -37,55 +39,42 @@ def prepare_view(record: dict[str, Any]) -> dict[str, Any]:
     "Build a ward table (TPR, tested/positive counts, burden per 1,000) from a DHIS2 facility "
     "export and ward boundaries, with a population table or raster and a built-up raster, "
     "and add it as a dataset (a job).",
-    {
-        "202": linked(ok("Queued (or already queued or running).", ref("Prepare")), **GET_PREPARE),
-        "200": linked(
-            ok("The same files were prepared before (reused).", ref("Prepare")), **GET_PREPARE
-        ),
-    },
-    body={
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": obj(
-                    {
-                        "export": FILE,
-                        "boundaries": FILE,
-                        "population": FILE,
-                        "urban": FILE,
-                        "age": {"type": "string", "enum": ["u5", "o5", "pw", "all"]},
-                        "facility_level": {
-                            "type": "string",
-                            "enum": ["all", "primary", "secondary", "tertiary"],
-                        },
-                        "test": {"type": "string", "enum": ["both", "rdt", "microscopy"]},
-                        "sheet": {"type": "string", "maxLength": 100},
-                        "population_u5": FILE,
-                        "population_women": FILE,
-                        "by_year": {"type": "string",
-                                    "enum": ["true", "false", "1", "0", "yes", "no"]},
-                        "trend_threshold": {"type": "string"},
-                        "per_year": {"type": "string",
-                                     "enum": ["true", "false", "1", "0", "yes", "no"]},
-                    },
-                    ("export", "boundaries"),
-                    extra=False,
-                )
-            }
-        },
-    },
+    made_responses("Prepare", GET_PREPARE, "The same files were prepared before (reused)."),
+    body=form_body(
+        obj(
+            {
+                "export": FILE,
+                "boundaries": FILE,
+                "population": FILE,
+                "urban": FILE,
+                "age": {"type": "string", "enum": ["u5", "o5", "pw", "all"]},
+                "facility_level": {
+                    "type": "string",
+                    "enum": ["all", "primary", "secondary", "tertiary"],
+                },
+                "test": {"type": "string", "enum": ["both", "rdt", "microscopy"]},
+                "sheet": {"type": "string", "maxLength": 100},
+                "population_u5": FILE,
+                "population_women": FILE,
+                "by_year": {"type": "string",
+                            "enum": ["true", "false", "1", "0", "yes", "no"]},
+                "trend_threshold": {"type": "string"},
+                "per_year": {"type": "string",
+                             "enum": ["true", "false", "1", "0", "yes", "no"]},
+            },
+            ("export", "boundaries"),
+            extra=False,
+        )
+    ),
     errors=("413", "415", "422"),
 )
 @session_required
 def submit_prepare(session_id: str) -> Response:
-    from chatmrpt.service.prepare import PARAMS
-    from chatmrpt.service.prepare import submit_prepare as submit
-
     files, fields = read_form(("export", "boundaries", "population", "urban",
-                               "population_u5", "population_women"), PARAMS,
+                               "population_u5", "population_women"), service.PARAMS,
                               required_files=("export", "boundaries"))
     export, boundaries = files["export"], files["boundaries"]
-    record = submit(
+    record = service.submit_prepare(
         get_runtime(),
         session_id,
         export.read(),
@@ -93,21 +82,15 @@ def submit_prepare(session_id: str) -> Response:
         boundaries.read(),
         boundaries.filename or "",
         dict(fields),
-        **optional_files(files, "population", "urban", "population_u5", "population_women"),
+        planning=optional_files(files),
     )
     return made(session_id, "prepared", record, prepare_view(record))
 
 
-@bp.get(S + "/prepared-datasets/<prepare_id>")
-@documented(
-    "getPrepare",
+record_route(
+    bp, "/prepared-datasets/<prepare_id>", "getPrepare",
     "A prepared dataset run: status, progress; the new dataset's id (summary.dataset_id) and "
     "prepare_report.json when done.",
-    {"200": ok("The run.", ref("Prepare"))},
-)
-@session_required
-def get_prepare(session_id: str, prepare_id: str) -> Response:
-    from chatmrpt.service.prepare import get_prepare as fetch
-
-    record = fetch(get_runtime(), session_id, check_id(prepare_id, "prepared dataset"))
-    return json_response(prepare_view(record))
+    service.get_prepare, what="prepared dataset", answer=("The run.", "Prepare"),
+    view=prepare_view,
+)  # fmt: skip

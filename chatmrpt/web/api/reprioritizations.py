@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, Response
 
 from chatmrpt.analysis.declarations import ReprioritizationParams
+from chatmrpt.service import urban as service
 from chatmrpt.web import urls
-from chatmrpt.web.api.common import PREFIX, S, artifact_views, check_id, expect_declared
+from chatmrpt.web.api.common import PREFIX, S, analysis_result_view, read_declared, record_route
 from chatmrpt.web.auth import session_required
-from chatmrpt.web.inputs import expect_type, read_json
 from chatmrpt.web.openapi import documented, json_content, linked, ok, ref
 from chatmrpt.web.responses import json_response
 from chatmrpt.web.state import get_runtime
@@ -19,19 +19,10 @@ bp = Blueprint("reprioritizations", __name__, url_prefix=PREFIX)
 
 
 def reprioritization_view(result: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "reprioritization_id": result["id"],
-        "analysis_id": result.get("analysis_id"),
-        "params": result.get("params"),
-        "summary": result.get("summary"),
-        "selected": result.get("selected", []),
-        "excluded": result.get("excluded", []),
-        "warnings": result.get("warnings", []),
-        "parameters": result.get("parameters"),
-        "artifacts": artifact_views(result["session_id"], result.get("artifacts")),
-        "reused": bool(result.get("reused")),
-        "created_at": result.get("created_at"),
-    }
+    return analysis_result_view(
+        result, "reprioritization_id", ("selected", "excluded"),
+        parameters=result.get("parameters"), reused=bool(result.get("reused")),
+    )  # fmt: skip
 
 
 @bp.post(S + "/reprioritizations")
@@ -51,14 +42,8 @@ def reprioritization_view(result: dict[str, Any]) -> dict[str, Any]:
 )
 @session_required
 def reprioritize(session_id: str) -> Response:
-    from chatmrpt.service.urban import reprioritize as run
-
-    data = read_json(("analysis_id", *ReprioritizationParams.names()))
-    analysis_id = expect_type(data, "analysis_id", str)
-    expect_declared(data, ReprioritizationParams)
-    if analysis_id is not None:
-        check_id(analysis_id, "analysis")
-    result = run(
+    analysis_id, data = read_declared(ReprioritizationParams, "analysis_id", "analysis")
+    result = service.reprioritize(
         get_runtime(),
         session_id,
         analysis_id,
@@ -72,16 +57,8 @@ def reprioritize(session_id: str) -> Response:
     return json_response(reprioritization_view(result), 200, {"Location": location})
 
 
-@bp.get(S + "/reprioritizations/<reprioritization_id>")
-@documented(
-    "getReprioritization",
-    "A stored reprioritisation.",
-    {"200": ok("The result.", ref("Reprioritization"))},
-)
-@session_required
-def get_reprioritization(session_id: str, reprioritization_id: str) -> Response:
-    from chatmrpt.service.urban import get_reprioritization as fetch
-
-    check_id(reprioritization_id, "reprioritisation")
-    result = fetch(get_runtime(), session_id, reprioritization_id)
-    return json_response(reprioritization_view(result))
+record_route(
+    bp, "/reprioritizations/<reprioritization_id>", "getReprioritization",
+    "A stored reprioritisation.", service.get_reprioritization, what="reprioritisation",
+    answer=("The result.", "Reprioritization"), view=reprioritization_view,
+)  # fmt: skip

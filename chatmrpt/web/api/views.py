@@ -18,28 +18,26 @@ plain download of any stored file stays ``/artifacts/{id}``, byte for byte.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, request
 
-from chatmrpt.analysis.declarations import MAP_KINDS, MAP_UNITS, MapRequest
+from chatmrpt.analysis.declarations import MAP_UNITS, PLOT_KINDS, MapRequest
 from chatmrpt.errors import InputError
 from chatmrpt.web import urls
-from chatmrpt.web.api.common import PREFIX, S, check_id, etag_matches, not_found
+from chatmrpt.web.api.common import PREFIX, S, check_choice, check_id, etag_matches, not_found
 from chatmrpt.web.auth import session_required
 from chatmrpt.web.inputs import Query
-from chatmrpt.web.openapi import (
-    ETAG_HEADER,
-    NOT_MODIFIED,
-    documented,
-    option_param,
-)
+from chatmrpt.web.openapi import ETAG_HEADER, NOT_MODIFIED, documented, option_param
 from chatmrpt.web.responses import JSON_TYPE, media_type_kwargs
 from chatmrpt.web.state import get_runtime
 
 bp = Blueprint("views", __name__, url_prefix=PREFIX)
 
-ANALYSIS_PLOTS = ("model_scores", "rank_comparison")
+KIND = MapRequest.option("kind")
+# the charts of an analysis; an ITN plan's chart has a route of its own
+ANALYSIS_PLOTS = tuple(k for k in PLOT_KINDS if k != "itn_by_lga")
 MAX_TEXT = 200
 GEOJSON_TYPE = "application/geo+json"
 # a map may change when a newer plan or reprioritisation is made: revalidate each time
@@ -72,21 +70,18 @@ MAP_RESPONSE = {
         ),
         "content": {JSON_TYPE: {"schema": PLOTLY}},
     },
-    **NOT_MODIFIED,
 }
 CHART_RESPONSE = {
     "200": {
         "description": "A chart: {title, subtitle, figure {data, layout}, config, ...}.",
         "content": {JSON_TYPE: {"schema": PLOTLY}},
     },
-    **NOT_MODIFIED,
 }
 SHAPES_RESPONSE = {
     "200": {
         "description": "A GeoJSON FeatureCollection.",
         "content": {GEOJSON_TYPE: {"schema": PLOTLY}},
     },
-    **NOT_MODIFIED,
 }
 
 
@@ -108,6 +103,22 @@ def _query_threshold() -> float | None:
     if raw is None or raw == "":
         return None
     return MapRequest.option("threshold").check(raw)
+
+
+def stored_view(
+    op_id: str,
+    summary: str,
+    responses: dict[str, Any],
+    *,
+    errors: tuple[str, ...] = ("409", "422", "503"),
+    **described: Any,
+) -> Callable[[Callable], Callable]:
+    """``documented`` for a view that answers with :func:`stored_json`: ``responses`` and
+    304 Not Modified, the ETag header, and ``errors``."""
+    return documented(
+        op_id, summary, {**responses, **NOT_MODIFIED}, headers=(ETAG_HEADER,), errors=errors,
+        **described,
+    )  # fmt: skip
 
 
 def stored_json(
@@ -135,12 +146,12 @@ def stored_json(
 
 
 @bp.get(S + "/analyses/<analysis_id>/maps/<kind>")
-@documented(
+@stored_view(
     "getMap",
     "A ward map of a finished analysis as Plotly JSON (the shapes are fetched once from the "
     "URL in its traces). ETag and If-None-Match.",
     MAP_RESPONSE,
-    path={"kind": option_param(MapRequest.option("kind"), "path")},
+    path={"kind": option_param(KIND, "path")},
     query=(
         option_param(MapRequest.option("variable")),
         option_param(MapRequest.option("threshold")),
@@ -148,20 +159,13 @@ def stored_json(
         REPRIORITIZATION,
         BY,
     ),
-    headers=(ETAG_HEADER,),
-    errors=("409", "422", "503"),
 )
 @session_required
 def analysis_map(session_id: str, analysis_id: str, kind: str) -> Response:
     from chatmrpt.service.views import map_for
 
     check_id(analysis_id, "analysis")
-    if kind not in MAP_KINDS:
-        raise InputError(
-            "not_found",
-            f"There is no {kind[:40]!r} map; maps: {', '.join(MAP_KINDS)}.",
-            details={"choices": list(MAP_KINDS)},
-        )
+    check_choice(kind, KIND.choices, "map")
     record, _ = map_for(
         get_runtime(),
         session_id,
@@ -190,13 +194,11 @@ def _query_by() -> str:
 
 
 @bp.get(S + "/analyses/<analysis_id>/shapes")
-@documented(
+@stored_view(
     "getWardShapes",
     "The analysis' ward boundaries simplified for the browser (GeoJSON; about 300 KB for a "
     "500-ward state). Feature id = row of the unified dataset.",
     SHAPES_RESPONSE,
-    headers=(ETAG_HEADER,),
-    errors=("409", "422", "503"),
 )
 @session_required
 def analysis_shapes(session_id: str, analysis_id: str) -> Response:
@@ -228,14 +230,12 @@ def client_gone() -> bool:
 
 
 @bp.get(S + "/analyses/<analysis_id>/lga-shapes")
-@documented(
+@stored_view(
     "getLgaOutlines",
     "The LGAs' outlines dissolved from the analysis' wards (GeoJSON lines; properties name, "
     "rank by mean composite score, wards), made once and stored. Maps of wards with LGAs "
     "name this URL in lga_outlines.",
     SHAPES_RESPONSE,
-    headers=(ETAG_HEADER,),
-    errors=("409", "422", "503"),
 )
 @session_required
 def analysis_lga_shapes(session_id: str, analysis_id: str) -> Response:
@@ -248,7 +248,7 @@ def analysis_lga_shapes(session_id: str, analysis_id: str) -> Response:
 
 
 @bp.get(S + "/analyses/<analysis_id>/model-maps")
-@documented(
+@stored_view(
     "getModelMaps",
     "Small multiples of the composite models: one small map per model (variable combination), "
     "titled with its variables, on one 0-1 scale (PNG; the first 24 models when there are "
@@ -258,11 +258,8 @@ def analysis_lga_shapes(session_id: str, analysis_id: str) -> Response:
             "description": "A PNG picture.",
             "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
         },
-        **NOT_MODIFIED,
     },
     query=(COLUMNS,),
-    headers=(ETAG_HEADER,),
-    errors=("409", "422", "503"),
 )
 @session_required
 def analysis_model_maps(session_id: str, analysis_id: str) -> Response:
@@ -277,7 +274,7 @@ def analysis_model_maps(session_id: str, analysis_id: str) -> Response:
 
 
 @bp.get(S + "/figures/<artifact_id>")
-@documented(
+@stored_view(
     "getFigure",
     "A stored map or chart (Plotly JSON) or ward shapes (GeoJSON) of the session, such as one "
     "a chat reply made, compressed for drawing; other files: 404.",
@@ -286,9 +283,7 @@ def analysis_model_maps(session_id: str, analysis_id: str) -> Response:
             "description": "The stored JSON.",
             "content": {JSON_TYPE: {"schema": PLOTLY}, GEOJSON_TYPE: {"schema": PLOTLY}},
         },
-        **NOT_MODIFIED,
     },
-    headers=(ETAG_HEADER,),
     errors=("503",),
 )
 @session_required
@@ -310,27 +305,20 @@ def stored_figure(session_id: str, artifact_id: str) -> Response:
 
 
 @bp.get(S + "/analyses/<analysis_id>/plots/<kind>")
-@documented(
+@stored_view(
     "getAnalysisChart",
     "A chart of a finished analysis: model_scores (box-and-whisker of the model scores of the "
     "top n wards) or rank_comparison (composite against PCA rank).",
     CHART_RESPONSE,
     path={"kind": {"schema": {"type": "string", "enum": list(ANALYSIS_PLOTS)}}},
     query=(MODELS,),
-    headers=(ETAG_HEADER,),
-    errors=("409", "422", "503"),
 )
 @session_required
 def analysis_plot(session_id: str, analysis_id: str, kind: str) -> Response:
     from chatmrpt.service.views import model_boxplot, rank_comparison
 
     check_id(analysis_id, "analysis")
-    if kind not in ANALYSIS_PLOTS:
-        raise InputError(
-            "not_found",
-            f"There is no {kind[:40]!r} chart; charts: {', '.join(ANALYSIS_PLOTS)}.",
-            details={"choices": list(ANALYSIS_PLOTS)},
-        )
+    check_choice(kind, ANALYSIS_PLOTS, "chart")
     rt = get_runtime()
     if kind == "model_scores":
         n = MODELS.read() or 20
@@ -341,11 +329,10 @@ def analysis_plot(session_id: str, analysis_id: str, kind: str) -> Response:
 
 
 @bp.get(S + "/itn-plans/<plan_id>/plots/coverage_by_lga")
-@documented(
+@stored_view(
     "getPlanCoverageChart",
     "Nets needed and allocated per LGA of an ITN plan, as Plotly JSON.",
     CHART_RESPONSE,
-    headers=(ETAG_HEADER,),
     errors=("422", "503"),
 )
 @session_required

@@ -2,7 +2,7 @@
 // POST), suggested next steps are buttons, Enter sends. Maps and charts a reply made are
 // drawn in the results area; files are links in the message.
 
-import { $, categoryBadge, clear, dataTable, fmtBytes, fmtNum, h, text } from "./dom.js";
+import { $, categoryBadge, clear, dataTable, elements, fmtBytes, fmtNum, h, onSubmit, text } from "./dom.js";
 
 const WELCOME =
   "Upload a ward table (with its boundaries, for maps), or try the demo data. Then ask me " +
@@ -39,15 +39,9 @@ export class Chat {
   constructor(page, results) {
     this.page = page;
     this.results = results;
-    this.log = $("chat-log");
-    this.input = $("chat-input");
-    this.sendButton = $("chat-send");
-    this.suggestions = $("suggestions");
+    Object.assign(this, elements({ log: "chat-log", input: "chat-input", sendButton: "chat-send", suggestions: "suggestions" }));
     this.busy = false;
-    $("chat-form").addEventListener("submit", (e) => {
-      e.preventDefault();
-      this.submit();
-    });
+    onSubmit($("chat-form"), () => this.submit());
     this.input.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
@@ -200,11 +194,13 @@ export class Chat {
       item.classList.add("error");
       textEl.textContent = err.message;
     } finally {
-      item.removeAttribute("aria-busy");
       // this page's own exchange is shown already
       await this.newMessages(false).catch(() => {});
       this.busy = false;
       this.sendButton.disabled = false;
+      // the reply is finished only when the next message can be sent: a message sent
+      // while this one is still busy would be ignored
+      item.removeAttribute("aria-busy");
       this.scrollToEnd();
       this.page.refresh();
     }

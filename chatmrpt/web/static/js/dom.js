@@ -4,6 +4,19 @@
 
 export const $ = (id) => document.getElementById(id);
 
+// The elements a part of the page works with: { name: "element-id" } -> { name: element }.
+export function elements(ids) {
+  return Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, $(id)]));
+}
+
+// A form that stays on the page: submitting it calls `fn` instead.
+export function onSubmit(form, fn) {
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    fn();
+  });
+}
+
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -67,6 +80,20 @@ export function text(value) {
   return value === null || value === undefined ? "" : String(value);
 }
 
+// Why a job (or a run of one) failed, in its own words or `fallback`.
+export function failure(run, fallback) {
+  return run.error && run.error.message ? text(run.error.message) : fallback;
+}
+
+// The largest file the server accepts, and the message for a file above it (or null).
+export function maxUploadBytes() {
+  return Number(document.body.dataset.maxUploadMb || 50) * 1024 * 1024;
+}
+
+export function tooLarge(file, maxBytes) {
+  return file.size > maxBytes ? `${file.name} is ${fmtBytes(file.size)}; the most accepted is ${fmtBytes(maxBytes)}.` : null;
+}
+
 // One message at a time in the page's alert area (role=alert: read out at once).
 export function showAlert(message) {
   const el = $("page-alert");
@@ -88,19 +115,23 @@ export function debounce(fn, ms) {
   };
 }
 
-// A small table from row objects; `columns` is [{key, label, num?, format?}].
-export function dataTable(rows, columns, caption) {
-  const head = h("tr", null, columns.map((c) => h("th", { scope: "col", class: c.num ? "num" : null }, c.label)));
-  const body = rows.map((row) =>
+// Table rows from row objects; `columns` is [{key, label, num?, format?}].
+export function tableRows(rows, columns) {
+  return rows.map((row) =>
     h("tr", null, columns.map((c) => {
       const value = row[c.key];
       const shown = c.format ? c.format(value, row) : text(value);
       return h("td", { class: c.num ? "num" : null }, shown);
     })),
   );
+}
+
+// A small table from row objects (columns as for tableRows).
+export function dataTable(rows, columns, caption) {
+  const head = h("tr", null, columns.map((c) => h("th", { scope: "col", class: c.num ? "num" : null }, c.label)));
   return h("table", { class: "data-table" },
     caption ? h("caption", { class: "visually-hidden" }, caption) : null,
-    h("thead", null, head), h("tbody", null, body));
+    h("thead", null, head), h("tbody", null, tableRows(rows, columns)));
 }
 
 export function categoryBadge(value) {

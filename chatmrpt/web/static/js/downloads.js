@@ -1,7 +1,7 @@
 // Downloads: each button asks the server to make (or find) the file, then downloads it;
 // the list shows every file of the session (uploads, results, exports).
 
-import { $, clear, fmtBytes, fmtInt, h, text } from "./dom.js";
+import { clear, elements, fmtBytes, fmtInt, h, text } from "./dom.js";
 
 const LABELS = {
   unified: "the unified dataset",
@@ -23,8 +23,7 @@ export class Downloads {
   constructor(page, results) {
     this.page = page;
     this.results = results;
-    this.list = $("artifact-list");
-    this.status = $("downloads-status");
+    Object.assign(this, elements({ list: "artifact-list", status: "downloads-status" }));
     this.buttons = [...document.querySelectorAll("#export-buttons button[data-what]")];
     this.listing = 0;
     for (const button of this.buttons) {

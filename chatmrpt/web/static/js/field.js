@@ -10,7 +10,7 @@
 //   "several years", a year selector shows the burden (or TPR) map of each year and the
 //   per-year tables, trend and rankings are offered for download.
 
-import { $, clear, fmtInt, h, show, text } from "./dom.js";
+import { $, clear, elements, failure, fmtInt, h, maxUploadBytes, onSubmit, show, text } from "./dom.js";
 
 const POLL_MS = 800;
 const DONE = new Set(["succeeded", "failed"]);
@@ -30,30 +30,21 @@ export class Field {
     this.dataset = null;
     this.busy = { covariates: false, prepare: false };
     this.shownPrepare = null;
-    this.maxBytes = Number(document.body.dataset.maxUploadMb || 50) * 1024 * 1024;
+    this.maxBytes = maxUploadBytes();
+    Object.assign(this, elements({
+      layers: "field-layers", layerList: "field-layer-list", layerButton: "field-layer-button",
+      prepareForm: "field-prepare-form", prepareButton: "field-prepare-button",
+      years: "field-years", yearSelect: "field-year", yearMap: "field-year-map", yearFiles: "field-year-files",
+    }));
+    // each step's status line, progress bar and report (by its key in this.busy)
+    this.steps = {};
+    for (const [step, prefix] of [["covariates", "field-layer"], ["prepare", "field-prepare"]]) {
+      this.steps[step] = elements({ status: `${prefix}-status`, progress: `${prefix}-progress`, report: `${prefix}-report` });
+    }
 
-    this.layers = $("field-layers");
-    this.layerList = $("field-layer-list");
-    this.layerButton = $("field-layer-button");
-    this.layerStatus = $("field-layer-status");
-    this.layerProgress = $("field-layer-progress");
-    this.layerReport = $("field-layer-report");
-    this.prepareForm = $("field-prepare-form");
-    this.prepareButton = $("field-prepare-button");
-    this.prepareStatus = $("field-prepare-status");
-    this.prepareProgress = $("field-prepare-progress");
-    this.prepareReport = $("field-prepare-report");
-    this.years = $("field-years");
-    this.yearSelect = $("field-year");
-    this.yearMap = $("field-year-map");
-    this.yearFiles = $("field-year-files");
-
-    this.layerButton.addEventListener("click", () => this.addLayers().catch((err) => this.failed(err, "layer")));
+    this.layerButton.addEventListener("click", () => this.addLayers().catch((err) => this.failed(err, "covariates")));
     this.layerList.addEventListener("change", () => this.update());
-    this.prepareForm.addEventListener("submit", (e) => {
-      e.preventDefault();
-      this.prepare().catch((err) => this.failed(err, "prepare"));
-    });
+    onSubmit(this.prepareForm, () => this.prepare().catch((err) => this.failed(err, "prepare")));
     this.prepareForm.addEventListener("change", () => this.update());
     this.yearSelect.addEventListener("change", () => this.showYear());
     page.on("ready", () => {
@@ -68,19 +59,39 @@ export class Field {
     page.on("files", () => this.restoreYears());
   }
 
-  failed(err, which) {
-    const status = which === "layer" ? this.layerStatus : this.prepareStatus;
-    status.textContent = `Failed: ${err && err.message ? err.message : String(err)}`;
-    this.busy[which === "layer" ? "covariates" : "prepare"] = false;
+  failed(err, step) {
+    this.steps[step].status.textContent = `Failed: ${err && err.message ? err.message : String(err)}`;
+    this.busy[step] = false;
     this.update();
+  }
+
+  // a step's run starts: busy, its report cleared, its progress bar at 0
+  begin(step, message) {
+    const { status, progress, report } = this.steps[step];
+    this.busy[step] = true;
+    clear(report);
+    this.update();
+    show(progress, true);
+    progress.value = 0;
+    status.textContent = message;
+  }
+
+  // a step's run has ended: true when it succeeded; otherwise its status line says why not
+  end(step, run, fallback) {
+    const { status, progress } = this.steps[step];
+    this.busy[step] = false;
+    show(progress, false);
+    if (run.status === "failed") status.textContent = `Failed: ${failure(run, fallback)}`;
+    return run.status !== "failed";
   }
 
   update() {
     const hasShapes = Boolean(this.dataset && this.dataset.has_boundaries);
     const chosen = this.layerList.querySelectorAll("input:checked").length;
     this.layerButton.disabled = !this.ready || this.busy.covariates || !hasShapes || !chosen;
-    if (!this.busy.covariates && !this.layerStatus.dataset.result) {
-      this.layerStatus.textContent = !this.rasters.length
+    const layerStatus = this.steps.covariates.status;
+    if (!this.busy.covariates && !layerStatus.dataset.result) {
+      layerStatus.textContent = !this.rasters.length
         ? "This service has no raster library."
         : hasShapes
           ? chosen ? `${chosen} chosen.` : "Choose the variables to add."
@@ -126,28 +137,19 @@ export class Field {
   async addLayers() {
     const names = [...this.layerList.querySelectorAll("input:checked")].map((el) => el.value);
     if (!names.length || !this.dataset) return;
-    this.busy.covariates = true;
-    delete this.layerStatus.dataset.result;
-    clear(this.layerReport);
-    this.update();
-    show(this.layerProgress, true);
-    this.layerProgress.value = 0;
-    this.layerStatus.textContent = "Starting…";
+    const { status, progress, report } = this.steps.covariates;
+    delete status.dataset.result;
+    this.begin("covariates", "Starting…");
     const api = this.page.api;
     const run = await api.post(api.session(`/datasets/${this.dataset.dataset_id}/covariates`), { rasters: names });
     const done = DONE.has(run.status)
       ? run
-      : await this.poll(api.session(`/covariates/${run.covariates_id}`), this.layerProgress, this.layerStatus,
+      : await this.poll(api.session(`/covariates/${run.covariates_id}`), progress, status,
         "Summarising the rasters per ward…");
-    this.busy.covariates = false;
-    show(this.layerProgress, false);
-    this.layerStatus.dataset.result = done.status;
-    if (done.status === "failed") {
-      const message = done.error && done.error.message ? text(done.error.message) : "the rasters could not be used";
-      this.layerStatus.textContent = `Failed: ${message}`;
-    } else {
-      this.layerStatus.textContent = "Done: the variables are columns of a new ward table, now the current one.";
-      this.layerReport.append(this.layerSummary(done.summary || {}));
+    status.dataset.result = done.status;
+    if (this.end("covariates", done, "the rasters could not be used")) {
+      status.textContent = "Done: the variables are columns of a new ward table, now the current one.";
+      report.append(this.layerSummary(done.summary || {}));
       this.page.emit("note", {
         text: `Added ${names.length} environmental variable(s) to the ward table; run the analysis again to use them.`,
         suggestions: ["Run the analysis"],
@@ -183,28 +185,19 @@ export class Field {
       data.append("trend_threshold", form.trend_threshold.value || "5");
       data.append("per_year", form.per_year.checked ? "true" : "false");
     }
-    this.busy.prepare = true;
-    clear(this.prepareReport);
-    this.update();
-    show(this.prepareProgress, true);
-    this.prepareProgress.value = 0;
-    this.prepareStatus.textContent = "Uploading…";
+    const { status, progress, report } = this.steps.prepare;
+    this.begin("prepare", "Uploading…");
     const api = this.page.api;
     const run = await api.upload(api.session("/prepared-datasets"), data, (fraction) => {
-      this.prepareStatus.textContent = `Uploading… ${percent(fraction)}`;
+      status.textContent = `Uploading… ${percent(fraction)}`;
     });
+    const url = api.session(`/prepared-datasets/${run.prepare_id}`);
     const done = DONE.has(run.status)
-      ? await api.get(api.session(`/prepared-datasets/${run.prepare_id}`))
-      : await this.poll(api.session(`/prepared-datasets/${run.prepare_id}`), this.prepareProgress,
-        this.prepareStatus, "Building the ward table…");
-    this.busy.prepare = false;
-    show(this.prepareProgress, false);
-    if (done.status === "failed") {
-      const message = done.error && done.error.message ? text(done.error.message) : "the files could not be used";
-      this.prepareStatus.textContent = `Failed: ${message}`;
-    } else {
-      this.prepareStatus.textContent = "Done: the ward table is the session's current data.";
-      this.prepareReport.append(this.prepareSummary(done.summary || {}));
+      ? await api.get(url)
+      : await this.poll(url, progress, status, "Building the ward table…");
+    if (this.end("prepare", done, "the files could not be used")) {
+      status.textContent = "Done: the ward table is the session's current data.";
+      report.append(this.prepareSummary(done.summary || {}));
       this.showYears(done);
       this.page.emit("note", {
         text: "The ward table was built from the facility export; run the analysis to rank the wards.",

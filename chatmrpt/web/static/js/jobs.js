@@ -2,7 +2,7 @@
 // event stream GET /api/sessions/{id}/events. The stream ends every ~30 s and the browser
 // reconnects by itself with Last-Event-ID, so no event is lost or seen twice.
 
-import { $, h, show, text } from "./dom.js";
+import { elements, failure, h, show, text } from "./dom.js";
 
 const KIND_LABELS = { analysis: "Analysis", tpr: "Test positivity rates", ingest: "Reading the upload" };
 const TYPES = ["job.queued", "job.started", "job.progress", "job.requeued", "job.succeeded", "job.failed"];
@@ -14,9 +14,7 @@ const STALE_SECONDS = 2;
 export class Jobs {
   constructor(page) {
     this.page = page;
-    this.list = $("jobs");
-    this.panel = $("jobs-panel");
-    this.announcer = $("jobs-announcer");
+    Object.assign(this, elements({ list: "jobs", panel: "jobs-panel", announcer: "jobs-announcer" }));
     this.rows = new Map();
     this.source = null;
     page.on("ready", () => this.connect());
@@ -86,7 +84,7 @@ export class Jobs {
         row.stage.textContent = "finished";
         this.announce(`${row.label} finished.`);
       } else {
-        const message = event.error && event.error.message ? text(event.error.message) : "it failed";
+        const message = failure(event, "it failed");
         row.stage.textContent = `failed: ${message}`;
         this.announce(`${row.label} failed: ${message}`);
       }

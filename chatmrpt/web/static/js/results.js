@@ -112,6 +112,7 @@ export class Results {
 
   clearMap() {
     this.mapRequest += 1;
+    $("map-panel").removeAttribute("aria-busy");
     this.shownMap = null;
     this.currentMap = null;
     purge($("map"));
@@ -195,41 +196,67 @@ export class Results {
     if (kind === "itn" && planId) query.set("plan_id", planId);
     const qs = query.toString();
     const url = this.page.api.session(`/analyses/${analysis.analysis_id}/maps/${kind}${qs ? `?${qs}` : ""}`);
-    const ticket = ++this.mapRequest;
-    const status = $("map-status");
-    status.textContent = "Preparing the map…";
-    this.libraryNote(status);
-    const map = await this.page.api.get(url);
-    if (ticket !== this.mapRequest) return;
-    await this.renderMap(map);
-    if (scroll) this.bringIntoView("map-figure");
+    await this.figureRequest("map", url, "Preparing the map…", async (map) => {
+      await this.renderMap(map);
+      if (scroll) this.bringIntoView("map-figure");
+    });
   }
 
-  // a map or chart just made for the user is scrolled to where they look, and kept there
-  // while the page settles (a reply's buttons, a finished job or a table loading above it
-  // move it), unless the user scrolls or types meanwhile
+  // One request for the map or the chart panel ("map" or "plot"): the panel is marked
+  // aria-busy from the request until the figure is drawn (and brought into view), and a
+  // figure whose request a newer one for the same panel overtook is not drawn.
+  async figureRequest(which, url, note, draw) {
+    const counter = `${which}Request`;
+    const ticket = ++this[counter];
+    const panel = $(`${which}-panel`);
+    panel.setAttribute("aria-busy", "true");
+    try {
+      if (note) {
+        const status = $(`${which}-status`);
+        status.textContent = note;
+        this.libraryNote(status);
+      }
+      const body = await this.page.api.get(url);
+      if (ticket === this[counter]) await draw(body);
+    } finally {
+      if (ticket === this[counter]) panel.removeAttribute("aria-busy");
+    }
+  }
+
+  // A map or chart just made for the user is brought to where they look, once it is drawn,
+  // and kept there while the page settles around it (a reply's buttons, a job's row, a
+  // table or another figure drawn above it, a phone's toolbar), however long that takes on
+  // a busy machine, until the user scrolls, types or taps, or another figure comes.
   bringIntoView(id) {
+    if (this.stopKeeping) this.stopKeeping();
     const el = $(id);
     if (!el || el.hidden) return;
-    el.scrollIntoView({ block: "nearest", inline: "nearest" });
-    const ticket = (this.viewTicket = (this.viewTicket || 0) + 1);
-    let touched = false;
-    const stop = () => { touched = true; };
-    const events = ["wheel", "touchstart", "keydown", "pointerdown"];
-    for (const name of events) window.addEventListener(name, stop, { once: true, passive: true });
-    const check = (delays) => {
-      if (!delays.length || touched || ticket !== this.viewTicket || el.hidden) {
-        for (const name of events) window.removeEventListener(name, stop);
-        return;
-      }
-      window.setTimeout(() => {
-        const r = el.getBoundingClientRect();
-        const out = r.top < -1 || r.bottom > window.innerHeight + 1;
-        if (out && !touched && ticket === this.viewTicket) el.scrollIntoView({ block: "nearest", inline: "nearest" });
-        check(delays.slice(1));
-      }, delays[0]);
+    const place = () => {
+      if (el.hidden) return;
+      const r = el.getBoundingClientRect();
+      // a figure taller than the screen is in view when its top is
+      const inView = r.top >= -1 && (r.bottom <= window.innerHeight + 1 || r.top <= 1);
+      if (!inView) el.scrollIntoView({ block: "nearest", inline: "nearest" });
     };
-    check([250, 500, 750, 1500, 2500]);
+    place();
+    // what can move it: its own size, and the size of anything before it on the page
+    const observer = new ResizeObserver(place);
+    for (let node = el; node && node !== document.body; node = node.parentElement) {
+      observer.observe(node);
+      for (let before = node.previousElementSibling; before; before = before.previousElementSibling) {
+        observer.observe(before);
+      }
+    }
+    const events = ["wheel", "touchstart", "keydown", "pointerdown"];
+    const stop = () => {
+      observer.disconnect();
+      window.removeEventListener("resize", place);
+      for (const name of events) window.removeEventListener(name, stop, true);
+      if (this.stopKeeping === stop) this.stopKeeping = null;
+    };
+    window.addEventListener("resize", place);
+    for (const name of events) window.addEventListener(name, stop, { capture: true, passive: true });
+    this.stopKeeping = stop;
   }
 
   basemap() {
@@ -290,13 +317,7 @@ export class Results {
       url = this.page.api.session(`/analyses/${analysis.analysis_id}/plots/${kind}${qs}`);
       current = { kind, n };
     }
-    const ticket = ++this.plotRequest;
-    const status = $("plot-status");
-    status.textContent = "Preparing the chart…";
-    this.libraryNote(status);
-    const plot = await this.page.api.get(url);
-    if (ticket !== this.plotRequest) return;
-    await this.renderPlot(plot, current);
+    await this.figureRequest("plot", url, "Preparing the chart…", (plot) => this.renderPlot(plot, current));
   }
 
   // one small map per composite model: a picture made on the server (no map library)
@@ -313,6 +334,7 @@ export class Results {
       img.src = src;
     });
     if (ticket !== this.plotRequest) return;
+    $("plot-panel").removeAttribute("aria-busy");
     purge($("plot"));
     show($("plot"), false);
     show(img, true);
@@ -348,11 +370,12 @@ export class Results {
 
   // a map or chart a chat reply made (a stored artifact, fetched compressed for drawing)
   async showArtifact(art, scroll = false) {
-    const body = await this.page.api.get(this.page.api.session(`/figures/${encodeURIComponent(art.id)}`));
+    const url = this.page.api.session(`/figures/${encodeURIComponent(art.id)}`);
     if (art.kind === "map") {
-      this.mapRequest += 1;
-      await this.renderMap(body);
-      if (scroll) this.bringIntoView("map-figure");
+      await this.figureRequest("map", url, null, async (map) => {
+        await this.renderMap(map);
+        if (scroll) this.bringIntoView("map-figure");
+      });
       return;
     }
     const name = text(art.name);
@@ -362,8 +385,9 @@ export class Results {
       : name.startsWith("itn_by_lga")
         ? { kind: "itn_by_lga", plan_id: this.page.planId }
         : { kind: "rank_comparison" };
-    this.plotRequest += 1;
-    await this.renderPlot(body, current);
-    if (scroll) this.bringIntoView("plot-figure");
+    await this.figureRequest("plot", url, null, async (plot) => {
+      await this.renderPlot(plot, current);
+      if (scroll) this.bringIntoView("plot-figure");
+    });
   }
 }

@@ -1,7 +1,7 @@
 // The ward ranking (sortable, filterable, paged on the server, so 10,000 wards cost one
 // page at a time) and the ITN plan (totals, warnings, wards; made here or in the chat).
 
-import { $, categoryBadge, clear, debounce, fmtInt, fmtNum, fmtPercent, h, show, text } from "./dom.js";
+import { $, categoryBadge, clear, debounce, elements, fmtInt, fmtNum, fmtPercent, h, onSubmit, show, tableRows, text } from "./dom.js";
 
 const RANKING_COLUMNS = [
   { key: "composite_rank", label: "Rank", sort: "composite_rank", num: true, format: fmtInt },
@@ -21,17 +21,65 @@ function visibleDirection(sort, order) {
   return (order === "asc") !== flipped ? "ascending" : "descending";
 }
 
-export class RankingTable {
-  constructor(page) {
+// A table of wards paged on the server ("prefix-table", "-status", "-pager"...): its pager,
+// and loads that show only the latest answer (a slow answer to an older request is dropped).
+class PagedTable {
+  constructor(page, prefix) {
     this.page = page;
-    this.table = $("ranking-table");
-    this.status = $("ranking-status");
-    this.search = $("ranking-search");
-    this.category = $("ranking-category");
-    this.size = $("ranking-size");
-    this.query = { sort: "composite_rank", order: "asc", q: "", category: "", limit: 50, offset: 0 };
-    this.ticket = 0;
+    Object.assign(this, elements({
+      table: `${prefix}-table`, status: `${prefix}-status`, pager: `${prefix}-pager`,
+      pageLabel: `${prefix}-page`, prev: `${prefix}-prev`, next: `${prefix}-next`,
+    }));
+    this.query = { limit: 50, offset: 0 };
     this.total = 0;
+    this.ticket = 0;
+    this.prev.addEventListener("click", () => this.step(-1));
+    this.next.addEventListener("click", () => this.step(1));
+  }
+
+  step(direction) {
+    const next = this.query.offset + direction * this.query.limit;
+    if (next < 0 || next >= this.total) return;
+    this.query.offset = next;
+    this.load();
+  }
+
+  async get(url) {
+    const ticket = ++this.ticket;
+    let body;
+    try {
+      body = await this.page.api.get(this.page.api.session(url));
+    } catch (err) {
+      if (ticket === this.ticket) this.status.textContent = err.message;
+      return;
+    }
+    if (ticket === this.ticket) this.render(body);
+  }
+
+  // the head row and the rows of `columns`; the head cell of each column is made by `th`
+  fill(rows, columns, th) {
+    const headRow = this.table.tHead.rows[0];
+    clear(headRow);
+    for (const c of columns) headRow.append(th(c));
+    clear(this.table.tBodies[0]).append(...tableRows(rows, columns));
+  }
+
+  // rows `offset` to `offset + count` of this.total; the pager shows when there is more than a page
+  showPage(offset, count) {
+    const first = this.total ? offset + 1 : 0;
+    const last = Math.min(offset + count, this.total);
+    show(this.pager, this.total > this.query.limit);
+    this.pageLabel.textContent = `${fmtInt(first)}–${fmtInt(last)} of ${fmtInt(this.total)}`;
+    this.prev.disabled = offset <= 0;
+    this.next.disabled = last >= this.total;
+  }
+}
+
+export class RankingTable extends PagedTable {
+  constructor(page) {
+    super(page, "ranking");
+    Object.assign(this, elements({ search: "ranking-search", category: "ranking-category", size: "ranking-size" }));
+    Object.assign(this.query, { sort: "composite_rank", order: "asc", q: "", category: "" });
     const reload = () => {
       this.query.offset = 0;
       this.load();
@@ -50,15 +98,13 @@ export class RankingTable {
     });
     $("ranking-filters").addEventListener("submit", (e) => e.preventDefault());
     window.addEventListener("resize", debounce(() => this.syncCue(), 200));
-    $("ranking-prev").addEventListener("click", () => this.page_(-1));
-    $("ranking-next").addEventListener("click", () => this.page_(1));
     page.on("analysis", (analysis) => {
       for (const el of [this.search, this.category, this.size]) el.disabled = !analysis;
       this.query.offset = 0;
       if (analysis) this.load();
       else {
         show(this.table, false);
-        show($("ranking-pager"), false);
+        show(this.pager, false);
       }
     });
   }
@@ -67,13 +113,6 @@ export class RankingTable {
   syncCue() {
     const wrap = $("ranking-wrap");
     show($("ranking-scroll-cue"), !this.table.hidden && wrap.scrollWidth > wrap.clientWidth + 1);
-  }
-
-  page_(step) {
-    const next = this.query.offset + step * this.query.limit;
-    if (next < 0 || next >= this.total) return;
-    this.query.offset = next;
-    this.load();
   }
 
   sortBy(key) {
@@ -97,48 +136,26 @@ export class RankingTable {
     });
     if (this.query.q) params.set("q", this.query.q);
     if (this.query.category) params.set("category", this.query.category);
-    const ticket = ++this.ticket;
     this.status.textContent = "Loading wards…";
-    let body;
-    try {
-      body = await this.page.api.get(this.page.api.session(`/analyses/${analysis.analysis_id}/wards?${params}`));
-    } catch (err) {
-      if (ticket === this.ticket) this.status.textContent = err.message;
-      return;
-    }
-    if (ticket !== this.ticket) return;
-    this.render(body);
+    await this.get(`/analyses/${analysis.analysis_id}/wards?${params}`);
   }
 
   render(body) {
     const present = new Set(body.columns || []);
     const columns = RANKING_COLUMNS.filter((c) => present.has(c.key) && !(c.unless && present.has(c.unless)));
-    const headRow = this.table.tHead.rows[0];
-    clear(headRow);
-    for (const c of columns) {
+    this.fill(body.wards || [], columns, (c) => {
       const th = h("th", { scope: "col", class: c.num ? "num" : null, "data-key": c.key });
       if (c.sort) {
         th.setAttribute("aria-sort", this.query.sort === c.sort ? visibleDirection(c.sort, this.query.order) : "none");
         th.append(h("button", { type: "button", onclick: () => this.sortBy(c.sort) }, c.label));
       } else th.append(c.label);
-      headRow.append(th);
-    }
-    const tbody = this.table.tBodies[0];
-    clear(tbody);
-    for (const row of body.wards || []) {
-      tbody.append(h("tr", null, columns.map((c) =>
-        h("td", { class: c.num ? "num" : null }, c.format ? c.format(row[c.key]) : text(row[c.key])))));
-    }
+      return th;
+    });
     this.total = body.total || 0;
     show(this.table, true);
-    const first = this.total ? body.offset + 1 : 0;
-    const last = Math.min(body.offset + (body.wards || []).length, this.total);
     const filtered = this.query.q || this.query.category ? " matching" : "";
     this.status.textContent = `${fmtInt(this.total)}${filtered} wards.`;
-    show($("ranking-pager"), this.total > this.query.limit);
-    $("ranking-page").textContent = `${fmtInt(first)}–${fmtInt(last)} of ${fmtInt(this.total)}`;
-    $("ranking-prev").disabled = body.offset <= 0;
-    $("ranking-next").disabled = last >= this.total;
+    this.showPage(body.offset, (body.wards || []).length);
     this.syncCue();
   }
 }
@@ -164,34 +181,23 @@ const PLAN_COLUMNS = [
   { key: "coverage_percent", label: "Coverage", num: true, format: (v) => fmtPercent(v, 0) },
 ];
 
-export class PlanTable {
+export class PlanTable extends PagedTable {
   constructor(page, results) {
-    this.page = page;
+    super(page, "plan");
     this.results = results;
     this.form = $("plan-form");
-    this.table = $("plan-table");
-    this.status = $("plan-status");
     this.summary = $("plan-summary");
-    this.offset = 0;
-    this.limit = 50;
-    this.total = 0;
-    this.ticket = 0;
     this.fields = ["plan-nets", "plan-household", "plan-strategy", "plan-threshold", "plan-submit"].map($);
     $("plan-strategy").addEventListener("change", () => {
       show($("plan-share-field"), $("plan-strategy").value === "capped");
     });
-    this.form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      this.create();
-    });
-    $("plan-prev").addEventListener("click", () => this.step(-1));
-    $("plan-next").addEventListener("click", () => this.step(1));
+    onSubmit(this.form, () => this.create());
     page.on("analysis", (analysis) => {
       for (const el of this.fields) el.disabled = !analysis;
       if (analysis && !this.page.planId) this.status.textContent = "Give the nets available and the household size.";
     });
     page.on("plan", (planId) => {
-      this.offset = 0;
+      this.query.offset = 0;
       if (planId) this.load();
     });
   }
@@ -222,26 +228,10 @@ export class PlanTable {
     }
   }
 
-  step(direction) {
-    const next = this.offset + direction * this.limit;
-    if (next < 0 || next >= this.total) return;
-    this.offset = next;
-    this.load();
-  }
-
   async load() {
     const planId = this.page.planId;
     if (!planId) return;
-    const ticket = ++this.ticket;
-    let plan;
-    try {
-      plan = await this.page.api.get(this.page.api.session(`/itn-plans/${planId}?limit=${this.limit}&offset=${this.offset}`));
-    } catch (err) {
-      if (ticket === this.ticket) this.status.textContent = err.message;
-      return;
-    }
-    if (ticket !== this.ticket) return;
-    this.render(plan);
+    await this.get(`/itn-plans/${planId}?limit=${this.query.limit}&offset=${this.query.offset}`);
   }
 
   render(plan) {
@@ -267,21 +257,9 @@ export class PlanTable {
     const rows = plan.wards || [];
     const present = new Set(rows.length ? Object.keys(rows[0]) : []);
     const columns = PLAN_COLUMNS.filter((c) => present.has(c.key) && rows.some((r) => r[c.key] !== null));
-    const headRow = this.table.tHead.rows[0];
-    clear(headRow);
-    for (const c of columns) headRow.append(h("th", { scope: "col", class: c.num ? "num" : null }, c.label));
-    const tbody = this.table.tBodies[0];
-    clear(tbody);
-    for (const row of rows) {
-      tbody.append(h("tr", null, columns.map((c) =>
-        h("td", { class: c.num ? "num" : null }, c.format ? c.format(row[c.key]) : text(row[c.key])))));
-    }
+    this.fill(rows, columns, (c) => h("th", { scope: "col", class: c.num ? "num" : null }, c.label));
     show(this.table, rows.length > 0);
     this.total = plan.wards_total || rows.length;
-    const last = Math.min(this.offset + rows.length, this.total);
-    show($("plan-pager"), this.total > this.limit);
-    $("plan-page").textContent = `${fmtInt(this.offset + 1)}–${fmtInt(last)} of ${fmtInt(this.total)}`;
-    $("plan-prev").disabled = this.offset <= 0;
-    $("plan-next").disabled = last >= this.total;
+    this.showPage(this.query.offset, rows.length);
   }
 }

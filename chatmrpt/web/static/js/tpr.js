@@ -3,22 +3,16 @@
 // ward table, as a new dataset the analysis can use. The chat can then re-run it with
 // other settings ("TPR for all ages").
 
-import { $, fmtBytes, fmtInt, text } from "./dom.js";
+import { elements, failure, fmtInt, maxUploadBytes, onSubmit, text, tooLarge } from "./dom.js";
 
 export class FacilityExport {
   constructor(page) {
     this.page = page;
-    this.form = $("tpr-form");
-    this.file = $("tpr-file");
-    this.button = $("tpr-button");
-    this.status = $("tpr-status");
+    Object.assign(this, elements({ form: "tpr-form", file: "tpr-file", button: "tpr-button", status: "tpr-status" }));
     this.busy = false;
-    this.maxBytes = Number(document.body.dataset.maxUploadMb || 50) * 1024 * 1024;
+    this.maxBytes = maxUploadBytes();
     this.file.addEventListener("change", () => this.update());
-    this.form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      this.send();
-    });
+    onSubmit(this.form, () => this.send());
     page.on("ready", () => {
       this.ready = true;
       this.update();
@@ -41,7 +35,7 @@ export class FacilityExport {
     if (runId !== this.runId || (run.status !== "succeeded" && run.status !== "failed")) return;
     this.runId = null;
     if (run.status === "failed") {
-      const message = run.error && run.error.message ? text(run.error.message) : "the file could not be used";
+      const message = failure(run, "the file could not be used");
       this.status.textContent = `Failed: ${message}`;
       this.page.emit("note", { text: `The test positivity rates could not be computed: ${message}` });
       return;
@@ -69,8 +63,9 @@ export class FacilityExport {
   async send() {
     const file = this.file.files[0];
     if (!file) return;
-    if (file.size > this.maxBytes) {
-      this.page.fail(`${file.name} is ${fmtBytes(file.size)}; the most accepted is ${fmtBytes(this.maxBytes)}.`);
+    const refusal = tooLarge(file, this.maxBytes);
+    if (refusal) {
+      this.page.fail(refusal);
       return;
     }
     const form = new FormData();

@@ -1,7 +1,7 @@
 // Adding ward data: a table and (optionally) boundaries, chosen or dropped, sent with
 // upload progress; or the server's demo data. The summary shows what was understood.
 
-import { $, clear, fmtBytes, h, show, text } from "./dom.js";
+import { $, clear, elements, failure, h, maxUploadBytes, onSubmit, show, text, tooLarge } from "./dom.js";
 
 const TABLE_TYPES = [".csv", ".xlsx", ".xls", ".txt", ".tsv"];
 const SHAPE_TYPES = [".zip", ".geojson", ".json", ".gpkg", ".parquet", ".geoparquet"];
@@ -22,23 +22,16 @@ function setFile(input, file) {
 export class Upload {
   constructor(page) {
     this.page = page;
-    this.form = $("upload-form");
-    this.table = $("table-file");
-    this.boundaries = $("boundaries-file");
-    this.button = $("upload-button");
-    this.demo = $("demo-button");
-    this.progressRow = $("upload-progress-row");
-    this.progress = $("upload-progress");
-    this.progressLabel = $("upload-progress-label");
-    this.summary = $("dataset-summary");
+    Object.assign(this, elements({
+      form: "upload-form", table: "table-file", boundaries: "boundaries-file", button: "upload-button",
+      demo: "demo-button", progressRow: "upload-progress-row", progress: "upload-progress",
+      progressLabel: "upload-progress-label", summary: "dataset-summary",
+    }));
     this.busy = false;
-    this.maxBytes = Number(document.body.dataset.maxUploadMb || 50) * 1024 * 1024;
+    this.maxBytes = maxUploadBytes();
 
     this.table.addEventListener("change", () => this.update());
-    this.form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      this.send();
-    });
+    onSubmit(this.form, () => this.send());
     this.demo.addEventListener("click", () => this.loadDemo());
     const zone = $("drop-zone");
     zone.addEventListener("dragover", (e) => {
@@ -92,8 +85,9 @@ export class Upload {
     if (!table) return;
     const shapes = this.boundaries.files[0];
     for (const file of [table, shapes]) {
-      if (file && file.size > this.maxBytes) {
-        this.page.fail(`${file.name} is ${fmtBytes(file.size)}; the most accepted is ${fmtBytes(this.maxBytes)}.`);
+      const refusal = file && tooLarge(file, this.maxBytes);
+      if (refusal) {
+        this.page.fail(refusal);
         return;
       }
     }
@@ -130,7 +124,7 @@ export class Upload {
       const job = await this.page.api.get(this.page.api.session(`/uploads/${jobId}`));
       this.progress.value = Math.round((Number(job.progress) || 0) * 100);
       if (job.status === "succeeded") return job;
-      if (job.status === "failed") throw new Error((job.error && job.error.message) || "The upload could not be read.");
+      if (job.status === "failed") throw new Error(failure(job, "The upload could not be read."));
     }
   }
 
