@@ -1728,8 +1728,10 @@ def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
         return f"Explain the {p.get('topic', 'general')} method" if p.get("topic") not in (
             None, "general") else "Explain the method"  # fmt: skip
     if tool == "export_results" and p.get("what"):
-        return f"Export the {p['what'].replace('_', ' ')}" + (
-            f" as {p['format'].upper()}" if p.get("format") else "")  # fmt: skip
+        # a file is made only in a format the message names: the choice names the one a
+        # request without a format gets (the report is a web page, every table a CSV)
+        fmt = p.get("format") or ("html" if p["what"] == "report" else "csv")
+        return f"Export the {p['what'].replace('_', ' ')} as {fmt.upper()}"
     return None
 
 
