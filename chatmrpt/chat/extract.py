@@ -174,6 +174,7 @@ _FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _SUFFIX = {"k": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "bn": 1e9}
 _NUMBER_TOKEN = re.compile(
     r"(?P<num>(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3}){2,}(?![\d])"
+    r"|\d{1,3}[ \u00a0\u202f]000(?![\d.,])"
     r"|\d+)(?:\.\d+)?|(?<![\w.])\.\d+)(?P<suffix>[ ]?(?:k|mn|mil|m|bn)\b)?"
     r"|(?P<word>[a-z]+)|(?P<pct>%)"
 )

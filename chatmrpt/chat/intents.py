@@ -124,10 +124,76 @@ def model() -> IntentModel:
     return IntentModel(load_corpus())
 
 
+@functools.lru_cache(maxsize=2048)
 def classify(text: str) -> IntentGuess:
+    """The model's reading of a message (a pure function of the text and the shipped
+    corpus, so repeated readings of one message within a turn are computed once)."""
     return model().predict(text)
 
 
 def describe() -> dict[str, Any]:
     pairs = load_corpus()
     return {"messages": len(pairs), "labels": len({label for label, _ in pairs})}
+
+
+# --- calibration: how far the model's confidence can be trusted --------------------------
+
+# labels whose tools change the session (a plan, an analysis, a reprioritisation, a TPR run,
+# a stored file): acting on them wrongly is the worst outcome, so they need a margin the
+# cross-validation below shows to be right at least ACT_PRECISION of the time
+ACTION_LABELS = ("plan_itn", "run_analysis", "reprioritize_urban", "compute_tpr",
+                 "export_results", "add_covariates")  # fmt: skip
+ACT_PRECISION = 0.99
+# the margin (first minus second probability) chosen by act_threshold over the 5-fold
+# cross-validation of the corpus (python -m chatmrpt.chat.intents prints it)
+ACT_MARGIN = 0.575
+
+
+def cross_validate(pairs: list[tuple[str, str]] | None = None, folds: int = 5
+                   ) -> list[tuple[str, str, float, str]]:
+    """Every corpus message predicted by a model trained without it: (true label, predicted
+    label, margin, text). Folds are fixed (the n-th message of each label goes to fold n mod
+    ``folds``), so the result is the same on every run."""
+    pairs = pairs if pairs is not None else load_corpus()
+    seen: dict[str, int] = {}
+    fold_of = []
+    for label, _ in pairs:
+        fold_of.append(seen.get(label, 0) % folds)
+        seen[label] = seen.get(label, 0) + 1
+    out = []
+    for k in range(folds):
+        model_k = IntentModel([p for p, f in zip(pairs, fold_of, strict=True) if f != k])
+        for (label, text), f in zip(pairs, fold_of, strict=True):
+            if f == k:
+                g = model_k.predict(text)
+                out.append((label, g.label, g.margin, text))
+    return out
+
+
+def act_threshold(results: list[tuple[str, str, float, str]],
+                  precision: float = ACT_PRECISION) -> float:
+    """The smallest margin above which the cross-validated predictions of a state-changing
+    label are right at least ``precision`` of the time (over every prediction at or above
+    that margin)."""
+    acts = sorted((m, pred == true) for true, pred, m, _ in results if pred in ACTION_LABELS)
+    for i, (m, _) in enumerate(acts):
+        above = [ok for _, ok in acts[i:]]
+        if sum(above) >= precision * len(above):
+            return round(m, 3)
+    return 1.0
+
+
+if __name__ == "__main__":  # python -m chatmrpt.chat.intents: the calibration figures
+    res = cross_validate()
+    right = sum(t == p for t, p, _, _ in res)
+    acts = [(t, p, m) for t, p, m, _ in res if p in ACTION_LABELS]
+    thr = act_threshold(res)
+    kept = [(t, p) for t, p, m in acts if m >= thr]
+    print(f"cross-validated accuracy: {right}/{len(res)} = {right / len(res):.1%}")
+    print(f"state-changing predictions: {len(acts)}, right "
+          f"{sum(t == p for t, p, _ in acts) / max(1, len(acts)):.1%}")
+    print(f"act threshold (margin) for >= {ACT_PRECISION:.0%} right: {thr}; above it "
+          f"{len(kept)} predictions, {sum(t == p for t, p in kept) / max(1, len(kept)):.1%} right")
+    for t, p, m, text in res:
+        if t != p and p in ACTION_LABELS and m >= thr:
+            print(f"  wrong above threshold: {t} -> {p} ({m:.2f}): {text}")

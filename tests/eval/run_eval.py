@@ -27,6 +27,7 @@ from tests.eval.harness import (
     run_conversation,
     split_choices,
 )
+from tests.eval.jargon import jargon
 
 
 def summarise(results: list[TurnResult]) -> dict:
@@ -47,6 +48,7 @@ def summarise(results: list[TurnResult]) -> dict:
             "right_percent": round(100.0 * counts[RIGHT] / len(rows), 1) if rows else 0.0,
             "silent_wrong": counts[SILENT_WRONG],
             "misses": counts[MISS],
+            "replies_with_jargon": sum(1 for r in rows if jargon(r.reply)),
             "by_kind": by_kind,
             "silent_wrong_list": [
                 {"conversation": r.conversation, "turn": r.index, "user": r.user,
@@ -95,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
                         if r.actions:
                             print(f"       actions: {r.actions}")
                         print(f"       reply: {r.reply[:300]!r}")
+                    if jargon(r.reply):
+                        print(f"       jargon: {jargon(r.reply)}")
     finally:
         app.close()
     elapsed = time.monotonic() - t0
@@ -105,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  right outcomes: {s['right']}/{s['messages']} ({s['right_percent']}%)")
         print(f"  silent wrong actions: {s['silent_wrong']}")
         print(f"  misses: {s['misses']}")
+        print(f"  replies with jargon: {s['replies_with_jargon']}")
         for kind, k in sorted(s["by_kind"].items()):
             print(f"    {kind:16s} {k[RIGHT]:3d}/{k['total']:3d} right, "
                   f"{k[SILENT_WRONG]} silent wrong")

@@ -16,6 +16,21 @@ def _current_dataset(s: SessionClient) -> str:
     return s.state()["state"]["current_dataset"]
 
 
+def say_or_confirm(s: SessionClient, text: str) -> dict:
+    """The reply to ``text``; when the assistant is not sure enough to act and asks first,
+    the reply to its one-tap choice that says what it would do (nothing changes before it)."""
+    def records() -> dict:  # what the session holds, without the conversation's own state
+        return {k: v for k, v in s.state()["state"].items() if k != "dialogue"}
+
+    before = records()
+    reply = say(s, text)
+    if not reply["tool_calls"]:
+        assert reply["text"].startswith("I read this as: "), reply
+        assert records() == before
+        reply = say(s, reply["suggestions"][0])
+    return reply
+
+
 def test_add_rainfall_from_chat_adds_the_library_raster(stack):
     app, _settings = stack
     s = SessionClient.create(app.test_client())
@@ -35,7 +50,7 @@ def test_add_rainfall_from_chat_adds_the_library_raster(stack):
     assert reply["tool_calls"][-1]["status"] == "ok", reply
 
     # a raster the library lacks: nothing is added, the reply says what it offers
-    reply = say(s, "add temperature too")
+    reply = say_or_confirm(s, "add temperature too")
     assert reply["tool_calls"][-1]["status"] == "failed"
     assert "Nothing was added" in reply["text"] and "rainfall" in reply["text"]
     assert _current_dataset(s) == after
@@ -49,7 +64,7 @@ def test_without_a_library_the_reply_says_so_and_changes_nothing(tmp_path):
         s = SessionClient.create(app.test_client())
         assert s.upload(ilorin_upload()).status_code == 201
         before = _current_dataset(s)
-        reply = say(s, "add rainfall and ndvi to the ward data")
+        reply = say_or_confirm(s, "add rainfall and ndvi to the ward data")
         call = reply["tool_calls"][-1]
         assert call["tool"] == "add_covariates" and call["status"] == "failed"
         assert "no raster library" in reply["text"]

@@ -187,8 +187,13 @@ def test_confirm_runs_the_prepared_action_and_only_then():
 
 
 def test_run_it_without_anything_waiting_runs_a_missing_analysis_or_asks():
-    step = one_step("run it", ctx(analysis_status=None))
-    assert step.tool == "run_analysis"
+    d = decide("run it", ctx(analysis_status=None), DialogueState(), FACTS)
+    if not d.steps:  # "run it" alone is a weak cue: the analysis is offered, one tap away
+        assert d.choices[0]["steps"] == [{"tool": "run_analysis", "params": {},
+                                          "echo": d.choices[0]["steps"][0]["echo"]}]
+        d = decide(d.choices[0]["label"], ctx(analysis_status=None),
+                   DialogueState(pending=d.pending), FACTS)
+    assert [s.tool for s in d.steps] == ["run_analysis"]
     d = decide("go ahead", ctx(), DialogueState(), FACTS)
     assert not d.steps and d.choices
 

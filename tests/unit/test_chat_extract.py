@@ -26,6 +26,8 @@ NORTH = tuple(WardRef(w, lga) for w, lga in NORTH_WARDS)
     [
         ("1,200,000 nets", [1_200_000]),
         ("1 200 000 nets", [1_200_000]),
+        ("250 000 nets, household size 5", [250_000, 5]),
+        ("plan 80 000 nets", [80_000]),
         ("2.5m", [2_500_000]),
         ("2.5 M nets", [2_500_000]),
         ("500k", [500_000]),
