@@ -40,10 +40,26 @@ def running(tmp_path):
 
 
 def upload(session: SessionClient, path: str, files: dict) -> dict:
-    data = {k: (io.BytesIO(v), name) for k, (name, v) in files.items()}
-    r = session.post(path, data=data, content_type="multipart/form-data")
+    r = session.post(path, data=form(files), content_type="multipart/form-data")
     assert r.status_code == 201, r.json
     return r.json
+
+
+def form(files: dict, **fields) -> dict:
+    data = {k: (io.BytesIO(v), name) for k, (name, v) in files.items()}
+    return dict(data, **fields)
+
+
+def prepare(session, files, **fields) -> dict:
+    r = session.post("/prepared-datasets", data=form(files, **fields),
+                     content_type="multipart/form-data")
+    assert r.status_code == 202, r.json
+    prepare_id = r.json["prepare_id"]
+    done = wait_for(
+        lambda: (p := session.get(f"/prepared-datasets/{prepare_id}").json)["status"]
+        in ("succeeded", "failed") and p, 240, "the prepared dataset")
+    assert done["status"] == "succeeded", done
+    return done
 
 
 def analyse(session: SessionClient, dataset_id: str) -> str:
@@ -186,15 +202,8 @@ def test_facility_export_to_plan_over_the_api(running, case, tmp_path):
     files = {"export": ("dhis2_export.csv", read(tmp_path / "export.csv")),
              "boundaries": (boundaries.name, read(boundaries)),
              "population": ("pop.tif", read(raster))}
-    data = {k: (io.BytesIO(v), name) for k, (name, v) in files.items()}
-    r = session.post("/prepared-datasets", data=dict(data, age="u5"),
-                     content_type="multipart/form-data")
-    assert r.status_code == 202, r.json
-    prepare_id = r.json["prepare_id"]
-    done = wait_for(
-        lambda: (p := session.get(f"/prepared-datasets/{prepare_id}").json)["status"]
-        in ("succeeded", "failed") and p, 120, "the prepared dataset")
-    assert done["status"] == "succeeded", done
+    done = prepare(session, files, age="u5")
+    prepare_id = done["prepare_id"]
     summary = done["summary"]
     assert summary["wards"] == n and summary["tpr_wards_matched"] == n
     assert summary["burden"]["computed"] is True
@@ -219,9 +228,8 @@ def test_facility_export_to_plan_over_the_api(running, case, tmp_path):
     assert [row["urban_wards"] for row in repri["summary"]] == [urban] * 4
 
     # the same files again: the same run, not another
-    again = session.post("/prepared-datasets", data={
-        k: (io.BytesIO(v), name) for k, (name, v) in files.items()},
-        content_type="multipart/form-data")
+    again = session.post("/prepared-datasets", data=form(files),
+                         content_type="multipart/form-data")
     assert again.status_code == 200 and again.json["prepare_id"] == prepare_id
 
 

@@ -13,7 +13,13 @@ import pytest
 from tests import _field_data as fd
 from tests._cluster import SessionClient
 from tests._jobkinds import wait_for
-from tests.integration.test_api_population import analyse, plan_and_reprioritize, running
+from tests.integration.test_api_population import (
+    analyse,
+    form,
+    plan_and_reprioritize,
+    prepare,
+    running,
+)
 
 __all__ = ["running"]  # the fixture, shared with test_api_population
 
@@ -24,23 +30,6 @@ DENSE = 50  # people per pixel × this: no burden near the cap
 def growth(i: int, k: int) -> int:
     """±2 around the ward's rate, so RDT stays its method over both years."""
     return (2 if i % 2 == 0 else -2) * (2 * k - 1)
-
-
-def form(files: dict, **fields) -> dict:
-    data = {k: (io.BytesIO(v), name) for k, (name, v) in files.items()}
-    return dict(data, **fields)
-
-
-def prepare(session, files, **fields) -> dict:
-    r = session.post("/prepared-datasets", data=form(files, **fields),
-                     content_type="multipart/form-data")
-    assert r.status_code == 202, r.json
-    prepare_id = r.json["prepare_id"]
-    done = wait_for(
-        lambda: (p := session.get(f"/prepared-datasets/{prepare_id}").json)["status"]
-        in ("succeeded", "failed") and p, 240, "the prepared dataset")
-    assert done["status"] == "succeeded", done
-    return done
 
 
 @pytest.fixture

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 
 import pytest
 
 from chatmrpt.analysis import ingest
 from chatmrpt.demo.generator import write_demo_data
-from chatmrpt.jobs.consumer import run_consumers
-from chatmrpt.jobs.wiring import open_runtime
 from chatmrpt.service import add_dataset, create_session, submit_analysis, submit_tpr
 from chatmrpt.store import Key
 from chatmrpt.store.model import TPR
 from tests._jobkinds import settings_env, settings_from, wait_for
+from tests.integration.test_jobs_analysis import consumer, rt
+
+__all__ = ["consumer", "rt"]  # fixtures shared with the analysis job tests, on this settings
 
 
 @pytest.fixture
@@ -22,24 +22,6 @@ def settings(tmp_path):
     # jobs in the consumer's own process, so the parse counter sees their parses too
     env = {**settings_env(tmp_path / "home", None), "CHATMRPT_JOB_ISOLATION": "0"}
     return settings_from(env)
-
-
-@pytest.fixture
-def rt(settings):
-    runtime = open_runtime(settings)
-    yield runtime
-    runtime.close()
-
-
-@pytest.fixture
-def consumer(settings):
-    stop = threading.Event()
-    t = threading.Thread(target=run_consumers, args=(settings, 1, stop), kwargs={"grace_s": 5})
-    t.start()
-    yield
-    stop.set()
-    t.join(30)
-    assert not t.is_alive()
 
 
 def sha(data: bytes) -> str:
