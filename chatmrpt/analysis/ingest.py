@@ -228,10 +228,30 @@ def _decode(data: bytes, kind: str) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+def _repair_lines(text: str) -> tuple[str, int]:
+    """``repair_mojibake`` of the text, line by line and only where a line is not ASCII.
+
+    The same result: a garbled run is non-ASCII characters only, so it never spans a line
+    break, and a line the first pass leaves alone the second leaves alone too. Scanning a
+    state's table for runs took tens of milliseconds; most of its lines are plain ASCII,
+    which ``str.isascii`` tells without a scan.
+    """
+    if text.isascii():
+        return text, 0
+    lines = text.split("\n")
+    removed, changed = 0, False
+    for i, line in enumerate(lines):
+        if not line.isascii():
+            fixed, gone = repair_mojibake(line)
+            if fixed != line:
+                lines[i], removed, changed = fixed, removed + gone, True
+    return ("\n".join(lines) if changed else text), removed
+
+
 def _clean_text(text: str) -> tuple[str, list[str], str]:
     """NFC, mojibake repair; returns (text, warnings, suffix for the encoding label)."""
     notes: list[str] = []
-    fixed, removed = repair_mojibake(text)
+    fixed, removed = _repair_lines(text)
     suffix = ""
     if removed:
         notes.append(
