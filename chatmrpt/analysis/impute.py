@@ -53,23 +53,35 @@ class Neighbours:
         return totals[rows]
 
 
-def queen_neighbours(geometry) -> Neighbours:
+def queen_neighbours(geometry, rows=None) -> Neighbours:
     """Queen contiguity: wards sharing an edge or a vertex.
 
     Built with a spatial index on ``intersects`` rather than on shared vertex lists, so
     neighbours whose common border was digitised with different vertices still count.
     Wards without geometry have no neighbours.
+
+    ``rows``: only the neighbours of these row positions are wanted (those with a value to
+    fill); the pairs of other wards are left out, which spares testing every ward against
+    the index. Each listed ward's neighbours are the same as with all rows, so sums over
+    them are too.
     """
     geoms = np.asarray(geometry, dtype=object)
     n = len(geoms)
-    present = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
-    if present.size == 0:
+    usable = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    present = np.flatnonzero(usable)
+    if rows is None:
+        wanted = present
+    else:
+        chosen = np.zeros(n, dtype=bool)
+        chosen[np.asarray(rows, dtype=np.intp)] = True
+        wanted = np.flatnonzero(usable & chosen)
+    if present.size == 0 or wanted.size == 0:
         return Neighbours.from_pairs(n, [], [])
-    sub = geoms[present]
-    tree = shapely.STRtree(sub)
-    left, right = tree.query(sub, predicate="intersects")
-    keep = left != right
-    return Neighbours.from_pairs(n, present[left[keep]], present[right[keep]])
+    tree = shapely.STRtree(geoms[present])
+    left, right = tree.query(geoms[wanted], predicate="intersects")
+    ward, neighbour = wanted[left], present[right]
+    keep = ward != neighbour
+    return Neighbours.from_pairs(n, ward[keep], neighbour[keep])
 
 
 def impute_missing(

@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -52,6 +51,9 @@ from chatmrpt.analysis.population import URBAN_FIELD, add_planning_inputs
 from chatmrpt.analysis.quality import check_quality, quality_messages
 from chatmrpt.analysis.text import repair_mojibake
 from chatmrpt.errors import InputError, describe_rows
+
+if TYPE_CHECKING:  # GeoPandas is imported where boundaries are read, not for a table alone
+    import geopandas as gpd
 
 WGS84 = "EPSG:4326"
 DELIMITERS = (",", ";", "\t", "|")
@@ -226,10 +228,30 @@ def _decode(data: bytes, kind: str) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+def _repair_lines(text: str) -> tuple[str, int]:
+    """``repair_mojibake`` of the text, line by line and only where a line is not ASCII.
+
+    The same result: a garbled run is non-ASCII characters only, so it never spans a line
+    break, and a line the first pass leaves alone the second leaves alone too. Scanning a
+    state's table for runs took tens of milliseconds; most of its lines are plain ASCII,
+    which ``str.isascii`` tells without a scan.
+    """
+    if text.isascii():
+        return text, 0
+    lines = text.split("\n")
+    removed, changed = 0, False
+    for i, line in enumerate(lines):
+        if not line.isascii():
+            fixed, gone = repair_mojibake(line)
+            if fixed != line:
+                lines[i], removed, changed = fixed, removed + gone, True
+    return ("\n".join(lines) if changed else text), removed
+
+
 def _clean_text(text: str) -> tuple[str, list[str], str]:
     """NFC, mojibake repair; returns (text, warnings, suffix for the encoding label)."""
     notes: list[str] = []
-    fixed, removed = repair_mojibake(text)
+    fixed, removed = _repair_lines(text)
     suffix = ""
     if removed:
         notes.append(
@@ -653,8 +675,9 @@ def _source_name(source: Any, fallback: str) -> str:
     return Path(source).name
 
 
-def _read_bytes(source: Any, display: str, code: str) -> bytes:
-    """The bytes of a path, a binary file object or bytes, counted as one parse."""
+def _read_bytes(source: Any, display: str, code: str) -> tuple[bytes, str]:
+    """The bytes of a path, a binary file object or bytes, and their sha256 (hashed once),
+    counted as one parse."""
     try:
         if isinstance(source, bytes | bytearray | memoryview):
             data = bytes(source)
@@ -669,8 +692,9 @@ def _read_bytes(source: Any, display: str, code: str) -> bytes:
             code, f"{display} could not be read ({exc.strerror or exc}).",
             details={"file": display},
         ) from exc  # fmt: skip
-    PARSES[sha256_bytes(data)] += 1
-    return data
+    digest = sha256_bytes(data)
+    PARSES[digest] += 1
+    return data, digest
 
 
 def read_table(
@@ -687,13 +711,13 @@ def read_table(
     markers handled); other columns stay text.
     """
     display = name or _source_name(path, "the ward table")
-    data = _read_bytes(path, display, "unreadable_table")
+    data, digest = _read_bytes(path, display, "unreadable_table")
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError("empty_file", f"{display} is empty.", details={"file": display})
     kind = _sniff(data)
     source: dict[str, Any] = {
         "name": display,
-        "sha256": sha256_bytes(data),
+        "sha256": digest,
         "sheet": None,
         "format": None,
         "encoding": None,
@@ -833,6 +857,8 @@ def _read_boundary_frame(
         layer = _polygon_layer(target, display)
         return _read_vector(target, display, layer), "geopackage", layer
     if kind == "parquet":
+        import geopandas as gpd
+
         target = workdir / "boundaries.parquet"
         target.write_bytes(data)
         with _refusing_failures(_unreadable_boundaries, display, lambda exc: (
@@ -888,6 +914,8 @@ def _label(frame: pd.DataFrame, positions) -> list[str]:
 
 
 def _clean_geometries(frame: gpd.GeoDataFrame, display: str) -> tuple[gpd.GeoDataFrame, list[str]]:
+    import geopandas as gpd
+
     notes = []
     geoms = np.asarray(frame.geometry.values, dtype=object)
     present = ~shapely.is_missing(geoms)
@@ -945,7 +973,8 @@ def _clean_text_column(series: pd.Series) -> pd.Series:
             return unicodedata.normalize("NFC", repair_mojibake(value)[0])
         return value
 
-    uniques = series.dropna().unique()
+    # as Python objects: iterating an Arrow-backed array value by value is slow
+    uniques = np.asarray(series.dropna().unique(), dtype=object).tolist()
     if "".join(map(str, uniques)).isascii():
         return series
     return series.map({v: fix(v) for v in uniques})
@@ -962,8 +991,10 @@ def read_boundaries(path, *, name: str | None = None, limits: ReadLimits = DEFAU
     Invalid polygons are repaired (polygonal parts kept), empty ones reported; a layer
     without a CRS is taken as EPSG:4326 when its coordinates look like degrees.
     """
+    import geopandas as gpd
+
     display = name or _source_name(path, "the ward boundaries")
-    data = _read_bytes(path, display, "unreadable_boundaries")
+    data, digest = _read_bytes(path, display, "unreadable_boundaries")
     if not data.strip():
         raise InputError("empty_file", f"{display} is empty.", details={"file": display})
     kind = _sniff(data)
@@ -1036,7 +1067,7 @@ def read_boundaries(path, *, name: str | None = None, limits: ReadLimits = DEFAU
     frame = frame.reset_index(drop=True)
     source = {
         "name": display,
-        "sha256": sha256_bytes(data),
+        "sha256": digest,
         "sheet": None,
         "format": fmt,
         "encoding": None,

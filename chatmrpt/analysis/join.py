@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -39,6 +38,9 @@ from chatmrpt.analysis.dataset import (
 from chatmrpt.analysis.names import normalise_ward_names
 from chatmrpt.errors import InputError, describe_rows
 
+if TYPE_CHECKING:  # imported where a frame with shapes is built, not for matching alone
+    import geopandas as gpd
+
 FUZZY_ACCEPT = 90.0
 FUZZY_ACCEPT_SAME_LGA = 80.0
 # Above this many name comparisons the leftovers are not worth a fuzzy pass: the join has
@@ -52,13 +54,21 @@ RULES = ("ward_code", "name_lga", "name", "fuzzy")
 
 
 def _codes(series: pd.Series) -> list[str | None]:
+    """Codes as compared (trimmed, upper-case; missing or blank -> None), each distinct
+    text converted once."""
     out = []
+    seen: dict[str, str | None] = {}
     for value in series.to_numpy(dtype=object):
-        if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        if type(value) is str:
+            try:
+                key = seen[value]
+            except KeyError:
+                key = seen[value] = value.strip().upper() or None
+            out.append(key)
+        elif value is None or (isinstance(value, float) and value != value) or value is pd.NA:
             out.append(None)
-            continue
-        text = str(value).strip().upper()
-        out.append(text or None)
+        else:
+            out.append(str(value).strip().upper() or None)
     return out
 
 
@@ -466,6 +476,8 @@ def join_wards(
     columns the table lacks (WardCode, LGA, LGACode, State, StateCode) are copied from the
     matched features. Raises ``boundary_join_failed`` when no ward matches at all.
     """
+    import geopandas as gpd
+
     positions, report = match_wards(table, boundaries)
     if report["matched"] == 0:
         raise _join_failed(table, boundaries, table_name, boundaries_name)

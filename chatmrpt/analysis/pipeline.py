@@ -222,8 +222,10 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
     to_impute = raw[keep].reset_index(drop=True)
     neighbours = None
     if dataset.has_boundaries and to_impute.isna().to_numpy().any():
-        # contiguity is built once per dataset, and only when something needs filling
-        neighbours = queen_neighbours(wards[GEOMETRY].to_numpy())
+        # contiguity is built once per dataset, only when something needs filling, and only
+        # for the wards with a value to fill
+        gaps = np.flatnonzero(to_impute.isna().to_numpy().any(axis=1))
+        neighbours = queen_neighbours(wards[GEOMETRY].to_numpy(), rows=gaps)
     prog.stage("impute", 0.0, "select")
     filled, flags, imputation = impute_missing(to_impute, neighbours, labels)
     constant = constant_variables(filled)

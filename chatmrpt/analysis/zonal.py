@@ -26,16 +26,18 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from shapely import box, intersects
 
 from chatmrpt.analysis.declarations import BAND_MODES, RASTER_STATS
 from chatmrpt.errors import InputError, describe_rows
+
+if TYPE_CHECKING:  # imported when rasters are summarised, not when this module loads
+    import geopandas as gpd
 
 STATS = RASTER_STATS
 NODATA_SUFFIX = "_nodata_share"
@@ -229,6 +231,8 @@ def _summarise_one(
                 "raster covers the same area as the boundaries.",
                 details={"raster": str(spec.path_or_url)},
             )
+        import geopandas as gpd
+
         pos = np.flatnonzero(overlaps)
         sub = gpd.GeoDataFrame({"_pos": pos}, geometry=geoms[pos], crs=frame.crs)
         # neighbouring wards one after the other: the raster blocks they share stay cached
@@ -331,6 +335,8 @@ def ward_raster_stats(
     Raises ``InputError`` (``unreadable_raster``, ``invalid_parameter``) for a missing or
     unreadable file, a raster without a CRS, or a raster no ward overlaps.
     """
+    import geopandas as gpd
+
     if not isinstance(wards, gpd.GeoDataFrame):
         raise TypeError("wards must be a GeoDataFrame")
     rasters = list(rasters)

@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+# The analysis imports GeoPandas (with pyproj) and pyogrio only where boundaries are read,
+# so that a command-line run on a table alone never loads them. Jobs run in processes
+# forked from a server that preloads this module: loaded here, a job that reads or joins
+# boundaries does not import them again each time.
+import geopandas  # noqa: F401
+import pyogrio  # noqa: F401
+
 from chatmrpt.artifacts import open_artifacts
 
 # the job kinds every process knows: importing a kind's module registers it (@job_kind)

@@ -49,6 +49,34 @@ def test_wards_without_geometry_have_no_neighbours():
     assert adj.of(2).size == 0 and adj.of(0).tolist() == [1]
 
 
+def test_neighbours_of_some_rows_are_those_of_all_rows():
+    # only the wards with a gap are looked up; each one's neighbours, and so the filled
+    # values, are the same as from the whole contiguity
+    rng = np.random.default_rng(3)
+    import shapely
+
+    pts = shapely.multipoints(rng.random((80, 2)))
+    cells = list(shapely.intersection(np.array(shapely.voronoi_polygons(pts).geoms),
+                                      box(0, 0, 1, 1)))
+    cells[5] = None  # a ward without a shape has no neighbours either way
+    rows = np.array([0, 5, 17, 42, 79])
+    every = queen_neighbours(cells)
+    some = queen_neighbours(cells, rows=rows)
+    assert set(some.ward.tolist()) <= set(rows.tolist())
+    for r in range(len(cells)):
+        expected = every.of(r).tolist() if r in rows else []
+        assert some.of(r).tolist() == expected
+    values = rng.random((80, 3))
+    values[rows, 1] = np.nan
+    values[rows[:2], 2] = np.nan
+    frame = pd.DataFrame(values, columns=["a", "b", "c"])
+    full, _, full_report = impute_missing(frame, every)
+    part, _, part_report = impute_missing(frame, some)
+    assert full.to_numpy().tobytes() == part.to_numpy().tobytes()
+    assert full_report == part_report
+    assert queen_neighbours(cells, rows=[]).ward.size == 0
+
+
 def test_neighbour_mean_uses_only_observed_values():
     # 1x4 strip: a b c d ; b and c missing. b's neighbours a, c -> only a observed.
     values = pd.DataFrame({"v": [1.0, np.nan, np.nan, 7.0]})

@@ -556,3 +556,19 @@ def test_duplicate_names_matter_only_when_codes_cannot_join(tmp_path):
     assert ds.join_report["matched"] == 1
     assert any("more than once" in w and "rows 1 and 2" in w for w in ds.warnings)
     assert [a["row"] for a in ds.join_report["ambiguous"]] == [1, 2]
+
+
+def test_repair_line_by_line_is_the_repair_of_the_whole_text():
+    import random
+
+    from chatmrpt.analysis.ingest import _repair_lines
+    from chatmrpt.analysis.text import repair_mojibake
+
+    rng = random.Random(5)
+    # garbled once and twice, correct accents, C1 controls, other line breaks
+    pieces = ["Dala", "Café", "CafÃ©", "â‰¥", "Ã¢â‚¬â„¢", "\n", "\r\n", ",", "é", "\x85",
+              "Ã", "\u2028", " ", "ñ", "Ã±", "\n\n", "1.5"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert _repair_lines(text) == repair_mojibake(text), repr(text)
+    assert _repair_lines("a,b\nKofar Ã©\nc\n") == ("a,b\nKofar é\nc\n", 1)

@@ -30,7 +30,8 @@ def test_the_preload_names_real_modules_and_loads_every_built_in_kind():
                 if get_kind(k).run.__module__.startswith("chatmrpt.jobs.")}
     assert set(loaded["kinds"]) >= built_in
     for module in ("numpy", "pandas", "chatmrpt.runtime", "chatmrpt.jobs.runner",
-                   "chatmrpt.analysis.pipeline", "chatmrpt.analysis.outputs"):
+                   "chatmrpt.analysis.pipeline", "chatmrpt.analysis.outputs",
+                   "geopandas", "pyproj", "pyogrio"):
         assert module in loaded["modules"], module
     # and nothing that freezes the collector in the consumer itself
     assert "chatmrpt.jobs.forkserver_ready" not in loaded["modules"]
