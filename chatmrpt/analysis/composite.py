@@ -20,6 +20,9 @@ SCORE_DECIMALS = 12  # scores are rounded so that float noise never decides a ti
 CHUNK_CELLS = 4_000_000
 # at most this many threads take the per-ward medians of a block
 MEDIAN_THREADS = 2
+# the composite score's blocks: one buffer of 128 MB, used again for every block (fewer,
+# larger matrix products cost less: each wakes the BLAS threads)
+SCORE_BLOCK_CELLS = 16_000_000
 
 
 def model_count(k: int) -> int:
@@ -52,14 +55,29 @@ def model_weights(variables: Sequence[str], models: Sequence[tuple[str, ...]]) -
 
 
 def iter_model_scores(normalized: np.ndarray, weights: np.ndarray,
-                      chunk_rows: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
-    """(first row, ward x model block) pairs covering every ward, a block at a time."""
+                      chunk_rows: int | None = None, reuse: bool = False
+                      ) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, ward x model block) pairs covering every ward, a block at a time.
+
+    ``reuse``: every block is made in the same buffer, so a block is only good until the
+    next one is asked for (the same numbers, without a fresh allocation per block: the
+    kernel's page faults on new memory cost as much as the products themselves).
+    """
     n = normalized.shape[0]
     m = weights.shape[1]
     if chunk_rows is None:
         chunk_rows = max(1, CHUNK_CELLS // max(m, 1))
+    buffer = None
+    if reuse and n:
+        normalized = np.asarray(normalized, dtype=np.float64)
+        weights = np.asarray(weights, dtype=np.float64)
+        buffer = np.empty((min(chunk_rows, n), m))
     for start in range(0, n, chunk_rows):
-        yield start, normalized[start : start + chunk_rows] @ weights
+        part = normalized[start : start + chunk_rows]
+        if buffer is None:
+            yield start, part @ weights
+        else:
+            yield start, np.matmul(part, weights, out=buffer[: part.shape[0]])
 
 
 def row_medians(block: np.ndarray, out: np.ndarray) -> None:
@@ -109,8 +127,9 @@ def composite_scores(normalized: np.ndarray, weights: np.ndarray,
     threads = _threads()
     pool = ThreadPoolExecutor(threads) if threads > 1 and n * weights.shape[1] > CHUNK_CELLS \
         else None
+    chunk_rows = max(1, SCORE_BLOCK_CELLS // max(weights.shape[1], 1))
     try:
-        for start, block in iter_model_scores(normalized, weights):
+        for start, block in iter_model_scores(normalized, weights, chunk_rows, reuse=True):
             rows = block.shape[0]
             # the block is ours alone: the medians may reorder it in place
             if pool is None:

@@ -147,26 +147,40 @@ def write_model_scores(result, path: Path, progress: Callable[[float], None] | N
     fields = [pa.field(c, pa.string()) for c in key_cols]
     fields += [pa.field(m, pa.float32()) for m in ids]
     schema = pa.schema(fields)
-    n = len(result.wards)
     # row groups of ~8M cells; no dictionaries or statistics on the score columns: they
     # cost most of the writing time and help no reader of these data. LZ4 after the byte
     # stream split: half zstd's time for a file a tenth larger (float32 noise compresses
     # little either way)
     chunk_rows = max(1, MODEL_SCORES_BLOCK_CELLS // max(len(ids), 1))
     with pq.ParquetWriter(path, schema, compression="lz4", use_byte_stream_split=ids,
-                          use_dictionary=key_cols, write_statistics=key_cols) as writer, \
-            ThreadPoolExecutor(1) as background:
+                          use_dictionary=key_cols, write_statistics=key_cols) as writer:
+        # the blocks' buffers are gone before the file's footer is made
+        _write_score_blocks(result, writer, schema, key_cols, chunk_rows, progress)
+
+
+def _write_score_blocks(result, writer, schema: pa.Schema, key_cols: list[str], chunk_rows: int,
+                        progress: Callable[[float], None] | None) -> None:
+    n = len(result.wards)
+    # two float32 buffers in turn: Arrow reads one while the other is filled
+    buffers: list[np.ndarray] = []
+    with ThreadPoolExecutor(1) as background:
         pending = None
-        for start, block in result.iter_model_scores(chunk_rows):
+        blocks = result.iter_model_scores(chunk_rows, reuse=True)
+        for number, (start, block) in enumerate(blocks):
             stop = start + block.shape[0]
             arrays = [_text_array(result.wards[c].iloc[start:stop]) for c in key_cols]
-            # model by ward, each model's scores contiguous: Arrow takes each row without
-            # copying it again (a new array per block: the one being written is Arrow's)
-            arrays += [pa.array(scores) for scores in scores_by_model(block)]
+            if len(buffers) < 2:
+                buffers.append(np.empty((block.shape[1], block.shape[0]), dtype=np.float32))
+            # model by ward, each model's scores contiguous (also in the last, shorter
+            # block's part of the buffer): Arrow takes each row without copying it again
+            by_model = buffers[number % 2][:, : block.shape[0]]
+            arrays += [pa.array(scores) for scores in scores_by_model(block, by_model)]
             table = pa.Table.from_arrays(arrays, schema=schema)
-            del block, arrays
+            del block, arrays, by_model
             if pending is not None:
-                pending.result()  # one block written at a time, in order
+                # one block written at a time, in order; the buffer it was read from is
+                # filled again only after this (Arrow has encoded the rows by then)
+                pending.result()
             pending = background.submit(writer.write_table, table)
             del table
             if progress is not None:

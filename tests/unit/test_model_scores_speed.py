@@ -43,6 +43,7 @@ def test_composite_scores_equal_the_median_of_the_model_scores(k, monkeypatch):
     assert np.array_equal(composite_scores(x, w), expected)
     # small blocks, each split between threads: the same numbers
     monkeypatch.setattr(comp, "CHUNK_CELLS", 97)
+    monkeypatch.setattr(comp, "SCORE_BLOCK_CELLS", 97)
     monkeypatch.setattr(comp, "_threads", lambda: 3)
     assert np.array_equal(composite_scores(x, w), expected)
     monkeypatch.setattr(comp, "_threads", lambda: 1)
@@ -77,9 +78,9 @@ class _Result:
     def models_table(self):
         return comp.models_table(self.variables, self.models)
 
-    def iter_model_scores(self, chunk_rows=None):
+    def iter_model_scores(self, chunk_rows=None, reuse=False):
         return comp.iter_model_scores(self.normalized, model_weights(self.variables, self.models),
-                                      chunk_rows)
+                                      chunk_rows, reuse)
 
 
 def test_model_scores_file_holds_every_score_over_several_blocks(tmp_path, monkeypatch):
@@ -103,3 +104,13 @@ def test_model_scores_file_holds_every_score_over_several_blocks(tmp_path, monke
     assert (table[ids].dtypes == np.float32).all()
     expected = (x @ model_weights(result.variables, result.models)).astype(np.float32)
     assert np.array_equal(table[ids].to_numpy(), expected)
+
+
+def test_reused_blocks_hold_the_same_scores():
+    x = np.random.default_rng(6).random((103, 4))
+    w = _weights(4)
+    fresh = [(s, b.copy()) for s, b in comp.iter_model_scores(x, w, chunk_rows=10)]
+    reused = [(s, b.copy()) for s, b in comp.iter_model_scores(x, w, chunk_rows=10, reuse=True)]
+    assert [s for s, _ in reused] == [s for s, _ in fresh] == list(range(0, 103, 10))
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(fresh, reused, strict=True))
+    assert np.array_equal(np.concatenate([b for _, b in reused]), x @ w)
