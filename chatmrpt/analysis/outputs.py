@@ -94,7 +94,10 @@ def _csv_columns(frame: pd.DataFrame) -> dict[Any, list] | None:
             out[name] = series.to_numpy().tolist()
         elif isinstance(dtype, np.dtype) and dtype.kind == "O":
             cells = series.to_numpy(dtype=object, na_value=None)
-            if not all(isinstance(v, str | int | None) for v in cells):
+            # all text (pandas' own check, without a Python call per cell), or else each
+            # cell's kind looked at
+            if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty") and \
+                    not all(isinstance(v, str | int | None) for v in cells):
                 return None  # floats, dates or other objects in a text column
             out[name] = cells.tolist()
         elif isinstance(dtype, pd.StringDtype) or (
@@ -172,11 +175,15 @@ def _write_score_blocks(result, writer, schema: pa.Schema, key_cols: list[str], 
             if len(buffers) < 2:
                 buffers.append(np.empty((block.shape[1], block.shape[0]), dtype=np.float32))
             # model by ward, each model's scores contiguous (also in the last, shorter
-            # block's part of the buffer): Arrow takes each row without copying it again
-            by_model = buffers[number % 2][:, : block.shape[0]]
-            arrays += [pa.array(scores) for scores in scores_by_model(block, by_model)]
+            # block's part of the buffer); Arrow takes the buffer without copying it, and
+            # each model's column is a slice of it
+            buffer = buffers[number % 2]
+            rows, width = block.shape[0], buffer.shape[1]
+            scores_by_model(block, buffer[:, :rows])
+            flat = pa.array(buffer.reshape(-1))
+            arrays += [flat.slice(j * width, rows) for j in range(buffer.shape[0])]
             table = pa.Table.from_arrays(arrays, schema=schema)
-            del block, arrays, by_model
+            del block, arrays, buffer, flat
             if pending is not None:
                 # one block written at a time, in order; the buffer it was read from is
                 # filled again only after this (Arrow has encoded the rows by then)

@@ -114,3 +114,18 @@ def test_reused_blocks_hold_the_same_scores():
     assert [s for s, _ in reused] == [s for s, _ in fresh] == list(range(0, 103, 10))
     assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(fresh, reused, strict=True))
     assert np.array_equal(np.concatenate([b for _, b in reused]), x @ w)
+
+
+@pytest.mark.parametrize("cells,fast", [
+    (["a", None, "b"], True), (["a", 1, None], True), ([None, None], True),
+    (["a", 1.5], False), (["a", pd.Timestamp("2024-01-01")], False), (["a", b"x"], False),
+])
+def test_text_columns_checked_for_kinds_pandas_formats_itself(cells, fast, tmp_path):
+    from chatmrpt.analysis.outputs import _csv_columns, write_unified_csv
+    from chatmrpt.csvsafe import write_csv
+
+    frame = pd.DataFrame({"o": pd.Series(cells, dtype=object), "n": range(len(cells))})
+    assert (_csv_columns(frame) is not None) == fast
+    write_unified_csv(frame, tmp_path / "ours.csv")
+    write_csv(frame, tmp_path / "theirs.csv")
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "theirs.csv").read_bytes()
