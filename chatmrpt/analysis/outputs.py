@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import os
@@ -82,14 +83,7 @@ def _csv_columns(frame: pd.DataFrame) -> dict[Any, list] | None:
         series = frame[name]
         dtype = series.dtype
         if dtype == np.float64:
-            values = series.to_numpy()
-            missing = np.isnan(values)
-            if missing.any():
-                cells = values.astype(object)
-                cells[missing] = None
-                out[name] = cells.tolist()
-            else:
-                out[name] = values.tolist()
+            out[name] = _float_cells(series.to_numpy())
         elif isinstance(dtype, np.dtype) and dtype.kind in "biu":
             out[name] = series.to_numpy().tolist()
         elif isinstance(dtype, np.dtype) and dtype.kind == "O":
@@ -108,6 +102,63 @@ def _csv_columns(frame: pd.DataFrame) -> dict[Any, list] | None:
         else:
             return None
     return out
+
+
+# below this magnitude Python's repr writes a float with an exponent, Arrow positionally
+_REPR_SMALLEST_PLAIN = 1e-4
+
+
+def _float_cells(values: np.ndarray) -> list:
+    """A float64 column's CSV cells: the text ``repr`` gives each value (None if missing)."""
+    if _arrow_float_text_is_repr():
+        return _float_cells_by_arrow(values)
+    return _float_cells_by_repr(values)
+
+
+def _float_cells_by_arrow(values: np.ndarray) -> list:
+    """:func:`_float_cells` in a few calls for the whole column.
+
+    Arrow writes the same shortest round-trip digits as ``repr`` for the whole column in
+    one call, but spells some values differently: ``39074`` for ``39074.0`` (given back its
+    ``.0`` here), an exponent or none at other magnitudes than Python's (those cells, and
+    infinities and missing values, are made by ``repr`` itself, one at a time).
+    """
+    import pyarrow.compute as pc
+
+    text = pc.cast(pa.array(values, type=pa.float64()), pa.string())
+    exponent = pc.match_substring(text, "e").to_numpy(zero_copy_only=False)
+    point = pc.match_substring(text, ".").to_numpy(zero_copy_only=False)
+    with np.errstate(invalid="ignore"):
+        own = (~np.isfinite(values) | exponent
+               | ((np.abs(values) < _REPR_SMALLEST_PLAIN) & (values != 0)))
+    whole = ~own & ~point
+    if whole.any():
+        text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(text, ".0", ""), text)
+    cells = text.to_pylist()
+    for i in np.flatnonzero(own):
+        value = float(values[i])
+        cells[i] = None if math.isnan(value) else repr(value)
+    return cells
+
+
+def _float_cells_by_repr(values: np.ndarray) -> list:
+    missing = np.isnan(values)
+    if missing.any():
+        cells = values.astype(object)
+        cells[missing] = None
+        return cells.tolist()
+    return values.tolist()  # the csv writer writes each as its repr
+
+
+@functools.cache
+def _arrow_float_text_is_repr() -> bool:
+    """Whether this Arrow writes these floats as ``repr`` does (checked once per process)."""
+    values = np.array([0.1, 1 / 3, 2 / 3, 123.456, 0.00015, -2.5e-3, 1234567.891, 0.3 - 0.1,
+                       98765432109876.5, -7.0])
+    try:
+        return _float_cells_by_arrow(values) == [repr(v) for v in values.tolist()]
+    except (pa.ArrowException, ValueError, TypeError):  # pragma: no cover - old Arrow
+        return False
 
 
 def _text_array(values: pd.Series) -> pa.Array:

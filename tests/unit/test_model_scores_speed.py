@@ -129,3 +129,21 @@ def test_text_columns_checked_for_kinds_pandas_formats_itself(cells, fast, tmp_p
     write_unified_csv(frame, tmp_path / "ours.csv")
     write_csv(frame, tmp_path / "theirs.csv")
     assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "theirs.csv").read_bytes()
+
+
+def test_float_cells_are_the_repr_of_each_value():
+    from chatmrpt.analysis.outputs import _arrow_float_text_is_repr, _float_cells
+
+    assert _arrow_float_text_is_repr()  # the column-at-once path is the one tested here
+    rng = np.random.default_rng(11)
+    values = rng.normal(size=200_000) * 10.0 ** rng.integers(-30, 30, size=200_000)
+    values[::7] = np.round(values[::7])
+    values[::11] = rng.integers(-10**6, 10**6, size=values[::11].size)
+    values[::13] = np.nan
+    edges = [0.0, -0.0, np.inf, -np.inf, 1e16, -1e16, 9999999999999998.0, 1e15, 1e14,
+             123456789012345.67, 1e-4, -1e-4, np.nextafter(1e-4, 0), 1e-5, 1e-7, 5e-324,
+             1.7976931348623157e308, 0.1, 2.0, -3.0, 1 / 3]
+    values[: len(edges)] = edges
+    expected = [None if np.isnan(v) else repr(v) for v in values.tolist()]
+    assert _float_cells(values) == expected
+    assert _float_cells(np.array([], dtype=float)) == []
