@@ -65,11 +65,23 @@ def write_unified_csv(wards: pd.DataFrame, path: Path) -> None:
         # objects: the same bytes in about two thirds of the time
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(columns.keys())
-        writer.writerows(zip(*columns.values(), strict=True))
+        n = len(frame)
+        # the float columns' text is made a block of rows at a time: one string per cell
+        # for the whole table would take more memory than the table itself
+        for start in range(0, n, CSV_BLOCK_ROWS):
+            stop = min(start + CSV_BLOCK_ROWS, n)
+            cells = [_float_cells(values[start:stop]) if isinstance(values, np.ndarray)
+                     else values[start:stop] for values in columns.values()]
+            writer.writerows(zip(*cells, strict=True))
 
 
-def _csv_columns(frame: pd.DataFrame) -> dict[Any, list] | None:
-    """Each column as the Python values ``to_csv`` writes (missing as None), or None.
+# rows of the unified CSV whose float cells are made at once
+CSV_BLOCK_ROWS = 10_000
+
+
+def _csv_columns(frame: pd.DataFrame) -> dict[Any, list | np.ndarray] | None:
+    """Each column as the Python values ``to_csv`` writes (missing as None), a float64
+    column as its array of values, or None.
 
     pandas writes a float64 as NumPy's shortest round-trip text, which is Python's
     ``repr`` of the same float, and every other kind handled here as ``str`` of the value;
@@ -83,7 +95,7 @@ def _csv_columns(frame: pd.DataFrame) -> dict[Any, list] | None:
         series = frame[name]
         dtype = series.dtype
         if dtype == np.float64:
-            out[name] = _float_cells(series.to_numpy())
+            out[name] = series.to_numpy()  # its text is made when written (_float_cells)
         elif isinstance(dtype, np.dtype) and dtype.kind in "biu":
             out[name] = series.to_numpy().tolist()
         elif isinstance(dtype, np.dtype) and dtype.kind == "O":

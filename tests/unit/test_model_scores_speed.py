@@ -147,3 +147,20 @@ def test_float_cells_are_the_repr_of_each_value():
     expected = [None if np.isnan(v) else repr(v) for v in values.tolist()]
     assert _float_cells(values) == expected
     assert _float_cells(np.array([], dtype=float)) == []
+
+
+def test_unified_csv_written_in_blocks_of_rows_is_the_same_file(tmp_path, monkeypatch):
+    from chatmrpt.analysis.outputs import write_unified_csv
+    from chatmrpt.csvsafe import write_csv
+
+    rng = np.random.default_rng(8)
+    floats = rng.normal(size=50) * 10.0 ** rng.integers(-8, 20, size=50)
+    floats[::6] = np.nan
+    frame = pd.DataFrame({"f": floats, "g": np.round(floats), "i": np.arange(50),
+                          "s": pd.Series([f"w{i}" if i % 5 else None for i in range(50)],
+                                         dtype=object)})
+    write_csv(frame, tmp_path / "theirs.csv")
+    for rows in (1, 7, 50, 10_000):
+        monkeypatch.setattr(outputs, "CSV_BLOCK_ROWS", rows)
+        write_unified_csv(frame, tmp_path / "ours.csv")
+        assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "theirs.csv").read_bytes()
