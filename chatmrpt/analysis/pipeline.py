@@ -75,8 +75,8 @@ class AnalysisResult:
         ids = comp.model_ids(len(self.models))
         return pd.DataFrame(x @ self.model_weights, columns=ids)
 
-    def iter_model_scores(self, chunk_rows: int | None = None):
-        return comp.iter_model_scores(self.normalized, self.model_weights, chunk_rows)
+    def iter_model_scores(self, chunk_rows: int | None = None, reuse: bool = False):
+        return comp.iter_model_scores(self.normalized, self.model_weights, chunk_rows, reuse)
 
     def summary(self, top: int = 10) -> dict[str, Any]:
         """A small JSON-able digest for records, chat replies and the CLI."""
