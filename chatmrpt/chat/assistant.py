@@ -255,7 +255,7 @@ class Assistant:
                       dstate: DialogueState, facts: Facts) -> tuple[Reply, DialogueState]:
         decision = dialogue.decide(text, ctx, dstate, facts)
         rd = {"dialogue": decision.reading}
-        new = DialogueState(dstate.pending, dstate.last, dstate.shown)
+        new = DialogueState(dstate.pending, dstate.last, dstate.shown, decision.topic)
         if not decision.keep_pending:
             new.pending = decision.pending
         if decision.unmet:

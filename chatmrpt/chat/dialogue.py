@@ -11,6 +11,9 @@ store (``state["dialogue"]``), so any worker can answer the next message:
     the last request that ran (tool and parameters): the base of relative changes.
 ``shown``
     the last map or chart shown, so "save that map as a picture" exports that one.
+``topic``
+    the one variable the previous message named, so "what is nighttime lights?" followed
+    by "add it to the analysis" adds that variable (kept for one message only).
 
 A message fills a pending question only when it reads as that kind of answer: a question,
 another request or an unrelated number leaves the question pending and is handled on its
@@ -54,14 +57,17 @@ class DialogueState:
     pending: dict[str, Any] | None = None
     last: dict[str, Any] | None = None
     shown: dict[str, Any] | None = None
+    topic: str | None = None
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> DialogueState:
         record = record or {}
-        return cls(record.get("pending"), record.get("last"), record.get("shown"))
+        return cls(record.get("pending"), record.get("last"), record.get("shown"),
+                   record.get("topic"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"pending": self.pending, "last": self.last, "shown": self.shown}
+        return {"pending": self.pending, "last": self.last, "shown": self.shown,
+                "topic": self.topic}
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ class Decision:
     not_done: list[str] = field(default_factory=list)  # said after the results
     unmet: list[str] = field(default_factory=list)
     reading: dict[str, Any] = field(default_factory=dict)  # how the message was read
+    topic: str | None = None  # the one variable this message named (for "add it")
 
     @property
     def suggestions(self) -> list[str]:
@@ -423,7 +430,12 @@ def _by_change(low: str, last_plan: Mapping[str, Any]) -> Change | None:
                                   f"{_fmt(abs(delta))}.")
 
 
-def variable_change(text: str, ctx: RouterContext, used: Sequence[str]) -> Change | None:
+THAT_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|that\s+variable"
+                      r"|this\s+variable|am)\b")
+
+
+def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
+                    topic: str | None = None) -> Change | None:
     """ "also add housing quality", "drop rainfall": the last analysis' variables, changed."""
     low = ex.canonical_text(text)
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
@@ -442,7 +454,12 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str]) -> Chang
     inside = [m for m in mentions if m.start < end]
     mentions = inside or mentions
     if not mentions:
-        return None
+        # "add it to the analysis" right after a message about one variable
+        if topic and topic in ctx.variables and THAT_ONE.search(low) and not re.search(
+                r"\bplan\b|\bnets?\b|\bmap\b|\bexport\b|\breport\b|\d", low):
+            mentions = [ex.VariableMention(topic, topic, topic, 0, 0, 100.0)]
+        else:
+            return None
     names = list(dict.fromkeys(m.column for m in mentions))
     if adding:
         new = [n for n in names if n not in used]
@@ -519,6 +536,9 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     if note and decision.steps:
         decision.notes.insert(0, note)
     decision.reading.setdefault("text", fixed)
+    named = {m.column for m in ex.find_variables(fixed, ctx.variables) if m.column} \
+        if ctx.variables else set()
+    decision.topic = next(iter(named)) if len(named) == 1 else None
     return decision
 
 
@@ -552,7 +572,7 @@ def reads_as_question(text: str) -> bool:
     return bool(RESULT_QUESTION.match(low)) and not MODAL_REQUEST.search(low)
 
 
-MODAL_REQUEST = re.compile(r"\b(?:can|could|should|shall|would)\s+(?:we|i|you|u)\b")
+MODAL_REQUEST = re.compile(r"\b(?:can|could|should|shall|would|must)\s+(?:we|i|you|u|be)\b")
 
 
 ACCOUNTED_TOOLS = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban",
@@ -700,6 +720,19 @@ def describe_step(step: Step) -> str:
     return f"Do {step.tool.replace('_', ' ')}"
 
 
+def _names_its_object(kind: str, text: str) -> bool:
+    """A relative change acts on its own evidence only when the message says what it
+    changes ("cut the plan by 10%", "another 150k nets") or says nothing else ("20% more");
+    "show wards with 20% more risk" is left to the intent model."""
+    low = ex.lower_text(text)
+    if re.search(r"\b(?:maps?|charts?|export|download|list|show)\b", low):
+        return False
+    if kind != "plan":
+        return True
+    return bool(NET_CUE.search(low) or re.search(r"\b(?:plan|stock|supply|it|that|allocation)"
+                                                 r"\b", low) or len(low.split()) <= 4)
+
+
 RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace")
 
 
@@ -717,7 +750,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     if strays:
         decision.reading["stray_numbers"] = strays
     if not asks and not strays:
-        if decision.reading.get("relative") in RELATIVE_EVIDENCE:
+        if decision.reading.get("relative") in RELATIVE_EVIDENCE and _names_its_object(
+                decision.reading["relative"], text):
             return decision  # a change stated against the last result, echoed in the reply
         if all(action_evidence(s, text, state, last_plan) for s in decision.steps):
             return decision
@@ -977,7 +1011,7 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
                                   "the default variables, directions and settings.",
                                   source=text)])  # fmt: skip
     if ctx.analysis_ready and facts.analysis_variables:
-        change = variable_change(text, ctx, facts.analysis_variables)
+        change = variable_change(text, ctx, facts.analysis_variables, state.topic)
         if change is not None:
             params = dict(change.params)
             directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
