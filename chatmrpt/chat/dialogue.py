@@ -79,6 +79,7 @@ class Facts:
     lgas: tuple[str, ...] = ()
     ward_count: int = 0
     ranked: tuple[tuple[str, str | None], ...] = ()  # (ward, LGA) by composite rank
+    last_repri: Mapping[str, Any] = field(default_factory=dict)  # the last one's parameters
 
 
 @dataclass
@@ -532,13 +533,34 @@ def _key(name: str) -> str:
 def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     """How to answer ``text``: the steps to run, or the question to ask."""
     fixed, note = apply_correction(text)
-    decision = _gate(_decide(fixed, ctx, state, facts), fixed, state, ctx.last_plan, ctx)
+    decision = _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts)
+    decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     if note and decision.steps:
         decision.notes.insert(0, note)
     decision.reading.setdefault("text", fixed)
     named = {m.column for m in ex.find_variables(fixed, ctx.variables) if m.column} \
         if ctx.variables else set()
     decision.topic = next(iter(named)) if len(named) == 1 else None
+    return decision
+
+
+TARGET_SAID = re.compile(r"\btarget\b|\bof\s+(?:the\s+)?(?:population|people)\b|\bpopulation\b")
+
+
+def _keep_repri_target(decision: Decision, text: str, facts: Facts) -> Decision:
+    """A reprioritisation asked without a target keeps the target of the last one ("only use
+    the 75% threshold" after a 25% target): dropping it would silently change the result."""
+    target = facts.last_repri.get("target")
+    if target is None:
+        return decision
+    for step in decision.steps:
+        if step.tool != "reprioritize_urban" or step.params.get("target_share") is not None:
+            continue
+        if TARGET_SAID.search(ex.lower_text(step.source or text)):
+            continue
+        step.params["target_share"] = target
+        keep = f"Keeping the target of {_fmt(float(target))}% of the population."
+        step.echo = f"{step.echo} {keep}".strip() if step.echo else keep
     return decision
 
 
@@ -733,7 +755,7 @@ def _names_its_object(kind: str, text: str) -> bool:
                                                  r"\b", low) or len(low.split()) <= 4)
 
 
-RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace")
+RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri")
 
 
 def _gate(decision: Decision, text: str, state: DialogueState,
@@ -1028,6 +1050,14 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         last_tool == "ask_results" and str(last_params.get("about", "")).startswith("repri"))
     if repri_last and ctx.analysis_ready:
         nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
+        if len(nums) == 1 and re.search(r"\b(?:only|just|use|redo|rerun|try|instead)\b", low) \
+                and re.search(r"\bthreshold\b|\burban\b|%", low) and not TARGET_SAID.search(low) \
+                and not reads_as_question(text) and not re.search(
+                    r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
+            return Decision([Step("reprioritize_urban", {"thresholds": [nums[0].number]},
+                                  echo=f"Urban reprioritisation at more than {_fmt(nums[0].value)}%"
+                                       " urban only.", source=text)],
+                            reading={"relative": "repri"})
         if len(nums) == 1 and re.search(r"\btarget\b|\bof\s+(?:the\s+)?population\b", low) \
                 and not reads_as_question(text):
             return Decision([Step("reprioritize_urban", {"target_share": nums[0].number},

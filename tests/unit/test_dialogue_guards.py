@@ -209,3 +209,20 @@ def test_an_lga_name_on_a_table_without_lga_names_lists_no_wards():
     d = run("what about Fagge LGA?", ctx(wards=fagge), facts=NO_LGA_NAMES)
     assert not d.steps and "no LGA names" in d.text
     assert "Fagge A" not in d.text
+
+
+# --- reprioritisation ---------------------------------------------------------------------
+
+
+def test_a_threshold_only_change_keeps_the_last_target():
+    facts = Facts(analysis_variables=USED, lgas=FACTS.lgas, ward_count=FACTS.ward_count,
+                  last_repri={"thresholds": [30.0, 50.0, 75.0], "target": 25.0})
+    state = DialogueState(last={"tool": "ask_results",
+                                "params": {"about": "repri_count", "threshold": 30}})
+    d = run("only use the 75% threshold", state=state, facts=facts)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("reprioritize_urban", {"thresholds": [75], "target_share": 25.0})]
+    assert "25% of the population" in d.steps[0].echo
+    # a target said in the message wins
+    d = run("reprioritise urban wards at 50%, target 40% of the population", facts=facts)
+    assert all(s.params.get("target_share") != 25.0 for s in d.steps)
