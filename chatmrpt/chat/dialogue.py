@@ -276,10 +276,12 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     if pct:
         return None
     if not about_households:
-        if re.search(r"\b(?:double|twice\s+as\s+many|two\s+times)\b", low) and NET_CUE.search(low):
+        of_plan = NET_CUE.search(low) or re.search(r"\b(?:double|halve)\s+(?:it|that|the\s+plan)\b",
+                                                   low)
+        if re.search(r"\b(?:double|twice\s+as\s+many|two\s+times)\b", low) and of_plan:
             value = base * 2
             return Change({"total_nets": value}, f"Plan for {value:,} nets = {base:,} × 2.")
-        if re.search(r"\b(?:halve|half)\b", low) and NET_CUE.search(low):
+        if re.search(r"\b(?:halve|half)\b", low) and of_plan:
             value = int(round(base / 2))
             return Change({"total_nets": value}, f"Plan for {value:,} nets = half of {base:,}.")
     big = [n for n in numbers if not n.percent and n.value >= 100 and n.is_whole]
@@ -544,7 +546,8 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     return decision
 
 
-TARGET_SAID = re.compile(r"\btarget\b|\bof\s+(?:the\s+)?(?:population|people)\b|\bpopulation\b")
+TARGET_SAID = re.compile(r"\btarget\s+(?:of\s+|to\s+|at\s+|is\s+)?\d|\d\s*(?:%|percent)?\s*(?:of\s+"
+                         r"(?:the\s+)?(?:population|people)|target)\b")
 
 
 def _keep_repri_target(decision: Decision, text: str, facts: Facts) -> Decision:
@@ -591,6 +594,9 @@ def reads_as_question(text: str) -> bool:
     sentences = [p for p in re.split(r"(?<=[?.!])\s+", ex.lower_text(text).strip()) if p.strip()]
     low = sentences[-1] if sentences else ""
     # "which wards can we deprioritise at 50%?" asks for the work to be done
+    if low.rstrip(" .!").endswith("?") and re.search(r"\bor\b", low) and \
+            not REQUEST_QUESTION.match(low):
+        return True  # "distance here - direct or inverse?"
     return bool(RESULT_QUESTION.match(low)) and not MODAL_REQUEST.search(low)
 
 
@@ -644,10 +650,17 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue
         if REPLACED.search(low[: n.start]):
             continue  # the value being replaced: "4 persons per household, not 5"
+        if TIME_UNIT.match(low[n.end:]):
+            continue  # "meeting in 10 mins"
         out.append(n.text.strip())
     return out
 
 
+TIME_UNIT = re.compile(r"\s*(?:mins?|minutes?|hours?|hrs?|secs?|seconds?|days?|weeks?|months?"
+                       r"|o'?clock|am\b|pm\b|a\.m|p\.m)\b")
+RETRACTED = re.compile(r"\b(?:actually|wait|sorry|no)[\s,]+(?:just\s+)?(?:leave|keep|forget|cancel"
+                       r"|scrap|skip|ignore|don'?t)\b|\bscratch\s+that\b|\bnever\s*mind\s+"
+                       r"(?:that|the)\b")
 REPLACED = re.compile(r"\b(?:not|instead\s+of|rather\s+than|from)\s*$")
 
 
@@ -769,9 +782,10 @@ def _gate(decision: Decision, text: str, state: DialogueState,
               and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
     asks = any(reads_as_question(s.source or text) for s in acting)
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
+    retracted = bool(acting) and bool(RETRACTED.search(ex.lower_text(text)))
     if strays:
         decision.reading["stray_numbers"] = strays
-    if not asks and not strays:
+    if not asks and not strays and not retracted:
         if decision.reading.get("relative") in RELATIVE_EVIDENCE and _names_its_object(
                 decision.reading["relative"], text):
             return decision  # a change stated against the last result, echoed in the reply
@@ -790,6 +804,12 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                "have misread it.")
     elif asks:
         why = " Your message reads as a question, so I have not changed anything."
+    elif retracted:
+        why = " Part of your message takes something back, so I am checking first."
+    if ctx is not None and any(s.tool in PLAN_TOOLS for s in acting) and ctx.variables and \
+            not any(re.search(r"pop", v, re.I) for v in ctx.variables):
+        why += (" Note that your ward table has no population column, which a net plan "
+                "needs.")
     asked = Decision(text=f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
                           "until you say so.", choices=choices,
                      pending={"expects": "choice", "choices": choices})  # fmt: skip
@@ -1449,6 +1469,8 @@ def _code_follow_up(low: str, state: DialogueState, facts: Facts) -> re.Match[st
     before = str((last.get("params") or {}).get("lga_code") or "")
     if not before and facts.lgas:
         return None
+    if re.search(r"prioriti|\burban\b|\bexport\b|\bdownload\b|\bmaps?\b|\bsave\b", low):
+        return None
     for m in re.finditer(r"(?<![\d,.])(\d{3,})(?![\d,.%]|\s*(?:k|m|nets?|people|persons)\b)", low):
         if before and len(m.group(1)) != len(before):
             continue
@@ -1497,6 +1519,10 @@ def _lga_named(text: str) -> str | None:
     return " ".join(words) if words else None
 
 
+REPRI_WORDS = re.compile(r"\bthreshold\b|\bflagged\b|\bselected\b|\bchosen\b|\bpicked\b"
+                         r"|prioriti|\bremov\w*|\bdropped\b|\bexcluded\b|\bserved\s+last\b")
+
+
 def _question_about_results(text: str, low: str, ctx: RouterContext, state: DialogueState,
                             facts: Facts) -> Decision | None:
     """Questions whose words also fit a request: answered from the stored results, never
@@ -1524,9 +1550,16 @@ def _question_about_results(text: str, low: str, ctx: RouterContext, state: Dial
             n.percent or re.match(r"\s*(?:%|percent|urban|threshold)", low[n.end:])
             or re.search(r"\b(?:threshold|at|above|over|than)\s*(?:of\s+)?$", low[:n.start]))
             and not re.search(r"\btier\s*$", low[:n.start])]
-        if len(pct) == 1:
+        if len(pct) == 1 and REPRI_WORDS.search(low):
             return Decision([Step("ask_results", {"about": "repri_count",
                                                   "threshold": pct[0].number}, source=text)])
+        if len(pct) == 1:
+            # "how many wards are above 50% urban?": a count of the data, no reprioritisation
+            params = {"about": "ward_counts", "threshold": pct[0].number}
+            lga, _ = find_lga(text, facts.lgas)
+            if lga:
+                params["lga"] = lga
+            return Decision([Step("ask_results", params, source=text)])
         if not pct and ctx.last_plan and re.search(r"\btier\s*(?:2|two)\b|\burban\s+(?:ones|wards)"
                                                    r"\b|\bnow\b|\bplan\b|\bserved\b", low):
             return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)])
@@ -2034,7 +2067,7 @@ def _export_view(text: str, low: str, state: DialogueState,
         fmt = "html"
     wants_map = re.search(r"\bmaps?\b", low)
     wants_chart = re.search(r"\b(?:chart|plot|graph|figure)\b", low)
-    refers = re.search(r"\b(?:that|this|the\s+one|it|same|shown|current|above)\b", low)
+    refers = re.search(r"\b(?:that|this|the\s+one|it|am|same|shown|current|above)\b", low)
     shown = state.shown or {}
     if wants_chart or (refers and shown.get("kind") == "chart" and not wants_map):
         chart = next((c for c, p in CHART_WORDS if re.search(p, low)), None)

@@ -68,7 +68,9 @@ def test_a_question_about_results_never_changes_anything():
 @pytest.mark.parametrize("text,params", [
     ("how many wards were flagged at the 30% urban threshold?",
      {"about": "repri_count", "threshold": 30}),
-    ("how many wards are above 75% urban in total?", {"about": "repri_count", "threshold": 75}),
+    ("how many wards are above 75% urban in total?", {"about": "ward_counts", "threshold": 75}),
+    ("how many wards are more than 50% urban in Zaria?",
+     {"about": "ward_counts", "threshold": 50, "lga": "Zaria"}),
     ("how many wards are in tier 2 now, the urban ones?", {"about": "plan_totals"}),
     ("what is the total need for the state?", {"about": "plan_totals"}),
 ])
@@ -226,3 +228,24 @@ def test_a_threshold_only_change_keeps_the_last_target():
     # a target said in the message wins
     d = run("reprioritise urban wards at 50%, target 40% of the population", facts=facts)
     assert all(s.params.get("target_share") != 25.0 for s in d.steps)
+
+
+@pytest.mark.parametrize("text", [
+    "distance here - direct or inverse?",
+    "set the urban threshold to 60%, no actually leave it at the default, just change bale "
+    "size to 100",
+])
+def test_either_or_questions_and_retractions_do_not_act(text):
+    d = run(text, ctx(last_plan=PLAN), DialogueState(last={"tool": "plan_itn", "params": PLAN}))
+    assert not acts(d)
+
+
+def test_time_units_are_not_amounts():
+    step = Step("plan_itn", {"total_nets": 450_000, "household_size": 5})
+    assert dm.stray_numbers(step, "pls plan 450k nets, household size 5. meeting in 10 mins") == []
+
+
+def test_halve_it_after_a_plan():
+    d = run("hmm too much, halve it", ctx(last_plan=PLAN),
+            DialogueState(last={"tool": "plan_itn", "params": PLAN}))
+    assert [(s.tool, s.params) for s in d.steps] == [("what_if_plan", {"total_nets": 400_000})]
