@@ -546,8 +546,8 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     return decision
 
 
-TARGET_SAID = re.compile(r"\btarget\s+(?:of\s+|to\s+|at\s+|is\s+)?\d|\d\s*(?:%|percent)?\s*(?:of\s+"
-                         r"(?:the\s+)?(?:population|people)|target)\b")
+TARGET_SAID = re.compile(r"(?<!same\s)(?<!that\s)(?<!this\s)(?<!last\s)\btarget\b"
+                         r"|\bof\s+(?:the\s+)?(?:population|people)\b")
 
 
 def _keep_repri_target(decision: Decision, text: str, facts: Facts) -> Decision:
@@ -661,6 +661,12 @@ TIME_UNIT = re.compile(r"\s*(?:mins?|minutes?|hours?|hrs?|secs?|seconds?|days?|w
 RETRACTED = re.compile(r"\b(?:actually|wait|sorry|no)[\s,]+(?:just\s+)?(?:leave|keep|forget|cancel"
                        r"|scrap|skip|ignore|don'?t)\b|\bscratch\s+that\b|\bnever\s*mind\s+"
                        r"(?:that|the)\b")
+def _takes_back(low: str) -> bool:
+    """A value given, then taken back in the same message ("set the threshold to 60%, no
+    actually leave it at the default, ..."): which values stand is not sure."""
+    return any(ex.extract_numbers(low[: m.start()]) for m in RETRACTED.finditer(low))
+
+
 REPLACED = re.compile(r"\b(?:not|instead\s+of|rather\s+than|from)\s*$")
 
 
@@ -782,7 +788,7 @@ def _gate(decision: Decision, text: str, state: DialogueState,
               and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
     asks = any(reads_as_question(s.source or text) for s in acting)
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
-    retracted = bool(acting) and bool(RETRACTED.search(ex.lower_text(text)))
+    retracted = bool(acting) and _takes_back(ex.lower_text(text))
     if strays:
         decision.reading["stray_numbers"] = strays
     if not asks and not strays and not retracted:

@@ -249,3 +249,16 @@ def test_halve_it_after_a_plan():
     d = run("hmm too much, halve it", ctx(last_plan=PLAN),
             DialogueState(last={"tool": "plan_itn", "params": PLAN}))
     assert [(s.tool, s.params) for s in d.steps] == [("what_if_plan", {"total_nets": 400_000})]
+
+
+def test_a_new_target_is_no_kept_target():
+    facts = Facts(analysis_variables=USED, lgas=FACTS.lgas, ward_count=FACTS.ward_count,
+                  last_repri={"thresholds": [50.0], "target": 30.0})
+    state = DialogueState(last={"tool": "reprioritize_urban", "params": {"thresholds": [50]}})
+    d = run("redo it with a 20% population target instead", state=state, facts=facts)
+    assert [s.params.get("target_share") for s in d.steps] == [20]
+
+
+def test_a_leading_no_is_no_retraction():
+    assert not dm._takes_back("no leave it. export the plan as xlsx")
+    assert dm._takes_back("plan 300k nets, no wait, forget the nets, household 6")
