@@ -1778,9 +1778,14 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
     if not r.ready and r.tool in PLAN_TOOLS:
         strays = stray_numbers(Step(r.tool, dict(r.params), source=text), text, ctx)
         if strays:
-            return Decision(text=f"I am not sure what {_join(strays)} means here, so nothing "
-                                 "was planned. To plan nets, say for example \"plan 500,000 "
-                                 "nets, household size 5\".", choices=_starter_choices(ctx))
+            # the question shows what was read, so an answer to it confirms that reading
+            read = [f"{int(r.params['total_nets']):,} nets" if "total_nets" in r.params else "",
+                    f"households of {_fmt(r.params['household_size'])} people"
+                    if "household_size" in r.params else ""]
+            read_text = _join([x for x in read if x])
+            r = replace(r, clarification=(f"So far I read {read_text}" if read_text else
+                                          "I could not read the plan's numbers")
+                        + f" (I did not use {_join(strays)}). " + (r.clarification or ""))
     if not r.ready:
         pending: dict[str, Any] = {"tool": r.tool, "params": dict(r.params),
                                    "missing": list(r.missing)}  # fmt: skip
