@@ -1549,6 +1549,10 @@ def _question_about_results(text: str, low: str, ctx: RouterContext, state: Dial
                                       "tool": "top_wards", "params": {"n": n}}])
     if not reads_as_question(text) or not ctx.analysis_ready:
         return None
+    if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(
+            m.column for m in ex.find_variables(text, ctx.variables)):
+        # "is elevation counted as direct or inverse here?": the directions the analysis used
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)])
     how_many = re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", low)
     if how_many and re.search(r"\bwards?\b", low) and re.search(r"\burban\b|\bthreshold\b",
                                                                  low):

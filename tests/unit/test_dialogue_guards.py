@@ -262,3 +262,10 @@ def test_a_new_target_is_no_kept_target():
 def test_a_leading_no_is_no_retraction():
     assert not dm._takes_back("no leave it. export the plan as xlsx")
     assert dm._takes_back("plan 300k nets, no wait, forget the nets, household 6")
+
+
+@pytest.mark.parametrize("text", ["is elevation counted as direct or inverse here?",
+                                  "is rainfall treated as direct?"])
+def test_a_direction_question_is_answered_from_the_analysis(text):
+    step = one_step(text)
+    assert (step.tool, step.params) == ("ask_results", {"about": "variables"})
