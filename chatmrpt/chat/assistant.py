@@ -137,6 +137,18 @@ class Assistant:
             plan = self.rt.store.get_plan(session_id, state["last_plan"])
             last_plan = (plan or {}).get("params")
         summary = (analysis or {}).get("summary") or {}
+        last_repri: dict[str, Any] = {}
+        if state.get("last_reprioritization"):
+            from chatmrpt.service.results import derived_result
+            from chatmrpt.store.model import REPRIORITIZATION
+
+            try:
+                record = derived_result(self.rt, session_id, state["last_reprioritization"],
+                                        REPRIORITIZATION, "reprioritisation",
+                                        "reprioritization_id")
+                last_repri = dict(record.get("params") or {})
+            except ChatMRPTError:
+                last_repri = {}
         facts = Facts(
             analysis_variables=tuple(v.get("name") for v in summary.get("variables") or []
                                      if v.get("name")),
@@ -144,6 +156,7 @@ class Assistant:
             lgas=tuple(sorted({w.lga for w in wards if w.lga})) or table_lgas,
             ward_count=len(wards),
             ranked=ranked,
+            last_repri=last_repri,
         )
         ctx = RouterContext(
             has_dataset=has_dataset,
@@ -255,7 +268,7 @@ class Assistant:
                       dstate: DialogueState, facts: Facts) -> tuple[Reply, DialogueState]:
         decision = dialogue.decide(text, ctx, dstate, facts)
         rd = {"dialogue": decision.reading}
-        new = DialogueState(dstate.pending, dstate.last, dstate.shown)
+        new = DialogueState(dstate.pending, dstate.last, dstate.shown, decision.topic)
         if not decision.keep_pending:
             new.pending = decision.pending
         if decision.unmet:

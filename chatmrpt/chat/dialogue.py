@@ -11,6 +11,9 @@ store (``state["dialogue"]``), so any worker can answer the next message:
     the last request that ran (tool and parameters): the base of relative changes.
 ``shown``
     the last map or chart shown, so "save that map as a picture" exports that one.
+``topic``
+    the one variable the previous message named, so "what is nighttime lights?" followed
+    by "add it to the analysis" adds that variable (kept for one message only).
 
 A message fills a pending question only when it reads as that kind of answer: a question,
 another request or an unrelated number leaves the question pending and is handled on its
@@ -54,14 +57,17 @@ class DialogueState:
     pending: dict[str, Any] | None = None
     last: dict[str, Any] | None = None
     shown: dict[str, Any] | None = None
+    topic: str | None = None
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> DialogueState:
         record = record or {}
-        return cls(record.get("pending"), record.get("last"), record.get("shown"))
+        return cls(record.get("pending"), record.get("last"), record.get("shown"),
+                   record.get("topic"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"pending": self.pending, "last": self.last, "shown": self.shown}
+        return {"pending": self.pending, "last": self.last, "shown": self.shown,
+                "topic": self.topic}
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class Facts:
     lgas: tuple[str, ...] = ()
     ward_count: int = 0
     ranked: tuple[tuple[str, str | None], ...] = ()  # (ward, LGA) by composite rank
+    last_repri: Mapping[str, Any] = field(default_factory=dict)  # the last one's parameters
 
 
 @dataclass
@@ -94,6 +101,7 @@ class Decision:
     not_done: list[str] = field(default_factory=list)  # said after the results
     unmet: list[str] = field(default_factory=list)
     reading: dict[str, Any] = field(default_factory=dict)  # how the message was read
+    topic: str | None = None  # the one variable this message named (for "add it")
 
     @property
     def suggestions(self) -> list[str]:
@@ -268,10 +276,12 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     if pct:
         return None
     if not about_households:
-        if re.search(r"\b(?:double|twice\s+as\s+many|two\s+times)\b", low) and NET_CUE.search(low):
+        of_plan = NET_CUE.search(low) or re.search(r"\b(?:double|halve)\s+(?:it|that|the\s+plan)\b",
+                                                   low)
+        if re.search(r"\b(?:double|twice\s+as\s+many|two\s+times)\b", low) and of_plan:
             value = base * 2
             return Change({"total_nets": value}, f"Plan for {value:,} nets = {base:,} × 2.")
-        if re.search(r"\b(?:halve|half)\b", low) and NET_CUE.search(low):
+        if re.search(r"\b(?:halve|half)\b", low) and of_plan:
             value = int(round(base / 2))
             return Change({"total_nets": value}, f"Plan for {value:,} nets = half of {base:,}.")
     big = [n for n in numbers if not n.percent and n.value >= 100 and n.is_whole]
@@ -300,6 +310,92 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     return Change({"total_nets": value},
                   f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
                   + (f", households of {_fmt(hh)} people." if hh else "."))
+
+
+PLAN_LABELS = {"total_nets": "nets", "household_size": "household size",
+               "urban_threshold": "urban threshold", "people_per_net": "people per net",
+               "bale_size": "bale size", "max_ward_share": "cap per ward"}  # fmt: skip
+NOT_BETWEEN = re.compile(r"\s*,?\s*(?:and\s+)?(?:not|instead\s+of|rather\s+than)\s*")
+NOT_BEFORE = re.compile(r"\bnot\s*$")
+BUT_BETWEEN = re.compile(r"\s*,?\s*(?:but|it'?s|rather|make\s+it|it\s+should\s+be)?\s*")
+
+
+def replace_plan_value(low: str, last_plan: Mapping[str, Any]) -> Change | None:
+    """ "the figure is 260k, not 250", "not 5 but 6": one value of the last plan replaced.
+
+    The old value names the setting: it must equal exactly one of the plan's values, possibly
+    written short ("250" for 250,000 nets when the new value is written in thousands)."""
+    numbers = [n for n in ex.extract_numbers(low) if not n.percent]
+    pair = None
+    for a, b in zip(numbers, numbers[1:], strict=False):
+        between = low[a.end:b.start]
+        if NOT_BETWEEN.fullmatch(between):
+            pair = (b, a)
+        elif NOT_BEFORE.search(low[: a.start]) and BUT_BETWEEN.fullmatch(between):
+            pair = (a, b)
+    if pair is None or len(numbers) != 2:
+        return None
+    old, new = pair
+    hits = []
+    for key in PLAN_LABELS:
+        value = last_plan.get(key)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        for scale in (1, 1_000, 1_000_000):
+            if scale > 1 and not (old.value < 1000 and value >= 1000):
+                continue
+            if abs(float(value) - old.value * scale) < 1e-6:
+                hits.append((key, scale))
+    if len(hits) != 1:
+        return None
+    key, scale = hits[0]
+    value = new.value * scale if scale > 1 and new.value < 1000 else new.value
+    if value <= 0 or (key == "total_nets" and not float(value).is_integer()):
+        return None
+    value = int(value) if float(value).is_integer() else value
+    hh = last_plan.get("household_size")
+    if key == "total_nets":
+        echo = (f"Plan for {value:,} nets instead of {int(last_plan[key]):,}"
+                + (f", households of {_fmt(hh)} people" if hh else "")
+                + ", everything else as before.")
+    else:
+        echo = (f"{PLAN_LABELS[key].capitalize()} {_fmt(value)} instead of "
+                f"{_fmt(last_plan[key])}, everything else as before.")
+    return Change({key: value}, echo)
+
+
+DIRECTION_CUE = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b|\brisk\b|\bbetter\b|\bworse\b"
+                           r"|\bprotect\w*")
+
+
+def direction_change(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """ "make nets per capita inverse, more nets means less risk": the last analysis again,
+    with one variable's direction changed (a variable not used yet is added)."""
+    low = ex.lower_text(text)
+    if not DIRECTION_CUE.search(low) or re.search(r"\bplan\b|\bexport\b|\bdownload\b"
+                                                   r"|\bmap\b", low):
+        return None
+    mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    directions = ex.find_directions(text, mentions) if mentions else {}
+    if not directions or re.search(r"\d", _without_names(low, ctx)) or \
+            {m.column for m in mentions} - set(directions):
+        return None  # a list of variables with a direction is a new analysis, read elsewhere
+    variables = list(facts.analysis_variables)
+    added = [v for v in directions if v not in variables]
+    variables += added
+    old = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+           if k in variables}
+    if all(old.get(k) == v for k, v in directions.items()) and not added:
+        return None
+    params: dict[str, Any] = {"variables": variables, "directions": {**old, **directions}}
+    for k in ("methods", "normalization"):
+        if facts.analysis_params.get(k):
+            params[k] = facts.analysis_params[k]
+    changed = ", ".join(f"{k} as {v}" for k, v in directions.items())
+    echo = (f"Re-running the analysis with the same {len(variables)} variables "
+            f"({_join(variables)}), treating {changed}.")
+    return Decision([Step("run_analysis", params, echo=echo, source=text)],
+                    reading={"relative": "directions"})
 
 
 BY_PARAMS = (
@@ -337,7 +433,12 @@ def _by_change(low: str, last_plan: Mapping[str, Any]) -> Change | None:
                                   f"{_fmt(abs(delta))}.")
 
 
-def variable_change(text: str, ctx: RouterContext, used: Sequence[str]) -> Change | None:
+THAT_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|that\s+variable"
+                      r"|this\s+variable|am)\b")
+
+
+def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
+                    topic: str | None = None) -> Change | None:
     """ "also add housing quality", "drop rainfall": the last analysis' variables, changed."""
     low = ex.canonical_text(text)
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
@@ -356,7 +457,12 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str]) -> Chang
     inside = [m for m in mentions if m.start < end]
     mentions = inside or mentions
     if not mentions:
-        return None
+        # "add it to the analysis" right after a message about one variable
+        if topic and topic in ctx.variables and THAT_ONE.search(low) and not re.search(
+                r"\bplan\b|\bnets?\b|\bmap\b|\bexport\b|\breport\b|\d", low):
+            mentions = [ex.VariableMention(topic, topic, topic, 0, 0, 100.0)]
+        else:
+            return None
     names = list(dict.fromkeys(m.column for m in mentions))
     if adding:
         new = [n for n in names if n not in used]
@@ -429,10 +535,35 @@ def _key(name: str) -> str:
 def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     """How to answer ``text``: the steps to run, or the question to ask."""
     fixed, note = apply_correction(text)
-    decision = _gate(_decide(fixed, ctx, state, facts), fixed, state, ctx.last_plan)
+    decision = _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts)
+    decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     if note and decision.steps:
         decision.notes.insert(0, note)
     decision.reading.setdefault("text", fixed)
+    named = {m.column for m in ex.find_variables(fixed, ctx.variables) if m.column} \
+        if ctx.variables else set()
+    decision.topic = next(iter(named)) if len(named) == 1 else None
+    return decision
+
+
+TARGET_SAID = re.compile(r"(?<!same\s)(?<!that\s)(?<!this\s)(?<!last\s)\btarget\b"
+                         r"|\bof\s+(?:the\s+)?(?:population|people)\b")
+
+
+def _keep_repri_target(decision: Decision, text: str, facts: Facts) -> Decision:
+    """A reprioritisation asked without a target keeps the target of the last one ("only use
+    the 75% threshold" after a 25% target): dropping it would silently change the result."""
+    target = facts.last_repri.get("target")
+    if target is None:
+        return decision
+    for step in decision.steps:
+        if step.tool != "reprioritize_urban" or step.params.get("target_share") is not None:
+            continue
+        if TARGET_SAID.search(ex.lower_text(step.source or text)):
+            continue
+        step.params["target_share"] = target
+        keep = f"Keeping the target of {_fmt(float(target))}% of the population."
+        step.echo = f"{step.echo} {keep}".strip() if step.echo else keep
     return decision
 
 
@@ -443,6 +574,100 @@ GATE_FAMILY = {"plan_itn": "plan_itn", "what_if_plan": "plan_itn", "run_analysis
                "reprioritize_urban": "reprioritize_urban", "compute_tpr": "compute_tpr",
                "export_results": "export_results", "export_view": "export_results",
                "add_covariates": "add_covariates"}  # fmt: skip
+
+
+# a question about results: it asks for an answer, never for a change ("what if ..." and
+# "what about ..." propose a change, "can you ..." asks for one)
+RESULT_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|pls|please|abeg|sorry|hmm+)[\s,]+)*"
+    r"(?:how\s+(?:many|much|far|often|come|long|is|are|was|were|do|does|did)"
+    r"|what(?!\s+if\b|\s+about\b)|which|why|when|where|who|whose|wetin|is|are|was|were|did"
+    r"|does|has|have|had)\b")
+REQUEST_QUESTION = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|pls|please|abeg)[\s,]+)*"
+                              r"(?:can|could|would|will|pls|please)\s+(?:you|u|we|i)\b"
+                              r"|^\s*(?:what|how)\s+(?:if|about)\b")
+
+
+def reads_as_question(text: str) -> bool:
+    """The message asks about something (results, a setting, a definition) rather than
+    asking for something to be done."""
+    sentences = [p for p in re.split(r"(?<=[?.!])\s+", ex.lower_text(text).strip()) if p.strip()]
+    low = sentences[-1] if sentences else ""
+    # "which wards can we deprioritise at 50%?" asks for the work to be done
+    if low.rstrip(" .!").endswith("?") and re.search(r"\bor\b", low) and \
+            not REQUEST_QUESTION.match(low):
+        return True  # "distance here - direct or inverse?"
+    return bool(RESULT_QUESTION.match(low)) and not MODAL_REQUEST.search(low)
+
+
+MODAL_REQUEST = re.compile(r"\b(?:can|could|should|shall|would|must)\s+(?:we|i|you|u|be)\b")
+
+
+ACCOUNTED_TOOLS = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban",
+                   "compute_tpr")  # fmt: skip
+
+
+def _param_numbers(value: Any) -> set[float]:
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, int | float):
+        return {round(float(value), 6)}
+    if isinstance(value, Mapping):
+        return set().union(*(_param_numbers(v) for v in value.values())) if value else set()
+    if isinstance(value, list | tuple):
+        return set().union(*(_param_numbers(v) for v in value)) if value else set()
+    return set()
+
+
+def _without_names(low: str, ctx: RouterContext | None) -> str:
+    """The message without ward names and LGA codes that hold digits ("Akanbi 5",
+    "LGA 24007"): their digits are part of a name, not amounts."""
+    if ctx is not None:
+        for w in ctx.wards:
+            name = w.name.lower() if hasattr(w, "name") else str(w).lower()
+            if re.search(r"\d", name) and name in low:
+                low = low.replace(name, " ")
+    return LGA_CODE.sub(" ", low)
+
+
+def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
+                  extra: Sequence[float] = ()) -> list[str]:
+    """The numbers of the message that the step does not use (as a value, a change of the
+    last value stated in its echo, or part of a name). A number said but not used means
+    the message was read otherwise than it was meant: the manager asks instead."""
+    if step.tool not in ACCOUNTED_TOOLS or step.echo in (ANALYSE_FIRST, RUN_WHEN_TOLD):
+        return []
+    low = _without_names(ex.canonical_text(step.source or text), ctx)
+    used = _param_numbers(step.params) | {round(float(v), 6) for v in extra}
+    used |= {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(step.echo))}
+    if "max_ward_share" in step.params and step.params["max_ward_share"] is not None:
+        used.add(round(float(step.params["max_ward_share"]) * 100, 6))
+    if isinstance(step.params.get("buffer"), int | float):
+        used.add(round((float(step.params["buffer"]) - 1) * 100, 6))  # "a 10% buffer": 1.1
+    out = []
+    for n in ex.extract_numbers(low):
+        if round(n.value, 6) in used or n.text.strip() in ("one", "a", "an"):
+            continue
+        if REPLACED.search(low[: n.start]):
+            continue  # the value being replaced: "4 persons per household, not 5"
+        if TIME_UNIT.match(low[n.end:]):
+            continue  # "meeting in 10 mins"
+        out.append(n.text.strip())
+    return out
+
+
+TIME_UNIT = re.compile(r"\s*(?:mins?|minutes?|hours?|hrs?|secs?|seconds?|days?|weeks?|months?"
+                       r"|o'?clock|am\b|pm\b|a\.m|p\.m)\b")
+RETRACTED = re.compile(r"\b(?:actually|wait|sorry|no)[\s,]+(?:just\s+)?(?:leave|keep|forget|cancel"
+                       r"|scrap|skip|ignore|don'?t)\b|\bscratch\s+that\b|\bnever\s*mind\s+"
+                       r"(?:that|the)\b")
+def _takes_back(low: str) -> bool:
+    """A value given, then taken back in the same message ("set the threshold to 60%, no
+    actually leave it at the default, ..."): which values stand is not sure."""
+    return any(ex.extract_numbers(low[: m.start()]) for m in RETRACTED.finditer(low))
+
+
+REPLACED = re.compile(r"\b(?:not|instead\s+of|rather\s+than|from)\s*$")
 
 
 def action_evidence(step: Step, text: str, state: DialogueState,
@@ -536,14 +761,42 @@ def describe_step(step: Step) -> str:
     return f"Do {step.tool.replace('_', ' ')}"
 
 
+def _names_its_object(kind: str, text: str) -> bool:
+    """A relative change acts on its own evidence only when the message says what it
+    changes ("cut the plan by 10%", "another 150k nets") or says nothing else ("20% more");
+    "show wards with 20% more risk" is left to the intent model."""
+    low = ex.lower_text(text)
+    if re.search(r"\b(?:maps?|charts?|export|download|list|show)\b", low):
+        return False
+    if kind != "plan":
+        return True
+    return bool(NET_CUE.search(low) or re.search(r"\b(?:plan|stock|supply|it|that|allocation)"
+                                                 r"\b", low) or len(low.split()) <= 4)
+
+
+RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri")
+
+
 def _gate(decision: Decision, text: str, state: DialogueState,
-          last_plan: Mapping[str, Any] | None = None) -> Decision:
+          last_plan: Mapping[str, Any] | None = None,
+          ctx: RouterContext | None = None) -> Decision:
     """Act only on evidence that generalises; otherwise ask with the action as a one-tap
     choice. Answers to the assistant's own question carry their evidence in the question."""
     if not decision.steps or decision.reading.get("answered") in ANSWERS:
         return decision
-    if all(action_evidence(s, text, state, last_plan) for s in decision.steps):
-        return decision
+    acting = [s for s in decision.steps if s.tool in GATE_FAMILY
+              and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
+    asks = any(reads_as_question(s.source or text) for s in acting)
+    strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
+    retracted = bool(acting) and _takes_back(ex.lower_text(text))
+    if strays:
+        decision.reading["stray_numbers"] = strays
+    if not asks and not strays and not retracted:
+        if decision.reading.get("relative") in RELATIVE_EVIDENCE and _names_its_object(
+                decision.reading["relative"], text):
+            return decision  # a change stated against the last result, echoed in the reply
+        if all(action_evidence(s, text, state, last_plan) for s in decision.steps):
+            return decision
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
     choice = {"label": label, "tool": decision.steps[-1].tool,
@@ -551,7 +804,19 @@ def _gate(decision: Decision, text: str, state: DialogueState,
               "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
                         for s in decision.steps]}  # fmt: skip
     choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
-    asked = Decision(text=f"I read this as: {label}. Shall I go ahead? Nothing is changed "
+    why = ""
+    if strays:
+        why = (f" I did not use {_join(list(dict.fromkeys(strays)))} from your message, so I may "
+               "have misread it.")
+    elif asks:
+        why = " Your message reads as a question, so I have not changed anything."
+    elif retracted:
+        why = " Part of your message takes something back, so I am checking first."
+    if ctx is not None and any(s.tool in PLAN_TOOLS for s in acting) and ctx.variables and \
+            not any(re.search(r"pop", v, re.I) for v in ctx.variables):
+        why += (" Note that your ward table has no population column, which a net plan "
+                "needs.")
+    asked = Decision(text=f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
                           "until you say so.", choices=choices,
                      pending={"expects": "choice", "choices": choices})  # fmt: skip
     asked.reading = {**decision.reading, "gated": [s.tool for s in decision.steps]}
@@ -747,7 +1012,17 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
               facts: Facts) -> Decision | None:  # fmt: skip
     last = state.last or {}
     last_tool = last.get("tool")
-    if ctx.last_plan and (last_tool in (*PLAN_TOOLS, "ask_results") or NET_CUE.search(low)):
+    if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text):
+        replaced = replace_plan_value(low, ctx.last_plan)
+        if replaced is not None:
+            return Decision([Step("what_if_plan", replaced.params, echo=replaced.echo,
+                                  source=text)], reading={"relative": "replace"})
+    if ctx.analysis_ready and facts.analysis_variables and not reads_as_question(text):
+        turned = direction_change(text, ctx, facts)
+        if turned is not None:
+            return turned
+    if ctx.last_plan and (last_tool in (*PLAN_TOOLS, "ask_results") or NET_CUE.search(low)
+                          or re.search(r"\bplan\b", low)) and not reads_as_question(text):
         change = relative_plan_change(text, ctx.last_plan)
         if change is not None:
             return Decision([Step("what_if_plan", change.params, echo=change.echo, source=text)],
@@ -759,12 +1034,14 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         dropped = None if RESET.search(low) and last_tool in (*PLAN_TOOLS, "ask_results") \
             else _plan_setting_dropped(low, ctx.last_plan)
         if dropped is not None:
+            dropped.reading["relative"] = "plan_setting"
             return dropped
     if ctx.last_plan and "total_nets" in ctx.last_plan and (
             last_tool in (None, *PLAN_TOOLS, "ask_results", "export_results",
                           "explain_methodology") or NET_CUE.search(low)):
         setting = _plan_setting_change(low, ctx.last_plan)
         if setting is not None:
+            setting.reading["relative"] = "plan_setting"
             return setting
     if RESET.search(low):
         if last_tool in (*PLAN_TOOLS, "ask_results") and ctx.last_plan and \
@@ -782,7 +1059,7 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
                                   "the default variables, directions and settings.",
                                   source=text)])  # fmt: skip
     if ctx.analysis_ready and facts.analysis_variables:
-        change = variable_change(text, ctx, facts.analysis_variables)
+        change = variable_change(text, ctx, facts.analysis_variables, state.topic)
         if change is not None:
             params = dict(change.params)
             directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
@@ -799,7 +1076,16 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         last_tool == "ask_results" and str(last_params.get("about", "")).startswith("repri"))
     if repri_last and ctx.analysis_ready:
         nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
-        if len(nums) == 1 and re.search(r"\btarget\b|\bof\s+(?:the\s+)?population\b", low):
+        if len(nums) == 1 and re.search(r"\b(?:only|just|use|redo|rerun|try|instead)\b", low) \
+                and re.search(r"\bthreshold\b|\burban\b|%", low) and not TARGET_SAID.search(low) \
+                and not reads_as_question(text) and not re.search(
+                    r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
+            return Decision([Step("reprioritize_urban", {"thresholds": [nums[0].number]},
+                                  echo=f"Urban reprioritisation at more than {_fmt(nums[0].value)}%"
+                                       " urban only.", source=text)],
+                            reading={"relative": "repri"})
+        if len(nums) == 1 and re.search(r"\btarget\b|\bof\s+(?:the\s+)?population\b", low) \
+                and not reads_as_question(text):
             return Decision([Step("reprioritize_urban", {"target_share": nums[0].number},
                                   echo=f"Urban reprioritisation with a target of "
                                        f"{_fmt(nums[0].value)}% of the population.",
@@ -947,6 +1233,18 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
             float(last_plan.get("buffer") or 1) != 1:
         params["buffer"] = 1
         said.append("no buffer (each ward gets exactly its need)")
+    if re.search(drop + r"(?:ward\s+)?(?:cap|caps|capping|ceiling|limit|maximum\s+share)\b"
+                 r"|\buncap\w*|\bno\s+(?:more\s+)?cap\b", low) and (
+            last_plan.get("strategy") == "capped" or last_plan.get("max_ward_share")):
+        # the cap is a strategy with its share: both go, the plan is made again from its
+        # other settings
+        kept = {k: v for k, v in last_plan.items() if v is not None
+                and k not in ("analysis_id", "max_ward_share", "strategy")}  # fmt: skip
+        kept["strategy"] = "stop"
+        return Decision([Step("plan_itn", kept,
+                              echo="No cap on any ward any more (nets in rank order, stopping at "
+                                   "the first ward that cannot be fully covered), everything "
+                                   "else as before.")])
     if not params:
         return None
     text = _join(said)
@@ -1051,9 +1349,12 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                         if label == "out_of_scope" else [])  # fmt: skip
     if label == "greeting" and guess.confident(0.5, 0.25):
         return Decision([Step("help", {}, source=text)])
-    code = LGA_CODE.search(low)
+    asked = _question_about_results(text, low, ctx, state, facts)
+    if asked is not None:
+        return asked
+    code = LGA_CODE.search(low) or _code_follow_up(low, state, facts)
     if code and ({label, guess.runner_up} & {"list_wards", "top_wards"} or re.search(
-            r"\bwards\b|\btop\b|\blist\b", low)) and \
+            r"\bwards\b|\btop\b|\blist\b|\bbottom\b|\bthere\b", low)) and \
             ctx.analysis_ready and not PLAN_WORDS.search(low.replace("wards", "")):
         value = code.group(1) or code.group(2)
         params = _list_params(low[:code.start()] + " " + low[code.end():])
@@ -1167,13 +1468,126 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                     pending={"expects": "choice", "choices": choices})  # fmt: skip
 
 
+def _code_follow_up(low: str, state: DialogueState, facts: Facts) -> re.Match[str] | None:
+    """ "and 24008 top 3" after a list by LGA code, or any bare LGA code with a ward list
+    asked on a table that has LGA codes but no LGA names."""
+    last = state.last or {}
+    before = str((last.get("params") or {}).get("lga_code") or "")
+    if not before and facts.lgas:
+        return None
+    if re.search(r"prioriti|\burban\b|\bexport\b|\bdownload\b|\bmaps?\b|\bsave\b", low):
+        return None
+    for m in re.finditer(r"(?<![\d,.])(\d{3,})(?![\d,.%]|\s*(?:k|m|nets?|people|persons)\b)", low):
+        if before and len(m.group(1)) != len(before):
+            continue
+        if not before and len(m.group(1)) < 4:
+            continue
+        return _CodeMatch(m)
+    return None
+
+
+class _CodeMatch:
+    """A bare LGA code read as if it were written "LGA <code>"."""
+
+    def __init__(self, m: re.Match[str]):
+        self._m = m
+
+    def group(self, i: int) -> str | None:
+        return self._m.group(1) if i == 1 else None
+
+    def start(self) -> int:
+        return self._m.start()
+
+    def end(self) -> int:
+        return self._m.end()
+
+
+NO_LGA_NAME_STOP = frozenset(["what", "about", "and", "in", "for", "of", "the", "which", "wards",
+                              "ward", "top", "show", "list", "is", "me", "give", "how", "many",
+                              "so", "ok", "now", "then", "from", "inside", "within", "this",
+                              "that", "same", "all", "each", "every", "per", "by", "an", "a",
+                              "any", "my", "our", "your", "with", "please", "pls"])
+
+
+def _lga_named(text: str) -> str | None:
+    """The name written next to "LGA" ("what about Fagge LGA?", "LGA Dala"), if any."""
+    low = ex.lower_text(text)
+    m = re.search(r"((?:[a-z][\w'/-]*\s+){1,3})(?:lga|l\.g\.a|local\s+gov\w*(?:\s+area)?)\b",
+                  low)
+    words = m.group(1).split() if m else []
+    while words and words[0] in NO_LGA_NAME_STOP:
+        words.pop(0)
+    if not words:
+        m2 = re.search(r"\blga\s+(?:called\s+|named\s+)?([a-z][\w'/-]+)", low)
+        if m2 and m2.group(1) not in NO_LGA_NAME_STOP and m2.group(1) not in (
+                "code", "codes", "names", "name", "summary", "level", "list", "column"):
+            words = [m2.group(1)]
+    return " ".join(words) if words else None
+
+
+REPRI_WORDS = re.compile(r"\bthreshold\b|\bflagged\b|\bselected\b|\bchosen\b|\bpicked\b"
+                         r"|prioriti|\bremov\w*|\bdropped\b|\bexcluded\b|\bserved\s+last\b")
+
+
+def _question_about_results(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                            facts: Facts) -> Decision | None:
+    """Questions whose words also fit a request: answered from the stored results, never
+    acted on. "how many wards were flagged at the 30% urban threshold?", "how many wards
+    are in tier 2 now?", "what is the total need?", "what about Fagge LGA?" on a table
+    without LGA names."""
+    # an LGA by name on a table that has no LGA names
+    if not facts.lgas and ctx.has_dataset and not LGA_CODE.search(low) and not re.search(
+            r"\bnets?\b|\bplan\b|\bexport\b|\bdownload\b|\bpopulation\b|\breprioriti\w*", low):
+        name = _lga_named(text)
+        if name and not re.search(r"\d", name) and not re.search(r"\blgas\b", low):
+            n = _list_params(low).get("n", 10)
+            return Decision(text=f"Your ward table has no LGA names (at most LGA codes), so I "
+                                 f"cannot tell which wards are in {name.title()}; nothing was "
+                                 "listed. If it holds LGA codes, ask for example \"top 5 wards "
+                                 "in LGA <code>\". Or should I list the whole area?",
+                            choices=[{"label": describe_choice("top_wards", {"n": n}),
+                                      "tool": "top_wards", "params": {"n": n}}])
+    if not reads_as_question(text) or not ctx.analysis_ready:
+        return None
+    if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(
+            m.column for m in ex.find_variables(text, ctx.variables)):
+        # "is elevation counted as direct or inverse here?": the directions the analysis used
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)])
+    how_many = re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", low)
+    if how_many and re.search(r"\bwards?\b", low) and re.search(r"\burban\b|\bthreshold\b",
+                                                                 low):
+        pct = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100 and (
+            n.percent or re.match(r"\s*(?:%|percent|urban|threshold)", low[n.end:])
+            or re.search(r"\b(?:threshold|at|above|over|than)\s*(?:of\s+)?$", low[:n.start]))
+            and not re.search(r"\btier\s*$", low[:n.start])]
+        if len(pct) == 1 and REPRI_WORDS.search(low):
+            return Decision([Step("ask_results", {"about": "repri_count",
+                                                  "threshold": pct[0].number}, source=text)])
+        if len(pct) == 1:
+            # "how many wards are above 50% urban?": a count of the data, no reprioritisation
+            params = {"about": "ward_counts", "threshold": pct[0].number}
+            lga, _ = find_lga(text, facts.lgas)
+            if lga:
+                params["lga"] = lga
+            return Decision([Step("ask_results", params, source=text)])
+        if not pct and ctx.last_plan and re.search(r"\btier\s*(?:2|two)\b|\burban\s+(?:ones|wards)"
+                                                   r"\b|\bnow\b|\bplan\b|\bserved\b", low):
+            return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)])
+    if ctx.last_plan and re.search(r"\btotal\s+need|\bneed(?:ed)?\s+(?:in\s+total|overall)"
+                                   r"|\bhow\s+many\s+nets\s+(?:are|is|do\s+we|would\s+we|we)\s+"
+                                   r"need", low):
+        return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)])
+    return None
+
+
 LGA_CODE = re.compile(r"\blgas?\s*(?:code\s*)?(?:no\.?\s*|number\s*|#\s*)?(\d{3,})\b"
                       r"|\b(\d{3,})\s+lga\b")
 EXPORT_OF_LAST = {"plan_itn": "itn_plan", "what_if_plan": "itn_plan", "top_wards": "rankings",
                   "list_wards": "rankings", "ask_results": None, "run_analysis": "rankings"}
 INSTEAD_OF = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+(?:the\s+)?(?:pca|composite)\b"
                         r"(?:\s+(?:one|ranking|rank|method|score))?")
-METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try)\b.*?\b(pca|composite)"
+METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try|back\s+to"
+                           r"|go\s+back\s+to|return\s+to)\b.*?\b(pca|composite)"
                            r"\b|\b(pca|composite)\s+(?:ranking|rank|method)?\s*instead\b")
 
 
@@ -1215,7 +1629,10 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
         method = m.group(1) or m.group(2)
         return Decision([Step("what_if_plan", {"method": method},
                               echo=f"Re-planning with the {'PCA' if method == 'pca' else 'composite'}"
-                                   " ranking, everything else as before.", source=text)])
+                                   " ranking, everything else as before.", source=text)],
+                        reading={"relative": "plan_setting"} if ctx.last_plan.get(
+                            "method", "composite") != method and not reads_as_question(text)
+                        else {})
     if label == "export_results" or r.tool == "export_results":
         msg = rt_.Message.read(text, ctx)
         explicit = rt_._export_params(msg, ctx).params.get("what")
@@ -1359,6 +1776,20 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
                              Step(r.tool, dict(r.params), source=text)])
         if not (not r.ready and _can_analyse_first(r.unmet, ctx)):
             return Decision(unmet=list(r.unmet), reading={"tool": r.tool})
+    if not r.ready and r.tool in PLAN_TOOLS and reads_as_question(text) and \
+            not ex.extract_numbers(ex.lower_text(text)):
+        return Decision(text=_plan_needs(ctx), choices=_starter_choices(ctx))
+    if not r.ready and r.tool in PLAN_TOOLS:
+        strays = stray_numbers(Step(r.tool, dict(r.params), source=text), text, ctx)
+        if strays:
+            # the question shows what was read, so an answer to it confirms that reading
+            read = [f"{int(r.params['total_nets']):,} nets" if "total_nets" in r.params else "",
+                    f"households of {_fmt(r.params['household_size'])} people"
+                    if "household_size" in r.params else ""]
+            read_text = _join([x for x in read if x])
+            r = replace(r, clarification=(f"So far I read {read_text}" if read_text else
+                                          "I could not read the plan's numbers")
+                        + f" (I did not use {_join(strays)}). " + (r.clarification or ""))
     if not r.ready:
         pending: dict[str, Any] = {"tool": r.tool, "params": dict(r.params),
                                    "missing": list(r.missing)}  # fmt: skip
@@ -1390,6 +1821,20 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
         return Decision(text=r.clarification, pending=pending, choices=choices,
                         reading={"tool": r.tool, "missing": list(r.missing)})  # fmt: skip
     return Decision([Step(r.tool, dict(r.params), source=text)], reading={"tool": r.tool})
+
+
+def _plan_needs(ctx: RouterContext) -> str:
+    has_population = any(re.search(r"pop", v, re.I) for v in ctx.variables)
+    text = ("To plan the net distribution I need three things: the number of nets available, "
+            "the average household size (people per household), and the population of each "
+            "ward.")
+    if ctx.has_dataset and not has_population:
+        text += (" Your ward table has no population column: add a Population column to the "
+                 "ward table, or provide a population table or raster with the ward data.")
+    elif ctx.has_dataset:
+        text += " Your ward table has a population column, so the nets and the household " \
+                "size are enough: for example \"plan 500,000 nets, household size 5\"."
+    return text
 
 
 ANALYSE_FIRST = "There was no analysis yet, so I ran it first with the default variables."
@@ -1637,7 +2082,7 @@ def _export_view(text: str, low: str, state: DialogueState,
         fmt = "html"
     wants_map = re.search(r"\bmaps?\b", low)
     wants_chart = re.search(r"\b(?:chart|plot|graph|figure)\b", low)
-    refers = re.search(r"\b(?:that|this|the\s+one|it|same|shown|current|above)\b", low)
+    refers = re.search(r"\b(?:that|this|the\s+one|it|am|same|shown|current|above)\b", low)
     shown = state.shown or {}
     if wants_chart or (refers and shown.get("kind") == "chart" and not wants_map):
         chart = next((c for c, p in CHART_WORDS if re.search(p, low)), None)
