@@ -96,7 +96,7 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
     by = "PCA ranking" if method == "pca" else "composite score"
     place = " ".join(where) or "in the whole area"
     if total == 0:
-        return ToolResult(f"No wards {place}.", data={"table": []})
+        return ToolResult(f"0 wards {place}: none.", data={"table": [], "wards": 0})
     if n and int(n) < total:
         head = (f"The {len(shown)} {'most' if order == 'top' else 'least'} vulnerable of the "
                 f"{total} wards {place} ({by}):")
@@ -539,9 +539,9 @@ def _repri_answer(rt: Runtime, session_id: str, about: str, threshold: Any) -> T
     target = (result.get("params") or {}).get("target")
     by = "PCA ranking" if (result.get("params") or {}).get("method") == "pca" else \
         "composite ranking"
-    lines = [("Computed now, with the same target: " if computed and last_id else
-              "Computed now: " if computed else "")
-             + f"urban wards that could be de-prioritised, least vulnerable first by the {by}, "
+    lines = [("Computed now, with the same target: u" if computed and last_id else
+              "Computed now: u" if computed else "U")
+             + f"rban wards that could be de-prioritised, least vulnerable first by the {by}, "
                f"until they hold {_fmt(target)}% of the population (the target):"]
     for r in rows:
         lines.append(f"- more than {_fmt(r['threshold'])}% urban: {int(r['urban_wards'])} "
@@ -611,7 +611,28 @@ def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     if 0 < n <= 15 and where:
         lines.append("Wards: " + ", ".join(chosen.sort_values("composite_rank")["WardName"]
                                            .astype(str)) + ".")
+    if threshold is not None and not params.get("lga") and not params.get("category"):
+        lines += _last_repri_line(rt, session_id, threshold)
     return ToolResult("\n".join(lines), data={"wards": n})
+
+
+def _last_repri_line(rt: Runtime, session_id: str, threshold: Any) -> list[str]:
+    """The last reprioritisation's row at ``threshold``, when it has one (nothing computed)."""
+    from chatmrpt.service import require_session
+    from chatmrpt.service.urban import get_reprioritization
+
+    last_id = (require_session(rt, session_id).get("state") or {}).get("last_reprioritization")
+    if not last_id:
+        return []
+    result = get_reprioritization(rt, session_id, last_id)
+    rows = [r for r in result.get("summary") or [] if float(r["threshold"]) == float(threshold)]
+    if not rows:
+        return []
+    r, target = rows[0], (result.get("params") or {}).get("target")
+    return [f"In the last urban reprioritisation (target {_fmt(target)}% of the population), "
+            f"{int(r['selected_wards'])} of these {int(r['urban_wards'])} urban wards are "
+            f"selected to be de-prioritised, holding {float(r['population_share']):.2f}% of "
+            "the population."]
 
 
 def _urban_column(wards, summary: dict[str, Any]) -> str | None:
