@@ -38,7 +38,8 @@ def _fmt(value: Any, digits: int = 2) -> str:
 
 
 def _label(column: str) -> str:
-    return explain._label(column)
+    """The column as the table names it, with what it measures in plain words."""
+    return explain.variable_words(column)
 
 
 def _lga_rows(wards, lga: str):
