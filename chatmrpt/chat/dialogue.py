@@ -770,7 +770,7 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         setting = _plan_setting_change(low, ctx.last_plan)
         if setting is not None:
             return setting
-    if RESET.search(low):
+    if RESET.search(low) and _full_reset_asked(low):
         if last_tool in (*PLAN_TOOLS, "ask_results") and ctx.last_plan and \
                 "total_nets" in ctx.last_plan and not re.search(r"\banaly", low):
             params = {k: ctx.last_plan[k] for k in ("total_nets", "household_size")
@@ -1880,3 +1880,9 @@ def stored_result_question(text: str, low: str, ctx: RouterContext,
 
 
 _NETS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b")
+
+
+def _full_reset_asked(low: str) -> bool:
+    """ "back to the defaults" resets every setting; not when the message keeps one ("but
+    keep 2 per net") or gives a value: that is a partial change, read otherwise or asked."""
+    return not re.search(r"\bkeep\w*\b|\bexcept\b|\bapart\s+from\b|\bbut\b|\d", low)

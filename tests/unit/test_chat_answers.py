@@ -187,3 +187,23 @@ def test_a_question_keeps_a_pending_question():
     d = decide("what is the total need for the state?", ctx(),
                DialogueState(pending=pending), FACTS)
     assert [s.tool for s in d.steps] == ["ask_results"] and d.keep_pending
+
+
+LAST_PLAN = {"tool": "plan_itn", "params": {**PLAN, "people_per_net": 2}}
+
+
+def test_back_to_the_defaults_resets_every_setting():
+    c = ctx(last_plan={**PLAN, "people_per_net": 2})
+    assert _steps("back to the defaults", c, DialogueState(last=LAST_PLAN)) == [
+        ("plan_itn", {"total_nets": 450_000, "household_size": 5})]
+
+
+@pytest.mark.parametrize("text", [
+    "back to the normal allocation rule but keep 2 per net",
+    "reset to the defaults, keep the people per net",
+])
+def test_a_reset_that_keeps_a_setting_is_no_full_reset(text):
+    c = ctx(last_plan={**PLAN, "people_per_net": 2})
+    for tool, params in _steps(text, c, DialogueState(last=LAST_PLAN)):
+        # no plan that drops the 2 people per net the message keeps
+        assert not (tool == "plan_itn" and "people_per_net" not in params)
