@@ -1843,6 +1843,18 @@ def stored_result_question(text: str, low: str, ctx: RouterContext,
             and not re.search(r"\d", _URBAN_TIER.sub(" ", low)) and not _SELECTED.search(low):
         return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)],
                         reading={"stored": "plan_totals"})
+    if re.search(r"\bdirect\b|\binverse\b|\bdirections?\b", low) and not re.search(
+            r"\b(?:make|set|change|treat\s+\w+\s+as|turn|flip|switch|use)\b", low):
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)],
+                        reading={"stored": "variables"})
+    lga_extreme = re.search(r"\blgas?\b.*\b(lowest|highest|least|most|best|worst|smallest"
+                            r"|biggest|largest|poorest)\s+(coverage|need)\b", low)
+    if lga_extreme and ctx.last_plan is not None:
+        low_end = lga_extreme.group(1) in ("lowest", "least", "worst", "smallest", "poorest")
+        measure = "coverage_percent" if lga_extreme.group(2) == "coverage" else "nets_needed"
+        return Decision([Step("ask_results", {"about": "plan_lga", "measure": measure,
+                                              "order": "fewest" if low_end else "most"},
+                              source=text)], reading={"stored": "plan_lga"})
     if re.search(r"\b(?:what|which|how\s+much)\b.*\btarget\b", low) and re.search(
             r"\breprioriti\w*|\bde-?prioriti\w*|\burban\b", low) and not re.search(r"\d", low):
         return Decision([Step("ask_results", {"about": "repri_count"}, source=text)],
@@ -1859,7 +1871,7 @@ def stored_result_question(text: str, low: str, ctx: RouterContext,
                         reading={"stored": "repri_count"})
     at_threshold = re.search(r"\burban\s+wards?\b.*\bat\b|\bat\s+(?:the\s+)?\d+(?:\.\d+)?\s*"
                              r"(?:%|percent|per\s*cent)\s*(?:urban|threshold)?\b", low)
-    if at_threshold and re.search(r"\burban\b", low) and len(percents) == 1 \
+    if at_threshold and re.search(r"\burban\b|\bthreshold\b", low) and len(percents) == 1 \
             and not _NETS.search(low) and not _ABOVE.search(low):
         # "how many at 30% urban?": the reprioritisation's row at that threshold
         return Decision([Step("ask_results", {"about": "repri_count",

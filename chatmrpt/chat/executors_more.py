@@ -351,22 +351,28 @@ def _plan_lga_answer(rt: Runtime, session_id: str, plan: dict[str, Any],
                                 "row": _json_row(r)})
     if params.get("order") in ("most", "fewest"):
         most = params["order"] == "most"
-        nets = by["nets_allocated"].astype(int)
-        extreme = int(nets.max() if most else nets.min())
-        tied = by[nets == extreme].sort_values(key)
-        other = int(nets.min() if most else nets.max())
-        others = by[nets == other].sort_values(key)
-        word = "most" if most else "fewest"
+        measure = params.get("measure") or "nets_allocated"
+        what, unit = MEASURE_WORDS.get(measure, ("nets received", "nets"))
+        values = by[measure].astype(float).round(1)
+        extreme = float(values.max() if most else values.min())
+        tied = by[values == extreme].sort_values(key)
+        other = float(values.min() if most else values.max())
+        others = by[values == other].sort_values(key)
+        word = ("highest" if most else "lowest") if measure == "coverage_percent" else \
+            ("most" if most else "fewest")
         if len(tied) == 1:
             r = tied.iloc[0].to_dict()
-            lines = [head, f"The LGA with the {word} nets: {r[key]}.",
+            lines = [head, f"The LGA with the {word} {what}: {r[key]} ({_fmt(extreme)}{unit}).",
                      lga_plan_text(r, noun.format(r[key]))]
         else:
-            lines = [head, f"{len(tied)} LGAs share the {word} nets, {extreme:,} each: "
-                           f"{_join_names(list(tied[key]))}."]
-        lines.append(f"{'Fewest' if most else 'Most'}: {_join_names(list(others[key]))} "
-                     f"({other:,} nets{' each' if len(others) > 1 else ''}).")
-        return ToolResult("\n".join(lines), data={"lga": list(tied[key]), "nets": extreme})
+            lines = [head, f"{len(tied)} LGAs share the {word} {what}, {_fmt(extreme)}{unit} "
+                           f"each: {_join_names(list(tied[key]))}."]
+        opposite = {"most": "fewest", "fewest": "most", "highest": "lowest",
+                    "lowest": "highest"}[word]
+        lines.append(f"The {opposite}: {_join_names(list(others[key]))} ({_fmt(other)}{unit}"
+                     f"{' each' if len(others) > 1 else ''}).")
+        return ToolResult("\n".join(lines), data={"lga": list(tied[key]), "nets": extreme,
+                                                  "measure": measure})
     lines = [head, f"Nets per LGA ({len(by)} LGAs, most nets first):"]
     for r in by.to_dict("records"):
         lines.append(f"- {r[key]}: {int(r['nets_allocated']):,} of {int(r['nets_needed']):,} "
@@ -377,6 +383,13 @@ def _plan_lga_answer(rt: Runtime, session_id: str, plan: dict[str, Any],
     return ToolResult("\n".join(lines),
                       data={"lgas": {r[key]: int(r["nets_allocated"])
                                      for r in by.to_dict("records")}})
+
+
+MEASURE_WORDS = {"nets_allocated": ("nets received", " nets"),
+                 "nets_needed": ("need", " nets needed"),
+                 "coverage_percent": ("coverage of its need", "%"),
+                 "wards_not_covered": ("wards not covered", " wards"),
+                 "wards_fully_covered": ("wards fully covered", " wards")}
 
 
 def lga_plan_text(r: dict[str, Any], name: str) -> str:

@@ -614,6 +614,10 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
                                          "above).", minimum=0, maximum=100),
             Param("category", "string", "For ward_counts: only wards of this priority "
                                         "category.", enum=CATEGORIES),
+            Param("measure", "string", "For plan_lga with an order: what is most or fewest "
+                                       "(nets received by default).",
+                  enum=("nets_allocated", "nets_needed", "coverage_percent",
+                        "wards_not_covered", "wards_fully_covered")),
         ),
         requires=(NEEDS_ANALYSIS,),
     ),

@@ -148,6 +148,13 @@ def _steps(text, c=None, state=None):
      {"about": "ward_counts", "threshold": 75}),
     ("how many high priority wards are more than 40% urban?", "ask_results",
      {"about": "ward_counts", "threshold": 40, "category": "High"}),
+    ("how many wards at the 50% threshold?", "ask_results",
+     {"about": "repri_count", "threshold": 50}),
+    ("how is distance treated, direct or inverse?", "ask_results", {"about": "variables"}),
+    ("which LGA has the lowest coverage", "ask_results",
+     {"about": "plan_lga", "measure": "coverage_percent", "order": "fewest"}),
+    ("which lga has the biggest need?", "ask_results",
+     {"about": "plan_lga", "measure": "nets_needed", "order": "most"}),
     ("What do we need to add so we can plan?", "planning_data", {}),
     ("can we plan nets with this data?", "planning_data", {}),
     ("is my table ready for the net campaign?", "planning_data", {}),
@@ -163,6 +170,8 @@ def test_questions_about_stored_figures(text, tool, params):
     "how many nets does Zaria ward get?",
     "reprioritise urban wards with a 25% target",
     "what is PCA?",
+    "make nets per capita inverse, more nets means less risk",
+    "can you set distance to direct?",
 ])
 def test_requests_and_other_questions_are_left_to_the_other_readings(text):
     low = text.lower()
