@@ -839,6 +839,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         rest.keep_pending = False
         return rest
     low = ex.lower_text(text)
+    stored = stored_result_question(text, low, ctx, facts)
+    if stored is not None:  # a question about a stored figure never fills or drops a question
+        stored.keep_pending = bool(state.pending)
+        return stored
     guess = intents.classify(text)
     reading = {"intent": guess.label, "probability": round(guess.probability, 3),
                "runner_up": guess.runner_up}  # fmt: skip
@@ -1043,7 +1047,7 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if setting is not None:
             setting.reading["relative"] = "plan_setting"
             return setting
-    if RESET.search(low):
+    if RESET.search(low) and _full_reset_asked(low):
         if last_tool in (*PLAN_TOOLS, "ask_results") and ctx.last_plan and \
                 "total_nets" in ctx.last_plan and not re.search(r"\banaly", low):
             params = {k: ctx.last_plan[k] for k in ("total_nets", "household_size")
@@ -2057,7 +2061,7 @@ def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decis
             params["order"] = "most"
         return Decision([Step("ask_results", params, source=text)])
     if match is not None and len(match.names) == 1:
-        params.update(about="plan_ward", ward=match.names[0])
+        params.update(about="plan_ward", ward=match.names[0], **({"lga": lga} if lga else {}))
         return Decision([Step("ask_results", params, source=text)])
     params["about"] = "plan_totals"
     return Decision([Step("ask_results", params, source=text)])
@@ -2234,3 +2238,108 @@ def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: Route
     if tool == "ward_value" and params.get("variable") not in ctx.variables:
         return f"there is no column {params.get('variable')!r}"
     return None
+
+
+# --- questions about stored figures -------------------------------------------------------
+# Questions whose answer is a stored figure (a plan total, a reprioritisation count, a count
+# of wards, what the data lacks for planning), recognised before anything else: they are
+# answered, never taken as a request to act.
+
+_STORED_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|now|then|pls|please|abeg|sorry|but)[\s,]+)*(?:how\s+many"
+    r"|how\s+much|what|which|wetin|is|are|do|does|can|could|tell\s+me|why)\b")
+_PLANNING_DATA = re.compile(
+    r"\b(?:need|have|got)\s+to\s+(?:add|upload|provide|supply|include|bring|get)\b"
+    r"|\bwhat\s+(?:data|information|info|columns?|inputs?|else|files?)\b.*\b(?:need\w*|required"
+    r"|missing|lacking)\b|\bwhat\b.*\b(?:is|are|s)\s+(?:missing|lacking)\b"
+    r"|\bwhy\s+(?:can'?t|cannot|can\s+not|couldn'?t)\s+(?:i|we|you)\s+plan\b"
+    r"|\b(?:can|could)\s+(?:i|we|you)\s+(?:plan|distribute|allocate|reprioriti[sz]e)\b.*\b(?:this"
+    r"|my|the|our)\s+(?:data|table|file|dataset|ward\s+table)\b"
+    r"|\b(?:is|are)\s+(?:my|the|this|our)\s+(?:data|table|file|dataset)\s+(?:enough|ready"
+    r"|good\s+enough|ok(?:ay)?|complete)\b")
+_PLANNING_WORDS = re.compile(r"\bplan\w*|\bnets?\b|\bdistribut\w*|\ballocat\w*"
+                             r"|\breprioriti\w*|\bde-?prioriti\w*|\bcampaign\b")
+_TOTAL_NEED = re.compile(r"\btotal\s+(?:net\s+)?(?:need|requirement|needed)\b|\bneed\w*\s+in\s+"
+                         r"(?:all|total)\b|\bhow\s+many\s+nets\s+(?:are\s+|do\s+)?(?:we|the\s+"
+                         r"(?:state|wards)|all\s+(?:the\s+)?wards)\s+(?:need|needed|require)")
+_URBAN_TIER = re.compile(r"\btier\s*(?:1|2|one|two|i|ii)\b|\bserved\s+last\b"
+                         r"|\burban\s+(?:ones|wards?)\b.*\b(?:nets?|plan|served|tier|get|gets"
+                         r"|receive\w*)\b")
+_SELECTED = re.compile(r"\b(?:flagged|selected|chosen|picked|deprioriti\w*|de-prioriti\w*"
+                       r"|remov\w*|dropped|excluded|set\s+aside|taken\s+out|comot)\b")
+_ABOVE = re.compile(r"\b(?:above|over|more\s+than|greater\s+than|exceed\w*|beyond)\b")
+_ABOVE_URBAN = re.compile(r"\b(?:above|over|more\s+than|greater\s+than|exceed\w*|beyond)\s+"
+                          r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s*cent)?\s*urban\b")
+
+
+def stored_result_question(text: str, low: str, ctx: RouterContext,
+                           facts: Facts) -> Decision | None:
+    """The step answering a question about a stored figure, or None for anything else."""
+    asks = text.rstrip().endswith("?") or _STORED_QUESTION.match(low)
+    if not asks or ACTION_START.match(low) or not ctx.has_dataset:
+        return None
+    numbers = [n for n in ex.extract_numbers(low) if not n.percent or 0 <= n.value <= 100]
+    if _PLANNING_DATA.search(low) and _PLANNING_WORDS.search(low) and not numbers:
+        return Decision([Step("planning_data", {}, source=text)],
+                        reading={"stored": "planning_data"})
+    if not ctx.analysis_ready:
+        return None
+    if ctx.last_plan is not None and (_TOTAL_NEED.search(low) or _URBAN_TIER.search(low)) \
+            and not re.search(r"\d", _URBAN_TIER.sub(" ", low)) and not _SELECTED.search(low):
+        return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)],
+                        reading={"stored": "plan_totals"})
+    if re.search(r"\bdirect\b|\binverse\b|\bdirections?\b", low) and not re.search(
+            r"\b(?:make|set|change|treat\s+\w+\s+as|turn|flip|switch|use)\b", low):
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)],
+                        reading={"stored": "variables"})
+    lga_extreme = re.search(r"\blgas?\b.*\b(lowest|highest|least|most|best|worst|smallest"
+                            r"|biggest|largest|poorest)\s+(coverage|need)\b", low)
+    if lga_extreme and ctx.last_plan is not None:
+        low_end = lga_extreme.group(1) in ("lowest", "least", "worst", "smallest", "poorest")
+        measure = "coverage_percent" if lga_extreme.group(2) == "coverage" else "nets_needed"
+        return Decision([Step("ask_results", {"about": "plan_lga", "measure": measure,
+                                              "order": "fewest" if low_end else "most"},
+                              source=text)], reading={"stored": "plan_lga"})
+    if re.search(r"\b(?:what|which|how\s+much)\b.*\btarget\b", low) and re.search(
+            r"\breprioriti\w*|\bde-?prioriti\w*|\burban\b", low) and not re.search(r"\d", low):
+        return Decision([Step("ask_results", {"about": "repri_count"}, source=text)],
+                        reading={"stored": "repri_count"})
+    if not re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", low):
+        return None
+    percents = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
+    if re.search(r"\burban\b|\bthreshold\b", low) and _SELECTED.search(low) \
+            and len(percents) <= 1 and not _NETS.search(low):
+        params: dict[str, Any] = {"about": "repri_count"}
+        if percents:
+            params["threshold"] = percents[0].number
+        return Decision([Step("ask_results", params, source=text)],
+                        reading={"stored": "repri_count"})
+    at_threshold = re.search(r"\burban\s+wards?\b.*\bat\b|\bat\s+(?:the\s+)?\d+(?:\.\d+)?\s*"
+                             r"(?:%|percent|per\s*cent)\s*(?:urban|threshold)?\b", low)
+    if at_threshold and re.search(r"\burban\b|\bthreshold\b", low) and len(percents) == 1 \
+            and not _NETS.search(low) and not _ABOVE.search(low):
+        # "how many at 30% urban?": the reprioritisation's row at that threshold
+        return Decision([Step("ask_results", {"about": "repri_count",
+                                              "threshold": percents[0].number}, source=text)],
+                        reading={"stored": "repri_count"})
+    if _ABOVE_URBAN.search(low) and len(percents) == 1 and not _NETS.search(low) \
+            and not _SELECTED.search(low):
+        params = {"about": "ward_counts", "threshold": percents[0].number}
+        lga, _ = find_lga(text, facts.lgas)
+        if lga:
+            params["lga"] = lga
+        cat = CATEGORY.search(low)
+        if cat and not re.search(r"\b(?:highest|lowest)\b", low):
+            params["category"] = cat.group(1).title()
+        return Decision([Step("ask_results", params, source=text)],
+                        reading={"stored": "ward_counts"})
+    return None
+
+
+_NETS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b")
+
+
+def _full_reset_asked(low: str) -> bool:
+    """ "back to the defaults" resets every setting; not when the message keeps one ("but
+    keep 2 per net") or gives a value: that is a partial change, read otherwise or asked."""
+    return not re.search(r"\bkeep\w*\b|\bexcept\b|\bapart\s+from\b|\bbut\b|\d", low)

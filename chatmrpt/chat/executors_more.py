@@ -38,7 +38,8 @@ def _fmt(value: Any, digits: int = 2) -> str:
 
 
 def _label(column: str) -> str:
-    return explain._label(column)
+    """The column as the table names it, with what it measures in plain words."""
+    return explain.variable_words(column)
 
 
 def _lga_rows(wards, lga: str):
@@ -96,7 +97,7 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
     by = "PCA ranking" if method == "pca" else "composite score"
     place = " ".join(where) or "in the whole area"
     if total == 0:
-        return ToolResult(f"No wards {place}.", data={"table": []})
+        return ToolResult(f"0 wards {place}: none.", data={"table": [], "wards": 0})
     if n and int(n) < total:
         head = (f"The {len(shown)} {'most' if order == 'top' else 'least'} vulnerable of the "
                 f"{total} wards {place} ({by}):")
@@ -189,11 +190,14 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
     if about == "models":
         s = (_analysis(rt, session_id).get("summary") or {})
         k = len(s.get("variables") or [])
-        return ToolResult(f"The composite score is the median over {s.get('models')} models: "
-                          f"every combination of at least two of the {k} variables.",
+        return ToolResult(f"{s.get('models')} models were run: the composite score is the "
+                          f"median over every combination of at least two of the {k} "
+                          f"variables ({_join_names([v['name'] for v in s.get('variables') or []])}).",
                           data={"models": s.get("models")})
     if about in ("repri_count", "repri_names"):
         return _repri_answer(rt, session_id, about, params.get("threshold"))
+    if about == "ward_counts":
+        return _ward_counts(rt, session_id, params)
     plan = _last_plan(rt, session_id)
     p = plan.get("params") or {}
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or {}
@@ -202,20 +206,9 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
     if about == "plan_params":
         return ToolResult(head + "\n" + plan_settings_text(p), data={"params": p})
     if about == "plan_totals":
-        lines = [head,
-                 f"{int(t.get('nets_allocated', 0)):,} nets allocated and "
-                 f"{int(t.get('nets_remaining', 0)):,} left over; the wards need "
-                 f"{int(t.get('total_need', 0)):,} in all.",
-                 f"{t.get('wards_fully_covered', 0)} wards fully covered, "
-                 f"{t.get('wards_partly_covered', 0)} partly, {t.get('wards_not_covered', 0)} "
-                 f"not covered.",
-                 f"{int(t.get('population_covered', 0)):,} people covered "
-                 f"({float(t.get('population_covered_percent', 0)):.1f}% of the population)."]
-        if t.get("tier2_wards") is not None:
-            lines.append(f"{int(t['tier2_wards'])} urban wards (at least "
-                         f"{_fmt(p.get('urban_threshold', 75))}% urban) are served after the "
-                         f"other {int(t.get('tier1_wards') or 0)} wards.")
-        return ToolResult("\n".join(lines), data={"totals": t})
+        return ToolResult(head + "\n" + plan_totals_text(t, p), data={"totals": t})
+    if about == "plan_lga":
+        return _plan_lga_answer(rt, session_id, plan, params, head)
     rows = _plan_rows(rt, session_id, plan)
     if rows.empty:
         raise InputError("not_found", "The plan has no ward rows stored.")
@@ -224,53 +217,195 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
 
         key = normalise_ward_name(params.get("ward", ""))
         hit = rows[rows["WardName"].astype(str).map(normalise_ward_name) == key]
+        if params.get("lga") and "LGA" in hit.columns and len(hit) > 1:
+            hit = _lga_rows(hit, params["lga"])
         if hit.empty:
             raise InputError("not_found", f"There is no ward called {params.get('ward')!r} in "
                                           "the plan.")
-        r = hit.iloc[0]
-        return ToolResult(
-            head + f"\n{r['WardName']} needs {int(r['nets_needed']):,} nets and gets "
-                   f"{int(r['nets_allocated']):,} ({float(r['coverage_percent']):.0f}% of its "
-                   f"need), covering {int(r.get('population_covered', 0) or 0):,} people.",
-            data={"ward": json.loads(hit.head(1).to_json(orient="records"))[0]})
-    if about == "plan_top_wards":
-        n = int(params.get("n") or 1)
-        most = params.get("order", "most") != "fewest"
-        chosen = rows.sort_values("nets_allocated", ascending=not most, kind="stable").head(n)
-        lines = [head, f"The {n} ward{'s' if n > 1 else ''} with the "
-                       f"{'most' if most else 'fewest'} nets:"]
-        for r in chosen.itertuples():
-            lines.append(f"- {r.WardName}: {int(r.nets_allocated):,} nets "
-                         f"({float(r.coverage_percent):.0f}% of its need)")
-        return ToolResult("\n".join(lines), data={"wards": json.loads(
-            chosen[["WardName", "nets_allocated"]].to_json(orient="records"))})
-    # per LGA
-    if "LGA" not in rows.columns or rows["LGA"].isna().all():
+        if len(hit) > 1 and "LGA" in hit.columns:
+            return ToolResult(f"There are {len(hit)} wards called {params.get('ward')} in the "
+                              f"plan ({', '.join(hit['LGA'].astype(str))}). Which LGA do you "
+                              "mean?")
+        r = hit.iloc[0].to_dict()
+        return ToolResult(head + "\n" + plan_ward_text(r, p),
+                          data={"ward": json.loads(hit.head(1).to_json(orient="records"))[0]})
+    # plan_top_wards
+    n = int(params.get("n") or 1)
+    most = params.get("order", "most") != "fewest"
+    chosen = rows.sort_values("nets_allocated", ascending=not most, kind="stable").head(n)
+    lines = [head, f"The {n} ward{'s' if n > 1 else ''} with the "
+                   f"{'most' if most else 'fewest'} nets:"]
+    for r in chosen.itertuples():
+        lines.append(f"- {r.WardName}: {int(r.nets_allocated):,} nets "
+                     f"({float(r.coverage_percent):.0f}% of its need)")
+    return ToolResult("\n".join(lines), data={"wards": json.loads(
+        chosen[["WardName", "nets_allocated"]].to_json(orient="records"))})
+
+
+def _join_names(names: list[str]) -> str:
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _pct(value: Any) -> str:
+    """A percentage with enough digits to be read back (12.2%, 0.35%)."""
+    v = float(value or 0)
+    return f"{v:.1f}%" if abs(v) >= 10 or v == 0 else f"{v:.2f}%"
+
+
+def plan_totals_text(t: dict[str, Any], p: dict[str, Any]) -> str:
+    """Every total of a plan, one figure per line, in plain words."""
+    threshold = _fmt(p.get("urban_threshold", 75))
+    wards = int(t.get("wards") or 0)
+    lines = [
+        f"- nets available: {int(t.get('total_nets', p.get('total_nets', 0)) or 0):,}; "
+        f"allocated: {int(t.get('nets_allocated', 0)):,}; left over: "
+        f"{int(t.get('nets_remaining', 0)):,}",
+        f"- total need: {int(t.get('total_need', 0)):,} nets to cover all {wards:,} wards"
+        + (f" ({int(t['total_need']) - int(t.get('nets_allocated', 0)):,} more than allocated)"
+           if int(t.get("total_need", 0)) > int(t.get("nets_allocated", 0)) else ""),
+        f"- wards: {int(t.get('wards_fully_covered', 0))} fully covered, "
+        f"{int(t.get('wards_partly_covered', 0))} partly covered, "
+        f"{int(t.get('wards_not_covered', 0))} not covered",
+        f"- people covered: {int(round(float(t.get('population_covered', 0)))):,} of "
+        f"{int(round(float(t.get('population', 0) or 0))):,} "
+        f"({_pct(t.get('population_covered_percent', 0))} of the population)",
+    ]
+    if t.get("tier2_wards") is not None:
+        lines.append(f"- urban wards (at least {threshold}% urban, served last): "
+                     f"{int(t['tier2_wards'])}, receiving "
+                     f"{int(t.get('tier2_nets_allocated') or 0):,} nets; the other "
+                     f"{int(t.get('tier1_wards') or 0)} wards receive "
+                     f"{int(t.get('tier1_nets_allocated') or 0):,} nets")
+    return "\n".join(lines)
+
+
+PHASE_WORDS = {"not covered": "gets no nets (the stock ran out before its turn)"}
+
+
+def plan_ward_text(r: dict[str, Any], p: dict[str, Any]) -> str:
+    """One ward's figures in a plan: need, nets, coverage, group and place in the order."""
+    threshold = _fmt(p.get("urban_threshold", 75))
+    name = str(r.get("WardName"))
+    lga = r.get("LGA")
+    label = f"{name} ({lga} LGA)" if lga is not None and str(lga) not in ("", "nan", "None") \
+        else name
+    need, got = int(r.get("nets_needed") or 0), int(r.get("nets_allocated") or 0)
+    lines = [f"{label} needs {need:,} nets and gets {got:,} "
+             f"({float(r.get('coverage_percent') or 0):.0f}% of its need), covering "
+             f"{int(round(float(r.get('population_covered') or 0))):,} of its "
+             f"{int(round(float(r.get('population') or 0))):,} people."]
+    phase = str(r.get("allocation_phase") or "")
+    if got >= need:
+        state = "fully covered"
+    elif got > 0:
+        state = "partly covered" + (" (held to the per-ward cap)" if "capped" in phase else "")
+    else:
+        state = "not covered"
+    tier = r.get("priority_tier")
+    group = (f"an urban ward (at least {threshold}% urban), served after the other wards"
+             if str(tier) == "2" else f"served in the first round (less than {threshold}% "
+                                      "urban)")
+    share = r.get("urban_share")
+    urban = (f", {_fmt(share)}% urban" if share is not None and str(share) != "nan" else "")
+    order = r.get("allocation_order")
+    rank = r.get("rank")
+    bits = [f"It is {state}; {group}{urban}"]
+    if rank is not None and str(rank) != "nan":
+        bits.append(f"priority rank {_fmt(rank)}")
+    if order is not None and str(order) != "nan":
+        bits.append(f"{explain.ordinal(int(order))} in the allocation order")
+    lines.append("; ".join(bits) + ".")
+    return "\n".join(lines)
+
+
+def _plan_lga_answer(rt: Runtime, session_id: str, plan: dict[str, Any],
+                     params: dict[str, Any], head: str) -> ToolResult:
+    """Per-LGA figures of a plan, from its stored sums per LGA."""
+    import pandas as pd
+
+    by = pd.DataFrame(plan.get("by_lga") or [])
+    if by.empty:
         raise InputError("invalid_request", "Your ward table has no LGA column, so the plan "
                                             "cannot be summed by LGA.")
-    rows = rows[rows["LGA"].notna()]
-    by = rows.groupby(rows["LGA"].astype(str)).agg(
-        nets=("nets_allocated", "sum"), need=("nets_needed", "sum"), wards=("WardName", "count"))
-    by = by.sort_values("nets", ascending=False)
+    key = "LGA" if "LGA" in by.columns else by.columns[0]
+    by = by[by[key].notna()].copy()
+    by[key] = by[key].astype(str).str.replace(r"\.0$", "", regex=True)
+    coded = key != "LGA"
+    noun = "the LGA with code {}" if coded else "{} LGA"
+    by = by.sort_values(["nets_allocated", key], ascending=[False, True], kind="stable")
     if params.get("lga"):
-        key = str(params["lga"]).lower()
-        sel = by[by.index.str.lower() == key]
+        want = str(params["lga"]).strip().lower()
+        sel = by[by[key].str.strip().str.lower() == want]
         if sel.empty:
-            raise InputError("not_found", f"No wards of {params['lga']!r} are in the plan.")
-        name, r = sel.index[0], sel.iloc[0]
-        return ToolResult(head + f"\n{name} LGA gets {int(r['nets']):,} nets for its "
-                                 f"{int(r['wards'])} wards (they need {int(r['need']):,}).",
-                          data={"lga": name, "nets": int(r["nets"])})
+            raise InputError("not_found", f"No wards of {params['lga']!r} are in the plan. "
+                                          f"The plan covers: {', '.join(by[key])}.")
+        r = sel.iloc[0].to_dict()
+        place = int(list(by[key]).index(r[key])) + 1
+        return ToolResult(head + "\n" + lga_plan_text(r, noun.format(r[key]))
+                          + f"\nIt is {explain.ordinal(place)} of {len(by)} LGAs by nets "
+                            "received.",
+                          data={"lga": r[key], "nets": int(r["nets_allocated"]),
+                                "row": _json_row(r)})
     if params.get("order") in ("most", "fewest"):
-        name = by.index[0] if params["order"] == "most" else by.index[-1]
-        r = by.loc[name]
-        word = "most" if params["order"] == "most" else "fewest"
-        return ToolResult(head + f"\n{name} LGA gets the {word} nets: {int(r['nets']):,} for "
-                                 f"{int(r['wards'])} wards.",
-                          data={"lga": name, "nets": int(r["nets"])})
-    lines = [head] + [f"{name}: {int(r['nets']):,} nets for {int(r['wards'])} wards"
-                      for name, r in by.iterrows()]
-    return ToolResult("\n".join(lines), data={"lgas": {k: int(v) for k, v in by["nets"].items()}})
+        most = params["order"] == "most"
+        measure = params.get("measure") or "nets_allocated"
+        what, unit = MEASURE_WORDS.get(measure, ("nets received", "nets"))
+        values = by[measure].astype(float).round(1)
+        extreme = float(values.max() if most else values.min())
+        tied = by[values == extreme].sort_values(key)
+        other = float(values.min() if most else values.max())
+        others = by[values == other].sort_values(key)
+        word = ("highest" if most else "lowest") if measure == "coverage_percent" else \
+            ("most" if most else "fewest")
+        if len(tied) == 1:
+            r = tied.iloc[0].to_dict()
+            lines = [head, f"The LGA with the {word} {what}: {r[key]} ({_fmt(extreme)}{unit}).",
+                     lga_plan_text(r, noun.format(r[key]))]
+        else:
+            lines = [head, f"{len(tied)} LGAs share the {word} {what}, {_fmt(extreme)}{unit} "
+                           f"each: {_join_names(list(tied[key]))}."]
+        opposite = {"most": "fewest", "fewest": "most", "highest": "lowest",
+                    "lowest": "highest"}[word]
+        lines.append(f"The {opposite}: {_join_names(list(others[key]))} ({_fmt(other)}{unit}"
+                     f"{' each' if len(others) > 1 else ''}).")
+        return ToolResult("\n".join(lines), data={"lga": list(tied[key]), "nets": extreme,
+                                                  "measure": measure})
+    lines = [head, f"Nets per LGA ({len(by)} LGAs, most nets first):"]
+    for r in by.to_dict("records"):
+        lines.append(f"- {r[key]}: {int(r['nets_allocated']):,} of {int(r['nets_needed']):,} "
+                     f"nets needed ({float(r['coverage_percent']):.0f}%); {int(r['wards'])} "
+                     f"wards, {int(r['wards_fully_covered'])} fully covered, "
+                     f"{int(r['wards_partly_covered'])} partly, {int(r['wards_not_covered'])} "
+                     "not covered")
+    return ToolResult("\n".join(lines),
+                      data={"lgas": {r[key]: int(r["nets_allocated"])
+                                     for r in by.to_dict("records")}})
+
+
+MEASURE_WORDS = {"nets_allocated": ("nets received", " nets"),
+                 "nets_needed": ("need", " nets needed"),
+                 "coverage_percent": ("coverage of its need", "%"),
+                 "wards_not_covered": ("wards not covered", " wards"),
+                 "wards_fully_covered": ("wards fully covered", " wards")}
+
+
+def lga_plan_text(r: dict[str, Any], name: str) -> str:
+    """Every figure of one LGA's row of a plan."""
+    return (f"{name[:1].upper() + name[1:]} gets {int(r['nets_allocated']):,} nets; its "
+            f"{int(r['wards'])} wards need {int(r['nets_needed']):,} "
+            f"({float(r.get('coverage_percent') or 0):.1f}% of the need is met).\n"
+            f"- wards: {int(r['wards_fully_covered'])} fully covered, "
+            f"{int(r['wards_partly_covered'])} partly covered, {int(r['wards_not_covered'])} "
+            f"not covered\n"
+            f"- people covered: {int(round(float(r.get('population_covered') or 0))):,} of "
+            f"{int(round(float(r.get('population') or 0))):,}")
+
+
+def _json_row(r: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(r, default=lambda v: v.item() if hasattr(v, "item") else str(v)))
 
 
 STRATEGY_WORDS = {
@@ -286,100 +421,250 @@ STRATEGY_WORDS = {
 
 def plan_settings_text(p: dict[str, Any]) -> str:
     strategy = str(p.get("strategy") or "stop")
+    buffer = float(p.get("buffer") or 1)
+    bale = int(p.get("bale_size") or 1)
     lines = [f"- nets: {int(p.get('total_nets', 0)):,}",
              f"- household size: {_fmt(p.get('household_size'))} people",
-             f"- wards at least {_fmt(p.get('urban_threshold', 75))}% urban are served last",
+             f"- urban threshold: {_fmt(p.get('urban_threshold', 75))}% (wards at least this "
+             "urban are served last)",
              f"- ranking used: {'PCA' if p.get('method') == 'pca' else 'composite score'}",
              f"- how nets are given: {STRATEGY_WORDS.get(strategy, strategy)}"
-             + (f" ({_fmt(p['max_ward_share'])}% at most per ward)"
+             + (f" ({_fmt(p['max_ward_share'])}% of all nets at most per ward)"
                 if p.get("max_ward_share") else ""),
-             f"- one net covers {_fmt(p.get('people_per_net', 1.8))} people"]
-    if p.get("buffer") and float(p["buffer"]) != 1:
-        lines.append(f"- {_fmt((float(p['buffer']) - 1) * 100)}% extra for losses")
-    if p.get("bale_size") and int(p["bale_size"]) > 1:
-        lines.append(f"- nets given in whole bales of {int(p['bale_size'])}")
+             f"- one net for every {_fmt(p.get('people_per_net', 1.8))} people, and at least "
+             "one net per household",
+             (f"- buffer: {_fmt(buffer)} ({_fmt((buffer - 1) * 100)}% extra for losses)"
+              if buffer != 1 else "- buffer: none (no extra nets for losses)"),
+             (f"- nets given in whole bales of {bale}" if bale > 1
+              else "- bale size: 1 (nets counted one by one)")]
+    if not p.get("max_ward_share"):
+        lines.append("- no cap on the share of nets one ward can get")
     return "\n".join(lines)
 
 
 def _analysis_answer(rt: Runtime, session_id: str, about: str) -> ToolResult:
-    from chatmrpt.analysis.variables import catalogue_entry
+    """The variables (column and plain words, direction and why), or every setting of the
+    analysis."""
+    from chatmrpt.service.results import analysis_metadata
 
     analysis = _analysis(rt, session_id)
     s = analysis.get("summary") or {}
     variables = s.get("variables") or []
-    lines = [f"The analysis ranked {s.get('wards')} wards with {len(variables)} variables:"]
+    try:
+        meta = analysis_metadata(rt, analysis) or {}
+    except Exception:  # noqa: BLE001 - the summary alone still answers
+        meta = {}
+    details = {str(v.get("name")): v for v in meta.get("variables") or []}
+    lines = [f"The analysis ranked {s.get('wards')} wards with {len(variables)} variables "
+             "(the column in your table, what it measures, its direction and why):"]
     for v in variables:
-        name, direction = v.get("name"), v.get("direction")
-        why = ""
-        entry = None
-        try:
-            entry = catalogue_entry(name)
-        except Exception:  # noqa: BLE001 - a column outside the catalogue has no note
-            entry = None
-        if entry is not None and getattr(entry, "description", None):
-            why = f" ({entry.description})"
-        meaning = ("higher values mean more risk (direct)" if direction == "direct"
-                   else "higher values mean less risk (inverse)")
-        lines.append(f"- {_label(name)}: {meaning}{why}")
-    params = (analysis.get("params") or analysis.get("request") or {})
-    norm = params.get("normalization") or s.get("normalization") or "linear"
-    lines.append(f"Scaling of each variable to 0-1: {norm}. Ranking methods: "
-                 + " and ".join("PCA" if m == "pca" else "composite score"
-                                for m in (s.get("methods") or ["composite"])) + ".")
+        name, direction = str(v.get("name")), str(v.get("direction"))
+        d = details.get(name, {})
+        line = (f"- {explain.variable_words(name)}: {explain.direction_words(direction)}; "
+                f"{explain.direction_reason(name, direction, d.get('direction_source'))}")
+        if d.get("imputed"):
+            line += f" ({int(d['imputed'])} missing value(s) filled from neighbouring wards)"
+        lines.append(line + ".")
     for d in s.get("dropped_variables") or []:
         lines.append(f"Left out: {d.get('message')}")
+    if about == "analysis_params":
+        lines += _analysis_settings(s, meta)
     return ToolResult("\n".join(lines), data={"variables": variables})
 
 
-def _repri_answer(rt: Runtime, session_id: str, about: str, threshold: Any) -> ToolResult:
-    from chatmrpt.service.urban import list_reprioritizations, reprioritize
+NORMALIZATION_WORDS = {
+    "linear": "linear (min-max): each variable is rescaled from 0 (lowest risk among the "
+              "wards) to 1 (highest)",
+    "reciprocal": "reciprocal, as the older tool did: inverse variables are turned into "
+                  "1 / value before rescaling to 0-1",
+}
 
-    found = list_reprioritizations(rt, session_id)
-    result = None
-    for rec in reversed(found or []):
-        rows = rec.get("summary") or []
-        if threshold is None or any(float(r["threshold"]) == float(threshold) for r in rows):
-            result = rec
-            break
+
+def _analysis_settings(s: dict[str, Any], meta: dict[str, Any]) -> list[str]:
+    """The analysis' settings and checks, one per line."""
+    k = len(s.get("variables") or [])
+    norm = str(s.get("normalization") or "linear")
+    lines = [f"- scaling: {NORMALIZATION_WORDS.get(norm, norm)}",
+             f"- models: {s.get('models')} (every combination of at least two of the {k} "
+             "variables); "
+             + ("a ward's score is the median of its model scores" if
+                s.get("aggregation", "median-score") == "median-score" else
+                "a ward's rank is the median of its ranks over the models, as the R MRPT "
+                "app does")]
+    methods = s.get("methods") or ["composite"]
+    pca = meta.get("pca") or {}
+    if s.get("pca_suitable"):
+        rho = (s.get("comparison") or {}).get("spearman")
+        text = "- ranking methods: composite score and PCA"
+        if pca.get("kmo") is not None:
+            text += f" (PCA checks: KMO {float(pca['kmo']):.3f}"
+            if pca.get("bartlett_p") is not None:
+                text += f", Bartlett p = {float(pca['bartlett_p']):.3g}"
+            text += ")"
+        if rho is not None:
+            text += f"; the two rankings agree with a Spearman correlation of {float(rho):.3f}"
+        lines.append(text)
+    elif "pca" in methods:
+        lines.append(f"- ranking methods: composite score only; PCA was not used: "
+                     f"{s.get('pca_reason')}")
+    else:
+        lines.append("- ranking method: composite score (PCA was not asked for)")
+    lines.append(f"- missing values filled: {int(s.get('imputed_cells') or 0)} (from "
+                 "neighbouring wards, else the average of all wards)")
+    cats = s.get("categories") or {}
+    if cats:
+        lines.append(f"- priority categories: {cats.get('High')} high, {cats.get('Medium')} "
+                     f"medium, {cats.get('Low')} low (thirds of the ranking)")
+    return lines
+
+
+def _repri_answer(rt: Runtime, session_id: str, about: str, threshold: Any) -> ToolResult:
+    """Counts (and names) of the last reprioritisation; a threshold it lacks is computed
+    with the same target (the default target when there is none yet)."""
+    from chatmrpt.service import require_session
+    from chatmrpt.service.urban import get_reprioritization, reprioritize
+
+    state = require_session(rt, session_id).get("state") or {}
+    last_id = state.get("last_reprioritization")
+    result = get_reprioritization(rt, session_id, last_id) if last_id else None
+    computed = False
     if result is None:
-        result = reprioritize(rt, session_id, None, [threshold] if threshold is not None else None,
-                              None)  # fmt: skip
+        thresholds = None
+        if threshold is not None:
+            from chatmrpt.analysis.declarations import ReprioritizationParams
+
+            defaults = list(ReprioritizationParams.option("thresholds").default or ())
+            thresholds = sorted({float(x) for x in defaults} | {float(threshold)})
+        result = reprioritize(rt, session_id, None, thresholds, None)
+        computed = True
+    elif threshold is not None and not any(
+            float(r["threshold"]) == float(threshold) for r in result.get("summary") or []):
+        params = result.get("params") or {}
+        thresholds = sorted({float(x) for x in params.get("thresholds") or []}
+                            | {float(threshold)})
+        result = reprioritize(rt, session_id, None, thresholds, params.get("target"),
+                              params.get("method"))
+        computed = True
     rows = result.get("summary") or []
     if threshold is not None:
         rows = [r for r in rows if float(r["threshold"]) == float(threshold)]
     if not rows:
         raise InputError("not_found", "There is no urban reprioritisation at that threshold.")
-    lines = []
+    target = (result.get("params") or {}).get("target")
+    by = "PCA ranking" if (result.get("params") or {}).get("method") == "pca" else \
+        "composite ranking"
+    lines = [("Computed now, with the same target: u" if computed and last_id else
+              "Computed now: u" if computed else "U")
+             + f"rban wards that could be de-prioritised, least vulnerable first by the {by}, "
+               f"until they hold {_fmt(target)}% of the population (the target):"]
     for r in rows:
-        lines.append(f"More than {_fmt(r['threshold'])}% urban: {r['selected_wards']} of "
-                     f"{r['urban_wards']} urban wards would be de-prioritised, holding "
-                     f"{float(r['population_share']):.2f}% of the population.")
+        lines.append(f"- more than {_fmt(r['threshold'])}% urban: {int(r['urban_wards'])} "
+                     f"urban wards; {int(r['selected_wards'])} selected, holding "
+                     f"{int(round(float(r.get('population_selected') or 0))):,} people "
+                     f"({float(r['population_share']):.2f}% of the population)"
+                     + ("" if r.get("target_reached") else "; the target is not reached"))
         if about == "repri_names":
             names = _repri_names(rt, result, r["threshold"])
-            lines.append("Wards: " + (", ".join(names) if names else "none") + ".")
-    return ToolResult("\n".join(lines), data={"summary": rows})
+            lines.append("  Wards: " + (", ".join(names) if names else "none") + ".")
+    return ToolResult("\n".join(lines), data={"summary": rows, "target": target})
 
 
 def _repri_names(rt: Runtime, result: dict[str, Any], threshold: Any) -> list[str]:
-    for key in ("selected", "wards", "rows"):
-        rows = result.get(key)
-        if isinstance(rows, list) and rows and isinstance(rows[0], dict):
-            return [str(w.get("WardName")) for w in rows
-                    if float(w.get("threshold", threshold)) == float(threshold)]
-    for a in result.get("artifacts") or []:
-        if str(a.get("name", "")).endswith(".csv"):
-            import io
-
-            import pandas as pd
-
-            frame = pd.read_csv(io.BytesIO(rt.artifacts.read_bytes(a["sha256"])))
-            if "threshold" in frame.columns:
-                frame = frame[frame["threshold"].astype(float) == float(threshold)]
-            return [str(n) for n in frame.get("WardName", [])]
+    rows = result.get("selected")
+    if isinstance(rows, list):
+        return [str(w.get("WardName")) for w in rows
+                if float(w.get("threshold", threshold)) == float(threshold)]
     return []
 
 
+def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    """How many wards of the current analysis match: an LGA, a priority category, an urban
+    share strictly above a threshold (each when given)."""
+    import pandas as pd
+
+    analysis = _analysis(rt, session_id)
+    wards = _unified(rt, session_id, analysis["id"])
+    chosen, where = wards, []
+    if params.get("lga"):
+        if "LGA" not in wards.columns:
+            raise InputError("invalid_request", "Your ward table has no LGA column, so I cannot "
+                                                "count wards by LGA.")
+        chosen = _lga_rows(chosen, params["lga"])
+        if chosen.empty:
+            names = ", ".join(sorted(wards["LGA"].astype(str).unique()))
+            raise InputError("not_found", f"There is no LGA called {params['lga']!r} in your "
+                                          f"data. The LGAs are: {names}.")
+        where.append(f"in {chosen['LGA'].iloc[0]} LGA")
+    if params.get("category"):
+        cat = "composite_category"
+        chosen = chosen[chosen[cat].astype(str) == params["category"]]
+        where.append(f"in the {CATEGORY_WORDS[params['category']]} category")
+    threshold = params.get("threshold")
+    if threshold is not None:
+        summary = analysis.get("summary") or {}
+        column = _urban_column(wards, summary)
+        if column is None:
+            from chatmrpt.analysis.population import no_urban_share_error
+
+            raise no_urban_share_error("urban wards cannot be counted")
+        share = pd.to_numeric(chosen[column], errors="coerce")
+        chosen = chosen[share > float(threshold)]
+        where.append(f"more than {_fmt(threshold)}% urban")
+    n = len(chosen)
+    place = " and ".join(where) if where else "in your data"
+    lines = [f"{n} of the {len(wards)} wards are {place}."
+             if where else f"Your data has {n} wards."]
+    if "composite_category" in chosen.columns and n and not params.get("category"):
+        counts = chosen["composite_category"].astype(str).value_counts()
+        lines.append(f"By priority: {int(counts.get('High', 0))} high, "
+                     f"{int(counts.get('Medium', 0))} medium, {int(counts.get('Low', 0))} low.")
+    if "LGA" in chosen.columns and n and not params.get("lga") and where:
+        by = chosen["LGA"].astype(str).value_counts()
+        top = ", ".join(f"{k} ({int(v)})" for k, v in by.head(5).items())
+        lines.append(f"Most of them in: {top}." if len(by) > 1 else f"All in {by.index[0]}.")
+    if 0 < n <= 15 and where:
+        lines.append("Wards: " + ", ".join(chosen.sort_values("composite_rank")["WardName"]
+                                           .astype(str)) + ".")
+    if threshold is not None and not params.get("lga") and not params.get("category"):
+        lines += _last_repri_line(rt, session_id, threshold)
+    return ToolResult("\n".join(lines), data={"wards": n})
+
+
+def _last_repri_line(rt: Runtime, session_id: str, threshold: Any) -> list[str]:
+    """The last reprioritisation's row at ``threshold``, when it has one (nothing computed)."""
+    from chatmrpt.service import require_session
+    from chatmrpt.service.urban import get_reprioritization
+
+    last_id = (require_session(rt, session_id).get("state") or {}).get("last_reprioritization")
+    if not last_id:
+        return []
+    result = get_reprioritization(rt, session_id, last_id)
+    rows = [r for r in result.get("summary") or [] if float(r["threshold"]) == float(threshold)]
+    if not rows:
+        return []
+    r, target = rows[0], (result.get("params") or {}).get("target")
+    return [f"In the last urban reprioritisation (target {_fmt(target)}% of the population), "
+            f"{int(r['selected_wards'])} of these {int(r['urban_wards'])} urban wards are "
+            f"selected to be de-prioritised, holding {float(r['population_share']):.2f}% of "
+            "the population."]
+
+
+def _urban_column(wards, summary: dict[str, Any]) -> str | None:
+    from chatmrpt.analysis.columns import URBAN_SHARE_ALIASES, find_column
+
+    planning = (summary.get("planning_inputs") or {}).get("urban_share") or {}
+    if planning.get("column") in wards.columns:
+        return str(planning["column"])
+    return find_column(wards.columns, URBAN_SHARE_ALIASES)
+
+
 # --- PCA, one value, data quality ---------------------------------------------------------
+
+
+def kmo_words(kmo: float) -> str:
+    """The KMO measure in plain words (not Kaiser's labels)."""
+    return ("very good" if kmo >= 0.8 else "good" if kmo >= 0.7 else "acceptable"
+            if kmo >= 0.6 else "weak but usable" if kmo >= 0.5 else "too low for PCA")
 
 
 def pca_validity(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
@@ -392,29 +677,38 @@ def pca_validity(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     kmo = _find(pca, "kmo")
     p_value = _find(pca, "bartlett_p", "p_value", "bartlett_p_value")
     chi2 = _find(pca, "bartlett_chi2", "chi2", "bartlett_chi_square")
+    df = _find(pca, "bartlett_df")
     variance = _find(pca, "explained_variance", "explained_variance_ratio")
     lines = []
     if kmo is not None:
         kmo = float(kmo)
-        quality = ("good" if kmo >= 0.7 else "acceptable" if kmo >= 0.6 else
-                   "mediocre" if kmo >= 0.5 else "too low")
-        lines.append(f"KMO (how much the variables share, 0 to 1): {kmo:.2f}, {quality}; "
-                     "0.6 or more is usually wanted for PCA.")
+        lines.append(f"KMO (Kaiser-Meyer-Olkin: how much the variables share, from 0 to 1): "
+                     f"{kmo:.3f}, {kmo_words(kmo)}; PCA needs at least 0.5, and 0.6 or more "
+                     "is better.")
     if p_value is not None:
         p = float(p_value)
         verdict = ("the variables are related enough for PCA" if p < 0.05
                    else "the variables may be too unrelated for PCA")
-        lines.append(f"Bartlett's test: p = {p:.3g}"
-                     + (f" (chi-square {float(chi2):.1f})" if chi2 is not None else "")
-                     + f": {verdict}.")
+        extra = []
+        if chi2 is not None:
+            extra.append(f"chi-square {float(chi2):.1f}")
+        if df is not None:
+            extra.append(f"{int(df)} degrees of freedom")
+        lines.append(f"Bartlett's test of sphericity: p = {p:.3g}"
+                     + (f" ({', '.join(extra)})" if extra else "")
+                     + f"; below 0.05 is wanted: {verdict}.")
     if variance:
         values = [float(v) for v in (variance if isinstance(variance, list) else [variance])]
         share = [v * 100 if v <= 1 else v for v in values]
-        lines.append(f"The first component explains {share[0]:.1f}% of the differences "
-                     f"between wards" + (f", the first two together {sum(share[:2]):.1f}%"
-                                         if len(share) > 1 else "") + ".")
+        parts = ", ".join(f"{_pct(v)}" for v in share[:5])
+        lines.append(f"Explained variance (share of the differences between wards each "
+                     f"component captures): {parts}"
+                     + (f"; the first two together {_pct(sum(share[:2]))}"
+                        if len(share) > 1 else "")
+                     + (f"; the score uses the first {int(pca['scored_components'])}"
+                        if pca.get("scored_components") else "") + ".")
     used = s.get("pca_suitable")
-    lines.append("PCA was used for a second ranking." if used else
+    lines.append("So PCA is valid here and was used for a second ranking." if used else
                  f"PCA was not used: {s.get('pca_reason') or 'it was not asked for'}.")
     if len(lines) == 1 and not pca:
         lines.insert(0, "This analysis holds no PCA checks.")
@@ -575,6 +869,45 @@ def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         lines.insert(0, f"Checked {len(names)} numeric columns of {len(table)} wards:")
     return ToolResult("\n".join(lines), data={"identical": same, "constant": constant,
                                               "implausible": odd, "missing": missing})
+
+
+def planning_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    """What the ward data holds and lacks for net planning and urban reprioritisation
+    (population, urban share), and how to add what is missing."""
+    from chatmrpt.service import planning_readiness
+
+    ready = planning_readiness(rt, session_id)
+    population, urban = ready.get("population"), ready.get("urban_share")
+    lines = []
+    if population and urban:
+        lines.append("Your ward data has everything net planning and urban reprioritisation "
+                     "need:")
+    else:
+        missing = [w for w, have in (("each ward's population", population),
+                                     ("each ward's urban share", urban)) if not have]
+        lines.append("To plan nets (and to pick urban wards to de-prioritise) I need each "
+                     "ward's population and its urban share. Your ward data lacks "
+                     + " and ".join(missing) + ".")
+    if population:
+        lines.append(f"- population: {population['source']}")
+    else:
+        lines.append("- population: missing. Add a Population column to your ward table and "
+                     "upload it again, or upload a population table (WardCode, or WardName "
+                     "with LGA, and Population) or a population raster (for example WorldPop) "
+                     "with the ward data; with a facility export, \"Build the ward table\" in "
+                     "the page takes a population raster too.")
+    if urban:
+        lines.append(f"- urban share: {urban['source']}")
+    else:
+        lines.append("- urban share: missing. Add an urban_percentage column (0 to 100) to "
+                     "the ward table, or give ward boundaries with an Urban Yes/No attribute, "
+                     "or a built-up raster.")
+    lines.append("Net planning also asks you, every time, how many nets you have and the "
+                 "average household size.")
+    return ToolResult("\n".join(lines),
+                      data={k: ready.get(k) for k in ("population", "urban_share",
+                                                      "can_plan_nets", "can_reprioritize")},
+                      suggestions=["Describe my data"])
 
 
 def _column_name(c: Any) -> str:
@@ -746,6 +1079,7 @@ def add_covariates(rt: Runtime, session_id: str, params: dict[str, Any]) -> Tool
 
 MORE_EXECUTORS = {
     "add_covariates": add_covariates,
+    "planning_data": planning_data,
     "list_wards": list_wards,
     "lga_summary": lga_summary,
     "ask_results": ask_results,

@@ -206,6 +206,68 @@ def _label(variable: str) -> str:
     return variable.replace("_", " ")
 
 
+def variable_words(variable: str) -> str:
+    """A column as the table names it, then what it measures in plain words:
+    "housing_quality (share of improved housing)". Columns outside the catalogue keep their
+    own name."""
+    entry = catalogue_entry(variable)
+    if entry is None or entry.label.lower() == str(variable).lower().replace("_", " "):
+        return str(variable)
+    return f"{variable} ({entry.label})"
+
+
+# Why each catalogue variable takes its direction, in words a programme officer can repeat.
+DIRECTION_REASONS: dict[str, str] = {
+    "u5_tpr_rdt": "more children testing positive means more malaria is going round",
+    "pfpr": "more people carrying the parasite means more transmission",
+    "burden": "more malaria cases per person means a heavier burden",
+    "rainfall": "more rain leaves more standing water where mosquitoes breed",
+    "ndvi": "dense vegetation gives mosquitoes shelter and humid resting places",
+    "evi": "dense vegetation gives mosquitoes shelter and humid resting places",
+    "ndwi": "more surface water means more places where mosquitoes breed",
+    "ndmi": "moister land and vegetation mean more breeding and resting places",
+    "soil_wetness": "wet soil holds the standing water where mosquitoes breed",
+    "temperature": "warmth speeds up the mosquito's and the parasite's development",
+    "humidity": "humid air lets mosquitoes live longer",
+    "flood": "flooding leaves standing water where mosquitoes breed",
+    "settlement_type": "poor or informal housing lets mosquitoes in more easily",
+    "population_density": "more people living close together means more people bitten",
+    "distance_to_waterbodies": "wards far from rivers and ponds have fewer breeding sites "
+                               "nearby",
+    "elevation": "higher ground is cooler and drains better, so mosquitoes do less well",
+    "housing_quality": "better housing (closed eaves, screened windows, solid walls) keeps "
+                       "mosquitoes out",
+    "urban_percentage": "towns have fewer breeding sites and better access to care than "
+                        "rural areas",
+    "nighttime_lights": "brighter wards are usually more built-up and better served, with "
+                        "less malaria",
+    "nets_per_capita": "more nets already in households protect more people",
+}
+
+
+def direction_reason(variable: str, direction: str, source: str | None = None) -> str:
+    """Why ``variable`` takes ``direction`` in an analysis: set by the user, from the
+    variable catalogue (with the reason), from its name, or the default."""
+    if source == "user":
+        return "you chose this direction"
+    entry = catalogue_entry(variable)
+    if entry is not None and entry.direction == direction and entry.name in DIRECTION_REASONS:
+        return DIRECTION_REASONS[entry.name]
+    if source == "name" or (source is None and direction == "inverse"):
+        return ("its name contains a word such as distance, quality, access or urban, which "
+                "usually marks something that protects against malaria")
+    if entry is not None and entry.direction != direction:
+        return "you chose this direction (the usual one is the other way round)"
+    return "a higher value is read as more risk unless you say otherwise"
+
+
+def direction_words(direction: str) -> str:
+    """'direct' / 'inverse' with their meaning."""
+    if direction == "inverse":
+        return "inverse: a higher value means less risk"
+    return "direct: a higher value means more risk"
+
+
 def _fmt(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"

@@ -569,7 +569,8 @@ class ToolRegistry:
 
 CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
-                    "repri_count", "repri_names", "analysis_params", "variables", "models")  # fmt: skip
+                    "repri_count", "repri_names", "analysis_params", "variables", "models",
+                    "ward_counts")  # fmt: skip
 VIEW_KINDS = (*MAP_KINDS, *PLOT_KINDS)
 CONVERSATION_FORMATS = ("html", "markdown")
 
@@ -598,9 +599,8 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         "ask_results",
-        "Answer a question from stored results: plan totals, a ward's or an LGA's nets, the "
-        "plan's settings, urban reprioritisation counts and names, the analysis settings and "
-        "variables with their directions.",
+        "Answer from stored results: plan totals, settings, a ward's or LGA's figures; "
+        "reprioritisation counts and names; the analysis' variables and settings; ward counts.",
         (
             Param("about", "string", "What the question is about.", required=True,
                   enum=RESULT_QUESTIONS),
@@ -609,8 +609,15 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
             Param("order", "string", "For plan_lga without an LGA: the LGA with the most or "
                                      "the fewest nets.", enum=("most", "fewest")),
             Param("n", "integer", "For plan_top_wards: how many wards.", minimum=1),
-            Param("threshold", "number", "Urban threshold (percent) for repri_count and "
-                                         "repri_names.", minimum=0, maximum=100),
+            Param("threshold", "number", "Urban threshold (percent) for repri_count, "
+                                         "repri_names and ward_counts (urban means strictly "
+                                         "above).", minimum=0, maximum=100),
+            Param("category", "string", "For ward_counts: only wards of this priority "
+                                        "category.", enum=CATEGORIES),
+            Param("measure", "string", "For plan_lga with an order: what is most or fewest "
+                                       "(nets received by default).",
+                  enum=("nets_allocated", "nets_needed", "coverage_percent",
+                        "wards_not_covered", "wards_fully_covered")),
         ),
         requires=(NEEDS_ANALYSIS,),
     ),
@@ -637,6 +644,12 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
             Param("rasters", "array", "Names of rasters in the library's catalogue.",
                   required=True, item_type="string", min_items=1, max_items=50),
         ),
+        requires=(NEEDS_DATASET,),
+    ),
+    ToolSpec(
+        "planning_data",
+        "Say what the ward data holds and lacks for net planning and urban reprioritisation "
+        "(each ward's population and urban share) and how to add what is missing.",
         requires=(NEEDS_DATASET,),
     ),
     ToolSpec(

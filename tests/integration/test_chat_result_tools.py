@@ -87,7 +87,7 @@ def test_result_tools(running, demo):  # noqa: F811
     plan = s.get(f"/itn-plans/{plan_id}").json
     totals = plan.get("totals") or plan["summary"]["totals"]
     reply = say(s, "how many wards get full coverage?")
-    assert f"{totals['wards_fully_covered']} wards fully covered" in reply["text"]
+    assert f"wards: {totals['wards_fully_covered']} fully covered" in reply["text"]
     most = s.post("/tools/ask_results", json={"about": "plan_lga", "order": "most"}).json
     assert most["data"]["nets"] == max(
         s.post("/tools/ask_results", json={"about": "plan_lga"}).json["data"]["lgas"].values())

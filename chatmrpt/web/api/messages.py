@@ -190,7 +190,7 @@ def list_messages(session_id: str) -> Response:
 
 # the tools that answer from stored results, also callable without a message
 RESULT_TOOLS = ("list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value",
-                "data_quality", "export_view", "export_conversation")
+                "data_quality", "planning_data", "export_view", "export_conversation")
 UNMET_CODES = {"dataset": "No ward data yet: upload a ward table first.",
                "analysis": "That needs a finished analysis: run the analysis first.",
                "plan": "There is no net plan yet: plan the nets first."}

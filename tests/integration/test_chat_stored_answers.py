@@ -1,0 +1,125 @@
+"""Questions about stored results, in chat and over HTTP: each reply holds the stored figure
+itself (whole numbers exact), read from the plan, the reprioritisation and the analysis the
+session points at - and a question changes nothing but, for a reprioritisation threshold not
+yet computed, the reprioritisation with the same target."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pandas as pd
+import pytest
+
+from chatmrpt.cli import main as cli
+from tests._cluster import SessionClient, ilorin_upload
+from tests.eval.jargon import jargon
+from tests.integration.test_chat_api import running, say  # noqa: F401 - fixture
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli(["demo-data", "--wards", "120", "--seed", "7", "--out", str(out)]) == 0
+    return out
+
+
+def _session(app, demo) -> SessionClient:
+    s = SessionClient.create(app.test_client())
+    files = {"table": ("wards.csv", (demo / "wards.csv").read_bytes()),
+             "boundaries": ("wards_boundaries.zip", (demo / "wards_boundaries.zip").read_bytes())}
+    assert s.upload(files).status_code == 201
+    return s
+
+
+def _pointers(s: SessionClient) -> dict:
+    state = s.state()["state"]
+    return {k: state.get(k) for k in ("current_analysis", "last_plan", "last_reprioritization",
+                                      "last_tpr")}
+
+
+def _has(text: str, value: float) -> bool:
+    return f"{int(value):,}" in text or str(int(value)) in text
+
+
+def test_stored_figures_in_replies(running, demo):  # noqa: F811
+    app, _ = running
+    s = _session(app, demo)
+    say(s, "run the analysis")
+    state = s.state()["state"]
+    aid = state["current_analysis"]
+    ranking = pd.DataFrame(s.get(f"/analyses/{aid}/wards", query_string={"limit": 1000})
+                           .json["wards"])
+
+    # the variables: named as the table's columns and in plain words, with their directions
+    reply = say(s, "which variables did you use and which direction does each one take?")
+    assert "housing_quality (share of improved housing)" in reply["text"]
+    assert "inverse" in reply["text"] and "direct" in reply["text"]
+
+    created = s.post("/itn-plans", json={"total_nets": 150_000, "household_size": 5,
+                                         "urban_threshold": 50})
+    assert created.status_code == 201
+    pid = s.state()["state"]["last_plan"]
+    plan = s.get(f"/itn-plans/{pid}?limit=1").json
+    summary = plan["summary"]
+
+    before = _pointers(s)
+    reply = say(s, "what is the total need for the state?")
+    for field in ("total_need", "nets_allocated", "wards_fully_covered", "wards_not_covered",
+                  "tier2_wards"):
+        assert _has(reply["text"], summary[field]), field
+    assert jargon(reply["text"]) == []
+    reply = say(s, "how many wards are in tier 2 now, the urban ones?")
+    assert _has(reply["text"], summary["tier2_wards"])
+
+    # every figure of one LGA's row
+    row = max(plan["by_lga"], key=lambda r: r["wards_not_covered"])
+    reply = s.post("/tools/ask_results", json={"about": "plan_lga", "lga": row["LGA"]}).json
+    for field in ("nets_allocated", "nets_needed", "wards", "wards_fully_covered",
+                  "wards_partly_covered", "wards_not_covered"):
+        assert _has(reply["text"], row[field]), field
+    # the LGAs with the fewest nets: all of them when several tie
+    fewest = min(r["nets_allocated"] for r in plan["by_lga"])
+    reply = s.post("/tools/ask_results", json={"about": "plan_lga", "order": "fewest"}).json
+    for r in plan["by_lga"]:
+        if r["nets_allocated"] == fewest:
+            assert r["LGA"] in reply["text"]
+    assert _pointers(s) == before  # questions change no result
+
+    # reprioritisation: a threshold not computed yet is computed with the same target
+    s.post("/reprioritizations", json={"thresholds": [30, 75], "target": 25})
+    first = s.state()["state"]["last_reprioritization"]
+    reply = say(s, "how many wards were flagged at the 50% urban threshold?")
+    rid = s.state()["state"]["last_reprioritization"]
+    assert rid != first
+    rec = s.get(f"/reprioritizations/{rid}").json
+    assert rec["params"]["target"] == 25
+    row50 = next(r for r in rec["summary"] if float(r["threshold"]) == 50)
+    assert _has(reply["text"], row50["selected_wards"]) and "25%" in reply["text"]
+    # a threshold it holds is read back, nothing computed
+    reply = say(s, "how many wards selected at 30% urban?")
+    assert s.state()["state"]["last_reprioritization"] == rid
+    row30 = next(r for r in rec["summary"] if float(r["threshold"]) == 30)
+    assert _has(reply["text"], row30["selected_wards"])
+
+    # counts of wards above an urban share, from the ranked table
+    reply = say(s, "how many wards are above 75% urban in total?")
+    urban = pd.to_numeric(ranking["urban_percentage"], errors="coerce")
+    assert f"{int((urban > 75).sum())} of the {len(ranking)} wards" in reply["text"]
+    counted = s.post("/tools/ask_results", json={"about": "ward_counts", "category": "High"})
+    assert counted.json["data"]["wards"] == int((ranking["composite_category"] == "High").sum())
+
+    # what planning needs: present here
+    ready = s.post("/tools/planning_data", json={}).json
+    assert ready["data"]["can_plan_nets"] is True and "population" in ready["text"]
+
+
+def test_what_a_table_lacks_for_planning(running):  # noqa: F811
+    app, _ = running
+    s = SessionClient.create(app.test_client())
+    assert s.upload(ilorin_upload()).status_code == 201
+    reply = say(s, "What do we need to add so we can plan?")
+    assert reply["tool_calls"][0]["tool"] == "planning_data"
+    assert "population" in reply["text"] and "--" not in reply["text"]
+    assert s.state()["state"].get("current_analysis") is None  # nothing was run

@@ -1,0 +1,218 @@
+"""Answers from stored results: every figure in plain words, and the questions that reach them.
+
+The texts are pure functions of stored records (plan totals, an LGA's or a ward's row, plan
+settings); the routing tests check that a question about a stored figure is answered, never
+taken as a request to act.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat import explain
+from chatmrpt.chat.dialogue import DialogueState, Facts, decide, stored_result_question
+from chatmrpt.chat.executors_more import (
+    kmo_words,
+    lga_plan_text,
+    plan_settings_text,
+    plan_totals_text,
+    plan_ward_text,
+)
+from chatmrpt.chat.router import RouterContext
+from tests.eval.jargon import jargon
+from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+
+TOTALS = {
+    "total_nets": 500_000, "nets_allocated": 499_950, "nets_remaining": 50,
+    "total_need": 4_082_676, "population": 7_348_564.0, "population_covered": 899_957.6,
+    "population_covered_percent": 12.2467, "wards": 300, "wards_fully_covered": 53,
+    "wards_partly_covered": 1, "wards_not_covered": 246, "tier1_wards": 268,
+    "tier2_wards": 32, "tier1_nets_allocated": 480_000, "tier2_nets_allocated": 19_950,
+}  # fmt: skip
+PARAMS = {"total_nets": 500_000, "household_size": 5, "urban_threshold": 50,
+          "method": "composite", "strategy": "stop", "people_per_net": 1.8, "buffer": 1.1,
+          "bale_size": 50, "max_ward_share": None}  # fmt: skip
+
+
+def test_plan_totals_name_every_total():
+    text = plan_totals_text(TOTALS, PARAMS)
+    for figure in ("500,000", "499,950", "50", "4,082,676", "53 fully", "1 partly",
+                   "246 not", "899,958", "7,348,564", "12.2%", "32", "19,950", "268",
+                   "480,000", "at least 50% urban"):
+        assert figure in text, figure
+    assert jargon(text) == []
+
+
+def test_a_small_coverage_keeps_its_digits():
+    text = plan_totals_text({**TOTALS, "population_covered_percent": 0.347}, PARAMS)
+    assert "0.35%" in text
+
+
+def test_plan_settings_name_every_setting():
+    text = plan_settings_text(PARAMS)
+    for figure in ("500,000", "5 people", "50%", "composite", "1.8 people", "1.1", "10% extra",
+                   "bales of 50", "no cap"):
+        assert figure in text, figure
+    capped = plan_settings_text({**PARAMS, "strategy": "capped", "max_ward_share": 10,
+                                 "buffer": 1, "bale_size": 1})
+    assert "10% of all nets at most per ward" in capped and "no cap" not in capped
+    assert "buffer: none" in capped and "bale size: 1" in capped
+    assert jargon(text) == [] and jargon(capped) == []
+
+
+def test_an_lga_row_gives_every_figure():
+    row = {"LGA": "Kuwe South", "wards": 23, "population": 412_206.0, "nets_needed": 229_013,
+           "nets_allocated": 211_077, "coverage_percent": 92.17, "population_covered": 380_000.2,
+           "wards_fully_covered": 21, "wards_partly_covered": 1, "wards_not_covered": 1}
+    text = lga_plan_text(row, "Kuwe South LGA")
+    for figure in ("211,077", "23 wards", "229,013", "92.2%", "21 fully", "1 partly",
+                   "1 not covered", "380,000", "412,206"):
+        assert figure in text, figure
+    assert jargon(text) == []
+
+
+@pytest.mark.parametrize("tier,allocated,state,group", [
+    (1, 9_518, "fully covered", "first round"),
+    (1, 4_000, "partly covered", "first round"),
+    (2, 0, "not covered", "urban ward"),
+])
+def test_a_ward_row_says_its_coverage_and_group(tier, allocated, state, group):
+    row = {"WardName": "Malano", "LGA": "Doragar", "nets_needed": 9_518,
+           "nets_allocated": allocated, "coverage_percent": 100 * allocated / 9_518,
+           "population": 17_132.0, "population_covered": min(17_132, allocated * 1.8),
+           "priority_tier": tier, "allocation_phase": "tier 1" if tier == 1 else "not covered",
+           "urban_share": 80.0 if tier == 2 else 0.6, "rank": 3, "allocation_order": 3}
+    text = plan_ward_text(row, PARAMS)
+    assert "Malano (Doragar LGA)" in text and "9,518" in text and f"{allocated:,}" in text
+    assert state in text and group in text and "priority rank 3" in text
+    assert jargon(text) == []
+
+
+@pytest.mark.parametrize("value", [0.95, 0.85, 0.75, 0.65, 0.55, 0.45, 0.1])
+def test_kmo_in_plain_words(value):
+    words = kmo_words(value)
+    assert words and jargon(words) == []
+    assert ("too low" in words) == (value < 0.5)
+
+
+def test_variables_are_named_as_columns_and_in_plain_words():
+    assert explain.variable_words("housing_quality") == (
+        "housing_quality (share of improved housing)")
+    assert explain.variable_words("u5_tpr_rdt").startswith("u5_tpr_rdt (test positivity")
+    assert explain.variable_words("rainfall") == "rainfall"
+    assert explain.variable_words("my_index") == "my_index"
+
+
+def test_every_direction_has_a_reason():
+    assert "housing" in explain.direction_reason("housing_quality", "inverse", "catalogue")
+    assert "rain" in explain.direction_reason("rainfall", "direct", "catalogue")
+    assert explain.direction_reason("rainfall", "inverse", "user") == "you chose this direction"
+    assert "name" in explain.direction_reason("access_index", "inverse", "name")
+    assert "more risk" in explain.direction_reason("my_index", "direct", "default")
+    assert "inverse" in explain.direction_words("inverse")
+    assert "direct" in explain.direction_words("direct")
+
+
+# --- questions about stored figures reach the answers --------------------------------------
+
+PLAN = {"total_nets": 450_000, "household_size": 5, "urban_threshold": 50}
+FACTS = Facts(lgas=("Fagge", "Geidam", "Maiduguri", "Nguru", "Zaria"),
+              ward_count=len(NORTH_WARDS))
+
+
+def ctx(**kw) -> RouterContext:
+    base = {"has_dataset": True, "variables": DEMO_VARIABLES, "wards": NORTH_WARDS,
+            "analysis_status": "succeeded", "last_plan": PLAN}
+    base.update(kw)
+    return RouterContext(**base)
+
+
+def _steps(text, c=None, state=None):
+    d = decide(text, c or ctx(), state or DialogueState(), FACTS)
+    return [(s.tool, s.params) for s in d.steps]
+
+
+@pytest.mark.parametrize("text,tool,params", [
+    ("what is the total need for the state?", "ask_results", {"about": "plan_totals"}),
+    ("whats the total net requirement on this plan", "ask_results", {"about": "plan_totals"}),
+    ("how many wards are in tier 2 now, the urban ones?", "ask_results",
+     {"about": "plan_totals"}),
+    ("how many nets go to the urban wards?", "ask_results", {"about": "plan_totals"}),
+    ("how many wards were flagged at the 30% urban threshold?", "ask_results",
+     {"about": "repri_count", "threshold": 30}),
+    ("how many wards selected at 50% urban with that target?", "ask_results",
+     {"about": "repri_count", "threshold": 50}),
+    ("how many at 20% urban?", "ask_results", {"about": "repri_count", "threshold": 20}),
+    ("what target did the reprioritisation use?", "ask_results", {"about": "repri_count"}),
+    ("how many wards are above 75% urban in total?", "ask_results",
+     {"about": "ward_counts", "threshold": 75}),
+    ("how many high priority wards are more than 40% urban?", "ask_results",
+     {"about": "ward_counts", "threshold": 40, "category": "High"}),
+    ("how many wards at the 50% threshold?", "ask_results",
+     {"about": "repri_count", "threshold": 50}),
+    ("how is distance treated, direct or inverse?", "ask_results", {"about": "variables"}),
+    ("which LGA has the lowest coverage", "ask_results",
+     {"about": "plan_lga", "measure": "coverage_percent", "order": "fewest"}),
+    ("which lga has the biggest need?", "ask_results",
+     {"about": "plan_lga", "measure": "nets_needed", "order": "most"}),
+    ("What do we need to add so we can plan?", "planning_data", {}),
+    ("can we plan nets with this data?", "planning_data", {}),
+    ("is my table ready for the net campaign?", "planning_data", {}),
+])
+def test_questions_about_stored_figures(text, tool, params):
+    assert _steps(text) == [(tool, params)]
+
+
+@pytest.mark.parametrize("text", [
+    "plan 200k nets household size 5",
+    "which urban wards fit for deprioritising? use 75% urban",
+    "show the urban map at 50",
+    "how many nets does Zaria ward get?",
+    "reprioritise urban wards with a 25% target",
+    "what is PCA?",
+    "make nets per capita inverse, more nets means less risk",
+    "can you set distance to direct?",
+])
+def test_requests_and_other_questions_are_left_to_the_other_readings(text):
+    low = text.lower()
+    assert stored_result_question(text, low, ctx(), FACTS) is None
+
+
+def test_plan_questions_need_a_plan_and_answers_need_an_analysis():
+    no_plan = ctx(last_plan=None)
+    assert stored_result_question("what is the total need for the state?",
+                                  "what is the total need for the state?", no_plan, FACTS) is None
+    not_ready = ctx(analysis_status=None, last_plan=None)
+    text = "how many wards are above 75% urban in total?"
+    assert stored_result_question(text, text, not_ready, FACTS) is None
+    # what the data lacks for planning needs no analysis
+    text = "What do we need to add so we can plan?"
+    assert stored_result_question(text, text.lower(), not_ready, FACTS).steps[0].tool == \
+        "planning_data"
+
+
+def test_a_question_keeps_a_pending_question():
+    pending = {"expects": "plan_numbers", "tool": "plan_itn", "params": {}}
+    d = decide("what is the total need for the state?", ctx(),
+               DialogueState(pending=pending), FACTS)
+    assert [s.tool for s in d.steps] == ["ask_results"] and d.keep_pending
+
+
+LAST_PLAN = {"tool": "plan_itn", "params": {**PLAN, "people_per_net": 2}}
+
+
+def test_back_to_the_defaults_resets_every_setting():
+    c = ctx(last_plan={**PLAN, "people_per_net": 2})
+    assert _steps("back to the defaults", c, DialogueState(last=LAST_PLAN)) == [
+        ("plan_itn", {"total_nets": 450_000, "household_size": 5})]
+
+
+@pytest.mark.parametrize("text", [
+    "back to the normal allocation rule but keep 2 per net",
+    "reset to the defaults, keep the people per net",
+])
+def test_a_reset_that_keeps_a_setting_is_no_full_reset(text):
+    c = ctx(last_plan={**PLAN, "people_per_net": 2})
+    for tool, params in _steps(text, c, DialogueState(last=LAST_PLAN)):
+        # no plan that drops the 2 people per net the message keeps
+        assert not (tool == "plan_itn" and "people_per_net" not in params)
