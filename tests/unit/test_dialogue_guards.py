@@ -93,8 +93,9 @@ def test_a_question_that_reads_as_a_change_is_asked_not_done():
 def test_a_planning_question_without_numbers_says_what_planning_needs():
     kano = ctx(variables=("total", "nets_per_capita", "housing_quality"))
     d = run("What do we need to add so we can plan?", kano, facts=NO_LGA_NAMES)
-    assert not d.steps and d.pending is None
-    assert "population" in d.text.lower()
+    # answered from the table itself (what it has and lacks for planning), never a plan
+    assert [s.tool for s in d.steps] == ["planning_data"] and d.pending is None
+    assert not acts(d)
 
 
 # --- every number accounted for -------------------------------------------------------------
