@@ -839,7 +839,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         rest.keep_pending = False
         return rest
     low = ex.lower_text(text)
-    stored = stored_result_question(text, low, ctx, facts)
+    stored = stored_result_question(text, low, ctx, facts) or table_question(text, low, ctx,
+                                                                             facts)
     if stored is not None:  # a question about a stored figure never fills or drops a question
         stored.keep_pending = bool(state.pending)
         return stored
@@ -2337,6 +2338,85 @@ def stored_result_question(text: str, low: str, ctx: RouterContext,
 
 
 _NETS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b")
+_TABLE_PROBLEMS = re.compile(
+    r"\b(?:problems?|issues?|errors?|mistakes?|wrong|quirks?)\b.*\b(?:table|data|file|columns?"
+    r"|spreadsheet|csv|sheet)\b|\b(?:duplicat\w*|identical|repeated)\s+(?:columns?|variables?)"
+    r"|\bcolumns?\b.*\b(?:duplicat\w*|identical|the\s+same\s+values?)\b")
+_WHICH_LGAS = re.compile(
+    r"\b(?:which|what|list)\s+(?:the\s+)?lgas?\b(?!\s+(?:has|have|is|gets?|takes?|with))"
+    r"|\blgas?\s+(?:are|is)\s+(?:there\s+)?in\b|\bwards?\s+(?:are\s+there\s+)?(?:per|in\s+each"
+    r"|by)\s+lga\b|\blga\s+codes\b|\bcodes?\s+of\s+(?:the|each|all)\s+lgas\b")
+_CODE_OF = re.compile(r"\bcode\s+(?:for|of)\b|\bcode\s+is\b|\b's\s+code\b|\bcode\s+na\b")
+_NEEDS_POPULATION = re.compile(
+    r"\bhow\s+many\s+(?:nets|itns|llins)\b.*\b(?:request|need|order|ask\s+for|get|require)\b"
+    r"|\b(?:can|could|should|shall)\s+(?:we|i|you)\s+(?:\w+\s+)?(?:de-?prioriti[sz]e|reprioriti[sz]e"
+    r"|plan\s+(?:the\s+)?(?:nets|distribution|campaign))\b")
+_WHAT_YOU_NEED = re.compile(r"\bwhat\s+(?:would|do|will|did)\s+you\s+need\b|\bwhat\s+(?:is|are)"
+                            r"\s+missing\b|\bwhat\s+(?:do|should|must)\s+i\s+(?:add|give|provide"
+                            r"|upload)\b")
+_TPR_WORDS = re.compile(r"\btpr\b|\btest\s+positivity\b|\bpositivity\s+rate\b")
+
+
+def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """The step answering a question about the ward table itself: its LGAs (names, codes,
+    wards in each), an LGA's code, its problems (identical columns, missing or odd values), a
+    ward's test positivity from the table. None for anything else, requests included."""
+    asks = text.rstrip().endswith("?") or _STORED_QUESTION.match(low) or (
+        _TPR_WORDS.search(low) and re.match(r"\s*(?:and|also|now)\s+(?:the|its)\b", low))
+    if not asks or ACTION_START.match(low) or not ctx.has_dataset:
+        return None
+    if _TABLE_PROBLEMS.search(low) and not re.search(r"\b(?:fix|drop|remove|delete)\b", low):
+        return Decision([Step("data_quality", {}, source=text)],
+                        reading={"stored": "data_quality"})
+    if not any(re.search(r"pop", v, re.I) for v in ctx.variables) and (
+            _NEEDS_POPULATION.search(low) or (_WHAT_YOU_NEED.search(low) and ctx.last_tool in (
+                None, "plan_itn", "what_if_plan", "reprioritize_urban", "planning_data"))):
+        # planning and urban reprioritisation need each ward's population: the table has no
+        # population column, so the answer says so and how to add it (never a plan question)
+        return Decision([Step("planning_data", {}, source=text)],
+                        reading={"stored": "planning_data"})
+    if not ctx.analysis_ready:
+        return None
+    if re.search(r"\bnormali[sz]\w*|\bscaling\b|\brescal\w*", low) and re.search(
+            r"\b(?:which|what|why|how)\b", low) and not re.search(
+            r"\b(?:use|switch|change|set|go\s+back|return|make|try|run|redo|rerun)\b", low):
+        return Decision([Step("ask_results", {"about": "analysis_params"}, source=text)],
+                        reading={"stored": "analysis_params"})
+    if re.search(r"\bzones?\b", low) and re.search(r"\b(?:which|what)\b", low) and not \
+            re.search(r"\b(?:use|switch|change|set|make|run|rerun)\b", low):
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)],
+                        reading={"stored": "variables"})
+    lga, _ = find_lga(text, facts.lgas)
+    if _CODE_OF.search(low) and lga and re.search(r"\bwhat|\bwhich|\bwetin", low):
+        return Decision([Step("ask_results", {"about": "lgas", "lga": lga}, source=text)],
+                        reading={"stored": "lgas"})
+    code = re.search(r"\bin\s+(?:(?:the\s+)?lga\s+(?:with\s+)?(?:code\s+)?)?(\d{4,6})\b", low)
+    category = CATEGORY.search(low)
+    if code and category and re.search(r"\bhow\s+many\b|\bnumber\s+of\b", low) \
+            and not _NETS.search(low) and not re.search(r"%|\bpercent|\burban\b", low):
+        return Decision([Step("ask_results", {"about": "ward_counts",
+                                              "category": category.group(1).title(),
+                                              "lga_code": code.group(1)}, source=text)],
+                        reading={"stored": "ward_counts"})
+    if _WHICH_LGAS.search(low) and not _NETS.search(low) and not category:
+        return Decision([Step("ask_results", {"about": "lgas"}, source=text)],
+                        reading={"stored": "lgas"})
+    if _TPR_WORDS.search(low) and ctx.wards and not re.search(
+            r"\b(?:compute|calculate|facilit\w*|dhis2?|months?|rdt|microscopy)\b", low):
+        tpr = [v for v in ctx.variables if re.search(r"tpr|positiv", v, re.I)]
+        if re.search(r"\bu5\b|\bunder[\s-]*(?:5|five)\b|\bchildren\b", low):
+            tpr = [v for v in tpr if re.search(r"u5|under", v, re.I)] or tpr
+        match = ex.find_ward(text, ctx.wards)
+        if len(tpr) == 1 and match is not None and len(match.names) == 1:
+            params: dict[str, Any] = {"ward": match.names[0], "variable": tpr[0]}
+            lgas = {c.lga for c in match.candidates if c.lga}
+            if len(lgas) > 1:
+                if lga is None:
+                    return None
+                params["lga"] = lga
+            return Decision([Step("ward_value", params, source=text)],
+                            reading={"stored": "ward_value"})
+    return None
 
 
 def _full_reset_asked(low: str) -> bool:

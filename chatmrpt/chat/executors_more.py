@@ -198,6 +198,8 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
         return _repri_answer(rt, session_id, about, params.get("threshold"))
     if about == "ward_counts":
         return _ward_counts(rt, session_id, params)
+    if about == "lgas":
+        return _lgas_answer(rt, session_id, params)
     plan = _last_plan(rt, session_id)
     p = plan.get("params") or {}
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or {}
@@ -467,6 +469,12 @@ def _analysis_answer(rt: Runtime, session_id: str, about: str) -> ToolResult:
         lines.append(line + ".")
     for d in s.get("dropped_variables") or []:
         lines.append(f"Left out: {d.get('message')}")
+    zone = s.get("zone") or meta.get("zone")
+    if isinstance(zone, dict) and zone.get("zone"):
+        line = f"Zone: {zone.get('state')} State was detected, in the {zone['zone']} zone"
+        if meta.get("variable_selection") == "zone":
+            line += "; the variables above are that zone's default variables found in your table"
+        lines.append(line + ".")
     if about == "analysis_params":
         lines += _analysis_settings(s, meta)
     return ToolResult("\n".join(lines), data={"variables": variables})
@@ -484,7 +492,11 @@ def _analysis_settings(s: dict[str, Any], meta: dict[str, Any]) -> list[str]:
     """The analysis' settings and checks, one per line."""
     k = len(s.get("variables") or [])
     norm = str(s.get("normalization") or "linear")
-    lines = [f"- scaling: {NORMALIZATION_WORDS.get(norm, norm)}",
+    why = ("; it is the default because it keeps the spacing between wards as measured, and "
+           "an inverse variable is turned around as 1 minus its rescaled value; the reciprocal "
+           "scaling of the older tool is used only when asked (\"use reciprocal "
+           "normalisation\")" if norm == "linear" else "")
+    lines = [f"- scaling: {NORMALIZATION_WORDS.get(norm, norm)}{why}",
              f"- models: {s.get('models')} (every combination of at least two of the {k} "
              "variables); "
              + ("a ward's score is the median of its model scores" if
@@ -577,6 +589,45 @@ def _repri_names(rt: Runtime, result: dict[str, Any], threshold: Any) -> list[st
     return []
 
 
+def _code_column(wards) -> str | None:
+    return next((c for c in ("LGACode", "lga_code", "LGA_CODE") if c in wards.columns), None)
+
+
+def _lgas_answer(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    """The LGAs the ward table holds (names and codes, as the table has them), the wards in
+    each; with ``lga``, that LGA's code and ward count."""
+    wards = _ward_table(rt, session_id)
+    code = _code_column(wards)
+    name = "LGA" if "LGA" in wards.columns else None
+    if code is None and name is None:
+        return ToolResult(f"Your ward table has no LGA names or LGA codes, so I cannot tell "
+                          f"which LGAs its {len(wards)} wards are in.", data={"lgas": []})
+    keys = [c for c in (name, code) if c]
+    table = wards[keys].astype(str).apply(lambda c: c.str.strip().str.replace(
+        r"\.0$", "", regex=True))
+    groups = table.groupby(keys, sort=True).size().reset_index(name="wards")
+    asked = params.get("lga")
+    if asked and name:
+        hit = groups[groups[name].str.lower() == str(asked).strip().lower()]
+        if hit.empty:
+            raise InputError("not_found", f"There is no LGA called {asked!r} in your data. The "
+                                          f"LGAs are: {', '.join(groups[name].unique())}.")
+        r = hit.iloc[0]
+        text = f"{r[name]} LGA" + (f" has the LGA code {r[code]}" if code else "") + \
+            f"; it has {int(r['wards'])} wards in your table."
+        return ToolResult(text, data={"lgas": json.loads(hit.to_json(orient="records"))})
+    what = "LGAs" if name else "LGA codes (the table has no LGA names)"
+    lines = [f"Your ward table holds {len(groups)} {what}, with {len(wards)} wards in all "
+             "(wards per LGA):"]
+    for r in groups.itertuples(index=False):
+        d = r._asdict()
+        label = (f"{d[name]} (code {d[code]})" if name and code else
+                 str(d[name]) if name else f"LGA code {d[code]}")
+        lines.append(f"- {label}: {int(d['wards'])} wards")
+    return ToolResult("\n".join(lines),
+                      data={"lgas": json.loads(groups.to_json(orient="records"))})
+
+
 def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     """How many wards of the current analysis match: an LGA, a priority category, an urban
     share strictly above a threshold (each when given)."""
@@ -595,6 +646,20 @@ def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
             raise InputError("not_found", f"There is no LGA called {params['lga']!r} in your "
                                           f"data. The LGAs are: {names}.")
         where.append(f"in {chosen['LGA'].iloc[0]} LGA")
+    if params.get("lga_code"):
+        code = _code_column(wards)
+        if code is None:
+            raise InputError("invalid_request", "Your ward table has no LGA code column, so I "
+                                                "cannot count wards by LGA code.")
+        keys = chosen[code].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+        chosen = chosen[keys == str(params["lga_code"]).strip()]
+        if chosen.empty:
+            codes = sorted(set(wards[code].astype(str).str.strip()
+                               .str.replace(r"\.0$", "", regex=True)))
+            raise InputError("not_found", f"No ward has LGA code {params['lga_code']}. The LGA "
+                                          f"codes in your data are: {', '.join(codes)}.")
+        where.append(f"in the LGA with code {params['lga_code']}"
+                     + (f" ({chosen['LGA'].iloc[0]})" if "LGA" in chosen.columns else ""))
     if params.get("category"):
         cat = "composite_category"
         chosen = chosen[chosen[cat].astype(str) == params["category"]]
@@ -816,15 +881,11 @@ def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     every = {c: pd.to_numeric(table[c], errors="coerce") for c in table.columns
              if c not in skip and not str(c).startswith(derived)}
     every = {c: col for c, col in every.items() if col.notna().any()}
-    cols = list(every)
-    same = []
-    for i, a in enumerate(cols):
-        for b in cols[i + 1:]:
-            if every[a].equals(every[b]):
-                same.append(f"{_column_name(a)} and {_column_name(b)}")
+    same = [", ".join(g[:-1]) + " and " + g[-1] for g in identical_columns(table, every)]
     if same:
-        lines.append("Identical columns (the same values in every ward): " + "; ".join(same)
-                     + ". Use only one of each pair.")
+        lines.append("Identical columns (the same values in every ward that has one): "
+                     + "; ".join(same) + ". They hold the same numbers, so they add nothing "
+                     "new; use only one of each group.")
     constant = [v for v, col in numeric.items() if col.nunique(dropna=True) <= 1]
     if constant:
         lines.append("Columns with one value for every ward (they cannot rank anything): "
@@ -869,6 +930,36 @@ def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         lines.insert(0, f"Checked {len(names)} numeric columns of {len(table)} wards:")
     return ToolResult("\n".join(lines), data={"identical": same, "constant": constant,
                                               "implausible": odd, "missing": missing})
+
+
+def identical_columns(table, every: dict[str, Any]) -> list[list[str]]:
+    """Groups of named columns with the same values in every row where both have one
+    (row-number columns, 1..n, are no data and are left out)."""
+    import numpy as np
+
+    def row_numbers(c: str) -> bool:
+        col = every[c]
+        return bool(col.notna().all() and (np.diff(col.to_numpy()) == 1).all())
+
+    cols = [c for c in every if not (_column_name(c) == "an unnamed column" or c == "X")
+            or not row_numbers(c)]
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for i, a in enumerate(cols):
+        if a in seen or every[a].nunique(dropna=True) <= 1:
+            continue
+        group = [a]
+        for b in cols[i + 1:]:
+            if b in seen:
+                continue
+            both = every[a].notna() & every[b].notna()
+            if both.sum() >= max(2, len(table) // 2) and \
+                    (every[a][both] - every[b][both]).abs().max() <= 1e-9:
+                group.append(b)
+        if len(group) > 1:
+            seen.update(group)
+            groups.append([_column_name(c) for c in group])
+    return groups
 
 
 def planning_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

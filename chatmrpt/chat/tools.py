@@ -570,7 +570,7 @@ class ToolRegistry:
 CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
                     "repri_count", "repri_names", "analysis_params", "variables", "models",
-                    "ward_counts")  # fmt: skip
+                    "ward_counts", "lgas")  # fmt: skip
 VIEW_KINDS = (*MAP_KINDS, *PLOT_KINDS)
 CONVERSATION_FORMATS = ("html", "markdown")
 
@@ -605,7 +605,7 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
             Param("about", "string", "What the question is about.", required=True,
                   enum=RESULT_QUESTIONS),
             Param("ward", "string", "The ward, for plan_ward."),
-            Param("lga", "string", "The LGA, for plan_lga."),
+            Param("lga", "string", "The LGA, for plan_lga (for lgas: that LGA's code)."),
             Param("order", "string", "For plan_lga without an LGA: the LGA with the most or "
                                      "the fewest nets.", enum=("most", "fewest")),
             Param("n", "integer", "For plan_top_wards: how many wards.", minimum=1),
@@ -614,6 +614,8 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
                                          "above).", minimum=0, maximum=100),
             Param("category", "string", "For ward_counts: only wards of this priority "
                                         "category.", enum=CATEGORIES),
+            Param("lga_code", "string", "For ward_counts: only wards of the LGA with this code "
+                                        "(tables that hold LGA codes)."),
             Param("measure", "string", "For plan_lga with an order: what is most or fewest "
                                        "(nets received by default).",
                   enum=("nets_allocated", "nets_needed", "coverage_percent",
