@@ -2386,6 +2386,14 @@ def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
             re.search(r"\b(?:use|switch|change|set|make|run|rerun)\b", low):
         return Decision([Step("ask_results", {"about": "variables"}, source=text)],
                         reading={"stored": "variables"})
+    if re.search(r"\bwhich\s+(?:ward|one)\b|\bwhat\s+ward\b|\bwhich\s+is\s+(?:it|that)\b", low):
+        named = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+        value = re.search(r"\b(?:is|are|of|=|at|equals?)\s+(-?\d+(?:\.\d+)?)(?![\d.%])", low)
+        if len({m.column for m in named}) == 1 and value and value.start() > named[0].start:
+            return Decision([Step("ask_results", {"about": "value_wards",
+                                                  "variable": named[0].column,
+                                                  "value": float(value.group(1))},
+                                  source=text)], reading={"stored": "value_wards"})
     lga, _ = find_lga(text, facts.lgas)
     if _CODE_OF.search(low) and lga and re.search(r"\bwhat|\bwhich|\bwetin", low):
         return Decision([Step("ask_results", {"about": "lgas", "lga": lga}, source=text)],

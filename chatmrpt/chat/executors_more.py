@@ -200,6 +200,8 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
         return _ward_counts(rt, session_id, params)
     if about == "lgas":
         return _lgas_answer(rt, session_id, params)
+    if about == "value_wards":
+        return _value_wards(rt, session_id, params)
     plan = _last_plan(rt, session_id)
     p = plan.get("params") or {}
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or {}
@@ -626,6 +628,41 @@ def _lgas_answer(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         lines.append(f"- {label}: {int(d['wards'])} wards")
     return ToolResult("\n".join(lines),
                       data={"lgas": json.loads(groups.to_json(orient="records"))})
+
+
+def _value_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    """The wards whose value of ``variable`` in the uploaded table is ``value`` (to the
+    digits given), with the column's lowest and highest values."""
+    import pandas as pd
+
+    variable, value = params.get("variable"), params.get("value")
+    if not variable or value is None:
+        raise InputError("invalid_request", "Say which column and which value, for example "
+                                            "\"which ward has rainfall 0?\"")
+    table = _ward_table(rt, session_id, uploaded=True)
+    if variable not in table.columns:
+        raise InputError("not_found", f"There is no column {variable!r} in your data.")
+    column = pd.to_numeric(table[variable], errors="coerce")
+    digits = len(str(value).split(".")[1]) if "." in str(value) else 0
+    tolerance = 0.5 * 10 ** -digits
+    hits = table[(column - float(value)).abs() < tolerance]
+    label = _label(variable)
+    names = [str(r["WardName"]) + (f" ({r['LGA']})" if "LGA" in hits.columns else "")
+             for _, r in hits.iterrows()] if "WardName" in hits.columns else []
+    spread = (f"In your table {variable} goes from {_fmt(column.min())} to "
+              f"{_fmt(column.max())} (median {_fmt(column.median())}).")
+    if not names:
+        text = f"No ward has {label} of {_fmt(value)}. {spread}"
+    else:
+        shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20
+                                         else "")
+        text = (f"{len(names)} ward{'s' if len(names) > 1 else ''} with {label} of "
+                f"{_fmt(value)}: {shown}. {spread}")
+        if column.nunique() > 2 and len(names) <= 3 and (float(value) in (column.min(),
+                                                                         column.max())):
+            text += (" A value at the very end of the range like this one is worth checking "
+                     "at the source; the analysis uses it as it is.")
+    return ToolResult(text, data={"wards": names, "variable": variable, "value": value})
 
 
 def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

@@ -570,7 +570,7 @@ class ToolRegistry:
 CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
                     "repri_count", "repri_names", "analysis_params", "variables", "models",
-                    "ward_counts", "lgas")  # fmt: skip
+                    "ward_counts", "lgas", "value_wards")  # fmt: skip
 VIEW_KINDS = (*MAP_KINDS, *PLOT_KINDS)
 CONVERSATION_FORMATS = ("html", "markdown")
 
@@ -616,6 +616,9 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
                                         "category.", enum=CATEGORIES),
             Param("lga_code", "string", "For ward_counts: only wards of the LGA with this code "
                                         "(tables that hold LGA codes)."),
+            Param("variable", "string", "For value_wards: the column of the ward table."),
+            Param("value", "number", "For value_wards: the wards with this value of the "
+                                     "column (to the digits given)."),
             Param("measure", "string", "For plan_lga with an order: what is most or fewest "
                                        "(nets received by default).",
                   enum=("nets_allocated", "nets_needed", "coverage_percent",

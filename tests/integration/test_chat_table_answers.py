@@ -69,6 +69,18 @@ def test_identical_columns_and_no_population(running):  # noqa: F811
     assert "unnamed" not in reply["text"]  # the row-number columns are no data
     assert reply["data"]["identical"] == ["val_housing_15 and housing_copy"]
 
+    # the ward with an odd value, from the uploaded table
+    say(s, "run the analysis")
+    lowest = table.loc[table["distance"].idxmin()]
+    value = round(float(lowest["distance"]), 1)
+    reply = say(s, f"distance is {value} for one ward, which one is that?")
+    assert reply["tool_calls"][0]["params"] == {"about": "value_wards", "variable": "distance",
+                                                "value": value}
+    assert str(lowest["WardName"]) in reply["text"], reply["text"]
+    reply = s.post("/tools/ask_results", json={"about": "value_wards", "variable": "distance",
+                                               "value": -1}).json
+    assert reply["data"]["wards"] == [] and "No ward" in reply["text"]
+
     reply = say(s, "how many nets should we request for our wards? households are about 6")
     assert reply["tool_calls"][0]["tool"] == "planning_data"
     assert "population" in reply["text"]

@@ -33,6 +33,10 @@ NO_POPULATION = tuple(v for v in ctx().variables if v != "Population")
     ("which normalisation are you using, and why not the reciprocal one?", "ask_results",
      {"about": "analysis_params"}),
     ("which zone did it detect, and which variables?", "ask_results", {"about": "variables"}),
+    ("rainfall is 0 for one ward, which one is that?", "ask_results",
+     {"about": "value_wards", "variable": "rainfall", "value": 0.0}),
+    ("which ward has elevation of 512.5?", "ask_results",
+     {"about": "value_wards", "variable": "elevation", "value": 512.5}),
 ])
 def test_questions_about_the_table(text, tool, params):
     assert _steps(text) == [(tool, params)]
@@ -59,6 +63,8 @@ def test_planning_without_population_says_what_is_needed(text):
     "which LGA has the most nets?",
     "fix the duplicated columns",
     "run the analysis with the zone defaults",
+    "which ward has the highest rainfall?",  # no value: a ranking question, asked elsewhere
+    "which one is 5 in rainfall and elevation?",  # two columns
 ])
 def test_requests_and_unclear_questions_are_left_alone(text):
     assert table_question(text, text.lower(), ctx(), FACTS) is None
