@@ -2394,6 +2394,18 @@ def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
                                                   "variable": named[0].column,
                                                   "value": float(value.group(1))},
                                   source=text)], reading={"stored": "value_wards"})
+    if re.search(r"\bwhy\s+(?:not|no)\b|\bwhy\s+(?:is|was|were|are)(?:n'?t|\s+\w+(?:\s+\w+)?\s+not)\b"
+                 r"|\bwhy\b.*\b(?:left\s+out|dropped|excluded|not\s+used|missing\s+from)\b", low):
+        named = {m.column for m in ex.find_variables(text, ctx.variables) if m.column}
+        if len(named) == 1 and facts.analysis_variables and \
+                not named & set(facts.analysis_variables) and not re.search(
+                    r"\b(?:add|include|use|run|rerun|try|put|swap|replace|drop|remove|make)\b",
+                    low):
+            # a column of the table the analysis did not use: its variables and what was left
+            # out and why (identical columns among them), then the table's problems
+            return Decision([Step("ask_results", {"about": "variables"}, source=text),
+                             Step("data_quality", {}, source=text)],
+                            reading={"stored": "variables"})
     lga, _ = find_lga(text, facts.lgas)
     if _CODE_OF.search(low) and lga and re.search(r"\bwhat|\bwhich|\bwetin", low):
         return Decision([Step("ask_results", {"about": "lgas", "lga": lga}, source=text)],

@@ -81,3 +81,20 @@ def test_identical_columns_ignore_missing_cells_and_row_numbers():
     table["Unnamed: 9"] = table["tpr"]
     every["Unnamed: 9"] = table["Unnamed: 9"]
     assert identical_columns(table, every)[-1] == ["tpr", "an unnamed column"]
+
+
+def test_why_a_column_was_not_used_names_the_variables_and_the_table_problems():
+    from dataclasses import replace
+
+    from chatmrpt.chat.dialogue import DialogueState, decide
+
+    facts = replace(FACTS, analysis_variables=("u5_tpr_rdt", "rainfall", "elevation"))
+    for text in ("why not housing quality? it's in the file",
+                 "why was housing_quality left out?"):
+        d = decide(text, ctx(), DialogueState(), facts)
+        assert [s.tool for s in d.steps] == ["ask_results", "data_quality"], text
+        assert d.steps[0].params == {"about": "variables"}
+    # a column the analysis used, or a request, is not this question
+    for text in ("why not rainfall?", "why not add housing quality and run it again"):
+        d = decide(text, ctx(), DialogueState(), facts)
+        assert [s.tool for s in d.steps] != ["ask_results", "data_quality"], text
