@@ -57,18 +57,20 @@ class Focus:
     request: dict[str, Any] | None = None  # the last step about one LGA {tool, params}
     unresolved: str | None = None  # the last message naming an LGA the data lacks
     plan_request: dict[str, Any] | None = None  # the last question on one LGA's plan figures
+    question: dict[str, Any] | None = None  # the last question on a stored result
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> Focus:
         r = dict(record or {})
         return cls(r.get("ward"), r.get("ward_lga"), r.get("lga"), r.get("lga_code"),
-                   r.get("own_lga"), r.get("own_code"), r.get("request"), r.get("unresolved"), r.get("plan_request"))
+                   r.get("own_lga"), r.get("own_code"), r.get("request"), r.get("unresolved"), r.get("plan_request"),
+                   r.get("question"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"ward": self.ward, "ward_lga": self.ward_lga, "lga": self.lga,
                 "lga_code": self.lga_code, "own_lga": self.own_lga, "own_code": self.own_code,
                 "request": self.request, "unresolved": self.unresolved,
-                "plan_request": self.plan_request}
+                "plan_request": self.plan_request, "question": self.question}
 
     def place(self) -> str | None:
         return self.lga or (f"LGA {self.lga_code}" if self.lga_code else None)
@@ -114,6 +116,8 @@ def _without_own_said(text: str) -> str:
     return re.sub(r"^[\s.,;!]+", "", rest).strip()
 
 
+AGAIN = re.compile(r"^\s*(?:(?:so|and|ok(?:ay)?|then)[\s,]+)*how\s+many\s+(?:now|then|this\s+time"
+                   r"|after\s+that)\s*[?.!]*\s*$")
 CODE_ANSWER = re.compile(r"^\s*(?:ok(?:ay)?[\s,]+)?(?:it'?s|it\s+is|its|the\s+code\s+is|code\s+is"
                          r"|d\s+code\s+na|di\s+code\s+na|code|lga(?:\s+code)?|na)?\s*:?\s*"
                          r"(\d{4,6})\s*[.!]*\s*$")
@@ -148,6 +152,19 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
     """The reading of an elliptical follow-up against the focus, or None (read on its own)."""
     from chatmrpt.chat.dialogue import find_lga
 
+    # "how many now?" after a change: the last count question again, on the new result
+    if AGAIN.match(low) and focus.question and last and last.get("tool") != "ask_results":
+        params = dict(focus.question.get("params") or {})
+        thresholds = (last.get("params") or {}).get("thresholds") or []
+        if last.get("tool") == "reprioritize_urban" and params.get("about") == "repri_count":
+            if len(thresholds) != 1:
+                return None
+            params["threshold"] = thresholds[0]
+        elif last.get("tool") not in PLAN_TOOLS or not str(params.get("about", "")).startswith(
+                "plan"):
+            return None
+        return Resolution(note="The same question as before, on the new result:",
+                          step={"tool": "ask_results", "params": params})
     # "it's 20037" answering "which LGA is Nassarawa?": the message that named it, with the code
     m = CODE_ANSWER.match(low)
     if m and focus.unresolved:
@@ -258,6 +275,8 @@ def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],
     for step in steps:
         params = getattr(step, "params", None) or {}
         tool = getattr(step, "tool", "")
+        if tool == "ask_results":
+            new.question = {"tool": tool, "params": dict(params)}
         if tool in LGA_TOOLS and _one_lga({"params": params}) and not params.get("ward"):
             new.request = {"tool": tool, "params": dict(params)}
             if tool == "ask_results" and params.get("about") == "plan_lga":

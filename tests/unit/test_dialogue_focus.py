@@ -209,3 +209,22 @@ def test_the_focus_is_kept_in_the_stored_dialogue_state():
     again = DialogueState.of(s.to_dict())
     assert fc.Focus.of(again.focus).own_lga == "Zaria"
     assert DialogueState.of({}).focus is None
+
+
+def test_how_many_now_asks_the_last_count_again_on_the_new_result():
+    f = fc.Focus(question={"tool": "ask_results",
+                           "params": {"about": "repri_count", "threshold": 50}})
+    redo = {"tool": "reprioritize_urban", "params": {"thresholds": [75], "target_share": 25}}
+    r = resolve("how many now", focus=f, last=redo)
+    assert r.step == {"tool": "ask_results", "params": {"about": "repri_count", "threshold": 75}}
+    assert "same question" in r.note
+    # several thresholds: no one count to give
+    assert resolve("how many now", focus=f, last={"tool": "reprioritize_urban", "params": {
+        "thresholds": [50, 75]}}) is None
+    # a plan change: the plan question again
+    q = fc.Focus(question={"tool": "ask_results", "params": {"about": "plan_totals"}})
+    r = resolve("so how many now?", focus=q, last={"tool": "plan_itn", "params": PLAN})
+    assert r.step == {"tool": "ask_results", "params": {"about": "plan_totals"}}
+    # nothing asked before, or nothing changed since: read on its own
+    assert resolve("how many now", last=redo) is None
+    assert resolve("how many now", focus=f, last=f.question) is None
