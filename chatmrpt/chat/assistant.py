@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import UNIFIED_CSV
-from chatmrpt.chat import dialogue
-from chatmrpt.chat import focus
+from chatmrpt.chat import dialogue, focus
 from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef

@@ -35,8 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import focus
-from chatmrpt.chat import intents
+from chatmrpt.chat import focus, intents
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
 from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 

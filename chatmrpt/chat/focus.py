@@ -10,8 +10,9 @@ on its own. When the reference has nothing to point at, the reply asks.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.router import PLAN_TOOLS
