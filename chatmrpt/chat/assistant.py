@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import UNIFIED_CSV
-from chatmrpt.chat import dialogue
+from chatmrpt.chat import dialogue, focus
 from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
@@ -268,7 +268,9 @@ class Assistant:
                       dstate: DialogueState, facts: Facts) -> tuple[Reply, DialogueState]:
         decision = dialogue.decide(text, ctx, dstate, facts)
         rd = {"dialogue": decision.reading}
-        new = DialogueState(dstate.pending, dstate.last, dstate.shown, decision.topic)
+        new = DialogueState(dstate.pending, dstate.last, dstate.shown, decision.topic,
+                            focus.update(focus.Focus.of(dstate.focus), text, decision.steps,
+                                         facts.lgas, ctx.wards).to_dict())
         if not decision.keep_pending:
             new.pending = decision.pending
         if decision.unmet:
@@ -280,7 +282,9 @@ class Assistant:
         if not decision.steps:
             answer = decision.text or "Sorry, I did not understand. Ask for help."
             return Reply(answer, suggestions=decision.suggestions, route=rd), new
-        return self._run_steps(session_id, decision, rd, new), new
+        reply = self._run_steps(session_id, decision, rd, new)
+        new.focus = focus.after_answer(focus.Focus.of(new.focus), text, reply.data).to_dict()
+        return reply, new
 
     def _run_steps(self, session_id: str, decision: Decision, rd: dict[str, Any],
                    new: DialogueState) -> Reply:
@@ -428,7 +432,7 @@ def _shown_by(tool: str, params: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _state_after_model(before: DialogueState, reply: Reply) -> DialogueState:
-    new = DialogueState(None, before.last, before.shown)
+    new = DialogueState(None, before.last, before.shown, focus=before.focus)
     for call in reply.tool_calls:
         if call.get("status") == "ok":
             new.last = {"tool": call["tool"], "params": call.get("params") or {}}

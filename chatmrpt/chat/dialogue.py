@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import intents
+from chatmrpt.chat import focus, intents
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
 from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 
@@ -58,16 +58,17 @@ class DialogueState:
     last: dict[str, Any] | None = None
     shown: dict[str, Any] | None = None
     topic: str | None = None
+    focus: dict[str, Any] | None = None  # focus.Focus: the ward/LGA the talk is about
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> DialogueState:
         record = record or {}
         return cls(record.get("pending"), record.get("last"), record.get("shown"),
-                   record.get("topic"))
+                   record.get("topic"), record.get("focus"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"pending": self.pending, "last": self.last, "shown": self.shown,
-                "topic": self.topic}
+                "topic": self.topic, "focus": self.focus}
 
 
 @dataclass(frozen=True)
@@ -839,6 +840,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         rest.keep_pending = False
         return rest
     low = ex.lower_text(text)
+    followed = _follow_up(text, low, ctx, state, facts)
+    if followed is not None:
+        return followed
     stored = stored_result_question(text, low, ctx, facts) or table_question(text, low, ctx,
                                                                              facts)
     if stored is not None:  # a question about a stored figure never fills or drops a question
@@ -858,6 +862,26 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if pending and decision.pending is None and (
             not decision.steps or not _replaces(decision, pending)):
         decision.keep_pending = True
+    return decision
+
+
+def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
+               facts: Facts) -> Decision | None:
+    """A short follow-up read against the conversation focus (see focus.py)."""
+    r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas)
+    if r is None:
+        return None
+    if r.ask:
+        return Decision(text=r.ask, keep_pending=bool(state.pending),
+                        reading={"follow_up": "unresolved"})
+    if r.step is not None:
+        return Decision([Step(r.step["tool"], r.step["params"], echo=r.note or "",
+                              source=text)], reading={"follow_up": r.step["tool"]})
+    quiet = replace(state, focus=None)  # the rewritten message is read on its own
+    decision = _decide(r.text or text, ctx, quiet, facts)
+    if decision.steps and r.note:
+        decision.notes.insert(0, r.note)
+    decision.reading["follow_up"] = r.text
     return decision
 
 
@@ -1581,6 +1605,10 @@ def _question_about_results(text: str, low: str, ctx: RouterContext, state: Dial
     if ctx.last_plan and re.search(r"\btotal\s+need|\bneed(?:ed)?\s+(?:in\s+total|overall)"
                                    r"|\bhow\s+many\s+nets\s+(?:are|is|do\s+we|would\s+we|we)\s+"
                                    r"need", low):
+        lga, _ = find_lga(text, facts.lgas)  # "how many nets are needed in Gakirau"
+        if lga:
+            return Decision([Step("ask_results", {"about": "plan_lga", "lga": lga},
+                                  source=text)])
         return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)])
     return None
 
@@ -1742,16 +1770,19 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
         return Decision([Step("ask_results", {"about": "plan_params"}, source=text)])
     # "which one is number 1 and why": the ward at that rank
     m = re.search(r"\b(?:number|no\.?|rank(?:ed)?|#)\s*(\d+)\b", low)
-    if m and facts.ranked and re.search(r"\bwhy\b|\bexplain\b|\bwhich\b", low) and \
-            ctx.analysis_ready and not ex.find_ward(text, ctx.wards):
-        k = int(m.group(1))
+    last = re.search(r"^\W*(?:and\s+|so\s+)?(?:which|what)\s+(?:ward|one)\s+(?:is|comes)\s+"
+                     r"(?:the\s+)?(?:very\s+)?last\W*$", low)
+    if (m or last) and facts.ranked and re.search(r"\bwhy\b|\bexplain\b|\bwhich\b", low) \
+            and ctx.analysis_ready and not ex.find_ward(text, ctx.wards):
+        k = int(m.group(1)) if m else len(facts.ranked)
         if 1 <= k <= len(facts.ranked):
             name, lga = facts.ranked[k - 1]
             params = {"ward": name}
             if lga and sum(1 for w in ctx.wards if w.name == name) > 1:
                 params["lga"] = lga
             return Decision([Step("explain_ward", params,
-                                  echo=f"Number {k} in the composite ranking is {name}.",
+                                  echo=f"Number {k} in the composite ranking is {name}"
+                                       + (" (the last)." if k == len(facts.ranked) else "."),
                                   source=text)])
     return None
 
@@ -1953,7 +1984,7 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
     match = ex.find_ward(text, ctx.wards) if ctx.wards else None
     variables = [m for m in ex.find_variables(text, ctx.variables) if m.column]
     low = ex.canonical_text(text)
-    if not variables and re.search(r"\bpopulation\b|\bpeople\s+(?:live|living|stay)\b"
+    if not variables and re.search(r"\bpop(?:ulation)?\b|\bpeople\s+(?:live|living|stay)\b"
                                    r"|\binhabitants\b|\bresidents\b|\bhow\s+many\s+people\b", low):
         pop = [v for v in ctx.variables if re.search(r"pop", v, re.I)]
         if pop:
@@ -1972,6 +2003,9 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
                         + ". Which one do you mean?")
     params = {"ward": match.names[0], "variable": variables[0].column}
     lgas = {c.lga for c in match.candidates if c.lga}
+    named, _ = find_lga(text, facts.lgas)
+    if named and lgas == {named}:  # "Danjalba in Kuwe South": one of several Danjalbas
+        params["lga"] = named
     if len(lgas) > 1:
         lga, _ = find_lga(text, facts.lgas)
         if lga is None:
@@ -2287,6 +2321,10 @@ def stored_result_question(text: str, low: str, ctx: RouterContext,
         return None
     if ctx.last_plan is not None and (_TOTAL_NEED.search(low) or _URBAN_TIER.search(low)) \
             and not re.search(r"\d", _URBAN_TIER.sub(" ", low)) and not _SELECTED.search(low):
+        lga, _ = find_lga(text, facts.lgas)
+        if lga and _TOTAL_NEED.search(low):  # "the total need in Gakirau": that LGA's figures
+            return Decision([Step("ask_results", {"about": "plan_lga", "lga": lga},
+                                  source=text)], reading={"stored": "plan_lga"})
         return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)],
                         reading={"stored": "plan_totals"})
     if re.search(r"\bdirect\b|\binverse\b|\bdirections?\b", low) and not re.search(
