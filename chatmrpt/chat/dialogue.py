@@ -841,10 +841,12 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         return rest
     low = ex.lower_text(text)
     followed = _follow_up(text, low, ctx, state, facts)
-    if followed is not None:
+    if followed is not None and followed.reading.get("follow_up") != "unresolved":
         return followed
     stored = stored_result_question(text, low, ctx, facts) or table_question(text, low, ctx,
                                                                              facts)
+    if stored is None and followed is not None:  # a reference nothing else can answer: ask
+        return followed
     if stored is not None:  # a question about a stored figure never fills or drops a question
         stored.keep_pending = bool(state.pending)
         return stored

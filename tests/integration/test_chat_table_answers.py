@@ -25,7 +25,7 @@ def test_lgas_codes_counts_and_a_wards_tpr(running, demo):  # noqa: F811
 
     reply = s.post("/tools/ask_results", json={"about": "lgas"}).json
     assert f"{len(per_lga)} LGAs" in reply["text"]
-    for lga, n in per_lga.items():
+    for lga in per_lga:
         assert f"{lga}" in reply["text"] and f"{lga}" in str(reply["data"]["lgas"])
     assert sum(r["wards"] for r in reply["data"]["lgas"]) == len(table)
 
