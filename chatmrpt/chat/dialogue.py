@@ -947,8 +947,9 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     if strays:
         decision.reading["stray_numbers"] = strays
     if not asks and not strays and not retracted:
+        own = decision.steps[0].source if len(decision.steps) == 1 else None
         if decision.reading.get("relative") in RELATIVE_EVIDENCE and _names_its_object(
-                decision.reading["relative"], text):
+                decision.reading["relative"], own or text):
             return decision  # a change stated against the last result, echoed in the reply
         if all(action_evidence(s, text, state, last_plan) for s in decision.steps):
             return decision
@@ -1240,6 +1241,16 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
             for k in ("methods", "normalization"):
                 if facts.analysis_params.get(k):
                     params[k] = facts.analysis_params[k]
+            # "swap EVI for NDVI and show me the new top 5": the change is the first request;
+            # the others wait for the new analysis (their numbers are not the change's)
+            parts = split_requests(text)
+            if len(parts) > 1 and variable_change(parts[0], ctx, facts.analysis_variables,
+                                                  state.topic) == change:
+                later = [f'Not done yet: "{p}" - ask again once the new analysis is done.'
+                         for p in parts[1:]]
+                return Decision([Step("run_analysis", params, echo=change.echo,
+                                      source=parts[0])], not_done=later,
+                                reading={"relative": "variables"})
             return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
                             reading={"relative": "variables"})  # fmt: skip
     last_params = last.get("params") or {}
@@ -1372,8 +1383,11 @@ def _plan_setting_change(low: str, last_plan: Mapping[str, Any]) -> Decision | N
             param, value, words = named[0]
             if last_plan.get(param, value) == value:
                 return None
+            kept = _kept_values(low, last_plan)
+            if kept is None:
+                return None
             return Decision([Step("what_if_plan", {param: value},
-                                  echo=f"Re-planning with {words}, everything else as "
+                                  echo=f"Re-planning with {words}{kept}, everything else as "
                                        "before.")])
         return None
     strategy = ex.find_strategy(low)
@@ -1385,6 +1399,25 @@ def _plan_setting_change(low: str, last_plan: Mapping[str, Any]) -> Decision | N
                               echo=f"Re-planning so that {STRATEGY_WORDS[strategy]}, "
                                    "everything else as before.")])
     return None
+
+
+def _kept_values(low: str, last_plan: Mapping[str, Any]) -> str | None:
+    """ "but keep 2 per net": the numbers a setting change says to keep. Each must be a value
+    the last plan holds, said after "keep"; "" when none is said, None when one is not kept
+    (another value: a change, read elsewhere or asked)."""
+    values = {k: last_plan.get(k, SETTING_DEFAULT_VALUES.get(k)) for k in PLAN_LABELS}
+    said = []
+    for n in ex.extract_numbers(low):
+        if n.text.strip() in ("one", "a", "an"):
+            continue
+        if not re.search(r"\bkeep\w*\s+(?:the\s+|it\s+at\s+|at\s+)?[^,.;]{0,20}$", low[: n.start]):
+            return None
+        hits = [k for k, v in values.items() if isinstance(v, int | float)
+                and abs(float(v) - n.value) < 1e-9]
+        if len(hits) != 1:
+            return None
+        said.append(f"{PLAN_LABELS[hits[0]]} {_fmt(n.value)}")
+    return f", keeping {_join(said)}" if said else ""
 
 
 def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | None:

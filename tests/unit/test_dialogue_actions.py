@@ -151,3 +151,24 @@ def test_save_as_png_exports_the_variable_map_shown():
         shown=shown))
     assert done == [("export_view", {"what": "variable", "variable": "rainfall",
                                      "format": "png"})]
+
+
+@pytest.mark.parametrize("text,done_", [
+    ("back to the normal allocation rule but keep 2 per net", [("what_if_plan",
+                                                                 {"strategy": "stop"})]),
+    ("back to the normal allocation rule but keep 3 per net", []),
+])
+def test_a_setting_back_to_normal_keeps_only_values_the_plan_holds(text, done_):
+    plan = {"total_nets": 450_000, "household_size": 6, "strategy": "continue",
+            "people_per_net": 2}
+    done, _ = steps(text, ctx(last_plan=plan))
+    assert done == done_
+
+
+def test_a_swap_with_a_later_request_runs_the_swap_and_leaves_the_rest():
+    done, d = steps("Swap EVI for NDVI and show me the new top 5",
+                    state=DialogueState(last={"tool": "run_analysis", "params": {}}))
+    assert done == [("run_analysis", {"variables": ["u5_tpr_rdt", "rainfall", "ndvi",
+                                                    "housing_quality"],
+                                      "directions": {"housing_quality": "inverse"}})]
+    assert any("top 5" in n for n in d.not_done)
