@@ -702,8 +702,8 @@ def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
     for step in decision.steps:
         p = step.params
         if step.tool != "run_analysis" or "variables" in p or not p or \
-                set(p) - set(ANALYSIS_SETTINGS):
-            continue
+                set(p) - set(ANALYSIS_SETTINGS) or set(p) == {"methods"}:
+            continue  # "rank them by pca" alone is answered from the analysis as it is
         variables = list(facts.analysis_variables)
         variables += [v for v in (p.get("directions") or {}) if v not in variables]
         old = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()

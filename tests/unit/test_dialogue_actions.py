@@ -172,3 +172,9 @@ def test_a_swap_with_a_later_request_runs_the_swap_and_leaves_the_rest():
                                                     "housing_quality"],
                                       "directions": {"housing_quality": "inverse"}})]
     assert any("top 5" in n for n in d.not_done)
+
+
+def test_a_method_alone_is_not_turned_into_a_new_analysis_of_the_same_variables():
+    done, _ = steps("rank them by pca", state=DialogueState(
+        last={"tool": "list_wards", "params": {"category": "High"}}))
+    assert all("variables" not in p for t, p in done if t == "run_analysis")
