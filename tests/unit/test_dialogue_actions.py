@@ -178,3 +178,15 @@ def test_a_method_alone_is_not_turned_into_a_new_analysis_of_the_same_variables(
     done, _ = steps("rank them by pca", state=DialogueState(
         last={"tool": "list_wards", "params": {"category": "High"}}))
     assert all("variables" not in p for t, p in done if t == "run_analysis")
+
+
+@pytest.mark.parametrize("text,last,params", [
+    ("send d plan xcel", {"tool": "ask_results", "params": {"about": "plan_totals"}},
+     {"what": "itn_plan", "format": "xlsx"}),
+    ("download ranking xl", {"tool": "run_analysis", "params": {}},
+     {"what": "rankings", "format": "xlsx"}),
+])
+def test_short_spellings_of_excel_are_excel(text, last, params):
+    done, _ = steps(text, ctx(last_plan={"total_nets": 250_000, "household_size": 4}),
+                    DialogueState(last=last))
+    assert done == [("export_results", params)]
