@@ -693,6 +693,11 @@ def _keep_repri_target(decision: Decision, text: str, facts: Facts) -> Decision:
 ANALYSIS_SETTINGS = ("normalization", "methods", "aggregation", "directions")
 
 
+NORMALISATION_MOVE = re.compile(
+    r"\b(?:back\s+to|return\s+to|switch\s+(?:back\s+)?to|go\s+(?:back\s+)?to|change\s+to"
+    r"|(?:run|redo|rerun|re-run)\s+(?:it|that|this|the\s+analysis)\s+(?:again\s+)?with)\b")
+
+
 def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
     """An analysis asked with a new setting only ("run that with the reciprocal
     normalisation", "treat settlement type as inverse") keeps the variables, directions and
@@ -717,6 +722,11 @@ def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
             elif facts.analysis_params.get(k):
                 kept[k] = facts.analysis_params[k]
         step.params = kept
+        if set(p) == {"normalization"} and len(decision.steps) == 1 and \
+                NORMALISATION_MOVE.search(ex.lower_text(step.source or "")):
+            # "go back to linear normalisation", "run that with the reciprocal one": a
+            # change of the last analysis, stated against it and echoed
+            decision.reading.setdefault("relative", "directions")
         keep = f"Keeping the same {len(variables)} variables ({_join(variables)})."
         step.echo = f"{step.echo} {keep}".strip() if step.echo else keep
     return decision

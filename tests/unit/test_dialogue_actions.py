@@ -190,3 +190,20 @@ def test_short_spellings_of_excel_are_excel(text, last, params):
     done, _ = steps(text, ctx(last_plan={"total_nets": 250_000, "household_size": 4}),
                     DialogueState(last=last))
     assert done == [("export_results", params)]
+
+
+@pytest.mark.parametrize("text,norm", [
+    ("ok return to linear, the reciprocal one is not for decisions", "linear"),
+    ("go back to linear normalisation", "linear"),
+])
+def test_back_to_a_normalisation_reruns_the_same_variables_without_asking(text, norm):
+    done, _ = steps(text, state=DialogueState(last={"tool": "ask_results", "params": {}}))
+    assert done == [("run_analysis", {"variables": list(USED),
+                                      "directions": {"housing_quality": "inverse"},
+                                      "normalization": norm})]
+
+
+def test_a_question_about_a_normalisation_runs_nothing():
+    done, _ = steps("what does going back to linear normalisation change?",
+                    state=DialogueState(last={"tool": "ask_results", "params": {}}))
+    assert not any(t == "run_analysis" for t, _ in done)
