@@ -524,7 +524,7 @@ NETS_WORDS = (
     r"(?:(?:long[- ]lasting|insecticide[- ]treated|treated|mosquito|bed|new|more|extra|"
     r"additional|campaign|free|llin|itn)\s+)*(?:itns?|llins?|nets?|bednets?|bed\s*nets?)\b"
 )
-HOUSEHOLD_WORDS = r"(?:households?|hh|hhs|homes?|famil(?:y|ies))"
+HOUSEHOLD_WORDS = r"(?:households?|hh|hhs|homes?|houses?|famil(?:y|ies))"
 
 # Order matters: when a number fits several cues the first one wins, so the specific
 # parameters (bale size, people per net...) come before the general one (total nets).

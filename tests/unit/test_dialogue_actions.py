@@ -207,3 +207,8 @@ def test_a_question_about_a_normalisation_runs_nothing():
     done, _ = steps("what does going back to linear normalisation change?",
                     state=DialogueState(last={"tool": "ask_results", "params": {}}))
     assert not any(t == "run_analysis" for t, _ in done)
+
+
+def test_per_house_is_a_household_size():
+    done, _ = steps("1.5m nets, 5 per house, go", state=DialogueState())
+    assert done == [("plan_itn", {"total_nets": 1_500_000, "household_size": 5})]
