@@ -139,7 +139,8 @@ CORRECTION = re.compile(
     r"|rather)\b"
 )
 MORE = re.compile(r"\b(?:more|extra|additional|increase[ds]?|increasing|higher|raise[ds]?|boost"
-                  r"|add(?:ed|ing)?|plus|bigger|larger|up|another|top\s+up|on\s+top)\b")  # fmt: skip
+                  r"|add(?:ed|ing)?|plus|bigger|larger|up|another|anoda|anotha|anoder|top\s+up"
+                  r"|on\s+top)\b")  # fmt: skip
 LESS = re.compile(r"\b(?:fewer|less|reduce[ds]?|reducing|reduction|decrease[ds]?|lower|down"
                   r"|cut|drops?|dropped|minus|smaller|lose|lost|shortfall|short|remove"
                   r"|take\s+away|subtract)\b")  # fmt: skip
@@ -291,7 +292,7 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     n = big[0]
     head = low[max(0, n.start - 40) : n.start]
     tail = low[n.end : n.end + 40]
-    plus = re.search(r"\b(?:another|an?\s+extra|extra|additional|plus|add|added|adding|get"
+    plus = re.search(r"\b(?:another|anoda|anotha|anoder|an?\s+extra|extra|additional|plus|add|added|adding|get"
                      r"\s+(?:an?\s+)?(?:extra|additional|more)|more|top\s+up\s+(?:with|of|by)?"
                      r"|(?:increase|raise|boost|add\s+to)\s+(?:[a-z]+\s+){0,3}?by)\s*$",
                      head)  # fmt: skip
@@ -311,6 +312,85 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     return Change({"total_nets": value},
                   f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
                   + (f", households of {_fmt(hh)} people." if hh else "."))
+
+
+PER_WARD = re.compile(
+    r"\b(?:no\s+(?:single\s+|one\s+)?ward|(?:each|every|any|a|one|single)\s+(?:single\s+)?ward"
+    r"|per\s+ward|a\s+ward'?s|any\s+one\s+ward)\b")
+CAP_WORDS = re.compile(
+    r"\b(?:more\s+than|over|above|exceed\w*|at\s+most|max(?:imum)?|cap(?:ped|s)?|limit\w*"
+    r"|up\s+to|no\s+more\s+than|ceiling)\b")
+
+
+def ward_cap_change(low: str, last_plan: Mapping[str, Any]) -> Change | None:
+    """ "no single ward should take more than 2 percent of the nets", "cap each ward at 5%":
+    a share of the nets no ward may exceed (the capped strategy), everything else as before.
+    The percentage is a cap per ward, never a change of the number of nets."""
+    pct = [n for n in ex.extract_numbers(low) if n.percent]
+    if len(pct) != 1 or not PER_WARD.search(low) or not CAP_WORDS.search(low):
+        return None
+    if [n for n in ex.extract_numbers(low) if not n.percent and n.value != 1]:
+        return None  # another amount said with it: read elsewhere or asked
+    value = pct[0].value
+    if not 0 < value <= 100:
+        return None
+    value = int(value) if float(value).is_integer() else value
+    return Change({"strategy": "capped", "max_ward_share": value},
+                  f"No ward gets more than {_fmt(value)}% of the nets, everything else as "
+                  "before.")
+
+
+SETTING_QUESTIONS = (
+    ("urban_threshold", r"\burban\s+(?:threshold|cut-?off|share)\b|\bthreshold\b",
+     "What urban threshold should the plan use? Wards more urban than that percentage are "
+     "served last (now {value}%)."),
+    ("household_size", r"\bhouse\s*hold(?:\s+size)?\b|\bhh(?:\s+size)?\b",
+     "What household size should the plan use (now {value} people)?"),
+    ("people_per_net", r"\bpeople\s+per\s+net\b|\bpersons?\s+per\s+net\b",
+     "How many people should one net cover (now {value})?"),
+    ("bale_size", r"\bbale\s+size\b|\bbales?\b", "How many nets are in a bale?"),
+)
+SETTING_DEFAULT_VALUES = {"urban_threshold": 75, "people_per_net": 1.8, "bale_size": 1}
+CHANGE_VERB = re.compile(r"\b(?:change|adjust|set|modify|update|alter|tweak|different)\b")
+
+
+def _setting_value_asked(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """ "change the urban threshold", "and change the household size": one plan setting to
+    change with no value: ask for the value, and take a bare number as the answer."""
+    if not CHANGE_VERB.search(low) or ex.extract_numbers(low) or re.search(
+            r"\b(?:default|normal|original|standard|back|reset)\b", low):
+        return None
+    named = [(p, q) for p, rx, q in SETTING_QUESTIONS if re.search(rx, low)]
+    if len(named) != 1 or re.search(r"\bnets?\s+(?:count|number|total)\b|\bnumber\s+of\s+nets"
+                                    r"|\bstrategy\b|\bmethod\b|\branking\b", low):
+        return None
+    param, question = named[0]
+    value = last_plan.get(param, SETTING_DEFAULT_VALUES.get(param))
+    if "{value}" in question:
+        question = question.format(value=_fmt(float(value))) if value is not None else \
+            re.sub(r"\s*\(now \{value\}[^)]*\)|\s*\(now \{value\}%\)", "", question)
+    return Decision(text=question, pending={"tool": "what_if_plan", "params": {}, "missing": [],
+                                            "expects": "plan_numbers", "setting": param})
+
+
+def _setting_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
+    """The value of the one setting asked for ("50" after "what urban threshold?", "make it
+    5, the survey figure" after "what household size?"). Only one number, in range."""
+    param = pending["setting"]
+    nums = ex.extract_numbers(low)
+    if len(nums) != 1 or reads_as_question(text) or NET_CUE.search(low) and \
+            param != "people_per_net" or len(low.split()) > 8:
+        return None
+    n = nums[0]
+    if n.percent and param != "urban_threshold":
+        return None
+    if tool_spec("plan_itn").param(param).problems(n.number):
+        return None
+    label = PLAN_LABELS[param]
+    unit = "%" if param == "urban_threshold" else ""
+    return Decision([Step("what_if_plan", {param: n.number},
+                          echo=f"{label.capitalize()} {_fmt(n.value)}{unit}, everything else "
+                               "as before.", source=text)], pending=None)
 
 
 PLAN_LABELS = {"total_nets": "nets", "household_size": "household size",
@@ -442,6 +522,9 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
                     topic: str | None = None) -> Change | None:
     """ "also add housing quality", "drop rainfall": the last analysis' variables, changed."""
     low = ex.canonical_text(text)
+    swapped = _variable_swap(low, ctx, used)
+    if swapped is not None:
+        return swapped
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
     if adding == dropping or not used:
         return None
@@ -482,6 +565,45 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
         echo = (f"Re-running the analysis with {len(variables)} variables: "
                 f"{_join(variables)} (dropped {_join(gone)}).")
     return Change({"variables": variables}, echo)
+
+
+_PART_END = r"(?=$|[,;.!?]|\s+and\s+(?:show|give|list|map|tell|then|run)\b|\s+then\b)"
+SWAPS = (  # (pattern, group taken out, group put in)
+    (re.compile(r"\b(?:swap|switch|exchange|trade)\s+(?:out\s+)?(?P<a>[^,;.!?]+?)\s+(?:for|with)"
+                r"\s+(?P<b>[^,;.!?]+?)" + _PART_END), "a", "b"),
+    (re.compile(r"\breplace\s+(?P<a>[^,;.!?]+?)\s+(?:with|by)\s+(?P<b>[^,;.!?]+?)" + _PART_END),
+     "a", "b"),
+    (re.compile(r"\b(?:use|take|put\s+in)\s+(?P<b>[^,;.!?]+?)\s+(?:instead\s+of|in\s+place\s+of"
+                r"|rather\s+than)\s+(?P<a>[^,;.!?]+?)" + _PART_END), "a", "b"),
+)
+
+
+def _variable_swap(low: str, ctx: RouterContext, used: Sequence[str]) -> Change | None:
+    """ "swap EVI for NDVI", "replace rainfall with soil wetness", "use NDVI instead of EVI":
+    one variable of the last analysis replaced by another, in its place."""
+    if not used or "?" in low:
+        return None
+    parts = split_requests(low)
+    if len(parts) > 1:
+        low = parts[0]  # "swap EVI for NDVI and show me the new top 5": the other parts later
+    for rx, out_group, in_group in SWAPS:
+        m = rx.search(low)
+        if m is None:
+            continue
+        outs = {v.column for v in ex.find_variables(m.group(out_group), ctx.variables)
+                if v.column}
+        ins = {v.column for v in ex.find_variables(m.group(in_group), ctx.variables)
+               if v.column}
+        if len(outs) != 1 or len(ins) != 1:
+            return None
+        (old,), (new,) = outs, ins
+        if old not in used or new in used:
+            return None
+        variables = [new if v == old else v for v in used]
+        return Change({"variables": variables},
+                      f"Re-running the analysis with {len(variables)} variables: "
+                      f"{_join(variables)} ({new} in place of {old}).")
+    return None
 
 
 def _join(items: Sequence[str]) -> str:
@@ -537,6 +659,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     """How to answer ``text``: the steps to run, or the question to ask."""
     fixed, note = apply_correction(text)
     decision = _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts)
+    decision = _keep_analysis_variables(decision, facts)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     if note and decision.steps:
         decision.notes.insert(0, note)
@@ -564,6 +687,48 @@ def _keep_repri_target(decision: Decision, text: str, facts: Facts) -> Decision:
             continue
         step.params["target_share"] = target
         keep = f"Keeping the target of {_fmt(float(target))}% of the population."
+        step.echo = f"{step.echo} {keep}".strip() if step.echo else keep
+    return decision
+
+
+ANALYSIS_SETTINGS = ("normalization", "methods", "aggregation", "directions")
+
+
+NORMALISATION_MOVE = re.compile(
+    r"\b(?:back\s+to|return\s+to|switch\s+(?:back\s+)?to|go\s+(?:back\s+)?to|change\s+to"
+    r"|(?:run|redo|rerun|re-run)\s+(?:it|that|this|the\s+analysis)\s+(?:again\s+)?with)\b")
+
+
+def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
+    """An analysis asked with a new setting only ("run that with the reciprocal
+    normalisation", "treat settlement type as inverse") keeps the variables, directions and
+    other settings of the last analysis: running the defaults would silently change them."""
+    if not facts.analysis_variables:
+        return decision
+    for step in decision.steps:
+        p = step.params
+        if step.tool != "run_analysis" or "variables" in p or not p or \
+                set(p) - set(ANALYSIS_SETTINGS) or set(p) == {"methods"}:
+            continue  # "rank them by pca" alone is answered from the analysis as it is
+        variables = list(facts.analysis_variables)
+        variables += [v for v in (p.get("directions") or {}) if v not in variables]
+        old = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+               if k in variables}
+        kept: dict[str, Any] = {"variables": variables}
+        if old or p.get("directions"):
+            kept["directions"] = {**old, **(p.get("directions") or {})}
+        for k in ("methods", "normalization", "aggregation"):
+            if k in p:
+                kept[k] = p[k]
+            elif facts.analysis_params.get(k):
+                kept[k] = facts.analysis_params[k]
+        step.params = kept
+        if set(p) == {"normalization"} and len(decision.steps) == 1 and \
+                NORMALISATION_MOVE.search(ex.lower_text(step.source or "")):
+            # "go back to linear normalisation", "run that with the reciprocal one": a
+            # change of the last analysis, stated against it and echoed
+            decision.reading.setdefault("relative", "directions")
+        keep = f"Keeping the same {len(variables)} variables ({_join(variables)})."
         step.echo = f"{step.echo} {keep}".strip() if step.echo else keep
     return decision
 
@@ -793,8 +958,9 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     if strays:
         decision.reading["stray_numbers"] = strays
     if not asks and not strays and not retracted:
+        own = decision.steps[0].source if len(decision.steps) == 1 else None
         if decision.reading.get("relative") in RELATIVE_EVIDENCE and _names_its_object(
-                decision.reading["relative"], text):
+                decision.reading["relative"], own or text):
             return decision  # a change stated against the last result, echoed in the reply
         if all(action_evidence(s, text, state, last_plan) for s in decision.steps):
             return decision
@@ -924,6 +1090,10 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             return Decision([Step(pending["tool"], dict(pending.get("params") or {}),
                                   echo=pending.get("echo", ""), source=text)])  # fmt: skip
         return None
+    if expects == "plan_numbers" and pending.get("setting"):
+        answered = _setting_answer(text, low, pending)
+        if answered is not None:
+            return answered
     if expects == "plan_numbers":
         if not reads_as_number_answer(text):
             return None
@@ -1052,6 +1222,14 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         turned = direction_change(text, ctx, facts)
         if turned is not None:
             return turned
+    if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text):
+        which = _setting_value_asked(low, ctx.last_plan)
+        if which is not None:
+            return which
+        capped = ward_cap_change(low, ctx.last_plan)
+        if capped is not None:
+            return Decision([Step("what_if_plan", capped.params, echo=capped.echo, source=text)],
+                            reading={"relative": "plan_setting"})
     if ctx.last_plan and (last_tool in (*PLAN_TOOLS, "ask_results") or NET_CUE.search(low)
                           or re.search(r"\bplan\b", low)) and not reads_as_question(text):
         change = relative_plan_change(text, ctx.last_plan)
@@ -1100,6 +1278,16 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
             for k in ("methods", "normalization"):
                 if facts.analysis_params.get(k):
                     params[k] = facts.analysis_params[k]
+            # "swap EVI for NDVI and show me the new top 5": the change is the first request;
+            # the others wait for the new analysis (their numbers are not the change's)
+            parts = split_requests(text)
+            if len(parts) > 1 and variable_change(parts[0], ctx, facts.analysis_variables,
+                                                  state.topic) == change:
+                later = [f'Not done yet: "{p}" - ask again once the new analysis is done.'
+                         for p in parts[1:]]
+                return Decision([Step("run_analysis", params, echo=change.echo,
+                                      source=parts[0])], not_done=later,
+                                reading={"relative": "variables"})
             return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
                             reading={"relative": "variables"})  # fmt: skip
     last_params = last.get("params") or {}
@@ -1232,8 +1420,11 @@ def _plan_setting_change(low: str, last_plan: Mapping[str, Any]) -> Decision | N
             param, value, words = named[0]
             if last_plan.get(param, value) == value:
                 return None
+            kept = _kept_values(low, last_plan)
+            if kept is None:
+                return None
             return Decision([Step("what_if_plan", {param: value},
-                                  echo=f"Re-planning with {words}, everything else as "
+                                  echo=f"Re-planning with {words}{kept}, everything else as "
                                        "before.")])
         return None
     strategy = ex.find_strategy(low)
@@ -1247,6 +1438,25 @@ def _plan_setting_change(low: str, last_plan: Mapping[str, Any]) -> Decision | N
     return None
 
 
+def _kept_values(low: str, last_plan: Mapping[str, Any]) -> str | None:
+    """ "but keep 2 per net": the numbers a setting change says to keep. Each must be a value
+    the last plan holds, said after "keep"; "" when none is said, None when one is not kept
+    (another value: a change, read elsewhere or asked)."""
+    values = {k: last_plan.get(k, SETTING_DEFAULT_VALUES.get(k)) for k in PLAN_LABELS}
+    said = []
+    for n in ex.extract_numbers(low):
+        if n.text.strip() in ("one", "a", "an"):
+            continue
+        if not re.search(r"\bkeep\w*\s+(?:the\s+|it\s+at\s+|at\s+)?[^,.;]{0,20}$", low[: n.start]):
+            return None
+        hits = [k for k, v in values.items() if isinstance(v, int | float)
+                and abs(float(v) - n.value) < 1e-9]
+        if len(hits) != 1:
+            return None
+        said.append(f"{PLAN_LABELS[hits[0]]} {_fmt(n.value)}")
+    return f", keeping {_join(said)}" if said else ""
+
+
 def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
     """ "no buffer", "the nets are loose now", "remove the cap": a setting back to its
     default, everything else as before."""
@@ -1254,13 +1464,19 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
            r"(?:want|need|use))\s+(?:the\s+|any\s+)?"
     params: dict[str, Any] = {}
     said = []
-    if (re.search(drop + r"(?:bal(?:e|ing)\w*)", low) or re.search(
+    # "forget the buffer and the bales": one verb drops every setting of its list
+    listed = " ".join(m.group(0) for m in re.finditer(
+        drop + r"[^.;,!?]*?(?=[.;,!?]|\s+(?:but|keep|go|and\s+(?:go|keep|use|make|plan))\b|$)",
+        low))
+    if (re.search(drop + r"(?:bal(?:e|ing)\w*)", low) or re.search(r"\bbal(?:e|ing)\w*", listed)
+            or re.search(
             r"\bnets\s+(?:are|come|go)\s+(?:now\s+)?(?:loose|singly|one\s+by\s+one)\b"
             r"|\bloose\s+nets\b|\bno\s+bales?\b", low)) and \
             float(last_plan.get("bale_size") or 1) != 1:
         params["bale_size"] = 1
         said.append("nets counted one by one (no bales)")
-    if re.search(drop + r"(?:buffer|wastage|extra\s+margin)", low) and \
+    if (re.search(drop + r"(?:buffer|wastage|extra\s+margin)", low)
+            or re.search(r"\b(?:buffer|wastage)\b", listed)) and \
             float(last_plan.get("buffer") or 1) != 1:
         params["buffer"] = 1
         said.append("no buffer (each ward gets exactly its need)")
@@ -1271,10 +1487,13 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
         # other settings
         kept = {k: v for k, v in last_plan.items() if v is not None
                 and k not in ("analysis_id", "max_ward_share", "strategy")}  # fmt: skip
-        kept["strategy"] = "stop"
+        # "remove the cap. instead skip wards that don't fit": the strategy said instead
+        rest = re.sub(r"\bcap\w*|\bmax(?:imum)?\s+(?:ward\s+)?share\b", " ", low)
+        instead = ex.find_strategy(rest)
+        kept["strategy"] = instead if instead in ("continue", "proportional") else "stop"
+        words = STRATEGY_WORDS["stop" if kept["strategy"] == "stop" else kept["strategy"]]
         return Decision([Step("plan_itn", kept,
-                              echo="No cap on any ward any more (nets in rank order, stopping at "
-                                   "the first ward that cannot be fully covered), everything "
+                              echo=f"No cap on any ward any more ({words}), everything "
                                    "else as before.")])
     if not params:
         return None
@@ -2124,6 +2343,10 @@ def _export_view(text: str, low: str, state: DialogueState,
     wants_map = re.search(r"\bmaps?\b", low)
     wants_chart = re.search(r"\b(?:chart|plot|graph|figure)\b", low)
     refers = re.search(r"\b(?:that|this|the\s+one|it|am|same|shown|current|above)\b", low)
+    if fmt == "png" and not re.search(r"\b(?:plan|rank\w*|tables?|report|list|scores?|results?"
+                                      r"|data|wards?)\b", low):
+        # "save as png" names nothing: only a map or a chart is a picture, the one shown
+        refers = refers or re.search(r"png|pic\w*|image|photo|jpe?g", low)
     shown = state.shown or {}
     if wants_chart or (refers and shown.get("kind") == "chart" and not wants_map):
         chart = next((c for c, p in CHART_WORDS if re.search(p, low)), None)

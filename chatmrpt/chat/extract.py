@@ -243,6 +243,7 @@ class _Reading:
     fraction: float | None = None
     last: str | None = None
     last_scale: float = float("inf")
+    digits_scaled: bool = False  # the amount is written "300k", "1.5m"
 
     @property
     def complete(self) -> bool:
@@ -302,6 +303,7 @@ class _NumberParser:
             if r.last is not None:
                 return None
             r.total, r.last, r.last_scale = tok.value, "scale", tok.value
+            r.digits_scaled = True
             return 1
         nxt = self.word(j + 1)
         # digits start a phrase, or follow a scale when a smaller scale comes next
@@ -314,11 +316,21 @@ class _NumberParser:
     def _starts_group(self, r: _Reading) -> bool:
         return r.current is None and r.fraction is None and r.last in (None, "scale", "and")
 
+    def _pronoun_one(self, r: _Reading, j: int) -> bool:
+        """ "the 300k one", "the two million one": "one" after an amount names the plan of
+        that amount; it adds to it only before "hundred" or a scale."""
+        nxt = self.word(j + 1)
+        return (self.word(j) == "one" and r.last == "scale" and r.current is None
+                and not (nxt in _SCALES or nxt in ("hundred", "hundreds")
+                         and self.joined(j + 1)))
+
     def _after_hundred(self, r: _Reading) -> bool:
         return r.last in ("hundred", "and") and r.current is not None and r.current % 100 == 0
 
     def _unit(self, r: _Reading, j: int) -> int | None:
         v = _UNITS[self.word(j)]
+        if self._pronoun_one(r, j) or (r.last == "scale" and r.digits_scaled):
+            return None  # "300k one", "500k five": no amount continues a "300k"
         if self._starts_group(r):
             r.current = v
         elif (r.last == "tens" and 0 < v < 10) or self._after_hundred(r):
@@ -330,6 +342,8 @@ class _NumberParser:
 
     def _tens(self, r: _Reading, j: int) -> int | None:
         v = _TENS[self.word(j)]
+        if r.last == "scale" and r.digits_scaled:
+            return None
         if self._starts_group(r):
             r.current = v
         elif self._after_hundred(r):
@@ -510,7 +524,7 @@ NETS_WORDS = (
     r"(?:(?:long[- ]lasting|insecticide[- ]treated|treated|mosquito|bed|new|more|extra|"
     r"additional|campaign|free|llin|itn)\s+)*(?:itns?|llins?|nets?|bednets?|bed\s*nets?)\b"
 )
-HOUSEHOLD_WORDS = r"(?:households?|hh|hhs|homes?|famil(?:y|ies))"
+HOUSEHOLD_WORDS = r"(?:households?|hh|hhs|homes?|houses?|famil(?:y|ies))"
 
 # Order matters: when a number fits several cues the first one wins, so the specific
 # parameters (bale size, people per net...) come before the general one (total nets).
@@ -723,11 +737,17 @@ _NORMALIZATION = (
 
 
 def find_normalization(text: str) -> str | None:
+    """The normalisation named; when both are named ("return to linear, the reciprocal one is
+    not for decisions"), the one the text moves to, or None when that is not said."""
     low = lower_text(text)
-    for name, rx in _NORMALIZATION:
-        if rx.search(low):
-            return name
-    return None
+    found = [(name, m) for name, rx in _NORMALIZATION if (m := rx.search(low))]
+    if len(found) == 1:
+        return found[0][0]
+    if not found:
+        return None
+    chosen = [name for name, m in found if re.search(
+        r"\b(?:to|use|using|with|via|try|want)\s+(?:the\s+|a\s+)?$", low[: m.start()])]
+    return chosen[0] if len(chosen) == 1 else None
 
 
 _CHOICE_TABLES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {

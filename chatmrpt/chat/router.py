@@ -713,7 +713,7 @@ _EXPORT_KINDS = (
                 r"|\ball\s+(?:the\s+)?results\b|\bwhole\s+dataset\b|\bgeoparquet\b|\bgeojson\b"),
 )  # fmt: skip
 _EXPORT_FORMATS = (
-    ("xlsx", r"\bexcel\b|\bxlsx?\b|\bspreadsheet\b"),
+    ("xlsx", r"\bexcel\b|\bxlsx?\b|\bspreadsheet\b|\b(?:xcel|exel|excell|xl)\b"),
     ("geojson", r"\bgeojson\b|\bgeo\s+json\b"),
     ("geoparquet", r"\bgeoparquet\b|\bparquet\b"),
     ("png", r"\bpng\b|\bimage\b|\bpicture\b|\bphoto\b"),
