@@ -4,31 +4,15 @@ user said is theirs; the focus is kept in the session's stored state between mes
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pandas as pd
-import pytest
 
-from chatmrpt.cli import main as cli
-from tests._cluster import SessionClient
 from tests.integration.test_chat_api import running, say  # noqa: F401 - fixture
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert cli(["demo-data", "--wards", "120", "--seed", "7", "--out", str(out)]) == 0
-    return out
+from tests.integration.test_chat_result_tools import _session, demo  # noqa: F401 - fixture
 
 
 def test_follow_ups_read_against_the_conversation(running, demo):  # noqa: F811
     app, _ = running
-    s = SessionClient.create(app.test_client())
-    files = {"table": ("wards.csv", (demo / "wards.csv").read_bytes()),
-             "boundaries": ("wards_boundaries.zip", (demo / "wards_boundaries.zip").read_bytes())}
-    assert s.upload(files).status_code == 201
+    s = _session(app, demo)
     say(s, "run the analysis")
     aid = s.state()["state"]["current_analysis"]
     ranking = pd.DataFrame(s.get(f"/analyses/{aid}/wards", query_string={"limit": 1000})

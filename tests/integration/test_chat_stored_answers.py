@@ -5,32 +5,12 @@ yet computed, the reprioritisation with the same target."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pandas as pd
-import pytest
 
-from chatmrpt.cli import main as cli
 from tests._cluster import SessionClient, ilorin_upload
 from tests.eval.jargon import jargon
 from tests.integration.test_chat_api import running, say  # noqa: F401 - fixture
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert cli(["demo-data", "--wards", "120", "--seed", "7", "--out", str(out)]) == 0
-    return out
-
-
-def _session(app, demo) -> SessionClient:
-    s = SessionClient.create(app.test_client())
-    files = {"table": ("wards.csv", (demo / "wards.csv").read_bytes()),
-             "boundaries": ("wards_boundaries.zip", (demo / "wards_boundaries.zip").read_bytes())}
-    assert s.upload(files).status_code == 201
-    return s
+from tests.integration.test_chat_result_tools import _session, demo  # noqa: F401 - fixture
 
 
 def _pointers(s: SessionClient) -> dict:
