@@ -964,6 +964,9 @@ def _gate(decision: Decision, text: str, state: DialogueState,
             return decision  # a change stated against the last result, echoed in the reply
         if all(action_evidence(s, text, state, last_plan) for s in decision.steps):
             return decision
+        if decision.reading.get("named_export") and all(
+                _format_said(s, text) for s in decision.steps):
+            return decision  # the file and its format are both named in the message
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
     choice = {"label": label, "tool": decision.steps[-1].tool,
@@ -1639,6 +1642,11 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return Decision([Step("describe_data", {}, source=text)])
     if label in NEW_TOOLS and guess.confident(0.4, 0.15):
         return _new_tool(label, text, low, ctx, state, facts)
+    named_export = _export_named(text, low, ctx, state)
+    if named_export is not None:
+        if named_export.steps:
+            named_export.reading = {**named_export.reading, "named_export": True}
+        return named_export
     # the two export readings that depend on what was shown
     unsupported = UNSUPPORTED_FORMAT.search(low)
     if unsupported and (label in ("export_results", "export_view") or re.search(
@@ -1890,7 +1898,7 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
     if label == "export_results" or r.tool == "export_results":
         msg = rt_.Message.read(text, ctx)
         explicit = rt_._export_params(msg, ctx).params.get("what")
-        if re.search(r"\branked\s+(?:table|list|wards)\b|\branking\s+table\b|\b(?:top|bottom)"
+        if re.search(r"\branked\s+(?:ward\s+)?(?:table|list|wards)\b|\branking\s+table\b|\b(?:top|bottom)"
                      r"\s+\d+(?:\s+wards)?\s+(?:as|in|to|into)\b", low):
             explicit = "rankings"
         if explicit is None:
@@ -2334,6 +2342,59 @@ CHART_WORDS = (
 )  # fmt: skip
 
 
+EXPORT_VERB = re.compile(r"\b(?:send|save|download|export|give)\b")
+VIEW_FORMAT = re.compile(r"\b(?:png|html|picture|image|photo|jpe?g|web\s*page)\b")
+SHOW_VERB = re.compile(r"\b(?:show|display|draw|plot|see|view|open)\b")
+
+
+def _export_named(text: str, low: str, ctx: RouterContext,
+                  state: DialogueState) -> Decision | None:
+    """Exports named the way users name them, whatever the classifier guessed.
+
+    "send map png", "and the category map in html", "the vulnerability score one, png":
+    a map (named or shown) with a picture/page format or a sending verb is a file of that
+    map. "the whole table with scores, csv": the unified table in that format. "and in
+    excel too" right after an export: the same result in the other format.
+    """
+    from chatmrpt.chat import router as rt_
+
+    if SHOW_VERB.search(low) or UNSUPPORTED_FORMAT.search(low) or re.search(
+            r"\b(?:chart|graph|figure|box\s*plot)\b", low):
+        return None
+    last = state.last or {}
+    fmt_view = VIEW_FORMAT.search(low)
+    if re.search(r"\bmaps?\b", low) and (fmt_view or EXPORT_VERB.search(low)) and not \
+            re.search(r"\b(?:tables?|report|list|data\s*set|dataset|csv|excel|xlsx)\b", low):
+        return _export_view(text, low, state, has_plan=ctx.last_plan is not None)
+    if fmt_view and len(low.split()) <= 8 and next(
+            (k for k, p in MAP_WORDS if re.search(p, low)), None) in ("composite", "category",
+                                                                     "pca", "urban") \
+            and re.search(r"\bone\b|\bscores?\b", low):
+        # "the vulnerability score one, png": a map named by its score
+        return _export_view(text, low + " map", state, has_plan=ctx.last_plan is not None)
+    msg = rt_.Message.read(text, ctx)
+    found = rt_._export_params(msg, ctx).params
+    if found.get("what") == "unified" and found.get("format") and not PLAN_WORDS.search(low):
+        return Decision([Step("export_results", {"what": "unified", "format": found["format"]},
+                              source=text)])
+    last_params = last.get("params") or {}
+    if last.get("tool") == "export_results" and last_params.get("what") and \
+            "what" not in found and found.get("format") and len(low.split()) <= 6 and \
+            re.search(r"^\s*(?:and|also|now|same|plus)\b|\b(?:too|also|as\s+well)\b", low):
+        what = last_params["what"]
+        if found["format"] in rt_.EXPORT_FORMATS_BY_KIND.get(what, ()):
+            return Decision([Step("export_results", {"what": what, "format": found["format"]},
+                                  source=text)])
+    if last.get("tool") == "export_results" and found.get("what") == "report" and \
+            "format" not in found and len(low.split()) <= 6 and \
+            re.search(r"^\s*(?:and|also|now|plus)\b|\b(?:too|also|as\s+well)\b", low):
+        # "and the report" after an Excel export: the report, in the one format it has
+        fmt = rt_.EXPORT_FORMATS_BY_KIND["report"][0]
+        return Decision([Step("export_results", {"what": "report", "format": fmt},
+                              source=text)])
+    return None
+
+
 def _export_view(text: str, low: str, state: DialogueState,
                  has_plan: bool = False) -> Decision | None:
     """An export of a map or chart: the one named, or the one shown ("that map")."""
@@ -2383,6 +2444,14 @@ def _export_view(text: str, low: str, state: DialogueState,
                     "tool": "export_view", "params": {"what": w, "format": fmt or "html"}}
                    for w in ("composite", "itn", "category")]
         return Decision(text="Which map should I export?", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
+    elif fmt is None:
+        # "also send me the map": no map shown, none named, no format: ask which
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as HTML",
+                    "tool": "export_view", "params": {"what": w, "format": "html"}}
+                   for w in ("composite", "category", "urban")]
+        return Decision(text="No map has been shown yet in this conversation. Which map "
+                             "should I export?", choices=choices,
                         pending={"expects": "choice", "choices": choices})
     else:
         params = {"what": "composite"}

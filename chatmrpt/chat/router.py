@@ -708,7 +708,11 @@ _EXPORT_KINDS = (
                  r"|\b(?:the\s+|my\s+|this\s+)?plan\b"),
     ("map", r"\bmaps?\b"),
     ("report", r"\breport\b|\bsummary\s+document\b"),
-    ("rankings", r"\brank(?:s|ings?|ed\s+list)\b|\bscores\b|\bpriority\s+list\b"),
+    # "the whole table with scores": every column plus the scores, not the ranking alone
+    ("unified", r"\b(?:full|whole|entire|complete)\s+(?:dataset|data\s*set|data|table)\s+with"
+                r"\s+(?:the\s+|all\s+(?:the\s+)?)?scores\b"),
+    ("rankings", r"\brank(?:s|ings?|ed\s+list)\b|\branked\s+(?:ward\s+)?table\b|\bscores\b"
+                 r"|\bpriority\s+list\b"),
     ("unified", r"\bunified\b|\bfull\s+(?:dataset|data|results|table)\b|\beverything\b"
                 r"|\ball\s+(?:the\s+)?results\b|\bwhole\s+dataset\b|\bgeoparquet\b|\bgeojson\b"),
 )  # fmt: skip

@@ -453,3 +453,54 @@ def test_library_names_match_names_titles_and_close_spellings_or_stop():
     assert library_names(catalogue, ["rainfal"]) == ["rainfall"]
     with pytest.raises(InputError, match="Nothing was added.*temperature"):
         library_names(catalogue, ["rainfall", "temperature"])
+
+
+# --- exports named the way users name them ------------------------------------------------
+
+
+@pytest.mark.parametrize("text,fmt", [
+    ("download the full dataset with scores as geojson", "geojson"),
+    ("the whole table with scores, csv", "csv"),
+    ("the entire data set with all the scores in excel", "xlsx"),
+])
+def test_the_whole_table_with_scores_is_the_unified_table(text, fmt):
+    step = one_step(text)
+    assert (step.tool, step.params) == ("export_results", {"what": "unified", "format": fmt})
+
+
+def test_the_full_ranked_ward_table_is_the_rankings():
+    step = one_step("Can I get the full ranked ward table as CSV?")
+    assert (step.tool, step.params) == ("export_results", {"what": "rankings", "format": "csv"})
+
+
+@pytest.mark.parametrize("text,shown,params", [
+    ("send map png", {"kind": "map", "what": "category"}, {"what": "category", "format": "png"}),
+    ("and the category map in html", None, {"what": "category", "format": "html"}),
+    ("the vulnerability score one, png", None, {"what": "composite", "format": "png"}),
+    ("map of the composite score, save it as html", {"kind": "map", "what": "urban"},
+     {"what": "composite", "format": "html"}),
+])
+def test_a_map_with_a_file_format_is_exported(text, shown, params):
+    step = one_step(text, state=DialogueState(shown=shown))
+    assert (step.tool, step.params) == ("export_view", params)
+
+
+def test_another_format_after_an_export_exports_the_same_result():
+    last = {"tool": "export_results", "params": {"what": "rankings", "format": "xlsx"}}
+    step = one_step("and in csv too", c=ctx(last_tool="export_results"),
+                    state=DialogueState(last=last))
+    assert (step.tool, step.params) == ("export_results", {"what": "rankings", "format": "csv"})
+    step = one_step("and the report", c=ctx(last_tool="export_results"),
+                    state=DialogueState(last=last))
+    assert (step.tool, step.params) == ("export_results", {"what": "report", "format": "html"})
+
+
+def test_send_me_the_map_with_no_map_shown_asks_which():
+    d = decide("also send me the map", ctx(), DialogueState(), FACTS)
+    assert not d.steps and d.choices
+    assert {c["params"]["what"] for c in d.choices} >= {"composite", "category"}
+
+
+def test_showing_a_map_is_not_an_export():
+    step = one_step("show the category map")
+    assert step.tool == "show_map"
