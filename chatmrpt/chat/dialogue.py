@@ -1250,7 +1250,8 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
             return dropped
     if ctx.last_plan and "total_nets" in ctx.last_plan and (
             last_tool in (None, *PLAN_TOOLS, "ask_results", "export_results",
-                          "explain_methodology") or NET_CUE.search(low)):
+                          "explain_methodology") or NET_CUE.search(low)
+            or re.search(r"\bplan\b", low)):
         setting = _plan_setting_change(low, ctx.last_plan)
         if setting is not None:
             setting.reading["relative"] = "plan_setting"
@@ -2773,5 +2774,11 @@ def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
 
 def _full_reset_asked(low: str) -> bool:
     """ "back to the defaults" resets every setting; not when the message keeps one ("but
-    keep 2 per net") or gives a value: that is a partial change, read otherwise or asked."""
+    keep 2 per net"), gives a value, or names one setting ("back to the default threshold"):
+    that is a partial change, read otherwise or asked."""
+    usual = r"(?:default|normal|original|standard)"
+    if any(re.search(rf"\b{usual}\s+(?:{rx})", low)
+           or re.search(rf"(?:{rx})[^,.;]{{0,30}}?\bto\s+(?:the\s+|its\s+)?{usual}\b", low)
+           for _, rx, _, _ in SETTING_DEFAULTS):
+        return False
     return not re.search(r"\bkeep\w*\b|\bexcept\b|\bapart\s+from\b|\bbut\b|\d", low)

@@ -74,6 +74,27 @@ def test_back_to_the_defaults_keeps_nets_and_household():
     assert (step.tool, step.params) == ("plan_itn", PLAN)
 
 
+def test_back_to_the_default_threshold_resets_only_the_threshold():
+    plan = {**PLAN, "strategy": "continue", "urban_threshold": 50}
+    step = one_step("back to the default threshold", ctx(last_plan=plan),
+                    DialogueState(last={"tool": "what_if_plan", "params": {}}))
+    assert (step.tool, step.params) == ("what_if_plan", {"urban_threshold": 75})
+
+
+def test_default_threshold_already_in_the_plan_is_not_a_full_reset():
+    plan = {**PLAN, "strategy": "continue"}
+    decision = decide("back to the default threshold", ctx(last_plan=plan),
+                      DialogueState(last={"tool": "what_if_plan", "params": {}}), Facts())
+    assert not any(s.tool == "plan_itn" for s in decision.steps)
+
+
+def test_the_plans_threshold_back_to_default_after_another_tool():
+    plan = {**PLAN, "urban_threshold": 30}
+    step = one_step("ok put the plan's threshold back to the default", ctx(last_plan=plan),
+                    DialogueState(last={"tool": "reprioritize_urban", "params": {}}))
+    assert (step.tool, step.params) == ("what_if_plan", {"urban_threshold": 75})
+
+
 def test_back_to_default_variables_reruns_the_default_analysis():
     step = one_step("ok go back to the default variables", ctx(),
                     DialogueState(last={"tool": "run_analysis", "params": {"variables": USED}}))
