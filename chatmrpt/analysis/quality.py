@@ -57,10 +57,11 @@ def _values(frame: pd.DataFrame, col: str) -> np.ndarray:
     return pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def identical_column_groups(frame: pd.DataFrame, columns: Iterable[str]) -> list[list[str]]:
+def identical_column_groups(frame: pd.DataFrame, columns: Iterable[str],
+                            min_overlap: int = MIN_OVERLAP) -> list[list[str]]:
     """Groups (in the given order) of columns equal wherever both have a value.
 
-    Columns equal on fewer than ``MIN_OVERLAP`` wards, and constant columns (which are
+    Columns equal on fewer than ``min_overlap`` wards, and constant columns (which are
     reported on their own), are not grouped.
     """
     cols = list(columns)
@@ -72,7 +73,7 @@ def identical_column_groups(frame: pd.DataFrame, columns: Iterable[str]) -> list
             continue
         va = data[a]
         finite_a = va[np.isfinite(va)]
-        if finite_a.size < MIN_OVERLAP or np.ptp(finite_a) == 0:
+        if finite_a.size < min_overlap or np.ptp(finite_a) == 0:
             continue
         group = [a]
         for b in cols[i + 1:]:
@@ -80,7 +81,7 @@ def identical_column_groups(frame: pd.DataFrame, columns: Iterable[str]) -> list
                 continue
             vb = data[b]
             both = np.isfinite(va) & np.isfinite(vb)
-            if both.sum() < MIN_OVERLAP:
+            if both.sum() < min_overlap:
                 continue
             if np.allclose(va[both], vb[both], rtol=1e-9, atol=0.0):
                 group.append(b)

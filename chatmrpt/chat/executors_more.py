@@ -14,6 +14,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import PLOT_KINDS
+from chatmrpt.analysis.quality import identical_column_groups
 from chatmrpt.chat import explain
 from chatmrpt.chat.executors import ToolResult, _analysis, _artifact_ref, _unified
 from chatmrpt.errors import InputError
@@ -980,23 +981,9 @@ def identical_columns(table, every: dict[str, Any]) -> list[list[str]]:
 
     cols = [c for c in every if not (_column_name(c) == "an unnamed column" or c == "X")
             or not row_numbers(c)]
-    groups: list[list[str]] = []
-    seen: set[str] = set()
-    for i, a in enumerate(cols):
-        if a in seen or every[a].nunique(dropna=True) <= 1:
-            continue
-        group = [a]
-        for b in cols[i + 1:]:
-            if b in seen:
-                continue
-            both = every[a].notna() & every[b].notna()
-            if both.sum() >= max(2, len(table) // 2) and \
-                    (every[a][both] - every[b][both]).abs().max() <= 1e-9:
-                group.append(b)
-        if len(group) > 1:
-            seen.update(group)
-            groups.append([_column_name(c) for c in group])
-    return groups
+    # the upload's own check, asking that a pair share values in half the wards
+    groups = identical_column_groups(table, cols, min_overlap=max(2, len(table) // 2))
+    return [[_column_name(c) for c in group] for group in groups]
 
 
 def planning_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
