@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import focus, intents
+from chatmrpt.chat import focus, intents, retraction
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
 from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 
@@ -283,7 +283,14 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
         if re.search(r"\b(?:double|twice\s+as\s+many|two\s+times)\b", low) and of_plan:
             value = base * 2
             return Change({"total_nets": value}, f"Plan for {value:,} nets = {base:,} × 2.")
-        if re.search(r"\b(?:halve|half)\b", low) and of_plan:
+        times = _multiplier(low)
+        if times is not None and (of_plan or re.search(r"\b(?:it|that|the\s+plan)\b", low)):
+            value = int(round(base * times))
+            return Change({"total_nets": value},
+                          f"Plan for {value:,} nets = {base:,} × {_fmt(times)}.")
+        halving = [m for m in re.finditer(r"\b(?:halve|half)\b", low)
+                   if not any(n.start <= m.start() < n.end for n in numbers)]  # "half a million"
+        if halving and of_plan:
             value = int(round(base / 2))
             return Change({"total_nets": value}, f"Plan for {value:,} nets = half of {base:,}.")
     big = [n for n in numbers if not n.percent and n.value >= 100 and n.is_whole]
@@ -312,6 +319,25 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     return Change({"total_nets": value},
                   f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
                   + (f", households of {_fmt(hh)} people." if hh else "."))
+
+
+MULTIPLIER = re.compile(
+    r"(?<![\w.])x\s*(?P<a>\d+(?:\.\d+)?)(?![\d.])|(?<![\w.])(?P<b>\d+(?:\.\d+)?)\s*x\b"
+    r"|\b(?P<c>\d+(?:\.\d+)?|two|three|four)\s+times\s+(?:the\s+|as\s+many\b|that\b|it\b)"
+    r"|\b(?P<d>triple|treble|quadruple)\b")
+TIMES_WORDS = {"two": 2, "three": 3, "four": 4, "triple": 3, "treble": 3, "quadruple": 4}
+
+
+def _multiplier(low: str) -> float | None:
+    """ "x2", "2x the nets", "three times as many", "triple it": the nets multiplied.
+    "3 times more" is no multiplier (some mean 3, some 4 times as many): it is asked."""
+    found = list(MULTIPLIER.finditer(low))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    word = m.group("a") or m.group("b") or m.group("c") or m.group("d")
+    times = float(TIMES_WORDS.get(word, 0) or word)
+    return times if 1 < times <= 10 else None
 
 
 PER_WARD = re.compile(
@@ -657,7 +683,13 @@ def _key(name: str) -> str:
 
 def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     """How to answer ``text``: the steps to run, or the question to ask."""
-    fixed, note = apply_correction(text)
+    taken_back = retraction.find_retraction(text, ctx.last_plan)
+    if taken_back is not None and not taken_back.text:
+        return Decision(text=taken_back.note, keep_pending=bool(state.pending),
+                        reading={"text": text, "retracted": taken_back.dropped})
+    fixed, note = apply_correction(taken_back.text if taken_back else text)
+    if taken_back is not None:
+        note = f"{taken_back.note} {note}" if note else taken_back.note
     decision = _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
@@ -810,6 +842,7 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
         used.add(round(float(step.params["max_ward_share"]) * 100, 6))
     if isinstance(step.params.get("buffer"), int | float):
         used.add(round((float(step.params["buffer"]) - 1) * 100, 6))  # "a 10% buffer": 1.1
+    used |= _choice_numbers(step)
     out = []
     for n in ex.extract_numbers(low):
         if round(n.value, 6) in used or n.text.strip() in ("one", "a", "an"):
@@ -818,10 +851,22 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue  # the value being replaced: "4 persons per household, not 5"
         if TIME_UNIT.match(low[n.end:]):
             continue  # "meeting in 10 mins"
+        if ORDINAL_LABEL.match(low[n.end:]):
+            continue  # "for the 2nd round": which round, not an amount
         out.append(n.text.strip())
     return out
 
 
+def _choice_numbers(step: Step) -> set[float]:
+    """Numbers that name a choice rather than give a value: the five years that divide the
+    TPR age groups ("everyone five and above", "0-4 years", "under 59 months")."""
+    if step.tool == "compute_tpr" and step.params.get("age") in ("u5", "o5"):
+        return {5.0, 4.0, 59.0, 0.0}
+    return set()
+
+
+ORDINAL_LABEL = re.compile(r"(?:st|nd|rd|th)\s+(?:time|round|phase|cycle|campaign|distribution"
+                           r"|quarter|year|try|attempt|batch|tranche)\b")
 TIME_UNIT = re.compile(r"\s*(?:mins?|minutes?|hours?|hrs?|secs?|seconds?|days?|weeks?|months?"
                        r"|o'?clock|am\b|pm\b|a\.m|p\.m)\b")
 RETRACTED = re.compile(r"\b(?:actually|wait|sorry|no)[\s,]+(?:just\s+)?(?:leave|keep|forget|cancel"
@@ -1890,9 +1935,11 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
     if m and ctx.last_plan and after_plan and not re.search(r"\banaly", low) and (
             r.tool in (None, "run_analysis", "top_wards", "plan_itn", "what_if_plan")):
         method = m.group(1) or m.group(2)
-        return Decision([Step("what_if_plan", {"method": method},
+        said = _plan_values_said(text, ctx)
+        return Decision([Step("what_if_plan", {"method": method, **said},
                               echo=f"Re-planning with the {'PCA' if method == 'pca' else 'composite'}"
-                                   " ranking, everything else as before.", source=text)],
+                                   f" ranking{_values_echo(said)}, everything else as before.",
+                              source=text)],
                         reading={"relative": "plan_setting"} if ctx.last_plan.get(
                             "method", "composite") != method and not reads_as_question(text)
                         else {})
@@ -2015,6 +2062,28 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
                                        + (" (the last)." if k == len(facts.ranked) else "."),
                                   source=text)])
     return None
+
+
+def _plan_values_said(text: str, ctx: RouterContext) -> dict[str, Any]:
+    """The plan values a message states besides its ranking method ("switch back to composite
+    and make it one point eight million"): the same reading a plan request gets."""
+    from chatmrpt.chat import router as rt_
+
+    found = rt_._plan_params(rt_.Message.read(text, ctx), ctx)
+    if found.questions:
+        return {}
+    return {k: v for k, v in found.params.items() if k not in ("method", "strategy")}
+
+
+def _values_echo(values: Mapping[str, Any]) -> str:
+    """ " and 1,800,000 nets, household size 5": plan values in words, for an echo."""
+    bits = [f"{int(v):,} nets" if k == "total_nets" else
+            f"{PLAN_LABELS.get(k, k.replace('_', ' '))} {_fmt(float(v))}"
+            + ("%" if k in ("urban_threshold", "max_ward_share") else "")
+            for k, v in values.items() if isinstance(v, int | float)]
+    if not bits:
+        return ""
+    return f" and {bits[0]}" if len(bits) == 1 else f", {_join(bits)}"
 
 
 def _label_of(r: Route) -> str | None:

@@ -122,7 +122,8 @@ _KEEP = frozenset((
     "any", "are", "was", "is", "it", "its", "our", "out", "how", "who", "why", "yes", "yet",
     "not", "now", "new", "few", "far", "for", "from", "form", "forms", "store", "shore", "medium",
     "media", "think", "expert", "complete", "completed", "fifth", "sixth", "seventh", "eighth",
-    "ninth", "tenth", "forth", "fourth", "risks", "scope", "model", "models", "three"
+    "ninth", "tenth", "forth", "fourth", "risks", "scope", "model", "models", "three",
+    "quarters", "thirds", "halves"
 ))  # fmt: skip
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _VOCAB = frozenset(VOCABULARY)
@@ -269,6 +270,7 @@ class _NumberParser:
             **dict.fromkeys(_TENS, self._tens),
             **dict.fromkeys(_SCALES, self._scale),
             **dict.fromkeys(_FRACTIONS, self._fraction),
+            "quarters": self._quarters, "thirds": self._quarters,
             "hundred": self._hundred, "hundreds": self._hundred, "a": self._article,
             "an": self._article, "dozen": self._dozen, "and": self._and, "point": self._point,
         }  # fmt: skip
@@ -389,10 +391,26 @@ class _NumberParser:
         return 1
 
     def _fraction(self, r: _Reading, j: int) -> int | None:
-        # "half a million", "a quarter of a million", "half million"
+        # "half a million", "a quarter of a million", "half million", "one quarter of a million"
+        if r.current == 1 and r.last in ("unit", "num") and not r.total:
+            r.current, r.last = None, "a"
         if r.current is not None or r.fraction is not None or r.last not in (None, "a"):
             return None
         r.fraction, r.last = _FRACTIONS[self.word(j)], "fraction"
+        k = j + 1
+        if self.word(k) == "of" and self.joined(k):
+            k += 1
+        if self.word(k) in ("a", "an") and self.joined(k):
+            k += 1
+        return k - j
+
+    def _quarters(self, r: _Reading, j: int) -> int | None:
+        # "three quarters of a million", "two thirds of a million"
+        parts = 4 if self.word(j) == "quarters" else 3
+        if r.current is None or r.last not in ("unit", "num") or r.total or \
+                not 0 < r.current < parts or not float(r.current).is_integer():
+            return None
+        r.fraction, r.current, r.last = r.current / parts, None, "fraction"
         k = j + 1
         if self.word(k) == "of" and self.joined(k):
             k += 1
@@ -520,6 +538,12 @@ def _after(pattern: str) -> re.Pattern[str]:
     return re.compile(r"^\s*(?:" + pattern + r")")
 
 
+def _named_as(pattern: str) -> str:
+    """A number followed by the setting it is used as: "70 as the urban threshold",
+    "100 for the bale size", "6 as our household size"."""
+    return r"(?:as|for)\s+(?:the\s+|our\s+|my\s+|a\s+)?(?:new\s+)?(?:" + pattern + r")\b"
+
+
 NETS_WORDS = (
     r"(?:(?:long[- ]lasting|insecticide[- ]treated|treated|mosquito|bed|new|more|extra|"
     r"additional|campaign|free|llin|itn)\s+)*(?:itns?|llins?|nets?|bednets?|bed\s*nets?)\b"
@@ -534,7 +558,7 @@ PLAN_CUES: tuple[Cue, ...] = (
         before=_before(r"bales?\s*(?:size)?|bale\s+of|bales\s+of|bales\s+with"),
         after=_after(
             r"(?:nets?\s+)?(?:per|a|in\s+(?:a|each|every|one))\s+bales?\b"
-            r"|-?\s*nets?\s+bales?\b"
+            r"|-?\s*nets?\s+bales?\b|" + _named_as(r"bale\s*size|size\s+of\s+(?:a|each)\s+bale")
         ),
     ),
     Cue(
@@ -546,6 +570,7 @@ PLAN_CUES: tuple[Cue, ...] = (
         after=_after(
             r"(?:people|persons?)\s*(?:per|a|each|for\s+(?:each|one|a|every)|/)\s*nets?\b"
             r"|(?:people|persons?)\s+(?:sleep|share|covered)\s+(?:under|by|per)\s+(?:a|one|each)\s+net"
+            r"|" + _named_as(r"(?:people|persons)[- ]per[- ]net|ppn")
         ),
     ),
     Cue(
@@ -561,6 +586,7 @@ PLAN_CUES: tuple[Cue, ...] = (
             r"(?:per|a|each|in\s+(?:a|each|every|one|the\s+average|an\s+average)|/|for\s+each"
             r"|every)\s*(?:average\s+)?" + HOUSEHOLD_WORDS + r"\b"
             r"|-?\s*(?:persons?|people|members?)\s+" + HOUSEHOLD_WORDS + r"\b"
+            r"|" + _named_as(r"(?:average\s+)?(?:household|hh)\s*size")
         ),
     ),
     Cue(
@@ -574,6 +600,7 @@ PLAN_CUES: tuple[Cue, ...] = (
         after=_after(
             r"(?:of\s+(?:the\s+|all\s+(?:the\s+)?)?(?:nets|stock|budget|total)\s+)?"
             r"(?:per|for\s+(?:any|one|a\s+single|each|a))\s+(?:single\s+)?ward\b|cap\b"
+            r"|" + _named_as(r"(?:ward\s+)?cap|max(?:imum)?\s+(?:ward\s+)?share")
         ),
     ),
     Cue(
@@ -582,6 +609,7 @@ PLAN_CUES: tuple[Cue, ...] = (
         after=_after(
             r"(?:extra\s+|as\s+a\s+)?(?:buffer|wastage|contingency)\b"
             r"|(?:extra|more|additional)(?:\s+nets)?\s+(?:for|as)\s+(?:losses|wastage|buffer)"
+            r"|" + _named_as(r"buffer|wastage|contingency")
         ),
     ),
     Cue(
@@ -591,7 +619,8 @@ PLAN_CUES: tuple[Cue, ...] = (
             r"(?:of|is|=|:|to|at|above|over|greater\s+than|more\s+than|>|>=)?"
             r"|threshold\s*(?:of|is|=|:|to|at)?"
         ),
-        after=_after(r"urban\b"),
+        after=_after(r"urban\b|" + _named_as(
+            r"(?:urban\s+)?(?:threshold|cut[- ]?off|cutoff)|urban\s+(?:share|level|limit)")),
     ),
     Cue(
         "total_nets",
@@ -599,12 +628,16 @@ PLAN_CUES: tuple[Cue, ...] = (
             r"(?:total\s+)?(?:itns?|llins?|nets?|bednets?)\s*(?:available|in\s+stock|total)?"
             r"|stock|budget|supply|quantity|total"
         ),
-        after=_after(NETS_WORDS + r"(?!\s+(?:covers?|protects?|serves?|per\b|bales?\b))"),
+        after=_after(NETS_WORDS + r"(?!\s+(?:covers?|protects?|serves?|per\b|bales?\b))|"
+                     + _named_as(r"(?:total\s+)?(?:number\s+of\s+nets|net\s+(?:total|count)"
+                                 r"|stock|budget|supply)")),
     ),
     # numbers about people or wards are not net counts; naming them keeps them from being
     # taken as one
     Cue("_people", after=_after(r"(?:people|persons|population|residents|inhabitants)\b")),
     Cue("_wards", after=_after(r"(?:wards?|lgas?|states?|years?|months?)\b")),
+    # "150 as the minimum": a number named as something no cue knows is no net count
+    Cue("_other", after=_after(r"as\s+(?:the|our|my|a|an)\s+[a-z]")),
 )
 
 URBAN_CUES: tuple[Cue, ...] = (
@@ -750,16 +783,27 @@ def find_normalization(text: str) -> str | None:
     return chosen[0] if len(chosen) == 1 else None
 
 
+_FIVE = r"(?:5|five)\s*(?:-?\s*(?:years?|yrs?)(?:[- ]olds?)?)?"
+_OVER_FIVE = (
+    r"\bo5s?\b|\bover[- ]?(?:5|five)s?\b|\b" + _FIVE + r"\s*(?:and|&|or)\s+(?:over|above|older"
+    r"|up(?:wards)?|more)\b|\b(?:above|older\s+than|at\s+least|from)[- ](?:the\s+age\s+of\s+)?"
+    r"(?:5|five)\b|\b(?:older|adults?)\b|\b(?:5|five)\s*(?:years?\s*|yrs?\s*)?(?:\+|plus\b)"
+)
+_UNDER_FIVE = (
+    r"\bu5s?\b|\bunder[- ]?(?:5|five)s?\b|\b(?:below|less\s+than|younger\s+than)[- ](?:the\s+"
+    r"age\s+of\s+)?(?:5|five)\b|<\s*5\b|\b0\s*(?:-|to)\s*(?:4\s*(?:years?|yrs?)|59\s*months?)\b"
+    r"|\bchildren\b|\bkids\b|\binfants?\b|\btoddlers?\b|\bbabies\b"
+)
+# "everyone except the under fives" is the over-fives, and the reverse
+_NOT_AGE = r"\b(?:except|excluding|not|other\s+than|apart\s+from|but\s+not|without)\s+(?:the\s+)?"
 _CHOICE_TABLES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "age": (
         ("pw", re.compile(r"\bpregnan\w*|\bpw\b|\bante-?natal\b|\banc\b|\bexpectant\b")),
-        ("all", re.compile(r"\ball\s+(?:ages|age\s+groups|groups|patients|people)\b|\beveryone\b"
-                           r"|\bwhole\s+population\b|\bevery\s+age\b")),
-        ("o5", re.compile(r"\bo5\b|\bover[- ]?(?:5|five)s?\b|\b(?:5|five)\s*(?:years?\s+)?(?:and|&)\s+"
-                          r"(?:over|above|older)\b|\babove\s+(?:5|five)\b|\b(?:older|adults?)\b"
-                          r"|\b(?:5|five)\s*\+")),
-        ("u5", re.compile(r"\bu5s?\b|\bunder[- ]?(?:5|five)s?\b|\bbelow\s+(?:5|five)\b|\b<\s*5\b"
-                          r"|\bchildren\b|\bkids\b|\binfants?\b")),
+        ("all", re.compile(r"\ball\s+(?:ages|age\s+groups|groups|patients|people|persons)\b"
+                           r"|\beveryone\b|\beverybody\b|\bwhole\s+population\b|\bevery\s+age\b"
+                           r"|\bany\s+age\b|\bregardless\s+of\s+age\b")),
+        ("o5", re.compile(_OVER_FIVE)),
+        ("u5", re.compile(_UNDER_FIVE)),
     ),
     "test": (
         ("both", re.compile(r"\bboth\b|\beither\b|\brdt\s+(?:and|&|or|\+)\s+microscopy\b"
@@ -781,10 +825,32 @@ _CHOICE_TABLES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 def find_choice(kind: str, text: str) -> str | None:
     """A choice of a small fixed set ("age", "test", "facility_level") named in the text."""
     low = lower_text(text)
+    if kind == "age":
+        return _find_age(low)
     for name, rx in _CHOICE_TABLES[kind]:
         if rx.search(low):
             return name
     return None
+
+
+def _find_age(low: str) -> str | None:
+    """The age group of a TPR request. A named group ("everyone five and above", "all
+    patients under 5") wins over the words for everybody; both groups named is no choice."""
+    table = dict(_CHOICE_TABLES["age"])
+    if table["pw"].search(low):
+        return "pw"
+    groups = set()
+    for other, rx in (("o5", _UNDER_FIVE), ("u5", _OVER_FIVE)):
+        negated = re.compile(_NOT_AGE + r"(?:" + rx + r")")
+        if negated.search(low):
+            groups.add(other)
+            low = negated.sub(" ", low)
+    groups |= {name for name in ("u5", "o5") if table[name].search(low)}
+    if len(groups) == 1:
+        return groups.pop()
+    if groups:
+        return None
+    return "all" if table["all"].search(low) else None
 
 
 # --- ward names ---------------------------------------------------------------------------

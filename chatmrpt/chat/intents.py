@@ -16,6 +16,7 @@ question, a change to the last request) is decided by chatmrpt.chat.dialogue.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -56,9 +57,22 @@ def load_corpus() -> list[tuple[str, str]]:
     return out
 
 
+# "rank wards, default settings, quick": a clause saying no option is changed tells nothing
+# about which request it is, while "back to the default settings" is one
+DEFAULTS_CLAUSE = re.compile(
+    r"(?:^|[,;]|\s-+\s)\s*(?:with\s+|using\s+|on\s+|use\s+|just\s+)?(?:the\s+|all\s+)?"
+    r"(?:default|standard|usual)\s+(?:settings|options|parameters|values)"
+    r"(?=\s*(?:[,;.!]|\s-+\s|$|(?:please|pls|quick(?:ly)?|abeg|thanks)\b))"
+)
+
+
 def normalise(text: str) -> str:
-    """What the model reads: lower case, typos of domain words corrected, digits as 0."""
+    """What the model reads: lower case, typos of domain words corrected, digits as 0, a
+    clause saying "default settings" dropped when something else is asked."""
     low = ex.canonical_text(text)
+    rest = DEFAULTS_CLAUSE.sub(" ", low)
+    if len(re.findall(r"[a-z]{2,}", rest)) >= 2:
+        low = rest
     return "".join("0" if ch.isdigit() else ch for ch in low)
 
 

@@ -1,0 +1,258 @@
+"""Numbers inside a message: settings named after their value ("70 as the urban threshold"),
+several settings changed at once, amounts in words, parts of a message taken back, and the
+TPR age groups written in words."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat import dialogue as dm
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat import intents, retraction
+from chatmrpt.chat.dialogue import DialogueState, Facts, decide
+from chatmrpt.chat.router import RouterContext
+from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+
+PLAN = {"total_nets": 360_000, "household_size": 6}
+USED = ("u5_tpr_rdt", "rainfall", "housing_quality")
+FACTS = Facts(analysis_variables=USED, lgas=("Fagge", "Geidam", "Maiduguri", "Nguru", "Zaria"),
+              ward_count=len(NORTH_WARDS))
+
+
+def ctx(**kw) -> RouterContext:
+    base = {"has_dataset": True, "variables": DEMO_VARIABLES, "wards": NORTH_WARDS,
+            "analysis_status": "succeeded", "has_facility_data": True}
+    base.update(kw)
+    return RouterContext(**base)
+
+
+def after_plan(text, plan=PLAN, tool="what_if_plan"):
+    return decide(text, ctx(last_plan=plan), DialogueState(last={"tool": tool, "params": plan}),
+                  FACTS)
+
+
+def acted(d):
+    return [(s.tool, s.params) for s in d.steps if s.tool in dm.GATE_FAMILY]
+
+
+# --- a value followed by the setting it is used as ---------------------------------------
+
+
+@pytest.mark.parametrize("text,param,value", [
+    ("use 70 as the urban threshold", "urban_threshold", 70),
+    ("take 6 as the household size", "household_size", 6),
+    ("use 100 as bale size", "bale_size", 100),
+    ("60% for the urban cutoff", "urban_threshold", 60),
+    ("with 2 as people per net", "people_per_net", 2),
+    ("10% as the buffer", "buffer", 10),
+    ("400k as our stock", "total_nets", 400_000),
+])
+def test_a_value_named_after_it_goes_to_that_setting(text, param, value):
+    assigned, _ = ex.assign_numbers(text, ex.PLAN_CUES)
+    assert param in assigned and assigned[param].value == value
+
+
+@pytest.mark.parametrize("text", ["use 150 as the minimum", "take 100 as the limit",
+                                  "use 500 as a start"])
+def test_a_value_named_as_something_unknown_is_no_net_count(text):
+    assigned, free = ex.assign_numbers(text, ex.PLAN_CUES)
+    assert not assigned and not free
+    assert not acted(after_plan(text))  # never a plan of 100 nets
+
+
+@pytest.mark.parametrize("text,params", [
+    ("no wait, back to 5 per household and use 70 as the urban threshold",
+     {"household_size": 5, "urban_threshold": 70}),
+    ("household 5 and 60 for the urban cutoff", {"household_size": 5, "urban_threshold": 60}),
+    ("take 100 as the bale size", {"bale_size": 100}),
+    ("use 2 as people per net and 4 per household", {"people_per_net": 2, "household_size": 4}),
+])
+def test_several_settings_changed_in_one_message(text, params):
+    assert acted(after_plan(text)) == [("what_if_plan", params)]
+
+
+# --- a ranking method and other values in one message ------------------------------------
+
+
+@pytest.mark.parametrize("text,params", [
+    ("switch back to composite and make it one point eight million",
+     {"method": "composite", "total_nets": 1_800_000}),
+    ("switch back to composite and make it 1.8m", {"method": "composite", "total_nets": 1_800_000}),
+    ("use pca and half a million nets", {"method": "pca", "total_nets": 500_000}),
+    ("pca instead, household 6 and threshold 60",
+     {"method": "pca", "household_size": 6, "urban_threshold": 60}),
+    ("use the pca ranking with two hundred and fifty thousand nets",
+     {"method": "pca", "total_nets": 250_000}),
+])
+def test_a_method_switch_keeps_the_other_values_of_the_message(text, params):
+    plan = {**PLAN, "method": "pca" if params["method"] == "composite" else "composite"}
+    d = after_plan(text, plan)
+    assert acted(d) == [("what_if_plan", params)]
+    echo = d.steps[0].echo
+    assert ("PCA" if params["method"] == "pca" else "composite") in echo
+    if "total_nets" in params:
+        assert f"{params['total_nets']:,}" in echo
+
+
+def test_a_method_switch_with_a_number_it_cannot_place_asks():
+    d = after_plan("switch back to composite for the 3 LGAs", {**PLAN, "method": "pca"})
+    assert not acted(d) and d.choices
+
+
+# --- parts of a message taken back -------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,params", [
+    ("set the urban threshold to 60%, no actually leave it at the default, just change bale "
+     "size to 100", {"bale_size": 100}),
+    ("set threshold 60%, no actually leave it as it is, just change bale size to 100",
+     {"bale_size": 100}),
+    ("household size 6, actually scratch that, use 300k nets instead", {"total_nets": 300_000}),
+    ("change household to 4. actually forget that, only the bale size to 50", {"bale_size": 50}),
+    ("threshold 50 - no wait, ignore that, but make the bale size 20", {"bale_size": 20}),
+])
+def test_a_retraction_that_says_what_stands_applies_only_that(text, params):
+    d = after_plan(text)
+    assert acted(d) == [("what_if_plan", params)]
+    assert any("took it back" in n for n in d.notes)
+
+
+@pytest.mark.parametrize("text", [
+    # what stands is not said plainly
+    "set threshold 60%, no actually leave it as it is, bale size 100",
+    "set threshold 60%, no actually leave it, just make it 100",
+    # keep which value?
+    "threshold 60, no wait keep it",
+])
+def test_a_retraction_that_does_not_say_what_stands_asks(text):
+    d = after_plan(text)
+    assert not acted(d)
+    assert d.choices or "?" in (d.text or "")
+
+
+@pytest.mark.parametrize("text", [
+    "add rainfall, actually no leave it",
+    "set threshold 60% and bale 100, no wait forget it",
+    "plan 800k nets with hh 6, actually never mind that",
+    "plan 800k nets with hh 6 - sorry no, forget it",
+])
+def test_a_message_taken_back_entirely_changes_nothing(text):
+    d = after_plan(text)
+    assert not d.steps and "left" in d.text
+
+
+def test_leaving_a_setting_at_the_default_it_does_not_have_asks():
+    # the plan's threshold is 60: "leave it at the default" may mean 60 or 75
+    plan = {**PLAN, "urban_threshold": 60}
+    text = "set the urban threshold to 50%, no actually leave it at the default, just change " \
+           "bale size to 100"
+    assert retraction.find_retraction(text, plan) is None
+    assert not acted(after_plan(text, plan))
+
+
+def test_a_reply_that_only_says_no_is_not_a_retraction():
+    assert retraction.find_retraction("no, leave it") is None
+    assert retraction.find_retraction("no leave it. export the plan as xlsx") is None
+
+
+# --- TPR age groups ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,age", [
+    ("everyone five and above", "o5"), ("everyone over 5", "o5"), ("5 and up", "o5"),
+    ("all patients over five", "o5"), ("5yrs and above", "o5"), ("older than five", "o5"),
+    ("everyone except the under fives", "o5"), ("tpr for 5 year olds and above", "o5"),
+    ("under 5s", "u5"), ("children 0-4 years", "u5"), ("less than 5 years", "u5"),
+    ("all ages", "all"), ("everybody", "all"), ("regardless of age", "all"),
+    ("pregnant women", "pw"), ("women at antenatal clinics", "pw"),
+    ("adults and children", None), ("primary facilities", None),
+])
+def test_tpr_age_groups_in_words(text, age):
+    assert ex.find_choice("age", text) == age
+
+
+@pytest.mark.parametrize("text,params", [
+    ("now for everyone five and above, both tests, primary facilities only",
+     {"age": "o5", "test": "both", "facility_level": "primary"}),
+    ("compute TPR for children 0-4 years, rdt", {"age": "u5", "test": "rdt"}),
+])
+def test_the_five_of_an_age_group_is_used_by_the_tpr_run(text, params):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert acted(d) == [("compute_tpr", params)]
+
+
+def test_a_tpr_request_with_a_number_it_cannot_place_asks():
+    d = decide("compute the tpr for the over 5s and the 3 hospitals", ctx(), DialogueState(),
+               FACTS)
+    assert not acted(d) and d.reading.get("stray_numbers") == ["3"]
+
+
+# --- "default settings" said as a clause -------------------------------------------------
+
+
+@pytest.mark.parametrize("text,rest", [
+    ("rank wards, default settings, quick", "rank wards"),
+    ("urban wards to drop, default settings", "urban wards to drop"),
+    ("run the analysis - standard options please", "run the analysis"),
+])
+def test_a_default_settings_clause_does_not_sway_the_intent(text, rest):
+    assert intents.normalise(text).startswith(rest) and "default" not in intents.normalise(text)
+    assert "standard" not in intents.normalise(text)
+    assert intents.classify(text).label == intents.classify(rest).label
+
+
+@pytest.mark.parametrize("text", ["back to the default settings", "default settings",
+                                  "reset to the default values"])
+def test_default_settings_asked_for_are_kept(text):
+    assert "default" in intents.normalise(text)
+
+
+def test_rank_wards_with_default_settings_runs_the_analysis():
+    d = decide("rank wards, default settings, quick", ctx(analysis_status=None),
+               DialogueState(), Facts())
+    assert acted(d) == [("run_analysis", {})]
+
+
+# --- amounts in words and multiples of the last plan --------------------------------------
+
+
+@pytest.mark.parametrize("text,value", [
+    ("three quarters of a million", 750_000), ("3 quarters of a million", 750_000),
+    ("one quarter of a million", 250_000), ("one point eight million", 1_800_000),
+    ("two hundred and fifty thousand", 250_000), ("quarter million", 250_000),
+    ("half a million", 500_000), ("1.2m", 1_200_000), ("250k", 250_000),
+    ("250 thousand", 250_000),
+])
+def test_amounts_in_words(text, value):
+    found = ex.extract_numbers(ex.canonical_text(text))
+    assert [n.value for n in found] == [value]
+
+
+def test_three_quarters_of_the_wards_is_no_amount_of_nets():
+    assert [n.value for n in ex.extract_numbers("three quarters of the wards")] == [3]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("nets x2", 720_000), ("2x the nets", 720_000), ("make it 1.5 times the nets", 540_000),
+    ("triple the nets", 1_080_000), ("three times as many nets", 1_080_000),
+    ("double the nets", 720_000), ("half a million nets", 500_000),
+])
+def test_multiples_of_the_last_plan(text, value):
+    d = after_plan(text)
+    assert acted(d) == [("what_if_plan", {"total_nets": value})]
+
+
+@pytest.mark.parametrize("text", ["3 times more nets", "x2", "5 x 100,000 nets"])
+def test_unclear_multiples_do_not_act(text):
+    assert not acted(after_plan(text))
+
+
+@pytest.mark.parametrize("text,acts", [
+    ("plan 2 million nets hh five for the 2nd round", True),
+    ("plan 1.2m nets for the 3rd campaign, hh 5", True),
+    ("plan 1.2m nets for the 3rd LGA, hh 5", False),  # which LGA? not placed: asked
+    ("plan 1.2m nets, hh 5, the 2nd plan", False),
+])
+def test_ordinals_that_name_a_round_are_no_amounts(text, acts):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert bool(acted(d)) is acts
