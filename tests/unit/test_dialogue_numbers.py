@@ -256,3 +256,15 @@ def test_unclear_multiples_do_not_act(text):
 def test_ordinals_that_name_a_round_are_no_amounts(text, acts):
     d = decide(text, ctx(), DialogueState(), FACTS)
     assert bool(acted(d)) is acts
+
+
+@pytest.mark.parametrize("text", ["urban wards to drop, default settings",
+                                  "urban wards to remove", "drop urban wards"])
+def test_terse_reprioritisation_requests_run_it(text):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert acted(d) == [("reprioritize_urban", {})]
+
+
+def test_a_question_about_reprioritisation_does_not_run_it():
+    d = decide("why are urban wards deprioritised?", ctx(), DialogueState(), FACTS)
+    assert not acted(d)
