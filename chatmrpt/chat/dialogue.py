@@ -219,6 +219,8 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     if not same:
         return text, None
     old = same[-1]
+    if old.value >= 1000 > new.value:
+        return text, None  # "300k nets, no wait 350": 350 or 350,000? Not sure: asked
     fixed = head[: old.start] + new.text + head[old.end :]
     rest = tail[: new.start] + tail[new.end :]
     # words after the corrected number that name something else stay ("... wait, 450k nets")
@@ -798,6 +800,30 @@ def reads_as_question(text: str) -> bool:
     return bool(RESULT_QUESTION.match(low)) and not MODAL_REQUEST.search(low)
 
 
+HYPOTHETICAL = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|hmm+|well|sorry)[\s,]+)*(?:"
+    r"(?:what|wat|wetin)\s+if\b"  # "what if we used 6 per household?"
+    r"|(?:if|suppose|supposing|imagine)\b.*\b(?:would|will|could)\b"  # "if we ..., would ...?"
+    # "would a 500k plan cover everyone?", "should we cut it back to 250k?", "can the excel
+    # export include lga totals?"; "can you ...?", "could we ...?" and "shall we ...?" ask
+    # for something to be done
+    r"|(?:would|will|should|could|can|might|may|does|do|did|is|are)\s+"
+    r"(?!(?:you|u|ya)\b)(?!(?:we|i)\b)\w+"
+    r"|(?:should|would|will|might|do|does|did|are|is)\s+(?:we|i)\b)")
+
+
+def hypothetical_question(text: str) -> bool:
+    """A question about what a change would do ("what if we used 6 per household?", "would a
+    500k plan cover everyone?", "should we cut it back to 250k?"): asked about, not ordered.
+    Only a message ending with a question mark; "what if 600k" without one is an order."""
+    sentences = [p for p in re.split(r"(?<=[?.!])\s+", ex.lower_text(text).strip()) if p.strip()]
+    last = sentences[-1].strip() if sentences else ""
+    if not last.endswith("?"):
+        return False
+    last = re.sub(r",?\s*(?:in\s+your\s+(?:view|opinion)|do\s+you\s+think)\s*\?$", "?", last)
+    return bool(HYPOTHETICAL.match(last))
+
+
 MODAL_REQUEST = re.compile(r"\b(?:can|could|should|shall|would|must)\s+(?:we|i|you|u|be)\b")
 
 
@@ -863,6 +889,27 @@ def _choice_numbers(step: Step) -> set[float]:
     if step.tool == "compute_tpr" and step.params.get("age") in ("u5", "o5"):
         return {5.0, 4.0, 59.0, 0.0}
     return set()
+
+
+RELATIVE_BEFORE = re.compile(
+    r"\b(?:another|anoda|anotha|an?\s+extra|extra|additional|more|plus|add|added|adding|remove"
+    r"|removing|minus|subtract|take\s+away|take\s+off|lose|lost|less|fewer|a\s+further"
+    r"|(?:cut|reduce|lower|drop|increase|raise|boost|top\s+up)(?:\s+(?:it|that|the\s+(?:nets|plan"
+    r"|stock)))?(?:\s+by)?)\s*$")
+RELATIVE_AFTER = re.compile(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:more|extra|fewer|less|on\s+top"
+                            r"|additional)\b")
+
+
+def amounts_read_as_totals(step: Step, text: str) -> list[str]:
+    """Amounts said as a change ("another 150k", "remove quarter million from that", "cut
+    50,000") that a plan step uses as the new number of nets: a change read as a total."""
+    total = step.params.get("total_nets") if step.tool in PLAN_TOOLS else None
+    if not isinstance(total, int | float):
+        return []
+    low = ex.canonical_text(step.source or text)
+    return [n.text.strip() for n in ex.extract_numbers(low)
+            if abs(n.value - float(total)) < 1e-6 and not n.percent
+            and (RELATIVE_BEFORE.search(low[: n.start]) or RELATIVE_AFTER.match(low[n.end:]))]
 
 
 ORDINAL_LABEL = re.compile(r"(?:st|nd|rd|th)\s+(?:time|round|phase|cycle|campaign|distribution"
@@ -997,12 +1044,14 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         return decision
     acting = [s for s in decision.steps if s.tool in GATE_FAMILY
               and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
-    asks = any(reads_as_question(s.source or text) for s in acting)
+    asks = any(reads_as_question(s.source or text) or hypothetical_question(s.source or text)
+               for s in acting)
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
+    changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
     retracted = bool(acting) and _takes_back(ex.lower_text(text))
     if strays:
         decision.reading["stray_numbers"] = strays
-    if not asks and not strays and not retracted:
+    if not asks and not strays and not retracted and not changes:
         own = decision.steps[0].source if len(decision.steps) == 1 else None
         if decision.reading.get("relative") in RELATIVE_EVIDENCE and _names_its_object(
                 decision.reading["relative"], own or text):
@@ -1020,7 +1069,10 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                         for s in decision.steps]}  # fmt: skip
     choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
     why = ""
-    if strays:
+    if changes:
+        why = (f" You said {_join(list(dict.fromkeys(changes)))} as a change, and I am not sure "
+               "whether it is the new total or an amount to add or take away.")
+    elif strays:
         why = (f" I did not use {_join(list(dict.fromkeys(strays)))} from your message, so I may "
                "have misread it.")
     elif asks:
@@ -1278,7 +1330,7 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if capped is not None:
             return Decision([Step("what_if_plan", capped.params, echo=capped.echo, source=text)],
                             reading={"relative": "plan_setting"})
-    if ctx.last_plan and (last_tool in (*PLAN_TOOLS, "ask_results") or NET_CUE.search(low)
+    if ctx.last_plan and (last_tool in (None, *PLAN_TOOLS, "ask_results") or NET_CUE.search(low)
                           or re.search(r"\bplan\b", low)) and not reads_as_question(text):
         change = relative_plan_change(text, ctx.last_plan)
         if change is not None:

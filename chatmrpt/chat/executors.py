@@ -348,7 +348,7 @@ def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = Non
     arts = [_artifact_ref(a, session_id, "download") for a in plan.get("artifacts", [])]
     return ToolResult("\n".join(lines), artifacts=arts,
                       data={"plan_id": plan.get("id"), "totals": t, "params": p},
-                      suggestions=["Show the ITN map", "What if we had 20% more nets?"])
+                      suggestions=["Show the ITN map", "Plan with 20% more nets"])
 
 
 def plan_itn(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

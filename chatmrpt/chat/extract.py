@@ -271,6 +271,7 @@ class _NumberParser:
             **dict.fromkeys(_SCALES, self._scale),
             **dict.fromkeys(_FRACTIONS, self._fraction),
             "quarters": self._quarters, "thirds": self._quarters,
+            **dict.fromkeys(_SUFFIX, self._suffix),
             "hundred": self._hundred, "hundreds": self._hundred, "a": self._article,
             "an": self._article, "dozen": self._dozen, "and": self._and, "point": self._point,
         }  # fmt: skip
@@ -404,6 +405,16 @@ class _NumberParser:
             k += 1
         return k - j
 
+    def _suffix(self, r: _Reading, j: int) -> int | None:
+        # "two hundred k", "fifty k", "one point five m": words read out, a suffix typed
+        scale = _SUFFIX[self.word(j)]
+        if r.current is None or r.last not in ("unit", "tens", "hundred") or \
+                scale >= r.last_scale:
+            return None
+        r.total += r.current * scale
+        r.current, r.last, r.last_scale, r.digits_scaled = None, "scale", scale, True
+        return 1
+
     def _quarters(self, r: _Reading, j: int) -> int | None:
         # "three quarters of a million", "two thirds of a million"
         parts = 4 if self.word(j) == "quarters" else 3
@@ -444,7 +455,8 @@ class _NumberParser:
             r.current += _FRACTIONS[after]  # "two and a half (million)"
             r.last = "unit"
             return 3
-        if r.last in ("hundred", "scale") and (nxt in _UNITS or nxt in _TENS):
+        if r.last in ("hundred", "scale") and (nxt in _UNITS or nxt in _TENS) and \
+                not r.digits_scaled:  # "fifty k and five per household": two amounts
             r.last = "and"
             return 1
         return None

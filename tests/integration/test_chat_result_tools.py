@@ -93,7 +93,7 @@ def test_result_tools(running, demo):  # noqa: F811
         s.post("/tools/ask_results", json={"about": "plan_lga"}).json["data"]["lgas"].values())
 
     # the 20%-more suggestion is 1.2 times the nets, echoed with its arithmetic
-    reply = say(s, "What if we had 20% more nets?")
+    reply = say(s, "Plan with 20% more nets")
     assert "240,000 nets = 200,000 + 20%" in reply["text"]
 
     pca = s.post("/tools/pca_validity", json={}).json

@@ -36,7 +36,8 @@ def one_step(text, c=None, state=None, facts=FACTS):
 
 
 @pytest.mark.parametrize("text,nets", [
-    ("What if we had 20% more nets?", 240_000),
+    ("Plan with 20% more nets", 240_000),
+    ("what if we had 20% more nets", 240_000),
     ("20 percent more", 240_000),
     ("10 percent fewer nets", 180_000),
     ("what if the stock drops by 10%", 180_000),

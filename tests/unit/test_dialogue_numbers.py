@@ -268,3 +268,108 @@ def test_terse_reprioritisation_requests_run_it(text):
 def test_a_question_about_reprioritisation_does_not_run_it():
     d = decide("why are urban wards deprioritised?", ctx(), DialogueState(), FACTS)
     assert not acted(d)
+
+
+# --- amounts read out with a typed suffix ------------------------------------------------
+
+
+@pytest.mark.parametrize("text,value", [
+    ("two hundred k", 200_000), ("fifty k", 50_000), ("one point five m", 1_500_000),
+    ("three hundred and fifty k", 350_000), ("two mil", 2_000_000), ("a hundred k", 100_000),
+])
+def test_number_words_with_a_typed_suffix(text, value):
+    assert [n.value for n in ex.extract_numbers(ex.canonical_text(text))] == [value]
+
+
+def test_a_suffixed_amount_does_not_swallow_the_next_number():
+    found = ex.extract_numbers("fifty k and five per household")
+    assert [n.value for n in found] == [50_000, 5]
+
+
+def test_a_plan_read_out_by_voice():
+    d = decide("I T N plan for two hundred k nets house hold size five", ctx(),
+               DialogueState(), FACTS)
+    assert acted(d) == [("plan_itn", {"total_nets": 200_000, "household_size": 5})]
+
+
+# --- an amount said as a change is never the new total ------------------------------------
+
+
+def first_message(text, plan=None):
+    plan = plan or {"total_nets": 300_000, "household_size": 5}
+    return decide(text, ctx(last_plan=plan), DialogueState(), FACTS)
+
+
+@pytest.mark.parametrize("text,nets", [
+    ("another 150k", 450_000), ("remove quarter million from that", 50_000),
+    ("add 100k", 400_000), ("150k more", 450_000), ("minus 20k", 280_000),
+    ("plus 50k please", 350_000),
+])
+def test_a_change_of_the_stored_plan_said_first_is_applied_to_it(text, nets):
+    assert acted(first_message(text)) == [("what_if_plan", {"total_nets": nets})]
+
+
+@pytest.mark.parametrize("text", ["cut 50,000", "take away 20k", "reduce by 100k nets please"])
+def test_a_change_read_as_a_total_asks(text):
+    d = first_message(text)
+    assert not any(s.params.get("total_nets") in (50_000, 20_000, 100_000) for s in d.steps)
+
+
+def test_amounts_read_as_totals_names_the_amount():
+    step = dm.Step("what_if_plan", {"total_nets": 50_000}, source="cut 50,000")
+    assert dm.amounts_read_as_totals(step, "cut 50,000") == ["50,000"]
+    step = dm.Step("what_if_plan", {"total_nets": 250_000}, source="cut it to 250k")
+    assert dm.amounts_read_as_totals(step, "cut it to 250k") == []
+
+
+@pytest.mark.parametrize("text,nets", [("cut it to 250k", 250_000), ("make it 400k", 400_000),
+                                       ("more like 400k", 400_000)])
+def test_a_new_total_is_a_total(text, nets):
+    assert acted(first_message(text)) == [("what_if_plan", {"total_nets": nets})]
+
+
+def test_a_short_correction_of_a_large_amount_asks():
+    d = decide("plan 300k nets hh 5, no wait 350", ctx(), DialogueState(), FACTS)
+    assert not acted(d) and d.choices
+    d = decide("plan 300k nets hh 5, no wait 350k", ctx(), DialogueState(), FACTS)
+    assert acted(d) == [("plan_itn", {"total_nets": 350_000, "household_size": 5})]
+
+
+# --- questions about what a change would do -----------------------------------------------
+
+
+@pytest.mark.parametrize("text,hypothetical", [
+    ("What if we used 6 people per household?", True),
+    ("What if the target were 20% instead?", True),
+    ("Would a 500k plan cover everyone?", True),
+    ("Should we cut it back to 250k, in your view?", True),
+    ("can the excel export include lga totals?", True),
+    ("If we dropped rainfall from the analysis, would the plan change?", True),
+    ("will the plan change if I add rainfall?", True),
+    ("can you export the plan as excel?", False),
+    ("could we get the plan as csv?", False),
+    ("shall we run it?", False),
+    ("what if 600k", False),
+    ("wat if 2 people per net", False),
+    ("Plan with 20% more nets", False),
+])
+def test_hypothetical_questions(text, hypothetical):
+    assert dm.hypothetical_question(text) is hypothetical
+
+
+@pytest.mark.parametrize("text", ["What if we used 6 people per household?",
+                                  "Should we cut it back to 250k, in your view?",
+                                  "Would a 500k plan cover everyone?",
+                                  "What if we had 20% more nets?"])
+def test_a_hypothetical_question_offers_the_change_and_changes_nothing(text):
+    d = after_plan(text, {"total_nets": 300_000, "household_size": 5})
+    assert not acted(d)
+    if d.choices:  # the change is one tap away
+        assert d.choices[0]["steps"][0]["tool"] in ("what_if_plan", "plan_itn")
+
+
+@pytest.mark.parametrize("text", ["what if we had 20% more nets", "Plan with 20% more nets"])
+def test_a_what_if_order_still_acts(text):
+    d = after_plan(text, {"total_nets": 300_000, "household_size": 5})
+    assert acted(d) == [("what_if_plan", {"total_nets": 360_000})]
+
