@@ -879,6 +879,8 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue  # "meeting in 10 mins"
         if ORDINAL_LABEL.match(low[n.end:]):
             continue  # "for the 2nd round": which round, not an amount
+        if _year_label(n, low):
+            continue  # "for the 2026 mass campaign": which campaign, not an amount
         out.append(n.text.strip())
     return out
 
@@ -910,6 +912,20 @@ def amounts_read_as_totals(step: Step, text: str) -> list[str]:
     return [n.text.strip() for n in ex.extract_numbers(low)
             if abs(n.value - float(total)) < 1e-6 and not n.percent
             and (RELATIVE_BEFORE.search(low[: n.start]) or RELATIVE_AFTER.match(low[n.end:]))]
+
+
+YEAR_NOUN = re.compile(r"\s*(?:mass\s+|itn\s+|net\s+|llin\s+|national\s+|state\s+)*(?:campaigns?"
+                       r"|distributions?|rounds?|season|plan(?:ning)?|budget|allocation|census"
+                       r"|survey|figures?|data)\b")
+YEAR_BEFORE = re.compile(r"\b(?:in|for|of|since|during|until|by|from|the|our|this|last|next)\s*$")
+
+
+def _year_label(n: ex.NumberMention, low: str) -> bool:
+    """A year naming a campaign or a period ("the 2026 mass campaign", "in 2025"), never an
+    amount of nets."""
+    if not re.fullmatch(r"(?:19[5-9]\d|20\d\d)", n.text.strip()):
+        return False
+    return bool(YEAR_NOUN.match(low[n.end:]) or YEAR_BEFORE.search(low[: n.start]))
 
 
 ORDINAL_LABEL = re.compile(r"(?:st|nd|rd|th)\s+(?:time|round|phase|cycle|campaign|distribution"
@@ -1052,6 +1068,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     if strays:
         decision.reading["stray_numbers"] = strays
     if not asks and not strays and not retracted and not changes:
+        if _restates_offer(decision, state):
+            return decision  # "yes, rerun it with a 20% target": the change just offered
         own = decision.steps[0].source if len(decision.steps) == 1 else None
         if decision.reading.get("relative") in RELATIVE_EVIDENCE and _names_its_object(
                 decision.reading["relative"], own or text):
@@ -1090,6 +1108,18 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     if state.pending and not asked.pending:
         asked.keep_pending = True
     return asked
+
+
+def _restates_offer(decision: Decision, state: DialogueState) -> bool:
+    """The message asks, in its own words, for exactly the change the assistant has just
+    offered as a one-tap choice: the offer is the evidence, as a tap would be."""
+    offered = (state.pending or {}).get("choices") or []
+    mine = [(s.tool, dict(s.params)) for s in decision.steps]
+    for choice in offered:
+        steps = choice.get("steps") or [{"tool": choice.get("tool"), "params": choice.get("params")}]
+        if mine == [(c.get("tool"), dict(c.get("params") or {})) for c in steps]:
+            return True
+    return False
 
 
 LEADING_CANCEL = re.compile(
@@ -1183,6 +1213,10 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             first = next(c for c in pending["choices"] if c.get("steps"))
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in first["steps"]])
+        confirmed = _confirms_offer(low, pending.get("choices") or [])
+        if confirmed is not None:
+            return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
+                                  source=text) for s in confirmed["steps"]])
         return None
     if expects == "confirm":
         if CONFIRM.match(low) or (guess.label == "confirm" and guess.confident(0.6)
@@ -1253,6 +1287,29 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             return None
         return _from_route(r, text, ctx, facts)
     return None
+
+
+GO_AHEAD = re.compile(
+    r"^\s*(?:(?:yes|yeah|yep|ok(?:ay)?|sure|please|pls|abeg|fine|alright|then|so)[\s,.!]*)*"
+    r"(?:go\s+ahead|do\s+(?:it|that|so)|(?:re)?run\s+(?:it|that)|proceed|yes|yeah|ok(?:ay)?)\b")
+
+
+def _confirms_offer(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """ "please go ahead and run it with 600,000" after the offer "Re-plan with 600,000
+    nets": a yes that repeats the offer's numbers, and no other number, takes that offer."""
+    if not GO_AHEAD.match(low) or "?" in low:
+        return None
+    said = {round(n.value, 6) for n in ex.extract_numbers(low)}
+    if not said:
+        return None
+    hits = []
+    for c in choices:
+        if not c.get("steps"):
+            continue
+        values = set().union(*(_param_numbers(s.get("params") or {}) for s in c["steps"]))
+        if said <= values:
+            hits.append(c)
+    return hits[0] if len(hits) == 1 else None
 
 
 def _pick_choice(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:

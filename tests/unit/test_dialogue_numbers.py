@@ -373,3 +373,53 @@ def test_a_what_if_order_still_acts(text):
     d = after_plan(text, {"total_nets": 300_000, "household_size": 5})
     assert acted(d) == [("what_if_plan", {"total_nets": 360_000})]
 
+
+
+# --- years that name a campaign ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,acts", [
+    ("For the 2026 mass campaign, please prepare a plan with 200,000 nets and an average "
+     "household size of 5.", True),
+    ("plan 2026 campaign 400k nets hh 5", True),
+    ("plan 400k nets hh 5 as in 2024", True),
+    ("plan 400k nets hh 5 2026", False),  # 2026 what? asked
+])
+def test_a_year_naming_a_campaign_is_no_amount(text, acts):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert bool(acted(d)) is acts
+    if acts:
+        assert acted(d)[0][1]["total_nets"] in (200_000, 400_000)
+
+
+# --- the change just offered, asked for in words ---------------------------------------------
+
+
+def offered(question, last):
+    c = ctx(last_plan={"total_nets": 300_000, "household_size": 5})
+    facts = Facts(analysis_variables=USED, lgas=FACTS.lgas, ward_count=FACTS.ward_count,
+                  last_repri={"target": 30})
+    state = DialogueState(last=last)
+    d = decide(question, c, state, facts)
+    assert not acted(d) and d.pending
+    return c, facts, DialogueState(last=last, pending=d.pending)
+
+
+@pytest.mark.parametrize("question,reply,params", [
+    ("What if the target were 20% instead?", "Yes, please rerun it with a 20% target.",
+     {"target_share": 20}),
+    ("What would 600,000 nets change?", "Please go ahead and run it with 600,000.",
+     {"total_nets": 600_000}),
+    ("What if we used 6 people per household?", "yes do that", {"household_size": 6}),
+])
+def test_the_change_offered_after_a_question_is_made_when_asked_for(question, reply, params):
+    c, facts, state = offered(question, {"tool": "ask_results", "params": {"about": "plan_lga"}})
+    d = decide(reply, c, state, facts)
+    assert [p for _, p in acted(d)] == [params]
+
+
+def test_a_yes_with_another_number_is_not_the_offer():
+    c, facts, state = offered("What would 600,000 nets change?",
+                              {"tool": "ask_results", "params": {"about": "plan_lga"}})
+    assert dm._confirms_offer("go ahead with 650,000", state.pending["choices"]) is None
+    assert dm._confirms_offer("is 600,000 enough?", state.pending["choices"]) is None
