@@ -104,8 +104,10 @@ def test_a_planning_question_without_numbers_says_what_planning_needs():
 def test_a_number_the_action_does_not_use_is_asked_about():
     step = Step("plan_itn", {"total_nets": 24008}, source="and 24008 top 3")
     assert dm.stray_numbers(step, step.source) == ["3"]
-    d = run("plan 200k nets household 5 for the 2023 campaign")
+    d = run("plan 200k nets household 5, 2023")
     assert not acts(d) and d.choices and "2023" in d.text
+    # a year that names the campaign is no amount
+    assert acts(run("plan 200k nets household 5 for the 2023 campaign"))
 
 
 @pytest.mark.parametrize("step,text", [
