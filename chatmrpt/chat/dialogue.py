@@ -1070,6 +1070,9 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     if not asks and not strays and not retracted and not changes:
         if _restates_offer(decision, state):
             return decision  # "yes, rerun it with a 20% target": the change just offered
+        on_offer = _change_over_an_offer(decision, state)
+        if on_offer is not None:
+            return on_offer
         own = decision.steps[0].source if len(decision.steps) == 1 else None
         if decision.reading.get("relative") in RELATIVE_EVIDENCE and _names_its_object(
                 decision.reading["relative"], own or text):
@@ -1103,11 +1106,44 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                 "needs.")
     asked = Decision(text=f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
                           "until you say so.", choices=choices,
-                     pending={"expects": "choice", "choices": choices})  # fmt: skip
+                     pending={"expects": "choice", "choices": choices,
+                              "offered": asks})  # fmt: skip
     asked.reading = {**decision.reading, "gated": [s.tool for s in decision.steps]}
     if state.pending and not asked.pending:
         asked.keep_pending = True
     return asked
+
+
+def _change_over_an_offer(decision: Decision, state: DialogueState) -> Decision | None:
+    """ "same but household size 6" right after "what if we had 20% more nets?" was answered
+    with an offer: the change may be meant for the current plan or for the one offered.
+    Ask, with both as one-tap choices."""
+    pending = state.pending or {}
+    offer = next((c for c in pending.get("choices") or [] if c.get("steps")), None) \
+        if pending.get("offered") else None
+    if offer is None or len(decision.steps) != 1 or decision.steps[0].tool != "what_if_plan":
+        return None
+    offered = [s for s in offer["steps"] if s.get("tool") in PLAN_TOOLS]
+    if len(offered) != 1:
+        return None
+    mine = decision.steps[0]
+    merged = {**(offered[0].get("params") or {}), **mine.params}
+    if merged == mine.params:
+        return None  # the change sets every value the offer had: no difference
+    on_offer = Step(offered[0]["tool"], merged, echo="", source=mine.source)
+    choices = [{"label": f"{describe_step(mine)}, on the current plan", "tool": mine.tool,
+                "params": dict(mine.params),
+                "steps": [{"tool": mine.tool, "params": dict(mine.params), "echo": mine.echo}]},
+               {"label": f"{describe_step(on_offer)}, with the change I offered "
+                         f"({offer['label'].rstrip('.')})",
+                "tool": on_offer.tool, "params": merged,
+                "steps": [{"tool": on_offer.tool, "params": merged, "echo": ""}]},
+               {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    return Decision(text="Should this change apply to the current plan, or to the change I "
+                         "offered just before (not made yet)? Nothing is changed until you "
+                         "say so.", choices=choices,
+                    pending={"expects": "choice", "choices": choices},
+                    reading={**decision.reading, "gated": [mine.tool], "over_offer": True})
 
 
 def _restates_offer(decision: Decision, state: DialogueState) -> bool:

@@ -4,6 +4,8 @@ TPR age groups written in words."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from chatmrpt.chat import dialogue as dm
@@ -423,3 +425,23 @@ def test_a_yes_with_another_number_is_not_the_offer():
                               {"tool": "ask_results", "params": {"about": "plan_lga"}})
     assert dm._confirms_offer("go ahead with 650,000", state.pending["choices"]) is None
     assert dm._confirms_offer("is 600,000 enough?", state.pending["choices"]) is None
+
+
+@pytest.mark.parametrize("question,change", [
+    ("What if we had 20% more nets?", "same but household size 6"),
+    ("What would 600,000 nets change?", "and use 70 as the urban threshold"),
+])
+def test_a_change_right_after_an_offer_asks_which_plan_it_is_for(question, change):
+    c, facts, state = offered(question, {"tool": "what_if_plan", "params": {}})
+    d = decide(change, c, state, facts)
+    assert not acted(d)
+    kinds = [ch.get("steps", [{}])[0].get("params") for ch in d.choices if not ch.get("cancel")]
+    assert len(kinds) == 2 and kinds[0] != kinds[1]
+    # either reading is one tap away
+    picked = decide("2", c, replace(state, pending=d.pending), facts)
+    assert acted(picked) == [("what_if_plan", kinds[1])]
+
+
+def test_a_change_after_an_order_is_applied_to_the_current_plan():
+    d = after_plan("same but household size 6", {"total_nets": 300_000, "household_size": 5})
+    assert acted(d) == [("what_if_plan", {"household_size": 6})]
