@@ -824,6 +824,21 @@ def hypothetical_question(text: str) -> bool:
     return bool(HYPOTHETICAL.match(last))
 
 
+CHOICE_VALUES = (r"(?:direct(?:ly)?|inverse(?:ly)?|pca|composite|linear|reciprocal|stop|continue"
+                 r"|proportional|capped|rdt|microscopy|csv|excel|xlsx|png|html)")
+EITHER_OR = re.compile(r"\b" + CHOICE_VALUES + r"\s+or\s+" + CHOICE_VALUES + r"\b")
+
+
+def either_or_question(text: str) -> bool:
+    """ "rainfall na direct or inverse for this analysis", "export it as csv or excel": two
+    values of one setting given as alternatives. Which one is meant is not said: ask."""
+    low = ex.lower_text(text)
+    for m in EITHER_OR.finditer(low):
+        if not re.search(r"\b(?:instead\s+of|rather\s+than|not)\s*$", low[: m.start()]):
+            return True
+    return False
+
+
 MODAL_REQUEST = re.compile(r"\b(?:can|could|should|shall|would|must)\s+(?:we|i|you|u|be)\b")
 
 
@@ -1061,7 +1076,7 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     acting = [s for s in decision.steps if s.tool in GATE_FAMILY
               and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
     asks = any(reads_as_question(s.source or text) or hypothetical_question(s.source or text)
-               for s in acting)
+               or either_or_question(s.source or text) for s in acting)
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
     retracted = bool(acting) and _takes_back(ex.lower_text(text))

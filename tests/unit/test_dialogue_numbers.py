@@ -445,3 +445,20 @@ def test_a_change_right_after_an_offer_asks_which_plan_it_is_for(question, chang
 def test_a_change_after_an_order_is_applied_to_the_current_plan():
     d = after_plan("same but household size 6", {"total_nets": 300_000, "household_size": 5})
     assert acted(d) == [("what_if_plan", {"household_size": 6})]
+
+
+@pytest.mark.parametrize("text,either", [
+    ("ok. rainfall na direct or inverse for this analysis", True),
+    ("export the plan as csv or excel", True),
+    ("use pca or composite, whichever", True),
+    ("treat rainfall as direct, not inverse", False),
+    ("use pca instead of composite", False),
+    ("export the plan as csv", False),
+])
+def test_two_values_given_as_alternatives(text, either):
+    assert dm.either_or_question(text) is either
+
+
+def test_an_either_or_message_never_acts():
+    d = after_plan("ok. rainfall na direct or inverse for this analysis")
+    assert not acted(d)
