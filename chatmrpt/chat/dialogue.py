@@ -1121,8 +1121,9 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                 "needs.")
     asked = Decision(text=f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
                           "until you say so.", choices=choices,
-                     pending={"expects": "choice", "choices": choices,
-                              "offered": asks})  # fmt: skip
+                     pending={"expects": "choice", "choices": choices, "offered": asks,
+                              # a request for that kind of change replaces the offer
+                              **({"tool": decision.steps[-1].tool} if asks else {})})  # fmt: skip
     asked.reading = {**decision.reading, "gated": [s.tool for s in decision.steps]}
     if state.pending and not asked.pending:
         asked.keep_pending = True

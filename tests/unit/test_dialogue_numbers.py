@@ -462,3 +462,10 @@ def test_two_values_given_as_alternatives(text, either):
 def test_an_either_or_message_never_acts():
     d = after_plan("ok. rainfall na direct or inverse for this analysis")
     assert not acted(d)
+
+
+def test_an_offer_is_dropped_once_another_change_of_that_kind_is_made():
+    c, facts, state = offered("What if we had 20% more nets?",
+                              {"tool": "what_if_plan", "params": {}})
+    d = decide("hmm go back to 450k", c, state, facts)
+    assert acted(d) and not d.keep_pending and d.pending is None
