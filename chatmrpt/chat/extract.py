@@ -673,9 +673,12 @@ TOP_CUES: tuple[Cue, ...] = (
         after=_after(
             r"(?:(?:most|least|highest|lowest|top|bottom|high|low|worst|best|riskiest|"
             r"safest|priority|vulnerable|risky|ranked|ranking|at[- ]risk|high[- ]risk|"
-            r"low[- ]risk|malaria|prone|endemic)[- ]?\s*){1,3}|wards?\b"
+            r"low[- ]risk|malaria|prone|endemic)[- ]?\s*){1,3}"
         ),
     ),
+    # "10 wards" is a count of wards only when no number is tied to the ranking words: "our
+    # campaign covered 66 wards. Show me the 10 most vulnerable" asks for 10
+    Cue("n_wards", after=_after(r"wards?\b")),
 )
 
 

@@ -564,7 +564,7 @@ _SUPERLATIVE = re.compile(
 def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
     out = Extraction()
     assigned, _ = ex.assign_numbers(msg.text, ex.TOP_CUES, msg.numbers)
-    n = assigned.get("n")
+    n = assigned.get("n") or assigned.get("n_wards")
     if n is None and ctx.last_tool == "top_wards" and FOLLOW_UP.search(msg.text):
         n = msg.numbers[0] if len(msg.numbers) == 1 else None  # "make it 20" after a list
     if n is not None and n.is_whole and n.value >= 1 and not n.percent:

@@ -469,3 +469,18 @@ def test_an_offer_is_dropped_once_another_change_of_that_kind_is_made():
                               {"tool": "what_if_plan", "params": {}})
     d = decide("hmm go back to 450k", c, state, facts)
     assert acted(d) and not d.keep_pending and d.pending is None
+
+
+# --- how many wards to list ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,n", [
+    ("Before anything else, our 2024 campaign in Kano metro covered 66 wards. Could you show "
+     "me the 10 most vulnerable wards on the composite ranking?", 10),
+    ("our state has 300 wards, give me the top 5", 5),
+    ("show 5 wards", 5),
+    ("bottom 3", 3),
+])
+def test_the_number_tied_to_the_ranking_words_is_the_list_length(text, n):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert [s.params.get("n") for s in d.steps if s.tool == "top_wards"] == [n]
