@@ -167,7 +167,9 @@ SPLIT = re.compile(
     r"\s*(?:;|\.\s+(?:then|also|and)\b|,?\s+and\s+then\b|,?\s+then\s+(?=\w)|,?\s+after\s+that\b"
     r"|,?\s+and\s+also\b|\.\s+(?=(?:show|map|export|download|plan|list|give|top|run|save|what)\b)"
     r"|,?\s+and\s+(?=(?:tell|show|give|list|export|download|save|send)\s+(?:me|us|the|it|that"
-    r"|them|how|which|what)\b))"
+    r"|them|how|which|what)\b)"
+    r"|,\s+(?=(?:and\s+)?(?:show|put|plot|draw)\s+(?:it\s+|them\s+|that\s+|those\s+)?(?:on\s+)?"
+    r"(?:a\s+|the\s+)?map\b))"
     r"\s*"
 )
 
@@ -1039,9 +1041,16 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
 def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                facts: Facts) -> Decision | None:
     """A short follow-up read against the conversation focus (see focus.py)."""
-    r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas)
+    r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas,
+                      ctx.variables)
     if r is None:
-        return None
+        step = focus.lga_plan_question(text, facts.lgas, ctx.last_plan is not None)
+        return None if step is None else Decision(
+            [Step(step["tool"], step["params"], source=text)], reading={"stored": "plan_lga"},
+            keep_pending=bool(state.pending))
+    if r.reply:
+        return Decision(text=r.reply, choices=list(r.choices or []),
+                        keep_pending=bool(state.pending), reading={"follow_up": "noted"})
     if r.ask:
         return Decision(text=r.ask, keep_pending=bool(state.pending),
                         reading={"follow_up": "unresolved"})
@@ -2483,6 +2492,8 @@ def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
             head += f" in the {p['category'].lower()} category"
         if p.get("lga"):
             head += f" in {p['lga']} LGA"
+        elif p.get("lga_code"):
+            head += f" in LGA {p['lga_code']}"
         return head + (" by PCA" if p.get("method") == "pca" else "")
     if tool == "show_map":
         what = p.get("what", "composite")
