@@ -2353,6 +2353,8 @@ CHART_WORDS = (
 
 
 EXPORT_VERB = re.compile(r"\b(?:send|save|download|export|give)\b")
+EXPORT_SUBJECT = re.compile(r"\b(?:plan|rank\w*|tables?|report|list|scores?|results?|data|wards?"
+                            r"|conversation|chat|unified|excel|csv|xlsx|html)\b")
 VIEW_FORMAT = re.compile(r"\b(?:png|html|picture|image|photo|jpe?g|web\s*page)\b")
 SHOW_VERB = re.compile(r"\b(?:show|display|draw|plot|see|view|open)\b")
 
@@ -2426,9 +2428,21 @@ def _export_view(text: str, low: str, state: DialogueState,
         if chart is None:
             return None
         return Decision([Step("export_view", {"what": chart, "format": "png"}, source=text)])
+    named = next((k for k, p in MAP_WORDS if re.search(p, low)), None)
+    if shown.get("kind") == "chart" and shown.get("map") and wants_map and not wants_chart:
+        shown = shown["map"]  # "save that map" after a chart: the map shown before it
+    if fmt == "png" and refers and not wants_map and named is None and shown.get("kind") not in (
+            "map", "chart") and not EXPORT_SUBJECT.search(low):
+        # "save as png" with no map or chart on screen: which picture is not known, so ask
+        kinds = ("composite", "itn", "category") if has_plan else ("composite", "category",
+                                                                    "urban")
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as PNG", "tool": "export_view",
+                    "params": {"what": w, "format": "png"}} for w in kinds]
+        return Decision(text="No map or chart is shown just now, so I do not know which picture "
+                             "to save. Which map should I export?", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
     if not (wants_map or (refers and fmt == "png" and shown.get("kind") == "map")):
         return None
-    named = next((k for k, p in MAP_WORDS if re.search(p, low)), None)
     if named is None and re.search(r"\bmaps?\b", low) and re.search(r"\b(?:plan)\b", low):
         named = "itn"
     params: dict[str, Any]

@@ -826,6 +826,8 @@ def _ward_compare(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolR
         else:
             lines.append(f"{best} is the {'most' if order == 'fewest' else 'least'} vulnerable "
                          f"of them (rank {_fmt(pick['_value'])}).")
+    if best is not None:  # the one ward asked for; the others are not named
+        return ToolResult("\n".join(lines), data={"ward_compare": best, "variable": variable})
     lines.append(f"{label[:1].upper() + label[1:]} of the {len(rows)} wards:")
     shown = rows.sort_values("_value", ascending=not (variable and order != "fewest"),
                              na_position="last")

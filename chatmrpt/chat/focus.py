@@ -22,7 +22,7 @@ LGA_TOOLS = ("list_wards", "lga_summary", "ask_results")
 MAX_WORDS = 9  # an elliptical follow-up is short
 
 ELLIPSIS_LGA = re.compile(
-    r"^\s*(?:ok(?:ay)?[\s,]+|so[\s,]+|now[\s,]+)*(?:and|what\s+about|how\s+about|same\s+for"
+    r"^\s*(?:ok(?:ay)?[\s,]+|so[\s,]+|now[\s,]+)*(?:and|nd|&|what\s+about|how\s+about|same\s+for"
     r"|same\s+thing\s+for|now\s+for|then|also)\s+(?:for\s+|in\s+|with\s+)?(?P<rest>.+?)"
     r"\s*[?.!]*\s*$"
 )
@@ -141,7 +141,8 @@ def _without_own_said(text: str) -> str:
 AGAIN = re.compile(r"^\s*(?:(?:so|and|ok(?:ay)?|then)[\s,]+)*how\s+many\s+(?:now|then|this\s+time"
                    r"|after\s+that)\s*[?.!]*\s*$")
 CODE_ANSWER = re.compile(r"^\s*(?:ok(?:ay)?[\s,]+)?(?:it'?s|it\s+is|its|the\s+code\s+is|code\s+is"
-                         r"|d\s+code\s+na|di\s+code\s+na|code|lga(?:\s+code)?|na)?\s*:?\s*"
+                         r"|d\s+code\s+na|di\s+code\s+na|code|lga(?:\s+code)?|na"
+                         r"|(?:use|try)(?:\s+(?:the\s+)?(?:lga\s+)?code)?)?\s*:?\s*"
                          r"(\d{4,6})\s*[.!]*\s*$")
 
 
@@ -161,6 +162,10 @@ def _with_code(text: str, code: str) -> str | None:
     low = ex.lower_text(text)
     m = LGA_PHRASE.search(low)
     if not m:
+        # "what about kano municipal" (a table without LGA names): the name ending it
+        e = ELLIPSIS_LGA.match(low)
+        if e and not CODE.search(low):
+            return low[:e.start("rest")] + f"lga {code}"
         return None
     return low[:m.start()] + f"in LGA {code}" + low[m.end():]
 
@@ -183,8 +188,9 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         low, used = apply_aliases(low, aliases)
         if used:
             text = low
-    r = _own_with_request(text, lgas, focus) or listed_question(text, ex.lower_text(text), focus,
-                                                                variables)
+    r = _own_with_request(text, lgas, focus) or _map_it(low, last) or _in_there(
+        text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
+                                                   last)
     if r is None:
         r = _resolve(text, low, focus, last, lgas)
     if used:
@@ -237,6 +243,7 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         said = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", rest) \
             if lga else ""
         extra = re.sub(r"\b(?:now|too|lga|please|pls|then|as\s+well|the|ranking|instead|but"
+                       r"|altogether|all\s+together|overall|in\s+total|total|as\s+a\s+whole"
                        r"|using|use|with|by|method|score|ranked|one|ones)\b|[?.!,]", " ", said)
         pca = bool(re.search(r"\bpca\b|\bprincipal\b", said))
         extra = re.sub(r"\bpca\b|\bprincipal\s+component\w*", " ", extra)
@@ -358,7 +365,8 @@ def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],
         c = match.candidates[0]
         new.ward, new.ward_lga = match.names[0], getattr(c, "lga", None)
     named_lga, unknown = find_lga(text, lgas) if text else (None, None)
-    new.unresolved = text if unknown and not steps else None
+    new.unresolved = text if (unknown or (not lgas and text and ELLIPSIS_LGA.match(
+        ex.lower_text(text)) and not CODE.search(text))) and not steps else None
     for step in steps:
         params = getattr(step, "params", None) or {}
         tool = getattr(step, "tool", "")
@@ -433,8 +441,9 @@ _NOT_A_NAME = (
     "result results figure count how why where when is are was the a an all each every one "
     "first last next biggest best worst d di dis dat na am e im")
 NOT_A_NAME = frozenset(_NOT_A_NAME.split())
-TABLE_FILLER = re.compile(r"^\s*(?:in\s+(?:your|the|this|my|our)\s+(?:table|data|file|sheet"
-                          r"|dataset)|by\s+the\s+way|ok(?:ay)?|so|then|now|and|please|pls)\b")
+TABLE_FILLER = re.compile(r"^\s*(?:(?:in|on|from)\s+(?:your|the|this|my|our)\s+(?:table|data"
+                          r"|file|sheet|dataset|system|records?|list|database|dhis2?|spreadsheet)"
+                          r"|by\s+the\s+way|ok(?:ay)?|so|then|now|and|please|pls|abeg)\b")
 
 
 def lga_code_said(text: str, lgas: Sequence[str]) -> tuple[str, str, str] | None:
@@ -519,6 +528,13 @@ def _code_given(said: tuple[str, str, str], focus: Focus, lgas: Sequence[str]) -
         new = _with_place(rest, lgas, code=code)
         return Resolution(text=new or rest, note=noted + ":")
     mine = " (your LGA)" if focus.own_name and focus.own_name.lower() == name else ""
+    before = ex.lower_text(focus.unresolved or "")
+    if before and WARDISH.search(before) and not NOT_ONE_LGA.search(before):
+        # the ward list or count that named it, asked again for that code
+        again = apply_aliases(before, {name: code})
+        if again[1]:
+            new = _with_code(again[0].replace(f"lga {code}", title + " lga"), code) or again[0]
+            return Resolution(text=new, note=noted + ". Your earlier request, for that code:")
     step = {"tool": "list_wards", "params": {"lga_code": code, "n": 10}}
     return Resolution(reply=f"Noted: {noted}{mine}. Nothing else was run. Ask for example "
                             f"\"top 5 wards in {title}\".",
@@ -573,13 +589,45 @@ def _number(word: str | None) -> int | None:
     return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
 
 
-def listed_question(text: str, low: str, focus: Focus,
-                    variables: Sequence[str] = ()) -> Resolution | None:
+LIST_TOOLS = ("list_wards", "top_wards", "ask_results")
+HOW_MANY_SET = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|then)[\s,]+)*how\s+many\s+(?:is\s+(?:that|it|this|dat|dis)"
+    r"|are\s+(?:they|those|these|dem|them)|wards?\s+(?:is\s+that|are\s+(?:those|they|these))"
+    r"|of\s+(?:them|those|these)\s+(?:are\s+there|did\s+you\s+list))(?:\s+(?:in\s+total|altogether"
+    r"|all\s+together"
+    r"|in\s+all))?\s*[?.!]*\s*$")
+SUBSET = re.compile(r"\b(?:only|just)?\s*(?:the\s+)?(top|first|bottom|last)\s+(\d{1,3}|two|three"
+                    r"|four|five|six|seven|eight|nine|ten)\s+(?:wards?\s+|ones?\s+)?(?:of|among|from)"
+                    r"\s+(?:those|these|them|dem|the\s+list)(?:\s+ones)?\b")
+
+
+def _subset(low: str, names: Sequence[str]) -> Resolution | None:
+    """ "only top 3 of those ones", "the last 2 of them": part of the last list, named."""
+    m = SUBSET.search(low)
+    k = _number(m.group(2)) if m else None
+    if not m or not k:
+        return None
+    first = m.group(1) in ("top", "first")
+    part = list(names[:k]) if first else list(names[-k:])
+    head = (f"The {'first' if first else 'last'} {len(part)} of the {len(names)} wards of my "
+            "last answer, in its order:")
+    return Resolution(reply="\n".join([head] + [f"- {n}" for n in part]))
+
+
+def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] = (),
+                    last: Mapping[str, Any] | None = None) -> Resolution | None:
     """A question about the wards of the last list or count ("which of those four has the
     biggest population", "how many of them are urban", "show them on a map"), or None."""
     from chatmrpt.chat.dialogue import CATEGORY
 
     names = list(focus.listed or [])
+    if names and (last or {}).get("tool") in LIST_TOOLS:
+        if HOW_MANY_SET.match(low):
+            return Resolution(reply=f"{len(names)} ward{'s' if len(names) != 1 else ''} "
+                                    f"({_names(names)}).")
+        part = _subset(low, names)
+        if part is not None:
+            return part
     m = THOSE.search(low)
     if not names or not m or CODE.search(low) or LISTED_SAVE.search(low):
         return None
@@ -730,3 +778,37 @@ def lga_plan_question(text: str, lgas: Sequence[str], has_plan: bool) -> dict[st
     if PLAN_CHANGE.search(rest):
         return None
     return {"tool": "ask_results", "params": {"about": "plan_lga", "lga": lga}}
+
+
+# --- "map it" after a plan; "in there" for the LGA just talked about -----------------------
+
+MAP_IT = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|and|so|then|pls|please|abeg)[\s,]+)*(?:map|show|draw"
+                    r"|plot|put)\s+(?:it|am|that|this|dat|dis|the\s+plan)(?:\s+on\s+(?:a\s+|the\s+)?"
+                    r"map)?(?:\s+(?:pls|please|abeg|too|now))*\s*[?.!]*\s*$")
+
+
+def _map_it(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "map am" right after a net plan: the plan's map."""
+    if not MAP_IT.match(low) or (last or {}).get("tool") not in PLAN_TOOLS:
+        return None
+    return Resolution(note="The net plan just made, on the map:",
+                      step={"tool": "show_map", "params": {"what": "itn"}})
+
+
+IN_THERE = re.compile(r"\b(?:in|for|from|inside)\s+(?:there|it|that\s+lga|dat\s+lga|that\s+one"
+                      r"|the\s+same\s+lga)\b|\bwards?\s+there\s*[?.!]*\s*$")
+
+
+def _in_there(text: str, low: str, focus: Focus, lgas: Sequence[str]) -> Resolution | None:
+    """ "how many high risk in there": the LGA the talk is about."""
+    from chatmrpt.chat.dialogue import find_lga
+
+    m = IN_THERE.search(low)
+    if not m or not (focus.lga or focus.lga_code) or not WARDISH.search(low) or CODE.search(
+            low) or any(find_lga(text, lgas)) or NOT_ONE_LGA.search(low):
+        return None
+    place = f"in lga {focus.lga_code}" if focus.lga_code and not focus.lga else f"in {focus.lga}"
+    said = m.group(0)
+    new = (low[:m.start()] + ("wards " if said.startswith("ward") else "") + place
+           + low[m.end():])
+    return Resolution(text=new, note=f"In {focus.place()} (the LGA we were talking about):")

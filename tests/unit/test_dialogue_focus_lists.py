@@ -272,3 +272,124 @@ def test_their_refers_to_the_list_only_when_it_starts_the_question(text, listed)
 @pytest.mark.parametrize("text", ["d code na 20037", "di code na 20043", "e na 20010"])
 def test_pidgin_code_answers_are_not_names(text):
     assert fc.lga_code_said(text, LGAS) is None, text
+
+
+@pytest.mark.parametrize("before,text,params", [
+    ("Fine. List the wards of Nassarawa LGA for me.", "Nassarawa is code 20037 in our system.",
+     {"lga_code": "20037"}),
+    ("top 5 wards in nassarawa", "Nassarawa is code 20037", {"lga_code": "20037", "n": 5}),
+    ("bottom 3 in Kumbotso LGA", "ok 20043 is Kumbotso", {"lga_code": "20043", "n": 3,
+                                                           "order": "bottom"}),
+])
+def test_a_code_given_after_a_request_it_could_not_answer_answers_it(before, text, params):
+    d = decide(text, ctx(), state(unresolved=before), NO_NAMES)
+    assert steps(d) == [("list_wards", params)], text
+    assert "earlier request" in echoed(d)
+
+
+def test_a_code_given_after_a_plan_request_does_not_run_the_plan():
+    d = decide("Nassarawa is code 20037", ctx(), state(
+        unresolved="plan 100k nets for Nassarawa LGA, household size 5"), NO_NAMES)
+    assert not d.steps and "Noted" in d.text
+
+
+# --- parts and sizes of the last list; "in there"; "map am" after a plan -------------------
+
+AFTER_LIST = {"tool": "list_wards", "params": {"lga_code": "20030"}}
+
+
+@pytest.mark.parametrize("text,part", [
+    ("only top 3 of those ones", LISTED[:3]),
+    ("the first 2 of them", LISTED[:2]),
+    ("just the last two of these", LISTED[-2:]),
+    ("bottom 1 of the list", LISTED[-1:]),
+])
+def test_part_of_the_last_list_is_named_from_it(text, part):
+    d = decide(text, ctx(), listed_state(last=AFTER_LIST), FACTS)
+    assert not d.steps
+    assert all(n in d.text for n in part) and not any(n in d.text for n in LISTED
+                                                      if n not in part), text
+
+
+@pytest.mark.parametrize("text,counted", [
+    ("how many is that", True), ("so how many are they?", True),
+    ("how many wards are those", True),
+    ("how many wards are there", False),  # the data's wards, not the list's
+    ("how many wards are in Zaria", False),
+])
+def test_how_many_is_that_counts_the_last_list(text, counted):
+    d = decide(text, ctx(), listed_state(last=AFTER_LIST), FACTS)
+    assert (not d.steps and (d.text or "").startswith("4 wards")) == counted, text
+
+
+def test_how_many_is_that_long_after_a_list_is_not_read_as_the_list():
+    d = decide("how many is that", ctx(), listed_state(
+        last={"tool": "plan_itn", "params": {"total_nets": 1, "household_size": 5}}), FACTS)
+    assert not (d.text or "").startswith("4 wards")
+
+
+@pytest.mark.parametrize("text,params", [
+    ("how many high risk in there", {"about": "ward_counts", "category": "High",
+                                     "lga_code": "20037"}),
+    ("top 5 wards there", {"n": 5, "lga_code": "20037"}),
+    ("list the low ones in that lga", {"category": "Low", "lga_code": "20037"}),
+])
+def test_in_there_is_the_lga_talked_about(text, params):
+    d = decide(text, ctx(), state(lga_code="20037"), NO_NAMES)
+    assert len(d.steps) == 1 and {k: v for k, v in d.steps[0].params.items()
+                                  if k != "order"} == params, text
+    assert "LGA 20037" in echoed(d)
+
+
+@pytest.mark.parametrize("text", ["how many wards are there", "is there a map of rainfall",
+                                  "top 5 wards in there"])
+def test_there_without_an_lga_talked_about_is_read_on_its_own(text):
+    d = decide(text, ctx(), state(), NO_NAMES)
+    assert all(not s.params.get("lga_code") for s in d.steps), text
+
+
+def test_map_it_after_a_plan_is_the_plan_map():
+    plan = {"tool": "plan_itn", "params": {"total_nets": 300_000, "household_size": 5}}
+    for text in ("map am", "show it on the map", "ok map it pls"):
+        d = decide(text, ctx(last_plan=plan["params"]), state(last=plan), FACTS)
+        assert steps(d) == [("show_map", {"what": "itn"})], text
+    d = decide("map it", ctx(), state(last={"tool": "top_wards", "params": {"n": 5}}), FACTS)
+    assert steps(d) != [("show_map", {"what": "itn"})]
+
+
+@pytest.mark.parametrize("unresolved,last,text,params", [
+    ("wards in nassarawa lga", None, "use 20037", {"lga_code": "20037"}),
+    ("what about kano municipal", {"tool": "list_wards", "params": {"lga_code": "20012", "n": 5}},
+     "use code 20043", {"lga_code": "20043", "n": 5}),
+])
+def test_a_code_to_use_answers_the_request_that_named_an_unknown_lga(unresolved, last, text,
+                                                                    params):
+    d = decide(text, ctx(), state(last=last, unresolved=unresolved), NO_NAMES)
+    assert steps(d) == [("list_wards", params)], text
+
+
+def test_an_ellipsis_naming_an_unknown_lga_on_a_table_without_names_is_kept():
+    f = fc.update(fc.Focus(), "what about kano municipal", [], ())
+    assert f.unresolved == "what about kano municipal"
+    f = fc.update(fc.Focus(), "what about 20043", [], ())
+    assert f.unresolved is None
+
+
+# --- pictures with nothing on screen ----------------------------------------------------
+
+@pytest.mark.parametrize("text", ["save as png", "download as picture", "send me the png"])
+def test_a_picture_with_no_map_or_chart_shown_asks_which(text):
+    d = decide(text, ctx(), state(), FACTS)
+    assert not d.steps and d.choices and all(c["params"]["format"] == "png"
+                                             for c in d.choices), text
+
+
+def test_a_picture_of_the_map_shown_or_of_the_map_before_a_chart():
+    d = decide("save as png", ctx(), DialogueState(shown={"kind": "map", "what": "itn"}), FACTS)
+    assert steps(d) == [("export_view", {"what": "itn", "format": "png"})]
+    shown = {"kind": "chart", "what": "rank_comparison",
+             "map": {"kind": "map", "what": "consensus"}}
+    d = decide("save that map html", ctx(), DialogueState(shown=shown), FACTS)
+    assert steps(d) == [("export_view", {"what": "consensus", "format": "html"})]
+    d = decide("save as png", ctx(), DialogueState(shown=shown), FACTS)
+    assert steps(d) == [("export_view", {"what": "rank_comparison", "format": "png"})]
