@@ -647,7 +647,28 @@ def find_lga(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None]:
         if best:
             return by_key[best[0]], None
         return None, name
-    return None, None
+    return _lga_misspelt(low, by_key), None
+
+
+LGA_AT_END = re.compile(r"\b(?:in|for|of|inside|within)\s+([a-z][a-z' /-]{3,40}?)\s*[?.!]*\s*$")
+
+
+def _lga_misspelt(low: str, by_key: Mapping[str, str]) -> str | None:
+    """The LGA a message ends with, typed with a slip ("top 5 waards in zaga wst"), or None."""
+    m = LGA_AT_END.search(low)
+    if not m or not by_key:
+        return None
+    from rapidfuzz import fuzz
+
+    words = m.group(1).split()
+    for k in range(len(words)):
+        cand = _key(" ".join(words[k:]))
+        if len(cand) < 5:
+            continue
+        scored = sorted(((fuzz.ratio(cand, key), key) for key in by_key), reverse=True)
+        if scored and scored[0][0] >= 88 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            return by_key[scored[0][1]]
+    return None
 
 
 def _key(name: str) -> str:
@@ -1617,7 +1638,7 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return asked
     code = LGA_CODE.search(low) or _code_follow_up(low, state, facts)
     if code and ({label, guess.runner_up} & {"list_wards", "top_wards"} or re.search(
-            r"\bwards\b|\btop\b|\blist\b|\bbottom\b|\bthere\b", low)) and \
+            r"\bwards?\b|\btop\b|\blist\b|\bbottom\b|\bthere\b", low)) and \
             ctx.analysis_ready and not PLAN_WORDS.search(low.replace("wards", "")):
         value = code.group(1) or code.group(2)
         params = _list_params(low[:code.start()] + " " + low[code.end():])
@@ -2198,6 +2219,11 @@ def _new_tool(label: str, text: str, low: str, ctx: RouterContext, state: Dialog
     return Decision([Step(label, {}, source=text)], reading={"tool": label})
 
 
+ONE_WARD = re.compile(r"\b(?:which|what)\s+(?:ward|one)\s+(?:is\s+|comes\s+|ranks\s+)?(?:ranked\s+)?"
+                      r"(last|lowest|bottom|first|top|highest)\b|\bthe\s+(last|lowest|bottom|first"
+                      r"|top|highest)(?:[- ]ranked)?\s+ward\b(?!s)")
+
+
 def _list_params(low: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     m = CATEGORY.search(low)
@@ -2205,9 +2231,15 @@ def _list_params(low: str) -> dict[str, Any]:
         params["category"] = m.group(1).title()
     numbers = [n for n in ex.extract_numbers(low) if not n.percent and n.is_whole and n.value >= 1
                and not ex.weak_quantity(n, low) and n.value < 1000]
-    near = re.search(r"\b(?:top|bottom|first|last)\s+(\d+|[a-z]+)\b", low)
+    near = re.search(r"\b(?:top|bottom|first|last)\s+(\d+|[a-z]+)\b", low) or re.search(
+        r"\b(\d+|[a-z]+)\s+(?:most|least)\s+(?:vulnerable|at[- ]risk|risky|affected)\b", low)
     count = ex.parse_number(near.group(1)) if near else None
-    if count is not None and float(count).is_integer() and 1 <= count < 1000:
+    one = ONE_WARD.search(low)
+    if one and count is None:  # "which ward is ranked last within 24008?": that one ward
+        params["n"] = 1
+        if (one.group(1) or one.group(2)) in ("last", "lowest", "bottom"):
+            params["order"] = "bottom"
+    elif count is not None and float(count).is_integer() and 1 <= count < 1000:
         params["n"] = int(count)
     elif numbers and re.search(r"\b(?:top|bottom|first|last|most|least|highest|lowest|riskiest)"
                                r"\b", low):  # fmt: skip

@@ -1139,6 +1139,7 @@ def _column_name(c: Any) -> str:
 VIEW_TITLES = {"composite": "vulnerability map", "pca": "PCA ranking map",
                "category": "priority categories map", "urban": "urban wards map",
                "itn": "net plan map", "variable": "map of {variable}",
+               "consensus": "consensus categories map (composite and PCA)",
                "rank_comparison": "chart comparing the two rankings",
                "model_scores": "chart of the model scores",
                "itn_by_lga": "chart of nets by LGA"}  # fmt: skip
@@ -1149,7 +1150,7 @@ def export_view(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
 
     what = params["what"]
     fmt = params.get("format", "png")
-    title = VIEW_TITLES[what].format(variable=params.get("variable"))
+    title = VIEW_TITLES.get(what, f"{what} map").format(variable=params.get("variable"))
     if what in PLOT_KINDS:
         art = export(rt, session_id, "plot", "png", map_kind=what)
         fmt = "png"

@@ -23,7 +23,8 @@ MAX_WORDS = 9  # an elliptical follow-up is short
 
 ELLIPSIS_LGA = re.compile(
     r"^\s*(?:ok(?:ay)?[\s,]+|so[\s,]+|now[\s,]+)*(?:and|nd|&|what\s+about|how\s+about|same\s+for"
-    r"|same\s+thing\s+for|now\s+for|then|also)\s+(?:for\s+|in\s+|with\s+)?(?P<rest>.+?)"
+    r"|same\s+thing\s+for|now\s+for|then|also|(?:let\s+us|let'?s)\s+(?:take|use|try|do|see)"
+    r"|(?:take|try)(?=\s+(?:code|lga)\b))\s+(?:for\s+|in\s+|with\s+)?(?P<rest>.+?)"
     r"\s*[?.!]*\s*$"
 )
 SAME_LGA = re.compile(r"\b(?:same|that|this)\s+(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\b"
@@ -237,7 +238,7 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         rest = m.group("rest")
         lga, _ = find_lga(rest, lgas)
         code = re.fullmatch(r"(?:the\s+)?(?:lga\s+)?(?:code\s+)?(\d{4,6})\s*(?:lga)?\s*(?:now"
-                            r"|too|then)?\s*[?.!]*", rest.strip())
+                            r"|too|then|instead)?\s*[?.!]*", rest.strip())
         params = dict(before.get("params") or {})
         prev = _one_lga(before)
         said = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", rest) \
@@ -590,6 +591,9 @@ def _number(word: str | None) -> int | None:
 
 
 LIST_TOOLS = ("list_wards", "top_wards", "ask_results")
+LIST_THEM = re.compile(r"\b(?:list|show|name|give|rank|order)\s+(?:me\s+)?(?:them|those|these|dem"
+                       r"|the\s+wards|those\s+wards|these\s+wards)\b|\bwhich\s+(?:are\s+they|ones"
+                       r"|wards\s+are\s+(?:they|those|these))\b")
 HOW_MANY_SET = re.compile(
     r"^\W*(?:(?:so|and|ok(?:ay)?|then)[\s,]+)*how\s+many\s+(?:is\s+(?:that|it|this|dat|dis)"
     r"|are\s+(?:they|those|these|dem|them)|wards?\s+(?:is\s+that|are\s+(?:those|they|these))"
@@ -621,6 +625,15 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
     from chatmrpt.chat.dialogue import CATEGORY
 
     names = list(focus.listed or [])
+    counted = (last or {}).get("params") or {}
+    if names and (last or {}).get("tool") == "ask_results" and counted.get(
+            "about") == "ward_counts" and LIST_THEM.search(low) and not LISTED_SAVE.search(low):
+        keep = {k: v for k, v in counted.items() if k in ("lga", "lga_code", "category")}
+        if keep and set(counted) - {"about"} == set(keep):
+            return Resolution(note="The wards just counted, most vulnerable first:",
+                              step={"tool": "list_wards", "params": keep})
+        return Resolution(reply="The wards just counted, most vulnerable first:\n"
+                                + "\n".join(f"- {n}" for n in names))
     if names and (last or {}).get("tool") in LIST_TOOLS:
         if HOW_MANY_SET.match(low):
             return Resolution(reply=f"{len(names)} ward{'s' if len(names) != 1 else ''} "
@@ -641,7 +654,7 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
                               f"{_names(names)}. Which wards do you mean?")
     what = (f"the {len(chosen)} ward{'s' if len(chosen) > 1 else ''} of my last answer"
             if chosen is names else f"the {m.group('end')} {len(chosen)} of the list")
-    where = f"{what} ({_names(chosen)})"
+    where = what if chosen is names else f"{what} ({_names(chosen)})"
     if LISTED_MAP.search(low):
         if focus.listed_map:
             return Resolution(note=f"A map of {what}:", step={"tool": "show_map",
@@ -775,9 +788,16 @@ def lga_plan_question(text: str, lgas: Sequence[str], has_plan: bool) -> dict[st
         return None
     rest = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", low)
     rest = re.sub(r"%|\bpercent(?:age)?\b|\bcoverage\b", " ", rest)
-    if PLAN_CHANGE.search(rest):
-        return None
+    if PLAN_CHANGE.search(rest) or PLAN_FILLER.sub(" ", rest).strip():
+        return None  # more than one LGA's figures asked (a ward, a change, ...)
     return {"tool": "ask_results", "params": {"about": "plan_lga", "lga": lga}}
+
+
+PLAN_FILLER = re.compile(
+    r"\b(?:for|in|of|the|how|many|much|what|wetin|is|are|be|does|do|did|get|gets|got|receive\w*"
+    r"|lga|l\.g\.a|local\s+government(?:\s+area)?|total|altogether|overall|and|so|ok(?:ay)?|now"
+    r"|please|pls|abeg|nets?|itns?|llins?|covered|coverage|need(?:ed|s)?|allocat\w*|people|ppl"
+    r"|persons|population|there)\b|[?.!,%']")
 
 
 # --- "map it" after a plan; "in there" for the LGA just talked about -----------------------
@@ -789,14 +809,19 @@ MAP_IT = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|and|so|then|pls|please|abeg)[\s,]+
 
 def _map_it(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
     """ "map am" right after a net plan: the plan's map."""
-    if not MAP_IT.match(low) or (last or {}).get("tool") not in PLAN_TOOLS:
+    tool, params = (last or {}).get("tool"), (last or {}).get("params") or {}
+    about_plan = tool in PLAN_TOOLS or (tool == "ask_results" and str(params.get(
+        "about", "")).startswith("plan")) or (tool == "export_results" and params.get(
+            "what") == "itn_plan")
+    if not MAP_IT.match(low) or not about_plan:
         return None
     return Resolution(note="The net plan just made, on the map:",
                       step={"tool": "show_map", "params": {"what": "itn"}})
 
 
 IN_THERE = re.compile(r"\b(?:in|for|from|inside)\s+(?:there|it|that\s+lga|dat\s+lga|that\s+one"
-                      r"|the\s+same\s+lga)\b|\bwards?\s+there\s*[?.!]*\s*$")
+                      r"|the\s+same\s+lga)\b|\bwards?\s+there\s*[?.!]*\s*$"
+                      r"|(?<=\d)\s+there\s*[?.!]*\s*$")
 
 
 def _in_there(text: str, low: str, focus: Focus, lgas: Sequence[str]) -> Resolution | None:
@@ -808,7 +833,7 @@ def _in_there(text: str, low: str, focus: Focus, lgas: Sequence[str]) -> Resolut
             low) or any(find_lga(text, lgas)) or NOT_ONE_LGA.search(low):
         return None
     place = f"in lga {focus.lga_code}" if focus.lga_code and not focus.lga else f"in {focus.lga}"
-    said = m.group(0)
-    new = (low[:m.start()] + ("wards " if said.startswith("ward") else "") + place
+    said = m.group(0).strip()
+    new = (low[:m.start()] + (" wards " if said.startswith("ward") else " ") + place
            + low[m.end():])
     return Resolution(text=new, note=f"In {focus.place()} (the LGA we were talking about):")

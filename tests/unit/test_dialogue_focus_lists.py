@@ -393,3 +393,98 @@ def test_a_picture_of_the_map_shown_or_of_the_map_before_a_chart():
     assert steps(d) == [("export_view", {"what": "consensus", "format": "html"})]
     d = decide("save as png", ctx(), DialogueState(shown=shown), FACTS)
     assert steps(d) == [("export_view", {"what": "rank_comparison", "format": "png"})]
+
+
+# --- "list them" after a count; one ward by its place; another code "instead" -------------
+
+def test_list_them_after_a_count_lists_what_was_counted():
+    counted = {"tool": "ask_results", "params": {"about": "ward_counts", "lga_code": "20043"}}
+    for text in ("Please list them in order of risk.", "which ones?", "show me those wards"):
+        d = decide(text, ctx(), state(last=counted, listed=["A", "B"]), NO_NAMES)
+        assert steps(d) == [("list_wards", {"lga_code": "20043"})], text
+    urban = {"tool": "ask_results", "params": {"about": "ward_counts", "threshold": 50}}
+    d = decide("list them", ctx(), state(last=urban, listed=["Zango (Kano Municipal)"]), FACTS)
+    assert not d.steps and "Zango" in d.text  # no list tool filters by urban share: named
+
+
+@pytest.mark.parametrize("text,params", [
+    ("Which ward is ranked last within 24008?", {"n": 1, "order": "bottom", "lga_code": "24008"}),
+    ("which is the top ward in 24007?", {"n": 1, "lga_code": "24007"}),
+    ("what is the lowest ranked ward in lga 24006", {"n": 1, "order": "bottom",
+                                                     "lga_code": "24006"}),
+    ("which wards are top in 24007?", {"lga_code": "24007"}),  # several wards: no one ward
+])
+def test_one_ward_by_its_place_in_an_lga(text, params):
+    d = decide(text, ctx(), state(), NO_NAMES)
+    assert len(d.steps) == 1 and d.steps[0].tool == "list_wards", text
+    got = {k: v for k, v in d.steps[0].params.items() if not (k == "order" and v == "top")}
+    assert got == params, text
+
+
+@pytest.mark.parametrize("text", ["Let us take code 20030 instead.", "let's try 20030",
+                                  "take code 20030 instead"])
+def test_another_code_instead_repeats_the_last_list_for_it(text):
+    last = {"tool": "list_wards", "params": {"lga_code": "20012", "n": 3}}
+    d = decide(text, ctx(), state(last=last), NO_NAMES)
+    assert steps(d) == [("list_wards", {"n": 3, "lga_code": "20030"})], text
+
+
+PLAN = {"total_nets": 300_000, "household_size": 5}
+
+
+@pytest.mark.parametrize("text,lga", [
+    ("nets for Fagge?", "Fagge"), ("coverage % for Zaria LGA", "Zaria"),
+    ("how many ppl covered in nguru", "Nguru"), ("nets in Kano Municipal", "Kano Municipal"),
+    ("wetin be the nets for geidam", "Geidam"),
+])
+def test_one_lgas_plan_figures_asked_in_a_few_words(text, lga):
+    d = decide(text, ctx(last_plan=PLAN), state(), FACTS)
+    assert steps(d) == [("ask_results", {"about": "plan_lga", "lga": lga})], text
+
+
+@pytest.mark.parametrize("text", [
+    "and Dambo in Zaria, how many nets?",  # a ward's figures
+    "give Zaria 20000 more nets",  # a change
+    "plan nets for Zaria",
+    "map nets for Zaria",
+])
+def test_other_plan_messages_naming_an_lga_are_not_its_figures(text):
+    d = decide(text, ctx(last_plan=PLAN), state(), FACTS)
+    assert not any(s.params.get("about") == "plan_lga" and s.params.get("lga") == "Zaria"
+                   and len(s.params) == 2 for s in d.steps), text
+
+
+def test_without_a_plan_nets_for_an_lga_is_not_a_plan_question():
+    d = decide("nets for Fagge?", ctx(), state(), FACTS)
+    assert not any(s.params.get("about") == "plan_lga" for s in d.steps)
+
+
+@pytest.mark.parametrize("text,lga", [
+    ("top 5 waards in zaga wst", "Zaga West"), ("bottom 3 in kuwe sauth", "Kuwe South"),
+])
+def test_an_lga_typed_with_a_slip_at_the_end_of_a_list_request(text, lga):
+    lgas = LGAS + ("Zaga West", "Kuwe South", "Zaga East")
+    d = decide(text, ctx(), state(), Facts(lgas=lgas, ward_count=300))
+    assert len(d.steps) == 1 and d.steps[0].params.get("lga") == lga, text
+
+
+@pytest.mark.parametrize("text", ["top 5 wards in total", "list wards in the state",
+                                  "top 5 in zaga"])  # too short or two LGAs fit: none taken
+def test_no_lga_is_guessed_from_other_endings(text):
+    lgas = LGAS + ("Zaga West", "Zaga East")
+    d = decide(text, ctx(), state(), Facts(lgas=lgas, ward_count=300))
+    assert all(not s.params.get("lga") for s in d.steps), text
+
+
+def test_map_am_after_a_plan_question_or_export_is_the_plan_map():
+    for last in ({"tool": "export_results", "params": {"what": "itn_plan", "format": "csv"}},
+                 {"tool": "ask_results", "params": {"about": "plan_lga", "order": "most"}}):
+        d = decide("map am", ctx(last_plan=PLAN), state(last=last), FACTS)
+        assert steps(d) == [("show_map", {"what": "itn"})]
+
+
+def test_which_of_them_names_only_the_ward_asked_for():
+    d = decide("Which of them is ranked lowest?", ctx(), listed_state(), FACTS)
+    assert steps(d) == [("ask_results", {"about": "ward_compare", "wards": LISTED,
+                                         "order": "fewest"})]
+    assert not any(n.split(" (")[0] in echoed(d) for n in LISTED)
