@@ -319,6 +319,8 @@ class Assistant:
             new.last = {"tool": step.tool, "params": step.params}
             shown = _shown_by(step.tool, step.params)
             if shown is not None:
+                if shown.get("kind") == "chart" and (new.shown or {}).get("kind") == "map":
+                    shown["map"] = new.shown  # "save that map" after a chart: the map before
                 new.shown = shown
         texts.extend(decision.not_done)
         if decision.choices:

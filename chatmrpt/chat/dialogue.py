@@ -167,7 +167,9 @@ SPLIT = re.compile(
     r"\s*(?:;|\.\s+(?:then|also|and)\b|,?\s+and\s+then\b|,?\s+then\s+(?=\w)|,?\s+after\s+that\b"
     r"|,?\s+and\s+also\b|\.\s+(?=(?:show|map|export|download|plan|list|give|top|run|save|what)\b)"
     r"|,?\s+and\s+(?=(?:tell|show|give|list|export|download|save|send)\s+(?:me|us|the|it|that"
-    r"|them|how|which|what)\b))"
+    r"|them|how|which|what)\b)"
+    r"|,\s+(?=(?:and\s+)?(?:show|put|plot|draw)\s+(?:it\s+|them\s+|that\s+|those\s+)?(?:on\s+)?"
+    r"(?:a\s+|the\s+)?map\b))"
     r"\s*"
 )
 
@@ -673,7 +675,28 @@ def find_lga(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None]:
         if best:
             return by_key[best[0]], None
         return None, name
-    return None, None
+    return _lga_misspelt(low, by_key), None
+
+
+LGA_AT_END = re.compile(r"\b(?:in|for|of|inside|within)\s+([a-z][a-z' /-]{3,40}?)\s*[?.!]*\s*$")
+
+
+def _lga_misspelt(low: str, by_key: Mapping[str, str]) -> str | None:
+    """The LGA a message ends with, typed with a slip ("top 5 waards in zaga wst"), or None."""
+    m = LGA_AT_END.search(low)
+    if not m or not by_key:
+        return None
+    from rapidfuzz import fuzz
+
+    words = m.group(1).split()
+    for k in range(len(words)):
+        cand = _key(" ".join(words[k:]))
+        if len(cand) < 5:
+            continue
+        scored = sorted(((fuzz.ratio(cand, key), key) for key in by_key), reverse=True)
+        if scored and scored[0][0] >= 88 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            return by_key[scored[0][1]]
+    return None
 
 
 def _key(name: str) -> str:
@@ -1218,9 +1241,16 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
 def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                facts: Facts) -> Decision | None:
     """A short follow-up read against the conversation focus (see focus.py)."""
-    r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas)
+    r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas,
+                      ctx.variables)
     if r is None:
-        return None
+        step = focus.lga_plan_question(text, facts.lgas, ctx.last_plan is not None)
+        return None if step is None else Decision(
+            [Step(step["tool"], step["params"], source=text)], reading={"stored": "plan_lga"},
+            keep_pending=bool(state.pending))
+    if r.reply:
+        return Decision(text=r.reply, choices=list(r.choices or []),
+                        keep_pending=bool(state.pending), reading={"follow_up": "noted"})
     if r.ask:
         return Decision(text=r.ask, keep_pending=bool(state.pending),
                         reading={"follow_up": "unresolved"})
@@ -1814,7 +1844,7 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return asked
     code = LGA_CODE.search(low) or _code_follow_up(low, state, facts)
     if code and ({label, guess.runner_up} & {"list_wards", "top_wards"} or re.search(
-            r"\bwards\b|\btop\b|\blist\b|\bbottom\b|\bthere\b", low)) and \
+            r"\bwards?\b|\btop\b|\blist\b|\bbottom\b|\bthere\b", low)) and \
             ctx.analysis_ready and not PLAN_WORDS.search(low.replace("wards", "")):
         value = code.group(1) or code.group(2)
         params = _list_params(low[:code.start()] + " " + low[code.end():])
@@ -2419,6 +2449,11 @@ def _new_tool(label: str, text: str, low: str, ctx: RouterContext, state: Dialog
     return Decision([Step(label, {}, source=text)], reading={"tool": label})
 
 
+ONE_WARD = re.compile(r"\b(?:which|what)\s+(?:ward|one)\s+(?:is\s+|comes\s+|ranks\s+)?(?:ranked\s+)?"
+                      r"(last|lowest|bottom|first|top|highest)\b|\bthe\s+(last|lowest|bottom|first"
+                      r"|top|highest)(?:[- ]ranked)?\s+ward\b(?!s)")
+
+
 def _list_params(low: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     m = CATEGORY.search(low)
@@ -2426,9 +2461,15 @@ def _list_params(low: str) -> dict[str, Any]:
         params["category"] = m.group(1).title()
     numbers = [n for n in ex.extract_numbers(low) if not n.percent and n.is_whole and n.value >= 1
                and not ex.weak_quantity(n, low) and n.value < 1000]
-    near = re.search(r"\b(?:top|bottom|first|last)\s+(\d+|[a-z]+)\b", low)
+    near = re.search(r"\b(?:top|bottom|first|last)\s+(\d+|[a-z]+)\b", low) or re.search(
+        r"\b(\d+|[a-z]+)\s+(?:most|least)\s+(?:vulnerable|at[- ]risk|risky|affected)\b", low)
     count = ex.parse_number(near.group(1)) if near else None
-    if count is not None and float(count).is_integer() and 1 <= count < 1000:
+    one = ONE_WARD.search(low)
+    if one and count is None:  # "which ward is ranked last within 24008?": that one ward
+        params["n"] = 1
+        if (one.group(1) or one.group(2)) in ("last", "lowest", "bottom"):
+            params["order"] = "bottom"
+    elif count is not None and float(count).is_integer() and 1 <= count < 1000:
         params["n"] = int(count)
     elif numbers and re.search(r"\b(?:top|bottom|first|last|most|least|highest|lowest|riskiest)"
                                r"\b", low):  # fmt: skip
@@ -2574,6 +2615,8 @@ CHART_WORDS = (
 
 
 EXPORT_VERB = re.compile(r"\b(?:send|save|download|export|give)\b")
+EXPORT_SUBJECT = re.compile(r"\b(?:plan|rank\w*|tables?|report|list|scores?|results?|data|wards?"
+                            r"|conversation|chat|unified|excel|csv|xlsx|html)\b")
 VIEW_FORMAT = re.compile(r"\b(?:png|html|picture|image|photo|jpe?g|web\s*page)\b")
 SHOW_VERB = re.compile(r"\b(?:show|display|draw|plot|see|view|open)\b")
 
@@ -2647,9 +2690,21 @@ def _export_view(text: str, low: str, state: DialogueState,
         if chart is None:
             return None
         return Decision([Step("export_view", {"what": chart, "format": "png"}, source=text)])
+    named = next((k for k, p in MAP_WORDS if re.search(p, low)), None)
+    if shown.get("kind") == "chart" and shown.get("map") and wants_map and not wants_chart:
+        shown = shown["map"]  # "save that map" after a chart: the map shown before it
+    if fmt == "png" and refers and not wants_map and named is None and shown.get("kind") not in (
+            "map", "chart") and not EXPORT_SUBJECT.search(low):
+        # "save as png" with no map or chart on screen: which picture is not known, so ask
+        kinds = ("composite", "itn", "category") if has_plan else ("composite", "category",
+                                                                    "urban")
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as PNG", "tool": "export_view",
+                    "params": {"what": w, "format": "png"}} for w in kinds]
+        return Decision(text="No map or chart is shown just now, so I do not know which picture "
+                             "to save. Which map should I export?", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
     if not (wants_map or (refers and fmt == "png" and shown.get("kind") == "map")):
         return None
-    named = next((k for k, p in MAP_WORDS if re.search(p, low)), None)
     if named is None and re.search(r"\bmaps?\b", low) and re.search(r"\b(?:plan)\b", low):
         named = "itn"
     params: dict[str, Any]
@@ -2713,6 +2768,8 @@ def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
             head += f" in the {p['category'].lower()} category"
         if p.get("lga"):
             head += f" in {p['lga']} LGA"
+        elif p.get("lga_code"):
+            head += f" in LGA {p['lga_code']}"
         return head + (" by PCA" if p.get("method") == "pca" else "")
     if tool == "show_map":
         what = p.get("what", "composite")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.declarations import PLOT_KINDS
@@ -203,6 +204,8 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
         return _lgas_answer(rt, session_id, params)
     if about == "value_wards":
         return _value_wards(rt, session_id, params)
+    if about == "ward_compare":
+        return _ward_compare(rt, session_id, params)
     plan = _last_plan(rt, session_id)
     p = plan.get("params") or {}
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or {}
@@ -674,6 +677,9 @@ def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     analysis = _analysis(rt, session_id)
     wards = _unified(rt, session_id, analysis["id"])
     chosen, where = wards, []
+    among = params.get("wards")
+    if among:
+        chosen = _named_rows(wards, among)
     if params.get("lga"):
         if "LGA" not in wards.columns:
             raise InputError("invalid_request", "Your ward table has no LGA column, so I cannot "
@@ -703,19 +709,26 @@ def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         chosen = chosen[chosen[cat].astype(str) == params["category"]]
         where.append(f"in the {CATEGORY_WORDS[params['category']]} category")
     threshold = params.get("threshold")
-    if threshold is not None:
+    flag = False
+    if threshold is not None or params.get("urban"):
         summary = analysis.get("summary") or {}
         column = _urban_column(wards, summary)
         if column is None:
             from chatmrpt.analysis.population import no_urban_share_error
 
             raise no_urban_share_error("urban wards cannot be counted")
+        values = pd.to_numeric(wards[column], errors="coerce").dropna()
+        flag = bool(len(values)) and set(values.unique()) <= {0.0, 100.0}
+        if threshold is None:
+            threshold = 50
         share = pd.to_numeric(chosen[column], errors="coerce")
         chosen = chosen[share > float(threshold)]
-        where.append(f"more than {_fmt(threshold)}% urban")
+        where.append("urban (Yes in the urban flag of your data)" if flag and params.get("urban")
+                     else f"more than {_fmt(threshold)}% urban")
     n = len(chosen)
     place = " and ".join(where) if where else "in your data"
-    lines = [f"{n} of the {len(wards)} wards are {place}."
+    of = f"the {len(among)} wards you asked about" if among else f"the {len(wards)} wards"
+    lines = [f"{n} of {of} are {place}."
              if where else f"Your data has {n} wards."]
     if "composite_category" in chosen.columns and n and not params.get("category"):
         counts = chosen["composite_category"].astype(str).value_counts()
@@ -728,9 +741,101 @@ def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     if 0 < n <= 15 and where:
         lines.append("Wards: " + ", ".join(chosen.sort_values("composite_rank")["WardName"]
                                            .astype(str)) + ".")
-    if threshold is not None and not params.get("lga") and not params.get("category"):
+    if params.get("urban") and not flag:
+        lines.append("Urban here means more than 50% urban; ask with another share (e.g. "
+                     "\"more than 75% urban\") to count otherwise.")
+    if threshold is not None and not params.get("lga") and not params.get("category") \
+            and not among:
         lines += _last_repri_line(rt, session_id, threshold)
-    return ToolResult("\n".join(lines), data={"wards": n})
+    ordered = chosen.sort_values("composite_rank") if "composite_rank" in chosen.columns \
+        else chosen
+    listed = [str(r["WardName"]) + (f" ({r['LGA']})" if "LGA" in ordered.columns else "")
+              for _, r in ordered.iterrows()]
+    shown = None
+    if threshold is not None and not among and len(where) == 1:
+        shown = {"what": "urban", "threshold": threshold}
+    elif params.get("category") and not among and len(where) == 1:
+        shown = {"what": "category"}
+    return ToolResult("\n".join(lines), data={"wards": n, "listed": listed,
+                                               "listed_map": shown})
+
+
+def _named_rows(wards, names: list[str]):
+    """The rows of the wards named (as a ward list shows them); an error naming the ones the
+    table lacks."""
+    from chatmrpt.analysis.names import normalise_ward_name
+
+    keys = wards["WardName"].astype(str).map(normalise_ward_name)
+    lgas = wards["LGA"].astype(str).str.strip().str.lower() if "LGA" in wards.columns else None
+    chosen = keys != keys  # nothing yet
+    missing = []
+    for name in names:
+        name = str(name)
+        hit = keys == normalise_ward_name(name)
+        m = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", name)
+        if not hit.any() and m and lgas is not None:  # "Tsani (Gantsa)": the ward of that LGA
+            hit = (keys == normalise_ward_name(m.group(1))) & (lgas == m.group(2).strip().lower())
+        if not hit.any():
+            missing.append(name)
+        chosen = chosen | hit
+    if missing:
+        raise InputError("not_found", f"No ward called {_join_names(missing)} in the current "
+                                      "analysis.")
+    return wards[chosen]
+
+
+def _ward_compare(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    """Among the wards named: the one with the highest or lowest value of a variable (by
+    vulnerability rank when no variable is named), with every ward's value."""
+    import pandas as pd
+
+    among = params.get("wards") or []
+    if not among:
+        raise InputError("invalid_request", "Say which wards to compare.")
+    analysis = _analysis(rt, session_id)
+    wards = _unified(rt, session_id, analysis["id"])
+    rows = _named_rows(wards, among)
+    variable = params.get("variable")
+    order = params.get("order")
+    if variable:
+        if variable not in rows.columns:
+            table = _ward_table(rt, session_id, uploaded=True)
+            if variable not in table.columns:
+                raise InputError("not_found", f"There is no column {variable!r} in your data.")
+            from chatmrpt.analysis.names import normalise_ward_name
+
+            by_name = dict(zip(table["WardName"].astype(str).map(normalise_ward_name),
+                               table[variable], strict=False))
+            rows = rows.assign(**{variable: rows["WardName"].astype(str)
+                                  .map(normalise_ward_name).map(by_name)})
+        values = pd.to_numeric(rows[variable], errors="coerce")
+        label = _label(variable)
+    else:
+        values = pd.to_numeric(rows["composite_rank"], errors="coerce")
+        label = "vulnerability rank (1 = most vulnerable)"
+        order = {"most": "fewest", "fewest": "most"}.get(order or "", order)  # rank 1 = most
+    rows = rows.assign(_value=values)
+    lines = []
+    best = None
+    if order and values.notna().any():
+        pick = rows.loc[values.idxmax() if order == "most" else values.idxmin()]
+        best = str(pick["WardName"])
+        if variable:
+            lines.append(f"{best} has the {'highest' if order == 'most' else 'lowest'} "
+                         f"{label}: {_fmt(pick['_value'])}.")
+        else:
+            lines.append(f"{best} is the {'most' if order == 'fewest' else 'least'} vulnerable "
+                         f"of them (rank {_fmt(pick['_value'])}).")
+    if best is not None:  # the one ward asked for; the others are not named
+        return ToolResult("\n".join(lines), data={"ward_compare": best, "variable": variable})
+    lines.append(f"{label[:1].upper() + label[1:]} of the {len(rows)} wards:")
+    shown = rows.sort_values("_value", ascending=not (variable and order != "fewest"),
+                             na_position="last")
+    for _, d in shown.iterrows():
+        lga = f" ({d['LGA']})" if "LGA" in d and d.get("LGA") else ""
+        value = "no value" if pd.isna(d["_value"]) else _fmt(d["_value"])
+        lines.append(f"- {d['WardName']}{lga}: {value}")
+    return ToolResult("\n".join(lines), data={"ward_compare": best, "variable": variable})
 
 
 def _last_repri_line(rt: Runtime, session_id: str, threshold: Any) -> list[str]:
@@ -1034,6 +1139,7 @@ def _column_name(c: Any) -> str:
 VIEW_TITLES = {"composite": "vulnerability map", "pca": "PCA ranking map",
                "category": "priority categories map", "urban": "urban wards map",
                "itn": "net plan map", "variable": "map of {variable}",
+               "consensus": "consensus categories map (composite and PCA)",
                "rank_comparison": "chart comparing the two rankings",
                "model_scores": "chart of the model scores",
                "itn_by_lga": "chart of nets by LGA"}  # fmt: skip
@@ -1044,7 +1150,7 @@ def export_view(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
 
     what = params["what"]
     fmt = params.get("format", "png")
-    title = VIEW_TITLES[what].format(variable=params.get("variable"))
+    title = VIEW_TITLES.get(what, f"{what} map").format(variable=params.get("variable"))
     if what in PLOT_KINDS:
         art = export(rt, session_id, "plot", "png", map_kind=what)
         fmt = "png"

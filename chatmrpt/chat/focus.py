@@ -22,8 +22,9 @@ LGA_TOOLS = ("list_wards", "lga_summary", "ask_results")
 MAX_WORDS = 9  # an elliptical follow-up is short
 
 ELLIPSIS_LGA = re.compile(
-    r"^\s*(?:ok(?:ay)?[\s,]+|so[\s,]+|now[\s,]+)*(?:and|what\s+about|how\s+about|same\s+for"
-    r"|same\s+thing\s+for|now\s+for|then|also)\s+(?:for\s+|in\s+|with\s+)?(?P<rest>.+?)"
+    r"^\s*(?:ok(?:ay)?[\s,]+|so[\s,]+|now[\s,]+)*(?:and|nd|&|what\s+about|how\s+about|same\s+for"
+    r"|same\s+thing\s+for|now\s+for|then|also|(?:let\s+us|let'?s)\s+(?:take|use|try|do|see)"
+    r"|(?:take|try)(?=\s+(?:code|lga)\b))\s+(?:for\s+|in\s+|with\s+)?(?P<rest>.+?)"
     r"\s*[?.!]*\s*$"
 )
 SAME_LGA = re.compile(r"\b(?:same|that|this)\s+(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\b"
@@ -59,19 +60,26 @@ class Focus:
     unresolved: str | None = None  # the last message naming an LGA the data lacks
     plan_request: dict[str, Any] | None = None  # the last question on one LGA's plan figures
     question: dict[str, Any] | None = None  # the last question on a stored result
+    aliases: dict[str, str] | None = None  # LGA names the user gave a code for {name: code}
+    own_name: str | None = None  # the user's LGA as they named it, when the data lacks it
+    listed: list[str] | None = None  # the wards of the last list or count shown
+    listed_map: dict[str, Any] | None = None  # the map that shows that set, when one does
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> Focus:
         r = dict(record or {})
         return cls(r.get("ward"), r.get("ward_lga"), r.get("lga"), r.get("lga_code"),
                    r.get("own_lga"), r.get("own_code"), r.get("request"), r.get("unresolved"), r.get("plan_request"),
-                   r.get("question"))
+                   r.get("question"), r.get("aliases"), r.get("own_name"), r.get("listed"),
+                   r.get("listed_map"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"ward": self.ward, "ward_lga": self.ward_lga, "lga": self.lga,
                 "lga_code": self.lga_code, "own_lga": self.own_lga, "own_code": self.own_code,
                 "request": self.request, "unresolved": self.unresolved,
-                "plan_request": self.plan_request, "question": self.question}
+                "plan_request": self.plan_request, "question": self.question,
+                "aliases": self.aliases, "own_name": self.own_name, "listed": self.listed,
+                "listed_map": self.listed_map}
 
     def place(self) -> str | None:
         return self.lga or (f"LGA {self.lga_code}" if self.lga_code else None)
@@ -88,6 +96,8 @@ class Resolution:
     note: str | None = None
     ask: str | None = None
     step: dict[str, Any] | None = None  # the last step, repeated with one slot changed
+    reply: str | None = None  # a plain answer (a name and code noted), nothing run
+    choices: list[dict[str, Any]] | None = None  # one-tap follow-ups offered with the reply
 
 
 def own_lga_said(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None]:
@@ -107,6 +117,18 @@ def own_lga_said(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None
     return lga, None
 
 
+def _own_name_said(text: str) -> str | None:
+    """The user's LGA as they named it ("I'm the focal person for Ilorin West"), when it is a
+    name (not a code)."""
+    m = OWN_SAID.search(ex.lower_text(text or ""))
+    if not m:
+        return None
+    name = (m.group("name") or m.group("name2") or "").strip(" '-")
+    if not name or CODE.search(name) or any(w in NOT_A_NAME for w in name.split()):
+        return None
+    return name
+
+
 def _without_own_said(text: str) -> str:
     """The message without its "I'm the focal person for X" sentence."""
     low = ex.lower_text(text)
@@ -120,7 +142,8 @@ def _without_own_said(text: str) -> str:
 AGAIN = re.compile(r"^\s*(?:(?:so|and|ok(?:ay)?|then)[\s,]+)*how\s+many\s+(?:now|then|this\s+time"
                    r"|after\s+that)\s*[?.!]*\s*$")
 CODE_ANSWER = re.compile(r"^\s*(?:ok(?:ay)?[\s,]+)?(?:it'?s|it\s+is|its|the\s+code\s+is|code\s+is"
-                         r"|d\s+code\s+na|di\s+code\s+na|code|lga(?:\s+code)?|na)?\s*:?\s*"
+                         r"|d\s+code\s+na|di\s+code\s+na|code|lga(?:\s+code)?|na"
+                         r"|(?:use|try)(?:\s+(?:the\s+)?(?:lga\s+)?code)?)?\s*:?\s*"
                          r"(\d{4,6})\s*[.!]*\s*$")
 
 
@@ -140,6 +163,10 @@ def _with_code(text: str, code: str) -> str | None:
     low = ex.lower_text(text)
     m = LGA_PHRASE.search(low)
     if not m:
+        # "what about kano municipal" (a table without LGA names): the name ending it
+        e = ELLIPSIS_LGA.match(low)
+        if e and not CODE.search(low):
+            return low[:e.start("rest")] + f"lga {code}"
         return None
     return low[:m.start()] + f"in LGA {code}" + low[m.end():]
 
@@ -149,8 +176,37 @@ def _short(low: str) -> bool:
 
 
 def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
-            lgas: Sequence[str]) -> Resolution | None:
-    """The reading of an elliptical follow-up against the focus, or None (read on its own)."""
+            lgas: Sequence[str], variables: Sequence[str] = ()) -> Resolution | None:
+    """The reading of a message against the focus, or None (read on its own): an LGA name
+    given its code ("Ilorin West is 24008"), names given a code earlier, the user's own LGA
+    said with a request, the wards just listed ("those", "the last two"), short follow-ups."""
+    said = lga_code_said(text, lgas)
+    if said is not None:
+        return _code_given(said, focus, lgas)
+    aliases = {k: v for k, v in (focus.aliases or {}).items() if not _known_lga(k, lgas)}
+    used: list[tuple[str, str]] = []
+    if aliases:
+        low, used = apply_aliases(low, aliases)
+        if used:
+            text = low
+    r = _own_with_request(text, lgas, focus) or _map_it(low, last) or _in_there(
+        text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
+                                                   last)
+    if r is None:
+        r = _resolve(text, low, focus, last, lgas)
+    if used:
+        said_as = "; ".join(f"{name.title()} is LGA {code}" for name, code in used)
+        if r is None:
+            return Resolution(text=low, note=f"{said_as} (as you told me):")
+        if r.note:
+            r.note = f"{said_as} (as you told me). {r.note}"
+        elif r.text is not None or r.step is not None:
+            r.note = f"{said_as} (as you told me):"
+    return r
+
+
+def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
+             lgas: Sequence[str]) -> Resolution | None:
     from chatmrpt.chat.dialogue import find_lga
 
     # "how many now?" after a change: the last count question again, on the new result
@@ -182,24 +238,43 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         rest = m.group("rest")
         lga, _ = find_lga(rest, lgas)
         code = re.fullmatch(r"(?:the\s+)?(?:lga\s+)?(?:code\s+)?(\d{4,6})\s*(?:lga)?\s*(?:now"
-                            r"|too|then)?\s*[?.!]*", rest.strip())
+                            r"|too|then|instead)?\s*[?.!]*", rest.strip())
         params = dict(before.get("params") or {})
         prev = _one_lga(before)
         said = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", rest) \
             if lga else ""
         extra = re.sub(r"\b(?:now|too|lga|please|pls|then|as\s+well|the|ranking|instead|but"
+                       r"|altogether|all\s+together|overall|in\s+total|total|as\s+a\s+whole"
                        r"|using|use|with|by|method|score|ranked|one|ones)\b|[?.!,]", " ", said)
         pca = bool(re.search(r"\bpca\b|\bprincipal\b", said))
         extra = re.sub(r"\bpca\b|\bprincipal\s+component\w*", " ", extra)
         fits = before["tool"] != "ask_results" or params.get("about") == "plan_lga"
-        if prev and fits and (code or (lga and not extra.strip())):
-            params.pop("lga_code", None)
-            params.pop("lga", None)
+        changes: dict[str, Any] = {}
+        if before["tool"] == "list_wards" and not code:
+            changes, left = _list_changes(said if lga else rest)
+            if left.strip():
+                changes = {}
+        if prev and fits and (code or (lga and (not extra.strip() or changes)) or (
+                changes and not lga)):
+            if code or lga:
+                params.pop("lga_code", None)
+                params.pop("lga", None)
             if code:
                 params["lga_code"] = code.group(1)
                 where = f"LGA {code.group(1)}"
-            else:
+            elif lga:
                 params["lga"] = where = lga
+            else:
+                where = prev
+            for key, value in changes.items():
+                if value is None:
+                    params.pop(key, None)
+                else:
+                    params[key] = value
+            if changes:
+                what = describe_list(params)
+                return Resolution(note=f"{what} ({'the same LGA as before' if where == prev else f'as for {prev}'}):",
+                                  step={"tool": "list_wards", "params": params})
             if pca and before["tool"] == "list_wards":
                 params["method"] = "pca"
             how = ", by the PCA ranking" if pca else ""
@@ -219,6 +294,10 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
     own = said_lga or said_code or focus.own_lga or focus.own_code
     if OWN_LGA.search(low) and not CODE.search(_without_own_said(low)) and not (
             find_lga(_without_own_said(text), lgas)[0]):
+        if not own and focus.own_name:
+            return Resolution(ask=f"Your ward table does not name {focus.own_name.title()}, so I "
+                                  "cannot tell which wards are yours. What is its LGA code in "
+                                  "your table?")
         if not own:
             if re.search(r"\bour\b.*\bwards?\b|\bmy\s+lga\b|\bours\b", low):
                 return Resolution(ask="Which LGA is yours? Give its name or code, and I will "
@@ -259,10 +338,25 @@ def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],
     from chatmrpt.chat.dialogue import find_lga
 
     new = Focus(**focus.to_dict())
+    said = lga_code_said(text, lgas) if text else None
+    if said is not None:
+        new.aliases = {**(focus.aliases or {}), said[0]: said[1]}
+        if focus.own_name and focus.own_name.lower() == said[0] and not focus.own_lga:
+            new.own_code = said[1]
+        new.lga, new.lga_code = None, said[1]
+    answer = CODE_ANSWER.match(ex.lower_text(text or ""))
+    if answer and focus.own_name and not (focus.own_lga or focus.own_code):
+        new.aliases = {**(new.aliases or {}), focus.own_name.lower(): answer.group(1)}
+        new.own_code = answer.group(1)
+    if new.aliases and text:
+        text = apply_aliases(ex.lower_text(text), new.aliases)[0]
     lga, code = own_lga_said(text, lgas)
+    raw = _own_name_said(text)
     if lga or code:
-        new.own_lga, new.own_code = lga, code
+        new.own_lga, new.own_code, new.own_name = lga, code, None
         new.lga, new.lga_code = lga, code
+    elif raw:
+        new.own_lga, new.own_code, new.own_name = None, None, raw
     else:
         named, _ = find_lga(text, lgas)
         if named:
@@ -272,7 +366,8 @@ def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],
         c = match.candidates[0]
         new.ward, new.ward_lga = match.names[0], getattr(c, "lga", None)
     named_lga, unknown = find_lga(text, lgas) if text else (None, None)
-    new.unresolved = text if unknown and not steps else None
+    new.unresolved = text if (unknown or (not lgas and text and ELLIPSIS_LGA.match(
+        ex.lower_text(text)) and not CODE.search(text))) and not steps else None
     for step in steps:
         params = getattr(step, "params", None) or {}
         tool = getattr(step, "tool", "")
@@ -300,6 +395,9 @@ def after_answer(focus: Focus, text: str, data: Mapping[str, Any] | None) -> Foc
     """The focus once the answer is known: the one ward it named ("which ward is number
     one?" answered with a list: its first ward)."""
     new = Focus(**focus.to_dict())
+    listed = listed_of(data or {})
+    if listed is not None:
+        new.listed, new.listed_map = listed
     one = _one_ward(data or {}, first=bool(SINGULAR.search(ex.lower_text(text or ""))))
     if one is not None:
         new.ward, new.ward_lga = one
@@ -322,3 +420,420 @@ def _one_ward(data: Mapping[str, Any], first: bool = False) -> tuple[str, str | 
         return None
     lga = row.get("LGA")
     return str(name), (str(lga) if lga else None)
+
+
+# --- LGA names given a code ("Ilorin West is 24008 in your table") -----------------------
+
+_NAME = r"(?P<name>[a-z][a-z/-]*(?:\s+[a-z][a-z/-]*){0,3}?)"
+_LEAD = r"(?:^|(?<=[.,;!?])\s*|\b(?:ok(?:ay)?|so|note|fyi|btw|and|also)[\s,]+)\s*"
+_CODE_WORDS = r"(?:the\s+)?(?:lga\s+)?(?:code\s+)?(?:number\s+|no\.?\s*)?"
+NAME_IS_CODE = re.compile(
+    _LEAD + r"(?:the\s+)?(?:lga\s+)?(?:code\s+(?:for|of)\s+)?(?:the\s+)?" + _NAME
+    + r"(?:\s+lga)?(?:'s)?(?:\s+(?:lga\s+)?code)?\s+(?:is|=|na|be|means|has)\s+" + _CODE_WORDS
+    + r"(?P<code>\d{4,6})\b")
+CODE_IS_NAME = re.compile(
+    _LEAD + _CODE_WORDS + r"(?P<code>\d{4,6})\s+(?:is|=|na|be|means|stands\s+for|is\s+for)\s+"
+    r"(?:the\s+)?(?:lga\s+)?(?:called\s+)?" + _NAME
+    + r"(?:\s+lga)?(?=\s*(?:[.,;!?]|$)|\s+in\s+(?:your|the|this|my|our)\b)")
+_NOT_A_NAME = (
+    "it its this that these those which what who there here code codes number total nets net "
+    "population rank answer household size plan threshold my our mine ours lga lgas ward wards "
+    "i we you he she they value target share urban rural top bottom score tpr budget stock "
+    "result results figure count how why where when is are was the a an all each every one "
+    "first last next biggest best worst d di dis dat na am e im")
+NOT_A_NAME = frozenset(_NOT_A_NAME.split())
+TABLE_FILLER = re.compile(r"^\s*(?:(?:in|on|from)\s+(?:your|the|this|my|our)\s+(?:table|data"
+                          r"|file|sheet|dataset|system|records?|list|database|dhis2?|spreadsheet)"
+                          r"|by\s+the\s+way|ok(?:ay)?|so|then|now|and|please|pls|abeg)\b")
+
+
+def lga_code_said(text: str, lgas: Sequence[str]) -> tuple[str, str, str] | None:
+    """(the LGA name, its code, the rest of the message) when the message tells the code of an
+    LGA the data does not name: "Ilorin West is 24008 in your table", "ok, 24008 is Ilorin
+    West", "the code for Fagge is 20010"; None otherwise (a name the data has needs no code)."""
+    low = ex.lower_text(text)
+    for rx in (NAME_IS_CODE, CODE_IS_NAME):
+        m = rx.search(low)
+        if not m:
+            continue
+        name = re.sub(r"\s+", " ", m.group("name")).strip(" '-/")
+        words = name.split()
+        if not words or len(name) < 3 or any(w in NOT_A_NAME for w in words) or \
+                _known_lga(name, lgas):
+            continue
+        rest = (low[:m.start()] + " " + low[m.end():]).strip(" .,;!")
+        while True:
+            f = TABLE_FILLER.match(rest)
+            if not f:
+                break
+            rest = rest[f.end():].strip(" .,;!")
+        return name, m.group("code"), rest
+    return None
+
+
+def _known_lga(name: str, lgas: Sequence[str]) -> bool:
+    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    return any(re.sub(r"[^a-z0-9]", "", lg.lower()) == key for lg in lgas)
+
+
+def apply_aliases(low: str, aliases: Mapping[str, str]) -> tuple[str, list[tuple[str, str]]]:
+    """``low`` with each LGA name the user gave a code for written as "lga <code>"."""
+    used = []
+    for name in sorted(aliases, key=len, reverse=True):
+        rx = re.compile(r"(?:\b(?:the\s+)?lga\s+)?(?<![a-z])" + re.escape(name)
+                        + r"(?![a-z])(?:'s)?(?:\s+(?:lga|l\.g\.a|local\s+government(?:\s+area)?)"
+                        r"\b)?")
+        if rx.search(low):
+            low = rx.sub(f"lga {aliases[name]}", low)
+            used.append((name, aliases[name]))
+    return low, used
+
+
+WARDISH = re.compile(r"\bwards?\b|\btop\b|\bbottom\b|\blist\b|\brank\w*|\bworst\b|\bbest\b"
+                     r"|\bhigh\b|\bmedium\b|\blow\b|\bmost\s+vulnerable\b|\bpriorit\w*"
+                     r"|\bhow\s+many\b|\bthere\b|\briskiest\b")
+WHOLE_AREA = re.compile(r"\bwhole\s+(?:state|area|data)\b|\ball\s+(?:the\s+)?lgas\b"
+                        r"|\bstate[- ]?wide\b|\boverall\b|\bevery\s+lga\b|\bacross\b"
+                        r"|\beach\s+lga\b|\bper\s+lga\b|\bin\s+the\s+state\b")
+NOT_ONE_LGA = re.compile(WHOLE_AREA.pattern + r"|\bmaps?\b|\bexport\b|\bdownload\b|\bsave\b"
+                         r"|\bplan\b|\bnets?\b|\breport\b|\bfile\b|\bexcel\b|\bcsv\b|\bpng\b")
+THERE = re.compile(r"\b(?:in|for|from|of)\s+(?:that|this|the\s+same|my|our)\s+(?:lga|one)\b"
+                   r"|\b(?:in|for|of)\s+(?:it|there)\b|(?<!\bare\s)(?<!\bis\s)\bthere\b"
+                   r"|\bhere\b")
+
+
+def _with_place(rest: str, lgas: Sequence[str], *, code: str | None = None,
+                lga: str | None = None) -> str | None:
+    """A ward request with no place of its own, put in the LGA just named ("list all the
+    wards there", "give me the top 5"); None when it is not such a request."""
+    from chatmrpt.chat.dialogue import find_lga
+
+    low = ex.lower_text(rest).strip(" .,;")
+    if not low or not WARDISH.search(low) or NOT_ONE_LGA.search(low) or CODE.search(low):
+        return None
+    named, unknown = find_lga(low, lgas)
+    if named or unknown:
+        return None
+    place = f"in lga {code}" if code else f"in {lga}"
+    new, k = THERE.subn(place, low, count=1)
+    if k:
+        return new
+    return re.sub(r"\s*([?.!]*)\s*$", "", low) + f" {place}"
+
+
+def _code_given(said: tuple[str, str, str], focus: Focus, lgas: Sequence[str]) -> Resolution:
+    name, code, rest = said
+    title = name.title()
+    noted = f"{title} is LGA {code} in your table; I will read {title} as that code from now on"
+    if rest and re.search(r"[a-z]{2,}", rest):
+        new = _with_place(rest, lgas, code=code)
+        return Resolution(text=new or rest, note=noted + ":")
+    mine = " (your LGA)" if focus.own_name and focus.own_name.lower() == name else ""
+    before = ex.lower_text(focus.unresolved or "")
+    if before and WARDISH.search(before) and not NOT_ONE_LGA.search(before):
+        # the ward list or count that named it, asked again for that code
+        again = apply_aliases(before, {name: code})
+        if again[1]:
+            new = _with_code(again[0].replace(f"lga {code}", title + " lga"), code) or again[0]
+            return Resolution(text=new, note=noted + ". Your earlier request, for that code:")
+    step = {"tool": "list_wards", "params": {"lga_code": code, "n": 10}}
+    return Resolution(reply=f"Noted: {noted}{mine}. Nothing else was run. Ask for example "
+                            f"\"top 5 wards in {title}\".",
+                      choices=[{"label": f"Top 10 wards in LGA {code}", **step}])
+
+
+def _own_with_request(text: str, lgas: Sequence[str], focus: Focus) -> Resolution | None:
+    """ "I cover LGA code 20043. List all the wards there by rank": the request is about the
+    LGA the same message calls the user's own."""
+    lga, code = own_lga_said(text, lgas)
+    if not (lga or code):
+        return None
+    rest = _without_own_said(text)
+    if OWN_LGA.search(rest):
+        return None  # "our wards", "my LGA": read with the user's LGA below
+    if WHOLE_AREA.search(ex.lower_text(rest)) and WARDISH.search(ex.lower_text(rest)):
+        return Resolution(text=rest)  # "... how many wards in the whole state?": not theirs
+    new = _with_place(rest, lgas, code=code, lga=lga)
+    if new is None:
+        return None
+    where = lga or f"LGA {code}"
+    return Resolution(text=new, note=f"For {where}, your LGA:")
+
+
+# --- the wards just listed ("which of those four...", "how many of them are urban") -------
+
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "both": 2}
+THOSE = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:what(?:'s|\s+is|\s+are|\s+about)?|show(?:\s+me)?|give(?:\s+me)?"
+    r"|list)\s+their\b"
+    r"|\b(?:those|these|them)\b(?:\s+(?P<n>\d{1,3}|two|three|four|five|six|seven"
+    r"|eight|nine|ten))?|\bthe\s+(?P<end>last|first)\s+(?P<k>\d{1,3}|two|three|four|five|six"
+    r"|seven|eight|nine|ten)\b(?!\s+(?:wards?\s+)?(?:in|of|by|for)\b)"
+    r"|\bthe\s+(?:same\s+)?(?:wards?|ones|list)\s+(?:you\s+)?(?:just\s+)?(?:listed|shown|showed"
+    r"|gave|named|above)\b|\bboth\s+of\s+them\b")
+LISTED_MAP = re.compile(r"\bmap\w*\b|\bplot\b")
+LISTED_SAVE = re.compile(r"\bexport\b|\bdownload\b|\bsave\b|\bfile\b|\bexcel\b|\bcsv\b|\bpng\b"
+                         r"|\bpicture\b|\bhtml\b")
+HOW_MANY = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b")
+MOST = re.compile(r"\b(?:biggest|largest|highest|greatest|most|maximum|max|top|bigger|larger"
+                  r"|higher|more)\b")
+LEAST = re.compile(r"\b(?:smallest|lowest|least|fewest|minimum|min|smaller|lower|less)\b")
+WHICH = re.compile(r"\bwhich\b|\bwhat\s+ward\b|\bwho\b")
+VULNERABLE = re.compile(r"\b(?:most|least)\s+(?:vulnerable|at\s+risk|risky|affected)\b"
+                        r"|\briskiest\b|\bworst\b|\bsafest\b")
+
+
+def _number(word: str | None) -> int | None:
+    if not word:
+        return None
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+
+
+LIST_TOOLS = ("list_wards", "top_wards", "ask_results")
+LIST_THEM = re.compile(r"\b(?:list|show|name|give|rank|order)\s+(?:me\s+)?(?:them|those|these|dem"
+                       r"|the\s+wards|those\s+wards|these\s+wards)\b|\bwhich\s+(?:are\s+they|ones"
+                       r"|wards\s+are\s+(?:they|those|these))\b")
+HOW_MANY_SET = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|then)[\s,]+)*how\s+many\s+(?:is\s+(?:that|it|this|dat|dis)"
+    r"|are\s+(?:they|those|these|dem|them)|wards?\s+(?:is\s+that|are\s+(?:those|they|these))"
+    r"|of\s+(?:them|those|these)\s+(?:are\s+there|did\s+you\s+list))(?:\s+(?:in\s+total|altogether"
+    r"|all\s+together"
+    r"|in\s+all))?\s*[?.!]*\s*$")
+SUBSET = re.compile(r"\b(?:only|just)?\s*(?:the\s+)?(top|first|bottom|last)\s+(\d{1,3}|two|three"
+                    r"|four|five|six|seven|eight|nine|ten)\s+(?:wards?\s+|ones?\s+)?(?:of|among|from)"
+                    r"\s+(?:those|these|them|dem|the\s+list)(?:\s+ones)?\b")
+
+
+def _subset(low: str, names: Sequence[str]) -> Resolution | None:
+    """ "only top 3 of those ones", "the last 2 of them": part of the last list, named."""
+    m = SUBSET.search(low)
+    k = _number(m.group(2)) if m else None
+    if not m or not k:
+        return None
+    first = m.group(1) in ("top", "first")
+    part = list(names[:k]) if first else list(names[-k:])
+    head = (f"The {'first' if first else 'last'} {len(part)} of the {len(names)} wards of my "
+            "last answer, in its order:")
+    return Resolution(reply="\n".join([head] + [f"- {n}" for n in part]))
+
+
+def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] = (),
+                    last: Mapping[str, Any] | None = None) -> Resolution | None:
+    """A question about the wards of the last list or count ("which of those four has the
+    biggest population", "how many of them are urban", "show them on a map"), or None."""
+    from chatmrpt.chat.dialogue import CATEGORY
+
+    names = list(focus.listed or [])
+    counted = (last or {}).get("params") or {}
+    if names and (last or {}).get("tool") == "ask_results" and counted.get(
+            "about") == "ward_counts" and LIST_THEM.search(low) and not LISTED_SAVE.search(low):
+        keep = {k: v for k, v in counted.items() if k in ("lga", "lga_code", "category")}
+        if keep and set(counted) - {"about"} == set(keep):
+            return Resolution(note="The wards just counted, most vulnerable first:",
+                              step={"tool": "list_wards", "params": keep})
+        return Resolution(reply="The wards just counted, most vulnerable first:\n"
+                                + "\n".join(f"- {n}" for n in names))
+    if names and (last or {}).get("tool") in LIST_TOOLS:
+        if HOW_MANY_SET.match(low):
+            return Resolution(reply=f"{len(names)} ward{'s' if len(names) != 1 else ''} "
+                                    f"({_names(names)}).")
+        part = _subset(low, names)
+        if part is not None:
+            return part
+    m = THOSE.search(low)
+    if not names or not m or CODE.search(low) or LISTED_SAVE.search(low):
+        return None
+    k = _number(m.group("k"))
+    chosen = names
+    if k:
+        chosen = names[-k:] if m.group("end") == "last" else names[:k]
+    said_n = _number(m.group("n"))
+    if said_n and said_n != len(names):
+        return Resolution(ask=f"The last list I showed has {len(names)} wards, not {said_n}: "
+                              f"{_names(names)}. Which wards do you mean?")
+    what = (f"the {len(chosen)} ward{'s' if len(chosen) > 1 else ''} of my last answer"
+            if chosen is names else f"the {m.group('end')} {len(chosen)} of the list")
+    where = what if chosen is names else f"{what} ({_names(chosen)})"
+    if LISTED_MAP.search(low):
+        if focus.listed_map:
+            return Resolution(note=f"A map of {what}:", step={"tool": "show_map",
+                                                              "params": dict(focus.listed_map)})
+        return Resolution(note=f"This map shows every ward by its vulnerability score; it does "
+                               f"not single out {where}: look for them by name on it.",
+                          step={"tool": "show_map", "params": {"what": "composite"}})
+    found = [v.column for v in ex.find_variables(text, variables) if v.column]
+    if HOW_MANY.search(low):
+        params: dict[str, Any] = {"about": "ward_counts", "wards": chosen}
+        cat = CATEGORY.search(low)
+        if re.search(r"\burban\b|\btowns?\b|\bcit(?:y|ies)\b", low):
+            pct = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s*cent)", low)
+            if pct:
+                params["threshold"] = float(pct.group(1))
+            else:
+                params["urban"] = True
+        elif cat:
+            params["category"] = cat.group(1).title()
+        else:
+            return None
+        return Resolution(note=f"Among {where}:", step={"tool": "ask_results", "params": params})
+    order = None
+    if WHICH.search(low) and (MOST.search(low) or LEAST.search(low) or VULNERABLE.search(low)):
+        least = bool(LEAST.search(low)) and not MOST.search(low)
+        if VULNERABLE.search(low) and not found:
+            least = bool(re.search(r"\bleast\b|\bsafest\b", low))
+        order = "fewest" if least else "most"
+    if order is None and not (found and re.search(r"^\W*(?:\w+\W+){0,3}their\b|\b(?:of|for)\s+"
+                                                  r"(?:those|these|them)\b", low)):
+        return None
+    if len(found) > 1:
+        return None
+    params = {"about": "ward_compare", "wards": chosen}
+    if found:
+        params["variable"] = found[0]
+    if order:
+        params["order"] = order
+    return Resolution(note=f"Among {where}:", step={"tool": "ask_results", "params": params})
+
+
+def _names(names: Sequence[str]) -> str:
+    names = [str(n) for n in names]
+    if len(names) > 8:
+        return ", ".join(names[:8]) + f" and {len(names) - 8} more"
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def listed_of(data: Mapping[str, Any]) -> tuple[list[str], dict[str, Any] | None] | None:
+    """The wards an answer listed (a ward list, or the wards it counted) and the map that
+    shows exactly that set, when one does; None when the answer listed no wards."""
+    if isinstance(data.get("listed"), list):
+        return [str(n) for n in data["listed"]], data.get("listed_map")
+    rows = data.get("table")
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, Mapping) and
+                                                         r.get("WardName") for r in rows):
+        return None
+    return [str(r["WardName"]) + (f" ({r['LGA']})" if r.get("LGA") else "") for r in rows], None
+
+
+LIST_ORDER = re.compile(r"\b(top|bottom|first|last|best|worst|most\s+vulnerable|least\s+vulnerable"
+                        r"|highest|lowest)(?:\s+(\d{1,3}|two|three|four|five|six|seven|eight"
+                        r"|nine|ten))?\b")
+LIST_FILLER = re.compile(r"\b(?:in|for|of|wards?|ones?|the|now|too|lga|please|pls|then|as\s+well"
+                         r"|instead|but|just|only|priority|risk|category|them|list|show|me|give"
+                         r"|ranked|by\s+rank|please)\b|[?.!,]")
+
+
+def _list_changes(rest: str) -> tuple[dict[str, Any], str]:
+    """The changes a short follow-up makes to the last ward list ("the low ones", "bottom
+    3", "all of them"), and what is left of it unread."""
+    from chatmrpt.chat.dialogue import CATEGORY
+
+    low = ex.lower_text(rest)
+    changes: dict[str, Any] = {}
+    cat = CATEGORY.search(low)
+    if cat and not re.search(r"\b(?:highest|lowest)\b", low):
+        changes["category"] = cat.group(1).title()
+        low = low[:cat.start()] + " " + low[cat.end():]
+    m = LIST_ORDER.search(low)
+    if m:
+        word = m.group(1)
+        changes["order"] = "bottom" if word in ("bottom", "last", "best", "lowest") or \
+            word.startswith("least") else "top"
+        n = _number(m.group(2))
+        if n:
+            changes["n"] = n
+        low = low[:m.start()] + " " + low[m.end():]
+    a = re.search(r"\ball(?:\s+of\s+(?:them|it))?\b", low)
+    if a:
+        changes["n"] = None
+        low = low[:a.start()] + " " + low[a.end():]
+    return changes, LIST_FILLER.sub(" ", low)
+
+
+def describe_list(params: Mapping[str, Any]) -> str:
+    """The ward list asked for, in words ("The low priority wards in Gakirau")."""
+    n, order = params.get("n"), params.get("order", "top")
+    head = (f"The {'top' if order == 'top' else 'bottom'} {n} wards" if n else
+            "The wards" if order == "top" else "The wards, least vulnerable first,")
+    if params.get("category"):
+        head += f" of {str(params['category']).lower()} priority"
+    if params.get("lga"):
+        head += f" in {params['lga']}"
+    elif params.get("lga_code"):
+        head += f" in LGA {params['lga_code']}"
+    return head
+
+
+# --- one LGA's plan figures asked in a few words ("nets for kuwe south?") -----------------
+
+PLAN_MEASURE = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bcoverage\b|\bcovered\b|\bneed(?:ed|s)?\b"
+                          r"|\ballocat\w*|\bpeople\s+covered\b|\bppl\s+covered\b")
+PLAN_CHANGE = re.compile(r"\b(?:plan|replan|re-plan|make|change|set|add|use|redo|rerun|give|more"
+                         r"|less|fewer|extra|another|increase|reduce|cut|move|shift|drop|remove"
+                         r"|instead|what\s+if|suppose|if|would|should|could|can|map|show|export"
+                         r"|download|save|send|top|bottom|list|wards?|threshold|household|hh"
+                         r"|strategy|buffer|bale|cap|method|pca|composite)\b|\d")
+
+
+def lga_plan_question(text: str, lgas: Sequence[str], has_plan: bool) -> dict[str, Any] | None:
+    """The step answering a short question on one LGA's share of the current plan ("nets for
+    kuwe south?", "coverage % for Ganja LGA"): no number, no change asked, one LGA named."""
+    from chatmrpt.chat.dialogue import find_lga
+
+    low = ex.lower_text(text)
+    if not has_plan or len(low.split()) > 8 or not PLAN_MEASURE.search(low):
+        return None
+    lga, _ = find_lga(text, lgas)
+    if lga is None:
+        return None
+    rest = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", low)
+    rest = re.sub(r"%|\bpercent(?:age)?\b|\bcoverage\b", " ", rest)
+    if PLAN_CHANGE.search(rest) or PLAN_FILLER.sub(" ", rest).strip():
+        return None  # more than one LGA's figures asked (a ward, a change, ...)
+    return {"tool": "ask_results", "params": {"about": "plan_lga", "lga": lga}}
+
+
+PLAN_FILLER = re.compile(
+    r"\b(?:for|in|of|the|how|many|much|what|wetin|is|are|be|does|do|did|get|gets|got|receive\w*"
+    r"|lga|l\.g\.a|local\s+government(?:\s+area)?|total|altogether|overall|and|so|ok(?:ay)?|now"
+    r"|please|pls|abeg|nets?|itns?|llins?|covered|coverage|need(?:ed|s)?|allocat\w*|people|ppl"
+    r"|persons|population|there)\b|[?.!,%']")
+
+
+# --- "map it" after a plan; "in there" for the LGA just talked about -----------------------
+
+MAP_IT = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|and|so|then|pls|please|abeg)[\s,]+)*(?:map|show|draw"
+                    r"|plot|put)\s+(?:it|am|that|this|dat|dis|the\s+plan)(?:\s+on\s+(?:a\s+|the\s+)?"
+                    r"map)?(?:\s+(?:pls|please|abeg|too|now))*\s*[?.!]*\s*$")
+
+
+def _map_it(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "map am" right after a net plan: the plan's map."""
+    tool, params = (last or {}).get("tool"), (last or {}).get("params") or {}
+    about_plan = tool in PLAN_TOOLS or (tool == "ask_results" and str(params.get(
+        "about", "")).startswith("plan")) or (tool == "export_results" and params.get(
+            "what") == "itn_plan")
+    if not MAP_IT.match(low) or not about_plan:
+        return None
+    return Resolution(note="The net plan just made, on the map:",
+                      step={"tool": "show_map", "params": {"what": "itn"}})
+
+
+IN_THERE = re.compile(r"\b(?:in|for|from|inside)\s+(?:there|it|that\s+lga|dat\s+lga|that\s+one"
+                      r"|the\s+same\s+lga)\b|\bwards?\s+there\s*[?.!]*\s*$"
+                      r"|(?<=\d)\s+there\s*[?.!]*\s*$")
+
+
+def _in_there(text: str, low: str, focus: Focus, lgas: Sequence[str]) -> Resolution | None:
+    """ "how many high risk in there": the LGA the talk is about."""
+    from chatmrpt.chat.dialogue import find_lga
+
+    m = IN_THERE.search(low)
+    if not m or not (focus.lga or focus.lga_code) or not WARDISH.search(low) or CODE.search(
+            low) or any(find_lga(text, lgas)) or NOT_ONE_LGA.search(low):
+        return None
+    place = f"in lga {focus.lga_code}" if focus.lga_code and not focus.lga else f"in {focus.lga}"
+    said = m.group(0).strip()
+    new = (low[:m.start()] + (" wards " if said.startswith("ward") else " ") + place
+           + low[m.end():])
+    return Resolution(text=new, note=f"In {focus.place()} (the LGA we were talking about):")

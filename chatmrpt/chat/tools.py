@@ -570,7 +570,7 @@ class ToolRegistry:
 CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
                     "repri_count", "repri_names", "analysis_params", "variables", "models",
-                    "ward_counts", "lgas", "value_wards")  # fmt: skip
+                    "ward_counts", "lgas", "value_wards", "ward_compare")  # fmt: skip
 VIEW_KINDS = (*MAP_KINDS, *PLOT_KINDS)
 CONVERSATION_FORMATS = ("html", "markdown")
 
@@ -607,7 +607,8 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
             Param("ward", "string", "The ward, for plan_ward."),
             Param("lga", "string", "The LGA, for plan_lga (for lgas: that LGA's code)."),
             Param("order", "string", "For plan_lga without an LGA: the LGA with the most or "
-                                     "the fewest nets.", enum=("most", "fewest")),
+                                     "the fewest nets; for ward_compare: the ward with the "
+                                     "highest or lowest value.", enum=("most", "fewest")),
             Param("n", "integer", "For plan_top_wards: how many wards.", minimum=1),
             Param("threshold", "number", "Urban threshold (percent) for repri_count, "
                                          "repri_names and ward_counts (urban means strictly "
@@ -616,9 +617,15 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
                                         "category.", enum=CATEGORIES),
             Param("lga_code", "string", "For ward_counts: only wards of the LGA with this code "
                                         "(tables that hold LGA codes)."),
-            Param("variable", "string", "For value_wards: the column of the ward table."),
+            Param("variable", "string", "For value_wards and ward_compare: the column of the "
+                                        "ward table."),
             Param("value", "number", "For value_wards: the wards with this value of the "
                                      "column (to the digits given)."),
+            Param("wards", "array", "For ward_counts and ward_compare: only these wards (by "
+                                    "name, e.g. the wards of a list shown before).",
+                  item_type="string", min_items=1, max_items=1000),
+            Param("urban", "boolean", "For ward_counts without a threshold: count the urban "
+                                      "wards (Yes in an urban flag, else more than 50% urban)."),
             Param("measure", "string", "For plan_lga with an order: what is most or fewest "
                                        "(nets received by default).",
                   enum=("nets_allocated", "nets_needed", "coverage_percent",
