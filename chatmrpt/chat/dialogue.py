@@ -160,9 +160,11 @@ LIST_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls|abeg)[\s,]+)*(?
                        r"|give|tell)\s+(?:me\s+)?(?:them|those|the\s+wards|dem|am)(?:\s+(?:all|please"
                        r"|pls|abeg))*\s*[.!?]*\s*$")
 ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+use|plus|put\s+in|bring\s+in"
-                     r"|with\s+also)\b")  # fmt: skip
+                     r"|with\s+also|put\s+back|bring\s+back|add\s+back|re-?add|restore|reinstate"
+                     r"|(?:put|bring)\s+(?:\w+\s+){1,4}back)\b")  # fmt: skip
 DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|minus|no\s+more"
-                      r"|except)\b")  # fmt: skip
+                      r"|except|get\s+rid\s+of|omit|(?:take|leave)\s+(?:\w+\s+){1,4}out)\b")  # fmt: skip
+DIRECTION_WORD = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b")
 SPLIT = re.compile(
     r"\s*(?:;|\.\s+(?:then|also|and)\b|,?\s+and\s+then\b|,?\s+then\s+(?=\w)|,?\s+after\s+that\b"
     r"|,?\s+and\s+also\b|\.\s+(?=(?:show|map|export|download|plan|list|give|top|run|save|what)\b)"
@@ -449,15 +451,22 @@ DIRECTION_CUE = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b|\brisk\b|\bbetter\b|\
                            r"|\bprotect\w*")
 
 
-def direction_change(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+def direction_change(text: str, ctx: RouterContext, facts: Facts,
+                     topic: str | None = None) -> Decision | None:
     """ "make nets per capita inverse, more nets means less risk": the last analysis again,
-    with one variable's direction changed (a variable not used yet is added)."""
+    with one variable's direction changed (a variable not used yet is added). "Treat it as
+    inverse" right after a message about one variable changes that one."""
     low = ex.lower_text(text)
     if not DIRECTION_CUE.search(low) or re.search(r"\bplan\b|\bexport\b|\bdownload\b"
                                                    r"|\bmap\b", low):
         return None
     mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
-    directions = ex.find_directions(text, mentions) if mentions else {}
+    if not mentions and topic and topic in ctx.variables and THAT_ONE.search(low):
+        mentions = [ex.VariableMention(topic, topic, topic, -1, -1, 100.0)]
+        said = _topic_direction(low)
+        directions = {topic: said[0]} if said else {}
+    else:
+        directions = ex.find_directions(text, mentions) if mentions else {}
     if not directions or re.search(r"\d", _without_names(low, ctx)) or \
             {m.column for m in mentions} - set(directions):
         return None  # a list of variables with a direction is a new analysis, read elsewhere
@@ -477,6 +486,33 @@ def direction_change(text: str, ctx: RouterContext, facts: Facts) -> Decision | 
             f"({_join(variables)}), treating {changed}.")
     return Decision([Step("run_analysis", params, echo=echo, source=text)],
                     reading={"relative": "directions"})
+
+
+def _topic_direction(low: str) -> list[str]:
+    """The direction "treat it as inverse" gives (none when both or neither are said)."""
+    said = {d for d, rx in (("inverse", r"\binvers\w*|\bprotect\w*"),
+                            ("direct", r"\bdirect(?:ly)?\b")) if re.search(rx, low)}
+    return list(said) if len(said) == 1 else []
+
+
+def _variable_talk(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """Kinds of variables and every variable of the table (chatmrpt.chat.variable_talk)."""
+    from chatmrpt.chat import variable_talk
+
+    if not ctx.has_dataset or not ctx.variables:
+        return None
+    if ctx.analysis_ready and facts.analysis_variables:
+        grouped = variable_talk.group_change(text, ctx, facts)
+        if grouped is not None:
+            return grouped
+    return variable_talk.all_variables(text, ctx, facts)
+
+
+def _keep_out_excluded(decision: Decision, text: str, ctx: RouterContext,
+                       facts: Facts) -> Decision:
+    from chatmrpt.chat import variable_talk
+
+    return variable_talk.keep_out_excluded(decision, text, ctx, facts)
 
 
 BY_PARAMS = (
@@ -526,6 +562,8 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
     if swapped is not None:
         return swapped
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
+    if adding and not dropping and DIRECTION_WORD.search(low):
+        return None  # "put elevation back to inverse" is a direction
     if adding == dropping or not used:
         return None
     # a question, or wards being removed, is no change of the variables
@@ -560,8 +598,15 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
     else:
         gone = [n for n in names if n in used]
         variables = [v for v in used if v not in gone]
-        if not gone or len(variables) < 2:
-            return None
+        if not gone:
+            return Change({}, f"{_join(names)} {'is' if len(names) == 1 else 'are'} not in the "
+                              f"analysis (it uses {_join(used)}), so there is nothing to take "
+                              "out; nothing was changed.")
+        if len(variables) < 2:
+            return Change({}, f"The analysis uses {_join(used)}; without {_join(gone)} fewer "
+                              "than 2 variables would be left, and the composite score needs "
+                              "at least two, so nothing was changed. Add another variable "
+                              "first, or name the variables to use.")
         echo = (f"Re-running the analysis with {len(variables)} variables: "
                 f"{_join(variables)} (dropped {_join(gone)}).")
     return Change({"variables": variables}, echo)
@@ -660,6 +705,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     fixed, note = apply_correction(text)
     decision = _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
+    decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     if note and decision.steps:
         decision.notes.insert(0, note)
@@ -1194,6 +1240,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     if CANCEL.match(low):
         return Decision(text="OK. Nothing is waiting to run.")
 
+    # kinds of variables ("the water ones"), every variable of the table
+    talked = _variable_talk(text, ctx, facts)
+    if talked is not None:
+        return talked
+
     # environmental variables from the raster library
     covariates = _covariates_request(text, low, ctx)
     if covariates is not None:
@@ -1222,7 +1273,7 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
             return Decision([Step("what_if_plan", replaced.params, echo=replaced.echo,
                                   source=text)], reading={"relative": "replace"})
     if ctx.analysis_ready and facts.analysis_variables and not reads_as_question(text):
-        turned = direction_change(text, ctx, facts)
+        turned = direction_change(text, ctx, facts, state.topic)
         if turned is not None:
             return turned
     if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text):
@@ -1273,6 +1324,14 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
                                   source=text)])  # fmt: skip
     if ctx.analysis_ready and facts.analysis_variables:
         change = variable_change(text, ctx, facts.analysis_variables, state.topic)
+        if change is not None and not change.params:
+            return Decision(text=change.echo, reading={"variables": "refused"})
+        if change is None:
+            from chatmrpt.chat import variable_talk
+
+            listed = variable_talk.list_change(text, ctx, facts)
+            if listed is not None:
+                return listed
         if change is not None:
             params = dict(change.params)
             directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
