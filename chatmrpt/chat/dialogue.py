@@ -457,8 +457,8 @@ def direction_change(text: str, ctx: RouterContext, facts: Facts,
     with one variable's direction changed (a variable not used yet is added). "Treat it as
     inverse" right after a message about one variable changes that one."""
     low = ex.lower_text(text)
-    if not DIRECTION_CUE.search(low) or re.search(r"\bplan\b|\bexport\b|\bdownload\b"
-                                                   r"|\bmap\b", low):
+    if not (DIRECTION_CUE.search(low) or FLIP.search(low)) or re.search(
+            r"\bplan\b|\bexport\b|\bdownload\b|\bmap\b", low):
         return None
     mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
     if not mentions and topic and topic in ctx.variables and THAT_ONE.search(low):
@@ -467,6 +467,11 @@ def direction_change(text: str, ctx: RouterContext, facts: Facts,
         directions = {topic: said[0]} if said else {}
     else:
         directions = ex.find_directions(text, mentions) if mentions else {}
+    flipped = _flipped_direction(low, mentions, facts)
+    if flipped is not None:
+        if isinstance(flipped, Decision):
+            return flipped
+        directions = flipped
     if not directions or re.search(r"\d", _without_names(low, ctx)) or \
             {m.column for m in mentions} - set(directions):
         return None  # a list of variables with a direction is a new analysis, read elsewhere
@@ -486,6 +491,41 @@ def direction_change(text: str, ctx: RouterContext, facts: Facts,
             f"({_join(variables)}), treating {changed}.")
     return Decision([Step("run_analysis", params, echo=echo, source=text)],
                     reading={"relative": "directions"})
+
+
+FLIP = re.compile(r"\b(?:flip|reverse|switch|swap|toggle|change)\s+(?:the\s+|its\s+)?"
+                  r"(?:direction|sign|polarity)s?\b|\b(?:flip|reverse)\b|\bother\s+way\s+"
+                  r"(?:round|around)\b|\bopposite\s+(?:direction|way)\b")
+EXPLICIT_DIRECTION = re.compile(r"\b(?:as|to|be|is|make\s+it)\s+(?:an?\s+)?(?:direct|inverse)\b"
+                                r"|\b(?:direct|inverse)\s+(?:instead|now)\b")
+
+
+def _flipped_direction(low: str, mentions: Sequence[ex.VariableMention],
+                       facts: Facts) -> dict[str, str] | Decision | None:
+    """ "flip the direction of elevation", "reverse rainfall": the opposite of the direction
+    the last analysis gave that variable (asked when it is not known)."""
+    if not FLIP.search(low) or EXPLICIT_DIRECTION.search(low):
+        return None
+    columns = list(dict.fromkeys(m.column for m in mentions if m.column))
+    if len(columns) != 1:
+        return None
+    column = columns[0]
+    from chatmrpt.analysis.variables import catalogue_entry, default_direction
+
+    current = (facts.analysis_params.get("directions") or {}).get(column)
+    if current is None and column in facts.analysis_variables and catalogue_entry(column):
+        current = default_direction(column)[0]
+    if current not in ("direct", "inverse"):
+        choices = [{"label": f"Treat {column} as {d}", "tool": "run_analysis",
+                    "params": {"variables": list(dict.fromkeys([*facts.analysis_variables,
+                                                                column])),
+                               "directions": {**(facts.analysis_params.get("directions") or {}),
+                                              column: d}}}
+                   for d in ("direct", "inverse")]
+        return Decision(text=f"Which direction should {column} take: direct (a higher value "
+                             "means more risk) or inverse (a higher value means less risk)?",
+                        choices=choices, pending={"expects": "choice", "choices": choices})
+    return {column: "direct" if current == "inverse" else "inverse"}
 
 
 def _topic_direction(low: str) -> list[str]:
@@ -576,6 +616,12 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
                            low[verb.end():]) if verb else None
     end = verb.end() + clause_end.start() if verb and clause_end else len(low)
     mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    if dropping:
+        out = ex.excluded_variables(text, mentions)
+        if out and any(m.column not in out and verb and m.end <= verb.start() for m in mentions):
+            return None  # "rerun with tpr and rainfall but without elevation": a new list
+        if out:
+            mentions = [m for m in mentions if m.column in out]
     inside = [m for m in mentions if m.start < end]
     mentions = inside or mentions
     if not mentions:

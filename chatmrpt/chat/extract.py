@@ -1528,7 +1528,7 @@ def excluded_variables(text: str, mentions: Sequence[VariableMention]) -> set[st
 
 
 _INVERSE = re.compile(
-    r"\binvers(?:e|ely)\b|\binverted\b|\breversed?\b|\bnegative(?:ly)?\b|\bprotective\b"
+    r"\binvers(?:e|ely)\b|\binverted\b|\bnegative(?:ly)?\b|\bprotective\b"
     r"|\b(?:higher|more)\s+(?:is|means|=)\s+(?:less|lower)\s+risk\b|\blower\s+is\s+(?:riskier|worse)\b"
 )
 _DIRECT = re.compile(

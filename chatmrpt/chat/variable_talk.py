@@ -303,6 +303,13 @@ def keep_out_excluded(decision: dlg.Decision, text: str, ctx: RouterContext,
         used = list(facts.analysis_variables)
         gone = sorted(out)
         kept = [v for v in used if v not in out]
+        named = [v for v in variables if v not in out]
+        if len(named) >= MIN_VARIABLES:
+            # "rerun with tpr and rainfall but without elevation": the list said, asked
+            step_ = _step(named, facts, (f"Running the analysis with {dlg._join(named)} "
+                                         f"(without {dlg._join(gone)})."), text)
+            return _ask(f"Should I run the analysis with {dlg._join(named)}, leaving out "
+                        f"{dlg._join(gone)}?", [_choice(f"Use {dlg._join(named)}", step_)])
         if used and not (set(out) & set(used)):
             return dlg.Decision(text=f"{dlg._join(gone)} {'is' if len(gone) == 1 else 'are'} not "
                                      f"in the analysis (it uses {dlg._join(used)}), so there is "
