@@ -165,6 +165,8 @@ ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+u
 DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|minus|no\s+more"
                       r"|except|get\s+rid\s+of|omit|(?:take|leave)\s+(?:\w+\s+){1,4}out)\b")  # fmt: skip
 DIRECTION_WORD = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b")
+SOFT_ADD = re.compile(r"^\s*(?:and\s+|oh\s+|ok(?:ay)?\s+)?also\b|\b(?:too|as\s+well)(?:\s+(?:please"
+                      r"|pls|abeg))?\s*[.!]*\s*$")
 SPLIT = re.compile(
     r"\s*(?:;|\.\s+(?:then|also|and)\b|,?\s+and\s+then\b|,?\s+then\s+(?=\w)|,?\s+after\s+that\b"
     r"|,?\s+and\s+also\b|\.\s+(?=(?:show|map|export|download|plan|list|give|top|run|save|what)\b)"
@@ -458,8 +460,8 @@ def direction_change(text: str, ctx: RouterContext, facts: Facts,
     inverse" right after a message about one variable changes that one."""
     low = ex.lower_text(text)
     if not (DIRECTION_CUE.search(low) or FLIP.search(low)) or re.search(
-            r"\bplan\b|\bexport\b|\bdownload\b|\bmap\b", low):
-        return None
+            r"\bplan\b|\bexport\b|\bdownload\b|\bmap\b", low) or DIRECT_OR_INVERSE.search(low):
+        return None  # "rainfall na direct or inverse for this analysis" asks
     mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
     if not mentions and topic and topic in ctx.variables and THAT_ONE.search(low):
         mentions = [ex.VariableMention(topic, topic, topic, -1, -1, 100.0)]
@@ -493,6 +495,8 @@ def direction_change(text: str, ctx: RouterContext, facts: Facts,
                     reading={"relative": "directions"})
 
 
+DIRECT_OR_INVERSE = re.compile(r"\bdirect(?:ly)?\s+or\s+(?:an?\s+)?invers\w*"
+                               r"|\binvers\w*\s+or\s+(?:an?\s+)?direct(?:ly)?\b")
 FLIP = re.compile(r"\b(?:flip|reverse|switch|swap|toggle|change)\s+(?:the\s+|its\s+)?"
                   r"(?:direction|sign|polarity)s?\b|\b(?:flip|reverse)\b|\bother\s+way\s+"
                   r"(?:round|around)\b|\bopposite\s+(?:direction|way)\b")
@@ -542,7 +546,8 @@ def _variable_talk(text: str, ctx: RouterContext, facts: Facts) -> Decision | No
     if not ctx.has_dataset or not ctx.variables:
         return None
     if ctx.analysis_ready and facts.analysis_variables:
-        grouped = variable_talk.group_change(text, ctx, facts)
+        grouped = variable_talk.group_change(text, ctx, facts) or \
+            variable_talk.unnamed_change(text, ctx, facts)
         if grouped is not None:
             return grouped
     return variable_talk.all_variables(text, ctx, facts)
@@ -602,7 +607,12 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
     if swapped is not None:
         return swapped
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
-    if adding and not dropping and DIRECTION_WORD.search(low):
+    if not adding and SOFT_ADD.search(low) and not re.search(
+            r"\b(?:maps?|show|plot|charts?|export|download|list|top|bottom|plan|nets?|wards?"
+            r"|what|which|how|why|is|are)\b", low):
+        adding = True  # "and also settlement_type_poor", "housing quality too"
+    if adding and not dropping and DIRECTION_WORD.search(low) and re.search(
+            r"\bback\b|\brestore\b|\breinstate\b", ADD_VAR.search(low).group(0)):
         return None  # "put elevation back to inverse" is a direction
     if adding == dropping or not used:
         return None
@@ -1353,7 +1363,7 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if setting is not None:
             setting.reading["relative"] = "plan_setting"
             return setting
-    if RESET.search(low) and _full_reset_asked(low):
+    if RESET.search(low) and _full_reset_asked(low) and not ex.find_normalization(text):
         if last_tool in (*PLAN_TOOLS, "ask_results") and ctx.last_plan and \
                 "total_nets" in ctx.last_plan and not re.search(r"\banaly", low):
             params = {k: ctx.last_plan[k] for k in ("total_nets", "household_size")
@@ -1911,6 +1921,9 @@ def _question_about_results(text: str, low: str, ctx: RouterContext, state: Dial
                                  "in LGA <code>\". Or should I list the whole area?",
                             choices=[{"label": describe_choice("top_wards", {"n": n}),
                                       "tool": "top_wards", "params": {"n": n}}])
+    if DIRECT_OR_INVERSE.search(low) and ctx.analysis_ready and not reads_as_question(text):
+        # "rainfall na direct or inverse for this analysis": the directions used
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)])
     if not reads_as_question(text) or not ctx.analysis_ready:
         return None
     if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(

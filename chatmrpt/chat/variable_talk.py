@@ -231,6 +231,67 @@ def _too_few(used: Sequence[str], gone: Sequence[str]) -> dlg.Decision:
                              "Add another variable first, or name the variables to use.")
 
 
+# --- a variable not named -------------------------------------------------------------------
+
+UNNAMED = re.compile(
+    r"\b(?:one\s+more|another|a|one|some|an\s+extra|extra|other|more|any)\s+(?:other\s+)?"
+    r"(?:variables?|indicators?|columns?|factors?|covariates?)\b|\bsomething\s+else\b"
+    r"|\b(?:one|any|some)\s+of\s+(?:the\s+|my\s+|these\s+|those\s+|its\s+)?(?:variables"
+    r"|indicators|columns)\b")
+DIRECTION_OF = re.compile(r"\bdirections?\b|\bflip\b|\breverse\b|\binvers\w*|\bdirect\b")
+
+
+def unnamed_change(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decision | None:
+    """ "add one more variable", "drop a variable", "change the direction of one more
+    variable too": which one is asked, with the variables it could be as one-tap choices."""
+    low = ex.canonical_text(text)
+    used = list(facts.analysis_variables)
+    if not used or not UNNAMED.search(low) or "?" in low or dlg.QUESTION_START.search(low) \
+            and not re.match(r"^\s*(?:change|flip|reverse|switch)\b", low):
+        return None
+    if any(m.column for m in ex.find_variables(text, ctx.variables)):
+        return None
+    if re.search(r"\b(?:what\s+if|would|could|if)\b", low):
+        return None  # a hypothetical: answered elsewhere
+    from chatmrpt.analysis.variables import default_direction
+
+    if DIRECTION_OF.search(low) and re.search(r"\b(?:change|flip|reverse|switch|make|treat|set"
+                                             r"|turn)\b", low):
+        set_ = facts.analysis_params.get("directions") or {}
+        choices = []
+        for col in used[:8]:
+            now = set_.get(col) or default_direction(col)[0]
+            new = "direct" if now == "inverse" else "inverse"
+            step = _step(used, facts, (f"Re-running the analysis with the same {len(used)} "
+                                       f"variables, treating {col} as {new}."), text,
+                         {col: new})
+            choices.append(_choice(f"Make {col} {new}", step))
+        return _ask("Which variable's direction should I change? Now: " + ", ".join(
+            f"{c} {set_.get(c) or default_direction(c)[0]}" for c in used) + ".", choices)
+    adding = bool(dlg.ADD_VAR.search(low)) or bool(re.search(r"\b(?:one\s+more|another|extra)\b",
+                                                             low))
+    dropping = bool(dlg.DROP_VAR.search(low))
+    if adding == dropping:
+        return None
+    if adding:
+        scope = [c for c in table_variables(ctx) if c not in used]
+        if not scope:
+            return dlg.Decision(text=f"The analysis already uses every variable of the table "
+                                     f"({dlg._join(used)}); there is none left to add.")
+        choices = [_choice(f"Add {plain_name(c)}", _step(
+            [*used, c], facts, _new_list_echo([*used, c], f"added {c}"), text))
+            for c in scope[:12]]
+        return _ask(f"Which variable should I add? Not in the analysis yet: "
+                    f"{dlg._join([plain_name(c) for c in scope])}.", choices)
+    if len(used) <= MIN_VARIABLES:
+        return _too_few(used, ["one of them"])
+    choices = [_choice(f"Drop {plain_name(c)}", _step(
+        [v for v in used if v != c], facts,
+        _new_list_echo([v for v in used if v != c], f"dropped {c}"), text)) for c in used[:12]]
+    return _ask(f"Which variable should I drop? The analysis uses "
+                f"{dlg._join([plain_name(c) for c in used])}.", choices)
+
+
 # --- everything / all the variables ---------------------------------------------------------
 
 

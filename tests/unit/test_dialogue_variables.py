@@ -341,3 +341,99 @@ def test_a_direction_said_with_the_flip_is_the_one_taken():
 def test_flipping_a_column_the_catalogue_does_not_know_is_asked():
     d = run("flip the direction of dumpsites", "kano", (*KANO_DEFAULT, "dumpsites"))
     assert not d.steps and len(d.choices) == 2
+
+
+# --- a variable not named -------------------------------------------------------------------
+
+LAST_RUN = DialogueState(last={"tool": "run_analysis", "params": {}})
+
+
+@pytest.mark.parametrize("text,verb", [
+    ("Add one more variable as well.", "Add"),
+    ("add another variable", "Add"),
+    ("Add one more variable.", "Add"),
+    ("drop a variable", "Drop"),
+    ("remove one of the variables", "Drop"),
+    ("Change the direction of one more variable too.", "Make"),
+    ("flip another variable", "Make"),
+])
+def test_a_variable_not_named_is_asked_with_the_candidates(text, verb):
+    d = run(text, state=LAST_RUN)
+    assert not d.steps and d.pending and d.pending["expects"] == "choice"
+    assert d.suggestions[0].startswith(verb)
+
+
+def test_the_added_variable_chosen_by_name_runs():
+    asked = run("add one more variable", state=LAST_RUN)
+    p = analysis(answer_choice(asked, "nighttime lights"))
+    assert p["variables"] == [*DEMO_DEFAULT, "nighttime_lights"]
+
+
+def test_the_direction_chosen_is_flipped_and_the_variables_kept():
+    asked = run("change the direction of one more variable too", state=LAST_RUN,
+                directions={"rainfall": "inverse"})
+    p = analysis(answer_choice(asked, "Make elevation direct",
+                               directions={"rainfall": "inverse"}))
+    assert p["variables"] == list(DEMO_DEFAULT)
+    assert p["directions"] == {"rainfall": "inverse", "elevation": "direct"}
+
+
+@pytest.mark.parametrize("text", [
+    "What would happen if I made elevation direct instead?",
+    "what if we added another variable?",
+    "add another 50k nets",
+])
+def test_hypotheticals_and_other_things_added_are_no_variable_question(text):
+    d = run(text, state=LAST_RUN)
+    assert not [s for s in d.steps if s.tool == "run_analysis"]
+    assert not (d.pending and any("Add " in c.get("label", "") for c in d.pending.get(
+        "choices") or []))
+
+
+# --- "also X", "X too" ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["and also housing_quality", "housing quality too",
+                                  "also housing quality", "housing quality as well please"])
+def test_also_a_variable_adds_it(text):
+    used = tuple(v for v in DEMO_DEFAULT if v != "housing_quality")
+    p = analysis(run(text, used=used, state=LAST_RUN))
+    assert p["variables"] == [*used, "housing_quality"]
+
+
+@pytest.mark.parametrize("text", ["map rainfall too", "show housing quality too",
+                                  "what about housing quality too?"])
+def test_also_with_another_request_adds_nothing(text):
+    used = tuple(v for v in DEMO_DEFAULT if v not in ("housing_quality", "rainfall"))
+    d = run(text, used=used, state=LAST_RUN)
+    assert not [s for s in d.steps if s.tool == "run_analysis"]
+
+
+# --- questions about directions, normalisation kept ---------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["ok. rainfall na direct or inverse for this analysis",
+                                  "elevation direct or inverse here",
+                                  "is distance inverse or direct"])
+def test_direct_or_inverse_asks_and_runs_nothing(text):
+    d = run(text, state=LAST_RUN)
+    assert [s.tool for s in d.steps] == ["ask_results"]
+
+
+@pytest.mark.parametrize("text,norm", [("hmm go back to normal linear", "linear"),
+                                       ("back to the normal linear normalisation", "linear"),
+                                       ("go back to the default, reciprocal", "reciprocal")])
+def test_back_to_a_normalisation_keeps_the_chosen_variables(text, norm):
+    used = ("u5_tpr_rdt", "rainfall", "soil_wetness")
+    d = run(text, used=used, state=LAST_RUN,
+            extra={"normalization": "reciprocal" if norm == "linear" else "linear"})
+    p = analysis(d)
+    assert p["variables"] == list(used) and p["normalization"] == norm
+
+
+def test_keep_a_direction_and_add_a_variable():
+    used = ("u5_tpr_rdt", "rainfall", "evi", "distance_to_waterbodies")
+    p = analysis(run("Keep distance direct, and add housing quality to the set.", used=used,
+                     directions={"distance_to_waterbodies": "direct"}, state=LAST_RUN))
+    assert p["variables"] == [*used, "housing_quality"]
+    assert p["directions"] == {"distance_to_waterbodies": "direct"}
