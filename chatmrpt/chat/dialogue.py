@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from chatmrpt.analysis.declarations import DIRECTIONS, NORMALIZATIONS
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat import focus, intents
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
@@ -450,7 +451,9 @@ def replace_plan_value(low: str, last_plan: Mapping[str, Any]) -> Change | None:
 
 
 DIRECTION_CUE = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b|\brisk\b|\bbetter\b|\bworse\b"
-                           r"|\bprotect\w*")
+                           r"|\bprotect\w*|\b(?:means?|leads?\s+to|gives?)\s+(?:more|less|fewer|higher"
+                           r"|lower|increased|reduced)\b|\b(?:lowers|reduces|raises|increases"
+                           r"|decreases)\s+(?:the\s+)?(?:risk|malaria|cases|transmission)\b")
 
 
 def direction_change(text: str, ctx: RouterContext, facts: Facts,
@@ -459,9 +462,12 @@ def direction_change(text: str, ctx: RouterContext, facts: Facts,
     with one variable's direction changed (a variable not used yet is added). "Treat it as
     inverse" right after a message about one variable changes that one."""
     low = ex.lower_text(text)
-    if not (DIRECTION_CUE.search(low) or FLIP.search(low)) or re.search(
+    if not (DIRECTION_CUE.search(low) or FLIP.search(low) or DIRECTIONS_RESET.search(low)) or re.search(
             r"\bplan\b|\bexport\b|\bdownload\b|\bmap\b", low) or DIRECT_OR_INVERSE.search(low):
         return None  # "rainfall na direct or inverse for this analysis" asks
+    reset = _directions_reset(text, low, ctx, facts)
+    if reset is not None:
+        return reset
     mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
     if not mentions and topic and topic in ctx.variables and THAT_ONE.search(low):
         mentions = [ex.VariableMention(topic, topic, topic, -1, -1, 100.0)]
@@ -491,8 +497,45 @@ def direction_change(text: str, ctx: RouterContext, facts: Facts,
     changed = ", ".join(f"{k} as {v}" for k, v in directions.items())
     echo = (f"Re-running the analysis with the same {len(variables)} variables "
             f"({_join(variables)}), treating {changed}.")
+    if added:
+        echo = (f"Re-running the analysis with {len(variables)} variables: {_join(variables)} "
+                f"(added {_join(added)}), treating {changed}.")
     return Decision([Step("run_analysis", params, echo=echo, source=text)],
                     reading={"relative": "directions"})
+
+
+DIRECTIONS_RESET = re.compile(
+    r"\b(?:reset|restore|clear|remove|drop|forget)\s+(?:all\s+)?(?:the\s+|my\s+)?(?:custom\s+|own\s+)?"
+    r"directions?\b|\bdirections?\s+(?:all\s+)?(?:back\s+)?to\s+(?:the\s+)?(?:defaults?|normal|standard"
+    r"|usual)\b|\b(?:default|normal|standard|usual)\s+directions?\b")
+
+
+def _directions_reset(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """ "put all directions back to default", "reset the directions": the same variables,
+    each with the direction the catalogue gives it."""
+    if not DIRECTIONS_RESET.search(low) or reads_as_question(text) or \
+            re.search(r"\b(?:except|but|keep\w*)\b", low):
+        return None
+    variables = list(facts.analysis_variables)
+    mentions = [m.column for m in ex.find_variables(text, ctx.variables) if m.column]
+    if mentions and not set(mentions) <= set(variables):
+        return None
+    old = dict(facts.analysis_params.get("directions") or {})
+    gone = [k for k in old if not mentions or k in mentions]
+    if not gone:
+        return Decision(text="The analysis already uses the default direction of every "
+                             "variable; nothing was changed.")
+    kept = {k: v for k, v in old.items() if k not in gone and k in variables}
+    params: dict[str, Any] = {"variables": variables}
+    if kept:
+        params["directions"] = kept
+    for k in ("methods", "normalization"):
+        if facts.analysis_params.get(k):
+            params[k] = facts.analysis_params[k]
+    return Decision([Step("run_analysis", params, echo=(
+        f"Re-running the analysis with the same {len(variables)} variables ({_join(variables)}), "
+        f"with the default direction for {_join(gone)}."), source=text)],
+        reading={"relative": "directions"})
 
 
 DIRECT_OR_INVERSE = re.compile(r"\bdirect(?:ly)?\s+or\s+(?:an?\s+)?invers\w*"
@@ -519,13 +562,13 @@ def _flipped_direction(low: str, mentions: Sequence[ex.VariableMention],
     current = (facts.analysis_params.get("directions") or {}).get(column)
     if current is None and column in facts.analysis_variables and catalogue_entry(column):
         current = default_direction(column)[0]
-    if current not in ("direct", "inverse"):
+    if current not in DIRECTIONS:
         choices = [{"label": f"Treat {column} as {d}", "tool": "run_analysis",
                     "params": {"variables": list(dict.fromkeys([*facts.analysis_variables,
                                                                 column])),
                                "directions": {**(facts.analysis_params.get("directions") or {}),
                                               column: d}}}
-                   for d in ("direct", "inverse")]
+                   for d in DIRECTIONS]
         return Decision(text=f"Which direction should {column} take: direct (a higher value "
                              "means more risk) or inverse (a higher value means less risk)?",
                         choices=choices, pending={"expects": "choice", "choices": choices})
@@ -607,7 +650,7 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
     if swapped is not None:
         return swapped
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
-    if not adding and SOFT_ADD.search(low) and not re.search(
+    if not adding and not dropping and SOFT_ADD.search(low) and not re.search(
             r"\b(?:maps?|show|plot|charts?|export|download|list|top|bottom|plan|nets?|wards?"
             r"|what|which|how|why|is|are)\b", low):
         adding = True  # "and also settlement_type_poor", "housing quality too"
@@ -798,7 +841,8 @@ ANALYSIS_SETTINGS = ("normalization", "methods", "aggregation", "directions")
 
 NORMALISATION_MOVE = re.compile(
     r"\b(?:back\s+to|return\s+to|switch\s+(?:back\s+)?to|go\s+(?:back\s+)?to|change\s+to"
-    r"|(?:run|redo|rerun|re-run)\s+(?:it|that|this|the\s+analysis)\s+(?:again\s+)?with)\b")
+    r"|(?:run|redo|rerun|re-run)\s+(?:it|that|this|the\s+analysis)\s+(?:again\s+)?with"
+    r"|use|try|apply)\b")
 
 
 def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
@@ -831,6 +875,8 @@ def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
             # change of the last analysis, stated against it and echoed
             decision.reading.setdefault("relative", "directions")
         keep = f"Keeping the same {len(variables)} variables ({_join(variables)})."
+        if p.get("normalization") in NORMALIZATIONS:
+            keep = f"{p['normalization'].capitalize()} normalisation. {keep}"
         step.echo = f"{step.echo} {keep}".strip() if step.echo else keep
     return decision
 

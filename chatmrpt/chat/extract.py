@@ -730,7 +730,8 @@ def find_strategy(text: str) -> str | None:
 
 _NORMALIZATION = (
     ("reciprocal", re.compile(r"\breciprocal\b|\blegacy\s+(?:normali[sz]ation|mode|method|tool"
-                              r"|behaviou?r)\b|\bold\s+(?:tool|method|way|chatmrpt)\b|\bcompat\w*\b"
+                              r"|behaviou?r)\b|\bold\s+(?:tool|method|way|chatmrpt|normali[sz]ation"
+                              r"|scaling|r\s+(?:tool|code|app))\b|\bcompat\w*\b"
                               r"|\blike\s+(?:the\s+)?(?:old|original|legacy|r)\s+(?:tool|code|app)\b")),
     ("linear", re.compile(r"\blinear\b|\bmin[- ]?max\b")),
 )  # fmt: skip
@@ -1454,13 +1455,24 @@ class GroupMention:
     end: int
 
 
+_BARE_GROUP = re.compile(
+    r"\b(?:drop|remove|add|include|exclude|take\s+out)\s+(?:the\s+)?(?P<word>"
+    + "|".join(f"(?:{rx})" for rx, _ in VARIABLE_GROUPS) + r")(?P<noun>)\s*(?:one)?\s*[.!]*\s*$")
+
+
 def find_variable_group(text: str) -> GroupMention | None:
     """The kind of variable a message names instead of variables: "the water ones",
-    "one of the vegetation variables", "only the environmental ones" (None if none)."""
+    "one of the vegetation variables", "only the environmental ones", "drop the
+    vegetation" (None if none)."""
     low = lower_text(text)
     m = _GROUP_REF.search(low)
     if m is None:
-        return None
+        bare = _BARE_GROUP.search(low)
+        if bare is None:
+            return None
+        word = bare.group("word")
+        group = next(g for rx, g in VARIABLE_GROUPS if re.fullmatch(rx, word))
+        return GroupMention(group, True, bare.start("word"), bare.end("word"))
     word = m.group("word")
     group = next(g for rx, g in VARIABLE_GROUPS if re.fullmatch(rx, word))
     noun = m.group("noun")
@@ -1538,7 +1550,8 @@ _DIRECT = re.compile(
 _HIGHER_MEANS = re.compile(
     r"\b(?:higher|more|high|increasing|greater)\s+(?P<var>[a-z0-9_ ]+?)\s+(?:means|=|gives|is|leads"
     r"\s+to|increases|raises|lowers|reduces|decreases)\s+(?P<effect>(?:more|higher|increased|less|"
-    r"lower|reduced|decreased)\s+(?:malaria\s+)?risk|(?:the\s+)?risk)"
+    r"lower|reduced|decreased|fewer)\s+(?:(?:malaria\s+)?(?:risk|cases|transmission|infections?"
+    r"|burden)|malaria)|(?:the\s+)?risk)"
 )
 
 
@@ -1561,7 +1574,7 @@ def find_directions(text: str, mentions: Sequence[VariableMention]) -> dict[str,
         spans.extend((m.start(), m.end(), direction) for m in rx.finditer(low))
     for m in _HIGHER_MEANS.finditer(low):
         effect = m.group("effect")
-        direction = "inverse" if re.search(r"less|lower|reduc|decreas", effect) else "direct"
+        direction = "inverse" if re.search(r"less|lower|reduc|decreas|fewer", effect) else "direct"
         if re.search(r"\b(?:lowers|reduces|decreases)\b", m.group(0)):
             direction = "inverse"
         spans.append((m.start("var"), m.end("var"), direction))

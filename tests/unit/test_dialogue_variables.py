@@ -437,3 +437,60 @@ def test_keep_a_direction_and_add_a_variable():
                      directions={"distance_to_waterbodies": "direct"}, state=LAST_RUN))
     assert p["variables"] == [*used, "housing_quality"]
     assert p["directions"] == {"distance_to_waterbodies": "direct"}
+
+
+# --- directions back to default, effects other than risk, a bare kind, the old normalisation ---
+
+ILORIN_SET = ("tpr_u5_new", "val_housing_15", "distance", "meanEVI")
+ILORIN_SET_DIRECTIONS = {"distance": "direct", "meanEVI": "inverse"}
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("reset the directions", {}),
+    ("put all directions back to default", {}),
+    ("use the default directions", {}),
+    ("reset the direction of distance", {"meanEVI": "inverse"}),
+])
+def test_directions_back_to_default_keep_the_variables(text, kept):
+    p = analysis(run(text, "ilorin", ILORIN_SET, directions=ILORIN_SET_DIRECTIONS,
+                     state=LAST_RUN))
+    assert p["variables"] == list(ILORIN_SET)
+    assert (p.get("directions") or {}) == kept
+
+
+def test_default_directions_when_they_are_already_default_change_nothing():
+    d = run("reset the directions", "ilorin", ILORIN_SET, state=LAST_RUN)
+    assert not d.steps and "already" in d.text
+
+
+@pytest.mark.parametrize("text", [
+    "more nets means less malaria so treat nets per capita that way",
+    "higher nets per capita means fewer cases",
+    "more nets per capita leads to lower transmission",
+])
+def test_an_effect_on_malaria_or_cases_is_a_direction(text):
+    p = analysis(run(text, "kano", KANO_DEFAULT, state=LAST_RUN))
+    assert p["directions"] == {"nets_per_capita": "inverse"}
+    assert p["variables"] == [*KANO_DEFAULT, "nets_per_capita"]
+
+
+def test_a_bare_kind_after_drop_is_the_one_variable_of_that_kind():
+    p = analysis(run("drop the vegetation", "ilorin", ILORIN_SET, state=LAST_RUN))
+    assert p["variables"] == ["tpr_u5_new", "val_housing_15", "distance"]
+    d = run("drop the water", "kano", KANO_DEFAULT, state=LAST_RUN)
+    assert not d.steps and d.pending  # rainfall or distance to water: asked
+
+
+@pytest.mark.parametrize("text", ["use the old normalisation", "rerun it with the old scaling",
+                                  "use reciprocal normalization like the old tool"])
+def test_the_old_normalisation_is_the_reciprocal_one_with_the_same_variables(text):
+    d = run(text, "ilorin", ILORIN_SET, state=LAST_RUN)
+    p = analysis(d)
+    assert p["normalization"] == "reciprocal" and p["variables"] == list(ILORIN_SET)
+    assert "Reciprocal normalisation" in d.steps[0].echo
+
+
+def test_drop_too_drops():
+    used = (*DEMO_DEFAULT, "soil_wetness")
+    p = analysis(run("actually drop rainfall too", used=used, state=LAST_RUN))
+    assert p["variables"] == [v for v in used if v != "rainfall"]
