@@ -643,14 +643,16 @@ THAT_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|that\s+variable"
 
 
 def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
-                    topic: str | None = None) -> Change | None:
-    """ "also add housing quality", "drop rainfall": the last analysis' variables, changed."""
+                    topic: str | None = None, last_tool: str | None = None) -> Change | None:
+    """ "also add housing quality", "drop rainfall": the last analysis' variables, changed
+    ("and also X", "X too" right after an analysis change)."""
     low = ex.canonical_text(text)
     swapped = _variable_swap(low, ctx, used)
     if swapped is not None:
         return swapped
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
-    if not adding and not dropping and SOFT_ADD.search(low) and not re.search(
+    if not adding and not dropping and last_tool == "run_analysis" and SOFT_ADD.search(low) \
+            and not re.search(
             r"\b(?:maps?|show|plot|charts?|export|download|list|top|bottom|plan|nets?|wards?"
             r"|what|which|how|why|is|are)\b", low):
         adding = True  # "and also settlement_type_poor", "housing quality too"
@@ -1425,7 +1427,7 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
                                   "the default variables, directions and settings.",
                                   source=text)])  # fmt: skip
     if ctx.analysis_ready and facts.analysis_variables:
-        change = variable_change(text, ctx, facts.analysis_variables, state.topic)
+        change = variable_change(text, ctx, facts.analysis_variables, state.topic, last_tool)
         if change is not None and not change.params:
             return Decision(text=change.echo, reading={"variables": "refused"})
         if change is None:

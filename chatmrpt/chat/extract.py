@@ -1457,7 +1457,8 @@ class GroupMention:
 
 _BARE_GROUP = re.compile(
     r"\b(?:drop|remove|add|include|exclude|take\s+out)\s+(?:the\s+)?(?P<word>"
-    + "|".join(f"(?:{rx})" for rx, _ in VARIABLE_GROUPS) + r")(?P<noun>)\s*(?:one)?\s*[.!]*\s*$")
+    + "|".join(f"(?:{rx})" for rx, g in VARIABLE_GROUPS if g.key != "index")
+    + r")(?P<noun>)\s*(?:one)?\s*[.!]*\s*$")
 
 
 def find_variable_group(text: str) -> GroupMention | None:

@@ -29,10 +29,14 @@ from chatmrpt.chat.router import RouterContext
 MIN_VARIABLES = 2
 
 LIST_VERB = re.compile(
-    r"\b(?:use|using|with|only|just|instead|switch\s+to|change\s+to|re-?run|redo|re-?do"
-    r"|run|try|rank\s+(?:by|on|with)|based\s+on|keep\s+only|restrict)\b")
+    r"^\s*(?:(?:ok(?:ay)?|now|then|so|pls|please|and|hmm+|fine|right|alright|scrap\s+that|actually"
+    r"|no|wait|abeg|oya|i\s+see)[\s,.!]+)*(?:please\s+|pls\s+|abeg\s+)?(?:use|using|with|only"
+    r"|just|re-?run|redo|re-?do|run|try|switch\s+to|change\s+to|rank|go\s+with|now\s+a\s+version"
+    r"|a\s+version)\b|\binstead\b|\bonly\b|\bjust\b|\b(?:re-?run|redo)\b")
 OTHER_REQUEST = re.compile(
-    r"\b(?:plan|nets?\s+(?:for|to)|maps?|charts?|export|download|save|send|show|list|top"
+    r"\b(?:plan|nets?\s+(?:for|to)|maps?|charts?|plot|graph|compare|comparison|correlat\w*"
+    r"|relationship|explain|describe|summar\w*|tell|define|meaning|export|download|save|send"
+    r"|show|list|top"
     r"|bottom|wards?|report|csv|excel|xlsx|png|html|threshold|target|reprioriti[sz]\w*"
     r"|households?|lga)\b")
 ONLY_WORD = re.compile(r"\b(?:only|just|keep\s+only|restrict|nothing\s+but|use|using|with"
@@ -328,6 +332,8 @@ def all_variables(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decisi
                                          f"variables of the table{gone}: "
                                          f"{dlg._join(everything)}."), text)
     if not used:
+        if m.group(0) in ("everything", "all of them", "all but") and not out:
+            return None  # "run everything": the whole analysis, read elsewhere
         return dlg.Decision([all_step])  # no analysis yet: the intent model is the evidence
     if set(used) | set(out) == set(table) or not out and set(used) == set(table):
         return dlg.Decision([all_step], reading={"relative": "variables"})
@@ -351,7 +357,8 @@ def all_variables(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decisi
 def keep_out_excluded(decision: dlg.Decision, text: str, ctx: RouterContext,
                       facts: dlg.Facts) -> dlg.Decision:
     """An analysis step that would use a variable the message takes out ("without soil
-    wetness", "drop distance" when it is not in the analysis) is replaced by a question."""
+    wetness", "drop distance" when it is not in the analysis), or one variable alone, is
+    replaced by a question."""
     for step in decision.steps:
         variables = step.params.get("variables") if step.tool == "run_analysis" else None
         if not variables:
@@ -359,6 +366,15 @@ def keep_out_excluded(decision: dlg.Decision, text: str, ctx: RouterContext,
         source = step.source or text
         mentions = [m for m in ex.find_variables(source, ctx.variables) if m.column]
         out = ex.excluded_variables(source, mentions) & set(variables)
+        used = list(facts.analysis_variables)
+        if not out and len(variables) == 1 and used and variables[0] not in used:
+            # "and also ndwi" read as an analysis of ndwi alone, which cannot run: adding it to
+            # the analysis is the likely meaning, asked
+            new = [*used, variables[0]]
+            step_ = _step(new, facts, _new_list_echo(new, f"added {variables[0]}"), text)
+            return _ask(f"An analysis needs at least two variables. Should I add "
+                        f"{variables[0]} to the {len(used)} variables of the analysis?",
+                        [_choice(f"Add {plain_name(variables[0])}", step_)])
         if not out:
             continue
         used = list(facts.analysis_variables)

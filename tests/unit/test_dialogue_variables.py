@@ -494,3 +494,37 @@ def test_drop_too_drops():
     used = (*DEMO_DEFAULT, "soil_wetness")
     p = analysis(run("actually drop rainfall too", used=used, state=LAST_RUN))
     assert p["variables"] == [v for v in used if v != "rainfall"]
+
+
+@pytest.mark.parametrize("text", ["compare tpr with rainfall", "rainfall with tpr looks correlated",
+                                  "explain tpr and rainfall"])
+def test_variables_named_with_with_are_no_new_list(text):
+    d = run(text, state=LAST_RUN)
+    assert not [s for s in d.steps if s.tool == "run_analysis" and s.echo.startswith("Re-running")]
+
+
+def test_also_a_variable_after_something_else_than_an_analysis_change_adds_nothing():
+    used = tuple(v for v in DEMO_DEFAULT if v != "housing_quality")
+    state = DialogueState(last={"tool": "show_map", "params": {"what": "variable",
+                                                               "variable": "rainfall"}})
+    d = run("housing quality too", used=used, state=state)
+    assert not any(s.tool == "run_analysis" and "housing_quality" in s.params.get("variables", [])
+                   and "added" in s.echo for s in d.steps)
+
+
+def test_everything_without_an_analysis_is_left_to_the_whole_analysis():
+    from chatmrpt.chat import variable_talk
+
+    columns, wards = DATASETS["demo"]
+    ctx = RouterContext(has_dataset=True, variables=columns, wards=wards)
+    assert variable_talk.all_variables("run everything", ctx, Facts()) is None
+    d = variable_talk.all_variables("use all the variables", ctx, Facts())
+    assert len(d.steps[0].params["variables"]) == len(columns) - 1
+
+
+@pytest.mark.parametrize("text", ["and also ndwi", "run it with ndwi"])
+def test_one_variable_alone_is_asked_as_an_addition(text):
+    used = ("u5_tpr_rdt", "rainfall")
+    d = run(text, used=used)
+    assert not d.steps and d.choices
+    assert analysis(answer_choice(d, d.suggestions[0], used=used))["variables"] == [*used, "ndwi"]
