@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from chatmrpt.analysis.declarations import DIRECTIONS, NORMALIZATIONS
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat import focus, intents, retraction
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
@@ -160,9 +161,13 @@ LIST_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls|abeg)[\s,]+)*(?
                        r"|give|tell)\s+(?:me\s+)?(?:them|those|the\s+wards|dem|am)(?:\s+(?:all|please"
                        r"|pls|abeg))*\s*[.!?]*\s*$")
 ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+use|plus|put\s+in|bring\s+in"
-                     r"|with\s+also)\b")  # fmt: skip
+                     r"|with\s+also|put\s+back|bring\s+back|add\s+back|re-?add|restore|reinstate"
+                     r"|(?:put|bring)\s+(?:\w+\s+){1,4}back)\b")  # fmt: skip
 DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|minus|no\s+more"
-                      r"|except)\b")  # fmt: skip
+                      r"|except|get\s+rid\s+of|omit|(?:take|leave)\s+(?:\w+\s+){1,4}out)\b")  # fmt: skip
+DIRECTION_WORD = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b")
+SOFT_ADD = re.compile(r"^\s*(?:and\s+|oh\s+|ok(?:ay)?\s+)?also\b|\b(?:too|as\s+well)(?:\s+(?:please"
+                      r"|pls|abeg))?\s*[.!]*\s*$")
 SPLIT = re.compile(
     r"\s*(?:;|\.\s+(?:then|also|and)\b|,?\s+and\s+then\b|,?\s+then\s+(?=\w)|,?\s+after\s+that\b"
     r"|,?\s+and\s+also\b|\.\s+(?=(?:show|map|export|download|plan|list|give|top|run|save|what)\b)"
@@ -476,18 +481,35 @@ def replace_plan_value(low: str, last_plan: Mapping[str, Any]) -> Change | None:
 
 
 DIRECTION_CUE = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b|\brisk\b|\bbetter\b|\bworse\b"
-                           r"|\bprotect\w*")
+                           r"|\bprotect\w*|\b(?:means?|leads?\s+to|gives?)\s+(?:more|less|fewer|higher"
+                           r"|lower|increased|reduced)\b|\b(?:lowers|reduces|raises|increases"
+                           r"|decreases)\s+(?:the\s+)?(?:risk|malaria|cases|transmission)\b")
 
 
-def direction_change(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+def direction_change(text: str, ctx: RouterContext, facts: Facts,
+                     topic: str | None = None) -> Decision | None:
     """ "make nets per capita inverse, more nets means less risk": the last analysis again,
-    with one variable's direction changed (a variable not used yet is added)."""
+    with one variable's direction changed (a variable not used yet is added). "Treat it as
+    inverse" right after a message about one variable changes that one."""
     low = ex.lower_text(text)
-    if not DIRECTION_CUE.search(low) or re.search(r"\bplan\b|\bexport\b|\bdownload\b"
-                                                   r"|\bmap\b", low):
-        return None
+    if not (DIRECTION_CUE.search(low) or FLIP.search(low) or DIRECTIONS_RESET.search(low)) or re.search(
+            r"\bplan\b|\bexport\b|\bdownload\b|\bmap\b", low) or DIRECT_OR_INVERSE.search(low):
+        return None  # "rainfall na direct or inverse for this analysis" asks
+    reset = _directions_reset(text, low, ctx, facts)
+    if reset is not None:
+        return reset
     mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
-    directions = ex.find_directions(text, mentions) if mentions else {}
+    if not mentions and topic and topic in ctx.variables and THAT_ONE.search(low):
+        mentions = [ex.VariableMention(topic, topic, topic, -1, -1, 100.0)]
+        said = _topic_direction(low)
+        directions = {topic: said[0]} if said else {}
+    else:
+        directions = ex.find_directions(text, mentions) if mentions else {}
+    flipped = _flipped_direction(low, mentions, facts)
+    if flipped is not None:
+        if isinstance(flipped, Decision):
+            return flipped
+        directions = flipped
     if not directions or re.search(r"\d", _without_names(low, ctx)) or \
             {m.column for m in mentions} - set(directions):
         return None  # a list of variables with a direction is a new analysis, read elsewhere
@@ -505,8 +527,110 @@ def direction_change(text: str, ctx: RouterContext, facts: Facts) -> Decision | 
     changed = ", ".join(f"{k} as {v}" for k, v in directions.items())
     echo = (f"Re-running the analysis with the same {len(variables)} variables "
             f"({_join(variables)}), treating {changed}.")
+    if added:
+        echo = (f"Re-running the analysis with {len(variables)} variables: {_join(variables)} "
+                f"(added {_join(added)}), treating {changed}.")
     return Decision([Step("run_analysis", params, echo=echo, source=text)],
                     reading={"relative": "directions"})
+
+
+DIRECTIONS_RESET = re.compile(
+    r"\b(?:reset|restore|clear|remove|drop|forget)\s+(?:all\s+)?(?:the\s+|my\s+)?(?:custom\s+|own\s+)?"
+    r"directions?\b|\bdirections?\s+(?:all\s+)?(?:back\s+)?to\s+(?:the\s+)?(?:defaults?|normal|standard"
+    r"|usual)\b|\b(?:default|normal|standard|usual)\s+directions?\b")
+
+
+def _directions_reset(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """ "put all directions back to default", "reset the directions": the same variables,
+    each with the direction the catalogue gives it."""
+    if not DIRECTIONS_RESET.search(low) or reads_as_question(text) or \
+            re.search(r"\b(?:except|but|keep\w*)\b", low):
+        return None
+    variables = list(facts.analysis_variables)
+    mentions = [m.column for m in ex.find_variables(text, ctx.variables) if m.column]
+    if mentions and not set(mentions) <= set(variables):
+        return None
+    old = dict(facts.analysis_params.get("directions") or {})
+    gone = [k for k in old if not mentions or k in mentions]
+    if not gone:
+        return Decision(text="The analysis already uses the default direction of every "
+                             "variable; nothing was changed.")
+    kept = {k: v for k, v in old.items() if k not in gone and k in variables}
+    params: dict[str, Any] = {"variables": variables}
+    if kept:
+        params["directions"] = kept
+    for k in ("methods", "normalization"):
+        if facts.analysis_params.get(k):
+            params[k] = facts.analysis_params[k]
+    return Decision([Step("run_analysis", params, echo=(
+        f"Re-running the analysis with the same {len(variables)} variables ({_join(variables)}), "
+        f"with the default direction for {_join(gone)}."), source=text)],
+        reading={"relative": "directions"})
+
+
+DIRECT_OR_INVERSE = re.compile(r"\bdirect(?:ly)?\s+or\s+(?:an?\s+)?invers\w*"
+                               r"|\binvers\w*\s+or\s+(?:an?\s+)?direct(?:ly)?\b")
+FLIP = re.compile(r"\b(?:flip|reverse|switch|swap|toggle|change)\s+(?:the\s+|its\s+)?"
+                  r"(?:direction|sign|polarity)s?\b|\b(?:flip|reverse)\b|\bother\s+way\s+"
+                  r"(?:round|around)\b|\bopposite\s+(?:direction|way)\b")
+EXPLICIT_DIRECTION = re.compile(r"\b(?:as|to|be|is|make\s+it)\s+(?:an?\s+)?(?:direct|inverse)\b"
+                                r"|\b(?:direct|inverse)\s+(?:instead|now)\b")
+
+
+def _flipped_direction(low: str, mentions: Sequence[ex.VariableMention],
+                       facts: Facts) -> dict[str, str] | Decision | None:
+    """ "flip the direction of elevation", "reverse rainfall": the opposite of the direction
+    the last analysis gave that variable (asked when it is not known)."""
+    if not FLIP.search(low) or EXPLICIT_DIRECTION.search(low):
+        return None
+    columns = list(dict.fromkeys(m.column for m in mentions if m.column))
+    if len(columns) != 1:
+        return None
+    column = columns[0]
+    from chatmrpt.analysis.variables import catalogue_entry, default_direction
+
+    current = (facts.analysis_params.get("directions") or {}).get(column)
+    if current is None and column in facts.analysis_variables and catalogue_entry(column):
+        current = default_direction(column)[0]
+    if current not in DIRECTIONS:
+        choices = [{"label": f"Treat {column} as {d}", "tool": "run_analysis",
+                    "params": {"variables": list(dict.fromkeys([*facts.analysis_variables,
+                                                                column])),
+                               "directions": {**(facts.analysis_params.get("directions") or {}),
+                                              column: d}}}
+                   for d in DIRECTIONS]
+        return Decision(text=f"Which direction should {column} take: direct (a higher value "
+                             "means more risk) or inverse (a higher value means less risk)?",
+                        choices=choices, pending={"expects": "choice", "choices": choices})
+    return {column: "direct" if current == "inverse" else "inverse"}
+
+
+def _topic_direction(low: str) -> list[str]:
+    """The direction "treat it as inverse" gives (none when both or neither are said)."""
+    said = {d for d, rx in (("inverse", r"\binvers\w*|\bprotect\w*"),
+                            ("direct", r"\bdirect(?:ly)?\b")) if re.search(rx, low)}
+    return list(said) if len(said) == 1 else []
+
+
+def _variable_talk(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """Kinds of variables and every variable of the table (chatmrpt.chat.variable_talk)."""
+    from chatmrpt.chat import variable_talk
+
+    if not ctx.has_dataset or not ctx.variables:
+        return None
+    if ctx.analysis_ready and facts.analysis_variables:
+        grouped = variable_talk.group_change(text, ctx, facts) or \
+            variable_talk.unnamed_change(text, ctx, facts)
+        if grouped is not None:
+            return grouped
+    return variable_talk.all_variables(text, ctx, facts)
+
+
+def _keep_out_excluded(decision: Decision, text: str, ctx: RouterContext,
+                       facts: Facts) -> Decision:
+    from chatmrpt.chat import variable_talk
+
+    return variable_talk.keep_out_excluded(decision, text, ctx, facts)
 
 
 BY_PARAMS = (
@@ -549,13 +673,22 @@ THAT_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|that\s+variable"
 
 
 def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
-                    topic: str | None = None) -> Change | None:
-    """ "also add housing quality", "drop rainfall": the last analysis' variables, changed."""
+                    topic: str | None = None, last_tool: str | None = None) -> Change | None:
+    """ "also add housing quality", "drop rainfall": the last analysis' variables, changed
+    ("and also X", "X too" right after an analysis change)."""
     low = ex.canonical_text(text)
     swapped = _variable_swap(low, ctx, used)
     if swapped is not None:
         return swapped
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
+    if not adding and not dropping and last_tool == "run_analysis" and SOFT_ADD.search(low) \
+            and not re.search(
+            r"\b(?:maps?|show|plot|charts?|export|download|list|top|bottom|plan|nets?|wards?"
+            r"|what|which|how|why|is|are)\b", low):
+        adding = True  # "and also settlement_type_poor", "housing quality too"
+    if adding and not dropping and DIRECTION_WORD.search(low) and re.search(
+            r"\bback\b|\brestore\b|\breinstate\b", ADD_VAR.search(low).group(0)):
+        return None  # "put elevation back to inverse" is a direction
     if adding == dropping or not used:
         return None
     # a question, or wards being removed, is no change of the variables
@@ -568,6 +701,12 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
                            low[verb.end():]) if verb else None
     end = verb.end() + clause_end.start() if verb and clause_end else len(low)
     mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    if dropping:
+        out = ex.excluded_variables(text, mentions)
+        if out and any(m.column not in out and verb and m.end <= verb.start() for m in mentions):
+            return None  # "rerun with tpr and rainfall but without elevation": a new list
+        if out:
+            mentions = [m for m in mentions if m.column in out]
     inside = [m for m in mentions if m.start < end]
     mentions = inside or mentions
     if not mentions:
@@ -590,8 +729,15 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
     else:
         gone = [n for n in names if n in used]
         variables = [v for v in used if v not in gone]
-        if not gone or len(variables) < 2:
-            return None
+        if not gone:
+            return Change({}, f"{_join(names)} {'is' if len(names) == 1 else 'are'} not in the "
+                              f"analysis (it uses {_join(used)}), so there is nothing to take "
+                              "out; nothing was changed.")
+        if len(variables) < 2:
+            return Change({}, f"The analysis uses {_join(used)}; without {_join(gone)} fewer "
+                              "than 2 variables would be left, and the composite score needs "
+                              "at least two, so nothing was changed. Add another variable "
+                              "first, or name the variables to use.")
         echo = (f"Re-running the analysis with {len(variables)} variables: "
                 f"{_join(variables)} (dropped {_join(gone)}).")
     return Change({"variables": variables}, echo)
@@ -717,6 +863,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
         note = f"{taken_back.note} {note}" if note else taken_back.note
     decision = _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
+    decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     if note and decision.steps:
         decision.notes.insert(0, note)
@@ -753,7 +900,8 @@ ANALYSIS_SETTINGS = ("normalization", "methods", "aggregation", "directions")
 
 NORMALISATION_MOVE = re.compile(
     r"\b(?:back\s+to|return\s+to|switch\s+(?:back\s+)?to|go\s+(?:back\s+)?to|change\s+to"
-    r"|(?:run|redo|rerun|re-run)\s+(?:it|that|this|the\s+analysis)\s+(?:again\s+)?with)\b")
+    r"|(?:run|redo|rerun|re-run)\s+(?:it|that|this|the\s+analysis)\s+(?:again\s+)?with"
+    r"|use|try|apply)\b")
 
 
 def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
@@ -786,6 +934,8 @@ def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
             # change of the last analysis, stated against it and echoed
             decision.reading.setdefault("relative", "directions")
         keep = f"Keeping the same {len(variables)} variables ({_join(variables)})."
+        if p.get("normalization") in NORMALIZATIONS:
+            keep = f"{p['normalization'].capitalize()} normalisation. {keep}"
         step.echo = f"{step.echo} {keep}".strip() if step.echo else keep
     return decision
 
@@ -1430,6 +1580,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     if CANCEL.match(low):
         return Decision(text="OK. Nothing is waiting to run.")
 
+    # kinds of variables ("the water ones"), every variable of the table
+    talked = _variable_talk(text, ctx, facts)
+    if talked is not None:
+        return talked
+
     # environmental variables from the raster library
     covariates = _covariates_request(text, low, ctx)
     if covariates is not None:
@@ -1458,7 +1613,7 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
             return Decision([Step("what_if_plan", replaced.params, echo=replaced.echo,
                                   source=text)], reading={"relative": "replace"})
     if ctx.analysis_ready and facts.analysis_variables and not reads_as_question(text):
-        turned = direction_change(text, ctx, facts)
+        turned = direction_change(text, ctx, facts, state.topic)
         if turned is not None:
             return turned
     if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text):
@@ -1492,7 +1647,7 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if setting is not None:
             setting.reading["relative"] = "plan_setting"
             return setting
-    if RESET.search(low) and _full_reset_asked(low):
+    if RESET.search(low) and _full_reset_asked(low) and not ex.find_normalization(text):
         if last_tool in (*PLAN_TOOLS, "ask_results") and ctx.last_plan and \
                 "total_nets" in ctx.last_plan and not re.search(r"\banaly", low):
             params = {k: ctx.last_plan[k] for k in ("total_nets", "household_size")
@@ -1508,7 +1663,15 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
                                   "the default variables, directions and settings.",
                                   source=text)])  # fmt: skip
     if ctx.analysis_ready and facts.analysis_variables:
-        change = variable_change(text, ctx, facts.analysis_variables, state.topic)
+        change = variable_change(text, ctx, facts.analysis_variables, state.topic, last_tool)
+        if change is not None and not change.params:
+            return Decision(text=change.echo, reading={"variables": "refused"})
+        if change is None:
+            from chatmrpt.chat import variable_talk
+
+            listed = variable_talk.list_change(text, ctx, facts)
+            if listed is not None:
+                return listed
         if change is not None:
             params = dict(change.params)
             directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
@@ -2042,6 +2205,9 @@ def _question_about_results(text: str, low: str, ctx: RouterContext, state: Dial
                                  "in LGA <code>\". Or should I list the whole area?",
                             choices=[{"label": describe_choice("top_wards", {"n": n}),
                                       "tool": "top_wards", "params": {"n": n}}])
+    if DIRECT_OR_INVERSE.search(low) and ctx.analysis_ready and not reads_as_question(text):
+        # "rainfall na direct or inverse for this analysis": the directions used
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)])
     if not reads_as_question(text) or not ctx.analysis_ready:
         return None
     if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(

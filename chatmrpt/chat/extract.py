@@ -778,7 +778,8 @@ def find_strategy(text: str) -> str | None:
 
 _NORMALIZATION = (
     ("reciprocal", re.compile(r"\breciprocal\b|\blegacy\s+(?:normali[sz]ation|mode|method|tool"
-                              r"|behaviou?r)\b|\bold\s+(?:tool|method|way|chatmrpt)\b|\bcompat\w*\b"
+                              r"|behaviou?r)\b|\bold\s+(?:tool|method|way|chatmrpt|normali[sz]ation"
+                              r"|scaling|r\s+(?:tool|code|app))\b|\bcompat\w*\b"
                               r"|\blike\s+(?:the\s+)?(?:old|original|legacy|r)\s+(?:tool|code|app)\b")),
     ("linear", re.compile(r"\blinear\b|\bmin[- ]?max\b")),
 )  # fmt: skip
@@ -1357,9 +1358,41 @@ _VAR_STOP = _STOP - {"distance"} | {
     "treat",
     "as",
 }
+# plain words analysts use for a catalogue variable that are no column name anywhere
+_SPOKEN_NAMES: dict[str, str] = {
+    "water index": "ndwi",
+    "water index ndwi": "ndwi",
+    "moisture index": "ndmi",
+    "nets per person": "nets_per_capita",
+    "net per person": "nets_per_capita",
+    "itn per person": "nets_per_capita",
+    "itns per person": "nets_per_capita",
+    "itn per capita": "nets_per_capita",
+    "net ownership": "nets_per_capita",
+    "net access": "nets_per_capita",
+    "positivity": "u5_tpr_rdt",
+    "positivity rate": "u5_tpr_rdt",
+    "night light": "nighttime_lights",
+    "night lights": "nighttime_lights",
+    "nightlight": "nighttime_lights",
+    "poor settlement": "settlement_type",
+    "poor settlements": "settlement_type",
+    "informal settlements": "settlement_type",
+    "settlement": "settlement_type",
+    "urbanisation": "urban_percentage",
+    "urbanization": "urban_percentage",
+    "urban share": "urban_percentage",
+    "house quality": "housing_quality",
+    "housing index": "housing_quality",
+    "distance from water": "distance_to_waterbodies",
+    "distance to the water": "distance_to_waterbodies",
+    "water distance": "distance_to_waterbodies",
+    "soil moisture": "soil_wetness",
+}
+_SPOKEN_KEYS = {_key(k): v for k, v in _SPOKEN_NAMES.items()}
 _SYNONYM_KEYS: tuple[tuple[str, str], ...] = tuple(
     (_key(s), e.name) for e in CATALOGUE for s in (e.name, *e.synonyms) if len(_key(s)) >= 5
-)
+) + tuple((k, v) for k, v in _SPOKEN_KEYS.items() if len(k) >= 5)
 
 
 def find_variables(text: str, columns: Sequence[str] = ()) -> list[VariableMention]:
@@ -1409,6 +1442,9 @@ def _match_variable(lows, column_by_key, columns):
     entry = catalogue_entry(key)
     if entry is not None and not (len(lows) == 1 and len(key) < 3):
         return _column_for(entry.name, columns), entry.name, 95.0
+    if key in _SPOKEN_KEYS:
+        canonical = _SPOKEN_KEYS[key]
+        return _column_for(canonical, columns), canonical, 95.0
     if any(w in _VAR_STOP for w in lows) or len(key) < 5:
         return None
     if all(w in _VOCAB or w in _KEEP for w in lows if w not in _VAR_INNER):
@@ -1446,8 +1482,147 @@ def _column_for(canonical: str, columns: Sequence[str]) -> str | None:
     return None
 
 
+# --- kinds of variables and variables taken out ------------------------------------------
+
+
+@dataclass(frozen=True)
+class VariableGroup:
+    """A kind of variable analysts name instead of the variables ("the water ones")."""
+
+    key: str
+    label: str
+    members: frozenset[str]  # catalogue names
+
+
+_ENVIRONMENT = frozenset({"rainfall", "ndvi", "evi", "ndwi", "ndmi", "soil_wetness",
+                          "temperature", "humidity", "flood", "elevation",
+                          "distance_to_waterbodies"})
+VARIABLE_GROUPS: tuple[tuple[str, VariableGroup], ...] = (
+    (r"water(?:[- ]related)?|wet(?:ness)?|moisture",
+     VariableGroup("water", "water-related", frozenset({
+         "rainfall", "ndwi", "ndmi", "soil_wetness", "distance_to_waterbodies", "flood",
+         "humidity"}))),
+    (r"vegetation|greenness|green|plant",
+     VariableGroup("vegetation", "vegetation", frozenset({"ndvi", "evi"}))),
+    (r"climate|climatic|weather",
+     VariableGroup("climate", "climate", frozenset({"rainfall", "temperature", "humidity"}))),
+    (r"environment(?:al)?|env|ecological|physical|geographic(?:al)?",
+     VariableGroup("environment", "environmental", _ENVIRONMENT)),
+    (r"satellite|remote[- ]sens(?:ed|ing)|raster",
+     VariableGroup("satellite", "satellite", _ENVIRONMENT | {"nighttime_lights"})),
+    (r"spectral|index|indices",
+     VariableGroup("index", "index", frozenset({"ndvi", "evi", "ndwi", "ndmi"}))),
+    (r"malaria|epi(?:demiological)?|clinical|health|disease|surveillance|burden",
+     VariableGroup("malaria", "malaria", frozenset({"u5_tpr_rdt", "pfpr", "burden"}))),
+    (r"socio[- ]?economic|social|human|demographic|built|housing[- ]related|poverty"
+     r"|intervention",
+     VariableGroup("social", "socio-economic", frozenset({
+         "housing_quality", "urban_percentage", "nighttime_lights", "settlement_type",
+         "population_density", "nets_per_capita"}))),
+)
+_GROUP_NOUN = (r"(?:ones?|variables?|vars?|indicators?|columns?|factors?|covariates?|measures?"
+               r"|layers?|metrics?|index|indices|indexes)")
+_GROUP_REF = re.compile(
+    r"\b(?P<one>(?:one|any|either|some|a\s+couple|two|both)\s+of\s+(?:the\s+|those\s+|these\s+)?)?"
+    r"(?P<word>" + "|".join(f"(?:{rx})" for rx, _ in VARIABLE_GROUPS) + r")\s+"
+    r"(?P<noun>" + _GROUP_NOUN + r")\b")
+
+
+@dataclass(frozen=True)
+class GroupMention:
+    group: VariableGroup
+    one: bool  # "one of the water ones", "the water one": a single variable of the kind
+    start: int
+    end: int
+
+
+_BARE_GROUP = re.compile(
+    r"\b(?:drop|remove|add|include|exclude|take\s+out)\s+(?:the\s+)?(?P<word>"
+    + "|".join(f"(?:{rx})" for rx, g in VARIABLE_GROUPS if g.key != "index")
+    + r")(?P<noun>)\s*(?:one)?\s*[.!]*\s*$")
+
+
+def find_variable_group(text: str) -> GroupMention | None:
+    """The kind of variable a message names instead of variables: "the water ones",
+    "one of the vegetation variables", "only the environmental ones", "drop the
+    vegetation" (None if none)."""
+    low = lower_text(text)
+    m = _GROUP_REF.search(low)
+    if m is None:
+        bare = _BARE_GROUP.search(low)
+        if bare is None:
+            return None
+        word = bare.group("word")
+        group = next(g for rx, g in VARIABLE_GROUPS if re.fullmatch(rx, word))
+        return GroupMention(group, True, bare.start("word"), bare.end("word"))
+    word = m.group("word")
+    group = next(g for rx, g in VARIABLE_GROUPS if re.fullmatch(rx, word))
+    noun = m.group("noun")
+    one = bool(m.group("one")) and not re.match(r"(?:both|two|some|a\s+couple)\b", m.group("one"))
+    one = one or not noun.endswith("s")
+    return GroupMention(group, one, m.start(), m.end())
+
+
+def column_kind(column: str) -> str | None:
+    """The catalogue name a column stands for, also through the words of its name
+    ("enhanced_vegetation_index" is EVI, "val_housing_15" housing quality)."""
+    entry = catalogue_entry(column)
+    if entry is not None:
+        return entry.name
+    k = _key(column)
+    for words, name in (("tpr", "u5_tpr_rdt"), ("testpositivity", "u5_tpr_rdt"),
+                        ("housing", "housing_quality"), ("rain", "rainfall"),
+                        ("ndvi", "ndvi"), ("evi", "evi"), ("ndwi", "ndwi"), ("ndmi", "ndmi"),
+                        ("soilwet", "soil_wetness"), ("soilmoist", "soil_wetness"),
+                        ("elevation", "elevation"), ("nightlight", "nighttime_lights"),
+                        ("nighttimelight", "nighttime_lights"), ("settlement", "settlement_type"),
+                        ("urban", "urban_percentage"), ("netspercapita", "nets_per_capita"),
+                        ("temperature", "temperature")):
+        if words in k:
+            return name
+    if "distance" in k and ("water" in k or k == "distance"):
+        return "distance_to_waterbodies"
+    return None
+
+
+def group_columns(group: VariableGroup, columns: Sequence[str]) -> list[str]:
+    """The columns of a kind, in the order given."""
+    return [c for c in columns if column_kind(c) in group.members]
+
+
+_DROP_WORD = re.compile(
+    r"\b(?:drop(?:ped|ping)?|remove[ds]?|removing|exclud(?:e|ed|ing)|without|minus|except"
+    r"|but\s+not|other\s+than|apart\s+from|leave\s+out|leaving\s+out|take\s+out|taking\s+out"
+    r"|get\s+rid\s+of|no\s+more|not|no|omit(?:ted|ting)?|skip(?:ped|ping)?|comot|delete)\b")
+_KEEP_WORD = re.compile(
+    r"\b(?:keep(?:ing)?|use|using|with|add(?:ed|ing)?|include[ds]?|including|plus|put|bring"
+    r"|only|just|and\s+also|also|restore|reinstate)\b")
+
+
+def excluded_variables(text: str, mentions: Sequence[VariableMention]) -> set[str]:
+    """The variables the message takes out or leaves out ("without elevation", "drop
+    rainfall", "everything except EVI", "take ndvi out"): a variable is excluded when the
+    nearest verb before it in its clause is one of taking out, or "out" follows it."""
+    low = lower_text(text)
+    out: set[str] = set()
+    for m in mentions:
+        if not m.column:
+            continue
+        clause_start = max(low.rfind(c, 0, m.start) for c in ",;.:()") + 1
+        before = low[clause_start:m.start]
+        drops = [d.end() for d in _DROP_WORD.finditer(before)]
+        keeps = [k.end() for k in _KEEP_WORD.finditer(before)]
+        taken_out = bool(re.match(r"(?:\s*(?:,|and|&)\s*[\w ]+?)?\s+(?:out|off)\b",
+                                  low[m.end:])) and bool(re.search(
+            r"\b(?:take|taking|took|leave|leaving|left|cross|strike)\s+(?:\w+\s+){0,6}$",
+            low[max(low.rfind(c, 0, m.start) for c in ";.:()") + 1:m.start]))
+        if taken_out or drops and (not keeps or drops[-1] > keeps[-1]):
+            out.add(m.column)
+    return out
+
+
 _INVERSE = re.compile(
-    r"\binvers(?:e|ely)\b|\binverted\b|\breversed?\b|\bnegative(?:ly)?\b|\bprotective\b"
+    r"\binvers(?:e|ely)\b|\binverted\b|\bnegative(?:ly)?\b|\bprotective\b"
     r"|\b(?:higher|more)\s+(?:is|means|=)\s+(?:less|lower)\s+risk\b|\blower\s+is\s+(?:riskier|worse)\b"
 )
 _DIRECT = re.compile(
@@ -1457,15 +1632,21 @@ _DIRECT = re.compile(
 _HIGHER_MEANS = re.compile(
     r"\b(?:higher|more|high|increasing|greater)\s+(?P<var>[a-z0-9_ ]+?)\s+(?:means|=|gives|is|leads"
     r"\s+to|increases|raises|lowers|reduces|decreases)\s+(?P<effect>(?:more|higher|increased|less|"
-    r"lower|reduced|decreased)\s+(?:malaria\s+)?risk|(?:the\s+)?risk)"
+    r"lower|reduced|decreased|fewer)\s+(?:(?:malaria\s+)?(?:risk|cases|transmission|infections?"
+    r"|burden)|malaria)|(?:the\s+)?risk)"
 )
+
+
+_PRONOUN = re.compile(r"\b(?:it|this|that|this\s+one|that\s+one|this\s+variable"
+                      r"|that\s+variable|am)\b")
 
 
 def find_directions(text: str, mentions: Sequence[VariableMention]) -> dict[str, str]:
     """Direction overrides the text gives: "treat distance as direct", "housing inverse".
 
     Each direction word goes to the nearest variable named in the same clause (before it
-    first, then after it).
+    first, then after it); a clause that says "it" goes to the one variable the message
+    names.
     """
     low = lower_text(text)
     out: dict[str, str] = {}
@@ -1475,7 +1656,7 @@ def find_directions(text: str, mentions: Sequence[VariableMention]) -> dict[str,
         spans.extend((m.start(), m.end(), direction) for m in rx.finditer(low))
     for m in _HIGHER_MEANS.finditer(low):
         effect = m.group("effect")
-        direction = "inverse" if re.search(r"less|lower|reduc|decreas", effect) else "direct"
+        direction = "inverse" if re.search(r"less|lower|reduc|decreas|fewer", effect) else "direct"
         if re.search(r"\b(?:lowers|reduces|decreases)\b", m.group(0)):
             direction = "inverse"
         spans.append((m.start("var"), m.end("var"), direction))
@@ -1484,6 +1665,9 @@ def find_directions(text: str, mentions: Sequence[VariableMention]) -> dict[str,
         ends = [i for i in (low.find(c, end) for c in ",;.") if i >= 0]
         clause_end = min(ends) if ends else len(low)
         inside = [m for m in usable if m.start >= clause_start and m.end <= clause_end]
+        if not inside and _PRONOUN.search(low[clause_start:clause_end]) and \
+                len({m.column for m in usable}) == 1:
+            inside = usable[:1]  # "settlement_type is an index of good blocks; treat it as inverse"
         if not inside:
             continue
         covering = [m for m in inside if m.start >= start and m.end <= end]
