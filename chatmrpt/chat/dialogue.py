@@ -186,7 +186,16 @@ def reads_as_number_answer(text: str) -> bool:
     for n in sorted(numbers, key=lambda n: -n.start):
         rest = rest[: n.start] + " " + rest[n.end :]
     words = re.findall(r"[a-z][a-z']*", rest)
-    return all(w in ANSWER_WORDS for w in words)
+    return all(w in ANSWER_WORDS or w in ANSWER_CHOICE_WORDS for w in words)
+
+
+# words of taking a figure: "5 is fine", "use the usual 5", "go for 6", "take 5", "let's say 5"
+ANSWER_CHOICE_WORDS = frozenset(["fine", "usual", "normal", "typical", "standard", "common",
+                                 "take", "for", "lets", "let", "go", "do", "does", "will",
+                                 "good", "ok", "value", "figure", "number", "that's", "thats",
+                                 "alright", "works", "sounds", "then", "mostly",
+                                 "generally", "here", "area", "assume", "assuming", "pick",
+                                 "choose", "set", "should", "would", "be", "enough"])
 
 
 def reads_as_short_answer(text: str) -> bool:
@@ -661,6 +670,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
+    decision = _with_earlier_question(decision, state)
     if note and decision.steps:
         decision.notes.insert(0, note)
     decision.reading.setdefault("text", fixed)
@@ -999,16 +1009,30 @@ LEADING_CANCEL = re.compile(
     r"^\s*(?:no+|nope|cancel|forget\s+(?:it|that)|never\s*mind|leave\s+(?:it|am|that)|scrap"
     r"\s+that|no\s+need)(?:[\s,]+(?:no|leave\s+it|forget\s+it|thanks|abeg|please))*\s*[.!;]+\s+"
     r"(?=\S)")
+# "I don't know the code, forget it. show the category map", "never mind, just show the map":
+# whatever was asked or offered is dropped (if anything), the request after it is read alone
+DROPPED_FIRST = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|oh|hmm+|sorry|actually|wait)[\s,]+|(?:i\s+)?(?:don'?t|do\s+not|dont"
+    r"|can'?t|cannot)\s+(?:know|have|remember|find|get|see)\b[^.!?;]{0,50}?[,;:-]\s*)?"
+    r"(?:forget\s+(?:it|that|about\s+(?:it|that))|never\s*mind(?:\s+that)?|leave\s+(?:it|am|that)"
+    r"|skip\s+(?:it|that)|scrap\s+that|no\s+need|cancel\s+(?:it|that))(?:[\s,]+(?:then|thanks"
+    r"|abeg|please|pls))*\s*[.!;,]+\s*(?:(?:just|and|but|instead|rather)[\s,]+)?(?=\S)")
 
 
 def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     lead = LEADING_CANCEL.match(ex.lower_text(text))
-    if lead and state.pending and len(text[lead.end():].split()) >= 2:
+    dropped = None if lead and state.pending else DROPPED_FIRST.match(ex.lower_text(text))
+    if dropped is not None:
+        lead = dropped
+    if lead and (state.pending or dropped) and len(text[lead.end():].split()) >= 2:
         # "no leave it. export the plan as xlsx": the question is dropped, the request runs
         rest = _decide(text[lead.end():], ctx, replace(state, pending=None), facts)
         rest.keep_pending = False
         return rest
     low = ex.lower_text(text)
+    about = _question_about_pending(text, low, state.pending) if state.pending else None
+    if about is not None:
+        return about
     followed = _follow_up(text, low, ctx, state, facts)
     if followed is not None and followed.reading.get("follow_up") != "unresolved":
         return followed
@@ -1025,9 +1049,18 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     pending = state.pending
     if pending:
         answered = _answer_pending(text, low, guess, ctx, state, facts, pending)
+        expects = pending.get("expects")
+        if answered is None and pending.get("previous"):
+            answered = _earlier_answer(text, low, guess, ctx, state, facts, pending["previous"])
+            if answered is not None:
+                answered.reading["answered_earlier"] = True
+                expects = pending["previous"].get("expects")
         if answered is not None:
-            answered.reading = {**reading, **answered.reading, "answered": pending.get("expects")}
+            answered.reading = {**reading, **answered.reading, "answered": expects}
             return answered
+        refused = _refused_with_request(text, low, ctx, state, facts)
+        if refused is not None:
+            return refused
     decision = _fresh(text, low, guess, ctx, state, facts)
     decision.reading = {**reading, **decision.reading}
     if pending and decision.pending is None and (
@@ -1070,11 +1103,13 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
     if CANCEL.match(low) or (guess.label == "cancel" and guess.confident(0.6)
                              and reads_as_short_answer(text)):  # fmt: skip
         return Decision(text="OK, I left it: nothing was run. Ask me for something else "
-                             "whenever you are ready.", pending=None)  # fmt: skip
+                             "whenever you are ready.", pending=None,
+                        reading={"cancelled": True})  # fmt: skip
     if expects == "choice":
         chosen = _pick_choice(low, pending.get("choices") or [])
         if chosen is not None and chosen.get("cancel"):
-            return Decision(text="OK, I left it: nothing was changed.", pending=None)
+            return Decision(text="OK, I left it: nothing was changed.", pending=None,
+                            reading={"cancelled": True})
         if chosen is not None and chosen.get("steps"):
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in chosen["steps"]])
@@ -1086,20 +1121,23 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             first = next(c for c in pending["choices"] if c.get("steps"))
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in first["steps"]])
-        return None
+        return _choice_answer(text, low, guess, ctx, pending.get("choices") or [])
     if expects == "confirm":
         if CONFIRM.match(low) or (guess.label == "confirm" and guess.confident(0.6)
                                   and reads_as_short_answer(text)):  # fmt: skip
             return Decision([Step(pending["tool"], dict(pending.get("params") or {}),
                                   echo=pending.get("echo", ""), source=text)])  # fmt: skip
-        return None
+        offered = {"label": describe_step(Step(pending["tool"], dict(pending.get("params") or {}),
+                                               echo=pending.get("echo", ""))),
+                   "tool": pending["tool"], "params": dict(pending.get("params") or {})}
+        return _choice_answer(text, low, guess, ctx, [offered])
     if expects == "plan_numbers" and pending.get("setting"):
         answered = _setting_answer(text, low, pending)
         if answered is not None:
             return answered
     if expects == "plan_numbers":
         if not reads_as_number_answer(text):
-            return None
+            return _plan_request_answer(text, ctx, facts, pending)
         pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
                        last_missing=tuple(pending.get("missing") or ()))  # fmt: skip
         r = route(text, pctx)
@@ -1176,6 +1214,293 @@ def _pick_choice(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str,
     if m and m.group(1) in ordinals and ordinals[m.group(1)] < len(choices):
         return choices[ordinals[m.group(1)]]
     return None
+
+
+# --- answers to the assistant's own questions ---------------------------------------------
+# One-tap choices answered in words ("the first one", "neither", "both", "yes but with 6",
+# "no, composite"), a plan question answered by a fuller request, a question about the value
+# asked for, and the questions pending one behind the other.
+
+YES_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yea|yep|yup|yh|ya|sure|alright|fine|correct"
+                      r"|right|abeg|oya|please|pls|go\s+ahead|do\s+(?:it|am|that))[\s,.!]*)+"
+                      r"(?:(?:but|and|just|with|only|then|though)\b[\s,]*)*")
+NO_LEAD = re.compile(r"^\s*(?:no+|nope|nah|not\s+(?:that|quite|exactly))\b[\s,.!-]*"
+                     r"(?:(?:but|rather|instead|make\s+it|i\s+(?:mean|meant|want|said))\b[\s,]*)*")
+NONE_OF_THEM = re.compile(r"^\s*(?:neither|none)(?:\s+of\s+(?:them|those|these|the\s+two|dem))?"
+                          r"(?:[\s,]+(?:thanks|thank\s+you|please|pls|abeg|sir|ma))*\s*[.!]*\s*$")
+BOTH = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|please|pls|abeg|oya)[\s,]+)*(?:do\s+|show\s+(?:me\s+)?"
+                  r"|give\s+(?:me\s+)?)?(?:both|both\s+of\s+them|the\s+two(?:\s+of\s+them)?|all"
+                  r"\s+of\s+them|all\s+two)(?:[\s,]+(?:please|pls|abeg|sir|ma|then))*\s*[.!]*\s*$")
+TAKE_ORDINAL = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|yes|please|pls|abeg|oya)[\s,]+)*(?:(?:i'?ll\s+take|i\s+want|go\s+with|do"
+    r"|take|pick|choose|run|use|give\s+me|show\s+(?:me\s+)?)\s+)?(?:the\s+|option\s+|number\s+"
+    r"|no\.?\s*|#\s*)?(first|1st|second|2nd|third|3rd|fourth|4th|last|one|two|three|four|[1-4])"
+    r"(?:\s+(?:one|option|choice))?(?:[\s,]+(?:please|pls|abeg|then))*\s*[.!]*\s*$")
+ORDINAL_INDEX = {"first": 0, "1st": 0, "one": 0, "1": 0, "second": 1, "2nd": 1, "two": 1, "2": 1,
+                 "third": 2, "3rd": 2, "three": 2, "3": 2, "fourth": 3, "4th": 3, "four": 3,
+                 "4": 3}  # fmt: skip
+MORE_CONFIRM = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yh|ya|sure)[\s,.!]*)*(?:yh|ya|yea|k|kk"
+                          r"|okk+|oki|okey|please\s+do|pls\s+do|do\s+so|make\s+we\s+go|exactly"
+                          r"|spot\s+on|you\s+got\s+it|that'?s\s+what\s+i\s+(?:meant|mean|want(?:ed)?)"
+                          r"|that\s+one|go\s+for\s+it)(?:[\s,.!]*(?:please|pls|abeg|thanks))*"
+                          r"\s*[.!]*\s*$")
+
+
+def _chosen_decision(chosen: Mapping[str, Any], text: str) -> Decision:
+    if chosen.get("cancel"):
+        return Decision(text="OK, I left it: nothing was changed.", pending=None,
+                        reading={"cancelled": True})
+    if chosen.get("steps"):
+        return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""), source=text)
+                         for s in chosen["steps"]])
+    return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
+
+
+def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
+                   choices: Sequence[Mapping[str, Any]]) -> Decision | None:
+    """A one-tap choice answered in words: "neither", "both", "the first one", "ok do the
+    second", "yh" (the only action offered), "yes but with 6" and "no, composite" (the action
+    offered, changed as said, or the other choice the words name)."""
+    actionable = [c for c in choices if not c.get("cancel") and (c.get("tool") or c.get("steps"))]
+    if not actionable:
+        return None
+    if NONE_OF_THEM.match(low):
+        return Decision(text="OK, I left it: nothing was changed.", pending=None,
+                        reading={"cancelled": True})
+    if BOTH.match(low):
+        tools = [s["tool"] for c in actionable for s in (c.get("steps") or [c])]
+        every = len(actionable) == 2 or re.search(r"\ball\b", low)
+        if len(actionable) >= 2 and every and not any(t in ONE_AT_A_TIME for t in tools):
+            return Decision([st for c in actionable for st in _chosen_decision(c, text).steps])
+        return None
+    m = TAKE_ORDINAL.match(low)
+    if m:
+        word = m.group(1)
+        if word == "last":
+            return _chosen_decision(choices[-1], text) if not choices[-1].get("cancel") else None
+        index = ORDINAL_INDEX[word]
+        return _chosen_decision(choices[index], text) if index < len(choices) else None
+    if len(actionable) == 1 and (MORE_CONFIRM.match(low) or CONFIRM.match(low) or (
+            guess.label == "confirm" and guess.confident(0.6) and reads_as_short_answer(text))):
+        return _chosen_decision(actionable[0], text)
+    lead = YES_LEAD.match(low) or NO_LEAD.match(low)
+    rest = low[lead.end():].strip(" ,.!") if lead else ""
+    by_method = _pick_by_method(rest or low, actionable)
+    if by_method is not None:
+        return _chosen_decision(by_method, text)
+    if not rest:
+        return None
+    picked = _pick_choice(rest, choices)
+    if picked is not None and not picked.get("cancel"):
+        return _chosen_decision(picked, text)
+    if len(actionable) == 1:
+        return _modified_choice(text, rest, actionable[0], ctx)
+    return None
+
+
+# results that replace one another: one of them at a time
+ONE_AT_A_TIME = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compute_tpr",
+                 "add_covariates")  # fmt: skip
+RANKED_TOOLS = ("top_wards", "list_wards", "plan_itn", "what_if_plan")
+
+
+def _pick_by_method(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """ "composite" / "no, the pca one" between offered lists or plans that differ only by
+    the ranking they use."""
+    if len(low.split()) > 5 or len(choices) < 2:
+        return None
+    method = ex.find_method(low)
+    if method is None or any(c.get("tool") not in RANKED_TOOLS for c in choices):
+        return None
+    hits = [c for c in choices if (c.get("params") or {}).get("method", "composite") == method]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
+                     ctx: RouterContext) -> Decision | None:
+    """The action offered, with what the answer changes ("yes but household size 6", "no,
+    350k", "ok but as excel"), read with that action's own slot reader; every number of the
+    answer must find its place, or nothing is taken."""
+    from chatmrpt.chat import router as rt_
+
+    steps = [dict(s) for s in choice.get("steps") or
+             [{"tool": choice["tool"], "params": choice.get("params") or {}, "echo": ""}]]
+    main = steps[-1]
+    tool, params = main["tool"], dict(main["params"])
+    if reads_as_question(rest) or "?" in rest:
+        return None
+    msg = rt_.Message.read(rest, ctx)
+    if tool in PLAN_TOOLS:
+        found = rt_._plan_params(msg, ctx)
+        if found.questions:
+            return None
+        cued, _ = ex.assign_numbers(msg.text, ex.PLAN_CUES, msg.numbers, rt_.PLAN_ACCEPTS)
+        change = {k: v for k, v in found.params.items()
+                  if k != "total_nets" or "total_nets" in cued}
+        placed = [v for v in cued.values()]
+        uncued = [n for n in msg.numbers if all(n is not c for c in placed)]
+        if len(uncued) == 1 and not change.keys() & {"total_nets", "household_size"}:
+            n = uncued[0]
+            if not n.percent and n.is_whole and n.value >= 100:
+                change["total_nets"] = n.number
+            elif not n.percent and rt_.PLAN_ACCEPTS["household_size"](n) and (
+                    "household_size" in params or tool == "plan_itn"):
+                change["household_size"] = n.number
+            else:
+                return None
+        elif uncued:
+            return None
+    else:
+        extractor = rt_.EXTRACTORS.get(tool)
+        if extractor is None:
+            return None
+        found = extractor(msg, ctx)
+        change = dict(found.params)
+        if found.questions or {round(n.value, 6) for n in msg.numbers} - _param_numbers(change):
+            return None
+    if not change:
+        return None
+    spec = tool_spec(tool)
+    if any(name not in spec.param_names or spec.param(name).problems(value)
+           for name, value in change.items()):
+        return None
+    new = {**params, **change}
+    step = Step(tool, new, source=rest)
+    if stray_numbers(step, rest, ctx):
+        return None
+    said = ", ".join(f"{PLAN_LABELS.get(k, k.replace('_', ' '))} {_fmt(v) if isinstance(v, int | float) and not isinstance(v, bool) else v}"
+                     for k, v in change.items())
+    step.echo = f"As you said, with {said} instead of what I offered."
+    earlier = [Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""), source=text)
+               for s in steps[:-1]]
+    return Decision([*earlier, step])
+
+
+def _refused_with_request(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                          facts: Facts) -> Decision | None:
+    """ "no, show me the top 5 instead" to an offered action: the offer is dropped and the
+    request is read on its own (and gated like any other)."""
+    pending = state.pending or {}
+    if pending.get("expects") not in ("choice", "confirm"):
+        return None
+    lead = NO_LEAD.match(low)
+    if not lead or len(text[lead.end():].split()) < 2:
+        return None
+    rest = _decide(text[lead.end():], ctx, replace(state, pending=None), facts)
+    rest.keep_pending = False
+    return rest
+
+
+def _plan_request_answer(text: str, ctx: RouterContext, facts: Facts,
+                         pending: Mapping[str, Any]) -> Decision | None:
+    """A plan question answered by a fuller message ("plan it with household size 6", "ok
+    we use 5 people per household for the plan"): the values it names fill the question,
+    the values asked before stay, and every number must find its place."""
+    if reads_as_question(text) or "?" in text or pending.get("tool") not in PLAN_TOOLS:
+        return None
+    missing = set(pending.get("missing") or ())
+    pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
+                   last_missing=tuple(pending.get("missing") or ()))  # fmt: skip
+    r = route(text, pctx)
+    if r.intent != "answer" or r.tool not in PLAN_TOOLS:
+        return None
+    # each value taken is named as what it is ("household size 6", "250k nets"): a bare
+    # number of another request ("top 5 in Likwa") answers nothing
+    from chatmrpt.chat import router as rt_
+
+    msg = rt_.Message.read(text, pctx)
+    cued, _ = ex.assign_numbers(msg.text, ex.PLAN_CUES, msg.numbers, rt_.PLAN_ACCEPTS)
+    if not missing & set(cued) or any(r.params.get(k) != v.number for k, v in cued.items()
+                                      if k in missing):
+        return None
+    if stray_numbers(Step(r.tool, dict(r.params), source=text), text, ctx):
+        return None
+    return _from_route(r, text, ctx, facts)
+
+
+HOUSEHOLD_QUESTION = re.compile(r"\bhouse\s*hold\w*|\bhh\b|\bpeople\s+(?:per|in\s+a|in\s+each)"
+                                r"\s+(?:house|home|family)\b")
+
+
+def _question_about_pending(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
+    """A question about the value the pending question asks for ("I don't know the household
+    size, what do people normally use?"): answered, and the question stays pending. The value
+    is never picked for the user."""
+    if pending.get("expects") != "plan_numbers" or not ("?" in low or reads_as_question(text)):
+        return None
+    asks_household = "household_size" in (pending.get("missing") or ()) or \
+        pending.get("setting") == "household_size"
+    usual = re.search(r"\b(?:normal(?:ly)?|usual(?:ly)?|typical(?:ly)?|recommend\w*|suggest\w*|most"
+                      r"|standard|common(?:ly)?|advi[sc]e)\b", low) and len(low.split()) <= 12
+    if not asks_household or not (HOUSEHOLD_QUESTION.search(low) or usual) or \
+            ex.extract_numbers(low) or re.search(r"\bmean\w*\b|\bwhat\s+is\s+an?\b|\bplan\b"
+                                                 r"|\blast\b|\bcurrent\b|\bused\b", low):
+        return None
+    return Decision(text="The household size is the average number of people living in one "
+                         "household in the area. It comes from a survey or census: the DHS or "
+                         "MICS report for your state, or the campaign's microplan; national "
+                         "surveys put it close to 5 people. I do not choose it for you: which "
+                         "household size should I use? Say for example \"use 5\".",
+                    keep_pending=True, reading={"about_pending": True})
+
+
+def _earlier_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
+                    state: DialogueState, facts: Facts,
+                    earlier: Mapping[str, Any]) -> Decision | None:
+    """The answer to the question asked before the one pending now: by its content only (a
+    number for a plan question, a name, an offered label), never by a bare yes or a number
+    of a list, which belong to the latest question."""
+    if earlier.get("expects") in ("choice", "confirm"):
+        chosen = _pick_choice(low, earlier.get("choices") or [])
+        if chosen is None or chosen.get("cancel") or TAKE_ORDINAL.match(low):
+            return None
+        return _chosen_decision(chosen, text)
+    if CANCEL.match(low) or CONFIRM.match(low):
+        return None
+    return _answer_pending(text, low, guess, ctx, state, facts, earlier)
+
+
+def _trimmed(pending: Mapping[str, Any], depth: int = 2) -> dict[str, Any]:
+    out = dict(pending)
+    earlier = out.pop("previous", None)
+    if earlier and depth > 1:
+        out["previous"] = _trimmed(earlier, depth - 1)
+    return out
+
+
+def _with_earlier_question(decision: Decision, state: DialogueState) -> Decision:
+    """A question asked while another is pending keeps the earlier one behind it: a one-tap
+    choice about something else must not lose the household size the user was asked for.
+    When the question now pending is answered, the earlier one is pending again; a cancel
+    drops both; a new question about the same request replaces the old one."""
+    old = state.pending
+    if not old or decision.keep_pending:
+        return decision
+    reading = decision.reading
+    if decision.pending is None:
+        earlier = old.get("previous")
+        refused_offer = old.get("expects") in ("choice", "confirm")
+        if earlier and reading.get("answered") and not reading.get("answered_earlier") and (
+                not reading.get("cancelled") or refused_offer):
+            decision.pending = dict(earlier)
+        return decision
+    if decision.pending is old or "previous" in decision.pending:
+        return decision
+    new = decision.pending
+    if not reading.get("answered") and new.get("expects") == "plan_numbers" and \
+            not new.get("params") and not new.get("missing") and not new.get("setting") and \
+            old.get("expects") == "plan_numbers" and old.get("tool") in PLAN_TOOLS:
+        # "what should change in the plan?" tells less than the plan question pending
+        decision.pending, decision.keep_pending = None, True
+        return decision
+    same = reading.get("answered") and not reading.get("answered_earlier") or (
+        GATE_FAMILY.get(str(decision.pending.get("tool"))) is not None
+        and GATE_FAMILY.get(str(decision.pending.get("tool")))
+        == GATE_FAMILY.get(str(old.get("tool"))))
+    behind = old.get("previous") if same else _trimmed(old)
+    if behind:
+        decision.pending = {**decision.pending, "previous": behind}
+    return decision
 
 
 def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
@@ -1627,9 +1952,10 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                                  f"wards are in {place.group(1).strip()}; nothing was listed. "
                                  "If it holds LGA codes, ask for example \"top 5 wards in LGA "
                                  "<code>\". Or should I list the whole area?",
-                            choices=[{"label": describe_choice("top_wards", {
+                            choices=(whole := [{"label": describe_choice("top_wards", {
                                 "n": _list_params(low).get("n", 10)}), "tool": "top_wards",
-                                "params": {"n": _list_params(low).get("n", 10)}}])
+                                "params": {"n": _list_params(low).get("n", 10)}}]),
+                            pending={"expects": "choice", "choices": whole})
     if label == "lga_summary" and re.search(r"\b(?:top|bottom|first|last)\s+\w+|\blist\b"
                                             r"|\bwhich\s+wards\b|\bname\s+the\b", low):
         label = "list_wards"  # wards of an LGA, not the LGA's figures
@@ -1804,8 +2130,9 @@ def _question_about_results(text: str, low: str, ctx: RouterContext, state: Dial
                                  f"cannot tell which wards are in {name.title()}; nothing was "
                                  "listed. If it holds LGA codes, ask for example \"top 5 wards "
                                  "in LGA <code>\". Or should I list the whole area?",
-                            choices=[{"label": describe_choice("top_wards", {"n": n}),
-                                      "tool": "top_wards", "params": {"n": n}}])
+                            choices=(whole := [{"label": describe_choice("top_wards", {"n": n}),
+                                                "tool": "top_wards", "params": {"n": n}}]),
+                            pending={"expects": "choice", "choices": whole})
     if not reads_as_question(text) or not ctx.analysis_ready:
         return None
     if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(
@@ -1888,7 +2215,8 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
         or (r.tool in (None, "run_analysis", "plan_itn", "what_if_plan")
             and re.search(r"\brank\w*|\bplan\b|\binstead\b", low))
     if m and ctx.last_plan and after_plan and not re.search(r"\banaly", low) and (
-            r.tool in (None, "run_analysis", "top_wards", "plan_itn", "what_if_plan")):
+            r.tool in (None, "run_analysis", "top_wards", "plan_itn", "what_if_plan")) and \
+            not _names_ward_list(low):
         method = m.group(1) or m.group(2)
         return Decision([Step("what_if_plan", {"method": method},
                               echo=f"Re-planning with the {'PCA' if method == 'pca' else 'composite'}"
@@ -2015,6 +2343,13 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
                                        + (" (the last)." if k == len(facts.ranked) else "."),
                                   source=text)])
     return None
+
+
+def _names_ward_list(low: str) -> bool:
+    """ "Top 10 wards by PCA" (a list, as a one-tap choice names it), not the plan's ranking."""
+    return bool(re.search(r"\b(?:top|bottom|first|last|list)\s+(?:\d+\s+)?wards?\b"
+                          r"|\bwards\s+by\b", low)) and not PLAN_WORDS.search(
+        low.replace("wards", ""))
 
 
 def _label_of(r: Route) -> str | None:
