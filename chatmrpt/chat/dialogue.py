@@ -1117,7 +1117,7 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
         if pending.get("choices") and any(c.get("steps") for c in pending["choices"]) and (
                 CONFIRM.match(low) or guess.label == "confirm" and guess.confident(0.6)
-                and reads_as_short_answer(text)):
+                and reads_as_short_answer(text) and not ex.extract_numbers(low)):
             first = next(c for c in pending["choices"] if c.get("steps"))
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in first["steps"]])
@@ -1281,7 +1281,8 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
         index = ORDINAL_INDEX[word]
         return _chosen_decision(choices[index], text) if index < len(choices) else None
     if len(actionable) == 1 and (MORE_CONFIRM.match(low) or CONFIRM.match(low) or (
-            guess.label == "confirm" and guess.confident(0.6) and reads_as_short_answer(text))):
+            guess.label == "confirm" and guess.confident(0.6) and reads_as_short_answer(text)
+            and not ex.extract_numbers(low))):
         return _chosen_decision(actionable[0], text)
     lead = YES_LEAD.match(low) or NO_LEAD.match(low)
     rest = low[lead.end():].strip(" ,.!") if lead else ""
@@ -1341,6 +1342,8 @@ def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
         uncued = [n for n in msg.numbers if all(n is not c for c in placed)]
         if len(uncued) == 1 and not change.keys() & {"total_nets", "household_size"}:
             n = uncued[0]
+            if not reads_as_number_answer(rest):
+                return None  # "2023 was better": a number that is no answer
             if not n.percent and n.is_whole and n.value >= 100:
                 change["total_nets"] = n.number
             elif not n.percent and rt_.PLAN_ACCEPTS["household_size"](n) and (
@@ -1368,12 +1371,26 @@ def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
     step = Step(tool, new, source=rest)
     if stray_numbers(step, rest, ctx):
         return None
-    said = ", ".join(f"{PLAN_LABELS.get(k, k.replace('_', ' '))} {_fmt(v) if isinstance(v, int | float) and not isinstance(v, bool) else v}"
-                     for k, v in change.items())
-    step.echo = f"As you said, with {said} instead of what I offered."
+    step.echo = f"As you said, with {_join([_change_words(k, v) for k, v in change.items()])} " \
+                "instead of what I offered."
     earlier = [Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""), source=text)
                for s in steps[:-1]]
     return Decision([*earlier, step])
+
+
+def _change_words(name: str, value: Any) -> str:
+    """ "350,000 nets", "household size 6", "the composite ranking", "XLSX format"."""
+    if name == "total_nets":
+        return f"{int(value):,} nets"
+    if name == "method":
+        return f"the {'PCA' if value == 'pca' else str(value)} ranking"
+    if name == "format":
+        return f"{str(value).upper()} format"
+    label = PLAN_LABELS.get(name, name.replace("_", " "))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        unit = "%" if name in ("urban_threshold", "max_ward_share", "threshold") else ""
+        return f"{label} {_fmt(float(value))}{unit}"
+    return f"{label} {value}"
 
 
 def _refused_with_request(text: str, low: str, ctx: RouterContext, state: DialogueState,
@@ -1466,6 +1483,13 @@ def _trimmed(pending: Mapping[str, Any], depth: int = 2) -> dict[str, Any]:
     if earlier and depth > 1:
         out["previous"] = _trimmed(earlier, depth - 1)
     return out
+
+
+def _names_ward_list(low: str) -> bool:
+    """ "Top 10 wards by PCA" (a list, as a one-tap choice names it), not the plan's ranking."""
+    return bool(re.search(r"\b(?:top|bottom|first|last|list)\s+(?:\d+\s+)?wards?\b"
+                          r"|\bwards\s+by\b", low)) and not PLAN_WORDS.search(
+        low.replace("wards", ""))
 
 
 def _with_earlier_question(decision: Decision, state: DialogueState) -> Decision:
@@ -2343,13 +2367,6 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
                                        + (" (the last)." if k == len(facts.ranked) else "."),
                                   source=text)])
     return None
-
-
-def _names_ward_list(low: str) -> bool:
-    """ "Top 10 wards by PCA" (a list, as a one-tap choice names it), not the plan's ranking."""
-    return bool(re.search(r"\b(?:top|bottom|first|last|list)\s+(?:\d+\s+)?wards?\b"
-                          r"|\bwards\s+by\b", low)) and not PLAN_WORDS.search(
-        low.replace("wards", ""))
 
 
 def _label_of(r: Route) -> str | None:
