@@ -1108,6 +1108,9 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                              "whenever you are ready.", pending=None,
                         reading={"cancelled": True})  # fmt: skip
     if expects == "choice":
+        coded = _lga_code_answer(text, low, pending)
+        if coded is not None:
+            return coded
         chosen = _pick_choice(low, pending.get("choices") or [])
         if chosen is not None and chosen.get("cancel"):
             return Decision(text="OK, I left it: nothing was changed.", pending=None,
@@ -1397,6 +1400,22 @@ def _change_words(name: str, value: Any) -> str:
         unit = "%" if name in ("urban_threshold", "max_ward_share", "threshold") else ""
         return f"{label} {_fmt(float(value))}{unit}"
     return f"{label} {value}"
+
+
+CODE_ANSWER = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|use|try|take|it'?s|its|is|the|code|lga|na|abeg|please|pls|then|so|ehn"
+    r"|oh|number|no\.?)[\s,:#]+)*(\d{3,})(?:[\s,.!]+(?:please|pls|abeg|then|o|sir|ma))*\s*[.!]*\s*$")
+
+
+def _lga_code_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
+    """An LGA code given after "your table has no LGA names; if it holds LGA codes, ask ...":
+    the wards asked for, in the LGA with that code ("24006", "use 20037", "code 20043")."""
+    params = pending.get("lga_code_for")
+    m = CODE_ANSWER.match(low)
+    if params is None or not m:
+        return None
+    return Decision([Step("list_wards", {**params, "lga_code": m.group(1)}, source=text)],
+                    reading={"tool": "list_wards"})
 
 
 def _refused_with_request(text: str, low: str, ctx: RouterContext, state: DialogueState,
@@ -2034,7 +2053,8 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                             choices=(whole := [{"label": describe_choice("top_wards", {
                                 "n": _list_params(low).get("n", 10)}), "tool": "top_wards",
                                 "params": {"n": _list_params(low).get("n", 10)}}]),
-                            pending={"expects": "choice", "choices": whole})
+                            pending={"expects": "choice", "choices": whole,
+                                     "lga_code_for": _list_params(low)})
     if label == "lga_summary" and re.search(r"\b(?:top|bottom|first|last)\s+\w+|\blist\b"
                                             r"|\bwhich\s+wards\b|\bname\s+the\b", low):
         label = "list_wards"  # wards of an LGA, not the LGA's figures
@@ -2211,7 +2231,8 @@ def _question_about_results(text: str, low: str, ctx: RouterContext, state: Dial
                                  "in LGA <code>\". Or should I list the whole area?",
                             choices=(whole := [{"label": describe_choice("top_wards", {"n": n}),
                                                 "tool": "top_wards", "params": {"n": n}}]),
-                            pending={"expects": "choice", "choices": whole})
+                            pending={"expects": "choice", "choices": whole,
+                                     "lga_code_for": _list_params(low)})
     if not reads_as_question(text) or not ctx.analysis_ready:
         return None
     if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(
@@ -2443,10 +2464,10 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
     if r.tool is None:
         return Decision(text=r.reply or r.clarification or "I did not understand that.",
                         choices=_starter_choices(ctx))  # fmt: skip
+    refused = _no_population_to_plan(r, facts)
+    if refused is not None:
+        return refused
     if r.unmet:
-        refused = _no_population_to_plan(r, facts)
-        if refused is not None:
-            return refused
         if r.ready and _can_analyse_first(r.unmet, ctx):
             return Decision([Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text),
                              Step(r.tool, dict(r.params), source=text)])
@@ -2519,7 +2540,7 @@ RUN_WHEN_TOLD = "Running the analysis with the default variables for your data."
 
 def _no_population_to_plan(r: Route, facts: Facts) -> Decision | None:
     """A plan asked for on ward data without any population: refused as it is, before any
-    analysis runs for it (the analysis would be done for nothing)."""
+    analysis runs for it and before its numbers are asked for (both would be for nothing)."""
     if r.tool not in PLAN_TOOLS or facts.has_population is not False:
         return None
     from chatmrpt.analysis.population import no_population_error
