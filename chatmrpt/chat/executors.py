@@ -356,7 +356,15 @@ def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = Non
     arts = [_artifact_ref(a, session_id, "download") for a in plan.get("artifacts", [])]
     return ToolResult("\n".join(lines), artifacts=arts,
                       data={"plan_id": plan.get("id"), "totals": t, "params": p},
-                      suggestions=["Show the ITN map", "What if we had 20% more nets?"])
+                      suggestions=["Show the ITN map", more_nets_suggestion(p, t)])
+
+
+def more_nets_suggestion(params: dict[str, Any], totals: dict[str, Any]) -> str:
+    """An order, so that tapping it plans (a "what if ...?" question would only be answered)."""
+    nets = params.get("total_nets", totals.get("total_nets"))
+    if not nets:
+        return "Plan with 20% more nets"
+    return f"Plan with 20% more nets ({int(round(int(nets) * 1.2)):,})"
 
 
 def plan_itn(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
