@@ -113,12 +113,9 @@ class Assistant:
         table_lgas: tuple[str, ...] = ()
         table_wards: tuple[WardRef, ...] = ()
         has_dataset = bool(state.get("current_dataset"))
-        has_population: bool | None = None
         if has_dataset:
             ds = self.rt.store.get_dataset(session_id, state["current_dataset"]) or {}
             variables = tuple((ds.get("summary") or {}).get("variables") or ())
-            if isinstance(ds.get("planning"), dict):
-                has_population = bool(ds["planning"].get("population"))
             table_lgas, table_wards = self._table_lgas(ds)
         analysis = latest_analysis(self.rt, session_id)
         wards: tuple[WardRef, ...] = ()
@@ -160,7 +157,6 @@ class Assistant:
             ward_count=len(wards),
             ranked=ranked,
             last_repri=last_repri,
-            has_population=has_population,
         )
         ctx = RouterContext(
             has_dataset=has_dataset,
@@ -274,7 +270,7 @@ class Assistant:
         rd = {"dialogue": decision.reading}
         new = DialogueState(dstate.pending, dstate.last, dstate.shown, decision.topic,
                             focus.update(focus.Focus.of(dstate.focus), text, decision.steps,
-                                         facts.lgas, ctx.wards).to_dict(), dstate.earlier)
+                                         facts.lgas, ctx.wards).to_dict())
         if not decision.keep_pending:
             new.pending = decision.pending
         if decision.unmet:
@@ -287,7 +283,6 @@ class Assistant:
             answer = decision.text or "Sorry, I did not understand. Ask for help."
             return Reply(answer, suggestions=decision.suggestions, route=rd), new
         reply = self._run_steps(session_id, decision, rd, new)
-        new.earlier = dialogue.earlier_after(dstate.earlier, ctx.last_plan, reply.tool_calls)
         new.focus = focus.after_answer(focus.Focus.of(new.focus), text, reply.data).to_dict()
         return reply, new
 
@@ -437,8 +432,7 @@ def _shown_by(tool: str, params: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _state_after_model(before: DialogueState, reply: Reply) -> DialogueState:
-    new = DialogueState(None, before.last, before.shown, focus=before.focus,
-                        earlier=before.earlier)
+    new = DialogueState(None, before.last, before.shown, focus=before.focus)
     for call in reply.tool_calls:
         if call.get("status") == "ok":
             new.last = {"tool": call["tool"], "params": call.get("params") or {}}

@@ -59,17 +59,16 @@ class DialogueState:
     shown: dict[str, Any] | None = None
     topic: str | None = None
     focus: dict[str, Any] | None = None  # focus.Focus: the ward/LGA the talk is about
-    earlier: dict[str, Any] | None = None  # {"plan": the plan's parameters before the last change}
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> DialogueState:
         record = record or {}
         return cls(record.get("pending"), record.get("last"), record.get("shown"),
-                   record.get("topic"), record.get("focus"), record.get("earlier"))
+                   record.get("topic"), record.get("focus"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"pending": self.pending, "last": self.last, "shown": self.shown,
-                "topic": self.topic, "focus": self.focus, "earlier": self.earlier}
+                "topic": self.topic, "focus": self.focus}
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,6 @@ class Facts:
     ward_count: int = 0
     ranked: tuple[tuple[str, str | None], ...] = ()  # (ward, LGA) by composite rank
     last_repri: Mapping[str, Any] = field(default_factory=dict)  # the last one's parameters
-    has_population: bool | None = None  # a population for planning (None: not known)
 
 
 @dataclass
@@ -1510,51 +1508,6 @@ def _trimmed(pending: Mapping[str, Any], depth: int = 2) -> dict[str, Any]:
     return out
 
 
-UNDO = re.compile(
-    r"^\s*(?:(?:ok(?:ay)?|please|pls|so|then|and|actually|hmm+|no|sorry|abeg)[\s,]+)*"
-    r"(?:(?:undo|revert|reverse|roll\s+back|take\s+back)(?!\s+all)\b(?:\s+(?:that|it|this|the"
-    r"|my|your|last|latest|previous|change|step|one|please|pls))*"
-    r"|(?:go\s+back|back|return|switch\s+back|revert)\s+to\s+(?:the\s+|my\s+)?(?:previous|earlier"
-    r"|old|last|former)\s+(?:plan|one|version|allocation)(?:\s+(?:please|pls|again))*"
-    r"|restore\s+(?:the\s+)?(?:previous|earlier|old)\s+(?:plan|one|version))\s*[.!]*\s*$")
-
-
-def earlier_after(earlier: Mapping[str, Any] | None, plan_before: Mapping[str, Any] | None,
-                  calls: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
-    """What "undo" goes back to: the plan as it was before this turn changed it."""
-    if plan_before and any(c.get("status") == "ok" and c.get("tool") in PLAN_TOOLS
-                           for c in calls):
-        return {**(earlier or {}), "plan": dict(plan_before)}
-    return dict(earlier) if earlier else None
-
-
-def _undo_plan(text: str, low: str, ctx: RouterContext, state: DialogueState) -> Decision | None:
-    """ "Undo the last change", "go back to the previous plan": the plan as it was before the
-    last change, every setting included (so "remove the buffer as well" then starts from it)."""
-    if not UNDO.match(low) or not ctx.last_plan:
-        return None
-    before = (state.earlier or {}).get("plan")
-    last_tool = (state.last or {}).get("tool")
-    if not before:
-        if last_tool not in PLAN_TOOLS and "plan" not in low:
-            return None
-        return Decision(text="There is no earlier plan in this conversation to go back to: the "
-                             "current plan is the first one I made here. Tell me what to change "
-                             "in it instead, for example \"household size 6\".")
-    names = tool_spec("plan_itn").param_names
-    params = {k: v for k, v in before.items() if k in names and v is not None}
-    if not {"total_nets", "household_size"} <= set(params):
-        return None
-    changed = [_change_words(k, v) for k, v in params.items()
-               if k not in ("total_nets", "household_size")
-               and v != PLAN_DEFAULTS.get(k, v if k != "max_ward_share" else None)]
-    echo = (f"Back to the plan before the last change: {int(params['total_nets']):,} nets, "
-            f"household size {_fmt(float(params['household_size']))}"
-            + (f", {_join(changed)}" if changed else "") + ".")
-    return Decision([Step("plan_itn", params, echo=echo, source=text)],
-                    reading={"relative": "plan", "undo": True})
-
-
 def _names_ward_list(low: str) -> bool:
     """ "Top 10 wards by PCA" (a list, as a one-tap choice names it), not the plan's ranking."""
     return bool(re.search(r"\b(?:top|bottom|first|last|list)\s+(?:\d+\s+)?wards?\b"
@@ -1617,10 +1570,6 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     covariates = _covariates_request(text, low, ctx)
     if covariates is not None:
         return covariates
-
-    undone = _undo_plan(text, low, ctx, state)
-    if undone is not None:
-        return undone
 
     # relative changes of the last request
     relative = _relative(text, low, ctx, state, facts)
@@ -2464,9 +2413,6 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
     if r.tool is None:
         return Decision(text=r.reply or r.clarification or "I did not understand that.",
                         choices=_starter_choices(ctx))  # fmt: skip
-    refused = _no_population_to_plan(r, facts)
-    if refused is not None:
-        return refused
     if r.unmet:
         if r.ready and _can_analyse_first(r.unmet, ctx):
             return Decision([Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text),
@@ -2536,17 +2482,6 @@ def _plan_needs(ctx: RouterContext) -> str:
 
 ANALYSE_FIRST = "There was no analysis yet, so I ran it first with the default variables."
 RUN_WHEN_TOLD = "Running the analysis with the default variables for your data."
-
-
-def _no_population_to_plan(r: Route, facts: Facts) -> Decision | None:
-    """A plan asked for on ward data without any population: refused as it is, before any
-    analysis runs for it and before its numbers are asked for (both would be for nothing)."""
-    if r.tool not in PLAN_TOOLS or facts.has_population is not False:
-        return None
-    from chatmrpt.analysis.population import no_population_error
-
-    return Decision(text=no_population_error().message, reading={"tool": r.tool,
-                                                                  "refused": "population"})
 
 
 def _can_analyse_first(unmet: Sequence[str], ctx: RouterContext) -> bool:

@@ -314,68 +314,7 @@ def test_the_rank_question_names_the_lga_of_a_shared_ward_name():
     assert got == [("explain_ward", {"ward": "Sabon Gari", "lga": "Zaria"})]
 
 
-# --- the plan before the last change --------------------------------------------------------
-
-
-BEFORE = {"total_nets": 500_000, "household_size": 5, "buffer": 1.1, "people_per_net": 1.8,
-          "urban_threshold": 75, "method": "composite", "strategy": "stop", "bale_size": 1,
-          "max_ward_share": None}
-NOW = {**BEFORE, "people_per_net": 2}
-
-
-@pytest.mark.parametrize("text", ["Undo the last change.", "undo that", "revert it",
-                                  "go back to the previous plan", "restore the earlier plan",
-                                  "ok undo"])
-def test_undo_returns_to_the_plan_before_the_last_change(text):
-    state = DialogueState(last={"tool": "what_if_plan", "params": {"people_per_net": 2}},
-                          earlier={"plan": BEFORE})
-    d = decide(text, ctx(last_plan=NOW), state, FACTS)
-    assert [(s.tool, s.params) for s in d.steps] == [
-        ("plan_itn", {k: v for k, v in BEFORE.items() if v is not None})]
-    assert "10% buffer" in d.steps[0].echo
-
-
-def test_undo_without_an_earlier_plan_says_so_and_changes_nothing():
-    d = decide("undo the last change", ctx(last_plan=NOW),
-               DialogueState(last={"tool": "plan_itn", "params": NOW}), FACTS)
-    assert not d.steps and "no earlier plan" in d.text
-
-
-@pytest.mark.parametrize("text", ["undo all the changes", "undo the analysis change please?",
-                                  "go back to the default variables"])
-def test_other_undos_are_not_a_return_to_the_previous_plan(text):
-    state = DialogueState(last={"tool": "what_if_plan", "params": {"people_per_net": 2}},
-                          earlier={"plan": BEFORE})
-    d = decide(text, ctx(last_plan=NOW), state, FACTS)
-    assert not d.reading.get("undo")
-
-
-def test_the_plan_before_is_remembered_only_when_a_plan_ran():
-    ran = [{"tool": "what_if_plan", "status": "ok"}]
-    assert dm.earlier_after(None, BEFORE, ran) == {"plan": BEFORE}
-    assert dm.earlier_after({"plan": BEFORE}, NOW, [{"tool": "top_wards", "status": "ok"}]) \
-        == {"plan": BEFORE}
-    assert dm.earlier_after(None, BEFORE, [{"tool": "plan_itn", "status": "failed"}]) is None
-
-
-# --- data without population; LGA codes; both plan values in one answer ---------------------
-
-
-NO_POPULATION = Facts(analysis_variables=FACTS.analysis_variables, lgas=(), ward_count=35,
-                      has_population=False)
-
-
-@pytest.mark.parametrize("text", ["Quick one, plan 120k nets for Ilorin, hh 5.",
-                                  "plan 80k nets for those ones", "make a plan"])
-def test_a_plan_on_data_without_population_is_refused_without_running_or_asking(text):
-    for status in (None, "succeeded"):
-        got, d = steps(text, c=ctx(analysis_status=status), facts=NO_POPULATION)
-        assert got == [] and "population" in d.text and d.pending is None
-
-
-def test_with_population_unknown_the_plan_is_asked_as_before():
-    got, d = steps("plan 80k nets", facts=FACTS)
-    assert got == [] and d.pending["expects"] == "plan_numbers"
+# --- LGA codes; both plan values in one answer ----------------------------------------------
 
 
 @pytest.mark.parametrize("text,code", [("24006", "24006"), ("use 20037", "20037"),
