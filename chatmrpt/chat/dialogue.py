@@ -1101,7 +1101,7 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                     pending: Mapping[str, Any]) -> Decision | None:  # fmt: skip
     expects = pending.get("expects")
     if CANCEL.match(low) or (guess.label == "cancel" and guess.confident(0.6)
-                             and reads_as_short_answer(text)):  # fmt: skip
+                             and reads_as_short_answer(text) and REFUSAL_WORD.search(low)):
         return Decision(text="OK, I left it: nothing was run. Ask me for something else "
                              "whenever you are ready.", pending=None,
                         reading={"cancelled": True})  # fmt: skip
@@ -1224,9 +1224,10 @@ def _pick_choice(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str,
 # "no, composite"), a plan question answered by a fuller request, a question about the value
 # asked for, and the questions pending one behind the other.
 
-YES_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yea|yep|yup|yh|ya|sure|alright|fine|correct"
-                      r"|right|abeg|oya|please|pls|go\s+ahead|do\s+(?:it|am|that))[\s,.!]*)+"
-                      r"(?:(?:but|and|just|with|only|then|though)\b[\s,]*)*")
+YES_LEAD = re.compile(r"^\s*(?:(?:abeg|oya|please|pls)[\s,.!]+)*(?:(?:ok(?:ay)?|yes|yeah|yea|yep|yup"
+                      r"|yh|ya|sure|alright|fine|correct|right|go\s+ahead|do\s+(?:it|am|that))\b"
+                      r"[\s,.!]*)+(?:(?:abeg|oya|please|pls|but|and|just|with|only|then|though)\b"
+                      r"[\s,]*)*")
 NO_LEAD = re.compile(r"^\s*(?:no+|nope|nah|not\s+(?:that|quite|exactly))\b[\s,.!-]*"
                      r"(?:(?:but|rather|instead|make\s+it|i\s+(?:mean|meant|want|said))\b[\s,]*)*")
 NONE_OF_THEM = re.compile(r"^\s*(?:neither|none)(?:\s+of\s+(?:them|those|these|the\s+two|dem))?"
@@ -1247,6 +1248,11 @@ MORE_CONFIRM = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yh|ya|sure)[\s,.!]*)*(?
                           r"|spot\s+on|you\s+got\s+it|that'?s\s+what\s+i\s+(?:meant|mean|want(?:ed)?)"
                           r"|that\s+one|go\s+for\s+it)(?:[\s,.!]*(?:please|pls|abeg|thanks))*"
                           r"\s*[.!]*\s*$")
+
+
+# a cancel read by the intent model needs a word of refusal ("now halve that" is no cancel)
+REFUSAL_WORD = re.compile(r"\b(?:no|nope|nah|not|don'?t|cancel\w*|stop|leave|forget|never|skip"
+                          r"|scrap|drop\s+it|ignore|abort|enough|later|wait|hold)\b")
 
 
 def _chosen_decision(chosen: Mapping[str, Any], text: str) -> Decision:
@@ -1308,6 +1314,10 @@ ONE_AT_A_TIME = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban
 RANKED_TOOLS = ("top_wards", "list_wards", "plan_itn", "what_if_plan")
 
 
+OTHER_ACTION = re.compile(r"\b(?:save|export|download|send|show|map|plan|list|open|draw|display"
+                          r"|explain|compare|describe|analy[sz]\w*)\b")
+
+
 def _pick_by_method(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """ "composite" / "no, the pca one" between offered lists or plans that differ only by
     the ranking they use."""
@@ -1358,8 +1368,8 @@ def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
             return None
     else:
         extractor = rt_.EXTRACTORS.get(tool)
-        if extractor is None:
-            return None
+        if extractor is None or len(rest.split()) > 5 or OTHER_ACTION.search(rest):
+            return None  # "ok, save the map as png" is another request, not this one changed
         found = extractor(msg, ctx)
         change = dict(found.params)
         if found.questions or {round(n.value, 6) for n in msg.numbers} - _param_numbers(change):
@@ -1393,6 +1403,8 @@ def _change_words(name: str, value: Any) -> str:
         return f"a {_fmt(round((float(value) - 1) * 100, 6))}% buffer"
     if name == "strategy":
         return f"the {value} strategy"
+    if name == "target_share" and isinstance(value, int | float):
+        return f"a target of {_fmt(float(value))}% of the population"
     label = PLAN_LABELS.get(name, name.replace("_", " "))
     if isinstance(value, int | float) and not isinstance(value, bool):
         unit = "%" if name in ("urban_threshold", "max_ward_share", "threshold") else ""

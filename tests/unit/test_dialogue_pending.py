@@ -360,3 +360,26 @@ def test_the_more_nets_suggestion_is_an_order_that_plans():
     plan = {"total_nets": 40_000, "household_size": 5}
     got, _ = steps(label, c=ctx(last_plan=plan), last={"tool": "plan_itn", "params": plan})
     assert got == [("what_if_plan", {"total_nets": 48_000})]
+
+
+def test_another_request_with_please_is_not_the_offer_changed():
+    one = [{"label": "Top 3 wards", "tool": "top_wards", "params": {"n": 3}}]
+    got, _ = steps("Please save the composite score map as a PNG.",
+                   {"expects": "choice", "choices": one})
+    assert not any(t == "top_wards" for t, _ in got)
+    for text, params in (("please yes", {"n": 3}), ("pls do", {"n": 3}),
+                         ("ok but by pca", {"n": 3, "method": "pca"})):
+        got, _ = steps(text, {"expects": "choice", "choices": one})
+        assert got == [("top_wards", params)]
+
+
+@pytest.mark.parametrize("text", ["Now halve that.", "double it", "make it smaller"])
+def test_a_change_with_no_word_of_refusal_is_no_cancel(text):
+    _, d = steps(text, ASK_HH)
+    assert not d.reading.get("cancelled")
+
+
+@pytest.mark.parametrize("text", ["leave it", "not now", "stop", "no thanks"])
+def test_words_of_refusal_cancel(text):
+    _, d = steps(text, ASK_HH)
+    assert d.reading.get("cancelled") and d.pending is None
