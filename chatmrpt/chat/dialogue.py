@@ -1450,6 +1450,10 @@ def _plan_request_answer(text: str, ctx: RouterContext, facts: Facts,
     the values asked before stay, and every number must find its place."""
     if reads_as_question(text) or "?" in text or pending.get("tool") not in PLAN_TOOLS:
         return None
+    low = ex.lower_text(text)
+    if MORE.search(low) or LESS.search(low) or re.search(r"\b(?:half|halve|double|triple|twice)\b",
+                                                          low):
+        return None  # "20% more nets" changes a stock, it gives none
     missing = set(pending.get("missing") or ())
     pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
                    last_missing=tuple(pending.get("missing") or ()))  # fmt: skip

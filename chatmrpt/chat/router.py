@@ -641,6 +641,8 @@ def _plan_params(msg: Message, ctx: RouterContext) -> Extraction:
     assigned, free = ex.assign_numbers(msg.text, ex.PLAN_CUES, msg.numbers, PLAN_ACCEPTS)
     values: dict[str, Any] = {}
     for name, num in assigned.items():
+        if num.percent and name in ("total_nets", "household_size"):
+            continue  # "20% more nets": a change of a stock, never a stock or a household
         value: Any = num.number
         if name == "buffer":
             value = _buffer_value(num)

@@ -383,3 +383,13 @@ def test_a_change_with_no_word_of_refusal_is_no_cancel(text):
 def test_words_of_refusal_cancel(text):
     _, d = steps(text, ASK_HH)
     assert d.reading.get("cancelled") and d.pending is None
+
+
+@pytest.mark.parametrize("text", ["Give me 20% more nets.", "plan 20% more nets hh 5",
+                                  "10 percent fewer nets please"])
+def test_a_percentage_is_never_the_stock_of_a_plan_question(text):
+    out, state = converse(["plan nets for the state", text,
+                           "Same plan but with a household size of 6."])
+    for d in out:
+        assert not any(s.params.get("total_nets") in (10, 20) for s in d.steps)
+        assert (d.pending or {}).get("params", {}).get("total_nets") not in (10, 20)
