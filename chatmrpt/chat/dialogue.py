@@ -1412,19 +1412,24 @@ def _change_words(name: str, value: Any) -> str:
     return f"{label} {value}"
 
 
-CODE_ANSWER = re.compile(
-    r"^\s*(?:(?:ok(?:ay)?|use|try|take|it'?s|its|is|the|code|lga|na|abeg|please|pls|then|so|ehn"
-    r"|oh|number|no\.?)[\s,:#]+)*(\d{3,})(?:[\s,.!]+(?:please|pls|abeg|then|o|sir|ma))*\s*[.!]*\s*$")
+# the words around an LGA code given as an answer ("use 20037", "let us take code 20030 instead")
+CODE_ANSWER_WORDS = frozenset(["ok", "okay", "use", "try", "take", "let", "us", "let's", "lets",
+                               "it's", "its", "it", "is", "the", "code", "lga", "na", "abeg",
+                               "please", "pls", "then", "so", "ehn", "oh", "number", "no",
+                               "instead", "that", "one", "go", "with", "for", "i", "mean",
+                               "meant", "sir", "ma", "o", "make", "am", "we", "do", "of", "in"])
 
 
 def _lga_code_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
     """An LGA code given after "your table has no LGA names; if it holds LGA codes, ask ...":
     the wards asked for, in the LGA with that code ("24006", "use 20037", "code 20043")."""
     params = pending.get("lga_code_for")
-    m = CODE_ANSWER.match(low)
-    if params is None or not m:
+    codes = re.findall(r"(?<![\d.,])\d{3,}(?![\d.,]*\d)", low)
+    words = re.findall(r"[a-z][a-z']*", low)
+    if params is None or len(codes) != 1 or len(words) > 7 or \
+            any(w not in CODE_ANSWER_WORDS for w in words):
         return None
-    return Decision([Step("list_wards", {**params, "lga_code": m.group(1)}, source=text)],
+    return Decision([Step("list_wards", {**params, "lga_code": codes[0]}, source=text)],
                     reading={"tool": "list_wards"})
 
 

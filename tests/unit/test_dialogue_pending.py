@@ -393,3 +393,21 @@ def test_a_percentage_is_never_the_stock_of_a_plan_question(text):
     for d in out:
         assert not any(s.params.get("total_nets") in (10, 20) for s in d.steps)
         assert (d.pending or {}).get("params", {}).get("total_nets") not in (10, 20)
+
+
+@pytest.mark.parametrize("text", ["Let us take code 20030 instead.", "ok use lga 20030 then",
+                                  "20030 abeg"])
+def test_an_lga_code_in_a_few_words_answers_the_no_lga_names_question(text):
+    no_lgas = Facts(analysis_variables=FACTS.analysis_variables, lgas=(), ward_count=35)
+    _, asked = steps("Then show me the top 3 wards of Tarauni LGA.", facts=no_lgas)
+    got, _ = steps(text, asked.pending, facts=no_lgas)
+    assert got == [("list_wards", {"n": 3, "lga_code": "20030"})]
+
+
+@pytest.mark.parametrize("text", ["plan 20030 nets", "top 5 in 20030 and 20043",
+                                  "what is 20030 for the table?"])
+def test_other_messages_with_a_code_are_read_on_their_own(text):
+    no_lgas = Facts(analysis_variables=FACTS.analysis_variables, lgas=(), ward_count=35)
+    _, asked = steps("Then show me the top 3 wards of Tarauni LGA.", facts=no_lgas)
+    _, d = steps(text, asked.pending, facts=no_lgas)
+    assert d.reading.get("answered") != "choice"
