@@ -998,7 +998,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                 "needs.")
     asked = Decision(text=f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
                           "until you say so.", choices=choices,
-                     pending={"expects": "choice", "choices": choices})  # fmt: skip
+                     pending={"expects": "choice", "choices": choices,
+                              "strays": list(dict.fromkeys(strays))})  # fmt: skip
     asked.reading = {**decision.reading, "gated": [s.tool for s in decision.steps]}
     if state.pending and not asked.pending:
         asked.keep_pending = True
@@ -1124,7 +1125,8 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             first = next(c for c in pending["choices"] if c.get("steps"))
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in first["steps"]])
-        return _choice_answer(text, low, guess, ctx, pending.get("choices") or [])
+        return _choice_answer(text, low, guess, ctx, pending.get("choices") or [],
+                              pending.get("strays") or ())
     if expects == "confirm":
         if CONFIRM.match(low) or (guess.label == "confirm" and guess.confident(0.6)
                                   and reads_as_short_answer(text)):  # fmt: skip
@@ -1140,11 +1142,12 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             return answered
     if expects == "plan_numbers":
         if not reads_as_number_answer(text):
-            return _plan_request_answer(text, ctx, facts, pending)
+            return _unplaced_named(text, low, ctx, facts, pending) or \
+                _plan_request_answer(text, ctx, facts, pending)
         pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
                        last_missing=tuple(pending.get("missing") or ()))  # fmt: skip
         r = route(text, pctx)
-        return _from_route(r, text, ctx, facts)
+        return _keep_unplaced(_from_route(r, text, ctx, facts), low)
     if expects in ("lga", "ward"):
         if not reads_as_short_answer(text):
             return None
@@ -1255,6 +1258,62 @@ REFUSAL_WORD = re.compile(r"\b(?:no|nope|nah|not|don'?t|cancel\w*|stop|leave|for
                           r"|scrap|drop\s+it|ignore|abort|enough|later|wait|hold)\b")
 
 
+DISMISSED = re.compile(r"\b(?:ignore|nothing|typo|mistake|doesn'?t\s+matter|not\s+important"
+                       r"|never\s*mind|forget|disregard|irrelevant|no\s+meaning|by\s+the\s+way"
+                       r"|not\s+(?:a|part|for)\b|nothing\s+to\s+do)")
+GO_WORDS = re.compile(r"\b(?:yes|yeah|yep|ok(?:ay)?|sure|go\s+ahead|go\s+on|proceed|do\s+(?:it|am)"
+                      r"|run\s+(?:it|am)|continue|correct|right|fine)\b")
+
+
+def _stray_dismissed(low: str, strays: Sequence[str]) -> bool:
+    """ "ignore the 2, go ahead", "yes, the 2 is nothing": the numbers the offer did not use
+    are set aside, and the offer is taken."""
+    numbers = ex.extract_numbers(low)
+    said = {n.text.strip() for n in numbers} | {_fmt(n.value) for n in numbers}
+    return bool(numbers and strays) and all(
+        n.text.strip() in strays or _fmt(n.value) in strays for n in numbers) and bool(
+        said) and bool(DISMISSED.search(low)) and bool(GO_WORDS.search(low))
+
+
+def _unplaced_named(text: str, low: str, ctx: RouterContext, facts: Facts,
+                    pending: Mapping[str, Any]) -> Decision | None:
+    """ "household size" after "Is 5 the number of nets or the household size?": the number
+    asked about takes the place the answer names."""
+    value = pending.get("unplaced")
+    if value is None or ex.extract_numbers(low) or len(low.split()) > 8 or "?" in low:
+        return None
+    household = bool(HOUSEHOLD_QUESTION.search(low) or re.search(r"\bhouse\b|\bfamily\b", low))
+    nets = bool(NET_CUE.search(low) or re.search(r"\bstock\b", low))
+    if household == nets:
+        return None
+    name = "household_size" if household else "total_nets"
+    if name not in (pending.get("missing") or ()) or tool_spec("plan_itn").param(name).problems(
+            value) or (name == "total_nets" and not float(value).is_integer()):
+        return None
+    from chatmrpt.chat import router as rt_
+
+    params = {**(pending.get("params") or {}), name: value}
+    pctx = replace(ctx, last_tool=pending["tool"], last_params=params,
+                   last_missing=tuple(m for m in pending.get("missing") or () if m != name))
+    r = rt_._finish(pending["tool"], params, rt_.Extraction(), pctx, "answer", 0.9)
+    return _from_route(r, text, ctx, facts)
+
+
+def _keep_unplaced(decision: Decision, low: str) -> Decision:
+    """The plan question asked again about a number it could not place keeps that number, so
+    that "household size" or "nets" can place it."""
+    numbers = ex.extract_numbers(low)
+    pending = decision.pending
+    if decision.steps or not pending or pending.get("expects") != "plan_numbers" or \
+            len(numbers) != 1:
+        return decision
+    if numbers[0].value in [v for v in (pending.get("params") or {}).values()
+                            if isinstance(v, int | float)]:
+        return decision
+    decision.pending = {**pending, "unplaced": numbers[0].number}
+    return decision
+
+
 def _chosen_decision(chosen: Mapping[str, Any], text: str) -> Decision:
     if chosen.get("cancel"):
         return Decision(text="OK, I left it: nothing was changed.", pending=None,
@@ -1266,7 +1325,8 @@ def _chosen_decision(chosen: Mapping[str, Any], text: str) -> Decision:
 
 
 def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
-                   choices: Sequence[Mapping[str, Any]]) -> Decision | None:
+                   choices: Sequence[Mapping[str, Any]],
+                   strays: Sequence[str] = ()) -> Decision | None:
     """A one-tap choice answered in words: "neither", "both", "the first one", "ok do the
     second", "yh" (the only action offered), "yes but with 6" and "no, composite" (the action
     offered, changed as said, or the other choice the words name)."""
@@ -1289,6 +1349,8 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
             return _chosen_decision(choices[-1], text) if not choices[-1].get("cancel") else None
         index = ORDINAL_INDEX[word]
         return _chosen_decision(choices[index], text) if index < len(choices) else None
+    if len(actionable) == 1 and _stray_dismissed(low, strays):
+        return _chosen_decision(actionable[0], text)
     if len(actionable) == 1 and (MORE_CONFIRM.match(low) or CONFIRM.match(low) or (
             guess.label == "confirm" and guess.confident(0.6) and reads_as_short_answer(text)
             and not ex.extract_numbers(low))):
@@ -1391,6 +1453,11 @@ def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
     return Decision([*earlier, step])
 
 
+STRATEGY_LABELS = {"stop": "stopping at the first ward that cannot be fully covered",
+                   "continue": "skipping wards that cannot be fully covered",
+                   "capped": "a cap per ward", "proportional": "nets shared in proportion to need"}
+
+
 def _change_words(name: str, value: Any) -> str:
     """ "350,000 nets", "household size 6", "the composite ranking", "XLSX format"."""
     if name == "total_nets":
@@ -1402,7 +1469,7 @@ def _change_words(name: str, value: Any) -> str:
     if name == "buffer" and isinstance(value, int | float):
         return f"a {_fmt(round((float(value) - 1) * 100, 6))}% buffer"
     if name == "strategy":
-        return f"the {value} strategy"
+        return STRATEGY_LABELS.get(str(value), f"the {value} allocation")
     if name == "target_share" and isinstance(value, int | float):
         return f"a target of {_fmt(float(value))}% of the population"
     label = PLAN_LABELS.get(name, name.replace("_", " "))
@@ -2890,7 +2957,11 @@ def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
                 "category": "Show the categories map", "urban": "Show the urban map",
                 "itn": "Show the ITN map"}.get(what)  # fmt: skip
     if tool == "plan_itn" and "total_nets" in p and "household_size" in p:
-        return f"Plan {int(p['total_nets']):,} nets, household size {_fmt(p['household_size'])}"
+        extra = [_change_words(k, v) for k, v in p.items()
+                 if k not in ("total_nets", "household_size") and v is not None
+                 and not (k == "strategy" and v == "capped" and p.get("max_ward_share"))]
+        return f"Plan {int(p['total_nets']):,} nets, household size {_fmt(p['household_size'])}" \
+            + "".join(f", {e}" for e in extra)
     if tool == "explain_ward":
         return f"Explain {p['ward']}" + (f" in {p['lga']}" if p.get("lga") else "")
     if tool == "run_analysis" and not p:

@@ -411,3 +411,46 @@ def test_other_messages_with_a_code_are_read_on_their_own(text):
     _, asked = steps("Then show me the top 3 wards of Tarauni LGA.", facts=no_lgas)
     _, d = steps(text, asked.pending, facts=no_lgas)
     assert d.reading.get("answered") != "choice"
+
+
+# --- a number the question could not place; numbers set aside; full plan labels --------------
+
+
+@pytest.mark.parametrize("answer,params", [
+    ("household size", {"household_size": 5}), ("it's the household size", {"household_size": 5}),
+    ("hh", {"household_size": 5}), ("the nets", None)])
+def test_the_place_named_for_a_number_that_could_not_be_placed(answer, params):
+    out, state = converse(["plan nets for the state", "5", answer])
+    assert not out[1].steps and "?" in out[1].text
+    if params is None:  # 5 nets is a valid stock: the plan still needs the household size
+        assert state.pending["params"] == {"total_nets": 5}
+    else:
+        assert state.pending["params"] == params and state.pending["missing"] == ["total_nets"]
+    assert not out[2].steps
+
+
+@pytest.mark.parametrize("text", ["ignore the 2, go ahead", "yes, the 2 is nothing",
+                                  "ok the 2 doesn't matter, proceed"])
+def test_a_number_set_aside_takes_the_offer(text):
+    got, _ = steps(text, offer("plan_itn", dict(PLAN)))
+    assert got == [("plan_itn", PLAN)]
+
+
+@pytest.mark.parametrize("text", ["ignore the 2", "the 2 is nothing", "yes the 3 is nothing",
+                                  "ignore the 2, make it 6"])
+def test_setting_a_number_aside_without_a_yes_or_with_another_number_runs_nothing(text):
+    got, _ = steps(text, offer("plan_itn", dict(PLAN)))
+    assert got != [("plan_itn", PLAN)]
+
+
+@pytest.mark.parametrize("params", [
+    {"total_nets": 300_000, "household_size": 5, "urban_threshold": 60},
+    {"total_nets": 300_000, "household_size": 5, "bale_size": 50, "buffer": 1.1},
+    {"total_nets": 300_000, "household_size": 5, "method": "pca", "strategy": "continue"},
+    {"total_nets": 300_000, "household_size": 5, "max_ward_share": 2, "strategy": "capped"},
+])
+def test_a_plan_label_names_every_setting_and_does_exactly_that(params):
+    label = dm.describe_choice("plan_itn", params)
+    got, _ = steps(label)
+    assert got == [("plan_itn", params)]
+    assert "strategy" not in label
