@@ -193,7 +193,16 @@ def reads_as_number_answer(text: str) -> bool:
     for n in sorted(numbers, key=lambda n: -n.start):
         rest = rest[: n.start] + " " + rest[n.end :]
     words = re.findall(r"[a-z][a-z']*", rest)
-    return all(w in ANSWER_WORDS for w in words)
+    return all(w in ANSWER_WORDS or w in ANSWER_CHOICE_WORDS for w in words)
+
+
+# words of taking a figure: "5 is fine", "use the usual 5", "go for 6", "take 5", "let's say 5"
+ANSWER_CHOICE_WORDS = frozenset(["fine", "usual", "normal", "typical", "standard", "common",
+                                 "take", "for", "lets", "let", "go", "do", "does", "will",
+                                 "good", "ok", "value", "figure", "number", "that's", "thats",
+                                 "alright", "works", "sounds", "then", "mostly",
+                                 "generally", "here", "area", "assume", "assuming", "pick",
+                                 "choose", "set", "should", "would", "be", "enough"])
 
 
 def reads_as_short_answer(text: str) -> bool:
@@ -865,6 +874,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_analysis_variables(decision, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
+    decision = _with_earlier_question(decision, state)
     if note and decision.steps:
         decision.notes.insert(0, note)
     decision.reading.setdefault("text", fixed)
@@ -1296,7 +1306,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                           "until you say so.", choices=choices,
                      pending={"expects": "choice", "choices": choices, "offered": asks,
                               # a request for that kind of change replaces the offer
-                              **({"tool": decision.steps[-1].tool} if asks else {})})  # fmt: skip
+                              **({"tool": decision.steps[-1].tool} if asks else {}),
+                              "strays": list(dict.fromkeys(strays))})  # fmt: skip
     asked.reading = {**decision.reading, "gated": [s.tool for s in decision.steps]}
     if state.pending and not asked.pending:
         asked.keep_pending = True
@@ -1351,16 +1362,30 @@ LEADING_CANCEL = re.compile(
     r"^\s*(?:no+|nope|cancel|forget\s+(?:it|that)|never\s*mind|leave\s+(?:it|am|that)|scrap"
     r"\s+that|no\s+need)(?:[\s,]+(?:no|leave\s+it|forget\s+it|thanks|abeg|please))*\s*[.!;]+\s+"
     r"(?=\S)")
+# "I don't know the code, forget it. show the category map", "never mind, just show the map":
+# whatever was asked or offered is dropped (if anything), the request after it is read alone
+DROPPED_FIRST = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|oh|hmm+|sorry|actually|wait)[\s,]+|(?:i\s+)?(?:don'?t|do\s+not|dont"
+    r"|can'?t|cannot)\s+(?:know|have|remember|find|get|see)\b[^.!?;]{0,50}?[,;:-]\s*)?"
+    r"(?:forget\s+(?:it|that|about\s+(?:it|that))|never\s*mind(?:\s+that)?|leave\s+(?:it|am|that)"
+    r"|skip\s+(?:it|that)|scrap\s+that|no\s+need|cancel\s+(?:it|that))(?:[\s,]+(?:then|thanks"
+    r"|abeg|please|pls))*\s*[.!;,]+\s*(?:(?:just|and|but|instead|rather)[\s,]+)?(?=\S)")
 
 
 def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     lead = LEADING_CANCEL.match(ex.lower_text(text))
-    if lead and state.pending and len(text[lead.end():].split()) >= 2:
+    dropped = None if lead and state.pending else DROPPED_FIRST.match(ex.lower_text(text))
+    if dropped is not None:
+        lead = dropped
+    if lead and (state.pending or dropped) and len(text[lead.end():].split()) >= 2:
         # "no leave it. export the plan as xlsx": the question is dropped, the request runs
         rest = _decide(text[lead.end():], ctx, replace(state, pending=None), facts)
         rest.keep_pending = False
         return rest
     low = ex.lower_text(text)
+    about = _question_about_pending(text, low, state.pending) if state.pending else None
+    if about is not None:
+        return about
     followed = _follow_up(text, low, ctx, state, facts)
     if followed is not None and followed.reading.get("follow_up") != "unresolved":
         return followed
@@ -1377,9 +1402,18 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     pending = state.pending
     if pending:
         answered = _answer_pending(text, low, guess, ctx, state, facts, pending)
+        expects = pending.get("expects")
+        if answered is None and pending.get("previous"):
+            answered = _earlier_answer(text, low, guess, ctx, state, facts, pending["previous"])
+            if answered is not None:
+                answered.reading["answered_earlier"] = True
+                expects = pending["previous"].get("expects")
         if answered is not None:
-            answered.reading = {**reading, **answered.reading, "answered": pending.get("expects")}
+            answered.reading = {**reading, **answered.reading, "answered": expects}
             return answered
+        refused = _refused_with_request(text, low, ctx, state, facts)
+        if refused is not None:
+            return refused
     decision = _fresh(text, low, guess, ctx, state, facts)
     decision.reading = {**reading, **decision.reading}
     if pending and decision.pending is None and (
@@ -1427,13 +1461,18 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                     pending: Mapping[str, Any]) -> Decision | None:  # fmt: skip
     expects = pending.get("expects")
     if CANCEL.match(low) or (guess.label == "cancel" and guess.confident(0.6)
-                             and reads_as_short_answer(text)):  # fmt: skip
+                             and reads_as_short_answer(text) and REFUSAL_WORD.search(low)):
         return Decision(text="OK, I left it: nothing was run. Ask me for something else "
-                             "whenever you are ready.", pending=None)  # fmt: skip
+                             "whenever you are ready.", pending=None,
+                        reading={"cancelled": True})  # fmt: skip
     if expects == "choice":
+        coded = _lga_code_answer(text, low, pending)
+        if coded is not None:
+            return coded
         chosen = _pick_choice(low, pending.get("choices") or [])
         if chosen is not None and chosen.get("cancel"):
-            return Decision(text="OK, I left it: nothing was changed.", pending=None)
+            return Decision(text="OK, I left it: nothing was changed.", pending=None,
+                            reading={"cancelled": True})
         if chosen is not None and chosen.get("steps"):
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in chosen["steps"]])
@@ -1441,7 +1480,7 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
         if pending.get("choices") and any(c.get("steps") for c in pending["choices"]) and (
                 CONFIRM.match(low) or guess.label == "confirm" and guess.confident(0.6)
-                and reads_as_short_answer(text)):
+                and reads_as_short_answer(text) and not ex.extract_numbers(low)):
             first = next(c for c in pending["choices"] if c.get("steps"))
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in first["steps"]])
@@ -1449,24 +1488,29 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
         if confirmed is not None:
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in confirmed["steps"]])
-        return None
+        return _choice_answer(text, low, guess, ctx, pending.get("choices") or [],
+                              pending.get("strays") or ())
     if expects == "confirm":
         if CONFIRM.match(low) or (guess.label == "confirm" and guess.confident(0.6)
                                   and reads_as_short_answer(text)):  # fmt: skip
             return Decision([Step(pending["tool"], dict(pending.get("params") or {}),
                                   echo=pending.get("echo", ""), source=text)])  # fmt: skip
-        return None
+        offered = {"label": describe_step(Step(pending["tool"], dict(pending.get("params") or {}),
+                                               echo=pending.get("echo", ""))),
+                   "tool": pending["tool"], "params": dict(pending.get("params") or {})}
+        return _choice_answer(text, low, guess, ctx, [offered])
     if expects == "plan_numbers" and pending.get("setting"):
         answered = _setting_answer(text, low, pending)
         if answered is not None:
             return answered
     if expects == "plan_numbers":
         if not reads_as_number_answer(text):
-            return None
+            return _unplaced_named(text, low, ctx, facts, pending) or \
+                _plan_request_answer(text, ctx, facts, pending)
         pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
                        last_missing=tuple(pending.get("missing") or ()))  # fmt: skip
         r = route(text, pctx)
-        return _from_route(r, text, ctx, facts)
+        return _keep_unplaced(_from_route(r, text, ctx, facts), low)
     if expects in ("lga", "ward"):
         if not reads_as_short_answer(text):
             return None
@@ -1562,6 +1606,422 @@ def _pick_choice(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str,
     if m and m.group(1) in ordinals and ordinals[m.group(1)] < len(choices):
         return choices[ordinals[m.group(1)]]
     return None
+
+
+# --- answers to the assistant's own questions ---------------------------------------------
+# One-tap choices answered in words ("the first one", "neither", "both", "yes but with 6",
+# "no, composite"), a plan question answered by a fuller request, a question about the value
+# asked for, and the questions pending one behind the other.
+
+YES_LEAD = re.compile(r"^\s*(?:(?:abeg|oya|please|pls)[\s,.!]+)*(?:(?:ok(?:ay)?|yes|yeah|yea|yep|yup"
+                      r"|yh|ya|sure|alright|fine|correct|right|go\s+ahead|do\s+(?:it|am|that))\b"
+                      r"[\s,.!]*)+(?:(?:abeg|oya|please|pls|but|and|just|with|only|then|though)\b"
+                      r"[\s,]*)*")
+NO_LEAD = re.compile(r"^\s*(?:no+|nope|nah|not\s+(?:that|quite|exactly))\b[\s,.!-]*"
+                     r"(?:(?:but|rather|instead|make\s+it|i\s+(?:mean|meant|want|said))\b[\s,]*)*")
+NONE_OF_THEM = re.compile(r"^\s*(?:neither|none)(?:\s+of\s+(?:them|those|these|the\s+two|dem))?"
+                          r"(?:[\s,]+(?:thanks|thank\s+you|please|pls|abeg|sir|ma))*\s*[.!]*\s*$")
+BOTH = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|please|pls|abeg|oya)[\s,]+)*(?:do\s+|show\s+(?:me\s+)?"
+                  r"|give\s+(?:me\s+)?)?(?:both|both\s+of\s+them|the\s+two(?:\s+of\s+them)?|all"
+                  r"\s+of\s+them|all\s+two)(?:[\s,]+(?:please|pls|abeg|sir|ma|then))*\s*[.!]*\s*$")
+TAKE_ORDINAL = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|yes|please|pls|abeg|oya)[\s,]+)*(?:(?:i'?ll\s+take|i\s+want|go\s+with|do"
+    r"|take|pick|choose|run|use|give\s+me|show\s+(?:me\s+)?)\s+)?(?:the\s+|option\s+|number\s+"
+    r"|no\.?\s*|#\s*)?(first|1st|second|2nd|third|3rd|fourth|4th|last|one|two|three|four|[1-4])"
+    r"(?:\s+(?:one|option|choice))?(?:[\s,]+(?:please|pls|abeg|then))*\s*[.!]*\s*$")
+ORDINAL_INDEX = {"first": 0, "1st": 0, "one": 0, "1": 0, "second": 1, "2nd": 1, "two": 1, "2": 1,
+                 "third": 2, "3rd": 2, "three": 2, "3": 2, "fourth": 3, "4th": 3, "four": 3,
+                 "4": 3}  # fmt: skip
+MORE_CONFIRM = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yh|ya|sure)[\s,.!]*)*(?:yh|ya|yea|k|kk"
+                          r"|okk+|oki|okey|please\s+do|pls\s+do|do\s+so|make\s+we\s+go|exactly"
+                          r"|spot\s+on|you\s+got\s+it|that'?s\s+what\s+i\s+(?:meant|mean|want(?:ed)?)"
+                          r"|that\s+one|go\s+for\s+it)(?:[\s,.!]*(?:please|pls|abeg|thanks))*"
+                          r"\s*[.!]*\s*$")
+
+
+# a cancel read by the intent model needs a word of refusal ("now halve that" is no cancel)
+REFUSAL_WORD = re.compile(r"\b(?:no|nope|nah|not|don'?t|cancel\w*|stop|leave|forget|never|skip"
+                          r"|scrap|drop\s+it|ignore|abort|enough|later|wait|hold)\b")
+
+
+DISMISSED = re.compile(r"\b(?:ignore|nothing|typo|mistake|doesn'?t\s+matter|not\s+important"
+                       r"|never\s*mind|forget|disregard|irrelevant|no\s+meaning|by\s+the\s+way"
+                       r"|not\s+(?:a|part|for)\b|nothing\s+to\s+do)")
+GO_WORDS = re.compile(r"\b(?:yes|yeah|yep|ok(?:ay)?|sure|go\s+ahead|go\s+on|proceed|do\s+(?:it|am)"
+                      r"|run\s+(?:it|am)|continue|correct|right|fine)\b")
+
+
+def _stray_dismissed(low: str, strays: Sequence[str]) -> bool:
+    """ "ignore the 2, go ahead", "yes, the 2 is nothing": the numbers the offer did not use
+    are set aside, and the offer is taken."""
+    numbers = ex.extract_numbers(low)
+    said = {n.text.strip() for n in numbers} | {_fmt(n.value) for n in numbers}
+    return bool(numbers and strays) and all(
+        n.text.strip() in strays or _fmt(n.value) in strays for n in numbers) and bool(
+        said) and bool(DISMISSED.search(low)) and bool(GO_WORDS.search(low))
+
+
+def _unplaced_named(text: str, low: str, ctx: RouterContext, facts: Facts,
+                    pending: Mapping[str, Any]) -> Decision | None:
+    """ "household size" after "Is 5 the number of nets or the household size?": the number
+    asked about takes the place the answer names."""
+    value = pending.get("unplaced")
+    if value is None or ex.extract_numbers(low) or len(low.split()) > 8 or "?" in low:
+        return None
+    household = bool(HOUSEHOLD_QUESTION.search(low) or re.search(r"\bhouse\b|\bfamily\b", low))
+    nets = bool(NET_CUE.search(low) or re.search(r"\bstock\b", low))
+    if household == nets:
+        return None
+    name = "household_size" if household else "total_nets"
+    if name not in (pending.get("missing") or ()) or tool_spec("plan_itn").param(name).problems(
+            value) or (name == "total_nets" and not float(value).is_integer()):
+        return None
+    from chatmrpt.chat import router as rt_
+
+    params = {**(pending.get("params") or {}), name: value}
+    pctx = replace(ctx, last_tool=pending["tool"], last_params=params,
+                   last_missing=tuple(m for m in pending.get("missing") or () if m != name))
+    r = rt_._finish(pending["tool"], params, rt_.Extraction(), pctx, "answer", 0.9)
+    return _from_route(r, text, ctx, facts)
+
+
+def _keep_unplaced(decision: Decision, low: str) -> Decision:
+    """The plan question asked again about a number it could not place keeps that number, so
+    that "household size" or "nets" can place it."""
+    numbers = ex.extract_numbers(low)
+    pending = decision.pending
+    if decision.steps or not pending or pending.get("expects") != "plan_numbers" or \
+            len(numbers) != 1:
+        return decision
+    if numbers[0].value in [v for v in (pending.get("params") or {}).values()
+                            if isinstance(v, int | float)]:
+        return decision
+    decision.pending = {**pending, "unplaced": numbers[0].number}
+    return decision
+
+
+def _chosen_decision(chosen: Mapping[str, Any], text: str) -> Decision:
+    if chosen.get("cancel"):
+        return Decision(text="OK, I left it: nothing was changed.", pending=None,
+                        reading={"cancelled": True})
+    if chosen.get("steps"):
+        return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""), source=text)
+                         for s in chosen["steps"]])
+    return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
+
+
+def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
+                   choices: Sequence[Mapping[str, Any]],
+                   strays: Sequence[str] = ()) -> Decision | None:
+    """A one-tap choice answered in words: "neither", "both", "the first one", "ok do the
+    second", "yh" (the only action offered), "yes but with 6" and "no, composite" (the action
+    offered, changed as said, or the other choice the words name)."""
+    actionable = [c for c in choices if not c.get("cancel") and (c.get("tool") or c.get("steps"))]
+    if not actionable:
+        return None
+    if NONE_OF_THEM.match(low):
+        return Decision(text="OK, I left it: nothing was changed.", pending=None,
+                        reading={"cancelled": True})
+    if BOTH.match(low):
+        tools = [s["tool"] for c in actionable for s in (c.get("steps") or [c])]
+        every = len(actionable) == 2 or re.search(r"\ball\b", low)
+        if len(actionable) >= 2 and every and not any(t in ONE_AT_A_TIME for t in tools):
+            return Decision([st for c in actionable for st in _chosen_decision(c, text).steps])
+        return None
+    m = TAKE_ORDINAL.match(low)
+    if m:
+        word = m.group(1)
+        if word == "last":
+            return _chosen_decision(choices[-1], text) if not choices[-1].get("cancel") else None
+        index = ORDINAL_INDEX[word]
+        return _chosen_decision(choices[index], text) if index < len(choices) else None
+    if len(actionable) == 1 and _stray_dismissed(low, strays):
+        return _chosen_decision(actionable[0], text)
+    if len(actionable) == 1 and (MORE_CONFIRM.match(low) or CONFIRM.match(low) or (
+            guess.label == "confirm" and guess.confident(0.6) and reads_as_short_answer(text)
+            and not ex.extract_numbers(low))):
+        return _chosen_decision(actionable[0], text)
+    lead = YES_LEAD.match(low) or NO_LEAD.match(low)
+    rest = low[lead.end():].strip(" ,.!") if lead else ""
+    by_method = _pick_by_method(rest or low, actionable)
+    if by_method is not None:
+        return _chosen_decision(by_method, text)
+    if not rest:
+        return None
+    picked = _pick_choice(rest, choices)
+    if picked is not None and not picked.get("cancel"):
+        return _chosen_decision(picked, text)
+    if len(actionable) == 1:
+        return _modified_choice(text, rest, actionable[0], ctx)
+    return None
+
+
+# results that replace one another: one of them at a time
+ONE_AT_A_TIME = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compute_tpr",
+                 "add_covariates")  # fmt: skip
+RANKED_TOOLS = ("top_wards", "list_wards", "plan_itn", "what_if_plan")
+
+
+OTHER_ACTION = re.compile(r"\b(?:save|export|download|send|show|map|plan|list|open|draw|display"
+                          r"|explain|compare|describe|analy[sz]\w*)\b")
+
+
+def _pick_by_method(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """ "composite" / "no, the pca one" between offered lists or plans that differ only by
+    the ranking they use."""
+    if len(low.split()) > 5 or len(choices) < 2:
+        return None
+    method = ex.find_method(low)
+    if method is None or any(c.get("tool") not in RANKED_TOOLS for c in choices):
+        return None
+    hits = [c for c in choices if (c.get("params") or {}).get("method", "composite") == method]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
+                     ctx: RouterContext) -> Decision | None:
+    """The action offered, with what the answer changes ("yes but household size 6", "no,
+    350k", "ok but as excel"), read with that action's own slot reader; every number of the
+    answer must find its place, or nothing is taken."""
+    from chatmrpt.chat import router as rt_
+
+    steps = [dict(s) for s in choice.get("steps") or
+             [{"tool": choice["tool"], "params": choice.get("params") or {}, "echo": ""}]]
+    main = steps[-1]
+    tool, params = main["tool"], dict(main["params"])
+    if reads_as_question(rest) or "?" in rest:
+        return None
+    msg = rt_.Message.read(rest, ctx)
+    if tool in PLAN_TOOLS:
+        found = rt_._plan_params(msg, ctx)
+        if found.questions:
+            return None
+        cued, _ = ex.assign_numbers(msg.text, ex.PLAN_CUES, msg.numbers, rt_.PLAN_ACCEPTS)
+        change = {k: v for k, v in found.params.items()
+                  if k != "total_nets" or "total_nets" in cued}
+        placed = [v for v in cued.values()]
+        uncued = [n for n in msg.numbers if all(n is not c for c in placed)]
+        if len(uncued) == 1 and not change.keys() & {"total_nets", "household_size"}:
+            n = uncued[0]
+            if not reads_as_number_answer(rest):
+                return None  # "2023 was better": a number that is no answer
+            if not n.percent and n.is_whole and n.value >= 100:
+                change["total_nets"] = n.number
+            elif not n.percent and rt_.PLAN_ACCEPTS["household_size"](n) and (
+                    "household_size" in params or tool == "plan_itn"):
+                change["household_size"] = n.number
+            else:
+                return None
+        elif uncued:
+            return None
+    else:
+        extractor = rt_.EXTRACTORS.get(tool)
+        if extractor is None or len(rest.split()) > 5 or OTHER_ACTION.search(rest):
+            return None  # "ok, save the map as png" is another request, not this one changed
+        found = extractor(msg, ctx)
+        change = dict(found.params)
+        if found.questions or {round(n.value, 6) for n in msg.numbers} - _param_numbers(change):
+            return None
+    if not change:
+        return None
+    spec = tool_spec(tool)
+    if any(name not in spec.param_names or spec.param(name).problems(value)
+           for name, value in change.items()):
+        return None
+    new = {**params, **change}
+    step = Step(tool, new, source=rest)
+    if stray_numbers(step, rest, ctx):
+        return None
+    step.echo = f"As you said, with {_join([_change_words(k, v) for k, v in change.items()])} " \
+                "instead of what I offered."
+    earlier = [Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""), source=text)
+               for s in steps[:-1]]
+    return Decision([*earlier, step])
+
+
+STRATEGY_LABELS = {"stop": "stopping at the first ward that cannot be fully covered",
+                   "continue": "skipping wards that cannot be fully covered",
+                   "capped": "a cap per ward", "proportional": "nets shared in proportion to need"}
+
+
+def _change_words(name: str, value: Any) -> str:
+    """ "350,000 nets", "household size 6", "the composite ranking", "XLSX format"."""
+    if name == "total_nets":
+        return f"{int(value):,} nets"
+    if name == "method":
+        return f"the {'PCA' if value == 'pca' else str(value)} ranking"
+    if name == "format":
+        return f"{str(value).upper()} format"
+    if name == "buffer" and isinstance(value, int | float):
+        return f"a {_fmt(round((float(value) - 1) * 100, 6))}% buffer"
+    if name == "strategy":
+        return STRATEGY_LABELS.get(str(value), f"the {value} allocation")
+    if name == "target_share" and isinstance(value, int | float):
+        return f"a target of {_fmt(float(value))}% of the population"
+    label = PLAN_LABELS.get(name, name.replace("_", " "))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        unit = "%" if name in ("urban_threshold", "max_ward_share", "threshold") else ""
+        return f"{label} {_fmt(float(value))}{unit}"
+    return f"{label} {value}"
+
+
+# the words around an LGA code given as an answer ("use 20037", "let us take code 20030 instead")
+CODE_ANSWER_WORDS = frozenset(["ok", "okay", "use", "try", "take", "let", "us", "let's", "lets",
+                               "it's", "its", "it", "is", "the", "code", "lga", "na", "abeg",
+                               "please", "pls", "then", "so", "ehn", "oh", "number", "no",
+                               "instead", "that", "one", "go", "with", "for", "i", "mean",
+                               "meant", "sir", "ma", "o", "make", "am", "we", "do", "of", "in"])
+
+
+def _lga_code_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
+    """An LGA code given after "your table has no LGA names; if it holds LGA codes, ask ...":
+    the wards asked for, in the LGA with that code ("24006", "use 20037", "code 20043")."""
+    params = pending.get("lga_code_for")
+    codes = re.findall(r"(?<![\d.,])\d{3,}(?![\d.,]*\d)", low)
+    words = re.findall(r"[a-z][a-z']*", low)
+    if params is None or len(codes) != 1 or len(words) > 7 or \
+            any(w not in CODE_ANSWER_WORDS for w in words):
+        return None
+    return Decision([Step("list_wards", {**params, "lga_code": codes[0]}, source=text)],
+                    reading={"tool": "list_wards"})
+
+
+def _refused_with_request(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                          facts: Facts) -> Decision | None:
+    """ "no, show me the top 5 instead" to an offered action: the offer is dropped and the
+    request is read on its own (and gated like any other)."""
+    pending = state.pending or {}
+    if pending.get("expects") not in ("choice", "confirm"):
+        return None
+    lead = NO_LEAD.match(low)
+    if not lead or len(text[lead.end():].split()) < 2:
+        return None
+    rest = _decide(text[lead.end():], ctx, replace(state, pending=None), facts)
+    rest.keep_pending = False
+    return rest
+
+
+def _plan_request_answer(text: str, ctx: RouterContext, facts: Facts,
+                         pending: Mapping[str, Any]) -> Decision | None:
+    """A plan question answered by a fuller message ("plan it with household size 6", "ok
+    we use 5 people per household for the plan"): the values it names fill the question,
+    the values asked before stay, and every number must find its place."""
+    if reads_as_question(text) or "?" in text or pending.get("tool") not in PLAN_TOOLS:
+        return None
+    low = ex.lower_text(text)
+    if MORE.search(low) or LESS.search(low) or re.search(r"\b(?:half|halve|double|triple|twice)\b",
+                                                          low):
+        return None  # "20% more nets" changes a stock, it gives none
+    missing = set(pending.get("missing") or ())
+    pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
+                   last_missing=tuple(pending.get("missing") or ()))  # fmt: skip
+    r = route(text, pctx)
+    if r.intent != "answer" or r.tool not in PLAN_TOOLS:
+        return None
+    # each value taken is named as what it is ("household size 6", "250k nets"): a bare
+    # number of another request ("top 5 in Likwa") answers nothing
+    from chatmrpt.chat import router as rt_
+
+    msg = rt_.Message.read(text, pctx)
+    cued, _ = ex.assign_numbers(msg.text, ex.PLAN_CUES, msg.numbers, rt_.PLAN_ACCEPTS)
+    if not missing & set(cued) or any(r.params.get(k) != v.number for k, v in cued.items()
+                                      if k in missing):
+        return None
+    if stray_numbers(Step(r.tool, dict(r.params), source=text), text, ctx):
+        return None
+    return _from_route(r, text, ctx, facts)
+
+
+HOUSEHOLD_QUESTION = re.compile(r"\bhouse\s*hold\w*|\bhh\b|\bpeople\s+(?:per|in\s+a|in\s+each)"
+                                r"\s+(?:house|home|family)\b")
+
+
+def _question_about_pending(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
+    """A question about the value the pending question asks for ("I don't know the household
+    size, what do people normally use?"): answered, and the question stays pending. The value
+    is never picked for the user."""
+    if pending.get("expects") != "plan_numbers" or not ("?" in low or reads_as_question(text)):
+        return None
+    asks_household = "household_size" in (pending.get("missing") or ()) or \
+        pending.get("setting") == "household_size"
+    usual = re.search(r"\b(?:normal(?:ly)?|usual(?:ly)?|typical(?:ly)?|recommend\w*|suggest\w*|most"
+                      r"|standard|common(?:ly)?|advi[sc]e)\b", low) and len(low.split()) <= 12
+    if not asks_household or not (HOUSEHOLD_QUESTION.search(low) or usual) or \
+            ex.extract_numbers(low) or re.search(r"\bmean\w*\b|\bwhat\s+is\s+an?\b|\bplan\b"
+                                                 r"|\blast\b|\bcurrent\b|\bused\b", low):
+        return None
+    return Decision(text="The household size is the average number of people living in one "
+                         "household in the area. It comes from a survey or census: the DHS or "
+                         "MICS report for your state, or the campaign's microplan; national "
+                         "surveys put it close to 5 people. I do not choose it for you: which "
+                         "household size should I use? Say for example \"use 5\".",
+                    keep_pending=True, reading={"about_pending": True})
+
+
+def _earlier_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
+                    state: DialogueState, facts: Facts,
+                    earlier: Mapping[str, Any]) -> Decision | None:
+    """The answer to the question asked before the one pending now: by its content only (a
+    number for a plan question, a name, an offered label), never by a bare yes or a number
+    of a list, which belong to the latest question."""
+    if earlier.get("expects") in ("choice", "confirm"):
+        chosen = _pick_choice(low, earlier.get("choices") or [])
+        if chosen is None or chosen.get("cancel") or TAKE_ORDINAL.match(low):
+            return None
+        return _chosen_decision(chosen, text)
+    if CANCEL.match(low) or CONFIRM.match(low):
+        return None
+    return _answer_pending(text, low, guess, ctx, state, facts, earlier)
+
+
+def _trimmed(pending: Mapping[str, Any], depth: int = 2) -> dict[str, Any]:
+    out = dict(pending)
+    earlier = out.pop("previous", None)
+    if earlier and depth > 1:
+        out["previous"] = _trimmed(earlier, depth - 1)
+    return out
+
+
+def _names_ward_list(low: str) -> bool:
+    """ "Top 10 wards by PCA" (a list, as a one-tap choice names it), not the plan's ranking."""
+    return bool(re.search(r"\b(?:top|bottom|first|last|list)\s+(?:\d+\s+)?wards?\b"
+                          r"|\bwards\s+by\b", low)) and not PLAN_WORDS.search(
+        low.replace("wards", ""))
+
+
+def _with_earlier_question(decision: Decision, state: DialogueState) -> Decision:
+    """A question asked while another is pending keeps the earlier one behind it: a one-tap
+    choice about something else must not lose the household size the user was asked for.
+    When the question now pending is answered, the earlier one is pending again; a cancel
+    drops both; a new question about the same request replaces the old one."""
+    old = state.pending
+    if not old or decision.keep_pending:
+        return decision
+    reading = decision.reading
+    if decision.pending is None:
+        earlier = old.get("previous")
+        refused_offer = old.get("expects") in ("choice", "confirm")
+        if earlier and reading.get("answered") and not reading.get("answered_earlier") and (
+                not reading.get("cancelled") or refused_offer):
+            decision.pending = dict(earlier)
+        return decision
+    if decision.pending is old or "previous" in decision.pending:
+        return decision
+    new = decision.pending
+    if not reading.get("answered") and new.get("expects") == "plan_numbers" and \
+            not new.get("params") and not new.get("missing") and not new.get("setting") and \
+            old.get("expects") == "plan_numbers" and old.get("tool") in PLAN_TOOLS:
+        # "what should change in the plan?" tells less than the plan question pending
+        decision.pending, decision.keep_pending = None, True
+        return decision
+    same = reading.get("answered") and not reading.get("answered_earlier") or (
+        GATE_FAMILY.get(str(decision.pending.get("tool"))) is not None
+        and GATE_FAMILY.get(str(decision.pending.get("tool")))
+        == GATE_FAMILY.get(str(old.get("tool"))))
+    behind = old.get("previous") if same else _trimmed(old)
+    if behind:
+        decision.pending = {**decision.pending, "previous": behind}
+    return decision
 
 
 def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
@@ -2026,9 +2486,11 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                                  f"wards are in {place.group(1).strip()}; nothing was listed. "
                                  "If it holds LGA codes, ask for example \"top 5 wards in LGA "
                                  "<code>\". Or should I list the whole area?",
-                            choices=[{"label": describe_choice("top_wards", {
+                            choices=(whole := [{"label": describe_choice("top_wards", {
                                 "n": _list_params(low).get("n", 10)}), "tool": "top_wards",
-                                "params": {"n": _list_params(low).get("n", 10)}}])
+                                "params": {"n": _list_params(low).get("n", 10)}}]),
+                            pending={"expects": "choice", "choices": whole,
+                                     "lga_code_for": _list_params(low)})
     if label == "lga_summary" and re.search(r"\b(?:top|bottom|first|last)\s+\w+|\blist\b"
                                             r"|\bwhich\s+wards\b|\bname\s+the\b", low):
         label = "list_wards"  # wards of an LGA, not the LGA's figures
@@ -2203,8 +2665,10 @@ def _question_about_results(text: str, low: str, ctx: RouterContext, state: Dial
                                  f"cannot tell which wards are in {name.title()}; nothing was "
                                  "listed. If it holds LGA codes, ask for example \"top 5 wards "
                                  "in LGA <code>\". Or should I list the whole area?",
-                            choices=[{"label": describe_choice("top_wards", {"n": n}),
-                                      "tool": "top_wards", "params": {"n": n}}])
+                            choices=(whole := [{"label": describe_choice("top_wards", {"n": n}),
+                                                "tool": "top_wards", "params": {"n": n}}]),
+                            pending={"expects": "choice", "choices": whole,
+                                     "lga_code_for": _list_params(low)})
     if DIRECT_OR_INVERSE.search(low) and ctx.analysis_ready and not reads_as_question(text):
         # "rainfall na direct or inverse for this analysis": the directions used
         return Decision([Step("ask_results", {"about": "variables"}, source=text)])
@@ -2290,7 +2754,8 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
         or (r.tool in (None, "run_analysis", "plan_itn", "what_if_plan")
             and re.search(r"\brank\w*|\bplan\b|\binstead\b", low))
     if m and ctx.last_plan and after_plan and not re.search(r"\banaly", low) and (
-            r.tool in (None, "run_analysis", "top_wards", "plan_itn", "what_if_plan")):
+            r.tool in (None, "run_analysis", "top_wards", "plan_itn", "what_if_plan")) and \
+            not _names_ward_list(low):
         method = m.group(1) or m.group(2)
         said = _plan_values_said(text, ctx)
         return Decision([Step("what_if_plan", {"method": method, **said},
@@ -2945,7 +3410,11 @@ def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
                 "category": "Show the categories map", "urban": "Show the urban map",
                 "itn": "Show the ITN map"}.get(what)  # fmt: skip
     if tool == "plan_itn" and "total_nets" in p and "household_size" in p:
-        return f"Plan {int(p['total_nets']):,} nets, household size {_fmt(p['household_size'])}"
+        extra = [_change_words(k, v) for k, v in p.items()
+                 if k not in ("total_nets", "household_size") and v is not None
+                 and not (k == "strategy" and v == "capped" and p.get("max_ward_share"))]
+        return f"Plan {int(p['total_nets']):,} nets, household size {_fmt(p['household_size'])}" \
+            + "".join(f", {e}" for e in extra)
     if tool == "explain_ward":
         return f"Explain {p['ward']}" + (f" in {p['lga']}" if p.get("lga") else "")
     if tool == "run_analysis" and not p:

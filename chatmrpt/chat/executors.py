@@ -202,6 +202,15 @@ def session_status(rt: Runtime, session_id: str, params: dict[str, Any]) -> Tool
 # --- results -----------------------------------------------------------------------------
 
 
+def why_ranked(wards: Any, row: Any, rank: int) -> str:
+    """The one-tap question about a ward's rank; a name two LGAs share carries its LGA, so the
+    question sent back names exactly this ward."""
+    name, lga = row["WardName"], row.get("LGA") if hasattr(row, "get") else None
+    shared = lga is not None and "LGA" in wards.columns and \
+        int((wards["WardName"] == name).sum()) > 1
+    return f"Why is {name}{f' in {lga}' if shared else ''} ranked {explain.ordinal(rank)}?"
+
+
 def top_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     analysis = _analysis(rt, session_id)
     method = params.get("method", "composite")
@@ -221,8 +230,7 @@ def top_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResul
     suggestions = ["Show the vulnerability map"]
     if len(table):
         first = table.iloc[0]
-        suggestions.append(f"Why is {first['WardName']} ranked "
-                           f"{explain.ordinal(int(first[f'{method}_rank']))}?")
+        suggestions.append(why_ranked(wards, first, int(first[f"{method}_rank"])))
     return ToolResult(text, data={"table": json.loads(table.to_json(orient="records"))},
                       suggestions=suggestions)
 
@@ -348,7 +356,15 @@ def _plan_reply(plan: dict[str, Any], session_id: str, before: dict | None = Non
     arts = [_artifact_ref(a, session_id, "download") for a in plan.get("artifacts", [])]
     return ToolResult("\n".join(lines), artifacts=arts,
                       data={"plan_id": plan.get("id"), "totals": t, "params": p},
-                      suggestions=["Show the ITN map", "Plan with 20% more nets"])
+                      suggestions=["Show the ITN map", more_nets_suggestion(p, t)])
+
+
+def more_nets_suggestion(params: dict[str, Any], totals: dict[str, Any]) -> str:
+    """An order, so that tapping it plans (a "what if ...?" question would only be answered)."""
+    nets = params.get("total_nets", totals.get("total_nets"))
+    if not nets:
+        return "Plan with 20% more nets"
+    return f"Plan with 20% more nets ({int(round(int(nets) * 1.2)):,})"
 
 
 def plan_itn(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from chatmrpt.analysis.declarations import PLOT_KINDS
 from chatmrpt.analysis.quality import identical_column_groups
 from chatmrpt.chat import explain
-from chatmrpt.chat.executors import ToolResult, _analysis, _artifact_ref, _unified
+from chatmrpt.chat.executors import ToolResult, _analysis, _artifact_ref, _unified, why_ranked
 from chatmrpt.errors import InputError
 from chatmrpt.store.model import SUCCEEDED
 
@@ -116,8 +116,7 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
     table = json.loads(shown[cols].to_json(orient="records"))
     first = shown.iloc[0]
     return ToolResult("\n".join(lines), data={"table": table, "wards": total},
-                      suggestions=[f"Why is {first['WardName']} ranked "
-                                   f"{explain.ordinal(int(first[rank]))}?"])
+                      suggestions=[why_ranked(wards, first, int(first[rank]))])
 
 
 def lga_summary(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

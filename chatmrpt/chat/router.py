@@ -641,6 +641,8 @@ def _plan_params(msg: Message, ctx: RouterContext) -> Extraction:
     assigned, free = ex.assign_numbers(msg.text, ex.PLAN_CUES, msg.numbers, PLAN_ACCEPTS)
     values: dict[str, Any] = {}
     for name, num in assigned.items():
+        if num.percent and name in ("total_nets", "household_size"):
+            continue  # "20% more nets": a change of a stock, never a stock or a household
         value: Any = num.number
         if name == "buffer":
             value = _buffer_value(num)
@@ -1017,6 +1019,15 @@ def _answer_plan(msg: Message, ctx: RouterContext) -> Route | None:
     elif (len(missing) == 1 and missing[0] not in filled and len(uncued) == 1
           and not spec.param(missing[0]).problems(uncued[0].number)):  # fmt: skip
         filled[missing[0]] = uncued[0].number
+    elif len(missing) == 2 and len(uncued) == 1 and not uncued[0].percent:
+        # "350k, hh 5": one value named, the other bare; the bare one takes the place left
+        # when it fits there only ("5" is no net stock, 350000 no household size)
+        left = [m for m in missing if m not in filled]
+        n = uncued[0]
+        fits = n.value >= 100 and n.is_whole if left == ["total_nets"] else \
+            bool(left) and PLAN_ACCEPTS["household_size"](n) and n.value < 100
+        if len(left) == 1 and fits and not spec.param(left[0]).problems(n.number):
+            filled[left[0]] = n.number
     base = dict(ctx.last_params)
     if not filled:
         if not uncued:

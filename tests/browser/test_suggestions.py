@@ -1,6 +1,6 @@
 """Each suggestion button shown after a plan does what it says, checked through the API.
 
-"Plan with 20% more nets" after a plan of 40,000 nets must plan 48,000 nets; a button
+"Plan with 20% more nets (48,000)" after a plan of 40,000 nets must plan 48,000 nets; a button
 that does not speak of nets must leave the current plan as it was.
 """
 
