@@ -914,6 +914,20 @@ NORMALISATION_MOVE = re.compile(
     r"|use|try|apply)\b")
 
 
+def _normalisation_move(text: str, low: str, ctx: RouterContext,
+                        facts: Facts) -> Decision | None:
+    """ "hmm go back to normal linear", "use the reciprocal one": only the normalisation of
+    the last analysis changes (``_keep_analysis_variables`` keeps its variables)."""
+    if not facts.analysis_variables or reads_as_question(text) or \
+            not NORMALISATION_MOVE.search(low):
+        return None
+    norm = ex.find_normalization(text)
+    if norm is None or re.search(r"\b(?:plan|nets?|maps?|export|excel|csv|png|top|wards?)\b", low) \
+            or any(m.column for m in ex.find_variables(text, ctx.variables)):
+        return None
+    return Decision([Step("run_analysis", {"normalization": norm}, source=text)])
+
+
 def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
     """An analysis asked with a new setting only ("run that with the reciprocal
     normalisation", "treat settlement type as inverse") keeps the variables, directions and
@@ -2051,7 +2065,8 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return covariates
 
     # relative changes of the last request
-    relative = _relative(text, low, ctx, state, facts)
+    relative = _relative(text, low, ctx, state, facts) or _normalisation_move(text, low, ctx,
+                                                                             facts)
     if relative is not None:
         return relative
 

@@ -116,7 +116,7 @@ def test_the_household_question_survives_a_question_and_is_answered_after_it():
 
 
 def test_an_offer_made_while_a_plan_question_is_pending_keeps_the_plan_question():
-    out, state = converse(["plan 100k", "rank wards, default settings, quick", "5"])
+    out, state = converse(["plan 100k", "run it again with 3 of the variables", "5"])
     assert out[1].reading.get("gated")
     assert [(s.tool, s.params) for s in out[2].steps] == [
         ("plan_itn", {"total_nets": 100_000, "household_size": 5})]
@@ -130,14 +130,14 @@ def test_after_the_newer_question_is_answered_the_earlier_one_is_pending_again()
 
 
 def test_refusing_the_newer_offer_keeps_the_earlier_question():
-    out, state = converse(["plan 100k", "rank wards, default settings, quick", "no", "5"])
+    out, state = converse(["plan 100k", "run it again with 3 of the variables", "no", "5"])
     assert not out[2].steps
     assert [(s.tool, s.params) for s in out[3].steps] == [
         ("plan_itn", {"total_nets": 100_000, "household_size": 5})]
 
 
 def test_a_bare_yes_never_answers_the_earlier_offer():
-    gated = offer("run_analysis", {}, "rank wards, default settings, quick")
+    gated = offer("run_analysis", {}, "run it again with 3 of the variables")
     pending = {**ASK_HH, "previous": gated}
     got, _ = steps("yes", pending)
     assert got == []
@@ -169,13 +169,13 @@ def test_a_new_plan_question_replaces_the_old_one():
                                   "that's what I meant", "abeg do am", "yes do that", "sure",
                                   "go ahead", "the first one", "option 1", "1"])
 def test_yes_in_its_many_spellings_takes_the_offer(text):
-    got, _ = steps(text, offer("run_analysis", {}, "rank wards, default settings, quick"))
+    got, _ = steps(text, offer("run_analysis", {}, "run it again with 3 of the variables"))
     assert got == [("run_analysis", {})]
 
 
 @pytest.mark.parametrize("text", ["neither", "none of them", "no", "option 2", "no thanks"])
 def test_neither_leaves_everything(text):
-    got, d = steps(text, offer("run_analysis", {}, "rank wards, default settings, quick"))
+    got, d = steps(text, offer("run_analysis", {}, "run it again with 3 of the variables"))
     assert got == [] and d.pending is None
 
 
