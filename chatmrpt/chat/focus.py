@@ -5,6 +5,12 @@ short follow-ups against it ("and Doragar?", "bottom 3 same lga", "its rank?", "
 A follow-up is resolved only when it is clearly elliptical: short, and starting with
 "and"/"same"/"what about"/"its"/..., or naming "same LGA"/"our"/"my LGA". Anything else is read
 on its own. When the reference has nothing to point at, the reply asks.
+
+The focus also keeps the LGA names the user gave a code for ("Ilorin West is 24008 in your
+table": later "Ilorin West" reads as LGA 24008), and the wards of the last list or count, so
+that "which of those four has the biggest population", "how many of them are urban", "the last
+two", "only top 3 of those" and "show them on a map" are answered about exactly those wards (a
+map that cannot single them out says so).
 """
 
 from __future__ import annotations
