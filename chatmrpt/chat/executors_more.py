@@ -770,10 +770,12 @@ def _named_rows(wards, names: list[str]):
     missing = []
     for name in names:
         name = str(name)
-        hit = keys == normalise_ward_name(name)
+        hit = keys != keys
         m = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", name)
-        if not hit.any() and m and lgas is not None:  # "Tsani (Gantsa)": the ward of that LGA
+        if m and lgas is not None:  # "Tsani (Gantsa)": the ward of that LGA
             hit = (keys == normalise_ward_name(m.group(1))) & (lgas == m.group(2).strip().lower())
+        if not hit.any():
+            hit = keys == normalise_ward_name(name)
         if not hit.any():
             missing.append(name)
         chosen = chosen | hit

@@ -5,6 +5,12 @@ short follow-ups against it ("and Doragar?", "bottom 3 same lga", "its rank?", "
 A follow-up is resolved only when it is clearly elliptical: short, and starting with
 "and"/"same"/"what about"/"its"/..., or naming "same LGA"/"our"/"my LGA". Anything else is read
 on its own. When the reference has nothing to point at, the reply asks.
+
+The focus also keeps the LGA names the user gave a code for ("Ilorin West is 24008 in your
+table": later "Ilorin West" reads as LGA 24008), and the wards of the last list or count, so
+that "which of those four has the biggest population", "how many of them are urban", "the last
+two", "only top 3 of those" and "show them on a map" are answered about exactly those wards (a
+map that cannot single them out says so).
 """
 
 from __future__ import annotations
@@ -627,7 +633,8 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
     names = list(focus.listed or [])
     counted = (last or {}).get("params") or {}
     if names and (last or {}).get("tool") == "ask_results" and counted.get(
-            "about") == "ward_counts" and LIST_THEM.search(low) and not LISTED_SAVE.search(low):
+            "about") == "ward_counts" and LIST_THEM.search(low) and not LISTED_SAVE.search(low) \
+            and not LISTED_MAP.search(low):
         keep = {k: v for k, v in counted.items() if k in ("lga", "lga_code", "category")}
         if keep and set(counted) - {"about"} == set(keep):
             return Resolution(note="The wards just counted, most vulnerable first:",
@@ -707,6 +714,8 @@ def listed_of(data: Mapping[str, Any]) -> tuple[list[str], dict[str, Any] | None
     """The wards an answer listed (a ward list, or the wards it counted) and the map that
     shows exactly that set, when one does; None when the answer listed no wards."""
     if isinstance(data.get("listed"), list):
+        if not data["listed"]:
+            return None  # none counted: "those" still means the wards shown before
         return [str(n) for n in data["listed"]], data.get("listed_map")
     rows = data.get("table")
     if not isinstance(rows, list) or not rows or not all(isinstance(r, Mapping) and

@@ -488,3 +488,17 @@ def test_which_of_them_names_only_the_ward_asked_for():
     assert steps(d) == [("ask_results", {"about": "ward_compare", "wards": LISTED,
                                          "order": "fewest"})]
     assert not any(n.split(" (")[0] in echoed(d) for n in LISTED)
+
+
+def test_show_them_on_a_map_after_a_count_is_the_map_not_the_list():
+    urban = {"tool": "ask_results", "params": {"about": "ward_counts", "threshold": 50}}
+    d = decide("show them on a map", ctx(), state(last=urban, listed=["Zango (Kano Municipal)"],
+                                                  listed_map={"what": "urban", "threshold": 50}),
+               FACTS)
+    assert steps(d) == [("show_map", {"what": "urban", "threshold": 50})]
+
+
+def test_a_count_of_none_keeps_the_wards_shown_before():
+    f = fc.after_answer(fc.Focus(listed=LISTED), "how many of them are urban",
+                        {"wards": 0, "listed": [], "listed_map": None})
+    assert f.listed == LISTED
