@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import focus, intents
+from chatmrpt.chat import focus, intents, tables
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
 from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 
@@ -81,6 +81,9 @@ class Facts:
     ward_count: int = 0
     ranked: tuple[tuple[str, str | None], ...] = ()  # (ward, LGA) by composite rank
     last_repri: Mapping[str, Any] = field(default_factory=dict)  # the last one's parameters
+    population: bool | None = None  # the ward data holds each ward's population (None: unknown)
+    urban_share: bool | None = None  # ... and its urban share
+    lga_codes: tuple[str, ...] = ()  # the LGA codes of the analysed wards (tables without names)
 
 
 @dataclass
@@ -996,7 +999,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
 
 
 LEADING_CANCEL = re.compile(
-    r"^\s*(?:no+|nope|cancel|forget\s+(?:it|that)|never\s*mind|leave\s+(?:it|am|that)|scrap"
+    r"^\s*(?:(?:i\s+)?(?:don'?t|do\s+not|dont)\s+know(?:\s+(?:the|its|which|that|d|di))?(?:\s+"
+    r"(?:lga\s+)?code)?|no+|nope|cancel|forget\s+(?:it|that)|never\s*mind|leave\s+(?:it|am|that)|scrap"
     r"\s+that|no\s+need)(?:[\s,]+(?:no|leave\s+it|forget\s+it|thanks|abeg|please))*\s*[.!;]+\s+"
     r"(?=\S)")
 
@@ -1014,6 +1018,12 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         return followed
     stored = stored_result_question(text, low, ctx, facts) or table_question(text, low, ctx,
                                                                              facts)
+    if stored is None:  # what the ward table cannot support, LGAs by code: before all else
+        limited = tables.table_limits(text, low, ctx, state, facts)
+        if limited is not None:
+            limited.keep_pending = bool(state.pending) and limited.pending is None and \
+                not limited.steps and not limited.reading.get("refused")
+            return limited
     if stored is None and followed is not None:  # a reference nothing else can answer: ask
         return followed
     if stored is not None:  # a question about a stored figure never fills or drops a question

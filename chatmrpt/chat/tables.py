@@ -1,0 +1,272 @@
+"""What a ward table cannot support, and LGAs on tables that hold LGA codes only.
+
+Real ward tables often lack what a request needs: no population (so no net plan and no urban
+reprioritisation), or LGA codes (20043) without LGA names. Such requests are declined or
+asked about before anything runs: a default analysis run first, only to fail at the plan,
+would change the session for nothing. An LGA named on a table that holds codes only is asked
+for by code, the codes offered as one-tap choices; the code given next completes the request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from chatmrpt.chat import extract as ex
+
+if TYPE_CHECKING:
+    from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
+    from chatmrpt.chat.router import RouterContext
+
+# --- requests that need each ward's population ---------------------------------------------
+
+# variables whose names hold "nets" (a map of nets per capita is no net plan)
+_NET_VARIABLES = re.compile(r"\b(?:nets?|itns?|llins?)[\s_-]+(?:per|a)[\s_-]+(?:capita|person"
+                            r"|head|household|people)\b|\bnets?_\w+")
+_PLAN_REQUEST = re.compile(
+    r"\b(?:itn|net|nets|llin|distribution|allocation|campaign)\s+plan\w*\b"
+    r"|\bplan\w*\b.{0,60}?\b(?:nets?|itns?|llins?|distribut\w*|allocat\w*|campaign)\b"
+    r"|\bplan\s+(?:it|them|those|these|that|for|with|across|on|\d)"
+    r"|^\s*(?:(?:ok(?:ay)?|so|then|now|and|pls|please|abeg|just)[\s,]+)*plan\b"
+    r"|\ballocat\w*\b|\bdistribut\w*\b.{0,40}?\b(?:nets?|itns?|llins?)\b"
+    r"|\b(?:nets?|itns?|llins?)\b.{0,60}?\b(?:enough|suffic\w*|go\s+round|cover(?:ed)?\b|need"
+    r"|needed|required?)\b"
+    r"|\bhow\s+many\s+(?:nets?|itns?|llins?)\b")
+_REPRIORITISE = re.compile(r"\bre-?prioriti[sz]\w*|\bde-?prioriti[sz]\w*|\bprioriti[sz]\w*\s+"
+                           r"(?:the\s+)?urban\b|\burban\s+reprioriti\w*")
+_NOT_A_REQUEST = re.compile(r"\bwhat\s+(?:is|does|do)\b.*\b(?:mean|means)\b|\bexplain\b"
+                            r"|\bhow\s+(?:does|do|is)\b.*\b(?:work|works|calculated|computed)\b")
+
+
+def lacks_population(ctx: RouterContext, facts: Facts) -> bool:
+    """The ward data holds no population (the dataset's record says so; without a record, no
+    numeric column named like a population)."""
+    if not ctx.has_dataset:
+        return False
+    if facts.population is not None:
+        return not facts.population
+    return bool(ctx.variables) and not any(re.search(r"pop", v, re.I) for v in ctx.variables)
+
+
+def population_refusal(text: str, low: str, ctx: RouterContext,
+                       facts: Facts) -> Decision | None:
+    """A net plan or an urban reprioritisation asked for (or asked about) on ward data without
+    population: declined before anything runs, with what to add and how."""
+    from chatmrpt.analysis.population import no_population_error
+    from chatmrpt.chat.dialogue import Decision, _starter_choices
+
+    if ctx.last_plan is not None or not lacks_population(ctx, facts):
+        return None
+    words = _NET_VARIABLES.sub(" ", low)
+    repri = bool(_REPRIORITISE.search(words))
+    if not (repri or _PLAN_REQUEST.search(words)) or _NOT_A_REQUEST.search(words):
+        return None
+    what = ("urban wards cannot be reprioritised" if repri and not re.search(
+        r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b", words) else "nets cannot be planned")
+    text_ = (no_population_error(what).message + " Nothing was run or changed. Everything "
+             "else works without a population: the ranking, the maps, the ward lists and the "
+             "exports.")
+    return Decision(text=text_, choices=_starter_choices(ctx),
+                    reading={"refused": "no_population"})
+
+
+# --- LGAs on a table with codes and no names -----------------------------------------------
+
+_CODE = re.compile(r"(?<![\d,.])(\d{4,6})(?![\d,.%]|\s*(?:k|m|nets?|people|persons|wards)\b)")
+_LIST_CUE = re.compile(r"\bwards?\b|\btop\b|\bbottom\b|\blist\b|\brank\w*|\bfirst\b|\blast\b"
+                       r"|\bhighest\b|\blowest\b|\bworst\b|\briskiest\b|\bsafest\b|\bwhich\b"
+                       r"|\bthem\b|\bthose\b|\bthere\b|\bin\s+it\b|\binside\b|\bwithin\b"
+                       r"|\border\b|\bshow\b")
+_OTHER_REQUEST = re.compile(r"\bplan\w*|\bnets?\b|\bitns?\b|\bexport\w*|\bdownload\w*|\bsave\b"
+                            r"|\bmaps?\b|\bpopulation\b|\bpeople\b|\burban\b|\bprioriti\w*"
+                            r"|\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\banaly[sz]\w*"
+                            r"|\bvariables?\b|\bexcel\b|\bcsv\b|\bpng\b|\bhtml\b|\breport\b")
+_TOP_ONE = re.compile(r"\b(?:the\s+)?(?:top|first|highest(?:[- ]ranked)?|most\s+vulnerable"
+                      r"|riskiest|worst|number\s+one)\s+(?:ward|one)\b"
+                      r"|\bwhich\s+(?:ward|one)\s+(?:is|comes|ranks)\s+(?:ranked\s+)?(?:the\s+)?"
+                      r"(?:top|first|highest|number\s+(?:one|1))\b")
+_BOTTOM_ONE = re.compile(r"\b(?:ranked|ranks?|comes?)\s+(?:the\s+)?(?:very\s+)?(?:last|lowest"
+                         r"|bottom)\b|\b(?:the\s+)?(?:last|bottom|lowest(?:[- ]ranked)?|least"
+                         r"\s+vulnerable|safest)\s+(?:ward|one)\b|\bwhich\s+(?:ward|one)\s+(?:is"
+                         r"|has)\s+(?:the\s+)?(?:lowest|last|least|safest)\b")
+_ELLIPSIS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|then|now|sorry|fine)[\s,]+)*(?:and|what\s+about"
+                       r"|how\s+about|same\s+for|same\s+but|use|take|let\s+us\s+take|let'?s"
+                       r"\s+take|try|now\s+for|then\s+for)\b")
+_NAME_STOP = frozenset([
+    "a", "about", "after", "all", "am", "an", "and", "any", "are", "as", "at", "be", "by",
+    "can", "code", "codes", "d", "data", "dem", "dey", "do", "does", "each", "every",
+    "file", "first", "for", "from", "give", "has", "have", "how", "i", "in", "inside", "is",
+    "it", "its", "just", "last", "let", "list", "lga", "lgas", "local", "government",
+    "area", "me", "most", "my", "na", "now", "of", "ok", "okay", "on", "only", "or", "our",
+    "please", "pls", "abeg", "oya", "same", "show", "so", "table", "tell", "that", "the",
+    "their", "them", "then", "there", "these", "this", "those", "to", "top", "bottom", "us",
+    "want", "we", "what", "which", "who", "with", "within", "wards", "ward", "you", "your",
+    "risk", "risky", "high", "medium", "low", "priority", "vulnerable", "vulnerability",
+    "ranked", "rank", "ranking", "order", "by", "rank", "score", "composite", "pca",
+    "sorted", "sort", "whole", "entire", "overall", "state", "metro", "city", "town",
+    "everything", "everywhere", "one", "ones", "need", "rest"
+])
+_WHOLE_AREA = frozenset(["kano", "ilorin", "kwara", "nigeria", "metro", "state", "city"])
+
+
+def _state_names() -> frozenset[str]:
+    from chatmrpt.analysis.states import STATES
+
+    return frozenset(s.name.lower() for s in STATES.values())
+
+
+def _codes_in(low: str, codes: Sequence[str]) -> list[str]:
+    found = [m.group(1) for m in _CODE.finditer(low)]
+    if codes:
+        found = [c for c in found if c in codes]
+    return list(dict.fromkeys(found))
+
+
+def _list_params(low: str) -> dict[str, Any]:
+    from chatmrpt.chat.dialogue import _list_params as base
+
+    params = base(low)
+    if "n" not in params:
+        if _BOTTOM_ONE.search(low):
+            params.update(n=1, order="bottom")
+        elif _TOP_ONE.search(low):
+            params["n"] = 1
+    return params
+
+
+def place_named(text: str, ctx: RouterContext) -> str | None:
+    """The LGA a message names by name on a table without LGA names ("wards in Fagge",
+    "ilorin west wards abeg", "what about kano municipal"), or None."""
+    from chatmrpt.chat.dialogue import _lga_named
+
+    low = ex.lower_text(text)
+    candidates: list[str] = []
+    said = _lga_named(text)
+    if said and not re.search(r"\d", said):
+        candidates.append(said)
+    for m in re.finditer(r"\b(?:in|for|of|about|within|inside|from)\s+((?:[a-z][\w'/-]*\s*)"
+                         r"{1,3})", low):
+        candidates.append(m.group(1))
+    m = re.match(r"^\s*((?:[a-z][\w'/-]*\s+){1,3})wards?\b", low)
+    if m:
+        candidates.append(m.group(1))
+    states = _state_names()
+    for cand in candidates:
+        words = [w for w in re.findall(r"[a-z][\w'/-]*", cand)]
+        while words and (words[-1] in _NAME_STOP or words[-1] in ex.VOCABULARY):
+            words.pop()
+        while words and (words[0] in _NAME_STOP or words[0] in ex.VOCABULARY):
+            words.pop(0)
+        if not words or any(w in _NAME_STOP or w in ex.VOCABULARY for w in words):
+            continue
+        name = " ".join(words)
+        if name in _WHOLE_AREA or name in states:
+            continue
+        if ex.find_variables(name, ctx.variables) and any(
+                m_.column for m_ in ex.find_variables(name, ctx.variables)):
+            continue
+        if len(words) == 1 and not said and not re.search(r"\b" + re.escape(words[0].title())
+                                                         + r"\b", text):
+            continue  # one lower-case word with no "LGA" next to it: too weak to be a place
+        if ctx.wards and ex.find_ward(name, ctx.wards) is not None:
+            continue
+        return name
+    return None
+
+
+def choice_label(params: Mapping[str, Any]) -> str:
+    """ "Top 5 wards of LGA 20030": a one-tap choice that reads back as the same request."""
+    code = params.get("lga_code")
+    what = "wards" if not params.get("category") else f"{params['category']} wards"
+    if params.get("n"):
+        end = "Bottom" if params.get("order") == "bottom" else "Top"
+        what = f"{end} {params['n']} {what}"
+    else:
+        what = what[:1].upper() + what[1:]
+    how = " by the PCA ranking" if params.get("method") == "pca" else ""
+    return f"{what} of LGA {code}{how}"
+
+
+def _code_choices(codes: Sequence[str], params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    choices = []
+    for code in codes[:8]:
+        p = {**params, "lga_code": code}
+        choices.append({"label": choice_label(p), "tool": "list_wards", "params": p})
+    return choices
+
+
+def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                  facts: Facts) -> Decision | None:
+    """Ward lists by LGA on a table with LGA codes and no LGA names: by code ("top 5 in
+    20012", "which ward is ranked last within 24008?"), the code answering the question
+    asked about a name ("use code 20043"), or a name asked about (the codes offered)."""
+    from chatmrpt.chat.dialogue import Decision, Step
+
+    if facts.lgas or not ctx.has_dataset:
+        return None
+    pending = state.pending or {}
+    codes = facts.lga_codes
+    found = _codes_in(low, codes)
+    if pending.get("expects") == "lga_code" and len(found) == 1 and not re.search(
+            r"\bplan\w*|\bnets?\b|\bexport\w*|\bdownload\w*|\bsave\b|\bmaps?\b|\bpopulation\b"
+            r"|\bprioriti\w*|\banaly[sz]\w*", low) and len(low.split()) <= 14:
+        rest = _CODE.sub(" ", low)
+        params = {**(pending.get("params") or {}), **_list_params(rest), "lga_code": found[0]}
+        return Decision([Step("list_wards", params, echo=f"LGA {found[0]}:", source=text)],
+                        reading={"answered": "lga_code", "tool": "list_wards"})
+    if len(found) == 1 and _LIST_CUE.search(_CODE.sub(" ", low)) and \
+            not _OTHER_REQUEST.search(low) and ctx.analysis_ready:
+        rest = _CODE.sub(" ", low)
+        params = _list_params(rest)
+        last = state.last or {}
+        if not params and _ELLIPSIS.match(low) and last.get("tool") == "list_wards":
+            params = {k: v for k, v in (last.get("params") or {}).items()
+                      if k in ("n", "order", "category", "method")}
+        params["lga_code"] = found[0]
+        return Decision([Step("list_wards", params, source=text)],
+                        reading={"tool": "list_wards", "lga_code": found[0]})
+    if found and re.search(r"\b(?:what|wetin|which)\b", low) and re.search(
+            r"\b(?:is|be|mean|means|stand)\b", low) and not _LIST_CUE.search(
+            re.sub(r"\bwhich\b", " ", low)) and not _OTHER_REQUEST.search(low):
+        # "wetin be 20037 for the table": what the number is
+        code = found[0]
+        known = not codes or code in codes
+        text_ = (f"{code} is an LGA code (local government area) in your ward table"
+                 if known else f"{code} is not one of the LGA codes of your ward table")
+        text_ += ("; the table holds LGA codes but no LGA names, so I cannot tell which "
+                  "LGA it is by name." if known else ".")
+        if codes:
+            text_ += " The LGA codes are " + ", ".join(codes) + "."
+        choices = _code_choices([code] if known else codes, {})
+        return Decision(text=text_, choices=choices,
+                        pending={"expects": "choice", "choices": choices} if choices else None)
+    if found or _OTHER_REQUEST.search(low) or not _LIST_CUE.search(low):
+        return None
+    name = place_named(text, ctx)
+    if name is None:
+        return None
+    params = {k: v for k, v in _list_params(low).items() if k in ("n", "order", "category",
+                                                                  "method")}
+    last = state.last or {}
+    if not params and _ELLIPSIS.match(low) and last.get("tool") == "list_wards":
+        params = {k: v for k, v in (last.get("params") or {}).items()
+                  if k in ("n", "order", "category", "method")}
+    choices = _code_choices(codes, params)
+    listing = (" Its LGA codes are " + ", ".join(codes) + ".") if codes else ""
+    return Decision(
+        text=f"Your ward table has LGA codes but no LGA names, so I cannot tell which wards "
+             f"are in {name.title()}; nothing was listed.{listing} Which LGA code is "
+             f"{name.title()}?",
+        choices=choices,
+        pending={"expects": "lga_code", "tool": "list_wards", "params": params,
+                 "name": name, "choices": choices},
+        reading={"asked": "lga_code", "name": name})
+
+
+def table_limits(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                 facts: Facts) -> Decision | None:
+    """The reply when the ward table cannot support the request as asked, or when an LGA is
+    asked for on a table that holds LGA codes only; None for anything else."""
+    return population_refusal(text, low, ctx, facts) or lga_code_turn(text, low, ctx, state,
+                                                                       facts)
