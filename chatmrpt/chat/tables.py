@@ -90,6 +90,9 @@ _BOTTOM_ONE = re.compile(r"\b(?:ranked|ranks?|comes?)\s+(?:the\s+)?(?:very\s+)?(
                          r"|bottom)\b|\b(?:the\s+)?(?:last|bottom|lowest(?:[- ]ranked)?|least"
                          r"\s+vulnerable|safest)\s+(?:ward|one)\b|\bwhich\s+(?:ward|one)\s+(?:is"
                          r"|has)\s+(?:the\s+)?(?:lowest|last|least|safest)\b")
+_REFERS = re.compile(r"\b(?:them|those(?:\s+ones)?|these(?:\s+ones)?|there|in\s+it|of\s+it"
+                     r"|that\s+(?:lga|code)|the\s+same\s+(?:lga|code))\b")
+_COUNT = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b")
 _ELLIPSIS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|then|now|sorry|fine)[\s,]+)*(?:and|what\s+about"
                        r"|how\s+about|same\s+for|same\s+but|use|take|let\s+us\s+take|let'?s"
                        r"\s+take|try|now\s+for|then\s+for)\b")
@@ -169,7 +172,7 @@ def place_named(text: str, ctx: RouterContext) -> str | None:
         if len(words) == 1 and not said and not re.search(r"\b" + re.escape(words[0].title())
                                                          + r"\b", text):
             continue  # one lower-case word with no "LGA" next to it: too weak to be a place
-        if ctx.wards and ex.find_ward(name, ctx.wards) is not None:
+        if cand is not said and ctx.wards and ex.find_ward(name, ctx.wards) is not None:
             continue
         return name
     return None
@@ -215,8 +218,25 @@ def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
         params = {**(pending.get("params") or {}), **_list_params(rest), "lga_code": found[0]}
         return Decision([Step("list_wards", params, echo=f"LGA {found[0]}:", source=text)],
                         reading={"answered": "lga_code", "tool": "list_wards"})
-    if len(found) == 1 and _LIST_CUE.search(_CODE.sub(" ", low)) and \
+    referred = None
+    if not found and _REFERS.search(low) and ctx.analysis_ready:
+        # "list them", "top 3 of those ones", "how many high risk in there": the LGA code the
+        # last answer was about
+        last_params = (state.last or {}).get("params") or {}
+        referred = str(last_params.get("lga_code") or "") or None
+    code = found[0] if len(found) == 1 else referred
+    if code and _COUNT.search(low) and not re.search(
+            r"\bnets?\b|\bitns?\b|\bplan\w*|\burban\b|%|\bpercent\b|\bpopulation\b|\bpeople\b",
+            low) and ctx.analysis_ready:
+        params = {"about": "ward_counts", "lga_code": code}
+        category = re.search(r"\b(high|medium|low)\b", low)
+        if category:
+            params["category"] = category.group(1).title()
+        return Decision([Step("ask_results", params, source=text)],
+                        reading={"tool": "ask_results", "lga_code": code})
+    if code and _LIST_CUE.search(_CODE.sub(" ", low)) and \
             not _OTHER_REQUEST.search(low) and ctx.analysis_ready:
+        found = [code]
         rest = _CODE.sub(" ", low)
         params = _list_params(rest)
         last = state.last or {}
@@ -241,7 +261,8 @@ def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
         choices = _code_choices([code] if known else codes, {})
         return Decision(text=text_, choices=choices,
                         pending={"expects": "choice", "choices": choices} if choices else None)
-    if found or _OTHER_REQUEST.search(low) or not _LIST_CUE.search(low):
+    again = bool(_ELLIPSIS.match(low)) and (state.last or {}).get("tool") == "list_wards"
+    if found or _OTHER_REQUEST.search(low) or not (_LIST_CUE.search(low) or again):
         return None
     name = place_named(text, ctx)
     if name is None:
