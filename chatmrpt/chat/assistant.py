@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import UNIFIED_CSV
-from chatmrpt.chat import dialogue, focus
+from chatmrpt.chat import dialogue, focus, tables
 from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
@@ -299,6 +299,9 @@ class Assistant:
             new.pending = decision.pending
         if decision.unmet:
             text_ = unmet_text(decision.unmet, ctx)
+            if decision.unmet == ["facility_data"]:
+                text_ = tables.facility_export_needed(decision.reading.get("params") or {},
+                                                      text)
             tool = decision.reading.get("tool")
             calls = [{"tool": tool, "params": {}, "status": "blocked",
                       "unmet": decision.unmet}] if tool else []

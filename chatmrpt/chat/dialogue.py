@@ -813,6 +813,8 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
         used.add(round(float(step.params["max_ward_share"]) * 100, 6))
     if isinstance(step.params.get("buffer"), int | float):
         used.add(round((float(step.params["buffer"]) - 1) * 100, 6))  # "a 10% buffer": 1.1
+    if step.tool == "compute_tpr" and step.params.get("age") in ("u5", "o5"):
+        used |= {5.0, 0.0, 4.0, 59.0}  # "under five", "five and above", "0-59 months"
     out = []
     for n in ex.extract_numbers(low):
         if round(n.value, 6) in used or n.text.strip() in ("one", "a", "an"):
@@ -2051,7 +2053,8 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
             return Decision([Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text),
                              Step(r.tool, dict(r.params), source=text)])
         if not (not r.ready and _can_analyse_first(r.unmet, ctx)):
-            return Decision(unmet=list(r.unmet), reading={"tool": r.tool})
+            return Decision(unmet=list(r.unmet), reading={"tool": r.tool,
+                                                          "params": dict(r.params)})
     if not r.ready and r.tool in PLAN_TOOLS and reads_as_question(text) and \
             not ex.extract_numbers(ex.lower_text(text)):
         return Decision(text=_plan_needs(ctx), choices=_starter_choices(ctx))

@@ -753,22 +753,27 @@ def find_normalization(text: str) -> str | None:
 _CHOICE_TABLES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "age": (
         ("pw", re.compile(r"\bpregnan\w*|\bpw\b|\bante-?natal\b|\banc\b|\bexpectant\b")),
-        ("all", re.compile(r"\ball\s+(?:ages|age\s+groups|groups|patients|people)\b|\beveryone\b"
-                           r"|\bwhole\s+population\b|\bevery\s+age\b")),
+        # before "all": "everyone five and above" is the over-fives
         ("o5", re.compile(r"\bo5\b|\bover[- ]?(?:5|five)s?\b|\b(?:5|five)\s*(?:years?\s+)?(?:and|&)\s+"
                           r"(?:over|above|older)\b|\babove\s+(?:5|five)\b|\b(?:older|adults?)\b"
-                          r"|\b(?:5|five)\s*\+")),
+                          r"|\b(?:5|five)\s*\+|\b(?:5|five)\s*(?:years?\s+)?(?:and\s+)?(?:up|upwards"
+                          r"|plus)\b|\b(?:aged|age)\s+(?:5|five)\s+(?:and|to)\b")),
+        ("all", re.compile(r"\ball\s+(?:ages|age\s+groups|groups|patients|people)\b|\beveryone\b"
+                           r"|\beverybody\b|\bwhole\s+population\b|\bevery\s+age\b|\ball\s+age\b"
+                           r"|\bany\s+age\b|\bgeneral\s+population\b")),
         ("u5", re.compile(r"\bu5s?\b|\bunder[- ]?(?:5|five)s?\b|\bbelow\s+(?:5|five)\b|\b<\s*5\b"
-                          r"|\bchildren\b|\bkids\b|\binfants?\b")),
+                          r"|\bchildren\b|\bkids\b|\binfants?\b|\bless\s+than\s+(?:5|five)\b"
+                          r"|\bpikin\w*|\b0\s*-\s*(?:4|59)\s*(?:years?|months?)\b")),
     ),
     "test": (
         ("both", re.compile(r"\bboth\b|\beither\b|\brdt\s+(?:and|&|or|\+)\s+microscopy\b"
                             r"|\bmicroscopy\s+(?:and|&|or|\+)\s+rdt\b|\bany\s+test\b")),
         ("microscopy", re.compile(r"\bmicroscop\w*|\bslides?\b|\bblood\s+smears?\b")),
-        ("rdt", re.compile(r"\brdts?\b|\brapid\s+(?:diagnostic\s+)?tests?\b")),
+        ("rdt", re.compile(r"\bm?rdts?\b|\brapid\s+(?:diagnostic\s+)?tests?\b")),
     ),
     "facility_level": (
-        ("all", re.compile(r"\ball\s+(?:facilit(?:y|ies)|levels|facility\s+levels|health\s+facilities)\b")),
+        ("all", re.compile(r"\b(?:all|every|any)\s+(?:facilit(?:y|ies)|levels|facility\s+levels"
+                           r"|health\s+facilities|level)\b")),
         ("tertiary", re.compile(r"\btertiary\b|\bteaching\s+hospitals?\b|\bfmcs?\b"
                                 r"|\bfederal\s+medical\s+cent(?:er|re)s?\b")),
         ("secondary", re.compile(r"\bsecondary\b|\bgeneral\s+hospitals?\b")),

@@ -291,3 +291,46 @@ def table_limits(text: str, low: str, ctx: RouterContext, state: DialogueState,
     asked for on a table that holds LGA codes only; None for anything else."""
     return population_refusal(text, low, ctx, facts) or lga_code_turn(text, low, ctx, state,
                                                                        facts)
+
+
+# --- test positivity without a facility export ----------------------------------------------
+
+TPR_AGE_WORDS = {"u5": "children under five", "o5": "people aged five and over",
+                 "pw": "pregnant women", "all": "all ages"}
+TPR_TEST_WORDS = {"rdt": "RDT only", "microscopy": "microscopy only", "both": "RDT and microscopy"}
+TPR_LEVEL_WORDS = {"primary": "primary facilities only", "secondary": "secondary facilities only",
+                   "tertiary": "tertiary facilities only", "all": "all facility levels"}
+
+
+def tpr_reading(params: Mapping[str, Any]) -> str:
+    """ "children under five, RDT only, all facility levels": a TPR request in plain words
+    (the defaults named, so the reading can be checked)."""
+    return ", ".join([TPR_AGE_WORDS.get(str(params.get("age", "u5")), str(params.get("age"))),
+                      TPR_TEST_WORDS.get(str(params.get("test", "both")), str(params.get("test"))),
+                      TPR_LEVEL_WORDS.get(str(params.get("facility_level", "all")),
+                                          str(params.get("facility_level")))])
+
+
+TPR_OPTIONS = (
+    "The TPR can be computed for one age group (children under five, people aged five and "
+    "over, pregnant women, or all ages), from one kind of test (RDT, microscopy, or both: "
+    "where a facility reports both, the test with more people tested in that month is used) "
+    "and from facilities of one level (primary: health centres and clinics; secondary: "
+    "general hospitals; tertiary: teaching hospitals and federal medical centres; or all "
+    "levels).")
+_ASKS_MEANING = re.compile(r"\b(?:mean|means|meaning|explain|wetin\s+be|what\s+(?:is|are)"
+                           r"|what'?s|difference|options?)\b")
+
+
+def facility_export_needed(params: Mapping[str, Any], text: str = "") -> str:
+    """What a TPR request needs when no facility export is in the session; nothing runs. A
+    question about the TPR's options is answered first."""
+    if _ASKS_MEANING.search(ex.lower_text(text)):
+        return (TPR_OPTIONS + " Computing it needs a health-facility export (DHIS2); none has "
+                "been uploaded in this session, so nothing was run.")
+    return (f"I read this as: the test positivity rate (TPR) for {tpr_reading(params)}. The TPR "
+            "is computed from a health-facility export (DHIS2: tests and positives per "
+            "facility and month), and none has been uploaded in this session, so nothing was "
+            "run. Upload the facility export with the upload button, then ask again. The "
+            "ward table's own test positivity column, if it has one, can already be shown "
+            "on a map or used in the analysis.")
