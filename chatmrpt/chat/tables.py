@@ -314,7 +314,7 @@ def tpr_reading(params: Mapping[str, Any]) -> str:
 TPR_OPTIONS = (
     "The TPR can be computed for one age group (children under five, people aged five and "
     "over, pregnant women, or all ages), from one kind of test (RDT, microscopy, or both: "
-    "where a facility reports both, the test with more people tested in that month is used) "
+    "per ward, the test with the higher rate is used, never the sum of the two) "
     "and from facilities of one level (primary: health centres and clinics; secondary: "
     "general hospitals; tertiary: teaching hospitals and federal medical centres; or all "
     "levels).")
