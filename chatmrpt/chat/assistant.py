@@ -164,6 +164,7 @@ class Assistant:
             population=None if planning is None else bool((planning or {}).get("population")),
             urban_share=None if planning is None else bool((planning or {}).get("urban_share")),
             lga_codes=lga_codes,
+            pca_reason=summary.get("pca_reason") or None,
         )
         ctx = RouterContext(
             has_dataset=has_dataset,

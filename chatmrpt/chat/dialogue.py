@@ -84,6 +84,7 @@ class Facts:
     population: bool | None = None  # the ward data holds each ward's population (None: unknown)
     urban_share: bool | None = None  # ... and its urban share
     lga_codes: tuple[str, ...] = ()  # the LGA codes of the analysed wards (tables without names)
+    pca_reason: str | None = None  # why the current analysis has no PCA result (None: it has)
 
 
 @dataclass

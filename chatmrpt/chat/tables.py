@@ -289,8 +289,8 @@ def table_limits(text: str, low: str, ctx: RouterContext, state: DialogueState,
                  facts: Facts) -> Decision | None:
     """The reply when the ward table cannot support the request as asked, or when an LGA is
     asked for on a table that holds LGA codes only; None for anything else."""
-    return population_refusal(text, low, ctx, facts) or lga_code_turn(text, low, ctx, state,
-                                                                       facts)
+    return (population_refusal(text, low, ctx, facts) or pca_refusal(text, low, ctx, facts)
+            or lga_code_turn(text, low, ctx, state, facts))
 
 
 # --- test positivity without a facility export ----------------------------------------------
@@ -334,3 +334,46 @@ def facility_export_needed(params: Mapping[str, Any], text: str = "") -> str:
             "run. Upload the facility export with the upload button, then ask again. The "
             "ward table's own test positivity column, if it has one, can already be shown "
             "on a map or used in the analysis.")
+
+
+# --- PCA where it is not suitable -----------------------------------------------------------
+
+
+def no_pca_text(analysis: Mapping[str, Any], what: str = "ranking") -> str:
+    """Why there is no PCA result for this analysis (the KMO when that was the reason), and
+    what stands instead; nothing is run."""
+    reason = str(((analysis or {}).get("summary") or {}).get("pca_reason") or "").strip()
+    why = (f"PCA was not used for this analysis: {reason.rstrip('.')}."
+           if reason else "PCA did not run for this analysis (the data did not suit it).")
+    return (f"{why} So there is no PCA {what}, and nothing was run. The composite score "
+            "ranks the wards on its own: ask for the composite ranking, the category map or "
+            "the vulnerability map; adding variables that move together may make PCA suitable.")
+
+
+_PCA = re.compile(r"\bpca\b|\bp\s*c\s*a\b|\bprincipal\s+components?\b")
+_PCA_RESULT = re.compile(r"\brank\w*|\border\b|\bsort\w*|\btop\b|\bbottom\b|\blist\b|\bwards?\b"
+                         r"|\bscores?\b|\bmethod\b|\binstead\b|\buse\b|\busing\b|\bswitch\b"
+                         r"|\bconsensus\b|\bresults?\b")
+_PCA_VALIDITY = re.compile(r"\bkmo\b|\bvalid\w*|\bsuitab\w*|\bappropriate\b|\busable\b"
+                           r"|\bok(?:ay)?\b|\bbartlett\b|\bwhy\b|\bexplain\b|\bwhat\s+is\b"
+                           r"|\bmean\w*|\bwork\w*")
+_CHANGES_ANALYSIS = re.compile(r"\b(?:add|adding|include|drop|remove|without|swap|replace|with"
+                               r"\s+(?:these|only)|variables?|normali[sz]\w*|reciprocal)\b")
+
+
+def pca_refusal(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """PCA results asked for ("rank them by pca", "use the pca method instead") where the
+    current analysis has none because PCA did not suit the data: explained, nothing run."""
+    from chatmrpt.chat.dialogue import Decision, _starter_choices
+
+    if not facts.pca_reason or not ctx.analysis_ready or not _PCA.search(low):
+        return None
+    if _PCA_VALIDITY.search(low) or _CHANGES_ANALYSIS.search(low) or not _PCA_RESULT.search(
+            low) or ctx.last_plan is not None:
+        return None
+    if any(m.column for m in ex.find_variables(text, ctx.variables)):
+        return None
+    what = "consensus category" if re.search(r"\bconsensus\b", low) else "ranking"
+    reason = {"summary": {"pca_reason": facts.pca_reason}}
+    return Decision(text=no_pca_text(reason, what), choices=_starter_choices(ctx),
+                    reading={"refused": "no_pca"})
