@@ -73,7 +73,8 @@ def population_refusal(text: str, low: str, ctx: RouterContext,
 
 # --- LGAs on a table with codes and no names -----------------------------------------------
 
-_CODE = re.compile(r"(?<![\d,.])(\d{4,6})(?![\d,.%]|\s*(?:k|m|nets?|people|persons|wards)\b)")
+_CODE = re.compile(r"(?<![\d,.])(\d{4,6})(?![\d,%]|\.\d|\s*(?:k|m|nets?|people|persons"
+                   r"|wards)\b)")
 _LIST_CUE = re.compile(r"\bwards?\b|\btop\b|\bbottom\b|\blist\b|\brank\w*|\bfirst\b|\blast\b"
                        r"|\bhighest\b|\blowest\b|\bworst\b|\briskiest\b|\bsafest\b|\bwhich\b"
                        r"|\bthem\b|\bthose\b|\bthere\b|\bin\s+it\b|\binside\b|\bwithin\b"
@@ -108,7 +109,8 @@ _NAME_STOP = frozenset([
     "risk", "risky", "high", "medium", "low", "priority", "vulnerable", "vulnerability",
     "ranked", "rank", "ranking", "order", "by", "rank", "score", "composite", "pca",
     "sorted", "sort", "whole", "entire", "overall", "state", "metro", "city", "town",
-    "everything", "everywhere", "one", "ones", "need", "rest"
+    "everything", "everywhere", "one", "ones", "need", "rest", "cover", "covers", "handle",
+    "manage", "run", "work", "focal", "person", "officer", "coordinator", "i'm", "im",
 ])
 _WHOLE_AREA = frozenset(["kano", "ilorin", "kwara", "nigeria", "metro", "state", "city"])
 
@@ -172,8 +174,8 @@ def place_named(text: str, ctx: RouterContext) -> str | None:
         if len(words) == 1 and not said and not re.search(r"\b" + re.escape(words[0].title())
                                                          + r"\b", text):
             continue  # one lower-case word with no "LGA" next to it: too weak to be a place
-        if cand is not said and ctx.wards and ex.find_ward(name, ctx.wards) is not None:
-            continue
+        if cand is not said and any(w.name.lower() == name for w in ctx.wards):
+            continue  # a ward's own name, not an LGA's
         return name
     return None
 
@@ -246,11 +248,12 @@ def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
         params["lga_code"] = found[0]
         return Decision([Step("list_wards", params, source=text)],
                         reading={"tool": "list_wards", "lga_code": found[0]})
-    if found and re.search(r"\b(?:what|wetin|which)\b", low) and re.search(
+    said_codes = [m.group(1) for m in _CODE.finditer(low)]
+    if said_codes and re.search(r"\b(?:what|wetin|which)\b", low) and re.search(
             r"\b(?:is|be|mean|means|stand)\b", low) and not _LIST_CUE.search(
             re.sub(r"\bwhich\b", " ", low)) and not _OTHER_REQUEST.search(low):
         # "wetin be 20037 for the table": what the number is
-        code = found[0]
+        code = said_codes[0]
         known = not codes or code in codes
         text_ = (f"{code} is an LGA code (local government area) in your ward table"
                  if known else f"{code} is not one of the LGA codes of your ward table")
