@@ -1019,8 +1019,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     followed = _follow_up(text, low, ctx, state, facts)
     if followed is not None and followed.reading.get("follow_up") != "unresolved":
         return followed
-    stored = stored_result_question(text, low, ctx, facts) or table_question(text, low, ctx,
-                                                                             facts)
+    stored = tables.lga_code_count(text, low, ctx, facts) or stored_result_question(
+        text, low, ctx, facts) or table_question(text, low, ctx, facts)
     if stored is None:  # what the ward table cannot support, LGAs by code: before all else
         limited = tables.table_limits(text, low, ctx, state, facts)
         if limited is not None:

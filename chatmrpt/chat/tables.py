@@ -201,6 +201,34 @@ def _code_choices(codes: Sequence[str], params: Mapping[str, Any]) -> list[dict[
     return choices
 
 
+def _code_count(text: str, low: str, code: str | None, ctx: RouterContext) -> Decision | None:
+    """ "how many wards fall under code 20043?", "how many high risk in there": the wards of
+    that LGA code counted (by category when one is named)."""
+    from chatmrpt.chat.dialogue import Decision, Step
+
+    if not code or not _COUNT.search(low) or not ctx.analysis_ready or re.search(
+            r"\bnets?\b|\bitns?\b|\bplan\w*|\burban\b|%|\bpercent\b|\bpopulation\b|\bpeople\b"
+            r"|\bhow\s+many\s+(?:lgas?|(?:lga\s+)?codes)\b", low):
+        return None
+    params = {"about": "ward_counts", "lga_code": code}
+    category = re.search(r"\b(high|medium|low)\b", low)
+    if category:
+        params["category"] = category.group(1).title()
+    return Decision([Step("ask_results", params, source=text)],
+                    reading={"tool": "ask_results", "lga_code": code})
+
+
+def lga_code_count(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """The wards of one LGA code counted, on a table without LGA names: read before the
+    questions about the table's LGAs, which would list every code."""
+    if facts.lgas or not ctx.has_dataset:
+        return None
+    found = _codes_in(low, facts.lga_codes)
+    if len(found) != 1 or not re.search(r"\bwards?\b", low):
+        return None
+    return _code_count(text, low, found[0], ctx)
+
+
 def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
                   facts: Facts) -> Decision | None:
     """Ward lists by LGA on a table with LGA codes and no LGA names: by code ("top 5 in
@@ -227,15 +255,9 @@ def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
         last_params = (state.last or {}).get("params") or {}
         referred = str(last_params.get("lga_code") or "") or None
     code = found[0] if len(found) == 1 else referred
-    if code and _COUNT.search(low) and not re.search(
-            r"\bnets?\b|\bitns?\b|\bplan\w*|\burban\b|%|\bpercent\b|\bpopulation\b|\bpeople\b",
-            low) and ctx.analysis_ready:
-        params = {"about": "ward_counts", "lga_code": code}
-        category = re.search(r"\b(high|medium|low)\b", low)
-        if category:
-            params["category"] = category.group(1).title()
-        return Decision([Step("ask_results", params, source=text)],
-                        reading={"tool": "ask_results", "lga_code": code})
+    counted = _code_count(text, low, code, ctx)
+    if counted is not None:
+        return counted
     if code and _LIST_CUE.search(_CODE.sub(" ", low)) and \
             not _OTHER_REQUEST.search(low) and ctx.analysis_ready:
         found = [code]

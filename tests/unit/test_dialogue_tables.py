@@ -160,6 +160,24 @@ def test_them_and_there_refer_to_the_last_lga_code():
                                                       {"n": 3, "lga_code": "20037"})]
 
 
+@pytest.mark.parametrize("text", ["The table shows 6 LGA codes. How many wards fall under code 20043?",
+                                  "how many wards in 20043", "number of wards for LGA 20043?"])
+def test_the_wards_of_one_code_are_counted_and_then_referred_to(text):
+    d = run(text)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "ward_counts", "lga_code": "20043"})]
+    after = DialogueState(last={"tool": "ask_results", "params": d.steps[0].params})
+    d = run("Please list them in order of risk.", state=after)
+    assert [(s.tool, s.params) for s in d.steps] == [("list_wards", {"lga_code": "20043"})]
+
+
+@pytest.mark.parametrize("text", ["How many LGA codes are in the table?",
+                                  "how many nets for 20043?"])
+def test_other_counts_are_no_code_count(text):
+    d = run(text)
+    assert not any(s.params.get("about") == "ward_counts" for s in d.steps)
+
+
 def test_what_a_code_is():
     d = run("wetin be 20037 for the table")
     assert not d.steps and "LGA code" in d.text
