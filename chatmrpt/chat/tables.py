@@ -62,6 +62,9 @@ def population_refusal(text: str, low: str, ctx: RouterContext,
     repri = bool(_REPRIORITISE.search(words))
     if not (repri or _PLAN_REQUEST.search(words)) or _NOT_A_REQUEST.search(words):
         return None
+    if re.match(r"^\W*(?:(?:and|so|ok)\W+)?(?:which|what)\s+(?:wards?|ones?|areas?)\b", words) and \
+            not repri and not re.search(r"\d|\bplan\b", words):
+        return None  # "which wards need nets most?": the ranking answers it
     what = ("urban wards cannot be reprioritised" if repri and not re.search(
         r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b", words) else "nets cannot be planned")
     text_ = (no_population_error(what).message + " Nothing was run or changed. Everything "

@@ -71,6 +71,7 @@ def test_a_plan_without_population_is_declined_before_anything_runs(text, analys
     "map of nets_per_capita",
     "top 10 wards",
     "what does the ITN plan strategy mean?",
+    "which wards need nets most?",
 ])
 def test_requests_that_need_no_population_are_not_declined(text):
     d = run(text)
