@@ -249,8 +249,14 @@ def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
             r"|\bprioriti\w*|\banaly[sz]\w*", low) and len(low.split()) <= 14:
         rest = _CODE.sub(" ", low)
         params = {**(pending.get("params") or {}), **_list_params(rest), "lga_code": found[0]}
-        return Decision([Step("list_wards", params, echo=f"LGA {found[0]}:", source=text)],
-                        reading={"answered": "lga_code", "tool": "list_wards"})
+        steps = [Step("list_wards", params, source=text)]
+        if not ctx.analysis_ready:
+            from chatmrpt.chat.dialogue import ANALYSE_FIRST, _can_analyse_first
+
+            if not _can_analyse_first(["analysis"], ctx):
+                return Decision(unmet=["analysis"], reading={"tool": "list_wards"})
+            steps.insert(0, Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text))
+        return Decision(steps, reading={"answered": "lga_code", "tool": "list_wards"})
     referred = None
     if not found and _REFERS.search(low) and ctx.analysis_ready:
         # "list them", "top 3 of those ones", "how many high risk in there": the LGA code the

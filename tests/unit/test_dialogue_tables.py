@@ -144,6 +144,16 @@ def test_a_code_with_another_request_is_no_answer_to_the_lga_question(text):
     assert not any(s.tool == "list_wards" for s in d.steps)
 
 
+def test_before_any_analysis_the_code_answer_runs_the_analysis_first():
+    c = ctx(analysis_status=None)
+    asked = run("wards in Fagge", c, facts=KANO_NO_ANALYSIS)
+    assert asked.pending and asked.pending["expects"] == "lga_code" and not asked.choices
+    d = run("20030", c, state=DialogueState(pending=asked.pending), facts=KANO_NO_ANALYSIS)
+    assert [(s.tool, s.params) for s in d.steps] == [("run_analysis", {}),
+                                                     ("list_wards", {"lga_code": "20030"})]
+    assert d.steps[0].echo == dm.ANALYSE_FIRST
+
+
 def test_not_knowing_the_code_drops_the_question_and_does_the_rest():
     asked = run("top wards in Ilorin West")
     d = run("I don't know the code, forget it. show the category map",
