@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import UNIFIED_CSV
-from chatmrpt.chat import dialogue, focus
+from chatmrpt.chat import dialogue, focus, tables
 from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
@@ -112,16 +112,20 @@ class Assistant:
         variables: tuple[str, ...] = ()
         table_lgas: tuple[str, ...] = ()
         table_wards: tuple[WardRef, ...] = ()
+        planning: dict[str, Any] | None = None
         has_dataset = bool(state.get("current_dataset"))
         if has_dataset:
             ds = self.rt.store.get_dataset(session_id, state["current_dataset"]) or {}
             variables = tuple((ds.get("summary") or {}).get("variables") or ())
             table_lgas, table_wards = self._table_lgas(ds)
+            planning = ds.get("planning") if "planning" in ds else None
         analysis = latest_analysis(self.rt, session_id)
         wards: tuple[WardRef, ...] = ()
         ranked: tuple = ()
+        lga_codes: tuple[str, ...] = ()
         if analysis is not None and analysis.get("status") == SUCCEEDED:
             wards, ranked = self._ranked_wards(analysis)
+            lga_codes = self._lga_codes(analysis)
         if not wards:
             wards = table_wards  # names from the uploaded table until an analysis exists
         dstate = DialogueState.of(state.get("dialogue"))
@@ -157,6 +161,10 @@ class Assistant:
             ward_count=len(wards),
             ranked=ranked,
             last_repri=last_repri,
+            population=None if planning is None else bool((planning or {}).get("population")),
+            urban_share=None if planning is None else bool((planning or {}).get("urban_share")),
+            lga_codes=lga_codes,
+            pca_reason=summary.get("pca_reason") or None,
         )
         ctx = RouterContext(
             has_dataset=has_dataset,
@@ -187,6 +195,23 @@ class Assistant:
             cached = _ward_names_from_csv(self.rt.artifacts.read_bytes(sha))
             with self._wards_lock:
                 self._wards_by_sha[sha] = cached
+                while len(self._wards_by_sha) > 8:
+                    self._wards_by_sha.popitem(last=False)
+        return cached
+
+    def _lga_codes(self, analysis: dict[str, Any]) -> tuple[str, ...]:
+        """The LGA codes of an analysis' wards, by content hash (empty without a code column)."""
+        sha = next((a.get("sha256") for a in analysis.get("artifacts") or []
+                    if a.get("name") == UNIFIED_CSV), None)
+        if sha is None:
+            return ()
+        key = "codes:" + sha
+        with self._wards_lock:
+            cached = self._wards_by_sha.get(key)
+        if cached is None:
+            cached = _lga_codes_from_csv(self.rt.artifacts.read_bytes(sha))
+            with self._wards_lock:
+                self._wards_by_sha[key] = cached
                 while len(self._wards_by_sha) > 8:
                     self._wards_by_sha.popitem(last=False)
         return cached
@@ -275,6 +300,9 @@ class Assistant:
             new.pending = decision.pending
         if decision.unmet:
             text_ = unmet_text(decision.unmet, ctx)
+            if decision.unmet == ["facility_data"]:
+                text_ = tables.facility_export_needed(decision.reading.get("params") or {},
+                                                      text)
             tool = decision.reading.get("tool")
             calls = [{"tool": tool, "params": {}, "status": "blocked",
                       "unmet": decision.unmet}] if tool else []
@@ -484,3 +512,19 @@ def _ward_names_from_csv(data: bytes) -> tuple[tuple[WardRef, ...], tuple]:
     ranks = pd.to_numeric(frame["composite_rank"], errors="coerce")
     order = ranks.sort_values(kind="stable").index
     return wards, tuple((wards[i].name, wards[i].lga) for i in order if pd.notna(ranks[i]))
+
+
+def _lga_codes_from_csv(data: bytes) -> tuple[str, ...]:
+    import io
+
+    import pandas as pd
+
+    from chatmrpt.analysis.lga_names import code_text
+
+    frame = pd.read_csv(io.BytesIO(data), nrows=0)
+    column = next((c for c in ("LGACode", "lga_code", "LGA_CODE") if c in frame.columns), None)
+    if column is None:
+        return ()
+    values = pd.read_csv(io.BytesIO(data), usecols=[column], dtype=str,
+                         keep_default_na=False)[column]
+    return tuple(sorted({code_text(v) for v in values if code_text(v)}))

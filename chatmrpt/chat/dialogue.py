@@ -36,7 +36,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import DIRECTIONS, NORMALIZATIONS
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import focus, intents, retraction
+from chatmrpt.chat import focus, intents, retraction, tables
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
 from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 
@@ -82,6 +82,10 @@ class Facts:
     ward_count: int = 0
     ranked: tuple[tuple[str, str | None], ...] = ()  # (ward, LGA) by composite rank
     last_repri: Mapping[str, Any] = field(default_factory=dict)  # the last one's parameters
+    population: bool | None = None  # the ward data holds each ward's population (None: unknown)
+    urban_share: bool | None = None  # ... and its urban share
+    lga_codes: tuple[str, ...] = ()  # the LGA codes of the analysed wards (tables without names)
+    pca_reason: str | None = None  # why the current analysis has no PCA result (None: it has)
 
 
 @dataclass
@@ -1081,6 +1085,8 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
     if isinstance(step.params.get("buffer"), int | float):
         used.add(round((float(step.params["buffer"]) - 1) * 100, 6))  # "a 10% buffer": 1.1
     used |= _choice_numbers(step)
+    if step.tool == "compute_tpr" and step.params.get("age") in ("u5", "o5"):
+        used |= {5.0, 0.0, 4.0, 59.0}  # "under five", "five and above", "0-59 months"
     out = []
     for n in ex.extract_numbers(low):
         if round(n.value, 6) in used or n.text.strip() in ("one", "a", "an"):
@@ -1373,7 +1379,8 @@ def _restates_offer(decision: Decision, state: DialogueState) -> bool:
 
 
 LEADING_CANCEL = re.compile(
-    r"^\s*(?:no+|nope|cancel|forget\s+(?:it|that)|never\s*mind|leave\s+(?:it|am|that)|scrap"
+    r"^\s*(?:(?:i\s+)?(?:don'?t|do\s+not|dont)\s+know(?:\s+(?:the|its|which|that|d|di))?(?:\s+"
+    r"(?:lga\s+)?code)?|no+|nope|cancel|forget\s+(?:it|that)|never\s*mind|leave\s+(?:it|am|that)|scrap"
     r"\s+that|no\s+need)(?:[\s,]+(?:no|leave\s+it|forget\s+it|thanks|abeg|please))*\s*[.!;]+\s+"
     r"(?=\S)")
 # "I don't know the code, forget it. show the category map", "never mind, just show the map":
@@ -1403,8 +1410,14 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     followed = _follow_up(text, low, ctx, state, facts)
     if followed is not None and followed.reading.get("follow_up") != "unresolved":
         return followed
-    stored = stored_result_question(text, low, ctx, facts) or table_question(text, low, ctx,
-                                                                             facts)
+    stored = tables.lga_code_count(text, low, ctx, facts) or stored_result_question(
+        text, low, ctx, facts) or table_question(text, low, ctx, facts)
+    if stored is None:  # what the ward table cannot support, LGAs by code: before all else
+        limited = tables.table_limits(text, low, ctx, state, facts)
+        if limited is not None:
+            limited.keep_pending = bool(state.pending) and limited.pending is None and \
+                not limited.steps and not limited.reading.get("refused")
+            return limited
     if stored is None and followed is not None:  # a reference nothing else can answer: ask
         return followed
     if stored is not None:  # a question about a stored figure never fills or drops a question
@@ -2947,7 +2960,8 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
             return Decision([Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text),
                              Step(r.tool, dict(r.params), source=text)])
         if not (not r.ready and _can_analyse_first(r.unmet, ctx)):
-            return Decision(unmet=list(r.unmet), reading={"tool": r.tool})
+            return Decision(unmet=list(r.unmet), reading={"tool": r.tool,
+                                                          "params": dict(r.params)})
     if not r.ready and r.tool in PLAN_TOOLS and reads_as_question(text) and \
             not ex.extract_numbers(ex.lower_text(text)):
         return Decision(text=_plan_needs(ctx), choices=_starter_choices(ctx))

@@ -216,9 +216,9 @@ def top_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResul
     method = params.get("method", "composite")
     wards = _unified(rt, session_id, analysis["id"])
     if f"{method}_rank" not in wards.columns:
-        raise InputError("invalid_parameter",
-                         "PCA did not run for this analysis (the data did not suit it), so there "
-                         "is no PCA ranking; ask for the composite ranking instead.")
+        from chatmrpt.chat.tables import no_pca_text
+
+        raise InputError("invalid_parameter", no_pca_text(analysis, "ranking"))
     cols = [c for c in ("WardName", "LGA", "WardCode", "composite_rank", "composite_score",
                         "composite_category", "pca_rank", "pca_score", "pca_category")
             if c in wards.columns]

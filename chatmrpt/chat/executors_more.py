@@ -58,8 +58,9 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
     method = params.get("method", "composite")
     rank, cat = f"{method}_rank", f"{method}_category"
     if rank not in wards.columns:
-        raise InputError("invalid_parameter", "PCA did not run for this analysis, so there is "
-                                              "no PCA ranking; ask for the composite ranking.")
+        from chatmrpt.chat.tables import no_pca_text
+
+        raise InputError("invalid_parameter", no_pca_text(analysis, "ranking"))
     lga, category = params.get("lga"), params.get("category")
     chosen = wards
     where = []

@@ -808,7 +808,7 @@ _OVER_FIVE = (
 _UNDER_FIVE = (
     r"\bu5s?\b|\bunder[- ]?(?:5|five)s?\b|\b(?:below|less\s+than|younger\s+than)[- ](?:the\s+"
     r"age\s+of\s+)?(?:5|five)\b|<\s*5\b|\b0\s*(?:-|to)\s*(?:4\s*(?:years?|yrs?)|59\s*months?)\b"
-    r"|\bchildren\b|\bkids\b|\binfants?\b|\btoddlers?\b|\bbabies\b"
+    r"|\bchildren\b|\bkids\b|\binfants?\b|\btoddlers?\b|\bbabies\b|\bpikin\w*"
 )
 # "everyone except the under fives" is the over-fives, and the reverse
 _NOT_AGE = r"\b(?:except|excluding|not|other\s+than|apart\s+from|but\s+not|without)\s+(?:the\s+)?"
@@ -817,7 +817,7 @@ _CHOICE_TABLES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         ("pw", re.compile(r"\bpregnan\w*|\bpw\b|\bante-?natal\b|\banc\b|\bexpectant\b")),
         ("all", re.compile(r"\ball\s+(?:ages|age\s+groups|groups|patients|people|persons)\b"
                            r"|\beveryone\b|\beverybody\b|\bwhole\s+population\b|\bevery\s+age\b"
-                           r"|\bany\s+age\b|\bregardless\s+of\s+age\b")),
+                           r"|\bany\s+age\b|\bregardless\s+of\s+age\b|\ball\s+age\b|\bgeneral\s+population\b")),
         ("o5", re.compile(_OVER_FIVE)),
         ("u5", re.compile(_UNDER_FIVE)),
     ),
@@ -825,10 +825,11 @@ _CHOICE_TABLES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         ("both", re.compile(r"\bboth\b|\beither\b|\brdt\s+(?:and|&|or|\+)\s+microscopy\b"
                             r"|\bmicroscopy\s+(?:and|&|or|\+)\s+rdt\b|\bany\s+test\b")),
         ("microscopy", re.compile(r"\bmicroscop\w*|\bslides?\b|\bblood\s+smears?\b")),
-        ("rdt", re.compile(r"\brdts?\b|\brapid\s+(?:diagnostic\s+)?tests?\b")),
+        ("rdt", re.compile(r"\bm?rdts?\b|\brapid\s+(?:diagnostic\s+)?tests?\b")),
     ),
     "facility_level": (
-        ("all", re.compile(r"\ball\s+(?:facilit(?:y|ies)|levels|facility\s+levels|health\s+facilities)\b")),
+        ("all", re.compile(r"\b(?:all|every|any)\s+(?:facilit(?:y|ies)|levels|facility\s+levels"
+                           r"|health\s+facilities|level)\b")),
         ("tertiary", re.compile(r"\btertiary\b|\bteaching\s+hospitals?\b|\bfmcs?\b"
                                 r"|\bfederal\s+medical\s+cent(?:er|re)s?\b")),
         ("secondary", re.compile(r"\bsecondary\b|\bgeneral\s+hospitals?\b")),

@@ -1,0 +1,413 @@
+"""What a ward table cannot support, and LGAs on tables that hold LGA codes only.
+
+Real ward tables often lack what a request needs: no population (so no net plan and no urban
+reprioritisation), or LGA codes (20043) without LGA names. Such requests are declined or
+asked about before anything runs: a default analysis run first, only to fail at the plan,
+would change the session for nothing. An LGA named on a table that holds codes only is asked
+for by code, the codes offered as one-tap choices; the code given next completes the request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from chatmrpt.chat import extract as ex
+
+if TYPE_CHECKING:
+    from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
+    from chatmrpt.chat.router import RouterContext
+
+# --- requests that need each ward's population ---------------------------------------------
+
+# variables whose names hold "nets" (a map of nets per capita is no net plan)
+_NET_VARIABLES = re.compile(r"\b(?:nets?|itns?|llins?)[\s_-]+(?:per|a)[\s_-]+(?:capita|person"
+                            r"|head|household|people)\b|\bnets?_\w+")
+_PLAN_REQUEST = re.compile(
+    r"\b(?:itn|net|nets|llin|distribution|allocation|campaign)\s+plan\w*\b"
+    r"|\bplan\w*\b.{0,60}?\b(?:nets?|itns?|llins?|distribut\w*|allocat\w*|campaign)\b"
+    r"|\bplan\s+(?:it|them|those|these|that|for|with|across|on|\d)"
+    r"|^\s*(?:(?:ok(?:ay)?|so|then|now|and|pls|please|abeg|just)[\s,]+)*plan\b"
+    r"|\ballocat\w*\b|\bdistribut\w*\b.{0,40}?\b(?:nets?|itns?|llins?)\b"
+    r"|\b(?:nets?|itns?|llins?)\b.{0,60}?\b(?:enough|suffic\w*|go\s+round|cover(?:ed)?\b|need"
+    r"|needed|required?)\b"
+    r"|\bhow\s+many\s+(?:nets?|itns?|llins?)\b")
+_REPRIORITISE = re.compile(r"\bre-?prioriti[sz]\w*|\bde-?prioriti[sz]\w*|\bprioriti[sz]\w*\s+"
+                           r"(?:the\s+)?urban\b|\burban\s+reprioriti\w*")
+_NOT_A_REQUEST = re.compile(r"\bwhat\s+(?:is|does|do)\b.*\b(?:mean|means)\b|\bexplain\b"
+                            r"|\bhow\s+(?:does|do|is)\b.*\b(?:work|works|calculated|computed)\b")
+
+
+def lacks_population(ctx: RouterContext, facts: Facts) -> bool:
+    """The ward data holds no population (the dataset's record says so; without a record, no
+    numeric column named like a population)."""
+    if not ctx.has_dataset:
+        return False
+    if facts.population is not None:
+        return not facts.population
+    return bool(ctx.variables) and not any(re.search(r"pop", v, re.I) for v in ctx.variables)
+
+
+def population_refusal(text: str, low: str, ctx: RouterContext,
+                       facts: Facts) -> Decision | None:
+    """A net plan or an urban reprioritisation asked for (or asked about) on ward data without
+    population: declined before anything runs, with what to add and how."""
+    from chatmrpt.analysis.population import no_population_error
+    from chatmrpt.chat.dialogue import Decision, _starter_choices
+
+    if ctx.last_plan is not None or not lacks_population(ctx, facts):
+        return None
+    words = _NET_VARIABLES.sub(" ", low)
+    repri = bool(_REPRIORITISE.search(words))
+    if not (repri or _PLAN_REQUEST.search(words)) or _NOT_A_REQUEST.search(words):
+        return None
+    if re.match(r"^\W*(?:(?:and|so|ok)\W+)?(?:which|what)\s+(?:wards?|ones?|areas?)\b", words) and \
+            not repri and not re.search(r"\d|\bplan\b", words):
+        return None  # "which wards need nets most?": the ranking answers it
+    what = ("urban wards cannot be reprioritised" if repri and not re.search(
+        r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b", words) else "nets cannot be planned")
+    text_ = (no_population_error(what).message + " Nothing was run or changed. Everything "
+             "else works without a population: the ranking, the maps, the ward lists and the "
+             "exports.")
+    return Decision(text=text_, choices=_starter_choices(ctx),
+                    reading={"refused": "no_population"})
+
+
+# --- LGAs on a table with codes and no names -----------------------------------------------
+
+_CODE = re.compile(r"(?<![\d,.])(\d{4,6})(?![\d,%]|\.\d|\s*(?:k|m|nets?|people|persons"
+                   r"|wards)\b)")
+_LIST_CUE = re.compile(r"\bwards?\b|\btop\b|\bbottom\b|\blist\b|\brank\w*|\bfirst\b|\blast\b"
+                       r"|\bhighest\b|\blowest\b|\bworst\b|\briskiest\b|\bsafest\b|\bwhich\b"
+                       r"|\bthem\b|\bthose\b|\bthere\b|\bin\s+it\b|\binside\b|\bwithin\b"
+                       r"|\border\b|\bshow\b")
+_OTHER_REQUEST = re.compile(r"\bplan\w*|\bnets?\b|\bitns?\b|\bexport\w*|\bdownload\w*|\bsave\b"
+                            r"|\bmaps?\b|\bpopulation\b|\bpeople\b|\burban\b|\bprioriti\w*"
+                            r"|\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\banaly[sz]\w*"
+                            r"|\bvariables?\b|\bexcel\b|\bcsv\b|\bpng\b|\bhtml\b|\breport\b")
+_TOP_ONE = re.compile(r"\b(?:the\s+)?(?:top|first|highest(?:[- ]ranked)?|most\s+vulnerable"
+                      r"|riskiest|worst|number\s+one)\s+(?:ward|one)\b"
+                      r"|\bwhich\s+(?:ward|one)\s+(?:is|comes|ranks)\s+(?:ranked\s+)?(?:the\s+)?"
+                      r"(?:top|first|highest|number\s+(?:one|1))\b")
+_BOTTOM_ONE = re.compile(r"\b(?:ranked|ranks?|comes?)\s+(?:the\s+)?(?:very\s+)?(?:last|lowest"
+                         r"|bottom)\b|\b(?:the\s+)?(?:last|bottom|lowest(?:[- ]ranked)?|least"
+                         r"\s+vulnerable|safest)\s+(?:ward|one)\b|\bwhich\s+(?:ward|one)\s+(?:is"
+                         r"|has)\s+(?:the\s+)?(?:lowest|last|least|safest)\b")
+_REFERS = re.compile(r"\b(?:them|those(?:\s+ones)?|these(?:\s+ones)?|there|in\s+it|of\s+it"
+                     r"|that\s+(?:lga|code)|the\s+same\s+(?:lga|code))\b")
+_COUNT = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b")
+_ELLIPSIS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|then|now|sorry|fine)[\s,]+)*(?:and|what\s+about"
+                       r"|how\s+about|same\s+for|same\s+but|use|take|let\s+us\s+take|let'?s"
+                       r"\s+take|try|now\s+for|then\s+for)\b")
+_NAME_STOP = frozenset([
+    "a", "about", "after", "all", "am", "an", "and", "any", "are", "as", "at", "be", "by",
+    "can", "code", "codes", "d", "data", "dem", "dey", "do", "does", "each", "every",
+    "file", "first", "for", "from", "give", "has", "have", "how", "i", "in", "inside", "is",
+    "it", "its", "just", "last", "let", "list", "lga", "lgas", "local", "government",
+    "area", "me", "most", "my", "na", "now", "of", "ok", "okay", "on", "only", "or", "our",
+    "please", "pls", "abeg", "oya", "same", "show", "so", "table", "tell", "that", "the",
+    "their", "them", "then", "there", "these", "this", "those", "to", "top", "bottom", "us",
+    "want", "we", "what", "which", "who", "with", "within", "wards", "ward", "you", "your",
+    "risk", "risky", "high", "medium", "low", "priority", "vulnerable", "vulnerability",
+    "ranked", "rank", "ranking", "order", "by", "rank", "score", "composite", "pca",
+    "sorted", "sort", "whole", "entire", "overall", "state", "metro", "city", "town",
+    "everything", "everywhere", "one", "ones", "need", "rest", "cover", "covers", "handle",
+    "manage", "run", "work", "focal", "person", "officer", "coordinator", "i'm", "im",
+])
+_WHOLE_AREA = frozenset(["kano", "ilorin", "kwara", "nigeria", "metro", "state", "city"])
+
+
+def _state_names() -> frozenset[str]:
+    from chatmrpt.analysis.states import STATES
+
+    return frozenset(s.name.lower() for s in STATES.values())
+
+
+def _codes_in(low: str, codes: Sequence[str]) -> list[str]:
+    found = [m.group(1) for m in _CODE.finditer(low)]
+    if codes:
+        found = [c for c in found if c in codes]
+    return list(dict.fromkeys(found))
+
+
+def _list_params(low: str) -> dict[str, Any]:
+    from chatmrpt.chat.dialogue import _list_params as base
+
+    params = base(low)
+    if "n" not in params:
+        if _BOTTOM_ONE.search(low):
+            params.update(n=1, order="bottom")
+        elif _TOP_ONE.search(low):
+            params["n"] = 1
+    return params
+
+
+def place_named(text: str, ctx: RouterContext) -> str | None:
+    """The LGA a message names by name on a table without LGA names ("wards in Fagge",
+    "ilorin west wards abeg", "what about kano municipal"), or None."""
+    from chatmrpt.chat.dialogue import _lga_named
+
+    low = ex.lower_text(text)
+    candidates: list[str] = []
+    said = _lga_named(text)
+    if said and not re.search(r"\d", said):
+        candidates.append(said)
+    for m in re.finditer(r"\b(?:in|for|of|about|within|inside|from)\s+((?:[a-z][\w'/-]*\s*)"
+                         r"{1,3})", low):
+        candidates.append(m.group(1))
+    m = re.match(r"^\s*((?:[a-z][\w'/-]*\s+){1,3})wards?\b", low)
+    if m:
+        candidates.append(m.group(1))
+    states = _state_names()
+    for cand in candidates:
+        words = [w for w in re.findall(r"[a-z][\w'/-]*", cand)]
+        while words and (words[-1] in _NAME_STOP or words[-1] in ex.VOCABULARY):
+            words.pop()
+        while words and (words[0] in _NAME_STOP or words[0] in ex.VOCABULARY):
+            words.pop(0)
+        if not words or any(w in _NAME_STOP or w in ex.VOCABULARY for w in words):
+            continue
+        name = " ".join(words)
+        if name in _WHOLE_AREA or name in states:
+            continue
+        if ex.find_variables(name, ctx.variables) and any(
+                m_.column for m_ in ex.find_variables(name, ctx.variables)):
+            continue
+        if len(words) == 1 and not said and not re.search(r"\b" + re.escape(words[0].title())
+                                                         + r"\b", text):
+            continue  # one lower-case word with no "LGA" next to it: too weak to be a place
+        if cand is not said and any(w.name.lower() == name for w in ctx.wards):
+            continue  # a ward's own name, not an LGA's
+        return name
+    return None
+
+
+def choice_label(params: Mapping[str, Any]) -> str:
+    """ "Top 5 wards of LGA 20030": a one-tap choice that reads back as the same request."""
+    code = params.get("lga_code")
+    what = "wards" if not params.get("category") else f"{params['category']} wards"
+    if params.get("n"):
+        end = "Bottom" if params.get("order") == "bottom" else "Top"
+        what = f"{end} {params['n']} {what}"
+    else:
+        what = what[:1].upper() + what[1:]
+    how = " by the PCA ranking" if params.get("method") == "pca" else ""
+    return f"{what} of LGA {code}{how}"
+
+
+def _code_choices(codes: Sequence[str], params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    choices = []
+    for code in codes[:8]:
+        p = {**params, "lga_code": code}
+        choices.append({"label": choice_label(p), "tool": "list_wards", "params": p})
+    return choices
+
+
+def _code_count(text: str, low: str, code: str | None, ctx: RouterContext) -> Decision | None:
+    """ "how many wards fall under code 20043?", "how many high risk in there": the wards of
+    that LGA code counted (by category when one is named)."""
+    from chatmrpt.chat.dialogue import Decision, Step
+
+    if not code or not _COUNT.search(low) or not ctx.analysis_ready or re.search(
+            r"\bnets?\b|\bitns?\b|\bplan\w*|\burban\b|%|\bpercent\b|\bpopulation\b|\bpeople\b"
+            r"|\bhow\s+many\s+(?:lgas?|(?:lga\s+)?codes)\b", low):
+        return None
+    params = {"about": "ward_counts", "lga_code": code}
+    category = re.search(r"\b(high|medium|low)\b", low)
+    if category:
+        params["category"] = category.group(1).title()
+    return Decision([Step("ask_results", params, source=text)],
+                    reading={"tool": "ask_results", "lga_code": code})
+
+
+def lga_code_count(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """The wards of one LGA code counted, on a table without LGA names: read before the
+    questions about the table's LGAs, which would list every code."""
+    if facts.lgas or not ctx.has_dataset:
+        return None
+    found = _codes_in(low, facts.lga_codes)
+    if len(found) != 1 or not re.search(r"\bwards?\b", low):
+        return None
+    return _code_count(text, low, found[0], ctx)
+
+
+def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                  facts: Facts) -> Decision | None:
+    """Ward lists by LGA on a table with LGA codes and no LGA names: by code ("top 5 in
+    20012", "which ward is ranked last within 24008?"), the code answering the question
+    asked about a name ("use code 20043"), or a name asked about (the codes offered)."""
+    from chatmrpt.chat.dialogue import Decision, Step
+
+    if facts.lgas or not ctx.has_dataset:
+        return None
+    pending = state.pending or {}
+    codes = facts.lga_codes
+    found = _codes_in(low, codes)
+    if pending.get("expects") == "lga_code" and len(found) == 1 and not re.search(
+            r"\bplan\w*|\bnets?\b|\bexport\w*|\bdownload\w*|\bsave\b|\bmaps?\b|\bpopulation\b"
+            r"|\bprioriti\w*|\banaly[sz]\w*", low) and len(low.split()) <= 14:
+        rest = _CODE.sub(" ", low)
+        params = {**(pending.get("params") or {}), **_list_params(rest), "lga_code": found[0]}
+        steps = [Step("list_wards", params, source=text)]
+        if not ctx.analysis_ready:
+            from chatmrpt.chat.dialogue import ANALYSE_FIRST, _can_analyse_first
+
+            if not _can_analyse_first(["analysis"], ctx):
+                return Decision(unmet=["analysis"], reading={"tool": "list_wards"})
+            steps.insert(0, Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text))
+        return Decision(steps, reading={"answered": "lga_code", "tool": "list_wards"})
+    referred = None
+    if not found and _REFERS.search(low) and ctx.analysis_ready:
+        # "list them", "top 3 of those ones", "how many high risk in there": the LGA code the
+        # last answer was about
+        last_params = (state.last or {}).get("params") or {}
+        referred = str(last_params.get("lga_code") or "") or None
+    code = found[0] if len(found) == 1 else referred
+    counted = _code_count(text, low, code, ctx)
+    if counted is not None:
+        return counted
+    if code and _LIST_CUE.search(_CODE.sub(" ", low)) and \
+            not _OTHER_REQUEST.search(low) and ctx.analysis_ready:
+        found = [code]
+        rest = _CODE.sub(" ", low)
+        params = _list_params(rest)
+        last = state.last or {}
+        if not params and _ELLIPSIS.match(low) and last.get("tool") == "list_wards":
+            params = {k: v for k, v in (last.get("params") or {}).items()
+                      if k in ("n", "order", "category", "method")}
+        params["lga_code"] = found[0]
+        return Decision([Step("list_wards", params, source=text)],
+                        reading={"tool": "list_wards", "lga_code": found[0]})
+    said_codes = [m.group(1) for m in _CODE.finditer(low)]
+    if said_codes and re.search(r"\b(?:what|wetin|which)\b", low) and re.search(
+            r"\b(?:is|be|mean|means|stand)\b", low) and not _LIST_CUE.search(
+            re.sub(r"\bwhich\b", " ", low)) and not _OTHER_REQUEST.search(low):
+        # "wetin be 20037 for the table": what the number is
+        code = said_codes[0]
+        known = not codes or code in codes
+        text_ = (f"{code} is an LGA code (local government area) in your ward table"
+                 if known else f"{code} is not one of the LGA codes of your ward table")
+        text_ += ("; the table holds LGA codes but no LGA names, so I cannot tell which "
+                  "LGA it is by name." if known else ".")
+        if codes:
+            text_ += " The LGA codes are " + ", ".join(codes) + "."
+        choices = _code_choices([code] if known else codes, {})
+        return Decision(text=text_, choices=choices,
+                        pending={"expects": "choice", "choices": choices} if choices else None)
+    again = bool(_ELLIPSIS.match(low)) and (state.last or {}).get("tool") == "list_wards"
+    if found or _OTHER_REQUEST.search(low) or not (_LIST_CUE.search(low) or again):
+        return None
+    name = place_named(text, ctx)
+    if name is None:
+        return None
+    params = {k: v for k, v in _list_params(low).items() if k in ("n", "order", "category",
+                                                                  "method")}
+    last = state.last or {}
+    if not params and _ELLIPSIS.match(low) and last.get("tool") == "list_wards":
+        params = {k: v for k, v in (last.get("params") or {}).items()
+                  if k in ("n", "order", "category", "method")}
+    choices = _code_choices(codes, params)
+    listing = (" Its LGA codes are " + ", ".join(codes) + ".") if codes else ""
+    return Decision(
+        text=f"Your ward table has LGA codes but no LGA names, so I cannot tell which wards "
+             f"are in {name.title()}; nothing was listed.{listing} Which LGA code is "
+             f"{name.title()}?",
+        choices=choices,
+        pending={"expects": "lga_code", "tool": "list_wards", "params": params,
+                 "name": name, "choices": choices},
+        reading={"asked": "lga_code", "name": name})
+
+
+def table_limits(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                 facts: Facts) -> Decision | None:
+    """The reply when the ward table cannot support the request as asked, or when an LGA is
+    asked for on a table that holds LGA codes only; None for anything else."""
+    return (population_refusal(text, low, ctx, facts) or pca_refusal(text, low, ctx, facts)
+            or lga_code_turn(text, low, ctx, state, facts))
+
+
+# --- test positivity without a facility export ----------------------------------------------
+
+TPR_AGE_WORDS = {"u5": "children under five", "o5": "people aged five and over",
+                 "pw": "pregnant women", "all": "all ages"}
+TPR_TEST_WORDS = {"rdt": "RDT only", "microscopy": "microscopy only", "both": "RDT and microscopy"}
+TPR_LEVEL_WORDS = {"primary": "primary facilities only", "secondary": "secondary facilities only",
+                   "tertiary": "tertiary facilities only", "all": "all facility levels"}
+
+
+def tpr_reading(params: Mapping[str, Any]) -> str:
+    """ "children under five, RDT only, all facility levels": a TPR request in plain words
+    (the defaults named, so the reading can be checked)."""
+    return ", ".join([TPR_AGE_WORDS.get(str(params.get("age", "u5")), str(params.get("age"))),
+                      TPR_TEST_WORDS.get(str(params.get("test", "both")), str(params.get("test"))),
+                      TPR_LEVEL_WORDS.get(str(params.get("facility_level", "all")),
+                                          str(params.get("facility_level")))])
+
+
+TPR_OPTIONS = (
+    "The TPR can be computed for one age group (children under five, people aged five and "
+    "over, pregnant women, or all ages), from one kind of test (RDT, microscopy, or both: "
+    "per ward, the test with the higher rate is used, never the sum of the two) "
+    "and from facilities of one level (primary: health centres and clinics; secondary: "
+    "general hospitals; tertiary: teaching hospitals and federal medical centres; or all "
+    "levels).")
+_ASKS_MEANING = re.compile(r"\b(?:mean|means|meaning|explain|wetin\s+be|what\s+(?:is|are)"
+                           r"|what'?s|difference|options?)\b")
+
+
+def facility_export_needed(params: Mapping[str, Any], text: str = "") -> str:
+    """What a TPR request needs when no facility export is in the session; nothing runs. A
+    question about the TPR's options is answered first."""
+    if _ASKS_MEANING.search(ex.lower_text(text)):
+        return (TPR_OPTIONS + " Computing it needs a health-facility export (DHIS2); none has "
+                "been uploaded in this session, so nothing was run.")
+    return (f"I read this as: the test positivity rate (TPR) for {tpr_reading(params)}. The TPR "
+            "is computed from a health-facility export (DHIS2: tests and positives per "
+            "facility and month), and none has been uploaded in this session, so nothing was "
+            "run. Upload the facility export with the upload button, then ask again. The "
+            "ward table's own test positivity column, if it has one, can already be shown "
+            "on a map or used in the analysis.")
+
+
+# --- PCA where it is not suitable -----------------------------------------------------------
+
+
+def no_pca_text(analysis: Mapping[str, Any], what: str = "ranking") -> str:
+    """Why there is no PCA result for this analysis (the KMO when that was the reason), and
+    what stands instead; nothing is run."""
+    reason = str(((analysis or {}).get("summary") or {}).get("pca_reason") or "").strip()
+    why = (f"PCA was not used for this analysis: {reason.rstrip('.')}."
+           if reason else "PCA did not run for this analysis (the data did not suit it).")
+    return (f"{why} So there is no PCA {what}, and nothing was run. The composite score "
+            "ranks the wards on its own: ask for the composite ranking, the category map or "
+            "the vulnerability map; adding variables that move together may make PCA suitable.")
+
+
+_PCA = re.compile(r"\bpca\b|\bp\s*c\s*a\b|\bprincipal\s+components?\b")
+_PCA_RESULT = re.compile(r"\brank\w*|\border\b|\bsort\w*|\btop\b|\bbottom\b|\blist\b|\bwards?\b"
+                         r"|\bscores?\b|\bmethod\b|\binstead\b|\buse\b|\busing\b|\bswitch\b"
+                         r"|\bconsensus\b|\bresults?\b")
+_PCA_VALIDITY = re.compile(r"\bkmo\b|\bvalid\w*|\bsuitab\w*|\bappropriate\b|\busable\b"
+                           r"|\bok(?:ay)?\b|\bbartlett\b|\bwhy\b|\bexplain\b|\bwhat\s+is\b"
+                           r"|\bmean\w*|\bwork\w*")
+_CHANGES_ANALYSIS = re.compile(r"\b(?:add|adding|include|drop|remove|without|swap|replace|with"
+                               r"\s+(?:these|only)|variables?|normali[sz]\w*|reciprocal)\b")
+
+
+def pca_refusal(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """PCA results asked for ("rank them by pca", "use the pca method instead") where the
+    current analysis has none because PCA did not suit the data: explained, nothing run."""
+    from chatmrpt.chat.dialogue import Decision, _starter_choices
+
+    if not facts.pca_reason or not ctx.analysis_ready or not _PCA.search(low):
+        return None
+    if _PCA_VALIDITY.search(low) or _CHANGES_ANALYSIS.search(low) or not _PCA_RESULT.search(
+            low) or ctx.last_plan is not None:
+        return None
+    if any(m.column for m in ex.find_variables(text, ctx.variables)):
+        return None
+    what = "consensus category" if re.search(r"\bconsensus\b", low) else "ranking"
+    reason = {"summary": {"pca_reason": facts.pca_reason}}
+    return Decision(text=no_pca_text(reason, what), choices=_starter_choices(ctx),
+                    reading={"refused": "no_pca"})
