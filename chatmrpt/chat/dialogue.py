@@ -35,9 +35,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import focus, intents, plan_ops
+from chatmrpt.chat import focus, intents
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
 from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
+
+from chatmrpt.chat import plan_ops  # isort: skip - operations on the current plan
 
 PLAN_DEFAULTS = {"urban_threshold": 75, "method": "composite", "strategy": "stop",
                  "people_per_net": 1.8, "buffer": 1, "bale_size": 1}  # fmt: skip
