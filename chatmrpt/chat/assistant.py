@@ -136,6 +136,11 @@ class Assistant:
         if state.get("last_plan"):
             plan = self.rt.store.get_plan(session_id, state["last_plan"])
             last_plan = (plan or {}).get("params")
+        if dstate.plans is None and state.get("last_plan"):
+            from chatmrpt.store.model import PLAN
+
+            dstate.plans = plan_ops.seeded(self.rt.store.list_results(PLAN, session_id),
+                                           state["last_plan"])
         dstate.plans = plan_ops.synced(dstate.plans, state.get("last_plan"), last_plan)
         summary = (analysis or {}).get("summary") or {}
         last_repri: dict[str, Any] = {}

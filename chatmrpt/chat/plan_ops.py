@@ -92,6 +92,21 @@ def synced(record: Mapping[str, Any] | None, plan_id: str | None,
     return {"ids": ids, "params": ps, "at": len(ids) - 1}
 
 
+def seeded(records: list[Mapping[str, Any]], plan_id: str | None) -> dict[str, Any] | None:
+    """A first history for a session whose plans were made before any was kept (through the
+    API, or by an older version): its stored net plans, oldest first, the current one last."""
+    if not plan_id:
+        return None
+    plans = [r for r in records if r.get("id") and r.get("type", "itn") == "itn"
+             and r.get("id") != plan_id]
+    current = next((r for r in records if r.get("id") == plan_id), None)
+    if current is None:
+        return None
+    plans = (plans + [current])[-HISTORY_MAX:]
+    return {"ids": [str(r["id"]) for r in plans],
+            "params": [_clean(r.get("params")) for r in plans], "at": len(plans) - 1}
+
+
 def after_turn(record: Mapping[str, Any] | None, plan_id: str | None,
                params: Mapping[str, Any] | None, restored: int | None = None
                ) -> dict[str, Any] | None:

@@ -56,3 +56,15 @@ def test_a_plan_made_through_the_api_is_the_previous_plan(running, demo):  # noq
     reply = say(s, "Go back to the previous plan.")
     assert _plan(s)["id"] == api_plan["id"]
     assert "300,000 nets" in reply["text"]
+
+
+def test_plans_made_through_the_api_before_any_message_are_the_history(running, demo):  # noqa: F811
+    app, _ = running
+    s = _session(app, demo)
+    say(s, "run the analysis")
+    for nets in (300_000, 350_000):
+        r = s.post("/itn-plans", json={"total_nets": nets, "household_size": 5})
+        assert r.status_code in (200, 201)
+    reply = say(s, "go back to the previous plan")
+    assert _plan(s)["total_nets"] == 300_000
+    assert "350,000" in reply["text"]

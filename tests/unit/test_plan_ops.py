@@ -253,3 +253,13 @@ def test_changes_text_names_old_and_new_values():
 def test_the_last_one_alone_is_no_step_back(text):
     _, d = run(text)
     assert d.reading.get("plan_restore") is None
+
+
+def test_plans_stored_before_any_history_seed_it_oldest_first_current_last():
+    records = [{"id": "a", "type": "itn", "params": BASE},
+               {"id": "b", "type": "itn", "params": MORE},
+               {"id": "c", "type": "itn", "params": HALF}]
+    h = plan_ops.seeded(records, "b")
+    assert h["ids"] == ["a", "c", "b"] and h["at"] == 2
+    assert plan_ops.seeded(records, None) is None
+    assert plan_ops.seeded(records, "zz") is None
