@@ -1379,7 +1379,7 @@ def _plan_operation(text: str, ctx: RouterContext, state: DialogueState,
     found = plan_ops.run_it_with(text, plan) or plan_ops.method_change(text, plan,
                                                                         last.get("tool"))
     if found is None and last.get("tool") not in (*PLAN_TOOLS, "ask_results"):
-        found = plan_ops.one_setting(text, plan, bool(facts.last_repri))
+        found = plan_ops.one_setting(text, plan, bool(facts.last_repri), last.get("tool"))
     if found is None:
         return None
     params, echo = found

@@ -376,11 +376,11 @@ SET_VERB = re.compile(r"\b(?:change|set|make|use|put|switch|move|try|raise|lower
                       r"|reduce|bring|adjust|update)\b[^.;!?]*\b(?:to|at|of|as)\b|\b(?:use|try)\b")
 
 
-def one_setting(text: str, last_plan: Mapping[str, Any], repri_done: bool
-                ) -> tuple[dict[str, Any], str] | None:
+def one_setting(text: str, last_plan: Mapping[str, Any], repri_done: bool,
+                last_tool: str | None = None) -> tuple[dict[str, Any], str] | None:
     """ "please change the threshold to 50" after an explanation: one plan setting given a
     value, when the plan is the only thing it can change (a threshold is also one of
-    reprioritisation: then the plan must be named)."""
+    reprioritisation and of the urban map: after either, the plan must be named)."""
     low = _p_c_a(ex.canonical_text(text))
     if "?" in low or not SET_VERB.search(low) or re.search(
             r"\b(?:default|normal|original|standard|reset|what\s+if|target|map|wards?"
@@ -389,7 +389,8 @@ def one_setting(text: str, last_plan: Mapping[str, Any], repri_done: bool
     values = setting_values(low, last_plan)
     if not values or len(values) != 1 or "method" in values:
         return None
-    if "urban_threshold" in values and repri_done and not re.search(r"\bplan\b|\bnets?\b", low):
+    if "urban_threshold" in values and (repri_done or last_tool in (
+            "show_map", "reprioritize_urban")) and not re.search(r"\bplan\b|\bnets?\b", low):
         return None
     diff = changes_text(last_plan, {**last_plan, **values})
     if not diff:

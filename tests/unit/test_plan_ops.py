@@ -263,3 +263,9 @@ def test_plans_stored_before_any_history_seed_it_oldest_first_current_last():
     assert h["ids"] == ["a", "c", "b"] and h["at"] == 2
     assert plan_ops.seeded(records, None) is None
     assert plan_ops.seeded(records, "zz") is None
+
+
+def test_a_threshold_after_the_urban_map_is_not_taken_for_the_plan():
+    state = DialogueState(last={"tool": "show_map", "params": {"what": "urban"}}, plans=HISTORY)
+    _, d = run("change the threshold to 50", state=state)
+    assert d.reading.get("relative") != "plan_op"
