@@ -1368,6 +1368,11 @@ def _plan_operation(text: str, ctx: RouterContext, state: DialogueState,
         return Decision([Step("plan_itn", plan_ops.restore_params(back["params"]),
                               echo=back["echo"], source=text)],
                         reading={"relative": "plan_op", "plan_restore": back["index"]})
+    said = plan_ops.already_default(text, plan) if last.get("tool") in (
+        None, *PLAN_TOOLS, "ask_results", "export_results", "explain_methodology") or re.search(
+        r"\bplan\b|\bnets?\b", ex.lower_text(text)) else None
+    if said is not None:
+        return Decision(text=said, reading={"relative": "plan_op"})
     rule = plan_ops.strategy_change(text, plan)
     if rule is not None and "ask" in rule:
         return Decision(text=rule["ask"], choices=rule["choices"],

@@ -396,3 +396,34 @@ def one_setting(text: str, last_plan: Mapping[str, Any], repri_done: bool,
     if not diff:
         return None
     return values, f"Re-planning with {diff}, everything else as before."
+
+
+DEFAULT_NAMES = (
+    ("urban_threshold", r"\burban\b|\bthreshold\b", "urban threshold (75%)"),
+    ("buffer", r"\bbuffer\b|\bwastage\b", "no buffer"),
+    ("bale_size", r"\bbales?\b", "nets counted one by one (no bales)"),
+    ("people_per_net", r"\bpeople\s+per\s+net\b", "1.8 people per net"),
+    ("method", r"\branking\b|\bmethod\b", "composite ranking"),
+    ("strategy", r"\bstrategy\b|\brule\b", "allocation rule (stop at the first ward that "
+                                           "cannot be fully covered)"),
+)
+
+
+def already_default(text: str, last_plan: Mapping[str, Any]) -> str | None:
+    """ "back to the default threshold" when the plan already uses it: said, nothing made."""
+    low = ex.canonical_text(text)
+    if "?" in low or ex.extract_numbers(low) or not re.search(
+            r"\b(?:back\s+to|return\s+to|reset|use)\s+(?:the\s+)?(?:default|normal|standard"
+            r"|original)\b|\breset\b.*\bto\s+(?:the\s+|its\s+)?default\b", low):
+        return None
+    named = [(k, words) for k, rx, words in DEFAULT_NAMES if re.search(rx, low)]
+    if len(named) != 1:
+        return None
+    key, words = named[0]
+    value = last_plan.get(key, DEFAULTS[key])
+    default = DEFAULTS[key]
+    same = value == default or (isinstance(value, int | float) and isinstance(default, int | float)
+                                and abs(float(value) - float(default)) < 1e-9)
+    if not same:
+        return None
+    return f"The current plan already uses the default {words}: nothing to change."

@@ -269,3 +269,22 @@ def test_a_threshold_after_the_urban_map_is_not_taken_for_the_plan():
     state = DialogueState(last={"tool": "show_map", "params": {"what": "urban"}}, plans=HISTORY)
     _, d = run("change the threshold to 50", state=state)
     assert d.reading.get("relative") != "plan_op"
+
+
+@pytest.mark.parametrize("text", ["back to the default threshold",
+                                  "On second thought, go back to the default threshold.",
+                                  "reset the ranking method to the default"])
+def test_back_to_a_default_the_plan_already_uses_changes_nothing(text):
+    done, d = run(text)
+    assert done == [] and "already uses the default" in d.text
+
+
+def test_back_to_a_default_the_plan_does_not_use_is_a_change():
+    done, _ = run("back to the default threshold", ctx({**HALF, "urban_threshold": 50}))
+    assert done == [("what_if_plan", {"urban_threshold": 75})]
+
+
+def test_back_to_the_default_threshold_after_a_reprioritisation_is_not_about_the_plan():
+    state = DialogueState(last={"tool": "reprioritize_urban", "params": {}}, plans=HISTORY)
+    _, d = run("back to the default threshold", state=state)
+    assert "already uses" not in (d.text or "")
