@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import UNIFIED_CSV
-from chatmrpt.chat import dialogue, focus, tables
+from chatmrpt.chat import dialogue, focus, plan_ops, tables
 from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
@@ -140,6 +140,12 @@ class Assistant:
         if state.get("last_plan"):
             plan = self.rt.store.get_plan(session_id, state["last_plan"])
             last_plan = (plan or {}).get("params")
+        if dstate.plans is None and state.get("last_plan"):
+            from chatmrpt.store.model import PLAN
+
+            dstate.plans = plan_ops.seeded(self.rt.store.list_results(PLAN, session_id),
+                                           state["last_plan"])
+        dstate.plans = plan_ops.synced(dstate.plans, state.get("last_plan"), last_plan)
         summary = (analysis or {}).get("summary") or {}
         last_repri: dict[str, Any] = {}
         if state.get("last_reprioritization"):
@@ -269,6 +275,8 @@ class Assistant:
                 stream("token", {"text": reply.text})
         if new_state is None:
             new_state = _state_after_model(dstate, reply)
+        new_state.plans = _plans_after(new_state.plans if new_state.plans is not None
+                                       else dstate.plans, reply)
         self._store_state(session_id, new_state)
         self.rt.store.append_message(session_id, {
             "role": "assistant",
@@ -295,7 +303,7 @@ class Assistant:
         rd = {"dialogue": decision.reading}
         new = DialogueState(dstate.pending, dstate.last, dstate.shown, decision.topic,
                             focus.update(focus.Focus.of(dstate.focus), text, decision.steps,
-                                         facts.lgas, ctx.wards).to_dict())
+                                         facts.lgas, ctx.wards).to_dict(), dstate.plans)
         if not decision.keep_pending:
             new.pending = decision.pending
         if decision.unmet:
@@ -462,12 +470,22 @@ def _shown_by(tool: str, params: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _state_after_model(before: DialogueState, reply: Reply) -> DialogueState:
-    new = DialogueState(None, before.last, before.shown, focus=before.focus)
+    new = DialogueState(None, before.last, before.shown, focus=before.focus, plans=before.plans)
     for call in reply.tool_calls:
         if call.get("status") == "ok":
             new.last = {"tool": call["tool"], "params": call.get("params") or {}}
             new.shown = _shown_by(call["tool"], call.get("params") or {}) or new.shown
     return new
+
+
+def _plans_after(plans: dict[str, Any] | None, reply: Reply) -> dict[str, Any] | None:
+    """The history of plans after a turn: the plan made or brought back becomes current."""
+    if not any(c.get("tool") in plan_ops.PLAN_TOOLS and c.get("status") == "ok"
+               for c in reply.tool_calls):
+        return plans
+    restored = ((reply.route or {}).get("dialogue") or {}).get("plan_restore")
+    return plan_ops.after_turn(plans, reply.data.get("plan_id"), reply.data.get("params"),
+                               restored if isinstance(restored, int) else None)
 
 
 LGA_COLUMNS = ("lga", "lganame", "lga_name")

@@ -40,6 +40,8 @@ from chatmrpt.chat import focus, intents, retraction, tables
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
 from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 
+from chatmrpt.chat import plan_ops  # isort: skip - operations on the current plan
+
 PLAN_DEFAULTS = {"urban_threshold": 75, "method": "composite", "strategy": "stop",
                  "people_per_net": 1.8, "buffer": 1, "bale_size": 1}  # fmt: skip
 NEW_TOOLS = ("list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value",
@@ -60,16 +62,17 @@ class DialogueState:
     shown: dict[str, Any] | None = None
     topic: str | None = None
     focus: dict[str, Any] | None = None  # focus.Focus: the ward/LGA the talk is about
+    plans: dict[str, Any] | None = None  # plan_ops: the plans pointed at, in order
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> DialogueState:
         record = record or {}
         return cls(record.get("pending"), record.get("last"), record.get("shown"),
-                   record.get("topic"), record.get("focus"))
+                   record.get("topic"), record.get("focus"), record.get("plans"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"pending": self.pending, "last": self.last, "shown": self.shown,
-                "topic": self.topic, "focus": self.focus}
+                "topic": self.topic, "focus": self.focus, "plans": self.plans}
 
 
 @dataclass(frozen=True)
@@ -879,6 +882,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     decision = _with_earlier_question(decision, state)
+    _echo_plan_changes(decision, ctx.last_plan)
     if note and decision.steps:
         decision.notes.insert(0, note)
     decision.reading.setdefault("text", fixed)
@@ -1266,7 +1270,8 @@ def _names_its_object(kind: str, text: str) -> bool:
                                                  r"\b", low) or len(low.split()) <= 4)
 
 
-RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri")
+RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri",
+                     "plan_op")
 
 
 def _gate(decision: Decision, text: str, state: DialogueState,
@@ -2095,6 +2100,9 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
               facts: Facts) -> Decision | None:  # fmt: skip
     last = state.last or {}
     last_tool = last.get("tool")
+    operated = _plan_operation(text, ctx, state, facts)
+    if operated is not None:
+        return operated
     if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text):
         replaced = replace_plan_value(low, ctx.last_plan)
         if replaced is not None:
@@ -2230,6 +2238,55 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
     return None
+
+
+def _plan_operation(text: str, ctx: RouterContext, state: DialogueState,
+                    facts: Facts) -> Decision | None:
+    """An operation on the current plan (plan_ops): a step back to an earlier plan, the
+    allocation rule, the ranking method, one setting given a value, "run it with N"."""
+    plan = ctx.last_plan
+    if not plan or "total_nets" not in plan or reads_as_question(text):
+        return None
+    last = state.last or {}
+    back = plan_ops.step_back(text, state.plans, last.get("tool"), last.get("params"))
+    if back is not None and "ask" in back:
+        return Decision(text=back["ask"], reading={"relative": "plan_op"})
+    if back is not None:
+        return Decision([Step("plan_itn", plan_ops.restore_params(back["params"]),
+                              echo=back["echo"], source=text)],
+                        reading={"relative": "plan_op", "plan_restore": back["index"]})
+    said = plan_ops.already_default(text, plan) if last.get("tool") in (
+        None, *PLAN_TOOLS, "ask_results", "export_results", "explain_methodology") or re.search(
+        r"\bplan\b|\bnets?\b", ex.lower_text(text)) else None
+    if said is not None:
+        return Decision(text=said, reading={"relative": "plan_op"})
+    rule = plan_ops.strategy_change(text, plan)
+    if rule is not None and "ask" in rule:
+        return Decision(text=rule["ask"], choices=rule["choices"],
+                        pending={"expects": "choice", "choices": rule["choices"]},
+                        reading={"relative": "plan_op"})
+    if rule is not None:
+        return Decision([Step("what_if_plan", rule["params"], echo=rule["echo"], source=text)],
+                        reading={"relative": "plan_op"})
+    found = plan_ops.run_it_with(text, plan) or plan_ops.method_change(text, plan,
+                                                                        last.get("tool"))
+    if found is None and last.get("tool") not in (*PLAN_TOOLS, "ask_results"):
+        found = plan_ops.one_setting(text, plan, bool(facts.last_repri), last.get("tool"))
+    if found is None:
+        return None
+    params, echo = found
+    if not params:
+        return Decision(text=echo, reading={"relative": "plan_op"})
+    return Decision([Step("what_if_plan", params, echo=echo, source=text)],
+                    reading={"relative": "plan_op"})
+
+
+def _echo_plan_changes(decision: Decision, last_plan: Mapping[str, Any] | None) -> None:
+    """Every re-plan says what it changes, old value and new ("household size 6 instead of
+    5, everything else as before")."""
+    for step in decision.steps:
+        if step.tool == "what_if_plan" and not step.echo:
+            step.echo = plan_ops.echo_for(step.params, last_plan)
 
 
 BIGGER = re.compile(r"\b(?:make\s+(?:it|the\s+plan|them)|go)\s+(?:a\s+bit\s+|much\s+)?"
