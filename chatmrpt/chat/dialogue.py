@@ -173,6 +173,9 @@ ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+u
 DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|minus|no\s+more"
                       r"|except|get\s+rid\s+of|omit|(?:take|leave)\s+(?:\w+\s+){1,4}out)\b")  # fmt: skip
 DIRECTION_WORD = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b")
+# after these, "ndwi too" asks for the same about ndwi (a map, a ward's value), not an analysis
+SHOWS_ONE_VARIABLE = ("show_map", "export_results", "export_view", "ward_value", "explain_ward",
+                      "lga_summary")
 SOFT_ADD = re.compile(r"^\s*(?:and\s+|oh\s+|ok(?:ay)?\s+)?also\b|\b(?:too|as\s+well)(?:\s+(?:please"
                       r"|pls|abeg))?\s*[.!]*\s*$")
 SPLIT = re.compile(
@@ -697,7 +700,7 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
     if swapped is not None:
         return swapped
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
-    if not adding and not dropping and last_tool == "run_analysis" and SOFT_ADD.search(low) \
+    if not adding and not dropping and last_tool not in SHOWS_ONE_VARIABLE and SOFT_ADD.search(low) \
             and not re.search(
             r"\b(?:maps?|show|plot|charts?|export|download|list|top|bottom|plan|nets?|wards?"
             r"|what|which|how|why|is|are)\b", low):

@@ -399,6 +399,9 @@ def test_also_a_variable_adds_it(text):
     used = tuple(v for v in DEMO_DEFAULT if v != "housing_quality")
     p = analysis(run(text, used=used, state=LAST_RUN))
     assert p["variables"] == [*used, "housing_quality"]
+    after_list = DialogueState(last={"tool": "top_wards", "params": {"n": 10}})
+    p = analysis(run(text, used=used, state=after_list))
+    assert p["variables"] == [*used, "housing_quality"]
 
 
 @pytest.mark.parametrize("text", ["map rainfall too", "show housing quality too",
@@ -522,7 +525,7 @@ def test_everything_without_an_analysis_is_left_to_the_whole_analysis():
     assert len(d.steps[0].params["variables"]) == len(columns) - 1
 
 
-@pytest.mark.parametrize("text", ["and also ndwi", "run it with ndwi"])
+@pytest.mark.parametrize("text", ["run it with ndwi", "rerun with ndwi"])
 def test_one_variable_alone_is_asked_as_an_addition(text):
     used = ("u5_tpr_rdt", "rainfall")
     d = run(text, used=used)
