@@ -1009,11 +1009,12 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         rest.keep_pending = False
         return rest
     low = ex.lower_text(text)
-    followed = _follow_up(text, low, ctx, state, facts)
+    followed = plan_figure_follow_up(text, low, ctx, state, facts) or _follow_up(
+        text, low, ctx, state, facts)
     if followed is not None and followed.reading.get("follow_up") != "unresolved":
         return followed
-    stored = stored_result_question(text, low, ctx, facts) or table_question(text, low, ctx,
-                                                                             facts)
+    stored = stored_result_question(text, low, ctx, facts) or table_question(
+        text, low, ctx, facts) or result_follow_up(text, low, ctx, state, facts)
     if stored is None and followed is not None:  # a reference nothing else can answer: ask
         return followed
     if stored is not None:  # a question about a stored figure never fills or drops a question
@@ -2674,7 +2675,9 @@ _NETS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b")
 _TABLE_PROBLEMS = re.compile(
     r"\b(?:problems?|issues?|errors?|mistakes?|wrong|quirks?)\b.*\b(?:table|data|file|columns?"
     r"|spreadsheet|csv|sheet)\b|\b(?:duplicat\w*|identical|repeated)\s+(?:columns?|variables?)"
-    r"|\bcolumns?\b.*\b(?:duplicat\w*|identical|the\s+same\s+values?)\b")
+    r"|\bcolumns?\b.*\b(?:duplicat\w*|identical|the\s+same\s+values?)\b"
+    r"|\b(?:get|have|has|show|hold|gets|are|give)\s+(?:the\s+)?(?:same|identical|duplicat\w*)"
+    r"\s+(?:numbers|values|figures|data|readings)\b")
 _WHICH_LGAS = re.compile(
     r"\b(?:which|what|list)\s+(?:the\s+)?lgas?\b(?!\s+(?:has|have|is|gets?|takes?|with))"
     r"|\blgas?\s+(?:are|is)\s+(?:there\s+)?in\b|\bwards?\s+(?:are\s+there\s+)?(?:per|in\s+each"
@@ -2782,3 +2785,168 @@ def _full_reset_asked(low: str) -> bool:
            for _, rx, _, _ in SETTING_DEFAULTS):
         return False
     return not re.search(r"\bkeep\w*\b|\bexcept\b|\bapart\s+from\b|\bbut\b|\d", low)
+
+
+# --- short questions about the results just given -------------------------------------------
+
+_FOLLOW_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|now|then|pls|please|abeg|sorry|but|remind\s+me|sannu|wait)"
+    r"[\s,.]+)*(?:how|what|wat|which|wetin|is|are|do|does|can|could"
+    r"|tell\s+me|why|remind\s+me)\b|\bhow\s+many\s*\??\s*$|\?\s*$"
+    r"|^\s*(?:and\s+)?(?:the\s+)?(?:nets?|itns?|llins?|coverage(?:\s*%)?|allocation|need)"
+    r"\s+(?:for|in|of|to)\b")
+_ACT_VERB = re.compile(r"\b(?:plan|make|give|allocate|move|add|remove|send|export|download"
+                       r"|save|map|show|list|top|bottom|run|rerun|redo|change|set|use|increase"
+                       r"|reduce|cut|double|halve|more|less|fewer|extra|instead|switch)\b")
+_LGA_FIGURE = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bcoverage\b|\bcovered\b"
+                         r"|\bneed(?:ed|s)?\b|\ballocat\w*|\baltogether\b|\bin\s+total\b")
+_PLAN_SETTING = re.compile(r"\bhousehold(?:\s+size)?\b|\bhh(?:\s+size)?\b|\burban\s+threshold\b"
+                           r"|\bstrategy\b|\bpeople\s+per\s+net\b|\bbuffer\b|\bbale(?:\s+size)?s?\b"
+                           r"|\branking\s+method\b")
+_MISSING_DATA = re.compile(r"\bmiss(?:ing)?\b|\bno\s+values?\b|\bblank\b|\bempty\b|\bgaps?\b")
+_COMPARE_METHODS = re.compile(r"\b(?:how\s+(?:close|similar|different)|agree\w*|correlat\w*"
+                              r"|spearman|match\w*|differ\w*)\b")
+
+
+def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                     facts: Facts) -> Decision | None:
+    """Short questions answered from the stored results, often leaning on the last reply:
+    "nets for Kuwe South?", "how many is that" after a list, "how many selected" after a
+    reprioritisation, "and how many does it need?" after a ward's plan figures, "remind me the
+    household size of this plan", "which wards are missing tpr". None for anything else:
+    requests (an action verb or a number to use) are left to the other readings."""
+    if not ctx.has_dataset or not _FOLLOW_QUESTION.search(low):
+        return None
+    last = state.last or {}
+    last_tool, last_params = last.get("tool"), dict(last.get("params") or {})
+    words = len(low.split())
+    digits = re.sub(r"\b\d+(?:\.\d+)?\s*(?:%|percent|per\s*cent)|\btier\s*\d\b", " ", low)
+    acts = _ACT_VERB.search(re.sub(r"\b(?:this|that|the|current|our|my|last)\s+plan\b", " ", low))
+
+    def ask(params: dict[str, Any], stored: str) -> Decision:
+        return Decision([Step("ask_results", params, source=text)], reading={"stored": stored})
+
+    # the table's missing values: "which wards dey miss tpr", "how many wards get missing
+    # housing value"
+    if _MISSING_DATA.search(low) and not acts and re.search(
+            r"\bwards?\b|\bvalues?\b|\bdata\b|\bcolumns?\b|\bvariables?\b|\bcells?\b", low) \
+            and not re.search(r"\bimput\w*|\bneed\w*\b|\bplan\w*\b|\bpopulation\b|\bfor\s+"
+                              r"(?:planning|the\s+plan)\b", low) and (
+            any(m.column for m in ex.find_variables(text, ctx.variables))
+            or re.search(r"\bwhich\s+wards?\b|\bhow\s+many\s+wards?\b", low)):
+        return Decision([Step("data_quality", {}, source=text)],
+                        reading={"stored": "data_quality"})
+    # the total population of the table
+    if re.search(r"\btotal\s+pop(?:ulation)?\b|\bpop(?:ulation)?\s+(?:in\s+)?total\b"
+                 r"|\bhow\s+many\s+people\b.*\b(?:data|table|state|area|all)\b", low) and \
+            not acts and not re.search(r"\bcover\w*|\bnets?\b|\bplan\b|\bselected\b|\bshare\b",
+                                       low) and not ex.find_ward(text, ctx.wards or ()):
+        return Decision([Step("describe_data", {}, source=text)],
+                        reading={"stored": "describe_data"})
+    # what a number of the table is: "wetin be 20037 for the table", "what does 20043 mean?"
+    code = re.match(r"^\s*(?:(?:and|so|ok(?:ay)?|pls|please|abeg|sorry)[\s,]+)*(?:what|wat|wetin)"
+                    r"\s+(?:is|be|does|do|are)\s+(?:the\s+)?(?:number\s+|code\s+)?(\d{4,6})"
+                    r"(?:\s+(?:mean|stand\s+for|in|for|on|of)(?:\s+(?:the|this|my|your))?"
+                    r"(?:\s+(?:table|data|file|sheet|column))?)?\s*[?.!]*\s*$", low)
+    if code:
+        return ask({"about": "lgas", "lga_code": code.group(1)}, "lgas")
+    if not ctx.analysis_ready:
+        return None
+    # how close the two rankings are
+    if _COMPARE_METHODS.search(low) and re.search(r"\bpca\b", low) and re.search(
+            r"\bcomposite\b|\branking", low) and not acts:
+        return Decision([Step("compare_methods", {}, source=text)],
+                        reading={"stored": "compare_methods"})
+    # a ward's composite rank: "what is the composite rank of Zataran?"
+    if re.search(r"\b(?:composite\s+)?rank(?:ing)?\s+(?:of|for)\b|\bwhere\s+does\b.*\brank",
+                 low) and not acts and not re.search(r"\bpca\b", low):
+        match = ex.find_ward(text, ctx.wards) if ctx.wards else None
+        if match is not None and len(match.names) == 1 and \
+                len({c.lga for c in match.candidates if c.lga}) <= 1:
+            return Decision([Step("explain_ward", {"ward": match.names[0]}, source=text)],
+                            reading={"stored": "explain_ward"})
+    plan = ctx.last_plan
+    if plan is not None and not acts and not re.search(r"\d", digits):
+        # a setting of the current plan: "remind me wetin be the household size for this plan"
+        if _PLAN_SETTING.search(low) and re.search(
+                r"\b(?:this|that|the|current|our)\s+plan\b|\byou\s+(?:use|used)\b|\bused\b"
+                r"|\bremind\b", low):
+            return ask({"about": "plan_params"}, "plan_params")
+        # one LGA's figures: "nets for kuwe south?", "coverage % for Ganja LGA"
+        lga, _ = find_lga(text, facts.lgas)
+        if lga and _LGA_FIGURE.search(low) and words <= 9 and not re.search(
+                r"\bwards?\b|\branks?\b|\bhigh|\blow\b|\bmedium\b|\burban\b", low):
+            return ask({"about": "plan_lga", "lga": lga}, "plan_lga")
+        # the urban wards' tier: "tier 2 wards how many"
+        if _URBAN_TIER.search(low) and re.search(r"\bhow\s+many\b", low):
+            return ask({"about": "plan_totals"}, "plan_totals")
+        # the ward just asked about: "and how many does it need?"
+        if last_tool == "ask_results" and last_params.get("about") == "plan_ward" and \
+                last_params.get("ward") and words <= 8 and re.search(
+                    r"\b(?:it|that\s+ward|this\s+ward|the\s+ward)\b", low) and not \
+                ex.find_ward(text, ctx.wards or ()):
+            params = {"about": "plan_ward", "ward": last_params["ward"]}
+            if last_params.get("lga"):
+                params["lga"] = last_params["lga"]
+            return ask(params, "plan_ward")
+    if not re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\bshare\b|\bpercent|%", low):
+        return None
+    # the reprioritisation just made: "how many selected", "how many wards are selected at 50%
+    # now?", "wat share of population is that at 50"
+    repri = facts.last_repri or (last_params if last_tool == "reprioritize_urban" else {})
+    percents = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
+    if repri and not acts and len(percents) <= 1 and not _NETS.search(low) and (
+            _SELECTED.search(low) or (
+                re.search(r"\bshare\b|\bpercent|%", low) and re.search(r"\bpop\w*|\bpeople\b",
+                                                                        low)
+                and re.search(r"\b(?:that|those|them|they)\b", low))):
+        params = {"about": "repri_count"}
+        thresholds = list(repri.get("thresholds") or [])
+        if percents:
+            params["threshold"] = percents[0].number
+        elif len(thresholds) == 1:
+            params["threshold"] = thresholds[0]
+        return ask(params, "repri_count")
+    # the list just shown: "how many is that", "how many high risk in there"
+    if last_tool in ("list_wards", "top_wards") and not acts and not percents and words <= 8 \
+            and re.search(r"\b(?:that|those|them|these|there|it)\b", low) and \
+            not _NETS.search(low) and not re.search(r"\bneed", low) and (last_params.get("lga") or last_params.get("lga_code")) \
+            and not last_params.get("n"):
+        params = {"about": "ward_counts"}
+        for key in ("lga", "lga_code", "category"):
+            if last_params.get(key):
+                params[key] = last_params[key]
+        cat = CATEGORY.search(low)
+        if cat:
+            params["category"] = cat.group(1).title()
+        return ask(params, "ward_counts")
+    return None
+
+
+def plan_figure_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                          facts: Facts) -> Decision | None:
+    """"and Doragar LGA altogether?" right after a question on the plan's figures (a ward's,
+    an LGA's or the totals): that LGA's figures in the same plan. None for anything else."""
+    last = state.last or {}
+    about = str((last.get("params") or {}).get("about", ""))
+    if ctx.last_plan is None or last.get("tool") != "ask_results" or not about.startswith(
+            "plan") or about == "plan_lga":  # after an LGA's figures: the focus reads it
+        return None
+    if len(low.split()) > 7 or re.search(r"\d", low) or not re.match(
+            r"^\s*(?:ok(?:ay)?[\s,]+)?(?:and|what\s+about|how\s+about|same\s+for|now|then)\b",
+            low) or _ACT_VERB.search(low) or re.search(r"\bwards?\b|\branks?\b|\bscores?\b"
+                                                    r"|\bpop\w*|\bhigh\b|\blow\b", low):
+        return None
+    lga, _ = find_lga(text, facts.lgas)
+    if lga is None:
+        return None
+    rest = re.sub(re.escape(lga.lower()), " ", low)
+    if re.search(r"\blga\b|\blocal\s+gov\w*|\baltogether\b|\bin\s+total\b|\boverall\b", rest) \
+            or (last.get("params") or {}).get("about") != "plan_ward" or not (
+                ctx.wards and ex.find_ward(text, ctx.wards)):
+        was = (last.get("params") or {}).get("ward")
+        echo = f"{lga} LGA's figures in the current plan" + (f", as for {was}." if was else ".")
+        return Decision([Step("ask_results", {"about": "plan_lga", "lga": lga}, echo=echo,
+                              source=text)],
+                        reading={"stored": "plan_lga", "follow_up": "plan_lga"})
+    return None

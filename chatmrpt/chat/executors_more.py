@@ -610,6 +610,20 @@ def _lgas_answer(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         r"\.0$", "", regex=True))
     groups = table.groupby(keys, sort=True).size().reset_index(name="wards")
     asked = params.get("lga")
+    if params.get("lga_code"):
+        asked_code = str(params["lga_code"]).strip()
+        hit = groups[groups[code] == asked_code] if code else groups.iloc[0:0]
+        if hit.empty:
+            where = f"LGA codes ({', '.join(groups[code].unique())})" if code else "LGA codes"
+            return ToolResult(f"{asked_code} is not an LGA code of your ward table; its "
+                              f"{where} are the only codes it holds.", data={"lgas": []})
+        r = hit.iloc[0]
+        text = (f"{asked_code} is an LGA (local government area) code in your table's {code} "
+                f"column: {int(r['wards'])} wards have it"
+                + (f", the LGA {r[name]}." if name else
+                   "; the table has no LGA names, so the LGA is known by its code only.")
+                + f' Ask for example "top 5 wards in LGA {asked_code}".')
+        return ToolResult(text, data={"lgas": json.loads(hit.to_json(orient="records"))})
     if asked and name:
         hit = groups[groups[name].str.lower() == str(asked).strip().lower()]
         if hit.empty:
