@@ -2852,6 +2852,24 @@ def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueSta
         return ask({"about": "lgas", "lga_code": code.group(1)}, "lgas")
     if not ctx.analysis_ready:
         return None
+    # one ward under the other ranking: "would the ranking of that ward be different under
+    # PCA?", "what is Dambo's PCA rank?"
+    if re.search(r"\bpca\b", low) and re.search(r"\brank\w*|\bposition\b|\bplace\b", low) \
+            and not acts:
+        match = ex.find_ward(text, ctx.wards) if ctx.wards else None
+        seen = state.focus or {}
+        if match is not None and len(match.names) == 1 and \
+                len({c.lga for c in match.candidates if c.lga}) <= 1:
+            return Decision([Step("explain_ward", {"ward": match.names[0]}, source=text)],
+                            reading={"stored": "explain_ward"})
+        if match is None and seen.get("ward") and re.search(
+                r"\b(?:that|this|the\s+same)\s+ward\b|\bits\b|\bit\b", low):
+            params = {"ward": seen["ward"]}
+            if seen.get("ward_lga"):
+                params["lga"] = seen["ward_lga"]
+            return Decision([Step("explain_ward", params, echo=f"{seen['ward']}, the ward "
+                                  "asked about before.", source=text)],
+                            reading={"stored": "explain_ward"})
     # how close the two rankings are
     if _COMPARE_METHODS.search(low) and re.search(r"\bpca\b", low) and re.search(
             r"\bcomposite\b|\branking", low) and not acts:

@@ -257,6 +257,8 @@ def _join_names(names: list[str]) -> str:
 def _pct(value: Any) -> str:
     """A percentage with enough digits to be read back (12.2%, 0.35%)."""
     v = float(value or 0)
+    if 0 < abs(v) < 0.1:  # a tiny share keeps two significant digits (0.0049%)
+        return f"{v:.2g}%" if "e" not in f"{v:.2g}" else f"{v:.6f}%"
     return f"{v:.1f}%" if abs(v) >= 10 or v == 0 else f"{v:.2f}%"
 
 
