@@ -1013,8 +1013,7 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         text, low, ctx, state, facts)
     if followed is not None and followed.reading.get("follow_up") != "unresolved":
         return followed
-    stored = stored_result_question(text, low, ctx, facts) or table_question(
-        text, low, ctx, facts) or result_follow_up(text, low, ctx, state, facts)
+    stored = result_question(text, low, ctx, state, facts)
     if stored is None and followed is not None:  # a reference nothing else can answer: ask
         return followed
     if stored is not None:  # a question about a stored figure never fills or drops a question
@@ -1604,7 +1603,8 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                         if label == "out_of_scope" else [])  # fmt: skip
     if label == "greeting" and guess.confident(0.5, 0.25):
         return Decision([Step("help", {}, source=text)])
-    asked = _question_about_results(text, low, ctx, state, facts)
+    asked = _lga_without_names(text, low, ctx, facts) or result_question(text, low, ctx, state,
+                                                                          facts)
     if asked is not None:
         return asked
     code = LGA_CODE.search(low) or _code_follow_up(low, state, facts)
@@ -1789,13 +1789,27 @@ REPRI_WORDS = re.compile(r"\bthreshold\b|\bflagged\b|\bselected\b|\bchosen\b|\bp
                          r"|prioriti|\bremov\w*|\bdropped\b|\bexcluded\b|\bserved\s+last\b")
 
 
-def _question_about_results(text: str, low: str, ctx: RouterContext, state: DialogueState,
-                            facts: Facts) -> Decision | None:
-    """Questions whose words also fit a request: answered from the stored results, never
-    acted on. "how many wards were flagged at the 30% urban threshold?", "how many wards
-    are in tier 2 now?", "what is the total need?", "what about Fagge LGA?" on a table
-    without LGA names."""
-    # an LGA by name on a table that has no LGA names
+def result_question(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                    facts: Facts) -> Decision | None:
+    """The one reading of questions answered from the stored results and the ward table,
+    never acted on: a stored figure (stored_result_question), the table itself
+    (table_question), questions whose words also fit a request (_worded_like_requests), and
+    short questions leaning on the last reply (result_follow_up). None for anything else."""
+    if _lga_without_names(text, low, ctx, facts) is not None:
+        # an LGA by name on a table without LGA names: said so, never a figure of the whole
+        # area (see _single)
+        return (stored_result_question(text, low, ctx, facts)
+                or table_question(text, low, ctx, facts))
+    return (stored_result_question(text, low, ctx, facts)
+            or table_question(text, low, ctx, facts)
+            or _worded_like_requests(text, low, ctx, facts)
+            or result_follow_up(text, low, ctx, state, facts))
+
+
+def _lga_without_names(text: str, low: str, ctx: RouterContext,
+                       facts: Facts) -> Decision | None:
+    """"what about Fagge LGA?" on a table without LGA names: said, with the whole-area list
+    offered."""
     if not facts.lgas and ctx.has_dataset and not LGA_CODE.search(low) and not re.search(
             r"\bnets?\b|\bplan\b|\bexport\b|\bdownload\b|\bpopulation\b|\breprioriti\w*", low):
         name = _lga_named(text)
@@ -1807,6 +1821,13 @@ def _question_about_results(text: str, low: str, ctx: RouterContext, state: Dial
                                  "in LGA <code>\". Or should I list the whole area?",
                             choices=[{"label": describe_choice("top_wards", {"n": n}),
                                       "tool": "top_wards", "params": {"n": n}}])
+    return None
+
+
+def _worded_like_requests(text: str, low: str, ctx: RouterContext,
+                          facts: Facts) -> Decision | None:
+    """Questions whose words also fit a request: "how many wards were flagged at the 30%
+    urban threshold?", "how many wards are in tier 2 now?", "what is the total need?"."""
     if not reads_as_question(text) or not ctx.analysis_ready:
         return None
     if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(
@@ -2892,8 +2913,11 @@ def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueSta
             return ask({"about": "plan_params"}, "plan_params")
         # one LGA's figures: "nets for kuwe south?", "coverage % for Ganja LGA"
         lga, _ = find_lga(text, facts.lgas)
-        if lga and _LGA_FIGURE.search(low) and words <= 9 and not re.search(
-                r"\bwards?\b|\branks?\b|\bhigh|\blow\b|\bmedium\b|\burban\b", low):
+        ward = ex.find_ward(re.sub(re.escape(lga), " ", text, flags=re.I), ctx.wards) \
+            if lga and ctx.wards else None
+        if lga and ward is None and _LGA_FIGURE.search(low) and words <= 9 and not re.search(
+                r"\bwards?\b|\branks?\b|\bhigh|\blow\b|\bmedium\b|\burban\b|\bwhy\b"
+                r"|\bhow\s+come\b", low):
             return ask({"about": "plan_lga", "lga": lga}, "plan_lga")
         # the urban wards' tier: "tier 2 wards how many"
         if _URBAN_TIER.search(low) and re.search(r"\bhow\s+many\b", low):

@@ -386,3 +386,12 @@ def test_a_list_question_needs_a_list(text):
 def test_requests_on_the_list_are_not_list_questions(text):
     assert "listed_wards" not in [p.get("about") for _, p in _steps(
         text, state=DialogueState(last=LIST_SHOWN))]
+
+
+@pytest.mark.parametrize("text", [
+    "why does Zaria get so few nets?",
+    "and Dambo in Zaria, how many nets?",
+])
+def test_a_why_or_a_ward_is_no_lga_figure(text):
+    assert ("ask_results", {"about": "plan_lga", "lga": "Zaria"}) not in _steps(text)
+    assert ("ask_results", {"about": "plan_lga", "lga": "Fagge"}) not in _steps(text)
