@@ -1415,11 +1415,12 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     about = _question_about_pending(text, low, state.pending) if state.pending else None
     if about is not None:
         return about
-    followed = _follow_up(text, low, ctx, state, facts)
+    followed = plan_figure_follow_up(text, low, ctx, state, facts) or _follow_up(
+        text, low, ctx, state, facts)
     if followed is not None and followed.reading.get("follow_up") != "unresolved":
         return followed
-    stored = tables.lga_code_count(text, low, ctx, facts) or stored_result_question(
-        text, low, ctx, facts) or table_question(text, low, ctx, facts)
+    stored = tables.lga_code_count(text, low, ctx, facts) or result_question(
+        text, low, ctx, state, facts)
     if stored is None:  # what the ward table cannot support, LGAs by code: before all else
         limited = tables.table_limits(text, low, ctx, state, facts)
         if limited is not None:
@@ -2550,7 +2551,8 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                         if label == "out_of_scope" else [])  # fmt: skip
     if label == "greeting" and guess.confident(0.5, 0.25):
         return Decision([Step("help", {}, source=text)])
-    asked = _question_about_results(text, low, ctx, state, facts)
+    asked = _lga_without_names(text, low, ctx, facts) or result_question(text, low, ctx, state,
+                                                                          facts)
     if asked is not None:
         return asked
     code = LGA_CODE.search(low) or _code_follow_up(low, state, facts)
@@ -2737,13 +2739,27 @@ REPRI_WORDS = re.compile(r"\bthreshold\b|\bflagged\b|\bselected\b|\bchosen\b|\bp
                          r"|prioriti|\bremov\w*|\bdropped\b|\bexcluded\b|\bserved\s+last\b")
 
 
-def _question_about_results(text: str, low: str, ctx: RouterContext, state: DialogueState,
-                            facts: Facts) -> Decision | None:
-    """Questions whose words also fit a request: answered from the stored results, never
-    acted on. "how many wards were flagged at the 30% urban threshold?", "how many wards
-    are in tier 2 now?", "what is the total need?", "what about Fagge LGA?" on a table
-    without LGA names."""
-    # an LGA by name on a table that has no LGA names
+def result_question(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                    facts: Facts) -> Decision | None:
+    """The one reading of questions answered from the stored results and the ward table,
+    never acted on: a stored figure (stored_result_question), the table itself
+    (table_question), questions whose words also fit a request (_worded_like_requests), and
+    short questions leaning on the last reply (result_follow_up). None for anything else."""
+    if _lga_without_names(text, low, ctx, facts) is not None:
+        # an LGA by name on a table without LGA names: said so, never a figure of the whole
+        # area (see _single)
+        return (stored_result_question(text, low, ctx, facts)
+                or table_question(text, low, ctx, facts))
+    return (stored_result_question(text, low, ctx, facts)
+            or table_question(text, low, ctx, facts)
+            or _worded_like_requests(text, low, ctx, facts)
+            or result_follow_up(text, low, ctx, state, facts))
+
+
+def _lga_without_names(text: str, low: str, ctx: RouterContext,
+                       facts: Facts) -> Decision | None:
+    """"what about Fagge LGA?" on a table without LGA names: said, with the whole-area list
+    offered."""
     if not facts.lgas and ctx.has_dataset and not LGA_CODE.search(low) and not re.search(
             r"\bnets?\b|\bplan\b|\bexport\b|\bdownload\b|\bpopulation\b|\breprioriti\w*", low):
         name = _lga_named(text)
@@ -2757,6 +2773,13 @@ def _question_about_results(text: str, low: str, ctx: RouterContext, state: Dial
                                                 "tool": "top_wards", "params": {"n": n}}]),
                             pending={"expects": "choice", "choices": whole,
                                      "lga_code_for": _list_params(low)})
+    return None
+
+
+def _worded_like_requests(text: str, low: str, ctx: RouterContext,
+                          facts: Facts) -> Decision | None:
+    """Questions whose words also fit a request: "how many wards were flagged at the 30%
+    urban threshold?", "how many wards are in tier 2 now?", "what is the total need?"."""
     if DIRECT_OR_INVERSE.search(low) and ctx.analysis_ready and not reads_as_question(text):
         # "rainfall na direct or inverse for this analysis": the directions used
         return Decision([Step("ask_results", {"about": "variables"}, source=text)])
@@ -3685,7 +3708,9 @@ _NETS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b")
 _TABLE_PROBLEMS = re.compile(
     r"\b(?:problems?|issues?|errors?|mistakes?|wrong|quirks?)\b.*\b(?:table|data|file|columns?"
     r"|spreadsheet|csv|sheet)\b|\b(?:duplicat\w*|identical|repeated)\s+(?:columns?|variables?)"
-    r"|\bcolumns?\b.*\b(?:duplicat\w*|identical|the\s+same\s+values?)\b")
+    r"|\bcolumns?\b.*\b(?:duplicat\w*|identical|the\s+same\s+values?)\b"
+    r"|\b(?:get|have|has|show|hold|gets|are|give)\s+(?:the\s+)?(?:same|identical|duplicat\w*)"
+    r"\s+(?:numbers|values|figures|data|readings)\b")
 _WHICH_LGAS = re.compile(
     r"\b(?:which|what|list)\s+(?:the\s+)?lgas?\b(?!\s+(?:has|have|is|gets?|takes?|with))"
     r"|\blgas?\s+(?:are|is)\s+(?:there\s+)?in\b|\bwards?\s+(?:are\s+there\s+)?(?:per|in\s+each"
@@ -3793,3 +3818,239 @@ def _full_reset_asked(low: str) -> bool:
            for _, rx, _, _ in SETTING_DEFAULTS):
         return False
     return not re.search(r"\bkeep\w*\b|\bexcept\b|\bapart\s+from\b|\bbut\b|\d", low)
+
+
+# --- short questions about the results just given -------------------------------------------
+
+_FOLLOW_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|now|then|pls|please|abeg|sorry|but|remind\s+me|sannu|wait)"
+    r"[\s,.]+)*(?:how|what|wat|which|wetin|is|are|do|does|can|could"
+    r"|tell\s+me|why|remind\s+me)\b|\bhow\s+many\s*\??\s*$|\?\s*$"
+    r"|^\s*(?:and\s+)?(?:the\s+)?(?:nets?|itns?|llins?|coverage(?:\s*%)?|allocation|need)"
+    r"\s+(?:for|in|of|to)\b")
+_ACT_VERB = re.compile(r"\b(?:plan|make|give|allocate|move|add|remove|send|export|download"
+                       r"|save|map|show|list|top|bottom|run|rerun|redo|change|set|use|increase"
+                       r"|reduce|cut|double|halve|more|less|fewer|extra|instead|switch)\b")
+_LGA_FIGURE = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bcoverage\b|\bcovered\b"
+                         r"|\bneed(?:ed|s)?\b|\ballocat\w*|\baltogether\b|\bin\s+total\b")
+_PLAN_SETTING = re.compile(r"\bhousehold(?:\s+size)?\b|\bhh(?:\s+size)?\b|\burban\s+threshold\b"
+                           r"|\bstrategy\b|\bpeople\s+per\s+net\b|\bbuffer\b|\bbale(?:\s+size)?s?\b"
+                           r"|\branking\s+method\b")
+_MISSING_DATA = re.compile(r"\bmiss(?:ing)?\b|\bno\s+values?\b|\bblank\b|\bempty\b|\bgaps?\b")
+_COMPARE_METHODS = re.compile(r"\b(?:how\s+(?:close|similar|different)|agree\w*|correlat\w*"
+                              r"|spearman|match\w*|differ\w*)\b")
+
+
+def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                     facts: Facts) -> Decision | None:
+    """Short questions answered from the stored results, often leaning on the last reply:
+    "nets for Kuwe South?", "how many is that" after a list, "how many selected" after a
+    reprioritisation, "and how many does it need?" after a ward's plan figures, "remind me the
+    household size of this plan", "which wards are missing tpr". None for anything else:
+    requests (an action verb or a number to use) are left to the other readings."""
+    if not ctx.has_dataset or not _FOLLOW_QUESTION.search(low):
+        return None
+    last = state.last or {}
+    last_tool, last_params = last.get("tool"), dict(last.get("params") or {})
+    words = len(low.split())
+    digits = re.sub(r"\b\d+(?:\.\d+)?\s*(?:%|percent|per\s*cent)|\btier\s*\d\b", " ", low)
+    acts = _ACT_VERB.search(re.sub(r"\b(?:this|that|the|current|our|my|last)\s+plan\b", " ", low))
+
+    def ask(params: dict[str, Any], stored: str) -> Decision:
+        return Decision([Step("ask_results", params, source=text)], reading={"stored": stored})
+
+    # the table's missing values: "which wards dey miss tpr", "how many wards get missing
+    # housing value"
+    if _MISSING_DATA.search(low) and not acts and re.search(
+            r"\bwards?\b|\bvalues?\b|\bdata\b|\bcolumns?\b|\bvariables?\b|\bcells?\b", low) \
+            and not re.search(r"\bimput\w*|\bneed\w*\b|\bplan\w*\b|\bpopulation\b|\bfor\s+"
+                              r"(?:planning|the\s+plan)\b", low) and (
+            any(m.column for m in ex.find_variables(text, ctx.variables))
+            or re.search(r"\bwhich\s+wards?\b|\bhow\s+many\s+wards?\b", low)):
+        return Decision([Step("data_quality", {}, source=text)],
+                        reading={"stored": "data_quality"})
+    # the total population of the table
+    if re.search(r"\btotal\s+pop(?:ulation)?\b|\bpop(?:ulation)?\s+(?:in\s+)?total\b"
+                 r"|\bhow\s+many\s+people\b.*\b(?:data|table|state|area|all)\b", low) and \
+            not acts and not re.search(r"\bcover\w*|\bnets?\b|\bplan\b|\bselected\b|\bshare\b",
+                                       low) and not ex.find_ward(text, ctx.wards or ()):
+        return Decision([Step("describe_data", {}, source=text)],
+                        reading={"stored": "describe_data"})
+    # what a number of the table is: "wetin be 20037 for the table", "what does 20043 mean?"
+    code = re.match(r"^\s*(?:(?:and|so|ok(?:ay)?|pls|please|abeg|sorry)[\s,]+)*(?:what|wat|wetin)"
+                    r"\s+(?:is|be|does|do|are)\s+(?:the\s+)?(?:number\s+|code\s+)?(\d{4,6})"
+                    r"(?:\s+(?:mean|stand\s+for|in|for|on|of)(?:\s+(?:the|this|my|your))?"
+                    r"(?:\s+(?:table|data|file|sheet|column))?)?\s*[?.!]*\s*$", low)
+    if code:
+        return ask({"about": "lgas", "lga_code": code.group(1)}, "lgas")
+    if not ctx.analysis_ready:
+        return None
+    # one ward under the other ranking: "would the ranking of that ward be different under
+    # PCA?", "what is Dambo's PCA rank?"
+    if re.search(r"\bpca\b", low) and re.search(r"\brank\w*|\bposition\b|\bplace\b", low) \
+            and not acts:
+        match = ex.find_ward(text, ctx.wards) if ctx.wards else None
+        seen = state.focus or {}
+        if match is not None and len(match.names) == 1 and \
+                len({c.lga for c in match.candidates if c.lga}) <= 1:
+            return Decision([Step("explain_ward", {"ward": match.names[0]}, source=text)],
+                            reading={"stored": "explain_ward"})
+        if match is None and seen.get("ward") and re.search(
+                r"\b(?:that|this|the\s+same)\s+ward\b|\bits\b|\bit\b", low):
+            params = {"ward": seen["ward"]}
+            if seen.get("ward_lga"):
+                params["lga"] = seen["ward_lga"]
+            return Decision([Step("explain_ward", params, echo=f"{seen['ward']}, the ward "
+                                  "asked about before.", source=text)],
+                            reading={"stored": "explain_ward"})
+    # how close the two rankings are
+    if _COMPARE_METHODS.search(low) and re.search(r"\bpca\b", low) and re.search(
+            r"\bcomposite\b|\branking", low) and not acts:
+        return Decision([Step("compare_methods", {}, source=text)],
+                        reading={"stored": "compare_methods"})
+    # a ward's composite rank: "what is the composite rank of Zataran?"
+    if re.search(r"\b(?:composite\s+)?rank(?:ing)?\s+(?:of|for)\b|\bwhere\s+does\b.*\brank",
+                 low) and not acts and not re.search(r"\bpca\b", low):
+        match = ex.find_ward(text, ctx.wards) if ctx.wards else None
+        if match is not None and len(match.names) == 1 and \
+                len({c.lga for c in match.candidates if c.lga}) <= 1:
+            return Decision([Step("explain_ward", {"ward": match.names[0]}, source=text)],
+                            reading={"stored": "explain_ward"})
+    plan = ctx.last_plan
+    if plan is not None and not acts and not re.search(r"\d", digits):
+        # a setting of the current plan: "remind me wetin be the household size for this plan"
+        if _PLAN_SETTING.search(low) and re.search(
+                r"\b(?:this|that|the|current|our)\s+plan\b|\byou\s+(?:use|used)\b|\bused\b"
+                r"|\bremind\b", low):
+            return ask({"about": "plan_params"}, "plan_params")
+        # one LGA's figures: "nets for kuwe south?", "coverage % for Ganja LGA"
+        lga, _ = find_lga(text, facts.lgas)
+        ward = ex.find_ward(re.sub(re.escape(lga), " ", text, flags=re.I), ctx.wards) \
+            if lga and ctx.wards else None
+        if lga and ward is None and _LGA_FIGURE.search(low) and words <= 9 and not re.search(
+                r"\bwards?\b|\branks?\b|\bhigh|\blow\b|\bmedium\b|\burban\b|\bwhy\b"
+                r"|\bhow\s+come\b", low):
+            return ask({"about": "plan_lga", "lga": lga}, "plan_lga")
+        # the urban wards' tier: "tier 2 wards how many"
+        if _URBAN_TIER.search(low) and re.search(r"\bhow\s+many\b", low):
+            return ask({"about": "plan_totals"}, "plan_totals")
+        # the ward just asked about: "and how many does it need?"
+        if last_tool == "ask_results" and last_params.get("about") == "plan_ward" and \
+                last_params.get("ward") and words <= 8 and re.search(
+                    r"\b(?:it|that\s+ward|this\s+ward|the\s+ward)\b", low) and not \
+                ex.find_ward(text, ctx.wards or ()):
+            params = {"about": "plan_ward", "ward": last_params["ward"]}
+            if last_params.get("lga"):
+                params["lga"] = last_params["lga"]
+            return ask(params, "plan_ward")
+    if re.match(r"^\s*(?:and\s+)?(?:which|what|wetin)\b", low):
+        among = listed_question(text, low, ctx, state)
+        if among is not None:
+            return among
+    if not re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\bshare\b|\bpercent|%", low):
+        return None
+    # the reprioritisation just made: "how many selected", "how many wards are selected at 50%
+    # now?", "wat share of population is that at 50"
+    repri = facts.last_repri or (last_params if last_tool == "reprioritize_urban" else {})
+    percents = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
+    if repri and not acts and len(percents) <= 1 and not _NETS.search(low) and (
+            _SELECTED.search(low) or (
+                re.search(r"\bshare\b|\bpercent|%", low) and re.search(r"\bpop\w*|\bpeople\b",
+                                                                        low)
+                and re.search(r"\b(?:that|those|them|they)\b", low))):
+        params = {"about": "repri_count"}
+        thresholds = list(repri.get("thresholds") or [])
+        if percents:
+            params["threshold"] = percents[0].number
+        elif len(thresholds) == 1:
+            params["threshold"] = thresholds[0]
+        return ask(params, "repri_count")
+    # among the wards just listed: "which of those four has the biggest population", "how
+    # many of those are urban"
+    among = listed_question(text, low, ctx, state)
+    if among is not None:
+        return among
+    # the list just shown: "how many is that", "how many high risk in there"
+    if last_tool in ("list_wards", "top_wards") and not acts and not percents and words <= 8 \
+            and re.search(r"\b(?:that|those|them|these|there|it)\b", low) and \
+            not _NETS.search(low) and not re.search(r"\bneed", low) and (last_params.get("lga") or last_params.get("lga_code")) \
+            and not last_params.get("n"):
+        params = {"about": "ward_counts"}
+        for key in ("lga", "lga_code", "category"):
+            if last_params.get(key):
+                params[key] = last_params[key]
+        cat = CATEGORY.search(low)
+        if cat:
+            params["category"] = cat.group(1).title()
+        return ask(params, "ward_counts")
+    return None
+
+
+def plan_figure_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                          facts: Facts) -> Decision | None:
+    """"and Doragar LGA altogether?" right after a question on the plan's figures (a ward's,
+    an LGA's or the totals): that LGA's figures in the same plan. None for anything else."""
+    last = state.last or {}
+    about = str((last.get("params") or {}).get("about", ""))
+    if ctx.last_plan is None or last.get("tool") != "ask_results" or not about.startswith(
+            "plan") or about == "plan_lga":  # after an LGA's figures: the focus reads it
+        return None
+    if len(low.split()) > 7 or re.search(r"\d", low) or not re.match(
+            r"^\s*(?:ok(?:ay)?[\s,]+)?(?:and|what\s+about|how\s+about|same\s+for|now|then)\b",
+            low) or _ACT_VERB.search(low) or re.search(r"\bwards?\b|\branks?\b|\bscores?\b"
+                                                    r"|\bpop\w*|\bhigh\b|\blow\b", low):
+        return None
+    lga, _ = find_lga(text, facts.lgas)
+    if lga is None:
+        return None
+    rest = re.sub(re.escape(lga.lower()), " ", low)
+    if re.search(r"\blga\b|\blocal\s+gov\w*|\baltogether\b|\bin\s+total\b|\boverall\b", rest) \
+            or (last.get("params") or {}).get("about") != "plan_ward" or not (
+                ctx.wards and ex.find_ward(text, ctx.wards)):
+        was = (last.get("params") or {}).get("ward")
+        echo = f"{lga} LGA's figures in the current plan" + (f", as for {was}." if was else ".")
+        return Decision([Step("ask_results", {"about": "plan_lga", "lga": lga}, echo=echo,
+                              source=text)],
+                        reading={"stored": "plan_lga", "follow_up": "plan_lga"})
+    return None
+
+
+_LISTED = re.compile(r"\b(?:of|among|from|in)\s+(?:those|these|them|the\s+list|that\s+list)\b"
+                     r"|\b(?:those|these)\s+(?:\w+\s+)?(?:ones|wards)\b|\bthe\s+wards?\s+"
+                     r"(?:listed|shown|above)\b")
+_MOST = re.compile(r"\b(biggest|highest|largest|most|greatest|lowest|smallest|least|fewest)\b")
+
+
+def listed_question(text: str, low: str, ctx: RouterContext,
+                    state: DialogueState) -> Decision | None:
+    """A question about the wards of the list just shown: which of them has the most or
+    least of a variable, how many of them are urban. None for anything else."""
+    last = state.last or {}
+    if last.get("tool") not in ("list_wards", "top_wards") or not _LISTED.search(low) or \
+            _ACT_VERB.search(re.sub(r"\b(?:most|least|more|less|fewer)\b", " ", low)):
+        return None
+    lp = dict(last.get("params") or {})
+    params: dict[str, Any] = {"about": "listed_wards"}
+    for key in ("n", "lga", "lga_code", "category", "method"):
+        if lp.get(key) is not None:
+            params[key] = lp[key]
+    if lp.get("order") in ("top", "bottom"):
+        params["list_order"] = lp["order"]
+    if last.get("tool") == "top_wards" and "n" not in params:
+        params["n"] = 10
+    most = _MOST.search(low)
+    if most and re.match(r"^\s*(?:and\s+)?(?:which|what|wetin)\b", low):
+        named = [m.column for m in ex.find_variables(text, ctx.variables) if m.column]
+        if not named and re.search(r"\bpop\w*|\bpeople\b|\bbiggest\b|\blargest\b", low):
+            named = [v for v in ctx.variables if re.search(r"pop", v, re.I)][:1]
+        if len(set(named)) != 1:
+            return None
+        params.update(variable=named[0], order="fewest" if most.group(1) in (
+            "lowest", "smallest", "least", "fewest") else "most")
+        return Decision([Step("ask_results", params, source=text)],
+                        reading={"stored": "listed_wards"})
+    if re.search(r"\bhow\s+many\b", low) and re.search(r"\burban\b", low) and \
+            not re.search(r"\d", low):
+        return Decision([Step("ask_results", params, source=text)],
+                        reading={"stored": "listed_wards"})
+    return None

@@ -97,18 +97,37 @@ def describe_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolR
                      "are filled with the column mean.")
     for w in (ds.get("warnings") or [])[:5]:
         lines.append(f"Note: {w}")
-    lines.append(_population_line(ds))
+    lines.append(_population_line(ds, rt, session_id))
     return ToolResult("\n".join(lines), data={"dataset_id": dataset_id, "summary": summary},
                       suggestions=["Run the analysis", "Explain the method"])
 
 
-def _population_line(ds: dict[str, Any]) -> str:
+def _population_total(rt: Runtime, session_id: str, column: Any) -> tuple[int, int] | None:
+    """(the summed population, the wards that have one) from the analysed or uploaded
+    table, or None when the column is not in it."""
+    import pandas as pd
+
+    from chatmrpt.chat.executors_more import _ward_table
+
+    try:
+        table = _ward_table(rt, session_id)
+    except Exception:  # noqa: BLE001 - the line is an extra, never a failure
+        return None
+    if not column or column not in table.columns:
+        return None
+    values = pd.to_numeric(table[column], errors="coerce").dropna()
+    return (int(round(float(values.sum()))), len(values)) if len(values) else None
+
+
+def _population_line(ds: dict[str, Any], rt: Runtime, session_id: str) -> str:
     """Where net planning's population comes from, or what to provide."""
     from chatmrpt.analysis.population import no_population_error
 
     population = (ds.get("planning") or {}).get("population")
     if population:
-        return f"Population for net planning: {population['source']}."
+        total = _population_total(rt, session_id, population.get("column"))
+        return (f"Population for net planning: {population['source']}."
+                + (f" Total population of the {total[1]} wards: {total[0]:,}." if total else ""))
     return no_population_error("nets cannot be planned yet").message
 
 

@@ -206,6 +206,8 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
         return _value_wards(rt, session_id, params)
     if about == "ward_compare":
         return _ward_compare(rt, session_id, params)
+    if about == "listed_wards":
+        return _listed_wards(rt, session_id, params)
     plan = _last_plan(rt, session_id)
     p = plan.get("params") or {}
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or {}
@@ -260,6 +262,8 @@ def _join_names(names: list[str]) -> str:
 def _pct(value: Any) -> str:
     """A percentage with enough digits to be read back (12.2%, 0.35%)."""
     v = float(value or 0)
+    if 0 < abs(v) < 0.1:  # a tiny share keeps two significant digits (0.0049%)
+        return f"{v:.2g}%" if "e" not in f"{v:.2g}" else f"{v:.6f}%"
     return f"{v:.1f}%" if abs(v) >= 10 or v == 0 else f"{v:.2f}%"
 
 
@@ -613,6 +617,20 @@ def _lgas_answer(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         r"\.0$", "", regex=True))
     groups = table.groupby(keys, sort=True).size().reset_index(name="wards")
     asked = params.get("lga")
+    if params.get("lga_code"):
+        asked_code = str(params["lga_code"]).strip()
+        hit = groups[groups[code] == asked_code] if code else groups.iloc[0:0]
+        if hit.empty:
+            where = f"LGA codes ({', '.join(groups[code].unique())})" if code else "LGA codes"
+            return ToolResult(f"{asked_code} is not an LGA code of your ward table; its "
+                              f"{where} are the only codes it holds.", data={"lgas": []})
+        r = hit.iloc[0]
+        text = (f"{asked_code} is an LGA (local government area) code in your table's {code} "
+                f"column: {int(r['wards'])} wards have it"
+                + (f", the LGA {r[name]}." if name else
+                   "; the table has no LGA names, so the LGA is known by its code only.")
+                + f' Ask for example "top 5 wards in LGA {asked_code}".')
+        return ToolResult(text, data={"lgas": json.loads(hit.to_json(orient="records"))})
     if asked and name:
         hit = groups[groups[name].str.lower() == str(asked).strip().lower()]
         if hit.empty:
@@ -1312,3 +1330,55 @@ MORE_EXECUTORS = {
     "export_view": export_view,
     "export_conversation": export_conversation,
 }
+
+
+def _listed_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    """Among the wards of a list just shown (its LGA, code, category, order and length): the
+    ones with the most or least of a variable, or how many are urban (strictly above the
+    threshold)."""
+    import pandas as pd
+
+    asked = {k: params[k] for k in ("n", "lga", "lga_code", "category", "method")
+             if params.get(k) is not None}
+    asked["order"] = params.get("list_order", "top")
+    listed = list_wards(rt, session_id, asked).data.get("table") or []
+    names = [str(r["WardName"]) for r in listed]
+    if not names:
+        return ToolResult("The list shown had no wards.", data={"wards": []})
+    analysis = _analysis(rt, session_id)
+    wards = _unified(rt, session_id, analysis["id"])
+    rows = wards[wards["WardName"].astype(str).isin(names)]
+    if "LGA" in rows.columns and "LGA" in listed[0]:
+        pairs = {(str(r["WardName"]), str(r.get("LGA"))) for r in listed}
+        keys = zip(rows["WardName"].astype(str), rows["LGA"].astype(str), strict=True)
+        rows = rows[[k in pairs for k in keys]]
+    label = f"the {len(names)} wards listed"
+    variable = params.get("variable")
+    if variable:
+        if variable not in rows.columns:
+            raise InputError("not_found", f"There is no column {variable!r} in the analysed "
+                                          "table.")
+        values = pd.to_numeric(rows[variable], errors="coerce")
+        most = params.get("order", "most") != "fewest"
+        ordered = rows.assign(listed_value=values).dropna(subset=["listed_value"]).sort_values(
+            "listed_value", ascending=not most, kind="stable")
+        if ordered.empty:
+            return ToolResult(f"None of {label} has a value for {variable}.")
+        first = ordered.iloc[0]
+        lines = [f"Of {label}, {first['WardName']} has the {'highest' if most else 'lowest'} "
+                 f"{variable} ({_fmt(first['listed_value'])})."]
+        lines += [f"- {w}: {_fmt(v)}" for w, v in zip(ordered["WardName"],
+                                                       ordered["listed_value"], strict=True)]
+        return ToolResult("\n".join(lines), data={"ward": str(first["WardName"])})
+    threshold = float(params.get("threshold") if params.get("threshold") is not None else 50)
+    column = _urban_column(wards, analysis.get("summary") or {})
+    if column is None:
+        from chatmrpt.analysis.population import no_urban_share_error
+
+        raise no_urban_share_error("urban wards cannot be counted")
+    share = pd.to_numeric(rows[column], errors="coerce")
+    urban = rows[share > threshold]
+    text = (f"{len(urban)} of {label} are urban (more than {_fmt(threshold)}% urban in "
+            f"{column})" + (": " + ", ".join(urban["WardName"].astype(str)) + "."
+                            if len(urban) else "."))
+    return ToolResult(text, data={"wards": len(urban)})

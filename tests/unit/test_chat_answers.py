@@ -7,6 +7,8 @@ taken as a request to act.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from chatmrpt.chat import explain
@@ -216,3 +218,180 @@ def test_a_reset_that_keeps_a_setting_is_no_full_reset(text):
     for tool, params in _steps(text, c, DialogueState(last=LAST_PLAN)):
         # no plan that drops the 2 people per net the message keeps
         assert not (tool == "plan_itn" and "people_per_net" not in params)
+
+
+# --- short questions leaning on the last result ---------------------------------------------
+
+REPRI_FACTS = Facts(lgas=FACTS.lgas, ward_count=FACTS.ward_count,
+                    last_repri={"target": 40, "thresholds": [60]})
+
+
+@pytest.mark.parametrize("text,params", [
+    ("nets for zaria?", {"about": "plan_lga", "lga": "Zaria"}),
+    ("nets in geidam", {"about": "plan_lga", "lga": "Geidam"}),
+    ("coverage % for Nguru LGA", {"about": "plan_lga", "lga": "Nguru"}),
+    ("how much coverage does maiduguri have", {"about": "plan_lga", "lga": "Maiduguri"}),
+    ("the nets for fagge lga?", {"about": "plan_lga", "lga": "Fagge"}),
+    ("remind me wetin be the household size for this plan", {"about": "plan_params"}),
+    ("what buffer did you use?", {"about": "plan_params"}),
+    ("remind me the urban threshold of the current plan", {"about": "plan_params"}),
+    ("tier 2 wards how many", {"about": "plan_totals"}),
+])
+def test_terse_questions_on_the_plan_are_answered(text, params):
+    assert _steps(text) == [("ask_results", params)]
+
+
+@pytest.mark.parametrize("text", [
+    "give zaria 20k more nets",
+    "plan 300k nets for zaria",
+    "nets for zaria map",
+    "show the nets for zaria",
+    "use household size 6 for this plan",
+    "move nets to fagge",
+])
+def test_requests_naming_an_lga_and_nets_are_not_answers(text):
+    assert ("ask_results", {"about": "plan_lga", "lga": "Zaria"}) not in _steps(text)
+    assert not any(t == "ask_results" and p.get("about") in ("plan_lga", "plan_params")
+                   for t, p in _steps(text))
+
+
+@pytest.mark.parametrize("text,params", [
+    ("how many selected", {"about": "repri_count", "threshold": 60}),
+    ("How many wards are selected at 50% now?", {"about": "repri_count", "threshold": 50}),
+    ("wat share of population is that at 50", {"about": "repri_count", "threshold": 50}),
+    ("how many got picked?", {"about": "repri_count", "threshold": 60}),
+])
+def test_questions_on_the_last_reprioritisation(text, params):
+    d = decide(text, ctx(), DialogueState(), REPRI_FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [("ask_results", params)]
+
+
+def test_a_reprioritisation_question_needs_a_reprioritisation():
+    assert ("ask_results", {"about": "repri_count", "threshold": 60}) not in _steps(
+        "how many selected")
+
+
+LISTED = {"tool": "list_wards", "params": {"lga": "Zaria", "category": "High"}}
+
+
+@pytest.mark.parametrize("text,params", [
+    ("how many is that", {"about": "ward_counts", "lga": "Zaria", "category": "High"}),
+    ("how many are there?", {"about": "ward_counts", "lga": "Zaria", "category": "High"}),
+    ("how many medium in there", {"about": "ward_counts", "lga": "Zaria",
+                                  "category": "Medium"}),
+])
+def test_a_count_of_the_list_just_shown(text, params):
+    assert _steps(text, state=DialogueState(last=LISTED)) == [("ask_results", params)]
+
+
+@pytest.mark.parametrize("text", ["how many is that", "how many high in there"])
+def test_a_count_after_a_top_n_list_is_not_read_as_the_lga_count(text):
+    top = {"tool": "list_wards", "params": {"lga": "Zaria", "n": 5}}
+    assert ("ask_results", {"about": "ward_counts", "lga": "Zaria"}) not in _steps(
+        text, state=DialogueState(last=top))
+
+
+WARD_ASKED = {"tool": "ask_results", "params": {"about": "plan_ward", "ward": "Dambo"}}
+
+
+@pytest.mark.parametrize("text,params", [
+    ("And how many does it need?", {"about": "plan_ward", "ward": "Dambo"}),
+    ("what coverage does that ward get?", {"about": "plan_ward", "ward": "Dambo"}),
+    ("and zaria lga altogether", {"about": "plan_lga", "lga": "Zaria"}),
+    ("and nguru?", {"about": "plan_lga", "lga": "Nguru"}),
+])
+def test_follow_ups_on_a_wards_plan_figures(text, params):
+    assert _steps(text, state=DialogueState(last=WARD_ASKED)) == [("ask_results", params)]
+
+
+@pytest.mark.parametrize("text,tool", [
+    ("which wards dey miss tpr", "data_quality"),
+    ("how many wards get missing housing value for this data", "data_quality"),
+    ("which wards have no values for rainfall?", "data_quality"),
+    ("why housing_quality and rainfall get the same numbers", "data_quality"),
+    ("why do rainfall and elevation have identical values?", "data_quality"),
+    ("sannu. wat is the total population in the data", "describe_data"),
+    ("how close are the composite and pca rankings", "compare_methods"),
+    ("do the pca and composite rankings agree?", "compare_methods"),
+    ("What is the composite rank of Dambo?", "explain_ward"),
+])
+def test_questions_about_the_table_and_the_analysis(text, tool):
+    assert [t for t, _ in _steps(text)] == [tool]
+
+
+@pytest.mark.parametrize("text,not_tool", [
+    ("what is missing for planning?", "data_quality"),
+    ("what is the total population covered by the plan?", "describe_data"),
+    ("what is the population of Dambo?", "describe_data"),
+    ("plan nets for the total population", "describe_data"),
+    ("show the composite and pca maps", "compare_methods"),
+])
+def test_look_alikes_of_table_questions_are_left_alone(text, not_tool):
+    assert not_tool not in [t for t, _ in _steps(text)]
+
+
+@pytest.mark.parametrize("text", ["wetin be 20037 for the table", "what does 20043 mean?",
+                                  "what is 20001?"])
+def test_a_bare_code_is_explained(text):
+    code = re.search(r"\d+", text).group(0)
+    assert _steps(text) == [("ask_results", {"about": "lgas", "lga_code": code})]
+
+
+def test_a_ward_under_the_other_ranking():
+    seen = DialogueState(focus={"ward": "Dambo", "ward_lga": "Zaria"})
+    assert _steps("Third, would the ranking of that ward be different under PCA?",
+                  state=seen) == [("explain_ward", {"ward": "Dambo", "lga": "Zaria"})]
+    assert _steps("what is Dambo's pca rank?") == [("explain_ward", {"ward": "Dambo"})]
+    # nothing to refer to: not read as a ward
+    assert "explain_ward" not in [t for t, _ in _steps(
+        "would the ranking of that ward be different under PCA?")]
+
+
+def test_a_tiny_coverage_keeps_two_significant_digits():
+    text = plan_totals_text({**TOTALS, "population_covered_percent": 0.00489892}, PARAMS)
+    assert "0.0049%" in text
+
+
+LIST_SHOWN = {"tool": "list_wards", "params": {"lga": "Zaria", "n": 4, "order": "top"}}
+
+
+@pytest.mark.parametrize("text,extra", [
+    ("which of those four has the biggest population", {"variable": "Population",
+                                                        "order": "most"}),
+    ("which of these wards has the lowest rainfall?", {"variable": "rainfall",
+                                                       "order": "fewest"}),
+    ("what of those ones get the highest elevation", {"variable": "elevation",
+                                                      "order": "most"}),
+    ("how many of those are urban", {}),
+])
+def test_questions_among_the_wards_just_listed(text, extra):
+    assert _steps(text, state=DialogueState(last=LIST_SHOWN)) == [(
+        "ask_results", {"about": "listed_wards", "n": 4, "lga": "Zaria", "list_order": "top",
+                        **extra})]
+
+
+@pytest.mark.parametrize("text", [
+    "which of those four has the biggest population",  # no list shown
+    "how many of those are urban",
+])
+def test_a_list_question_needs_a_list(text):
+    assert "listed_wards" not in [p.get("about") for _, p in _steps(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "show the rainfall of those wards",
+    "map those wards",
+    "plan nets for those wards",
+])
+def test_requests_on_the_list_are_not_list_questions(text):
+    assert "listed_wards" not in [p.get("about") for _, p in _steps(
+        text, state=DialogueState(last=LIST_SHOWN))]
+
+
+@pytest.mark.parametrize("text", [
+    "why does Zaria get so few nets?",
+    "and Dambo in Zaria, how many nets?",
+])
+def test_a_why_or_a_ward_is_no_lga_figure(text):
+    assert ("ask_results", {"about": "plan_lga", "lga": "Zaria"}) not in _steps(text)
+    assert ("ask_results", {"about": "plan_lga", "lga": "Fagge"}) not in _steps(text)
