@@ -1401,6 +1401,11 @@ DROPPED_FIRST = re.compile(
     r"|abeg|please|pls))*\s*[.!;,]+\s*(?:(?:just|and|but|instead|rather)[\s,]+)?(?=\S)")
 
 
+CODE_MEANING = re.compile(r"^\s*(?:wetin|what)\s+(?:be|is|does|do)\s+(?:the\s+)?(?:code\s+)?"
+                          r"\d{5}\b(?:\s+(?:mean|stand\s+for))?(?:\s+(?:for|in|on)\s+(?:the|this|my"
+                          r"|our)\s+(?:table|data))?\s*\??\s*$")
+
+
 def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     lead = LEADING_CANCEL.match(ex.lower_text(text))
     dropped = None if lead and state.pending else DROPPED_FIRST.match(ex.lower_text(text))
@@ -1415,6 +1420,18 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     about = _question_about_pending(text, low, state.pending) if state.pending else None
     if about is not None:
         return about
+    if (state.pending or {}).get("expects") == "lga_code":
+        # the code asked for, said in any words ("Fagge is code 20030 in our system."):
+        # it completes the request that was asked about, before any other reading
+        coded = tables.lga_code_turn(text, low, ctx, state, facts)
+        if coded is not None and coded.steps:
+            return coded
+    if CODE_MEANING.search(low):  # "wetin be 20037 for the table": what a code is
+        meant = (None if facts.lgas else tables.table_limits(text, low, ctx, state, facts)) \
+            or result_question(text, low, ctx, state, facts)
+        if meant is not None:
+            meant.keep_pending = bool(state.pending)
+            return meant
     followed = plan_figure_follow_up(text, low, ctx, state, facts) or _follow_up(
         text, low, ctx, state, facts)
     if followed is not None and followed.reading.get("follow_up") != "unresolved":

@@ -279,12 +279,13 @@ def test_leave_it_with_a_number_runs_nothing():
     assert got == []
 
 
-def test_the_whole_area_offered_for_an_lga_name_is_one_yes_away():
+def test_an_lga_name_on_a_table_without_names_asks_for_its_code_and_a_yes_lists_nothing():
     no_lgas = Facts(analysis_variables=FACTS.analysis_variables, lgas=(), ward_count=10)
     got, d = steps("top 5 wards in Ilorin West", facts=no_lgas)
-    assert got == [] and d.pending and d.pending["expects"] == "choice"
+    assert got == [] and d.pending and d.pending["expects"] == "lga_code"
+    assert d.pending["params"] == {"n": 5}
     got, _ = steps("yes", d.pending, facts=no_lgas)
-    assert got == [("top_wards", {"n": 5})]
+    assert got == []
 
 
 # --- suggestions sent back verbatim ---------------------------------------------------------
