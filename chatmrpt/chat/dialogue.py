@@ -3960,10 +3960,6 @@ def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueSta
             if last_params.get("lga"):
                 params["lga"] = last_params["lga"]
             return ask(params, "plan_ward")
-    if re.match(r"^\s*(?:and\s+)?(?:which|what|wetin)\b", low):
-        among = listed_question(text, low, ctx, state)
-        if among is not None:
-            return among
     if not re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\bshare\b|\bpercent|%", low):
         return None
     # the reprioritisation just made: "how many selected", "how many wards are selected at 50%
@@ -3982,11 +3978,6 @@ def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueSta
         elif len(thresholds) == 1:
             params["threshold"] = thresholds[0]
         return ask(params, "repri_count")
-    # among the wards just listed: "which of those four has the biggest population", "how
-    # many of those are urban"
-    among = listed_question(text, low, ctx, state)
-    if among is not None:
-        return among
     # the list just shown: "how many is that", "how many high risk in there"
     if last_tool in ("list_wards", "top_wards") and not acts and not percents and words <= 8 \
             and re.search(r"\b(?:that|those|them|these|there|it)\b", low) and \
@@ -4029,45 +4020,4 @@ def plan_figure_follow_up(text: str, low: str, ctx: RouterContext, state: Dialog
         return Decision([Step("ask_results", {"about": "plan_lga", "lga": lga}, echo=echo,
                               source=text)],
                         reading={"stored": "plan_lga", "follow_up": "plan_lga"})
-    return None
-
-
-_LISTED = re.compile(r"\b(?:of|among|from|in)\s+(?:those|these|them|the\s+list|that\s+list)\b"
-                     r"|\b(?:those|these)\s+(?:\w+\s+)?(?:ones|wards)\b|\bthe\s+wards?\s+"
-                     r"(?:listed|shown|above)\b")
-_MOST = re.compile(r"\b(biggest|highest|largest|most|greatest|lowest|smallest|least|fewest)\b")
-
-
-def listed_question(text: str, low: str, ctx: RouterContext,
-                    state: DialogueState) -> Decision | None:
-    """A question about the wards of the list just shown: which of them has the most or
-    least of a variable, how many of them are urban. None for anything else."""
-    last = state.last or {}
-    if last.get("tool") not in ("list_wards", "top_wards") or not _LISTED.search(low) or \
-            _ACT_VERB.search(re.sub(r"\b(?:most|least|more|less|fewer)\b", " ", low)):
-        return None
-    lp = dict(last.get("params") or {})
-    params: dict[str, Any] = {"about": "listed_wards"}
-    for key in ("n", "lga", "lga_code", "category", "method"):
-        if lp.get(key) is not None:
-            params[key] = lp[key]
-    if lp.get("order") in ("top", "bottom"):
-        params["list_order"] = lp["order"]
-    if last.get("tool") == "top_wards" and "n" not in params:
-        params["n"] = 10
-    most = _MOST.search(low)
-    if most and re.match(r"^\s*(?:and\s+)?(?:which|what|wetin)\b", low):
-        named = [m.column for m in ex.find_variables(text, ctx.variables) if m.column]
-        if not named and re.search(r"\bpop\w*|\bpeople\b|\bbiggest\b|\blargest\b", low):
-            named = [v for v in ctx.variables if re.search(r"pop", v, re.I)][:1]
-        if len(set(named)) != 1:
-            return None
-        params.update(variable=named[0], order="fewest" if most.group(1) in (
-            "lowest", "smallest", "least", "fewest") else "most")
-        return Decision([Step("ask_results", params, source=text)],
-                        reading={"stored": "listed_wards"})
-    if re.search(r"\bhow\s+many\b", low) and re.search(r"\burban\b", low) and \
-            not re.search(r"\d", low):
-        return Decision([Step("ask_results", params, source=text)],
-                        reading={"stored": "listed_wards"})
     return None

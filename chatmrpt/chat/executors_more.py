@@ -206,8 +206,6 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
         return _value_wards(rt, session_id, params)
     if about == "ward_compare":
         return _ward_compare(rt, session_id, params)
-    if about == "listed_wards":
-        return _listed_wards(rt, session_id, params)
     plan = _last_plan(rt, session_id)
     p = plan.get("params") or {}
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or {}
@@ -1330,55 +1328,3 @@ MORE_EXECUTORS = {
     "export_view": export_view,
     "export_conversation": export_conversation,
 }
-
-
-def _listed_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
-    """Among the wards of a list just shown (its LGA, code, category, order and length): the
-    ones with the most or least of a variable, or how many are urban (strictly above the
-    threshold)."""
-    import pandas as pd
-
-    asked = {k: params[k] for k in ("n", "lga", "lga_code", "category", "method")
-             if params.get(k) is not None}
-    asked["order"] = params.get("list_order", "top")
-    listed = list_wards(rt, session_id, asked).data.get("table") or []
-    names = [str(r["WardName"]) for r in listed]
-    if not names:
-        return ToolResult("The list shown had no wards.", data={"wards": []})
-    analysis = _analysis(rt, session_id)
-    wards = _unified(rt, session_id, analysis["id"])
-    rows = wards[wards["WardName"].astype(str).isin(names)]
-    if "LGA" in rows.columns and "LGA" in listed[0]:
-        pairs = {(str(r["WardName"]), str(r.get("LGA"))) for r in listed}
-        keys = zip(rows["WardName"].astype(str), rows["LGA"].astype(str), strict=True)
-        rows = rows[[k in pairs for k in keys]]
-    label = f"the {len(names)} wards listed"
-    variable = params.get("variable")
-    if variable:
-        if variable not in rows.columns:
-            raise InputError("not_found", f"There is no column {variable!r} in the analysed "
-                                          "table.")
-        values = pd.to_numeric(rows[variable], errors="coerce")
-        most = params.get("order", "most") != "fewest"
-        ordered = rows.assign(listed_value=values).dropna(subset=["listed_value"]).sort_values(
-            "listed_value", ascending=not most, kind="stable")
-        if ordered.empty:
-            return ToolResult(f"None of {label} has a value for {variable}.")
-        first = ordered.iloc[0]
-        lines = [f"Of {label}, {first['WardName']} has the {'highest' if most else 'lowest'} "
-                 f"{variable} ({_fmt(first['listed_value'])})."]
-        lines += [f"- {w}: {_fmt(v)}" for w, v in zip(ordered["WardName"],
-                                                       ordered["listed_value"], strict=True)]
-        return ToolResult("\n".join(lines), data={"ward": str(first["WardName"])})
-    threshold = float(params.get("threshold") if params.get("threshold") is not None else 50)
-    column = _urban_column(wards, analysis.get("summary") or {})
-    if column is None:
-        from chatmrpt.analysis.population import no_urban_share_error
-
-        raise no_urban_share_error("urban wards cannot be counted")
-    share = pd.to_numeric(rows[column], errors="coerce")
-    urban = rows[share > threshold]
-    text = (f"{len(urban)} of {label} are urban (more than {_fmt(threshold)}% urban in "
-            f"{column})" + (": " + ", ".join(urban["WardName"].astype(str)) + "."
-                            if len(urban) else "."))
-    return ToolResult(text, data={"wards": len(urban)})

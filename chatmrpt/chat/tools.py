@@ -570,8 +570,7 @@ class ToolRegistry:
 CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
                     "repri_count", "repri_names", "analysis_params", "variables", "models",
-                    "ward_counts", "lgas", "value_wards", "ward_compare",
-                    "listed_wards")  # fmt: skip
+                    "ward_counts", "lgas", "value_wards", "ward_compare")  # fmt: skip
 VIEW_KINDS = (*MAP_KINDS, *PLOT_KINDS)
 CONVERSATION_FORMATS = ("html", "markdown")
 
@@ -631,11 +630,6 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
                                        "(nets received by default).",
                   enum=("nets_allocated", "nets_needed", "coverage_percent",
                         "wards_not_covered", "wards_fully_covered")),
-            Param("list_order", "string", "For listed_wards: the list shown, from the top "
-                                          "(most vulnerable) or the bottom.",
-                  enum=ORDERS),
-            Param("method", "string", "For listed_wards: the ranking of the list shown.",
-                  enum=METHODS),
         ),
         requires=(NEEDS_ANALYSIS,),
     ),

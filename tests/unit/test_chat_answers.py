@@ -355,27 +355,13 @@ def test_a_tiny_coverage_keeps_two_significant_digits():
 LIST_SHOWN = {"tool": "list_wards", "params": {"lga": "Zaria", "n": 4, "order": "top"}}
 
 
-@pytest.mark.parametrize("text,extra", [
-    ("which of those four has the biggest population", {"variable": "Population",
-                                                        "order": "most"}),
-    ("which of these wards has the lowest rainfall?", {"variable": "rainfall",
-                                                       "order": "fewest"}),
-    ("what of those ones get the highest elevation", {"variable": "elevation",
-                                                      "order": "most"}),
-    ("how many of those are urban", {}),
-])
-def test_questions_among_the_wards_just_listed(text, extra):
-    assert _steps(text, state=DialogueState(last=LIST_SHOWN)) == [(
-        "ask_results", {"about": "listed_wards", "n": 4, "lga": "Zaria", "list_order": "top",
-                        **extra})]
-
-
 @pytest.mark.parametrize("text", [
     "which of those four has the biggest population",  # no list shown
     "how many of those are urban",
 ])
 def test_a_list_question_needs_a_list(text):
-    assert "listed_wards" not in [p.get("about") for _, p in _steps(text)]
+    # the wards just listed are read from the conversation focus (test_dialogue_focus_lists)
+    assert "ward_compare" not in [p.get("about") for _, p in _steps(text)]
 
 
 @pytest.mark.parametrize("text", [
@@ -384,7 +370,7 @@ def test_a_list_question_needs_a_list(text):
     "plan nets for those wards",
 ])
 def test_requests_on_the_list_are_not_list_questions(text):
-    assert "listed_wards" not in [p.get("about") for _, p in _steps(
+    assert "ward_compare" not in [p.get("about") for _, p in _steps(
         text, state=DialogueState(last=LIST_SHOWN))]
 
 
