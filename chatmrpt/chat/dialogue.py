@@ -1032,6 +1032,23 @@ def hypothetical_question(text: str) -> bool:
     return bool(HYPOTHETICAL.match(last))
 
 
+# "what if we had 20% more nets?", "what if the state gets 800k nets instead?": a scenario
+# of the net stock, run as a what-if plan beside the current one (echoed, and undone by "go
+# back to the previous plan"); other hypotheticals ("what if we used 6 per household?",
+# "would 500k cover everyone?") are asked about
+NETS_WHAT_IF = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|hmm+|well)[\s,]+)*(?:what|wat|wetin)\s+if\s+"
+    r"(?:we|the\s+state|they|you|i|our\s+state)\s+(?:had|have|get|gets|got|receive[sd]?"
+    r"|were\s+given|are\s+given|only\s+(?:had|have|get|got))\b[^?]*\?\s*$")
+
+
+def nets_scenario(step: Step, text: str) -> bool:
+    """A "what if" question about the net stock only ("what if we only had 100,000?"), for a
+    plan step that changes nothing else."""
+    return step.tool in ("what_if_plan", "plan_itn") and bool(
+        NETS_WHAT_IF.match(ex.lower_text(text))) and set(step.params) <= {"total_nets"}
+
+
 CHOICE_VALUES = (r"(?:direct(?:ly)?|inverse(?:ly)?|pca|composite|linear|reciprocal|stop|continue"
                  r"|proportional|capped|rdt|microscopy|csv|excel|xlsx|png|html)")
 EITHER_OR = re.compile(r"\b" + CHOICE_VALUES + r"\s+or\s+" + CHOICE_VALUES + r"\b")
@@ -1286,7 +1303,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         return decision
     acting = [s for s in decision.steps if s.tool in GATE_FAMILY
               and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
-    asks = any(reads_as_question(s.source or text) or hypothetical_question(s.source or text)
+    asks = any((reads_as_question(s.source or text) or hypothetical_question(s.source or text))
+               and not nets_scenario(s, s.source or text)
                or either_or_question(s.source or text) for s in acting)
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
@@ -1401,6 +1419,13 @@ DROPPED_FIRST = re.compile(
     r"|abeg|please|pls))*\s*[.!;,]+\s*(?:(?:just|and|but|instead|rather)[\s,]+)?(?=\S)")
 
 
+def _tapped(text: str, state: DialogueState) -> bool:
+    """The message is the label of a one-tap choice the assistant has just offered."""
+    said = " ".join(text.lower().split()).rstrip(".")
+    return any(" ".join(str(c.get("label") or "").lower().split()).rstrip(".") == said
+               for c in (state.pending or {}).get("choices") or [])
+
+
 CODE_MEANING = re.compile(r"^\s*(?:wetin|what)\s+(?:be|is|does|do)\s+(?:the\s+)?(?:code\s+)?"
                           r"\d{5}\b(?:\s+(?:mean|stand\s+for))?(?:\s+(?:for|in|on)\s+(?:the|this|my"
                           r"|our)\s+(?:table|data))?\s*\??\s*$")
@@ -1438,7 +1463,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         return followed
     stored = tables.lga_code_count(text, low, ctx, facts) or result_question(
         text, low, ctx, state, facts)
-    if stored is None:  # what the ward table cannot support, LGAs by code: before all else
+    if stored is None and not _tapped(text, state):
+        # what the ward table cannot support, LGAs by code: before all else but a tap on a
+        # choice just offered
         limited = tables.table_limits(text, low, ctx, state, facts)
         if limited is not None:
             limited.keep_pending = bool(state.pending) and limited.pending is None and \

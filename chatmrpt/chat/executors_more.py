@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 from chatmrpt.analysis.declarations import PLOT_KINDS
 from chatmrpt.analysis.quality import identical_column_groups
 from chatmrpt.chat import explain
-from chatmrpt.chat.executors import ToolResult, _analysis, _artifact_ref, _unified, why_ranked
+from chatmrpt.chat.executors import (
+    ToolResult,
+    _analysis,
+    _artifact_ref,
+    _source_lines,
+    _unified,
+    why_ranked,
+)
 from chatmrpt.errors import InputError
 from chatmrpt.store.model import SUCCEEDED
 
@@ -586,6 +593,7 @@ def _repri_answer(rt: Runtime, session_id: str, about: str, threshold: Any) -> T
         if about == "repri_names":
             names = _repri_names(rt, result, r["threshold"])
             lines.append("  Wards: " + (", ".join(names) if names else "none") + ".")
+    lines += _source_lines(result.get("parameters") or {})  # where the population came from
     return ToolResult("\n".join(lines), data={"summary": rows, "target": target})
 
 

@@ -25,7 +25,7 @@ CONVERSATIONS = (
      "make it smaller", "export the map", "export"),
 )
 MAP_NAMES = {"vulnerability (composite score) map": "composite", "net plan map": "itn",
-             "priority categories map": "category", "urban wards map": "urban",
+             "priority categories map": "category", "urban wards map": "urban", "urban map": "urban",
              "PCA ranking map": "pca"}
 
 
@@ -46,9 +46,14 @@ def check(s: SessionClient, suggestion: str) -> None:
                      suggestion)
     n = re.fullmatch(r"another ([\d,]+) nets|([\d,]+) fewer nets", suggestion)
     before = _plan_nets(_last_plan(s)) if m or n else None
+    records = {k: v for k, v in s.state()["state"].items() if k != "dialogue"}
     reply = say(s, suggestion)
     calls = [(c["tool"], c.get("params") or {}) for c in reply["tool_calls"]
              if c.get("status") == "ok"]
+    if suggestion == "No, leave it":  # the refusal offered with a question: nothing changes
+        assert not calls, reply
+        assert {k: v for k, v in s.state()["state"].items() if k != "dialogue"} == records
+        return
     if m:
         after = _plan_nets(_last_plan(s))
         pct = int(m.group(1) or m.group(2)) * (-1 if m.group(3) == "fewer" else 1)
@@ -77,6 +82,12 @@ def check(s: SessionClient, suggestion: str) -> None:
         return
     if m := re.fullmatch(r"Top (\d+) wards in (.+) LGA", suggestion):
         assert calls[-1] == ("list_wards", {"n": int(m.group(1)), "lga": m.group(2)}), reply
+        return
+    if m := re.fullmatch(r"(Top|Bottom) (\d+) wards of LGA (\d+)", suggestion):
+        params = {"n": int(m.group(2)), "lga_code": m.group(3)}
+        if m.group(1) == "Bottom":
+            params["order"] = "bottom"
+        assert calls[-1] == ("list_wards", params), reply
         return
     if m := re.fullmatch(r"Why is (.+) ranked (\d+)(?:st|nd|rd|th)\?", suggestion):
         tool, params = calls[-1]

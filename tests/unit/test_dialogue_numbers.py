@@ -362,7 +362,7 @@ def test_hypothetical_questions(text, hypothetical):
 @pytest.mark.parametrize("text", ["What if we used 6 people per household?",
                                   "Should we cut it back to 250k, in your view?",
                                   "Would a 500k plan cover everyone?",
-                                  "What if we had 20% more nets?"])
+                                  "What if we had 20% more nets and households of 6?"])
 def test_a_hypothetical_question_offers_the_change_and_changes_nothing(text):
     d = after_plan(text, {"total_nets": 300_000, "household_size": 5})
     assert not acted(d)
@@ -370,7 +370,9 @@ def test_a_hypothetical_question_offers_the_change_and_changes_nothing(text):
         assert d.choices[0]["steps"][0]["tool"] in ("what_if_plan", "plan_itn")
 
 
-@pytest.mark.parametrize("text", ["what if we had 20% more nets", "Plan with 20% more nets"])
+@pytest.mark.parametrize("text", ["what if we had 20% more nets", "Plan with 20% more nets",
+                                  "What if we had 20% more nets?",
+                                  "what if the state gets 360k nets instead?"])
 def test_a_what_if_order_still_acts(text):
     d = after_plan(text, {"total_nets": 300_000, "household_size": 5})
     assert acted(d) == [("what_if_plan", {"total_nets": 360_000})]
@@ -428,7 +430,7 @@ def test_a_yes_with_another_number_is_not_the_offer():
 
 
 @pytest.mark.parametrize("question,change", [
-    ("What if we had 20% more nets?", "same but household size 6"),
+    ("What if we used 6 people per household?", "same but 360,000 nets"),
     ("What would 600,000 nets change?", "and use 70 as the urban threshold"),
 ])
 def test_a_change_right_after_an_offer_asks_which_plan_it_is_for(question, change):
@@ -465,7 +467,7 @@ def test_an_either_or_message_never_acts():
 
 
 def test_an_offer_is_dropped_once_another_change_of_that_kind_is_made():
-    c, facts, state = offered("What if we had 20% more nets?",
+    c, facts, state = offered("What would 600,000 nets change?",
                               {"tool": "what_if_plan", "params": {}})
     d = decide("hmm go back to 450k", c, state, facts)
     assert acted(d) and not d.keep_pending and d.pending is None
