@@ -885,6 +885,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     decision = _with_earlier_question(decision, state)
+    decision = tables.unplaced_list(decision, fixed, ctx, facts)
     _echo_plan_changes(decision, ctx.last_plan)
     if note and decision.steps:
         decision.notes.insert(0, note)
@@ -2820,6 +2821,11 @@ def _lga_without_names(text: str, low: str, ctx: RouterContext,
     return None
 
 
+PCA_TRUST = re.compile(
+    r"\bpca\b[^?]{0,40}?\b(?:usable|useable|valid|reliable|trust\w*|suitable|ok(?:ay)?|good"
+    r"\s+enough|fit\s+to\s+use|work(?:s|ed)?)\b|\b(?:trust|rely\s+on)\s+(?:the\s+)?pca\b")
+
+
 def _worded_like_requests(text: str, low: str, ctx: RouterContext,
                           facts: Facts) -> Decision | None:
     """Questions whose words also fit a request: "how many wards were flagged at the 30%
@@ -2827,6 +2833,9 @@ def _worded_like_requests(text: str, low: str, ctx: RouterContext,
     if DIRECT_OR_INVERSE.search(low) and ctx.analysis_ready and not reads_as_question(text):
         # "rainfall na direct or inverse for this analysis": the directions used
         return Decision([Step("ask_results", {"about": "variables"}, source=text)])
+    if PCA_TRUST.search(low) and ctx.analysis_ready and reads_as_question(text):
+        # "is the PCA ranking usable?": whether PCA suited this analysis, with its figures
+        return Decision([Step("pca_validity", {}, source=text)])
     if not reads_as_question(text) or not ctx.analysis_ready:
         return None
     if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(

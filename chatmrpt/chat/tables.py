@@ -32,7 +32,10 @@ _PLAN_REQUEST = re.compile(
     r"|\ballocat\w*\b|\bdistribut\w*\b.{0,40}?\b(?:nets?|itns?|llins?)\b"
     r"|\b(?:nets?|itns?|llins?)\b.{0,60}?\b(?:enough|suffic\w*|go\s+round|cover(?:ed)?\b|need"
     r"|needed|required?)\b"
-    r"|\bhow\s+many\s+(?:nets?|itns?|llins?)\b")
+    r"|\bhow\s+many\s+(?:nets?|itns?|llins?)\b"
+    # a plan setting alone: "what if we used 6 per household?", "bales of 50"
+    r"|\b(?:per|a|each)\s+household\b|\bhousehold\s+size\b|\bhh\s*(?:size\b|\d)"
+    r"|\bpeople\s+per\s+net\b|\bbales?\s+of\b")
 _REPRIORITISE = re.compile(r"\bre-?prioriti[sz]\w*|\bde-?prioriti[sz]\w*|\bprioriti[sz]\w*\s+"
                            r"(?:the\s+)?urban\b|\burban\s+reprioriti\w*")
 _NOT_A_REQUEST = re.compile(r"\bwhat\s+(?:is|does|do)\b.*\b(?:mean|means)\b|\bexplain\b"
@@ -143,9 +146,16 @@ def _list_params(low: str) -> dict[str, Any]:
     return params
 
 
-def place_named(text: str, ctx: RouterContext) -> str | None:
+# words that end a list request without naming a place ("top 10 wards for the meeting")
+_NOT_PLACES = frozenset(
+    ["meeting", "meetings", "presentation", "presentations", "report", "reports", "donor", "donors", "team", "teams", "me", "us", "him", "her", "them", "today", "tomorrow", "now", "tonight", "week", "month", "year", "campaign", "review", "slides", "slide", "director", "boss", "partners", "partner", "office", "briefing", "board", "minister", "commissioner", "workshop", "planning", "budget", "record", "records", "email", "mail", "whatsapp", "print", "printing", "sharing", "discussion"])
+
+
+def place_named(text: str, ctx: RouterContext, weak: bool = False) -> str | None:
     """The LGA a message names by name on a table without LGA names ("wards in Fagge",
-    "ilorin west wards abeg", "what about kano municipal"), or None."""
+    "ilorin west wards abeg", "what about kano municipal"), or None. ``weak``: also one
+    lower-case word, or a ward's own name ("wards in fagge"), for a list that would
+    otherwise be of the whole area."""
     from chatmrpt.chat.dialogue import _lga_named
 
     low = ex.lower_text(text)
@@ -169,15 +179,16 @@ def place_named(text: str, ctx: RouterContext) -> str | None:
         if not words or any(w in _NAME_STOP or w in ex.VOCABULARY for w in words):
             continue
         name = " ".join(words)
-        if name in _WHOLE_AREA or name in states:
+        if name in _WHOLE_AREA or name in states or (weak and any(w in _NOT_PLACES
+                                                                 for w in words)):
             continue
         if ex.find_variables(name, ctx.variables) and any(
                 m_.column for m_ in ex.find_variables(name, ctx.variables)):
             continue
-        if len(words) == 1 and not said and not re.search(r"\b" + re.escape(words[0].title())
-                                                         + r"\b", text):
+        if len(words) == 1 and not said and not weak and not re.search(
+                r"\b" + re.escape(words[0].title()) + r"\b", text):
             continue  # one lower-case word with no "LGA" next to it: too weak to be a place
-        if cand is not said and any(w.name.lower() == name for w in ctx.wards):
+        if cand is not said and not weak and any(w.name.lower() == name for w in ctx.wards):
             continue  # a ward's own name, not an LGA's
         return name
     return None
@@ -307,6 +318,32 @@ def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
     if not params and _ELLIPSIS.match(low) and last.get("tool") == "list_wards":
         params = {k: v for k, v in (last.get("params") or {}).items()
                   if k in ("n", "order", "category", "method")}
+    return code_question(name, params, codes)
+
+
+def unplaced_list(decision: Decision, text: str, ctx: RouterContext,
+                  facts: Facts) -> Decision:
+    """A ward list that names a place the table cannot place ("wards in fagge", "top 3 in
+    fage" on a table with LGA codes only) is asked about, never answered with the whole
+    area's list."""
+    steps = decision.steps
+    if facts.lgas or not ctx.has_dataset or len(steps) != 1 or \
+            steps[0].tool not in ("list_wards", "top_wards") or \
+            steps[0].params.get("lga") or steps[0].params.get("lga_code"):
+        return decision
+    name = place_named(text, ctx, weak=True)
+    if name is None:
+        return decision
+    params = {k: v for k, v in steps[0].params.items() if k in ("n", "order", "category",
+                                                                 "method")}
+    return code_question(name, params, facts.lga_codes)
+
+
+def code_question(name: str, params: Mapping[str, Any], codes: Sequence[str]) -> Decision:
+    """Which LGA code a name is, with the codes as one-tap choices of the same request."""
+    from chatmrpt.chat.dialogue import Decision
+
+    params = dict(params)
     choices = _code_choices(codes, params)
     listing = (" Its LGA codes are " + ", ".join(codes) + ".") if codes else ""
     return Decision(

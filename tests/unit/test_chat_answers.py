@@ -381,3 +381,13 @@ def test_requests_on_the_list_are_not_list_questions(text):
 def test_a_why_or_a_ward_is_no_lga_figure(text):
     assert ("ask_results", {"about": "plan_lga", "lga": "Zaria"}) not in _steps(text)
     assert ("ask_results", {"about": "plan_lga", "lga": "Fagge"}) not in _steps(text)
+
+
+@pytest.mark.parametrize("text,tool", [
+    ("is the PCA ranking usable?", "pca_validity"),
+    ("can I trust the pca result?", "pca_validity"),
+    ("is pca ok for my data?", "pca_validity"),
+    ("what is pca?", "explain_methodology"),
+])
+def test_whether_pca_can_be_used_is_answered_from_the_analysis(text, tool):
+    assert [t for t, _ in _steps(text)] == [tool]

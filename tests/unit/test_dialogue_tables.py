@@ -54,6 +54,9 @@ def acts(d) -> bool:
     "do reprioritization for the urban wards",
     "can we de-prioritise the urban wards in 24008?",
     "ITN plan pls",
+    "what if we used 6 per household?",
+    "use a household size of 6",
+    "bales of 50 for the plan",
 ])
 @pytest.mark.parametrize("analysed", [True, False])
 def test_a_plan_without_population_is_declined_before_anything_runs(text, analysed):
@@ -281,3 +284,17 @@ def test_tpr_without_a_facility_export_says_what_is_needed():
     assert "facility export" in text and "nothing was run" in text
     asked = tables.facility_export_needed({}, "wetin facility level mean for this tpr")
     assert "primary" in asked and "nothing was run" in asked
+
+
+@pytest.mark.parametrize("text", ["wards in fagge", "list the wards in tarauni", "top 3 in fage",
+                                  "show me wards for nassarawa"])
+def test_a_list_naming_a_place_the_table_cannot_place_asks_instead_of_listing_everything(text):
+    d = run(text)
+    assert not d.steps and d.pending and d.pending["expects"] == "lga_code", d.text
+    assert "nothing was listed" in d.text
+
+
+@pytest.mark.parametrize("text", ["top 10 wards in the state", "top 5 wards",
+                                  "top 10 wards for the meeting", "bottom 3 wards by pca"])
+def test_a_list_of_the_whole_area_is_still_listed(text):
+    assert [s.tool for s in run(text).steps] == ["top_wards"]
