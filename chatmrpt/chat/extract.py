@@ -398,12 +398,15 @@ class _NumberParser:
         if r.current is not None or r.fraction is not None or r.last not in (None, "a"):
             return None
         r.fraction, r.last = _FRACTIONS[self.word(j)], "fraction"
-        k = j + 1
+        return self._of_a(j + 1) - j
+
+    def _of_a(self, k: int) -> int:
+        """The position after an "of" and an "a" that follow a fraction ("quarter of a")."""
         if self.word(k) == "of" and self.joined(k):
             k += 1
         if self.word(k) in ("a", "an") and self.joined(k):
             k += 1
-        return k - j
+        return k
 
     def _suffix(self, r: _Reading, j: int) -> int | None:
         # "two hundred k", "fifty k", "one point five m": words read out, a suffix typed
@@ -422,12 +425,7 @@ class _NumberParser:
                 not 0 < r.current < parts or not float(r.current).is_integer():
             return None
         r.fraction, r.current, r.last = r.current / parts, None, "fraction"
-        k = j + 1
-        if self.word(k) == "of" and self.joined(k):
-            k += 1
-        if self.word(k) in ("a", "an") and self.joined(k):
-            k += 1
-        return k - j
+        return self._of_a(j + 1) - j
 
     def _article(self, r: _Reading, j: int) -> int | None:
         # "a" counts only before a scale: "a million", "a hundred", "a half"

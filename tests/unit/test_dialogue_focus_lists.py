@@ -11,8 +11,8 @@ import pytest
 from chatmrpt.chat import focus as fc
 from chatmrpt.chat.dialogue import DialogueState, Facts, Step, decide, describe_choice
 from chatmrpt.chat.extract import lower_text
-from chatmrpt.chat.router import RouterContext
 from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+from tests.unit.test_dialogue_focus import ctx, state
 
 LGAS = ("Fagge", "Geidam", "Maiduguri", "Nguru", "Zaria", "Nassarawa", "Kano Municipal")
 FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=LGAS,
@@ -22,15 +22,6 @@ NO_NAMES = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=(),
 LISTED = ["Zango (Kano Municipal)", "Dambo (Zaria)", "Hausari (Nguru)", "Bolori I (Maiduguri)"]
 
 
-def ctx(**kw) -> RouterContext:
-    base = {"has_dataset": True, "variables": DEMO_VARIABLES, "wards": NORTH_WARDS,
-            "analysis_status": "succeeded"}
-    base.update(kw)
-    return RouterContext(**base)
-
-
-def state(last=None, **focus) -> DialogueState:
-    return DialogueState(last=last, focus=fc.Focus(**focus).to_dict() if focus else None)
 
 
 def steps(d):
