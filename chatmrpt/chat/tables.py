@@ -167,7 +167,7 @@ def place_named(text: str, ctx: RouterContext, weak: bool = False) -> str | None
                          r"{1,3})", low):
         candidates.append(m.group(1))
     m = re.match(r"^\s*((?:[a-z][\w'/-]*\s+){1,3})wards?\b", low)
-    if m:
+    if m and not weak:  # weak: only a place after "in", "for", "of" ("top ten wards" is none)
         candidates.append(m.group(1))
     states = _state_names()
     for cand in candidates:

@@ -294,7 +294,11 @@ def test_a_list_naming_a_place_the_table_cannot_place_asks_instead_of_listing_ev
     assert "nothing was listed" in d.text
 
 
-@pytest.mark.parametrize("text", ["top 10 wards in the state", "top 5 wards",
+@pytest.mark.parametrize("text", ["top 10 wards in the state", "top 5 wards", "top ten wards",
                                   "top 10 wards for the meeting", "bottom 3 wards by pca"])
 def test_a_list_of_the_whole_area_is_still_listed(text):
     assert [s.tool for s in run(text).steps] == ["top_wards"]
+
+
+def test_a_question_about_the_last_ward_is_no_place():
+    assert (run("wich ward is last").pending or {}).get("expects") != "lga_code"
