@@ -194,10 +194,25 @@ def _analysis_reply(rt: Runtime, session_id: str, record: dict[str, Any],
         lines.append(f"{s['imputed_cells']} missing value(s) were filled from neighbouring wards.")
     for d in s.get("dropped_variables") or []:
         lines.append(f"Left out: {d.get('message')}")
+    suggestions = ["Show the vulnerability map", "Top 10 wards"]
+    if _plannable(rt, session_id, record.get("dataset_id")):
+        suggestions.append("Plan ITN distribution")  # offered only where it can be done
     return ToolResult("\n".join(lines),
                       data={"analysis_id": record["id"], "status": SUCCEEDED, "summary": s},
-                      suggestions=["Show the vulnerability map", "Top 10 wards",
-                                   "Plan ITN distribution"])
+                      suggestions=suggestions)
+
+
+def _plannable(rt: Runtime, session_id: str, dataset_id: str | None) -> bool:
+    """Whether the analysed ward data has a population, as its dataset record says."""
+    from chatmrpt.service import get_dataset
+
+    if not dataset_id:
+        return True
+    try:
+        ds = get_dataset(rt, session_id, dataset_id)
+    except InputError:
+        return True
+    return bool((ds.get("planning") or {}).get("population"))
 
 
 def session_status(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

@@ -69,8 +69,10 @@ def test_identical_columns_and_no_population(running):  # noqa: F811
     assert "unnamed" not in reply["text"]  # the row-number columns are no data
     assert reply["data"]["identical"] == ["val_housing_15 and housing_copy"]
 
-    # the ward with an odd value, from the uploaded table
-    say(s, "run the analysis")
+    # the ward with an odd value, from the uploaded table; no plan is offered without people
+    analysed = say(s, "run the analysis")
+    assert "Top 10 wards" in analysed["suggestions"], analysed
+    assert "Plan ITN distribution" not in analysed["suggestions"], analysed
     lowest = table.loc[table["distance"].idxmin()]
     value = round(float(lowest["distance"]), 1)
     reply = say(s, f"distance is {value} for one ward, which one is that?")
