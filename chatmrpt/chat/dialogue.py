@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chatmrpt.analysis.declarations import DIRECTIONS, NORMALIZATIONS
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat import focus, intents, retraction, tables
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
+from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
 from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 
 from chatmrpt.chat import plan_ops  # isort: skip - operations on the current plan
@@ -50,71 +51,6 @@ ROUTER_TOOLS = ("help", "session_status", "describe_data", "run_analysis", "top_
                 "explain_ward", "compare_methods", "explain_methodology",
                 "reprioritize_urban", "plan_itn", "what_if_plan", "compute_tpr",
                 "export_results", "show_map")  # fmt: skip
-
-
-# --- state --------------------------------------------------------------------------------
-
-
-@dataclass
-class DialogueState:
-    pending: dict[str, Any] | None = None
-    last: dict[str, Any] | None = None
-    shown: dict[str, Any] | None = None
-    topic: str | None = None
-    focus: dict[str, Any] | None = None  # focus.Focus: the ward/LGA the talk is about
-    plans: dict[str, Any] | None = None  # plan_ops: the plans pointed at, in order
-
-    @classmethod
-    def of(cls, record: Mapping[str, Any] | None) -> DialogueState:
-        record = record or {}
-        return cls(record.get("pending"), record.get("last"), record.get("shown"),
-                   record.get("topic"), record.get("focus"), record.get("plans"))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"pending": self.pending, "last": self.last, "shown": self.shown,
-                "topic": self.topic, "focus": self.focus, "plans": self.plans}
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the manager may know about the session besides the router context."""
-
-    analysis_variables: tuple[str, ...] = ()  # the variables the last analysis used
-    analysis_params: Mapping[str, Any] = field(default_factory=dict)
-    lgas: tuple[str, ...] = ()
-    ward_count: int = 0
-    ranked: tuple[tuple[str, str | None], ...] = ()  # (ward, LGA) by composite rank
-    last_repri: Mapping[str, Any] = field(default_factory=dict)  # the last one's parameters
-    population: bool | None = None  # the ward data holds each ward's population (None: unknown)
-    urban_share: bool | None = None  # ... and its urban share
-    lga_codes: tuple[str, ...] = ()  # the LGA codes of the analysed wards (tables without names)
-    pca_reason: str | None = None  # why the current analysis has no PCA result (None: it has)
-
-
-@dataclass
-class Step:
-    tool: str
-    params: dict[str, Any]
-    echo: str = ""  # what is done, in plain words (relative changes, corrections)
-    source: str = ""  # the part of the message this step answers
-
-
-@dataclass
-class Decision:
-    steps: list[Step] = field(default_factory=list)
-    text: str | None = None  # the reply when nothing runs (or a question)
-    choices: list[dict[str, Any]] = field(default_factory=list)  # one-tap readings
-    pending: dict[str, Any] | None = None  # the question now pending (None: unchanged/clear)
-    keep_pending: bool = False  # the earlier question stays pending
-    notes: list[str] = field(default_factory=list)  # said before the results
-    not_done: list[str] = field(default_factory=list)  # said after the results
-    unmet: list[str] = field(default_factory=list)
-    reading: dict[str, Any] = field(default_factory=dict)  # how the message was read
-    topic: str | None = None  # the one variable this message named (for "add it")
-
-    @property
-    def suggestions(self) -> list[str]:
-        return [c["label"] for c in self.choices]
 
 
 # --- reading helpers ----------------------------------------------------------------------
