@@ -21,7 +21,7 @@ MAP_NAMES = {"composite": "vulnerability (composite score) map", "pca": "PCA ran
 
 def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
     """A one-tap label that, sent back as a message, asks for exactly this."""
-    from chatmrpt.chat.dialogue import _change_words
+    from chatmrpt.chat.pending import _change_words
     p = dict(params)
     if tool == "top_wards":
         n = p.get("n", 10)
