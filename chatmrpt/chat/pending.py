@@ -572,7 +572,7 @@ def _trimmed(pending: Mapping[str, Any], depth: int = 2) -> dict[str, Any]:
 
 def _names_ward_list(low: str) -> bool:
     """ "Top 10 wards by PCA" (a list, as a one-tap choice names it), not the plan's ranking."""
-    from chatmrpt.chat.dialogue import PLAN_WORDS
+    from chatmrpt.chat.tool_slots import PLAN_WORDS
     return bool(re.search(r"\b(?:top|bottom|first|last|list)\s+(?:\d+\s+)?wards?\b"
                           r"|\bwards\s+by\b", low)) and not PLAN_WORDS.search(
         low.replace("wards", ""))

@@ -43,7 +43,8 @@ def _lga_without_names(text: str, low: str, ctx: RouterContext,
                        facts: Facts) -> Decision | None:
     """"what about Fagge LGA?" on a table without LGA names: said, with the whole-area list
     offered."""
-    from chatmrpt.chat.dialogue import LGA_CODE, _list_params
+    from chatmrpt.chat.dialogue import LGA_CODE
+    from chatmrpt.chat.tool_slots import _list_params
     if not facts.lgas and ctx.has_dataset and not LGA_CODE.search(low) and not re.search(
             r"\bnets?\b|\bplan\b|\bexport\b|\bdownload\b|\bpopulation\b|\breprioriti\w*", low):
         name = _lga_named(text)
@@ -147,7 +148,7 @@ _ABOVE_URBAN = re.compile(r"\b(?:above|over|more\s+than|greater\s+than|exceed\w*
 def stored_result_question(text: str, low: str, ctx: RouterContext,
                            facts: Facts) -> Decision | None:
     """The step answering a question about a stored figure, or None for anything else."""
-    from chatmrpt.chat.dialogue import ACTION_START
+    from chatmrpt.chat.tool_slots import ACTION_START
     asks = text.rstrip().endswith("?") or _STORED_QUESTION.match(low)
     if not asks or ACTION_START.match(low) or not ctx.has_dataset:
         return None
@@ -239,7 +240,7 @@ def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
     """The step answering a question about the ward table itself: its LGAs (names, codes,
     wards in each), an LGA's code, its problems (identical columns, missing or odd values), a
     ward's test positivity from the table. None for anything else, requests included."""
-    from chatmrpt.chat.dialogue import ACTION_START
+    from chatmrpt.chat.tool_slots import ACTION_START
     asks = text.rstrip().endswith("?") or _STORED_QUESTION.match(low) or (
         _TPR_WORDS.search(low) and re.match(r"\s*(?:and|also|now)\s+(?:the|its)\b", low))
     if not asks or ACTION_START.match(low) or not ctx.has_dataset:
