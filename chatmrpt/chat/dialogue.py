@@ -17,11 +17,26 @@ store (``state["dialogue"]``), so any worker can answer the next message:
 
 A message fills a pending question only when it reads as that kind of answer: a question,
 another request or an unrelated number leaves the question pending and is handled on its
-own. Relative changes of the last request are read here ("20% more nets", "another
-150k", "back to the defaults", "also add housing quality", "all of them", "... wait, make
-it 450,000"); everything else goes to the intent model (chatmrpt.chat.intents) and the
-slot readers of the router. When the model and the patterns disagree, or the model is
-unsure, the manager asks with one-tap choices instead of acting.
+own. Relative changes of the last request are read in chatmrpt.chat.relative ("20% more
+nets", "another 150k", "back to the defaults", "also add housing quality", "all of them",
+"... wait, make it 450,000"); everything else goes to the intent model
+(chatmrpt.chat.intents) and the slot readers of the router. When the model and the patterns
+disagree, or the model is unsure, the manager asks with one-tap choices instead of acting.
+
+This module keeps the flow (``decide``, ``_decide``, fresh, single and several requests,
+routes turned into decisions); the parts it calls live beside it:
+
+- ``state``: DialogueState, Facts, Step and Decision;
+- ``reading``: the reading helpers they all share;
+- ``slots``: the LGA and category slots;
+- ``describe``: the one-tap labels of tool calls;
+- ``guards``: whether a reading is safe to act on (the gate);
+- ``relative``: relative changes of the last request;
+- ``pending``: answers to the assistant's own pending question;
+- ``results``: questions about stored results, the table and the results just given;
+- ``tool_slots``: the slots of the listing, asking and exporting tools.
+
+The names other modules and tests import from here stay importable from here.
 
 Everything here is a pure function of the message, the router context and the stored
 state: the assistant executes the steps a :class:`Decision` lists and stores the new state.
