@@ -1,0 +1,452 @@
+"""The guards that decide whether a reading of a message is safe to act on.
+
+A question, a hypothetical, an either/or, a number the reading does not account for, an
+amount read as a total, or an action with no evidence in the words: each keeps the manager
+from acting and makes it ask instead (the gate, ``_gate``). Separate from the manager so
+the rules of when to act sit in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat import intents
+from chatmrpt.chat.describe import describe_choice
+from chatmrpt.chat.reading import NET_CUE, QUESTION_START, _fmt, _join
+from chatmrpt.chat.router import PLAN_TOOLS, RouterContext
+from chatmrpt.chat.state import Decision, DialogueState, Step
+
+# answers to a question the assistant asked: the question is the evidence for the action
+ANSWERS = ("choice", "confirm", "plan_numbers", "plan_delta", "lga_choice", "export_what", "lga",
+           "ward")
+GATE_FAMILY = {"plan_itn": "plan_itn", "what_if_plan": "plan_itn", "run_analysis": "run_analysis",
+               "reprioritize_urban": "reprioritize_urban", "compute_tpr": "compute_tpr",
+               "export_results": "export_results", "export_view": "export_results",
+               "add_covariates": "add_covariates"}  # fmt: skip
+
+
+# a question about results: it asks for an answer, never for a change ("what if ..." and
+# "what about ..." propose a change, "can you ..." asks for one)
+RESULT_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|pls|please|abeg|sorry|hmm+)[\s,]+)*"
+    r"(?:how\s+(?:many|much|far|often|come|long|is|are|was|were|do|does|did)"
+    r"|what(?!\s+if\b|\s+about\b)|which|why|when|where|who|whose|wetin|is|are|was|were|did"
+    r"|does|has|have|had)\b")
+REQUEST_QUESTION = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|pls|please|abeg)[\s,]+)*"
+                              r"(?:can|could|would|will|pls|please)\s+(?:you|u|we|i)\b"
+                              r"|^\s*(?:what|how)\s+(?:if|about)\b")
+
+
+def reads_as_question(text: str) -> bool:
+    """The message asks about something (results, a setting, a definition) rather than
+    asking for something to be done."""
+    sentences = [p for p in re.split(r"(?<=[?.!])\s+", ex.lower_text(text).strip()) if p.strip()]
+    low = sentences[-1] if sentences else ""
+    # "which wards can we deprioritise at 50%?" asks for the work to be done
+    if low.rstrip(" .!").endswith("?") and re.search(r"\bor\b", low) and \
+            not REQUEST_QUESTION.match(low):
+        return True  # "distance here - direct or inverse?"
+    return bool(RESULT_QUESTION.match(low)) and not MODAL_REQUEST.search(low)
+
+
+HYPOTHETICAL = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|hmm+|well|sorry)[\s,]+)*(?:"
+    r"(?:what|wat|wetin)\s+if\b"  # "what if we used 6 per household?"
+    r"|(?:if|suppose|supposing|imagine)\b.*\b(?:would|will|could)\b"  # "if we ..., would ...?"
+    # "would a 500k plan cover everyone?", "should we cut it back to 250k?", "can the excel
+    # export include lga totals?"; "can you ...?", "could we ...?" and "shall we ...?" ask
+    # for something to be done
+    r"|(?:would|will|should|could|can|might|may|does|do|did|is|are)\s+"
+    r"(?!(?:you|u|ya)\b)(?!(?:we|i)\b)\w+"
+    r"|(?:should|would|will|might|do|does|did|are|is)\s+(?:we|i)\b)")
+
+
+def hypothetical_question(text: str) -> bool:
+    """A question about what a change would do ("what if we used 6 per household?", "would a
+    500k plan cover everyone?", "should we cut it back to 250k?"): asked about, not ordered.
+    Only a message ending with a question mark; "what if 600k" without one is an order."""
+    sentences = [p for p in re.split(r"(?<=[?.!])\s+", ex.lower_text(text).strip()) if p.strip()]
+    last = sentences[-1].strip() if sentences else ""
+    if not last.endswith("?"):
+        return False
+    last = re.sub(r",?\s*(?:in\s+your\s+(?:view|opinion)|do\s+you\s+think)\s*\?$", "?", last)
+    return bool(HYPOTHETICAL.match(last))
+
+
+# "what if we had 20% more nets?", "what if the state gets 800k nets instead?": a scenario
+# of the net stock, run as a what-if plan beside the current one (echoed, and undone by "go
+# back to the previous plan"); other hypotheticals ("what if we used 6 per household?",
+# "would 500k cover everyone?") are asked about
+NETS_WHAT_IF = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|hmm+|well)[\s,]+)*(?:what|wat|wetin)\s+if\s+"
+    r"(?:we|the\s+state|they|you|i|our\s+state)\s+(?:had|have|get|gets|got|receive[sd]?"
+    r"|were\s+given|are\s+given|only\s+(?:had|have|get|got))\b[^?]*\?\s*$")
+
+
+def nets_scenario(step: Step, text: str) -> bool:
+    """A "what if" question about the net stock only ("what if we only had 100,000?"), for a
+    plan step that changes nothing else."""
+    return step.tool in ("what_if_plan", "plan_itn") and bool(
+        NETS_WHAT_IF.match(ex.lower_text(text))) and set(step.params) <= {"total_nets"}
+
+
+CHOICE_VALUES = (r"(?:direct(?:ly)?|inverse(?:ly)?|pca|composite|linear|reciprocal|stop|continue"
+                 r"|proportional|capped|rdt|microscopy|csv|excel|xlsx|png|html)")
+EITHER_OR = re.compile(r"\b" + CHOICE_VALUES + r"\s+or\s+" + CHOICE_VALUES + r"\b")
+
+
+def either_or_question(text: str) -> bool:
+    """ "rainfall na direct or inverse for this analysis", "export it as csv or excel": two
+    values of one setting given as alternatives. Which one is meant is not said: ask."""
+    low = ex.lower_text(text)
+    for m in EITHER_OR.finditer(low):
+        if not re.search(r"\b(?:instead\s+of|rather\s+than|not)\s*$", low[: m.start()]):
+            return True
+    return False
+
+
+MODAL_REQUEST = re.compile(r"\b(?:can|could|should|shall|would|must)\s+(?:we|i|you|u|be)\b")
+
+
+ACCOUNTED_TOOLS = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban",
+                   "compute_tpr")  # fmt: skip
+
+
+def _param_numbers(value: Any) -> set[float]:
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, int | float):
+        return {round(float(value), 6)}
+    if isinstance(value, Mapping):
+        return set().union(*(_param_numbers(v) for v in value.values())) if value else set()
+    if isinstance(value, list | tuple):
+        return set().union(*(_param_numbers(v) for v in value)) if value else set()
+    return set()
+
+
+def _without_names(low: str, ctx: RouterContext | None) -> str:
+    """The message without ward names and LGA codes that hold digits ("Akanbi 5",
+    "LGA 24007"): their digits are part of a name, not amounts."""
+    from chatmrpt.chat.dialogue import LGA_CODE
+    if ctx is not None:
+        for w in ctx.wards:
+            name = w.name.lower() if hasattr(w, "name") else str(w).lower()
+            if re.search(r"\d", name) and name in low:
+                low = low.replace(name, " ")
+    return LGA_CODE.sub(" ", low)
+
+
+def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
+                  extra: Sequence[float] = ()) -> list[str]:
+    """The numbers of the message that the step does not use (as a value, a change of the
+    last value stated in its echo, or part of a name). A number said but not used means
+    the message was read otherwise than it was meant: the manager asks instead."""
+    from chatmrpt.chat.dialogue import ANALYSE_FIRST, RUN_WHEN_TOLD
+    if step.tool not in ACCOUNTED_TOOLS or step.echo in (ANALYSE_FIRST, RUN_WHEN_TOLD):
+        return []
+    low = _without_names(ex.canonical_text(step.source or text), ctx)
+    used = _param_numbers(step.params) | {round(float(v), 6) for v in extra}
+    used |= {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(step.echo))}
+    if "max_ward_share" in step.params and step.params["max_ward_share"] is not None:
+        used.add(round(float(step.params["max_ward_share"]) * 100, 6))
+    if isinstance(step.params.get("buffer"), int | float):
+        used.add(round((float(step.params["buffer"]) - 1) * 100, 6))  # "a 10% buffer": 1.1
+    used |= _choice_numbers(step)
+    if step.tool == "compute_tpr" and step.params.get("age") in ("u5", "o5"):
+        used |= {5.0, 0.0, 4.0, 59.0}  # "under five", "five and above", "0-59 months"
+    out = []
+    for n in ex.extract_numbers(low):
+        if round(n.value, 6) in used or n.text.strip() in ("one", "a", "an"):
+            continue
+        if REPLACED.search(low[: n.start]):
+            continue  # the value being replaced: "4 persons per household, not 5"
+        if TIME_UNIT.match(low[n.end:]):
+            continue  # "meeting in 10 mins"
+        if ORDINAL_LABEL.match(low[n.end:]):
+            continue  # "for the 2nd round": which round, not an amount
+        if _year_label(n, low):
+            continue  # "for the 2026 mass campaign": which campaign, not an amount
+        out.append(n.text.strip())
+    return out
+
+
+def _choice_numbers(step: Step) -> set[float]:
+    """Numbers that name a choice rather than give a value: the five years that divide the
+    TPR age groups ("everyone five and above", "0-4 years", "under 59 months")."""
+    if step.tool == "compute_tpr" and step.params.get("age") in ("u5", "o5"):
+        return {5.0, 4.0, 59.0, 0.0}
+    return set()
+
+
+RELATIVE_BEFORE = re.compile(
+    r"\b(?:another|anoda|anotha|an?\s+extra|extra|additional|more|plus|add|added|adding|remove"
+    r"|removing|minus|subtract|take\s+away|take\s+off|lose|lost|less|fewer|a\s+further"
+    r"|(?:cut|reduce|lower|drop|increase|raise|boost|top\s+up)(?:\s+(?:it|that|the\s+(?:nets|plan"
+    r"|stock)))?(?:\s+by)?)\s*$")
+RELATIVE_AFTER = re.compile(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:more|extra|fewer|less|on\s+top"
+                            r"|additional)\b")
+
+
+def amounts_read_as_totals(step: Step, text: str) -> list[str]:
+    """Amounts said as a change ("another 150k", "remove quarter million from that", "cut
+    50,000") that a plan step uses as the new number of nets: a change read as a total."""
+    total = step.params.get("total_nets") if step.tool in PLAN_TOOLS else None
+    if not isinstance(total, int | float):
+        return []
+    low = ex.canonical_text(step.source or text)
+    return [n.text.strip() for n in ex.extract_numbers(low)
+            if abs(n.value - float(total)) < 1e-6 and not n.percent
+            and (RELATIVE_BEFORE.search(low[: n.start]) or RELATIVE_AFTER.match(low[n.end:]))]
+
+
+YEAR_NOUN = re.compile(r"\s*(?:mass\s+|itn\s+|net\s+|llin\s+|national\s+|state\s+)*(?:campaigns?"
+                       r"|distributions?|rounds?|season|plan(?:ning)?|budget|allocation|census"
+                       r"|survey|figures?|data)\b")
+YEAR_BEFORE = re.compile(r"\b(?:in|for|of|since|during|until|by|from|the|our|this|last|next)\s*$")
+
+
+def _year_label(n: ex.NumberMention, low: str) -> bool:
+    """A year naming a campaign or a period ("the 2026 mass campaign", "in 2025"), never an
+    amount of nets."""
+    if not re.fullmatch(r"(?:19[5-9]\d|20\d\d)", n.text.strip()):
+        return False
+    return bool(YEAR_NOUN.match(low[n.end:]) or YEAR_BEFORE.search(low[: n.start]))
+
+
+ORDINAL_LABEL = re.compile(r"(?:st|nd|rd|th)\s+(?:time|round|phase|cycle|campaign|distribution"
+                           r"|quarter|year|try|attempt|batch|tranche)\b")
+TIME_UNIT = re.compile(r"\s*(?:mins?|minutes?|hours?|hrs?|secs?|seconds?|days?|weeks?|months?"
+                       r"|o'?clock|am\b|pm\b|a\.m|p\.m)\b")
+RETRACTED = re.compile(r"\b(?:actually|wait|sorry|no)[\s,]+(?:just\s+)?(?:leave|keep|forget|cancel"
+                       r"|scrap|skip|ignore|don'?t)\b|\bscratch\s+that\b|\bnever\s*mind\s+"
+                       r"(?:that|the)\b")
+def _takes_back(low: str) -> bool:
+    """A value given, then taken back in the same message ("set the threshold to 60%, no
+    actually leave it at the default, ..."): which values stand is not sure."""
+    return any(ex.extract_numbers(low[: m.start()]) for m in RETRACTED.finditer(low))
+
+
+REPLACED = re.compile(r"\b(?:not|instead\s+of|rather\s+than|from)\s*$")
+
+
+def action_evidence(step: Step, text: str, state: DialogueState,
+                    last_plan: Mapping[str, Any] | None = None) -> bool:
+    """Whether the message supports this state-changing step.
+
+    A new request needs the intent model to read the step's part of the message as that
+    kind of request, with at least the margin the cross-validation showed to be right 99%
+    of the time (intents.ACT_MARGIN), and a new plan needs its numbers written in the
+    message. A change of the request just run ("20% more", "drop rainfall") draws its
+    evidence from the conversation: it stands when the model ranks that kind of request
+    first or, unsure, second."""
+    from chatmrpt.chat.dialogue import ANALYSE_FIRST, RUN_WHEN_TOLD
+    family = GATE_FAMILY.get(step.tool)
+    if family is None or step.echo in (ANALYSE_FIRST, RUN_WHEN_TOLD):
+        return True  # the analysis a request needs, or "run it" with nothing else to run
+    guess = intents.classify(step.source or text)
+    sure = guess.margin >= intents.ACT_MARGIN
+    if guess.label == family and sure:
+        if family == "export_results":
+            return _format_said(step, text)
+        return step.tool != "plan_itn" or _numbers_said(step, text, last_plan)
+    low = ex.lower_text(step.source or text)
+    if "?" in low or QUESTION_START.search(low) and not re.match(r"^\s*what\s+if\b", low):
+        return False  # a question changes something only when the model is sure it asks to
+    last = GATE_FAMILY.get(str((state.last or {}).get("tool")))
+    continues = last == family or (family == "plan_itn"
+                                   and (state.last or {}).get("tool") == "ask_results")
+    # the model must find the change at least the second most likely reading, and not be
+    # sure of another one
+    return continues and (guess.label == family or (not sure and guess.runner_up == family))
+
+
+PLAN_NUMBERS = ("total_nets", "household_size", "urban_threshold", "people_per_net",
+                "bale_size", "max_ward_share")  # fmt: skip
+
+
+def _numbers_said(step: Step, text: str, last_plan: Mapping[str, Any] | None = None) -> bool:
+    """Every number a new plan uses was written in the message or kept from the last plan
+    ("back to the defaults"); a number from anywhere else is a guess."""
+    said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(step.source or text))}
+    said |= {round(float(v), 6) for k, v in (last_plan or {}).items()
+             if k in PLAN_NUMBERS and isinstance(v, int | float)}
+    said |= {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(text))}
+    for name in PLAN_NUMBERS:
+        if name not in step.params:
+            continue
+        value = float(step.params[name])
+        if round(value, 6) not in said and not (name == "max_ward_share"
+                                                and round(value * 100, 6) in said):
+            return False
+    return True
+
+
+def _format_said(step: Step, text: str) -> bool:
+    """A file is made in the format the message names (a report has only one)."""
+    from chatmrpt.chat import router as rt_
+
+    if step.params.get("what") == "report":
+        return True
+    low = ex.lower_text(step.source or text)
+    named = [f for f, rx in rt_._EXPORT_FORMATS if re.search(rx, low)]
+    return bool(named) and step.params.get("format") in named
+
+
+def describe_step(step: Step) -> str:
+    """A one-tap label naming exactly what the step would do."""
+    if step.echo:
+        return step.echo.rstrip(".")
+    label = describe_choice(step.tool, step.params)
+    if label:
+        return label
+    p = step.params
+    if step.tool in PLAN_TOOLS:
+        bits = [f"{int(p['total_nets']):,} nets" if "total_nets" in p else "",
+                f"household size {_fmt(p['household_size'])}" if "household_size" in p else ""]
+        bits += [f"{k.replace('_', ' ')} {v}" for k, v in p.items()
+                 if k not in ("total_nets", "household_size")]
+        head = "Plan" if step.tool == "plan_itn" else "Re-plan with"
+        return f"{head} {', '.join(b for b in bits if b)}".strip()
+    if step.tool == "run_analysis":
+        if p.get("variables"):
+            return f"Run the analysis with {_join(p['variables'])}"
+        return "Run the analysis" + (" with these settings" if p else "")
+    if step.tool == "reprioritize_urban":
+        return "Reprioritise urban wards" + (
+            f" with a target of {_fmt(p['target_share'])}%" if p.get("target_share") else "")
+    if step.tool == "compute_tpr":
+        return "Compute the TPR" + "".join(f", {k.replace('_', ' ')} {v}" for k, v in p.items())
+    if step.tool == "export_view":
+        return f"Export the {p.get('what', 'figure')} map as {str(p.get('format', 'html')).upper()}"
+    return f"Do {step.tool.replace('_', ' ')}"
+
+
+def _names_its_object(kind: str, text: str) -> bool:
+    """A relative change acts on its own evidence only when the message says what it
+    changes ("cut the plan by 10%", "another 150k nets") or says nothing else ("20% more");
+    "show wards with 20% more risk" is left to the intent model."""
+    low = ex.lower_text(text)
+    if re.search(r"\b(?:maps?|charts?|export|download|list|show)\b", low):
+        return False
+    if kind != "plan":
+        return True
+    return bool(NET_CUE.search(low) or re.search(r"\b(?:plan|stock|supply|it|that|allocation)"
+                                                 r"\b", low) or len(low.split()) <= 4)
+
+
+RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri",
+                     "plan_op")
+
+
+def _gate(decision: Decision, text: str, state: DialogueState,
+          last_plan: Mapping[str, Any] | None = None,
+          ctx: RouterContext | None = None) -> Decision:
+    """Act only on evidence that generalises; otherwise ask with the action as a one-tap
+    choice. Answers to the assistant's own question carry their evidence in the question."""
+    from chatmrpt.chat.dialogue import ANALYSE_FIRST, RUN_WHEN_TOLD
+    if not decision.steps or decision.reading.get("answered") in ANSWERS:
+        return decision
+    acting = [s for s in decision.steps if s.tool in GATE_FAMILY
+              and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
+    asks = any((reads_as_question(s.source or text) or hypothetical_question(s.source or text))
+               and not nets_scenario(s, s.source or text)
+               or either_or_question(s.source or text) for s in acting)
+    strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
+    changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
+    retracted = bool(acting) and _takes_back(ex.lower_text(text))
+    if strays:
+        decision.reading["stray_numbers"] = strays
+    if not asks and not strays and not retracted and not changes:
+        if _restates_offer(decision, state):
+            return decision  # "yes, rerun it with a 20% target": the change just offered
+        on_offer = _change_over_an_offer(decision, state)
+        if on_offer is not None:
+            return on_offer
+        own = decision.steps[0].source if len(decision.steps) == 1 else None
+        if decision.reading.get("relative") in RELATIVE_EVIDENCE and _names_its_object(
+                decision.reading["relative"], own or text):
+            return decision  # a change stated against the last result, echoed in the reply
+        if all(action_evidence(s, text, state, last_plan) for s in decision.steps):
+            return decision
+        if decision.reading.get("named_export") and all(
+                _format_said(s, text) for s in decision.steps):
+            return decision  # the file and its format are both named in the message
+    steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
+    label = "; ".join(describe_step(s) for s in steps)
+    choice = {"label": label, "tool": decision.steps[-1].tool,
+              "params": dict(decision.steps[-1].params),
+              "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
+                        for s in decision.steps]}  # fmt: skip
+    choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    why = ""
+    if changes:
+        why = (f" You said {_join(list(dict.fromkeys(changes)))} as a change, and I am not sure "
+               "whether it is the new total or an amount to add or take away.")
+    elif strays:
+        why = (f" I did not use {_join(list(dict.fromkeys(strays)))} from your message, so I may "
+               "have misread it.")
+    elif asks:
+        why = " Your message reads as a question, so I have not changed anything."
+    elif retracted:
+        why = " Part of your message takes something back, so I am checking first."
+    if ctx is not None and any(s.tool in PLAN_TOOLS for s in acting) and ctx.variables and \
+            not any(re.search(r"pop", v, re.I) for v in ctx.variables):
+        why += (" Note that your ward table has no population column, which a net plan "
+                "needs.")
+    asked = Decision(text=f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
+                          "until you say so.", choices=choices,
+                     pending={"expects": "choice", "choices": choices, "offered": asks,
+                              # a request for that kind of change replaces the offer
+                              **({"tool": decision.steps[-1].tool} if asks else {}),
+                              "strays": list(dict.fromkeys(strays))})  # fmt: skip
+    asked.reading = {**decision.reading, "gated": [s.tool for s in decision.steps]}
+    if state.pending and not asked.pending:
+        asked.keep_pending = True
+    return asked
+
+
+def _change_over_an_offer(decision: Decision, state: DialogueState) -> Decision | None:
+    """ "same but household size 6" right after "what if we had 20% more nets?" was answered
+    with an offer: the change may be meant for the current plan or for the one offered.
+    Ask, with both as one-tap choices."""
+    pending = state.pending or {}
+    offer = next((c for c in pending.get("choices") or [] if c.get("steps")), None) \
+        if pending.get("offered") else None
+    if offer is None or len(decision.steps) != 1 or decision.steps[0].tool != "what_if_plan":
+        return None
+    offered = [s for s in offer["steps"] if s.get("tool") in PLAN_TOOLS]
+    if len(offered) != 1:
+        return None
+    mine = decision.steps[0]
+    merged = {**(offered[0].get("params") or {}), **mine.params}
+    if merged == mine.params:
+        return None  # the change sets every value the offer had: no difference
+    on_offer = Step(offered[0]["tool"], merged, echo="", source=mine.source)
+    choices = [{"label": f"{describe_step(mine)}, on the current plan", "tool": mine.tool,
+                "params": dict(mine.params),
+                "steps": [{"tool": mine.tool, "params": dict(mine.params), "echo": mine.echo}]},
+               {"label": f"{describe_step(on_offer)}, with the change I offered "
+                         f"({offer['label'].rstrip('.')})",
+                "tool": on_offer.tool, "params": merged,
+                "steps": [{"tool": on_offer.tool, "params": merged, "echo": ""}]},
+               {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    return Decision(text="Should this change apply to the current plan, or to the change I "
+                         "offered just before (not made yet)? Nothing is changed until you "
+                         "say so.", choices=choices,
+                    pending={"expects": "choice", "choices": choices},
+                    reading={**decision.reading, "gated": [mine.tool], "over_offer": True})
+
+
+def _restates_offer(decision: Decision, state: DialogueState) -> bool:
+    """The message asks, in its own words, for exactly the change the assistant has just
+    offered as a one-tap choice: the offer is the evidence, as a tap would be."""
+    offered = (state.pending or {}).get("choices") or []
+    mine = [(s.tool, dict(s.params)) for s in decision.steps]
+    for choice in offered:
+        steps = choice.get("steps") or [{"tool": choice.get("tool"), "params": choice.get("params")}]
+        if mine == [(c.get("tool"), dict(c.get("params") or {})) for c in steps]:
+            return True
+    return False

@@ -1,0 +1,613 @@
+"""Answers to the assistant's own pending question: a one-tap choice picked (by label,
+ordinal, method or yes/no), a confirmation, the plan numbers, an LGA or its code, or a
+question about the question.
+
+Separate from the manager because these read a message only as an answer to what was
+asked; whatever does not read as one is left to the manager's fresh reading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat import intents
+from chatmrpt.chat.guards import (
+    GATE_FAMILY,
+    _param_numbers,
+    describe_step,
+    reads_as_question,
+    stray_numbers,
+)
+from chatmrpt.chat.reading import (
+    CANCEL,
+    CONFIRM,
+    LESS,
+    MORE,
+    NET_CUE,
+    _fmt,
+    _join,
+    reads_as_number_answer,
+    reads_as_short_answer,
+)
+from chatmrpt.chat.relative import PLAN_LABELS, _setting_answer
+from chatmrpt.chat.router import PLAN_TOOLS, RouterContext, route
+from chatmrpt.chat.slots import find_lga
+from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
+from chatmrpt.chat.tools import tool_spec
+
+
+def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
+                    state: DialogueState, facts: Facts,
+                    pending: Mapping[str, Any]) -> Decision | None:  # fmt: skip
+    from chatmrpt.chat.dialogue import _from_route
+    expects = pending.get("expects")
+    if CANCEL.match(low) or (guess.label == "cancel" and guess.confident(0.6)
+                             and reads_as_short_answer(text) and REFUSAL_WORD.search(low)):
+        return Decision(text="OK, I left it: nothing was run. Ask me for something else "
+                             "whenever you are ready.", pending=None,
+                        reading={"cancelled": True})  # fmt: skip
+    if expects == "choice":
+        coded = _lga_code_answer(text, low, pending)
+        if coded is not None:
+            return coded
+        chosen = _pick_choice(low, pending.get("choices") or [])
+        if chosen is not None and chosen.get("cancel"):
+            return Decision(text="OK, I left it: nothing was changed.", pending=None,
+                            reading={"cancelled": True})
+        if chosen is not None and chosen.get("steps"):
+            return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
+                                  source=text) for s in chosen["steps"]])
+        if chosen is not None:
+            return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
+        if pending.get("choices") and any(c.get("steps") for c in pending["choices"]) and (
+                CONFIRM.match(low) or guess.label == "confirm" and guess.confident(0.6)
+                and reads_as_short_answer(text) and not ex.extract_numbers(low)):
+            first = next(c for c in pending["choices"] if c.get("steps"))
+            return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
+                                  source=text) for s in first["steps"]])
+        confirmed = _confirms_offer(low, pending.get("choices") or [])
+        if confirmed is not None:
+            return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
+                                  source=text) for s in confirmed["steps"]])
+        return _choice_answer(text, low, guess, ctx, pending.get("choices") or [],
+                              pending.get("strays") or ())
+    if expects == "confirm":
+        if CONFIRM.match(low) or (guess.label == "confirm" and guess.confident(0.6)
+                                  and reads_as_short_answer(text)):  # fmt: skip
+            return Decision([Step(pending["tool"], dict(pending.get("params") or {}),
+                                  echo=pending.get("echo", ""), source=text)])  # fmt: skip
+        offered = {"label": describe_step(Step(pending["tool"], dict(pending.get("params") or {}),
+                                               echo=pending.get("echo", ""))),
+                   "tool": pending["tool"], "params": dict(pending.get("params") or {})}
+        return _choice_answer(text, low, guess, ctx, [offered])
+    if expects == "plan_numbers" and pending.get("setting"):
+        answered = _setting_answer(text, low, pending)
+        if answered is not None:
+            return answered
+    if expects == "plan_numbers":
+        if not reads_as_number_answer(text):
+            return _unplaced_named(text, low, ctx, facts, pending) or \
+                _plan_request_answer(text, ctx, facts, pending)
+        pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
+                       last_missing=tuple(pending.get("missing") or ()))  # fmt: skip
+        r = route(text, pctx)
+        return _keep_unplaced(_from_route(r, text, ctx, facts), low)
+    if expects in ("lga", "ward"):
+        if not reads_as_short_answer(text):
+            return None
+        pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
+                       last_missing=tuple(pending.get("missing") or ()),
+                       last_candidates=tuple(ex.WardRef(c["name"], c.get("lga"))
+                                             for c in pending.get("candidates") or ()))  # fmt: skip
+        r = route(text, pctx)
+        if r.intent != "answer":
+            return None
+        return _from_route(r, text, ctx, facts)
+    if expects == "plan_delta" and ctx.last_plan and "total_nets" in ctx.last_plan:
+        chosen = _pick_choice(low, pending.get("choices") or [])
+        if chosen is not None:
+            return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
+        numbers = ex.extract_numbers(low)
+        if len(numbers) != 1 or not reads_as_short_answer(text) or \
+                not reads_as_number_answer(re.sub(r"^\s*(?:by|of)\s+", "", text)):
+            return None
+        n, base, sign = numbers[0], int(ctx.last_plan["total_nets"]), int(pending["sign"])
+        if n.percent:
+            delta = int(round(base * n.value / 100))
+            how = f"{_fmt(n.value)}%"
+        elif n.is_whole and n.value >= 100:
+            delta, how = int(n.value), f"{int(n.value):,}"
+        else:
+            return None
+        value = base + sign * delta
+        if value < 1:
+            return None
+        hh = ctx.last_plan.get("household_size")
+        return Decision([Step("what_if_plan", {"total_nets": value},
+                              echo=f"Plan for {value:,} nets = {base:,} "
+                                   f"{'+' if sign > 0 else '-'} {how}"
+                                   + (f", households of {_fmt(hh)} people." if hh else "."),
+                              source=text)])  # fmt: skip
+    if expects == "lga_choice":
+        lga, _ = find_lga(text, facts.lgas)
+        if lga and reads_as_short_answer(text):
+            return Decision([Step(pending["tool"], {**(pending.get("params") or {}), "lga": lga},
+                                  source=text)])  # fmt: skip
+        return None
+    if expects == "export_what":
+        if not reads_as_short_answer(text):
+            return None
+        pctx = replace(ctx, last_tool="export_results", last_params=pending.get("params") or {},
+                       last_missing=("what",))  # fmt: skip
+        r = route(text, pctx)
+        if r.intent != "answer":
+            return None
+        return _from_route(r, text, ctx, facts)
+    return None
+
+
+GO_AHEAD = re.compile(
+    r"^\s*(?:(?:yes|yeah|yep|ok(?:ay)?|sure|please|pls|abeg|fine|alright|then|so)[\s,.!]*)*"
+    r"(?:go\s+ahead|do\s+(?:it|that|so)|(?:re)?run\s+(?:it|that)|proceed|yes|yeah|ok(?:ay)?)\b")
+
+
+def _confirms_offer(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """ "please go ahead and run it with 600,000" after the offer "Re-plan with 600,000
+    nets": a yes that repeats the offer's numbers, and no other number, takes that offer."""
+    if not GO_AHEAD.match(low) or "?" in low:
+        return None
+    said = {round(n.value, 6) for n in ex.extract_numbers(low)}
+    if not said:
+        return None
+    hits = []
+    for c in choices:
+        if not c.get("steps"):
+            continue
+        values = set().union(*(_param_numbers(s.get("params") or {}) for s in c["steps"]))
+        if said <= values:
+            hits.append(c)
+    return hits[0] if len(hits) == 1 else None
+
+
+def _pick_choice(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    text = re.sub(r"[^a-z0-9% ]", " ", low).split()
+    key = " ".join(text)
+    for c in choices:
+        if " ".join(re.sub(r"[^a-z0-9% ]", " ", c["label"].lower()).split()) == key:
+            return c
+    words = set(key.split()) - {"the", "in", "one", "please", "pls", "abeg", "lga", "ward", "of"}
+    if words:
+        hits = [c for c in choices
+                if words <= set(re.sub(r"[^a-z0-9% ]", " ", c["label"].lower()).split())]
+        if len(hits) == 1:
+            return hits[0]
+    ordinals = {"1": 0, "one": 0, "first": 0, "2": 1, "two": 1, "second": 1, "3": 2,
+                "three": 2, "third": 2, "4": 3, "four": 3, "fourth": 3}  # fmt: skip
+    m = re.match(r"^(?:option\s+|number\s+|the\s+)?(\w+)(?:\s+one)?(?:\s+please)?$", key)
+    if m and m.group(1) in ordinals and ordinals[m.group(1)] < len(choices):
+        return choices[ordinals[m.group(1)]]
+    return None
+
+
+# --- answers to the assistant's own questions ---------------------------------------------
+# One-tap choices answered in words ("the first one", "neither", "both", "yes but with 6",
+# "no, composite"), a plan question answered by a fuller request, a question about the value
+# asked for, and the questions pending one behind the other.
+
+YES_LEAD = re.compile(r"^\s*(?:(?:abeg|oya|please|pls)[\s,.!]+)*(?:(?:ok(?:ay)?|yes|yeah|yea|yep|yup"
+                      r"|yh|ya|sure|alright|fine|correct|right|go\s+ahead|do\s+(?:it|am|that))\b"
+                      r"[\s,.!]*)+(?:(?:abeg|oya|please|pls|but|and|just|with|only|then|though)\b"
+                      r"[\s,]*)*")
+NO_LEAD = re.compile(r"^\s*(?:no+|nope|nah|not\s+(?:that|quite|exactly))\b[\s,.!-]*"
+                     r"(?:(?:but|rather|instead|make\s+it|i\s+(?:mean|meant|want|said))\b[\s,]*)*")
+NONE_OF_THEM = re.compile(r"^\s*(?:neither|none)(?:\s+of\s+(?:them|those|these|the\s+two|dem))?"
+                          r"(?:[\s,]+(?:thanks|thank\s+you|please|pls|abeg|sir|ma))*\s*[.!]*\s*$")
+BOTH = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|please|pls|abeg|oya)[\s,]+)*(?:do\s+|show\s+(?:me\s+)?"
+                  r"|give\s+(?:me\s+)?)?(?:both|both\s+of\s+them|the\s+two(?:\s+of\s+them)?|all"
+                  r"\s+of\s+them|all\s+two)(?:[\s,]+(?:please|pls|abeg|sir|ma|then))*\s*[.!]*\s*$")
+TAKE_ORDINAL = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|yes|please|pls|abeg|oya)[\s,]+)*(?:(?:i'?ll\s+take|i\s+want|go\s+with|do"
+    r"|take|pick|choose|run|use|give\s+me|show\s+(?:me\s+)?)\s+)?(?:the\s+|option\s+|number\s+"
+    r"|no\.?\s*|#\s*)?(first|1st|second|2nd|third|3rd|fourth|4th|last|one|two|three|four|[1-4])"
+    r"(?:\s+(?:one|option|choice))?(?:[\s,]+(?:please|pls|abeg|then))*\s*[.!]*\s*$")
+ORDINAL_INDEX = {"first": 0, "1st": 0, "one": 0, "1": 0, "second": 1, "2nd": 1, "two": 1, "2": 1,
+                 "third": 2, "3rd": 2, "three": 2, "3": 2, "fourth": 3, "4th": 3, "four": 3,
+                 "4": 3}  # fmt: skip
+MORE_CONFIRM = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yh|ya|sure)[\s,.!]*)*(?:yh|ya|yea|k|kk"
+                          r"|okk+|oki|okey|please\s+do|pls\s+do|do\s+so|make\s+we\s+go|exactly"
+                          r"|spot\s+on|you\s+got\s+it|that'?s\s+what\s+i\s+(?:meant|mean|want(?:ed)?)"
+                          r"|that\s+one|go\s+for\s+it)(?:[\s,.!]*(?:please|pls|abeg|thanks))*"
+                          r"\s*[.!]*\s*$")
+
+
+# a cancel read by the intent model needs a word of refusal ("now halve that" is no cancel)
+REFUSAL_WORD = re.compile(r"\b(?:no|nope|nah|not|don'?t|cancel\w*|stop|leave|forget|never|skip"
+                          r"|scrap|drop\s+it|ignore|abort|enough|later|wait|hold)\b")
+
+
+DISMISSED = re.compile(r"\b(?:ignore|nothing|typo|mistake|doesn'?t\s+matter|not\s+important"
+                       r"|never\s*mind|forget|disregard|irrelevant|no\s+meaning|by\s+the\s+way"
+                       r"|not\s+(?:a|part|for)\b|nothing\s+to\s+do)")
+GO_WORDS = re.compile(r"\b(?:yes|yeah|yep|ok(?:ay)?|sure|go\s+ahead|go\s+on|proceed|do\s+(?:it|am)"
+                      r"|run\s+(?:it|am)|continue|correct|right|fine)\b")
+
+
+def _stray_dismissed(low: str, strays: Sequence[str]) -> bool:
+    """ "ignore the 2, go ahead", "yes, the 2 is nothing": the numbers the offer did not use
+    are set aside, and the offer is taken."""
+    numbers = ex.extract_numbers(low)
+    said = {n.text.strip() for n in numbers} | {_fmt(n.value) for n in numbers}
+    return bool(numbers and strays) and all(
+        n.text.strip() in strays or _fmt(n.value) in strays for n in numbers) and bool(
+        said) and bool(DISMISSED.search(low)) and bool(GO_WORDS.search(low))
+
+
+def _unplaced_named(text: str, low: str, ctx: RouterContext, facts: Facts,
+                    pending: Mapping[str, Any]) -> Decision | None:
+    """ "household size" after "Is 5 the number of nets or the household size?": the number
+    asked about takes the place the answer names."""
+    from chatmrpt.chat.dialogue import _from_route
+    value = pending.get("unplaced")
+    if value is None or ex.extract_numbers(low) or len(low.split()) > 8 or "?" in low:
+        return None
+    household = bool(HOUSEHOLD_QUESTION.search(low) or re.search(r"\bhouse\b|\bfamily\b", low))
+    nets = bool(NET_CUE.search(low) or re.search(r"\bstock\b", low))
+    if household == nets:
+        return None
+    name = "household_size" if household else "total_nets"
+    if name not in (pending.get("missing") or ()) or tool_spec("plan_itn").param(name).problems(
+            value) or (name == "total_nets" and not float(value).is_integer()):
+        return None
+    from chatmrpt.chat import router as rt_
+
+    params = {**(pending.get("params") or {}), name: value}
+    pctx = replace(ctx, last_tool=pending["tool"], last_params=params,
+                   last_missing=tuple(m for m in pending.get("missing") or () if m != name))
+    r = rt_._finish(pending["tool"], params, rt_.Extraction(), pctx, "answer", 0.9)
+    return _from_route(r, text, ctx, facts)
+
+
+def _keep_unplaced(decision: Decision, low: str) -> Decision:
+    """The plan question asked again about a number it could not place keeps that number, so
+    that "household size" or "nets" can place it."""
+    numbers = ex.extract_numbers(low)
+    pending = decision.pending
+    if decision.steps or not pending or pending.get("expects") != "plan_numbers" or \
+            len(numbers) != 1:
+        return decision
+    if numbers[0].value in [v for v in (pending.get("params") or {}).values()
+                            if isinstance(v, int | float)]:
+        return decision
+    decision.pending = {**pending, "unplaced": numbers[0].number}
+    return decision
+
+
+def _chosen_decision(chosen: Mapping[str, Any], text: str) -> Decision:
+    if chosen.get("cancel"):
+        return Decision(text="OK, I left it: nothing was changed.", pending=None,
+                        reading={"cancelled": True})
+    if chosen.get("steps"):
+        return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""), source=text)
+                         for s in chosen["steps"]])
+    return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
+
+
+def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
+                   choices: Sequence[Mapping[str, Any]],
+                   strays: Sequence[str] = ()) -> Decision | None:
+    """A one-tap choice answered in words: "neither", "both", "the first one", "ok do the
+    second", "yh" (the only action offered), "yes but with 6" and "no, composite" (the action
+    offered, changed as said, or the other choice the words name)."""
+    actionable = [c for c in choices if not c.get("cancel") and (c.get("tool") or c.get("steps"))]
+    if not actionable:
+        return None
+    if NONE_OF_THEM.match(low):
+        return Decision(text="OK, I left it: nothing was changed.", pending=None,
+                        reading={"cancelled": True})
+    if BOTH.match(low):
+        tools = [s["tool"] for c in actionable for s in (c.get("steps") or [c])]
+        every = len(actionable) == 2 or re.search(r"\ball\b", low)
+        if len(actionable) >= 2 and every and not any(t in ONE_AT_A_TIME for t in tools):
+            return Decision([st for c in actionable for st in _chosen_decision(c, text).steps])
+        return None
+    m = TAKE_ORDINAL.match(low)
+    if m:
+        word = m.group(1)
+        if word == "last":
+            return _chosen_decision(choices[-1], text) if not choices[-1].get("cancel") else None
+        index = ORDINAL_INDEX[word]
+        return _chosen_decision(choices[index], text) if index < len(choices) else None
+    if len(actionable) == 1 and _stray_dismissed(low, strays):
+        return _chosen_decision(actionable[0], text)
+    if len(actionable) == 1 and (MORE_CONFIRM.match(low) or CONFIRM.match(low) or (
+            guess.label == "confirm" and guess.confident(0.6) and reads_as_short_answer(text)
+            and not ex.extract_numbers(low))):
+        return _chosen_decision(actionable[0], text)
+    lead = YES_LEAD.match(low) or NO_LEAD.match(low)
+    rest = low[lead.end():].strip(" ,.!") if lead else ""
+    by_method = _pick_by_method(rest or low, actionable)
+    if by_method is not None:
+        return _chosen_decision(by_method, text)
+    if not rest:
+        return None
+    picked = _pick_choice(rest, choices)
+    if picked is not None and not picked.get("cancel"):
+        return _chosen_decision(picked, text)
+    if len(actionable) == 1:
+        return _modified_choice(text, rest, actionable[0], ctx)
+    return None
+
+
+# results that replace one another: one of them at a time
+ONE_AT_A_TIME = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compute_tpr",
+                 "add_covariates")  # fmt: skip
+RANKED_TOOLS = ("top_wards", "list_wards", "plan_itn", "what_if_plan")
+
+
+OTHER_ACTION = re.compile(r"\b(?:save|export|download|send|show|map|plan|list|open|draw|display"
+                          r"|explain|compare|describe|analy[sz]\w*)\b")
+
+
+def _pick_by_method(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """ "composite" / "no, the pca one" between offered lists or plans that differ only by
+    the ranking they use."""
+    if len(low.split()) > 5 or len(choices) < 2:
+        return None
+    method = ex.find_method(low)
+    if method is None or any(c.get("tool") not in RANKED_TOOLS for c in choices):
+        return None
+    hits = [c for c in choices if (c.get("params") or {}).get("method", "composite") == method]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
+                     ctx: RouterContext) -> Decision | None:
+    """The action offered, with what the answer changes ("yes but household size 6", "no,
+    350k", "ok but as excel"), read with that action's own slot reader; every number of the
+    answer must find its place, or nothing is taken."""
+    from chatmrpt.chat import router as rt_
+
+    steps = [dict(s) for s in choice.get("steps") or
+             [{"tool": choice["tool"], "params": choice.get("params") or {}, "echo": ""}]]
+    main = steps[-1]
+    tool, params = main["tool"], dict(main["params"])
+    if reads_as_question(rest) or "?" in rest:
+        return None
+    msg = rt_.Message.read(rest, ctx)
+    if tool in PLAN_TOOLS:
+        found = rt_._plan_params(msg, ctx)
+        if found.questions:
+            return None
+        cued, _ = ex.assign_numbers(msg.text, ex.PLAN_CUES, msg.numbers, rt_.PLAN_ACCEPTS)
+        change = {k: v for k, v in found.params.items()
+                  if k != "total_nets" or "total_nets" in cued}
+        placed = [v for v in cued.values()]
+        uncued = [n for n in msg.numbers if all(n is not c for c in placed)]
+        if len(uncued) == 1 and not change.keys() & {"total_nets", "household_size"}:
+            n = uncued[0]
+            if not reads_as_number_answer(rest):
+                return None  # "2023 was better": a number that is no answer
+            if not n.percent and n.is_whole and n.value >= 100:
+                change["total_nets"] = n.number
+            elif not n.percent and rt_.PLAN_ACCEPTS["household_size"](n) and (
+                    "household_size" in params or tool == "plan_itn"):
+                change["household_size"] = n.number
+            else:
+                return None
+        elif uncued:
+            return None
+    else:
+        extractor = rt_.EXTRACTORS.get(tool)
+        if extractor is None or len(rest.split()) > 5 or OTHER_ACTION.search(rest):
+            return None  # "ok, save the map as png" is another request, not this one changed
+        found = extractor(msg, ctx)
+        change = dict(found.params)
+        if found.questions or {round(n.value, 6) for n in msg.numbers} - _param_numbers(change):
+            return None
+    if not change:
+        return None
+    spec = tool_spec(tool)
+    if any(name not in spec.param_names or spec.param(name).problems(value)
+           for name, value in change.items()):
+        return None
+    new = {**params, **change}
+    step = Step(tool, new, source=rest)
+    if stray_numbers(step, rest, ctx):
+        return None
+    step.echo = f"As you said, with {_join([_change_words(k, v) for k, v in change.items()])} " \
+                "instead of what I offered."
+    earlier = [Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""), source=text)
+               for s in steps[:-1]]
+    return Decision([*earlier, step])
+
+
+STRATEGY_LABELS = {"stop": "stopping at the first ward that cannot be fully covered",
+                   "continue": "skipping wards that cannot be fully covered",
+                   "capped": "a cap per ward", "proportional": "nets shared in proportion to need"}
+
+
+def _change_words(name: str, value: Any) -> str:
+    """ "350,000 nets", "household size 6", "the composite ranking", "XLSX format"."""
+    if name == "total_nets":
+        return f"{int(value):,} nets"
+    if name == "method":
+        return f"the {'PCA' if value == 'pca' else str(value)} ranking"
+    if name == "format":
+        return f"{str(value).upper()} format"
+    if name == "buffer" and isinstance(value, int | float):
+        return f"a {_fmt(round((float(value) - 1) * 100, 6))}% buffer"
+    if name == "strategy":
+        return STRATEGY_LABELS.get(str(value), f"the {value} allocation")
+    if name == "target_share" and isinstance(value, int | float):
+        return f"a target of {_fmt(float(value))}% of the population"
+    label = PLAN_LABELS.get(name, name.replace("_", " "))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        unit = "%" if name in ("urban_threshold", "max_ward_share", "threshold") else ""
+        return f"{label} {_fmt(float(value))}{unit}"
+    return f"{label} {value}"
+
+
+# the words around an LGA code given as an answer ("use 20037", "let us take code 20030 instead")
+CODE_ANSWER_WORDS = frozenset(["ok", "okay", "use", "try", "take", "let", "us", "let's", "lets",
+                               "it's", "its", "it", "is", "the", "code", "lga", "na", "abeg",
+                               "please", "pls", "then", "so", "ehn", "oh", "number", "no",
+                               "instead", "that", "one", "go", "with", "for", "i", "mean",
+                               "meant", "sir", "ma", "o", "make", "am", "we", "do", "of", "in"])
+
+
+def _lga_code_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
+    """An LGA code given after "your table has no LGA names; if it holds LGA codes, ask ...":
+    the wards asked for, in the LGA with that code ("24006", "use 20037", "code 20043")."""
+    params = pending.get("lga_code_for")
+    codes = re.findall(r"(?<![\d.,])\d{3,}(?![\d.,]*\d)", low)
+    words = re.findall(r"[a-z][a-z']*", low)
+    if params is None or len(codes) != 1 or len(words) > 7 or \
+            any(w not in CODE_ANSWER_WORDS for w in words):
+        return None
+    return Decision([Step("list_wards", {**params, "lga_code": codes[0]}, source=text)],
+                    reading={"tool": "list_wards"})
+
+
+def _refused_with_request(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                          facts: Facts) -> Decision | None:
+    """ "no, show me the top 5 instead" to an offered action: the offer is dropped and the
+    request is read on its own (and gated like any other)."""
+    from chatmrpt.chat.dialogue import _decide
+    pending = state.pending or {}
+    if pending.get("expects") not in ("choice", "confirm"):
+        return None
+    lead = NO_LEAD.match(low)
+    if not lead or len(text[lead.end():].split()) < 2:
+        return None
+    rest = _decide(text[lead.end():], ctx, replace(state, pending=None), facts)
+    rest.keep_pending = False
+    return rest
+
+
+def _plan_request_answer(text: str, ctx: RouterContext, facts: Facts,
+                         pending: Mapping[str, Any]) -> Decision | None:
+    """A plan question answered by a fuller message ("plan it with household size 6", "ok
+    we use 5 people per household for the plan"): the values it names fill the question,
+    the values asked before stay, and every number must find its place."""
+    from chatmrpt.chat.dialogue import _from_route
+    if reads_as_question(text) or "?" in text or pending.get("tool") not in PLAN_TOOLS:
+        return None
+    low = ex.lower_text(text)
+    if MORE.search(low) or LESS.search(low) or re.search(r"\b(?:half|halve|double|triple|twice)\b",
+                                                          low):
+        return None  # "20% more nets" changes a stock, it gives none
+    missing = set(pending.get("missing") or ())
+    pctx = replace(ctx, last_tool=pending["tool"], last_params=pending.get("params") or {},
+                   last_missing=tuple(pending.get("missing") or ()))  # fmt: skip
+    r = route(text, pctx)
+    if r.intent != "answer" or r.tool not in PLAN_TOOLS:
+        return None
+    # each value taken is named as what it is ("household size 6", "250k nets"): a bare
+    # number of another request ("top 5 in Likwa") answers nothing
+    from chatmrpt.chat import router as rt_
+
+    msg = rt_.Message.read(text, pctx)
+    cued, _ = ex.assign_numbers(msg.text, ex.PLAN_CUES, msg.numbers, rt_.PLAN_ACCEPTS)
+    if not missing & set(cued) or any(r.params.get(k) != v.number for k, v in cued.items()
+                                      if k in missing):
+        return None
+    if stray_numbers(Step(r.tool, dict(r.params), source=text), text, ctx):
+        return None
+    return _from_route(r, text, ctx, facts)
+
+
+HOUSEHOLD_QUESTION = re.compile(r"\bhouse\s*hold\w*|\bhh\b|\bpeople\s+(?:per|in\s+a|in\s+each)"
+                                r"\s+(?:house|home|family)\b")
+
+
+def _question_about_pending(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
+    """A question about the value the pending question asks for ("I don't know the household
+    size, what do people normally use?"): answered, and the question stays pending. The value
+    is never picked for the user."""
+    if pending.get("expects") != "plan_numbers" or not ("?" in low or reads_as_question(text)):
+        return None
+    asks_household = "household_size" in (pending.get("missing") or ()) or \
+        pending.get("setting") == "household_size"
+    usual = re.search(r"\b(?:normal(?:ly)?|usual(?:ly)?|typical(?:ly)?|recommend\w*|suggest\w*|most"
+                      r"|standard|common(?:ly)?|advi[sc]e)\b", low) and len(low.split()) <= 12
+    if not asks_household or not (HOUSEHOLD_QUESTION.search(low) or usual) or \
+            ex.extract_numbers(low) or re.search(r"\bmean\w*\b|\bwhat\s+is\s+an?\b|\bplan\b"
+                                                 r"|\blast\b|\bcurrent\b|\bused\b", low):
+        return None
+    return Decision(text="The household size is the average number of people living in one "
+                         "household in the area. It comes from a survey or census: the DHS or "
+                         "MICS report for your state, or the campaign's microplan; national "
+                         "surveys put it close to 5 people. I do not choose it for you: which "
+                         "household size should I use? Say for example \"use 5\".",
+                    keep_pending=True, reading={"about_pending": True})
+
+
+def _earlier_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
+                    state: DialogueState, facts: Facts,
+                    earlier: Mapping[str, Any]) -> Decision | None:
+    """The answer to the question asked before the one pending now: by its content only (a
+    number for a plan question, a name, an offered label), never by a bare yes or a number
+    of a list, which belong to the latest question."""
+    if earlier.get("expects") in ("choice", "confirm"):
+        chosen = _pick_choice(low, earlier.get("choices") or [])
+        if chosen is None or chosen.get("cancel") or TAKE_ORDINAL.match(low):
+            return None
+        return _chosen_decision(chosen, text)
+    if CANCEL.match(low) or CONFIRM.match(low):
+        return None
+    return _answer_pending(text, low, guess, ctx, state, facts, earlier)
+
+
+def _trimmed(pending: Mapping[str, Any], depth: int = 2) -> dict[str, Any]:
+    out = dict(pending)
+    earlier = out.pop("previous", None)
+    if earlier and depth > 1:
+        out["previous"] = _trimmed(earlier, depth - 1)
+    return out
+
+
+def _names_ward_list(low: str) -> bool:
+    """ "Top 10 wards by PCA" (a list, as a one-tap choice names it), not the plan's ranking."""
+    from chatmrpt.chat.tool_slots import PLAN_WORDS
+    return bool(re.search(r"\b(?:top|bottom|first|last|list)\s+(?:\d+\s+)?wards?\b"
+                          r"|\bwards\s+by\b", low)) and not PLAN_WORDS.search(
+        low.replace("wards", ""))
+
+
+def _with_earlier_question(decision: Decision, state: DialogueState) -> Decision:
+    """A question asked while another is pending keeps the earlier one behind it: a one-tap
+    choice about something else must not lose the household size the user was asked for.
+    When the question now pending is answered, the earlier one is pending again; a cancel
+    drops both; a new question about the same request replaces the old one."""
+    old = state.pending
+    if not old or decision.keep_pending:
+        return decision
+    reading = decision.reading
+    if decision.pending is None:
+        earlier = old.get("previous")
+        refused_offer = old.get("expects") in ("choice", "confirm")
+        if earlier and reading.get("answered") and not reading.get("answered_earlier") and (
+                not reading.get("cancelled") or refused_offer):
+            decision.pending = dict(earlier)
+        return decision
+    if decision.pending is old or "previous" in decision.pending:
+        return decision
+    new = decision.pending
+    if not reading.get("answered") and new.get("expects") == "plan_numbers" and \
+            not new.get("params") and not new.get("missing") and not new.get("setting") and \
+            old.get("expects") == "plan_numbers" and old.get("tool") in PLAN_TOOLS:
+        # "what should change in the plan?" tells less than the plan question pending
+        decision.pending, decision.keep_pending = None, True
+        return decision
+    same = reading.get("answered") and not reading.get("answered_earlier") or (
+        GATE_FAMILY.get(str(decision.pending.get("tool"))) is not None
+        and GATE_FAMILY.get(str(decision.pending.get("tool")))
+        == GATE_FAMILY.get(str(old.get("tool"))))
+    behind = old.get("previous") if same else _trimmed(old)
+    if behind:
+        decision.pending = {**decision.pending, "previous": behind}
+    return decision

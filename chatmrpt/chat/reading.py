@@ -1,0 +1,167 @@
+"""Reading helpers shared by the dialogue modules: cancel/confirm words, more/less, added or
+dropped variables, short and numeric answers, corrections and split requests.
+
+Separate because every other dialogue module reads messages with them; they decide
+nothing on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from chatmrpt.chat import extract as ex
+
+# --- reading helpers ----------------------------------------------------------------------
+
+QUESTION_START = re.compile(
+    r"^\s*(?:who|what|which|when|where|why|how|is|are|was|were|can|could|do|does|did|will"
+    r"|would|should|shall|tell|explain|show|list|give|wetin|abeg\s+wetin)\b"
+)
+CANCEL = re.compile(
+    r"^\s*(?:no|nope|cancel|stop|forget\s+(?:it|that)|never\s*mind|leave\s+(?:it|am|that)"
+    r"|not\s+now|no\s+need|skip\s+(?:it|that)|scrap\s+that|ignore\s+(?:it|that)|don'?t)\b"
+    r"(?:[\s,]*(?:thanks|thank\s+you|please|pls|abeg|sir|ma|it|that|run\s+it|do\s+it"
+    r"|for\s+now|leave\s+it))*\s*[.!]*\s*$"
+)
+CONFIRM = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|yup|sure|alright|fine|correct|right|please|pls|abeg"
+    r"|oya|great|good)[\s,.!]*)*(?:go\s+ahead|go\s+on|run\s+(?:it|am|that|this)|do\s+(?:it|am"
+    r"|that|so)|proceed|continue|carry\s+on|start\s+(?:it|am)|confirm(?:ed)?|kick\s+it\s+off"
+    r"|yes|yeah|yep|yup|sure|ok(?:ay)?|correct|that'?s\s+(?:it|right|correct)|na\s+so)"
+    r"(?:[\s,.!]*(?:please|pls|abeg|sir|ma|then|now|thanks|go\s+ahead|run\s+it|do\s+it))*"
+    r"\s*[.!]*\s*$"
+)
+# words that may surround a number when it answers "how many nets / what household size"
+ANSWER_WORDS = frozenset(["d", "di", "then", "now", "o", "sef", "una", "too", "a", "about", "above", "an", "and", "approx", "approximately", "around", "average", "avg", "be", "bed", "each", "every", "exactly", "family", "families", "for", "get", "got", "had", "has", "have", "hh", "home", "homes", "house", "household", "households", "hhs", "i", "in", "is", "it", "it's", "its", "itn", "itns", "just", "let's", "llin", "llins", "make", "members", "mosquito", "na", "nets", "net", "of", "ok", "okay", "on", "only", "our", "people", "per", "persons", "person", "please", "pls", "roughly", "say", "size", "so", "some", "the", "there", "think", "this", "total", "use", "we", "we've", "with", "yes", "abeg", "oya", "put", "available", "stock", "in", "campaign", "members", "individuals", "occupants", "e", "dey", "dem", "our", "my", "sir", "ma", "maybe", "like", "mean", "i'm", "am", "go", "are", "were", "will"])
+NET_CUE = re.compile(r"\b(?:nets?|itns?|llins?|bednets?)\b")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+CORRECTION = re.compile(
+    r"(?:\.\.\.|[,;.!-]|\s)\s*(?:(?:no|oh|oops|sorry)[\s,.!]+)*(?:wait|sorry|oops|i\s+mean"
+    r"|correction|actually|scratch\s+that|no\s+no|make\s+(?:it|that)|change\s+(?:it|that)\s+to"
+    r"|rather)\b"
+)
+MORE = re.compile(r"\b(?:more|extra|additional|increase[ds]?|increasing|higher|raise[ds]?|boost"
+                  r"|add(?:ed|ing)?|plus|bigger|larger|up|another|anoda|anotha|anoder|top\s+up"
+                  r"|on\s+top)\b")  # fmt: skip
+LESS = re.compile(r"\b(?:fewer|less|reduce[ds]?|reducing|reduction|decrease[ds]?|lower|down"
+                  r"|cut|drops?|dropped|minus|smaller|lose|lost|shortfall|short|remove"
+                  r"|take\s+away|subtract)\b")  # fmt: skip
+RESET = re.compile(
+    r"\b(?:back\s+to\s+(?:the\s+)?(?:defaults?|default\s+settings|original|normal|standard)"
+    r"|reset\b|default\s+(?:settings|values|parameters|options)|use\s+(?:the\s+)?defaults"
+    r"|original\s+settings|undo\s+(?:the\s+|all\s+(?:the\s+)?)?changes)"
+)
+THANKS_ONLY = re.compile(r"^\s*(?:ok(?:ay)?|thanks?|thank\s+you|thx|fine|great|good|nice|cool"
+                         r"|alright|noted|quick|hi|hello|hey|please|pls|abeg)[\s,.!:]*$")
+GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|salam"
+                             r"|sannu|ok(?:ay)?|quick|so|please|pls|abeg)\b[\s,.!:]*", re.I)
+ALL_OF_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls)[\s,]+)*(?:all\s+of\s+them"
+                         r"|all(?:\s+the)?\s+wards|show\s+(?:me\s+)?all|list\s+(?:them\s+)?all"
+                         r"|the\s+whole\s+list|every\s+ward|all)\b[\s\w]*[.!?]*\s*$")  # fmt: skip
+LIST_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls|abeg)[\s,]+)*(?:list|name|show"
+                       r"|give|tell)\s+(?:me\s+)?(?:them|those|the\s+wards|dem|am)(?:\s+(?:all|please"
+                       r"|pls|abeg))*\s*[.!?]*\s*$")
+ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+use|plus|put\s+in|bring\s+in"
+                     r"|with\s+also|put\s+back|bring\s+back|add\s+back|re-?add|restore|reinstate"
+                     r"|(?:put|bring)\s+(?:\w+\s+){1,4}back)\b")  # fmt: skip
+DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|minus|no\s+more"
+                      r"|except|get\s+rid\s+of|omit|(?:take|leave)\s+(?:\w+\s+){1,4}out)\b")  # fmt: skip
+DIRECTION_WORD = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b")
+# after these, "ndwi too" asks for the same about ndwi (a map, a ward's value), not an analysis
+SHOWS_ONE_VARIABLE = ("show_map", "export_results", "export_view", "ward_value", "explain_ward",
+                      "lga_summary")
+SOFT_ADD = re.compile(r"^\s*(?:and\s+|oh\s+|ok(?:ay)?\s+)?also\b|\b(?:too|as\s+well)(?:\s+(?:please"
+                      r"|pls|abeg))?\s*[.!]*\s*$")
+SPLIT = re.compile(
+    r"\s*(?:;|\.\s+(?:then|also|and)\b|,?\s+and\s+then\b|,?\s+then\s+(?=\w)|,?\s+after\s+that\b"
+    r"|,?\s+and\s+also\b|\.\s+(?=(?:show|map|export|download|plan|list|give|top|run|save|what)\b)"
+    r"|,?\s+and\s+(?=(?:tell|show|give|list|export|download|save|send)\s+(?:me|us|the|it|that"
+    r"|them|how|which|what)\b)"
+    r"|,\s+(?=(?:and\s+)?(?:show|put|plot|draw)\s+(?:it\s+|them\s+|that\s+|those\s+)?(?:on\s+)?"
+    r"(?:a\s+|the\s+)?map\b))"
+    r"\s*"
+)
+
+
+def reads_as_number_answer(text: str) -> bool:
+    """The message is an answer to "how many nets / what household size", and nothing else."""
+    low = ex.lower_text(text)
+    if "?" in low or QUESTION_START.search(low) and not re.match(r"^\s*(?:is|it'?s)\s+\d", low):
+        return False
+    numbers = ex.extract_numbers(low)
+    if not numbers:
+        return False
+    if YEAR.search(low) and not NET_CUE.search(low) and not re.search(r"household|hh", low):
+        return False
+    rest = low
+    for n in sorted(numbers, key=lambda n: -n.start):
+        rest = rest[: n.start] + " " + rest[n.end :]
+    words = re.findall(r"[a-z][a-z']*", rest)
+    return all(w in ANSWER_WORDS or w in ANSWER_CHOICE_WORDS for w in words)
+
+
+# words of taking a figure: "5 is fine", "use the usual 5", "go for 6", "take 5", "let's say 5"
+ANSWER_CHOICE_WORDS = frozenset(["fine", "usual", "normal", "typical", "standard", "common",
+                                 "take", "for", "lets", "let", "go", "do", "does", "will",
+                                 "good", "ok", "value", "figure", "number", "that's", "thats",
+                                 "alright", "works", "sounds", "then", "mostly",
+                                 "generally", "here", "area", "assume", "assuming", "pick",
+                                 "choose", "set", "should", "would", "be", "enough"])
+
+
+def reads_as_short_answer(text: str) -> bool:
+    low = ex.lower_text(text)
+    return "?" not in low and len(low.split()) <= 6 and not QUESTION_START.search(low)
+
+
+def apply_correction(text: str) -> tuple[str, str | None]:
+    """A message corrected inside itself ("500,000 ... wait no make it 450,000").
+
+    Returns the text as meant and a note saying what was corrected (None when nothing was).
+    """
+    low = ex.lower_text(text)
+    marks = list(CORRECTION.finditer(low))
+    if not marks:
+        return text, None
+    mark = marks[-1]
+    head, tail = low[: mark.start()], low[mark.end() :]
+    after = ex.extract_numbers(tail)
+    before = ex.extract_numbers(head)
+    if not after or not before:
+        return text, None
+    new = after[0]
+    if new.percent:
+        same = [n for n in before if n.percent]
+    elif new.value >= 100:
+        same = [n for n in before if not n.percent and n.value >= 100]
+    else:
+        same = [n for n in before if not n.percent and n.value < 100]
+    if not same:
+        return text, None
+    old = same[-1]
+    if old.value >= 1000 > new.value:
+        return text, None  # "300k nets, no wait 350": 350 or 350,000? Not sure: asked
+    fixed = head[: old.start] + new.text + head[old.end :]
+    rest = tail[: new.start] + tail[new.end :]
+    # words after the corrected number that name something else stay ("... wait, 450k nets")
+    rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|nets?|sorry|instead)\b", " ", rest)
+    fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
+    note = f"Using your correction: {_fmt(new.value)} instead of {_fmt(old.value)}."
+    return fixed, note
+
+
+def _fmt(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def split_requests(text: str) -> list[str]:
+    parts = [p.strip(" ,.") for p in SPLIT.split(text) if p and p.strip(" ,.")]
+    return parts if len(parts) > 1 else [text]
+
+
+def _join(items: Sequence[str]) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,944 @@
+"""Relative changes of the last request: "20% more nets", "double it", "at most 3 per
+ward", "back to the defaults", a plan setting changed or dropped, a value replaced
+("450k not 400k"), a direction flipped, variables added, dropped or swapped.
+
+These read the message against the last request that ran (``DialogueState.last``);
+separate from the manager because they decide only how that request changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from chatmrpt.analysis.declarations import DIRECTIONS
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat.guards import _without_names, reads_as_question
+from chatmrpt.chat.reading import (
+    ADD_VAR,
+    ALL_OF_THEM,
+    DIRECTION_WORD,
+    DROP_VAR,
+    LESS,
+    LIST_THEM,
+    MORE,
+    NET_CUE,
+    QUESTION_START,
+    RESET,
+    SHOWS_ONE_VARIABLE,
+    SOFT_ADD,
+    _fmt,
+    _join,
+    split_requests,
+)
+from chatmrpt.chat.router import PLAN_TOOLS, RouterContext
+from chatmrpt.chat.slots import CATEGORY, find_lga
+from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
+from chatmrpt.chat.tools import tool_spec
+
+from chatmrpt.chat import plan_ops  # isort: skip - operations on the current plan
+
+
+# --- relative changes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    params: dict[str, Any]
+    echo: str
+
+
+def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Change | None:
+    """A change of the last plan stated relative to it, or None.
+
+    "20% more nets", "10 percent fewer", "another 150k", "150,000 fewer nets", "double the
+    nets", "half the nets"; "household size up by 1" is left to the router (absolute).
+    """
+    if not last_plan or "total_nets" not in last_plan:
+        return None
+    low = ex.canonical_text(text)
+    base = int(last_plan["total_nets"])
+    hh = last_plan.get("household_size")
+    numbers = ex.extract_numbers(low)
+    other = _by_change(low, last_plan)
+    if other is not None:
+        return other
+    if re.search(r"\b(?:urban|threshold|buffer|wastage|cap|capped|share|bale)\b", low):
+        return None
+    about_households = re.search(r"\bhouse\s*holds?\b|\bhh\b|\bhousehold\s+size\b", low)
+    pct = [n for n in numbers if n.percent]
+    if len(pct) == 1 and not about_households:
+        more, less = bool(MORE.search(low)), bool(LESS.search(low))
+        if more == less:
+            return None
+        sign = 1 if more else -1
+        value = int(round(base * (1 + sign * pct[0].value / 100)))
+        op = "+" if sign > 0 else "-"
+        return Change({"total_nets": value},
+                      f"Plan for {value:,} nets = {base:,} {op} {_fmt(pct[0].value)}%"
+                      + (f", households of {_fmt(hh)} people." if hh else "."))
+    if pct:
+        return None
+    if not about_households:
+        of_plan = NET_CUE.search(low) or re.search(r"\b(?:double|halve)\s+(?:it|that|the\s+plan)\b",
+                                                   low)
+        if re.search(r"\b(?:double|twice\s+as\s+many|two\s+times)\b", low) and of_plan:
+            value = base * 2
+            return Change({"total_nets": value}, f"Plan for {value:,} nets = {base:,} × 2.")
+        times = _multiplier(low)
+        if times is not None and (of_plan or re.search(r"\b(?:it|that|the\s+plan)\b", low)):
+            value = int(round(base * times))
+            return Change({"total_nets": value},
+                          f"Plan for {value:,} nets = {base:,} × {_fmt(times)}.")
+        halving = [m for m in re.finditer(r"\b(?:halve|half)\b", low)
+                   if not any(n.start <= m.start() < n.end for n in numbers)]  # "half a million"
+        if halving and of_plan:
+            value = int(round(base / 2))
+            return Change({"total_nets": value}, f"Plan for {value:,} nets = half of {base:,}.")
+    big = [n for n in numbers if not n.percent and n.value >= 100 and n.is_whole]
+    if len(big) != 1:
+        return None
+    n = big[0]
+    head = low[max(0, n.start - 40) : n.start]
+    tail = low[n.end : n.end + 40]
+    plus = re.search(r"\b(?:another|anoda|anotha|anoder|an?\s+extra|extra|additional|plus|add|added|adding|get"
+                     r"\s+(?:an?\s+)?(?:extra|additional|more)|more|top\s+up\s+(?:with|of|by)?"
+                     r"|(?:increase|raise|boost|add\s+to)\s+(?:[a-z]+\s+){0,3}?by)\s*$",
+                     head)  # fmt: skip
+    plus = plus or re.match(r"^\s*(?:more|extra|additional)\b", tail) or re.match(
+        r"^\s*(?:nets?|itns?|llins?)\s+(?:more|extra|on\s+top)\b", tail)  # fmt: skip
+    minus = re.search(r"\b(?:minus|lose|lost|losing|remove|subtract|(?:reduce|cut|decrease"
+                      r"|lower|drop|shrink)\s+(?:[a-z]+\s+){0,3}?by|take\s+away|short\s+(?:of|by)"
+                      r"|fewer\s+by|less\s+by)\s*$", head)  # fmt: skip
+    minus = minus or re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:fewer|less)\b", tail)
+    if bool(plus) == bool(minus):
+        return None
+    delta = int(n.value)
+    value = base + delta if plus else base - delta
+    if value < 1:
+        return None
+    op = "+" if plus else "-"
+    return Change({"total_nets": value},
+                  f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
+                  + (f", households of {_fmt(hh)} people." if hh else "."))
+
+
+MULTIPLIER = re.compile(
+    r"(?<![\w.])x\s*(?P<a>\d+(?:\.\d+)?)(?![\d.])|(?<![\w.])(?P<b>\d+(?:\.\d+)?)\s*x\b"
+    r"|\b(?P<c>\d+(?:\.\d+)?|two|three|four)\s+times\s+(?:the\s+|as\s+many\b|that\b|it\b)"
+    r"|\b(?P<d>triple|treble|quadruple)\b")
+TIMES_WORDS = {"two": 2, "three": 3, "four": 4, "triple": 3, "treble": 3, "quadruple": 4}
+
+
+def _multiplier(low: str) -> float | None:
+    """ "x2", "2x the nets", "three times as many", "triple it": the nets multiplied.
+    "3 times more" is no multiplier (some mean 3, some 4 times as many): it is asked."""
+    found = list(MULTIPLIER.finditer(low))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    word = m.group("a") or m.group("b") or m.group("c") or m.group("d")
+    times = float(TIMES_WORDS.get(word, 0) or word)
+    return times if 1 < times <= 10 else None
+
+
+PER_WARD = re.compile(
+    r"\b(?:no\s+(?:single\s+|one\s+)?ward|(?:each|every|any|a|one|single)\s+(?:single\s+)?ward"
+    r"|per\s+ward|a\s+ward'?s|any\s+one\s+ward)\b")
+CAP_WORDS = re.compile(
+    r"\b(?:more\s+than|over|above|exceed\w*|at\s+most|max(?:imum)?|cap(?:ped|s)?|limit\w*"
+    r"|up\s+to|no\s+more\s+than|ceiling)\b")
+
+
+def ward_cap_change(low: str, last_plan: Mapping[str, Any]) -> Change | None:
+    """ "no single ward should take more than 2 percent of the nets", "cap each ward at 5%":
+    a share of the nets no ward may exceed (the capped strategy), everything else as before.
+    The percentage is a cap per ward, never a change of the number of nets."""
+    pct = [n for n in ex.extract_numbers(low) if n.percent]
+    if len(pct) != 1 or not PER_WARD.search(low) or not CAP_WORDS.search(low):
+        return None
+    if [n for n in ex.extract_numbers(low) if not n.percent and n.value != 1]:
+        return None  # another amount said with it: read elsewhere or asked
+    value = pct[0].value
+    if not 0 < value <= 100:
+        return None
+    value = int(value) if float(value).is_integer() else value
+    return Change({"strategy": "capped", "max_ward_share": value},
+                  f"No ward gets more than {_fmt(value)}% of the nets, everything else as "
+                  "before.")
+
+
+SETTING_QUESTIONS = (
+    ("urban_threshold", r"\burban\s+(?:threshold|cut-?off|share)\b|\bthreshold\b",
+     "What urban threshold should the plan use? Wards more urban than that percentage are "
+     "served last (now {value}%)."),
+    ("household_size", r"\bhouse\s*hold(?:\s+size)?\b|\bhh(?:\s+size)?\b",
+     "What household size should the plan use (now {value} people)?"),
+    ("people_per_net", r"\bpeople\s+per\s+net\b|\bpersons?\s+per\s+net\b",
+     "How many people should one net cover (now {value})?"),
+    ("bale_size", r"\bbale\s+size\b|\bbales?\b", "How many nets are in a bale?"),
+)
+SETTING_DEFAULT_VALUES = {"urban_threshold": 75, "people_per_net": 1.8, "bale_size": 1}
+CHANGE_VERB = re.compile(r"\b(?:change|adjust|set|modify|update|alter|tweak|different)\b")
+
+
+def _setting_value_asked(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """ "change the urban threshold", "and change the household size": one plan setting to
+    change with no value: ask for the value, and take a bare number as the answer."""
+    if not CHANGE_VERB.search(low) or ex.extract_numbers(low) or re.search(
+            r"\b(?:default|normal|original|standard|back|reset)\b", low):
+        return None
+    named = [(p, q) for p, rx, q in SETTING_QUESTIONS if re.search(rx, low)]
+    if len(named) != 1 or re.search(r"\bnets?\s+(?:count|number|total)\b|\bnumber\s+of\s+nets"
+                                    r"|\bstrategy\b|\bmethod\b|\branking\b", low):
+        return None
+    param, question = named[0]
+    value = last_plan.get(param, SETTING_DEFAULT_VALUES.get(param))
+    if "{value}" in question:
+        question = question.format(value=_fmt(float(value))) if value is not None else \
+            re.sub(r"\s*\(now \{value\}[^)]*\)|\s*\(now \{value\}%\)", "", question)
+    return Decision(text=question, pending={"tool": "what_if_plan", "params": {}, "missing": [],
+                                            "expects": "plan_numbers", "setting": param})
+
+
+def _setting_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
+    """The value of the one setting asked for ("50" after "what urban threshold?", "make it
+    5, the survey figure" after "what household size?"). Only one number, in range."""
+    param = pending["setting"]
+    nums = ex.extract_numbers(low)
+    if len(nums) != 1 or reads_as_question(text) or NET_CUE.search(low) and \
+            param != "people_per_net" or len(low.split()) > 8:
+        return None
+    n = nums[0]
+    if n.percent and param != "urban_threshold":
+        return None
+    if tool_spec("plan_itn").param(param).problems(n.number):
+        return None
+    label = PLAN_LABELS[param]
+    unit = "%" if param == "urban_threshold" else ""
+    return Decision([Step("what_if_plan", {param: n.number},
+                          echo=f"{label.capitalize()} {_fmt(n.value)}{unit}, everything else "
+                               "as before.", source=text)], pending=None)
+
+
+PLAN_LABELS = {"total_nets": "nets", "household_size": "household size",
+               "urban_threshold": "urban threshold", "people_per_net": "people per net",
+               "bale_size": "bale size", "max_ward_share": "cap per ward"}  # fmt: skip
+NOT_BETWEEN = re.compile(r"\s*,?\s*(?:and\s+)?(?:not|instead\s+of|rather\s+than)\s*")
+NOT_BEFORE = re.compile(r"\bnot\s*$")
+BUT_BETWEEN = re.compile(r"\s*,?\s*(?:but|it'?s|rather|make\s+it|it\s+should\s+be)?\s*")
+
+
+def replace_plan_value(low: str, last_plan: Mapping[str, Any]) -> Change | None:
+    """ "the figure is 260k, not 250", "not 5 but 6": one value of the last plan replaced.
+
+    The old value names the setting: it must equal exactly one of the plan's values, possibly
+    written short ("250" for 250,000 nets when the new value is written in thousands)."""
+    numbers = [n for n in ex.extract_numbers(low) if not n.percent]
+    pair = None
+    for a, b in zip(numbers, numbers[1:], strict=False):
+        between = low[a.end:b.start]
+        if NOT_BETWEEN.fullmatch(between):
+            pair = (b, a)
+        elif NOT_BEFORE.search(low[: a.start]) and BUT_BETWEEN.fullmatch(between):
+            pair = (a, b)
+    if pair is None or len(numbers) != 2:
+        return None
+    old, new = pair
+    hits = []
+    for key in PLAN_LABELS:
+        value = last_plan.get(key)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        for scale in (1, 1_000, 1_000_000):
+            if scale > 1 and not (old.value < 1000 and value >= 1000):
+                continue
+            if abs(float(value) - old.value * scale) < 1e-6:
+                hits.append((key, scale))
+    if len(hits) != 1:
+        return None
+    key, scale = hits[0]
+    value = new.value * scale if scale > 1 and new.value < 1000 else new.value
+    if value <= 0 or (key == "total_nets" and not float(value).is_integer()):
+        return None
+    value = int(value) if float(value).is_integer() else value
+    hh = last_plan.get("household_size")
+    if key == "total_nets":
+        echo = (f"Plan for {value:,} nets instead of {int(last_plan[key]):,}"
+                + (f", households of {_fmt(hh)} people" if hh else "")
+                + ", everything else as before.")
+    else:
+        echo = (f"{PLAN_LABELS[key].capitalize()} {_fmt(value)} instead of "
+                f"{_fmt(last_plan[key])}, everything else as before.")
+    return Change({key: value}, echo)
+
+
+DIRECTION_CUE = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b|\brisk\b|\bbetter\b|\bworse\b"
+                           r"|\bprotect\w*|\b(?:means?|leads?\s+to|gives?)\s+(?:more|less|fewer|higher"
+                           r"|lower|increased|reduced)\b|\b(?:lowers|reduces|raises|increases"
+                           r"|decreases)\s+(?:the\s+)?(?:risk|malaria|cases|transmission)\b")
+
+
+def direction_change(text: str, ctx: RouterContext, facts: Facts,
+                     topic: str | None = None) -> Decision | None:
+    """ "make nets per capita inverse, more nets means less risk": the last analysis again,
+    with one variable's direction changed (a variable not used yet is added). "Treat it as
+    inverse" right after a message about one variable changes that one."""
+    low = ex.lower_text(text)
+    if not (DIRECTION_CUE.search(low) or FLIP.search(low) or DIRECTIONS_RESET.search(low)) or re.search(
+            r"\bplan\b|\bexport\b|\bdownload\b|\bmap\b", low) or DIRECT_OR_INVERSE.search(low):
+        return None  # "rainfall na direct or inverse for this analysis" asks
+    reset = _directions_reset(text, low, ctx, facts)
+    if reset is not None:
+        return reset
+    mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    if not mentions and topic and topic in ctx.variables and THAT_ONE.search(low):
+        mentions = [ex.VariableMention(topic, topic, topic, -1, -1, 100.0)]
+        said = _topic_direction(low)
+        directions = {topic: said[0]} if said else {}
+    else:
+        directions = ex.find_directions(text, mentions) if mentions else {}
+    flipped = _flipped_direction(low, mentions, facts)
+    if flipped is not None:
+        if isinstance(flipped, Decision):
+            return flipped
+        directions = flipped
+    if not directions or re.search(r"\d", _without_names(low, ctx)) or \
+            {m.column for m in mentions} - set(directions):
+        return None  # a list of variables with a direction is a new analysis, read elsewhere
+    variables = list(facts.analysis_variables)
+    added = [v for v in directions if v not in variables]
+    variables += added
+    old = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+           if k in variables}
+    if all(old.get(k) == v for k, v in directions.items()) and not added:
+        return None
+    params: dict[str, Any] = {"variables": variables, "directions": {**old, **directions}}
+    for k in ("methods", "normalization"):
+        if facts.analysis_params.get(k):
+            params[k] = facts.analysis_params[k]
+    changed = ", ".join(f"{k} as {v}" for k, v in directions.items())
+    echo = (f"Re-running the analysis with the same {len(variables)} variables "
+            f"({_join(variables)}), treating {changed}.")
+    if added:
+        echo = (f"Re-running the analysis with {len(variables)} variables: {_join(variables)} "
+                f"(added {_join(added)}), treating {changed}.")
+    return Decision([Step("run_analysis", params, echo=echo, source=text)],
+                    reading={"relative": "directions"})
+
+
+DIRECTIONS_RESET = re.compile(
+    r"\b(?:reset|restore|clear|remove|drop|forget)\s+(?:all\s+)?(?:the\s+|my\s+)?(?:custom\s+|own\s+)?"
+    r"directions?\b|\bdirections?\s+(?:all\s+)?(?:back\s+)?to\s+(?:the\s+)?(?:defaults?|normal|standard"
+    r"|usual)\b|\b(?:default|normal|standard|usual)\s+directions?\b")
+
+
+def _directions_reset(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """ "put all directions back to default", "reset the directions": the same variables,
+    each with the direction the catalogue gives it."""
+    if not DIRECTIONS_RESET.search(low) or reads_as_question(text) or \
+            re.search(r"\b(?:except|but|keep\w*)\b", low):
+        return None
+    variables = list(facts.analysis_variables)
+    mentions = [m.column for m in ex.find_variables(text, ctx.variables) if m.column]
+    if mentions and not set(mentions) <= set(variables):
+        return None
+    old = dict(facts.analysis_params.get("directions") or {})
+    gone = [k for k in old if not mentions or k in mentions]
+    if not gone:
+        return Decision(text="The analysis already uses the default direction of every "
+                             "variable; nothing was changed.")
+    kept = {k: v for k, v in old.items() if k not in gone and k in variables}
+    params: dict[str, Any] = {"variables": variables}
+    if kept:
+        params["directions"] = kept
+    for k in ("methods", "normalization"):
+        if facts.analysis_params.get(k):
+            params[k] = facts.analysis_params[k]
+    return Decision([Step("run_analysis", params, echo=(
+        f"Re-running the analysis with the same {len(variables)} variables ({_join(variables)}), "
+        f"with the default direction for {_join(gone)}."), source=text)],
+        reading={"relative": "directions"})
+
+
+DIRECT_OR_INVERSE = re.compile(r"\bdirect(?:ly)?\s+or\s+(?:an?\s+)?invers\w*"
+                               r"|\binvers\w*\s+or\s+(?:an?\s+)?direct(?:ly)?\b")
+FLIP = re.compile(r"\b(?:flip|reverse|switch|swap|toggle|change)\s+(?:the\s+|its\s+)?"
+                  r"(?:direction|sign|polarity)s?\b|\b(?:flip|reverse)\b|\bother\s+way\s+"
+                  r"(?:round|around)\b|\bopposite\s+(?:direction|way)\b")
+EXPLICIT_DIRECTION = re.compile(r"\b(?:as|to|be|is|make\s+it)\s+(?:an?\s+)?(?:direct|inverse)\b"
+                                r"|\b(?:direct|inverse)\s+(?:instead|now)\b")
+
+
+def _flipped_direction(low: str, mentions: Sequence[ex.VariableMention],
+                       facts: Facts) -> dict[str, str] | Decision | None:
+    """ "flip the direction of elevation", "reverse rainfall": the opposite of the direction
+    the last analysis gave that variable (asked when it is not known)."""
+    if not FLIP.search(low) or EXPLICIT_DIRECTION.search(low):
+        return None
+    columns = list(dict.fromkeys(m.column for m in mentions if m.column))
+    if len(columns) != 1:
+        return None
+    column = columns[0]
+    from chatmrpt.analysis.variables import catalogue_entry, default_direction
+
+    current = (facts.analysis_params.get("directions") or {}).get(column)
+    if current is None and column in facts.analysis_variables and catalogue_entry(column):
+        current = default_direction(column)[0]
+    if current not in DIRECTIONS:
+        choices = [{"label": f"Treat {column} as {d}", "tool": "run_analysis",
+                    "params": {"variables": list(dict.fromkeys([*facts.analysis_variables,
+                                                                column])),
+                               "directions": {**(facts.analysis_params.get("directions") or {}),
+                                              column: d}}}
+                   for d in DIRECTIONS]
+        return Decision(text=f"Which direction should {column} take: direct (a higher value "
+                             "means more risk) or inverse (a higher value means less risk)?",
+                        choices=choices, pending={"expects": "choice", "choices": choices})
+    return {column: "direct" if current == "inverse" else "inverse"}
+
+
+def _topic_direction(low: str) -> list[str]:
+    """The direction "treat it as inverse" gives (none when both or neither are said)."""
+    said = {d for d, rx in (("inverse", r"\binvers\w*|\bprotect\w*"),
+                            ("direct", r"\bdirect(?:ly)?\b")) if re.search(rx, low)}
+    return list(said) if len(said) == 1 else []
+
+
+def _variable_talk(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """Kinds of variables and every variable of the table (chatmrpt.chat.variable_talk)."""
+    from chatmrpt.chat import variable_talk
+
+    if not ctx.has_dataset or not ctx.variables:
+        return None
+    if ctx.analysis_ready and facts.analysis_variables:
+        grouped = variable_talk.group_change(text, ctx, facts) or \
+            variable_talk.unnamed_change(text, ctx, facts)
+        if grouped is not None:
+            return grouped
+    return variable_talk.all_variables(text, ctx, facts)
+
+
+def _keep_out_excluded(decision: Decision, text: str, ctx: RouterContext,
+                       facts: Facts) -> Decision:
+    from chatmrpt.chat import variable_talk
+
+    return variable_talk.keep_out_excluded(decision, text, ctx, facts)
+
+
+BY_PARAMS = (
+    ("household_size", r"\bhouse\s*hold\w*|\bhh\b", "household size", None),
+    ("urban_threshold", r"\burban\b|\bthreshold\b", "urban threshold", 75),
+    ("people_per_net", r"\bpeople\s+per\s+net\b", "people per net", 1.8),
+)
+
+
+def _by_change(low: str, last_plan: Mapping[str, Any]) -> Change | None:
+    """ "reduce the household size by 1", "raise the urban threshold by 10": relative changes
+    of a plan setting other than the number of nets."""
+    m = re.search(r"\bby\s+(\S+(?:\s+point\s+\w+)?)", low)
+    name = next(((p, label, default) for p, rx, label, default in BY_PARAMS
+                 if re.search(rx, low)), None)  # fmt: skip
+    if m is None or name is None:
+        return None
+    param, label, default = name
+    more, less = bool(MORE.search(low)), bool(LESS.search(low))
+    if more == less:
+        return None
+    nums = ex.extract_numbers(low[m.start():])
+    if not nums or nums[0].percent and param != "urban_threshold":
+        return None
+    base = last_plan.get(param, default)
+    if base is None:
+        return None
+    delta = nums[0].value if more else -nums[0].value
+    value = round(float(base) + delta, 6)
+    if value <= 0:
+        return None
+    value = int(value) if float(value).is_integer() else value
+    op = "+" if delta > 0 else "-"
+    return Change({param: value}, f"{label.capitalize()} {_fmt(value)} = {_fmt(base)} {op} "
+                                  f"{_fmt(abs(delta))}.")
+
+
+THAT_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|that\s+variable"
+                      r"|this\s+variable|am)\b")
+
+
+def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
+                    topic: str | None = None, last_tool: str | None = None) -> Change | None:
+    """ "also add housing quality", "drop rainfall": the last analysis' variables, changed
+    ("and also X", "X too" right after an analysis change)."""
+    low = ex.canonical_text(text)
+    swapped = _variable_swap(low, ctx, used)
+    if swapped is not None:
+        return swapped
+    adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
+    if not adding and not dropping and last_tool not in SHOWS_ONE_VARIABLE and SOFT_ADD.search(low) \
+            and not re.search(
+            r"\b(?:maps?|show|plot|charts?|export|download|list|top|bottom|plan|nets?|wards?"
+            r"|what|which|how|why|is|are)\b", low):
+        adding = True  # "and also settlement_type_poor", "housing quality too"
+    if adding and not dropping and DIRECTION_WORD.search(low) and re.search(
+            r"\bback\b|\brestore\b|\breinstate\b", ADD_VAR.search(low).group(0)):
+        return None  # "put elevation back to inverse" is a direction
+    if adding == dropping or not used:
+        return None
+    # a question, or wards being removed, is no change of the variables
+    if "?" in low or QUESTION_START.search(low) or re.search(r"\bwards?\b|\bhow\s+many\b", low):
+        return None
+    # the variables of the change are those of its clause: "drop rainfall, it is too
+    # correlated with ndvi" drops rainfall only
+    verb = (ADD_VAR if adding else DROP_VAR).search(low)
+    clause_end = re.search(r"[,;.!]|\b(?:because|since|as\s+it|it\s+is|it'?s|which|cos)\b",
+                           low[verb.end():]) if verb else None
+    end = verb.end() + clause_end.start() if verb and clause_end else len(low)
+    mentions = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    if dropping:
+        out = ex.excluded_variables(text, mentions)
+        if out and any(m.column not in out and verb and m.end <= verb.start() for m in mentions):
+            return None  # "rerun with tpr and rainfall but without elevation": a new list
+        if out:
+            mentions = [m for m in mentions if m.column in out]
+    inside = [m for m in mentions if m.start < end]
+    mentions = inside or mentions
+    if not mentions:
+        # "add it to the analysis" right after a message about one variable
+        if topic and topic in ctx.variables and THAT_ONE.search(low) and not re.search(
+                r"\bplan\b|\bnets?\b|\bmap\b|\bexport\b|\breport\b|\d", low):
+            mentions = [ex.VariableMention(topic, topic, topic, 0, 0, 100.0)]
+        else:
+            return None
+    names = list(dict.fromkeys(m.column for m in mentions))
+    if adding:
+        new = [n for n in names if n not in used]
+        if not new:
+            return Change({"variables": list(used)},
+                          f"{_join(names)} {'is' if len(names) == 1 else 'are'} already in the "
+                          "analysis; running it again with the same variables.")
+        variables = [*used, *new]
+        echo = (f"Re-running the analysis with {len(variables)} variables: "
+                f"{_join(variables)} (added {_join(new)}).")
+    else:
+        gone = [n for n in names if n in used]
+        variables = [v for v in used if v not in gone]
+        if not gone:
+            return Change({}, f"{_join(names)} {'is' if len(names) == 1 else 'are'} not in the "
+                              f"analysis (it uses {_join(used)}), so there is nothing to take "
+                              "out; nothing was changed.")
+        if len(variables) < 2:
+            return Change({}, f"The analysis uses {_join(used)}; without {_join(gone)} fewer "
+                              "than 2 variables would be left, and the composite score needs "
+                              "at least two, so nothing was changed. Add another variable "
+                              "first, or name the variables to use.")
+        echo = (f"Re-running the analysis with {len(variables)} variables: "
+                f"{_join(variables)} (dropped {_join(gone)}).")
+    return Change({"variables": variables}, echo)
+
+
+_PART_END = r"(?=$|[,;.!?]|\s+and\s+(?:show|give|list|map|tell|then|run)\b|\s+then\b)"
+SWAPS = (  # (pattern, group taken out, group put in)
+    (re.compile(r"\b(?:swap|switch|exchange|trade)\s+(?:out\s+)?(?P<a>[^,;.!?]+?)\s+(?:for|with)"
+                r"\s+(?P<b>[^,;.!?]+?)" + _PART_END), "a", "b"),
+    (re.compile(r"\breplace\s+(?P<a>[^,;.!?]+?)\s+(?:with|by)\s+(?P<b>[^,;.!?]+?)" + _PART_END),
+     "a", "b"),
+    (re.compile(r"\b(?:use|take|put\s+in)\s+(?P<b>[^,;.!?]+?)\s+(?:instead\s+of|in\s+place\s+of"
+                r"|rather\s+than)\s+(?P<a>[^,;.!?]+?)" + _PART_END), "a", "b"),
+)
+
+
+def _variable_swap(low: str, ctx: RouterContext, used: Sequence[str]) -> Change | None:
+    """ "swap EVI for NDVI", "replace rainfall with soil wetness", "use NDVI instead of EVI":
+    one variable of the last analysis replaced by another, in its place."""
+    if not used or "?" in low:
+        return None
+    parts = split_requests(low)
+    if len(parts) > 1:
+        low = parts[0]  # "swap EVI for NDVI and show me the new top 5": the other parts later
+    for rx, out_group, in_group in SWAPS:
+        m = rx.search(low)
+        if m is None:
+            continue
+        outs = {v.column for v in ex.find_variables(m.group(out_group), ctx.variables)
+                if v.column}
+        ins = {v.column for v in ex.find_variables(m.group(in_group), ctx.variables)
+               if v.column}
+        if len(outs) != 1 or len(ins) != 1:
+            return None
+        (old,), (new,) = outs, ins
+        if old not in used or new in used:
+            return None
+        variables = [new if v == old else v for v in used]
+        return Change({"variables": variables},
+                      f"Re-running the analysis with {len(variables)} variables: "
+                      f"{_join(variables)} ({new} in place of {old}).")
+    return None
+
+
+def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
+              facts: Facts) -> Decision | None:  # fmt: skip
+    from chatmrpt.chat.dialogue import TARGET_SAID
+    last = state.last or {}
+    last_tool = last.get("tool")
+    operated = _plan_operation(text, ctx, state, facts)
+    if operated is not None:
+        return operated
+    if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text):
+        replaced = replace_plan_value(low, ctx.last_plan)
+        if replaced is not None:
+            return Decision([Step("what_if_plan", replaced.params, echo=replaced.echo,
+                                  source=text)], reading={"relative": "replace"})
+    if ctx.analysis_ready and facts.analysis_variables and not reads_as_question(text):
+        turned = direction_change(text, ctx, facts, state.topic)
+        if turned is not None:
+            return turned
+    if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text):
+        which = _setting_value_asked(low, ctx.last_plan)
+        if which is not None:
+            return which
+        capped = ward_cap_change(low, ctx.last_plan)
+        if capped is not None:
+            return Decision([Step("what_if_plan", capped.params, echo=capped.echo, source=text)],
+                            reading={"relative": "plan_setting"})
+    if ctx.last_plan and (last_tool in (None, *PLAN_TOOLS, "ask_results") or NET_CUE.search(low)
+                          or re.search(r"\bplan\b", low)) and not reads_as_question(text):
+        change = relative_plan_change(text, ctx.last_plan)
+        if change is not None:
+            return Decision([Step("what_if_plan", change.params, echo=change.echo, source=text)],
+                            reading={"relative": "plan"})  # fmt: skip
+    if ctx.last_plan and "total_nets" in ctx.last_plan:
+        asked = _plan_size_question(text, low, ctx.last_plan)
+        if asked is not None:
+            return asked
+        dropped = None if RESET.search(low) and last_tool in (*PLAN_TOOLS, "ask_results") \
+            else _plan_setting_dropped(low, ctx.last_plan)
+        if dropped is not None:
+            dropped.reading["relative"] = "plan_setting"
+            return dropped
+    if ctx.last_plan and "total_nets" in ctx.last_plan and (
+            last_tool in (None, *PLAN_TOOLS, "ask_results", "export_results",
+                          "explain_methodology") or NET_CUE.search(low)
+            or re.search(r"\bplan\b", low)):
+        setting = _plan_setting_change(low, ctx.last_plan)
+        if setting is not None:
+            setting.reading["relative"] = "plan_setting"
+            return setting
+    if RESET.search(low) and _full_reset_asked(low) and not ex.find_normalization(text):
+        if last_tool in (*PLAN_TOOLS, "ask_results") and ctx.last_plan and \
+                "total_nets" in ctx.last_plan and not re.search(r"\banaly", low):
+            params = {k: ctx.last_plan[k] for k in ("total_nets", "household_size")
+                      if k in ctx.last_plan}  # fmt: skip
+            return Decision([Step("plan_itn", params,
+                                  echo=f"Back to the default plan settings with "
+                                       f"{int(params['total_nets']):,} nets and households of "
+                                       f"{_fmt(params['household_size'])} people (urban wards "
+                                       "above 75% served last, composite ranking, nets given "
+                                       "in rank order).", source=text)])  # fmt: skip
+        if last_tool == "run_analysis" or (ctx.analysis_ready and re.search(r"analys", low)):
+            return Decision([Step("run_analysis", {}, echo="Running the analysis again with "
+                                  "the default variables, directions and settings.",
+                                  source=text)])  # fmt: skip
+    if ctx.analysis_ready and facts.analysis_variables:
+        change = variable_change(text, ctx, facts.analysis_variables, state.topic, last_tool)
+        if change is not None and not change.params:
+            return Decision(text=change.echo, reading={"variables": "refused"})
+        if change is None:
+            from chatmrpt.chat import variable_talk
+
+            listed = variable_talk.list_change(text, ctx, facts)
+            if listed is not None:
+                return listed
+        if change is not None:
+            params = dict(change.params)
+            directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+                          if k in params["variables"]}  # fmt: skip
+            if directions:
+                params["directions"] = directions
+            for k in ("methods", "normalization"):
+                if facts.analysis_params.get(k):
+                    params[k] = facts.analysis_params[k]
+            # "swap EVI for NDVI and show me the new top 5": the change is the first request;
+            # the others wait for the new analysis (their numbers are not the change's)
+            parts = split_requests(text)
+            if len(parts) > 1 and variable_change(parts[0], ctx, facts.analysis_variables,
+                                                  state.topic) == change:
+                later = [f'Not done yet: "{p}" - ask again once the new analysis is done.'
+                         for p in parts[1:]]
+                return Decision([Step("run_analysis", params, echo=change.echo,
+                                      source=parts[0])], not_done=later,
+                                reading={"relative": "variables"})
+            return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
+                            reading={"relative": "variables"})  # fmt: skip
+    last_params = last.get("params") or {}
+    repri_last = last_tool == "reprioritize_urban" or (
+        last_tool == "ask_results" and str(last_params.get("about", "")).startswith("repri"))
+    if repri_last and ctx.analysis_ready:
+        nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
+        if len(nums) == 1 and re.search(r"\b(?:only|just|use|redo|rerun|try|instead)\b", low) \
+                and re.search(r"\bthreshold\b|\burban\b|%", low) and not TARGET_SAID.search(low) \
+                and not reads_as_question(text) and not re.search(
+                    r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
+            return Decision([Step("reprioritize_urban", {"thresholds": [nums[0].number]},
+                                  echo=f"Urban reprioritisation at more than {_fmt(nums[0].value)}%"
+                                       " urban only.", source=text)],
+                            reading={"relative": "repri"})
+        if len(nums) == 1 and re.search(r"\btarget\b|\bof\s+(?:the\s+)?population\b", low) \
+                and not reads_as_question(text):
+            return Decision([Step("reprioritize_urban", {"target_share": nums[0].number},
+                                  echo=f"Urban reprioritisation with a target of "
+                                       f"{_fmt(nums[0].value)}% of the population.",
+                                  source=text)])  # fmt: skip
+        if len(nums) == 1 and len(low.split()) <= 7 and not re.search(
+                r"\bnets?\b|\bplan\b|\btarget\b|\bmaps?\b|\bshow\b|\bplot\b|\bexport\b"
+                r"|\bdownload\b", low) and (
+                last_tool == "ask_results" or re.search(r"\bhow\s+many\b|\bwhich\b|\bwhat\s+about"
+                                                        r"\b|\band\s+at\b|^\s*at\b", low)):
+            about = last_params.get("about") if last_tool == "ask_results" else None
+            if re.search(r"\bwhich\b|\bnames?\b|\blist\b", low):
+                about = "repri_names"
+            elif re.search(r"\bhow\s+many\b", low) or about is None:
+                about = "repri_count"
+            return Decision([Step("ask_results", {"about": about, "threshold": nums[0].number},
+                                  source=text)])
+    if last_tool in ("list_wards", "top_wards") and re.search(
+            r"\b(?:which|who)\s+(?:of\s+them|one|among\s+them)\b", low):
+        m = re.search(r"\b(worst|most|highest|riskiest|top|first|best|least|safest|lowest|last)\b",
+                      low)
+        if m:
+            order = "bottom" if m.group(1) in ("best", "least", "safest", "lowest", "last") else "top"
+            params = {**last_params, "n": 1, "order": order}
+            return Decision([Step(last_tool, params, source=text)], reading={"relative": "one"})
+    if LIST_THEM.match(low) and last_tool == "list_wards" and last_params.get("category"):
+        # "list them" after "how many wards are high priority?": those wards, all of them
+        params = {k: v for k, v in last_params.items() if k != "n"}
+        return Decision([Step("list_wards", params, source=text)], reading={"relative": "them"})
+    if ALL_OF_THEM.match(low) and last_tool in ("top_wards", "list_wards") and facts.ward_count \
+            and not re.search(r"\d", low) and not any(find_lga(text, facts.lgas)) \
+            and not CATEGORY.search(low):
+        params = {**(last.get("params") or {}), "n": facts.ward_count}
+        return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
+    return None
+
+
+def _plan_operation(text: str, ctx: RouterContext, state: DialogueState,
+                    facts: Facts) -> Decision | None:
+    """An operation on the current plan (plan_ops): a step back to an earlier plan, the
+    allocation rule, the ranking method, one setting given a value, "run it with N"."""
+    plan = ctx.last_plan
+    if not plan or "total_nets" not in plan or reads_as_question(text):
+        return None
+    last = state.last or {}
+    back = plan_ops.step_back(text, state.plans, last.get("tool"), last.get("params"))
+    if back is not None and "ask" in back:
+        return Decision(text=back["ask"], reading={"relative": "plan_op"})
+    if back is not None:
+        return Decision([Step("plan_itn", plan_ops.restore_params(back["params"]),
+                              echo=back["echo"], source=text)],
+                        reading={"relative": "plan_op", "plan_restore": back["index"]})
+    said = plan_ops.already_default(text, plan) if last.get("tool") in (
+        None, *PLAN_TOOLS, "ask_results", "export_results", "explain_methodology") or re.search(
+        r"\bplan\b|\bnets?\b", ex.lower_text(text)) else None
+    if said is not None:
+        return Decision(text=said, reading={"relative": "plan_op"})
+    rule = plan_ops.strategy_change(text, plan)
+    if rule is not None and "ask" in rule:
+        return Decision(text=rule["ask"], choices=rule["choices"],
+                        pending={"expects": "choice", "choices": rule["choices"]},
+                        reading={"relative": "plan_op"})
+    if rule is not None:
+        return Decision([Step("what_if_plan", rule["params"], echo=rule["echo"], source=text)],
+                        reading={"relative": "plan_op"})
+    found = plan_ops.run_it_with(text, plan) or plan_ops.method_change(text, plan,
+                                                                        last.get("tool"))
+    if found is None and last.get("tool") not in (*PLAN_TOOLS, "ask_results"):
+        found = plan_ops.one_setting(text, plan, bool(facts.last_repri), last.get("tool"))
+    if found is None:
+        return None
+    params, echo = found
+    if not params:
+        return Decision(text=echo, reading={"relative": "plan_op"})
+    return Decision([Step("what_if_plan", params, echo=echo, source=text)],
+                    reading={"relative": "plan_op"})
+
+
+def _echo_plan_changes(decision: Decision, last_plan: Mapping[str, Any] | None) -> None:
+    """Every re-plan says what it changes, old value and new ("household size 6 instead of
+    5, everything else as before")."""
+    for step in decision.steps:
+        if step.tool == "what_if_plan" and not step.echo:
+            step.echo = plan_ops.echo_for(step.params, last_plan)
+
+
+BIGGER = re.compile(r"\b(?:make\s+(?:it|the\s+plan|them)|go)\s+(?:a\s+bit\s+|much\s+)?"
+                    r"(bigger|larger|more|higher|smaller|less|lower|fewer)\b"
+                    r"|\b(increase|raise|reduce|decrease|cut)\s+(?:it|the\s+(?:nets|plan))\s*$")
+
+
+def _plan_size_question(text: str, low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """A change of the net count with its amount or its direction missing ("make it bigger",
+    "by 50k"): ask, offering the readings as one-tap choices, never guess."""
+    base = int(last_plan["total_nets"])
+    numbers = ex.extract_numbers(low)
+    m = BIGGER.search(low)
+    if m and not numbers:
+        word = m.group(1) or m.group(2)
+        up = word in ("bigger", "larger", "more", "higher", "increase", "raise")
+        choices = []
+        for pct in (10, 20):
+            label = f"{pct}% {'more' if up else 'fewer'} nets"
+            value = int(round(base * (1 + (pct if up else -pct) / 100)))
+            choices.append({"label": label, "tool": "what_if_plan",
+                            "params": {"total_nets": value}})
+        return Decision(text=f"By how many nets should the plan of {base:,} nets "
+                             f"{'grow' if up else 'shrink'}? Say for example "
+                             f"\"{'another' if up else 'remove'} 50,000 nets\" or tap one of "
+                             "these.", choices=choices,
+                        pending={"expects": "plan_delta", "sign": 1 if up else -1,
+                                 "tool": "what_if_plan", "choices": choices})
+    mb = re.match(r"^\s*(?:by|of)\s+", low)
+    if mb and len(numbers) == 1 and not MORE.search(low) and not LESS.search(low) and \
+            len(low.split()) <= 4:
+        n = numbers[0]
+        if n.percent:
+            amount = int(round(base * n.value / 100))
+        elif n.is_whole and n.value >= 100:
+            amount = int(n.value)
+        else:
+            return None
+        more_label = (f"{_fmt(n.value)}% more nets" if n.percent
+                      else f"another {amount:,} nets")
+        less_label = (f"{_fmt(n.value)}% fewer nets" if n.percent else f"{amount:,} fewer nets")
+        choices = [{"label": more_label, "tool": "what_if_plan",
+                    "params": {"total_nets": base + amount}}]
+        if base - amount >= 1:
+            choices.append({"label": less_label, "tool": "what_if_plan",
+                            "params": {"total_nets": base - amount}})
+        return Decision(text=f"Should I add or remove {n.text.strip()} from the {base:,} nets?",
+                        choices=choices, pending={"expects": "choice", "choices": choices})
+    return None
+
+
+SETTING_DEFAULTS = (
+    ("urban_threshold", r"\burban\b|\bthreshold\b", 75, "urban threshold back to 75%"),
+    ("buffer", r"\bbuffer\b|\bwastage\b", 1, "no buffer"),
+    ("bale_size", r"\bbales?\b", 1, "nets counted one by one (no bales)"),
+    ("people_per_net", r"\bpeople\s+per\s+net\b", 1.8, "1.8 people per net"),
+    ("method", r"\branking\b|\bmethod\b", "composite", "the composite ranking"),
+    ("strategy", r"\bstrategy\b|\brule\b", "stop",
+     "nets in rank order, stopping at the first ward that cannot be fully covered"),
+)
+STRATEGY_WORDS = {
+    "continue": "wards that cannot be fully covered are skipped and the next ones covered",
+    "stop": "nets in rank order, stopping at the first ward that cannot be fully covered",
+    "proportional": "nets shared in proportion to each ward's need",
+    "capped": "no ward gets more than its cap",
+}
+
+
+def _plan_setting_change(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """ "back to the default threshold", "skip any ward that does not fit": one plan setting
+    changed, everything else as before. Questions about a setting are not changes."""
+    if re.search(r"\?|^\s*(?:what|why|how|explain|which|is|does|do|can)\b|\bmean\b"
+                 r"|\bdifference\b", low):
+        return None
+    if re.search(r"\bdefault\b|\bnormal\b|\boriginal\b|\bstandard\b", low) and \
+            re.search(r"\bback\b|\bto\s+the\b|\buse\b|\breset\b|\bgo\b|\bput\b", low):
+        named = [(p, v, words) for p, rx, v, words in SETTING_DEFAULTS if re.search(rx, low)]
+        if len(named) == 1:
+            param, value, words = named[0]
+            if last_plan.get(param, value) == value:
+                return None
+            kept = _kept_values(low, last_plan)
+            if kept is None:
+                return None
+            return Decision([Step("what_if_plan", {param: value},
+                                  echo=f"Re-planning with {words}{kept}, everything else as "
+                                       "before.")])
+        return None
+    strategy = ex.find_strategy(low)
+    if strategy in ("continue", "proportional") and strategy != last_plan.get("strategy") and \
+            not ex.extract_numbers(low) and re.search(
+                r"\bwards?\b|\bcover\w*|\ballocat\w*|\bnets?\b|\bstrategy\b|\brule\b|\bshare\w*",
+                low):
+        return Decision([Step("what_if_plan", {"strategy": strategy},
+                              echo=f"Re-planning so that {STRATEGY_WORDS[strategy]}, "
+                                   "everything else as before.")])
+    return None
+
+
+def _kept_values(low: str, last_plan: Mapping[str, Any]) -> str | None:
+    """ "but keep 2 per net": the numbers a setting change says to keep. Each must be a value
+    the last plan holds, said after "keep"; "" when none is said, None when one is not kept
+    (another value: a change, read elsewhere or asked)."""
+    values = {k: last_plan.get(k, SETTING_DEFAULT_VALUES.get(k)) for k in PLAN_LABELS}
+    said = []
+    for n in ex.extract_numbers(low):
+        if n.text.strip() in ("one", "a", "an"):
+            continue
+        if not re.search(r"\bkeep\w*\s+(?:the\s+|it\s+at\s+|at\s+)?[^,.;]{0,20}$", low[: n.start]):
+            return None
+        hits = [k for k, v in values.items() if isinstance(v, int | float)
+                and abs(float(v) - n.value) < 1e-9]
+        if len(hits) != 1:
+            return None
+        said.append(f"{PLAN_LABELS[hits[0]]} {_fmt(n.value)}")
+    return f", keeping {_join(said)}" if said else ""
+
+
+def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
+    """ "no buffer", "the nets are loose now", "remove the cap": a setting back to its
+    default, everything else as before."""
+    drop = r"\b(?:no|without|drop|remove|removing|dropping|forget|cancel|take\s+out|don'?t\s+" \
+           r"(?:want|need|use))\s+(?:the\s+|any\s+)?"
+    params: dict[str, Any] = {}
+    said = []
+    # "forget the buffer and the bales": one verb drops every setting of its list
+    listed = " ".join(m.group(0) for m in re.finditer(
+        drop + r"[^.;,!?]*?(?=[.;,!?]|\s+(?:but|keep|go|and\s+(?:go|keep|use|make|plan))\b|$)",
+        low))
+    if (re.search(drop + r"(?:bal(?:e|ing)\w*)", low) or re.search(r"\bbal(?:e|ing)\w*", listed)
+            or re.search(
+            r"\bnets\s+(?:are|come|go)\s+(?:now\s+)?(?:loose|singly|one\s+by\s+one)\b"
+            r"|\bloose\s+nets\b|\bno\s+bales?\b", low)) and \
+            float(last_plan.get("bale_size") or 1) != 1:
+        params["bale_size"] = 1
+        said.append("nets counted one by one (no bales)")
+    if (re.search(drop + r"(?:buffer|wastage|extra\s+margin)", low)
+            or re.search(r"\b(?:buffer|wastage)\b", listed)) and \
+            float(last_plan.get("buffer") or 1) != 1:
+        params["buffer"] = 1
+        said.append("no buffer (each ward gets exactly its need)")
+    if re.search(drop + r"(?:ward\s+)?(?:cap|caps|capping|ceiling|limit|maximum\s+share)\b"
+                 r"|\buncap\w*|\bno\s+(?:more\s+)?cap\b", low) and (
+            last_plan.get("strategy") == "capped" or last_plan.get("max_ward_share")):
+        # the cap is a strategy with its share: both go, the plan is made again from its
+        # other settings
+        kept = {k: v for k, v in last_plan.items() if v is not None
+                and k not in ("analysis_id", "max_ward_share", "strategy")}  # fmt: skip
+        # "remove the cap. instead skip wards that don't fit": the strategy said instead
+        rest = re.sub(r"\bcap\w*|\bmax(?:imum)?\s+(?:ward\s+)?share\b", " ", low)
+        instead = ex.find_strategy(rest)
+        kept["strategy"] = instead if instead in ("continue", "proportional") else "stop"
+        words = STRATEGY_WORDS["stop" if kept["strategy"] == "stop" else kept["strategy"]]
+        return Decision([Step("plan_itn", kept,
+                              echo=f"No cap on any ward any more ({words}), everything "
+                                   "else as before.")])
+    if not params:
+        return None
+    text = _join(said)
+    return Decision([Step("what_if_plan", params,
+                          echo=f"{text[0].upper()}{text[1:]}, everything else as before.")])
+
+
+def _full_reset_asked(low: str) -> bool:
+    """ "back to the defaults" resets every setting; not when the message keeps one ("but
+    keep 2 per net"), gives a value, or names one setting ("back to the default threshold"):
+    that is a partial change, read otherwise or asked."""
+    usual = r"(?:default|normal|original|standard)"
+    if any(re.search(rf"\b{usual}\s+(?:{rx})", low)
+           or re.search(rf"(?:{rx})[^,.;]{{0,30}}?\bto\s+(?:the\s+|its\s+)?{usual}\b", low)
+           for _, rx, _, _ in SETTING_DEFAULTS):
+        return False
+    return not re.search(r"\bkeep\w*\b|\bexcept\b|\bapart\s+from\b|\bbut\b|\d", low)

@@ -1,0 +1,505 @@
+"""Questions about results: stored figures, the ward table itself, and short follow-up
+questions about the results or plan just given.
+
+These are answered from what is stored and are never acted on; separate from the manager
+so the routing of result questions sits in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat.describe import describe_choice
+from chatmrpt.chat.guards import reads_as_question
+from chatmrpt.chat.relative import DIRECT_OR_INVERSE
+from chatmrpt.chat.router import RouterContext
+from chatmrpt.chat.slots import CATEGORY, _lga_named, find_lga
+from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
+
+REPRI_WORDS = re.compile(r"\bthreshold\b|\bflagged\b|\bselected\b|\bchosen\b|\bpicked\b"
+                         r"|prioriti|\bremov\w*|\bdropped\b|\bexcluded\b|\bserved\s+last\b")
+
+
+def result_question(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                    facts: Facts) -> Decision | None:
+    """The one reading of questions answered from the stored results and the ward table,
+    never acted on: a stored figure (stored_result_question), the table itself
+    (table_question), questions whose words also fit a request (_worded_like_requests), and
+    short questions leaning on the last reply (result_follow_up). None for anything else."""
+    if _lga_without_names(text, low, ctx, facts) is not None:
+        # an LGA by name on a table without LGA names: said so, never a figure of the whole
+        # area (see _single)
+        return (stored_result_question(text, low, ctx, facts)
+                or table_question(text, low, ctx, facts))
+    return (stored_result_question(text, low, ctx, facts)
+            or table_question(text, low, ctx, facts)
+            or _worded_like_requests(text, low, ctx, facts)
+            or result_follow_up(text, low, ctx, state, facts))
+
+
+def _lga_without_names(text: str, low: str, ctx: RouterContext,
+                       facts: Facts) -> Decision | None:
+    """"what about Fagge LGA?" on a table without LGA names: said, with the whole-area list
+    offered."""
+    from chatmrpt.chat.dialogue import LGA_CODE
+    from chatmrpt.chat.tool_slots import _list_params
+    if not facts.lgas and ctx.has_dataset and not LGA_CODE.search(low) and not re.search(
+            r"\bnets?\b|\bplan\b|\bexport\b|\bdownload\b|\bpopulation\b|\breprioriti\w*", low):
+        name = _lga_named(text)
+        if name and not re.search(r"\d", name) and not re.search(r"\blgas\b", low):
+            n = _list_params(low).get("n", 10)
+            return Decision(text=f"Your ward table has no LGA names (at most LGA codes), so I "
+                                 f"cannot tell which wards are in {name.title()}; nothing was "
+                                 "listed. If it holds LGA codes, ask for example \"top 5 wards "
+                                 "in LGA <code>\". Or should I list the whole area?",
+                            choices=(whole := [{"label": describe_choice("top_wards", {"n": n}),
+                                                "tool": "top_wards", "params": {"n": n}}]),
+                            pending={"expects": "choice", "choices": whole,
+                                     "lga_code_for": _list_params(low)})
+    return None
+
+
+PCA_TRUST = re.compile(
+    r"\bpca\b[^?]{0,40}?\b(?:usable|useable|valid|reliable|trust\w*|suitable|ok(?:ay)?|good"
+    r"\s+enough|fit\s+to\s+use|work(?:s|ed)?)\b|\b(?:trust|rely\s+on)\s+(?:the\s+)?pca\b")
+
+
+def _worded_like_requests(text: str, low: str, ctx: RouterContext,
+                          facts: Facts) -> Decision | None:
+    """Questions whose words also fit a request: "how many wards were flagged at the 30%
+    urban threshold?", "how many wards are in tier 2 now?", "what is the total need?"."""
+    if DIRECT_OR_INVERSE.search(low) and ctx.analysis_ready and not reads_as_question(text):
+        # "rainfall na direct or inverse for this analysis": the directions used
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)])
+    if PCA_TRUST.search(low) and ctx.analysis_ready and reads_as_question(text):
+        # "is the PCA ranking usable?": whether PCA suited this analysis, with its figures
+        return Decision([Step("pca_validity", {}, source=text)])
+    if not reads_as_question(text) or not ctx.analysis_ready:
+        return None
+    if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(
+            m.column for m in ex.find_variables(text, ctx.variables)):
+        # "is elevation counted as direct or inverse here?": the directions the analysis used
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)])
+    how_many = re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", low)
+    if how_many and re.search(r"\bwards?\b", low) and re.search(r"\burban\b|\bthreshold\b",
+                                                                 low):
+        pct = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100 and (
+            n.percent or re.match(r"\s*(?:%|percent|urban|threshold)", low[n.end:])
+            or re.search(r"\b(?:threshold|at|above|over|than)\s*(?:of\s+)?$", low[:n.start]))
+            and not re.search(r"\btier\s*$", low[:n.start])]
+        if len(pct) == 1 and REPRI_WORDS.search(low):
+            return Decision([Step("ask_results", {"about": "repri_count",
+                                                  "threshold": pct[0].number}, source=text)])
+        if len(pct) == 1:
+            # "how many wards are above 50% urban?": a count of the data, no reprioritisation
+            params = {"about": "ward_counts", "threshold": pct[0].number}
+            lga, _ = find_lga(text, facts.lgas)
+            if lga:
+                params["lga"] = lga
+            return Decision([Step("ask_results", params, source=text)])
+        if not pct and ctx.last_plan and re.search(r"\btier\s*(?:2|two)\b|\burban\s+(?:ones|wards)"
+                                                   r"\b|\bnow\b|\bplan\b|\bserved\b", low):
+            return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)])
+    if ctx.last_plan and re.search(r"\btotal\s+need|\bneed(?:ed)?\s+(?:in\s+total|overall)"
+                                   r"|\bhow\s+many\s+nets\s+(?:are|is|do\s+we|would\s+we|we)\s+"
+                                   r"need", low):
+        lga, _ = find_lga(text, facts.lgas)  # "how many nets are needed in Gakirau"
+        if lga:
+            return Decision([Step("ask_results", {"about": "plan_lga", "lga": lga},
+                                  source=text)])
+        return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)])
+    return None
+
+
+# --- questions about stored figures -------------------------------------------------------
+# Questions whose answer is a stored figure (a plan total, a reprioritisation count, a count
+# of wards, what the data lacks for planning), recognised before anything else: they are
+# answered, never taken as a request to act.
+
+_STORED_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|now|then|pls|please|abeg|sorry|but)[\s,]+)*(?:how\s+many"
+    r"|how\s+much|what|which|wetin|is|are|do|does|can|could|tell\s+me|why)\b")
+_PLANNING_DATA = re.compile(
+    r"\b(?:need|have|got)\s+to\s+(?:add|upload|provide|supply|include|bring|get)\b"
+    r"|\bwhat\s+(?:data|information|info|columns?|inputs?|else|files?)\b.*\b(?:need\w*|required"
+    r"|missing|lacking)\b|\bwhat\b.*\b(?:is|are|s)\s+(?:missing|lacking)\b"
+    r"|\bwhy\s+(?:can'?t|cannot|can\s+not|couldn'?t)\s+(?:i|we|you)\s+plan\b"
+    r"|\b(?:can|could)\s+(?:i|we|you)\s+(?:plan|distribute|allocate|reprioriti[sz]e)\b.*\b(?:this"
+    r"|my|the|our)\s+(?:data|table|file|dataset|ward\s+table)\b"
+    r"|\b(?:is|are)\s+(?:my|the|this|our)\s+(?:data|table|file|dataset)\s+(?:enough|ready"
+    r"|good\s+enough|ok(?:ay)?|complete)\b")
+_PLANNING_WORDS = re.compile(r"\bplan\w*|\bnets?\b|\bdistribut\w*|\ballocat\w*"
+                             r"|\breprioriti\w*|\bde-?prioriti\w*|\bcampaign\b")
+_TOTAL_NEED = re.compile(r"\btotal\s+(?:net\s+)?(?:need|requirement|needed)\b|\bneed\w*\s+in\s+"
+                         r"(?:all|total)\b|\bhow\s+many\s+nets\s+(?:are\s+|do\s+)?(?:we|the\s+"
+                         r"(?:state|wards)|all\s+(?:the\s+)?wards)\s+(?:need|needed|require)")
+_URBAN_TIER = re.compile(r"\btier\s*(?:1|2|one|two|i|ii)\b|\bserved\s+last\b"
+                         r"|\burban\s+(?:ones|wards?)\b.*\b(?:nets?|plan|served|tier|get|gets"
+                         r"|receive\w*)\b")
+_SELECTED = re.compile(r"\b(?:flagged|selected|chosen|picked|deprioriti\w*|de-prioriti\w*"
+                       r"|remov\w*|dropped|excluded|set\s+aside|taken\s+out|comot)\b")
+_ABOVE = re.compile(r"\b(?:above|over|more\s+than|greater\s+than|exceed\w*|beyond)\b")
+_ABOVE_URBAN = re.compile(r"\b(?:above|over|more\s+than|greater\s+than|exceed\w*|beyond)\s+"
+                          r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s*cent)?\s*urban\b")
+
+
+def stored_result_question(text: str, low: str, ctx: RouterContext,
+                           facts: Facts) -> Decision | None:
+    """The step answering a question about a stored figure, or None for anything else."""
+    from chatmrpt.chat.tool_slots import ACTION_START
+    asks = text.rstrip().endswith("?") or _STORED_QUESTION.match(low)
+    if not asks or ACTION_START.match(low) or not ctx.has_dataset:
+        return None
+    numbers = [n for n in ex.extract_numbers(low) if not n.percent or 0 <= n.value <= 100]
+    if _PLANNING_DATA.search(low) and _PLANNING_WORDS.search(low) and not numbers:
+        return Decision([Step("planning_data", {}, source=text)],
+                        reading={"stored": "planning_data"})
+    if not ctx.analysis_ready:
+        return None
+    if ctx.last_plan is not None and (_TOTAL_NEED.search(low) or _URBAN_TIER.search(low)) \
+            and not re.search(r"\d", _URBAN_TIER.sub(" ", low)) and not _SELECTED.search(low):
+        lga, _ = find_lga(text, facts.lgas)
+        if lga and _TOTAL_NEED.search(low):  # "the total need in Gakirau": that LGA's figures
+            return Decision([Step("ask_results", {"about": "plan_lga", "lga": lga},
+                                  source=text)], reading={"stored": "plan_lga"})
+        return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)],
+                        reading={"stored": "plan_totals"})
+    if re.search(r"\bdirect\b|\binverse\b|\bdirections?\b", low) and not re.search(
+            r"\b(?:make|set|change|treat\s+\w+\s+as|turn|flip|switch|use)\b", low):
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)],
+                        reading={"stored": "variables"})
+    lga_extreme = re.search(r"\blgas?\b.*\b(lowest|highest|least|most|best|worst|smallest"
+                            r"|biggest|largest|poorest)\s+(coverage|need)\b", low)
+    if lga_extreme and ctx.last_plan is not None:
+        low_end = lga_extreme.group(1) in ("lowest", "least", "worst", "smallest", "poorest")
+        measure = "coverage_percent" if lga_extreme.group(2) == "coverage" else "nets_needed"
+        return Decision([Step("ask_results", {"about": "plan_lga", "measure": measure,
+                                              "order": "fewest" if low_end else "most"},
+                              source=text)], reading={"stored": "plan_lga"})
+    if re.search(r"\b(?:what|which|how\s+much)\b.*\btarget\b", low) and re.search(
+            r"\breprioriti\w*|\bde-?prioriti\w*|\burban\b", low) and not re.search(r"\d", low):
+        return Decision([Step("ask_results", {"about": "repri_count"}, source=text)],
+                        reading={"stored": "repri_count"})
+    if not re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", low):
+        return None
+    percents = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
+    if re.search(r"\burban\b|\bthreshold\b", low) and _SELECTED.search(low) \
+            and len(percents) <= 1 and not _NETS.search(low):
+        params: dict[str, Any] = {"about": "repri_count"}
+        if percents:
+            params["threshold"] = percents[0].number
+        return Decision([Step("ask_results", params, source=text)],
+                        reading={"stored": "repri_count"})
+    at_threshold = re.search(r"\burban\s+wards?\b.*\bat\b|\bat\s+(?:the\s+)?\d+(?:\.\d+)?\s*"
+                             r"(?:%|percent|per\s*cent)\s*(?:urban|threshold)?\b", low)
+    if at_threshold and re.search(r"\burban\b|\bthreshold\b", low) and len(percents) == 1 \
+            and not _NETS.search(low) and not _ABOVE.search(low):
+        # "how many at 30% urban?": the reprioritisation's row at that threshold
+        return Decision([Step("ask_results", {"about": "repri_count",
+                                              "threshold": percents[0].number}, source=text)],
+                        reading={"stored": "repri_count"})
+    if _ABOVE_URBAN.search(low) and len(percents) == 1 and not _NETS.search(low) \
+            and not _SELECTED.search(low):
+        params = {"about": "ward_counts", "threshold": percents[0].number}
+        lga, _ = find_lga(text, facts.lgas)
+        if lga:
+            params["lga"] = lga
+        cat = CATEGORY.search(low)
+        if cat and not re.search(r"\b(?:highest|lowest)\b", low):
+            params["category"] = cat.group(1).title()
+        return Decision([Step("ask_results", params, source=text)],
+                        reading={"stored": "ward_counts"})
+    return None
+
+
+_NETS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b")
+_TABLE_PROBLEMS = re.compile(
+    r"\b(?:problems?|issues?|errors?|mistakes?|wrong|quirks?)\b.*\b(?:table|data|file|columns?"
+    r"|spreadsheet|csv|sheet)\b|\b(?:duplicat\w*|identical|repeated)\s+(?:columns?|variables?)"
+    r"|\bcolumns?\b.*\b(?:duplicat\w*|identical|the\s+same\s+values?)\b"
+    r"|\b(?:get|have|has|show|hold|gets|are|give)\s+(?:the\s+)?(?:same|identical|duplicat\w*)"
+    r"\s+(?:numbers|values|figures|data|readings)\b")
+_WHICH_LGAS = re.compile(
+    r"\b(?:which|what|list)\s+(?:the\s+)?lgas?\b(?!\s+(?:has|have|is|gets?|takes?|with))"
+    r"|\blgas?\s+(?:are|is)\s+(?:there\s+)?in\b|\bwards?\s+(?:are\s+there\s+)?(?:per|in\s+each"
+    r"|by)\s+lga\b|\blga\s+codes\b|\bcodes?\s+of\s+(?:the|each|all)\s+lgas\b")
+_CODE_OF = re.compile(r"\bcode\s+(?:for|of)\b|\bcode\s+is\b|\b's\s+code\b|\bcode\s+na\b")
+_NEEDS_POPULATION = re.compile(
+    r"\bhow\s+many\s+(?:nets|itns|llins)\b.*\b(?:request|need|order|ask\s+for|get|require)\b"
+    r"|\b(?:can|could|should|shall)\s+(?:we|i|you)\s+(?:\w+\s+)?(?:de-?prioriti[sz]e|reprioriti[sz]e"
+    r"|plan\s+(?:the\s+)?(?:nets|distribution|campaign))\b")
+_WHAT_YOU_NEED = re.compile(r"\bwhat\s+(?:would|do|will|did)\s+you\s+need\b|\bwhat\s+(?:is|are)"
+                            r"\s+missing\b|\bwhat\s+(?:do|should|must)\s+i\s+(?:add|give|provide"
+                            r"|upload)\b")
+_TPR_WORDS = re.compile(r"\btpr\b|\btest\s+positivity\b|\bpositivity\s+rate\b")
+
+
+def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """The step answering a question about the ward table itself: its LGAs (names, codes,
+    wards in each), an LGA's code, its problems (identical columns, missing or odd values), a
+    ward's test positivity from the table. None for anything else, requests included."""
+    from chatmrpt.chat.tool_slots import ACTION_START
+    asks = text.rstrip().endswith("?") or _STORED_QUESTION.match(low) or (
+        _TPR_WORDS.search(low) and re.match(r"\s*(?:and|also|now)\s+(?:the|its)\b", low))
+    if not asks or ACTION_START.match(low) or not ctx.has_dataset:
+        return None
+    if _TABLE_PROBLEMS.search(low) and not re.search(r"\b(?:fix|drop|remove|delete)\b", low):
+        return Decision([Step("data_quality", {}, source=text)],
+                        reading={"stored": "data_quality"})
+    if not any(re.search(r"pop", v, re.I) for v in ctx.variables) and (
+            _NEEDS_POPULATION.search(low) or (_WHAT_YOU_NEED.search(low) and ctx.last_tool in (
+                None, "plan_itn", "what_if_plan", "reprioritize_urban", "planning_data"))):
+        # planning and urban reprioritisation need each ward's population: the table has no
+        # population column, so the answer says so and how to add it (never a plan question)
+        return Decision([Step("planning_data", {}, source=text)],
+                        reading={"stored": "planning_data"})
+    if not ctx.analysis_ready:
+        return None
+    if re.search(r"\bnormali[sz]\w*|\bscaling\b|\brescal\w*", low) and re.search(
+            r"\b(?:which|what|why|how)\b", low) and not re.search(
+            r"\b(?:use|switch|change|set|go\s+back|return|make|try|run|redo|rerun)\b", low):
+        return Decision([Step("ask_results", {"about": "analysis_params"}, source=text)],
+                        reading={"stored": "analysis_params"})
+    if re.search(r"\bzones?\b", low) and re.search(r"\b(?:which|what)\b", low) and not \
+            re.search(r"\b(?:use|switch|change|set|make|run|rerun)\b", low):
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)],
+                        reading={"stored": "variables"})
+    if re.search(r"\bwhich\s+(?:ward|one)\b|\bwhat\s+ward\b|\bwhich\s+is\s+(?:it|that)\b", low):
+        named = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+        value = re.search(r"\b(?:is|are|of|=|at|equals?)\s+(-?\d+(?:\.\d+)?)(?![\d.%])", low)
+        if len({m.column for m in named}) == 1 and value and value.start() > named[0].start:
+            return Decision([Step("ask_results", {"about": "value_wards",
+                                                  "variable": named[0].column,
+                                                  "value": float(value.group(1))},
+                                  source=text)], reading={"stored": "value_wards"})
+    if re.search(r"\bwhy\s+(?:not|no)\b|\bwhy\s+(?:is|was|were|are)(?:n'?t|\s+\w+(?:\s+\w+)?\s+not)\b"
+                 r"|\bwhy\b.*\b(?:left\s+out|dropped|excluded|not\s+used|missing\s+from)\b", low):
+        named = {m.column for m in ex.find_variables(text, ctx.variables) if m.column}
+        if len(named) == 1 and facts.analysis_variables and \
+                not named & set(facts.analysis_variables) and not re.search(
+                    r"\b(?:add|include|use|run|rerun|try|put|swap|replace|drop|remove|make)\b",
+                    low):
+            # a column of the table the analysis did not use: its variables and what was left
+            # out and why (identical columns among them), then the table's problems
+            return Decision([Step("ask_results", {"about": "variables"}, source=text),
+                             Step("data_quality", {}, source=text)],
+                            reading={"stored": "variables"})
+    lga, _ = find_lga(text, facts.lgas)
+    if _CODE_OF.search(low) and lga and re.search(r"\bwhat|\bwhich|\bwetin", low):
+        return Decision([Step("ask_results", {"about": "lgas", "lga": lga}, source=text)],
+                        reading={"stored": "lgas"})
+    code = re.search(r"\bin\s+(?:(?:the\s+)?lga\s+(?:with\s+)?(?:code\s+)?)?(\d{4,6})\b", low)
+    category = CATEGORY.search(low)
+    if code and category and re.search(r"\bhow\s+many\b|\bnumber\s+of\b", low) \
+            and not _NETS.search(low) and not re.search(r"%|\bpercent|\burban\b", low):
+        return Decision([Step("ask_results", {"about": "ward_counts",
+                                              "category": category.group(1).title(),
+                                              "lga_code": code.group(1)}, source=text)],
+                        reading={"stored": "ward_counts"})
+    if _WHICH_LGAS.search(low) and not _NETS.search(low) and not category:
+        return Decision([Step("ask_results", {"about": "lgas"}, source=text)],
+                        reading={"stored": "lgas"})
+    if _TPR_WORDS.search(low) and ctx.wards and not re.search(
+            r"\b(?:compute|calculate|facilit\w*|dhis2?|months?|rdt|microscopy)\b", low):
+        tpr = [v for v in ctx.variables if re.search(r"tpr|positiv", v, re.I)]
+        if re.search(r"\bu5\b|\bunder[\s-]*(?:5|five)\b|\bchildren\b", low):
+            tpr = [v for v in tpr if re.search(r"u5|under", v, re.I)] or tpr
+        match = ex.find_ward(text, ctx.wards)
+        if len(tpr) == 1 and match is not None and len(match.names) == 1:
+            params: dict[str, Any] = {"ward": match.names[0], "variable": tpr[0]}
+            lgas = {c.lga for c in match.candidates if c.lga}
+            if len(lgas) > 1:
+                if lga is None:
+                    return None
+                params["lga"] = lga
+            return Decision([Step("ward_value", params, source=text)],
+                            reading={"stored": "ward_value"})
+    return None
+
+
+# --- short questions about the results just given -------------------------------------------
+
+_FOLLOW_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|ok(?:ay)?|now|then|pls|please|abeg|sorry|but|remind\s+me|sannu|wait)"
+    r"[\s,.]+)*(?:how|what|wat|which|wetin|is|are|do|does|can|could"
+    r"|tell\s+me|why|remind\s+me)\b|\bhow\s+many\s*\??\s*$|\?\s*$"
+    r"|^\s*(?:and\s+)?(?:the\s+)?(?:nets?|itns?|llins?|coverage(?:\s*%)?|allocation|need)"
+    r"\s+(?:for|in|of|to)\b")
+_ACT_VERB = re.compile(r"\b(?:plan|make|give|allocate|move|add|remove|send|export|download"
+                       r"|save|map|show|list|top|bottom|run|rerun|redo|change|set|use|increase"
+                       r"|reduce|cut|double|halve|more|less|fewer|extra|instead|switch)\b")
+_LGA_FIGURE = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bcoverage\b|\bcovered\b"
+                         r"|\bneed(?:ed|s)?\b|\ballocat\w*|\baltogether\b|\bin\s+total\b")
+_PLAN_SETTING = re.compile(r"\bhousehold(?:\s+size)?\b|\bhh(?:\s+size)?\b|\burban\s+threshold\b"
+                           r"|\bstrategy\b|\bpeople\s+per\s+net\b|\bbuffer\b|\bbale(?:\s+size)?s?\b"
+                           r"|\branking\s+method\b")
+_MISSING_DATA = re.compile(r"\bmiss(?:ing)?\b|\bno\s+values?\b|\bblank\b|\bempty\b|\bgaps?\b")
+_COMPARE_METHODS = re.compile(r"\b(?:how\s+(?:close|similar|different)|agree\w*|correlat\w*"
+                              r"|spearman|match\w*|differ\w*)\b")
+
+
+def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                     facts: Facts) -> Decision | None:
+    """Short questions answered from the stored results, often leaning on the last reply:
+    "nets for Kuwe South?", "how many is that" after a list, "how many selected" after a
+    reprioritisation, "and how many does it need?" after a ward's plan figures, "remind me the
+    household size of this plan", "which wards are missing tpr". None for anything else:
+    requests (an action verb or a number to use) are left to the other readings."""
+    if not ctx.has_dataset or not _FOLLOW_QUESTION.search(low):
+        return None
+    last = state.last or {}
+    last_tool, last_params = last.get("tool"), dict(last.get("params") or {})
+    words = len(low.split())
+    digits = re.sub(r"\b\d+(?:\.\d+)?\s*(?:%|percent|per\s*cent)|\btier\s*\d\b", " ", low)
+    acts = _ACT_VERB.search(re.sub(r"\b(?:this|that|the|current|our|my|last)\s+plan\b", " ", low))
+
+    def ask(params: dict[str, Any], stored: str) -> Decision:
+        return Decision([Step("ask_results", params, source=text)], reading={"stored": stored})
+
+    # the table's missing values: "which wards dey miss tpr", "how many wards get missing
+    # housing value"
+    if _MISSING_DATA.search(low) and not acts and re.search(
+            r"\bwards?\b|\bvalues?\b|\bdata\b|\bcolumns?\b|\bvariables?\b|\bcells?\b", low) \
+            and not re.search(r"\bimput\w*|\bneed\w*\b|\bplan\w*\b|\bpopulation\b|\bfor\s+"
+                              r"(?:planning|the\s+plan)\b", low) and (
+            any(m.column for m in ex.find_variables(text, ctx.variables))
+            or re.search(r"\bwhich\s+wards?\b|\bhow\s+many\s+wards?\b", low)):
+        return Decision([Step("data_quality", {}, source=text)],
+                        reading={"stored": "data_quality"})
+    # the total population of the table
+    if re.search(r"\btotal\s+pop(?:ulation)?\b|\bpop(?:ulation)?\s+(?:in\s+)?total\b"
+                 r"|\bhow\s+many\s+people\b.*\b(?:data|table|state|area|all)\b", low) and \
+            not acts and not re.search(r"\bcover\w*|\bnets?\b|\bplan\b|\bselected\b|\bshare\b",
+                                       low) and not ex.find_ward(text, ctx.wards or ()):
+        return Decision([Step("describe_data", {}, source=text)],
+                        reading={"stored": "describe_data"})
+    # what a number of the table is: "wetin be 20037 for the table", "what does 20043 mean?"
+    code = re.match(r"^\s*(?:(?:and|so|ok(?:ay)?|pls|please|abeg|sorry)[\s,]+)*(?:what|wat|wetin)"
+                    r"\s+(?:is|be|does|do|are)\s+(?:the\s+)?(?:number\s+|code\s+)?(\d{4,6})"
+                    r"(?:\s+(?:mean|stand\s+for|in|for|on|of)(?:\s+(?:the|this|my|your))?"
+                    r"(?:\s+(?:table|data|file|sheet|column))?)?\s*[?.!]*\s*$", low)
+    if code:
+        return ask({"about": "lgas", "lga_code": code.group(1)}, "lgas")
+    if not ctx.analysis_ready:
+        return None
+    # one ward under the other ranking: "would the ranking of that ward be different under
+    # PCA?", "what is Dambo's PCA rank?"
+    if re.search(r"\bpca\b", low) and re.search(r"\brank\w*|\bposition\b|\bplace\b", low) \
+            and not acts:
+        match = ex.find_ward(text, ctx.wards) if ctx.wards else None
+        seen = state.focus or {}
+        if match is not None and len(match.names) == 1 and \
+                len({c.lga for c in match.candidates if c.lga}) <= 1:
+            return Decision([Step("explain_ward", {"ward": match.names[0]}, source=text)],
+                            reading={"stored": "explain_ward"})
+        if match is None and seen.get("ward") and re.search(
+                r"\b(?:that|this|the\s+same)\s+ward\b|\bits\b|\bit\b", low):
+            params = {"ward": seen["ward"]}
+            if seen.get("ward_lga"):
+                params["lga"] = seen["ward_lga"]
+            return Decision([Step("explain_ward", params, echo=f"{seen['ward']}, the ward "
+                                  "asked about before.", source=text)],
+                            reading={"stored": "explain_ward"})
+    # how close the two rankings are
+    if _COMPARE_METHODS.search(low) and re.search(r"\bpca\b", low) and re.search(
+            r"\bcomposite\b|\branking", low) and not acts:
+        return Decision([Step("compare_methods", {}, source=text)],
+                        reading={"stored": "compare_methods"})
+    # a ward's composite rank: "what is the composite rank of Zataran?"
+    if re.search(r"\b(?:composite\s+)?rank(?:ing)?\s+(?:of|for)\b|\bwhere\s+does\b.*\brank",
+                 low) and not acts and not re.search(r"\bpca\b", low):
+        match = ex.find_ward(text, ctx.wards) if ctx.wards else None
+        if match is not None and len(match.names) == 1 and \
+                len({c.lga for c in match.candidates if c.lga}) <= 1:
+            return Decision([Step("explain_ward", {"ward": match.names[0]}, source=text)],
+                            reading={"stored": "explain_ward"})
+    plan = ctx.last_plan
+    if plan is not None and not acts and not re.search(r"\d", digits):
+        # a setting of the current plan: "remind me wetin be the household size for this plan"
+        if _PLAN_SETTING.search(low) and re.search(
+                r"\b(?:this|that|the|current|our)\s+plan\b|\byou\s+(?:use|used)\b|\bused\b"
+                r"|\bremind\b", low):
+            return ask({"about": "plan_params"}, "plan_params")
+        # one LGA's figures: "nets for kuwe south?", "coverage % for Ganja LGA"
+        lga, _ = find_lga(text, facts.lgas)
+        ward = ex.find_ward(re.sub(re.escape(lga), " ", text, flags=re.I), ctx.wards) \
+            if lga and ctx.wards else None
+        if lga and ward is None and _LGA_FIGURE.search(low) and words <= 9 and not re.search(
+                r"\bwards?\b|\branks?\b|\bhigh|\blow\b|\bmedium\b|\burban\b|\bwhy\b"
+                r"|\bhow\s+come\b", low):
+            return ask({"about": "plan_lga", "lga": lga}, "plan_lga")
+        # the urban wards' tier: "tier 2 wards how many"
+        if _URBAN_TIER.search(low) and re.search(r"\bhow\s+many\b", low):
+            return ask({"about": "plan_totals"}, "plan_totals")
+        # the ward just asked about: "and how many does it need?"
+        if last_tool == "ask_results" and last_params.get("about") == "plan_ward" and \
+                last_params.get("ward") and words <= 8 and re.search(
+                    r"\b(?:it|that\s+ward|this\s+ward|the\s+ward)\b", low) and not \
+                ex.find_ward(text, ctx.wards or ()):
+            params = {"about": "plan_ward", "ward": last_params["ward"]}
+            if last_params.get("lga"):
+                params["lga"] = last_params["lga"]
+            return ask(params, "plan_ward")
+    if not re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\bshare\b|\bpercent|%", low):
+        return None
+    # the reprioritisation just made: "how many selected", "how many wards are selected at 50%
+    # now?", "wat share of population is that at 50"
+    repri = facts.last_repri or (last_params if last_tool == "reprioritize_urban" else {})
+    percents = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
+    if repri and not acts and len(percents) <= 1 and not _NETS.search(low) and (
+            _SELECTED.search(low) or (
+                re.search(r"\bshare\b|\bpercent|%", low) and re.search(r"\bpop\w*|\bpeople\b",
+                                                                        low)
+                and re.search(r"\b(?:that|those|them|they)\b", low))):
+        params = {"about": "repri_count"}
+        thresholds = list(repri.get("thresholds") or [])
+        if percents:
+            params["threshold"] = percents[0].number
+        elif len(thresholds) == 1:
+            params["threshold"] = thresholds[0]
+        return ask(params, "repri_count")
+    # the list just shown: "how many is that", "how many high risk in there"
+    if last_tool in ("list_wards", "top_wards") and not acts and not percents and words <= 8 \
+            and re.search(r"\b(?:that|those|them|these|there|it)\b", low) and \
+            not _NETS.search(low) and not re.search(r"\bneed", low) and (last_params.get("lga") or last_params.get("lga_code")) \
+            and not last_params.get("n"):
+        params = {"about": "ward_counts"}
+        for key in ("lga", "lga_code", "category"):
+            if last_params.get(key):
+                params[key] = last_params[key]
+        cat = CATEGORY.search(low)
+        if cat:
+            params["category"] = cat.group(1).title()
+        return ask(params, "ward_counts")
+    return None
+
+
+def plan_figure_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                          facts: Facts) -> Decision | None:
+    """"and Doragar LGA altogether?" right after a question on the plan's figures (a ward's,
+    an LGA's or the totals): that LGA's figures in the same plan. None for anything else."""
+    last = state.last or {}
+    about = str((last.get("params") or {}).get("about", ""))
+    if ctx.last_plan is None or last.get("tool") != "ask_results" or not about.startswith(
+            "plan") or about == "plan_lga":  # after an LGA's figures: the focus reads it
+        return None
+    if len(low.split()) > 7 or re.search(r"\d", low) or not re.match(
+            r"^\s*(?:ok(?:ay)?[\s,]+)?(?:and|what\s+about|how\s+about|same\s+for|now|then)\b",
+            low) or _ACT_VERB.search(low) or re.search(r"\bwards?\b|\branks?\b|\bscores?\b"
+                                                    r"|\bpop\w*|\bhigh\b|\blow\b", low):
+        return None
+    lga, _ = find_lga(text, facts.lgas)
+    if lga is None:
+        return None
+    rest = re.sub(re.escape(lga.lower()), " ", low)
+    if re.search(r"\blga\b|\blocal\s+gov\w*|\baltogether\b|\bin\s+total\b|\boverall\b", rest) \
+            or (last.get("params") or {}).get("about") != "plan_ward" or not (
+                ctx.wards and ex.find_ward(text, ctx.wards)):
+        was = (last.get("params") or {}).get("ward")
+        echo = f"{lga} LGA's figures in the current plan" + (f", as for {was}." if was else ".")
+        return Decision([Step("ask_results", {"about": "plan_lga", "lga": lga}, echo=echo,
+                              source=text)],
+                        reading={"stored": "plan_lga", "follow_up": "plan_lga"})
+    return None
