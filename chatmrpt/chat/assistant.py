@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import UNIFIED_CSV
-from chatmrpt.chat import dialogue, focus, plan_ops, tables
+from chatmrpt.chat import dialogue, focus, normalize, plan_ops, tables
 from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
@@ -299,6 +299,7 @@ class Assistant:
 
     def _offline_turn(self, session_id: str, text: str, ctx: RouterContext,
                       dstate: DialogueState, facts: Facts) -> tuple[Reply, DialogueState]:
+        text = normalize.plain_text(text, _names(ctx, facts))
         decision = dialogue.decide(text, ctx, dstate, facts)
         rd = {"dialogue": decision.reading}
         new = DialogueState(dstate.pending, dstate.last, dstate.shown, decision.topic,
@@ -546,3 +547,9 @@ def _lga_codes_from_csv(data: bytes) -> tuple[str, ...]:
     values = pd.read_csv(io.BytesIO(data), usecols=[column], dtype=str,
                          keep_default_na=False)[column]
     return tuple(sorted({code_text(v) for v in values if code_text(v)}))
+
+
+def _names(ctx: RouterContext, facts: Facts) -> list[str]:
+    """The ward, LGA and column names a message may spell (kept as typed by normalize)."""
+    names = [w.name for w in ctx.wards] + [w.lga for w in ctx.wards if w.lga]
+    return [*dict.fromkeys([*names, *facts.lgas, *ctx.variables])]

@@ -1,0 +1,179 @@
+"""Plain words from text typed on a phone or spoken to voice input, read once per message.
+
+Analysts type "hw many wards dey high", "wat rank d top one get", "plan 40o,000 nets",
+"I T N PLAN TWO FIFTY K"; a greeting in Hausa or Yoruba opens many messages. Every reader
+after this one (the intent model, the slot readers, the dialogue rules) is written for plain
+English, so this pass rewrites only what has one plain meaning:
+
+- SMS shorthand and a few pidgin function words that map one to one ("hw" -> how,
+  "d" -> the, "dis" -> this, "4 me" -> for me, "go back 2 d" -> go back to the);
+- courtesy words and greetings around a request ("ina kwana.", "sannu", "don Allah");
+- letters spelled out by voice input ("I T N" -> ITN, "P C A" -> PCA);
+- a message typed in capitals (lower case, acronyms kept);
+- numbers read out ("two fifty k" -> 250k, "2 point 5 million" -> 2.5 million) and the letter
+  o typed for a zero inside a number ("40o,000" -> 400,000).
+
+Ward, LGA and column names are never rewritten: a span that spells one of them is kept as
+typed. Nothing here guesses: a token with two plausible readings is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# one plain word for each shorthand token (whole tokens only)
+SHORTHAND: dict[str, str] = {
+    "hw": "how", "hwmany": "how many", "wat": "what", "wht": "what", "waht": "what",
+    "d": "the", "di": "the", "dis": "this", "dat": "that", "dese": "these",
+    "u": "you", "ur": "your", "yr": "your", "wit": "with", "wiv": "with",
+    "pls": "please", "plz": "please", "pllease": "please", "thnx": "thanks", "tnx": "thanks",
+    "abt": "about", "bcos": "because", "bcoz": "because", "cos": "because", "coz": "because",
+    "frm": "from", "shld": "should", "cld": "could", "wld": "would", "av": "have",
+    "hv": "have", "gv": "give", "giv": "give", "sho": "show", "shw": "show",
+    "2morow": "tomorrow", "2moro": "tomorrow", "2day": "today", "b4": "before",
+    "im": "its",
+    "hous": "house", "housholds": "households", "houshold": "household", "househld": "household",
+    "populaton": "population", "popualtion": "population", "scour": "score",
+    "munincipal": "municipal", "muncipal": "municipal", "analisis": "analysis",
+    "analysys": "analysis", "anaysis": "analysis",
+}  # fmt: skip
+
+# "4 me", "2 d": a digit standing for a word, only before the words it joins
+_DIGIT_FOR = re.compile(r"(?<![\w.,])4(?=\s+(?:me|us|u|you|my|our)\b)", re.I)
+_DIGIT_TO = re.compile(
+    r"\b(back|go|send|switch|change|move|set|reduce|increase|cut|it|am|them|mail|email|up|down"
+    r"|sent|come|add|added|belong|belongs)\s+2(?=\s+(?:d|the|dis|this|that|dat|me|us|u|you|my|our)\b)",
+    re.I,
+)
+
+
+# greetings and courtesy words that open or close a request and change nothing in it
+_COURTESY_LEAD = re.compile(
+    r"^\s*(?:(?:ina\s+kwana|ina\s+wuni|ina\s+yini|sannu(?:\s+da\s+\w+)?|barka\s+da\s+\w+|"
+    r"e\s+kaaro|e\s+kaasan|e\s+kaale|e\s+ku\s+\w+|salam(?:u\s+alaikum)?|"
+    r"assalamu\s+alaikum|good\s+(?:morning|afternoon|evening|day)(?:\s+(?:sir|ma|madam|all))?|"
+    r"hello|hi|hey|morning|afternoon)\b[\s,.!;:-]*)+(?=\S)",
+    re.I,
+)
+_COURTESY_ANY = re.compile(r"(?<![\w'])(?:don\s+allah|biko|e\s+jo|e\s+se)(?![\w'])[\s,.!]*", re.I)
+
+# letters read out one by one: "I T N", "P C A", "H H"
+_SPELLED = {
+    "itn": "ITN", "itns": "ITNs", "pca": "PCA", "lga": "LGA", "lgas": "LGAs", "tpr": "TPR",
+    "hh": "hh", "kmo": "KMO", "rdt": "RDT", "csv": "CSV", "png": "PNG", "pdf": "PDF",
+    "evi": "EVI", "ndvi": "NDVI", "ndwi": "NDWI", "ndmi": "NDMI", "smc": "SMC", "llin": "LLIN",
+    "llins": "LLINs", "nmep": "NMEP", "who": "WHO", "u5": "u5",
+}  # fmt: skip
+_SPELLED_RUN = re.compile(r"(?<![\w])((?:[A-Za-z0-9]\s){1,4}[A-Za-z0-9]s?)(?![\w])")
+
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "eight": 8, "nine": 9}  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+# "two fifty k", "four fifty thousand": hundreds said without "hundred" before k/thousand
+_SPOKEN_HUNDREDS = re.compile(
+    r"\b(" + "|".join(_ONES) + r")\s+(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_ONES)
+    + r"))?\s*(k\b|thousand\b|grand\b)",
+    re.I,
+)
+# "2 point 5 million", "one point two million"
+_POINT = re.compile(
+    r"\b(\d+|" + "|".join(_ONES) + r"|zero)\s+point\s+(\d+|" + "|".join(_ONES) + r"|zero)"
+    r"(?=\s*(?:m\b|million|k\b|thousand|per|people|persons?|%|percent|\s|$))",
+    re.I,
+)
+# the letter o typed for a zero inside a number: "40o,000", "3oo,ooo", "1,2oo,000"
+# (only in a number written with thousands separators, where its shape shows the zeros)
+_O_NUMBER = re.compile(r"(?<![\w.])[1-9][\do]{0,2}(?:,[\do]{3})+(?![\w])", re.I)
+_HOUSE_HOLD = re.compile(r"\bhouse\s+hold(s)?\b", re.I)
+_TOKEN = re.compile(r"(?<![/\\-])\b[A-Za-z0-9']+\b(?![/\\-])")
+
+
+def _digit(word: str) -> int:
+    word = word.lower()
+    return int(word) if word.isdigit() else (0 if word == "zero" else _ONES[word])
+
+
+def _protected_spans(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the text spells a ward, LGA or column name (kept as typed)."""
+    low = text.lower()
+    spans = []
+    for name in names:
+        key = str(name).lower().strip()
+        if not key or not any(t in SHORTHAND for t in re.findall(r"[a-z0-9']+", key)):
+            continue
+        for m in re.finditer(r"(?<![\w])" + re.escape(key) + r"(?![\w])", low):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _shouted(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return len(words) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def plain_text(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` in plain words (see the module's docstring); unchanged when nothing applies."""
+    if not text or not text.strip():
+        return text
+    names = tuple(names)
+    out = text
+    if _shouted(out):
+        out = out.lower()
+    out = _spelled_out(out)
+    stripped = _COURTESY_LEAD.sub("", out)
+    if stripped.strip():
+        out = stripped
+    without = _COURTESY_ANY.sub("", out).strip()
+    if re.search(r"\w", without):
+        out = without
+    out = _HOUSE_HOLD.sub(lambda m: "household" + (m.group(1) or ""), out)
+    out = _SPOKEN_HUNDREDS.sub(_hundreds, out)
+    out = _POINT.sub(lambda m: f"{_digit(m.group(1))}.{_digit(m.group(2))}", out)
+    out = _O_NUMBER.sub(_o_number, out)
+    out = _DIGIT_FOR.sub("for", out)
+    out = _DIGIT_TO.sub(lambda m: f"{m.group(1)} to", out)
+    spans = _protected_spans(out, names)
+    return _TOKEN.sub(lambda m: _word(m, spans), out)
+
+
+def _word(m: re.Match, spans: list[tuple[int, int]]) -> str:
+    token = m.group(0)
+    plain = SHORTHAND.get(token.lower())
+    if plain is None or _inside(m.start(), m.end(), spans):
+        return token
+    # a capital "D" or "U" may be a code or a category letter: only rewrite lower-case ones
+    if len(token) == 1 and token.isupper():
+        return token
+    return plain
+
+
+def _spelled_out(text: str) -> str:
+    def join(m: re.Match) -> str:
+        letters = m.group(1).replace(" ", "")
+        return _SPELLED.get(letters.lower(), m.group(0))
+
+    return _SPELLED_RUN.sub(join, text)
+
+
+def _hundreds(m: re.Match) -> str:
+    value = _ONES[m.group(1).lower()] * 100 + _TENS[m.group(2).lower()]
+    if m.group(3):
+        value += _ONES[m.group(3).lower()]
+    return f"{value}k" if m.group(4).lower() in ("k", "grand") else f"{value} thousand"
+
+
+def _o_number(m: re.Match) -> str:
+    raw = m.group(0)
+    if "o" not in raw.lower():
+        return raw
+    fixed = re.sub(r"[oO]", "0", raw)
+    if re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*", fixed):
+        return fixed
+    return raw
