@@ -53,7 +53,8 @@ _COURTESY_LEAD = re.compile(
     r"^\s*(?:(?:ina\s+kwana|ina\s+wuni|ina\s+yini|sannu(?:\s+da\s+\w+)?|barka\s+da\s+\w+|"
     r"e\s+kaaro|e\s+kaasan|e\s+kaale|e\s+ku\s+\w+|salam(?:u\s+alaikum)?|"
     r"assalamu\s+alaikum|good\s+(?:morning|afternoon|evening|day)(?:\s+(?:sir|ma|madam|all))?|"
-    r"hello|hi|hey|morning|afternoon)\b[\s,.!;:-]*)+(?=\S)",
+    r"hello|hi|hey|morning|afternoon)\b(?:\s+(?:sir|ma|madam|oga|all|everyone|o|team))?"
+    r"[\s,.!;:-]*)+(?=\S)",
     re.I,
 )
 _COURTESY_ANY = re.compile(r"(?<![\w'])(?:don\s+allah|biko|e\s+jo|e\s+se)(?![\w'])[\s,.!]*", re.I)

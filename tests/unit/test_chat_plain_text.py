@@ -80,3 +80,9 @@ def test_a_ward_name_made_of_shorthand_words_is_kept():
 
 def test_a_request_after_a_greeting_keeps_its_numbers():
     assert plain_text("Ina wuni. plan 900000 nets avg household 5") == "plan 900000 nets avg household 5"
+
+
+def test_a_greeting_with_an_honorific_is_taken_off_a_request():
+    assert plain_text("e kaaro ma. run the analysis for ilorin") == "run the analysis for ilorin"
+    assert plain_text("Good afternoon sir, top 5 wards") == "top 5 wards"
+    assert plain_text("sannu o, list my wards") == "list my wards"
