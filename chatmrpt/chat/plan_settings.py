@@ -136,6 +136,65 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
                           source=text)], reading={"relative": "plan_setting"})
 
 
+# "ok make it 5.5 then" while the plan is talked about: a value no word ties to a setting,
+# taken by the one setting it can be (household size 2-15; people per net 1-3; urban
+# threshold a whole 10-100; nets 1,000 or more); asked when it can be more than one
+BARE_VALUE = re.compile(_LEAD + r"(?:make|set|change|put|try|use)\s+(?:it|am|that|dem|them)\s+"
+                        r"(?:to\s+|at\s+)?(?P<num>\d[\d.,]*\s*(?:k|m)?)"
+                        r"(?:\s+(?:then|instead|pls|please|abeg|now))*[\s.!]*$")
+PLAUSIBLE = (
+    ("household_size", lambda v: 2 <= v <= 15),
+    ("people_per_net", lambda v: 1 <= v <= 3),
+    ("urban_threshold", lambda v: 10 <= v <= 100 and float(v).is_integer()),
+    ("total_nets", lambda v: v >= 1000 and float(v).is_integer()),
+)
+
+
+def bare_value(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | None,
+               last_params: Mapping[str, Any] | None) -> Decision | None:
+    """ "make it 5.5 then" right after the plan was made or asked about: the one setting the
+    value can be, or a question with the settings it can be as one-tap choices."""
+    if not last_plan or "total_nets" not in last_plan:
+        return None
+    about = str((last_params or {}).get("about", ""))
+    if last_tool not in ("plan_itn", "what_if_plan") and not (
+            last_tool == "ask_results" and (about.startswith("plan") or not about)):
+        return None
+    low = ex.canonical_text(text)
+    m = BARE_VALUE.match(low)
+    numbers = ex.extract_numbers(low)
+    if m is None or len(numbers) != 1 or numbers[0].percent:
+        return None
+    v = numbers[0].value
+    fits = [k for k, ok in PLAUSIBLE if ok(v)]
+    if float(last_plan.get("bale_size") or 1) > 1 and v.is_integer() and 10 <= v <= 1000:
+        fits.append("bale_size")  # the plan counts nets in bales: "make it 100" may be those
+    if float(last_plan.get("buffer") or 1) > 1 and 0 < v <= 50:
+        return None  # "make it 15" may be the buffer's percentage: asked elsewhere
+    value = numbers[0].number
+    if len(fits) == 1:
+        key = fits[0]
+        diff = plan_ops.changes_text(last_plan, {**last_plan, key: value})
+        if not diff:
+            return Decision(text=f"The current plan already uses {plan_ops.LABELS[key]} "
+                                 f"{plan_ops._value_text(key, value)}: nothing to change.",
+                            reading={"relative": "plan_op"})
+        return Decision([Step("what_if_plan", {key: value},
+                              echo=f"Re-planning with {diff}, everything else as before.",
+                              source=text)], reading={"relative": "plan_setting"})
+    if not fits:
+        return None
+    choices = [{"label": f"{plan_ops.LABELS[k].capitalize()} {plan_ops._value_text(k, value)}",
+                "tool": "what_if_plan", "params": {k: value},
+                "steps": [{"tool": "what_if_plan", "params": {k: value}, "echo": ""}]}
+               for k in fits]
+    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    return Decision(text=f"Which setting of the plan should be {numbers[0].text.strip()}? "
+                         "Nothing is changed until you say so.", choices=choices,
+                    pending={"expects": "choice", "choices": choices},
+                    reading={"relative": "plan_op"})
+
+
 # --- the number of nets halved, doubled, changed by an amount -------------------------------
 
 ORIGINAL = re.compile(r"\b(?:original|first|initial|starting)\b(?:\s+(?:plan|one|figure|number"
@@ -215,7 +274,8 @@ def plan_change(text: str, last_plan: Mapping[str, Any] | None, state: DialogueS
     """A setting given a value or the number of nets changed, of the current plan."""
     last_tool = (state.last or {}).get("tool")
     return setting_said(text, last_plan, last_tool, repri_done) or size_change(
-        text, last_plan, state.plans)
+        text, last_plan, state.plans) or bare_value(text, last_plan, last_tool,
+                                                    (state.last or {}).get("params"))
 
 
 # --- a request put off ---------------------------------------------------------------------
@@ -246,11 +306,16 @@ def put_off(text: str) -> bool:
     return bool(PUT_OFF.search(low) or FORBIDS.match(low))
 
 
+HELD = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compute_tpr",
+        "add_covariates")  # the requests that change what the session holds
+
+
 def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
     """A decision that would change something, for a message that puts its request off:
     nothing is done, the change is kept as a one-tap choice."""
-    if not decision.steps or not put_off(text):
-        return decision
+    if not decision.steps or not all(s.tool in HELD for s in decision.steps) or \
+            not put_off(text):
+        return decision  # "not yet, just show me the top 10 wards": the listing is asked for
     steps = decision.steps
     label = "; ".join(describe_step(s) for s in steps)
     choice = {"label": label, "tool": steps[-1].tool, "params": dict(steps[-1].params),

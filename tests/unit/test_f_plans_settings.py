@@ -148,6 +148,11 @@ def test_a_request_not_put_off_is_carried_out(text):
     assert steps and steps[0][0] == "what_if_plan"
 
 
+def test_a_listing_asked_beside_a_put_off_plan_is_shown():
+    steps, _ = run("no plan yet, not yet. just show me the top 10 wards", "what_if_plan")
+    assert steps and steps[0][0] in ("top_wards", "list_wards")
+
+
 def test_go_ahead_after_a_put_off_request_applies_the_change_said_then():
     c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
                       analysis_status="succeeded", last_plan=PLAN)
@@ -197,3 +202,44 @@ def test_a_plan_request_with_last_years_figure_plans_this_years_stock():
                    "size is 5. Plan for this year please", "top_wards", None)
     assert steps and steps[0][1]["total_nets"] == 420_000, d.text
     assert steps[0][1]["household_size"] == 5
+
+
+# --- a bare value while the plan is talked about ---------------------------------------------
+
+
+@pytest.mark.parametrize("last_tool", ["what_if_plan", "plan_itn", "ask_results"])
+@pytest.mark.parametrize("text,params", [
+    ("ok make it 5.5 then", {"household_size": 5.5}),
+    ("make am 7 abeg", {"household_size": 7}),
+    ("set it to 4.5 instead", {"household_size": 4.5}),
+    ("make it 60", {"urban_threshold": 60}),
+    ("change it to 450k", {"total_nets": 450_000}),
+    ("try it at 1.5", {"people_per_net": 1.5}),
+])
+def test_a_bare_value_takes_the_one_setting_it_can_be(text, params, last_tool):
+    steps, d = run(text, last_tool)
+    assert steps == [("what_if_plan", params)], d.text
+
+
+@pytest.mark.parametrize("text", ["make it 2", "set it to 3", "make it 2.5 pls"])
+def test_a_bare_value_that_fits_two_settings_is_asked(text):
+    steps, d = run(text, "what_if_plan")
+    assert steps == [] and len(d.choices) == 3
+
+
+@pytest.mark.parametrize("text,last_tool", [
+    ("make it 6", "top_wards"),
+    ("make it 60", "show_map"),
+    ("what would 5.5 do?", "what_if_plan"),
+    ("make it 5.5 wards", "what_if_plan"),
+    ("would you make it 6?", "what_if_plan"),
+    ("make it 0.5", "what_if_plan"),
+])
+def test_look_alikes_of_a_bare_value_change_no_plan_setting(text, last_tool):
+    steps, _ = run(text, last_tool)
+    assert not any(t == "what_if_plan" for t, _ in steps), steps
+
+
+def test_a_bare_value_may_be_the_bale_size_when_the_plan_uses_bales():
+    steps, d = run("make it 100", "what_if_plan", {**PLAN, "bale_size": 50})
+    assert steps == [] and len(d.choices) == 3  # the urban threshold or the bale size
