@@ -114,6 +114,8 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
         return None
     if OTHER_TOPIC.search(low) or re.search(r"\b(?:not|don'?t|never|no\s+need)\b", low):
         return None
+    if re.search(r"\bkeep\w*\b|\bexcept\b|\bapart\s+from\b|\band\b", low):
+        return None  # "... but keep 2 per net", two changes: read by the other readings
     if len(low.split()) > 14 or not CHANGE_SHAPE.search(low):
         return None
     values = _said_values(low) or _default_named(low)

@@ -243,3 +243,8 @@ def test_look_alikes_of_a_bare_value_change_no_plan_setting(text, last_tool):
 def test_a_bare_value_may_be_the_bale_size_when_the_plan_uses_bales():
     steps, d = run("make it 100", "what_if_plan", {**PLAN, "bale_size": 50})
     assert steps == [] and len(d.choices) == 3  # the urban threshold or the bale size
+
+
+def test_a_value_said_as_kept_is_not_a_change():
+    steps, d = run("back to the default threshold but keep 2 per net", "what_if_plan")
+    assert steps == [("what_if_plan", {"urban_threshold": 75})], d.text
