@@ -297,7 +297,7 @@ PUT_OFF = re.compile(
 FORBIDS = re.compile(_LEAD + r"(?:don'?t|do\s+not|dont|no\s+need\s+to|never|pls\s+don'?t)\s+"
                      r"(?:change|set|make|use|put|switch|touch|plan|re-?plan|redo|rerun|move"
                      r"|raise|lower|increase|reduce|cut|add|double|halve)\b(?![^.;!?]*\b(?:but|just"
-                     r"|instead|rather|only)\b)[^.;!?]*[.!]*\s*$")
+                     r"|instead|rather|only)\b)[^.;!?,]*[.!]*\s*$")
 
 
 def put_off(text: str) -> bool:

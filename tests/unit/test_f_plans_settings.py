@@ -248,3 +248,8 @@ def test_a_bare_value_may_be_the_bale_size_when_the_plan_uses_bales():
 def test_a_value_said_as_kept_is_not_a_change():
     steps, d = run("back to the default threshold but keep 2 per net", "what_if_plan")
     assert steps == [("what_if_plan", {"urban_threshold": 75})], d.text
+
+
+def test_a_forbidden_setting_beside_a_request_leaves_the_request():
+    steps, _ = run("don't use bales, plan 400k nets hh 5", "what_if_plan")
+    assert steps and steps[0][1].get("total_nets") == 400_000
