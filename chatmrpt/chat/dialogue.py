@@ -51,7 +51,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import focus, intents, retraction, tables
+from chatmrpt.chat import focus, intents, plan_settings, retraction, tables
 from chatmrpt.chat.describe import describe_choice
 from chatmrpt.chat.guards import (  # noqa: F401
     GATE_FAMILY,
@@ -144,6 +144,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_analysis_variables(decision, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
+    decision = plan_settings.held_back(decision, fixed, state)
     decision = _with_earlier_question(decision, state)
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
     _echo_plan_changes(decision, ctx.last_plan)

@@ -560,9 +560,25 @@ NETS_WORDS = (
 )
 HOUSEHOLD_WORDS = r"(?:households?|hh|hhs|homes?|houses?|famil(?:y|ies))"
 
+# "last year we gave out 380,000 nets": an amount of an earlier campaign, said beside this
+# one's stock; history, never the number of nets to plan
+PAST_AMOUNT = (
+    r"(?:last\s+(?:year|round|campaign|time|season)|previous(?:ly)?|the\s+year\s+before"
+    r"|in\s+(?:19|20)\d\d|back\s+in|(?:\d+\s+)?years?\s+ago|earlier\s+(?:campaign|round))"
+    r"[^.;!?]{0,40}?\b(?:gave|given|handed|shared|distributed|delivered|used|received|got|had"
+    r"|spent|allocated|issued|supplied)(?:\s+out)?(?:\s+(?:about|around|some|over|only))?"
+)
+
+
+def past_amount(num: NumberMention, low: str) -> bool:
+    """A number said as the amount of an earlier campaign ("last year we gave out 380,000")."""
+    return bool(re.search(r"\b" + PAST_AMOUNT + r"\s*$", low[max(0, num.start - 90): num.start]))
+
+
 # Order matters: when a number fits several cues the first one wins, so the specific
 # parameters (bale size, people per net...) come before the general one (total nets).
 PLAN_CUES: tuple[Cue, ...] = (
+    Cue("_past", before=re.compile(r"\b" + PAST_AMOUNT + r"\s*$")),
     Cue(
         "bale_size",
         before=_before(r"bales?\s*(?:size)?|bale\s+of|bales\s+of|bales\s+with"),

@@ -39,6 +39,7 @@ from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
 from chatmrpt.chat.tools import tool_spec
 
 from chatmrpt.chat import plan_ops  # isort: skip - operations on the current plan
+from chatmrpt.chat import plan_settings  # isort: skip - settings and sizes said in few words
 
 
 # --- relative changes ---------------------------------------------------------------------
@@ -585,6 +586,9 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
     operated = _plan_operation(text, ctx, state, facts)
     if operated is not None:
         return operated
+    said = plan_settings.plan_change(text, ctx.last_plan, state, bool(facts.last_repri))
+    if said is not None:
+        return said
     if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text):
         replaced = replace_plan_value(low, ctx.last_plan)
         if replaced is not None:

@@ -1,0 +1,331 @@
+"""Plan settings named with their value, and changes of the plan's size said in few words.
+
+- One setting of the current plan given a value, in any word order or register ("make am 5
+  per house", "back to hh 6", "back to 1.8 per net", "go back to the 75 threshold", "urban
+  threshold make am 50", "what if 2 people per net"), or set back to its default ("go back 2
+  d default urban threshold", "rerun it at the default threshold"): everything else kept.
+- The number of nets halved, doubled or changed by an amount ("half of that", "cut am by
+  half", "double the original", "add 50,000"): of the current plan, or of the first plan of
+  the conversation when the message says "original" or "first".
+- A request put off in the same message ("... not yet, he is still deciding"): nothing is
+  done; the change is kept as a one-tap choice for when it is decided.
+
+A number named as one setting never changes another one (the total stays unless the number
+is the total). Questions, reported speech about results and other topics are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat import plan_ops
+from chatmrpt.chat.guards import describe_step, hypothetical_question, reads_as_question
+from chatmrpt.chat.state import Decision, DialogueState, Step
+
+# --- one setting given a value -------------------------------------------------------------
+
+_LEAD = (r"^\s*(?:(?:ok(?:ay)?|oya|abeg|pls|please|so|then|and|now|no|nope|hmm+|ehn|well|alright"
+         r"|actually|sorry)[\s,.!]+)*")
+# the message asks for a change (or proposes one: "what if 2 per net", said without "?")
+CHANGE_SHAPE = re.compile(
+    _LEAD + r"(?:(?:go\s+|come\s+|switch\s+|change\s+(?:it\s+|am\s+)?|put\s+(?:it\s+|am\s+)?"
+    r"|set\s+(?:it\s+|am\s+)?)?back\b|return\b|revert\b|reset\b|make\b|set\b|change\b|use\b"
+    r"|put\b|switch\b|try\b|(?:re)?run\b|re-run\b|redo\b|re-?plan\b|plan\b|(?:wat|what|wetin)\s+if"
+    r"\b|same\s+(?:but|with|plan)\b|now\b|instead\b|let'?s\b|let\s+us\b|do\b|adjust\b"
+    r"|update\b|move\b|bring\b)"
+    r"|\b(?:make|set|change|put|turn)\s+(?:it|am|that|dem|them)\b|\bback\s+(?:to|2)\b"
+    r"|\b(?:instead|then)\s*[.!]*\s*$")
+OTHER_TOPIC = re.compile(r"\b(?:maps?|charts?|plots?|export|download|save|csv|excel|xlsx|png|html"
+                         r"|report|wards?|lgas?|analys\w*|variables?|reprioriti\w*|deprioriti\w*"
+                         r"|rank(?:ing|ed)?\s+(?:the\s+)?wards|top|bottom|list|show)\b")
+# cues of a setting next to its number, beyond those plan_ops reads
+_THRESHOLD_AFTER = re.compile(r"^\s*%?\s*(?:percent\s+)?(?:urban\s+)?(?:threshold|cut-?off)\b")
+_THRESHOLD_BEFORE = re.compile(r"\b(?:urban\s+)?(?:threshold|cut-?off)\s*(?:make\s+(?:it|am)"
+                               r"|should\s+be|set\s+(?:it|am)\s+(?:to|at)|go\s+to|put\s+(?:it|am)"
+                               r"\s+(?:to|at)|now|back\s+to)?\s*(?:to|at|=|:|be|of)?\s*$")
+_HH_AFTER = re.compile(r"^\s*(?:people\s+|persons?\s+|pple\s+)?(?:per|a|each|in\s+(?:a|each|every)"
+                       r"|/)\s*(?:house\s*holds?|hh|house|home|family|compound)\b")
+_HH_BEFORE = re.compile(r"\b(?:house\s*holds?(?:\s+size)?|hh(?:\s+size|\s+sz)?|family\s+size"
+                        r"|household\s+of)\s*(?:make\s+(?:it|am)|should\s+be|back\s+to)?"
+                        r"\s*(?:of|to|=|is|at|:|as|be)?\s*$")
+_PPN_AFTER = re.compile(r"^\s*(?:people\s+|persons?\s+|pple\s+)?(?:per|a|each|to\s+a|for\s+each|/)"
+                        r"\s*net\b")
+_PPN_BEFORE = re.compile(r"\bpeople\s+per\s+net\s*(?:make\s+(?:it|am)|should\s+be|back\s+to)?"
+                         r"\s*(?:of|to|=|at|:|as|be)?\s*$")
+# "go back 2 d default": the digit said for "to"
+_TWO_FOR_TO = re.compile(r"\b(back|go|return|revert|reset|switch|change|set|move)\s+2\s+"
+                         r"(?=(?:d|de|da|the|its|default|normal|original|standard|\d))")
+
+
+def _said_values(low: str) -> dict[str, Any] | None:
+    """Each number of the message read as one plan setting by the words next to it, or None
+    when a number has no setting or more than one."""
+    out: dict[str, Any] = {}
+    for n in ex.extract_numbers(low):
+        head, tail = low[max(0, n.start - 40): n.start], low[n.end: n.end + 40]
+        v = n.value
+        hits = set()
+        if not n.percent and (_HH_AFTER.match(tail) or _HH_BEFORE.search(head)) and 1 <= v <= 30:
+            hits.add(("household_size", n.number))
+        if (_THRESHOLD_AFTER.match(tail) or _THRESHOLD_BEFORE.search(head)) and 0 <= v <= 100:
+            hits.add(("urban_threshold", n.number))
+        if not n.percent and (_PPN_AFTER.match(tail) or _PPN_BEFORE.search(head)) and \
+                0 < v <= 10:
+            hits.add(("people_per_net", n.number))
+        if len(hits) != 1:
+            return None
+        key, value = hits.pop()
+        if key in out:
+            return None
+        out[key] = value
+    return out or None
+
+
+DEFAULT_WORD = re.compile(r"\b(?:default|normal|standard|usual|original)\b")
+DEFAULT_SETTINGS = (
+    ("urban_threshold", re.compile(r"\burban\b|\bthreshold\b|\bcut-?off\b"), 75),
+    ("people_per_net", re.compile(r"\bpeople\s+per\s+net\b|\bper\s+net\b"), 1.8),
+)
+
+
+def _default_named(low: str) -> dict[str, Any] | None:
+    """ "back to the default threshold", "rerun it at the default urban threshold": the one
+    setting named, at its default."""
+    if not DEFAULT_WORD.search(low) or ex.extract_numbers(low):
+        return None
+    named = [(k, v) for k, rx, v in DEFAULT_SETTINGS if rx.search(low)]
+    if len(named) != 1:
+        return None
+    key, value = named[0]
+    return {key: value}
+
+
+def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | None,
+                 repri_done: bool = False) -> Decision | None:
+    """One setting of the current plan given a value (or its default), everything else as
+    before; None when the message is not that."""
+    if not last_plan or "total_nets" not in last_plan:
+        return None
+    low = _TWO_FOR_TO.sub(r"\1 to ", ex.canonical_text(text))
+    if "?" in low or reads_as_question(text) or hypothetical_question(text):
+        return None
+    if OTHER_TOPIC.search(low) or re.search(r"\b(?:not|don'?t|never|no\s+need)\b", low):
+        return None
+    if re.search(r"\bkeep\w*\b|\bexcept\b|\bapart\s+from\b|\band\b", low):
+        return None  # "... but keep 2 per net", two changes: read by the other readings
+    if len(low.split()) > 14 or not CHANGE_SHAPE.search(low):
+        return None
+    values = _said_values(low) or _default_named(low)
+    if not values or len(values) != 1:
+        return None
+    # a threshold is also one of reprioritisation and of the urban map: after either, the
+    # plan must be named
+    if "urban_threshold" in values and (repri_done or last_tool in (
+            "show_map", "reprioritize_urban")) and not re.search(r"\bplan\b|\bnets?\b", low):
+        return None
+    after = {**last_plan, **values}
+    diff = plan_ops.changes_text(last_plan, after)
+    if not diff:
+        key = next(iter(values))
+        return Decision(text=f"The current plan already uses {plan_ops.LABELS[key]} "
+                             f"{plan_ops._value_text(key, values[key])}: nothing to change.",
+                        reading={"relative": "plan_op"})
+    return Decision([Step("what_if_plan", dict(values),
+                          echo=f"Re-planning with {diff}, everything else as before.",
+                          source=text)], reading={"relative": "plan_setting"})
+
+
+# "ok make it 5.5 then" while the plan is talked about: a value no word ties to a setting,
+# taken by the one setting it can be (household size 2-15; people per net 1-3; urban
+# threshold a whole 10-100; nets 1,000 or more); asked when it can be more than one
+BARE_VALUE = re.compile(_LEAD + r"(?:make|set|change|put|try|use)\s+(?:it|am|that|dem|them)\s+"
+                        r"(?:to\s+|at\s+)?(?P<num>\d[\d.,]*\s*(?:k|m)?)"
+                        r"(?:\s+(?:then|instead|pls|please|abeg|now))*[\s.!]*$")
+PLAUSIBLE = (
+    ("household_size", lambda v: 2 <= v <= 15),
+    ("people_per_net", lambda v: 1 <= v <= 3),
+    ("urban_threshold", lambda v: 10 <= v <= 100 and float(v).is_integer()),
+    ("total_nets", lambda v: v >= 1000 and float(v).is_integer()),
+)
+
+
+def bare_value(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | None,
+               last_params: Mapping[str, Any] | None) -> Decision | None:
+    """ "make it 5.5 then" right after the plan was made or asked about: the one setting the
+    value can be, or a question with the settings it can be as one-tap choices."""
+    if not last_plan or "total_nets" not in last_plan:
+        return None
+    about = str((last_params or {}).get("about", ""))
+    if last_tool not in ("plan_itn", "what_if_plan") and not (
+            last_tool == "ask_results" and (about.startswith("plan") or not about)):
+        return None
+    low = ex.canonical_text(text)
+    m = BARE_VALUE.match(low)
+    numbers = ex.extract_numbers(low)
+    if m is None or len(numbers) != 1 or numbers[0].percent:
+        return None
+    v = numbers[0].value
+    fits = [k for k, ok in PLAUSIBLE if ok(v)]
+    if float(last_plan.get("bale_size") or 1) > 1 and v.is_integer() and 10 <= v <= 1000:
+        fits.append("bale_size")  # the plan counts nets in bales: "make it 100" may be those
+    if float(last_plan.get("buffer") or 1) > 1 and 0 < v <= 50:
+        return None  # "make it 15" may be the buffer's percentage: asked elsewhere
+    value = numbers[0].number
+    if len(fits) == 1:
+        key = fits[0]
+        diff = plan_ops.changes_text(last_plan, {**last_plan, key: value})
+        if not diff:
+            return Decision(text=f"The current plan already uses {plan_ops.LABELS[key]} "
+                                 f"{plan_ops._value_text(key, value)}: nothing to change.",
+                            reading={"relative": "plan_op"})
+        return Decision([Step("what_if_plan", {key: value},
+                              echo=f"Re-planning with {diff}, everything else as before.",
+                              source=text)], reading={"relative": "plan_setting"})
+    if not fits:
+        return None
+    choices = [{"label": f"{plan_ops.LABELS[k].capitalize()} {plan_ops._value_text(k, value)}",
+                "tool": "what_if_plan", "params": {k: value},
+                "steps": [{"tool": "what_if_plan", "params": {k: value}, "echo": ""}]}
+               for k in fits]
+    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    return Decision(text=f"Which setting of the plan should be {numbers[0].text.strip()}? "
+                         "Nothing is changed until you say so.", choices=choices,
+                    pending={"expects": "choice", "choices": choices},
+                    reading={"relative": "plan_op"})
+
+
+# --- the number of nets halved, doubled, changed by an amount -------------------------------
+
+ORIGINAL = re.compile(r"\b(?:original|first|initial|starting)\b(?:\s+(?:plan|one|figure|number"
+                      r"|total|amount))?")
+HALF = re.compile(r"\b(?:half|halve|halved|halving)\b")
+DOUBLE = re.compile(r"\b(?:double|doubled|doubling|twice)\b")
+PRONOUN = (r"(?:it|am|that|this|dem|them|(?:the|d|de|da|my|our)\s+(?:plan|nets|total|number|figure"
+           r"|stock|allocation|original|first(?:\s+plan)?))")
+HALF_SHAPE = re.compile(_LEAD + r"(?:(?:half|halve)\s+(?:of\s+)?" + PRONOUN + r"|(?:cut|reduce|divide"
+                        r"|bring|take)\s+(?:" + PRONOUN + r"\s+)?(?:by|in|into|to)\s+(?:a\s+|one\s+)?"
+                        r"half|halve)\b")
+DOUBLE_SHAPE = re.compile(_LEAD + r"(?:double|twice)\s+(?:of\s+)?(?:" + PRONOUN + r"|d|de|da|the|my"
+                          r"|our)?\b")
+ADD_SHAPE = re.compile(_LEAD + r"(?P<verb>add|plus|another|anoda|anotha|an\s+extra|extra|remove"
+                       r"|minus|subtract|take\s+away|take\s+off|cut|reduce)\s+(?:by\s+)?"
+                       r"(?P<num>[\d.,]+\s*(?:k|m|million|thousand)?)\s*(?:more\s+)?"
+                       r"(?:nets?|itns?|llins?)?(?:\s+(?:more|to\s+(?:it|am|that|the\s+plan)"
+                       r"|from\s+(?:it|am|that|the\s+plan)|please|pls|abeg|then|now))*[\s.!]*$")
+
+
+def _first_total(history: Mapping[str, Any] | None) -> int | None:
+    params = (history or {}).get("params") or []
+    if not params or not params[0].get("total_nets"):
+        return None
+    return int(params[0]["total_nets"])
+
+
+def size_change(text: str, last_plan: Mapping[str, Any] | None,
+                history: Mapping[str, Any] | None) -> Decision | None:
+    """ "half of that", "cut am by half", "double the original", "add 50,000": the number of
+    nets of the current plan (or of the first plan, when named) changed; None otherwise."""
+    if not last_plan or "total_nets" not in last_plan:
+        return None
+    low = ex.canonical_text(text)
+    if "?" in low or reads_as_question(text) or hypothetical_question(text) or \
+            OTHER_TOPIC.search(low) or re.search(r"\b(?:not|don'?t|never|if)\b", low):
+        return None
+    if len(low.split()) > 10:
+        return None
+    base = int(last_plan["total_nets"])
+    what = f"{base:,}"
+    if ORIGINAL.search(low):
+        first = _first_total(history)
+        if first is None:
+            return None
+        base, what = first, f"the first plan's {first:,}"
+    hh = last_plan.get("household_size")
+    tail = f", households of {plan_ops._fmt(hh)} people" if hh else ""
+    numbers = ex.extract_numbers(low)
+    if HALF.search(low) and not DOUBLE.search(low) and not numbers and HALF_SHAPE.search(low):
+        value = int(round(base / 2))
+        echo = f"Plan for {value:,} nets = half of {what}{tail}, everything else as before."
+    elif DOUBLE.search(low) and not HALF.search(low) and not numbers and DOUBLE_SHAPE.search(low):
+        value = base * 2
+        echo = f"Plan for {value:,} nets = {what} × 2{tail}, everything else as before."
+    else:
+        m = ADD_SHAPE.match(low)
+        if m is None or len(numbers) != 1 or numbers[0].percent or not numbers[0].is_whole \
+                or numbers[0].value < 1000 or ORIGINAL.search(low):
+            return None
+        delta = int(numbers[0].value)
+        plus = m.group("verb") in ("add", "plus", "another", "anoda", "anotha", "an extra", "extra")
+        value = base + delta if plus else base - delta
+        if value < 1:
+            return None
+        echo = (f"Plan for {value:,} nets = {base:,} {'+' if plus else '-'} {delta:,}{tail}, "
+                "everything else as before.")
+    if value == int(last_plan["total_nets"]):
+        return Decision(text=f"The current plan already has {value:,} nets: nothing to change.",
+                        reading={"relative": "plan_op"})
+    return Decision([Step("what_if_plan", {"total_nets": value}, echo=echo, source=text)],
+                    reading={"relative": "plan"})
+
+
+def plan_change(text: str, last_plan: Mapping[str, Any] | None, state: DialogueState,
+                repri_done: bool = False) -> Decision | None:
+    """A setting given a value or the number of nets changed, of the current plan."""
+    last_tool = (state.last or {}).get("tool")
+    return setting_said(text, last_plan, last_tool, repri_done) or size_change(
+        text, last_plan, state.plans) or bare_value(text, last_plan, last_tool,
+                                                    (state.last or {}).get("params"))
+
+
+# --- a request put off ---------------------------------------------------------------------
+
+PUT_OFF = re.compile(
+    r"(?:^|[.,;!?-]\s*)not\s+yet\b|\bnot\s+yet\s*[.!]*\s*$"
+    r"|\b(?:is|are|am|s|re)?\s*still\s+(?:deciding|thinking|considering|undecided|discussing"
+    r"|reviewing|checking|confirming)\b"
+    r"|\b(?:has|have)\s*(?:n'?t|\s+not)\s+(?:yet\s+)?(?:decided|confirmed|approved|agreed)\b"
+    r"|\bnot\s+(?:yet\s+)?(?:decided|confirmed|approved|final)\b|\bundecided\b"
+    r"|\b(?:don'?t|do\s+not)\s+(?:do|change|run|plan|make|apply)\s+(?:\w+\s+){0,3}?yet\b"
+    r"|\bhold\s+off\b|\bwait\s+(?:until|till|for)\s+(?:he|she|they|i|we|the|my|our)\b"
+    r"|\bjust\s+(?:noting|saying|so\s+you\s+know|fyi)\b")
+
+
+# "don't change the threshold to 50": the whole message forbids the change it names
+FORBIDS = re.compile(_LEAD + r"(?:don'?t|do\s+not|dont|no\s+need\s+to|never|pls\s+don'?t)\s+"
+                     r"(?:change|set|make|use|put|switch|touch|plan|re-?plan|redo|rerun|move"
+                     r"|raise|lower|increase|reduce|cut|add|double|halve)\b(?![^.;!?]*\b(?:but|just"
+                     r"|instead|rather|only)\b)[^.;!?,]*[.!]*\s*$")
+
+
+def put_off(text: str) -> bool:
+    """The message says its request is not to be carried out yet ("... not yet, he is still
+    deciding", "don't change it yet", "hold off until the chairman confirms"), or not at all
+    ("don't change the threshold to 50")."""
+    low = ex.lower_text(text)
+    return bool(PUT_OFF.search(low) or FORBIDS.match(low))
+
+
+HELD = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compute_tpr",
+        "add_covariates")  # the requests that change what the session holds
+
+
+def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
+    """A decision that would change something, for a message that puts its request off:
+    nothing is done, the change is kept as a one-tap choice."""
+    if not decision.steps or not all(s.tool in HELD for s in decision.steps) or \
+            not put_off(text):
+        return decision  # "not yet, just show me the top 10 wards": the listing is asked for
+    steps = decision.steps
+    label = "; ".join(describe_step(s) for s in steps)
+    choice = {"label": label, "tool": steps[-1].tool, "params": dict(steps[-1].params),
+              "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
+                        for s in steps]}  # fmt: skip
+    choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    return Decision(text=f"Noted, nothing is changed for now. When it is decided, say \"go "
+                         f"ahead\" or tap: {label}.", choices=choices,
+                    pending={"expects": "choice", "choices": choices, "offered": True,
+                             "tool": steps[-1].tool},
+                    reading={**decision.reading, "put_off": [s.tool for s in steps]})
