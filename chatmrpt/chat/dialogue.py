@@ -50,8 +50,8 @@ from dataclasses import replace
 from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
-from chatmrpt.chat import extract as ex
 from chatmrpt.chat import exports, focus, intents, retraction, tables
+from chatmrpt.chat import extract as ex
 from chatmrpt.chat.describe import describe_choice
 from chatmrpt.chat.guards import (  # noqa: F401
     GATE_FAMILY,
