@@ -158,9 +158,9 @@ REFERENCE = re.compile(r"\b(?:of|for)\s+(?:it|that|this|am|dat|dis|them|those)\b
                        r"|^\W*(?:(?:send|export|download|save|give|share|email|e-mail|mail)\s+"
                        r"(?:me\s+|us\s+)?)?(?:it|that|this|am|dat|dis)\s+(?:as|in|to)\b")
 SEND = re.compile(r"\b(?:send|export|download|save|give|share|forward|e-?mail|mail|attach"
-                  r"|drop|get\s+me|get\s+us)\b")
+                  r"|drop|get\s+me|get\s+us|whatsapp\s+(?:me|us|it|that|am))\b")
 MAKE_REPORT = re.compile(r"\b(?:write(?:\s+up)?|draft|prepare|generate|produce|compile|create"
-                         r"|make|put\s+together|do|send|export|download|give|share|get)\s+"
+                         r"|make|put\s+together|do|send|export|download|give|share|get|e-?mail|mail|forward)\s+"
                          r"(?:me\s+|us\s+)?(?:up\s+)?(?:a|the|d|di|our|my|that|this)?\s*"
                          r"(?:\w+\s+)?report\b")
 DESTINATION = re.compile(r"\b(?:to|on|via|by|through|in)\s+(?:my|our|the|me|d|di|his|her"
@@ -252,6 +252,9 @@ def named_file(text: str, low: str, ctx: RouterContext, state: DialogueState) ->
         if not (MAKE_REPORT.search(low) or _short(low, SUBJECTS[2][1], r"\bhtml\b")):
             return None
         return _file_decision(text, "report", "html")
+    if fmt is None and subject in ("rankings", "itn_plan") and MAILED.search(low) and (
+            SEND.search(low) or DESTINATION.search(low)):
+        return _which_format(subject)
     if fmt is None or fmt == "html":
         return None
     subject_rx = dict(SUBJECTS).get(subject) if subject else None
@@ -267,6 +270,20 @@ def named_file(text: str, low: str, ctx: RouterContext, state: DialogueState) ->
     if not (SEND.search(low) or DESTINATION.search(low) or _short(low, subject_rx, fmt_rx)):
         return None
     return _file_decision(text, subject, fmt)
+
+
+def _which_format(subject: str) -> Decision:
+    """ "send the ranking to my email": the file is offered in each format it comes in."""
+    from chatmrpt.chat.describe import describe_choice
+
+    choices = [{"label": describe_choice("export_results", {"what": subject, "format": f}),
+                "tool": "export_results", "params": {"what": subject, "format": f}}
+               for f in ("xlsx", "csv")]
+    name = "net plan" if subject == "itn_plan" else "ranking"
+    return Decision(text=f"I cannot send e-mail from here, but I can make the {name} as a file "
+                         "for you to download and attach. Which format: Excel or CSV?",
+                    choices=choices, pending={"expects": "choice", "choices": choices},
+                    reading={"tool": "export_results", "mailed": True})
 
 
 def _file_decision(text: str, subject: str, fmt: str) -> Decision:

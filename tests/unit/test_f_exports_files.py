@@ -317,3 +317,27 @@ def test_a_refusal_alone_starts_nothing(low):
 ])
 def test_export_replies_name_subject_and_format(what, name, words):
     assert words in export_words(what, name)
+
+
+@pytest.mark.parametrize("text", ["send the ranking to my email", "email me the plan",
+                                  "mail the plan to the director", "whatsapp me the rankings"])
+def test_a_file_to_mail_without_a_format_offers_the_formats(text):
+    steps, d = acts(text, PLAN_ASKED)
+    assert not steps and "cannot send e-mail" in d.text
+    assert {c["params"]["format"] for c in d.choices} == {"xlsx", "csv"}
+
+
+@pytest.mark.parametrize("text", ["did you email me the plan?", "I emailed the plan to the director",
+                                  "my email is down"])
+def test_talk_of_mail_offers_no_file(text):
+    assert exports.named_file(text, text.lower(), ctx(), PLAN_ASKED) is None
+
+
+def test_a_format_said_again_over_an_offer_is_no_change_of_it():
+    offer = {"label": "Export the map as PNG", "tool": "export_results",
+             "params": {"what": "map", "format": "png"}}
+    state = DialogueState(pending={"expects": "choice", "choices": [offer]},
+                          last=MAP_SHOWN.last, shown=MAP_SHOWN.shown)
+    steps, d = acts("ok as png then", state)
+    assert steps and steps[-1][1].get("format") == "png"
+    assert "what map" not in " ".join(s.echo for s in d.steps)
