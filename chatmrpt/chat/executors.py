@@ -448,7 +448,8 @@ def export_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> Tool
 
 EXPORT_SUBJECT_WORDS = {"rankings": "the ward ranking", "itn_plan": "the net plan for every ward",
                         "report": "the report", "unified": "the full ward table with the scores",
-                        "map": "the map", "plot": "the chart"}  # fmt: skip
+                        "map": "the vulnerability map (composite score)",
+                        "plot": "the chart of the model scores"}  # fmt: skip
 EXPORT_FORMAT_WORDS = {"csv": "a CSV table", "xlsx": "an Excel workbook",
                        "html": "a web page (HTML) you can open in a browser or print to PDF",
                        "png": "a picture (PNG)", "geojson": "a GeoJSON map file",
