@@ -366,9 +366,6 @@ NOT_ORDERED = (
     r"(?:export|send|save|download|make|give|share|email|mail)\b",
     # "I sent the plan as excel yesterday", "my boss exported the rankings"
     r"\b(?:sent|exported|saved|downloaded|emailed|e-mailed|mailed|shared|forwarded)\b",
-    # "the plan in excel looks wrong", "the rankings excel was empty"
-    r"\b(?:was|were|is|are|looks?|looked|seems?|seemed)\s+(?:\w+\s+)?(?:wrong|empty|broken|blank"
-    r"|missing|off|bad|incorrect|corrupt\w*|fine|good|ok(?:ay)?|great|too\s+\w+)\b",
     # "we will send the rankings as excel to the LGAs ourselves"
     r"\b(?:i|we|they|he|she)\s+(?:will|'ll|shall|am\s+going\s+to|are\s+going\s+to|is\s+going"
     r"\s+to|plan\s+to|intend\s+to|want\s+to\s+(?:check|see|know))\s+(?:\w+\s+)?(?:send|export"
@@ -380,11 +377,27 @@ NOT_ORDERED = (
 _NOT_ORDERED = re.compile("|".join(f"(?:{p})" for p in NOT_ORDERED))
 
 
+# the words that ask for something to be done ("export ...", "can you ...", "we need ...")
+ASKS_FOR = re.compile(
+    r"\b(?:export|download|save|send|give|get|make|prepare|generate|create|produce|write"
+    r"|draft|compile|e-?mail|mail|forward|share|print|attach|whatsapp|convert|turn|output"
+    r"|pull|bring|put|show|need|want|please|pls|plz|abeg|kindly|oya|can\s+(?:i|you|u|we)"
+    r"|could\s+(?:i|you|u|we)|would\s+you|let\s+me|i'?d\s+like)\b")
+# a sentence about a file: it has a verb of its own, and asks for nothing
+SAYS_OF_IT = re.compile(
+    r"^\W*(?:thanks|thank\s+you|thx|cheers)\b|\b(?:is|are|was|were|has|have|had|looks?|looked"
+    r"|seems?|seemed|opened|opens|got|gets|likes?|liked|loves?|loved|prefers?|preferred"
+    r"|printed|used|uses|works?|worked|came|comes|went|shows|showed|would\s+be|will\s+be)\b")
+
+
 def not_ordered(text: str) -> bool:
     """Talk about a file that does not ask for one now: a refusal, something already done,
-    an opinion of a file, the person's own plans, a conditional question without "?"."""
+    an opinion of a file, the person's own plans, a conditional question without "?", or
+    a sentence about the file that asks for nothing ("the commissioner got the report")."""
     low = ex.lower_text(text)
-    return bool(_NOT_ORDERED.search(order_clause(low) or low))
+    clause = order_clause(low) or low
+    return bool(_NOT_ORDERED.search(clause)) or (
+        bool(SAYS_OF_IT.search(clause)) and not ASKS_FOR.search(clause))
 
 
 def hold_unordered(decision: Decision, text: str) -> Decision:

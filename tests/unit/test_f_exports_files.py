@@ -341,3 +341,24 @@ def test_a_format_said_again_over_an_offer_is_no_change_of_it():
     steps, d = acts("ok as png then", state)
     assert steps and steps[-1][1].get("format") == "png"
     assert "what map" not in " ".join(s.echo for s in d.steps)
+
+
+@pytest.mark.parametrize("text", [
+    "my director likes the excel version of the rankings",
+    "last time the rankings csv opened fine",
+    "thanks for the rankings excel",
+    "the commissioner got the report",
+    "the report html opens in chrome",
+    "we printed the ranking csv",
+    "the plan csv has too many columns",
+])
+def test_a_sentence_about_a_file_makes_none(text):
+    steps, d = acts(text, PLAN_ASKED)
+    assert not any(t in ("export_results", "export_view") for t, _ in steps), d.text
+
+
+@pytest.mark.parametrize("text", ["thanks, now export the plan as csv", "we need the plan in excel",
+                                  "it is fine, send the rankings as excel",
+                                  "the vulnerability map, as a PNG."])
+def test_a_sentence_that_asks_for_the_file_still_makes_it(text):
+    assert not exports.not_ordered(text)
