@@ -348,6 +348,8 @@ class Assistant:
             else:
                 texts.append(reply.text)
             if not ok:
+                if step.tool == "show_map":
+                    new.shown = None  # "png of that map" after a map that failed: ask which
                 rest = decision.steps[i + 1:]
                 if rest:
                     texts.append("Not done, because the step before failed: "

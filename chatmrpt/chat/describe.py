@@ -19,6 +19,12 @@ MAP_NAMES = {"composite": "vulnerability (composite score) map", "pca": "PCA ran
              "itn": "net plan map", "variable": "map of {variable}"}  # fmt: skip
 
 
+# read back by the router when tapped: "net plan" is the plan, "full table with scores" the
+# unified table, "Excel" a workbook
+EXPORT_SUBJECT_LABELS = {"itn_plan": "net plan", "unified": "full table with scores"}
+EXPORT_FORMAT_LABELS = {"xlsx": "Excel", "geojson": "GeoJSON", "geoparquet": "GeoParquet"}
+
+
 def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
     """A one-tap label that, sent back as a message, asks for exactly this."""
     from chatmrpt.chat.pending import _change_words
@@ -69,5 +75,6 @@ def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
         # a file is made only in a format the message names: the choice names the one a
         # request without a format gets (the report is a web page, every table a CSV)
         fmt = p.get("format") or ("html" if p["what"] == "report" else "csv")
-        return f"Export the {p['what'].replace('_', ' ')} as {fmt.upper()}"
+        what = EXPORT_SUBJECT_LABELS.get(p["what"], p["what"].replace("_", " "))
+        return f"Export the {what} as {EXPORT_FORMAT_LABELS.get(fmt, fmt.upper())}"
     return None

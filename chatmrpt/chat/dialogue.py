@@ -50,8 +50,8 @@ from dataclasses import replace
 from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
+from chatmrpt.chat import exports, focus, intents, plan_settings, retraction, tables
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import focus, intents, plan_settings, retraction, tables
 from chatmrpt.chat.describe import describe_choice
 from chatmrpt.chat.guards import (  # noqa: F401
     GATE_FAMILY,
@@ -143,8 +143,10 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
+    decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     decision = plan_settings.held_back(decision, fixed, state)
+    decision = exports.mail_note(decision, fixed)
     decision = _with_earlier_question(decision, state)
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
     _echo_plan_changes(decision, ctx.last_plan)
@@ -275,6 +277,12 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         rest.keep_pending = False
         return rest
     low = ex.lower_text(text)
+    refused = exports.refused_file(low)
+    if refused is not None and len(text[refused:].split()) >= 2:
+        # "don't export it, just tell me which ward has distance 0": no file, the rest runs
+        rest = _decide(text[refused:], ctx, replace(state, pending=None), facts)
+        rest.keep_pending = False
+        return rest
     about = _question_about_pending(text, low, state.pending) if state.pending else None
     if about is not None:
         return about
@@ -501,6 +509,9 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         guess = intents.classify(text)
         label = guess.label
         stripped = GREETING_PREFIX.sub("", text, count=1)
+    asked_file = exports.file_or_view(text, low, ctx, state, facts)
+    if asked_file is not None:  # a file or map named in the words people use for them
+        return asked_file
     if label in ("thanks", "bye", "out_of_scope") and guess.confident(0.5, 0.25):
         return Decision(text=CONVERSATION_REPLIES[label], choices=_starter_choices(ctx)
                         if label == "out_of_scope" else [])  # fmt: skip

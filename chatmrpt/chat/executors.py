@@ -439,9 +439,32 @@ def compute_tpr(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
 def export_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     from chatmrpt.service.views import export
 
-    art = export(rt, session_id, params.get("what", "unified"), params.get("format"))
+    what = params.get("what", "unified")
+    art = export(rt, session_id, what, params.get("format"))
     ref = _artifact_ref(art, session_id, "download")
-    return ToolResult(f"Here is the file: {art['name']}.", artifacts=[ref])
+    return ToolResult(f"Here is {export_words(what, art['name'])}: {art['name']}.",
+                      artifacts=[ref])
+
+
+EXPORT_SUBJECT_WORDS = {"rankings": "the ward ranking", "itn_plan": "the net plan for every ward",
+                        "report": "the report", "unified": "the full ward table with the scores",
+                        "map": "the vulnerability map (composite score)",
+                        "plot": "the chart of the model scores"}  # fmt: skip
+EXPORT_FORMAT_WORDS = {"csv": "a CSV table", "xlsx": "an Excel workbook",
+                       "html": "a web page (HTML) you can open in a browser or print to PDF",
+                       "png": "a picture (PNG)", "geojson": "a GeoJSON map file",
+                       "geoparquet": "a GeoParquet file"}  # fmt: skip
+
+
+def export_words(what: str, name: str) -> str:
+    """What a file holds and its format, in plain words ("the net plan for every ward as an
+    Excel workbook")."""
+    fmt = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    subject = EXPORT_SUBJECT_WORDS.get(what, f"the {what.replace('_', ' ')}")
+    kind = EXPORT_FORMAT_WORDS.get(fmt)
+    if what == "report" and fmt == "html":
+        kind = "a web page you can open in a browser or print to PDF"
+    return f"{subject} as {kind}" if kind else subject
 
 
 HELP_TEXT = (

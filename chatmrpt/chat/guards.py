@@ -368,7 +368,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
               and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
     asks = any((reads_as_question(s.source or text) or hypothetical_question(s.source or text))
                and not nets_scenario(s, s.source or text)
-               or either_or_question(s.source or text) for s in acting)
+               or either_or_question(s.source or text) for s in acting) \
+        or bool(acting and decision.reading.get("not_ordered"))
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
     retracted = bool(acting) and _takes_back(ex.lower_text(text))
@@ -387,7 +388,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         if all(action_evidence(s, text, state, last_plan) for s in decision.steps):
             return decision
         if decision.reading.get("named_export") and all(
-                _format_said(s, text) for s in decision.steps):
+                _format_said(s, text) for s in decision.steps
+                if s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)):
             return decision  # the file and its format are both named in the message
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
@@ -403,6 +405,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     elif strays:
         why = (f" I did not use {_join(list(dict.fromkeys(strays)))} from your message, so I may "
                "have misread it.")
+    elif asks and decision.reading.get("not_ordered"):
+        why = " Your message does not read as asking me for the file now, so I have not made it."
     elif asks:
         why = " Your message reads as a question, so I have not changed anything."
     elif retracted:

@@ -408,6 +408,8 @@ def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
         change = dict(found.params)
         if found.questions or {round(n.value, 6) for n in msg.numbers} - _param_numbers(change):
             return None
+    if tool not in PLAN_TOOLS:  # "ok as png then" to "Export the map as PNG": no change
+        change = {k: v for k, v in change.items() if params.get(k) != v}
     if not change:
         return None
     spec = tool_spec(tool)
@@ -430,6 +432,13 @@ STRATEGY_LABELS = {"stop": "stopping at the first ward that cannot be fully cove
                    "capped": "a cap per ward", "proportional": "nets shared in proportion to need"}
 
 
+FILE_WORDS = {"itn_plan": "the net plan", "rankings": "the rankings", "report": "the report",
+              "unified": "the full table with scores", "map": "the map",
+              "composite": "the vulnerability map", "itn": "the net plan map",
+              "category": "the categories map", "urban": "the urban wards map",
+              "pca": "the PCA map", "variable": "a variable's map"}  # fmt: skip
+
+
 def _change_words(name: str, value: Any) -> str:
     """ "350,000 nets", "household size 6", "the composite ranking", "XLSX format"."""
     if name == "total_nets":
@@ -438,6 +447,8 @@ def _change_words(name: str, value: Any) -> str:
         return f"the {'PCA' if value == 'pca' else str(value)} ranking"
     if name == "format":
         return f"{str(value).upper()} format"
+    if name == "what" and value in FILE_WORDS:
+        return FILE_WORDS[value]
     if name == "buffer" and isinstance(value, int | float):
         return f"a {_fmt(round((float(value) - 1) * 100, 6))}% buffer"
     if name == "strategy":

@@ -787,6 +787,12 @@ def _map_params(msg: Message, ctx: RouterContext) -> Extraction:
         if re.search(pattern, text):
             what = kind
             break
+    from chatmrpt.chat import exports
+
+    if what is None and exports.plan_on_map(text):
+        what = "itn"  # "map of the plan", "the plan on the map"
+    if exports.urban_map_named(msg.text):
+        what = "urban"  # "the urban percentage map": the urban wards map
     # a bare "urban" names the urban map, not the urban-share variable
     variables = [m for m in msg.variables if m.column and m.query.lower().strip() != "urban"]
     if what in (None, "composite") and variables:

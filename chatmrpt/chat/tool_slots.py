@@ -363,8 +363,8 @@ def _export_view(text: str, low: str, state: DialogueState,
         choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'html').upper()}",
                     "tool": "export_view", "params": {"what": w, "format": fmt or "html"}}
                    for w in ("composite", "category", "urban")]
-        return Decision(text="No map has been shown yet in this conversation. Which map "
-                             "should I export?", choices=choices,
+        return Decision(text="No map is shown just now, so I do not know which one you mean. "
+                             "Which map should I export?", choices=choices,
                         pending={"expects": "choice", "choices": choices})
     elif has_plan:
         # "export the map" with no map shown and a net plan made: the vulnerability map and
@@ -379,8 +379,8 @@ def _export_view(text: str, low: str, state: DialogueState,
         choices = [{"label": f"Export the {MAP_NAMES[w]} as HTML",
                     "tool": "export_view", "params": {"what": w, "format": "html"}}
                    for w in ("composite", "category", "urban")]
-        return Decision(text="No map has been shown yet in this conversation. Which map "
-                             "should I export?", choices=choices,
+        return Decision(text="No map is shown just now, so I do not know which one you mean. "
+                             "Which map should I export?", choices=choices,
                         pending={"expects": "choice", "choices": choices})
     else:
         params = {"what": "composite"}

@@ -94,9 +94,10 @@ def check(s: SessionClient, suggestion: str) -> None:
         assert tool == "explain_ward" and params["ward"] == m.group(1), reply
         assert m.group(1) in reply["text"]
         return
-    if m := re.fullmatch(r"Export the (report|rankings|itn plan|unified)(?: as (HTML|Excel|CSV|XLSX))?",
-                         suggestion):
-        subject = m.group(1).replace(" ", "_")
+    if m := re.fullmatch(r"Export the (report|rankings|net plan|full table with scores)"
+                         r"(?: as (HTML|Excel|CSV|XLSX))?", suggestion):
+        subject = {"net plan": "itn_plan", "full table with scores": "unified"}.get(
+            m.group(1), m.group(1))
         default = {"report": "html", "rankings": "csv", "itn_plan": "csv", "unified": "csv"}
         fmt = {"excel": "xlsx"}.get((m.group(2) or "").lower(),
                                     (m.group(2) or default[subject]).lower())

@@ -1,0 +1,408 @@
+"""Files and maps asked for in the words people use for them.
+
+- the net plan named on a map request ("map of the plan", "the plan on the map", "itn
+  map"): the net plan map, whatever else the ranking words suggest;
+- a format said right after a map or chart was shown ("png", "ok png", "as html", "png of
+  it", "save as png"): that map (or chart) as that file, an order, not a question;
+- "put that on the screen" right after a ward list, a plan or a reprioritisation: the map
+  of that result;
+- a file named by its subject and format ("rankings xlsx pls", "send the plan to my email
+  as excel", "excel of that" after a plan), or the report in the words that make one
+  ("write up the report for the commissioner"): that file;
+- an e-mail (or WhatsApp) destination: nothing is mailed from here, the file is ready to
+  download, and the reply says so.
+
+Each reading needs the whole message to be that request: a question, a hypothetical, a
+negation, a statement about someone else doing it, or a number in the message leaves it to
+the other readings of the manager.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat.router import PLAN_TOOLS, RouterContext
+from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
+from chatmrpt.chat.tool_slots import UNSUPPORTED_FORMAT
+
+FILLER = (r"(?:ok(?:ay)?|oya|pls|please|plz|abeg|now|then|and|so|just|yes|yeah|sure|also|great"
+          r"|good|fine|thanks|thank\s+you|kindly|alright|right|cool|nice|perfect|sir|ma)")
+TAIL = (r"(?:[\s,]+(?:too|also|as\s+well|please|pls|plz|abeg|now|thanks|thank\s+you|sir|ma"
+        r"|for\s+(?:the|my|our|a|d|di|me|us)\s+[\w']+(?:\s+[\w']+)?))*")
+
+
+# --- the net plan named on a map ----------------------------------------------------------
+
+PLAN_ON_MAP = re.compile(
+    r"\b(?:the|this|that|my|our|current|latest|new|last|d|di|net|itn|llin|distribution"
+    r"|allocation|campaign)\s+plan(?:'s)?\b(?!\s+(?:to|for|how|if)\b)|\bplan(?:'s)?\s+map\b"
+    r"|\bmap\s+(?:of|for)\s+(?:the\s+)?plan\b|\bitns?\b|\bllins?\b")
+
+
+def plan_on_map(low: str) -> bool:
+    """A map request that names the net plan ("map of the plan", "put the plan map on the
+    screen", "show me the plan on the map", "itn map"); "plan" as a verb ("the map we
+    plan with") does not."""
+    return bool(PLAN_ON_MAP.search(low))
+
+
+# "the urban percentage map", "urban share map": the urban wards map, named as a map (the
+# share as a column to map, "map the urban percentage", stays a variable map)
+URBAN_MAP_NAMED = re.compile(r"\burban\s+(?:percent(?:age)?|share|proportion|%)\s+map\b")
+
+
+def urban_map_named(low: str) -> bool:
+    return bool(URBAN_MAP_NAMED.search(low))
+
+
+# --- a format said right after a map was shown ----------------------------------------------
+
+VIEW_FORMATS = (("png", r"png|picture|image|photo"),
+                ("html", r"html|web\s*page|interactive(?:\s+(?:page|map|version))?"))
+_VIEW_FORMAT = "|".join(p for _, p in VIEW_FORMATS)
+_VERB = (r"(?:save|export|download|send|share|convert|turn|make|give\s+(?:me|us)|get\s+(?:me|us)"
+         r"|i\s+(?:want|need)|we\s+(?:want|need)|(?:can|could)\s+(?:you|u|i|we)\s+(?:have|get"
+         r"|save|export|send|download|give\s+(?:me|us)))")
+_THAT = (r"(?:it|that|this|am|dat|dis|same|that\s+one|this\s+one|the\s+one|the\s+map|that\s+map"
+         r"|this\s+map|d\s+map|di\s+map|the\s+chart|that\s+chart|this\s+chart)")
+FORMAT_ALONE = re.compile(
+    rf"^\s*(?:{FILLER}[\s,.!]+)*(?:{_VERB}\s+(?:(?:me|us)\s+)?)?(?:{_THAT}\s+)?"
+    rf"(?:(?:as|in|to|into)\s+)?(?:an?\s+)?(?P<fmt>{_VIEW_FORMAT})"
+    rf"(?:\s+(?:version|file|format|copy))?(?:\s+(?:of|for)\s+{_THAT})?{TAIL}[\s.!]*$")
+SHOWN_BY = ("show_map", "export_view", "compare_methods")
+
+
+def format_of_shown(text: str, low: str, state: DialogueState) -> Decision | None:
+    """ "png", "ok png", "png of it", "as html", "save as png" right after a map or chart was
+    shown: that figure in that format. The format named right after the figure is the
+    order; which figure is the one on the screen."""
+    m = FORMAT_ALONE.match(low)
+    shown = state.shown or {}
+    last = (state.last or {}).get("tool")
+    if m is None or last not in SHOWN_BY or shown.get("kind") not in ("map", "chart"):
+        return None
+    fmt = next(f for f, p in VIEW_FORMATS if re.fullmatch(p, m.group("fmt")))
+    if shown.get("kind") == "chart":
+        if fmt != "png":
+            return None
+        params: dict[str, Any] = {"what": shown.get("what"), "format": "png"}
+    else:
+        params = {k: v for k, v in shown.items() if k in ("what", "variable", "threshold")
+                  and v is not None}
+        params.setdefault("what", "composite")
+        params["format"] = fmt
+    return Decision([Step("export_view", params, source=text)],
+                    reading={"named_export": True, "tool": "export_view", "shown": True})
+
+
+# --- "put that on the screen" -------------------------------------------------------------
+
+ON_SCREEN = re.compile(
+    rf"^\s*(?:{FILLER}[\s,.!]+)*(?:(?:can|could)\s+(?:you|u)\s+|let(?:'s|\s+us)\s+)?"
+    r"(?:put|show|display|bring|throw|project|pop|flash|cast|beam)\s+(?:up\s+)?"
+    r"(?:it|that|this|them|those|these|am|dat|dis|dem)\s+(?:up\s+)?(?:on|onto|to|up\s+on)\s+"
+    r"(?:the\s+|a\s+|d\s+|di\s+|our\s+)?(?:big\s+)?(?:screen|projector|display|wall|tv)\b"
+    r"(?:[\s,]+(?:please|pls|abeg|now|for\s+(?:all|everyone|us|the\s+\w+)|so\s+(?:that\s+)?"
+    r"(?:every\s*(?:one|body)|we|all|they)\b.*))*[\s.!]*$")
+
+
+def map_of_last(state: DialogueState) -> dict[str, Any] | None:
+    """The map of the result just given: the net plan's after a plan (or a question about
+    it), the urban wards after a reprioritisation, the ranking after a ward list, the same
+    map after a map."""
+    last = state.last or {}
+    tool, params = last.get("tool"), last.get("params") or {}
+    if tool in PLAN_TOOLS or (tool == "ask_results"
+                              and str(params.get("about", "")).startswith("plan")):
+        return {"what": "itn"}
+    if tool == "reprioritize_urban":
+        out: dict[str, Any] = {"what": "urban"}
+        if len(params.get("thresholds") or []) == 1:
+            out["threshold"] = params["thresholds"][0]
+        return out
+    if tool in ("top_wards", "list_wards"):
+        return {"what": "pca" if params.get("method") == "pca" else "composite"}
+    if tool == "show_map":
+        return {k: v for k, v in params.items() if k in ("what", "variable", "threshold")} \
+            or {"what": "composite"}
+    return None
+
+
+def on_screen(text: str, low: str, state: DialogueState) -> Decision | None:
+    """ "put that on the screen" after a ward list, a plan or a reprioritisation: its map."""
+    if not ON_SCREEN.match(low):
+        return None
+    params = map_of_last(state)
+    if params is None:
+        return None
+    return Decision([Step("show_map", params, source=text)],
+                    reading={"tool": "show_map", "on_screen": True})
+
+
+# --- files named by subject and format ----------------------------------------------------
+
+TABLE_FORMATS = (("xlsx", r"\bexcel\b|\bxlsx?\b|\bspreadsheet\b|\b(?:xcel|exel|excell|xl)\b"),
+                 ("csv", r"\bcsv\b|\bcomma[- ]separated\b"),
+                 ("html", r"\bhtml\b|\bweb\s*page\b"))
+SUBJECTS = (
+    ("itn_plan", r"\b(?:the|this|that|my|our|d|di|current|latest|new|net|itn|llin|distribution"
+                 r"|allocation)\s+plan\b|^\W*plan\b|\ballocations?\s+(?:table|list|sheet)\b"),
+    ("rankings", r"\brank(?:s|ings?)\b|\branked\s+(?:list|wards|table)\b|\bward\s+(?:list"
+                 r"|ranking)s?\b|\blist\s+of\s+(?:the\s+)?wards\b|\bwards?\s+list\b"
+                 r"|\bpriority\s+list\b"),
+    ("report", r"\breport\b"),
+)
+REFERENCE = re.compile(r"\b(?:of|for)\s+(?:it|that|this|am|dat|dis|them|those)\b"
+                       r"|^\W*(?:(?:send|export|download|save|give|share|email|e-mail|mail)\s+"
+                       r"(?:me\s+|us\s+)?)?(?:it|that|this|am|dat|dis)\s+(?:as|in|to)\b")
+SEND = re.compile(r"\b(?:send|export|download|save|give|share|forward|e-?mail|mail|attach"
+                  r"|drop|get\s+me|get\s+us|whatsapp\s+(?:me|us|it|that|am))\b")
+MAKE_REPORT = re.compile(r"\b(?:write(?:\s+up)?|draft|prepare|generate|produce|compile|create"
+                         r"|make|put\s+together|do|send|export|download|give|share|get|e-?mail|mail|forward)\s+"
+                         r"(?:me\s+|us\s+)?(?:up\s+)?(?:a|the|d|di|our|my|that|this)?\s*"
+                         r"(?:\w+\s+)?report\b")
+DESTINATION = re.compile(r"\b(?:to|on|via|by|through|in)\s+(?:my|our|the|me|d|di|his|her"
+                         r"|their)?\s*(?:e-?mail|mail|inbox|whatsapp|phone)\b|\be-?mail\s+"
+                         r"(?:it|that|this|am|me|us)\b|\bmail\s+(?:it|that|am)\s+to\b")
+NOT_AN_ORDER = re.compile(
+    r"\?|^\W*(?:if|when|once|after|before|unless|suppose|imagine|did|does|do|is|are|was|were"
+    r"|has|have|had|what|why|how|which|who|where|should|would|will|shall|might|may)\b"
+    r"|\b(?:not|don'?t|dont|do\s+not|never|no\s+need|without|stop|cancel|instead\s+of"
+    r"|already|yesterday|last\s+(?:week|time|month))\b"
+    r"|\b(?:i|we|he|she|they|you|someone|somebody)\s+(?:will|'ll|shall|would|am\s+going"
+    r"|are\s+going|is\s+going|sent|exported|wrote|made|prepared|downloaded|said|asked|wants"
+    r"|want(?:ed)?\s+(?:to\s+)?(?:know|see|check)|can\s+(?:write|prepare|make|draft))\b"
+    r"|\b(?:i|we)'ll\b|\b(?:i|we)\s+(?:need|have|has|must|got|ought)\s+to\b")
+LEFTOVER_OK = re.compile(
+    rf"\b(?:{FILLER}|as|in|to|into|an?|the|d|di|my|our|me|us|of|for|file|version|format"
+    r"|copy|it|that|this|am|please|pls|abeg|too|also|here|now|quickly|asap)\b")
+
+
+CLAUSE = re.compile(r"[,;.!:-]+\s*(?=(?:i|we|they|he|she|my|our|so|because|since|then|after"
+                    r"|before|when)\b)|\s+(?:but|because|so\s+that|since)\s+")
+
+
+def order_clause(low: str) -> str:
+    """The clause of the message that names a file format or the report ("send the plan to
+    my email as excel, I'll circulate it after the meeting": the first): what follows is
+    the person's own plans, not part of the order."""
+    clauses = [c for c in CLAUSE.split(low) if c and c.strip()]
+    named = [c for c in clauses if any(re.search(p, c) for _, p in TABLE_FORMATS)
+             or re.search(r"\b(?:report|png|picture|image|photo)\b", c)]
+    return named[0] if len(named) == 1 else (low if not named else "")
+
+
+def _format(low: str) -> str | None:
+    found = [f for f, p in TABLE_FORMATS if re.search(p, low)]
+    return found[0] if len(found) == 1 else None
+
+
+def _subject(low: str) -> str | None:
+    found = [s for s, p in SUBJECTS if re.search(p, low)]
+    return found[0] if len(found) == 1 else None
+
+
+def subject_of_last(state: DialogueState, ctx: RouterContext) -> str | None:
+    """What "that" is as a file: the plan after a plan or a question about it, the ranking
+    after a ward list or an analysis."""
+    last = state.last or {}
+    tool, params = last.get("tool"), last.get("params") or {}
+    if ctx.last_plan is not None and (tool in PLAN_TOOLS or (
+            tool in ("ask_results", "export_results")
+            and (str(params.get("about", "")).startswith("plan")
+                 or params.get("what") == "itn_plan"))):
+        return "itn_plan"
+    if tool in ("top_wards", "list_wards", "run_analysis") or (
+            tool == "export_results" and params.get("what") == "rankings"):
+        return "rankings"
+    return None
+
+
+def _short(low: str, subject_rx: str | None, fmt_rx: str | None) -> bool:
+    """Nothing but the file's subject, its format and fillers ("rankings xlsx pls")."""
+    rest = low
+    for rx in (subject_rx, fmt_rx):
+        if rx:
+            rest = re.sub(rx, " ", rest)
+    rest = LEFTOVER_OK.sub(" ", re.sub(r"[^\w\s']", " ", rest))
+    return len(rest.split()) == 0
+
+
+def named_file(text: str, low: str, ctx: RouterContext, state: DialogueState) -> Decision | None:
+    """A file named by what it holds and its format, or the report in the words that make
+    one: "rankings xlsx pls", "send the plan to my email as excel", "send d plan excel to my
+    mail", "excel of that to my email" (after a plan), "write up the report for the
+    commissioner"."""
+    if "?" in low or ex.extract_numbers(ex.canonical_text(text)) or \
+            UNSUPPORTED_FORMAT.search(low) or re.search(r"\b(?:png|picture|image|photo)\b", low):
+        return None
+    low = order_clause(low)
+    if not low or NOT_AN_ORDER.search(low) or \
+            re.search(r"\b(?:maps?|charts?|graphs?|conversation|chat|unified|full|whole"
+                      r"|everything|all\s+(?:the\s+)?(?:data|results|columns))\b", low):
+        return None
+    subject = _subject(low)
+    fmt = _format(low)
+    if subject == "report":
+        if fmt not in (None, "html") or re.match(r"^\W*report\s+(?:the|a|this|it|that|him|her"
+                                                r"|them)\b", low):
+            return None
+        if not (MAKE_REPORT.search(low) or _short(low, SUBJECTS[2][1], r"\bhtml\b")):
+            return None
+        return _file_decision(text, "report", "html")
+    if fmt is None and subject in ("rankings", "itn_plan") and MAILED.search(low) and (
+            SEND.search(low) or DESTINATION.search(low)):
+        return _which_format(subject)
+    if fmt is None or fmt == "html":
+        return None
+    subject_rx = dict(SUBJECTS).get(subject) if subject else None
+    if subject is None:
+        ref = REFERENCE.search(low)
+        if ref is None:
+            return None
+        subject = subject_of_last(state, ctx)
+        if subject is None:
+            return None
+        subject_rx = REFERENCE.pattern
+    fmt_rx = dict(TABLE_FORMATS)[fmt]
+    if not (SEND.search(low) or DESTINATION.search(low) or _short(low, subject_rx, fmt_rx)):
+        return None
+    return _file_decision(text, subject, fmt)
+
+
+def _which_format(subject: str) -> Decision:
+    """ "send the ranking to my email": the file is offered in each format it comes in."""
+    from chatmrpt.chat.describe import describe_choice
+
+    choices = [{"label": describe_choice("export_results", {"what": subject, "format": f}),
+                "tool": "export_results", "params": {"what": subject, "format": f}}
+               for f in ("xlsx", "csv")]
+    name = "net plan" if subject == "itn_plan" else "ranking"
+    return Decision(text=f"I cannot send e-mail from here, but I can make the {name} as a file "
+                         "for you to download and attach. Which format: Excel or CSV?",
+                    choices=choices, pending={"expects": "choice", "choices": choices},
+                    reading={"tool": "export_results", "mailed": True})
+
+
+def _file_decision(text: str, subject: str, fmt: str) -> Decision:
+    return Decision([Step("export_results", {"what": subject, "format": fmt}, source=text)],
+                    reading={"named_export": True, "tool": "export_results"})
+
+
+# --- e-mail -----------------------------------------------------------------------------------
+
+MAILED = re.compile(r"\be-?mail\w*|\bmail\b|\binbox\b|\bwhatsapp\b")
+NO_MAIL = ("I cannot send e-mail (or messages) from here: the file is ready to download from "
+           "this reply, to attach to your message.")
+
+
+def mail_note(decision: Decision, text: str) -> Decision:
+    """An export asked to be mailed: the file is made, and the reply says that no mail is
+    sent from here."""
+    if decision.steps and any(s.tool in ("export_results", "export_view") for s in decision.steps) \
+            and MAILED.search(ex.lower_text(text)) and NO_MAIL not in decision.not_done:
+        decision.not_done.append(NO_MAIL)
+    return decision
+
+
+# --- the analysis an export needs -----------------------------------------------------------
+
+NEEDS_ANALYSIS = ("rankings", "unified", "report")
+
+
+def analyse_before_export(decision: Decision, ctx: RouterContext) -> Decision:
+    """A file of the results asked for before any analysis (the default analysis is run
+    first, as for any request that needs results)."""
+    from chatmrpt.chat.dialogue import ANALYSE_FIRST, _can_analyse_first
+
+    if not decision.steps or not _can_analyse_first(["analysis"], ctx):
+        return decision
+    first = decision.steps[0]
+    needs = first.tool == "export_view" and first.params.get("what") not in ("itn", None) or \
+        first.tool == "export_results" and first.params.get("what") in NEEDS_ANALYSIS
+    if needs:
+        decision.steps.insert(0, Step("run_analysis", {}, echo=ANALYSE_FIRST,
+                                      source=first.source))
+    return decision
+
+
+# --- all of it, in the order the manager asks -------------------------------------------------
+
+
+def file_or_view(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                 facts: Facts) -> Decision | None:
+    """The readings of this module that stand on their own words."""
+    del facts
+    return format_of_shown(text, low, state) or on_screen(text, low, state) or \
+        named_file(text, low, ctx, state)
+
+
+# --- a file refused, then something else asked ------------------------------------------------
+
+REFUSED_FILE = re.compile(
+    r"^\s*(?:(?:no+|nope|nah|ok(?:ay)?|wait|sorry|actually)[\s,.!]+)*(?:(?:please|pls|abeg)\s+)?"
+    r"(?:don'?t|dont|do\s+not|no\s+need\s+to|you\s+don'?t\s+need\s+to|never\s*mind)\s+"
+    r"(?:the\s+)?(?:export(?:ing)?|sav(?:e|ing)|download(?:ing)?|send(?:ing)?|mak(?:e|ing))"
+    r"(?:\s+(?:it|that|this|am|them|a\s+file|any\s+file|the\s+(?:map|file|picture|png|excel"
+    r"|csv|report|plan|rankings?)))?(?:\s+(?:as|in|to)\s+(?:an?\s+)?\w+)?"
+    r"(?:\s+(?:yet|now|for\s+now|please|pls|abeg))*\s*[,.;!:-]+\s*"
+    r"(?:(?:just|only|but|instead|rather|simply)[\s,]+)*(?=\S)")
+
+
+def refused_file(low: str) -> int | None:
+    """Where the request starts after a file is refused ("don't export it, just tell me
+    which ward has distance 0"): the file is not made, the rest is read on its own."""
+    m = REFUSED_FILE.match(low)
+    return m.end() if m else None
+
+
+# --- talk about a file that asks for none ----------------------------------------------------
+
+NOT_ORDERED = (
+    # "don't export the plan as csv", "never send the rankings"
+    r"\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to|doesn'?t|didn'?t|did\s+not)\s+(?:\w+\s+)?"
+    r"(?:export|send|save|download|make|give|share|email|mail)\b",
+    # "I sent the plan as excel yesterday", "my boss exported the rankings"
+    r"\b(?:sent|exported|saved|downloaded|emailed|e-mailed|mailed|shared|forwarded)\b",
+    # "we will send the rankings as excel to the LGAs ourselves"
+    r"\b(?:i|we|they|he|she)\s+(?:will|'ll|shall|am\s+going\s+to|are\s+going\s+to|is\s+going"
+    r"\s+to|plan\s+to|intend\s+to|want\s+to\s+(?:check|see|know))\s+(?:\w+\s+)?(?:send|export"
+    r"|share|forward|circulate|email|mail|download|save|print|make)\b|\bourselves\b|\bmyself\b",
+    # "if you export the rankings as csv will it have the scores"
+    r"^\W*(?:if|suppose|supposing|imagine)\b.*\b(?:would|will|could|does|do|is|are)\s+(?:it|they"
+    r"|that|this|the|we|i|you)\b",
+)
+_NOT_ORDERED = re.compile("|".join(f"(?:{p})" for p in NOT_ORDERED))
+
+
+# the words that ask for something to be done ("export ...", "can you ...", "we need ...")
+ASKS_FOR = re.compile(
+    r"\b(?:export|download|save|send|give|get|make|prepare|generate|create|produce|write"
+    r"|draft|compile|e-?mail|mail|forward|share|print|attach|whatsapp|convert|turn|output"
+    r"|pull|bring|put|show|need|want|please|pls|plz|abeg|kindly|oya|can\s+(?:i|you|u|we)"
+    r"|could\s+(?:i|you|u|we)|would\s+you|let\s+me|i'?d\s+like)\b")
+# a sentence about a file: it has a verb of its own, and asks for nothing
+SAYS_OF_IT = re.compile(
+    r"^\W*(?:thanks|thank\s+you|thx|cheers)\b|\b(?:is|are|was|were|has|have|had|looks?|looked"
+    r"|seems?|seemed|opened|opens|got|gets|likes?|liked|loves?|loved|prefers?|preferred"
+    r"|printed|used|uses|works?|worked|came|comes|went|shows|showed|would\s+be|will\s+be)\b")
+
+
+def not_ordered(text: str) -> bool:
+    """Talk about a file that does not ask for one now: a refusal, something already done,
+    an opinion of a file, the person's own plans, a conditional question without "?", or
+    a sentence about the file that asks for nothing ("the commissioner got the report")."""
+    low = ex.lower_text(text)
+    clause = order_clause(low) or low
+    return bool(_NOT_ORDERED.search(clause)) or (
+        bool(SAYS_OF_IT.search(clause)) and not ASKS_FOR.search(clause))
+
+
+def hold_unordered(decision: Decision, text: str) -> Decision:
+    """An export read from talk about a file is not made unasked: the gate asks first."""
+    if any(s.tool in ("export_results", "export_view") and not_ordered(s.source or text)
+           for s in decision.steps):
+        decision.reading["not_ordered"] = True
+    return decision
