@@ -50,7 +50,7 @@ from dataclasses import replace
 from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
-from chatmrpt.chat import exports, focus, intents, plan_settings, retraction, tables
+from chatmrpt.chat import exports, focus, intents, ordinal, plan_settings, retraction, tables
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.describe import describe_choice
 from chatmrpt.chat.guards import (  # noqa: F401
@@ -103,6 +103,7 @@ from chatmrpt.chat.results import (  # noqa: F401
     result_question,
     stored_result_question,
     table_question,
+    whole_area_name,
 )
 from chatmrpt.chat.router import PLAN_TOOLS, Route, RouterContext, route
 from chatmrpt.chat.slots import CATEGORY, LGA_PHRASE, _code_follow_up, _lga_named, find_lga  # noqa: F401
@@ -357,8 +358,8 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
         return Decision(text=r.reply, choices=list(r.choices or []),
                         keep_pending=bool(state.pending), reading={"follow_up": "noted"})
     if r.ask:
-        return Decision(text=r.ask, keep_pending=bool(state.pending),
-                        reading={"follow_up": "unresolved"})
+        return Decision(text=r.ask, keep_pending=bool(state.pending) and not r.pending,
+                        pending=r.pending, reading={"follow_up": "unresolved"})
     if r.step is not None:
         return Decision([Step(r.step["tool"], r.step["params"], echo=r.note or "",
                               source=text)], reading={"follow_up": r.step["tool"]})
@@ -537,7 +538,8 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         if place and not (ex.find_ward(text, ctx.wards) if ctx.wards else None) and \
                 place.group(1).split()[0].lower() not in (
                     "pca", "the", "this", "my", "our", "all", "whole", "composite", "order",
-                    "excel", "csv", "rank", "priority", "total", "nigeria", "state"):
+                    "excel", "csv", "rank", "priority", "total", "nigeria", "state") and \
+                not whole_area_name(place.group(1)):
             return Decision(text=f"Your ward table has no LGA names, so I cannot tell which "
                                  f"wards are in {place.group(1).strip()}; nothing was listed. "
                                  "If it holds LGA codes, ask for example \"top 5 wards in LGA "
@@ -806,9 +808,11 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
     m = re.search(r"\b(?:number|no\.?|rank(?:ed)?|#)\s*(\d+)\b", low)
     last = re.search(r"^\W*(?:and\s+|so\s+)?(?:which|what)\s+(?:ward|one)\s+(?:is|comes)\s+"
                      r"(?:the\s+)?(?:very\s+)?last\W*$", low)
-    if (m or last) and facts.ranked and re.search(r"\bwhy\b|\bexplain\b|\bwhich\b", low) \
-            and ctx.analysis_ready and not ex.find_ward(text, ctx.wards):
-        k = int(m.group(1)) if m else len(facts.ranked)
+    k_said = int(m.group(1)) if m else ordinal.rank_word(low)
+    if (k_said or last) and facts.ranked and ctx.analysis_ready and re.search(
+            r"\bwhy\b|\bexplain\b|\bwhich\b|\b(?:what|wat|wetin)\s+ward\b", low) \
+            and not ex.find_ward(text, ctx.wards):
+        k = k_said or len(facts.ranked)
         if 1 <= k <= len(facts.ranked):
             name, lga = facts.ranked[k - 1]
             params = {"ward": name}

@@ -36,7 +36,7 @@ ELLIPSIS_LGA = re.compile(
 SAME_LGA = re.compile(r"\b(?:same|that|this)\s+(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\b"
                       r"(?:\s+(?:too|again|as\s+well))?")
 OWN_LGA = re.compile(r"\b(?:our|my)\s+(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\b"
-                     r"|\b(?:of|in|among|from)\s+(?:ours|mine)\b|\bour\s+(?:\w+\s+)?wards?\b"
+                     r"|\b(?:of|in|among|from)\s+(?:ours|mine)\b|\b(?:our|my)\s+(?:\w+\s+)?wards?\b"
                      r"|\bour\s+(?:worst|best|riskiest|safest|most|least|top|bottom)\b"
                      r"|\bwe\s+need\b|\bdo\s+we\b")
 ITS = re.compile(r"\bits\b|\bit(?:'s|s)?\s+(?:rank|score|population|pop|category|value)\b"
@@ -70,6 +70,7 @@ class Focus:
     own_name: str | None = None  # the user's LGA as they named it, when the data lacks it
     listed: list[str] | None = None  # the wards of the last list or count shown
     listed_map: dict[str, Any] | None = None  # the map that shows that set, when one does
+    map_named: str | None = None  # the map the last message talked about, none shown
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> Focus:
@@ -77,7 +78,7 @@ class Focus:
         return cls(r.get("ward"), r.get("ward_lga"), r.get("lga"), r.get("lga_code"),
                    r.get("own_lga"), r.get("own_code"), r.get("request"), r.get("unresolved"), r.get("plan_request"),
                    r.get("question"), r.get("aliases"), r.get("own_name"), r.get("listed"),
-                   r.get("listed_map"))
+                   r.get("listed_map"), r.get("map_named"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"ward": self.ward, "ward_lga": self.ward_lga, "lga": self.lga,
@@ -85,7 +86,7 @@ class Focus:
                 "request": self.request, "unresolved": self.unresolved,
                 "plan_request": self.plan_request, "question": self.question,
                 "aliases": self.aliases, "own_name": self.own_name, "listed": self.listed,
-                "listed_map": self.listed_map}
+                "listed_map": self.listed_map, "map_named": self.map_named}
 
     def place(self) -> str | None:
         return self.lga or (f"LGA {self.lga_code}" if self.lga_code else None)
@@ -104,6 +105,7 @@ class Resolution:
     step: dict[str, Any] | None = None  # the last step, repeated with one slot changed
     reply: str | None = None  # a plain answer (a name and code noted), nothing run
     choices: list[dict[str, Any]] | None = None  # one-tap follow-ups offered with the reply
+    pending: dict[str, Any] | None = None  # what the question asked expects as an answer
 
 
 def own_lga_said(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None]:
@@ -195,7 +197,8 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         low, used = apply_aliases(low, aliases)
         if used:
             text = low
-    r = _own_with_request(text, lgas, focus) or _map_it(low, last) or _in_there(
+    r = _by_position(text, focus, last, variables) or _own_with_request(
+        text, lgas, focus) or _map_it(low, last) or _in_there(
         text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
                                                    last)
     if r is None:
@@ -209,6 +212,41 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         elif r.text is not None or r.step is not None:
             r.note = f"{said_as} (as you told me):"
     return r
+
+
+def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
+                 variables: Sequence[str]) -> Resolution | None:
+    """ "the second one there - its population?" (a ward of the last list by its place),
+    "and the last one?" after the ward at one rank was named (see ordinal.py)."""
+    from chatmrpt.chat import ordinal
+
+    low = ex.lower_text(text)
+    said = ordinal.listed_ward(text, low, focus.listed, variables)
+    if said is not None:
+        return Resolution(step=said[0], note=said[1])
+    if focus.map_named and ordinal.SHOW_IT.match(low):
+        return Resolution(note="The map we were just talking about:",
+                          step={"tool": "show_map", "params": {"what": focus.map_named}})
+    shown = ordinal.category_of_shown(low, last)
+    if shown is not None:
+        where = shown.get("lga") or f"LGA {shown.get('lga_code')}"
+        return Resolution(note=f"Only the {shown['category']} priority wards of {where} "
+                               "(the list just shown):",
+                          step={"tool": "list_wards", "params": shown})
+    again = ordinal.last_after_rank(low, last)
+    if again is not None:
+        return Resolution(text=again)
+    return None
+
+
+def _lga_wanted(rest: str) -> dict[str, Any] | None:
+    """What "which LGA?" waits for, when the request is a ward list ("show the rankings for
+    that LGA"): the LGA named next completes it."""
+    from chatmrpt.chat.tool_slots import _list_params
+
+    if not WARDISH.search(rest) or NOT_ONE_LGA.search(rest) or HOW_MANY.search(rest):
+        return None
+    return {"expects": "lga_choice", "tool": "list_wards", "params": _list_params(rest)}
 
 
 def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
@@ -291,7 +329,8 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
     if SAME_LGA.search(low):
         place = focus.lga or focus.lga_code
         if not place:
-            return Resolution(ask="Which LGA do you mean? Give its name or code.")
+            return Resolution(ask="Which LGA do you mean? Give its name or code.",
+                              pending=_lga_wanted(SAME_LGA.sub(" ", low)))
         new = SAME_LGA.sub(f" in {place} ", text if not SAME_LGA.search(text) else text)
         new = SAME_LGA.sub(f" in {place} ", ex.lower_text(new))
         return Resolution(text=new, note=f"In {focus.place()} (the same LGA as before):")
@@ -305,7 +344,7 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
                                   "cannot tell which wards are yours. What is its LGA code in "
                                   "your table?")
         if not own:
-            if re.search(r"\bour\b.*\bwards?\b|\bmy\s+lga\b|\bours\b", low):
+            if re.search(r"\b(?:our|my)\b.*\bwards?\b|\bmy\s+lga\b|\bours\b", low):
                 return Resolution(ask="Which LGA is yours? Give its name or code, and I will "
                                       "keep it for this conversation.")
             return None
@@ -344,6 +383,10 @@ def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],
     from chatmrpt.chat.dialogue import find_lga
 
     new = Focus(**focus.to_dict())
+    from chatmrpt.chat import ordinal
+
+    new.map_named = None if any(getattr(s, "tool", "") == "show_map" for s in steps) else \
+        ordinal.map_talked_about(ex.lower_text(text or ""))
     said = lga_code_said(text, lgas) if text else None
     if said is not None:
         new.aliases = {**(focus.aliases or {}), said[0]: said[1]}

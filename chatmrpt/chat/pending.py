@@ -40,6 +40,39 @@ from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
 from chatmrpt.chat.tools import tool_spec
 
 
+def _choice_by_lga(text: str, facts: Facts, pending: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The one-tap choice of the ward in the LGA a short answer names ("d one in kuran"
+    after "There is a Kawo ward in Gantsa and Kuran"), or None."""
+    if not reads_as_short_answer(text):
+        return None
+    lga = _candidate_lga(text, facts, pending)
+    if lga is None:
+        return None
+    fits = [c for c in pending.get("choices") or [] if (c.get("params") or {}).get("lga") == lga]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _analysed_first(step: Step, ctx: RouterContext) -> Decision:
+    """The step, after the analysis with the default variables when the step needs results
+    and none exist yet (the echo says so)."""
+    from chatmrpt.chat.dialogue import ANALYSE_FIRST, _can_analyse_first
+
+    unmet = [r for r in tool_spec(step.tool).requires if r not in ctx.met()]
+    if unmet and _can_analyse_first(unmet, ctx):
+        return Decision([Step("run_analysis", {}, echo=ANALYSE_FIRST, source=step.source),
+                         step])
+    return Decision([step])
+
+
+def _candidate_lga(text: str, facts: Facts, pending: Mapping[str, Any]) -> str | None:
+    """The LGA a short answer names among the LGAs of the wards offered, or None."""
+    offered = {c.get("lga") for c in pending.get("candidates") or () if c.get("lga")}
+    if len(offered) < 2:
+        return None
+    lga, _ = find_lga(text, facts.lgas)
+    return lga if lga in offered else None
+
+
 def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                     state: DialogueState, facts: Facts,
                     pending: Mapping[str, Any]) -> Decision | None:  # fmt: skip
@@ -54,7 +87,8 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
         coded = _lga_code_answer(text, low, pending)
         if coded is not None:
             return coded
-        chosen = _pick_choice(low, pending.get("choices") or [])
+        chosen = _pick_choice(low, pending.get("choices") or []) or _choice_by_lga(
+            text, facts, pending)
         if chosen is not None and chosen.get("cancel"):
             return Decision(text="OK, I left it: nothing was changed.", pending=None,
                             reading={"cancelled": True})
@@ -105,7 +139,14 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                                              for c in pending.get("candidates") or ()))  # fmt: skip
         r = route(text, pctx)
         if r.intent != "answer":
-            return None
+            # "d one in kuran", "the Kuran one" answering "which LGA?" for a ward name
+            # several LGAs share: the LGA named, when it is one of those offered
+            lga = _candidate_lga(text, facts, pending)
+            if lga is None:
+                return None
+            r = route(lga, pctx)
+            if r.intent != "answer":
+                return None
         return _from_route(r, text, ctx, facts)
     if expects == "plan_delta" and ctx.last_plan and "total_nets" in ctx.last_plan:
         chosen = _pick_choice(low, pending.get("choices") or [])
@@ -135,8 +176,8 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
     if expects == "lga_choice":
         lga, _ = find_lga(text, facts.lgas)
         if lga and reads_as_short_answer(text):
-            return Decision([Step(pending["tool"], {**(pending.get("params") or {}), "lga": lga},
-                                  source=text)])  # fmt: skip
+            return _analysed_first(Step(pending["tool"], {**(pending.get("params") or {}),
+                                                         "lga": lga}, source=text), ctx)
         return None
     if expects == "export_what":
         if not reads_as_short_answer(text):
@@ -145,7 +186,14 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                        last_missing=("what",))  # fmt: skip
         r = route(text, pctx)
         if r.intent != "answer":
-            return None
+            # "d one in kuran", "the Kuran one" answering "which LGA?" for a ward name
+            # several LGAs share: the LGA named, when it is one of those offered
+            lga = _candidate_lga(text, facts, pending)
+            if lga is None:
+                return None
+            r = route(lga, pctx)
+            if r.intent != "answer":
+                return None
         return _from_route(r, text, ctx, facts)
     return None
 

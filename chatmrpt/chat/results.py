@@ -48,7 +48,8 @@ def _lga_without_names(text: str, low: str, ctx: RouterContext,
     if not facts.lgas and ctx.has_dataset and not LGA_CODE.search(low) and not re.search(
             r"\bnets?\b|\bplan\b|\bexport\b|\bdownload\b|\bpopulation\b|\breprioriti\w*", low):
         name = _lga_named(text)
-        if name and not re.search(r"\d", name) and not re.search(r"\blgas\b", low):
+        if name and not re.search(r"\d", name) and not re.search(r"\blgas\b", low) and \
+                not whole_area_name(name):
             n = _list_params(low).get("n", 10)
             return Decision(text=f"Your ward table has no LGA names (at most LGA codes), so I "
                                  f"cannot tell which wards are in {name.title()}; nothing was "
@@ -59,6 +60,15 @@ def _lga_without_names(text: str, low: str, ctx: RouterContext,
                             pending={"expects": "choice", "choices": whole,
                                      "lga_code_for": _list_params(low)})
     return None
+
+
+def whole_area_name(name: str) -> bool:
+    """ "Ilorin", "Kano", "the state": the area the whole table covers, not one LGA of it."""
+    from chatmrpt.chat.tables import _WHOLE_AREA, _state_names
+
+    key = " ".join(re.findall(r"[a-z]+", name.lower()))
+    key = re.sub(r"^(?:(?:the|all\s+of|whole\s+of)\s+)+", "", key)
+    return key in _WHOLE_AREA or key in _state_names() or key in ("kano state", "kwara state")
 
 
 PCA_TRUST = re.compile(

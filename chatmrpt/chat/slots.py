@@ -47,7 +47,7 @@ def find_lga(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None]:
     return _lga_misspelt(low, by_key), None
 
 
-LGA_AT_END = re.compile(r"\b(?:in|for|of|inside|within)\s+([a-z][a-z' /-]{3,40}?)\s*[?.!]*\s*$")
+LGA_AT_END = re.compile(r"\b(?:in|for|of|inside|within|dey)\s+([a-z][a-z' /-]{3,40}?)\s*[?.!]*\s*$")
 
 
 def _lga_misspelt(low: str, by_key: Mapping[str, str]) -> str | None:
@@ -63,7 +63,8 @@ def _lga_misspelt(low: str, by_key: Mapping[str, str]) -> str | None:
         if len(cand) < 5:
             continue
         scored = sorted(((fuzz.ratio(cand, key), key) for key in by_key), reverse=True)
-        if scored and scored[0][0] >= 88 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        # one slip or two swapped letters ("raubasta"), and clearly closer than any other LGA
+        if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 5):
             return by_key[scored[0][1]]
     return None
 

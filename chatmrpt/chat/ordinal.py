@@ -1,0 +1,156 @@
+"""References by position into what was just shown: "the second one there - what's its
+population?", "d 3rd one, wetin be im rank", "the top one, its score?" (a ward of the last
+list shown, by its place in that list), and a bare "and the last one?" after the assistant
+named the ward at one rank (the ward ranked last).
+
+A reference is read only when the last answer listed wards (or named the ward at a rank) and
+the position is inside that list; otherwise the message is left to the other readings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+
+ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
+    "ninth": 9, "9th": 9, "tenth": 10, "10th": 10, "top": 1, "last": -1, "bottom": -1,
+}  # fmt: skip
+_ORD = r"(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|last|bottom" \
+       r"|\d{1,2}(?:st|nd|rd|th))"
+# "the second one", "d 3rd one there", "di top ward", "dat last one"
+ORDINAL = re.compile(r"\b(?:the|d|di|de|da|dat|that)\s+(?:very\s+)?" + _ORD
+                     + r"\s+(?:one|ward)\b(?:\s+(?:there|on\s+(?:the|that|d)\s+list|in\s+(?:the|that"
+                     r"|d)\s+list|(?:you\s+)?(?:listed|showed|shown)))?")
+# "the second ward in Lida", "the top one by PCA": a position in another set
+ELSEWHERE = re.compile(r"\s+(?:in|of|for|from|by|on|inside|within)\s+(?!(?:the|that|this|d|dat)"
+                       r"\s+list\b|there\b|it\b)")
+# what is asked about it: a pronoun or a question word next to the reference
+ASKS = re.compile(r"\b(?:its|it'?s|im|his|her|e\s+get|what|wetin|wat|which|how)\b")
+RANK_WORDS = re.compile(r"\brank\w*|\bposition\b|\bplace\b")
+SCORE_WORDS = re.compile(r"\bscore\b|\bcategory\b|\bpriority\b")
+# not about one shown ward: hypotheticals, plans, exports, maps, several wards
+NOT_HERE = re.compile(r"\bif\b|\bwould\b|\bplan\w*|\bnets?\b|\bexport\w*|\bsave\b|\bdownload\b"
+                      r"|\bmaps?\b|\bones\b|\bwards\b|\bboth\b|\bcompare\w*|\bvs\b|\bversus\b"
+                      r"|\bexcel\b|\bcsv\b|\bpng\b")
+# "and the last one?", "and d last one", "the bottom one?": nothing else said
+BARE_LAST = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|what\s+about|how\s+about|wetin\s+about)"
+                       r"[\s,]+)*(?:the|d|di|dat|that)\s+(?:very\s+)?(?:last|bottom)\s+(?:one|ward)"
+                       r"(?:\s+(?:nko|too|then|now))?\W*$")
+
+
+def _split_name(listed: str) -> tuple[str, str | None]:
+    """ "Ransha I (Rimai)" -> ("Ransha I", "Rimai")."""
+    m = re.fullmatch(r"(.+?)\s+\(([^()]+)\)", listed.strip())
+    return (m.group(1), m.group(2)) if m else (listed.strip(), None)
+
+
+def _position(word: str) -> int | None:
+    if word in ORDINALS:
+        return ORDINALS[word]
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)", word)
+    return int(m.group(1)) if m and int(m.group(1)) > 0 else None
+
+
+def listed_ward(text: str, low: str, listed: Sequence[str] | None,
+                variables: Sequence[str] = ()) -> tuple[dict[str, Any], str] | None:
+    """(the step, the note) for a question on one ward of the last list by its position
+    ("the second one there - its population?"); None when the message is no such question."""
+    m = ORDINAL.search(low)
+    if m is None or not listed or NOT_HERE.search(low):
+        return None
+    k = _position(m.group("ord"))
+    if k is None or k > len(listed) or ELSEWHERE.match(low[m.end():]):
+        return None
+    rest = (low[:m.start()] + " " + low[m.end():]).strip()
+    if not ASKS.search(rest):
+        return None
+    name, lga = _split_name(listed[k - 1] if k > 0 else listed[-1])
+    where = {"ward": name, **({"lga": lga} if lga else {})}
+    found = [v.column for v in ex.find_variables(text, variables) if v.column]
+    if len(set(found)) > 1:
+        return None
+    if found:
+        step = {"tool": "ward_value", "params": {**where, "variable": found[0]}}
+    elif RANK_WORDS.search(rest) or SCORE_WORDS.search(rest):
+        step = {"tool": "explain_ward", "params": where}
+    else:
+        return None
+    place = "the last" if k < 0 else f"number {k}"
+    return step, f"{name} ({place} in the list I just showed):"
+
+
+def last_after_rank(low: str, last: Mapping[str, Any] | None) -> str | None:
+    """ "and the last one?" right after the assistant named the ward at one rank: the ward
+    ranked last, asked the same way; None otherwise."""
+    if not BARE_LAST.match(low) or not last or last.get("tool") != "explain_ward":
+        return None
+    return "which ward comes last?"
+
+
+def rank_word(low: str) -> int | None:
+    """The rank a "which ward is number one" question names in words or digits."""
+    m = re.search(r"(?:\b(?:number|no\.?)|#)\s*(one|two|three|four|five|\d{1,3})\b", low)
+    if not m:
+        return None
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+    return words.get(m.group(1)) or int(m.group(1))
+
+
+# "out of those ones, which are High?", "High only", "just the low ones": a category filter
+# of the ward list just shown for one LGA
+OF_THOSE = re.compile(r"\b(?:out\s+of|of|among|from|inside|in)\s+(?:those|these|them|dem|dose"
+                      r"|the\s+list|that\s+list)(?:\s+ones)?\b")
+ONLY = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|so|then|and)[\s,]+)*(?:(?:only|just)\s+(?:the\s+|d\s+)?"
+                  r"(?P<a>high|medium|low)(?:\s+(?:priority|risk|category))?(?:\s+(?:ones?|wards?))?"
+                  r"|(?:the\s+|d\s+)?(?P<b>high|medium|low)(?:\s+(?:priority|risk|category))?"
+                  r"(?:\s+(?:ones?|wards?))?\s+only)\W*$")
+_CATEGORY = re.compile(r"\b(high|medium|low)(?:\s+(?:priority|risk|category)|\s+ones?\b|\s+wards?\b"
+                       r"|\s*\?|\s*$)")
+NOT_A_FILTER = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\bmaps?\b|\bplan\w*|\bnets?\b"
+                          r"|\bexport\w*|\bsave\b|\bdownload\b|\bif\b|\bwould\b|\bwhy\b|\bexcel\b"
+                          r"|\bcsv\b")
+
+
+def category_of_shown(low: str, last: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The list_wards parameters for a category filter of the last list of one LGA's wards
+    ("out of those ones, which are in the high category?", "High only"); None otherwise."""
+    if not last or last.get("tool") not in ("list_wards", "top_wards") or NOT_A_FILTER.search(low):
+        return None
+    params = dict(last.get("params") or {})
+    place = {k: params[k] for k in ("lga", "lga_code") if params.get(k)}
+    if not place:
+        return None
+    m = ONLY.match(low)
+    cat = (m.group("a") or m.group("b")) if m else None
+    if cat is None and OF_THOSE.search(low):
+        c = _CATEGORY.search(low)
+        cat = c.group(1) if c else None
+    if cat is None:
+        return None
+    return {**place, "category": cat.title()}
+
+
+# "can you show me it?", "show am", "pls show me that one" right after a question about a map
+# that was answered without showing it
+SHOW_IT = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|and|so|then|pls|please|abeg|oya)[\s,]+)*(?:(?:can|could"
+                     r"|would)\s+(?:you|u)\s+|(?:you|u)\s+fit\s+)?(?:pls\s+|please\s+|abeg\s+)?"
+                     r"(?:show|display|open|bring)\s+(?:me\s+|us\s+)?(?:it|am|that(?:\s+one|\s+map)?"
+                     r"|dat(?:\s+one|\s+map)?|this(?:\s+one|\s+map)?|the\s+map)(?:\s+(?:pls|please"
+                     r"|abeg|now|then|too))*\s*[?.!]*\s*$")
+MAP_TALK = (
+    (re.compile(r"\bcategor\w*\s+map\b|\bmap\s+of\s+(?:the\s+)?categor\w*"), "category"),
+    (re.compile(r"\b(?:vulnerability|composite|risk)\s+(?:score\s+)?map\b"), "composite"),
+    (re.compile(r"\bpca\s+map\b"), "pca"),
+)
+
+
+def map_talked_about(low: str) -> str | None:
+    """The one map a message talks about without asking to see it ("how do I read the
+    category map?"), or None."""
+    hits = {what for pattern, what in MAP_TALK if pattern.search(low)}
+    return next(iter(hits)) if len(hits) == 1 else None
