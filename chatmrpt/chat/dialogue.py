@@ -51,7 +51,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import focus, intents, retraction, tables
+from chatmrpt.chat import focus, intents, retraction, tables, unknown_variable
 from chatmrpt.chat.describe import describe_choice
 from chatmrpt.chat.guards import (  # noqa: F401
     GATE_FAMILY,
@@ -871,6 +871,10 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
             r = replace(r, clarification=(f"So far I read {read_text}" if read_text else
                                           "I could not read the plan's numbers")
                         + f" (I did not use {_join(strays)}). " + (r.clarification or ""))
+    if not r.ready and r.tool == "run_analysis":
+        unknown = unknown_variable.unknown_names(text, ctx)
+        if unknown:
+            return unknown_variable.ask(text, r.params, ctx, facts.analysis_variables, unknown)
     if not r.ready:
         pending: dict[str, Any] = {"tool": r.tool, "params": dict(r.params),
                                    "missing": list(r.missing)}  # fmt: skip
