@@ -140,7 +140,8 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     fixed, note = apply_correction(taken_back.text if taken_back else text)
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
-    decision = _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts)
+    decision = _keep_repri_thresholds(
+        _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
@@ -173,6 +174,29 @@ def _keep_repri_target(decision: Decision, text: str, facts: Facts) -> Decision:
             continue
         step.params["target_share"] = target
         keep = f"Keeping the target of {_fmt(float(target))}% of the population."
+        step.echo = f"{step.echo} {keep}".strip() if step.echo else keep
+    return decision
+
+
+THRESHOLD_RESET = re.compile(r"\b(?:default|standard|usual|original|all(?:\s+the)?|every)\s+"
+                             r"(?:urban\s+)?(?:thresholds?|cut-?offs?|levels?)\b")
+
+
+def _keep_repri_thresholds(decision: Decision, text: str, facts: Facts) -> Decision:
+    """A reprioritisation asked without thresholds ("again with a target of 20%") keeps the
+    thresholds of the last one: falling back to the default ones would silently change what
+    was asked. "the default thresholds" asks for those."""
+    thresholds = facts.last_repri.get("thresholds")
+    if not thresholds:
+        return decision
+    for step in decision.steps:
+        if step.tool != "reprioritize_urban" or step.params.get("thresholds"):
+            continue
+        if THRESHOLD_RESET.search(ex.lower_text(step.source or text)):
+            continue
+        step.params["thresholds"] = list(thresholds)
+        shown = _join([f"{_fmt(float(t))}%" for t in thresholds])
+        keep = f"Keeping the urban threshold{'s' if len(thresholds) > 1 else ''} of {shown}."
         step.echo = f"{step.echo} {keep}".strip() if step.echo else keep
     return decision
 
