@@ -51,7 +51,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import focus, intents, retraction, tables, unknown_variable
+from chatmrpt.chat import focus, intents, retraction, run_request, tables, unknown_variable
 from chatmrpt.chat.describe import describe_choice
 from chatmrpt.chat.guards import (  # noqa: F401
     GATE_FAMILY,
@@ -207,7 +207,11 @@ ANALYSIS_SETTINGS = ("normalization", "methods", "aggregation", "directions")
 NORMALISATION_MOVE = re.compile(
     r"\b(?:back\s+to|return\s+to|switch\s+(?:back\s+)?to|go\s+(?:back\s+)?to|change\s+to"
     r"|(?:run|redo|rerun|re-run)\s+(?:it|that|this|the\s+analysis)\s+(?:again\s+)?with"
-    r"|use|try|apply)\b")
+    r"|use|try|apply"
+    # "switch the normalisation to reciprocal", "change normalization into linear"
+    r"|(?:switch|change|set|make|turn|put|move|flip)\s+(?:(?:the|d|da|our)\s+)?"
+    r"normali[sz]ation(?:\s+(?:method|scheme|type))?\s+(?:back\s+)?(?:to|into|as)"
+    r")\b")
 
 
 def _normalisation_move(text: str, low: str, ctx: RouterContext,
@@ -407,6 +411,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                         choices=_starter_choices(ctx))
     if CANCEL.match(low):
         return Decision(text="OK. Nothing is waiting to run.")
+
+    # "ok please run it on the data I uploaded": the analysis with the default variables
+    if run_request.plain_run(text, ctx):
+        return Decision([Step("run_analysis", {}, echo=RUN_WHEN_TOLD, source=text)],
+                        reading={"plain_run": True})
 
     # kinds of variables ("the water ones"), every variable of the table
     talked = _variable_talk(text, ctx, facts)
