@@ -1435,7 +1435,9 @@ _QUALIFIER = re.compile(r"\s+(?:to|from)\s+((?:[a-z0-9]+\s*){1,4})")
 # names of what is measured to or from a place: a distance, a travel time, an access
 _MEASURED_TO = re.compile(r"\b(?:dist\w*|proximity|travel|time|access\w*|near\w*|far)\b")
 _QUALIFIER_FILLER = frozenset({"the", "a", "an", "any", "nearest", "closest", "nearby", "main",
-                               "major", "each", "every"})
+                               "major", "each", "every", "d", "da", "de", "dis", "dat", "this",
+                               "that", "these", "those", "my", "our", "your", "their", "its",
+                               "una", "di"})
 _QUALIFIER_END = frozenset({"and", "or", "instead", "one", "ones", "only", "with", "as", "in",
                             "for", "then", "please", "pls", "abeg", "but", "not", "rather",
                             "too", "also", "plus", "variable", "variables", "column", "now",

@@ -51,6 +51,9 @@ def test_a_name_measured_to_something_else_is_no_column(text, unknown):
     ("change distance to direct", "distance_to_waterbodies"),
     ("switch distance to inverse please", "distance_to_waterbodies"),
     ("distance to waterbodies", "distance_to_waterbodies"),
+    ("pls drop distance from d analysis", "distance_to_waterbodies"),
+    ("remove distance from the variables", "distance_to_waterbodies"),
+    ("take distance from dis model", "distance_to_waterbodies"),
 ])
 def test_the_column_itself_still_reads(text, column):
     assert column in {m.column for m in ex.find_variables(text, COLUMNS)}
