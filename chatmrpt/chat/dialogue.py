@@ -50,7 +50,17 @@ from dataclasses import replace
 from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
-from chatmrpt.chat import exports, focus, intents, ordinal, plan_settings, retraction, tables
+from chatmrpt.chat import (
+    exports,
+    focus,
+    intents,
+    ordinal,
+    plan_settings,
+    retraction,
+    run_request,
+    tables,
+    unknown_variable,
+)
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.describe import describe_choice
 from chatmrpt.chat.guards import (  # noqa: F401
@@ -141,7 +151,8 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     fixed, note = apply_correction(taken_back.text if taken_back else text)
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
-    decision = _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts)
+    decision = _keep_repri_thresholds(
+        _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
@@ -181,13 +192,40 @@ def _keep_repri_target(decision: Decision, text: str, facts: Facts) -> Decision:
     return decision
 
 
+THRESHOLD_RESET = re.compile(r"\b(?:default|standard|usual|original|all(?:\s+the)?|every)\s+"
+                             r"(?:urban\s+)?(?:thresholds?|cut-?offs?|levels?)\b")
+
+
+def _keep_repri_thresholds(decision: Decision, text: str, facts: Facts) -> Decision:
+    """A reprioritisation asked without thresholds ("again with a target of 20%") keeps the
+    thresholds of the last one: falling back to the default ones would silently change what
+    was asked. "the default thresholds" asks for those."""
+    thresholds = facts.last_repri.get("thresholds")
+    if not thresholds:
+        return decision
+    for step in decision.steps:
+        if step.tool != "reprioritize_urban" or step.params.get("thresholds"):
+            continue
+        if THRESHOLD_RESET.search(ex.lower_text(step.source or text)):
+            continue
+        step.params["thresholds"] = list(thresholds)
+        shown = _join([f"{_fmt(float(t))}%" for t in thresholds])
+        keep = f"Keeping the urban threshold{'s' if len(thresholds) > 1 else ''} of {shown}."
+        step.echo = f"{step.echo} {keep}".strip() if step.echo else keep
+    return decision
+
+
 ANALYSIS_SETTINGS = ("normalization", "methods", "aggregation", "directions")
 
 
 NORMALISATION_MOVE = re.compile(
     r"\b(?:back\s+to|return\s+to|switch\s+(?:back\s+)?to|go\s+(?:back\s+)?to|change\s+to"
     r"|(?:run|redo|rerun|re-run)\s+(?:it|that|this|the\s+analysis)\s+(?:again\s+)?with"
-    r"|use|try|apply)\b")
+    r"|use|try|apply"
+    # "switch the normalisation to reciprocal", "change normalization into linear"
+    r"|(?:switch|change|set|make|turn|put|move|flip)\s+(?:(?:the|d|da|our)\s+)?"
+    r"normali[sz]ation(?:\s+(?:method|scheme|type))?\s+(?:back\s+)?(?:to|into|as)"
+    r")\b")
 
 
 def _normalisation_move(text: str, low: str, ctx: RouterContext,
@@ -393,6 +431,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                         choices=_starter_choices(ctx))
     if CANCEL.match(low):
         return Decision(text="OK. Nothing is waiting to run.")
+
+    # "ok please run it on the data I uploaded": the analysis with the default variables
+    if run_request.plain_run(text, ctx):
+        return Decision([Step("run_analysis", {}, echo=RUN_WHEN_TOLD, source=text)],
+                        reading={"plain_run": True})
 
     # kinds of variables ("the water ones"), every variable of the table
     talked = _variable_talk(text, ctx, facts)
@@ -887,6 +930,10 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
             r = replace(r, clarification=(f"So far I read {read_text}" if read_text else
                                           "I could not read the plan's numbers")
                         + f" (I did not use {_join(strays)}). " + (r.clarification or ""))
+    if not r.ready and r.tool == "run_analysis":
+        unknown = unknown_variable.unknown_names(text, ctx)
+        if unknown:
+            return unknown_variable.ask(text, r.params, ctx, facts.analysis_variables, unknown)
     if not r.ready:
         pending: dict[str, Any] = {"tool": r.tool, "params": dict(r.params),
                                    "missing": list(r.missing)}  # fmt: skip

@@ -137,13 +137,8 @@ def run_analysis(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     request = {k: params[k] for k in ("variables", "directions", "methods", "normalization",
                                       "aggregation", "tie_break")
                if params.get(k) is not None}
+    # an earlier analysis asked for again becomes the current one (in the service)
     record, reused = submit_analysis(rt, session_id, None, request)
-    if reused:
-        from chatmrpt.service.results import remember
-
-        # asking again for an earlier analysis makes it the current one again (the results,
-        # maps and plans that follow read the current analysis)
-        remember(rt, session_id, current_analysis=record["id"])
     deadline = time.monotonic() + rt.settings.chat_wait_s
     while record.get("status") in ACTIVE_STATES and time.monotonic() < deadline:
         time.sleep(0.25)

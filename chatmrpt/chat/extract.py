@@ -1443,7 +1443,58 @@ def find_variables(text: str, columns: Sequence[str] = ()) -> list[VariableMenti
         if all(m.end <= c.start or m.start >= c.end for c in chosen):
             chosen.append(m)
     chosen.sort(key=lambda m: m.start)
-    return chosen
+    return [_qualified(m, low, text, chosen) for m in chosen]
+
+
+# "distance to the nearest health facility": a name followed by what it is measured to or from
+_QUALIFIER = re.compile(r"\s+(?:to|from)\s+((?:[a-z0-9]+\s*){1,4})")
+# names of what is measured to or from a place: a distance, a travel time, an access
+_MEASURED_TO = re.compile(r"\b(?:dist\w*|proximity|travel|time|access\w*|near\w*|far)\b")
+_QUALIFIER_FILLER = frozenset({"the", "a", "an", "any", "nearest", "closest", "nearby", "main",
+                               "major", "each", "every", "d", "da", "de", "dis", "dat", "this",
+                               "that", "these", "those", "my", "our", "your", "their", "its",
+                               "una", "di"})
+_QUALIFIER_END = frozenset({"and", "or", "instead", "one", "ones", "only", "with", "as", "in",
+                            "for", "then", "please", "pls", "abeg", "but", "not", "rather",
+                            "too", "also", "plus", "variable", "variables", "column", "now",
+                            "again", "direct", "inverse", "inversely", "directly", "is",
+                            "should", "be", "at", "of", "by", "on", "more", "less", "higher",
+                            "lower", "high", "low", "worse", "better", "positive", "negative",
+                            "risk", "protective", "increasing", "decreasing", "linear",
+                            "reciprocal", "normal", "normalisation", "normalization", "scale",
+                            "minmax", "log", "it", "that", "this", "them", "me", "us", "see",
+                            "check", "compare", "make", "run", "rerun", "use", "show", "set",
+                            "list", "analysis", "model", "models", "mix", "ranking", "index",
+                            "score", "others", "rest", "group", "selection", "table", "data"})
+
+
+def _qualified(m: VariableMention, low: str, text: str,
+               chosen: Sequence[VariableMention]) -> VariableMention:
+    """The mention, or an unknown one (no column) when the words after it say it is measured
+    to or from something its column is not about: "distance to health facility" is not the
+    distance to water bodies the table holds, whatever word the two share."""
+    if m.column is None or not _MEASURED_TO.search(low[m.start:m.end]):
+        return m
+    q = _QUALIFIER.match(low, m.end)
+    if q is None:
+        return m
+    words: list[str] = []
+    end = q.start(1)
+    for w in re.finditer(r"[a-z0-9]+", q.group(1)):
+        if w.group(0) in _QUALIFIER_END or any(
+                c.start <= q.start(1) + w.start() < c.end for c in chosen):
+            break
+        words.append(w.group(0))
+        end = q.start(1) + w.end()
+    content = [w for w in words if w not in _QUALIFIER_FILLER]
+    if not content:
+        return m
+    named = {w for part in (m.column, m.canonical or "") for w in _VAR_WORD.findall(
+        lower_text(part).replace("_", " "))}
+    if any(w in named or any(n.startswith(w) or w.startswith(n) for n in named if len(n) >= 4
+                             and len(w) >= 4) for w in content):
+        return m  # "distance to the water body": what the column measures
+    return VariableMention(None, None, text[m.start:end], m.start, end, m.score)
 
 
 def _match_variable(lows, column_by_key, columns):

@@ -64,6 +64,25 @@ HYPOTHETICAL = re.compile(
     r"|(?:should|would|will|might|do|does|did|are|is)\s+(?:we|i)\b)")
 
 
+FUTURE_MODAL = re.compile(r"\b(?:might|may|will|shall|going\s+to|gonna|plan(?:ning)?\s+to"
+                          r"|hope\s+to|intend\s+to|we'?ll|i'?ll)\b")
+LATER_TIME = re.compile(
+    r"\b(?:next\s+(?:week|month|year|round|time|quarter|campaign|cycle)|later(?:\s+on)?"
+    r"|tomorrow|someday|one\s+day|in\s+(?:the\s+)?(?:future|coming\s+(?:weeks?|months?))"
+    r"|in\s+(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december))\b")
+
+
+def deferred(text: str) -> bool:
+    """A change told for later ("we might try a 20% target next month"): not an order now."""
+    low = ex.lower_text(text)
+    if re.match(r"^\s*(?:(?:ok(?:ay)?|pls|please|abeg|now|so|then|oya)[\s,]+)*(?:re-?do|re-?run"
+                r"|run|do|plan|show|make|export|use|set|change|reprioriti\w*|map|list|give)\b",
+                low):
+        return False  # an order now, whatever is said about later
+    return bool(FUTURE_MODAL.search(low) and LATER_TIME.search(low))
+
+
 def hypothetical_question(text: str) -> bool:
     """A question about what a change would do ("what if we used 6 per household?", "would a
     500k plan cover everyone?", "should we cut it back to 250k?"): asked about, not ordered.
@@ -366,7 +385,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         return decision
     acting = [s for s in decision.steps if s.tool in GATE_FAMILY
               and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
-    asks = any((reads_as_question(s.source or text) or hypothetical_question(s.source or text))
+    asks = any((reads_as_question(s.source or text) or hypothetical_question(s.source or text)
+                or deferred(s.source or text))
                and not nets_scenario(s, s.source or text)
                or either_or_question(s.source or text) for s in acting) \
         or bool(acting and decision.reading.get("not_ordered"))

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import intents
+from chatmrpt.chat import intents, unknown_variable
 from chatmrpt.chat.guards import (
     GATE_FAMILY,
     _param_numbers,
@@ -84,6 +84,9 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                              "whenever you are ready.", pending=None,
                         reading={"cancelled": True})  # fmt: skip
     if expects == "choice":
+        named = unknown_variable.answer(text, ctx, pending)
+        if named is not None:
+            return named
         coded = _lga_code_answer(text, low, pending)
         if coded is not None:
             return coded

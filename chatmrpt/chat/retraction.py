@@ -42,6 +42,33 @@ LEANS_BACK = re.compile(r"\b(?:make|set|change|put)\s+(?:it|that|this)\b|^\s*(?:
 SETTING_DEFAULTS = {"urban_threshold": 75, "people_per_net": 1.8, "bale_size": 1, "buffer": 1}
 
 
+# a head made only of hesitation words takes back nothing of the message itself
+FILLER_ONLY = re.compile(r"^(?:[\s,.!-]|no+|nope|nah|actually|wait|sorry|oh|hmm+|ok|okay)*$")
+# "don't export it, just tell me ...", "no need to rerun, I was only asking": an action said
+# only to be refused; the rest of the message is what is asked
+NEGATED_LEAD = re.compile(
+    r"^\s*(?:(?:no|nope|ok(?:ay)?|please|pls|abeg|and|but|so)[\s,]+)*(?:don'?t|dont|do\s+not"
+    r"|no\s+need\s+to|never|you\s+don'?t\s+(?:need|have)\s+to)\s+(?:(?:bother|need)\s+(?:to\s+)?)?"
+    r"(?P<verb>(?:re-?)?(?:export|download|save|send|run|do|plan|map|change|reprioriti[sz]e"
+    r"|compute|make|create|draw|plot|redo|rank|print|email|share|update|touch)\w*)\b")
+
+
+def _negated_lead(text: str, low: str) -> Retraction | None:
+    """The message without an action it opens by refusing ("don't export it, just ...")."""
+    m = NEGATED_LEAD.match(low)
+    if m is None:
+        return None
+    end = CLAUSE_END.search(low, m.end())
+    clause = text[m.start(): end.start() if end else len(text)].strip(" ,;.-")
+    rest = text[end.end():].strip(" ,;.-") if end else ""
+    stands = re.sub(r"^\s*(?:(?:and|but|then|so|instead)\s+)?(?:just|only)\s+", "", rest,
+                    flags=re.I)
+    verb = m.group("verb")
+    if not re.search(r"[a-z]{2,}", stands.lower()):
+        return Retraction("", clause, f"OK, I did not {verb} anything.")
+    return Retraction(stands, clause, f"As you said, I did not {verb} anything.")
+
+
 @dataclass(frozen=True)
 class Retraction:
     """What a message means once the part taken back is dropped."""
@@ -55,14 +82,18 @@ def find_retraction(text: str, last_plan: Mapping[str, Any] | None = None) -> Re
     """The message without the part it takes back, or None when nothing is taken back or
     what stands is not said plainly (the dialogue then asks)."""
     low = ex.lower_text(text)
+    negated = _negated_lead(text, low)
+    if negated is not None:
+        return negated
     marks = list(TAKE_BACK.finditer(low))
     if not marks:
         return None
     mark = marks[-1]
     head = re.sub(r"(?:[\s,;.!-]+(?:no|nope|actually|wait|sorry|oh|hmm+|ok|okay))+\s*$", "",
                   " " + text[: mark.start()], flags=re.I).strip(" ,;.-")
-    if not re.search(r"[a-z]{2,}", head.lower()):
-        return None  # "no, leave it": a reply, not a message taking part of itself back
+    if not re.search(r"[a-z]{2,}", head.lower()) or FILLER_ONLY.match(head.lower()):
+        return None  # "no, leave it", "no wait, undo that": a reply, not a message taking
+        # part of itself back
     end = CLAUSE_END.search(low, mark.end())
     clause = low[mark.start(): end.start() if end else len(low)]
     rest = text[end.end():].strip(" ,;.-") if end else ""

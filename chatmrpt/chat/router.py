@@ -630,10 +630,21 @@ def _urban_params(msg: Message, ctx: RouterContext) -> Extraction:
     target = assigned.get("target_share")
     if target is not None and 0 < target.value <= 100:
         out.params["target_share"] = target.number
-    thresholds = [n.number for n in free if 0 <= n.value <= 100]
+    thresholds = [n.number for n in free if 0 <= n.value <= 100 and not _replaced(msg.text, n)]
     if thresholds:
         out.params["thresholds"] = list(dict.fromkeys(thresholds))
     return out
+
+
+# "a target of 20 percent instead of 30": the number after "instead of" is the old value
+_REPLACED_BEFORE = re.compile(r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of|replacing"
+                              r"|not)\s+(?:the\s+|that\s+|our\s+)?(?:old\s+|last\s+"
+                              r"|previous\s+|earlier\s+)?$")
+
+
+def _replaced(text: str, number: ex.NumberMention) -> bool:
+    """Whether the number is the value a request replaces, not a new setting."""
+    return bool(_REPLACED_BEFORE.search(text[:number.start]))
 
 
 def _plan_params(msg: Message, ctx: RouterContext) -> Extraction:

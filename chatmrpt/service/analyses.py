@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chatmrpt.analysis.params import AnalysisParams, analysis_id
 from chatmrpt.analysis.variables import check_request
 from chatmrpt.errors import InputError
-from chatmrpt.service.results import submit_run
+from chatmrpt.service.results import remember, submit_run
 from chatmrpt.service.sessions import require_session, session_analysis, session_dataset
 from chatmrpt.store.model import FAILED, Key
 
@@ -28,7 +28,8 @@ def submit_analysis(
     """The analysis record for these parameters, queued when new; ``(record, reused)``.
 
     The analysis id is the hash of the dataset and the normalised parameters. Already
-    succeeded: returned with ``reused`` True. Queued or running: the same record and job.
+    succeeded: returned with ``reused`` True, and it becomes the session's current
+    analysis again (``state.current_analysis``), as when its job finished. Queued or running: the same record and job.
     Failed: a new attempt with a new job. Without ``dataset_id``, the session's current
     dataset. Two processes asking at the same moment create one job: the record is
     created inside a store transaction that checks it is absent. ``admit`` is called
@@ -61,10 +62,15 @@ def submit_analysis(
         "params": params.normalized(),
         "runs": 0,
     }
-    return submit_run(
+    stored, reused = submit_run(
         rt, session_id, akey, ANALYSIS_JOB, lambda: record,
         {"session_id": session_id, "analysis_id": aid},
     )
+    if reused:
+        # asking again for an analysis made earlier makes it the current one, as its job
+        # did when it finished: what follows (plans, ward lists) uses it
+        remember(rt, session_id, current_analysis=aid)
+    return stored, reused
 
 
 def _check_against_dataset(dataset: dict[str, Any] | None, params: AnalysisParams) -> None:
