@@ -33,6 +33,8 @@ OTHER_SUBJECT = re.compile(
     r"|\bvariables?\b|\bcolumns?\b|\blgas?\s+codes?\b|\bcodes\b")
 # the wards just talked about: the focus and the list readers count those
 REFERS_BACK = re.compile(r"\b(?:of|among|from|in)\s+(?:them|those|these|that|dat|there|am)\b"
+                         r"|\b(?:of|among)\s+(?:the\s+)?(?:first|last|next|previous|top|bottom"
+                         r"|two|three|four|five|six|seven|eight|nine|ten|\d+)\b"
                          r"|\b(?:those|these|dem)\b|\bthat\s+list\b|\bbe\s+(?:that|dat)\b")
 # "in this data", "for d file", "inside dis kano data": the table itself, no place
 THE_TABLE = re.compile(
@@ -94,6 +96,9 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
     if re.search(r"\bhow\s+many\s+(?:lgas?|local\s+gov\w*)\b|\bnumber\s+of\s+lgas?\b", low):
         if not facts.lgas or _unknown_place(low):
             return None  # LGA codes and tables without names: the table readers answer
+        if ctx.analysis_ready:  # the LGA summary: each LGA with its wards by category
+            return Decision([Step("lga_summary", {}, source=text)],
+                            reading={"stored": "data_count", "tool": "lga_summary"})
         return Decision(text=f"Your ward table has {len(facts.lgas)} LGAs: "
                              f"{', '.join(facts.lgas)}.", reading={"stored": "data_count"})
     if not re.search(r"\bwards?\b", low) or not total:
@@ -112,6 +117,9 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
             return None  # whose LGA is not known: the focus readers ask
     elif lga is None and (MY_LGA.search(low) or re.search(r"\blga\b", low)):
         return None
+    if lga is not None and lga in counts and ctx.analysis_ready:
+        return Decision([Step("lga_summary", {"lga": lga}, source=text)],
+                        reading={"stored": "data_count", "tool": "lga_summary"})
     if lga is not None and lga in counts:
         return Decision(text=f"{lga} LGA has {counts[lga]} wards in your ward table (of "
                              f"{total} wards in all).", reading={"stored": "data_count"})
