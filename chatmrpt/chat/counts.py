@@ -89,7 +89,7 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
     sentence, before = found
     low = ex.lower_text(sentence)
     if OTHER_SUBJECT.search(low) or REFERS_BACK.search(low) or CATEGORY.search(low) or \
-            re.search(r"\b\d{3,}\b", low):
+            re.search(r"\d", low):  # "how many wards at 30": a number gives it another subject
         return None
     counts = _ward_lgas(ctx)
     total = facts.ward_count or len(ctx.wards)
@@ -148,7 +148,7 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
     low = ex.lower_text(sentence)
     cat = BARE_CATEGORY.search(low)
     if cat is None or cat.group(0).endswith("est") or REFERS_BACK.search(low) or \
-            re.search(r"\b\d{3,}\b", low):
+            re.search(r"\d", low):
         return None
     other = OTHER_SUBJECT.search(re.sub(r"\b(?:risk|priority)\b", " ", low))
     if other or re.search(r"\blgas?\b\s*(?:has|have|get|with)|\bwhich\s+lga|\beach\s+lga"

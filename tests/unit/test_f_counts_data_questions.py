@@ -89,6 +89,8 @@ def test_our_lga_is_the_one_the_user_gave():
     "how many wards in Nassarawa?",
     "how many wards have rainfall above 100",
     "how many wards does my LGA have",  # whose LGA is not known yet
+    "HOW MANY WARDS AT 30",
+    "how many wards at 50 percent",
 ])
 def test_other_counts_are_not_the_ward_total(text):
     d = counts.data_count(text, ctx(), DialogueState(), FACTS)
@@ -127,6 +129,7 @@ def test_category_counts_list_the_category(text, category, lga):
     "how many of the last two are high priority",
     "how many high risk wards are above 30% urban",
     "how many high wards in 20043",
+    "how many high at 75",
     "how many high risk wards does each LGA have",
 ])
 def test_category_look_alikes_are_left_alone(text):
