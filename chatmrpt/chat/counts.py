@@ -357,9 +357,32 @@ def ward_for_question(text: str, ctx: RouterContext, state: DialogueState) -> st
     return THAT_WARD.sub(name, str(pending.get("question") or ""), count=1)
 
 
+# --- a comparison with figures the session does not hold -----------------------------------
+
+COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?\s|\bagainst\b|\bchanged?\s+(?:from|since)\b"
+                     r"|\bdifferen\w*\s+(?:from|to|with)\b")
+ELSEWHERE = re.compile(r"\b(?:last|previous|prior|past)\s+(?:year|years|season|round|campaign"
+                       r"|survey|census|time)(?:'s)?\b|\byear\s+before\b|\b(?:dhs|mis|mics)\b"
+                       r"|\bthe\s+(?:old|earlier)\s+(?:data|figures?|survey|census)\b")
+
+
+def outside_comparison(text: str, ctx: RouterContext) -> Decision | None:
+    """ "compare that with last year's figure": the session holds this data only, so nothing
+    is compared (and no analysis is run to compare its two rankings instead)."""
+    low = ex.lower_text(text)
+    if not COMPARE.search(low) or not ELSEWHERE.search(low) or re.search(
+            r"\bpca\b|\bcomposite\b|\bmethods?\b|\brankings\b|\bplans?\b|\bnets?\b", low):
+        return None
+    return Decision(text="I only have the data uploaded in this session, with no figures from "
+                         "an earlier year, round or survey to compare with. Upload that data as "
+                         "a column of your ward table and I can show both side by side.",
+                    reading={"stored": "outside_comparison"})
+
+
 def data_question(text: str, ctx: RouterContext, state: DialogueState,
                   facts: Facts) -> Decision | None:  # fmt: skip
     """The first of the readers above that answers ``text``, or None."""
     return (data_count(text, ctx, state, facts) or category_count(text, ctx, state, facts)
             or ward_lookup(text, ctx, state, facts) or variables_question(text, ctx, facts)
-            or lga_code_question(text, ctx, facts) or table_check(text, ctx))
+            or lga_code_question(text, ctx, facts) or table_check(text, ctx)
+            or outside_comparison(text, ctx))

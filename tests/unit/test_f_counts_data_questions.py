@@ -289,3 +289,32 @@ def test_a_ward_named_after_the_ask_answers_the_question():
     other = run("top 5 wards", state=state)
     assert [s.tool for s in other.steps] == ["top_wards"]
     assert counts.ward_for_question("Kotsasha has how many people", ctx(), state) is None
+
+
+# --- a comparison with figures the session does not hold ------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Compare that with the figure from last year.",
+    "how does this compare against the previous round?",
+    "compare with DHS",
+    "is it different from last year's survey",
+    "compare am with last season",
+    "Compare it to the old census figures",
+])
+def test_comparisons_with_other_data_run_nothing(text):
+    for status in (None, "succeeded"):
+        d = run(text, ctx(analysis_status=status))
+        assert not d.steps and "earlier year" in d.text, text
+
+
+@pytest.mark.parametrize("text", [
+    "compare the two rankings",
+    "compare pca and composite",
+    "last year we gave out 380,000 nets. This year we have 420,000, household size 5, plan",
+    "compare this plan with the last one",
+    "how many wards were high last year?",
+    "compare Malano and Bado",
+])
+def test_comparison_look_alikes(text):
+    assert counts.outside_comparison(text, ctx()) is None, text
