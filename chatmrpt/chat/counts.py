@@ -80,7 +80,7 @@ def _unknown_place(low: str) -> bool:
 def data_count(text: str, ctx: RouterContext, state: DialogueState,
                facts: Facts) -> Decision | None:  # fmt: skip
     """ "how many wards do we have?", "how many wards does Lida have in this data?", "our LGA
-    has how many wards?", "how many LGAs are there?": answered from the table, nothing run."""
+    has how many wards?": answered from the table, nothing run."""
     if not ctx.has_dataset:
         return None
     found = _count_sentence(text)
@@ -93,14 +93,8 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
         return None
     counts = _ward_lgas(ctx)
     total = facts.ward_count or len(ctx.wards)
-    if re.search(r"\bhow\s+many\s+(?:lgas?|local\s+gov\w*)\b|\bnumber\s+of\s+lgas?\b", low):
-        if not facts.lgas or _unknown_place(low):
-            return None  # LGA codes and tables without names: the table readers answer
-        if ctx.analysis_ready:  # the LGA summary: each LGA with its wards by category
-            return Decision([Step("lga_summary", {}, source=text)],
-                            reading={"stored": "data_count", "tool": "lga_summary"})
-        return Decision(text=f"Your ward table has {len(facts.lgas)} LGAs: "
-                             f"{', '.join(facts.lgas)}.", reading={"stored": "data_count"})
+    if re.search(r"\blgas\b|\blocal\s+gov\w*", low):
+        return None  # the LGAs of the table: the table readers list them with their codes
     if not re.search(r"\bwards?\b", low) or not total:
         return None
     lga, unknown = find_lga(sentence, facts.lgas) if facts.lgas else (None, None)
