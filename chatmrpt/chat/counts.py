@@ -46,7 +46,7 @@ NOT_PLACE = {"this", "dis", "d", "the", "our", "your", "my", "total", "all", "he
              "dataset", "file", "table", "it", "there", "state", "whole", "entire", "kano",
              "ilorin", "that", "dat", "each", "every", "them", "those", "these", "sheet",
              "csv", "excel", "upload", "uploaded", "list", "a", "an", "now", "today", "me",
-             "us", "risk", "priority", "category", "wards", "ward"}
+             "us", "risk", "priority", "category", "wards", "ward", "lgas", "lga"}
 MY_LGA = re.compile(r"\b(?:our|my|ma)\s+(?:own\s+)?(?:lga|local\s+gov\w*)\b")
 IT_LGA = re.compile(r"\b(?:it|the\s+lga|that\s+lga|dat\s+lga|dis\s+lga)\b")
 
@@ -80,7 +80,8 @@ def _unknown_place(low: str) -> bool:
 def data_count(text: str, ctx: RouterContext, state: DialogueState,
                facts: Facts) -> Decision | None:  # fmt: skip
     """ "how many wards do we have?", "how many wards does Lida have in this data?", "our LGA
-    has how many wards?": answered from the table, nothing run."""
+    has how many wards?", "how many LGAs are there?" (before an analysis): answered from the
+    table, nothing run."""
     if not ctx.has_dataset:
         return None
     found = _count_sentence(text)
@@ -93,7 +94,15 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
         return None
     counts = _ward_lgas(ctx)
     total = facts.ward_count or len(ctx.wards)
-    if re.search(r"\blgas\b|\blocal\s+gov\w*", low):
+    if re.search(r"\bhow\s+many\s+(?:lgas?|local\s+gov\w*)\b|\bnumber\s+of\s+lgas?\b", low) \
+            and facts.lgas and not ctx.analysis_ready and not _unknown_place(low):
+        # before any analysis, from the table (the readers of results would run one first)
+        return Decision(text=f"Your ward table has {len(facts.lgas)} LGAs: "
+                             f"{', '.join(facts.lgas)}.", reading={"stored": "data_count"})
+    if re.search(r"\blgas?\b|\blocal\s+gov\w*", low) and not re.search(
+            r"\bwards?\b", low):
+        return None
+    if re.search(r"\blgas\b|\bper\s+lga\b|\beach\s+lga\b", low):
         return None  # the LGAs of the table: the table readers list them with their codes
     if not re.search(r"\bwards?\b", low) or not total:
         return None

@@ -97,9 +97,15 @@ def test_other_counts_are_not_the_ward_total(text):
     assert d is None, (text, d and d.text)
 
 
-def test_lgas_are_left_to_the_table_readers():
-    for text in ("how many LGAs are there?", "how many wards are there per LGA?"):
+def test_lgas_are_counted_from_the_table_before_an_analysis():
+    for text in ("how many LGAs are there?", "Good day. How many LGAs are in the file I sent?",
+                 "number of LGAs in this data"):
+        d = run(text, ctx(analysis_status=None))
+        assert not d.steps and "7 LGAs" in d.text, text
+        # after an analysis the table readers answer, with codes and wards per LGA
         assert counts.data_count(text, ctx(), DialogueState(), FACTS) is None
+    assert counts.data_count("how many wards are there per LGA?", ctx(analysis_status=None),
+                             DialogueState(), FACTS) is None
 
 
 # --- how many in a priority category --------------------------------------------------------
