@@ -31,6 +31,9 @@ OTHER_SUBJECT = re.compile(
     r"|\bhouseholds?\b|\brank\w*|\btop\b|\bbottom\b|\bscore\w*|\blisted\b|\bshown\b|\bchang\w*"
     r"|\bmoved?\b|\bswitch\w*|\bwould\b|\bif\b|\bboundar\w*|\bshapes?\b|\bmatch\w*|\bmap\w*"
     r"|\bvariables?\b|\bcolumns?\b|\blgas?\s+codes?\b|\bcodes\b")
+# what wards receive: the plan's figures ("how many wards get nothing?")
+GIVEN = re.compile(r"\bget\b|\bgot\b|\bgets\b|\breceiv\w*|\bnothing\b|\bzero\b|\bnone\b"
+                   r"|\bleft\s+out\b|\bshort\b|\benough\b")
 # the wards just talked about: the focus and the list readers count those
 REFERS_BACK = re.compile(r"\b(?:of|among|from|in)\s+(?:them|those|these|that|dat|there|am)\b"
                          r"|\b(?:of|among)\s+(?:the\s+)?(?:first|last|next|previous|top|bottom"
@@ -90,7 +93,7 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
     sentence, before = found
     low = ex.lower_text(sentence)
     if OTHER_SUBJECT.search(low) or REFERS_BACK.search(low) or CATEGORY.search(low) or \
-            re.search(r"\d", low):  # "how many wards at 30": a number gives it another subject
+            re.search(r"\d", low) or GIVEN.search(low):  # "how many wards at 30", "... get nothing"
         return None
     counts = _ward_lgas(ctx)
     total = facts.ward_count or len(ctx.wards)

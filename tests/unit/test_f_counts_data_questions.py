@@ -90,6 +90,9 @@ def test_our_lga_is_the_one_the_user_gave():
     "how many wards have rainfall above 100",
     "how many wards does my LGA have",  # whose LGA is not known yet
     "HOW MANY WARDS AT 30",
+    "how many wards get nothing?",
+    "how many wards no get anything",
+    "how many wards receive zero",
     "how many wards at 50 percent",
 ])
 def test_other_counts_are_not_the_ward_total(text):
