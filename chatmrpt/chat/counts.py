@@ -123,6 +123,9 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
             return None  # whose LGA is not known: the focus readers ask
     elif lga is None and (MY_LGA.search(low) or re.search(r"\blga\b", low)):
         return None
+    if lga is None and IT_LGA.search(low) and re.search(
+            r"\blgas?\b|\bcode\b|\d{3,}|\blocal\s+gov", ex.lower_text(before)):
+        return None  # "I cover LGA code 20043. How many wards does it have?": that LGA's
     if lga is not None and lga in counts and ctx.analysis_ready:
         return Decision([Step("lga_summary", {"lga": lga}, source=text)],
                         reading={"stored": "data_count", "tool": "lga_summary"})

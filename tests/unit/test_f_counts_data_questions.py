@@ -90,6 +90,7 @@ def test_our_lga_is_the_one_the_user_gave():
     "how many wards have rainfall above 100",
     "how many wards does my LGA have",  # whose LGA is not known yet
     "HOW MANY WARDS AT 30",
+    "I am the focal person for LGA code 20043. How many wards does it have here?",
     "how many wards get nothing?",
     "how many wards no get anything",
     "how many wards receive zero",
