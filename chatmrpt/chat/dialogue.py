@@ -51,6 +51,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
 from chatmrpt.chat import (
+    counts,
     exports,
     focus,
     intents,
@@ -331,6 +332,13 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         coded = tables.lga_code_turn(text, low, ctx, state, facts)
         if coded is not None and coded.steps:
             return coded
+    asked_before = counts.ward_for_question(text, ctx, state)
+    if asked_before:  # "Kotsasha." after "which ward do you mean?": the question, answered
+        return _decide(asked_before, ctx, replace(state, pending=None), facts)
+    counted = counts.data_question(text, ctx, state, facts)
+    if counted is not None:  # a count or a lookup the data answers: never fills a question
+        counted.keep_pending = bool(state.pending) and counted.pending is None
+        return counted
     if CODE_MEANING.search(low):  # "wetin be 20037 for the table": what a code is
         meant = (None if facts.lgas else tables.table_limits(text, low, ctx, state, facts)) \
             or result_question(text, low, ctx, state, facts)
@@ -396,8 +404,9 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
         return Decision(text=r.reply, choices=list(r.choices or []),
                         keep_pending=bool(state.pending), reading={"follow_up": "noted"})
     if r.ask:
-        return Decision(text=r.ask, keep_pending=bool(state.pending) and not r.pending,
-                        pending=r.pending, reading={"follow_up": "unresolved"})
+        which_ward = r.pending or counts.ward_question_pending(text, r.ask)
+        return Decision(text=r.ask, keep_pending=bool(state.pending) and not which_ward,
+                        pending=which_ward, reading={"follow_up": "unresolved"})
     if r.step is not None:
         return Decision([Step(r.step["tool"], r.step["params"], echo=r.note or "",
                               source=text)], reading={"follow_up": r.step["tool"]})

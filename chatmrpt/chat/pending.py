@@ -224,13 +224,18 @@ def _confirms_offer(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[s
     return hits[0] if len(hits) == 1 else None
 
 
+# words around the part of a label that picks it: "the one in Kuran", "d one for kuran"
+CHOICE_FILLERS = {"the", "d", "di", "in", "for", "from", "inside", "at", "one", "please", "pls",
+                  "abeg", "lga", "ward", "of", "that", "dat", "i", "mean", "meant"}
+
+
 def _pick_choice(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     text = re.sub(r"[^a-z0-9% ]", " ", low).split()
     key = " ".join(text)
     for c in choices:
         if " ".join(re.sub(r"[^a-z0-9% ]", " ", c["label"].lower()).split()) == key:
             return c
-    words = set(key.split()) - {"the", "in", "one", "please", "pls", "abeg", "lga", "ward", "of"}
+    words = set(key.split()) - CHOICE_FILLERS
     if words:
         hits = [c for c in choices
                 if words <= set(re.sub(r"[^a-z0-9% ]", " ", c["label"].lower()).split())]

@@ -143,8 +143,11 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
             what.append("which ward (its name as in your data)")
         if not variables:
             what.append("which variable (" + ", ".join(ctx.variables[:12]) + ")")
-        return Decision(text="Nothing was looked up yet: tell me " + " and ".join(what)
-                        + ". Which one do you mean?")
+        from chatmrpt.chat.counts import ward_question_pending
+
+        ask = "Nothing was looked up yet: tell me " + " and ".join(what) + ". Which one do " \
+              "you mean?"
+        return Decision(text=ask, pending=ward_question_pending(text, ask) if variables else None)
     params = {"ward": match.names[0], "variable": variables[0].column}
     lgas = {c.lga for c in match.candidates if c.lga}
     named, _ = find_lga(text, facts.lgas)
