@@ -49,7 +49,8 @@ NOT_PLACE = {"this", "dis", "d", "the", "our", "your", "my", "total", "all", "he
              "dataset", "file", "table", "it", "there", "state", "whole", "entire", "kano",
              "ilorin", "that", "dat", "each", "every", "them", "those", "these", "sheet",
              "csv", "excel", "upload", "uploaded", "list", "a", "an", "now", "today", "me",
-             "us", "risk", "priority", "category", "wards", "ward", "lgas", "lga"}
+             "us", "risk", "priority", "category", "wards", "ward", "lgas", "lga", "high", "medium",
+             "low"}
 MY_LGA = re.compile(r"\b(?:our|my|ma)\s+(?:own\s+)?(?:lga|local\s+gov\w*)\b")
 IT_LGA = re.compile(r"\b(?:it|the\s+lga|that\s+lga|dat\s+lga|dis\s+lga)\b")
 
