@@ -32,7 +32,7 @@ _QUESTION = re.compile(
     r"\?\s*$|^\s*(?:(?:and|so|ok(?:ay)?|now|then|please|pls|abeg|sorry|but|also|remind\s+me"
     r"|tell\s+me)[\s,]+)*(?:how|what|wat|which|wetin|is|are|was|were|did|does|do|would|will"
     r"|can|could|has|have|remind|tell|nets?|allocat\w*|allocation|population|share|wards?"
-    r"|number|count)\b")
+    r"|number|count)\b|^\s*(?:[\w']+[\s,]+){1,3}(?:how\s+many|how\s+much|what|which|wetin)\b")
 # a request, whatever its shape
 _REQUEST = re.compile(
     r"^\s*(?:(?:please|pls|abeg|ok(?:ay)?|so|now|oya|then|and)[\s,]+)*(?:show|map|list|give"
@@ -62,7 +62,7 @@ def figure_question(text: str, low: str, ctx: RouterContext, state: DialogueStat
         return same
     if not _QUESTION.search(low):
         return None
-    return (_plan_enough(text, low, ctx)
+    return (_plan_enough(text, low, ctx, facts)
             or _repri_figure(text, low, ctx, state, facts)
             or _plan_figure(text, low, ctx, state, facts)
             or _place_nets(text, low, ctx, state, facts))
@@ -87,7 +87,7 @@ def _net_numbers(low: str) -> list[float]:
     return [n.value for n in ex.extract_numbers(low) if not n.percent and n.value >= 1000]
 
 
-def _plan_enough(text: str, low: str, ctx: RouterContext) -> Decision | None:
+def _plan_enough(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
     """ "is the 500k we have enough?", "would a 500k plan cover everyone?": the current
     plan's total need, and the gap to the nets said (if any). Never a new plan."""
     if ctx.last_plan is None or not _ENOUGH.search(low) or _DATA_WORDS.search(low) \
@@ -100,6 +100,9 @@ def _plan_enough(text: str, low: str, ctx: RouterContext) -> Decision | None:
     if not nets and not (_NETS.search(low) or re.search(r"\bplan\b|\bstock\b|\bsupply\b"
                                                         r"|\bwe\s+have\b", low)):
         return None
+    lga, _ = find_lga(text, facts.lgas)
+    if lga:  # "how many nets would it take to cover all of Rimai?": that LGA's need
+        return None if nets else _ask(text, {"about": "plan_lga", "lga": lga}, "plan_lga")
     params: dict[str, Any] = {"about": "plan_totals"}
     if nets:
         params["nets"] = int(nets[0])
@@ -123,11 +126,9 @@ _SETTING_ASKED = re.compile(
     r"\b(?:what|wat|which|wetin|remind|tell\s+me)\b.*\b(?:we|you|this|dis|that|the\s+plan"
     r"|in\s+there|in\s+it|assum\w*|using|use|used|dey|current|on|is\s+it|was\s+it)\b")
 _FIRST = re.compile(
-    r"\b(?:which|what)\s+ward\b.*\b(?:served|covered|reached|supplied|allocated|gets?\s+"
-    r"(?:its\s+|the\s+)?nets|first\s+in\s+line)\b.*\bfirst\b|\b(?:which|what)\s+ward\b.*"
-    r"\bfirst\s+(?:to\s+be\s+served|in\s+line|in\s+the\s+(?:queue|order|allocation))\b"
-    r"|\b(?:which|what)\s+(?:is\s+)?(?:the\s+)?first\s+ward\b.*\b(?:served|covered|plan|nets|"
-    r"allocat\w*)\b")
+    r"\b(?=.*\bfirst\b)(?:which|what)\s+(?:is\s+)?(?:the\s+)?(?:first\s+)?ward\b.*\b(?:serve[sd]?"
+    r"|serving|covered|reached|supplied|allocat\w*|collect\w*|gets?|getting|receive[sd]?|nets"
+    r"|in\s+line|queue)\b")
 
 
 def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
@@ -137,7 +138,7 @@ def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
         return None
     digits = re.search(r"\d", low)
     if _FIRST.search(low) and not _PCA.search(low) and not digits and not re.search(
-            r"\b(?:would|if|change|differ\w*)\b", low):
+            r"\b(?:would|if|change|differ\w*|rank\w*|score\w*|most|vulnerab\w*)\b", low):
         return _ask(text, {"about": "plan_first"}, "plan_first")
     if _SHARE.search(low) and _REACH.search(low) and re.search(
             r"\bpop\w*|\bpeople\b|\bstate\b|\bresidents\b", low) and not digits and \
@@ -148,7 +149,7 @@ def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
         return _ask(text, {"about": "plan_totals"}, "plan_totals")
     if re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", low) and re.search(
             r"\bwards?\b", low) and not digits and not re.search(
-            r"\bselected\b|\bthreshold\b|\breprioriti\w*|\bchosen\b|\bpicked\b", low) and (
+            r"\bselect\w*|\bthreshold\b|\breprioriti\w*|\bchosen\b|\bpicked\b", low) and (
             _WARD_COVER.search(low) or _IN_PLAN.search(low)):
         lga, _ = find_lga(text, facts.lgas)
         if lga:
@@ -301,7 +302,7 @@ def plan_ward_step(text: str, match: ex.WardMatch, lga: str | None,
 # --- the reprioritisation -----------------------------------------------------------------
 
 _REPRI_MEASURE = re.compile(
-    r"\bselected\b|\bchosen\b|\bpicked\b|\bflagged\b|\bcount\s+as\s+urban\b|\burban\s+wards?\b"
+    r"\bselect\w*|\bchosen\b|\bpicked\b|\bflagged\b|\bcount\s+as\s+urban\b|\burban\s+wards?\b"
     r"|\bwards?\s+(?:are|were|is|dey)?\s*urban\b|\bhow\s+many\s+wards\b|\bshare\b|\bpop\w*\b"
     r"|\btarget\b|\breach\w*\b|\bget\s+to\b|\bhit\b|\bmet\b|\bmeet\b")
 _THEY = re.compile(r"\b(?:that|those|them|they|dem|these|it)\b|^\s*(?:and|so|then)\b")
@@ -361,16 +362,19 @@ def _repri_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
             return None
     params: dict[str, Any] = {"about": "repri_count"}
     if thresholds:
-        if not re.search(r"\bwards?\b|\bshare\b|\bpop\w*|\btarget\b|\bselected\b|\burban\b",
+        if not re.search(r"\bwards?\b|\bshare\b|\bpop\w*|\btarget\b|\bselect\w*|\burban\b",
                          low):
             return None
+        stored = [float(x) for x in facts.last_repri.get("thresholds") or []]
+        if stored and float(thresholds[0]) not in stored:
+            return None  # a threshold not compared yet: computing it is no plain answer
         params["threshold"] = thresholds[0]
         return _ask(text, params, "repri_count")
     # no number: a follow-up on the reprioritisation just talked about
     if not talked or len(low.split()) > 9 or _REACH.search(low) and not re.search(
             r"\breach\w*\s+(?:the\s+)?target\b", low):
         return None
-    if not (_THEY.search(low) or re.search(r"\bselected\b|\bchosen\b|\bpicked\b", low)):
+    if not (_THEY.search(low) or re.search(r"\bselect\w*|\bchosen\b|\bpicked\b", low)):
         return None
     threshold = last_params.get("threshold")
     said = list(last_params.get("thresholds") or [])

@@ -75,6 +75,12 @@ def test_requests_and_hypotheticals_are_not_the_enough_answer(text):
     assert not any(p.get("nets") for _, p in steps(text))
 
 
+def test_covering_all_of_an_lga_is_that_lgas_need():
+    assert steps("How many nets would it take to cover all of Doragar?") == [
+        ("ask_results", {"about": "plan_lga", "lga": "Doragar"})]
+    assert not any(p.get("nets") for _, p in steps("is 50k enough to cover all of Doragar?"))
+
+
 @pytest.mark.parametrize("text", [
     "what household size is this plan using?",
     "which hh size we use",
@@ -106,6 +112,7 @@ def test_setting_look_alikes_are_not_the_settings_answer(text):
     "which is the first ward served?",
     "which ward is first in line for nets",
     "what ward will be covered first",
+    "na which ward go collect nets first",
 ])
 def test_the_ward_served_first(text):
     assert steps(text) == [("ask_results", {"about": "plan_first"})]
@@ -182,6 +189,7 @@ def test_a_shared_ward_name_talked_about_is_that_one():
     ("at the 75% threshold how many urban wards are there?", 75),
     ("Did the 30% threshold reach the target?", 30),
     ("what share of the population do the wards at 50% urban hold", 50),
+    ("at 30 how many wards them select", 30),
 ])
 def test_reprioritisation_figures(text, threshold):
     params = {"about": "repri_count", **({"threshold": threshold} if threshold else {})}
@@ -216,6 +224,11 @@ def test_a_follow_up_keeps_the_threshold_talked_about(text):
 def test_reprioritisation_look_alikes_are_not_its_figures(text):
     assert not any(t == "ask_results" and p.get("about") == "repri_count"
                    for t, p in steps(text, REPRI, TALKED))
+
+
+def test_a_threshold_not_compared_is_not_read_as_a_stored_figure():
+    assert not any(p.get("threshold") == 40 for _, p in steps("how many wards at 40 now?",
+                                                              REPRI))
 
 
 def test_reprioritisation_questions_need_one():
