@@ -43,7 +43,9 @@ _REQUEST = re.compile(
     r"|\b(?:can|could|would|will)\s+you\s+(?:please\s+|pls\s+)?(?:run|rerun|re-run|redo|do|make"
     r"|re-?plan"
     r"|change|set|use|try|switch|reprioriti[sz]e|plan|go|give|move|add|show|send|export|put)\b"
-    r"|\b(?:again|instead)\b|\blet'?s\s+(?:run|plan|use|try|change|redo)\b")
+    r"|\b(?:again|instead)\b|\blet'?s\s+(?:run|plan|use|try|change|redo)\b"
+    r"|^\s*(?:(?:please|pls|abeg|ok(?:ay)?|so|now|oya|then|and)[\s,]+)*do\s+(?:it|am|that|this"
+    r"|the\s+same|same|one)\b|\bsame\s+(?:target|settings?|threshold)\b")
 _NOT_ANSWERABLE = re.compile(r"\bshould\b|\brecommend\w*|\badvi[cs]e\b|\bbest\b|\bmean(?:s|ing)?\b"
                              r"|\bexplain\b|\bwhy\b|\bhow\s+(?:is|are|was|does)\s+(?:it|that|this"
                              r"|the\s+\w+)\s+(?:computed|calculated|worked\s+out)\b")
