@@ -351,7 +351,7 @@ def _repri_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
             return None
         return _ask(text, {"about": "repri_count"}, "repri_count")
     if not _REPRI_MEASURE.search(low) or len(thresholds) > 1 or \
-            re.search(r"\b(?:above|over|more\s+than)\b", low) and not facts.last_repri:
+            re.search(r"\b(?:above|over|more\s+than)\b", low):  # a count of the data
         return None
     if len(numbers) > len(thresholds):
         # "how many wards at 50 now?": a bare number after "at" is a threshold; any other
