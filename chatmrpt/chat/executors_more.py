@@ -221,12 +221,18 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
     if about == "plan_params":
         return ToolResult(head + "\n" + plan_settings_text(p), data={"params": p})
     if about == "plan_totals":
-        return ToolResult(head + "\n" + plan_totals_text(t, p), data={"totals": t})
+        text = head + "\n" + plan_totals_text(t, p)
+        if params.get("nets"):
+            text = enough_text(int(params["nets"]), t, p) + "\n" + text
+        return ToolResult(text, data={"totals": t})
     if about == "plan_lga":
         return _plan_lga_answer(rt, session_id, plan, params, head)
     rows = _plan_rows(rt, session_id, plan)
     if rows.empty:
         raise InputError("not_found", "The plan has no ward rows stored.")
+    if about == "plan_first":
+        return ToolResult(head + "\n" + plan_first_text(rows.to_dict("records"), p),
+                          data={"ward": str(rows.iloc[0]["WardName"])})
     if about == "plan_ward":
         from chatmrpt.analysis.names import normalise_ward_name
 
@@ -297,6 +303,40 @@ def plan_totals_text(t: dict[str, Any], p: dict[str, Any]) -> str:
                      f"{int(t.get('tier1_wards') or 0)} wards receive "
                      f"{int(t.get('tier1_nets_allocated') or 0):,} nets")
     return "\n".join(lines)
+
+
+def enough_text(nets: int, t: dict[str, Any], p: dict[str, Any]) -> str:
+    """Whether ``nets`` nets meet the current plan's total need, and the gap (no new plan)."""
+    need = int(t.get("total_need", 0) or 0)
+    wards = int(t.get("wards", 0) or 0)
+    settings = (f"households of {_fmt(p.get('household_size'))} people, one net for every "
+                f"{_fmt(p.get('people_per_net', 1.8))} people")
+    if nets >= need:
+        return (f"Yes: {nets:,} nets are enough. Covering every one of the {wards:,} wards "
+                f"needs {need:,} nets in total ({settings}), so {nets - need:,} would be "
+                "left over. No plan was changed.")
+    return (f"No: {nets:,} nets are not enough to cover everyone. Covering all {wards:,} wards "
+            f"needs {need:,} nets in total ({settings}), so {nets:,} nets leave a gap of "
+            f"{need - nets:,} nets. No plan was changed; the current plan's figures:")
+
+
+def plan_first_text(rows: list[dict[str, Any]], p: dict[str, Any]) -> str:
+    """The ward served first in the plan's allocation order, and the next few."""
+    def label(r: dict[str, Any]) -> str:
+        lga = r.get("LGA")
+        return str(r.get("WardName")) + (f" ({lga} LGA)" if lga is not None and str(lga)
+                                         not in ("", "nan", "None") else "")
+
+    first = rows[0]
+    by = "PCA ranking" if p.get("method") == "pca" else "composite ranking"
+    text = (f"{label(first)} is served first: it is the first ward in the allocation order "
+            f"(most vulnerable first on the {by}, wards at least "
+            f"{_fmt(p.get('urban_threshold', 75))}% urban after the others) and gets "
+            f"{int(first.get('nets_allocated') or 0):,} nets.")
+    nxt = [label(r) for r in rows[1:4]]
+    if nxt:
+        text += " Next come " + _join_names(nxt) + "."
+    return text
 
 
 PHASE_WORDS = {"not covered": "gets no nets (the stock ran out before its turn)"}

@@ -12,6 +12,7 @@ from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.describe import describe_choice
+from chatmrpt.chat.figures import figure_question, same_ward
 from chatmrpt.chat.guards import reads_as_question
 from chatmrpt.chat.relative import DIRECT_OR_INVERSE
 from chatmrpt.chat.router import RouterContext
@@ -33,7 +34,8 @@ def result_question(text: str, low: str, ctx: RouterContext, state: DialogueStat
         # area (see _single)
         return (stored_result_question(text, low, ctx, facts)
                 or table_question(text, low, ctx, facts))
-    return (stored_result_question(text, low, ctx, facts)
+    return (figure_question(text, low, ctx, state, facts)
+            or stored_result_question(text, low, ctx, facts)
             or table_question(text, low, ctx, facts)
             or _worded_like_requests(text, low, ctx, facts)
             or result_follow_up(text, low, ctx, state, facts))
@@ -490,6 +492,9 @@ def plan_figure_follow_up(text: str, low: str, ctx: RouterContext, state: Dialog
                           facts: Facts) -> Decision | None:
     """"and Doragar LGA altogether?" right after a question on the plan's figures (a ward's,
     an LGA's or the totals): that LGA's figures in the same plan. None for anything else."""
+    same = same_ward(text, low, ctx, state)  # "and its coverage %" after a ward's figures
+    if same is not None:
+        return same
     last = state.last or {}
     about = str((last.get("params") or {}).get("about", ""))
     if ctx.last_plan is None or last.get("tool") != "ask_results" or not about.startswith(

@@ -569,6 +569,7 @@ class ToolRegistry:
 
 CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
+                    "plan_first",
                     "repri_count", "repri_names", "analysis_params", "variables", "models",
                     "ward_counts", "lgas", "value_wards", "ward_compare")  # fmt: skip
 VIEW_KINDS = (*MAP_KINDS, *PLOT_KINDS)
@@ -610,6 +611,8 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
                                      "the fewest nets; for ward_compare: the ward with the "
                                      "highest or lowest value.", enum=("most", "fewest")),
             Param("n", "integer", "For plan_top_wards: how many wards.", minimum=1),
+            Param("nets", "integer", "For plan_totals: a stock of nets to hold against the "
+                                     "plan's total need (is it enough?).", minimum=1),
             Param("threshold", "number", "Urban threshold (percent) for repri_count, "
                                          "repri_names and ward_counts (urban means strictly "
                                          "above).", minimum=0, maximum=100),
