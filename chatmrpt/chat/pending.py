@@ -64,6 +64,24 @@ def _analysed_first(step: Step, ctx: RouterContext) -> Decision:
     return Decision([step])
 
 
+def _routed_answer(text: str, pctx: RouterContext, ctx: RouterContext, facts: Facts,
+                   pending: Mapping[str, Any]) -> Decision | None:
+    """The router's reading of a short answer in the pending question's context, or None."""
+    from chatmrpt.chat.dialogue import _from_route
+
+    r = route(text, pctx)
+    if r.intent != "answer":
+        # "d one in kuran", "the Kuran one" answering "which LGA?" for a ward name
+        # several LGAs share: the LGA named, when it is one of those offered
+        lga = _candidate_lga(text, facts, pending)
+        if lga is None:
+            return None
+        r = route(lga, pctx)
+        if r.intent != "answer":
+            return None
+    return _from_route(r, text, ctx, facts)
+
+
 def _candidate_lga(text: str, facts: Facts, pending: Mapping[str, Any]) -> str | None:
     """The LGA a short answer names among the LGAs of the wards offered, or None."""
     offered = {c.get("lga") for c in pending.get("candidates") or () if c.get("lga")}
@@ -140,17 +158,7 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                        last_missing=tuple(pending.get("missing") or ()),
                        last_candidates=tuple(ex.WardRef(c["name"], c.get("lga"))
                                              for c in pending.get("candidates") or ()))  # fmt: skip
-        r = route(text, pctx)
-        if r.intent != "answer":
-            # "d one in kuran", "the Kuran one" answering "which LGA?" for a ward name
-            # several LGAs share: the LGA named, when it is one of those offered
-            lga = _candidate_lga(text, facts, pending)
-            if lga is None:
-                return None
-            r = route(lga, pctx)
-            if r.intent != "answer":
-                return None
-        return _from_route(r, text, ctx, facts)
+        return _routed_answer(text, pctx, ctx, facts, pending)
     if expects == "plan_delta" and ctx.last_plan and "total_nets" in ctx.last_plan:
         chosen = _pick_choice(low, pending.get("choices") or [])
         if chosen is not None:
@@ -187,17 +195,7 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             return None
         pctx = replace(ctx, last_tool="export_results", last_params=pending.get("params") or {},
                        last_missing=("what",))  # fmt: skip
-        r = route(text, pctx)
-        if r.intent != "answer":
-            # "d one in kuran", "the Kuran one" answering "which LGA?" for a ward name
-            # several LGAs share: the LGA named, when it is one of those offered
-            lga = _candidate_lga(text, facts, pending)
-            if lga is None:
-                return None
-            r = route(lga, pctx)
-            if r.intent != "answer":
-                return None
-        return _from_route(r, text, ctx, facts)
+        return _routed_answer(text, pctx, ctx, facts, pending)
     return None
 
 
