@@ -34,7 +34,17 @@ routes turned into decisions); the parts it calls live beside it:
 - ``relative``: relative changes of the last request;
 - ``pending``: answers to the assistant's own pending question;
 - ``results``: questions about stored results, the table and the results just given;
-- ``tool_slots``: the slots of the listing, asking and exporting tools.
+- ``tool_slots``: the slots of the listing, asking and exporting tools;
+- ``plan_settings``: one plan setting said in few words, sizes halved or added, changes put off;
+- ``exports``: maps and files named the way people name them, and talk about files that
+  order nothing;
+- ``counts``: counts and one ward's figures answered from the data;
+- ``figures``: the stored plan's and reprioritisation's figures asked in other words;
+- ``ordinal``: references into the list just shown ("the second one there");
+- ``unknown_variable`` and ``run_request``: a variable the table lacks, plain run requests.
+
+The message itself reaches ``decide`` in plain words: chatmrpt.chat.normalize reads phone,
+pidgin and voice typing first (in the assistant, once per message).
 
 The names other modules and tests import from here stay importable from here.
 
