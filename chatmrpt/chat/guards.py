@@ -346,10 +346,14 @@ def describe_step(step: Step) -> str:
         return f"{head} {', '.join(b for b in bits if b)}".strip()
     if step.tool == "run_analysis":
         if p.get("variables"):
-            return f"Run the analysis with {_join(p['variables'])}"
+            from chatmrpt.chat.unknown_variable import run_label
+            return run_label(p)  # the variables with their directions and normalisation
         return "Run the analysis" + (" with these settings" if p else "")
     if step.tool == "reprioritize_urban":
+        cuts = [f"{_fmt(t)}%" for t in p.get("thresholds") or ()]
         return "Reprioritise urban wards" + (
+            f" at a {cuts[0]} urban threshold" if len(cuts) == 1 else
+            f" at urban thresholds of {_join(cuts)}" if cuts else "") + (
             f" with a target of {_fmt(p['target_share'])}%" if p.get("target_share") else "")
     if step.tool == "compute_tpr":
         return "Compute the TPR" + "".join(f", {k.replace('_', ' ')} {v}" for k, v in p.items())

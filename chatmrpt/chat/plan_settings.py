@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from chatmrpt.chat import extract as ex
@@ -186,7 +187,14 @@ def bare_value(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | 
                               source=text)], reading={"relative": "plan_setting"})
     if not fits:
         return None
-    choices = [{"label": f"{plan_ops.LABELS[k].capitalize()} {plan_ops._value_text(k, value)}",
+    # a setting already at that value is no reading of a change
+    fits = [k for k in fits if plan_ops.changes_text(last_plan, {**last_plan, k: value})]
+    if not fits:
+        return Decision(text=f"The current plan already uses {numbers[0].text.strip()} there: "
+                             "nothing to change.", reading={"relative": "plan_op"})
+    # "Re-plan with people per net 2.5": typed again once the question is gone, the label
+    # still changes that one setting
+    choices = [{"label": f"Re-plan with {plan_ops.LABELS[k]} {plan_ops._value_text(k, value)}",
                 "tool": "what_if_plan", "params": {k: value},
                 "steps": [{"tool": "what_if_plan", "params": {k: value}, "echo": ""}]}
                for k in fits]
@@ -319,13 +327,16 @@ def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
             not put_off(text):
         return decision  # "not yet, just show me the top 10 wards": the listing is asked for
     steps = decision.steps
-    label = "; ".join(describe_step(s) for s in steps)
+    # the button names the change by its values ("Re-plan with 360,000 nets"), which typed
+    # again later asks for the same change; the reply says how it was worked out
+    label = "; ".join(describe_step(replace(s, echo="")) for s in steps)
+    said = "; ".join(describe_step(s) for s in steps)
     choice = {"label": label, "tool": steps[-1].tool, "params": dict(steps[-1].params),
               "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
                         for s in steps]}  # fmt: skip
     choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
-    return Decision(text=f"Noted, nothing is changed for now. When it is decided, say \"go "
-                         f"ahead\" or tap: {label}.", choices=choices,
+    return Decision(text=f"Noted, nothing is changed for now ({said[0].lower() + said[1:]}). "
+                         f"When it is decided, say \"go ahead\" or tap: {label}.", choices=choices,
                     pending={"expects": "choice", "choices": choices, "offered": True,
                              "tool": steps[-1].tool},
                     reading={**decision.reading, "put_off": [s.tool for s in steps]})

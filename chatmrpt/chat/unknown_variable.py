@@ -57,10 +57,9 @@ def ask(text: str, params: Mapping[str, Any], ctx: RouterContext, used: Sequence
     base_params = {k: v for k, v in params.items() if k != "variables"}
     choices: list[dict[str, Any]] = []
     for col in options[:MAX_CHOICES]:
-        variables = [*base, col]
-        choices.append(_choice(f"Use {plain_name(col)} instead", variables, base_params))
+        choices.append(_choice([*base, col], base_params))
     if len(base) >= 2:
-        choices.append(_choice("Run without it", base, base_params))
+        choices.append(_choice(base, base_params))
     choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
     what = dlg._join([repr(u) for u in unknown])
     lines = [f"Your ward table has no column for {what}, so nothing was run yet."]
@@ -78,7 +77,24 @@ def ask(text: str, params: Mapping[str, Any], ctx: RouterContext, used: Sequence
                         reading={"variables": "unknown"})
 
 
-def _choice(label: str, variables: Sequence[str], params: Mapping[str, Any]) -> dict[str, Any]:
+def run_label(params: Mapping[str, Any]) -> str:
+    """The one-tap label of an analysis with these variables and settings, in the words that,
+    sent back as a message once the question is gone, ask for exactly that analysis: every
+    variable named (never "use X instead" or "without it", which need the question), with
+    the directions and the normalisation said."""
+    from chatmrpt.chat import dialogue as dlg
+
+    variables = list(params.get("variables") or [])
+    label = f"Run the analysis with {dlg._join(variables)}"
+    dirs = [f"{k} as {v}" for k, v in (params.get("directions") or {}).items()]
+    if dirs:
+        label += ", treating " + dlg._join(dirs)
+    if params.get("normalization"):
+        label += f", using the {params['normalization']} normalisation"
+    return label
+
+
+def _choice(variables: Sequence[str], params: Mapping[str, Any]) -> dict[str, Any]:
     from chatmrpt.chat import dialogue as dlg
 
     p = {**params, "variables": list(variables)}
@@ -88,8 +104,21 @@ def _choice(label: str, variables: Sequence[str], params: Mapping[str, Any]) -> 
     else:
         p.pop("directions", None)
     echo = f"Running the analysis with {len(variables)} variables: {dlg._join(variables)}."
-    return {"label": label, "tool": "run_analysis", "params": p,
+    return {"label": run_label(p), "tool": "run_analysis", "params": p,
             "steps": [{"tool": "run_analysis", "params": p, "echo": echo}]}
+
+
+# "run without it", "ok just leave it out", "skip that one and run": the request without the
+# name the table lacks (a plain "leave it" refuses the question)
+WITHOUT_IT = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|then|so|just|yes|pls|please|abeg|fine)[\s,]+)*(?:(?:re)?run|do|go"
+    r"|proceed|continue)(?:\s+(?:it|the\s+analysis|them|on|ahead))?\s+without\s+(?:it|that"
+    r"|that\s+one|the\s+missing\s+one|them)\b[\s.!]*(?:then|pls|please|abeg)?[\s.!]*$"
+    r"|^\s*(?:(?:ok(?:ay)?|then|so|just|yes)[\s,]+)*(?:leave|drop|skip|take)\s+(?:it|that"
+    r"|that\s+one|the\s+missing\s+one)\s+out\b(?:\s+and\s+(?:run|go|proceed)(?:\s+it)?)?"
+    r"[\s.!]*$|^\s*(?:(?:ok(?:ay)?|then|so|just|yes)[\s,]+)*(?:skip|drop|ignore)\s+(?:it"
+    r"|that(?:\s+one)?|the\s+missing\s+one)\s+and\s+(?:run|go|proceed)(?:\s+(?:it|on|ahead))?"
+    r"[\s.!]*$")
 
 
 def answer(text: str, ctx: RouterContext, pending: Mapping[str, Any]) -> Any:
@@ -104,15 +133,20 @@ def answer(text: str, ctx: RouterContext, pending: Mapping[str, Any]) -> Any:
     if "?" in low or dlg.QUESTION_START.search(low) and not re.match(
             r"^\s*(?:ok\w*[\s,]+)?(?:use|take|go\s+with|run|rerun)\b", low):
         return None
+    base = list(asked.get("base") or [])
+    if WITHOUT_IT.match(low) and len(base) >= 2:
+        choice = _choice(base, asked.get("params") or {})
+        step = choice["steps"][0]
+        return dlg.Decision([dlg.Step("run_analysis", dict(step["params"]), echo=step["echo"],
+                                      source=text)], reading={"variables": "unknown_answered"})
     mentions = ex.find_variables(text, ctx.variables)
     if any(m.column is None for m in mentions):
         return None  # another name the table lacks: asked again by the request's reading
-    base = list(asked.get("base") or [])
     picked = [m.column for m in mentions if m.column and m.column not in base]
     if not picked or len(set(picked)) > len(asked.get("names") or [1]):
         return None
     variables = [*base, *dict.fromkeys(picked)]
-    choice = _choice("", variables, asked.get("params") or {})
+    choice = _choice(variables, asked.get("params") or {})
     step = choice["steps"][0]
     return dlg.Decision([dlg.Step("run_analysis", dict(step["params"]), echo=step["echo"],
                                   source=text)], reading={"variables": "unknown_answered"})

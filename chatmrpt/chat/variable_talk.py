@@ -144,8 +144,12 @@ def list_change(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decision
     if directions:
         echo = echo[:-1] + ", treating " + ", ".join(
             f"{k} as {v}" for k, v in directions.items()) + "."
-    return dlg.Decision([_step(names, facts, echo, text, directions)],
-                        reading={"relative": "variables"})
+    step = _step(names, facts, echo, text, directions)
+    norm = ex.find_normalization(text)  # "... using the reciprocal normalisation": said now
+    if norm and norm != step.params.get("normalization"):
+        step.params["normalization"] = norm
+        step.echo = f"{echo[:-1]}, with the {norm} normalisation."
+    return dlg.Decision([step], reading={"relative": "variables"})
 
 
 # --- a kind of variable -------------------------------------------------------------------

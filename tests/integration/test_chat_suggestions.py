@@ -23,6 +23,11 @@ CONVERSATIONS = (
      "who won the 2023 governorship election?", "go ahead", "top 5 in Likwa LGA",
      "export the report as pdf", "export the file", "make it bigger", "by 5,000",
      "make it smaller", "export the map", "export"),
+    # the questions whose choices name a whole request: a variable the table lacks, a value
+    # that fits two plan settings, changes put off until they are decided
+    ("run the analysis with tpr, evi and distance to the nearest clinic",
+     "plan 60,000 nets household size 5", "make it 2", "make it 80,000 nets but not yet",
+     "reprioritise urban wards at 60% but hold off until the director confirms"),
 )
 MAP_NAMES = {"vulnerability (composite score) map": "composite", "net plan map": "itn",
              "priority categories map": "category", "urban wards map": "urban", "urban map": "urban",
@@ -105,6 +110,33 @@ def check(s: SessionClient, suggestion: str) -> None:
         assert calls[-1][1].get("what") == subject
         assert reply["artifacts"][0]["name"].endswith("." + fmt)
         return
+    if m := re.fullmatch(r"Run the analysis with (.+?)(?:, treating (.+?))?"
+                         r"(?:, using the (\w+) normalisation)?", suggestion):
+        names = re.split(r", | and ", m.group(1))
+        tool, params = calls[-1]
+        assert tool == "run_analysis" and params.get("variables") == names, reply
+        return
+    if m := re.fullmatch(r"Re-plan with (.+)", suggestion):
+        said = {"nets": "total_nets", "household size": "household_size",
+                "people per net": "people_per_net", "urban threshold": "urban_threshold"}
+        want = {}
+        for part in m.group(1).split(", "):
+            if n := re.fullmatch(r"([\d,]+) nets", part):
+                want["total_nets"] = int(n.group(1).replace(",", ""))
+            else:
+                name, value = part.rsplit(" ", 1)
+                want[said[name]] = float(value.rstrip("%"))
+        assert calls and calls[-1][0] == "what_if_plan", reply
+        stored = _last_plan(s).get("params") or {}
+        assert all(float(stored[k]) == v for k, v in want.items()), (want, stored)
+        return
+    if m := re.fullmatch(r"Reprioritise urban wards at a (\d+)% urban threshold"
+                         r"(?: with a target of (\d+)%)?", suggestion):
+        want = {"thresholds": [int(m.group(1))]}
+        if m.group(2):
+            want["target_share"] = int(m.group(2))
+        assert calls[-1] == ("reprioritize_urban", want), reply
+        return
     simple = {"Run the analysis": "run_analysis", "Describe my data": "describe_data",
               "Explain the method": "explain_methodology", "What is the status?":
               "session_status", "What can you do?": "help", "Compare the two rankings":
@@ -148,3 +180,9 @@ def test_every_suggestion_does_what_it_says(running):  # noqa: F811
     assert {"10% more nets", "20% more nets", "10% fewer nets"} <= emitted, emitted
     assert {"another 5,000 nets", "5,000 fewer nets"} <= emitted, emitted
     assert any(x.endswith(" map as HTML") for x in emitted), emitted
+    # the choices of a missing variable, of a value of two settings and of changes put off
+    assert any(x.startswith("Run the analysis with ") for x in emitted), emitted
+    assert {"Re-plan with household size 2", "Re-plan with people per net 2",
+            "Re-plan with 80,000 nets"} <= emitted, emitted
+    assert any(x.startswith("Reprioritise urban wards at a 60% urban threshold")
+               for x in emitted), emitted

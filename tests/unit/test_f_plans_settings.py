@@ -221,7 +221,7 @@ def test_a_bare_value_takes_the_one_setting_it_can_be(text, params, last_tool):
     assert steps == [("what_if_plan", params)], d.text
 
 
-@pytest.mark.parametrize("text", ["make it 2", "set it to 3", "make it 2.5 pls"])
+@pytest.mark.parametrize("text", ["make it 2.2", "set it to 3", "make it 2.5 pls"])
 def test_a_bare_value_that_fits_two_settings_is_asked(text):
     steps, d = run(text, "what_if_plan")
     assert steps == [] and len(d.choices) == 3

@@ -1,0 +1,194 @@
+"""Answers about the data and results, and the one-tap choices offered with questions.
+
+Every choice the assistant offers, sent back verbatim, does exactly what it says: tapped
+while its question is pending (the steps kept with it run), and typed again once the question
+is gone (another choice was tapped first, or the conversation moved on): the label alone
+then asks for the same steps, or the refusal changes nothing. Checked for the choices of a
+variable the table lacks, of a plan value that fits several settings and of a change put off.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chatmrpt.chat.dialogue import DialogueState, Facts, decide
+from chatmrpt.chat.router import RouterContext
+from tests.unit.chat_corpus import (
+    DEMO_VARIABLES,
+    ILORIN_VARIABLES,
+    ILORIN_WARDS,
+    KANO_VARIABLES,
+    KANO_WARDS,
+    NORTH_WARDS,
+)
+
+DEMO_COLUMNS = ("Population", "urban_percentage", "u5_tpr_rdt", "rainfall", "ndvi", "evi", "ndwi",
+                "ndmi", "soil_wetness", "elevation", "distance_to_waterbodies",
+                "housing_quality", "nighttime_lights")  # fmt: skip
+
+
+def _pairs(by_lga):
+    return tuple((w, lga) for lga, wards in by_lga.items() for w in wards)
+
+
+TABLES = {  # columns, wards, LGAs, the variables of a finished analysis
+    "demo": (DEMO_COLUMNS, NORTH_WARDS, ("Fagge", "Zaria"), ("u5_tpr_rdt", "rainfall", "ndwi")),
+    "kano": (KANO_VARIABLES, _pairs(KANO_WARDS), tuple(KANO_WARDS),
+             ("test_positivity_rate", "rainfall", "housing_quality")),
+    "ilorin": (ILORIN_VARIABLES, _pairs(ILORIN_WARDS), tuple(ILORIN_WARDS),
+               ("tpr_u5_new", "meanEVI", "distance")),
+}
+
+
+def session(table: str, analysed: bool, plan: dict[str, Any] | None = None,
+            last: dict[str, Any] | None = None) -> tuple[RouterContext, Facts, DialogueState]:
+    columns, wards, lgas, used = TABLES[table]
+    c = RouterContext(has_dataset=True, variables=columns, wards=wards,
+                      analysis_status="succeeded" if analysed else None, last_plan=plan)
+    f = Facts(analysis_variables=used if analysed else (), lgas=lgas, ward_count=len(wards),
+              analysis_params={"variables": list(used)} if analysed else {})
+    return c, f, DialogueState(last=last)
+
+
+def _steps(d) -> list[tuple[str, dict[str, Any]]]:
+    return [(s.tool, dict(s.params)) for s in d.steps]
+
+
+def _meant(choice: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    if choice.get("cancel"):
+        return []
+    if choice.get("steps"):
+        return [(s["tool"], dict(s["params"])) for s in choice["steps"]]
+    return [(choice["tool"], dict(choice["params"]))]
+
+
+def assert_round_trip(question, c: RouterContext, f: Facts, state: DialogueState) -> None:
+    """Each choice of ``question``, tapped with the question pending and typed again without
+    it, asks for exactly the steps it stands for."""
+    assert question.choices, question.text
+    for choice in question.choices:
+        meant = _meant(choice)
+        tapped = decide(choice["label"], c, DialogueState(
+            pending=question.pending, last=state.last, plans=state.plans), f)
+        assert _steps(tapped) == meant, (choice["label"], tapped.text)
+        again = decide(choice["label"], c, DialogueState(last=state.last, plans=state.plans), f)
+        assert _steps(again) == meant, (choice["label"], again.text)
+
+
+# --- a variable the table lacks --------------------------------------------------------------
+
+
+UNKNOWN = [
+    "Run the analysis with tpr, rainfall and distance to health facility",
+    "rank the wards using rainfall, tpr and distance to the nearest clinic",
+    "run the analysis with distance to health facility",
+    "rerun with TPR, rainfall and distance to roads",
+    "run with tpr, rainfall inverse and distance to clinic",
+    "run the analysis with reciprocal normalisation using tpr, rainfall and distance to market",
+    "analysis: tpr, housing, distance from health centre",
+]
+
+
+@pytest.mark.parametrize("analysed", [False, True])
+@pytest.mark.parametrize("table", ["demo", "kano", "ilorin"])
+@pytest.mark.parametrize("text", UNKNOWN)
+def test_the_choices_for_a_missing_variable_do_what_they_say(text, table, analysed):
+    c, f, state = session(table, analysed, last={"tool": "run_analysis", "params": {}}
+                          if analysed else None)
+    d = decide(text, c, state, f)
+    if not d.choices or (d.pending or {}).get("unknown_variable") is None:
+        pytest.skip("no question about a missing variable on this table")
+    assert d.steps == []
+    assert_round_trip(d, c, f, state)
+
+
+# --- a plan value that fits several settings; a change put off ------------------------------
+
+FIRST = {"total_nets": 200_000, "household_size": 6, "urban_threshold": 75,
+         "method": "composite", "strategy": "stop", "people_per_net": 1.8, "buffer": 1.0,
+         "bale_size": 1}
+PLAN = {**FIRST, "total_nets": 300_000, "household_size": 5, "urban_threshold": 40,
+        "people_per_net": 2}
+HISTORY = {"ids": ["a", "b"], "params": [FIRST, PLAN], "at": 1}
+
+
+def plan_session(last_tool: str = "what_if_plan", plan=PLAN):
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
+                      analysis_status="succeeded", last_plan=plan)
+    f = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=("Fagge", "Zaria"),
+              ward_count=len(NORTH_WARDS))
+    return c, f, DialogueState(last={"tool": last_tool, "params": {}}, plans=HISTORY)
+
+
+@pytest.mark.parametrize("text,plan", [
+    ("make it 2", PLAN), ("set it to 3", PLAN), ("make it 2.5 pls", PLAN),
+    ("ok make it 2.5 then", PLAN), ("make it 100", {**PLAN, "bale_size": 50}),
+    ("change it to 60", {**PLAN, "bale_size": 50}),
+])
+def test_the_choices_for_a_value_of_several_settings_do_what_they_say(text, plan):
+    c, f, state = plan_session(plan=plan)
+    d = decide(text, c, state, f)
+    assert d.steps == [] and len(d.choices) >= 2
+    assert_round_trip(d, c, f, state)
+
+
+PUT_OFF = [
+    "The director wants 20% more nets. Not yet, she is still deciding.",
+    "make it 400k nets but not yet",
+    "household size 6 - he hasn't decided yet though",
+    "we may need 10% fewer nets, don't change it yet",
+    "cut it by half, hold off until the chairman confirms",
+    "oga wants 500k nets, still deciding",
+    "urban threshold 50, not yet",
+    "people per net 1.5 not yet",
+    "add 50,000 nets but hold off until the director confirms",
+    "double it, not yet",
+    "reprioritise urban wards at 60% but hold off until the director confirms",
+    "reprioritise with a 30% target, not yet",
+    "rerun the analysis with tpr, rainfall and elevation, not yet",
+    "make it 5.5 per house, not yet",
+    "back to the default threshold, not yet",
+]
+
+
+@pytest.mark.parametrize("last_tool", ["what_if_plan", "top_wards"])
+@pytest.mark.parametrize("text", PUT_OFF)
+def test_the_choices_for_a_change_put_off_do_what_they_say(text, last_tool):
+    c, f, state = plan_session(last_tool)
+    d = decide(text, c, state, f)
+    assert d.steps == [], d.text
+    if not (d.reading or {}).get("put_off"):
+        assert last_tool == "top_wards", d.text  # asked or not understood: nothing done
+        return
+    assert_round_trip(d, c, f, state)
+
+
+def test_a_value_one_setting_already_has_is_not_offered_for_it():
+    c, f, state = plan_session()  # the plan counts 2 people per net
+    d = decide("make it 2", c, state, f)
+    offered = [ch["params"] for ch in d.choices if not ch.get("cancel")]
+    assert d.steps == [] and offered == [{"household_size": 2}]
+
+
+@pytest.mark.parametrize("answer", ["run without it", "ok run without it then", "ok leave it out and run",
+                                    "skip it and run", "proceed without that one",
+                                    "just run it without the missing one"])
+def test_without_it_runs_the_request_without_the_missing_name(answer):
+    c, f, state = session("demo", False)
+    asked = decide("Run the analysis with tpr, rainfall and distance to health facility", c,
+                   state, f)
+    d = decide(answer, c, DialogueState(pending=asked.pending), f)
+    assert _steps(d) == [("run_analysis", {"variables": ["u5_tpr_rdt", "rainfall"]})]
+
+
+@pytest.mark.parametrize("answer", ["leave it", "no, leave it", "without it?",
+                                    "run without rainfall"])
+def test_other_answers_are_not_without_it(answer):
+    c, f, state = session("demo", False)
+    asked = decide("Run the analysis with tpr, rainfall and distance to health facility", c,
+                   state, f)
+    d = decide(answer, c, DialogueState(pending=asked.pending), f)
+    assert ("run_analysis", {"variables": ["u5_tpr_rdt", "rainfall"]}) not in _steps(d)
+
