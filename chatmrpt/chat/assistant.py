@@ -311,7 +311,7 @@ class Assistant:
             text_ = unmet_text(decision.unmet, ctx)
             if decision.unmet == ["facility_data"]:
                 text_ = tables.facility_export_needed(decision.reading.get("params") or {},
-                                                      text)
+                                                      text, tables.tpr_columns(ctx.variables))
             tool = decision.reading.get("tool")
             calls = [{"tool": tool, "params": {}, "status": "blocked",
                       "unmet": decision.unmet}] if tool else []

@@ -345,6 +345,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     asked_before = counts.ward_for_question(text, ctx, state)
     if asked_before:  # "Kotsasha." after "which ward do you mean?": the question, answered
         return _decide(asked_before, ctx, replace(state, pending=None), facts)
+    tpr = None if _tapped(text, state) else tables.tpr_without_export(text, low, ctx)
+    if tpr is not None:  # a TPR the table cannot give as asked, and no facility export
+        tpr.keep_pending = bool(state.pending)
+        return tpr
     counted = counts.data_question(text, ctx, state, facts)
     if counted is not None:  # a count or a lookup the data answers: never fills a question
         counted.keep_pending = bool(state.pending) and counted.pending is None

@@ -389,22 +389,145 @@ TPR_OPTIONS = (
     "and from facilities of one level (primary: health centres and clinics; secondary: "
     "general hospitals; tertiary: teaching hospitals and federal medical centres; or all "
     "levels).")
-_ASKS_MEANING = re.compile(r"\b(?:mean|means|meaning|explain|wetin\s+be|what\s+(?:is|are)"
-                           r"|what'?s|difference|options?)\b")
+_ASKS_MEANING = re.compile(r"\b(?:mean|means|meaning|explain|wetin\s+be|difference|options?)\b"
+                           r"|\bwhat\s+(?:are|is)\s+(?:the\s+)?(?:tpr\s+)?(?:options|choices"
+                           r"|groups|age\s+groups|tests|levels|facility\s+levels)\b")
+# what the file is and where it goes: said with every reply about a TPR that cannot be computed
+FACILITY_EXPORT = (
+    "That file is a health-facility export from DHIS2 (CSV or Excel): one row per facility and "
+    "month, with the numbers of people tested and testing positive, by RDT and by "
+    "microscopy, for children under five, people aged five and over and pregnant women. To "
+    "upload it, open \"Test positivity rate from a facility export (DHIS2)\" under the ward "
+    "data upload, choose the file, pick the age group, test and facility level, and press "
+    "Compute TPR; after that I can compute it again for other groups when you ask.")
 
 
-def facility_export_needed(params: Mapping[str, Any], text: str = "") -> str:
-    """What a TPR request needs when no facility export is in the session; nothing runs. A
-    question about the TPR's options is answered first."""
-    if _ASKS_MEANING.search(ex.lower_text(text)):
-        return (TPR_OPTIONS + " Computing it needs a health-facility export (DHIS2); none has "
-                "been uploaded in this session, so nothing was run.")
-    return (f"I read this as: the test positivity rate (TPR) for {tpr_reading(params)}. The TPR "
-            "is computed from a health-facility export (DHIS2: tests and positives per "
-            "facility and month), and none has been uploaded in this session, so nothing was "
-            "run. Upload the facility export with the upload button, then ask again. The "
-            "ward table's own test positivity column, if it has one, can already be shown "
-            "on a map or used in the analysis.")
+def tpr_columns(variables: Sequence[str]) -> list[str]:
+    """The ward table's columns that hold a test positivity rate."""
+    return [c for c in variables if TPR_COLUMN.search(c)]
+
+
+def facility_export_needed(params: Mapping[str, Any], text: str = "",
+                           columns: Sequence[str] = ()) -> str:
+    """What a TPR request needs when no facility export is in the session: nothing runs, no
+    number is given, the file and the way to upload it are named. A question about the
+    TPR's options is answered first; the ward table's own TPR columns are named when
+    known."""
+    low = ex.lower_text(text)
+    if _ASKS_MEANING.search(low):
+        head = TPR_OPTIONS + " Computing it needs a health-facility export"
+    elif _HOW_TO_GET.search(low):
+        head = "A test positivity rate (TPR) is computed from a health-facility export"
+    else:
+        head = (f"I read this as: the test positivity rate (TPR) for {tpr_reading(params)}. "
+                "A TPR is computed from a health-facility export")
+    out = (f"{head}, and none has been uploaded in this session, so nothing was run and no "
+           f"rate is given. {FACILITY_EXPORT}")
+    if columns:
+        named = [f"{c} ({_column_group_words(c)})" for c in columns]
+        return (out + " Your ward table's own test positivity column" + (
+            "s " if len(named) > 1 else " ") + ", ".join(named) + (
+            " are" if len(named) > 1 else " is") + " already there to map, look up for a "
+            "ward or use in the analysis, as it is.")
+    return out + (" The ward table's own test positivity column, if it has one, can already "
+                  "be shown on a map or used in the analysis.")
+
+
+# a ward table's TPR columns and the group each holds, read from the column's name
+TPR_COLUMN = re.compile(r"tpr|positiv", re.I)
+_COLUMN_AGE = (("u5", re.compile(r"u5|under_?5|under_?five|child", re.I)),
+               ("pw", re.compile(r"pw|preg", re.I)), ("o5", re.compile(r"o5|over_?5", re.I)))
+_COLUMN_TEST = (("rdt", re.compile(r"rdt", re.I)), ("microscopy", re.compile(r"micro", re.I)))
+
+
+def _column_group(column: str) -> tuple[str | None, str | None]:
+    age = next((a for a, rx in _COLUMN_AGE if rx.search(column)), None)
+    test = next((t for t, rx in _COLUMN_TEST if rx.search(column)), None)
+    return age, test
+
+
+def _column_group_words(column: str) -> str:
+    age, test = _column_group(column)
+    if age is None and test is None:
+        return "its age group and test are not stated"
+    bits = [TPR_AGE_WORDS[age] if age else "age group not stated",
+            TPR_TEST_WORDS[test] if test else "test not stated"]
+    return ", ".join(bits)
+
+
+def _covered(column: str, age: str | None, test: str | None, level: str | None) -> bool:
+    """The column can stand for the TPR asked for: a column whose group is not stated stands
+    for the default reading only (children under five, any test, all facilities)."""
+    col_age, col_test = _column_group(column)
+    if level not in (None, "all"):
+        return False  # a ward table never splits its rate by facility level
+    if age is not None and age != (col_age or "u5"):
+        return False
+    return test is None or test == col_test
+
+
+TPR_WORD = re.compile(r"\btpr\b|\btest\s+positivity\b|\bpositivity(?:\s+rate)?\b")
+# requests that compute a TPR: answered as a TPR run that needs the export (the router's
+# reading of them says what was read)
+_COMPUTE = re.compile(r"\b(?:compute|calculate|re-?compute|re-?calculate|re-?do|re-?run|run"
+                      r"|work\s+out|generate|produce)\b")
+_HOW_TO_GET = re.compile(r"\bhow\s+(?:do|can|would|should|will|could)\s+(?:i|we|you|one)\s+"
+                         r"(?:get|compute|calculate|add|make|produce|obtain|have|work\s+out)\b"
+                         r"|\bwhere\s+(?:do|can)\s+(?:i|we)\s+(?:get|upload|add|put)\b"
+                         r"|\bhow\s+(?:to|is)\s+(?:get|compute|calculate|add|upload|make)\w*\b")
+
+
+def tpr_without_export(text: str, low: str, ctx: RouterContext) -> Decision | None:
+    """A TPR asked for, in a session without a facility export, that the ward table cannot
+    give as asked: a group, test or facility level its TPR columns do not hold ("the TPR of
+    Zango for pregnant women" with an under-five column), any TPR on a table without one,
+    or how a TPR is obtained. Nothing runs and no number is given: the reply says that a TPR
+    needs the facility export, what that file is and how to upload it."""
+    if ctx.has_facility_data or not ctx.has_dataset or not TPR_WORD.search(low) \
+            or _COMPUTE.search(low) or re.search(r"\banalys\w*|\bvariables?\b", low):
+        return None
+    columns = tpr_columns(ctx.variables)
+    # "distance from the health centre" names no facility level: names the table lacks are
+    # left out before the group, test and level are read
+    rest = ex.lower_text(text)
+    for m in sorted(ex.find_variables(text, ctx.variables), key=lambda m: -m.start):
+        if m.column is None:
+            rest = rest[:m.start] + " " + rest[m.end:]
+    age, test = ex.find_choice("age", rest), ex.find_choice("test", rest)
+    level = ex.find_choice("facility_level", rest)
+    how = bool(_HOW_TO_GET.search(low))
+    covered = [c for c in columns if _covered(c, age, test, level)]
+    if covered and not how:
+        return _ward_rate(text, low, ctx, covered) if age or test else None
+    return _needs_export(text, columns, age, test, level)
+
+
+_NOT_A_RATE = re.compile(r"\b(?:maps?|plot|charts?|graph|analys\w*|rank\w*|top|bottom|export"
+                            r"|download|save|csv|excel|list|wards\b|lgas?\b|average|mean|median"
+                            r"|highest|lowest|how\s+many)\b")
+
+
+def _ward_rate(text: str, low: str, ctx: RouterContext, covered: Sequence[str]) -> Decision | None:
+    """ "under 5 tpr for Zango", "rdt tpr of Dorayi": one ward's rate, for a group the
+    table's own column holds, is that column's value (looked up, never computed)."""
+    from chatmrpt.chat.dialogue import Decision, Step
+
+    if len(covered) != 1 or not ctx.wards or _NOT_A_RATE.search(low):
+        return None
+    match = ex.find_ward(text, ctx.wards)
+    if match is None or len(match.names) != 1 or len({c.lga for c in match.candidates}) > 1:
+        return None
+    return Decision([Step("ward_value", {"ward": match.names[0], "variable": covered[0]},
+                          source=text)], reading={"stored": "ward_value"})
+
+
+def _needs_export(text: str, columns: Sequence[str], age: str | None, test: str | None,
+                  level: str | None) -> Decision:
+    from chatmrpt.chat.dialogue import Decision
+
+    params = {k: v for k, v in (("age", age), ("test", test), ("facility_level", level)) if v}
+    return Decision(text=facility_export_needed(params, text, columns),
+                    reading={"refused": "tpr_needs_facility_export"})
 
 
 # --- PCA where it is not suitable -----------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from chatmrpt.chat import tables
 from chatmrpt.chat.dialogue import DialogueState, Facts, decide
 from chatmrpt.chat.router import RouterContext
 from tests.unit.chat_corpus import (
@@ -192,3 +193,94 @@ def test_other_answers_are_not_without_it(answer):
     d = decide(answer, c, DialogueState(pending=asked.pending), f)
     assert ("run_analysis", {"variables": ["u5_tpr_rdt", "rainfall"]}) not in _steps(d)
 
+
+# --- a TPR in a session without a facility export ------------------------------------------
+
+
+def _no_number(text: str) -> bool:
+    """No rate in the reply: the only figures allowed are the group words' own ("five")."""
+    import re
+
+    return not re.search(r"\d+(?:\.\d+)?\s*%|\b0\.\d+\b|\b\d{2,}\b", text)
+
+
+@pytest.mark.parametrize("table", ["demo", "kano", "ilorin"])
+@pytest.mark.parametrize("analysed", [False, True])
+@pytest.mark.parametrize("text", [
+    "what is the TPR for pregnant women in Zango?",
+    "what's the microscopy TPR for Zango",
+    "test positivity among pregnant women please",
+    "tpr for primary facilities only",
+    "what is the TPR among people five and over?",
+    "map the tpr for pregnant women",
+    "how do I get the TPR?",
+    "where can I get test positivity for the general hospitals",
+    "how can we add the TPR for pregnant women",
+])
+def test_a_tpr_the_table_cannot_give_needs_the_facility_export(text, table, analysed):
+    c, f, state = session(table, analysed)
+    d = decide(text, c, state, f)
+    assert d.steps == [] and not d.choices
+    assert d.reading.get("refused") == "tpr_needs_facility_export"
+    assert "Compute TPR" in d.text and "DHIS2" in d.text  # the file and where it goes
+    assert _no_number(d.text), d.text
+    for column in tables.tpr_columns(c.variables):
+        assert column in d.text  # the table's own rate is named, not given as the answer
+
+
+@pytest.mark.parametrize("table,text,column", [
+    ("demo", "what is the TPR for Zango", "u5_tpr_rdt"),
+    ("demo", "what is the under five TPR of Zango", "u5_tpr_rdt"),
+    ("demo", "rdt tpr for zango", "u5_tpr_rdt"),
+    ("kano", "what is the test positivity rate of Zango?", "test_positivity_rate"),
+    ("kano", "under 5 tpr for Zango", "test_positivity_rate"),
+    ("ilorin", "wetin be the tpr for Apado?", "tpr_u5_new"),
+])
+def test_a_tpr_the_table_holds_is_looked_up(table, text, column):
+    c, f, state = session(table, True)
+    d = decide(text, c, state, f)
+    assert [(t, p.get("variable")) for t, p in _steps(d)] == [("ward_value", column)]
+
+
+@pytest.mark.parametrize("text", ["what is the TPR for pregnant women in Zango?",
+                                  "how do I get the TPR?", "tpr for primary facilities only"])
+def test_with_a_facility_export_the_tpr_is_not_refused(text):
+    c, f, state = session("demo", True)
+    c = RouterContext(**{**c.__dict__, "has_facility_data": True})
+    d = decide(text, c, state, f)
+    assert d.reading.get("refused") != "tpr_needs_facility_export"
+
+
+@pytest.mark.parametrize("text,params", [
+    ("run TPR for under-fives", {"age": "u5"}),
+    ("calculate tpr for pregnant women", {"age": "pw"}),
+    ("redo the TPR for primary facilities only", {"facility_level": "primary"}),
+])
+def test_a_tpr_run_without_the_export_runs_nothing_and_says_the_file(text, params):
+    c, f, state = session("kano", True)
+    d = decide(text, c, state, f)
+    assert d.steps == [] and d.unmet == ["facility_data"]
+    assert all(d.reading["params"].get(k) == v for k, v in params.items())
+    said = tables.facility_export_needed(d.reading["params"], text,
+                                         tables.tpr_columns(c.variables))
+    assert "Compute TPR" in said and "test_positivity_rate" in said and _no_number(said)
+
+
+def test_the_table_columns_groups_are_read_from_their_names():
+    assert tables._column_group("u5_tpr_rdt") == ("u5", "rdt")
+    assert tables._column_group("tpr_u5_new") == ("u5", None)
+    assert tables._column_group("test_positivity_rate") == (None, None)
+    assert tables._column_group("pw_tpr_microscopy") == ("pw", "microscopy")
+    assert not tables._covered("u5_tpr_rdt", "pw", None, None)
+    assert not tables._covered("u5_tpr_rdt", None, "microscopy", None)
+    assert not tables._covered("test_positivity_rate", None, None, "primary")
+    assert tables._covered("test_positivity_rate", "u5", None, "all")
+
+
+@pytest.mark.parametrize("text", ["analysis: tpr, rainfall, distance from health centre",
+                                  "what is the distance to the health centre for Zango",
+                                  "map the tpr", "show tpr for Zango on the map"])
+def test_a_facility_named_as_a_place_or_the_column_itself_is_no_refusal(text):
+    c, f, state = session("demo", True)
+    d = decide(text, c, state, f)
+    assert d.reading.get("refused") != "tpr_needs_facility_export"
