@@ -166,6 +166,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
         _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
+    decision = unknown_variable.unlisted(decision, fixed, ctx, facts)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     decision = plan_settings.held_back(decision, fixed, state)

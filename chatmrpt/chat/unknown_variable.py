@@ -23,6 +23,63 @@ def unknown_names(text: str, ctx: RouterContext) -> list[str]:
     return [m.query for m in ex.find_variables(text, ctx.variables) if m.column is None]
 
 
+# a list of variables: its items, and the words an item may hold beside a variable's name
+_LIST_SEP = re.compile(r"\s*(?:[,;&+/]|\band\b|\bplus\b|\bn\b)\s*")
+_CLAUSE_END = re.compile(r"[.;!?:]|\s-\s")
+_FILLER = frozenset(re.findall(
+    r"\S+", "the a an also too well as only please pls abeg then now just same with using use of "
+    "variables variable columns column data ones one rest others other everything all "
+    "remaining default defaults it them these those again instead usual like before time "
+    "yesterday last earlier previous ok okay so for my our this that in from table"))
+_NOT_A_NAME = re.compile(
+    r"\d|\b(?:show|map|list|top|bottom|plan|export|give|tell|rank\w*|save|download|compare"
+    r"|explain|why|what|which|how|after|wards?|lgas?|nets?|treat\w*|keep|drop|remove|add"
+    r"|without|except|but|not|no|excluding|instead|because|since|normali[sz]\w*|reciprocal"
+    r"|linear|inverse|direct|pca|composite|methods?|median|score|weights?|run|rerun|analys\w*"
+    r"|is|are|was|be|should|would|will|can|could|i|we|you|he|she|they)\b")
+
+
+def unlisted_names(text: str, ctx: RouterContext) -> list[str]:
+    """The items of a list of variables that name nothing the table or the variable words
+    know ("tpr, rainfall and dumpsites" on a table without dumpsites): without this, the
+    analysis would run on the other items and silently leave the name out."""
+    low = ex.lower_text(text)
+    mentions = ex.find_variables(text, ctx.variables)
+    known = [m for m in mentions if m.column]
+    if not known:
+        return []
+    start = min(m.start for m in known)
+    end = max(m.end for m in mentions)
+    stop = _CLAUSE_END.search(low, end)
+    segment_end = stop.start() if stop else len(low)
+    out: list[str] = []
+    pos = start
+    for piece in [*_LIST_SEP.split(low[start:segment_end]), ""]:
+        at = low.find(piece, pos) if piece else -1
+        if not piece.strip() or at < 0:
+            continue
+        pos = at + len(piece)
+        if any(m.start < pos and m.end > at for m in mentions) or _NOT_A_NAME.search(piece):
+            continue
+        words = [w for w in re.findall(r"[a-z][a-z'-]*", piece) if w not in _FILLER]
+        if 1 <= len(words) <= 3:
+            out.append(" ".join(words))
+    return out
+
+
+def unlisted(decision: Any, text: str, ctx: RouterContext, facts: Any) -> Any:
+    """An analysis about to run on a list with an item no column stands for: asked about
+    with the table's close columns as choices, like a name the table lacks."""
+    steps = decision.steps
+    if len(steps) != 1 or steps[0].tool != "run_analysis" or \
+            not steps[0].params.get("variables") or not ctx.has_dataset:
+        return decision
+    names = unlisted_names(steps[0].source or text, ctx)
+    if not names:
+        return decision
+    return ask(text, steps[0].params, ctx, facts.analysis_variables, names)
+
+
 def close_columns(name: str, columns: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
     """The table's columns that share a word with the name asked for (its first word first),
     closest first."""

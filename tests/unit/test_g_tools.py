@@ -284,3 +284,39 @@ def test_a_facility_named_as_a_place_or_the_column_itself_is_no_refusal(text):
     c, f, state = session("demo", True)
     d = decide(text, c, state, f)
     assert d.reading.get("refused") != "tpr_needs_facility_export"
+
+
+# --- a list item no column stands for -------------------------------------------------------
+
+
+@pytest.mark.parametrize("analysed", [False, True])
+@pytest.mark.parametrize("text,name", [
+    ("run with tpr, rainfall and dumpsites", "dumpsites"),
+    ("run the analysis with tpr, rainfall and poverty", "poverty"),
+    ("use tpr, literacy and rainfall", "literacy"),
+    ("rerun with rainfall, housing & road access", "road access"),
+])
+def test_a_list_item_no_column_stands_for_is_asked_not_dropped(text, name, analysed):
+    c, f, state = session("demo", analysed, last={"tool": "run_analysis", "params": {}}
+                          if analysed else None)
+    d = decide(text, c, state, f)
+    assert not any(s.tool == "run_analysis" for s in d.steps), d.text
+    assert name in d.text and d.pending and d.pending["expects"] == "choice"
+    assert_round_trip(d, c, f, state)
+
+
+@pytest.mark.parametrize("text,variables", [
+    ("run with tpr, rainfall and housing, reciprocal normalisation",
+     ["u5_tpr_rdt", "rainfall", "housing_quality"]),
+    ("run with tpr and rainfall only", ["u5_tpr_rdt", "rainfall"]),
+    ("run with tpr, rainfall, and evi abeg", ["u5_tpr_rdt", "rainfall", "evi"]),
+    ("run it again with tpr and rainfall, same as yesterday", ["u5_tpr_rdt", "rainfall"]),
+    ("use tpr, rainfall and elevation as before", ["u5_tpr_rdt", "rainfall", "elevation"]),
+    ("Run the analysis with u5_tpr_rdt, rainfall and ndwi, treating rainfall as inverse",
+     ["u5_tpr_rdt", "rainfall", "ndwi"]),
+])
+def test_a_list_of_known_variables_runs(text, variables):
+    c, f, state = session("demo", False)
+    d = decide(text, c, state, f)
+    assert [s.params.get("variables") for s in d.steps if s.tool == "run_analysis"][:1] == \
+        [variables], d.text
