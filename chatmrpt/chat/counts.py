@@ -30,7 +30,7 @@ OTHER_SUBJECT = re.compile(
     r"|\bfewer\b|\bat\s+(?:least|most)\b|[<>%]|\bpercent\b|\bpeople\b|\bpopulation\b"
     r"|\bhouseholds?\b|\brank\w*|\btop\b|\bbottom\b|\bscore\w*|\blisted\b|\bshown\b|\bchang\w*"
     r"|\bmoved?\b|\bswitch\w*|\bwould\b|\bif\b|\bboundar\w*|\bshapes?\b|\bmatch\w*|\bmap\w*"
-    r"|\bvariables?\b|\bcolumns?\b|\blgas?\s+codes?\b|\bcodes\b")
+    r"|\bvariables?\b|\bcolumns?\b|\blgas?\s+codes?\b|\bcodes\b|\bfull(?:y)?\b|\bpart(?:ly|ial\w*)\b")
 # what wards receive: the plan's figures ("how many wards get nothing?")
 GIVEN = re.compile(r"\bget\b|\bgot\b|\bgets\b|\breceiv\w*|\bnothing\b|\bzero\b|\bnone\b"
                    r"|\bleft\s+out\b|\bshort\b|\benough\b")
@@ -133,10 +133,54 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
     if lga is not None and lga in counts:
         return Decision(text=f"{lga} LGA has {counts[lga]} wards in your ward table (of "
                              f"{total} wards in all).", reading={"stored": "data_count"})
+    if lga is None and not facts.lgas and facts.lga_codes:
+        from chatmrpt.chat import tables
+
+        said = re.match(r"^\W*([a-z][\w'/-]*(?:\s+[a-z][\w'/-]*){0,2})\s*[,:-]+\s*(?:and\s+)?"
+                        r"(?:how|hw)\s+many\b", low) or re.search(
+            r"\b(?:does|do|did|has)\s+([a-z][\w'/-]*(?:\s+[a-z][\w'/-]*){0,2})\s+(?:lga\s+)?"
+            r"(?:have|got|get|hold|contain)\b", low)
+        name = tables.place_named(f"wards in {said.group(1)}" if said else sentence, ctx)
+        if name is not None:  # "Ilorin West, how many wards does it have?" on LGA codes only
+            asked = tables.code_question(name, {}, facts.lga_codes)
+            asked.pending = {**(asked.pending or {}), "count": True}
+            return asked
     if lga is not None or unknown or _unknown_place(low):
         return None
     extra = f" in {len(facts.lgas)} LGAs" if facts.lgas else ""
     return Decision(text=f"Your ward table has {total} wards{extra}.",
+                    reading={"stored": "data_count"})
+
+
+# "35 wards in total, correct?", "we have 17 LGAs abi?": a count said back to be confirmed
+COUNT_SAID = re.compile(r"\b(\d+)\s+(wards?|lgas?|local\s+gov\w*)\b")
+CONFIRM_ASKED = re.compile(r"\b(?:correct|right|true|abi|innit|isn'?t\s+it|is\s+(?:that|dat|it)"
+                           r"\s+(?:so|right|correct)|confirm|yes\s+or\s+no|no\s+be\s+so)\b")
+
+
+def count_check(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """A number of wards or LGAs said back for confirmation ("quick, 35 wards in total,
+    correct?"): the table's own count, saying whether it matches."""
+    low = ex.lower_text(text)
+    found = list(COUNT_SAID.finditer(low))
+    if not ctx.has_dataset or len(found) != 1 or not CONFIRM_ASKED.search(low) or \
+            OTHER_SUBJECT.search(low) or CATEGORY.search(low) or re.search(
+                r"\b(?:top|bottom|first|last|list|show|plan|export|map)\b", low) or \
+            len(ex.extract_numbers(low)) != 1:
+        return None
+    said, what = int(found[0].group(1)), found[0].group(2)
+    if what.startswith("ward"):
+        count, noun = facts.ward_count or len(ctx.wards), "wards"
+    elif facts.lgas:
+        count, noun = len(facts.lgas), "LGAs"
+    elif facts.lga_codes:
+        count, noun = len(facts.lga_codes), "LGAs (by code)"
+    else:
+        return None
+    if not count:
+        return None
+    verdict = "Yes" if count == said else "No"
+    return Decision(text=f"{verdict}: your ward table has {count} {noun}.",
                     reading={"stored": "data_count"})
 
 
@@ -392,7 +436,8 @@ def outside_comparison(text: str, ctx: RouterContext) -> Decision | None:
 def data_question(text: str, ctx: RouterContext, state: DialogueState,
                   facts: Facts) -> Decision | None:  # fmt: skip
     """The first of the readers above that answers ``text``, or None."""
-    return (data_count(text, ctx, state, facts) or category_count(text, ctx, state, facts)
+    return (data_count(text, ctx, state, facts) or count_check(text, ctx, facts)
+            or category_count(text, ctx, state, facts)
             or ward_lookup(text, ctx, state, facts) or variables_question(text, ctx, facts)
             or lga_code_question(text, ctx, facts) or table_check(text, ctx)
             or outside_comparison(text, ctx))

@@ -446,7 +446,8 @@ MEASURE_WORDS = {"nets_allocated": ("nets received", " nets"),
                  "nets_needed": ("need", " nets needed"),
                  "coverage_percent": ("coverage of its need", "%"),
                  "wards_not_covered": ("wards not covered", " wards"),
-                 "wards_fully_covered": ("wards fully covered", " wards")}
+                 "wards_fully_covered": ("wards fully covered", " wards"),
+                 "population_covered": ("people covered", " people")}
 
 
 def lga_plan_text(r: dict[str, Any], name: str) -> str:

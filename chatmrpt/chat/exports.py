@@ -20,6 +20,7 @@ the other readings of the manager.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from chatmrpt.chat import extract as ex
@@ -38,7 +39,8 @@ TAIL = (r"(?:[\s,]+(?:too|also|as\s+well|please|pls|plz|abeg|now|thanks|thank\s+
 PLAN_ON_MAP = re.compile(
     r"\b(?:the|this|that|my|our|current|latest|new|last|d|di|net|itn|llin|distribution"
     r"|allocation|campaign)\s+plan(?:'s)?\b(?!\s+(?:to|for|how|if)\b)|\bplan(?:'s)?\s+map\b"
-    r"|\bmap\s+(?:of|for)\s+(?:the\s+)?plan\b|\bitns?\b|\bllins?\b")
+    r"|\bmap\s+(?:of|for)\s+(?:the\s+)?plan\b|\bitns?\b|\bllins?\b"
+    r"|\b(?:net\s+)?coverage\s+map\b|\bmap\s+(?:of|for)\s+(?:the\s+)?(?:net\s+)?coverage\b")
 
 
 def plan_on_map(low: str) -> bool:
@@ -46,6 +48,26 @@ def plan_on_map(low: str) -> bool:
     screen", "show me the plan on the map", "itn map"); "plan" as a verb ("the map we
     plan with") does not."""
     return bool(PLAN_ON_MAP.search(low))
+
+
+# "the vegetation map", "map of the greenness": a map named by a kind of variable
+_GROUP_MAP = re.compile(
+    r"\b(?P<a>" + "|".join(f"(?:{rx})" for rx, _ in ex.VARIABLE_GROUPS) + r")\s+maps?\b"
+    r"|\bmap\s+(?:of\s+)?(?:the\s+)?(?P<b>" + "|".join(f"(?:{rx})" for rx, _ in
+                                                     ex.VARIABLE_GROUPS) + r")\b")
+
+
+def group_map_variable(low: str, columns: Sequence[str]) -> str | None:
+    """The one column of the table a map named by a kind of variable stands for ("the
+    vegetation map" on a table whose only vegetation column is meanEVI), or None (no such
+    name, or several columns of that kind: the map readers ask)."""
+    m = _GROUP_MAP.search(low)
+    if m is None:
+        return None
+    word = m.group("a") or m.group("b")
+    group = next(g for rx, g in ex.VARIABLE_GROUPS if re.fullmatch(rx, word))
+    found = ex.group_columns(group, columns)
+    return found[0] if len(found) == 1 else None
 
 
 # "the urban percentage map", "urban share map": the urban wards map, named as a map (the
@@ -331,12 +353,39 @@ def analyse_before_export(decision: Decision, ctx: RouterContext) -> Decision:
 # --- all of it, in the order the manager asks -------------------------------------------------
 
 
+# "oops i wanted excel, not csv", "sorry, in excel instead": the file just made, in another
+# format
+FORMAT_FIXED = re.compile(r"\b(?:not|instead|wanted|want|meant|mean|rather|oops|sorry|should\s+(?:be"
+                          r"|have\s+been)|make\s+(?:it|am)|change\s+(?:it|am)|redo|again)\b")
+
+
+def format_corrected(text: str, low: str, ctx: RouterContext,
+                     state: DialogueState) -> Decision | None:
+    """Right after a table file was made, a message that names another table format as a
+    correction: the same file in that format."""
+    del ctx
+    last = state.last or {}
+    params = last.get("params") or {}
+    what = params.get("what")
+    if last.get("tool") != "export_results" or what not in ("rankings", "itn_plan", "unified") \
+            or "?" in low or not FORMAT_FIXED.search(low) or len(low.split()) > 12 or \
+            _subject(low) not in (None, what) or re.search(r"\b(?:maps?|report|png|chart)\b", low):
+        return None
+    named = [f for f, p in TABLE_FORMATS if re.search(p, low) and f != "html"]
+    old = params.get("format") or "csv"
+    new = [f for f in named if f != old]
+    if len(new) != 1 or (len(named) == 2 and old not in named):
+        return None
+    return Decision([Step("export_results", {"what": what, "format": new[0]}, source=text)],
+                    reading={"named_export": True, "tool": "export_results"})
+
+
 def file_or_view(text: str, low: str, ctx: RouterContext, state: DialogueState,
                  facts: Facts) -> Decision | None:
     """The readings of this module that stand on their own words."""
     del facts
     return format_of_shown(text, low, state) or on_screen(text, low, state) or \
-        named_file(text, low, ctx, state)
+        format_corrected(text, low, ctx, state) or named_file(text, low, ctx, state)
 
 
 # --- a file refused, then something else asked ------------------------------------------------

@@ -118,7 +118,8 @@ _WARD_COVER = re.compile(
     r"(?:nothing|no\s+nets|zero)\b|\bno\s+nets\b|\bleft\s+out\b|\bfully\s+covered\b"
     r"|\bfull\s+coverage\b|\bpart(?:ly|ially)\s+covered\b|\bpushed\s+(?:to\s+the\s+)?back\b"
     r"|\bat\s+the\s+back\b|\bback\s+of\s+the\s+(?:queue|line)\b|\bserved\s+last\b|\bcome\s+last"
-    r"\b|\bput\s+last\b|\blast\s+in\s+line\b|\bend\s+of\s+the\s+(?:queue|line)\b")
+    r"\b|\bput\s+last\b|\blast\s+in\s+line\b|\bend\s+of\s+the\s+(?:queue|line)\b"
+    r"|\bwards?\s+(?:are\s+|r\s+|dey\s+|get\s+|got\s+|now\s+)?(?:full|fully|in\s+full)\b")
 _IN_PLAN = re.compile(r"\bhow\s+many\s+wards\b.*\b(?:in|for|does|covered\s+by|under)\s+"
                       r"(?:the|this|dis|that|d|our|current)\s+plan\b")
 _SETTING = re.compile(r"\bhousehold(?:\s+size)?\b|\bhh(?:\s+size)?\b|\bpeople[\s-]+per[\s-]+net"
@@ -133,11 +134,44 @@ _FIRST = re.compile(
     r"|in\s+line|queue)\b")
 
 
+# "which LGA has the most people covered?", "what lga get the fewest wards fully covered":
+# the LGA at one end of a plan measure
+_LGA_END = re.compile(
+    r"\b(?:which|what|wetin)\s+(?:one\s+of\s+the\s+)?lgas?\b.*?\b(?P<end>most|highest|largest"
+    r"|biggest|greatest|fewest|least|lowest|smallest)\s+(?:number\s+of\s+)?(?P<what>people|persons"
+    r"|population|residents|wards?)\b(?P<rest>.*)$")
+
+
+def _lga_end(text: str, low: str) -> Decision | None:
+    m = _LGA_END.search(low)
+    if m is None:
+        return None
+    rest = m.group("rest")
+    if m.group("what").startswith("ward"):
+        if re.search(r"\bnot\s+covered\b|\buncovered\b|\bleft\s+out\b|\bno\s+nets\b", rest):
+            measure = "wards_not_covered"
+        elif re.search(r"\bfull(?:y)?\b|\bcovered\b", rest):
+            measure = "wards_fully_covered"
+        else:
+            return None
+    elif re.search(r"\b(?:covered|reached|protected|served)\b", rest) and \
+            not re.search(r"\bnot\b|\bun", rest):
+        measure = "population_covered"
+    else:
+        return None
+    order = "most" if m.group("end") in ("most", "highest", "largest", "biggest",
+                                          "greatest") else "fewest"
+    return _ask(text, {"about": "plan_lga", "order": order, "measure": measure}, "plan_lga")
+
+
 def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
                  facts: Facts) -> Decision | None:
     """A figure of the current plan asked in other words than its own name."""
     if ctx.last_plan is None:
         return None
+    ended = _lga_end(text, low) if facts.lgas else None
+    if ended is not None:
+        return ended
     digits = re.search(r"\d", low)
     if _FIRST.search(low) and not _PCA.search(low) and not digits and not re.search(
             r"\b(?:would|if|change|differ\w*|rank\w*|score\w*|most|vulnerab\w*)\b", low):

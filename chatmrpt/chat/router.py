@@ -801,7 +801,12 @@ def _map_params(msg: Message, ctx: RouterContext) -> Extraction:
     from chatmrpt.chat import exports
 
     if what is None and exports.plan_on_map(text):
-        what = "itn"  # "map of the plan", "the plan on the map"
+        what = "itn"  # "map of the plan", "the plan on the map", "the coverage map"
+    if what is None and not msg.variables:
+        column = exports.group_map_variable(text, ctx.variables)
+        if column is not None:  # "the vegetation map": the table's one vegetation column
+            out.params.update(what="variable", variable=column)
+            return out
     if exports.urban_map_named(msg.text):
         what = "urban"  # "the urban percentage map": the urban wards map
     # a bare "urban" names the urban map, not the urban-share variable

@@ -259,6 +259,10 @@ def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
             r"\bplan\w*|\bnets?\b|\bexport\w*|\bdownload\w*|\bsave\b|\bmaps?\b|\bpopulation\b"
             r"|\bprioriti\w*|\banaly[sz]\w*", low) and len(low.split()) <= 14:
         rest = _CODE.sub(" ", low)
+        if pending.get("count") and ctx.analysis_ready:  # the wards of that code, counted
+            return Decision([Step("ask_results", {"about": "ward_counts", "lga_code": found[0]},
+                                  source=text)],
+                            reading={"answered": "lga_code", "tool": "ask_results"})
         params = {**(pending.get("params") or {}), **_list_params(rest), "lga_code": found[0]}
         steps = [Step("list_wards", params, source=text)]
         if not ctx.analysis_ready:
@@ -498,7 +502,7 @@ def tpr_without_export(text: str, low: str, ctx: RouterContext) -> Decision | No
     how = bool(_HOW_TO_GET.search(low))
     covered = [c for c in columns if _covered(c, age, test, level)]
     if covered and not how:
-        return _ward_rate(text, low, ctx, covered) if age or test else None
+        return _ward_rate(text, low, ctx, covered)
     return _needs_export(text, columns, age, test, level)
 
 
@@ -512,7 +516,9 @@ def _ward_rate(text: str, low: str, ctx: RouterContext, covered: Sequence[str]) 
     table's own column holds, is that column's value (looked up, never computed)."""
     from chatmrpt.chat.dialogue import Decision, Step
 
-    if len(covered) != 1 or not ctx.wards or _NOT_A_RATE.search(low):
+    if len(covered) != 1 or not ctx.wards or _NOT_A_RATE.search(low) or \
+            re.search(r"\b(?:compare|versus|vs|between)\b", low) or \
+            len(ex.find_wards(text, ctx.wards)) != 1:
         return None
     match = ex.find_ward(text, ctx.wards)
     if match is None or len(match.names) != 1 or len({c.lga for c in match.candidates}) > 1:

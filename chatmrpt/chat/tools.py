@@ -632,7 +632,7 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
             Param("measure", "string", "For plan_lga with an order: what is most or fewest "
                                        "(nets received by default).",
                   enum=("nets_allocated", "nets_needed", "coverage_percent",
-                        "wards_not_covered", "wards_fully_covered")),
+                        "wards_not_covered", "wards_fully_covered", "population_covered")),
         ),
         requires=(NEEDS_ANALYSIS,),
     ),

@@ -320,3 +320,91 @@ def test_a_list_of_known_variables_runs(text, variables):
     d = decide(text, c, state, f)
     assert [s.params.get("variables") for s in d.steps if s.tool == "run_analysis"][:1] == \
         [variables], d.text
+
+
+# --- answers about the data, the plan and the files ----------------------------------------
+
+
+def test_a_tpr_the_table_holds_is_looked_up_in_few_words():
+    c, f, state = session("kano", True)
+    d = decide("d tpr for Madigawa", c, state, f)
+    assert _steps(d) == [("ward_value", {"ward": "Madigawa", "variable": "test_positivity_rate"})]
+
+
+@pytest.mark.parametrize("text,count,verdict", [
+    ("quick, 35 wards in total, correct?", 35, "Yes"), ("30 wards, right?", 35, "No"),
+    ("so 3 lgas right", 3, "Yes"), ("we have 17 LGAs in this state abi?", 3, "No"),
+])
+def test_a_count_said_back_is_checked_against_the_table(text, count, verdict):
+    c, f, state = session("ilorin", True)
+    d = decide(text, c, state, f)
+    assert d.steps == [] and d.text.startswith(verdict) and str(count) in d.text
+
+
+@pytest.mark.parametrize("text", ["Ilorin West, how many wards does it have?",
+                                  "how many wards does ilorin south have",
+                                  "how many wards in Ilorin West?"])
+def test_an_lga_name_counted_on_a_table_with_codes_asks_the_code_then_counts(text):
+    from dataclasses import replace
+
+    c, f, state = session("ilorin", True)
+    f = replace(f, lgas=(), lga_codes=("24006", "24007", "24008"))
+    asked = decide(text, c, state, f)
+    assert asked.steps == [] and asked.pending["expects"] == "lga_code"
+    d = decide("its code is 24008", c, DialogueState(pending=asked.pending), f)
+    assert _steps(d) == [("ask_results", {"about": "ward_counts", "lga_code": "24008"})]
+
+
+@pytest.mark.parametrize("text,params", [
+    ("nw how many wards full", {"about": "plan_totals"}),
+    ("which LGA has the most people covered?",
+     {"about": "plan_lga", "order": "most", "measure": "population_covered"}),
+    ("which lga has the fewest wards fully covered",
+     {"about": "plan_lga", "order": "fewest", "measure": "wards_fully_covered"}),
+    ("what LGA get the most wards not covered?",
+     {"about": "plan_lga", "order": "most", "measure": "wards_not_covered"}),
+])
+def test_plan_figures_in_other_words(text, params):
+    from dataclasses import replace
+
+    c, f, state = plan_session("what_if_plan")
+    d = decide(text, c, state, replace(f, lgas=("Fagge", "Zaria")))
+    assert _steps(d) == [("ask_results", params)]
+
+
+@pytest.mark.parametrize("table,text,params", [
+    ("ilorin", "show the vegetation map", {"what": "variable", "variable": "meanEVI"}),
+    ("ilorin", "map of the vegetation", {"what": "variable", "variable": "meanEVI"}),
+    ("demo", "Show the coverage map.", {"what": "itn"}),
+    ("demo", "map of net coverage", {"what": "itn"}),
+])
+def test_maps_named_by_what_they_show(table, text, params):
+    c, f, state = session(table, True, plan=PLAN if table == "demo" else None)
+    d = decide(text, c, state, f)
+    assert _steps(d) == [("show_map", params)]
+
+
+def test_a_kind_with_several_columns_is_no_variable_map():
+    c, f, state = session("demo", True)  # ndvi and evi are both vegetation
+    d = decide("show the vegetation map", c, state, f)
+    assert not any(p.get("what") == "variable" for _, p in _steps(d))
+
+
+@pytest.mark.parametrize("text,fmt", [("oops i wanted excel, not csv", "xlsx"),
+                                      ("sorry, in excel instead", "xlsx"),
+                                      ("i meant xlsx", "xlsx")])
+def test_a_format_corrected_after_an_export_makes_the_same_file(text, fmt):
+    c, f, _ = session("demo", True)
+    state = DialogueState(last={"tool": "export_results",
+                                "params": {"what": "rankings", "format": "csv"}})
+    d = decide(text, c, state, f)
+    assert _steps(d) == [("export_results", {"what": "rankings", "format": fmt})]
+
+
+@pytest.mark.parametrize("text", ["is excel better than csv?", "i wanted the map, not a file"])
+def test_other_format_talk_after_an_export_is_no_correction(text):
+    c, f, _ = session("demo", True)
+    state = DialogueState(last={"tool": "export_results",
+                                "params": {"what": "rankings", "format": "csv"}})
+    d = decide(text, c, state, f)
+    assert ("export_results", {"what": "rankings", "format": "xlsx"}) not in _steps(d)
