@@ -240,6 +240,11 @@ ASKS = re.compile(r"^\W*(?:and\s+|so\s+|ok\w*\s+)?(?:what|wat|wetin|which|tell|g
                   r"\W*$")
 
 
+# the ward just talked about, referred to
+IT_WARD = re.compile(r"\b(?:it|its|it's|that\s+ward|this\s+ward|the\s+ward|dat\s+ward|dis\s+ward"
+                     r"|d\s+ward|same\s+ward|am)\b")
+
+
 def ward_lookup(text: str, ctx: RouterContext, state: DialogueState,
                 facts: Facts) -> Decision | None:  # fmt: skip
     """ "what rank did Riraufa II get?", "wat be d score of mallano", "RANK OF OKAKA II": the
@@ -252,6 +257,17 @@ def ward_lookup(text: str, ctx: RouterContext, state: DialogueState,
     if len(low.split()) > 14 or re.search(r"\bwards\b|\blgas?\b\s*$", low):
         return None
     match = ex.find_ward(text, ctx.wards)
+    if match is None and IT_WARD.search(low) and not re.search(r"\bthem\b|\bthose\b|\bthey\b",
+                                                               low):
+        from chatmrpt.chat import focus
+
+        seen = focus.Focus.of(state.focus)
+        if seen.ward:  # "what rank is it?" right after a question about one ward
+            params: dict[str, object] = {"ward": seen.ward}
+            if seen.ward_lga and sum(1 for w in ctx.wards if w.name == seen.ward) > 1:
+                params["lga"] = seen.ward_lga
+            return Decision([Step("explain_ward", params, source=text)],
+                            reading={"stored": "ward_lookup", "tool": "explain_ward"})
     if match is None or match.score < 85:
         return None
     said = text.lower()

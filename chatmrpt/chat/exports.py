@@ -380,12 +380,39 @@ def format_corrected(text: str, low: str, ctx: RouterContext,
                     reading={"named_export": True, "tool": "export_results"})
 
 
+# "Consensus map... never mind, the composite one": a map named, then another in its place
+MAP_RETRACTED = re.compile(
+    r"^(?P<first>.*\bmaps?\b.*?)\s*(?:\.{2,}|\u2026|[,;.!-]+)\s*(?:(?:no|oh|hmm+|sorry|wait"
+    r"|actually)[\s,.!]+)*(?:never\s*mind|scratch\s+that|forget\s+(?:it|that)|no\s+wait|sorry"
+    r"|actually|i\s+mean(?:t)?|rather|make\s+(?:it|that))\b[\s,.!:-]*(?:(?:just|rather|instead"
+    r"|show|give\s+me|use)\s+)*(?P<second>.+)$")
+
+
+def map_retracted(text: str, low: str) -> Decision | None:
+    """A map asked for and taken back in the same message for another one: the other one."""
+    from chatmrpt.chat.router import _MAP_KINDS
+
+    m = MAP_RETRACTED.match(low)
+    if m is None:
+        return None
+    second = m.group("second")
+    if re.search(r"\b(?:export|save|download|send|png|html|picture|image|file)\b", second) or \
+            len(second.split()) > 8:
+        return None
+    kinds = [k for k, p in _MAP_KINDS if re.search(p, second)]
+    if len(kinds) != 1:
+        return None
+    return Decision([Step("show_map", {"what": kinds[0]}, source=text)],
+                    reading={"retracted": "map"})
+
+
 def file_or_view(text: str, low: str, ctx: RouterContext, state: DialogueState,
                  facts: Facts) -> Decision | None:
     """The readings of this module that stand on their own words."""
     del facts
     return format_of_shown(text, low, state) or on_screen(text, low, state) or \
-        format_corrected(text, low, ctx, state) or named_file(text, low, ctx, state)
+        map_retracted(text, low) or format_corrected(text, low, ctx, state) or \
+        named_file(text, low, ctx, state)
 
 
 # --- a file refused, then something else asked ------------------------------------------------

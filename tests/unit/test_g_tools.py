@@ -408,3 +408,22 @@ def test_other_format_talk_after_an_export_is_no_correction(text):
                                 "params": {"what": "rankings", "format": "csv"}})
     d = decide(text, c, state, f)
     assert ("export_results", {"what": "rankings", "format": "xlsx"}) not in _steps(d)
+
+
+@pytest.mark.parametrize("text", ["what rank is it?", "and its score", "what rank is that ward"])
+def test_the_rank_of_the_ward_just_talked_about(text):
+    c, f, _ = session("demo", True)
+    state = DialogueState(focus={"ward": "Zango"},
+                          last={"tool": "ward_value", "params": {"ward": "Zango"}})
+    assert _steps(decide(text, c, state, f)) == [("explain_ward", {"ward": "Zango"})]
+    assert _steps(decide(text, c, DialogueState(), f)) == []  # no ward talked about: no guess
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Consensus map... never mind, the composite one.", "composite"),
+    ("show the pca map, no wait, the category one", "category"),
+    ("category map - actually the vulnerability map", "composite"),
+])
+def test_a_map_taken_back_for_another_shows_the_other(text, kind):
+    c, f, state = session("kano", True)
+    assert _steps(decide(text, c, state, f)) == [("show_map", {"what": kind})]
