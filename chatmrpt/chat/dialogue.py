@@ -551,6 +551,10 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
         if one.steps and not one.unmet:
             for s in one.steps:
                 s.source = part
+            if any(s_.tool == "run_analysis" for s_ in out.steps):
+                # "run it with A, B and C, then show the top 5": the analysis asked for
+                # comes first; no default analysis is run in between
+                one.steps = [s for s in one.steps if s.echo != ANALYSE_FIRST]
             out.steps.extend(one.steps)
             out.notes.extend(one.notes)
             continue
