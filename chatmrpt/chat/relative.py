@@ -68,7 +68,8 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
         return other
     if re.search(r"\b(?:urban|threshold|buffer|wastage|cap|capped|share|bale)\b", low):
         return None
-    about_households = re.search(r"\bhouse\s*holds?\b|\bhh\b|\bhousehold\s+size\b", low)
+    about_households = re.search(r"\bhouse\s*holds?\b|\bhh\b|\bhousehold\s+size\b",
+                                 KEPT_SAME.sub(" ", low))
     pct = [n for n in numbers if n.percent]
     if len(pct) == 1 and not about_households:
         more, less = bool(MORE.search(low)), bool(LESS.search(low))
@@ -88,6 +89,15 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
         if re.search(r"\b(?:double|twice\s+as\s+many|two\s+times)\b", low) and of_plan:
             value = base * 2
             return Change({"total_nets": value}, f"Plan for {value:,} nets = {base:,} × 2.")
+        part = _fraction(low)
+        if part is not None:
+            factor, words = part
+            value = int(round(base * factor))
+            if value < 1:
+                return None
+            return Change({"total_nets": value},
+                          f"Plan for {value:,} nets = {words} {base:,}"
+                          + (f", households of {_fmt(hh)} people." if hh else "."))
         times = _multiplier(low)
         if times is not None and (of_plan or re.search(r"\b(?:it|that|the\s+plan)\b", low)):
             value = int(round(base * times))
@@ -143,6 +153,59 @@ def _multiplier(low: str) -> float | None:
     word = m.group("a") or m.group("b") or m.group("c") or m.group("d")
     times = float(TIMES_WORDS.get(word, 0) or word)
     return times if 1 < times <= 10 else None
+
+
+# "same household size", "keep the household size": a setting kept, not changed
+KEPT_SAME = re.compile(
+    r"\b(?:(?:the\s+)?same|keep(?:ing)?\s+(?:the\s+|our\s+)?|unchanged)\s+(?:house\s*hold(?:\s+size)?|hh"
+    r"(?:\s+size)?|household\s+size|people\s+per\s+net|(?:urban\s+)?threshold|bales?(?:\s+size)?"
+    r"|buffer|strategy|rule|method|ranking)\b"
+    r"|\b(?:house\s*hold(?:\s+size)?|hh|people\s+per\s+net|(?:urban\s+)?threshold)\s+(?:stays?"
+    r"|unchanged|as\s+(?:it\s+)?is|the\s+same)\b")
+FRACTIONS = {"half": 1 / 2, "halves": 1 / 2, "third": 1 / 3, "thirds": 1 / 3, "quarter": 1 / 4,
+             "quarters": 1 / 4, "fifth": 1 / 5, "fifths": 1 / 5, "tenth": 1 / 10,
+             "tenths": 1 / 10}
+COUNT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+_FRACTION = (r"(?P<count>a|one|two|three|four)[\s-]+(?P<part>half|halves|thirds?|quarters?|fifths?"
+             r"|tenths?)")
+# "a quarter more nets", "a third fewer", "a fifth extra"
+FRACTION_MORE = re.compile(r"\b" + _FRACTION + r"\s+(?:(?:more|extra|additional)|(?P<less>fewer"
+                           r"|less))\b")
+# "increase it by a third", "cut the nets by a quarter", "up by a tenth"
+FRACTION_BY = re.compile(r"\b(?:(?P<up>increase|raise|grow|boost|up|top\s+up|add)|(?P<down>cut|reduce"
+                         r"|decrease|lower|drop|shrink|down|trim))\b(?:\s+[a-z]+){0,3}?\s+by\s+"
+                         + _FRACTION + r"\b")
+# "one and a half times the nets", "two and a half times as many", "half as many again"
+AND_A_HALF = re.compile(r"\b(?P<whole>one|two|three|1|2|3)\s+and\s+a\s+half\s+times\b"
+                        r"|\bhalf\s+as\s+many(?:\s+(?:nets?|itns?|llins?))?\s+again\b|\b(?:half|50%)\s+again\s+as\s+many\b")
+# "three quarters of the nets", "two thirds of it"
+FRACTION_OF = re.compile(r"^(?:[a-z,]+\s+){0,4}?" + _FRACTION + r"\s+of\s+(?:it|that|them|the\s+"
+                         r"(?:plan|nets|total|stock))\b")
+
+
+def _fraction(low: str) -> tuple[float, str] | None:
+    """ "a quarter more", "a third fewer", "cut it by a fifth", "one and a half times",
+    "three quarters of the nets": the factor the net total is multiplied by and its words;
+    None when the message says no such fraction (or more than one)."""
+    found = []
+    for m in FRACTION_MORE.finditer(low):
+        f = COUNT_WORDS[m.group("count")] * FRACTIONS[m.group("part")]
+        found.append((1 - f, f"{m.group('count')} {m.group('part')} fewer than") if m.group("less")
+                     else (1 + f, f"{m.group('count')} {m.group('part')} more than"))
+    for m in FRACTION_BY.finditer(low):
+        f = COUNT_WORDS[m.group("count")] * FRACTIONS[m.group("part")]
+        found.append((1 + f, f"{m.group('count')} {m.group('part')} more than") if m.group("up")
+                     else (1 - f, f"{m.group('count')} {m.group('part')} fewer than"))
+    for m in AND_A_HALF.finditer(low):
+        said = m.group("whole") or "one"
+        whole = COUNT_WORDS[said] if said in COUNT_WORDS else float(said)
+        found.append((whole + 0.5, f"{_fmt(whole + 0.5)} ×"))
+    for m in FRACTION_OF.finditer(low):
+        f = COUNT_WORDS[m.group("count")] * FRACTIONS[m.group("part")]
+        found.append((f, f"{m.group('count')} {m.group('part')} of"))
+    if len(found) != 1 or not 0 < found[0][0] <= 10 or found[0][0] == 1:
+        return None
+    return found[0]
 
 
 PER_WARD = re.compile(
@@ -676,6 +739,10 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
             return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
                             reading={"relative": "variables"})  # fmt: skip
     last_params = last.get("params") or {}
+    if ctx.analysis_ready and (facts.last_repri or last_tool == "reprioritize_urban"):
+        target = _repri_target_said(text, low)
+        if target is not None:
+            return target
     repri_last = last_tool == "reprioritize_urban" or (
         last_tool == "ask_results" and str(last_params.get("about", "")).startswith("repri"))
     if repri_last and ctx.analysis_ready:
@@ -724,6 +791,35 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
     return None
+
+
+# "put the target back to the usual 30 percent", "target should be 25% now": the
+# reprioritisation's population target named with its value, words between them
+TARGET_VALUE = re.compile(
+    r"\b(?:population\s+)?target(?:\s+(?:share|population(?:\s+share)?))?\s+(?:(?:should\s+be|back"
+    r"|now|again|instead|is|make\s+it|then)\s+)*(?:(?:to|at|of|=|:|be)\s+)?(?:(?:the|our|its"
+    r"|usual|default|normal|original|old|previous|standard|former|earlier|same)\s+){0,3}$")
+
+
+def _repri_target_said(text: str, low: str) -> Decision | None:
+    """The reprioritisation's target given a new value after one was made ("ok put the
+    target back to the usual 30 percent"): the reprioritisation again with that target. The
+    number must be named as the target; a plan, a map or a question is left alone."""
+    if reads_as_question(text) or re.search(r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b"
+                                            r"|\bexport\b|\bdownload\b|\bif\b", low):
+        return None
+    if not re.search(r"\b(?:put|set|make|change|use|go|bring|move|back|reset|revert|redo|rerun"
+                     r"|re-?run|try|switch|should\s+be)\b", low):
+        return None
+    numbers = ex.extract_numbers(low)
+    if len(numbers) != 1 or not 0 < numbers[0].value <= 100:
+        return None
+    n = numbers[0]
+    if not TARGET_VALUE.search(low[: n.start]):
+        return None
+    return Decision([Step("reprioritize_urban", {"target_share": n.number},
+                          echo=f"Urban reprioritisation with a target of {_fmt(n.value)}% of the "
+                               "population.", source=text)], reading={"relative": "repri"})
 
 
 def _plan_operation(text: str, ctx: RouterContext, state: DialogueState,
@@ -914,9 +1010,23 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
             float(last_plan.get("buffer") or 1) != 1:
         params["buffer"] = 1
         said.append("no buffer (each ward gets exactly its need)")
-    if re.search(drop + r"(?:ward\s+)?(?:cap|caps|capping|ceiling|limit|maximum\s+share)\b"
-                 r"|\buncap\w*|\bno\s+(?:more\s+)?cap\b", low) and (
-            last_plan.get("strategy") == "capped" or last_plan.get("max_ward_share")):
+    cap_dropped = re.search(drop + r"(?:ward\s+)?(?:cap|caps|capping|ceiling|limit|maximum\s+share)"
+                            r"\b|\buncap\w*|\bno\s+(?:more\s+)?cap\b", low)
+    if cap_dropped and not params and last_plan.get("strategy") != "capped" and \
+            not last_plan.get("max_ward_share"):
+        # "forget the cap. use the continue rule": the plan has no cap; the rule said with it
+        # is the change (the cap is never read as the rule asked for)
+        rest = re.sub(r"\bcap\w*|\bmax(?:imum)?\s+(?:ward\s+)?share\b|\buncap\w*", " ", low)
+        instead = ex.find_strategy(rest)
+        if instead in ("continue", "proportional", "stop") and \
+                instead != last_plan.get("strategy", "stop"):
+            return Decision([Step("what_if_plan", {"strategy": instead},
+                                  echo=f"The plan has no cap on any ward; re-planning so that "
+                                       f"{STRATEGY_WORDS[instead]}, everything else as before.")])
+        if instead is None or instead == last_plan.get("strategy", "stop"):
+            return Decision(text="The current plan has no cap on any ward: nothing to change.",
+                            reading={"relative": "plan_op"})
+    if cap_dropped and (last_plan.get("strategy") == "capped" or last_plan.get("max_ward_share")):
         # the cap is a strategy with its share: both go, the plan is made again from its
         # other settings
         kept = {k: v for k, v in last_plan.items() if v is not None
