@@ -641,8 +641,36 @@ def _variable_swap(low: str, ctx: RouterContext, used: Sequence[str]) -> Change 
     return None
 
 
+METHOD_KEPT = re.compile(r"\b(?:keep\w*|use|using|with|by|stay\w*\s+(?:on|with)|back\s+to|rank\w*)"
+                         r"\s+(?:the\s+|it\s+)?(pca|composite)\b")
+
+
 def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
-              facts: Facts) -> Decision | None:  # fmt: skip
+              facts: Facts) -> Decision | None:
+    """A relative change of the last request; a plan change that also names the ranking
+    ("I meant keep composite but cap each ward at 5 percent") keeps that ranking."""
+    decision = _relative_change(text, low, ctx, state, facts)
+    plan = ctx.last_plan or {}
+    if decision is None or len(decision.steps) != 1 or not plan or \
+            decision.steps[0].tool not in PLAN_TOOLS or "method" in decision.steps[0].params:
+        return decision
+    named = {m.group(1) for m in METHOD_KEPT.finditer(plan_ops._p_c_a(low))}
+    if len(named) != 1:
+        return decision
+    method = named.pop()
+    if plan.get("method", "composite") == method:
+        return decision
+    step = decision.steps[0]
+    step.params["method"] = method
+    words = "the PCA ranking" if method == "pca" else "the composite ranking"
+    if step.echo:
+        step.echo = re.sub(r",\s+everything else as before\.?$", "", step.echo.rstrip())
+        step.echo = f"{step.echo.rstrip('.')}, with {words}, everything else as before."
+    return decision
+
+
+def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                     facts: Facts) -> Decision | None:  # fmt: skip
     from chatmrpt.chat.dialogue import TARGET_SAID
     last = state.last or {}
     last_tool = last.get("tool")

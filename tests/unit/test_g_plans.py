@@ -157,3 +157,46 @@ def test_kept_value_is_no_change_the_other_setting_is():
     steps, d = run("back to the normal allocation rule but keep 2 per net", plan=plan)
     assert len(steps) == 1 and steps[0][1].get("strategy") == "stop", d.text
     assert steps[0][1].get("people_per_net", 2) == 2
+
+
+# --- the ranking named beside another plan change ------------------------------------------
+
+
+@pytest.mark.parametrize("text,params", [
+    ("no sorry, I meant keep composite but cap each ward at 5 percent of the nets",
+     {"strategy": "capped", "max_ward_share": 5, "method": "composite"}),
+    ("keep composite and a quarter more nets", {"total_nets": 500_000, "method": "composite"}),
+])
+def test_ranking_named_beside_a_plan_change_is_kept(text, params):
+    steps, d = run(text, plan={**PLAN, "method": "pca"})
+    assert len(steps) == 1, d.text
+    assert {k: v for k, v in steps[0][1].items() if k in params} == params
+
+
+def test_ranking_already_used_is_not_added():
+    steps, d = run("keep composite but cap each ward at 5 percent of the nets")
+    assert len(steps) == 1 and "method" not in steps[0][1], d.text
+
+
+# --- a number is never read into a setting it was not named for --------------------------
+
+
+@pytest.mark.parametrize("last_tool", LAST_TOOLS)
+@pytest.mark.parametrize("text", [
+    "the truck carries 120 bales",
+    "make it 120 bales",
+    "we got 300 bales from the store",
+    "we have 3 trucks for the nets",
+])
+def test_count_of_bales_or_trucks_is_no_net_total(text, last_tool):
+    steps, d = run(text, last_tool)
+    assert not any("total_nets" in p for _, p in steps), d.text
+
+
+@pytest.mark.parametrize("text,params", [
+    ("bales of 40", {"bale_size": 40}),
+    ("40 nets per bale", {"bale_size": 40}),
+])
+def test_bale_size_still_read(text, params):
+    steps, d = run(text)
+    assert steps == [("what_if_plan", params)], d.text
