@@ -674,6 +674,15 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
     from chatmrpt.chat.dialogue import TARGET_SAID
     last = state.last or {}
     last_tool = last.get("tool")
+    if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text) and \
+            not (RESET.search(low) and last_tool in (*PLAN_TOOLS, "ask_results")) and \
+            (re.search(DROP_SETTING, low) or NOT_NEEDED.search(low)):
+        # "remove the 2 people per net", "forget the pca ranking": a setting dropped is read
+        # before any reading that would take its number or its name as a new value
+        dropped = _plan_setting_dropped(low, ctx.last_plan)
+        if dropped is not None:
+            dropped.reading["relative"] = "plan_setting"
+            return dropped
     operated = _plan_operation(text, ctx, state, facts)
     if operated is not None:
         return operated
@@ -1015,13 +1024,48 @@ def _kept_values(low: str, last_plan: Mapping[str, Any]) -> str | None:
     return f", keeping {_join(said)}" if said else ""
 
 
+DROP_SETTING = (r"\b(?:no|without|drop|remove|removing|dropping|forget|cancel|take\s+out|take\s+off"
+                r"|get\s+rid\s+of|scrap|ditch|lose|undo|do\s+away\s+with|stop\s+using|no\s+more"
+                r"|no\s+longer\s+(?:use|need|want)|don'?t\s+(?:want|need|use))\s+(?:the\s+|any"
+                r"\s+|that\s+|this\s+|our\s+)?")
+# "the buffer is not needed any more", "the bales are no longer used"
+NOT_NEEDED = re.compile(r"\b(?:the\s+)?(buffer|wastage|bales?|cap)\s+(?:is|are)\s+(?:not|no\s+longer)"
+                        r"\s+(?:needed|required|necessary|used|wanted)\b")
+
+
 def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
     """ "no buffer", "the nets are loose now", "remove the cap": a setting back to its
     default, everything else as before."""
-    drop = r"\b(?:no|without|drop|remove|removing|dropping|forget|cancel|take\s+out|don'?t\s+" \
-           r"(?:want|need|use))\s+(?:the\s+|any\s+)?"
+    low = NOT_NEEDED.sub(r"no \1", low)
+    drop = DROP_SETTING
     params: dict[str, Any] = {}
     said = []
+    # "remove the 2 people per net", "forget the people per net change": back to 1.8 (a
+    # number said must be the plan's own value: it names what is removed, never a new one)
+    ppn = re.search(drop + r"(?:(?P<num>\d+(?:\.\d+)?)\s+)?(?:people\s+per\s+net|persons?\s+per\s+net"
+                    r"|per\s+net\s+(?:figure|value|setting|rate|ratio|change))\b", low)
+    if ppn is not None:
+        now = float(last_plan.get("people_per_net") or 1.8)
+        if ppn.group("num") is not None and abs(float(ppn.group("num")) - now) > 1e-9:
+            # "remove the 3 people per net" when the plan uses 2: asked, never set to 3
+            choice = {"label": "1.8 people per net (the standard figure)",
+                      "tool": "what_if_plan", "params": {"people_per_net": 1.8},
+                      "steps": [{"tool": "what_if_plan", "params": {"people_per_net": 1.8},
+                                 "echo": ""}]}
+            choices = [choice, {"label": "No, leave it", "tool": "", "params": {},
+                                "cancel": True}]
+            return Decision(text=f"The plan uses {_fmt(now)} people per net, not "
+                                 f"{ppn.group('num')}. Should it go back to the standard 1.8? "
+                                 "Nothing is changed until you say so.", choices=choices,
+                            pending={"expects": "choice", "choices": choices},
+                            reading={"relative": "plan_op"})
+        if now != 1.8:
+            params["people_per_net"] = 1.8
+            said.append("1.8 people per net (the standard figure)")
+    # "forget the pca ranking": the composite ranking, the default
+    if re.search(drop + r"pca\b", low) and last_plan.get("method") == "pca":
+        params["method"] = "composite"
+        said.append("the composite ranking")
     # "forget the buffer and the bales": one verb drops every setting of its list
     listed = " ".join(m.group(0) for m in re.finditer(
         drop + r"[^.;,!?]*?(?=[.;,!?]|\s+(?:but|keep|go|and\s+(?:go|keep|use|make|plan))\b|$)",
@@ -1039,7 +1083,8 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
         params["buffer"] = 1
         said.append("no buffer (each ward gets exactly its need)")
     cap_dropped = re.search(drop + r"(?:ward\s+)?(?:cap|caps|capping|ceiling|limit|maximum\s+share)"
-                            r"\b|\buncap\w*|\bno\s+(?:more\s+)?cap\b", low)
+                            r"\b|\buncap\w*|\bno\s+(?:more\s+)?cap\b", low) or \
+        re.search(r"\b(?:cap|caps|capping)\b", listed)
     if cap_dropped and not params and last_plan.get("strategy") != "capped" and \
             not last_plan.get("max_ward_share"):
         # "forget the cap. use the continue rule": the plan has no cap; the rule said with it
@@ -1059,13 +1104,15 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
         # other settings
         kept = {k: v for k, v in last_plan.items() if v is not None
                 and k not in ("analysis_id", "max_ward_share", "strategy")}  # fmt: skip
+        kept.update(params)  # "remove the buffer and the cap": both go
         # "remove the cap. instead skip wards that don't fit": the strategy said instead
         rest = re.sub(r"\bcap\w*|\bmax(?:imum)?\s+(?:ward\s+)?share\b", " ", low)
         instead = ex.find_strategy(rest)
         kept["strategy"] = instead if instead in ("continue", "proportional") else "stop"
         words = STRATEGY_WORDS["stop" if kept["strategy"] == "stop" else kept["strategy"]]
+        also = f"; {_join(said)}" if said else ""
         return Decision([Step("plan_itn", kept,
-                              echo=f"No cap on any ward any more ({words}), everything "
+                              echo=f"No cap on any ward any more ({words}){also}, everything "
                                    "else as before.")])
     if not params:
         return None

@@ -200,3 +200,43 @@ def test_count_of_bales_or_trucks_is_no_net_total(text, last_tool):
 def test_bale_size_still_read(text, params):
     steps, d = run(text)
     assert steps == [("what_if_plan", params)], d.text
+
+
+# --- more ways of dropping a setting -----------------------------------------------------
+
+SET = {**PLAN, "total_nets": 750_000, "bale_size": 40, "buffer": 1.1, "people_per_net": 2,
+       "urban_threshold": 50, "method": "pca", "strategy": "capped", "max_ward_share": 5}
+
+
+def _changed(steps, plan=SET):
+    assert len(steps) == 1 and steps[0][0] in ("what_if_plan", "plan_itn"), steps
+    return {k: v for k, v in steps[0][1].items() if plan.get(k) != v}
+
+
+@pytest.mark.parametrize("last_tool", LAST_TOOLS)
+@pytest.mark.parametrize("text,changed", [
+    ("forget the pca ranking", {"method": "composite"}),
+    ("forget the people per net change", {"people_per_net": 1.8}),
+    ("get rid of the bales", {"bale_size": 1}),
+    ("scrap the buffer", {"buffer": 1}),
+    ("the buffer is not needed any more", {"buffer": 1}),
+    ("lose the cap", {"strategy": "stop"}),
+    ("remove the buffer and the cap", {"buffer": 1, "strategy": "stop"}),
+    ("forget the bales and the cap", {"bale_size": 1, "strategy": "stop"}),
+])
+def test_dropped_setting_goes_back_to_its_default_only(text, changed, last_tool):
+    steps, d = run(text, last_tool, plan=SET)
+    got = _changed(steps)
+    got.pop("max_ward_share", None)
+    assert got == changed, d.text
+    assert steps[0][1].get("total_nets", 750_000) == 750_000
+
+
+@pytest.mark.parametrize("text", ["remove the 2 people per net", "remove the 3 people per net"])
+def test_number_of_a_dropped_setting_is_never_its_new_value(text):
+    steps, d = run(text, plan=SET)
+    assert not any(p.get("people_per_net") in (2, 3) and SET["people_per_net"] != p.get(
+        "people_per_net") for _, p in steps), d.text
+    assert not any(p.get("people_per_net") == 3 for _, p in steps)
+    assert not any(p.get("people_per_net") == 3 for c in d.choices or []
+                   for p in [c.get("params", {})])
