@@ -66,7 +66,8 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     other = _by_change(low, last_plan)
     if other is not None:
         return other
-    if re.search(r"\b(?:urban|threshold|buffer|wastage|cap|capped|share|bale)\b", low):
+    if re.search(r"\b(?:urban|threshold|buffer|wastage|cap|capped|share|bale)\b",
+                 KEPT_SAME.sub(" ", low)):
         return None
     about_households = re.search(r"\bhouse\s*holds?\b|\bhh\b|\bhousehold\s+size\b",
                                  KEPT_SAME.sub(" ", low))
@@ -157,7 +158,7 @@ def _multiplier(low: str) -> float | None:
 
 # "same household size", "keep the household size": a setting kept, not changed
 KEPT_SAME = re.compile(
-    r"\b(?:(?:the\s+)?same|keep(?:ing)?\s+(?:the\s+|our\s+)?|unchanged)\s+(?:house\s*hold(?:\s+size)?|hh"
+    r"\b(?:(?:the\s+)?same|keep(?:ing)?(?:\s+(?:the|our))?|unchanged)\s+(?:house\s*hold(?:\s+size)?|hh"
     r"(?:\s+size)?|household\s+size|people\s+per\s+net|(?:urban\s+)?threshold|bales?(?:\s+size)?"
     r"|buffer|strategy|rule|method|ranking)\b"
     r"|\b(?:house\s*hold(?:\s+size)?|hh|people\s+per\s+net|(?:urban\s+)?threshold)\s+(?:stays?"
@@ -166,8 +167,8 @@ FRACTIONS = {"half": 1 / 2, "halves": 1 / 2, "third": 1 / 3, "thirds": 1 / 3, "q
              "quarters": 1 / 4, "fifth": 1 / 5, "fifths": 1 / 5, "tenth": 1 / 10,
              "tenths": 1 / 10}
 COUNT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
-_FRACTION = (r"(?P<count>a|one|two|three|four)[\s-]+(?P<part>half|halves|thirds?|quarters?|fifths?"
-             r"|tenths?)")
+_FRACTION = (r"(?:(?P<count>a|one|two|three|four)[\s-]+)?(?P<part>half|halves|thirds?|quarters?"
+             r"|fifths?|tenths?)")
 # "a quarter more nets", "a third fewer", "a fifth extra"
 FRACTION_MORE = re.compile(r"\b" + _FRACTION + r"\s+(?:(?:more|extra|additional)|(?P<less>fewer"
                            r"|less))\b")
@@ -176,11 +177,23 @@ FRACTION_BY = re.compile(r"\b(?:(?P<up>increase|raise|grow|boost|up|top\s+up|add
                          r"|decrease|lower|drop|shrink|down|trim))\b(?:\s+[a-z]+){0,3}?\s+by\s+"
                          + _FRACTION + r"\b")
 # "one and a half times the nets", "two and a half times as many", "half as many again"
-AND_A_HALF = re.compile(r"\b(?P<whole>one|two|three|1|2|3)\s+and\s+a\s+half\s+times\b"
+AND_A_HALF = re.compile(r"\b(?P<whole>one|two|three|1|2|3)[\s-]+and[\s-]+a[\s-]+half[\s-]+times\b"
                         r"|\bhalf\s+as\s+many(?:\s+(?:nets?|itns?|llins?))?\s+again\b|\b(?:half|50%)\s+again\s+as\s+many\b")
 # "three quarters of the nets", "two thirds of it"
-FRACTION_OF = re.compile(r"^(?:[a-z,]+\s+){0,4}?" + _FRACTION + r"\s+of\s+(?:it|that|them|the\s+"
-                         r"(?:plan|nets|total|stock))\b")
+FRACTION_OF = re.compile(r"^(?P<lead>(?:[a-z,]+\s+){0,4}?)" + _FRACTION + r"\s+of\s+(?:it|that|them"
+                         r"|the\s+(?:plan|nets|total|stock))\b")
+# "add a quarter", "add another third", "take a quarter off", "knock a fifth off"
+FRACTION_ADD = re.compile(r"\b(?:(?P<up>add|plus|another)|(?P<down>take|knock|cut|remove|shave"
+                          r"|subtract))\s+(?:another\s+|off\s+)?" + _FRACTION
+                          + r"(?:\s+(?:more|extra|off|away))?\s*(?:nets?\s*)?[.!]*$")
+_DOWN = re.compile(r"\b(?:cut|remove|take|knock|reduce|drop|lose|subtract|shave|minus|less)\b")
+_UP = re.compile(r"\b(?:add|another|extra|plus|more|increase|raise)\b")
+_ONLY = re.compile(r"^(?:(?:ok(?:ay)?|so|then|now|and|just)\s+)*(?:(?:make\s+it|use|plan|give\s+(?:it|them)"
+                   r"|keep|go\s+with|only|try|(?:re-?)?plan\s+with|what\s+about)\s+)*(?:only\s+)?$")
+
+
+def _count(m: re.Match[str]) -> int:
+    return COUNT_WORDS[m.group("count") or "a"]
 
 
 def _fraction(low: str) -> tuple[float, str] | None:
@@ -189,20 +202,35 @@ def _fraction(low: str) -> tuple[float, str] | None:
     None when the message says no such fraction (or more than one)."""
     found = []
     for m in FRACTION_MORE.finditer(low):
-        f = COUNT_WORDS[m.group("count")] * FRACTIONS[m.group("part")]
-        found.append((1 - f, f"{m.group('count')} {m.group('part')} fewer than") if m.group("less")
-                     else (1 + f, f"{m.group('count')} {m.group('part')} more than"))
+        f = _count(m) * FRACTIONS[m.group("part")]
+        c = m.group("count") or "a"
+        found.append((1 - f, f"{c} {m.group('part')} fewer than") if m.group("less")
+                     else (1 + f, f"{c} {m.group('part')} more than"))
     for m in FRACTION_BY.finditer(low):
-        f = COUNT_WORDS[m.group("count")] * FRACTIONS[m.group("part")]
-        found.append((1 + f, f"{m.group('count')} {m.group('part')} more than") if m.group("up")
-                     else (1 - f, f"{m.group('count')} {m.group('part')} fewer than"))
+        f = _count(m) * FRACTIONS[m.group("part")]
+        c = m.group("count") or "a"
+        found.append((1 + f, f"{c} {m.group('part')} more than") if m.group("up")
+                     else (1 - f, f"{c} {m.group('part')} fewer than"))
     for m in AND_A_HALF.finditer(low):
         said = m.group("whole") or "one"
         whole = COUNT_WORDS[said] if said in COUNT_WORDS else float(said)
         found.append((whole + 0.5, f"{_fmt(whole + 0.5)} ×"))
     for m in FRACTION_OF.finditer(low):
-        f = COUNT_WORDS[m.group("count")] * FRACTIONS[m.group("part")]
-        found.append((f, f"{m.group('count')} {m.group('part')} of"))
+        f = _count(m) * FRACTIONS[m.group("part")]
+        lead = m.group("lead")
+        if _DOWN.search(lead):
+            found.append((1 - f, f"{m.group(0).strip()} off"))
+        elif _UP.search(lead):
+            found.append((1 + f, f"{m.group(0).strip()} added to"))
+        elif _ONLY.match(lead):
+            found.append((f, f"{m.group('count') or 'a'} {m.group('part')} of"))
+        else:
+            return None  # "share a third of the nets among ...": not the total
+    for m in FRACTION_ADD.finditer(low):
+        f = _count(m) * FRACTIONS[m.group("part")]
+        found.append((1 + f, f"{m.group('count') or 'a'} {m.group('part')} more than")
+                     if m.group("up") else
+                     (1 - f, f"{m.group('count') or 'a'} {m.group('part')} fewer than"))
     if len(found) != 1 or not 0 < found[0][0] <= 10 or found[0][0] == 1:
         return None
     return found[0]

@@ -240,3 +240,27 @@ def test_number_of_a_dropped_setting_is_never_its_new_value(text):
     assert not any(p.get("people_per_net") == 3 for _, p in steps)
     assert not any(p.get("people_per_net") == 3 for c in d.choices or []
                    for p in [c.get("params", {})])
+
+
+@pytest.mark.parametrize("text,total", [
+    ("add a quarter", 500_000),
+    ("one-and-a-half times the nets", 600_000),
+    ("add another quarter of the nets", 500_000),
+    ("cut a fifth of the nets", 320_000),
+    ("increase it by half", 600_000),
+    ("take a quarter off", 300_000),
+    ("add a third more nets but keep the threshold", 533_333),
+    ("20% more nets but keep the urban threshold", 480_000),
+])
+def test_fraction_with_its_verb(text, total):
+    steps, d = run(text, "ask_results")
+    assert steps == [("what_if_plan", {"total_nets": total})], d.text
+
+
+@pytest.mark.parametrize("text", [
+    "share a third of the nets with Kano",
+    "give a third of the nets to urban wards",
+])
+def test_fraction_of_the_nets_given_somewhere_is_not_the_total(text):
+    steps, d = run(text, "ask_results")
+    assert not any("total_nets" in p for _, p in steps), d.text
