@@ -1008,9 +1008,11 @@ def _plan_setting_change(low: str, last_plan: Mapping[str, Any]) -> Decision | N
     if re.search(r"\?|^\s*(?:what|why|how|explain|which|is|does|do|can)\b|\bmean\b"
                  r"|\bdifference\b", low):
         return None
-    if re.search(r"\bdefault\b|\bnormal\b|\boriginal\b|\bstandard\b", low) and \
+    if plan_settings.DEFAULT_WORD.search(low) and \
             re.search(r"\bback\b|\bto\s+the\b|\buse\b|\breset\b|\bgo\b|\bput\b", low):
-        named = [(p, v, words) for p, rx, v, words in SETTING_DEFAULTS if re.search(rx, low)]
+        # "... but keep the buffer": the kept setting is not the one set back
+        rest = KEPT_SAME.sub(" ", low)
+        named = [(p, v, words) for p, rx, v, words in SETTING_DEFAULTS if re.search(rx, rest)]
         if len(named) == 1:
             param, value, words = named[0]
             if last_plan.get(param, value) == value:

@@ -264,3 +264,15 @@ def test_fraction_with_its_verb(text, total):
 def test_fraction_of_the_nets_given_somewhere_is_not_the_total(text):
     steps, d = run(text, "ask_results")
     assert not any("total_nets" in p for _, p in steps), d.text
+
+
+@pytest.mark.parametrize("text,changed", [
+    ("strategy back to the usual", {"strategy": "stop"}),
+    ("use the usual ranking", {"method": "composite"}),
+    ("go back to the default people per net but keep the buffer", {"people_per_net": 1.8}),
+])
+def test_usual_setting_named_goes_back_to_its_default(text, changed):
+    steps, d = run(text, "ask_results", plan=SET)
+    assert len(steps) == 1, d.text
+    assert {k: v for k, v in steps[0][1].items() if k in changed} == changed
+    assert "buffer" not in steps[0][1] and "total_nets" not in steps[0][1]
