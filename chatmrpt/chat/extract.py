@@ -662,6 +662,9 @@ PLAN_CUES: tuple[Cue, ...] = (
     # taken as one
     Cue("_people", after=_after(r"(?:people|persons|population|residents|inhabitants)\b")),
     Cue("_wards", after=_after(r"(?:wards?|lgas?|states?|years?|months?)\b")),
+    # "120 bales", "3 trucks": a count of bales or vehicles is no number of nets
+    Cue("_bales", after=_after(r"(?:bales?|trucks?|lorr(?:y|ies)|trips?|vehicles?|pallets?"
+                               r"|cartons?)\b")),
     # "150 as the minimum": a number named as something no cue knows is no net count
     Cue("_other", after=_after(r"as\s+(?:the|our|my|a|an)\s+[a-z]")),
 )

@@ -85,23 +85,60 @@ def _said_values(low: str) -> dict[str, Any] | None:
     return out or None
 
 
-DEFAULT_WORD = re.compile(r"\b(?:default|normal|standard|usual|original)\b")
+# "the default", "the usual", "the WHO figure", "the recommended value": a setting's default
+DEFAULT_WORD = re.compile(r"\b(?:default|normal|standard|usual|original|recommended|recommendation"
+                          r"|guideline)\b|\bwho(?:'s)?\s+(?:figure|value|number|default|standard"
+                          r"|norm|ratio|rate|recommend\w*|guid\w*|one)\b")
 DEFAULT_SETTINGS = (
     ("urban_threshold", re.compile(r"\burban\b|\bthreshold\b|\bcut-?off\b"), 75),
     ("people_per_net", re.compile(r"\bpeople\s+per\s+net\b|\bper\s+net\b"), 1.8),
+    ("bale_size", re.compile(r"\bbales?\b"), 1),
+    ("buffer", re.compile(r"\bbuffer\b|\bwastage\b"), 1),
 )
 
 
 def _default_named(low: str) -> dict[str, Any] | None:
     """ "back to the default threshold", "rerun it at the default urban threshold": the one
     setting named, at its default."""
-    if not DEFAULT_WORD.search(low) or ex.extract_numbers(low):
+    if not DEFAULT_WORD.search(low) or [n for n in ex.extract_numbers(low)
+                                         if n.text.strip() not in ("one", "a", "an")]:
         return None
     named = [(k, v) for k, rx, v in DEFAULT_SETTINGS if rx.search(low)]
     if len(named) != 1:
         return None
     key, value = named[0]
     return {key: value}
+
+
+KEPT = re.compile(r"\b(?:keep\w*|leave|stay\w*|same)\b(?:\s+[a-z]+){0,3}\s*$")
+
+
+# settings no number of the message is read for: a message joining one of them to a value
+# ("back to the normal rule but keep 2 per net") is read by the other readings
+OTHER_SETTING = re.compile(r"\b(?:rule|strategy|method|ranking|rank|pca|composite|bales?|buffer"
+                           r"|wastage|cap|capped|share|default|normal|usual|standard|original"
+                           r"|nets?|plan|continue|proportional\w*|skip\w*)\b")
+
+
+def _changed_values(low: str, values: Mapping[str, Any],
+                    last_plan: Mapping[str, Any]) -> dict[str, Any] | None:
+    """ "threshold 50 and keep 5 per house", "keep 5 and use 2 people per net": the values
+    the message changes. Every value said to be kept must be the value the plan has (a
+    kept value that differs is no keeping); None when a kept value differs, when nothing is
+    left to change, or when another setting is joined to the values."""
+    if not re.search(r"\bkeep\w*\b|\bleave\b|\bsame\b|\bstays?\b|\band\b|\bbut\b", low):
+        return dict(values)
+    if OTHER_SETTING.search(low):
+        return None
+    out = dict(values)
+    for n in ex.extract_numbers(low):
+        if not KEPT.search(low[max(0, n.start - 30): n.start]):
+            continue
+        keys = [k for k, v in values.items() if abs(float(v) - n.value) < 1e-9]
+        if len(keys) != 1 or abs(float(last_plan.get(keys[0]) or 0) - n.value) > 1e-9:
+            return None
+        out.pop(keys[0], None)
+    return out or None
 
 
 def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | None,
@@ -115,12 +152,15 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
         return None
     if OTHER_TOPIC.search(low) or re.search(r"\b(?:not|don'?t|never|no\s+need)\b", low):
         return None
-    if re.search(r"\bkeep\w*\b|\bexcept\b|\bapart\s+from\b|\band\b", low):
-        return None  # "... but keep 2 per net", two changes: read by the other readings
+    if re.search(r"\bexcept\b|\bapart\s+from\b", low):
+        return None  # "everything back except 2 per net": read by the other readings
     if len(low.split()) > 14 or not CHANGE_SHAPE.search(low):
         return None
-    values = _said_values(low) or _default_named(low)
-    if not values or len(values) != 1:
+    values = _said_values(low)
+    if values is None and not re.search(r"\bkeep\w*\b|\band\b", low):
+        values = _default_named(low)
+    values = _changed_values(low, values, last_plan) if values else None
+    if not values:
         return None
     # a threshold is also one of reprioritisation and of the urban map: after either, the
     # plan must be named

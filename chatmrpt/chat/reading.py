@@ -145,7 +145,7 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     fixed = head[: old.start] + new.text + head[old.end :]
     rest = tail[: new.start] + tail[new.end :]
     # words after the corrected number that name something else stay ("... wait, 450k nets")
-    rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|nets?|sorry|instead)\b", " ", rest)
+    rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|(?<!per\s)nets?|sorry|instead)\b", " ", rest)
     fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
     note = f"Using your correction: {_fmt(new.value)} instead of {_fmt(old.value)}."
     return fixed, note

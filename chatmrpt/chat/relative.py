@@ -66,9 +66,11 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     other = _by_change(low, last_plan)
     if other is not None:
         return other
-    if re.search(r"\b(?:urban|threshold|buffer|wastage|cap|capped|share|bale)\b", low):
+    if re.search(r"\b(?:urban|threshold|buffer|wastage|cap|capped|share|bale)\b",
+                 KEPT_SAME.sub(" ", low)):
         return None
-    about_households = re.search(r"\bhouse\s*holds?\b|\bhh\b|\bhousehold\s+size\b", low)
+    about_households = re.search(r"\bhouse\s*holds?\b|\bhh\b|\bhousehold\s+size\b",
+                                 KEPT_SAME.sub(" ", low))
     pct = [n for n in numbers if n.percent]
     if len(pct) == 1 and not about_households:
         more, less = bool(MORE.search(low)), bool(LESS.search(low))
@@ -88,6 +90,15 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
         if re.search(r"\b(?:double|twice\s+as\s+many|two\s+times)\b", low) and of_plan:
             value = base * 2
             return Change({"total_nets": value}, f"Plan for {value:,} nets = {base:,} × 2.")
+        part = _fraction(low)
+        if part is not None:
+            factor, words = part
+            value = int(round(base * factor))
+            if value < 1:
+                return None
+            return Change({"total_nets": value},
+                          f"Plan for {value:,} nets = {words} {base:,}"
+                          + (f", households of {_fmt(hh)} people." if hh else "."))
         times = _multiplier(low)
         if times is not None and (of_plan or re.search(r"\b(?:it|that|the\s+plan)\b", low)):
             value = int(round(base * times))
@@ -143,6 +154,86 @@ def _multiplier(low: str) -> float | None:
     word = m.group("a") or m.group("b") or m.group("c") or m.group("d")
     times = float(TIMES_WORDS.get(word, 0) or word)
     return times if 1 < times <= 10 else None
+
+
+# "same household size", "keep the household size": a setting kept, not changed
+KEPT_SAME = re.compile(
+    r"\b(?:(?:the\s+)?same|keep(?:ing)?(?:\s+(?:the|our))?|unchanged)\s+(?:house\s*hold(?:\s+size)?|hh"
+    r"(?:\s+size)?|household\s+size|people\s+per\s+net|(?:urban\s+)?threshold|bales?(?:\s+size)?"
+    r"|buffer|strategy|rule|method|ranking)\b"
+    r"|\b(?:house\s*hold(?:\s+size)?|hh|people\s+per\s+net|(?:urban\s+)?threshold)\s+(?:stays?"
+    r"|unchanged|as\s+(?:it\s+)?is|the\s+same)\b")
+FRACTIONS = {"half": 1 / 2, "halves": 1 / 2, "third": 1 / 3, "thirds": 1 / 3, "quarter": 1 / 4,
+             "quarters": 1 / 4, "fifth": 1 / 5, "fifths": 1 / 5, "tenth": 1 / 10,
+             "tenths": 1 / 10}
+COUNT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+_FRACTION = (r"(?:(?P<count>a|one|two|three|four)[\s-]+)?(?P<part>half|halves|thirds?|quarters?"
+             r"|fifths?|tenths?)")
+# "a quarter more nets", "a third fewer", "a fifth extra"
+FRACTION_MORE = re.compile(r"\b" + _FRACTION + r"\s+(?:(?:more|extra|additional)|(?P<less>fewer"
+                           r"|less))\b")
+# "increase it by a third", "cut the nets by a quarter", "up by a tenth"
+FRACTION_BY = re.compile(r"\b(?:(?P<up>increase|raise|grow|boost|up|top\s+up|add)|(?P<down>cut|reduce"
+                         r"|decrease|lower|drop|shrink|down|trim))\b(?:\s+[a-z]+){0,3}?\s+by\s+"
+                         + _FRACTION + r"\b")
+# "one and a half times the nets", "two and a half times as many", "half as many again"
+AND_A_HALF = re.compile(r"\b(?P<whole>one|two|three|1|2|3)[\s-]+and[\s-]+a[\s-]+half[\s-]+times\b"
+                        r"|\bhalf\s+as\s+many(?:\s+(?:nets?|itns?|llins?))?\s+again\b|\b(?:half|50%)\s+again\s+as\s+many\b")
+# "three quarters of the nets", "two thirds of it"
+FRACTION_OF = re.compile(r"^(?P<lead>(?:[a-z,]+\s+){0,4}?)" + _FRACTION + r"\s+of\s+(?:it|that|them"
+                         r"|the\s+(?:plan|nets|total|stock))\b")
+# "add a quarter", "add another third", "take a quarter off", "knock a fifth off"
+FRACTION_ADD = re.compile(r"\b(?:(?P<up>add|plus|another)|(?P<down>take|knock|cut|remove|shave"
+                          r"|subtract))\s+(?:another\s+|off\s+)?" + _FRACTION
+                          + r"(?:\s+(?:more|extra|off|away))?\s*(?:nets?\s*)?[.!]*$")
+_DOWN = re.compile(r"\b(?:cut|remove|take|knock|reduce|drop|lose|subtract|shave|minus|less)\b")
+_UP = re.compile(r"\b(?:add|another|extra|plus|more|increase|raise)\b")
+_ONLY = re.compile(r"^(?:(?:ok(?:ay)?|so|then|now|and|just)\s+)*(?:(?:make\s+it|use|plan|give\s+(?:it|them)"
+                   r"|keep|go\s+with|only|try|(?:re-?)?plan\s+with|what\s+about)\s+)*(?:only\s+)?$")
+
+
+def _count(m: re.Match[str]) -> int:
+    return COUNT_WORDS[m.group("count") or "a"]
+
+
+def _fraction(low: str) -> tuple[float, str] | None:
+    """ "a quarter more", "a third fewer", "cut it by a fifth", "one and a half times",
+    "three quarters of the nets": the factor the net total is multiplied by and its words;
+    None when the message says no such fraction (or more than one)."""
+    found = []
+    for m in FRACTION_MORE.finditer(low):
+        f = _count(m) * FRACTIONS[m.group("part")]
+        c = m.group("count") or "a"
+        found.append((1 - f, f"{c} {m.group('part')} fewer than") if m.group("less")
+                     else (1 + f, f"{c} {m.group('part')} more than"))
+    for m in FRACTION_BY.finditer(low):
+        f = _count(m) * FRACTIONS[m.group("part")]
+        c = m.group("count") or "a"
+        found.append((1 + f, f"{c} {m.group('part')} more than") if m.group("up")
+                     else (1 - f, f"{c} {m.group('part')} fewer than"))
+    for m in AND_A_HALF.finditer(low):
+        said = m.group("whole") or "one"
+        whole = COUNT_WORDS[said] if said in COUNT_WORDS else float(said)
+        found.append((whole + 0.5, f"{_fmt(whole + 0.5)} ×"))
+    for m in FRACTION_OF.finditer(low):
+        f = _count(m) * FRACTIONS[m.group("part")]
+        lead = m.group("lead")
+        if _DOWN.search(lead):
+            found.append((1 - f, f"{m.group(0).strip()} off"))
+        elif _UP.search(lead):
+            found.append((1 + f, f"{m.group(0).strip()} added to"))
+        elif _ONLY.match(lead):
+            found.append((f, f"{m.group('count') or 'a'} {m.group('part')} of"))
+        else:
+            return None  # "share a third of the nets among ...": not the total
+    for m in FRACTION_ADD.finditer(low):
+        f = _count(m) * FRACTIONS[m.group("part")]
+        found.append((1 + f, f"{m.group('count') or 'a'} {m.group('part')} more than")
+                     if m.group("up") else
+                     (1 - f, f"{m.group('count') or 'a'} {m.group('part')} fewer than"))
+    if len(found) != 1 or not 0 < found[0][0] <= 10 or found[0][0] == 1:
+        return None
+    return found[0]
 
 
 PER_WARD = re.compile(
@@ -578,11 +669,48 @@ def _variable_swap(low: str, ctx: RouterContext, used: Sequence[str]) -> Change 
     return None
 
 
+METHOD_KEPT = re.compile(r"\b(?:keep\w*|use|using|with|by|stay\w*\s+(?:on|with)|back\s+to|rank\w*)"
+                         r"\s+(?:the\s+|it\s+)?(pca|composite)\b")
+
+
 def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
-              facts: Facts) -> Decision | None:  # fmt: skip
+              facts: Facts) -> Decision | None:
+    """A relative change of the last request; a plan change that also names the ranking
+    ("I meant keep composite but cap each ward at 5 percent") keeps that ranking."""
+    decision = _relative_change(text, low, ctx, state, facts)
+    plan = ctx.last_plan or {}
+    if decision is None or len(decision.steps) != 1 or not plan or \
+            decision.steps[0].tool not in PLAN_TOOLS or "method" in decision.steps[0].params:
+        return decision
+    named = {m.group(1) for m in METHOD_KEPT.finditer(plan_ops._p_c_a(low))}
+    if len(named) != 1:
+        return decision
+    method = named.pop()
+    if plan.get("method", "composite") == method:
+        return decision
+    step = decision.steps[0]
+    step.params["method"] = method
+    words = "the PCA ranking" if method == "pca" else "the composite ranking"
+    if step.echo:
+        step.echo = re.sub(r",\s+everything else as before\.?$", "", step.echo.rstrip())
+        step.echo = f"{step.echo.rstrip('.')}, with {words}, everything else as before."
+    return decision
+
+
+def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                     facts: Facts) -> Decision | None:  # fmt: skip
     from chatmrpt.chat.dialogue import TARGET_SAID
     last = state.last or {}
     last_tool = last.get("tool")
+    if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text) and \
+            not (RESET.search(low) and last_tool in (*PLAN_TOOLS, "ask_results")) and \
+            (re.search(DROP_SETTING, low) or NOT_NEEDED.search(low)):
+        # "remove the 2 people per net", "forget the pca ranking": a setting dropped is read
+        # before any reading that would take its number or its name as a new value
+        dropped = _plan_setting_dropped(low, ctx.last_plan)
+        if dropped is not None:
+            dropped.reading["relative"] = "plan_setting"
+            return dropped
     operated = _plan_operation(text, ctx, state, facts)
     if operated is not None:
         return operated
@@ -676,6 +804,10 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
             return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
                             reading={"relative": "variables"})  # fmt: skip
     last_params = last.get("params") or {}
+    if ctx.analysis_ready and (facts.last_repri or last_tool == "reprioritize_urban"):
+        target = _repri_target_said(text, low)
+        if target is not None:
+            return target
     repri_last = last_tool == "reprioritize_urban" or (
         last_tool == "ask_results" and str(last_params.get("about", "")).startswith("repri"))
     if repri_last and ctx.analysis_ready:
@@ -724,6 +856,35 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
     return None
+
+
+# "put the target back to the usual 30 percent", "target should be 25% now": the
+# reprioritisation's population target named with its value, words between them
+TARGET_VALUE = re.compile(
+    r"\b(?:population\s+)?target(?:\s+(?:share|population(?:\s+share)?))?\s+(?:(?:should\s+be|back"
+    r"|now|again|instead|is|make\s+it|then)\s+)*(?:(?:to|at|of|=|:|be)\s+)?(?:(?:the|our|its"
+    r"|usual|default|normal|original|old|previous|standard|former|earlier|same)\s+){0,3}$")
+
+
+def _repri_target_said(text: str, low: str) -> Decision | None:
+    """The reprioritisation's target given a new value after one was made ("ok put the
+    target back to the usual 30 percent"): the reprioritisation again with that target. The
+    number must be named as the target; a plan, a map or a question is left alone."""
+    if reads_as_question(text) or re.search(r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b"
+                                            r"|\bexport\b|\bdownload\b|\bif\b", low):
+        return None
+    if not re.search(r"\b(?:put|set|make|change|use|go|bring|move|back|reset|revert|redo|rerun"
+                     r"|re-?run|try|switch|should\s+be)\b", low):
+        return None
+    numbers = ex.extract_numbers(low)
+    if len(numbers) != 1 or not 0 < numbers[0].value <= 100:
+        return None
+    n = numbers[0]
+    if not TARGET_VALUE.search(low[: n.start]):
+        return None
+    return Decision([Step("reprioritize_urban", {"target_share": n.number},
+                          echo=f"Urban reprioritisation with a target of {_fmt(n.value)}% of the "
+                               "population.", source=text)], reading={"relative": "repri"})
 
 
 def _plan_operation(text: str, ctx: RouterContext, state: DialogueState,
@@ -847,9 +1008,11 @@ def _plan_setting_change(low: str, last_plan: Mapping[str, Any]) -> Decision | N
     if re.search(r"\?|^\s*(?:what|why|how|explain|which|is|does|do|can)\b|\bmean\b"
                  r"|\bdifference\b", low):
         return None
-    if re.search(r"\bdefault\b|\bnormal\b|\boriginal\b|\bstandard\b", low) and \
+    if plan_settings.DEFAULT_WORD.search(low) and \
             re.search(r"\bback\b|\bto\s+the\b|\buse\b|\breset\b|\bgo\b|\bput\b", low):
-        named = [(p, v, words) for p, rx, v, words in SETTING_DEFAULTS if re.search(rx, low)]
+        # "... but keep the buffer": the kept setting is not the one set back
+        rest = KEPT_SAME.sub(" ", low)
+        named = [(p, v, words) for p, rx, v, words in SETTING_DEFAULTS if re.search(rx, rest)]
         if len(named) == 1:
             param, value, words = named[0]
             if last_plan.get(param, value) == value:
@@ -891,13 +1054,48 @@ def _kept_values(low: str, last_plan: Mapping[str, Any]) -> str | None:
     return f", keeping {_join(said)}" if said else ""
 
 
+DROP_SETTING = (r"\b(?:no|without|drop|remove|removing|dropping|forget|cancel|take\s+out|take\s+off"
+                r"|get\s+rid\s+of|scrap|ditch|lose|undo|do\s+away\s+with|stop\s+using|no\s+more"
+                r"|no\s+longer\s+(?:use|need|want)|don'?t\s+(?:want|need|use))\s+(?:the\s+|any"
+                r"\s+|that\s+|this\s+|our\s+)?")
+# "the buffer is not needed any more", "the bales are no longer used"
+NOT_NEEDED = re.compile(r"\b(?:the\s+)?(buffer|wastage|bales?|cap)\s+(?:is|are)\s+(?:not|no\s+longer)"
+                        r"\s+(?:needed|required|necessary|used|wanted)\b")
+
+
 def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
     """ "no buffer", "the nets are loose now", "remove the cap": a setting back to its
     default, everything else as before."""
-    drop = r"\b(?:no|without|drop|remove|removing|dropping|forget|cancel|take\s+out|don'?t\s+" \
-           r"(?:want|need|use))\s+(?:the\s+|any\s+)?"
+    low = NOT_NEEDED.sub(r"no \1", low)
+    drop = DROP_SETTING
     params: dict[str, Any] = {}
     said = []
+    # "remove the 2 people per net", "forget the people per net change": back to 1.8 (a
+    # number said must be the plan's own value: it names what is removed, never a new one)
+    ppn = re.search(drop + r"(?:(?P<num>\d+(?:\.\d+)?)\s+)?(?:people\s+per\s+net|persons?\s+per\s+net"
+                    r"|per\s+net\s+(?:figure|value|setting|rate|ratio|change))\b", low)
+    if ppn is not None:
+        now = float(last_plan.get("people_per_net") or 1.8)
+        if ppn.group("num") is not None and abs(float(ppn.group("num")) - now) > 1e-9:
+            # "remove the 3 people per net" when the plan uses 2: asked, never set to 3
+            choice = {"label": "1.8 people per net (the standard figure)",
+                      "tool": "what_if_plan", "params": {"people_per_net": 1.8},
+                      "steps": [{"tool": "what_if_plan", "params": {"people_per_net": 1.8},
+                                 "echo": ""}]}
+            choices = [choice, {"label": "No, leave it", "tool": "", "params": {},
+                                "cancel": True}]
+            return Decision(text=f"The plan uses {_fmt(now)} people per net, not "
+                                 f"{ppn.group('num')}. Should it go back to the standard 1.8? "
+                                 "Nothing is changed until you say so.", choices=choices,
+                            pending={"expects": "choice", "choices": choices},
+                            reading={"relative": "plan_op"})
+        if now != 1.8:
+            params["people_per_net"] = 1.8
+            said.append("1.8 people per net (the standard figure)")
+    # "forget the pca ranking": the composite ranking, the default
+    if re.search(drop + r"pca\b", low) and last_plan.get("method") == "pca":
+        params["method"] = "composite"
+        said.append("the composite ranking")
     # "forget the buffer and the bales": one verb drops every setting of its list
     listed = " ".join(m.group(0) for m in re.finditer(
         drop + r"[^.;,!?]*?(?=[.;,!?]|\s+(?:but|keep|go|and\s+(?:go|keep|use|make|plan))\b|$)",
@@ -914,20 +1112,37 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
             float(last_plan.get("buffer") or 1) != 1:
         params["buffer"] = 1
         said.append("no buffer (each ward gets exactly its need)")
-    if re.search(drop + r"(?:ward\s+)?(?:cap|caps|capping|ceiling|limit|maximum\s+share)\b"
-                 r"|\buncap\w*|\bno\s+(?:more\s+)?cap\b", low) and (
-            last_plan.get("strategy") == "capped" or last_plan.get("max_ward_share")):
+    cap_dropped = re.search(drop + r"(?:ward\s+)?(?:cap|caps|capping|ceiling|limit|maximum\s+share)"
+                            r"\b|\buncap\w*|\bno\s+(?:more\s+)?cap\b", low) or \
+        re.search(r"\b(?:cap|caps|capping)\b", listed)
+    if cap_dropped and not params and last_plan.get("strategy") != "capped" and \
+            not last_plan.get("max_ward_share"):
+        # "forget the cap. use the continue rule": the plan has no cap; the rule said with it
+        # is the change (the cap is never read as the rule asked for)
+        rest = re.sub(r"\bcap\w*|\bmax(?:imum)?\s+(?:ward\s+)?share\b|\buncap\w*", " ", low)
+        instead = ex.find_strategy(rest)
+        if instead in ("continue", "proportional", "stop") and \
+                instead != last_plan.get("strategy", "stop"):
+            return Decision([Step("what_if_plan", {"strategy": instead},
+                                  echo=f"The plan has no cap on any ward; re-planning so that "
+                                       f"{STRATEGY_WORDS[instead]}, everything else as before.")])
+        if instead is None or instead == last_plan.get("strategy", "stop"):
+            return Decision(text="The current plan has no cap on any ward: nothing to change.",
+                            reading={"relative": "plan_op"})
+    if cap_dropped and (last_plan.get("strategy") == "capped" or last_plan.get("max_ward_share")):
         # the cap is a strategy with its share: both go, the plan is made again from its
         # other settings
         kept = {k: v for k, v in last_plan.items() if v is not None
                 and k not in ("analysis_id", "max_ward_share", "strategy")}  # fmt: skip
+        kept.update(params)  # "remove the buffer and the cap": both go
         # "remove the cap. instead skip wards that don't fit": the strategy said instead
         rest = re.sub(r"\bcap\w*|\bmax(?:imum)?\s+(?:ward\s+)?share\b", " ", low)
         instead = ex.find_strategy(rest)
         kept["strategy"] = instead if instead in ("continue", "proportional") else "stop"
         words = STRATEGY_WORDS["stop" if kept["strategy"] == "stop" else kept["strategy"]]
+        also = f"; {_join(said)}" if said else ""
         return Decision([Step("plan_itn", kept,
-                              echo=f"No cap on any ward any more ({words}), everything "
+                              echo=f"No cap on any ward any more ({words}){also}, everything "
                                    "else as before.")])
     if not params:
         return None
