@@ -299,8 +299,8 @@ class Assistant:
 
     def _offline_turn(self, session_id: str, text: str, ctx: RouterContext,
                       dstate: DialogueState, facts: Facts) -> tuple[Reply, DialogueState]:
-        text = normalize.plain_text(text, _names(ctx, facts))
-        decision = dialogue.decide(text, ctx, dstate, facts)
+        decision = dialogue.decide(text, ctx, dstate, facts)  # reads it in plain words
+        text = normalize.plain_text(text, normalize.text_names(ctx, facts))  # as it was read
         rd = {"dialogue": decision.reading}
         new = DialogueState(dstate.pending, dstate.last, dstate.shown, decision.topic,
                             focus.update(focus.Focus.of(dstate.focus), text, decision.steps,
@@ -550,8 +550,3 @@ def _lga_codes_from_csv(data: bytes) -> tuple[str, ...]:
                          keep_default_na=False)[column]
     return tuple(sorted({code_text(v) for v in values if code_text(v)}))
 
-
-def _names(ctx: RouterContext, facts: Facts) -> list[str]:
-    """The ward, LGA and column names a message may spell (kept as typed by normalize)."""
-    names = [w.name for w in ctx.wards] + [w.lga for w in ctx.wards if w.lga]
-    return [*dict.fromkeys([*names, *facts.lgas, *ctx.variables])]

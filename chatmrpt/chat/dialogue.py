@@ -65,6 +65,7 @@ from chatmrpt.chat import (
     exports,
     focus,
     intents,
+    normalize,
     ordinal,
     plan_settings,
     retraction,
@@ -154,7 +155,9 @@ ROUTER_TOOLS = ("help", "session_status", "describe_data", "run_analysis", "top_
 
 
 def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
-    """How to answer ``text``: the steps to run, or the question to ask."""
+    """How to answer ``text``: the steps to run, or the question to ask. The message is read
+    in plain words first (normalize.plain_text, which leaves plain words as they are)."""
+    text = normalize.plain_text(text, normalize.text_names(ctx, facts))
     taken_back = retraction.find_retraction(text, ctx.last_plan)
     if taken_back is not None and not taken_back.text:
         return Decision(text=taken_back.note, keep_pending=bool(state.pending),
@@ -1043,6 +1046,7 @@ def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: Route
     as an answer, or as a change of the last plan) is a guess, and an LGA or ward the data
     lacks is a misreading. The offline dialogue manager answers instead.
     """
+    text = normalize.plain_text(text, normalize.text_names(ctx, facts))
     low = ex.canonical_text(text)
     mentions = ex.extract_numbers(low)
     said = {n.value for n in mentions if not ex.weak_quantity(n, low)}

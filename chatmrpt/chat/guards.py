@@ -190,21 +190,8 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue  # "for the 2026 mass campaign": which campaign, not an amount
         if ex.past_amount(n, low):
             continue  # "last year we gave out 380,000": an earlier campaign, not this one
-        if two_for_to(n, low):
-            continue  # "go back 2 d default": the digit said for "to"
         out.append(n.text.strip())
     return out
-
-
-TWO_BEFORE = re.compile(r"\b(?:back|go|return|revert|reset|switch|change|set|move)\s+$")
-TWO_AFTER = re.compile(r"^\s+(?:d|de|da|the|its|default|normal|original|standard)\b")
-
-
-def two_for_to(n: ex.NumberMention, low: str) -> bool:
-    """ "go back 2 d default threshold": a 2 written for "to" between a verb of moving and
-    what it moves to, never an amount."""
-    return n.text.strip() == "2" and bool(TWO_BEFORE.search(low[: n.start])
-                                          and TWO_AFTER.match(low[n.end:]))
 
 
 def _choice_numbers(step: Step) -> set[float]:

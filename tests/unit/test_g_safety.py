@@ -1,0 +1,83 @@
+"""The assistant acts only on a reading it is sure of: a message that says it only asks, that
+forbids the change it mentions or puts it off to a later date changes nothing; the plain-words
+pass runs once, at the top of the dialogue, for every caller."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat import normalize
+from chatmrpt.chat.dialogue import DialogueState, Facts, check_model_call, decide
+from chatmrpt.chat.router import RouterContext
+from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+
+PLAN = {"total_nets": 300_000, "household_size": 5, "urban_threshold": 40,
+        "method": "composite", "strategy": "stop", "people_per_net": 1.8, "buffer": 1.0,
+        "bale_size": 40}
+HISTORY = {"ids": ["a"], "params": [PLAN], "at": 0}
+FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=("Fagge", "Zaria"),
+              ward_count=len(NORTH_WARDS))
+
+
+def ctx(plan=PLAN):
+    return RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
+                         analysis_status="succeeded", last_plan=plan)
+
+
+def run(text, last_tool="what_if_plan"):
+    state = DialogueState(last={"tool": last_tool, "params": {}}, plans=HISTORY)
+    d = decide(text, ctx(), state, FACTS)
+    return [(s.tool, s.params) for s in d.steps], d
+
+
+# --- the plain-words pass: once, at the top of the dialogue --------------------------------
+
+
+@pytest.mark.parametrize("text,plain", [
+    ("go back 2 d default threshold", "go back to the default threshold"),
+    ("return 2 the default urban threshold", "return to the default urban threshold"),
+    ("revert 2 its original value", "revert to its original value"),
+    ("reset 2 75", "reset to 75"),
+    ("send it 2 me", "send it to me"),
+    ("plan 2 million nets", "plan 2 million nets"),
+    ("top 2 wards", "top 2 wards"),
+    ("set 2 wards aside", "set 2 wards aside"),
+])
+def test_a_two_is_read_as_to_only_between_a_move_and_its_target(text, plain):
+    assert normalize.plain_text(text) == plain
+
+
+@pytest.mark.parametrize("text", [
+    "wat be KMO for d P C A", "hw many wards dey high", "go back 2 d default",
+    "I T N PLAN TWO FIFTY K", "plan 40o,000 nets 4 me", "ina kwana, sho me d top 10 wards",
+])
+def test_reading_plain_words_twice_reads_them_once(text):
+    once = normalize.plain_text(text)
+    assert normalize.plain_text(once) == once
+
+
+@pytest.mark.parametrize("text,setting", [
+    ("go back 2 d default urban threshold", {"urban_threshold": 75}),
+    ("return 2 d default threshold", {"urban_threshold": 75}),
+    ("threshold back 2 60 pls", {"urban_threshold": 60}),
+])
+def test_the_dialogue_reads_shorthand_itself(text, setting):
+    steps, d = run(text)
+    assert steps == [("what_if_plan", setting)], d.text
+
+
+def test_raw_and_plain_messages_decide_alike():
+    for raw in ("go back 2 d default urban threshold", "hw many wards dey high",
+                "sho me d top 10 wards"):
+        a, _ = run(raw)
+        b, _ = run(normalize.plain_text(raw, normalize.text_names(ctx(), FACTS)))
+        assert a == b
+
+
+def test_a_model_call_is_checked_against_the_plain_message():
+    state = DialogueState(last={"tool": "what_if_plan", "params": {}}, plans=HISTORY)
+    # "two fifty k" is 250,000 in plain words: the model's 250,000 was said
+    assert check_model_call("what_if_plan", {"total_nets": 250_000}, "make am two fifty k nets",
+                            ctx(), state, FACTS) is None
+    assert check_model_call("what_if_plan", {"total_nets": 260_000}, "make am two fifty k nets",
+                            ctx(), state, FACTS) is not None
