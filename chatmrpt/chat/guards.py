@@ -73,14 +73,46 @@ LATER_TIME = re.compile(
     r"|december))\b")
 
 
+# "I'll come back to you then", "will let you know": the decision is the user's, later
+COME_BACK = re.compile(r"\b(?:i'?ll|i\s+will|we'?ll|we\s+will|i\s+can|we\s+can)\s+"
+                       r"(?:come\s+back|get\s+back|revert|return|let\s+you\s+know|confirm)\b")
+YEAR_LATER = re.compile(r"\b(?:in|by|for|from)\s+(?:early\s+|late\s+|mid-?\s*)?(?:20[2-9]\d)\b")
+
+
 def deferred(text: str) -> bool:
-    """A change told for later ("we might try a 20% target next month"): not an order now."""
+    """A change told for later ("we might try a 20% target next month", "in 2027 we expect
+    about 900k nets, I'll come back to you then"): not an order now."""
     low = ex.lower_text(text)
     if re.match(r"^\s*(?:(?:ok(?:ay)?|pls|please|abeg|now|so|then|oya)[\s,]+)*(?:re-?do|re-?run"
                 r"|run|do|plan|show|make|export|use|set|change|reprioriti\w*|map|list|give)\b",
                 low):
         return False  # an order now, whatever is said about later
-    return bool(FUTURE_MODAL.search(low) and LATER_TIME.search(low))
+    if COME_BACK.search(low):
+        return True
+    return bool(FUTURE_MODAL.search(low) and (LATER_TIME.search(low) or YEAR_LATER.search(low)))
+
+
+# "just asking, don't change it", "i'm only wondering ...", "how many trips is that? don't
+# change the plan": the message says it asks and does not order
+ONLY_ASKING = re.compile(
+    r"\b(?:(?:i'?m|i\s+am|am|we'?re|we\s+are)\s+)?(?:just|only|merely|simply)\s+"
+    r"(?:asking|wondering|curious|checking|thinking\s+aloud|thinking\s+out\s+loud|exploring)\b"
+    r"|\b(?:out\s+of|for)\s+curiosity\b|\bhypothetically(?:\s+speaking)?\b"
+    r"|\bfor\s+(?:my\s+)?(?:information|info|interest)\s+only\b")
+KEEP_AS_IS = re.compile(
+    r"(?:^|[.,;:!?-]\s*|\b(?:but|and|so)\s+)(?:pls\s+|please\s+)?(?:don'?t|dont|do\s+not|no\s+need"
+    r"\s+to)\s+(?:actually\s+)?(?:change|make|touch|run|re-?plan|re-?do|re-?run|update|apply"
+    r"|redo|modify|save|do)\s+(?:it|that|this|anything|nothing|the\s+plan|a\s+(?:new\s+)?plan"
+    r"|(?:the|my|our)\s+(?:current\s+)?(?:plan|analysis|allocation|results?|numbers|settings?))?"
+    r"(?:\s+(?:please|pls))?\s*[.!]*\s*$")  # "... yet": put off (plan_settings.held_back)
+
+
+def only_asking(text: str) -> bool:
+    """The message says it only asks ("just asking", "only wondering") or ends by saying
+    nothing is to change ("..., don't change the plan"): whatever it mentions is asked
+    about, never ordered."""
+    low = ex.lower_text(text)
+    return bool(ONLY_ASKING.search(low) or KEEP_AS_IS.search(low))
 
 
 def hypothetical_question(text: str) -> bool:
@@ -372,10 +404,12 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         return decision
     acting = [s for s in decision.steps if s.tool in GATE_FAMILY
               and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
+    told_not_to = bool(acting) and only_asking(text)
     asks = any((reads_as_question(s.source or text) or hypothetical_question(s.source or text)
                 or deferred(s.source or text))
                and not nets_scenario(s, s.source or text)
                or either_or_question(s.source or text) for s in acting) \
+        or told_not_to \
         or bool(acting and decision.reading.get("not_ordered"))
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
@@ -414,6 +448,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                "have misread it.")
     elif asks and decision.reading.get("not_ordered"):
         why = " Your message does not read as asking me for the file now, so I have not made it."
+    elif told_not_to:
+        why = " You said you are only asking, so I have not changed anything."
     elif asks:
         why = " Your message reads as a question, so I have not changed anything."
     elif retracted:
@@ -424,7 +460,10 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                 "needs.")
     asked = Decision(text=f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
                           "until you say so.", choices=choices,
-                     pending={"expects": "choice", "choices": choices, "offered": asks,
+                     # told not to change anything: nothing is on offer that a next
+                     # change could be meant for
+                     pending={"expects": "choice", "choices": choices,
+                              "offered": asks and not told_not_to,
                               # a request for that kind of change replaces the offer
                               **({"tool": decision.steps[-1].tool} if asks else {}),
                               "strays": list(dict.fromkeys(strays))})  # fmt: skip

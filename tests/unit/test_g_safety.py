@@ -30,6 +30,45 @@ def run(text, last_tool="what_if_plan"):
     return [(s.tool, s.params) for s in d.steps], d
 
 
+# --- a message that says it only asks, forbids the change, or puts it off ------------------
+
+
+@pytest.mark.parametrize("text", [
+    "if the bales held 80 nets, would more wards lose out? just asking, don't change it",
+    "if bales were 25 instead would we cover more wards? only curious",
+    "just wondering, with 2 million nets would all wards be covered? dont make the plan",
+    "im only asking: 5 per household, how many wards would be full? don't touch the plan",
+    "a lorry takes 150 bales, how many loads is that? do not change the plan",
+    "hypothetically, 600k nets with the threshold at 60, how many wards are left out?",
+    "with 450k nets how many wards are fully covered, don't redo anything",
+    "in 2028 we expect about 700k nets, I'll get back to you then",
+    "the ministry may send 950,000 nets in 2027, we will let you know",
+])
+def test_a_message_that_only_asks_changes_nothing(text):
+    steps, d = run(text)
+    assert not any(t in ("plan_itn", "what_if_plan") for t, _ in steps), (steps, d.text)
+
+
+@pytest.mark.parametrize("text,params", [
+    ("plan with 900k nets instead", {"total_nets": 900_000}),
+    ("set the household size to 6", {"household_size": 6}),
+    ("don't change the household size, just use 900k nets", {"total_nets": 900_000}),
+    ("use 900k nets, we'll see how it goes", {"total_nets": 900_000}),
+])
+def test_an_order_still_acts(text, params):
+    steps, d = run(text)
+    assert steps and steps[-1][0] in ("plan_itn", "what_if_plan"), (steps, d.text)
+    for key, value in params.items():
+        assert steps[-1][1][key] == value
+
+
+def test_a_guarded_change_is_offered_as_one_tap():
+    steps, d = run("if the bale size was 80 would we lose wards? just asking, dont change it")
+    assert steps == []
+    offered = [c for c in d.choices if c.get("steps")]
+    assert offered and offered[0]["steps"][-1]["params"].get("bale_size") == 80
+
+
 # --- the plain-words pass: once, at the top of the dialogue --------------------------------
 
 
