@@ -121,6 +121,9 @@ from chatmrpt.chat.relative import (
 )
 from chatmrpt.chat.results import (  # noqa: F401
     _lga_without_names,
+    not_covered,
+    other_area,
+    outside_area,
     plan_figure_follow_up,
     result_question,
     stored_result_question,
@@ -175,6 +178,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = exports.mail_note(decision, fixed)
     decision = _with_earlier_question(decision, state)
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
+    decision = outside_area(decision, fixed, facts)
     _echo_plan_changes(decision, ctx.last_plan)
     if note and decision.steps:
         decision.notes.insert(0, note)
@@ -607,11 +611,14 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
             not re.search(r"\bexport\b|\bdownload\b|\bmap\b|\bnets?\b|\bplan\b", low):
         place = re.search(r"\b(?:in|for|of)\s+((?:[A-Z][\w'/-]+\s*){1,3})(?:LGA|L\.G\.A|local)?",
                           text)
+        if place and other_area(place.group(1), facts.area) and not (
+                ex.find_ward(text, ctx.wards) if ctx.wards else None):
+            return not_covered(place.group(1), low, facts)
         if place and not (ex.find_ward(text, ctx.wards) if ctx.wards else None) and \
                 place.group(1).split()[0].lower() not in (
                     "pca", "the", "this", "my", "our", "all", "whole", "composite", "order",
                     "excel", "csv", "rank", "priority", "total", "nigeria", "state") and \
-                not whole_area_name(place.group(1)):
+                not whole_area_name(place.group(1), facts.area):
             return Decision(text=f"Your ward table has no LGA names, so I cannot tell which "
                                  f"wards are in {place.group(1).strip()}; nothing was listed. "
                                  "If it holds LGA codes, ask for example \"top 5 wards in LGA "

@@ -120,3 +120,60 @@ def test_a_model_call_is_checked_against_the_plain_message():
                             ctx(), state, FACTS) is None
     assert check_model_call("what_if_plan", {"total_nets": 260_000}, "make am two fifty k nets",
                             ctx(), state, FACTS) is not None
+
+
+# --- a whole-area name is the whole table only on a table of that area --------------------
+
+NAMELESS = (("Apado", None), ("Adewole", None), ("Agbabiaka", None))
+ILORIN_AREA = ("ilorin_variables.csv", "ilorin_wards.zip")
+KANO_AREA = ("wards.csv", "wards_boundaries.zip", "Kano")
+
+
+def listing(text, area, wards=NAMELESS, lgas=()):
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=wards,
+                      analysis_status="succeeded")
+    d = decide(text, c, DialogueState(), Facts(area=area, lgas=lgas, ward_count=len(wards)))
+    return [(s.tool, s.params) for s in d.steps], d
+
+
+@pytest.mark.parametrize("text", ["top 5 wards in Kano", "list the top 10 wards in Lagos",
+                                  "which wards in Oyo are highest risk"])
+def test_another_place_on_a_table_without_lga_names_is_asked(text):
+    steps, d = listing(text, ILORIN_AREA)
+    assert steps == []
+    assert [c["tool"] for c in d.choices] == ["top_wards"]  # the whole table, one tap
+
+
+@pytest.mark.parametrize("text", ["top 5 wards in Ilorin", "top 10 wards in Kwara state"])
+def test_the_tables_own_area_is_the_whole_table(text):
+    steps, _ = listing(text, ILORIN_AREA)
+    assert steps and steps[0][0] in ("top_wards", "list_wards")
+    assert not steps[0][1].get("lga")
+
+
+@pytest.mark.parametrize("text", ["top 5 wards in Ilorin", "top 10 wards in Kwara state",
+                                  "list the wards in Oyo"])
+def test_another_place_on_a_table_with_lga_names_is_asked(text):
+    steps, d = listing(text, KANO_AREA, NORTH_WARDS, ("Fagge", "Zaria"))
+    assert steps == [] and [c["tool"] for c in d.choices] == ["top_wards"]
+
+
+@pytest.mark.parametrize("text,lga", [("top 5 wards in Kano", None), ("top 5 wards in Fagge", "Fagge"),
+                                      ("top 10 wards for the state", None)])
+def test_own_area_and_own_lgas_still_list(text, lga):
+    steps, _ = listing(text, KANO_AREA, NORTH_WARDS, ("Fagge", "Zaria"))
+    assert steps and steps[0][0] in ("top_wards", "list_wards")
+    assert steps[0][1].get("lga") == lga
+
+
+def test_with_the_area_unknown_a_state_name_is_the_whole_table():
+    steps, _ = listing("top 5 wards in Kano", ())
+    assert steps and steps[0][0] in ("top_wards", "list_wards")
+
+
+def test_the_state_of_a_table_is_read_from_its_state_columns():
+    from chatmrpt.chat.assistant import _states_of_table
+
+    assert _states_of_table(b"StateCode,WardName\nKN,A\nKN,B\n", "w.csv") == ("Kano",)
+    assert _states_of_table(b"State,WardName\nKwara,A\n", "w.csv") == ("Kwara",)
+    assert _states_of_table(b"WardName,LGA\nA,B\n", "w.csv") == ()
