@@ -80,6 +80,7 @@ from chatmrpt.chat.guards import (  # noqa: F401
     _gate,
     _takes_back,
     amounts_read_as_totals,
+    bare_yes_no,
     either_or_question,
     hypothetical_question,
     reads_as_question,
@@ -442,12 +443,6 @@ def _replaces(decision: Decision, pending: Mapping[str, Any]) -> bool:
     return any(s.tool in family for s in decision.steps)
 
 
-# a verb or an object that makes "ok ..." a request of its own, not a bare yes
-ASKS_FOR_SOMETHING = re.compile(
-    r"\b(?:show|put|display|list|plan|export|save|send|download|map|rank\w*|drop|add|use"
-    r"|change|make|switch|give|tell|explain|compare|screen|projector|excel|csv|png|report)\b")
-
-
 def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
            state: DialogueState, facts: Facts) -> Decision:  # fmt: skip
     """A message read on its own (no pending question, or not an answer to it)."""
@@ -457,7 +452,7 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     # yes / no without anything waiting
     if CONFIRM.match(low) or (label == "confirm" and guess.confident(0.6)
                               and reads_as_short_answer(text)
-                              and not ASKS_FOR_SOMETHING.search(low)):  # fmt: skip
+                              and bare_yes_no(text, ctx)):  # fmt: skip
         if ctx.has_dataset and ctx.analysis_status in (None, "failed"):
             return Decision([Step("run_analysis", {}, echo=RUN_WHEN_TOLD, source=text)])
         return Decision(text="There is nothing waiting for a yes just now. What should I do?",

@@ -40,6 +40,46 @@ REQUEST_QUESTION = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|pls|plea
                               r"|^\s*(?:what|how)\s+(?:if|about)\b")
 
 
+# yes / no words, courtesy and filler: what a bare answer to "shall I ...?" is made of
+YES_NO_WORDS = frozenset([
+    "ok", "okay", "k", "kk", "yes", "yeah", "yea", "yep", "yup", "ya", "sure", "alright",
+    "fine", "correct", "right", "true", "exactly", "indeed", "absolutely", "definitely",
+    "certainly", "of", "course", "no", "nope", "nah", "please", "pls", "plz", "abeg", "oya",
+    "sir", "ma", "madam", "oga", "thanks", "thank", "you", "great", "good", "cool", "nice",
+    "perfect", "excellent", "wonderful", "lovely", "awesome", "then", "now", "so", "well",
+    "just", "it", "that", "this", "am", "go", "ahead", "on", "do", "proceed", "continue",
+    "carry", "start", "kick", "off", "confirm", "confirmed", "that's", "thats", "it's", "its",
+    "na", "let's", "lets", "hmm", "hm", "ehn", "eh", "oh", "ah", "o", "sef", "jare", "and",
+    "but", "all"])
+# a request carried by the words left: the intent model's reading of them, when it is a
+# request (not a courtesy) it finds at least this likely
+REQUEST_LEFT = 0.25
+
+
+def bare_yes_no(text: str, ctx: RouterContext | None = None) -> bool:
+    """Whether the message is a yes or a no and nothing else: once its yes/no words,
+    courtesy and filler are taken away, no words are left that carry a request. Those words
+    carry one when they hold a number, a column, a ward or a file format (the slot readers),
+    or when the intent model reads a request in them ("ok show it on the projector": a map;
+    "ok fine, sounds good": nothing)."""
+    from chatmrpt.chat import router as rt_
+
+    low = ex.lower_text(text)
+    rest = [w for w in re.findall(r"[a-z0-9']+", low) if w not in YES_NO_WORDS]
+    if not rest:
+        return True
+    left = " ".join(rest)
+    if ex.extract_numbers(left) or any(re.search(rx, left) for _, rx in rt_._EXPORT_FORMATS):
+        return False
+    if ctx is not None and ctx.variables and any(
+            m.column for m in ex.find_variables(left, ctx.variables)):
+        return False
+    if ctx is not None and ctx.wards and ex.find_ward(left, ctx.wards):
+        return False
+    guess = intents.classify(left)
+    return guess.label in intents.CONVERSATIONAL or guess.probability < REQUEST_LEFT
+
+
 def reads_as_question(text: str) -> bool:
     """The message asks about something (results, a setting, a definition) rather than
     asking for something to be done."""

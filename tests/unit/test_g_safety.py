@@ -1,6 +1,8 @@
 """The assistant acts only on a reading it is sure of: a message that says it only asks, that
 forbids the change it mentions or puts it off to a later date changes nothing; the plain-words
-pass runs once, at the top of the dialogue, for every caller."""
+pass runs once, at the top of the dialogue, for every caller; a state or city name is the whole
+table only on a table of that place; "ok ..." is a bare yes only when no request is left in
+its words."""
 
 from __future__ import annotations
 
@@ -177,3 +179,29 @@ def test_the_state_of_a_table_is_read_from_its_state_columns():
     assert _states_of_table(b"StateCode,WardName\nKN,A\nKN,B\n", "w.csv") == ("Kano",)
     assert _states_of_table(b"State,WardName\nKwara,A\n", "w.csv") == ("Kwara",)
     assert _states_of_table(b"WardName,LGA\nA,B\n", "w.csv") == ()
+
+
+# --- a bare yes / no: nothing that carries a request is left -------------------------------
+
+
+@pytest.mark.parametrize("text", ["ok", "yes please", "ok go ahead", "alright, fine",
+                                  "yes sir, do it now", "ok great thanks", "okay sounds good"])
+def test_yes_words_courtesy_and_filler_are_a_bare_answer(text):
+    from chatmrpt.chat.guards import bare_yes_no
+
+    assert bare_yes_no(text, ctx())
+
+
+@pytest.mark.parametrize("text", ["ok show it on the projector", "ok put it in excel",
+                                  "ok the map", "ok png", "ok rainfall too", "yes 6 per house",
+                                  "ok compare the two methods", "ok give me the list"])
+def test_words_that_carry_a_request_are_not_a_bare_answer(text):
+    from chatmrpt.chat.guards import bare_yes_no
+
+    assert not bare_yes_no(text, ctx())
+
+
+def test_ok_with_a_request_is_read_as_the_request():
+    state = DialogueState()
+    d = decide("ok show the map of risk", ctx(), state, FACTS)
+    assert [s.tool for s in d.steps] == ["show_map"]
