@@ -144,7 +144,9 @@ KEEP_AS_IS = re.compile(
     r"\s+to)\s+(?:actually\s+)?(?:change|make|touch|run|re-?plan|re-?do|re-?run|update|apply"
     r"|redo|modify|save|do)\s+(?:it|that|this|anything|nothing|the\s+plan|a\s+(?:new\s+)?plan"
     r"|(?:the|my|our)\s+(?:current\s+)?(?:plan|analysis|allocation|results?|numbers|settings?))?"
-    r"(?:\s+(?:please|pls))?\s*[.!]*\s*$")  # "... yet": put off (plan_settings.held_back)
+    r"(?:\s+(?:please|pls))?\s*(?:[.!]*\s*$|[,;.!-]\s*(?!.*\b(?:but|instead|rather|only|just)"
+    r"\s+(?:set|use|make|plan|change|do|run|put|switch|give|re-?plan)\b))")
+# "... yet": put off (plan_settings.held_back)
 
 
 def only_asking(text: str) -> bool:
@@ -293,6 +295,28 @@ def amounts_read_as_totals(step: Step, text: str) -> list[str]:
     return [n.text.strip() for n in ex.extract_numbers(low)
             if abs(n.value - float(total)) < 1e-6 and not n.percent
             and (RELATIVE_BEFORE.search(low[: n.start]) or RELATIVE_AFTER.match(low[n.end:]))]
+
+
+# what a number counts when it is not nets: "120 bales", "300 wards", "2 million people"
+OTHER_UNIT = re.compile(
+    r"\s*(?P<unit>bales?|trucks?|lorr(?:y|ies)|trips?|loads?|vehicles?|wards?|lgas?|villages?"
+    r"|communities|settlements?|people|persons?|individuals|households?|hhs?|families|homes"
+    r"|houses|days?|weeks?|months?|facilities|teams?|distributors?|staff)\b")
+
+
+def totals_of_another_unit(step: Step, text: str) -> list[str]:
+    """A plan step's number of nets taken from a number the message gives as a count of
+    something else ("if the truck carries 120 bales ..." read as 120 nets): a value named
+    for another thing, never the net stock."""
+    total = step.params.get("total_nets") if step.tool in PLAN_TOOLS else None
+    if not isinstance(total, int | float):
+        return []
+    low = ex.canonical_text(step.source or text)
+    same = [n for n in ex.extract_numbers(low) if abs(n.value - float(total)) < 1e-6
+            and not n.percent]
+    if not same or not all(OTHER_UNIT.match(low[n.end:]) for n in same):
+        return []
+    return [f"{n.text.strip()} {OTHER_UNIT.match(low[n.end:]).group('unit')}" for n in same]
 
 
 YEAR_NOUN = re.compile(r"\s*(?:mass\s+|itn\s+|net\s+|llin\s+|national\s+|state\s+)*(?:campaigns?"
@@ -453,10 +477,11 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         or bool(acting and decision.reading.get("not_ordered"))
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
+    other_units = [n for s in acting for n in totals_of_another_unit(s, text)]
     retracted = bool(acting) and _takes_back(ex.lower_text(text))
     if strays:
         decision.reading["stray_numbers"] = strays
-    if not asks and not strays and not retracted and not changes:
+    if not asks and not strays and not retracted and not changes and not other_units:
         if _restates_offer(decision, state):
             return decision  # "yes, rerun it with a 20% target": the change just offered
         on_offer = _change_over_an_offer(decision, state)
@@ -480,7 +505,10 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                         for s in decision.steps]}  # fmt: skip
     choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
     why = ""
-    if changes:
+    if other_units:
+        why = (f" You said {_join(list(dict.fromkeys(other_units)))}, not a number of nets, so "
+               "I may have misread it.")
+    elif changes:
         why = (f" You said {_join(list(dict.fromkeys(changes)))} as a change, and I am not sure "
                "whether it is the new total or an amount to add or take away.")
     elif strays:

@@ -44,6 +44,8 @@ def run(text, last_tool="what_if_plan"):
     "hypothetically, 600k nets with the threshold at 60, how many wards are left out?",
     "with 450k nets how many wards are fully covered, don't redo anything",
     "in 2028 we expect about 700k nets, I'll get back to you then",
+    "what if we got 650k instead? dont touch anything, the team should discuss it first",
+    "if bales were 30 would it matter? only wondering",
     "the ministry may send 950,000 nets in 2027, we will let you know",
 ])
 def test_a_message_that_only_asks_changes_nothing(text):
@@ -56,6 +58,7 @@ def test_a_message_that_only_asks_changes_nothing(text):
     ("set the household size to 6", {"household_size": 6}),
     ("don't change the household size, just use 900k nets", {"total_nets": 900_000}),
     ("use 900k nets, we'll see how it goes", {"total_nets": 900_000}),
+    ("don't change anything else, just use 900k nets", {"total_nets": 900_000}),
 ])
 def test_an_order_still_acts(text, params):
     steps, d = run(text)
@@ -205,3 +208,26 @@ def test_ok_with_a_request_is_read_as_the_request():
     state = DialogueState()
     d = decide("ok show the map of risk", ctx(), state, FACTS)
     assert [s.tool for s in d.steps] == ["show_map"]
+
+
+# --- a number of something else read as the number of nets --------------------------------
+
+
+@pytest.mark.parametrize("text", ["we have 120 bales in the store", "we got 120 bales of 50",
+                                  "the state has 700,000 households"])
+def test_a_count_of_something_else_is_never_the_net_stock(text):
+    steps, d = run(text)
+    assert not any(t in ("plan_itn", "what_if_plan") for t, _ in steps), (steps, d.text)
+
+
+def test_the_unit_said_after_the_number_decides():
+    from chatmrpt.chat.guards import totals_of_another_unit
+    from chatmrpt.chat.state import Step
+
+    def flagged(text, total):
+        return totals_of_another_unit(Step("what_if_plan", {"total_nets": total}), text)
+
+    assert flagged("we have 120 bales in the store", 120) == ["120 bales"]
+    assert flagged("plan for 2 million people", 2_000_000)
+    assert flagged("use 120,000 nets, that is 3000 bales", 120_000) == []
+    assert flagged("120 bales and 120 nets loose", 120) == []  # also said as nets
