@@ -81,6 +81,7 @@ from chatmrpt.chat.guards import (  # noqa: F401
     _takes_back,
     amounts_read_as_totals,
     bare_yes_no,
+    count_read_as_share,
     either_or_question,
     hypothetical_question,
     reads_as_question,
@@ -169,8 +170,11 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     fixed, note = apply_correction(taken_back.text if taken_back else text)
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
-    decision = _keep_repri_thresholds(
-        _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts), fixed, facts)
+    decision = _decide(fixed, ctx, state, facts)
+    if state.last and count_read_as_share(decision, fixed):
+        # a count read as a share by the conversation's context: read the message on its own
+        decision = _decide(fixed, ctx, replace(state, last=None), facts)
+    decision = _keep_repri_thresholds(_keep_repri_target(decision, fixed, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)

@@ -319,6 +319,29 @@ def totals_of_another_unit(step: Step, text: str) -> list[str]:
     return [f"{n.text.strip()} {OTHER_UNIT.match(low[n.end:]).group('unit')}" for n in same]
 
 
+SHARE_SETTINGS = ("threshold", "thresholds", "target_share", "urban_threshold")
+
+
+def count_read_as_share(decision: Decision, text: str) -> list[str]:
+    """A share setting (an urban threshold, a target) a step takes from a number the message
+    gives as a count ("top 5 wards in Lida" read, after a reprioritisation, as the wards at
+    more than 5% urban): the number was read in the wrong context."""
+    low = ex.canonical_text(text)
+    mentions = [n for n in ex.extract_numbers(low) if not n.percent]
+    out = []
+    for step in decision.steps:
+        for key in SHARE_SETTINGS:
+            value = step.params.get(key)
+            for v in value if isinstance(value, list | tuple) else [value]:
+                if not isinstance(v, int | float) or isinstance(v, bool):
+                    continue
+                same = [n for n in ex.extract_numbers(low) if abs(n.value - float(v)) < 1e-6]
+                if same and all(n in mentions and OTHER_UNIT.match(low[n.end:]) for n in same):
+                    out += [f"{n.text.strip()} {OTHER_UNIT.match(low[n.end:]).group('unit')}"
+                            for n in same]
+    return out
+
+
 YEAR_NOUN = re.compile(r"\s*(?:mass\s+|itn\s+|net\s+|llin\s+|national\s+|state\s+)*(?:campaigns?"
                        r"|distributions?|rounds?|season|plan(?:ning)?|budget|allocation|census"
                        r"|survey|figures?|data)\b")

@@ -231,3 +231,32 @@ def test_the_unit_said_after_the_number_decides():
     assert flagged("plan for 2 million people", 2_000_000)
     assert flagged("use 120,000 nets, that is 3000 bales", 120_000) == []
     assert flagged("120 bales and 120 nets loose", 120) == []  # also said as nets
+
+
+# --- a count read as a share by the conversation's context ---------------------------------
+
+REPRI_FACTS = Facts(lgas=("Fagge", "Zaria"), ward_count=len(NORTH_WARDS),
+                    last_repri={"target": 30, "thresholds": [30.0], "method": "composite"})
+AFTER_REPRI = DialogueState(last={"tool": "ask_results",
+                                  "params": {"about": "reprioritization", "threshold": 30}})
+
+
+@pytest.mark.parametrize("text,tool,params", [
+    ("top 5 wards in Zaria", "list_wards", {"lga": "Zaria", "n": 5}),
+    ("top 10 wards", "top_wards", {"n": 10}),
+])
+def test_a_count_of_wards_is_never_a_threshold(text, tool, params):
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
+                      analysis_status="succeeded")
+    d = decide(text, c, AFTER_REPRI, REPRI_FACTS)
+    assert [s.tool for s in d.steps] == [tool]
+    assert all(d.steps[0].params.get(k) == v for k, v in params.items())
+    assert "threshold" not in d.steps[0].params
+
+
+@pytest.mark.parametrize("text,threshold", [("and at 50?", 50), ("how many at 40%", 40)])
+def test_a_share_after_a_reprioritisation_is_still_its_threshold(text, threshold):
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
+                      analysis_status="succeeded")
+    d = decide(text, c, AFTER_REPRI, REPRI_FACTS)
+    assert d.steps and d.steps[0].params.get("threshold") == threshold
