@@ -299,9 +299,13 @@ def amounts_read_as_totals(step: Step, text: str) -> list[str]:
 
 # what a number counts when it is not nets: "120 bales", "300 wards", "2 million people"
 OTHER_UNIT = re.compile(
-    r"\s*(?P<unit>bales?|trucks?|lorr(?:y|ies)|trips?|loads?|vehicles?|wards?|lgas?|villages?"
-    r"|communities|settlements?|people|persons?|individuals|households?|hhs?|families|homes"
-    r"|houses|days?|weeks?|months?|facilities|teams?|distributors?|staff)\b")
+    r"\s*(?P<unit>(?:bales?|trucks?|lorr(?:y|ies)|trips?|loads?|vehicles?|wards?|lgas?|villages?"
+    r"|communities|settlements?|days?|weeks?|months?|facilities|teams?|distributors?|staff)\b"
+    r"(?!\s*(?:\d|=|:))"
+    # "300k households of 5", "300k people per net 2": the word starts the next value, it
+    # does not count the number before it
+    r"|(?:people|persons?|individuals|households?|families|homes|houses)\b"
+    r"(?!\s*(?:size|sz|of\s+\d|per\b|at\s+\d|\d|=|:)))")
 
 
 def totals_of_another_unit(step: Step, text: str) -> list[str]:

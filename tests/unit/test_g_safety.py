@@ -231,6 +231,10 @@ def test_the_unit_said_after_the_number_decides():
     assert flagged("plan for 2 million people", 2_000_000)
     assert flagged("use 120,000 nets, that is 3000 bales", 120_000) == []
     assert flagged("120 bales and 120 nets loose", 120) == []  # also said as nets
+    # the word starts the next value
+    assert flagged("plan 300k hh 5", 300_000) == []
+    assert flagged("plan 600k households of 5", 600_000) == []
+    assert flagged("plan 600k people per net 2", 600_000) == []
 
 
 # --- a count read as a share by the conversation's context ---------------------------------
