@@ -112,12 +112,14 @@ class Assistant:
         variables: tuple[str, ...] = ()
         table_lgas: tuple[str, ...] = ()
         table_wards: tuple[WardRef, ...] = ()
+        area: tuple[str, ...] = ()
         planning: dict[str, Any] | None = None
         has_dataset = bool(state.get("current_dataset"))
         if has_dataset:
             ds = self.rt.store.get_dataset(session_id, state["current_dataset"]) or {}
             variables = tuple((ds.get("summary") or {}).get("variables") or ())
             table_lgas, table_wards = self._table_lgas(ds)
+            area = self._table_area(ds)
             planning = ds.get("planning") if "planning" in ds else None
         analysis = latest_analysis(self.rt, session_id)
         wards: tuple[WardRef, ...] = ()
@@ -171,6 +173,7 @@ class Assistant:
             urban_share=None if planning is None else bool((planning or {}).get("urban_share")),
             lga_codes=lga_codes,
             pca_reason=summary.get("pca_reason") or None,
+            area=area,
         )
         ctx = RouterContext(
             has_dataset=has_dataset,
@@ -239,6 +242,25 @@ class Assistant:
                     self._wards_by_sha.popitem(last=False)
         return cached
 
+    def _table_area(self, ds: dict[str, Any]) -> tuple[str, ...]:
+        """The place a ward table covers, as its data says it: the file names of the table
+        and its boundaries, and the states its State / StateCode columns name."""
+        table = ds.get("table") or {}
+        names = [str(table.get("name") or ""), str((ds.get("boundaries") or {}).get("name") or "")]
+        sha = table.get("sha256")
+        if not sha:
+            return tuple(n for n in names if n)
+        key = "area:" + sha
+        with self._wards_lock:
+            cached = self._wards_by_sha.get(key)
+        if cached is None:
+            cached = _states_of_table(self.rt.artifacts.read_bytes(sha), names[0])
+            with self._wards_lock:
+                self._wards_by_sha[key] = cached
+                while len(self._wards_by_sha) > 8:
+                    self._wards_by_sha.popitem(last=False)
+        return tuple(n for n in (*names, *cached) if n)
+
     def _last_assistant_message(self, session_id: str) -> dict[str, Any] | None:
         count = self.rt.store.message_count(session_id)
         recent = self.rt.store.messages(session_id, after=max(0, count - 4))
@@ -299,8 +321,8 @@ class Assistant:
 
     def _offline_turn(self, session_id: str, text: str, ctx: RouterContext,
                       dstate: DialogueState, facts: Facts) -> tuple[Reply, DialogueState]:
-        text = normalize.plain_text(text, _names(ctx, facts))
-        decision = dialogue.decide(text, ctx, dstate, facts)
+        decision = dialogue.decide(text, ctx, dstate, facts)  # reads it in plain words
+        text = normalize.plain_text(text, normalize.text_names(ctx, facts))  # as it was read
         rd = {"dialogue": decision.reading}
         new = DialogueState(dstate.pending, dstate.last, dstate.shown, decision.topic,
                             focus.update(focus.Focus.of(dstate.focus), text, decision.steps,
@@ -518,6 +540,38 @@ def _lgas_of_table(data: bytes, name: str) -> tuple[tuple[str, ...], tuple[WardR
     return tuple(sorted({v for v in lgas if v})), wards
 
 
+def _states_of_table(data: bytes, name: str) -> tuple[str, ...]:
+    """The states a ward table's State / StateCode columns name (empty when it has neither)."""
+    import io
+
+    import pandas as pd
+
+    from chatmrpt.analysis.states import STATES
+
+    try:
+        if name.lower().endswith((".xlsx", ".xls")):
+            head = pd.read_excel(io.BytesIO(data), dtype=str, nrows=0)
+        else:
+            head = pd.read_csv(io.BytesIO(data), dtype=str, nrows=0, encoding_errors="replace")
+        cols = [c for c in head.columns
+                if str(c).strip().lower() in ("state", "statecode", "state_code", "state code")]
+        if not cols:
+            return ()
+        if name.lower().endswith((".xlsx", ".xls")):
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, usecols=cols)
+        else:
+            frame = pd.read_csv(io.BytesIO(data), dtype=str, usecols=cols, keep_default_na=False,
+                                encoding_errors="replace")
+    except Exception:  # noqa: BLE001 - an unreadable table says nothing of its place
+        return ()
+    out: set[str] = set()
+    for col in cols:
+        for v in set(frame[col].dropna().astype(str).str.strip()):
+            state = STATES.get(v.upper())
+            out.add(state.name if state is not None else v)
+    return tuple(sorted(v for v in out if v))
+
+
 def _ward_names_from_csv(data: bytes) -> tuple[tuple[WardRef, ...], tuple]:
     import io
 
@@ -550,8 +604,3 @@ def _lga_codes_from_csv(data: bytes) -> tuple[str, ...]:
                          keep_default_na=False)[column]
     return tuple(sorted({code_text(v) for v in values if code_text(v)}))
 
-
-def _names(ctx: RouterContext, facts: Facts) -> list[str]:
-    """The ward, LGA and column names a message may spell (kept as typed by normalize)."""
-    names = [w.name for w in ctx.wards] + [w.lga for w in ctx.wards if w.lga]
-    return [*dict.fromkeys([*names, *facts.lgas, *ctx.variables])]

@@ -65,6 +65,7 @@ from chatmrpt.chat import (
     exports,
     focus,
     intents,
+    normalize,
     ordinal,
     plan_settings,
     retraction,
@@ -79,6 +80,8 @@ from chatmrpt.chat.guards import (  # noqa: F401
     _gate,
     _takes_back,
     amounts_read_as_totals,
+    bare_yes_no,
+    count_read_as_share,
     either_or_question,
     hypothetical_question,
     reads_as_question,
@@ -120,6 +123,9 @@ from chatmrpt.chat.relative import (
 )
 from chatmrpt.chat.results import (  # noqa: F401
     _lga_without_names,
+    not_covered,
+    other_area,
+    outside_area,
     plan_figure_follow_up,
     result_question,
     stored_result_question,
@@ -154,7 +160,9 @@ ROUTER_TOOLS = ("help", "session_status", "describe_data", "run_analysis", "top_
 
 
 def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
-    """How to answer ``text``: the steps to run, or the question to ask."""
+    """How to answer ``text``: the steps to run, or the question to ask. The message is read
+    in plain words first (normalize.plain_text, which leaves plain words as they are)."""
+    text = normalize.plain_text(text, normalize.text_names(ctx, facts))
     taken_back = retraction.find_retraction(text, ctx.last_plan)
     if taken_back is not None and not taken_back.text:
         return Decision(text=taken_back.note, keep_pending=bool(state.pending),
@@ -162,8 +170,11 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     fixed, note = apply_correction(taken_back.text if taken_back else text)
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
-    decision = _keep_repri_thresholds(
-        _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts), fixed, facts)
+    decision = _decide(fixed, ctx, state, facts)
+    if state.last and count_read_as_share(decision, fixed):
+        # a count read as a share by the conversation's context: read the message on its own
+        decision = _decide(fixed, ctx, replace(state, last=None), facts)
+    decision = _keep_repri_thresholds(_keep_repri_target(decision, fixed, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = unknown_variable.unlisted(decision, fixed, ctx, facts)
@@ -173,6 +184,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = exports.mail_note(decision, fixed)
     decision = _with_earlier_question(decision, state)
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
+    decision = outside_area(decision, fixed, facts)
     _echo_plan_changes(decision, ctx.last_plan)
     if note and decision.steps:
         decision.notes.insert(0, note)
@@ -440,12 +452,6 @@ def _replaces(decision: Decision, pending: Mapping[str, Any]) -> bool:
     return any(s.tool in family for s in decision.steps)
 
 
-# a verb or an object that makes "ok ..." a request of its own, not a bare yes
-ASKS_FOR_SOMETHING = re.compile(
-    r"\b(?:show|put|display|list|plan|export|save|send|download|map|rank\w*|drop|add|use"
-    r"|change|make|switch|give|tell|explain|compare|screen|projector|excel|csv|png|report)\b")
-
-
 def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
            state: DialogueState, facts: Facts) -> Decision:  # fmt: skip
     """A message read on its own (no pending question, or not an answer to it)."""
@@ -455,7 +461,7 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     # yes / no without anything waiting
     if CONFIRM.match(low) or (label == "confirm" and guess.confident(0.6)
                               and reads_as_short_answer(text)
-                              and not ASKS_FOR_SOMETHING.search(low)):  # fmt: skip
+                              and bare_yes_no(text, ctx)):  # fmt: skip
         if ctx.has_dataset and ctx.analysis_status in (None, "failed"):
             return Decision([Step("run_analysis", {}, echo=RUN_WHEN_TOLD, source=text)])
         return Decision(text="There is nothing waiting for a yes just now. What should I do?",
@@ -613,11 +619,14 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
             not re.search(r"\bexport\b|\bdownload\b|\bmap\b|\bnets?\b|\bplan\b", low):
         place = re.search(r"\b(?:in|for|of)\s+((?:[A-Z][\w'/-]+\s*){1,3})(?:LGA|L\.G\.A|local)?",
                           text)
+        if place and other_area(place.group(1), facts.area) and not (
+                ex.find_ward(text, ctx.wards) if ctx.wards else None):
+            return not_covered(place.group(1), low, facts)
         if place and not (ex.find_ward(text, ctx.wards) if ctx.wards else None) and \
                 place.group(1).split()[0].lower() not in (
                     "pca", "the", "this", "my", "our", "all", "whole", "composite", "order",
                     "excel", "csv", "rank", "priority", "total", "nigeria", "state") and \
-                not whole_area_name(place.group(1)):
+                not whole_area_name(place.group(1), facts.area):
             return Decision(text=f"Your ward table has no LGA names, so I cannot tell which "
                                  f"wards are in {place.group(1).strip()}; nothing was listed. "
                                  "If it holds LGA codes, ask for example \"top 5 wards in LGA "
@@ -1052,6 +1061,7 @@ def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: Route
     as an answer, or as a change of the last plan) is a guess, and an LGA or ward the data
     lacks is a misreading. The offline dialogue manager answers instead.
     """
+    text = normalize.plain_text(text, normalize.text_names(ctx, facts))
     low = ex.canonical_text(text)
     mentions = ex.extract_numbers(low)
     said = {n.value for n in mentions if not ex.weak_quantity(n, low)}

@@ -40,6 +40,46 @@ REQUEST_QUESTION = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|pls|plea
                               r"|^\s*(?:what|how)\s+(?:if|about)\b")
 
 
+# yes / no words, courtesy and filler: what a bare answer to "shall I ...?" is made of
+YES_NO_WORDS = frozenset([
+    "ok", "okay", "k", "kk", "yes", "yeah", "yea", "yep", "yup", "ya", "sure", "alright",
+    "fine", "correct", "right", "true", "exactly", "indeed", "absolutely", "definitely",
+    "certainly", "of", "course", "no", "nope", "nah", "please", "pls", "plz", "abeg", "oya",
+    "sir", "ma", "madam", "oga", "thanks", "thank", "you", "great", "good", "cool", "nice",
+    "perfect", "excellent", "wonderful", "lovely", "awesome", "then", "now", "so", "well",
+    "just", "it", "that", "this", "am", "go", "ahead", "on", "do", "proceed", "continue",
+    "carry", "start", "kick", "off", "confirm", "confirmed", "that's", "thats", "it's", "its",
+    "na", "let's", "lets", "hmm", "hm", "ehn", "eh", "oh", "ah", "o", "sef", "jare", "and",
+    "but", "all"])
+# a request carried by the words left: the intent model's reading of them, when it is a
+# request (not a courtesy) it finds at least this likely
+REQUEST_LEFT = 0.25
+
+
+def bare_yes_no(text: str, ctx: RouterContext | None = None) -> bool:
+    """Whether the message is a yes or a no and nothing else: once its yes/no words,
+    courtesy and filler are taken away, no words are left that carry a request. Those words
+    carry one when they hold a number, a column, a ward or a file format (the slot readers),
+    or when the intent model reads a request in them ("ok show it on the projector": a map;
+    "ok fine, sounds good": nothing)."""
+    from chatmrpt.chat import router as rt_
+
+    low = ex.lower_text(text)
+    rest = [w for w in re.findall(r"[a-z0-9']+", low) if w not in YES_NO_WORDS]
+    if not rest:
+        return True
+    left = " ".join(rest)
+    if ex.extract_numbers(left) or any(re.search(rx, left) for _, rx in rt_._EXPORT_FORMATS):
+        return False
+    if ctx is not None and ctx.variables and any(
+            m.column for m in ex.find_variables(left, ctx.variables)):
+        return False
+    if ctx is not None and ctx.wards and ex.find_ward(left, ctx.wards):
+        return False
+    guess = intents.classify(left)
+    return guess.label in intents.CONVERSATIONAL or guess.probability < REQUEST_LEFT
+
+
 def reads_as_question(text: str) -> bool:
     """The message asks about something (results, a setting, a definition) rather than
     asking for something to be done."""
@@ -73,14 +113,48 @@ LATER_TIME = re.compile(
     r"|december))\b")
 
 
+# "I'll come back to you then", "will let you know": the decision is the user's, later
+COME_BACK = re.compile(r"\b(?:i'?ll|i\s+will|we'?ll|we\s+will|i\s+can|we\s+can)\s+"
+                       r"(?:come\s+back|get\s+back|revert|return|let\s+you\s+know|confirm)\b")
+YEAR_LATER = re.compile(r"\b(?:in|by|for|from)\s+(?:early\s+|late\s+|mid-?\s*)?(?:20[2-9]\d)\b")
+
+
 def deferred(text: str) -> bool:
-    """A change told for later ("we might try a 20% target next month"): not an order now."""
+    """A change told for later ("we might try a 20% target next month", "in 2027 we expect
+    about 900k nets, I'll come back to you then"): not an order now."""
     low = ex.lower_text(text)
     if re.match(r"^\s*(?:(?:ok(?:ay)?|pls|please|abeg|now|so|then|oya)[\s,]+)*(?:re-?do|re-?run"
                 r"|run|do|plan|show|make|export|use|set|change|reprioriti\w*|map|list|give)\b",
                 low):
         return False  # an order now, whatever is said about later
-    return bool(FUTURE_MODAL.search(low) and LATER_TIME.search(low))
+    if COME_BACK.search(low):
+        return True
+    return bool(FUTURE_MODAL.search(low) and (LATER_TIME.search(low) or YEAR_LATER.search(low)))
+
+
+# "just asking, don't change it", "i'm only wondering ...", "how many trips is that? don't
+# change the plan": the message says it asks and does not order
+ONLY_ASKING = re.compile(
+    r"\b(?:(?:i'?m|i\s+am|am|we'?re|we\s+are)\s+)?(?:just|only|merely|simply)\s+"
+    r"(?:asking|wondering|curious|checking|thinking\s+aloud|thinking\s+out\s+loud|exploring)\b"
+    r"|\b(?:out\s+of|for)\s+curiosity\b|\bhypothetically(?:\s+speaking)?\b"
+    r"|\bfor\s+(?:my\s+)?(?:information|info|interest)\s+only\b")
+KEEP_AS_IS = re.compile(
+    r"(?:^|[.,;:!?-]\s*|\b(?:but|and|so)\s+)(?:pls\s+|please\s+)?(?:don'?t|dont|do\s+not|no\s+need"
+    r"\s+to)\s+(?:actually\s+)?(?:change|make|touch|run|re-?plan|re-?do|re-?run|update|apply"
+    r"|redo|modify|save|do)\s+(?:it|that|this|anything|nothing|the\s+plan|a\s+(?:new\s+)?plan"
+    r"|(?:the|my|our)\s+(?:current\s+)?(?:plan|analysis|allocation|results?|numbers|settings?))?"
+    r"(?:\s+(?:please|pls))?\s*(?:[.!]*\s*$|[,;.!-]\s*(?!.*\b(?:but|instead|rather|only|just)"
+    r"\s+(?:set|use|make|plan|change|do|run|put|switch|give|re-?plan)\b))")
+# "... yet": put off (plan_settings.held_back)
+
+
+def only_asking(text: str) -> bool:
+    """The message says it only asks ("just asking", "only wondering") or ends by saying
+    nothing is to change ("..., don't change the plan"): whatever it mentions is asked
+    about, never ordered."""
+    low = ex.lower_text(text)
+    return bool(ONLY_ASKING.search(low) or KEEP_AS_IS.search(low))
 
 
 def hypothetical_question(text: str) -> bool:
@@ -190,21 +264,8 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue  # "for the 2026 mass campaign": which campaign, not an amount
         if ex.past_amount(n, low):
             continue  # "last year we gave out 380,000": an earlier campaign, not this one
-        if two_for_to(n, low):
-            continue  # "go back 2 d default": the digit said for "to"
         out.append(n.text.strip())
     return out
-
-
-TWO_BEFORE = re.compile(r"\b(?:back|go|return|revert|reset|switch|change|set|move)\s+$")
-TWO_AFTER = re.compile(r"^\s+(?:d|de|da|the|its|default|normal|original|standard)\b")
-
-
-def two_for_to(n: ex.NumberMention, low: str) -> bool:
-    """ "go back 2 d default threshold": a 2 written for "to" between a verb of moving and
-    what it moves to, never an amount."""
-    return n.text.strip() == "2" and bool(TWO_BEFORE.search(low[: n.start])
-                                          and TWO_AFTER.match(low[n.end:]))
 
 
 def _choice_numbers(step: Step) -> set[float]:
@@ -234,6 +295,55 @@ def amounts_read_as_totals(step: Step, text: str) -> list[str]:
     return [n.text.strip() for n in ex.extract_numbers(low)
             if abs(n.value - float(total)) < 1e-6 and not n.percent
             and (RELATIVE_BEFORE.search(low[: n.start]) or RELATIVE_AFTER.match(low[n.end:]))]
+
+
+# what a number counts when it is not nets: "120 bales", "300 wards", "2 million people"
+OTHER_UNIT = re.compile(
+    r"\s*(?P<unit>(?:bales?|trucks?|lorr(?:y|ies)|trips?|loads?|vehicles?|wards?|lgas?|villages?"
+    r"|communities|settlements?|days?|weeks?|months?|facilities|teams?|distributors?|staff)\b"
+    r"(?!\s*(?:\d|=|:))"
+    # "300k households of 5", "300k people per net 2": the word starts the next value, it
+    # does not count the number before it
+    r"|(?:people|persons?|individuals|households?|families|homes|houses)\b"
+    r"(?!\s*(?:size|sz|of\s+\d|per\b|at\s+\d|\d|=|:)))")
+
+
+def totals_of_another_unit(step: Step, text: str) -> list[str]:
+    """A plan step's number of nets taken from a number the message gives as a count of
+    something else ("if the truck carries 120 bales ..." read as 120 nets): a value named
+    for another thing, never the net stock."""
+    total = step.params.get("total_nets") if step.tool in PLAN_TOOLS else None
+    if not isinstance(total, int | float):
+        return []
+    low = ex.canonical_text(step.source or text)
+    same = [n for n in ex.extract_numbers(low) if abs(n.value - float(total)) < 1e-6
+            and not n.percent]
+    if not same or not all(OTHER_UNIT.match(low[n.end:]) for n in same):
+        return []
+    return [f"{n.text.strip()} {OTHER_UNIT.match(low[n.end:]).group('unit')}" for n in same]
+
+
+SHARE_SETTINGS = ("threshold", "thresholds", "target_share", "urban_threshold")
+
+
+def count_read_as_share(decision: Decision, text: str) -> list[str]:
+    """A share setting (an urban threshold, a target) a step takes from a number the message
+    gives as a count ("top 5 wards in Lida" read, after a reprioritisation, as the wards at
+    more than 5% urban): the number was read in the wrong context."""
+    low = ex.canonical_text(text)
+    mentions = [n for n in ex.extract_numbers(low) if not n.percent]
+    out = []
+    for step in decision.steps:
+        for key in SHARE_SETTINGS:
+            value = step.params.get(key)
+            for v in value if isinstance(value, list | tuple) else [value]:
+                if not isinstance(v, int | float) or isinstance(v, bool):
+                    continue
+                same = [n for n in ex.extract_numbers(low) if abs(n.value - float(v)) < 1e-6]
+                if same and all(n in mentions and OTHER_UNIT.match(low[n.end:]) for n in same):
+                    out += [f"{n.text.strip()} {OTHER_UNIT.match(low[n.end:]).group('unit')}"
+                            for n in same]
+    return out
 
 
 YEAR_NOUN = re.compile(r"\s*(?:mass\s+|itn\s+|net\s+|llin\s+|national\s+|state\s+)*(?:campaigns?"
@@ -389,17 +499,20 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         return decision
     acting = [s for s in decision.steps if s.tool in GATE_FAMILY
               and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
+    told_not_to = bool(acting) and only_asking(text)
     asks = any((reads_as_question(s.source or text) or hypothetical_question(s.source or text)
                 or deferred(s.source or text))
                and not nets_scenario(s, s.source or text)
                or either_or_question(s.source or text) for s in acting) \
+        or told_not_to \
         or bool(acting and decision.reading.get("not_ordered"))
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
+    other_units = [n for s in acting for n in totals_of_another_unit(s, text)]
     retracted = bool(acting) and _takes_back(ex.lower_text(text))
     if strays:
         decision.reading["stray_numbers"] = strays
-    if not asks and not strays and not retracted and not changes:
+    if not asks and not strays and not retracted and not changes and not other_units:
         if _restates_offer(decision, state):
             return decision  # "yes, rerun it with a 20% target": the change just offered
         on_offer = _change_over_an_offer(decision, state)
@@ -423,7 +536,10 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                         for s in decision.steps]}  # fmt: skip
     choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
     why = ""
-    if changes:
+    if other_units:
+        why = (f" You said {_join(list(dict.fromkeys(other_units)))}, not a number of nets, so "
+               "I may have misread it.")
+    elif changes:
         why = (f" You said {_join(list(dict.fromkeys(changes)))} as a change, and I am not sure "
                "whether it is the new total or an amount to add or take away.")
     elif strays:
@@ -431,6 +547,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                "have misread it.")
     elif asks and decision.reading.get("not_ordered"):
         why = " Your message does not read as asking me for the file now, so I have not made it."
+    elif told_not_to:
+        why = " You said you are only asking, so I have not changed anything."
     elif asks:
         why = " Your message reads as a question, so I have not changed anything."
     elif retracted:
@@ -441,7 +559,10 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                 "needs.")
     asked = Decision(text=f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
                           "until you say so.", choices=choices,
-                     pending={"expects": "choice", "choices": choices, "offered": asks,
+                     # told not to change anything: nothing is on offer that a next
+                     # change could be meant for
+                     pending={"expects": "choice", "choices": choices,
+                              "offered": asks and not told_not_to,
                               # a request for that kind of change replaces the offer
                               **({"tool": decision.steps[-1].tool} if asks else {}),
                               "strays": list(dict.fromkeys(strays))})  # fmt: skip

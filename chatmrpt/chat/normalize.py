@@ -41,9 +41,13 @@ SHORTHAND: dict[str, str] = {
 
 # "4 me", "2 d": a digit standing for a word, only before the words it joins
 _DIGIT_FOR = re.compile(r"(?<![\w.,])4(?=\s+(?:me|us|u|you|my|our)\b)", re.I)
+# "go back 2 d default", "send am 2 me", "reset 2 75": the one place a 2 is read as "to" (a
+# digit after a verb of moving, before what it moves to); every reader after this one sees "to"
 _DIGIT_TO = re.compile(
     r"\b(back|go|send|switch|change|move|set|reduce|increase|cut|it|am|them|mail|email|up|down"
-    r"|sent|come|add|added|belong|belongs)\s+2(?=\s+(?:d|the|dis|this|that|dat|me|us|u|you|my|our)\b)",
+    r"|sent|come|add|added|belong|belongs|return|revert|reset)\s+2(?=\s+(?:d|de|da|the|dis|this"
+    r"|that|dat|me|us|u|you|my|our|its|default|normal|original|standard)\b)"
+    r"|\b(back|go|return|revert|reset|switch|change|set|move)\s+2(?=\s+\d)",
     re.I,
 )
 
@@ -120,10 +124,23 @@ def _shouted(text: str) -> bool:
 
 
 def plain_text(text: str, names: Iterable[str] = ()) -> str:
-    """``text`` in plain words (see the module's docstring); unchanged when nothing applies."""
+    """``text`` in plain words (see the module's docstring); unchanged when nothing applies.
+    Plain words stay as they are, so reading a message twice reads it as once: one rewrite
+    can show another ("d P C A" -> "the P C A" -> "the PCA"), so the pass runs until nothing
+    changes."""
     if not text or not text.strip():
         return text
     names = tuple(names)
+    out = _plain_once(text, names)
+    for _ in range(3):
+        again = _plain_once(out, names)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def _plain_once(text: str, names: tuple[str, ...]) -> str:
     out = text
     if _shouted(out):
         out = out.lower()
@@ -139,9 +156,19 @@ def plain_text(text: str, names: Iterable[str] = ()) -> str:
     out = _POINT.sub(lambda m: f"{_digit(m.group(1))}.{_digit(m.group(2))}", out)
     out = _O_NUMBER.sub(_o_number, out)
     out = _DIGIT_FOR.sub("for", out)
-    out = _DIGIT_TO.sub(lambda m: f"{m.group(1)} to", out)
+    out = _DIGIT_TO.sub(lambda m: f"{m.group(1) or m.group(2)} to", out)
     spans = _protected_spans(out, names)
     return _TOKEN.sub(lambda m: _word(m, spans), out)
+
+
+def text_names(ctx: object, facts: object) -> list[str]:
+    """The ward, LGA and column names a message may spell (kept as typed), from a router
+    context (its wards and columns) and the session's facts (its LGAs)."""
+    wards = tuple(getattr(ctx, "wards", ()) or ())
+    names = [getattr(w, "name", str(w)) for w in wards]
+    names += [w.lga for w in wards if getattr(w, "lga", None)]
+    return [*dict.fromkeys([*names, *(getattr(facts, "lgas", ()) or ()),
+                            *(getattr(ctx, "variables", ()) or ())])]
 
 
 def _word(m: re.Match, spans: list[tuple[int, int]]) -> str:

@@ -56,9 +56,6 @@ _PPN_AFTER = re.compile(r"^\s*(?:people\s+|persons?\s+|pple\s+)?(?:per|a|each|to
                         r"\s*net\b")
 _PPN_BEFORE = re.compile(r"\bpeople\s+per\s+net\s*(?:make\s+(?:it|am)|should\s+be|back\s+to)?"
                          r"\s*(?:of|to|=|at|:|as|be)?\s*$")
-# "go back 2 d default": the digit said for "to"
-_TWO_FOR_TO = re.compile(r"\b(back|go|return|revert|reset|switch|change|set|move)\s+2\s+"
-                         r"(?=(?:d|de|da|the|its|default|normal|original|standard|\d))")
 
 
 def _said_values(low: str) -> dict[str, Any] | None:
@@ -147,7 +144,7 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
     before; None when the message is not that."""
     if not last_plan or "total_nets" not in last_plan:
         return None
-    low = _TWO_FOR_TO.sub(r"\1 to ", ex.canonical_text(text))
+    low = ex.canonical_text(text)
     if "?" in low or reads_as_question(text) or hypothetical_question(text):
         return None
     if OTHER_TOPIC.search(low) or re.search(r"\b(?:not|don'?t|never|no\s+need)\b", low):

@@ -8,6 +8,7 @@ so the routing of result questions sits in one place.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from chatmrpt.chat import extract as ex
@@ -50,8 +51,10 @@ def _lga_without_names(text: str, low: str, ctx: RouterContext,
     if not facts.lgas and ctx.has_dataset and not LGA_CODE.search(low) and not re.search(
             r"\bnets?\b|\bplan\b|\bexport\b|\bdownload\b|\bpopulation\b|\breprioriti\w*", low):
         name = _lga_named(text)
+        if name and other_area(name, facts.area):
+            return not_covered(name, low, facts)
         if name and not re.search(r"\d", name) and not re.search(r"\blgas\b", low) and \
-                not whole_area_name(name):
+                not whole_area_name(name, facts.area):
             n = _list_params(low).get("n", 10)
             return Decision(text=f"Your ward table has no LGA names (at most LGA codes), so I "
                                  f"cannot tell which wards are in {name.title()}; nothing was "
@@ -64,13 +67,98 @@ def _lga_without_names(text: str, low: str, ctx: RouterContext,
     return None
 
 
-def whole_area_name(name: str) -> bool:
-    """ "Ilorin", "Kano", "the state": the area the whole table covers, not one LGA of it."""
+def area_name(name: str) -> bool:
+    """ "Ilorin", "Kano", "Kwara state", "the state": a name of a whole area (a state, a city
+    the fixtures cover, the state or the city as such), not of one LGA."""
     from chatmrpt.chat.tables import _WHOLE_AREA, _state_names
 
+    key = _area_key(name)
+    return key in _WHOLE_AREA or key in _state_names() or (
+        key.endswith(" state") and key[: -len(" state")] in _state_names())
+
+
+# the cities the fixtures cover, with their state: a table of Ilorin is a table of Kwara
+CITY_STATE = {"ilorin": "kwara", "kano": "kano"}
+_GENERIC_AREA = frozenset(["state", "city", "metro", "nigeria"])
+
+
+def _area_key(name: str) -> str:
     key = " ".join(re.findall(r"[a-z]+", name.lower()))
-    key = re.sub(r"^(?:(?:the|all\s+of|whole\s+of)\s+)+", "", key)
-    return key in _WHOLE_AREA or key in _state_names() or key in ("kano state", "kwara state")
+    return re.sub(r"^(?:(?:the|all\s+of|whole\s+of)\s+)+", "", key)
+
+
+def own_area(name: str, area: Sequence[str] = ()) -> bool:
+    """Whether a whole-area name is the table's own area: "the state" always; a place
+    ("Kano", "Ilorin", "Kwara state") only when the table's file names or State column name
+    it. With the area unknown, the name is taken as the table's."""
+    words = set(_area_key(name).split()) - _GENERIC_AREA
+    if not words or not area:
+        return True
+    own = {w for a in area for w in re.findall(r"[a-z]+", str(a).lower())}
+    own |= {CITY_STATE[w] for w in list(own) if w in CITY_STATE}
+    return words <= own
+
+
+def whole_area_name(name: str, area: Sequence[str] = ()) -> bool:
+    """ "Ilorin", "Kano", "the state": the area the whole table covers, not one LGA of it,
+    when the table is of that area (see own_area)."""
+    return area_name(name) and own_area(name, area)
+
+
+def other_area(name: str, area: Sequence[str] = ()) -> bool:
+    """A whole-area name the table does not cover ("top 5 wards in Kano" on a table of
+    Ilorin): never read as the whole table."""
+    return area_name(name) and not own_area(name, area)
+
+
+def area_label(area: Sequence[str]) -> str:
+    """The table's own area in plain words ("Ilorin", "Kano"), for a reply."""
+    from chatmrpt.chat.tables import _state_names
+
+    states = [a for a in area if a.lower() in _state_names()]
+    if states:
+        return " and ".join(dict.fromkeys(states))
+    words = [w for a in area for w in re.findall(r"[a-z]+", str(a).lower())
+             if w in CITY_STATE or w in _state_names()]
+    return " and ".join(dict.fromkeys(w.title() for w in words)) or "another place"
+
+
+# a place named after "in", "for"...; "Kano Municipal", "Ilorin West": an LGA, not the area
+PLACE_SAID = re.compile(r"\b(?:in|for|of|across|within|from)\s+((?:the\s+)?[a-z]+(?:\s+state)?)\b"
+                        r"(?!\s+(?:municipal|west|east|north|south|central|lgas?|local"
+                        r"|l\.g\.a|city|town)\b)")
+WHOLE_TABLE_LISTS = ("top_wards", "list_wards", "show_map")
+
+
+def outside_area(decision: Decision, text: str, facts: Facts) -> Decision:
+    """A list or map of the whole table for a message that names a place the table does not
+    cover ("top 5 wards in Ilorin" on a table of Kano): said, and asked, never listed."""
+    if not facts.area or not decision.steps:
+        return decision
+    if not all(s.tool in WHOLE_TABLE_LISTS and not s.params.get("lga")
+               and not s.params.get("lga_code") and not s.params.get("ward")
+               for s in decision.steps):
+        return decision
+    low = ex.lower_text(text)
+    for m in PLACE_SAID.finditer(low):
+        if other_area(m.group(1), facts.area):
+            return not_covered(_area_key(m.group(1)), low, facts)
+    return decision
+
+
+def not_covered(place: str, low: str, facts: Facts) -> Decision:
+    """ "top 5 wards in Kano" on a table of Ilorin: the table does not cover the place;
+    nothing is listed, the whole table's list offered."""
+    from chatmrpt.chat.tool_slots import _list_params
+
+    n = _list_params(low).get("n", 10)
+    whole = [{"label": describe_choice("top_wards", {"n": n}), "tool": "top_wards",
+              "params": {"n": n}}]
+    return Decision(text=f"Your ward table is of {area_label(facts.area)}: it does not cover "
+                         f"{place.strip().title()}, so nothing was listed. Should I list the "
+                         "wards of the whole table instead?",
+                    choices=whole, pending={"expects": "choice", "choices": whole},
+                    reading={"other_area": place.strip()})
 
 
 PCA_TRUST = re.compile(

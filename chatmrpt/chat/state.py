@@ -47,6 +47,9 @@ class Facts:
     urban_share: bool | None = None  # ... and its urban share
     lga_codes: tuple[str, ...] = ()  # the LGA codes of the analysed wards (tables without names)
     pca_reason: str | None = None  # why the current analysis has no PCA result (None: it has)
+    # the place the ward table covers, as the data says it: its file names and the state(s)
+    # of its State / StateCode columns (empty: not known)
+    area: tuple[str, ...] = ()
 
 
 @dataclass
