@@ -70,6 +70,7 @@ from chatmrpt.chat import (
     retraction,
     run_request,
     tables,
+    undo,
     unknown_variable,
 )
 from chatmrpt.chat import extract as ex
@@ -230,7 +231,8 @@ ANALYSIS_SETTINGS = ("normalization", "methods", "aggregation", "directions")
 
 
 NORMALISATION_MOVE = re.compile(
-    r"\b(?:back\s+to|return\s+to|switch\s+(?:back\s+)?to|go\s+(?:back\s+)?to|change\s+to"
+    r"\b(?:back\s+to|return\s+to|revert\s+(?:back\s+)?to|reset\s+(?:it\s+|that\s+)?to"
+    r"|switch\s+(?:back\s+)?to|go\s+(?:back\s+)?to|change\s+to"
     r"|(?:run|redo|rerun|re-run)\s+(?:it|that|this|the\s+analysis)\s+(?:again\s+)?with"
     r"|use|try|apply"
     # "switch the normalisation to reciprocal", "change normalization into linear"
@@ -257,8 +259,8 @@ def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
     """An analysis asked with a new setting only ("run that with the reciprocal
     normalisation", "treat settlement type as inverse") keeps the variables, directions and
     other settings of the last analysis: running the defaults would silently change them."""
-    if not facts.analysis_variables:
-        return decision
+    if not facts.analysis_variables or decision.reading.get("analysis_restore") is not None:
+        return decision  # an earlier analysis brought back has its own settings
     for step in decision.steps:
         p = step.params
         if step.tool != "run_analysis" or "variables" in p or not p or \
@@ -472,6 +474,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     covariates = _covariates_request(text, low, ctx)
     if covariates is not None:
         return covariates
+
+    # a step back to an earlier analysis ("put it back the way it was", "flip it back")
+    undone = undo.step_back_decision(text, state, facts)
+    if undone is not None:
+        return undone
 
     # relative changes of the last request
     relative = _relative(text, low, ctx, state, facts) or _normalisation_move(text, low, ctx,

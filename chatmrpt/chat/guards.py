@@ -372,7 +372,7 @@ def _names_its_object(kind: str, text: str) -> bool:
 
 
 RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri",
-                     "plan_op")
+                     "plan_op", "undo")
 
 
 def _gate(decision: Decision, text: str, state: DialogueState,
@@ -392,7 +392,9 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         or bool(acting and decision.reading.get("not_ordered"))
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
-    retracted = bool(acting) and _takes_back(ex.lower_text(text))
+    # a step back to an earlier result takes back the last change: that is what it does
+    retracted = bool(acting) and _takes_back(ex.lower_text(text)) and \
+        decision.reading.get("relative") != "undo"
     if strays:
         decision.reading["stray_numbers"] = strays
     if not asks and not strays and not retracted and not changes:

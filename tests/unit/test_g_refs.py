@@ -1,0 +1,157 @@
+"""References back: steps back to an earlier analysis or plan ("put it back the way it was",
+"undo that", "flip it back", "go back to the two-variable analysis", "switch to the first
+plan"), said in any words, and the history of analyses they read."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat import undo
+from chatmrpt.chat.dialogue import DialogueState, decide
+from tests.unit.test_chat_dialogue import FACTS, USED, ctx
+
+DEFAULT_USED = ["u5_tpr_rdt", "rainfall", "elevation", "ndwi"]
+HISTORY = {"ids": ["a0", "a1", "a2"],
+           "params": [{}, {"variables": ["u5_tpr_rdt", "rainfall"]},
+                      {"variables": list(USED), "normalization": "reciprocal"}],
+           "used": [DEFAULT_USED, ["u5_tpr_rdt", "rainfall"], list(USED)], "at": 2}
+PLAN_NOW = {"total_nets": 200_000, "household_size": 5, "urban_threshold": 50}
+PLANS = {"ids": ["p0", "p1"], "params": [{"total_nets": 400_000, "household_size": 5}, PLAN_NOW],
+         "at": 1}
+ANALYSED = {"tool": "run_analysis", "params": {}}
+LISTED = {"tool": "top_wards", "params": {"n": 10}}
+PLANNED = {"tool": "plan_itn", "params": PLAN_NOW}
+
+
+def _decide(text, last, analyses=HISTORY, plans=None):
+    c = ctx(last_plan=PLAN_NOW) if plans else ctx()
+    return decide(text, c, DialogueState(last=last, analyses=analyses, plans=plans), FACTS)
+
+
+# --- the history of analyses ----------------------------------------------------------------
+
+
+def test_a_new_analysis_joins_the_history_after_the_current_one():
+    h = undo.synced(None, "a0", {"variables": None, "normalization": "linear",
+                                 "urban_thresholds": [75.0]}, DEFAULT_USED)
+    assert h == {"ids": ["a0"], "params": [{"normalization": "linear"}],
+                 "used": [DEFAULT_USED], "at": 0}
+    h = undo.synced(h, "a1", {"variables": ["u5_tpr_rdt", "rainfall"]}, ["u5_tpr_rdt", "rainfall"])
+    assert h["ids"] == ["a0", "a1"] and h["at"] == 1
+    assert undo.synced(h, "a1", {}, ()) == h  # the same analysis: nothing changes
+
+
+def test_a_step_back_moves_the_place_and_keeps_the_later_analyses():
+    back = undo.after_turn(HISTORY, "a1", 1)
+    assert back["ids"] == ["a0", "a1", "a2"] and back["at"] == 1
+    # a new analysis made from there replaces what came after
+    after = undo.synced(back, "a9", {"variables": ["rainfall", "ndwi"]}, ["rainfall", "ndwi"])
+    assert after["ids"] == ["a0", "a1", "a9"] and after["at"] == 2
+    # a restore index that does not name the analysis run leaves the place alone
+    assert undo.after_turn(HISTORY, "zz", 1)["at"] == 2
+
+
+def test_the_first_history_is_seeded_from_the_stored_analyses():
+    records = [{"id": "a0", "status": "succeeded", "params": {"variables": None},
+                "summary": {"variables": [{"name": v} for v in DEFAULT_USED]}},
+               {"id": "bad", "status": "failed", "params": {}},
+               {"id": "a1", "status": "succeeded", "params": {"normalization": "reciprocal"},
+                "summary": {"variables": [{"name": "rainfall"}]}}]
+    h = undo.seeded(records, "a0")
+    assert h["ids"] == ["a1", "a0"] and h["at"] == 1 and h["used"][1] == DEFAULT_USED
+    assert undo.seeded(records, None) is None
+
+
+# --- steps back to an earlier analysis --------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "put it back the way it was", "undo that", "undo the last change", "revert that",
+    "go back to the previous analysis", "go back to the variables I had before",
+    "restore the previous variables", "flip it back", "change it back please",
+    "no, I didn't mean that. go back to the one before", "ok switch it back",
+])
+def test_a_step_back_brings_back_the_previous_analysis(text):
+    for last in (ANALYSED, LISTED):
+        d = _decide(text, last)
+        assert [s.tool for s in d.steps] == ["run_analysis"], (text, d.text)
+        assert d.steps[0].params == {"variables": ["u5_tpr_rdt", "rainfall"]}
+        assert d.reading["analysis_restore"] == 1
+        assert "u5_tpr_rdt" in d.steps[0].echo and "rainfall" in d.steps[0].echo
+
+
+def test_the_first_analysis_and_an_analysis_named_by_its_size():
+    first = _decide("go back to the first analysis", LISTED)
+    assert first.steps[0].params == {} and first.reading["analysis_restore"] == 0
+    two = _decide("go back to the two-variable analysis", LISTED)
+    assert two.steps[0].params == {"variables": ["u5_tpr_rdt", "rainfall"]}
+    four = _decide("go back to the analysis with 4 variables", LISTED)
+    assert four.steps[0].params == {} and four.reading["analysis_restore"] == 0
+    none = _decide("go back to the seven-variable analysis", LISTED)
+    assert not none.steps and none.text
+
+
+def test_a_restored_default_analysis_keeps_no_variables_of_the_current_one():
+    h = {**HISTORY, "params": [{"normalization": "linear"}, *HISTORY["params"][1:]]}
+    d = _decide("go back to the first analysis", LISTED, analyses=h)
+    assert d.steps[0].params == {"normalization": "linear"}
+
+
+def test_nothing_to_undo_is_said_not_guessed():
+    alone = {"ids": ["a0"], "params": [{}], "used": [DEFAULT_USED], "at": 0}
+    for text in ("undo that", "put it back the way it was", "go back to the previous analysis"):
+        d = _decide(text, ANALYSED, analyses=alone)
+        assert not d.steps and d.text
+
+
+def test_undo_after_a_plan_change_is_the_plans():
+    for text in ("undo that", "put it back the way it was",
+                 "no, I didn't mean that. go back to the one before"):
+        d = _decide(text, PLANNED, plans=PLANS)
+        assert [s.tool for s in d.steps] == ["plan_itn"], text
+        assert d.steps[0].params == {"total_nets": 400_000, "household_size": 5}
+        assert d.reading["plan_restore"] == 0
+
+
+def test_an_unclear_undo_asks_which_change():
+    d = _decide("undo that", LISTED, plans=PLANS)
+    assert not d.steps
+    assert {c["tool"] for c in d.choices} == {"run_analysis", "plan_itn"}
+    assert d.pending and d.pending["expects"] == "choice"
+    # naming what goes back settles it
+    assert _decide("go back to the previous analysis", LISTED, plans=PLANS).steps[0].tool == \
+        "run_analysis"
+    assert _decide("go back to the previous plan", LISTED, plans=PLANS).steps[0].tool == \
+        "plan_itn"
+
+
+@pytest.mark.parametrize("text", ["switch to the first plan", "go back to the first plan",
+                                  "change to the first plan please"])
+def test_the_first_plan_in_other_words(text):
+    d = _decide(text, LISTED, analyses=None, plans=PLANS)
+    assert d.steps[0].tool == "plan_itn"
+    assert d.steps[0].params == {"total_nets": 400_000, "household_size": 5}
+    # while the first plan is the current one it is shown again, nothing else changes
+    one = {"ids": ["p0"], "params": [PLANS["params"][0]], "at": 0}
+    d = _decide(text, LISTED, analyses=None, plans=one)
+    assert d.steps[0].params == {"total_nets": 400_000, "household_size": 5}
+
+
+@pytest.mark.parametrize("text", [
+    "use the first one", "run it again", "go back to linear normalisation", "back to the defaults",
+    "show me the first one", "what did the previous analysis use?", "go to the top",
+])
+def test_other_messages_are_no_step_back(text):
+    assert undo.reads_as_step_back(text) is None or "first one" in text and \
+        not undo.reads_as_step_back(text)["analysis"]
+    d = _decide(text, LISTED)
+    assert d.reading.get("analysis_restore") is None
+
+
+@pytest.mark.parametrize("text", ["Revert to linear normalisation.",
+                                  "reset it to linear normalisation"])
+def test_revert_to_a_normalisation_keeps_the_variables(text):
+    d = _decide(text, LISTED)
+    assert [s.tool for s in d.steps] == ["run_analysis"]
+    assert d.steps[0].params["normalization"] == "linear"
+    assert sorted(d.steps[0].params["variables"]) == sorted(USED)
