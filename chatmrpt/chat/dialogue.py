@@ -61,6 +61,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
 from chatmrpt.chat import (
+    correction,
     counts,
     exports,
     focus,
@@ -474,6 +475,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     covariates = _covariates_request(text, low, ctx)
     if covariates is not None:
         return covariates
+
+    # a correction of the last request ("I said ndvi but I meant evi", "i meant Raku")
+    corrected = correction.correction(text, ctx, state, facts)
+    if corrected is not None:
+        return corrected
 
     # a step back to an earlier analysis ("put it back the way it was", "flip it back")
     undone = undo.step_back_decision(text, state, facts)

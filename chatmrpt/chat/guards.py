@@ -372,7 +372,7 @@ def _names_its_object(kind: str, text: str) -> bool:
 
 
 RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri",
-                     "plan_op", "undo")
+                     "plan_op", "undo", "correction")
 
 
 def _gate(decision: Decision, text: str, state: DialogueState,
@@ -394,7 +394,7 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
     # a step back to an earlier result takes back the last change: that is what it does
     retracted = bool(acting) and _takes_back(ex.lower_text(text)) and \
-        decision.reading.get("relative") != "undo"
+        decision.reading.get("relative") not in ("undo", "correction")
     if strays:
         decision.reading["stray_numbers"] = strays
     if not asks and not strays and not retracted and not changes:

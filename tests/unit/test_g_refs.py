@@ -155,3 +155,56 @@ def test_revert_to_a_normalisation_keeps_the_variables(text):
     assert [s.tool for s in d.steps] == ["run_analysis"]
     assert d.steps[0].params["normalization"] == "linear"
     assert sorted(d.steps[0].params["variables"]) == sorted(USED)
+
+
+# --- corrections of the last request ----------------------------------------------------------
+
+RAN = {"tool": "run_analysis", "params": {"variables": list(USED), "normalization": "reciprocal"}}
+
+
+@pytest.mark.parametrize("text,out,new", [
+    ("hmm, I said rainfall but I meant elevation", "rainfall", "elevation"),
+    ("no sorry, I meant distance to water, not housing", "housing_quality",
+     "distance_to_waterbodies"),
+    ("oops I typed rainfall, I meant soil wetness", "rainfall", "soil_wetness"),
+    ("I meant elevation instead of rainfall", "rainfall", "elevation"),
+])
+def test_a_variable_meant_replaces_the_one_said_and_keeps_the_rest(text, out, new):
+    d = _decide(text, RAN)
+    assert [s.tool for s in d.steps] == ["run_analysis"], d.text
+    p = d.steps[0].params
+    assert new in p["variables"] and out not in p["variables"] and len(p["variables"]) == 3
+    assert p["normalization"] == "reciprocal"
+    assert new in d.steps[0].echo and out in d.steps[0].echo
+
+
+def test_a_variable_meant_without_the_one_it_replaces_is_asked():
+    d = _decide("I meant elevation", RAN)
+    assert not d.steps and d.pending["expects"] == "choice"
+    assert all("elevation" in c["params"]["variables"] for c in d.choices)
+    assert len(d.choices) == len(USED)
+
+
+def test_a_place_meant_replaces_the_place_of_the_last_request():
+    d = _decide("sorry i typed the wrong one, i meant Fagge",
+                {"tool": "list_wards", "params": {"lga": "Zaria"}})
+    assert [(s.tool, s.params) for s in d.steps] == [("list_wards", {"lga": "Fagge"})]
+    d = _decide("sorry, I meant to ask about Zaria as a whole",
+                {"tool": "ask_results", "params": {"about": "plan_ward", "ward": "Dambo",
+                                                   "lga": "Zaria"}}, plans=PLANS)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "plan_lga", "lga": "Zaria"})]
+    d = _decide("i meant Kwarbai A", {"tool": "explain_ward", "params": {"ward": "Dambo"}})
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("explain_ward", {"ward": "Kwarbai A", "lga": "Zaria"})]
+
+
+@pytest.mark.parametrize("text,last", [
+    ("I meant what I said", {"tool": "explain_ward", "params": {"ward": "Dambo"}}),
+    ("i meant Fagge", {"tool": "explain_ward", "params": {"ward": "Dambo"}}),  # an LGA for a ward
+    ("i meant Dambo", {"tool": "list_wards", "params": {"lga": "Zaria"}}),  # a ward for an LGA
+    ("I meant elevation", {"tool": "top_wards", "params": {"n": 10}}),
+])
+def test_a_correction_that_fits_no_slot_of_the_last_request_changes_nothing(text, last):
+    d = _decide(text, last)
+    assert d.reading.get("relative") != "correction"
