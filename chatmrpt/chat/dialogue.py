@@ -73,6 +73,7 @@ from chatmrpt.chat import (
     tables,
     undo,
     unknown_variable,
+    ward_place,
 )
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.describe import describe_choice
@@ -167,6 +168,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_repri_thresholds(
         _keep_repri_target(_decide(fixed, ctx, state, facts), fixed, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
+    decision = ward_place.ward_as_place(decision, fixed, ctx, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)

@@ -8,6 +8,7 @@ import pytest
 
 from chatmrpt.chat import undo
 from chatmrpt.chat.dialogue import DialogueState, decide
+from chatmrpt.chat.state import Decision
 from tests.unit.test_chat_dialogue import FACTS, USED, ctx
 
 DEFAULT_USED = ["u5_tpr_rdt", "rainfall", "elevation", "ndwi"]
@@ -208,3 +209,30 @@ def test_a_place_meant_replaces_the_place_of_the_last_request():
 def test_a_correction_that_fits_no_slot_of_the_last_request_changes_nothing(text, last):
     d = _decide(text, last)
     assert d.reading.get("relative") != "correction"
+
+
+# --- a ward named as the place of a ward list -------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["wards in Dambo", "list the wards of Dambo",
+                                  "high wards in Dambo", "show me the top 5 wards in Kwarbai A"])
+def test_a_ward_named_as_the_place_of_a_list_gives_that_wards_rank(text):
+    d = _decide(text, LISTED)
+    assert [s.tool for s in d.steps] == ["explain_ward"], d.text
+    assert d.steps[0].params["ward"] in ("Dambo", "Kwarbai A")
+    assert d.steps[0].params["lga"] == "Zaria"
+    assert "ward" in d.steps[0].echo and "LGA" in d.steps[0].echo
+
+
+def test_a_ward_of_several_lgas_named_as_a_place_is_asked_about():
+    from chatmrpt.chat import ward_place
+    from chatmrpt.chat.state import Step
+    d = ward_place.ward_as_place(Decision([Step("list_wards", {}, source="wards in hausari")]),
+                                 "wards in hausari", ctx(), FACTS)
+    assert not d.steps and {c["params"]["lga"] for c in d.choices} == {"Geidam", "Nguru"}
+
+
+@pytest.mark.parametrize("text,lga", [("wards in Zaria", "Zaria"), ("top 5 wards in Fagge", "Fagge")])
+def test_an_lga_named_as_the_place_stays_a_list(text, lga):
+    d = _decide(text, LISTED)
+    assert d.steps[0].tool in ("list_wards", "top_wards") and d.steps[0].params["lga"] == lga
