@@ -63,6 +63,7 @@ from chatmrpt.analysis.declarations import NORMALIZATIONS
 from chatmrpt.chat import (
     correction,
     counts,
+    default_question,
     exports,
     focus,
     intents,
@@ -347,6 +348,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         coded = tables.lga_code_turn(text, low, ctx, state, facts)
         if coded is not None and coded.steps:
             return coded
+    default_asked = default_question.default_variables(text, ctx)
+    if default_asked is not None:  # the default selection, nothing run
+        default_asked.keep_pending = bool(state.pending)
+        return default_asked
     asked_before = counts.ward_for_question(text, ctx, state)
     if asked_before:  # "Kotsasha." after "which ward do you mean?": the question, answered
         return _decide(asked_before, ctx, replace(state, pending=None), facts)

@@ -236,3 +236,61 @@ def test_a_ward_of_several_lgas_named_as_a_place_is_asked_about():
 def test_an_lga_named_as_the_place_stays_a_list(text, lga):
     d = _decide(text, LISTED)
     assert d.steps[0].tool in ("list_wards", "top_wards") and d.steps[0].params["lga"] == lga
+
+
+# --- the default selection, asked about ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "which variables would the default analysis use?",
+    "what variables will you use if I just run it?",
+    "if I don't choose any, which columns go in?",
+    "which variables are used by default?",
+])
+def test_the_default_selection_is_asked_about_with_nothing_run(text):
+    d = _decide(text, LISTED)
+    assert [(s.tool, s.params) for s in d.steps] == [("describe_data",
+                                                      {"about": "default_variables"})]
+
+
+@pytest.mark.parametrize("text", ["run the analysis with the default variables",
+                                  "which variables did the analysis use?",
+                                  "use the default variables"])
+def test_requests_and_questions_about_the_analysis_are_not_the_default_selection(text):
+    d = _decide(text, LISTED)
+    assert ("describe_data", {"about": "default_variables"}) not in [(s.tool, s.params)
+                                                                      for s in d.steps]
+
+
+def test_the_default_selection_is_what_an_analysis_with_no_choices_uses(monkeypatch):
+    import types
+
+    import chatmrpt.service as service
+    import chatmrpt.service.results as results
+    from chatmrpt.analysis.dataset import ward_dataset_bytes
+    from chatmrpt.analysis.variables import select_variables
+    from chatmrpt.chat.executors import describe_data
+    from chatmrpt.viz.synthetic import synthetic_dataset
+
+    dataset = synthetic_dataset(30, seed=3)
+    blob = ward_dataset_bytes(dataset)
+    monkeypatch.setattr(service, "require_session",
+                        lambda rt, sid: {"state": {"current_dataset": "d1"}})
+    monkeypatch.setattr(service, "get_dataset",
+                        lambda rt, sid, did: {"frame": {"sha256": "f"}, "table": {}})
+    used = {"status": "succeeded", "summary": {"variables": [{"name": "rainfall"}]}}
+    monkeypatch.setattr(results, "latest_analysis", lambda rt, sid: used)
+    rt = types.SimpleNamespace(artifacts=types.SimpleNamespace(read_bytes=lambda sha: blob))
+    out = describe_data(rt, "s1", {"about": "default_variables"})
+    expected = select_variables(dataset.wards).variables
+    assert out.data["variables"] == list(expected) and len(expected) >= 2
+    assert all(v in out.text for v in expected) and "Nothing was run" in out.text
+    assert "other variables: rainfall" in out.text
+
+
+def test_the_default_selection_before_and_after_an_analysis():
+    text = "Before anything, which variables would the default analysis use for this state?"
+    for c in (ctx(analysis_status=None), ctx()):
+        d = decide(text, c, DialogueState(), FACTS)
+        assert [(s.tool, s.params) for s in d.steps] == [("describe_data",
+                                                          {"about": "default_variables"})]
