@@ -294,3 +294,31 @@ def test_the_default_selection_before_and_after_an_analysis():
         d = decide(text, c, DialogueState(), FACTS)
         assert [(s.tool, s.params) for s in d.steps] == [("describe_data",
                                                           {"about": "default_variables"})]
+
+
+# --- a place in the list just shown, said alone -----------------------------------------------
+
+SHOWN = {"listed": ["Dambo (Zaria)", "Kwarbai A (Zaria)", "Bolori I (Maiduguri)",
+                    "Hausari (Geidam)"]}
+
+
+@pytest.mark.parametrize("text,ward,lga", [
+    ("and the last one?", "Hausari", "Geidam"), ("the third?", "Bolori I", "Maiduguri"),
+    ("what about number 4", "Hausari", "Geidam"), ("number 2?", "Kwarbai A", "Zaria"),
+    ("the first one?", "Dambo", "Zaria"), ("ok what about no. 3", "Bolori I", "Maiduguri"),
+])
+def test_a_place_in_the_list_just_shown_is_that_ward(text, ward, lga):
+    d = decide(text, ctx(), DialogueState(last=LISTED, focus=SHOWN), FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [("explain_ward", {"ward": ward, "lga": lga})]
+
+
+def test_a_place_said_alone_needs_a_list_just_shown_and_inside_it():
+    from chatmrpt.chat import ordinal
+    assert ordinal.bare_listed_ward("the third?", SHOWN["listed"],
+                                    {"tool": "explain_ward"}) is None
+    assert ordinal.bare_listed_ward("what about number 9", SHOWN["listed"], LISTED) is None
+    assert ordinal.bare_listed_ward("top 3", SHOWN["listed"], LISTED) is None
+    # "and the last one?" after the ward at one rank stays the ward ranked last
+    d = decide("and the last one?", ctx(), DialogueState(
+        last={"tool": "explain_ward", "params": {"ward": "Dambo"}}, focus=SHOWN), FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [("top_wards", {"order": "bottom"})]
