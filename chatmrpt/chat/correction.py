@@ -129,3 +129,23 @@ def _variable_fix(text: str, new: str, old: str | None, params: Mapping[str, Any
             f"{len(p['variables'])} variables ({', '.join(p['variables'])}).")
     return Decision([Step("run_analysis", p, echo=echo, source=text)],
                     reading={"relative": "correction", "corrected": "run_analysis"})
+
+
+# "go ahead, make it direct", "ok treat that one as inverse": the direction of the one
+# variable the previous message named
+IT_DIRECTION = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|yes|yeah|fine|then|so|go\s+ahead|do\s+it|please|pls|abeg|oya)[\s,.!]+)*"
+    r"(?:make|treat|set|count|turn|switch|change|flip|use)\s+(?:it|that(?:\s+one)?|this(?:\s+one)?|am)"
+    r"\s+(?:to\s+|as\s+|into\s+)?(?:be\s+)?(?P<dir>direct|inverse)\b(?:\s+(?:then|please|pls|now"
+    r"|instead))*\W*$")
+
+
+def direction_of_it(text: str, state: Any, facts: Any) -> Decision | None:
+    """The analysis again with the direction of the variable just talked about changed."""
+    m = IT_DIRECTION.match(ex.lower_text(text))
+    topic = state.topic
+    if m is None or not topic or topic not in facts.analysis_variables:
+        return None
+    return Decision([Step("run_analysis", {"directions": {topic: m.group("dir")}},
+                          echo=f"Treating {topic} as {m.group('dir')}.", source=text)],
+                    reading={"relative": "directions"})

@@ -484,7 +484,8 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return covariates
 
     # a correction of the last request ("I said ndvi but I meant evi", "i meant Raku")
-    corrected = correction.correction(text, ctx, state, facts)
+    corrected = correction.correction(text, ctx, state, facts) or \
+        correction.direction_of_it(text, state, facts)
     if corrected is not None:
         return corrected
 

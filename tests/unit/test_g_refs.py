@@ -322,3 +322,24 @@ def test_a_place_said_alone_needs_a_list_just_shown_and_inside_it():
     d = decide("and the last one?", ctx(), DialogueState(
         last={"tool": "explain_ward", "params": {"ward": "Dambo"}}, focus=SHOWN), FACTS)
     assert [(s.tool, s.params) for s in d.steps] == [("top_wards", {"order": "bottom"})]
+
+
+# --- "make it direct": the variable just talked about ------------------------------------------
+
+
+@pytest.mark.parametrize("text,topic,way", [
+    ("go ahead, make it direct", "housing_quality", "direct"),
+    ("ok treat that one as inverse", "rainfall", "inverse"),
+])
+def test_a_direction_for_it_is_the_variable_just_talked_about(text, topic, way):
+    d = decide(text, ctx(), DialogueState(last={"tool": "ask_results",
+                                                "params": {"about": "variables"}},
+                                          topic=topic), FACTS)
+    assert [s.tool for s in d.steps] == ["run_analysis"]
+    assert d.steps[0].params["directions"] == {topic: way}
+    assert sorted(d.steps[0].params["variables"]) == sorted(USED)
+
+
+def test_a_direction_for_it_with_no_variable_talked_about_changes_nothing():
+    d = decide("make it direct", ctx(), DialogueState(last=LISTED), FACTS)
+    assert not d.steps
