@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import UNIFIED_CSV
-from chatmrpt.chat import dialogue, focus, normalize, plan_ops, tables
+from chatmrpt.chat import dialogue, focus, normalize, plan_ops, tables, undo
 from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
@@ -149,6 +149,13 @@ class Assistant:
                                            state["last_plan"])
         dstate.plans = plan_ops.synced(dstate.plans, state.get("last_plan"), last_plan)
         summary = (analysis or {}).get("summary") or {}
+        if analysis is not None and analysis.get("status") == SUCCEEDED:
+            if dstate.analyses is None:
+                dstate.analyses = undo.seeded(self.rt.store.list_analyses(session_id),
+                                              analysis.get("id"))
+            dstate.analyses = undo.synced(
+                dstate.analyses, analysis.get("id"), analysis.get("params"),
+                [v.get("name") for v in summary.get("variables") or [] if v.get("name")])
         last_repri: dict[str, Any] = {}
         if state.get("last_reprioritization"):
             from chatmrpt.service.results import derived_result
@@ -299,6 +306,7 @@ class Assistant:
             new_state = _state_after_model(dstate, reply)
         new_state.plans = _plans_after(new_state.plans if new_state.plans is not None
                                        else dstate.plans, reply)
+        new_state.analyses = _analyses_after(dstate.analyses, reply)
         self._store_state(session_id, new_state)
         self.rt.store.append_message(session_id, {
             "role": "assistant",
@@ -511,6 +519,17 @@ def _plans_after(plans: dict[str, Any] | None, reply: Reply) -> dict[str, Any] |
     restored = ((reply.route or {}).get("dialogue") or {}).get("plan_restore")
     return plan_ops.after_turn(plans, reply.data.get("plan_id"), reply.data.get("params"),
                                restored if isinstance(restored, int) else None)
+
+
+def _analyses_after(analyses: dict[str, Any] | None, reply: Reply) -> dict[str, Any] | None:
+    """The history of analyses after a turn: an earlier analysis brought back becomes the
+    current one (any other joins the history when the next message is read)."""
+    if not any(c.get("tool") == "run_analysis" and c.get("status") == "ok"
+               for c in reply.tool_calls):
+        return analyses
+    restored = ((reply.route or {}).get("dialogue") or {}).get("analysis_restore")
+    return undo.after_turn(analyses, reply.data.get("analysis_id"),
+                           restored if isinstance(restored, int) else None)
 
 
 LGA_COLUMNS = ("lga", "lganame", "lga_name")

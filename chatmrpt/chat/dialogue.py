@@ -61,7 +61,9 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
 from chatmrpt.chat import (
+    correction,
     counts,
+    default_question,
     exports,
     focus,
     intents,
@@ -71,7 +73,9 @@ from chatmrpt.chat import (
     retraction,
     run_request,
     tables,
+    undo,
     unknown_variable,
+    ward_place,
 )
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.describe import describe_choice
@@ -176,6 +180,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
         decision = _decide(fixed, ctx, replace(state, last=None), facts)
     decision = _keep_repri_thresholds(_keep_repri_target(decision, fixed, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
+    decision = ward_place.ward_as_place(decision, fixed, ctx, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = unknown_variable.unlisted(decision, fixed, ctx, facts)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
@@ -243,7 +248,8 @@ ANALYSIS_SETTINGS = ("normalization", "methods", "aggregation", "directions")
 
 
 NORMALISATION_MOVE = re.compile(
-    r"\b(?:back\s+to|return\s+to|switch\s+(?:back\s+)?to|go\s+(?:back\s+)?to|change\s+to"
+    r"\b(?:back\s+to|return\s+to|revert\s+(?:back\s+)?to|reset\s+(?:it\s+|that\s+)?to"
+    r"|switch\s+(?:back\s+)?to|go\s+(?:back\s+)?to|change\s+to"
     r"|(?:run|redo|rerun|re-run)\s+(?:it|that|this|the\s+analysis)\s+(?:again\s+)?with"
     r"|use|try|apply"
     # "switch the normalisation to reciprocal", "change normalization into linear"
@@ -270,8 +276,8 @@ def _keep_analysis_variables(decision: Decision, facts: Facts) -> Decision:
     """An analysis asked with a new setting only ("run that with the reciprocal
     normalisation", "treat settlement type as inverse") keeps the variables, directions and
     other settings of the last analysis: running the defaults would silently change them."""
-    if not facts.analysis_variables:
-        return decision
+    if not facts.analysis_variables or decision.reading.get("analysis_restore") is not None:
+        return decision  # an earlier analysis brought back has its own settings
     for step in decision.steps:
         p = step.params
         if step.tool != "run_analysis" or "variables" in p or not p or \
@@ -355,6 +361,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         coded = tables.lga_code_turn(text, low, ctx, state, facts)
         if coded is not None and coded.steps:
             return coded
+    default_asked = default_question.default_variables(text, ctx)
+    if default_asked is not None:  # the default selection, nothing run
+        default_asked.keep_pending = bool(state.pending)
+        return default_asked
     asked_before = counts.ward_for_question(text, ctx, state)
     if asked_before:  # "Kotsasha." after "which ward do you mean?": the question, answered
         return _decide(asked_before, ctx, replace(state, pending=None), facts)
@@ -483,6 +493,17 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     covariates = _covariates_request(text, low, ctx)
     if covariates is not None:
         return covariates
+
+    # a correction of the last request ("I said ndvi but I meant evi", "i meant Raku")
+    corrected = correction.correction(text, ctx, state, facts) or \
+        correction.direction_of_it(text, state, facts)
+    if corrected is not None:
+        return corrected
+
+    # a step back to an earlier analysis ("put it back the way it was", "flip it back")
+    undone = undo.step_back_decision(text, state, facts)
+    if undone is not None:
+        return undone
 
     # relative changes of the last request
     relative = _relative(text, low, ctx, state, facts) or _normalisation_move(text, low, ctx,

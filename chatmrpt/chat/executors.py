@@ -71,6 +71,11 @@ def _variables(analysis: dict[str, Any]) -> list[dict[str, Any]]:
 def describe_data(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     from chatmrpt.service import get_dataset, require_session
 
+    if params.get("about") == "default_variables":
+        from chatmrpt.chat.executors_more import default_variables
+
+        return default_variables(rt, session_id)
+
     session = require_session(rt, session_id)
     dataset_id = (session.get("state") or {}).get("current_dataset")
     if not dataset_id:

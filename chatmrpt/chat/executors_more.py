@@ -192,6 +192,40 @@ def _plan_rows(rt: Runtime, session_id: str, plan: dict[str, Any]):
     return rows
 
 
+def default_variables(rt: Runtime, session_id: str) -> ToolResult:
+    """The variables an analysis with no choices would use on the current table (nothing is
+    run), beside those of the current analysis when it used others."""
+    from chatmrpt.analysis.dataset import ward_dataset_from_bytes
+    from chatmrpt.analysis.variables import select_variables
+    from chatmrpt.service import get_dataset, require_session
+    from chatmrpt.service.results import latest_analysis
+
+    state = require_session(rt, session_id).get("state") or {}
+    if not state.get("current_dataset"):
+        raise InputError("invalid_request", "There is no ward data in this session yet: "
+                                            "upload a ward table first.")
+    ds = get_dataset(rt, session_id, state["current_dataset"])
+    frame = ds.get("frame") or {}
+    if not frame.get("sha256"):
+        return ToolResult("I cannot work out the default variables of this table without "
+                          "running the analysis; nothing was run. Say \"run the analysis\" to "
+                          "see them.")
+    dataset = ward_dataset_from_bytes(rt.artifacts.read_bytes(frame["sha256"]))
+    choice = select_variables(dataset.wards, excluded=[*dataset.excluded_columns,
+                                                       *dataset.planning_columns],
+                              boundary_attributes=dataset.boundary_attributes)
+    names = list(choice.variables)
+    lines = [f"An analysis with no choices would use {len(names)} variables on this table: "
+             f"{_join_names(names)}. Nothing was run."]
+    lines += [m for m in choice.messages if "--" not in m]
+    analysis = latest_analysis(rt, session_id)
+    used = [v.get("name") for v in ((analysis or {}).get("summary") or {}).get("variables") or []]
+    if analysis is not None and analysis.get("status") == SUCCEEDED and used and \
+            sorted(used) != sorted(names):
+        lines.append(f"The current analysis uses other variables: {_join_names(used)}.")
+    return ToolResult("\n".join(lines), data={"variables": names})
+
+
 def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     about = params["about"]
     if about in ("variables", "analysis_params"):

@@ -221,7 +221,8 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     from chatmrpt.chat import ordinal
 
     low = ex.lower_text(text)
-    said = ordinal.listed_ward(text, low, focus.listed, variables)
+    said = ordinal.listed_ward(text, low, focus.listed, variables) or \
+        ordinal.bare_listed_ward(low, focus.listed, last)
     if said is not None:
         return Resolution(step=said[0], note=said[1])
     if focus.map_named and ordinal.SHOW_IT.match(low):

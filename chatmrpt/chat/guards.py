@@ -486,7 +486,7 @@ def _names_its_object(kind: str, text: str) -> bool:
 
 
 RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri",
-                     "plan_op")
+                     "plan_op", "undo", "correction")
 
 
 def _gate(decision: Decision, text: str, state: DialogueState,
@@ -509,7 +509,9 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
     other_units = [n for s in acting for n in totals_of_another_unit(s, text)]
-    retracted = bool(acting) and _takes_back(ex.lower_text(text))
+    # a step back to an earlier result takes back the last change: that is what it does
+    retracted = bool(acting) and _takes_back(ex.lower_text(text)) and \
+        decision.reading.get("relative") not in ("undo", "correction")
     if strays:
         decision.reading["stray_numbers"] = strays
     if not asks and not strays and not retracted and not changes and not other_units:

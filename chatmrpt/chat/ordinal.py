@@ -43,6 +43,37 @@ BARE_LAST = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|what\s+about|how\s+abou
                        r"(?:\s+(?:nko|too|then|now))?\W*$")
 
 
+# "the third?", "and the last one?", "what about number 4", "no. 2 nko": a place in the list
+# just shown said alone (after a ward list only)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10}
+BARE = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about|wetin\s+about"
+                  r"|what\s+of)[\s,]+)*(?:(?:the|d|di|dat|that)\s+(?:very\s+)?" + _ORD
+                  + r"(?:\s+(?:one|ward))?|(?:number|no\.?|#)\s*(?P<num>\d{1,2}|one|two|three"
+                  r"|four|five|six|seven|eight|nine|ten))(?:\s+(?:on\s+(?:the|that|d)\s+list"
+                  r"|there|nko|too|then|now|please|pls))*\W*$")
+LIST_TOOLS = ("top_wards", "list_wards")
+
+
+def bare_listed_ward(low: str, listed: Sequence[str] | None, last: Mapping[str, Any] | None
+                     ) -> tuple[dict[str, Any], str] | None:
+    """ "the third?", "what about number 4", "and the last one?" right after a ward list:
+    that ward's rank, score and category (explain_ward)."""
+    if not listed or not last or last.get("tool") not in LIST_TOOLS:
+        return None
+    m = BARE.match(low)
+    if m is None:
+        return None
+    k = _position(m.group("ord")) if m.group("ord") else (
+        _WORDS.get(m.group("num")) or int(m.group("num")))
+    if k is None or k > len(listed) or k == 0:
+        return None
+    name, lga = _split_name(listed[k - 1] if k > 0 else listed[-1])
+    place = "the last" if k < 0 else f"number {k}"
+    return ({"tool": "explain_ward", "params": {"ward": name, **({"lga": lga} if lga else {})}},
+            f"{name} ({place} in the list I just showed):")
+
+
 def _split_name(listed: str) -> tuple[str, str | None]:
     """ "Ransha I (Rimai)" -> ("Ransha I", "Rimai")."""
     m = re.fullmatch(r"(.+?)\s+\(([^()]+)\)", listed.strip())

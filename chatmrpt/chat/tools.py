@@ -374,6 +374,9 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "describe_data",
         "Summarise the uploaded ward data: wards, LGAs, variables, missing values, join report.",
+        (Param("about", "string", "default_variables: only the variables an analysis with no "
+                                  "choices would use on this table (nothing is run).",
+               enum=("default_variables",)),),
         requires=(NEEDS_DATASET,),
     ),
     ToolSpec(

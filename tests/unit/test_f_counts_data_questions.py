@@ -232,7 +232,6 @@ def test_lga_code_look_alikes(text):
 
 
 @pytest.mark.parametrize("text", [
-    "Before anything, which variables would the default analysis use for this state?",
     "ina kwana. wat variables d analysis use",
     "what variables did the analysis use?",
     "which indicators go into the analysis",

@@ -1,0 +1,306 @@
+"""A step back to an earlier analysis of the conversation: "put it back the way it was",
+"undo that", "go back to the previous analysis", "the variables I had before", "flip it back",
+"back to the first analysis", "go back to the two-variable analysis".
+
+Analyses are content-addressed: asking again for an analysis with the same data and settings
+finds the stored one and makes it the session's current analysis again (the service). The
+analyses the session pointed at, in order, are kept in the dialogue state (``analyses``: ids,
+their settings, the variables each used and the place of the current one), so a step back
+knows which analysis is meant, and a second step back goes further back. An analysis made
+outside the chat joins the history when the next message is read.
+
+A step back is read only when the message says nothing but the step back (and which
+analysis); "undo that" after a plan change is the plan's (chatmrpt.chat.plan_ops). When both
+an analysis and a plan were changed and the message does not say which, the reply asks;
+when there is nothing to go back to, it says so.
+
+Everything here is a pure function of the message and the stored state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+
+HISTORY_MAX = 20
+KEYS = ("variables", "directions", "methods", "normalization", "aggregation", "tie_break")
+
+# --- the history of analyses ----------------------------------------------------------------
+
+
+def _history(record: Mapping[str, Any] | None) -> dict[str, Any]:
+    record = record or {}
+    ids = [str(i) for i in record.get("ids") or []]
+
+    def column(name: str, empty: Any) -> list[Any]:
+        values = list(record.get(name) or [])
+        return (values + [empty] * len(ids))[: len(ids)]
+
+    params = [dict(p or {}) for p in column("params", {})]
+    used = [list(u or []) for u in column("used", [])]
+    at = record.get("at")
+    at = len(ids) - 1 if not isinstance(at, int) or not 0 <= at < len(ids) else at
+    return {"ids": ids, "params": params, "used": used, "at": at}
+
+
+def clean(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The settings that ask for the same analysis again (nothing left at its default)."""
+    out = {k: v for k, v in (params or {}).items() if k in KEYS and v not in (None, {}, [])}
+    if isinstance(out.get("variables"), list | tuple):
+        out["variables"] = list(out["variables"])
+    return out
+
+
+def synced(record: Mapping[str, Any] | None, analysis_id: str | None,
+           params: Mapping[str, Any] | None, used: Sequence[str] = ()) -> dict[str, Any] | None:
+    """The history with the session's current analysis as its current entry: an analysis made
+    since (another way than a step back) becomes the newest entry, after the current one."""
+    if not analysis_id:
+        return dict(record) if record else None
+    h = _history(record)
+    if h["ids"] and h["ids"][h["at"]] == analysis_id:
+        if used and not h["used"][h["at"]]:
+            h["used"][h["at"]] = list(used)
+        return h
+    keep = h["at"] + 1
+    ids = (h["ids"][:keep] + [analysis_id])[-HISTORY_MAX:]
+    ps = (h["params"][:keep] + [clean(params)])[-HISTORY_MAX:]
+    us = (h["used"][:keep] + [list(used)])[-HISTORY_MAX:]
+    return {"ids": ids, "params": ps, "used": us, "at": len(ids) - 1}
+
+
+def seeded(records: Sequence[Mapping[str, Any]], analysis_id: str | None
+           ) -> dict[str, Any] | None:
+    """A first history for a session whose analyses were made before any was kept: its
+    succeeded analyses, oldest first, the current one last."""
+    if not analysis_id:
+        return None
+    done = [r for r in records if r.get("id") and r.get("status") == "succeeded"]
+    current = next((r for r in done if r.get("id") == analysis_id), None)
+    if current is None:
+        return None
+    chain = ([r for r in done if r.get("id") != analysis_id] + [current])[-HISTORY_MAX:]
+
+    def used(r: Mapping[str, Any]) -> list[str]:
+        return [str(v.get("name")) for v in (r.get("summary") or {}).get("variables") or []
+                if v.get("name")]
+
+    return {"ids": [str(r["id"]) for r in chain], "params": [clean(r.get("params")) for r in chain],
+            "used": [used(r) for r in chain], "at": len(chain) - 1}
+
+
+def after_turn(record: Mapping[str, Any] | None, analysis_id: str | None,
+               restored: int | None) -> dict[str, Any] | None:
+    """The history after a turn that brought back the analysis at ``restored``: its place
+    becomes the current one and the later analyses are kept ("the one before" goes further
+    back). Any other analysis joins the history when the next message is read."""
+    if restored is None or not analysis_id:
+        return dict(record) if record else None
+    h = _history(record)
+    if 0 <= restored < len(h["ids"]) and h["ids"][restored] == analysis_id:
+        h["at"] = restored
+    return h
+
+
+def earlier(record: Mapping[str, Any] | None) -> bool:
+    """The history holds an analysis before the current one."""
+    return _history(record)["at"] > 0
+
+
+# --- steps back -----------------------------------------------------------------------------
+
+_LEAD = (r"^\s*(?:(?:no+|nope|ok(?:ay)?|oh|hmm+|sorry|actually|wait|please|pls|abeg|oya|so"
+         r"|then|and|ah|ehn|eh|well|right|hey|on\s+second\s+thought|i\s+(?:changed|change)\s+my"
+         r"\s+mind|i\s+didn'?t\s+mean\s+(?:that|it)|that'?s\s+(?:wrong|not\s+(?:it|right|what"
+         r"\s+i\s+(?:meant|wanted))))[\s,.!;:-]+)*")
+_IT = r"(?:\s+(?:it|that|this|them|am|everything|things|the\s+(?:change|analysis|variables)))?"
+_VERB = (r"(?:undo|revert|reverse|roll\s*back|restore|go\s+back|come\s+back|step\s+back|switch"
+         + _IT + r"\s+back|change" + _IT + r"\s+back|put" + _IT + r"\s+back|flip" + _IT
+         + r"\s+back|turn" + _IT + r"\s+back|set" + _IT + r"\s+back|bring" + _IT
+         + r"\s+back|take" + _IT + r"\s+back|move" + _IT + r"\s+back|back\s+to|return\s+to"
+         r"|(?:re-?)?use|(?:re-?)?run|redo|(?:switch|go|move|change|get)\s+(?:again\s+)?to)")
+STARTS = re.compile(_LEAD + r"(?P<verb>" + _VERB + r")\b")
+# the words a step back may say besides its verb
+FILLER = frozenset(" ".join((
+    "to the that this it its them am my our me us i we you your a an of with as how was were is",
+    "what which way ways things everything before earlier previous prior last old former",
+    "original first initial starting very one ones version step steps change changes changed edit",
+    "edits again please pls plz abeg now then instead back there had used using made did do",
+    "plan plans analysis analyses run variables variable selection set settings setting normalisation",
+    "normalization directions direction ranking rankings list same just sir ma thanks thank",
+)).split())
+ANALYSIS_WORDS = re.compile(r"\b(?:analys\w*|variables?|selection|normali[sz]\w*|directions?"
+                            r"|flip\w*|ranking)\b")
+PLAN_WORDS = re.compile(r"\b(?:plan\w*|nets?|allocation|distribution|household|threshold"
+                        r"|repriorit\w*|bales?)\b")
+FIRST = re.compile(r"\b(?:first|original|initial|starting)\b")
+EARLIER = re.compile(r"\b(?:before|earlier|previous|prior|last|old|former|back|undo|revert"
+                     r"|reverse|restore)\b")
+_COUNT = re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
+                    r"[\s-]+variables?\b|\bwith\s+(?:the\s+)?(?P<m>\d{1,2}|two|three|four|five"
+                    r"|six|seven|eight|nine|ten)\s+variables?\b")
+_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10}
+
+
+def _count(low: str) -> tuple[int | None, str]:
+    """The number of variables a message names the analysis by ("the two-variable
+    analysis"), and the message without it."""
+    m = _COUNT.search(low)
+    if m is None:
+        return None, low
+    word = m.group("n") or m.group("m")
+    return _NUMBER.get(word) or int(word), low[:m.start()] + " variables " + low[m.end():]
+
+
+def reads_as_step_back(text: str) -> dict[str, Any] | None:
+    """What a message that is only a step back says: ``{"analysis": bool, "plan": bool,
+    "first": bool, "count": n}``; None when it says anything else."""
+    low = ex.lower_text(text).strip().rstrip("?.!")
+    if "?" in low or ex.find_normalization(text):
+        return None  # a question, or a setting named ("the old normalisation": reciprocal)
+    count, low = _count(low)
+    m = STARTS.match(low)
+    if m is None:
+        return None
+    verb = m.group("verb")
+    rest = re.findall(r"[a-z']+|\d+", low[m.end():])
+    if any(w.strip("'") not in FILLER for w in rest) or re.search(r"\d", " ".join(rest)):
+        return None
+    said = " ".join([verb, *rest])
+    if re.match(r"(?:re-?)?use|(?:re-?)?run|redo|back\s+to|return|(?:switch|go|move|change|get)"
+                r"\s+(?:again\s+)?to\b", verb) and not (
+            (FIRST.search(said) or re.search(r"\b(?:before|earlier|previous|prior|old|former)\b",
+                                             said)) and (ANALYSIS_WORDS.search(said) or count
+                                                         or PLAN_WORDS.search(said))):
+        return None  # "use it", "run it", "use the first one": no step back
+    if not (EARLIER.search(said) or FIRST.search(said)):
+        return None
+    return {"analysis": bool(ANALYSIS_WORDS.search(said)) or count is not None,
+            "plan": bool(PLAN_WORDS.search(low)), "first": bool(FIRST.search(said)),
+            "count": count, "bare": not rest and bool(re.match(r"(?:go|come|step|move)\s", verb))}
+
+
+def _words(params: Mapping[str, Any], used: Sequence[str]) -> str:
+    variables = list(used) or list(params.get("variables") or [])
+    text = (f"{len(variables)} variables ({', '.join(variables)})" if variables else
+            "the default variables")
+    norm = params.get("normalization")
+    if norm and norm != "linear":
+        text += f", {norm} normalisation"
+    flips = params.get("directions") or {}
+    if flips:
+        text += ", " + ", ".join(f"{k} treated as {v}" for k, v in sorted(flips.items()))
+    return text
+
+
+def analysis_step_back(said: Mapping[str, Any], history: Mapping[str, Any] | None
+                       ) -> dict[str, Any]:
+    """The earlier analysis a step back means: ``{"index", "params", "echo"}``, or
+    ``{"ask": text}`` when there is none (or several fit)."""
+    h = _history(history)
+    if h["at"] <= 0:
+        return {"ask": "There is no earlier analysis in this conversation to go back to: "
+                       "nothing was changed. Tell me what to change instead, e.g. \"add "
+                       "rainfall\" or \"use reciprocal normalisation\"."}
+    count = said.get("count")
+    if count is not None:
+        fits = [i for i in range(len(h["ids"])) if i != h["at"] and len(h["used"][i]) == count]
+        if not fits:
+            return {"ask": f"None of the earlier analyses of this conversation used {count} "
+                           "variables: nothing was changed. Which variables should I use?"}
+        target = fits[-1] if len({tuple(sorted(h["used"][i])) for i in fits}) == 1 else None
+        if target is None:
+            return {"ask": f"Several earlier analyses used {count} variables: nothing was "
+                           "changed. Which variables should I use?"}
+    else:
+        target = 0 if said.get("first") else h["at"] - 1
+    params = h["params"][target]
+    what = "the first analysis" if said.get("first") else "the previous analysis"
+    if count is not None:
+        what = f"the {count}-variable analysis"
+    return {"index": target, "params": clean(params),
+            "echo": f"Back to {what}: {_words(params, h['used'][target])}."}
+
+
+PLAN_TOOLS = ("plan_itn", "what_if_plan", "reprioritize_urban")
+
+
+def step_back_decision(text: str, state: Any, facts: Any) -> Any:
+    """The decision for a message that is only a step back to an earlier analysis (or, said
+    generally while both were changed, a question which one); None when the message is no
+    such step back or it is the plan's (chatmrpt.chat.plan_ops reads those)."""
+    from chatmrpt.chat import plan_ops
+    from chatmrpt.chat.state import Decision, Step
+
+    said = reads_as_step_back(text)
+    if said is None:
+        return None
+    if said["plan"] and not said["analysis"]:
+        return _plan_back(text, state, "back to the first plan" if said["first"]
+                          else "undo that", said["first"])
+    last_tool = (state.last or {}).get("tool")
+    if not said["analysis"]:
+        if last_tool == "reprioritize_urban":
+            return None
+        if last_tool in PLAN_TOOLS or (last_tool == "ask_results" and str(
+                ((state.last or {}).get("params") or {}).get("about", "")).startswith("plan")):
+            # "put it back the way it was" right after a plan change: the previous plan
+            return _plan_back(text, state, "back to the first plan" if said["first"]
+                              else "undo that", said["first"])
+        if last_tool != "run_analysis" and said["bare"]:
+            return None  # "go back" after a list: no change to take back named or just made
+        if last_tool != "run_analysis":
+            plan_back = plan_ops.step_back("undo that", state.plans, "plan_itn")
+            plan_earlier = bool(plan_back and "index" in plan_back)
+            if plan_earlier and earlier(state.analyses):
+                choices = [{"label": "Go back to the previous analysis", "tool": "run_analysis",
+                            "params": analysis_step_back(said, state.analyses)["params"]},
+                           {"label": "Go back to the previous plan", "tool": "plan_itn",
+                            "params": plan_ops.restore_params(plan_back["params"])}]
+                return Decision(text="Both the analysis and the net plan were changed in this "
+                                     "conversation. Which one should I put back?",
+                                choices=choices,
+                                pending={"expects": "choice", "choices": choices},
+                                reading={"relative": "undo", "ambiguous": True})
+            if plan_earlier:
+                return _plan_back(text, state, "undo that")
+            if not earlier(state.analyses):
+                return Decision(text="Nothing has been changed in this conversation yet, so "
+                                     "there is nothing to put back. What should I change?",
+                                reading={"relative": "undo"})
+    if not facts.analysis_variables and not earlier(state.analyses):
+        return None
+    back = analysis_step_back(said, state.analyses)
+    if "ask" in back:
+        return Decision(text=back["ask"], reading={"relative": "undo"})
+    return Decision([Step("run_analysis", back["params"], echo=back["echo"], source=text)],
+                    reading={"relative": "undo", "analysis_restore": back["index"]})
+
+
+def _plan_back(text: str, state: Any, said: str, first: bool = False) -> Any:
+    """A step back said in any words, to the plan: what plan_ops makes of the plain words.
+    "the first plan" while the first plan is the current one shows it again."""
+    from chatmrpt.chat import plan_ops
+    from chatmrpt.chat.state import Decision, Step
+
+    back = plan_ops.step_back(said, state.plans, "plan_itn")
+    if back is None:
+        return None
+    plans = state.plans or {}
+    if "ask" in back and first and plans.get("ids") and plans.get("at") == 0 and \
+            (plans.get("params") or [{}])[0].get("total_nets"):
+        params = plans["params"][0]
+        return Decision([Step("plan_itn", plan_ops.restore_params(params),
+                              echo="The current plan is already the first plan of this "
+                                   f"conversation: {plan_ops.plan_words(params)}.",
+                              source=text)],
+                        reading={"relative": "undo", "plan_restore": 0})
+    if "ask" in back:
+        return Decision(text=back["ask"], reading={"relative": "plan_op"})
+    return Decision([Step("plan_itn", plan_ops.restore_params(back["params"]), echo=back["echo"],
+                          source=text)],
+                    reading={"relative": "undo", "plan_restore": back["index"]})

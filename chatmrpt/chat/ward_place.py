@@ -1,0 +1,70 @@
+"""A ward named as the place of a ward list ("wards in Dambo", "top 5 wards in Kwarbai A",
+"high wards in Dambo"): a ward has no wards inside it, and listing the whole area instead
+would answer another question without saying so. The reply says that the name is a ward
+and gives its rank and category (or asks which one, when the name is a ward of several
+LGAs).
+
+Read after the other readers: only a ward list with no LGA of its own, whose message names a
+ward (and no LGA) after "in", "of", "for" or "inside", is changed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat.state import Decision, Step
+
+LIST_TOOLS = ("list_wards", "top_wards")
+PLACE = re.compile(r"\b(?:in|inside|within|of|for|from|under)\s+(?:the\s+)?(?P<name>[a-z][a-z0-9' ./-]"
+                   r"{1,40}?)(?:\s+(?:ward|area|lga|please|pls|abeg|now|only))*\s*[?.!]*\s*$")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def _ward_named(low: str, ctx: Any, facts: Any) -> tuple[str, list[str]] | None:
+    m = PLACE.search(low)
+    if m is None:
+        return None
+    words = m.group("name").split()
+    lga_keys = {_key(lg) for lg in facts.lgas}
+    for k in range(len(words)):  # "the ward Dambo", "my Dambo": the longest name that fits
+        key = _key(" ".join(words[k:]))
+        if key in lga_keys:
+            return None
+        hits = [w for w in ctx.wards if _key(w.name) == key]
+        if hits:
+            return hits[0].name, sorted({w.lga for w in hits if w.lga})
+    return None
+
+
+def ward_as_place(decision: Decision, text: str, ctx: Any, facts: Any) -> Decision:
+    """The decision with a ward list placed in a ward replaced by that ward's rank."""
+    if len(decision.steps) != 1 or not ctx.wards or not facts.lgas:
+        return decision  # without LGA names a name may be an LGA the table cannot place
+    step = decision.steps[0]
+    if step.tool not in LIST_TOOLS or step.params.get("lga") or step.params.get("lga_code"):
+        return decision
+    named = _ward_named(ex.lower_text(step.source or text), ctx, facts)
+    if named is None:
+        return decision
+    name, lgas = named
+    if len(lgas) > 1:
+        choices = [{"label": f"{name} in {lg}", "tool": "explain_ward",
+                    "params": {"ward": name, "lga": lg}} for lg in lgas]
+        return Decision(text=f"{name} is a ward, not an LGA, so it has no wards of its own to "
+                             f"list. There is a {name} ward in {len(lgas)} LGAs: "
+                             f"{', '.join(lgas)}. Which one should I show the rank of?",
+                        choices=choices,
+                        pending={"expects": "choice", "choices": choices,
+                                 "candidates": [{"name": name, "lga": lg} for lg in lgas]},
+                        reading={**decision.reading, "ward_as_place": name})
+    where = f" (in {lgas[0]} LGA)" if lgas else ""
+    params = {"ward": name, **({"lga": lgas[0]} if lgas else {})}
+    return Decision([Step("explain_ward", params, source=text,
+                          echo=f"{name} is a ward{where}, not an LGA, so it has no wards of "
+                               "its own to list. Here is its rank and category:")],
+                    reading={**decision.reading, "ward_as_place": name})
