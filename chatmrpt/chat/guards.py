@@ -59,7 +59,8 @@ REQUEST_LEFT = 0.25
 def bare_yes_no(text: str, ctx: RouterContext | None = None) -> bool:
     """Whether the message is a yes or a no and nothing else: once its yes/no words,
     courtesy and filler are taken away, no words are left that carry a request. Those words
-    carry one when they hold a number, a column, a ward or a file format (the slot readers),
+    carry one when they hold a number, a column, a ward, a file format or a setting's value
+    (a direction, a normalisation, a ranking method, a strategy: the slot readers),
     or when the intent model reads a request in them ("ok show it on the projector": a map;
     "ok fine, sounds good": nothing)."""
     from chatmrpt.chat import router as rt_
@@ -70,6 +71,10 @@ def bare_yes_no(text: str, ctx: RouterContext | None = None) -> bool:
         return True
     left = " ".join(rest)
     if ex.extract_numbers(left) or any(re.search(rx, left) for _, rx in rt_._EXPORT_FORMATS):
+        return False
+    # a setting's value: a direction, a normalisation, a ranking method or a strategy
+    if ex._DIRECT.search(left) or ex._INVERSE.search(left) or ex.find_normalization(left) \
+            or ex.find_method(left) or ex.find_strategy(left):
         return False
     if ctx is not None and ctx.variables and any(
             m.column for m in ex.find_variables(left, ctx.variables)):

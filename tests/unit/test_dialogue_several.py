@@ -30,3 +30,16 @@ def test_a_list_alone_still_runs_the_default_analysis_first():
     d = decide("top 5 wards", ctx(analysis_status=None), DialogueState(), NO_ANALYSIS)
     assert [s.tool for s in d.steps] == ["run_analysis", "top_wards"]
     assert d.steps[0].params == {} and d.steps[0].echo == ANALYSE_FIRST
+
+
+@pytest.mark.parametrize("text", ["go ahead, make it direct", "ok use pca", "yes, inverse",
+                                  "ok fine, reciprocal then", "yes please, the continue rule"])
+def test_a_setting_value_after_a_yes_is_no_bare_yes(text):
+    from chatmrpt.chat.guards import bare_yes_no
+    assert not bare_yes_no(text, ctx())
+
+
+@pytest.mark.parametrize("text", ["ok", "yes please", "go ahead", "ok fine, sounds good"])
+def test_a_bare_yes_is_still_one(text):
+    from chatmrpt.chat.guards import bare_yes_no
+    assert bare_yes_no(text, ctx())
