@@ -69,6 +69,7 @@ from chatmrpt.chat import (
     intents,
     normalize,
     ordinal,
+    plan_refs,
     plan_settings,
     retraction,
     run_request,
@@ -499,6 +500,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         correction.direction_of_it(text, state, facts)
     if corrected is not None:
         return corrected
+
+    # an earlier plan named by its values or its day ("the 450k one with the bales")
+    named_plan = plan_refs.earlier_plan(text, state)
+    if named_plan is not None:
+        return named_plan
 
     # a step back to an earlier analysis ("put it back the way it was", "flip it back")
     undone = undo.step_back_decision(text, state, facts)

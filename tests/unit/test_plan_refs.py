@@ -1,0 +1,76 @@
+"""An earlier plan named by its values is brought back; one named by its day, by values no
+single earlier plan holds, or with a change on top is asked about; the current plan is never
+taken for it."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat.dialogue import DialogueState, decide
+from tests.unit.test_chat_dialogue import FACTS, ctx
+
+FIRST = {"total_nets": 400_000, "household_size": 5}
+BALES = {"total_nets": 450_000, "household_size": 5, "bale_size": 50}
+BIG = {"total_nets": 600_000, "household_size": 5}
+PLANS = {"ids": ["a", "b", "c"], "params": [FIRST, BALES, BIG], "at": 0}
+STATE = DialogueState(last={"tool": "plan_itn", "params": FIRST}, plans=PLANS)
+
+
+def _decide(text, state=STATE):
+    return decide(text, ctx(last_plan=FIRST), state, FACTS)
+
+
+@pytest.mark.parametrize("text, plan", [
+    ("ok switch again to the 450k one with the bales", BALES),
+    ("go back to the one with the bales", BALES),
+    ("the 450k one please", BALES),
+    ("use the 600k plan", BIG),
+    ("bring back the 600,000 one", BIG),
+])
+def test_an_earlier_plan_named_by_its_values_comes_back(text, plan):
+    d = _decide(text)
+    assert [(s.tool, s.params) for s in d.steps] == [("plan_itn", plan)]
+
+
+@pytest.mark.parametrize("text", [
+    "the same as monday's plan but household size 6",
+    "go back to yesterday's plan",
+    "use the plan from last week",
+    "switch to the 700k one",              # no earlier plan holds it
+    "go back to the plan with the cap",    # no earlier plan holds it
+    "use the 450k one but with household 6",
+])
+def test_a_plan_that_cannot_be_pinned_is_asked_about(text):
+    d = _decide(text)
+    assert d.steps == []
+    labels = [c["label"] for c in d.choices]
+    assert labels and all(lab.startswith("Back to the plan for") for lab in labels)
+    assert not any("400,000" in lab for lab in labels)  # the current plan is not offered
+
+
+def test_a_choice_typed_again_plans_that_plan():
+    d = _decide("go back to yesterday's plan")
+    for choice in d.choices:
+        again = decide(choice["label"], ctx(last_plan=FIRST),
+                       DialogueState(last={"tool": "plan_itn", "params": FIRST}), FACTS)
+        assert [(s.tool, s.params) for s in again.steps] == [("plan_itn", choice["params"])]
+
+
+@pytest.mark.parametrize("text", ["same but household 6", "make it 500k", "plan 300k nets hh 5"])
+def test_other_plan_changes_are_untouched(text):
+    d = _decide(text)
+    assert d.steps and all(s.tool in ("plan_itn", "what_if_plan") for s in d.steps)
+    assert not d.choices
+
+
+def test_with_no_earlier_plan_the_plan_named_is_the_current_one():
+    alone = DialogueState(last={"tool": "plan_itn", "params": FIRST},
+                          plans={"ids": ["a"], "params": [FIRST], "at": 0})
+    d = _decide("nets come in bales of 40. redo yesterday's plan with that", alone)
+    assert [(s.tool, s.params) for s in d.steps] == [("what_if_plan", {"bale_size": 40})]
+    assert _decide("show the plan with the most nets", alone).choices == []
+
+
+def test_the_plan_with_an_amount_is_a_new_amount():
+    d = _decide("ok redo the plan with 600k nets")
+    assert [s.params.get("total_nets") for s in d.steps] == [600_000]
