@@ -14,6 +14,11 @@ store (``state["dialogue"]``), so any worker can answer the next message:
 ``topic``
     the one variable the previous message named, so "what is nighttime lights?" followed
     by "add it to the analysis" adds that variable (kept for one message only).
+``focus``
+    the ward or LGA the talk is about, and the list just shown.
+``plans`` and ``analyses``
+    the plans and analyses the session pointed at, in order, and the place of the current
+    one: the base of "undo that", "the first plan", "the 450k one with the bales".
 
 A message fills a pending question only when it reads as that kind of answer: a question,
 another request or an unrelated number leaves the question pending and is handled on its
@@ -41,10 +46,16 @@ routes turned into decisions); the parts it calls live beside it:
 - ``counts``: counts and one ward's figures answered from the data;
 - ``figures``: the stored plan's and reprioritisation's figures asked in other words;
 - ``ordinal``: references into the list just shown ("the second one there");
-- ``unknown_variable`` and ``run_request``: a variable the table lacks, plain run requests.
+- ``unknown_variable`` and ``run_request``: a variable the table lacks, plain run requests;
+- ``undo``: a step back to an earlier analysis ("put it back the way it was"); steps back
+  between plans are read in ``plan_ops``, and an earlier plan named by its values or its day
+  in ``plan_refs``;
+- ``correction``: "I said ndvi but I meant evi": one slot of the last request replaced;
+- ``ward_place``: a ward named as the place of a ward list;
+- ``default_question``: which variables an analysis with no choices would use.
 
-The message itself reaches ``decide`` in plain words: chatmrpt.chat.normalize reads phone,
-pidgin and voice typing first (in the assistant, once per message).
+The message is read in plain words first: ``decide`` runs chatmrpt.chat.normalize (phone,
+pidgin and voice typing) once, at its top, so every caller gets the same reading.
 
 The names other modules and tests import from here stay importable from here.
 
