@@ -78,6 +78,10 @@ def correction(text: str, ctx: Any, state: Any, facts: Any) -> Decision | None:
     new, old = m.group("new"), m.group("old1") or m.group("old2")
     if tool == "run_analysis" and facts.analysis_variables:
         return _variable_fix(text, new, old, params, ctx, facts)
+    wrong = _variables(old, ctx.variables) if old else []
+    if wrong and facts.analysis_variables and set(wrong) <= set(facts.analysis_variables):
+        # "I said rainfall but I meant nets per capita" after a list: the analysis' variable
+        return _variable_fix(text, new, old, dict(facts.analysis_params or {}), ctx, facts)
     kind, name, ward_lga = _place(new, facts.lgas, ctx.wards)
     if not kind:
         return None

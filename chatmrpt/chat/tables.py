@@ -166,6 +166,13 @@ def place_named(text: str, ctx: RouterContext, weak: bool = False) -> str | None
     for m in re.finditer(r"\b(?:in|for|of|about|within|inside|from)\s+((?:[a-z][\w'/-]*\s*)"
                          r"{1,3})", low):
         candidates.append(m.group(1))
+    # "list the ilorin west wards", "show me all the fagge wards": the place before "wards"
+    m_list = re.search(r"\b(?:list|show|give|get|see|display|send)\s+(?:me\s+|us\s+)?(?:all\s+)?"
+                       r"(?:of\s+)?(?:the\s+)?((?:[a-z][\w'/-]*\s+){1,3})wards?\b", low)
+    listed = None
+    if m_list:
+        listed = m_list.group(1)
+        candidates.append(listed)
     m = re.match(r"^\s*((?:[a-z][\w'/-]*\s+){1,3})wards?\b", low)
     if m and not weak:  # weak: only a place after "in", "for", "of" ("top ten wards" is none)
         candidates.append(m.group(1))
@@ -185,6 +192,9 @@ def place_named(text: str, ctx: RouterContext, weak: bool = False) -> str | None
         if ex.find_variables(name, ctx.variables) and any(
                 m_.column for m_ in ex.find_variables(name, ctx.variables)):
             continue
+        if cand is listed and len(words) == 1 and not re.search(
+                r"\b" + re.escape(words[0].title()) + r"\b", text):
+            continue  # "list the remaining wards": one lower-case word there is no place
         if len(words) == 1 and not said and not weak and not re.search(
                 r"\b" + re.escape(words[0].title()) + r"\b", text):
             continue  # one lower-case word with no "LGA" next to it: too weak to be a place

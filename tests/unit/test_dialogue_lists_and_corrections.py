@@ -1,0 +1,48 @@
+"""An LGA named before "wards" on a table without LGA names is asked about (the whole
+area's list was shown); a variable corrected after another request corrects the analysis."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat.dialogue import DialogueState, Facts, decide
+from chatmrpt.chat.tables import place_named
+from tests.unit.test_chat_dialogue import FACTS, ctx
+
+CODES_ONLY = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=(),
+                   lga_codes=("24006", "24007", "24008"))
+
+
+@pytest.mark.parametrize("text, place", [
+    ("list the Ilorin West wards", "ilorin west"),
+    ("show me all the Fagge wards", "fagge"),
+    ("list the ilorin east wards", "ilorin east"),
+])
+def test_a_place_before_wards_is_read(text, place):
+    assert place_named(text, ctx(), weak=True) == place
+
+
+@pytest.mark.parametrize("text", ["list the high wards", "list the remaining wards",
+                                  "show the other wards", "show me the top 10 wards",
+                                  "list the ilorin wards", "list all wards"])
+def test_no_place_before_wards(text):
+    assert place_named(text, ctx(), weak=True) is None
+
+
+def test_an_lga_name_on_a_table_of_codes_asks_for_the_code():
+    d = decide("list the Ilorin West wards", ctx(), DialogueState(), CODES_ONLY)
+    assert d.steps == []
+    assert {c["params"].get("lga_code") for c in d.choices} == {"24006", "24007", "24008"}
+
+
+def test_a_variable_corrected_after_a_list_reruns_the_analysis():
+    d = decide("I said rainfall but I meant elevation", ctx(),
+               DialogueState(last={"tool": "top_wards", "params": {"n": 5}}), FACTS)
+    assert [(s.tool, sorted(s.params["variables"])) for s in d.steps] == [
+        ("run_analysis", sorted(["u5_tpr_rdt", "elevation", "housing_quality"]))]
+
+
+def test_a_name_not_in_the_analysis_corrects_nothing_there():
+    d = decide("I said ndwi but I meant elevation", ctx(),
+               DialogueState(last={"tool": "top_wards", "params": {"n": 5}}), FACTS)
+    assert not any(s.tool == "run_analysis" for s in d.steps)
