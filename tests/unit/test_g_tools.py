@@ -24,6 +24,7 @@ from tests.unit.chat_corpus import (
     KANO_WARDS,
     NORTH_WARDS,
 )
+from tests.unit.test_f_plans_settings import HISTORY, PLAN
 
 DEMO_COLUMNS = ("Population", "urban_percentage", "u5_tpr_rdt", "rainfall", "ndvi", "evi", "ndwi",
                 "ndmi", "soil_wetness", "elevation", "distance_to_waterbodies",
@@ -107,12 +108,6 @@ def test_the_choices_for_a_missing_variable_do_what_they_say(text, table, analys
 
 # --- a plan value that fits several settings; a change put off ------------------------------
 
-FIRST = {"total_nets": 200_000, "household_size": 6, "urban_threshold": 75,
-         "method": "composite", "strategy": "stop", "people_per_net": 1.8, "buffer": 1.0,
-         "bale_size": 1}
-PLAN = {**FIRST, "total_nets": 300_000, "household_size": 5, "urban_threshold": 40,
-        "people_per_net": 2}
-HISTORY = {"ids": ["a", "b"], "params": [FIRST, PLAN], "at": 1}
 
 
 def plan_session(last_tool: str = "what_if_plan", plan=PLAN):
