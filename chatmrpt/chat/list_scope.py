@@ -59,6 +59,11 @@ def rank_span(text: str) -> tuple[int, int] | None:
     return (first, last) if 1 < first < last else None
 
 
+# a group named by its colour on a map ("the ones in red", "the darkest wards")
+COLOUR = re.compile(r"\b(?:red|reds|orange|yellow|green|purple|dark(?:est|er)?|light(?:est|er)?"
+                    r"|pale(?:st)?|deep(?:est)?\s+red|colou?red\s+\w+)\b")
+
+
 def categories_named(text: str) -> list[str]:
     """The risk categories a message names ("medium and low wards"), in order."""
     out: list[str] = []
@@ -97,6 +102,15 @@ def several_in_one_list(decision: Decision, text: str, ctx: RouterContext,
             text=f"I list wards from the {order} of the ranking, so I cannot show ranks "
                  f"{first} to {last} on their own; nothing was listed yet. The {order} {last} "
                  f"include them:", choices=[choice], reading={"asked": "rank_span"})
+    colour = COLOUR.search(ex.lower_text(step.source or text))
+    if colour and _colour_in_a_name(colour.group(0), ctx, facts):
+        colour = None
+    if colour and not step.params.get("category") and not categories_named(step.source or text):
+        choices = [_choice({**params, "category": cat}) for cat in ("High", "Medium", "Low")]
+        return Decision(
+            text=f"Which risk group do you mean by \"{colour.group(0)}\"? The colours depend on "
+                 f"the map, so nothing was listed yet.",
+            choices=choices, reading={"asked": "colour_group", "colour": colour.group(0)})
     cats = categories_named(step.source or text)
     if len(cats) >= 2 and step.params.get("category") in cats:
         choices = [_choice({**params, "category": cat}) for cat in cats]
@@ -106,6 +120,14 @@ def several_in_one_list(decision: Decision, text: str, ctx: RouterContext,
                  f"so nothing was listed yet. Which one first?",
             choices=choices, reading={"asked": "one_category", "categories": cats})
     return decision
+
+
+def _colour_in_a_name(word: str, ctx: RouterContext, facts: Facts) -> bool:
+    """The colour word is part of an LGA's or a ward's name ("Dark Ward", "Red Hill")."""
+    names = [str(n).lower() for n in facts.lgas]
+    names += [str(w.name).lower() for w in ctx.wards]
+    names += [str(w.lga).lower() for w in ctx.wards if w.lga]
+    return any(re.search(r"\b" + re.escape(word) + r"\b", n) for n in names)
 
 
 def _choice(params: dict[str, Any]) -> dict[str, Any]:

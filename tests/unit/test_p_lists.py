@@ -128,3 +128,28 @@ def test_a_file_format_we_cannot_make_said_alone_is_answered_not_acted_on(text):
     steps, d = run(text)
     assert steps == [] and d.choices
     assert all(c["tool"] == "export_results" for c in d.choices)
+
+
+MAP_SHOWN = DialogueState(last={"tool": "show_map", "params": {"what": "category"}},
+                          shown={"kind": "map", "what": "category", "variable": None,
+                                 "threshold": None})
+
+
+@pytest.mark.parametrize("text", ["list the ones in red", "show me the wards in green"])
+def test_a_group_named_by_its_colour_is_asked_about(text):
+    d = decide(text, ctx(), MAP_SHOWN, FACTS)
+    assert d.steps == []
+    assert [c["params"].get("category") for c in d.choices] == ["High", "Medium", "Low"]
+
+
+def test_a_group_named_by_its_name_and_colour_is_listed():
+    d = decide("list the high wards (the red ones)", ctx(), MAP_SHOWN, FACTS)
+    assert [(s.tool, s.params.get("category")) for s in d.steps] == [("list_wards", "High")]
+
+
+def test_a_colour_in_a_ward_name_is_no_group():
+    wards = (*NORTH_WARDS, ("Red Hill", "Zaria"))
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=wards,
+                      analysis_status="succeeded")
+    d = decide("list wards near red hill", c, MAP_SHOWN, FACTS)
+    assert d.reading.get("asked") != "colour_group"
