@@ -74,6 +74,28 @@ def categories_named(text: str) -> list[str]:
     return out
 
 
+SUBSET = re.compile(r"\b(?:top|bottom|worst|best|least|first|last)\s+(?:\d{1,3}|ten|five|twenty"
+                    r"|three)\b|\b(?:very\s+)?(?:high|medium|low)(?:[- ]risk)?\s+(?:risk\s+)?wards?\b")
+
+
+def whole_file_note(decision: Decision, text: str, facts: Facts) -> Decision:
+    """A ranking file asked for part of the wards ("the bottom 10 as csv", "the high wards to
+    excel", "wards in Zaria as a sheet"): the file holds every ward, and the reply says so."""
+    steps = decision.steps
+    if len(steps) != 1 or steps[0].tool != "export_results" or \
+            steps[0].params.get("what") not in ("rankings", "unified"):
+        return decision
+    low = ex.lower_text(steps[0].source or text)
+    lga, _ = find_lga(low, tuple(facts.lgas)) if facts.lgas else (None, None)
+    if not (SUBSET.search(low) or lga):
+        return decision
+    note = ("The file holds every ward with its rank and risk group, not only the ones you "
+            "named; sort or filter it in the spreadsheet to keep those.")
+    if note not in decision.notes:
+        decision.notes.append(note)
+    return decision
+
+
 def several_in_one_list(decision: Decision, text: str, ctx: RouterContext,
                         facts: Facts) -> Decision:
     """One list step for a message that names two or more LGAs or categories for it: asked

@@ -153,3 +153,14 @@ def test_a_colour_in_a_ward_name_is_no_group():
                       analysis_status="succeeded")
     d = decide("list wards near red hill", c, MAP_SHOWN, FACTS)
     assert d.reading.get("asked") != "colour_group"
+
+
+@pytest.mark.parametrize("text,noted", [
+    ("send me the bottom 10 as csv", True),
+    ("export the very high wards to excel", True),
+    ("export the rankings to excel", False),
+])
+def test_a_ranking_file_for_part_of_the_wards_says_it_holds_every_ward(text, noted):
+    steps, d = run(text)
+    assert [s[0] for s in steps] == ["export_results"]
+    assert any("every ward" in n for n in d.notes) is noted
