@@ -406,11 +406,34 @@ def map_retracted(text: str, low: str) -> Decision | None:
                     reading={"retracted": "map"})
 
 
+# a message that is only a file format ("the shapefile pls", "pdf version?")
+UNMADE_FORMAT_ALONE = re.compile(r"\W*(?:(?:the|a|as|in|my|our|d)\s+)?[a-z]+(?:\s+(?:file|version"
+                          r"|format|copy))?(?:\s+(?:pls|please|abeg|too|also))?\W*")
+
+
+def format_alone(low: str) -> Decision | None:
+    """A file format the chat cannot make, said on its own ("the shapefile pls"): what can be
+    made instead, as one-tap choices; nothing is run."""
+    m = UNSUPPORTED_FORMAT.search(low)
+    if m is None or not UNMADE_FORMAT_ALONE.fullmatch(low):
+        return None
+    from chatmrpt.chat.dialogue import Decision
+
+    choices = [{"label": "Export the report as HTML", "tool": "export_results",
+                "params": {"what": "report", "format": "html"}},
+               {"label": "Export the rankings as Excel", "tool": "export_results",
+                "params": {"what": "rankings", "format": "xlsx"}}]
+    return Decision(text=f"I cannot make a {m.group(0).upper()} file. Maps come as pictures (PNG) "
+                         "or web pages (HTML), tables as CSV or Excel, and the report as a "
+                         "web page you can print to PDF from the browser.",
+                    choices=choices, pending={"expects": "choice", "choices": choices})
+
+
 def file_or_view(text: str, low: str, ctx: RouterContext, state: DialogueState,
                  facts: Facts) -> Decision | None:
     """The readings of this module that stand on their own words."""
     del facts
-    return format_of_shown(text, low, state) or on_screen(text, low, state) or \
+    return format_alone(low) or format_of_shown(text, low, state) or on_screen(text, low, state) or \
         map_retracted(text, low) or format_corrected(text, low, ctx, state) or \
         named_file(text, low, ctx, state)
 

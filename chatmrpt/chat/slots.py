@@ -60,6 +60,11 @@ def _lga_misspelt(low: str, by_key: Mapping[str, str]) -> str | None:
     words = m.group(1).split()
     for k in range(len(words)):
         cand = _key(" ".join(words[k:]))
+        if len(cand) < 4:
+            continue
+        slip = _one_slip(cand, by_key)
+        if slip:
+            return slip
         if len(cand) < 5:
             continue
         scored = sorted(((fuzz.ratio(cand, key), key) for key in by_key), reverse=True)
@@ -67,6 +72,16 @@ def _lga_misspelt(low: str, by_key: Mapping[str, str]) -> str | None:
         if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 5):
             return by_key[scored[0][1]]
     return None
+
+
+def _one_slip(cand: str, by_key: Mapping[str, str]) -> str | None:
+    """The one LGA a name is one slip away from: a letter missing, added, changed or two
+    letters swapped ("zaira", "fage"), for LGA names of five letters or more; None when no
+    LGA or more than one is that close."""
+    from rapidfuzz.distance import OSA
+
+    close = [key for key in by_key if len(key) >= 5 and OSA.distance(cand, key) <= 1]
+    return by_key[close[0]] if len(close) == 1 else None
 
 
 def _key(name: str) -> str:
