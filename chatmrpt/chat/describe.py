@@ -16,7 +16,11 @@ from chatmrpt.chat.reading import _fmt
 
 MAP_NAMES = {"composite": "vulnerability (composite score) map", "pca": "PCA ranking map",
              "category": "priority categories map", "urban": "urban wards map",
-             "itn": "net plan map", "variable": "map of {variable}"}  # fmt: skip
+             "itn": "net plan map", "variable": "map of {variable}",
+             "consensus": "consensus categories map",
+             "rank_comparison": "chart comparing the two rankings",
+             "model_scores": "chart of the model scores",
+             "itn_by_lga": "chart of nets by LGA"}  # fmt: skip
 
 
 # read back by the router when tapped: "net plan" is the plan, "full table with scores" the

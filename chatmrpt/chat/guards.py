@@ -473,7 +473,10 @@ def describe_step(step: Step) -> str:
     if step.tool == "compute_tpr":
         return "Compute the TPR" + "".join(f", {k.replace('_', ' ')} {v}" for k, v in p.items())
     if step.tool == "export_view":
-        return f"Export the {p.get('what', 'figure')} map as {str(p.get('format', 'html')).upper()}"
+        from chatmrpt.chat.describe import MAP_NAMES
+        what = str(p.get("what", "composite"))
+        name = MAP_NAMES.get(what, f"{what} map").format(variable=p.get("variable", "a variable"))
+        return f"Export the {name} as {str(p.get('format', 'html')).upper()}"
     return f"Do {step.tool.replace('_', ' ')}"
 
 

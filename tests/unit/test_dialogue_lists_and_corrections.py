@@ -46,3 +46,15 @@ def test_a_name_not_in_the_analysis_corrects_nothing_there():
     d = decide("I said ndwi but I meant elevation", ctx(),
                DialogueState(last={"tool": "top_wards", "params": {"n": 5}}), FACTS)
     assert not any(s.tool == "run_analysis" for s in d.steps)
+
+
+@pytest.mark.parametrize("what", ["rank_comparison", "model_scores"])
+def test_a_chart_export_is_offered_in_plain_words_and_does_what_it_says(what):
+    state = DialogueState(last={"tool": "compare_methods", "params": {}},
+                          shown={"kind": "chart", "what": what})
+    d = decide("save that one", ctx(), state, FACTS)
+    label = d.choices[0]["label"]
+    assert "_" not in label and label.startswith("Export the chart")
+    again = decide(label, ctx(), DialogueState(), FACTS)
+    assert [(s.tool, s.params) for s in again.steps] == [
+        ("export_view", {"what": what, "format": "png"})]
