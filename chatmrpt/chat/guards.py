@@ -121,6 +121,13 @@ LATER_TIME = re.compile(
 # "I'll come back to you then", "will let you know": the decision is the user's, later
 COME_BACK = re.compile(r"\b(?:i'?ll|i\s+will|we'?ll|we\s+will|i\s+can|we\s+can)\s+"
                        r"(?:come\s+back|get\s+back|revert|return|let\s+you\s+know|confirm)\b")
+# "if the donor confirms, make it 500k", "once the nets arrive, redo it": an order that waits
+# on something still to happen
+WAITING_ON = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|but|and|then)[\s,]+)*(?:if|once|when|as\s+soon\s+as|after)\s+"
+    r"(?:[\w'-]+\s+){1,4}(?:confirms?|confirmed|comes?\s+in|arrives?|approves?|signs?(?:\s+off)?"
+    r"|releases?|lands?|delivers?|(?:is|are|gets?|get)\s+(?:confirmed|approved|released|signed"
+    r"|delivered))\b")
 YEAR_LATER = re.compile(r"\b(?:in|by|for|from)\s+(?:early\s+|late\s+|mid-?\s*)?(?:20[2-9]\d)\b")
 
 
@@ -128,6 +135,8 @@ def deferred(text: str) -> bool:
     """A change told for later ("we might try a 20% target next month", "in 2027 we expect
     about 900k nets, I'll come back to you then"): not an order now."""
     low = ex.lower_text(text)
+    if WAITING_ON.match(low):
+        return True
     if re.match(r"^\s*(?:(?:ok(?:ay)?|pls|please|abeg|now|so|then|oya)[\s,]+)*(?:re-?do|re-?run"
                 r"|run|do|plan|show|make|export|use|set|change|reprioriti\w*|map|list|give)\b",
                 low):
@@ -639,6 +648,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         why = " Your message does not read as asking me for the file now, so I have not made it."
     elif told_not_to:
         why = " You said you are only asking, so I have not changed anything."
+    elif asks and any(WAITING_ON.match(ex.lower_text(s.source or text)) for s in acting):
+        why = " Your message waits on something still to happen, so I have not changed anything."
     elif asks:
         why = " Your message reads as a question, so I have not changed anything."
     elif retracted:

@@ -91,3 +91,15 @@ def test_an_amount_pointed_back_at_as_an_addition_is_not_taken_as_the_total(text
 def test_a_what_if_with_a_year_still_plans():
     d = run("what if we had 500k in 2026")
     assert [(s.tool, s.params) for s in d.steps] == [("what_if_plan", {"total_nets": 500_000})]
+
+
+@pytest.mark.parametrize("text", [
+    "if the donor confirms, make it 500k",
+    "if the nets come in, redo the plan with 500k",
+    "when the commissioner approves, use household 6",
+    "once the GF nets arrive, make it 550k",
+])
+def test_an_order_waiting_on_something_still_to_happen_is_asked_about(text):
+    d = run(text)
+    assert d.steps == [] and d.choices[-1].get("cancel")
+    assert d.choices[0]["steps"][0]["tool"] in ("what_if_plan", "plan_itn")
