@@ -404,6 +404,19 @@ def total_far_below_plan(step: Step, last_plan: Mapping[str, Any] | None) -> int
     return thousands if current / 10 <= thousands <= current * 10 else 0
 
 
+def changes_nothing(step: Step, text: str, last_plan: Mapping[str, Any] | None) -> bool:
+    """A plan step that would give the current plan again, from a message that does not ask
+    for it ("4 hundred thousand is too small", "the 400k was from the commissioner"): the
+    number is talked about, not ordered."""
+    if step.tool not in PLAN_TOOLS or not step.params or not last_plan:
+        return False
+    if any(last_plan.get(k) != v for k, v in step.params.items()):
+        return False
+    if step.tool != "what_if_plan" and any(step.params.get(k) != v for k, v in last_plan.items()):
+        return False  # a whole plan that leaves out a setting sets it back to its default
+    return not ORDERED.search(ex.lower_text(step.source or text))
+
+
 SHARE_SETTINGS = ("threshold", "thresholds", "target_share", "urban_threshold")
 
 
@@ -591,6 +604,7 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
     other_units = [n for s in acting for n in totals_of_another_unit(s, text)]
     elsewhere = [n for s in acting for n in totals_said_of_something_else(s, text)]
+    same = any(changes_nothing(s, text, last_plan) for s in acting)
     scaled = [(s, t) for s in acting if (t := total_far_below_plan(s, last_plan)) is not None]
     # a step back to an earlier result takes back the last change: that is what it does
     retracted = bool(acting) and _takes_back(ex.lower_text(text)) and \
@@ -598,7 +612,7 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     if strays:
         decision.reading["stray_numbers"] = strays
     if not asks and not strays and not retracted and not changes and not other_units \
-            and not elsewhere and not scaled:
+            and not elsewhere and not scaled and not same:
         if _restates_offer(decision, state):
             return decision  # "yes, rerun it with a 20% target": the change just offered
         on_offer = _change_over_an_offer(decision, state)
@@ -632,6 +646,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         why = f" The current plan has {int(last_plan['total_nets']):,} nets"
         why += f", so you may have meant {scaled[0][1]:,}." if scaled[0][1] else \
             ", so I may have misread the number."
+    elif same and not elsewhere:
+        why = " The current plan already uses these values, so I have not made it again."
     elif elsewhere:
         why = (f" You said {_join(list(dict.fromkeys(elsewhere)))}, not as the number of nets "
                "to plan with, so I may have misread it.")

@@ -103,3 +103,18 @@ def test_an_order_waiting_on_something_still_to_happen_is_asked_about(text):
     d = run(text)
     assert d.steps == [] and d.choices[-1].get("cancel")
     assert d.choices[0]["steps"][0]["tool"] in ("what_if_plan", "plan_itn")
+
+
+@pytest.mark.parametrize("text", [
+    "4 hundred thousand is too small",
+    "the 400k was from the commissioner",
+    "double check the 400k",
+])
+def test_the_current_plan_talked_about_is_not_made_again(text):
+    d = run(text)
+    assert d.steps == [] and d.choices[-1].get("cancel")
+
+
+def test_the_current_plan_asked_for_again_is_made():
+    d = run("plan with 400k")
+    assert [(s.tool, s.params) for s in d.steps] == [("what_if_plan", {"total_nets": 400_000})]
