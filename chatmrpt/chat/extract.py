@@ -590,11 +590,11 @@ PLAN_CUES: tuple[Cue, ...] = (
     Cue(
         "people_per_net",
         before=_before(
-            r"people[- ]per[- ]net|persons[- ]per[- ]net|ppn|per[- ]net\s+(?:factor|ratio)"
+            r"(?:people|persons|ppl|pple)[- ]per[- ]net|ppn|per[- ]net\s+(?:factor|ratio)"
             r"|nets?\s+(?:covers?|protects?|serves?)|one\s+net\s+(?:for|per)"
         ),
         after=_after(
-            r"(?:people|persons?)\s*(?:per|a|each|for\s+(?:each|one|a|every)|/)\s*nets?\b"
+            r"(?:people|persons?|ppl|pple)\s*(?:per|a|each|for\s+(?:each|one|a|every)|/)\s*nets?\b"
             r"|(?:people|persons?)\s+(?:sleep|share|covered)\s+(?:under|by|per)\s+(?:a|one|each)\s+net"
             r"|" + _named_as(r"(?:people|persons)[- ]per[- ]net|ppn")
         ),

@@ -121,6 +121,13 @@ LATER_TIME = re.compile(
 # "I'll come back to you then", "will let you know": the decision is the user's, later
 COME_BACK = re.compile(r"\b(?:i'?ll|i\s+will|we'?ll|we\s+will|i\s+can|we\s+can)\s+"
                        r"(?:come\s+back|get\s+back|revert|return|let\s+you\s+know|confirm)\b")
+# "if the donor confirms, make it 500k", "once the nets arrive, redo it": an order that waits
+# on something still to happen
+WAITING_ON = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|but|and|then)[\s,]+)*(?:if|once|when|as\s+soon\s+as|after)\s+"
+    r"(?:[\w'-]+\s+){1,4}(?:confirms?|confirmed|comes?\s+in|arrives?|approves?|signs?(?:\s+off)?"
+    r"|releases?|lands?|delivers?|(?:is|are|gets?|get)\s+(?:confirmed|approved|released|signed"
+    r"|delivered))\b")
 YEAR_LATER = re.compile(r"\b(?:in|by|for|from)\s+(?:early\s+|late\s+|mid-?\s*)?(?:20[2-9]\d)\b")
 
 
@@ -128,6 +135,8 @@ def deferred(text: str) -> bool:
     """A change told for later ("we might try a 20% target next month", "in 2027 we expect
     about 900k nets, I'll come back to you then"): not an order now."""
     low = ex.lower_text(text)
+    if WAITING_ON.match(low):
+        return True
     if re.match(r"^\s*(?:(?:ok(?:ay)?|pls|please|abeg|now|so|then|oya)[\s,]+)*(?:re-?do|re-?run"
                 r"|run|do|plan|show|make|export|use|set|change|reprioriti\w*|map|list|give)\b",
                 low):
@@ -288,6 +297,9 @@ RELATIVE_BEFORE = re.compile(
     r"|stock)))?(?:\s+by)?)\s*$")
 RELATIVE_AFTER = re.compile(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:more|extra|fewer|less|on\s+top"
                             r"|additional)\b")
+# "UNICEF gives 50k, add it": the amount is pointed back at as something to add
+ADD_IT_LATER = re.compile(r"\b(?:add|adding|plus|include|top\s+up\s+with)\s+(?:it|them|that"
+                          r"|those|these|this)\b|\bon\s+top\b")
 
 
 def amounts_read_as_totals(step: Step, text: str) -> list[str]:
@@ -299,7 +311,8 @@ def amounts_read_as_totals(step: Step, text: str) -> list[str]:
     low = ex.canonical_text(step.source or text)
     return [n.text.strip() for n in ex.extract_numbers(low)
             if abs(n.value - float(total)) < 1e-6 and not n.percent
-            and (RELATIVE_BEFORE.search(low[: n.start]) or RELATIVE_AFTER.match(low[n.end:]))]
+            and (RELATIVE_BEFORE.search(low[: n.start]) or RELATIVE_AFTER.match(low[n.end:])
+                 or ADD_IT_LATER.search(low[n.end:]))]
 
 
 # what a number counts when it is not nets: "120 bales", "300 wards", "2 million people"
@@ -326,6 +339,82 @@ def totals_of_another_unit(step: Step, text: str) -> list[str]:
     if not same or not all(OTHER_UNIT.match(low[n.end:]) for n in same):
         return []
     return [f"{n.text.strip()} {OTHER_UNIT.match(low[n.end:]).group('unit')}" for n in same]
+
+
+# a number said of something that is not this plan's stock: the population, nets held back,
+# what an earlier campaign had or what someone said the state will get
+POPULATION_BEFORE = re.compile(r"\bpopulation\b[^.,;:!?\d]{0,25}$")
+HELD_BEFORE = re.compile(r"\b(?:keep|hold(?:\s+back)?|set\s+aside|put\s+aside|reserve|save)"
+                         r"\s+(?:back\s+|aside\s+)?(?:about\s+|around\s+)?$")
+HELD_AFTER = re.compile(r"\s*(?:(?:nets?|itns?|llins?)\s+)?(?:in\s+reserve|aside|back\b"
+                        r"|as\s+(?:a\s+)?(?:reserve|buffer|contingency)|for\s+(?:emergenc"
+                        r"|schools?|contingenc|mop-?\s*up))")
+EARLIER = re.compile(r"\b(?:last|previous|past|earlier|former)\s+(?:campaign|year|round|cycle"
+                     r"|distribution)s?\b|\b(?:19|20)\d\d\s+(?:mass\s+)?(?:campaign|round"
+                     r"|distribution)\b|\b(?:in|during)\s+(?:19|20)\d\d\b")
+PAST_VERB = re.compile(r"\b(?:used|distributed|planned|had|received|got|gave|delivered|shared"
+                       r"|were|was|did)\b")
+WHAT_IF = re.compile(r"\b(?:what|wat|wetin)\s+if\b|\b(?:suppose|supposing|imagine|assuming)\b")
+REPORTED = re.compile(r"\b(?:said|says|told\s+(?:us|me|them)|promised|announced|claims?"
+                      r"|according\s+to|heard)\b")
+ORDERED = re.compile(r"\b(?:make|use|set|change|redo|re-?plan|re-?run|plan\s+(?:with|for)"
+                     r"|go\s+with|update|put|switch|run|try|abeg|please|pls)\b")
+
+
+def totals_said_of_something_else(step: Step, text: str) -> list[str]:
+    """A plan step's number of nets taken from a number the message gives for something
+    else: the population ("the population is 3.5 million"), nets held back ("keep 20k in
+    reserve"), an earlier campaign's figure ("in 2024 we planned 450k") or what someone said
+    ("the commissioner said we'll get 600k") with no request to plan with it."""
+    total = step.params.get("total_nets") if step.tool in PLAN_TOOLS else None
+    if not isinstance(total, int | float):
+        return []
+    low = ex.canonical_text(step.source or text)
+    same = [n for n in ex.extract_numbers(low) if abs(n.value - float(total)) < 1e-6
+            and not n.percent]
+    if not same:
+        return []
+    n = same[0]
+    before, after = low[: n.start], low[n.end:]
+    said = n.text.strip()
+    if POPULATION_BEFORE.search(before):
+        return [f"{said} as the population"]
+    if HELD_BEFORE.search(before) or HELD_AFTER.match(after):
+        return [f"{said} as nets held back"]
+    raw = ex.lower_text(step.source or text)  # the verbs as typed, not their base forms
+    if ORDERED.search(raw) or WHAT_IF.search(raw):
+        return []
+    if EARLIER.search(raw) and PAST_VERB.search(raw):
+        return [f"{said} as what an earlier campaign had"]
+    if REPORTED.search(raw):
+        return [f"{said} as what someone said"]
+    return []
+
+
+def total_far_below_plan(step: Step, last_plan: Mapping[str, Any] | None) -> int | None:
+    """A number of nets a thousand times smaller than the current plan's ("make it 450" with
+    400,000 nets planned): most likely said in thousands. Gives the total read that way, or 0
+    when even that is far from the plan ("2" nets against 400,000): no total to offer."""
+    total = step.params.get("total_nets") if step.tool in PLAN_TOOLS else None
+    current = (last_plan or {}).get("total_nets")
+    if not isinstance(total, int | float) or not isinstance(current, int | float) or \
+            isinstance(total, bool) or total <= 0 or total >= 1000 or current < 10_000:
+        return None
+    thousands = int(total * 1000)
+    return thousands if current / 10 <= thousands <= current * 10 else 0
+
+
+def changes_nothing(step: Step, text: str, last_plan: Mapping[str, Any] | None) -> bool:
+    """A plan step that would give the current plan again, from a message that does not ask
+    for it ("4 hundred thousand is too small", "the 400k was from the commissioner"): the
+    number is talked about, not ordered."""
+    if step.tool not in PLAN_TOOLS or not step.params or not last_plan:
+        return False
+    if any(last_plan.get(k) != v for k, v in step.params.items()):
+        return False
+    if step.tool != "what_if_plan" and any(step.params.get(k) != v for k, v in last_plan.items()):
+        return False  # a whole plan that leaves out a setting sets it back to its default
+    return not ORDERED.search(ex.lower_text(step.source or text))
 
 
 SHARE_SETTINGS = ("threshold", "thresholds", "target_share", "urban_threshold")
@@ -517,12 +606,16 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
     other_units = [n for s in acting for n in totals_of_another_unit(s, text)]
+    elsewhere = [n for s in acting for n in totals_said_of_something_else(s, text)]
+    same = any(changes_nothing(s, text, last_plan) for s in acting)
+    scaled = [(s, t) for s in acting if (t := total_far_below_plan(s, last_plan)) is not None]
     # a step back to an earlier result takes back the last change: that is what it does
     retracted = bool(acting) and _takes_back(ex.lower_text(text)) and \
         decision.reading.get("relative") not in ("undo", "correction")
     if strays:
         decision.reading["stray_numbers"] = strays
-    if not asks and not strays and not retracted and not changes and not other_units:
+    if not asks and not strays and not retracted and not changes and not other_units \
+            and not elsewhere and not scaled and not same:
         if _restates_offer(decision, state):
             return decision  # "yes, rerun it with a 20% target": the change just offered
         on_offer = _change_over_an_offer(decision, state)
@@ -545,8 +638,23 @@ def _gate(decision: Decision, text: str, state: DialogueState,
               "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
                         for s in decision.steps]}  # fmt: skip
     choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    if scaled and scaled[0][1] and len(decision.steps) == 1:
+        big = {**decision.steps[0].params, "total_nets": scaled[0][1]}
+        choices.insert(0, {"label": f"Re-plan with {scaled[0][1]:,} nets",
+                           "tool": decision.steps[0].tool, "params": big,
+                           "steps": [{"tool": decision.steps[0].tool, "params": big,
+                                      "echo": decision.steps[0].echo}]})
     why = ""
-    if other_units:
+    if scaled:
+        why = f" The current plan has {int(last_plan['total_nets']):,} nets"
+        why += f", so you may have meant {scaled[0][1]:,}." if scaled[0][1] else \
+            ", so I may have misread the number."
+    elif same and not elsewhere:
+        why = " The current plan already uses these values, so I have not made it again."
+    elif elsewhere:
+        why = (f" You said {_join(list(dict.fromkeys(elsewhere)))}, not as the number of nets "
+               "to plan with, so I may have misread it.")
+    elif other_units:
         why = (f" You said {_join(list(dict.fromkeys(other_units)))}, not a number of nets, so "
                "I may have misread it.")
     elif changes:
@@ -559,6 +667,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         why = " Your message does not read as asking me for the file now, so I have not made it."
     elif told_not_to:
         why = " You said you are only asking, so I have not changed anything."
+    elif asks and any(WAITING_ON.match(ex.lower_text(s.source or text)) for s in acting):
+        why = " Your message waits on something still to happen, so I have not changed anything."
     elif asks:
         why = " Your message reads as a question, so I have not changed anything."
     elif retracted:
