@@ -344,8 +344,10 @@ def totals_of_another_unit(step: Step, text: str) -> list[str]:
 # a number said of something that is not this plan's stock: the population, nets held back,
 # what an earlier campaign had or what someone said the state will get
 POPULATION_BEFORE = re.compile(r"\bpopulation\b[^.,;:!?\d]{0,25}$")
-HELD_BEFORE = re.compile(r"\b(?:keep|hold(?:\s+back)?|set\s+aside|put\s+aside|reserve|save)"
-                         r"\s+(?:back\s+|aside\s+)?(?:about\s+|around\s+)?$")
+# "keep 400k and household 5" keeps the plan's value: a plain keep, hold or save holds nets
+# back only with "in reserve", "aside", "for schools" ... after the number (HELD_AFTER)
+HELD_BEFORE = re.compile(r"\b(?:(?:keep|hold|save)\s+(?:back|aside)|set\s+aside|put\s+aside"
+                         r"|reserve)\s+(?:about\s+|around\s+)?$")
 HELD_AFTER = re.compile(r"\s*(?:(?:nets?|itns?|llins?)\s+)?(?:in\s+reserve|aside|back\b"
                         r"|as\s+(?:a\s+)?(?:reserve|buffer|contingency)|for\s+(?:emergenc"
                         r"|schools?|contingenc|mop-?\s*up))")

@@ -35,12 +35,26 @@ def run(text, last_tool="what_if_plan"):
     "the population is 3.5 million",
     "keep 20k nets in reserve",
     "hold back 20,000 for schools",
+    "keep back 20k nets",
     "set aside 15k nets as buffer",
 ])
 def test_a_number_said_of_something_else_is_asked_about(text, last_tool):
     d = run(text, last_tool)
     assert d.steps == [], (text, [(s.tool, s.params) for s in d.steps])
     assert d.choices and d.choices[-1].get("cancel")
+
+
+@pytest.mark.parametrize("text", [
+    "sorry, forget that. back to the default settings but keep 400k and household 5",
+    "keep 400k nets, household size 6",
+])
+def test_keep_with_a_value_keeps_it_in_the_plan(text):
+    plan = {**PLAN, "people_per_net": 2}
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
+                      analysis_status="succeeded", last_plan=plan)
+    d = decide(text, c, DialogueState(last={"tool": "what_if_plan", "params": {}}), FACTS)
+    assert d.steps and d.steps[-1].params.get("total_nets") in (None, 400_000)
+    assert not d.choices
 
 
 @pytest.mark.parametrize("text,nets", [
