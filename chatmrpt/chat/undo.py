@@ -294,10 +294,10 @@ def _plan_back(text: str, state: Any, said: str, first: bool = False) -> Any:
     if "ask" in back and first and plans.get("ids") and plans.get("at") == 0 and \
             (plans.get("params") or [{}])[0].get("total_nets"):
         params = plans["params"][0]
-        return Decision([Step("plan_itn", plan_ops.restore_params(params),
-                              echo="The current plan is already the first plan of this "
-                                   f"conversation: {plan_ops.plan_words(params)}.",
-                              source=text)],
+        # nothing to change: said, with nothing re-made
+        return Decision(text="The current plan is already the first plan of this "
+                             f"conversation ({plan_ops.plan_words(params)}): there is no "
+                             "earlier plan to go back to.",
                         reading={"relative": "undo", "plan_restore": 0})
     if "ask" in back:
         return Decision(text=back["ask"], reading={"relative": "plan_op"})

@@ -132,10 +132,10 @@ def test_the_first_plan_in_other_words(text):
     d = _decide(text, LISTED, analyses=None, plans=PLANS)
     assert d.steps[0].tool == "plan_itn"
     assert d.steps[0].params == {"total_nets": 400_000, "household_size": 5}
-    # while the first plan is the current one it is shown again, nothing else changes
+    # while the first plan is the current one, that is said and nothing is re-made
     one = {"ids": ["p0"], "params": [PLANS["params"][0]], "at": 0}
     d = _decide(text, LISTED, analyses=None, plans=one)
-    assert d.steps[0].params == {"total_nets": 400_000, "household_size": 5}
+    assert not d.steps and "no earlier plan" in d.text
 
 
 @pytest.mark.parametrize("text", [
