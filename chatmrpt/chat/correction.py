@@ -110,6 +110,9 @@ def _variable_fix(text: str, new: str, old: str | None, params: Mapping[str, Any
     meant = _variables(new, ctx.variables)
     wrong = _variables(old, ctx.variables)
     base = list(params.get("variables") or facts.analysis_variables)
+    if not meant and len(wrong) == 1 and wrong[0] in base and _name(new) \
+            and not _place(new, facts.lgas, ctx.wards)[0]:
+        return _not_a_column(_name(new), wrong[0], base, params, ctx)
     if len(meant) != 1 or meant[0] in base:
         return None
     if len(wrong) > 1 or (wrong and wrong[0] not in base):
@@ -132,6 +135,24 @@ def _variable_fix(text: str, new: str, old: str | None, params: Mapping[str, Any
     echo = (f"Using {meant[0]} instead of {wrong[0]}: the analysis again with "
             f"{len(p['variables'])} variables ({', '.join(p['variables'])}).")
     return Decision([Step("run_analysis", p, echo=echo, source=text)],
+                    reading={"relative": "correction", "corrected": "run_analysis"})
+
+
+def _not_a_column(said: str, out: str, base: Sequence[str], params: Mapping[str, Any],
+                  ctx: Any) -> Decision:
+    """"I said rainfall but I meant nets per capita" on a table without such a column: said,
+    with the table's other columns as one-tap replacements; nothing is run."""
+    keep = {k: v for k, v in params.items() if k in ("normalization", "methods", "aggregation")}
+    others = [c for c in ctx.variables if c not in base][:6]
+    choices = [{"label": f"Use {c} instead of {out}", "tool": "run_analysis",
+                "params": {**keep, "variables": [c if v == out else v for v in base]}}
+               for c in others]
+    text = (f"Your table has no column for \"{said}\", so nothing was changed: the analysis "
+            f"still uses {', '.join(base)}.")
+    if choices:
+        text += f" Which of the table's other columns should replace {out}?"
+    return Decision(text=text, choices=choices,
+                    pending={"expects": "choice", "choices": choices} if choices else None,
                     reading={"relative": "correction", "corrected": "run_analysis"})
 
 

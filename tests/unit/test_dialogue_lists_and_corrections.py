@@ -7,7 +7,7 @@ import pytest
 
 from chatmrpt.chat.dialogue import DialogueState, Facts, decide
 from chatmrpt.chat.tables import place_named
-from tests.unit.test_chat_dialogue import FACTS, ctx
+from tests.unit.test_chat_dialogue import FACTS, USED, ctx
 
 CODES_ONLY = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=(),
                    lga_codes=("24006", "24007", "24008"))
@@ -58,3 +58,19 @@ def test_a_chart_export_is_offered_in_plain_words_and_does_what_it_says(what):
     again = decide(label, ctx(), DialogueState(), FACTS)
     assert [(s.tool, s.params) for s in again.steps] == [
         ("export_view", {"what": what, "format": "png"})]
+
+
+@pytest.mark.parametrize("text", ["I said rainfall but I meant nets per capita",
+                                  "sorry i meant bed net ownership, not rainfall",
+                                  "no, i said rainfall but i meant the malaria incidence one"])
+@pytest.mark.parametrize("last", [{"tool": "top_wards", "params": {"n": 5}},
+                                  {"tool": "run_analysis",
+                                   "params": {"variables": ["u5_tpr_rdt", "rainfall",
+                                                            "housing_quality"]}}])
+def test_a_variable_meant_that_the_table_lacks_is_said_and_nothing_runs(text, last):
+    d = decide(text, ctx(), DialogueState(last=last), FACTS)
+    assert d.steps == [] and "no column" in d.text and "nothing was changed" in d.text
+    assert "ward" not in d.text.split(".")[0]
+    for c in d.choices:  # each one-tap replacement swaps rainfall for one other column
+        assert c["tool"] == "run_analysis" and "rainfall" not in c["params"]["variables"]
+        assert c["label"] == f"Use {(set(c['params']['variables']) - set(USED)).pop()} instead of rainfall"
