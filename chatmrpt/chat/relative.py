@@ -768,7 +768,10 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
                                        f"{_fmt(params['household_size'])} people (urban wards "
                                        "above 75% served last, composite ranking, nets given "
                                        "in rank order).", source=text)])  # fmt: skip
-        if last_tool == "run_analysis" or (ctx.analysis_ready and re.search(r"analys", low)):
+        planned = bool(ctx.last_plan and "total_nets" in ctx.last_plan)
+        if last_tool == "run_analysis" or (ctx.analysis_ready and (
+                re.search(r"analys", low) or not planned)):
+            # with no plan in the session, the analysis' are the only defaults to go back to
             return Decision([Step("run_analysis", {}, echo="Running the analysis again with "
                                   "the default variables, directions and settings.",
                                   source=text)])  # fmt: skip

@@ -74,3 +74,16 @@ def test_a_variable_meant_that_the_table_lacks_is_said_and_nothing_runs(text, la
     for c in d.choices:  # each one-tap replacement swaps rainfall for one other column
         assert c["tool"] == "run_analysis" and "rainfall" not in c["params"]["variables"]
         assert c["label"] == f"Use {(set(c['params']['variables']) - set(USED)).pop()} instead of rainfall"
+
+
+@pytest.mark.parametrize("text", ["go back to the defaults", "back to default settings pls",
+                                  "reset everything to the defaults"])
+@pytest.mark.parametrize("last", ["top_wards", "explain_ward", None])
+def test_back_to_the_defaults_with_no_plan_is_the_default_analysis(text, last):
+    state = DialogueState(last={"tool": last, "params": {}} if last else None)
+    d = decide(text, ctx(), state, FACTS)
+    # done, or confirmed first with one tap that does exactly that; never a plan question
+    steps = d.steps or [s for c in d.choices for s in c.get("steps", [])]
+    assert [(s["tool"], s["params"]) if isinstance(s, dict) else (s.tool, s.params)
+            for s in steps] == [("run_analysis", {})]
+    assert "nets" not in (d.text or "")
