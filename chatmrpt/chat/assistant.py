@@ -37,6 +37,10 @@ log = logging.getLogger("chatmrpt.chat")
 MAX_TEXT = 4000
 HISTORY_FOR_MODEL = 20
 MAX_MODEL_ROUNDS = 4
+# entries kept by content hash: ward names (large; two a session) and a table's place or its
+# LGA codes (a few names; two a session)
+WARDS_KEPT = 8
+SMALL_KEPT = 64
 StreamFn = Callable[[str, dict[str, Any]], None]  # (event, data)
 
 UNMET_TEXT = {
@@ -92,9 +96,13 @@ class Assistant:
             llm = LlmClient(rt.settings.llm_base_url, rt.settings.llm_api_key,
                             rt.settings.llm_model, rt.settings.llm_timeout_s)
         self.llm = llm
-        # ward names by the content hash of an analysis' result: immutable content, so every
-        # worker holding an entry holds the same one (not session state)
+        # what is read from a table or an analysis' result, by its content hash: immutable
+        # content, so every worker holding an entry holds the same one (not session state).
+        # The ward names are large and few are kept; a table's place and its LGA codes are a
+        # few names each, kept for many more tables, so that several sessions answered by
+        # one worker do not push each other's out and every message read the tables again.
         self._wards_by_sha: OrderedDict[str, tuple] = OrderedDict()
+        self._small_by_sha: OrderedDict[str, tuple] = OrderedDict()
         self._wards_lock = threading.Lock()
 
     # ---- context, rebuilt from the store ----------------------------------------------
@@ -197,6 +205,22 @@ class Assistant:
         )
         return ctx, dstate, facts
 
+    def _memo(self, cache: OrderedDict[str, Any], kept: int, key: str,
+              make: Callable[[], Any]) -> Any:
+        """What ``make`` reads from immutable content, kept by its content hash (``key``):
+        the ``kept`` most recently used entries stay."""
+        with self._wards_lock:
+            cached = cache.get(key)
+            if cached is not None:
+                cache.move_to_end(key)
+                return cached
+        cached = make()
+        with self._wards_lock:
+            cache[key] = cached
+            while len(cache) > kept:
+                cache.popitem(last=False)
+        return cached
+
     def _wards(self, session_id: str, analysis: dict[str, Any]) -> tuple[WardRef, ...]:
         return self._ranked_wards(analysis)[0]
 
@@ -205,15 +229,8 @@ class Assistant:
                     if a.get("name") == UNIFIED_CSV), None)
         if sha is None:
             return (), ()
-        with self._wards_lock:
-            cached = self._wards_by_sha.get(sha)
-        if cached is None:
-            cached = _ward_names_from_csv(self.rt.artifacts.read_bytes(sha))
-            with self._wards_lock:
-                self._wards_by_sha[sha] = cached
-                while len(self._wards_by_sha) > 8:
-                    self._wards_by_sha.popitem(last=False)
-        return cached
+        return self._memo(self._wards_by_sha, WARDS_KEPT, sha,
+                          lambda: _ward_names_from_csv(self.rt.artifacts.read_bytes(sha)))
 
     def _lga_codes(self, analysis: dict[str, Any]) -> tuple[str, ...]:
         """The LGA codes of an analysis' wards, by content hash (empty without a code column)."""
@@ -221,16 +238,8 @@ class Assistant:
                     if a.get("name") == UNIFIED_CSV), None)
         if sha is None:
             return ()
-        key = "codes:" + sha
-        with self._wards_lock:
-            cached = self._wards_by_sha.get(key)
-        if cached is None:
-            cached = _lga_codes_from_csv(self.rt.artifacts.read_bytes(sha))
-            with self._wards_lock:
-                self._wards_by_sha[key] = cached
-                while len(self._wards_by_sha) > 8:
-                    self._wards_by_sha.popitem(last=False)
-        return cached
+        return self._memo(self._small_by_sha, SMALL_KEPT, "codes:" + sha,
+                          lambda: _lga_codes_from_csv(self.rt.artifacts.read_bytes(sha)))
 
     def _table_lgas(self, ds: dict[str, Any]) -> tuple[tuple[str, ...], tuple[WardRef, ...]]:
         """The LGA and ward names of an uploaded table (before any analysis), by content hash."""
@@ -238,16 +247,9 @@ class Assistant:
         sha = table.get("sha256")
         if not sha:
             return (), ()
-        key = "names:" + sha
-        with self._wards_lock:
-            cached = self._wards_by_sha.get(key)
-        if cached is None:
-            cached = _lgas_of_table(self.rt.artifacts.read_bytes(sha), str(table.get("name", "")))
-            with self._wards_lock:
-                self._wards_by_sha[key] = cached
-                while len(self._wards_by_sha) > 8:
-                    self._wards_by_sha.popitem(last=False)
-        return cached
+        return self._memo(self._wards_by_sha, WARDS_KEPT, "names:" + sha,
+                          lambda: _lgas_of_table(self.rt.artifacts.read_bytes(sha),
+                                                 str(table.get("name", ""))))
 
     def _table_area(self, ds: dict[str, Any]) -> tuple[str, ...]:
         """The place a ward table covers, as its data says it: the file names of the table
@@ -257,16 +259,9 @@ class Assistant:
         sha = table.get("sha256")
         if not sha:
             return tuple(n for n in names if n)
-        key = "area:" + sha
-        with self._wards_lock:
-            cached = self._wards_by_sha.get(key)
-        if cached is None:
-            cached = _states_of_table(self.rt.artifacts.read_bytes(sha), names[0])
-            with self._wards_lock:
-                self._wards_by_sha[key] = cached
-                while len(self._wards_by_sha) > 8:
-                    self._wards_by_sha.popitem(last=False)
-        return tuple(n for n in (*names, *cached) if n)
+        states = self._memo(self._small_by_sha, SMALL_KEPT, "area:" + sha,
+                            lambda: _states_of_table(self.rt.artifacts.read_bytes(sha), names[0]))
+        return tuple(n for n in (*names, *states) if n)
 
     def _last_assistant_message(self, session_id: str) -> dict[str, Any] | None:
         count = self.rt.store.message_count(session_id)

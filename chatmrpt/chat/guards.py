@@ -302,17 +302,25 @@ ADD_IT_LATER = re.compile(r"\b(?:add|adding|plus|include|top\s+up\s+with)\s+(?:i
                           r"|those|these|this)\b|\bon\s+top\b")
 
 
+def _numbers_read_as_total(step: Step, text: str) -> tuple[str, list[ex.NumberMention]]:
+    """The words a plan step was read from (canonical form) and the numbers in them equal
+    to the step's number of nets, percentages aside: where its total came from. No numbers
+    for a step that is not a plan or sets no total (and then no words either)."""
+    total = step.params.get("total_nets") if step.tool in PLAN_TOOLS else None
+    if not isinstance(total, int | float):
+        return "", []
+    low = ex.canonical_text(step.source or text)
+    return low, [n for n in ex.extract_numbers(low)
+                 if abs(n.value - float(total)) < 1e-6 and not n.percent]
+
+
 def amounts_read_as_totals(step: Step, text: str) -> list[str]:
     """Amounts said as a change ("another 150k", "remove quarter million from that", "cut
     50,000") that a plan step uses as the new number of nets: a change read as a total."""
-    total = step.params.get("total_nets") if step.tool in PLAN_TOOLS else None
-    if not isinstance(total, int | float):
-        return []
-    low = ex.canonical_text(step.source or text)
-    return [n.text.strip() for n in ex.extract_numbers(low)
-            if abs(n.value - float(total)) < 1e-6 and not n.percent
-            and (RELATIVE_BEFORE.search(low[: n.start]) or RELATIVE_AFTER.match(low[n.end:])
-                 or ADD_IT_LATER.search(low[n.end:]))]
+    low, same = _numbers_read_as_total(step, text)
+    return [n.text.strip() for n in same
+            if RELATIVE_BEFORE.search(low[: n.start]) or RELATIVE_AFTER.match(low[n.end:])
+            or ADD_IT_LATER.search(low[n.end:])]
 
 
 # what a number counts when it is not nets: "120 bales", "300 wards", "2 million people"
@@ -330,12 +338,7 @@ def totals_of_another_unit(step: Step, text: str) -> list[str]:
     """A plan step's number of nets taken from a number the message gives as a count of
     something else ("if the truck carries 120 bales ..." read as 120 nets): a value named
     for another thing, never the net stock."""
-    total = step.params.get("total_nets") if step.tool in PLAN_TOOLS else None
-    if not isinstance(total, int | float):
-        return []
-    low = ex.canonical_text(step.source or text)
-    same = [n for n in ex.extract_numbers(low) if abs(n.value - float(total)) < 1e-6
-            and not n.percent]
+    low, same = _numbers_read_as_total(step, text)
     if not same or not all(OTHER_UNIT.match(low[n.end:]) for n in same):
         return []
     return [f"{n.text.strip()} {OTHER_UNIT.match(low[n.end:]).group('unit')}" for n in same]
@@ -368,12 +371,7 @@ def totals_said_of_something_else(step: Step, text: str) -> list[str]:
     else: the population ("the population is 3.5 million"), nets held back ("keep 20k in
     reserve"), an earlier campaign's figure ("in 2024 we planned 450k") or what someone said
     ("the commissioner said we'll get 600k") with no request to plan with it."""
-    total = step.params.get("total_nets") if step.tool in PLAN_TOOLS else None
-    if not isinstance(total, int | float):
-        return []
-    low = ex.canonical_text(step.source or text)
-    same = [n for n in ex.extract_numbers(low) if abs(n.value - float(total)) < 1e-6
-            and not n.percent]
+    low, same = _numbers_read_as_total(step, text)
     if not same:
         return []
     n = same[0]

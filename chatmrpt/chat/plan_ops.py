@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chatmrpt.chat import extract as ex
+from chatmrpt.chat import history
 
 HISTORY_MAX = 20
 PLAN_KEYS = ("total_nets", "household_size", "urban_threshold", "method", "strategy",
@@ -60,15 +61,11 @@ def _value_text(key: str, value: Any) -> str:
 # --- the history of plans -----------------------------------------------------------------
 
 
+_COLUMNS = {"params": lambda p: dict(p or {})}
+
+
 def _history(record: Mapping[str, Any] | None) -> dict[str, Any]:
-    record = record or {}
-    ids = [str(i) for i in record.get("ids") or []]
-    params = [dict(p or {}) for p in record.get("params") or []]
-    if len(params) != len(ids):
-        params = (params + [{}] * len(ids))[: len(ids)]
-    at = record.get("at")
-    at = len(ids) - 1 if not isinstance(at, int) or not 0 <= at < len(ids) else at
-    return {"ids": ids, "params": params, "at": at}
+    return history.load(record, _COLUMNS)
 
 
 def _clean(params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -79,17 +76,8 @@ def synced(record: Mapping[str, Any] | None, plan_id: str | None,
            params: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The history with the session's current plan as its current entry: a plan made since
     (another way than a step back) becomes the newest entry, after the current one."""
-    if not plan_id:
-        return dict(record) if record else None
-    h = _history(record)
-    if h["ids"] and h["ids"][h["at"]] == plan_id:
-        if params and not h["params"][h["at"]]:
-            h["params"][h["at"]] = _clean(params)
-        return h
-    ids = h["ids"][: h["at"] + 1] + [plan_id]
-    ps = h["params"][: h["at"] + 1] + [_clean(params)]
-    ids, ps = ids[-HISTORY_MAX:], ps[-HISTORY_MAX:]
-    return {"ids": ids, "params": ps, "at": len(ids) - 1}
+    return history.synced(record, _COLUMNS, plan_id, {"params": _clean(params)},
+                          fill=("params",), limit=HISTORY_MAX)
 
 
 def seeded(records: list[Mapping[str, Any]], plan_id: str | None) -> dict[str, Any] | None:
@@ -114,8 +102,7 @@ def after_turn(record: Mapping[str, Any] | None, plan_id: str | None,
     back moves the place of the current plan and keeps the later plans, so "the one before"
     goes further back; any other plan is appended after the current one."""
     h = _history(record)
-    if restored is not None and 0 <= restored < len(h["ids"]) and h["ids"][restored] == plan_id:
-        h["at"] = restored
+    if history.step_back_to(h, plan_id, restored):
         return h
     return synced(h, plan_id, params)
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat import plan_ops
+from chatmrpt.chat.describe import describe_choice
 from chatmrpt.chat.state import Decision, DialogueState, Step
 
 _NOUN = r"(?:plan|one|version|allocation|figures|numbers)"
@@ -62,13 +63,20 @@ def _matches(params: Mapping[str, Any], numbers: list[float], features: list[str
 
 
 def _choices(earlier: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
-    out = []
-    for _, p in earlier[::-1][:4]:
-        extra = plan_ops.changes_text(plan_ops.DEFAULTS, p)
-        extra = ", ".join(b for b in extra.split(", ") if not b.startswith(("nets ", "household")))
-        label = f"Back to the plan for {plan_ops.plan_words(p)}" + (
-            f" ({re.sub(r' instead of [^,]+', '', extra)})" if extra else "")
-        out.append({"label": label, "tool": "plan_itn", "params": plan_ops.restore_params(p)})
+    """The latest earlier plans (at most four) as one-tap choices, labelled like every other
+    plan choice ("Plan 450,000 nets, household size 5, bale size 50"): the label sent back
+    as a message plans that plan again. Settings at their default are left out of both the
+    label and the step (the plan made is the same); plans that read the same are offered
+    once."""
+    out: list[dict[str, Any]] = []
+    for _, p in earlier[::-1]:
+        params = {k: v for k, v in plan_ops.restore_params(p).items()
+                  if k not in plan_ops.DEFAULTS or v != plan_ops.DEFAULTS[k]}
+        label = describe_choice("plan_itn", params)
+        if label and all(c["label"] != label for c in out):
+            out.append({"label": label, "tool": "plan_itn", "params": params})
+        if len(out) == 4:
+            break
     return out
 
 

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chatmrpt.chat import extract as ex
+from chatmrpt.chat import history
 
 HISTORY_MAX = 20
 KEYS = ("variables", "directions", "methods", "normalization", "aggregation", "tie_break")
@@ -31,19 +32,11 @@ KEYS = ("variables", "directions", "methods", "normalization", "aggregation", "t
 # --- the history of analyses ----------------------------------------------------------------
 
 
+_COLUMNS = {"params": lambda p: dict(p or {}), "used": lambda u: list(u or [])}
+
+
 def _history(record: Mapping[str, Any] | None) -> dict[str, Any]:
-    record = record or {}
-    ids = [str(i) for i in record.get("ids") or []]
-
-    def column(name: str, empty: Any) -> list[Any]:
-        values = list(record.get(name) or [])
-        return (values + [empty] * len(ids))[: len(ids)]
-
-    params = [dict(p or {}) for p in column("params", {})]
-    used = [list(u or []) for u in column("used", [])]
-    at = record.get("at")
-    at = len(ids) - 1 if not isinstance(at, int) or not 0 <= at < len(ids) else at
-    return {"ids": ids, "params": params, "used": used, "at": at}
+    return history.load(record, _COLUMNS)
 
 
 def clean(params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -58,18 +51,9 @@ def synced(record: Mapping[str, Any] | None, analysis_id: str | None,
            params: Mapping[str, Any] | None, used: Sequence[str] = ()) -> dict[str, Any] | None:
     """The history with the session's current analysis as its current entry: an analysis made
     since (another way than a step back) becomes the newest entry, after the current one."""
-    if not analysis_id:
-        return dict(record) if record else None
-    h = _history(record)
-    if h["ids"] and h["ids"][h["at"]] == analysis_id:
-        if used and not h["used"][h["at"]]:
-            h["used"][h["at"]] = list(used)
-        return h
-    keep = h["at"] + 1
-    ids = (h["ids"][:keep] + [analysis_id])[-HISTORY_MAX:]
-    ps = (h["params"][:keep] + [clean(params)])[-HISTORY_MAX:]
-    us = (h["used"][:keep] + [list(used)])[-HISTORY_MAX:]
-    return {"ids": ids, "params": ps, "used": us, "at": len(ids) - 1}
+    return history.synced(record, _COLUMNS, analysis_id,
+                          {"params": clean(params), "used": list(used)}, fill=("used",),
+                          limit=HISTORY_MAX)
 
 
 def seeded(records: Sequence[Mapping[str, Any]], analysis_id: str | None
@@ -100,8 +84,7 @@ def after_turn(record: Mapping[str, Any] | None, analysis_id: str | None,
     if restored is None or not analysis_id:
         return dict(record) if record else None
     h = _history(record)
-    if 0 <= restored < len(h["ids"]) and h["ids"][restored] == analysis_id:
-        h["at"] = restored
+    history.step_back_to(h, analysis_id, restored)
     return h
 
 

@@ -237,6 +237,26 @@ def test_the_unit_said_after_the_number_decides():
     assert flagged("plan 600k people per net 2", 600_000) == []
 
 
+def test_the_guards_on_a_plan_total_find_its_number_in_the_same_way():
+    from chatmrpt.chat import guards
+    from chatmrpt.chat.state import Step
+
+    def numbers(step, text):
+        return [n.text.strip() for n in guards._numbers_read_as_total(step, text)[1]]
+
+    plan = Step("plan_itn", {"total_nets": 250_000})
+    assert numbers(plan, "redo it with 250k nets, 10% in reserve") == ["250k"]
+    assert numbers(plan, "we have 250,000 of them and 300k people") == ["250,000"]
+    assert numbers(plan, "plan with 300k") == []
+    assert numbers(Step("plan_itn", {"household_size": 5}), "household 5") == []
+    assert numbers(Step("top_wards", {"n": 5}), "top 5 wards") == []
+    # each guard reads the same numbers: a change, another unit, something else
+    assert guards.amounts_read_as_totals(plan, "add another 250k") == ["250k"]
+    assert guards.totals_of_another_unit(plan, "we have 250k households") == ["250k households"]
+    assert guards.totals_said_of_something_else(plan, "the population is 250k") == [
+        "250k as the population"]
+
+
 # --- a count read as a share by the conversation's context ---------------------------------
 
 REPRI_FACTS = Facts(lgas=("Fagge", "Zaria"), ward_count=len(NORTH_WARDS),

@@ -25,6 +25,7 @@ from tests.unit.chat_corpus import (
     NORTH_WARDS,
 )
 from tests.unit.test_f_plans_settings import HISTORY, PLAN
+from tests.unit.test_f_plans_settings import PUT_OFF as PLAN_PUT_OFF
 
 DEMO_COLUMNS = ("Population", "urban_percentage", "u5_tpr_rdt", "rainfall", "ndvi", "evi", "ndwi",
                 "ndmi", "soil_wetness", "elevation", "distance_to_waterbodies",
@@ -131,12 +132,7 @@ def test_the_choices_for_a_value_of_several_settings_do_what_they_say(text, plan
 
 
 PUT_OFF = [
-    "The director wants 20% more nets. Not yet, she is still deciding.",
-    "make it 400k nets but not yet",
-    "household size 6 - he hasn't decided yet though",
-    "we may need 10% fewer nets, don't change it yet",
-    "cut it by half, hold off until the chairman confirms",
-    "oga wants 500k nets, still deciding",
+    *PLAN_PUT_OFF,
     "urban threshold 50, not yet",
     "people per net 1.5 not yet",
     "add 50,000 nets but hold off until the director confirms",

@@ -44,7 +44,7 @@ def test_a_plan_that_cannot_be_pinned_is_asked_about(text):
     d = _decide(text)
     assert d.steps == []
     labels = [c["label"] for c in d.choices]
-    assert labels and all(lab.startswith("Back to the plan for") for lab in labels)
+    assert labels and all(lab.startswith("Plan ") for lab in labels)
     assert not any("400,000" in lab for lab in labels)  # the current plan is not offered
 
 
@@ -54,6 +54,49 @@ def test_a_choice_typed_again_plans_that_plan():
         again = decide(choice["label"], ctx(last_plan=FIRST),
                        DialogueState(last={"tool": "plan_itn", "params": FIRST}), FACTS)
         assert [(s.tool, s.params) for s in again.steps] == [("plan_itn", choice["params"])]
+
+
+# plans as the store keeps them: every setting, defaults filled in
+STORED = {"urban_threshold": 75.0, "method": "composite", "strategy": "stop",
+          "people_per_net": 1.8, "buffer": 1.0, "bale_size": 1, "max_ward_share": None,
+          "fill_population": None}
+KINDS = [
+    {"total_nets": 450_000, "household_size": 5, "bale_size": 50},
+    {"total_nets": 520_000, "household_size": 4.5, "method": "pca", "strategy": "continue"},
+    {"total_nets": 350_000, "household_size": 6, "urban_threshold": 60, "buffer": 1.1},
+    {"total_nets": 610_000, "household_size": 5, "strategy": "capped", "max_ward_share": 3},
+    {"total_nets": 275_000, "household_size": 5, "people_per_net": 2},
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_earlier_plan_offered_is_labelled_like_any_plan_and_its_label_brings_it_back(kind):
+    import chatmrpt.chat.dialogue as dm
+
+    earlier = {**STORED, **kind}
+    plans = {"ids": ["a", "b"], "params": [earlier, dict(STORED, **FIRST)], "at": 1}
+    state = DialogueState(last={"tool": "plan_itn", "params": FIRST}, plans=plans)
+    asked = _decide("go back to the plan from the other day", state)
+    assert asked.steps == [] and [c["params"] for c in asked.choices] == [kind]
+    choice = asked.choices[0]
+    assert choice["label"] == dm.describe_choice("plan_itn", kind)
+    assert "composite" not in choice["label"] and "1.8" not in choice["label"]
+    # tapped as the answer to the question
+    answered = decide(choice["label"], ctx(last_plan=FIRST),
+                      DialogueState(last=state.last, plans=plans, pending=asked.pending), FACTS)
+    assert [(s.tool, s.params) for s in answered.steps] == [("plan_itn", kind)]
+    # typed again later, the question gone
+    again = decide(choice["label"], ctx(last_plan=FIRST), state, FACTS)
+    assert [(s.tool, s.params) for s in again.steps] == [("plan_itn", kind)]
+
+
+def test_plans_that_read_the_same_are_offered_once():
+    plans = {"ids": ["a", "b", "c", "d"], "params": [BIG, BALES, dict(STORED, **BIG), FIRST],
+             "at": 3}
+    state = DialogueState(last={"tool": "plan_itn", "params": FIRST}, plans=plans)
+    labels = [c["label"] for c in _decide("use the plan from last week", state).choices]
+    assert labels == ["Plan 600,000 nets, household size 5",
+                      "Plan 450,000 nets, household size 5, bale size 50"]
 
 
 @pytest.mark.parametrize("text", ["same but household 6", "make it 500k", "plan 300k nets hh 5"])
