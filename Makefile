@@ -45,9 +45,14 @@ demo: $(STAMP)
 run: $(STAMP) demo
 	CHATMRPT_HOME=$(HOME_DIR) $(BIN)/chatmrpt serve --bind $(BIND) --workers $(WORKERS)
 
+# --dist worksteal: each worker starts with half of the tests in collection order and, when
+# it runs out, takes half of what the other has not started. The default (--dist load)
+# hands the first worker the first eighth of the collection at once (browser, eval and
+# integration: nearly all of the slow tests) and leaves the other idle once the unit tests
+# are done.
 test: $(STAMP) system-deps
 	$(BIN)/python -m ruff check chatmrpt tests bench
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check chatmrpt tests bench

@@ -29,6 +29,7 @@ EVAL_DIR = Path(__file__).resolve().parent
 DATA = ROOT / "tests" / "data"
 TERMINAL = ("succeeded", "failed")
 JOB_TIMEOUT_S = 180.0
+POLL_FIRST_S, POLL_MAX_S = 0.02, 0.1  # waiting for jobs: first look, then at most this
 
 # defaults of an ITN plan (METHODOLOGY §8) that an expectation need not repeat
 PLAN_DEFAULTS: dict[str, Any] = {
@@ -210,6 +211,8 @@ class Session:
 
     def wait_jobs(self, timeout: float = JOB_TIMEOUT_S) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
+        # most jobs here finish within half a second: look again soon, then less often
+        pause = POLL_FIRST_S
         while True:
             state = self.get()
             busy = [a for a in state["analyses"] if a["status"] not in TERMINAL]
@@ -218,7 +221,8 @@ class Session:
                 return state
             if time.monotonic() > deadline:
                 raise ApiError(f"jobs still running after {timeout}s: {busy}")
-            time.sleep(0.1)
+            time.sleep(pause)
+            pause = min(pause * 1.5, POLL_MAX_S)
 
     def send(self, text: str) -> dict[str, Any]:
         return self.post("/messages", ok=(200,), json={"text": text})["reply"]
