@@ -179,6 +179,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     """How to answer ``text``: the steps to run, or the question to ask. The message is read
     in plain words first (normalize.plain_text, which leaves plain words as they are)."""
     text = normalize.plain_text(text, normalize.text_names(ctx, facts))
+    text = plan_settings.people_per_net_said(text)
     taken_back = retraction.find_retraction(text, ctx.last_plan)
     if taken_back is not None and not taken_back.text:
         return Decision(text=taken_back.note, keep_pending=bool(state.pending),
@@ -196,8 +197,12 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = unknown_variable.unlisted(decision, fixed, ctx, facts)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
+    decision = plan_settings.one_plan_at_a_time(decision, fixed)
+    decision = plan_settings.threshold_meant(decision, fixed, ctx.last_plan, state,
+                                             bool(facts.last_repri), facts.last_repri.get("target"))
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     decision = plan_settings.held_back(decision, fixed, state)
+    decision = plan_settings.hedged(decision, fixed)
     decision = exports.mail_note(decision, fixed)
     decision = _with_earlier_question(decision, state)
     decision = tables.unplaced_list(decision, fixed, ctx, facts)

@@ -23,8 +23,35 @@ from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat import plan_ops
-from chatmrpt.chat.guards import describe_step, hypothetical_question, reads_as_question
+from chatmrpt.chat.guards import ORDERED, describe_step, hypothetical_question, reads_as_question
 from chatmrpt.chat.state import Decision, DialogueState, Step
+
+# --- people per net said the other way round -----------------------------------------------
+
+_SMALL = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
+_PEOPLE = r"(?:people|persons?|pple|ppl|individuals|heads|sleepers)"
+_ONE_NET = r"(?:1|one|a|each|every|single|one\s+single)\s+(?:mosquito\s+)?(?:net|itn|llin)"
+_COUNT = r"(?P<num>\d+(?:\.\d+)?|two|three|four|five)"
+# "1 net for every 2 people", "one net per two persons", "a net for each 2 people", "each net
+# covers 2 people"; "2 people share a net", "two persons to one net"
+NET_FOR_PEOPLE = (
+    re.compile(r"\b" + _ONE_NET + r"\s+(?:for|per|to|covers?|covering|serves?|between|among"
+               r"|shared\s+by|goes\s+to)\s+(?:every|each|all|all\s+the)?\s*" + _COUNT + r"\s+"
+               + _PEOPLE + r"\b", re.I),
+    re.compile(r"\b" + _COUNT + r"\s+" + _PEOPLE + r"\s+(?:share|sharing|to|under|for|on|in)\s+"
+               + _ONE_NET + r"\b", re.I),
+)
+
+
+def people_per_net_said(text: str) -> str:
+    """The people per net said as nets for people ("1 net for every 2 people", "two persons
+    share a net") rewritten as "2 people per net", the way every reader of that setting reads
+    it; the text unchanged otherwise."""
+    for rx in NET_FOR_PEOPLE:
+        text = rx.sub(lambda m: f"{_SMALL.get(m.group('num').lower(), m.group('num'))} people "
+                                "per net", text)
+    return text
+
 
 # --- one setting given a value -------------------------------------------------------------
 
@@ -38,13 +65,14 @@ CHANGE_SHAPE = re.compile(
     r"\b|same\s+(?:but|with|plan)\b|now\b|instead\b|let'?s\b|let\s+us\b|do\b|adjust\b"
     r"|update\b|move\b|bring\b)"
     r"|\b(?:make|set|change|put|turn)\s+(?:it|am|that|dem|them)\b|\bback\s+(?:to|2)\b"
-    r"|\b(?:instead|then)\s*[.!]*\s*$")
+    r"|\b(?:instead|then)\s*[.!]*\s*$"
+    r"|^\s*\d+(?:\.\d+)?\s+people\s+per\s+net\s*[.!]*\s*$")
 OTHER_TOPIC = re.compile(r"\b(?:maps?|charts?|plots?|export|download|save|csv|excel|xlsx|png|html"
                          r"|report|wards?|lgas?|analys\w*|variables?|reprioriti\w*|deprioriti\w*"
                          r"|rank(?:ing|ed)?\s+(?:the\s+)?wards|top|bottom|list|show)\b")
 # cues of a setting next to its number, beyond those plan_ops reads
-_THRESHOLD_AFTER = re.compile(r"^\s*%?\s*(?:percent\s+)?(?:urban\s+)?(?:threshold|cut-?off)\b")
-_THRESHOLD_BEFORE = re.compile(r"\b(?:urban\s+)?(?:threshold|cut-?off)\s*(?:make\s+(?:it|am)"
+_THRESHOLD_AFTER = re.compile(r"^\s*%?\s*(?:percent\s+)?(?:urban\s+)?(?:threshold|cut[\s-]?off)\b")
+_THRESHOLD_BEFORE = re.compile(r"\b(?:urban\s+)?(?:threshold|cut[\s-]?off)\s*(?:make\s+(?:it|am)"
                                r"|should\s+be|set\s+(?:it|am)\s+(?:to|at)|go\s+to|put\s+(?:it|am)"
                                r"\s+(?:to|at)|now|back\s+to)?\s*(?:to|at|=|:|be|of)?\s*$")
 _HH_AFTER = re.compile(r"^\s*(?:people\s+|persons?\s+|pple\s+)?(?:per|a|each|in\s+(?:a|each|every)"
@@ -87,7 +115,7 @@ DEFAULT_WORD = re.compile(r"\b(?:default|normal|standard|usual|original|recommen
                           r"|guideline)\b|\bwho(?:'s)?\s+(?:figure|value|number|default|standard"
                           r"|norm|ratio|rate|recommend\w*|guid\w*|one)\b")
 DEFAULT_SETTINGS = (
-    ("urban_threshold", re.compile(r"\burban\b|\bthreshold\b|\bcut-?off\b"), 75),
+    ("urban_threshold", re.compile(r"\burban\b|\bthreshold\b|\bcut[\s-]?off\b"), 75),
     ("people_per_net", re.compile(r"\bpeople\s+per\s+net\b|\bper\s+net\b"), 1.8),
     ("bale_size", re.compile(r"\bbales?\b"), 1),
     ("buffer", re.compile(r"\bbuffer\b|\bwastage\b"), 1),
@@ -377,3 +405,200 @@ def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
                     pending={"expects": "choice", "choices": choices, "offered": True,
                              "tool": steps[-1].tool},
                     reading={**decision.reading, "put_off": [s.tool for s in steps]})
+
+
+# --- an amount said with a doubt -------------------------------------------------------------
+
+# "maybe 500k, not sure yet", "the state might get 500k", "we may receive about 600k",
+# "possibly 450k next month": the amount is not settled, and nothing asks to plan with it
+HEDGE = re.compile(
+    r"\b(?:maybe|mayb|perhaps|possibly|probably|likely|hopefully|tentative(?:ly)?|not\s+sure"
+    r"|unsure|not\s+certain|uncertain|unconfirmed|not\s+confirmed|might|expect(?:s|ed|ing)?"
+    r"|i\s+(?:think|guess|believe|hope)|could\s+(?:get|receive|be|have|come)"
+    r"|(?<!in\s)(?<!by\s)(?<!of\s)may\s+(?!\d)(?:\w+\s+)?(?:get|receive|be|have|come|end|only"
+    r"|give|send|allocate|supply|deliver)\w*)\b")
+# words that ask for the plan all the same: "plan for 500k and let's see", "maybe try 500k"
+ASKS_ANYWAY = re.compile(r"\b(?:let'?s|let\s+us|go\s+ahead|do\s+it|anyway|all\s+the\s+same"
+                         r"|for\s+now|in\s+the\s+meantime|meanwhile|see\s+what|show\s+me"
+                         r"|now)\b|^\s*(?:re-?)?plan\b")
+
+
+def hedged(decision: Decision, text: str) -> Decision:
+    """A plan made from an amount said with a doubt and no request to plan with it ("maybe
+    500k, not sure yet", "the state might get 500k"): nothing is planned; the plan is offered
+    as a one-tap choice ("Plan for 500,000 nets now"), which typed again makes that plan."""
+    low = ex.lower_text(text)
+    if not HEDGE.search(low) or ORDERED.search(low) or ASKS_ANYWAY.search(low) or \
+            re.search(r"\b(?:what|wat|wetin)\s+if\b|\b(?:suppose|imagine|assuming)\b", low):
+        return decision
+    plans = [s for s in decision.steps if s.tool in ("plan_itn", "what_if_plan")]
+    said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(text))}
+    if decision.steps and (len(plans) != 1 or len(decision.steps) != 1):
+        return decision
+    # the amount said, or worked out from what was said ("we might get 20% more")
+    if plans and isinstance(plans[0].params.get("total_nets"), int | float) and said:
+        step = plans[0]
+        total = int(step.params["total_nets"])
+        label = f"Plan for {total:,} nets now" if set(step.params) == {"total_nets"} else \
+            f"{describe_step(replace(step, echo=''))} now"
+        choice = {"label": label, "tool": step.tool, "params": dict(step.params),
+                  "steps": [{"tool": step.tool, "params": dict(step.params), "echo": step.echo}]}
+        choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+        return Decision(text="Your message says the number of nets is not certain yet, so I "
+                             f"have not planned with {total:,} nets. Tap \"{label}\" to plan with it anyway, or tell me the "
+                             "number once it is confirmed.", choices=choices,
+                        pending={"expects": "choice", "choices": choices, "offered": True,
+                                 "tool": step.tool},
+                        reading={**decision.reading, "hedged": [step.tool]})
+    pending = decision.pending or {}
+    total = (pending.get("params") or {}).get("total_nets")
+    if not decision.steps and pending.get("expects") == "plan_numbers" and \
+            isinstance(total, int | float) and round(float(total), 6) in said and decision.text:
+        decision.text = (f"You said {int(total):,} nets as not certain yet: nothing is planned. "
+                         f"To plan for {int(total):,} nets now, answer this: {decision.text}")
+        decision.reading = {**decision.reading, "hedged": [pending.get("tool")]}
+    return decision
+
+
+# --- two plans asked one after the other -----------------------------------------------------
+
+# "try household 6, then 7", "plan with hh 5 and then with hh 6", "500k first, then 600k"
+THEN = re.compile(r"(?:[,;.]\s*|\s+)(?:and\s+)?(?:then|after\s+that|afterwards|next)[\s,]+"
+                  r"(?P<tail>.*\d.*)$")
+TAIL_WORDS = re.compile(r"^(?:with|try|at|use|do|for|also|make\s+it|a|an|the|to|of|plan|re-?plan"
+                        r"|redo|run|it|again|one|please|pls|hh|household(?:\s+size)?|size|nets?"
+                        r"|people|per|net|urban|threshold|cut[\s-]?off|%|percent|k|m|million"
+                        r"|thousand|and|see|compare|[\d.,]+)$")
+THEN_SEP = re.compile(r"(?:[,;]\s*|\s+)(?:and\s+)?(?:then|after\s+that|afterwards|next)[\s,]+")
+PLAN_STEP_TOOLS = ("plan_itn", "what_if_plan")
+
+
+def _tail_value(tail: str, step: Step) -> tuple[str, Any] | None:
+    """The one setting the part after "then" gives a value, read as the first plan's
+    setting it names ("then with hh 6") or, bare ("then 7"), the one it can be."""
+    low = ex.canonical_text(tail)
+    numbers = ex.extract_numbers(low)
+    if len(numbers) != 1 or numbers[0].percent and "urban_threshold" not in step.params:
+        return None
+    words = re.findall(r"[a-z%]+(?:\s+size)?|[\d.,]+", low)
+    if len(words) > 8 or not all(TAIL_WORDS.match(w) for w in words):
+        return None
+    said = _said_values(low)
+    if said and len(said) == 1:
+        return next(iter(said.items()))
+    v = numbers[0].value
+    fits = [k for k, ok in PLAUSIBLE if ok(v) and k in step.params]
+    if len(fits) != 1 and v >= 1000 and numbers[0].is_whole:
+        fits = ["total_nets"]
+    return (fits[0], numbers[0].number) if len(fits) == 1 else None
+
+
+def one_plan_at_a_time(decision: Decision, text: str) -> Decision:
+    """Two plans asked one after the other ("try household 6, then 7"): the first is made,
+    the reply says the second was not, and offers it as a one-tap choice."""
+    m = THEN.search(ex.lower_text(text))
+    plans = [s for s in decision.steps if s.tool in PLAN_STEP_TOOLS]
+    if m is None or not plans or len(plans) != len(decision.steps):
+        return decision
+    first, tail = plans[0], m.group("tail")
+    if len(plans) > 1:
+        later = []
+        params = dict(first.params)
+        for s in plans[1:]:
+            params = {**params, **s.params}
+            later.append(Step(s.tool if first.tool == "what_if_plan" else first.tool,
+                              dict(params), echo="", source=s.source))
+    else:
+        later, params = [], dict(first.params)
+        for part in THEN_SEP.split(m.group("tail")):
+            value = _tail_value(part, first)
+            if value is None or params.get(value[0]) == value[1]:
+                return decision
+            params = {**params, value[0]: value[1]}
+            later.append(Step(first.tool, dict(params), echo="", source=part.strip()))
+    choices = [{"label": describe_step(s), "tool": s.tool, "params": dict(s.params),
+                "steps": [{"tool": s.tool, "params": dict(s.params), "echo": ""}]}
+               for s in later]
+    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    labels = _join_labels([c["label"][0].lower() + c["label"][1:] for c in choices[:-1]])
+    out = replace(decision, steps=[first], choices=choices,
+                  pending={"expects": "choice", "choices": choices, "offered": True,
+                           "tool": first.tool},
+                  # the parts after "then", each read on its own, are said once here
+                  not_done=[*[n for n in decision.not_done
+                              if not (n.startswith('Not done: "') and n.split('"')[1] in tail)],
+                            f"Not done yet: {labels}. One plan is made at a time, so only "
+                            f"the first one was made; tap \"{choices[0]['label']}\" to make "
+                            "the next."],
+                  reading={**decision.reading, "one_plan_at_a_time": len(later)})
+    said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(text))}
+    if len(plans) > 1 and first.tool == "what_if_plan" and all(
+            round(float(v), 6) in said for v in first.params.values()
+            if isinstance(v, int | float) and not isinstance(v, bool)):
+        # "redo it with hh 4 and then with hh 6": the first is a change of the current plan
+        # by values the message states, echoed like any such change
+        out.reading["relative"] = "plan_setting"
+    return out
+
+
+def _join_labels(labels: list[str]) -> str:
+    return ", then ".join(labels)
+
+
+# --- an urban threshold: of the plan or of the reprioritisation --------------------------------
+
+# "reprioritise", "which wards can go", "the same target": the reprioritisation is meant
+REPRI_WORDS = re.compile(r"\b(?:re-?prioriti\w*|de-?prioriti\w*|which\s+(?:urban\s+)?wards"
+                         r"|can\s+go|drop\w*|deselect\w*|targets?|select\w*|exclud\w*"
+                         r"|urban\s+wards|served?\s+last|population\s+share|share)\b")
+PLAN_NAMED = re.compile(r"\b(?:plan|nets?|itns?|llins?|allocation|distribution)\b")
+
+
+def threshold_meant(decision: Decision, text: str, last_plan: Mapping[str, Any] | None,
+                    state: DialogueState, repri_done: bool,
+                    repri_target: float | None = None) -> Decision:
+    """An urban threshold said with no word of what it is for ("urban cutoff 60", "make the
+    cutoff 60"), read as a reprioritisation: right after a plan, with no reprioritisation in
+    the conversation, it is the plan's threshold (re-planned, everything else kept); with
+    both a plan and a reprioritisation and no sign of which, asked with one tap each. Right
+    after a reprioritisation, or with its words, it stays one."""
+    if not last_plan or "total_nets" not in last_plan or len(decision.steps) != 1:
+        return decision
+    step = decision.steps[0]
+    low = ex.lower_text(text)
+    if step.tool == "what_if_plan" and set(step.params) == {"urban_threshold"} and \
+            repri_done and not PLAN_NAMED.search(low):
+        # the plan's threshold read with a reprioritisation in the conversation: either
+        step = Step("reprioritize_urban", {"thresholds": [step.params["urban_threshold"]]},
+                    source=step.source)
+        if repri_target is not None:
+            step.params["target_share"] = repri_target
+    cuts = step.params.get("thresholds") or []
+    if step.tool != "reprioritize_urban" or len(cuts) != 1 or \
+            set(step.params) - {"thresholds", "target_share"}:
+        return decision
+    last_tool = (state.last or {}).get("tool")
+    if REPRI_WORDS.search(low) or last_tool in ("reprioritize_urban", "show_map") or \
+            not re.search(r"\b(?:threshold|cut[\s-]?off)\b", low) or \
+            str(((state.last or {}).get("params") or {}).get("about", "")).startswith("repri"):
+        return decision
+    value = cuts[0]
+    replan = Step("what_if_plan", {"urban_threshold": value}, source=step.source)
+    diff = plan_ops.changes_text(last_plan, {**last_plan, "urban_threshold": value})
+    if not repri_done or PLAN_NAMED.search(low):
+        if not diff:
+            return Decision(text=f"The current plan already uses {plan_ops.LABELS['urban_threshold']}"
+                                 f" {plan_ops._value_text('urban_threshold', value)}: nothing to "
+                                 "change.", reading={"relative": "plan_op"})
+        replan.echo = f"Re-planning with {diff}, everything else as before."
+        return Decision([replan], reading={**decision.reading, "relative": "plan_setting",
+                                           "threshold_of": "plan"})
+    choices = [{"label": describe_step(s), "tool": s.tool, "params": dict(s.params),
+                "steps": [{"tool": s.tool, "params": dict(s.params), "echo": ""}]}
+               for s in (replan, replace(step, echo=""))]
+    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    return Decision(text=f"Is the {plan_ops._value_text('urban_threshold', value)} urban "
+                         "threshold for the net plan or for the urban reprioritisation? Nothing "
+                         "is changed until you say so.", choices=choices,
+                    pending={"expects": "choice", "choices": choices},
+                    reading={**decision.reading, "threshold_of": "asked"})

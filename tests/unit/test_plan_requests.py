@@ -1,0 +1,202 @@
+"""Plan requests that are not what they first look like: an amount said with a doubt, two
+plans asked one after the other, the people per net said as nets for people, an urban
+threshold with no word of what it is for, and a total said in thousands."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat.dialogue import DialogueState, Facts, decide
+from chatmrpt.chat.router import RouterContext
+from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+
+PLAN = {"total_nets": 400_000, "household_size": 5, "urban_threshold": 75}
+FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=("Fagge", "Zaria"),
+              ward_count=len(NORTH_WARDS))
+REPRI_FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=("Fagge", "Zaria"),
+                    ward_count=len(NORTH_WARDS),
+                    last_repri={"thresholds": [75], "target": 30})
+
+
+def ctx(plan=PLAN):
+    return RouterContext(has_dataset=True, variables=(*DEMO_VARIABLES, "Population"),
+                         wards=NORTH_WARDS, analysis_status="succeeded", last_plan=plan)
+
+
+def run(text, plan=PLAN, last="what_if_plan", pending=None, facts=FACTS):
+    state = DialogueState(pending=pending, last={"tool": last, "params": {}} if last else None)
+    return decide(text, ctx(plan), state, facts)
+
+
+def acted(d):
+    return [(s.tool, s.params) for s in d.steps]
+
+
+# --- an amount said with a doubt -------------------------------------------------------------
+
+HEDGED = [
+    ("perhaps 550k, we are not sure yet", 550_000),
+    ("the governor might approve 700k", 700_000),
+    ("we may get around 650k from the donors", 650_000),
+    ("possibly 350k in march", 350_000),
+    ("probably 480,000 nets", 480_000),
+    ("i think the state will give 520k, not confirmed", 520_000),
+]
+
+
+@pytest.mark.parametrize("last", ["what_if_plan", None])
+@pytest.mark.parametrize("text,nets", HEDGED)
+def test_an_amount_said_with_a_doubt_is_offered_not_planned(text, nets, last):
+    d = run(text, last=last)
+    assert d.steps == [], acted(d)
+    assert d.choices[0]["params"] == {"total_nets": nets}
+    assert d.choices[-1].get("cancel")
+
+
+@pytest.mark.parametrize("text,nets", HEDGED)
+def test_the_offered_amount_sent_back_plans_exactly_it(text, nets):
+    d = run(text)
+    label = d.choices[0]["label"]
+    if "confirmed" not in text:  # put off: offered as "Re-plan with 520,000 nets"
+        assert label == f"Plan for {nets:,} nets now"
+    tapped = run(label, pending=d.pending)
+    assert acted(tapped) == [("what_if_plan", {"total_nets": nets})]
+    typed = run(label, pending=None)  # typed again once the question is gone
+    assert acted(typed) == [("what_if_plan", {"total_nets": nets})]
+
+
+@pytest.mark.parametrize("text", ["maybe 600k nets", "the state might give us 600k"])
+def test_an_amount_said_with_a_doubt_before_any_plan_plans_nothing(text):
+    d = run(text, plan=None, last=None)
+    assert d.steps == []
+    assert "600,000" in d.text
+
+
+@pytest.mark.parametrize("text,nets", [
+    ("what if we had 550k?", 550_000),
+    ("plan for 550k and let's see", 550_000),
+    ("maybe try 550k", 550_000),
+    ("we might get 10% fewer. redo it", 360_000),
+    ("re-plan with 550k, probably the final figure", 550_000),
+])
+def test_what_ifs_and_orders_still_plan(text, nets):
+    d = run(text)
+    assert acted(d) == [("what_if_plan", {"total_nets": nets})]
+
+
+# --- two plans asked one after the other -------------------------------------------------------
+
+@pytest.mark.parametrize("text,first,second", [
+    ("try household 6, then 7", {"household_size": 6}, {"household_size": 7}),
+    ("redo it with hh 4 and then with hh 6", {"household_size": 4}, {"household_size": 6}),
+    ("try 450k first, then 500k", {"total_nets": 450_000}, {"total_nets": 500_000}),
+    ("make it 2 people per net and then 2.5", {"people_per_net": 2}, {"people_per_net": 2.5}),
+])
+@pytest.mark.parametrize("last", ["what_if_plan", None])
+def test_the_second_of_two_plans_is_said_and_offered(text, first, second, last):
+    d = run(text, last=last)
+    assert acted(d) == [("what_if_plan", first)]
+    assert d.choices[0]["params"] == second and d.choices[-1].get("cancel")
+    said = " ".join(d.not_done)
+    assert "Not done" in said and d.choices[0]["label"] in said
+    assert d.pending and d.pending["expects"] == "choice"
+    # the offer taken, by tap or typed again later, makes exactly the second plan
+    tapped = run(d.choices[0]["label"], plan={**PLAN, **first}, pending=d.pending)
+    assert acted(tapped) == [("what_if_plan", second)]
+    typed = run(d.choices[0]["label"], plan={**PLAN, **first}, pending=None)
+    assert acted(typed) == [("what_if_plan", second)]
+
+
+def test_three_plans_in_a_row_offer_the_next_two():
+    d = run("redo with hh 6 then 7 and then 8")
+    assert acted(d) == [("what_if_plan", {"household_size": 6})]
+    assert [c["params"] for c in d.choices[:-1]] == [{"household_size": 7}, {"household_size": 8}]
+
+
+def test_a_plan_then_another_request_runs_both():
+    d = run("plan 500k nets hh 5, then show me the top 10 wards", plan=None, last=None)
+    assert [s.tool for s in d.steps] == ["plan_itn", "top_wards"]
+    assert not d.choices
+
+
+# --- people per net said as nets for people ----------------------------------------------------
+
+PER_NET = ["1 net for every 2 people", "one net per two persons", "a net for each 2 people",
+           "two persons share a net", "let's use one net for every 2 people",
+           "each net covers 2 people"]
+
+
+@pytest.mark.parametrize("last", ["what_if_plan", None])
+@pytest.mark.parametrize("text", PER_NET)
+def test_nets_for_people_set_people_per_net(text, last):
+    d = run(text, last=last)
+    assert acted(d) == [("what_if_plan", {"people_per_net": 2})]
+
+
+@pytest.mark.parametrize("text", PER_NET[:3])
+def test_nets_for_people_before_any_plan_go_into_the_plan_request(text):
+    d = run(text, plan=None, last=None)
+    assert d.steps == []
+    assert d.pending["params"].get("people_per_net") == 2
+    d = run(f"plan 500k nets with household size 5, {text}", plan=None, last=None)
+    assert acted(d) == [("plan_itn", {"total_nets": 500_000, "household_size": 5,
+                                      "people_per_net": 2})]
+
+
+# --- an urban threshold with no word of what it is for -----------------------------------------
+
+THRESHOLDS = ["urban cutoff 60", "urban threshold 60 instead", "make the cutoff 60",
+              "set the urban cut-off at 60", "urban cut off 60 then"]
+
+
+@pytest.mark.parametrize("last", ["what_if_plan", None])
+@pytest.mark.parametrize("text", THRESHOLDS)
+def test_a_threshold_after_a_plan_is_the_plans(text, last):
+    d = run(text, last=last)
+    assert acted(d) == [("what_if_plan", {"urban_threshold": 60})]
+
+
+@pytest.mark.parametrize("text", ["urban cutoff 60", "urban threshold 60"])
+def test_a_threshold_with_a_plan_and_a_reprioritisation_is_asked(text):
+    d = run(text, last=None, facts=REPRI_FACTS)
+    assert d.steps == []
+    tools = [c["tool"] for c in d.choices]
+    assert tools == ["what_if_plan", "reprioritize_urban", ""]
+    assert d.choices[0]["params"] == {"urban_threshold": 60}
+    assert d.choices[1]["params"]["thresholds"] == [60]
+    tapped = run(d.choices[1]["label"], last=None, facts=REPRI_FACTS, pending=d.pending)
+    assert [s.tool for s in tapped.steps] == ["reprioritize_urban"]
+    tapped = run(d.choices[0]["label"], last=None, facts=REPRI_FACTS, pending=d.pending)
+    assert acted(tapped) == [("what_if_plan", {"urban_threshold": 60})]
+
+
+@pytest.mark.parametrize("text", ["urban cutoff 60", "reprioritise at a 60% urban threshold"])
+def test_a_threshold_right_after_a_reprioritisation_stays_one(text):
+    d = run(text, last="reprioritize_urban", facts=REPRI_FACTS)
+    assert [s.tool for s in d.steps] == ["reprioritize_urban"]
+    assert d.steps[0].params["thresholds"] == [60]
+
+
+def test_reprioritisation_words_keep_the_reprioritisation():
+    d = run("which urban wards can go at a 60 threshold, reprioritise", last=None)
+    assert all(s.tool != "what_if_plan" for s in d.steps)
+    assert all(c.get("tool") != "what_if_plan" for c in d.choices)
+
+
+# --- a total said in thousands ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,nets", [("make it 450", 450_000), ("change it to 350", 350_000),
+                                       ("set it to 520 then", 520_000)])
+def test_the_total_offered_in_thousands_sent_back_makes_that_plan(text, nets):
+    plan = {**PLAN, "urban_threshold": 60, "people_per_net": 2}
+    d = run(text, plan=plan)
+    assert d.steps == []
+    offer = d.choices[0]
+    assert offer["params"]["total_nets"] == nets
+    tapped = run(offer["label"], plan=plan, pending=d.pending)
+    assert len(tapped.steps) == 1 and tapped.steps[0].tool == "what_if_plan"
+    # only the total changes: every other setting of the plan is kept
+    assert {**plan, **tapped.steps[0].params} == {**plan, "total_nets": nets}
+    typed = run(offer["label"], plan=plan, pending=None)
+    assert {**plan, **typed.steps[0].params} == {**plan, "total_nets": nets}
+    assert typed.steps[0].tool == "what_if_plan"
