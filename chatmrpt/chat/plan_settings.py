@@ -38,8 +38,8 @@ NET_FOR_PEOPLE = (
     re.compile(r"\b" + _ONE_NET + r"\s+(?:for|per|to|covers?|covering|serves?|between|among"
                r"|shared\s+by|goes\s+to)\s+(?:every|each|all|all\s+the)?\s*" + _COUNT + r"\s+"
                + _PEOPLE + r"\b", re.I),
-    re.compile(r"\b" + _COUNT + r"\s+" + _PEOPLE + r"\s+(?:share|sharing|to|under|for|on|in)\s+"
-               + _ONE_NET + r"\b", re.I),
+    re.compile(r"\b(?:(?:every|each)\s+)?" + _COUNT + r"\s+" + _PEOPLE + r"\s+(?:share|sharing|to"
+               r"|under|for|on|in|gets?|receives?|use)\s+" + _ONE_NET + r"\b", re.I),
 )
 
 
@@ -66,14 +66,18 @@ CHANGE_SHAPE = re.compile(
     r"|update\b|move\b|bring\b)"
     r"|\b(?:make|set|change|put|turn)\s+(?:it|am|that|dem|them)\b|\bback\s+(?:to|2)\b"
     r"|\b(?:instead|then)\s*[.!]*\s*$"
-    r"|^\s*\d+(?:\.\d+)?\s+people\s+per\s+net\s*[.!]*\s*$")
+    r"|^\s*\d+(?:\.\d+)?\s+people\s+per\s+net\s*[.!]*\s*$"
+    # "the threshold should be 60", "cutoff at 60%": a setting and its value, nothing else
+    r"|\b(?:should|must|needs?\s+to)\s+be\b"
+    r"|^\s*(?:the\s+)?(?:urban\s+)?(?:threshold|cut[\s-]?off)\s*(?:at|to|of|=|:)?\s*\d+(?:\.\d+)?"
+    r"\s*(?:%|percent)?(?:\s+(?:please|pls|abeg))?\s*[.!]*\s*$")
 OTHER_TOPIC = re.compile(r"\b(?:maps?|charts?|plots?|export|download|save|csv|excel|xlsx|png|html"
                          r"|report|wards?|lgas?|analys\w*|variables?|reprioriti\w*|deprioriti\w*"
                          r"|rank(?:ing|ed)?\s+(?:the\s+)?wards|top|bottom|list|show)\b")
 # cues of a setting next to its number, beyond those plan_ops reads
 _THRESHOLD_AFTER = re.compile(r"^\s*%?\s*(?:percent\s+)?(?:urban\s+)?(?:threshold|cut[\s-]?off)\b")
 _THRESHOLD_BEFORE = re.compile(r"\b(?:urban\s+)?(?:threshold|cut[\s-]?off)\s*(?:make\s+(?:it|am)"
-                               r"|should\s+be|set\s+(?:it|am)\s+(?:to|at)|go\s+to|put\s+(?:it|am)"
+                               r"|(?:should|must|needs?\s+to)\s+be|set\s+(?:it|am)\s+(?:to|at)|go\s+to|put\s+(?:it|am)"
                                r"\s+(?:to|at)|now|back\s+to)?\s*(?:to|at|=|:|be|of)?\s*$")
 _HH_AFTER = re.compile(r"^\s*(?:people\s+|persons?\s+|pple\s+)?(?:per|a|each|in\s+(?:a|each|every)"
                        r"|/)\s*(?:house\s*holds?|hh|house|home|family|compound)\b")
@@ -412,7 +416,9 @@ def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
 # "maybe 500k, not sure yet", "the state might get 500k", "we may receive about 600k",
 # "possibly 450k next month": the amount is not settled, and nothing asks to plan with it
 HEDGE = re.compile(
-    r"\b(?:maybe|mayb|perhaps|possibly|probably|likely|hopefully|tentative(?:ly)?|not\s+sure"
+    r"\b(?:maybe|mayb|perhaps|possib(?:ly|le)|probabl[ey]|likely|hopefully|tentative(?:ly)?"
+    r"|potential(?:ly)?|supposedly|rumou?red|hop(?:e|es|ing)\s+(?:for|to\s+get|to\s+receive)"
+    r"|if\s+(?:it\s+is\s+|they\s+are\s+)?(?:approved|confirmed|funded)|not\s+sure"
     r"|unsure|not\s+certain|uncertain|unconfirmed|not\s+confirmed|might|expect(?:s|ed|ing)?"
     r"|i\s+(?:think|guess|believe|hope)|could\s+(?:get|receive|be|have|come)"
     r"|(?<!in\s)(?<!by\s)(?<!of\s)may\s+(?!\d)(?:\w+\s+)?(?:get|receive|be|have|come|end|only"
@@ -420,7 +426,8 @@ HEDGE = re.compile(
 # words that ask for the plan all the same: "plan for 500k and let's see", "maybe try 500k"
 ASKS_ANYWAY = re.compile(r"\b(?:let'?s|let\s+us|go\s+ahead|do\s+it|anyway|all\s+the\s+same"
                          r"|for\s+now|in\s+the\s+meantime|meanwhile|see\s+what|show\s+me"
-                         r"|now)\b|^\s*(?:re-?)?plan\b")
+                         r"|now)\b|(?:^|[,.;!]\s*)(?:(?:ok(?:ay)?|so|then|and|alright|pls|please)"
+                         r"[\s,]+)*(?:re-?)?plan\s+(?:\d|it|am|again|with|for|using|on)")
 
 
 def hedged(decision: Decision, text: str) -> Decision:
@@ -562,10 +569,18 @@ def threshold_meant(decision: Decision, text: str, last_plan: Mapping[str, Any] 
     the conversation, it is the plan's threshold (re-planned, everything else kept); with
     both a plan and a reprioritisation and no sign of which, asked with one tap each. Right
     after a reprioritisation, or with its words, it stays one."""
-    if not last_plan or "total_nets" not in last_plan or len(decision.steps) != 1:
+    if not last_plan or "total_nets" not in last_plan or len(decision.steps) > 1:
         return decision
-    step = decision.steps[0]
     low = ex.lower_text(text)
+    step = decision.steps[0] if decision.steps else None
+    if step is None:
+        # "the cutoff must be 60" with both a plan and a reprioritisation, left unread
+        said = _said_values(ex.canonical_text(text)) if repri_done and not (
+            "?" in low or reads_as_question(text)) and CHANGE_SHAPE.search(low) else None
+        if not said or set(said) != {"urban_threshold"} or \
+                (decision.pending or {}).get("expects") == "choice":
+            return decision
+        step = Step("what_if_plan", dict(said), source=text)
     if step.tool == "what_if_plan" and set(step.params) == {"urban_threshold"} and \
             repri_done and not PLAN_NAMED.search(low):
         # the plan's threshold read with a reprioritisation in the conversation: either

@@ -41,6 +41,9 @@ HEDGED = [
     ("possibly 350k in march", 350_000),
     ("probably 480,000 nets", 480_000),
     ("i think the state will give 520k, not confirmed", 520_000),
+    ("hoping for 580k from the donors", 580_000),
+    ("supposedly 430k", 430_000),
+    ("610k if approved", 610_000),
 ]
 
 
@@ -78,6 +81,7 @@ def test_an_amount_said_with_a_doubt_before_any_plan_plans_nothing(text):
     ("maybe try 550k", 550_000),
     ("we might get 10% fewer. redo it", 360_000),
     ("re-plan with 550k, probably the final figure", 550_000),
+    ("ok plan 550k, hopefully", 550_000),
 ])
 def test_what_ifs_and_orders_still_plan(text, nets):
     d = run(text)
@@ -123,7 +127,7 @@ def test_a_plan_then_another_request_runs_both():
 
 PER_NET = ["1 net for every 2 people", "one net per two persons", "a net for each 2 people",
            "two persons share a net", "let's use one net for every 2 people",
-           "each net covers 2 people"]
+           "each net covers 2 people", "every 2 people get one net", "1 llin per 2 persons"]
 
 
 @pytest.mark.parametrize("last", ["what_if_plan", None])
@@ -146,7 +150,8 @@ def test_nets_for_people_before_any_plan_go_into_the_plan_request(text):
 # --- an urban threshold with no word of what it is for -----------------------------------------
 
 THRESHOLDS = ["urban cutoff 60", "urban threshold 60 instead", "make the cutoff 60",
-              "set the urban cut-off at 60", "urban cut off 60 then"]
+              "set the urban cut-off at 60", "urban cut off 60 then", "the threshold should be 60",
+              "cutoff at 60%", "the cutoff must be 60"]
 
 
 @pytest.mark.parametrize("last", ["what_if_plan", None])
@@ -156,7 +161,8 @@ def test_a_threshold_after_a_plan_is_the_plans(text, last):
     assert acted(d) == [("what_if_plan", {"urban_threshold": 60})]
 
 
-@pytest.mark.parametrize("text", ["urban cutoff 60", "urban threshold 60"])
+@pytest.mark.parametrize("text", ["urban cutoff 60", "urban threshold 60", "cutoff at 60%",
+                                  "the cutoff must be 60"])
 def test_a_threshold_with_a_plan_and_a_reprioritisation_is_asked(text):
     d = run(text, last=None, facts=REPRI_FACTS)
     assert d.steps == []
