@@ -23,7 +23,13 @@ from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat import plan_ops
-from chatmrpt.chat.guards import ORDERED, describe_step, hypothetical_question, reads_as_question
+from chatmrpt.chat.guards import (
+    ORDERED,
+    describe_step,
+    hypothetical_question,
+    reads_as_question,
+    total_far_below_plan,
+)
 from chatmrpt.chat.state import Decision, DialogueState, Step
 
 # --- people per net said the other way round -----------------------------------------------
@@ -51,6 +57,17 @@ def people_per_net_said(text: str) -> str:
         text = rx.sub(lambda m: f"{_SMALL.get(m.group('num').lower(), m.group('num'))} people "
                                 "per net", text)
     return text
+
+
+# "hh5", "hhsize6", "household5": a setting's short name typed together with its value
+GLUED = re.compile(r"\b(hh|hhs|hhsize|hh_size|household|householdsize|hsize|ppn)(\d+(?:\.\d+)?)\b",
+                   re.I)
+
+
+def settings_spaced(text: str) -> str:
+    """A setting's short name and its value typed as one word ("plan 300k hh5") written
+    apart ("hh 5"), as every reader of that setting reads them."""
+    return GLUED.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
 
 
 # --- one setting given a value -------------------------------------------------------------
@@ -289,6 +306,7 @@ DOUBLE_SHAPE = re.compile(_LEAD + r"(?:double|twice)\s+(?:of\s+)?(?:" + PRONOUN 
                           r"|our)?\b")
 ADD_SHAPE = re.compile(_LEAD + r"(?P<verb>add|plus|another|anoda|anotha|an\s+extra|extra|remove"
                        r"|minus|subtract|take\s+away|take\s+off|cut|reduce)\s+(?:by\s+)?"
+                       r"(?:(?:the|those|that|dem|these)\s+)?"
                        r"(?P<num>[\d.,]+\s*(?:k|m|million|thousand)?)\s*(?:more\s+)?"
                        r"(?:nets?|itns?|llins?)?(?:\s+(?:more|to\s+(?:it|am|that|the\s+plan)"
                        r"|from\s+(?:it|am|that|the\s+plan)|please|pls|abeg|then|now))*[\s.!]*$")
@@ -430,7 +448,8 @@ ASKS_ANYWAY = re.compile(r"\b(?:let'?s|let\s+us|go\s+ahead|do\s+it|anyway|all\s+
                          r"[\s,]+)*(?:re-?)?plan\s+(?:\d|it|am|again|with|for|using|on)")
 
 
-def hedged(decision: Decision, text: str) -> Decision:
+def hedged(decision: Decision, text: str,
+           last_plan: Mapping[str, Any] | None = None) -> Decision:
     """A plan made from an amount said with a doubt and no request to plan with it ("maybe
     500k, not sure yet", "the state might get 500k"): nothing is planned; the plan is offered
     as a one-tap choice ("Plan for 500,000 nets now"), which typed again makes that plan."""
@@ -442,6 +461,8 @@ def hedged(decision: Decision, text: str) -> Decision:
     said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(text))}
     if decision.steps and (len(plans) != 1 or len(decision.steps) != 1):
         return decision
+    if plans and total_far_below_plan(plans[0], last_plan) is not None:
+        return decision  # "maybe 450" against 400,000 nets: the gate asks which is meant
     # the amount said, or worked out from what was said ("we might get 20% more")
     if plans and isinstance(plans[0].params.get("total_nets"), int | float) and said:
         step = plans[0]
@@ -455,7 +476,7 @@ def hedged(decision: Decision, text: str) -> Decision:
                              f"have not planned with {total:,} nets. Tap \"{label}\" to plan with it anyway, or tell me the "
                              "number once it is confirmed.", choices=choices,
                         pending={"expects": "choice", "choices": choices, "offered": True,
-                                 "tool": step.tool},
+                                 "tool": step.tool, "hedged": total},
                         reading={**decision.reading, "hedged": [step.tool]})
     pending = decision.pending or {}
     total = (pending.get("params") or {}).get("total_nets")
@@ -470,13 +491,14 @@ def hedged(decision: Decision, text: str) -> Decision:
 # --- two plans asked one after the other -----------------------------------------------------
 
 # "try household 6, then 7", "plan with hh 5 and then with hh 6", "500k first, then 600k"
-THEN = re.compile(r"(?:[,;.]\s*|\s+)(?:and\s+)?(?:then|after\s+that|afterwards|next)[\s,]+"
-                  r"(?P<tail>.*\d.*)$")
+THEN_WORD = r"(?:then|den|dan|thn|after\s+that|afterwards|thereafter|next|later)"
+THEN = re.compile(r"(?:[,;.]\s*|\s+)(?:and\s+)?" + THEN_WORD + r"[\s,]+(?P<tail>.*\d.*)$")
 TAIL_WORDS = re.compile(r"^(?:with|try|at|use|do|for|also|make\s+it|a|an|the|to|of|plan|re-?plan"
                         r"|redo|run|it|again|one|please|pls|hh|household(?:\s+size)?|size|nets?"
                         r"|people|per|net|urban|threshold|cut[\s-]?off|%|percent|k|m|million"
-                        r"|thousand|and|see|compare|[\d.,]+)$")
-THEN_SEP = re.compile(r"(?:[,;]\s*|\s+)(?:and\s+)?(?:then|after\s+that|afterwards|next)[\s,]+")
+                        r"|thousand|and|see|compare|we|go|after|afterwards|later|next|let|s|us"
+                        r"|you|u|can|could|make|how|that|try|as|well|[\d.,]+)$")
+THEN_SEP = re.compile(r"(?:[,;]\s*|\s+)(?:and\s+)?" + THEN_WORD + r"[\s,]+")
 PLAN_STEP_TOOLS = ("plan_itn", "what_if_plan")
 
 
@@ -508,6 +530,9 @@ def one_plan_at_a_time(decision: Decision, text: str) -> Decision:
     if m is None or not plans or len(plans) != len(decision.steps):
         return decision
     first, tail = plans[0], m.group("tail")
+    if len(plans) == 1 and (first.source or text) == text:
+        # the part before "then" is the first plan's: the value after it is not a stray
+        first = replace(first, source=ex.lower_text(text)[: m.start()])
     if len(plans) > 1:
         later = []
         params = dict(first.params)
@@ -539,7 +564,7 @@ def one_plan_at_a_time(decision: Decision, text: str) -> Decision:
                             "the next."],
                   reading={**decision.reading, "one_plan_at_a_time": len(later)})
     said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(text))}
-    if len(plans) > 1 and first.tool == "what_if_plan" and all(
+    if first.tool == "what_if_plan" and all(
             round(float(v), 6) in said for v in first.params.values()
             if isinstance(v, int | float) and not isinstance(v, bool)):
         # "redo it with hh 4 and then with hh 6": the first is a change of the current plan
@@ -569,8 +594,10 @@ def threshold_meant(decision: Decision, text: str, last_plan: Mapping[str, Any] 
     the conversation, it is the plan's threshold (re-planned, everything else kept); with
     both a plan and a reprioritisation and no sign of which, asked with one tap each. Right
     after a reprioritisation, or with its words, it stays one."""
-    if not last_plan or "total_nets" not in last_plan or len(decision.steps) > 1:
-        return decision
+    pending = state.pending or {}
+    if not last_plan or "total_nets" not in last_plan or len(decision.steps) > 1 or (
+            pending.get("offered") and pending.get("tool") in PLAN_STEP_TOOLS):
+        return decision  # a plan just offered: the threshold is talked about for plans
     low = ex.lower_text(text)
     step = decision.steps[0] if decision.steps else None
     if step is None:
@@ -617,3 +644,92 @@ def threshold_meant(decision: Decision, text: str, last_plan: Mapping[str, Any] 
                          "is changed until you say so.", choices=choices,
                     pending={"expects": "choice", "choices": choices},
                     reading={**decision.reading, "threshold_of": "asked"})
+
+
+# "ok it's confirmed, add the 50k", "it is final now, go ahead": the doubt is settled
+SETTLED = re.compile(r"\b(?:confirmed|finali[sz]ed|approved|official|settled|definite|certain"
+                     r"|sure)\b|\b(?:final|sure)\s+now\b|\bwe\s+(?:got|have|received)\s+"
+                     r"(?:it|them|the\s+nets?)\b")
+UNSETTLED = re.compile(r"\b(?:not|n'?t|no|yet|maybe|might|if|unless|still)\b|\?")
+
+
+def hedge_settled(text: str, state: DialogueState,
+                  last_plan: Mapping[str, Any] | None) -> Decision | None:
+    """The amount offered for a doubtful message said to be settled ("ok it's confirmed,
+    add the 50k"): the offered plan, when every number of the message is its total or the
+    amount it adds to the current plan; None otherwise."""
+    pending = state.pending or {}
+    total = pending.get("hedged")
+    offer = next((c for c in pending.get("choices") or [] if c.get("steps")), None)
+    if not isinstance(total, int | float) or offer is None:
+        return None
+    low = ex.lower_text(text)
+    if HEDGE.search(low) or re.search(r"\bstill\b|\bnot\s+yet\b", low):
+        if ex.extract_numbers(ex.canonical_text(text)) or len(low.split()) > 10:
+            return None  # another amount, or more than a word on the doubt: read anew
+        # "still not confirmed", "not sure if it is confirmed": nothing planned, the offer kept
+        return Decision(text=f"Noted: nothing is planned yet. When the number is settled, say "
+                             f"so or tap \"{offer['label']}\".", keep_pending=True,
+                        choices=list(pending.get("choices") or []),
+                        reading={"hedge_settled": False})
+    if not SETTLED.search(low) or UNSETTLED.search(low) or len(low.split()) > 14:
+        return None
+    current = (last_plan or {}).get("total_nets")
+    fits = {round(float(total), 6)}
+    if isinstance(current, int | float):
+        fits.add(round(abs(float(total) - float(current)), 6))
+    numbers = ex.extract_numbers(ex.canonical_text(text))
+    if any(n.percent or round(n.value, 6) not in fits for n in numbers):
+        return None
+    return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""), source=text)
+                     for s in offer["steps"]], reading={"hedge_settled": True})
+
+
+# --- one setting put back as it was -----------------------------------------------------------
+
+SETTING_NAMED = (
+    ("urban_threshold", re.compile(r"\b(?:urban\s+)?(?:threshold|cut[\s-]?off)\b")),
+    ("household_size", re.compile(r"\b(?:household(?:\s+size)?|hh(?:\s+size)?|family\s+size)\b")),
+    ("people_per_net", re.compile(r"\bpeople\s+per\s+net\b|\bper\s+net\b")),
+    ("bale_size", re.compile(r"\bbales?(?:\s+size)?\b")),
+    ("buffer", re.compile(r"\bbuffer\b")),
+    ("max_ward_share", re.compile(r"\bcap\b")),
+)
+AS_IT_WAS = re.compile(
+    r"\b(?:back|revert\w*|restore\w*|return\w*)\b(?:\s+\w+){0,4}?\s+(?:to\s+)?(?:what\s+it\s+was"
+    r"|how\s+it\s+was|(?:the\s+)?way\s+it\s+was|as\s+it\s+was|where\s+it\s+was|as\s+before"
+    r"|(?:what|how)\s+(?:it|we)\s+had(?:\s+it)?|(?:the\s+)?(?:previous|earlier|old|former|last)\s+"
+    r"(?:one|value|figure|number|setting|level)|before)\b")
+
+
+def setting_restored(text: str, last_plan: Mapping[str, Any] | None,
+                     history: Mapping[str, Any] | None) -> Decision | None:
+    """ "put the threshold back to what it was", "household size back to the previous
+    value": that one setting re-planned at the value it had before its last change (the
+    conversation's plans, newest first), everything else as now; None when the message is
+    not that, or no earlier plan is known."""
+    if not last_plan or "total_nets" not in last_plan:
+        return None
+    low = ex.lower_text(text)
+    if "?" in low or not AS_IT_WAS.search(low) or ex.extract_numbers(ex.canonical_text(text)):
+        return None
+    named = [k for k, rx in SETTING_NAMED if rx.search(low)]
+    params = list((history or {}).get("params") or [])
+    at = int((history or {}).get("at", len(params) - 1) or 0)
+    if len(named) != 1 or not params or at <= 0:
+        return None
+    key = named[0]
+    current = last_plan.get(key, plan_ops.DEFAULTS.get(key))
+    for earlier in reversed(params[:at]):
+        if not earlier:
+            continue
+        value = earlier.get(key, plan_ops.DEFAULTS.get(key))
+        if value != current and value is not None:
+            diff = plan_ops.changes_text(last_plan, {**last_plan, key: value})
+            return Decision([Step("what_if_plan", {key: value},
+                                  echo=f"Re-planning with {diff} (as it was before), everything "
+                                       "else as now.", source=text)],
+                            reading={"relative": "plan_setting", "restored": key})
+    return Decision(text=f"The {plan_ops.LABELS[key]} has not changed in this conversation: the "
+                         f"current plan uses {plan_ops._value_text(key, current)}. Nothing is "
+                         "changed.", reading={"relative": "plan_op"})

@@ -206,3 +206,88 @@ def test_the_total_offered_in_thousands_sent_back_makes_that_plan(text, nets):
     typed = run(offer["label"], plan=plan, pending=None)
     assert {**plan, **typed.steps[0].params} == {**plan, "total_nets": nets}
     assert typed.steps[0].tool == "what_if_plan"
+
+
+# --- a doubtful amount settled, a setting typed with its value, one put back, a cap --------------
+
+def converse(turns, plan, facts=FACTS):
+    """Each message decided against the state the one before left; plans made are kept in
+    the conversation's history, as the assistant keeps them."""
+    state = DialogueState(last=None, plans={"ids": ["p0"], "params": [dict(plan)], "at": 0})
+    out = []
+    for text in turns:
+        d = decide(text, ctx(plan), state, facts)
+        out.append(d)
+        if not d.keep_pending:
+            state.pending = d.pending
+        for s in d.steps:
+            state.last = {"tool": s.tool, "params": s.params}
+            if s.tool in ("plan_itn", "what_if_plan"):
+                plan = dict(s.params) if s.tool == "plan_itn" else {**plan, **s.params}
+                h = state.plans
+                ids, ps = h["ids"][: h["at"] + 1] + [f"p{len(h['ids'])}"], \
+                    h["params"][: h["at"] + 1] + [dict(plan)]
+                state.plans = {"ids": ids, "params": ps, "at": len(ids) - 1}
+    return out
+
+
+@pytest.mark.parametrize("settled,nets", [
+    ("ok it's confirmed, add the 70k", 370_000),
+    ("approved now, go with 370k", 370_000),
+    ("it is final, we got them", 370_000),
+])
+def test_a_doubtful_amount_said_to_be_settled_makes_the_offered_plan(settled, nets):
+    plan = {"total_nets": 300_000, "household_size": 5, "bale_size": 50}
+    asked, done = converse(["perhaps 70k more, not sure yet", settled], plan)
+    assert asked.steps == [] and asked.choices[0]["params"] == {"total_nets": 370_000}
+    assert acted(done) == [("what_if_plan", {"total_nets": nets})]
+
+
+@pytest.mark.parametrize("later", ["still not confirmed", "not sure if it is confirmed"])
+def test_a_doubtful_amount_still_unsettled_plans_nothing(later):
+    plan = {"total_nets": 300_000, "household_size": 5}
+    _, d = converse(["perhaps 70k more, not sure yet", later], plan)
+    assert d.steps == []
+
+
+@pytest.mark.parametrize("text", ["add the 20k", "add those 20k nets"])
+def test_an_amount_added_with_the(text):
+    assert acted(run(text)) == [("what_if_plan", {"total_nets": 420_000})]
+
+
+@pytest.mark.parametrize("text,hh", [("plan 300k hh5", 5), ("plan 300k nets hhsize6", 6),
+                                     ("plan 300k household4", 4)])
+def test_a_setting_typed_together_with_its_value(text, hh):
+    d = run(text, plan=None, last=None)
+    assert acted(d) == [("plan_itn", {"total_nets": 300_000, "household_size": hh})]
+
+
+def test_pidgin_then_offers_the_second_plan():
+    d = run("try household 6 first, den we go see 7 after", last=None)
+    assert acted(d) == [("what_if_plan", {"household_size": 6})]
+    assert d.choices[0]["params"] == {"household_size": 7}
+
+
+@pytest.mark.parametrize("change,back,key,old", [
+    ("urban cutoff 60", "hmm put the threshold back to what it was", "urban_threshold", 75),
+    ("household size 6", "ok put the hh back to the previous value", "household_size", 5),
+    ("make it 2 people per net", "people per net back to how it was", "people_per_net", 1.8),
+])
+def test_one_setting_put_back_as_it_was(change, back, key, old):
+    plan = {"total_nets": 400_000, "household_size": 5}
+    changed, between, restored = converse([change, "reduce by 50k", back], plan)
+    assert changed.steps and between.steps
+    assert acted(restored) == [("what_if_plan", {key: old})]
+
+
+def test_a_setting_never_changed_is_said_so():
+    d = converse(["reduce by 50k", "put the household size back to what it was"],
+                 {"total_nets": 400_000, "household_size": 5})[-1]
+    assert d.steps == [] and "has not changed" in d.text
+
+
+@pytest.mark.parametrize("text,cap", [("cap it at 4 percent", 4), ("cap the plan at 3%", 3),
+                                      ("cap it at 5 percent per ward", 5)])
+def test_a_cap_of_the_plan_is_per_ward(text, cap):
+    assert acted(run(text, last=None)) == [("what_if_plan", {"strategy": "capped",
+                                                             "max_ward_share": cap})]
