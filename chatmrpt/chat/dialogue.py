@@ -179,6 +179,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     """How to answer ``text``: the steps to run, or the question to ask. The message is read
     in plain words first (normalize.plain_text, which leaves plain words as they are)."""
     text = normalize.plain_text(text, normalize.text_names(ctx, facts))
+    text = plan_settings.people_per_net_said(plan_settings.settings_spaced(text))
     taken_back = retraction.find_retraction(text, ctx.last_plan)
     if taken_back is not None and not taken_back.text:
         return Decision(text=taken_back.note, keep_pending=bool(state.pending),
@@ -186,7 +187,8 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     fixed, note = apply_correction(taken_back.text if taken_back else text)
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
-    decision = _decide(fixed, ctx, state, facts)
+    decision = plan_settings.hedge_settled(fixed, state, ctx.last_plan) or \
+        _decide(fixed, ctx, state, facts)
     if state.last and count_read_as_share(decision, fixed):
         # a count read as a share by the conversation's context: read the message on its own
         decision = _decide(fixed, ctx, replace(state, last=None), facts)
@@ -196,6 +198,10 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = unknown_variable.unlisted(decision, fixed, ctx, facts)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
+    decision = plan_settings.one_plan_at_a_time(decision, fixed)
+    decision = plan_settings.threshold_meant(decision, fixed, ctx.last_plan, state,
+                                             bool(facts.last_repri), facts.last_repri.get("target"))
+    decision = plan_settings.hedged(decision, fixed, ctx.last_plan)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     decision = plan_settings.held_back(decision, fixed, state)
     decision = exports.mail_note(decision, fixed)
@@ -516,6 +522,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     named_plan = plan_refs.earlier_plan(text, state)
     if named_plan is not None:
         return named_plan
+
+    # one plan setting put back as it was ("put the threshold back to what it was")
+    restored = plan_settings.setting_restored(text, ctx.last_plan, state.plans)
+    if restored is not None:
+        return restored
 
     # a step back to an earlier analysis ("put it back the way it was", "flip it back")
     undone = undo.step_back_decision(text, state, facts)

@@ -23,8 +23,52 @@ from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat import plan_ops
-from chatmrpt.chat.guards import describe_step, hypothetical_question, reads_as_question
+from chatmrpt.chat.guards import (
+    ORDERED,
+    describe_step,
+    hypothetical_question,
+    reads_as_question,
+    total_far_below_plan,
+)
 from chatmrpt.chat.state import Decision, DialogueState, Step
+
+# --- people per net said the other way round -----------------------------------------------
+
+_SMALL = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
+_PEOPLE = r"(?:people|persons?|pple|ppl|individuals|heads|sleepers)"
+_ONE_NET = r"(?:1|one|a|each|every|single|one\s+single)\s+(?:mosquito\s+)?(?:net|itn|llin)"
+_COUNT = r"(?P<num>\d+(?:\.\d+)?|two|three|four|five)"
+# "1 net for every 2 people", "one net per two persons", "a net for each 2 people", "each net
+# covers 2 people"; "2 people share a net", "two persons to one net"
+NET_FOR_PEOPLE = (
+    re.compile(r"\b" + _ONE_NET + r"\s+(?:for|per|to|covers?|covering|serves?|between|among"
+               r"|shared\s+by|goes\s+to)\s+(?:every|each|all|all\s+the)?\s*" + _COUNT + r"\s+"
+               + _PEOPLE + r"\b", re.I),
+    re.compile(r"\b(?:(?:every|each)\s+)?" + _COUNT + r"\s+" + _PEOPLE + r"\s+(?:share|sharing|to"
+               r"|under|for|on|in|gets?|receives?|use)\s+" + _ONE_NET + r"\b", re.I),
+)
+
+
+def people_per_net_said(text: str) -> str:
+    """The people per net said as nets for people ("1 net for every 2 people", "two persons
+    share a net") rewritten as "2 people per net", the way every reader of that setting reads
+    it; the text unchanged otherwise."""
+    for rx in NET_FOR_PEOPLE:
+        text = rx.sub(lambda m: f"{_SMALL.get(m.group('num').lower(), m.group('num'))} people "
+                                "per net", text)
+    return text
+
+
+# "hh5", "hhsize6", "household5": a setting's short name typed together with its value
+GLUED = re.compile(r"\b(hh|hhs|hhsize|hh_size|household|householdsize|hsize|ppn)(\d+(?:\.\d+)?)\b",
+                   re.I)
+
+
+def settings_spaced(text: str) -> str:
+    """A setting's short name and its value typed as one word ("plan 300k hh5") written
+    apart ("hh 5"), as every reader of that setting reads them."""
+    return GLUED.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+
 
 # --- one setting given a value -------------------------------------------------------------
 
@@ -38,14 +82,19 @@ CHANGE_SHAPE = re.compile(
     r"\b|same\s+(?:but|with|plan)\b|now\b|instead\b|let'?s\b|let\s+us\b|do\b|adjust\b"
     r"|update\b|move\b|bring\b)"
     r"|\b(?:make|set|change|put|turn)\s+(?:it|am|that|dem|them)\b|\bback\s+(?:to|2)\b"
-    r"|\b(?:instead|then)\s*[.!]*\s*$")
+    r"|\b(?:instead|then)\s*[.!]*\s*$"
+    r"|^\s*\d+(?:\.\d+)?\s+people\s+per\s+net\s*[.!]*\s*$"
+    # "the threshold should be 60", "cutoff at 60%": a setting and its value, nothing else
+    r"|\b(?:should|must|needs?\s+to)\s+be\b"
+    r"|^\s*(?:the\s+)?(?:urban\s+)?(?:threshold|cut[\s-]?off)\s*(?:at|to|of|=|:)?\s*\d+(?:\.\d+)?"
+    r"\s*(?:%|percent)?(?:\s+(?:please|pls|abeg))?\s*[.!]*\s*$")
 OTHER_TOPIC = re.compile(r"\b(?:maps?|charts?|plots?|export|download|save|csv|excel|xlsx|png|html"
                          r"|report|wards?|lgas?|analys\w*|variables?|reprioriti\w*|deprioriti\w*"
                          r"|rank(?:ing|ed)?\s+(?:the\s+)?wards|top|bottom|list|show)\b")
 # cues of a setting next to its number, beyond those plan_ops reads
-_THRESHOLD_AFTER = re.compile(r"^\s*%?\s*(?:percent\s+)?(?:urban\s+)?(?:threshold|cut-?off)\b")
-_THRESHOLD_BEFORE = re.compile(r"\b(?:urban\s+)?(?:threshold|cut-?off)\s*(?:make\s+(?:it|am)"
-                               r"|should\s+be|set\s+(?:it|am)\s+(?:to|at)|go\s+to|put\s+(?:it|am)"
+_THRESHOLD_AFTER = re.compile(r"^\s*%?\s*(?:percent\s+)?(?:urban\s+)?(?:threshold|cut[\s-]?off)\b")
+_THRESHOLD_BEFORE = re.compile(r"\b(?:urban\s+)?(?:threshold|cut[\s-]?off)\s*(?:make\s+(?:it|am)"
+                               r"|(?:should|must|needs?\s+to)\s+be|set\s+(?:it|am)\s+(?:to|at)|go\s+to|put\s+(?:it|am)"
                                r"\s+(?:to|at)|now|back\s+to)?\s*(?:to|at|=|:|be|of)?\s*$")
 _HH_AFTER = re.compile(r"^\s*(?:people\s+|persons?\s+|pple\s+)?(?:per|a|each|in\s+(?:a|each|every)"
                        r"|/)\s*(?:house\s*holds?|hh|house|home|family|compound)\b")
@@ -87,7 +136,7 @@ DEFAULT_WORD = re.compile(r"\b(?:default|normal|standard|usual|original|recommen
                           r"|guideline)\b|\bwho(?:'s)?\s+(?:figure|value|number|default|standard"
                           r"|norm|ratio|rate|recommend\w*|guid\w*|one)\b")
 DEFAULT_SETTINGS = (
-    ("urban_threshold", re.compile(r"\burban\b|\bthreshold\b|\bcut-?off\b"), 75),
+    ("urban_threshold", re.compile(r"\burban\b|\bthreshold\b|\bcut[\s-]?off\b"), 75),
     ("people_per_net", re.compile(r"\bpeople\s+per\s+net\b|\bper\s+net\b"), 1.8),
     ("bale_size", re.compile(r"\bbales?\b"), 1),
     ("buffer", re.compile(r"\bbuffer\b|\bwastage\b"), 1),
@@ -257,6 +306,7 @@ DOUBLE_SHAPE = re.compile(_LEAD + r"(?:double|twice)\s+(?:of\s+)?(?:" + PRONOUN 
                           r"|our)?\b")
 ADD_SHAPE = re.compile(_LEAD + r"(?P<verb>add|plus|another|anoda|anotha|an\s+extra|extra|remove"
                        r"|minus|subtract|take\s+away|take\s+off|cut|reduce)\s+(?:by\s+)?"
+                       r"(?:(?:the|those|that|dem|these)\s+)?"
                        r"(?P<num>[\d.,]+\s*(?:k|m|million|thousand)?)\s*(?:more\s+)?"
                        r"(?:nets?|itns?|llins?)?(?:\s+(?:more|to\s+(?:it|am|that|the\s+plan)"
                        r"|from\s+(?:it|am|that|the\s+plan)|please|pls|abeg|then|now))*[\s.!]*$")
@@ -377,3 +427,309 @@ def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
                     pending={"expects": "choice", "choices": choices, "offered": True,
                              "tool": steps[-1].tool},
                     reading={**decision.reading, "put_off": [s.tool for s in steps]})
+
+
+# --- an amount said with a doubt -------------------------------------------------------------
+
+# "maybe 500k, not sure yet", "the state might get 500k", "we may receive about 600k",
+# "possibly 450k next month": the amount is not settled, and nothing asks to plan with it
+HEDGE = re.compile(
+    r"\b(?:maybe|mayb|perhaps|possib(?:ly|le)|probabl[ey]|likely|hopefully|tentative(?:ly)?"
+    r"|potential(?:ly)?|supposedly|rumou?red|hop(?:e|es|ing)\s+(?:for|to\s+get|to\s+receive)"
+    r"|if\s+(?:it\s+is\s+|they\s+are\s+)?(?:approved|confirmed|funded)|not\s+sure"
+    r"|unsure|not\s+certain|uncertain|unconfirmed|not\s+confirmed|might|expect(?:s|ed|ing)?"
+    r"|i\s+(?:think|guess|believe|hope)|could\s+(?:get|receive|be|have|come)"
+    r"|(?<!in\s)(?<!by\s)(?<!of\s)may\s+(?!\d)(?:\w+\s+)?(?:get|receive|be|have|come|end|only"
+    r"|give|send|allocate|supply|deliver)\w*)\b")
+# words that ask for the plan all the same: "plan for 500k and let's see", "maybe try 500k"
+ASKS_ANYWAY = re.compile(r"\b(?:let'?s|let\s+us|go\s+ahead|do\s+it|anyway|all\s+the\s+same"
+                         r"|for\s+now|in\s+the\s+meantime|meanwhile|see\s+what|show\s+me"
+                         r"|now)\b|(?:^|[,.;!]\s*)(?:(?:ok(?:ay)?|so|then|and|alright|pls|please)"
+                         r"[\s,]+)*(?:re-?)?plan\s+(?:\d|it|am|again|with|for|using|on)")
+
+
+def hedged(decision: Decision, text: str,
+           last_plan: Mapping[str, Any] | None = None) -> Decision:
+    """A plan made from an amount said with a doubt and no request to plan with it ("maybe
+    500k, not sure yet", "the state might get 500k"): nothing is planned; the plan is offered
+    as a one-tap choice ("Plan for 500,000 nets now"), which typed again makes that plan."""
+    low = ex.lower_text(text)
+    if not HEDGE.search(low) or ORDERED.search(low) or ASKS_ANYWAY.search(low) or \
+            re.search(r"\b(?:what|wat|wetin)\s+if\b|\b(?:suppose|imagine|assuming)\b", low):
+        return decision
+    plans = [s for s in decision.steps if s.tool in ("plan_itn", "what_if_plan")]
+    said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(text))}
+    if decision.steps and (len(plans) != 1 or len(decision.steps) != 1):
+        return decision
+    if plans and total_far_below_plan(plans[0], last_plan) is not None:
+        return decision  # "maybe 450" against 400,000 nets: the gate asks which is meant
+    # the amount said, or worked out from what was said ("we might get 20% more")
+    if plans and isinstance(plans[0].params.get("total_nets"), int | float) and said:
+        step = plans[0]
+        total = int(step.params["total_nets"])
+        label = f"Plan for {total:,} nets now" if set(step.params) == {"total_nets"} else \
+            f"{describe_step(replace(step, echo=''))} now"
+        choice = {"label": label, "tool": step.tool, "params": dict(step.params),
+                  "steps": [{"tool": step.tool, "params": dict(step.params), "echo": step.echo}]}
+        choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+        return Decision(text="Your message says the number of nets is not certain yet, so I "
+                             f"have not planned with {total:,} nets. Tap \"{label}\" to plan with it anyway, or tell me the "
+                             "number once it is confirmed.", choices=choices,
+                        pending={"expects": "choice", "choices": choices, "offered": True,
+                                 "tool": step.tool, "hedged": total},
+                        reading={**decision.reading, "hedged": [step.tool]})
+    pending = decision.pending or {}
+    total = (pending.get("params") or {}).get("total_nets")
+    if not decision.steps and pending.get("expects") == "plan_numbers" and \
+            isinstance(total, int | float) and round(float(total), 6) in said and decision.text:
+        decision.text = (f"You said {int(total):,} nets as not certain yet: nothing is planned. "
+                         f"To plan for {int(total):,} nets now, answer this: {decision.text}")
+        decision.reading = {**decision.reading, "hedged": [pending.get("tool")]}
+    return decision
+
+
+# --- two plans asked one after the other -----------------------------------------------------
+
+# "try household 6, then 7", "plan with hh 5 and then with hh 6", "500k first, then 600k"
+THEN_WORD = r"(?:then|den|dan|thn|after\s+that|afterwards|thereafter|next|later)"
+THEN = re.compile(r"(?:[,;.]\s*|\s+)(?:and\s+)?" + THEN_WORD + r"[\s,]+(?P<tail>.*\d.*)$")
+TAIL_WORDS = re.compile(r"^(?:with|try|at|use|do|for|also|make\s+it|a|an|the|to|of|plan|re-?plan"
+                        r"|redo|run|it|again|one|please|pls|hh|household(?:\s+size)?|size|nets?"
+                        r"|people|per|net|urban|threshold|cut[\s-]?off|%|percent|k|m|million"
+                        r"|thousand|and|see|compare|we|go|after|afterwards|later|next|let|s|us"
+                        r"|you|u|can|could|make|how|that|try|as|well|[\d.,]+)$")
+THEN_SEP = re.compile(r"(?:[,;]\s*|\s+)(?:and\s+)?" + THEN_WORD + r"[\s,]+")
+PLAN_STEP_TOOLS = ("plan_itn", "what_if_plan")
+
+
+def _tail_value(tail: str, step: Step) -> tuple[str, Any] | None:
+    """The one setting the part after "then" gives a value, read as the first plan's
+    setting it names ("then with hh 6") or, bare ("then 7"), the one it can be."""
+    low = ex.canonical_text(tail)
+    numbers = ex.extract_numbers(low)
+    if len(numbers) != 1 or numbers[0].percent and "urban_threshold" not in step.params:
+        return None
+    words = re.findall(r"[a-z%]+(?:\s+size)?|[\d.,]+", low)
+    if len(words) > 8 or not all(TAIL_WORDS.match(w) for w in words):
+        return None
+    said = _said_values(low)
+    if said and len(said) == 1:
+        return next(iter(said.items()))
+    v = numbers[0].value
+    fits = [k for k, ok in PLAUSIBLE if ok(v) and k in step.params]
+    if len(fits) != 1 and v >= 1000 and numbers[0].is_whole:
+        fits = ["total_nets"]
+    return (fits[0], numbers[0].number) if len(fits) == 1 else None
+
+
+def one_plan_at_a_time(decision: Decision, text: str) -> Decision:
+    """Two plans asked one after the other ("try household 6, then 7"): the first is made,
+    the reply says the second was not, and offers it as a one-tap choice."""
+    m = THEN.search(ex.lower_text(text))
+    plans = [s for s in decision.steps if s.tool in PLAN_STEP_TOOLS]
+    if m is None or not plans or len(plans) != len(decision.steps):
+        return decision
+    first, tail = plans[0], m.group("tail")
+    if len(plans) == 1 and (first.source or text) == text:
+        # the part before "then" is the first plan's: the value after it is not a stray
+        first = replace(first, source=ex.lower_text(text)[: m.start()])
+    if len(plans) > 1:
+        later = []
+        params = dict(first.params)
+        for s in plans[1:]:
+            params = {**params, **s.params}
+            later.append(Step(s.tool if first.tool == "what_if_plan" else first.tool,
+                              dict(params), echo="", source=s.source))
+    else:
+        later, params = [], dict(first.params)
+        for part in THEN_SEP.split(m.group("tail")):
+            value = _tail_value(part, first)
+            if value is None or params.get(value[0]) == value[1]:
+                return decision
+            params = {**params, value[0]: value[1]}
+            later.append(Step(first.tool, dict(params), echo="", source=part.strip()))
+    choices = [{"label": describe_step(s), "tool": s.tool, "params": dict(s.params),
+                "steps": [{"tool": s.tool, "params": dict(s.params), "echo": ""}]}
+               for s in later]
+    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    labels = _join_labels([c["label"][0].lower() + c["label"][1:] for c in choices[:-1]])
+    out = replace(decision, steps=[first], choices=choices,
+                  pending={"expects": "choice", "choices": choices, "offered": True,
+                           "tool": first.tool},
+                  # the parts after "then", each read on its own, are said once here
+                  not_done=[*[n for n in decision.not_done
+                              if not (n.startswith('Not done: "') and n.split('"')[1] in tail)],
+                            f"Not done yet: {labels}. One plan is made at a time, so only "
+                            f"the first one was made; tap \"{choices[0]['label']}\" to make "
+                            "the next."],
+                  reading={**decision.reading, "one_plan_at_a_time": len(later)})
+    said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(text))}
+    if first.tool == "what_if_plan" and all(
+            round(float(v), 6) in said for v in first.params.values()
+            if isinstance(v, int | float) and not isinstance(v, bool)):
+        # "redo it with hh 4 and then with hh 6": the first is a change of the current plan
+        # by values the message states, echoed like any such change
+        out.reading["relative"] = "plan_setting"
+    return out
+
+
+def _join_labels(labels: list[str]) -> str:
+    return ", then ".join(labels)
+
+
+# --- an urban threshold: of the plan or of the reprioritisation --------------------------------
+
+# "reprioritise", "which wards can go", "the same target": the reprioritisation is meant
+REPRI_WORDS = re.compile(r"\b(?:re-?prioriti\w*|de-?prioriti\w*|which\s+(?:urban\s+)?wards"
+                         r"|can\s+go|drop\w*|deselect\w*|targets?|select\w*|exclud\w*"
+                         r"|urban\s+wards|served?\s+last|population\s+share|share)\b")
+PLAN_NAMED = re.compile(r"\b(?:plan|nets?|itns?|llins?|allocation|distribution)\b")
+
+
+def threshold_meant(decision: Decision, text: str, last_plan: Mapping[str, Any] | None,
+                    state: DialogueState, repri_done: bool,
+                    repri_target: float | None = None) -> Decision:
+    """An urban threshold said with no word of what it is for ("urban cutoff 60", "make the
+    cutoff 60"), read as a reprioritisation: right after a plan, with no reprioritisation in
+    the conversation, it is the plan's threshold (re-planned, everything else kept); with
+    both a plan and a reprioritisation and no sign of which, asked with one tap each. Right
+    after a reprioritisation, or with its words, it stays one."""
+    pending = state.pending or {}
+    if not last_plan or "total_nets" not in last_plan or len(decision.steps) > 1 or (
+            pending.get("offered") and pending.get("tool") in PLAN_STEP_TOOLS):
+        return decision  # a plan just offered: the threshold is talked about for plans
+    low = ex.lower_text(text)
+    step = decision.steps[0] if decision.steps else None
+    if step is None:
+        # "the cutoff must be 60" with both a plan and a reprioritisation, left unread
+        said = _said_values(ex.canonical_text(text)) if repri_done and not (
+            "?" in low or reads_as_question(text)) and CHANGE_SHAPE.search(low) else None
+        if not said or set(said) != {"urban_threshold"} or \
+                (decision.pending or {}).get("expects") == "choice":
+            return decision
+        step = Step("what_if_plan", dict(said), source=text)
+    if step.tool == "what_if_plan" and set(step.params) == {"urban_threshold"} and \
+            repri_done and not PLAN_NAMED.search(low):
+        # the plan's threshold read with a reprioritisation in the conversation: either
+        step = Step("reprioritize_urban", {"thresholds": [step.params["urban_threshold"]]},
+                    source=step.source)
+        if repri_target is not None:
+            step.params["target_share"] = repri_target
+    cuts = step.params.get("thresholds") or []
+    if step.tool != "reprioritize_urban" or len(cuts) != 1 or \
+            set(step.params) - {"thresholds", "target_share"}:
+        return decision
+    last_tool = (state.last or {}).get("tool")
+    if REPRI_WORDS.search(low) or last_tool in ("reprioritize_urban", "show_map") or \
+            not re.search(r"\b(?:threshold|cut[\s-]?off)\b", low) or \
+            str(((state.last or {}).get("params") or {}).get("about", "")).startswith("repri"):
+        return decision
+    value = cuts[0]
+    replan = Step("what_if_plan", {"urban_threshold": value}, source=step.source)
+    diff = plan_ops.changes_text(last_plan, {**last_plan, "urban_threshold": value})
+    if not repri_done or PLAN_NAMED.search(low):
+        if not diff:
+            return Decision(text=f"The current plan already uses {plan_ops.LABELS['urban_threshold']}"
+                                 f" {plan_ops._value_text('urban_threshold', value)}: nothing to "
+                                 "change.", reading={"relative": "plan_op"})
+        replan.echo = f"Re-planning with {diff}, everything else as before."
+        return Decision([replan], reading={**decision.reading, "relative": "plan_setting",
+                                           "threshold_of": "plan"})
+    choices = [{"label": describe_step(s), "tool": s.tool, "params": dict(s.params),
+                "steps": [{"tool": s.tool, "params": dict(s.params), "echo": ""}]}
+               for s in (replan, replace(step, echo=""))]
+    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    return Decision(text=f"Is the {plan_ops._value_text('urban_threshold', value)} urban "
+                         "threshold for the net plan or for the urban reprioritisation? Nothing "
+                         "is changed until you say so.", choices=choices,
+                    pending={"expects": "choice", "choices": choices},
+                    reading={**decision.reading, "threshold_of": "asked"})
+
+
+# "ok it's confirmed, add the 50k", "it is final now, go ahead": the doubt is settled
+SETTLED = re.compile(r"\b(?:confirmed|finali[sz]ed|approved|official|settled|definite|certain"
+                     r"|sure)\b|\b(?:final|sure)\s+now\b|\bwe\s+(?:got|have|received)\s+"
+                     r"(?:it|them|the\s+nets?)\b")
+UNSETTLED = re.compile(r"\b(?:not|n'?t|no|yet|maybe|might|if|unless|still)\b|\?")
+
+
+def hedge_settled(text: str, state: DialogueState,
+                  last_plan: Mapping[str, Any] | None) -> Decision | None:
+    """The amount offered for a doubtful message said to be settled ("ok it's confirmed,
+    add the 50k"): the offered plan, when every number of the message is its total or the
+    amount it adds to the current plan; None otherwise."""
+    pending = state.pending or {}
+    total = pending.get("hedged")
+    offer = next((c for c in pending.get("choices") or [] if c.get("steps")), None)
+    if not isinstance(total, int | float) or offer is None:
+        return None
+    low = ex.lower_text(text)
+    if HEDGE.search(low) or re.search(r"\bstill\b|\bnot\s+yet\b", low):
+        if ex.extract_numbers(ex.canonical_text(text)) or len(low.split()) > 10:
+            return None  # another amount, or more than a word on the doubt: read anew
+        # "still not confirmed", "not sure if it is confirmed": nothing planned, the offer kept
+        return Decision(text=f"Noted: nothing is planned yet. When the number is settled, say "
+                             f"so or tap \"{offer['label']}\".", keep_pending=True,
+                        choices=list(pending.get("choices") or []),
+                        reading={"hedge_settled": False})
+    if not SETTLED.search(low) or UNSETTLED.search(low) or len(low.split()) > 14:
+        return None
+    current = (last_plan or {}).get("total_nets")
+    fits = {round(float(total), 6)}
+    if isinstance(current, int | float):
+        fits.add(round(abs(float(total) - float(current)), 6))
+    numbers = ex.extract_numbers(ex.canonical_text(text))
+    if any(n.percent or round(n.value, 6) not in fits for n in numbers):
+        return None
+    return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""), source=text)
+                     for s in offer["steps"]], reading={"hedge_settled": True})
+
+
+# --- one setting put back as it was -----------------------------------------------------------
+
+SETTING_NAMED = (
+    ("urban_threshold", re.compile(r"\b(?:urban\s+)?(?:threshold|cut[\s-]?off)\b")),
+    ("household_size", re.compile(r"\b(?:household(?:\s+size)?|hh(?:\s+size)?|family\s+size)\b")),
+    ("people_per_net", re.compile(r"\bpeople\s+per\s+net\b|\bper\s+net\b")),
+    ("bale_size", re.compile(r"\bbales?(?:\s+size)?\b")),
+    ("buffer", re.compile(r"\bbuffer\b")),
+    ("max_ward_share", re.compile(r"\bcap\b")),
+)
+AS_IT_WAS = re.compile(
+    r"\b(?:back|revert\w*|restore\w*|return\w*)\b(?:\s+\w+){0,4}?\s+(?:to\s+)?(?:what\s+it\s+was"
+    r"|how\s+it\s+was|(?:the\s+)?way\s+it\s+was|as\s+it\s+was|where\s+it\s+was|as\s+before"
+    r"|(?:what|how)\s+(?:it|we)\s+had(?:\s+it)?|(?:the\s+)?(?:previous|earlier|old|former|last)\s+"
+    r"(?:one|value|figure|number|setting|level)|before)\b")
+
+
+def setting_restored(text: str, last_plan: Mapping[str, Any] | None,
+                     history: Mapping[str, Any] | None) -> Decision | None:
+    """ "put the threshold back to what it was", "household size back to the previous
+    value": that one setting re-planned at the value it had before its last change (the
+    conversation's plans, newest first), everything else as now; None when the message is
+    not that, or no earlier plan is known."""
+    if not last_plan or "total_nets" not in last_plan:
+        return None
+    low = ex.lower_text(text)
+    if "?" in low or not AS_IT_WAS.search(low) or ex.extract_numbers(ex.canonical_text(text)):
+        return None
+    named = [k for k, rx in SETTING_NAMED if rx.search(low)]
+    params = list((history or {}).get("params") or [])
+    at = int((history or {}).get("at", len(params) - 1) or 0)
+    if len(named) != 1 or not params or at <= 0:
+        return None
+    key = named[0]
+    current = last_plan.get(key, plan_ops.DEFAULTS.get(key))
+    for earlier in reversed(params[:at]):
+        if not earlier:
+            continue
+        value = earlier.get(key, plan_ops.DEFAULTS.get(key))
+        if value != current and value is not None:
+            diff = plan_ops.changes_text(last_plan, {**last_plan, key: value})
+            return Decision([Step("what_if_plan", {key: value},
+                                  echo=f"Re-planning with {diff} (as it was before), everything "
+                                       "else as now.", source=text)],
+                            reading={"relative": "plan_setting", "restored": key})
+    return Decision(text=f"The {plan_ops.LABELS[key]} has not changed in this conversation: the "
+                         f"current plan uses {plan_ops._value_text(key, current)}. Nothing is "
+                         "changed.", reading={"relative": "plan_op"})

@@ -239,6 +239,9 @@ def _fraction(low: str) -> tuple[float, str] | None:
 PER_WARD = re.compile(
     r"\b(?:no\s+(?:single\s+|one\s+)?ward|(?:each|every|any|a|one|single)\s+(?:single\s+)?ward"
     r"|per\s+ward|a\s+ward'?s|any\s+one\s+ward)\b")
+# "cap it at 4 percent", "cap the plan at 3%": a plan's cap is a share per ward
+CAP_IT = re.compile(r"\bcap\s+(?:it|am|that|this|the\s+plan|the\s+allocation|the\s+share"
+                    r"|allocations?)?\s*(?:at|to)\s+\d")
 CAP_WORDS = re.compile(
     r"\b(?:more\s+than|over|above|exceed\w*|at\s+most|max(?:imum)?|cap(?:ped|s)?|limit\w*"
     r"|up\s+to|no\s+more\s+than|ceiling)\b")
@@ -249,7 +252,8 @@ def ward_cap_change(low: str, last_plan: Mapping[str, Any]) -> Change | None:
     a share of the nets no ward may exceed (the capped strategy), everything else as before.
     The percentage is a cap per ward, never a change of the number of nets."""
     pct = [n for n in ex.extract_numbers(low) if n.percent]
-    if len(pct) != 1 or not PER_WARD.search(low) or not CAP_WORDS.search(low):
+    if len(pct) != 1 or not (PER_WARD.search(low) or CAP_IT.search(low)) or \
+            not CAP_WORDS.search(low):
         return None
     if [n for n in ex.extract_numbers(low) if not n.percent and n.value != 1]:
         return None  # another amount said with it: read elsewhere or asked
