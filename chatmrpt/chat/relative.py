@@ -774,7 +774,9 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
                                        "in rank order).", source=text)])  # fmt: skip
         planned = bool(ctx.last_plan and "total_nets" in ctx.last_plan)
         if last_tool == "run_analysis" or (ctx.analysis_ready and (
-                re.search(r"analys", low) or not planned)):
+                re.search(r"analys", low) or (not planned and re.search(
+                    r"\b(?:back|reset|revert|restore|return|undo)\b", low)
+                    and not re.search(r"\b(?:urban|wards?|nets?|plan)\b", low)))):
             # with no plan in the session, the analysis' are the only defaults to go back to
             return Decision([Step("run_analysis", {}, echo="Running the analysis again with "
                                   "the default variables, directions and settings.",
