@@ -78,6 +78,7 @@ from chatmrpt.chat import (
     exports,
     focus,
     intents,
+    list_scope,
     normalize,
     ordinal,
     plan_refs,
@@ -530,6 +531,8 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
 
     # several requests in one message
     parts = split_requests(text)
+    if len(parts) == 1:
+        parts = list_scope.list_and_more(text) or parts
     if len(parts) > 1:
         return _several(parts, ctx, state, facts)
 
@@ -585,13 +588,18 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
         low = ex.lower_text(kept[0])
         return _single(kept[0], low, intents.classify(kept[0]), ctx, state, facts)
     parts = kept
+    pstate = state
     for i, part in enumerate(parts):
         low = ex.lower_text(part)
         pctx = replace(ctx, last_missing=())
         planned = [s_ for s_ in out.steps if s_.tool in PLAN_TOOLS]
         if planned:  # "plan ... and tell me how many wards are covered": about that plan
             pctx = replace(pctx, last_plan={**(ctx.last_plan or {}), **planned[-1].params})
-        one = _single(part, low, intents.classify(part), pctx, state, facts)
+        if out.steps and out.steps[-1].tool in list_scope.LIST_TOOLS:
+            # "top 10 wards and export them": "them" is the list just asked for
+            pstate = replace(state, last={"tool": out.steps[-1].tool,
+                                          "params": dict(out.steps[-1].params)})
+        one = _single(part, low, intents.classify(part), pctx, pstate, facts)
         if one.steps and not one.unmet:
             for s in one.steps:
                 s.source = part

@@ -82,13 +82,16 @@ def whole_file_note(decision: Decision, text: str, facts: Facts) -> Decision:
     """A ranking file asked for part of the wards ("the bottom 10 as csv", "the high wards to
     excel", "wards in Zaria as a sheet"): the file holds every ward, and the reply says so."""
     steps = decision.steps
-    if len(steps) != 1 or steps[0].tool != "export_results" or \
-            steps[0].params.get("what") not in ("rankings", "unified"):
+    files = [s for s in steps if s.tool == "export_results"
+             and s.params.get("what") in ("rankings", "unified")]
+    if len(files) != 1 or len(steps) - 1 != len([s for s in steps if s.tool in LIST_TOOLS]):
         return decision
-    low = ex.lower_text(steps[0].source or text)
-    lga, _ = find_lga(low, tuple(facts.lgas)) if facts.lgas else (None, None)
-    if not (SUBSET.search(low) or lga):
-        return decision
+    if len(steps) == 1:
+        low = ex.lower_text(steps[0].source or text)
+        lga, _ = find_lga(low, tuple(facts.lgas)) if facts.lgas else (None, None)
+        if not (SUBSET.search(low) or lga):
+            return decision
+    # with a list in the same message ("top 5 and export as csv") the file is that list's
     note = ("The file holds every ward with its rank and risk group, not only the ones you "
             "named; sort or filter it in the spreadsheet to keep those.")
     if note not in decision.notes:
@@ -159,3 +162,29 @@ def _choice(params: dict[str, Any]) -> dict[str, Any]:
     n = params.get("n")
     head = f"{order} {n} {group}wards" if n else f"{group.capitalize() or 'All '}wards"
     return {"label": f"{head}{where}", "tool": "list_wards", "params": params}
+
+
+# "show me the top 5 wards and a map", "top 10 and export as csv": a ward list and a map or a
+# file asked in one message; both parts are done (each part is read on its own)
+_LIST_CUE = re.compile(r"\b(?:top|bottom|highest|lowest|riskiest|worst|first|last|most|least)"
+                       r"\b|\bwards?\b|\brank(?:ed|ing)?\b")
+_NOT_A_LIST_HEAD = re.compile(r"\b(?:map|export|download|save|send|file|csv|excel|xlsx|pdf"
+                              r"|png|plan|nets?|run|analy[sz]\w*|why|explain|how\s+many)\b")
+_MORE = re.compile(
+    r"^(?P<head>.+?)\s*(?:,\s*)?(?:\b(?:and|plus|with)\b|&|\+|,)\s+(?:also\s+)?(?P<more>"
+    r"(?:(?:show|give|draw|plot|display|add|include|put)\s+(?:me\s+|us\s+)?(?:also\s+)?)?"
+    r"(?:a|the|an\s+overall|the\s+main)\s+map\b.*"
+    r"|(?:then\s+)?(?:export|download|save|send)\b.*)$")
+
+
+def list_and_more(text: str) -> list[str] | None:
+    """A ward list with a map or a file after it in one message, split in two ("show me the
+    top 5 wards and a map" -> "show me the top 5 wards", "a map"); None for anything else."""
+    m = _MORE.match(text.strip())
+    if not m:
+        return None
+    head, more = m.group("head").strip(" ,."), m.group("more").strip(" ,.")
+    low = ex.lower_text(head)
+    if not _LIST_CUE.search(low) or _NOT_A_LIST_HEAD.search(low) or not more:
+        return None
+    return [head, more]
