@@ -202,6 +202,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = exports.mail_note(decision, fixed)
     decision = _with_earlier_question(decision, state)
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
+    decision = ward_place.ward_before_code_question(decision, fixed, ctx, facts)
     decision = outside_area(decision, fixed, facts)
     _echo_plan_changes(decision, ctx.last_plan)
     if note and decision.steps:

@@ -68,3 +68,33 @@ def ward_as_place(decision: Decision, text: str, ctx: Any, facts: Any) -> Decisi
                           echo=f"{name} is a ward{where}, not an LGA, so it has no wards of "
                                "its own to list. Here is its rank and category:")],
                     reading={**decision.reading, "ward_as_place": name})
+
+
+_LGA_SAID = re.compile(r"\bl\.?g\.?as?\b|\blocal\s+gov\w*")
+
+
+def ward_before_code_question(decision: Decision, text: str, ctx: Any, facts: Any) -> Decision:
+    """On a table with LGA codes and no LGA names, a ward list placed in a name that is one
+    of the table's wards ("wards in Zango", "high wards in Zango 1"): that ward's rank and
+    category, not the question which LGA code the name is. The codes stay offered, in case an
+    LGA of that name was meant; with "LGA" said ("wards in Dala LGA") the question stays."""
+    if decision.reading.get("asked") != "lga_code" or decision.steps or facts.lgas or \
+            not ctx.wards:
+        return decision
+    low = ex.lower_text(text)
+    if _LGA_SAID.search(low):
+        return decision
+    named = _ward_named(low, ctx, facts)
+    if named is None:
+        return decision
+    name, _ = named
+    if sum(1 for w in ctx.wards if w.name == name) > 1:
+        return decision  # a name of several wards: which one cannot be told without LGAs
+    echo = (f"{name} is a ward of your table, not an LGA, so it has no wards of its own to "
+            "list. Here is its rank and category:")
+    after = (f"Or did you mean an LGA called {name}? Tap its LGA code." if decision.choices
+             else "")
+    return Decision([Step("explain_ward", {"ward": name}, source=text, echo=echo)],
+                    choices=decision.choices, pending=decision.pending,
+                    not_done=[after] if after else [],
+                    reading={**decision.reading, "ward_as_place": name})
