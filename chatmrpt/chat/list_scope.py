@@ -11,7 +11,7 @@ from typing import Any
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.router import RouterContext
 from chatmrpt.chat.slots import CATEGORY, find_lga
-from chatmrpt.chat.state import Decision, Facts
+from chatmrpt.chat.state import Decision, Facts, Step
 
 LIST_TOOLS = ("list_wards", "top_wards")
 _JOINED = re.compile(r"\b(?:in|for|from|inside|within)\s+(?:the\s+)?(.+?)\s*[?.!]*\s*$")
@@ -99,6 +99,46 @@ def whole_file_note(decision: Decision, text: str, facts: Facts) -> Decision:
     return decision
 
 
+def _span_question(span: tuple[int, int], bottom: bool) -> Decision:
+    first, last = span
+    order = "bottom" if bottom else "top"
+    choice = {"label": f"{order.title()} {last} wards", "tool": "top_wards",
+              "params": {"n": last, "order": order}}
+    return Decision(
+        text=f"I list wards from the {order} of the ranking, so I cannot show ranks "
+             f"{first} to {last} on their own; nothing was listed yet. The {order} {last} "
+             f"include them:", choices=[choice], reading={"asked": "rank_span"})
+
+
+_NOT_A_SPAN_LIST = re.compile(r"\b(?:nets?|itns?|plan\w*|households?|hh|bales?|export\w*"
+                              r"|download\w*|save|csv|excel|maps?|urban|percent|threshold"
+                              r"|target|variables?|people)\b|%")
+_SPAN_LIST_CUE = re.compile(r"\bwards?\b|\branked\b|\bpositions?\b|\b(?:list|show|give)\b")
+
+
+def span_without_list(decision: Decision, text: str, ctx: RouterContext,
+                      facts: Facts) -> Decision:
+    """A list the assistant cannot show as asked, read as something else (a plan's two
+    numbers, nothing at all): ranks that do not start at the first ("wards ranked 10 to 20",
+    "show positions 11-15") or a group named by its map colour ("list the darkest wards").
+    The same question as for a list step, with one tap for each list meant."""
+    if decision.steps or not ctx.has_dataset or (decision.reading or {}).get("asked"):
+        return decision
+    low = ex.lower_text(text)
+    if _NOT_A_SPAN_LIST.search(low) or not _SPAN_LIST_CUE.search(low):
+        return decision
+    span = rank_span(text)
+    if span is not None:
+        return _span_question(span, bool(re.search(r"\b(?:bottom|lowest|least)\b", low)))
+    colour = COLOUR.search(low)
+    if colour and not categories_named(text) and not _colour_in_a_name(colour.group(0), ctx,
+                                                                       facts) and \
+            not re.search(r"\b(?:mean|means|meaning|why|how|what)\b", low):
+        listed = Decision([Step("list_wards", {}, source=text)])
+        return several_in_one_list(listed, text, ctx, facts)
+    return decision
+
+
 def several_in_one_list(decision: Decision, text: str, ctx: RouterContext,
                         facts: Facts) -> Decision:
     """One list step for a message that names two or more LGAs or categories for it: asked
@@ -119,14 +159,7 @@ def several_in_one_list(decision: Decision, text: str, ctx: RouterContext,
             choices=choices, reading={"asked": "one_lga", "lgas": lgas})
     span = rank_span(step.source or text)
     if span and not step.params.get("lga") and not step.params.get("lga_code"):
-        first, last = span
-        order = "bottom" if step.params.get("order") == "bottom" else "top"
-        choice = {"label": f"{order.title()} {last} wards", "tool": "top_wards",
-                  "params": {"n": last, "order": order}}
-        return Decision(
-            text=f"I list wards from the {order} of the ranking, so I cannot show ranks "
-                 f"{first} to {last} on their own; nothing was listed yet. The {order} {last} "
-                 f"include them:", choices=[choice], reading={"asked": "rank_span"})
+        return _span_question(span, step.params.get("order") == "bottom")
     colour = COLOUR.search(ex.lower_text(step.source or text))
     if colour and _colour_in_a_name(colour.group(0), ctx, facts):
         colour = None
