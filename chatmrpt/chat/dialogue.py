@@ -532,10 +532,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
 
     # several requests in one message
     parts = split_requests(text)
-    if len(parts) == 1:
-        parts = list_scope.list_and_more(text) or parts
     if len(parts) > 1:
         return _several(parts, ctx, state, facts)
+    parts = list_scope.list_and_more(text) or parts
+    if len(parts) > 1:  # a list and a map or a file: neither waits on the other
+        return _several(parts, ctx, state, facts, independent=True)
 
     return _single(text, low, guess, base_ctx, state, facts)
 
@@ -574,7 +575,7 @@ def _covariates_request(text: str, low: str, ctx: RouterContext) -> Decision | N
 
 
 def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
-             facts: Facts) -> Decision:  # fmt: skip
+             facts: Facts, independent: bool = False) -> Decision:  # fmt: skip
     out = Decision()
     kept = []
     for part in parts:
@@ -601,6 +602,11 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
             pstate = replace(state, last={"tool": out.steps[-1].tool,
                                           "params": dict(out.steps[-1].params)})
         one = _single(part, low, intents.classify(part), pctx, pstate, facts)
+        if len(one.steps) == 1 and one.steps[0].tool in list_scope.LIST_TOOLS:
+            # "wards in Zaria and Fagge and a map": the list part is asked about on its own
+            one = list_scope.several_in_one_list(one, part, ctx, facts)
+        elif independent and not one.steps:
+            one = list_scope.span_without_list(one, part, ctx, facts)
         if one.steps and not one.unmet:
             for s in one.steps:
                 s.source = part
@@ -616,7 +622,7 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
         if one.choices and not out.choices:
             out.choices = one.choices
             out.pending = one.pending
-        if i == 0 and not out.steps:
+        if i == 0 and not out.steps and not independent:
             return one
     out.reading = {"split": list(parts)}
     return out

@@ -65,3 +65,28 @@ def test_an_export_that_cannot_be_made_is_named_as_not_done_and_the_list_is_kept
 ])
 def test_other_messages_are_not_split_as_a_list_and_more(text):
     assert list_and_more(text) is None
+
+
+@pytest.mark.parametrize("text,asked", [
+    ("wards in Zaria and Fagge and a map", ["Zaria", "Fagge"]),
+    ("top 3 wards in zaria or fagge, and the map", ["Zaria", "Fagge"]),
+])
+def test_a_list_for_two_lgas_with_a_map_is_asked_about_and_the_map_shown(text, asked):
+    steps, d = run(text)
+    assert steps == [("show_map", {})]
+    assert [c["params"]["lga"] for c in d.choices] == asked
+    assert len(d.not_done) == 1 and d.not_done[0].startswith('Not done: "')
+
+
+@pytest.mark.parametrize("text", ["list the red wards and a map",
+                                  "wards ranked 10 to 20 and the map"])
+def test_a_list_that_is_asked_about_does_not_drop_the_map(text):
+    steps, d = run(text)
+    assert steps == [("show_map", {})] and d.choices and d.not_done
+
+
+def test_a_list_that_is_asked_about_does_not_drop_the_export():
+    steps, d = run("wards ranked 10 to 20 and export as csv")
+    assert steps == [("export_results", {"what": "rankings", "format": "csv"})]
+    assert [c["label"] for c in d.choices] == ["Top 20 wards"]
+    assert "ranks 10 to 20" in d.not_done[0]
