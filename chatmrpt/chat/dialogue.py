@@ -386,7 +386,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if tpr is not None:  # a TPR the table cannot give as asked, and no facility export
         tpr.keep_pending = bool(state.pending)
         return tpr
-    counted = counts.data_question(text, ctx, state, facts)
+    counted = ward_place.ward_lga_question(text, ctx, state, facts) or \
+        counts.data_question(text, ctx, state, facts)
     if counted is not None:  # a count or a lookup the data answers: never fills a question
         counted.keep_pending = bool(state.pending) and counted.pending is None
         return counted

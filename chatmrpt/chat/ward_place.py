@@ -98,3 +98,43 @@ def ward_before_code_question(decision: Decision, text: str, ctx: Any, facts: An
                     choices=decision.choices, pending=decision.pending,
                     not_done=[after] if after else [],
                     reading={**decision.reading, "ward_as_place": name})
+
+
+# "which LGA is Zango in?", "what LGA is it in", "the LGA code of Dorayi": a ward's LGA
+_LGA_OF = re.compile(r"\b(?:which|what|wetin)\s+(?:lga|local\s+gov\w*(?:\s+area)?)(?:\s+code)?"
+                     r"\s+(?:is|be|does|do|has)\b|\bin\s+(?:which|what)\s+(?:lga|local\s+gov\w*)"
+                     r"|\blga(?:\s+code)?\s+(?:of|for)\b|\b(?:its|the\s+ward'?s)\s+lga\b")
+_NOT_ONE_WARD = re.compile(r"\b(?:wards|lgas|most|highest|lowest|least|many|each|every|plan\w*"
+                           r"|nets?|average|top|bottom|rank\w*|list|map|export\w*|download)\b")
+_IT = re.compile(r"\b(?:it|this|that|this\s+ward|that\s+ward|the\s+ward|that\s+one|am|there)\b")
+LGA_COLUMNS = ("LGA", "LGACode")
+
+
+def ward_lga_question(text: str, ctx: Any, state: Any, facts: Any) -> Decision | None:
+    """The LGA of one ward asked ("which LGA is Zango in?", "what LGA is it in?" after a
+    ward): looked up in the table (its LGA name, or its LGA code when the table has codes
+    only), never the summary of every LGA."""
+    low = ex.lower_text(text)
+    if not ctx.has_dataset or not ctx.wards or not _LGA_OF.search(low) or \
+            _NOT_ONE_WARD.search(low):
+        return None
+    match = ex.find_ward(text, ctx.wards)
+    if match is not None and len(match.names) == 1:
+        name = match.names[0]
+        lgas = sorted({c.lga for c in match.candidates if c.lga})
+    elif match is None and _IT.search(low):
+        from chatmrpt.chat.focus import Focus
+
+        focus = Focus.of(state.focus)
+        if not focus.ward:
+            return None
+        name, lgas = focus.ward, [focus.ward_lga] if focus.ward_lga else []
+    else:
+        return None
+    if len(lgas) > 1:
+        return Decision(text=f"There is a {name} ward in {len(lgas)} LGAs: {', '.join(lgas)}.")
+    params = {"ward": name, "variable": "LGA" if facts.lgas else "LGACode"}
+    if lgas and sum(1 for w in ctx.wards if w.name == name) > 1:
+        params["lga"] = lgas[0]  # the one of the ward talked about
+    return Decision([Step("ward_value", params, source=text)],
+                    reading={"tool": "ward_value", "ward_lga": name})
