@@ -537,7 +537,10 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return _several(parts, ctx, state, facts)
     parts = list_scope.list_and_more(text) or parts
     if len(parts) > 1:  # a list and a map or a file: neither waits on the other
-        return _several(parts, ctx, state, facts, independent=True)
+        both = _several(parts, ctx, state, facts, independent=True)
+        if not list_scope.question_head(parts) or (both.steps and not both.not_done):
+            return both
+        # a question first that is not answered on its own: the message as one request
 
     return _single(text, low, guess, base_ctx, state, facts)
 

@@ -205,9 +205,17 @@ _NOT_A_LIST_HEAD = re.compile(r"\b(?:map|export|download|save|send|file|csv|exce
                               r"|png|plan|nets?|run|analy[sz]\w*|why|explain|how\s+many)\b")
 _MORE = re.compile(
     r"^(?P<head>.+?)\s*(?:,\s*)?(?:\b(?:and|plus|with)\b|&|\+|,)\s+(?:also\s+)?(?P<more>"
-    r"(?:(?:show|give|draw|plot|display|add|include|put)\s+(?:me\s+|us\s+)?(?:also\s+)?)?"
-    r"(?:a|the|an\s+overall|the\s+main)\s+map\b.*"
-    r"|(?:then\s+)?(?:export|download|save|send)\b.*)$")
+    r"(?:(?:(?:can|could)\s+(?:i|we|you)\s+(?:also\s+)?(?:see|have|get|show(?:\s+me)?)|show"
+    r"|give|draw|plot|display|add|include|put)\s+(?:me\s+|us\s+)?(?:also\s+)?)?"
+    r"(?:an?|the)\s+(?:[\w-]+\s+){0,3}?map\b.*"
+    r"|(?:then\s+)?(?:export|download|save|send)\b.*)$", re.I)
+# a question about the results before the map ("what's the KMO, and can I see the PCA map")
+_QUESTION_HEAD = re.compile(r"^\s*(?:what|what'?s|which|is|are|was|were|do|does|did)\b")
+
+
+def question_head(parts: list[str]) -> bool:
+    """The first part of a split from list_and_more is a question, not a list."""
+    return not _LIST_CUE.search(ex.lower_text(parts[0]))
 
 
 def list_and_more(text: str) -> list[str] | None:
@@ -218,6 +226,7 @@ def list_and_more(text: str) -> list[str] | None:
         return None
     head, more = m.group("head").strip(" ,."), m.group("more").strip(" ,.")
     low = ex.lower_text(head)
-    if not _LIST_CUE.search(low) or _NOT_A_LIST_HEAD.search(low) or not more:
+    if not (_LIST_CUE.search(low) or _QUESTION_HEAD.search(low)) or \
+            _NOT_A_LIST_HEAD.search(low) or not more:
         return None
     return [head, more]

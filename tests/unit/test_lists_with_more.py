@@ -90,3 +90,18 @@ def test_a_list_that_is_asked_about_does_not_drop_the_export():
     assert steps == [("export_results", {"what": "rankings", "format": "csv"})]
     assert [c["label"] for c in d.choices] == ["Top 20 wards"]
     assert "ranks 10 to 20" in d.not_done[0]
+
+
+@pytest.mark.parametrize("text,first,what", [
+    ("top 10 and the vulnerability map", "top_wards", "composite"),
+    ("bottom 5 and the categories map please", "top_wards", "category"),
+    ("what's the KMO, and can I see the PCA map", "pca_validity", "pca"),
+])
+def test_a_named_map_after_a_list_or_a_question_is_shown_too(text, first, what):
+    steps, _ = run(text)
+    assert [s[0] for s in steps] == [first, "show_map"] and steps[1][1] == {"what": what}
+
+
+def test_a_question_not_answered_on_its_own_keeps_the_message_whole():
+    steps, _ = run("what is rainfall and the map")
+    assert steps == [("show_map", {"what": "variable", "variable": "rainfall"})]

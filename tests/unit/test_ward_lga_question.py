@@ -70,3 +70,20 @@ def test_the_answer_names_the_lga_or_its_code():
     one = _ward_lga(named, {"ward": "Sabon Gari", "variable": "LGA", "lga": "Fagge"})
     assert one.text == "Sabon Gari is in Fagge LGA (LGA code 2)."
     assert "2 wards" in _ward_lga(named, {"ward": "Sabon Gari", "variable": "LGA"}).text
+
+
+def test_the_lga_answered_is_the_place_of_the_next_list():
+    from chatmrpt.chat.focus import Focus, after_answer
+
+    coded = after_answer(Focus(), "what LGA code is Zango in?",
+                         {"ward": "Zango", "lga": None, "lga_code": "20043"})
+    assert (coded.lga, coded.lga_code) == (None, "20043")
+    rows = [{"LGA": "Kuwe South", "wards": 23, "High": 22, "Low": 0, "lga_rank": 1},
+            {"LGA": "Doragar", "wards": 20, "High": 17, "Low": 3, "lga_rank": 2}]
+    assert after_answer(Focus(), "which LGA has the most High wards?", {"lgas": rows}).lga \
+        == "Kuwe South"
+    assert after_answer(Focus(), "which lga has the most low wards", {"lgas": rows}).lga \
+        == "Doragar"
+    assert after_answer(Focus(), "rank the LGAs", {"lgas": rows}).lga is None
+    tied = [{**r, "High": 5} for r in rows]
+    assert after_answer(Focus(), "which LGA has the most High wards?", {"lgas": tied}).lga is None
