@@ -387,6 +387,7 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         tpr.keep_pending = bool(state.pending)
         return tpr
     counted = ward_place.ward_lga_question(text, ctx, state, facts) or \
+        ward_place.ward_after_plan_question(text, ctx, state, facts) or \
         counts.data_question(text, ctx, state, facts)
     if counted is not None:  # a count or a lookup the data answers: never fills a question
         counted.keep_pending = bool(state.pending) and counted.pending is None

@@ -138,3 +138,37 @@ def ward_lga_question(text: str, ctx: Any, state: Any, facts: Any) -> Decision |
         params["lga"] = lgas[0]  # the one of the ward talked about
     return Decision([Step("ward_value", params, source=text)],
                     reading={"tool": "ward_value", "ward_lga": name})
+
+
+_AND_WARD = re.compile(r"^\s*(?:and|what\s+about|how\s+about|then)\s+(?:for\s+)?(?:the\s+)?"
+                       r"(?P<rest>.+?)\s*[?.!]*\s*$")
+_WARD_TAIL = re.compile(r"\s+(?:ward|itself|too|then|now|alone|only|please|pls)\b")
+PLAN_FIGURE_QUESTIONS = ("plan_lga", "plan_ward")
+
+
+def ward_after_plan_question(text: str, ctx: Any, state: Any, facts: Any) -> Decision | None:
+    """ "and Ransha I ward itself?" after the nets of an LGA (or of another ward) in the
+    current plan: the same figure for that ward, not why the ward ranks where it does."""
+    from chatmrpt.chat.figures import plan_ward_step
+    from chatmrpt.chat.focus import Focus
+
+    if not ctx.last_plan or not ctx.wards:
+        return None
+    asked = (Focus.of(state.focus).question or {}).get("params") or {}
+    if asked.get("about") not in PLAN_FIGURE_QUESTIONS:
+        return None
+    m = _AND_WARD.match(ex.lower_text(text))
+    if m is None:
+        return None
+    rest = m.group("rest")
+    while True:
+        cut = _WARD_TAIL.sub("", rest)
+        if cut == rest:
+            break
+        rest = cut
+    if len(rest.split()) > 5 or any(_key(rest) == _key(lg) for lg in facts.lgas):
+        return None  # "and Doragar?": another LGA, read as before
+    match = ex.find_ward(rest, ctx.wards)
+    if match is None or _key(match.names[0]) != _key(rest) or len(match.names) != 1:
+        return None
+    return plan_ward_step(text, match, None, state)

@@ -87,3 +87,34 @@ def test_the_lga_answered_is_the_place_of_the_next_list():
     assert after_answer(Focus(), "rank the LGAs", {"lgas": rows}).lga is None
     tied = [{**r, "High": 5} for r in rows]
     assert after_answer(Focus(), "which LGA has the most High wards?", {"lgas": tied}).lga is None
+
+
+Q_LGA = {"tool": "ask_results", "params": {"about": "plan_lga", "lga": "Zaria"}}
+
+
+@pytest.mark.parametrize("text", ["and Dambo ward itself?", "and Dambo?", "what about Dambo ward",
+                                  "and the Dambo ward too"])
+def test_a_ward_after_a_plan_figure_question_gets_the_same_figure(text):
+    from tests.unit.test_f_plans_settings import PLAN
+
+    c, f, _ = session("demo", True, plan=PLAN)
+    d = decide(text, c, DialogueState(last=Q_LGA, focus={"question": Q_LGA, "lga": "Zaria"}), f)
+    assert [(s.tool, s.params["about"], s.params["ward"]) for s in d.steps] == [
+        ("ask_results", "plan_ward", "Dambo")]
+
+
+def test_an_lga_after_a_plan_figure_question_stays_that_lgas_figure():
+    from tests.unit.test_f_plans_settings import PLAN
+
+    c, f, _ = session("demo", True, plan=PLAN)
+    d = decide("and Fagge?", c, DialogueState(last=Q_LGA, focus={"question": Q_LGA}), f)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "plan_lga", "lga": "Fagge"})]
+
+
+def test_a_ward_with_no_plan_question_before_is_not_a_plan_figure():
+    from tests.unit.test_f_plans_settings import PLAN
+
+    c, f, _ = session("demo", True, plan=PLAN)
+    d = decide("and Dambo?", c, DialogueState(), f)
+    assert not any(s.params.get("about") == "plan_ward" for s in d.steps)
