@@ -130,15 +130,22 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
 def lga_summary(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     analysis = _analysis(rt, session_id)
     wards = _unified(rt, session_id, analysis["id"])
-    if "LGA" not in wards.columns:
+    from chatmrpt.analysis.lga_names import code_text
+
+    coded = next((c for c in ("LGACode", "lga_code", "LGA_CODE") if c in wards.columns), None)
+    if "LGA" not in wards.columns and coded is None:
         raise InputError("invalid_request", "Your ward table has no LGA column, so there is no "
                                             "summary by LGA.")
     method = params.get("method", "composite")
     rank, cat = f"{method}_rank", f"{method}_category"
     rows = []
-    for lga, group in wards.groupby(wards["LGA"].astype(str)):
+    # a table with LGA codes and no LGA names: the LGAs by their codes ("LGA 20043")
+    by = wards["LGA"].astype(str) if "LGA" in wards.columns else \
+        wards[coded].map(code_text).map(lambda c: f"LGA {c}")
+    for lga, group in wards.groupby(by):
         counts = group[cat].astype(str).value_counts()
-        rows.append({"LGA": lga, "wards": int(len(group)),
+        code = {"lga_code": lga[4:]} if "LGA" not in wards.columns else {}
+        rows.append({"LGA": lga, **code, "wards": int(len(group)),
                      "High": int(counts.get("High", 0)), "Medium": int(counts.get("Medium", 0)),
                      "Low": int(counts.get("Low", 0)),
                      "mean_rank": round(float(group[rank].mean()), 1)})  # fmt: skip
@@ -159,8 +166,10 @@ def lga_summary(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
         lines.append(f"{r['lga_rank']}. {r['LGA']}: {r['wards']} wards - {r['High']} high, "
                      f"{r['Medium']} medium, {r['Low']} low priority; average ward rank "
                      f"{r['mean_rank']:g}.")
+    first = (f"Wards of LGA {chosen[0]['lga_code']}" if chosen[0].get("lga_code")
+             else f"Wards in {chosen[0]['LGA']} LGA") if chosen else None
     return ToolResult("\n".join(lines), data={"lgas": chosen},
-                      suggestions=[f"Wards in {chosen[0]['LGA']} LGA"] if chosen else [])
+                      suggestions=[first] if first else [])
 
 
 # --- answers from stored results ----------------------------------------------------------

@@ -484,6 +484,8 @@ def _lga_answered(data: Mapping[str, Any], low: str) -> tuple[str | None, str | 
         return None
     else:
         pick = min(rows, key=lambda r: r["lga_rank"])
+    if pick.get("lga_code"):  # a table with LGA codes only
+        return None, str(pick["lga_code"])
     return str(pick["LGA"]), None
 
 

@@ -118,3 +118,26 @@ def test_a_ward_with_no_plan_question_before_is_not_a_plan_figure():
     c, f, _ = session("demo", True, plan=PLAN)
     d = decide("and Dambo?", c, DialogueState(), f)
     assert not any(s.params.get("about") == "plan_ward" for s in d.steps)
+
+
+@pytest.mark.parametrize("text", ["which LGA has the most high wards", "which lga has the most wards",
+                                  "which LGA has the fewest low wards"])
+def test_which_lga_on_a_table_with_codes_is_the_lga_summary_not_an_lga_named_has(text):
+    from chatmrpt.chat.slots import _lga_named
+
+    c, f = kano()
+    d = decide(text, c, DialogueState(), f)
+    assert [s.tool for s in d.steps] == ["lga_summary"] and _lga_named(text) is None
+
+
+def test_the_lga_picked_by_code_is_the_place_of_the_next_list():
+    from chatmrpt.chat.focus import Focus, after_answer
+
+    rows = [{"LGA": "LGA 20037", "lga_code": "20037", "High": 6, "wards": 11, "lga_rank": 1},
+            {"LGA": "LGA 20043", "lga_code": "20043", "High": 3, "wards": 13, "lga_rank": 2}]
+    got = after_answer(Focus(), "which LGA has the most high wards", {"lgas": rows})
+    assert (got.lga, got.lga_code) == (None, "20037")
+    c, f = kano()
+    d = decide("list the high wards there", c, DialogueState(focus=got.to_dict()), f)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("list_wards", {"category": "High", "lga_code": "20037"})]
