@@ -130,15 +130,22 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
 def lga_summary(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     analysis = _analysis(rt, session_id)
     wards = _unified(rt, session_id, analysis["id"])
-    if "LGA" not in wards.columns:
+    from chatmrpt.analysis.lga_names import code_text
+
+    coded = next((c for c in ("LGACode", "lga_code", "LGA_CODE") if c in wards.columns), None)
+    if "LGA" not in wards.columns and coded is None:
         raise InputError("invalid_request", "Your ward table has no LGA column, so there is no "
                                             "summary by LGA.")
     method = params.get("method", "composite")
     rank, cat = f"{method}_rank", f"{method}_category"
     rows = []
-    for lga, group in wards.groupby(wards["LGA"].astype(str)):
+    # a table with LGA codes and no LGA names: the LGAs by their codes ("LGA 20043")
+    by = wards["LGA"].astype(str) if "LGA" in wards.columns else \
+        wards[coded].map(code_text).map(lambda c: f"LGA {c}")
+    for lga, group in wards.groupby(by):
         counts = group[cat].astype(str).value_counts()
-        rows.append({"LGA": lga, "wards": int(len(group)),
+        code = {"lga_code": lga[4:]} if "LGA" not in wards.columns else {}
+        rows.append({"LGA": lga, **code, "wards": int(len(group)),
                      "High": int(counts.get("High", 0)), "Medium": int(counts.get("Medium", 0)),
                      "Low": int(counts.get("Low", 0)),
                      "mean_rank": round(float(group[rank].mean()), 1)})  # fmt: skip
@@ -159,8 +166,10 @@ def lga_summary(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
         lines.append(f"{r['lga_rank']}. {r['LGA']}: {r['wards']} wards - {r['High']} high, "
                      f"{r['Medium']} medium, {r['Low']} low priority; average ward rank "
                      f"{r['mean_rank']:g}.")
+    first = (f"Wards of LGA {chosen[0]['lga_code']}" if chosen[0].get("lga_code")
+             else f"Wards in {chosen[0]['LGA']} LGA") if chosen else None
     return ToolResult("\n".join(lines), data={"lgas": chosen},
-                      suggestions=[f"Wards in {chosen[0]['LGA']} LGA"] if chosen else [])
+                      suggestions=[first] if first else [])
 
 
 # --- answers from stored results ----------------------------------------------------------
@@ -1067,6 +1076,8 @@ def ward_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
 
     wards = _ward_table(rt, session_id)
     variable = params["variable"]
+    if variable in ("LGA", "LGACode"):
+        return _ward_lga(wards, params)
     if variable not in wards.columns:
         raise InputError("not_found", f"There is no column {variable!r} in your data.")
     key = normalise_ward_name(params["ward"])
@@ -1099,6 +1110,35 @@ def ward_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
         text += "; this value was missing and was filled from neighbouring wards"
     return ToolResult(text + ".", data={"ward": str(row["WardName"]), "variable": variable,
                                         "value": None if pd.isna(value) else value})
+
+
+def _ward_lga(wards: Any, params: dict[str, Any]) -> ToolResult:
+    """The LGA of one ward: its name, or its LGA code on a table with codes only."""
+    from chatmrpt.analysis.lga_names import code_text
+    from chatmrpt.analysis.names import normalise_ward_name
+
+    key = normalise_ward_name(params["ward"])
+    hits = wards[wards["WardName"].astype(str).map(normalise_ward_name) == key]
+    if params.get("lga") and "LGA" in wards.columns and len(hits) > 1:
+        hits = _lga_rows(hits, params["lga"])
+    if hits.empty:
+        raise InputError("not_found", f"There is no ward called {params['ward']!r} in your data.")
+    row = hits.iloc[0]
+    name = str(row["WardName"])
+    lga = str(row["LGA"]).strip() if "LGA" in wards.columns and str(row["LGA"]).strip() \
+        and str(row["LGA"]) != "nan" else ""
+    column = next((c for c in ("LGACode", "lga_code", "LGA_CODE") if c in wards.columns), None)
+    code = code_text(row[column]) if column else ""
+    if lga and len(hits) == 1:
+        text = f"{name} is in {lga} LGA" + (f" (LGA code {code})." if code else ".")
+    elif code and len(hits) == 1:
+        text = (f"{name} is in the LGA with code {code}. Your ward table has LGA codes but no "
+                "LGA names, so I cannot give the LGA's name.")
+    elif len(hits) > 1:
+        text = f"There are {len(hits)} wards called {name}; say which LGA."
+    else:
+        text = f"Your ward table has no LGA column, so I cannot tell which LGA {name} is in."
+    return ToolResult(text, data={"ward": name, "lga": lga or None, "lga_code": code or None})
 
 
 def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

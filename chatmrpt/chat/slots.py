@@ -126,7 +126,10 @@ NO_LGA_NAME_STOP = frozenset(["what", "about", "and", "in", "for", "of", "the", 
                               "ward", "top", "show", "list", "is", "me", "give", "how", "many",
                               "so", "ok", "now", "then", "from", "inside", "within", "this",
                               "that", "same", "all", "each", "every", "per", "by", "an", "a",
-                              "any", "my", "our", "your", "with", "please", "pls"])
+                              "any", "my", "our", "your", "with", "please", "pls",
+                              # "which LGA has the most wards": a verb, no name
+                              "has", "have", "had", "get", "gets", "got", "are", "was", "were",
+                              "does", "did", "holds", "contains", "ranks", "comes"])
 
 
 def _lga_named(text: str) -> str | None:
