@@ -200,6 +200,13 @@ PLAN_WORDS = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bplan\b|\bcover\w*|\ba
 def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision:
     topic = next(t for t, p in ASK_TOPICS if re.search(p, low))
     params: dict[str, Any] = {"about": topic}
+    if topic.startswith("plan") and topic != "plan_params" and ctx.analysis_ready and \
+            re.search(r"\b(?:which|what)\s+lgas?\b", low) and re.search(
+                r"\b(?:high|medium|low)(?:[- ](?:risk|priority|vulnerability))?\s+wards?\b", low) \
+            and not re.search(r"\bnets?\b|\bitns?\b|\bcover\w*|\ballocat\w*|\bpeople\b", low):
+        # "which LGA gets the most high wards": the wards of a risk group per LGA (the data),
+        # however the verb reads; the plan has nothing to do with it
+        return Decision([Step("lga_summary", {}, source=text)])
     if topic.startswith("plan") and topic != "plan_params" and not PLAN_WORDS.search(low):
         # not about nets: "how many wards are in Rufa" is a question about the data
         lga, _ = find_lga(text, facts.lgas)

@@ -87,3 +87,16 @@ def test_back_to_the_defaults_with_no_plan_is_the_default_analysis(text, last):
     assert [(s["tool"], s["params"]) if isinstance(s, dict) else (s.tool, s.params)
             for s in steps] == [("run_analysis", {})]
     assert "nets" not in (d.text or "")
+
+
+@pytest.mark.parametrize("text", ["which LGA gets the fewest low wards",
+                                  "which lga gets the most high wards",
+                                  "what lga got the most high risk wards?"])
+def test_an_lga_question_about_a_risk_group_is_the_lga_summary_whatever_the_verb(text):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert [s.tool for s in d.steps] == ["lga_summary"]
+
+
+def test_an_lga_question_about_nets_still_needs_a_plan():
+    d = decide("which LGA gets the most nets in the high wards", ctx(), DialogueState(), FACTS)
+    assert d.steps == [] and d.unmet == ["plan"]
