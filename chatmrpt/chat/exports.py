@@ -119,7 +119,7 @@ def format_of_shown(text: str, low: str, state: DialogueState) -> Decision | Non
     order; which figure is the one on the screen. "png of the one shown" names the figure
     on the screen itself, so it need not come right after it."""
     m = FORMAT_ALONE.match(low)
-    shown = state.shown or {}
+    shown = _figure_meant(low, state)
     last = (state.last or {}).get("tool")
     if m is None or shown.get("kind") not in ("map", "chart") or (
             last not in SHOWN_BY and not SHOWN_NAMED.search(low)):
@@ -141,17 +141,18 @@ def format_of_shown(text: str, low: str, state: DialogueState) -> Decision | Non
 def format_of_earlier(text: str, low: str, ctx: RouterContext,
                       state: DialogueState) -> Decision | None:
     """ "png", "png of that" when the last turn showed no figure: the figure shown earlier
-    in the conversation when it is also the map of the last result (or the last result has
-    none); otherwise, or with nothing shown, which one is asked, with one-tap choices led
-    by the map of the last result. Never another map in its place. With nothing shown, no
-    plan and no result with a map of its own, the vulnerability map, said so."""
+    in the conversation, unless a net plan was made since (then "that" may be the plan's
+    map: which one is asked, with one-tap choices led by the plan's map). With nothing
+    shown, the map of the last result is asked about the same way, never another map put
+    in its place; with nothing shown, no plan and no result with a map of its own, the
+    vulnerability map, said so."""
     m = FORMAT_ALONE.match(low)
     if m is None:
         return None
     from chatmrpt.chat.describe import MAP_NAMES
 
     fmt = next(f for f, p in VIEW_FORMATS if re.fullmatch(p, m.group("fmt")))
-    shown = state.shown or {}
+    shown = _figure_meant(low, state)
     figure: dict[str, Any] | None = None
     if shown.get("kind") == "chart" and fmt != "png":
         chart = [{"label": f"Export the {MAP_NAMES.get(str(shown.get('what')), 'chart')} as PNG",
@@ -169,7 +170,9 @@ def format_of_earlier(text: str, low: str, ctx: RouterContext,
     of_last = map_of_last(state)
     if of_last is not None and of_last.get("what") == "itn" and ctx.last_plan is None:
         of_last = None
-    if figure is not None and (of_last is None or of_last == figure):
+    if figure is not None and (of_last is None or of_last == figure
+                               or of_last.get("what") != "itn"):
+        # the figure last shown; only a net plan made since makes "that" another map
         return Decision([Step("export_view", {**figure, "format": fmt}, source=text)],
                         reading={"named_export": True, "tool": "export_view", "shown": True})
     options = [o for o in (of_last, figure, {"what": "composite"},
@@ -188,6 +191,14 @@ def format_of_earlier(text: str, low: str, ctx: RouterContext,
            "Which map should I export?")
     return Decision(text=ask, choices=choices, pending={"expects": "choice", "choices": choices},
                     reading={"tool": "export_view", "which_figure": True})
+
+
+def _figure_meant(low: str, state: DialogueState) -> dict[str, Any]:
+    """The figure on the screen; "that map" after a chart is the map shown before it."""
+    shown = state.shown or {}
+    if shown.get("kind") == "chart" and re.search(r"\bmaps?\b", low):
+        return shown.get("map") or {}
+    return shown
 
 
 def _name(figure: dict[str, Any] | None) -> str:

@@ -742,7 +742,7 @@ _EXPORT_FORMATS = (
 # "excel, i mean csv", "csv not excel", "in csv, some of them don't have excel": of two formats
 # named, the one meant
 _FORMAT_SWAPPED = re.compile(r"\b(?:i\s+mean[t]?|rather|instead|actually|sorry|oops|make\s+(?:it"
-                             r"|that)|no)\b")
+                             r"|that)|no(?=\s*[,.!;:-]))\b")
 _FORMAT_LACKED = re.compile(r"\b(?:not|don'?t|dont|doesn'?t|can'?t|cannot|no|never|without"
                             r"|instead\s+of|rather\s+than)\b[\w\s']{0,30}$")
 

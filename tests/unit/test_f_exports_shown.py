@@ -74,6 +74,24 @@ def test_another_figure_shown_earlier_than_the_last_result_is_asked_about():
                                                 {"what": "composite", "format": "png"}]
 
 
+@pytest.mark.parametrize("text", ["png", "export that as png", "png of it for the report"])
+def test_a_ward_list_after_a_map_leaves_the_map_the_one_exported(text):
+    state = DialogueState(last={"tool": "list_wards", "params": {"sort_by": "rainfall"}},
+                          shown=shown("variable", "rainfall"))
+    steps, d = run(text, state)
+    assert steps == [("export_view", {"what": "variable", "variable": "rainfall",
+                                      "format": "png"})], d.text
+
+
+@pytest.mark.parametrize("text,fmt", [("save that map html", "html"), ("that map as png", "png")])
+def test_that_map_after_a_chart_is_the_map_shown_before_it(text, fmt):
+    state = DialogueState(last={"tool": "compare_methods", "params": {}},
+                          shown={"kind": "chart", "what": "rank_comparison",
+                                 "map": shown("consensus")})
+    steps, d = run(text, state)
+    assert steps == [("export_view", {"what": "consensus", "format": fmt})], d.text
+
+
 @pytest.mark.parametrize("text", ["png", "png of that for the director", "as a picture"])
 def test_nothing_shown_after_a_plan_asks_with_the_plan_map_first(text):
     state = DialogueState(last={"tool": "plan_itn", "params": dict(PLAN)})
@@ -194,6 +212,8 @@ def test_a_format_somebody_lacks_is_not_the_one_made(text, state, what):
     ("not csv but excel for the rankings", "xlsx"),
     ("rankings in csv, our staff do not use excel", "csv"),
     ("rankings as excel", "xlsx"),
+    ("rankings in csv, no excel", "csv"),
+    ("rankings in excel, no, csv", "csv"),
 ])
 def test_of_two_formats_the_one_meant(text, fmt):
     assert _format_meant(text) == fmt
