@@ -78,6 +78,7 @@ from chatmrpt.chat import (
     exports,
     focus,
     intents,
+    list_scope,
     normalize,
     ordinal,
     plan_refs,
@@ -201,6 +202,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = exports.mail_note(decision, fixed)
     decision = _with_earlier_question(decision, state)
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
+    decision = ward_place.ward_before_code_question(decision, fixed, ctx, facts)
     decision = outside_area(decision, fixed, facts)
     _echo_plan_changes(decision, ctx.last_plan)
     if note and decision.steps:
@@ -384,7 +386,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if tpr is not None:  # a TPR the table cannot give as asked, and no facility export
         tpr.keep_pending = bool(state.pending)
         return tpr
-    counted = counts.data_question(text, ctx, state, facts)
+    counted = ward_place.ward_lga_question(text, ctx, state, facts) or \
+        ward_place.ward_after_plan_question(text, ctx, state, facts) or \
+        counts.data_question(text, ctx, state, facts)
     if counted is not None:  # a count or a lookup the data answers: never fills a question
         counted.keep_pending = bool(state.pending) and counted.pending is None
         return counted
@@ -532,6 +536,12 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     parts = split_requests(text)
     if len(parts) > 1:
         return _several(parts, ctx, state, facts)
+    parts = list_scope.list_and_more(text) or parts
+    if len(parts) > 1:  # a list and a map or a file: neither waits on the other
+        both = _several(parts, ctx, state, facts, independent=True)
+        if not list_scope.question_head(parts) or (both.steps and not both.not_done):
+            return both
+        # a question first that is not answered on its own: the message as one request
 
     return _single(text, low, guess, base_ctx, state, facts)
 
@@ -570,7 +580,7 @@ def _covariates_request(text: str, low: str, ctx: RouterContext) -> Decision | N
 
 
 def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
-             facts: Facts) -> Decision:  # fmt: skip
+             facts: Facts, independent: bool = False) -> Decision:  # fmt: skip
     out = Decision()
     kept = []
     for part in parts:
@@ -585,13 +595,23 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
         low = ex.lower_text(kept[0])
         return _single(kept[0], low, intents.classify(kept[0]), ctx, state, facts)
     parts = kept
+    pstate = state
     for i, part in enumerate(parts):
         low = ex.lower_text(part)
         pctx = replace(ctx, last_missing=())
         planned = [s_ for s_ in out.steps if s_.tool in PLAN_TOOLS]
         if planned:  # "plan ... and tell me how many wards are covered": about that plan
             pctx = replace(pctx, last_plan={**(ctx.last_plan or {}), **planned[-1].params})
-        one = _single(part, low, intents.classify(part), pctx, state, facts)
+        if out.steps and out.steps[-1].tool in list_scope.LIST_TOOLS:
+            # "top 10 wards and export them": "them" is the list just asked for
+            pstate = replace(state, last={"tool": out.steps[-1].tool,
+                                          "params": dict(out.steps[-1].params)})
+        one = _single(part, low, intents.classify(part), pctx, pstate, facts)
+        if len(one.steps) == 1 and one.steps[0].tool in list_scope.LIST_TOOLS:
+            # "wards in Zaria and Fagge and a map": the list part is asked about on its own
+            one = list_scope.several_in_one_list(one, part, ctx, facts)
+        elif independent and not one.steps:
+            one = list_scope.span_without_list(one, part, ctx, facts)
         if one.steps and not one.unmet:
             for s in one.steps:
                 s.source = part
@@ -607,7 +627,7 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
         if one.choices and not out.choices:
             out.choices = one.choices
             out.pending = one.pending
-        if i == 0 and not out.steps:
+        if i == 0 and not out.steps and not independent:
             return one
     out.reading = {"split": list(parts)}
     return out

@@ -1067,6 +1067,8 @@ def ward_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
 
     wards = _ward_table(rt, session_id)
     variable = params["variable"]
+    if variable in ("LGA", "LGACode"):
+        return _ward_lga(wards, params)
     if variable not in wards.columns:
         raise InputError("not_found", f"There is no column {variable!r} in your data.")
     key = normalise_ward_name(params["ward"])
@@ -1099,6 +1101,35 @@ def ward_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
         text += "; this value was missing and was filled from neighbouring wards"
     return ToolResult(text + ".", data={"ward": str(row["WardName"]), "variable": variable,
                                         "value": None if pd.isna(value) else value})
+
+
+def _ward_lga(wards: Any, params: dict[str, Any]) -> ToolResult:
+    """The LGA of one ward: its name, or its LGA code on a table with codes only."""
+    from chatmrpt.analysis.lga_names import code_text
+    from chatmrpt.analysis.names import normalise_ward_name
+
+    key = normalise_ward_name(params["ward"])
+    hits = wards[wards["WardName"].astype(str).map(normalise_ward_name) == key]
+    if params.get("lga") and "LGA" in wards.columns and len(hits) > 1:
+        hits = _lga_rows(hits, params["lga"])
+    if hits.empty:
+        raise InputError("not_found", f"There is no ward called {params['ward']!r} in your data.")
+    row = hits.iloc[0]
+    name = str(row["WardName"])
+    lga = str(row["LGA"]).strip() if "LGA" in wards.columns and str(row["LGA"]).strip() \
+        and str(row["LGA"]) != "nan" else ""
+    column = next((c for c in ("LGACode", "lga_code", "LGA_CODE") if c in wards.columns), None)
+    code = code_text(row[column]) if column else ""
+    if lga and len(hits) == 1:
+        text = f"{name} is in {lga} LGA" + (f" (LGA code {code})." if code else ".")
+    elif code and len(hits) == 1:
+        text = (f"{name} is in the LGA with code {code}. Your ward table has LGA codes but no "
+                "LGA names, so I cannot give the LGA's name.")
+    elif len(hits) > 1:
+        text = f"There are {len(hits)} wards called {name}; say which LGA."
+    else:
+        text = f"Your ward table has no LGA column, so I cannot tell which LGA {name} is in."
+    return ToolResult(text, data={"ward": name, "lga": lga or None, "lga_code": code or None})
 
 
 def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from chatmrpt.analysis.lga_names import code_text
 from chatmrpt.analysis.variables import catalogue_entry
 from chatmrpt.chat.tools import METHODOLOGY_TOPICS, METHODS
 from chatmrpt.errors import InputError
@@ -282,7 +283,9 @@ def _ward_label(row: Mapping[str, Any]) -> str:
     lga = row.get("LGA")
     if lga is not None and str(lga).strip() and str(lga) != "nan":
         return f"{name} ({lga} LGA)"
-    return name
+    code = next((code_text(row.get(c)) for c in ("LGACode", "lga_code", "LGA_CODE")
+                 if row.get(c) is not None and code_text(row.get(c))), None)
+    return f"{name} (LGA code {code})" if code else name
 
 
 def explain_ward(

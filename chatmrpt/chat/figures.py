@@ -340,7 +340,7 @@ def plan_ward_step(text: str, match: ex.WardMatch, lga: str | None,
 _REPRI_MEASURE = re.compile(
     r"\bselect\w*|\bchosen\b|\bpicked\b|\bflagged\b|\bcount\s+as\s+urban\b|\burban\s+wards?\b"
     r"|\bwards?\s+(?:are|were|is|dey)?\s*urban\b|\bhow\s+many\s+wards\b|\bshare\b|\bpop\w*\b"
-    r"|\btarget\b|\breach\w*\b|\bget\s+to\b|\bhit\b|\bmet\b|\bmeet\b")
+    r"|\btarget\b|\breach\w*\b|\bget\s+to\b|\bhit\b|\bmet\b|\bmeet\b|\bcount\b")
 _THEY = re.compile(r"\b(?:that|those|them|they|dem|these|it)\b|^\s*(?:and|so|then)\b")
 
 
@@ -398,8 +398,8 @@ def _repri_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
             return None
     params: dict[str, Any] = {"about": "repri_count"}
     if thresholds:
-        if not re.search(r"\bwards?\b|\bshare\b|\bpop\w*|\btarget\b|\bselect\w*|\burban\b",
-                         low):
+        if not re.search(r"\bwards?\b|\bshare\b|\bpop\w*|\btarget\b|\bselect\w*|\burban\b"
+                         r"|\bcount\b", low):
             return None
         stored = [float(x) for x in facts.last_repri.get("thresholds") or []]
         if stored and float(thresholds[0]) not in stored:

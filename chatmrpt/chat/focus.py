@@ -451,7 +451,40 @@ def after_answer(focus: Focus, text: str, data: Mapping[str, Any] | None) -> Foc
     one = _one_ward(data or {}, first=bool(SINGULAR.search(ex.lower_text(text or ""))))
     if one is not None:
         new.ward, new.ward_lga = one
+    place = _lga_answered(data or {}, ex.lower_text(text or ""))
+    if place is not None:  # "which LGA is Zango in?", "which LGA has the most High wards?"
+        new.lga, new.lga_code = place
     return new
+
+
+ONE_LGA_ASKED = re.compile(r"\b(?:which|what|wetin)\s+(?:lga|local\s+gov\w*)(?!s)\b")
+
+
+def _lga_answered(data: Mapping[str, Any], low: str) -> tuple[str | None, str | None] | None:
+    """The one LGA an answer is about: a ward's LGA (its name or its code), or the LGA a
+    "which LGA has the most ..." question picks out of the LGA summary."""
+    if isinstance(data.get("ward"), str) and (data.get("lga") or data.get("lga_code")) and \
+            "variable" not in data:
+        return (str(data["lga"]) if data.get("lga") else None,
+                None if data.get("lga") else str(data["lga_code"]))
+    rows = data.get("lgas")
+    if not isinstance(rows, list) or not rows or not ONE_LGA_ASKED.search(low) or \
+            not all(isinstance(r, Mapping) and r.get("LGA") for r in rows):
+        return None
+    m = re.search(r"\b(high|medium|low)\b", low)
+    key = m.group(1).title() if m else ("wards" if re.search(r"\bwards\b", low) else None)
+    fewest = bool(re.search(r"\b(?:least|fewest|lowest|smallest|less)\b", low))
+    if key and all(isinstance(r.get(key), int | float) for r in rows):
+        pick = (min if fewest else max)(rows, key=lambda r: r[key])
+        tied = [r for r in rows if r[key] == pick[key]]
+        if len(tied) > 1:
+            return None  # several LGAs share it: none is "there"
+    elif not re.search(r"\b(?:most|highest|worst|top|first)\b", low) or \
+            any(not isinstance(r.get("lga_rank"), int | float) for r in rows):
+        return None
+    else:
+        pick = min(rows, key=lambda r: r["lga_rank"])
+    return str(pick["LGA"]), None
 
 
 def _one_ward(data: Mapping[str, Any], first: bool = False) -> tuple[str, str | None] | None:

@@ -11,7 +11,7 @@ from typing import Any
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.router import RouterContext
 from chatmrpt.chat.slots import CATEGORY, find_lga
-from chatmrpt.chat.state import Decision, Facts
+from chatmrpt.chat.state import Decision, Facts, Step
 
 LIST_TOOLS = ("list_wards", "top_wards")
 _JOINED = re.compile(r"\b(?:in|for|from|inside|within)\s+(?:the\s+)?(.+?)\s*[?.!]*\s*$")
@@ -82,17 +82,60 @@ def whole_file_note(decision: Decision, text: str, facts: Facts) -> Decision:
     """A ranking file asked for part of the wards ("the bottom 10 as csv", "the high wards to
     excel", "wards in Zaria as a sheet"): the file holds every ward, and the reply says so."""
     steps = decision.steps
-    if len(steps) != 1 or steps[0].tool != "export_results" or \
-            steps[0].params.get("what") not in ("rankings", "unified"):
+    files = [s for s in steps if s.tool == "export_results"
+             and s.params.get("what") in ("rankings", "unified")]
+    if len(files) != 1 or len(steps) - 1 != len([s for s in steps if s.tool in LIST_TOOLS]):
         return decision
-    low = ex.lower_text(steps[0].source or text)
-    lga, _ = find_lga(low, tuple(facts.lgas)) if facts.lgas else (None, None)
-    if not (SUBSET.search(low) or lga):
-        return decision
+    if len(steps) == 1:
+        low = ex.lower_text(steps[0].source or text)
+        lga, _ = find_lga(low, tuple(facts.lgas)) if facts.lgas else (None, None)
+        if not (SUBSET.search(low) or lga):
+            return decision
+    # with a list in the same message ("top 5 and export as csv") the file is that list's
     note = ("The file holds every ward with its rank and risk group, not only the ones you "
             "named; sort or filter it in the spreadsheet to keep those.")
     if note not in decision.notes:
         decision.notes.append(note)
+    return decision
+
+
+def _span_question(span: tuple[int, int], bottom: bool) -> Decision:
+    first, last = span
+    order = "bottom" if bottom else "top"
+    choice = {"label": f"{order.title()} {last} wards", "tool": "top_wards",
+              "params": {"n": last, "order": order}}
+    return Decision(
+        text=f"I list wards from the {order} of the ranking, so I cannot show ranks "
+             f"{first} to {last} on their own; nothing was listed yet. The {order} {last} "
+             f"include them:", choices=[choice], reading={"asked": "rank_span"})
+
+
+_NOT_A_SPAN_LIST = re.compile(r"\b(?:nets?|itns?|plan\w*|households?|hh|bales?|export\w*"
+                              r"|download\w*|save|csv|excel|maps?|urban|percent|threshold"
+                              r"|target|variables?|people)\b|%")
+_SPAN_LIST_CUE = re.compile(r"\bwards?\b|\branked\b|\bpositions?\b|\b(?:list|show|give)\b")
+
+
+def span_without_list(decision: Decision, text: str, ctx: RouterContext,
+                      facts: Facts) -> Decision:
+    """A list the assistant cannot show as asked, read as something else (a plan's two
+    numbers, nothing at all): ranks that do not start at the first ("wards ranked 10 to 20",
+    "show positions 11-15") or a group named by its map colour ("list the darkest wards").
+    The same question as for a list step, with one tap for each list meant."""
+    if decision.steps or not ctx.has_dataset or (decision.reading or {}).get("asked"):
+        return decision
+    low = ex.lower_text(text)
+    if _NOT_A_SPAN_LIST.search(low) or not _SPAN_LIST_CUE.search(low):
+        return decision
+    span = rank_span(text)
+    if span is not None:
+        return _span_question(span, bool(re.search(r"\b(?:bottom|lowest|least)\b", low)))
+    colour = COLOUR.search(low)
+    if colour and not categories_named(text) and not _colour_in_a_name(colour.group(0), ctx,
+                                                                       facts) and \
+            not re.search(r"\b(?:mean|means|meaning|why|how|what)\b", low):
+        listed = Decision([Step("list_wards", {}, source=text)])
+        return several_in_one_list(listed, text, ctx, facts)
     return decision
 
 
@@ -116,14 +159,7 @@ def several_in_one_list(decision: Decision, text: str, ctx: RouterContext,
             choices=choices, reading={"asked": "one_lga", "lgas": lgas})
     span = rank_span(step.source or text)
     if span and not step.params.get("lga") and not step.params.get("lga_code"):
-        first, last = span
-        order = "bottom" if step.params.get("order") == "bottom" else "top"
-        choice = {"label": f"{order.title()} {last} wards", "tool": "top_wards",
-                  "params": {"n": last, "order": order}}
-        return Decision(
-            text=f"I list wards from the {order} of the ranking, so I cannot show ranks "
-                 f"{first} to {last} on their own; nothing was listed yet. The {order} {last} "
-                 f"include them:", choices=[choice], reading={"asked": "rank_span"})
+        return _span_question(span, step.params.get("order") == "bottom")
     colour = COLOUR.search(ex.lower_text(step.source or text))
     if colour and _colour_in_a_name(colour.group(0), ctx, facts):
         colour = None
@@ -159,3 +195,38 @@ def _choice(params: dict[str, Any]) -> dict[str, Any]:
     n = params.get("n")
     head = f"{order} {n} {group}wards" if n else f"{group.capitalize() or 'All '}wards"
     return {"label": f"{head}{where}", "tool": "list_wards", "params": params}
+
+
+# "show me the top 5 wards and a map", "top 10 and export as csv": a ward list and a map or a
+# file asked in one message; both parts are done (each part is read on its own)
+_LIST_CUE = re.compile(r"\b(?:top|bottom|highest|lowest|riskiest|worst|first|last|most|least)"
+                       r"\b|\bwards?\b|\brank(?:ed|ing)?\b")
+_NOT_A_LIST_HEAD = re.compile(r"\b(?:map|export|download|save|send|file|csv|excel|xlsx|pdf"
+                              r"|png|plan|nets?|run|analy[sz]\w*|why|explain|how\s+many)\b")
+_MORE = re.compile(
+    r"^(?P<head>.+?)\s*(?:,\s*)?(?:\b(?:and|plus|with)\b|&|\+|,)\s+(?:also\s+)?(?P<more>"
+    r"(?:(?:(?:can|could)\s+(?:i|we|you)\s+(?:also\s+)?(?:see|have|get|show(?:\s+me)?)|show"
+    r"|give|draw|plot|display|add|include|put)\s+(?:me\s+|us\s+)?(?:also\s+)?)?"
+    r"(?:an?|the)\s+(?:[\w-]+\s+){0,3}?map\b.*"
+    r"|(?:then\s+)?(?:export|download|save|send)\b.*)$", re.I)
+# a question about the results before the map ("what's the KMO, and can I see the PCA map")
+_QUESTION_HEAD = re.compile(r"^\s*(?:what|what'?s|which|is|are|was|were|do|does|did)\b")
+
+
+def question_head(parts: list[str]) -> bool:
+    """The first part of a split from list_and_more is a question, not a list."""
+    return not _LIST_CUE.search(ex.lower_text(parts[0]))
+
+
+def list_and_more(text: str) -> list[str] | None:
+    """A ward list with a map or a file after it in one message, split in two ("show me the
+    top 5 wards and a map" -> "show me the top 5 wards", "a map"); None for anything else."""
+    m = _MORE.match(text.strip())
+    if not m:
+        return None
+    head, more = m.group("head").strip(" ,."), m.group("more").strip(" ,.")
+    low = ex.lower_text(head)
+    if not (_LIST_CUE.search(low) or _QUESTION_HEAD.search(low)) or \
+            _NOT_A_LIST_HEAD.search(low) or not more:
+        return None
+    return [head, more]

@@ -340,9 +340,10 @@ def unplaced_list(decision: Decision, text: str, ctx: RouterContext,
     """A ward list that names a place the table cannot place ("wards in fagge", "top 3 in
     fage" on a table with LGA codes only) is asked about, never answered with the whole
     area's list."""
-    from chatmrpt.chat.list_scope import several_in_one_list, whole_file_note
+    from chatmrpt.chat.list_scope import several_in_one_list, span_without_list, whole_file_note
 
     decision = whole_file_note(several_in_one_list(decision, text, ctx, facts), text, facts)
+    decision = span_without_list(decision, text, ctx, facts)
     steps = decision.steps
     if facts.lgas or not ctx.has_dataset or len(steps) != 1 or \
             steps[0].tool not in ("list_wards", "top_wards") or \

@@ -378,7 +378,7 @@ def _export_view(text: str, low: str, state: DialogueState,
     elif shown.get("kind") == "map":
         params = {k: v for k, v in shown.items() if k in ("what", "variable", "threshold")
                   and v is not None}  # fmt: skip
-    elif pointed:
+    elif pointed and not re.search(r"\bthe\s+maps?\b", low):
         # "that map" with no map shown yet: which one is not known, so ask
         choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'html').upper()}",
                     "tool": "export_view", "params": {"what": w, "format": fmt or "html"}}
@@ -394,20 +394,11 @@ def _export_view(text: str, low: str, state: DialogueState,
                    for w in ("composite", "itn", "category")]
         return Decision(text="Which map should I export?", choices=choices,
                         pending={"expects": "choice", "choices": choices})
-    elif fmt is None:
-        # "also send me the map": no map shown, none named, no format: ask which
-        choices = [{"label": f"Export the {MAP_NAMES[w]} as HTML",
-                    "tool": "export_view", "params": {"what": w, "format": "html"}}
-                   for w in ("composite", "category", "urban")]
-        return Decision(text="No map is shown just now, so I do not know which one you mean. "
-                             "Which map should I export?", choices=choices,
-                        pending={"expects": "choice", "choices": choices})
     else:
-        # "download the map as png" with nothing shown and no plan: the ranking's map, said
-        params = {"what": "composite", "format": fmt}
-        return Decision([Step("export_view", params, source=text)],
-                        notes=["No map is on the screen, so this is the vulnerability "
-                               "(composite score) map of the ward ranking."])
+        # "download the map", "just give me the map as png": no map shown yet, none named:
+        # the main map of the analysis, and the reply says which one it is
+        params = {"what": "composite", "format": fmt or "html"}
+        return Decision([Step("export_view", params, source=text)], notes=[MAIN_MAP_NOTE])
     params["format"] = fmt or "html"
     return Decision([Step("export_view", params, source=text)])
 
@@ -419,3 +410,7 @@ def _variable_map(text: str, variables: Sequence[str]) -> str | None:
     found = {m.column for m in ex.find_variables(text, variables)
              if m.column and m.query.lower().strip() != "urban"}
     return found.pop() if len(found) == 1 else None
+
+
+MAIN_MAP_NOTE = ("No map has been shown yet, so this is the composite ranking map (the main map "
+                 "of the analysis, the vulnerability score of every ward).")

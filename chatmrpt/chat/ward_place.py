@@ -68,3 +68,107 @@ def ward_as_place(decision: Decision, text: str, ctx: Any, facts: Any) -> Decisi
                           echo=f"{name} is a ward{where}, not an LGA, so it has no wards of "
                                "its own to list. Here is its rank and category:")],
                     reading={**decision.reading, "ward_as_place": name})
+
+
+_LGA_SAID = re.compile(r"\bl\.?g\.?as?\b|\blocal\s+gov\w*")
+
+
+def ward_before_code_question(decision: Decision, text: str, ctx: Any, facts: Any) -> Decision:
+    """On a table with LGA codes and no LGA names, a ward list placed in a name that is one
+    of the table's wards ("wards in Zango", "high wards in Zango 1"): that ward's rank and
+    category, not the question which LGA code the name is. The codes stay offered, in case an
+    LGA of that name was meant; with "LGA" said ("wards in Dala LGA") the question stays."""
+    if decision.reading.get("asked") != "lga_code" or decision.steps or facts.lgas or \
+            not ctx.wards:
+        return decision
+    low = ex.lower_text(text)
+    if _LGA_SAID.search(low):
+        return decision
+    named = _ward_named(low, ctx, facts)
+    if named is None:
+        return decision
+    name, _ = named
+    if sum(1 for w in ctx.wards if w.name == name) > 1:
+        return decision  # a name of several wards: which one cannot be told without LGAs
+    echo = (f"{name} is a ward of your table, not an LGA, so it has no wards of its own to "
+            "list. Here is its rank and category:")
+    after = (f"Or did you mean an LGA called {name}? Tap its LGA code." if decision.choices
+             else "")
+    return Decision([Step("explain_ward", {"ward": name}, source=text, echo=echo)],
+                    choices=decision.choices, pending=decision.pending,
+                    not_done=[after] if after else [],
+                    reading={**decision.reading, "ward_as_place": name})
+
+
+# "which LGA is Zango in?", "what LGA is it in", "the LGA code of Dorayi": a ward's LGA
+_LGA_OF = re.compile(r"\b(?:which|what|wetin)\s+(?:lga|local\s+gov\w*(?:\s+area)?)(?:\s+code)?"
+                     r"\s+(?:is|be|does|do|has)\b|\bin\s+(?:which|what)\s+(?:lga|local\s+gov\w*)"
+                     r"|\blga(?:\s+code)?\s+(?:of|for)\b|\b(?:its|the\s+ward'?s)\s+lga\b")
+_NOT_ONE_WARD = re.compile(r"\b(?:wards|lgas|most|highest|lowest|least|many|each|every|plan\w*"
+                           r"|nets?|average|top|bottom|rank\w*|list|map|export\w*|download)\b")
+_IT = re.compile(r"\b(?:it|this|that|this\s+ward|that\s+ward|the\s+ward|that\s+one|am|there)\b")
+LGA_COLUMNS = ("LGA", "LGACode")
+
+
+def ward_lga_question(text: str, ctx: Any, state: Any, facts: Any) -> Decision | None:
+    """The LGA of one ward asked ("which LGA is Zango in?", "what LGA is it in?" after a
+    ward): looked up in the table (its LGA name, or its LGA code when the table has codes
+    only), never the summary of every LGA."""
+    low = ex.lower_text(text)
+    if not ctx.has_dataset or not ctx.wards or not _LGA_OF.search(low) or \
+            _NOT_ONE_WARD.search(low):
+        return None
+    match = ex.find_ward(text, ctx.wards)
+    if match is not None and len(match.names) == 1:
+        name = match.names[0]
+        lgas = sorted({c.lga for c in match.candidates if c.lga})
+    elif match is None and _IT.search(low):
+        from chatmrpt.chat.focus import Focus
+
+        focus = Focus.of(state.focus)
+        if not focus.ward:
+            return None
+        name, lgas = focus.ward, [focus.ward_lga] if focus.ward_lga else []
+    else:
+        return None
+    if len(lgas) > 1:
+        return Decision(text=f"There is a {name} ward in {len(lgas)} LGAs: {', '.join(lgas)}.")
+    params = {"ward": name, "variable": "LGA" if facts.lgas else "LGACode"}
+    if lgas and sum(1 for w in ctx.wards if w.name == name) > 1:
+        params["lga"] = lgas[0]  # the one of the ward talked about
+    return Decision([Step("ward_value", params, source=text)],
+                    reading={"tool": "ward_value", "ward_lga": name})
+
+
+_AND_WARD = re.compile(r"^\s*(?:and|what\s+about|how\s+about|then)\s+(?:for\s+)?(?:the\s+)?"
+                       r"(?P<rest>.+?)\s*[?.!]*\s*$")
+_WARD_TAIL = re.compile(r"\s+(?:ward|itself|too|then|now|alone|only|please|pls)\b")
+PLAN_FIGURE_QUESTIONS = ("plan_lga", "plan_ward")
+
+
+def ward_after_plan_question(text: str, ctx: Any, state: Any, facts: Any) -> Decision | None:
+    """ "and Ransha I ward itself?" after the nets of an LGA (or of another ward) in the
+    current plan: the same figure for that ward, not why the ward ranks where it does."""
+    from chatmrpt.chat.figures import plan_ward_step
+    from chatmrpt.chat.focus import Focus
+
+    if not ctx.last_plan or not ctx.wards:
+        return None
+    asked = (Focus.of(state.focus).question or {}).get("params") or {}
+    if asked.get("about") not in PLAN_FIGURE_QUESTIONS:
+        return None
+    m = _AND_WARD.match(ex.lower_text(text))
+    if m is None:
+        return None
+    rest = m.group("rest")
+    while True:
+        cut = _WARD_TAIL.sub("", rest)
+        if cut == rest:
+            break
+        rest = cut
+    if len(rest.split()) > 5 or any(_key(rest) == _key(lg) for lg in facts.lgas):
+        return None  # "and Doragar?": another LGA, read as before
+    match = ex.find_ward(rest, ctx.wards)
+    if match is None or _key(match.names[0]) != _key(rest) or len(match.names) != 1:
+        return None
+    return plan_ward_step(text, match, None, state)

@@ -517,10 +517,11 @@ def test_another_format_after_an_export_exports_the_same_result():
     assert (step.tool, step.params) == ("export_results", {"what": "report", "format": "html"})
 
 
-def test_send_me_the_map_with_no_map_shown_asks_which():
+def test_send_me_the_map_with_no_map_shown_offers_the_composite_map():
+    # no map shown, none named: the main map; no format said, so it is offered, not made
     d = decide("also send me the map", ctx(), DialogueState(), FACTS)
     assert not d.steps and d.choices
-    assert {c["params"]["what"] for c in d.choices} >= {"composite", "category"}
+    assert d.choices[0]["params"] == {"what": "composite", "format": "html"}
 
 
 def test_showing_a_map_is_not_an_export():
