@@ -178,11 +178,19 @@ def format_of_earlier(text: str, low: str, ctx: RouterContext,
     options = [o for o in (of_last, figure, {"what": "composite"},
                            {"what": "itn"} if ctx.last_plan is not None else None) if o]
     options = [o for i, o in enumerate(options) if o not in options[:i]]
+    if figure is None and of_last is None and not re.search(r"\bthe\s+maps?\b", low):
+        # "save as png", "that map as png" with nothing shown: which map is not said, the
+        # other readings ask
+        return None
     if len(options) == 1:
-        # nothing shown, no plan, no other map to the last result: the ranking's map, said
+        # "the map as png" with nothing shown, no plan, no other map to the last result: the
+        # ranking's map, said
+        from chatmrpt.chat.tool_slots import MAIN_MAP_NOTE
+
+        note = MAIN_MAP_NOTE if options[0] == {"what": "composite"} else \
+            f"No map is on the screen, so this is the {_name(options[0])}."
         return Decision([Step("export_view", {**options[0], "format": fmt}, source=text)],
-                        notes=[f"No map is on the screen, so this is the {_name(options[0])}."],
-                        reading={"named_export": True, "tool": "export_view"})
+                        notes=[note], reading={"named_export": True, "tool": "export_view"})
     choices = [{"label": f"Export the {_name(o)} as {fmt.upper()}", "tool": "export_view",
                 "params": {**o, "format": fmt}} for o in options]
     ask = (f"The {_name(figure)} was shown earlier, and the {_name(of_last)} goes with the "
