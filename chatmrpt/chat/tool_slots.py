@@ -394,6 +394,14 @@ def _export_view(text: str, low: str, state: DialogueState,
                    for w in ("composite", "itn", "category")]
         return Decision(text="Which map should I export?", choices=choices,
                         pending={"expects": "choice", "choices": choices})
+    elif fmt is None:
+        # "also send me the map": no map shown, none named, no format: ask which
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as HTML",
+                    "tool": "export_view", "params": {"what": w, "format": "html"}}
+                   for w in ("composite", "category", "urban")]
+        return Decision(text="No map is shown just now, so I do not know which one you mean. "
+                             "Which map should I export?", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
     else:
         # "download the map", "just give me the map as png": no map shown yet, none named:
         # the main map of the analysis, and the reply says which one it is
