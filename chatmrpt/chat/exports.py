@@ -41,13 +41,21 @@ PLAN_ON_MAP = re.compile(
     r"|allocation|campaign)\s+plan(?:'s)?\b(?!\s+(?:to|for|how|if)\b)|\bplan(?:'s)?\s+map\b"
     r"|\bmap\s+(?:of|for)\s+(?:the\s+)?plan\b|\bitns?\b|\bllins?\b"
     r"|\b(?:net\s+)?coverage\s+map\b|\bmap\s+(?:of|for)\s+(?:the\s+)?(?:net\s+)?coverage\b")
+# "the distribution map", "map of the net distribution": the net plan's, unless a variable's
+# distribution is meant ("the rainfall distribution map", "distribution map of elevation")
+DISTRIBUTION_MAP = re.compile(
+    r"\b(?:distribution|allocation)\s+maps?\b(?!\s+(?:of|for)\b)"
+    r"|\bmaps?\s+(?:of|for)\s+(?:the\s+)?(?:net\s+)?(?:distribution|allocation)\b"
+    r"(?!\s+(?:of|for)\b)")
 
 
-def plan_on_map(low: str) -> bool:
+def plan_on_map(low: str, variable_named: bool = False) -> bool:
     """A map request that names the net plan ("map of the plan", "put the plan map on the
-    screen", "show me the plan on the map", "itn map"); "plan" as a verb ("the map we
-    plan with") does not."""
-    return bool(PLAN_ON_MAP.search(low))
+    screen", "show me the plan on the map", "itn map", "the distribution map"); "plan" as a
+    verb ("the map we plan with") does not, nor the distribution of a variable ("the
+    distribution map of rainfall")."""
+    return bool(PLAN_ON_MAP.search(low)) or (not variable_named
+                                             and bool(DISTRIBUTION_MAP.search(low)))
 
 
 # "the vegetation map", "map of the greenness": a map named by a kind of variable
@@ -87,23 +95,34 @@ _VIEW_FORMAT = "|".join(p for _, p in VIEW_FORMATS)
 _VERB = (r"(?:save|export|download|send|share|convert|turn|make|give\s+(?:me|us)|get\s+(?:me|us)"
          r"|i\s+(?:want|need)|we\s+(?:want|need)|(?:can|could)\s+(?:you|u|i|we)\s+(?:have|get"
          r"|save|export|send|download|give\s+(?:me|us)))")
-_THAT = (r"(?:it|that|this|am|dat|dis|same|that\s+one|this\s+one|the\s+one|the\s+map|that\s+map"
-         r"|this\s+map|d\s+map|di\s+map|the\s+chart|that\s+chart|this\s+chart)")
+# "the one shown", "the map on the screen", "what you just showed": the figure on the screen,
+# named as such
+_ON_SCREEN = (r"(?:\s+(?:(?:that|which)\s+(?:is|was|you)\s+)?(?:(?:just|now)\s+)?(?:shown|displayed"
+              r"|showing|(?:up\s+)?on\s+(?:the\s+)?screen|above|up\s+there)"
+              r"|\s+(?:you|u)\s+(?:just\s+)?(?:showed|displayed|put\s+up)(?:\s+(?:me|us))?)")
+_FIGURE = (r"(?:(?:the|that|this|d|di)\s+(?:one|map|chart|figure|picture|graph)"
+           r"|what\s+(?:is|was)|what(?=\s+(?:you|u)\b))")
+_THAT = (rf"(?:it|that|this|am|dat|dis|same|that\s+one|this\s+one|the\s+one|the\s+map|that\s+map"
+         rf"|this\s+map|d\s+map|di\s+map|the\s+chart|that\s+chart|this\s+chart"
+         rf"|{_FIGURE}{_ON_SCREEN})")
 FORMAT_ALONE = re.compile(
     rf"^\s*(?:{FILLER}[\s,.!]+)*(?:{_VERB}\s+(?:(?:me|us)\s+)?)?(?:{_THAT}\s+)?"
     rf"(?:(?:as|in|to|into)\s+)?(?:an?\s+)?(?P<fmt>{_VIEW_FORMAT})"
     rf"(?:\s+(?:version|file|format|copy))?(?:\s+(?:of|for)\s+{_THAT})?{TAIL}[\s.!]*$")
+SHOWN_NAMED = re.compile(rf"\b{_FIGURE}{_ON_SCREEN}")
 SHOWN_BY = ("show_map", "export_view", "compare_methods")
 
 
 def format_of_shown(text: str, low: str, state: DialogueState) -> Decision | None:
     """ "png", "ok png", "png of it", "as html", "save as png" right after a map or chart was
     shown: that figure in that format. The format named right after the figure is the
-    order; which figure is the one on the screen."""
+    order; which figure is the one on the screen. "png of the one shown" names the figure
+    on the screen itself, so it need not come right after it."""
     m = FORMAT_ALONE.match(low)
-    shown = state.shown or {}
+    shown = _figure_meant(low, state)
     last = (state.last or {}).get("tool")
-    if m is None or last not in SHOWN_BY or shown.get("kind") not in ("map", "chart"):
+    if m is None or shown.get("kind") not in ("map", "chart") or (
+            last not in SHOWN_BY and not SHOWN_NAMED.search(low)):
         return None
     fmt = next(f for f, p in VIEW_FORMATS if re.fullmatch(p, m.group("fmt")))
     if shown.get("kind") == "chart":
@@ -117,6 +136,84 @@ def format_of_shown(text: str, low: str, state: DialogueState) -> Decision | Non
         params["format"] = fmt
     return Decision([Step("export_view", params, source=text)],
                     reading={"named_export": True, "tool": "export_view", "shown": True})
+
+
+def format_of_earlier(text: str, low: str, ctx: RouterContext,
+                      state: DialogueState) -> Decision | None:
+    """ "png", "png of that" when the last turn showed no figure: the figure shown earlier
+    in the conversation, unless a net plan was made since (then "that" may be the plan's
+    map: which one is asked, with one-tap choices led by the plan's map). With nothing
+    shown, the map of the last result is asked about the same way, never another map put
+    in its place; with nothing shown, no plan and no result with a map of its own, the
+    vulnerability map, said so."""
+    m = FORMAT_ALONE.match(low)
+    if m is None:
+        return None
+    from chatmrpt.chat.describe import MAP_NAMES
+
+    fmt = next(f for f, p in VIEW_FORMATS if re.fullmatch(p, m.group("fmt")))
+    shown = _figure_meant(low, state)
+    figure: dict[str, Any] | None = None
+    if shown.get("kind") == "chart" and fmt != "png":
+        chart = [{"label": f"Export the {MAP_NAMES.get(str(shown.get('what')), 'chart')} as PNG",
+                  "tool": "export_view", "params": {"what": shown.get("what"), "format": "png"}}]
+        return Decision(text=f"A chart is saved only as a picture (PNG), not as "
+                             f"{fmt.upper()}. Should I save it as a PNG?", choices=chart,
+                        pending={"expects": "choice", "choices": chart},
+                        reading={"tool": "export_view", "which_figure": True})
+    if shown.get("kind") == "chart":
+        figure = {"what": shown.get("what")}
+    elif shown.get("kind") == "map":
+        figure = {k: v for k, v in shown.items() if k in ("what", "variable", "threshold")
+                  and v is not None}
+        figure.setdefault("what", "composite")
+    of_last = map_of_last(state)
+    if of_last is not None and of_last.get("what") == "itn" and ctx.last_plan is None:
+        of_last = None
+    if figure is not None and (of_last is None or of_last == figure
+                               or of_last.get("what") != "itn"):
+        # the figure last shown; only a net plan made since makes "that" another map
+        return Decision([Step("export_view", {**figure, "format": fmt}, source=text)],
+                        reading={"named_export": True, "tool": "export_view", "shown": True})
+    options = [o for o in (of_last, figure, {"what": "composite"},
+                           {"what": "itn"} if ctx.last_plan is not None else None) if o]
+    options = [o for i, o in enumerate(options) if o not in options[:i]]
+    if figure is None and of_last is None and not re.search(r"\bthe\s+maps?\b", low):
+        # "save as png", "that map as png" with nothing shown: which map is not said, the
+        # other readings ask
+        return None
+    if len(options) == 1:
+        # "the map as png" with nothing shown, no plan, no other map to the last result: the
+        # ranking's map, said
+        from chatmrpt.chat.tool_slots import MAIN_MAP_NOTE
+
+        note = MAIN_MAP_NOTE if options[0] == {"what": "composite"} else \
+            f"No map is on the screen, so this is the {_name(options[0])}."
+        return Decision([Step("export_view", {**options[0], "format": fmt}, source=text)],
+                        notes=[note], reading={"named_export": True, "tool": "export_view"})
+    choices = [{"label": f"Export the {_name(o)} as {fmt.upper()}", "tool": "export_view",
+                "params": {**o, "format": fmt}} for o in options]
+    ask = (f"The {_name(figure)} was shown earlier, and the {_name(of_last)} goes with the "
+           "last result. Which one should I export?" if figure is not None and of_last else
+           "No map or chart is shown just now, so I do not know which picture to save. "
+           "Which map should I export?")
+    return Decision(text=ask, choices=choices, pending={"expects": "choice", "choices": choices},
+                    reading={"tool": "export_view", "which_figure": True})
+
+
+def _figure_meant(low: str, state: DialogueState) -> dict[str, Any]:
+    """The figure on the screen; "that map" after a chart is the map shown before it."""
+    shown = state.shown or {}
+    if shown.get("kind") == "chart" and re.search(r"\bmaps?\b", low):
+        return shown.get("map") or {}
+    return shown
+
+
+def _name(figure: dict[str, Any] | None) -> str:
+    from chatmrpt.chat.describe import MAP_NAMES
+
+    what = str((figure or {}).get("what") or "composite")
+    return MAP_NAMES.get(what, f"{what} map").format(variable=(figure or {}).get("variable"))
 
 
 # --- "put that on the screen" -------------------------------------------------------------
@@ -199,11 +296,19 @@ NOT_AN_ORDER = re.compile(
     r"|\b(?:i|we)'ll\b|\b(?:i|we)\s+(?:need|have|has|must|got|ought)\s+to\b")
 LEFTOVER_OK = re.compile(
     rf"\b(?:{FILLER}|as|in|to|into|an?|the|d|di|my|our|me|us|of|for|file|version|format"
-    r"|copy|it|that|this|am|please|pls|abeg|too|also|here|now|quickly|asap)\b")
+    r"|copy|it|that|this|am|please|pls|abeg|too|also|well|here|now|quickly|asap)\b")
 
 
 CLAUSE = re.compile(r"[,;.!:-]+\s*(?=(?:i|we|they|he|she|my|our|so|because|since|then|after"
-                    r"|before|when)\b)|\s+(?:but|because|so\s+that|since)\s+")
+                    r"|before|when|some|many|most|several|few|none|half|not\s+(?:all|every\w*)"
+                    r"|others?|people|every(?:one|body)|nobody|their|as\s+(?:they|some|not))\b)"
+                    r"|\s+(?:but|because|so\s+that|since)\s+")
+
+
+# "some of them don't have excel", "people here can't open xlsx": a format somebody lacks
+WITHOUT_FORMAT = re.compile(r"\b(?:don'?t|dont|do\s+not|doesn'?t|does\s+not|can'?t|cannot"
+                            r"|won'?t|never|no\s+longer|not|without|lack\w*)\b")
+SELF_CORRECTED = re.compile(r"\b(?:mean|meant|rather|instead|actually|sorry|oops|wanted)\b")
 
 
 def order_clause(low: str) -> str:
@@ -213,6 +318,11 @@ def order_clause(low: str) -> str:
     clauses = [c for c in CLAUSE.split(low) if c and c.strip()]
     named = [c for c in clauses if any(re.search(p, c) for _, p in TABLE_FORMATS)
              or re.search(r"\b(?:report|png|picture|image|photo)\b", c)]
+    if len(named) > 1 and named[0] == clauses[0] and all(
+            WITHOUT_FORMAT.search(c) and not SELF_CORRECTED.search(c) for c in named[1:]):
+        # "rankings in csv as well, some of them don't have excel": the format said after
+        # the order is one somebody lacks, not a second order
+        return named[0]
     return named[0] if len(named) == 1 else (low if not named else "")
 
 
@@ -433,7 +543,8 @@ def file_or_view(text: str, low: str, ctx: RouterContext, state: DialogueState,
                  facts: Facts) -> Decision | None:
     """The readings of this module that stand on their own words."""
     del facts
-    return format_alone(low) or format_of_shown(text, low, state) or on_screen(text, low, state) or \
+    return format_alone(low) or format_of_shown(text, low, state) or \
+        format_of_earlier(text, low, ctx, state) or on_screen(text, low, state) or \
         map_retracted(text, low) or format_corrected(text, low, ctx, state) or \
         named_file(text, low, ctx, state)
 

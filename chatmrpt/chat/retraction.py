@@ -35,8 +35,14 @@ ONLY_TAKES_BACK = re.compile(
     r"^(?:[\s,.!]|no|nope|actually|wait|sorry|hmm+|oh|just|leave|keep|forget|cancel|scrap"
     r"|skip|ignore|don'?t|do|not|change|touch|scratch|undo|never\s*mind|it|that|this|them"
     r"|as\s+(?:it\s+)?is|as\s+it\s+was|alone|for\s+now|please|pls|abeg|the\s+last\s+(?:bit"
-    r"|part)|then)*$"
+    r"|part)|then"
+    # "..., no forget it, not needed", "scratch that, we don't need it after all"
+    r"|(?:i|we)(?:\s+(?:don'?t|do\s+not|won'?t|no\s+longer))?\s+need|need(?:ed)?|necessary"
+    r"|required|no\s+need|anymore|any\s+more|after\s+all|thanks|thank\s+you)*$"
 )
+# a request for a file, taken back whole: no file is made, and the reply says so
+FILE_ASKED = re.compile(r"\b(?:export|download|save|send|e-?mail|excel|xlsx|csv|png|html|pdf"
+                        r"|geojson|report|file|spreadsheet|picture)\b")
 # the rest leans on the part taken back ("just make it 100": make what?)
 LEANS_BACK = re.compile(r"\b(?:make|set|change|put)\s+(?:it|that|this)\b|^\s*(?:just\s+)?\d")
 SETTING_DEFAULTS = {"urban_threshold": 75, "people_per_net": 1.8, "bale_size": 1, "buffer": 1}
@@ -101,6 +107,8 @@ def find_retraction(text: str, last_plan: Mapping[str, Any] | None = None) -> Re
         # "no wait keep it": keep what, the old value or the new one? Not sure: ask
         if ONLY_TAKES_BACK.match(re.sub(r"[^\w\s']", " ", clause)) and \
                 not re.search(r"\bkeep\b", clause):
+            if FILE_ASKED.search(head.lower()):
+                return Retraction("", head, f'OK, no file made ("{head}").')
             return Retraction("", head, f'OK, I have left that as it was ("{head}").')
         return None
     if not KEPT.search(ex.lower_text(rest)) or LEANS_BACK.search(ex.lower_text(rest)):

@@ -739,16 +739,40 @@ _EXPORT_FORMATS = (
 )
 
 
+# "excel, i mean csv", "csv not excel", "in csv, some of them don't have excel": of two formats
+# named, the one meant
+_FORMAT_SWAPPED = re.compile(r"\b(?:i\s+mean[t]?|rather|instead|actually|sorry|oops|make\s+(?:it"
+                             r"|that)|no(?=\s*[,.!;:-]))\b")
+_FORMAT_LACKED = re.compile(r"\b(?:not|don'?t|dont|doesn'?t|can'?t|cannot|no|never|without"
+                            r"|instead\s+of|rather\s+than)\b[\w\s']{0,30}$")
+
+
+def _format_meant(text: str) -> str | None:
+    """The file format a message asks for: the one it names, or of two, the one left when
+    the other is taken back ("excel, i mean csv") or said to be lacking ("csv, they don't
+    have excel"); the first in the table's order otherwise."""
+    found = sorted((m.start(), fmt) for fmt, pattern in _EXPORT_FORMATS
+                   for m in re.finditer(pattern, text))
+    kinds = list(dict.fromkeys(f for _, f in found))
+    if len(kinds) == 2:
+        (a_at, a), (b_at, b) = found[0], next(x for x in found if x[1] != found[0][1])
+        if _FORMAT_LACKED.search(text[:b_at]) and not _FORMAT_LACKED.search(text[:a_at]) and \
+                not _FORMAT_SWAPPED.search(text[a_at:b_at]):
+            return a  # "csv as well, some of them don't have excel"
+        if _FORMAT_SWAPPED.search(text[a_at:b_at]) or _FORMAT_LACKED.search(text[:a_at]):
+            return b  # "excel, i mean csv", "not excel but csv"
+    return next((fmt for fmt, _ in _EXPORT_FORMATS if fmt in kinds), None)
+
+
 def _export_params(msg: Message, ctx: RouterContext) -> Extraction:
     out = Extraction()
     for kind, pattern in _EXPORT_KINDS:
         if re.search(pattern, msg.text):
             out.params["what"] = kind
             break
-    for fmt, pattern in _EXPORT_FORMATS:
-        if re.search(pattern, msg.text):
-            out.params["format"] = fmt
-            break
+    fmt_said = _format_meant(msg.text)
+    if fmt_said:
+        out.params["format"] = fmt_said
     if "what" not in out.params and "format" in out.params:
         kinds = [
             k for k, formats in EXPORT_FORMATS_BY_KIND.items() if out.params["format"] in formats
@@ -800,7 +824,8 @@ def _map_params(msg: Message, ctx: RouterContext) -> Extraction:
             break
     from chatmrpt.chat import exports
 
-    if what is None and exports.plan_on_map(text):
+    if what is None and exports.plan_on_map(text, variable_named=any(
+            m.column and m.query.lower().strip() != "urban" for m in msg.variables)):
         what = "itn"  # "map of the plan", "the plan on the map", "the coverage map"
     if what is None and not msg.variables:
         column = exports.group_map_variable(text, ctx.variables)

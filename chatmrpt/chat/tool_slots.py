@@ -9,6 +9,7 @@ message has been routed to that tool.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -272,6 +273,14 @@ EXPORT_SUBJECT = re.compile(r"\b(?:plan|rank\w*|tables?|report|list|scores?|resu
                             r"|conversation|chat|unified|excel|csv|xlsx|html)\b")
 VIEW_FORMAT = re.compile(r"\b(?:png|html|picture|image|photo|jpe?g|web\s*page)\b")
 SHOW_VERB = re.compile(r"\b(?:show|display|draw|plot|see|view|open)\b")
+# "no need to show it", "don't display it first", "without showing it": the file, not the map
+# on the screen
+NOT_SHOWN = re.compile(
+    r"[,;.!-]*\s*(?:(?:and|but|so|there'?s|there\s+is)\s+)?(?:(?:you\s+)?(?:don'?t|dont|do\s+not)"
+    r"(?:\s+need\s+to)?|no\s+need\s+to|not\s+necessary\s+to|(?:with)?out|no\s+need\s+for)\s+"
+    r"(?:(?:to|actually|even)\s+)?(?:show|display|see|view|open)(?:ing)?(?:\s+(?:it|that|this"
+    r"|them|the\s+map|me|us|the\s+one))?(?:\s+(?:on\s+(?:the\s+)?screen|here|first|in\s+the"
+    r"\s+chat))*\b")
 
 
 def _export_named(text: str, low: str, ctx: RouterContext,
@@ -285,6 +294,7 @@ def _export_named(text: str, low: str, ctx: RouterContext,
     """
     from chatmrpt.chat import router as rt_
 
+    low = NOT_SHOWN.sub(" ", low)  # "..., no need to show it": the file only
     if SHOW_VERB.search(low) or UNSUPPORTED_FORMAT.search(low) or re.search(
             r"\b(?:chart|graph|figure|box\s*plot)\b", low):
         return None
@@ -292,7 +302,8 @@ def _export_named(text: str, low: str, ctx: RouterContext,
     fmt_view = VIEW_FORMAT.search(low)
     if re.search(r"\bmaps?\b", low) and (fmt_view or EXPORT_VERB.search(low)) and not \
             re.search(r"\b(?:tables?|report|list|data\s*set|dataset|csv|excel|xlsx)\b", low):
-        return _export_view(text, low, state, has_plan=ctx.last_plan is not None)
+        return _export_view(text, low, state, has_plan=ctx.last_plan is not None,
+                            variables=ctx.variables)
     if fmt_view and len(low.split()) <= 8 and next(
             (k for k, p in MAP_WORDS if re.search(p, low)), None) in ("composite", "category",
                                                                      "pca", "urban") \
@@ -323,14 +334,17 @@ def _export_named(text: str, low: str, ctx: RouterContext,
 
 
 def _export_view(text: str, low: str, state: DialogueState,
-                 has_plan: bool = False) -> Decision | None:
-    """An export of a map or chart: the one named, or the one shown ("that map")."""
+                 has_plan: bool = False, variables: Sequence[str] = ()) -> Decision | None:
+    """An export of a map or chart: the one named, or the one shown ("that map"). A map
+    asked for with none shown, none named and no net plan made is the vulnerability map,
+    said so in the reply."""
     fmt = "png" if re.search(r"\b(?:png|picture|image|photo|jpe?g|pic)\b", low) else None
     if re.search(r"\bhtml\b|\binteractive\b|\bweb\s*page\b", low):
         fmt = "html"
     wants_map = re.search(r"\bmaps?\b", low)
     wants_chart = re.search(r"\b(?:chart|plot|graph|figure)\b", low)
-    refers = re.search(r"\b(?:that|this|the\s+one|it|am|same|shown|current|above)\b", low)
+    refers = pointed = re.search(r"\b(?:that|this|the\s+one|it|am|same|shown|current|above)\b",
+                                 low)
     if fmt == "png" and not re.search(r"\b(?:plan|rank\w*|tables?|report|list|scores?|results?"
                                       r"|data|wards?)\b", low):
         # "save as png" names nothing: only a map or a chart is a picture, the one shown
@@ -360,16 +374,18 @@ def _export_view(text: str, low: str, state: DialogueState,
         return None
     if named is None and re.search(r"\bmaps?\b", low) and re.search(r"\b(?:plan)\b", low):
         named = "itn"
+    column = _variable_map(text, variables) if named is None and wants_map else None
     params: dict[str, Any]
-    if named is not None:
+    if column is not None:  # "export the rainfall map as png": that variable's map
+        params = {"what": "variable", "variable": column}
+    elif named is not None:
         params = {"what": named}
         if named == "urban" and shown.get("what") == "urban" and shown.get("threshold") is not None:
             params["threshold"] = shown["threshold"]
     elif shown.get("kind") == "map":
         params = {k: v for k, v in shown.items() if k in ("what", "variable", "threshold")
                   and v is not None}  # fmt: skip
-    elif refers and re.search(r"\b(?:that|this|these|those|same|shown|current|above)\b", low) \
-            and not re.search(r"\bthe\s+maps?\b", low):
+    elif pointed and not re.search(r"\bthe\s+maps?\b", low):
         # "that map" with no map shown yet: which one is not known, so ask
         choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'html').upper()}",
                     "tool": "export_view", "params": {"what": w, "format": fmt or "html"}}
@@ -385,6 +401,14 @@ def _export_view(text: str, low: str, state: DialogueState,
                    for w in ("composite", "itn", "category")]
         return Decision(text="Which map should I export?", choices=choices,
                         pending={"expects": "choice", "choices": choices})
+    elif fmt is None:
+        # "also send me the map": no map shown, none named, no format: ask which
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as HTML",
+                    "tool": "export_view", "params": {"what": w, "format": "html"}}
+                   for w in ("composite", "category", "urban")]
+        return Decision(text="No map is shown just now, so I do not know which one you mean. "
+                             "Which map should I export?", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
     else:
         # "download the map", "just give me the map as png": no map shown yet, none named:
         # the main map of the analysis, and the reply says which one it is
@@ -392,6 +416,15 @@ def _export_view(text: str, low: str, state: DialogueState,
         return Decision([Step("export_view", params, source=text)], notes=[MAIN_MAP_NOTE])
     params["format"] = fmt or "html"
     return Decision([Step("export_view", params, source=text)])
+
+
+def _variable_map(text: str, variables: Sequence[str]) -> str | None:
+    """The one column a map export names ("the rainfall map as png"), or None."""
+    if not variables:
+        return None
+    found = {m.column for m in ex.find_variables(text, variables)
+             if m.column and m.query.lower().strip() != "urban"}
+    return found.pop() if len(found) == 1 else None
 
 
 MAIN_MAP_NOTE = ("No map has been shown yet, so this is the composite ranking map (the main map "
