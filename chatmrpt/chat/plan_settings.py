@@ -256,8 +256,10 @@ def bare_value(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | 
         return None
     v = numbers[0].value
     fits = [k for k, ok in PLAUSIBLE if ok(v)]
-    if float(last_plan.get("bale_size") or 1) > 1 and v.is_integer() and 10 <= v <= 1000:
-        fits.append("bale_size")  # the plan counts nets in bales: "make it 100" may be those
+    if float(last_plan.get("bale_size") or 1) > 1 and v.is_integer() and 10 <= v <= 200:
+        # the plan counts nets in bales: "make it 100" may be those; bales hold tens of nets,
+        # so "change it to 350" is not a bale (asked elsewhere as 350,000 nets)
+        fits.append("bale_size")
     if float(last_plan.get("buffer") or 1) > 1 and 0 < v <= 50:
         return None  # "make it 15" may be the buffer's percentage: asked elsewhere
     value = numbers[0].number

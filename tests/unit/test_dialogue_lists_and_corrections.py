@@ -100,3 +100,20 @@ def test_an_lga_question_about_a_risk_group_is_the_lga_summary_whatever_the_verb
 def test_an_lga_question_about_nets_still_needs_a_plan():
     d = decide("which LGA gets the most nets in the high wards", ctx(), DialogueState(), FACTS)
     assert d.steps == [] and d.unmet == ["plan"]
+
+
+BALED = {"total_nets": 400000, "household_size": 5, "bale_size": 50}
+
+
+@pytest.mark.parametrize("text", ["change it to 350", "make it 450", "ok 250 then"])
+def test_a_bare_number_too_large_for_a_bale_is_never_taken_as_the_bale_size(text):
+    d = decide(text, ctx(last_plan=BALED), DialogueState(last={"tool": "plan_itn",
+                                                               "params": BALED}), FACTS)
+    assert not any(s.params.get("bale_size") for s in d.steps)
+    assert not any(c.get("params", {}).get("bale_size") for c in d.choices)
+
+
+def test_a_bare_number_that_can_be_a_bale_is_still_offered_as_one():
+    d = decide("make it 100", ctx(last_plan=BALED), DialogueState(last={"tool": "plan_itn",
+                                                                       "params": BALED}), FACTS)
+    assert d.steps == [] and "Re-plan with bale size 100" in d.suggestions
