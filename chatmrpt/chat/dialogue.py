@@ -198,6 +198,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = ward_place.ward_as_place(decision, fixed, ctx, facts)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = unknown_variable.unlisted(decision, fixed, ctx, facts)
+    decision = unknown_variable.map_of_missing(decision, fixed, ctx)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
     decision = plan_settings.one_plan_at_a_time(decision, fixed)
     decision = plan_settings.threshold_meant(decision, fixed, ctx.last_plan, state,

@@ -207,3 +207,46 @@ def answer(text: str, ctx: RouterContext, pending: Mapping[str, Any]) -> Any:
     step = choice["steps"][0]
     return dlg.Decision([dlg.Step("run_analysis", dict(step["params"]), echo=step["echo"],
                                   source=text)], reading={"variables": "unknown_answered"})
+
+
+MAP_TOOLS = ("show_map", "export_view")
+
+
+def map_of_missing(decision: Any, text: str, ctx: RouterContext) -> Any:
+    """A map of a variable the table does not hold ("show the rainfall map" on a table
+    without rainfall): said so, with maps of the table's close (or all) variables as
+    one-tap choices; never the vulnerability map shown in its place as if it were the one
+    asked for."""
+    from chatmrpt.chat import dialogue as dlg
+    from chatmrpt.chat.variable_talk import plain_name, table_variables
+
+    steps = decision.steps
+    if len(steps) != 1 or steps[0].tool not in MAP_TOOLS or not ctx.has_dataset or \
+            steps[0].params.get("what") not in (None, "composite", "variable"):
+        return decision
+    mentions = ex.find_variables(steps[0].source or text, ctx.variables)
+    if any(m.column for m in mentions):
+        return decision
+    missing = [re.sub(r"\s+(?:maps?|variable)$", "", m.query.strip()) for m in mentions
+               if m.query.lower().strip() not in ("urban", "")]
+    if not missing:
+        return decision
+    columns = table_variables(ctx)
+    close: list[str] = []
+    for name in missing:
+        close += [c for c in close_columns(name, columns) if c not in close]
+    options = (close or columns)[:MAX_CHOICES]
+    choices = [{"label": f"Show the map of {col}", "tool": "show_map",
+                "params": {"what": "variable", "variable": col}} for col in options]
+    what = dlg._join([repr(u) for u in missing])
+    lines = [f"Your ward table has no column for {what}, so there is no map of it; "
+             "nothing was shown or saved."]
+    if close:
+        shown = [plain_name(c) for c in close[:MAX_CHOICES]]
+        lines.append("Did you mean the map of " + (", ".join(shown[:-1]) + " or "
+                                                   if len(shown) > 1 else "") + shown[-1] + "?")
+    else:
+        lines.append("Maps of the table's variables: " + ", ".join(plain_name(c) for c in columns)
+                     + ". Which one would you like?")
+    return dlg.Decision(text=" ".join(lines), choices=choices,
+                        reading={"variables": "unknown", "tool": steps[0].tool})
