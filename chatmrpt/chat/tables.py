@@ -345,16 +345,67 @@ def unplaced_list(decision: Decision, text: str, ctx: RouterContext,
     decision = whole_file_note(several_in_one_list(decision, text, ctx, facts), text, facts)
     decision = span_without_list(decision, text, ctx, facts)
     steps = decision.steps
-    if facts.lgas or not ctx.has_dataset or len(steps) != 1 or \
+    if not ctx.has_dataset or len(steps) != 1 or \
             steps[0].tool not in ("list_wards", "top_wards") or \
             steps[0].params.get("lga") or steps[0].params.get("lga_code"):
         return decision
+    if facts.lgas:
+        return _unknown_place(decision, text, ctx, facts)
     name = place_named(text, ctx, weak=True)
     if name is None:
         return decision
     params = {k: v for k, v in steps[0].params.items() if k in ("n", "order", "category",
                                                                  "method")}
     return code_question(name, params, facts.lga_codes)
+
+
+# words a list may be "in" or "for" that are no place ("in terms of risk", "in general")
+_NOT_A_PLACE_HERE = frozenset(["terms", "general", "order", "total", "particular", "summary",
+                               "detail", "details", "full", "brief", "short", "words",
+                               "future", "case", "short", "fact", "time", "advance"])
+
+
+def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Facts) -> Decision:
+    """A ward list "in" a place that is neither an LGA nor a ward of the table ("top 5 wards
+    in Likwa") is asked about with the table's LGAs (the closest first) as one-tap choices:
+    the whole area's list is never given as if it were that place's."""
+    import difflib
+
+    from chatmrpt.chat.describe import describe_choice
+    from chatmrpt.chat.dialogue import Decision, _join
+
+    name = place_named(text, ctx, weak=True)
+    if name is None or name in _NOT_A_PLACE_HERE:
+        return decision
+    lgas = {lg.lower(): lg for lg in facts.lgas}
+    if name in lgas or any(w.name.lower() == name for w in ctx.wards):
+        return decision
+    close = difflib.get_close_matches(name, list(lgas), n=3, cutoff=0.6)
+    capitalised = re.search(r"\b" + re.escape(name.split()[0]) + r"\b", text, re.I)
+    if not close and not (capitalised and capitalised.group(0)[0].isupper()) and \
+            len(name.split()) < 2:
+        return decision  # one lower-case word, like no LGA: too weak to be a place
+    step = decision.steps[0]
+    params = {k: v for k, v in step.params.items() if k in ("n", "order", "category", "method")}
+    if step.tool == "top_wards":
+        params.setdefault("n", 10)
+        params.setdefault("order", "top")
+    ordered = [lgas[c] for c in close] + [lg for lg in facts.lgas
+                                          if lg.lower() not in close]
+    choices = []
+    for lg in ordered[:8]:
+        p = {**params, "lga": lg}
+        choices.append({"label": describe_choice("list_wards", p), "tool": "list_wards",
+                        "params": p})
+    guess = f" Did you mean {_join([lgas[c] for c in close])}?" if close else \
+        " Which one do you mean?"
+    return Decision(
+        text=f"There is no LGA or ward called {name.title()!r} in your data, so nothing was "
+             f"listed. The LGAs are {_join(list(facts.lgas))}.{guess}",
+        choices=choices,
+        pending={"expects": "lga_choice", "tool": "list_wards", "params": params,
+                 "choices": choices},
+        reading={"asked": "lga", "name": name})
 
 
 def code_question(name: str, params: Mapping[str, Any], codes: Sequence[str]) -> Decision:
