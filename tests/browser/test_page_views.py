@@ -239,6 +239,49 @@ def test_maps_in_view_and_switching(open_page, tmp_path, fixture, size):
     assert not watched.problems()
 
 
+# the page's map figures (GET .../figures/{id}) wait until the test lets them through: a
+# slow server, one response at a time
+HOLD_FIGURES = """
+window.heldFigures = [];
+const fetchNow = window.fetch.bind(window);
+window.fetch = (url, init) => String(url).includes('/figures/')
+  ? new Promise(resolve => window.heldFigures.push(() => resolve(fetchNow(url, init))))
+  : fetchNow(url, init);
+"""
+
+
+def test_a_map_choice_made_while_another_map_comes_is_kept(open_page, tmp_path):
+    """A map already on its way (here the one a chat reply made) that is drawn after the
+    analyst chose another map in the picker leaves their choice as it is, and Show map
+    shows the map the picker names."""
+    page, watched = open_page(**PHONE)
+    page.add_init_script(HOLD_FIGURES)
+    page.goto("/")
+    wait_ready(page)
+    load_data(page, "demo", tmp_path)
+    assert "The analysis is done." in send(page, "run the analysis")
+    wait_map(page, "Composite")
+    wait_figure(page)
+
+    send(page, "can I see the risk map?")
+    page.wait_for_function("() => window.heldFigures.length === 1", timeout=LONG)
+    variable = page.eval_on_selector("#map-variable option", "o => o.value")
+    page.select_option("#map-kind", "variable")
+    page.select_option("#map-variable", variable)
+    # the chat's map arrives and is drawn after the choice
+    page.evaluate("() => window.heldFigures.shift()()")
+    wait_figure(page)
+    assert "Composite" in page.locator("#map-title").inner_text()
+    assert page.input_value("#map-kind") == "variable"
+    assert page.input_value("#map-variable") == variable
+    assert page.locator("#map-variable").is_visible()
+
+    page.click("#map-show")
+    wait_map(page, variable)
+    assert page.input_value("#map-kind") == "variable"
+    assert not watched.problems()
+
+
 @pytest.mark.parametrize(("fixture", "size"), [("demo", DESKTOP), ("demo", PHONE)])
 def test_rank_comparison_chart_is_whole(open_page, tmp_path, fixture, size):
     page, watched = open_page(**size)

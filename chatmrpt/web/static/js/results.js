@@ -19,12 +19,20 @@ export class Results {
     this.plotKind = $("plot-kind");
     this.plotN = $("plot-n");
     this.mapKind.addEventListener("change", () => this.syncMapFields());
+    // A choice made in the picker is the user's: a map already on its way when they made
+    // it (the one after an analysis, one from the chat) does not put the picker back to
+    // itself when it is drawn, so Show map shows what the picker names.
+    this.pickerEdits = 0;
+    for (const field of [this.mapKind, this.mapVariable, $("map-by"), this.mapThreshold]) {
+      field.addEventListener("change", () => { this.pickerEdits += 1; });
+    }
     // the street map is offered only when the server names a tile source
     this.basemapUrl = document.body.dataset.basemap || "";
     this.basemapBox = $("map-basemap");
     show($("basemap-field"), Boolean(this.basemapUrl));
     this.basemapBox.addEventListener("change", () => {
-      if (this.shownMap) this.renderMap(this.shownMap).catch((err) => this.mapFailed(err));
+      // the same map again: the picker stays as the user left it
+      if (this.shownMap) this.renderMap(this.shownMap, null).catch((err) => this.mapFailed(err));
     });
     this.plotKind.addEventListener("change", () => this.syncPlotFields());
     $("map-form").addEventListener("submit", (e) => {
@@ -45,6 +53,8 @@ export class Results {
 
   setAnalysis(analysis) {
     const summary = (analysis && analysis.summary) || {};
+    // the variable chosen stays chosen if the new analysis has it
+    const chosen = this.mapVariable.value;
     clear(this.mapVariable);
     const used = (summary.variables || []).map((v) => text(v.name));
     const inAnalysis = h("optgroup", { label: "In the analysis" });
@@ -61,6 +71,7 @@ export class Results {
       this.mapVariable.append(h("optgroup", { label: "Other columns" },
         others.map((name) => h("option", { value: name }, name))));
     }
+    if ([...this.mapVariable.options].some((o) => o.value === chosen)) this.mapVariable.value = chosen;
     const mapsOk = Boolean(analysis) && this.page.analysisHasBoundaries;
     $("map-status").textContent = !analysis
       ? "Maps appear here once the analysis has run on data with boundaries."
@@ -196,8 +207,9 @@ export class Results {
     if (kind === "itn" && planId) query.set("plan_id", planId);
     const qs = query.toString();
     const url = this.page.api.session(`/analyses/${analysis.analysis_id}/maps/${kind}${qs ? `?${qs}` : ""}`);
+    const edits = this.pickerEdits;
     await this.figureRequest("map", url, "Preparing the map…", async (map) => {
-      await this.renderMap(map);
+      await this.renderMap(map, edits);
       if (scroll) this.bringIntoView("map-figure");
     });
   }
@@ -264,7 +276,9 @@ export class Results {
     return { url: this.basemapUrl, attribution: document.body.dataset.basemapAttribution || "" };
   }
 
-  async renderMap(map) {
+  // `edits`: this.pickerEdits when the map was asked for; the picker names the map drawn
+  // unless the user changed it since (null: never, the map is the one shown already)
+  async renderMap(map, edits) {
     const status = $("map-status");
     this.libraryNote(status);
     const figure = $("map-figure");
@@ -287,7 +301,7 @@ export class Results {
       plan_id: view.plan_id || null,
       by: view.by || "ward",
     };
-    this.syncPicker(map.kind, this.currentMap);
+    if (edits === this.pickerEdits) this.syncPicker(map.kind, this.currentMap);
     if (this.analysis) this.storeMap({ analysis_id: this.analysis.analysis_id, ...this.currentMap });
     this.page.emit("shown", null);
   }
@@ -372,8 +386,9 @@ export class Results {
   async showArtifact(art, scroll = false) {
     const url = this.page.api.session(`/figures/${encodeURIComponent(art.id)}`);
     if (art.kind === "map") {
+      const edits = this.pickerEdits;
       await this.figureRequest("map", url, null, async (map) => {
-        await this.renderMap(map);
+        await this.renderMap(map, edits);
         if (scroll) this.bringIntoView("map-figure");
       });
       return;
