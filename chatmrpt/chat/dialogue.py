@@ -204,8 +204,9 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = plan_settings.threshold_meant(decision, fixed, ctx.last_plan, state,
                                              bool(facts.last_repri), facts.last_repri.get("target"))
     decision = plan_settings.hedged(decision, fixed, ctx.last_plan)
-    decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
+    # a request put off ("still deciding") is kept as a choice before any other doubt is asked
     decision = plan_settings.held_back(decision, fixed, state)
+    decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     decision = exports.mail_note(decision, fixed)
     decision = _with_earlier_question(decision, state)
     decision = tables.unplaced_list(decision, fixed, ctx, facts)

@@ -361,9 +361,11 @@ PAST_VERB = re.compile(r"\b(?:used|distributed|planned|had|received|got|gave|del
                        r"|were|was|did)\b")
 WHAT_IF = re.compile(r"\b(?:what|wat|wetin)\s+if\b|\b(?:suppose|supposing|imagine|assuming)\b")
 REPORTED = re.compile(r"\b(?:said|says|told\s+(?:us|me|them)|promised|announced|claims?"
-                      r"|according\s+to|heard)\b")
+                      r"|according\s+to|heard|wants|prefers|suggest(?:s|ed)|proposed?"
+                      r"|(?:they|donors?|partners?|people)\s+want|is\s+asking\s+for)\b")
 ORDERED = re.compile(r"\b(?:make|use|set|change|redo|re-?plan|re-?run|plan\s+(?:with|for)"
-                     r"|go\s+with|update|put|switch|run|try|abeg|please|pls)\b")
+                     r"|go\s+with|update|put|switch|run|try|abeg|please|pls|do\s+it"
+                     r"|go\s+ahead)\b")
 
 
 def totals_said_of_something_else(step: Step, text: str) -> list[str]:
@@ -373,7 +375,7 @@ def totals_said_of_something_else(step: Step, text: str) -> list[str]:
     ("the commissioner said we'll get 600k") with no request to plan with it."""
     low, same = _numbers_read_as_total(step, text)
     if not same:
-        return []
+        return _settings_of_the_past(step, text)
     n = same[0]
     before, after = low[: n.start], low[n.end:]
     said = n.text.strip()
@@ -389,6 +391,20 @@ def totals_said_of_something_else(step: Step, text: str) -> list[str]:
     if REPORTED.search(raw):
         return [f"{said} as what someone said"]
     return []
+
+
+def _settings_of_the_past(step: Step, text: str) -> list[str]:
+    """A plan setting read from what an earlier campaign did ("in 2024 we did bales of 50",
+    "last round we used 6 per household"), with no request to plan with it."""
+    if step.tool not in PLAN_TOOLS:
+        return []
+    raw = ex.lower_text(step.source or text)
+    if ORDERED.search(raw) or WHAT_IF.search(raw) or not EARLIER.search(raw) or \
+            not PAST_VERB.search(raw):
+        return []
+    numbers = [n for n in ex.extract_numbers(ex.canonical_text(step.source or text))
+               if not re.fullmatch(r"(?:19|20)\d\d", n.text.strip())]
+    return [f"{numbers[0].text.strip()} as what an earlier campaign had"] if numbers else []
 
 
 def total_far_below_plan(step: Step, last_plan: Mapping[str, Any] | None) -> int | None:
@@ -652,7 +668,9 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     elif same and not elsewhere:
         why = " The current plan already uses these values, so I have not made it again."
     elif elsewhere:
-        why = (f" You said {_join(list(dict.fromkeys(elsewhere)))}, not as the number of nets "
+        setting = "the number of nets" if any(s.params.get("total_nets") is not None
+                                              for s in acting) else "a setting"
+        why = (f" You said {_join(list(dict.fromkeys(elsewhere)))}, not as {setting} "
                "to plan with, so I may have misread it.")
     elif other_units:
         why = (f" You said {_join(list(dict.fromkeys(other_units)))}, not a number of nets, so "

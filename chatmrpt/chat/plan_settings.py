@@ -441,6 +441,11 @@ HEDGE = re.compile(
     r"|if\s+(?:it\s+is\s+|they\s+are\s+)?(?:approved|confirmed|funded)|not\s+sure"
     r"|unsure|not\s+certain|uncertain|unconfirmed|not\s+confirmed|might|expect(?:s|ed|ing)?"
     r"|i\s+(?:think|guess|believe|hope)|could\s+(?:get|receive|be|have|come)"
+    # pidgin "we fit get 500k" (we may get), "if the governor sign" (if he signs)
+    r"|(?:we|e|dem|they|state)\s+fit\s+(?:get|receive|collect|bring|give|send|release)"
+    r"|if\s+(?:the\s+|our\s+|my\s+|d\s+)?(?:governor|commissioner|donors?|partners?"
+    r"|minist(?:er|ry)|state|oga|director|government|govt|gov|they|he|she|fund(?:er|ers|ing)?)"
+    r"\s+(?:don\s+)?(?:sign|approve|agree|release|confirm|pay|give|accept)\w*"
     r"|(?<!in\s)(?<!by\s)(?<!of\s)may\s+(?!\d)(?:\w+\s+)?(?:get|receive|be|have|come|end|only"
     r"|give|send|allocate|supply|deliver)\w*)\b")
 # words that ask for the plan all the same: "plan for 500k and let's see", "maybe try 500k"
