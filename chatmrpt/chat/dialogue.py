@@ -180,7 +180,6 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     """How to answer ``text``: the steps to run, or the question to ask. The message is read
     in plain words first (normalize.plain_text, which leaves plain words as they are)."""
     text = normalize.plain_text(text, normalize.text_names(ctx, facts))
-    text = plan_settings.people_per_net_said(plan_settings.settings_spaced(text))
     taken_back = retraction.find_retraction(text, ctx.last_plan)
     if taken_back is not None and not taken_back.text:
         return Decision(text=taken_back.note, keep_pending=bool(state.pending),
