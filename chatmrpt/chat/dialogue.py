@@ -204,7 +204,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = plan_settings.hedged(decision, fixed, ctx.last_plan)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     decision = plan_settings.held_back(decision, fixed, state)
-    decision = exports.mail_note(decision, fixed)
+    decision = exports.mail_note(exports.each_format(decision, fixed), fixed)
     decision = _with_earlier_question(decision, state)
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
     decision = ward_place.ward_before_code_question(decision, fixed, ctx, facts)
