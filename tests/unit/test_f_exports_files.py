@@ -388,3 +388,15 @@ def test_two_formats_said_in_other_words_make_the_one_meant(text, fmt):
     steps, _ = acts(text)
     assert steps == [("export_results", {"what": "rankings", "format": fmt})]
 
+
+# --- a map saved without being shown ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,fmt", [
+    ("save the urban map as html without showing it", "html"),
+    ("export the urban map as png without displaying it", "png"),
+])
+def test_a_map_saved_without_showing_it_is_that_map_as_a_file(text, fmt):
+    # the urban share is no variable of the analysis: "without" takes nothing out of it
+    steps, _ = acts(text)
+    assert steps == [("export_view", {"what": "urban", "format": fmt})]
