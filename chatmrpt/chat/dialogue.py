@@ -1162,6 +1162,11 @@ def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: Route
             return f"{name.replace('_', ' ')} {params[name]} was not given in the conversation"
         if tool == "plan_itn" and not {"total_nets", "household_size"} <= set(params):
             return "a plan needs the number of nets and the household size"
+        fill = params.get("fill_population")
+        if fill is not None and fill != known.get("fill_population") and not (
+                fill == ex.find_fill_rule(text)
+                or isinstance(fill, int | float) and float(fill) in said):
+            return f"the population fill {fill!r} was not given in the conversation"
     if params.get("lga") and facts.lgas and str(params["lga"]).lower() not in {
             lg.lower() for lg in facts.lgas}:
         return f"there is no LGA {params['lga']!r} in the data"

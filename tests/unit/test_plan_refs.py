@@ -146,3 +146,17 @@ def test_a_step_back_to_a_plan_with_a_population_fill_keeps_the_fill():
 
     assert [s.params.get("fill_population") for s in d.steps] == ["median"]
     assert tool_spec(d.steps[0].tool).problems(d.steps[0].params) == []
+
+
+@pytest.mark.parametrize("text,fill,allowed", [
+    ("plan 300k nets hh 5, fill population median", "median", True),
+    ("plan 300k nets hh 5, fill missing populations with 2500", 2500, True),
+    ("plan 300k nets hh 5", "median", False),  # a fill nobody asked for is a guess
+    ("plan 300k nets hh 5, fill population median", "mean", False),
+])
+def test_a_population_fill_proposed_by_the_model_must_have_been_said(text, fill, allowed):
+    from chatmrpt.chat.dialogue import check_model_call
+
+    params = {"total_nets": 300_000, "household_size": 5, "fill_population": fill}
+    why = check_model_call("plan_itn", params, text, ctx(), DialogueState(), FACTS)
+    assert (why is None) is allowed, why
