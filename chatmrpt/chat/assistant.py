@@ -133,9 +133,12 @@ class Assistant:
         wards: tuple[WardRef, ...] = ()
         ranked: tuple = ()
         lga_codes: tuple[str, ...] = ()
+        ward_lga_codes: tuple[tuple[str, str], ...] = ()
         if analysis is not None and analysis.get("status") == SUCCEEDED:
             wards, ranked = self._ranked_wards(analysis)
             lga_codes = self._lga_codes(analysis)
+            if lga_codes and not any(w.lga for w in wards):
+                ward_lga_codes = self._ward_lga_codes(analysis)
         if not wards:
             wards = table_wards  # names from the uploaded table until an analysis exists
         dstate = DialogueState.of(state.get("dialogue"))
@@ -187,6 +190,7 @@ class Assistant:
             population=None if planning is None else bool((planning or {}).get("population")),
             urban_share=None if planning is None else bool((planning or {}).get("urban_share")),
             lga_codes=lga_codes,
+            ward_lga_codes=ward_lga_codes,
             pca_reason=summary.get("pca_reason") or None,
             area=area,
         )
@@ -240,6 +244,16 @@ class Assistant:
             return ()
         return self._memo(self._small_by_sha, SMALL_KEPT, "codes:" + sha,
                           lambda: _lga_codes_from_csv(self.rt.artifacts.read_bytes(sha)))
+
+    def _ward_lga_codes(self, analysis: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        """Each ward's LGA code (ward name, code), by content hash."""
+        sha = next((a.get("sha256") for a in analysis.get("artifacts") or []
+                    if a.get("name") == UNIFIED_CSV), None)
+        if sha is None:
+            return ()
+        return self._memo(self._small_by_sha, SMALL_KEPT, "ward codes:" + sha,
+                          lambda: _lga_codes_from_csv(self.rt.artifacts.read_bytes(sha),
+                                                      by_ward=True))
 
     def _table_lgas(self, ds: dict[str, Any]) -> tuple[tuple[str, ...], tuple[WardRef, ...]]:
         """The LGA and ward names of an uploaded table (before any analysis), by content hash."""
@@ -603,7 +617,8 @@ def _ward_names_from_csv(data: bytes) -> tuple[tuple[WardRef, ...], tuple]:
     return wards, tuple((wards[i].name, wards[i].lga) for i in order if pd.notna(ranks[i]))
 
 
-def _lga_codes_from_csv(data: bytes) -> tuple[str, ...]:
+def _lga_codes_from_csv(data: bytes, by_ward: bool = False) -> tuple:
+    """The LGA codes of a results table; ``by_ward``: (ward name, code) for each ward."""
     import io
 
     import pandas as pd
@@ -612,8 +627,13 @@ def _lga_codes_from_csv(data: bytes) -> tuple[str, ...]:
 
     frame = pd.read_csv(io.BytesIO(data), nrows=0)
     column = next((c for c in ("LGACode", "lga_code", "LGA_CODE") if c in frame.columns), None)
-    if column is None:
+    if column is None or by_ward and "WardName" not in frame.columns:
         return ()
+    if by_ward:
+        rows = pd.read_csv(io.BytesIO(data), usecols=["WardName", column], dtype=str,
+                           keep_default_na=False)
+        return tuple((str(n), code_text(v)) for n, v in zip(rows["WardName"], rows[column],
+                                                            strict=True) if code_text(v))
     values = pd.read_csv(io.BytesIO(data), usecols=[column], dtype=str,
                          keep_default_na=False)[column]
     return tuple(sorted({code_text(v) for v in values if code_text(v)}))

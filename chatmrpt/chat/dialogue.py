@@ -180,7 +180,6 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     """How to answer ``text``: the steps to run, or the question to ask. The message is read
     in plain words first (normalize.plain_text, which leaves plain words as they are)."""
     text = normalize.plain_text(text, normalize.text_names(ctx, facts))
-    text = plan_settings.people_per_net_said(plan_settings.settings_spaced(text))
     taken_back = retraction.find_retraction(text, ctx.last_plan)
     if taken_back is not None and not taken_back.text:
         return Decision(text=taken_back.note, keep_pending=bool(state.pending),
@@ -207,7 +206,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     # a request put off ("still deciding") is kept as a choice before any other doubt is asked
     decision = plan_settings.held_back(decision, fixed, state)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
-    decision = exports.mail_note(decision, fixed)
+    decision = exports.mail_note(exports.each_format(decision, fixed), fixed)
     decision = _with_earlier_question(decision, state)
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
     decision = ward_place.ward_before_code_question(decision, fixed, ctx, facts)
@@ -1165,6 +1164,11 @@ def check_model_call(tool: str, params: Mapping[str, Any], text: str, ctx: Route
             return f"{name.replace('_', ' ')} {params[name]} was not given in the conversation"
         if tool == "plan_itn" and not {"total_nets", "household_size"} <= set(params):
             return "a plan needs the number of nets and the household size"
+        fill = params.get("fill_population")
+        if fill is not None and fill != known.get("fill_population") and not (
+                fill == ex.find_fill_rule(text)
+                or isinstance(fill, int | float) and float(fill) in said):
+            return f"the population fill {fill!r} was not given in the conversation"
     if params.get("lga") and facts.lgas and str(params["lga"]).lower() not in {
             lg.lower() for lg in facts.lgas}:
         return f"there is no LGA {params['lga']!r} in the data"

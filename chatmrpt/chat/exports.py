@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from chatmrpt.chat import extract as ex
@@ -421,6 +422,49 @@ def _which_format(subject: str) -> Decision:
 def _file_decision(text: str, subject: str, fmt: str) -> Decision:
     return Decision([Step("export_results", {"what": subject, "format": fmt}, source=text)],
                     reading={"named_export": True, "tool": "export_results"})
+
+
+# --- one file in each of the formats named ---------------------------------------------------
+
+# the words between two formats asked for together: "as excel and csv", "in csv & excel",
+# "excel, csv and geojson", "csv plus excel"
+FORMATS_JOINED = re.compile(r"[\s,/&+]*(?:and|plus|as\s+well\s+as|n)?[\s,]*(?:also\s+)?"
+                            r"(?:(?:as|in)\s+)?(?:an?\s+)?(?:(?:the\s+)?same\s+in\s+)?")
+
+
+def formats_named(low: str) -> list[str]:
+    """The file formats a message names one after the other ("as excel and csv": xlsx, csv),
+    in the order it names them; empty when it names one, or names several in other words
+    ("excel or csv", "csv, not excel")."""
+    from chatmrpt.chat.router import _EXPORT_FORMATS
+
+    found = sorted((m.start(), m.end(), fmt) for fmt, pattern in _EXPORT_FORMATS
+                   for m in re.finditer(pattern, low))
+    if len({f for *_, f in found}) < 2:
+        return []
+    for (_, end, _), (start, _, _) in zip(found, found[1:], strict=False):
+        if not FORMATS_JOINED.fullmatch(low[end:start]):
+            return []
+    return list(dict.fromkeys(f for *_, f in found))
+
+
+def each_format(decision: Decision, text: str) -> Decision:
+    """A file asked for in two formats ("export the rankings as excel and csv"): one file in
+    each, in the order they were named (a file in a format its result does not come in
+    leaves the decision as it was)."""
+    files = [s for s in decision.steps if s.tool == "export_results"]
+    if len(files) != 1 or not files[0].params.get("format"):
+        return decision
+    from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND
+
+    step = files[0]
+    formats = formats_named(ex.lower_text(step.source or text))
+    allowed = EXPORT_FORMATS_BY_KIND.get(step.params.get("what"), ())
+    if step.params["format"] not in formats or not all(f in allowed for f in formats):
+        return decision
+    at = decision.steps.index(step)
+    each = [replace(step, params={**step.params, "format": f}) for f in formats]
+    return replace(decision, steps=[*decision.steps[:at], *each, *decision.steps[at + 1:]])
 
 
 # --- e-mail -----------------------------------------------------------------------------------

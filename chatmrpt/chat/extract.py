@@ -575,10 +575,26 @@ def past_amount(num: NumberMention, low: str) -> bool:
     return bool(re.search(r"\b" + PAST_AMOUNT + r"\s*$", low[max(0, num.start - 90): num.start]))
 
 
+# the words that give wards without a population one: "fill population median", "fill the
+# missing populations with the mean", "population fill rule 2,500"
+FILL_POPULATION = (r"fill(?:ing)?\s+(?:in\s+)?(?:the\s+)?(?:missing\s+)?populations?(?:\s+with)?"
+                   r"(?:\s+the)?|population\s+fill(?:\s+rule)?(?:\s+with)?(?:\s+the)?")
+FILL_WORD = re.compile(r"\b(?:" + FILL_POPULATION + r")\s*[:=]?\s*(mean|median|average)\b")
+
+
+def find_fill_rule(text: str) -> str | None:
+    """The word a population fill is said with ("fill population median"): mean or median."""
+    m = FILL_WORD.search(lower_text(text))
+    return None if m is None else ("mean" if m.group(1) == "average" else m.group(1))
+
+
 # Order matters: when a number fits several cues the first one wins, so the specific
 # parameters (bale size, people per net...) come before the general one (total nets).
 PLAN_CUES: tuple[Cue, ...] = (
     Cue("_past", before=re.compile(r"\b" + PAST_AMOUNT + r"\s*$")),
+    # "fill population 2,500", "fill missing populations with 1000": the population given to
+    # wards without one, never a stock or a household
+    Cue("fill_population", before=_before(FILL_POPULATION)),
     Cue(
         "bale_size",
         before=_before(r"bales?\s*(?:size)?|bale\s+of|bales\s+of|bales\s+with"),

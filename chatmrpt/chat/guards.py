@@ -518,7 +518,7 @@ def action_evidence(step: Step, text: str, state: DialogueState,
 
 
 PLAN_NUMBERS = ("total_nets", "household_size", "urban_threshold", "people_per_net",
-                "bale_size", "max_ward_share")  # fmt: skip
+                "bale_size", "max_ward_share", "fill_population")  # fmt: skip
 
 
 def _numbers_said(step: Step, text: str, last_plan: Mapping[str, Any] | None = None) -> bool:
@@ -529,8 +529,8 @@ def _numbers_said(step: Step, text: str, last_plan: Mapping[str, Any] | None = N
              if k in PLAN_NUMBERS and isinstance(v, int | float)}
     said |= {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(text))}
     for name in PLAN_NUMBERS:
-        if name not in step.params:
-            continue
+        if not isinstance(step.params.get(name), int | float):
+            continue  # not given, or a word ("fill population median")
         value = float(step.params[name])
         if round(value, 6) not in said and not (name == "max_ward_share"
                                                 and round(value * 100, 6) in said):

@@ -11,7 +11,9 @@ English, so this pass rewrites only what has one plain meaning:
 - letters spelled out by voice input ("I T N" -> ITN, "P C A" -> PCA);
 - a message typed in capitals (lower case, acronyms kept);
 - numbers read out ("two fifty k" -> 250k, "2 point 5 million" -> 2.5 million) and the letter
-  o typed for a zero inside a number ("40o,000" -> 400,000).
+  o typed for a zero inside a number ("40o,000" -> 400,000);
+- a plan setting's short name typed together with its value ("hh5" -> hh 5) and the people
+  per net said as nets for people ("1 net for every 2 people" -> 2 people per net).
 
 Ward, LGA and column names are never rewritten: a span that spells one of them is kept as
 typed. Nothing here guesses: a token with two plausible readings is left alone.
@@ -31,7 +33,7 @@ SHORTHAND: dict[str, str] = {
     "abt": "about", "bcos": "because", "bcoz": "because", "cos": "because", "coz": "because",
     "frm": "from", "shld": "should", "cld": "could", "wld": "would", "av": "have",
     "hv": "have", "gv": "give", "giv": "give", "sho": "show", "shw": "show",
-    "2morow": "tomorrow", "2moro": "tomorrow", "2day": "today", "b4": "before",
+    "2morow": "tomorrow", "2moro": "tomorrow", "2day": "today", "b4": "before", "den": "then",
     "im": "its",
     "hous": "house", "housholds": "households", "houshold": "household", "househld": "household",
     "populaton": "population", "popualtion": "population", "scour": "score",
@@ -123,6 +125,44 @@ def _shouted(text: str) -> bool:
     return len(words) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+# --- plan settings in the words every reader of them reads -----------------------------------
+
+_SMALL = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
+_PEOPLE = r"(?:people|persons?|pple|ppl|individuals|heads|sleepers)"
+_ONE_NET = r"(?:1|one|a|each|every|single|one\s+single)\s+(?:mosquito\s+)?(?:net|itn|llin)"
+_COUNT = r"(?P<num>\d+(?:\.\d+)?|two|three|four|five)"
+# "1 net for every 2 people", "one net per two persons", "a net for each 2 people", "each net
+# covers 2 people"; "2 people share a net", "two persons to one net"
+NET_FOR_PEOPLE = (
+    re.compile(r"\b" + _ONE_NET + r"\s+(?:for|per|to|covers?|covering|serves?|between|among"
+               r"|shared\s+by|goes\s+to)\s+(?:every|each|all|all\s+the)?\s*" + _COUNT + r"\s+"
+               + _PEOPLE + r"\b", re.I),
+    re.compile(r"\b(?:(?:every|each)\s+)?" + _COUNT + r"\s+" + _PEOPLE + r"\s+(?:share|sharing|to"
+               r"|under|for|on|in|gets?|receives?|use)\s+" + _ONE_NET + r"\b", re.I),
+)
+
+
+def people_per_net_said(text: str) -> str:
+    """The people per net said as nets for people ("1 net for every 2 people", "two persons
+    share a net") rewritten as "2 people per net", the way every reader of that setting reads
+    it; the text unchanged otherwise."""
+    for rx in NET_FOR_PEOPLE:
+        text = rx.sub(lambda m: f"{_SMALL.get(m.group('num').lower(), m.group('num'))} people "
+                                "per net", text)
+    return text
+
+
+# "hh5", "hhsize6", "household5": a setting's short name typed together with its value
+GLUED = re.compile(r"\b(hh|hhs|hhsize|hh_size|household|householdsize|hsize|ppn)(\d+(?:\.\d+)?)\b",
+                   re.I)
+
+
+def settings_spaced(text: str) -> str:
+    """A setting's short name and its value typed as one word ("plan 300k hh5") written
+    apart ("hh 5"), as every reader of that setting reads them."""
+    return GLUED.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+
+
 def plain_text(text: str, names: Iterable[str] = ()) -> str:
     """``text`` in plain words (see the module's docstring); unchanged when nothing applies.
     Plain words stay as they are, so reading a message twice reads it as once: one rewrite
@@ -158,7 +198,8 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     out = _DIGIT_FOR.sub("for", out)
     out = _DIGIT_TO.sub(lambda m: f"{m.group(1) or m.group(2)} to", out)
     spans = _protected_spans(out, names)
-    return _TOKEN.sub(lambda m: _word(m, spans), out)
+    out = _TOKEN.sub(lambda m: _word(m, spans), out)
+    return people_per_net_said(settings_spaced(out))
 
 
 def text_names(ctx: object, facts: object) -> list[str]:

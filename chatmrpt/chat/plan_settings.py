@@ -32,44 +32,6 @@ from chatmrpt.chat.guards import (
 )
 from chatmrpt.chat.state import Decision, DialogueState, Step
 
-# --- people per net said the other way round -----------------------------------------------
-
-_SMALL = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
-_PEOPLE = r"(?:people|persons?|pple|ppl|individuals|heads|sleepers)"
-_ONE_NET = r"(?:1|one|a|each|every|single|one\s+single)\s+(?:mosquito\s+)?(?:net|itn|llin)"
-_COUNT = r"(?P<num>\d+(?:\.\d+)?|two|three|four|five)"
-# "1 net for every 2 people", "one net per two persons", "a net for each 2 people", "each net
-# covers 2 people"; "2 people share a net", "two persons to one net"
-NET_FOR_PEOPLE = (
-    re.compile(r"\b" + _ONE_NET + r"\s+(?:for|per|to|covers?|covering|serves?|between|among"
-               r"|shared\s+by|goes\s+to)\s+(?:every|each|all|all\s+the)?\s*" + _COUNT + r"\s+"
-               + _PEOPLE + r"\b", re.I),
-    re.compile(r"\b(?:(?:every|each)\s+)?" + _COUNT + r"\s+" + _PEOPLE + r"\s+(?:share|sharing|to"
-               r"|under|for|on|in|gets?|receives?|use)\s+" + _ONE_NET + r"\b", re.I),
-)
-
-
-def people_per_net_said(text: str) -> str:
-    """The people per net said as nets for people ("1 net for every 2 people", "two persons
-    share a net") rewritten as "2 people per net", the way every reader of that setting reads
-    it; the text unchanged otherwise."""
-    for rx in NET_FOR_PEOPLE:
-        text = rx.sub(lambda m: f"{_SMALL.get(m.group('num').lower(), m.group('num'))} people "
-                                "per net", text)
-    return text
-
-
-# "hh5", "hhsize6", "household5": a setting's short name typed together with its value
-GLUED = re.compile(r"\b(hh|hhs|hhsize|hh_size|household|householdsize|hsize|ppn)(\d+(?:\.\d+)?)\b",
-                   re.I)
-
-
-def settings_spaced(text: str) -> str:
-    """A setting's short name and its value typed as one word ("plan 300k hh5") written
-    apart ("hh 5"), as every reader of that setting reads them."""
-    return GLUED.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
-
-
 # --- one setting given a value -------------------------------------------------------------
 
 _LEAD = (r"^\s*(?:(?:ok(?:ay)?|oya|abeg|pls|please|so|then|and|now|no|nope|hmm+|ehn|well|alright"
@@ -498,7 +460,7 @@ def hedged(decision: Decision, text: str,
 # --- two plans asked one after the other -----------------------------------------------------
 
 # "try household 6, then 7", "plan with hh 5 and then with hh 6", "500k first, then 600k"
-THEN_WORD = r"(?:then|den|dan|thn|after\s+that|afterwards|thereafter|next|later)"
+THEN_WORD = r"(?:then|dan|thn|after\s+that|afterwards|thereafter|next|later)"
 THEN = re.compile(r"(?:[,;.]\s*|\s+)(?:and\s+)?" + THEN_WORD + r"[\s,]+(?P<tail>.*\d.*)$")
 TAIL_WORDS = re.compile(r"^(?:with|try|at|use|do|for|also|make\s+it|a|an|the|to|of|plan|re-?plan"
                         r"|redo|run|it|again|one|please|pls|hh|household(?:\s+size)?|size|nets?"

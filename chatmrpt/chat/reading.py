@@ -65,7 +65,9 @@ LIST_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls|abeg)[\s,]+)*(?
 ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+use|plus|put\s+in|bring\s+in"
                      r"|with\s+also|put\s+back|bring\s+back|add\s+back|re-?add|restore|reinstate"
                      r"|(?:put|bring)\s+(?:\w+\s+){1,4}back)\b")  # fmt: skip
-DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without|take\s+out|leave\s+out|minus|no\s+more"
+# "without showing it" ("save the urban map as html without showing it") takes nothing out
+DROP_VAR = re.compile(r"\b(?:drop|remove|exclude|without(?!\s+(?:showing|displaying|opening"
+                      r"|drawing|plotting|rendering|putting)\b)|take\s+out|leave\s+out|minus|no\s+more"
                       r"|except|get\s+rid\s+of|omit|(?:take|leave)\s+(?:\w+\s+){1,4}out)\b")  # fmt: skip
 DIRECTION_WORD = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b")
 # after these, "ndwi too" asks for the same about ndwi (a map, a ward's value), not an analysis

@@ -671,6 +671,9 @@ def _plan_params(msg: Message, ctx: RouterContext) -> Extraction:
     strategy = ex.find_strategy(msg.text)
     if strategy:
         values["strategy"] = strategy
+    fill = ex.find_fill_rule(msg.text)
+    if fill and "fill_population" not in values:
+        values["fill_population"] = fill
     if "max_ward_share" in values and "strategy" not in values:
         values["strategy"] = "capped"
     spec = tool_spec("plan_itn")

@@ -49,6 +49,7 @@ class Facts:
     population: bool | None = None  # the ward data holds each ward's population (None: unknown)
     urban_share: bool | None = None  # ... and its urban share
     lga_codes: tuple[str, ...] = ()  # the LGA codes of the analysed wards (tables without names)
+    ward_lga_codes: tuple[tuple[str, str], ...] = ()  # (ward, its LGA code) on such tables
     pca_reason: str | None = None  # why the current analysis has no PCA result (None: it has)
     # the place the ward table covers, as the data says it: its file names and the state(s)
     # of its State / StateCode columns (empty: not known)

@@ -75,7 +75,8 @@ class Param:
     """One parameter of a tool, from which its JSON schema is generated.
 
     ``item_type``/``item_enum`` describe array items; ``value_enum`` the values of an object
-    that maps names to choices (variable -> direction).
+    that maps names to choices (variable -> direction); ``words`` the words a number may be
+    given as instead (a population filled with the "mean", the "median" or a number).
     """
 
     name: str
@@ -95,6 +96,7 @@ class Param:
     value_enum: tuple[Any, ...] = ()
     max_items: int | None = None
     max_length: int | None = None
+    words: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in _JSON_TYPES:
@@ -145,6 +147,11 @@ class Param:
             if self.value_enum:
                 values["enum"] = list(self.value_enum)
             schema["additionalProperties"] = values
+        if self.words:
+            number = {k: v for k, v in schema.items() if k not in ("description", "default")}
+            schema = {"description": schema["description"],
+                      **({"default": schema["default"]} if "default" in schema else {}),
+                      "anyOf": [{"type": "string", "enum": list(self.words)}, number]}
         return schema
 
     def problems(self, value: Any) -> list[str]:
@@ -175,6 +182,9 @@ class Param:
                     allowed = ", ".join(map(str, self.value_enum))
                     out.append(f"'{self.name}' for {key!r} must be one of {allowed}")
             return out
+        if self.words and isinstance(value, str):
+            return [] if value in self.words else [
+                f"'{self.name}' must be a number or one of {', '.join(self.words)}"]
         if not _has_type(value, self.type):
             return [f"'{self.name}' must be of type {self.type}, not {value!r}"]
         if self.enum and value not in self.enum:
@@ -196,7 +206,7 @@ class Param:
 _JSON_TYPE_OF_KIND = {
     "count": "integer", "integer": "integer", "number": "number", "choice": "string",
     "text": "string", "flag": "boolean", "numbers": "array", "choices": "array",
-    "texts": "array", "mapping": "object",
+    "texts": "array", "mapping": "object", "choice_or_number": "number",
 }  # fmt: skip
 
 
@@ -219,6 +229,8 @@ def from_option(o: Option, note: str = "") -> Param:
             bounds = {}
     elif json_type in ("integer", "number"):
         bounds = {low: o.minimum, "maximum": o.maximum}
+        if o.kind == "choice_or_number":
+            bounds["words"] = o.choices
     elif json_type == "object":
         bounds = {"value_enum": o.choices}
     elif json_type == "string":
@@ -367,7 +379,7 @@ _PLAN_PARAMS = (
     Param.declared(ItnParams, "total_nets", note=_ASK),
     Param.declared(ItnParams, "household_size", note=_ASK),
     *_declared(ItnParams, "urban_threshold", "method", "strategy", "max_ward_share",
-               "people_per_net", "buffer", "bale_size"),
+               "people_per_net", "buffer", "bale_size", "fill_population"),
 )  # fmt: skip
 
 TOOLS: tuple[ToolSpec, ...] = (

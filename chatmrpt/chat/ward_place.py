@@ -77,7 +77,9 @@ def ward_before_code_question(decision: Decision, text: str, ctx: Any, facts: An
     """On a table with LGA codes and no LGA names, a ward list placed in a name that is one
     of the table's wards ("wards in Zango", "high wards in Zango 1"): that ward's rank and
     category, not the question which LGA code the name is. The codes stay offered, in case an
-    LGA of that name was meant; with "LGA" said ("wards in Dala LGA") the question stays."""
+    LGA of that name was meant; with "LGA" said ("wards in Dala LGA") the question stays.
+    When the ward's own LGA code is known, the LGA is the likelier reading and both are asked
+    (see _lga_of_ward_first)."""
     if decision.reading.get("asked") != "lga_code" or decision.steps or facts.lgas or \
             not ctx.wards:
         return decision
@@ -90,6 +92,9 @@ def ward_before_code_question(decision: Decision, text: str, ctx: Any, facts: An
     name, _ = named
     if sum(1 for w in ctx.wards if w.name == name) > 1:
         return decision  # a name of several wards: which one cannot be told without LGAs
+    asked = _lga_of_ward_first(decision, name, facts)
+    if asked is not None:
+        return asked
     echo = (f"{name} is a ward of your table, not an LGA, so it has no wards of its own to "
             "list. Here is its rank and category:")
     after = (f"Or did you mean an LGA called {name}? Tap its LGA code." if decision.choices
@@ -98,6 +103,26 @@ def ward_before_code_question(decision: Decision, text: str, ctx: Any, facts: An
                     choices=decision.choices, pending=decision.pending,
                     not_done=[after] if after else [],
                     reading={**decision.reading, "ward_as_place": name})
+
+
+def _lga_of_ward_first(decision: Decision, name: str, facts: Any) -> Decision | None:
+    """"wards in Dala" where Dala is a ward of LGA 20024: an LGA is most often named after
+    the ward it is run from, so the LGA meant is most likely 20024, and a list of wards asks
+    for an area, not a ward. Both readings are offered (the LGA's list first, then the ward's
+    rank), with the other codes after them; None when the ward's code is not known."""
+    code = dict(facts.ward_lga_codes).get(name)
+    listed = [c for c in decision.choices if (c.get("params") or {}).get("lga_code") == code]
+    if code is None or len(listed) != 1:
+        return None
+    ward = {"label": f"Explain {name}", "tool": "explain_ward", "params": {"ward": name}}
+    choices = [listed[0], ward, *(c for c in decision.choices if c is not listed[0])]
+    return Decision(
+        text=f"Your ward table has LGA codes but no LGA names. {name} is one of its wards, in "
+             f"LGA {code}; an LGA called {name} would most likely be LGA {code}, where the "
+             f"ward {name} is. Do you want the wards of LGA {code}, or the rank of the ward "
+             f"{name}? (Or tap another LGA code.)",
+        choices=choices, pending={**(decision.pending or {}), "choices": choices},
+        reading={**decision.reading, "ward_as_place": name, "lga_of_ward": code})
 
 
 # "which LGA is Zango in?", "what LGA is it in", "the LGA code of Dorayi": a ward's LGA

@@ -42,6 +42,12 @@ KANO_LIKE = ["Fagge D", "D/Kudu", "Dan Agundi", "Zango", "Unguwa Uku Cikin Gari"
         # domain words misspelt
         ("composite scour of zango", "composite score of zango"),
         ("wards in kano munincipal", "wards in kano municipal"),
+        # plan settings in the words every reader of them reads
+        ("plan 300k hh5", "plan 300k hh 5"),
+        ("PLAN 300K HHSIZE6 PLEASE", "plan 300k hhsize 6 please"),
+        ("plan 300k, 1 net for every 2 people", "plan 300k, 2 people per net"),
+        ("two persons share a net", "2 people per net"),
+        ("try hh 6 first, den we go see 7 after", "try hh 6 first, then we go see 7 after"),
     ],
 )
 def test_typed_text_reads_as_plain_words(typed, plain):
@@ -86,3 +92,14 @@ def test_a_greeting_with_an_honorific_is_taken_off_a_request():
     assert plain_text("e kaaro ma. run the analysis for ilorin") == "run the analysis for ilorin"
     assert plain_text("Good afternoon sir, top 5 wards") == "top 5 wards"
     assert plain_text("sannu o, list my wards") == "list my wards"
+
+
+def test_every_reader_of_a_message_reads_the_settings_in_the_same_words():
+    """The dialogue and the model's checks read the message through the one plain-words pass:
+    the setting typed glued to its value is read the same way by both."""
+    from chatmrpt.chat import normalize
+
+    typed = "plan 300k hh5, 1 net for each 2 people, den hh 6"
+    once = normalize.plain_text(typed)
+    assert once == "plan 300k hh 5, 2 people per net, then hh 6"
+    assert normalize.plain_text(once) == once

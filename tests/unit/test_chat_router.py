@@ -289,7 +289,9 @@ def test_openai_function_schema(spec):
     assert params["type"] == "object" and params["additionalProperties"] is False
     assert set(params.get("required", [])) <= set(params["properties"])
     for prop in params["properties"].values():
-        assert prop["type"] in ("string", "integer", "number", "boolean", "array", "object")
+        # a word or a number ("fill population median" or 2500): one type per branch
+        for branch in prop.get("anyOf", [prop]):
+            assert branch["type"] in ("string", "integer", "number", "boolean", "array", "object")
         assert prop["description"]
 
 

@@ -79,7 +79,7 @@ NOT_IN_THE_CHAT = {
     # the chat runs an analysis with the zone's defaults for these
     AnalysisParams: {"urban_thresholds", "pca_orientation"},
     # asked for on the page, not in a conversation
-    ItnParams: {"fill_population", "rank_column", "rank_order"},
+    ItnParams: {"rank_column", "rank_order"},
     ReprioritizationParams: {"method", "rank_column", "rank_order"},
     TprParams: {"by_year", "trend_threshold", "join", "sheet"},
     # the chat hands over files of its own results only
@@ -187,14 +187,20 @@ def chat_disagreements(o: Option, tool: str, schema: dict[str, Any] | None) -> l
     spec = tool_spec(tool)
     if o.required != (o.chat in spec.required):
         out.append(f"{o.name}: required is {o.chat in spec.required} in {tool}")
-    bounded = schema.get("items", schema) if schema["type"] == "array" else schema
+    bounded = schema.get("items", schema) if schema.get("type") == "array" else schema
+    if o.kind == "choice_or_number":
+        if [s.get("type") for s in schema["anyOf"]] != ["string", "number"]:
+            out.append(f"{o.name}: chat schema {schema['anyOf']} is not a word or a number")
+        bounded = schema["anyOf"][1]
     if o.choices:
         values = bounded.get("enum") or schema.get("additionalProperties", {}).get("enum")
+        if o.kind == "choice_or_number":
+            values = schema["anyOf"][0]["enum"]
         left_out = CHAT_CHOICES_LEFT_OUT.get((tool, o.chat), set())
         expected = tuple(c for c in o.choices if c not in left_out)
         if tuple(values or ()) != expected:
             out.append(f"{o.name}: chat choices {values} instead of {expected}")
-    if o.kind in ("count", "integer", "number", "numbers"):
+    if o.kind in ("count", "integer", "number", "numbers", "choice_or_number"):
         low = bounded.get("exclusiveMinimum") if o.above_minimum else bounded.get("minimum")
         if low != o.minimum or bounded.get("maximum") != o.maximum:
             out.append(f"{o.name}: chat bounds {low}..{bounded.get('maximum')}")

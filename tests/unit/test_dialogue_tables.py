@@ -306,3 +306,36 @@ def test_a_list_of_the_whole_area_is_still_listed(text):
 
 def test_a_question_about_the_last_ward_is_no_place():
     assert (run("wich ward is last").pending or {}).get("expects") != "lga_code"
+
+
+# --- a ward named like an LGA: the LGA it most likely is, or the ward -----------------------
+
+
+@pytest.mark.parametrize("text,params", [
+    ("wards in Dala", {}),
+    ("top 5 wards in Dala", {"n": 5}),
+    ("high wards in dala", {"category": "High"}),
+])
+def test_a_ward_named_as_a_list_place_offers_its_own_lga_first_then_the_ward(text, params):
+    """Dala is a ward (of LGA 20024) and the name of the LGA it lies in: a list of wards
+    asks for an area, so the wards of LGA 20024 come first, the ward's rank second, and each
+    tap does exactly what it says."""
+    from dataclasses import replace
+
+    from tests.unit.test_g_tools import assert_round_trip
+
+    facts = replace(KANO, ward_lga_codes=(("Dala", "20024"), ("Zango", "20043")))
+    d = run(text, facts=facts)
+    assert d.steps == [] and "LGA 20024" in d.text and "?" in d.text
+    assert [(c["tool"], c["params"]) for c in d.choices[:2]] == [
+        ("list_wards", {**params, "lga_code": "20024"}), ("explain_ward", {"ward": "Dala"})]
+    assert {c["params"].get("lga_code") for c in d.choices[2:]} == set(CODES) - {"20024"}
+    assert_round_trip(d, ctx(), facts, DialogueState())
+
+
+def test_each_wards_lga_code_is_read_from_the_results_table():
+    from chatmrpt.chat.assistant import _lga_codes_from_csv
+
+    data = b"WardName,LGACode,composite_rank\nDala,20024,1\nZango,20043.0,2\nNowhere,,3\n"
+    assert _lga_codes_from_csv(data, by_ward=True) == (("Dala", "20024"), ("Zango", "20043"))
+    assert _lga_codes_from_csv(data) == ("20024", "20043")

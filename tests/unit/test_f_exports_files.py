@@ -362,3 +362,41 @@ def test_a_sentence_about_a_file_makes_none(text):
                                   "the vulnerability map, as a PNG."])
 def test_a_sentence_that_asks_for_the_file_still_makes_it(text):
     assert not exports.not_ordered(text)
+
+
+# --- one file in each format named ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,what,formats", [
+    ("export the rankings as excel and csv", "rankings", ["xlsx", "csv"]),
+    ("export the rankings as csv and excel", "rankings", ["csv", "xlsx"]),
+    ("send me the rankings in both csv and excel format", "rankings", ["csv", "xlsx"]),
+    ("export the plan as excel & csv", "itn_plan", ["xlsx", "csv"]),
+    ("download the full table with scores as geojson and csv", "unified", ["geojson", "csv"]),
+])
+def test_a_file_asked_in_two_formats_is_made_in_each(text, what, formats):
+    steps, _ = acts(text)
+    assert steps == [("export_results", {"what": what, "format": f}) for f in formats]
+
+
+@pytest.mark.parametrize("text,fmt", [
+    ("export the rankings as csv, not excel", "csv"),
+    ("export the rankings as excel, i mean csv", "csv"),
+    ("export the rankings as excel", "xlsx"),
+])
+def test_two_formats_said_in_other_words_make_the_one_meant(text, fmt):
+    steps, _ = acts(text)
+    assert steps == [("export_results", {"what": "rankings", "format": fmt})]
+
+
+# --- a map saved without being shown ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,fmt", [
+    ("save the urban map as html without showing it", "html"),
+    ("export the urban map as png without displaying it", "png"),
+])
+def test_a_map_saved_without_showing_it_is_that_map_as_a_file(text, fmt):
+    # the urban share is no variable of the analysis: "without" takes nothing out of it
+    steps, _ = acts(text)
+    assert steps == [("export_view", {"what": "urban", "format": fmt})]

@@ -66,6 +66,8 @@ KINDS = [
     {"total_nets": 350_000, "household_size": 6, "urban_threshold": 60, "buffer": 1.1},
     {"total_nets": 610_000, "household_size": 5, "strategy": "capped", "max_ward_share": 3},
     {"total_nets": 275_000, "household_size": 5, "people_per_net": 2},
+    {"total_nets": 300_000, "household_size": 5, "fill_population": "median"},
+    {"total_nets": 320_000, "household_size": 6, "fill_population": 2500},
 ]
 
 
@@ -117,3 +119,44 @@ def test_with_no_earlier_plan_the_plan_named_is_the_current_one():
 def test_the_plan_with_an_amount_is_a_new_amount():
     d = _decide("ok redo the plan with 600k nets")
     assert [s.params.get("total_nets") for s in d.steps] == [600_000]
+
+
+@pytest.mark.parametrize("fill", ["median", "mean", 2500, 1200.5])
+def test_a_plan_label_with_a_population_fill_typed_in_a_new_conversation_makes_that_plan(fill):
+    """ "Plan 300,000 nets, household size 5, fill population median" (a plan made with the
+    missing populations filled, offered back) sent in a conversation with no plan yet makes
+    exactly that plan, and the chat's plan tool takes the fill."""
+    from chatmrpt.chat.describe import describe_choice
+    from chatmrpt.chat.tools import tool_spec
+
+    params = {"total_nets": 300_000, "household_size": 5, "fill_population": fill}
+    label = describe_choice("plan_itn", params)
+    assert "fill population" in label
+    d = decide(label, ctx(), DialogueState(), FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [("plan_itn", params)], d.text
+    assert tool_spec("plan_itn").problems(params) == []
+
+
+def test_a_step_back_to_a_plan_with_a_population_fill_keeps_the_fill():
+    filled = {**STORED, "total_nets": 300_000, "household_size": 5, "fill_population": "median"}
+    plans = {"ids": ["a", "b"], "params": [filled, dict(STORED, **FIRST)], "at": 1}
+    state = DialogueState(last={"tool": "plan_itn", "params": FIRST}, plans=plans)
+    d = _decide("go back to the first plan", state)
+    from chatmrpt.chat.tools import tool_spec
+
+    assert [s.params.get("fill_population") for s in d.steps] == ["median"]
+    assert tool_spec(d.steps[0].tool).problems(d.steps[0].params) == []
+
+
+@pytest.mark.parametrize("text,fill,allowed", [
+    ("plan 300k nets hh 5, fill population median", "median", True),
+    ("plan 300k nets hh 5, fill missing populations with 2500", 2500, True),
+    ("plan 300k nets hh 5", "median", False),  # a fill nobody asked for is a guess
+    ("plan 300k nets hh 5, fill population median", "mean", False),
+])
+def test_a_population_fill_proposed_by_the_model_must_have_been_said(text, fill, allowed):
+    from chatmrpt.chat.dialogue import check_model_call
+
+    params = {"total_nets": 300_000, "household_size": 5, "fill_population": fill}
+    why = check_model_call("plan_itn", params, text, ctx(), DialogueState(), FACTS)
+    assert (why is None) is allowed, why
