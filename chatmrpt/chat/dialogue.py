@@ -728,15 +728,7 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     unsupported = UNSUPPORTED_FORMAT.search(low)
     if unsupported and (label in ("export_results", "export_view") or re.search(
             r"\b(?:export|download|save|send|give)\b", low)):
-        fmt = unsupported.group(0)
-        choices = [{"label": "Export the report as HTML", "tool": "export_results",
-                    "params": {"what": "report", "format": "html"}},
-                   {"label": "Export the rankings as Excel", "tool": "export_results",
-                    "params": {"what": "rankings", "format": "xlsx"}}]
-        return Decision(text=f"I cannot make a {fmt.upper()} file. Maps come as pictures (PNG) "
-                             "or web pages (HTML), tables as CSV or Excel, and the report as a "
-                             "web page you can print to PDF from the browser.",
-                        choices=choices, pending={"expects": "choice", "choices": choices})
+        return exports.unmade_format(unsupported.group(0))
     if label == "export_results" and guess.confident(0.4, 0.15):
         view = _export_view(text, low, state, has_plan=ctx.last_plan is not None)
         if view is not None:

@@ -571,16 +571,31 @@ def format_alone(low: str) -> Decision | None:
     m = UNSUPPORTED_FORMAT.search(low)
     if m is None or not UNMADE_FORMAT_ALONE.fullmatch(low):
         return None
+
+    return unmade_format(m.group(0))
+
+
+GIS_FORMATS = frozenset({"shapefile", "kml", "shp", "gpkg", "geopackage"})
+
+
+def unmade_format(fmt: str) -> Decision:
+    """What can be made instead of a file format the chat cannot make, as one-tap choices;
+    for a GIS format, the ward table with its boundaries as GeoJSON first."""
+    from chatmrpt.chat.describe import describe_choice
     from chatmrpt.chat.dialogue import Decision
 
-    choices = [{"label": "Export the report as HTML", "tool": "export_results",
-                "params": {"what": "report", "format": "html"}},
-               {"label": "Export the rankings as Excel", "tool": "export_results",
-                "params": {"what": "rankings", "format": "xlsx"}}]
-    return Decision(text=f"I cannot make a {m.group(0).upper()} file. Maps come as pictures (PNG) "
-                         "or web pages (HTML), tables as CSV or Excel, and the report as a "
-                         "web page you can print to PDF from the browser.",
-                    choices=choices, pending={"expects": "choice", "choices": choices})
+    offers = [{"what": "report", "format": "html"}, {"what": "rankings", "format": "xlsx"}]
+    text = (f"I cannot make a {fmt.upper()} file. Maps come as pictures (PNG) or web pages "
+            "(HTML), tables as CSV or Excel, the wards with their boundaries as GeoJSON or "
+            "GeoParquet, and the report as a web page you can print to PDF from the browser.")
+    if fmt.lower() in GIS_FORMATS:
+        offers.insert(0, {"what": "unified", "format": "geojson"})
+        text = (f"I cannot make a {fmt.upper()} file, but the wards with their boundaries, "
+                "scores and ranks come as GeoJSON (or GeoParquet), which QGIS and ArcGIS open "
+                "like a shapefile.")
+    choices = [{"label": describe_choice("export_results", p), "tool": "export_results",
+                "params": p} for p in offers]
+    return Decision(text=text, choices=choices, pending={"expects": "choice", "choices": choices})
 
 
 def file_or_view(text: str, low: str, ctx: RouterContext, state: DialogueState,
