@@ -199,7 +199,8 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
         wards,
         requested=params.variables,
         direction_overrides=params.direction_overrides,
-        excluded=[*dataset.excluded_columns, *dataset.planning_columns],
+        excluded=dataset.excluded_columns,
+        added=dataset.planning_columns,
         boundary_attributes=dataset.boundary_attributes,
     )
     warnings: list[str] = list(dataset.warnings)

@@ -267,7 +267,7 @@ def candidate_columns(wards: pd.DataFrame, excluded: Iterable[str] = ()) -> list
 
 
 def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[str],
-                           excluded: Iterable[str] = ()) -> str:
+                           excluded: Iterable[str] = (), added: Iterable[str] = ()) -> str:
     by_lower = {c.lower(): c for c in candidates}
     if name.lower() in by_lower:
         return by_lower[name.lower()]
@@ -276,6 +276,16 @@ def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[s
         matches = [c for c in candidates if catalogue_entry(c) is entry]
         if len(matches) == 1:
             return matches[0]
+    planning = {c.lower(): c for c in added if isinstance(c, str)}
+    if name.lower() in planning:
+        col = planning[name.lower()]
+        raise InputError(
+            "unknown_variable",
+            f"Column {col!r} was added for planning (a population or urban share taken from "
+            "another file or from the boundaries), not read from the ward table, so it is not "
+            f"used as a risk variable. Columns you can use: {describe_rows(candidates, 20)}.",
+            details={"variable": name, "reason": "planning", "numeric_columns": candidates},
+        )
     ids = {c.lower(): c for c in excluded if isinstance(c, str)}
     if name.lower() in ids:
         col = ids[name.lower()]
@@ -308,6 +318,7 @@ def check_request(
     requested: Sequence[str] | None = None,
     direction_overrides: Mapping[str, str] | None = None,
     excluded: Sequence[str] = (),
+    added: Sequence[str] = (),
 ) -> None:
     """What can be known about an analysis request from the table's summary alone.
 
@@ -321,9 +332,9 @@ def check_request(
                          f"The ward table has {wards} ward(s); ranking needs at least two wards.",
                          details={"wards": wards})
     for name in direction_overrides or {}:
-        _resolve_user_variable(name, candidates, all_columns, excluded)
+        _resolve_user_variable(name, candidates, all_columns, excluded, added)
     if requested:
-        resolved = {_resolve_user_variable(name, candidates, all_columns, excluded)
+        resolved = {_resolve_user_variable(name, candidates, all_columns, excluded, added)
                     for name in requested}
         if len(resolved) < 2:
             raise InputError(
@@ -361,11 +372,15 @@ def select_variables(
     requested: Sequence[str] | None = None,
     direction_overrides: Mapping[str, str] | None = None,
     excluded: Iterable[str] = (),
+    added: Iterable[str] = (),
     boundary_attributes: Mapping[str, Sequence[str]] | None = None,
 ) -> VariableChoice:
-    """Choose the variables (user list, zone defaults, or every usable column) and directions."""
+    """Choose the variables (user list, zone defaults, or every usable column) and directions.
+    ``excluded``: identifier columns; ``added``: columns added for planning; neither is a
+    risk variable."""
     excluded = list(excluded)
-    candidates = candidate_columns(wards, excluded)
+    added = [c for c in added if c not in excluded]
+    candidates = candidate_columns(wards, [*excluded, *added])
     all_columns = [c for c in wards.columns if isinstance(c, str)]
     zone = detect_zone(wards, boundary_attributes)
     messages: list[str] = []
@@ -375,7 +390,7 @@ def select_variables(
     if requested:
         variables = []
         for name in requested:
-            col = _resolve_user_variable(name, candidates, all_columns, excluded)
+            col = _resolve_user_variable(name, candidates, all_columns, excluded, added)
             if col not in variables:
                 variables.append(col)
         selection = "user"
@@ -421,7 +436,7 @@ def select_variables(
 
     overrides = {}
     for name, direction in (direction_overrides or {}).items():
-        col = _resolve_user_variable(name, candidates, all_columns, excluded)
+        col = _resolve_user_variable(name, candidates, all_columns, excluded, added)
         overrides[col] = direction
     directions: dict[str, str] = {}
     sources: dict[str, str] = {}

@@ -220,8 +220,8 @@ def default_variables(rt: Runtime, session_id: str) -> ToolResult:
                           "running the analysis; nothing was run. Say \"run the analysis\" to "
                           "see them.")
     dataset = ward_dataset_from_bytes(rt.artifacts.read_bytes(frame["sha256"]))
-    choice = select_variables(dataset.wards, excluded=[*dataset.excluded_columns,
-                                                       *dataset.planning_columns],
+    choice = select_variables(dataset.wards, excluded=dataset.excluded_columns,
+                              added=dataset.planning_columns,
                               boundary_attributes=dataset.boundary_attributes)
     names = list(choice.variables)
     lines = [f"An analysis with no choices would use {len(names)} variables on this table: "

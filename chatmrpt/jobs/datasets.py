@@ -215,10 +215,13 @@ def _load_and_record(
         quality = to_jsonable(wards.quality)
         summary = {
             "wards": len(wards),
-            "variables": candidate_columns(wards.wards, wards.excluded_columns),
+            # columns added for planning (population, urban share) are no risk variables
+            "variables": candidate_columns(wards.wards, [*wards.excluded_columns,
+                                                         *wards.planning_columns]),
             "has_boundaries": bool(wards.has_boundaries),
             "columns": [str(c) for c in wards.wards.columns if c != "geometry"],
             "excluded": [str(c) for c in wards.excluded_columns],
+            "added": [str(c) for c in wards.planning_columns],
         }
         join_report = to_jsonable(wards.join_report)
         warnings = [str(w) for w in wards.warnings]

@@ -85,6 +85,7 @@ def _check_against_dataset(dataset: dict[str, Any] | None, params: AnalysisParam
         requested=params.variables,
         direction_overrides=params.direction_overrides,
         excluded=summary.get("excluded") or (),
+        added=summary.get("added") or (),
     )
 
 
