@@ -144,7 +144,13 @@ def _without_own_said(text: str) -> str:
     if not m:
         return low
     rest = low[:m.start()] + " " + low[m.end():]
+    if not low[:m.start()].strip(" .,;!"):
+        # "I am the focal person for Rimai LGA. list ...": the "LGA" after the name goes too
+        rest = OWN_LGA_WORD.sub("", rest, count=1)
     return re.sub(r"^[\s.,;!]+", "", rest).strip()
+
+
+OWN_LGA_WORD = re.compile(r"^\s*(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\b(?=\s*[.,;:!-])")
 
 
 AGAIN = re.compile(r"^\s*(?:(?:so|and|ok(?:ay)?|then)[\s,]+)*how\s+many\s+(?:now|then|this\s+time"
@@ -231,8 +237,10 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     shown = ordinal.category_of_shown(low, last)
     if shown is not None:
         where = shown.get("lga") or f"LGA {shown.get('lga_code')}"
+        just = "the wards just counted" if (last or {}).get("tool") == "lga_summary" else \
+            "the list just shown"
         return Resolution(note=f"Only the {shown['category']} priority wards of {where} "
-                               "(the list just shown):",
+                               f"({just}):",
                           step={"tool": "list_wards", "params": shown})
     again = ordinal.last_after_rank(low, last)
     if again is not None:
@@ -640,6 +648,12 @@ def _own_with_request(text: str, lgas: Sequence[str], focus: Focus) -> Resolutio
         return Resolution(text=rest)  # "... how many wards in the whole state?": not theirs
     new = _with_place(rest, lgas, code=code, lga=lga)
     if new is None:
+        from chatmrpt.chat.dialogue import find_lga
+
+        if rest.strip(" .,;!?") and find_lga(rest, lgas)[0]:
+            # "I'm the focal person for Rimai. list the wards in Rimai": the request names
+            # its LGA itself; it is read without the introduction
+            return Resolution(text=rest)
         return None
     where = lga or f"LGA {code}"
     return Resolution(text=new, note=f"For {where}, your LGA:")

@@ -149,8 +149,10 @@ NOT_A_FILTER = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\bmaps?\b|\
 
 def category_of_shown(low: str, last: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The list_wards parameters for a category filter of the last list of one LGA's wards
-    ("out of those ones, which are in the high category?", "High only"); None otherwise."""
-    if not last or last.get("tool") not in ("list_wards", "top_wards") or NOT_A_FILTER.search(low):
+    ("out of those ones, which are in the high category?", "High only"), or of the wards of
+    the one LGA just counted ("which of them are high risk"); None otherwise."""
+    if not last or last.get("tool") not in ("list_wards", "top_wards", "lga_summary") or \
+            NOT_A_FILTER.search(low):
         return None
     params = dict(last.get("params") or {})
     place = {k: params[k] for k in ("lga", "lga_code") if params.get(k)}
