@@ -28,7 +28,7 @@ LGA_TOOLS = ("list_wards", "lga_summary", "ask_results")
 MAX_WORDS = 9  # an elliptical follow-up is short
 
 ELLIPSIS_LGA = re.compile(
-    r"^\s*(?:ok(?:ay)?[\s,]+|so[\s,]+|now[\s,]+)*(?:and|nd|&|what\s+about|how\s+about|same\s+for"
+    r"^\s*(?:ok(?:ay)?[\s,]+|so[\s,]+|now[\s,]+)*(?:and|nd|&|what\s+about|how\s+about|what\s+of|same\s+for"
     r"|same\s+thing\s+for|now\s+for|then|also|(?:let\s+us|let'?s)\s+(?:take|use|try|do|see)"
     r"|(?:take|try)(?=\s+(?:code|lga)\b))\s+(?:for\s+|in\s+|with\s+)?(?P<rest>.+?)"
     r"\s*[?.!]*\s*$"
