@@ -44,3 +44,68 @@ def test_what_of_another_lga_repeats_the_last_list():
 def test_what_of_without_a_list_before_is_read_on_its_own():
     text = "what of Fagge"
     assert fc.resolve(text, lower_text(text), fc.Focus(), None, LGAS) is None
+
+
+def test_which_ward_with_a_superlative_in_one_lga_is_one_ward():
+    from chatmrpt.chat.tool_slots import _list_params
+
+    for text in ("which ward get highest rank for 20001", "which ward has the highest rank in "
+                 "20001", "which ward is most vulnerable in zaria", "what ward get d highest "
+                 "score 4 zaria", "which ward is the worst in fagge"):
+        assert _list_params(text) == {"n": 1}, text
+    for text in ("which ward is the safest in zaria", "which ward is least vulnerable in 20001",
+                 "which ward is ranked last within 24008"):
+        assert _list_params(text) == {"n": 1, "order": "bottom"}, text
+
+
+def test_wards_plural_or_another_variable_is_not_one_ward():
+    from chatmrpt.chat.tool_slots import _list_params
+
+    for text in ("which wards are most vulnerable in zaria", "list the wards in 20001",
+                 "which ward has the highest rainfall in 20001",
+                 "which ward has the lowest population in zaria"):
+        assert _list_params(text).get("n") != 1, text
+
+
+def _decide(text, codes=("20001", "20013")):
+    from chatmrpt.chat.dialogue import DialogueState, Facts, decide
+    from chatmrpt.chat.router import RouterContext
+    from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+
+    facts = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=LGAS,
+                  ward_count=len(NORTH_WARDS), lga_codes=codes)
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
+                      analysis_status="succeeded")
+    d = decide(text, c, DialogueState(), facts)
+    return [(s.tool, s.params) for s in d.steps]
+
+
+def test_a_bare_code_of_the_table_lists_that_lga_on_a_table_with_names():
+    assert _decide("which ward get highest rank for 20013") == [
+        ("list_wards", {"n": 1, "lga_code": "20013"})]
+    assert _decide("top ward in 20013") == [("list_wards", {"n": 1, "lga_code": "20013"})]
+    assert _decide("top 5 wards in 20001") == [("list_wards", {"n": 5, "lga_code": "20001"})]
+
+
+def test_a_number_that_is_not_a_code_of_the_table_is_not_read_as_one():
+    for text in ("top 5 wards in 30000", "which ward get highest rank for 30000"):
+        got = _decide(text)
+        assert not any(p.get("lga_code") == "30000" for _, p in got), text
+
+
+def test_a_list_by_lga_code_before_any_analysis_runs_the_analysis_first():
+    from chatmrpt.chat.dialogue import ANALYSE_FIRST, DialogueState, Facts, decide
+    from chatmrpt.chat.router import RouterContext
+    from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS)
+    for text in ("list the wards in LGA 20013", "top 5 wards in lga code 20013"):
+        d = decide(text, c, DialogueState(), Facts(lgas=LGAS))
+        assert [s.tool for s in d.steps] == ["run_analysis", "list_wards"], text
+        assert d.steps[0].echo == ANALYSE_FIRST
+        assert d.steps[1].params["lga_code"] == "20013", text
+    # an analysis still running: nothing is run twice
+    busy = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
+                         analysis_status="running")
+    d = decide("list the wards in LGA 20013", busy, DialogueState(), Facts(lgas=LGAS))
+    assert "run_analysis" not in [s.tool for s in d.steps]
