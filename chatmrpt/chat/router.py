@@ -556,6 +556,8 @@ def _analysis_params(msg: Message, ctx: RouterContext) -> Extraction:
 
 
 _ONE_WARD = re.compile(r"^(?!.*\bwards\b).*\bward\b")
+# "at least", "at the very least": a hedge, not the least vulnerable wards
+AT_LEAST = re.compile(r"\bat\s+(?:the\s+)?(?:very\s+)?least\b", re.I)
 _SUPERLATIVE = re.compile(
     r"\b(?:most|least|highest|lowest|riskiest|safest|top|bottom|worst|best)\b"
 )
@@ -574,14 +576,15 @@ def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
     method = ex.find_method(msg.text)
     if method:
         out.params["method"] = method
+    said = AT_LEAST.sub(" ", msg.text)  # "can we at least see the ranking?": no order
     if re.search(
         r"\b(?:bottom|least|lowest|safest|last|best)\b|\blow[- ](?:risk|priority|category)\b"
         r"|\blow\s+(?:category|group)\b",
-        msg.text,
+        said,
     ):
         out.params["order"] = "bottom"
     elif re.search(r"\b(?:top|most|highest|riskiest|first|worst)\b|\bhigh[- ](?:risk|priority)\b",
-                   msg.text):  # fmt: skip
+                   said):  # fmt: skip
         out.params["order"] = "top"
     return out
 

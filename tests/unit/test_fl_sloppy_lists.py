@@ -109,3 +109,15 @@ def test_a_list_by_lga_code_before_any_analysis_runs_the_analysis_first():
                          analysis_status="running")
     d = decide("list the wards in LGA 20013", busy, DialogueState(), Facts(lgas=LGAS))
     assert "run_analysis" not in [s.tool for s in d.steps]
+
+
+def test_at_least_is_a_hedge_not_the_bottom_of_the_ranking():
+    from chatmrpt.chat.tool_slots import _list_params
+
+    for text, order in (("ok can we at least see the ranking? top 10", "top"),
+                        ("at the very least show me the top 3 wards", "top"),
+                        ("can we at least see the bottom 5?", "bottom"),
+                        ("show the least vulnerable 5 wards", "bottom")):
+        assert [(t, p.get("order")) for t, p in _decide(text)] == [("top_wards", order)], text
+    assert _list_params("at least list the wards in zaria").get("order") is None
+    assert _list_params("the least vulnerable wards in zaria").get("order") == "bottom"
