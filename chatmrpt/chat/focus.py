@@ -245,7 +245,27 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     again = ordinal.last_after_rank(low, last)
     if again is not None:
         return Resolution(text=again)
-    return None
+    return _same_by_method(low, last)
+
+
+SAME_BY_METHOD = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|now|and|then|please|pls)[\s,]+)*(?:(?:do|give(?:\s+me)?|show(?:\s+me)?"
+    r"|list|can\s+you\s+do)\s+)?(?:the\s+|d\s+)?same(?:\s+(?:thing|list|again))?\s+(?:but\s+)?"
+    r"(?:for|with|on|using|by|from|in)\s+(?:the\s+|d\s+)?(?P<m>pca|composite)(?:\s+(?:one|ranking"
+    r"|rank|method|score|scores|list))?(?:\s+(?:too|please|pls|instead|now))*\s*[?.!]*\s*$")
+
+
+def _same_by_method(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "do the same for the PCA one" right after a ward list: that list again, by the other
+    ranking method."""
+    m = SAME_BY_METHOD.match(low)
+    if not m or not last or last.get("tool") not in ("top_wards", "list_wards"):
+        return None
+    method = m.group("m")
+    params = {**(last.get("params") or {}), "method": method}
+    name = "PCA" if method == "pca" else "composite"
+    return Resolution(note=f"The same list, by the {name} ranking:",
+                      step={"tool": last["tool"], "params": params})
 
 
 def _lga_wanted(rest: str) -> dict[str, Any] | None:

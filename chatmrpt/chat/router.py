@@ -569,6 +569,12 @@ def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
     n = assigned.get("n") or assigned.get("n_wards")
     if n is None and ctx.last_tool == "top_wards" and FOLLOW_UP.search(msg.text):
         n = msg.numbers[0] if len(msg.numbers) == 1 else None  # "make it 20" after a list
+    if n is None and len(msg.numbers) == 1:
+        # "and the bottom ones? just 5": the one number said with "just"/"only"
+        just = re.search(r"\b(?:just|only)\s+(?:the\s+)?(\d{1,3})\b(?!\s*(?:%|percent|k\b|m\b))",
+                         msg.text, re.I)
+        if just and float(just.group(1)) == msg.numbers[0].value:
+            n = msg.numbers[0]
     if n is not None and n.is_whole and n.value >= 1 and not n.percent:
         out.params["n"] = int(n.value)
     elif not msg.numbers and _ONE_WARD.search(msg.text) and _SUPERLATIVE.search(msg.text):

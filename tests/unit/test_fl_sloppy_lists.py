@@ -121,3 +121,35 @@ def test_at_least_is_a_hedge_not_the_bottom_of_the_ranking():
         assert [(t, p.get("order")) for t, p in _decide(text)] == [("top_wards", order)], text
     assert _list_params("at least list the wards in zaria").get("order") is None
     assert _list_params("the least vulnerable wards in zaria").get("order") == "bottom"
+
+
+def test_the_same_list_by_the_other_method():
+    last = {"tool": "top_wards", "params": {"n": 10, "order": "top"}}
+    for text in ("do the same for the PCA one", "same thing with pca", "ok same but using the "
+                 "PCA ranking", "same for pca please"):
+        r = fc.resolve(text, lower_text(text), fc.Focus(), last, LGAS)
+        assert r is not None and r.step == {"tool": "top_wards", "params": {
+            "n": 10, "order": "top", "method": "pca"}}, text
+    last = {"tool": "list_wards", "params": {"lga": "Zaria", "method": "pca"}}
+    text = "same with the composite"
+    r = fc.resolve(text, lower_text(text), fc.Focus(), last, LGAS)
+    assert r.step == {"tool": "list_wards", "params": {"lga": "Zaria", "method": "composite"}}
+
+
+def test_the_same_by_method_after_something_else_is_not_a_list():
+    text = "do the same for the PCA one"
+    for last in (None, {"tool": "plan_itn", "params": {"total_nets": 1000, "household_size": 5}},
+                 {"tool": "show_map", "params": {"what": "composite"}}):
+        r = fc.resolve(text, lower_text(text), fc.Focus(), last, LGAS)
+        assert r is None or r.step is None or r.step["tool"] not in ("top_wards", "list_wards")
+    # more than a method switch: read on its own
+    last = {"tool": "top_wards", "params": {"n": 10, "order": "top"}}
+    text = "do the same for the PCA one and map it"
+    assert fc._same_by_method(lower_text(text), last) is None
+
+
+def test_just_a_number_is_the_list_length():
+    assert _decide("and the bottom ones? just 5, on the composite") == [
+        ("top_wards", {"n": 5, "order": "bottom", "method": "composite"})]
+    got = _decide("only 3 of the top wards please")
+    assert got and got[0][1].get("n") == 3
