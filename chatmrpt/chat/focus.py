@@ -227,6 +227,9 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     from chatmrpt.chat import ordinal
 
     low = ex.lower_text(text)
+    again = ordinal.last_after_rank(low, last)
+    if again is not None:
+        return Resolution(text=again)
     said = ordinal.listed_ward(text, low, focus.listed, variables) or \
         ordinal.bare_listed_ward(low, focus.listed, last)
     if said is not None:
@@ -242,9 +245,6 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
         return Resolution(note=f"Only the {shown['category']} priority wards of {where} "
                                f"({just}):",
                           step={"tool": "list_wards", "params": shown})
-    again = ordinal.last_after_rank(low, last)
-    if again is not None:
-        return Resolution(text=again)
     return _same_by_method(low, last)
 
 

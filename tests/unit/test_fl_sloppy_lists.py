@@ -153,3 +153,24 @@ def test_just_a_number_is_the_list_length():
         ("top_wards", {"n": 5, "order": "bottom", "method": "composite"})]
     got = _decide("only 3 of the top wards please")
     assert got and got[0][1].get("n") == 3
+
+
+def test_the_last_one_after_the_one_top_ward_is_the_last_ranked_ward():
+    from chatmrpt.chat import ordinal
+
+    top1 = {"tool": "top_wards", "params": {"n": 1, "order": "top"}}
+    for text in ("and the last one", "the last ward?", "ok and the bottom one"):
+        assert ordinal.last_after_rank(lower_text(text), top1) == "which ward comes last?", text
+        r = fc.resolve(text, lower_text(text), fc.Focus(listed=["Dambo"]), top1, LGAS)
+        assert r is not None and r.text == "which ward comes last?", text
+    pca = {"tool": "top_wards", "params": {"n": 1, "order": "top", "method": "pca"}}
+    assert ordinal.last_after_rank("and the last one", pca) == "which ward comes last? by pca"
+
+
+def test_the_last_one_after_a_longer_list_or_one_lga_is_the_last_of_that_list():
+    from chatmrpt.chat import ordinal
+
+    for last in ({"tool": "top_wards", "params": {"n": 5, "order": "top"}},
+                 {"tool": "list_wards", "params": {"n": 1, "lga": "Zaria"}},
+                 {"tool": "top_wards", "params": {"n": 1, "order": "bottom"}}):
+        assert ordinal.last_after_rank("and the last one", last) is None
