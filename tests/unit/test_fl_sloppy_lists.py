@@ -174,3 +174,12 @@ def test_the_last_one_after_a_longer_list_or_one_lga_is_the_last_of_that_list():
                  {"tool": "list_wards", "params": {"n": 1, "lga": "Zaria"}},
                  {"tool": "top_wards", "params": {"n": 1, "order": "bottom"}}):
         assert ordinal.last_after_rank("and the last one", last) is None
+
+
+def test_several_groups_narrowed_to_one_is_that_group():
+    assert _decide("how many wards are high, medium and low? just the high count") == [
+        ("list_wards", {"category": "High"})]
+    assert _decide("list the high, medium and low wards, only the low ones") == [
+        ("list_wards", {"category": "Low"})]
+    # not narrowed: asked which group
+    assert _decide("how many wards are high, medium and low?") == []
