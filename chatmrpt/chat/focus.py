@@ -797,6 +797,11 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
         else:
             return None
         return Resolution(note=f"Among {where}:", step={"tool": "ask_results", "params": params})
+    if LGA_TALLY.search(low) and not found:
+        # "which LGA code has most of them": the LGAs of those wards, counted
+        least = bool(re.search(r"\b(?:fewest|least|less)\b", low))
+        return Resolution(note=f"Among {where}:", step={"tool": "ask_results", "params": {
+            "about": "lgas", "wards": chosen, "order": "fewest" if least else "most"}})
     order = None
     if WHICH.search(low) and (MOST.search(low) or LEAST.search(low) or VULNERABLE.search(low)):
         least = bool(LEAST.search(low)) and not MOST.search(low)
@@ -814,6 +819,11 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
     if order:
         params["order"] = order
     return Resolution(note=f"Among {where}:", step={"tool": "ask_results", "params": params})
+
+
+LGA_TALLY = re.compile(r"\b(?:which|what)\s+(?:lga|l\.g\.a|local\s+gov\w*)(?:\s+code)?\s+(?:has|have"
+                       r"|get|gets|got|holds?|contains?)\s+(?:the\s+)?(?:most|more|fewest|least"
+                       r"|less)\b")
 
 
 def _names(names: Sequence[str]) -> str:

@@ -183,3 +183,32 @@ def test_several_groups_narrowed_to_one_is_that_group():
         ("list_wards", {"category": "Low"})]
     # not narrowed: asked which group
     assert _decide("how many wards are high, medium and low?") == []
+
+
+def test_which_lga_has_most_of_the_wards_just_listed():
+    listed = ["Dambo", "Zango", "Hausari"]
+    last = {"tool": "list_wards", "params": {"category": "High"}}
+    for text, order in (("which LGA code has most of them", "most"),
+                        ("which lga has the most of those", "most"),
+                        ("what LGA has the fewest of them?", "fewest")):
+        r = fc.resolve(text, lower_text(text), fc.Focus(listed=listed), last, LGAS)
+        assert r is not None and r.step == {"tool": "ask_results", "params": {
+            "about": "lgas", "wards": listed, "order": order}}, text
+    # the most vulnerable of them is a ward, not an LGA
+    text = "which of them is the most vulnerable"
+    r = fc.resolve(text, lower_text(text), fc.Focus(listed=listed), last, LGAS)
+    assert r is None or r.step is None or r.step["params"].get("about") != "lgas"
+
+
+def test_the_lgas_of_named_wards_are_counted_most_first():
+    import pandas as pd
+
+    from chatmrpt.chat.executors_more import _lgas_of_wards
+
+    wards = pd.DataFrame({"WardName": ["A", "B", "C", "D"], "LGA": ["X", "Y", "Y", "Z"],
+                          "LGACode": ["1", "2", "2", "3"]})
+    r = _lgas_of_wards(wards, ["LGA", "LGACode"], {"wards": ["A", "B", "C"]})
+    assert r.text.startswith("Among the 3 wards of my last answer, LGA Y (code 2) has the most: 2")
+    assert "Z" not in r.text
+    r = _lgas_of_wards(wards[["WardName", "LGACode"]], ["LGACode"], {"wards": ["A", "B", "C"]})
+    assert "LGA code 2 has the most" in r.text
