@@ -52,6 +52,8 @@ NOT_PLACE = {"this", "dis", "d", "the", "our", "your", "my", "total", "all", "he
              "us", "risk", "priority", "category", "wards", "ward", "lgas", "lga", "high", "medium",
              "low"}
 MY_LGA = re.compile(r"\b(?:our|my|ma)\s+(?:own\s+)?(?:lga|local\s+gov\w*)\b")
+WE_HAVE = re.compile(r"\b(?:do|did)\s+we\s+(?:have|get|got|cover)\b|\bwe\s+(?:have|got|cover)\b"
+                     r"|\bhave\s+we\b")
 IT_LGA = re.compile(r"\b(?:it|the\s+lga|that\s+lga|dat\s+lga|dis\s+lga)\b")
 
 
@@ -124,11 +126,23 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
             return None  # whose LGA is not known: the focus readers ask
     elif lga is None and (MY_LGA.search(low) or re.search(r"\blga\b", low)):
         return None
+    whole = None
+    if lga is None and facts.lgas and WE_HAVE.search(low) and not unknown:
+        # "I'm the focal person for Rimai. how many wards do we have?": the user's LGA, with
+        # the whole table's count beside it
+        from chatmrpt.chat import focus
+
+        own = focus.own_lga_said(before, facts.lgas)[0] if before else None
+        lga = own or focus.Focus.of(state.focus).own_lga
+        if lga is not None:
+            whole = f"For {lga}, your LGA (the whole table has {total} wards in " \
+                    f"{len(facts.lgas)} LGAs):"
     if lga is None and IT_LGA.search(low) and re.search(
             r"\blgas?\b|\bcode\b|\d{3,}|\blocal\s+gov", ex.lower_text(before)):
         return None  # "I cover LGA code 20043. How many wards does it have?": that LGA's
     if lga is not None and lga in counts and ctx.analysis_ready:
         return Decision([Step("lga_summary", {"lga": lga}, source=text)],
+                        notes=[whole] if whole else [],
                         reading={"stored": "data_count", "tool": "lga_summary"})
     if lga is not None and lga in counts:
         return Decision(text=f"{lga} LGA has {counts[lga]} wards in your ward table (of "

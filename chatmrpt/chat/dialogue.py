@@ -676,14 +676,19 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                                                                           facts)
     if asked is not None:
         return asked
-    code = LGA_CODE.search(low) or _code_follow_up(low, state, facts)
+    said_code = LGA_CODE.search(low)
+    code = said_code or _code_follow_up(low, state, facts)
+    # "list the wards in LGA 20013" before any analysis: the analysis runs first, then the list
     if code and ({label, guess.runner_up} & {"list_wards", "top_wards"} or re.search(
             r"\bwards?\b|\btop\b|\blist\b|\bbottom\b|\bthere\b", low)) and \
-            ctx.analysis_ready and not PLAN_WORDS.search(low.replace("wards", "")):
+            (ctx.analysis_ready or (said_code and _can_analyse_first(["analysis"], ctx))) and not PLAN_WORDS.search(RANK_GET.sub(" ", low.replace("wards", ""))):
         value = code.group(1) or code.group(2)
         params = _list_params(low[:code.start()] + " " + low[code.end():])
         params["lga_code"] = value
-        return Decision([Step("list_wards", params, source=text)], reading={"tool": "list_wards"})
+        first = [] if ctx.analysis_ready else [Step("run_analysis", {}, echo=ANALYSE_FIRST,
+                                                    source=text)]
+        return Decision([*first, Step("list_wards", params, source=text)],
+                        reading={"tool": "list_wards"})
     if not facts.lgas and not code and ({label, guess.runner_up} & {"list_wards", "top_wards"}
                                         or re.search(r"\btop\b|\bwards\b", low)) and \
             not re.search(r"\bexport\b|\bdownload\b|\bmap\b|\bnets?\b|\bplan\b", low):
@@ -795,6 +800,9 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                     pending={"expects": "choice", "choices": choices})  # fmt: skip
 
 
+# "which ward get highest rank": a rank got, not nets
+RANK_GET = re.compile(r"\b(?:gets?|got)\s+(?:the\s+|d\s+)?(?:highest|lowest|top|bottom|first|last"
+                      r"|best|worst)(?:\s+(?:rank\w*|score|position|place))?\b")
 LGA_CODE = re.compile(r"\blgas?\s*(?:code\s*)?(?:no\.?\s*|number\s*|#\s*)?(\d{3,})\b"
                       r"|\b(\d{3,})\s+lga\b")
 EXPORT_OF_LAST = {"plan_itn": "itn_plan", "what_if_plan": "itn_plan", "top_wards": "rankings",

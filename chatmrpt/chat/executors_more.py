@@ -703,6 +703,8 @@ def _lgas_answer(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         return ToolResult(f"Your ward table has no LGA names or LGA codes, so I cannot tell "
                           f"which LGAs its {len(wards)} wards are in.", data={"lgas": []})
     keys = [c for c in (name, code) if c]
+    if params.get("wards"):
+        return _lgas_of_wards(wards, keys, params)
     table = wards[keys].astype(str).apply(lambda c: c.str.strip().str.replace(
         r"\.0$", "", regex=True))
     groups = table.groupby(keys, sort=True).size().reset_index(name="wards")
@@ -775,6 +777,34 @@ def _value_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
             text += (" A value at the very end of the range like this one is worth checking "
                      "at the source; the analysis uses it as it is.")
     return ToolResult(text, data={"wards": names, "variable": variable, "value": value})
+
+
+def _lgas_of_wards(wards, keys: list[str], params: dict[str, Any]) -> ToolResult:
+    """The LGAs of the wards named (the wards of a list shown before), the LGA with the most
+    (or, with order "fewest", the fewest) of them first."""
+    chosen = _named_rows(wards, list(params["wards"]))
+    table = chosen[keys].astype(str).apply(lambda c: c.str.strip().str.replace(
+        r"\.0$", "", regex=True))
+    groups = table.groupby(keys, sort=True).size().reset_index(name="wards")
+    fewest = params.get("order") == "fewest"
+    groups = groups.sort_values("wards", ascending=fewest, kind="stable")
+    label = "LGA" if "LGA" in keys else "LGA code"
+
+    def named(r) -> str:
+        values = [str(v) for v in r[:len(keys)]]
+        return f"{values[0]} (code {values[1]})" if len(values) == 2 else values[0]
+
+    rows = list(groups.itertuples(index=False))
+    edge = rows[0].wards
+    best = [named(r) for r in rows if r.wards == edge]
+    which = "fewest" if fewest else "most"
+    head = (f"Among the {len(chosen)} wards of my last answer, {label} {' and '.join(best)} "
+            f"{'has' if len(best) == 1 else 'have'} the {which}: {edge} "
+            f"ward{'s' if edge != 1 else ''}{' each' if len(best) > 1 else ''}.")
+    lines = [head, f"By {label}:"] + [f"- {named(r)}: {r.wards}" for r in rows]
+    data = [{**{k: str(v) for k, v in zip(keys, r[:len(keys)], strict=True)}, "wards": int(r.wards)}
+            for r in rows]
+    return ToolResult("\n".join(lines), data={"lgas": data})
 
 
 def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

@@ -31,7 +31,8 @@ from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
 _QUESTION = re.compile(
     r"\?\s*$|^\s*(?:(?:and|so|ok(?:ay)?|now|then|please|pls|abeg|sorry|but|also|remind\s+me"
     r"|tell\s+me)[\s,]+)*(?:how|what|wat|which|wetin|is|are|was|were|did|does|do|would|will"
-    r"|can|could|has|have|remind|tell|nets?|allocat\w*|allocation|population|share|wards?"
+    r"|can|could|has|have|remind|tell|(?:(?:the|d)\s+)?(?:nets?|itns?|allocation)|allocat\w*"
+    r"|population|share|wards?"
     r"|number|count)\b|^\s*(?:[\w']+[\s,]+){1,3}(?:how\s+many|how\s+much|what|which|wetin)\b")
 # a request, whatever its shape
 _REQUEST = re.compile(

@@ -28,7 +28,7 @@ LGA_TOOLS = ("list_wards", "lga_summary", "ask_results")
 MAX_WORDS = 9  # an elliptical follow-up is short
 
 ELLIPSIS_LGA = re.compile(
-    r"^\s*(?:ok(?:ay)?[\s,]+|so[\s,]+|now[\s,]+)*(?:and|nd|&|what\s+about|how\s+about|same\s+for"
+    r"^\s*(?:ok(?:ay)?[\s,]+|so[\s,]+|now[\s,]+)*(?:and|nd|&|what\s+about|how\s+about|what\s+of|same\s+for"
     r"|same\s+thing\s+for|now\s+for|then|also|(?:let\s+us|let'?s)\s+(?:take|use|try|do|see)"
     r"|(?:take|try)(?=\s+(?:code|lga)\b))\s+(?:for\s+|in\s+|with\s+)?(?P<rest>.+?)"
     r"\s*[?.!]*\s*$"
@@ -144,7 +144,13 @@ def _without_own_said(text: str) -> str:
     if not m:
         return low
     rest = low[:m.start()] + " " + low[m.end():]
+    if not low[:m.start()].strip(" .,;!"):
+        # "I am the focal person for Rimai LGA. list ...": the "LGA" after the name goes too
+        rest = OWN_LGA_WORD.sub("", rest, count=1)
     return re.sub(r"^[\s.,;!]+", "", rest).strip()
+
+
+OWN_LGA_WORD = re.compile(r"^\s*(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\b(?=\s*[.,;:!-])")
 
 
 AGAIN = re.compile(r"^\s*(?:(?:so|and|ok(?:ay)?|then)[\s,]+)*how\s+many\s+(?:now|then|this\s+time"
@@ -221,6 +227,9 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     from chatmrpt.chat import ordinal
 
     low = ex.lower_text(text)
+    again = ordinal.last_after_rank(low, last)
+    if again is not None:
+        return Resolution(text=again)
     said = ordinal.listed_ward(text, low, focus.listed, variables) or \
         ordinal.bare_listed_ward(low, focus.listed, last)
     if said is not None:
@@ -231,13 +240,32 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     shown = ordinal.category_of_shown(low, last)
     if shown is not None:
         where = shown.get("lga") or f"LGA {shown.get('lga_code')}"
+        just = "the wards just counted" if (last or {}).get("tool") == "lga_summary" else \
+            "the list just shown"
         return Resolution(note=f"Only the {shown['category']} priority wards of {where} "
-                               "(the list just shown):",
+                               f"({just}):",
                           step={"tool": "list_wards", "params": shown})
-    again = ordinal.last_after_rank(low, last)
-    if again is not None:
-        return Resolution(text=again)
-    return None
+    return _same_by_method(low, last)
+
+
+SAME_BY_METHOD = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|now|and|then|please|pls)[\s,]+)*(?:(?:do|give(?:\s+me)?|show(?:\s+me)?"
+    r"|list|can\s+you\s+do)\s+)?(?:the\s+|d\s+)?same(?:\s+(?:thing|list|again))?\s+(?:but\s+)?"
+    r"(?:for|with|on|using|by|from|in)\s+(?:the\s+|d\s+)?(?P<m>pca|composite)(?:\s+(?:one|ranking"
+    r"|rank|method|score|scores|list))?(?:\s+(?:too|please|pls|instead|now))*\s*[?.!]*\s*$")
+
+
+def _same_by_method(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "do the same for the PCA one" right after a ward list: that list again, by the other
+    ranking method."""
+    m = SAME_BY_METHOD.match(low)
+    if not m or not last or last.get("tool") not in ("top_wards", "list_wards"):
+        return None
+    method = m.group("m")
+    params = {**(last.get("params") or {}), "method": method}
+    name = "PCA" if method == "pca" else "composite"
+    return Resolution(note=f"The same list, by the {name} ranking:",
+                      step={"tool": last["tool"], "params": params})
 
 
 def _lga_wanted(rest: str) -> dict[str, Any] | None:
@@ -640,6 +668,12 @@ def _own_with_request(text: str, lgas: Sequence[str], focus: Focus) -> Resolutio
         return Resolution(text=rest)  # "... how many wards in the whole state?": not theirs
     new = _with_place(rest, lgas, code=code, lga=lga)
     if new is None:
+        from chatmrpt.chat.dialogue import find_lga
+
+        if rest.strip(" .,;!?") and find_lga(rest, lgas)[0]:
+            # "I'm the focal person for Rimai. list the wards in Rimai": the request names
+            # its LGA itself; it is read without the introduction
+            return Resolution(text=rest)
         return None
     where = lga or f"LGA {code}"
     return Resolution(text=new, note=f"For {where}, your LGA:")
@@ -763,6 +797,11 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
         else:
             return None
         return Resolution(note=f"Among {where}:", step={"tool": "ask_results", "params": params})
+    if LGA_TALLY.search(low) and not found:
+        # "which LGA code has most of them": the LGAs of those wards, counted
+        least = bool(re.search(r"\b(?:fewest|least|less)\b", low))
+        return Resolution(note=f"Among {where}:", step={"tool": "ask_results", "params": {
+            "about": "lgas", "wards": chosen, "order": "fewest" if least else "most"}})
     order = None
     if WHICH.search(low) and (MOST.search(low) or LEAST.search(low) or VULNERABLE.search(low)):
         least = bool(LEAST.search(low)) and not MOST.search(low)
@@ -780,6 +819,11 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
     if order:
         params["order"] = order
     return Resolution(note=f"Among {where}:", step={"tool": "ask_results", "params": params})
+
+
+LGA_TALLY = re.compile(r"\b(?:which|what)\s+(?:lga|l\.g\.a|local\s+gov\w*)(?:\s+code)?\s+(?:has|have"
+                       r"|get|gets|got|holds?|contains?)\s+(?:the\s+)?(?:most|more|fewest|least"
+                       r"|less)\b")
 
 
 def _names(names: Sequence[str]) -> str:

@@ -170,6 +170,11 @@ def several_in_one_list(decision: Decision, text: str, ctx: RouterContext,
                  f"the map, so nothing was listed yet.",
             choices=choices, reading={"asked": "colour_group", "colour": colour.group(0)})
     cats = categories_named(step.source or text)
+    just = JUST_ONE_GROUP.search(ex.lower_text(step.source or text))
+    if len(cats) >= 2 and just and just.group(1).title() in cats:
+        # "how many are high, medium and low? just the high count": that one group
+        step.params["category"] = just.group(1).title()
+        return decision
     if len(cats) >= 2 and step.params.get("category") in cats:
         choices = [_choice({**params, "category": cat}) for cat in cats]
         names = " and ".join(c.lower() for c in cats)
@@ -178,6 +183,11 @@ def several_in_one_list(decision: Decision, text: str, ctx: RouterContext,
                  f"so nothing was listed yet. Which one first?",
             choices=choices, reading={"asked": "one_category", "categories": cats})
     return decision
+
+
+JUST_ONE_GROUP = re.compile(r"\b(?:just|only)\s+(?:the\s+|d\s+)?(high|medium|low)(?:\s+(?:priority|risk"
+                            r"|category|group))?(?:\s+(?:count|number|figure|ones?|wards?|one\s+for\s+now))?"
+                            r"\s*[?.!]*\s*$")
 
 
 def _colour_in_a_name(word: str, ctx: RouterContext, facts: Facts) -> bool:

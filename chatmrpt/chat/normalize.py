@@ -63,6 +63,11 @@ _COURTESY_LEAD = re.compile(
     r"[\s,.!;:-]*)+(?=\S)",
     re.I,
 )
+# "hi risk wards", "hi-priority": "high", not a greeting
+_HI_HIGH = re.compile(r"\bhi(?=[\s-]+(?:risk|priority|prio|burden|category|vulnerab\w*)\b)", re.I)
+# "wards 4 20043", "nets 4 lga 20001": a 4 standing for "for" before an LGA code
+_FOR_CODE = re.compile(r"\b(wards?|nets?|itns?|ones)\s+4\s+(?=(?:lga\s+)?(?:code\s+)?\d{4,6}\b)",
+                       re.I)
 _COURTESY_ANY = re.compile(r"(?<![\w'])(?:don\s+allah|biko|e\s+jo|e\s+se)(?![\w'])[\s,.!]*", re.I)
 
 # letters read out one by one: "I T N", "P C A", "H H"
@@ -185,6 +190,8 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     if _shouted(out):
         out = out.lower()
     out = _spelled_out(out)
+    out = _HI_HIGH.sub(lambda m: "High" if m.group(0)[0].isupper() else "high", out)
+    out = _FOR_CODE.sub(lambda m: f"{m.group(1)} for ", out)
     stripped = _COURTESY_LEAD.sub("", out)
     if stripped.strip():
         out = stripped

@@ -118,9 +118,15 @@ def listed_ward(text: str, low: str, listed: Sequence[str] | None,
 def last_after_rank(low: str, last: Mapping[str, Any] | None) -> str | None:
     """ "and the last one?" right after the assistant named the ward at one rank: the ward
     ranked last, asked the same way; None otherwise."""
-    if not BARE_LAST.match(low) or not last or last.get("tool") != "explain_ward":
+    if not BARE_LAST.match(low) or not last:
         return None
-    return "which ward comes last?"
+    params = last.get("params") or {}
+    one_top = last.get("tool") in ("top_wards", "list_wards") and params.get("n") == 1 and \
+        params.get("order", "top") == "top" and not (params.get("lga") or params.get("lga_code")
+                                                     or params.get("category"))
+    if last.get("tool") != "explain_ward" and not one_top:
+        return None  # "which ward is at the top?" then "and the last one": the last-ranked ward
+    return "which ward comes last?" + (" by pca" if params.get("method") == "pca" else "")
 
 
 def rank_word(low: str) -> int | None:
@@ -149,8 +155,10 @@ NOT_A_FILTER = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\bmaps?\b|\
 
 def category_of_shown(low: str, last: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The list_wards parameters for a category filter of the last list of one LGA's wards
-    ("out of those ones, which are in the high category?", "High only"); None otherwise."""
-    if not last or last.get("tool") not in ("list_wards", "top_wards") or NOT_A_FILTER.search(low):
+    ("out of those ones, which are in the high category?", "High only"), or of the wards of
+    the one LGA just counted ("which of them are high risk"); None otherwise."""
+    if not last or last.get("tool") not in ("list_wards", "top_wards", "lga_summary") or \
+            NOT_A_FILTER.search(low):
         return None
     params = dict(last.get("params") or {})
     place = {k: params[k] for k in ("lga", "lga_code") if params.get(k)}

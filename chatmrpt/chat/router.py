@@ -556,6 +556,8 @@ def _analysis_params(msg: Message, ctx: RouterContext) -> Extraction:
 
 
 _ONE_WARD = re.compile(r"^(?!.*\bwards\b).*\bward\b")
+# "at least", "at the very least": a hedge, not the least vulnerable wards
+AT_LEAST = re.compile(r"\bat\s+(?:the\s+)?(?:very\s+)?least\b", re.I)
 _SUPERLATIVE = re.compile(
     r"\b(?:most|least|highest|lowest|riskiest|safest|top|bottom|worst|best)\b"
 )
@@ -567,6 +569,12 @@ def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
     n = assigned.get("n") or assigned.get("n_wards")
     if n is None and ctx.last_tool == "top_wards" and FOLLOW_UP.search(msg.text):
         n = msg.numbers[0] if len(msg.numbers) == 1 else None  # "make it 20" after a list
+    if n is None and len(msg.numbers) == 1:
+        # "and the bottom ones? just 5": the one number said with "just"/"only"
+        just = re.search(r"\b(?:just|only)\s+(?:the\s+)?(\d{1,3})\b(?!\s*(?:%|percent|k\b|m\b))",
+                         msg.text, re.I)
+        if just and float(just.group(1)) == msg.numbers[0].value:
+            n = msg.numbers[0]
     if n is not None and n.is_whole and n.value >= 1 and not n.percent:
         out.params["n"] = int(n.value)
     elif not msg.numbers and _ONE_WARD.search(msg.text) and _SUPERLATIVE.search(msg.text):
@@ -574,14 +582,15 @@ def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
     method = ex.find_method(msg.text)
     if method:
         out.params["method"] = method
+    said = AT_LEAST.sub(" ", msg.text)  # "can we at least see the ranking?": no order
     if re.search(
         r"\b(?:bottom|least|lowest|safest|last|best)\b|\blow[- ](?:risk|priority|category)\b"
         r"|\blow\s+(?:category|group)\b",
-        msg.text,
+        said,
     ):
         out.params["order"] = "bottom"
     elif re.search(r"\b(?:top|most|highest|riskiest|first|worst)\b|\bhigh[- ](?:risk|priority)\b",
-                   msg.text):  # fmt: skip
+                   said):  # fmt: skip
         out.params["order"] = "top"
     return out
 

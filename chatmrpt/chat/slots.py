@@ -93,7 +93,10 @@ def _code_follow_up(low: str, state: DialogueState, facts: Facts) -> re.Match[st
     asked on a table that has LGA codes but no LGA names."""
     last = state.last or {}
     before = str((last.get("params") or {}).get("lga_code") or "")
-    if not before and facts.lgas:
+    # a table with LGA names: a bare number is an LGA code only when it is one of the table's
+    # codes ("which ward get highest rank for 20013")
+    known = set(facts.lga_codes) if facts.lgas and not before else None
+    if known is not None and not known:
         return None
     if re.search(r"prioriti|\burban\b|\bexport\b|\bdownload\b|\bmaps?\b|\bsave\b", low):
         return None
@@ -101,6 +104,8 @@ def _code_follow_up(low: str, state: DialogueState, facts: Facts) -> re.Match[st
         if before and len(m.group(1)) != len(before):
             continue
         if not before and len(m.group(1)) < 4:
+            continue
+        if known is not None and m.group(1) not in known:
             continue
         return _CodeMatch(m)
     return None

@@ -16,7 +16,7 @@ from typing import Any
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.describe import MAP_NAMES, describe_choice
 from chatmrpt.chat.reading import _join
-from chatmrpt.chat.router import RouterContext
+from chatmrpt.chat.router import AT_LEAST, RouterContext
 from chatmrpt.chat.slots import CATEGORY, find_lga
 from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
 from chatmrpt.chat.tools import tool_spec
@@ -93,9 +93,15 @@ def _new_tool(label: str, text: str, low: str, ctx: RouterContext, state: Dialog
     return Decision([Step(label, {}, source=text)], reading={"tool": label})
 
 
-ONE_WARD = re.compile(r"\b(?:which|what)\s+(?:ward|one)\s+(?:is\s+|comes\s+|ranks\s+)?(?:ranked\s+)?"
-                      r"(last|lowest|bottom|first|top|highest)\b|\bthe\s+(last|lowest|bottom|first"
-                      r"|top|highest)(?:[- ]ranked)?\s+ward\b(?!s)")
+ONE_WARD = re.compile(
+    r"\b(?:which|what)\s+(?:ward|one)\s+(?:is\s+|comes\s+|ranks\s+|gets?\s+|got\s+|has\s+"
+    r"|have\s+|dey\s+|get\s+d\s+)?(?:ranked\s+)?(?:the\s+|d\s+)?"
+    r"(last|lowest|bottom|first|top|highest|most\s+vulnerable|least\s+vulnerable|riskiest"
+    r"|safest|worst)\b"
+    # "which ward has the highest rank in X", not "... the highest rainfall"
+    r"(?!\s+(?!rank|score|risk|vulnerab|priorit|in\b|for\b|within\b|of\b|among\b|at\b|on\b"
+    r"|by\b|under\b|ward\b|lga\b|place\b|position\b)[a-z])"
+    r"|(?:\bthe\s+|^\W*|\bd\s+)(last|lowest|bottom|first|top|highest)(?:[- ]ranked)?\s+ward\b(?!s)")
 
 
 def _list_params(low: str) -> dict[str, Any]:
@@ -111,14 +117,15 @@ def _list_params(low: str) -> dict[str, Any]:
     one = ONE_WARD.search(low)
     if one and count is None:  # "which ward is ranked last within 24008?": that one ward
         params["n"] = 1
-        if (one.group(1) or one.group(2)) in ("last", "lowest", "bottom"):
+        if (one.group(1) or one.group(2)) in ("last", "lowest", "bottom", "least vulnerable",
+                                              "safest"):
             params["order"] = "bottom"
     elif count is not None and float(count).is_integer() and 1 <= count < 1000:
         params["n"] = int(count)
     elif numbers and re.search(r"\b(?:top|bottom|first|last|most|least|highest|lowest|riskiest)"
                                r"\b", low):  # fmt: skip
         params["n"] = int(numbers[0].value)
-    if re.search(r"\b(?:bottom|least|lowest|safest)\b", low):
+    if re.search(r"\b(?:bottom|least|lowest|safest)\b", AT_LEAST.sub(" ", low)):
         params["order"] = "bottom"
     if re.search(r"\bpca\b|\bprincipal\b", low):
         params["method"] = "pca"

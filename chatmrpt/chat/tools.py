@@ -639,8 +639,8 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
                                         "ward table."),
             Param("value", "number", "For value_wards: the wards with this value of the "
                                      "column (to the digits given)."),
-            Param("wards", "array", "For ward_counts and ward_compare: only these wards (by "
-                                    "name, e.g. the wards of a list shown before).",
+            Param("wards", "array", "For ward_counts, ward_compare and lgas: only these "
+                                    "wards (by name, e.g. the wards of a list shown before).",
                   item_type="string", min_items=1, max_items=1000),
             Param("urban", "boolean", "For ward_counts without a threshold: count the urban "
                                       "wards (Yes in an urban flag, else more than 50% urban)."),
