@@ -170,12 +170,13 @@ def _worded_like_requests(text: str, low: str, ctx: RouterContext,
                           facts: Facts) -> Decision | None:
     """Questions whose words also fit a request: "how many wards were flagged at the 30%
     urban threshold?", "how many wards are in tier 2 now?", "what is the total need?"."""
+    if PCA_TRUST.search(low) and ctx.analysis_ready and reads_as_question(text):
+        # "is the PCA ranking usable?": whether PCA suited this analysis, with its figures
+        # (before the directions: "elevation inverse makes sense. Is the PCA reliable?")
+        return Decision([Step("pca_validity", {}, source=text)])
     if DIRECT_OR_INVERSE.search(low) and ctx.analysis_ready and not reads_as_question(text):
         # "rainfall na direct or inverse for this analysis": the directions used
         return Decision([Step("ask_results", {"about": "variables"}, source=text)])
-    if PCA_TRUST.search(low) and ctx.analysis_ready and reads_as_question(text):
-        # "is the PCA ranking usable?": whether PCA suited this analysis, with its figures
-        return Decision([Step("pca_validity", {}, source=text)])
     if not reads_as_question(text) or not ctx.analysis_ready:
         return None
     if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(
@@ -267,7 +268,8 @@ def stored_result_question(text: str, low: str, ctx: RouterContext,
         return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)],
                         reading={"stored": "plan_totals"})
     if re.search(r"\bdirect\b|\binverse\b|\bdirections?\b", low) and not re.search(
-            r"\b(?:make|set|change|treat\s+\w+\s+as|turn|flip|switch|use)\b", low):
+            r"\b(?:make|set|change|treat\s+\w+\s+as|turn|flip|switch|use)\b", low) and \
+            not PCA_TRUST.search(low):  # "elevation inverse makes sense. Is the PCA reliable?"
         return Decision([Step("ask_results", {"about": "variables"}, source=text)],
                         reading={"stored": "variables"})
     lga_extreme = re.search(r"\blgas?\b.*\b(lowest|highest|least|most|best|worst|smallest"
@@ -606,3 +608,30 @@ def plan_figure_follow_up(text: str, low: str, ctx: RouterContext, state: Dialog
                               source=text)],
                         reading={"stored": "plan_lga", "follow_up": "plan_lga"})
     return None
+
+
+# "which way is distance taken?", "is nets per capita counted the right way round?", "which
+# direction does rainfall go": the direction of a variable the analysis used
+WAY_ROUND = re.compile(
+    r"\b(?:which|what)\s+(?:way|direction)\s+(?:round\s+|around\s+)?(?:is|are|was|were|does|do"
+    r"|did|has|have)\b"
+    r"|\b(?:right|wrong|correct|other)\s+way\s+(?:round|around)\b"
+    r"|\b(?:counted|taken|treated|scored|read|used|set)\s+(?:the\s+)?(?:right|wrong|correct)\s+"
+    r"way\b"
+    r"|\bin\s+(?:which|what)\s+direction\b")
+
+
+def direction_question(text: str, low: str, ctx: RouterContext,
+                       facts: Facts) -> Decision | None:
+    """A question which way round a variable is taken: the variables of the analysis with
+    their directions and why (never a change, never a plan)."""
+    if not ctx.analysis_ready or not WAY_ROUND.search(low) or not reads_as_question(text) \
+            and not re.search(r"\?|\b(?:which|what)\b", low):
+        return None
+    if re.search(r"\b(?:make|set|change|flip|switch|turn|swap|reverse)\s+(?:it|them|that|this"
+                 r"|the|its?|\w+\s+to)\b|\b(?:run|rerun|redo)\b", low):
+        return None
+    if not any(m.column for m in ex.find_variables(text, ctx.variables)):
+        return None
+    return Decision([Step("ask_results", {"about": "variables"}, source=text)],
+                    reading={"stored": "variables"})
