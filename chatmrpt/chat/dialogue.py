@@ -142,6 +142,7 @@ from chatmrpt.chat.relative import (
 from chatmrpt.chat.results import (  # noqa: F401
     _lga_without_names,
     direction_question,
+    filled_value_question,
     not_covered,
     other_area,
     outside_area,
@@ -392,7 +393,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if asked_before:  # "Kotsasha." after "which ward do you mean?": the question, answered
         return _decide(asked_before, ctx, replace(state, pending=None), facts)
     pushed = None if _tapped(text, state) else no_population.population_pushback(
-        text, ctx, state, facts) or direction_question(text, low, ctx, facts)
+        text, ctx, state, facts) or direction_question(text, low, ctx, facts) or \
+        filled_value_question(text, low, ctx, facts)
     if pushed is not None:  # "use 1000 people per ward" without population; "which way is X"
         return pushed
     tpr = None if _tapped(text, state) else tables.tpr_without_export(text, low, ctx)

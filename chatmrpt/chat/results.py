@@ -161,6 +161,11 @@ def not_covered(place: str, low: str, facts: Facts) -> Decision:
                     reading={"other_area": place.strip()})
 
 
+# "how many wards have tpr exactly 1", "number of wards where rainfall equals 0"
+EXACT_COUNT = re.compile(r"\b(?:how\s+many|number\s+of|count\s+(?:of\s+)?(?:the\s+)?)\s*wards?\b"
+                         r".*(?:\b(?:exactly|equal\s+to|equals?)\s*|=\s*)-?\d")
+COMPARED = re.compile(r"\b(?:above|over|below|under|more|less|fewer|greater|higher|lower|at\s+least"
+                      r"|at\s+most|between|than)\b|[<>]")
 PCA_TRUST = re.compile(
     r"\bpca\b[^?]{0,40}?\b(?:usable|useable|valid|reliable|trust\w*|suitable|ok(?:ay)?|good"
     r"\s+enough|fit\s+to\s+use|work(?:s|ed)?)\b|\b(?:trust|rely\s+on)\s+(?:the\s+)?pca\b")
@@ -368,9 +373,12 @@ def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
             re.search(r"\b(?:use|switch|change|set|make|run|rerun)\b", low):
         return Decision([Step("ask_results", {"about": "variables"}, source=text)],
                         reading={"stored": "variables"})
-    if re.search(r"\bwhich\s+(?:ward|one)\b|\bwhat\s+ward\b|\bwhich\s+is\s+(?:it|that)\b", low):
+    if re.search(r"\bwhich\s+(?:ward|one)\b|\bwhat\s+ward\b|\bwhich\s+is\s+(?:it|that)\b",
+                 low) or (EXACT_COUNT.search(low) and not COMPARED.search(low)):
+        # "how many wards have tpr exactly 1": the wards with that value, counted
         named = [m for m in ex.find_variables(text, ctx.variables) if m.column]
-        value = re.search(r"\b(?:is|are|of|=|at|equals?)\s+(-?\d+(?:\.\d+)?)(?![\d.%])", low)
+        value = re.search(r"(?:\b(?:is|are|of|at|equals?|exactly|equal\s+to)\s+|=\s*)"
+                          r"(-?\d+(?:\.\d+)?)(?![\d.%])", low)
         if len({m.column for m in named}) == 1 and value and value.start() > named[0].start:
             return Decision([Step("ask_results", {"about": "value_wards",
                                                   "variable": named[0].column,
@@ -635,3 +643,34 @@ def direction_question(text: str, low: str, ctx: RouterContext,
         return None
     return Decision([Step("ask_results", {"about": "variables"}, source=text)],
                     reading={"stored": "variables"})
+
+
+# "Oloje housing was NA in our sheet, what value did you use", "what did you fill in for
+# rainfall in Kira 1?": a filled (imputed) value asked about
+FILLED_VALUE = re.compile(
+    r"\b(?:what|which)\s+(?:value|number|figure)\s+(?:did|do|have|has)\s+(?:you|it|the\s+"
+    r"analysis)\s+(?:use|put|fill|take|give|assign|impute)\w*\b"
+    r"|\bwhat\s+(?:did|do|have)\s+(?:you|it|the\s+analysis)\s+(?:fill|put|impute|use)\w*\s+"
+    r"(?:in|for|there)\b"
+    r"|\b(?:filled|imputed)\s+(?:value|number|figure)\b"
+    r"|\bwhat\s+(?:was|is)\s+(?:it|that)\s+(?:filled|imputed|replaced)\s+with\b")
+
+
+def filled_value_question(text: str, low: str, ctx: RouterContext,
+                          facts: Facts) -> Decision | None:
+    """One ward's value of one column, asked because it was missing and filled: the value
+    the analysis used (ward_value says when it was filled from neighbouring wards)."""
+    if not ctx.analysis_ready or not ctx.wards or not FILLED_VALUE.search(low):
+        return None
+    named = {m.column for m in ex.find_variables(text, ctx.variables) if m.column}
+    match = ex.find_ward(text, ctx.wards)
+    if len(named) != 1 or match is None or len(match.names) != 1:
+        return None
+    params: dict[str, Any] = {"ward": match.names[0], "variable": next(iter(named))}
+    lgas = {c.lga for c in match.candidates if c.lga}
+    if len(lgas) > 1:
+        lga, _ = find_lga(text, facts.lgas)
+        if lga is None:
+            return None
+        params["lga"] = lga
+    return Decision([Step("ward_value", params, source=text)], reading={"stored": "ward_value"})
