@@ -674,3 +674,38 @@ def filled_value_question(text: str, low: str, ctx: RouterContext,
             return None
         params["lga"] = lga
     return Decision([Step("ward_value", params, source=text)], reading={"stored": "ward_value"})
+
+
+# "is it normal that rainfall and dumpsites have the exact same number in every ward?"
+SAME_VALUES = re.compile(r"\b(?:same|identical|equal|duplicate[sd]?)\s+(?:\w+\s+){0,2}(?:numbers?"
+                         r"|values?|figures?|data|columns?)\b|\b(?:identical|duplicates?)\b")
+# "where does the urban figure come from", "there's no urban column in the csv"
+URBAN_ORIGIN = re.compile(
+    r"\bwhere\s+(?:does|do|did|is|are)\b.*\b(?:come|came|coming|get|got|from)\b"
+    r"|\bhow\s+(?:do|did|can)\s+you\s+(?:know|get|tell)\b|\bno\s+urban\s+column\b"
+    r"|\bsource\s+of\b")
+# "there is a ward called Fagg c, is that a typo?", "is that ward spelled wrong?"
+SPELLING = re.compile(r"\btypos?\b|\bmis-?spel\w*|\bspell\w*|\bwrong\s+name\b|\bname\s+(?:is\s+)?"
+                      r"wrong\b")
+
+
+def data_origin_question(text: str, low: str, ctx: RouterContext,
+                         facts: Facts) -> Decision | None:
+    """Questions about where the data's figures come from, answered by the data checks:
+    identical columns (data_quality), the urban share's source and ward names matched by
+    similar spelling (describe_data). Never a change."""
+    if not ctx.has_dataset or not (reads_as_question(text) or "?" in text or re.search(
+            r"\b(?:where|how|why|is|normal)\b", low)):
+        return None
+    if re.search(r"\b(?:run|rerun|redo|add|drop|remove|use|plan|map|export|show)\b", low):
+        return None
+    named = {m.column for m in ex.find_variables(text, ctx.variables) if m.column} \
+        if ctx.variables else set()
+    if len(named) >= 2 and SAME_VALUES.search(low):
+        return Decision([Step("data_quality", {}, source=text)], reading={"stored": "identical"})
+    if re.search(r"\burban\b", low) and URBAN_ORIGIN.search(low):
+        return Decision([Step("describe_data", {}, source=text)],
+                        reading={"stored": "urban_source"})
+    if SPELLING.search(low) and ctx.wards and ex.find_ward(text, ctx.wards) is not None:
+        return Decision([Step("describe_data", {}, source=text)], reading={"stored": "spelling"})
+    return None

@@ -1,0 +1,54 @@
+"""Where the data's figures come from: identical columns, the urban share's source, ward names
+matched by similar spelling; answered by the data checks, never acted on."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat.dialogue import DialogueState, Facts, decide
+from chatmrpt.chat.router import RouterContext
+
+V = ("total", "nets_per_capita", "distance_to_water_bodies", "test_positivity_rate",
+     "enhanced_vegetation_index", "housing_quality", "dumpsites", "rainfall", "urban_percentage")
+C = RouterContext(has_dataset=True, variables=V, wards=(("Fagg c", None), ("Zango", None)),
+                  analysis_status="succeeded")
+F = Facts(analysis_variables=("test_positivity_rate", "rainfall"), population=False,
+          urban_share=True)
+
+
+def tools(text):
+    return [s.tool for s in decide(text, C, DialogueState(), F).steps]
+
+
+@pytest.mark.parametrize("text", [
+    "is it normal that rainfall and dumpsites have the exact same number in every ward?",
+    "why are housing and evi identical?",
+    "rainfall and dumpsites have the same values, is that right?",
+])
+def test_identical_columns(text):
+    assert tools(text) == ["data_quality"]
+
+
+@pytest.mark.parametrize("text", [
+    "where does the urban figure even come from, there's no urban column in the csv",
+    "where did you get the urban share from?",
+    "how do you know which wards are urban?",
+])
+def test_the_urban_source(text):
+    assert tools(text) == ["describe_data"]
+
+
+@pytest.mark.parametrize("text", [
+    "there is a ward called Fagg c in the list, is that a typo? our ward is Fagge C",
+    "is Fagg c misspelled?",
+])
+def test_a_ward_name_spelling(text):
+    assert tools(text) == ["describe_data"]
+
+
+@pytest.mark.parametrize("text, tool", [
+    ("run with rainfall and dumpsites", "run_analysis"),
+    ("map the urban wards", "show_map"),
+])
+def test_requests_are_left_alone(text, tool):
+    assert tools(text) == [tool]
