@@ -709,3 +709,46 @@ def data_origin_question(text: str, low: str, ctx: RouterContext,
     if SPELLING.search(low) and ctx.wards and ex.find_ward(text, ctx.wards) is not None:
         return Decision([Step("describe_data", {}, source=text)], reading={"stored": "spelling"})
     return None
+
+
+# "is there any ward name that appears twice?", "are there duplicate ward names?", "do two
+# wards share a name?"
+DUPLICATE_NAMES = re.compile(
+    r"\b(?:ward\s+)?names?\b[^?.]{0,30}?\b(?:appears?|occurs?|shows?\s+up|comes?\s+up|used|repeat"
+    r"\w*|listed|is\s+there)\s+(?:twice|more\s+than\s+once|two\s+times|again|2\s+times)\b"
+    r"|\b(?:duplicated?|duplicate|repeated|double|non-?unique)\s+(?:ward\s+)?names?\b"
+    r"|\bwards?\s+(?:with|having|sharing|that\s+share|share)\s+(?:the\s+)?(?:same|one)\s+name\b"
+    r"|\b(?:same|identical)\s+(?:ward\s+)?names?\b|\bnames?\s+(?:are\s+)?(?:not\s+)?unique\b")
+
+
+def duplicate_names_question(text: str, low: str, ctx: RouterContext) -> Decision | None:
+    """Ward names that appear more than once in the ward table, with their LGAs (a table
+    keyed on names needs the LGA, or the ward code, to tell them apart)."""
+    if not ctx.wards or not DUPLICATE_NAMES.search(low) or re.search(
+            r"\b(?:rename|fix|drop|remove|delete|merge|export|download|map|plan)\b", low):
+        return None
+    from chatmrpt.analysis.names import normalise_ward_name
+
+    seen: dict[str, list[Any]] = {}
+    for w in ctx.wards:
+        seen.setdefault(normalise_ward_name(w.name), []).append(w)
+    twice = [refs for refs in seen.values() if len(refs) > 1]
+    if not twice:
+        reply = (f"No: each of the {len(ctx.wards)} ward names appears only once in your "
+                 "ward table, so the names alone tell the wards apart.")
+    else:
+        lines = []
+        for refs in twice:
+            lgas = [r.lga for r in refs if r.lga]
+            where = f" (in {_join_words(lgas)})" if lgas else ""
+            lines.append(f"- {refs[0].name}: {len(refs)} wards{where}")
+        reply = (f"Yes: {len(twice)} ward name{'s appear' if len(twice) > 1 else ' appears'} "
+                 "more than once in your ward table:\n" + "\n".join(lines) +
+                 "\nA table keyed on ward names alone would mix these up; key it on the ward "
+                 "name with its LGA, or on the ward code.")
+    return Decision(text=reply, reading={"stored": "duplicate_names"})
+
+
+def _join_words(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

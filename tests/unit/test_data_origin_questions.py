@@ -52,3 +52,30 @@ def test_a_ward_name_spelling(text):
 ])
 def test_requests_are_left_alone(text, tool):
     assert tools(text) == [tool]
+
+
+# --- ward names that appear more than once --------------------------------------------------
+
+TWICE = RouterContext(has_dataset=True, variables=("rainfall",), analysis_status="succeeded",
+                      wards=(("Kira 1", "Kuwe South"), ("Sabon Gari", "Kuwe North"),
+                             ("Sabon Gari", "Ganja"), ("Dala", "Kuwe South")))
+ONCE = RouterContext(has_dataset=True, variables=("rainfall",), analysis_status="succeeded",
+                     wards=(("Kira 1", "Kuwe South"), ("Dala", "Kuwe South")))
+
+
+@pytest.mark.parametrize("text", [
+    "also is there any ward name that appears twice? our dashboard keys on names",
+    "are there duplicate ward names",
+    "do any wards share the same name?",
+    "are the ward names unique?",
+])
+def test_ward_names_that_appear_twice(text):
+    d = decide(text, TWICE, DialogueState(), F)
+    assert not d.steps and "Sabon Gari" in d.text and "Kuwe North" in d.text
+    d = decide(text, ONCE, DialogueState(), F)
+    assert not d.steps and "only once" in d.text
+
+
+@pytest.mark.parametrize("text", ["show Sabon Gari", "export the rankings as csv"])
+def test_other_messages_are_no_duplicate_question(text):
+    assert decide(text, TWICE, DialogueState(), F).reading.get("stored") != "duplicate_names"
