@@ -144,6 +144,7 @@ from chatmrpt.chat.results import (  # noqa: F401
     data_origin_question,
     direction_question,
     duplicate_names_question,
+    filled_count_question,
     filled_value_question,
     not_covered,
     other_area,
@@ -399,7 +400,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         or direction_question(text, low, ctx, facts)
         or filled_value_question(text, low, ctx, facts)
         or data_origin_question(text, low, ctx, facts)
-        or duplicate_names_question(text, low, ctx))
+        or duplicate_names_question(text, low, ctx)
+        or filled_count_question(text, low, ctx, facts))
     if pushed is not None:  # "use 1000 people per ward" without population; "which way is X"
         return pushed
     tpr = None if _tapped(text, state) else tables.tpr_without_export(text, low, ctx)

@@ -816,6 +816,15 @@ def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         cat = "composite_category"
         chosen = chosen[chosen[cat].astype(str) == params["category"]]
         where.append(f"in the {CATEGORY_WORDS[params['category']]} category")
+    if params.get("filled"):
+        variable = str(params["filled"])
+        imputed = f"imputed_{variable}"
+        if imputed not in chosen.columns:
+            raise InputError("not_found", f"There is no column {variable!r} in the analysis, so "
+                                          "no filled values of it to count.")
+        chosen = chosen[chosen[imputed].fillna(False).astype(bool)]
+        where.append(f"with {_label(variable)} missing in your table and filled from "
+                     "neighbouring wards")
     threshold = params.get("threshold")
     flag = False
     if threshold is not None or params.get("urban"):

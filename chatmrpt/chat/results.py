@@ -752,3 +752,32 @@ def duplicate_names_question(text: str, low: str, ctx: RouterContext) -> Decisio
 def _join_words(items: Sequence[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# "how many wards in 24008 had housing filled in like that", "number of wards where rainfall
+# was imputed"
+FILLED_COUNT = re.compile(r"\b(?:how\s+many|number\s+of|count)\b.*\bwards?\b.*\b(?:filled|imputed"
+                          r"|fill(?:ed)?\s+in|estimated\s+from\s+neighbou?r\w*)\b")
+
+
+def filled_count_question(text: str, low: str, ctx: RouterContext,
+                          facts: Facts) -> Decision | None:
+    """How many wards (of an LGA, an LGA code, a category) had one column's value filled from
+    neighbouring wards."""
+    if not ctx.analysis_ready or not FILLED_COUNT.search(low):
+        return None
+    named = {m.column for m in ex.find_variables(text, ctx.variables) if m.column}
+    if len(named) != 1:
+        return None
+    params: dict[str, Any] = {"about": "ward_counts", "filled": next(iter(named))}
+    codes = [c for c in re.findall(r"(?<![\d.,])(\d{4,6})(?![\d.,%])", low)
+             if not facts.lga_codes or c in facts.lga_codes]
+    lga, _ = find_lga(text, facts.lgas)
+    if len(codes) == 1:
+        params["lga_code"] = codes[0]
+    elif lga:
+        params["lga"] = lga
+    category = re.search(r"\b(high|medium|low)\b", low)
+    if category:
+        params["category"] = category.group(1).title()
+    return Decision([Step("ask_results", params, source=text)], reading={"stored": "ward_counts"})

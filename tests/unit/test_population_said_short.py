@@ -94,3 +94,27 @@ def test_a_filled_value_is_the_wards_value(text, variable):
 def test_a_filled_value_without_a_ward_is_not_a_ward_value():
     d = decide("what value did you use for housing", ILORIN, DialogueState(), ILORIN_F)
     assert not any(s.tool == "ward_value" for s in d.steps)
+
+
+ILORIN_CODES = Facts(analysis_variables=("tpr_u5_new", "distance"), population=False,
+                     lga_codes=("24006", "24008"))
+
+
+@pytest.mark.parametrize("text, params", [
+    ("how many wards in 24008 had housing filled in like that",
+     {"filled": "val_housing_15", "lga_code": "24008"}),
+    ("how many wards had distance imputed?", {"filled": "distance"}),
+    ("number of high wards with housing filled", {"filled": "val_housing_15",
+                                                  "category": "High"}),
+])
+def test_wards_with_a_filled_value_are_counted(text, params):
+    d = decide(text, ILORIN, DialogueState(), ILORIN_CODES)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "ward_counts", **params})]
+
+
+@pytest.mark.parametrize("text", ["how many wards in 24008", "fill in the missing housing values",
+                                  "how many wards had values filled?"])
+def test_no_filled_count(text):
+    d = decide(text, ILORIN, DialogueState(), ILORIN_CODES)
+    assert not any("filled" in s.params for s in d.steps)
