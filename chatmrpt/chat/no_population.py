@@ -129,9 +129,10 @@ def _why_not(low: str) -> str | None:
             r"\bwhy\s+(?:can'?t|cannot|won'?t)\s+you\s+(?:do|run|make)\s+(?:it|that|this)\b", low):
         return None
     urban = bool(re.search(r"\burban\b|\bprioriti\w*|\bshape\s*file|\bboundar\w*", low))
-    head = ("The urban flag tells which wards are urban, but the reprioritisation moves wards up "
-            "until the urban wards chosen hold a share of the people, so it needs each ward's "
-            "population too, and your ward table has none." if urban else
+    head = ("The urban flag tells which wards are urban, but the reprioritisation picks urban "
+            "wards, least vulnerable first, until they hold a set share of all the people (30% "
+            "by default), so it needs each ward's population too, and your ward table has none."
+            if urban else
             "A net plan gives each ward nets for the people living in it, so it needs each "
             "ward's population, and your ward table has none.")
     return (f"{head} To make it possible, {_how_to_add()}. Nothing was run or changed. "
