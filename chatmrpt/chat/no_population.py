@@ -115,8 +115,15 @@ def _flat(low: str) -> str | None:
             f"{_how_to_add()}. Nothing was run or changed. {_WHAT_WORKS}")
 
 
+# another subject named: "the map is blank, how do I fix this" is no population question
+_OTHER_SUBJECT = re.compile(r"\bmaps?\b|\btpr\b|\bpositivity\b|\bpca\b|\bexport\w*|\bcsv\b"
+                            r"|\bexcel\b|\bpng\b|\bpdf\b|\bshape\s*file|\bboundar\w*|\bfacilit\w*"
+                            r"|\bdhis\w*|\bvariables?\b|\bnormali[sz]\w*|\bcodes?\b|\bnames?\b")
+
+
 def _what_to_add(low: str) -> str | None:
-    if not _WHAT_TO_ADD.search(low):
+    if not _WHAT_TO_ADD.search(low) or _OTHER_SUBJECT.search(_DECLINED.sub(" ", low)) and \
+            not _DECLINED.search(low):
         return None
     return ("To plan nets or reprioritise urban wards, the ward data needs each ward's "
             f"population: {_how_to_add()}. For the urban step it also needs each ward's urban "
@@ -125,9 +132,8 @@ def _what_to_add(low: str) -> str | None:
 
 
 def _why_not(low: str) -> str | None:
-    if not _WHY_NOT.search(low) or not _DECLINED.search(low) and not re.search(
-            r"\bwhy\s+(?:can'?t|cannot|won'?t)\s+you\s+(?:do|run|make)\s+(?:it|that|this)\b", low):
-        return None
+    if not _WHY_NOT.search(low) or not _DECLINED.search(low):
+        return None  # a bare "why can't you do it?" may be about another refusal
     urban = bool(re.search(r"\burban\b|\bprioriti\w*|\bshape\s*file|\bboundar\w*", low))
     head = ("The urban flag tells which wards are urban, but the reprioritisation picks urban "
             "wards, least vulnerable first, until they hold a set share of all the people (30% "

@@ -102,3 +102,18 @@ def test_other_messages_are_no_pushback(text):
 def test_is_a_column_the_population():
     d = run("is total the population?")
     assert "'total'" in d.text and not d.steps
+
+
+@pytest.mark.parametrize("text", ["the map is blank, how do I fix this",
+                                  "what do I need to upload for the TPR?",
+                                  "what is missing from the export?"])
+def test_what_to_add_about_something_else_is_no_pushback(text):
+    assert run(text).reading.get("pushback") is None
+
+
+def test_what_to_add_for_the_plan_is_a_pushback():
+    assert run("what do i need to add to the table so the plan works?").reading.get("pushback")
+
+
+def test_a_bare_why_not_is_no_pushback():
+    assert run("why can't you do it?").reading.get("pushback") is None
