@@ -639,10 +639,14 @@ def direction_question(text: str, low: str, ctx: RouterContext,
     if re.search(r"\b(?:make|set|change|flip|switch|turn|swap|reverse)\s+(?:it|them|that|this"
                  r"|the|its?|\w+\s+to)\b|\b(?:run|rerun|redo)\b", low):
         return None
-    if not any(m.column for m in ex.find_variables(text, ctx.variables)):
+    named = list(dict.fromkeys(m.column for m in ex.find_variables(text, ctx.variables)
+                               if m.column))
+    if not named:
         return None
-    return Decision([Step("ask_results", {"about": "variables"}, source=text)],
-                    reading={"stored": "variables"})
+    params: dict[str, Any] = {"about": "variables"}
+    if len(named) == 1 and named[0] not in facts.analysis_variables:
+        params["variable"] = named[0]  # not in the analysis: the direction it would take
+    return Decision([Step("ask_results", params, source=text)], reading={"stored": "variables"})
 
 
 # "Oloje housing was NA in our sheet, what value did you use", "what did you fill in for
