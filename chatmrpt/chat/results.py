@@ -689,8 +689,12 @@ URBAN_ORIGIN = re.compile(
     r"|\bhow\s+(?:do|did|can)\s+you\s+(?:know|get|tell)\b|\bno\s+urban\s+column\b"
     r"|\bsource\s+of\b")
 # "there is a ward called Fagg c, is that a typo?", "is that ward spelled wrong?"
-SPELLING = re.compile(r"\btypos?\b|\bmis-?spel\w*|\bspell\w*|\bwrong\s+name\b|\bname\s+(?:is\s+)?"
-                      r"wrong\b")
+SPELLING = re.compile(r"\btypos?\b|\bmis-?spel\w*|\bspel(?:led|t)\s+(?:wrong\w*|incorrectly|right"
+                      r"|correctly|differently)\b|\b(?:wrong|correct|right|proper)\s+spelling\b"
+                      r"|\bwrong\s+name\b|\bname\s+(?:is\s+)?wrong\b")
+# another question about the ward: "Fagg c, that's how your table spells it, what's its rank?"
+WARD_FIGURE = re.compile(r"\brank\w*|\bscores?\b|\bvalues?\b|\bpopulation\b|\bpriority\b"
+                         r"|\bcategory\b|\bnets?\b|\blga\b|\bwhy\b|\bhow\s+many\b")
 
 
 def data_origin_question(text: str, low: str, ctx: RouterContext,
@@ -710,7 +714,8 @@ def data_origin_question(text: str, low: str, ctx: RouterContext,
     if re.search(r"\burban\b", low) and URBAN_ORIGIN.search(low):
         return Decision([Step("describe_data", {}, source=text)],
                         reading={"stored": "urban_source"})
-    if SPELLING.search(low) and ctx.wards and ex.find_ward(text, ctx.wards) is not None:
+    if SPELLING.search(low) and not WARD_FIGURE.search(low) and ctx.wards and \
+            ex.find_ward(text, ctx.wards) is not None:
         return Decision([Step("describe_data", {}, source=text)], reading={"stored": "spelling"})
     return None
 

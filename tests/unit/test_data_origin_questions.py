@@ -79,3 +79,11 @@ def test_ward_names_that_appear_twice(text):
 @pytest.mark.parametrize("text", ["show Sabon Gari", "export the rankings as csv"])
 def test_other_messages_are_no_duplicate_question(text):
     assert decide(text, TWICE, DialogueState(), F).reading.get("stored") != "duplicate_names"
+
+
+@pytest.mark.parametrize("text", [
+    "Fagg c, that's how your table spells it, what's its rank?",
+    "Fagg c is a typo, what is its score?",
+])
+def test_a_ward_figure_asked_with_its_spelling_is_no_spelling_question(text):
+    assert decide(text, C, DialogueState(), F).reading.get("stored") != "spelling"
