@@ -122,6 +122,10 @@ _OTHER_SUBJECT = re.compile(r"\bmaps?\b|\btpr\b|\bpositivity\b|\bpca\b|\bexport\
 
 
 def _what_to_add(low: str) -> str | None:
+    from chatmrpt.chat.results import _PLANNING_DATA, _PLANNING_WORDS
+
+    if _PLANNING_DATA.search(low) and _PLANNING_WORDS.search(low):
+        return None  # "what do we need to add so we can plan?": the planning_data answer
     if not _WHAT_TO_ADD.search(low) or _OTHER_SUBJECT.search(_DECLINED.sub(" ", low)) and \
             not _DECLINED.search(low):
         return None

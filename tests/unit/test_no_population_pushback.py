@@ -111,8 +111,9 @@ def test_what_to_add_about_something_else_is_no_pushback(text):
     assert run(text).reading.get("pushback") is None
 
 
-def test_what_to_add_for_the_plan_is_a_pushback():
-    assert run("what do i need to add to the table so the plan works?").reading.get("pushback")
+def test_what_to_add_for_planning_is_the_planning_data_answer():
+    d = run("What do we need to add so we can plan?")
+    assert [s.tool for s in d.steps] == ["planning_data"]
 
 
 def test_a_bare_why_not_is_no_pushback():
