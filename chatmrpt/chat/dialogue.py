@@ -79,6 +79,7 @@ from chatmrpt.chat import (
     focus,
     intents,
     list_scope,
+    no_population,
     normalize,
     ordinal,
     plan_refs,
@@ -140,6 +141,11 @@ from chatmrpt.chat.relative import (
 )
 from chatmrpt.chat.results import (  # noqa: F401
     _lga_without_names,
+    data_origin_question,
+    direction_question,
+    duplicate_names_question,
+    filled_count_question,
+    filled_value_question,
     not_covered,
     other_area,
     outside_area,
@@ -389,6 +395,15 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     asked_before = counts.ward_for_question(text, ctx, state)
     if asked_before:  # "Kotsasha." after "which ward do you mean?": the question, answered
         return _decide(asked_before, ctx, replace(state, pending=None), facts)
+    pushed = None if _tapped(text, state) else (
+        no_population.population_pushback(text, ctx, state, facts)
+        or direction_question(text, low, ctx, facts)
+        or filled_value_question(text, low, ctx, facts)
+        or data_origin_question(text, low, ctx, facts)
+        or duplicate_names_question(text, low, ctx)
+        or filled_count_question(text, low, ctx, facts))
+    if pushed is not None:  # "use 1000 people per ward" without population; "which way is X"
+        return pushed
     tpr = None if _tapped(text, state) else tables.tpr_without_export(text, low, ctx)
     if tpr is not None:  # a TPR the table cannot give as asked, and no facility export
         tpr.keep_pending = bool(state.pending)

@@ -238,7 +238,7 @@ def default_variables(rt: Runtime, session_id: str) -> ToolResult:
 def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     about = params["about"]
     if about in ("variables", "analysis_params"):
-        return _analysis_answer(rt, session_id, about)
+        return _analysis_answer(rt, session_id, about, params.get("variable"))
     if about == "models":
         s = (_analysis(rt, session_id).get("summary") or {})
         k = len(s.get("variables") or [])
@@ -543,9 +543,11 @@ def plan_settings_text(p: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _analysis_answer(rt: Runtime, session_id: str, about: str) -> ToolResult:
+def _analysis_answer(rt: Runtime, session_id: str, about: str,
+                     asked: str | None = None) -> ToolResult:
     """The variables (column and plain words, direction and why), or every setting of the
-    analysis."""
+    analysis; a column asked about that the analysis does not use, with the direction it
+    would be taken in."""
     from chatmrpt.service.results import analysis_metadata
 
     analysis = _analysis(rt, session_id)
@@ -574,6 +576,13 @@ def _analysis_answer(rt: Runtime, session_id: str, about: str) -> ToolResult:
         if meta.get("variable_selection") == "zone":
             line += "; the variables above are that zone's default variables found in your table"
         lines.append(line + ".")
+    if asked and asked not in {str(v.get("name")) for v in variables}:
+        from chatmrpt.analysis.variables import default_direction
+
+        direction, source = default_direction(asked)
+        lines.append(f"{asked} is not in this analysis. Added to it, it would be taken "
+                     f"{explain.direction_words(direction)}; "
+                     f"{explain.direction_reason(asked, direction, source)}.")
     if about == "analysis_params":
         lines += _analysis_settings(s, meta)
     return ToolResult("\n".join(lines), data={"variables": variables})
@@ -846,6 +855,15 @@ def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         cat = "composite_category"
         chosen = chosen[chosen[cat].astype(str) == params["category"]]
         where.append(f"in the {CATEGORY_WORDS[params['category']]} category")
+    if params.get("filled"):
+        variable = str(params["filled"])
+        imputed = f"imputed_{variable}"
+        if imputed not in chosen.columns:
+            raise InputError("not_found", f"There is no column {variable!r} in the analysis, so "
+                                          "no filled values of it to count.")
+        chosen = chosen[chosen[imputed].fillna(False).astype(bool)]
+        where.append(f"with {_label(variable)} missing in your table and filled from "
+                     "neighbouring wards")
     threshold = params.get("threshold")
     flag = False
     if threshold is not None or params.get("urban"):

@@ -899,7 +899,8 @@ def describe_list(params: Mapping[str, Any]) -> str:
 # --- one LGA's plan figures asked in a few words ("nets for kuwe south?") -----------------
 
 PLAN_MEASURE = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bcoverage\b|\bcovered\b|\bneed(?:ed|s)?\b"
-                          r"|\ballocat\w*|\bpeople\s+covered\b|\bppl\s+covered\b")
+                          r"|\ballocat\w*|\bpeople\s+covered\b|\bppl\s+covered\b|\bpopulation\b"
+                          r"|\bhow\s+many\s+(?:people|ppl|persons)\b(?!\s+per\b)")
 PLAN_CHANGE = re.compile(r"\b(?:plan|replan|re-plan|make|change|set|add|use|redo|rerun|give|more"
                          r"|less|fewer|extra|another|increase|reduce|cut|move|shift|drop|remove"
                          r"|instead|what\s+if|suppose|if|would|should|could|can|map|show|export"
@@ -913,13 +914,16 @@ def lga_plan_question(text: str, lgas: Sequence[str], has_plan: bool) -> dict[st
     from chatmrpt.chat.dialogue import find_lga
 
     low = ex.lower_text(text)
-    if not has_plan or len(low.split()) > 8 or not PLAN_MEASURE.search(low):
+    if not has_plan or len(low.split()) > 10 or not PLAN_MEASURE.search(low):
         return None
     lga, _ = find_lga(text, lgas)
     if lga is None:
         return None
     rest = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", low)
     rest = re.sub(r"%|\bpercent(?:age)?\b|\bcoverage\b", " ", rest)
+    # "the population of Kuwe South in the plan": the plan pointed at, no change of it
+    rest = re.sub(r"\b(?:in|of|from|for|under)\s+(?:the|this|that|our|my|current|d)\s+(?:current\s+)?"
+                  r"plan\b", " ", rest)
     if PLAN_CHANGE.search(rest) or PLAN_FILLER.sub(" ", rest).strip():
         return None  # more than one LGA's figures asked (a ward, a change, ...)
     return {"tool": "ask_results", "params": {"about": "plan_lga", "lga": lga}}

@@ -99,6 +99,9 @@ _POINT = re.compile(
 # (only in a number written with thousands separators, where its shape shows the zeros)
 _O_NUMBER = re.compile(r"(?<![\w.])[1-9][\do]{0,2}(?:,[\do]{3})+(?![\w])", re.I)
 _HOUSE_HOLD = re.compile(r"\bhouse\s+hold(s)?\b", re.I)
+# "pop of kira 1?", "total pop?": population, said short (never "pop up", "pop it open")
+_POP = re.compile(r"(?<![\w'-])pop(?=\s+(?:of|for|in|per|figure|figures|number|count|size"
+                  r"|column)\b|\s*[?.!]*\s*$)", re.I)
 _TOKEN = re.compile(r"(?<![/\\-])\b[A-Za-z0-9']+\b(?![/\\-])")
 
 
@@ -199,6 +202,7 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     if re.search(r"\w", without):
         out = without
     out = _HOUSE_HOLD.sub(lambda m: "household" + (m.group(1) or ""), out)
+    out = _POP.sub("population", out)
     out = _SPOKEN_HUNDREDS.sub(_hundreds, out)
     out = _POINT.sub(lambda m: f"{_digit(m.group(1))}.{_digit(m.group(2))}", out)
     out = _O_NUMBER.sub(_o_number, out)

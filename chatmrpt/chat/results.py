@@ -161,6 +161,11 @@ def not_covered(place: str, low: str, facts: Facts) -> Decision:
                     reading={"other_area": place.strip()})
 
 
+# "how many wards have tpr exactly 1", "number of wards where rainfall equals 0"
+EXACT_COUNT = re.compile(r"\b(?:how\s+many|number\s+of|count\s+(?:of\s+)?(?:the\s+)?)\s*wards?\b"
+                         r".*(?:\b(?:exactly|equal\s+to|equals?)\s*|=\s*)-?\d")
+COMPARED = re.compile(r"\b(?:above|over|below|under|more|less|fewer|greater|higher|lower|at\s+least"
+                      r"|at\s+most|between|than)\b|[<>]")
 PCA_TRUST = re.compile(
     r"\bpca\b[^?]{0,40}?\b(?:usable|useable|valid|reliable|trust\w*|suitable|ok(?:ay)?|good"
     r"\s+enough|fit\s+to\s+use|work(?:s|ed)?)\b|\b(?:trust|rely\s+on)\s+(?:the\s+)?pca\b")
@@ -170,12 +175,13 @@ def _worded_like_requests(text: str, low: str, ctx: RouterContext,
                           facts: Facts) -> Decision | None:
     """Questions whose words also fit a request: "how many wards were flagged at the 30%
     urban threshold?", "how many wards are in tier 2 now?", "what is the total need?"."""
+    if PCA_TRUST.search(low) and ctx.analysis_ready and reads_as_question(text):
+        # "is the PCA ranking usable?": whether PCA suited this analysis, with its figures
+        # (before the directions: "elevation inverse makes sense. Is the PCA reliable?")
+        return Decision([Step("pca_validity", {}, source=text)])
     if DIRECT_OR_INVERSE.search(low) and ctx.analysis_ready and not reads_as_question(text):
         # "rainfall na direct or inverse for this analysis": the directions used
         return Decision([Step("ask_results", {"about": "variables"}, source=text)])
-    if PCA_TRUST.search(low) and ctx.analysis_ready and reads_as_question(text):
-        # "is the PCA ranking usable?": whether PCA suited this analysis, with its figures
-        return Decision([Step("pca_validity", {}, source=text)])
     if not reads_as_question(text) or not ctx.analysis_ready:
         return None
     if re.search(r"\b(?:direct|inverse|directions?)\b", low) and any(
@@ -267,7 +273,8 @@ def stored_result_question(text: str, low: str, ctx: RouterContext,
         return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)],
                         reading={"stored": "plan_totals"})
     if re.search(r"\bdirect\b|\binverse\b|\bdirections?\b", low) and not re.search(
-            r"\b(?:make|set|change|treat\s+\w+\s+as|turn|flip|switch|use)\b", low):
+            r"\b(?:make|set|change|treat\s+\w+\s+as|turn|flip|switch|use)\b", low) and \
+            not PCA_TRUST.search(low):  # "elevation inverse makes sense. Is the PCA reliable?"
         return Decision([Step("ask_results", {"about": "variables"}, source=text)],
                         reading={"stored": "variables"})
     lga_extreme = re.search(r"\blgas?\b.*\b(lowest|highest|least|most|best|worst|smallest"
@@ -366,9 +373,12 @@ def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
             re.search(r"\b(?:use|switch|change|set|make|run|rerun)\b", low):
         return Decision([Step("ask_results", {"about": "variables"}, source=text)],
                         reading={"stored": "variables"})
-    if re.search(r"\bwhich\s+(?:ward|one)\b|\bwhat\s+ward\b|\bwhich\s+is\s+(?:it|that)\b", low):
+    if re.search(r"\bwhich\s+(?:ward|one)\b|\bwhat\s+ward\b|\bwhich\s+is\s+(?:it|that)\b",
+                 low) or (EXACT_COUNT.search(low) and not COMPARED.search(low)):
+        # "how many wards have tpr exactly 1": the wards with that value, counted
         named = [m for m in ex.find_variables(text, ctx.variables) if m.column]
-        value = re.search(r"\b(?:is|are|of|=|at|equals?)\s+(-?\d+(?:\.\d+)?)(?![\d.%])", low)
+        value = re.search(r"(?:\b(?:is|are|of|at|equals?|exactly|equal\s+to)\s+|=\s*)"
+                          r"(-?\d+(?:\.\d+)?)(?![\d.%])", low)
         if len({m.column for m in named}) == 1 and value and value.start() > named[0].start:
             return Decision([Step("ask_results", {"about": "value_wards",
                                                   "variable": named[0].column,
@@ -606,3 +616,177 @@ def plan_figure_follow_up(text: str, low: str, ctx: RouterContext, state: Dialog
                               source=text)],
                         reading={"stored": "plan_lga", "follow_up": "plan_lga"})
     return None
+
+
+# "which way is distance taken?", "is nets per capita counted the right way round?", "which
+# direction does rainfall go": the direction of a variable the analysis used
+WAY_ROUND = re.compile(
+    r"\b(?:which|what)\s+(?:way|direction)\s+(?:round\s+|around\s+)?(?:is|are|was|were|does|do"
+    r"|did|has|have)\b"
+    r"|\b(?:right|wrong|correct|other)\s+way\s+(?:round|around)\b"
+    r"|\b(?:counted|taken|treated|scored|read|used|set)\s+(?:the\s+)?(?:right|wrong|correct)\s+"
+    r"way\b"
+    r"|\bin\s+(?:which|what)\s+direction\b")
+
+
+def direction_question(text: str, low: str, ctx: RouterContext,
+                       facts: Facts) -> Decision | None:
+    """A question which way round a variable is taken: the variables of the analysis with
+    their directions and why (never a change, never a plan)."""
+    if not ctx.analysis_ready or not WAY_ROUND.search(low) or not reads_as_question(text) \
+            and not re.search(r"\?|\b(?:which|what)\b", low):
+        return None
+    if re.search(r"\b(?:make|set|change|flip|switch|turn|swap|reverse)\s+(?:it|them|that|this"
+                 r"|the|its?|\w+\s+to)\b|\b(?:run|rerun|redo)\b", low):
+        return None
+    named = list(dict.fromkeys(m.column for m in ex.find_variables(text, ctx.variables)
+                               if m.column))
+    if not named:
+        return None
+    params: dict[str, Any] = {"about": "variables"}
+    if len(named) == 1 and named[0] not in facts.analysis_variables:
+        params["variable"] = named[0]  # not in the analysis: the direction it would take
+    return Decision([Step("ask_results", params, source=text)], reading={"stored": "variables"})
+
+
+# "Oloje housing was NA in our sheet, what value did you use", "what did you fill in for
+# rainfall in Kira 1?": a filled (imputed) value asked about
+FILLED_VALUE = re.compile(
+    r"\b(?:what|which)\s+(?:value|number|figure)\s+(?:did|do|have|has)\s+(?:you|it|the\s+"
+    r"analysis)\s+(?:use|put|fill|take|give|assign|impute)\w*\b"
+    r"|\bwhat\s+(?:did|do|have)\s+(?:you|it|the\s+analysis)\s+(?:fill|put|impute|use)\w*\s+"
+    r"(?:in|for|there)\b"
+    r"|\b(?:filled|imputed)\s+(?:value|number|figure)\b"
+    r"|\bwhat\s+(?:was|is)\s+(?:it|that)\s+(?:filled|imputed|replaced)\s+with\b")
+
+
+def filled_value_question(text: str, low: str, ctx: RouterContext,
+                          facts: Facts) -> Decision | None:
+    """One ward's value of one column, asked because it was missing and filled: the value
+    the analysis used (ward_value says when it was filled from neighbouring wards)."""
+    if not ctx.analysis_ready or not ctx.wards or not FILLED_VALUE.search(low):
+        return None
+    named = {m.column for m in ex.find_variables(text, ctx.variables) if m.column}
+    match = ex.find_ward(text, ctx.wards)
+    if len(named) != 1 or match is None or len(match.names) != 1:
+        return None
+    params: dict[str, Any] = {"ward": match.names[0], "variable": next(iter(named))}
+    lgas = {c.lga for c in match.candidates if c.lga}
+    if len(lgas) > 1:
+        lga, _ = find_lga(text, facts.lgas)
+        if lga is None:
+            return None
+        params["lga"] = lga
+    return Decision([Step("ward_value", params, source=text)], reading={"stored": "ward_value"})
+
+
+# "is it normal that rainfall and dumpsites have the exact same number in every ward?"
+SAME_VALUES = re.compile(r"\b(?:same|identical|equal|duplicate[sd]?)\s+(?:\w+\s+){0,2}(?:numbers?"
+                         r"|values?|figures?|data|columns?)\b|\b(?:identical|duplicates?)\b")
+# "where does the urban figure come from", "there's no urban column in the csv"
+URBAN_ORIGIN = re.compile(
+    r"\bwhere\s+(?:does|do|did|is|are)\b.*\b(?:come|came|coming|get|got|from)\b"
+    r"|\bhow\s+(?:do|did|can)\s+you\s+(?:know|get|tell)\b|\bno\s+urban\s+column\b"
+    r"|\bsource\s+of\b")
+# "there is a ward called Fagg c, is that a typo?", "is that ward spelled wrong?"
+SPELLING = re.compile(r"\btypos?\b|\bmis-?spel\w*|\bspel(?:led|t)\s+(?:wrong\w*|incorrectly|right"
+                      r"|correctly|differently)\b|\b(?:wrong|correct|right|proper)\s+spelling\b"
+                      r"|\bwrong\s+name\b|\bname\s+(?:is\s+)?wrong\b")
+# another question about the ward: "Fagg c, that's how your table spells it, what's its rank?"
+WARD_FIGURE = re.compile(r"\brank\w*|\bscores?\b|\bvalues?\b|\bpopulation\b|\bpriority\b"
+                         r"|\bcategory\b|\bnets?\b|\blga\b|\bwhy\b|\bhow\s+many\b")
+
+
+def data_origin_question(text: str, low: str, ctx: RouterContext,
+                         facts: Facts) -> Decision | None:
+    """Questions about where the data's figures come from, answered by the data checks:
+    identical columns (data_quality), the urban share's source and ward names matched by
+    similar spelling (describe_data). Never a change."""
+    if not ctx.has_dataset or not (reads_as_question(text) or "?" in text or re.search(
+            r"\b(?:where|how|why|is|normal)\b", low)):
+        return None
+    if re.search(r"\b(?:run|rerun|redo|add|drop|remove|use|plan|map|export|show)\b", low):
+        return None
+    named = {m.column for m in ex.find_variables(text, ctx.variables) if m.column} \
+        if ctx.variables else set()
+    if len(named) >= 2 and SAME_VALUES.search(low):
+        return Decision([Step("data_quality", {}, source=text)], reading={"stored": "identical"})
+    if re.search(r"\burban\b", low) and URBAN_ORIGIN.search(low):
+        return Decision([Step("describe_data", {}, source=text)],
+                        reading={"stored": "urban_source"})
+    if SPELLING.search(low) and not WARD_FIGURE.search(low) and ctx.wards and \
+            ex.find_ward(text, ctx.wards) is not None:
+        return Decision([Step("describe_data", {}, source=text)], reading={"stored": "spelling"})
+    return None
+
+
+# "is there any ward name that appears twice?", "are there duplicate ward names?", "do two
+# wards share a name?"
+DUPLICATE_NAMES = re.compile(
+    r"\b(?:ward\s+)?names?\b[^?.]{0,30}?\b(?:appears?|occurs?|shows?\s+up|comes?\s+up|used|repeat"
+    r"\w*|listed|is\s+there)\s+(?:twice|more\s+than\s+once|two\s+times|again|2\s+times)\b"
+    r"|\b(?:duplicated?|duplicate|repeated|double|non-?unique)\s+(?:ward\s+)?names?\b"
+    r"|\bwards?\s+(?:with|having|sharing|that\s+share|share)\s+(?:the\s+)?(?:same|one)\s+name\b"
+    r"|\b(?:same|identical)\s+(?:ward\s+)?names?\b|\bnames?\s+(?:are\s+)?(?:not\s+)?unique\b")
+
+
+def duplicate_names_question(text: str, low: str, ctx: RouterContext) -> Decision | None:
+    """Ward names that appear more than once in the ward table, with their LGAs (a table
+    keyed on names needs the LGA, or the ward code, to tell them apart)."""
+    if not ctx.wards or not DUPLICATE_NAMES.search(low) or re.search(
+            r"\b(?:rename|fix|drop|remove|delete|merge|export|download|map|plan)\b", low):
+        return None
+    from chatmrpt.analysis.names import normalise_ward_name
+
+    seen: dict[str, list[Any]] = {}
+    for w in ctx.wards:
+        seen.setdefault(normalise_ward_name(w.name), []).append(w)
+    twice = [refs for refs in seen.values() if len(refs) > 1]
+    if not twice:
+        reply = (f"No: each of the {len(ctx.wards)} ward names appears only once in your "
+                 "ward table, so the names alone tell the wards apart.")
+    else:
+        lines = []
+        for refs in twice:
+            lgas = [r.lga for r in refs if r.lga]
+            where = f" (in {_join_words(lgas)})" if lgas else ""
+            lines.append(f"- {refs[0].name}: {len(refs)} wards{where}")
+        reply = (f"Yes: {len(twice)} ward name{'s appear' if len(twice) > 1 else ' appears'} "
+                 "more than once in your ward table:\n" + "\n".join(lines) +
+                 "\nA table keyed on ward names alone would mix these up; key it on the ward "
+                 "name with its LGA, or on the ward code.")
+    return Decision(text=reply, reading={"stored": "duplicate_names"})
+
+
+def _join_words(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# "how many wards in 24008 had housing filled in like that", "number of wards where rainfall
+# was imputed"
+FILLED_COUNT = re.compile(r"\b(?:how\s+many|number\s+of|count)\b.*\bwards?\b.*\b(?:filled|imputed"
+                          r"|fill(?:ed)?\s+in|estimated\s+from\s+neighbou?r\w*)\b")
+
+
+def filled_count_question(text: str, low: str, ctx: RouterContext,
+                          facts: Facts) -> Decision | None:
+    """How many wards (of an LGA, an LGA code, a category) had one column's value filled from
+    neighbouring wards."""
+    if not ctx.analysis_ready or not FILLED_COUNT.search(low):
+        return None
+    named = {m.column for m in ex.find_variables(text, ctx.variables) if m.column}
+    if len(named) != 1:
+        return None
+    params: dict[str, Any] = {"about": "ward_counts", "filled": next(iter(named))}
+    codes = [c for c in re.findall(r"(?<![\d.,])(\d{4,6})(?![\d.,%])", low)
+             if not facts.lga_codes or c in facts.lga_codes]
+    lga, _ = find_lga(text, facts.lgas)
+    if len(codes) == 1:
+        params["lga_code"] = codes[0]
+    elif lga:
+        params["lga"] = lga
+    category = re.search(r"\b(high|medium|low)\b", low)
+    if category:
+        params["category"] = category.group(1).title()
+    return Decision([Step("ask_results", params, source=text)], reading={"stored": "ward_counts"})
