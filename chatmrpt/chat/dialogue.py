@@ -115,6 +115,7 @@ from chatmrpt.chat.pending import (
 )
 from chatmrpt.chat.reading import (  # noqa: F401
     ADD_VAR,
+    ASIDE_ONLY,
     CANCEL,
     CONFIRM,
     DROP_VAR,
@@ -598,7 +599,8 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
     for part in parts:
         g = intents.classify(part)
         if (g.label in ("thanks", "greeting", "confirm") and len(part.split()) <= 3) or \
-                CONFIRM.match(ex.lower_text(part)) or THANKS_ONLY.match(ex.lower_text(part)):
+                CONFIRM.match(ex.lower_text(part)) or THANKS_ONLY.match(ex.lower_text(part)) or \
+                ASIDE_ONLY.match(ex.lower_text(part)):
             continue
         kept.append(part)
     if not kept:
