@@ -79,6 +79,7 @@ from chatmrpt.chat import (
     focus,
     intents,
     list_scope,
+    map_follow,
     normalize,
     ordinal,
     plan_refs,
@@ -383,6 +384,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         coded = tables.lga_code_turn(text, low, ctx, state, facts)
         if coded is not None and coded.steps:
             return coded
+    other = map_follow.other_map(text, low, ctx, state)
+    if other is not None:  # "and the consensus one" right after a map: that map
+        return other
     default_asked = default_question.default_variables(text, ctx)
     if default_asked is not None:  # the default selection, nothing run
         default_asked.keep_pending = bool(state.pending)

@@ -62,3 +62,68 @@ def test_aside_before_a_request(text, tool):
 
 def test_aside_alone_runs_nothing():
     assert not run("let me try").steps
+
+
+def after_map(text, what="composite", variable=None):
+    params = {"what": what, **({"variable": variable} if variable else {})}
+    return run(text, state=DialogueState(last={"tool": "show_map", "params": params},
+                                         shown={"kind": "map", **params}))
+
+
+@pytest.mark.parametrize("text,what,variable", [
+    ("and the consensus one my supervisor talked about", "consensus", None),
+    ("now the category one please", "category", None),
+    ("ok the pca version", "pca", None),
+    ("and the urban map", "urban", None),
+    ("sorry I meant test positivity, the under five one", "variable", "u5_tpr_rdt"),
+    ("no, i meant rainfall", "variable", "rainfall"),
+    ("what about the rainfall one", "variable", "rainfall"),
+])
+def test_another_map_after_a_map(text, what, variable):
+    d = after_map(text, what="variable", variable="housing_quality")
+    assert tools(d) == ["show_map"], (d.text, d.steps)
+    assert d.steps[0].params.get("what") == what
+    assert d.steps[0].params.get("variable") == variable
+
+
+@pytest.mark.parametrize("text", [
+    "why is the category one different?",
+    "is the pca one better?",
+    "export the consensus one as png",
+    "and the top 10 wards",
+    "i meant the ranking list",
+])
+def test_not_another_map(text):
+    d = after_map(text)
+    assert not (tools(d) == ["show_map"] and d.steps[0].params.get("what") in (
+        "category", "pca")), (d.text, d.steps)
+
+
+def test_another_map_needs_a_map_shown():
+    d = run("sorry I meant test positivity, the under five one",
+            state=DialogueState(last={"tool": "top_wards", "params": {}}))
+    assert "show_map" not in tools(d)
+
+
+@pytest.mark.parametrize("text,fmt", [
+    ("Export the consensus map as html.", "html"),
+    ("save the consensus map as png", "png"),
+])
+def test_consensus_map_export(text, fmt):
+    d = run(text)
+    assert tools(d) == ["export_view"], (d.text, d.steps)
+    assert d.steps[0].params == {"what": "consensus", "format": fmt}
+
+
+@pytest.mark.parametrize("text", ["ok give me the map", "give me the vulnerability map",
+                                  "can you give me the map"])
+def test_give_me_the_map_shows_it(text):
+    d = run(text)
+    assert tools(d) == ["show_map"], (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text", ["give me the map as png", "give me the vulnerability map in html",
+                                  "download the map"])
+def test_map_file_still_a_file(text):
+    d = run(text)
+    assert "show_map" not in tools(d), (d.text, d.steps)
