@@ -387,7 +387,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     other = map_follow.other_map(text, low, ctx, state)
     if other is not None:  # "and the consensus one" right after a map: that map
         return other
-    default_asked = default_question.default_variables(text, ctx)
+    default_asked = default_question.default_variables(text, ctx) or \
+        default_question.why_those_variables(text, ctx)
     if default_asked is not None:  # the default selection, nothing run
         default_asked.keep_pending = bool(state.pending)
         return default_asked

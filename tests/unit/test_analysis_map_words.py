@@ -127,3 +127,26 @@ def test_give_me_the_map_shows_it(text):
 def test_map_file_still_a_file(text):
     d = run(text)
     assert "show_map" not in tools(d), (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text", [
+    "why only those? the table has rainfall, housing and elevation",
+    "why not rainfall and elevation?",
+    "why didn't you use elevation",
+    "but why were elevation and rainfall left out?",
+    "why just 3 variables?",
+])
+def test_why_those_variables_is_answered(text):
+    d = run(text)
+    assert "run_analysis" not in tools(d), (d.text, d.steps)
+    assert tools(d) and tools(d)[-1] == "data_quality", (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text", [
+    "why is rainfall direct?",
+    "why is Danjalba ranked first?",
+    "run it with rainfall and elevation",
+])
+def test_other_why_questions_untouched(text):
+    d = run(text)
+    assert "data_quality" not in tools(d), (d.text, d.steps)
