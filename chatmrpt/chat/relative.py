@@ -664,8 +664,16 @@ def _variable_swap(low: str, ctx: RouterContext, used: Sequence[str]) -> Change 
         if len(outs) != 1 or len(ins) != 1:
             return None
         (old,), (new,) = outs, ins
-        if old not in used or new in used:
+        if old == new:
             return None
+        if old not in used:  # nothing to take out: said so, nothing run
+            return Change({}, f"{old} is not in the current analysis, which uses "
+                              f"{_join(list(used))}, so there is nothing to swap. Nothing was "
+                              "run; say which variables to use" + (
+                                  f", for example \"add {new}\"." if new not in used else "."))
+        if new in used:
+            return Change({}, f"{new} is already in the current analysis ({_join(list(used))})"
+                              f". Nothing was run; say \"drop {old}\" to take {old} out.")
         variables = [new if v == old else v for v in used]
         return Change({"variables": variables},
                       f"Re-running the analysis with {len(variables)} variables: "

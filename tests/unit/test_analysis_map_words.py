@@ -150,3 +150,35 @@ def test_why_those_variables_is_answered(text):
 def test_other_why_questions_untouched(text):
     d = run(text)
     assert "data_quality" not in tools(d), (d.text, d.steps)
+
+
+def after_analysis(text, used):
+    wards = (WardRef("Danjalba", None), WardRef("Malano", None))
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=wards,
+                      analysis_status="succeeded")
+    f = Facts(analysis_variables=tuple(used), lgas=("Rimai", "Ganja"), ward_count=300)
+    return decide(text, c, DialogueState(last={"tool": "run_analysis", "params": {}}), f)
+
+
+@pytest.mark.parametrize("text", [
+    "swap elevation for housing quality",
+    "replace elevation with housing quality",
+    "use housing quality instead of elevation",
+])
+def test_swap_of_a_variable_not_in_the_analysis_runs_nothing(text):
+    d = after_analysis(text, ["u5_tpr_rdt", "rainfall", "nighttime_lights"])
+    assert not d.steps, d.steps
+    assert "not in the current analysis" in (d.text or "")
+
+
+def test_swap_into_a_variable_already_used_runs_nothing():
+    d = after_analysis("swap rainfall for nighttime lights", ["u5_tpr_rdt", "rainfall",
+                                                              "nighttime_lights"])
+    assert not d.steps and "already in" in (d.text or "")
+
+
+def test_swap_still_swaps():
+    d = after_analysis("swap rainfall for elevation", ["u5_tpr_rdt", "rainfall",
+                                                       "nighttime_lights"])
+    assert tools(d) == ["run_analysis"]
+    assert d.steps[0].params["variables"] == ["u5_tpr_rdt", "elevation", "nighttime_lights"]
