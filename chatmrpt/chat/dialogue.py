@@ -648,8 +648,18 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
             out.pending = one.pending
         if i == 0 and not out.steps and not independent:
             return one
+    if any(s.tool == "run_analysis" and s.params.get("variables") for s in out.steps):
+        # "the default only uses 2 variables, that's thin. run it with A, B and C": the
+        # remark on the default is no request of its own; the analysis asked for runs once
+        out.steps = [s for s in out.steps if not (
+            s.tool == "run_analysis" and not s.params and s.echo != ANALYSE_FIRST
+            and not RUN_START.match(ex.lower_text(s.source or "")))]
     out.reading = {"split": list(parts)}
     return out
+
+
+RUN_START = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|then|first|please|pls|now|just)[\s,]+)*"
+                       r"(?:run|rerun|re-run|redo|do|start|analy[sz]e|rank)\b")
 
 
 CONVERSATION_REPLIES = {

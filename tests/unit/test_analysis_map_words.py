@@ -182,3 +182,15 @@ def test_swap_still_swaps():
                                                        "nighttime_lights"])
     assert tools(d) == ["run_analysis"]
     assert d.steps[0].params["variables"] == ["u5_tpr_rdt", "elevation", "nighttime_lights"]
+
+
+@pytest.mark.parametrize("text", [
+    "the default only uses 2 variables, that's thin. run it with test positivity, rainfall "
+    "and elevation",
+    "the default analysis is too thin. run it with test positivity, rainfall and elevation",
+])
+def test_remark_on_the_default_then_variables(text):
+    d = run(text, ready=False)
+    runs = [s for s in d.steps if s.tool == "run_analysis"]
+    assert len(runs) == 1, (d.text, d.steps)
+    assert set(runs[0].params["variables"]) == {"u5_tpr_rdt", "rainfall", "elevation"}
