@@ -640,8 +640,13 @@ SWAPS = (  # (pattern, group taken out, group put in)
                 r"\s+(?P<b>[^,;.!?]+?)" + _PART_END), "a", "b"),
     (re.compile(r"\breplace\s+(?P<a>[^,;.!?]+?)\s+(?:with|by)\s+(?P<b>[^,;.!?]+?)" + _PART_END),
      "a", "b"),
-    (re.compile(r"\b(?:use|take|put\s+in)\s+(?P<b>[^,;.!?]+?)\s+(?:instead\s+of|in\s+place\s+of"
-                r"|rather\s+than)\s+(?P<a>[^,;.!?]+?)" + _PART_END), "a", "b"),
+    (re.compile(r"\b(?:use|take|put\s+in|add|include|bring\s+in)\s+(?P<b>[^,;.!?]+?)\s+"
+                r"(?:instead\s+of|in\s+place\s+of|rather\s+than)\s+(?P<a>[^,;.!?]+?)"
+                + _PART_END), "a", "b"),
+    # "drop elevation and add evi instead", "take out rainfall, put in ndvi"
+    (re.compile(r"\b(?:drop|remove|take\s+out|exclude|leave\s+out|lose)\s+(?P<a>[^,;.!?]+?)"
+                r"\s*(?:,\s*|\s+)(?:and\s+|then\s+)?(?:add|use|put\s+in|include|bring\s+in)\s+"
+                r"(?P<b>[^,;.!?]+?)(?:\s+(?:instead|in\s+its\s+place))?" + _PART_END), "a", "b"),
 )
 
 

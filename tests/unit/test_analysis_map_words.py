@@ -194,3 +194,33 @@ def test_remark_on_the_default_then_variables(text):
     runs = [s for s in d.steps if s.tool == "run_analysis"]
     assert len(runs) == 1, (d.text, d.steps)
     assert set(runs[0].params["variables"]) == {"u5_tpr_rdt", "rainfall", "elevation"}
+
+
+@pytest.mark.parametrize("text", [
+    "drop elevation and add nighttime lights instead",
+    "remove elevation, put in nighttime lights",
+    "take out elevation and use nighttime lights",
+    "add nighttime lights instead of elevation",
+])
+def test_drop_one_add_another_is_a_swap(text):
+    d = after_analysis(text, ["u5_tpr_rdt", "rainfall", "elevation"])
+    assert tools(d) == ["run_analysis"], (d.text, d.steps)
+    assert d.steps[0].params["variables"] == ["u5_tpr_rdt", "rainfall", "nighttime_lights"]
+
+
+def test_drop_then_add_of_a_variable_not_in_the_table_is_not_a_swap():
+    d = after_analysis("drop elevation and add evi instead", ["u5_tpr_rdt", "rainfall",
+                                                              "elevation"])
+    assert not (tools(d) == ["run_analysis"] and "elevation" not in
+                d.steps[0].params.get("variables", ["elevation"]))
+
+
+@pytest.mark.parametrize("text", [
+    "ok give me the full cleaned dataset as csv for our archive",
+    "export the cleaned data as csv",
+    "the whole merged table as excel please",
+])
+def test_cleaned_dataset_is_the_unified_table(text):
+    d = run(text)
+    assert tools(d) == ["export_results"], (d.text, d.steps)
+    assert d.steps[0].params.get("what") == "unified"
