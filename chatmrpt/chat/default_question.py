@@ -42,7 +42,8 @@ def default_variables(text: str, ctx: Any) -> Decision | None:
 # leave out dumpsites": a question about the choice of variables, answered; nothing is run
 WHY_THOSE = re.compile(
     r"^\W*(?:(?:but|so|ok(?:ay)?|and|hmm+|wait|then)[\s,.!]+)*why\s+(?:"
-    r"(?:only|just)\b|not\b(?!\s+(?:run|plan|map|show|export|list))"
+    r"(?:only|just)\b|not\b(?!\s+(?:run|rerun|re-run|plan|map|show|export|list|add|use|include"
+    r"|try|put|just))"
     r"|(?:did|didn'?t|don'?t|does|doesn'?t|do|would|wouldn'?t)\s+(?:you|it|the\s+(?:default"
     r"|analysis|tool))\s+(?:not\s+)?(?:use|include|pick|choose|take|leave|drop|skip|ignore"
     r"|exclude)\b"
@@ -50,7 +51,7 @@ WHY_THOSE = re.compile(
     r"|not\s+included|missing|ignored|skipped)\b)")
 
 
-def why_those_variables(text: str, ctx: Any) -> Decision | None:
+def why_those_variables(text: str, ctx: Any, used: Any = ()) -> Decision | None:
     """A question why the analysis uses the variables it uses: the default selection of the
     table and the columns that add nothing (identical or constant), with nothing run."""
     low = ex.lower_text(text)
@@ -58,6 +59,9 @@ def why_those_variables(text: str, ctx: Any) -> Decision | None:
         return None
     named = [m for m in ex.find_variables(text, ctx.variables) if m.column] \
         if ctx.variables else []
+    if named and used and all(m.column in used for m in named) and not re.search(
+            r"\b(?:only|just|those|these)\b", low):
+        return None  # "why not rainfall?" with rainfall used: another question
     if not named and not re.search(r"\b(?:those|these|them|variables?|columns?|indicators?"
                                    r"|two|three|2|3)\b", low):
         return None

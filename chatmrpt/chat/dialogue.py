@@ -388,7 +388,7 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if other is not None:  # "and the consensus one" right after a map: that map
         return other
     default_asked = default_question.default_variables(text, ctx) or \
-        default_question.why_those_variables(text, ctx)
+        default_question.why_those_variables(text, ctx, facts.analysis_variables)
     if default_asked is not None:  # the default selection, nothing run
         default_asked.keep_pending = bool(state.pending)
         return default_asked
