@@ -36,3 +36,37 @@ def default_variables(text: str, ctx: Any) -> Decision | None:
         return None
     return Decision([Step("describe_data", {"about": "default_variables"}, source=text)],
                     reading={"stored": "default_variables"})
+
+
+# "why only those? the table has rainfall, evi ...", "why not rainfall and evi?", "why did you
+# leave out dumpsites": a question about the choice of variables, answered; nothing is run
+WHY_THOSE = re.compile(
+    r"^\W*(?:(?:but|so|ok(?:ay)?|and|hmm+|wait|then)[\s,.!]+)*why\s+(?:"
+    r"(?:only|just)\b|not\b(?!\s+(?:run|rerun|re-run|plan|map|show|export|list|add|use|include"
+    r"|try|put|just))"
+    r"|(?:did|didn'?t|don'?t|does|doesn'?t|do|would|wouldn'?t)\s+(?:you|it|the\s+(?:default"
+    r"|analysis|tool))\s+(?:not\s+)?(?:use|include|pick|choose|take|leave|drop|skip|ignore"
+    r"|exclude)\b"
+    r"|(?:were|was|are|is)\s+(?:\w+[\s,]+){1,6}?(?:left\s+out|dropped|excluded|not\s+used"
+    r"|not\s+included|missing|ignored|skipped)\b)")
+
+
+def why_those_variables(text: str, ctx: Any, used: Any = ()) -> Decision | None:
+    """A question why the analysis uses the variables it uses: the default selection of the
+    table and the columns that add nothing (identical or constant), with nothing run."""
+    low = ex.lower_text(text)
+    if not ctx.has_dataset or not WHY_THOSE.search(low):
+        return None
+    named = [m for m in ex.find_variables(text, ctx.variables) if m.column] \
+        if ctx.variables else []
+    if named and used and all(m.column in used for m in named) and not re.search(
+            r"\b(?:only|just|those|these)\b", low):
+        return None  # "why not rainfall?" with rainfall used: another question
+    if not named and not re.search(r"\b(?:those|these|them|variables?|columns?|indicators?"
+                                   r"|two|three|2|3)\b", low):
+        return None
+    first = Step("ask_results", {"about": "variables"}, source=text) \
+        if getattr(ctx, "analysis_ready", False) else \
+        Step("describe_data", {"about": "default_variables"}, source=text)
+    return Decision([first, Step("data_quality", {}, source=text)],
+                    reading={"stored": "default_variables"})

@@ -79,6 +79,7 @@ from chatmrpt.chat import (
     focus,
     intents,
     list_scope,
+    map_follow,
     no_population,
     normalize,
     ordinal,
@@ -116,6 +117,7 @@ from chatmrpt.chat.pending import (
 )
 from chatmrpt.chat.reading import (  # noqa: F401
     ADD_VAR,
+    ASIDE_ONLY,
     CANCEL,
     CONFIRM,
     DROP_VAR,
@@ -388,7 +390,11 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         coded = tables.lga_code_turn(text, low, ctx, state, facts)
         if coded is not None and coded.steps:
             return coded
-    default_asked = default_question.default_variables(text, ctx)
+    other = map_follow.other_map(text, low, ctx, state)
+    if other is not None:  # "and the consensus one" right after a map: that map
+        return other
+    default_asked = default_question.default_variables(text, ctx) or \
+        default_question.why_those_variables(text, ctx, facts.analysis_variables)
     if default_asked is not None:  # the default selection, nothing run
         default_asked.keep_pending = bool(state.pending)
         return default_asked
@@ -613,7 +619,8 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
     for part in parts:
         g = intents.classify(part)
         if (g.label in ("thanks", "greeting", "confirm") and len(part.split()) <= 3) or \
-                CONFIRM.match(ex.lower_text(part)) or THANKS_ONLY.match(ex.lower_text(part)):
+                CONFIRM.match(ex.lower_text(part)) or THANKS_ONLY.match(ex.lower_text(part)) or \
+                ASIDE_ONLY.match(ex.lower_text(part)):
             continue
         kept.append(part)
     if not kept:
@@ -656,8 +663,18 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
             out.pending = one.pending
         if i == 0 and not out.steps and not independent:
             return one
+    if any(s.tool == "run_analysis" and s.params.get("variables") for s in out.steps):
+        # "the default only uses 2 variables, that's thin. run it with A, B and C": the
+        # remark on the default is no request of its own; the analysis asked for runs once
+        out.steps = [s for s in out.steps if not (
+            s.tool == "run_analysis" and not s.params and s.echo != ANALYSE_FIRST
+            and not RUN_START.match(ex.lower_text(s.source or "")))]
     out.reading = {"split": list(parts)}
     return out
+
+
+RUN_START = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|then|first|please|pls|now|just)[\s,]+)*"
+                       r"(?:run|rerun|re-run|redo|do|start|analy[sz]e|rank)\b")
 
 
 CONVERSATION_REPLIES = {

@@ -37,6 +37,8 @@ SAME_LGA = re.compile(r"\b(?:same|that|this)\s+(?:lga|l\.g\.a|local\s+government
                       r"(?:\s+(?:too|again|as\s+well))?")
 OWN_LGA = re.compile(r"\b(?:our|my)\s+(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\b"
                      r"|\b(?:of|in|among|from)\s+(?:ours|mine)\b|\b(?:our|my)\s+(?:\w+\s+)?wards?\b"
+                     r"(?!\s+(?:level\s+)?(?:file|table|data|dataset|sheet|spreadsheet|csv|excel"
+                     r"|xlsx|shapefile|shape\s+file|upload))"
                      r"|\bour\s+(?:worst|best|riskiest|safest|most|least|top|bottom)\b"
                      r"|\bwe\s+need\b|\bdo\s+we\b")
 ITS = re.compile(r"\bits\b|\bit(?:'s|s)?\s+(?:rank|score|population|pop|category|value)\b"

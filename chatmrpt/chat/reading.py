@@ -54,6 +54,13 @@ RESET = re.compile(
 )
 THANKS_ONLY = re.compile(r"^\s*(?:ok(?:ay)?|thanks?|thank\s+you|thx|fine|great|good|nice|cool"
                          r"|alright|noted|quick|hi|hello|hey|please|pls|abeg)[\s,.!:]*$")
+# a clause that only comments on the conversation ("let me try.", "i see.", "got it,")
+# and asks for nothing: the rest of the message is the request
+ASIDE_ONLY = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|alright|right|hmm+|ah|oh)[\s,.!]+)*(?:let\s+me"
+                        r"\s+(?:try|see|check|have\s+a\s+(?:look|go|try))(?:\s+(?:it|this|that"
+                        r"|again|now))?|let'?s\s+(?:try|see)(?:\s+(?:it|this|that))?|i\s+see"
+                        r"|got\s+it|understood|makes\s+sense|i\s+understand|interesting"
+                        r"|fair\s+enough|sounds\s+good|that\s+helps|all\s+right)[\s,.!:]*$")
 GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|salam"
                              r"|sannu|ok(?:ay)?|quick|so|please|pls|abeg)\b[\s,.!:]*", re.I)
 ALL_OF_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls)[\s,]+)*(?:all\s+of\s+them"

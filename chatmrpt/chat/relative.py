@@ -640,8 +640,13 @@ SWAPS = (  # (pattern, group taken out, group put in)
                 r"\s+(?P<b>[^,;.!?]+?)" + _PART_END), "a", "b"),
     (re.compile(r"\breplace\s+(?P<a>[^,;.!?]+?)\s+(?:with|by)\s+(?P<b>[^,;.!?]+?)" + _PART_END),
      "a", "b"),
-    (re.compile(r"\b(?:use|take|put\s+in)\s+(?P<b>[^,;.!?]+?)\s+(?:instead\s+of|in\s+place\s+of"
-                r"|rather\s+than)\s+(?P<a>[^,;.!?]+?)" + _PART_END), "a", "b"),
+    (re.compile(r"\b(?:use|take|put\s+in|add|include|bring\s+in)\s+(?P<b>[^,;.!?]+?)\s+"
+                r"(?:instead\s+of|in\s+place\s+of|rather\s+than)\s+(?P<a>[^,;.!?]+?)"
+                + _PART_END), "a", "b"),
+    # "drop elevation and add evi instead", "take out rainfall, put in ndvi"
+    (re.compile(r"\b(?:drop|remove|take\s+out|exclude|leave\s+out|lose)\s+(?P<a>[^,;.!?]+?)"
+                r"\s*(?:,\s*|\s+)(?:and\s+|then\s+)?(?:add|use|put\s+in|include|bring\s+in)\s+"
+                r"(?P<b>[^,;.!?]+?)(?:\s+(?:instead|in\s+its\s+place))?" + _PART_END), "a", "b"),
 )
 
 
@@ -664,8 +669,16 @@ def _variable_swap(low: str, ctx: RouterContext, used: Sequence[str]) -> Change 
         if len(outs) != 1 or len(ins) != 1:
             return None
         (old,), (new,) = outs, ins
-        if old not in used or new in used:
+        if old == new:
             return None
+        if old not in used:  # nothing to take out: said so, nothing run
+            return Change({}, f"{old} is not in the current analysis, which uses "
+                              f"{_join(list(used))}, so there is nothing to swap. Nothing was "
+                              "run; say which variables to use" + (
+                                  f", for example \"add {new}\"." if new not in used else "."))
+        if new in used:
+            return Change({}, f"{new} is already in the current analysis ({_join(list(used))})"
+                              f". Nothing was run; say \"drop {old}\" to take {old} out.")
         variables = [new if v == old else v for v in used]
         return Change({"variables": variables},
                       f"Re-running the analysis with {len(variables)} variables: "

@@ -739,6 +739,9 @@ _EXPORT_KINDS = (
     ("rankings", r"\brank(?:s|ings?|ed\s+list)\b|\branked\s+(?:ward\s+)?table\b|\bscores\b"
                  r"|\bpriority\s+list\b"),
     ("unified", r"\bunified\b|\bfull\s+(?:dataset|data|results|table)\b|\beverything\b"
+                r"|\b(?:full|whole|entire|complete)\s+(?:cleaned|clean|merged|processed|final"
+                r"|imputed)\s+(?:dataset|data\s*set|data|table)\b"
+                r"|\b(?:cleaned|merged|processed|imputed)\s+(?:dataset|data\s*set|data|table)\b"
                 r"|\ball\s+(?:the\s+)?results\b|\bwhole\s+dataset\b|\bgeoparquet\b|\bgeojson\b"),
 )  # fmt: skip
 _EXPORT_FORMATS = (

@@ -265,6 +265,7 @@ def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decis
 
 
 MAP_WORDS = (
+    ("consensus", r"\bconsensus\b|\bagreed\s+categor\w*"),
     ("urban", r"\burban\b"), ("category", r"\bcategor\w*"), ("pca", r"\bpca\b"),
     ("itn", r"\bitn\b|\bnets?\b|\bplan\b"), ("composite", r"\bcomposite\b|\bvulnerabilit\w*"),
 )  # fmt: skip
@@ -279,6 +280,8 @@ EXPORT_VERB = re.compile(r"\b(?:send|save|download|export|give)\b")
 EXPORT_SUBJECT = re.compile(r"\b(?:plan|rank\w*|tables?|report|list|scores?|results?|data|wards?"
                             r"|conversation|chat|unified|excel|csv|xlsx|html)\b")
 VIEW_FORMAT = re.compile(r"\b(?:png|html|picture|image|photo|jpe?g|web\s*page)\b")
+FILE_WORDS = re.compile(r"\b(?:files?|copy|copies|attach\w*|download\w*|e-?mail|whatsapp|offline"
+                        r"|print\w*|archive|folder|drive|report)\b")
 SHOW_VERB = re.compile(r"\b(?:show|display|draw|plot|see|view|open)\b")
 # "no need to show it", "don't display it first", "without showing it": the file, not the map
 # on the screen
@@ -307,7 +310,11 @@ def _export_named(text: str, low: str, ctx: RouterContext,
         return None
     last = state.last or {}
     fmt_view = VIEW_FORMAT.search(low)
-    if re.search(r"\bmaps?\b", low) and (fmt_view or EXPORT_VERB.search(low)) and not \
+    verb = EXPORT_VERB.search(low)
+    if verb and verb.group(0) == "give" and not fmt_view and not FILE_WORDS.search(low) and \
+            not EXPORT_VERB.search(low, verb.end()):
+        verb = None  # "give me the map": the map on the screen; a file is asked with a format
+    if re.search(r"\bmaps?\b", low) and (fmt_view or verb) and not \
             re.search(r"\b(?:tables?|report|list|data\s*set|dataset|csv|excel|xlsx)\b", low):
         return _export_view(text, low, state, has_plan=ctx.last_plan is not None,
                             variables=ctx.variables)

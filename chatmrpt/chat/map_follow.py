@@ -1,0 +1,77 @@
+"""Another map asked for right after a map was shown, in the words people use for it: "and
+the consensus one", "now the category map my supervisor mentioned", "sorry I meant test
+positivity, the under five one". The map named (a kind of map, or one column of the table)
+is shown in place of the one on the screen; anything else is left to the other readings."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat.router import RouterContext
+from chatmrpt.chat.state import Decision, DialogueState, Step
+
+_LEAD = (r"^\W*(?:(?:ok(?:ay)?|and|now|then|also|so|next|please|pls|sorry|no|nope|oops|wait"
+         r"|actually|oh|ah|what\s+about|how\s+about)[\s,.!]+)*")
+ONE = re.compile(_LEAD + r"(?:(?:show\s+(?:me\s+)?|give\s+(?:me\s+)?)?(?:the|that)\s+)?"
+                 r"(?P<name>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)\s+(?:one|map|version)\b"
+                 r"(?P<rest>[^?]*)\??\s*$")
+MEANT = re.compile(_LEAD + r"(?:i\s+meant|i\s+mean|meant)\b[\s,:]*(?P<rest>.+)$")
+# a tail that asks something else than the map: left to the other readings
+OTHER_ASK = re.compile(r"\b(?:why|what|how|which|where|mean|means|export|save|download|send"
+                       r"|png|html|csv|excel|xlsx|pdf|top|list|plan|nets?|compare|versus|vs"
+                       r"|wards?|lga|score\s+of|rank\s+of|table|instead\s+of)\b")
+# what may follow the map's name: polite words, or who spoke of it ("my supervisor mentioned")
+POLITE_TAIL = re.compile(r"^[\s,.!]*(?:(?:please|pls|abeg|too|as\s+well|now|then|also|thanks"
+                         r"|thank\s+you|instead)[\s,.!]*)*$")
+SPOKEN_OF = re.compile(r"\b(?:mention\w*|talk\w*\s+about|said|asked\s+(?:for|about)|wants?"
+                       r"|wanted|suggest\w*|sp?oke\s+(?:of|about)|told\s+\w+\s+about"
+                       r"|recommend\w*|referred\s+to|needs?)\b")
+NOT_A_MAP = re.compile(r"\b(?:chart|graph|plot|figure|file|list|table|report|ranking\s+list"
+                       r"|plan)\b")
+
+
+def _kind(words: str, ctx: RouterContext) -> dict[str, Any] | None:
+    from chatmrpt.chat.router import _MAP_KINDS
+
+    kinds = [k for k, p in _MAP_KINDS if k != "itn" and re.search(p, words)]
+    if len(kinds) == 1:
+        return {"what": kinds[0]}
+    if kinds:
+        return None
+    if not ctx.variables:
+        return None
+    found = {m.column for m in ex.find_variables(words, ctx.variables) if m.column}
+    if len(found) == 1:
+        return {"what": "variable", "variable": found.pop()}
+    return None
+
+
+def other_map(text: str, low: str, ctx: RouterContext, state: DialogueState) -> Decision | None:
+    """The map named right after a map was shown ("and the consensus one"), or None."""
+    if (state.last or {}).get("tool") != "show_map" or not ctx.analysis_ready:
+        return None
+    meant = MEANT.match(low)
+    if meant is not None:
+        words = meant.group("rest")
+        if NOT_A_MAP.search(words) or re.search(r"\b(?:why|how|which|export|save|download"
+                                                r"|send|png|html|csv|excel)\b", words):
+            return None
+    else:
+        one = ONE.match(low)
+        if one is None or not (POLITE_TAIL.match(one.group("rest")) or SPOKEN_OF.search(
+                one.group("rest"))) or OTHER_ASK.search(one.group("rest")) or NOT_A_MAP.search(
+                one.group("name")) or OTHER_ASK.search(one.group("name")) or re.search(
+                r"\b(?:is|are|was|were|does|do|did|can|could|should|would|not|isn'?t)\b",
+                one.group("name")):
+            return None
+        words = one.group("name")
+    params = _kind(words, ctx)
+    if params is None:
+        return None
+    shown = dict((state.last or {}).get("params") or {})
+    if all(shown.get(k) == v for k, v in params.items()) and meant is None and \
+            not re.search(r"\bmap\b", low):
+        return None  # "and the composite one" on the composite map: not another map
+    return Decision([Step("show_map", params, source=text)], reading={"tool": "show_map"})
