@@ -429,9 +429,10 @@ def compute_tpr(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
     from chatmrpt.service.views import resubmit_tpr
 
     record = resubmit_tpr(rt, session_id, params)
+    used = {**params, **(record.get("params") or {})}  # the settings kept from the last run
     return ToolResult(
-        f"Computing test positivity rates ({params.get('age', 'u5')}, test "
-        f"{params.get('test', 'both')}, {params.get('facility_level', 'all')} facilities) from "
+        f"Computing test positivity rates ({used.get('age', 'u5')}, test "
+        f"{used.get('test', 'both')}, {used.get('facility_level', 'all')} facilities) from "
         "the facility export; progress shows on the page.",
         data={"tpr_id": record.get("id"), "status": record.get("status")})
 
