@@ -420,6 +420,8 @@ def what_if_plan(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     changes = {k: v for k, v in params.items() if v is not None}
     merged = {**(before.get("params") or {}), **changes}
     merged.pop("analysis_id", None)
+    if changes.get("strategy") not in (None, "capped") and "max_ward_share" not in changes:
+        merged.pop("max_ward_share", None)  # the share limit belongs to the capped rule
     # create_plan makes the new plan the session's last one (state.last_plan)
     plan = create_plan(rt, session_id, merged)
     return _plan_reply(plan, session_id, before=before)
