@@ -819,9 +819,24 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
             return target
     repri_last = last_tool == "reprioritize_urban" or (
         last_tool == "ask_results" and str(last_params.get("about", "")).startswith("repri"))
+    # after the urban map of a reprioritisation, or with no plan a threshold could belong
+    # to, "try threshold 40 alone" is the reprioritisation's too
+    urban_map = last_tool == "show_map" and last_params.get("what") == "urban"
+    repri_threshold = repri_last or bool(facts.last_repri) and (
+        urban_map or ctx.last_plan is None)
+    if repri_threshold and ctx.analysis_ready and not repri_last:
+        nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
+        if len(nums) == 1 and ALONE.search(low) and re.search(r"\bthreshold\b|\burban\b|%", low) \
+                and not TARGET_SAID.search(low) and not reads_as_question(text) and not re.search(
+                    r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
+            return Decision([Step("reprioritize_urban", {"thresholds": [nums[0].number]},
+                                  echo=f"Urban reprioritisation at more than {_fmt(nums[0].value)}%"
+                                       " urban only.", source=text)],
+                            reading={"relative": "repri"})
     if repri_last and ctx.analysis_ready:
         nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
-        if len(nums) == 1 and re.search(r"\b(?:only|just|use|redo|rerun|try|instead)\b", low) \
+        if len(nums) == 1 and re.search(r"\b(?:only|just|use|redo|rerun|try|instead|alone)\b"
+                                        r"|\bon\s+its\s+own\b", low) \
                 and re.search(r"\bthreshold\b|\burban\b|%", low) and not TARGET_SAID.search(low) \
                 and not reads_as_question(text) and not re.search(
                     r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
@@ -865,6 +880,10 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
     return None
+
+
+# "threshold 40 alone", "only the 40 threshold", "just 40% on its own": one threshold only
+ALONE = re.compile(r"\b(?:only|just|alone|solely)\b|\bon\s+its\s+own\b|\bby\s+itself\b")
 
 
 # "put the target back to the usual 30 percent", "target should be 25% now": the
