@@ -191,10 +191,21 @@ def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if lga:
             return _ask(text, {"about": "plan_lga", "lga": lga}, "plan_lga")
         return _ask(text, {"about": "plan_totals"}, "plan_totals")
+    if _LEFT_OVER.search(low) and re.search(r"\b(?:how\s+many|number\s+of|any|are\s+there"
+                                            r"|is\s+there|what)\b", low) and not digits and \
+            not re.search(r"\b(?:would|if|wards?|lgas?|households?|people)\b", low) and \
+            not find_lga(text, facts.lgas)[0]:
+        return _ask(text, {"about": "plan_totals"}, "plan_totals")  # "nets left after the bales"
     if _SETTING.search(low) and _SETTING_ASKED.search(low) and not digits and \
             not _NOT_ANSWERABLE.search(low) and not re.search(r"\b(?:would|if)\b", low):
         return _ask(text, {"about": "plan_params"}, "plan_params")
     return None
+
+
+# nets the plan did not give out: "how many nets are left over now after the bales"
+_LEFT_OVER = re.compile(r"\bnets?\b.*\b(?:left(?:\s*over)?|leftovers?|remain\w*|spare|unused"
+                        r"|unallocated|not\s+(?:allocated|given\s+out|used))\b"
+                        r"|\b(?:leftover|remaining|spare|unused|unallocated)\s+nets?\b")
 
 
 _CHANGE = re.compile(r"\b(?:add|give|move|more|less|fewer|increase|reduce|cut|plan|make|set"
