@@ -379,7 +379,8 @@ def _repri_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
     has = bool(facts.last_repri) or talked
     if not has or _NETS.search(low) or _PCA.search(low):
         return None
-    numbers = ex.extract_numbers(low)
+    # "that one", "a share": words, not numbers
+    numbers = [n for n in ex.extract_numbers(low) if n.text.strip() not in ("one", "a", "an")]
     thresholds = _repri_threshold(low)
     # the thresholds compared
     if re.search(r"\bthresholds\b", low) and re.search(

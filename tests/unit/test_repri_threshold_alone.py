@@ -38,3 +38,22 @@ def test_with_a_plan_and_no_urban_map_the_plan_reading_stays():
     state = DialogueState(last={"tool": "plan_itn", "params": PLAN})
     d = run("try threshold 40 alone", ctx(last_plan=PLAN), state=state, facts=REPRI)
     assert all(s.tool != "reprioritize_urban" for s in d.steps)
+
+
+ASKED_75 = DialogueState(last={"tool": "ask_results",
+                               "params": {"about": "repri_count", "threshold": 75}})
+
+
+@pytest.mark.parametrize("text", ["the population share for that one?",
+                                  "and the share of people for that threshold?",
+                                  "how many people there?"])
+def test_that_one_is_the_threshold_just_asked_about(text):
+    d = run(text, state=ASKED_75, facts=REPRI)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "repri_count", "threshold": 75})]
+
+
+def test_that_one_is_never_a_threshold_of_1():
+    d = run("which wards for that one?", state=ASKED_75, facts=REPRI)
+    assert all(1 not in (s.params.get("thresholds") or []) and s.params.get("threshold") != 1
+               for s in d.steps)
