@@ -711,13 +711,13 @@ PUT_BACK = re.compile(
     r"(?:(?:put|set|change|switch|bring|turn|move|take)\s+(?:the\s+|our\s+|my\s+)?"
     r"(?:[a-z]+\s+){1,3}back|(?:the\s+)?(?:[a-z]+\s+){1,3}back(?:\s+(?:again|please|pls))*"
     r"\s*[.!]*\s*$)(?:\s+(?:again|please|pls|abeg|now|then|thanks))*\s*[.!]*\s*$")
-# "take the cap off again", "remove the cap", "no more cap", "uncap it": the cap per ward
-# taken off, the nets given by the rule used before the cap
+# "take the cap off again", "no more cap", "uncap it": the cap per ward taken off, the nets
+# given by the rule used before the cap ("remove the cap" is read with the plan's other
+# settings)
 CAP_OFF = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|so|now|then|and|hmm+|no|pls|please|abeg|oya|actually|sorry)[\s,.!]+)*"
     r"(?:(?:take|lift)\s+(?:the\s+|that\s+)?(?:ward\s+)?cap\s+off|(?:take|lift)\s+off\s+(?:the\s+"
-    r"|that\s+)?(?:ward\s+)?cap|(?:remove|drop|lift|scrap)\s+(?:the\s+|that\s+)?(?:ward\s+)?cap"
-    r"|no\s+more\s+cap|uncap(?:\s+(?:it|the\s+plan|the\s+wards))?|without\s+(?:the\s+|a\s+)?cap)"
+    r"|that\s+)?(?:ward\s+)?cap|no\s+more\s+cap|uncap(?:\s+(?:it|the\s+plan|the\s+wards))?)"
     r"(?:\s+(?:again|please|pls|abeg|now|then|thanks|off))*\s*[.!]*\s*$")
 
 

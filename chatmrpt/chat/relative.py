@@ -839,7 +839,7 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
         nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100
                 and n.text.strip() not in ("one", "a", "an")]
         same = last_params.get("threshold") if last_tool == "ask_results" else None
-        if not nums and same is not None and THAT_ONE.search(low) and re.search(
+        if not nums and same is not None and SAME_THRESHOLD.search(low) and re.search(
                 r"\bpop\w*|\bshare\b|\bpeople\b|\bhow\s+many\b|\bwhich\b|\bnames?\b", low) \
                 and not re.search(r"\bnets?\b|\bplan\b|\bmaps?\b|\bexport\b", low):
             about = "repri_names" if re.search(r"\bwhich\b|\bnames?\b|\blist\b", low) \
@@ -894,7 +894,7 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
 
 
 # "the population share for that one?": the threshold just asked about
-THAT_ONE = re.compile(r"\b(?:that|this|the\s+same)\s+(?:one|threshold|level|cut-?off)\b"
+SAME_THRESHOLD = re.compile(r"\b(?:that|this|the\s+same)\s+(?:one|threshold|level|cut-?off)\b"
                       r"|\bfor\s+(?:it|that)\b|\bthere\b")
 # "threshold 40 alone", "only the 40 threshold", "just 40% on its own": one threshold only
 ALONE = re.compile(r"\b(?:only|alone|solely)\b(?!\s+(?:asking|wondering|curious|checking))"

@@ -29,8 +29,8 @@ def test_not_a_setting_put_back(text):
     assert d is None or not d.steps
 
 
-@pytest.mark.parametrize("text", ["Take the cap off again.", "remove the cap", "no more cap",
-                                  "lift the cap please", "take off the cap", "uncap it"])
+@pytest.mark.parametrize("text", ["Take the cap off again.", "lift the cap off", "no more cap",
+                                  "take the ward cap off please", "take off the cap", "uncap it"])
 def test_cap_taken_off(text):
     capped = {**BASE, "strategy": "capped", "max_ward_share": 3}
     d = setting_restored(text, capped, _history(BASE, capped))
@@ -40,7 +40,7 @@ def test_cap_taken_off(text):
 def test_cap_off_goes_back_to_the_rule_used_before():
     before = {**BASE, "strategy": "continue"}
     capped = {**BASE, "strategy": "capped", "max_ward_share": 3}
-    d = setting_restored("remove the cap", capped, _history(before, capped))
+    d = setting_restored("take the cap off", capped, _history(before, capped))
     assert d.steps[0].params == {"strategy": "continue"}
 
 
