@@ -333,7 +333,9 @@ class Assistant:
     def _execute(self, session_id: str, tool: str, params: dict[str, Any]) -> ToolResult:
         spec = self.registry.spec(tool)
         spec.validate(params)
-        full = spec.with_defaults(params)
+        # a TPR is always run again from the last facility export: the settings not said
+        # are those of the last run (resubmit_tpr), not the declared defaults
+        full = dict(params) if tool == "compute_tpr" else spec.with_defaults(params)
         return self.registry.executor(tool)(self.rt, session_id, full)
 
     def _offline_turn(self, session_id: str, text: str, ctx: RouterContext,
@@ -346,6 +348,9 @@ class Assistant:
                                          facts.lgas, ctx.wards).to_dict(), dstate.plans)
         if not decision.keep_pending:
             new.pending = decision.pending
+        elif dstate.pending and not decision.reading.get("about_pending"):
+            # kept over a turn about something else: a bare "ok" no longer takes it
+            new.pending = {**dstate.pending, "kept": True}
         if decision.unmet:
             text_ = unmet_text(decision.unmet, ctx)
             if decision.unmet == ["facility_data"]:

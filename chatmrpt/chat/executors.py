@@ -420,6 +420,8 @@ def what_if_plan(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
     changes = {k: v for k, v in params.items() if v is not None}
     merged = {**(before.get("params") or {}), **changes}
     merged.pop("analysis_id", None)
+    if changes.get("strategy") not in (None, "capped") and "max_ward_share" not in changes:
+        merged.pop("max_ward_share", None)  # the share limit belongs to the capped rule
     # create_plan makes the new plan the session's last one (state.last_plan)
     plan = create_plan(rt, session_id, merged)
     return _plan_reply(plan, session_id, before=before)
@@ -429,9 +431,10 @@ def compute_tpr(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
     from chatmrpt.service.views import resubmit_tpr
 
     record = resubmit_tpr(rt, session_id, params)
+    used = {**params, **(record.get("params") or {})}  # the settings kept from the last run
     return ToolResult(
-        f"Computing test positivity rates ({params.get('age', 'u5')}, test "
-        f"{params.get('test', 'both')}, {params.get('facility_level', 'all')} facilities) from "
+        f"Computing test positivity rates ({used.get('age', 'u5')}, test "
+        f"{used.get('test', 'both')}, {used.get('facility_level', 'all')} facilities) from "
         "the facility export; progress shows on the page.",
         data={"tpr_id": record.get("id"), "status": record.get("status")})
 

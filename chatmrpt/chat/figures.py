@@ -192,10 +192,21 @@ def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if lga:
             return _ask(text, {"about": "plan_lga", "lga": lga}, "plan_lga")
         return _ask(text, {"about": "plan_totals"}, "plan_totals")
+    if _LEFT_OVER.search(low) and re.search(r"\b(?:how\s+many|number\s+of|any|are\s+there"
+                                            r"|is\s+there|what)\b", low) and not digits and \
+            not re.search(r"\b(?:would|if|wards?|lgas?|households?|people)\b", low) and \
+            not find_lga(text, facts.lgas)[0]:
+        return _ask(text, {"about": "plan_totals"}, "plan_totals")  # "nets left after the bales"
     if _SETTING.search(low) and _SETTING_ASKED.search(low) and not digits and \
             not _NOT_ANSWERABLE.search(low) and not re.search(r"\b(?:would|if)\b", low):
         return _ask(text, {"about": "plan_params"}, "plan_params")
     return None
+
+
+# nets the plan did not give out: "how many nets are left over now after the bales"
+_LEFT_OVER = re.compile(r"\bnets?\b.*\b(?:left(?:\s*over)?|leftovers?|remain\w*|spare|unused"
+                        r"|unallocated|not\s+(?:allocated|given\s+out|used))\b"
+                        r"|\b(?:leftover|remaining|spare|unused|unallocated)\s+nets?\b")
 
 
 _CHANGE = re.compile(r"\b(?:add|give|move|more|less|fewer|increase|reduce|cut|plan|make|set"
@@ -369,7 +380,8 @@ def _repri_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
     has = bool(facts.last_repri) or talked
     if not has or _NETS.search(low) or _PCA.search(low):
         return None
-    numbers = ex.extract_numbers(low)
+    # "that one", "a share": words, not numbers
+    numbers = [n for n in ex.extract_numbers(low) if n.text.strip() not in ("one", "a", "an")]
     thresholds = _repri_threshold(low)
     # the thresholds compared
     if re.search(r"\bthresholds\b", low) and re.search(

@@ -193,11 +193,24 @@ NETS_WHAT_IF = re.compile(
     r"|were\s+given|are\s+given|only\s+(?:had|have|get|got))\b[^?]*\?\s*$")
 
 
+# "what if we had 500k, would everyone be covered?", "what if we got 1.2 million, how many
+# wards are left out?": the scenario comes with a question about its result, which is asked
+# (the plan is offered), not run
+ABOUT_THE_RESULT = re.compile(
+    r"\b(?:would|will|could|can|is|are|does|do|did|how|which|what|enough|covered|left\s+out"
+    r"|everyone|every(?:\s+\w+)?|all\s+(?:the\s+)?wards?)\b")
+
+
 def nets_scenario(step: Step, text: str) -> bool:
     """A "what if" question about the net stock only ("what if we only had 100,000?"), for a
-    plan step that changes nothing else."""
-    return step.tool in ("what_if_plan", "plan_itn") and bool(
-        NETS_WHAT_IF.match(ex.lower_text(text))) and set(step.params) <= {"total_nets"}
+    plan step that changes nothing else, with no question about what it would give."""
+    low = ex.lower_text(text)
+    m = NETS_WHAT_IF.match(low)
+    if m is None or step.tool not in ("what_if_plan", "plan_itn") or \
+            not set(step.params) <= {"total_nets"}:
+        return False
+    head = re.match(r"^.*?\b(?:what|wat|wetin)\s+if\s+\S+(?:\s+\S+)?\s", low)
+    return not ABOUT_THE_RESULT.search(low[head.end():] if head else low)
 
 
 CHOICE_VALUES = (r"(?:direct(?:ly)?|inverse(?:ly)?|pca|composite|linear|reciprocal|stop|continue"
@@ -364,8 +377,8 @@ REPORTED = re.compile(r"\b(?:said|says|told\s+(?:us|me|them)|promised|announced|
                       r"|according\s+to|heard|wants|prefers|suggest(?:s|ed)|proposed?"
                       r"|(?:they|donors?|partners?|people)\s+want|is\s+asking\s+for)\b")
 ORDERED = re.compile(r"\b(?:make|use|set|change|redo|re-?plan|re-?run|plan\s+(?:with|for)"
-                     r"|go\s+with|update|put|switch|run|try|abeg|please|pls|do\s+it"
-                     r"|go\s+ahead)\b")
+                     r"|go\s+with|update|put|switch|run|try|abeg|please|pls|go\s+ahead"
+                     r"|do\s+(?:it|that|this|the\s+plan)(?:\s+(?:with|for|at|using))?)\b")
 
 
 def totals_said_of_something_else(step: Step, text: str) -> list[str]:

@@ -91,11 +91,36 @@ def _candidate_lga(text: str, facts: Facts, pending: Mapping[str, Any]) -> str |
     return lga if lga in offered else None
 
 
+# "ok", "ok thanks", "fine, cool": an acknowledgment with no word that says go ahead
+ACK_ONLY = re.compile(r"^\s*(?:(?:ok(?:ay)?|k|kk|fine|alright|great|good|cool|nice|noted|thanks?"
+                      r"|thank\s+you|thx|tnx|thnx|cheers|perfect)[\s,.!]*)+$")
+
+
+def _still_offered(pending: Mapping[str, Any]) -> Decision:
+    """A bare "ok" / "ok thanks" a few turns after an offer, with other questions answered in
+    between: most likely it closes the last answer, not a yes to the older offer. The offer
+    is put again, still one tap away; nothing is run."""
+    choices = list(pending.get("choices") or [])
+    if pending.get("expects") == "confirm":
+        label = describe_step(Step(pending["tool"], dict(pending.get("params") or {}),
+                                   echo=pending.get("echo", "")))
+    else:
+        label = next((str(c.get("label", "")) for c in choices
+                      if c.get("steps") or (c.get("tool") and not c.get("cancel"))), "")
+    text = "OK." if not label else (
+        f"OK. Earlier I offered: {label.rstrip('.')}. It is not done; tap it or say yes if "
+        "you want it. Nothing is changed until you say so.")
+    return Decision(text=text, choices=choices, keep_pending=True,
+                    reading={"about_pending": True, "acknowledged": True})
+
+
 def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                     state: DialogueState, facts: Facts,
                     pending: Mapping[str, Any]) -> Decision | None:  # fmt: skip
     from chatmrpt.chat.dialogue import _from_route
     expects = pending.get("expects")
+    if pending.get("kept") and expects in ("choice", "confirm") and ACK_ONLY.match(low):
+        return _still_offered(pending)
     if CANCEL.match(low) or (guess.label == "cancel" and guess.confident(0.6)
                              and reads_as_short_answer(text) and REFUSAL_WORD.search(low)):
         return Decision(text="OK, I left it: nothing was run. Ask me for something else "

@@ -671,6 +671,44 @@ AS_IT_WAS = re.compile(
     r"(?:one|value|figure|number|setting|level)|before)\b")
 
 
+# "put the threshold back", "set the household size back again pls": one setting named and
+# put back, with nothing after it but politeness
+PUT_BACK = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|now|then|and|hmm+|no|pls|please|abeg|oya|actually|sorry)[\s,.!]+)*"
+    r"(?:(?:put|set|change|switch|bring|turn|move|take)\s+(?:the\s+|our\s+|my\s+)?"
+    r"(?:[a-z]+\s+){1,3}back|(?:the\s+)?(?:[a-z]+\s+){1,3}back(?:\s+(?:again|please|pls))*"
+    r"\s*[.!]*\s*$)(?:\s+(?:again|please|pls|abeg|now|then|thanks))*\s*[.!]*\s*$")
+# "take the cap off again", "no more cap", "uncap it": the cap per ward taken off, the nets
+# given by the rule used before the cap ("remove the cap" is read with the plan's other
+# settings)
+CAP_OFF = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|now|then|and|hmm+|no|pls|please|abeg|oya|actually|sorry)[\s,.!]+)*"
+    r"(?:(?:take|lift)\s+(?:the\s+|that\s+)?(?:ward\s+)?cap\s+off|(?:take|lift)\s+off\s+(?:the\s+"
+    r"|that\s+)?(?:ward\s+)?cap|no\s+more\s+cap|uncap(?:\s+(?:it|the\s+plan|the\s+wards))?)"
+    r"(?:\s+(?:again|please|pls|abeg|now|then|thanks|off))*\s*[.!]*\s*$")
+
+
+def _cap_off(low: str, last_plan: Mapping[str, Any], params: list[Any],
+             at: int, text: str) -> Decision | None:
+    """The cap per ward taken off: the rule of the last plan before the cap (the default rule
+    when there is none), no share limit, everything else as now."""
+    if not CAP_OFF.match(low):
+        return None
+    if last_plan.get("strategy") != "capped" and last_plan.get("max_ward_share") is None:
+        return Decision(text="The current plan has no cap per ward: nothing to take off. "
+                             "Nothing is changed.", reading={"relative": "plan_op"})
+    rule = next((e.get("strategy") for e in reversed(params[:at])
+                 if e and e.get("strategy") and e.get("strategy") != "capped"),
+                plan_ops.DEFAULTS["strategy"])
+    diff = plan_ops.changes_text(last_plan, {**last_plan, "strategy": rule,
+                                             "max_ward_share": None})
+    # a plan by another rule than the cap keeps no share limit (the plan's own rule)
+    return Decision([Step("what_if_plan", {"strategy": rule},
+                          echo=f"Re-planning without the cap per ward ({diff}), everything "
+                               "else as now.", source=text)],
+                    reading={"relative": "plan_setting", "restored": "max_ward_share"})
+
+
 def setting_restored(text: str, last_plan: Mapping[str, Any] | None,
                      history: Mapping[str, Any] | None) -> Decision | None:
     """ "put the threshold back to what it was", "household size back to the previous
@@ -680,11 +718,16 @@ def setting_restored(text: str, last_plan: Mapping[str, Any] | None,
     if not last_plan or "total_nets" not in last_plan:
         return None
     low = ex.lower_text(text)
-    if "?" in low or not AS_IT_WAS.search(low) or ex.extract_numbers(ex.canonical_text(text)):
+    if "?" in low or ex.extract_numbers(ex.canonical_text(text)):
         return None
-    named = [k for k, rx in SETTING_NAMED if rx.search(low)]
     params = list((history or {}).get("params") or [])
     at = int((history or {}).get("at", len(params) - 1) or 0)
+    capped = _cap_off(low, last_plan, params, at, text)
+    if capped is not None:
+        return capped
+    if not AS_IT_WAS.search(low) and not PUT_BACK.match(low):
+        return None
+    named = [k for k, rx in SETTING_NAMED if rx.search(low)]
     if len(named) != 1 or not params or at <= 0:
         return None
     key = named[0]
@@ -694,8 +737,9 @@ def setting_restored(text: str, last_plan: Mapping[str, Any] | None,
             continue
         value = earlier.get(key, plan_ops.DEFAULTS.get(key))
         if value != current and value is not None:
-            diff = plan_ops.changes_text(last_plan, {**last_plan, key: value})
-            return Decision([Step("what_if_plan", {key: value},
+            change = {key: value, **({"strategy": "capped"} if key == "max_ward_share" else {})}
+            diff = plan_ops.changes_text(last_plan, {**last_plan, **change})
+            return Decision([Step("what_if_plan", change,
                                   echo=f"Re-planning with {diff} (as it was before), everything "
                                        "else as now.", source=text)],
                             reading={"relative": "plan_setting", "restored": key})

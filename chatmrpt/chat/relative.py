@@ -832,9 +832,35 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
             return target
     repri_last = last_tool == "reprioritize_urban" or (
         last_tool == "ask_results" and str(last_params.get("about", "")).startswith("repri"))
-    if repri_last and ctx.analysis_ready:
+    # after the urban map of a reprioritisation, or with no plan a threshold could belong
+    # to, "try threshold 40 alone" is the reprioritisation's too
+    urban_map = last_tool == "show_map" and last_params.get("what") == "urban"
+    repri_threshold = repri_last or bool(facts.last_repri) and (
+        urban_map or ctx.last_plan is None)
+    if repri_threshold and ctx.analysis_ready and not repri_last:
         nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
-        if len(nums) == 1 and re.search(r"\b(?:only|just|use|redo|rerun|try|instead)\b", low) \
+        if len(nums) == 1 and ALONE.search(low) and re.search(r"\bthreshold\b|\burban\b|%", low) \
+                and not TARGET_SAID.search(low) and not reads_as_question(text) and \
+                not re.search(r"\b(?:if|would|could|should)\b", low) and not re.search(
+                    r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
+            return Decision([Step("reprioritize_urban", {"thresholds": [nums[0].number]},
+                                  echo=f"Urban reprioritisation at more than {_fmt(nums[0].value)}%"
+                                       " urban only.", source=text)],
+                            reading={"relative": "repri"})
+    if repri_last and ctx.analysis_ready:
+        # "that one", "a share": words, not thresholds
+        nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100
+                and n.text.strip() not in ("one", "a", "an")]
+        same = last_params.get("threshold") if last_tool == "ask_results" else None
+        if not nums and same is not None and SAME_THRESHOLD.search(low) and re.search(
+                r"\bpop\w*|\bshare\b|\bpeople\b|\bhow\s+many\b|\bwhich\b|\bnames?\b", low) \
+                and not re.search(r"\bnets?\b|\bplan\b|\bmaps?\b|\bexport\b", low):
+            about = "repri_names" if re.search(r"\bwhich\b|\bnames?\b|\blist\b", low) \
+                else "repri_count"  # the count comes with the share of the population
+            return Decision([Step("ask_results", {"about": about, "threshold": same},
+                                  source=text)])
+        if len(nums) == 1 and re.search(r"\b(?:only|just|use|redo|rerun|try|instead|alone)\b"
+                                        r"|\bon\s+its\s+own\b", low) \
                 and re.search(r"\bthreshold\b|\burban\b|%", low) and not TARGET_SAID.search(low) \
                 and not reads_as_question(text) and not re.search(
                     r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
@@ -878,6 +904,14 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
     return None
+
+
+# "the population share for that one?": the threshold just asked about
+SAME_THRESHOLD = re.compile(r"\b(?:that|this|the\s+same)\s+(?:one|threshold|level|cut-?off)\b"
+                      r"|\bfor\s+(?:it|that)\b|\bthere\b")
+# "threshold 40 alone", "only the 40 threshold", "just 40% on its own": one threshold only
+ALONE = re.compile(r"\b(?:only|alone|solely)\b(?!\s+(?:asking|wondering|curious|checking))"
+                   r"|\bon\s+its\s+own\b|\bby\s+itself\b|\bjust\s+(?:the\s+)?(?:\d|threshold)")
 
 
 # "put the target back to the usual 30 percent", "target should be 25% now": the
