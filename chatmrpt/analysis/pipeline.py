@@ -25,6 +25,7 @@ from chatmrpt.analysis.normalize import normalize
 from chatmrpt.analysis.params import MAX_VARIABLES, AnalysisParams, analysis_id
 from chatmrpt.analysis.pca import PcaResult, run_pca
 from chatmrpt.analysis.population import planning_summary
+from chatmrpt.analysis.quality import identical_column_groups
 from chatmrpt.analysis.urban import urban_flags
 from chatmrpt.analysis.variables import (
     constant_variables,
@@ -111,6 +112,7 @@ class AnalysisResult:
             "top_wards": top_rows,
             "zone": meta["zone"],
             "dropped_variables": meta["dropped_variables"],
+            "identical_variables": meta.get("identical_variables") or [],
             "imputed_cells": meta["imputation"]["cells"],
             "warnings": list(self.warnings),
             "planning_inputs": meta.get("planning_inputs"),
@@ -234,6 +236,14 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
     variables = [v for v in keep if v not in {d["variable"] for d in constant}]
     for d in dropped:
         warnings.append(d["message"])
+    # variables named by the user that hold the same numbers are kept (they were asked for),
+    # and said: the ranking counts that one measurement once per column
+    identical = [list(g) for g in identical_column_groups(wards, variables) if len(g) > 1] \
+        if choice.selection == "user" else []
+    for group in identical:
+        warnings.append(f"{', '.join(group[:-1])} and {group[-1]} hold the same number in every "
+                        f"ward where both have a value, so this ranking counts that one "
+                        f"measurement {len(group)} times; name only one of them to count it once.")
     if len(variables) < 2:
         usable = ", ".join(variables) or "none"
         raise InputError(
@@ -344,6 +354,7 @@ def run_analysis(dataset: WardDataset, params: AnalysisParams,
         "left_out_variables": choice.capped_out,
         "zone_defaults_missing": choice.missing_defaults,
         "dropped_variables": dropped,
+        "identical_variables": identical,
         "zone": choice.zone,
         "join_report": dataset.join_report,
         "imputation": {

@@ -194,6 +194,10 @@ def _analysis_reply(rt: Runtime, session_id: str, record: dict[str, Any],
         lines.append(f"{s['imputed_cells']} missing value(s) were filled from neighbouring wards.")
     for d in s.get("dropped_variables") or []:
         lines.append(f"Left out: {d.get('message')}")
+    for group in s.get("identical_variables") or []:
+        lines.append(f"Note: {', '.join(group[:-1])} and {group[-1]} hold the same number in "
+                     f"every ward where both have a value, so this ranking counts that one "
+                     f"measurement {len(group)} times; name only one of them to count it once.")
     suggestions = ["Show the vulnerability map", "Top 10 wards"]
     if _plannable(rt, session_id, record.get("dataset_id")):
         suggestions.append("Plan ITN distribution")  # offered only where it can be done

@@ -117,3 +117,18 @@ def test_a_user_list_may_still_name_identical_columns():
 def test_ilorin_has_no_identical_or_out_of_range_columns(table, boundaries):
     dataset = load_dataset(table, boundaries)
     assert [f for f in dataset.quality if f["kind"] in (IDENTICAL, SHARE_RANGE)] == []
+
+
+def test_identical_columns_named_by_the_user_are_kept_and_said():
+    dataset = load_dataset(KANO_TABLE, KANO_BOUNDARIES)
+    result = run_analysis(dataset, AnalysisParams.from_dict(
+        {"variables": ["rainfall", "housing_quality", "test_positivity_rate"]}))
+    summary = result.summary()
+    assert {v["name"] for v in summary["variables"]} == {"rainfall", "housing_quality",
+                                                         "test_positivity_rate"}
+    assert [sorted(g) for g in summary["identical_variables"]] == [["housing_quality",
+                                                                    "rainfall"]]
+    assert any("counts that one measurement 2 times" in w for w in summary["warnings"])
+    # the default selection leaves one of them out instead, and says nothing more
+    assert run_analysis(dataset, AnalysisParams.from_dict({})).summary()[
+        "identical_variables"] == []
