@@ -88,6 +88,7 @@ from chatmrpt.chat import (
     retraction,
     run_request,
     tables,
+    tpr_follow,
     undo,
     unknown_variable,
     ward_place,
@@ -413,6 +414,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     tpr = None if _tapped(text, state) else tables.tpr_without_export(text, low, ctx)
     if tpr is not None:  # a TPR the table cannot give as asked, and no facility export
         tpr.keep_pending = bool(state.pending)
+        return tpr
+    tpr = None if _tapped(text, state) or not tpr_follow.pending_allows(state) else \
+        tpr_follow.follow_up(text, low, ctx, state)
+    if tpr is not None:  # "now rdt only" right after a TPR run
         return tpr
     counted = ward_place.ward_lga_question(text, ctx, state, facts) or \
         ward_place.ward_after_plan_question(text, ctx, state, facts) or \

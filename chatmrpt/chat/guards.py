@@ -612,7 +612,7 @@ def _names_its_object(kind: str, text: str) -> bool:
 
 
 RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri",
-                     "plan_op", "undo", "correction")
+                     "plan_op", "undo", "correction", "tpr")
 
 
 def _gate(decision: Decision, text: str, state: DialogueState,

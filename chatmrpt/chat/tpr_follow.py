@@ -1,0 +1,84 @@
+"""A TPR setting said in few words right after a TPR run ("run am for over 5s", "now rdt
+only", "primary facilities only"): the TPR is run again with that setting, the others kept
+from the last run (the executor keeps them). Only when the session holds a facility export,
+the last request was a TPR run or the message says to run it, and it says nothing else."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from chatmrpt.chat import extract as ex
+
+if TYPE_CHECKING:
+    from chatmrpt.chat.dialogue import Decision, DialogueState
+    from chatmrpt.chat.router import RouterContext
+
+TPR_SETTINGS = ("age", "test", "facility_level")
+# the words such a follow-up may hold beside the setting itself
+_FILLER = re.compile(
+    r"\b(?:now|then|den|only|just|ok(?:ay)?|so|and|also|pls|please|abeg|oya|run|rerun|re-run"
+    r"|redo|do|compute|calculate|it|am|again|the|tpr|for|with|at|in|use|using|same|but"
+    r"|instead|try|make|change|switch|to|of|test|age|group|level|facilit(?:y|ies)|what"
+    r"|about|how|this|that|time)\b")
+# another subject named: "the map for over 5s", "top 10 wards for under fives"
+_OTHER = re.compile(r"\b(?:maps?|wards?|lgas?|plan|nets?|export|csv|excel|png|html|list|top"
+                    r"|bottom|rank\w*|analys\w*|variables?|score|population)\b")
+
+
+def pending_allows(state: DialogueState) -> bool:
+    """No question waits, or the one that waits offers a TPR run (the setting said changes
+    the offer): other questions keep their own reading of the answer."""
+    pending = state.pending or {}
+    if not pending:
+        return True
+    tools = {pending.get("tool")} | {c.get("tool") for c in pending.get("choices") or []}
+    return "compute_tpr" in tools
+
+
+def follow_up(text: str, low: str, ctx: RouterContext,
+              state: DialogueState) -> Decision | None:
+    after_tpr = (state.last or {}).get("tool") == "compute_tpr"
+    if not ctx.has_facility_data or "?" in text or _OTHER.search(low) or not (
+            after_tpr or re.search(r"\b(?:run|rerun|re-run|redo)\b", low)):
+        return None  # with no TPR just run, only "run it for over 5s" (an age, a test or a
+        # level exists for the TPR alone) is read as one
+    found = {p: v for p in TPR_SETTINGS if (v := ex.find_choice(p, text))}
+    if not found:
+        return None
+    rest = low
+    for p in found:  # what is left once the settings' own words are taken out
+        rest = _strip_choice(rest, p)
+    rest = _FILLER.sub(" ", rest)
+    if re.search(r"[a-z]{3,}", rest):
+        return None  # more words than a setting: left to the other readers
+    from chatmrpt.chat.dialogue import Decision, Step
+
+    said = ", ".join(_WORDS.get(f"{k}:{v}", f"{k.replace('_', ' ')} {v}")
+                     for k, v in found.items())
+    return Decision([Step("compute_tpr", found, source=text,
+                          echo=f"Running the TPR again with {said}; the other settings as in "
+                               "the last run.")],
+                    reading={"relative": "tpr"})
+
+
+_WORDS = {"age:u5": "children under five", "age:o5": "people over five",
+          "age:pw": "pregnant women", "age:all": "all ages", "test:rdt": "RDT only",
+          "test:microscopy": "microscopy only", "test:both": "both tests",
+          "facility_level:primary": "primary facilities only",
+          "facility_level:secondary": "secondary facilities only",
+          "facility_level:tertiary": "tertiary facilities only",
+          "facility_level:all": "all facility levels"}
+
+_CHOICE_WORDS = {
+    "age": r"\b(?:over|under|above|below)[\s-]*(?:5|five)s?\b|\bu5s?\b|\bo5s?\b|\bpregnant\b"
+           r"|\bwomen\b|\bpw\b|\ball\s+ages?\b|\beveryone\b|\bchildren\b|\bkids\b|\bpikin\b"
+           r"|\badults?\b|\bolder\b|\bfives?\b",
+    "test": r"\brdts?\b|\bmicroscopy\b|\bmicro\b|\bboth(?:\s+tests)?\b|\bslides?\b",
+    "facility_level": r"\bprimary\b|\bsecondary\b|\btertiary\b|\ball\s+levels?\b|\bphcs?\b"
+                      r"|\bhospitals?\b|\bgeneral\b",
+}
+
+
+def _strip_choice(low: str, param: str) -> str:
+    return re.sub(_CHOICE_WORDS[param], " ", low)

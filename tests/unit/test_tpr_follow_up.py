@@ -1,0 +1,55 @@
+"""A TPR setting said in few words right after a TPR run (or with "run it") runs the TPR
+again with that setting, the others kept; anything more than a setting is left to the other
+readers, and nothing happens without a facility export."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat.dialogue import DialogueState, Facts, decide
+from chatmrpt.chat.router import RouterContext
+from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+
+FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "housing_quality"),
+              ward_count=len(NORTH_WARDS))
+AFTER_TPR = DialogueState(last={"tool": "compute_tpr", "params": {"age": "u5"}})
+
+
+def run(text, state=AFTER_TPR, facility=True):
+    ctx = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
+                        analysis_status="succeeded", has_facility_data=facility)
+    d = decide(text, ctx, state, FACTS)
+    return [(s.tool, s.params) for s in d.steps], d
+
+
+@pytest.mark.parametrize("text,params", [
+    ("now rdt only", {"test": "rdt"}),
+    ("primary facilities only", {"facility_level": "primary"}),
+    ("ok now for pregnant women", {"age": "pw"}),
+    ("same but microscopy", {"test": "microscopy"}),
+])
+def test_a_setting_after_a_tpr_run_runs_it_again(text, params):
+    steps, d = run(text)
+    assert steps == [("compute_tpr", params)], d.text
+
+
+@pytest.mark.parametrize("text", ["run am for over 5s", "rerun it for over fives"])
+def test_run_it_with_an_age_is_a_tpr_run_after_other_talk(text):
+    steps, d = run(text, DialogueState(last={"tool": "top_wards", "params": {}}))
+    assert steps == [("compute_tpr", {"age": "o5"})], d.text
+
+
+@pytest.mark.parametrize("text", [
+    "show the map for over 5s",
+    "top 10 wards for under fives",
+    "why is the rdt rate so high in primary facilities?",
+    "now rdt only, and explain what microscopy changes",
+])
+def test_more_than_a_setting_is_not_a_tpr_run(text):
+    steps, d = run(text)
+    assert not any(t == "compute_tpr" for t, _ in steps), d.text
+
+
+def test_nothing_without_a_facility_export():
+    steps, d = run("now rdt only", facility=False)
+    assert not any(t == "compute_tpr" for t, _ in steps), d.text
