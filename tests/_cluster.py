@@ -165,7 +165,9 @@ class Http:
                     timeout=self.timeout,
                 )
                 return Reply(r.status_code, dict(r.headers), r.content)
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                # a worker killed while it answered cuts the response short: the requests of
+                # the flows are idempotent (content-addressed), so they are sent again
                 self._local.session = None
                 if attempt == retries:
                     raise
