@@ -872,6 +872,14 @@ _CHOICE_TABLES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 }  # fmt: skip
 
 
+def strip_choices(kind: str, low: str) -> str:
+    """The lowered text with every word of a choice of that kind taken out ("now rdt only"
+    -> "now   only"), to see what else the message says."""
+    for _name, rx in _CHOICE_TABLES[kind]:
+        low = rx.sub(" ", low)
+    return low
+
+
 def find_choice(kind: str, text: str) -> str | None:
     """A choice of a small fixed set ("age", "test", "facility_level") named in the text."""
     low = lower_text(text)

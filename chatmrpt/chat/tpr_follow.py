@@ -19,8 +19,9 @@ TPR_SETTINGS = ("age", "test", "facility_level")
 _FILLER = re.compile(
     r"\b(?:now|then|den|only|just|ok(?:ay)?|so|and|also|pls|please|abeg|oya|run|rerun|re-run"
     r"|redo|do|compute|calculate|it|am|again|the|tpr|for|with|at|in|use|using|same|but"
-    r"|instead|try|make|change|switch|to|of|test|age|group|level|facilit(?:y|ies)|what"
-    r"|about|how|this|that|time)\b")
+    r"|instead|try|make|change|switch|to|of|tests?|age|group|level|facilit(?:y|ies)|what"
+    r"|about|how|this|that|time|women|mothers|micro|fives?|patients|people|persons|levels?"
+    r"|hospitals?)\b")
 # another subject named: "the map for over 5s", "top 10 wards for under fives"
 _OTHER = re.compile(r"\b(?:maps?|wards?|lgas?|plan|nets?|export|csv|excel|png|html|list|top"
                     r"|bottom|rank\w*|analys\w*|variables?|score|population)\b")
@@ -48,7 +49,7 @@ def follow_up(text: str, low: str, ctx: RouterContext,
         return None
     rest = low
     for p in found:  # what is left once the settings' own words are taken out
-        rest = _strip_choice(rest, p)
+        rest = ex.strip_choices(p, rest)
     rest = _FILLER.sub(" ", rest)
     if re.search(r"[a-z]{3,}", rest):
         return None  # more words than a setting: left to the other readers
@@ -69,16 +70,3 @@ _WORDS = {"age:u5": "children under five", "age:o5": "people over five",
           "facility_level:secondary": "secondary facilities only",
           "facility_level:tertiary": "tertiary facilities only",
           "facility_level:all": "all facility levels"}
-
-_CHOICE_WORDS = {
-    "age": r"\b(?:over|under|above|below)[\s-]*(?:5|five)s?\b|\bu5s?\b|\bo5s?\b|\bpregnant\b"
-           r"|\bwomen\b|\bpw\b|\ball\s+ages?\b|\beveryone\b|\bchildren\b|\bkids\b|\bpikin\b"
-           r"|\badults?\b|\bolder\b|\bfives?\b",
-    "test": r"\brdts?\b|\bmicroscopy\b|\bmicro\b|\bboth(?:\s+tests)?\b|\bslides?\b",
-    "facility_level": r"\bprimary\b|\bsecondary\b|\btertiary\b|\ball\s+levels?\b|\bphcs?\b"
-                      r"|\bhospitals?\b|\bgeneral\b",
-}
-
-
-def _strip_choice(low: str, param: str) -> str:
-    return re.sub(_CHOICE_WORDS[param], " ", low)

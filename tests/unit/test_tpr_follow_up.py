@@ -27,6 +27,11 @@ def run(text, state=AFTER_TPR, facility=True):
     ("primary facilities only", {"facility_level": "primary"}),
     ("ok now for pregnant women", {"age": "pw"}),
     ("same but microscopy", {"test": "microscopy"}),
+    # the choice's own words, as the TPR request reads them, are what is taken out
+    ("both tests", {"test": "both"}),
+    ("now for everybody", {"age": "all"}),
+    ("five and above", {"age": "o5"}),
+    ("all facilities", {"facility_level": "all"}),
 ])
 def test_a_setting_after_a_tpr_run_runs_it_again(text, params):
     steps, d = run(text)
