@@ -146,9 +146,10 @@ def _list_params(low: str) -> dict[str, Any]:
     return params
 
 
-# words that end a list request without naming a place ("top 10 wards for the meeting")
+# words that end a list request without naming a place ("top 10 wards for the meeting"),
+# or that a list may be "in" or "for" without a place ("in terms of risk", "in general")
 _NOT_PLACES = frozenset(
-    ["meeting", "meetings", "presentation", "presentations", "report", "reports", "donor", "donors", "team", "teams", "me", "us", "him", "her", "them", "today", "tomorrow", "now", "tonight", "week", "month", "year", "campaign", "review", "slides", "slide", "director", "boss", "partners", "partner", "office", "briefing", "board", "minister", "commissioner", "workshop", "planning", "budget", "record", "records", "email", "mail", "whatsapp", "print", "printing", "sharing", "discussion"])
+    ["terms", "general", "order", "total", "particular", "summary", "detail", "details", "full", "brief", "short", "words", "future", "case", "fact", "time", "advance", "meeting", "meetings", "presentation", "presentations", "report", "reports", "donor", "donors", "team", "teams", "me", "us", "him", "her", "them", "today", "tomorrow", "now", "tonight", "week", "month", "year", "campaign", "review", "slides", "slide", "director", "boss", "partners", "partner", "office", "briefing", "board", "minister", "commissioner", "workshop", "planning", "budget", "record", "records", "email", "mail", "whatsapp", "print", "printing", "sharing", "discussion"])
 
 
 def place_named(text: str, ctx: RouterContext, weak: bool = False) -> str | None:
@@ -359,12 +360,6 @@ def unplaced_list(decision: Decision, text: str, ctx: RouterContext,
     return code_question(name, params, facts.lga_codes)
 
 
-# words a list may be "in" or "for" that are no place ("in terms of risk", "in general")
-_NOT_A_PLACE_HERE = frozenset(["terms", "general", "order", "total", "particular", "summary",
-                               "detail", "details", "full", "brief", "short", "words",
-                               "future", "case", "short", "fact", "time", "advance"])
-
-
 def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Facts) -> Decision:
     """A ward list "in" a place that is neither an LGA nor a ward of the table ("top 5 wards
     in Likwa") is asked about with the table's LGAs (the closest first) as one-tap choices:
@@ -375,7 +370,7 @@ def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Fac
     from chatmrpt.chat.dialogue import Decision, _join
 
     name = place_named(text, ctx, weak=True)
-    if name is None or name in _NOT_A_PLACE_HERE:
+    if name is None:  # place_named leaves out the words of _NOT_PLACES
         return decision
     lgas = {lg.lower(): lg for lg in facts.lgas}
     if name in lgas or any(w.name.lower() == name for w in ctx.wards):

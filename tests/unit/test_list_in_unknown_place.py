@@ -36,11 +36,15 @@ def test_a_list_in_an_unknown_place_is_asked_about(text, name):
     assert all(c["tool"] == "list_wards" for c in d.choices)
 
 
-def test_a_close_lga_is_offered_first():
-    steps, d = run("top 5 wards in Maidugri")
-    if steps:  # the LGA reader may already read the typo as the LGA: then it must be that one
-        assert steps[0][1].get("lga") == "Maiduguri", steps
-        return
+@pytest.mark.parametrize("text", ["top 5 wards in Maidugri", "top 5 wards in Maiduguru"])
+def test_a_small_typo_of_an_lga_lists_that_lga(text):
+    steps, d = run(text)
+    assert steps == [("list_wards", {"lga": "Maiduguri", "n": 5})], d.text
+
+
+def test_a_name_too_far_for_the_lga_reader_offers_the_close_lga_first():
+    steps, d = run("top 5 wards in Madugiri")
+    assert steps == [], steps
     assert d.choices[0]["params"] == {"n": 5, "order": "top", "lga": "Maiduguri"}
     assert "Did you mean Maiduguri?" in d.text
 
