@@ -276,26 +276,24 @@ def _resolve_user_variable(name: str, candidates: list[str], all_columns: list[s
         matches = [c for c in candidates if catalogue_entry(c) is entry]
         if len(matches) == 1:
             return matches[0]
-    planning = {c.lower(): c for c in added if isinstance(c, str)}
-    if name.lower() in planning:
-        col = planning[name.lower()]
-        raise InputError(
-            "unknown_variable",
-            f"Column {col!r} was added for planning (a population or urban share taken from "
-            "another file or from the boundaries), not read from the ward table, so it is not "
-            f"used as a risk variable. Columns you can use: {describe_rows(candidates, 20)}.",
-            details={"variable": name, "reason": "planning", "numeric_columns": candidates},
-        )
-    ids = {c.lower(): c for c in excluded if isinstance(c, str)}
-    if name.lower() in ids:
-        col = ids[name.lower()]
-        raise InputError(
-            "unknown_variable",
-            f"Column {col!r} holds row numbers or record ids (by its name), so it is not used "
-            "as a risk variable. If it is a real measurement, give it a descriptive name in "
-            f"the table. Columns you can use: {describe_rows(candidates, 20)}.",
-            details={"variable": name, "reason": "identifier", "numeric_columns": candidates},
-        )
+    # columns that exist but are no risk variable, with why
+    reasons = (
+        (added, "planning", "was added for planning (a population or urban share taken from "
+                            "another file or from the boundaries), not read from the ward table, "
+                            "so it is not used as a risk variable."),
+        (excluded, "identifier", "holds row numbers or record ids (by its name), so it is not "
+                                 "used as a risk variable. If it is a real measurement, give it "
+                                 "a descriptive name in the table."),
+    )
+    for columns, reason, why in reasons:
+        by_name = {c.lower(): c for c in columns if isinstance(c, str)}
+        if name.lower() in by_name:
+            raise InputError(
+                "unknown_variable",
+                f"Column {by_name[name.lower()]!r} {why} Columns you can use: "
+                f"{describe_rows(candidates, 20)}.",
+                details={"variable": name, "reason": reason, "numeric_columns": candidates},
+            )
     if name.lower() in {c.lower() for c in all_columns}:
         raise InputError(
             "unknown_variable",
