@@ -1717,3 +1717,16 @@ CORPUS: tuple[Case, ...] = (
         history=("export as html",),
     ),
 )
+
+
+def decide_after_analysis(text: str, facts: Any, state: Any = None,
+                          variables: tuple[str, ...] = DEMO_VARIABLES, **context_fields: Any):
+    """The dialogue's decision on ``text`` in a session whose analysis succeeded on the demo
+    columns and the northern wards (``context_fields`` adds to the context: ``last_plan``,
+    ``has_facility_data``...), as ``([(tool, params), ...], decision)``."""
+    from chatmrpt.chat.dialogue import DialogueState, decide
+
+    ctx = RouterContext(has_dataset=True, variables=variables, wards=NORTH_WARDS,
+                        analysis_status="succeeded", **context_fields)
+    d = decide(text, ctx, state or DialogueState(), facts)
+    return [(s.tool, s.params) for s in d.steps], d

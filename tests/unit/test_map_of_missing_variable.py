@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatmrpt.chat.dialogue import DialogueState, Facts, decide
-from chatmrpt.chat.router import RouterContext
-from tests.unit.chat_corpus import NORTH_WARDS
+from chatmrpt.chat.dialogue import DialogueState, Facts
+from tests.unit.chat_corpus import NORTH_WARDS, decide_after_analysis
 
 ILORIN = ("distance", "meanEVI", "val_housing_15", "settlement_type", "tpr_u5_new")
 FACTS = Facts(analysis_variables=("tpr_u5_new", "val_housing_15", "distance"),
@@ -19,10 +18,7 @@ DISTANCE_SHOWN = DialogueState(
 
 
 def run(text, state=None):
-    ctx = RouterContext(has_dataset=True, variables=ILORIN, wards=NORTH_WARDS,
-                        analysis_status="succeeded")
-    d = decide(text, ctx, state or DialogueState(), FACTS)
-    return [(s.tool, s.params) for s in d.steps], d
+    return decide_after_analysis(text, FACTS, state, variables=ILORIN)
 
 
 @pytest.mark.parametrize("text,name", [

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatmrpt.chat.dialogue import DialogueState, Facts, decide
-from chatmrpt.chat.router import RouterContext
-from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+from chatmrpt.chat.dialogue import Facts
+from tests.unit.chat_corpus import NORTH_WARDS, decide_after_analysis
 
 PLAN = {"total_nets": 400_000, "household_size": 5}
 FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "housing_quality"),
@@ -17,10 +16,7 @@ FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "housing_quality"),
 
 
 def run(text):
-    ctx = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
-                        analysis_status="succeeded", last_plan=PLAN)
-    d = decide(text, ctx, DialogueState(), FACTS)
-    return [(s.tool, s.params) for s in d.steps], d
+    return decide_after_analysis(text, FACTS, last_plan=PLAN)
 
 
 @pytest.mark.parametrize("text", [

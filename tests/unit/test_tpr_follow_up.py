@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatmrpt.chat.dialogue import DialogueState, Facts, decide
-from chatmrpt.chat.router import RouterContext
-from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+from chatmrpt.chat.dialogue import DialogueState, Facts
+from tests.unit.chat_corpus import NORTH_WARDS, decide_after_analysis
 
 FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "housing_quality"),
               ward_count=len(NORTH_WARDS))
@@ -16,10 +15,7 @@ AFTER_TPR = DialogueState(last={"tool": "compute_tpr", "params": {"age": "u5"}})
 
 
 def run(text, state=AFTER_TPR, facility=True):
-    ctx = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
-                        analysis_status="succeeded", has_facility_data=facility)
-    d = decide(text, ctx, state, FACTS)
-    return [(s.tool, s.params) for s in d.steps], d
+    return decide_after_analysis(text, FACTS, state, has_facility_data=facility)
 
 
 @pytest.mark.parametrize("text,params", [
