@@ -175,6 +175,39 @@ def lga_summary(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
 # --- answers from stored results ----------------------------------------------------------
 
 
+def _tpr_answer(rt: Runtime, session_id: str) -> ToolResult:
+    """The last TPR run: its settings in plain words, the file, and what came out of it."""
+    from chatmrpt.chat.tables import tpr_reading
+    from chatmrpt.service import require_session
+    from chatmrpt.service.tpr import get_tpr
+
+    state = require_session(rt, session_id).get("state") or {}
+    if not state.get("last_tpr"):
+        raise InputError("invalid_request", "No test positivity rate has been computed in this "
+                                            "session yet: upload a facility export first.")
+    run = get_tpr(rt, session_id, state["last_tpr"])
+    params = run.get("params") or {}
+    s = run.get("summary") or {}
+    source = (run.get("facility") or {}).get("name") or s.get("file") or "the facility export"
+    head = f"The last test positivity rate (TPR) was computed from {source} for " \
+           f"{tpr_reading(params)}."
+    if run.get("status") != SUCCEEDED:
+        error = (run.get("error") or {}).get("message") or "it did not finish"
+        return ToolResult(f"{head} It did not succeed: {error}", data={"params": params})
+    lines = [head]
+    if s.get("wards") is not None:
+        rates = s.get("tpr_range")
+        span = f", from {rates[0]:.1f}% to {rates[1]:.1f}%" if rates else ""
+        lines.append(f"{int(s['wards']):,} wards got a rate{span}.")
+    if s.get("rows_used") is not None and s.get("rows") is not None:
+        lines.append(f"{int(s['rows_used']):,} of the export's {int(s['rows']):,} rows were used.")
+    join = s.get("join_report") or {}
+    if join.get("matched") is not None:
+        lines.append(f"{int(join['matched']):,} of the {int(join.get('table_rows') or 0):,} wards "
+                     f"of your table matched; the rate is its column {s.get('variable')}.")
+    return ToolResult("\n".join(lines), data={"params": params, "summary": s})
+
+
 def _last_plan(rt: Runtime, session_id: str) -> dict[str, Any]:
     from chatmrpt.service import require_session
     from chatmrpt.service.plans import get_plan
@@ -256,6 +289,8 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
         return _value_wards(rt, session_id, params)
     if about == "ward_compare":
         return _ward_compare(rt, session_id, params)
+    if about == "tpr_run":
+        return _tpr_answer(rt, session_id)
     plan = _last_plan(rt, session_id)
     p = plan.get("params") or {}
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or {}

@@ -341,6 +341,17 @@ _WHAT_YOU_NEED = re.compile(r"\bwhat\s+(?:would|do|will|did)\s+you\s+need\b|\bwh
                             r"\s+missing\b|\bwhat\s+(?:do|should|must)\s+i\s+(?:add|give|provide"
                             r"|upload)\b")
 _TPR_WORDS = re.compile(r"\btpr\b|\btest\s+positivity\b|\bpositivity\s+rate\b")
+# a question about how the last TPR was computed, not about one ward's rate
+_TPR_RUN_QUESTION = re.compile(
+    r"\b(?:age(?:\s+groups?)?|groups?|tests?|levels?|settings?|parameters?|options?|file|export"
+    r"|rows|facilit(?:y|ies)\s+(?:level|type)s?)\b.*\b(?:was|were|did|used?|for)\b"
+    r"|\b(?:was|were|did)\b.*\b(?:age(?:\s+groups?)?|tests?|levels?|settings?|file|export)\b"
+    r"|\b(?:tpr|positivity\s+rate)\s+(?:settings?|parameters?|options\s+used)\b"
+    r"|\bhow\s+(?:was|were)\s+the\s+(?:tpr|test\s+positivity|positivity\s+rates?)\b")
+# ... which a request to compute it again is not ("can you rerun it with the same settings?")
+_TPR_ORDER = re.compile(r"\b(?:can|could|would|will)\s+(?:you|we|i)\b|\b(?:please|pls|abeg)\b"
+                        r"|\b(?:rerun|re-run|recompute|redo|compute|calculate|change|switch"
+                        r"|instead|now)\b|\blet'?s\b")
 
 
 def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
@@ -362,6 +373,11 @@ def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
         # population column, so the answer says so and how to add it (never a plan question)
         return Decision([Step("planning_data", {}, source=text)],
                         reading={"stored": "planning_data"})
+    if ctx.has_facility_data and _TPR_WORDS.search(low) and _TPR_RUN_QUESTION.search(low) and \
+            not _TPR_ORDER.search(low):
+        # "what age group was the TPR run for?", "tpr settings?": the last run, as it was
+        return Decision([Step("ask_results", {"about": "tpr_run"}, source=text)],
+                        reading={"stored": "tpr_run"})
     if not ctx.analysis_ready:
         return None
     if re.search(r"\bnormali[sz]\w*|\bscaling\b|\brescal\w*", low) and re.search(

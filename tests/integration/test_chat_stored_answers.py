@@ -103,3 +103,30 @@ def test_what_a_table_lacks_for_planning(running):  # noqa: F811
     assert reply["tool_calls"][0]["tool"] == "planning_data"
     assert "population" in reply["text"] and "--" not in reply["text"]
     assert s.state()["state"].get("current_analysis") is None  # nothing was run
+
+
+def test_the_last_tpr_run_is_described_not_run_again(running, demo):  # noqa: F811
+    import io
+
+    from tests._cluster import wait_for
+
+    app, _ = running
+    s = _session(app, demo)
+    say(s, "run the analysis")  # the tools over HTTP need one
+    data = {"facility": (io.BytesIO((demo / "facility_tpr.csv").read_bytes()),
+                         "facility_tpr.csv"), "age": "o5", "test": "rdt"}
+    r = s.post("/tpr", data=data, content_type="multipart/form-data")
+    assert r.status_code == 202, r.json
+    run = wait_for(lambda: (v := s.get(f"/tpr/{r.json['tpr_id']}").json)["status"]
+                   in ("succeeded", "failed") and v, 120, "the TPR run")
+    assert run["status"] == "succeeded", run
+    before = _pointers(s)
+    for question in ("what age group was the TPR run for?", "tpr settings?"):
+        text = say(s, question)["text"]
+        assert "people aged five and over" in text and "RDT only" in text, text
+        assert "facility_tpr.csv" in text
+        assert f"{run['summary']['wards']:,} wards got a rate" in text
+    assert _pointers(s) == before
+    # the same answer over HTTP
+    reply = s.post("/tools/ask_results", json={"about": "tpr_run"}).json
+    assert "RDT only" in reply.get("text", ""), reply
