@@ -502,6 +502,11 @@ def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     variables = list((ds.get("summary") or {}).get("variables") or [])
     analysis = latest_analysis(rt, session_id)
     done = analysis is not None and analysis.get("status") == SUCCEEDED
+    planning = ds.get("planning") if "planning" in ds else None
+    no_population = planning is not None and not (planning or {}).get("population")
+    no_plan = ("• nets and urban wards: a net plan and the urban reprioritisation need each "
+               "ward's population, which this table does not have (add a Population column, "
+               "or a population table or raster with the ward data)")
     lines = [f"With your table ({(ds.get('summary') or {}).get('wards')} wards"
              + (f", columns such as {', '.join(variables[:4])}" if variables else "")
              + ") you can ask me to:"]
@@ -510,7 +515,10 @@ def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
                      + (f" or \"use {', '.join(variables[:3])}\"" if len(variables) >= 3 else ""))
         lines.append("• check the data: \"any problems with my data?\"")
         lines.append("Once the analysis is done you can ask for the top wards, maps, ward "
-                     "lists by LGA, net plans and files.")
+                     "lists by LGA, " + ("and files." if no_population else "net plans and files."))
+        if no_population:
+            lines.append("A net plan and the urban reprioritisation need each ward's "
+                         "population, which this table does not have.")
         return ToolResult("\n".join(lines), suggestions=["Describe my data",
                                                           "Run the analysis"])
     wards = _unified(rt, session_id, analysis["id"])
@@ -518,15 +526,18 @@ def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     lga = str(wards["LGA"].dropna().iloc[0]) if "LGA" in wards.columns and \
         wards["LGA"].notna().any() else None
     lines += [
-        "• list wards: \"top 10 wards\", \"bottom 5 by PCA\""
+        "• list wards: \"top 10 wards\", "
+        + ("\"bottom 5 wards\"" if (analysis.get("summary") or {}).get("pca_reason")
+           else "\"bottom 5 by PCA\"")
         + (f", \"high priority wards in {lga}\"" if lga else ""),
         f"• explain a ward: \"why is {first} ranked 1st?\"",
         "• maps: \"show the vulnerability map\""
         + (f", \"map {variables[0]}\"" if variables else "") + ", \"save that map as a picture\"",
         "• LGAs: \"summarise by LGA\"" if lga else "• data checks: \"any problems with my data?\"",
-        "• nets: \"plan 500,000 nets, household size 5\", then \"20% more nets\", "
-        "\"same but household 6\", \"how many wards get full coverage?\"",
-        "• urban wards: \"which urban wards can be deprioritised?\"",
+        *([no_plan] if no_population else [
+            "• nets: \"plan 500,000 nets, household size 5\", then \"20% more nets\", "
+            "\"same but household 6\", \"how many wards get full coverage?\"",
+            "• urban wards: \"which urban wards can be deprioritised?\""]),
         "• the method: \"which variables were used and why?\", \"is PCA valid here?\"",
         "• files: \"export the rankings as Excel\", \"export the report\", "
         "\"export this conversation\"",

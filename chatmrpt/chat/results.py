@@ -344,7 +344,7 @@ _TPR_WORDS = re.compile(r"\btpr\b|\btest\s+positivity\b|\bpositivity\s+rate\b")
 # a question about how the last TPR was computed, not about one ward's rate
 _TPR_RUN_QUESTION = re.compile(
     r"\b(?:age(?:\s+groups?)?|groups?|tests?|levels?|settings?|parameters?|options?|file|export"
-    r"|rows|facilit(?:y|ies)\s+(?:level|type)s?)\b.*\b(?:was|were|did|used?|for)\b"
+    r"|rows|facilit(?:y|ies)\s+(?:level|type)s?)\b.*\b(?:was|were|did|used)\b"
     r"|\b(?:was|were|did)\b.*\b(?:age(?:\s+groups?)?|tests?|levels?|settings?|file|export)\b"
     r"|\b(?:tpr|positivity\s+rate)\s+(?:settings?|parameters?|options\s+used)\b"
     r"|\bhow\s+(?:was|were)\s+the\s+(?:tpr|test\s+positivity|positivity\s+rates?)\b")
@@ -352,6 +352,12 @@ _TPR_RUN_QUESTION = re.compile(
 _TPR_ORDER = re.compile(r"\b(?:can|could|would|will)\s+(?:you|we|i)\b|\b(?:please|pls|abeg)\b"
                         r"|\b(?:rerun|re-run|recompute|redo|compute|calculate|change|switch"
                         r"|instead|now)\b|\blet'?s\b")
+
+
+def asks_about_tpr_run(low: str) -> bool:
+    """The lowered message asks how the last TPR was computed, not for a TPR."""
+    return bool(_TPR_WORDS.search(low) and _TPR_RUN_QUESTION.search(low)
+                and not _TPR_ORDER.search(low))
 
 
 def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
@@ -373,8 +379,7 @@ def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
         # population column, so the answer says so and how to add it (never a plan question)
         return Decision([Step("planning_data", {}, source=text)],
                         reading={"stored": "planning_data"})
-    if ctx.has_facility_data and _TPR_WORDS.search(low) and _TPR_RUN_QUESTION.search(low) and \
-            not _TPR_ORDER.search(low):
+    if ctx.has_facility_data and asks_about_tpr_run(low):
         # "what age group was the TPR run for?", "tpr settings?": the last run, as it was
         return Decision([Step("ask_results", {"about": "tpr_run"}, source=text)],
                         reading={"stored": "tpr_run"})

@@ -477,9 +477,14 @@ def facility_export_needed(params: Mapping[str, Any], text: str = "",
     number is given, the file and the way to upload it are named. A question about the
     TPR's options is answered first; the ward table's own TPR columns are named when
     known."""
+    from chatmrpt.chat.results import asks_about_tpr_run
+
     low = ex.lower_text(text)
     if _ASKS_MEANING.search(low):
         head = TPR_OPTIONS + " Computing it needs a health-facility export"
+    elif asks_about_tpr_run(low):  # "what age group was the TPR run for?": there was none
+        head = ("No test positivity rate (TPR) has been computed in this session, so there are "
+                "no settings to report. A TPR is computed from a health-facility export")
     elif _HOW_TO_GET.search(low):
         head = "A test positivity rate (TPR) is computed from a health-facility export"
     else:

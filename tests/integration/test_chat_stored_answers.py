@@ -105,6 +105,28 @@ def test_what_a_table_lacks_for_planning(running):  # noqa: F811
     assert s.state()["state"].get("current_analysis") is None  # nothing was run
 
 
+def test_help_on_a_table_without_population_offers_no_plan(running):  # noqa: F811
+    """What the assistant offers is what the table supports: no net plan example on a table
+    without population, no PCA example when PCA did not suit the data."""
+    app, _ = running
+    from tests import _field_data as fd
+
+    s = SessionClient.create(app.test_client())
+    files = {"table": ("ilorin_variables.csv", fd.ILORIN_TABLE.read_bytes()),
+             "boundaries": ("ilorin_wards.zip", fd.ILORIN_BOUNDARIES.read_bytes())}
+    assert s.upload(files).status_code == 201
+    before = say(s, "hi")["text"]
+    assert "net plans and files" not in before
+    assert "need each ward's population, which this table does not have" in before
+    say(s, "run the analysis")
+    analysis = s.get(f"/analyses/{s.state()['state']['current_analysis']}").json
+    assert analysis["status"] == "succeeded" and analysis["summary"].get("pca_reason")
+    after = say(s, "help")["text"]
+    assert "plan 500,000 nets" not in after and "deprioritised" not in after
+    assert "which this table does not have" in after
+    assert "by PCA" not in after and "bottom 5 wards" in after
+
+
 def test_the_last_tpr_run_is_described_not_run_again(running, demo):  # noqa: F811
     import io
 

@@ -45,6 +45,13 @@ def test_without_a_tpr_run_there_is_nothing_to_answer_from():
     steps, d = run("what age group was the TPR run for?", facility=False)
     assert ("ask_results", {"about": "tpr_run"}) not in steps
     assert not any(t == "compute_tpr" for t, _ in steps), d.text
+    # said plainly, not as a TPR request read back ("I read this as: the TPR for ...")
+    from chatmrpt.chat.tables import facility_export_needed
+
+    said = facility_export_needed({}, "what age group was the TPR run for?")
+    assert said.startswith("No test positivity rate (TPR) has been computed"), said
+    asked = facility_export_needed({}, "compute the tpr for under fives")
+    assert asked.startswith("I read this as"), asked
 
 
 def test_after_a_tpr_run_the_settings_question_does_not_run_it_again():
