@@ -1289,6 +1289,12 @@ def data_quality(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
             f"{m['table_name']} → {m['boundary_name']}" for m in fuzzy[:10]) + ".")
     if jr.get("unmatched_table_count"):
         lines.append(f"{jr['unmatched_table_count']} ward(s) of the table have no boundary.")
+    from chatmrpt.service import planning_readiness
+
+    if not planning_readiness(rt, session_id).get("population"):
+        lines.append("No population for the wards: the ranking, maps and lists work, but a net "
+                     "plan and the urban reprioritisation need each ward's population (ask "
+                     "\"what do we need to add so we can plan?\").")
     if not lines:
         lines.append(f"No problems found in the {len(names)} numeric columns: no identical or "
                      "constant columns, no implausible or missing values, and every ward name "

@@ -125,6 +125,11 @@ def test_help_on_a_table_without_population_offers_no_plan(running):  # noqa: F8
     assert "plan 500,000 nets" not in after and "deprioritised" not in after
     assert "which this table does not have" in after
     assert "by PCA" not in after and "bottom 5 wards" in after
+    # the data check names the missing population among the table's problems
+    checked = say(s, "any problems with my data?")["text"]
+    assert "No population for the wards" in checked and "val_housing_15" in checked
+    what = say(s, "what do we need to add so we can plan?")
+    assert what["tool_calls"][0]["tool"] == "planning_data"
 
 
 def test_the_last_tpr_run_is_described_not_run_again(running, demo):  # noqa: F811
