@@ -522,6 +522,10 @@ def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
         return ToolResult("\n".join(lines), suggestions=["Describe my data",
                                                           "Run the analysis"])
     wards = _unified(rt, session_id, analysis["id"])
+    # a variable of the analysis for the map example (not the population or urban share)
+    used = [v.get("name") for v in (analysis.get("summary") or {}).get("variables") or []]
+    risk = [v for v in used if v and not any(w in v.lower() for w in ("pop", "urban"))] \
+        or variables
     first = str(wards.sort_values("composite_rank")["WardName"].iloc[0])
     lga = str(wards["LGA"].dropna().iloc[0]) if "LGA" in wards.columns and \
         wards["LGA"].notna().any() else None
@@ -532,7 +536,7 @@ def help_(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
         + (f", \"high priority wards in {lga}\"" if lga else ""),
         f"• explain a ward: \"why is {first} ranked 1st?\"",
         "• maps: \"show the vulnerability map\""
-        + (f", \"map {variables[0]}\"" if variables else "") + ", \"save that map as a picture\"",
+        + (f", \"map {risk[0]}\"" if risk else "") + ", \"save that map as a picture\"",
         "• LGAs: \"summarise by LGA\"" if lga else "• data checks: \"any problems with my data?\"",
         *([no_plan] if no_population else [
             "• nets: \"plan 500,000 nets, household size 5\", then \"20% more nets\", "

@@ -678,6 +678,15 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         why = f" The current plan has {int(last_plan['total_nets']):,} nets"
         why += f", so you may have meant {scaled[0][1]:,}." if scaled[0][1] else \
             ", so I may have misread the number."
+    elif same and not elsewhere and not (other_units or changes or strays or asks
+                                         or retracted) and len(acting) == 1:
+        # nothing to do: said so, with a question, and no offer to do nothing
+        held = label[len("Re-plan with "):] if label.startswith("Re-plan with ") else \
+            f"these values ({label})"
+        return Decision(text=f"The current plan already has {held}, so nothing was changed. "
+                             "Did you mean another change?",
+                        reading={**decision.reading, "gated": [s.tool for s in decision.steps],
+                                 "unchanged": True})
     elif same and not elsewhere:
         why = " The current plan already uses these values, so I have not made it again."
     elif elsewhere:
