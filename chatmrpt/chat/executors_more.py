@@ -175,17 +175,24 @@ def lga_summary(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
 # --- answers from stored results ----------------------------------------------------------
 
 
+def _pointer(rt: Runtime, session_id: str, key: str, missing: str) -> str:
+    """The id the session's state holds under ``key``; ``missing`` said when it holds none."""
+    from chatmrpt.service import require_session
+
+    value = (require_session(rt, session_id).get("state") or {}).get(key)
+    if not value:
+        raise InputError("invalid_request", missing)
+    return value
+
+
 def _tpr_answer(rt: Runtime, session_id: str) -> ToolResult:
     """The last TPR run: its settings in plain words, the file, and what came out of it."""
     from chatmrpt.chat.tables import tpr_reading
-    from chatmrpt.service import require_session
     from chatmrpt.service.tpr import get_tpr
 
-    state = require_session(rt, session_id).get("state") or {}
-    if not state.get("last_tpr"):
-        raise InputError("invalid_request", "No test positivity rate has been computed in this "
-                                            "session yet: upload a facility export first.")
-    run = get_tpr(rt, session_id, state["last_tpr"])
+    run = get_tpr(rt, session_id, _pointer(rt, session_id, "last_tpr", (
+        "No test positivity rate has been computed in this session yet: upload a facility "
+        "export first.")))
     params = run.get("params") or {}
     s = run.get("summary") or {}
     source = (run.get("facility") or {}).get("name") or s.get("file") or "the facility export"
@@ -209,14 +216,11 @@ def _tpr_answer(rt: Runtime, session_id: str) -> ToolResult:
 
 
 def _last_plan(rt: Runtime, session_id: str) -> dict[str, Any]:
-    from chatmrpt.service import require_session
     from chatmrpt.service.plans import get_plan
 
-    state = require_session(rt, session_id).get("state") or {}
-    if not state.get("last_plan"):
-        raise InputError("invalid_request", "There is no net plan yet. Tell me how many nets "
-                                            "you have and the household size first.")
-    return get_plan(rt, session_id, state["last_plan"])
+    return get_plan(rt, session_id, _pointer(rt, session_id, "last_plan", (
+        "There is no net plan yet. Tell me how many nets you have and the household size "
+        "first.")))
 
 
 def _plan_rows(rt: Runtime, session_id: str, plan: dict[str, Any]):
@@ -239,14 +243,11 @@ def default_variables(rt: Runtime, session_id: str) -> ToolResult:
     run), beside those of the current analysis when it used others."""
     from chatmrpt.analysis.dataset import ward_dataset_from_bytes
     from chatmrpt.analysis.variables import select_variables
-    from chatmrpt.service import get_dataset, require_session
+    from chatmrpt.service import get_dataset
     from chatmrpt.service.results import latest_analysis
 
-    state = require_session(rt, session_id).get("state") or {}
-    if not state.get("current_dataset"):
-        raise InputError("invalid_request", "There is no ward data in this session yet: "
-                                            "upload a ward table first.")
-    ds = get_dataset(rt, session_id, state["current_dataset"])
+    ds = get_dataset(rt, session_id, _pointer(rt, session_id, "current_dataset", (
+        "There is no ward data in this session yet: upload a ward table first.")))
     frame = ds.get("frame") or {}
     if not frame.get("sha256"):
         return ToolResult("I cannot work out the default variables of this table without "
