@@ -35,6 +35,14 @@ RESULT_QUESTION = re.compile(
     r"(?:how\s+(?:many|much|far|often|come|long|is|are|was|were|do|does|did)"
     r"|what(?!\s+if\b|\s+about\b)|which|why|when|where|who|whose|wetin|is|are|was|were|did"
     r"|does|has|have|had)\b")
+# a last sentence that only asks for the explanation of the one before ("explain pls", "abeg
+# explain am", "tell me why", "I want to understand")
+EXPLAIN_ONLY = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|and|pls|please|plz|abeg|kindly|just|sir|ma)[\s,]+)*"
+    r"(?:(?:can|could|would)\s+(?:you|u)\s+)?(?:explain|clarify|elaborate|tell\s+me(?:\s+why)?"
+    r"|help\s+me\s+understand|i\s+(?:want|need|wan|would\s+like)\s+to\s+(?:understand|know))"
+    r"(?:\s+(?:it|that|this|am|to\s+me|for\s+me|me|abeg|pls|please|plz|sir|ma|o|jare|small"
+    r"|briefly|why))*[\s.!?]*$")
 REQUEST_QUESTION = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|pls|please|abeg)[\s,]+)*"
                               r"(?:can|could|would|will|pls|please)\s+(?:you|u|we|i)\b"
                               r"|^\s*(?:what|how)\s+(?:if|about)\b")
@@ -89,6 +97,9 @@ def reads_as_question(text: str) -> bool:
     """The message asks about something (results, a setting, a definition) rather than
     asking for something to be done."""
     sentences = [p for p in re.split(r"(?<=[?.!])\s+", ex.lower_text(text).strip()) if p.strip()]
+    if len(sentences) > 1 and EXPLAIN_ONLY.match(sentences[-1]):
+        # "why is housing counted the opposite way? explain pls": the question before it
+        sentences.pop()
     low = sentences[-1] if sentences else ""
     # "which wards can we deprioritise at 50%?" asks for the work to be done
     if low.rstrip(" .!").endswith("?") and re.search(r"\bor\b", low) and \
