@@ -300,10 +300,25 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue  # "for the 2nd round": which round, not an amount
         if _year_label(n, low):
             continue  # "for the 2026 mass campaign": which campaign, not an amount
+        if step.tool == "run_analysis" and _variables_counted(n, low, step.params):
+            continue  # "add soil_wetness to those four": the analysis' variables, pointed at
         if ex.past_amount(n, low):
             continue  # "last year we gave out 380,000": an earlier campaign, not this one
         out.append(n.text.strip())
     return out
+
+
+COUNT_POINTED = re.compile(r"\b(?:those|these|the|all(?:\s+the)?|d|dem|them|all\s+of\s+the)\s*$")
+COUNT_ENDS = re.compile(r"^\s*(?:(?:variables?|ones?|columns?|indicators?)\b|[,.;!?]|$|(?:and|but"
+                        r"|same|keep|with|plus|then|pls|please|abeg)\b)")
+
+
+def _variables_counted(n: ex.NumberMention, low: str, params: Mapping[str, Any]) -> bool:
+    """ "add X to those four", "drop Y from the three variables": a count of the variables
+    an analysis change speaks of, no value to use."""
+    variables = params.get("variables") or ()
+    return bool(variables) and n.is_whole and 2 <= n.value <= len(variables) + 3 and \
+        bool(COUNT_POINTED.search(low[:n.start])) and bool(COUNT_ENDS.match(low[n.end:]))
 
 
 def _choice_numbers(step: Step) -> set[float]:

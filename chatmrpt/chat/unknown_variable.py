@@ -35,7 +35,8 @@ _NOT_A_NAME = re.compile(
     r"\d|\b(?:show|map|list|top|bottom|plan|export|give|tell|rank\w*|save|download|compare"
     r"|explain|why|what|which|how|after|wards?|lgas?|nets?|treat\w*|keep|drop|remove|add"
     r"|without|except|but|not|no|excluding|instead|because|since|normali[sz]\w*|reciprocal"
-    r"|linear|inverse|direct|pca|composite|methods?|median|score|weights?|run|rerun|analys\w*"
+    r"|linear|inverse|direct|directions?|settings?|options?|pca|composite|methods?|median"
+    r"|score|weights?|run|rerun|analys\w*"
     r"|is|are|was|be|should|would|will|can|could|i|we|you|he|she|they)\b")
 
 
