@@ -632,6 +632,14 @@ WAY_ROUND = re.compile(
     r"|upside\s+down|other\s+way|inverse|inverted|direct)\b")
 
 
+# "... treat rainfall as direct", "make housing inverse": an order about a direction, beside
+# any question
+DIRECTION_ORDER = re.compile(
+    r"(?:^|[.!?;,]\s*|\b(?:so|then|and|pls|please|abeg)\s+)(?:make|set|change|treat|count|take"
+    r"|use|put|flip|switch|turn|swap|reverse)\b[^.?!]*?\b(?:as\s+|to\s+|be\s+)?(?:an?\s+)?"
+    r"(?:direct|inverse)\b(?![^.?!]*\?)")
+
+
 def direction_question(text: str, low: str, ctx: RouterContext,
                        facts: Facts) -> Decision | None:
     """A question which way round a variable is taken: the variables of the analysis with
@@ -640,7 +648,7 @@ def direction_question(text: str, low: str, ctx: RouterContext,
             and not re.search(r"\?|\b(?:which|what|why|explain)\b", low):
         return None
     if re.search(r"\b(?:make|set|change|flip|switch|turn|swap|reverse)\s+(?:it|them|that|this"
-                 r"|the|its?|\w+\s+to)\b|\b(?:run|rerun|redo)\b", low):
+                 r"|the|its?|\w+\s+to)\b|\b(?:run|rerun|redo)\b", low) or DIRECTION_ORDER.search(low):
         return None
     named = list(dict.fromkeys(m.column for m in ex.find_variables(text, ctx.variables)
                                if m.column))

@@ -253,3 +253,8 @@ def test_first_requests_with_more_are_not_plain_runs(text):
 def test_context_words_after_an_analysis_are_not_a_plain_run():
     text = "please rank the wards, I want to know where to go for sensitisation first"
     assert not plain_run(text, ctx(analysed=True))
+
+
+def test_a_why_question_with_an_order_after_it_is_the_order():
+    d = decide_in("why is housing quality counted the opposite way? treat it as direct")
+    assert [p["directions"]["housing_quality"] for p in runs(d)] == ["direct"]
