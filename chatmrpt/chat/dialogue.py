@@ -288,6 +288,13 @@ NORMALISATION_MOVE = re.compile(
     r")\b")
 
 
+NORMAL_AGAIN = re.compile(
+    r"\b(?:back\s+to|return\s+to|revert\s+(?:back\s+)?to|reset\s+(?:it\s+|that\s+)?to"
+    r"|go\s+(?:back\s+)?to|switch\s+back\s+to)\s+(?:the\s+|d\s+|our\s+)?(?:normal|usual"
+    r"|standard|regular|default|original|ordinary)(?:\s+(?:one|way|scaling|method|setting"
+    r"|normali[sz]ation))?\s*(?:pls|please|abeg|then|again|o)?\s*[.!]*\s*$")
+
+
 def _normalisation_move(text: str, low: str, ctx: RouterContext,
                         facts: Facts) -> Decision | None:
     """ "hmm go back to normal linear", "use the reciprocal one": only the normalisation of
@@ -296,6 +303,11 @@ def _normalisation_move(text: str, low: str, ctx: RouterContext,
             not NORMALISATION_MOVE.search(low):
         return None
     norm = ex.find_normalization(text)
+    if norm is None and NORMAL_AGAIN.search(low) and \
+            facts.analysis_params.get("normalization") not in (None, "linear"):
+        # "put it back to the normal one" right after the reciprocal normalisation: the
+        # standard (linear) normalisation, the same variables
+        norm = "linear"
     if norm is None or re.search(r"\b(?:plan|nets?|maps?|export|excel|csv|png|top|wards?)\b", low) \
             or any(m.column for m in ex.find_variables(text, ctx.variables)):
         return None
@@ -565,8 +577,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return undone
 
     # relative changes of the last request
-    relative = _relative(text, low, ctx, state, facts) or _normalisation_move(text, low, ctx,
-                                                                             facts)
+    # "put it back to the normal one" after the reciprocal normalisation: that setting only,
+    # before the reading as a reset of everything
+    relative = (_normalisation_move(text, low, ctx, facts) if NORMAL_AGAIN.search(low) else
+                None) or _relative(text, low, ctx, state, facts) or \
+        _normalisation_move(text, low, ctx, facts)
     if relative is not None:
         return relative
 

@@ -739,6 +739,12 @@ def _subset(low: str, names: Sequence[str]) -> Resolution | None:
     return Resolution(reply="\n".join([head] + [f"- {n}" for n in part]))
 
 
+# a change of the analysis' variables: "those four" or "the three" it speaks of are variables
+VARIABLE_CHANGE = re.compile(r"\b(?:add|adding|include|put\s+(?:in|back)|bring\s+in|drop"
+                             r"|remove|take\s+out|leave\s+out|exclude|without|keep|swap"
+                             r"|replace|directions?|variables?)\b")
+
+
 def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] = (),
                     last: Mapping[str, Any] | None = None) -> Resolution | None:
     """A question about the wards of the last list or count ("which of those four has the
@@ -765,6 +771,11 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
             return part
     m = THOSE.search(low)
     if not names or not m or CODE.search(low) or LISTED_SAVE.search(low):
+        return None
+    if variables and VARIABLE_CHANGE.search(low) and any(
+            x.column for x in ex.find_variables(text, variables)):
+        # "add soil_wetness to those four, same directions": the analysis' variables, not
+        # the wards of the last list
         return None
     k = _number(m.group("k"))
     chosen = names

@@ -35,6 +35,14 @@ RESULT_QUESTION = re.compile(
     r"(?:how\s+(?:many|much|far|often|come|long|is|are|was|were|do|does|did)"
     r"|what(?!\s+if\b|\s+about\b)|which|why|when|where|who|whose|wetin|is|are|was|were|did"
     r"|does|has|have|had)\b")
+# a last sentence that only asks for the explanation of the one before ("explain pls", "abeg
+# explain am", "tell me why", "I want to understand")
+EXPLAIN_ONLY = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|and|pls|please|plz|abeg|kindly|just|sir|ma)[\s,]+)*"
+    r"(?:(?:can|could|would)\s+(?:you|u)\s+)?(?:explain|clarify|elaborate|tell\s+me(?:\s+why)?"
+    r"|help\s+me\s+understand|i\s+(?:want|need|wan|would\s+like)\s+to\s+(?:understand|know))"
+    r"(?:\s+(?:it|that|this|am|to\s+me|for\s+me|me|abeg|pls|please|plz|sir|ma|o|jare|small"
+    r"|briefly|why))*[\s.!?]*$")
 REQUEST_QUESTION = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?|but|then|now|pls|please|abeg)[\s,]+)*"
                               r"(?:can|could|would|will|pls|please)\s+(?:you|u|we|i)\b"
                               r"|^\s*(?:what|how)\s+(?:if|about)\b")
@@ -89,6 +97,9 @@ def reads_as_question(text: str) -> bool:
     """The message asks about something (results, a setting, a definition) rather than
     asking for something to be done."""
     sentences = [p for p in re.split(r"(?<=[?.!])\s+", ex.lower_text(text).strip()) if p.strip()]
+    if len(sentences) > 1 and EXPLAIN_ONLY.match(sentences[-1]):
+        # "why is housing counted the opposite way? explain pls": the question before it
+        sentences.pop()
     low = sentences[-1] if sentences else ""
     # "which wards can we deprioritise at 50%?" asks for the work to be done
     if low.rstrip(" .!").endswith("?") and re.search(r"\bor\b", low) and \
@@ -289,10 +300,25 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue  # "for the 2nd round": which round, not an amount
         if _year_label(n, low):
             continue  # "for the 2026 mass campaign": which campaign, not an amount
+        if step.tool == "run_analysis" and _variables_counted(n, low, step.params):
+            continue  # "add soil_wetness to those four": the analysis' variables, pointed at
         if ex.past_amount(n, low):
             continue  # "last year we gave out 380,000": an earlier campaign, not this one
         out.append(n.text.strip())
     return out
+
+
+COUNT_POINTED = re.compile(r"\b(?:those|these|the|all(?:\s+the)?|d|dem|them|all\s+of\s+the)\s*$")
+COUNT_ENDS = re.compile(r"^\s*(?:(?:variables?|ones?|columns?|indicators?)\b|[,.;!?]|$|(?:and|but"
+                        r"|same|keep|with|plus|then|pls|please|abeg)\b)")
+
+
+def _variables_counted(n: ex.NumberMention, low: str, params: Mapping[str, Any]) -> bool:
+    """ "add X to those four", "drop Y from the three variables": a count of the variables
+    an analysis change speaks of, no value to use."""
+    variables = params.get("variables") or ()
+    return bool(variables) and n.is_whole and 2 <= n.value <= len(variables) + 3 and \
+        bool(COUNT_POINTED.search(low[:n.start])) and bool(COUNT_ENDS.match(low[n.end:]))
 
 
 def _choice_numbers(step: Step) -> set[float]:

@@ -443,6 +443,10 @@ def _pick_by_method(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[s
     return hits[0] if len(hits) == 1 else None
 
 
+ADDED = re.compile(r"\b(?:add|adding|added|include|including|plus|put\s+(?:in|back)|bring\s+in"
+                   r"|also|too|as\s+well)\b")
+
+
 def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
                      ctx: RouterContext) -> Decision | None:
     """The action offered, with what the answer changes ("yes but household size 6", "no,
@@ -487,6 +491,15 @@ def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
         change = dict(found.params)
         if found.questions or {round(n.value, 6) for n in msg.numbers} - _param_numbers(change):
             return None
+    if tool == "run_analysis" and change.get("variables") and ADDED.search(rest):
+        # "ok add meanEVI, keep the directions" to "add meanEVI": the variables put in with
+        # those offered, never the list replaced by the one name
+        change["variables"] = list(dict.fromkeys([*(params.get("variables") or []),
+                                                  *change["variables"]]))
+        change.pop("directions", None)
+        if change["variables"] == list(params.get("variables") or []) and len(change) == 1:
+            return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
+                                  source=text) for s in steps])  # the offer, restated
     if tool not in PLAN_TOOLS:  # "ok as png then" to "Export the map as PNG": no change
         change = {k: v for k, v in change.items() if params.get(k) != v}
     if not change:

@@ -572,6 +572,9 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
     if swapped is not None:
         return swapped
     adding, dropping = bool(ADD_VAR.search(low)), bool(DROP_VAR.search(low))
+    kept = _kept_list(text, low, ctx) if dropping and "?" not in low else None
+    if kept is not None:
+        return kept
     if not adding and not dropping and last_tool not in SHOWS_ONE_VARIABLE and SOFT_ADD.search(low) \
             and not re.search(
             r"\b(?:maps?|show|plot|charts?|export|download|list|top|bottom|plan|nets?|wards?"
@@ -632,6 +635,38 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
         echo = (f"Re-running the analysis with {len(variables)} variables: "
                 f"{_join(variables)} (dropped {_join(gone)}).")
     return Change({"variables": variables}, echo)
+
+
+# "drop rainfall and housing, keep A, B and C": the list kept, said in full
+KEEP_LIST = re.compile(r"\b(?:keep|keeping|retain|retaining|leave\s+(?:only|just)|use\s+(?:only"
+                       r"|just)|only\s+(?:use|keep)|just\s+(?:use|keep)|stay\s+with|remain\s+with)"
+                       r"\s+(?:only\s+|just\s+)?(?:the\s+|d\s+)?")
+
+
+def _kept_list(text: str, low: str, ctx: RouterContext) -> Change | None:
+    """ "ok drop rainfall and housing_quality, keep test_positivity_rate, distance and
+    settlement_type_poor": the analysis with exactly the variables said to be kept (two or
+    more, none of them also taken out), whatever the last analysis used."""
+    m = KEEP_LIST.search(low)
+    if m is None:
+        return None
+    stop = re.search(r"[.;!?]|\b(?:because|since|cos|but)\b", low[m.end():])
+    segment = low[m.end(): m.end() + stop.start()] if stop else low[m.end():]
+    if DIRECTION_WORD.search(segment) or re.search(r"\b(?:directions?|settings?|same|rest"
+                                                   r"|others?)\b", segment):
+        return None  # "keep housing inverse", "keep the directions": no list of variables
+    kept = list(dict.fromkeys(v.column for v in ex.find_variables(segment, ctx.variables)
+                              if v.column))
+    if len(kept) < 2 or any(v.column is None for v in ex.find_variables(segment,
+                                                                          ctx.variables)):
+        return None
+    before = [v.column for v in ex.find_variables(low[: m.start()], ctx.variables) if v.column]
+    if set(before) & set(kept):
+        return None  # the same name dropped and kept: asked by the rest of the reading
+    dropped = [v for v in dict.fromkeys(before) if v not in kept]
+    echo = f"Re-running the analysis with {len(kept)} variables: {_join(kept)}"
+    echo += f" (without {_join(dropped)})." if dropped else "."
+    return Change({"variables": kept}, echo)
 
 
 _PART_END = r"(?=$|[,;.!?]|\s+and\s+(?:show|give|list|map|tell|then|run)\b|\s+then\b)"

@@ -647,7 +647,18 @@ WAY_ROUND = re.compile(
     r"|\b(?:right|wrong|correct|other)\s+way\s+(?:round|around)\b"
     r"|\b(?:counted|taken|treated|scored|read|used|set)\s+(?:the\s+)?(?:right|wrong|correct)\s+"
     r"way\b"
-    r"|\bin\s+(?:which|what)\s+direction\b")
+    r"|\bin\s+(?:which|what)\s+direction\b"
+    # "why is housing counted the opposite way?", "how come rainfall is reversed?"
+    r"|\b(?:why|how\s+come|explain|reason)\b.*\b(?:opposite|reverse[ds]?|reversed|backwards?"
+    r"|upside\s+down|other\s+way|inverse|inverted|direct)\b")
+
+
+# "... treat rainfall as direct", "make housing inverse": an order about a direction, beside
+# any question
+DIRECTION_ORDER = re.compile(
+    r"(?:^|[.!?;,]\s*|\b(?:so|then|and|pls|please|abeg)\s+)(?:make|set|change|treat|count|take"
+    r"|use|put|flip|switch|turn|swap|reverse)\b[^.?!]*?\b(?:as\s+|to\s+|be\s+)?(?:an?\s+)?"
+    r"(?:direct|inverse)\b(?![^.?!]*\?)")
 
 
 def direction_question(text: str, low: str, ctx: RouterContext,
@@ -655,10 +666,10 @@ def direction_question(text: str, low: str, ctx: RouterContext,
     """A question which way round a variable is taken: the variables of the analysis with
     their directions and why (never a change, never a plan)."""
     if not ctx.analysis_ready or not WAY_ROUND.search(low) or not reads_as_question(text) \
-            and not re.search(r"\?|\b(?:which|what)\b", low):
+            and not re.search(r"\?|\b(?:which|what|why|explain)\b", low):
         return None
     if re.search(r"\b(?:make|set|change|flip|switch|turn|swap|reverse)\s+(?:it|them|that|this"
-                 r"|the|its?|\w+\s+to)\b|\b(?:run|rerun|redo)\b", low):
+                 r"|the|its?|\w+\s+to)\b|\b(?:run|rerun|redo)\b", low) or DIRECTION_ORDER.search(low):
         return None
     named = list(dict.fromkeys(m.column for m in ex.find_variables(text, ctx.variables)
                                if m.column))

@@ -41,6 +41,57 @@ def plain_run(text: str, ctx: RouterContext) -> bool:
     low = re.sub(r"\s+", " ", ex.lower_text(text)).strip()
     m = PLAIN_RUN.match(low)
     if m is None:
-        return False
+        return ctx.analysis_status in (None, "failed") and first_ranking(text, low, ctx)
     # "run it" alone names no analysis: only when none was run yet is it the analysis
     return bool(_NAMES_ANALYSIS.search(low)) or ctx.analysis_status in (None, "failed")
+
+
+# "rank the wards", "rank all d wards fast": the ranking asked for in the words of the work
+RANK_WARDS = re.compile(
+    rf"^\s*{_GREETING}*{_FILLER}*(?:rank|prioriti[sz]e|score)\s+(?:(?:the|all|all\s+the|d|da"
+    r"|our|my|una|these|every)\s+)?wards?(?:\s+(?:for\s+(?:me|us)|fast|quick(?:ly)?|asap"
+    r"|now|please|pls|abeg|o+|sir|ma|for\s+vulnerability|by\s+vulnerability"
+    r"|by\s+(?:malaria\s+)?risk|first))*\s*[.!]*\s*$")
+# where a message falls into its parts: sentences, and clauses that give a reason
+_PARTS = re.compile(r"(?<=[.!?;])\s+|,\s*|\s+(?:so\s+(?:that\s+)?(?=(?:i|we)\b)|because\s+|cos\s+"
+                    r"|since\s+|as\s+(?=(?:i|we)\b))")
+# what a part that only says who the user is or why they ask may not hold: anything that
+# would shape the analysis, name another piece of work, a number or a question
+_NOT_CONTEXT = re.compile(
+    r"\?|\d|\b(?:variables?|columns?|indicators?|only|except|without|instead|exclude|drop"
+    r"|remove|add|include|inverse|direct|normali[sz]\w*|pca|composite|urban\w*|nets?|itns?"
+    r"|llins?|plan\w*|maps?|export|download|excel|csv|pdf|threshold|target|tpr|don'?t|do\s+not"
+    r"|dont|not|never|no|wait|later|tomorrow|hold|stop|cancel|undo|lga|lgas)\b")
+_CONTEXT_START = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|and|also|well|sir|ma)[\s,]+)*(?:i|i'?m|im|i\s+am|we|we'?re"
+    r"|our|my|the|this|that|it|its|it'?s|ilorin|kano|data|file|ward|wards)\b")
+_GREETING_ONLY = re.compile(r"^\s*(?:hi|hello|hey|good\s+(?:morning|afternoon|evening|day)"
+                            r"|ina\s+kwana|sannu|bawo|kedu|how\s+far|salam\w*)(?:\s+(?:sir|ma"
+                            r"|madam|all|team|o))*\s*$")
+_TIME = re.compile(r"\b(?:\d+|one|two|five|ten|fifteen|twenty|thirty)\s*(?:mins?|minutes?|hrs?"
+                   r"|hours?)\b")
+
+
+def first_ranking(text: str, low: str, ctx: RouterContext) -> bool:
+    """The first request of a session with no analysis yet, said with a word about who asks
+    or why ("good afternoon, I work on sensitisation. please rank the wards so I know where
+    to start", "ilorin file is in. run the vulnerability ranking", "I have a meeting in 10
+    mins. rank the wards fast"): one part is a plain run, every other part only says who
+    the user is, why they ask or that the data is in; a part that could shape the analysis
+    or asks for other work (a variable, a number, a plan, a negation) is read by the rest of
+    the dialogue."""
+    parts = [p.strip(" .!,") for p in _PARTS.split(_TIME.sub(" soon ", low)) if p.strip(" .!,")]
+    runs = [p for p in parts if PLAIN_RUN.match(p) or RANK_WARDS.match(p)]
+    if len(runs) != 1 or len(parts) < 2:
+        return runs == parts and bool(RANK_WARDS.match(parts[0])) if len(parts) == 1 else False
+    named = ex.find_variables(text, ctx.variables) if ctx.variables else []
+    if named:
+        return False
+    for p in parts:
+        if p in runs or _GREETING_ONLY.match(p):
+            continue
+        if _NOT_CONTEXT.search(p) or not _CONTEXT_START.match(p) or len(p.split()) > 14:
+            return False
+        if ctx.wards and ex.find_ward(p, ctx.wards) is not None:
+            return False
+    return True

@@ -345,7 +345,11 @@ def unplaced_list(decision: Decision, text: str, ctx: RouterContext,
 
     decision = whole_file_note(several_in_one_list(decision, text, ctx, facts), text, facts)
     decision = span_without_list(decision, text, ctx, facts)
-    steps = decision.steps
+    from chatmrpt.chat.dialogue import ANALYSE_FIRST
+
+    # the analysis run first for the list ("show me the wards in Ikeja" before any analysis)
+    # is no reason to run it: the place is asked about before anything runs
+    steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST]
     if not ctx.has_dataset or len(steps) != 1 or \
             steps[0].tool not in ("list_wards", "top_wards") or \
             steps[0].params.get("lga") or steps[0].params.get("lga_code"):
@@ -380,7 +384,7 @@ def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Fac
     if not close and not (capitalised and capitalised.group(0)[0].isupper()) and \
             len(name.split()) < 2:
         return decision  # one lower-case word, like no LGA: too weak to be a place
-    step = decision.steps[0]
+    step = decision.steps[-1]
     params = {k: v for k, v in step.params.items() if k in ("n", "order", "category", "method")}
     if step.tool == "top_wards":
         params.setdefault("n", 10)

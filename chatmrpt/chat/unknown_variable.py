@@ -35,7 +35,8 @@ _NOT_A_NAME = re.compile(
     r"\d|\b(?:show|map|list|top|bottom|plan|export|give|tell|rank\w*|save|download|compare"
     r"|explain|why|what|which|how|after|wards?|lgas?|nets?|treat\w*|keep|drop|remove|add"
     r"|without|except|but|not|no|excluding|instead|because|since|normali[sz]\w*|reciprocal"
-    r"|linear|inverse|direct|pca|composite|methods?|median|score|weights?|run|rerun|analys\w*"
+    r"|linear|inverse|direct|directions?|settings?|options?|pca|composite|methods?|median"
+    r"|score|weights?|run|rerun|analys\w*"
     r"|is|are|was|be|should|would|will|can|could|i|we|you|he|she|they)\b")
 
 
@@ -129,6 +130,8 @@ def ask(text: str, params: Mapping[str, Any], ctx: RouterContext, used: Sequence
                      + ", ".join(table_variables(ctx)) + ".")
     return dlg.Decision(text=" ".join(lines), choices=choices,
                         pending={"expects": "choice", "choices": choices,
+                                 # an analysis asked again in full replaces the question
+                                 "tool": "run_analysis",
                                  "unknown_variable": {"base": base, "params": base_params,
                                                       "names": list(unknown)}},
                         reading={"variables": "unknown"})
@@ -178,6 +181,13 @@ WITHOUT_IT = re.compile(
     r"[\s.!]*$")
 
 
+# a new analysis request that says its own list ("run the analysis with A, B and C",
+# "rank the wards using only A and B"): never one name put in place of the unknown one
+WHOLE_LIST = re.compile(
+    r"\b(?:(?:re)?run|redo|do|rank|analy[sz]\w*)\b.*\b(?:with|using|on|by|from)\b"
+    r"|\b(?:use|using|with)\s+(?:only|just)\b|\bonly\s*[.!]*\s*$")
+
+
 def answer(text: str, ctx: RouterContext, pending: Mapping[str, Any]) -> Any:
     """An answer in words to the question above: the table's columns it names take the place
     of the unknown names ("use distance to water instead of the health facility one")."""
@@ -199,6 +209,11 @@ def answer(text: str, ctx: RouterContext, pending: Mapping[str, Any]) -> Any:
     mentions = ex.find_variables(text, ctx.variables)
     if any(m.column is None for m in mentions):
         return None  # another name the table lacks: asked again by the request's reading
+    named = list(dict.fromkeys(m.column for m in mentions if m.column))
+    if len(named) >= 2 and WHOLE_LIST.search(low):
+        # "ok run the analysis with rainfall, evi, elevation and u5_tpr_rdt": a request of its
+        # own with its whole list, read on its own (exactly those), not one name put in
+        return None
     picked = [m.column for m in mentions if m.column and m.column not in base]
     if not picked or len(set(picked)) > len(asked.get("names") or [1]):
         return None
