@@ -374,10 +374,13 @@ HELD = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compu
 def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
     """A decision that would change something, for a message that puts its request off:
     nothing is done, the change is kept as a one-tap choice."""
-    if not decision.steps or not all(s.tool in HELD for s in decision.steps) or \
+    if not decision.steps or not any(s.tool in HELD for s in decision.steps) or \
             not put_off(text):
         return decision  # "not yet, just show me the top 10 wards": the listing is asked for
-    steps = decision.steps
+    steps = [s for s in decision.steps if s.tool in HELD]
+    # "what does the 20% vs 50% urban mean? dont run it yet": the explanation is given, the
+    # change is only offered
+    rest = [s for s in decision.steps if s.tool not in HELD]
     # the button names the change by its values ("Re-plan with 360,000 nets"), which typed
     # again later asks for the same change; the reply says how it was worked out
     label = "; ".join(describe_step(replace(s, echo="")) for s in steps)
@@ -386,8 +389,11 @@ def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
               "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
                         for s in steps]}  # fmt: skip
     choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
-    return Decision(text=f"Noted, nothing is changed for now ({said[0].lower() + said[1:]}). "
-                         f"When it is decided, say \"go ahead\" or tap: {label}.", choices=choices,
+    held = f"Noted, nothing is changed for now ({said[0].lower() + said[1:]}). " \
+           f"When it is decided, say \"go ahead\" or tap: {label}."
+    return Decision(steps=rest, text=None if rest else held,
+                    not_done=[held] if rest else [], notes=list(decision.notes) if rest else [],
+                    choices=choices,
                     pending={"expects": "choice", "choices": choices, "offered": True,
                              "tool": steps[-1].tool},
                     reading={**decision.reading, "put_off": [s.tool for s in steps]})

@@ -839,7 +839,8 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
         urban_map or ctx.last_plan is None)
     if repri_threshold and ctx.analysis_ready and not repri_last:
         nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
-        if len(nums) == 1 and ALONE.search(low) and re.search(r"\bthreshold\b|\burban\b|%", low) \
+        if len(nums) == 1 and (ALONE.search(low) or RERUN.search(low)) and re.search(
+                r"\bthreshold\b|\burban\b|%|\bper\s*cent\b|\bpct\b", low) \
                 and not TARGET_SAID.search(low) and not reads_as_question(text) and \
                 not re.search(r"\b(?:if|would|could|should)\b", low) and not re.search(
                     r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
@@ -859,9 +860,9 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
                 else "repri_count"  # the count comes with the share of the population
             return Decision([Step("ask_results", {"about": about, "threshold": same},
                                   source=text)])
-        if len(nums) == 1 and re.search(r"\b(?:only|just|use|redo|rerun|try|instead|alone)\b"
-                                        r"|\bon\s+its\s+own\b", low) \
-                and re.search(r"\bthreshold\b|\burban\b|%", low) and not TARGET_SAID.search(low) \
+        if len(nums) == 1 and (re.search(r"\b(?:only|just|use|redo|rerun|try|instead|alone)\b"
+                                         r"|\bon\s+its\s+own\b", low) or RERUN.search(low)) \
+                and re.search(r"\bthreshold\b|\burban\b|%|\bper\s*cent\b|\bpct\b", low) and not TARGET_SAID.search(low) \
                 and not reads_as_question(text) and not re.search(
                     r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
             return Decision([Step("reprioritize_urban", {"thresholds": [nums[0].number]},
@@ -910,6 +911,9 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
 SAME_THRESHOLD = re.compile(r"\b(?:that|this|the\s+same)\s+(?:one|threshold|level|cut-?off)\b"
                       r"|\bfor\s+(?:it|that)\b|\bthere\b")
 # "threshold 40 alone", "only the 40 threshold", "just 40% on its own": one threshold only
+# "run it again at 60 percent", "redo am with 40%": the last reprioritisation, another threshold
+RERUN = re.compile(r"\b(?:run|redo|rerun|re-run|do)\s+(?:it|that|this|am|dat|d\s+same)\s+"
+                   r"(?:again\s+|over\s+)?(?:at|with|for|using|on)\b|\bagain\s+(?:at|with|using)\b")
 ALONE = re.compile(r"\b(?:only|alone|solely)\b(?!\s+(?:asking|wondering|curious|checking))"
                    r"|\bon\s+its\s+own\b|\bby\s+itself\b|\bjust\s+(?:the\s+)?(?:\d|threshold)")
 
