@@ -752,3 +752,41 @@ def setting_restored(text: str, last_plan: Mapping[str, Any] | None,
     return Decision(text=f"The {plan_ops.LABELS[key]} has not changed in this conversation: the "
                          f"current plan uses {plan_ops._value_text(key, current)}. Nothing is "
                          "changed.", reading={"relative": "plan_op"})
+
+
+# --- a plan for one LGA only -------------------------------------------------------------------
+
+# "a separate plan for only Rimai LGA", "plan 50k nets for Rimai alone", "just Ganja": a scope
+ONE_PLACE_SCOPE = re.compile(r"\b(?:only|alone|just|solely|separate(?:ly)?|own|specific(?:ally)?"
+                             r"|exclusively|sub-?plan|mini[\s-]?plan)\b")
+
+
+def one_lga_plan(decision: Decision, text: str, lgas: list[str] | tuple[str, ...]) -> Decision:
+    """A plan asked for one LGA only ("can you make a separate plan for only Rimai LGA with
+    50k nets?"): plans share the nets over every ward of the area, so none is made; the
+    whole-area plan with the same values is offered as a one-tap choice."""
+    plans = [s for s in decision.steps if s.tool in ("plan_itn", "what_if_plan")]
+    if not plans or not lgas:
+        return decision
+    low = ex.lower_text(text)
+    named = [lg for lg in sorted(lgas, key=len, reverse=True)
+             if re.search(r"(?<![a-z])" + re.escape(lg.lower()) + r"(?![a-z])", low)]
+    if not named:
+        return decision
+    name = re.escape(named[0].lower())
+    scoped = ONE_PLACE_SCOPE.search(low) or re.search(
+        r"\b(?:for|in|inside|within|to)\s+(?:the\s+|d\s+)?" + name + r"(?![a-z])", low)
+    if not scoped or re.search(r"\b(?:how\s+many|how\s+much|what|which)\b[^.?!]*\b" + name, low):
+        return decision  # "re-plan with 500k, how many does Rimai get": a question about it
+    step = plans[-1]
+    label = describe_step(replace(step, echo=""))
+    choice = {"label": label, "tool": step.tool, "params": dict(step.params),
+              "steps": [{"tool": step.tool, "params": dict(step.params), "echo": step.echo}]}
+    choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    return Decision(text=f"I cannot make a plan for {named[0]} LGA alone: a plan shares the nets "
+                         "over all the wards of the area, by priority. Nothing was changed. I can "
+                         f"plan the whole area instead (tap: {label}), or tell you how many nets "
+                         f"{named[0]} gets in the current plan.", choices=choices,
+                    pending={"expects": "choice", "choices": choices, "offered": True,
+                             "tool": step.tool},
+                    reading={**decision.reading, "one_lga_plan": named[0]})
