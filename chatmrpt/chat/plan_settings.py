@@ -190,8 +190,9 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
 # "ok make it 5.5 then" while the plan is talked about: a value no word ties to a setting,
 # taken by the one setting it can be (household size 2-15; people per net 1-3; urban
 # threshold a whole 10-100; nets 1,000 or more); asked when it can be more than one
-BARE_VALUE = re.compile(_LEAD + r"(?:make|set|change|put|try|use)\s+(?:it|am|that|dem|them)\s+"
-                        r"(?:to\s+|at\s+)?(?P<num>\d[\d.,]*\s*(?:k|m)?)"
+BARE_VALUE = re.compile(_LEAD + r"(?:(?:make|set|change|put|try|use)\s+(?:it|am|that|dem|them)\s+"
+                        r"(?:to\s+|at\s+)?|(?:go\s+|put\s+(?:it|am)\s+|set\s+(?:it|am)\s+)?back\s+"
+                        r"to\s+|revert\s+(?:back\s+)?to\s+|return\s+to\s+)(?P<num>\d[\d.,]*\s*(?:k|m)?)"
                         r"(?:\s+(?:then|instead|pls|please|abeg|now))*[\s.!]*$")
 PLAUSIBLE = (
     ("household_size", lambda v: 2 <= v <= 15),

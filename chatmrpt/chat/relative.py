@@ -322,7 +322,9 @@ def _setting_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision
 PLAN_LABELS = {"total_nets": "nets", "household_size": "household size",
                "urban_threshold": "urban threshold", "people_per_net": "people per net",
                "bale_size": "bale size", "max_ward_share": "cap per ward"}  # fmt: skip
-NOT_BETWEEN = re.compile(r"\s*,?\s*(?:and\s+)?(?:not|instead\s+of|rather\s+than)\s*")
+# "450k not 500", "450k total not 500", "450k nets in total, not 500k"
+NOT_BETWEEN = re.compile(r"\s*(?:(?:nets?|total|in\s+total|altogether|people|persons)\s*)?"
+                         r",?\s*(?:and\s+)?(?:not|instead\s+of|rather\s+than)\s*")
 NOT_BEFORE = re.compile(r"\bnot\s*$")
 BUT_BETWEEN = re.compile(r"\s*,?\s*(?:but|it'?s|rather|make\s+it|it\s+should\s+be)?\s*")
 
