@@ -716,17 +716,29 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
     return decision
 
 
+# "what would happen if we removed the cap?": the setting dropped is the change asked about
+# (then asked about, or kept as a choice, by the gates), never another reading of its name
+WHAT_IF_DROP = re.compile(r"\b(?:what|wetin)\s+(?:if|(?:would|will)\s+happen\s+if|happens\s+if"
+                          r"|about\s+if)\b|\b(?:suppose|supposing|imagine)\b")
+
+
 def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,
                      facts: Facts) -> Decision | None:  # fmt: skip
     from chatmrpt.chat.dialogue import TARGET_SAID
     last = state.last or {}
     last_tool = last.get("tool")
-    if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text) and \
+    what_if = WHAT_IF_DROP.search(low) is not None
+    low_d = re.sub(r"\b(remov|dropp|scrapp|ditch|cancell?)ed\b",
+                   lambda m: {"dropp": "drop", "scrapp": "scrap", "cancell": "cancel",
+                              "cancel": "cancel"}.get(m.group(1), m.group(1) + (
+                                  "e" if m.group(1) == "remov" else "")), low) if what_if else low
+    if ctx.last_plan and "total_nets" in ctx.last_plan and (
+            not reads_as_question(text) or what_if) and \
             not (RESET.search(low) and last_tool in (*PLAN_TOOLS, "ask_results")) and \
-            (re.search(DROP_SETTING, low) or NOT_NEEDED.search(low)):
+            (re.search(DROP_SETTING, low_d) or NOT_NEEDED.search(low_d)):
         # "remove the 2 people per net", "forget the pca ranking": a setting dropped is read
         # before any reading that would take its number or its name as a new value
-        dropped = _plan_setting_dropped(low, ctx.last_plan)
+        dropped = _plan_setting_dropped(low_d, ctx.last_plan)
         if dropped is not None:
             dropped.reading["relative"] = "plan_setting"
             return dropped
