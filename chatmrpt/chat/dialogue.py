@@ -366,6 +366,10 @@ CODE_MEANING = re.compile(r"^\s*(?:wetin|what)\s+(?:be|is|does|do)\s+(?:the\s+)?
                           r"|our)\s+(?:table|data))?\s*\??\s*$")
 
 
+YES_LEAD = re.compile(r"^\s*(?:(?:yes|yeah|yep|yup|ok(?:ay)?|sure|alright|oya)[\s,.!]+)+"
+                      r"(?:(?:do\s+(?:that|it|am|so)|go\s+ahead|please|pls|abeg)[\s,.!]+)*")
+
+
 def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     lead = LEADING_CANCEL.match(ex.lower_text(text))
     dropped = None if lead and state.pending else DROPPED_FIRST.match(ex.lower_text(text))
@@ -383,6 +387,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         rest = _decide(text[refused:], ctx, replace(state, pending=None), facts)
         rest.keep_pending = False
         return rest
+    yes = None if state.pending else YES_LEAD.match(low)
+    if yes is not None and len(low[yes.end():].split()) >= 2:
+        # "yes do that, save it as png" with nothing offered: the yes agrees, the request runs
+        return _decide(text[yes.end():], ctx, state, facts)
     about = _question_about_pending(text, low, state.pending) if state.pending else None
     if about is not None:
         return about
