@@ -367,7 +367,9 @@ CODE_MEANING = re.compile(r"^\s*(?:wetin|what)\s+(?:be|is|does|do)\s+(?:the\s+)?
 
 
 YES_LEAD = re.compile(r"^\s*(?:(?:yes|yeah|yep|yup|ok(?:ay)?|sure|alright|oya)[\s,.!]+)+"
-                      r"(?:(?:do\s+(?:that|it|am|so)|go\s+ahead|please|pls|abeg)[\s,.!]+)*")
+                      r"(?:(?:(?:do\s+(?:that|it|am|so)|go\s+ahead)\s*[,.;!]+|please|pls|abeg)\s*)*"
+                      # "alright, do it with the usual settings": the yes asks for the rest
+                      r"(?!\s*(?:do|go|run|with|using|at|for|and|but|again|in|on|the\s+same)\b)")
 
 
 def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:

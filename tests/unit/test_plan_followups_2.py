@@ -241,3 +241,20 @@ def test_yes_do_that_with_a_request_and_nothing_offered_runs_the_request():
                           shown={"kind": "map", "what": "composite"})
     d = decide("yes do that, save it as png", ctx(), state, FACTS)
     assert [(s.tool, s.params.get("format")) for s in d.steps] == [("export_view", "png")]
+
+
+@pytest.mark.parametrize("text,rest", [("yes do that, save it as png", "save it as png"),
+                                       ("yes, top 5 wards", "top 5 wards"),
+                                       ("ok pls export the plan", "export the plan")])
+def test_a_yes_before_a_request(text, rest):
+    from chatmrpt.chat.dialogue import YES_LEAD
+    m = YES_LEAD.match(text)
+    assert m is not None and text[m.end():] == rest
+
+
+@pytest.mark.parametrize("text", ["alright, do it with the usual settings",
+                                  "ok do it again at 60%", "yes go ahead"])
+def test_a_yes_that_is_the_request(text):
+    from chatmrpt.chat.dialogue import YES_LEAD
+    m = YES_LEAD.match(text)
+    assert m is None or len(text[m.end():].split()) < 2
