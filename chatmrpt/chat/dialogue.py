@@ -214,6 +214,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = plan_settings.hedged(decision, fixed, ctx.last_plan)
     # a request put off ("still deciding") is kept as a choice before any other doubt is asked
     decision = plan_settings.held_back(decision, fixed, state)
+    decision = plan_settings.one_lga_plan(decision, fixed, facts.lgas)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     decision = exports.mail_note(exports.each_format(decision, fixed), fixed)
     decision = _with_earlier_question(decision, state)
@@ -377,6 +378,12 @@ CODE_MEANING = re.compile(r"^\s*(?:wetin|what)\s+(?:be|is|does|do)\s+(?:the\s+)?
                           r"|our)\s+(?:table|data))?\s*\??\s*$")
 
 
+YES_LEAD = re.compile(r"^\s*(?:(?:yes|yeah|yep|yup|ok(?:ay)?|sure|alright|oya)[\s,.!]+)+"
+                      r"(?:(?:(?:do\s+(?:that|it|am|so)|go\s+ahead)\s*[,.;!]+|please|pls|abeg)\s*)*"
+                      # "alright, do it with the usual settings": the yes asks for the rest
+                      r"(?!\s*(?:do|go|run|with|using|at|for|and|but|again|in|on|the\s+same)\b)")
+
+
 def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     lead = LEADING_CANCEL.match(ex.lower_text(text))
     dropped = None if lead and state.pending else DROPPED_FIRST.match(ex.lower_text(text))
@@ -394,6 +401,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         rest = _decide(text[refused:], ctx, replace(state, pending=None), facts)
         rest.keep_pending = False
         return rest
+    yes = None if state.pending else YES_LEAD.match(low)
+    if yes is not None and len(low[yes.end():].split()) >= 2:
+        # "yes do that, save it as png" with nothing offered: the yes agrees, the request runs
+        return _decide(text[yes.end():], ctx, state, facts)
     about = _question_about_pending(text, low, state.pending) if state.pending else None
     if about is not None:
         return about

@@ -474,6 +474,10 @@ class _NumberParser:
         return k - j
 
 
+_PRONOUN_ONE_AFTER = re.compile(r"\s*(?:one|ones)\b(?!\s*(?:%|percent|per\s*cent|pct|hundred"
+                                r"|thousand|million|k\b|m\b|[.,]?\d))")
+
+
 def extract_numbers(text: str) -> list[NumberMention]:
     """Every number in ``text`` with its span (in ``text``) and whether it is a percentage."""
     low = lower_text(text)
@@ -493,6 +497,9 @@ def extract_numbers(text: str) -> list[NumberMention]:
         if percent:
             end = pm.end()
         out.append(NumberMention(value, start, end, percent, text[start:end]))
+        if percent:  # "the 20% one": "one" names the choice of that percentage
+            om = _PRONOUN_ONE_AFTER.match(low, end)
+            end = om.end() if om else end
         i = last + 1
         while i < len(toks) and toks[i].start < end:
             i += 1

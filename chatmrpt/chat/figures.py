@@ -129,6 +129,11 @@ _SETTING = re.compile(r"\bhousehold(?:\s+size)?\b|\bhh(?:\s+size)?\b|\bpeople[\s
 _SETTING_ASKED = re.compile(
     r"\b(?:what|wat|which|wetin|remind|tell\s+me)\b.*\b(?:we|you|this|dis|that|the\s+plan"
     r"|in\s+there|in\s+it|assum\w*|using|use|used|dey|current|on|is\s+it|was\s+it)\b")
+# "how many people does one net cover in this plan?", "each net covers how many persons"
+_NET_COVERS = re.compile(
+    r"\bhow\s+many\s+(?:people|persons|pple|ppl)\s+(?:does|do|can|will|dey|go)?\s*(?:one|a|1"
+    r"|each|every|a\s+single|one\s+single)\s+net\s+(?:cover|protect|serve|take)"
+    r"|\b(?:one|a|1|each|every)\s+net\s+(?:covers?|protects?|serves?|is\s+for)\s+how\s+many\b")
 _FIRST = re.compile(
     r"\b(?=.*\bfirst\b)(?:which|what)\s+(?:is\s+)?(?:the\s+)?(?:first\s+)?ward\b.*\b(?:serve[sd]?"
     r"|serving|covered|reached|supplied|allocat\w*|collect\w*|gets?|getting|receive[sd]?|nets"
@@ -197,6 +202,9 @@ def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
             not re.search(r"\b(?:would|if|wards?|lgas?|households?|people)\b", low) and \
             not find_lga(text, facts.lgas)[0]:
         return _ask(text, {"about": "plan_totals"}, "plan_totals")  # "nets left after the bales"
+    if _NET_COVERS.search(low) and not re.search(r"\d", low.replace(" 1 net", " one net")) and \
+            not re.search(r"\b(?:would|if|should|instead|change|use)\b", low):
+        return _ask(text, {"about": "plan_params"}, "plan_params")  # the people per net
     if _SETTING.search(low) and _SETTING_ASKED.search(low) and not digits and \
             not _NOT_ANSWERABLE.search(low) and not re.search(r"\b(?:would|if)\b", low):
         return _ask(text, {"about": "plan_params"}, "plan_params")

@@ -764,7 +764,8 @@ def _change_over_an_offer(decision: Decision, state: DialogueState) -> Decision 
     Ask, with both as one-tap choices."""
     pending = state.pending or {}
     offer = next((c for c in pending.get("choices") or [] if c.get("steps")), None) \
-        if pending.get("offered") else None
+        if pending.get("offered") and not pending.get("kept") else None
+    # an offer kept over a turn about something else is no longer the thing just talked about
     if offer is None or len(decision.steps) != 1 or decision.steps[0].tool != "what_if_plan":
         return None
     offered = [s for s in offer["steps"] if s.get("tool") in PLAN_TOOLS]

@@ -33,7 +33,7 @@ from chatmrpt.chat.reading import (
     reads_as_number_answer,
     reads_as_short_answer,
 )
-from chatmrpt.chat.relative import PLAN_LABELS, _setting_answer
+from chatmrpt.chat.relative import DROP_SETTING, PLAN_LABELS, _setting_answer
 from chatmrpt.chat.router import PLAN_TOOLS, RouterContext, route
 from chatmrpt.chat.slots import find_lga
 from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
@@ -460,6 +460,8 @@ def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
     tool, params = main["tool"], dict(main["params"])
     if reads_as_question(rest) or "?" in rest:
         return None
+    if tool in PLAN_TOOLS and re.search(DROP_SETTING, ex.lower_text(rest)):
+        return None  # "ok remove the cap": a setting dropped adds none of its values
     msg = rt_.Message.read(rest, ctx)
     if tool in PLAN_TOOLS:
         found = rt_._plan_params(msg, ctx)

@@ -190,8 +190,9 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
 # "ok make it 5.5 then" while the plan is talked about: a value no word ties to a setting,
 # taken by the one setting it can be (household size 2-15; people per net 1-3; urban
 # threshold a whole 10-100; nets 1,000 or more); asked when it can be more than one
-BARE_VALUE = re.compile(_LEAD + r"(?:make|set|change|put|try|use)\s+(?:it|am|that|dem|them)\s+"
-                        r"(?:to\s+|at\s+)?(?P<num>\d[\d.,]*\s*(?:k|m)?)"
+BARE_VALUE = re.compile(_LEAD + r"(?:(?:make|set|change|put|try|use)\s+(?:it|am|that|dem|them)\s+"
+                        r"(?:to\s+|at\s+)?|(?:go\s+|put\s+(?:it|am)\s+|set\s+(?:it|am)\s+)?back\s+"
+                        r"to\s+|revert\s+(?:back\s+)?to\s+|return\s+to\s+)(?P<num>\d[\d.,]*\s*(?:k|m)?)"
                         r"(?:\s+(?:then|instead|pls|please|abeg|now))*[\s.!]*$")
 PLAUSIBLE = (
     ("household_size", lambda v: 2 <= v <= 15),
@@ -374,10 +375,13 @@ HELD = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compu
 def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
     """A decision that would change something, for a message that puts its request off:
     nothing is done, the change is kept as a one-tap choice."""
-    if not decision.steps or not all(s.tool in HELD for s in decision.steps) or \
+    if not decision.steps or not any(s.tool in HELD for s in decision.steps) or \
             not put_off(text):
         return decision  # "not yet, just show me the top 10 wards": the listing is asked for
-    steps = decision.steps
+    steps = [s for s in decision.steps if s.tool in HELD]
+    # "what does the 20% vs 50% urban mean? dont run it yet": the explanation is given, the
+    # change is only offered
+    rest = [s for s in decision.steps if s.tool not in HELD]
     # the button names the change by its values ("Re-plan with 360,000 nets"), which typed
     # again later asks for the same change; the reply says how it was worked out
     label = "; ".join(describe_step(replace(s, echo="")) for s in steps)
@@ -386,8 +390,11 @@ def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
               "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
                         for s in steps]}  # fmt: skip
     choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
-    return Decision(text=f"Noted, nothing is changed for now ({said[0].lower() + said[1:]}). "
-                         f"When it is decided, say \"go ahead\" or tap: {label}.", choices=choices,
+    held = f"Noted, nothing is changed for now ({said[0].lower() + said[1:]}). " \
+           f"When it is decided, say \"go ahead\" or tap: {label}."
+    return Decision(steps=rest, text=None if rest else held,
+                    not_done=[held] if rest else [], notes=list(decision.notes) if rest else [],
+                    choices=choices,
                     pending={"expects": "choice", "choices": choices, "offered": True,
                              "tool": steps[-1].tool},
                     reading={**decision.reading, "put_off": [s.tool for s in steps]})
@@ -746,3 +753,41 @@ def setting_restored(text: str, last_plan: Mapping[str, Any] | None,
     return Decision(text=f"The {plan_ops.LABELS[key]} has not changed in this conversation: the "
                          f"current plan uses {plan_ops._value_text(key, current)}. Nothing is "
                          "changed.", reading={"relative": "plan_op"})
+
+
+# --- a plan for one LGA only -------------------------------------------------------------------
+
+# "a separate plan for only Rimai LGA", "plan 50k nets for Rimai alone", "just Ganja": a scope
+ONE_PLACE_SCOPE = re.compile(r"\b(?:only|alone|just|solely|separate(?:ly)?|own|specific(?:ally)?"
+                             r"|exclusively|sub-?plan|mini[\s-]?plan)\b")
+
+
+def one_lga_plan(decision: Decision, text: str, lgas: list[str] | tuple[str, ...]) -> Decision:
+    """A plan asked for one LGA only ("can you make a separate plan for only Rimai LGA with
+    50k nets?"): plans share the nets over every ward of the area, so none is made; the
+    whole-area plan with the same values is offered as a one-tap choice."""
+    plans = [s for s in decision.steps if s.tool in ("plan_itn", "what_if_plan")]
+    if not plans or not lgas:
+        return decision
+    low = ex.lower_text(text)
+    named = [lg for lg in sorted(lgas, key=len, reverse=True)
+             if re.search(r"(?<![a-z])" + re.escape(lg.lower()) + r"(?![a-z])", low)]
+    if not named:
+        return decision
+    name = re.escape(named[0].lower())
+    scoped = ONE_PLACE_SCOPE.search(low) or re.search(
+        r"\b(?:for|in|inside|within|to)\s+(?:the\s+|d\s+)?" + name + r"(?![a-z])", low)
+    if not scoped or re.search(r"\b(?:how\s+many|how\s+much|what|which)\b[^.?!]*\b" + name, low):
+        return decision  # "re-plan with 500k, how many does Rimai get": a question about it
+    step = plans[-1]
+    label = describe_step(replace(step, echo=""))
+    choice = {"label": label, "tool": step.tool, "params": dict(step.params),
+              "steps": [{"tool": step.tool, "params": dict(step.params), "echo": step.echo}]}
+    choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    return Decision(text=f"I cannot make a plan for {named[0]} LGA alone: a plan shares the nets "
+                         "over all the wards of the area, by priority. Nothing was changed. I can "
+                         f"plan the whole area instead (tap: {label}), or tell you how many nets "
+                         f"{named[0]} gets in the current plan.", choices=choices,
+                    pending={"expects": "choice", "choices": choices, "offered": True,
+                             "tool": step.tool},
+                    reading={**decision.reading, "one_lga_plan": named[0]})

@@ -322,7 +322,9 @@ def _setting_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision
 PLAN_LABELS = {"total_nets": "nets", "household_size": "household size",
                "urban_threshold": "urban threshold", "people_per_net": "people per net",
                "bale_size": "bale size", "max_ward_share": "cap per ward"}  # fmt: skip
-NOT_BETWEEN = re.compile(r"\s*,?\s*(?:and\s+)?(?:not|instead\s+of|rather\s+than)\s*")
+# "450k not 500", "450k total not 500", "450k nets in total, not 500k"
+NOT_BETWEEN = re.compile(r"\s*(?:(?:nets?|total|in\s+total|altogether|people|persons)\s*)?"
+                         r",?\s*(?:and\s+)?(?:not|instead\s+of|rather\s+than)\s*")
 NOT_BEFORE = re.compile(r"\bnot\s*$")
 BUT_BETWEEN = re.compile(r"\s*,?\s*(?:but|it'?s|rather|make\s+it|it\s+should\s+be)?\s*")
 
@@ -749,17 +751,29 @@ def _relative(text: str, low: str, ctx: RouterContext, state: DialogueState,
     return decision
 
 
+# "what would happen if we removed the cap?": the setting dropped is the change asked about
+# (then asked about, or kept as a choice, by the gates), never another reading of its name
+WHAT_IF_DROP = re.compile(r"\b(?:what|wetin)\s+(?:if|(?:would|will)\s+happen\s+if|happens\s+if"
+                          r"|about\s+if)\b|\b(?:suppose|supposing|imagine)\b")
+
+
 def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,
                      facts: Facts) -> Decision | None:  # fmt: skip
     from chatmrpt.chat.dialogue import TARGET_SAID
     last = state.last or {}
     last_tool = last.get("tool")
-    if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text) and \
+    what_if = WHAT_IF_DROP.search(low) is not None
+    low_d = re.sub(r"\b(remov|dropp|scrapp|ditch|cancell?)ed\b",
+                   lambda m: {"dropp": "drop", "scrapp": "scrap", "cancell": "cancel",
+                              "cancel": "cancel"}.get(m.group(1), m.group(1) + (
+                                  "e" if m.group(1) == "remov" else "")), low) if what_if else low
+    if ctx.last_plan and "total_nets" in ctx.last_plan and (
+            not reads_as_question(text) or what_if) and \
             not (RESET.search(low) and last_tool in (*PLAN_TOOLS, "ask_results")) and \
-            (re.search(DROP_SETTING, low) or NOT_NEEDED.search(low)):
+            (re.search(DROP_SETTING, low_d) or NOT_NEEDED.search(low_d)):
         # "remove the 2 people per net", "forget the pca ranking": a setting dropped is read
         # before any reading that would take its number or its name as a new value
-        dropped = _plan_setting_dropped(low, ctx.last_plan)
+        dropped = _plan_setting_dropped(low_d, ctx.last_plan)
         if dropped is not None:
             dropped.reading["relative"] = "plan_setting"
             return dropped
@@ -874,7 +888,8 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
         urban_map or ctx.last_plan is None)
     if repri_threshold and ctx.analysis_ready and not repri_last:
         nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100]
-        if len(nums) == 1 and ALONE.search(low) and re.search(r"\bthreshold\b|\burban\b|%", low) \
+        if len(nums) == 1 and (ALONE.search(low) or RERUN.search(low)) and re.search(
+                r"\bthreshold\b|\burban\b|%|\bper\s*cent\b|\bpct\b", low) \
                 and not TARGET_SAID.search(low) and not reads_as_question(text) and \
                 not re.search(r"\b(?:if|would|could|should)\b", low) and not re.search(
                     r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
@@ -894,9 +909,9 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
                 else "repri_count"  # the count comes with the share of the population
             return Decision([Step("ask_results", {"about": about, "threshold": same},
                                   source=text)])
-        if len(nums) == 1 and re.search(r"\b(?:only|just|use|redo|rerun|try|instead|alone)\b"
-                                        r"|\bon\s+its\s+own\b", low) \
-                and re.search(r"\bthreshold\b|\burban\b|%", low) and not TARGET_SAID.search(low) \
+        if len(nums) == 1 and (re.search(r"\b(?:only|just|use|redo|rerun|try|instead|alone)\b"
+                                         r"|\bon\s+its\s+own\b", low) or RERUN.search(low)) \
+                and re.search(r"\bthreshold\b|\burban\b|%|\bper\s*cent\b|\bpct\b", low) and not TARGET_SAID.search(low) \
                 and not reads_as_question(text) and not re.search(
                     r"\bnets?\b|\bplan\b|\bmaps?\b|\bshow\b|\bexport\b|\bdownload\b", low):
             return Decision([Step("reprioritize_urban", {"thresholds": [nums[0].number]},
@@ -945,6 +960,9 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
 SAME_THRESHOLD = re.compile(r"\b(?:that|this|the\s+same)\s+(?:one|threshold|level|cut-?off)\b"
                       r"|\bfor\s+(?:it|that)\b|\bthere\b")
 # "threshold 40 alone", "only the 40 threshold", "just 40% on its own": one threshold only
+# "run it again at 60 percent", "redo am with 40%": the last reprioritisation, another threshold
+RERUN = re.compile(r"\b(?:run|redo|rerun|re-run|do)\s+(?:it|that|this|am|dat|d\s+same)\s+"
+                   r"(?:again\s+|over\s+)?(?:at|with|for|using|on)\b|\bagain\s+(?:at|with|using)\b")
 ALONE = re.compile(r"\b(?:only|alone|solely)\b(?!\s+(?:asking|wondering|curious|checking))"
                    r"|\bon\s+its\s+own\b|\bby\s+itself\b|\bjust\s+(?:the\s+)?(?:\d|threshold)")
 

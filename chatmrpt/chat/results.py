@@ -607,6 +607,71 @@ def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueSta
     return None
 
 
+def _lgas_named(low: str, lgas: Sequence[str]) -> list[str]:
+    """The LGAs a message names, in the order it names them (a longer name first: "Kuwe
+    South" is not also "Kuwe")."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for lg in sorted(lgas, key=len, reverse=True):
+        for m in re.finditer(r"(?<![a-z])" + re.escape(lg.lower()) + r"(?![a-z])", low):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), lg))
+    return list(dict.fromkeys(lg for _, lg in sorted(found)))
+
+
+_PLAN_TALK = ("plan_itn", "what_if_plan")
+# "Ganja now", "Kuwe South now?", "and Rimai now pls": an LGA asked again after a change
+_LGA_NOW = re.compile(r"^\s*(?:(?:ok(?:ay)?|and|so|what\s+about|how\s+about)[\s,]+)*(?P<name>.+?)"
+                      r"(?:\s+lga)?[\s,]+now\b(?:[\s,]+(?:pls|please|abeg|then))*\s*[?.!]*\s*$")
+# "how many of its wards are fully covered", "and their coverage", "what does that LGA need"
+_ITS_LGA = re.compile(r"\b(?:its|their|that\s+lga|this\s+lga|the\s+lga|same\s+lga|there|it)\b")
+_TWO_LGAS = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?\s|\bthen\b|\band\b|\bboth\b")
+
+
+def plan_lga_again(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                   facts: Facts) -> Decision | None:
+    """An LGA's figures in the current plan asked in few words: "Ganja now" after a re-plan
+    (that LGA in the new plan), "how many of its wards are fully covered" after an LGA's
+    figures (the same LGA), "compare Rimai and Kuwe South: how many nets is Rimai getting,
+    then Kuwe South" (each LGA's figures, in the order named)."""
+    if ctx.last_plan is None or not facts.lgas or re.search(r"\d", low):
+        return None
+    last = state.last or {}
+    params = last.get("params") or {}
+    about = str(params.get("about", ""))
+    plan_talk = last.get("tool") in _PLAN_TALK or (
+        last.get("tool") == "ask_results" and about.startswith("plan"))
+    m = _LGA_NOW.match(low)
+    if m and plan_talk:
+        named = _lgas_named(m.group("name"), facts.lgas)
+        rest = re.sub(r"(?<![a-z])" + re.escape(named[0].lower()) + r"(?![a-z])", " ",
+                      m.group("name")) if len(named) == 1 else "x"
+        if len(named) == 1 and not re.search(r"[a-z]", re.sub(r"\b(?:lga|nets?|itns?)\b", "",
+                                                              rest)):
+            return Decision([Step("ask_results", {"about": "plan_lga", "lga": named[0]},
+                                  source=text)], reading={"stored": "plan_lga",
+                                                          "follow_up": "plan_lga"})
+    named = _lgas_named(low, facts.lgas)
+    if _ACT_VERB.search(re.sub(r"\bcompar\w*", " ", low)) or re.search(
+            r"\b(?:would|if|should|why|rank\w*|scores?|top|map)\b", low):
+        return None
+    if len(named) == 2 and _TWO_LGAS.search(low) and _LGA_FIGURE.search(low) and \
+            re.search(r"\bhow\s+many\b|\bhow\s+much\b|\bcompar\w*|\bwhat\b|\?", low):
+        return Decision([Step("ask_results", {"about": "plan_lga", "lga": lg}, source=text)
+                         for lg in named], reading={"stored": "plan_lga", "lgas": named})
+    if not named and about == "plan_lga" and params.get("lga") and \
+            last.get("tool") == "ask_results" and _ITS_LGA.search(low) and \
+            len(low.split()) <= 12 and (_LGA_FIGURE.search(low) or re.search(
+                r"\bwards?\b.*\b(?:covered|full|fully|no\s+nets?|nothing)\b", low)) and \
+            not (ctx.wards and ex.find_ward(text, ctx.wards)):
+        return Decision([Step("ask_results", {"about": "plan_lga", "lga": params["lga"]},
+                              source=text)],
+                        reading={"stored": "plan_lga", "follow_up": "plan_lga"})
+    return None
+
+
 def plan_figure_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                           facts: Facts) -> Decision | None:
     """"and Doragar LGA altogether?" right after a question on the plan's figures (a ward's,
@@ -614,6 +679,9 @@ def plan_figure_follow_up(text: str, low: str, ctx: RouterContext, state: Dialog
     same = same_ward(text, low, ctx, state)  # "and its coverage %" after a ward's figures
     if same is not None:
         return same
+    again = plan_lga_again(text, low, ctx, state, facts)
+    if again is not None:
+        return again
     last = state.last or {}
     about = str((last.get("params") or {}).get("about", ""))
     if ctx.last_plan is None or last.get("tool") != "ask_results" or not about.startswith(

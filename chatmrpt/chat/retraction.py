@@ -49,7 +49,9 @@ SETTING_DEFAULTS = {"urban_threshold": 75, "people_per_net": 1.8, "bale_size": 1
 
 
 # a head made only of hesitation words takes back nothing of the message itself
-FILLER_ONLY = re.compile(r"^(?:[\s,.!-]|no+|nope|nah|actually|wait|sorry|oh|hmm+|ok|okay)*$")
+FILLER_ONLY = re.compile(r"^(?:[\s,.!-]|no+|nope|nah|actually|wait|sorry|oh|hmm+|ok|okay"
+                         r"|on\s+(?:a\s+)?second\s+thoughts?|(?:come\s+to\s+)?think(?:ing)?\s+"
+                         r"(?:about|of)\s+it|after\s+all|abeg|oya|ehn|ah+|chai|eh+)*$")
 # "don't export it, just tell me ...", "no need to rerun, I was only asking": an action said
 # only to be refused; the rest of the message is what is asked
 NEGATED_LEAD = re.compile(

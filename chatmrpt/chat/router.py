@@ -1090,6 +1090,12 @@ def _answer_plan(msg: Message, ctx: RouterContext) -> Route | None:
             bool(left) and PLAN_ACCEPTS["household_size"](n) and n.value < 100
         if len(left) == 1 and fits and not spec.param(left[0]).problems(n.number):
             filled[left[0]] = n.number
+    if missing == ["household_size"] and not filled and len(uncued) == 1 and \
+            uncued[0].is_whole and uncued[0].value >= 1000 and \
+            isinstance(ctx.last_params.get("total_nets"), int | float):
+        # "make am 350k" while the household size is asked: the stock is changed, and the
+        # household size is still asked for
+        filled["total_nets"] = uncued[0].number
     base = dict(ctx.last_params)
     if not filled:
         if not uncued:
