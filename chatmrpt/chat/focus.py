@@ -247,6 +247,11 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
         return Resolution(note=f"Only the {shown['category']} priority wards of {where} "
                                f"({just}):",
                           step={"tool": "list_wards", "params": shown})
+    from chatmrpt.chat import place_follow
+
+    narrowed = place_follow.narrowed(low, last)
+    if narrowed is not None:
+        return Resolution(step=narrowed[0], note=narrowed[1])
     return _same_by_method(low, last)
 
 

@@ -14,7 +14,7 @@ from chatmrpt.chat.state import DialogueState, Facts
 
 # --- LGA and category slots ---------------------------------------------------------------
 
-CATEGORY = re.compile(r"\b(high|medium|low)(?:[- ](?:risk|priority|category|vulnerability"
+CATEGORY = re.compile(r"\b(high|medium|low)s?(?:[- ](?:risk|priority|category|vulnerability"
                       r"|burden|group|wards?))?\b")  # fmt: skip
 LGA_PHRASE = re.compile(
     r"\b(?:in|for|of|inside|within|from)\s+(?:the\s+)?([a-z][a-z' /-]{1,40}?)\s+"
