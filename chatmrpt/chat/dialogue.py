@@ -485,7 +485,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
 def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                facts: Facts) -> Decision | None:
     """A short follow-up read against the conversation focus (see focus.py)."""
-    picked = place_follow.code_picked(low, state.last, facts.lga_codes)
+    picked = place_follow.code_picked(low, state.last, facts.lga_codes) or \
+        place_follow.place_only(low, facts.lgas, facts.lga_codes) or \
+        place_follow.other_of_same_name(low, state.last, ctx.wards)
     if picked is not None:
         return Decision([Step(picked["tool"], picked["params"], source=text)],
                         reading={"follow_up": "lga_code"})

@@ -113,7 +113,7 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
                 f"{total} wards {place} ({by}):")
     else:
         head = (f"All {total} wards {place}, {'most' if order == 'top' else 'least'} "
-                f"vulnerable first ({by}):" if total > 1 else f"The one ward {place} ({by}):")
+                f"vulnerable first ({by}):" if total > 1 else f"Just 1 ward {place} ({by}):")
     lines = [head]
     for r in shown.itertuples():
         d = r._asdict()

@@ -50,7 +50,8 @@ OWN_SAID = re.compile(
     r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:the\s+)?(?:focal\s+person|in\s+charge|officer"
     r"|coordinator|manager|programme\s+officer|lga\s+\w+)?\s*(?:for|of|in|at|from)\s+"
     r"(?:the\s+)?(?:lga\s+(?:code\s+)?)?(?P<name>[a-z0-9][a-z0-9' -]{1,40}?)(?=[.,;!?]|\s+lga\b|$)"
-    r"|\bi\s+(?:cover|handle|manage|run|work\s+(?:in|for))\s+(?:the\s+)?(?:lga\s+(?:code\s+)?)?"
+    r"|\b(?:i|we|i'?m|i\s+am|we'?re|we\s+are)\s+(?:cover(?:ing)?|handl(?:e|ing)|manag(?:e|ing)|run"
+    r"|supervis(?:e|ing)|mapping|work(?:ing)?\s+(?:in|for|on))\s+(?:the\s+)?(?:lga\s+(?:code\s+)?)?"
     r"(?P<name2>[a-z0-9][a-z0-9' -]{1,40}?)(?=[.,;!?]|\s+lga\b|$)"
 )
 CODE = re.compile(r"\b(\d{4,6})\b")
@@ -208,7 +209,7 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
     r = _by_position(text, focus, last, variables) or _own_with_request(
         text, lgas, focus) or _map_it(low, last) or _in_there(
         text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
-                                                   last)
+                                                   last) or _slice_there(low, last)
     if r is None:
         r = _resolve(text, low, focus, last, lgas)
     if used:
@@ -250,9 +251,20 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     from chatmrpt.chat import place_follow
 
     narrowed = place_follow.narrowed(low, last)
-    if narrowed is not None:
+    if narrowed is not None and "n" not in narrowed[0]["params"]:
         return Resolution(step=narrowed[0], note=narrowed[1])
     return _same_by_method(low, last)
+
+
+def _slice_there(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "and the bottom five there": a slice of the LGA just listed (after the readers of
+    the listed wards themselves)."""
+    from chatmrpt.chat import place_follow
+
+    narrowed = place_follow.narrowed(low, last)
+    if narrowed is None or "n" not in narrowed[0]["params"]:
+        return None
+    return Resolution(step=narrowed[0], note=narrowed[1])
 
 
 SAME_BY_METHOD = re.compile(

@@ -107,6 +107,7 @@ def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], 
         for i, tok in enumerate(tokens[:-1]):
             if tok in _TOP | _BOTTOM and _number(tokens[i + 1]) is not None:
                 n = _number(tokens[i + 1])
+    where = place.get("lga") or f"LGA {place.get('lga_code')}"
     count = bool(_COUNT.search(low))
     if len(cats) > 1:
         return None
@@ -114,20 +115,22 @@ def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], 
         if count:
             return ({"tool": "ask_results", "params": {"about": "ward_counts", **place,
                                                         "category": cats[0]}},
-                    "")
+                    f"In {where} (the wards just talked about):")
         return ({"tool": "list_wards", "params": {**place, "category": cats[0]}},
-                "")
+                f"The {cats[0]} priority wards of {where}:")
     if cats or count or order is None or n is None:
         return None
     # a slice of the same LGA: only when the message points back at it ("there", "of them")
     # or goes on from the last list ("and the bottom five")
     if not back and tokens[0] != "and":
         return None
-    params = {**place, "n": n}
+    kept = (last or {}).get("params") or {}
+    params = {**place, **{k: kept[k] for k in ("category", "method") if kept.get(k)}, "n": n}
     if order == "bottom":
         params["order"] = "bottom"
+    side = "most" if order == "top" else "least"
     return ({"tool": "list_wards", "params": params},
-            "")
+            f"The {n} {side} vulnerable wards of {where}:")
 
 
 def code_picked(low: str, last: Mapping[str, Any] | None,
@@ -147,3 +150,83 @@ def code_picked(low: str, last: Mapping[str, Any] | None,
                 for w in words):
         return None
     return {"tool": "list_wards", "params": {"lga_code": found[0]}}
+
+
+_ALL = {"all", "every", "everything", "full", "whole", "entire"}
+_PLACE_FILLER = _FILLER | _ALL | {"leave", "forget", "wards", "what", "about", "of", "then",
+                                  "now", "and", "lga", "code", "local", "government"}
+
+
+def place_only(low: str, lgas: tuple[str, ...] | list[str],
+               codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """ "Jalsha, all of them", "and 24007 all of them", "what of 24007, top 3": one LGA (by
+    name or code) with all its wards, or a top/bottom slice of them, and nothing else; the
+    list_wards step, or None."""
+    from chatmrpt.chat.slots import find_lga
+
+    low = ex.lower_text(low)
+    place: dict[str, Any] = {}
+    rest = low
+    found = [c for c in re.findall(r"(?<![\d.,])\d{4,6}(?![\d%]|[.,]\d)", low)
+             if c in codes]
+    if len(found) == 1:
+        place = {"lga_code": found[0]}
+        rest = low.replace(found[0], " ")
+    elif not found and lgas:
+        lga, _ = find_lga(low, lgas)
+        if lga is None or not re.search(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])",
+                                        low):
+            return None
+        place = {"lga": lga}
+        rest = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", low)
+    if not place:
+        return None
+    tokens = re.findall(r"[a-z0-9']+", rest)
+    if len(tokens) > 10:
+        return None
+    every = False
+    order: str | None = None
+    n: int | None = None
+    for tok in tokens:
+        if tok in _ALL:
+            every = True
+        elif tok in ("top", "bottom", "worst", "best", "least"):
+            order = "top" if tok in ("top", "worst") else "bottom"
+        elif tok != "one" and _number(tok) is not None:
+            if n is not None:
+                return None
+            n = _number(tok)
+        elif tok not in _PLACE_FILLER or tok in _CATEGORIES:
+            return None
+    if every and order is None and n is None:
+        return {"tool": "list_wards", "params": place}
+    if not every and order is not None and n is not None and 1 <= n < 1000:
+        params = {**place, "n": n}
+        if order == "bottom":
+            params["order"] = "bottom"
+        return {"tool": "list_wards", "params": params}
+    return None
+
+
+OTHER_ONE = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|now|then|what\s+about|how\s+about|wetin\s+of"
+                       r"|what\s+of)[\s,]+)*(?:the\s+|d\s+|di\s+)?(?:other|oda|odas?|second)"
+                       r"(?:\s+(?:one|ward|it))?(?:\s+(?:too|please|pls|abeg|nko|then|now))*"
+                       r"\s*[?.!]*\s*$")
+
+
+def other_of_same_name(low: str, last: Mapping[str, Any] | None,
+                       wards: Any) -> dict[str, Any] | None:
+    """ "and the other one" right after one of two wards of the same name was answered (the
+    Kawo of Kuran): the same question for the ward of that name in the other LGA; None
+    when the message says anything else or the name is not shared by exactly two LGAs."""
+    if not last or not OTHER_ONE.match(ex.lower_text(low)):
+        return None
+    params = dict(last.get("params") or {})
+    ward, lga = params.get("ward"), params.get("lga")
+    if not ward or not lga:
+        return None
+    others = {w.lga for w in wards if w.name.lower() == str(ward).lower() and w.lga
+              and w.lga != lga}
+    if len(others) != 1:
+        return None
+    return {"tool": last["tool"], "params": {**params, "lga": others.pop()}}

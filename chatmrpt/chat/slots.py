@@ -100,7 +100,7 @@ def _code_follow_up(low: str, state: DialogueState, facts: Facts) -> re.Match[st
         return None
     if re.search(r"prioriti|\burban\b|\bexport\b|\bdownload\b|\bmaps?\b|\bsave\b", low):
         return None
-    for m in re.finditer(r"(?<![\d,.])(\d{3,})(?![\d,.%]|\s*(?:k|m|nets?|people|persons)\b)", low):
+    for m in re.finditer(r"(?<![\d,.])(\d{3,})(?![\d%]|[,.]\d|\s*(?:k|m|nets?|people|persons)\b)", low):
         if before and len(m.group(1)) != len(before):
             continue
         if not before and len(m.group(1)) < 4:

@@ -170,3 +170,87 @@ def test_two_lgas_compared_give_both_counts():
 def test_two_lgas_without_a_count_are_not_counted():
     text = "Zaria and Fagge, which one has the highest nets"
     assert wp.compared(text, lower_text(text), ctx(), FACTS) is None
+
+
+# --- one LGA with all its wards or a slice, said short --------------------------------------
+
+@pytest.mark.parametrize("text,want", [
+    ("leave that. Jalsha, all of them", {"lga": "Zaria"}),
+    ("Zaria, all of them", {"lga": "Zaria"}),
+    ("and zaria all the wards", {"lga": "Zaria"}),
+    ("what of Zaria, top 3", {"lga": "Zaria", "n": 3}),
+    ("what about fagge, bottom five", {"lga": "Fagge", "n": 5, "order": "bottom"}),
+])
+def test_one_lga_said_short_is_its_list(text, want):
+    text = text.replace("Jalsha", "Zaria")
+    assert pf.place_only(lower_text(text), LGAS, ()) == {"tool": "list_wards", "params": want}
+
+
+@pytest.mark.parametrize("text,want", [
+    ("and 24007 all of them", {"lga_code": "24007"}),
+    ("what of 24007, top 3", {"lga_code": "24007", "n": 3}),
+    ("wards in 24006, top 4", {"lga_code": "24006", "n": 4}),
+])
+def test_one_code_said_short_is_its_list(text, want):
+    codes = ("24006", "24007", "24008")
+    assert pf.place_only(lower_text(text), (), codes) == {"tool": "list_wards", "params": want}
+
+
+@pytest.mark.parametrize("text", [
+    "Zaria",  # nothing asked
+    "Zaria and Fagge, all of them",  # two places
+    "plan all nets for Zaria",
+    "map all of Zaria",
+    "Zaria high ones",  # a category: read by the list readers
+    "all of them",  # no place
+    "rainfall in Zaria, top 3",
+])
+def test_not_one_lga_said_short(text):
+    assert pf.place_only(lower_text(text), LGAS, ()) is None
+
+
+def test_a_code_with_a_comma_after_it_is_still_the_code():
+    from chatmrpt.chat.dialogue import DialogueState
+    from chatmrpt.chat.slots import _code_follow_up
+
+    m = _code_follow_up("wards in 24006, top 4", DialogueState(), CODES)
+    assert m is not None and m.group(1) == "24006"
+    assert _code_follow_up("plan 24,006 nets", DialogueState(), CODES) is None
+
+
+# --- the other ward of the same name ----------------------------------------------------
+
+KAWO = (("Kawo", "Kuran"), ("Kawo", "Gantsa"), ("Dambo", "Zaria"))
+
+
+def test_the_other_one_is_the_ward_of_that_name_in_the_other_lga():
+    from chatmrpt.chat.extract import WardRef
+
+    wards = tuple(WardRef.of(w) for w in KAWO)
+    last = {"tool": "explain_ward", "params": {"ward": "Kawo", "lga": "Kuran"}}
+    for text in ("and the other one", "the other one?", "what about the other one",
+                 "and d oda one"):
+        assert pf.other_of_same_name(plain_text(text), last, wards) == {
+            "tool": "explain_ward", "params": {"ward": "Kawo", "lga": "Gantsa"}}, text
+    assert pf.other_of_same_name("the other one is fine", last, wards) is None
+    assert pf.other_of_same_name("and the other one", {"tool": "explain_ward", "params": {
+        "ward": "Dambo", "lga": "Zaria"}}, wards) is None  # one Dambo only
+
+
+# --- own LGA and compass sides ------------------------------------------------------------
+
+def test_mapping_or_covering_an_lga_is_the_users_lga():
+    from chatmrpt.chat import focus as fc
+
+    for text in ("I'm mapping Zaria. list its wards", "we are covering Zaria LGA. top 3 there",
+                 "I am supervising Zaria, show me the wards"):
+        assert fc.own_lga_said(text, LGAS)[0] == "Zaria", text
+
+
+def test_a_compass_side_is_never_read_as_the_whole_area():
+    from chatmrpt.chat.tables import REGION
+
+    for name in ("north", "south", "northern part", "north-east", "central zone"):
+        assert REGION.fullmatch(name), name
+    for name in ("zaria", "northwind", "kano municipal"):
+        assert not REGION.fullmatch(name), name
