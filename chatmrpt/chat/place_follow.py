@@ -44,9 +44,12 @@ _FILLER = {
     "same", "place", "area", "how", "many", "number", "count", "be", "they", "their",
     "can", "you", "see", "let", "tell", "want", "need", "ehn", "o", "sir", "ma", "fall",
     "falls", "under", "into", "with", "category's", "rated", "ranked", "classed", "marked",
-    "most", "instead", "rather", "oh",
+    "instead", "rather", "oh",
     "actually", "do", "have", "has", "got", "out", "any",
 }  # fmt: skip
+# a question about the LGAs themselves ("which LGA has the most High wards?")
+ABOUT_LGAS = re.compile(r"\b(?:which|what|wetin)\s+(?:lga|local\s+gov\w*|lga\s+code|code)s?\b"
+                        r"|\blgas\b")
 _COUNT = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b")
 
 
@@ -76,7 +79,7 @@ def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], 
         return None
     low = ex.lower_text(low)
     tokens = re.findall(r"[a-z0-9']+", low)
-    if not tokens or len(tokens) > 14:
+    if not tokens or len(tokens) > 14 or ABOUT_LGAS.search(low):
         return None
     cats: list[str] = []
     n: int | None = None

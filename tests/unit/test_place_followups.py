@@ -254,3 +254,10 @@ def test_a_compass_side_is_never_read_as_the_whole_area():
         assert REGION.fullmatch(name), name
     for name in ("zaria", "northwind", "kano municipal"):
         assert not REGION.fullmatch(name), name
+
+
+@pytest.mark.parametrize("text", ["which LGA has the most High wards?",
+                                  "what lga get the most low ones", "which code has high ones",
+                                  "the most high ones", "lgas with high ones"])
+def test_a_question_about_the_lgas_is_not_a_filter_of_one(text):
+    assert narrowed(text, LIST_DORAGAR) is None
