@@ -261,3 +261,22 @@ def test_a_compass_side_is_never_read_as_the_whole_area():
                                   "the most high ones", "lgas with high ones"])
 def test_a_question_about_the_lgas_is_not_a_filter_of_one(text):
     assert narrowed(text, LIST_DORAGAR) is None
+
+
+# --- pidgin "dem" and "no wahala" -------------------------------------------------------------
+
+def test_dem_in_pidgin_is_them_not_elevation():
+    from chatmrpt.chat.extract import find_variables
+
+    cols = ("elevation", "rainfall", "u5_tpr_rdt")
+    for text in ("show me the vulnerability map make i see where dem dey",
+                 "list all dem", "dem wey high", "which ones dem dey high"):
+        assert [m.column for m in find_variables(text, cols)] == [], text
+    for text in ("add dem to the analysis", "map of dem", "dem and rainfall"):
+        assert "elevation" in [m.column for m in find_variables(text, cols)], text
+
+
+def test_no_wahala_is_a_courtesy():
+    assert plain_text("ok no wahala. top 5 for the whole ilorin then") == \
+        "ok top 5 for the whole ilorin then"
+    assert plain_text("no, plan 200k") == "no, plan 200k"
