@@ -55,6 +55,7 @@ OWN_SAID = re.compile(
     r"(?P<name2>[a-z0-9][a-z0-9' -]{1,40}?)(?=[.,;!?]|\s+lga\b|$)"
 )
 CODE = re.compile(r"\b(\d{4,6})\b")
+WARD_WORD = re.compile(r"\bwards?\b")
 
 
 @dataclass
@@ -121,6 +122,8 @@ def own_lga_said(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None
     if not m:
         return None, None
     name = (m.group("name") or m.group("name2") or "").strip()
+    if WARD_WORD.search(name):  # "I work in Wasi Gabas ward in Gakirau": a ward, not an LGA
+        return None, None
     code = CODE.fullmatch(name) or CODE.fullmatch(name.split(" ")[0] if name else "")
     if code:
         return None, code.group(1)
@@ -135,7 +138,7 @@ def _own_name_said(text: str) -> str | None:
     if not m:
         return None
     name = (m.group("name") or m.group("name2") or "").strip(" '-")
-    if not name or CODE.search(name) or any(w in NOT_A_NAME for w in name.split()):
+    if not name or WARD_WORD.search(name) or CODE.search(name) or any(w in NOT_A_NAME for w in name.split()):
         return None
     return name
 
@@ -421,7 +424,19 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         if new == low:
             return None
         return Resolution(text=new, note=f"{focus.ward}:")
+    # "how many people live there" right after a ward's answer: that ward's population
+    if focus.ward and last and last.get("tool") in ("explain_ward", "ward_value") and \
+            _short(low) and PEOPLE_THERE.search(low):
+        ward = focus.ward + (f" in {focus.ward_lga}" if focus.ward_lga else "")
+        return Resolution(text=f"what is the population of {ward}", note=f"{focus.ward}:")
     return None
+
+
+PEOPLE_THERE = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|now|then)[\s,]+)*(?:how\s+many\s+(?:people|persons|pipo|residents"
+    r"|inhabitants)\s+(?:(?:do|does|dey)\s+)?(?:live|living|lives|stay|staying|reside|dey)(?:\s+(?:for|in))?"
+    r"|(?:what(?:'s|\s+is)|wetin\s+be)\s+(?:the\s+)?(?:population|pop)(?:\s+(?:for|in|of))?)"
+    r"\s+(?:there|dere|it|am|that\s+ward|this\s+ward)\s*[?.!]*\s*$")
 
 
 def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],

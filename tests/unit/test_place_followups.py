@@ -280,3 +280,36 @@ def test_no_wahala_is_a_courtesy():
     assert plain_text("ok no wahala. top 5 for the whole ilorin then") == \
         "ok top 5 for the whole ilorin then"
     assert plain_text("no, plan 200k") == "no, plan 200k"
+
+
+# --- a ward the user works in; its people -------------------------------------------------
+
+def test_a_ward_the_user_works_in_is_not_their_lga():
+    from chatmrpt.chat import focus as fc
+
+    assert fc.own_lga_said("I work in Dambo ward in Zaria. is it high risk?", LGAS) == (None, None)
+    assert fc.own_lga_said("I work in Zaria. list the wards", LGAS)[0] == "Zaria"
+
+
+@pytest.mark.parametrize("text", ["how many people live there", "and how many people dey stay there?",
+                                  "what's the population there", "wetin be the population for am"])
+def test_people_there_after_a_ward_is_that_wards_population(text):
+    from chatmrpt.chat import focus as fc
+
+    last = {"tool": "explain_ward", "params": {"ward": "Dambo"}}
+    r = fc.resolve(text, lower_text(plain_text(text)), fc.Focus(ward="Dambo", ward_lga="Zaria"),
+                   last, LGAS)
+    assert r is not None and r.text == "what is the population of Dambo in Zaria", text
+
+
+def test_people_there_after_an_lga_list_is_not_a_ward():
+    from chatmrpt.chat import focus as fc
+
+    text = "how many people live there"
+    r = fc.resolve(text, lower_text(text), fc.Focus(lga="Zaria"),
+                   {"tool": "list_wards", "params": {"lga": "Zaria"}}, LGAS)
+    assert r is None or r.text != "what is the population of Dambo in Zaria"
+    text = "how many people live there and what is the rainfall"
+    r = fc.resolve(text, lower_text(text), fc.Focus(ward="Dambo", ward_lga="Zaria"),
+                   {"tool": "explain_ward", "params": {"ward": "Dambo"}}, LGAS)
+    assert r is None or "population of Dambo" not in (r.text or "")
