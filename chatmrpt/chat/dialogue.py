@@ -83,6 +83,7 @@ from chatmrpt.chat import (
     no_population,
     normalize,
     ordinal,
+    place_follow,
     plan_refs,
     plan_settings,
     retraction,
@@ -91,6 +92,7 @@ from chatmrpt.chat import (
     tpr_follow,
     undo,
     unknown_variable,
+    ward_pairs,
     ward_place,
 )
 from chatmrpt.chat import extract as ex
@@ -442,6 +444,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         tpr_follow.follow_up(text, low, ctx, state)
     if tpr is not None:  # "now rdt only" right after a TPR run
         return tpr
+    paired = None if _tapped(text, state) else ward_pairs.compared(text, low, ctx, facts)
+    if paired is not None:  # two wards or two LGAs side by side: both answered
+        paired.keep_pending = bool(state.pending)
+        return paired
     counted = ward_place.ward_lga_question(text, ctx, state, facts) or \
         ward_place.ward_after_plan_question(text, ctx, state, facts) or \
         counts.data_question(text, ctx, state, facts)
@@ -502,6 +508,12 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
 def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                facts: Facts) -> Decision | None:
     """A short follow-up read against the conversation focus (see focus.py)."""
+    picked = place_follow.code_picked(low, state.last, facts.lga_codes) or \
+        place_follow.place_only(low, facts.lgas, facts.lga_codes) or \
+        place_follow.other_of_same_name(low, state.last, ctx.wards)
+    if picked is not None:
+        return Decision([Step(picked["tool"], picked["params"], source=text)],
+                        reading={"follow_up": "lga_code"})
     r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas,
                       ctx.variables)
     if r is None:

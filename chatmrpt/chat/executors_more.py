@@ -113,7 +113,7 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
                 f"{total} wards {place} ({by}):")
     else:
         head = (f"All {total} wards {place}, {'most' if order == 'top' else 'least'} "
-                f"vulnerable first ({by}):" if total > 1 else f"The one ward {place} ({by}):")
+                f"vulnerable first ({by}):" if total > 1 else f"Just 1 ward {place} ({by}):")
     lines = [head]
     for r in shown.itertuples():
         d = r._asdict()
@@ -1018,8 +1018,19 @@ def _ward_compare(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolR
             lines.append(f"{best} has the {'highest' if order == 'most' else 'lowest'} "
                          f"{label}: {_fmt(pick['_value'])}.")
         else:
-            lines.append(f"{best} is the {'most' if order == 'fewest' else 'least'} vulnerable "
-                         f"of them (rank {_fmt(pick['_value'])}).")
+            if len(rows) == 2:
+                lines.append(f"{best} is the {'more' if order == 'fewest' else 'less'} "
+                             f"vulnerable of the two (rank {_fmt(pick['_value'])}).")
+            else:
+                lines.append(f"{best} is the {'most' if order == 'fewest' else 'least'} "
+                             f"vulnerable of them (rank {_fmt(pick['_value'])}).")
+    if best is not None and not variable and len(rows) == 2:
+        # two wards side by side: the other one's rank too, so both are answered
+        other = rows[rows["WardName"].astype(str) != best]
+        for _, d in other.iterrows():
+            value = "no rank" if pd.isna(d["_value"]) else f"rank {_fmt(d['_value'])}"
+            lines.append(f"{d['WardName']}: {value} (rank 1 = most vulnerable, of "
+                         f"{len(wards)} wards).")
     if best is not None:  # the one ward asked for; the others are not named
         return ToolResult("\n".join(lines), data={"ward_compare": best, "variable": variable})
     lines.append(f"{label[:1].upper() + label[1:]} of the {len(rows)} wards:")

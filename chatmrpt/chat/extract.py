@@ -1444,6 +1444,13 @@ _SYNONYM_KEYS: tuple[tuple[str, str], ...] = tuple(
 ) + tuple((k, v) for k, v in _SPOKEN_KEYS.items() if len(k) >= 5)
 
 
+# "dem" said for "them" in pidgin ("where dem dey", "show me dem", "dem wey high"), not the
+# digital elevation model
+PIDGIN_DEM = re.compile(r"\b(?:where|all|na|for|see|give|tell|make|show|list|me|us|among|if)"
+                        r"\s+dem\b|\bdem\s+(?:dey|don|go|be|wey|no|fit|get|fall|na|all|too|wan"
+                        r"|sabi|take|come|high|low|medium|ones?)\b")
+
+
 def find_variables(text: str, columns: Sequence[str] = ()) -> list[VariableMention]:
     """The variables a message names, in the order it names them.
 
@@ -1468,6 +1475,8 @@ def find_variables(text: str, columns: Sequence[str] = ()) -> list[VariableMenti
             if re.search(r"[,;:!?()]", low[start:end]):
                 break
             hit = _match_variable(lows, column_by_key, columns)
+            if hit is not None and lows == ["dem"] and PIDGIN_DEM.search(low):
+                hit = None  # "where dem dey": "them" in pidgin, not the elevation model
             if hit is not None:
                 column, canonical, score = hit
                 found.append(VariableMention(column, canonical, text[start:end], start, end, score))

@@ -50,10 +50,12 @@ OWN_SAID = re.compile(
     r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:the\s+)?(?:focal\s+person|in\s+charge|officer"
     r"|coordinator|manager|programme\s+officer|lga\s+\w+)?\s*(?:for|of|in|at|from)\s+"
     r"(?:the\s+)?(?:lga\s+(?:code\s+)?)?(?P<name>[a-z0-9][a-z0-9' -]{1,40}?)(?=[.,;!?]|\s+lga\b|$)"
-    r"|\bi\s+(?:cover|handle|manage|run|work\s+(?:in|for))\s+(?:the\s+)?(?:lga\s+(?:code\s+)?)?"
+    r"|\b(?:i|we|i'?m|i\s+am|we'?re|we\s+are)\s+(?:cover(?:ing)?|handl(?:e|ing)|manag(?:e|ing)|run"
+    r"|supervis(?:e|ing)|mapping|work(?:ing)?\s+(?:in|for|on))\s+(?:the\s+)?(?:lga\s+(?:code\s+)?)?"
     r"(?P<name2>[a-z0-9][a-z0-9' -]{1,40}?)(?=[.,;!?]|\s+lga\b|$)"
 )
 CODE = re.compile(r"\b(\d{4,6})\b")
+WARD_WORD = re.compile(r"\bwards?\b")
 
 
 @dataclass
@@ -120,6 +122,8 @@ def own_lga_said(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None
     if not m:
         return None, None
     name = (m.group("name") or m.group("name2") or "").strip()
+    if WARD_WORD.search(name):  # "I work in Wasi Gabas ward in Gakirau": a ward, not an LGA
+        return None, None
     code = CODE.fullmatch(name) or CODE.fullmatch(name.split(" ")[0] if name else "")
     if code:
         return None, code.group(1)
@@ -134,7 +138,7 @@ def _own_name_said(text: str) -> str | None:
     if not m:
         return None
     name = (m.group("name") or m.group("name2") or "").strip(" '-")
-    if not name or CODE.search(name) or any(w in NOT_A_NAME for w in name.split()):
+    if not name or WARD_WORD.search(name) or CODE.search(name) or any(w in NOT_A_NAME for w in name.split()):
         return None
     return name
 
@@ -208,7 +212,7 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
     r = _by_position(text, focus, last, variables) or _own_with_request(
         text, lgas, focus) or _map_it(low, last) or _in_there(
         text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
-                                                   last)
+                                                   last) or _slice_there(low, last)
     if r is None:
         r = _resolve(text, low, focus, last, lgas)
     if used:
@@ -247,7 +251,23 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
         return Resolution(note=f"Only the {shown['category']} priority wards of {where} "
                                f"({just}):",
                           step={"tool": "list_wards", "params": shown})
+    from chatmrpt.chat import place_follow
+
+    narrowed = place_follow.narrowed(low, last)
+    if narrowed is not None and "n" not in narrowed[0]["params"]:
+        return Resolution(step=narrowed[0], note=narrowed[1])
     return _same_by_method(low, last)
+
+
+def _slice_there(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "and the bottom five there": a slice of the LGA just listed (after the readers of
+    the listed wards themselves)."""
+    from chatmrpt.chat import place_follow
+
+    narrowed = place_follow.narrowed(low, last)
+    if narrowed is None or "n" not in narrowed[0]["params"]:
+        return None
+    return Resolution(step=narrowed[0], note=narrowed[1])
 
 
 SAME_BY_METHOD = re.compile(
@@ -404,7 +424,19 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         if new == low:
             return None
         return Resolution(text=new, note=f"{focus.ward}:")
+    # "how many people live there" right after a ward's answer: that ward's population
+    if focus.ward and last and last.get("tool") in ("explain_ward", "ward_value") and \
+            _short(low) and PEOPLE_THERE.search(low):
+        ward = focus.ward + (f" in {focus.ward_lga}" if focus.ward_lga else "")
+        return Resolution(text=f"what is the population of {ward}", note=f"{focus.ward}:")
     return None
+
+
+PEOPLE_THERE = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|now|then)[\s,]+)*(?:how\s+many\s+(?:people|persons|pipo|residents"
+    r"|inhabitants)\s+(?:(?:do|does|dey)\s+)?(?:live|living|lives|stay|staying|reside|dey)(?:\s+(?:for|in))?"
+    r"|(?:what(?:'s|\s+is)|wetin\s+be)\s+(?:the\s+)?(?:population|pop)(?:\s+(?:for|in|of))?)"
+    r"\s+(?:there|dere|it|am|that\s+ward|this\s+ward)\s*[?.!]*\s*$")
 
 
 def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],

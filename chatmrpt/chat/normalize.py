@@ -70,7 +70,8 @@ _HI_HIGH = re.compile(r"\bhi(?=[\s-]+(?:risk|priority|prio|burden|category|vulne
 # "wards 4 20043", "nets 4 lga 20001": a 4 standing for "for" before an LGA code
 _FOR_CODE = re.compile(r"\b(wards?|nets?|itns?|ones)\s+4\s+(?=(?:lga\s+)?(?:code\s+)?\d{4,6}\b)",
                        re.I)
-_COURTESY_ANY = re.compile(r"(?<![\w'])(?:don\s+allah|biko|e\s+jo|e\s+se)(?![\w'])[\s,.!]*", re.I)
+_COURTESY_ANY = re.compile(r"(?<![\w'])(?:don\s+allah|biko|e\s+jo|e\s+se|no\s+wahala)(?![\w'])"
+                          r"[\s,.!]*", re.I)
 
 # letters read out one by one: "I T N", "P C A", "H H"
 _SPELLED = {

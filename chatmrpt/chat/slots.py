@@ -14,7 +14,7 @@ from chatmrpt.chat.state import DialogueState, Facts
 
 # --- LGA and category slots ---------------------------------------------------------------
 
-CATEGORY = re.compile(r"\b(high|medium|low)(?:[- ](?:risk|priority|category|vulnerability"
+CATEGORY = re.compile(r"\b(high|medium|low)s?(?:[- ](?:risk|priority|category|vulnerability"
                       r"|burden|group|wards?))?\b")  # fmt: skip
 LGA_PHRASE = re.compile(
     r"\b(?:in|for|of|inside|within|from)\s+(?:the\s+)?([a-z][a-z' /-]{1,40}?)\s+"
@@ -100,7 +100,7 @@ def _code_follow_up(low: str, state: DialogueState, facts: Facts) -> re.Match[st
         return None
     if re.search(r"prioriti|\burban\b|\bexport\b|\bdownload\b|\bmaps?\b|\bsave\b", low):
         return None
-    for m in re.finditer(r"(?<![\d,.])(\d{3,})(?![\d,.%]|\s*(?:k|m|nets?|people|persons)\b)", low):
+    for m in re.finditer(r"(?<![\d,.])(\d{3,})(?![\d%]|[,.]\d|\s*(?:k|m|nets?|people|persons)\b)", low):
         if before and len(m.group(1)) != len(before):
             continue
         if not before and len(m.group(1)) < 4:

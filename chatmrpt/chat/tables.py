@@ -364,6 +364,11 @@ def unplaced_list(decision: Decision, text: str, ctx: RouterContext,
     return code_question(name, params, facts.lga_codes)
 
 
+# a part of the area named by its compass side ("the north", "northern part"): never an LGA
+REGION = re.compile(r"(?:north|south|east|west|central|middle|centre|center)(?:ern)?"
+                    r"(?:[- ]?(?:east|west)(?:ern)?)?(?:\s+(?:part|side|zone|region|area))?")
+
+
 def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Facts) -> Decision:
     """A ward list "in" a place that is neither an LGA nor a ward of the table ("top 5 wards
     in Likwa") is asked about with the table's LGAs (the closest first) as one-tap choices:
@@ -382,7 +387,7 @@ def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Fac
     close = difflib.get_close_matches(name, list(lgas), n=3, cutoff=0.6)
     capitalised = re.search(r"\b" + re.escape(name.split()[0]) + r"\b", text, re.I)
     if not close and not (capitalised and capitalised.group(0)[0].isupper()) and \
-            len(name.split()) < 2:
+            len(name.split()) < 2 and not REGION.fullmatch(name):
         return decision  # one lower-case word, like no LGA: too weak to be a place
     step = decision.steps[-1]
     params = {k: v for k, v in step.params.items() if k in ("n", "order", "category", "method")}

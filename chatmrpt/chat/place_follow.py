@@ -1,0 +1,235 @@
+"""A short follow-up that narrows the wards of the one LGA just listed or counted: "d low
+ones", "the high ones", "which ones are in the high class there", "only hig ones", "sorry i
+meant only high ones", "how many of them are high", "and the bottom five there".
+
+Such a message names a risk category, a count or a top/bottom slice and nothing else but
+plain connecting words: it keeps the LGA (or LGA code) of the list or count just given.
+Answering for the whole area instead would show a wrong list as if it were the answer.
+
+A message with any other content word (another place, a variable, a plan word, "not",
+"whole", "all") is left to the other readers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+
+PLACE_TOOLS = ("list_wards", "top_wards", "lga_summary")
+
+_CATEGORIES = {
+    "high": "High", "highs": "High", "hig": "High", "hgh": "High", "hight": "High",
+    "medium": "Medium", "mediums": "Medium", "medim": "Medium", "meduim": "Medium",
+    "medum": "Medium", "mid": "Medium",
+    "low": "Low", "lows": "Low", "lw": "Low",
+}  # fmt: skip
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20}  # fmt: skip
+_TOP = {"top", "worst", "first", "highest", "riskiest"}
+_BOTTOM = {"bottom", "last", "least", "best", "lowest", "safest"}
+# words that point back at the place just listed
+_BACK = {"there", "dem", "them", "those", "these", "dose", "it", "inside", "same", "that",
+         "list", "lga"}
+# plain connecting words a follow-up may hold besides what it asks for
+_FILLER = {
+    "the", "d", "a", "only", "just", "ones", "one", "wards", "ward", "priority", "risk",
+    "category", "class", "group", "level", "there", "dem", "them", "those", "these", "dose",
+    "of", "among", "from", "in", "inside", "within", "that", "lga", "which", "what", "whats",
+    "are", "is", "dey", "show", "list", "give", "me", "us", "please", "pls", "abeg", "ok",
+    "okay", "now", "so", "then", "and", "sorry", "i", "meant", "mean", "about", "for",
+    "it", "its", "wey", "na", "oya", "also", "too", "vulnerable", "at", "wetin", "get",
+    "same", "place", "area", "how", "many", "number", "count", "be", "they", "their",
+    "can", "you", "see", "let", "tell", "want", "need", "ehn", "o", "sir", "ma", "fall",
+    "falls", "under", "into", "with", "category's", "rated", "ranked", "classed", "marked",
+    "instead", "rather", "oh",
+    "actually", "do", "have", "has", "got", "out", "any",
+}  # fmt: skip
+# a question about the LGAs themselves ("which LGA has the most High wards?")
+ABOUT_LGAS = re.compile(r"\b(?:which|what|wetin)\s+(?:lga|local\s+gov\w*|lga\s+code|code)s?\b"
+                        r"|\blgas\b")
+_COUNT = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b")
+
+
+def _number(tok: str) -> int | None:
+    if tok.isdigit():
+        return int(tok)
+    return _NUMBER_WORDS.get(tok)
+
+
+def place_of(last: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The one LGA (name or code) the last list or count was about; empty when none."""
+    if not last:
+        return {}
+    tool = last.get("tool")
+    params = last.get("params") or {}
+    if tool not in PLACE_TOOLS and not (tool == "ask_results"
+                                        and params.get("about") == "ward_counts"):
+        return {}
+    return {k: params[k] for k in ("lga", "lga_code") if params.get(k)}
+
+
+def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], str] | None:
+    """The step for a follow-up that narrows the last one-LGA list or count, and what it
+    does in words; None when the message is anything else."""
+    place = place_of(last)
+    if not place:
+        return None
+    low = ex.lower_text(low)
+    tokens = re.findall(r"[a-z0-9']+", low)
+    if not tokens or len(tokens) > 14 or ABOUT_LGAS.search(low):
+        return None
+    cats: list[str] = []
+    n: int | None = None
+    order: str | None = None
+    back = False
+    for tok in tokens:
+        if tok in _CATEGORIES:
+            if _CATEGORIES[tok] not in cats:
+                cats.append(_CATEGORIES[tok])
+            continue
+        if tok in _TOP or tok in _BOTTOM:
+            if tok in ("first", "last") and order is not None:
+                continue
+            order = "top" if tok in _TOP else "bottom"
+            continue
+        if tok in _BACK:
+            back = True
+        num = None if tok == "one" else _number(tok)
+        if num is not None:
+            if n is not None or not 1 <= num < 1000:
+                return None
+            n = num
+            continue
+        if tok not in _FILLER:
+            return None
+    # "the five of them" alone asks nothing; "top five" reads the number from the words
+    if order is not None and n is None:
+        for i, tok in enumerate(tokens[:-1]):
+            if tok in _TOP | _BOTTOM and _number(tokens[i + 1]) is not None:
+                n = _number(tokens[i + 1])
+    where = place.get("lga") or f"LGA {place.get('lga_code')}"
+    count = bool(_COUNT.search(low))
+    if len(cats) > 1:
+        return None
+    if cats and order is None and n is None:
+        if count:
+            return ({"tool": "ask_results", "params": {"about": "ward_counts", **place,
+                                                        "category": cats[0]}},
+                    f"In {where} (the wards just talked about):")
+        return ({"tool": "list_wards", "params": {**place, "category": cats[0]}},
+                f"The {cats[0]} priority wards of {where}:")
+    if cats or count or order is None or n is None:
+        return None
+    # a slice of the same LGA: only when the message points back at it ("there", "of them")
+    # or goes on from the last list ("and the bottom five")
+    if not back and tokens[0] != "and":
+        return None
+    kept = (last or {}).get("params") or {}
+    params = {**place, **{k: kept[k] for k in ("category", "method") if kept.get(k)}, "n": n}
+    if order == "bottom":
+        params["order"] = "bottom"
+    side = "most" if order == "top" else "least"
+    return ({"tool": "list_wards", "params": params},
+            f"The {n} {side} vulnerable wards of {where}:")
+
+
+def code_picked(low: str, last: Mapping[str, Any] | None,
+                codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """ "ok 20012 then", "use 20037" right after the LGA codes of the table were listed: the
+    wards of the LGA with that code (never a number of nets or people); None otherwise."""
+    from chatmrpt.chat.pending import CODE_ANSWER_WORDS
+
+    if not last or last.get("tool") != "ask_results" or \
+            (last.get("params") or {}).get("about") != "lgas" or not codes:
+        return None
+    low = ex.lower_text(low)
+    found = re.findall(r"(?<![\d.,])\d{3,}(?![\d.,]*\d)", low)
+    words = re.findall(r"[a-z][a-z']*", low)
+    if len(found) != 1 or found[0] not in codes or len(words) > 7 or \
+            any(w not in CODE_ANSWER_WORDS and w not in ("wards", "ward", "list", "show", "me")
+                for w in words):
+        return None
+    return {"tool": "list_wards", "params": {"lga_code": found[0]}}
+
+
+_ALL = {"all", "every", "everything", "full", "whole", "entire"}
+_PLACE_FILLER = _FILLER | _ALL | {"leave", "forget", "wards", "what", "about", "of", "then",
+                                  "now", "and", "lga", "code", "local", "government"}
+
+
+def place_only(low: str, lgas: tuple[str, ...] | list[str],
+               codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """ "Jalsha, all of them", "and 24007 all of them", "what of 24007, top 3": one LGA (by
+    name or code) with all its wards, or a top/bottom slice of them, and nothing else; the
+    list_wards step, or None."""
+    from chatmrpt.chat.slots import find_lga
+
+    low = ex.lower_text(low)
+    place: dict[str, Any] = {}
+    rest = low
+    found = [c for c in re.findall(r"(?<![\d.,])\d{4,6}(?![\d%]|[.,]\d)", low)
+             if c in codes]
+    if len(found) == 1:
+        place = {"lga_code": found[0]}
+        rest = low.replace(found[0], " ")
+    elif not found and lgas:
+        lga, _ = find_lga(low, lgas)
+        if lga is None or not re.search(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])",
+                                        low):
+            return None
+        place = {"lga": lga}
+        rest = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", low)
+    if not place:
+        return None
+    tokens = re.findall(r"[a-z0-9']+", rest)
+    if len(tokens) > 10:
+        return None
+    every = False
+    order: str | None = None
+    n: int | None = None
+    for tok in tokens:
+        if tok in _ALL:
+            every = True
+        elif tok in ("top", "bottom", "worst", "best", "least"):
+            order = "top" if tok in ("top", "worst") else "bottom"
+        elif tok != "one" and _number(tok) is not None:
+            if n is not None:
+                return None
+            n = _number(tok)
+        elif tok not in _PLACE_FILLER or tok in _CATEGORIES:
+            return None
+    if every and order is None and n is None:
+        return {"tool": "list_wards", "params": place}
+    if not every and order is not None and n is not None and 1 <= n < 1000:
+        params = {**place, "n": n}
+        if order == "bottom":
+            params["order"] = "bottom"
+        return {"tool": "list_wards", "params": params}
+    return None
+
+
+OTHER_ONE = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|now|then|what\s+about|how\s+about|wetin\s+of"
+                       r"|what\s+of)[\s,]+)*(?:the\s+|d\s+|di\s+)?(?:other|oda|odas?|second)"
+                       r"(?:\s+(?:one|ward|it))?(?:\s+(?:too|please|pls|abeg|nko|then|now))*"
+                       r"\s*[?.!]*\s*$")
+
+
+def other_of_same_name(low: str, last: Mapping[str, Any] | None,
+                       wards: Any) -> dict[str, Any] | None:
+    """ "and the other one" right after one of two wards of the same name was answered (the
+    Kawo of Kuran): the same question for the ward of that name in the other LGA; None
+    when the message says anything else or the name is not shared by exactly two LGAs."""
+    if not last or not OTHER_ONE.match(ex.lower_text(low)):
+        return None
+    params = dict(last.get("params") or {})
+    ward, lga = params.get("ward"), params.get("lga")
+    if not ward or not lga:
+        return None
+    others = {w.lga for w in wards if w.name.lower() == str(ward).lower() and w.lga
+              and w.lga != lga}
+    if len(others) != 1:
+        return None
+    return {"tool": last["tool"], "params": {**params, "lga": others.pop()}}
