@@ -508,10 +508,13 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
 def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                facts: Facts) -> Decision | None:
     """A short follow-up read against the conversation focus (see focus.py)."""
-    picked = place_follow.code_picked(low, state.last, facts.lga_codes) or \
-        place_follow.place_only(low, facts.lgas, facts.lga_codes) or \
-        place_follow.other_of_same_name(low, state.last, ctx.wards)
-    if picked is not None:
+    # a place said short follows ranked results; before any analysis the request is read in
+    # full (the analysis runs first, and says so)
+    picked = ctx.analysis_ready and (
+        place_follow.code_picked(low, state.last, facts.lga_codes)
+        or place_follow.place_only(low, facts.lgas, facts.lga_codes)
+        or place_follow.other_of_same_name(low, state.last, ctx.wards))
+    if picked:
         return Decision([Step(picked["tool"], picked["params"], source=text)],
                         reading={"follow_up": "lga_code"})
     r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas,

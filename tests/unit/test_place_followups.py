@@ -313,3 +313,13 @@ def test_people_there_after_an_lga_list_is_not_a_ward():
     r = fc.resolve(text, lower_text(text), fc.Focus(ward="Dambo", ward_lga="Zaria"),
                    {"tool": "explain_ward", "params": {"ward": "Dambo"}}, LGAS)
     assert r is None or "population of Dambo" not in (r.text or "")
+
+
+@pytest.mark.parametrize("text", ["top 3 wards in Zaria LGA", "list the wards in zaria"])
+def test_before_any_analysis_a_place_runs_the_analysis_first(text):
+    """A place said short is a follow-up of ranked results: with none yet, the request is
+    read in full and the analysis runs first (the list never fails for want of one)."""
+    d = decide(text, ctx(analysis_status=None), state(), FACTS)
+    tools = [s.tool for s in d.steps]
+    assert tools[0] == "run_analysis" and tools[-1] == "list_wards", (tools, d.text)
+    assert d.steps[-1].params.get("lga") == "Zaria"
