@@ -172,7 +172,7 @@ from chatmrpt.chat.tool_slots import (
     _list_params,
     _new_tool,
 )
-from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND
+from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND, tool_spec
 
 PLAN_DEFAULTS = {"urban_threshold": 75, "method": "composite", "strategy": "stop",
                  "people_per_net": 1.8, "buffer": 1, "bale_size": 1}  # fmt: skip
@@ -223,6 +223,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
     decision = ward_place.ward_before_code_question(decision, fixed, ctx, facts)
     decision = outside_area(decision, fixed, facts)
+    decision = _analyse_first(decision, ctx)
     _echo_plan_changes(decision, ctx.last_plan)
     if note and decision.steps:
         decision.notes.insert(0, note)
@@ -444,7 +445,7 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         tpr_follow.follow_up(text, low, ctx, state)
     if tpr is not None:  # "now rdt only" right after a TPR run
         return tpr
-    paired = None if _tapped(text, state) else ward_pairs.compared(text, low, ctx, facts)
+    paired = None if _tapped(text, state) else ward_pairs.compared(text, ctx, facts)
     if paired is not None:  # two wards or two LGAs side by side: both answered
         paired.keep_pending = bool(state.pending)
         return paired
@@ -1175,6 +1176,24 @@ def _plan_needs(ctx: RouterContext) -> str:
 
 ANALYSE_FIRST = "There was no analysis yet, so I ran it first with the default variables."
 RUN_WHEN_TOLD = "Running the analysis with the default variables for your data."
+
+
+def _analyse_first(decision: Decision, ctx: RouterContext) -> Decision:
+    """The one place that runs the default analysis first, whichever reader made the
+    decision: a step that needs ranked results, with no analysis in the session and none
+    run before it, gets one in front of it (files have their own rule, in ``exports``)."""
+    if not decision.steps or not _can_analyse_first(["analysis"], ctx):
+        return decision
+    for i, step in enumerate(decision.steps):
+        if step.tool == "run_analysis":
+            return decision
+        if step.tool.startswith("export_"):
+            continue
+        if tool_spec(step.tool).needs_analysis:
+            decision.steps.insert(i, Step("run_analysis", {}, echo=ANALYSE_FIRST,
+                                          source=step.source))
+            return decision
+    return decision
 
 
 def _can_analyse_first(unmet: Sequence[str], ctx: RouterContext) -> bool:

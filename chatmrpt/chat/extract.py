@@ -478,6 +478,14 @@ _PRONOUN_ONE_AFTER = re.compile(r"\s*(?:one|ones)\b(?!\s*(?:%|percent|per\s*cent
                                 r"|thousand|million|k\b|m\b|[.,]?\d))")
 
 
+def small_number(token: str) -> int | None:
+    """One token read as a whole number: digits ("12") or a number word up to nineteen, or a
+    round ten ("five", "twenty"); None otherwise."""
+    if token.isdigit():
+        return int(token)
+    return _UNITS.get(token, _TENS.get(token))
+
+
 def extract_numbers(text: str) -> list[NumberMention]:
     """Every number in ``text`` with its span (in ``text``) and whether it is a percentage."""
     low = lower_text(text)

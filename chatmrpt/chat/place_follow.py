@@ -26,8 +26,6 @@ _CATEGORIES = {
     "medum": "Medium", "mid": "Medium",
     "low": "Low", "lows": "Low", "lw": "Low",
 }  # fmt: skip
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20}  # fmt: skip
 _TOP = {"top", "worst", "first", "highest", "riskiest"}
 _BOTTOM = {"bottom", "last", "least", "best", "lowest", "safest"}
 # words that point back at the place just listed
@@ -51,12 +49,6 @@ _FILLER = {
 ABOUT_LGAS = re.compile(r"\b(?:which|what|wetin)\s+(?:lga|local\s+gov\w*|lga\s+code|code)s?\b"
                         r"|\blgas\b")
 _COUNT = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b")
-
-
-def _number(tok: str) -> int | None:
-    if tok.isdigit():
-        return int(tok)
-    return _NUMBER_WORDS.get(tok)
 
 
 def place_of(last: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -97,7 +89,7 @@ def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], 
             continue
         if tok in _BACK:
             back = True
-        num = None if tok == "one" else _number(tok)
+        num = None if tok == "one" else ex.small_number(tok)
         if num is not None:
             if n is not None or not 1 <= num < 1000:
                 return None
@@ -108,8 +100,8 @@ def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], 
     # "the five of them" alone asks nothing; "top five" reads the number from the words
     if order is not None and n is None:
         for i, tok in enumerate(tokens[:-1]):
-            if tok in _TOP | _BOTTOM and _number(tokens[i + 1]) is not None:
-                n = _number(tokens[i + 1])
+            if tok in _TOP | _BOTTOM and ex.small_number(tokens[i + 1]) is not None:
+                n = ex.small_number(tokens[i + 1])
     where = place.get("lga") or f"LGA {place.get('lga_code')}"
     count = bool(_COUNT.search(low))
     if len(cats) > 1:
@@ -195,10 +187,10 @@ def place_only(low: str, lgas: tuple[str, ...] | list[str],
             every = True
         elif tok in ("top", "bottom", "worst", "best", "least"):
             order = "top" if tok in ("top", "worst") else "bottom"
-        elif tok != "one" and _number(tok) is not None:
+        elif tok != "one" and ex.small_number(tok) is not None:
             if n is not None:
                 return None
-            n = _number(tok)
+            n = ex.small_number(tok)
         elif tok not in _PLACE_FILLER or tok in _CATEGORIES:
             return None
     if every and order is None and n is None:

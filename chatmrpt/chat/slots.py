@@ -22,14 +22,26 @@ LGA_PHRASE = re.compile(
 )
 
 
+def lgas_named(text: str, lgas: Sequence[str]) -> list[str]:
+    """Every LGA named whole in ``text``, in the order said; a name inside a longer one
+    ("Kano" in "Kano Municipal") is not counted twice."""
+    rest = ex.lower_text(text)
+    found: list[tuple[int, str]] = []
+    for lg in sorted(lgas, key=len, reverse=True):
+        m = re.search(r"(?<![a-z])" + re.escape(lg.lower()) + r"(?![a-z])", rest)
+        if m:
+            found.append((m.start(), lg))
+            rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
+    return [lg for _, lg in sorted(found)]
+
+
 def find_lga(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None]:
     """(the LGA named, the unknown name when the message names an LGA the data lacks)."""
     low = ex.lower_text(text)
     by_key = {_key(lg): lg for lg in lgas}
-    hits = [lg for lg in sorted(lgas, key=len, reverse=True)
-            if re.search(r"(?<![a-z])" + re.escape(lg.lower()) + r"(?![a-z])", low)]  # fmt: skip
+    hits = lgas_named(low, lgas)
     if hits:
-        return hits[0], None
+        return max(hits, key=len), None
     m = LGA_PHRASE.search(low)
     if m:
         name = re.sub(r"^(?:the|ward\s+of)\s+", "", m.group(1)).strip()

@@ -14,7 +14,7 @@ from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.router import RouterContext
-from chatmrpt.chat.slots import CATEGORY
+from chatmrpt.chat.slots import CATEGORY, lgas_named
 from chatmrpt.chat.state import Decision, Facts, Step
 
 # a question that sets two things side by side and asks which one
@@ -48,7 +48,7 @@ def _two_wards(text: str, ctx: RouterContext) -> list[str] | None:
     return names if len(names) == 2 else None
 
 
-def compared(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+def compared(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
     """Both wards (or both LGAs) of a side-by-side question answered; None otherwise."""
     if not ctx.analysis_ready:
         return None
@@ -81,15 +81,9 @@ def _lga_pair(low: str, facts: Facts) -> Decision | None:
     if len(codes) == 2:
         places = [{"lga_code": c} for c in codes]
     elif facts.lgas and not codes:
-        found = []
-        rest = low
-        for lg in sorted(facts.lgas, key=len, reverse=True):
-            pat = r"(?<![a-z])" + re.escape(lg.lower()) + r"(?![a-z])"
-            if re.search(pat, rest):
-                found.append((re.search(pat, low).start(), lg))
-                rest = re.sub(pat, " ", rest)
-        if len(found) == 2:
-            places = [{"lga": lg} for _, lg in sorted(found)]
+        named = lgas_named(low, facts.lgas)
+        if len(named) == 2:
+            places = [{"lga": lg} for lg in named]
     if len(places) != 2:
         return None
     steps = []

@@ -130,7 +130,7 @@ def test_a_code_picked_is_listed_not_read_as_nets():
     "compare Dambo and Zango, which ranks higher",
 ])
 def test_two_wards_compared_answer_both(text):
-    d = wp.compared(text, lower_text(text), ctx(), FACTS)
+    d = wp.compared(text, ctx(), FACTS)
     assert d is not None and len(d.steps) == 1, text
     step = d.steps[0]
     assert step.tool == "ask_results" and step.params["about"] == "ward_compare"
@@ -139,7 +139,7 @@ def test_two_wards_compared_answer_both(text):
 
 def test_the_safer_of_two_wards():
     text = "Dambo or Zango, which one is less vulnerable?"
-    d = wp.compared(text, lower_text(text), ctx(), FACTS)
+    d = wp.compared(text, ctx(), FACTS)
     assert d is not None and d.steps[0].params["order"] == "fewest"
 
 
@@ -151,17 +151,17 @@ def test_the_safer_of_two_wards():
     "which ward is more vulnerable, Sabon Gari or Dambo",  # Sabon Gari: two wards of that name
 ])
 def test_not_a_two_ward_comparison(text):
-    assert wp.compared(text, lower_text(text), ctx(), FACTS) is None, text
+    assert wp.compared(text, ctx(), FACTS) is None, text
 
 
 def test_two_lgas_compared_give_both_counts():
     text = "Zaria and Fagge, which one has more wards in the low class? give me the count"
-    d = wp.compared(text, lower_text(text), ctx(), FACTS)
+    d = wp.compared(text, ctx(), FACTS)
     assert [s.params for s in d.steps] == [
         {"about": "ward_counts", "lga": "Zaria", "category": "Low"},
         {"about": "ward_counts", "lga": "Fagge", "category": "Low"}]
     text = "which LGA code has more high wards, 20001 or 20037? how many"
-    d = wp.compared(text, lower_text(text), ctx(), CODES)
+    d = wp.compared(text, ctx(), CODES)
     assert [s.params for s in d.steps] == [
         {"about": "ward_counts", "lga_code": "20001", "category": "High"},
         {"about": "ward_counts", "lga_code": "20037", "category": "High"}]
@@ -169,7 +169,7 @@ def test_two_lgas_compared_give_both_counts():
 
 def test_two_lgas_without_a_count_are_not_counted():
     text = "Zaria and Fagge, which one has the highest nets"
-    assert wp.compared(text, lower_text(text), ctx(), FACTS) is None
+    assert wp.compared(text, ctx(), FACTS) is None
 
 
 # --- one LGA with all its wards or a slice, said short --------------------------------------
@@ -323,3 +323,39 @@ def test_before_any_analysis_a_place_runs_the_analysis_first(text):
     tools = [s.tool for s in d.steps]
     assert tools[0] == "run_analysis" and tools[-1] == "list_wards", (tools, d.text)
     assert d.steps[-1].params.get("lga") == "Zaria"
+
+
+def test_two_lgas_named_are_read_in_the_order_said_and_never_twice():
+    from chatmrpt.chat.slots import find_lga, lgas_named
+    assert lgas_named("Kano Municipal or Fagge, which has more high wards", LGAS + ("Kano",)) == [
+        "Kano Municipal", "Fagge"]
+    assert lgas_named("fagge then zaria", LGAS) == ["Fagge", "Zaria"]
+    assert lgas_named("wards in Zariatown", LGAS) == []
+    assert find_lga("the wards in kano municipal", LGAS + ("Kano",)) == ("Kano Municipal", None)
+    text = "Fagge vs Kano Municipal, which has more low wards? how many"
+    d = wp.compared(text, ctx(), Facts(analysis_variables=("rainfall",), lgas=LGAS + ("Kano",),
+                                       ward_count=14))
+    assert [s.params["lga"] for s in d.steps] == ["Fagge", "Kano Municipal"]
+
+
+@pytest.mark.parametrize("tok,want", [("12", 12), ("five", 5), ("twenty", 20), ("eleven", 11),
+                                      ("fifty", 50), ("five-ish", None), ("a", None)])
+def test_one_token_read_as_a_small_number(tok, want):
+    from chatmrpt.chat.extract import small_number
+    assert small_number(tok) == want
+
+
+def test_any_reader_that_needs_results_gets_the_analysis_run_first():
+    from chatmrpt.chat.dialogue import ANALYSE_FIRST, _analyse_first
+    from chatmrpt.chat.state import Decision, Step
+    none_yet = ctx(analysis_status=None)
+    d = _analyse_first(Decision([Step("lga_summary", {"lga": "Zaria"}, source="x")]), none_yet)
+    assert [(s.tool, s.echo) for s in d.steps] == [("run_analysis", ANALYSE_FIRST),
+                                                  ("lga_summary", "")]
+    # already run before it, not needed, an analysis there already, or a file (own rule)
+    for steps, c in (([Step("run_analysis", {}), Step("top_wards", {"n": 5})], none_yet),
+                     ([Step("describe_data", {})], none_yet),
+                     ([Step("top_wards", {"n": 5})], ctx()),
+                     ([Step("top_wards", {"n": 5})], ctx(analysis_status="running")),
+                     ([Step("export_results", {"what": "rankings"})], none_yet)):
+        assert _analyse_first(Decision(list(steps)), c).steps == steps
