@@ -109,8 +109,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 SIZES = {"desktop": {}, "phone": PHONE}
 
 
-@pytest.mark.parametrize(("case", "size"),
-                         [("ilorin", "desktop"), ("kano", "desktop"), ("kano", "phone")])
+@pytest.mark.parametrize(("case", "size"), [("ilorin", "desktop"), ("kano", "phone")])
 def test_shipped_table_to_layers_plan_and_reprioritisation(open_page, artifacts_dir, case, size):
     table, boundaries, n = CASES[case]
     page, _watched = open_page(**SIZES[size])
