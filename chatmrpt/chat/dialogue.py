@@ -1181,14 +1181,16 @@ RUN_WHEN_TOLD = "Running the analysis with the default variables for your data."
 def _analyse_first(decision: Decision, ctx: RouterContext) -> Decision:
     """The one place that runs the default analysis first, whichever reader made the
     decision: a step that needs ranked results, with no analysis in the session and none
-    run before it, gets one in front of it (files have their own rule, in ``exports``)."""
+    run before it, gets one in front of it (files have their own rule, in ``exports``, and a
+    question about stored results answers from what is stored: "which LGA codes are there"
+    needs no analysis)."""
     if not decision.steps or not _can_analyse_first(["analysis"], ctx):
         return decision
     for i, step in enumerate(decision.steps):
         if step.tool == "run_analysis":
             return decision
-        if step.tool.startswith("export_"):
-            continue
+        if step.tool.startswith("export_") or step.tool == "ask_results":
+            continue  # files have their own rule; a stored-result question may need none
         if tool_spec(step.tool).needs_analysis:
             decision.steps.insert(i, Step("run_analysis", {}, echo=ANALYSE_FIRST,
                                           source=step.source))

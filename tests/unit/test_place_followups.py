@@ -357,5 +357,6 @@ def test_any_reader_that_needs_results_gets_the_analysis_run_first():
                      ([Step("describe_data", {})], none_yet),
                      ([Step("top_wards", {"n": 5})], ctx()),
                      ([Step("top_wards", {"n": 5})], ctx(analysis_status="running")),
-                     ([Step("export_results", {"what": "rankings"})], none_yet)):
+                     ([Step("export_results", {"what": "rankings"})], none_yet),
+                     ([Step("ask_results", {"about": "lgas"})], none_yet)):
         assert _analyse_first(Decision(list(steps)), c).steps == steps
