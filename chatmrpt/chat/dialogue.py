@@ -80,6 +80,7 @@ from chatmrpt.chat import (
     intents,
     list_scope,
     map_follow,
+    net_sums,
     no_population,
     normalize,
     ordinal,
@@ -425,6 +426,11 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if default_asked is not None:  # the default selection, nothing run
         default_asked.keep_pending = bool(state.pending)
         return default_asked
+    summed = None if _tapped(text, state) else (
+        net_sums.arithmetic_answer(text) or net_sums.default_setting_question(text))
+    if summed is not None:  # a sum given in full, or a plan default asked: answered, not run
+        summed.keep_pending = bool(state.pending)
+        return summed
     asked_before = counts.ward_for_question(text, ctx, state)
     if asked_before:  # "Kotsasha." after "which ward do you mean?": the question, answered
         return _decide(asked_before, ctx, replace(state, pending=None), facts)

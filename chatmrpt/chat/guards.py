@@ -163,7 +163,14 @@ ONLY_ASKING = re.compile(
     r"\b(?:(?:i'?m|i\s+am|am|we'?re|we\s+are)\s+)?(?:just|only|merely|simply)\s+"
     r"(?:asking|wondering|curious|checking|thinking\s+aloud|thinking\s+out\s+loud|exploring)\b"
     r"|\b(?:out\s+of|for)\s+curiosity\b|\bhypothetically(?:\s+speaking)?\b"
-    r"|\bfor\s+(?:my\s+)?(?:information|info|interest)\s+only\b")
+    r"|\bfor\s+(?:my\s+)?(?:information|info|interest)\s+only\b"
+    # "what would happen with 20% fewer? only tell me.", "... just the arithmetic": an answer
+    # is wanted, not a change
+    r"|(?:^|[.,;:!?-]\s*)(?:(?:pls|please|abeg)\s+)?(?:only|just)\s+(?:tell|show)\s+me"
+    r"(?:\s+(?:please|pls))?\s*[.!]*\s*$"
+    r"|(?:^|[.,;:!?-]\s*)(?:(?:pls|please|abeg)\s+)?(?:only|just)\s+(?:(?:do|give\s+me)\s+)?"
+    r"(?:the\s+)?(?:arithmetic|maths?|sums?|calculations?)"
+    r"(?:\s+(?:please|pls))?\s*[.!]*\s*$")
 KEEP_AS_IS = re.compile(
     r"(?:^|[.,;:!?-]\s*|\b(?:but|and|so)\s+)(?:pls\s+|please\s+)?(?:don'?t|dont|do\s+not|no\s+need"
     r"\s+to)\s+(?:actually\s+)?(?:change|make|touch|run|re-?plan|re-?do|re-?run|update|apply"
