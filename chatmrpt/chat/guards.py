@@ -640,8 +640,12 @@ def _names_its_object(kind: str, text: str) -> bool:
         return False
     if kind != "plan":
         return True
+    # "ok donor confirmed, add the 100k.": the change is said on its own, after a lead-in
+    clauses = [c for c in re.split(r"[,.;!]+\s*", low) if c.strip()]
     return bool(NET_CUE.search(low) or re.search(r"\b(?:plan|stock|supply|it|that|allocation)"
-                                                 r"\b", low) or len(low.split()) <= 4)
+                                                 r"\b", low) or len(low.split()) <= 4
+                or (clauses and len(clauses[-1].split()) <= 4
+                    and ex.extract_numbers(clauses[-1])))
 
 
 RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri",

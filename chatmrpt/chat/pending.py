@@ -411,6 +411,10 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
     by_method = _pick_by_method(rest or low, actionable)
     if by_method is not None:
         return _chosen_decision(by_method, text)
+    if not rest and len(actionable) == 1 and reads_as_number_answer(low) and \
+            (actionable[0].get("tool") in PLAN_TOOLS):
+        # "three-fifty thousand then." to an offered plan: the offer, with that number
+        return _modified_choice(text, low, actionable[0], ctx)
     if not rest:
         return None
     picked = _pick_choice(rest, choices)
@@ -477,6 +481,10 @@ def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
             if not reads_as_number_answer(rest):
                 return None  # "2023 was better": a number that is no answer
             if not n.percent and n.is_whole and n.value >= 100:
+                offered = params.get("total_nets")
+                if n.value < len(ctx.wards or ()) or (
+                        isinstance(offered, int | float) and n.value * 100 < offered):
+                    return None  # "300" to an offer of 400,000 nets: 300 nets? asked
                 change["total_nets"] = n.number
             elif not n.percent and rt_.PLAN_ACCEPTS["household_size"](n) and (
                     "household_size" in params or tool == "plan_itn"):
