@@ -80,6 +80,9 @@ def bare_yes_no(text: str, ctx: RouterContext | None = None) -> bool:
     left = " ".join(rest)
     if ex.extract_numbers(left) or any(re.search(rx, left) for _, rx in rt_._EXPORT_FORMATS):
         return False
+    # "ok triple it", "ok double": the stock multiplied, a request
+    if re.search(r"\b(?:double|triple|treble|quadruple|halve|half|twice)\b", left):
+        return False
     # a setting's value: a direction, a normalisation, a ranking method or a strategy
     if ex._DIRECT.search(left) or ex._INVERSE.search(left) or ex.find_normalization(left) \
             or ex.find_method(left) or ex.find_strategy(left):
