@@ -388,6 +388,14 @@ YES_LEAD = re.compile(r"^\s*(?:(?:yes|yeah|yep|yup|ok(?:ay)?|sure|alright|oya)[\
                       r"(?!\s*(?:do|go|run|with|using|at|for|and|but|again|in|on|the\s+same)\b)")
 
 
+# a judgement of the last result said first, as a sentence of its own: "Too many.", "That's
+# too few!", "Not enough." (what follows says what to do)
+REACTION_LEAD = re.compile(
+    r"^\s*(?:(?:hmm+|ah|oh|eh|ehn|wow)[\s,.!]+)*(?:(?:that'?s|that\s+is|it'?s|it\s+is|way|far"
+    r"|much)\s+)?(?:too\s+(?:many|much|few|little|big|small|high|low|large)(?:\s+(?:nets|wards))?"
+    r"|not\s+enough|way\s+too\s+(?:many|much|few))\s*[.!;]+\s+(?=\S)")
+
+
 def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     lead = LEADING_CANCEL.match(ex.lower_text(text))
     dropped = None if lead and state.pending else DROPPED_FIRST.match(ex.lower_text(text))
@@ -409,6 +417,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if yes is not None and len(low[yes.end():].split()) >= 2:
         # "yes do that, save it as png" with nothing offered: the yes agrees, the request runs
         return _decide(text[yes.end():], ctx, state, facts)
+    reaction = REACTION_LEAD.match(low)
+    if reaction is not None and len(low[reaction.end():].split()) >= 2:
+        # "Too many. Go back to the first plan.": the judgement asks nothing, the rest runs
+        return _decide(text[reaction.end():], ctx, state, facts)
     about = _question_about_pending(text, low, state.pending) if state.pending else None
     if about is not None:
         return about
