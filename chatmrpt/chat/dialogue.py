@@ -907,7 +907,8 @@ EXPORT_OF_LAST = {"plan_itn": "itn_plan", "what_if_plan": "itn_plan", "top_wards
 INSTEAD_OF = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+(?:the\s+)?(?:pca|composite)\b"
                         r"(?:\s+(?:one|ranking|rank|method|score))?")
 METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try|back\s+to"
-                           r"|go\s+back\s+to|return\s+to)\b.*?\b(pca|composite)"
+                           r"|go\s+back\s+to|return\s+to|the\s+other\s+(?:one|method|ranking|way))\b"
+                           r".*?\b(pca|composite)"
                            r"\b|\b(pca|composite)\s+(?:ranking|rank|method)?\s*instead\b")
 
 
