@@ -87,6 +87,7 @@ from chatmrpt.chat import (
     place_follow,
     plan_refs,
     plan_settings,
+    repri_target,
     retraction,
     run_request,
     tables,
@@ -443,6 +444,14 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if summed is not None:  # a sum given in full, or a plan default asked: answered, not run
         summed.keep_pending = bool(state.pending)
         return summed
+    if (state.pending or {}).get("expects") == "repri_target":
+        target = repri_target.target_answer(text, state.pending or {})
+        if target is not None:  # "twenty percent" after "what should the target be?"
+            target.reading["answered"] = "repri_target"
+            return target
+    target_asked = None if _tapped(text, state) else repri_target.target_change_asked(text, facts)
+    if target_asked is not None:  # "I want to change the target": which value, asked
+        return target_asked
     asked_before = counts.ward_for_question(text, ctx, state)
     if asked_before:  # "Kotsasha." after "which ward do you mean?": the question, answered
         return _decide(asked_before, ctx, replace(state, pending=None), facts)

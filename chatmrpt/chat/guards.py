@@ -21,7 +21,7 @@ from chatmrpt.chat.state import Decision, DialogueState, Step
 
 # answers to a question the assistant asked: the question is the evidence for the action
 ANSWERS = ("choice", "confirm", "plan_numbers", "plan_delta", "lga_choice", "export_what", "lga",
-           "ward")
+           "ward", "repri_target")
 GATE_FAMILY = {"plan_itn": "plan_itn", "what_if_plan": "plan_itn", "run_analysis": "run_analysis",
                "reprioritize_urban": "reprioritize_urban", "compute_tpr": "compute_tpr",
                "export_results": "export_results", "export_view": "export_results",

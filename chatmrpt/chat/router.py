@@ -812,7 +812,8 @@ def _export_params(msg: Message, ctx: RouterContext) -> Extraction:
 
 _MAP_KINDS = (
     ("consensus", r"\bconsensus\b|\bagreed\s+categor\w*"),
-    ("itn", NETS + r"|\b(?:itn|net|distribution|allocation)\s+plan\b|\ballocation\b"),
+    ("itn", NETS + r"|\b(?:itn|net|distribution|allocation)\s+plan\b|\ballocation\b"
+            r"|(?<!per\s)\bnet\s+(?:map|coverage)\b"),  # "show me the net map"
     ("category", r"\bcategor\w*|\bhigh\s*,?\s*medium\b|\bclasses\b"),
     (
         "urban",
