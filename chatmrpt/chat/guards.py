@@ -687,7 +687,7 @@ def _gate(decision: Decision, text: str, state: DialogueState,
             and not elsewhere and not scaled and not same:
         if _restates_offer(decision, state):
             return decision  # "yes, rerun it with a 20% target": the change just offered
-        on_offer = _change_over_an_offer(decision, state)
+        on_offer = _change_over_an_offer(decision, state, last_plan)
         if on_offer is not None:
             return on_offer
         own = decision.steps[0].source if len(decision.steps) == 1 else None
@@ -772,7 +772,24 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     return asked
 
 
-def _change_over_an_offer(decision: Decision, state: DialogueState) -> Decision | None:
+def _offer_changes_nothing(params: Mapping[str, Any], last_plan: Mapping[str, Any] | None) -> bool:
+    """The offered plan holds only values the current plan already has."""
+    if not last_plan:
+        return False
+    usual = {"bale_size": 1, "buffer": 1.0, "people_per_net": 1.8, "urban_threshold": 75,
+             "method": "composite", "strategy": "stop"}
+    for k, v in params.items():
+        now = last_plan.get(k, usual.get(k))
+        if isinstance(v, int | float) and isinstance(now, int | float):
+            if abs(float(v) - float(now)) > 1e-9:
+                return False
+        elif v != now:
+            return False
+    return True
+
+
+def _change_over_an_offer(decision: Decision, state: DialogueState,
+                          last_plan: Mapping[str, Any] | None = None) -> Decision | None:
     """ "same but household size 6" right after "what if we had 20% more nets?" was answered
     with an offer: the change may be meant for the current plan or for the one offered.
     Ask, with both as one-tap choices."""
@@ -783,8 +800,8 @@ def _change_over_an_offer(decision: Decision, state: DialogueState) -> Decision 
     if offer is None or len(decision.steps) != 1 or decision.steps[0].tool != "what_if_plan":
         return None
     offered = [s for s in offer["steps"] if s.get("tool") in PLAN_TOOLS]
-    if len(offered) != 1:
-        return None
+    if len(offered) != 1 or _offer_changes_nothing(offered[0].get("params") or {}, last_plan):
+        return None  # an offer of the plan as it is: nothing to choose between
     mine = decision.steps[0]
     merged = {**(offered[0].get("params") or {}), **mine.params}
     if merged == mine.params:
