@@ -154,7 +154,7 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in confirmed["steps"]])
         return _choice_answer(text, low, guess, ctx, pending.get("choices") or [],
-                              pending.get("strays") or ())
+                              pending.get("strays") or (), fresh=not pending.get("kept"))
     if expects == "confirm":
         if CONFIRM.match(low) or (guess.label == "confirm" and guess.confident(0.6)
                                   and reads_as_short_answer(text)):  # fmt: skip
@@ -377,7 +377,7 @@ def _chosen_decision(chosen: Mapping[str, Any], text: str) -> Decision:
 
 def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                    choices: Sequence[Mapping[str, Any]],
-                   strays: Sequence[str] = ()) -> Decision | None:
+                   strays: Sequence[str] = (), fresh: bool = False) -> Decision | None:
     """A one-tap choice answered in words: "neither", "both", "the first one", "ok do the
     second", "yh" (the only action offered), "yes but with 6" and "no, composite" (the action
     offered, changed as said, or the other choice the words name)."""
@@ -411,9 +411,11 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
     by_method = _pick_by_method(rest or low, actionable)
     if by_method is not None:
         return _chosen_decision(by_method, text)
-    if not rest and len(actionable) == 1 and reads_as_number_answer(low) and \
-            (actionable[0].get("tool") in PLAN_TOOLS):
-        # "three-fifty thousand then." to an offered plan: the offer, with that number
+    numbers = ex.extract_numbers(low)
+    if not rest and fresh and len(actionable) == 1 and reads_as_number_answer(low) and \
+            actionable[0].get("tool") in PLAN_TOOLS and len(numbers) == 1 and \
+            not numbers[0].percent and numbers[0].value >= 1000:
+        # "three-fifty thousand then." to the plan just offered: the offer, with that stock
         return _modified_choice(text, low, actionable[0], ctx)
     if not rest:
         return None

@@ -315,3 +315,10 @@ def test_a_change_after_an_offer_of_the_plan_as_it_is_applies():
     d = run("Remove the buffer, keep the bales.", pending=pending, last_plan=plan)
     assert [s.params.get("buffer") for s in d.steps] == [1.0] or \
         [s.params.get("buffer") for s in d.steps] == [1]
+
+
+def test_a_setting_after_an_offer_kept_over_other_turns_changes_the_current_plan():
+    pending = {**_offer({"total_nets": 1_200_000, "household_size": 5}), "kept": True}
+    pending["strays"] = []
+    d = run("hh size 6", pending=pending, last_plan={**PLAN, "total_nets": 450_000})
+    assert not any(s.params.get("total_nets") == 1_200_000 for s in d.steps)
