@@ -412,6 +412,12 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
     if by_method is not None:
         return _chosen_decision(by_method, text)
     numbers = ex.extract_numbers(low)
+    offered_values = {round(float(v), 6) for v in (actionable[0].get("params") or {}).values()
+                      if isinstance(v, int | float) and not isinstance(v, bool)}
+    if not rest and fresh and len(actionable) == 1 and reads_as_number_answer(low) and \
+            len(numbers) == 1 and round(numbers[0].value, 6) in offered_values:
+        # "6 then." to "Re-plan with household size 6 (I did not use 5)": that offer, taken
+        return _chosen_decision(actionable[0], text)
     if not rest and fresh and len(actionable) == 1 and reads_as_number_answer(low) and \
             actionable[0].get("tool") in PLAN_TOOLS and len(numbers) == 1 and \
             not numbers[0].percent and numbers[0].value >= 1000:

@@ -322,3 +322,14 @@ def test_a_setting_after_an_offer_kept_over_other_turns_changes_the_current_plan
     pending["strays"] = []
     d = run("hh size 6", pending=pending, last_plan={**PLAN, "total_nets": 450_000})
     assert not any(s.params.get("total_nets") == 1_200_000 for s in d.steps)
+
+
+def test_the_offered_value_said_again_takes_the_offer():
+    pending = _offer({"household_size": 6})
+    pending["choices"][0]["tool"] = "what_if_plan"
+    pending["choices"][0]["steps"][0]["tool"] = "what_if_plan"
+    pending["strays"] = ["5"]
+    d = run("6 then.", pending=pending)
+    assert acts(d) == [("what_if_plan", {"household_size": 6})]
+    d = run("7 then.", pending=pending)
+    assert not any(s.params.get("total_nets") == 7 for s in d.steps)
