@@ -80,12 +80,14 @@ from chatmrpt.chat import (
     intents,
     list_scope,
     map_follow,
+    net_sums,
     no_population,
     normalize,
     ordinal,
     place_follow,
     plan_refs,
     plan_settings,
+    repri_target,
     retraction,
     run_request,
     tables,
@@ -387,6 +389,14 @@ YES_LEAD = re.compile(r"^\s*(?:(?:yes|yeah|yep|yup|ok(?:ay)?|sure|alright|oya)[\
                       r"(?!\s*(?:do|go|run|with|using|at|for|and|but|again|in|on|the\s+same)\b)")
 
 
+# a judgement of the last result said first, as a sentence of its own: "Too many.", "That's
+# too few!", "Not enough." (what follows says what to do)
+REACTION_LEAD = re.compile(
+    r"^\s*(?:(?:hmm+|ah|oh|eh|ehn|wow)[\s,.!]+)*(?:(?:that'?s|that\s+is|it'?s|it\s+is|way|far"
+    r"|much)\s+)?(?:too\s+(?:many|much|few|little|big|small|high|low|large)(?:\s+(?:nets|wards))?"
+    r"|not\s+enough|way\s+too\s+(?:many|much|few))\s*[.!;]+\s+(?=\S)")
+
+
 def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -> Decision:
     lead = LEADING_CANCEL.match(ex.lower_text(text))
     dropped = None if lead and state.pending else DROPPED_FIRST.match(ex.lower_text(text))
@@ -408,6 +418,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if yes is not None and len(low[yes.end():].split()) >= 2:
         # "yes do that, save it as png" with nothing offered: the yes agrees, the request runs
         return _decide(text[yes.end():], ctx, state, facts)
+    reaction = REACTION_LEAD.match(low)
+    if reaction is not None and len(low[reaction.end():].split()) >= 2:
+        # "Too many. Go back to the first plan.": the judgement asks nothing, the rest runs
+        return _decide(text[reaction.end():], ctx, state, facts)
     about = _question_about_pending(text, low, state.pending) if state.pending else None
     if about is not None:
         return about
@@ -425,6 +439,19 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if default_asked is not None:  # the default selection, nothing run
         default_asked.keep_pending = bool(state.pending)
         return default_asked
+    summed = None if _tapped(text, state) else (
+        net_sums.arithmetic_answer(text) or net_sums.default_setting_question(text))
+    if summed is not None:  # a sum given in full, or a plan default asked: answered, not run
+        summed.keep_pending = bool(state.pending)
+        return summed
+    if (state.pending or {}).get("expects") == "repri_target":
+        target = repri_target.target_answer(text, state.pending or {})
+        if target is not None:  # "twenty percent" after "what should the target be?"
+            target.reading["answered"] = "repri_target"
+            return target
+    target_asked = None if _tapped(text, state) else repri_target.target_change_asked(text, facts)
+    if target_asked is not None:  # "I want to change the target": which value, asked
+        return target_asked
     asked_before = counts.ward_for_question(text, ctx, state)
     if asked_before:  # "Kotsasha." after "which ward do you mean?": the question, answered
         return _decide(asked_before, ctx, replace(state, pending=None), facts)
@@ -889,7 +916,8 @@ EXPORT_OF_LAST = {"plan_itn": "itn_plan", "what_if_plan": "itn_plan", "top_wards
 INSTEAD_OF = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+(?:the\s+)?(?:pca|composite)\b"
                         r"(?:\s+(?:one|ranking|rank|method|score))?")
 METHOD_SWITCH = re.compile(r"\b(?:use|using|with|switch\s+to|by|based\s+on|try|back\s+to"
-                           r"|go\s+back\s+to|return\s+to)\b.*?\b(pca|composite)"
+                           r"|go\s+back\s+to|return\s+to|the\s+other\s+(?:one|method|ranking|way))\b"
+                           r".*?\b(pca|composite)"
                            r"\b|\b(pca|composite)\s+(?:ranking|rank|method)?\s*instead\b")
 
 

@@ -643,6 +643,9 @@ PLAN_CUES: tuple[Cue, ...] = (
             r"(?:per|a|each|in\s+(?:a|each|every|one|the\s+average|an\s+average)|/|for\s+each"
             r"|every)\s*(?:average\s+)?" + HOUSEHOLD_WORDS + r"\b"
             r"|-?\s*(?:persons?|people|members?)\s+" + HOUSEHOLD_WORDS + r"\b"
+            # "5 people for house" (pidgin): people for one household
+            r"|(?:persons?|people|ppl)\s+for\s+(?:one\s+|a\s+|each\s+|every\s+)?"
+            + HOUSEHOLD_WORDS + r"\b"
             r"|" + _named_as(r"(?:average\s+)?(?:household|hh)\s*size")
         ),
     ),

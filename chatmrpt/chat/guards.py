@@ -21,7 +21,7 @@ from chatmrpt.chat.state import Decision, DialogueState, Step
 
 # answers to a question the assistant asked: the question is the evidence for the action
 ANSWERS = ("choice", "confirm", "plan_numbers", "plan_delta", "lga_choice", "export_what", "lga",
-           "ward")
+           "ward", "repri_target")
 GATE_FAMILY = {"plan_itn": "plan_itn", "what_if_plan": "plan_itn", "run_analysis": "run_analysis",
                "reprioritize_urban": "reprioritize_urban", "compute_tpr": "compute_tpr",
                "export_results": "export_results", "export_view": "export_results",
@@ -79,6 +79,9 @@ def bare_yes_no(text: str, ctx: RouterContext | None = None) -> bool:
         return True
     left = " ".join(rest)
     if ex.extract_numbers(left) or any(re.search(rx, left) for _, rx in rt_._EXPORT_FORMATS):
+        return False
+    # "ok triple it", "ok double": the stock multiplied, a request
+    if re.search(r"\b(?:double|triple|treble|quadruple|halve|half|twice)\b", left):
         return False
     # a setting's value: a direction, a normalisation, a ranking method or a strategy
     if ex._DIRECT.search(left) or ex._INVERSE.search(left) or ex.find_normalization(left) \
@@ -163,7 +166,14 @@ ONLY_ASKING = re.compile(
     r"\b(?:(?:i'?m|i\s+am|am|we'?re|we\s+are)\s+)?(?:just|only|merely|simply)\s+"
     r"(?:asking|wondering|curious|checking|thinking\s+aloud|thinking\s+out\s+loud|exploring)\b"
     r"|\b(?:out\s+of|for)\s+curiosity\b|\bhypothetically(?:\s+speaking)?\b"
-    r"|\bfor\s+(?:my\s+)?(?:information|info|interest)\s+only\b")
+    r"|\bfor\s+(?:my\s+)?(?:information|info|interest)\s+only\b"
+    # "what would happen with 20% fewer? only tell me.", "... just the arithmetic": an answer
+    # is wanted, not a change
+    r"|(?:^|[.,;:!?-]\s*)(?:(?:pls|please|abeg)\s+)?(?:only|just)\s+(?:tell|show)\s+me"
+    r"(?:\s+(?:please|pls))?\s*[.!]*\s*$"
+    r"|(?:^|[.,;:!?-]\s*)(?:(?:pls|please|abeg)\s+)?(?:only|just)\s+(?:(?:do|give\s+me)\s+)?"
+    r"(?:the\s+)?(?:arithmetic|maths?|sums?|calculations?)"
+    r"(?:\s+(?:please|pls))?\s*[.!]*\s*$")
 KEEP_AS_IS = re.compile(
     r"(?:^|[.,;:!?-]\s*|\b(?:but|and|so)\s+)(?:pls\s+|please\s+)?(?:don'?t|dont|do\s+not|no\s+need"
     r"\s+to)\s+(?:actually\s+)?(?:change|make|touch|run|re-?plan|re-?do|re-?run|update|apply"
@@ -633,8 +643,12 @@ def _names_its_object(kind: str, text: str) -> bool:
         return False
     if kind != "plan":
         return True
+    # "ok donor confirmed, add the 100k.": the change is said on its own, after a lead-in
+    clauses = [c for c in re.split(r"[,.;!]+\s*", low) if c.strip()]
     return bool(NET_CUE.search(low) or re.search(r"\b(?:plan|stock|supply|it|that|allocation)"
-                                                 r"\b", low) or len(low.split()) <= 4)
+                                                 r"\b", low) or len(low.split()) <= 4
+                or (clauses and len(clauses[-1].split()) <= 4
+                    and ex.extract_numbers(clauses[-1])))
 
 
 RELATIVE_EVIDENCE = ("plan", "plan_setting", "variables", "directions", "replace", "repri",
@@ -673,7 +687,7 @@ def _gate(decision: Decision, text: str, state: DialogueState,
             and not elsewhere and not scaled and not same:
         if _restates_offer(decision, state):
             return decision  # "yes, rerun it with a 20% target": the change just offered
-        on_offer = _change_over_an_offer(decision, state)
+        on_offer = _change_over_an_offer(decision, state, last_plan)
         if on_offer is not None:
             return on_offer
         own = decision.steps[0].source if len(decision.steps) == 1 else None
@@ -758,7 +772,24 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     return asked
 
 
-def _change_over_an_offer(decision: Decision, state: DialogueState) -> Decision | None:
+def _offer_changes_nothing(params: Mapping[str, Any], last_plan: Mapping[str, Any] | None) -> bool:
+    """The offered plan holds only values the current plan already has."""
+    if not last_plan:
+        return False
+    usual = {"bale_size": 1, "buffer": 1.0, "people_per_net": 1.8, "urban_threshold": 75,
+             "method": "composite", "strategy": "stop"}
+    for k, v in params.items():
+        now = last_plan.get(k, usual.get(k))
+        if isinstance(v, int | float) and isinstance(now, int | float):
+            if abs(float(v) - float(now)) > 1e-9:
+                return False
+        elif v != now:
+            return False
+    return True
+
+
+def _change_over_an_offer(decision: Decision, state: DialogueState,
+                          last_plan: Mapping[str, Any] | None = None) -> Decision | None:
     """ "same but household size 6" right after "what if we had 20% more nets?" was answered
     with an offer: the change may be meant for the current plan or for the one offered.
     Ask, with both as one-tap choices."""
@@ -769,8 +800,8 @@ def _change_over_an_offer(decision: Decision, state: DialogueState) -> Decision 
     if offer is None or len(decision.steps) != 1 or decision.steps[0].tool != "what_if_plan":
         return None
     offered = [s for s in offer["steps"] if s.get("tool") in PLAN_TOOLS]
-    if len(offered) != 1:
-        return None
+    if len(offered) != 1 or _offer_changes_nothing(offered[0].get("params") or {}, last_plan):
+        return None  # an offer of the plan as it is: nothing to choose between
     mine = decision.steps[0]
     merged = {**(offered[0].get("params") or {}), **mine.params}
     if merged == mine.params:

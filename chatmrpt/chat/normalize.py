@@ -10,7 +10,8 @@ English, so this pass rewrites only what has one plain meaning:
 - courtesy words and greetings around a request ("ina kwana.", "sannu", "don Allah");
 - letters spelled out by voice input ("I T N" -> ITN, "P C A" -> PCA);
 - a message typed in capitals (lower case, acronyms kept);
-- numbers read out ("two fifty k" -> 250k, "2 point 5 million" -> 2.5 million) and the letter
+- numbers read out ("two fifty k", "three-fifty thousand" -> 250k, 350 thousand; Hausa
+  "mutum biyar" -> 5 people, "2 point 5 million" -> 2.5 million) and the letter
   o typed for a zero inside a number ("40o,000" -> 400,000);
 - a plan setting's short name typed together with its value ("hh5" -> hh 5) and the people
   per net said as nets for people ("1 net for every 2 people" -> 2 people per net).
@@ -88,10 +89,16 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "eighty": 80, "ninety": 90}  # fmt: skip
 # "two fifty k", "four fifty thousand": hundreds said without "hundred" before k/thousand
 _SPOKEN_HUNDREDS = re.compile(
-    r"\b(" + "|".join(_ONES) + r")\s+(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_ONES)
+    r"\b(" + "|".join(_ONES) + r")[\s-]+(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_ONES)
     + r"))?\s*(k\b|thousand\b|grand\b)",
     re.I,
 )
+# Hausa "mutum biyar" / "mutane shida": a number of people (the numeral only after the word
+# for people, where it has no other reading)
+_HAUSA_ONES = {"daya": 1, "biyu": 2, "uku": 3, "hudu": 4, "biyar": 5, "shida": 6, "bakwai": 7,
+               "takwas": 8, "tara": 9, "goma": 10}  # fmt: skip
+_HAUSA_PEOPLE = re.compile(r"\b(?:mutum|mutane|mutum\s+guda)\s+(" + "|".join(_HAUSA_ONES)
+                           + r")\b", re.I)
 # "2 point 5 million", "one point two million"
 _POINT = re.compile(
     r"\b(\d+|" + "|".join(_ONES) + r"|zero)\s+point\s+(\d+|" + "|".join(_ONES) + r"|zero)"
@@ -207,6 +214,7 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     out = _HOUSE_HOLD.sub(lambda m: "household" + (m.group(1) or ""), out)
     out = _POP.sub("population", out)
     out = _SPOKEN_HUNDREDS.sub(_hundreds, out)
+    out = _HAUSA_PEOPLE.sub(lambda m: f"{_HAUSA_ONES[m.group(1).lower()]} people", out)
     out = _POINT.sub(lambda m: f"{_digit(m.group(1))}.{_digit(m.group(2))}", out)
     out = _O_NUMBER.sub(_o_number, out)
     out = _DIGIT_FOR.sub("for", out)

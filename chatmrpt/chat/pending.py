@@ -154,7 +154,7 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in confirmed["steps"]])
         return _choice_answer(text, low, guess, ctx, pending.get("choices") or [],
-                              pending.get("strays") or ())
+                              pending.get("strays") or (), fresh=not pending.get("kept"))
     if expects == "confirm":
         if CONFIRM.match(low) or (guess.label == "confirm" and guess.confident(0.6)
                                   and reads_as_short_answer(text)):  # fmt: skip
@@ -377,7 +377,7 @@ def _chosen_decision(chosen: Mapping[str, Any], text: str) -> Decision:
 
 def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                    choices: Sequence[Mapping[str, Any]],
-                   strays: Sequence[str] = ()) -> Decision | None:
+                   strays: Sequence[str] = (), fresh: bool = False) -> Decision | None:
     """A one-tap choice answered in words: "neither", "both", "the first one", "ok do the
     second", "yh" (the only action offered), "yes but with 6" and "no, composite" (the action
     offered, changed as said, or the other choice the words name)."""
@@ -411,6 +411,18 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
     by_method = _pick_by_method(rest or low, actionable)
     if by_method is not None:
         return _chosen_decision(by_method, text)
+    numbers = ex.extract_numbers(low)
+    offered_values = {round(float(v), 6) for v in (actionable[0].get("params") or {}).values()
+                      if isinstance(v, int | float) and not isinstance(v, bool)}
+    if not rest and fresh and len(actionable) == 1 and reads_as_number_answer(low) and \
+            len(numbers) == 1 and round(numbers[0].value, 6) in offered_values:
+        # "6 then." to "Re-plan with household size 6 (I did not use 5)": that offer, taken
+        return _chosen_decision(actionable[0], text)
+    if not rest and fresh and len(actionable) == 1 and reads_as_number_answer(low) and \
+            actionable[0].get("tool") in PLAN_TOOLS and len(numbers) == 1 and \
+            not numbers[0].percent and numbers[0].value >= 1000:
+        # "three-fifty thousand then." to the plan just offered: the offer, with that stock
+        return _modified_choice(text, low, actionable[0], ctx)
     if not rest:
         return None
     picked = _pick_choice(rest, choices)
@@ -477,6 +489,10 @@ def _modified_choice(text: str, rest: str, choice: Mapping[str, Any],
             if not reads_as_number_answer(rest):
                 return None  # "2023 was better": a number that is no answer
             if not n.percent and n.is_whole and n.value >= 100:
+                offered = params.get("total_nets")
+                if n.value < len(ctx.wards or ()) or (
+                        isinstance(offered, int | float) and n.value * 100 < offered):
+                    return None  # "300" to an offer of 400,000 nets: 300 nets? asked
                 change["total_nets"] = n.number
             elif not n.percent and rt_.PLAN_ACCEPTS["household_size"](n) and (
                     "household_size" in params or tool == "plan_itn"):

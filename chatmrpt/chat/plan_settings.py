@@ -171,9 +171,15 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
     if not values:
         return None
     # a threshold is also one of reprioritisation and of the urban map: after either, the
-    # plan must be named
+    # plan must be named; a map keeps no threshold, so with no reprioritisation made "put
+    # the threshold back to the default" can only mean the plan's, when it is not the default
+    restores = bool(re.search(r"\b(?:back|default|usual|original|normal|standard|reset)\b", low))
+    map_only = last_tool == "show_map" and not repri_done and restores and \
+        float(last_plan.get("urban_threshold", 75)) != float(values["urban_threshold"]) \
+        if "urban_threshold" in values else False
     if "urban_threshold" in values and (repri_done or last_tool in (
-            "show_map", "reprioritize_urban")) and not re.search(r"\bplan\b|\bnets?\b", low):
+            "show_map", "reprioritize_urban")) and not re.search(r"\bplan\b|\bnets?\b", low) \
+            and not map_only:
         return None
     after = {**last_plan, **values}
     diff = plan_ops.changes_text(last_plan, after)
@@ -192,7 +198,11 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
 # threshold a whole 10-100; nets 1,000 or more); asked when it can be more than one
 BARE_VALUE = re.compile(_LEAD + r"(?:(?:make|set|change|put|try|use)\s+(?:it|am|that|dem|them)\s+"
                         r"(?:to\s+|at\s+)?|(?:go\s+|put\s+(?:it|am)\s+|set\s+(?:it|am)\s+)?back\s+"
-                        r"to\s+|revert\s+(?:back\s+)?to\s+|return\s+to\s+)(?P<num>\d[\d.,]*\s*(?:k|m)?)"
+                        r"to\s+|revert\s+(?:back\s+)?to\s+|return\s+to\s+)(?P<num>\d[\d.,]*\s*(?:k|m)?"
+                        # "make it sixty-five percent instead": a number in words, a percentage
+                        r"|(?:[a-z]+[\s-]){0,3}?[a-z]+(?=\s*(?:%|percent|per\s*cent)?(?:\s+(?:then"
+                        r"|instead|pls|please|abeg|now))*[\s.!]*$)|\d[\d.]*)"
+                        r"(?:\s*(?:%|percent|per\s*cent))?"
                         r"(?:\s+(?:then|instead|pls|please|abeg|now))*[\s.!]*$")
 PLAUSIBLE = (
     ("household_size", lambda v: 2 <= v <= 15),
@@ -215,10 +225,21 @@ def bare_value(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | 
     low = ex.canonical_text(text)
     m = BARE_VALUE.match(low)
     numbers = ex.extract_numbers(low)
-    if m is None or len(numbers) != 1 or numbers[0].percent:
+    if m is None or len(numbers) != 1:
         return None
+    pct = re.compile(r"%|\bper\s*cent\b|\bpercent\b")
+    left = pct.sub(" ", m.group("num")).replace(
+        pct.sub(" ", numbers[0].text.lower()).strip(), " ", 1)
+    if left.strip():
+        return None  # "make it the top ten": words beside the number that are no number
     v = numbers[0].value
     fits = [k for k, ok in PLAUSIBLE if ok(v)]
+    if numbers[0].percent:
+        # "make it 65% instead" right after the urban threshold was changed: that threshold;
+        # a percentage after any other change may be a buffer, a cap or a change of the stock
+        if "urban_threshold" not in (last_params or {}) or "urban_threshold" not in fits:
+            return None
+        fits = ["urban_threshold"]
     if float(last_plan.get("bale_size") or 1) > 1 and v.is_integer() and 10 <= v <= 200:
         # the plan counts nets in bales: "make it 100" may be those; bales hold tens of nets,
         # so "change it to 350" is not a bale (asked elsewhere as 350,000 nets)

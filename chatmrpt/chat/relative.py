@@ -115,18 +115,23 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     n = big[0]
     head = low[max(0, n.start - 40) : n.start]
     tail = low[n.end : n.end + 40]
-    plus = re.search(r"\b(?:another|anoda|anotha|anoder|an?\s+extra|extra|additional|plus|add|added|adding|get"
+    plus = re.search(r"\b(?:another|anoda|anotha|anoder|an?\s+extra|extra|additional|plus|add(?:\s+(?:the|those|these|that|dem|di))?|added|adding|get"
                      r"\s+(?:an?\s+)?(?:extra|additional|more)|more|top\s+up\s+(?:with|of|by)?"
                      r"|(?:increase|raise|boost|add\s+to)\s+(?:[a-z]+\s+){0,3}?by)\s*$",
                      head)  # fmt: skip
     plus = plus or re.match(r"^\s*(?:more|extra|additional)\b", tail) or re.match(
-        r"^\s*(?:nets?|itns?|llins?)\s+(?:more|extra|on\s+top)\b", tail)  # fmt: skip
-    minus = re.search(r"\b(?:minus|lose|lost|losing|remove|subtract|(?:reduce|cut|decrease"
+        r"^\s*(?:(?:nets?|itns?|llins?)\s+(?:more|extra|on\s+top)"
+        r"|(?:(?:nets?|itns?|llins?)\s+)?join(?:\s+(?:am|dem|it))?)\b", tail)  # fmt: skip
+    minus = re.search(r"\b(?:minus|lose|lost|losing|(?:remove|comot)(?:\s+(?:the|those|these|that|dem|di))?"
+                      r"|subtract|(?:reduce|cut|decrease"
                       r"|lower|drop|shrink)\s+(?:[a-z]+\s+){0,3}?by|take\s+away|short\s+(?:of|by)"
                       r"|fewer\s+by|less\s+by)\s*$", head)  # fmt: skip
     minus = minus or re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:fewer|less)\b", tail)
     if bool(plus) == bool(minus):
         return None
+    if re.fullmatch(r"(?:19|20)\d\d", n.text.strip()) and not re.match(
+            r"^\s*(?:more\s+|extra\s+)?(?:nets?|itns?|llins?)\b", tail):
+        return None  # "add the 2024 figures": a year, not nets
     delta = int(n.value)
     value = base + delta if plus else base - delta
     if value < 1:

@@ -812,7 +812,8 @@ def _export_params(msg: Message, ctx: RouterContext) -> Extraction:
 
 _MAP_KINDS = (
     ("consensus", r"\bconsensus\b|\bagreed\s+categor\w*"),
-    ("itn", NETS + r"|\b(?:itn|net|distribution|allocation)\s+plan\b|\ballocation\b"),
+    ("itn", NETS + r"|\b(?:itn|net|distribution|allocation)\s+plan\b|\ballocation\b"
+            r"|(?<!per\s)\bnet\s+(?:map|coverage)\b"),  # "show me the net map"
     ("category", r"\bcategor\w*|\bhigh\s*,?\s*medium\b|\bclasses\b"),
     (
         "urban",
@@ -1079,7 +1080,8 @@ def _answer_plan(msg: Message, ctx: RouterContext) -> Route | None:
         elif len(uncued) == 1 and uncued[0].value >= 100 and uncued[0].is_whole:
             filled["total_nets"] = uncued[0].number
     elif (len(missing) == 1 and missing[0] not in filled and len(uncued) == 1
-          and not spec.param(missing[0]).problems(uncued[0].number)):  # fmt: skip
+          and not spec.param(missing[0]).problems(uncued[0].number)
+          and not (missing[0] == "total_nets" and _too_few_nets(uncued[0], ctx))):  # fmt: skip
         filled[missing[0]] = uncued[0].number
     elif len(missing) == 2 and len(uncued) == 1 and not uncued[0].percent:
         # "350k, hh 5": one value named, the other bare; the bare one takes the place left
@@ -1108,6 +1110,12 @@ def _answer_plan(msg: Message, ctx: RouterContext) -> Route | None:
         )
         return _finish(ctx.last_tool, base, found, ctx, "answer", 0.4)
     return _finish(ctx.last_tool, {**base, **filled}, found, ctx, "answer", 0.9)
+
+
+def _too_few_nets(num: ex.NumberMention, ctx: RouterContext) -> bool:
+    """ "6 then." when the number of nets is asked: fewer nets than wards (or than a hundred)
+    is no campaign's stock; more likely a household size said again. Asked, not planned."""
+    return num.value < max(100, len(ctx.wards or ()))
 
 
 def _answer_ward(msg: Message, ctx: RouterContext) -> Route | None:

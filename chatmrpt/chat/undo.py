@@ -139,12 +139,21 @@ def _count(low: str) -> tuple[int | None, str]:
     return _NUMBER.get(word) or int(word), low[:m.start()] + " variables " + low[m.end():]
 
 
+# "hmm no, same as before", "nope, as it was": a no, then the earlier value asked back
+SAME_AS_BEFORE = re.compile(
+    r"^\s*(?:(?:hmm+|ah|oh|eh|ehn|ok(?:ay)?|sorry|actually|wait|wetin)[\s,.!]+)*(?:no+|nope|nah)"
+    r"[\s,.!]+(?:(?:keep|make|leave|put|do|use)\s+(?:it|am|that)\s+)?(?:(?:the\s+)?same\s+as"
+    r"\s+(?:before|it\s+was|earlier|previously)|as\s+(?:it\s+was|before))\s*(?:please|pls|abeg)?$")
+
+
 def reads_as_step_back(text: str) -> dict[str, Any] | None:
     """What a message that is only a step back says: ``{"analysis": bool, "plan": bool,
     "first": bool, "count": n}``; None when it says anything else."""
     low = ex.lower_text(text).strip().rstrip("?.!")
     if "?" in low or ex.find_normalization(text):
         return None  # a question, or a setting named ("the old normalisation": reciprocal)
+    if SAME_AS_BEFORE.match(low):  # "hmm no, same as before": the last change taken back
+        return {"analysis": False, "plan": False, "first": False, "count": None, "bare": False}
     count, low = _count(low)
     m = STARTS.match(low)
     if m is None:
