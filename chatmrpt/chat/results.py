@@ -718,7 +718,17 @@ WAY_ROUND = re.compile(
     r"|\bin\s+(?:which|what)\s+direction\b"
     # "why is housing counted the opposite way?", "how come rainfall is reversed?"
     r"|\b(?:why|how\s+come|explain|reason)\b.*\b(?:opposite|reverse[ds]?|reversed|backwards?"
-    r"|upside\s+down|other\s+way|inverse|inverted|direct)\b")
+    r"|upside\s+down|other\s+way|inverse|inverted|direct)\b"
+    # "and urban percentage is inverse why", "housing inverse, how come?": the why said last
+    r"|\b(?:is|are|was|were|taken\s+as|treated\s+as|counted\s+as|as)\s+(?:an?\s+)?"
+    r"(?:inverse|inverted|direct|reversed)\s*[,;:-]?\s*(?:but\s+)?(?:why|how\s+come)\b"
+    # "does a higher housing_quality value mean better housing?", "is higher ndwi wetter or
+    # drier": what a high value of a variable stands for
+    r"|\b(?:does|do|did|would|will|is|are)\s+(?:an?\s+|the\s+)?(?:higher|high|bigger|larger"
+    r"|lower|low|smaller|more)\s+(?:[\w-]+\s+){0,4}?(?:mean|means|indicate|indicates|show"
+    r"|shows|signal|imply|implies|stand\s+for|=)\s"
+    r"|\b(?:higher|high|bigger|larger|lower|low|smaller)\s+(?:[\w-]+\s+){0,3}?(?:values?\s+|"
+    r"numbers?\s+|scores?\s+)?(?:means?|=)\s+(?:better|worse|more|less|good|bad|higher|lower)\b")
 
 
 # "... treat rainfall as direct", "make housing inverse": an order about a direction, beside
@@ -734,7 +744,7 @@ def direction_question(text: str, low: str, ctx: RouterContext,
     """A question which way round a variable is taken: the variables of the analysis with
     their directions and why (never a change, never a plan)."""
     if not ctx.analysis_ready or not WAY_ROUND.search(low) or not reads_as_question(text) \
-            and not re.search(r"\?|\b(?:which|what|why|explain)\b", low):
+            and not re.search(r"\?|\b(?:which|what|why|explain|how\s+come)\b", low):
         return None
     if re.search(r"\b(?:make|set|change|flip|switch|turn|swap|reverse)\s+(?:it|them|that|this"
                  r"|the|its?|\w+\s+to)\b|\b(?:run|rerun|redo)\b", low) or DIRECTION_ORDER.search(low):
