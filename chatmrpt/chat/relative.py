@@ -641,7 +641,11 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
 
 # "drop rainfall and housing, keep A, B and C": the list kept, said in full
 KEEP_LIST = re.compile(r"\b(?:keep|keeping|retain|retaining|leave\s+(?:only|just)|use\s+(?:only"
-                       r"|just)|only\s+(?:use|keep)|just\s+(?:use|keep)|stay\s+with|remain\s+with)"
+                       r"|just)|only\s+(?:use|keep)|just\s+(?:use|keep)|stay\s+with|remain\s+with"
+                       # "drop rainfall and rerun with A and B": the list to run with, in full
+                       r"|(?:re-?run|run|redo|do)\s+(?:it\s+|this\s+|that\s+|the\s+analysis\s+)?"
+                       r"(?:again\s+)?(?:only\s+|just\s+)?(?:with|using|on)"
+                       r"|(?:[,;]\s*|\band\s+)(?:then\s+)?use)"
                        r"\s+(?:only\s+|just\s+)?(?:the\s+|d\s+)?")
 
 

@@ -92,3 +92,65 @@ def test_an_age_group_in_a_variable_name_is_no_stray_number(text, variables):
 def test_other_numbers_beside_variables_are_still_asked_about(text):
     d = run(text)
     assert not acts(d), d.steps
+
+
+# --- on the Kano table: full lists and steps back named by their count ----------------------
+
+KANO = ("total", "nets_per_capita", "settlement_type_poor", "distance_to_water_bodies",
+        "test_positivity_rate", "enhanced_vegetation_index", "housing_quality", "dumpsites",
+        "rainfall")
+THREE = ["test_positivity_rate", "housing_quality", "dumpsites"]
+FOUR = [*THREE, "rainfall"]
+TWO = ["test_positivity_rate", "rainfall"]
+
+
+def kano(text, used, analyses=None):
+    facts = Facts(analysis_variables=tuple(used), lgas=(), ward_count=66)
+    state = DialogueState(last={"tool": "run_analysis", "params": {"variables": list(used)}},
+                          analyses=analyses)
+    return decide(text, ctx(variables=KANO), state, facts)
+
+
+@pytest.mark.parametrize("text,variables", [
+    ("ok drop rainfall and rerun with test positivity and settlement type poor",
+     ["test_positivity_rate", "settlement_type_poor"]),
+    ("remove rainfall, use test positivity and dumpsites", ["test_positivity_rate", "dumpsites"]),
+    ("take out rainfall and run it with dumpsites and housing quality",
+     ["dumpsites", "housing_quality"]),
+])
+def test_a_drop_with_the_full_list_runs_exactly_that_list(text, variables):
+    d = kano(text, TWO)
+    assert [s.tool for s in d.steps] == ["run_analysis"], d.text
+    assert d.steps[0].params["variables"] == variables
+
+
+@pytest.mark.parametrize("text,variables", [
+    ("drop rainfall and add settlement type poor",
+     ["test_positivity_rate", "housing_quality", "settlement_type_poor"]),
+    ("drop rainfall and rerun with the rest", ["test_positivity_rate", "housing_quality"]),
+])
+def test_a_drop_with_an_addition_or_the_rest_keeps_the_others(text, variables):
+    d = kano(text, ["test_positivity_rate", "rainfall", "housing_quality"])
+    assert sorted(d.steps[0].params["variables"]) == sorted(variables)
+
+
+HISTORY = {"ids": ["a", "b", "c"], "params": [{}, {"variables": THREE}, {"variables": FOUR}],
+           "used": [TWO, THREE, FOUR], "at": 2}
+
+
+@pytest.mark.parametrize("text,variables", [
+    ("no, go back to the three", THREE),
+    ("go back to the three ones", THREE),
+    ("return to the three", THREE),
+    ("go back to the 3 variables", THREE),
+])
+def test_a_step_back_names_the_analysis_by_its_count(text, variables):
+    d = kano(text, FOUR, HISTORY)
+    assert [s.tool for s in d.steps] == ["run_analysis"], d.text
+    assert d.steps[0].params["variables"] == variables
+
+
+@pytest.mark.parametrize("text", ["go back to the three wards", "use the two"])
+def test_other_counts_are_no_step_back(text):
+    d = kano(text, FOUR, HISTORY)
+    assert d.reading.get("relative") != "undo"
