@@ -88,6 +88,7 @@ from chatmrpt.chat import (
     plan_settings,
     retraction,
     run_request,
+    stored_talk,
     tables,
     tpr_follow,
     undo,
@@ -434,7 +435,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         or filled_value_question(text, low, ctx, facts)
         or data_origin_question(text, low, ctx, facts)
         or duplicate_names_question(text, low, ctx)
-        or filled_count_question(text, low, ctx, facts))
+        or filled_count_question(text, low, ctx, facts)
+        or stored_talk.stored_question(text, low, ctx, state, facts))
     if pushed is not None:  # "use 1000 people per ward" without population; "which way is X"
         return pushed
     tpr = None if _tapped(text, state) else tables.tpr_without_export(text, low, ctx)

@@ -168,14 +168,20 @@ COMPARED = re.compile(r"\b(?:above|over|below|under|more|less|fewer|greater|high
                       r"|at\s+most|between|than)\b|[<>]")
 PCA_TRUST = re.compile(
     r"\bpca\b[^?]{0,40}?\b(?:usable|useable|valid|reliable|trust\w*|suitable|ok(?:ay)?|good"
-    r"\s+enough|fit\s+to\s+use|work(?:s|ed)?)\b|\b(?:trust|rely\s+on)\s+(?:the\s+)?pca\b")
+    r"\s+enough|fit\s+to\s+use|work(?:s|ed)?)\b|\b(?:trust|rely\s+on)\s+(?:the\s+)?pca\b"
+    # "why no PCA ranking for Ilorin?", "how come PCA didn't run", "pca missing, why?"
+    r"|\b(?:why|how\s+come)\b[^?]{0,30}?(?:\bno|\bnot|n'?t|\bnever|\bwithout|\bmissing)\b"
+    r"[^?]{0,20}?\bpca\b|\b(?:why|how\s+come)\b[^?]{0,20}?\bpca\b[^?]{0,30}?(?:\bnot|n'?t"
+    r"|\bnever|\bmissing|\babsent|\bskipped|\bdropped)\b|\bpca\b[^?]{0,30}?\b(?:missing|absent"
+    r"|skipped)\b[^?]{0,10}?\bwhy\b")
 
 
 def _worded_like_requests(text: str, low: str, ctx: RouterContext,
                           facts: Facts) -> Decision | None:
     """Questions whose words also fit a request: "how many wards were flagged at the 30%
     urban threshold?", "how many wards are in tier 2 now?", "what is the total need?"."""
-    if PCA_TRUST.search(low) and ctx.analysis_ready and reads_as_question(text):
+    if PCA_TRUST.search(low) and ctx.analysis_ready and (reads_as_question(text) or re.match(
+            r"\W*(?:(?:and|so|but|ok)\W+)?(?:why|how\s+come)\b", low)):
         # "is the PCA ranking usable?": whether PCA suited this analysis, with its figures
         # (before the directions: "elevation inverse makes sense. Is the PCA reliable?")
         return Decision([Step("pca_validity", {}, source=text)])
