@@ -75,6 +75,7 @@ from chatmrpt.chat import (
     correction,
     counts,
     default_question,
+    export_subject,
     exports,
     focus,
     intents,
@@ -557,6 +558,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     """A message read on its own (no pending question, or not an answer to it)."""
     base_ctx = replace(ctx, last_missing=(), last_candidates=())
     label = guess.label
+
+    # "ok only ranking then, send csv": the subject said first, then the file: one export
+    merged = export_subject.subject_then_file(low)
+    if merged is not None:
+        return _fresh(merged, ex.lower_text(merged), intents.classify(merged), ctx, state, facts)
 
     # yes / no without anything waiting
     if CONFIRM.match(low) or (label == "confirm" and guess.confident(0.6)
