@@ -656,6 +656,9 @@ def _kept_list(text: str, low: str, ctx: RouterContext) -> Change | None:
     m = KEEP_LIST.search(low)
     if m is None:
         return None
+    if re.match(r"[,;]|and\b|(?:re-?run|run|redo|do)\b", m.group(0).strip()) and \
+            not DROP_VAR.search(low[: m.start()]):
+        return None  # "rerun with A and B but without C": a new list, read elsewhere
     stop = re.search(r"[.;!?]|\b(?:because|since|cos|but)\b", low[m.end():])
     segment = low[m.end(): m.end() + stop.start()] if stop else low[m.end():]
     if DIRECTION_WORD.search(segment) or re.search(r"\b(?:directions?|settings?|same|rest"
