@@ -153,8 +153,10 @@ def changes_so_far(text: str, low: str, state: DialogueState) -> Decision | None
 
 _TPR = re.compile(r"\btpr\b|\btest\s+positivity\b|\bpositivity\s+rate\b")
 _OPTIONS = re.compile(r"\b(?:options?|choices?|age\s+groups?|ages|which\s+tests?|what\s+tests?"
-                      r"|tests?\s+types?|types?\s+of\s+tests?|kinds?|types?|settings?|can\s+i"
+                      r"|tests?\s+types?|types?\s+of\s+tests?|kinds?|types?|can\s+i"
                       r"\s+choose|available)\b")
+# the settings of the TPR already run: answered from that run (results.asks_about_tpr_run)
+_RUN_ASKED = re.compile(r"\b(?:last|previous|that|this|current|was|were|did|used|ran|run)\b")
 _ASKS = re.compile(r"\?|^\W*(?:(?:and|so|ok(?:ay)?|pls|please)\W+)*(?:what|which|how|tell\s+me"
                    r"|list|are\s+there|is\s+there)\b")
 
@@ -163,6 +165,7 @@ def tpr_options(text: str, low: str) -> Decision | None:
     """ "what TPR options are there? age groups and tests": how the TPR is computed, with
     its age groups and tests (nothing computed)."""
     if not _TPR.search(low) or not _OPTIONS.search(low) or not _ASKS.search(low) or \
+            _RUN_ASKED.search(low) or \
             re.search(r"\b(?:compute|calculate|run|rerun|redo|do|use|make|give|show|map)\b",
                       low):
         return None

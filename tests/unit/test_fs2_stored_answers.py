@@ -98,8 +98,11 @@ def test_tpr_choices_are_explained(text):
     assert steps(run(text)) == [("explain_methodology", {"topic": "tpr"})]
 
 
-def test_a_tpr_request_is_no_question_about_choices():
-    d = run("compute tpr for under 5 with rdt")
+@pytest.mark.parametrize("text", ["compute tpr for under 5 with rdt",
+                                  "what were the settings of the last TPR?",
+                                  "which age group did the tpr run use?"])
+def test_a_tpr_request_or_the_last_run_is_no_question_about_choices(text):
+    d = run(text)
     assert ("explain_methodology", {"topic": "tpr"}) not in steps(d)
 
 
