@@ -292,6 +292,8 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
         return _ward_compare(rt, session_id, params)
     if about == "tpr_run":
         return _tpr_answer(rt, session_id)
+    if about == "imputed":
+        return _imputed_answer(rt, session_id)
     plan = _last_plan(rt, session_id)
     p = plan.get("params") or {}
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or {}
@@ -850,6 +852,38 @@ def _lgas_of_wards(wards, keys: list[str], params: dict[str, Any]) -> ToolResult
     data = [{**{k: str(v) for k, v in zip(keys, r[:len(keys)], strict=True)}, "wards": int(r.wards)}
             for r in rows]
     return ToolResult("\n".join(lines), data={"lgas": data})
+
+
+def _imputed_answer(rt: Runtime, session_id: str) -> ToolResult:
+    """The missing values the analysis filled: how many cells, in how many wards, per
+    variable (with the wards when they are few)."""
+    analysis = _analysis(rt, session_id)
+    s = analysis.get("summary") or {}
+    cells = int(s.get("imputed_cells") or 0)
+    if not cells:
+        return ToolResult("No value was missing in the analysis' variables: nothing was filled "
+                          "in (0 cells).", data={"imputed_cells": 0})
+    wards = _unified(rt, session_id, analysis["id"])
+    names = [str(v.get("name")) for v in s.get("variables") or []]
+    flags = {v: wards[f"imputed_{v}"].fillna(False).astype(bool) for v in names
+             if f"imputed_{v}" in wards.columns}
+    lines = []
+    any_ward = None
+    for v, flag in flags.items():
+        if not flag.any():
+            continue
+        any_ward = flag if any_ward is None else (any_ward | flag)
+        line = f"- {_label(v)}: {int(flag.sum())}"
+        if "WardName" in wards.columns and flag.sum() <= 12:
+            line += f" ({', '.join(wards.loc[flag, 'WardName'].astype(str))})"
+        lines.append(line)
+    n_wards = int(any_ward.sum()) if any_ward is not None else None
+    head = (f"{cells} missing value(s) were filled in the analysis"
+            + (f", in {n_wards} ward(s)" if n_wards is not None else "")
+            + " (each from its neighbouring wards, else the average of all wards)"
+            + (":" if lines else "."))
+    return ToolResult("\n".join([head, *lines]),
+                      data={"imputed_cells": cells, "imputed_wards": n_wards})
 
 
 def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

@@ -3,8 +3,8 @@ on:
 
 - "is that good or bad in plain words" right after the PCA checks: the checks again, whose
   verdict is said in plain words;
-- "how many wards imputed?", "how many values were filled in": the analysis' settings, which
-  count the filled cells;
+- "how many wards imputed?", "how many values were filled in": the filled cells counted, per
+  variable and ward;
 - "what have we changed in this chat so far?": the analyses of the conversation, each with
   what was added, dropped or flipped, and the plans;
 - "what TPR options are there? age groups and tests": how the TPR is computed, with its age
@@ -57,15 +57,15 @@ _IMPUTED = re.compile(
 
 
 def imputed_count(text: str, low: str, ctx: RouterContext) -> Decision | None:
-    """ "how many wards imputed?": the analysis' settings, which count the cells filled from
-    neighbouring wards (one ward or one column asked about is answered elsewhere)."""
+    """ "how many wards imputed?": the cells filled from neighbouring wards, counted per
+    variable and ward (one ward or one column asked about is answered elsewhere)."""
     if not ctx.analysis_ready or not _IMPUTED.search(low) or _ACTS.search(low):
         return None
     if any(m.column for m in ex.find_variables(text, ctx.variables)) or \
             ex.find_ward(text, ctx.wards or ()) is not None:
         return None
-    return Decision([Step("ask_results", {"about": "analysis_params"}, source=text)],
-                    reading={"stored": "analysis_params"})
+    return Decision([Step("ask_results", {"about": "imputed"}, source=text)],
+                    reading={"stored": "imputed"})
 
 
 # --- the changes of the conversation --------------------------------------------------------

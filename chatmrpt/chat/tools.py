@@ -586,7 +586,8 @@ CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
                     "plan_first",
                     "repri_count", "repri_names", "analysis_params", "variables", "models",
-                    "ward_counts", "lgas", "value_wards", "ward_compare", "tpr_run")  # fmt: skip
+                    "ward_counts", "lgas", "value_wards", "ward_compare", "tpr_run",
+                    "imputed")  # fmt: skip
 VIEW_KINDS = (*MAP_KINDS, *PLOT_KINDS)
 CONVERSATION_FORMATS = ("html", "markdown")
 

@@ -84,7 +84,7 @@ def test_variable_choices_to_come_are_not_the_stored_ones(text):
 @pytest.mark.parametrize("text", ["how many wards imputed? they will ask",
                                   "how many values were filled in"])
 def test_filled_cells_counted(text):
-    assert steps(run(text)) == [("ask_results", {"about": "analysis_params"})]
+    assert steps(run(text)) == [("ask_results", {"about": "imputed"})]
 
 
 def test_one_column_filled_is_counted_for_that_column():
@@ -185,3 +185,22 @@ def test_the_other_map_named_after_a_map(text, what):
 
 def test_do_a_list_after_a_map_is_the_list():
     assert steps(run("do the top 10 list", **CATEGORY_MAP))[0][0] == "top_wards"
+
+
+def test_the_filled_cells_answer_counts_cells_wards_and_names_them(monkeypatch):
+    import pandas as pd
+
+    from chatmrpt.chat import executors_more as em
+
+    analysis = {"id": "a1", "summary": {"imputed_cells": 3, "variables": [
+        {"name": "u5_tpr_rdt"}, {"name": "housing_quality"}]}}
+    table = pd.DataFrame({"WardName": ["Kira", "Faku", "Waba"],
+                          "imputed_u5_tpr_rdt": [True, False, True],
+                          "imputed_housing_quality": [True, None, False]})
+    monkeypatch.setattr(em, "_analysis", lambda rt, sid: analysis)
+    monkeypatch.setattr(em, "_unified", lambda rt, sid, aid: table)
+    out = em.ask_results(None, "s", {"about": "imputed"})
+    assert out.text.startswith("3 missing value(s) were filled in the analysis, in 2 ward(s)")
+    assert "Kira, Waba" in out.text and "): 1 (Kira)" in out.text
+    analysis["summary"]["imputed_cells"] = 0
+    assert "0 cells" in em.ask_results(None, "s", {"about": "imputed"}).text
