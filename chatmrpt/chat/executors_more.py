@@ -1114,6 +1114,23 @@ def kmo_words(kmo: float) -> str:
             if kmo >= 0.6 else "weak but usable" if kmo >= 0.5 else "too low for PCA")
 
 
+def _kmo_plain(kmo: float, used: bool) -> str:
+    """The PCA verdict in plain words, for "is that good or bad?"."""
+    if kmo >= 0.7:
+        verdict = "good: the variables move together well, so PCA can be trusted here"
+    elif kmo >= 0.6:
+        verdict = ("acceptable - not excellent, but good enough: the variables share enough "
+                   "for PCA to be used")
+    elif kmo >= 0.5:
+        verdict = ("weak but usable: PCA may be used, with care; the composite score is the "
+                   "safer ranking")
+    else:
+        verdict = ("too low: the variables share too little, so PCA should not be used; the "
+                   "composite score ranks the wards on its own")
+    return (f"In plain words: a KMO of {kmo:.3f} is {verdict} (below 0.5 PCA is not used)."
+            + ("" if used or kmo < 0.5 else " PCA was not used for this analysis."))
+
+
 def pca_validity(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     from chatmrpt.service.results import analysis_metadata
 
@@ -1155,6 +1172,8 @@ def pca_validity(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
                      + (f"; the score uses the first {int(pca['scored_components'])}"
                         if pca.get("scored_components") else "") + ".")
     used = s.get("pca_suitable")
+    if params.get("plain") and kmo is not None:
+        lines.insert(0, _kmo_plain(kmo, bool(used)))
     lines.append("So PCA is valid here and was used for a second ranking." if used else
                  f"PCA was not used: {s.get('pca_reason') or 'it was not asked for'}.")
     if len(lines) == 1 and not pca:

@@ -1,8 +1,8 @@
 """Questions about the stored results and the conversation itself, answered and never acted
 on:
 
-- "is that good or bad in plain words" right after the PCA checks: the checks again, whose
-  verdict is said in plain words;
+- "is that good or bad in plain words" right after the PCA checks: the checks again, with
+  the verdict in plain words first;
 - "how many wards imputed?", "how many values were filled in": the filled cells counted, per
   variable and ward;
 - "what have we changed in this chat so far?": the analyses of the conversation, each with
@@ -45,7 +45,8 @@ def pca_verdict(text: str, low: str, state: DialogueState) -> Decision | None:
     last = (state.last or {}).get("tool")
     if last != "pca_validity" or not _VERDICT.search(low) or _ACTS.search(low):
         return None
-    return Decision([Step("pca_validity", {}, source=text)], reading={"stored": "pca_validity"})
+    return Decision([Step("pca_validity", {"plain": True}, source=text)],
+                    reading={"stored": "pca_validity"})
 
 
 # --- filled values counted ------------------------------------------------------------------

@@ -657,6 +657,8 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "pca_validity",
         "Say whether PCA suits the data: KMO, Bartlett's test and explained variance.",
+        (Param("plain", "boolean", "Say the verdict in plain words first (\"is that good or "
+                                   "bad?\")."),),
         requires=(NEEDS_ANALYSIS,),
     ),
     ToolSpec(

@@ -50,11 +50,20 @@ AFTER_KMO = {"last": {"tool": "pca_validity", "params": {}}}
 @pytest.mark.parametrize("text", ["is that good or bad in plain words", "is that ok?",
                                   "what does that mean"])
 def test_the_pca_verdict_in_plain_words_follows_the_checks(text):
-    assert steps(run(text, **AFTER_KMO)) == [("pca_validity", {})]
+    assert steps(run(text, **AFTER_KMO)) == [("pca_validity", {"plain": True})]
 
 
 def test_good_or_bad_without_the_checks_is_not_read_as_them():
-    assert steps(run("is that good or bad in plain words")) != [("pca_validity", {})]
+    assert steps(run("is that good or bad in plain words"))[:1] != [
+        ("pca_validity", {"plain": True})]
+
+
+@pytest.mark.parametrize("kmo,word", [(0.685, "acceptable"), (0.82, "good"), (0.55, "weak"),
+                                      (0.443, "too low")])
+def test_the_kmo_in_plain_words(kmo, word):
+    from chatmrpt.chat.executors_more import _kmo_plain
+
+    assert word in _kmo_plain(kmo, True) and f"{kmo:.3f}" in _kmo_plain(kmo, True)
 
 
 # --- the variables and why -----------------------------------------------------------------
