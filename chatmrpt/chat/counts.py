@@ -316,9 +316,11 @@ VARIABLE_WORDS = re.compile(r"\b(?:variables?|columns?|indicators?|factors?)\b")
 QUESTION_WORD = re.compile(r"^\W*(?:and\s+|so\s+|ok\w*\s+|before\s+anything\W+|first\W+)?"
                            r"(?:which|what|wat|wetin|tell\s+me|list)\b|\?\s*$")
 USED_BY = re.compile(r"\b(?:use[sd]?|using|default\w*|go(?:es)?\s+into|went\s+into"
-                     r"|includ\w*|in\s+(?:the|d)\s+analysis)\b")
+                     r"|includ\w*|in\s+(?:the|d)\s+analysis"
+                     r"|in\s+(?:the|d|this|that|last|current)\s+(?:run|ranking|model|score))\b")
 CHANGES_VARIABLES = re.compile(
-    r"\b(?:add|drop|remove|change|switch|swap|replace|rerun|re-run|run|instead|without|except"
+    r"\b(?:add|drop|remove|change|switch|swap|replace|rerun|re-run|instead|without|except"
+    r"|(?<!the\s)(?<!this\s)(?<!that\s)(?<!last\s)(?<!\bd\s)run"
     r"|why|mean\w*|explain\w*|direction\w*|inverse|direct|normali[sz]\w*|more|less|fewer"
     r"|should|could|can|recommend\w*|best|better|good)\b")
 

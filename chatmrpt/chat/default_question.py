@@ -48,7 +48,15 @@ WHY_THOSE = re.compile(
     r"|analysis|tool))\s+(?:not\s+)?(?:use|include|pick|choose|take|leave|drop|skip|ignore"
     r"|exclude)\b"
     r"|(?:were|was|are|is)\s+(?:\w+[\s,]+){1,6}?(?:left\s+out|dropped|excluded|not\s+used"
-    r"|not\s+included|missing|ignored|skipped)\b)")
+    r"|not\s+included|missing|ignored|skipped)\b"
+    # "and why those ones?", "why these variables": the choice itself asked about
+    r"|(?:those|these|them|they)(?:\s+(?:ones?|variables?|columns?|indicators?))?\s*(?:[?.!,]|$)"
+    r"|(?:(?:were|are|was)\s+)?(?:those|these|they|the)\s+(?:ones?\s+|variables?\s+|columns?\s+)?"
+    r"(?:chosen|picked|selected|used)\b)"
+    # "who chose them", "how were the variables selected"
+    r"|\bwho\s+(?:chose|choose|picked|pick|selected|select|decided|decides)\b"
+    r"|\bhow\s+(?:were|are|was|did\s+you)\s+(?:the\s+|those\s+|these\s+|they\s+|them\s+)?"
+    r"(?:variables?\s+|columns?\s+|ones?\s+)?(?:chosen|picked|selected|choose|pick|select)\b")
 
 
 def why_those_variables(text: str, ctx: Any, used: Any = ()) -> Decision | None:

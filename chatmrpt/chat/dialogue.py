@@ -75,6 +75,7 @@ from chatmrpt.chat import (
     correction,
     counts,
     default_question,
+    export_subject,
     exports,
     focus,
     intents,
@@ -90,6 +91,7 @@ from chatmrpt.chat import (
     repri_target,
     retraction,
     run_request,
+    stored_talk,
     tables,
     tpr_follow,
     undo,
@@ -461,7 +463,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         or filled_value_question(text, low, ctx, facts)
         or data_origin_question(text, low, ctx, facts)
         or duplicate_names_question(text, low, ctx)
-        or filled_count_question(text, low, ctx, facts))
+        or filled_count_question(text, low, ctx, facts)
+        or stored_talk.stored_question(text, low, ctx, state, facts))
     if pushed is not None:  # "use 1000 people per ward" without population; "which way is X"
         return pushed
     tpr = None if _tapped(text, state) else tables.tpr_without_export(text, low, ctx)
@@ -582,6 +585,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     """A message read on its own (no pending question, or not an answer to it)."""
     base_ctx = replace(ctx, last_missing=(), last_candidates=())
     label = guess.label
+
+    # "ok only ranking then, send csv": the subject said first, then the file: one export
+    merged = export_subject.subject_then_file(low)
+    if merged is not None:
+        return _fresh(merged, ex.lower_text(merged), intents.classify(merged), ctx, state, facts)
 
     # yes / no without anything waiting
     if CONFIRM.match(low) or (label == "confirm" and guess.confident(0.6)

@@ -292,6 +292,8 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
         return _ward_compare(rt, session_id, params)
     if about == "tpr_run":
         return _tpr_answer(rt, session_id)
+    if about == "imputed":
+        return _imputed_answer(rt, session_id)
     plan = _last_plan(rt, session_id)
     p = plan.get("params") or {}
     t = plan.get("totals") or (plan.get("summary") or {}).get("totals") or {}
@@ -852,6 +854,38 @@ def _lgas_of_wards(wards, keys: list[str], params: dict[str, Any]) -> ToolResult
     return ToolResult("\n".join(lines), data={"lgas": data})
 
 
+def _imputed_answer(rt: Runtime, session_id: str) -> ToolResult:
+    """The missing values the analysis filled: how many cells, in how many wards, per
+    variable (with the wards when they are few)."""
+    analysis = _analysis(rt, session_id)
+    s = analysis.get("summary") or {}
+    cells = int(s.get("imputed_cells") or 0)
+    if not cells:
+        return ToolResult("No value was missing in the analysis' variables: nothing was filled "
+                          "in (0 cells).", data={"imputed_cells": 0})
+    wards = _unified(rt, session_id, analysis["id"])
+    names = [str(v.get("name")) for v in s.get("variables") or []]
+    flags = {v: wards[f"imputed_{v}"].fillna(False).astype(bool) for v in names
+             if f"imputed_{v}" in wards.columns}
+    lines = []
+    any_ward = None
+    for v, flag in flags.items():
+        if not flag.any():
+            continue
+        any_ward = flag if any_ward is None else (any_ward | flag)
+        line = f"- {_label(v)}: {int(flag.sum())}"
+        if "WardName" in wards.columns and flag.sum() <= 12:
+            line += f" ({', '.join(wards.loc[flag, 'WardName'].astype(str))})"
+        lines.append(line)
+    n_wards = int(any_ward.sum()) if any_ward is not None else None
+    head = (f"{cells} missing value(s) were filled in the analysis"
+            + (f", in {n_wards} ward(s)" if n_wards is not None else "")
+            + " (each from its neighbouring wards, else the average of all wards)"
+            + (":" if lines else "."))
+    return ToolResult("\n".join([head, *lines]),
+                      data={"imputed_cells": cells, "imputed_wards": n_wards})
+
+
 def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     """How many wards of the current analysis match: an LGA, a priority category, an urban
     share strictly above a threshold (each when given)."""
@@ -1080,6 +1114,23 @@ def kmo_words(kmo: float) -> str:
             if kmo >= 0.6 else "weak but usable" if kmo >= 0.5 else "too low for PCA")
 
 
+def _kmo_plain(kmo: float, used: bool) -> str:
+    """The PCA verdict in plain words, for "is that good or bad?"."""
+    if kmo >= 0.7:
+        verdict = "good: the variables move together well, so PCA can be trusted here"
+    elif kmo >= 0.6:
+        verdict = ("acceptable - not excellent, but good enough: the variables share enough "
+                   "for PCA to be used")
+    elif kmo >= 0.5:
+        verdict = ("weak but usable: PCA may be used, with care; the composite score is the "
+                   "safer ranking")
+    else:
+        verdict = ("too low: the variables share too little, so PCA should not be used; the "
+                   "composite score ranks the wards on its own")
+    return (f"In plain words: a KMO of {kmo:.3f} is {verdict} (below 0.5 PCA is not used)."
+            + ("" if used or kmo < 0.5 else " PCA was not used for this analysis."))
+
+
 def pca_validity(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
     from chatmrpt.service.results import analysis_metadata
 
@@ -1121,6 +1172,8 @@ def pca_validity(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
                      + (f"; the score uses the first {int(pca['scored_components'])}"
                         if pca.get("scored_components") else "") + ".")
     used = s.get("pca_suitable")
+    if params.get("plain") and kmo is not None:
+        lines.insert(0, _kmo_plain(kmo, bool(used)))
     lines.append("So PCA is valid here and was used for a second ranking." if used else
                  f"PCA was not used: {s.get('pca_reason') or 'it was not asked for'}.")
     if len(lines) == 1 and not pca:

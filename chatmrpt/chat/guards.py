@@ -312,10 +312,25 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue  # "for the 2026 mass campaign": which campaign, not an amount
         if step.tool == "run_analysis" and _variables_counted(n, low, step.params):
             continue  # "add soil_wetness to those four": the analysis' variables, pointed at
+        if step.tool == "run_analysis" and _age_of_variable(n, low):
+            continue  # "under-five TPR": the age group is part of the variable's name
         if ex.past_amount(n, low):
             continue  # "last year we gave out 380,000": an earlier campaign, not this one
         out.append(n.text.strip())
     return out
+
+
+# "under-five TPR", "over 5 test positivity", "the under 5s malaria cases": an age group
+# that names a variable, no amount
+AGE_OF_VARIABLE = re.compile(
+    r"\b(?:under|over|above|below|less\s+than|older\s+than)[\s-]*(?:5|five)s?\b"
+    r"(?:[\s-]*(?:years?|yrs?|y)\b)?(?:[\s-]*old\b)?[\s-]*(?:tpr|test|positivity|rdt"
+    r"|microscopy|malaria|children|kids|incidence|prevalence|cases|positives?)\b")
+
+
+def _age_of_variable(n: ex.NumberMention, low: str) -> bool:
+    """The number is the age limit inside a variable's name ("under-five TPR")."""
+    return any(m.start() <= n.start < m.end() for m in AGE_OF_VARIABLE.finditer(low))
 
 
 COUNT_POINTED = re.compile(r"\b(?:those|these|the|all(?:\s+the)?|d|dem|them|all\s+of\s+the)\s*$")

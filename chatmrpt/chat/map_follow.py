@@ -14,7 +14,8 @@ from chatmrpt.chat.state import Decision, DialogueState, Step
 
 _LEAD = (r"^\W*(?:(?:ok(?:ay)?|and|now|then|also|so|next|please|pls|sorry|no|nope|oops|wait"
          r"|actually|oh|ah|what\s+about|how\s+about)[\s,.!]+)*")
-ONE = re.compile(_LEAD + r"(?:(?:show\s+(?:me\s+)?|give\s+(?:me\s+)?)?(?:the|that)\s+)?"
+ONE = re.compile(_LEAD + r"(?:(?:(?:show|give|do|make|draw|plot|try|display|use|switch\s+to"
+                 r"|go\s+with)\s+(?:me\s+|us\s+)?)?(?:the|that)\s+)?"
                  r"(?P<name>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)\s+(?:one|map|version)\b"
                  r"(?P<rest>[^?]*)\??\s*$")
 MEANT = re.compile(_LEAD + r"(?:i\s+meant|i\s+mean|meant)\b[\s,:]*(?P<rest>.+)$")

@@ -646,7 +646,11 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
 
 # "drop rainfall and housing, keep A, B and C": the list kept, said in full
 KEEP_LIST = re.compile(r"\b(?:keep|keeping|retain|retaining|leave\s+(?:only|just)|use\s+(?:only"
-                       r"|just)|only\s+(?:use|keep)|just\s+(?:use|keep)|stay\s+with|remain\s+with)"
+                       r"|just)|only\s+(?:use|keep)|just\s+(?:use|keep)|stay\s+with|remain\s+with"
+                       # "drop rainfall and rerun with A and B": the list to run with, in full
+                       r"|(?:re-?run|run|redo|do)\s+(?:it\s+|this\s+|that\s+|the\s+analysis\s+)?"
+                       r"(?:again\s+)?(?:only\s+|just\s+)?(?:with|using|on)"
+                       r"|(?:[,;]\s*|\band\s+)(?:then\s+)?use)"
                        r"\s+(?:only\s+|just\s+)?(?:the\s+|d\s+)?")
 
 
@@ -657,6 +661,9 @@ def _kept_list(text: str, low: str, ctx: RouterContext) -> Change | None:
     m = KEEP_LIST.search(low)
     if m is None:
         return None
+    if re.match(r"[,;]|and\b|(?:re-?run|run|redo|do)\b", m.group(0).strip()) and \
+            not DROP_VAR.search(low[: m.start()]):
+        return None  # "rerun with A and B but without C": a new list, read elsewhere
     stop = re.search(r"[.;!?]|\b(?:because|since|cos|but)\b", low[m.end():])
     segment = low[m.end(): m.end() + stop.start()] if stop else low[m.end():]
     if DIRECTION_WORD.search(segment) or re.search(r"\b(?:directions?|settings?|same|rest"

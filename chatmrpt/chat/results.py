@@ -168,14 +168,20 @@ COMPARED = re.compile(r"\b(?:above|over|below|under|more|less|fewer|greater|high
                       r"|at\s+most|between|than)\b|[<>]")
 PCA_TRUST = re.compile(
     r"\bpca\b[^?]{0,40}?\b(?:usable|useable|valid|reliable|trust\w*|suitable|ok(?:ay)?|good"
-    r"\s+enough|fit\s+to\s+use|work(?:s|ed)?)\b|\b(?:trust|rely\s+on)\s+(?:the\s+)?pca\b")
+    r"\s+enough|fit\s+to\s+use|work(?:s|ed)?)\b|\b(?:trust|rely\s+on)\s+(?:the\s+)?pca\b"
+    # "why no PCA ranking for Ilorin?", "how come PCA didn't run", "pca missing, why?"
+    r"|\b(?:why|how\s+come)\b[^?]{0,30}?(?:\bno|\bnot|n'?t|\bnever|\bwithout|\bmissing)\b"
+    r"[^?]{0,20}?\bpca\b|\b(?:why|how\s+come)\b[^?]{0,20}?\bpca\b[^?]{0,30}?(?:\bnot|n'?t"
+    r"|\bnever|\bmissing|\babsent|\bskipped|\bdropped)\b|\bpca\b[^?]{0,30}?\b(?:missing|absent"
+    r"|skipped)\b[^?]{0,10}?\bwhy\b")
 
 
 def _worded_like_requests(text: str, low: str, ctx: RouterContext,
                           facts: Facts) -> Decision | None:
     """Questions whose words also fit a request: "how many wards were flagged at the 30%
     urban threshold?", "how many wards are in tier 2 now?", "what is the total need?"."""
-    if PCA_TRUST.search(low) and ctx.analysis_ready and reads_as_question(text):
+    if PCA_TRUST.search(low) and ctx.analysis_ready and (reads_as_question(text) or re.match(
+            r"\W*(?:(?:and|so|but|ok)\W+)?(?:why|how\s+come)\b", low)):
         # "is the PCA ranking usable?": whether PCA suited this analysis, with its figures
         # (before the directions: "elevation inverse makes sense. Is the PCA reliable?")
         return Decision([Step("pca_validity", {}, source=text)])
@@ -718,7 +724,17 @@ WAY_ROUND = re.compile(
     r"|\bin\s+(?:which|what)\s+direction\b"
     # "why is housing counted the opposite way?", "how come rainfall is reversed?"
     r"|\b(?:why|how\s+come|explain|reason)\b.*\b(?:opposite|reverse[ds]?|reversed|backwards?"
-    r"|upside\s+down|other\s+way|inverse|inverted|direct)\b")
+    r"|upside\s+down|other\s+way|inverse|inverted|direct)\b"
+    # "and urban percentage is inverse why", "housing inverse, how come?": the why said last
+    r"|\b(?:is|are|was|were|taken\s+as|treated\s+as|counted\s+as|as)\s+(?:an?\s+)?"
+    r"(?:inverse|inverted|direct|reversed)\s*[,;:-]?\s*(?:but\s+)?(?:why|how\s+come)\b"
+    # "does a higher housing_quality value mean better housing?", "is higher ndwi wetter or
+    # drier": what a high value of a variable stands for
+    r"|\b(?:does|do|did|would|will|is|are)\s+(?:an?\s+|the\s+)?(?:higher|high|bigger|larger"
+    r"|lower|low|smaller|more)\s+(?:[\w-]+\s+){0,4}?(?:mean|means|indicate|indicates|show"
+    r"|shows|signal|imply|implies|stand\s+for|=)\s"
+    r"|\b(?:higher|high|bigger|larger|lower|low|smaller)\s+(?:[\w-]+\s+){0,3}?(?:values?\s+|"
+    r"numbers?\s+|scores?\s+)?(?:means?|=)\s+(?:better|worse|more|less|good|bad|higher|lower)\b")
 
 
 # "... treat rainfall as direct", "make housing inverse": an order about a direction, beside
@@ -734,7 +750,7 @@ def direction_question(text: str, low: str, ctx: RouterContext,
     """A question which way round a variable is taken: the variables of the analysis with
     their directions and why (never a change, never a plan)."""
     if not ctx.analysis_ready or not WAY_ROUND.search(low) or not reads_as_question(text) \
-            and not re.search(r"\?|\b(?:which|what|why|explain)\b", low):
+            and not re.search(r"\?|\b(?:which|what|why|explain|how\s+come)\b", low):
         return None
     if re.search(r"\b(?:make|set|change|flip|switch|turn|swap|reverse)\s+(?:it|them|that|this"
                  r"|the|its?|\w+\s+to)\b|\b(?:run|rerun|redo)\b", low) or DIRECTION_ORDER.search(low):

@@ -742,7 +742,9 @@ _EXPORT_KINDS = (
                 r"|\b(?:full|whole|entire|complete)\s+(?:cleaned|clean|merged|processed|final"
                 r"|imputed)\s+(?:dataset|data\s*set|data|table)\b"
                 r"|\b(?:cleaned|merged|processed|imputed)\s+(?:dataset|data\s*set|data|table)\b"
-                r"|\ball\s+(?:the\s+)?results\b|\bwhole\s+dataset\b|\bgeoparquet\b|\bgeojson\b"),
+                r"|\ball\s+(?:the\s+)?results\b|\bwhole\s+dataset\b|\bgeoparquet\b|\bgeojson\b"
+                # "send whole data as csv", "the entire data in excel"
+                r"|\b(?:whole|entire|complete)\s+(?:the\s+)?data\b"),
 )  # fmt: skip
 _EXPORT_FORMATS = (
     ("xlsx", r"\bexcel\b|\bxlsx?\b|\bspreadsheet\b|\b(?:xcel|exel|excell|xl)\b"),

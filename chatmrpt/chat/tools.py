@@ -586,7 +586,8 @@ CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
                     "plan_first",
                     "repri_count", "repri_names", "analysis_params", "variables", "models",
-                    "ward_counts", "lgas", "value_wards", "ward_compare", "tpr_run")  # fmt: skip
+                    "ward_counts", "lgas", "value_wards", "ward_compare", "tpr_run",
+                    "imputed")  # fmt: skip
 VIEW_KINDS = (*MAP_KINDS, *PLOT_KINDS)
 CONVERSATION_FORMATS = ("html", "markdown")
 
@@ -656,6 +657,8 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "pca_validity",
         "Say whether PCA suits the data: KMO, Bartlett's test and explained variance.",
+        (Param("plain", "boolean", "Say the verdict in plain words first (\"is that good or "
+                                   "bad?\")."),),
         requires=(NEEDS_ANALYSIS,),
     ),
     ToolSpec(

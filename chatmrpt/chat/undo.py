@@ -120,11 +120,14 @@ ANALYSIS_WORDS = re.compile(r"\b(?:analys\w*|variables?|selection|normali[sz]\w*
 PLAN_WORDS = re.compile(r"\b(?:plan\w*|nets?|allocation|distribution|household|threshold"
                         r"|repriorit\w*|bales?)\b")
 FIRST = re.compile(r"\b(?:first|original|initial|starting)\b")
-EARLIER = re.compile(r"\b(?:before|earlier|previous|prior|last|old|former|back|undo|revert"
+EARLIER = re.compile(r"\b(?:before|earlier|previous|prior|last|old|former|back|undo|revert|return"
                      r"|reverse|restore)\b")
 _COUNT = re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
                     r"[\s-]+variables?\b|\bwith\s+(?:the\s+)?(?P<m>\d{1,2}|two|three|four|five"
-                    r"|six|seven|eight|nine|ten)\s+variables?\b")
+                    r"|six|seven|eight|nine|ten)\s+variables?\b"
+                    # "go back to the three": the analysis named by its count, said last
+                    r"|\bthe\s+(?P<k>\d|two|three|four|five|six|seven|eight|nine|ten)"
+                    r"(?:\s+ones?)?\s*$")
 _NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
 
@@ -135,7 +138,7 @@ def _count(low: str) -> tuple[int | None, str]:
     m = _COUNT.search(low)
     if m is None:
         return None, low
-    word = m.group("n") or m.group("m")
+    word = m.group("n") or m.group("m") or m.group("k")
     return _NUMBER.get(word) or int(word), low[:m.start()] + " variables " + low[m.end():]
 
 
@@ -167,7 +170,8 @@ def reads_as_step_back(text: str) -> dict[str, Any] | None:
                 r"\s+(?:again\s+)?to\b", verb) and not (
             (FIRST.search(said) or re.search(r"\b(?:before|earlier|previous|prior|old|former)\b",
                                              said)) and (ANALYSIS_WORDS.search(said) or count
-                                                         or PLAN_WORDS.search(said))):
+                                                         or PLAN_WORDS.search(said))) and not (
+            count is not None and re.match(r"back\s+to|return", verb)):
         return None  # "use it", "run it", "use the first one": no step back
     if not (EARLIER.search(said) or FIRST.search(said)):
         return None

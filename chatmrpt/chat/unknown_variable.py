@@ -30,7 +30,8 @@ _FILLER = frozenset(re.findall(
     r"\S+", "the a an also too well as only please pls abeg then now just same with using use of "
     "variables variable columns column data ones one rest others other everything all "
     "remaining default defaults it them these those again instead usual like before time "
-    "yesterday last earlier previous ok okay so for my our this that in from table"))
+    "yesterday last earlier previous ok okay so for my our this that in from table "
+    "else unchanged untouched intact constant identical equal as"))
 _NOT_A_NAME = re.compile(
     r"\d|\b(?:show|map|list|top|bottom|plan|export|give|tell|rank\w*|save|download|compare"
     r"|explain|why|what|which|how|after|wards?|lgas?|nets?|treat\w*|keep|drop|remove|add"
