@@ -224,16 +224,25 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
         return None
     params: dict[str, object] = {"category": cat.group(1).title()}
     lga, unknown = find_lga(sentence, facts.lgas) if facts.lgas else (None, None)
-    if lga is None and MY_LGA.search(low):
-        from chatmrpt.chat import focus
+    code = None
+    from chatmrpt.chat import focus
 
-        lga = focus.Focus.of(state.focus).own_lga
-        if lga is None:
+    if lga is None and (MY_LGA.search(low) or focus.OWN_LGA.search(low)):
+        # "how many of our wards are High?": the user's own LGA, said in this message ("I
+        # cover Zaga West. ...") or earlier; never the whole area
+        said_lga, said_code = focus.own_lga_said(text, facts.lgas)
+        kept = focus.Focus.of(state.focus)
+        lga = said_lga or (None if said_code else kept.own_lga)
+        code = said_code or (None if said_lga else kept.own_code)
+        if lga is None and code is None:
             return None
-    if lga is None and (unknown or _unknown_place(low) or re.search(r"\blga\b", low)):
+    if lga is None and code is None and (unknown or _unknown_place(low)
+                                         or re.search(r"\blga\b", low)):
         return None
     if lga is not None:
         params["lga"] = lga
+    elif code is not None:
+        params["lga_code"] = code
     return Decision([Step("list_wards", params, source=text)],
                     reading={"stored": "category_count", "tool": "list_wards"})
 

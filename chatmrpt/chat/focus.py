@@ -333,7 +333,8 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         rest = m.group("rest")
         lga, _ = find_lga(rest, lgas)
         code = re.fullmatch(r"(?:the\s+)?(?:lga\s+)?(?:code\s+)?(\d{4,6})\s*(?:lga)?\s*(?:now"
-                            r"|too|then|instead)?\s*[?.!]*", rest.strip())
+                            r"|too|then|instead|(?:the\s+)?same(?:\s+thing)?|as\s+well|again)?"
+                            r"\s*[?.!]*", rest.strip())
         params = dict(before.get("params") or {})
         prev = _one_lga(before)
         said = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", rest) \
@@ -343,7 +344,8 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
                        r"|using|use|with|by|method|score|ranked|one|ones)\b|[?.!,]", " ", said)
         pca = bool(re.search(r"\bpca\b|\bprincipal\b", said))
         extra = re.sub(r"\bpca\b|\bprincipal\s+component\w*", " ", extra)
-        fits = before["tool"] != "ask_results" or params.get("about") == "plan_lga"
+        fits = before["tool"] != "ask_results" or params.get("about") in ("plan_lga",
+                                                                          "ward_counts")
         changes: dict[str, Any] = {}
         if before["tool"] == "list_wards" and not code:
             changes, left = _list_changes(said if lga else rest)
@@ -396,8 +398,13 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
                                   "your table?")
         if not own:
             if re.search(r"\b(?:our|my)\b.*\bwards?\b|\bmy\s+lga\b|\bours\b", low):
+                # the LGA named next completes a ward list ("show me the high wards in my
+                # LGA" -> "Gakirau")
+                rest = re.sub(r"\b(?:in\s+|for\s+|of\s+)?(?:our|my)\s+(?:lga|l\.g\.a|local"
+                              r"\s+government(?:\s+area)?)\b", " ", low)
                 return Resolution(ask="Which LGA is yours? Give its name or code, and I will "
-                                      "keep it for this conversation.")
+                                      "keep it for this conversation.",
+                                  pending=_lga_wanted(re.sub(r"\b(?:our|my)\b", " ", rest)))
             return None
         where = said_lga or (f"LGA {said_code}" if said_code else None) or focus.own_place()
         place = where if not (said_code or (not said_lga and focus.own_code)) else \

@@ -29,7 +29,7 @@ _CATEGORIES = {
 _TOP = {"top", "worst", "first", "highest", "riskiest"}
 _BOTTOM = {"bottom", "last", "least", "best", "lowest", "safest"}
 # words that point back at the place just listed
-_BACK = {"there", "dem", "them", "those", "these", "dose", "it", "inside", "same", "that",
+_BACK = {"there", "dere", "dem", "them", "those", "these", "dose", "it", "inside", "same", "that",
          "list", "lga"}
 # plain connecting words a follow-up may hold besides what it asks for
 _FILLER = {
@@ -43,7 +43,7 @@ _FILLER = {
     "can", "you", "see", "let", "tell", "want", "need", "ehn", "o", "sir", "ma", "fall",
     "falls", "under", "into", "with", "category's", "rated", "ranked", "classed", "marked",
     "instead", "rather", "oh",
-    "actually", "do", "have", "has", "got", "out", "any",
+    "actually", "do", "have", "has", "got", "out", "any", "nko", "nd", "dere",
 }  # fmt: skip
 # a question about the LGAs themselves ("which LGA has the most High wards?")
 ABOUT_LGAS = re.compile(r"\b(?:which|what|wetin)\s+(?:lga|local\s+gov\w*|lga\s+code|code)s?\b"
@@ -117,7 +117,7 @@ def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], 
         return None
     # a slice of the same LGA: only when the message points back at it ("there", "of them")
     # or goes on from the last list ("and the bottom five")
-    if not back and tokens[0] != "and":
+    if not back and tokens[0] not in ("and", "nd"):
         return None
     kept = (last or {}).get("params") or {}
     params = {**place, **{k: kept[k] for k in ("category", "method") if kept.get(k)}, "n": n}
