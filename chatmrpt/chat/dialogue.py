@@ -92,6 +92,7 @@ from chatmrpt.chat import (
     tpr_follow,
     undo,
     unknown_variable,
+    ward_follow,
     ward_pairs,
     ward_place,
 )
@@ -449,6 +450,11 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if paired is not None:  # two wards or two LGAs side by side: both answered
         paired.keep_pending = bool(state.pending)
         return paired
+    valued = None if _tapped(text, state) else ward_follow.value_follow_up(text, ctx, state,
+                                                                           facts)
+    if valued is not None:  # "whats its tpr value", "and Unguwar Kwajiku?" after a value
+        valued.keep_pending = bool(state.pending) and valued.pending is None
+        return valued
     counted = ward_place.ward_lga_question(text, ctx, state, facts) or \
         ward_place.ward_after_plan_question(text, ctx, state, facts) or \
         counts.data_question(text, ctx, state, facts)

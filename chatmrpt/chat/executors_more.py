@@ -1195,8 +1195,10 @@ def ward_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
     if pd.isna(value):
         text += ": no value in your data"
     else:
-        text += f": {_fmt(value)}"
-        if pd.notna(pd.to_numeric(value, errors="coerce")):
+        number = pd.to_numeric(value, errors="coerce")
+        # a share or an index below 1 keeps three decimals (0.183, not 0.18)
+        text += f": {_fmt(value, 3 if pd.notna(number) and abs(float(number)) < 1 else 2)}"
+        if pd.notna(number):
             higher = int((column > float(value)).sum())
             text += (f" - {explain.ordinal(higher + 1)} highest of {int(column.notna().sum())} "
                      f"wards (the median is {_fmt(column.median())})")
