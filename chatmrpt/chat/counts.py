@@ -200,6 +200,13 @@ def count_check(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
 
 # --- counts by priority category ------------------------------------------------------------
 
+BOTH_METHODS = re.compile(r"\b(?:on|by|in|for|under|with|using|across)\s+both\s+(?:the\s+)?"
+                          r"(?:methods?|rankings?|scores?|lists?|ways|approaches)\b"
+                          r"|\b(?:on|by)\s+both\s*[?.!]*\s*$"
+                          r"|\bboth\s+(?:the\s+)?"
+                          r"(?:methods|rankings|rankin|scores|composite\s+and\s+pca|pca\s+and"
+                          r"\s+composite)\b|\bboth\s+methods?\s+agree|\b(?:composite|pca)\s+and"
+                          r"\s+(?:the\s+)?(?:pca|composite)\s+(?:agree|both)\b")
 BARE_CATEGORY = re.compile(r"\b(high|medium|low)(?:est)?\b")
 
 
@@ -214,6 +221,8 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
         return None
     sentence, _ = found
     low = ex.lower_text(sentence)
+    agree = bool(BOTH_METHODS.search(low))  # "... High on both methods"
+    low = BOTH_METHODS.sub(" ", low)
     cat = BARE_CATEGORY.search(low)
     if cat is None or cat.group(0).endswith("est") or REFERS_BACK.search(low) or \
             re.search(r"\d", low):
@@ -223,6 +232,9 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
                           r"|\bper\s+lga|\bby\s+lga|\blgas\b", low):
         return None
     params: dict[str, object] = {"category": cat.group(1).title()}
+    if agree:
+        # "how many wards are High on both methods": counted where the two rankings agree
+        params = {"about": "ward_counts", **params, "agree": True}
     lga, unknown = find_lga(sentence, facts.lgas) if facts.lgas else (None, None)
     code = None
     from chatmrpt.chat import focus
@@ -243,6 +255,9 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
         params["lga"] = lga
     elif code is not None:
         params["lga_code"] = code
+    if params.get("agree"):
+        return Decision([Step("ask_results", params, source=text)],
+                        reading={"stored": "category_count", "tool": "ask_results"})
     return Decision([Step("list_wards", params, source=text)],
                     reading={"stored": "category_count", "tool": "list_wards"})
 

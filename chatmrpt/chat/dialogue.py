@@ -134,6 +134,7 @@ from chatmrpt.chat.reading import (  # noqa: F401
     apply_correction,
     reads_as_number_answer,
     reads_as_short_answer,
+    scene_only,
     split_requests,
 )
 from chatmrpt.chat.relative import (
@@ -536,7 +537,8 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                         keep_pending=bool(state.pending), reading={"follow_up": "noted"})
     if r.ask:
         which_ward = r.pending or counts.ward_question_pending(text, r.ask)
-        return Decision(text=r.ask, keep_pending=bool(state.pending) and not which_ward,
+        return Decision(text=r.ask, choices=list(r.choices or []),
+                        keep_pending=bool(state.pending) and not which_ward,
                         pending=which_ward, reading={"follow_up": "unresolved"})
     if r.step is not None:
         return Decision([Step(r.step["tool"], r.step["params"], echo=r.note or "",
@@ -673,7 +675,7 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
         g = intents.classify(part)
         if (g.label in ("thanks", "greeting", "confirm") and len(part.split()) <= 3) or \
                 CONFIRM.match(ex.lower_text(part)) or THANKS_ONLY.match(ex.lower_text(part)) or \
-                ASIDE_ONLY.match(ex.lower_text(part)):
+                ASIDE_ONLY.match(ex.lower_text(part)) or scene_only(ex.lower_text(part)):
             continue
         kept.append(part)
     if not kept:

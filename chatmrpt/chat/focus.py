@@ -236,6 +236,12 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     again = ordinal.last_after_rank(low, last)
     if again is not None:
         return Resolution(text=again)
+    first = ordinal.first_after_bottom(low, focus.listed, last)
+    if first is not None and first.get("step"):
+        return Resolution(step=first["step"], note=first["note"])
+    if first is not None:
+        return Resolution(ask=first["ask"], choices=first["choices"],
+                          pending={"expects": "choice", "choices": first["choices"]})
     said = ordinal.listed_ward(text, low, focus.listed, variables) or \
         ordinal.bare_listed_ward(low, focus.listed, last)
     if said is not None:
@@ -272,9 +278,11 @@ def _slice_there(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
 
 SAME_BY_METHOD = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|now|and|then|please|pls)[\s,]+)*(?:(?:do|give(?:\s+me)?|show(?:\s+me)?"
-    r"|list|can\s+you\s+do)\s+)?(?:the\s+|d\s+)?same(?:\s+(?:thing|list|again))?\s+(?:but\s+)?"
+    r"|list|can\s+you\s+do)\s+)?(?:the\s+|d\s+)?same(?:\s+(?P<k>\d{1,3}|three|five|ten|twenty))?"
+    r"(?:\s+(?:thing|list|again|wards|ones))?\s+(?:but\s+)?"
     r"(?:for|with|on|using|by|from|in)\s+(?:the\s+|d\s+)?(?P<m>pca|composite)(?:\s+(?:one|ranking"
-    r"|rank|method|score|scores|list))?(?:\s+(?:too|please|pls|instead|now))*\s*[?.!]*\s*$")
+    r"|rank|method|score|scores|list))?(?:\s+(?:too|please|pls|instead|now))*"
+    r"(?:[\s,]+(?:to|so\s+(?:i|we)\s+can|for)\s+compar\w*(?:\s+(?:them|it))?)?\s*[?.!]*\s*$")
 
 
 def _same_by_method(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
@@ -285,6 +293,9 @@ def _same_by_method(low: str, last: Mapping[str, Any] | None) -> Resolution | No
         return None
     method = m.group("m")
     params = {**(last.get("params") or {}), "method": method}
+    said = m.group("k")
+    if said and ex.small_number(said) != params.get("n"):
+        return None  # "the same five" after a list of ten: not the same list
     name = "PCA" if method == "pca" else "composite"
     return Resolution(note=f"The same list, by the {name} ranking:",
                       step={"tool": last["tool"], "params": params})
