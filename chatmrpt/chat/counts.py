@@ -275,7 +275,7 @@ NOT_LOOKUP = re.compile(
     r"|\bif\b|\bwould\b|\bshould\b|\bchart\b|\bnormali[sz]\w*|\bimprove\w*|\bdrop\w*|\bmove\w*")
 ASKS = re.compile(r"^\W*(?:and\s+|so\s+|ok\w*\s+)?(?:what|wat|wetin|which|tell|give|show|rank"
                   r"|position|score|composite|its|d|the)\b|\?\s*$|\b(?:get|got|have|has|be|is)"
-                  r"\W*$")
+                  r"\W*$|\b(?:rank|position|score)(?:\s+(?:please|pls|abeg|nko|sir|ma|o))*\W*$")
 
 
 # the ward just talked about, referred to

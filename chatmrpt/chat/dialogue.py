@@ -83,6 +83,7 @@ from chatmrpt.chat import (
     no_population,
     normalize,
     ordinal,
+    place_counts,
     place_follow,
     plan_refs,
     plan_settings,
@@ -451,8 +452,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if paired is not None:  # two wards or two LGAs side by side: both answered
         paired.keep_pending = bool(state.pending)
         return paired
-    valued = None if _tapped(text, state) else ward_follow.value_follow_up(text, ctx, state,
-                                                                           facts)
+    valued = None if _tapped(text, state) else (
+        ward_follow.value_follow_up(text, ctx, state, facts)
+        or place_counts.wards_together(text, ctx, facts))
     if valued is not None:  # "whats its tpr value", "and Unguwar Kwajiku?" after a value
         valued.keep_pending = bool(state.pending) and valued.pending is None
         return valued

@@ -100,3 +100,39 @@ def test_the_same_five_after_ten_is_not_the_same_list():
     last = {"tool": "top_wards", "params": {"n": 10, "method": "pca", "order": "top"}}
     got, _ = steps("the same five on composite", last=last)
     assert got != [("top_wards", {"n": 10, "method": "composite", "order": "top"})]
+
+
+@pytest.mark.parametrize("text", ["how many wards in Zaria and Fagge together",
+                                  "how many wards do Zaria and Fagge have combined?",
+                                  "number of wards in Zaria & Fagge in total"])
+def test_wards_of_two_lgas_counted_together(text):
+    got, d = steps(text)
+    assert not got and "6 wards" in d.text and "Zaria: 5" in d.text and "Fagge: 1" in d.text
+
+
+def test_wards_of_two_codes_counted_together():
+    from chatmrpt.chat.place_counts import wards_together
+
+    wards = (WardRef("A", None), WardRef("B", None), WardRef("C", None))
+    c = RouterContext(has_dataset=True, variables=("x",), wards=wards,
+                      analysis_status="succeeded")
+    f = Facts(lga_codes=("24006", "24008", "24007"),
+              ward_lga_codes=(("A", "24006"), ("B", "24008"), ("C", "24008")))
+    d = wards_together("how many wards in 24006 and 24008 together", c, f)
+    assert d is not None and d.text.startswith("3 wards") and "LGA 24008: 2" in d.text
+
+
+@pytest.mark.parametrize("text", ["how many high wards in Zaria and Fagge",
+                                  "how many wards in Zaria",
+                                  "how many wards in Zaria and Fagge need nets"])
+def test_other_counts_are_not_counted_together(text):
+    _, d = steps(text)
+    assert d.reading.get("stored") != "wards_together", text
+
+
+@pytest.mark.parametrize("text", ["sabon gari rank pls", "Sabon Gari rank please"])
+def test_a_ward_rank_said_with_please_is_looked_up(text):
+    got, d = steps(text)
+    assert not got and len(d.choices) == 2  # a name two LGAs share: asked which
+    got, _ = steps("Dambo rank please")
+    assert got == [("explain_ward", {"ward": "Dambo"})]
