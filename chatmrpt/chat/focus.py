@@ -311,6 +311,23 @@ def _lga_wanted(rest: str) -> dict[str, Any] | None:
     return {"expects": "lga_choice", "tool": "list_wards", "params": _list_params(rest)}
 
 
+def _own_wanted(rest: str) -> dict[str, Any] | None:
+    """What "Which LGA is yours?" waits for: the LGA named next completes the ward list and
+    is kept as the user's own (see kept_own)."""
+    wanted = _lga_wanted(rest)
+    return None if wanted is None else {**wanted, "own": True}
+
+
+def kept_own(record: Mapping[str, Any], pending: Mapping[str, Any] | None,
+             reading: Mapping[str, Any], steps: Sequence[Any]) -> dict[str, Any]:
+    """The focus record after a message: the LGA given in answer to "Which LGA is yours?"
+    is kept as the user's own LGA for the conversation, as the question said."""
+    if not pending or not pending.get("own") or reading.get("answered") != "lga_choice":
+        return dict(record)
+    lga = next((s.params.get("lga") for s in steps if s.params.get("lga")), None)
+    return {**record, "own_lga": lga, "own_code": None} if lga else dict(record)
+
+
 def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
              lgas: Sequence[str]) -> Resolution | None:
     from chatmrpt.chat.dialogue import find_lga
@@ -415,7 +432,7 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
                               r"\s+government(?:\s+area)?)\b", " ", low)
                 return Resolution(ask="Which LGA is yours? Give its name or code, and I will "
                                       "keep it for this conversation.",
-                                  pending=_lga_wanted(re.sub(r"\b(?:our|my)\b", " ", rest)))
+                                  pending=_own_wanted(re.sub(r"\b(?:our|my)\b", " ", rest)))
             return None
         where = said_lga or (f"LGA {said_code}" if said_code else None) or focus.own_place()
         place = where if not (said_code or (not said_lga and focus.own_code)) else \

@@ -121,3 +121,23 @@ def test_our_wards_with_no_lga_known_is_never_the_whole_area():
     assert got != [("list_wards", {"category": "High"})]
     got, _ = demo("how many wards are high?")
     assert got == [("list_wards", {"category": "High"})]
+
+
+def test_the_lga_given_as_yours_is_kept_for_the_conversation():
+    from chatmrpt.chat import focus as fc
+
+    _, asked = demo("show me the high wards in my LGA")
+    assert asked.pending.get("own")
+    d = decide("Zaria", RouterContext(has_dataset=True, variables=DEMO_VARIABLES,
+                                      wards=NORTH_WARDS, analysis_status="succeeded"),
+               DialogueState(pending=asked.pending),
+               Facts(analysis_variables=("u5_tpr_rdt",), lgas=LGAS, ward_count=14))
+    record = fc.kept_own(fc.update(fc.Focus(), "Zaria", d.steps, LGAS).to_dict(),
+                         asked.pending, d.reading, d.steps)
+    assert record["own_lga"] == "Zaria"
+    got, _ = demo("how many of our wards are high?", focus=record)
+    assert got == [("list_wards", {"category": "High", "lga": "Zaria"})]
+    # an LGA picked for another question is not taken as the user's own
+    other = {"expects": "lga_choice", "tool": "list_wards", "params": {}}
+    record = fc.kept_own({}, other, {"answered": "lga_choice"}, d.steps)
+    assert not record.get("own_lga")
