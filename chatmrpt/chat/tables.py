@@ -105,7 +105,7 @@ _ELLIPSIS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|then|now|sorry|fine)[\s,]+)*(?:a
                        r"\s+take|try|now\s+for|then\s+for)\b")
 # "which ones in 24008", "which of them are in 24008", "and which of those in 24008"
 _WHICH_OF_THEM = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|now)[\s,]+)*(?:which|wetin)\s+"
-                            r"(?:ones|one|of\s+(?:them|those|these)|wards)\s*(?:are\s+|dey\s+|be"
+                            r"(?:ones|one|of\s+(?:them|those|these))\s*(?:are\s+|dey\s+|be"
                             r"\s+|fall\s+)?(?:in|inside|within|for|under|from|of)?(?:\s+(?:the\s+)?"
                             r"(?:lga|code|lga\s+code))?\s*[?.!]*\s*$")
 _NAME_STOP = frozenset([

@@ -29,7 +29,7 @@ _VALUE_WORDS = {
     "and", "so", "ok", "okay", "now", "then", "please", "pls", "abeg", "e", "get", "got",
     "dey", "have", "has", "does", "do", "tell", "me", "give", "show", "how", "much", "about",
     "that", "this", "ward", "ward's", "same", "dat", "dis", "there", "too", "also", "nko",
-    "oya", "again", "o", "in", "score", "raw", "data", "column", "reading", "there's",
+    "oya", "again", "o", "score", "raw", "data", "column", "reading", "there's",
 }  # fmt: skip
 _OTHER = re.compile(r"\bmaps?\b|\bplan\w*|\bnets?\b|\bwhy\b|\bexplain\w*|\bmean\w*|\bchange\w*"
                     r"|\bremove\b|\bdrop\b|\badd\b|\bchart\b|\bexport\w*|\bsave\b|\brank\w*"

@@ -78,3 +78,9 @@ def test_other_follow_ups_after_a_value_are_not_a_ward():
     for text in ("and top 5?", "and Zaria?", "and Zango map?"):
         got, _ = after("What's the population of Dambo?", text)
         assert not any(t == "ward_value" for t, _ in got), text
+
+
+def test_a_question_about_the_analysis_with_it_is_not_a_value():
+    for text in ("does it use elevation?", "is elevation in it?"):
+        got, _ = after("abeg wetin be Dambo rank", text)
+        assert not any(t == "ward_value" for t, _ in got), text
