@@ -64,7 +64,7 @@ def value_follow_up(text: str, ctx: RouterContext, state: DialogueState,
     if not ctx.has_dataset or not ctx.wards or not ctx.variables:
         return None
     low = ex.lower_text(text)
-    if _OTHER.search(low) or re.search(r"\d", low):
+    if _OTHER.search(low):
         return None
     seen = focus.Focus.of(state.focus)
     last = state.last or {}
@@ -79,7 +79,7 @@ def value_follow_up(text: str, ctx: RouterContext, state: DialogueState,
             if lga:
                 left = re.sub(re.escape(lga.lower()), " ", left)
             left = re.sub(r"\b(?:in|of|lga|ward|too|then|now|please|pls|the|one)\b", " ", left)
-            if not left.strip(" ,?.!"):
+            if not left.strip(" ,?.!") and not re.search(r"\d", rest[:match.start]):
                 params: dict[str, Any] = {"ward": match.names[0],
                                           "variable": last["params"]["variable"]}
                 return _with_lga(text, params, match, lga, ctx)

@@ -84,3 +84,12 @@ def test_a_question_about_the_analysis_with_it_is_not_a_value():
     for text in ("does it use elevation?", "is elevation in it?"):
         got, _ = after("abeg wetin be Dambo rank", text)
         assert not any(t == "ward_value" for t, _ in got), text
+
+
+def test_a_ward_name_with_a_number_after_a_value():
+    got, _ = after("What's the population of Bolori I?", "and Bolori II?")
+    assert got == [("ward_value", {"ward": "Bolori II", "variable": "Population"})]
+    got, _ = after("What's the population of Dambo?", "and Zango 20 times?")
+    assert not any(t == "ward_value" for t, _ in got)
+    got, _ = after("abeg wetin be Dambo rank", "its u5 tpr value?")
+    assert got == [("ward_value", {"ward": "Dambo", "variable": "u5_tpr_rdt"})]
