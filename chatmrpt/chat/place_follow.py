@@ -225,3 +225,40 @@ def other_of_same_name(low: str, last: Mapping[str, Any] | None,
     if len(others) != 1:
         return None
     return {"tool": last["tool"], "params": {**params, "lga": others.pop()}}
+
+
+_AGAIN_WORDS = {"too", "also", "same", "thing", "then", "now", "again", "as", "well", "please",
+                "pls", "abeg", "and", "nd", "the", "lga", "code", "for", "one", "ok", "okay",
+                "so", "nko", "o", "instead", "likewise", "question"}
+
+
+def place_again(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...] | list[str],
+                codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """ "20024 too?", "20001 same thing", "Fagge too" right after a list or count of one
+    LGA: the same request for the LGA said (never a number of nets or people); None when the
+    message holds anything else."""
+    from chatmrpt.chat.slots import find_lga
+
+    before = place_of(last)
+    if not before:
+        return None
+    low = ex.lower_text(low)
+    found = [c for c in re.findall(r"(?<![\d.,])\d{4,6}(?![\d%]|[.,]\d)", low) if c in codes]
+    if len(found) == 1:
+        place: dict[str, Any] = {"lga_code": found[0]}
+        rest = low.replace(found[0], " ")
+    elif not found and lgas:
+        lga, _ = find_lga(low, lgas)
+        pattern = None if lga is None else r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])"
+        if pattern is None or not re.search(pattern, low):
+            return None
+        place = {"lga": lga}
+        rest = re.sub(pattern, " ", low)
+    else:
+        return None
+    tokens = re.findall(r"[a-z0-9']+", rest)
+    if len(tokens) > 5 or any(t not in _AGAIN_WORDS for t in tokens):
+        return None
+    params = {k: v for k, v in ((last or {}).get("params") or {}).items()
+              if k not in ("lga", "lga_code", "wards")}
+    return {"tool": last["tool"], "params": {**params, **place}}  # type: ignore[index]

@@ -141,3 +141,31 @@ def test_the_lga_given_as_yours_is_kept_for_the_conversation():
     other = {"expects": "lga_choice", "tool": "list_wards", "params": {}}
     record = fc.kept_own({}, other, {"answered": "lga_choice"}, d.steps)
     assert not record.get("own_lga")
+
+
+@pytest.mark.parametrize("text", ["20024 too?", "20024?", "now 20024", "20024 same thing"])
+def test_a_code_said_alone_after_a_count_is_the_same_count(text):
+    last = {"tool": "ask_results", "params": {"about": "ward_counts", "lga_code": "20043"}}
+    got, _ = kano(text, last=last)
+    assert got == [("ask_results", {"about": "ward_counts", "lga_code": "20024"})], text
+
+
+def test_a_code_said_alone_keeps_the_slice_of_the_last_list():
+    got, _ = kano("20043 too", last={"tool": "list_wards", "params": {"lga_code": "20012", "n": 3}})
+    assert got == [("list_wards", {"n": 3, "lga_code": "20043"})]
+
+
+@pytest.mark.parametrize("text", ["20024 nets", "plan 20024 nets", "20024 people"])
+def test_a_code_with_other_words_is_not_the_same_request(text):
+    last = {"tool": "ask_results", "params": {"about": "ward_counts", "lga_code": "20043"}}
+    got, _ = kano(text, last=last)
+    assert not any(p.get("lga_code") == "20024" for _, p in got), text
+
+
+def test_an_lga_said_alone_after_a_count_and_a_pending_question():
+    got, _ = demo("Fagge too?", last=COUNTED)
+    assert got == [("lga_summary", {"lga": "Fagge"})]
+    # with a question waiting, the name answers that question instead
+    pending = {"expects": "lga_choice", "tool": "list_wards", "params": {"category": "High"}}
+    got, _ = demo("Fagge", last=COUNTED, pending=pending)
+    assert got == [("list_wards", {"category": "High", "lga": "Fagge"})]
