@@ -527,8 +527,8 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
         or (None if state.pending else  # a place answering a question fills that question
             place_follow.place_again(low, state.last, facts.lgas, facts.lga_codes)))
     if picked:
-        return Decision([Step(picked["tool"], picked["params"], source=text)],
-                        reading={"follow_up": "lga_code"})
+        return Decision([Step(picked["tool"], picked["params"], echo=picked.get("note", ""),
+                              source=text)], reading={"follow_up": "lga_code"})
     r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas,
                       ctx.variables)
     if r is None:

@@ -228,7 +228,7 @@ def other_of_same_name(low: str, last: Mapping[str, Any] | None,
 
 
 _AGAIN_WORDS = {"too", "also", "same", "thing", "then", "now", "again", "as", "well", "please",
-                "pls", "abeg", "and", "nd", "the", "lga", "code", "for", "one", "ok", "okay",
+                "pls", "abeg", "the", "lga", "code", "for", "one", "ok", "okay",
                 "so", "nko", "o", "instead", "likewise", "question"}
 
 
@@ -261,4 +261,7 @@ def place_again(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...] 
         return None
     params = {k: v for k, v in ((last or {}).get("params") or {}).items()
               if k not in ("lga", "lga_code", "wards")}
-    return {"tool": last["tool"], "params": {**params, **place}}  # type: ignore[index]
+    where = place.get("lga") or f"LGA {place.get('lga_code')}"
+    prev = before.get("lga") or f"LGA {before.get('lga_code')}"
+    return {"tool": last["tool"], "params": {**params, **place},  # type: ignore[index]
+            "note": f"{where} (as for {prev}):"}
