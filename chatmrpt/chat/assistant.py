@@ -344,8 +344,11 @@ class Assistant:
         text = normalize.plain_text(text, normalize.text_names(ctx, facts))  # as it was read
         rd = {"dialogue": decision.reading}
         new = DialogueState(dstate.pending, dstate.last, dstate.shown, decision.topic,
-                            focus.update(focus.Focus.of(dstate.focus), text, decision.steps,
-                                         facts.lgas, ctx.wards).to_dict(), dstate.plans)
+                            focus.kept_own(focus.update(focus.Focus.of(dstate.focus), text,
+                                                        decision.steps, facts.lgas,
+                                                        ctx.wards).to_dict(),
+                                           dstate.pending, decision.reading, decision.steps),
+                            dstate.plans)
         if not decision.keep_pending:
             new.pending = decision.pending
         elif dstate.pending and not decision.reading.get("about_pending"):

@@ -200,6 +200,13 @@ def count_check(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
 
 # --- counts by priority category ------------------------------------------------------------
 
+BOTH_METHODS = re.compile(r"\b(?:on|by|in|for|under|with|using|across)\s+both\s+(?:the\s+)?"
+                          r"(?:methods?|rankings?|scores?|lists?|ways|approaches)\b"
+                          r"|\b(?:on|by)\s+both\s*[?.!]*\s*$"
+                          r"|\bboth\s+(?:the\s+)?"
+                          r"(?:methods|rankings|rankin|scores|composite\s+and\s+pca|pca\s+and"
+                          r"\s+composite)\b|\bboth\s+methods?\s+agree|\b(?:composite|pca)\s+and"
+                          r"\s+(?:the\s+)?(?:pca|composite)\s+(?:agree|both)\b")
 BARE_CATEGORY = re.compile(r"\b(high|medium|low)(?:est)?\b")
 
 
@@ -214,6 +221,8 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
         return None
     sentence, _ = found
     low = ex.lower_text(sentence)
+    agree = bool(BOTH_METHODS.search(low))  # "... High on both methods"
+    low = BOTH_METHODS.sub(" ", low)
     cat = BARE_CATEGORY.search(low)
     if cat is None or cat.group(0).endswith("est") or REFERS_BACK.search(low) or \
             re.search(r"\d", low):
@@ -223,17 +232,32 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
                           r"|\bper\s+lga|\bby\s+lga|\blgas\b", low):
         return None
     params: dict[str, object] = {"category": cat.group(1).title()}
+    if agree:
+        # "how many wards are High on both methods": counted where the two rankings agree
+        params = {"about": "ward_counts", **params, "agree": True}
     lga, unknown = find_lga(sentence, facts.lgas) if facts.lgas else (None, None)
-    if lga is None and MY_LGA.search(low):
-        from chatmrpt.chat import focus
+    code = None
+    from chatmrpt.chat import focus
 
-        lga = focus.Focus.of(state.focus).own_lga
-        if lga is None:
+    if lga is None and (MY_LGA.search(low) or focus.OWN_LGA.search(low)):
+        # "how many of our wards are High?": the user's own LGA, said in this message ("I
+        # cover Zaga West. ...") or earlier; never the whole area
+        said_lga, said_code = focus.own_lga_said(text, facts.lgas)
+        kept = focus.Focus.of(state.focus)
+        lga = said_lga or (None if said_code else kept.own_lga)
+        code = said_code or (None if said_lga else kept.own_code)
+        if lga is None and code is None:
             return None
-    if lga is None and (unknown or _unknown_place(low) or re.search(r"\blga\b", low)):
+    if lga is None and code is None and (unknown or _unknown_place(low)
+                                         or re.search(r"\blga\b", low)):
         return None
     if lga is not None:
         params["lga"] = lga
+    elif code is not None:
+        params["lga_code"] = code
+    if params.get("agree"):
+        return Decision([Step("ask_results", params, source=text)],
+                        reading={"stored": "category_count", "tool": "ask_results"})
     return Decision([Step("list_wards", params, source=text)],
                     reading={"stored": "category_count", "tool": "list_wards"})
 
@@ -251,7 +275,7 @@ NOT_LOOKUP = re.compile(
     r"|\bif\b|\bwould\b|\bshould\b|\bchart\b|\bnormali[sz]\w*|\bimprove\w*|\bdrop\w*|\bmove\w*")
 ASKS = re.compile(r"^\W*(?:and\s+|so\s+|ok\w*\s+)?(?:what|wat|wetin|which|tell|give|show|rank"
                   r"|position|score|composite|its|d|the)\b|\?\s*$|\b(?:get|got|have|has|be|is)"
-                  r"\W*$")
+                  r"\W*$|\b(?:rank|position|score)(?:\s+(?:please|pls|abeg|nko|sir|ma|o))*\W*$")
 
 
 # the ward just talked about, referred to

@@ -85,6 +85,7 @@ from chatmrpt.chat import (
     no_population,
     normalize,
     ordinal,
+    place_counts,
     place_follow,
     plan_refs,
     plan_settings,
@@ -96,6 +97,7 @@ from chatmrpt.chat import (
     tpr_follow,
     undo,
     unknown_variable,
+    ward_follow,
     ward_pairs,
     ward_place,
 )
@@ -137,6 +139,7 @@ from chatmrpt.chat.reading import (  # noqa: F401
     apply_correction,
     reads_as_number_answer,
     reads_as_short_answer,
+    scene_only,
     split_requests,
 )
 from chatmrpt.chat.relative import (
@@ -479,6 +482,12 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if paired is not None:  # two wards or two LGAs side by side: both answered
         paired.keep_pending = bool(state.pending)
         return paired
+    valued = None if _tapped(text, state) else (
+        ward_follow.value_follow_up(text, ctx, state, facts)
+        or place_counts.wards_together(text, ctx, facts))
+    if valued is not None:  # "whats its tpr value", "and Unguwar Kwajiku?" after a value
+        valued.keep_pending = bool(state.pending) and valued.pending is None
+        return valued
     counted = ward_place.ward_lga_question(text, ctx, state, facts) or \
         ward_place.ward_after_plan_question(text, ctx, state, facts) or \
         counts.data_question(text, ctx, state, facts)
@@ -544,10 +553,12 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
     picked = ctx.analysis_ready and (
         place_follow.code_picked(low, state.last, facts.lga_codes)
         or place_follow.place_only(low, facts.lgas, facts.lga_codes)
-        or place_follow.other_of_same_name(low, state.last, ctx.wards))
+        or place_follow.other_of_same_name(low, state.last, ctx.wards)
+        or (None if state.pending else  # a place answering a question fills that question
+            place_follow.place_again(low, state.last, facts.lgas, facts.lga_codes)))
     if picked:
-        return Decision([Step(picked["tool"], picked["params"], source=text)],
-                        reading={"follow_up": "lga_code"})
+        return Decision([Step(picked["tool"], picked["params"], echo=picked.get("note", ""),
+                              source=text)], reading={"follow_up": "lga_code"})
     r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas,
                       ctx.variables)
     if r is None:
@@ -560,7 +571,8 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                         keep_pending=bool(state.pending), reading={"follow_up": "noted"})
     if r.ask:
         which_ward = r.pending or counts.ward_question_pending(text, r.ask)
-        return Decision(text=r.ask, keep_pending=bool(state.pending) and not which_ward,
+        return Decision(text=r.ask, choices=list(r.choices or []),
+                        keep_pending=bool(state.pending) and not which_ward,
                         pending=which_ward, reading={"follow_up": "unresolved"})
     if r.step is not None:
         return Decision([Step(r.step["tool"], r.step["params"], echo=r.note or "",
@@ -702,7 +714,7 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
         g = intents.classify(part)
         if (g.label in ("thanks", "greeting", "confirm") and len(part.split()) <= 3) or \
                 CONFIRM.match(ex.lower_text(part)) or THANKS_ONLY.match(ex.lower_text(part)) or \
-                ASIDE_ONLY.match(ex.lower_text(part)):
+                ASIDE_ONLY.match(ex.lower_text(part)) or scene_only(ex.lower_text(part)):
             continue
         kept.append(part)
     if not kept:

@@ -921,10 +921,25 @@ def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
                                           f"codes in your data are: {', '.join(codes)}.")
         where.append(f"in the LGA with code {params['lga_code']}"
                      + (f" ({chosen['LGA'].iloc[0]})" if "LGA" in chosen.columns else ""))
+    both_line = None
     if params.get("category"):
         cat = "composite_category"
-        chosen = chosen[chosen[cat].astype(str) == params["category"]]
-        where.append(f"in the {CATEGORY_WORDS[params['category']]} category")
+        word = CATEGORY_WORDS[params["category"]]
+        if params.get("agree"):
+            if "pca_category" not in chosen.columns:
+                raise InputError("invalid_request", "The analysis has no PCA ranking, so no "
+                                                    "ward can be counted on both methods.")
+            if "consensus_category" in chosen.columns:
+                either = int((chosen["consensus_category"].astype(str)
+                              == params["category"]).sum())
+                both_line = (f"The consensus category (the higher-risk one where the two "
+                             f"methods differ) puts {either} wards in the {word} category.")
+            chosen = chosen[(chosen[cat].astype(str) == params["category"])
+                            & (chosen["pca_category"].astype(str) == params["category"])]
+            where.append(f"in the {word} category on both the composite and the PCA ranking")
+        else:
+            chosen = chosen[chosen[cat].astype(str) == params["category"]]
+            where.append(f"in the {word} category")
     if params.get("filled"):
         variable = str(params["filled"])
         imputed = f"imputed_{variable}"
@@ -964,6 +979,8 @@ def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         by = chosen["LGA"].astype(str).value_counts()
         top = ", ".join(f"{k} ({int(v)})" for k, v in by.head(5).items())
         lines.append(f"Most of them in: {top}." if len(by) > 1 else f"All in {by.index[0]}.")
+    if both_line:
+        lines.append(both_line)
     if 0 < n <= 15 and where:
         lines.append("Wards: " + ", ".join(chosen.sort_values("composite_rank")["WardName"]
                                            .astype(str)) + ".")
@@ -1248,8 +1265,10 @@ def ward_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
     if pd.isna(value):
         text += ": no value in your data"
     else:
-        text += f": {_fmt(value)}"
-        if pd.notna(pd.to_numeric(value, errors="coerce")):
+        number = pd.to_numeric(value, errors="coerce")
+        # a share or an index below 1 keeps three decimals (0.183, not 0.18)
+        text += f": {_fmt(value, 3 if pd.notna(number) and abs(float(number)) < 1 else 2)}"
+        if pd.notna(number):
             higher = int((column > float(value)).sum())
             text += (f" - {explain.ordinal(higher + 1)} highest of {int(column.notna().sum())} "
                      f"wards (the median is {_fmt(column.median())})")

@@ -236,6 +236,12 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     again = ordinal.last_after_rank(low, last)
     if again is not None:
         return Resolution(text=again)
+    first = ordinal.first_after_bottom(low, focus.listed, last)
+    if first is not None and first.get("step"):
+        return Resolution(step=first["step"], note=first["note"])
+    if first is not None:
+        return Resolution(ask=first["ask"], choices=first["choices"],
+                          pending={"expects": "choice", "choices": first["choices"]})
     said = ordinal.listed_ward(text, low, focus.listed, variables) or \
         ordinal.bare_listed_ward(low, focus.listed, last)
     if said is not None:
@@ -272,9 +278,11 @@ def _slice_there(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
 
 SAME_BY_METHOD = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|now|and|then|please|pls)[\s,]+)*(?:(?:do|give(?:\s+me)?|show(?:\s+me)?"
-    r"|list|can\s+you\s+do)\s+)?(?:the\s+|d\s+)?same(?:\s+(?:thing|list|again))?\s+(?:but\s+)?"
+    r"|list|can\s+you\s+do)\s+)?(?:the\s+|d\s+)?same(?:\s+(?P<k>\d{1,3}|three|five|ten|twenty))?"
+    r"(?:\s+(?:thing|list|again|wards|ones))?\s+(?:but\s+)?"
     r"(?:for|with|on|using|by|from|in)\s+(?:the\s+|d\s+)?(?P<m>pca|composite)(?:\s+(?:one|ranking"
-    r"|rank|method|score|scores|list))?(?:\s+(?:too|please|pls|instead|now))*\s*[?.!]*\s*$")
+    r"|rank|method|score|scores|list))?(?:\s+(?:too|please|pls|instead|now))*"
+    r"(?:[\s,]+(?:to|so\s+(?:i|we)\s+can|for)\s+compar\w*(?:\s+(?:them|it))?)?\s*[?.!]*\s*$")
 
 
 def _same_by_method(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
@@ -285,6 +293,9 @@ def _same_by_method(low: str, last: Mapping[str, Any] | None) -> Resolution | No
         return None
     method = m.group("m")
     params = {**(last.get("params") or {}), "method": method}
+    said = m.group("k")
+    if said and ex.small_number(said) != params.get("n"):
+        return None  # "the same five" after a list of ten: not the same list
     name = "PCA" if method == "pca" else "composite"
     return Resolution(note=f"The same list, by the {name} ranking:",
                       step={"tool": last["tool"], "params": params})
@@ -298,6 +309,23 @@ def _lga_wanted(rest: str) -> dict[str, Any] | None:
     if not WARDISH.search(rest) or NOT_ONE_LGA.search(rest) or HOW_MANY.search(rest):
         return None
     return {"expects": "lga_choice", "tool": "list_wards", "params": _list_params(rest)}
+
+
+def _own_wanted(rest: str) -> dict[str, Any] | None:
+    """What "Which LGA is yours?" waits for: the LGA named next completes the ward list and
+    is kept as the user's own (see kept_own)."""
+    wanted = _lga_wanted(rest)
+    return None if wanted is None else {**wanted, "own": True}
+
+
+def kept_own(record: Mapping[str, Any], pending: Mapping[str, Any] | None,
+             reading: Mapping[str, Any], steps: Sequence[Any]) -> dict[str, Any]:
+    """The focus record after a message: the LGA given in answer to "Which LGA is yours?"
+    is kept as the user's own LGA for the conversation, as the question said."""
+    if not pending or not pending.get("own") or reading.get("answered") != "lga_choice":
+        return dict(record)
+    lga = next((s.params.get("lga") for s in steps if s.params.get("lga")), None)
+    return {**record, "own_lga": lga, "own_code": None} if lga else dict(record)
 
 
 def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
@@ -333,7 +361,8 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         rest = m.group("rest")
         lga, _ = find_lga(rest, lgas)
         code = re.fullmatch(r"(?:the\s+)?(?:lga\s+)?(?:code\s+)?(\d{4,6})\s*(?:lga)?\s*(?:now"
-                            r"|too|then|instead)?\s*[?.!]*", rest.strip())
+                            r"|too|then|instead|(?:the\s+)?same(?:\s+thing)?|as\s+well|again)?"
+                            r"\s*[?.!]*", rest.strip())
         params = dict(before.get("params") or {})
         prev = _one_lga(before)
         said = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", rest) \
@@ -343,7 +372,8 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
                        r"|using|use|with|by|method|score|ranked|one|ones)\b|[?.!,]", " ", said)
         pca = bool(re.search(r"\bpca\b|\bprincipal\b", said))
         extra = re.sub(r"\bpca\b|\bprincipal\s+component\w*", " ", extra)
-        fits = before["tool"] != "ask_results" or params.get("about") == "plan_lga"
+        fits = before["tool"] != "ask_results" or params.get("about") in ("plan_lga",
+                                                                          "ward_counts")
         changes: dict[str, Any] = {}
         if before["tool"] == "list_wards" and not code:
             changes, left = _list_changes(said if lga else rest)
@@ -396,8 +426,13 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
                                   "your table?")
         if not own:
             if re.search(r"\b(?:our|my)\b.*\bwards?\b|\bmy\s+lga\b|\bours\b", low):
+                # the LGA named next completes a ward list ("show me the high wards in my
+                # LGA" -> "Gakirau")
+                rest = re.sub(r"\b(?:in\s+|for\s+|of\s+)?(?:our|my)\s+(?:lga|l\.g\.a|local"
+                              r"\s+government(?:\s+area)?)\b", " ", low)
                 return Resolution(ask="Which LGA is yours? Give its name or code, and I will "
-                                      "keep it for this conversation.")
+                                      "keep it for this conversation.",
+                                  pending=_own_wanted(re.sub(r"\b(?:our|my)\b", " ", rest)))
             return None
         where = said_lga or (f"LGA {said_code}" if said_code else None) or focus.own_place()
         place = where if not (said_code or (not said_lga and focus.own_code)) else \

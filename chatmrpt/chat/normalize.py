@@ -34,7 +34,7 @@ SHORTHAND: dict[str, str] = {
     "abt": "about", "bcos": "because", "bcoz": "because", "cos": "because", "coz": "because",
     "frm": "from", "shld": "should", "cld": "could", "wld": "would", "av": "have",
     "hv": "have", "gv": "give", "giv": "give", "sho": "show", "shw": "show",
-    "2morow": "tomorrow", "2moro": "tomorrow", "2day": "today", "b4": "before", "den": "then",
+    "dere": "there", "2morow": "tomorrow", "2moro": "tomorrow", "2day": "today", "b4": "before", "den": "then",
     "im": "its",
     "hous": "house", "hse": "house", "hses": "houses", "hsehold": "household",
     "hsehld": "household", "hhold": "household", "hholds": "households",

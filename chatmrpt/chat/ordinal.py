@@ -74,6 +74,37 @@ def bare_listed_ward(low: str, listed: Sequence[str] | None, last: Mapping[str, 
             f"{name} ({place} in the list I just showed):")
 
 
+def first_after_bottom(low: str, listed: Sequence[str] | None,
+                       last: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """ "and the first one?" right after the least vulnerable wards were listed (bottom
+    first): when one ward was asked for ("which ward is last?"), the first of the ranking
+    (rank 1, set against the last); after a bottom list asked for by its length ("bottom
+    10"), the first row of that list and rank 1 both fit, so the user is asked. Returns
+    {"step", "note"} or {"ask", "choices"}; None for anything else."""
+    if not listed or not last or last.get("tool") not in LIST_TOOLS:
+        return None
+    params = last.get("params") or {}
+    if params.get("order") != "bottom":
+        return None
+    m = BARE.match(low)
+    if m is None or not m.group("ord") or _position(m.group("ord")) != 1:
+        return None
+    keep = {k: params[k] for k in ("lga", "lga_code", "category", "method") if params.get(k)}
+    top = {"tool": last["tool"] if keep.get("lga") or keep.get("lga_code") or
+           keep.get("category") else "top_wards", "params": {**keep, "n": 1, "order": "top"}}
+    if top["tool"] == "list_wards":
+        top["params"].pop("order")
+    if params.get("n") in (None, 1):
+        return {"step": top, "note": "The first of the ranking (the most vulnerable ward):"}
+    name, lga = _split_name(listed[0])
+    row = {"tool": "explain_ward", "params": {"ward": name, **({"lga": lga} if lga else {})}}
+    return {"ask": f"The list I just showed starts from the least vulnerable ward, so its first "
+                   f"row is {name}. Do you mean {name}, or the ward ranked first (the most "
+                   f"vulnerable)?",
+            "choices": [{"label": f"{name} (first row of the list)", **row},
+                        {"label": "The ward ranked 1 (most vulnerable)", **top}]}
+
+
 def _split_name(listed: str) -> tuple[str, str | None]:
     """ "Ransha I (Rimai)" -> ("Ransha I", "Rimai")."""
     m = re.fullmatch(r"(.+?)\s+\(([^()]+)\)", listed.strip())

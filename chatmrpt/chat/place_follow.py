@@ -29,7 +29,7 @@ _CATEGORIES = {
 _TOP = {"top", "worst", "first", "highest", "riskiest"}
 _BOTTOM = {"bottom", "last", "least", "best", "lowest", "safest"}
 # words that point back at the place just listed
-_BACK = {"there", "dem", "them", "those", "these", "dose", "it", "inside", "same", "that",
+_BACK = {"there", "dere", "dem", "them", "those", "these", "dose", "it", "inside", "same", "that",
          "list", "lga"}
 # plain connecting words a follow-up may hold besides what it asks for
 _FILLER = {
@@ -43,7 +43,7 @@ _FILLER = {
     "can", "you", "see", "let", "tell", "want", "need", "ehn", "o", "sir", "ma", "fall",
     "falls", "under", "into", "with", "category's", "rated", "ranked", "classed", "marked",
     "instead", "rather", "oh",
-    "actually", "do", "have", "has", "got", "out", "any",
+    "actually", "do", "have", "has", "got", "out", "any", "nko", "nd", "dere",
 }  # fmt: skip
 # a question about the LGAs themselves ("which LGA has the most High wards?")
 ABOUT_LGAS = re.compile(r"\b(?:which|what|wetin)\s+(?:lga|local\s+gov\w*|lga\s+code|code)s?\b"
@@ -117,7 +117,7 @@ def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], 
         return None
     # a slice of the same LGA: only when the message points back at it ("there", "of them")
     # or goes on from the last list ("and the bottom five")
-    if not back and tokens[0] != "and":
+    if not back and tokens[0] not in ("and", "nd"):
         return None
     kept = (last or {}).get("params") or {}
     params = {**place, **{k: kept[k] for k in ("category", "method") if kept.get(k)}, "n": n}
@@ -225,3 +225,43 @@ def other_of_same_name(low: str, last: Mapping[str, Any] | None,
     if len(others) != 1:
         return None
     return {"tool": last["tool"], "params": {**params, "lga": others.pop()}}
+
+
+_AGAIN_WORDS = {"too", "also", "same", "thing", "then", "now", "again", "as", "well", "please",
+                "pls", "abeg", "the", "lga", "code", "for", "one", "ok", "okay",
+                "so", "nko", "o", "instead", "likewise", "question"}
+
+
+def place_again(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...] | list[str],
+                codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """ "20024 too?", "20001 same thing", "Fagge too" right after a list or count of one
+    LGA: the same request for the LGA said (never a number of nets or people); None when the
+    message holds anything else."""
+    from chatmrpt.chat.slots import find_lga
+
+    before = place_of(last)
+    if not before:
+        return None
+    low = ex.lower_text(low)
+    found = [c for c in re.findall(r"(?<![\d.,])\d{4,6}(?![\d%]|[.,]\d)", low) if c in codes]
+    if len(found) == 1:
+        place: dict[str, Any] = {"lga_code": found[0]}
+        rest = low.replace(found[0], " ")
+    elif not found and lgas:
+        lga, _ = find_lga(low, lgas)
+        pattern = None if lga is None else r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])"
+        if pattern is None or not re.search(pattern, low):
+            return None
+        place = {"lga": lga}
+        rest = re.sub(pattern, " ", low)
+    else:
+        return None
+    tokens = re.findall(r"[a-z0-9']+", rest)
+    if len(tokens) > 5 or any(t not in _AGAIN_WORDS for t in tokens):
+        return None
+    params = {k: v for k, v in ((last or {}).get("params") or {}).items()
+              if k not in ("lga", "lga_code", "wards")}
+    where = place.get("lga") or f"LGA {place.get('lga_code')}"
+    prev = before.get("lga") or f"LGA {before.get('lga_code')}"
+    return {"tool": last["tool"], "params": {**params, **place},  # type: ignore[index]
+            "note": f"{where} (as for {prev}):"}

@@ -61,6 +61,32 @@ ASIDE_ONLY = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|alright|right|hmm+|ah|oh)[\s,.!
                         r"|again|now))?|let'?s\s+(?:try|see)(?:\s+(?:it|this|that))?|i\s+see"
                         r"|got\s+it|understood|makes\s+sense|i\s+understand|interesting"
                         r"|fair\s+enough|sounds\s+good|that\s+helps|all\s+right)[\s,.!:]*$")
+# a clause that only sets the scene ("meeting in 20 mins.", "I have a briefing with the
+# commissioner at 11") and asks for nothing: the rest of the message is the request
+_SCENE = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|quick|please|pls|abeg)[\s,.!]+)*(?:(?:i|we)\s+(?:have"
+                    r"|'?ve\s+got|got)\s+|there\s+is\s+|there'?s\s+)?(?:a\s+|the\s+|my\s+|our\s+)?"
+                    r"(?:meeting|presentation|briefing|call|review|workshop|debrief)\b(?P<rest>.*)$")
+_SCENE_WORDS = frozenset([
+    "in", "by", "at", "with", "the", "a", "an", "my", "our", "for", "starts", "starting", "soon",
+    "now", "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "this", "next",
+    "minutes", "minute", "mins", "min", "hours", "hour", "hrs", "hr", "am", "pm", "o'clock",
+    "commissioner", "director", "boss", "team", "partners", "partner", "minister", "donors",
+    "donor", "state", "lga", "chairman", "officer", "coordinator", "is", "half", "an",
+    "two", "three", "five", "ten", "fifteen", "twenty", "thirty", "few", "later", "after",
+])
+
+
+def scene_only(low: str) -> bool:
+    """ "meeting in 20 mins", "I have a presentation with the director at 11": a clause that
+    only says when or for whom, asking for nothing."""
+    m = _SCENE.match(low)
+    if not m:
+        return False
+    rest = re.findall(r"[a-z0-9']+", m.group("rest"))
+    return len(rest) <= 8 and all(t in _SCENE_WORDS or t.isdigit()
+                                  or re.fullmatch(r"\d+(?:am|pm|mins?|hrs?)", t) for t in rest)
+
+
 GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|salam"
                              r"|sannu|ok(?:ay)?|quick|so|please|pls|abeg)\b[\s,.!:]*", re.I)
 ALL_OF_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls)[\s,]+)*(?:all\s+of\s+them"

@@ -103,6 +103,11 @@ _COUNT = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b")
 _ELLIPSIS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|then|now|sorry|fine)[\s,]+)*(?:and|what\s+about"
                        r"|how\s+about|same\s+for|same\s+but|use|take|let\s+us\s+take|let'?s"
                        r"\s+take|try|now\s+for|then\s+for)\b")
+# "which ones in 24008", "which of them are in 24008", "and which of those in 24008"
+_WHICH_OF_THEM = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|now)[\s,]+)*(?:which|wetin)\s+"
+                            r"(?:ones|one|of\s+(?:them|those|these))\s*(?:are\s+|dey\s+|be"
+                            r"\s+|fall\s+)?(?:in|inside|within|for|under|from|of)?(?:\s+(?:the\s+)?"
+                            r"(?:lga|code|lga\s+code))?\s*[?.!]*\s*$")
 _NAME_STOP = frozenset([
     "a", "about", "after", "all", "am", "an", "and", "any", "are", "as", "at", "be", "by",
     "can", "code", "codes", "d", "data", "dem", "dey", "do", "does", "each", "every",
@@ -302,6 +307,11 @@ def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if not params and _ELLIPSIS.match(low) and last.get("tool") == "list_wards":
             params = {k: v for k, v in (last.get("params") or {}).items()
                       if k in ("n", "order", "category", "method")}
+        elif not params and _WHICH_OF_THEM.match(rest) and last.get("tool") == "list_wards":
+            # "which ones in 24008" after the High wards were counted or listed: those of
+            # that LGA (the category kept; a slice of the last list is not)
+            params = {k: v for k, v in (last.get("params") or {}).items()
+                      if k in ("category", "method")}
         params["lga_code"] = found[0]
         return Decision([Step("list_wards", params, source=text)],
                         reading={"tool": "list_wards", "lga_code": found[0]})

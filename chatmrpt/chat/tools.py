@@ -645,6 +645,8 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
                   item_type="string", min_items=1, max_items=1000),
             Param("urban", "boolean", "For ward_counts without a threshold: count the urban "
                                       "wards (Yes in an urban flag, else more than 50% urban)."),
+            Param("agree", "boolean", "For ward_counts with a category: only wards in that "
+                                      "category on both the composite and the PCA ranking."),
             Param("filled", "string", "For ward_counts: only wards whose value of this column "
                                       "was missing and filled from neighbouring wards."),
             Param("measure", "string", "For plan_lga with an order: what is most or fewest "

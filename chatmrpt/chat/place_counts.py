@@ -1,0 +1,71 @@
+"""The wards of two or more LGAs counted in one question: "how many wards in 24006 and 24008
+together", "how many wards do Zaria and Fagge have combined": each LGA's count and their
+sum, answered from the ward table (nothing run).
+
+A question with a category, a plan word or anything but the places and plain counting words
+is left to the other readers (one LGA at a time there).
+"""
+
+from __future__ import annotations
+
+import re
+
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat.router import RouterContext
+from chatmrpt.chat.state import Decision, Facts
+
+_HOW_MANY = re.compile(r"\bhow\s+many\s+wards?\b|\bnumber\s+of\s+wards\b|\bward\s+count\b")
+_CODE = re.compile(r"(?<![\d.,])(\d{4,6})(?![\d.,%])")
+# the words such a question may hold besides its places
+_WORDS = {
+    "how", "many", "wards", "ward", "in", "are", "is", "there", "do", "does", "have", "has",
+    "get", "got", "together", "combined", "altogether", "total", "in total", "all", "both",
+    "and", "&", "plus", "the", "lga", "lgas", "code", "codes", "of", "for", "between", "them",
+    "number", "count", "sum", "so", "ok", "okay", "please", "pls", "abeg", "we", "our", "dey",
+    "with", "inside", "within", "under", "what", "their", "each", "nd", "or",
+    "local", "government", "governments", "areas", "area", "table", "data", "my", "quick",
+}  # fmt: skip
+
+
+def wards_together(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """Each named LGA's ward count and their sum, or None."""
+    from chatmrpt.chat.slots import find_lga
+
+    if not ctx.has_dataset or not ctx.wards:
+        return None
+    low = ex.lower_text(text)
+    if not _HOW_MANY.search(low):
+        return None
+    codes = [c for c in _CODE.findall(low) if c in facts.lga_codes]
+    names: list[str] = []
+    rest = _CODE.sub(" ", low) if codes else low
+    if facts.lgas:
+        for _ in range(6):
+            lga, _unknown = find_lga(rest, facts.lgas)
+            if lga is None or lga in names:
+                break
+            pattern = r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])"
+            if not re.search(pattern, rest):
+                break
+            names.append(lga)
+            rest = re.sub(pattern, " ", rest)
+    places = len(codes) + len(names)
+    if places < 2 or (codes and names) or len(set(codes)) != len(codes):
+        return None
+    if any(t not in _WORDS for t in re.findall(r"[a-z&']+", rest)) or re.search(r"\d", rest):
+        return None
+    if codes:
+        pairs = facts.ward_lga_codes
+        if not pairs:
+            return None
+        counts = {c: sum(1 for _, code in pairs if str(code) == c) for c in codes}
+        label = {c: f"LGA {c}" for c in codes}
+    else:
+        counts = {n: sum(1 for w in ctx.wards if w.lga == n) for n in names}
+        label = {n: n for n in names}
+    if any(v == 0 for v in counts.values()):
+        return None
+    total = sum(counts.values())
+    each = ", ".join(f"{label[k]}: {v}" for k, v in counts.items())
+    return Decision(text=f"{total} wards in those {len(counts)} LGAs together ({each}).",
+                    reading={"stored": "wards_together"})
