@@ -556,6 +556,11 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
         or place_follow.other_of_same_name(low, state.last, ctx.wards)
         or (None if state.pending else  # a place answering a question fills that question
             place_follow.place_again(low, state.last, facts.lgas, facts.lga_codes)))
+    if not picked and not state.pending and (state.last or {}).get("tool") not in (
+            "list_wards", "top_wards", "lga_summary", "ask_results"):
+        # "And 20024?" with no list or count before it (those are followed up by focus):
+        # that LGA's wards, the analysis first when there is none; never a number of nets
+        picked = place_follow.code_alone(low, facts.lga_codes)
     if picked:
         return Decision([Step(picked["tool"], picked["params"], echo=picked.get("note", ""),
                               source=text)], reading={"follow_up": "lga_code"})

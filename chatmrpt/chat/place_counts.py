@@ -12,7 +12,7 @@ import re
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.router import RouterContext
-from chatmrpt.chat.state import Decision, Facts
+from chatmrpt.chat.state import Decision, Facts, Step
 
 _HOW_MANY = re.compile(r"\bhow\s+many\s+wards?\b|\bnumber\s+of\s+wards\b|\bward\s+count\b")
 _CODE = re.compile(r"(?<![\d.,])(\d{4,6})(?![\d.,%])")
@@ -29,7 +29,7 @@ _WORDS = {
 
 def wards_together(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
     """Each named LGA's ward count and their sum, or None."""
-    from chatmrpt.chat.slots import find_lga
+    from chatmrpt.chat.slots import lgas_named
 
     if not ctx.has_dataset or not ctx.wards:
         return None
@@ -37,18 +37,10 @@ def wards_together(text: str, ctx: RouterContext, facts: Facts) -> Decision | No
     if not _HOW_MANY.search(low):
         return None
     codes = [c for c in _CODE.findall(low) if c in facts.lga_codes]
-    names: list[str] = []
     rest = _CODE.sub(" ", low) if codes else low
-    if facts.lgas:
-        for _ in range(6):
-            lga, _unknown = find_lga(rest, facts.lgas)
-            if lga is None or lga in names:
-                break
-            pattern = r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])"
-            if not re.search(pattern, rest):
-                break
-            names.append(lga)
-            rest = re.sub(pattern, " ", rest)
+    names = lgas_named(rest, facts.lgas) if facts.lgas else []
+    for name in names:
+        rest = re.sub(r"(?<![a-z])" + re.escape(name.lower()) + r"(?![a-z])", " ", rest)
     places = len(codes) + len(names)
     if places < 2 or (codes and names) or len(set(codes)) != len(codes):
         return None
@@ -56,8 +48,8 @@ def wards_together(text: str, ctx: RouterContext, facts: Facts) -> Decision | No
         return None
     if codes:
         pairs = facts.ward_lga_codes
-        if not pairs:
-            return None
+        if not pairs:  # the codes of the wards come with the analysis: it runs first
+            return _each_counted(codes, text, ctx)
         counts = {c: sum(1 for _, code in pairs if str(code) == c) for c in codes}
         label = {c: f"LGA {c}" for c in codes}
     else:
@@ -68,4 +60,18 @@ def wards_together(text: str, ctx: RouterContext, facts: Facts) -> Decision | No
     total = sum(counts.values())
     each = ", ".join(f"{label[k]}: {v}" for k, v in counts.items())
     return Decision(text=f"{total} wards in those {len(counts)} LGAs together ({each}).",
+                    reading={"stored": "wards_together"})
+
+
+def _each_counted(codes: list[str], text: str, ctx: RouterContext) -> Decision | None:
+    """Each LGA's count, said one by one (never the whole area's list); before any analysis
+    the analysis runs first."""
+    from chatmrpt.chat.dialogue import ANALYSE_FIRST, _can_analyse_first
+
+    first = [Step("run_analysis", {}, echo=ANALYSE_FIRST, source=text)] \
+        if _can_analyse_first(["analysis"], ctx) else []
+    if not first and not ctx.analysis_ready:
+        return None
+    return Decision([*first, *(Step("ask_results", {"about": "ward_counts", "lga_code": c},
+                                    source=text) for c in codes)],
                     reading={"stored": "wards_together"})

@@ -265,3 +265,23 @@ def place_again(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...] 
     prev = before.get("lga") or f"LGA {before.get('lga_code')}"
     return {"tool": last["tool"], "params": {**params, **place},  # type: ignore[index]
             "note": f"{where} (as for {prev}):"}
+
+
+_CODE_ALONE_WORDS = {"and", "nd", "what", "wetin", "about", "of", "lga", "code", "the", "abeg",
+                     "pls", "please", "ok", "okay", "now", "then", "nko", "so", "for", "show",
+                     "me", "list", "wards", "ward", "in", "inside", "dey"}
+
+
+def code_alone(low: str, codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """ "And 20024?", "what about 20024", "20024 wards": one LGA code of the table said with
+    nothing else that asks for something: that LGA's wards, said as read."""
+    low = ex.lower_text(low)
+    found = [c for c in re.findall(r"(?<![\d.,])\d{4,6}(?![\d%]|[.,]\d)", low) if c in codes]
+    if len(found) != 1:
+        return None
+    rest = re.findall(r"[a-z0-9']+", low.replace(found[0], " "))
+    if len(rest) > 5 or any(t not in _CODE_ALONE_WORDS for t in rest):
+        return None
+    return {"tool": "list_wards", "params": {"lga_code": found[0]},
+            "note": f"Reading {found[0]} as the LGA code {found[0]} of your table (not a number "
+                    "of nets)."}

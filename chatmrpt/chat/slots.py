@@ -144,6 +144,8 @@ NO_LGA_NAME_STOP = frozenset(["what", "about", "and", "in", "for", "of", "the", 
                               "so", "ok", "now", "then", "from", "inside", "within", "this",
                               "that", "same", "all", "each", "every", "per", "by", "an", "a",
                               "any", "my", "our", "your", "with", "please", "pls",
+                              # "top 3 wards and their LGA": whose LGA, no name
+                              "their", "its", "his", "her", "whose", "dem", "d", "di", "da",
                               # "which LGA has the most wards": a verb, no name
                               "has", "have", "had", "get", "gets", "got", "are", "was", "were",
                               "does", "did", "holds", "contains", "ranks", "comes"])
