@@ -141,6 +141,11 @@ class Assistant:
                 ward_lga_codes = self._ward_lga_codes(analysis)
         if not wards:
             wards = table_wards  # names from the uploaded table until an analysis exists
+            if has_dataset and not table_lgas:
+                # the LGA codes the boundaries carry, read before any analysis ("And 20024?"
+                # as a first message is that LGA, never a number of nets)
+                lga_codes, pairs = self._boundary_lga_codes(ds)
+                ward_lga_codes = pairs if lga_codes else ()
         dstate = DialogueState.of(state.get("dialogue"))
         if dstate.last is not None:
             last_route = {"tool": dstate.last.get("tool"), "params": dstate.last.get("params")}
@@ -264,6 +269,16 @@ class Assistant:
         return self._memo(self._wards_by_sha, WARDS_KEPT, "names:" + sha,
                           lambda: _lgas_of_table(self.rt.artifacts.read_bytes(sha),
                                                  str(table.get("name", ""))))
+
+    def _boundary_lga_codes(self, ds: dict[str, Any]) -> tuple[tuple[str, ...],
+                                                               tuple[tuple[str, str], ...]]:
+        """The LGA codes of the uploaded boundaries' wards, and (ward name, code) for each,
+        by content hash (empty without boundaries or a code attribute)."""
+        sha = (ds.get("boundaries") or {}).get("sha256")
+        if not sha:
+            return (), ()
+        return self._memo(self._small_by_sha, SMALL_KEPT, "boundary codes:" + sha,
+                          lambda: _lga_codes_of_boundaries(self.rt.artifacts.read_bytes(sha)))
 
     def _table_area(self, ds: dict[str, Any]) -> tuple[str, ...]:
         """The place a ward table covers, as its data says it: the file names of the table
@@ -574,6 +589,31 @@ def _lgas_of_table(data: bytes, name: str) -> tuple[tuple[str, ...], tuple[WardR
         wards = tuple(WardRef(str(n).strip(), (lgas[i] or None) if lgas else None)
                       for i, n in enumerate(frame[ward_col]) if str(n).strip())
     return tuple(sorted({v for v in lgas if v})), wards
+
+
+def _lga_codes_of_boundaries(data: bytes) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The LGA codes an uploaded boundaries file names, and each ward's (its attributes only,
+    no geometry read); empty when it has no code attribute or cannot be read."""
+    import io
+
+    import pyogrio
+
+    from chatmrpt.analysis.lga_names import code_text
+
+    try:
+        fields = [str(f) for f in pyogrio.read_info(io.BytesIO(data))["fields"]]
+        column = next((f for f in fields if f.lower() in ("lgacode", "lga_code")), None)
+        ward = next((f for f in fields if f.lower() in WARD_COLUMNS), None)
+        if column is None:
+            return (), ()
+        frame = pyogrio.read_dataframe(io.BytesIO(data), read_geometry=False,
+                                       columns=[c for c in (ward, column) if c])
+    except Exception:  # noqa: BLE001 - unreadable boundaries name no codes
+        return (), ()
+    codes = [code_text(v) for v in frame[column].astype(str)]
+    pairs = tuple((str(n).strip(), c) for n, c in zip(frame[ward], codes, strict=True)
+                  if c) if ward else ()
+    return tuple(sorted({c for c in codes if c})), pairs
 
 
 def _states_of_table(data: bytes, name: str) -> tuple[str, ...]:

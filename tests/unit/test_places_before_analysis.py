@@ -51,3 +51,16 @@ def test_two_codes_counted_together_are_each_counted(status):
 def test_their_lga_names_no_lga(text):
     steps, d = acts(text, "succeeded")
     assert [t for t, _ in steps] == ["top_wards"], (text, d.text)
+
+
+def test_the_boundaries_name_the_lga_codes_before_any_analysis():
+    from chatmrpt.chat.assistant import _lga_codes_of_boundaries
+    from tests._field_data import ILORIN_BOUNDARIES, KANO_BOUNDARIES
+
+    codes, pairs = _lga_codes_of_boundaries(KANO_BOUNDARIES.read_bytes())
+    assert codes == ("20001", "20012", "20024", "20030", "20037", "20043")
+    assert len(pairs) == 66 and ("Gawuna", "20037") in pairs
+    codes, pairs = _lga_codes_of_boundaries(ILORIN_BOUNDARIES.read_bytes())
+    assert codes == ("24006", "24007", "24008")
+    assert sum(1 for _, c in pairs if c in ("24006", "24008")) == 24
+    assert _lga_codes_of_boundaries(b"PK\x03\x04 not a zip") == ((), ())
