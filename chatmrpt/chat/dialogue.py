@@ -113,6 +113,7 @@ from chatmrpt.chat.guards import (  # noqa: F401
     either_or_question,
     hypothetical_question,
     reads_as_question,
+    says_yes,
     stray_numbers,
 )
 from chatmrpt.chat.pending import (
@@ -601,7 +602,6 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
            state: DialogueState, facts: Facts) -> Decision:  # fmt: skip
     """A message read on its own (no pending question, or not an answer to it)."""
     base_ctx = replace(ctx, last_missing=(), last_candidates=())
-    label = guess.label
 
     # "ok only ranking then, send csv": the subject said first, then the file: one export
     merged = export_subject.subject_then_file(low)
@@ -609,9 +609,7 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return _fresh(merged, ex.lower_text(merged), intents.classify(merged), ctx, state, facts)
 
     # yes / no without anything waiting
-    if CONFIRM.match(low) or (label == "confirm" and guess.confident(0.6)
-                              and reads_as_short_answer(text)
-                              and bare_yes_no(text, ctx)):  # fmt: skip
+    if says_yes(text, low, guess, ctx):
         if ctx.has_dataset and ctx.analysis_status in (None, "failed"):
             return Decision([Step("run_analysis", {}, echo=RUN_WHEN_TOLD, source=text)])
         return Decision(text="There is nothing waiting for a yes just now. What should I do?",

@@ -15,7 +15,14 @@ from typing import Any
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat import intents
 from chatmrpt.chat.describe import describe_choice
-from chatmrpt.chat.reading import NET_CUE, QUESTION_START, _fmt, _join
+from chatmrpt.chat.reading import (
+    CONFIRM,
+    NET_CUE,
+    QUESTION_START,
+    _fmt,
+    _join,
+    reads_as_short_answer,
+)
 from chatmrpt.chat.router import PLAN_TOOLS, RouterContext
 from chatmrpt.chat.state import Decision, DialogueState, Step
 
@@ -62,6 +69,18 @@ YES_NO_WORDS = frozenset([
 # a request carried by the words left: the intent model's reading of them, when it is a
 # request (not a courtesy) it finds at least this likely
 REQUEST_LEFT = 0.25
+
+
+def says_yes(text: str, low: str, guess: intents.IntentGuess,
+             ctx: RouterContext | None = None) -> bool:
+    """Whether the message is a yes and nothing else, the one test by which an offer or a
+    confirmation is taken: the yes words themselves, or a short answer the intent model reads
+    as a yes with confidence that holds no number and no other request ("ok triple it" is a
+    change to the plan, never a yes to what was offered)."""
+    if CONFIRM.match(low):
+        return True
+    return (guess.label == "confirm" and guess.confident(0.6) and reads_as_short_answer(text)
+            and not ex.extract_numbers(low) and bare_yes_no(text, ctx))
 
 
 def bare_yes_no(text: str, ctx: RouterContext | None = None) -> bool:

@@ -20,6 +20,7 @@ from chatmrpt.chat.guards import (
     _param_numbers,
     describe_step,
     reads_as_question,
+    says_yes,
     stray_numbers,
 )
 from chatmrpt.chat.reading import (
@@ -143,10 +144,8 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                                   source=text) for s in chosen["steps"]])
         if chosen is not None:
             return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
-        if pending.get("choices") and any(c.get("steps") for c in pending["choices"]) and (
-                CONFIRM.match(low) or guess.label == "confirm" and guess.confident(0.6)
-                and reads_as_short_answer(text) and not ex.extract_numbers(low)
-                and _only_yes(text, ctx)):
+        if pending.get("choices") and any(c.get("steps") for c in pending["choices"]) and says_yes(
+                text, low, guess, ctx):
             first = next(c for c in pending["choices"] if c.get("steps"))
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in first["steps"]])
@@ -157,9 +156,7 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
         return _choice_answer(text, low, guess, ctx, pending.get("choices") or [],
                               pending.get("strays") or (), fresh=not pending.get("kept"))
     if expects == "confirm":
-        if CONFIRM.match(low) or (guess.label == "confirm" and guess.confident(0.6)
-                                  and reads_as_short_answer(text)
-                                  and _only_yes(text, ctx)):  # fmt: skip
+        if says_yes(text, low, guess, ctx):
             return Decision([Step(pending["tool"], dict(pending.get("params") or {}),
                                   echo=pending.get("echo", ""), source=text)])  # fmt: skip
         offered = {"label": describe_step(Step(pending["tool"], dict(pending.get("params") or {}),
@@ -377,14 +374,6 @@ def _chosen_decision(chosen: Mapping[str, Any], text: str) -> Decision:
     return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
 
 
-def _only_yes(text: str, ctx: RouterContext) -> bool:
-    """A yes read by the intent model takes an offer only when nothing else is said: "ok
-    triple it" is another change (the stock multiplied), never the offer as it was."""
-    from chatmrpt.chat.guards import bare_yes_no
-
-    return bare_yes_no(text, ctx)
-
-
 def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                    choices: Sequence[Mapping[str, Any]],
                    strays: Sequence[str] = (), fresh: bool = False) -> Decision | None:
@@ -412,9 +401,7 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
         return _chosen_decision(choices[index], text) if index < len(choices) else None
     if len(actionable) == 1 and _stray_dismissed(low, strays):
         return _chosen_decision(actionable[0], text)
-    if len(actionable) == 1 and (MORE_CONFIRM.match(low) or CONFIRM.match(low) or (
-            guess.label == "confirm" and guess.confident(0.6) and reads_as_short_answer(text)
-            and not ex.extract_numbers(low) and _only_yes(text, ctx))):
+    if len(actionable) == 1 and (MORE_CONFIRM.match(low) or says_yes(text, low, guess, ctx)):
         return _chosen_decision(actionable[0], text)
     lead = YES_LEAD.match(low) or NO_LEAD.match(low)
     rest = low[lead.end():].strip(" ,.!") if lead else ""

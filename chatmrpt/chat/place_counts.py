@@ -15,7 +15,6 @@ from chatmrpt.chat.router import RouterContext
 from chatmrpt.chat.state import Decision, Facts, Step
 
 _HOW_MANY = re.compile(r"\bhow\s+many\s+wards?\b|\bnumber\s+of\s+wards\b|\bward\s+count\b")
-_CODE = re.compile(r"(?<![\d.,])(\d{4,6})(?![\d.,%])")
 # the words such a question may hold besides its places
 _WORDS = {
     "how", "many", "wards", "ward", "in", "are", "is", "there", "do", "does", "have", "has",
@@ -36,8 +35,10 @@ def wards_together(text: str, ctx: RouterContext, facts: Facts) -> Decision | No
     low = ex.lower_text(text)
     if not _HOW_MANY.search(low):
         return None
-    codes = [c for c in _CODE.findall(low) if c in facts.lga_codes]
-    rest = _CODE.sub(" ", low) if codes else low
+    from chatmrpt.chat.place_follow import CODE_SAID, codes_said
+
+    codes = codes_said(low, facts.lga_codes)
+    rest = CODE_SAID.sub(" ", low) if codes else low
     names = lgas_named(rest, facts.lgas) if facts.lgas else []
     for name in names:
         rest = re.sub(r"(?<![a-z])" + re.escape(name.lower()) + r"(?![a-z])", " ", rest)

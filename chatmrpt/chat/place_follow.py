@@ -52,12 +52,12 @@ _COUNT = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b")
 
 
 # an LGA code said in a message: 4 to 6 digits, not part of a longer number or a percentage
-_CODE_SAID = re.compile(r"(?<![\d.,])\d{4,6}(?![\d%]|[.,]\d)")
+CODE_SAID = re.compile(r"(?<![\d.,])\d{4,6}(?![\d%]|[.,]\d)")
 
 
-def _codes_said(low: str, codes: tuple[str, ...] | list[str]) -> list[str]:
+def codes_said(low: str, codes: tuple[str, ...] | list[str]) -> list[str]:
     """The table's LGA codes said in ``low``, in the order said."""
-    return [c for c in _CODE_SAID.findall(low) if c in codes]
+    return [c for c in CODE_SAID.findall(low) if c in codes]
 
 
 def place_of(last: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -171,7 +171,7 @@ def place_only(low: str, lgas: tuple[str, ...] | list[str],
     low = ex.lower_text(low)
     place: dict[str, Any] = {}
     rest = low
-    found = _codes_said(low, codes)
+    found = codes_said(low, codes)
     if len(found) == 1:
         place = {"lga_code": found[0]}
         rest = low.replace(found[0], " ")
@@ -251,7 +251,7 @@ def place_again(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...] 
     if not before:
         return None
     low = ex.lower_text(low)
-    found = _codes_said(low, codes)
+    found = codes_said(low, codes)
     if len(found) == 1:
         place: dict[str, Any] = {"lga_code": found[0]}
         rest = low.replace(found[0], " ")
@@ -284,7 +284,7 @@ def code_alone(low: str, codes: tuple[str, ...] | list[str]) -> dict[str, Any] |
     """ "And 20024?", "what about 20024", "20024 wards": one LGA code of the table said with
     nothing else that asks for something: that LGA's wards, said as read."""
     low = ex.lower_text(low)
-    found = _codes_said(low, codes)
+    found = codes_said(low, codes)
     if len(found) != 1:
         return None
     rest = re.findall(r"[a-z0-9']+", low.replace(found[0], " "))

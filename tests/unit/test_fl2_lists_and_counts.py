@@ -110,7 +110,10 @@ def test_wards_of_two_lgas_counted_together(text):
     assert not got and "6 wards" in d.text and "Zaria: 5" in d.text and "Fagge: 1" in d.text
 
 
-def test_wards_of_two_codes_counted_together():
+@pytest.mark.parametrize("text", ["how many wards in 24006 and 24008 together",
+                                  "how many wards in 24006 and 24008.",
+                                  "how many wards in 24006, 24008?"])
+def test_wards_of_two_codes_counted_together(text):
     from chatmrpt.chat.place_counts import wards_together
 
     wards = (WardRef("A", None), WardRef("B", None), WardRef("C", None))
@@ -118,7 +121,7 @@ def test_wards_of_two_codes_counted_together():
                       analysis_status="succeeded")
     f = Facts(lga_codes=("24006", "24008", "24007"),
               ward_lga_codes=(("A", "24006"), ("B", "24008"), ("C", "24008")))
-    d = wards_together("how many wards in 24006 and 24008 together", c, f)
+    d = wards_together(text, c, f)
     assert d is not None and d.text.startswith("3 wards") and "LGA 24008: 2" in d.text
 
 
