@@ -694,7 +694,10 @@ SWAPS = (  # (pattern, group taken out, group put in)
                 + _PART_END), "a", "b"),
     # "drop elevation and add evi instead", "take out rainfall, put in ndvi"
     (re.compile(r"\b(?:drop|remove|take\s+out|exclude|leave\s+out|lose)\s+(?P<a>[^,;.!?]+?)"
-                r"\s*(?:,\s*|\s+)(?:and\s+|then\s+)?(?:add|use|put\s+in|include|bring\s+in)\s+"
+                r"\s*(?:,\s*|\s+)(?:and\s+|then\s+)?(?:add|use|put\s+in|include|bring\s+in"
+                # "drop rainfall and rerun with dumpsites": one name said after the drop
+                r"|(?:re-?run|run|redo)\s+(?:it\s+|the\s+analysis\s+)?(?:again\s+)?"
+                r"(?:with|using))\s+"
                 r"(?P<b>[^,;.!?]+?)(?:\s+(?:instead|in\s+its\s+place))?" + _PART_END), "a", "b"),
 )
 
@@ -705,10 +708,13 @@ def _variable_swap(low: str, ctx: RouterContext, used: Sequence[str]) -> Change 
     if not used or "?" in low:
         return None
     parts = split_requests(low)
+    # "remove elevation, then rerun with nighttime lights" is one swap said in two parts;
+    # "swap EVI for NDVI and show me the new top 5": the other parts later
+    whole = low
     if len(parts) > 1:
-        low = parts[0]  # "swap EVI for NDVI and show me the new top 5": the other parts later
+        low = parts[0]
     for rx, out_group, in_group in SWAPS:
-        m = rx.search(low)
+        m = rx.search(low) or rx.search(whole)
         if m is None:
             continue
         outs = {v.column for v in ex.find_variables(m.group(out_group), ctx.variables)

@@ -201,11 +201,20 @@ def test_remark_on_the_default_then_variables(text):
     "remove elevation, put in nighttime lights",
     "take out elevation and use nighttime lights",
     "add nighttime lights instead of elevation",
+    "drop elevation and rerun with nighttime lights",
+    "remove elevation then run it again with nighttime lights",
 ])
 def test_drop_one_add_another_is_a_swap(text):
     d = after_analysis(text, ["u5_tpr_rdt", "rainfall", "elevation"])
     assert tools(d) == ["run_analysis"], (d.text, d.steps)
     assert d.steps[0].params["variables"] == ["u5_tpr_rdt", "rainfall", "nighttime_lights"]
+
+
+def test_drop_then_rerun_with_two_names_runs_with_those_two():
+    d = after_analysis("drop elevation and rerun with nighttime lights and rainfall",
+                       ["u5_tpr_rdt", "rainfall", "elevation"])
+    assert tools(d) == ["run_analysis"], (d.text, d.steps)
+    assert d.steps[0].params["variables"] == ["nighttime_lights", "rainfall"]
 
 
 def test_drop_then_add_of_a_variable_not_in_the_table_is_not_a_swap():
