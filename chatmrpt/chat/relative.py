@@ -390,6 +390,15 @@ def direction_change(text: str, ctx: RouterContext, facts: Facts,
     with one variable's direction changed (a variable not used yet is added). "Treat it as
     inverse" right after a message about one variable changes that one."""
     low = ex.lower_text(text)
+    asked, mark, order = text.rpartition("?")
+    if mark and re.search(r"[a-z]", order.lower()) and asked.strip():
+        # "why is housing inverse? then make it direct": the direction is the order's, after
+        # the question; "it" is the one variable the question named
+        named = {m.column for m in ex.find_variables(asked, ctx.variables) if m.column}
+        text, low = order, ex.lower_text(order)
+        if len(named) == 1 and not any(m.column for m in ex.find_variables(order,
+                                                                           ctx.variables)):
+            topic = next(iter(named))
     if not (DIRECTION_CUE.search(low) or FLIP.search(low) or DIRECTIONS_RESET.search(low)) or re.search(
             r"\bplan\b|\bexport\b|\bdownload\b|\bmap\b", low) or DIRECT_OR_INVERSE.search(low):
         return None  # "rainfall na direct or inverse for this analysis" asks

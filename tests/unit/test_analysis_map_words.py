@@ -233,3 +233,21 @@ def test_cleaned_dataset_is_the_unified_table(text):
     d = run(text)
     assert tools(d) == ["export_results"], (d.text, d.steps)
     assert d.steps[0].params.get("what") == "unified"
+
+
+@pytest.mark.parametrize("params", [{}, {"directions": {"u5_tpr_rdt": "direct", "rainfall": "direct",
+                                                        "housing_quality": "inverse"}}])
+@pytest.mark.parametrize("text,column,direction", [
+    ("why is housing quality inverse? then make it direct", "housing_quality", "direct"),
+    ("why is housing quality inverse? make it direct", "housing_quality", "direct"),
+    ("why is housing quality inverse? ok change rainfall to inverse", "rainfall", "inverse"),
+])
+def test_a_direction_is_read_from_the_order_after_a_question(text, column, direction, params):
+    wards = (WardRef("Danjalba", None),)
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=wards,
+                      analysis_status="succeeded")
+    f = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "housing_quality"),
+              analysis_params=params, lgas=("Rimai",), ward_count=300)
+    d = decide(text, c, DialogueState(last={"tool": "run_analysis", "params": {}}), f)
+    assert tools(d) == ["run_analysis"], (d.text, d.steps)
+    assert d.steps[0].params["directions"][column] == direction
