@@ -1163,9 +1163,26 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
     if not r.ready and r.tool in PLAN_TOOLS and reads_as_question(text) and \
             not ex.extract_numbers(ex.lower_text(text)):
         return Decision(text=_plan_needs(ctx), choices=_starter_choices(ctx))
+    alternatives: list[dict[str, Any]] = []
     if not r.ready and r.tool in PLAN_TOOLS:
         strays = stray_numbers(Step(r.tool, dict(r.params), source=text), text, ctx)
-        if strays:
+        alternatives = _alternatives(text, r, strays)
+        if alternatives:
+            # "400k or 450k, not sure": the one missing value said twice; the question
+            # names both, and "the first one" answers it
+            key = next(iter(alternatives[0]))
+            values = [f"{int(a[key]):,}" if key == "total_nets" else _fmt(a[key])
+                      for a in alternatives]
+            said = ", ".join(values[:-1]) + " or " + values[-1]
+            read = [f"households of {_fmt(r.params['household_size'])} people"
+                    if "household_size" in r.params else "",
+                    f"{int(r.params['total_nets']):,} nets" if "total_nets" in r.params else ""]
+            read_text = _join([x for x in read if x])
+            what = "number of nets" if key == "total_nets" else "household size"
+            r = replace(r, clarification=(f"So far I read {read_text}. " if read_text else "")
+                        + f"You gave two values for the {what}, {said}: which one should I "
+                          "plan with? Nothing is planned until you say.")
+        elif strays:
             # the question shows what was read, so an answer to it confirms that reading
             read = [f"{int(r.params['total_nets']):,} nets" if "total_nets" in r.params else "",
                     f"households of {_fmt(r.params['household_size'])} people"
@@ -1194,6 +1211,8 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
             pending["expects"] = "export_what"
         else:
             pending = None  # type: ignore[assignment]
+        if pending is not None and alternatives:
+            pending["alternatives"] = alternatives
         if pending is not None and r.candidates:
             pending["candidates"] = [{"name": c.name, "lga": c.lga} for c in r.candidates]
         choices = []
@@ -1209,6 +1228,35 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
         return Decision(text=r.clarification, pending=pending, choices=choices,
                         reading={"tool": r.tool, "missing": list(r.missing)})  # fmt: skip
     return Decision([Step(r.tool, dict(r.params), source=text)], reading={"tool": r.tool})
+
+
+# "400k or 450k", "400k or maybe 450k": two values offered for one thing
+ALTERNATIVE_OR = re.compile(r"\s*,?\s*(?:or|abi|or\s+maybe|or\s+perhaps|or\s+even)\s+")
+
+
+def _alternatives(text: str, r: Route, strays: Sequence[str]) -> list[dict[str, Any]]:
+    """The values of a plan request said as alternatives for the one value it misses ("plan
+    400k or 450k not sure, hh 5"), in the order said; [] when the message is not that."""
+    missing = [m for m in r.missing if m in ("total_nets", "household_size")]
+    if len(missing) != 1 or len(strays) < 2:
+        return []
+    key = missing[0]
+    low = ex.canonical_text(text)
+    numbers = [n for n in ex.extract_numbers(low) if n.text.strip() in strays]
+    if len(numbers) != len(strays) or any(n.percent for n in numbers):
+        return []
+    if any(not ALTERNATIVE_OR.fullmatch(low[a.end:b.start])
+           for a, b in zip(numbers, numbers[1:], strict=False)):
+        return []
+    spec = tool_spec("plan_itn").param(key)
+    fits = (lambda n: n.is_whole and n.value >= 1000) if key == "total_nets" else \
+        (lambda n: 1 <= n.value <= 15)
+    if not all(fits(n) and not spec.problems(n.number) for n in numbers):
+        return []
+    values = [n.number for n in numbers]
+    if len(set(values)) != len(values):
+        return []
+    return [{key: v} for v in values]
 
 
 def _plan_needs(ctx: RouterContext) -> str:

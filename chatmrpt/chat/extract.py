@@ -256,6 +256,10 @@ class _Reading:
         return self.total + (self.current or 0.0)
 
 
+# "a few hundred thousand", "several hundred thousand": no amount
+VAGUE_COUNT = frozenset({"few", "several", "many", "some", "of"})
+
+
 class _NumberParser:
     """Reads number phrases token by token; each kind of token has its own rule.
 
@@ -357,7 +361,7 @@ class _NumberParser:
         return 1
 
     def _hundred(self, r: _Reading, j: int) -> int | None:
-        if r.last == "a":
+        if r.last == "a" or (r.last is None and self._bare_hundred(j)):
             r.current = 100
         elif r.current is not None and r.current < 100 and r.last in ("unit", "tens", "num"):
             r.current *= 100
@@ -365,6 +369,24 @@ class _NumberParser:
             return None
         r.last = "hundred"
         return 1
+
+    def _bare_hundred(self, j: int) -> bool:
+        """ "add another hundred thousand", "hundred and fifty thousand nets": "hundred"
+        opening the phrase before a scale is one hundred; "a few hundred thousand" stays
+        vague."""
+        nxt = self.word(j + 1)
+        if nxt == "and" and (self.word(j + 2) in _UNITS or self.word(j + 2) in _TENS):
+            # "hundred and fifty thousand": the scale follows the tens and units
+            k = j + 2
+            while self.word(k) in _UNITS or self.word(k) in _TENS:
+                k += 1
+            nxt, at = self.word(k), k
+        else:
+            at = j + 1
+        if nxt not in _SCALES or not all(self.joined(i) for i in range(j + 1, at + 1)):
+            return False
+        before = self.word(j - 1) if j > 0 and self.joined(j) else None
+        return before not in VAGUE_COUNT
 
     def _scale(self, r: _Reading, j: int) -> int | None:
         scale = _SCALES[self.word(j)]
@@ -525,8 +547,15 @@ def weak_quantity(num: NumberMention, text: str = "") -> bool:
     if digits.startswith("0") and len(digits) >= 7 or len(digits) >= 10 and \
             not re.search(r"[,\s]", num.text.strip()):
         return True
-    before = lower_text(text)[max(0, num.start - 12): num.start] if text else ""
-    return bool(re.search(r"\b(?:code|no\.?|number|id|#)\s*:?\s*$", before))
+    low = lower_text(text) if text else ""
+    before = low[max(0, num.start - 12): num.start]
+    m = re.search(r"\b(?:code|no\.?|number|id|#)\s*:?\s*$", before)
+    if m and m.group(0).startswith("no") and (
+            re.fullmatch(r"[\s\W]*", low[: max(0, num.start - 12) + m.start()])
+            or re.search(r"\d\s*(?:k|m|mn|bn)\b|\b(?:thousand|million|billion)\b",
+                         num.text.lower())):
+        return False  # "no. 500k", "no 450k then": the answer "no", then an amount
+    return bool(m)
 
 
 def parse_number(text: str) -> int | float | None:

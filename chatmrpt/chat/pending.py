@@ -167,6 +167,10 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
         answered = _setting_answer(text, low, pending)
         if answered is not None:
             return answered
+    if expects == "plan_numbers" and pending.get("alternatives"):
+        picked = _alternative_picked(text, low, pending)
+        if picked is not None:
+            return picked
     if expects == "plan_numbers":
         if not reads_as_number_answer(text):
             return _unplaced_named(text, low, ctx, facts, pending) or \
@@ -420,6 +424,12 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
             not numbers[0].percent and numbers[0].value >= 1000:
         # "three-fifty thousand then." to the plan just offered: the offer, with that stock
         return _modified_choice(text, low, actionable[0], ctx)
+    if not rest and fresh and len(actionable) == 1 and reads_as_number_answer(low) and \
+            actionable[0].get("tool") in PLAN_TOOLS and len(numbers) == 1 and \
+            _is_stray(numbers[0], strays):
+        # "6" to "Re-plan with household size 5 (I did not use 6)": the number left out is
+        # the one meant, in the place of the offered value it can stand for
+        return _modified_choice(text, low, actionable[0], ctx)
     if not rest:
         return None
     picked = _pick_choice(rest, choices)
@@ -428,6 +438,48 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
     if len(actionable) == 1:
         return _modified_choice(text, rest, actionable[0], ctx)
     return None
+
+
+# "the first one", "d second", "the last": a place in a list said in words (a bare "2" or
+# "one" to a question about a number is that number, never a place)
+ORDINAL_WORD = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|yes|please|pls|abeg|oya|so|then)[\s,]+)*(?:(?:i'?ll\s+take|i\s+want"
+    r"|go\s+with|do|take|pick|choose|use|plan\s+with|make\s+it)\s+)?(?:the\s+)?"
+    r"(first|1st|second|2nd|third|3rd|last)(?:\s+(?:one|option|choice|value|figure|number))?"
+    r"(?:[\s,]+(?:please|pls|abeg|then))*\s*[.!]*\s*$")
+ORDINAL_WORD_INDEX = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+
+
+def _alternative_picked(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
+    """ "the first one" to "you gave two values, 400,000 or 450,000: which one?": the plan
+    with that value; None when the answer names no place in that list."""
+    m = ORDINAL_WORD.match(low)
+    alternatives = pending.get("alternatives") or []
+    if m is None or not alternatives:
+        return None
+    word = m.group(1)
+    index = len(alternatives) - 1 if word == "last" else ORDINAL_WORD_INDEX[word]
+    if index >= len(alternatives):
+        return None
+    params = {**(pending.get("params") or {}), **alternatives[index]}
+    missing = [k for k in pending.get("missing") or () if k not in params]
+    if missing:
+        return None
+    key = next(iter(alternatives[index]))
+    value = alternatives[index][key]
+    said = f"{int(value):,} nets" if key == "total_nets" else f"household size {_fmt(value)}"
+    return Decision([Step(pending.get("tool") or "plan_itn", params,
+                          echo=f"With {said}, as you chose.", source=text)])
+
+
+def _is_stray(number: ex.NumberMention, strays: Sequence[str]) -> bool:
+    """The number is one the offer left out ("6" after "I did not use 6")."""
+    for said in strays:
+        found = ex.extract_numbers(ex.canonical_text(said))
+        if len(found) == 1 and abs(found[0].value - number.value) < 1e-6 and \
+                found[0].percent == number.percent:
+            return True
+    return False
 
 
 # results that replace one another: one of them at a time

@@ -57,7 +57,9 @@ OTHER_TOPIC = re.compile(r"\b(?:maps?|charts?|plots?|export|download|save|csv|ex
 _THRESHOLD_AFTER = re.compile(r"^\s*%?\s*(?:percent\s+)?(?:urban\s+)?(?:threshold|cut[\s-]?off)\b")
 _THRESHOLD_BEFORE = re.compile(r"\b(?:urban\s+)?(?:threshold|cut[\s-]?off)\s*(?:make\s+(?:it|am)"
                                r"|(?:should|must|needs?\s+to)\s+be|set\s+(?:it|am)\s+(?:to|at)|go\s+to|put\s+(?:it|am)"
-                               r"\s+(?:to|at)|now|back\s+to)?\s*(?:to|at|=|:|be|of)?\s*$")
+                               r"\s+(?:to|at)|now|back\s+to)?\s*(?:to|at|=|:|be|of)?\s*$"
+                               # "redo plan urban 50": the urban share the plan serves last
+                               r"|\burban\s*(?:at|to|=|:|of)?\s*$")
 _HH_AFTER = re.compile(r"^\s*(?:people\s+|persons?\s+|pple\s+)?(?:per|a|each|in\s+(?:a|each|every)"
                        r"|/)\s*(?:house\s*holds?|hh|house|home|family|compound)\b")
 _HH_BEFORE = re.compile(r"\b(?:house\s*holds?(?:\s+size)?|hh(?:\s+size|\s+sz)?|family\s+size"
@@ -178,7 +180,7 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
         float(last_plan.get("urban_threshold", 75)) != float(values["urban_threshold"]) \
         if "urban_threshold" in values else False
     if "urban_threshold" in values and (repri_done or last_tool in (
-            "show_map", "reprioritize_urban")) and not re.search(r"\bplan\b|\bnets?\b", low) \
+            "show_map", "reprioritize_urban")) and not re.search(r"\b(?:re-?)?plan\b|\bnets?\b", low) \
             and not map_only:
         return None
     after = {**last_plan, **values}
@@ -197,8 +199,9 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
 # taken by the one setting it can be (household size 2-15; people per net 1-3; urban
 # threshold a whole 10-100; nets 1,000 or more); asked when it can be more than one
 BARE_VALUE = re.compile(_LEAD + r"(?:(?:make|set|change|put|try|use)\s+(?:it|am|that|dem|them)\s+"
-                        r"(?:to\s+|at\s+)?|(?:go\s+|put\s+(?:it|am)\s+|set\s+(?:it|am)\s+)?back\s+"
-                        r"to\s+|revert\s+(?:back\s+)?to\s+|return\s+to\s+)(?P<num>\d[\d.,]*\s*(?:k|m)?"
+                        r"(?:to\s+|at\s+)?|(?:go\s+|(?:put|set|bring|change|turn)\s+(?:(?:it|am)\s+)?)?back\s+"
+                        # "put back 75", "set back the 1.8": back to that value
+                        r"(?:to\s+)?(?:the\s+|d\s+)?|revert\s+(?:back\s+)?to\s+|return\s+to\s+)(?P<num>\d[\d.,]*\s*(?:k|m)?"
                         # "make it sixty-five percent instead": a number in words, a percentage
                         r"|(?:[a-z]+[\s-]){0,3}?[a-z]+(?=\s*(?:%|percent|per\s*cent)?(?:\s+(?:then"
                         r"|instead|pls|please|abeg|now))*[\s.!]*$)|\d[\d.]*)"

@@ -1173,6 +1173,9 @@ def _follow_up(
         # unless the last tool's own words are stronger
         if scores[best] >= scores.get(last, 0.0) + 1:
             return None
+    if last == "show_map" and NAMES_PLAN.search(msg.text) and not re.search(r"\bmaps?\b",
+                                                                             msg.text):
+        return None  # "redo plan urban 50" after the urban map: the plan's setting, no map
     found = EXTRACTORS[last](msg, ctx)
     if last == "explain_ward":
         if msg.ward is not None:
@@ -1194,6 +1197,9 @@ def _follow_up(
         return None
     base = {k: v for k, v in ctx.last_params.items() if k in tool_spec(last).param_names}
     return _build(last, msg, ctx, scores, intent="follow_up", base=base, confidence=0.75)
+
+
+NAMES_PLAN = re.compile(r"\b(?:re-?)?plan\b|\bnets?\b|\bitns?\b|\bllins?\b")
 
 
 def _has_params_for(tool: str | None, msg: Message, ctx: RouterContext) -> bool:
