@@ -135,6 +135,12 @@ STEP_BACK = re.compile(
     + r"|(?:go\s+|step\s+)?one\s+(?:plan\s+|step\s+)?back"
     + r")(?:[\s,.!]+" + _POLITE + r")*[\s.!]*$")
 NAMES_PLAN = re.compile(r"\bplan\b|\bone\s+before\b|\bversion\b|\ballocation\b")
+# "the one we started with", "the first one we made": the first plan, in other words
+STARTED_WITH = re.compile(
+    r"\b(?:(?:very\s+)?(?:first|original|initial)\s+)?(plan|one|version)\s+(?:that\s+)?(?:we|i)"
+    r"\s+(?:started|began|start|begin)(?:\s+with)?\b"
+    r"|\b(?:(?:very\s+)?(?:first|original|initial))\s+(plan|one|version)\s+(?:that\s+)?"
+    r"(?:we|i|you|u)\s+(?:made|had|did|ran)\b")
 
 
 def _looks_back_at_plan(low: str, last_tool: str | None) -> bool:
@@ -150,7 +156,8 @@ def step_back(text: str, history: Mapping[str, Any] | None, last_tool: str | Non
 
     Returns ``{"index", "params", "echo"}`` for the plan meant, ``{"ask": text}`` when there
     is no earlier plan, or None when the message is not a step back to a plan."""
-    low = ex.lower_text(text).strip()
+    low = STARTED_WITH.sub(lambda m: f"first {m.group(1) or m.group(2)}",
+                           ex.lower_text(text).strip())
     m = STEP_BACK.match(low)
     if m is None or re.search(r"\d", low):
         return None

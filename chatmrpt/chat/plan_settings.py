@@ -207,6 +207,9 @@ BARE_VALUE = re.compile(_LEAD + r"(?:(?:make|set|change|put|try|use)\s+(?:it|am|
                         r"|instead|pls|please|abeg|now))*[\s.!]*$)|\d[\d.]*)"
                         r"(?:\s*(?:%|percent|per\s*cent))?"
                         r"(?:\s+(?:then|instead|pls|please|abeg|now))*[\s.!]*$")
+# "what if we use 5 instead? don't run it": a value said in place of one the plan has
+INSTEAD_VALUE = re.compile(r"\b(?:use|using|used|try|trying|tried|go\s+with|went\s+with)\s+"
+                           r"(?P<num>\d[\d.,]*\s*(?:k|m)?)\s+(?:instead|rather)\b(?!\s+of\b)")
 PLAUSIBLE = (
     ("household_size", lambda v: 2 <= v <= 15),
     ("people_per_net", lambda v: 1 <= v <= 3),
@@ -226,7 +229,7 @@ def bare_value(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | 
             last_tool == "ask_results" and (about.startswith("plan") or not about)):
         return None
     low = ex.canonical_text(text)
-    m = BARE_VALUE.match(low)
+    m = BARE_VALUE.match(low) or INSTEAD_VALUE.search(low)
     numbers = ex.extract_numbers(low)
     if m is None or len(numbers) != 1:
         return None

@@ -1100,6 +1100,13 @@ def _answer_plan(msg: Message, ctx: RouterContext) -> Route | None:
         # "make am 350k" while the household size is asked: the stock is changed, and the
         # household size is still asked for
         filled["total_nets"] = uncued[0].number
+    elif missing == ["household_size"] and "household_size" in filled and \
+            "total_nets" not in filled and len(uncued) == 1 and uncued[0].is_whole and \
+            uncued[0].value >= 1000 and not ex.weak_quantity(uncued[0], msg.text) and \
+            isinstance(ctx.last_params.get("total_nets"), int | float):
+        # "four hundred thousand. household size five" to the household size asked after
+        # "plan for hundred thousand nets": the stock said again, corrected, with the answer
+        filled["total_nets"] = uncued[0].number
     base = dict(ctx.last_params)
     if not filled:
         if not uncued:

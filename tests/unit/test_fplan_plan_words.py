@@ -9,7 +9,7 @@ import pytest
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.dialogue import DialogueState, Facts, decide
-from chatmrpt.chat.router import RouterContext
+from chatmrpt.chat.router import EXTRACTORS, RouterContext
 from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
 
 FULL = {"total_nets": 450_000, "household_size": 6.0, "urban_threshold": 75.0,
@@ -21,9 +21,11 @@ FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=("Fagge", "Zar
 
 def run(text, plan=None, last=None, pending=None):
     last = last or {"tool": "what_if_plan", "params": {}}
+    routed = last.get("tool") in EXTRACTORS  # the router knows its own tools only
     ctx = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
                         analysis_status="succeeded", last_plan=plan,
-                        last_tool=last.get("tool"), last_params=last.get("params") or {})
+                        last_tool=last.get("tool") if routed else None,
+                        last_params=(last.get("params") or {}) if routed else {})
     return decide(text, ctx, DialogueState(pending=pending, last=last), FACTS)
 
 
@@ -181,3 +183,75 @@ def test_a_third_of_two_values_is_no_pick():
 def test_two_values_not_said_as_alternatives_keep_the_usual_question(text):
     d = run(text, plan=None, last={"tool": "run_analysis", "params": {}})
     assert not (d.pending or {}).get("alternatives")
+
+
+# --- "what if we use 5 instead?": a value said in place of the plan's --------------------------
+
+PLAN6 = {**FULL, "total_nets": 350_000, "household_size": 6.0}
+ASKED = {"tool": "ask_results", "params": {"about": "plan_totals"}}
+
+
+def test_a_value_used_instead_is_the_one_setting_it_can_be():
+    d = run("use 5 instead", plan=PLAN6, last=ASKED)
+    assert acts(d) == [("what_if_plan", {"household_size": 5})]
+
+
+@pytest.mark.parametrize("text", ["what would happen if we use 5 instead? don't run it, I'm "
+                                  "only thinking", "what if we use 5 instead?"])
+def test_a_value_used_instead_in_a_question_is_offered_not_planned(text):
+    d = run(text, plan=PLAN6, last=ASKED)
+    assert d.steps == []
+    offered = [c for c in d.choices if c.get("steps")]
+    assert offered and offered[0]["params"] == {"household_size": 5}
+    done = run("hmm ok, do it", plan=PLAN6, last=ASKED, pending=d.pending)
+    assert acts(done) == [("what_if_plan", {"household_size": 5})]
+
+
+@pytest.mark.parametrize("text", ["use 2.5 instead", "use 50 instead of the default"])
+def test_a_value_used_instead_that_fits_no_one_setting_is_not_planned(text):
+    d = run(text, plan=PLAN6, last=ASKED)
+    assert d.steps == []
+
+
+# --- the stock said again with the household size asked -------------------------------------
+
+def test_the_stock_corrected_in_the_answer_to_the_household_size():
+    first = run("net plan for hundred thousand nets", plan=None,
+                last={"tool": "run_analysis", "params": {}})
+    assert first.steps == [] and first.pending["params"] == {"total_nets": 100_000}
+    d = run("four hundred thousand. house hold size five", plan=None, pending=first.pending,
+            last={"tool": "run_analysis", "params": {}})
+    assert acts(d) == [("plan_itn", {"total_nets": 400_000, "household_size": 5})]
+
+
+def test_the_household_size_alone_keeps_the_stock_asked_with():
+    first = run("net plan for 300k nets", plan=None, last={"tool": "run_analysis", "params": {}})
+    d = run("household size five", plan=None, pending=first.pending,
+            last={"tool": "run_analysis", "params": {}})
+    assert acts(d) == [("plan_itn", {"total_nets": 300_000, "household_size": 5})]
+
+
+# --- "the first one we started with" ----------------------------------------------------------
+
+HISTORY = {"ids": ["a", "b", "c"], "at": 1,
+           "params": [{"total_nets": 400_000, "household_size": 5},
+                      {"total_nets": 450_000, "household_size": 5},
+                      {"total_nets": 450_000, "household_size": 5, "bale_size": 50}]}
+
+
+@pytest.mark.parametrize("text", ["hmm, go back to the first one we started with",
+                                  "go back to the one we started with",
+                                  "back to the plan we started with",
+                                  "go back to the original one we made"])
+def test_the_plan_we_started_with_is_the_first(text):
+    from chatmrpt.chat import plan_ops
+    back = plan_ops.step_back(text, HISTORY, "plan_itn")
+    assert back is not None and back.get("index") == 0
+
+
+@pytest.mark.parametrize("text", ["the one we started with", "go back to the one we made with "
+                                  "bales", "we started with 400k"])
+def test_other_words_about_starting_are_no_step_to_the_first(text):
+    from chatmrpt.chat import plan_ops
+    back = plan_ops.step_back(text, HISTORY, "plan_itn")
+    assert back is None or back.get("index") != 0
