@@ -510,7 +510,7 @@ def _plan_lga_answer(rt: Runtime, session_id: str, plan: dict[str, Any],
         lines.append(f"The {opposite}: {_join_names(list(others[key]))} ({_fmt(other)}{unit}"
                      f"{' each' if len(others) > 1 else ''}).")
         return ToolResult("\n".join(lines), data={"lga": list(tied[key]), "nets": extreme,
-                                                  "measure": measure})
+                                                  "measure": measure, "coded": coded})
     lines = [head, f"Nets per LGA ({len(by)} LGAs, most nets first):"]
     for r in by.to_dict("records"):
         lines.append(f"- {r[key]}: {int(r['nets_allocated']):,} of {int(r['nets_needed']):,} "

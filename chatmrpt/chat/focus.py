@@ -212,7 +212,8 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
     r = _by_position(text, focus, last, variables) or _own_with_request(
         text, lgas, focus) or _map_it(low, last) or _in_there(
         text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
-                                                   last) or _slice_there(low, last)
+                                                   last) or _slice_there(low, last) or \
+        _picked_lga_it(low, focus, last)
     if r is None:
         r = _resolve(text, low, focus, last, lgas)
     if used:
@@ -551,6 +552,9 @@ def after_answer(focus: Focus, text: str, data: Mapping[str, Any] | None) -> Foc
     place = _lga_answered(data or {}, ex.lower_text(text or ""))
     if place is not None:  # "which LGA is Zango in?", "which LGA has the most High wards?"
         new.lga, new.lga_code = place
+    picked = (data or {}).get("lga")
+    if "measure" in (data or {}) and isinstance(picked, list) and len(picked) != 1:
+        new.lga, new.lga_code = None, None  # several LGAs tied: "it" is none of them
     return new
 
 
@@ -564,6 +568,10 @@ def _lga_answered(data: Mapping[str, Any], low: str) -> tuple[str | None, str | 
             "variable" not in data:
         return (str(data["lga"]) if data.get("lga") else None,
                 None if data.get("lga") else str(data["lga_code"]))
+    picked = data.get("lga")
+    if "measure" in data and isinstance(picked, list) and len(picked) == 1:
+        # "which LGA gets the most?" of a plan, answered with one LGA: "it" is that LGA
+        return (None, str(picked[0])) if data.get("coded") else (str(picked[0]), None)
     rows = data.get("lgas")
     if not isinstance(rows, list) or not rows or not ONE_LGA_ASKED.search(low) or \
             not all(isinstance(r, Mapping) and r.get("LGA") for r in rows):
@@ -1014,6 +1022,28 @@ PLAN_FILLER = re.compile(
     r"|lga|l\.g\.a|local\s+government(?:\s+area)?|total|altogether|overall|and|so|ok(?:ay)?|now"
     r"|please|pls|abeg|nets?|itns?|llins?|covered|coverage|need(?:ed|s)?|allocat\w*|people|ppl"
     r"|persons|population|there)\b|[?.!,%']")
+
+
+# "it", "that one", "e": the one LGA the last answer picked out
+PICKED_IT = re.compile(r"\b(?:it|its|it'?s|that\s+(?:one|lga)|dat\s+(?:one|lga)|the\s+lga|e|am"
+                       r"|this\s+(?:one|lga))\b")
+
+
+def _picked_lga_it(low: str, focus: Focus, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "how many nets does it get?" right after "which LGA gets the most?" was answered with
+    one LGA: that LGA's share of the plan."""
+    params = (last or {}).get("params") or {}
+    if (last or {}).get("tool") != "ask_results" or params.get("about") != "plan_lga" or \
+            params.get("lga") or not params.get("order") or not (focus.lga or focus.lga_code):
+        return None
+    if len(low.split()) > 10 or re.search(r"\d", low) or not PLAN_MEASURE.search(low) or \
+            not PICKED_IT.search(low):
+        return None
+    rest = PICKED_IT.sub(" ", low)
+    if PLAN_CHANGE.search(rest) or PLAN_FILLER.sub(" ", rest).strip():
+        return None  # another figure, a change or another place: read on its own
+    lga = focus.lga or focus.lga_code
+    return Resolution(step={"tool": "ask_results", "params": {"about": "plan_lga", "lga": lga}})
 
 
 # --- "map it" after a plan; "in there" for the LGA just talked about -----------------------

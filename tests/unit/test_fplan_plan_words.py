@@ -255,3 +255,56 @@ def test_other_words_about_starting_are_no_step_to_the_first(text):
     from chatmrpt.chat import plan_ops
     back = plan_ops.step_back(text, HISTORY, "plan_itn")
     assert back is None or back.get("index") != 0
+
+
+# --- "how many nets does it get?" after "which LGA gets the most?" ---------------------------
+
+MOST = {"tool": "ask_results", "params": {"about": "plan_lga", "order": "most"}}
+
+
+def _focus_after(data):
+    from chatmrpt.chat import focus as fc
+    return fc.after_answer(fc.Focus(), "which LGA gets the most?", data)
+
+
+def test_the_one_lga_picked_by_an_answer_is_the_focus():
+    f = _focus_after({"lga": ["Kuwe South"], "nets": 144201, "measure": "nets_allocated",
+                      "coded": False})
+    assert f.lga == "Kuwe South"
+    f = _focus_after({"lga": ["20013"], "nets": 1, "measure": "nets_allocated", "coded": True})
+    assert f.lga_code == "20013" and f.lga is None
+
+
+def test_several_lgas_tied_leave_no_focus():
+    from chatmrpt.chat import focus as fc
+    before = fc.Focus(lga="Kuwe South")
+    f = fc.after_answer(before, "which LGA gets the fewest?",
+                        {"lga": ["Lida", "Raku"], "nets": 0, "measure": "nets_allocated"})
+    assert f.lga is None
+
+
+def _resolve(text, last=MOST, lga="Kuwe South"):
+    from chatmrpt.chat import focus as fc
+    return fc.resolve(text, ex.lower_text(text), fc.Focus(lga=lga), last, ("Kuwe South", "Lida"))
+
+
+@pytest.mark.parametrize("text", ["how many nets does it get?", "how many nets does that LGA "
+                                  "get", "and its coverage?", "how many nets e get"])
+def test_it_after_the_lga_picked_is_that_lga(text):
+    r = _resolve(text)
+    assert r is not None and r.step == {"tool": "ask_results",
+                                        "params": {"about": "plan_lga", "lga": "Kuwe South"}}
+
+
+@pytest.mark.parametrize("text,last", [
+    ("how many nets does it get?", {"tool": "ask_results", "params": {"about": "plan_totals"}}),
+    ("how many nets does it get?", {"tool": "ask_results",
+                                    "params": {"about": "plan_lga", "lga": "Lida"}}),
+    ("how many wards does it have", MOST),
+    ("add 50k nets to it", MOST),
+    ("how many nets does Lida get?", MOST),
+])
+def test_other_questions_are_not_the_lga_picked(text, last):
+    r = _resolve(text, last)
+    assert r is None or r.step != {"tool": "ask_results",
+                                   "params": {"about": "plan_lga", "lga": "Kuwe South"}}
