@@ -218,8 +218,33 @@ PLAUSIBLE = (
 )
 
 
+def _fmt_pct(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def _percent_change_before(history: Mapping[str, Any] | None,
+                           last_plan: Mapping[str, Any]) -> tuple[float, int] | None:
+    """(percentage, the stock before) when the current plan differs from the one before it
+    only by its stock, changed by a whole percentage ("increase it by 20%"); else None."""
+    h = plan_ops._history(history)
+    if not h["ids"] or h["at"] < 1 or h["at"] >= len(h["params"]):
+        return None
+    before, now = h["params"][h["at"] - 1], h["params"][h["at"]]
+    total, old = now.get("total_nets"), before.get("total_nets")
+    if not isinstance(total, int | float) or not isinstance(old, int | float) or not old or \
+            float(total) != float(last_plan.get("total_nets") or 0):
+        return None
+    if any(before.get(k) != now.get(k) for k in set(before) | set(now) if k != "total_nets"):
+        return None
+    pct = (float(total) / float(old) - 1) * 100
+    if abs(pct - round(pct)) > 1e-6 or not 1 <= abs(round(pct)) <= 100:
+        return None
+    return float(round(pct)), int(old)
+
+
 def bare_value(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | None,
-               last_params: Mapping[str, Any] | None) -> Decision | None:
+               last_params: Mapping[str, Any] | None,
+               history: Mapping[str, Any] | None = None) -> Decision | None:
     """ "make it 5.5 then" right after the plan was made or asked about: the one setting the
     value can be, or a question with the settings it can be as one-tap choices."""
     if not last_plan or "total_nets" not in last_plan:
@@ -253,7 +278,12 @@ def bare_value(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | 
     if float(last_plan.get("buffer") or 1) > 1 and 0 < v <= 50:
         return None  # "make it 15" may be the buffer's percentage: asked elsewhere
     value = numbers[0].number
-    if len(fits) == 1:
+    # "make it 6" after "increase it by 20%" and a question: 6 may be the percentage again
+    changed = None if numbers[0].percent or not v.is_integer() or not 1 <= v <= 100 or not (
+        last_tool == "ask_results" or last_tool == "what_if_plan"
+        and set(last_params or {}) == {"total_nets"}) else _percent_change_before(history,
+                                                                                   last_plan)
+    if len(fits) == 1 and changed is None:
         key = fits[0]
         diff = plan_ops.changes_text(last_plan, {**last_plan, key: value})
         if not diff:
@@ -276,6 +306,15 @@ def bare_value(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | 
                 "tool": "what_if_plan", "params": {k: value},
                 "steps": [{"tool": "what_if_plan", "params": {k: value}, "echo": ""}]}
                for k in fits]
+    if changed is not None:
+        pct, old = changed
+        total = int(round(old * (1 + (v if pct > 0 else -v) / 100)))
+        more = "more" if pct > 0 else "fewer"
+        params = {"total_nets": total}
+        choices.append({"label": f"Re-plan with {_fmt_pct(v)}% {more} nets than {old:,} "
+                                 f"({total:,} nets)",
+                        "tool": "what_if_plan", "params": params,
+                        "steps": [{"tool": "what_if_plan", "params": params, "echo": ""}]})
     choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
     return Decision(text=f"Which setting of the plan should be {numbers[0].text.strip()}? "
                          "Nothing is changed until you say so.", choices=choices,
@@ -364,7 +403,8 @@ def plan_change(text: str, last_plan: Mapping[str, Any] | None, state: DialogueS
     last_tool = (state.last or {}).get("tool")
     return setting_said(text, last_plan, last_tool, repri_done) or size_change(
         text, last_plan, state.plans) or bare_value(text, last_plan, last_tool,
-                                                    (state.last or {}).get("params"))
+                                                    (state.last or {}).get("params"),
+                                                    state.plans)
 
 
 # --- a request put off ---------------------------------------------------------------------

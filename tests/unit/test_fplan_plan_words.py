@@ -308,3 +308,48 @@ def test_other_questions_are_not_the_lga_picked(text, last):
     r = _resolve(text, last)
     assert r is None or r.step != {"tool": "ask_results",
                                    "params": {"about": "plan_lga", "lga": "Kuwe South"}}
+
+
+# --- "make it 6" after "increase it by 20%": the percentage again, or a setting --------------
+
+RAISED = {"ids": ["a", "b"], "at": 1,
+          "params": [{"total_nets": 400_000, "household_size": 5},
+                     {"total_nets": 480_000, "household_size": 5}]}
+PLAN480 = {**FULL, "total_nets": 480_000, "household_size": 5.0}
+
+
+def _run_with(text, history, last):
+    ctx = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
+                        analysis_status="succeeded", last_plan=PLAN480)
+    return decide(text, ctx, DialogueState(last=last, plans=history), FACTS)
+
+
+@pytest.mark.parametrize("last", [ASKED, {"tool": "what_if_plan",
+                                          "params": {"total_nets": 480_000}}])
+def test_a_bare_value_after_a_percentage_change_is_asked(last):
+    d = _run_with("make it 6", RAISED, last)
+    assert d.steps == []
+    params = [c["params"] for c in d.choices if c.get("steps")]
+    assert {"household_size": 6} in params and {"total_nets": 424_000} in params
+    answer = decide("the household size", RouterContext(
+        has_dataset=True, variables=DEMO_VARIABLES, wards=NORTH_WARDS,
+        analysis_status="succeeded", last_plan=PLAN480),
+        DialogueState(last=last, plans=RAISED, pending=d.pending), FACTS)
+    assert acts(answer) == [("what_if_plan", {"household_size": 6})]
+
+
+@pytest.mark.parametrize("history", [
+    None,
+    {"ids": ["a", "b"], "at": 1, "params": [{"total_nets": 400_000, "household_size": 5},
+                                            {"total_nets": 480_000, "household_size": 6}]},
+    {"ids": ["a", "b"], "at": 1, "params": [{"total_nets": 450_000, "household_size": 5},
+                                            {"total_nets": 480_000, "household_size": 5}]},
+])
+def test_a_bare_value_with_no_percentage_change_before_takes_its_setting(history):
+    d = _run_with("make it 6", history, ASKED)
+    assert acts(d) == [("what_if_plan", {"household_size": 6})]
+
+
+def test_a_setting_named_after_a_percentage_change_is_no_question():
+    d = _run_with("make it 6 per household", RAISED, ASKED)
+    assert acts(d) == [("what_if_plan", {"household_size": 6})]
