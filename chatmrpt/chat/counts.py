@@ -246,8 +246,11 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
         kept = focus.Focus.of(state.focus)
         lga = said_lga or (None if said_code else kept.own_lga)
         code = said_code or (None if said_lga else kept.own_code)
-        if lga is None and code is None:
+        if lga is None and code is None and (MY_LGA.search(low) or focus.OWN_LGA.search(
+                WE_HAVE.sub(" ", low))):
             return None
+        # "how many high wards do we have" with no LGA of the user's known: the whole table,
+        # as "how many wards do we have" is
     if lga is None and code is None and (unknown or _unknown_place(low)
                                          or re.search(r"\blga\b", low)):
         return None
