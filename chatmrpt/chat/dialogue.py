@@ -372,9 +372,10 @@ LEADING_CANCEL = re.compile(
 DROPPED_FIRST = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|oh|hmm+|sorry|actually|wait)[\s,]+|(?:i\s+)?(?:don'?t|do\s+not|dont"
     r"|can'?t|cannot)\s+(?:know|have|remember|find|get|see)\b[^.!?;]{0,50}?[,;:-]\s*)?"
-    r"(?:forget\s+(?:it|that|about\s+(?:it|that))|never\s*mind(?:\s+that)?|leave\s+(?:it|am|that)"
-    r"|skip\s+(?:it|that)|scrap\s+that|no\s+need|cancel\s+(?:it|that))(?:[\s,]+(?:then|thanks"
-    r"|abeg|please|pls))*\s*[.!;,]+\s*(?:(?:just|and|but|instead|rather)[\s,]+)?(?=\S)")
+    r"(?:(?:forget|leave|skip|scrap|drop|cancel)\s+(?:about\s+)?(?:it|that|am|dat|(?:the|that|this"
+    r"|dat|dis|our|my)\s+(?:plan|net\s+plan|map|export|file|question|reprioriti[sz]ation))"
+    r"(?:\s+(?:for\s+now|aside|first|o))?|never\s*mind(?:\s+that)?|no\s+need)(?:[\s,]+(?:then"
+    r"|thanks|abeg|please|pls))*\s*[.!;,]+\s*(?:(?:just|and|but|instead|rather)[\s,]+)?(?=\S)")
 
 
 def _tapped(text: str, state: DialogueState) -> bool:
@@ -618,7 +619,7 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return Decision(text="OK. Nothing is waiting to run.")
 
     # "ok please run it on the data I uploaded": the analysis with the default variables
-    if run_request.plain_run(text, ctx):
+    if run_request.plain_run(text, ctx, tuple(facts.area)):
         return Decision([Step("run_analysis", {}, echo=RUN_WHEN_TOLD, source=text)],
                         reading={"plain_run": True})
 
