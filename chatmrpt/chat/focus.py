@@ -246,6 +246,9 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
         ordinal.bare_listed_ward(low, focus.listed, last)
     if said is not None:
         return Resolution(step=said[0], note=said[1])
+    ranked = ordinal.ranking_position(low, focus.listed, last)
+    if ranked is not None:  # "last ward on d list" with no list shown: the ranking's last
+        return Resolution(text=ranked)
     if focus.map_named and ordinal.SHOW_IT.match(low):
         return Resolution(note="The map we were just talking about:",
                           step={"tool": "show_map", "params": {"what": focus.map_named}})

@@ -52,7 +52,25 @@ BARE = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about
                   + r"(?:\s+(?:one|ward))?|(?:number|no\.?|#)\s*(?P<num>\d{1,2}|one|two|three"
                   r"|four|five|six|seven|eight|nine|ten))(?:\s+(?:on\s+(?:the|that|d)\s+list"
                   r"|there|nko|too|then|now|please|pls))*\W*$")
+# "last ward on d list", "the 2nd ward on the list", "top ward in the ranking": a place said
+# with the word ward (or the list named), the article optional
+POSITION_SAID = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about|wetin\s+about|what\s+of"
+    r"|which\s+is|what\s+is|who\s+is|show(?:\s+me)?|give\s+me|tell\s+me)[\s,]+)*"
+    r"(?:(?:the|d|di|dat|that)\s+)?(?:very\s+)?" + _ORD + r"\s+(?:ward|one)"
+    r"(?P<list>\s+(?:on|in|of)\s+(?:the|that|d|di|dat|your|ur|this|dis)\s+(?:list|ranking|rankings"
+    r"|ranked\s+list))?(?:\s+(?:nko|too|then|now|please|pls))*\W*$")
 LIST_TOOLS = ("top_wards", "list_wards")
+
+
+def _position_said(low: str) -> re.Match | None:
+    """POSITION_SAID, with "one" only after an article or before the list named ("last one"
+    alone is left to the other readers)."""
+    m = POSITION_SAID.match(low)
+    if m is None or (re.search(r"\bone\b", m.group(0)) and not m.group("list") and not re.search(
+            r"\b(?:the|d|di|dat|that)\s+(?:very\s+)?" + _ORD, low)):
+        return None
+    return m
 
 
 def bare_listed_ward(low: str, listed: Sequence[str] | None, last: Mapping[str, Any] | None
@@ -61,9 +79,9 @@ def bare_listed_ward(low: str, listed: Sequence[str] | None, last: Mapping[str, 
     that ward's rank, score and category (explain_ward)."""
     if not listed or not last or last.get("tool") not in LIST_TOOLS:
         return None
-    m = BARE.match(low)
-    if m is None:
-        return None
+    m = BARE.match(low) or _position_said(low)
+    if m is None or "rank" in (m.groupdict().get("list") or ""):
+        return None  # "the top ward in the ranking": the ranking's, not the list's
     k = _position(m.group("ord")) if m.group("ord") else (
         _WORDS.get(m.group("num")) or int(m.group("num")))
     if k is None or k > len(listed) or k == 0:
@@ -158,6 +176,23 @@ def last_after_rank(low: str, last: Mapping[str, Any] | None) -> str | None:
     if last.get("tool") != "explain_ward" and not one_top:
         return None  # "which ward is at the top?" then "and the last one": the last-ranked ward
     return "which ward comes last?" + (" by pca" if params.get("method") == "pca" else "")
+
+
+def ranking_position(low: str, listed: Sequence[str] | None,
+                     last: Mapping[str, Any] | None) -> str | None:
+    """ "last ward on d list", "the 3rd ward on the list" with no ward list just shown: the
+    list is the ranking, so the ward at that rank, asked the way the rank readers read it;
+    None otherwise (after a ward list the position is read in that list)."""
+    m = _position_said(low)
+    if m is None or not (m.group("list") or re.search(r"\bward\b", m.group(0))):
+        return None  # "the last one" after a plan or a map may be another thing than a ward
+    if listed and (last or {}).get("tool") in LIST_TOOLS and "rank" not in (m.group("list") or ""):
+        return None
+    k = _position(m.group("ord"))
+    if k is None or k == 0:
+        return None
+    method = " by pca" if ((last or {}).get("params") or {}).get("method") == "pca" else ""
+    return ("which ward comes last?" if k < 0 else f"which ward is number {k}?") + method
 
 
 def rank_word(low: str) -> int | None:
