@@ -181,16 +181,17 @@ def last_after_rank(low: str, last: Mapping[str, Any] | None) -> str | None:
 def ranking_position(low: str, listed: Sequence[str] | None,
                      last: Mapping[str, Any] | None) -> str | None:
     """ "last ward on d list", "the 3rd ward on the list" with no ward list just shown: the
-    list is the ranking, so the ward at that rank, asked the way the rank readers read it;
-    None otherwise (after a ward list the position is read in that list)."""
+    list is the ranking, so the ward at that rank, asked the way the rank readers read it
+    (another place than the last only with the list named); None otherwise (after a ward
+    list the position is read in that list)."""
     m = _position_said(low)
     if m is None or not (m.group("list") or re.search(r"\bward\b", m.group(0))):
         return None  # "the last one" after a plan or a map may be another thing than a ward
     if listed and (last or {}).get("tool") in LIST_TOOLS and "rank" not in (m.group("list") or ""):
         return None
     k = _position(m.group("ord"))
-    if k is None or k == 0:
-        return None
+    if k is None or k == 0 or (k > 0 and not m.group("list")):
+        return None  # "top ward", "the second ward": read by the other readers as before
     method = " by pca" if ((last or {}).get("params") or {}).get("method") == "pca" else ""
     return ("which ward comes last?" if k < 0 else f"which ward is number {k}?") + method
 

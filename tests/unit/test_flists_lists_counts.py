@@ -199,3 +199,8 @@ def test_code_with_its_own_slice_drops_the_carried_category():
 def test_bare_code_answer_keeps_the_question_request(text):
     got, _ = run(text, pending=PENDING, ctx=CODE_CTX, facts=CODE_FACTS)
     assert got == [("list_wards", {"category": "High", "lga_code": "24007"})], got
+
+
+def test_top_ward_with_no_list_shown_is_still_the_top_list_of_one():
+    got, _ = run("top ward", last={"tool": "show_map", "params": {"what": "variable"}})
+    assert got == [("top_wards", {"n": 1, "order": "top"})]
