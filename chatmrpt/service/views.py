@@ -32,6 +32,7 @@ from chatmrpt.jobs.analysis import (
     web_shapes,
 )
 from chatmrpt.service.artifacts import find_artifact, store_artifact
+from chatmrpt.service.pictures import kept_picture, lga_names_digest, picture_key
 from chatmrpt.service.plans import get_plan, plan_wards
 from chatmrpt.service.results import (
     analysis_metadata,
@@ -557,12 +558,48 @@ def map_file(
     }
 
     def make():
-        unified = load_unified(rt, session_id, analysis_id)
         if fmt == "png":
-            return map_png(unified, kind, **options), PNG
+            picture = map_picture(
+                rt, analysis_id, lambda: load_unified(rt, session_id, analysis_id), kind,
+                plan_id=plan_id, reprioritization_id=rid, **options,
+            )
+            return picture, PNG
+        unified = load_unified(rt, session_id, analysis_id)
         return _standalone_map(unified, kind, options), HTML
 
     return _cached(rt, session_id, {"kind": "export", "id": key}, f"map_{kind}.{fmt}", make)
+
+
+def map_picture(
+    rt: Runtime,
+    analysis_id: str,
+    unified: Callable[[], pd.DataFrame],
+    kind: str,
+    *,
+    plan_id: str | None = None,
+    reprioritization_id: str | None = None,
+    variable: str | None = None,
+    threshold: float | None = None,
+    plan: Any = None,
+    reprioritization: Any = None,
+) -> bytes:
+    """The ``kind`` map of an analysis as a PNG: the picture kept from an earlier request
+    with the same key (any session, any worker), or drawn from ``unified()`` now.
+
+    ``plan``/``reprioritization`` are the records ``plan_id``/``reprioritization_id``
+    name (what the ITN and urban maps show); the ids stand for them in the key.
+    """
+    key = picture_key(
+        analysis_id, kind, variable=variable, threshold=threshold, plan_id=plan_id,
+        reprioritization_id=reprioritization_id, dpi=png.DPI, size=png.MAP_SIZE,
+        lga_names=lga_names_digest(rt),
+    )
+    return kept_picture(
+        rt,
+        key,
+        lambda: map_png(unified(), kind, variable=variable, threshold=threshold, plan=plan,
+                        reprioritization=reprioritization),
+    )
 
 
 def _standalone_map(unified, kind: str, options: dict[str, Any]) -> bytes:
@@ -647,6 +684,10 @@ def report(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict
         html = render_report(
             unified, meta, plan=plan, reprioritization=repri, model_scores=scores,
             generated=generated_now(),
+            map_picture=lambda kind, **options: map_picture(
+                rt, analysis["id"], lambda: unified, kind, plan_id=plan_id,
+                reprioritization_id=rid, **options,
+            ),
         )
         return html.encode("utf-8"), HTML
 

@@ -3,9 +3,9 @@
 Every fact about a session is a JSON record addressed by a :class:`Key`: its kind, its id
 and, for records that belong to a session (datasets, analyses, ITN plans,
 reprioritizations, TPR runs, covariate extractions, prepared datasets, artifacts), the
-session id. Sessions, jobs, blobs and process heartbeats have global ids. Every record
-carries a ``version`` that the store raises by one on each write; writers that must not
-lose a concurrent update compare versions (see ``Store.update``).
+session id. Sessions, jobs, blobs, process heartbeats and kept pictures have global ids.
+Every record carries a ``version`` that the store raises by one on each write; writers that
+must not lose a concurrent update compare versions (see ``Store.update``).
 
 Two append-only logs hang off each session: ``messages`` (the conversation) and
 ``events`` (job progress and completion, read by server-sent events). Entries get
@@ -38,6 +38,7 @@ ARTIFACT = "artifact"
 JOB = "job"
 BLOB = "blob"
 PROCESS = "process"
+PICTURE = "picture"  # a rendered map kept for reuse (``chatmrpt.service.pictures``)
 
 # append-only logs
 MESSAGES = "messages"
@@ -105,6 +106,7 @@ KINDS: Mapping[str, KindSpec] = MappingProxyType(
         JOB: KindSpec(JOB, scoped=False, owner_field="session_id", indexed_status=True),
         BLOB: KindSpec(BLOB, scoped=False, indexed_status=True),
         PROCESS: KindSpec(PROCESS, scoped=False),
+        PICTURE: KindSpec(PICTURE, scoped=False),
     }
 )
 
@@ -229,6 +231,10 @@ class Key:
     @classmethod
     def process(cls, kind: str, host: str, pid: int) -> Key:
         return cls(PROCESS, f"{kind}:{host}:{pid}")
+
+    @classmethod
+    def picture(cls, key: str) -> Key:
+        return cls(PICTURE, key)
 
 
 def owner_of(key: Key, record: Mapping[str, Any] | None) -> str | None:

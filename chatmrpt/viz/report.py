@@ -37,6 +37,8 @@ from chatmrpt.viz.layers import (
 
 TOP = 20
 MAX_LISTED = 200  # rows of a data-quality list before "and N more"
+# (map kind, **map options) -> PNG bytes of that map of the report's analysis
+MapPicture = Callable[..., bytes]
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 CSS = """
@@ -90,6 +92,7 @@ def render_report(
     title: str = "Malaria risk prioritisation of wards",
     model_scores: pd.DataFrame | np.ndarray | None = None,
     generated: str | None = None,
+    map_picture: MapPicture | None = None,
 ) -> str:
     """The report as one HTML document (a string).
 
@@ -98,6 +101,8 @@ def render_report(
     fields. ``model_scores``: the top wards' model scores (ward x model, rows in rank
     order, as ``AnalysisResult.model_scores(rows)``) for the box plot. ``generated``: a
     date to print (the report is otherwise the same bytes for the same inputs).
+    ``map_picture(kind, **options)``: where a map's PNG comes from (by default drawn
+    here by ``png.map_png``; a caller may hand back the same picture kept from before).
     """
     meta = dict(metadata or {})
     plan_data = plan_frames(plan) if plan is not None else None
@@ -108,7 +113,8 @@ def render_report(
         _summary(unified, meta, order, plan_data, repri),
         _methodology(unified, meta),
         _parameters(meta),
-        _maps(unified, meta, plan, reprioritization, plan_data, order, model_scores),
+        _maps(unified, meta, plan, reprioritization, plan_data, order, model_scores,
+              map_picture or (lambda kind, **options: png.map_png(unified, kind, **options))),
         _top_table(unified, order, meta),
         _ranking_table(unified, order),
     ]
@@ -474,6 +480,7 @@ def _maps(
     plan_data: dict[str, Any] | None,
     order: np.ndarray,
     model_scores: pd.DataFrame | np.ndarray | None,
+    map_picture: MapPicture,
 ) -> str:
     out = ['<section class="major"><h2>Maps and charts</h2>']
     has_geometry = GEOMETRY in unified.columns and unified[GEOMETRY].notna().any()
@@ -503,7 +510,7 @@ def _maps(
             wanted.append(("itn", {"plan": plan}, "Nets allocated per ward by the ITN plan."))
         for kind, kwargs, caption in wanted:
             try:
-                image = png.map_png(unified, kind, **kwargs)
+                image = map_picture(kind, **kwargs)
             except ChatMRPTError as exc:
                 out.append(f"<p class=note>{e(exc.message)}</p>")
                 continue
