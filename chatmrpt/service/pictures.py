@@ -1,8 +1,9 @@
-"""Rendered maps kept for reuse by every session, worker and machine.
+"""Rendered maps and charts kept for reuse by every session, worker and machine.
 
 A map picture is a pure function of the analysis (whose id is the hash of its data and
 parameters), the map's options (kind, variable, threshold, the plan or reprioritisation
-it shows, which are records of that analysis) and the drawing code. Drawing one takes
+it shows, which are records of that analysis) and the drawing code; a chart, of the
+analysis or the ITN plan it is drawn from. Drawing a map takes
 seconds, and every report draws six: so the bytes go to artifact storage and a small
 shared record (kind ``picture``) maps the key of everything that affects the picture to
 them. Any worker finds it there; nothing is held in a process.
@@ -71,6 +72,31 @@ def picture_key(
         reprioritization=reprioritization_id if what == "urban" else None,
         dpi=int(dpi),
         size=[float(s) for s in size],
+        lga_names=lga_names,
+    )
+
+
+def chart_key(
+    chart: str,
+    *,
+    analysis_id: str | None = None,
+    plan_id: str | None = None,
+    n: int | None = None,
+    dpi: int,
+    lga_names: str | None = None,
+) -> str:
+    """The key of a chart picture: its name (a report's chart is named apart from the
+    download of the same chart: its labels differ), the analysis or ITN plan it is
+    drawn from, the number of wards it shows, and the drawing code."""
+    return content_id(
+        "picture",
+        render=RENDER_VERSION,
+        drawn_with=_DRAWN_WITH,
+        chart=chart,
+        analysis=analysis_id,
+        plan=plan_id,
+        n=None if n is None else int(n),
+        dpi=int(dpi),
         lga_names=lga_names,
     )
 

@@ -32,7 +32,7 @@ from chatmrpt.jobs.analysis import (
     web_shapes,
 )
 from chatmrpt.service.artifacts import find_artifact, store_artifact
-from chatmrpt.service.pictures import kept_picture, lga_names_digest, picture_key
+from chatmrpt.service.pictures import chart_key, kept_picture, lga_names_digest, picture_key
 from chatmrpt.service.plans import get_plan, plan_wards
 from chatmrpt.service.results import (
     analysis_metadata,
@@ -392,7 +392,10 @@ def plot_png(
             session_id,
             {"kind": "export", "id": record["id"]},
             "itn_by_lga.png",
-            lambda: (png.itn_coverage_png(_lga_rows(record)), PNG),
+            lambda: (chart_picture(rt, "download:itn_by_lga",
+                                   lambda: png.itn_coverage_png(_lga_rows(record)),
+                                   analysis_id=record.get("analysis_id"),
+                                   plan_id=record["id"]), PNG),
         )
     analysis = finished_analysis(rt, session_id, analysis_id)
     producer = {"kind": "export", "id": analysis["id"]}
@@ -402,13 +405,21 @@ def plot_png(
             session_id,
             producer,
             "rank_comparison.png",
-            lambda: (png.rank_comparison_png(load_unified(rt, session_id, analysis["id"])), PNG),
+            lambda: (chart_picture(
+                rt, "download:rank_comparison",
+                lambda: png.rank_comparison_png(load_unified(rt, session_id, analysis["id"])),
+                analysis_id=analysis["id"],
+            ), PNG),
         )
     n = max(1, min(int(n), 100))
 
-    def make():
+    def draw():
         scores, labels, ranks = _top_model_scores(rt, session_id, analysis, n)
-        return png.boxplot_png(scores, labels, n, ranks=ranks), PNG
+        return png.boxplot_png(scores, labels, n, ranks=ranks)
+
+    def make():
+        return chart_picture(rt, "download:model_scores", draw, analysis_id=analysis["id"],
+                             n=n), PNG
 
     return _cached(rt, session_id, producer, f"model_scores_top{n}.png", make)
 
@@ -602,6 +613,22 @@ def map_picture(
     )
 
 
+def chart_picture(
+    rt: Runtime,
+    chart: str,
+    draw: Callable[[], bytes],
+    *,
+    analysis_id: str | None = None,
+    plan_id: str | None = None,
+    n: int | None = None,
+) -> bytes:
+    """A chart drawn from an analysis or an ITN plan as a PNG: kept from an earlier
+    request with the same key (any session, any worker), or ``draw()`` now."""
+    key = chart_key(chart, analysis_id=analysis_id, plan_id=plan_id, n=n, dpi=png.DPI,
+                    lga_names=lga_names_digest(rt))
+    return kept_picture(rt, key, draw)
+
+
 def _standalone_map(unified, kind: str, options: dict[str, Any]) -> bytes:
     import html as html_lib
 
@@ -687,6 +714,10 @@ def report(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict
             map_picture=lambda kind, **options: map_picture(
                 rt, analysis["id"], lambda: unified, kind, plan_id=plan_id,
                 reprioritization_id=rid, **options,
+            ),
+            chart_picture=lambda chart, draw: chart_picture(
+                rt, "report:" + chart, draw,
+                analysis_id=analysis["id"], plan_id=plan_id if chart == "itn_by_lga" else None,
             ),
         )
         return html.encode("utf-8"), HTML

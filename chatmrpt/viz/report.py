@@ -39,6 +39,8 @@ TOP = 20
 MAX_LISTED = 200  # rows of a data-quality list before "and N more"
 # (map kind, **map options) -> PNG bytes of that map of the report's analysis
 MapPicture = Callable[..., bytes]
+# (chart name, draw) -> PNG bytes of that chart: draw() or the same picture kept from before
+ChartPicture = Callable[[str, Callable[[], bytes]], bytes]
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 CSS = """
@@ -93,6 +95,7 @@ def render_report(
     model_scores: pd.DataFrame | np.ndarray | None = None,
     generated: str | None = None,
     map_picture: MapPicture | None = None,
+    chart_picture: ChartPicture | None = None,
 ) -> str:
     """The report as one HTML document (a string).
 
@@ -103,6 +106,8 @@ def render_report(
     date to print (the report is otherwise the same bytes for the same inputs).
     ``map_picture(kind, **options)``: where a map's PNG comes from (by default drawn
     here by ``png.map_png``; a caller may hand back the same picture kept from before).
+    ``chart_picture(name, draw)``: likewise for the charts (``model_scores``,
+    ``rank_comparison``, ``itn_by_lga``); by default ``draw()``.
     """
     meta = dict(metadata or {})
     plan_data = plan_frames(plan) if plan is not None else None
@@ -114,7 +119,8 @@ def render_report(
         _methodology(unified, meta),
         _parameters(meta),
         _maps(unified, meta, plan, reprioritization, plan_data, order, model_scores,
-              map_picture or (lambda kind, **options: png.map_png(unified, kind, **options))),
+              map_picture or (lambda kind, **options: png.map_png(unified, kind, **options)),
+              chart_picture or (lambda name, draw: draw())),
         _top_table(unified, order, meta),
         _ranking_table(unified, order),
     ]
@@ -481,6 +487,7 @@ def _maps(
     order: np.ndarray,
     model_scores: pd.DataFrame | np.ndarray | None,
     map_picture: MapPicture,
+    chart_picture: ChartPicture,
 ) -> str:
     out = ['<section class="major"><h2>Maps and charts</h2>']
     has_geometry = GEOMETRY in unified.columns and unified[GEOMETRY].notna().any()
@@ -530,7 +537,10 @@ def _maps(
         rank_list = [int(r) if np.isfinite(r) else i + 1 for i, r in enumerate(ranks)]
         out.append(
             _figure(
-                png.boxplot_png(values, labels, min(TOP, len(labels)), ranks=rank_list),
+                chart_picture(
+                    "model_scores",
+                    lambda: png.boxplot_png(values, labels, min(TOP, len(labels)), ranks=rank_list),
+                ),
                 "Chart: model scores of the most vulnerable wards",
                 "How much each top ward's score depends on the choice of variables.",
             )
@@ -538,7 +548,7 @@ def _maps(
     if "pca_rank" in unified.columns:
         out.append(
             _figure(
-                png.rank_comparison_png(unified),
+                chart_picture("rank_comparison", lambda: png.rank_comparison_png(unified)),
                 "Chart: composite against PCA rank",
                 "Wards near the dashed line rank alike under both methods.",
             )
@@ -546,7 +556,7 @@ def _maps(
     if plan_data is not None and len(plan_data["by_lga"]):
         out.append(
             _figure(
-                png.itn_coverage_png(plan_data["by_lga"]),
+                chart_picture("itn_by_lga", lambda: png.itn_coverage_png(plan_data["by_lga"])),
                 "Chart: ITN coverage by LGA",
                 "Nets needed and allocated per LGA.",
             )

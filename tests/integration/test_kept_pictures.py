@@ -13,7 +13,7 @@ import re
 import pytest
 
 from chatmrpt.service import pictures
-from chatmrpt.service.pictures import kept_picture, picture_key
+from chatmrpt.service.pictures import chart_key, kept_picture, picture_key
 from chatmrpt.service.results import load_unified
 from chatmrpt.store.base import StoreUnavailable
 from chatmrpt.store.model import Key
@@ -54,6 +54,20 @@ def test_the_key_leaves_out_what_the_map_does_not_show():
     assert key(what="composite", plan_id="p1", reprioritization_id="r1") == key(what="composite")
     assert key(what="itn", plan_id="p1", reprioritization_id="r1") == key(what="itn", plan_id="p1")
     assert key(what="urban", threshold=50) == key(what="urban", threshold=50.0)
+
+
+def test_a_chart_key_changes_with_its_name_record_and_size():
+    base = chart_key("report:model_scores", analysis_id=A, dpi=png.DPI)
+    others = [
+        chart_key("download:model_scores", analysis_id=A, dpi=png.DPI),
+        chart_key("report:rank_comparison", analysis_id=A, dpi=png.DPI),
+        chart_key("report:model_scores", analysis_id=B, dpi=png.DPI),
+        chart_key("report:model_scores", analysis_id=A, n=10, dpi=png.DPI),
+        chart_key("report:model_scores", analysis_id=A, dpi=200),
+        chart_key("report:model_scores", analysis_id=A, plan_id="p1", dpi=png.DPI),
+        key(),
+    ]
+    assert len({base, *others}) == len(others) + 1
 
 
 def test_the_key_names_the_drawing_code(monkeypatch):
@@ -179,6 +193,15 @@ def test_sessions_with_the_same_analysis_share_their_maps(app, client, monkeypat
     assert len(drawn) - 1 == maps  # none drawn for the second session's report
     assert _report_pictures(report_two) == _report_pictures(report_one)
 
+    # the charts too: the second report's are the first's, not drawn again
+    charts: list[str] = []
+    for name in ("boxplot_png", "rank_comparison_png", "itn_coverage_png"):
+        real_chart = getattr(png, name)
+        monkeypatch.setattr(png, name, lambda *a, _f=real_chart, _n=name, **k: (
+            charts.append(_n), _f(*a, **k))[1])
+    three, _ = _analysed(app, client)
+    _download(three, {"what": "report", "format": "html"})
+    assert charts == [] and len(drawn) - 1 == maps
     # and a kept picture is what drawing it now would give, byte for byte
     rt = get_runtime(app)
     unified = load_unified(rt, two.id, analysis_id)
@@ -197,3 +220,20 @@ def test_a_threshold_or_a_plan_is_another_picture(app, client):
     assert session.post("/itn-plans", json={"total_nets": 90000, "household_size": 5}).status_code == 201
     itn_2 = _download(session, {"what": "map", "kind": "itn", "format": "png"})
     assert itn_1 != itn_2
+    chart = {"what": "plot", "kind": "itn_by_lga", "format": "png"}
+    chart_2 = _download(session, chart)
+    assert session.post("/itn-plans", json={"total_nets": 40000, "household_size": 5}
+                        ).status_code in (200, 201)
+    assert _download(session, chart) != chart_2
+
+
+def test_chart_downloads_are_shared_and_drawn_once(app, client, monkeypatch):
+    one, _ = _analysed(app, client)
+    two, _ = _analysed(app, client)
+    drawn: list[int] = []
+    real = png.boxplot_png
+    monkeypatch.setattr(png, "boxplot_png", lambda *a, **k: (drawn.append(1), real(*a, **k))[1])
+    body = {"what": "plot", "kind": "model_scores", "format": "png", "n": 10}
+    first = _download(one, body)
+    assert _download(two, body) == first and len(drawn) == 1
+    assert _download(two, {**body, "n": 12}) != first and len(drawn) == 2
