@@ -8,16 +8,13 @@ ward name.
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from chatmrpt.analysis.dataset import IDENTITY_COLUMNS
+from chatmrpt.analysis.geoparquet import read_geoparquet
 from chatmrpt.analysis.outputs import UNIFIED_CSV, UNIFIED_PARQUET
 from chatmrpt.csvsafe import restore_frame
 from chatmrpt.errors import InputError
@@ -94,65 +91,8 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
     metadata = pq.read_schema(path).metadata or {}
     if b"geo" in metadata:
-        return _read_geoparquet(path, json.loads(metadata[b"geo"]))
+        return read_geoparquet(path)
     return pd.read_parquet(path)
-
-
-def _read_geoparquet(path: Path, geo: dict[str, Any]) -> pd.DataFrame:
-    """``geopandas.read_parquet``, with the ward geometry's CRS read once per process.
-
-    Building a CRS from the file's PROJJSON costs PROJ about 10 ms, more than reading a
-    few hundred wards; every map, table and download of an analysis reads the same one.
-    Files of another shape than an analysis writes go to geopandas as they are.
-    """
-    import geopandas as gpd
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(path)
-    columns = geo.get("columns") or {}
-    present = [c for c in columns if c in table.column_names]
-    primary = geo.get("primary_column")
-    if (
-        primary not in present
-        or any(columns[c].get("encoding") != "WKB" for c in present)
-        or b"PANDAS_ATTRS" in (table.schema.metadata or {})
-    ):
-        return gpd.read_parquet(path)
-    names = list(table.slice(0, 0).to_pandas().columns)
-    frame = table.drop(present).to_pandas()
-    for name in sorted(present, key=names.index):
-        # per GeoParquet, no "crs" means OGC:CRS84 and null means none
-        crs = columns[name].get("crs", "OGC:CRS84")
-        shapes = gpd.GeoSeries.from_wkb(
-            np.asarray(table[name]),
-            index=frame.index,
-            crs=None if crs is None else _crs(json.dumps(crs, sort_keys=True)),
-        )
-        frame.insert(names.index(name), name, shapes)
-    return gpd.GeoDataFrame(frame, geometry=primary)
-
-
-@functools.lru_cache(maxsize=32)
-def _crs(text: str) -> Any:
-    """The CRS of a GeoParquet column's metadata (JSON text); immutable, so shared."""
-    from pyproj import CRS
-
-    value = json.loads(text)
-    if isinstance(value, dict):
-        _drop_ensemble_member_ids(value)
-    return CRS.from_user_input(value)
-
-
-def _drop_ensemble_member_ids(projjson: dict[str, Any]) -> None:
-    """As geopandas does: the ids of datum ensemble members that a newer PROJ database
-    added are unknown to an older PROJ, which would refuse the whole CRS."""
-    for key, value in projjson.items():
-        if isinstance(value, dict):
-            _drop_ensemble_member_ids(value)
-        elif key == "members" and isinstance(value, list):
-            for member in value:
-                if isinstance(member, dict):
-                    member.pop("id", None)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

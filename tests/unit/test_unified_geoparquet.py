@@ -12,7 +12,7 @@ import pytest
 import shapely
 from pandas.testing import assert_frame_equal
 
-from chatmrpt.analysis import results_io
+from chatmrpt.analysis import geoparquet
 from chatmrpt.analysis.results_io import load_unified
 
 
@@ -65,10 +65,10 @@ def test_a_projected_crs_and_a_second_geometry_column(tmp_path):
 def test_the_crs_is_built_once(tmp_path):
     path = tmp_path / "unified_dataset.geoparquet"
     _wards().to_parquet(path, index=False)
-    results_io._crs.cache_clear()
+    geoparquet._crs.cache_clear()
     first, second = load_unified(path), load_unified(path)
     assert first.crs is second.crs
-    assert results_io._crs.cache_info().misses == 1
+    assert geoparquet._crs.cache_info().misses == 1
 
 
 def test_no_crs_key_is_crs84_and_a_null_crs_is_none(tmp_path):
@@ -87,3 +87,17 @@ def test_no_crs_key_is_crs84_and_a_null_crs_is_none(tmp_path):
         )
         got = _same(path)
         assert (got.crs is None) if want is None else got.crs.to_string() == want
+
+
+def test_a_stored_ward_dataset_reads_back_as_geopandas_reads_it():
+    import io
+
+    from chatmrpt.analysis.dataset import WardDataset, ward_dataset_bytes, ward_dataset_from_bytes
+
+    wards = _wards()
+    wards.index = pd.Index(["w1", "w2", "w3", "w4"], name="ward")
+    data = ward_dataset_bytes(WardDataset(wards=wards, sources={"table": {"sha256": "x"}}))
+    got = ward_dataset_from_bytes(data).wards
+    want = gpd.read_parquet(io.BytesIO(data))
+    assert got.crs == want.crs and got.geometry.name == want.geometry.name
+    assert_frame_equal(pd.DataFrame(got), pd.DataFrame(want))
