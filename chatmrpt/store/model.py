@@ -257,7 +257,19 @@ def now() -> float:
 
 def to_jsonable(value: Any) -> Any:
     """Plain JSON types from what analysis code returns (numpy, pandas, paths, NaN)."""
-    if value is None or isinstance(value, bool | str):
+    # the plain types first, by exact type: ward tables are thousands of these
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is int:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): to_jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, bool | str):
         return value
     if isinstance(value, int):
         return int(value)
