@@ -51,6 +51,18 @@ ABOUT_LGAS = re.compile(r"\b(?:which|what|wetin)\s+(?:lga|local\s+gov\w*|lga\s+c
 _COUNT = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b")
 
 
+# "how many wards there", "hw many wards inside dere": "there" as the place just talked
+# about, not the "there" of "how many wards are there?"
+THERE_PLACE = re.compile(r"(?<!\bare\s)(?<!\bis\s)(?<!\bbe\s)(?<!\bwere\s)(?<!\bwas\s)(?<!\bdey\s)"
+                         r"\b(?:there|dere)\b(?!\s+(?:are|is|were|was|be)\b)")
+
+
+def there_is_the_place(low: str, focus_record: Mapping[str, Any] | None) -> bool:
+    """The message says "there" for a place, and the talk is about one LGA (name or code)."""
+    record = focus_record or {}
+    return bool((record.get("lga") or record.get("lga_code")) and THERE_PLACE.search(low))
+
+
 # an LGA code said in a message: 4 to 6 digits, not part of a longer number or a percentage
 CODE_SAID = re.compile(r"(?<![\d.,])\d{4,6}(?![\d%]|[.,]\d)")
 
