@@ -471,6 +471,13 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         or stored_talk.stored_question(text, low, ctx, state, facts))
     if pushed is not None:  # "use 1000 people per ward" without population; "which way is X"
         return pushed
+    if not _tapped(text, state) and ordinal.listed_ward(
+            text, low, focus.Focus.of(state.focus).listed, ctx.variables) is not None:
+        # "d first one tpr?" right after a ward list: that ward's value, before any reading
+        # of the variable alone
+        positional = _follow_up(text, low, ctx, state, facts)
+        if positional is not None and positional.steps:
+            return positional
     tpr = None if _tapped(text, state) else tables.tpr_without_export(text, low, ctx)
     if tpr is not None:  # a TPR the table cannot give as asked, and no facility export
         tpr.keep_pending = bool(state.pending)

@@ -129,13 +129,16 @@ def listed_ward(text: str, low: str, listed: Sequence[str] | None,
     if k is None or k > len(listed) or ELSEWHERE.match(low[m.end():]):
         return None
     rest = (low[:m.start()] + " " + low[m.end():]).strip()
-    if not ASKS.search(rest):
+    spans = [v for v in ex.find_variables(text, variables) if v.column]
+    found = [v.column for v in spans]
+    if not found and POPULATION.search(rest):
+        found = [v for v in variables if re.search(r"pop", v, re.I)][:2]
+    if len(set(found)) > 1:
+        return None
+    if not ASKS.search(rest) and not _bare_ask(low, m, spans, bool(found)):
         return None
     name, lga = _split_name(listed[k - 1] if k > 0 else listed[-1])
     where = {"ward": name, **({"lga": lga} if lga else {})}
-    found = [v.column for v in ex.find_variables(text, variables) if v.column]
-    if len(set(found)) > 1:
-        return None
     if found:
         step = {"tool": "ward_value", "params": {**where, "variable": found[0]}}
     elif RANK_WORDS.search(rest) or SCORE_WORDS.search(rest):
@@ -144,6 +147,27 @@ def listed_ward(text: str, low: str, listed: Sequence[str] | None,
         return None
     place = "the last" if k < 0 else f"number {k}"
     return step, f"{name} ({place} in the list I just showed):"
+
+
+POPULATION = re.compile(r"\bpop(?:ulation)?\b")
+# what a bare question may hold besides the reference and what it asks ("d 1st one pop?",
+# "the top one tpr", "and the second one, rank?")
+_BARE_ASK_WORDS = {"and", "nd", "so", "ok", "okay", "now", "then", "pls", "please", "abeg", "nko",
+                   "value", "figure", "pop", "population", "rank", "ranking", "position", "score",
+                   "category", "priority"}
+
+
+def _bare_ask(low: str, ref: re.Match[str], spans: Sequence[Any], named: bool) -> bool:
+    """ "d 1st one pop?", "the top one tpr": the reference and a value or rank word said
+    alone, with no question word, ask for that value."""
+    cut = low
+    for s in sorted(spans, key=lambda s: -s.start):
+        cut = cut[:s.start] + " " + cut[s.end:]
+    left = (cut[:ref.start()] + " " + cut[ref.end():]) if cut[ref.start():ref.end()] == \
+        ref.group(0) else ""
+    tokens = re.findall(r"[a-z0-9_']+", left)
+    asked = named or any(RANK_WORDS.match(t) or SCORE_WORDS.match(t) for t in tokens)
+    return asked and len(tokens) <= 4 and all(t in _BARE_ASK_WORDS for t in tokens)
 
 
 def last_after_rank(low: str, last: Mapping[str, Any] | None) -> str | None:
