@@ -558,6 +558,14 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
     """A short follow-up read against the conversation focus (see focus.py)."""
     # a place said short follows ranked results; before any analysis the request is read in
     # full (the analysis runs first, and says so)
+    seen = focus.Focus.of(state.focus)
+    ranked_next = ordinal.next_in_ranking(low, seen.listed, seen.ward, seen.ward_lga, state.last,
+                                          facts.ranked) \
+        if ctx.analysis_ready else None
+    if ranked_next is not None:  # "and the second one?" after the top ward was talked about
+        step = ranked_next["step"]
+        return Decision([Step(step["tool"], step["params"], echo=ranked_next["note"],
+                              source=text)], reading={"follow_up": "ranked_next"})
     picked = ctx.analysis_ready and (
         place_follow.code_picked(low, state.last, facts.lga_codes)
         or place_follow.place_only(low, facts.lgas, facts.lga_codes)
