@@ -360,14 +360,16 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
     if m and before and before.get("tool") in LGA_TOOLS and _short(low):
         rest = m.group("rest")
         lga, _ = find_lga(rest, lgas)
-        code = re.fullmatch(r"(?:the\s+)?(?:lga\s+)?(?:code\s+)?(\d{4,6})\s*(?:lga)?\s*(?:now"
+        code = re.fullmatch(r"(?:(?:the\s+)?(?:other|next|second)\s+(?:lga|one)(?:\s+code)?"
+                            r"\s*[,:-]?\s*(?:(?:it'?s|which\s+is|that\s+is|i\.e\.?)\s+)?)?"
+                            r"(?:the\s+)?(?:lga\s+)?(?:code\s+)?(\d{4,6})\s*(?:lga)?\s*(?:now"
                             r"|too|then|instead|(?:the\s+)?same(?:\s+thing)?|as\s+well|again)?"
                             r"\s*[?.!]*", rest.strip())
         params = dict(before.get("params") or {})
         prev = _one_lga(before)
         said = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", rest) \
             if lga else ""
-        extra = re.sub(r"\b(?:now|too|lga|please|pls|then|as\s+well|the|ranking|instead|but"
+        extra = re.sub(r"\b(?:now|too|lga|please|pls|then|as\s+well|the|other|next|ranking|instead|but"
                        r"|altogether|all\s+together|overall|in\s+total|total|as\s+a\s+whole"
                        r"|using|use|with|by|method|score|ranked|one|ones)\b|[?.!,]", " ", said)
         pca = bool(re.search(r"\bpca\b|\bprincipal\b", said))
