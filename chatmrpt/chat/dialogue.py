@@ -570,6 +570,7 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
         place_follow.code_picked(low, state.last, facts.lga_codes)
         or place_follow.place_only(low, facts.lgas, facts.lga_codes)
         or place_follow.other_of_same_name(low, state.last, ctx.wards)
+        or place_follow.place_scoped(low, state.last, facts.lgas, facts.lga_codes)
         or (None if state.pending else  # a place answering a question fills that question
             place_follow.place_again(low, state.last, facts.lgas, facts.lga_codes)))
     if not picked and not state.pending and (state.last or {}).get("tool") not in (
