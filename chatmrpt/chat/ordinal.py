@@ -149,7 +149,7 @@ def listed_ward(text: str, low: str, listed: Sequence[str] | None,
     return step, f"{name} ({place} in the list I just showed):"
 
 
-POPULATION = re.compile(r"\bpop(?:ulation)?\b")
+POPULATION = re.compile(r"\bpop(?:ulation)?\b|\bhow\s+many\s+(?:people|persons|pipo|residents)\b")
 # what a bare question may hold besides the reference and what it asks ("d 1st one pop?",
 # "the top one tpr", "and the second one, rank?")
 _BARE_ASK_WORDS = {"and", "nd", "so", "ok", "okay", "now", "then", "pls", "please", "abeg", "nko",

@@ -316,6 +316,10 @@ EARLIER_PLACE = re.compile(
     r"(?:\s+code)?\b(?:\s+(?:again|too))?"
     r"|\b(?:go(?:ing)?\s+|come\s+|coming\s+|let'?s\s+go\s+)?back\s+to\s+(?:the\s+|d\s+)?"
     r"(?P<one>first|1st|previous|earlier|former|original|other|last|prior|initial)\s+one\b")
+# "the first LGA in that list", "the last LGA you showed": a place in a list of LGAs
+IN_A_LIST = re.compile(r"^\s*(?:(?:in|on|of|from)\s+(?:the|that|this|your|d|dat|my)\s+(?:list"
+                       r"|table|ranking|summary|answer|order)|(?:you\s+)?(?:just\s+)?(?:listed"
+                       r"|shown|showed|gave|named|mentioned)|above|there|by\b|with\b)")
 _EARLIER_FILLER = {"ok", "okay", "now", "then", "and", "so", "please", "pls", "abeg", "oya",
                    "again", "lets", "let's", "let", "us", "go", "na", "o", "sorry"}
 
@@ -335,6 +339,12 @@ def earlier_place(low: str, record: Mapping[str, Any] | None, last: Mapping[str,
     which = m.group("which") or m.group("one")
     if m.group("one") and not place_of(last):
         return None  # "back to the first one" after anything but one LGA's wards
+    params = (last or {}).get("params") or {}
+    if IN_A_LIST.match(low[m.end():]) or ((last or {}).get("tool") == "lga_summary" and not (
+            params.get("lga") or params.get("lga_code"))) or ((last or {}).get(
+                "tool") == "ask_results" and params.get("about") in ("lgas", "plan_lga")
+                                          and not params.get("lga")):
+        return None  # a place in the list of LGAs just shown, not in the talk
     rest = (low[:m.start()] + " " + low[m.end():]).strip(" .,;:-!?")
     if codes_said(rest, codes) or CODE_SAID.search(rest) or (lgas and find_lga(rest, lgas)[0]):
         return None  # "and the other LGA, Raubatsa?": the LGA is named
@@ -416,7 +426,7 @@ _IN_PLACE_WORDS = {
     "government", "area", "out",
 }  # fmt: skip
 _THEM = {"them", "those", "these", "dem", "dose", "ones"}
-_IN = {"in", "from", "inside", "within", "under", "to"}
+_IN = {"in", "from", "inside", "within", "under", "to", "dey"}
 
 
 def listed_in_place(low: str, listed: list[str] | None, last: Mapping[str, Any] | None,

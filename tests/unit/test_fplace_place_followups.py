@@ -309,3 +309,23 @@ def test_the_second_one_right_after_a_list_is_the_second_row():
     last = {"tool": "list_wards", "params": {"lga": "Kuran", "n": 2}}
     got, _ = demo("and the second one?", last=last, seen=seen)
     assert got == [("explain_ward", {"ward": "Malano", "lga": "Doragar"})]
+
+
+@pytest.mark.parametrize("text,last", [
+    ("show the wards of the first LGA in that list", {"tool": "lga_summary", "params": {}}),
+    ("top 3 in the first LGA", {"tool": "ask_results", "params": {"about": "lgas"}}),
+])
+def test_the_first_lga_of_a_list_of_lgas_is_not_the_first_talked_about(text, last):
+    got, _ = demo(text, last=last, seen=TWO)
+    assert not any(p.get("lga") == "Kuran" for _, p in got), text
+
+
+def test_how_many_people_of_a_listed_ward_by_its_place():
+    got, _ = demo("the second one, how many people live there?", last=JALSHA_TOP, seen=JALSHA)
+    assert got == [("ward_value", {"ward": "Nidima", "lga": "Jalsha", "variable": "Population"})]
+
+
+def test_which_of_dem_dey_an_lga():
+    got, _ = demo("which of dem dey Rimai", last=TOP5, seen=TOP5_SEEN)
+    assert got == [("ask_results", {"about": "ward_counts", "wards": TOP5_SEEN["listed"],
+                                    "lga": "Rimai"})]
