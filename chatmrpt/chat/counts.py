@@ -98,6 +98,10 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
     if OTHER_SUBJECT.search(low) or REFERS_BACK.search(low) or CATEGORY.search(low) or \
             re.search(r"\d", low) or GIVEN.search(low):  # "how many wards at 30", "... get nothing"
         return None
+    from chatmrpt.chat import place_follow
+
+    if place_follow.there_is_the_place(low, state.focus):
+        return None  # "how many wards there" right after one LGA: that LGA's (focus readers)
     counts = _ward_lgas(ctx)
     total = facts.ward_count or len(ctx.wards)
     if re.search(r"\bhow\s+many\s+(?:lgas?|local\s+gov\w*)\b|\bnumber\s+of\s+lgas?\b", low) \

@@ -147,13 +147,16 @@ def listed_ward(text: str, low: str, listed: Sequence[str] | None,
     if k is None or k > len(listed) or ELSEWHERE.match(low[m.end():]):
         return None
     rest = (low[:m.start()] + " " + low[m.end():]).strip()
-    if not ASKS.search(rest):
+    spans = [v for v in ex.find_variables(text, variables) if v.column]
+    found = [v.column for v in spans]
+    if not found and POPULATION.search(rest):
+        found = [v for v in variables if re.search(r"pop", v, re.I)][:2]
+    if len(set(found)) > 1:
+        return None
+    if not ASKS.search(rest) and not _bare_ask(low, m, spans, bool(found)):
         return None
     name, lga = _split_name(listed[k - 1] if k > 0 else listed[-1])
     where = {"ward": name, **({"lga": lga} if lga else {})}
-    found = [v.column for v in ex.find_variables(text, variables) if v.column]
-    if len(set(found)) > 1:
-        return None
     if found:
         step = {"tool": "ward_value", "params": {**where, "variable": found[0]}}
     elif RANK_WORDS.search(rest) or SCORE_WORDS.search(rest):
@@ -162,6 +165,27 @@ def listed_ward(text: str, low: str, listed: Sequence[str] | None,
         return None
     place = "the last" if k < 0 else f"number {k}"
     return step, f"{name} ({place} in the list I just showed):"
+
+
+POPULATION = re.compile(r"\bpop(?:ulation)?\b|\bhow\s+many\s+(?:people|persons|pipo|residents)\b")
+# what a bare question may hold besides the reference and what it asks ("d 1st one pop?",
+# "the top one tpr", "and the second one, rank?")
+_BARE_ASK_WORDS = {"and", "nd", "so", "ok", "okay", "now", "then", "pls", "please", "abeg", "nko",
+                   "value", "figure", "pop", "population", "rank", "ranking", "position", "score",
+                   "category", "priority"}
+
+
+def _bare_ask(low: str, ref: re.Match[str], spans: Sequence[Any], named: bool) -> bool:
+    """ "d 1st one pop?", "the top one tpr": the reference and a value or rank word said
+    alone, with no question word, ask for that value."""
+    cut = low
+    for s in sorted(spans, key=lambda s: -s.start):
+        cut = cut[:s.start] + " " + cut[s.end:]
+    left = (cut[:ref.start()] + " " + cut[ref.end():]) if cut[ref.start():ref.end()] == \
+        ref.group(0) else ""
+    tokens = re.findall(r"[a-z0-9_']+", left)
+    asked = named or any(RANK_WORDS.match(t) or SCORE_WORDS.match(t) for t in tokens)
+    return asked and len(tokens) <= 4 and all(t in _BARE_ASK_WORDS for t in tokens)
 
 
 def last_after_rank(low: str, last: Mapping[str, Any] | None) -> str | None:
@@ -260,3 +284,50 @@ def map_talked_about(low: str) -> str | None:
     category map?"), or None."""
     hits = {what for pattern, what in MAP_TALK if pattern.search(low)}
     return next(iter(hits)) if len(hits) == 1 else None
+
+
+# "and the next one?", "the one after it"
+NEXT = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about|wetin\s+about"
+                  r"|what\s+of)[\s,]+)*(?:the\s+|d\s+)?(?:next\s+(?:one|ward)|one\s+after\s+(?:it"
+                  r"|that|am))(?:\s+(?:nko|too|then|now|please|pls))*\W*$")
+
+
+def next_in_ranking(low: str, listed: Sequence[str] | None, ward: str | None,
+                    ward_lga: str | None, last: Mapping[str, Any] | None,
+                    ranked: Sequence[tuple[str, str | None]]) -> dict[str, Any] | None:
+    """ "and the second one?", "the next one?" after questions about a ward picked from the top
+    of the ranking ("which ward is the most at risk?" -> "how many people live there?"): the
+    ward at that rank, asked the same way (its value again, or its rank and score); None when
+    the talk is not about the top of the whole ranking or the message says anything else."""
+    if not listed or not ward or not ranked or not last or last.get("tool") in LIST_TOOLS:
+        return None
+    shown = [_split_name(n) for n in listed]
+    top = [(name, lga) for name, lga in ranked[:len(shown)]]
+    if [n for n, _ in shown] != [n for n, _ in top] or \
+            any(lga and lga != t for (_, lga), (_, t) in zip(shown, top, strict=False)):
+        return None  # the list shown was not the top of the composite ranking
+    here = next((i for i, (n, lga) in enumerate(ranked) if n == ward
+                 and (ward_lga is None or lga is None or lga == ward_lga)), None)
+    if here is None:
+        return None
+    if NEXT.match(low):
+        k = here + 2
+    else:
+        m = BARE.match(low)
+        if m is None or not m.group("ord"):
+            return None
+        k = _position(m.group("ord")) or 0
+        if k < 0:
+            k = len(ranked)
+    if not 1 <= k <= len(ranked) or k == here + 1:
+        return None
+    name, lga = ranked[k - 1]
+    where = {"ward": name, **({"lga": lga} if lga and sum(
+        1 for n, _ in ranked if n == name) > 1 else {})}
+    params = last.get("params") or {}
+    if last.get("tool") == "ward_value" and params.get("variable"):
+        step = {"tool": "ward_value", "params": {**where, "variable": params["variable"]}}
+    else:
+        step = {"tool": "explain_ward", "params": where}
+    at = f" ({lga} LGA)" if lga else ""
+    return {"step": step, "note": f"Number {k} in the composite ranking is {name}{at}:"}
