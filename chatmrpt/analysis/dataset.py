@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from chatmrpt.analysis.geoparquet import read_geoparquet
 from chatmrpt.store.model import to_jsonable
 
 # Canonical identity columns. Ingestion renames aliases (METHODOLOGY §1) to these names.
@@ -103,9 +104,7 @@ def ward_dataset_from_bytes(data: bytes) -> WardDataset:
     schema = pq.read_schema(io.BytesIO(data))
     meta = json.loads(schema.metadata[_METADATA_KEY])
     if b"geo" in schema.metadata:
-        import geopandas as gpd
-
-        wards = gpd.read_parquet(io.BytesIO(data))
+        wards = read_geoparquet(io.BytesIO(data))
     else:
         wards = pd.read_parquet(io.BytesIO(data))
     return WardDataset(wards=wards, **meta)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from chatmrpt.analysis.dataset import IDENTITY_COLUMNS
+from chatmrpt.analysis.geoparquet import read_geoparquet
 from chatmrpt.analysis.outputs import UNIFIED_CSV, UNIFIED_PARQUET
 from chatmrpt.csvsafe import restore_frame
 from chatmrpt.errors import InputError
@@ -88,10 +89,9 @@ def _kind(path: Path) -> str | None:
 def _read_parquet(path: Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
-    if b"geo" in (pq.read_schema(path).metadata or {}):
-        import geopandas as gpd
-
-        return gpd.read_parquet(path)
+    metadata = pq.read_schema(path).metadata or {}
+    if b"geo" in metadata:
+        return read_geoparquet(path)
     return pd.read_parquet(path)
 
 

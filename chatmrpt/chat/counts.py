@@ -98,6 +98,10 @@ def data_count(text: str, ctx: RouterContext, state: DialogueState,
     if OTHER_SUBJECT.search(low) or REFERS_BACK.search(low) or CATEGORY.search(low) or \
             re.search(r"\d", low) or GIVEN.search(low):  # "how many wards at 30", "... get nothing"
         return None
+    from chatmrpt.chat import place_follow
+
+    if place_follow.there_is_the_place(low, state.focus):
+        return None  # "how many wards there" right after one LGA: that LGA's (focus readers)
     counts = _ward_lgas(ctx)
     total = facts.ward_count or len(ctx.wards)
     if re.search(r"\bhow\s+many\s+(?:lgas?|local\s+gov\w*)\b|\bnumber\s+of\s+lgas?\b", low) \
@@ -246,8 +250,11 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
         kept = focus.Focus.of(state.focus)
         lga = said_lga or (None if said_code else kept.own_lga)
         code = said_code or (None if said_lga else kept.own_code)
-        if lga is None and code is None:
+        if lga is None and code is None and (MY_LGA.search(low) or focus.OWN_LGA.search(
+                WE_HAVE.sub(" ", low))):
             return None
+        # "how many high wards do we have" with no LGA of the user's known: the whole table,
+        # as "how many wards do we have" is
     if lga is None and code is None and (unknown or _unknown_place(low)
                                          or re.search(r"\blga\b", low)):
         return None

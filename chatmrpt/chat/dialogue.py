@@ -372,9 +372,10 @@ LEADING_CANCEL = re.compile(
 DROPPED_FIRST = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|oh|hmm+|sorry|actually|wait)[\s,]+|(?:i\s+)?(?:don'?t|do\s+not|dont"
     r"|can'?t|cannot)\s+(?:know|have|remember|find|get|see)\b[^.!?;]{0,50}?[,;:-]\s*)?"
-    r"(?:forget\s+(?:it|that|about\s+(?:it|that))|never\s*mind(?:\s+that)?|leave\s+(?:it|am|that)"
-    r"|skip\s+(?:it|that)|scrap\s+that|no\s+need|cancel\s+(?:it|that))(?:[\s,]+(?:then|thanks"
-    r"|abeg|please|pls))*\s*[.!;,]+\s*(?:(?:just|and|but|instead|rather)[\s,]+)?(?=\S)")
+    r"(?:(?:forget|leave|skip|scrap|drop|cancel)\s+(?:about\s+)?(?:it|that|am|dat|(?:the|that|this"
+    r"|dat|dis|our|my)\s+(?:plan|net\s+plan|map|export|file|question|reprioriti[sz]ation))"
+    r"(?:\s+(?:for\s+now|aside|first|o))?|never\s*mind(?:\s+that)?|no\s+need)(?:[\s,]+(?:then"
+    r"|thanks|abeg|please|pls))*\s*[.!;,]+\s*(?:(?:just|and|but|instead|rather)[\s,]+)?(?=\S)")
 
 
 def _tapped(text: str, state: DialogueState) -> bool:
@@ -471,6 +472,13 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         or stored_talk.stored_question(text, low, ctx, state, facts))
     if pushed is not None:  # "use 1000 people per ward" without population; "which way is X"
         return pushed
+    if not _tapped(text, state) and ordinal.listed_ward(
+            text, low, focus.Focus.of(state.focus).listed, ctx.variables) is not None:
+        # "d first one tpr?" right after a ward list: that ward's value, before any reading
+        # of the variable alone
+        positional = _follow_up(text, low, ctx, state, facts)
+        if positional is not None and positional.steps:
+            return positional
     tpr = None if _tapped(text, state) else tables.tpr_without_export(text, low, ctx)
     if tpr is not None:  # a TPR the table cannot give as asked, and no facility export
         tpr.keep_pending = bool(state.pending)
@@ -551,10 +559,19 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
     """A short follow-up read against the conversation focus (see focus.py)."""
     # a place said short follows ranked results; before any analysis the request is read in
     # full (the analysis runs first, and says so)
+    seen = focus.Focus.of(state.focus)
+    ranked_next = ordinal.next_in_ranking(low, seen.listed, seen.ward, seen.ward_lga, state.last,
+                                          facts.ranked) \
+        if ctx.analysis_ready else None
+    if ranked_next is not None:  # "and the second one?" after the top ward was talked about
+        step = ranked_next["step"]
+        return Decision([Step(step["tool"], step["params"], echo=ranked_next["note"],
+                              source=text)], reading={"follow_up": "ranked_next"})
     picked = ctx.analysis_ready and (
         place_follow.code_picked(low, state.last, facts.lga_codes)
         or place_follow.place_only(low, facts.lgas, facts.lga_codes)
         or place_follow.other_of_same_name(low, state.last, ctx.wards)
+        or place_follow.place_scoped(low, state.last, facts.lgas, facts.lga_codes)
         or (None if state.pending else  # a place answering a question fills that question
             place_follow.place_again(low, state.last, facts.lgas, facts.lga_codes)))
     if not picked and not state.pending and (state.last or {}).get("tool") not in (
@@ -618,7 +635,7 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return Decision(text="OK. Nothing is waiting to run.")
 
     # "ok please run it on the data I uploaded": the analysis with the default variables
-    if run_request.plain_run(text, ctx):
+    if run_request.plain_run(text, ctx, tuple(facts.area)):
         return Decision([Step("run_analysis", {}, echo=RUN_WHEN_TOLD, source=text)],
                         reading={"plain_run": True})
 

@@ -901,26 +901,31 @@ def _ward_counts(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRe
         if "LGA" not in wards.columns:
             raise InputError("invalid_request", "Your ward table has no LGA column, so I cannot "
                                                 "count wards by LGA.")
-        chosen = _lga_rows(chosen, params["lga"])
-        if chosen.empty:
+        in_lga = _lga_rows(wards, params["lga"])
+        if in_lga.empty:
             names = ", ".join(sorted(wards["LGA"].astype(str).unique()))
             raise InputError("not_found", f"There is no LGA called {params['lga']!r} in your "
                                           f"data. The LGAs are: {names}.")
-        where.append(f"in {chosen['LGA'].iloc[0]} LGA")
+        # of the wards asked about, those in the LGA (none of them may be)
+        chosen = _lga_rows(chosen, params["lga"]) if among else in_lga
+        where.append(f"in {in_lga['LGA'].iloc[0]} LGA")
     if params.get("lga_code"):
         code = _code_column(wards)
         if code is None:
             raise InputError("invalid_request", "Your ward table has no LGA code column, so I "
                                                 "cannot count wards by LGA code.")
-        keys = chosen[code].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
-        chosen = chosen[keys == str(params["lga_code"]).strip()]
-        if chosen.empty:
-            codes = sorted(set(wards[code].astype(str).str.strip()
-                               .str.replace(r"\.0$", "", regex=True)))
+        def keys(rows):
+            return rows[code].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+
+        said = str(params["lga_code"]).strip()
+        in_lga = wards[keys(wards) == said]
+        if in_lga.empty:
+            codes = sorted(set(keys(wards)))
             raise InputError("not_found", f"No ward has LGA code {params['lga_code']}. The LGA "
                                           f"codes in your data are: {', '.join(codes)}.")
+        chosen = chosen[keys(chosen) == said]
         where.append(f"in the LGA with code {params['lga_code']}"
-                     + (f" ({chosen['LGA'].iloc[0]})" if "LGA" in chosen.columns else ""))
+                     + (f" ({in_lga['LGA'].iloc[0]})" if "LGA" in in_lga.columns else ""))
     both_line = None
     if params.get("category"):
         cat = "composite_category"

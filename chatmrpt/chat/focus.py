@@ -75,6 +75,8 @@ class Focus:
     listed: list[str] | None = None  # the wards of the last list or count shown
     listed_map: dict[str, Any] | None = None  # the map that shows that set, when one does
     map_named: str | None = None  # the map the last message talked about, none shown
+    places: list[dict[str, str]] | None = None  # the LGAs talked about, the latest last
+    first_place: dict[str, str] | None = None  # the first LGA talked about
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> Focus:
@@ -82,7 +84,8 @@ class Focus:
         return cls(r.get("ward"), r.get("ward_lga"), r.get("lga"), r.get("lga_code"),
                    r.get("own_lga"), r.get("own_code"), r.get("request"), r.get("unresolved"), r.get("plan_request"),
                    r.get("question"), r.get("aliases"), r.get("own_name"), r.get("listed"),
-                   r.get("listed_map"), r.get("map_named"))
+                   r.get("listed_map"), r.get("map_named"), r.get("places"),
+                   r.get("first_place"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"ward": self.ward, "ward_lga": self.ward_lga, "lga": self.lga,
@@ -90,7 +93,8 @@ class Focus:
                 "request": self.request, "unresolved": self.unresolved,
                 "plan_request": self.plan_request, "question": self.question,
                 "aliases": self.aliases, "own_name": self.own_name, "listed": self.listed,
-                "listed_map": self.listed_map, "map_named": self.map_named}
+                "listed_map": self.listed_map, "map_named": self.map_named,
+                "places": self.places, "first_place": self.first_place}
 
     def place(self) -> str | None:
         return self.lga or (f"LGA {self.lga_code}" if self.lga_code else None)
@@ -209,7 +213,8 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         low, used = apply_aliases(low, aliases)
         if used:
             text = low
-    r = _by_position(text, focus, last, variables) or _own_with_request(
+    r = _earlier_place(low, focus, last, lgas) or _listed_in_place(low, focus, last, lgas) or \
+        _by_position(text, focus, last, variables) or _own_with_request(
         text, lgas, focus) or _map_it(low, last) or _in_there(
         text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
                                                    last) or _slice_there(low, last) or \
@@ -225,6 +230,48 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         elif r.text is not None or r.step is not None:
             r.note = f"{said_as} (as you told me):"
     return r
+
+
+def _listed_in_place(low: str, focus: Focus, last: Mapping[str, Any] | None,
+                     lgas: Sequence[str]) -> Resolution | None:
+    """ "which of them are in Rimai?": the wards of the last list in that LGA."""
+    from chatmrpt.chat import place_follow
+
+    found = place_follow.listed_in_place(low, focus.listed, last, tuple(lgas))
+    if found is None:
+        return None
+    return Resolution(note=found["note"], step={"tool": found["tool"], "params": found["params"]})
+
+
+def _earlier_place(low: str, focus: Focus, last: Mapping[str, Any] | None,
+                   lgas: Sequence[str]) -> Resolution | None:
+    """ "back to the first LGA. bottom 3", "the previous LGA again": the LGA talked about
+    before, with the rest of the message (or the last request about one LGA) read for it."""
+    from chatmrpt.chat import place_follow
+
+    codes = [str(p["lga_code"]) for p in (focus.places or []) if p.get("lga_code")]
+    found = place_follow.earlier_place(low, focus.to_dict(), last, tuple(lgas), codes)
+    if found is None:
+        return None
+    place, rest, which = found["place"], found["rest"], found["which"]
+    if place is None:
+        return Resolution(ask="Which LGA do you mean? Give its name or code.",
+                          pending=_lga_wanted(rest) if rest else None)
+    where = place.get("lga") or f"LGA {place['lga_code']}"
+    said = {"first": "the first", "1st": "the first", "original": "the first",
+            "initial": "the first", "other": "the other"}.get(which, "the previous")
+    note = f"{where} ({said} LGA we talked about):"
+    if not rest:
+        before = focus.request
+        if not before or before.get("tool") not in LGA_TOOLS:
+            return Resolution(ask=f"What would you like to see for {where}?")
+        params = {k: v for k, v in (before.get("params") or {}).items()
+                  if k not in ("lga", "lga_code", "wards")}
+        return Resolution(note=note, step={"tool": before["tool"], "params": {**params, **place}})
+    code = place.get("lga_code")
+    new = _with_place(rest, lgas, code=code, lga=place.get("lga")) or \
+        re.sub(r"\s*([?.!]*)\s*$", "", rest) + (f" in lga {code}" if code else f" in {where}")
+    return Resolution(text=new, note=note)
 
 
 def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
@@ -247,6 +294,9 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
         ordinal.bare_listed_ward(low, focus.listed, last)
     if said is not None:
         return Resolution(step=said[0], note=said[1])
+    ranked = ordinal.ranking_position(low, focus.listed, last)
+    if ranked is not None:  # "last ward on d list" with no list shown: the ranking's last
+        return Resolution(text=ranked)
     if focus.map_named and ordinal.SHOW_IT.match(low):
         return Resolution(note="The map we were just talking about:",
                           step={"tool": "show_map", "params": {"what": focus.map_named}})
@@ -361,14 +411,16 @@ def _resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
     if m and before and before.get("tool") in LGA_TOOLS and _short(low):
         rest = m.group("rest")
         lga, _ = find_lga(rest, lgas)
-        code = re.fullmatch(r"(?:the\s+)?(?:lga\s+)?(?:code\s+)?(\d{4,6})\s*(?:lga)?\s*(?:now"
+        code = re.fullmatch(r"(?:(?:the\s+)?(?:other|next|second)\s+(?:lga|one)(?:\s+code)?"
+                            r"\s*[,:-]?\s*(?:(?:it'?s|which\s+is|that\s+is|i\.e\.?)\s+)?)?"
+                            r"(?:the\s+)?(?:lga\s+)?(?:code\s+)?(\d{4,6})\s*(?:lga)?\s*(?:now"
                             r"|too|then|instead|(?:the\s+)?same(?:\s+thing)?|as\s+well|again)?"
                             r"\s*[?.!]*", rest.strip())
         params = dict(before.get("params") or {})
         prev = _one_lga(before)
         said = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", rest) \
             if lga else ""
-        extra = re.sub(r"\b(?:now|too|lga|please|pls|then|as\s+well|the|ranking|instead|but"
+        extra = re.sub(r"\b(?:now|too|lga|please|pls|then|as\s+well|the|other|next|ranking|instead|but"
                        r"|altogether|all\s+together|overall|in\s+total|total|as\s+a\s+whole"
                        r"|using|use|with|by|method|score|ranked|one|ones)\b|[?.!,]", " ", said)
         pca = bool(re.search(r"\bpca\b|\bprincipal\b", said))
@@ -549,12 +601,31 @@ def after_answer(focus: Focus, text: str, data: Mapping[str, Any] | None) -> Foc
     one = _one_ward(data or {}, first=bool(SINGULAR.search(ex.lower_text(text or ""))))
     if one is not None:
         new.ward, new.ward_lga = one
+    picked = (data or {}).get("ward_compare")
+    if isinstance(picked, str) and picked:
+        # "which of them is ranked first?": the one ward picked out of the wards listed
+        from chatmrpt.chat.ordinal import _split_name
+
+        lgas = {lga for name, lga in map(_split_name, focus.listed or []) if name == picked}
+        new.ward, new.ward_lga = picked, (lgas.pop() if len(lgas) == 1 else None)
     place = _lga_answered(data or {}, ex.lower_text(text or ""))
     if place is not None:  # "which LGA is Zango in?", "which LGA has the most High wards?"
         new.lga, new.lga_code = place
-    picked = (data or {}).get("lga")
-    if "measure" in (data or {}) and isinstance(picked, list) and len(picked) != 1:
+    chosen = (data or {}).get("lga")
+    if "measure" in (data or {}) and isinstance(chosen, list) and len(chosen) != 1:
         new.lga, new.lga_code = None, None  # several LGAs tied: "it" is none of them
+    return _place_seen(new)
+
+
+def _place_seen(new: Focus) -> Focus:
+    """The LGA the talk is now about, kept in the places talked about (for "back to the first
+    LGA", "the previous LGA")."""
+    place = {"lga": new.lga} if new.lga else ({"lga_code": new.lga_code} if new.lga_code else None)
+    if place is None:
+        return new
+    places = [p for p in (new.places or []) if p != place]
+    new.places = (places + [place])[-8:]
+    new.first_place = new.first_place or place
     return new
 
 
@@ -891,7 +962,11 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
         return Resolution(note=f"Among {where}:", step={"tool": "ask_results", "params": {
             "about": "lgas", "wards": chosen, "order": "fewest" if least else "most"}})
     order = None
-    if WHICH.search(low) and (MOST.search(low) or LEAST.search(low) or VULNERABLE.search(low)):
+    ranked = RANKED.search(low)
+    if WHICH.search(low) and ranked and not found:
+        # "which of them is ranked first overall?": by vulnerability rank
+        order = "fewest" if ranked.group("low") or ranked.group("low2") else "most"
+    elif WHICH.search(low) and (MOST.search(low) or LEAST.search(low) or VULNERABLE.search(low)):
         least = bool(LEAST.search(low)) and not MOST.search(low)
         if VULNERABLE.search(low) and not found:
             least = bool(re.search(r"\bleast\b|\bsafest\b", low))
@@ -907,6 +982,14 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
     if order:
         params["order"] = order
     return Resolution(note=f"Among {where}:", step={"tool": "ask_results", "params": params})
+
+
+# a place in the ranking said of one of the wards ("ranked first", "the highest ranked",
+# "comes last"): rank 1 is the most vulnerable
+RANKED = re.compile(
+    r"\b(?:ranked|ranks?|rank(?:ing)?\s+is|comes?|placed|is)\s+(?:the\s+)?(?:(?P<high>first|1st"
+    r"|highest|top|number\s+(?:one|1)|no\.?\s*1)|(?P<low>last|lowest|bottom))\b"
+    r"|\b(?:(?P<high2>top|highest|first)|(?P<low2>lowest|last|bottom))[- ]ranked\b")
 
 
 LGA_TALLY = re.compile(r"\b(?:which|what)\s+(?:lga|l\.g\.a|local\s+gov\w*)(?:\s+code)?\s+(?:has|have"

@@ -34,7 +34,7 @@ SHORTHAND: dict[str, str] = {
     "abt": "about", "bcos": "because", "bcoz": "because", "cos": "because", "coz": "because",
     "frm": "from", "shld": "should", "cld": "could", "wld": "would", "av": "have",
     "hv": "have", "gv": "give", "giv": "give", "sho": "show", "shw": "show",
-    "dere": "there", "2morow": "tomorrow", "2moro": "tomorrow", "2day": "today", "b4": "before", "den": "then",
+    "dere": "there", "der": "there", "2morow": "tomorrow", "2moro": "tomorrow", "2day": "today", "b4": "before", "den": "then",
     "im": "its", "bak": "back", "bck": "back", "xcel": "excel", "xcell": "excel", "exel": "excel",
     "hous": "house", "hse": "house", "hses": "houses", "hsehold": "household",
     "hsehld": "household", "hhold": "household", "hholds": "households",
@@ -68,6 +68,11 @@ _COURTESY_LEAD = re.compile(
 )
 # "hi risk wards", "hi-priority": "high", not a greeting
 _HI_HIGH = re.compile(r"\bhi(?=[\s-]+(?:risk|priority|prio|burden|category|vulnerab\w*)\b)", re.I)
+# "rimai hi wards", "how many hi wards", "list the hi ones": "high" after another word (a
+# greeting opens a message: "hi wards in rimai", "ok hi, wards in rimai" stay greetings)
+_HI_WARDS = re.compile(r"(?<=[A-Za-z0-9] )hi(?=\s+(?:wards?|ones|lgas?)\b)", re.I)
+_BEFORE_GREETING = {"ok", "okay", "oh", "eh", "ah", "and", "yes", "yeah", "so", "hey", "well",
+                    "hello", "hi", "sir", "ma"}
 # "wards 4 20043", "nets 4 lga 20001": a 4 standing for "for" before an LGA code
 _FOR_CODE = re.compile(r"\b(wards?|nets?|itns?|ones)\s+4\s+(?=(?:lga\s+)?(?:code\s+)?\d{4,6}\b)",
                        re.I)
@@ -204,6 +209,7 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
         out = out.lower()
     out = _spelled_out(out)
     out = _HI_HIGH.sub(lambda m: "High" if m.group(0)[0].isupper() else "high", out)
+    out = _hi_wards(out)
     out = _FOR_CODE.sub(lambda m: f"{m.group(1)} for ", out)
     stripped = _COURTESY_LEAD.sub("", out)
     if stripped.strip():
@@ -222,6 +228,16 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     spans = _protected_spans(out, names)
     out = _TOKEN.sub(lambda m: _word(m, spans), out)
     return people_per_net_said(settings_spaced(out))
+
+
+def _hi_wards(text: str) -> str:
+    def high(m: re.Match) -> str:
+        before = text[:m.start()].split()
+        if len(before) == 1 and before[0].lower() in _BEFORE_GREETING:
+            return m.group(0)  # "ok hi wards ...": a greeting after the opening word
+        return "High" if m.group(0)[0].isupper() else "high"
+
+    return _HI_WARDS.sub(high, text)
 
 
 def text_names(ctx: object, facts: object) -> list[str]:

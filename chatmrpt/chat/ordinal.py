@@ -52,7 +52,25 @@ BARE = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about
                   + r"(?:\s+(?:one|ward))?|(?:number|no\.?|#)\s*(?P<num>\d{1,2}|one|two|three"
                   r"|four|five|six|seven|eight|nine|ten))(?:\s+(?:on\s+(?:the|that|d)\s+list"
                   r"|there|nko|too|then|now|please|pls))*\W*$")
+# "last ward on d list", "the 2nd ward on the list", "top ward in the ranking": a place said
+# with the word ward (or the list named), the article optional
+POSITION_SAID = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about|wetin\s+about|what\s+of"
+    r"|which\s+is|what\s+is|who\s+is|show(?:\s+me)?|give\s+me|tell\s+me)[\s,]+)*"
+    r"(?:(?:the|d|di|dat|that)\s+)?(?:very\s+)?" + _ORD + r"\s+(?:ward|one)"
+    r"(?P<list>\s+(?:on|in|of)\s+(?:the|that|d|di|dat|your|ur|this|dis)\s+(?:list|ranking|rankings"
+    r"|ranked\s+list))?(?:\s+(?:nko|too|then|now|please|pls))*\W*$")
 LIST_TOOLS = ("top_wards", "list_wards")
+
+
+def _position_said(low: str) -> re.Match | None:
+    """POSITION_SAID, with "one" only after an article or before the list named ("last one"
+    alone is left to the other readers)."""
+    m = POSITION_SAID.match(low)
+    if m is None or (re.search(r"\bone\b", m.group(0)) and not m.group("list") and not re.search(
+            r"\b(?:the|d|di|dat|that)\s+(?:very\s+)?" + _ORD, low)):
+        return None
+    return m
 
 
 def bare_listed_ward(low: str, listed: Sequence[str] | None, last: Mapping[str, Any] | None
@@ -61,9 +79,9 @@ def bare_listed_ward(low: str, listed: Sequence[str] | None, last: Mapping[str, 
     that ward's rank, score and category (explain_ward)."""
     if not listed or not last or last.get("tool") not in LIST_TOOLS:
         return None
-    m = BARE.match(low)
-    if m is None:
-        return None
+    m = BARE.match(low) or _position_said(low)
+    if m is None or "rank" in (m.groupdict().get("list") or ""):
+        return None  # "the top ward in the ranking": the ranking's, not the list's
     k = _position(m.group("ord")) if m.group("ord") else (
         _WORDS.get(m.group("num")) or int(m.group("num")))
     if k is None or k > len(listed) or k == 0:
@@ -129,13 +147,16 @@ def listed_ward(text: str, low: str, listed: Sequence[str] | None,
     if k is None or k > len(listed) or ELSEWHERE.match(low[m.end():]):
         return None
     rest = (low[:m.start()] + " " + low[m.end():]).strip()
-    if not ASKS.search(rest):
+    spans = [v for v in ex.find_variables(text, variables) if v.column]
+    found = [v.column for v in spans]
+    if not found and POPULATION.search(rest):
+        found = [v for v in variables if re.search(r"pop", v, re.I)][:2]
+    if len(set(found)) > 1:
+        return None
+    if not ASKS.search(rest) and not _bare_ask(low, m, spans, bool(found)):
         return None
     name, lga = _split_name(listed[k - 1] if k > 0 else listed[-1])
     where = {"ward": name, **({"lga": lga} if lga else {})}
-    found = [v.column for v in ex.find_variables(text, variables) if v.column]
-    if len(set(found)) > 1:
-        return None
     if found:
         step = {"tool": "ward_value", "params": {**where, "variable": found[0]}}
     elif RANK_WORDS.search(rest) or SCORE_WORDS.search(rest):
@@ -144,6 +165,27 @@ def listed_ward(text: str, low: str, listed: Sequence[str] | None,
         return None
     place = "the last" if k < 0 else f"number {k}"
     return step, f"{name} ({place} in the list I just showed):"
+
+
+POPULATION = re.compile(r"\bpop(?:ulation)?\b|\bhow\s+many\s+(?:people|persons|pipo|residents)\b")
+# what a bare question may hold besides the reference and what it asks ("d 1st one pop?",
+# "the top one tpr", "and the second one, rank?")
+_BARE_ASK_WORDS = {"and", "nd", "so", "ok", "okay", "now", "then", "pls", "please", "abeg", "nko",
+                   "value", "figure", "pop", "population", "rank", "ranking", "position", "score",
+                   "category", "priority"}
+
+
+def _bare_ask(low: str, ref: re.Match[str], spans: Sequence[Any], named: bool) -> bool:
+    """ "d 1st one pop?", "the top one tpr": the reference and a value or rank word said
+    alone, with no question word, ask for that value."""
+    cut = low
+    for s in sorted(spans, key=lambda s: -s.start):
+        cut = cut[:s.start] + " " + cut[s.end:]
+    left = (cut[:ref.start()] + " " + cut[ref.end():]) if cut[ref.start():ref.end()] == \
+        ref.group(0) else ""
+    tokens = re.findall(r"[a-z0-9_']+", left)
+    asked = named or any(RANK_WORDS.match(t) or SCORE_WORDS.match(t) for t in tokens)
+    return asked and len(tokens) <= 4 and all(t in _BARE_ASK_WORDS for t in tokens)
 
 
 def last_after_rank(low: str, last: Mapping[str, Any] | None) -> str | None:
@@ -158,6 +200,24 @@ def last_after_rank(low: str, last: Mapping[str, Any] | None) -> str | None:
     if last.get("tool") != "explain_ward" and not one_top:
         return None  # "which ward is at the top?" then "and the last one": the last-ranked ward
     return "which ward comes last?" + (" by pca" if params.get("method") == "pca" else "")
+
+
+def ranking_position(low: str, listed: Sequence[str] | None,
+                     last: Mapping[str, Any] | None) -> str | None:
+    """ "last ward on d list", "the 3rd ward on the list" with no ward list just shown: the
+    list is the ranking, so the ward at that rank, asked the way the rank readers read it
+    (another place than the last only with the list named); None otherwise (after a ward
+    list the position is read in that list)."""
+    m = _position_said(low)
+    if m is None or not (m.group("list") or re.search(r"\bward\b", m.group(0))):
+        return None  # "the last one" after a plan or a map may be another thing than a ward
+    if listed and (last or {}).get("tool") in LIST_TOOLS and "rank" not in (m.group("list") or ""):
+        return None
+    k = _position(m.group("ord"))
+    if k is None or k == 0 or (k > 0 and not m.group("list")):
+        return None  # "top ward", "the second ward": read by the other readers as before
+    method = " by pca" if ((last or {}).get("params") or {}).get("method") == "pca" else ""
+    return ("which ward comes last?" if k < 0 else f"which ward is number {k}?") + method
 
 
 def rank_word(low: str) -> int | None:
@@ -224,3 +284,50 @@ def map_talked_about(low: str) -> str | None:
     category map?"), or None."""
     hits = {what for pattern, what in MAP_TALK if pattern.search(low)}
     return next(iter(hits)) if len(hits) == 1 else None
+
+
+# "and the next one?", "the one after it"
+NEXT = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about|wetin\s+about"
+                  r"|what\s+of)[\s,]+)*(?:the\s+|d\s+)?(?:next\s+(?:one|ward)|one\s+after\s+(?:it"
+                  r"|that|am))(?:\s+(?:nko|too|then|now|please|pls))*\W*$")
+
+
+def next_in_ranking(low: str, listed: Sequence[str] | None, ward: str | None,
+                    ward_lga: str | None, last: Mapping[str, Any] | None,
+                    ranked: Sequence[tuple[str, str | None]]) -> dict[str, Any] | None:
+    """ "and the second one?", "the next one?" after questions about a ward picked from the top
+    of the ranking ("which ward is the most at risk?" -> "how many people live there?"): the
+    ward at that rank, asked the same way (its value again, or its rank and score); None when
+    the talk is not about the top of the whole ranking or the message says anything else."""
+    if not listed or not ward or not ranked or not last or last.get("tool") in LIST_TOOLS:
+        return None
+    shown = [_split_name(n) for n in listed]
+    top = [(name, lga) for name, lga in ranked[:len(shown)]]
+    if [n for n, _ in shown] != [n for n, _ in top] or \
+            any(lga and lga != t for (_, lga), (_, t) in zip(shown, top, strict=False)):
+        return None  # the list shown was not the top of the composite ranking
+    here = next((i for i, (n, lga) in enumerate(ranked) if n == ward
+                 and (ward_lga is None or lga is None or lga == ward_lga)), None)
+    if here is None:
+        return None
+    if NEXT.match(low):
+        k = here + 2
+    else:
+        m = BARE.match(low)
+        if m is None or not m.group("ord"):
+            return None
+        k = _position(m.group("ord")) or 0
+        if k < 0:
+            k = len(ranked)
+    if not 1 <= k <= len(ranked) or k == here + 1:
+        return None
+    name, lga = ranked[k - 1]
+    where = {"ward": name, **({"lga": lga} if lga and sum(
+        1 for n, _ in ranked if n == name) > 1 else {})}
+    params = last.get("params") or {}
+    if last.get("tool") == "ward_value" and params.get("variable"):
+        step = {"tool": "ward_value", "params": {**where, "variable": params["variable"]}}
+    else:
+        step = {"tool": "explain_ward", "params": where}
+    at = f" ({lga} LGA)" if lga else ""
+    return {"step": step, "note": f"Number {k} in the composite ranking is {name}{at}:"}

@@ -51,6 +51,18 @@ ABOUT_LGAS = re.compile(r"\b(?:which|what|wetin)\s+(?:lga|local\s+gov\w*|lga\s+c
 _COUNT = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b")
 
 
+# "how many wards there", "hw many wards inside dere": "there" as the place just talked
+# about, not the "there" of "how many wards are there?"
+THERE_PLACE = re.compile(r"(?<!\bare\s)(?<!\bis\s)(?<!\bbe\s)(?<!\bwere\s)(?<!\bwas\s)(?<!\bdey\s)"
+                         r"\b(?:there|dere)\b(?!\s+(?:are|is|were|was|be)\b)")
+
+
+def there_is_the_place(low: str, focus_record: Mapping[str, Any] | None) -> bool:
+    """The message says "there" for a place, and the talk is about one LGA (name or code)."""
+    record = focus_record or {}
+    return bool((record.get("lga") or record.get("lga_code")) and THERE_PLACE.search(low))
+
+
 # an LGA code said in a message: 4 to 6 digits, not part of a longer number or a percentage
 CODE_SAID = re.compile(r"(?<![\d.,])\d{4,6}(?![\d%]|[.,]\d)")
 
@@ -293,3 +305,166 @@ def code_alone(low: str, codes: tuple[str, ...] | list[str]) -> dict[str, Any] |
     return {"tool": "list_wards", "params": {"lga_code": found[0]},
             "note": f"Reading {found[0]} as the LGA code {found[0]} of your table (not a number "
                     "of nets)."}
+
+
+# "back to the first LGA. bottom 3", "for the previous LGA, the high ones", "go back to the
+# other one": an LGA talked about before, pointed at by its place in the talk
+EARLIER_PLACE = re.compile(
+    r"\b(?:(?:go(?:ing)?\s+|come\s+|coming\s+|let'?s\s+go\s+|take\s+me\s+)?back\s+to|in|for|of|to"
+    r"|and|with|from)\s+(?:the\s+|d\s+|dat\s+|that\s+)?(?P<which>first|1st|previous|earlier|former"
+    r"|original|other|last|prior|initial)\s+(?:lga|l\.g\.a|local\s+government(?:\s+area)?)"
+    r"(?:\s+code)?\b(?:\s+(?:again|too))?"
+    r"|\b(?:go(?:ing)?\s+|come\s+|coming\s+|let'?s\s+go\s+)?back\s+to\s+(?:the\s+|d\s+)?"
+    r"(?P<one>first|1st|previous|earlier|former|original|other|last|prior|initial)\s+one\b")
+# "the first LGA in that list", "the last LGA you showed": a place in a list of LGAs
+IN_A_LIST = re.compile(r"^\s*(?:(?:in|on|of|from)\s+(?:the|that|this|your|d|dat|my)\s+(?:list"
+                       r"|table|ranking|summary|answer|order)|(?:you\s+)?(?:just\s+)?(?:listed"
+                       r"|shown|showed|gave|named|mentioned)|above|there|by\b|with\b)")
+_EARLIER_FILLER = {"ok", "okay", "now", "then", "and", "so", "please", "pls", "abeg", "oya",
+                   "again", "lets", "let's", "let", "us", "go", "na", "o", "sorry"}
+
+
+def earlier_place(low: str, record: Mapping[str, Any] | None, last: Mapping[str, Any] | None,
+                  lgas: tuple[str, ...] | list[str], codes: tuple[str, ...] | list[str]
+                  ) -> dict[str, Any] | None:
+    """The LGA an "earlier LGA" reference points at and the rest of the message:
+    {"place": {"lga"|"lga_code": ...} or None (not known: to be asked), "rest": str, "which":
+    word}; None when the message holds no such reference or names its LGA itself."""
+    from chatmrpt.chat.slots import find_lga
+
+    low = ex.lower_text(low)
+    m = EARLIER_PLACE.search(low)
+    if m is None:
+        return None
+    which = m.group("which") or m.group("one")
+    if m.group("one") and not place_of(last):
+        return None  # "back to the first one" after anything but one LGA's wards
+    params = (last or {}).get("params") or {}
+    if IN_A_LIST.match(low[m.end():]) or ((last or {}).get("tool") == "lga_summary" and not (
+            params.get("lga") or params.get("lga_code"))) or ((last or {}).get(
+                "tool") == "ask_results" and params.get("about") in ("lgas", "plan_lga")
+                                          and not params.get("lga")):
+        return None  # a place in the list of LGAs just shown, not in the talk
+    rest = (low[:m.start()] + " " + low[m.end():]).strip(" .,;:-!?")
+    if codes_said(rest, codes) or CODE_SAID.search(rest) or (lgas and find_lga(rest, lgas)[0]):
+        return None  # "and the other LGA, Raubatsa?": the LGA is named
+    record = record or {}
+    places = [p for p in (record.get("places") or []) if p]
+    current = {"lga": record["lga"]} if record.get("lga") else (
+        {"lga_code": record["lga_code"]} if record.get("lga_code") else None)
+    before = [p for p in places if p != current]
+    place: dict[str, Any] | None = None
+    if which in ("first", "1st", "original", "initial"):
+        place = record.get("first_place") or (places[0] if places else None)
+    elif which == "other":
+        place = before[-1] if len(places) == 2 and len(before) == 1 else None
+    elif before:
+        place = before[-1]
+    words = [w for w in re.findall(r"[a-z0-9']+", rest) if w not in _EARLIER_FILLER]
+    return {"place": dict(place) if place else None, "rest": rest if words else "",
+            "which": which}
+
+
+# "in 24008 only", "just Lida", "only for Kuran", "restrict it to 20012" right after a ward
+# list: the same list (length, order, group, method) for that LGA alone
+_SCOPE_CUE = {"only", "just", "restrict", "limit", "narrow", "within", "solely"}
+_SCOPE_WORDS = _SCOPE_CUE | {
+    "in", "for", "to", "inside", "it", "that", "this", "the", "d", "lga", "code", "please",
+    "pls", "abeg", "now", "then", "ok", "okay", "and", "so", "instead", "same", "list", "but",
+    "wards", "ward", "ones", "do", "show", "me", "make", "keep", "local", "government", "area",
+    "oya", "sorry", "i", "meant", "mean", "down",
+}  # fmt: skip
+LIST_TOOLS = ("top_wards", "list_wards")
+
+
+def place_scoped(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...] | list[str],
+                 codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """The list_wards step for "in 24008 only" right after a ranked ward list: that list,
+    for the one LGA said; None when the message holds anything else or no list was shown."""
+    from chatmrpt.chat.slots import find_lga
+
+    if not last or last.get("tool") not in LIST_TOOLS:
+        return None
+    kept = dict(last.get("params") or {})
+    if kept.get("wards"):
+        return None
+    low = ex.lower_text(low)
+    found = codes_said(low, codes)
+    if len(found) == 1:
+        place: dict[str, Any] = {"lga_code": found[0]}
+        rest = low.replace(found[0], " ")
+    elif not found and lgas:
+        lga, _ = find_lga(low, lgas)
+        pattern = None if lga is None else r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])"
+        if pattern is None or len(re.findall(pattern, low)) != 1:
+            return None
+        place = {"lga": lga}
+        rest = re.sub(pattern, " ", low)
+    else:
+        return None
+    tokens = re.findall(r"[a-z0-9']+", rest)
+    if len(tokens) > 8 or not any(t in _SCOPE_CUE for t in tokens) or \
+            any(t not in _SCOPE_WORDS for t in tokens):
+        return None
+    params = {k: kept[k] for k in ("n", "order", "category", "method") if kept.get(k)}
+    if params.get("order") == "top":
+        params.pop("order")
+    params.update(place)
+    where = place.get("lga") or f"LGA {place.get('lga_code')}"
+    return {"tool": "list_wards", "params": params,
+            "note": f"The same list, for {where} only:"}
+
+
+# "which of them are in Rimai?", "how many of those are in 24008", "any of them in Jalsha?":
+# the wards just listed that lie in one LGA
+_IN_PLACE_WORDS = {
+    "which", "what", "wetin", "any", "how", "many", "number", "count", "of", "them", "those",
+    "these", "dem", "dose", "ones", "one", "are", "is", "dey", "be", "in", "from", "inside",
+    "within", "for", "lga", "code", "the", "d", "and", "so", "ok", "okay", "now", "then",
+    "wards", "ward", "among", "located", "fall", "falls", "under", "belong", "belongs", "to",
+    "please", "pls", "abeg", "only", "just", "do", "does", "lie", "sit", "there", "local",
+    "government", "area", "out",
+}  # fmt: skip
+_THEM = {"them", "those", "these", "dem", "dose", "ones"}
+_IN = {"in", "from", "inside", "within", "under", "to", "dey"}
+
+
+def listed_in_place(low: str, listed: list[str] | None, last: Mapping[str, Any] | None,
+                    lgas: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """The step for a question on which (or how many) of the wards just listed lie in one LGA
+    (named, or by a code): the wards of the last list in that LGA; None otherwise."""
+    from chatmrpt.chat.slots import find_lga
+
+    if not listed or not last or last.get("tool") not in ("top_wards", "list_wards",
+                                                          "ask_results"):
+        return None
+    low = ex.lower_text(low)
+    codes = CODE_SAID.findall(low)
+    if len(codes) == 1:
+        place: dict[str, Any] = {"lga_code": codes[0]}
+        rest = low.replace(codes[0], " ")
+    elif not codes and lgas:
+        lga, _ = find_lga(low, lgas)
+        pattern = None if lga is None else r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])"
+        if pattern is None or len(re.findall(pattern, low)) != 1:
+            return None
+        place = {"lga": lga}
+        rest = re.sub(pattern, " ", low)
+    else:
+        return None
+    tokens = re.findall(r"[a-z0-9']+", rest)
+    if len(tokens) > 12 or not _THEM & set(tokens) or not _IN & set(tokens) or \
+            not {"which", "what", "wetin", "any", "many", "number", "count"} & set(tokens) or \
+            any(t not in _IN_PLACE_WORDS for t in tokens):
+        return None
+    params = dict(last.get("params") or {})
+    where = place.get("lga") or f"LGA {place.get('lga_code')}"
+    if last.get("tool") == "list_wards" and not params.get("n") and not params.get("wards") \
+            and not _COUNT.search(low) and not (params.get("lga") or params.get("lga_code")):
+        # a whole group was listed ("the High wards"): those of the LGA are that group there
+        kept = {k: params[k] for k in ("category", "method") if params.get(k)}
+        return {"tool": "list_wards", "params": {**kept, **place},
+                "note": f"The wards of my last list that are in {where}:"}
+    return {"tool": "ask_results", "params": {"about": "ward_counts", "wards": list(listed),
+                                              **place},
+            "note": f"Of the {len(listed)} wards of my last answer, those in {where}:"}

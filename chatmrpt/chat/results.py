@@ -600,7 +600,8 @@ def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueSta
     # the list just shown: "how many is that", "how many high risk in there"
     if last_tool in ("list_wards", "top_wards") and not acts and not percents and words <= 8 \
             and re.search(r"\b(?:that|those|them|these|there|it)\b", low) and \
-            not _NETS.search(low) and not re.search(r"\bneed", low) and (last_params.get("lga") or last_params.get("lga_code")) \
+            not _NETS.search(low) and not re.search(r"\bneed|\blgas\b|\blocal\s+gov", low) and \
+            (last_params.get("lga") or last_params.get("lga_code")) \
             and not last_params.get("n"):
         params = {"about": "ward_counts"}
         for key in ("lga", "lga_code", "category"):

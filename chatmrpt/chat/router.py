@@ -745,6 +745,11 @@ _EXPORT_KINDS = (
                 r"|\ball\s+(?:the\s+)?results\b|\bwhole\s+dataset\b|\bgeoparquet\b|\bgeojson\b"
                 # "send whole data as csv", "the entire data in excel"
                 r"|\b(?:whole|entire|complete)\s+(?:the\s+)?data\b"),
+    # "data as xlsx", "send the data in csv": the data itself, with its scores (no other
+    # subject said)
+    ("unified", r"^\W*(?:(?:ok(?:ay)?|oya|so|now|and|then|pls|please|abeg)\W+)*(?:(?:send|export"
+                r"|download|give\s+me|save|share)\s+)?(?:(?:the|my|our|d|all\s+the)\s+)?data"
+                r"(?:\s*set)?\s+(?:as|in|to)\s+(?:an?\s+)?(?:excel|xlsx?|csv|xcel|exel|xl)\b"),
 )  # fmt: skip
 _EXPORT_FORMATS = (
     ("xlsx", r"\bexcel\b|\bxlsx?\b|\bspreadsheet\b|\b(?:xcel|exel|excell|xl)\b"),

@@ -34,11 +34,39 @@ _NAMES_ANALYSIS = re.compile(r"\b(?:analysis|analyses|ranking|rankings|scoring|m
                              r"|standard|usual|data|dataset|table|file|upload)\b")
 
 
-def plain_run(text: str, ctx: RouterContext) -> bool:
-    """Whether the message only asks to run the analysis with the default variables."""
+# "rank ilorin wards", "rank the wards in kano", "rank all wards for kwara state": the table's
+# own area named (the whole table, not one LGA of it)
+_AREA_BEFORE = re.compile(r"\b(?:rank|prioriti[sz]e|score)\s+(?:(?:the|all|all\s+the|d|our|my)\s+)?"
+                          r"(?P<name>[a-z]+(?:\s+state)?)\s+(?=wards?\b)")
+_AREA_AFTER = re.compile(r"\bwards?\s+(?P<said>(?:in|for|of|across)\s+(?:the\s+)?"
+                         r"(?P<name>[a-z]+(?:\s+state)?))(?=\s*(?:[.!,]|$|(?:pls|please|abeg|now|fast|quick\w*"
+                         r"|for\s+(?:me|us))\b))")
+
+
+def _own_area_dropped(low: str, area: tuple[str, ...]) -> str:
+    """The message without the table's own area named with the wards to rank ("rank ilorin
+    wards pls" -> "rank wards pls"); unchanged when the name is no whole-area name of the
+    table (an LGA, another state)."""
+    from chatmrpt.chat.results import whole_area_name
+
+    m = _AREA_BEFORE.search(low)
+    if m and whole_area_name(m.group("name"), area):
+        return low[:m.start("name")] + low[m.end():]
+    m = _AREA_AFTER.search(low)
+    if m and whole_area_name(m.group("name"), area):
+        return (low[:m.start("said")] + low[m.end("said"):]).replace("  ", " ")
+    return low
+
+
+def plain_run(text: str, ctx: RouterContext, area: tuple[str, ...] = ()) -> bool:
+    """Whether the message only asks to run the analysis with the default variables (the
+    table's own area may be named: "rank ilorin wards pls")."""
     if not ctx.has_dataset:
         return False
     low = re.sub(r"\s+", " ", ex.lower_text(text)).strip()
+    if ctx.analysis_status in (None, "failed"):
+        low = _own_area_dropped(low, area)
+        text = low
     m = PLAIN_RUN.match(low)
     if m is None:
         return ctx.analysis_status in (None, "failed") and first_ranking(text, low, ctx)

@@ -279,7 +279,13 @@ def lga_code_turn(text: str, low: str, ctx: RouterContext, state: DialogueState,
             return Decision([Step("ask_results", {"about": "ward_counts", "lga_code": found[0]},
                                   source=text)],
                             reading={"answered": "lga_code", "tool": "ask_results"})
-        params = {**(pending.get("params") or {}), **_list_params(rest), "lga_code": found[0]}
+        said = _list_params(rest)
+        kept = dict(pending.get("params") or {})
+        if "n" in said or "order" in said:
+            # "24007 bottom 2": a list of its own shape, said with the code; the category the
+            # question carried over from an earlier list is not kept unless said again
+            kept.pop("category", None)
+        params = {**kept, **said, "lga_code": found[0]}
         steps = [Step("list_wards", params, source=text)]
         if not ctx.analysis_ready:
             from chatmrpt.chat.dialogue import ANALYSE_FIRST, _can_analyse_first

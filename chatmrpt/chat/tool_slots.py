@@ -94,7 +94,7 @@ def _new_tool(label: str, text: str, low: str, ctx: RouterContext, state: Dialog
 
 
 ONE_WARD = re.compile(
-    r"\b(?:which|what)\s+(?:ward|one)\s+(?:is\s+|comes\s+|ranks\s+|gets?\s+|got\s+|has\s+"
+    r"(?:\b(?:which|what)\s+(?:ward|one)\s+|\bwhich\s+(?=is\b))(?:is\s+|comes\s+|ranks\s+|gets?\s+|got\s+|has\s+"
     r"|have\s+|dey\s+|get\s+d\s+)?(?:ranked\s+)?(?:the\s+|d\s+)?"
     r"(last|lowest|bottom|first|top|highest|most\s+vulnerable|least\s+vulnerable|riskiest"
     r"|safest|worst)\b"

@@ -32,6 +32,7 @@ from chatmrpt.jobs.analysis import (
     web_shapes,
 )
 from chatmrpt.service.artifacts import find_artifact, store_artifact
+from chatmrpt.service.pictures import chart_key, kept_picture, lga_names_digest, picture_key
 from chatmrpt.service.plans import get_plan, plan_wards
 from chatmrpt.service.results import (
     analysis_metadata,
@@ -391,7 +392,10 @@ def plot_png(
             session_id,
             {"kind": "export", "id": record["id"]},
             "itn_by_lga.png",
-            lambda: (png.itn_coverage_png(_lga_rows(record)), PNG),
+            lambda: (chart_picture(rt, "download:itn_by_lga",
+                                   lambda: png.itn_coverage_png(_lga_rows(record)),
+                                   analysis_id=record.get("analysis_id"),
+                                   plan_id=record["id"]), PNG),
         )
     analysis = finished_analysis(rt, session_id, analysis_id)
     producer = {"kind": "export", "id": analysis["id"]}
@@ -401,13 +405,21 @@ def plot_png(
             session_id,
             producer,
             "rank_comparison.png",
-            lambda: (png.rank_comparison_png(load_unified(rt, session_id, analysis["id"])), PNG),
+            lambda: (chart_picture(
+                rt, "download:rank_comparison",
+                lambda: png.rank_comparison_png(load_unified(rt, session_id, analysis["id"])),
+                analysis_id=analysis["id"],
+            ), PNG),
         )
     n = max(1, min(int(n), 100))
 
-    def make():
+    def draw():
         scores, labels, ranks = _top_model_scores(rt, session_id, analysis, n)
-        return png.boxplot_png(scores, labels, n, ranks=ranks), PNG
+        return png.boxplot_png(scores, labels, n, ranks=ranks)
+
+    def make():
+        return chart_picture(rt, "download:model_scores", draw, analysis_id=analysis["id"],
+                             n=n), PNG
 
     return _cached(rt, session_id, producer, f"model_scores_top{n}.png", make)
 
@@ -557,12 +569,64 @@ def map_file(
     }
 
     def make():
-        unified = load_unified(rt, session_id, analysis_id)
         if fmt == "png":
-            return map_png(unified, kind, **options), PNG
+            picture = map_picture(
+                rt, analysis_id, lambda: load_unified(rt, session_id, analysis_id), kind,
+                plan_id=plan_id, reprioritization_id=rid, **options,
+            )
+            return picture, PNG
+        unified = load_unified(rt, session_id, analysis_id)
         return _standalone_map(unified, kind, options), HTML
 
     return _cached(rt, session_id, {"kind": "export", "id": key}, f"map_{kind}.{fmt}", make)
+
+
+def map_picture(
+    rt: Runtime,
+    analysis_id: str,
+    unified: Callable[[], pd.DataFrame],
+    kind: str,
+    *,
+    plan_id: str | None = None,
+    reprioritization_id: str | None = None,
+    variable: str | None = None,
+    threshold: float | None = None,
+    plan: Any = None,
+    reprioritization: Any = None,
+) -> bytes:
+    """The ``kind`` map of an analysis as a PNG: the picture kept from an earlier request
+    with the same key (any session, any worker), or drawn from ``unified()`` now.
+
+    ``plan``/``reprioritization`` are the records ``plan_id``/``reprioritization_id``
+    name (what the ITN and urban maps show); the ids stand for them in the key.
+    """
+    key = picture_key(
+        analysis_id, kind, variable=variable, threshold=threshold, plan_id=plan_id,
+        reprioritization_id=reprioritization_id, dpi=png.DPI, size=png.MAP_SIZE,
+        lga_names=lga_names_digest(rt),
+    )
+    return kept_picture(
+        rt,
+        key,
+        lambda: map_png(unified(), kind, variable=variable, threshold=threshold, plan=plan,
+                        reprioritization=reprioritization),
+    )
+
+
+def chart_picture(
+    rt: Runtime,
+    chart: str,
+    draw: Callable[[], bytes],
+    *,
+    analysis_id: str | None = None,
+    plan_id: str | None = None,
+    n: int | None = None,
+) -> bytes:
+    """A chart drawn from an analysis or an ITN plan as a PNG: kept from an earlier
+    request with the same key (any session, any worker), or ``draw()`` now."""
+    key = chart_key(chart, analysis_id=analysis_id, plan_id=plan_id, n=n, dpi=png.DPI,
+                    lga_names=lga_names_digest(rt))
+    return kept_picture(rt, key, draw)
 
 
 def _standalone_map(unified, kind: str, options: dict[str, Any]) -> bytes:
@@ -647,6 +711,14 @@ def report(rt: Runtime, session_id: str, analysis_id: str | None = None) -> dict
         html = render_report(
             unified, meta, plan=plan, reprioritization=repri, model_scores=scores,
             generated=generated_now(),
+            map_picture=lambda kind, **options: map_picture(
+                rt, analysis["id"], lambda: unified, kind, plan_id=plan_id,
+                reprioritization_id=rid, **options,
+            ),
+            chart_picture=lambda chart, draw: chart_picture(
+                rt, "report:" + chart, draw,
+                analysis_id=analysis["id"], plan_id=plan_id if chart == "itn_by_lga" else None,
+            ),
         )
         return html.encode("utf-8"), HTML
 

@@ -3,9 +3,9 @@
 Every fact about a session is a JSON record addressed by a :class:`Key`: its kind, its id
 and, for records that belong to a session (datasets, analyses, ITN plans,
 reprioritizations, TPR runs, covariate extractions, prepared datasets, artifacts), the
-session id. Sessions, jobs, blobs and process heartbeats have global ids. Every record
-carries a ``version`` that the store raises by one on each write; writers that must not
-lose a concurrent update compare versions (see ``Store.update``).
+session id. Sessions, jobs, blobs, process heartbeats and kept pictures have global ids.
+Every record carries a ``version`` that the store raises by one on each write; writers that
+must not lose a concurrent update compare versions (see ``Store.update``).
 
 Two append-only logs hang off each session: ``messages`` (the conversation) and
 ``events`` (job progress and completion, read by server-sent events). Entries get
@@ -38,6 +38,7 @@ ARTIFACT = "artifact"
 JOB = "job"
 BLOB = "blob"
 PROCESS = "process"
+PICTURE = "picture"  # a rendered map kept for reuse (``chatmrpt.service.pictures``)
 
 # append-only logs
 MESSAGES = "messages"
@@ -105,6 +106,7 @@ KINDS: Mapping[str, KindSpec] = MappingProxyType(
         JOB: KindSpec(JOB, scoped=False, owner_field="session_id", indexed_status=True),
         BLOB: KindSpec(BLOB, scoped=False, indexed_status=True),
         PROCESS: KindSpec(PROCESS, scoped=False),
+        PICTURE: KindSpec(PICTURE, scoped=False),
     }
 )
 
@@ -230,6 +232,10 @@ class Key:
     def process(cls, kind: str, host: str, pid: int) -> Key:
         return cls(PROCESS, f"{kind}:{host}:{pid}")
 
+    @classmethod
+    def picture(cls, key: str) -> Key:
+        return cls(PICTURE, key)
+
 
 def owner_of(key: Key, record: Mapping[str, Any] | None) -> str | None:
     """The session a record belongs to (deleted with it), or None."""
@@ -251,7 +257,19 @@ def now() -> float:
 
 def to_jsonable(value: Any) -> Any:
     """Plain JSON types from what analysis code returns (numpy, pandas, paths, NaN)."""
-    if value is None or isinstance(value, bool | str):
+    # the plain types first, by exact type: ward tables are thousands of these
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is int:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): to_jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, bool | str):
         return value
     if isinstance(value, int):
         return int(value)

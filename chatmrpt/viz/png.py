@@ -230,8 +230,10 @@ def _png(fig: Figure, dpi: int) -> bytes:
     from PIL import Image
 
     buf = io.BytesIO()
-    # "tight" grows the image to hold legends beside the map and trims empty margins
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", bbox_inches="tight", pad_inches=0.15)
+    # "tight" grows the image to hold legends beside the map and trims empty margins; the
+    # full-colour PNG is only read back here, so it is not compressed (the same pixels)
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", bbox_inches="tight", pad_inches=0.15,
+                pil_kwargs={"compress_level": 0})
     image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()

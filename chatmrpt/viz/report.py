@@ -37,6 +37,10 @@ from chatmrpt.viz.layers import (
 
 TOP = 20
 MAX_LISTED = 200  # rows of a data-quality list before "and N more"
+# (map kind, **map options) -> PNG bytes of that map of the report's analysis
+MapPicture = Callable[..., bytes]
+# (chart name, draw) -> PNG bytes of that chart: draw() or the same picture kept from before
+ChartPicture = Callable[[str, Callable[[], bytes]], bytes]
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 CSS = """
@@ -90,6 +94,8 @@ def render_report(
     title: str = "Malaria risk prioritisation of wards",
     model_scores: pd.DataFrame | np.ndarray | None = None,
     generated: str | None = None,
+    map_picture: MapPicture | None = None,
+    chart_picture: ChartPicture | None = None,
 ) -> str:
     """The report as one HTML document (a string).
 
@@ -98,6 +104,10 @@ def render_report(
     fields. ``model_scores``: the top wards' model scores (ward x model, rows in rank
     order, as ``AnalysisResult.model_scores(rows)``) for the box plot. ``generated``: a
     date to print (the report is otherwise the same bytes for the same inputs).
+    ``map_picture(kind, **options)``: where a map's PNG comes from (by default drawn
+    here by ``png.map_png``; a caller may hand back the same picture kept from before).
+    ``chart_picture(name, draw)``: likewise for the charts (``model_scores``,
+    ``rank_comparison``, ``itn_by_lga``); by default ``draw()``.
     """
     meta = dict(metadata or {})
     plan_data = plan_frames(plan) if plan is not None else None
@@ -108,7 +118,9 @@ def render_report(
         _summary(unified, meta, order, plan_data, repri),
         _methodology(unified, meta),
         _parameters(meta),
-        _maps(unified, meta, plan, reprioritization, plan_data, order, model_scores),
+        _maps(unified, meta, plan, reprioritization, plan_data, order, model_scores,
+              map_picture or (lambda kind, **options: png.map_png(unified, kind, **options)),
+              chart_picture or (lambda name, draw: draw())),
         _top_table(unified, order, meta),
         _ranking_table(unified, order),
     ]
@@ -474,6 +486,8 @@ def _maps(
     plan_data: dict[str, Any] | None,
     order: np.ndarray,
     model_scores: pd.DataFrame | np.ndarray | None,
+    map_picture: MapPicture,
+    chart_picture: ChartPicture,
 ) -> str:
     out = ['<section class="major"><h2>Maps and charts</h2>']
     has_geometry = GEOMETRY in unified.columns and unified[GEOMETRY].notna().any()
@@ -503,7 +517,7 @@ def _maps(
             wanted.append(("itn", {"plan": plan}, "Nets allocated per ward by the ITN plan."))
         for kind, kwargs, caption in wanted:
             try:
-                image = png.map_png(unified, kind, **kwargs)
+                image = map_picture(kind, **kwargs)
             except ChatMRPTError as exc:
                 out.append(f"<p class=note>{e(exc.message)}</p>")
                 continue
@@ -523,7 +537,10 @@ def _maps(
         rank_list = [int(r) if np.isfinite(r) else i + 1 for i, r in enumerate(ranks)]
         out.append(
             _figure(
-                png.boxplot_png(values, labels, min(TOP, len(labels)), ranks=rank_list),
+                chart_picture(
+                    "model_scores",
+                    lambda: png.boxplot_png(values, labels, min(TOP, len(labels)), ranks=rank_list),
+                ),
                 "Chart: model scores of the most vulnerable wards",
                 "How much each top ward's score depends on the choice of variables.",
             )
@@ -531,7 +548,7 @@ def _maps(
     if "pca_rank" in unified.columns:
         out.append(
             _figure(
-                png.rank_comparison_png(unified),
+                chart_picture("rank_comparison", lambda: png.rank_comparison_png(unified)),
                 "Chart: composite against PCA rank",
                 "Wards near the dashed line rank alike under both methods.",
             )
@@ -539,7 +556,7 @@ def _maps(
     if plan_data is not None and len(plan_data["by_lga"]):
         out.append(
             _figure(
-                png.itn_coverage_png(plan_data["by_lga"]),
+                chart_picture("itn_by_lga", lambda: png.itn_coverage_png(plan_data["by_lga"])),
                 "Chart: ITN coverage by LGA",
                 "Nets needed and allocated per LGA.",
             )

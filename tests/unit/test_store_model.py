@@ -61,6 +61,18 @@ def test_to_jsonable_handles_what_analysis_code_returns():
     }
 
 
+def test_to_jsonable_of_plain_values_keeps_their_types():
+    rows = [{"WardName": "Adewole", "score": 0.25, "rank": 3, "flag": False, "none": None,
+             "nan": math.nan, "nested": [{"k": -math.inf}], 2: "two", True: "yes"}]
+    got = to_jsonable(rows)
+    assert got == [{"WardName": "Adewole", "score": 0.25, "rank": 3, "flag": False,
+                    "none": None, "nan": None, "nested": [{"k": None}], "2": "two",
+                    "True": "yes"}]
+    assert type(got[0]["rank"]) is int and type(got[0]["flag"]) is bool
+    # subclasses of the plain types still go the long way (numpy's float64 is a float)
+    assert to_jsonable({"x": np.float64("nan"), "b": np.bool_(True)}) == {"x": None, "b": True}
+
+
 def test_open_store_by_url(tmp_path):
     assert isinstance(open_store(f"sqlite:///{tmp_path}/x.db"), SQLiteStore)
     assert isinstance(open_store("redis://127.0.0.1:1/0"), RedisStore)

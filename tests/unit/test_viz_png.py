@@ -122,3 +122,21 @@ def test_no_boundaries_no_map(result):
     blank["geometry"] = None
     with pytest.raises(InputError):
         png.map_png(blank, "composite")
+
+
+
+def test_the_picture_does_not_depend_on_how_the_full_colour_image_is_packed(result, monkeypatch):
+    # the full-colour PNG is read back before the palette is made: packing it at zlib's
+    # default level or not at all gives the same pixels, so the same palette and file
+    figures = []
+    real = png._png
+    monkeypatch.setattr(png, "_png", lambda fig, dpi: (figures.append(fig), real(fig, dpi))[1])
+    picture = png.map_png(result.wards, "category")
+    buf = io.BytesIO()
+    figures[0].savefig(buf, format="png", dpi=png.DPI, facecolor="white", bbox_inches="tight",
+                       pad_inches=0.15)
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    packed = io.BytesIO()
+    palette.save(packed, format="PNG", optimize=True)
+    assert packed.getvalue() == picture
