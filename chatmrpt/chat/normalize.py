@@ -35,7 +35,7 @@ SHORTHAND: dict[str, str] = {
     "frm": "from", "shld": "should", "cld": "could", "wld": "would", "av": "have",
     "hv": "have", "gv": "give", "giv": "give", "sho": "show", "shw": "show",
     "dere": "there", "2morow": "tomorrow", "2moro": "tomorrow", "2day": "today", "b4": "before", "den": "then",
-    "im": "its",
+    "im": "its", "ova": "over", "unda": "under", "abov": "above",
     "hous": "house", "hse": "house", "hses": "houses", "hsehold": "household",
     "hsehld": "household", "hhold": "household", "hholds": "households",
     "housholds": "households", "houshold": "household", "househld": "household",
