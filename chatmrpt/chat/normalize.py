@@ -36,6 +36,8 @@ SHORTHAND: dict[str, str] = {
     "hv": "have", "gv": "give", "giv": "give", "sho": "show", "shw": "show",
     "dere": "there", "2morow": "tomorrow", "2moro": "tomorrow", "2day": "today", "b4": "before", "den": "then",
     "im": "its", "ova": "over", "unda": "under", "abov": "above",
+    "reprio": "reprioritisation", "repriorit": "reprioritisation",
+    "deprio": "deprioritisation", "depriorit": "deprioritisation",
     "hous": "house", "hse": "house", "hses": "houses", "hsehold": "household",
     "hsehld": "household", "hhold": "household", "hholds": "households",
     "housholds": "households", "houshold": "household", "househld": "household",
