@@ -88,3 +88,27 @@ def test_the_tpr_runs_for_the_group_asked(text, params):
 def test_a_group_left_out_alone_is_asked_back(text):
     d = decide_tpr(text)
     assert d.steps == [] and "Which one" in d.text and "five and over" in d.text
+
+
+@pytest.mark.parametrize("text", ["wat age group dis one", "which test is this?",
+                                  "what age group is this one", "na which facility level be this",
+                                  "remind me the settings"])
+def test_the_settings_of_the_run_just_made_are_answered(text):
+    d = decide_tpr(text)
+    assert [(s.tool, s.params) for s in d.steps] == [("ask_results", {"about": "tpr_run"})]
+
+
+@pytest.mark.parametrize("text", ["what about rdt only", "which wards are high?",
+                                  "what age groups can I choose?", "what does age group mean"])
+def test_other_questions_after_a_run_keep_their_reading(text):
+    d = decide_tpr(text)
+    assert ("ask_results", {"about": "tpr_run"}) not in [(s.tool, s.params) for s in d.steps]
+
+
+def test_the_settings_question_needs_a_run_just_made():
+    c = RouterContext(has_dataset=True, variables=VARIABLES, wards=WARDS,
+                      analysis_status="succeeded", has_facility_data=True)
+    d = decide("wat age group dis one", c, DialogueState(last={"tool": "top_wards",
+                                                                "params": {}}),
+               Facts(population=True))
+    assert ("ask_results", {"about": "tpr_run"}) not in [(s.tool, s.params) for s in d.steps]
