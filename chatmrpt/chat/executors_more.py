@@ -123,7 +123,11 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
     cols = [c for c in ("WardName", "LGA", rank, cat) if c in shown.columns]
     table = json.loads(shown[cols].to_json(orient="records"))
     first = shown.iloc[0]
-    return ToolResult("\n".join(lines), data={"table": table, "wards": total},
+    data: dict[str, Any] = {"table": table, "wards": total}
+    if category and method == "composite" and not lga and not code and len(shown) == total:
+        # every ward of one category: the categories map shows exactly these in their colour
+        data["listed_map"] = {"what": "category"}
+    return ToolResult("\n".join(lines), data=data,
                       suggestions=[why_ranked(wards, first, int(first[rank]))])
 
 

@@ -919,6 +919,13 @@ _CHOICE_TABLES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 }  # fmt: skip
 
 
+_PW_LEFT_OUT = re.compile(
+    r"(?:" + _NOT_AGE + r"|\bno\s+|\bnon-?\s*)(?:(?:any|the)\s+)?(?:pregnan\w*(?:\s+(?:women|"
+    r"mothers|ladies))?|pw\b|ante-?natal(?:\s+(?:women|mothers|clients|attendees))?|anc\b"
+    r"(?:\s+(?:women|clients|attendees))?|expectant(?:\s+mothers)?)"
+)
+
+
 def strip_choices(kind: str, low: str) -> str:
     """The lowered text with every word of a choice of that kind taken out ("now rdt only"
     -> "now   only"), to see what else the message says."""
@@ -938,10 +945,20 @@ def find_choice(kind: str, text: str) -> str | None:
     return None
 
 
+def age_left_out(text: str) -> bool:
+    """The text leaves an age group out ("everyone except pregnant women"): with no group
+    read from it, the age is to be asked, not kept from the last run."""
+    return bool(_PW_LEFT_OUT.search(lower_text(text)))
+
+
 def _find_age(low: str) -> str | None:
     """The age group of a TPR request. A named group ("everyone five and above", "all
     patients under 5") wins over the words for everybody; both groups named is no choice."""
     table = dict(_CHOICE_TABLES["age"])
+    # "the over-fives, no pregnant women", "excluding pregnant women": a group left out, not
+    # the one asked for; with no other group named the words say no choice (not "everyone")
+    left_out = _PW_LEFT_OUT.search(low)
+    low = _PW_LEFT_OUT.sub(" ", low)
     if table["pw"].search(low):
         return "pw"
     groups = set()
@@ -953,7 +970,7 @@ def _find_age(low: str) -> str | None:
     groups |= {name for name in ("u5", "o5") if table[name].search(low)}
     if len(groups) == 1:
         return groups.pop()
-    if groups:
+    if groups or left_out:
         return None
     return "all" if table["all"].search(low) else None
 

@@ -32,8 +32,9 @@ _QUESTION = re.compile(
     r"\?\s*$|^\s*(?:(?:and|so|ok(?:ay)?|now|then|please|pls|abeg|sorry|but|also|remind\s+me"
     r"|tell\s+me)[\s,]+)*(?:how|what|wat|which|wetin|is|are|was|were|did|does|do|would|will"
     r"|can|could|has|have|remind|tell|(?:(?:the|d)\s+)?(?:nets?|itns?|allocation)|allocat\w*"
-    r"|population|share|wards?"
-    r"|number|count)\b|^\s*(?:[\w']+[\s,]+){1,3}(?:how\s+many|how\s+much|what|which|wetin)\b")
+    r"|pop(?:ulation)?|share|wards?"
+    r"|number|count|(?:(?:the|d)\s+)?(?:urban\s+)?(?:re|de)-?prioriti[sz]ation)\b"
+    r"|^\s*(?:[\w']+[\s,]+){1,3}(?:how\s+many|how\s+much|what|which|wetin)\b")
 # a request, whatever its shape
 _REQUEST = re.compile(
     r"^\s*(?:(?:please|pls|abeg|ok(?:ay)?|so|now|oya|then|and)[\s,]+)*(?:show|map|list|give"
@@ -364,6 +365,15 @@ _REPRI_MEASURE = re.compile(
 _THEY = re.compile(r"\b(?:that|those|them|they|dem|these|it)\b|^\s*(?:and|so|then)\b")
 
 
+# the reprioritisation's own figures named: its selected wards, their population share
+_REPRI_NAMED = re.compile(r"\bselect\w*|\bchosen\b|\bpicked\b|\bshare\b|\bpop\w*"
+                          r"|\b(?:re|de)-?prioriti\w*|\bcomot\w*|\bremov\w*|\bcount\b")
+# "pop share for 40?": a bare number after "for" that ends the question is a threshold too
+# ("pop share for 40 wards" is not)
+_FOR_THRESHOLD = re.compile(r"\bfor\s*$")
+_ENDS_AFTER = re.compile(r"\s*(?:[?.!,]|$|(?:now|then|den|again|too|abeg|pls|please)\b)")
+
+
 def _repri_threshold(low: str) -> list[int | float]:
     """The urban thresholds a message names: "at 50", "50%", "the 75% threshold"."""
     out = []
@@ -412,8 +422,9 @@ def _repri_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
         # "how many wards at 50 now?": a bare number after "at" is a threshold; any other
         # number is something else (left to the other readings)
         bare = [n for n in numbers if n.number not in thresholds]
-        if len(bare) == 1 and not thresholds and 0 < bare[0].value <= 100 and \
-                re.search(r"\bat\s*$", low[: bare[0].start]):
+        if len(bare) == 1 and not thresholds and 0 < bare[0].value <= 100 and (
+                re.search(r"\bat\s*$", low[: bare[0].start]) or _FOR_THRESHOLD.search(
+                    low[: bare[0].start]) and _ENDS_AFTER.match(low[bare[0].end:])):
             thresholds = [bare[0].number]
         else:
             return None
@@ -423,8 +434,10 @@ def _repri_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
                          r"|\bcount\b", low):
             return None
         stored = [float(x) for x in facts.last_repri.get("thresholds") or []]
-        if stored and float(thresholds[0]) not in stored:
-            return None  # a threshold not compared yet: computing it is no plain answer
+        if stored and float(thresholds[0]) not in stored and not _REPRI_NAMED.search(low):
+            return None  # a threshold not compared yet, asked without saying what of: no
+            # plain answer ("how many wards at 40 now?"); "pop share for 30?" is computed
+            # with the same target, and the answer says so
         params["threshold"] = thresholds[0]
         return _ask(text, params, "repri_count")
     # no number: a follow-up on the reprioritisation just talked about

@@ -936,8 +936,10 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
     where = what if chosen is names else f"{what} ({_names(chosen)})"
     if LISTED_MAP.search(low):
         if focus.listed_map:
-            return Resolution(note=f"A map of {what}:", step={"tool": "show_map",
-                                                              "params": dict(focus.listed_map)})
+            note = f"A map of {what}:" if focus.listed_map.get("what") != "category" else \
+                f"The priority categories map: {what} are the wards in their category's colour."
+            return Resolution(note=note, step={"tool": "show_map",
+                                               "params": dict(focus.listed_map)})
         return Resolution(note=f"This map shows every ward by its vulnerability score; it does "
                                f"not single out {where}: look for them by name on it.",
                           step={"tool": "show_map", "params": {"what": "composite"}})
@@ -1015,7 +1017,8 @@ def listed_of(data: Mapping[str, Any]) -> tuple[list[str], dict[str, Any] | None
     if not isinstance(rows, list) or not rows or not all(isinstance(r, Mapping) and
                                                          r.get("WardName") for r in rows):
         return None
-    return [str(r["WardName"]) + (f" ({r['LGA']})" if r.get("LGA") else "") for r in rows], None
+    return ([str(r["WardName"]) + (f" ({r['LGA']})" if r.get("LGA") else "") for r in rows],
+            data.get("listed_map"))
 
 
 LIST_ORDER = re.compile(r"\b(top|bottom|first|last|best|worst|most\s+vulnerable|least\s+vulnerable"

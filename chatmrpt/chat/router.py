@@ -725,6 +725,11 @@ def _tpr_params(msg: Message, ctx: RouterContext) -> Extraction:
         value = ex.find_choice(param, msg.text)
         if value:
             out.params[param] = value
+    if "age" not in out.params and ex.age_left_out(msg.text):
+        out.questions.append(
+            "The TPR is computed for one age group at a time: children under five, people "
+            "aged five and over (pregnant women are counted apart), pregnant women, or all "
+            "ages. Which one should it be?")
     return out
 
 

@@ -174,6 +174,29 @@ def tpr_options(text: str, low: str) -> Decision | None:
                     reading={"stored": "tpr_options"})
 
 
+# "wat age group dis one", "which test is this", right after a TPR run: that run's settings
+_RUN_SETTING = re.compile(r"\b(?:age(?:\s+groups?)?|groups?|tests?|(?:facility\s+)?levels?"
+                          r"|settings?|facilit(?:y|ies))\b")
+_SETTING_ASKED = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|pls|please|abeg|sorry|but)\W+)*(?:(?:na\s+)?(?:what|which"
+    r"|wetin)|tell\s+me|remind\s+me)\b")
+
+
+def tpr_setting_after_run(text: str, low: str, ctx: RouterContext,
+                          state: DialogueState) -> Decision | None:
+    """ "wat age group dis one" right after a TPR run: the settings of that run (nothing
+    computed); a setting said with it ("what about rdt only") is left to the re-run."""
+    if not ctx.has_facility_data or (state.last or {}).get("tool") != "compute_tpr":
+        return None
+    if not _SETTING_ASKED.search(low) or not _RUN_SETTING.search(low) or _ACTS.search(low) \
+            or re.search(r"\d|\bwards?\b|\bmaps?\b|\bmean\w*|\bwhy\b|\bavailable\b"
+                         r"|\bcan\b|\boptions?\b|\bchoices?\b", low) \
+            or any(ex.find_choice(k, text) for k in ("age", "test", "facility_level")):
+        return None
+    return Decision([Step("ask_results", {"about": "tpr_run"}, source=text)],
+                    reading={"stored": "tpr_run"})
+
+
 # --- urban wards counted after the urban map ------------------------------------------------
 
 _URBAN_COUNT = re.compile(r"\b(?:how\s+many|number\s+of|count)\b[^.?!]*\burban\b"
@@ -201,4 +224,5 @@ def stored_question(text: str, low: str, ctx: RouterContext, state: DialogueStat
     """The first of the readings above that fits the message."""
     return (pca_verdict(text, low, state) or imputed_count(text, low, ctx)
             or changes_so_far(text, low, state) or tpr_options(text, low)
+            or tpr_setting_after_run(text, low, ctx, state)
             or urban_count_after_map(text, low, ctx, state, facts))

@@ -99,7 +99,8 @@ _LEAD = (r"^\s*(?:(?:no+|nope|ok(?:ay)?|oh|hmm+|sorry|actually|wait|please|pls|a
          r"|then|and|ah|ehn|eh|well|right|hey|on\s+second\s+thought|i\s+(?:changed|change)\s+my"
          r"\s+mind|i\s+didn'?t\s+mean\s+(?:that|it)|that'?s\s+(?:wrong|not\s+(?:it|right|what"
          r"\s+i\s+(?:meant|wanted))))[\s,.!;:-]+)*")
-_IT = r"(?:\s+(?:it|that|this|them|am|everything|things|the\s+(?:change|analysis|variables)))?"
+_IT = (r"(?:\s+(?:it|that|this|them|am|everything|things|the\s+(?:change|analysis|variables"
+       r"|directions?)))?")
 _VERB = (r"(?:undo|revert|reverse|roll\s*back|restore|go\s+back|come\s+back|step\s+back|switch"
          + _IT + r"\s+back|change" + _IT + r"\s+back|put" + _IT + r"\s+back|flip" + _IT
          + r"\s+back|turn" + _IT + r"\s+back|set" + _IT + r"\s+back|bring" + _IT
@@ -177,7 +178,49 @@ def reads_as_step_back(text: str) -> dict[str, Any] | None:
         return None
     return {"analysis": bool(ANALYSIS_WORDS.search(said)) or count is not None,
             "plan": bool(PLAN_WORDS.search(low)), "first": bool(FIRST.search(said)),
-            "count": count, "bare": not rest and bool(re.match(r"(?:go|come|step|move)\s", verb))}
+            "count": count, "bare": not rest and bool(re.match(r"(?:go|come|step|move)\s", verb)),
+            # "undo the direction": the directions of the last change only, not its variables
+            "directions_only": bool(re.search(r"\bdirections?\b", said)) and not re.search(
+                r"\bvariables?\b|\bselection\b|\banalys\w*|\bnormali[sz]\w*", said)
+            and count is None and not FIRST.search(said)}
+
+
+def directions_back(history: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """ "undo the direction" after a change that also added or dropped variables ("put
+    distance back but make it direct"): the current analysis with the directions it changed
+    set back (a variable the previous analysis lacked goes back to its default direction),
+    ``{"params", "echo"}``; ``{"ask": text}`` when the last change set no direction; None
+    when the directions were all that changed (a plain step back)."""
+    h = _history(history)
+    if h["at"] <= 0:
+        return None
+    cur, prev = clean(h["params"][h["at"]]), clean(h["params"][h["at"] - 1])
+    used, before = list(h["used"][h["at"]]), list(h["used"][h["at"] - 1])
+    rest = {k: v for k, v in cur.items() if k != "directions"}
+    if rest == {k: v for k, v in prev.items() if k != "directions"}:
+        return None
+    now, then = dict(cur.get("directions") or {}), dict(prev.get("directions") or {})
+    in_use = set(used) or set(cur.get("variables") or [])
+    dirs, moved = dict(now), []
+    for name in sorted(set(now) | set(then)):
+        if now.get(name) == then.get(name) or (in_use and name not in in_use):
+            continue
+        if name not in then and name in before:
+            continue  # the previous analysis used it at its default: kept as set now
+        moved.append(name)
+        if name in then:
+            dirs[name] = then[name]
+        else:
+            dirs.pop(name, None)
+    if not moved:
+        return {"ask": "The last change did not set any direction, so there is no direction "
+                       "to undo: nothing was changed. Which variable's direction should I "
+                       "change?"}
+    params = {**rest, **({"directions": dirs} if dirs else {})}
+    back = ", ".join(f"{n} treated as {then[n]}" if n in then else
+                     f"{n} back to its default direction" for n in moved)
+    return {"params": params, "echo": f"Undoing the direction change only: {back}; the "
+                                      "variables stay as they are."}
 
 
 def _words(params: Mapping[str, Any], used: Sequence[str]) -> str:
@@ -270,6 +313,12 @@ def step_back_decision(text: str, state: Any, facts: Any) -> Any:
                                 reading={"relative": "undo"})
     if not facts.analysis_variables and not earlier(state.analyses):
         return None
+    partial = directions_back(state.analyses) if said.get("directions_only") else None
+    if partial is not None and "ask" in partial:
+        return Decision(text=partial["ask"], reading={"relative": "undo"})
+    if partial is not None:
+        return Decision([Step("run_analysis", partial["params"], echo=partial["echo"],
+                              source=text)], reading={"relative": "undo"})
     back = analysis_step_back(said, state.analyses)
     if "ask" in back:
         return Decision(text=back["ask"], reading={"relative": "undo"})
