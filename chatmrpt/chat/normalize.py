@@ -121,6 +121,17 @@ _HOUSE_HOLD = re.compile(r"\bhouse\s+hold(s)?\b", re.I)
 # "pop of kira 1?", "total pop?": population, said short (never "pop up", "pop it open")
 _POP = re.compile(r"(?<![\w'-])pop(?=\s+(?:of|for|in|per|figure|figures|number|count|size"
                   r"|column)\b|\s*[?.!]*\s*$)", re.I)
+# "facilitator says use 6", "ok my boss said to go ahead", "the director wants us to use 5":
+# an order passed on from whoever decides is that order (a trainee's or a partner's view is
+# not: "one trainee says 5 or 6" is left as said)
+_DECIDER_SAYS = re.compile(
+    r"^(\s*(?:(?:ok(?:ay)?|so|now|and|well|alright|oya|yes)[\s,]+)*)(?:the\s+|my\s+|our\s+)?"
+    r"(?:facilitator|supervisor|boss|oga|manager|director|chairman|commissioner|coordinator"
+    r"|team\s+lead(?:er)?|programme\s+manager|program\s+manager|pm)\s+"
+    r"(?:says?|said|has\s+said|agrees?|agreed|wants\s+(?:us|you)\s+to|decided)[\s,:]+"
+    r"(?:that\s+)?(?:we\s+should\s+|you\s+should\s+|to\s+)?"
+    r"(?=(?:use|do|go|run|plan|make|set|change|put|switch|add|remove|cap|drop|proceed|apply"
+    r"|re-?plan|re-?run|keep|continue|carry)\b)", re.I)
 _TOKEN = re.compile(r"(?<![/\\-])\b[A-Za-z0-9']+\b(?![/\\-])")
 
 
@@ -221,6 +232,7 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     without = _COURTESY_ANY.sub("", out).strip()
     if re.search(r"\w", without):
         out = without
+    out = _DECIDER_SAYS.sub(lambda m: m.group(1), out)
     out = _HOUSE_HOLD.sub(lambda m: "household" + (m.group(1) or ""), out)
     out = _POP.sub("population", out)
     out = _SPOKEN_HUNDREDS.sub(_hundreds, out)

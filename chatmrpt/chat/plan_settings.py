@@ -415,7 +415,11 @@ PUT_OFF = re.compile(
     r"|reviewing|checking|confirming)\b"
     r"|\b(?:has|have)\s*(?:n'?t|\s+not)\s+(?:yet\s+)?(?:decided|confirmed|approved|agreed)\b"
     r"|\bnot\s+(?:yet\s+)?(?:decided|confirmed|approved|final)\b|\bundecided\b"
-    r"|\b(?:don'?t|do\s+not)\s+(?:do|change|run|plan|make|apply)\s+(?:\w+\s+){0,3}?yet\b"
+    r"|\b(?:don'?t|do\s+not)\s+(?:do|change|run|plan|make|apply|touch|update|modify|re-?plan"
+    r"|re-?do|re-?run|act(?:ion)?)\s+(?:\w+\s+){0,3}?yet\b"
+    # "no running yet o", "no changes yet", "no action for now": nothing is to be done now
+    r"|\bno\s+(?:running|re-?running|planning|re-?planning|changes?|changing|action|touching"
+    r"|applying)\s+(?:(?:it|that|the\s+plan)\s+)?(?:yet|for\s+now)\b"
     r"|\bhold\s+off\b|\bwait\s+(?:until|till|for)\s+(?:he|she|they|i|we|the|my|our)\b"
     r"|\bjust\s+(?:noting|saying|so\s+you\s+know|fyi)\b")
 

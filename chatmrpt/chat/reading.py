@@ -26,7 +26,8 @@ CANCEL = re.compile(
 )
 CONFIRM = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|yup|sure|alright|fine|correct|right|please|pls|abeg"
-    r"|oya|great|good)[\s,.!]*)*(?:go\s+ahead|go\s+on|run\s+(?:it|am|that|this)|do\s+(?:it|am"
+    r"|oya|great|good|now|so|then)[\s,.!]*)*"
+    r"(?:go\s+ahead|go\s+on|run\s+(?:it|am|that|this)|do\s+(?:it|am"
     r"|that|so)|proceed|continue|carry\s+on|start\s+(?:it|am)|confirm(?:ed)?|kick\s+it\s+off"
     r"|yes|yeah|yep|yup|sure|ok(?:ay)?|correct|that'?s\s+(?:it|right|correct)|na\s+so)"
     r"(?:[\s,.!]*(?:please|pls|abeg|sir|ma|then|now|thanks|go\s+ahead|run\s+it|do\s+it))*"

@@ -62,8 +62,12 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     low = ex.canonical_text(text)
     base = int(last_plan["total_nets"])
     hh = last_plan.get("household_size")
+    than = _than_base(low)
+    if than is not None:
+        # "10% more than the 450k": the change is of the net total named, not the current one
+        base, low = than
     numbers = ex.extract_numbers(low)
-    other = _by_change(low, last_plan)
+    other = _by_change(low, last_plan) if than is None else None
     if other is not None:
         return other
     if re.search(r"\b(?:urban|threshold|buffer|wastage|cap|capped|share|bale)\b",
@@ -75,7 +79,12 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     if len(pct) == 1 and not about_households:
         more, less = bool(MORE.search(low)), bool(LESS.search(low))
         if more == less:
-            return None
+            # "I said less? I meant more. 10% more": the words right after the percentage
+            after = re.match(r"^\s*(?:(?P<up>more|extra|additional|up)|(?P<down>fewer|less"
+                             r"|down))\b", low[pct[0].end:])
+            if after is None:
+                return None
+            more, less = bool(after.group("up")), bool(after.group("down"))
         sign = 1 if more else -1
         value = int(round(base * (1 + sign * pct[0].value / 100)))
         op = "+" if sign > 0 else "-"
@@ -140,6 +149,27 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     return Change({"total_nets": value},
                   f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
                   + (f", households of {_fmt(hh)} people." if hh else "."))
+
+
+# "10% more than the 450k", "100k fewer than the 500,000 plan": the net total the change is of
+THAN_AMOUNT = re.compile(r"\b(?:more|fewer|less|extra|additional)\s+(?:nets?\s+|itns?\s+)?than\s+"
+                         r"(?:the\s+|our\s+|my\s+)?(?:original\s+|first\s+|previous\s+|old\s+"
+                         r"|earlier\s+)?(?P<amount>\d[\d,.]*\s*(?:k|m|million|thousand)?)"
+                         r"(?:\s+(?:nets?|itns?|llins?|plan|one|version))*\b")
+
+
+def _than_base(low: str) -> tuple[int, str] | None:
+    """(the net total named after "more/fewer than", the message without it), or None."""
+    m = THAN_AMOUNT.search(low)
+    if m is None:
+        return None
+    amounts = [n for n in ex.extract_numbers(m.group("amount")) if not n.percent]
+    if len(amounts) != 1 or amounts[0].value < 1000 or not amounts[0].is_whole:
+        return None
+    rest = low[: m.start("amount")].rstrip()
+    rest = re.sub(r"\s+than(?:\s+(?:the|our|my|original|first|previous|old|earlier))*$", "",
+                  rest)
+    return int(amounts[0].value), rest + " " + low[m.end():]
 
 
 MULTIPLIER = re.compile(
@@ -827,6 +857,9 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
         if capped is not None:
             return Decision([Step("what_if_plan", capped.params, echo=capped.echo, source=text)],
                             reading={"relative": "plan_setting"})
+    instead = _net_change_taken_back(text, low, ctx, state)
+    if instead is not None:
+        return instead
     if ctx.last_plan and (last_tool in (None, *PLAN_TOOLS, "ask_results") or NET_CUE.search(low)
                           or re.search(r"\bplan\b", low)) and not reads_as_question(text):
         change = relative_plan_change(text, ctx.last_plan)
@@ -981,6 +1014,40 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
         params = {**(last.get("params") or {}), "n": facts.ward_count}
         return Decision([Step(last_tool, params, source=text)], reading={"relative": "all"})
     return None
+
+
+# "I said double? sorry I meant add 100k only", "no I said less? I meant more", "I should
+# have said 20% more": the last request is taken back and another said in its place
+MEANT_INSTEAD = re.compile(r"\bi\s+(?:meant|mean|wanted|intended)\b|\bmeant\s+to\s+(?:say|type"
+                           r"|write|ask)\b|\bshould\s+have\s+(?:said|typed|written|asked)\b")
+
+
+def _net_change_taken_back(text: str, low: str, ctx: RouterContext,
+                           state: DialogueState) -> Decision | None:
+    """A change of the net total said in place of the last one, which changed the net total
+    only: the new change applies to the plan before it ("double it", then "I said double?
+    sorry I meant add 100k only": 300,000 + 100,000, not 600,000 + 100,000). None otherwise."""
+    last = state.last or {}
+    if not MEANT_INSTEAD.search(low) or last.get("tool") not in PLAN_TOOLS or \
+            set(last.get("params") or {}) != {"total_nets"} or not ctx.last_plan:
+        return None
+    h = plan_ops._history(state.plans)
+    at = h["at"]
+    if at < 1 or not h["params"][at - 1] or not h["params"][at]:
+        return None
+    before, now = h["params"][at - 1], h["params"][at]
+    if now.get("total_nets") != ctx.last_plan.get("total_nets") or any(
+            before.get(k, plan_ops.DEFAULTS.get(k)) != now.get(k, plan_ops.DEFAULTS.get(k))
+            for k in plan_ops.PLAN_KEYS if k != "total_nets") or \
+            before.get("total_nets") == now.get("total_nets"):
+        return None  # the plan before the last one differs in more than its nets
+    change = relative_plan_change(text, before)
+    if change is None:
+        return None
+    echo = (f"Instead of {int(now['total_nets']):,} nets: "
+            + change.echo[:1].lower() + change.echo[1:])
+    return Decision([Step("what_if_plan", change.params, echo=echo, source=text)],
+                    reading={"relative": "correction"})
 
 
 # "the population share for that one?": the threshold just asked about
