@@ -79,6 +79,7 @@ from chatmrpt.chat import (
     exports,
     focus,
     intents,
+    last_change,
     list_scope,
     map_follow,
     net_sums,
@@ -451,6 +452,12 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if summed is not None:  # a sum given in full, or a plan default asked: answered, not run
         summed.keep_pending = bool(state.pending)
         return summed
+    changed = last_change.last_change_question(text, state) or \
+        last_change.current_plan_question(text, ctx.last_plan) or \
+        last_change.figure_again(text, state)
+    if changed is not None:  # "what did you just change?": the last change, said
+        changed.keep_pending = bool(state.pending)
+        return changed
     if (state.pending or {}).get("expects") == "repri_target":
         target = repri_target.target_answer(text, state.pending or {})
         if target is not None:  # "twenty percent" after "what should the target be?"

@@ -323,6 +323,8 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue
         if REPLACED.search(low[: n.start]):
             continue  # the value being replaced: "4 persons per household, not 5"
+        if TYPED_WRONG.search(low[: n.start]) and CORRECTED_AFTER.match(low[n.end:]):
+            continue  # "I typed 300 but it's 350 thousand": the value being replaced
         if TIME_UNIT.match(low[n.end:]):
             continue  # "meeting in 10 mins"
         if ORDINAL_LABEL.match(low[n.end:]):
@@ -567,6 +569,11 @@ def _takes_back(low: str) -> bool:
 
 
 REPLACED = re.compile(r"\b(?:not|instead\s+of|rather\s+than|from)\s*$")
+# "I typed 300 but it's 350 thousand": the value typed by mistake, then the one meant
+TYPED_WRONG = re.compile(r"\b(?:i|we)\s+(?:typed|wrote|said|put|entered|gave|used)\s*$")
+CORRECTED_AFTER = re.compile(r"^\s*(?:(?:nets?|people|persons)\s*)?[,.;]?\s*(?:but|and|whereas)\s+"
+                             r"(?:it'?s|it\s+is|it\s+should|should|i\s+meant|meant|it\s+was"
+                             r"|the\s+(?:right|correct|real|actual))\b")
 
 
 def action_evidence(step: Step, text: str, state: DialogueState,

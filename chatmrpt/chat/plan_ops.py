@@ -216,20 +216,24 @@ def restore_params(params: Mapping[str, Any]) -> dict[str, Any]:
 
 # --- settings -----------------------------------------------------------------------------
 
+# "the urban threshold of the plan to 60", "household size in the current plan to 6": the
+# setting named with the plan it belongs to
+_OF_PLAN = (r"(?:\s+(?:of|for|in|on)\s+(?:the\s+|our\s+|this\s+|my\s+)?(?:current\s+|net\s+)?"
+            r"(?:plan|allocation|itn\s+plan|net\s+plan|distribution))?")
 _HH_AFTER = re.compile(r"^\s*(?:people\s+|persons?\s+)?(?:per|a|each|in\s+(?:a|each|every)"
                        r"|/)\s*(?:house\s*holds?|hh|house|home|family)\b")
 _HH_BEFORE = re.compile(r"\b(?:house\s*hold(?:\s+size)?|hh(?:\s+size)?|family\s+size"
-                        r"|household\s+of)\s*(?:of|to|=|is|at|:|as|be)?\s*$")
+                        r"|household\s+of)" + _OF_PLAN + r"\s*(?:of|to|=|is|at|:|as|be)?\s*$")
 _THRESHOLD_AFTER = re.compile(r"^\s*%?\s*(?:percent\s+)?(?:as|for)\s+(?:the\s+|our\s+)?(?:urban\s+)?"
                               r"(?:threshold|cut-?off)\b|^\s*%?\s*(?:percent\s+)?urban\b")
-_THRESHOLD_BEFORE = re.compile(r"\b(?:urban\s+)?(?:threshold|cut-?off)\s*(?:of|to|=|at|:|as|be)?"
-                               r"\s*$")
+_THRESHOLD_BEFORE = re.compile(r"\b(?:urban\s+)?(?:threshold|cut-?off)" + _OF_PLAN
+                               + r"\s*(?:of|to|=|at|:|as|be)?\s*$")
 _PPN_AFTER = re.compile(r"^\s*(?:people|persons?)\s+(?:per|a|each|to\s+a|for\s+each)\s+net\b")
-_PPN_BEFORE = re.compile(r"\bpeople\s+per\s+net\s*(?:of|to|=|at|:|as|be)?\s*$")
+_PPN_BEFORE = re.compile(r"\bpeople\s+per\s+net" + _OF_PLAN + r"\s*(?:of|to|=|at|:|as|be)?\s*$")
 _BALE_AFTER = re.compile(r"^\s*(?:nets?\s+)?(?:per|a|each|in\s+(?:a|each))\s+bale\b")
-_BALE_BEFORE = re.compile(r"\bbales?(?:\s+size)?\s*(?:of|to|=|at|:|as|be)?\s*$")
+_BALE_BEFORE = re.compile(r"\bbales?(?:\s+size)?" + _OF_PLAN + r"\s*(?:of|to|=|at|:|as|be)?\s*$")
 _BUFFER_AFTER = re.compile(r"^\s*(?:%|percent)?\s*(?:extra\s+)?(?:buffer|wastage|margin)\b")
-_BUFFER_BEFORE = re.compile(r"\b(?:buffer|wastage)\s*(?:of|to|=|at|:|as|be)?\s*$")
+_BUFFER_BEFORE = re.compile(r"\b(?:buffer|wastage)" + _OF_PLAN + r"\s*(?:of|to|=|at|:|as|be)?\s*$")
 _NETS_AFTER = re.compile(r"^\s*(?:nets?|itns?|llins?)\b")
 _NETS_BEFORE = re.compile(r"\b(?:make\s+(?:it|that|them|the\s+nets)|to|use|with|nets?\s+(?:to|=|of)"
                           r"|total\s+(?:of|to)?)\s*$")

@@ -35,6 +35,9 @@ BY_VALUES = re.compile(r"\bthe\s+(?P<num>\d[\d.,]*\s*(?:k|m|million|thousand)?\s
 # the message asks for that plan (again), or for one like it
 REUSE = re.compile(r"\b(?:switch|go(?:ing)?\s+back|back\s+to|return\s+to|restore|bring\s+back"
                    r"|use|reuse|same\s+as|like|redo|re-?plan|again|put\s+back|take)\b")
+# "undo that", "the previous one", "revert": a step back, to the plan just before the current
+STEP_BACK = re.compile(r"\bundo\b|\brevert\b|\bprevious\b|\bthe\s+one\s+before\b"
+                       r"|\btake\s+(?:that|it|this)\s+back\b|\bbefore\s+(?:that|this|the)\s+change\b")
 _CHANGE_AFTER = re.compile(r"\bbut\b|\bexcept\b|\bwith\s+(?:household|hh|people\s+per|\d)")
 _FEATURES = {
     "bale_size": re.compile(r"\bbales?\b"),
@@ -113,6 +116,11 @@ def earlier_plan(text: str, state: DialogueState) -> Decision | None:
     asks = by_day is not None or bool(_CHANGE_AFTER.search(low[(by_day or by_values).end():]))
     if not asks:
         found = [(i, p) for i, p in earlier if _matches(p, numbers, features, method)]
+        at = plan_ops._history(state.plans)["at"]
+        if len(found) > 1 and STEP_BACK.search(low) and any(i == at - 1 for i, _ in found):
+            # "undo that, go back to the 400k one" with two 400k plans: the step back names
+            # the one just before the current plan, and it holds the values said
+            found = [(i, p) for i, p in found if i == at - 1]
         if len(found) == 1:
             index, params = found[0]
             current = plan_ops._history(state.plans)

@@ -362,6 +362,14 @@ NOT_BETWEEN = re.compile(r"\s*(?:(?:nets?|total|in\s+total|altogether|people|per
                          r",?\s*(?:and\s+)?(?:not|instead\s+of|rather\s+than)\s*")
 NOT_BEFORE = re.compile(r"\bnot\s*$")
 BUT_BETWEEN = re.compile(r"\s*,?\s*(?:but|it'?s|rather|make\s+it|it\s+should\s+be)?\s*")
+# "I typed 300 but it's three hundred and fifty thousand", "I put 5 but it should be 6": the
+# value typed, then the one meant
+TYPED_BEFORE = re.compile(r"\b(?:i|we)\s+(?:typed|wrote|said|put|entered|gave|used)\s*$")
+TYPED_BETWEEN = re.compile(
+    r"\s*(?:(?:nets?|people|persons)\s*)?[,.;]?\s*(?:but|and|when|whereas)\s+(?:(?:it'?s|it\s+is"
+    r"|it\s+should\s+(?:be|have\s+been)|should\s+(?:be|have\s+been)|i\s+meant|meant|it\s+was"
+    r"\s+(?:meant\s+to\s+be|supposed\s+to\s+be)|the\s+(?:right|correct|real|actual)\s+"
+    r"(?:one|number|figure|value)\s+is)(?:\s+actually)?)\s*")
 
 
 def replace_plan_value(low: str, last_plan: Mapping[str, Any]) -> Change | None:
@@ -375,7 +383,8 @@ def replace_plan_value(low: str, last_plan: Mapping[str, Any]) -> Change | None:
         between = low[a.end:b.start]
         if NOT_BETWEEN.fullmatch(between):
             pair = (b, a)
-        elif NOT_BEFORE.search(low[: a.start]) and BUT_BETWEEN.fullmatch(between):
+        elif (NOT_BEFORE.search(low[: a.start]) and BUT_BETWEEN.fullmatch(between)) or (
+                TYPED_BEFORE.search(low[: a.start]) and TYPED_BETWEEN.fullmatch(between)):
             pair = (a, b)
     if pair is None or len(numbers) != 2:
         return None
