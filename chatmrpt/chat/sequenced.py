@@ -20,6 +20,9 @@ FIRST_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|please|pls|right|now)[\s,]+)*(?
 # the next request said as the next step: ". Then", "; after that", ", and then"
 THEN_MARK = re.compile(r"(?:[.;?!]\s*|,?\s+and\s+|,\s*)(?:then|after\s+that|afterwards"
                        r"|second(?:ly)?|next)\b")
+# a later request about what the one before it gives: "and then list them by name"
+BACK_REFERENCE = re.compile(r"\b(?:them|they|those|these|it|its|their|that\s+(?:list|number|count"
+                            r"|one)|the\s+same)\b")
 CONDITION = re.compile(r"\b(?:if|unless|when|whenever|provided|assuming|suppose|in\s+case)\b")
 
 
@@ -38,5 +41,7 @@ def requests_in_order(text: str) -> list[str] | None:
     parts = [p.strip(" ,.") for p in parts]
     if any(len(p.split()) < 3 for p in parts):
         return None  # "plan 500k, then 600k": one request with two values, read elsewhere
+    if any(BACK_REFERENCE.search(ex.lower_text(p)) for p in parts[1:]):
+        return None  # "... High wards in Lida, and then list them": one request, read whole
     return parts
 

@@ -173,6 +173,7 @@ def test_requests_in_order(text, parts):
     "If Kuran has more than 15 wards, then plan 600,000 nets with household size 5.",
     "plan 500k, then 600k",
     "how many wards are in Kuran?",
+    "Tell me the number of High wards in Lida, and then list them by name.",
 ])
 def test_no_requests_in_order(text):
     assert requests_in_order(text) is None
