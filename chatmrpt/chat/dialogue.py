@@ -88,11 +88,13 @@ from chatmrpt.chat import (
     ordinal,
     place_counts,
     place_follow,
+    plan_formal,
     plan_refs,
     plan_settings,
     repri_target,
     retraction,
     run_request,
+    sequenced,
     stored_talk,
     tables,
     tpr_follow,
@@ -507,6 +509,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     counted = ward_place.ward_lga_question(text, ctx, state, facts) or \
         ward_place.ward_after_plan_question(text, ctx, state, facts) or \
         counts.data_question(text, ctx, state, facts)
+    ordered = None if counted is None or state.pending else sequenced.requests_in_order(text)
+    if ordered is not None:  # "First, tell me how many wards ... Then prepare a plan ...":
+        return _several(ordered, ctx, state, facts)  # the count and the rest, in turn
     if counted is not None:  # a count or a lookup the data answers: never fills a question
         counted.keep_pending = bool(state.pending) and counted.pending is None
         return counted
@@ -663,7 +668,8 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
         return corrected
 
     # an earlier plan named by its values or its day ("the 450k one with the bales")
-    named_plan = plan_refs.earlier_plan(text, state)
+    named_plan = plan_formal.described_step_back(text, state) or \
+        plan_refs.earlier_plan(text, state)
     if named_plan is not None:
         return named_plan
 
@@ -1004,7 +1010,12 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
     if m and ctx.last_plan and after_plan and not re.search(r"\banaly", low) and (
             r.tool in (None, "run_analysis", "top_wards", "plan_itn", "what_if_plan")) and \
             not _names_ward_list(low):
-        method = m.group(1) or m.group(2)
+        method = plan_formal.method_meant(m.group(1) or m.group(2), INSTEAD_OF.sub(" ", low),
+                                          ctx.last_plan)
+        if method is None:  # both rankings named, the one asked for not clear: asked
+            ask, choices = plan_formal.method_question()
+            return Decision(text=ask, choices=choices,
+                            pending={"expects": "choice", "choices": choices})
         said = _plan_values_said(text, ctx)
         return Decision([Step("what_if_plan", {"method": method, **said},
                               echo=f"Re-planning with the {'PCA' if method == 'pca' else 'composite'}"

@@ -122,6 +122,12 @@ _WARD_COVER = re.compile(
     r"|\bat\s+the\s+back\b|\bback\s+of\s+the\s+(?:queue|line)\b|\bserved\s+last\b|\bcome\s+last"
     r"\b|\bput\s+last\b|\blast\s+in\s+line\b|\bend\s+of\s+the\s+(?:queue|line)\b"
     r"|\bwards?\s+(?:are\s+|r\s+|dey\s+|get\s+|got\s+|now\s+)?(?:full|fully|in\s+full)\b")
+# "how many wards are fully covered at that threshold?" right after the plan's urban threshold
+# was changed: the plan's coverage (a reprioritisation covers no ward)
+_COVERED_AT_THRESHOLD = re.compile(
+    r"\b(?:fully|full|part(?:ly|ially)|not(?:\s+yet)?|un)\s*covered\b.*\b(?:at|with|under|for)\s+"
+    r"(?:that|this|the\s+(?:new|same|current|plan'?s)|the|our|its)\s+(?:new\s+)?(?:urban\s+)?"
+    r"threshold\b")
 _IN_PLAN = re.compile(r"\bhow\s+many\s+wards\b.*\b(?:in|for|does|covered\s+by|under)\s+"
                       r"(?:the|this|dis|that|d|our|current)\s+plan\b")
 _SETTING = re.compile(r"\bhousehold(?:\s+size)?\b|\bhh(?:\s+size)?\b|\bpeople[\s-]+per[\s-]+net"
@@ -192,7 +198,8 @@ def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
         return _ask(text, {"about": "plan_totals"}, "plan_totals")
     if re.search(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", low) and re.search(
             r"\bwards?\b", low) and not digits and not re.search(
-            r"\bselect\w*|\bthreshold\b|\breprioriti\w*|\bchosen\b|\bpicked\b", low) and (
+            r"\bselect\w*|\breprioriti\w*|\bchosen\b|\bpicked\b", low) and (
+            not re.search(r"\bthreshold\b", low) or _COVERED_AT_THRESHOLD.search(low)) and (
             _WARD_COVER.search(low) or _IN_PLAN.search(low)):
         lga, _ = find_lga(text, facts.lgas)
         if lga:

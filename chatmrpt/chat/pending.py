@@ -430,6 +430,12 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
         # "6" to "Re-plan with household size 5 (I did not use 6)": the number left out is
         # the one meant, in the place of the offered value it can stand for
         return _modified_choice(text, low, actionable[0], ctx)
+    if not rest and fresh and len(actionable) == 1 and reads_as_number_answer(low) and \
+            actionable[0].get("tool") in PLAN_TOOLS and len(numbers) == 1 and \
+            _cued_setting(low, numbers[0]):
+        # "let us take seven persons per household" to the plan just offered: that offer,
+        # with the setting the words name
+        return _modified_choice(text, low, actionable[0], ctx)
     if not rest:
         return None
     picked = _pick_choice(rest, choices)
@@ -470,6 +476,15 @@ def _alternative_picked(text: str, low: str, pending: Mapping[str, Any]) -> Deci
     said = f"{int(value):,} nets" if key == "total_nets" else f"household size {_fmt(value)}"
     return Decision([Step(pending.get("tool") or "plan_itn", params,
                           echo=f"With {said}, as you chose.", source=text)])
+
+
+def _cued_setting(low: str, number: ex.NumberMention) -> bool:
+    """The number is tied by its words to a plan setting other than the stock ("seven persons
+    per household", "2 people per net")."""
+    from chatmrpt.chat import router as rt_
+
+    cued, _ = ex.assign_numbers(low, ex.PLAN_CUES, [number], rt_.PLAN_ACCEPTS)
+    return any(k not in ("total_nets", "_past") and v is number for k, v in cued.items())
 
 
 def _is_stray(number: ex.NumberMention, strays: Sequence[str]) -> bool:

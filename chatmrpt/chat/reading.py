@@ -110,7 +110,9 @@ SHOWS_ONE_VARIABLE = ("show_map", "export_results", "export_view", "ward_value",
 SOFT_ADD = re.compile(r"^\s*(?:and\s+|oh\s+|ok(?:ay)?\s+)?also\b|\b(?:too|as\s+well)(?:\s+(?:please"
                       r"|pls|abeg))?\s*[.!]*\s*$")
 SPLIT = re.compile(
-    r"\s*(?:;|\.\s+(?:then|also|and)\b|,?\s+and\s+then\b|,?\s+then\s+(?=\w)|,?\s+after\s+that\b"
+    # ". Then prepare a plan ...": a sentence that starts with "Then" is a request of its own
+    r"\s*(?:;|[.?!]\s+(?i:then|also|and|after\s+that)\b|,?\s+and\s+then\b|,?\s+then\s+(?=\w)"
+    r"|,?\s+after\s+that\b"
     r"|,?\s+and\s+also\b|\.\s+(?=(?:show|map|export|download|plan|list|give|top|run|save|what)\b)"
     r"|,?\s+and\s+(?=(?:tell|show|give|list|export|download|save|send)\s+(?:me|us|the|it|that"
     r"|them|how|which|what)\b)"
@@ -143,7 +145,9 @@ ANSWER_CHOICE_WORDS = frozenset(["fine", "usual", "normal", "typical", "standard
                                  "good", "ok", "value", "figure", "number", "that's", "thats",
                                  "alright", "works", "sounds", "then", "mostly",
                                  "generally", "here", "area", "assume", "assuming", "pick",
-                                 "choose", "set", "should", "would", "be", "enough"])
+                                 "choose", "set", "should", "would", "be", "enough",
+                                 # "let us take six persons per household"
+                                 "us"])
 
 
 def reads_as_short_answer(text: str) -> bool:
