@@ -566,7 +566,9 @@ def _takes_back(low: str) -> bool:
     return any(ex.extract_numbers(low[: m.start()]) for m in RETRACTED.finditer(low))
 
 
-REPLACED = re.compile(r"\b(?:not|instead\s+of|rather\s+than|from)\s*$")
+# "not 5", "instead of 20", "I typed 20", "forget the 25": a value said and taken back
+REPLACED = re.compile(r"\b(?:not|instead\s+of|rather\s+than|from|(?:typed|wrote|written|entered"
+                      r"|forget(?:\s+about)?|ignore)(?:\s+(?:the|that|my))?)\s*$")
 
 
 def action_evidence(step: Step, text: str, state: DialogueState,

@@ -46,6 +46,9 @@ SHORTHAND: dict[str, str] = {
     "populaton": "population", "popualtion": "population", "scour": "score",
     "munincipal": "municipal", "muncipal": "municipal", "analisis": "analysis",
     "analysys": "analysis", "anaysis": "analysis",
+    "rnk": "rank", "rnak": "rank", "rnks": "ranks", "rnking": "ranking", "rnaking": "ranking",
+    "mny": "many", "hgh": "high", "hig": "high", "meduim": "medium", "toop": "top",
+    "covred": "covered", "coverd": "covered", "uncovred": "uncovered", "agn": "again",
 }  # fmt: skip
 
 # "4 me", "2 d": a digit standing for a word, only before the words it joins

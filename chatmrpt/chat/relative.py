@@ -15,7 +15,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import DIRECTIONS
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat.guards import _without_names, reads_as_question
+from chatmrpt.chat.guards import REPLACED, _without_names, reads_as_question
 from chatmrpt.chat.reading import (
     ADD_VAR,
     ALL_OF_THEM,
@@ -1013,14 +1013,37 @@ def _repri_target_said(text: str, low: str) -> Decision | None:
                      r"|re-?run|try|switch|should\s+be)\b", low):
         return None
     numbers = ex.extract_numbers(low)
-    if len(numbers) != 1 or not 0 < numbers[0].value <= 100:
+    targets = [n for n in numbers if TARGET_VALUE.search(low[: n.start])]
+    if len(targets) != 1 or not 0 < targets[0].value <= 100:
         return None
-    n = numbers[0]
-    if not TARGET_VALUE.search(low[: n.start]):
+    n = targets[0]
+    # every other number is the threshold kept or named ("same 50 threshold") or the value
+    # taken back ("I typed 20 but", "forget the 25"); any other number leaves it unread
+    thresholds = []
+    for other in numbers:
+        if other is n:
+            continue
+        before, after = low[: other.start], low[other.end:]
+        if THRESHOLD_AFTER.match(after) or THRESHOLD_BEFORE.search(before):
+            thresholds.append(other)
+        elif not REPLACED.search(before):
+            return None
+    if len(thresholds) > 1 or thresholds and not 0 < thresholds[0].value <= 100:
         return None
-    return Decision([Step("reprioritize_urban", {"target_share": n.number},
-                          echo=f"Urban reprioritisation with a target of {_fmt(n.value)}% of the "
-                               "population.", source=text)], reading={"relative": "repri"})
+    params: dict[str, Any] = {"target_share": n.number}
+    echo = f"Urban reprioritisation with a target of {_fmt(n.value)}% of the population"
+    if thresholds:
+        params["thresholds"] = [thresholds[0].number]
+        echo += f", at more than {_fmt(thresholds[0].value)}% urban"
+    return Decision([Step("reprioritize_urban", params, echo=echo + ".", source=text)],
+                    reading={"relative": "repri"})
+
+
+# "same 50 threshold", "50% urban", "at 50 percent urban": a threshold named with its value
+THRESHOLD_AFTER = re.compile(r"\s*(?:%|percent|per\s*cent|pct)?\s*(?:urban\b|threshold\b"
+                             r"|cut-?off\b)")
+THRESHOLD_BEFORE = re.compile(r"\b(?:threshold|cut-?off)\s+(?:of\s+|at\s+|=\s*|is\s+|stays?\s+"
+                              r"(?:at\s+)?)?$")
 
 
 def _plan_operation(text: str, ctx: RouterContext, state: DialogueState,
