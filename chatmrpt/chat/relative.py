@@ -784,11 +784,44 @@ WHAT_IF_DROP = re.compile(r"\b(?:what|wetin)\s+(?:if|(?:would|will)\s+happen\s+i
                           r"|about\s+if)\b|\b(?:suppose|supposing|imagine)\b")
 
 
+# "go back to the default variable set", "back to the three defaults", "put back the default
+# set", "restore the original variables": the analysis' variables back to the default selection
+BACK_WORD = re.compile(r"\b(?:back|revert\w*|restore\w*|return|reset|undo)\b")
+DEFAULT_SET = re.compile(
+    r"\b(?:default|usual|original|standard|normal|initial)\s+(?:\w+\s+)?(?:variables?(?:\s+set)?"
+    r"|set(?:\s+of\s+(?:variables|columns|indicators))?|selection|columns|indicators)\b"
+    r"|\b(?:the|our|its)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+defaults\b")
+# another subject's defaults, or a change besides the defaults ("default set plus EVI")
+NOT_THE_SET = re.compile(r"\b(?:plan|nets?|threshold|household|map|directions?|normali[sz]\w*"
+                         r"|target|tpr|people\s+per)\b")
+BESIDES = re.compile(r"\b(?:with|plus|and|but|except|without|keep|minus|add|adding|including"
+                     r"|instead)\b")
+
+
+def default_variables_back(text: str, low: str, ctx: RouterContext,
+                           facts: Facts) -> Decision | None:
+    """The analysis run again with the default variables when the message asks for the
+    default selection back; a question ("did that go back to the usual six?"), another
+    setting's defaults or a change besides them is read otherwise."""
+    if not ctx.analysis_ready or not facts.analysis_variables:
+        return None
+    found = DEFAULT_SET.search(low)
+    if found is None or not BACK_WORD.search(low) or reads_as_question(text) or \
+            NOT_THE_SET.search(low) or BESIDES.search(low[found.end():]):
+        return None
+    return Decision([Step("run_analysis", {}, echo="Running the analysis again with the "
+                          "default variables, directions and settings.", source=text)],
+                    reading={"relative": "variables"})
+
+
 def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,
                      facts: Facts) -> Decision | None:  # fmt: skip
     from chatmrpt.chat.dialogue import TARGET_SAID
     last = state.last or {}
     last_tool = last.get("tool")
+    back = default_variables_back(text, low, ctx, facts)
+    if back is not None:
+        return back
     what_if = WHAT_IF_DROP.search(low) is not None
     low_d = re.sub(r"\b(remov|dropp|scrapp|ditch|cancell?)ed\b",
                    lambda m: {"dropp": "drop", "scrapp": "scrap", "cancell": "cancel",
