@@ -814,6 +814,43 @@ def default_variables_back(text: str, low: str, ctx: RouterContext,
                     reading={"relative": "variables"})
 
 
+def _variables_what_if(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                       facts: Facts) -> Decision | None:
+    """ "what if we remove distance? just asking": the analysis' variables changed, as the
+    question asks; the gates keep it as an offer (a question changes nothing), so a later
+    "ok do it" runs exactly that."""
+    if not ctx.analysis_ready or not facts.analysis_variables:
+        return None
+    head = WHAT_IF_DROP.search(low)
+    if head is None or low[: head.start()].strip(" ,.!") not in ("", "so", "ok", "okay", "and",
+                                                                  "but", "hmm", "then"):
+        return None
+    clause = re.split(r"[?.!;]", low[head.end():], maxsplit=1)[0]
+    clause = re.sub(r"^\s*(?:we|i|you|u|they)\s+(?:just\s+|also\s+)?", "", clause)
+    clause = re.sub(r"\b(added|removed|dropped|included|excluded|took\s+out)\b",
+                    lambda m: {"added": "add", "removed": "remove", "dropped": "drop",
+                               "included": "include", "excluded": "exclude",
+                               "took out": "take out"}.get(m.group(1), m.group(1)), clause)
+    if not clause.strip() or re.search(r"\b(?:nets?|plan|threshold|target|household|map)\b",
+                                       clause):
+        return None
+    change = variable_change(clause, ctx, facts.analysis_variables, state.topic,
+                             (state.last or {}).get("tool"))
+    if change is None or not change.params or \
+            set(change.params.get("variables") or ()) == set(facts.analysis_variables):
+        return None
+    params = dict(change.params)
+    directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+                  if k in params["variables"]}
+    if directions:
+        params["directions"] = directions
+    for k in ("methods", "normalization"):
+        if facts.analysis_params.get(k):
+            params[k] = facts.analysis_params[k]
+    return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
+                    reading={"relative": "variables", "what_if": True})
+
+
 def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,
                      facts: Facts) -> Decision | None:  # fmt: skip
     from chatmrpt.chat.dialogue import TARGET_SAID
@@ -823,6 +860,9 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
     if back is not None:
         return back
     what_if = WHAT_IF_DROP.search(low) is not None
+    asked = _variables_what_if(text, low, ctx, state, facts) if what_if else None
+    if asked is not None:
+        return asked
     low_d = re.sub(r"\b(remov|dropp|scrapp|ditch|cancell?)ed\b",
                    lambda m: {"dropp": "drop", "scrapp": "scrap", "cancell": "cancel",
                               "cancel": "cancel"}.get(m.group(1), m.group(1) + (
