@@ -807,8 +807,10 @@ def default_variables_back(text: str, low: str, ctx: RouterContext,
         return None
     found = DEFAULT_SET.search(low)
     if found is None or not BACK_WORD.search(low) or reads_as_question(text) or \
-            NOT_THE_SET.search(low) or BESIDES.search(low[found.end():]):
-        return None
+            NOT_THE_SET.search(low) or BESIDES.search(low[found.end():]) or \
+            len(split_requests(text)) > 1:
+        return None  # "put the default variables back, then list the bottom three": two
+        # requests, read as such elsewhere
     return Decision([Step("run_analysis", {}, echo="Running the analysis again with the "
                           "default variables, directions and settings.", source=text)],
                     reading={"relative": "variables"})

@@ -34,6 +34,7 @@ def test_the_default_variables_back_run_the_default_analysis(text, state):
     "back to the default variables plus elevation",
     "put back the default set but keep elevation",
     "back to the default directions",
+    "Put the default variables back, then list the bottom three again.",
 ])
 def test_not_the_default_variables_back(text):
     d = decide(text, ctx(), AFTER_MAP, FACTS)
