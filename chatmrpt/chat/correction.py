@@ -20,14 +20,18 @@ from chatmrpt.chat.state import Decision, Step
 
 MEANT = re.compile(
     r"^\W*(?:(?:no+|nope|hmm+|oh|oops|sorry|ah|ehn|actually|wait|my\s+bad|my\s+mistake|ok(?:ay)?"
-    r"|abeg|pls|please)[\s,.!;:-]+)*"
+    r"|abeg|pls|please|apologies|apology|pardon|excuse\s+me)[\s,.!;:-]+)*"
     r"(?:i\s+(?:typed|wrote|said|put|picked|chose|gave|entered|asked\s+for)\s+"
     r"(?:the\s+wrong\s+(?:one|name|lga|ward|variable|column)|(?P<old1>[^,;.]+?))[\s,;.!-]+"
     r"(?:but\s+|and\s+|,\s*)?)?"
     r"i\s+(?:meant|mean|wanted)\s+(?:to\s+(?:ask|say|type|write|put|use|see)\s+(?:about\s+|for\s+)?)?"
     r"(?P<new>[^,;]+?)"
     r"(?:[\s,;]+(?:not|and\s+not|instead\s+of|rather\s+than)\s+(?P<old2>[^,;]+?))?"
-    r"(?:\s+(?:instead|as\s+a\s+whole|please|pls|abeg|then|sorry))*\W*$")
+    r"(?:\s+(?:instead|as\s+a\s+whole|please|pls|abeg|then|sorry))*"
+    # "... not NDVI. swap them": the correction asked to be made, nothing else
+    r"(?:[\s,.;!-]+(?:(?:so|then|please|pls|just|abeg)\s+)*(?:swap|switch|change|replace|fix"
+    r"|correct|rerun|re-run|redo|update)(?:\s+(?:them|it|that|those|am|dem|the\s+two))?"
+    r"(?:\s+(?:over|round|around|please|pls|abeg|again))*)?\W*$")
 _TRIM = re.compile(r"^(?:the|a|an)\s+|\s+(?:lga|local\s+government(?:\s+area)?|ward|one|column"
                    r"|variable)$")
 PLACE_TOOLS = ("list_wards", "top_wards")

@@ -212,6 +212,13 @@ BOTH_METHODS = re.compile(r"\b(?:on|by|in|for|under|with|using|across)\s+both\s+
                           r"\s+composite)\b|\bboth\s+methods?\s+agree|\b(?:composite|pca)\s+and"
                           r"\s+(?:the\s+)?(?:pca|composite)\s+(?:agree|both)\b")
 BARE_CATEGORY = re.compile(r"\b(high|medium|low)(?:est)?\b")
+# "Low on the composite ranking", "High by the composite score", "in the ranking": the
+# category of the ranking every count is of (the composite one), no other subject
+COMPOSITE_NAMED = re.compile(r"\b(?:on|by|in|for|under|with|using|according\s+to|from)\s+(?:the\s+)?"
+                             r"(?:(?:composite|main|overall|current)\s+)?(?:rankings?|scores?"
+                             r"|rankin|ranks?)\b(?!\s*(?:of|above|below|over|under|between)\b)"
+                             r"|\b(?:on|by|in|for|under|with|using|according\s+to|from)\s+"
+                             r"(?:the\s+)?composite(?:\s+(?:method|index|results?|list))?\b")
 
 
 def category_count(text: str, ctx: RouterContext, state: DialogueState,
@@ -227,6 +234,8 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
     low = ex.lower_text(sentence)
     agree = bool(BOTH_METHODS.search(low))  # "... High on both methods"
     low = BOTH_METHODS.sub(" ", low)
+    if not agree:
+        low = COMPOSITE_NAMED.sub(" ", low)
     cat = BARE_CATEGORY.search(low)
     if cat is None or cat.group(0).endswith("est") or REFERS_BACK.search(low) or \
             re.search(r"\d", low):

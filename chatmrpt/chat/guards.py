@@ -333,6 +333,9 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue  # "for the 2026 mass campaign": which campaign, not an amount
         if step.tool == "run_analysis" and _variables_counted(n, low, step.params):
             continue  # "add soil_wetness to those four": the analysis' variables, pointed at
+        if step.tool == "run_analysis" and not step.params.get("variables") and \
+                _defaults_counted(n, low):
+            continue  # "back to the three defaults": the default selection, counted
         if step.tool == "run_analysis" and _age_of_variable(n, low):
             continue  # "under-five TPR": the age group is part of the variable's name
         if ex.past_amount(n, low):
@@ -365,6 +368,21 @@ def _variables_counted(n: ex.NumberMention, low: str, params: Mapping[str, Any])
     variables = params.get("variables") or ()
     return bool(variables) and n.is_whole and 2 <= n.value <= len(variables) + 3 and \
         bool(COUNT_POINTED.search(low[:n.start])) and bool(COUNT_ENDS.match(low[n.end:]))
+
+
+USUAL = r"(?:default|usual|original|standard|normal|initial)"
+DEFAULTS_BEFORE = re.compile(r"\b(?:the|our|its)\s+(?:" + USUAL + r"\s+)?$")
+DEFAULTS_AFTER = re.compile(r"^\s*(?:defaults\b|" + USUAL + r"\s+(?:variables?|ones|columns"
+                            r"|indicators)\b|(?:variables?|ones|columns|indicators)\b)")
+
+
+def _defaults_counted(n: ex.NumberMention, low: str) -> bool:
+    """ "back to the three defaults", "the usual six variables": a count of the default
+    selection the message asks back, no value to use (a default word must be said)."""
+    before, after = low[: n.start], low[n.end:]
+    m = DEFAULTS_AFTER.match(after)
+    return n.is_whole and bool(DEFAULTS_BEFORE.search(before)) and m is not None and bool(
+        re.search(USUAL + r"|\bdefaults\b", before[-20:] + m.group(0)))
 
 
 def _choice_numbers(step: Step) -> set[float]:
@@ -568,7 +586,9 @@ def _takes_back(low: str) -> bool:
     return any(ex.extract_numbers(low[: m.start()]) for m in RETRACTED.finditer(low))
 
 
-REPLACED = re.compile(r"\b(?:not|instead\s+of|rather\s+than|from)\s*$")
+# "not 5", "instead of 20", "I typed 20", "forget the 25": a value said and taken back
+REPLACED = re.compile(r"\b(?:not|instead\s+of|rather\s+than|from|(?:typed|wrote|written|entered"
+                      r"|forget(?:\s+about)?|ignore)(?:\s+(?:the|that|my))?)\s*$")
 # "I typed 300 but it's 350 thousand": the value typed by mistake, then the one meant
 TYPED_WRONG = re.compile(r"\b(?:i|we)\s+(?:typed|wrote|said|put|entered|gave|used)\s*$")
 CORRECTED_AFTER = re.compile(r"^\s*(?:(?:nets?|people|persons)\s*)?[,.;]?\s*(?:but|and|whereas)\s+"

@@ -13,6 +13,7 @@ English, so this pass rewrites only what has one plain meaning:
 - numbers read out ("two fifty k", "three-fifty thousand" -> 250k, 350 thousand; Hausa
   "mutum biyar" -> 5 people, "2 point 5 million" -> 2.5 million) and the letter
   o typed for a zero inside a number ("40o,000" -> 400,000);
+- a word typed in two ("house hold", "de-prioritisation");
 - a plan setting's short name typed together with its value ("hh5" -> hh 5) and the people
   per net said as nets for people ("1 net for every 2 people" -> 2 people per net).
 
@@ -46,6 +47,9 @@ SHORTHAND: dict[str, str] = {
     "populaton": "population", "popualtion": "population", "scour": "score",
     "munincipal": "municipal", "muncipal": "municipal", "analisis": "analysis",
     "analysys": "analysis", "anaysis": "analysis",
+    "rnk": "rank", "rnak": "rank", "rnks": "ranks", "rnking": "ranking", "rnaking": "ranking",
+    "mny": "many", "hgh": "high", "hig": "high", "meduim": "medium", "toop": "top",
+    "covred": "covered", "coverd": "covered", "uncovred": "uncovered", "agn": "again",
 }  # fmt: skip
 
 # "4 me", "2 d": a digit standing for a word, only before the words it joins
@@ -118,6 +122,8 @@ _POINT = re.compile(
 # (only in a number written with thousands separators, where its shape shows the zeros)
 _O_NUMBER = re.compile(r"(?<![\w.])[1-9][\do]{0,2}(?:,[\do]{3})+(?![\w])", re.I)
 _HOUSE_HOLD = re.compile(r"\bhouse\s+hold(s)?\b", re.I)
+# "de-prioritisation", "re prioritise": one word, as the readers of that request know it
+_PRIO_SPLIT = re.compile(r"\b(de|re)[\s-]+(priorit\w*)", re.I)
 # "pop of kira 1?", "total pop?": population, said short (never "pop up", "pop it open")
 _POP = re.compile(r"(?<![\w'-])pop(?=\s+(?:of|for|in|per|figure|figures|number|count|size"
                   r"|column)\b|\s*[?.!]*\s*$)", re.I)
@@ -234,6 +240,7 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
         out = without
     out = _DECIDER_SAYS.sub(lambda m: m.group(1), out)
     out = _HOUSE_HOLD.sub(lambda m: "household" + (m.group(1) or ""), out)
+    out = _PRIO_SPLIT.sub(lambda m: m.group(1) + m.group(2), out)
     out = _POP.sub("population", out)
     out = _SPOKEN_HUNDREDS.sub(_hundreds, out)
     out = _HAUSA_PEOPLE.sub(lambda m: f"{_HAUSA_ONES[m.group(1).lower()]} people", out)

@@ -15,7 +15,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import DIRECTIONS
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat.guards import _without_names, reads_as_question
+from chatmrpt.chat.guards import REPLACED, _without_names, reads_as_question
 from chatmrpt.chat.reading import (
     ADD_VAR,
     ALL_OF_THEM,
@@ -823,12 +823,87 @@ WHAT_IF_DROP = re.compile(r"\b(?:what|wetin)\s+(?:if|(?:would|will)\s+happen\s+i
                           r"|about\s+if)\b|\b(?:suppose|supposing|imagine)\b")
 
 
+# "go back to the default variable set", "back to the three defaults", "put back the default
+# set", "restore the original variables": the analysis' variables back to the default selection
+BACK_WORD = re.compile(r"\b(?:back|revert\w*|restore\w*|return|reset|undo)\b")
+DEFAULT_SET = re.compile(
+    r"\b(?:default|usual|original|standard|normal|initial)\s+(?:\w+\s+)?(?:variables?(?:\s+set)?"
+    r"|set(?:\s+of\s+(?:variables|columns|indicators))?|selection|columns|indicators)\b"
+    r"|\b(?:the|our|its)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+defaults\b")
+# another subject's defaults, or a change besides the defaults ("default set plus EVI")
+NOT_THE_SET = re.compile(r"\b(?:plan|nets?|threshold|household|map|directions?|normali[sz]\w*"
+                         r"|target|tpr|people\s+per)\b")
+BESIDES = re.compile(r"\b(?:with|plus|and|but|except|without|keep|minus|add|adding|including"
+                     r"|instead)\b")
+
+
+def default_variables_back(text: str, low: str, ctx: RouterContext,
+                           facts: Facts) -> Decision | None:
+    """The analysis run again with the default variables when the message asks for the
+    default selection back; a question ("did that go back to the usual six?"), another
+    setting's defaults or a change besides them is read otherwise."""
+    if not ctx.analysis_ready or not facts.analysis_variables:
+        return None
+    found = DEFAULT_SET.search(low)
+    if found is None or not BACK_WORD.search(low) or reads_as_question(text) or \
+            NOT_THE_SET.search(low) or BESIDES.search(low[found.end():]) or \
+            len(split_requests(text)) > 1:
+        return None  # "put the default variables back, then list the bottom three": two
+        # requests, read as such elsewhere
+    return Decision([Step("run_analysis", {}, echo="Running the analysis again with the "
+                          "default variables, directions and settings.", source=text)],
+                    reading={"relative": "variables"})
+
+
+def _variables_what_if(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                       facts: Facts) -> Decision | None:
+    """ "what if we remove distance? just asking": the analysis' variables changed, as the
+    question asks; the gates keep it as an offer (a question changes nothing), so a later
+    "ok do it" runs exactly that."""
+    if not ctx.analysis_ready or not facts.analysis_variables:
+        return None
+    head = WHAT_IF_DROP.search(low)
+    if head is None or low[: head.start()].strip(" ,.!") not in ("", "so", "ok", "okay", "and",
+                                                                  "but", "hmm", "then"):
+        return None
+    clause = re.split(r"[?.!;]", low[head.end():], maxsplit=1)[0]
+    clause = re.sub(r"^\s*(?:we|i|you|u|they)\s+(?:just\s+|also\s+)?", "", clause)
+    clause = re.sub(r"\b(added|removed|dropped|included|excluded|took\s+out)\b",
+                    lambda m: {"added": "add", "removed": "remove", "dropped": "drop",
+                               "included": "include", "excluded": "exclude",
+                               "took out": "take out"}.get(m.group(1), m.group(1)), clause)
+    if not clause.strip() or re.search(r"\b(?:nets?|plan|threshold|target|household|map)\b",
+                                       clause):
+        return None
+    change = variable_change(clause, ctx, facts.analysis_variables, state.topic,
+                             (state.last or {}).get("tool"))
+    if change is None or not change.params or \
+            set(change.params.get("variables") or ()) == set(facts.analysis_variables):
+        return None
+    params = dict(change.params)
+    directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+                  if k in params["variables"]}
+    if directions:
+        params["directions"] = directions
+    for k in ("methods", "normalization"):
+        if facts.analysis_params.get(k):
+            params[k] = facts.analysis_params[k]
+    return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
+                    reading={"relative": "variables", "what_if": True})
+
+
 def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,
                      facts: Facts) -> Decision | None:  # fmt: skip
     from chatmrpt.chat.dialogue import TARGET_SAID
     last = state.last or {}
     last_tool = last.get("tool")
+    back = default_variables_back(text, low, ctx, facts)
+    if back is not None:
+        return back
     what_if = WHAT_IF_DROP.search(low) is not None
+    asked = _variables_what_if(text, low, ctx, state, facts) if what_if else None
+    if asked is not None:
+        return asked
     low_d = re.sub(r"\b(remov|dropp|scrapp|ditch|cancell?)ed\b",
                    lambda m: {"dropp": "drop", "scrapp": "scrap", "cancell": "cancel",
                               "cancel": "cancel"}.get(m.group(1), m.group(1) + (
@@ -1089,14 +1164,37 @@ def _repri_target_said(text: str, low: str) -> Decision | None:
                      r"|re-?run|try|switch|should\s+be)\b", low):
         return None
     numbers = ex.extract_numbers(low)
-    if len(numbers) != 1 or not 0 < numbers[0].value <= 100:
+    targets = [n for n in numbers if TARGET_VALUE.search(low[: n.start])]
+    if len(targets) != 1 or not 0 < targets[0].value <= 100:
         return None
-    n = numbers[0]
-    if not TARGET_VALUE.search(low[: n.start]):
+    n = targets[0]
+    # every other number is the threshold kept or named ("same 50 threshold") or the value
+    # taken back ("I typed 20 but", "forget the 25"); any other number leaves it unread
+    thresholds = []
+    for other in numbers:
+        if other is n:
+            continue
+        before, after = low[: other.start], low[other.end:]
+        if THRESHOLD_AFTER.match(after) or THRESHOLD_BEFORE.search(before):
+            thresholds.append(other)
+        elif not REPLACED.search(before):
+            return None
+    if len(thresholds) > 1 or thresholds and not 0 < thresholds[0].value <= 100:
         return None
-    return Decision([Step("reprioritize_urban", {"target_share": n.number},
-                          echo=f"Urban reprioritisation with a target of {_fmt(n.value)}% of the "
-                               "population.", source=text)], reading={"relative": "repri"})
+    params: dict[str, Any] = {"target_share": n.number}
+    echo = f"Urban reprioritisation with a target of {_fmt(n.value)}% of the population"
+    if thresholds:
+        params["thresholds"] = [thresholds[0].number]
+        echo += f", at more than {_fmt(thresholds[0].value)}% urban"
+    return Decision([Step("reprioritize_urban", params, echo=echo + ".", source=text)],
+                    reading={"relative": "repri"})
+
+
+# "same 50 threshold", "50% urban", "at 50 percent urban": a threshold named with its value
+THRESHOLD_AFTER = re.compile(r"\s*(?:%|percent|per\s*cent|pct)?\s*(?:urban\b|threshold\b"
+                             r"|cut-?off\b)")
+THRESHOLD_BEFORE = re.compile(r"\b(?:threshold|cut-?off)\s+(?:of\s+|at\s+|=\s*|is\s+|stays?\s+"
+                              r"(?:at\s+)?)?$")
 
 
 def _plan_operation(text: str, ctx: RouterContext, state: DialogueState,

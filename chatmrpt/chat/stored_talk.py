@@ -182,13 +182,19 @@ _SETTING_ASKED = re.compile(
     r"|wetin)|tell\s+me|remind\s+me)\b")
 
 
+# "what age group is the TPR run on now?", "which test was it run with": the run as a state
+_RUN_AS_STATE = re.compile(r"\b(?:is|was|are|were|been)\s+(?:(?:the|this|that|dis|dat|it|tpr"
+                           r"|one|now|currently)\s+){0,3}(?:run|computed|calculated|done|based)\b")
+
+
 def tpr_setting_after_run(text: str, low: str, ctx: RouterContext,
                           state: DialogueState) -> Decision | None:
     """ "wat age group dis one" right after a TPR run: the settings of that run (nothing
     computed); a setting said with it ("what about rdt only") is left to the re-run."""
     if not ctx.has_facility_data or (state.last or {}).get("tool") != "compute_tpr":
         return None
-    if not _SETTING_ASKED.search(low) or not _RUN_SETTING.search(low) or _ACTS.search(low) \
+    if not _SETTING_ASKED.search(low) or not _RUN_SETTING.search(low) or \
+            _ACTS.search(_RUN_AS_STATE.sub(" ", low)) \
             or re.search(r"\d|\bwards?\b|\bmaps?\b|\bmean\w*|\bwhy\b|\bavailable\b"
                          r"|\bcan\b|\boptions?\b|\bchoices?\b", low) \
             or any(ex.find_choice(k, text) for k in ("age", "test", "facility_level")):

@@ -41,9 +41,10 @@ def follow_up(text: str, low: str, ctx: RouterContext,
               state: DialogueState) -> Decision | None:
     after_tpr = (state.last or {}).get("tool") == "compute_tpr"
     if not ctx.has_facility_data or "?" in text or _OTHER.search(low) or not (
-            after_tpr or re.search(r"\b(?:run|rerun|re-run|redo)\b", low)):
-        return None  # with no TPR just run, only "run it for over 5s" (an age, a test or a
-        # level exists for the TPR alone) is read as one
+            after_tpr or re.search(r"\b(?:run|rerun|re-run|redo|instead)\b", low)):
+        return None  # with no TPR just run, only "run it for over 5s" or "now microscopy
+        # instead" after a question (an age, a test or a level exists for the TPR alone, and
+        # the request is said as one) is read as one
     found = {p: v for p in TPR_SETTINGS if (v := ex.find_choice(p, text))}
     if not found:
         return None

@@ -37,7 +37,7 @@ _NOT_A_NAME = re.compile(
     r"|explain|why|what|which|how|after|wards?|lgas?|nets?|treat\w*|keep|drop|remove|add"
     r"|without|except|but|not|no|excluding|instead|because|since|normali[sz]\w*|reciprocal"
     r"|linear|inverse|direct|directions?|settings?|options?|pca|composite|methods?|median"
-    r"|score|weights?|run|rerun|analys\w*"
+    r"|score|weights?|run|rerun|analys\w*|swap\w*|switch\w*|replace\w*|change\w*|redo|fix"
     r"|is|are|was|be|should|would|will|can|could|i|we|you|he|she|they)\b")
 
 

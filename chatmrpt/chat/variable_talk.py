@@ -174,6 +174,9 @@ def group_change(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decisio
     only = not dropping and not adding and bool(ONLY_WORD.search(low))
     if not (dropping or adding or only):
         return None
+    if only and any(m.column for m in ex.find_variables(low, ctx.variables)):
+        return None  # "only tpr, rainfall, ... vegetation index and ...": a list of variables
+        # the kind's words are one item of
     if dropping:
         scope = ex.group_columns(group, used)
     elif adding:
