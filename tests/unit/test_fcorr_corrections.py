@@ -1,0 +1,123 @@
+"""Corrections and repeats of a list or a file: "top 5, not bottom" takes the bottom back;
+"send the bottom 3 again" is the list, not a file; "as csv so we can open it in excel" is a
+CSV file (Excel is the program); "rank the wards for Lagos" on a table of another state runs
+nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat.dialogue import DialogueState, Facts, decide
+from chatmrpt.chat.extract import WardRef
+from chatmrpt.chat.router import RouterContext
+from tests.unit.chat_corpus import DEMO_VARIABLES
+
+BOTTOM5 = {"tool": "top_wards", "params": {"n": 5, "order": "bottom"}}
+
+
+def run(text, ready=True, last=None, area=("kano_demo.csv",)):
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES,
+                      wards=(WardRef("Danjalba", None), WardRef("Malano", None)),
+                      analysis_status="succeeded" if ready else None)
+    f = Facts(analysis_variables=DEMO_VARIABLES[:3] if ready else (),
+              lgas=("Rimai", "Ganja", "Doragar"), ward_count=300, area=area)
+    return decide(text, c, DialogueState(None, last), f)
+
+
+def steps(d):
+    return [(s.tool, dict(s.params)) for s in d.steps]
+
+
+@pytest.mark.parametrize("text,n", [
+    ("top 5 i mean not bottom", 5),
+    ("sorry I meant the 5 highest, not lowest", 5),
+    ("top 5 instead of the bottom ones", 5),
+    ("the top 3, not the bottom 3", 3),
+])
+def test_bottom_taken_back_is_the_top(text, n):
+    d = run(text, last=BOTTOM5)
+    assert steps(d) and steps(d)[0][0] == "top_wards", (d.text, d.steps)
+    assert steps(d)[0][1].get("order", "top") == "top"
+    assert steps(d)[0][1].get("n") == n
+
+
+@pytest.mark.parametrize("text,n", [
+    ("bottom 5 not top 5", 5),
+    ("the 3 lowest, not the highest", 3),
+    ("i want the bottom 5 wards", 5),
+])
+def test_bottom_asked_for_stays_bottom(text, n):
+    d = run(text, last=BOTTOM5)
+    assert steps(d) and steps(d)[0][1].get("order") == "bottom", (d.text, d.steps)
+    assert steps(d)[0][1].get("n") == n
+
+
+@pytest.mark.parametrize("text,n,order", [
+    ("can you send the bottom 3 again? I missed it", 3, "bottom"),
+    ("send the bottom 10 again", 10, "bottom"),
+    ("pls send the top 5 again, my network dropped", 5, "top"),
+])
+def test_list_sent_again_is_the_list(text, n, order):
+    d = run(text, last={"tool": "top_wards", "params": {"n": n, "order": order}})
+    assert steps(d) and steps(d)[0][0] == "top_wards", (d.text, d.steps)
+    assert steps(d)[0][1].get("n") == n
+    assert steps(d)[0][1].get("order", "top") == order
+
+
+def test_list_again_as_a_file_is_still_a_file():
+    d = run("send the rankings again as csv")
+    assert steps(d) == [("export_results", {"what": "rankings", "format": "csv"})]
+
+
+@pytest.mark.parametrize("text", [
+    "Export the rankings as csv so we can open it in excel later",
+    "export the rankings as csv, we will open it in excel",
+    "Export the rankings as CSV so that we can open it in Excel",
+    "csv of the rankings pls, to view with Excel",
+])
+def test_csv_opened_in_excel_is_csv(text):
+    d = run(text)
+    assert steps(d) == [("export_results", {"what": "rankings", "format": "csv"})], \
+        (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text", [
+    "export the rankings as csv, i mean excel",
+    "export the rankings so we can open it in excel",
+    "export the rankings as excel",
+])
+def test_excel_asked_for_is_excel(text):
+    d = run(text)
+    assert steps(d) == [("export_results", {"what": "rankings", "format": "xlsx"})], \
+        (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text", [
+    "good morning. can you rank the wards for Lagos state?",
+    "rank the wards of Oyo state",
+    "please run the analysis for Lagos",
+])
+def test_ranking_another_state_runs_nothing(text):
+    d = run(text, ready=False)
+    assert not d.steps, d.steps
+    assert "Lagos" in d.text or "Oyo" in d.text
+    assert d.pending and d.pending["choices"][0]["tool"] == "run_analysis"
+
+
+@pytest.mark.parametrize("text", [
+    "rank the wards for Kano state",
+    "rank the wards of this state",
+    "run the analysis",
+])
+def test_ranking_own_state_runs(text):
+    d = run(text, ready=False)
+    assert [s.tool for s in d.steps] == ["run_analysis"], (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text", [
+    "ok this state then, the one I uploaded. rank them",
+    "ok, the one I uploaded then, rank it",
+])
+def test_own_table_after_another_state_runs(text):
+    d = run(text, ready=False)
+    assert [s.tool for s in d.steps] == ["run_analysis"], (d.text, d.steps)
