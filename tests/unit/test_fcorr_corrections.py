@@ -121,3 +121,53 @@ def test_ranking_own_state_runs(text):
 def test_own_table_after_another_state_runs(text):
     d = run(text, ready=False)
     assert [s.tool for s in d.steps] == ["run_analysis"], (d.text, d.steps)
+
+
+# --- an LGA code put right --------------------------------------------------------------------
+
+def run_codes(text, last, pending=None):
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=(),
+                      analysis_status="succeeded")
+    f = Facts(analysis_variables=DEMO_VARIABLES[:3], ward_count=35,
+              lga_codes=("24006", "24007", "24008"))
+    return decide(text, c, DialogueState(pending, last), f)
+
+
+HIGH_24007 = {"tool": "list_wards", "params": {"category": "High", "lga_code": "24007"}}
+COUNT_24007 = {"tool": "ask_results", "params": {"about": "ward_counts", "lga_code": "24007"}}
+ALL_24006 = {"tool": "list_wards", "params": {"lga_code": "24006"}}
+
+
+@pytest.mark.parametrize("text,last,tool,params", [
+    ("wrong code, 24006", HIGH_24007, "list_wards", {"category": "High", "lga_code": "24006"}),
+    ("sorry 24008 not 24007", HIGH_24007, "list_wards",
+     {"category": "High", "lga_code": "24008"}),
+    ("sorry 24006", COUNT_24007, "ask_results", {"about": "ward_counts", "lga_code": "24006"}),
+    ("no not that one, I meant 24008", ALL_24006, "list_wards", {"lga_code": "24008"}),
+    ("I said 24006? wrong code, it's 24008", ALL_24006, "list_wards", {"lga_code": "24008"}),
+    ("oops, should be 24007", ALL_24006, "list_wards", {"lga_code": "24007"}),
+    ("my bad, LGA 24008 instead", {"tool": "top_wards", "params": {"n": 3,
+                                                                    "lga_code": "24006"}},
+     "top_wards", {"n": 3, "lga_code": "24008"}),
+])
+def test_code_put_right_repeats_the_last_request(text, last, tool, params):
+    d = run_codes(text, last)
+    assert steps(d) == [(tool, params)], (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text,last", [
+    ("sorry 24006", None),  # nothing asked by code before
+    ("no, not 24006", ALL_24006),  # only a code taken back
+    ("24007 was wrong", HIGH_24007),
+    ("sorry, top 3 in 24008", ALL_24006),  # a request of its own
+    ("no, how many high wards in 24008?", ALL_24006),
+    ("sorry plan 24008 nets", ALL_24006),
+    ("sorry 12345", ALL_24006),  # not one of the table's codes
+])
+def test_code_correction_look_alikes(text, last):
+    from chatmrpt.chat.code_fix import code_corrected
+    from chatmrpt.chat.extract import lower_text
+
+    f = Facts(analysis_variables=DEMO_VARIABLES[:3], ward_count=35,
+              lga_codes=("24006", "24007", "24008"))
+    assert code_corrected(text, lower_text(text), DialogueState(None, last), f) is None
