@@ -69,3 +69,39 @@ def code_corrected(text: str, low: str, state: DialogueState, facts: Facts) -> D
     new["lga_code"] = meant[0]
     return Decision([Step(tool, new, source=text)],
                     reading={"tool": tool, "code_corrected": [before, meant[0]]})
+
+
+# "sorry, medium ones not high", "low instead of high", "I meant the medium wards"
+_GROUP = re.compile(r"\b(high|medium|low)(?:[- ](?:risk|priority))?\b")
+_GROUP_WORDS = frozenset(["ones", "ward", "wards", "category", "categories", "group", "groups",
+                          "risk", "priority", "of", "than", "list", "them", "those"])
+_GROUP_DROPPED = re.compile(r"\b(?:not|instead\s+of|rather\s+than|than)\s+(?:the\s+|d\s+)?$")
+
+
+def category_corrected(text: str, low: str, state: DialogueState,
+                       facts: Facts) -> Decision | None:
+    """The last list or count of one risk group again with the group a correction gives
+    ("sorry, medium ones not high"), its place and other settings kept, or None."""
+    if state.pending:
+        return None
+    last = state.last or {}
+    tool, params = last.get("tool"), dict(last.get("params") or {})
+    before = params.get("category")
+    if tool not in _REDONE or not before:
+        return None
+    if tool == "ask_results" and params.get("about") != "ward_counts":
+        return None
+    if not _CORRECTION.search(low):
+        return None
+    groups = list(_GROUP.finditer(low))
+    if not groups:
+        return None
+    words = re.findall(r"[a-z][a-z'.]*", _GROUP.sub(" ", low))
+    if any(w.strip(".") not in _FILLER and w not in _GROUP_WORDS for w in words):
+        return None
+    meant = list(dict.fromkeys(m.group(1).title() for m in groups
+                               if not _GROUP_DROPPED.search(low[:m.start()])))
+    if len(meant) != 1 or meant[0] == before:
+        return None
+    return Decision([Step(tool, {**params, "category": meant[0]}, source=text)],
+                    reading={"tool": tool, "category_corrected": [before, meant[0]]})

@@ -208,6 +208,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
     decision = code_fix.code_corrected(fixed, ex.lower_text(fixed), state, facts) or \
+        code_fix.category_corrected(fixed, ex.lower_text(fixed), state, facts) or \
         plan_settings.hedge_settled(fixed, state, ctx.last_plan) or \
         _decide(fixed, ctx, state, facts)
     if state.last and count_read_as_share(decision, fixed):

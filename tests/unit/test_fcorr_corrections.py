@@ -171,3 +171,30 @@ def test_code_correction_look_alikes(text, last):
     f = Facts(analysis_variables=DEMO_VARIABLES[:3], ward_count=35,
               lga_codes=("24006", "24007", "24008"))
     assert code_corrected(text, lower_text(text), DialogueState(None, last), f) is None
+
+
+# --- a risk group put right -------------------------------------------------------------------
+
+HIGH_DORAGAR = {"tool": "list_wards", "params": {"category": "High", "lga": "Doragar"}}
+
+
+@pytest.mark.parametrize("text,cat", [
+    ("sorry, medium ones not high", "Medium"),
+    ("not high, medium", "Medium"),
+    ("low instead of high please", "Low"),
+    ("sorry I meant the medium risk wards", "Medium"),
+])
+def test_group_put_right_keeps_the_place(text, cat):
+    d = run(text, last=HIGH_DORAGAR)
+    assert steps(d) == [("list_wards", {"category": cat, "lga": "Doragar"})], (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text", ["medium and high", "sorry, high and low"])
+def test_two_groups_are_still_asked(text):
+    d = run(text, last=HIGH_DORAGAR)
+    assert not d.steps and d.choices
+
+
+def test_group_in_a_new_request_is_read_on_its_own():
+    d = run("sorry, how many medium wards in Rimai", last=HIGH_DORAGAR)
+    assert all(s.params.get("lga") == "Rimai" for s in d.steps), d.steps
