@@ -198,3 +198,32 @@ def test_two_groups_are_still_asked(text):
 def test_group_in_a_new_request_is_read_on_its_own():
     d = run("sorry, how many medium wards in Rimai", last=HIGH_DORAGAR)
     assert all(s.params.get("lga") == "Rimai" for s in d.steps), d.steps
+
+
+# --- a named map for the wards just listed ----------------------------------------------------
+
+LISTED = {"listed": ["Danjalba", "Malano"]}
+HIGH_LIST = {"tool": "list_wards", "params": {"category": "High", "lga": "Rimai"}}
+
+
+@pytest.mark.parametrize("text,params", [
+    ("Show the category map so that I can see where these sit.", {"what": "category"}),
+    ("show the rainfall map so I can see where those are",
+     {"what": "variable", "variable": "rainfall"}),
+])
+def test_named_map_for_listed_wards_is_that_map(text, params):
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES,
+                      wards=(WardRef("Danjalba", None), WardRef("Malano", None)),
+                      analysis_status="succeeded")
+    f = Facts(analysis_variables=DEMO_VARIABLES[:3], lgas=("Rimai", "Ganja"), ward_count=300)
+    d = decide(text, c, DialogueState(None, HIGH_LIST, focus=LISTED), f)
+    assert steps(d) == [("show_map", params)], (d.text, d.steps)
+
+
+def test_unnamed_map_for_listed_wards_is_the_score_map():
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES,
+                      wards=(WardRef("Danjalba", None), WardRef("Malano", None)),
+                      analysis_status="succeeded")
+    f = Facts(analysis_variables=DEMO_VARIABLES[:3], lgas=("Rimai", "Ganja"), ward_count=300)
+    d = decide("show these on a map", c, DialogueState(None, HIGH_LIST, focus=LISTED), f)
+    assert steps(d) == [("show_map", {"what": "composite"})], (d.text, d.steps)
