@@ -227,3 +227,30 @@ def test_unnamed_map_for_listed_wards_is_the_score_map():
     f = Facts(analysis_variables=DEMO_VARIABLES[:3], lgas=("Rimai", "Ganja"), ward_count=300)
     d = decide("show these on a map", c, DialogueState(None, HIGH_LIST, focus=LISTED), f)
     assert steps(d) == [("show_map", {"what": "composite"})], (d.text, d.steps)
+
+
+# --- a map file's format put right ------------------------------------------------------------
+
+MAP_PNG = {"tool": "export_view", "params": {"what": "composite", "format": "png"}}
+
+
+@pytest.mark.parametrize("text", [
+    "sorry, I wanted it as html not png, so I can zoom",
+    "html not png",
+    "oops, make it html instead",
+    "sorry, I wanted that map as html",
+])
+def test_map_file_format_put_right(text):
+    d = run(text, last=MAP_PNG)
+    assert steps(d) == [("export_view", {"what": "composite", "format": "html"})], \
+        (d.text, d.steps)
+
+
+def test_another_map_in_the_other_format_is_that_map():
+    d = run("sorry html of the pca map", last=MAP_PNG)
+    assert steps(d) == [("export_view", {"what": "pca", "format": "html"})], (d.text, d.steps)
+
+
+def test_table_file_after_a_map_file_is_the_table():
+    d = run("not png, rankings as excel", last=MAP_PNG)
+    assert steps(d) == [("export_results", {"what": "rankings", "format": "xlsx"})]
