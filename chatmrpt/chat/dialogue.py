@@ -72,6 +72,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import NORMALIZATIONS
 from chatmrpt.chat import (
+    code_fix,
     correction,
     counts,
     default_question,
@@ -209,7 +210,9 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     fixed, note = apply_correction(taken_back.text if taken_back else text)
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
-    decision = plan_settings.hedge_settled(fixed, state, ctx.last_plan) or \
+    decision = code_fix.code_corrected(fixed, ex.lower_text(fixed), state, facts) or \
+        code_fix.category_corrected(fixed, ex.lower_text(fixed), state, facts) or \
+        plan_settings.hedge_settled(fixed, state, ctx.last_plan) or \
         _decide(fixed, ctx, state, facts)
     if state.last and count_read_as_share(decision, fixed):
         # a count read as a share by the conversation's context: read the message on its own

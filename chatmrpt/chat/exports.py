@@ -534,6 +534,28 @@ def format_corrected(text: str, low: str, ctx: RouterContext,
                     reading={"named_export": True, "tool": "export_results"})
 
 
+def map_format_corrected(text: str, low: str, state: DialogueState) -> Decision | None:
+    """Right after a map was saved as a file, a message that takes its format back and names
+    the other ("sorry, I wanted it as html not png, so I can zoom"): the same map in that
+    format."""
+    last = state.last or {}
+    params = last.get("params") or {}
+    if last.get("tool") != "export_view" or params.get("format") not in ("png", "html") or \
+            "?" in low or not FORMAT_FIXED.search(low) or len(low.split()) > 16 or \
+            _subject(low) is not None or re.search(r"\b(?:report|chart|csv|excel|xlsx)\b", low):
+        return None
+    named = [f for f, p in VIEW_FORMATS if re.search(r"\b(?:" + p + r")\b", low)]
+    old = params["format"]
+    new = [f for f in named if f != old]
+    if len(new) != 1:
+        return None
+    if re.search(r"\bmaps?\b", low) and not re.search(
+            r"\b(?:the|that|this|same|d)\s+(?:same\s+)?maps?\b", low):
+        return None  # "html of the pca map": another map, read on its own
+    return Decision([Step("export_view", {**params, "format": new[0]}, source=text)],
+                    reading={"named_export": True, "tool": "export_view"})
+
+
 # "Consensus map... never mind, the composite one": a map named, then another in its place
 MAP_RETRACTED = re.compile(
     r"^(?P<first>.*\bmaps?\b.*?)\s*(?:\.{2,}|\u2026|[,;.!-]+)\s*(?:(?:no|oh|hmm+|sorry|wait"
@@ -605,6 +627,7 @@ def file_or_view(text: str, low: str, ctx: RouterContext, state: DialogueState,
     return format_alone(low) or format_of_shown(text, low, state) or \
         format_of_earlier(text, low, ctx, state) or on_screen(text, low, state) or \
         map_retracted(text, low) or format_corrected(text, low, ctx, state) or \
+        map_format_corrected(text, low, state) or \
         named_file(text, low, ctx, state)
 
 

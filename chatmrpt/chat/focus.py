@@ -940,6 +940,11 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
                 f"The priority categories map: {what} are the wards in their category's colour."
             return Resolution(note=note, step={"tool": "show_map",
                                                "params": dict(focus.listed_map)})
+        if re.search(r"\bcategor(?:y|ies)\b|\bpca\b|\bprincipal\b", low) or (
+                variables and any(x.column for x in ex.find_variables(text, variables))):
+            # "show the category map so I can see where these sit": the map named, read on
+            # its own, never the composite one in its place
+            return None
         return Resolution(note=f"This map shows every ward by its vulnerability score; it does "
                                f"not single out {where}: look for them by name on it.",
                           step={"tool": "show_map", "params": {"what": "composite"}})

@@ -64,11 +64,20 @@ COLOUR = re.compile(r"\b(?:red|reds|orange|yellow|green|purple|dark(?:est|er)?|l
                     r"|pale(?:st)?|deep(?:est)?\s+red|colou?red\s+\w+)\b")
 
 
+# "medium ones not high", "low instead of medium": a risk group taken back, not asked for
+CATEGORY_TAKEN_BACK = re.compile(r"\b(?:not|instead\s+of|rather\s+than)\s+(?:the\s+|d\s+)?$")
+
+
 def categories_named(text: str) -> list[str]:
-    """The risk categories a message names ("medium and low wards"), in order."""
+    """The risk categories a message names ("medium and low wards"), in order; one taken back
+    ("medium ones, not high") is left out when another is named."""
+    low = ex.lower_text(text)
+    found = [(m.group(1).title(), bool(CATEGORY_TAKEN_BACK.search(low[:m.start()])))
+             for m in CATEGORY.finditer(low)]
+    if any(back for _, back in found) and any(not back for _, back in found):
+        found = [(cat, back) for cat, back in found if not back]
     out: list[str] = []
-    for m in CATEGORY.finditer(ex.lower_text(text)):
-        cat = m.group(1).title()
+    for cat, _ in found:
         if cat not in out:
             out.append(cat)
     return out

@@ -135,6 +135,14 @@ def outside_area(decision: Decision, text: str, facts: Facts) -> Decision:
     cover ("top 5 wards in Ilorin" on a table of Kano): said, and asked, never listed."""
     if not facts.area or not decision.steps:
         return decision
+    if all(s.tool == "run_analysis" for s in decision.steps):
+        # "rank the wards for Lagos state" on a table of another state: not this table's
+        # ranking shown as if it were Lagos's
+        low = ex.lower_text(text)
+        for m in PLACE_SAID.finditer(low):
+            if other_area(m.group(1), facts.area):
+                return not_ranked_here(_area_key(m.group(1)), facts)
+        return decision
     if not all(s.tool in WHOLE_TABLE_LISTS and not s.params.get("lga")
                and not s.params.get("lga_code") and not s.params.get("ward")
                for s in decision.steps):
@@ -144,6 +152,20 @@ def outside_area(decision: Decision, text: str, facts: Facts) -> Decision:
         if other_area(m.group(1), facts.area):
             return not_covered(_area_key(m.group(1)), low, facts)
     return decision
+
+
+def not_ranked_here(place: str, facts: Facts) -> Decision:
+    """ "rank the wards of Lagos" on a table of another place: nothing is run; the ranking
+    of the uploaded table offered instead."""
+    label = area_label(facts.area)
+    of = f" (it is of {label})" if label != "another place" else ""
+    run = [{"label": describe_choice("run_analysis", {}), "tool": "run_analysis", "params": {}}]
+    return Decision(text=f"Your ward table does not cover {place.strip().title()}{of}, so I "
+                         "have not ranked anything. To rank another state's wards, upload that "
+                         "state's ward table. Should I rank the wards of the table you "
+                         "uploaded instead?",
+                    choices=run, pending={"expects": "choice", "choices": run},
+                    reading={"other_area": place.strip()})
 
 
 def not_covered(place: str, low: str, facts: Facts) -> Decision:

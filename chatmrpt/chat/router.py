@@ -557,6 +557,14 @@ def _analysis_params(msg: Message, ctx: RouterContext) -> Extraction:
 
 _ONE_WARD = re.compile(r"^(?!.*\bwards\b).*\bward\b")
 # "at least", "at the very least": a hedge, not the least vulnerable wards
+# "top 5, not bottom", "the 5 highest, not lowest", "top ones instead of the bottom": the end
+# of the list taken back, not the one asked for
+TAKEN_BACK_END = re.compile(
+    r"\b(?:not|instead\s+of|rather\s+than|no\s+longer)\s+(?:the\s+)?(?:\d+\s+)?"
+    r"(?:bottom|least|lowest|safest|top|highest|most|riskiest)\b"
+    r"(?:\s+(?:\d+|ones?|wards?|vulnerable|risk|at[- ]risk|ranked))*", re.I)
+
+
 AT_LEAST = re.compile(r"\bat\s+(?:the\s+)?(?:very\s+)?least\b", re.I)
 _SUPERLATIVE = re.compile(
     r"\b(?:most|least|highest|lowest|riskiest|safest|top|bottom|worst|best)\b"
@@ -583,6 +591,7 @@ def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
     if method:
         out.params["method"] = method
     said = AT_LEAST.sub(" ", msg.text)  # "can we at least see the ranking?": no order
+    said = TAKEN_BACK_END.sub(" ", said)  # "top 5, not bottom": the bottom taken back
     if re.search(
         r"\b(?:bottom|least|lowest|safest|last|best)\b|\blow[- ](?:risk|priority|category)\b"
         r"|\blow\s+(?:category|group)\b",
@@ -772,6 +781,11 @@ _FORMAT_SWAPPED = re.compile(r"\b(?:i\s+mean[t]?|rather|instead|actually|sorry|o
                              r"|that)|no(?=\s*[,.!;:-]))\b")
 _FORMAT_LACKED = re.compile(r"\b(?:not|don'?t|dont|doesn'?t|can'?t|cannot|no|never|without"
                             r"|instead\s+of|rather\s+than)\b[\w\s']{0,30}$")
+# "as csv so we can open it in excel", "csv, to view with Excel": Excel named as the program
+# the file is opened in, not the file's format
+_OPENED_IN = re.compile(r"\b(?:open|view|read|load|edit|work\s+on|look\s+at)(?:ed|ing|s)?"
+                        r"(?:\s+(?:it|them|this|that|the\s+(?:file|table|rankings?)))?"
+                        r"(?:\s+(?:in|with|on|using|from))\s+(?:ms\s+|microsoft\s+)?$")
 
 
 def _format_meant(text: str) -> str | None:
@@ -783,6 +797,8 @@ def _format_meant(text: str) -> str | None:
     kinds = list(dict.fromkeys(f for _, f in found))
     if len(kinds) == 2:
         (a_at, a), (b_at, b) = found[0], next(x for x in found if x[1] != found[0][1])
+        if b == "xlsx" and _OPENED_IN.search(text[:b_at]):
+            return a  # "as csv so we can open it in excel"
         if _FORMAT_LACKED.search(text[:b_at]) and not _FORMAT_LACKED.search(text[:a_at]) and \
                 not _FORMAT_SWAPPED.search(text[a_at:b_at]):
             return a  # "csv as well, some of them don't have excel"

@@ -16,7 +16,7 @@ from typing import Any
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.describe import MAP_NAMES, describe_choice
 from chatmrpt.chat.reading import _join
-from chatmrpt.chat.router import AT_LEAST, RouterContext
+from chatmrpt.chat.router import AT_LEAST, TAKEN_BACK_END, RouterContext
 from chatmrpt.chat.slots import CATEGORY, find_lga
 from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
 from chatmrpt.chat.tools import tool_spec
@@ -125,7 +125,8 @@ def _list_params(low: str) -> dict[str, Any]:
     elif numbers and re.search(r"\b(?:top|bottom|first|last|most|least|highest|lowest|riskiest)"
                                r"\b", low):  # fmt: skip
         params["n"] = int(numbers[0].value)
-    if re.search(r"\b(?:bottom|least|lowest|safest)\b", AT_LEAST.sub(" ", low)):
+    if re.search(r"\b(?:bottom|least|lowest|safest)\b", TAKEN_BACK_END.sub(
+            " ", AT_LEAST.sub(" ", low))):
         params["order"] = "bottom"
     if re.search(r"\bpca\b|\bprincipal\b", low):
         params["method"] = "pca"
