@@ -538,9 +538,12 @@ def map_format_corrected(text: str, low: str, state: DialogueState) -> Decision 
     """Right after a map was saved as a file, a message that takes its format back and names
     the other ("sorry, I wanted it as html not png, so I can zoom"): the same map in that
     format."""
+    from chatmrpt.chat.tools import EXPORT_FORMATS_BY_KIND
+
     last = state.last or {}
     params = last.get("params") or {}
-    if last.get("tool") != "export_view" or params.get("format") not in ("png", "html") or \
+    if last.get("tool") != "export_view" or params.get("format") not in \
+            EXPORT_FORMATS_BY_KIND["map"] or \
             "?" in low or not FORMAT_FIXED.search(low) or len(low.split()) > 16 or \
             _subject(low) is not None or re.search(r"\b(?:report|chart|csv|excel|xlsx)\b", low):
         return None
