@@ -889,7 +889,9 @@ def _variables_what_if(text: str, low: str, ctx: RouterContext, state: DialogueS
         if facts.analysis_params.get(k):
             params[k] = facts.analysis_params[k]
     return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
-                    reading={"relative": "variables", "what_if": True})
+                    # a what-if is never an order: it is offered, whatever follows the
+                    # question ("... I don't want to run it now")
+                    reading={"relative": "variables", "what_if": True, "not_ordered": True})
 
 
 def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,

@@ -251,3 +251,13 @@ def test_a_direction_is_read_from_the_order_after_a_question(text, column, direc
     d = decide(text, c, DialogueState(last={"tool": "run_analysis", "params": {}}), f)
     assert tools(d) == ["run_analysis"], (d.text, d.steps)
     assert d.steps[0].params["directions"][column] == direction
+
+
+@pytest.mark.parametrize("text", [
+    "what would happen if I added nighttime lights? I don't want to run it now",
+    "what would happen if I added nighttime lights? just curious, we decide tomorrow",
+    "what if we removed rainfall? the director will decide",
+])
+def test_a_what_if_about_the_variables_is_offered_never_run(text):
+    d = after_analysis(text, ["u5_tpr_rdt", "rainfall", "elevation"])
+    assert not d.steps, (d.text, d.steps)
