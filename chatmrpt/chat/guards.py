@@ -211,6 +211,13 @@ def only_asking(text: str) -> bool:
     return bool(ONLY_ASKING.search(low) or KEEP_AS_IS.search(low))
 
 
+# "what if we used 6 per household?", "what would happen if we had 100k fewer nets?": asks
+# what a change would do (the reply says so, and runs nothing)
+WHAT_IF_ASKED = re.compile(r"\b(?:what|wat|wetin)\s+(?:(?:would|will|could)\s+happen\s+"
+                           r"|happens\s+)?if\b")
+EXPORT_TOOLS = ("export_results", "export_view")
+
+
 def hypothetical_question(text: str) -> bool:
     """A question about what a change would do ("what if we used 6 per household?", "would a
     500k plan cover everyone?", "should we cut it back to 250k?"): asked about, not ordered.
@@ -816,8 +823,13 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     elif strays:
         why = (f" I did not use {_join(list(dict.fromkeys(strays)))} from your message, so I may "
                "have misread it.")
-    elif asks and decision.reading.get("not_ordered"):
+    elif asks and decision.reading.get("not_ordered") and \
+            any(s.tool in EXPORT_TOOLS for s in acting):
         why = " Your message does not read as asking me for the file now, so I have not made it."
+    elif asks and not any(s.tool in EXPORT_TOOLS for s in acting) and (
+            decision.reading.get("what_if")
+            or any(WHAT_IF_ASKED.search(ex.lower_text(s.source or text)) for s in acting)):
+        why = " Your message asks what the change would do, so I have not run it."
     elif told_not_to:
         why = " You said you are only asking, so I have not changed anything."
     elif asks and any(WAITING_ON.match(ex.lower_text(s.source or text)) for s in acting):
