@@ -655,16 +655,6 @@ def _numbers_said(step: Step, text: str, last_plan: Mapping[str, Any] | None = N
     return True
 
 
-def _ranking_file_of_a_part(steps: Sequence[Step], text: str) -> bool:
-    """A ranking file asked for by a part of the wards and a format named ("send me the
-    bottom 10 as csv", "the high wards to excel"): the reply notes it holds every ward."""
-    from chatmrpt.chat.list_scope import SUBSET
-
-    return bool(steps) and all(
-        s.tool == "export_results" and s.params.get("what") == "rankings" and _format_said(s, text)
-        and SUBSET.search(ex.lower_text(s.source or text)) for s in steps)
-
-
 def _format_said(step: Step, text: str) -> bool:
     """A file is made in the format the message names (a report has only one)."""
     from chatmrpt.chat import router as rt_
@@ -778,8 +768,6 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                 _format_said(s, text) for s in decision.steps
                 if s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)):
             return decision  # the file and its format are both named in the message
-        if _ranking_file_of_a_part(decision.steps, text):
-            return decision  # "send me the bottom 10 as csv": the wards' file, said by part
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
     choice = {"label": label, "tool": decision.steps[-1].tool,
