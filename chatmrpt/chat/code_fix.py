@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from chatmrpt.chat.place_follow import CODE_SAID
 from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
 
 # the requests an LGA code is a setting of
@@ -28,7 +29,6 @@ _FILLER = frozenset([
     "number", "lga's", "yes", "yeah", "sir", "ma", "madam", "boss", "again", "then", "so",
     "but",
 ])
-_CODE = re.compile(r"(?<![\d,.])(\d{4,6})(?![\d%]|[,.]\d)")
 # a code taken back: "not 20001", "I said 20030?", "20030 was wrong", "instead of 20001"
 _BEFORE_DROPPED = re.compile(r"\b(?:not|said|typed|wrote|instead\s+of|rather\s+than|than)\s+"
                              r"(?:(?:lga|code|the)\s+)*$")
@@ -50,15 +50,15 @@ def code_corrected(text: str, low: str, state: DialogueState, facts: Facts) -> D
     if not _CORRECTION.search(low):
         return None
     known = set(facts.lga_codes)
-    codes = [m for m in _CODE.finditer(low)
-             if (m.group(1) in known if known else len(m.group(1)) == len(before))]
+    codes = [m for m in CODE_SAID.finditer(low)
+             if (m.group() in known if known else len(m.group()) == len(before))]
     if not codes:
         return None
-    rest = _CODE.sub(" ", low)
+    rest = CODE_SAID.sub(" ", low)
     words = re.findall(r"[a-z][a-z'.]*", rest)
     if any(w.strip(".") not in _FILLER for w in words):
         return None
-    meant = [m.group(1) for m in codes if not _BEFORE_DROPPED.search(low[:m.start()])
+    meant = [m.group() for m in codes if not _BEFORE_DROPPED.search(low[:m.start()])
              and not _AFTER_DROPPED.search(low[m.end():])]
     meant = list(dict.fromkeys(meant))
     if len(meant) > 1:
@@ -67,8 +67,15 @@ def code_corrected(text: str, low: str, state: DialogueState, facts: Facts) -> D
         return None
     new: dict[str, Any] = {k: v for k, v in params.items() if k != "lga"}
     new["lga_code"] = meant[0]
-    return Decision([Step(tool, new, source=text)],
-                    reading={"tool": tool, "code_corrected": [before, meant[0]]})
+    return _corrected_request(text, tool, new, "code_corrected", before, meant[0])
+
+
+def _corrected_request(text: str, tool: str, params: dict[str, Any], said: str, before: Any,
+                       meant: Any) -> Decision:
+    """The last request asked again with the setting put right, and what was put right
+    (``said``: "code_corrected" or "category_corrected", from ``before`` to ``meant``)."""
+    return Decision([Step(tool, params, source=text)],
+                    reading={"tool": tool, said: [before, meant]})
 
 
 # "sorry, medium ones not high", "low instead of high", "I meant the medium wards"
@@ -103,5 +110,5 @@ def category_corrected(text: str, low: str, state: DialogueState,
                                if not _GROUP_DROPPED.search(low[:m.start()])))
     if len(meant) != 1 or meant[0] == before:
         return None
-    return Decision([Step(tool, {**params, "category": meant[0]}, source=text)],
-                    reading={"tool": tool, "category_corrected": [before, meant[0]]})
+    return _corrected_request(text, tool, {**params, "category": meant[0]},
+                              "category_corrected", before, meant[0])

@@ -211,6 +211,13 @@ def only_asking(text: str) -> bool:
     return bool(ONLY_ASKING.search(low) or KEEP_AS_IS.search(low))
 
 
+# "what if we used 6 per household?", "what would happen if we had 100k fewer nets?": asks
+# what a change would do (the reply says so, and runs nothing)
+WHAT_IF_ASKED = re.compile(r"\b(?:what|wat|wetin)\s+(?:(?:would|will|could)\s+happen\s+"
+                           r"|happens\s+)?if\b")
+EXPORT_TOOLS = ("export_results", "export_view")
+
+
 def hypothetical_question(text: str) -> bool:
     """A question about what a change would do ("what if we used 6 per household?", "would a
     500k plan cover everyone?", "should we cut it back to 250k?"): asked about, not ordered.
@@ -648,16 +655,6 @@ def _numbers_said(step: Step, text: str, last_plan: Mapping[str, Any] | None = N
     return True
 
 
-def _ranking_file_of_a_part(steps: Sequence[Step], text: str) -> bool:
-    """A ranking file asked for by a part of the wards and a format named ("send me the
-    bottom 10 as csv", "the high wards to excel"): the reply notes it holds every ward."""
-    from chatmrpt.chat.list_scope import SUBSET
-
-    return bool(steps) and all(
-        s.tool == "export_results" and s.params.get("what") == "rankings" and _format_said(s, text)
-        and SUBSET.search(ex.lower_text(s.source or text)) for s in steps)
-
-
 def _format_said(step: Step, text: str) -> bool:
     """A file is made in the format the message names (a report has only one)."""
     from chatmrpt.chat import router as rt_
@@ -771,8 +768,6 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                 _format_said(s, text) for s in decision.steps
                 if s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)):
             return decision  # the file and its format are both named in the message
-        if _ranking_file_of_a_part(decision.steps, text):
-            return decision  # "send me the bottom 10 as csv": the wards' file, said by part
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
     choice = {"label": label, "tool": decision.steps[-1].tool,
@@ -816,8 +811,13 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     elif strays:
         why = (f" I did not use {_join(list(dict.fromkeys(strays)))} from your message, so I may "
                "have misread it.")
-    elif asks and decision.reading.get("not_ordered"):
+    elif asks and decision.reading.get("not_ordered") and \
+            any(s.tool in EXPORT_TOOLS for s in acting):
         why = " Your message does not read as asking me for the file now, so I have not made it."
+    elif asks and not any(s.tool in EXPORT_TOOLS for s in acting) and (
+            decision.reading.get("what_if")
+            or any(WHAT_IF_ASKED.search(ex.lower_text(s.source or text)) for s in acting)):
+        why = " Your message asks what the change would do, so I have not run it."
     elif told_not_to:
         why = " You said you are only asking, so I have not changed anything."
     elif asks and any(WAITING_ON.match(ex.lower_text(s.source or text)) for s in acting):

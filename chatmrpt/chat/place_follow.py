@@ -377,31 +377,38 @@ _SCOPE_WORDS = _SCOPE_CUE | {
 LIST_TOOLS = ("top_wards", "list_wards")
 
 
+def _one_place(low: str, found: list[str],
+               lgas: tuple[str, ...] | list[str]) -> tuple[dict[str, Any], str] | None:
+    """The one LGA a lower-cased message names, by the one code ``found`` in it or else by
+    the one LGA name said once, and the message without it; None when it names none or
+    more than one."""
+    from chatmrpt.chat.slots import find_lga
+
+    if len(found) == 1:
+        return {"lga_code": found[0]}, low.replace(found[0], " ")
+    if found or not lgas:
+        return None
+    lga, _ = find_lga(low, lgas)
+    pattern = None if lga is None else r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])"
+    if pattern is None or len(re.findall(pattern, low)) != 1:
+        return None
+    return {"lga": lga}, re.sub(pattern, " ", low)
+
+
 def place_scoped(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...] | list[str],
                  codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
     """The list_wards step for "in 24008 only" right after a ranked ward list: that list,
     for the one LGA said; None when the message holds anything else or no list was shown."""
-    from chatmrpt.chat.slots import find_lga
-
     if not last or last.get("tool") not in LIST_TOOLS:
         return None
     kept = dict(last.get("params") or {})
     if kept.get("wards"):
         return None
     low = ex.lower_text(low)
-    found = codes_said(low, codes)
-    if len(found) == 1:
-        place: dict[str, Any] = {"lga_code": found[0]}
-        rest = low.replace(found[0], " ")
-    elif not found and lgas:
-        lga, _ = find_lga(low, lgas)
-        pattern = None if lga is None else r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])"
-        if pattern is None or len(re.findall(pattern, low)) != 1:
-            return None
-        place = {"lga": lga}
-        rest = re.sub(pattern, " ", low)
-    else:
+    one = _one_place(low, codes_said(low, codes), lgas)
+    if one is None:
         return None
+    place, rest = one
     tokens = re.findall(r"[a-z0-9']+", rest)
     if len(tokens) > 8 or not any(t in _SCOPE_CUE for t in tokens) or \
             any(t not in _SCOPE_WORDS for t in tokens):
@@ -433,25 +440,14 @@ def listed_in_place(low: str, listed: list[str] | None, last: Mapping[str, Any] 
                     lgas: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
     """The step for a question on which (or how many) of the wards just listed lie in one LGA
     (named, or by a code): the wards of the last list in that LGA; None otherwise."""
-    from chatmrpt.chat.slots import find_lga
-
     if not listed or not last or last.get("tool") not in ("top_wards", "list_wards",
                                                           "ask_results"):
         return None
     low = ex.lower_text(low)
-    codes = CODE_SAID.findall(low)
-    if len(codes) == 1:
-        place: dict[str, Any] = {"lga_code": codes[0]}
-        rest = low.replace(codes[0], " ")
-    elif not codes and lgas:
-        lga, _ = find_lga(low, lgas)
-        pattern = None if lga is None else r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])"
-        if pattern is None or len(re.findall(pattern, low)) != 1:
-            return None
-        place = {"lga": lga}
-        rest = re.sub(pattern, " ", low)
-    else:
+    one = _one_place(low, CODE_SAID.findall(low), lgas)
+    if one is None:
         return None
+    place, rest = one
     tokens = re.findall(r"[a-z0-9']+", rest)
     if len(tokens) > 12 or not _THEM & set(tokens) or not _IN & set(tokens) or \
             not {"which", "what", "wetin", "any", "many", "number", "count"} & set(tokens) or \

@@ -338,6 +338,9 @@ def _export_named(text: str, low: str, ctx: RouterContext,
         if found["format"] in rt_.EXPORT_FORMATS_BY_KIND.get(what, ()):
             return Decision([Step("export_results", {"what": what, "format": found["format"]},
                                   source=text)])
+    part = _ranking_file_of_a_part(text, low, found)
+    if part is not None:
+        return part
     if last.get("tool") == "export_results" and found.get("what") == "report" and \
             "format" not in found and len(low.split()) <= 6 and \
             re.search(r"^\s*(?:and|also|now|plus)\b|\b(?:too|also|as\s+well)\b", low):
@@ -346,6 +349,29 @@ def _export_named(text: str, low: str, ctx: RouterContext,
         return Decision([Step("export_results", {"what": "report", "format": fmt},
                               source=text)])
     return None
+
+
+# a verb that asks for a file to be sent or kept ("send me the bottom 10 as csv")
+SENDING_VERB = re.compile(r"\b(?:send|save|download|export|give|e-?mail|share)\b")
+
+
+def _ranking_file_of_a_part(text: str, low: str, found: dict[str, Any]) -> Decision | None:
+    """ "send me the bottom 10 as csv", "email the high wards as excel": a sending verb, a
+    format of the rankings file and a part of the wards, not asked as a question: the
+    rankings file in that format (the reply notes that it holds every ward); None
+    otherwise."""
+    from chatmrpt.chat import router as rt_
+    from chatmrpt.chat.guards import hypothetical_question, reads_as_question
+    from chatmrpt.chat.list_scope import SUBSET
+
+    fmt = found.get("format")
+    if found.get("what") not in (None, "rankings") or \
+            fmt not in rt_.EXPORT_FORMATS_BY_KIND["rankings"] or \
+            not any(f == fmt and re.search(rx, low) for f, rx in rt_._EXPORT_FORMATS) or \
+            not SENDING_VERB.search(low) or not SUBSET.search(low) or PLAN_WORDS.search(low) or \
+            reads_as_question(text) or hypothetical_question(text):
+        return None
+    return Decision([Step("export_results", {"what": "rankings", "format": fmt}, source=text)])
 
 
 def _export_view(text: str, low: str, state: DialogueState,

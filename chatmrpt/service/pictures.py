@@ -16,6 +16,7 @@ without it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
@@ -102,14 +103,22 @@ def chart_key(
 
 
 def lga_names_digest(rt: Runtime) -> str | None:
-    """The hash of the deployment's LGA names file (``load_unified`` applies it), if any."""
+    """The hash of the deployment's LGA names file (``load_unified`` applies it), if any.
+    The file is read once per version (its size and modification time)."""
     path = rt.settings.lga_names_file
     if path is None:
         return None
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        st = Path(path).stat()
+        return _file_digest(str(path), st.st_size, st.st_mtime_ns)
     except OSError:
         return "unreadable"
+
+
+@functools.lru_cache(maxsize=16)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    """The hash of the file at ``path``, as it is at that size and modification time."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def kept_picture(rt: Runtime, key: str, draw: Callable[[], bytes]) -> bytes:

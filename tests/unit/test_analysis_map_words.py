@@ -261,3 +261,27 @@ def test_a_direction_is_read_from_the_order_after_a_question(text, column, direc
 def test_a_what_if_about_the_variables_is_offered_never_run(text):
     d = after_analysis(text, ["u5_tpr_rdt", "rainfall", "elevation"])
     assert not d.steps, (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text", [
+    "what would happen if I added nighttime lights? I don't want to run it now",
+    "what if we removed rainfall? the director will decide",
+    "what would happen if I added nighttime lights?",
+])
+def test_a_what_if_held_back_says_so_without_a_file(text):
+    d = after_analysis(text, ["u5_tpr_rdt", "rainfall", "elevation"])
+    assert not d.steps, (d.text, d.steps)
+    assert "file" not in (d.text or "").lower(), d.text
+    assert "asks what the change would do" in (d.text or ""), d.text
+
+
+def test_a_what_if_about_the_plan_held_back_says_so_without_a_file():
+    plan = {"total_nets": 500000, "household_size": 5, "people_per_net": 1.8}
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, analysis_status="succeeded",
+                      wards=(WardRef("Danjalba", None), WardRef("Malano", None)), last_plan=plan)
+    f = Facts(analysis_variables=DEMO_VARIABLES[:3], lgas=("Rimai", "Ganja"), ward_count=300)
+    d = decide("what if we used 6 per household?", c,
+               DialogueState(last={"tool": "plan_itn", "params": plan}), f)
+    assert not d.steps, (d.text, d.steps)
+    assert "file" not in (d.text or "").lower(), d.text
+    assert "asks what the change would do" in (d.text or ""), d.text

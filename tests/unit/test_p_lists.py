@@ -164,3 +164,25 @@ def test_a_ranking_file_for_part_of_the_wards_says_it_holds_every_ward(text, not
     steps, d = run(text)
     assert [s[0] for s in steps] == ["export_results"]
     assert any("every ward" in n for n in d.notes) is noted
+
+
+@pytest.mark.parametrize("text", [
+    "can you send me the bottom 10 as csv?",
+    "email the high wards as csv",
+    "send me the top 5 wards as excel",
+])
+def test_a_ranking_file_for_part_of_the_wards_is_made_without_asking_again(text):
+    steps, d = run(text)
+    assert [s[0] for s in steps] == ["export_results"], d.text
+    assert steps[0][1]["what"] == "rankings"
+    assert any("every ward" in n for n in d.notes)
+
+
+@pytest.mark.parametrize("text", [
+    "did you send the bottom 10 as csv?",
+    "we will send the bottom 10 as csv to the director next week",
+])
+def test_a_ranking_file_for_part_of_the_wards_talked_about_is_not_made(text):
+    steps, d = run(text)
+    assert steps == [], steps
+    assert d.choices
