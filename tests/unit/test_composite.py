@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from chatmrpt.analysis.composite import (
@@ -116,6 +116,11 @@ def test_linear_ranks_invariant_to_scale_and_shift(data):
     factor = data.draw(st.floats(min_value=0.01, max_value=100))
     shift = data.draw(st.floats(min_value=-1e3, max_value=1e3))
     target = data.draw(st.sampled_from(list(frame.columns)))
+    # a column whose spread is lost to float rounding once scaled and shifted (e.g. zeros and
+    # 7e-197, shifted by 1.0) is a different column: the property holds only where the spread
+    # survives the transformation
+    spread = float(frame[target].max() - frame[target].min()) * factor
+    assume(spread == 0.0 or spread > 1e-9 * (abs(shift) + float(frame[target].max()) * factor))
     scaled = frame.copy()
     scaled[target] = scaled[target] * factor + shift
     a = _composite(frame, directions)
