@@ -78,6 +78,9 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     pct = [n for n in numbers if n.percent]
     if len(pct) == 1 and not about_households:
         more, less = bool(MORE.search(low)), bool(LESS.search(low))
+        if more and less and FURTHER_CUT.search(low[: pct[0].start]) and not MORE.search(
+                FURTHER.sub(" ", low)):
+            more = False  # "reduce by another 10%": "another" repeats the cut, it adds nothing
         if more == less:
             # "I said less? I meant more. 10% more": the words right after the percentage
             after = re.match(r"^\s*(?:(?P<up>more|extra|additional|up)|(?P<down>fewer|less"
@@ -136,6 +139,8 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
                       r"|lower|drop|shrink)\s+(?:[a-z]+\s+){0,3}?by|take\s+away|short\s+(?:of|by)"
                       r"|fewer\s+by|less\s+by)\s*$", head)  # fmt: skip
     minus = minus or re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:fewer|less)\b", tail)
+    if FURTHER_CUT.search(head):
+        plus, minus = None, FURTHER_CUT.search(head)  # "cut another 100k": fewer again
     if bool(plus) == bool(minus):
         return None
     if re.fullmatch(r"(?:19|20)\d\d", n.text.strip()) and not re.match(
@@ -149,6 +154,15 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     return Change({"total_nets": value},
                   f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
                   + (f", households of {_fmt(hh)} people." if hh else "."))
+
+
+# "cut another 100k", "reduce by a further 10%": a cut again; "another" adds no nets here
+FURTHER = re.compile(r"\b(?:another|anoda|anotha|anoder|a\s+further|further|an?\s+extra"
+                     r"|an?\s+additional|extra|additional)\b")
+FURTHER_CUT = re.compile(r"\b(?:cut|reduce|remove|comot|drop|subtract|take\s+(?:away|off|out)"
+                         r"|minus|lose|decrease|lower|shave\s+off|knock\s+off)\s+(?:(?:it|them"
+                         r"|the\s+nets|nets)\s+)?(?:(?:by|off)\s+)?" + FURTHER.pattern
+                         + r"\s*$")
 
 
 # "10% more than the 450k", "100k fewer than the 500,000 plan": the net total the change is of
