@@ -697,6 +697,8 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
 
     # several requests in one message
     parts = split_requests(text)
+    if len(parts) > 1 and _one_plan_request(parts, text, base_ctx):
+        parts = [text]
     if len(parts) > 1:
         return _several(parts, ctx, state, facts)
     parts = list_scope.list_and_more(text) or parts
@@ -740,6 +742,20 @@ def _covariates_request(text: str, low: str, ctx: RouterContext) -> Decision | N
                           echo=f"Adding {_join(names)} to your ward data from the raster "
                                "library (one value per ward).", source=text)],
                     reading={"tool": "add_covariates"})
+
+
+def _one_plan_request(parts: Sequence[str], text: str, ctx: RouterContext) -> bool:
+    """The sentences give one plan request between them ("we have 450k nets for the state.
+    plan it, five persons per household"): none is a plan on its own, none asks for anything
+    but the plan, and together they give every value, each number in its place."""
+    whole = route(text, ctx)
+    if whole.tool != "plan_itn" or not whole.ready or whole.unmet:
+        return False
+    for part in parts:
+        r = route(part, ctx)
+        if r.tool not in (None, "plan_itn") or (r.tool == "plan_itn" and r.ready):
+            return False
+    return not stray_numbers(Step(whole.tool, dict(whole.params), source=text), text, ctx)
 
 
 def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
