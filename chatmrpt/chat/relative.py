@@ -139,6 +139,9 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
                       r"|lower|drop|shrink)\s+(?:[a-z]+\s+){0,3}?by|take\s+away|short\s+(?:of|by)"
                       r"|fewer\s+by|less\s+by)\s*$", head)  # fmt: skip
     minus = minus or re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:fewer|less)\b", tail)
+    if re.search(r"\b(?:take|knock|shave|cut|slash)\s*$", head) and re.match(
+            r"^\s*(?:(?:more\s+)?(?:nets?|itns?|llins?)\s+)?(?:off|away|out)\b", tail):
+        plus, minus = None, True  # "take 50k off", "knock 20,000 nets off"
     if FURTHER_CUT.search(head):
         plus, minus = None, FURTHER_CUT.search(head)  # "cut another 100k": fewer again
     if bool(plus) == bool(minus):
@@ -1389,10 +1392,18 @@ NOT_NEEDED = re.compile(r"\b(?:the\s+)?(buffer|wastage|bales?|cap)\s+(?:is|are)\
                         r"\s+(?:needed|required|necessary|used|wanted)\b")
 
 
+# "take the buffer off", "switch the cap off", "turn off the bales": the setting removed
+SETTING_OFF = re.compile(
+    r"\b(?:take|get|knock|strip|switch|turn)\s+(?:(?:off|out|away)\s+)?(?P<what>(?:the\s+|that\s+"
+    r"|this\s+|our\s+)?(?:\d+(?:\.\d+)?\s*%?\s+)?(?:ward\s+)?(?:buffer|wastage|bales?|bale\s+size"
+    r"|bale\s+packing|cap|caps|capping|ceiling|people\s+per\s+net))\b(?:\s+(?:off|out|away))?")
+
+
 def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
     """ "no buffer", "the nets are loose now", "remove the cap": a setting back to its
     default, everything else as before."""
     low = NOT_NEEDED.sub(r"no \1", low)
+    low = SETTING_OFF.sub(r"remove \g<what>", low)
     drop = DROP_SETTING
     params: dict[str, Any] = {}
     said = []
