@@ -1138,10 +1138,11 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
             ACTION_START.match(low):
         return _from_route(_route_as(label, text, ctx), text, ctx, facts)
     # "what strategy did you use?" after a plan: the plan's settings, not the method text
-    if ctx.last_plan and re.search(r"\b(?:strategy|settings?|parameters?|household\s+size|"
-                                   r"urban\s+threshold|people\s+per\s+net|bales?|bale\s+size"
-                                   r"|buffer)\b", low) and \
-            re.search(r"\b(?:what|which)\b.*\b(?:used?|did|was|were|is|are)\b", low) and \
+    if ctx.last_plan and (re.search(r"\b(?:strategy|settings?|parameters?|household\s+size|"
+                                    r"urban\s+threshold|people\s+per\s+net|bales?|bale\s+size"
+                                    r"|buffer)\b", low) or CURRENT_THRESHOLD.search(low)) and \
+            re.search(r"\b(?:what|which)\b.*\b(?:used?|did|was|were|is|are)\b|\b(?:what|which)'s\b",
+                      low) and \
             not re.search(r"\banaly[sz]\w*|\bmean\b|\bexplain\b|\bhow\b", low) and \
             r.tool in (None, "explain_methodology", "plan_itn", "what_if_plan"):
         return Decision([Step("ask_results", {"about": "plan_params"}, source=text)])
@@ -1164,6 +1165,12 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
                                        + (" (the last)." if k == len(facts.ranked) else "."),
                                   source=text)])
     return None
+
+
+# "what threshold is it on now?", "which threshold are we at": the plan's own value
+CURRENT_THRESHOLD = re.compile(r"\bthreshold\b.*\b(?:now|currently|current|at\s+the\s+moment"
+                               r"|set\s+(?:to|at)|(?:it|we)\s+(?:on|at|using))\b"
+                               r"|\b(?:current|present)\s+threshold\b")
 
 
 def _plan_values_said(text: str, ctx: RouterContext) -> dict[str, Any]:
