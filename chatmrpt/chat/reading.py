@@ -61,7 +61,11 @@ ASIDE_ONLY = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|alright|right|hmm+|ah|oh)[\s,.!
                         r"\s+(?:try|see|check|have\s+a\s+(?:look|go|try))(?:\s+(?:it|this|that"
                         r"|again|now))?|let'?s\s+(?:try|see)(?:\s+(?:it|this|that))?|i\s+see"
                         r"|got\s+it|understood|makes\s+sense|i\s+understand|interesting"
-                        r"|fair\s+enough|sounds\s+good|that\s+helps|all\s+right)[\s,.!:]*$")
+                        r"|fair\s+enough|sounds\s+good|that\s+helps|all\s+right"
+                        # "ok keep that.", "we'll keep this one": the result shown is kept as is
+                        r"|(?:(?:we|i)(?:'ll|\s+will)\s+)?keep\s+(?:that|it|this)(?:\s+(?:one|plan"
+                        r"|version))?|(?:that|this)(?:\s+(?:one|plan))?(?:'s|\s+is)\s+(?:fine|good"
+                        r"|ok(?:ay)?|better))[\s,.!:]*$")
 # a clause that only sets the scene ("meeting in 20 mins.", "I have a briefing with the
 # commissioner at 11") and asks for nothing: the rest of the message is the request
 _SCENE = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|quick|please|pls|abeg)[\s,.!]+)*(?:(?:i|we)\s+(?:have"
