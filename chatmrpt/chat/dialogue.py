@@ -697,6 +697,8 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
 
     # several requests in one message
     parts = split_requests(text)
+    if len(parts) > 1 and _one_plan_request(parts, text, base_ctx):
+        parts = [text]
     if len(parts) > 1:
         return _several(parts, ctx, state, facts)
     parts = list_scope.list_and_more(text) or parts
@@ -740,6 +742,20 @@ def _covariates_request(text: str, low: str, ctx: RouterContext) -> Decision | N
                           echo=f"Adding {_join(names)} to your ward data from the raster "
                                "library (one value per ward).", source=text)],
                     reading={"tool": "add_covariates"})
+
+
+def _one_plan_request(parts: Sequence[str], text: str, ctx: RouterContext) -> bool:
+    """The sentences give one plan request between them ("we have 450k nets for the state.
+    plan it, five persons per household"): none is a plan on its own, none asks for anything
+    but the plan, and together they give every value, each number in its place."""
+    whole = route(text, ctx)
+    if whole.tool != "plan_itn" or not whole.ready or whole.unmet:
+        return False
+    for part in parts:
+        r = route(part, ctx)
+        if r.tool not in (None, "plan_itn") or (r.tool == "plan_itn" and r.ready):
+            return False
+    return not stray_numbers(Step(whole.tool, dict(whole.params), source=text), text, ctx)
 
 
 def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
@@ -1122,10 +1138,11 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
             ACTION_START.match(low):
         return _from_route(_route_as(label, text, ctx), text, ctx, facts)
     # "what strategy did you use?" after a plan: the plan's settings, not the method text
-    if ctx.last_plan and re.search(r"\b(?:strategy|settings?|parameters?|household\s+size|"
-                                   r"urban\s+threshold|people\s+per\s+net|bales?|bale\s+size"
-                                   r"|buffer)\b", low) and \
-            re.search(r"\b(?:what|which)\b.*\b(?:used?|did|was|were|is|are)\b", low) and \
+    if ctx.last_plan and (re.search(r"\b(?:strategy|settings?|parameters?|household\s+size|"
+                                    r"urban\s+threshold|people\s+per\s+net|bales?|bale\s+size"
+                                    r"|buffer)\b", low) or CURRENT_THRESHOLD.search(low)) and \
+            re.search(r"\b(?:what|which)\b.*\b(?:used?|did|was|were|is|are)\b|\b(?:what|which)'s\b",
+                      low) and \
             not re.search(r"\banaly[sz]\w*|\bmean\b|\bexplain\b|\bhow\b", low) and \
             r.tool in (None, "explain_methodology", "plan_itn", "what_if_plan"):
         return Decision([Step("ask_results", {"about": "plan_params"}, source=text)])
@@ -1148,6 +1165,12 @@ def _adjust(r: Route, text: str, low: str, label: str, ctx: RouterContext, state
                                        + (" (the last)." if k == len(facts.ranked) else "."),
                                   source=text)])
     return None
+
+
+# "what threshold is it on now?", "which threshold are we at": the plan's own value
+CURRENT_THRESHOLD = re.compile(r"\bthreshold\b.*\b(?:now|currently|current|at\s+the\s+moment"
+                               r"|set\s+(?:to|at)|(?:it|we)\s+(?:on|at|using))\b"
+                               r"|\b(?:current|present)\s+threshold\b")
 
 
 def _plan_values_said(text: str, ctx: RouterContext) -> dict[str, Any]:

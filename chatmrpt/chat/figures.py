@@ -64,7 +64,7 @@ def figure_question(text: str, low: str, ctx: RouterContext, state: DialogueStat
     same = same_ward(text, low, ctx, state)
     if same is not None:
         return same
-    if not _QUESTION.search(low):
+    if not _QUESTION.search(low) and not _LEFT_OVER_SHORT.match(low):
         return None
     return (_plan_enough(text, low, ctx, facts)
             or _repri_figure(text, low, ctx, state, facts)
@@ -205,8 +205,9 @@ def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
         if lga:
             return _ask(text, {"about": "plan_lga", "lga": lga}, "plan_lga")
         return _ask(text, {"about": "plan_totals"}, "plan_totals")
-    if _LEFT_OVER.search(low) and re.search(r"\b(?:how\s+many|number\s+of|any|are\s+there"
-                                            r"|is\s+there|what)\b", low) and not digits and \
+    if _LEFT_OVER.search(low) and (re.search(r"\b(?:how\s+many|number\s+of|any|are\s+there"
+                                             r"|is\s+there|what)\b", low) or _LEFT_OVER_SHORT.match(
+            low)) and not digits and \
             not re.search(r"\b(?:would|if|wards?|lgas?|households?|people)\b", low) and \
             not find_lga(text, facts.lgas)[0]:
         return _ask(text, {"about": "plan_totals"}, "plan_totals")  # "nets left after the bales"
@@ -223,6 +224,13 @@ def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
 _LEFT_OVER = re.compile(r"\bnets?\b.*\b(?:left(?:\s*over)?|leftovers?|remain\w*|spare|unused"
                         r"|unallocated|not\s+(?:allocated|given\s+out|used))\b"
                         r"|\b(?:leftover|remaining|spare|unused|unallocated)\s+nets?\b")
+
+
+# "nets remaining?", "and the leftover nets", "nets left?": the question in its few words
+_LEFT_OVER_SHORT = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|now|then)[\s,]+)*(?:the\s+|any\s+)?(?:nets?"
+                              r"\s+(?:left(?:\s*over)?|remaining|unused|unallocated|spare)"
+                              r"|(?:leftover|remaining|unused|unallocated|spare)\s+nets?)"
+                              r"(?:\s+(?:now|then|in\s+the\s+plan))?\W*$")
 
 
 _CHANGE = re.compile(r"\b(?:add|give|move|more|less|fewer|increase|reduce|cut|plan|make|set"

@@ -24,6 +24,8 @@ from chatmrpt.chat.guards import (
     stray_numbers,
 )
 from chatmrpt.chat.reading import (
+    ANSWER_CHOICE_WORDS,
+    ANSWER_WORDS,
     CANCEL,
     CONFIRM,
     LESS,
@@ -172,6 +174,9 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
         if picked is not None:
             return picked
     if expects == "plan_numbers":
+        undecided = _values_undecided(text, low, ctx, pending)
+        if undecided is not None:
+            return undecided
         if not reads_as_number_answer(text):
             return _unplaced_named(text, low, ctx, facts, pending) or \
                 _plan_request_answer(text, ctx, facts, pending)
@@ -476,6 +481,80 @@ def _alternative_picked(text: str, low: str, pending: Mapping[str, Any]) -> Deci
     said = f"{int(value):,} nets" if key == "total_nets" else f"household size {_fmt(value)}"
     return Decision([Step(pending.get("tool") or "plan_itn", params,
                           echo=f"With {said}, as you chose.", source=text)])
+
+
+# words of a value not yet chosen, beside its candidates ("5 or 6, any one", "the MIS said
+# 5.2 but some people say 6, let me check")
+UNDECIDED_WORDS = frozenset(["or", "abi", "any", "one", "either", "anyone", "whichever",
+                             "said", "says", "say", "but", "others", "other", "check", "confirm",
+                             "sure", "not", "know", "dunno", "between", "somewhere", "perhaps",
+                             "mis", "dhs", "mics", "survey", "census", "data", "report",
+                             "microplan", "they", "people", "some"])
+# a change or a correction said with the numbers: read elsewhere, never as a choice to make
+UNDECIDED_NOT = re.compile(r"\b(?:not\s+\d|instead|rather|than|except|per\s+net|bales?|buffer"
+                           r"|cap(?:ped)?|threshold|urban|ward|wards|lga|top|bottom|rank\w*"
+                           r"|sorry|i\s+mean|meant|wait|actually|correction|make\s+(?:it|that)"
+                           r"|change)\b|%")
+
+
+def _values_undecided(text: str, low: str, ctx: RouterContext,
+                      pending: Mapping[str, Any]) -> Decision | None:
+    """ "hh 5 or 6, any one" or "the MIS said 5.2 but some people say 6, let me check" to the
+    question for the household size (or "400k or 450k" to the one for the nets): more than
+    one value for the one value asked, none chosen. Nothing is planned; the question is asked
+    again with the values said (a tap, "6" or "the second one" answers it), and the values
+    given before stay asked with it."""
+    if "?" in low or reads_as_question(text) or pending.get("tool") not in PLAN_TOOLS:
+        return None
+    missing = [m for m in pending.get("missing") or () if m in ("total_nets", "household_size")]
+    if len(missing) != 1 or UNDECIDED_NOT.search(low) or MORE.search(low) or LESS.search(low):
+        return None
+    key = missing[0]
+    # "any one", "either one": no value
+    numbers = [n for n in ex.extract_numbers(low) if n.text.strip() != "one"]
+    if len(numbers) < 2 or any(n.percent for n in numbers):
+        return None
+    if key == "household_size":
+        fits = [1 <= n.value <= 15 for n in numbers]
+        cue = HOUSEHOLD_QUESTION.search(low) or re.search(r"\b(?:house|family|persons?)\b", low)
+    else:
+        fits = [n.is_whole and n.value >= 1000 for n in numbers]
+        cue = NET_CUE.search(low)
+    spec = tool_spec("plan_itn").param(key)
+    from chatmrpt.chat import router as rt_
+
+    cued, _ = ex.assign_numbers(low, ex.PLAN_CUES, numbers, rt_.PLAN_ACCEPTS)
+    if not all(fits) or any(spec.problems(n.number) for n in numbers) or any(
+            k not in (key, "_past") for k in cued):
+        return None
+    values = list(dict.fromkeys(n.number for n in numbers))
+    if len(values) < 2 or len(values) > 4:
+        return None
+    rest = low
+    for n in sorted(numbers, key=lambda n: -n.start):
+        rest = rest[: n.start] + " " + rest[n.end:]
+    words = re.findall(r"[a-z][a-z']*", rest)
+    known = all(w in UNDECIDED_WORDS or w in ANSWER_WORDS or w in ANSWER_CHOICE_WORDS
+                for w in words)
+    if not known and not (cue and len(words) <= 16):
+        return None
+    said = [f"{int(v):,}" if key == "total_nets" else _fmt(v) for v in values]
+    what = "number of nets" if key == "total_nets" else "household size"
+    params = dict(pending.get("params") or {})
+    read = [f"{int(params['total_nets']):,} nets" if "total_nets" in params else "",
+            f"households of {_fmt(params['household_size'])} people"
+            if "household_size" in params else ""]
+    read_text = _join([x for x in read if x])
+    label = (lambda v: f"{int(v):,} nets") if key == "total_nets" else \
+        (lambda v: f"Household size {_fmt(v)}")
+    choices = [{"label": label(v)} for v in values]
+    text_out = (f"So far I read {read_text}. " if read_text else "") + \
+        f"You gave more than one value for the {what}, {', '.join(said[:-1])} or {said[-1]}: " \
+        "which one should " \
+        "I plan with? Nothing is planned until you say."
+    kept = {**pending, "alternatives": [{key: v} for v in values], "choices": choices}
+    return Decision(text=text_out, pending=kept, choices=choices,
+                    reading={"undecided": key})
 
 
 def _cued_setting(low: str, number: ex.NumberMention) -> bool:

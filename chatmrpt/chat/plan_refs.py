@@ -52,11 +52,17 @@ def _earlier(history: Mapping[str, Any] | None) -> list[tuple[int, dict[str, Any
             if i != h["at"] and p.get("total_nets") and p.get("household_size")]
 
 
-def _matches(params: Mapping[str, Any], numbers: list[float], features: list[str],
+def _matches(params: Mapping[str, Any], numbers: list[ex.NumberMention], features: list[str],
              method: str | None) -> bool:
-    for n in numbers:
-        if not any(abs(float(params.get(k) or 0) - n) < 1e-9
-                   for k in ("total_nets", "household_size", "urban_threshold")):
+    for m in numbers:
+        n = float(m.value)
+        # "the 300k one with 2%": a percentage is the plan's cap, threshold or buffer
+        keys = ("urban_threshold", "max_ward_share") if m.percent else \
+            ("total_nets", "household_size", "urban_threshold", "bale_size", "max_ward_share")
+        held = [float(params.get(k) or 0) for k in keys]
+        if m.percent and params.get("buffer") not in (None, 1, 1.0):
+            held.append(round((float(params["buffer"]) - 1) * 100, 6))
+        if not any(abs(h - n) < 1e-9 for h in held):
             return False
     for key in features:
         value = params.get(key)
@@ -100,11 +106,13 @@ def earlier_plan(text: str, state: DialogueState) -> Decision | None:
         return None
     said = "" if by_values is None else (by_values.group("num") or "") + (
         by_values.group("with") or "")
-    numbers = [float(n.value) for n in ex.extract_numbers(said)]
+    numbers = list(ex.extract_numbers(said))
     if by_values is not None and by_values.group("noun") == "plan" and \
             not by_values.group("num"):
         numbers = []  # "redo the plan with 600k nets": the new amount, not an earlier plan
-    features = [k for k, rx in _FEATURES.items() if rx.search(said)]
+    # "the first capped plan, the 300k one": a feature named before the values narrows too
+    named = said if by_values is None else said + " " + low[:by_values.start()]
+    features = [k for k, rx in _FEATURES.items() if rx.search(named)]
     method = ex.find_method(said)
     if by_day is None and not (numbers or features or method):
         return None  # "the plan with the most nets": no plan named by its values

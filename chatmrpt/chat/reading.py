@@ -61,7 +61,11 @@ ASIDE_ONLY = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|alright|right|hmm+|ah|oh)[\s,.!
                         r"\s+(?:try|see|check|have\s+a\s+(?:look|go|try))(?:\s+(?:it|this|that"
                         r"|again|now))?|let'?s\s+(?:try|see)(?:\s+(?:it|this|that))?|i\s+see"
                         r"|got\s+it|understood|makes\s+sense|i\s+understand|interesting"
-                        r"|fair\s+enough|sounds\s+good|that\s+helps|all\s+right)[\s,.!:]*$")
+                        r"|fair\s+enough|sounds\s+good|that\s+helps|all\s+right"
+                        # "ok keep that.", "we'll keep this one": the result shown is kept as is
+                        r"|(?:(?:we|i)(?:'ll|\s+will)\s+)?keep\s+(?:that|it|this)(?:\s+(?:one|plan"
+                        r"|version))?|(?:that|this)(?:\s+(?:one|plan))?(?:'s|\s+is)\s+(?:fine|good"
+                        r"|ok(?:ay)?|better))[\s,.!:]*$")
 # a clause that only sets the scene ("meeting in 20 mins.", "I have a briefing with the
 # commissioner at 11") and asks for nothing: the rest of the message is the request
 _SCENE = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|quick|please|pls|abeg)[\s,.!]+)*(?:(?:i|we)\s+(?:have"
@@ -171,6 +175,19 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     if not after or not before:
         return text, None
     new = after[0]
+    same_setting = _same_setting(head, before, tail, new)
+    if same_setting is False:
+        return text, None  # "household size 6, no wait, bales of 50": another setting
+    if same_setting is not None:
+        old = same_setting
+        if old.value >= 1000 > new.value:
+            return text, None
+        fixed = head[: old.start] + new.text + head[old.end :]
+        # the setting named again before the number is said already in the head
+        rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|(?<!per\s)nets?|sorry|instead)\b", " ",
+                      tail[new.end :])
+        fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
+        return fixed, f"Using your correction: {_fmt(new.value)} instead of {_fmt(old.value)}."
     if new.percent:
         same = [n for n in before if n.percent]
     elif new.value >= 100:
@@ -189,6 +206,27 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
     note = f"Using your correction: {_fmt(new.value)} instead of {_fmt(old.value)}."
     return fixed, note
+
+
+def _same_setting(head: str, before: Sequence[ex.NumberMention], tail: str,
+                  new: ex.NumberMention) -> ex.NumberMention | bool | None:
+    """The number of the head that the correction replaces when the words tell it: the same
+    setting named again ("bales of 100. no wait, bales of 50"), or the one number said before
+    a bare one of the same kind ("bale size 100 no wait 50"). False when the correction names
+    a setting the head gave no value for (nothing is replaced); None when the words do not
+    tell."""
+    cued_new, _ = ex.assign_numbers(tail, ex.PLAN_CUES, [new])
+    key = next((k for k, v in cued_new.items() if v is new and not k.startswith("_")), None)
+    if key is not None:
+        cued_old, _ = ex.assign_numbers(head, ex.PLAN_CUES, list(before))
+        old = cued_old.get(key)
+        if old is None and any(not k.startswith("_") for k in cued_old):
+            return False
+        return old if old is not None and old.percent == new.percent else None
+    if len(before) == 1 and len(ex.extract_numbers(tail)) == 1 and \
+            before[0].percent == new.percent:
+        return before[0]
+    return None
 
 
 def _fmt(value: float) -> str:

@@ -78,6 +78,9 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     pct = [n for n in numbers if n.percent]
     if len(pct) == 1 and not about_households:
         more, less = bool(MORE.search(low)), bool(LESS.search(low))
+        if more and less and FURTHER_CUT.search(low[: pct[0].start]) and not MORE.search(
+                FURTHER.sub(" ", low)):
+            more = False  # "reduce by another 10%": "another" repeats the cut, it adds nothing
         if more == less:
             # "I said less? I meant more. 10% more": the words right after the percentage
             after = re.match(r"^\s*(?:(?P<up>more|extra|additional|up)|(?P<down>fewer|less"
@@ -136,6 +139,11 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
                       r"|lower|drop|shrink)\s+(?:[a-z]+\s+){0,3}?by|take\s+away|short\s+(?:of|by)"
                       r"|fewer\s+by|less\s+by)\s*$", head)  # fmt: skip
     minus = minus or re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:fewer|less)\b", tail)
+    if re.search(r"\b(?:take|knock|shave|cut|slash)\s*$", head) and re.match(
+            r"^\s*(?:(?:more\s+)?(?:nets?|itns?|llins?)\s+)?(?:off|away|out)\b", tail):
+        plus, minus = None, True  # "take 50k off", "knock 20,000 nets off"
+    if FURTHER_CUT.search(head):
+        plus, minus = None, FURTHER_CUT.search(head)  # "cut another 100k": fewer again
     if bool(plus) == bool(minus):
         return None
     if re.fullmatch(r"(?:19|20)\d\d", n.text.strip()) and not re.match(
@@ -149,6 +157,15 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     return Change({"total_nets": value},
                   f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
                   + (f", households of {_fmt(hh)} people." if hh else "."))
+
+
+# "cut another 100k", "reduce by a further 10%": a cut again; "another" adds no nets here
+FURTHER = re.compile(r"\b(?:another|anoda|anotha|anoder|a\s+further|further|an?\s+extra"
+                     r"|an?\s+additional|extra|additional)\b")
+FURTHER_CUT = re.compile(r"\b(?:cut|reduce|remove|comot|drop|subtract|take\s+(?:away|off|out)"
+                         r"|minus|lose|decrease|lower|shave\s+off|knock\s+off)\s+(?:(?:it|them"
+                         r"|the\s+nets|nets)\s+)?(?:(?:by|off)\s+)?" + FURTHER.pattern
+                         + r"\s*$")
 
 
 # "10% more than the 450k", "100k fewer than the 500,000 plan": the net total the change is of
@@ -1375,10 +1392,18 @@ NOT_NEEDED = re.compile(r"\b(?:the\s+)?(buffer|wastage|bales?|cap)\s+(?:is|are)\
                         r"\s+(?:needed|required|necessary|used|wanted)\b")
 
 
+# "take the buffer off", "switch the cap off", "turn off the bales": the setting removed
+SETTING_OFF = re.compile(
+    r"\b(?:take|get|knock|strip|switch|turn)\s+(?:(?:off|out|away)\s+)?(?P<what>(?:the\s+|that\s+"
+    r"|this\s+|our\s+)?(?:\d+(?:\.\d+)?\s*%?\s+)?(?:ward\s+)?(?:buffer|wastage|bales?|bale\s+size"
+    r"|bale\s+packing|cap|caps|capping|ceiling|people\s+per\s+net))\b(?:\s+(?:off|out|away))?")
+
+
 def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
     """ "no buffer", "the nets are loose now", "remove the cap": a setting back to its
     default, everything else as before."""
     low = NOT_NEEDED.sub(r"no \1", low)
+    low = SETTING_OFF.sub(r"remove \g<what>", low)
     drop = DROP_SETTING
     params: dict[str, Any] = {}
     said = []
