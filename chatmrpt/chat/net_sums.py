@@ -71,6 +71,12 @@ def arithmetic_answer(text: str) -> Decision | None:
         rest = pat.sub(" ", rest)
     nets_m = [m for m in _NETS.finditer(rest)]
     nets = _amount(nets_m[0].group(1)) if len(nets_m) == 1 else None
+    if nets is None and not nets_m and bale and what.startswith(("bale", "truck", "lorr", "vehicle")):
+        # "if a bale is 50 nets, how many bales make 800k?": the one amount left, bare, is the
+        # nets to pack (a stock of nets, never a small count)
+        left = [n for n in ex.extract_numbers(rest) if not n.percent]
+        if len(left) == 1 and left[0].value >= 1000 and not _PEOPLE.search(rest):
+            nets = left[0].value
     people_m = [m for m in _PEOPLE.finditer(rest)]
     people = _amount(people_m[0].group(1)) if len(people_m) == 1 else None
     line = None

@@ -1,0 +1,86 @@
+"""Messages that talk about a change without ordering it (a hedge, what someone else said, a
+condition still to be checked, a sum about a setting) change nothing; the few-word TPR
+settings and clear orders beside them still run."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat import net_sums
+from chatmrpt.chat.dialogue import DialogueState, Facts
+from tests.unit.chat_corpus import NORTH_WARDS, decide_after_analysis
+
+FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "housing_quality"),
+              ward_count=len(NORTH_WARDS))
+TPR_OFFERED = DialogueState(pending={
+    "expects": "choice", "tool": "compute_tpr",
+    "choices": [{"label": "Compute the TPR", "tool": "compute_tpr", "params": {}},
+                {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]})
+
+
+def run(text, state=None, facility=True, **ctx):
+    return decide_after_analysis(text, FACTS, state or DialogueState(),
+                                 has_facility_data=facility, **ctx)
+
+
+# --- a sum about a setting is answered ---------------------------------------------------------
+
+@pytest.mark.parametrize("text,value", [
+    ("if a bale is 50 nets, how many bales make 800k?", 16000),
+    ("one bale is 100 nets: how many bales for 1.2 million?", 12000),
+    ("a bale holds 40 nets, how many bales do we need for 600k", 15000),
+])
+def test_bales_for_a_bare_amount_is_a_sum(text, value):
+    d = net_sums.arithmetic_answer(text)
+    assert d is not None and d.reading["value"] == value
+
+
+@pytest.mark.parametrize("text", [
+    "how many bales make 800k?",  # no bale size said
+    "if a bale is 50 nets, how many bales for 20 wards?",  # no stock of nets
+])
+def test_bales_without_every_factor_are_not_a_sum(text):
+    assert net_sums.arithmetic_answer(text) is None
+
+
+def test_a_bale_sum_after_a_plan_changes_nothing():
+    plan = {"total_nets": 800000, "household_size": 5}
+    steps, d = run("if a bale is 50 nets, how many bales make 800k?", last_plan=plan)
+    assert steps == [] and "16,000" in (d.text or "")
+
+
+# --- a TPR setting said in few words ------------------------------------------------------------
+
+@pytest.mark.parametrize("text,params", [
+    ("over 5s", {"age": "o5"}),
+    ("rdt only", {"test": "rdt"}),
+    ("primary facilities", {"facility_level": "primary"}),
+])
+def test_a_tpr_setting_after_a_tpr_offer_runs_it(text, params):
+    steps, d = run(text, TPR_OFFERED)
+    assert steps == [("compute_tpr", params)], d.text
+
+
+def test_a_tpr_setting_first_thing_runs_it():
+    steps, d = run("over 5s")
+    assert steps == [("compute_tpr", {"age": "o5"})], d.text
+
+
+@pytest.mark.parametrize("last", [
+    {"tool": "explain_methodology", "params": {"topic": "tpr"}},
+    {"tool": "top_wards", "params": {"n": 10}},
+])
+def test_back_to_an_age_runs_the_tpr_again(last):
+    steps, d = run("back to under 5", DialogueState(last=last))
+    assert steps == [("compute_tpr", {"age": "u5"})], d.text
+
+
+@pytest.mark.parametrize("text,last,facility", [
+    ("over 5s", {"tool": "top_wards", "params": {"n": 10}}, True),  # another subject last
+    ("over 5s", None, False),  # no facility export
+    ("back to under 5", None, False),
+    ("back to household size 5", {"tool": "explain_methodology", "params": {"topic": "tpr"}}, True),
+])
+def test_a_tpr_setting_elsewhere_is_not_a_tpr_run(text, last, facility):
+    steps, d = run(text, DialogueState(last=last), facility=facility)
+    assert not any(t == "compute_tpr" for t, _ in steps), d.text
