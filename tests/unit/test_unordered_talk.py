@@ -84,3 +84,76 @@ def test_back_to_an_age_runs_the_tpr_again(last):
 def test_a_tpr_setting_elsewhere_is_not_a_tpr_run(text, last, facility):
     steps, d = run(text, DialogueState(last=last), facility=facility)
     assert not any(t == "compute_tpr" for t, _ in steps), d.text
+
+
+# --- a doubt, someone's words, a condition: nothing changes -------------------------------------
+
+PLAN = {"total_nets": 450000, "household_size": 5}
+AFTER_PLAN = DialogueState(last={"tool": "plan_itn", "params": PLAN})
+AFTER_TPR = DialogueState(last={"tool": "compute_tpr", "params": {"age": "o5"}})
+
+
+@pytest.mark.parametrize("text", [
+    "hmm maybe 500k would be better... make I call oga first",
+    "600k might be better, let me check with my director",
+    "perhaps household size 6 would be safer? what do you think",
+    "maybe 550k instead, I need to talk to my boss first",
+])
+def test_a_plan_change_said_with_a_doubt_is_offered(text):
+    steps, d = run(text, AFTER_PLAN, last_plan=PLAN)
+    assert not any(t in ("plan_itn", "what_if_plan") for t, _ in steps), d.text
+
+
+@pytest.mark.parametrize("text", [
+    "maybe rank with only rainfall and housing_quality? not sure, what do you think",
+    "what do you think, should I rank with rainfall and housing_quality only?",
+    "not sure whether to drop rainfall, your advice?",
+])
+def test_an_analysis_said_with_a_doubt_is_offered(text):
+    steps, d = run(text)
+    assert not any(t == "run_analysis" for t, _ in steps), d.text
+
+
+@pytest.mark.parametrize("text", [
+    "my supervisor said microscopy is more reliable than RDT",
+    "our lab officer thinks RDT only is better",
+    "the state team feels primary facilities give a truer picture",
+    "according to the director, microscopy is the gold standard",
+])
+def test_what_someone_said_about_the_tpr_runs_nothing(text):
+    steps, d = run(text, AFTER_TPR)
+    assert steps == [] and d.choices, d.text
+
+
+@pytest.mark.parametrize("text", [
+    "if primary facilities are the majority I'd want primary only, but first tell me which "
+    "facility levels the file has",
+    "if most tests are rdt I would use rdt only",
+    "if over fives are few, i'd rather keep under 5; first show me how many facilities there are",
+])
+def test_a_condition_still_to_check_runs_nothing(text):
+    steps, d = run(text, AFTER_TPR)
+    assert steps == [], d.text
+
+
+@pytest.mark.parametrize("text,tool", [
+    ("ok redo it with microscopy only, keep over fives", "compute_tpr"),
+    ("run it for primary facilities only, same settings", "compute_tpr"),
+    ("my supervisor prefers microscopy, so rerun it with microscopy", "compute_tpr"),
+    ("my supervisor said microscopy is better, so redo it with microscopy only, keep over fives",
+     "compute_tpr"),
+    ("if possible run it for primary facilities only", "compute_tpr"),
+])
+def test_an_order_beside_the_talk_still_runs(text, tool):
+    steps, d = run(text, AFTER_TPR)
+    assert [t for t, _ in steps] == [tool], d.text
+
+
+@pytest.mark.parametrize("text", [
+    "oga don talk. make am 500k",
+    "ok 500k nets. run am",
+])
+def test_a_plan_ordered_still_runs(text):
+    steps, d = run(text, AFTER_PLAN, last_plan=PLAN)
+    assert [t for t, _ in steps] and all(t in ("plan_itn", "what_if_plan") for t, _ in steps), \
+        d.text
