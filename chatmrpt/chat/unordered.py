@@ -121,6 +121,12 @@ def reason(text: str) -> str | None:
     return None
 
 
+# "hmm not sure. leave it": the change is turned down, not offered
+_LEFT = re.compile(r"\b(?:leave\s+(?:it|that|this|am)|forget\s+(?:it|that|about\s+it)|never\s*mind"
+                   r"|skip\s+(?:it|that)|no\s+change|keep\s+(?:it|things)\s+as\s+(?:is|it\s+is)"
+                   r"|don'?t\s+bother|cancel|scrap\s+(?:it|that))\b")
+
+
 _WHY = {
     "doubt": "Your message sounds undecided, so I have not changed anything.",
     "reported": "You told me what someone said, not asked me to change anything, so I have not "
@@ -140,7 +146,7 @@ def held(decision: Decision, text: str) -> Decision:
     if not steps or decision.reading.get("answered") or decision.reading.get("hedged"):
         return decision
     why = reason(text)
-    if why is None:
+    if why is None or _LEFT.search(ex.lower_text(text)):
         return decision
     rest = [s for s in decision.steps if s.tool not in CHANGES]
     label = "; ".join(describe_step(s) for s in steps)

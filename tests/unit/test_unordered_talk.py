@@ -157,3 +157,11 @@ def test_a_plan_ordered_still_runs(text):
     steps, d = run(text, AFTER_PLAN, last_plan=PLAN)
     assert [t for t, _ in steps] and all(t in ("plan_itn", "what_if_plan") for t, _ in steps), \
         d.text
+
+
+def test_a_doubt_that_turns_the_change_down_offers_nothing():
+    plan = {**PLAN, "strategy": "stop"}
+    steps, d = run("people per net 2? hmm not sure. leave it",
+                   DialogueState(last={"tool": "what_if_plan", "params": {"strategy": "stop"}}),
+                   last_plan=plan)
+    assert steps == [] and not (d.pending or {}).get("offered"), d.text
