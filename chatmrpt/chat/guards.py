@@ -142,7 +142,8 @@ HYPOTHETICAL = re.compile(
     r"|(?:should|would|will|might|do|does|did|are|is)\s+(?:we|i)\b)")
 
 
-FUTURE_MODAL = re.compile(r"\b(?:might|may|will|shall|going\s+to|gonna|plan(?:ning)?\s+to"
+FUTURE_MODAL = re.compile(r"\b(?:might|may|will|shall|(?<!was\s)(?<!were\s)going\s+to|gonna"
+                          r"|plan(?:ning)?\s+to"
                           r"|hope\s+to|intend\s+to|we'?ll|i'?ll)\b")
 LATER_TIME = re.compile(
     r"\b(?:next\s+(?:week|month|year|round|time|quarter|campaign|cycle)|later(?:\s+on)?"
@@ -164,6 +165,12 @@ WAITING_ON = re.compile(
 YEAR_LATER = re.compile(r"\b(?:in|by|for|from)\s+(?:early\s+|late\s+|mid-?\s*)?(?:20[2-9]\d)\b")
 
 
+# the last sentence orders, now: "..., actually yes, make the png now"
+NOW_ORDER = re.compile(r"^\s*(?:(?:ok(?:ay)?|pls|please|abeg|now|so|oya|actually|yes|yeah|yep"
+                       r"|sure|fine|alright|no|wait)[\s,!]+)*(?:re-?do|re-?run|run|do|plan|show"
+                       r"|make|export|use|set|change|reprioriti\w*|map|list|give)\b")
+
+
 def deferred(text: str) -> bool:
     """A change told for later ("we might try a 20% target next month", "in 2027 we expect
     about 900k nets, I'll come back to you then"): not an order now."""
@@ -174,6 +181,10 @@ def deferred(text: str) -> bool:
                 r"|run|do|plan|show|make|export|use|set|change|reprioriti\w*|map|list|give)\b",
                 low):
         return False  # an order now, whatever is said about later
+    sentences = [p for p in re.split(r"(?<=[?!])\s+|\.+\s*", low) if p.strip()]
+    if len(sentences) > 1 and NOW_ORDER.match(sentences[-1]) and \
+            not LATER_TIME.search(sentences[-1]) and not re.search(r"\bthen\b", sentences[-1]):
+        return False  # "I was going to ask later... actually yes, make the png now"
     if COME_BACK.search(low):
         return True
     return bool(FUTURE_MODAL.search(low) and (LATER_TIME.search(low) or YEAR_LATER.search(low)))
@@ -658,6 +669,20 @@ def _ranking_file_of_a_part(steps: Sequence[Step], text: str) -> bool:
         and SUBSET.search(ex.lower_text(s.source or text)) for s in steps)
 
 
+def _file_ordered_now(steps: Sequence[Step], text: str) -> bool:
+    """The message ends with an order for a file in a format it names ("can I get that as
+    png? ... actually yes, make the png now"): the file asked for last is the one made."""
+    from chatmrpt.chat import router as rt_
+
+    sentences = [p for p in re.split(r"(?<=[?!])\s+|\.+\s*", ex.lower_text(text)) if p.strip()]
+    last = sentences[-1].strip() if sentences else ""
+    if not steps or not NOW_ORDER.match(last) or "?" in last or LATER_TIME.search(last):
+        return False
+    named = [f for f, rx in rt_._EXPORT_FORMATS if re.search(rx, last)]
+    return all(s.tool in ("export_view", "export_results") and s.params.get("format") in named
+               for s in steps)
+
+
 def _format_said(step: Step, text: str) -> bool:
     """A file is made in the format the message names (a report has only one)."""
     from chatmrpt.chat import router as rt_
@@ -773,6 +798,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
             return decision  # the file and its format are both named in the message
         if _ranking_file_of_a_part(decision.steps, text):
             return decision  # "send me the bottom 10 as csv": the wards' file, said by part
+        if _file_ordered_now(decision.steps, text):
+            return decision  # "... actually yes, make the png now": the file, ordered last
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
     choice = {"label": label, "tool": decision.steps[-1].tool,

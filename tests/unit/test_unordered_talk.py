@@ -165,3 +165,35 @@ def test_a_doubt_that_turns_the_change_down_offers_nothing():
                    DialogueState(last={"tool": "what_if_plan", "params": {"strategy": "stop"}}),
                    last_plan=plan)
     assert steps == [] and not (d.pending or {}).get("offered"), d.text
+
+
+# --- an order said last, after talk about later -------------------------------------------------
+
+AFTER_MAP = DialogueState(last={"tool": "show_map",
+                                "params": {"what": "variable", "variable": "rainfall"}},
+                          shown={"kind": "map", "what": "variable", "variable": "rainfall"})
+
+
+@pytest.mark.parametrize("text", [
+    "can I get that as png? I was going to ask later... actually yes, make the png now",
+    "I was going to ask for it tomorrow. ok export it as png now",
+])
+def test_a_file_ordered_last_is_made(text):
+    steps, d = run(text, AFTER_MAP)
+    assert [(t, p.get("format")) for t, p in steps] == [("export_view", "png")], d.text
+
+
+@pytest.mark.parametrize("text", [
+    "I will ask for the png next week",
+    "we might want it as png later. make it then",
+])
+def test_a_file_asked_about_or_for_later_is_not_made(text):
+    steps, d = run(text, AFTER_MAP)
+    assert not any(t.startswith("export") for t, _ in steps), d.text
+
+
+def test_was_going_to_is_not_a_plan_for_later():
+    from chatmrpt.chat.guards import deferred
+
+    assert not deferred("I was going to ask later... actually yes, make the png now")
+    assert deferred("we might try a 20% target next month")
