@@ -669,6 +669,33 @@ def _ranking_file_of_a_part(steps: Sequence[Step], text: str) -> bool:
         and SUBSET.search(ex.lower_text(s.source or text)) for s in steps)
 
 
+# a request named by its own noun after a verb of running it: "run the reprioritisation",
+# "redo the TPR", "rerun the analysis"
+RUN_NAMED = {
+    "reprioritize_urban": r"(?:urban\s+)?(?:re-?prioriti[sz]ation|de-?prioriti[sz]ation)",
+    "compute_tpr": r"(?:tpr|test\s+positivity(?:\s+rates?)?)(?:\s+(?:calculation|computation))?",
+    "run_analysis": r"(?:vulnerability\s+)?(?:analysis|ranking)",
+}
+RUN_VERB = re.compile(r"^\s*(?:(?:ok(?:ay)?|pls|please|abeg|now|so|oya|then|alright|fine|yes|yeah"
+                      r"|right|good|actually)[\s,!]+)*(?:(?:please|pls|kindly)\s+)?(?:run|re-?run"
+                      r"|redo|re-?do|do|perform|start|compute|calculate|go\s+ahead\s+(?:with|and"
+                      r"\s+run))\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?(?:new\s+)?")
+
+
+def _run_named(steps: Sequence[Step], text: str) -> bool:
+    """One request, ordered by name in a message that says nothing else ("ok run the
+    reprioritisation with the default settings"): the name is the evidence."""
+    low = ex.lower_text(text).strip()
+    if len(steps) != 1 or "?" in low or steps[0].tool not in RUN_NAMED:
+        return False
+    m = RUN_VERB.match(low)
+    if m is None or not re.match(RUN_NAMED[steps[0].tool] + r"\b", low[m.end():]):
+        return False
+    return not re.search(r"\b(?:maps?|export|csv|excel|png|html|pdf|plan|nets?|report|if|when"
+                         r"|once|later|tomorrow|next|maybe|perhaps|not|don'?t|what|whether)\b",
+                         low)
+
+
 def _file_ordered_now(steps: Sequence[Step], text: str) -> bool:
     """The message ends with an order for a file in a format it names ("can I get that as
     png? ... actually yes, make the png now"): the file asked for last is the one made."""
@@ -800,6 +827,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
             return decision  # "send me the bottom 10 as csv": the wards' file, said by part
         if _file_ordered_now(decision.steps, text):
             return decision  # "... actually yes, make the png now": the file, ordered last
+        if _run_named(decision.steps, text):
+            return decision  # "ok run the reprioritisation with the default settings"
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
     choice = {"label": label, "tool": decision.steps[-1].tool,

@@ -197,3 +197,33 @@ def test_was_going_to_is_not_a_plan_for_later():
 
     assert not deferred("I was going to ask later... actually yes, make the png now")
     assert deferred("we might try a 20% target next month")
+
+
+# --- a request ordered by its own name ------------------------------------------------------------
+
+_REPRI_OFFER = {"label": "Reprioritise urban wards with a target of 20%",
+                "tool": "reprioritize_urban", "params": {"target_share": 20},
+                "steps": [{"tool": "reprioritize_urban", "params": {"target_share": 20}, "echo": ""}]}
+REPRI_OFFERED = DialogueState(pending={
+    "expects": "choice", "offered": True, "tool": "reprioritize_urban",
+    "choices": [_REPRI_OFFER, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]})
+
+
+@pytest.mark.parametrize("text", [
+    "ok run the reprioritisation with the default settings",
+    "alright, run the urban reprioritization with default settings",
+    "please perform the reprioritisation with the standard settings",
+])
+def test_a_reprioritisation_ordered_by_name_runs(text):
+    steps, d = run(text, REPRI_OFFERED)
+    assert [t for t, _ in steps] == ["reprioritize_urban"], d.text
+
+
+@pytest.mark.parametrize("text", [
+    "what would the reprioritisation do with the default settings?",
+    "maybe run the reprioritisation with the default settings later",
+    "don't run the reprioritisation with the default settings",
+])
+def test_a_reprioritisation_named_but_not_ordered_does_not_run(text):
+    steps, d = run(text, REPRI_OFFERED)
+    assert not any(t == "reprioritize_urban" for t, _ in steps), d.text
