@@ -227,3 +227,33 @@ def test_a_reprioritisation_ordered_by_name_runs(text):
 def test_a_reprioritisation_named_but_not_ordered_does_not_run(text):
     steps, d = run(text, REPRI_OFFERED)
     assert not any(t == "reprioritize_urban" for t, _ in steps), d.text
+
+
+# --- a count of one LGA's wards said back -------------------------------------------------------
+
+def _count_check(text):
+    from chatmrpt.chat.counts import count_check
+    from chatmrpt.chat.router import RouterContext
+
+    lgas = tuple(dict.fromkeys(lga for _, lga in NORTH_WARDS))
+    ctx = RouterContext(has_dataset=True, wards=NORTH_WARDS)
+    return count_check(text, ctx, Facts(lgas=lgas, ward_count=len(NORTH_WARDS)))
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("we get 5 wards for Zaria abi? confirm am", "Yes: Zaria LGA has 5 wards"),
+    ("Maiduguri has 3 wards, correct?", "No: Maiduguri LGA has 2 wards"),
+])
+def test_a_count_for_an_lga_said_back_is_that_lgas(text, verdict):
+    d = _count_check(text)
+    assert d is not None and d.text.startswith(verdict), d and d.text
+
+
+def test_a_count_for_an_unknown_place_is_not_the_tables():
+    d = _count_check("we get 21 wards for Rimai abi? confirm am")
+    assert d is None or "14" not in (d.text or "")
+
+
+def test_a_count_for_the_whole_table_is_still_the_tables():
+    d = _count_check("14 wards in total, correct?")
+    assert d is not None and d.text.startswith("Yes: your ward table has 14 wards")
