@@ -23,7 +23,7 @@ _PPN = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:people|persons?|ppl|pple)\s*(?:per|/|
                   r"|\b(?:one|a|each|every|1)\s+net\s+(?:covers?|protects?|serves?|is\s+for)\s+"
                   r"(\d+(?:\.\d+)?)\s*(?:people|persons?|ppl)\b")
 _BALE = re.compile(r"\b(?:one|a|each|every|1)\s+bale\s+(?:is|has|holds|contains|=|takes|carries"
-                   r"|of)\s+(\d+)\s*nets?\b|\bbales?\s+of\s+(\d+)\s*(?:nets?)?\b"
+                   r"|of)\s+(\d+)(?:\s*nets?)?\b(?!\s*(?:people|persons|%|percent))|\bbales?\s+of\s+(\d+)\s*(?:nets?)?\b"
                    r"|\b(\d+)\s*nets?\s+(?:per|a|in\s+(?:one|a|each))\s+bale\b")
 _TRUCK = re.compile(r"\b(?:one|a|each|every|1)\s+(?:truck|lorry|vehicle)\s+(?:carries|holds|takes"
                     r"|can\s+(?:carry|hold|take)|is|=|moves)\s+(\d+)\s*bales?\b"

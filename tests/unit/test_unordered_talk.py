@@ -29,6 +29,7 @@ def run(text, state=None, facility=True, **ctx):
     ("if a bale is 50 nets, how many bales make 800k?", 16000),
     ("one bale is 100 nets: how many bales for 1.2 million?", 12000),
     ("a bale holds 40 nets, how many bales do we need for 600k", 15000),
+    ("how many bales do 800k nets make if a bale is 50?", 16000),
 ])
 def test_bales_for_a_bare_amount_is_a_sum(text, value):
     d = net_sums.arithmetic_answer(text)
@@ -38,6 +39,7 @@ def test_bales_for_a_bare_amount_is_a_sum(text, value):
 @pytest.mark.parametrize("text", [
     "how many bales make 800k?",  # no bale size said
     "if a bale is 50 nets, how many bales for 20 wards?",  # no stock of nets
+    "how many bales make 800k if a bale is 50 people?",  # not a bale size
 ])
 def test_bales_without_every_factor_are_not_a_sum(text):
     assert net_sums.arithmetic_answer(text) is None
