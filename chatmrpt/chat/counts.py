@@ -187,6 +187,16 @@ def count_check(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
             len(ex.extract_numbers(low)) != 1:
         return None
     said, what = int(found[0].group(1)), found[0].group(2)
+    lga, unknown = find_lga(text, facts.lgas) if facts.lgas else (None, None)
+    if what.startswith("ward") and (lga is not None or unknown is not None
+                                    or _unknown_place(low)):
+        # "we get 21 wards for Rimai abi? confirm am": that LGA's wards, never the table's
+        count = _ward_lgas(ctx).get(lga) if lga is not None else None
+        if not count:
+            return None
+        verdict = "Yes" if count == said else "No"
+        return Decision(text=f"{verdict}: {lga} LGA has {count} wards in your ward table.",
+                        reading={"stored": "data_count", "lga": lga})
     if what.startswith("ward"):
         count, noun = facts.ward_count or len(ctx.wards), "wards"
     elif facts.lgas:

@@ -101,6 +101,7 @@ from chatmrpt.chat import (
     tpr_follow,
     undo,
     unknown_variable,
+    unordered,
     ward_follow,
     ward_pairs,
     ward_place,
@@ -228,6 +229,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = plan_settings.threshold_meant(decision, fixed, ctx.last_plan, state,
                                              bool(facts.last_repri), facts.last_repri.get("target"))
     decision = plan_settings.hedged(decision, fixed, ctx.last_plan)
+    decision = unordered.held(decision, fixed)  # a doubt, someone's words, a condition
     # a request put off ("still deciding") is kept as a choice before any other doubt is asked
     decision = plan_settings.held_back(decision, fixed, state)
     decision = plan_settings.one_lga_plan(decision, fixed, facts.lgas)

@@ -142,7 +142,8 @@ HYPOTHETICAL = re.compile(
     r"|(?:should|would|will|might|do|does|did|are|is)\s+(?:we|i)\b)")
 
 
-FUTURE_MODAL = re.compile(r"\b(?:might|may|will|shall|going\s+to|gonna|plan(?:ning)?\s+to"
+FUTURE_MODAL = re.compile(r"\b(?:might|may|will|shall|(?<!was\s)(?<!were\s)going\s+to|gonna"
+                          r"|plan(?:ning)?\s+to"
                           r"|hope\s+to|intend\s+to|we'?ll|i'?ll)\b")
 LATER_TIME = re.compile(
     r"\b(?:next\s+(?:week|month|year|round|time|quarter|campaign|cycle)|later(?:\s+on)?"
@@ -164,6 +165,12 @@ WAITING_ON = re.compile(
 YEAR_LATER = re.compile(r"\b(?:in|by|for|from)\s+(?:early\s+|late\s+|mid-?\s*)?(?:20[2-9]\d)\b")
 
 
+# the last sentence orders, now: "..., actually yes, make the png now"
+NOW_ORDER = re.compile(r"^\s*(?:(?:ok(?:ay)?|pls|please|abeg|now|so|oya|actually|yes|yeah|yep"
+                       r"|sure|fine|alright|no|wait)[\s,!]+)*(?:re-?do|re-?run|run|do|plan|show"
+                       r"|make|export|use|set|change|reprioriti\w*|map|list|give)\b")
+
+
 def deferred(text: str) -> bool:
     """A change told for later ("we might try a 20% target next month", "in 2027 we expect
     about 900k nets, I'll come back to you then"): not an order now."""
@@ -174,6 +181,10 @@ def deferred(text: str) -> bool:
                 r"|run|do|plan|show|make|export|use|set|change|reprioriti\w*|map|list|give)\b",
                 low):
         return False  # an order now, whatever is said about later
+    sentences = [p for p in re.split(r"(?<=[?!])\s+|\.+\s*", low) if p.strip()]
+    if len(sentences) > 1 and NOW_ORDER.match(sentences[-1]) and \
+            not LATER_TIME.search(sentences[-1]) and not re.search(r"\bthen\b", sentences[-1]):
+        return False  # "I was going to ask later... actually yes, make the png now"
     if COME_BACK.search(low):
         return True
     return bool(FUTURE_MODAL.search(low) and (LATER_TIME.search(low) or YEAR_LATER.search(low)))
@@ -655,6 +666,47 @@ def _numbers_said(step: Step, text: str, last_plan: Mapping[str, Any] | None = N
     return True
 
 
+# a request named by its own noun after a verb of running it: "run the reprioritisation",
+# "redo the TPR", "rerun the analysis"
+RUN_NAMED = {
+    "reprioritize_urban": r"(?:urban\s+)?(?:re-?prioriti[sz]ation|de-?prioriti[sz]ation)",
+    "compute_tpr": r"(?:tpr|test\s+positivity(?:\s+rates?)?)(?:\s+(?:calculation|computation))?",
+    "run_analysis": r"(?:vulnerability\s+)?(?:analysis|ranking)",
+}
+RUN_VERB = re.compile(r"^\s*(?:(?:ok(?:ay)?|pls|please|abeg|now|so|oya|then|alright|fine|yes|yeah"
+                      r"|right|good|actually)[\s,!]+)*(?:(?:please|pls|kindly)\s+)?(?:run|re-?run"
+                      r"|redo|re-?do|do|perform|start|compute|calculate|go\s+ahead\s+(?:with|and"
+                      r"\s+run))\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?(?:new\s+)?")
+
+
+def _run_named(steps: Sequence[Step], text: str) -> bool:
+    """One request, ordered by name in a message that says nothing else ("ok run the
+    reprioritisation with the default settings"): the name is the evidence."""
+    low = ex.lower_text(text).strip()
+    if len(steps) != 1 or "?" in low or steps[0].tool not in RUN_NAMED:
+        return False
+    m = RUN_VERB.match(low)
+    if m is None or not re.match(RUN_NAMED[steps[0].tool] + r"\b", low[m.end():]):
+        return False
+    return not re.search(r"\b(?:maps?|export|csv|excel|png|html|pdf|plan|nets?|report|if|when"
+                         r"|once|later|tomorrow|next|maybe|perhaps|not|don'?t|what|whether)\b",
+                         low)
+
+
+def _file_ordered_now(steps: Sequence[Step], text: str) -> bool:
+    """The message ends with an order for a file in a format it names ("can I get that as
+    png? ... actually yes, make the png now"): the file asked for last is the one made."""
+    from chatmrpt.chat import router as rt_
+
+    sentences = [p for p in re.split(r"(?<=[?!])\s+|\.+\s*", ex.lower_text(text)) if p.strip()]
+    last = sentences[-1].strip() if sentences else ""
+    if not steps or not NOW_ORDER.match(last) or "?" in last or LATER_TIME.search(last):
+        return False
+    named = [f for f, rx in rt_._EXPORT_FORMATS if re.search(rx, last)]
+    return all(s.tool in ("export_view", "export_results") and s.params.get("format") in named
+               for s in steps)
+
+
 def _format_said(step: Step, text: str) -> bool:
     """A file is made in the format the message names (a report has only one)."""
     from chatmrpt.chat import router as rt_
@@ -768,6 +820,10 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                 _format_said(s, text) for s in decision.steps
                 if s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)):
             return decision  # the file and its format are both named in the message
+        if _file_ordered_now(decision.steps, text):
+            return decision  # "... actually yes, make the png now": the file, ordered last
+        if _run_named(decision.steps, text):
+            return decision  # "ok run the reprioritisation with the default settings"
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
     choice = {"label": label, "tool": decision.steps[-1].tool,

@@ -23,7 +23,7 @@ _PPN = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:people|persons?|ppl|pple)\s*(?:per|/|
                   r"|\b(?:one|a|each|every|1)\s+net\s+(?:covers?|protects?|serves?|is\s+for)\s+"
                   r"(\d+(?:\.\d+)?)\s*(?:people|persons?|ppl)\b")
 _BALE = re.compile(r"\b(?:one|a|each|every|1)\s+bale\s+(?:is|has|holds|contains|=|takes|carries"
-                   r"|of)\s+(\d+)\s*nets?\b|\bbales?\s+of\s+(\d+)\s*(?:nets?)?\b"
+                   r"|of)\s+(\d+)(?:\s*nets?)?\b(?!\s*(?:people|persons|%|percent))|\bbales?\s+of\s+(\d+)\s*(?:nets?)?\b"
                    r"|\b(\d+)\s*nets?\s+(?:per|a|in\s+(?:one|a|each))\s+bale\b")
 _TRUCK = re.compile(r"\b(?:one|a|each|every|1)\s+(?:truck|lorry|vehicle)\s+(?:carries|holds|takes"
                     r"|can\s+(?:carry|hold|take)|is|=|moves)\s+(\d+)\s*bales?\b"
@@ -71,6 +71,12 @@ def arithmetic_answer(text: str) -> Decision | None:
         rest = pat.sub(" ", rest)
     nets_m = [m for m in _NETS.finditer(rest)]
     nets = _amount(nets_m[0].group(1)) if len(nets_m) == 1 else None
+    if nets is None and not nets_m and bale and what.startswith(("bale", "truck", "lorr", "vehicle")):
+        # "if a bale is 50 nets, how many bales make 800k?": the one amount left, bare, is the
+        # nets to pack (a stock of nets, never a small count)
+        left = [n for n in ex.extract_numbers(rest) if not n.percent]
+        if len(left) == 1 and left[0].value >= 1000 and not _PEOPLE.search(rest):
+            nets = left[0].value
     people_m = [m for m in _PEOPLE.finditer(rest)]
     people = _amount(people_m[0].group(1)) if len(people_m) == 1 else None
     line = None

@@ -21,7 +21,7 @@ _FILLER = re.compile(
     r"|redo|do|compute|calculate|it|am|again|the|tpr|for|with|at|in|use|using|same|but"
     r"|instead|try|make|change|switch|to|of|tests?|age|group|level|facilit(?:y|ies)|what"
     r"|about|how|this|that|time|women|mothers|micro|fives?|patients|people|persons|levels?"
-    r"|hospitals?)\b")
+    r"|hospitals?|back|go|went|revert|return)\b")
 # another subject named: "the map for over 5s", "top 10 wards for under fives"
 _OTHER = re.compile(r"\b(?:maps?|wards?|lgas?|plan|nets?|export|csv|excel|png|html|list|top"
                     r"|bottom|rank\w*|analys\w*|variables?|score|population)\b")
@@ -39,7 +39,15 @@ def pending_allows(state: DialogueState) -> bool:
 
 def follow_up(text: str, low: str, ctx: RouterContext,
               state: DialogueState) -> Decision | None:
-    after_tpr = (state.last or {}).get("tool") == "compute_tpr"
+    last = state.last or {}
+    offered = bool(state.pending) and pending_allows(state)
+    # nothing asked yet, a TPR run offered or just explained, or a setting put back ("back to
+    # under 5"), with the facility export held: an age, a test or a level said on its own
+    # ("over 5s") can only be the TPR's
+    after_tpr = last.get("tool") == "compute_tpr" or offered or \
+        (not last.get("tool") and not state.pending) or \
+        (last.get("params") or {}).get("topic") == "tpr" or \
+        re.search(r"\b(?:back|return|revert)\s+to\b", low) is not None
     if not ctx.has_facility_data or "?" in text or _OTHER.search(low) or not (
             after_tpr or re.search(r"\b(?:run|rerun|re-run|redo|instead)\b", low)):
         return None  # with no TPR just run, only "run it for over 5s" or "now microscopy
