@@ -43,3 +43,33 @@ def test_how_many_of_a_group_are_there_is_the_whole_area(text):
 def test_there_with_no_place_talked_about_is_the_whole_area():
     got, _ = kano("how many are medium there")
     assert got and not any(p.get("lga_code") or p.get("lga") for _, p in got)
+
+
+# --- "list the wards in LGA 20099" after a count: the place said, never the one counted -----
+
+COUNTED_CODE = {"tool": "ask_results", "params": {"about": "ward_counts", "lga_code": "20012"}}
+COUNTED_SEEN = {"lga_code": "20012", "listed": ["Gyaranya", "Sani Mai Nagge", "Goron Dutse"]}
+
+
+@pytest.mark.parametrize("text,code", [
+    ("list the wards in LGA 20099", "20099"),
+    ("show the wards in lga 20099 please", "20099"),
+    ("list the wards in 20043", "20043"),
+])
+def test_list_the_wards_of_another_code_after_a_count_is_that_code(text, code):
+    got, _ = kano(text, last=COUNTED_CODE, seen=COUNTED_SEEN)
+    assert got == [("list_wards", {"lga_code": code})], text
+
+
+def test_list_the_wards_of_another_lga_after_a_count_is_that_lga():
+    last = {"tool": "ask_results", "params": {"about": "ward_counts", "lga": "Lida"}}
+    got, d = demo("list the wards in Ikeja", last=last,
+                  seen={"lga": "Lida", "listed": ["Zunoko", "Siru", "Danbiga"]})
+    assert not any(p.get("lga") == "Lida" for _, p in got)
+
+
+@pytest.mark.parametrize("text", ["list the wards", "list them", "show me those wards",
+                                  "list the wards there", "list the wards in that lga"])
+def test_list_them_after_a_count_is_the_wards_counted(text):
+    got, _ = kano(text, last=COUNTED_CODE, seen=COUNTED_SEEN)
+    assert got == [("list_wards", {"lga_code": "20012"})], text
