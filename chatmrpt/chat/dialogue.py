@@ -51,6 +51,7 @@ routes turned into decisions); the parts it calls live beside it:
   between plans are read in ``plan_ops``, and an earlier plan named by its values or its day
   in ``plan_refs``;
 - ``correction``: "I said ndvi but I meant evi": one slot of the last request replaced;
+- ``ward_member``: whether a ward is in an LGA ("is Oloje in 24008?");
 - ``ward_place``: a ward named as the place of a ward list;
 - ``default_question``: which variables an analysis with no choices would use.
 
@@ -102,6 +103,7 @@ from chatmrpt.chat import (
     undo,
     unknown_variable,
     ward_follow,
+    ward_member,
     ward_pairs,
     ward_place,
 )
@@ -509,7 +511,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if valued is not None:  # "whats its tpr value", "and Unguwar Kwajiku?" after a value
         valued.keep_pending = bool(state.pending) and valued.pending is None
         return valued
-    counted = ward_place.ward_lga_question(text, ctx, state, facts) or \
+    counted = ward_member.ward_in_place(text, ctx, state, facts) or \
+        ward_place.ward_lga_question(text, ctx, state, facts) or \
         ward_place.ward_after_plan_question(text, ctx, state, facts) or \
         counts.data_question(text, ctx, state, facts)
     ordered = None if counted is None or state.pending else sequenced.requests_in_order(text)

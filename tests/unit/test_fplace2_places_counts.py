@@ -73,3 +73,106 @@ def test_list_the_wards_of_another_lga_after_a_count_is_that_lga():
 def test_list_them_after_a_count_is_the_wards_counted(text):
     got, _ = kano(text, last=COUNTED_CODE, seen=COUNTED_SEEN)
     assert got == [("list_wards", {"lga_code": "20012"})], text
+
+
+# --- "is Ikeja GRA ward in 24008? what's its rank" ---------------------------------------------
+
+from chatmrpt.chat.dialogue import DialogueState, Facts, decide  # noqa: E402
+from chatmrpt.chat.extract import WardRef  # noqa: E402
+from chatmrpt.chat.router import RouterContext  # noqa: E402
+from tests.unit.chat_corpus import DEMO_VARIABLES  # noqa: E402
+
+NAMED = (WardRef("Raumirau", "Gakirau"), WardRef("Sabon Gari", "Gakirau"),
+         WardRef("Sabon Gari", "Kuwe South"), WardRef("Faku", "Kuwe South"),
+         WardRef("Gali", "Kwasha"), WardRef("Rimwalja", "Kwasha"))
+CODED = {"Oloje": "24008", "Adewole": "24008", "Ibagun": "24006", "Akanbi 1": "24007"}
+
+
+def named(text, seen=None):
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=NAMED,
+                      analysis_status="succeeded")
+    f = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), ward_count=len(NAMED),
+              lgas=("Gakirau", "Kuwe South", "Kwasha"))
+    d = decide(text, c, DialogueState(focus=seen), f)
+    return [(s.tool, s.params) for s in d.steps], d
+
+
+def coded(text, seen=None, last=None):
+    wards = tuple(WardRef(n, None) for n in CODED)
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=wards,
+                      analysis_status="succeeded")
+    f = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), ward_count=len(wards),
+              lga_codes=("24006", "24007", "24008"), ward_lga_codes=tuple(CODED.items()))
+    d = decide(text, c, DialogueState(focus=seen, last=last), f)
+    return [(s.tool, s.params) for s in d.steps], d
+
+
+def _said(d):
+    return " ".join([d.text or ""] + [s.echo for s in d.steps]).strip()
+
+
+@pytest.mark.parametrize("text", ["is Ikeja GRA ward in 24008? what's its rank",
+                                  "is Ikeja GRA in 24008?", "Is Ikeja GRA part of LGA 24008",
+                                  "does 24008 have a ward called Ikeja GRA?"])
+def test_a_ward_the_table_lacks_is_said_missing_and_nothing_is_listed(text):
+    got, d = coded(text, last={"tool": "list_wards", "params": {"lga_code": "24008",
+                                                                "category": "Low"}})
+    assert got == [] and "Ikeja GRA" in d.text and "no ward" in d.text, text
+    assert not any(w in d.text for w in CODED), text
+
+
+def test_a_ward_the_table_lacks_in_a_named_lga():
+    got, d = named("is Ikeja GRA in Kwasha? and its rank")
+    assert got == [] and "no ward" in d.text and "Gali" not in d.text
+
+
+@pytest.mark.parametrize("text,yes", [("is Oloje ward in 24008? what's its rank", True),
+                                      ("is Oloje in 24006? whats its position", False)])
+def test_a_ward_in_an_lga_code_with_its_rank(text, yes):
+    got, d = coded(text)
+    assert got == [("explain_ward", {"ward": "Oloje"})], text
+    assert _said(d).startswith("Yes" if yes else "No") and "24008" in _said(d), text
+
+
+@pytest.mark.parametrize("text", ["is Oloje in 24006?", "is Oloje ward in LGA 24006",
+                                  "does 24006 contain Oloje?"])
+def test_a_ward_in_another_lga_code_is_no_with_its_code(text):
+    got, d = coded(text)
+    assert got == [] and d.text.startswith("No") and "24008" in d.text, text
+
+
+def test_a_code_the_table_lacks_is_said():
+    got, d = coded("is Oloje in 20099?")
+    assert got == [] and "20099" in d.text and "24008" in d.text
+
+
+def test_is_it_in_a_code_is_the_ward_talked_about():
+    got, d = coded("is it in 24008?", seen={"ward": "Adewole"})
+    assert got == [] and d.text.startswith("Yes") and "Adewole" in d.text
+
+
+@pytest.mark.parametrize("text,lga", [("is Sabon Gari in Kuwe South? what's its rank", "Kuwe South"),
+                                      ("is Sabon Gari ward in Gakirau LGA? its rank?", "Gakirau")])
+def test_a_ward_name_of_several_lgas_is_the_one_in_the_lga_said(text, lga):
+    got, d = named(text)
+    assert got == [("explain_ward", {"ward": "Sabon Gari", "lga": lga})], text
+
+
+def test_a_ward_name_of_several_lgas_not_in_the_lga_said_is_no_rank():
+    got, d = named("is Sabon Gari in Kwasha? and its rank")
+    assert got == [] and d.text.startswith("No") and "Gakirau" in d.text
+
+
+@pytest.mark.parametrize("text", ["is Raumirau in Gakirau?", "does Kwasha have a ward called Gali?",
+                                  "is Faku ward part of Kuwe South LGA"])
+def test_a_ward_in_its_lga_is_yes(text):
+    got, d = named(text)
+    assert got == [] and d.text.startswith("Yes"), text
+
+
+@pytest.mark.parametrize("text", ["is the top ward in 24008?", "is rainfall in the data?",
+                                  "is Oloje in 24008? and show the category map",
+                                  "is there any high ward in 24008"])
+def test_look_alikes_are_not_a_ward_in_an_lga(text):
+    _, d = coded(text)
+    assert d.reading.get("stored") != "ward_in_place", text
