@@ -176,3 +176,23 @@ def test_a_ward_in_its_lga_is_yes(text):
 def test_look_alikes_are_not_a_ward_in_an_lga(text):
     _, d = coded(text)
     assert d.reading.get("stored") != "ward_in_place", text
+
+
+# --- list words typed with a slip: "bottm 5 darandan", "top5 kuran" ----------------------------
+
+@pytest.mark.parametrize("text,n,order", [
+    ("bottm 5 kuran", 5, "bottom"), ("botom 3 in Kuran", 3, "bottom"),
+    ("buttom 10 in kuran", 10, "bottom"), ("lsit the bottm 5 in Kuran", 5, "bottom"),
+    ("top5 kuran", 5, None), ("bottom5 kuran", 5, "bottom"), ("bottm10 in Kuran", 10, "bottom"),
+])
+def test_list_words_typed_with_a_slip_keep_the_lga(text, n, order):
+    got, _ = demo(text)
+    want = {"lga": "Kuran", "n": n, **({"order": order} if order else {})}
+    assert got == [("list_wards", want)], text
+
+
+def test_list_word_slip_is_kept_inside_a_ward_name():
+    from chatmrpt.chat.normalize import plain_text
+
+    assert plain_text("rank of Botom Gari", ["Botom Gari"]) == "rank of Botom Gari"
+    assert plain_text("botom 5 wards", ["Botom Gari"]) == "bottom 5 wards"
