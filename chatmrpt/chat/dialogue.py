@@ -89,6 +89,7 @@ from chatmrpt.chat import (
     normalize,
     ordinal,
     place_counts,
+    place_fix,
     place_follow,
     plan_formal,
     plan_refs,
@@ -210,6 +211,8 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
         return Decision(text=taken_back.note, keep_pending=bool(state.pending),
                         reading={"text": text, "retracted": taken_back.dropped})
     fixed, note = apply_correction(taken_back.text if taken_back else text)
+    if note is None:  # "top 5 in Kuwe South, no sorry, Kwasha": the place meant
+        fixed, note = place_fix.place_corrected(fixed, facts.lgas, ctx.wards, facts.lga_codes)
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
     decision = code_fix.code_corrected(fixed, ex.lower_text(fixed), state, facts) or \

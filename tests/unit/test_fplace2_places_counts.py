@@ -196,3 +196,37 @@ def test_list_word_slip_is_kept_inside_a_ward_name():
 
     assert plain_text("rank of Botom Gari", ["Botom Gari"]) == "rank of Botom Gari"
     assert plain_text("botom 5 wards", ["Botom Gari"]) == "bottom 5 wards"
+
+
+# --- a place corrected inside the message: "top 5 in Kuwe South, no sorry, Kwasha" -------------
+
+@pytest.mark.parametrize("text,want", [
+    ("top 5 in Kuwe South, no sorry, Kwasha", {"lga": "Kwasha", "n": 5}),
+    ("top 5 in Kuwe South... wait, Kwasha", {"lga": "Kwasha", "n": 5}),
+    ("bottom 3 in Gakirau sorry Kwasha", {"lga": "Kwasha", "n": 3, "order": "bottom"}),
+    ("high wards in Kuwe South, I mean Kwasha", {"lga": "Kwasha", "category": "High"}),
+    ("top 5 in Kuwe South, no, Kwasha LGA", {"lga": "Kwasha", "n": 5}),
+])
+def test_a_place_corrected_in_the_message_is_the_place_meant(text, want):
+    got, d = named(text)
+    assert got == [("list_wards", want)], text
+    assert any("instead of" in n for n in d.notes), text
+
+
+def test_a_ward_corrected_in_the_message_is_the_ward_meant():
+    got, _ = named("rank of Faku, sorry, Raumirau")
+    assert got and got[0][1].get("ward") == "Raumirau"
+
+
+def test_an_lga_code_corrected_in_the_message_is_the_code_meant():
+    got, _ = coded("top 5 in 24006, I mean 24008")
+    assert got == [("list_wards", {"n": 5, "lga_code": "24008"})]
+
+
+@pytest.mark.parametrize("text", ["top 5 in Kuwe South and Kwasha",
+                                  "top 5 in Kuwe South. actually also Kwasha",
+                                  "top 5 in Kuwe South, sorry to bother you"])
+def test_two_places_or_an_apology_are_no_correction(text):
+    got, d = named(text)
+    assert not any("instead of" in n for n in d.notes), text
+    assert got != [("list_wards", {"lga": "Kwasha", "n": 5})], text
