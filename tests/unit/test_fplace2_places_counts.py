@@ -230,3 +230,46 @@ def test_two_places_or_an_apology_are_no_correction(text):
     got, d = named(text)
     assert not any("instead of" in n for n in d.notes), text
     assert got != [("list_wards", {"lga": "Kwasha", "n": 5})], text
+
+
+# --- "how many people are in Raumirau": the ward's population ----------------------------------
+
+POP_NAMED = NAMED + (WardRef("Kagu", "Kwasha"), WardRef("Kagu", "Kuwe South"),
+                     WardRef("Kwasha", "Kwasha"))
+
+
+def with_population(text):
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=POP_NAMED,
+                      analysis_status="succeeded")
+    f = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), ward_count=len(POP_NAMED),
+              lgas=("Gakirau", "Kuwe South", "Kwasha"), population=True)
+    d = decide(text, c, DialogueState(last={"tool": "list_wards", "params": {
+        "lga": "Gakirau", "n": 5, "order": "bottom"}}, focus={"lga": "Gakirau"}), f)
+    return [(s.tool, s.params) for s in d.steps], d
+
+
+@pytest.mark.parametrize("text", ["how many people are in Raumirau",
+                                  "how many persons live in Raumirau ward?",
+                                  "how many people dey for Raumirau",
+                                  "and how many residents are there in Raumirau"])
+def test_how_many_people_in_a_ward_is_its_population(text):
+    got, _ = with_population(text)
+    assert got == [("ward_value", {"ward": "Raumirau", "variable": "Population"})], text
+
+
+def test_how_many_people_in_a_ward_of_two_lgas_asks_which():
+    got, d = with_population("how many people are in Kagu")
+    assert got == [] and "Which one" in d.text and len(d.choices) == 2
+
+
+def test_how_many_people_in_a_ward_with_its_lga():
+    got, _ = with_population("how many people are in Kagu in Kwasha")
+    assert got == [("ward_value", {"ward": "Kagu", "variable": "Population", "lga": "Kwasha"})]
+
+
+@pytest.mark.parametrize("text", ["how many people are in Kwasha", "how many people in Gakirau LGA",
+                                  "how many people are in Raumirau and Kagu"])
+def test_how_many_people_in_an_lga_or_two_wards_is_not_one_ward(text):
+    got, _ = with_population(text)
+    assert not (len(got) == 1 and got[0][0] == "ward_value" and "lga" not in got[0][1]
+                and got[0][1]["ward"] in ("Raumirau", "Kwasha")), text
