@@ -273,3 +273,48 @@ def test_how_many_people_in_an_lga_or_two_wards_is_not_one_ward(text):
     got, _ = with_population(text)
     assert not (len(got) == 1 and got[0][0] == "ward_value" and "lga" not in got[0][1]
                 and got[0][1]["ward"] in ("Raumirau", "Kwasha")), text
+
+
+# --- one LGA's figures in the plan, asked short: "how many for Kuran", "and ganja wards fully
+# covered?" ----------------------------------------------------------------------------------------
+
+PLAN_WARDS = (WardRef("Ganje", "Lida"), WardRef("Ganla", "Lida"), WardRef("Kofar", "Kuran"),
+              WardRef("Malano", "Doragar"), WardRef("Kuran", "Kuran"))
+PLAN_LGAS = ("Doragar", "Ganja", "Kuran", "Lida")
+
+
+def after_plan(text, last):
+    c = RouterContext(has_dataset=True, variables=DEMO_VARIABLES, wards=PLAN_WARDS,
+                      analysis_status="succeeded",
+                      last_plan={"total_nets": 400_000, "household_size": 5})
+    f = Facts(lgas=PLAN_LGAS, ward_count=len(PLAN_WARDS), population=True)
+    d = decide(text, c, DialogueState(last=last), f)
+    return [(s.tool, s.params) for s in d.steps]
+
+
+MOST = {"tool": "ask_results", "params": {"about": "plan_lga", "order": "most"}}
+GANJA = {"tool": "ask_results", "params": {"about": "plan_lga", "lga": "Ganja"}}
+TOTALS_ASKED = {"tool": "ask_results", "params": {"about": "plan_totals"}}
+
+
+@pytest.mark.parametrize("text,last,lga", [
+    ("how many for Kuran", MOST, "Kuran"),
+    ("and how many for doragar?", MOST, "Doragar"),
+    ("and ganja wards fully covered?", GANJA, "Ganja"),
+    ("Doragar wards fully covered?", GANJA, "Doragar"),
+    ("how many nets dem get for Kuran", TOTALS_ASKED, "Kuran"),
+])
+def test_one_lgas_figure_asked_short_after_plan_talk_is_that_lgas_figures(text, last, lga):
+    assert after_plan(text, last) == [("ask_results", {"about": "plan_lga", "lga": lga})], text
+
+
+@pytest.mark.parametrize("text", ["how many wards for Kuran", "top 5 in Kuran",
+                                  "how many people are in Malano"])
+def test_other_questions_about_an_lga_after_plan_talk_are_not_its_plan_figures(text):
+    got = after_plan(text, MOST)
+    assert ("ask_results", {"about": "plan_lga", "lga": "Kuran"}) not in got, text
+
+
+def test_how_many_for_an_lga_after_a_list_is_not_the_plan():
+    got = after_plan("how many for Kuran", {"tool": "list_wards", "params": {"lga": "Kuran"}})
+    assert ("ask_results", {"about": "plan_lga", "lga": "Kuran"}) not in got
