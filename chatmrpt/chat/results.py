@@ -679,8 +679,8 @@ def _one_lga_figure(low: str, lga: str) -> bool:
         return False
     if re.search(r"\bwards?\b", rest) and not _COVER.search(rest):
         return False  # "how many wards for Kuran": its wards counted, not the plan
-    return bool(_LGA_FIGURE.search(rest) or re.search(r"\bhow\s+(?:many|much)\b", rest)
-                or re.match(r"^\W*(?:and|what\s+about|how\s+about|what\s+of)\b", rest))
+    # "and Fagge" alone is the focus' follow-up (the same figure, said for which LGA before)
+    return bool(_LGA_FIGURE.search(rest) or re.search(r"\bhow\s+(?:many|much)\b", rest))
 
 
 def _other_ward(text: str, lga: str, ctx: RouterContext) -> bool:
