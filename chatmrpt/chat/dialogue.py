@@ -510,7 +510,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         return paired
     valued = None if _tapped(text, state) else (
         ward_follow.value_follow_up(text, ctx, state, facts)
-        or place_counts.wards_together(text, ctx, facts))
+        or place_counts.wards_together(text, ctx, facts)
+        or place_counts.list_and_its_count(text, ctx, state, facts))
     if valued is not None:  # "whats its tpr value", "and Unguwar Kwajiku?" after a value
         valued.keep_pending = bool(state.pending) and valued.pending is None
         return valued

@@ -318,3 +318,29 @@ def test_other_questions_about_an_lga_after_plan_talk_are_not_its_plan_figures(t
 def test_how_many_for_an_lga_after_a_list_is_not_the_plan():
     got = after_plan("how many for Kuran", {"tool": "list_wards", "params": {"lga": "Kuran"}})
     assert ("ask_results", {"about": "plan_lga", "lga": "Kuran"}) not in got
+
+
+# --- a list and the LGA's ward count in one message ----------------------------------------------
+
+@pytest.mark.parametrize("text,want", [
+    ("List the top 3 wards in 20012 and tell me how many wards that LGA has.",
+     {"lga_code": "20012", "n": 3}),
+    ("show me the bottom 2 wards in 20043 and tell me how many wards it has",
+     {"lga_code": "20043", "n": 2, "order": "bottom"}),
+])
+def test_a_list_and_the_lgas_ward_count_is_the_list_whose_first_line_counts(text, want):
+    got, d = kano(text)
+    assert got == [("list_wards", want)], text
+    assert "how many wards" in d.steps[0].echo, text
+
+
+def test_a_list_and_its_count_by_lga_name():
+    got, d = demo("top 5 wards in Kuran and tell me how many wards that LGA has")
+    assert got == [("list_wards", {"lga": "Kuran", "n": 5})]
+
+
+@pytest.mark.parametrize("text", ["list the top 3 wards in 20012 and tell me how many are high",
+                                  "list the high wards in 20012 and tell me how many wards it has"])
+def test_a_list_and_another_count_is_not_read_as_the_lgas_count(text):
+    _, d = kano(text)
+    assert "list_and_count" not in d.reading, text
