@@ -277,6 +277,20 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
     if lga is None and code is None and (unknown or _unknown_place(low)
                                          or re.search(r"\blga\b", low)):
         return None
+    from chatmrpt.chat import place_follow
+
+    seen = state.focus or {}
+    if lga is None and code is None and place_follow.there_is_the_place(low, seen):
+        # "how many are medium there" right after one LGA's list or count: counted in that
+        # LGA (name or code), never in the whole area
+        place = {k: seen[k] for k in ("lga", "lga_code") if seen.get(k)}
+        place = {"lga": place["lga"]} if place.get("lga") else place
+        where = place.get("lga") or f"LGA {place.get('lga_code')}"
+        return Decision([Step("ask_results", {"about": "ward_counts", **place,
+                                              **{k: v for k, v in params.items()
+                                                 if k != "about"}},
+                              echo=f"In {where} (the LGA just talked about):", source=text)],
+                        reading={"stored": "category_count", "tool": "ask_results"})
     if lga is not None:
         params["lga"] = lga
     elif code is not None:

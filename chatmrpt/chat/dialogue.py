@@ -51,6 +51,7 @@ routes turned into decisions); the parts it calls live beside it:
   between plans are read in ``plan_ops``, and an earlier plan named by its values or its day
   in ``plan_refs``;
 - ``correction``: "I said ndvi but I meant evi": one slot of the last request replaced;
+- ``ward_member``: whether a ward is in an LGA ("is Oloje in 24008?");
 - ``ward_place``: a ward named as the place of a ward list;
 - ``default_question``: which variables an analysis with no choices would use.
 
@@ -88,6 +89,7 @@ from chatmrpt.chat import (
     normalize,
     ordinal,
     place_counts,
+    place_fix,
     place_follow,
     plan_formal,
     plan_refs,
@@ -103,6 +105,7 @@ from chatmrpt.chat import (
     unknown_variable,
     unordered,
     ward_follow,
+    ward_member,
     ward_pairs,
     ward_place,
 )
@@ -209,6 +212,8 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
         return Decision(text=taken_back.note, keep_pending=bool(state.pending),
                         reading={"text": text, "retracted": taken_back.dropped})
     fixed, note = apply_correction(taken_back.text if taken_back else text)
+    if note is None:  # "top 5 in Kuwe South, no sorry, Kwasha": the place meant
+        fixed, note = place_fix.place_corrected(fixed, facts.lgas, ctx.wards, facts.lga_codes)
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
     decision = code_fix.code_corrected(fixed, ex.lower_text(fixed), state, facts) or \
@@ -507,11 +512,13 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         return paired
     valued = None if _tapped(text, state) else (
         ward_follow.value_follow_up(text, ctx, state, facts)
-        or place_counts.wards_together(text, ctx, facts))
+        or place_counts.wards_together(text, ctx, facts)
+        or place_counts.list_and_its_count(text, ctx, state, facts))
     if valued is not None:  # "whats its tpr value", "and Unguwar Kwajiku?" after a value
         valued.keep_pending = bool(state.pending) and valued.pending is None
         return valued
-    counted = ward_place.ward_lga_question(text, ctx, state, facts) or \
+    counted = ward_member.ward_in_place(text, ctx, state, facts) or \
+        ward_place.ward_lga_question(text, ctx, state, facts) or \
         ward_place.ward_after_plan_question(text, ctx, state, facts) or \
         counts.data_question(text, ctx, state, facts)
     ordered = None if counted is None or state.pending else sequenced.requests_in_order(text)

@@ -891,6 +891,14 @@ VARIABLE_CHANGE = re.compile(r"\b(?:add|adding|include|put\s+(?:in|back)|bring\s
                              r"|replace|directions?|variables?)\b")
 
 
+def _place_of_its_own(low: str) -> bool:
+    """The message names a place of its own ("list the wards in LGA 20099", "the wards in
+    Kuran"): not the wards just counted, whatever place that is."""
+    from chatmrpt.chat import counts
+
+    return bool(CODE.search(low)) or counts._unknown_place(low)
+
+
 def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] = (),
                     last: Mapping[str, Any] | None = None) -> Resolution | None:
     """A question about the wards of the last list or count ("which of those four has the
@@ -901,7 +909,7 @@ def listed_question(text: str, low: str, focus: Focus, variables: Sequence[str] 
     counted = (last or {}).get("params") or {}
     if names and (last or {}).get("tool") == "ask_results" and counted.get(
             "about") == "ward_counts" and LIST_THEM.search(low) and not LISTED_SAVE.search(low) \
-            and not LISTED_MAP.search(low):
+            and not LISTED_MAP.search(low) and not _place_of_its_own(low):
         keep = {k: v for k, v in counted.items() if k in ("lga", "lga_code", "category")}
         if keep and set(counted) - {"about"} == set(keep):
             return Resolution(note="The wards just counted, most vulnerable first:",

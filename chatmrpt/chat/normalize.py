@@ -50,6 +50,12 @@ SHORTHAND: dict[str, str] = {
     "rnk": "rank", "rnak": "rank", "rnks": "ranks", "rnking": "ranking", "rnaking": "ranking",
     "mny": "many", "hgh": "high", "hig": "high", "meduim": "medium", "toop": "top",
     "covred": "covered", "coverd": "covered", "uncovred": "uncovered", "agn": "again",
+    # the words of a ward list typed with a slip ("bottm 5 darandan", "higest wards")
+    "bottm": "bottom", "botom": "bottom", "buttom": "bottom", "bottum": "bottom",
+    "bottem": "bottom", "bottomm": "bottom", "botttom": "bottom", "bototm": "bottom",
+    "btm": "bottom", "botm": "bottom",
+    "higest": "highest", "highst": "highest", "hghest": "highest", "higehst": "highest",
+    "lowst": "lowest", "lowset": "lowest", "loweset": "lowest", "lsit": "list",
 }  # fmt: skip
 
 # "4 me", "2 d": a digit standing for a word, only before the words it joins
@@ -207,6 +213,19 @@ def settings_spaced(text: str) -> str:
     return GLUED.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
 
 
+# "top5", "bottm10": a list word typed together with how many
+_LIST_WORDS = ("top", "bottom", "highest", "lowest", "worst", "best", "riskiest")
+GLUED_LIST = re.compile(
+    r"\b(" + "|".join([*_LIST_WORDS, *(k for k, v in SHORTHAND.items() if v in _LIST_WORDS)])
+    + r")(\d{1,3})\b", re.I)
+
+
+def list_spaced(text: str) -> str:
+    """A list word and its number typed as one word ("top5 kuran", "bottm10") written
+    apart ("top 5 kuran")."""
+    return GLUED_LIST.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+
+
 def plain_text(text: str, names: Iterable[str] = ()) -> str:
     """``text`` in plain words (see the module's docstring); unchanged when nothing applies.
     Plain words stay as they are, so reading a message twice reads it as once: one rewrite
@@ -248,6 +267,7 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     out = _O_NUMBER.sub(_o_number, out)
     out = _DIGIT_FOR.sub("for", out)
     out = _DIGIT_TO.sub(lambda m: f"{m.group(1) or m.group(2)} to", out)
+    out = list_spaced(out)
     spans = _protected_spans(out, names)
     out = _TOKEN.sub(lambda m: _word(m, spans), out)
     return people_per_net_said(settings_spaced(out))

@@ -76,3 +76,55 @@ def _each_counted(codes: list[str], text: str, ctx: RouterContext) -> Decision |
     return Decision([*first, *(Step("ask_results", {"about": "ward_counts", "lga_code": c},
                                     source=text) for c in codes)],
                     reading={"stored": "wards_together"})
+
+
+# "... and tell me how many wards that LGA has": the ward count of the LGA just named for a
+# list in the same message
+_COUNT_OF_IT = re.compile(
+    r"^\W*(?:(?:and|also|then|so|please|pls|abeg)[\s,]+)*(?:(?:tell|show|give)\s+(?:me|us)\s+"
+    r"|let\s+me\s+know\s+|say\s+)?(?:how\s+many\s+wards?|the\s+number\s+of\s+wards?"
+    r"|the\s+ward\s+count)\b(?P<rest>.*)$")
+_IT_WORDS = {
+    "that", "the", "this", "same", "lga", "it", "there", "has", "have", "got", "get", "gets",
+    "holds", "hold", "contains", "contain", "in", "total", "altogether", "all", "are", "dey",
+    "is", "of", "for", "its", "local", "government", "area", "wey", "e", "inside", "does", "do",
+    "place", "one", "code", "with", "please", "pls", "abeg", "too", "also", "de", "d",
+}  # fmt: skip
+LIST_STEPS = ("list_wards", "top_wards")
+
+
+def list_and_its_count(text: str, ctx: RouterContext, state: object,
+                       facts: Facts) -> Decision | None:
+    """ "List the top 3 wards in 20012 and tell me how many wards that LGA has": the list,
+    whose first line says how many wards the LGA has (both requests answered, and no other
+    ward named). None when the message is anything else."""
+    from chatmrpt.chat.reading import split_requests
+
+    if not ctx.has_dataset or not ctx.analysis_ready:
+        return None
+    parts = split_requests(text)
+    if len(parts) != 2:
+        return None
+    m = _COUNT_OF_IT.match(ex.lower_text(parts[1]))
+    if m is None:
+        return None
+    from chatmrpt.chat import dialogue
+
+    listed = dialogue._decide(parts[0], ctx, state, facts)  # type: ignore[arg-type]
+    steps = listed.steps
+    if len(steps) != 1 or steps[0].tool not in LIST_STEPS or not steps[0].params.get("n"):
+        return None
+    params = steps[0].params
+    place = params.get("lga") or params.get("lga_code")
+    if not place or params.get("category"):
+        return None  # the list's first line would not give the LGA's own count
+    rest = ex.lower_text(m.group("rest")).replace(ex.lower_text(str(place)), " ")
+    words = re.findall(r"[a-z0-9']+", rest)
+    if any(w not in _IT_WORDS for w in words):
+        return None
+    where = params.get("lga") and f"{params['lga']} LGA" or f"LGA {params['lga_code']}"
+    note = f"The first line of the list below says how many wards {where} has."
+    steps[0].echo = f"{steps[0].echo} {note}".strip()
+    steps[0].source = text
+    listed.reading = {**listed.reading, "list_and_count": where}
+    return listed

@@ -659,6 +659,41 @@ _ITS_LGA = re.compile(r"\b(?:its|their|that\s+lga|this\s+lga|the\s+lga|same\s+lg
 _TWO_LGAS = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?\s|\bthen\b|\band\b|\bboth\b")
 
 
+# the words of a short question on one LGA's figures in the plan ("how many for Kuran", "and
+# ganja wards fully covered?", "Doragar coverage nko")
+_LGA_FIGURE_WORDS = frozenset([
+    "and", "so", "ok", "okay", "now", "then", "what", "whats", "what's", "wetin", "about", "of",
+    "how", "many", "much", "for", "the", "d", "lga", "its", "their", "in", "nets", "net", "itns",
+    "itn", "llins", "get", "gets", "getting", "got", "receive", "receives", "receiving", "wards",
+    "ward", "fully", "covered", "coverage", "partly", "partially", "not", "uncovered", "need",
+    "needs", "needed", "people", "are", "is", "dem", "dey", "does", "do", "please", "pls", "abeg",
+    "too", "also", "nko", "allocated", "allocation", "percent", "same", "them"])
+_COVER = re.compile(r"\b(?:covered|coverage|fully|partly|partially|uncovered|nets?|itns?)\b")
+
+
+def _one_lga_figure(low: str, lga: str) -> bool:
+    """The message asks one LGA's figure in the plan in few words, and nothing else."""
+    rest = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", low)
+    words = re.findall(r"[a-z][a-z']*", rest)
+    if not words or len(words) > 9 or any(w not in _LGA_FIGURE_WORDS for w in words):
+        return False
+    if re.search(r"\bwards?\b", rest) and not _COVER.search(rest):
+        return False  # "how many wards for Kuran": its wards counted, not the plan
+    # "and Fagge" alone is the focus' follow-up (the same figure, said for which LGA before)
+    return bool(_LGA_FIGURE.search(rest) or re.search(r"\bhow\s+(?:many|much)\b", rest))
+
+
+def _other_ward(text: str, lga: str, ctx: RouterContext) -> bool:
+    """The message names a ward besides the LGA ("ganja" is the LGA Ganja, not a slip of the
+    ward Ganje)."""
+    for match in ex.find_wards(text, ctx.wards) if ctx.wards else []:
+        said = ex.lower_text(text[match.start:match.end])
+        if match.score >= 90 and said != ex.lower_text(lga) and \
+                ex.lower_text(match.names[0]) != ex.lower_text(lga):
+            return True
+    return False
+
+
 def plan_lga_again(text: str, low: str, ctx: RouterContext, state: DialogueState,
                    facts: Facts) -> Decision | None:
     """An LGA's figures in the current plan asked in few words: "Ganja now" after a re-plan
@@ -690,6 +725,13 @@ def plan_lga_again(text: str, low: str, ctx: RouterContext, state: DialogueState
             re.search(r"\bhow\s+many\b|\bhow\s+much\b|\bcompar\w*|\bwhat\b|\?", low):
         return Decision([Step("ask_results", {"about": "plan_lga", "lga": lg}, source=text)
                          for lg in named], reading={"stored": "plan_lga", "lgas": named})
+    if len(named) == 1 and plan_talk and _one_lga_figure(low, named[0]) and \
+            not _other_ward(text, named[0], ctx):
+        # "how many for Kuran" after the LGA with the most nets, "and ganja wards fully
+        # covered?" after Ganja's nets: that LGA's figures in the current plan
+        return Decision([Step("ask_results", {"about": "plan_lga", "lga": named[0]},
+                              source=text)],
+                        reading={"stored": "plan_lga", "follow_up": "plan_lga"})
     if not named and about == "plan_lga" and params.get("lga") and \
             last.get("tool") == "ask_results" and _ITS_LGA.search(low) and \
             len(low.split()) <= 12 and (_LGA_FIGURE.search(low) or re.search(

@@ -56,6 +56,38 @@ def _only_value_words(low: str, variable_words: set[str]) -> bool:
         t in _VALUE_WORDS or t in variable_words for t in tokens)
 
 
+# "how many people are in Raumirau", "how many persons live in Kawo ward?", "how many people
+# dey for Raumirau": the population of the ward named
+PEOPLE_IN = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|now|then|also|please|pls|abeg)[\s,]+)*how\s+many\s+(?:people"
+    r"|persons|pipo|residents|inhabitants|individuals)\s+(?:(?:are|is|do|does|dey|were)\s+)?"
+    r"(?:(?:there|living|live|lives|stay|stays|staying|reside|resides|residing|dey)\s+)?"
+    r"(?:in|for|inside|within|at)\s+(?:the\s+)?(?:ward\s+(?:of\s+|called\s+)?)?(?P<name>.+?)"
+    r"\s*[?.!]*\s*$")
+_NAME_FILLER = re.compile(r"\b(?:ward|in|of|lga|the|today|now|please|pls|abeg|o|there)\b")
+
+
+def people_in_ward(text: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """ "how many people are in Raumirau": the ward's population (its value in the table's
+    population column), never its rank; None for an LGA or anything else."""
+    m = PEOPLE_IN.match(ex.lower_text(text))
+    columns = [v for v in ctx.variables if re.search(r"pop", v, re.I)]
+    if m is None or not ctx.wards or len(columns) != 1:
+        return None
+    said = m.group("name")
+    match = ex.find_ward(said, ctx.wards)
+    if match is None or match.score < 85 or len(set(match.names)) != 1:
+        return None
+    left = (said[:match.start] + " " + said[match.end:]).strip(" ,?.!")
+    lga, _ = find_lga(left, facts.lgas) if left and facts.lgas else (None, None)
+    if lga:
+        left = re.sub(re.escape(lga.lower()), " ", left)
+    if _NAME_FILLER.sub(" ", left).strip(" ,?.!") or \
+            any(ex.lower_text(lg) == ex.lower_text(said).strip() for lg in facts.lgas):
+        return None  # more than a ward's name (or an LGA's): read by the other readers
+    return _with_lga(text, {"ward": match.names[0], "variable": columns[0]}, match, lga, ctx)
+
+
 def value_follow_up(text: str, ctx: RouterContext, state: DialogueState,
                     facts: Facts) -> Decision | None:
     """The ward_value step for a follow-up about one ward's value, or None."""
@@ -63,6 +95,9 @@ def value_follow_up(text: str, ctx: RouterContext, state: DialogueState,
 
     if not ctx.has_dataset or not ctx.wards or not ctx.variables:
         return None
+    people = people_in_ward(text, ctx, facts)
+    if people is not None:
+        return people
     low = ex.lower_text(text)
     if _OTHER.search(low):
         return None
