@@ -223,6 +223,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = unknown_variable.unlisted(decision, fixed, ctx, facts)
     decision = unknown_variable.map_of_missing(decision, fixed, ctx)
+    decision = map_follow.shown_map_kept(decision, fixed, state)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
     decision = plan_settings.one_plan_at_a_time(decision, fixed)
     decision = plan_settings.threshold_meant(decision, fixed, ctx.last_plan, state,
