@@ -73,6 +73,7 @@ from typing import Any
 from chatmrpt.analysis.declarations import NORMALIZATIONS
 from chatmrpt.chat import (
     code_fix,
+    conditions,
     correction,
     counts,
     default_question,
@@ -445,6 +446,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         coded = tables.lga_code_turn(text, low, ctx, state, facts)
         if coded is not None and coded.steps:
             return coded
+    conditional = conditions.settled(text, low, ctx, state, facts,
+                                     lambda part: _decide(part, ctx, state, facts))
+    if conditional is not None:  # "if 24006 has more than 15 wards, ...": checked first
+        return conditional
     other = map_follow.other_map(text, low, ctx, state)
     if other is not None:  # "and the consensus one" right after a map: that map
         return other
