@@ -687,6 +687,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     if restored is not None:
         return restored
 
+    # the variable just added, taken out again ("drop it again")
+    taken_out = undo.variable_out_again(text, state, facts)
+    if taken_out is not None:
+        return taken_out
+
     # a step back to an earlier analysis ("put it back the way it was", "flip it back")
     undone = undo.step_back_decision(text, state, facts)
     if undone is not None:
