@@ -76,6 +76,7 @@ from chatmrpt.chat import (
     conditions,
     correction,
     counts,
+    default_plus,
     default_question,
     export_subject,
     exports,
@@ -686,6 +687,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     restored = plan_settings.setting_restored(text, ctx.last_plan, state.plans)
     if restored is not None:
         return restored
+
+    # the default variables with a change said with them ("back to the defaults plus EVI")
+    with_defaults = default_plus.default_plus(text, low, ctx, state, facts)
+    if with_defaults is not None:
+        return with_defaults
 
     # the variable just added, taken out again ("drop it again")
     taken_out = undo.variable_out_again(text, state, facts)
