@@ -30,6 +30,12 @@ CONDITION = re.compile(
     _LEAD + r"(?:if|provided(?:\s+that)?|assuming(?:\s+that)?|in\s+case)\s+(?P<subj>[^,;:?]+?)\s+"
     r"(?:has\s+got|has|have|contains?|holds?|got|includes?)\s+(?:(?P<cmp>" + _CMP + r")\s+)?"
     r"(?P<n>[\w,.-]+(?:[\s-]+[\w-]+){0,3}?)\s+(?:or\s+(?P<orx>more|fewer|less)\s+)?wards?\b")
+# "if there are more than 300 wards in this table", "if more than 15 wards are in Kuran"
+CONDITION_IN = re.compile(
+    _LEAD + r"(?:if|provided(?:\s+that)?|assuming(?:\s+that)?|in\s+case)\s+(?:there\s+(?:are|is)\s+)?"
+    r"(?:(?P<cmp>" + _CMP + r")\s+)?(?P<n>[\w,.-]+(?:[\s-]+[\w-]+){0,3}?)\s+(?:or\s+(?P<orx>more"
+    r"|fewer|less)\s+)?wards?\s+(?:are\s+|is\s+)?(?:in|on|within)\s+(?P<subj>[^,;:?]+?)"
+    r"(?=\s*[,;:]|\s+then\b)")
 ELSE = re.compile(
     r"[\s,;.:-]*\b(?:otherwise|else|or\s+else|if\s+not|(?:but\s+)?if\s+(?:it|they|this|that"
     r"|the\s+lga|there)\s+(?:does\s*n[o']?t|doesn'?t|do\s*n[o']?t|don'?t|has\s+(?:not|fewer"
@@ -42,7 +48,7 @@ OWN_PLANS = re.compile(r"\b(?:i|we|they|he|she)\s+(?:will|would|shall|may|might|
                        r"|\b(?:i|we)'(?:ll|d)\b|\?")
 PRONOUN_SUBJECT = re.compile(r"^(?:it|they|this\s+(?:lga|one|place)|that\s+(?:lga|one|place)"
                              r"|the\s+lga|the\s+same\s+lga)$")
-WHOLE = re.compile(r"^(?:the\s+)?(?:whole\s+|entire\s+)?(?:state|data(?:set)?|table|ward\s+"
+WHOLE = re.compile(r"^(?:the\s+|this\s+|our\s+|my\s+)?(?:whole\s+|entire\s+)?(?:state|data(?:set)?|table|ward\s+"
                    r"(?:data|table))$")
 # a branch that lists wards, and how many
 ALL = re.compile(r"\b(?:all|every|whole|full|complete|entire)\b")
@@ -165,7 +171,7 @@ def settled(text: str, low: str, ctx: RouterContext, state: DialogueState, facts
     """The request under a condition on a place's number of wards, with the condition checked
     against the data (see the module's description); None when the message has no such
     condition. ``read`` reads a part of the message on its own."""
-    m = CONDITION.search(low)
+    m = CONDITION.search(low) or CONDITION_IN.search(low)
     if m is None or not ctx.has_dataset:
         return None
     rest = THEN_LEAD.sub("", low[m.end():], count=1)

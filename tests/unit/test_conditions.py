@@ -119,3 +119,20 @@ def test_it_is_the_lga_talked_about_before():
     d = decide("if it has more than 10 wards, list its top 3, otherwise all of them", ctx(),
                state, NAMED)
     assert [(s.tool, s.params) for s in d.steps] == [("list_wards", {"lga": "Maiduguri"})]
+
+
+@pytest.mark.parametrize("text,n", [
+    ("If more than three hundred wards are in this table, list the top twenty; otherwise "
+     "list only the top ten on the composite ranking.", 10),
+    ("if there are more than 10 wards in the state, list the top 5, otherwise all of them", 5),
+    ("if there are fewer than 10 wards in the data, list the top 3; otherwise the top 6", 6),
+])
+def test_the_number_of_wards_of_the_whole_table(text, n):
+    steps, d = run(text)
+    assert [t for t, _ in steps] == ["list_wards"] and steps[0][1]["n"] == n, (steps, d.text)
+    assert "lga" not in steps[0][1]
+
+
+def test_wards_in_a_place_said_the_other_way_round():
+    steps, _ = run("if more than 10 wards are in Zaria, its top 3, otherwise all of them")
+    assert steps == [("list_wards", {"lga": "Zaria"})]
