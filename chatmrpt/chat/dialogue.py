@@ -74,8 +74,10 @@ from typing import Any
 from chatmrpt.analysis.declarations import NORMALIZATIONS
 from chatmrpt.chat import (
     code_fix,
+    conditions,
     correction,
     counts,
+    default_plus,
     default_question,
     export_subject,
     exports,
@@ -229,6 +231,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = unknown_variable.unlisted(decision, fixed, ctx, facts)
     decision = unknown_variable.map_of_missing(decision, fixed, ctx)
+    decision = map_follow.shown_map_kept(decision, fixed, state)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
     decision = plan_settings.one_plan_at_a_time(decision, fixed)
     decision = plan_settings.threshold_meant(decision, fixed, ctx.last_plan, state,
@@ -451,6 +454,10 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         coded = tables.lga_code_turn(text, low, ctx, state, facts)
         if coded is not None and coded.steps:
             return coded
+    conditional = conditions.settled(text, low, ctx, state, facts,
+                                     lambda part: _decide(part, ctx, state, facts))
+    if conditional is not None:  # "if 24006 has more than 15 wards, ...": checked first
+        return conditional
     other = map_follow.other_map(text, low, ctx, state)
     if other is not None:  # "and the consensus one" right after a map: that map
         return other
@@ -689,6 +696,16 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     restored = plan_settings.setting_restored(text, ctx.last_plan, state.plans)
     if restored is not None:
         return restored
+
+    # the default variables with a change said with them ("back to the defaults plus EVI")
+    with_defaults = default_plus.default_plus(text, low, ctx, state, facts)
+    if with_defaults is not None:
+        return with_defaults
+
+    # the variable just added, taken out again ("drop it again")
+    taken_out = undo.variable_out_again(text, state, facts)
+    if taken_out is not None:
+        return taken_out
 
     # a step back to an earlier analysis ("put it back the way it was", "flip it back")
     undone = undo.step_back_decision(text, state, facts)

@@ -76,3 +76,29 @@ def other_map(text: str, low: str, ctx: RouterContext, state: DialogueState) -> 
             not re.search(r"\bmap\b", low):
         return None  # "and the composite one" on the composite map: not another map
     return Decision([Step("show_map", params, source=text)], reading={"tool": "show_map"})
+
+
+# "that map", "the same map", "this one", "the map you showed": the map on the screen
+THAT_MAP = re.compile(r"\b(?:that|this|dat|dis|d|di|same)\s+map\b"
+                      r"|\b(?:the|that)\s+map\s+(?:again|above|up\s+there|on\s+(?:the\s+)?screen"
+                      r"|(?:you|u)\s+(?:just\s+)?(?:showed|displayed|put\s+up)|(?:just\s+)?shown)\b")
+IT_AGAIN = re.compile(r"\b(?:it|that|am|dat)\s+(?:bigger|larger)\b|\bagain\b")
+
+
+def shown_map_kept(decision: Decision, text: str, state: DialogueState) -> Decision:
+    """A map asked for as "that map", "the same map" or "show it again" while a map is on the
+    screen, with no kind of map named: the map on the screen, not the vulnerability map put in
+    its place. "map it" after a list still maps the list (its map is named by the router)."""
+    shown = state.shown or {}
+    if shown.get("kind") != "map":
+        return decision
+    last_shown = (state.last or {}).get("tool") == "show_map"
+    for step in decision.steps:
+        if step.tool != "show_map" or step.params.get("what"):
+            continue
+        low = ex.lower_text(step.source or text)
+        if not (THAT_MAP.search(low) or (last_shown and IT_AGAIN.search(low))):
+            continue
+        step.params.update({k: v for k, v in shown.items()
+                            if k in ("what", "variable", "threshold") and v is not None})
+    return decision

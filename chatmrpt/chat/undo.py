@@ -349,3 +349,55 @@ def _plan_back(text: str, state: Any, said: str, first: bool = False) -> Any:
     return Decision([Step("plan_itn", plan_ops.restore_params(back["params"]), echo=back["echo"],
                           source=text)],
                     reading={"relative": "undo", "plan_restore": back["index"]})
+
+
+# --- the variable just added, taken out again ("drop it again") ---------------------------------
+
+_IT_VAR = (r"(?:it|that|this|am|dat|dis|that\s+one|this\s+one|the\s+(?:new|added|extra|last)"
+           r"\s+(?:one|variable|column)|the\s+one\s+(?:i|we|you)\s+(?:just\s+)?added"
+           r"|what\s+(?:i|we|you)\s+(?:just\s+)?added)")
+VARIABLE_OUT = re.compile(
+    _LEAD + r"(?:(?:can|could)\s+(?:you|u)\s+|(?:please|pls)\s+|let'?s\s+)?"
+    r"(?:(?:drop|remove|exclude|delete|omit|get\s+rid\s+of|take\s+away)\s+" + _IT_VAR +
+    r"(?:\s+(?:out|off))?|(?:take|leave|pull)\s+" + _IT_VAR + r"\s+(?:out|off))"
+    r"(?P<again>\s+(?:again|back\s+out|once\s+more))?"
+    r"(?:\s+(?:please|pls|abeg|now|then|too))*[\s.!]*$")
+
+
+def variable_out_again(text: str, state: Any, facts: Any) -> Any:
+    """ "drop it again", "remove it again", "take that one out again" when the last change of
+    the analysis added one variable and no variable was talked about since: that variable
+    comes out, the rest of the analysis as it is. Without "again" the reading is offered as a
+    one-tap choice. None when the message is no such request, or the last change added no
+    single variable."""
+    from chatmrpt.chat.state import Decision, Step
+
+    m = VARIABLE_OUT.match(ex.lower_text(text))
+    if m is None:
+        return None
+    h = _history(state.analyses)
+    at = h["at"]
+    if at <= 0:
+        return None
+    cur = list(h["used"][at] or h["params"][at].get("variables") or facts.analysis_variables)
+    prev = list(h["used"][at - 1] or h["params"][at - 1].get("variables") or [])
+    if not cur or not prev:
+        return None
+    added = [v for v in cur if v not in prev]
+    if len(added) != 1 or any(v not in cur for v in prev):
+        return None
+    if state.topic and state.topic != added[0]:
+        return None  # "drop it" about the variable just talked about: read elsewhere
+    params = {**clean(h["params"][at]), "variables": [v for v in cur if v != added[0]]}
+    echo = f"Taking {added[0]} out again: {_words(params, params['variables'])}."
+    step = Step("run_analysis", params, echo=echo, source=text)
+    if m.group("again"):
+        return Decision([step], reading={"relative": "undo", "variable_out": added[0]})
+    label = f"Run the analysis again without {added[0]}"
+    choices = [{"label": label, "tool": "run_analysis", "params": dict(params),
+                "steps": [{"tool": "run_analysis", "params": dict(params), "echo": echo}]},
+               {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    return Decision(text=f"The last change added {added[0]}. Should I take it out and run the "
+                         "analysis again? Nothing is changed until you say so.",
+                    choices=choices, pending={"expects": "choice", "choices": choices},
+                    reading={"relative": "undo", "variable_out": added[0], "asked": True})
