@@ -135,6 +135,14 @@ def outside_area(decision: Decision, text: str, facts: Facts) -> Decision:
     cover ("top 5 wards in Ilorin" on a table of Kano): said, and asked, never listed."""
     if not facts.area or not decision.steps:
         return decision
+    if any(s.tool in ("plan_itn", "what_if_plan") for s in decision.steps):
+        # "make a plan for Lagos state, 200k nets" on a table of another state: this table's
+        # wards planned as if they were Lagos's
+        low = ex.lower_text(text)
+        for m in PLACE_SAID.finditer(low):
+            if other_area(m.group(1), facts.area):
+                return not_planned_here(_area_key(m.group(1)), decision, facts)
+        return decision
     if all(s.tool == "run_analysis" for s in decision.steps):
         # "rank the wards for Lagos state" on a table of another state: not this table's
         # ranking shown as if it were Lagos's
@@ -165,6 +173,22 @@ def not_ranked_here(place: str, facts: Facts) -> Decision:
                          "state's ward table. Should I rank the wards of the table you "
                          "uploaded instead?",
                     choices=run, pending={"expects": "choice", "choices": run},
+                    reading={"other_area": place.strip()})
+
+
+def not_planned_here(place: str, decision: Decision, facts: Facts) -> Decision:
+    """ "plan 200k nets for Lagos" on a table of another place: nothing is planned; the same
+    plan for the uploaded table's wards offered instead."""
+    label = area_label(facts.area)
+    of = f" (it is of {label})" if label != "another place" else ""
+    plans = [{"label": describe_choice(s.tool, dict(s.params)), "tool": s.tool,
+              "params": dict(s.params)} for s in decision.steps
+             if s.tool in ("plan_itn", "what_if_plan")][:1]
+    return Decision(text=f"Your ward table does not cover {place.strip().title()}{of}, so I "
+                         "have not made a plan. To plan nets for another state, upload that "
+                         "state's ward table. Should I make this plan for the wards of the "
+                         "table you uploaded instead?",
+                    choices=plans, pending={"expects": "choice", "choices": plans},
                     reading={"other_area": place.strip()})
 
 
