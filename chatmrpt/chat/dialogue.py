@@ -241,6 +241,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     # a request put off ("still deciding") is kept as a choice before any other doubt is asked
     decision = plan_settings.held_back(decision, fixed, state)
     decision = plan_settings.one_lga_plan(decision, fixed, facts.lgas)
+    decision = exports.mailed_without_format(decision, fixed)
     decision = _gate(decision, fixed, state, ctx.last_plan, ctx)
     decision = exports.mail_note(exports.each_format(decision, fixed), fixed)
     decision = _with_earlier_question(decision, state)

@@ -469,7 +469,9 @@ def each_format(decision: Decision, text: str) -> Decision:
 
 # --- e-mail -----------------------------------------------------------------------------------
 
-MAILED = re.compile(r"\be-?mail\w*|\bmail\b|\binbox\b|\bwhatsapp\b")
+# an e-mail address ("nmep.data@gmail.com") is a mail destination too
+MAILED = re.compile(r"\be-?mail\w*|\bmail\b|\binbox\b|\bwhatsapp\b"
+                    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 NO_MAIL = ("I cannot send e-mail (or messages) from here: the file is ready to download from "
            "this reply, to attach to your message.")
 
@@ -481,6 +483,53 @@ def mail_note(decision: Decision, text: str) -> Decision:
             and MAILED.search(ex.lower_text(text)) and NO_MAIL not in decision.not_done:
         decision.not_done.append(NO_MAIL)
     return decision
+
+
+NOT_MAILED = ("I cannot send e-mail (or messages) from here, so no file was sent. Ask for the "
+              "file in the format you want (for example \"export the plan as excel\") and "
+              "attach it to your message yourself.")
+
+
+# "email it to the commissioner", "send the file to nmep.data@gmail.com", "to my inbox"
+MAIL_ORDER = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:e-?mail|mail|whatsapp)\s+(?:it|that"
+                        r"|this|them|am|me|us|the|him|her)\b|\b(?:to|on|via|by|through|in)\s+"
+                        r"(?:my|our|the|his|her|their)?\s*(?:e-?mail|inbox|whatsapp)\b")
+
+
+def mailed_without_format(decision: Decision, text: str) -> Decision:
+    """ "household size 6 and send the file to nmep.data@gmail.com", "email it to the
+    commissioner": a file asked only to be mailed, with no format named, is no order for a
+    file made here (no mail is sent from here); the rest of the message is done, and the
+    reply says so. Asked on its own, the file is offered in its formats."""
+    from chatmrpt.chat.router import _EXPORT_FORMATS
+
+    def mailed_only(step: Step) -> bool:
+        if step.tool not in ("export_results", "export_view"):
+            return False
+        low = ex.lower_text(step.source or text)
+        return bool(MAILED.search(low)) and not any(
+            re.search(rx, low) for _, rx in _EXPORT_FORMATS) and not re.search(
+            r"\b(?:export|download|save)\w*\b", low)
+
+    if not decision.steps:
+        return decision
+    if not any(mailed_only(s) for s in decision.steps):
+        if not any(s.tool in ("export_results", "export_view") for s in decision.steps) and \
+                MAIL_ORDER.search(ex.lower_text(text)) and NOT_MAILED not in decision.not_done:
+            # "put the plan in bales of 50 and email it to the commissioner": the change
+            # is made, and the reply says no mail was sent
+            decision.not_done.append(NOT_MAILED)
+        return decision
+    dropped = [s for s in decision.steps if mailed_only(s)]
+    kept = [s for s in decision.steps if not mailed_only(s)]
+    if not kept:
+        subject = dropped[0].params.get("what")
+        if dropped[0].tool == "export_results" and subject in ("rankings", "itn_plan"):
+            return _which_format(subject)
+        return Decision(text=NOT_MAILED, reading={**decision.reading, "mailed": True})
+    out = replace(decision, steps=kept, not_done=[*decision.not_done, NOT_MAILED])
+    out.reading = {**decision.reading, "mailed": True}
+    return out
 
 
 # --- the analysis an export needs -----------------------------------------------------------

@@ -260,6 +260,19 @@ CHOICE_FILLERS = {"the", "d", "di", "in", "for", "from", "inside", "at", "one", 
                   "abeg", "lga", "ward", "of", "that", "dat", "i", "mean", "meant"}
 
 
+def _label_words(label: str) -> set[str]:
+    return set(re.sub(r"[^a-z0-9% ]", " ", label.lower()).split())
+
+
+def _one_part_named(words: set[str], choice: Mapping[str, Any]) -> bool:
+    """ "export plan as csv" to "Re-plan with household size 6; Export the net plan as CSV":
+    the words name one of the offer's several steps, a request of its own, not the whole
+    offer taken."""
+    parts = [p for p in str(choice.get("label", "")).split(";") if p.strip()]
+    return len(choice.get("steps") or ()) > 1 and len(parts) > 1 and any(
+        words <= _label_words(p) for p in parts)
+
+
 def _pick_choice(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     text = re.sub(r"[^a-z0-9% ]", " ", low).split()
     key = " ".join(text)
@@ -269,7 +282,7 @@ def _pick_choice(low: str, choices: Sequence[Mapping[str, Any]]) -> Mapping[str,
     words = set(key.split()) - CHOICE_FILLERS
     if words:
         hits = [c for c in choices
-                if words <= set(re.sub(r"[^a-z0-9% ]", " ", c["label"].lower()).split())]
+                if words <= _label_words(c["label"]) and not _one_part_named(words, c)]
         if len(hits) == 1:
             return hits[0]
     ordinals = {"1": 0, "one": 0, "first": 0, "2": 1, "two": 1, "second": 1, "3": 2,

@@ -49,3 +49,67 @@ def test_plan_for_own_state_plans(text, nets):
     d = run(text)
     assert [s.tool for s in d.steps] == ["plan_itn"], (d.text, d.steps)
     assert d.steps[0].params["total_nets"] == nets
+
+
+# --- a file asked only to be mailed ---------------------------------------------------------
+
+PLAN = {"total_nets": 450000, "household_size": 5, "urban_threshold": 75, "method": "composite",
+        "strategy": "stop", "people_per_net": 1.8, "buffer": 1, "bale_size": 1}
+LAST_PLAN = {"tool": "plan_itn", "params": PLAN}
+
+
+def run_plan(text, pending=None):
+    return run(text, last=LAST_PLAN, pending=pending, last_plan=PLAN)
+
+
+@pytest.mark.parametrize("text,param,value", [
+    ("household size 6 and send the file to nmep.data@gmail.com", "household_size", 6),
+    ("make it 500k nets and send it to planning.unit@who.int", "total_nets", 500000),
+    ("household size 7, then email it to the commissioner", "household_size", 7),
+])
+def test_change_with_a_mail_order_is_made_and_no_mail_said(text, param, value):
+    d = run_plan(text)
+    assert [s.tool for s in d.steps if s.tool.startswith("export")] == [], (d.text, d.steps)
+    assert d.steps and d.steps[0].params.get(param) == value, (d.text, d.steps)
+    assert any("cannot send e-mail" in n for n in d.not_done), d.not_done
+
+
+def test_plan_sent_to_an_address_alone_asks_the_format():
+    d = run_plan("send the plan to nmep.data@gmail.com")
+    assert not d.steps
+    assert {c["params"].get("format") for c in d.choices} == {"xlsx", "csv"}
+
+
+@pytest.mark.parametrize("text,fmt", [
+    ("household size 6 and export the plan as csv to my email", "csv"),
+    ("send the plan as excel to nmep.data@gmail.com", "xlsx"),
+])
+def test_file_with_its_format_and_a_mail_is_still_made(text, fmt):
+    d = run_plan(text)
+    files = [s for s in d.steps if s.tool == "export_results"]
+    assert files and files[0].params["format"] == fmt, (d.text, d.steps)
+
+
+# --- one step of a several-step offer named on its own ------------------------------------
+
+BOTH_OFFERED = {"label": "Re-plan with household size 6; Export the net plan as CSV",
+                "tool": "export_results", "params": {"what": "itn_plan", "format": "csv"},
+                "steps": [{"tool": "what_if_plan", "params": {"household_size": 6}, "echo": None},
+                          {"tool": "export_results",
+                           "params": {"what": "itn_plan", "format": "csv"}, "echo": None}]}
+PENDING_BOTH = {"expects": "choice", "strays": [], "offered": False,
+                "choices": [BOTH_OFFERED, {"label": "No, leave it", "tool": "", "params": {},
+                                           "cancel": True}]}
+
+
+@pytest.mark.parametrize("text", ["export plan as csv", "export the net plan as csv",
+                                  "net plan csv"])
+def test_one_part_of_an_offer_named_is_only_that(text):
+    d = run_plan(text, pending=PENDING_BOTH)
+    assert [s.tool for s in d.steps] == ["export_results"], (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text", ["yes", "go ahead", "ok do it"])
+def test_offer_taken_does_all_of_it(text):
+    d = run_plan(text, pending=PENDING_BOTH)
+    assert [s.tool for s in d.steps] == ["what_if_plan", "export_results"], (d.text, d.steps)
