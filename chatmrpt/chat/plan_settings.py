@@ -422,6 +422,17 @@ PUT_OFF = re.compile(
     r"|applying)\s+(?:(?:it|that|the\s+plan)\s+)?(?:yet|for\s+now)\b"
     r"|\bhold\s+off\b|\bwait\s+(?:until|till|for)\s+(?:he|she|they|i|we|the|my|our)\b"
     r"|\bjust\s+(?:noting|saying|so\s+you\s+know|fyi)\b")
+# "let me check with my boss first, then plan 500k", "I'll confirm with the director before
+# we plan", "we need to discuss it with the team first": the user checks with someone first,
+# so what follows is for later
+SELF_FIRST = re.compile(
+    r"\b(?:let\s+me|lemme|let\s+us|let'?s|make\s+i|(?:i|we)\s*(?:'ll|will|shall|need\s+to"
+    r"|have\s+to|must|should|want\s+to|wan(?:t|na)|gotta|am\s+going\s+to|are\s+going\s+to"
+    r"|would\s+like\s+to)|i'?m\s+going\s+to|we'?re\s+going\s+to)\s+(?:first\s+)?"
+    r"(?:check|confirm|talk|speak|discuss|consult|ask|verify|clarify|clear\s+(?:it|this|that)"
+    r"|run\s+(?:it|this|that)\s+(?:by|past)|cross-?check|double-?check|get\s+(?:approval"
+    r"|clearance|the\s+go-?ahead|sign-?off)|align|sync)\b[^.;!?]{0,40}?"
+    r"\b(?:with|first|before|by|past)\b")
 
 
 # "don't change the threshold to 50": the whole message forbids the change it names
@@ -436,7 +447,19 @@ def put_off(text: str) -> bool:
     deciding", "don't change it yet", "hold off until the chairman confirms"), or not at all
     ("don't change the threshold to 50")."""
     low = ex.lower_text(text)
-    return bool(PUT_OFF.search(low) or FORBIDS.match(low))
+    return bool(PUT_OFF.search(low) or FORBIDS.match(low) or self_first(low))
+
+
+def self_first(low: str) -> bool:
+    """ "let me check with my boss first, then plan 500k": the user's own check comes
+    before the request (said first in the message, or said to come "first", "before");
+    "plan 500k, I will discuss it with the team" orders the plan now."""
+    m = SELF_FIRST.search(low)
+    if m is None:
+        return False
+    return bool(re.search(r"\b(?:first|before)\b", m.group())) or not re.sub(
+        r"\b(?:ok(?:ay)?|so|well|alright|hmm+|fine|but|and|sir|ma|good|great|thanks)\b|\W",
+        "", low[:m.start()])
 
 
 HELD = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compute_tpr",
@@ -452,7 +475,10 @@ def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
     steps = [s for s in decision.steps if s.tool in HELD]
     # "what does the 20% vs 50% urban mean? dont run it yet": the explanation is given, the
     # change is only offered
-    rest = [s for s in decision.steps if s.tool not in HELD]
+    rest = [s for s in decision.steps if s.tool not in HELD
+            # "let me check with my boss first": the user's own check, nothing to run
+            and not (s.source and s.source != text
+                     and SELF_FIRST.search(ex.lower_text(s.source)))]
     # the button names the change by its values ("Re-plan with 360,000 nets"), which typed
     # again later asks for the same change; the reply says how it was worked out
     label = "; ".join(describe_step(replace(s, echo="")) for s in steps)

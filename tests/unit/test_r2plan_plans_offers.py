@@ -113,3 +113,39 @@ def test_one_part_of_an_offer_named_is_only_that(text):
 def test_offer_taken_does_all_of_it(text):
     d = run_plan(text, pending=PENDING_BOTH)
     assert [s.tool for s in d.steps] == ["what_if_plan", "export_results"], (d.text, d.steps)
+
+
+# --- the user checks with someone first -----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "let me check with my boss first, then plan 500k",
+    "ok, I'll check with the director, then plan 600k",
+    "I will confirm with the team before we plan 500k nets",
+    "we need to run it by the commissioner first, then make it 550k",
+    "lemme discuss with my supervisor first then household size 6",
+])
+def test_own_check_first_plans_nothing(text):
+    d = run_plan(text)
+    assert not d.steps, (d.text, d.steps)
+
+
+def test_own_check_first_offers_the_plan():
+    d = run_plan("let me check with my boss first, then plan 500k")
+    assert d.pending and d.pending["choices"][0]["params"].get("total_nets") == 500000
+
+
+def test_own_check_first_without_a_plan_yet_plans_nothing():
+    d = run("let me check with my boss first, then plan 500k nets household size 5")
+    assert not d.steps, (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text,nets", [
+    ("plan 500k nets, we will discuss it with the team", 500000),
+    ("plan 500k, I will check it with my boss later", 500000),
+    ("first check the top 10 wards, then plan 500k", 500000),
+    ("make it 600k", 600000),
+])
+def test_order_now_still_plans(text, nets):
+    d = run_plan(text)
+    plans = [s for s in d.steps if s.tool in ("plan_itn", "what_if_plan")]
+    assert plans and plans[0].params["total_nets"] == nets, (d.text, d.steps)
