@@ -855,6 +855,22 @@ def _names_ward_list(low: str) -> bool:
         low.replace("wards", ""))
 
 
+CHANGES = ("plan_itn", "reprioritize_urban", "run_analysis", "compute_tpr")
+
+
+def _superseded_offer(earlier: Mapping[str, Any], decision: Decision) -> bool:
+    """An earlier offer of a change ("Re-plan with 1,200,000 nets", offered for a what-if)
+    once a change of that kind is made ("ok make it 450k"): the offer is not the plan, and
+    is no longer pending ("hh size 6" next changes the plan made, not the offer)."""
+    if earlier.get("expects") not in ("choice", "confirm"):
+        return False
+    made = {GATE_FAMILY.get(s.tool) for s in decision.steps} & set(CHANGES)
+    offered = {GATE_FAMILY.get(str(st.get("tool")))
+               for c in earlier.get("choices") or () if not c.get("cancel")
+               for st in (c.get("steps") or [c])}
+    return bool(made & offered)
+
+
 def _with_earlier_question(decision: Decision, state: DialogueState) -> Decision:
     """A question asked while another is pending keeps the earlier one behind it: a one-tap
     choice about something else must not lose the household size the user was asked for.
@@ -868,7 +884,8 @@ def _with_earlier_question(decision: Decision, state: DialogueState) -> Decision
         earlier = old.get("previous")
         refused_offer = old.get("expects") in ("choice", "confirm")
         if earlier and reading.get("answered") and not reading.get("answered_earlier") and (
-                not reading.get("cancelled") or refused_offer):
+                not reading.get("cancelled") or refused_offer) and \
+                not _superseded_offer(earlier, decision):
             decision.pending = dict(earlier)
         return decision
     if decision.pending is old or "previous" in decision.pending:

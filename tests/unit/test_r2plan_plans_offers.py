@@ -149,3 +149,33 @@ def test_order_now_still_plans(text, nets):
     d = run_plan(text)
     plans = [s for s in d.steps if s.tool in ("plan_itn", "what_if_plan")]
     assert plans and plans[0].params["total_nets"] == nets, (d.text, d.steps)
+
+
+# --- an offer not taken is not the plan -----------------------------------------------------
+
+def _offer(nets, offered=True):
+    step = {"tool": "what_if_plan", "params": {"total_nets": nets}}
+    return {"expects": "choice", "offered": offered, "tool": "what_if_plan", "strays": [],
+            "choices": [{"label": f"Re-plan with {nets:,} nets", **step,
+                         "steps": [{**step, "echo": ""}]},
+                        {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]}
+
+
+@pytest.mark.parametrize("text,nets", [("ok make it 450k", 450000),
+                                       ("no, plan 500k nets", 500000)])
+def test_plan_made_drops_an_earlier_plan_offer(text, nets):
+    pending = {**_offer(380000, offered=False), "previous": _offer(1200000)}
+    d = run_plan(text, pending=pending)
+    assert d.steps and d.steps[0].params.get("total_nets") == nets, (d.text, d.steps)
+    assert not d.pending or all(c["params"].get("total_nets") != 1200000
+                                for c in d.pending.get("choices", [])), d.pending
+
+
+def test_list_shown_keeps_an_earlier_plan_offer():
+    pending = {"expects": "choice", "strays": [], "tool": "top_wards",
+               "choices": [{"label": "Top 10 wards", "tool": "top_wards", "params": {"n": 10}},
+                           {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}],
+               "previous": _offer(1200000)}
+    d = run_plan("yes", pending=pending)
+    assert [s.tool for s in d.steps] == ["top_wards"], (d.text, d.steps)
+    assert d.pending and d.pending["choices"][0]["params"].get("total_nets") == 1200000
