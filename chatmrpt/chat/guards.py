@@ -358,8 +358,27 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue  # "under-five TPR": the age group is part of the variable's name
         if ex.past_amount(n, low):
             continue  # "last year we gave out 380,000": an earlier campaign, not this one
+        if _kept_value(n, low, ctx):
+            continue  # "back to composite, keep the 60": the plan's own value, kept
         out.append(n.text.strip())
     return out
+
+
+# "keep the 60", "leave the threshold at 60", "still with 6 per household": a value said to stay
+KEPT_BEFORE = re.compile(r"\b(?:keep(?:ing)?|leave|leaving|retain(?:ing)?|maintain(?:ing)?"
+                         r"|hold(?:ing)?|still(?:\s+with)?|stay(?:ing)?\s+(?:at|with|on))\s+"
+                         r"(?:(?:the|it|that|this|d|our|same|current|plan'?s?)\s+)*(?:[a-z]+\s+){0,2}?"
+                         r"(?:(?:at|as|on|to)\s+)?(?:the\s+)?$")
+
+
+def _kept_value(n: ex.NumberMention, low: str, ctx: RouterContext | None) -> bool:
+    """The number is a value of the current plan that the message says to keep ("put it
+    back to composite, keep the 60" with the urban threshold at 60): no stray, nothing
+    misread. Another number said to be kept is still a doubt."""
+    plan = getattr(ctx, "last_plan", None) if ctx is not None else None
+    if not plan or not KEPT_BEFORE.search(low[: n.start]):
+        return False
+    return round(n.value, 6) in _param_numbers(plan)
 
 
 # "under-five TPR", "over 5 test positivity", "the under 5s malaria cases": an age group

@@ -179,3 +179,32 @@ def test_list_shown_keeps_an_earlier_plan_offer():
     d = run_plan("yes", pending=pending)
     assert [s.tool for s in d.steps] == ["top_wards"], (d.text, d.steps)
     assert d.pending and d.pending["choices"][0]["params"].get("total_nets") == 1200000
+
+
+# --- a value of the plan said to be kept ------------------------------------------------------
+
+PCA60 = {**PLAN, "total_nets": 600000, "urban_threshold": 60, "method": "pca"}
+
+
+def run_pca60(text):
+    return run(text, last={"tool": "what_if_plan", "params": {"urban_threshold": 60}},
+               last_plan=PCA60)
+
+
+@pytest.mark.parametrize("text", [
+    "put it back to composite, keep the 60",
+    "allocate by composite again, keeping the 60",
+    "change the method to composite but keep the 60",
+    "switch back to composite and keep the 5",
+])
+def test_plan_value_kept_is_no_doubt(text):
+    d = run_pca60(text)
+    assert [s.tool for s in d.steps] == ["what_if_plan"], (d.text, d.steps)
+    assert d.steps[0].params.get("method") == "composite"
+
+
+@pytest.mark.parametrize("text", ["switch to composite, keep 50",
+                                  "back to composite, keep the 70"])
+def test_other_value_said_kept_is_asked(text):
+    d = run_pca60(text)
+    assert not d.steps and d.choices, (d.text, d.steps)
