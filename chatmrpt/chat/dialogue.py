@@ -486,6 +486,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     target_asked = None if _tapped(text, state) else repri_target.target_change_asked(text, facts)
     if target_asked is not None:  # "I want to change the target": which value, asked
         return target_asked
+    back = None if _tapped(text, state) else repri_target.default_target(text, facts, state.last)
+    if back is not None:  # "run it at the default target", "back to the default 30"
+        return back
     asked_before = counts.ward_for_question(text, ctx, state)
     if asked_before:  # "Kotsasha." after "which ward do you mean?": the question, answered
         return _decide(asked_before, ctx, replace(state, pending=None), facts)

@@ -62,3 +62,63 @@ def target_answer(text: str, pending: Mapping[str, Any]) -> Decision | None:
                           echo=f"Urban reprioritisation with a target of {_fmt(n.value)}% of "
                                "the population.", source=text)],
                     reading={"repri_target": "answered"})
+
+
+# "run it at the default target", "reprioritise with the usual target", "use the standard
+# target again": the reprioritisation at its default population target
+_DEFAULT_WORD = r"(?:default|standard|usual|normal|original|recommended)"
+DEFAULT_TARGET_RUN = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|then|and|now|fine|alright|please|pls|abeg|oya|yes|just)[\s,.!]+)*"
+    r"(?:(?:re-?)?run|do|redo|use|try|apply|go\s+with|reprioriti[sz]e|set|reset|put|make)\b"
+    r"(?:\s+(?:it|that|this|am|the\s+(?:urban\s+)?(?:reprioriti[sz]ation|re-?prioriti[sz]ation"
+    r"|analysis)|again|back|up))*"
+    rf"\s+(?:at|with|on|to|using|for)?\s*(?:the\s+|a\s+|d\s+)?{_DEFAULT_WORD}\s+"
+    r"(?:population\s+)?target(?:\s+(?:share|population(?:\s+share)?))?(?:\s+of\s+30\s*%?)?"
+    r"(?:[\s,]+(?:again|please|pls|abeg|then|now|instead|thanks))*\s*[.!]*\s*$")
+# "back to the default 30", "back to the default target", "reset the target to default"
+DEFAULT_TARGET_BACK = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|then|and|now|fine|alright|please|pls|abeg|oya|yes|no|just)[\s,.!]+)*"
+    r"(?:(?:go|put\s+it|set\s+it|change\s+it|take\s+it|move\s+it|switch|revert|bring\s+it)\s+)?"
+    r"(?:back\s+to|revert\s+to|reset\s+(?:it\s+|the\s+target\s+)?to)\s+(?:the\s+|d\s+)?"
+    rf"{_DEFAULT_WORD}\b\s*(?:(?:population\s+)?target\s*(?:of\s+)?)?(?P<n>\d+(?:\.\d+)?\s*%?)?"
+    r"(?:\s*(?:%|percent|per\s*cent))?(?:\s+target)?"
+    r"(?:[\s,]+(?:again|please|pls|abeg|then|now|instead|thanks))*\s*[.!]*\s*$")
+_REPRI_LAST = ("reprioritize_urban",)
+
+
+def default_target(text: str, facts: Facts, last: Mapping[str, Any] | None) -> Decision | None:
+    """ "run it at the default target" (the reprioritisation, at its default target);
+    "back to the default 30" after a reprioritisation at another target (the last one again,
+    at the default target). Anything else said with it is left to the other readings; a
+    number other than the default, or "the default" after a change of the thresholds too,
+    is no such request."""
+    from chatmrpt.analysis.declarations import DEFAULT_TARGET_SHARE, DEFAULT_URBAN_THRESHOLDS
+
+    low = re.sub(r"\s+", " ", ex.lower_text(text)).strip()
+    if "?" in low:
+        return None
+    repri = facts.last_repri or {}
+    if DEFAULT_TARGET_RUN.match(low):
+        pass
+    else:
+        m = DEFAULT_TARGET_BACK.match(low)
+        if m is None or not repri:
+            return None
+        said = m.group("n")
+        if said is not None and float(said.strip(" %")) != DEFAULT_TARGET_SHARE:
+            return None
+        last_tool = (last or {}).get("tool")
+        about = str(((last or {}).get("params") or {}).get("about", ""))
+        repri_talk = last_tool in _REPRI_LAST or about.startswith("repri")
+        thresholds = tuple(float(t) for t in repri.get("thresholds") or ())
+        if not _TARGET.search(low) and (
+                not repri_talk
+                or (thresholds and thresholds != tuple(DEFAULT_URBAN_THRESHOLDS))
+                or repri.get("target") in (None, DEFAULT_TARGET_SHARE)
+                or repri.get("method") not in (None, "composite")):
+            return None  # "back to the default" said of something else, or not only the target
+    params: dict[str, Any] = {"target_share": DEFAULT_TARGET_SHARE}
+    return Decision([Step("reprioritize_urban", params,
+                          echo=f"Urban reprioritisation with the default target of "
+                               f"{_fmt(DEFAULT_TARGET_SHARE)}% of the population.", source=text)],
+                    reading={"relative": "repri", "repri_target": "default"})

@@ -1,5 +1,7 @@
 """Plans, offers and what must not act: a plan asked for a state the table is not plans
-nothing; ..."""
+nothing; a file only to be mailed is not made; one step of an offer named is only that step;
+a check with someone first puts a plan off; an offer not taken is not the plan; a value of
+the plan said to be kept is no doubt; the reprioritisation at its default target."""
 
 from __future__ import annotations
 
@@ -208,3 +210,46 @@ def test_plan_value_kept_is_no_doubt(text):
 def test_other_value_said_kept_is_asked(text):
     d = run_pca60(text)
     assert not d.steps and d.choices, (d.text, d.steps)
+
+
+# --- the reprioritisation's default target ----------------------------------------------------
+
+REPRI20 = {"target": 20.0, "thresholds": [20.0, 30.0, 50.0, 75.0]}
+REPRI_TALK = {"tool": "ask_results", "params": {"about": "repri_count", "threshold": 30}}
+EXPLAINED = {"tool": "explain_methodology", "params": {"topic": "urban"}}
+
+
+@pytest.mark.parametrize("text", [
+    "run it at the default target",
+    "ok rerun it with the standard target",
+    "reprioritise with the usual target again",
+    "use the default population target please",
+])
+def test_default_target_run(text):
+    d = run(text, last=EXPLAINED)
+    assert [(s.tool, s.params.get("target_share")) for s in d.steps] == \
+        [("reprioritize_urban", 30.0)], (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text", [
+    "back to the default 30",
+    "ok back to the default target",
+    "go back to the default 30%",
+    "back to the default",
+])
+def test_back_to_the_default_target(text):
+    d = run(text, last=REPRI_TALK, repri=REPRI20)
+    assert [(s.tool, s.params.get("target_share")) for s in d.steps] == \
+        [("reprioritize_urban", 30.0)], (d.text, d.steps)
+
+
+@pytest.mark.parametrize("text,last,repri", [
+    ("back to the default 50", REPRI_TALK, REPRI20),  # not the default target
+    ("what is the default target?", REPRI_TALK, REPRI20),  # a question
+    ("back to the default", LAST_PLAN, REPRI20),  # said of the plan
+    ("back to the default", REPRI_TALK, {"target": 20.0, "thresholds": [40.0]}),  # both changed
+])
+def test_default_said_of_something_else_is_no_default_target(text, last, repri):
+    d = run(text, last=last, repri=repri, last_plan=PLAN)
+    assert not any(s.tool == "reprioritize_urban" and s.params.get("target_share") == 30.0
+                   for s in d.steps), (d.text, d.steps)
