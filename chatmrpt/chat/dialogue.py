@@ -632,6 +632,10 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
         return Decision([Step(r.step["tool"], r.step["params"], echo=r.note or "",
                               source=text)], reading={"follow_up": r.step["tool"]})
     quiet = replace(state, focus=None)  # the rewritten message is read on its own
+    if (state.pending or {}).get("lga_code_for") is not None:
+        # "20012" after "no LGA names ... which code?": the rewritten request ("and lga
+        # 20012") answers that question, it is not read as a tap on the offer
+        quiet = replace(quiet, pending=None)
     decision = _decide(r.text or text, ctx, quiet, facts)
     if decision.steps and r.note:
         decision.notes.insert(0, r.note)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_fplace_place_followups import demo
+from tests.unit.test_fplace_place_followups import demo, kano
 
 # --- a list asked after the user says which LGA is theirs ---------------------------------------
 
@@ -31,3 +31,46 @@ def test_a_list_after_the_user_says_their_lga_lists_that_lga(text, lga):
 def test_an_introduction_naming_no_lga_limits_no_list(text):
     got, _ = demo(text)
     assert not any(p.get("lga") for _, p in got), (text, got)
+
+
+# --- a bare LGA code answering "no LGA names ... or should I list the whole area?" ------------
+
+def _kano_after_unknown_lga(text):
+    from chatmrpt.chat.dialogue import DialogueState, decide
+
+    _, asked = kano("and Gwale LGA?", last={"tool": "explain_ward", "params": {"ward": "Kawaji"}},
+                    seen={"lga_code": "20037", "unresolved": "and Gwale LGA?",
+                          "request": {"tool": "list_wards",
+                                      "params": {"lga_code": "20037", "n": 3}}})
+    assert asked.pending and not asked.steps
+    c, f = kano_context()
+    d = decide(text, c, DialogueState(last={"tool": "explain_ward", "params": {"ward": "Kawaji"}},
+                                      focus={"lga_code": "20037", "unresolved": "and Gwale LGA?"},
+                                      pending=asked.pending), f)
+    return [(s.tool, s.params) for s in d.steps], d
+
+
+def kano_context():
+    from chatmrpt.chat.dialogue import Facts
+    from chatmrpt.chat.extract import WardRef
+    from chatmrpt.chat.router import RouterContext
+    from tests.unit.chat_corpus import KANO_VARIABLES, KANO_WARDS
+    from tests.unit.test_fplace_place_followups import CODES
+
+    wards = tuple(WardRef(n, None) for names in KANO_WARDS.values() for n in names)
+    c = RouterContext(has_dataset=True, variables=KANO_VARIABLES, wards=wards,
+                      analysis_status="succeeded")
+    return c, Facts(analysis_variables=KANO_VARIABLES[:3], lgas=(), ward_count=len(wards),
+                    lga_codes=CODES)
+
+
+@pytest.mark.parametrize("text,code", [("20012", "20012"), ("it's 20024", "20024"),
+                                       ("use 20043", "20043"), ("code 20001", "20001")])
+def test_a_code_answering_which_lga_lists_that_code(text, code):
+    got, _ = _kano_after_unknown_lga(text)
+    assert got and got[0][0] == "list_wards" and got[0][1].get("lga_code") == code, (text, got)
+
+
+def test_another_request_after_the_question_is_read_on_its_own():
+    got, _ = _kano_after_unknown_lga("top 5")
+    assert got == [("top_wards", {"n": 5, "order": "top"})]
