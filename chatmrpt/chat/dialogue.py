@@ -525,6 +525,7 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         valued.keep_pending = bool(state.pending) and valued.pending is None
         return valued
     counted = ward_member.ward_in_place(text, ctx, state, facts) or \
+        ward_member.ward_in_data(text, ctx, facts) or \
         ward_place.ward_lga_question(text, ctx, state, facts) or \
         ward_place.ward_after_plan_question(text, ctx, state, facts) or \
         counts.data_question(text, ctx, state, facts)

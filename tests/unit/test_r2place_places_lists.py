@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.unit.chat_corpus import NORTH_WARDS
 from tests.unit.test_fplace_place_followups import demo, kano
 
 # --- a list asked after the user says which LGA is theirs ---------------------------------------
@@ -74,3 +75,45 @@ def test_a_code_answering_which_lga_lists_that_code(text, code):
 def test_another_request_after_the_question_is_read_on_its_own():
     got, _ = _kano_after_unknown_lga("top 5")
     assert got == [("top_wards", {"n": 5, "order": "top"})]
+
+
+# --- "is there any ward called Gwarinpa in this data?" -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "is there any ward called Gwarinpa in this data?",
+    "is there a ward named Gwarinpa?",
+    "do we have any ward called Wuse in the table",
+    "does the data have a ward called Maitama",
+    "any ward called Gwarinpa at all?",
+])
+def test_a_ward_the_table_lacks_is_said_missing_and_nothing_is_listed(text):
+    got, d = demo(text)
+    assert not got and d.text.startswith("No:"), (text, d.text)
+    assert not any(w in d.text for w, _ in NORTH_WARDS), d.text
+
+
+@pytest.mark.parametrize("text,ward", [
+    ("is there any ward called Dambo in this data?", "Dambo"),
+    ("do we have a ward named zango", "Zango"),
+])
+def test_a_ward_the_table_holds_is_said_with_its_lga(text, ward):
+    got, d = demo(text)
+    lga = dict(NORTH_WARDS)[ward]
+    assert not got and d.text.startswith("Yes:") and ward in d.text and lga in d.text, d.text
+
+
+def test_a_name_held_twice_names_both_lgas():
+    got, d = demo("is there a ward called Sabon Gari?")
+    assert not got and "Zaria" in d.text and "Fagge" in d.text
+
+
+def test_its_rank_asked_with_the_question_is_explained():
+    got, _ = demo("any ward called Dambo? what's its rank")
+    assert got == [("explain_ward", {"ward": "Dambo"})]
+
+
+@pytest.mark.parametrize("text", ["is there any ward with missing values?",
+                                  "are there any wards called high priority?"])
+def test_questions_about_the_table_keep_their_reading(text):
+    _, d = demo(text)
+    assert d.reading.get("stored") != "ward_in_data", text
