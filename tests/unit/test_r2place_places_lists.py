@@ -117,3 +117,40 @@ def test_its_rank_asked_with_the_question_is_explained():
 def test_questions_about_the_table_keep_their_reading(text):
     _, d = demo(text)
     assert d.reading.get("stored") != "ward_in_data", text
+
+
+# --- a plan or a reprioritisation said with another request, on a table without population --
+
+def _kano_no_population(text):
+    from chatmrpt.chat.dialogue import DialogueState, decide
+
+    c, f = kano_context()
+    d = decide(text, c, DialogueState(), f)
+    return [(s.tool, s.params) for s in d.steps], d
+
+
+@pytest.mark.parametrize("text,tool,params", [
+    ("plan 50k nets and list the top 5 wards", "top_wards", {"n": 5, "order": "top"}),
+    ("plan 200k nets, hh 5. show me the composite map", "show_map", {"what": "composite"}),
+    ("reprioritise and export d rankings csv", "export_results",
+     {"what": "rankings", "format": "csv"}),
+    ("reprioritise urban wards then give me the bottom 3", "top_wards",
+     {"n": 3, "order": "bottom"}),
+    ("list the top 10 wards and plan 300k nets", "top_wards", {"n": 10, "order": "top"}),
+])
+def test_the_other_request_is_done_and_the_plan_is_said_not_done(text, tool, params):
+    got, d = _kano_no_population(text)
+    assert got == [(tool, params)], (text, got)
+    assert d.not_done and "population" in d.not_done[0], d.not_done
+
+
+@pytest.mark.parametrize("text", [
+    "plan 50k nets and export the plan",
+    "plan 100k nets for the top 5 wards",
+    "plan nets for top 5 wards and list them",
+    "plan 50k nets and plan 100k nets",
+    "reprioritise and show the urban wards",
+])
+def test_a_request_leaning_on_the_plan_is_refused_whole(text):
+    got, d = _kano_no_population(text)
+    assert not got and "population" in (d.text or ""), (text, got)
