@@ -154,3 +154,32 @@ def test_the_other_request_is_done_and_the_plan_is_said_not_done(text, tool, par
 def test_a_request_leaning_on_the_plan_is_refused_whole(text):
     got, d = _kano_no_population(text)
     assert not got and "population" in (d.text or ""), (text, got)
+
+
+# --- "lst dem" after a count of High wards --------------------------------------------------
+
+HIGH_LIST = {"tool": "list_wards", "params": {"category": "High"}}
+HIGH_SEEN = {"listed": ["Zango", "Fagg c", "Tudun Wada"], "listed_map": {"what": "category"}}
+
+
+@pytest.mark.parametrize("text", ["lst dem", "lst them", "ok lst d wards", "lst all"])
+def test_lst_them_after_a_count_lists_the_wards_counted(text):
+    got, _ = kano(text, last=HIGH_LIST, seen=HIGH_SEEN)
+    assert got and got[0][0] == "list_wards" and got[0][1].get("category") == "High", (text, got)
+
+
+@pytest.mark.parametrize("text,plain", [
+    ("lst dem", "list dem"), ("ok lst d wards", "ok list the wards"),
+    ("lst map", "lst map"), ("add lst", "add lst"), ("lst", "lst"),
+    ("lst of zango", "lst of zango"), ("show lst for the top wards", "show lst for the top wards"),
+])
+def test_lst_is_list_only_where_a_list_follows(text, plain):
+    from chatmrpt.chat.normalize import plain_text
+
+    assert plain_text(text) == plain
+
+
+def test_lst_is_kept_on_a_table_with_an_lst_column():
+    from chatmrpt.chat.normalize import plain_text
+
+    assert plain_text("lst dem", names=("LST", "rainfall")) == "lst dem"
