@@ -183,3 +183,37 @@ def test_lst_is_kept_on_a_table_with_an_lst_column():
     from chatmrpt.chat.normalize import plain_text
 
     assert plain_text("lst dem", names=("LST", "rainfall")) == "lst dem"
+
+
+# --- a ward's urban share on a table without an urban column ---------------------------------
+
+def _kano_urban(text, urban_share):
+    from dataclasses import replace
+
+    from chatmrpt.chat.dialogue import DialogueState, decide
+
+    c, f = kano_context()
+    d = decide(text, c, DialogueState(), replace(f, urban_share=urban_share))
+    return [(s.tool, s.params) for s in d.steps], d
+
+
+@pytest.mark.parametrize("text", ["what's the urban share of Zango?",
+                                  "urban percentage of Zango", "wat be d % urban for Zango"])
+def test_the_urban_share_the_analysis_holds_is_looked_up(text):
+    got, _ = _kano_urban(text, True)
+    assert got == [("ward_value", {"ward": "Zango", "variable": "urban_percentage"})], (text, got)
+
+
+def test_without_an_urban_share_it_says_so_and_looks_nothing_up():
+    got, d = _kano_urban("what's the urban share of Zango?", False)
+    assert not got and "no urban share" in d.text
+
+
+def test_a_table_with_an_urban_column_keeps_its_column():
+    got, _ = demo("what's the urban share of Zango?")
+    assert got == [("ward_value", {"ward": "Zango", "variable": "urbanPercentage"})]
+
+
+def test_another_value_of_a_ward_keeps_its_reading():
+    got, _ = _kano_urban("what's the rainfall of Zango?", True)
+    assert got == [("ward_value", {"ward": "Zango", "variable": "rainfall"})]
