@@ -529,6 +529,7 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         valued.keep_pending = bool(state.pending) and valued.pending is None
         return valued
     counted = ward_member.ward_in_place(text, ctx, state, facts) or \
+        ward_member.ward_in_data(text, ctx, facts) or \
         ward_place.ward_lga_question(text, ctx, state, facts) or \
         ward_place.ward_after_plan_question(text, ctx, state, facts) or \
         counts.data_question(text, ctx, state, facts)
@@ -636,6 +637,10 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
         return Decision([Step(r.step["tool"], r.step["params"], echo=r.note or "",
                               source=text)], reading={"follow_up": r.step["tool"]})
     quiet = replace(state, focus=None)  # the rewritten message is read on its own
+    if (state.pending or {}).get("lga_code_for") is not None:
+        # "20012" after "no LGA names ... which code?": the rewritten request ("and lga
+        # 20012") answers that question, it is not read as a tap on the offer
+        quiet = replace(quiet, pending=None)
     decision = _decide(r.text or text, ctx, quiet, facts)
     if decision.steps and r.note:
         decision.notes.insert(0, r.note)

@@ -46,8 +46,11 @@ ITS = re.compile(r"\bits\b|\bit(?:'s|s)?\s+(?:rank|score|population|pop|category
 PRONOUN_START = re.compile(r"^\s*(?:ok(?:ay)?[\s,.]+|so[\s,]+|and[\s,]+)*(?:its\b|what(?:'s|\s+is"
                            r"|\s+about)\s+its\b|why\s+is\s+it\b|how\s+(?:about|many\s+\w+\s+"
                            r"(?:does|is)\s+)?(?:it|that\s+ward)\b|that\s+ward|this\s+ward)")
+# "I'm actually in", "I be the focal person for" (Pidgin), "I'm now based in"
+_OWN_WHO = (r"(?:i'?m|i\s+am|we'?re|we\s+are|i\s+be|we\s+be|i\s+dey|we\s+dey)\s+"
+            r"(?:(?:actually|really|now|currently|also|just|based|posted|stationed|located)\s+)*")
 OWN_SAID = re.compile(
-    r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:the\s+)?(?:focal\s+person|in\s+charge|officer"
+    r"\b" + _OWN_WHO + r"(?:the\s+)?(?:focal\s+person|in\s+charge|officer"
     r"|coordinator|manager|programme\s+officer|lga\s+\w+)?\s*(?:for|of|in|at|from)\s+"
     r"(?:the\s+)?(?:lga\s+(?:code\s+)?)?(?P<name>[a-z0-9][a-z0-9' -]{1,40}?)(?=[.,;!?]|\s+lga\b|$)"
     r"|\b(?:i|we|i'?m|i\s+am|we'?re|we\s+are)\s+(?:cover(?:ing)?|handl(?:e|ing)|manag(?:e|ing)|run"
@@ -153,13 +156,18 @@ def _without_own_said(text: str) -> str:
     m = OWN_SAID.search(low)
     if not m:
         return low
-    rest = low[:m.start()] + " " + low[m.end():]
-    if not low[:m.start()].strip(" .,;!"):
+    before = low[:m.start()]
+    if _FILLER.fullmatch(before):  # "ok sorry, I'm actually in Gantsa. list ...": no request
+        before = ""
+    rest = before + " " + low[m.end():]
+    if not before.strip(" .,;!"):
         # "I am the focal person for Rimai LGA. list ...": the "LGA" after the name goes too
         rest = OWN_LGA_WORD.sub("", rest, count=1)
     return re.sub(r"^[\s.,;!]+", "", rest).strip()
 
 
+_FILLER = re.compile(r"[\s.,;!]*(?:(?:ok(?:ay)?|sorry|so|and|oh|well|hi|hello|sir|ma|but|no"
+                     r"|abeg|please|pls)[\s.,;!]+)*")
 OWN_LGA_WORD = re.compile(r"^\s*(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\b(?=\s*[.,;:!-])")
 
 

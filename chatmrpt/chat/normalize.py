@@ -268,9 +268,23 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     out = _DIGIT_FOR.sub("for", out)
     out = _DIGIT_TO.sub(lambda m: f"{m.group(1) or m.group(2)} to", out)
     out = list_spaced(out)
+    out = _lst_list(out, names)
     spans = _protected_spans(out, names)
     out = _TOKEN.sub(lambda m: _word(m, spans), out)
     return people_per_net_said(settings_spaced(out))
+
+
+# "lst dem", "ok lst d wards", "lst all": "list" where the message opens with it and a list
+# follows; "lst" alone or before anything else is land surface temperature, left as typed
+_LST_LIST = re.compile(
+    r"^(\W*(?:(?:ok(?:ay)?|so|and|now|then|pls|please|abeg|oya)[\s,]+)*)lst(?=\s+(?:dem|them|those"
+    r"|dose|all|d|the|di|wards?|ones|top|bottom|high|hgh|medium|low|out|em|am)\b)", re.I)
+
+
+def _lst_list(text: str, names: tuple[str, ...]) -> str:
+    if any(str(n).strip().lower() == "lst" for n in names):
+        return text  # the table has a column called LST: kept as typed
+    return _LST_LIST.sub(lambda m: m.group(1) + "list", text, count=1)
 
 
 def _hi_wards(text: str) -> str:

@@ -52,10 +52,56 @@ def lacks_population(ctx: RouterContext, facts: Facts) -> bool:
     return bool(ctx.variables) and not any(re.search(r"pop", v, re.I) for v in ctx.variables)
 
 
-def population_refusal(text: str, low: str, ctx: RouterContext,
-                       facts: Facts) -> Decision | None:
+# "plan 50k nets and list the top 5 wards", "reprioritise and export d rankings csv": a request
+# said after the one that needs population
+_NEXT_REQUEST = re.compile(
+    r"(?:\s*[.;!?]\s+|,?\s+(?:and|then|&|plus|also)\s+(?:then\s+|also\s+)?|,\s+)"
+    r"(?=(?:(?:pls|please|abeg|also|just)\s+)?(?:list|show|give|export|download|save|send|map"
+    r"|top|bottom|rank|tell|make|draw|plot|print|plan|re-?prioriti[sz]\w*)\b)")
+# a later part that leans on the plan or needs population itself
+_LEANS_ON_PLAN = re.compile(r"\bplan\w*|\bnets?\b|\bitns?\b|\bllins?\b|\ballocat\w*|\burban"
+                            r"|prioriti|\bpopulation\b|\bpeople\b|\bhousehold|\bthem\b|\bit\b"
+                            r"|\bthose\b|\bthese\b|\bthat\b|\bthe\s+result|\bcovered\b")
+
+
+def population_refusal(text: str, low: str, ctx: RouterContext, facts: Facts,
+                       state: DialogueState | None = None) -> Decision | None:
     """A net plan or an urban reprioritisation asked for (or asked about) on ward data without
-    population: declined before anything runs, with what to add and how."""
+    population: declined before anything runs, with what to add and how. A request said after
+    it that needs no population ("... and list the top 5 wards") is still done."""
+    refused = _population_refusal(text, low, ctx, facts)
+    if refused is None or state is None:
+        return refused
+    parts = _NEXT_REQUEST.split(text, maxsplit=1)
+    if len(parts) != 2 or not parts[0].strip(" ,.") or not parts[1].strip(" ,."):
+        return refused
+    first, rest = parts[0].strip(" ,."), parts[1].strip(" ,.")
+    if _population_refusal(first, ex.lower_text(first), ctx, facts) is None:
+        first, rest = rest, first  # "list the top 5 wards and plan 50k nets"
+    if _population_refusal(first, ex.lower_text(first), ctx, facts) is None or \
+            _population_refusal(rest, ex.lower_text(rest), ctx, facts) is not None or \
+            _LEANS_ON_PLAN.search(ex.lower_text(rest)):
+        return refused
+    from dataclasses import replace
+
+    from chatmrpt.chat.dialogue import _decide
+
+    other = _decide(rest, ctx, replace(state, pending=None), facts)
+    if not other.steps or other.unmet or other.reading.get("refused"):
+        return refused
+    for step in other.steps:
+        step.source = rest
+    why = (refused.text or "").split(" Nothing was run")[0]
+    other.not_done.insert(0, f'Not done: "{first}" - {why} That part was not run; the rest '
+                             f'was done.')
+    other.reading = {"refused": "no_population", "split": [first, rest]}
+    other.pending = None
+    other.keep_pending = False
+    return other
+
+
+def _population_refusal(text: str, low: str, ctx: RouterContext,
+                        facts: Facts) -> Decision | None:
     from chatmrpt.analysis.population import no_population_error
     from chatmrpt.chat.dialogue import Decision, _starter_choices
 
@@ -449,7 +495,8 @@ def table_limits(text: str, low: str, ctx: RouterContext, state: DialogueState,
                  facts: Facts) -> Decision | None:
     """The reply when the ward table cannot support the request as asked, or when an LGA is
     asked for on a table that holds LGA codes only; None for anything else."""
-    return (population_refusal(text, low, ctx, facts) or pca_refusal(text, low, ctx, facts)
+    return (population_refusal(text, low, ctx, facts, state)
+            or pca_refusal(text, low, ctx, facts)
             or lga_code_turn(text, low, ctx, state, facts))
 
 

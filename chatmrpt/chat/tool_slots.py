@@ -133,6 +133,14 @@ def _list_params(low: str) -> dict[str, Any]:
     return params
 
 
+# "urban share", "urban percentage", "% urban", "how urban", "urbanisation"
+URBAN_SHARE_WORDS = re.compile(r"\burban\s+(?:share|percent\w*|proportion|fraction|%|level"
+                               r"|status)|(?:\bpercent\w*|%|\bshare|\bproportion)\s+(?:of\s+)?urban"
+                               r"|\bhow\s+urban\b|\burbani[sz]\w*")
+URBAN_COLUMN = re.compile(r"urban", re.I)
+URBAN_SHARE = "urban_percentage"  # the column the analysis adds from the boundaries
+
+
 def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
     match = ex.find_ward(text, ctx.wards) if ctx.wards else None
     variables = [m for m in ex.find_variables(text, ctx.variables) if m.column]
@@ -145,6 +153,18 @@ def _ward_value(text: str, ctx: RouterContext, facts: Facts) -> Decision:
         else:
             return Decision(text="Your ward table has no population column, so I cannot give "
                                  "a ward's population. Columns you have: "
+                                 + ", ".join(ctx.variables[:15]) + ".")
+    if not variables and URBAN_SHARE_WORDS.search(low) and not any(
+            URBAN_COLUMN.search(v) for v in ctx.variables):
+        # "what's the urban share of Zango?" on a table without an urban column: the share
+        # the analysis took from the boundaries' Urban attribute, when it has one
+        if facts.urban_share and ctx.analysis_ready:
+            variables = [ex.VariableMention(URBAN_SHARE, "urban share", "urban share", 0, 0,
+                                            100.0)]
+        elif facts.urban_share is False:
+            return Decision(text="Your ward data has no urban share (no urban_percentage column "
+                                 "and no Urban attribute in the boundaries), so I cannot give a "
+                                 "ward's urban share; nothing was looked up. Columns you have: "
                                  + ", ".join(ctx.variables[:15]) + ".")
     if match is None or len(match.names) != 1 or not variables:
         what = []

@@ -163,3 +163,55 @@ def ward_in_place(text: str, ctx: Any, state: Any, facts: Any) -> Decision | Non
     if len(wards) > 1 and not lga and kind == "lga" and len(homes) == 1:
         params["lga"] = homes[0]
     return Decision([Step("explain_ward", params, echo=answer, source=text)], reading=reading)
+
+
+# "is there any ward called Gwarinpa in this data?", "do we have a ward named Kawo?", "does the
+# table have any ward called Zango", "any ward called Gimimi?"
+_DATA = (r"(?:(?:the|this|my|our|your)\s+)?(?:data(?:set)?|table|ward\s+table|file|list|sheet"
+         r"|spreadsheet|upload|shapefile|state|area)")
+IN_DATA = re.compile(
+    _LEAD + r"(?:is\s+there|are\s+there|(?:do|did)\s+(?:we|you|i)\s+have|have\s+(?:we|you)\s+got"
+    r"|(?:does|do)\s+" + _DATA + r"\s+(?:have|has|contain|include|hold)|(?:we|you)\s+get|any)\s+"
+    r"(?:a\s+|any\s+|one\s+)?wards?\s+(?:called|named|by\s+the\s+name(?:\s+of)?)\s+" + _NAME
+    + r"(?:\s+ward)?(?:\s+(?:in|inside|on|within|for)\s+" + _DATA + r")?(?:\s+(?:at\s+all|here))?"
+    r"\s*(?:[?.!,;]+|$)")
+
+
+def ward_in_data(text: str, ctx: Any, facts: Any) -> Decision | None:
+    """Whether the ward table holds a ward of that name, with its LGA when it does; a name
+    it lacks is said to be missing and nothing is listed. None for anything else."""
+    if not ctx.has_dataset or not ctx.wards:
+        return None
+    low = ex.lower_text(text)
+    m = IN_DATA.match(low)
+    if m is None:
+        return None
+    rest = low[m.end():]
+    if any(w not in _REST_WORDS for w in re.findall(r"[a-z0-9']+", rest)):
+        return None  # another request after the question: read by the other readers
+    name = m.group("name").strip(" .?!")
+    if not name or _NOT_A_NAME.search(name) or CODE.match(name):
+        return None
+    reading = {"stored": "ward_in_data"}
+    wards = _wards_named(name, ctx)
+    if not wards:
+        lga = next((lg for lg in facts.lgas if _key(lg) == _key(name)), None)
+        also = f" {lga} is an LGA in your data, not a ward." if lga else ""
+        return Decision(text=f"No: there is no ward called \"{_shown(name, text)}\" in your "
+                             f"data, so nothing was listed.{also} Check the name as it is "
+                             f"spelt in your ward table.", reading=reading)
+    codes = dict(facts.ward_lga_codes)
+    homes = sorted({w.lga or (f"LGA {codes[w.name]}" if codes.get(w.name) else "")
+                    for w in wards} - {""})
+    homes = [h if h.startswith("LGA ") else f"{h} LGA" for h in homes]
+    ward = wards[0].name
+    if len(homes) > 1:
+        answer = f"Yes: there are {len(homes)} wards called {ward}, in {_join(homes)}."
+    elif homes:
+        answer = f"Yes: {ward} is a ward in your data, in {homes[0]}."
+    else:
+        answer = f"Yes: {ward} is a ward in your data."
+    if not (_RANK.search(rest) or _RANK.search(low[:m.start("name")])) or len(homes) > 1:
+        return Decision(text=answer, reading=reading)
+    return Decision([Step("explain_ward", {"ward": ward}, echo=answer, source=text)],
+                    reading=reading)
