@@ -394,6 +394,8 @@ def test_test_positivity_from_a_facility_export(open_page, tmp_path):
         timeout=LONG,
     )
     # and the assistant can compute them again with other settings
+    # (the reply first says the run is a re-run of the panel's, its other settings kept)
     reply = send(page, "compute the TPR for all ages")
-    assert reply.startswith("Computing test positivity rates (all, test both"), reply
+    assert "Running the TPR again with all ages" in reply, reply
+    assert "Computing test positivity rates (all, test both, all facilities)" in reply, reply
     assert not watched.problems()
