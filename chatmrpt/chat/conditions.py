@@ -21,7 +21,7 @@ from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.router import RouterContext
-from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
+from chatmrpt.chat.state import Decision, DialogueState, Facts, Step, leave_it, steps_choice
 
 _LEAD = r"(?:^|[:;.!]\s*|,\s*)\W*(?:(?:ok(?:ay)?|so|please|pls|now|and|then|right|but)[\s,]+)*"
 _CMP = (r"more\s+than|over|above|greater\s+than|at\s+least|less\s+than|fewer\s+than|under"
@@ -228,10 +228,7 @@ def settled(text: str, low: str, ctx: RouterContext, state: DialogueState, facts
     from chatmrpt.chat.guards import describe_step
 
     label = "; ".join(describe_step(s) for s in sub.steps)
-    choice = {"label": label, "tool": sub.steps[-1].tool, "params": dict(sub.steps[-1].params),
-              "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
-                        for s in sub.steps]}
-    choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    choices = [steps_choice(label, sub.steps), leave_it()]
     return Decision(text=f"{fact} For that case I read your request as: {label}. Shall I go "
                          "ahead? Nothing is changed until you say so.",
                     choices=choices, pending={"expects": "choice", "choices": choices},

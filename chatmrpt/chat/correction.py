@@ -17,6 +17,7 @@ from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.state import Decision, Step
+from chatmrpt.chat.ward_place import name_key as _key
 
 MEANT = re.compile(
     r"^\W*(?:(?:no+|nope|hmm+|oh|oops|sorry|ah|ehn|actually|wait|my\s+bad|my\s+mistake|ok(?:ay)?"
@@ -36,10 +37,6 @@ _TRIM = re.compile(r"^(?:the|a|an)\s+|\s+(?:lga|local\s+government(?:\s+area)?|w
                    r"|variable)$")
 PLACE_TOOLS = ("list_wards", "top_wards")
 WARD_TOOLS = ("explain_ward", "ward_value")
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
 def _name(said: str) -> str:

@@ -24,7 +24,7 @@ from chatmrpt.chat.reading import (
     reads_as_short_answer,
 )
 from chatmrpt.chat.router import PLAN_TOOLS, RouterContext
-from chatmrpt.chat.state import Decision, DialogueState, Step
+from chatmrpt.chat.state import Decision, DialogueState, Step, leave_it, steps_choice
 
 # answers to a question the assistant asked: the question is the evidence for the action
 ANSWERS = ("choice", "confirm", "plan_numbers", "plan_delta", "lga_choice", "export_what", "lga",
@@ -845,17 +845,12 @@ def _gate(decision: Decision, text: str, state: DialogueState,
             return decision  # "ok run the reprioritisation with the default settings"
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
-    choice = {"label": label, "tool": decision.steps[-1].tool,
-              "params": dict(decision.steps[-1].params),
-              "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
-                        for s in decision.steps]}  # fmt: skip
-    choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    choices = [steps_choice(label, decision.steps), leave_it()]
     if scaled and scaled[0][1] and len(decision.steps) == 1:
         big = {**decision.steps[0].params, "total_nets": scaled[0][1]}
-        choices.insert(0, {"label": f"Re-plan with {scaled[0][1]:,} nets",
-                           "tool": decision.steps[0].tool, "params": big,
-                           "steps": [{"tool": decision.steps[0].tool, "params": big,
-                                      "echo": decision.steps[0].echo}]})
+        choices.insert(0, steps_choice(f"Re-plan with {scaled[0][1]:,} nets",
+                                       [Step(decision.steps[0].tool, big,
+                                             echo=decision.steps[0].echo)]))
     why = ""
     if scaled:
         why = f" The current plan has {int(last_plan['total_nets']):,} nets"
@@ -955,14 +950,10 @@ def _change_over_an_offer(decision: Decision, state: DialogueState,
     if merged == mine.params:
         return None  # the change sets every value the offer had: no difference
     on_offer = Step(offered[0]["tool"], merged, echo="", source=mine.source)
-    choices = [{"label": f"{describe_step(mine)}, on the current plan", "tool": mine.tool,
-                "params": dict(mine.params),
-                "steps": [{"tool": mine.tool, "params": dict(mine.params), "echo": mine.echo}]},
-               {"label": f"{describe_step(on_offer)}, with the change I offered "
-                         f"({offer['label'].rstrip('.')})",
-                "tool": on_offer.tool, "params": merged,
-                "steps": [{"tool": on_offer.tool, "params": merged, "echo": ""}]},
-               {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    choices = [steps_choice(f"{describe_step(mine)}, on the current plan", [mine]),
+               steps_choice(f"{describe_step(on_offer)}, with the change I offered "
+                            f"({offer['label'].rstrip('.')})", [on_offer]),
+               leave_it()]
     return Decision(text="Should this change apply to the current plan, or to the change I "
                          "offered just before (not made yet)? Nothing is changed until you "
                          "say so.", choices=choices,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from chatmrpt.chat import extract as ex
+from chatmrpt.chat.ward_place import name_key as _key
 
 # the words of a correction after a pause (", no sorry,", "... wait", ". I mean"); the
 # strongest ones also without a pause ("Kuwe South sorry Kwasha")
@@ -28,10 +29,6 @@ MARK = re.compile(
 # words that may stand around the place said after the correction
 _AROUND = re.compile(r"^(?:(?:in|for|the|of|to|inside|lga|code)\s+)*|(?:\s+(?:lga|ward|instead"
                      r"|please|pls|abeg|then|o|not\s+.+))*\s*[?.!]*\s*$")
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
 def _one_place(said: str, lgas: Sequence[str], wards: Sequence[Any],

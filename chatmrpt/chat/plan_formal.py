@@ -15,7 +15,7 @@ from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat import plan_ops, plan_refs
-from chatmrpt.chat.state import Decision, DialogueState, Step
+from chatmrpt.chat.state import Decision, DialogueState, Step, leave_it
 
 # words that ask for a change of what the plan uses now
 CHANGE_ASKED = re.compile(r"\b(?:instead|switch\w*|chang\w*|redo|re-?do|re-?run|re-?plan\w*"
@@ -48,7 +48,7 @@ def method_question() -> tuple[str, list[dict[str, Any]]]:
                 "params": {"method": "pca"}},
                {"label": "Re-plan with the composite ranking", "tool": "what_if_plan",
                 "params": {"method": "composite"}},
-               {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+               leave_it()]
     return ("Your message names both the composite and the PCA ranking. Which one should the "
             "plan use? Nothing is changed until you say.", choices)
 

@@ -30,7 +30,7 @@ from chatmrpt.chat.guards import (
     reads_as_question,
     total_far_below_plan,
 )
-from chatmrpt.chat.state import Decision, DialogueState, Step
+from chatmrpt.chat.state import Decision, DialogueState, Step, leave_it, steps_choice
 
 # --- one setting given a value -------------------------------------------------------------
 
@@ -302,20 +302,17 @@ def bare_value(text: str, last_plan: Mapping[str, Any] | None, last_tool: str | 
                              "nothing to change.", reading={"relative": "plan_op"})
     # "Re-plan with people per net 2.5": typed again once the question is gone, the label
     # still changes that one setting
-    choices = [{"label": f"Re-plan with {plan_ops.LABELS[k]} {plan_ops._value_text(k, value)}",
-                "tool": "what_if_plan", "params": {k: value},
-                "steps": [{"tool": "what_if_plan", "params": {k: value}, "echo": ""}]}
+    choices = [steps_choice(f"Re-plan with {plan_ops.LABELS[k]} {plan_ops._value_text(k, value)}",
+                            [Step("what_if_plan", {k: value})])
                for k in fits]
     if changed is not None:
         pct, old = changed
         total = int(round(old * (1 + (v if pct > 0 else -v) / 100)))
         more = "more" if pct > 0 else "fewer"
         params = {"total_nets": total}
-        choices.append({"label": f"Re-plan with {_fmt_pct(v)}% {more} nets than {old:,} "
-                                 f"({total:,} nets)",
-                        "tool": "what_if_plan", "params": params,
-                        "steps": [{"tool": "what_if_plan", "params": params, "echo": ""}]})
-    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+        choices.append(steps_choice(f"Re-plan with {_fmt_pct(v)}% {more} nets than {old:,} "
+                                    f"({total:,} nets)", [Step("what_if_plan", params)]))
+    choices.append(leave_it())
     return Decision(text=f"Which setting of the plan should be {numbers[0].text.strip()}? "
                          "Nothing is changed until you say so.", choices=choices,
                     pending={"expects": "choice", "choices": choices},
@@ -483,10 +480,7 @@ def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
     # again later asks for the same change; the reply says how it was worked out
     label = "; ".join(describe_step(replace(s, echo="")) for s in steps)
     said = "; ".join(describe_step(s) for s in steps)
-    choice = {"label": label, "tool": steps[-1].tool, "params": dict(steps[-1].params),
-              "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
-                        for s in steps]}  # fmt: skip
-    choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    choices = [steps_choice(label, steps), leave_it()]
     held = f"Noted, nothing is changed for now ({said[0].lower() + said[1:]}). " \
            f"When it is decided, say \"go ahead\" or tap: {label}."
     return Decision(steps=rest, text=None if rest else held,
@@ -542,9 +536,7 @@ def hedged(decision: Decision, text: str,
         total = int(step.params["total_nets"])
         label = f"Plan for {total:,} nets now" if set(step.params) == {"total_nets"} else \
             f"{describe_step(replace(step, echo=''))} now"
-        choice = {"label": label, "tool": step.tool, "params": dict(step.params),
-                  "steps": [{"tool": step.tool, "params": dict(step.params), "echo": step.echo}]}
-        choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+        choices = [steps_choice(label, [step]), leave_it()]
         return Decision(text="Your message says the number of nets is not certain yet, so I "
                              f"have not planned with {total:,} nets. Tap \"{label}\" to plan with it anyway, or tell me the "
                              "number once it is confirmed.", choices=choices,
@@ -621,10 +613,8 @@ def one_plan_at_a_time(decision: Decision, text: str) -> Decision:
                 return decision
             params = {**params, value[0]: value[1]}
             later.append(Step(first.tool, dict(params), echo="", source=part.strip()))
-    choices = [{"label": describe_step(s), "tool": s.tool, "params": dict(s.params),
-                "steps": [{"tool": s.tool, "params": dict(s.params), "echo": ""}]}
-               for s in later]
-    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    choices = [steps_choice(describe_step(s), [replace(s, echo="")]) for s in later]
+    choices.append(leave_it())
     labels = _join_labels([c["label"][0].lower() + c["label"][1:] for c in choices[:-1]])
     out = replace(decision, steps=[first], choices=choices,
                   pending={"expects": "choice", "choices": choices, "offered": True,
@@ -708,10 +698,9 @@ def threshold_meant(decision: Decision, text: str, last_plan: Mapping[str, Any] 
         replan.echo = f"Re-planning with {diff}, everything else as before."
         return Decision([replan], reading={**decision.reading, "relative": "plan_setting",
                                            "threshold_of": "plan"})
-    choices = [{"label": describe_step(s), "tool": s.tool, "params": dict(s.params),
-                "steps": [{"tool": s.tool, "params": dict(s.params), "echo": ""}]}
+    choices = [steps_choice(describe_step(s), [replace(s, echo="")])
                for s in (replan, replace(step, echo=""))]
-    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    choices.append(leave_it())
     return Decision(text=f"Is the {plan_ops._value_text('urban_threshold', value)} urban "
                          "threshold for the net plan or for the urban reprioritisation? Nothing "
                          "is changed until you say so.", choices=choices,
@@ -878,9 +867,7 @@ def one_lga_plan(decision: Decision, text: str, lgas: list[str] | tuple[str, ...
         return decision  # "re-plan with 500k, how many does Rimai get": a question about it
     step = plans[-1]
     label = describe_step(replace(step, echo=""))
-    choice = {"label": label, "tool": step.tool, "params": dict(step.params),
-              "steps": [{"tool": step.tool, "params": dict(step.params), "echo": step.echo}]}
-    choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    choices = [steps_choice(label, [step]), leave_it()]
     return Decision(text=f"I cannot make a plan for {named[0]} LGA alone: a plan shares the nets "
                          "over all the wards of the area, by priority. Nothing was changed. I can "
                          f"plan the whole area instead (tap: {label}), or tell you how many nets "

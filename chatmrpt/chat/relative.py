@@ -35,7 +35,7 @@ from chatmrpt.chat.reading import (
 )
 from chatmrpt.chat.router import PLAN_TOOLS, RouterContext
 from chatmrpt.chat.slots import CATEGORY, find_lga
-from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
+from chatmrpt.chat.state import Decision, DialogueState, Facts, Step, leave_it, steps_choice
 from chatmrpt.chat.tools import tool_spec
 
 from chatmrpt.chat import plan_ops  # isort: skip - operations on the current plan
@@ -1415,12 +1415,9 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
         now = float(last_plan.get("people_per_net") or 1.8)
         if ppn.group("num") is not None and abs(float(ppn.group("num")) - now) > 1e-9:
             # "remove the 3 people per net" when the plan uses 2: asked, never set to 3
-            choice = {"label": "1.8 people per net (the standard figure)",
-                      "tool": "what_if_plan", "params": {"people_per_net": 1.8},
-                      "steps": [{"tool": "what_if_plan", "params": {"people_per_net": 1.8},
-                                 "echo": ""}]}
-            choices = [choice, {"label": "No, leave it", "tool": "", "params": {},
-                                "cancel": True}]
+            choices = [steps_choice("1.8 people per net (the standard figure)",
+                                    [Step("what_if_plan", {"people_per_net": 1.8})]),
+                       leave_it()]
             return Decision(text=f"The plan uses {_fmt(now)} people per net, not "
                                  f"{ppn.group('num')}. Should it go back to the standard 1.8? "
                                  "Nothing is changed until you say so.", choices=choices,

@@ -165,30 +165,33 @@ def outside_area(decision: Decision, text: str, facts: Facts) -> Decision:
 def not_ranked_here(place: str, facts: Facts) -> Decision:
     """ "rank the wards of Lagos" on a table of another place: nothing is run; the ranking
     of the uploaded table offered instead."""
-    label = area_label(facts.area)
-    of = f" (it is of {label})" if label != "another place" else ""
     run = [{"label": describe_choice("run_analysis", {}), "tool": "run_analysis", "params": {}}]
-    return Decision(text=f"Your ward table does not cover {place.strip().title()}{of}, so I "
-                         "have not ranked anything. To rank another state's wards, upload that "
-                         "state's ward table. Should I rank the wards of the table you "
-                         "uploaded instead?",
-                    choices=run, pending={"expects": "choice", "choices": run},
-                    reading={"other_area": place.strip()})
+    return _offered_for_this_table(place, facts, "ranked anything", "rank another state's wards",
+                                   "rank the wards of the table you uploaded", run)
 
 
 def not_planned_here(place: str, decision: Decision, facts: Facts) -> Decision:
     """ "plan 200k nets for Lagos" on a table of another place: nothing is planned; the same
     plan for the uploaded table's wards offered instead."""
-    label = area_label(facts.area)
-    of = f" (it is of {label})" if label != "another place" else ""
     plans = [{"label": describe_choice(s.tool, dict(s.params)), "tool": s.tool,
               "params": dict(s.params)} for s in decision.steps
              if s.tool in ("plan_itn", "what_if_plan")][:1]
+    return _offered_for_this_table(place, facts, "made a plan", "plan nets for another state",
+                                   "make this plan for the wards of the table you uploaded",
+                                   plans)
+
+
+def _offered_for_this_table(place: str, facts: Facts, not_done: str, elsewhere: str,
+                            instead: str, choices: list[dict[str, Any]]) -> Decision:
+    """The reply to a request about a place the ward table does not cover: what was not
+    done, how to do it for that place (its own table), and the same for the uploaded table
+    offered as one-tap choices."""
+    label = area_label(facts.area)
+    of = f" (it is of {label})" if label != "another place" else ""
     return Decision(text=f"Your ward table does not cover {place.strip().title()}{of}, so I "
-                         "have not made a plan. To plan nets for another state, upload that "
-                         "state's ward table. Should I make this plan for the wards of the "
-                         "table you uploaded instead?",
-                    choices=plans, pending={"expects": "choice", "choices": plans},
+                         f"have not {not_done}. To {elsewhere}, upload that state's ward "
+                         f"table. Should I {instead} instead?",
+                    choices=choices, pending={"expects": "choice", "choices": choices},
                     reading={"other_area": place.strip()})
 
 

@@ -6,7 +6,7 @@ of a message can build decisions without importing the manager itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,3 +80,20 @@ class Decision:
     @property
     def suggestions(self) -> list[str]:
         return [c["label"] for c in self.choices]
+
+
+# --- one-tap choices ----------------------------------------------------------------------
+
+
+def leave_it() -> dict[str, Any]:
+    """The one-tap choice that changes nothing ("No, leave it")."""
+    return {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}
+
+
+def steps_choice(label: str, steps: Sequence[Step]) -> dict[str, Any]:
+    """A one-tap choice that runs the steps in order; its tool and parameters are the last
+    step's (each step's parameters copied)."""
+    last = steps[-1]
+    return {"label": label, "tool": last.tool, "params": dict(last.params),
+            "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
+                      for s in steps]}  # fmt: skip

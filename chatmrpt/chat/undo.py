@@ -370,7 +370,7 @@ def variable_out_again(text: str, state: Any, facts: Any) -> Any:
     comes out, the rest of the analysis as it is. Without "again" the reading is offered as a
     one-tap choice. None when the message is no such request, or the last change added no
     single variable."""
-    from chatmrpt.chat.state import Decision, Step
+    from chatmrpt.chat.state import Decision, Step, leave_it, steps_choice
 
     m = VARIABLE_OUT.match(ex.lower_text(text))
     if m is None:
@@ -394,9 +394,7 @@ def variable_out_again(text: str, state: Any, facts: Any) -> Any:
     if m.group("again"):
         return Decision([step], reading={"relative": "undo", "variable_out": added[0]})
     label = f"Run the analysis again without {added[0]}"
-    choices = [{"label": label, "tool": "run_analysis", "params": dict(params),
-                "steps": [{"tool": "run_analysis", "params": dict(params), "echo": echo}]},
-               {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    choices = [steps_choice(label, [step]), leave_it()]
     return Decision(text=f"The last change added {added[0]}. Should I take it out and run the "
                          "analysis again? Nothing is changed until you say so.",
                     choices=choices, pending={"expects": "choice", "choices": choices},

@@ -12,6 +12,7 @@ from typing import Any
 
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.router import RouterContext
+from chatmrpt.chat.state import Step, leave_it, steps_choice
 
 MAX_CHOICES = 4
 _NOT_NAME = frozenset({"to", "from", "the", "a", "an", "of", "nearest", "closest", "any",
@@ -119,7 +120,7 @@ def ask(text: str, params: Mapping[str, Any], ctx: RouterContext, used: Sequence
         choices.append(_choice([*base, col], base_params))
     if len(base) >= 2:
         choices.append(_choice(base, base_params))
-    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    choices.append(leave_it())
     what = dlg._join([repr(u) for u in unknown])
     lines = [f"Your ward table has no column for {what}, so nothing was run yet."]
     if options:
@@ -165,8 +166,7 @@ def _choice(variables: Sequence[str], params: Mapping[str, Any]) -> dict[str, An
     else:
         p.pop("directions", None)
     echo = f"Running the analysis with {len(variables)} variables: {dlg._join(variables)}."
-    return {"label": run_label(p), "tool": "run_analysis", "params": p,
-            "steps": [{"tool": "run_analysis", "params": p, "echo": echo}]}
+    return steps_choice(run_label(p), [Step("run_analysis", p, echo=echo)])
 
 
 # "run without it", "ok just leave it out", "skip that one and run": the request without the

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat.state import Decision
+from chatmrpt.chat.state import Decision, leave_it, steps_choice
 
 # the requests that change what the session holds
 CHANGES = ("plan_itn", "what_if_plan", "run_analysis", "reprioritize_urban", "compute_tpr",
@@ -150,10 +150,7 @@ def held(decision: Decision, text: str) -> Decision:
         return decision
     rest = [s for s in decision.steps if s.tool not in CHANGES]
     label = "; ".join(describe_step(s) for s in steps)
-    choice = {"label": label, "tool": steps[-1].tool, "params": dict(steps[-1].params),
-              "steps": [{"tool": s.tool, "params": dict(s.params), "echo": s.echo}
-                        for s in steps]}  # fmt: skip
-    choices = [choice, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    choices = [steps_choice(label, steps), leave_it()]
     said = (f"{_WHY[why]} If you want it: {label}. Say \"go ahead\" or tap the choice; "
             "nothing is changed until you say so.")
     return Decision(steps=rest, text=None if rest else said, not_done=[said] if rest else [],

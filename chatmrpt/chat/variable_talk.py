@@ -25,6 +25,7 @@ from chatmrpt.analysis.variables import NON_VARIABLE_KEYS, catalogue_entry
 from chatmrpt.chat import dialogue as dlg
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.router import RouterContext
+from chatmrpt.chat.state import leave_it, steps_choice
 
 MIN_VARIABLES = 2
 
@@ -91,12 +92,11 @@ def _step(variables: Sequence[str], facts: dlg.Facts, echo: str, text: str,
 
 
 def _choice(label: str, step: dlg.Step) -> dict[str, Any]:
-    return {"label": label, "tool": step.tool, "params": dict(step.params),
-            "steps": [{"tool": step.tool, "params": dict(step.params), "echo": step.echo}]}
+    return steps_choice(label, [step])
 
 
 def _ask(text: str, choices: list[dict[str, Any]]) -> dlg.Decision:
-    choices = [*choices, {"label": "No, leave it", "tool": "", "params": {}, "cancel": True}]
+    choices = [*choices, leave_it()]
     return dlg.Decision(text=text, choices=choices,
                         pending={"expects": "choice", "choices": choices},
                         reading={"variables": "asked"})

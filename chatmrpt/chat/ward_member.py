@@ -19,6 +19,7 @@ from typing import Any
 from chatmrpt.chat import extract as ex
 from chatmrpt.chat.reading import _join
 from chatmrpt.chat.state import Decision, Step
+from chatmrpt.chat.ward_place import name_key as _key
 
 _LEAD = r"^\W*(?:(?:and|so|ok(?:ay)?|please|pls|abeg|quick(?:ly)?|also|then|but|oh|hi|hello)[\s,]+)*"
 _NAME = r"(?P<name>[a-z0-9][\w'./ -]{0,40}?)"
@@ -49,10 +50,6 @@ _NOT_A_NAME = re.compile(
     r"|population|this|that|these|those|next|same|other|riskiest|worst|best)\b")
 _IT = re.compile(r"^(?:it|this|that|this\s+ward|that\s+ward|that\s+one|the\s+ward|am|dat|dis)$")
 CODE = re.compile(r"^\d{3,6}$")
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
 def _shown(name: str, text: str) -> str:

@@ -21,7 +21,9 @@ PLACE = re.compile(r"\b(?:in|inside|within|of|for|from|under)\s+(?:the\s+)?(?P<n
                    r"{1,40}?)(?:\s+(?:ward|area|lga|please|pls|abeg|now|only))*\s*[?.!]*\s*$")
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A place name as compared: lower case, letters and digits only ("Ikeja G.R.A." ->
+    "ikejagra")."""
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
@@ -30,12 +32,12 @@ def _ward_named(low: str, ctx: Any, facts: Any) -> tuple[str, list[str]] | None:
     if m is None:
         return None
     words = m.group("name").split()
-    lga_keys = {_key(lg) for lg in facts.lgas}
+    lga_keys = {name_key(lg) for lg in facts.lgas}
     for k in range(len(words)):  # "the ward Dambo", "my Dambo": the longest name that fits
-        key = _key(" ".join(words[k:]))
+        key = name_key(" ".join(words[k:]))
         if key in lga_keys:
             return None
-        hits = [w for w in ctx.wards if _key(w.name) == key]
+        hits = [w for w in ctx.wards if name_key(w.name) == key]
         if hits:
             return hits[0].name, sorted({w.lga for w in hits if w.lga})
     return None
@@ -191,9 +193,9 @@ def ward_after_plan_question(text: str, ctx: Any, state: Any, facts: Any) -> Dec
         if cut == rest:
             break
         rest = cut
-    if len(rest.split()) > 5 or any(_key(rest) == _key(lg) for lg in facts.lgas):
+    if len(rest.split()) > 5 or any(name_key(rest) == name_key(lg) for lg in facts.lgas):
         return None  # "and Doragar?": another LGA, read as before
     match = ex.find_ward(rest, ctx.wards)
-    if match is None or _key(match.names[0]) != _key(rest) or len(match.names) != 1:
+    if match is None or name_key(match.names[0]) != name_key(rest) or len(match.names) != 1:
         return None
     return plan_ward_step(text, match, None, state)
