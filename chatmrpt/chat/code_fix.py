@@ -38,17 +38,10 @@ _AFTER_DROPPED = re.compile(r"^\s*(?:\?|\s+(?:is|was)\s+(?:wrong|not\s+it|a\s+mi
 
 def code_corrected(text: str, low: str, state: DialogueState, facts: Facts) -> Decision | None:
     """The last request again with the LGA code a correction gives, or None."""
-    if state.pending:
+    last = _correctable(state, low, "lga_code")
+    if last is None:
         return None
-    last = state.last or {}
-    tool, params = last.get("tool"), dict(last.get("params") or {})
-    before = str(params.get("lga_code") or "")
-    if tool not in _REDONE or not before:
-        return None
-    if tool == "ask_results" and params.get("about") != "ward_counts":
-        return None
-    if not _CORRECTION.search(low):
-        return None
+    tool, params, before = last[0], last[1], str(last[2])
     known = set(facts.lga_codes)
     codes = [m for m in CODE_SAID.finditer(low)
              if (m.group() in known if known else len(m.group()) == len(before))]
@@ -70,6 +63,25 @@ def code_corrected(text: str, low: str, state: DialogueState, facts: Facts) -> D
     return _corrected_request(text, tool, new, "code_corrected", before, meant[0])
 
 
+def _correctable(state: DialogueState, low: str,
+                 key: str) -> tuple[str, dict[str, Any], Any] | None:
+    """(tool, a copy of its parameters, the value of ``key``) of the last request when the
+    message may correct that setting of it: no question pending, a request that can be
+    asked again with the setting set, and the words of a correction. None otherwise."""
+    if state.pending:
+        return None
+    last = state.last or {}
+    tool, params = last.get("tool"), dict(last.get("params") or {})
+    before = params.get(key)
+    if tool not in _REDONE or not before:
+        return None
+    if tool == "ask_results" and params.get("about") != "ward_counts":
+        return None
+    if not _CORRECTION.search(low):
+        return None
+    return tool, params, before
+
+
 def _corrected_request(text: str, tool: str, params: dict[str, Any], said: str, before: Any,
                        meant: Any) -> Decision:
     """The last request asked again with the setting put right, and what was put right
@@ -89,17 +101,10 @@ def category_corrected(text: str, low: str, state: DialogueState,
                        facts: Facts) -> Decision | None:
     """The last list or count of one risk group again with the group a correction gives
     ("sorry, medium ones not high"), its place and other settings kept, or None."""
-    if state.pending:
+    last = _correctable(state, low, "category")
+    if last is None:
         return None
-    last = state.last or {}
-    tool, params = last.get("tool"), dict(last.get("params") or {})
-    before = params.get("category")
-    if tool not in _REDONE or not before:
-        return None
-    if tool == "ask_results" and params.get("about") != "ward_counts":
-        return None
-    if not _CORRECTION.search(low):
-        return None
+    tool, params, before = last
     groups = list(_GROUP.finditer(low))
     if not groups:
         return None

@@ -73,3 +73,30 @@ def test_other_place_replies():
         ("plan_itn", {"total_nets": 200000})]
     # a request with no plan step: nothing offered
     assert results.not_planned_here("Kano", Decision([Step("top_wards", {})]), facts).choices == []
+
+
+def test_one_check_for_a_correctable_last_request():
+    from chatmrpt.chat.code_fix import _correctable
+    from chatmrpt.chat.state import DialogueState
+
+    last = {"tool": "list_wards", "params": {"category": "High", "lga_code": "24007"}}
+    got = _correctable(DialogueState(None, last), "sorry 24006", "lga_code")
+    assert got == ("list_wards", {"category": "High", "lga_code": "24007"}, "24007")
+    got[1]["lga_code"] = "x"
+    assert last["params"]["lga_code"] == "24007"  # a copy of the parameters
+    assert _correctable(DialogueState(None, last), "sorry, medium", "category")[2] == "High"
+    counts = {"tool": "ask_results", "params": {"about": "ward_counts", "lga_code": "24007"}}
+    assert _correctable(DialogueState(None, counts), "sorry 24006", "lga_code") is not None
+    for state, low, key in [
+        (DialogueState({"expects": "choice"}, last), "sorry 24006", "lga_code"),  # a question
+        (DialogueState(None, None), "sorry 24006", "lga_code"),  # nothing asked before
+        (DialogueState(None, {"tool": "plan_itn", "params": {"lga_code": "24007"}}),
+         "sorry 24006", "lga_code"),  # not a request a code is a setting of
+        (DialogueState(None, {"tool": "ask_results", "params": {"about": "tpr",
+                                                                "lga_code": "24007"}}),
+         "sorry 24006", "lga_code"),
+        (DialogueState(None, {"tool": "list_wards", "params": {"lga": "Doragar"}}),
+         "sorry 24006", "lga_code"),  # the last request had no code
+        (DialogueState(None, last), "and 24006", "lga_code"),  # no correction said
+    ]:
+        assert _correctable(state, low, key) is None, (state, low)
