@@ -234,6 +234,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = map_follow.shown_map_kept(decision, fixed, state)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
     decision = plan_settings.one_plan_at_a_time(decision, fixed)
+    decision = plan_settings.crossed_correction(decision, fixed, ctx.last_plan)
     decision = plan_settings.threshold_meant(decision, fixed, ctx.last_plan, state,
                                              bool(facts.last_repri), facts.last_repri.get("target"))
     decision = plan_settings.hedged(decision, fixed, ctx.last_plan)

@@ -145,8 +145,13 @@ def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], 
     if order == "bottom":
         params["order"] = "bottom"
     side = "most" if order == "top" else "least"
+    # the category of the last question is kept: the heading says so, and never promises
+    # more wards than that category holds there
+    kept_cat = f", {params['category'].lower()} priority wards only (as just asked)" \
+        if params.get("category") else ""
     return ({"tool": "list_wards", "params": params},
-            f"The {n} {side} vulnerable wards of {where}:")
+            f"The {side} vulnerable wards of {where}{kept_cat}, up to {n}:" if kept_cat
+            else f"The {n} {side} vulnerable wards of {where}:")
 
 
 def code_picked(low: str, last: Mapping[str, Any] | None,

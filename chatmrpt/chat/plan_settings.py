@@ -592,6 +592,8 @@ def one_plan_at_a_time(decision: Decision, text: str) -> Decision:
     the reply says the second was not, and offers it as a one-tap choice."""
     m = THEN.search(ex.lower_text(text))
     plans = [s for s in decision.steps if s.tool in PLAN_STEP_TOOLS]
+    if m is None and len(plans) > 1 and len(plans) == len(decision.steps):
+        return _which_plan(decision, plans)
     if m is None or not plans or len(plans) != len(decision.steps):
         return decision
     first, tail = plans[0], m.group("tail")
@@ -634,6 +636,108 @@ def one_plan_at_a_time(decision: Decision, text: str) -> Decision:
         # by values the message states, echoed like any such change
         out.reading["relative"] = "plan_setting"
     return out
+
+
+def _which_plan(decision: Decision, plans: list[Step]) -> Decision:
+    """Two plans asked in one message with no order between them ("plan 400k nets hh 5.
+    plan 500k nets hh 6"): the second may replace the first or come after it, so neither is
+    made; each is offered as a one-tap choice."""
+    seen: dict[str, Any] = {}
+    for s in plans:
+        if any(k in seen and seen[k] != v for k, v in s.params.items()):
+            break  # a setting given two values: the plans conflict
+        seen.update(s.params)
+    else:
+        return decision  # "hh 6. bales of 50": settings that add up, left as read
+    steps, params = [], dict(plans[0].params)
+    steps.append(plans[0])
+    for s in plans[1:]:
+        params = {**params, **s.params} if plans[0].tool == "what_if_plan" else dict(s.params)
+        steps.append(Step(s.tool if plans[0].tool == "what_if_plan" else plans[0].tool,
+                          dict(params), echo=s.echo, source=s.source))
+    choices = []
+    for s in steps:
+        label = describe_step(replace(s, echo=""))
+        if all(c["label"] != label for c in choices):
+            choices.append({"label": label, "tool": s.tool, "params": dict(s.params),
+                            "steps": [{"tool": s.tool, "params": dict(s.params),
+                                       "echo": s.echo}]})
+    if len(choices) < 2:
+        return decision
+    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    said = "; ".join(f"({i}) {c['label'][0].lower()}{c['label'][1:]}"
+                     for i, c in enumerate(choices[:-1], 1))
+    return Decision(text=f"Your message asks for {len(choices) - 1} plans: {said}. One plan is "
+                         "made at a time, and I cannot tell whether the later one replaces the "
+                         "first, so I have not made either. Which one should I make?",
+                    choices=choices,
+                    pending={"expects": "choice", "choices": choices, "offered": True,
+                             "tool": steps[0].tool},
+                    reading={**decision.reading, "which_plan": len(choices) - 1})
+
+
+# a correction inside the message ("bales of 100, no wait, household size 6")
+CROSSED = re.compile(r"(?:\.\.\.|[,;.!-]|\s)\s*(?:(?:no|oh|oops|sorry)[\s,.!]+)*(?:no\s+wait"
+                     r"|wait(?:\s+no)?|sorry|oops|i\s+mean|correction|no\s+no|scratch\s+that)\b")
+ALSO = re.compile(r"\b(?:also|too|as\s+well|in\s+addition|plus|and\s+then)\b")
+
+
+def _cued(part: str) -> dict[str, float]:
+    cued, _ = ex.assign_numbers(part, ex.PLAN_CUES, ex.extract_numbers(part))
+    return {k: v.value for k, v in cued.items() if not k.startswith("_")}
+
+
+def crossed_correction(decision: Decision, text: str,
+                       last_plan: Mapping[str, Any] | None) -> Decision:
+    """A plan change corrected inside the message to another setting ("bales of 100, no
+    wait, household size 6"): the first setting may be taken back or kept, so nothing is
+    planned; the change with the later setting only, and with both, are offered."""
+    plans = [s for s in decision.steps if s.tool in PLAN_STEP_TOOLS]
+    if len(plans) != 1 or len(decision.steps) != 1:
+        return decision
+    low = ex.lower_text(text)
+    marks = list(CROSSED.finditer(low))
+    if not marks:
+        return decision
+    mark = marks[-1]
+    head, tail = low[: mark.start()], low[mark.end():]
+    if ALSO.search(tail):
+        return decision  # "..., wait, also household size 6": added, not corrected
+    said_before, said_after = _cued(head), _cued(tail)
+    if not said_before or not said_after or set(said_before) & set(said_after):
+        return decision  # the same setting corrected: read where corrections are read
+    step = plans[0]
+    # (a buffer or cap said in percent is stored as a factor or share: present is enough)
+    if any(k not in step.params or (k not in ("buffer", "max_ward_share") and isinstance(
+            step.params[k], int | float) and float(step.params[k]) != v)
+           for k, v in said_before.items()) or \
+            not all(k in step.params for k in said_after):
+        return decision
+    only = dict(step.params)
+    for key in said_before:
+        if step.tool == "plan_itn" and last_plan and key in last_plan:
+            only[key] = last_plan[key]
+        elif step.tool == "plan_itn" and key == "total_nets":
+            return decision  # a plan needs its nets
+        else:
+            only.pop(key, None)
+    if not only or only == step.params:
+        return decision
+    first = replace(step, params=only, echo="")
+    both = replace(step, echo="")
+    choices = [{"label": describe_step(s), "tool": s.tool, "params": dict(s.params),
+                "steps": [{"tool": s.tool, "params": dict(s.params), "echo": ""}]}
+               for s in (first, both)]
+    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    return Decision(text="Your message corrects itself to another setting, so I cannot tell "
+                         "whether what you said before the correction still stands; I have "
+                         "not changed the plan. Which do you mean: "
+                         f"{choices[0]['label'][0].lower()}{choices[0]['label'][1:]}, or "
+                         f"{choices[1]['label'][0].lower()}{choices[1]['label'][1:]}?",
+                    choices=choices,
+                    pending={"expects": "choice", "choices": choices, "offered": True,
+                             "tool": step.tool},
+                    reading={**decision.reading, "crossed_correction": sorted(said_before)})
 
 
 def _join_labels(labels: list[str]) -> str:

@@ -658,7 +658,14 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
     if adding == dropping or not used:
         return None
     # a question, or wards being removed, is no change of the variables
-    if "?" in low or QUESTION_START.search(low) or re.search(r"\bwards?\b|\bhow\s+many\b", low):
+    # ("maybe add rainfall? not sure" is a doubt: read as the change, which is then offered,
+    # not made)
+    from chatmrpt.chat import unordered
+
+    doubted = (adding and unordered.reason(text) == "doubt" and not QUESTION_START.search(low)
+               and not unordered.turned_down(low))
+    if (("?" in low and not doubted) or QUESTION_START.search(low)
+            or re.search(r"\bwards?\b|\bhow\s+many\b", low)):
         return None
     # the variables of the change are those of its clause: "drop rainfall, it is too
     # correlated with ndvi" drops rainfall only
@@ -686,9 +693,10 @@ def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
     if adding:
         new = [n for n in names if n not in used]
         if not new:
-            return Change({"variables": list(used)},
-                          f"{_join(names)} {'is' if len(names) == 1 else 'are'} already in the "
-                          "analysis; running it again with the same variables.")
+            # running the same analysis again changes nothing: said, nothing run
+            return Change({}, f"{_join(names)} {'is' if len(names) == 1 else 'are'} already "
+                              f"in the analysis (it uses {_join(used)}), so there is nothing "
+                              "to add. Nothing was run.")
         variables = [*used, *new]
         echo = (f"Re-running the analysis with {len(variables)} variables: "
                 f"{_join(variables)} (added {_join(new)}).")

@@ -127,6 +127,11 @@ _LEFT = re.compile(r"\b(?:leave\s+(?:it|that|this|am)|forget\s+(?:it|that|about\
                    r"|don'?t\s+bother|cancel|scrap\s+(?:it|that))\b")
 
 
+def turned_down(low: str) -> bool:
+    """The message turns the change it names down ("not sure. leave it")."""
+    return bool(_LEFT.search(low))
+
+
 _WHY = {
     "doubt": "Your message sounds undecided, so I have not changed anything.",
     "reported": "You told me what someone said, not asked me to change anything, so I have not "

@@ -379,8 +379,9 @@ def keep_out_excluded(decision: dlg.Decision, text: str, ctx: RouterContext,
             # the analysis is the likely meaning, asked
             new = [*used, variables[0]]
             step_ = _step(new, facts, _new_list_echo(new, f"added {variables[0]}"), text)
-            return _ask(f"An analysis needs at least two variables. Should I add "
-                        f"{variables[0]} to the {len(used)} variables of the analysis?",
+            return _ask(f"{variables[0]} is not in the analysis, which uses "
+                        f"{dlg._join(used)}. Should I add it to them (an analysis needs at "
+                        "least two variables, so it cannot run alone)?",
                         [_choice(f"Add {plain_name(variables[0])}", step_)])
         if not out:
             continue

@@ -461,8 +461,20 @@ def test_environmental_variables_the_table_lacks_come_from_the_library(text, nam
 def test_a_variable_the_table_has_is_an_analysis_change_not_new_data():
     d = decide("also add rainfall", ctx(), DialogueState(last={"tool": "run_analysis",
                                                                "params": {}}), FACTS)
+    # rainfall is already one of the analysis' variables: said, nothing fetched or re-run
+    assert d.steps == [] and "already in the analysis" in d.text and "Nothing was run" in d.text
+    d = decide("also add soil wetness", ctx(), DialogueState(last={"tool": "run_analysis",
+                                                                   "params": {}}), FACTS)
     assert [s.tool for s in d.steps] == ["run_analysis"]
-    assert "rainfall" in d.steps[0].params["variables"]
+    assert "soil_wetness" in d.steps[0].params["variables"]
+
+
+@pytest.mark.parametrize("text", ["add rainfall", "also add rainfall", "add housing quality too",
+                                  "pls add rainfall and housing quality"])
+def test_adding_a_variable_already_used_runs_nothing(text):
+    d = decide(text, ctx(), DialogueState(last={"tool": "run_analysis", "params": {}}), FACTS)
+    assert d.steps == [], text
+    assert "already in the analysis" in d.text and "Nothing was run" in d.text, d.text
 
 
 def test_library_names_match_names_titles_and_close_spellings_or_stop():
