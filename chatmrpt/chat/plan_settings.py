@@ -659,12 +659,10 @@ def _which_plan(decision: Decision, plans: list[Step]) -> Decision:
     for s in steps:
         label = describe_step(replace(s, echo=""))
         if all(c["label"] != label for c in choices):
-            choices.append({"label": label, "tool": s.tool, "params": dict(s.params),
-                            "steps": [{"tool": s.tool, "params": dict(s.params),
-                                       "echo": s.echo}]})
+            choices.append(steps_choice(label, [s]))
     if len(choices) < 2:
         return decision
-    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    choices.append(leave_it())
     said = "; ".join(f"({i}) {c['label'][0].lower()}{c['label'][1:]}"
                      for i, c in enumerate(choices[:-1], 1))
     return Decision(text=f"Your message asks for {len(choices) - 1} plans: {said}. One plan is "
@@ -725,10 +723,8 @@ def crossed_correction(decision: Decision, text: str,
         return decision
     first = replace(step, params=only, echo="")
     both = replace(step, echo="")
-    choices = [{"label": describe_step(s), "tool": s.tool, "params": dict(s.params),
-                "steps": [{"tool": s.tool, "params": dict(s.params), "echo": ""}]}
-               for s in (first, both)]
-    choices.append({"label": "No, leave it", "tool": "", "params": {}, "cancel": True})
+    choices = [steps_choice(describe_step(s), [s]) for s in (first, both)]
+    choices.append(leave_it())
     return Decision(text="Your message corrects itself to another setting, so I cannot tell "
                          "whether what you said before the correction still stands; I have "
                          "not changed the plan. Which do you mean: "
