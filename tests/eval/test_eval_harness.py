@@ -257,6 +257,7 @@ NEW_SPLITS = ("dev2", "holdout", "dev3", "holdout2", "dev4", "dev5", "holdout3",
               "dev32", "dev33", "dev34", "dev35", "dev36")
               "dev32", "dev33", "dev34", "dev35", "dev37")
               "dev32", "dev33", "dev34", "dev35", "dev38")
+              "dev32", "dev33", "dev34", "dev35", "dev39")
 
 
 def test_every_folder_of_conversations_is_a_split():
