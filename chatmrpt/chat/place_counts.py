@@ -91,6 +91,13 @@ _IT_WORDS = {
     "place", "one", "code", "with", "please", "pls", "abeg", "too", "also", "de", "d",
 }  # fmt: skip
 LIST_STEPS = ("list_wards", "top_wards")
+# "... and tell me how many are high": the count of a risk group in the LGA just named
+_CATEGORY_COUNT = re.compile(
+    r"^\W*(?:(?:and|also|then|so|please|pls|abeg)[\s,]+)*(?:(?:tell|show|give)\s+(?:me|us)\s+"
+    r"|let\s+me\s+know\s+|say\s+)?how\s+many\s+(?:(?:of\s+(?:them|those|its\s+wards|the\s+wards)"
+    r"|wards|ones)\s+)?(?:(?:are|dey|is|be|fall)\s+)?(?:in\s+(?:the\s+)?)?(?P<cat>high|medium|low)"
+    r"(?:\s+(?:priority|risk|category|class|ones|wards?))*(?:\s+(?:there|in\s+(?:it|that\s+lga"
+    r"|there)|among\s+(?:them|its\s+wards)))?\W*$")
 
 
 def list_and_its_count(text: str, ctx: RouterContext, state: object,
@@ -106,7 +113,8 @@ def list_and_its_count(text: str, ctx: RouterContext, state: object,
     if len(parts) != 2:
         return None
     m = _COUNT_OF_IT.match(ex.lower_text(parts[1]))
-    if m is None:
+    cat = None if m else _CATEGORY_COUNT.match(ex.lower_text(parts[1]))
+    if m is None and cat is None:
         return None
     from chatmrpt.chat import dialogue
 
@@ -116,7 +124,14 @@ def list_and_its_count(text: str, ctx: RouterContext, state: object,
         return None
     params = steps[0].params
     place = params.get("lga") or params.get("lga_code")
-    if not place or params.get("category"):
+    if cat is not None and place and not params.get("category"):
+        # the list, then the count of that risk group in the same LGA (not in the whole area)
+        group = cat.group("cat").capitalize()
+        where = {k: params[k] for k in ("lga", "lga_code") if params.get(k)}
+        return Decision([steps[0], Step("ask_results", {"about": "ward_counts", **where,
+                                                        "category": group}, source=parts[1])],
+                        reading={**listed.reading, "list_and_group_count": str(place)})
+    if m is None or not place or params.get("category"):
         return None  # the list's first line would not give the LGA's own count
     rest = ex.lower_text(m.group("rest")).replace(ex.lower_text(str(place)), " ")
     words = re.findall(r"[a-z0-9']+", rest)

@@ -344,3 +344,26 @@ def test_a_list_and_its_count_by_lga_name():
 def test_a_list_and_another_count_is_not_read_as_the_lgas_count(text):
     _, d = kano(text)
     assert "list_and_count" not in d.reading, text
+
+
+@pytest.mark.parametrize("text,place,group", [
+    ("list the top 3 wards in 20012 and tell me how many are high", {"lga_code": "20012"}, "High"),
+    ("show me the top 5 wards in 20043 and tell me how many of them are medium",
+     {"lga_code": "20043"}, "Medium"),
+])
+def test_a_list_and_a_risk_group_count_count_in_the_same_lga(text, place, group):
+    got, d = kano(text)
+    assert got[0][0] == "list_wards" and got[0][1]["lga_code"] == place["lga_code"], got
+    assert got[1] == ("ask_results", {"about": "ward_counts", **place, "category": group}), got
+    assert d.reading.get("list_and_group_count") == place["lga_code"]
+
+
+def test_a_list_and_a_risk_group_count_by_lga_name():
+    got, _ = demo("list the top 3 wards in Kuran and tell me how many are high")
+    assert got == [("list_wards", {"lga": "Kuran", "n": 3}),
+                   ("ask_results", {"about": "ward_counts", "lga": "Kuran", "category": "High"})]
+
+
+def test_a_risk_group_count_without_a_place_is_not_this_reading():
+    _, d = demo("list the top 3 wards and tell me how many are high")
+    assert "list_and_group_count" not in d.reading
