@@ -82,6 +82,7 @@ from chatmrpt.chat import (
     export_subject,
     exports,
     focus,
+    formats_talk,
     intents,
     last_change,
     list_scope,
@@ -469,7 +470,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         default_asked.keep_pending = bool(state.pending)
         return default_asked
     summed = None if _tapped(text, state) else (
-        net_sums.arithmetic_answer(text) or net_sums.default_setting_question(text))
+        net_sums.arithmetic_answer(text) or net_sums.default_setting_question(text)
+        or formats_talk.format_question(text))
     if summed is not None:  # a sum given in full, or a plan default asked: answered, not run
         summed.keep_pending = bool(state.pending)
         return summed
