@@ -87,6 +87,7 @@ from chatmrpt.chat import (
     last_change,
     list_scope,
     map_follow,
+    map_variable,
     net_sums,
     no_population,
     normalize,
@@ -101,12 +102,14 @@ from chatmrpt.chat import (
     retraction,
     run_request,
     sequenced,
+    setting_ask,
     stored_talk,
     tables,
     tpr_follow,
     undo,
     unknown_variable,
     unordered,
+    variable_offer,
     ward_follow,
     ward_member,
     ward_pairs,
@@ -135,6 +138,8 @@ from chatmrpt.chat.pending import (
     _question_about_pending,
     _refused_with_request,
     _with_earlier_question,
+    carried_plan_values,
+    picked_of_values_said,
 )
 from chatmrpt.chat.reading import (  # noqa: F401
     ADD_VAR,
@@ -233,6 +238,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = unknown_variable.unlisted(decision, fixed, ctx, facts)
     decision = unknown_variable.map_of_missing(decision, fixed, ctx)
     decision = map_follow.shown_map_kept(decision, fixed, state)
+    decision = map_variable.ask_which(decision, fixed, ctx, facts)
     decision = exports.hold_unordered(exports.analyse_before_export(decision, ctx), fixed)
     decision = plan_settings.one_plan_at_a_time(decision, fixed)
     decision = plan_settings.crossed_correction(decision, fixed, ctx.last_plan)
@@ -451,6 +457,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     about = _question_about_pending(text, low, state.pending) if state.pending else None
     if about is not None:
         return about
+    left = setting_ask.left_to_me(text, low, ctx.last_plan, state.pending)
+    if left is not None:  # "you decide the household size", "leave the threshold to you"
+        return left
     if (state.pending or {}).get("expects") == "lga_code":
         # the code asked for, said in any words ("Fagge is code 20030 in our system."):
         # it completes the request that was asked about, before any other reading
@@ -587,6 +596,11 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
             return refused
     decision = _fresh(text, low, guess, ctx, state, facts)
     decision.reading = {**reading, **decision.reading}
+    decision = carried_plan_values(decision, text, ctx, facts, pending)
+    decision = picked_of_values_said(decision, text, ctx)
+    # "should I add nets per capita to the analysis?" read as nothing, or as a plan question
+    # for its "nets": the analysis with it, offered
+    decision = variable_offer.in_place_of(decision, text, ctx, facts)
     if pending and decision.pending is None and (
             not decision.steps or not _replaces(decision, pending)):
         decision.keep_pending = True

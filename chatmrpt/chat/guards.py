@@ -652,7 +652,11 @@ def action_evidence(step: Step, text: str, state: DialogueState,
     if guess.label == family and sure:
         if family == "export_results":
             return _format_said(step, text)
-        return step.tool != "plan_itn" or _numbers_said(step, text, last_plan)
+        # the numbers given to the plan question pending count as said ("neither, 420k"
+        # after the household size was given with the two values asked about)
+        given = dict((state.pending or {}).get("params") or {}) \
+            if (state.pending or {}).get("expects") == "plan_numbers" else {}
+        return step.tool != "plan_itn" or _numbers_said(step, text, {**given, **(last_plan or {})})
     low = ex.lower_text(step.source or text)
     if "?" in low or QUESTION_START.search(low) and not re.match(r"^\s*what\s+if\b", low):
         return False  # a question changes something only when the model is sure it asks to

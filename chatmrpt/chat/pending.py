@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from chatmrpt.chat import extract as ex
-from chatmrpt.chat import intents, unknown_variable
+from chatmrpt.chat import intents, map_variable, setting_ask, unknown_variable
 from chatmrpt.chat.guards import (
     GATE_FAMILY,
     _param_numbers,
@@ -117,6 +117,21 @@ def _still_offered(pending: Mapping[str, Any]) -> Decision:
                     reading={"about_pending": True, "acknowledged": True})
 
 
+# words of a request of another kind ("list the top 5 by pca"): a number said with them is
+# that request's, never the value of the plan setting asked for
+OTHER_REQUEST = re.compile(r"\b(?:top|bottom|list|lists|map|maps|export|download|save|send|show"
+                           r"|explain|why|compare|ranked\s+by|ranking|wards?|lgas?|by\s+pca"
+                           r"|by\s+composite)\b")
+
+
+# "same as before", "keep it", "leave it as it is" to "what household size (now 5)?": the
+# value stays, nothing is done
+SAME_VALUE = re.compile(r"^\s*(?:(?:ok(?:ay)?|no|hmm+|actually|sorry)[\s,.!]+)*(?:(?:the\s+)?same"
+                        r"(?:\s+(?:as|one\s+as)\s+(?:before|now|it\s+is|last\s+time))?"
+                        r"|keep\s+(?:it|the\s+same|that|as\s+it\s+is)|as\s+it\s+is|unchanged"
+                        r"|no\s+change|don'?t\s+change\s+it)[\s,.!]*(?:please|pls|abeg)?[\s.!]*$")
+
+
 def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                     state: DialogueState, facts: Facts,
                     pending: Mapping[str, Any]) -> Decision | None:  # fmt: skip
@@ -130,7 +145,8 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                              "whenever you are ready.", pending=None,
                         reading={"cancelled": True})  # fmt: skip
     if expects == "choice":
-        named = unknown_variable.answer(text, ctx, pending)
+        named = unknown_variable.answer(text, ctx, pending) or \
+            map_variable.answer(text, ctx, pending)
         if named is not None:
             return named
         coded = _lga_code_answer(text, low, pending)
@@ -165,7 +181,19 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                                                echo=pending.get("echo", ""))),
                    "tool": pending["tool"], "params": dict(pending.get("params") or {})}
         return _choice_answer(text, low, guess, ctx, [offered])
-    if expects == "plan_numbers" and pending.get("setting"):
+    if expects == "plan_numbers" and pending.get("setting") and SAME_VALUE.match(low) and \
+            ctx.last_plan and isinstance(ctx.last_plan.get(pending["setting"]), int | float):
+        label = PLAN_LABELS.get(pending["setting"], "setting")
+        value = ctx.last_plan[pending["setting"]]
+        unit = "%" if pending["setting"] == "urban_threshold" else ""
+        return Decision(text=f"The {label} stays {_fmt(value)}{unit}: nothing was changed.",
+                        pending=None, reading={"kept_value": pending["setting"]})
+    if expects == "plan_numbers" and pending.get("setting") == "buffer" and \
+            not OTHER_REQUEST.search(low):
+        answered = setting_ask.buffer_answer(text, low)
+        if answered is not None:
+            return answered
+    if expects == "plan_numbers" and pending.get("setting") and not OTHER_REQUEST.search(low):
         answered = _setting_answer(text, low, pending)
         if answered is not None:
             return answered
@@ -811,6 +839,9 @@ def _question_about_pending(text: str, low: str, pending: Mapping[str, Any]) -> 
         pending.get("setting") == "household_size"
     usual = re.search(r"\b(?:normal(?:ly)?|usual(?:ly)?|typical(?:ly)?|recommend\w*|suggest\w*|most"
                       r"|standard|common(?:ly)?|advi[sc]e)\b", low) and len(low.split()) <= 12
+    if usual and not HOUSEHOLD_QUESTION.search(low) and (
+            OTHER_REQUEST.search(low) or re.search(r"\bcodes?\b", low)):
+        usual = None  # "which LGA code has the most High wards?": about the results
     if not asks_household or not (HOUSEHOLD_QUESTION.search(low) or usual) or \
             ex.extract_numbers(low) or re.search(r"\bmean\w*\b|\bwhat\s+is\s+an?\b|\bplan\b"
                                                  r"|\blast\b|\bcurrent\b|\bused\b", low):
@@ -851,7 +882,9 @@ def _names_ward_list(low: str) -> bool:
     """ "Top 10 wards by PCA" (a list, as a one-tap choice names it), not the plan's ranking."""
     from chatmrpt.chat.tool_slots import PLAN_WORDS
     return bool(re.search(r"\b(?:top|bottom|first|last|list)\s+(?:\d+\s+)?wards?\b"
-                          r"|\bwards\s+by\b", low)) and not PLAN_WORDS.search(
+                          r"|\bwards\s+by\b|\b(?:list|show|give|name|tell)\s+(?:me\s+|us\s+)?"
+                          r"(?:the\s+)?(?:top|bottom)\s+\d+\b|\b(?:top|bottom)\s+\d+\s+by\b",
+                          low)) and not PLAN_WORDS.search(
         low.replace("wards", ""))
 
 
@@ -905,3 +938,109 @@ def _with_earlier_question(decision: Decision, state: DialogueState) -> Decision
     if behind:
         decision.pending = {**decision.pending, "previous": behind}
     return decision
+
+
+# "...: 450k or 500k. use the second one": the values offered, then the one picked, in one
+# message (the pick is the last sentence)
+# a sentence that asks ("would 420k be enough", "is 6 too high"): never the go-ahead
+ASKS_START = re.compile(r"^\s*(?:who|what|which|when|where|why|how|is|are|was|were|can|could|do"
+                        r"|does|did|will|would|should|shall|wetin|abi)\b")
+PICK_TAIL = re.compile(r"[.;!]\s*([^.;!?]+?)\s*[.!]*\s*$")
+
+
+def carried_plan_values(decision: Decision, text: str, ctx: RouterContext, facts: Facts,
+                        pending: Mapping[str, Any] | None) -> Decision:
+    """A new plan request said while the plan question is pending ("neither. the state just
+    confirmed 420k", "same hh we always use na", "nets = 600k") keeps the values already
+    given for that question (the household size said before): the new values take their
+    place, the others stay. The plan is made when nothing is then missing; a question, or a
+    request with values for nothing (a date, a count of wards), only asks again, with the
+    values already given kept."""
+    new = decision.pending
+    if decision.steps or not pending or not new or pending.get("expects") != "plan_numbers" or \
+            new.get("expects") != "plan_numbers" or pending.get("tool") != "plan_itn" or \
+            new.get("tool") != "plan_itn" or pending.get("setting") or new.get("setting") or \
+            decision.reading.get("answered"):
+        return decision
+    old = {k: v for k, v in (pending.get("params") or {}).items()
+           if k not in (new.get("params") or {})}
+    if not old:
+        return decision
+    from chatmrpt.chat import router as rt_
+    from chatmrpt.chat.dialogue import _from_route
+
+    params = {**old, **(new.get("params") or {})}
+    pctx = replace(ctx, last_tool="plan_itn", last_params=params, last_missing=())
+    r = rt_._finish("plan_itn", params, rt_.Extraction(), pctx, "answer", 0.9)
+    asked = "?" in text or reads_as_question(text) or any(
+        ASKS_START.match(p) for p in re.split(r"[.;!,]\s*", ex.lower_text(text)))
+    if r.ready and asked:
+        return decision  # a question with the missing value is not the go-ahead
+    merged = _from_route(r, text, ctx, facts)
+    tail = PICK_TAIL.search(ex.lower_text(text))
+    if merged.pending is not None and tail and not asked and ORDINAL_WORD.match(tail.group(1)):
+        offered = merged.pending.get("alternatives") or \
+            _values_offered(text[:tail.start()], list(merged.pending.get("missing") or ()))
+        picked = _alternative_picked(tail.group(1), tail.group(1),
+                                     {**merged.pending, "alternatives": offered})
+        if picked is not None:  # the values offered and the one taken, both said
+            merged = picked
+            merged.reading["answered"] = "plan_numbers"
+    merged.reading = {**decision.reading, **merged.reading, "carried": sorted(old)}
+    return merged
+
+
+def _values_offered(head: str, missing: list[str]) -> list[dict[str, Any]]:
+    """The values offered for the one value missing, said as alternatives ("450k or 500k")
+    in the part of the message before the pick; [] unless exactly one such list is said and
+    no other value of that kind."""
+    from chatmrpt.chat.dialogue import ALTERNATIVE_OR
+
+    if len(missing) != 1 or missing[0] not in ("total_nets", "household_size"):
+        return []
+    key = missing[0]
+    low = ex.canonical_text(head)
+
+    def fits(n: Any) -> bool:
+        if n.percent:
+            return False
+        return n.is_whole and n.value >= 1000 if key == "total_nets" else 1 <= n.value <= 15
+
+    numbers = [n for n in ex.extract_numbers(low) if fits(n)]
+    if len(numbers) < 2 or any(not ALTERNATIVE_OR.fullmatch(low[a.end:b.start])
+                               for a, b in zip(numbers, numbers[1:], strict=False)):
+        return []
+    values = [n.number for n in numbers]
+    if len(set(values)) != len(values):
+        return []
+    return [{key: v} for v in values]
+
+
+def picked_of_values_said(decision: Decision, text: str, ctx: RouterContext) -> Decision:
+    """ "two options from the director now: 450k or 500k. use the second one" once a plan is
+    made: the values offered and the one taken, both said, change the plan to that value.
+    Left as read when nothing picks one, or when the message asks."""
+    plan = ctx.last_plan
+    if decision.steps or not plan or "total_nets" not in plan:
+        return decision
+    low = ex.lower_text(text)
+    tail = PICK_TAIL.search(low)
+    if tail is None or not ORDINAL_WORD.match(tail.group(1)) or "?" in low or \
+            ASKS_START.match(low):
+        return decision
+    found = [(key, values) for key in ("total_nets", "household_size")
+             if (values := _values_offered(text[:tail.start()], [key]))]
+    if len(found) != 1:
+        return decision
+    key, values = found[0]
+    word = ORDINAL_WORD.match(tail.group(1)).group(1)
+    index = len(values) - 1 if word == "last" else ORDINAL_WORD_INDEX[word]
+    if index >= len(values):
+        return decision
+    value = values[index][key]
+    said = f"{int(value):,} nets" if key == "total_nets" else f"household size {_fmt(value)}"
+    return Decision([Step("what_if_plan", {key: value},
+                          echo=f"With {said}, as you chose, everything else as before.",
+                          source=text)],
+                    reading={**decision.reading, "picked_of_said": key,
+                             "answered": "plan_numbers"})

@@ -15,6 +15,7 @@ from typing import Any
 
 from chatmrpt.analysis.declarations import DIRECTIONS
 from chatmrpt.chat import extract as ex
+from chatmrpt.chat import setting_ask
 from chatmrpt.chat.guards import REPLACED, _without_names, reads_as_question
 from chatmrpt.chat.reading import (
     ADD_VAR,
@@ -961,7 +962,8 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
         if turned is not None:
             return turned
     if ctx.last_plan and "total_nets" in ctx.last_plan and not reads_as_question(text):
-        which = _setting_value_asked(low, ctx.last_plan)
+        which = _setting_value_asked(low, ctx.last_plan) or \
+            setting_ask.asked(text, low, ctx.last_plan)
         if which is not None:
             return which
         capped = ward_cap_change(low, ctx.last_plan)
