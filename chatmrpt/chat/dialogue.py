@@ -102,6 +102,7 @@ from chatmrpt.chat import (
     sequenced,
     stored_talk,
     tables,
+    threshold_move,
     tpr_follow,
     undo,
     unknown_variable,
@@ -160,6 +161,7 @@ from chatmrpt.chat.relative import (
     _relative,
     _variable_talk,
     relative_plan_change,
+    self_corrected_variables,
     replace_plan_value,  # noqa: F401
 )
 from chatmrpt.chat.results import (  # noqa: F401
@@ -216,6 +218,8 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     fixed, note = apply_correction(taken_back.text if taken_back else text)
     if note is None:  # "top 5 in Kuwe South, no sorry, Kwasha": the place meant
         fixed, note = place_fix.place_corrected(fixed, facts.lgas, ctx.wards, facts.lga_codes)
+    if note is None and facts.analysis_variables:  # "add rainfal... no, add nets per capita"
+        fixed = self_corrected_variables(fixed, ctx) or fixed
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
     decision = code_fix.code_corrected(fixed, ex.lower_text(fixed), state, facts) or \
@@ -460,6 +464,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
                                      lambda part: _decide(part, ctx, state, facts))
     if conditional is not None:  # "if 24006 has more than 15 wards, ...": checked first
         return conditional
+    moved = threshold_move.threshold_moved(text, low, ctx, state, facts)
+    if moved is not None:  # "move it up to 75" right after the urban map or a reprioritisation
+        return moved
     other = map_follow.other_map(text, low, ctx, state)
     if other is not None:  # "and the consensus one" right after a map: that map
         return other

@@ -635,10 +635,44 @@ THAT_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|that\s+variable"
                       r"|this\s+variable|am)\b")
 
 
+# "add rainfal... no, add nets per capita", "drop ndvi, sorry, evi": a variable request
+# corrected inside the message; what follows the mark is what was meant
+VARIABLE_FIX = re.compile(
+    r"(?:\.\.+|[,;.!\-]|\s)\s*(?:(?:no+|nope|oh|ah|oops|sorry|wait|actually|my\s+bad)[\s,.!]+)*"
+    r"(?:no+|nope|oops|sorry|wait|i\s+mean(?:t)?|scratch\s+that|rather|correction)\b[\s,.!:-]*")
+
+
+def self_corrected_variables(text: str, ctx: RouterContext) -> str | None:
+    """The request as meant when a variable named is corrected inside the message ("add
+    rainfal... no, add nets per capita" -> "add nets per capita"; "drop ndvi, sorry, evi" ->
+    "drop evi"): None when there is no such correction. A variable must be named (or begun)
+    before the mark and another after it."""
+    low = ex.lower_text(text)
+    marks = [m for m in VARIABLE_FIX.finditer(low) if m.end() < len(low)]
+    if not marks or not ctx.variables:
+        return None
+    mark = marks[-1]
+    head, tail = text[: mark.start()], text[mark.end():]
+    tail_names = [m for m in ex.find_variables(tail, ctx.variables) if m.column]
+    if not tail_names:
+        return None
+    verb = ADD_VAR.search(ex.lower_text(head)) or DROP_VAR.search(ex.lower_text(head))
+    if verb is None or not re.search(r"[a-z]{3,}", ex.lower_text(head)[verb.end():]):
+        return None  # nothing named before the mark: no correction of a name
+    tail_low = ex.lower_text(tail)
+    if ADD_VAR.search(tail_low) or DROP_VAR.search(tail_low):
+        return tail.strip()
+    if re.match(r"\s*(?:(?:the|d)\s+)?\w", tail_low) and tail_names[0].start <= \
+            len(re.match(r"\s*(?:(?:the|d)\s+)?", tail_low).group(0)):
+        return f"{head[: verb.end()]} {tail.strip()}"  # "drop ndvi, sorry, evi"
+    return None
+
+
 def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
                     topic: str | None = None, last_tool: str | None = None) -> Change | None:
     """ "also add housing quality", "drop rainfall": the last analysis' variables, changed
     ("and also X", "X too" right after an analysis change)."""
+    text = self_corrected_variables(text, ctx) or text
     low = ex.canonical_text(text)
     swapped = _variable_swap(low, ctx, used)
     if swapped is not None:
@@ -1005,7 +1039,19 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
                                        f"{_fmt(params['household_size'])} people (urban wards "
                                        "above 75% served last, composite ranking, nets given "
                                        "in rank order).", source=text)])  # fmt: skip
+        changed = last.get("changed") or last_tool
+        repri_back = _repri_defaults_back(text, low, ctx, facts, last_tool, changed)
+        if repri_back is not None:
+            return repri_back
         planned = bool(ctx.last_plan and "total_nets" in ctx.last_plan)
+        if changed == "run_analysis" and ctx.analysis_ready and last_tool not in PLAN_TOOLS \
+                and not re.search(r"\b(?:urban|wards?|nets?|plan|threshold|target|tpr|map)\b",
+                                  low):
+            # the last change of the conversation was the analysis (a question about its
+            # result may have come since): its defaults are the ones meant
+            return Decision([Step("run_analysis", {}, echo="Running the analysis again with "
+                                  "the default variables, directions and settings.",
+                                  source=text)], reading={"relative": "variables"})
         if last_tool == "run_analysis" or (ctx.analysis_ready and (
                 re.search(r"analys", low) or (not planned and re.search(
                     r"\b(?:back|reset|revert|restore|return|undo)\b", low)
@@ -1047,7 +1093,7 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
                             reading={"relative": "variables"})  # fmt: skip
     last_params = last.get("params") or {}
     if ctx.analysis_ready and (facts.last_repri or last_tool == "reprioritize_urban"):
-        target = _repri_target_said(text, low)
+        target = _repri_target_by(text, low, facts) or _repri_target_said(text, low)
         if target is not None:
             return target
     repri_last = last_tool == "reprioritize_urban" or (
@@ -1178,6 +1224,56 @@ TARGET_VALUE = re.compile(
     r"\b(?:population\s+)?target(?:\s+(?:share|population(?:\s+share)?))?\s+(?:(?:should\s+be|back"
     r"|now|again|instead|is|make\s+it|then)\s+)*(?:(?:to|at|of|=|:|be)\s+)?(?:(?:the|our|its"
     r"|usual|default|normal|original|old|previous|standard|former|earlier|same)\s+){0,3}$")
+
+
+# "bring the target down by 10", "raise the target by 5 points", "target 5 points lower": the
+# reprioritisation's target moved from its current value
+TARGET_BY = re.compile(
+    r"\btarget\b(?P<mid>[^.;!?]{0,40}?)\bby\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|percent(?:age)?"
+    r"(?:\s+points?)?|per\s*cent(?:age)?(?:\s+points?)?|points?|pp|pts?)?"
+    r"|\btarget\b[^.;!?]{0,20}?\b(?P<n2>\d+(?:\.\d+)?)\s*(?P<unit2>percentage\s+points?|points?"
+    r"|pp|pts?)\s+(?P<way>higher|lower|up|down|more|less)\b")
+
+
+def _repri_target_by(text: str, low: str, facts: Facts) -> Decision | None:
+    """The reprioritisation's target moved by an amount ("bring the target down by 10" at
+    a 40% target: 30%). "by 10%" may be points or a tenth of the target: asked."""
+    target = (facts.last_repri or {}).get("target")
+    m = TARGET_BY.search(low)
+    if m is None or target is None or reads_as_question(text) or \
+            re.search(r"\b(?:if|would|could|nets?|plan|maps?)\b", low):
+        return None
+    said = m.group("n") or m.group("n2")
+    unit = (m.group("unit") or m.group("unit2") or "").strip()
+    words = (m.group("mid") or "") + " " + (m.group("way") or "") + " " + low[: m.start()]
+    up = bool(re.search(r"\b(?:up|raise[ds]?|increase[ds]?|higher|more|push|bump)\b", words))
+    down = bool(re.search(r"\b(?:down|lower|reduce[ds]?|decrease[ds]?|cut|drop|less|smaller)\b",
+                          words))
+    if up == down:
+        return None
+    delta = float(said) * (1 if up else -1)
+    base = float(target)
+    points = round(base + delta, 6)
+    label = f"{_fmt(base)}% {'+' if up else '-'} {_fmt(abs(delta))}"
+    if unit in ("%", "percent", "per cent", "percentage", "percent"):
+        share = round(base * (1 + delta / 100), 6)
+        choices = [steps_choice(f"Target {_fmt(points)}% ({label} points)",
+                                [Step("reprioritize_urban", {"target_share": points})]),
+                   steps_choice(f"Target {_fmt(share)}% ({_fmt(abs(delta))}% of {_fmt(base)}%)",
+                                [Step("reprioritize_urban", {"target_share": share})]),
+                   leave_it()]
+        return Decision(text=f"The target is {_fmt(base)}% of the population. Do you mean "
+                             f"{_fmt(points)}% ({_fmt(abs(delta))} points "
+                             f"{'more' if up else 'less'}) or {_fmt(share)}% "
+                             f"({_fmt(abs(delta))}% of the target)? Nothing is changed until "
+                             "you say.", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
+    if not 0 < points <= 100:
+        return None
+    return Decision([Step("reprioritize_urban", {"target_share": points},
+                          echo=f"Urban reprioritisation with a target of {_fmt(points)}% of the "
+                               f"population ({label}).", source=text)],
+                    reading={"relative": "repri"})
 
 
 def _repri_target_said(text: str, low: str) -> Decision | None:
@@ -1491,6 +1587,26 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
     text = _join(said)
     return Decision([Step("what_if_plan", params,
                           echo=f"{text[0].upper()}{text[1:]}, everything else as before.")])
+
+
+def _repri_defaults_back(text: str, low: str, ctx: RouterContext, facts: Facts, last_tool: str | None,
+                         changed: str | None) -> Decision | None:
+    """ "back to the defaults" right after a reprioritisation was changed (or a question about
+    it): the reprioritisation at its default thresholds and target."""
+    from chatmrpt.analysis.declarations import DEFAULT_TARGET_SHARE, DEFAULT_URBAN_THRESHOLDS
+
+    if not ctx.analysis_ready or not facts.last_repri or changed != "reprioritize_urban" or \
+            last_tool not in ("reprioritize_urban", "ask_results") or \
+            re.search(r"\b(?:analys\w*|variables?|nets?|plan|household|normali[sz]\w*"
+                      r"|directions?|tpr)\b", low):
+        return None
+    params = {"thresholds": list(DEFAULT_URBAN_THRESHOLDS), "target_share": DEFAULT_TARGET_SHARE}
+    cuts = _join([f"{_fmt(t)}%" for t in DEFAULT_URBAN_THRESHOLDS])
+    return Decision([Step("reprioritize_urban", params,
+                          echo=f"Urban reprioritisation back to its defaults: thresholds of "
+                               f"{cuts} and a target of {_fmt(DEFAULT_TARGET_SHARE)}% of the "
+                               "population.", source=text)],
+                    reading={"relative": "repri"})
 
 
 def _full_reset_asked(low: str) -> bool:
