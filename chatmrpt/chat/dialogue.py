@@ -90,6 +90,7 @@ from chatmrpt.chat import (
     no_population,
     normalize,
     ordinal,
+    other_value,
     place_counts,
     place_fix,
     place_follow,
@@ -491,6 +492,16 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         if target is not None:  # "twenty percent" after "what should the target be?"
             target.reading["answered"] = "repri_target"
             return target
+    if (state.pending or {}).get("expects") == "repri_threshold":
+        cut = other_value.threshold_answer(text, state.pending or {})
+        if cut is not None:  # "40" after "which urban threshold should it use?"
+            cut.reading["answered"] = "repri_threshold"
+            return cut
+    other_asked = None if _tapped(text, state) else (
+        other_value.repri_threshold_asked(text, low, facts, state.last)
+        or other_value.tpr_setting_asked(text, low, ctx.has_facility_data, state.last))
+    if other_asked is not None:  # "redo it at a different threshold": which one, asked
+        return other_asked
     target_asked = None if _tapped(text, state) else repri_target.target_change_asked(text, facts)
     if target_asked is not None:  # "I want to change the target": which value, asked
         return target_asked

@@ -247,3 +247,88 @@ def test_one_of_the_water_ones_is_asked():
                      "distance_to_water_bodies"))
     d = run("drop one of the water ones", c=c, facts=facts)
     assert not d.steps
+
+
+# --- a setting asked to change with no value: asked ------------------------------------------
+
+ANALYSED_ONLY = Facts(analysis_variables=USED, lgas=FACTS.lgas, ward_count=FACTS.ward_count)
+
+
+@pytest.mark.parametrize("text", ["redo urban reprioritisation with a different target",
+                                  "run the reprioritization with another target",
+                                  "reprioritise again with a new target"])
+def test_a_different_target_is_asked_even_before_any_reprioritisation(text):
+    d = run(text, facts=ANALYSED_ONLY)
+    assert not d.steps and (d.pending or {}).get("expects") == "repri_target"
+    assert "30%" in d.text
+
+
+@pytest.mark.parametrize("text,target", [("twenty percent", 20), ("you decide", 30),
+                                         ("your call", 30), ("up to you", 30),
+                                         ("the default one", 30), ("make it 25%", 25)])
+def test_the_target_answered(text, target):
+    asked = DialogueState(pending={"expects": "repri_target", "tool": "reprioritize_urban",
+                                   "params": {}})
+    d = run(text, state=asked, facts=ANALYSED_ONLY)
+    [step] = d.steps
+    assert step.tool == "reprioritize_urban" and step.params["target_share"] == target
+    assert acts(d) and not d.pending
+
+
+def test_you_decide_with_nothing_asked_runs_nothing():
+    d = run("you decide", facts=ANALYSED_ONLY)
+    assert not any(s.tool == "reprioritize_urban" for s in d.steps)
+
+
+AFTER_DEFAULT_REPRI = DialogueState(last={"tool": "reprioritize_urban", "params": {}})
+
+
+@pytest.mark.parametrize("text", ["now redo it at a different threshold",
+                                  "try another threshold", "change the threshold"])
+def test_a_different_threshold_is_asked(text):
+    d = run(text, state=AFTER_DEFAULT_REPRI, facts=REPRI_SET)
+    assert not d.steps and (d.pending or {}).get("expects") == "repri_threshold"
+    assert "20%, 30%, 50% and 75%" in d.text
+
+
+@pytest.mark.parametrize("text", ["what other thresholds are there?",
+                                  "change the threshold to 40",
+                                  "a different threshold for the plan"])
+def test_threshold_look_alikes_are_not_asked(text):
+    d = run(text, state=AFTER_DEFAULT_REPRI, facts=REPRI_SET)
+    assert (d.pending or {}).get("expects") != "repri_threshold"
+
+
+@pytest.mark.parametrize("text,value", [("40", 40), ("40%", 40), ("make it 60 percent", 60)])
+def test_the_threshold_answered_keeps_the_target(text, value):
+    asked = DialogueState(pending={"expects": "repri_threshold", "tool": "reprioritize_urban",
+                                   "params": {"target_share": 30.0}})
+    d = run(text, state=asked, facts=REPRI_SET)
+    assert repri(d) == (30.0, [value]) and acts(d)
+
+
+TPR_CTX = ctx(has_facility_data=True)
+AFTER_TPR = DialogueState(last={"tool": "compute_tpr", "params": {"age": "u5"}})
+
+
+@pytest.mark.parametrize("text,setting", [
+    ("re-run the TPR for another age group", "age"),
+    ("now a different age group", "age"),
+    ("compute the tpr with another test", "test"),
+    ("change the facility level", "facility_level"),
+])
+def test_another_tpr_setting_is_asked_with_choices(text, setting):
+    d = run(text, c=TPR_CTX, state=AFTER_TPR, facts=ANALYSED_ONLY)
+    assert not d.steps and d.choices
+    picked = [c for c in d.choices if c.get("tool") == "compute_tpr"]
+    assert picked and all(setting in c["params"] for c in picked)
+    if setting == "age":  # the group of the last run is not offered again
+        assert all(c["params"]["age"] != "u5" for c in picked)
+
+
+@pytest.mark.parametrize("text", ["re-run the TPR for pregnant women",
+                                  "which other age groups are there?",
+                                  "another age group map"])
+def test_tpr_look_alikes_are_not_asked(text):
+    d = run(text, c=TPR_CTX, state=AFTER_TPR, facts=ANALYSED_ONLY)
+    assert d.reading.get("tpr_setting") != "asked"
