@@ -492,6 +492,14 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         if target is not None:  # "twenty percent" after "what should the target be?"
             target.reading["answered"] = "repri_target"
             return target
+    if (state.pending or {}).get("map_variable"):
+        mapped = map_follow.variable_map_answer(text, ctx, state.pending or {})
+        if mapped is not None:  # "test positivity" after "which variable should I map?"
+            return mapped
+    asked_map = None if _tapped(text, state) else \
+        map_follow.variable_map_asked(text, low, ctx, facts)
+    if asked_map is not None:  # "map one of the variables": which one, asked
+        return asked_map
     if (state.pending or {}).get("expects") == "repri_threshold":
         cut = other_value.threshold_answer(text, state.pending or {})
         if cut is not None:  # "40" after "which urban threshold should it use?"

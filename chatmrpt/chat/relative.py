@@ -953,6 +953,54 @@ def _variables_what_if(text: str, low: str, ctx: RouterContext, state: DialogueS
                     reading={"relative": "variables", "what_if": True, "not_ordered": True})
 
 
+# "should I add nets per capita to the analysis?", "what would happen to the ranking if I
+# added ndvi?", "would it help to drop rainfall?": a change of the variables asked about
+VARIABLE_CHANGE_ASKED = re.compile(
+    r"^\s*(?:(?:so|ok(?:ay)?|and|but|hmm+|also)[\s,]+)*(?:(?:what|wetin)\s+(?:would|will|might)"
+    r"\s+happen\s+(?:to\s+[^?,]{1,40}?\s+)?if|how\s+(?:would|will|might)\s+(?:the\s+)?(?:ranking"
+    r"|ranks?|results?|scores?|order)\s+(?:change|look|move)\s+if|should\s+(?:i|we|u|you)"
+    r"|would\s+it\s+(?:help|be\s+(?:better|good|wise|worth\s+it))\s+(?:to|if\s+(?:i|we))"
+    r"|is\s+it\s+(?:worth|wise|better|good\s+to)|do\s+(?:you\s+think\s+)?(?:i|we)\s+should"
+    r"|(?:can|could)\s+(?:i|we)\s+(?:also\s+)?(?=add|drop|remove|include|exclude))\s*")
+_ING = {"adding": "add", "added": "add", "removing": "remove", "removed": "remove",
+        "dropping": "drop", "dropped": "drop", "including": "include", "included": "include",
+        "excluding": "exclude", "excluded": "exclude"}
+
+
+def _variable_change_asked(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                           facts: Facts) -> Decision | None:
+    """A change of the analysis' variables asked about ("should I add nets per capita to the
+    analysis?"): read as the change, kept as an offer (a question changes nothing), so a
+    later "ok do am" runs exactly that."""
+    if not ctx.analysis_ready or not facts.analysis_variables:
+        return None
+    m = VARIABLE_CHANGE_ASKED.match(low)
+    if m is None:
+        return None
+    clause = re.split(r"[?.!;]", low[m.end():], maxsplit=1)[0]
+    clause = re.sub(r"^\s*(?:i|we|you|u|they)\s+(?:just\s+|also\s+)?", "", clause)
+    clause = re.sub(r"\b(" + "|".join(_ING) + r")\b", lambda g: _ING[g.group(1)], clause)
+    if not re.match(r"\s*(?:add|drop|remove|include|exclude|take\s+out)\b", clause) or \
+            re.search(r"\b(?:nets?\s+(?:plan|total)|plan|threshold|target|household|map)\b",
+                      clause):
+        return None
+    change = variable_change(clause, ctx, facts.analysis_variables, state.topic,
+                             (state.last or {}).get("tool"))
+    if change is None or not change.params or \
+            set(change.params.get("variables") or ()) == set(facts.analysis_variables):
+        return None
+    params = dict(change.params)
+    directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+                  if k in params["variables"]}
+    if directions:
+        params["directions"] = directions
+    for k in ("methods", "normalization"):
+        if facts.analysis_params.get(k):
+            params[k] = facts.analysis_params[k]
+    return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
+                    reading={"relative": "variables", "what_if": True, "not_ordered": True})
+
+
 def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,
                      facts: Facts) -> Decision | None:  # fmt: skip
     from chatmrpt.chat.dialogue import TARGET_SAID
@@ -962,7 +1010,8 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
     if back is not None:
         return back
     what_if = WHAT_IF_DROP.search(low) is not None
-    asked = _variables_what_if(text, low, ctx, state, facts) if what_if else None
+    asked = _variables_what_if(text, low, ctx, state, facts) if what_if else \
+        _variable_change_asked(text, low, ctx, state, facts)
     if asked is not None:
         return asked
     low_d = re.sub(r"\b(remov|dropp|scrapp|ditch|cancell?)ed\b",

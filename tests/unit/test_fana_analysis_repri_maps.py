@@ -332,3 +332,69 @@ def test_another_tpr_setting_is_asked_with_choices(text, setting):
 def test_tpr_look_alikes_are_not_asked(text):
     d = run(text, c=TPR_CTX, state=AFTER_TPR, facts=ANALYSED_ONLY)
     assert d.reading.get("tpr_setting") != "asked"
+
+
+# --- a variable's map with no variable named -------------------------------------------------
+
+@pytest.mark.parametrize("text", ["map one of the variables", "show me a variable map",
+                                  "map any variable", "plot one of the variables please"])
+def test_a_map_of_some_variable_is_asked(text):
+    c, facts = kano()
+    d = run(text, c=c, facts=facts)
+    assert not d.steps and d.choices
+    assert {ch["params"]["variable"] for ch in d.choices} == set(KANO_USED)
+
+
+@pytest.mark.parametrize("text", ["map rainfall", "show the composite map",
+                                  "export one of the variables as png"])
+def test_a_named_map_is_not_asked(text):
+    c, facts = kano()
+    d = run(text, c=c, facts=facts)
+    assert d.reading.get("map_variable") != "asked"
+
+
+ASKED_MAP = DialogueState(pending={"expects": "choice", "map_variable": True, "choices": [
+    {"label": "Map of rainfall", "tool": "show_map",
+     "params": {"what": "variable", "variable": "rainfall"}}]})
+
+
+@pytest.mark.parametrize("text,col", [("test positivity", "test_positivity_rate"),
+                                      ("rainfall please", "rainfall"),
+                                      ("the nets per capita one", "nets_per_capita")])
+def test_the_variable_named_after_the_question_is_mapped(text, col):
+    c, facts = kano()
+    d = run(text, c=c, state=ASKED_MAP, facts=facts)
+    [step] = d.steps
+    assert step.tool == "show_map" and step.params == {"what": "variable", "variable": col}
+
+
+@pytest.mark.parametrize("text", ["add rainfall to the analysis", "why is rainfall used?"])
+def test_other_requests_after_the_map_question_are_not_maps(text):
+    c, facts = kano()
+    d = run(text, c=c, state=ASKED_MAP, facts=facts)
+    assert not any(s.tool == "show_map" for s in d.steps)
+
+
+# --- a change of the variables asked about: offered, not run ---------------------------------
+
+@pytest.mark.parametrize("text,added", [
+    ("should I add nets per capita to the analysis?", "nets_per_capita"),
+    ("what would happen to the ranking if I added housing quality?", "housing_quality"),
+    ("would it help to add settlement type?", "settlement_type_poor"),
+    ("how would the ranking change if we included nets per capita?", "nets_per_capita"),
+])
+def test_a_variable_change_asked_about_is_offered(text, added):
+    c, facts = kano()
+    d = run(text, c=c, facts=facts)
+    assert not d.steps and d.pending and d.choices
+    first = d.choices[0]
+    assert first["tool"] == "run_analysis" and added in first["params"]["variables"]
+
+
+@pytest.mark.parametrize("text", ["should I plan more nets?", "what would happen if I added 20% more nets?",
+                                  "should I add it?", "what would happen to the ranking?"])
+def test_look_alikes_of_a_variable_question_offer_no_analysis(text):
+    c, facts = kano()
+    d = run(text, c=c, facts=facts)
+    assert not any(ch.get("tool") == "run_analysis" for ch in d.choices or [])
+    assert not any(s.tool == "run_analysis" for s in d.steps)
