@@ -662,8 +662,11 @@ def self_corrected_variables(text: str, ctx: RouterContext) -> str | None:
     tail_low = ex.lower_text(tail)
     if ADD_VAR.search(tail_low) or DROP_VAR.search(tail_low):
         return tail.strip()
-    if re.match(r"\s*(?:(?:the|d)\s+)?\w", tail_low) and tail_names[0].start <= \
-            len(re.match(r"\s*(?:(?:the|d)\s+)?", tail_low).group(0)):
+    rest = tail_low
+    for m in sorted(tail_names, key=lambda m: -m.start):
+        rest = rest[: m.start] + " " + rest[m.end:]
+    if len(tail_names) == 1 and not re.search(
+            r"\b(?!(?:the|one|variable|column|instead|please|pls|abeg|then)\b)[a-z]{3,}", rest):
         return f"{head[: verb.end()]} {tail.strip()}"  # "drop ndvi, sorry, evi"
     return None
 

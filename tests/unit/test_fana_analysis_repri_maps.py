@@ -398,3 +398,11 @@ def test_look_alikes_of_a_variable_question_offer_no_analysis(text):
     d = run(text, c=c, facts=facts)
     assert not any(ch.get("tool") == "run_analysis" for ch in d.choices or [])
     assert not any(s.tool == "run_analysis" for s in d.steps)
+
+
+@pytest.mark.parametrize("text", ["add housing quality, sorry, show the rainfall map",
+                                  "add housing quality, I mean it matters here"])
+def test_a_mark_before_another_request_is_no_variable_correction(text):
+    from chatmrpt.chat.relative import self_corrected_variables
+    c, _ = kano()
+    assert self_corrected_variables(text, c) is None
