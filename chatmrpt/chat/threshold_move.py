@@ -31,6 +31,11 @@ MOVE = re.compile(
     r"(?:to|at)\s+" + _N.format("n")
     + r"|(?:(?:a\s+)?(?:bit|little|tad|touch)\s+|slightly\s+)?(?P<way2>lower|higher)"
     r"(?:\s+(?:then|still|again))?[\s,:;-]+(?:(?:say|to|at|maybe|like)\s+)?" + _N.format("n2") + r")" + _TAIL)
+# "lower it by 10", "raise the threshold by 5 points": moved from the value it has
+BY = re.compile(
+    _LEAD + r"(?P<verb>raise|lower|push|bump|bring|drop|move|increase|reduce|decrease|shift)\s+"
+    r"(?:" + _WHAT + r"\s+)?(?P<way>up|down)?\s*by\s+(?:another\s+)?(?P<n>\d+(?:\.\d+)?)"
+    r"(?:\s*(?:percentage\s+)?points?|\s*pp)?" + _TAIL)
 UP = re.compile(r"\b(?:up|higher|raise|push|bump|increase)\b")
 DOWN = re.compile(r"\b(?:down|lower|reduce|decrease|drop)\b")
 
@@ -59,6 +64,9 @@ def threshold_moved(text: str, low: str, ctx: RouterContext, state: DialogueStat
     """The urban map or the reprioritisation again at the threshold the message moves to."""
     if not ctx.analysis_ready or "?" in low:
         return None
+    by = BY.match(low)
+    if by is not None:
+        return _moved_by(text, low, by, ctx, state, facts)
     m = MOVE.match(low)
     if m is None:
         return None
@@ -93,4 +101,44 @@ def threshold_moved(text: str, low: str, ctx: RouterContext, state: DialogueStat
         return None
     return Decision([Step("reprioritize_urban", {"thresholds": [number]},
                           echo=f"Urban reprioritisation at more than {_fmt(value)}% urban.",
+                          source=text)], reading={"relative": "repri"})
+
+
+def _moved_by(text: str, low: str, by: re.Match[str], ctx: RouterContext, state: DialogueState,
+              facts: Facts) -> Decision | None:
+    """ "lower it by 10" after the urban map at 50 (the map at 40), or after a
+    reprioritisation at one threshold (the reprioritisation at that threshold less 10)."""
+    up, down = bool(UP.search(low)), bool(DOWN.search(low))
+    if up == down:
+        return None
+    delta = float(by.group("n")) * (1 if up else -1)
+    last = state.last or {}
+    tool = last.get("tool")
+    params: Mapping[str, Any] = last.get("params") or {}
+    if tool == "show_map" and params.get("what") == "urban":
+        if params.get("threshold") is None:
+            return None
+        value = float(params["threshold"]) + delta
+        if not 0 < value < 100:
+            return None
+        number = int(value) if value.is_integer() else value
+        return Decision([Step("show_map", {"what": "urban", "threshold": number},
+                              echo=f"The urban map at more than {_fmt(value)}% urban "
+                                   f"({_fmt(float(params['threshold']))} {'+' if up else '-'} "
+                                   f"{_fmt(abs(delta))}).", source=text)],
+                        reading={"relative": "repri"})
+    repri = facts.last_repri or {}
+    if tool != "reprioritize_urban" or not repri or \
+            not re.search(r"\b(?:threshold|cut-?off|urban|level)\b", low):
+        return None
+    old = _one(params.get("thresholds") or repri.get("thresholds"))
+    if old is None:
+        return None
+    value = old + delta
+    if not 0 < value < 100:
+        return None
+    number = int(value) if value.is_integer() else value
+    return Decision([Step("reprioritize_urban", {"thresholds": [number]},
+                          echo=f"Urban reprioritisation at more than {_fmt(value)}% urban "
+                               f"({_fmt(old)} {'+' if up else '-'} {_fmt(abs(delta))}).",
                           source=text)], reading={"relative": "repri"})

@@ -406,3 +406,29 @@ def test_a_mark_before_another_request_is_no_variable_correction(text):
     from chatmrpt.chat.relative import self_corrected_variables
     c, _ = kano()
     assert self_corrected_variables(text, c) is None
+
+
+@pytest.mark.parametrize("text,value", [("lower it by 10", 40), ("raise it by 25", 75),
+                                        ("push the threshold up by 5 points", 55)])
+def test_the_urban_map_moved_by_an_amount(text, value):
+    d = run(text, state=URBAN_MAP, facts=FACTS)
+    [step] = d.steps
+    assert step.tool == "show_map" and step.params == {"what": "urban", "threshold": value}
+
+
+def test_the_reprioritisation_threshold_moved_by_an_amount():
+    d = run("lower the threshold by 10", state=AFTER_80, facts=REPRI_80)
+    assert repri(d) == (30.0, [70])
+
+
+@pytest.mark.parametrize("text", ["lower it by 10%", "lower it by 10?", "lower it by 60"])
+def test_the_urban_map_moved_by_look_alikes(text):
+    d = run(text, state=URBAN_MAP, facts=FACTS)
+    assert not any(s.tool == "show_map" and s.params.get("what") == "urban" for s in d.steps)
+
+
+def test_a_move_by_after_several_thresholds_is_not_guessed():
+    state = DialogueState(last={"tool": "reprioritize_urban", "params": {}})
+    d = run("lower the threshold by 10", state=state, facts=REPRI_SET)
+    assert not any(s.tool == "reprioritize_urban" and s.params.get("thresholds") and
+                   len(s.params["thresholds"]) == 1 for s in d.steps) or d.pending
