@@ -417,7 +417,7 @@ class Assistant:
                     texts.append("Not done, because the step before failed: "
                                  + "; ".join(f'"{s.source}"' for s in rest) + ".")
                 break
-            new.last = {"tool": step.tool, "params": step.params}
+            new.last = last_with_change(new.last, step.tool, step.params)
             shown = _shown_by(step.tool, step.params)
             if shown is not None:
                 if shown.get("kind") == "chart" and (new.shown or {}).get("kind") == "map":
@@ -534,11 +534,27 @@ def _shown_by(tool: str, params: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+CHANGE_TOOLS = ("run_analysis", "plan_itn", "what_if_plan", "reprioritize_urban", "compute_tpr")
+
+
+def last_with_change(before: dict[str, Any] | None, tool: str,
+                     params: dict[str, Any]) -> dict[str, Any]:
+    """The last request, with the last change of the conversation kept beside it
+    (``changed``: the tool that last made an analysis, plan, reprioritisation or TPR run), so
+    "back to the defaults" or "the one before" after a question still knows what was last
+    changed."""
+    changed = tool if tool in CHANGE_TOOLS else (before or {}).get("changed")
+    out: dict[str, Any] = {"tool": tool, "params": params}
+    if changed:
+        out["changed"] = changed
+    return out
+
+
 def _state_after_model(before: DialogueState, reply: Reply) -> DialogueState:
     new = DialogueState(None, before.last, before.shown, focus=before.focus, plans=before.plans)
     for call in reply.tool_calls:
         if call.get("status") == "ok":
-            new.last = {"tool": call["tool"], "params": call.get("params") or {}}
+            new.last = last_with_change(new.last, call["tool"], call.get("params") or {})
             new.shown = _shown_by(call["tool"], call.get("params") or {}) or new.shown
     return new
 

@@ -92,6 +92,7 @@ from chatmrpt.chat import (
     no_population,
     normalize,
     ordinal,
+    other_value,
     place_counts,
     place_fix,
     place_follow,
@@ -105,6 +106,7 @@ from chatmrpt.chat import (
     setting_ask,
     stored_talk,
     tables,
+    threshold_move,
     tpr_follow,
     undo,
     unknown_variable,
@@ -166,6 +168,7 @@ from chatmrpt.chat.relative import (
     _relative,
     _variable_talk,
     relative_plan_change,
+    self_corrected_variables,
     replace_plan_value,  # noqa: F401
 )
 from chatmrpt.chat.results import (  # noqa: F401
@@ -222,6 +225,8 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     fixed, note = apply_correction(taken_back.text if taken_back else text)
     if note is None:  # "top 5 in Kuwe South, no sorry, Kwasha": the place meant
         fixed, note = place_fix.place_corrected(fixed, facts.lgas, ctx.wards, facts.lga_codes)
+    if note is None and facts.analysis_variables:  # "add rainfal... no, add nets per capita"
+        fixed = self_corrected_variables(fixed, ctx) or fixed
     if taken_back is not None:
         note = f"{taken_back.note} {note}" if note else taken_back.note
     decision = code_fix.code_corrected(fixed, ex.lower_text(fixed), state, facts) or \
@@ -470,6 +475,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
                                      lambda part: _decide(part, ctx, state, facts))
     if conditional is not None:  # "if 24006 has more than 15 wards, ...": checked first
         return conditional
+    moved = threshold_move.threshold_moved(text, low, ctx, state, facts)
+    if moved is not None:  # "move it up to 75" right after the urban map or a reprioritisation
+        return moved
     other = map_follow.other_map(text, low, ctx, state)
     if other is not None:  # "and the consensus one" right after a map: that map
         return other
@@ -495,6 +503,24 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         if target is not None:  # "twenty percent" after "what should the target be?"
             target.reading["answered"] = "repri_target"
             return target
+    if (state.pending or {}).get("map_variable"):
+        mapped = map_follow.variable_map_answer(text, ctx, state.pending or {})
+        if mapped is not None:  # "test positivity" after "which variable should I map?"
+            return mapped
+    asked_map = None if _tapped(text, state) else \
+        map_follow.variable_map_asked(text, low, ctx, facts)
+    if asked_map is not None:  # "map one of the variables": which one, asked
+        return asked_map
+    if (state.pending or {}).get("expects") == "repri_threshold":
+        cut = other_value.threshold_answer(text, state.pending or {})
+        if cut is not None:  # "40" after "which urban threshold should it use?"
+            cut.reading["answered"] = "repri_threshold"
+            return cut
+    other_asked = None if _tapped(text, state) else (
+        other_value.repri_threshold_asked(text, low, facts, state.last)
+        or other_value.tpr_setting_asked(text, low, ctx.has_facility_data, state.last))
+    if other_asked is not None:  # "redo it at a different threshold": which one, asked
+        return other_asked
     target_asked = None if _tapped(text, state) else repri_target.target_change_asked(text, facts)
     if target_asked is not None:  # "I want to change the target": which value, asked
         return target_asked

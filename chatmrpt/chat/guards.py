@@ -28,7 +28,7 @@ from chatmrpt.chat.state import Decision, DialogueState, Step, leave_it, steps_c
 
 # answers to a question the assistant asked: the question is the evidence for the action
 ANSWERS = ("choice", "confirm", "plan_numbers", "plan_delta", "lga_choice", "export_what", "lga",
-           "ward", "repri_target")
+           "ward", "repri_target", "repri_threshold")
 GATE_FAMILY = {"plan_itn": "plan_itn", "what_if_plan": "plan_itn", "run_analysis": "run_analysis",
                "reprioritize_urban": "reprioritize_urban", "compute_tpr": "compute_tpr",
                "export_results": "export_results", "export_view": "export_results",

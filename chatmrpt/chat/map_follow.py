@@ -102,3 +102,59 @@ def shown_map_kept(decision: Decision, text: str, state: DialogueState) -> Decis
         step.params.update({k: v for k, v in shown.items()
                             if k in ("what", "variable", "threshold") and v is not None})
     return decision
+
+
+# "map one of the variables", "show a variable map", "a map of any variable": a variable's map
+# with no variable named
+SOME_VARIABLE = re.compile(
+    r"\b(?:maps?|plot|draw|show|display)\b[^?]*?\b(?:one\s+of\s+(?:the|my|our|d)\s+variables"
+    r"|(?:a|any|one|some)\s+(?:single\s+)?(?:variable|indicator|column)(?:'?s)?"
+    r"|(?:a|any|one)\s+variable\s+map)\b"
+    r"|\b(?:a|any|one)\s+(?:single\s+)?variable(?:'?s)?\s+map\b")
+
+
+def variable_map_asked(text: str, low: str, ctx: RouterContext,
+                       facts: Any) -> Decision | None:
+    """ "map one of the variables": which variable, asked with the analysis' variables as
+    one-tap choices (the composite map would silently be another map than asked)."""
+    if not ctx.analysis_ready or "?" in low or not SOME_VARIABLE.search(low):
+        return None
+    if any(m.column for m in ex.find_variables(text, ctx.variables or ())):
+        return None
+    if re.search(r"\b(?:export|save|download|png|html|pdf|composite|category|urban|itn"
+                 r"|consensus|pca)\b", low):
+        return None
+    used = list(getattr(facts, "analysis_variables", ()) or ())
+    if not used:
+        return None
+    choices = [{"label": f"Map of {col}", "tool": "show_map",
+                "params": {"what": "variable", "variable": col},
+                "steps": [{"tool": "show_map", "params": {"what": "variable", "variable": col},
+                           "echo": ""}]} for col in used[:8]]
+    return Decision(text="Which variable should I map? The analysis uses "
+                         + ", ".join(used[:-1]) + (" and " if len(used) > 1 else "") + used[-1]
+                         + "; any other column of the table can be mapped too.",
+                    choices=choices,
+                    pending={"expects": "choice", "choices": choices, "tool": "show_map",
+                             "map_variable": True},
+                    reading={"map_variable": "asked"})
+
+
+def variable_map_answer(text: str, ctx: RouterContext, pending: dict[str, Any]) -> Decision | None:
+    """The variable named after "which variable should I map?" ("test positivity"): its
+    map. Only a message that names one column and little else."""
+    if not pending.get("map_variable") or "?" in text:
+        return None
+    found = [m for m in ex.find_variables(text, ctx.variables or ()) if m.column]
+    if len({m.column for m in found}) != 1:
+        return None
+    low = ex.lower_text(text)
+    rest = low
+    for m in sorted(found, key=lambda m: -m.start):
+        rest = rest[: m.start] + " " + rest[m.end:]
+    if len(re.findall(r"[a-z]{3,}", rest)) > 3 or re.search(
+            r"\b(?:add|drop|remove|plan|nets?|export|save|png|csv|top|list|why|rank\w*)\b", rest):
+        return None
+    col = found[0].column
+    return Decision([Step("show_map", {"what": "variable", "variable": col}, source=text)],
+                    reading={"answered": "choice", "map_variable": col})

@@ -636,10 +636,47 @@ THAT_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|that\s+variable"
                       r"|this\s+variable|am)\b")
 
 
+# "add rainfal... no, add nets per capita", "drop ndvi, sorry, evi": a variable request
+# corrected inside the message; what follows the mark is what was meant
+VARIABLE_FIX = re.compile(
+    r"(?:\.\.+|[,;.!\-]|\s)\s*(?:(?:no+|nope|oh|ah|oops|sorry|wait|actually|my\s+bad)[\s,.!]+)*"
+    r"(?:no+|nope|oops|sorry|wait|i\s+mean(?:t)?|scratch\s+that|rather|correction)\b[\s,.!:-]*")
+
+
+def self_corrected_variables(text: str, ctx: RouterContext) -> str | None:
+    """The request as meant when a variable named is corrected inside the message ("add
+    rainfal... no, add nets per capita" -> "add nets per capita"; "drop ndvi, sorry, evi" ->
+    "drop evi"): None when there is no such correction. A variable must be named (or begun)
+    before the mark and another after it."""
+    low = ex.lower_text(text)
+    marks = [m for m in VARIABLE_FIX.finditer(low) if m.end() < len(low)]
+    if not marks or not ctx.variables:
+        return None
+    mark = marks[-1]
+    head, tail = text[: mark.start()], text[mark.end():]
+    tail_names = [m for m in ex.find_variables(tail, ctx.variables) if m.column]
+    if not tail_names:
+        return None
+    verb = ADD_VAR.search(ex.lower_text(head)) or DROP_VAR.search(ex.lower_text(head))
+    if verb is None or not re.search(r"[a-z]{3,}", ex.lower_text(head)[verb.end():]):
+        return None  # nothing named before the mark: no correction of a name
+    tail_low = ex.lower_text(tail)
+    if ADD_VAR.search(tail_low) or DROP_VAR.search(tail_low):
+        return tail.strip()
+    rest = tail_low
+    for m in sorted(tail_names, key=lambda m: -m.start):
+        rest = rest[: m.start] + " " + rest[m.end:]
+    if len(tail_names) == 1 and not re.search(
+            r"\b(?!(?:the|one|variable|column|instead|please|pls|abeg|then)\b)[a-z]{3,}", rest):
+        return f"{head[: verb.end()]} {tail.strip()}"  # "drop ndvi, sorry, evi"
+    return None
+
+
 def variable_change(text: str, ctx: RouterContext, used: Sequence[str],
                     topic: str | None = None, last_tool: str | None = None) -> Change | None:
     """ "also add housing quality", "drop rainfall": the last analysis' variables, changed
     ("and also X", "X too" right after an analysis change)."""
+    text = self_corrected_variables(text, ctx) or text
     low = ex.canonical_text(text)
     swapped = _variable_swap(low, ctx, used)
     if swapped is not None:
@@ -920,6 +957,54 @@ def _variables_what_if(text: str, low: str, ctx: RouterContext, state: DialogueS
                     reading={"relative": "variables", "what_if": True, "not_ordered": True})
 
 
+# "should I add nets per capita to the analysis?", "what would happen to the ranking if I
+# added ndvi?", "would it help to drop rainfall?": a change of the variables asked about
+VARIABLE_CHANGE_ASKED = re.compile(
+    r"^\s*(?:(?:so|ok(?:ay)?|and|but|hmm+|also)[\s,]+)*(?:(?:what|wetin)\s+(?:would|will|might)"
+    r"\s+happen\s+(?:to\s+[^?,]{1,40}?\s+)?if|how\s+(?:would|will|might)\s+(?:the\s+)?(?:ranking"
+    r"|ranks?|results?|scores?|order)\s+(?:change|look|move)\s+if|should\s+(?:i|we|u|you)"
+    r"|would\s+it\s+(?:help|be\s+(?:better|good|wise|worth\s+it))\s+(?:to|if\s+(?:i|we))"
+    r"|is\s+it\s+(?:worth|wise|better|good\s+to)|do\s+(?:you\s+think\s+)?(?:i|we)\s+should"
+    r"|(?:can|could)\s+(?:i|we)\s+(?:also\s+)?(?=add|drop|remove|include|exclude))\s*")
+_ING = {"adding": "add", "added": "add", "removing": "remove", "removed": "remove",
+        "dropping": "drop", "dropped": "drop", "including": "include", "included": "include",
+        "excluding": "exclude", "excluded": "exclude"}
+
+
+def _variable_change_asked(text: str, low: str, ctx: RouterContext, state: DialogueState,
+                           facts: Facts) -> Decision | None:
+    """A change of the analysis' variables asked about ("should I add nets per capita to the
+    analysis?"): read as the change, kept as an offer (a question changes nothing), so a
+    later "ok do am" runs exactly that."""
+    if not ctx.analysis_ready or not facts.analysis_variables:
+        return None
+    m = VARIABLE_CHANGE_ASKED.match(low)
+    if m is None:
+        return None
+    clause = re.split(r"[?.!;]", low[m.end():], maxsplit=1)[0]
+    clause = re.sub(r"^\s*(?:i|we|you|u|they)\s+(?:just\s+|also\s+)?", "", clause)
+    clause = re.sub(r"\b(" + "|".join(_ING) + r")\b", lambda g: _ING[g.group(1)], clause)
+    if not re.match(r"\s*(?:add|drop|remove|include|exclude|take\s+out)\b", clause) or \
+            re.search(r"\b(?:nets?\s+(?:plan|total)|plan|threshold|target|household|map)\b",
+                      clause):
+        return None
+    change = variable_change(clause, ctx, facts.analysis_variables, state.topic,
+                             (state.last or {}).get("tool"))
+    if change is None or not change.params or \
+            set(change.params.get("variables") or ()) == set(facts.analysis_variables):
+        return None
+    params = dict(change.params)
+    directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
+                  if k in params["variables"]}
+    if directions:
+        params["directions"] = directions
+    for k in ("methods", "normalization"):
+        if facts.analysis_params.get(k):
+            params[k] = facts.analysis_params[k]
+    return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
+                    reading={"relative": "variables", "what_if": True, "not_ordered": True})
+
+
 def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,
                      facts: Facts) -> Decision | None:  # fmt: skip
     from chatmrpt.chat.dialogue import TARGET_SAID
@@ -929,7 +1014,8 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
     if back is not None:
         return back
     what_if = WHAT_IF_DROP.search(low) is not None
-    asked = _variables_what_if(text, low, ctx, state, facts) if what_if else None
+    asked = _variables_what_if(text, low, ctx, state, facts) if what_if else \
+        _variable_change_asked(text, low, ctx, state, facts)
     if asked is not None:
         return asked
     low_d = re.sub(r"\b(remov|dropp|scrapp|ditch|cancell?)ed\b",
@@ -1007,7 +1093,19 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
                                        f"{_fmt(params['household_size'])} people (urban wards "
                                        "above 75% served last, composite ranking, nets given "
                                        "in rank order).", source=text)])  # fmt: skip
+        changed = last.get("changed") or last_tool
+        repri_back = _repri_defaults_back(text, low, ctx, facts, last_tool, changed)
+        if repri_back is not None:
+            return repri_back
         planned = bool(ctx.last_plan and "total_nets" in ctx.last_plan)
+        if changed == "run_analysis" and ctx.analysis_ready and last_tool not in PLAN_TOOLS \
+                and not re.search(r"\b(?:urban|wards?|nets?|plan|threshold|target|tpr|map)\b",
+                                  low):
+            # the last change of the conversation was the analysis (a question about its
+            # result may have come since): its defaults are the ones meant
+            return Decision([Step("run_analysis", {}, echo="Running the analysis again with "
+                                  "the default variables, directions and settings.",
+                                  source=text)], reading={"relative": "variables"})
         if last_tool == "run_analysis" or (ctx.analysis_ready and (
                 re.search(r"analys", low) or (not planned and re.search(
                     r"\b(?:back|reset|revert|restore|return|undo)\b", low)
@@ -1049,7 +1147,7 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
                             reading={"relative": "variables"})  # fmt: skip
     last_params = last.get("params") or {}
     if ctx.analysis_ready and (facts.last_repri or last_tool == "reprioritize_urban"):
-        target = _repri_target_said(text, low)
+        target = _repri_target_by(text, low, facts) or _repri_target_said(text, low)
         if target is not None:
             return target
     repri_last = last_tool == "reprioritize_urban" or (
@@ -1180,6 +1278,56 @@ TARGET_VALUE = re.compile(
     r"\b(?:population\s+)?target(?:\s+(?:share|population(?:\s+share)?))?\s+(?:(?:should\s+be|back"
     r"|now|again|instead|is|make\s+it|then)\s+)*(?:(?:to|at|of|=|:|be)\s+)?(?:(?:the|our|its"
     r"|usual|default|normal|original|old|previous|standard|former|earlier|same)\s+){0,3}$")
+
+
+# "bring the target down by 10", "raise the target by 5 points", "target 5 points lower": the
+# reprioritisation's target moved from its current value
+TARGET_BY = re.compile(
+    r"\btarget\b(?P<mid>[^.;!?]{0,40}?)\bby\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|percent(?:age)?"
+    r"(?:\s+points?)?|per\s*cent(?:age)?(?:\s+points?)?|points?|pp|pts?)?"
+    r"|\btarget\b[^.;!?]{0,20}?\b(?P<n2>\d+(?:\.\d+)?)\s*(?P<unit2>percentage\s+points?|points?"
+    r"|pp|pts?)\s+(?P<way>higher|lower|up|down|more|less)\b")
+
+
+def _repri_target_by(text: str, low: str, facts: Facts) -> Decision | None:
+    """The reprioritisation's target moved by an amount ("bring the target down by 10" at
+    a 40% target: 30%). "by 10%" may be points or a tenth of the target: asked."""
+    target = (facts.last_repri or {}).get("target")
+    m = TARGET_BY.search(low)
+    if m is None or target is None or reads_as_question(text) or \
+            re.search(r"\b(?:if|would|could|nets?|plan|maps?)\b", low):
+        return None
+    said = m.group("n") or m.group("n2")
+    unit = (m.group("unit") or m.group("unit2") or "").strip()
+    words = (m.group("mid") or "") + " " + (m.group("way") or "") + " " + low[: m.start()]
+    up = bool(re.search(r"\b(?:up|raise[ds]?|increase[ds]?|higher|more|push|bump)\b", words))
+    down = bool(re.search(r"\b(?:down|lower|reduce[ds]?|decrease[ds]?|cut|drop|less|smaller)\b",
+                          words))
+    if up == down:
+        return None
+    delta = float(said) * (1 if up else -1)
+    base = float(target)
+    points = round(base + delta, 6)
+    label = f"{_fmt(base)}% {'+' if up else '-'} {_fmt(abs(delta))}"
+    if unit in ("%", "percent", "per cent", "percentage", "percent"):
+        share = round(base * (1 + delta / 100), 6)
+        choices = [steps_choice(f"Target {_fmt(points)}% ({label} points)",
+                                [Step("reprioritize_urban", {"target_share": points})]),
+                   steps_choice(f"Target {_fmt(share)}% ({_fmt(abs(delta))}% of {_fmt(base)}%)",
+                                [Step("reprioritize_urban", {"target_share": share})]),
+                   leave_it()]
+        return Decision(text=f"The target is {_fmt(base)}% of the population. Do you mean "
+                             f"{_fmt(points)}% ({_fmt(abs(delta))} points "
+                             f"{'more' if up else 'less'}) or {_fmt(share)}% "
+                             f"({_fmt(abs(delta))}% of the target)? Nothing is changed until "
+                             "you say.", choices=choices,
+                        pending={"expects": "choice", "choices": choices})
+    if not 0 < points <= 100:
+        return None
+    return Decision([Step("reprioritize_urban", {"target_share": points},
+                          echo=f"Urban reprioritisation with a target of {_fmt(points)}% of the "
+                               f"population ({label}).", source=text)],
+                    reading={"relative": "repri"})
 
 
 def _repri_target_said(text: str, low: str) -> Decision | None:
@@ -1493,6 +1641,26 @@ def _plan_setting_dropped(low: str, last_plan: Mapping[str, Any]) -> Decision | 
     text = _join(said)
     return Decision([Step("what_if_plan", params,
                           echo=f"{text[0].upper()}{text[1:]}, everything else as before.")])
+
+
+def _repri_defaults_back(text: str, low: str, ctx: RouterContext, facts: Facts, last_tool: str | None,
+                         changed: str | None) -> Decision | None:
+    """ "back to the defaults" right after a reprioritisation was changed (or a question about
+    it): the reprioritisation at its default thresholds and target."""
+    from chatmrpt.analysis.declarations import DEFAULT_TARGET_SHARE, DEFAULT_URBAN_THRESHOLDS
+
+    if not ctx.analysis_ready or not facts.last_repri or changed != "reprioritize_urban" or \
+            last_tool not in ("reprioritize_urban", "ask_results") or \
+            re.search(r"\b(?:analys\w*|variables?|nets?|plan|household|normali[sz]\w*"
+                      r"|directions?|tpr)\b", low):
+        return None
+    params = {"thresholds": list(DEFAULT_URBAN_THRESHOLDS), "target_share": DEFAULT_TARGET_SHARE}
+    cuts = _join([f"{_fmt(t)}%" for t in DEFAULT_URBAN_THRESHOLDS])
+    return Decision([Step("reprioritize_urban", params,
+                          echo=f"Urban reprioritisation back to its defaults: thresholds of "
+                               f"{cuts} and a target of {_fmt(DEFAULT_TARGET_SHARE)}% of the "
+                               "population.", source=text)],
+                    reading={"relative": "repri"})
 
 
 def _full_reset_asked(low: str) -> bool:

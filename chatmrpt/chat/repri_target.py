@@ -17,6 +17,17 @@ _CHANGE = re.compile(r"\b(?:change|adjust|modify|update|alter|tweak|set|differen
                      r"|new|lower|raise|reduce|increase)\b")
 _TARGET = re.compile(r"\b(?:population\s+)?target(?:\s+(?:share|population(?:\s+share)?))?\b")
 # the target of something else: a plan's coverage, the nets
+_REPRI_NAMED = re.compile(r"\b(?:re-?|de-?)?prioriti[sz]\w*")
+DEFAULT_TARGET = 30.0  # chatmrpt.analysis.declarations.DEFAULT_TARGET_SHARE
+# "you decide", "your call", "whatever you think is best": the choice left to the assistant,
+# which takes the default target (and says so)
+LEFT_TO_US = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|hmm+|well|erm|just|so|abeg|i\s+don'?t\s+know)[\s,.!]+)*"
+    r"(?:you\s+(?:decide|choose|pick|tell\s+me)|your\s+call|up\s+to\s+you|(?:any|whatever)(?:\s+(?:one|"
+    r"you\s+(?:think|suggest|recommend|like|prefer)(?:\s+is\s+(?:best|right|good))?))?"
+    r"|(?:the\s+)?(?:default|usual|standard|recommended)(?:\s+(?:one|value|target))?"
+    r"|what(?:ever)?\s+you\s+recommend|your\s+(?:choice|recommendation))"
+    r"(?:[\s,.!]+(?:please|pls|abeg|then|thanks))*\s*[.!]*\s*$")
 _OTHER = re.compile(r"\b(?:nets?|plan|coverage|household|threshold|map|export|download|show)\b")
 
 
@@ -24,9 +35,9 @@ def target_change_asked(text: str, facts: Facts) -> Decision | None:
     """ "I want to change the target", "can we set a different target": the reprioritisation's
     target to change, with no value. Asked, with the current target said."""
     last = facts.last_repri or {}
-    if not last:
-        return None
     low = ex.lower_text(text)
+    if not last and not (_REPRI_NAMED.search(low) and facts.analysis_variables):
+        return None  # no reprioritisation yet, and none asked for by name
     if not _TARGET.search(low) or not _CHANGE.search(low) or _OTHER.search(low):
         return None
     if ex.extract_numbers(low) or re.search(r"\b(?:default|usual|original|back|reset)\b", low):
@@ -34,7 +45,8 @@ def target_change_asked(text: str, facts: Facts) -> Decision | None:
     if len(low.split()) > 12 or re.search(r"\b(?:why|what\s+is|what'?s|how\s+does)\b", low):
         return None
     target = last.get("target")
-    now = f" (now {_fmt(float(target))}% of the population)" if target is not None else ""
+    now = f" (now {_fmt(float(target))}% of the population)" if target is not None else \
+        f" (the default is {_fmt(DEFAULT_TARGET)}% of the population)"
     thresholds = list(last.get("thresholds") or [])
     return Decision(text=f"What should the target be{now}? The least vulnerable urban wards "
                          "are de-prioritised until they hold that share of the population.",
@@ -46,6 +58,15 @@ def target_change_asked(text: str, facts: Facts) -> Decision | None:
 def target_answer(text: str, pending: Mapping[str, Any]) -> Decision | None:
     """The target asked for, said as a short answer: "twenty percent", "20", "make it 25%"."""
     low = ex.lower_text(text)
+    if LEFT_TO_US.match(low):
+        from chatmrpt.analysis.declarations import DEFAULT_TARGET_SHARE
+
+        params0: dict[str, Any] = {**(pending.get("params") or {}),
+                                   "target_share": DEFAULT_TARGET_SHARE}
+        return Decision([Step("reprioritize_urban", params0,
+                              echo=f"Using the default target of {_fmt(DEFAULT_TARGET_SHARE)}% "
+                                   "of the population.", source=text)],
+                        reading={"repri_target": "default"})
     nums = ex.extract_numbers(low)
     if len(nums) != 1 or "?" in low or len(low.split()) > 6:
         return None

@@ -268,6 +268,40 @@ def analysis_step_back(said: Mapping[str, Any], history: Mapping[str, Any] | Non
 PLAN_TOOLS = ("plan_itn", "what_if_plan", "reprioritize_urban")
 
 
+# "the one before", "the previous one", "the version before that": an earlier result named
+# without a verb; which result is the one the conversation last changed
+ONE_BEFORE = re.compile(
+    _LEAD + r"(?:(?:ok(?:ay)?|so|then|just|no)\s+)*(?:(?:give\s+me|show\s+me|i\s+want|i\s+prefer"
+    r"|i\s+preferred|let'?s\s+(?:use|have|go\s+with)|go\s+with|use)\s+)?(?:the|that|d)\s+"
+    r"(?:(?:one|version|result|setup)\s+(?:just\s+|right\s+)?before(?:\s+(?:that|this|it))?"
+    r"|(?:previous|earlier|prior)\s+(?:one|version|result|setup))"
+    r"(?:\s+(?:please|pls|abeg|then|again|instead|was\s+better))*\s*[.!]*\s*$")
+
+
+def one_before(text: str, state: Any, facts: Any) -> Any:
+    """ "the one before" when the last change of the conversation was the analysis (even
+    with a question about its result since): the previous analysis again. When the plan
+    was changed last, the previous plan. None otherwise (left to be asked)."""
+    from chatmrpt.chat.state import Decision, Step
+
+    low = ex.lower_text(text).strip()
+    if "?" in low or not ONE_BEFORE.match(low):
+        return None
+    last = state.last or {}
+    changed = last.get("changed") or last.get("tool")
+    if changed == "run_analysis" and earlier(state.analyses) and \
+            last.get("tool") not in PLAN_TOOLS:
+        back = analysis_step_back({"first": False, "count": None}, state.analyses)
+        if "ask" in back:
+            return Decision(text=back["ask"], reading={"relative": "undo"})
+        return Decision([Step("run_analysis", back["params"], echo=back["echo"], source=text)],
+                        reading={"relative": "undo", "analysis_restore": back["index"]})
+    if changed in ("plan_itn", "what_if_plan") and last.get("tool") in (
+            "plan_itn", "what_if_plan", "ask_results"):
+        return _plan_back(text, state, "undo that")
+    return None
+
+
 def step_back_decision(text: str, state: Any, facts: Any) -> Any:
     """The decision for a message that is only a step back to an earlier analysis (or, said
     generally while both were changed, a question which one); None when the message is no
@@ -275,6 +309,9 @@ def step_back_decision(text: str, state: Any, facts: Any) -> Any:
     from chatmrpt.chat import plan_ops
     from chatmrpt.chat.state import Decision, Step
 
+    bare = one_before(text, state, facts)
+    if bare is not None:
+        return bare
     said = reads_as_step_back(text)
     if said is None:
         return None

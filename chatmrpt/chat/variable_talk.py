@@ -210,8 +210,9 @@ def group_change(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decisio
         note = f"dropped {col}" if dropping else f"added {col}"
         return _step(variables, facts, _new_list_echo(variables, note), text)
 
-    if singular and len(scope) == 1:
-        step = one_step(scope[0])
+    named = _named_by_word(low[mention.start:mention.end], scope) if singular else []
+    if singular and (len(scope) == 1 or len(named) == 1):
+        step = one_step(scope[0] if len(scope) == 1 else named[0])
         if step is None:
             return _too_few(used, scope)
         return dlg.Decision([step], reading={"relative": "variables"})
@@ -233,6 +234,20 @@ def group_change(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decisio
     return _ask(f"{which} should I {verb.lower()}? The {kind}s "
                 f"{'in the analysis' if dropping else 'you can add'}: "
                 f"{dlg._join([plain_name(c) for c in scope])}.", choices)
+
+
+def _named_by_word(said: str, scope: Sequence[str]) -> list[str]:
+    """The variables of a kind whose own name (or plain words) holds the word said for the
+    kind: "the water one" among distance_to_water_bodies and rainfall is the first (rainfall
+    is of the kind, but its name says no "water"); among NDWI (water index) and distance to
+    water, both: asked."""
+    words = [w for w in re.findall(r"[a-z]{4,}", said)
+             if w not in ("drop", "remove", "take", "exclude", "include", "ones", "variable",
+                          "variables", "column", "columns", "indicator", "related")]
+    if not words:
+        return []
+    return [c for c in scope if all(w.rstrip("s") in plain_name(c).lower().replace("_", " ")
+                                     for w in words)]
 
 
 def _too_few(used: Sequence[str], gone: Sequence[str]) -> dlg.Decision:

@@ -480,8 +480,11 @@ def test_an_effect_on_malaria_or_cases_is_a_direction(text):
 def test_a_bare_kind_after_drop_is_the_one_variable_of_that_kind():
     p = analysis(run("drop the vegetation", "ilorin", ILORIN_SET, state=LAST_RUN))
     assert p["variables"] == ["tpr_u5_new", "val_housing_15", "distance"]
-    d = run("drop the water", "kano", KANO_DEFAULT, state=LAST_RUN)
-    assert not d.steps and d.pending  # rainfall or distance to water: asked
+    # rainfall and distance to water are both of the water kind, but only one is named water
+    p = analysis(run("drop the water", "kano", KANO_DEFAULT, state=LAST_RUN))
+    assert p["variables"] == ["test_positivity_rate", "rainfall", "housing_quality"]
+    d = run("drop the water", "demo", (*DEMO_DEFAULT, "distance_to_waterbodies"), state=LAST_RUN)
+    assert not d.steps and d.pending  # ndwi (water index) or distance to water: asked
 
 
 @pytest.mark.parametrize("text", ["use the old normalisation", "rerun it with the old scaling",
