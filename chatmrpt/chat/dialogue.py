@@ -168,8 +168,8 @@ from chatmrpt.chat.relative import (
     _relative,
     _variable_talk,
     relative_plan_change,
-    self_corrected_variables,
     replace_plan_value,  # noqa: F401
+    self_corrected_variables,
 )
 from chatmrpt.chat.results import (  # noqa: F401
     _lga_without_names,
@@ -504,7 +504,7 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
             target.reading["answered"] = "repri_target"
             return target
     if (state.pending or {}).get("map_variable"):
-        mapped = map_follow.variable_map_answer(text, ctx, state.pending or {})
+        mapped = map_variable.answer(text, ctx, state.pending or {})
         if mapped is not None:  # "test positivity" after "which variable should I map?"
             return mapped
     asked_map = None if _tapped(text, state) else \

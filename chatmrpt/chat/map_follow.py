@@ -124,37 +124,9 @@ def variable_map_asked(text: str, low: str, ctx: RouterContext,
     if re.search(r"\b(?:export|save|download|png|html|pdf|composite|category|urban|itn"
                  r"|consensus|pca)\b", low):
         return None
-    used = list(getattr(facts, "analysis_variables", ()) or ())
+    used = [v for v in (getattr(facts, "analysis_variables", ()) or ())]
     if not used:
         return None
-    choices = [{"label": f"Map of {col}", "tool": "show_map",
-                "params": {"what": "variable", "variable": col},
-                "steps": [{"tool": "show_map", "params": {"what": "variable", "variable": col},
-                           "echo": ""}]} for col in used[:8]]
-    return Decision(text="Which variable should I map? The analysis uses "
-                         + ", ".join(used[:-1]) + (" and " if len(used) > 1 else "") + used[-1]
-                         + "; any other column of the table can be mapped too.",
-                    choices=choices,
-                    pending={"expects": "choice", "choices": choices, "tool": "show_map",
-                             "map_variable": True},
-                    reading={"map_variable": "asked"})
+    from chatmrpt.chat.map_variable import which_variable
 
-
-def variable_map_answer(text: str, ctx: RouterContext, pending: dict[str, Any]) -> Decision | None:
-    """The variable named after "which variable should I map?" ("test positivity"): its
-    map. Only a message that names one column and little else."""
-    if not pending.get("map_variable") or "?" in text:
-        return None
-    found = [m for m in ex.find_variables(text, ctx.variables or ()) if m.column]
-    if len({m.column for m in found}) != 1:
-        return None
-    low = ex.lower_text(text)
-    rest = low
-    for m in sorted(found, key=lambda m: -m.start):
-        rest = rest[: m.start] + " " + rest[m.end:]
-    if len(re.findall(r"[a-z]{3,}", rest)) > 3 or re.search(
-            r"\b(?:add|drop|remove|plan|nets?|export|save|png|csv|top|list|why|rank\w*)\b", rest):
-        return None
-    col = found[0].column
-    return Decision([Step("show_map", {"what": "variable", "variable": col}, source=text)],
-                    reading={"answered": "choice", "map_variable": col})
+    return which_variable(used)

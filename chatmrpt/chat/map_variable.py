@@ -19,6 +19,8 @@ VARIABLE_WORD = re.compile(r"\b(?:variables?|indicators?|covariates?|risk\s+fact
 OTHER_MAP = re.compile(r"\b(?:composite|pca|categor\w*|itn|nets?|plan|urban|vulnerab\w*"
                        r"|scores?|rank\w*|priorit\w*|all|every|each|both)\b")
 MAP_TOOLS = ("show_map",)
+OTHER_REQUEST = re.compile(r"\b(?:add|drop|remove|plan|nets?|export|save|png|csv|top|list|why"
+                           r"|rank\w*|analys\w*)\b")
 ASKED = "Which variable should I map?"
 
 
@@ -38,6 +40,13 @@ def ask_which(decision: Decision, text: str, ctx: RouterContext, facts: Facts) -
     names = [v for v in facts.analysis_variables if v in ctx.variables] or []
     if not names:
         return decision
+    asked = which_variable(names)
+    asked.reading = {**decision.reading, **asked.reading}
+    return asked
+
+
+def which_variable(names: list[str]) -> Decision:
+    """ "Which variable should I map?", one tap per variable of the analysis."""
     choices: list[dict[str, Any]] = [
         {"label": f"Map {v}", "tool": "show_map", "params": {"what": "variable", "variable": v}}
         for v in names]
@@ -47,7 +56,7 @@ def ask_which(decision: Decision, text: str, ctx: RouterContext, facts: Facts) -
                     choices=choices,
                     pending={"expects": "choice", "tool": "show_map", "choices": choices,
                              "map_variable": True},
-                    reading={**decision.reading, "map_variable": "asked"})
+                    reading={"map_variable": "asked"})
 
 
 def answer(text: str, ctx: RouterContext, pending: Mapping[str, Any]) -> Decision | None:
@@ -63,5 +72,10 @@ def answer(text: str, ctx: RouterContext, pending: Mapping[str, Any]) -> Decisio
     named = list(dict.fromkeys(m.column for m in mentions if m.column))
     if len(named) != 1 or any(m.column is None for m in mentions):
         return None
+    rest = low
+    for m in sorted(mentions, key=lambda m: -m.start):
+        rest = rest[: m.start] + " " + rest[m.end:]
+    if OTHER_REQUEST.search(rest):
+        return None  # "add rainfall to the analysis": another request, read on its own
     return Decision([Step("show_map", {"what": "variable", "variable": named[0]}, source=text)],
                     reading={"map_variable": "answered"})

@@ -15,7 +15,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chatmrpt.chat import extract as ex
 from chatmrpt.chat.reading import _fmt
 from chatmrpt.chat.router import RouterContext
 from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
