@@ -636,7 +636,8 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                         pending=which_ward, reading={"follow_up": "unresolved"})
     if r.step is not None:
         return Decision([Step(r.step["tool"], r.step["params"], echo=r.note or "",
-                              source=text)], reading={"follow_up": r.step["tool"]})
+                              source=text)], choices=list(r.choices or []),
+                        reading={"follow_up": r.step["tool"]})
     quiet = replace(state, focus=None)  # the rewritten message is read on its own
     if (state.pending or {}).get("lga_code_for") is not None:
         # "20012" after "no LGA names ... which code?": the rewritten request ("and lga

@@ -80,6 +80,9 @@ class Focus:
     map_named: str | None = None  # the map the last message talked about, none shown
     places: list[dict[str, str]] | None = None  # the LGAs talked about, the latest last
     first_place: dict[str, str] | None = None  # the first LGA talked about
+    # the one LGA (name or code) the last message listed or counted; None when the last
+    # message did anything else ("bottom 3" right after it is read in that LGA)
+    just_placed: dict[str, str] | None = None
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> Focus:
@@ -88,7 +91,7 @@ class Focus:
                    r.get("own_lga"), r.get("own_code"), r.get("request"), r.get("unresolved"), r.get("plan_request"),
                    r.get("question"), r.get("aliases"), r.get("own_name"), r.get("listed"),
                    r.get("listed_map"), r.get("map_named"), r.get("places"),
-                   r.get("first_place"))
+                   r.get("first_place"), r.get("just_placed"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"ward": self.ward, "ward_lga": self.ward_lga, "lga": self.lga,
@@ -97,7 +100,8 @@ class Focus:
                 "plan_request": self.plan_request, "question": self.question,
                 "aliases": self.aliases, "own_name": self.own_name, "listed": self.listed,
                 "listed_map": self.listed_map, "map_named": self.map_named,
-                "places": self.places, "first_place": self.first_place}
+                "places": self.places, "first_place": self.first_place,
+                "just_placed": self.just_placed}
 
     def place(self) -> str | None:
         return self.lga or (f"LGA {self.lga_code}" if self.lga_code else None)
@@ -222,10 +226,11 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         if used:
             text = low
     r = _earlier_place(low, focus, last, lgas) or _listed_in_place(low, focus, last, lgas) or \
+        _counted_listed(low, focus, last) or \
         _by_position(text, focus, last, variables) or _own_with_request(
         text, lgas, focus) or _map_it(low, last) or _in_there(
         text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
-                                                   last) or _slice_there(low, last) or \
+                                                   last) or _slice_there(low, last, focus) or \
         _picked_lga_it(low, focus, last)
     if r is None:
         r = _resolve(text, low, focus, last, lgas)
@@ -238,6 +243,16 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         elif r.text is not None or r.step is not None:
             r.note = f"{said_as} (as you told me):"
     return r
+
+
+def _counted_listed(low: str, focus: Focus, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "list all of them" right after one LGA's wards were counted: those wards."""
+    from chatmrpt.chat import place_follow
+
+    found = place_follow.counted_listed(low, last, focus.to_dict())
+    if found is None:
+        return None
+    return Resolution(note=found["note"], step={"tool": found["tool"], "params": found["params"]})
 
 
 def _listed_in_place(low: str, focus: Focus, last: Mapping[str, Any] | None,
@@ -324,15 +339,21 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     return _same_by_method(low, last)
 
 
-def _slice_there(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
+def _slice_there(low: str, last: Mapping[str, Any] | None,
+                 focus: Focus | None = None) -> Resolution | None:
     """ "and the bottom five there": a slice of the LGA just listed (after the readers of
-    the listed wards themselves)."""
+    the listed wards themselves); "bottom 3" right after that LGA's list or count, too, with
+    the same slice of the whole area one tap away."""
     from chatmrpt.chat import place_follow
 
-    narrowed = place_follow.narrowed(low, last)
+    fresh = bool(focus is not None and place_follow.just_placed(focus.to_dict(), last))
+    narrowed = place_follow.narrowed(low, last, fresh=fresh)
     if narrowed is None or "n" not in narrowed[0]["params"]:
         return None
-    return Resolution(step=narrowed[0], note=narrowed[1])
+    params = narrowed[0]["params"]
+    side = "Top" if params.get("order") != "bottom" else "Bottom"
+    choice = place_follow.whole_area_choice(f"{side} {params['n']} in the whole area", params)
+    return Resolution(step=narrowed[0], note=narrowed[1], choices=[choice])
 
 
 SAME_BY_METHOD = re.compile(
@@ -573,6 +594,7 @@ def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],
     if match is not None and len(match.names) == 1 and len(match.candidates) == 1:
         c = match.candidates[0]
         new.ward, new.ward_lga = match.names[0], getattr(c, "lga", None)
+    new.just_placed = _just_placed(steps)
     named_lga, unknown = find_lga(text, lgas) if text else (None, None)
     new.unresolved = text if (unknown or (not lgas and text and ELLIPSIS_LGA.match(
         ex.lower_text(text)) and not CODE.search(text))) and not steps else None
@@ -597,6 +619,17 @@ def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],
 
 SINGULAR = re.compile(r"\bwhich\s+(?:ward|one)\s+(?:is|has|comes|ranks)\b"
                       r"|\bwhat\s+is\s+the\s+(?:top|first|worst|most\s+vulnerable)\s+ward\b")
+
+
+def _just_placed(steps: Sequence[Any]) -> dict[str, str] | None:
+    """The one LGA a message's steps list or count (see place_follow.place_of), or None."""
+    from chatmrpt.chat import place_follow
+
+    places = [place_follow.place_of({"tool": getattr(s, "tool", ""),
+                                     "params": getattr(s, "params", None) or {}})
+              for s in steps]
+    places = [p for p in places if p]
+    return dict(places[-1]) if places and len(steps) == 1 else None
 
 
 def after_answer(focus: Focus, text: str, data: Mapping[str, Any] | None) -> Focus:

@@ -1,0 +1,166 @@
+"""A bare slice or count ("bottom 3", "the top 2 wards", "how many low") said right after one
+LGA's list or count is read in that LGA, with the heading saying so and the whole area one
+tap away; said after anything else it stays a whole-area request. "list all of them" right
+after one LGA's wards were counted lists those wards."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat import focus as fc
+from chatmrpt.chat import place_follow as pf
+from chatmrpt.chat.dialogue import Facts, decide
+from chatmrpt.chat.state import Step
+from tests.unit.test_dialogue_focus import ctx, state
+
+LGAS = ("Fagge", "Geidam", "Maiduguri", "Nguru", "Zaria", "Nassarawa", "Kano Municipal")
+FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=LGAS, ward_count=14)
+CODES = Facts(analysis_variables=("u5_tpr_rdt", "rainfall"), lgas=(), ward_count=14,
+              lga_codes=("20001", "20012", "20030", "20037"))
+LIST_CODE = {"tool": "list_wards", "params": {"lga_code": "20030"}}
+TOP3_CODE = {"tool": "list_wards", "params": {"lga_code": "20030", "n": 3}}
+COUNT_LOW = {"tool": "ask_results", "params": {"about": "ward_counts", "lga_code": "20030",
+                                               "category": "Low"}}
+COUNTED = {"tool": "lga_summary", "params": {"lga": "Zaria"}}
+COUNTED_CODE = {"tool": "ask_results", "params": {"about": "ward_counts", "lga_code": "20030"}}
+
+
+def just(last):
+    """The dialogue state right after ``last`` answered the message before."""
+    focus = fc.update(fc.Focus(), "", [Step(last["tool"], dict(last["params"]))], LGAS)
+    return state(last=last, **{k: v for k, v in focus.to_dict().items() if v is not None})
+
+
+def later(last):
+    """The dialogue state when a message without a step came between ``last`` and now."""
+    focus = fc.update(fc.Focus(), "", [Step(last["tool"], dict(last["params"]))], LGAS)
+    focus = fc.update(focus, "pop of that ward?", [], LGAS)
+    return state(last=last, **{k: v for k, v in focus.to_dict().items() if v is not None})
+
+
+def one_step(text, st, facts=CODES):
+    d = decide(text, ctx(), st, facts)
+    assert len(d.steps) == 1, (text, d.text)
+    return d
+
+
+# --- the focus knows what the message just before listed or counted -----------------------
+
+def test_the_focus_keeps_the_one_lga_just_listed_or_counted():
+    for last, place in ((LIST_CODE, {"lga_code": "20030"}), (COUNTED, {"lga": "Zaria"}),
+                        (COUNT_LOW, {"lga_code": "20030"})):
+        focus = fc.update(fc.Focus(), "", [Step(last["tool"], dict(last["params"]))], LGAS)
+        assert focus.just_placed == place
+        assert fc.Focus.of(focus.to_dict()).just_placed == place
+        # a message after it that ran nothing, or something else, forgets it
+        assert fc.update(focus, "thanks", [], LGAS).just_placed is None
+        assert fc.update(focus, "", [Step("top_wards", {"n": 5})], LGAS).just_placed is None
+
+
+# --- a bare slice right after one LGA's list or count -------------------------------------
+
+@pytest.mark.parametrize("text,order,n", [
+    ("bottom 3", "bottom", 3), ("bottom 2", "bottom", 2), ("top 3", "top", 3),
+    ("the top 2 wards", "top", 2), ("show me the bottom 5", "bottom", 5),
+    ("last 4", "bottom", 4), ("top five", "top", 5), ("ok bottom 3 pls", "bottom", 3),
+])
+def test_a_bare_slice_right_after_one_lgas_list_keeps_it(text, order, n):
+    for last in (LIST_CODE, TOP3_CODE, COUNT_LOW, COUNTED_CODE):
+        d = one_step(text, just(last))
+        step = d.steps[0]
+        assert step.tool == "list_wards", (text, last)
+        assert step.params.get("lga_code") == "20030", (text, last)
+        assert step.params.get("n") == n and step.params.get("order", "top") == order
+        # the LGA kept, not the category of a count before it
+        assert "category" not in step.params
+        assert "LGA 20030" in step.echo and "whole area" in step.echo
+        # the whole area's slice is one tap away
+        assert d.choices and d.choices[0]["tool"] == "list_wards"
+        assert "lga_code" not in d.choices[0]["params"]
+        assert d.choices[0]["params"]["n"] == n
+
+
+@pytest.mark.parametrize("text", [
+    "bottom 3", "top 5 wards",
+])
+def test_a_bare_slice_after_another_message_is_the_whole_area(text):
+    d = decide(text, ctx(), later(LIST_CODE), CODES)
+    assert d.steps and not (d.steps[0].params.get("lga_code") or d.steps[0].params.get("lga"))
+
+
+@pytest.mark.parametrize("text", [
+    "bottom 3 in the whole area", "top 5 overall", "bottom 5 for the whole state",
+    "top 5 now", "top 3 in total",
+])
+def test_a_slice_naming_another_scope_is_not_kept_in_the_lga(text):
+    d = decide(text, ctx(), just(LIST_CODE), CODES)
+    for s in d.steps:
+        assert not (s.params.get("lga_code") or s.params.get("lga")), (text, s)
+
+
+def test_bare_is_only_order_number_category_and_plain_words():
+    for text in ("bottom 3", "the top 2 wards", "how many low", "how many are high"):
+        assert pf.bare(text), text
+    for text in ("top 5 now", "bottom 3 overall", "how many low in total", "top 5 by pca",
+                 "bottom 3 in Zaria", "how many high wards in the state"):
+        assert not pf.bare(text), text
+
+
+# --- a bare count right after one LGA's list ----------------------------------------------
+
+@pytest.mark.parametrize("text,cat", [
+    ("how many low", "Low"), ("how many high?", "High"), ("how many are medium", "Medium"),
+    ("how many low wards", "Low"),
+])
+def test_a_bare_count_right_after_one_lgas_list_counts_in_it(text, cat):
+    d = one_step(text, just(LIST_CODE))
+    step = d.steps[0]
+    assert step.tool == "ask_results"
+    assert step.params == {"about": "ward_counts", "lga_code": "20030", "category": cat}
+    assert "LGA 20030" in step.echo and "whole area" in step.echo
+    assert d.choices and d.choices[0]["params"] == {"category": cat}
+
+
+@pytest.mark.parametrize("text", [
+    "how many high wards in total", "how many low overall", "how many high in the state",
+])
+def test_a_count_naming_the_whole_area_is_not_kept_in_the_lga(text):
+    d = decide(text, ctx(), just(LIST_CODE), CODES)
+    for s in d.steps:
+        assert not (s.params.get("lga_code") or s.params.get("lga")), (text, s)
+
+
+def test_a_bare_count_after_another_message_is_the_whole_area():
+    d = decide("how many low", ctx(), later(LIST_CODE), CODES)
+    assert d.steps and not d.steps[0].params.get("lga_code")
+
+
+# --- "list all of them" right after one LGA's count ---------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "list all of them", "show them all", "list them", "list dem", "show me all of them",
+    "ok list all of them please",
+])
+def test_list_all_of_them_after_one_lgas_count_lists_its_wards(text):
+    d = one_step(text, just(COUNTED), FACTS)
+    assert d.steps[0].tool == "list_wards"
+    assert d.steps[0].params == {"lga": "Zaria"}
+
+
+def test_list_them_after_a_category_count_keeps_the_category():
+    d = one_step("list all of them", just(COUNT_LOW))
+    assert d.steps[0].params == {"lga_code": "20030", "category": "Low"}
+
+
+@pytest.mark.parametrize("text", [
+    "list all of them by pca", "list all of them in Fagge", "list all the LGAs",
+    "list all wards in the state",
+])
+def test_other_lists_are_not_the_wards_counted(text):
+    assert pf.counted_listed(text, COUNTED, {"just_placed": {"lga": "Zaria"}}) is None
+
+
+def test_list_all_of_them_needs_the_count_just_before():
+    assert pf.counted_listed("list all of them", COUNTED, {"just_placed": None}) is None
+    assert pf.counted_listed("list all of them", COUNTED,
+                             {"just_placed": {"lga": "Fagge"}}) is None
