@@ -11,6 +11,7 @@ from chatmrpt.chat import focus as fc
 from chatmrpt.chat import place_follow as pf
 from chatmrpt.chat.dialogue import Facts, decide
 from chatmrpt.chat.state import Step
+from tests.unit.chat_corpus import NORTH_WARDS
 from tests.unit.test_dialogue_focus import ctx, state
 
 LGAS = ("Fagge", "Geidam", "Maiduguri", "Nguru", "Zaria", "Nassarawa", "Kano Municipal")
@@ -164,3 +165,40 @@ def test_list_all_of_them_needs_the_count_just_before():
     assert pf.counted_listed("list all of them", COUNTED, {"just_placed": None}) is None
     assert pf.counted_listed("list all of them", COUNTED,
                              {"just_placed": {"lga": "Fagge"}}) is None
+
+
+# --- a top list naming an LGA, with words the list readers do not know ---------------------
+
+CLOSE_WARDS = NORTH_WARDS + (("Zarie", "Nguru"), ("Zarla", "Nguru"), ("Fagga", "Geidam"),
+                             ("Fagie", "Geidam"))
+
+@pytest.mark.parametrize("text,method", [
+    ("top 5 in Zaria by pca", "pca"), ("top 5 in Zaria again", None),
+    ("top 5 in zaria again please", None), ("top 3 in Fagge using pca", "pca"),
+])
+def test_a_top_list_naming_an_lga_is_never_the_whole_areas(text, method):
+    # two wards with names close to the LGA's make the sentence patterns ask which ward
+    d = decide(text, ctx(wards=CLOSE_WARDS), state(last={"tool": "run_analysis", "params": {}}),
+               FACTS)
+    for s in d.steps:  # that LGA's list, or a question: never the whole area's top list
+        assert s.tool == "list_wards" and s.params.get("lga") in ("Zaria", "Fagge"), text
+        assert s.params.get("method") == method
+
+
+def test_a_top_list_read_by_the_classifier_keeps_the_lga_named():
+    from chatmrpt.chat import dialogue
+
+    for text in ("top 5 in Zaria by pca", "top 5 in Zaria again"):
+        d = dialogue._as_label("top_wards", text, text.lower(), ctx(wards=CLOSE_WARDS),
+                               state(), FACTS)
+        assert d.steps and d.steps[-1].tool == "list_wards", text
+        assert d.steps[-1].params.get("lga") == "Zaria"
+    d = dialogue._as_label("top_wards", "top 5 again", "top 5 again", ctx(), state(), FACTS)
+    assert d.steps[-1].tool == "top_wards" and not d.steps[-1].params.get("lga")
+
+
+@pytest.mark.parametrize("text", ["top 5 again", "top 5 by pca", "top 5 overall again"])
+def test_a_top_list_naming_no_lga_stays_the_whole_area(text):
+    d = decide(text, ctx(wards=CLOSE_WARDS), state(last={"tool": "run_analysis", "params": {}}), FACTS)
+    for s in d.steps:
+        assert not s.params.get("lga"), (text, s)
