@@ -606,6 +606,7 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                               source=text)], reading={"follow_up": "ranked_next"})
     picked = ctx.analysis_ready and (
         place_follow.code_picked(low, state.last, facts.lga_codes)
+        or place_follow.own_code_alone(low, facts.lga_codes)
         or place_follow.place_only(low, facts.lgas, facts.lga_codes)
         or place_follow.other_of_same_name(low, state.last, ctx.wards)
         or place_follow.place_scoped(low, state.last, facts.lgas, facts.lga_codes)

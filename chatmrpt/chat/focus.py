@@ -58,6 +58,9 @@ OWN_SAID = re.compile(
     r"(?P<name2>[a-z0-9][a-z0-9' -]{1,40}?)(?=[.,;!?]|\s+lga\b|$)"
 )
 CODE = re.compile(r"\b(\d{4,6})\b")
+MY_LGA_CODE = re.compile(r"\b(?:my|our)\s+(?:own\s+)?(?:lga|l\.g\.a|local\s+government(?:\s+area)?)"
+                         r"(?:\s+code)?\s*(?:is|na|be|=|:)\s*(?:lga\s+)?(?:code\s+)?(\d{4,6})\b"
+                         r"(?![\d%,.]\d)")
 WARD_WORD = re.compile(r"\bwards?\b")
 
 
@@ -131,7 +134,8 @@ def own_lga_said(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None
     low = ex.lower_text(text)
     m = OWN_SAID.search(low)
     if not m:
-        return None, None
+        said = MY_LGA_CODE.search(low)  # "my LGA is 20043": the code of the user's LGA
+        return (None, said.group(1)) if said else (None, None)
     name = (m.group("name") or m.group("name2") or "").strip()
     if WARD_WORD.search(name):  # "I work in Wasi Gabas ward in Gakirau": a ward, not an LGA
         return None, None

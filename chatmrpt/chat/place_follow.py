@@ -546,3 +546,25 @@ def counted_listed(low: str, last: Mapping[str, Any] | None,
     where = place.get("lga") or f"LGA {place.get('lga_code')}"
     return {"tool": "list_wards", "params": step,
             "note": f"The wards of {where} just counted, most vulnerable first:"}
+
+
+# "my LGA is 20043", "our lga na 20043", "I cover LGA 20043": the user's own LGA given by its
+# code and nothing else asked
+OWN_CODE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|well|sorry|no)[\s,]+)*(?:(?:my|our)\s+(?:own\s+)?(?:lga|l\.g\.a"
+    r"|local\s+government(?:\s+area)?)(?:\s+code)?\s*(?:is|na|be|=|:|-)?"
+    r"|(?:i|we)\s*(?:'m|am|are|be|dey)?\s*(?:cover(?:ing)?|in|from|work\s+in|based\s+in"
+    r"|(?:the\s+)?focal\s+(?:person\s+)?for)\s+(?:lga\s+)?(?:code\s+)?)"
+    r"\s*(?P<code>\d{4,6})\s*(?:lga)?\s*[.!]*\s*$")
+
+
+def own_code_alone(low: str, codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """The wards of the user's own LGA given by its code alone ("my LGA is 20043"): the
+    list_wards step with a note; None when the message says anything else or the code is
+    not one of the table's."""
+    m = OWN_CODE.match(ex.lower_text(low))
+    if not m or m.group("code") not in codes:
+        return None
+    code = m.group("code")
+    return {"tool": "list_wards", "params": {"lga_code": code},
+            "note": f"LGA {code} is your LGA (kept for this conversation). Its wards:"}

@@ -202,3 +202,32 @@ def test_a_top_list_naming_no_lga_stays_the_whole_area(text):
     d = decide(text, ctx(wards=CLOSE_WARDS), state(last={"tool": "run_analysis", "params": {}}), FACTS)
     for s in d.steps:
         assert not s.params.get("lga"), (text, s)
+
+
+# --- the user's own LGA given by its code alone ---------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "my LGA is 20030", "our lga na 20030", "my lga code is 20030", "I cover LGA 20030",
+    "ok my LGA is 20030.", "I'm in 20030",
+])
+def test_my_lga_is_a_code_lists_its_wards_and_keeps_it(text):
+    step = pf.own_code_alone(text, CODES.lga_codes)
+    assert step is not None and step["params"] == {"lga_code": "20030"}, text
+    assert "your LGA" in step["note"]
+    assert fc.own_lga_said(text, ()) == (None, "20030"), text
+    d = one_step(text, state(last={"tool": "run_analysis", "params": {}}))
+    assert d.steps[0].tool == "list_wards" and d.steps[0].params == {"lga_code": "20030"}
+
+
+@pytest.mark.parametrize("text", [
+    "my LGA is 20099",  # not a code of the table
+    "my LGA is 20030, plan 200000 nets", "my lga is Zaria", "my lga is 20030.5",
+    "20030 nets for my lga", "my LGA has 20030 people",
+])
+def test_not_my_lga_said_by_its_code_alone(text):
+    assert pf.own_code_alone(text, CODES.lga_codes) is None, text
+
+
+def test_my_lga_said_by_name_is_unchanged():
+    assert fc.own_lga_said("my lga is Zaria", LGAS) == (None, None)
+    assert fc.own_lga_said("I cover Zaria", LGAS) == ("Zaria", None)
