@@ -1111,6 +1111,10 @@ def _list_changes(rest: str) -> tuple[dict[str, Any], str]:
     if a:
         changes["n"] = None
         low = low[:a.start()] + " " + low[a.end():]
+    if "category" in changes and "order" not in changes:
+        # "and the high ones in Kuran?" after "the top 5 in Rimai": every ward of that
+        # category, not the first five of them (no length said)
+        changes["n"] = None
     return changes, LIST_FILLER.sub(" ", low)
 
 

@@ -231,3 +231,24 @@ def test_not_my_lga_said_by_its_code_alone(text):
 def test_my_lga_said_by_name_is_unchanged():
     assert fc.own_lga_said("my lga is Zaria", LGAS) == (None, None)
     assert fc.own_lga_said("I cover Zaria", LGAS) == ("Zaria", None)
+
+
+# --- a category named after a top list: every ward of it ------------------------------------
+
+@pytest.mark.parametrize("text,lga", [
+    ("and the high ones in Fagge?", "Fagge"), ("and the low ones in Fagge", "Fagge"),
+    ("and the medium ones in zaria", "Zaria"),
+])
+def test_a_category_after_a_top_list_lists_all_of_it(text, lga):
+    last = {"tool": "list_wards", "params": {"lga": "Zaria", "n": 5}}
+    r = fc.resolve(text, text.lower(), fc.Focus(lga="Zaria", request=last), last, LGAS)
+    assert r is not None and r.step is not None, text
+    assert r.step["params"].get("lga") == lga and "n" not in r.step["params"], text
+    assert r.step["params"]["category"] in ("High", "Low", "Medium")
+
+
+def test_a_category_with_a_length_keeps_the_length():
+    last = {"tool": "list_wards", "params": {"lga": "Zaria", "n": 5}}
+    text = "and the top 2 high ones in Fagge"
+    r = fc.resolve(text, text.lower(), fc.Focus(lga="Zaria", request=last), last, LGAS)
+    assert r.step["params"]["n"] == 2 and r.step["params"]["category"] == "High"
