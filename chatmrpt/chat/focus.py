@@ -86,6 +86,7 @@ class Focus:
     # the one LGA (name or code) the last message listed or counted; None when the last
     # message did anything else ("bottom 3" right after it is read in that LGA)
     just_placed: dict[str, str] | None = None
+    last_list: dict[str, Any] | None = None  # the last ward list asked for {tool, params}
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> Focus:
@@ -94,7 +95,7 @@ class Focus:
                    r.get("own_lga"), r.get("own_code"), r.get("request"), r.get("unresolved"), r.get("plan_request"),
                    r.get("question"), r.get("aliases"), r.get("own_name"), r.get("listed"),
                    r.get("listed_map"), r.get("map_named"), r.get("places"),
-                   r.get("first_place"), r.get("just_placed"))
+                   r.get("first_place"), r.get("just_placed"), r.get("last_list"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"ward": self.ward, "ward_lga": self.ward_lga, "lga": self.lga,
@@ -104,7 +105,7 @@ class Focus:
                 "aliases": self.aliases, "own_name": self.own_name, "listed": self.listed,
                 "listed_map": self.listed_map, "map_named": self.map_named,
                 "places": self.places, "first_place": self.first_place,
-                "just_placed": self.just_placed}
+                "just_placed": self.just_placed, "last_list": self.last_list}
 
     def place(self) -> str | None:
         return self.lga or (f"LGA {self.lga_code}" if self.lga_code else None)
@@ -230,7 +231,7 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         if used:
             text = low
     r = _earlier_place(low, focus, last, lgas) or _listed_in_place(low, focus, last, lgas) or \
-        _counted_listed(low, focus, last) or \
+        _counted_listed(low, focus, last) or _same_list_again(low, focus) or \
         _by_position(text, focus, last, variables) or _own_with_request(
         text, lgas, focus) or _map_it(low, last) or _in_there(
         text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
@@ -247,6 +248,31 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         elif r.text is not None or r.step is not None:
             r.note = f"{said_as} (as you told me):"
     return r
+
+
+SAME_LIST = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|now|and|then|please|pls|abeg|oya)[\s,]+)*(?:(?:show|give|list|send"
+    r"|run|do|repeat|bring)\s+(?:me\s+|us\s+)?(?:back\s+)?)?(?:the\s+|d\s+|my\s+|your\s+)?"
+    r"(?:same|last|previous|earlier)\s+(?:ward\s+)?list(?:\s+of\s+wards)?"
+    r"(?:\s+(?:again|once\s+more|please|pls|abeg|now|then|o))*\s*[.!?]*\s*$"
+    r"|^\W*(?:(?:ok(?:ay)?|so|now|and|then|please|pls)[\s,]+)*(?:show|give|list|send)\s+(?:me\s+)?"
+    r"(?:that|the|d)\s+list\s+again(?:\s+(?:please|pls|abeg|now))*\s*[.!?]*\s*$")
+
+
+def _same_list_again(low: str, focus: Focus) -> Resolution | None:
+    """ "same list again", "the last list please", "show that list again": the last ward list
+    asked for, with its place, group, length, order and method, on the current results;
+    None when the message says anything else or no list was asked for."""
+    if not SAME_LIST.match(low) or not focus.last_list:
+        return None
+    step = {"tool": focus.last_list["tool"], "params": dict(focus.last_list.get("params") or {})}
+    params = step["params"]
+    what = describe_list(params) if step["tool"] == "list_wards" else (
+        f"The {'bottom' if params.get('order') == 'bottom' else 'top'} {params.get('n', 10)} "
+        "wards of the whole area")
+    method = " by the PCA ranking" if params.get("method") == "pca" else ""
+    return Resolution(note=f"The same list again: {what[0].lower() + what[1:]}{method}, from the "
+                           "current analysis:", step=step)
 
 
 def _counted_listed(low: str, focus: Focus, last: Mapping[str, Any] | None) -> Resolution | None:
@@ -599,6 +625,9 @@ def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],
         c = match.candidates[0]
         new.ward, new.ward_lga = match.names[0], getattr(c, "lga", None)
     new.just_placed = _just_placed(steps)
+    lists = [s for s in steps if getattr(s, "tool", "") in ("list_wards", "top_wards")]
+    if lists:
+        new.last_list = {"tool": lists[-1].tool, "params": dict(lists[-1].params or {})}
     named_lga, unknown = find_lga(text, lgas) if text else (None, None)
     new.unresolved = text if (unknown or (not lgas and text and ELLIPSIS_LGA.match(
         ex.lower_text(text)) and not CODE.search(text))) and not steps else None

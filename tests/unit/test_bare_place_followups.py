@@ -252,3 +252,45 @@ def test_a_category_with_a_length_keeps_the_length():
     text = "and the top 2 high ones in Fagge"
     r = fc.resolve(text, text.lower(), fc.Focus(lga="Zaria", request=last), last, LGAS)
     assert r.step["params"]["n"] == 2 and r.step["params"]["category"] == "High"
+
+
+# --- the same list again -------------------------------------------------------------------
+
+HIGH_CODE = {"tool": "list_wards", "params": {"lga_code": "20030", "category": "High"}}
+
+
+def after_rerun(list_step):
+    focus = fc.update(fc.Focus(), "", [Step(list_step["tool"], dict(list_step["params"]))], LGAS)
+    focus = fc.update(focus, "add rainfall", [Step("run_analysis", {"variables": ["a", "b"]})],
+                      LGAS)
+    return state(last={"tool": "run_analysis", "params": {}},
+                 **{k: v for k, v in focus.to_dict().items() if v is not None})
+
+
+@pytest.mark.parametrize("text", [
+    "same list again", "the same list", "show me the same list again", "ok same list again pls",
+    "the last list again", "show that list again", "previous list please",
+])
+def test_the_same_list_again_repeats_the_last_list_with_its_filters(text):
+    d = one_step(text, after_rerun(HIGH_CODE))
+    assert d.steps[0].tool == "list_wards"
+    assert d.steps[0].params == {"lga_code": "20030", "category": "High"}
+    assert "same list" in d.steps[0].echo.lower()
+
+
+def test_the_same_list_again_after_a_whole_area_list():
+    d = one_step("same list again", after_rerun({"tool": "top_wards",
+                                                 "params": {"n": 10, "order": "bottom"}}))
+    assert d.steps[0].tool == "top_wards" and d.steps[0].params == {"n": 10, "order": "bottom"}
+
+
+@pytest.mark.parametrize("text", [
+    "same list for Fagge", "same list by pca", "export the same list", "the same plan again",
+    "same list but only high",
+])
+def test_other_same_requests_are_not_the_list_again(text):
+    assert fc._same_list_again(text.lower(), fc.Focus(last_list=HIGH_CODE)) is None, text
+
+
+def test_no_list_before_means_no_reading():
+    assert fc._same_list_again("same list again", fc.Focus()) is None
