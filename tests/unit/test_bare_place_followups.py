@@ -294,3 +294,22 @@ def test_other_same_requests_are_not_the_list_again(text):
 
 def test_no_list_before_means_no_reading():
     assert fc._same_list_again("same list again", fc.Focus()) is None
+
+
+# --- "nets remainin?": the word typed with a slip ------------------------------------------
+
+@pytest.mark.parametrize("text,plain", [
+    ("nets remainin?", "nets remaining?"), ("remaning nets", "remaining nets"),
+    ("how many nets remianing", "how many nets remaining"),
+])
+def test_remaining_typed_with_a_slip_is_read_plain(text, plain):
+    from chatmrpt.chat.normalize import plain_text
+
+    assert plain_text(text) == plain
+
+
+def test_remaining_nets_typed_with_a_slip_asks_the_plans_totals():
+    d = decide("nets remainin?", ctx(last_plan={"total_nets": 350_000, "household_size": 6}),
+               state(), FACTS)
+    assert d.steps and d.steps[0].tool == "ask_results"
+    assert d.steps[0].params == {"about": "plan_totals"}
