@@ -225,7 +225,7 @@ def code_picked(low: str, last: Mapping[str, Any] | None,
 
 _ALL = {"all", "every", "everything", "full", "whole", "entire"}
 _PLACE_FILLER = _FILLER | _ALL | {"leave", "forget", "wards", "what", "about", "of", "then",
-                                  "now", "and", "lga", "code", "local", "government"}
+                                  "now", "and", "lga", "code", "local", "government", "again"}
 
 
 def place_only(low: str, lgas: tuple[str, ...] | list[str],
@@ -251,7 +251,7 @@ def place_only(low: str, lgas: tuple[str, ...] | list[str],
         rest = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", low)
     if not place:
         return None
-    tokens = re.findall(r"[a-z0-9']+", rest)
+    tokens = re.findall(r"[a-z0-9']+", re.sub(r"\bonce\s+(?:more|again)\b", " again ", rest))
     if len(tokens) > 10:
         return None
     every = False

@@ -313,3 +313,16 @@ def test_remaining_nets_typed_with_a_slip_asks_the_plans_totals():
                state(), FACTS)
     assert d.steps and d.steps[0].tool == "ask_results"
     assert d.steps[0].params == {"about": "plan_totals"}
+
+
+@pytest.mark.parametrize("text,n", [
+    ("top 5 in Zaria again", 5), ("top 5 in Zaria once more", 5), ("Zaria bottom 3 again", 3),
+])
+def test_a_place_with_a_slice_said_again_is_that_slice(text, n):
+    step = pf.place_only(text, LGAS, ())
+    assert step is not None and step["params"]["lga"] == "Zaria" and step["params"]["n"] == n
+
+
+@pytest.mark.parametrize("text", ["top 5 in Zaria once more by pca", "more top 5 in Zaria"])
+def test_a_place_with_other_words_is_left_to_the_other_readers(text):
+    assert pf.place_only(text, LGAS, ()) is None
