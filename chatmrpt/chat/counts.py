@@ -280,6 +280,22 @@ def category_count(text: str, ctx: RouterContext, state: DialogueState,
     from chatmrpt.chat import place_follow
 
     seen = state.focus or {}
+    just = place_follow.just_placed(seen, state.last) \
+        if lga is None and code is None and not agree and place_follow.bare(low) else {}
+    if just:
+        # "how many low" right after one LGA's list or count: counted in that LGA, said so,
+        # with the whole area's count one tap away
+        where = just.get("lga") or f"LGA {just.get('lga_code')}"
+        cat_ = str(params["category"])
+        label = f"How many {cat_} wards in the whole area"
+        return Decision([Step("ask_results", {"about": "ward_counts", **just,
+                                              "category": cat_},
+                              echo=f"In {where}, the LGA just talked about (for the whole area, "
+                                   f"ask \"how many {cat_.lower()} wards in the whole area\"):",
+                              source=text)],
+                        choices=[{"label": label, "tool": "list_wards",
+                                  "params": {"category": cat_}}],
+                        reading={"stored": "category_count", "tool": "ask_results"})
     if lga is None and code is None and place_follow.there_is_the_place(low, seen):
         # "how many are medium there" right after one LGA's list or count: counted in that
         # LGA (name or code), never in the whole area

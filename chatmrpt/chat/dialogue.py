@@ -648,6 +648,7 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                               source=text)], reading={"follow_up": "ranked_next"})
     picked = ctx.analysis_ready and (
         place_follow.code_picked(low, state.last, facts.lga_codes)
+        or place_follow.own_code_alone(low, facts.lga_codes)
         or place_follow.place_only(low, facts.lgas, facts.lga_codes)
         or place_follow.other_of_same_name(low, state.last, ctx.wards)
         or place_follow.place_scoped(low, state.last, facts.lgas, facts.lga_codes)
@@ -678,7 +679,8 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
                         pending=which_ward, reading={"follow_up": "unresolved"})
     if r.step is not None:
         return Decision([Step(r.step["tool"], r.step["params"], echo=r.note or "",
-                              source=text)], reading={"follow_up": r.step["tool"]})
+                              source=text)], choices=list(r.choices or []),
+                        reading={"follow_up": r.step["tool"]})
     quiet = replace(state, focus=None)  # the rewritten message is read on its own
     if (state.pending or {}).get("lga_code_for") is not None:
         # "20012" after "no LGA names ... which code?": the rewritten request ("and lga
@@ -1024,17 +1026,17 @@ def _single(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     probs = intents.model().probabilities(text)
     if r.tool is None:
         if label in ROUTER_TOOLS and guess.confident(0.45, 0.2):
-            return _from_route(_route_as(label, text, ctx), text, ctx, facts)
+            return _as_label(label, text, low, ctx, state, facts)
         return Decision(text=r.clarification or r.reply or "I did not understand that.",
                         choices=_starter_choices(ctx))  # fmt: skip
     p_router = probs.get(router_label, 0.0)
     if label in ROUTER_TOOLS and guess.probability >= 0.75 and p_router < 0.08:
-        return _from_route(_route_as(label, text, ctx), text, ctx, facts)
+        return _as_label(label, text, low, ctx, state, facts)
     # the model and the sentence patterns disagree. The model decides when it is sure; the
     # patterns' reading stands only for tools that change nothing (a list, a map, an
     # answer) and only when the model finds it plausible too; otherwise ask
     if label in ROUTER_TOOLS and guess.confident(0.55, 0.3):
-        return _from_route(_route_as(label, text, ctx), text, ctx, facts)
+        return _as_label(label, text, low, ctx, state, facts)
     if router_label not in ACTION_TOOLS and (
             p_router >= 0.2 or (r.confidence >= 0.7 and p_router >= 0.08)):
         return _from_route(r, text, ctx, facts)
@@ -1277,6 +1279,18 @@ def _label_of(r: Route) -> str | None:
     if r.tool is None:
         return {"thanks": "thanks", "bye": "bye"}.get(r.intent)
     return "plan_itn" if r.tool == "what_if_plan" else r.tool
+
+
+def _as_label(label: str, text: str, low: str, ctx: RouterContext, state: DialogueState,
+              facts: Facts) -> Decision:
+    """The message read as the classifier's tool; a top list that names an LGA of the table
+    ("top 5 in Ganja again", "top 5 in Ganja by pca") is that LGA's list, never the whole
+    area's."""
+    if label == "top_wards" and facts.lgas:
+        lga, unknown = find_lga(text, facts.lgas)
+        if lga or unknown:
+            return _new_tool("list_wards", text, low, ctx, state, facts)
+    return _from_route(_route_as(label, text, ctx), text, ctx, facts)
 
 
 def _route_as(tool: str, text: str, ctx: RouterContext) -> Route:

@@ -58,6 +58,9 @@ OWN_SAID = re.compile(
     r"(?P<name2>[a-z0-9][a-z0-9' -]{1,40}?)(?=[.,;!?]|\s+lga\b|$)"
 )
 CODE = re.compile(r"\b(\d{4,6})\b")
+MY_LGA_CODE = re.compile(r"\b(?:my|our)\s+(?:own\s+)?(?:lga|l\.g\.a|local\s+government(?:\s+area)?)"
+                         r"(?:\s+code)?\s*(?:is|na|be|=|:)\s*(?:lga\s+)?(?:code\s+)?(\d{4,6})\b"
+                         r"(?![\d%,.]\d)")
 WARD_WORD = re.compile(r"\bwards?\b")
 
 
@@ -80,6 +83,10 @@ class Focus:
     map_named: str | None = None  # the map the last message talked about, none shown
     places: list[dict[str, str]] | None = None  # the LGAs talked about, the latest last
     first_place: dict[str, str] | None = None  # the first LGA talked about
+    # the one LGA (name or code) the last message listed or counted; None when the last
+    # message did anything else ("bottom 3" right after it is read in that LGA)
+    just_placed: dict[str, str] | None = None
+    last_list: dict[str, Any] | None = None  # the last ward list asked for {tool, params}
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> Focus:
@@ -88,7 +95,7 @@ class Focus:
                    r.get("own_lga"), r.get("own_code"), r.get("request"), r.get("unresolved"), r.get("plan_request"),
                    r.get("question"), r.get("aliases"), r.get("own_name"), r.get("listed"),
                    r.get("listed_map"), r.get("map_named"), r.get("places"),
-                   r.get("first_place"))
+                   r.get("first_place"), r.get("just_placed"), r.get("last_list"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"ward": self.ward, "ward_lga": self.ward_lga, "lga": self.lga,
@@ -97,7 +104,8 @@ class Focus:
                 "plan_request": self.plan_request, "question": self.question,
                 "aliases": self.aliases, "own_name": self.own_name, "listed": self.listed,
                 "listed_map": self.listed_map, "map_named": self.map_named,
-                "places": self.places, "first_place": self.first_place}
+                "places": self.places, "first_place": self.first_place,
+                "just_placed": self.just_placed, "last_list": self.last_list}
 
     def place(self) -> str | None:
         return self.lga or (f"LGA {self.lga_code}" if self.lga_code else None)
@@ -127,7 +135,8 @@ def own_lga_said(text: str, lgas: Sequence[str]) -> tuple[str | None, str | None
     low = ex.lower_text(text)
     m = OWN_SAID.search(low)
     if not m:
-        return None, None
+        said = MY_LGA_CODE.search(low)  # "my LGA is 20043": the code of the user's LGA
+        return (None, said.group(1)) if said else (None, None)
     name = (m.group("name") or m.group("name2") or "").strip()
     if WARD_WORD.search(name):  # "I work in Wasi Gabas ward in Gakirau": a ward, not an LGA
         return None, None
@@ -222,10 +231,11 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         if used:
             text = low
     r = _earlier_place(low, focus, last, lgas) or _listed_in_place(low, focus, last, lgas) or \
+        _counted_listed(low, focus, last) or _same_list_again(low, focus) or \
         _by_position(text, focus, last, variables) or _own_with_request(
         text, lgas, focus) or _map_it(low, last) or _in_there(
         text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
-                                                   last) or _slice_there(low, last) or \
+                                                   last) or _slice_there(low, last, focus) or \
         _picked_lga_it(low, focus, last)
     if r is None:
         r = _resolve(text, low, focus, last, lgas)
@@ -238,6 +248,41 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         elif r.text is not None or r.step is not None:
             r.note = f"{said_as} (as you told me):"
     return r
+
+
+SAME_LIST = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|now|and|then|please|pls|abeg|oya)[\s,]+)*(?:(?:show|give|list|send"
+    r"|run|do|repeat|bring)\s+(?:me\s+|us\s+)?(?:back\s+)?)?(?:the\s+|d\s+|my\s+|your\s+)?"
+    r"(?:same|last|previous|earlier)\s+(?:ward\s+)?list(?:\s+of\s+wards)?"
+    r"(?:\s+(?:again|once\s+more|please|pls|abeg|now|then|o))*\s*[.!?]*\s*$"
+    r"|^\W*(?:(?:ok(?:ay)?|so|now|and|then|please|pls)[\s,]+)*(?:show|give|list|send)\s+(?:me\s+)?"
+    r"(?:that|the|d)\s+list\s+again(?:\s+(?:please|pls|abeg|now))*\s*[.!?]*\s*$")
+
+
+def _same_list_again(low: str, focus: Focus) -> Resolution | None:
+    """ "same list again", "the last list please", "show that list again": the last ward list
+    asked for, with its place, group, length, order and method, on the current results;
+    None when the message says anything else or no list was asked for."""
+    if not SAME_LIST.match(low) or not focus.last_list:
+        return None
+    step = {"tool": focus.last_list["tool"], "params": dict(focus.last_list.get("params") or {})}
+    params = step["params"]
+    what = describe_list(params) if step["tool"] == "list_wards" else (
+        f"The {'bottom' if params.get('order') == 'bottom' else 'top'} {params.get('n', 10)} "
+        "wards of the whole area")
+    method = " by the PCA ranking" if params.get("method") == "pca" else ""
+    return Resolution(note=f"The same list again: {what[0].lower() + what[1:]}{method}, from the "
+                           "current analysis:", step=step)
+
+
+def _counted_listed(low: str, focus: Focus, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "list all of them" right after one LGA's wards were counted: those wards."""
+    from chatmrpt.chat import place_follow
+
+    found = place_follow.counted_listed(low, last, focus.to_dict())
+    if found is None:
+        return None
+    return Resolution(note=found["note"], step={"tool": found["tool"], "params": found["params"]})
 
 
 def _listed_in_place(low: str, focus: Focus, last: Mapping[str, Any] | None,
@@ -324,15 +369,21 @@ def _by_position(text: str, focus: Focus, last: Mapping[str, Any] | None,
     return _same_by_method(low, last)
 
 
-def _slice_there(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
+def _slice_there(low: str, last: Mapping[str, Any] | None,
+                 focus: Focus | None = None) -> Resolution | None:
     """ "and the bottom five there": a slice of the LGA just listed (after the readers of
-    the listed wards themselves)."""
+    the listed wards themselves); "bottom 3" right after that LGA's list or count, too, with
+    the same slice of the whole area one tap away."""
     from chatmrpt.chat import place_follow
 
-    narrowed = place_follow.narrowed(low, last)
+    fresh = bool(focus is not None and place_follow.just_placed(focus.to_dict(), last))
+    narrowed = place_follow.narrowed(low, last, fresh=fresh)
     if narrowed is None or "n" not in narrowed[0]["params"]:
         return None
-    return Resolution(step=narrowed[0], note=narrowed[1])
+    params = narrowed[0]["params"]
+    side = "Top" if params.get("order") != "bottom" else "Bottom"
+    choice = place_follow.whole_area_choice(f"{side} {params['n']} in the whole area", params)
+    return Resolution(step=narrowed[0], note=narrowed[1], choices=[choice])
 
 
 SAME_BY_METHOD = re.compile(
@@ -573,6 +624,10 @@ def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],
     if match is not None and len(match.names) == 1 and len(match.candidates) == 1:
         c = match.candidates[0]
         new.ward, new.ward_lga = match.names[0], getattr(c, "lga", None)
+    new.just_placed = _just_placed(steps)
+    lists = [s for s in steps if getattr(s, "tool", "") in ("list_wards", "top_wards")]
+    if lists:
+        new.last_list = {"tool": lists[-1].tool, "params": dict(lists[-1].params or {})}
     named_lga, unknown = find_lga(text, lgas) if text else (None, None)
     new.unresolved = text if (unknown or (not lgas and text and ELLIPSIS_LGA.match(
         ex.lower_text(text)) and not CODE.search(text))) and not steps else None
@@ -597,6 +652,17 @@ def update(focus: Focus, text: str, steps: Sequence[Any], lgas: Sequence[str],
 
 SINGULAR = re.compile(r"\bwhich\s+(?:ward|one)\s+(?:is|has|comes|ranks)\b"
                       r"|\bwhat\s+is\s+the\s+(?:top|first|worst|most\s+vulnerable)\s+ward\b")
+
+
+def _just_placed(steps: Sequence[Any]) -> dict[str, str] | None:
+    """The one LGA a message's steps list or count (see place_follow.place_of), or None."""
+    from chatmrpt.chat import place_follow
+
+    places = [place_follow.place_of({"tool": getattr(s, "tool", ""),
+                                     "params": getattr(s, "params", None) or {}})
+              for s in steps]
+    places = [p for p in places if p]
+    return dict(places[-1]) if places and len(steps) == 1 else None
 
 
 def after_answer(focus: Focus, text: str, data: Mapping[str, Any] | None) -> Focus:
@@ -1074,6 +1140,10 @@ def _list_changes(rest: str) -> tuple[dict[str, Any], str]:
     if a:
         changes["n"] = None
         low = low[:a.start()] + " " + low[a.end():]
+    if "category" in changes and "order" not in changes:
+        # "and the high ones in Kuran?" after "the top 5 in Rimai": every ward of that
+        # category, not the first five of them (no length said)
+        changes["n"] = None
     return changes, LIST_FILLER.sub(" ", low)
 
 

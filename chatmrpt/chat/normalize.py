@@ -56,6 +56,10 @@ SHORTHAND: dict[str, str] = {
     "btm": "bottom", "botm": "bottom",
     "higest": "highest", "highst": "highest", "hghest": "highest", "higehst": "highest",
     "lowst": "lowest", "lowset": "lowest", "loweset": "lowest", "lsit": "list",
+    # "nets remainin?": the plan's nets left over, typed with a slip
+    "remainin": "remaining", "remaning": "remaining", "remainig": "remaining",
+    "remainng": "remaining", "remianing": "remaining", "reamining": "remaining",
+    "remaing": "remaining", "remining": "remaining", "remaninig": "remaining",
 }  # fmt: skip
 
 # "4 me", "2 d": a digit standing for a word, only before the words it joins

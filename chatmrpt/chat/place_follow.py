@@ -84,9 +84,48 @@ def place_of(last: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: params[k] for k in ("lga", "lga_code") if params.get(k)}
 
 
-def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], str] | None:
+# the words a bare slice or count may hold besides its order, number or category ("bottom
+# 3", "show me the top 2 wards", "how many low"); any other word ("now", "overall", "state",
+# "total") leaves the message to the other readers
+_BARE = {"the", "d", "wards", "ward", "ones", "show", "me", "give", "list", "please", "pls",
+         "abeg", "ok", "okay", "only", "just", "so", "how", "many", "are", "is", "dey", "be",
+         "priority", "risk", "category", "of", "which", "what", "wetin", "get", "have", "has",
+         "there"}  # fmt: skip
+
+
+def just_placed(focus_record: Mapping[str, Any] | None,
+                last: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The one LGA (name or code) the message just before listed or counted (and, when
+    ``last`` is given, that the last step was about); empty when the message before did
+    anything else."""
+    record = focus_record or {}
+    place = dict(record.get("just_placed") or {})
+    if not place or (last is not None and place_of(last) != place):
+        return {}
+    return place
+
+
+def bare(low: str) -> bool:
+    """The message holds nothing but an order, a number, a risk category and plain words
+    ("bottom 3", "the top 2 wards", "how many low"): nothing that names another scope."""
+    tokens = re.findall(r"[a-z0-9']+", ex.lower_text(low))
+    if not tokens or len(tokens) > 8:
+        return False
+    return all(t in _BARE or t in _TOP or t in _BOTTOM or t in _CATEGORIES
+               or (t != "one" and ex.small_number(t) is not None) for t in tokens)
+
+
+def whole_area_choice(label: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The one-tap choice of the same request over the whole area."""
+    return {"label": label, "tool": "list_wards",
+            "params": {k: v for k, v in params.items() if k not in ("lga", "lga_code")}}
+
+
+def narrowed(low: str, last: Mapping[str, Any] | None,
+             fresh: bool = False) -> tuple[dict[str, Any], str] | None:
     """The step for a follow-up that narrows the last one-LGA list or count, and what it
-    does in words; None when the message is anything else."""
+    does in words; None when the message is anything else. ``fresh``: that list or count
+    was the answer to the message just before, so a bare slice ("bottom 3") is read in it."""
     place = place_of(last)
     if not place:
         return None
@@ -136,12 +175,18 @@ def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], 
                 f"The {cats[0]} priority wards of {where}:")
     if cats or count or order is None or n is None:
         return None
-    # a slice of the same LGA: only when the message points back at it ("there", "of them")
-    # or goes on from the last list ("and the bottom five")
-    if not back and tokens[0] not in ("and", "nd"):
+    # a slice of the same LGA: only when the message points back at it ("there", "of them"),
+    # goes on from the last list ("and the bottom five"), or is a bare slice ("bottom 3")
+    # right after that LGA's list or count: the heading says which LGA, and the whole area
+    # is one tap away
+    plain = not back and tokens[0] not in ("and", "nd")
+    if plain and not (fresh and bare(low)):
         return None
     kept = (last or {}).get("params") or {}
-    params = {**place, **{k: kept[k] for k in ("category", "method") if kept.get(k)}, "n": n}
+    # a bare slice keeps the LGA only (the heading says so); a slice pointing back at the
+    # last list ("there", "of them") keeps its category too
+    carried = ("method",) if plain else ("category", "method")
+    params = {**place, **{k: kept[k] for k in carried if kept.get(k)}, "n": n}
     if order == "bottom":
         params["order"] = "bottom"
     side = "most" if order == "top" else "least"
@@ -149,6 +194,11 @@ def narrowed(low: str, last: Mapping[str, Any] | None) -> tuple[dict[str, Any], 
     # more wards than that category holds there
     kept_cat = f", {params['category'].lower()} priority wards only (as just asked)" \
         if params.get("category") else ""
+    if plain:
+        said = f"{'Top' if order == 'top' else 'Bottom'} {n}"
+        return ({"tool": "list_wards", "params": params},
+                f"{said} in {where}, the LGA just talked about{kept_cat} (for the whole area, "
+                f"say \"{said.lower()} in the whole area\"):")
     return ({"tool": "list_wards", "params": params},
             f"The {side} vulnerable wards of {where}{kept_cat}, up to {n}:" if kept_cat
             else f"The {n} {side} vulnerable wards of {where}:")
@@ -175,7 +225,7 @@ def code_picked(low: str, last: Mapping[str, Any] | None,
 
 _ALL = {"all", "every", "everything", "full", "whole", "entire"}
 _PLACE_FILLER = _FILLER | _ALL | {"leave", "forget", "wards", "what", "about", "of", "then",
-                                  "now", "and", "lga", "code", "local", "government"}
+                                  "now", "and", "lga", "code", "local", "government", "again"}
 
 
 def place_only(low: str, lgas: tuple[str, ...] | list[str],
@@ -201,7 +251,7 @@ def place_only(low: str, lgas: tuple[str, ...] | list[str],
         rest = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", low)
     if not place:
         return None
-    tokens = re.findall(r"[a-z0-9']+", rest)
+    tokens = re.findall(r"[a-z0-9']+", re.sub(r"\bonce\s+(?:more|again)\b", " again ", rest))
     if len(tokens) > 10:
         return None
     every = False
@@ -469,3 +519,52 @@ def listed_in_place(low: str, listed: list[str] | None, last: Mapping[str, Any] 
     return {"tool": "ask_results", "params": {"about": "ward_counts", "wards": list(listed),
                                               **place},
             "note": f"Of the {len(listed)} wards of my last answer, those in {where}:"}
+
+
+# "list all of them", "show them all", "list dem" right after one LGA's count: the wards
+# counted, all of them
+THEM_ALL = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|then|now|please|pls|abeg|oya)[\s,]+)*"
+                      r"(?:list|show|name|give|tell)\s+(?:me\s+|us\s+)?(?:(?:all\s+(?:of\s+)?)?"
+                      r"(?:them|those|dem|dose|these|the\s+wards|its\s+wards|their\s+names)"
+                      r"(?:\s+all)?|all)(?:\s+(?:please|pls|abeg|then|now))*\s*[.!?]*\s*$")
+
+
+def counted_listed(low: str, last: Mapping[str, Any] | None,
+                   focus_record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The list_wards step for "list all of them" right after the wards of one LGA were
+    counted ("how many wards does Gabajal have"), with the category counted when one was;
+    None otherwise."""
+    if not THEM_ALL.match(ex.lower_text(low)) or not last:
+        return None
+    params = last.get("params") or {}
+    counted = last.get("tool") == "lga_summary" or (
+        last.get("tool") == "ask_results" and params.get("about") == "ward_counts")
+    place = just_placed(focus_record, last)
+    if not counted or not place or params.get("wards") or params.get("agree"):
+        return None
+    step = {**place, **({"category": params["category"]} if params.get("category") else {})}
+    where = place.get("lga") or f"LGA {place.get('lga_code')}"
+    return {"tool": "list_wards", "params": step,
+            "note": f"The wards of {where} just counted, most vulnerable first:"}
+
+
+# "my LGA is 20043", "our lga na 20043", "I cover LGA 20043": the user's own LGA given by its
+# code and nothing else asked
+OWN_CODE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|well|sorry|no)[\s,]+)*(?:(?:my|our)\s+(?:own\s+)?(?:lga|l\.g\.a"
+    r"|local\s+government(?:\s+area)?)(?:\s+code)?\s*(?:is|na|be|=|:|-)?"
+    r"|(?:i|we)\s*(?:'m|am|are|be|dey)?\s*(?:cover(?:ing)?|in|from|work\s+in|based\s+in"
+    r"|(?:the\s+)?focal\s+(?:person\s+)?for)\s+(?:lga\s+)?(?:code\s+)?)"
+    r"\s*(?P<code>\d{4,6})\s*(?:lga)?\s*[.!]*\s*$")
+
+
+def own_code_alone(low: str, codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """The wards of the user's own LGA given by its code alone ("my LGA is 20043"): the
+    list_wards step with a note; None when the message says anything else or the code is
+    not one of the table's."""
+    m = OWN_CODE.match(ex.lower_text(low))
+    if not m or m.group("code") not in codes:
+        return None
+    code = m.group("code")
+    return {"tool": "list_wards", "params": {"lga_code": code},
+            "note": f"LGA {code} is your LGA (kept for this conversation). Its wards:"}
