@@ -872,7 +872,9 @@ def _names_ward_list(low: str) -> bool:
     """ "Top 10 wards by PCA" (a list, as a one-tap choice names it), not the plan's ranking."""
     from chatmrpt.chat.tool_slots import PLAN_WORDS
     return bool(re.search(r"\b(?:top|bottom|first|last|list)\s+(?:\d+\s+)?wards?\b"
-                          r"|\bwards\s+by\b", low)) and not PLAN_WORDS.search(
+                          r"|\bwards\s+by\b|\b(?:list|show|give\s+me|name)\s+(?:me\s+)?(?:the\s+)?"
+                          r"(?:top|bottom)\s+\d+\b|\b(?:top|bottom)\s+\d+\s+(?:by|on|using)\b",
+                          low)) and not PLAN_WORDS.search(
         low.replace("wards", ""))
 
 

@@ -122,6 +122,8 @@ def _default_named(low: str) -> dict[str, Any] | None:
     return {key: value}
 
 
+# "leave the threshold to you", "leave people per net up to you": the choice handed over
+LEFT_TO_YOU = re.compile(r"\bleave\s+(?:the\s+)?(?=(?:\w+\s+){0,3}?(?:to|up\s+to)\s+(?:you|u)\b)")
 KEPT = re.compile(r"\b(?:keep\w*|leave|stay\w*|same)\b(?:\s+[a-z]+){0,3}\s*$")
 
 
@@ -168,6 +170,10 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
         return None  # "everything back except 2 per net": read by the other readings
     if len(low.split()) > 14 or not CHANGE_SHAPE.search(low):
         return None
+    if DEFAULT_WORD.search(low):
+        # "leave the threshold to you, whatever the standard one is": the default is chosen,
+        # nothing is kept
+        low = LEFT_TO_YOU.sub(" set the ", low)
     values = _said_values(low)
     if values is None and not re.search(r"\bkeep\w*\b|\band\b", low):
         values = _default_named(low)

@@ -274,3 +274,36 @@ def test_another_request_after_a_setting_question_is_read_alone(text, tool):
 def test_thanks_after_a_setting_question_changes_nothing():
     asked = decided("is people per net still 1.8?")
     assert not decided("ok thanks", pending=asked.pending).steps
+
+
+# --- the standard value handed over; a ward list after a ranking change ----------------------
+
+
+THRESHOLD_60 = {"total_nets": 400000, "household_size": 5, "urban_threshold": 60}
+
+
+@pytest.mark.parametrize("text", [
+    "hmm change it again, leave the threshold to you, whatever the standard one is",
+    "redo it, leave the threshold up to you, the default one",
+])
+def test_the_standard_value_left_to_the_assistant(text):
+    assert plan_params(decided(text, THRESHOLD_60, THRESHOLD_LAST)) == [{"urban_threshold": 75}]
+
+
+@pytest.mark.parametrize("text", ["change it, leave the threshold to you",
+                                  "leave the threshold as it is"])
+def test_a_threshold_left_without_a_standard_is_not_changed(text):
+    assert not plan_params(decided(text, THRESHOLD_60, THRESHOLD_LAST))
+
+
+@pytest.mark.parametrize("text", ["list the top 5 by pca", "show the top 10 by pca",
+                                  "top 5 by pca"])
+def test_a_top_list_by_pca_after_a_plan_is_a_ward_list(text):
+    plan = {"total_nets": 550000, "household_size": 5, "method": "pca"}
+    d = decided(text, plan, {"tool": "what_if_plan", "params": {"method": "pca"}})
+    assert [(s.tool, s.params.get("method")) for s in d.steps] == [("top_wards", "pca")]
+
+
+def test_the_plan_ranking_switched_after_a_plan():
+    d = decided("use the pca ranking instead", PLAN)
+    assert plan_params(d) == [{"method": "pca"}]
