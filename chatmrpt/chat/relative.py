@@ -1315,6 +1315,9 @@ def _plan_operation(text: str, ctx: RouterContext, state: DialogueState,
     back = plan_ops.step_back(text, state.plans, last.get("tool"), last.get("params"))
     if back is not None and "ask" in back:
         return Decision(text=back["ask"], reading={"relative": "plan_op"})
+    offered = plan_ops.undo_after_question(text, state.pending, back)
+    if offered is not None:
+        return offered
     if back is not None:
         return Decision([Step("plan_itn", plan_ops.restore_params(back["params"]),
                               echo=back["echo"], source=text)],

@@ -307,3 +307,34 @@ def test_a_top_list_by_pca_after_a_plan_is_a_ward_list(text):
 def test_the_plan_ranking_switched_after_a_plan():
     d = decided("use the pca ranking instead", PLAN)
     assert plan_params(d) == [{"method": "pca"}]
+
+
+# --- "undo that" right after a question ------------------------------------------------------
+
+
+PLANS = {"ids": ["a", "b"], "params": [{"total_nets": 770000, "household_size": 6},
+                                       {"total_nets": 770000, "household_size": 5}], "at": 1}
+ASKED = {"expects": "choice", "choices": [{"label": "All 12 variables", "steps": [
+    {"tool": "run_analysis", "params": {}}]}]}
+
+
+def after_plans(text, pending):
+    state = DialogueState(last={"tool": "what_if_plan", "params": {"household_size": 5}},
+                          plans=PLANS, pending=pending)
+    return decide(text, ctx({"total_nets": 770000, "household_size": 5}), state, FACTS)
+
+
+@pytest.mark.parametrize("text", ["undo that", "undo", "ok undo that please",
+                                  "reverse that change"])
+def test_undo_right_after_a_question_is_offered_not_made(text):
+    d = after_plans(text, ASKED)
+    assert not d.steps and d.choices
+    assert d.choices[0]["params"] == {"total_nets": 770000, "household_size": 6}
+
+
+@pytest.mark.parametrize("text, pending", [("undo that", None),
+                                           ("go back to the previous plan", ASKED),
+                                           ("undo that", {**ASKED, "kept": True})])
+def test_undo_after_a_change_goes_back(text, pending):
+    d = after_plans(text, pending)
+    assert plan_params(d) == [{"total_nets": 770000, "household_size": 6}]
