@@ -226,6 +226,17 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                                   echo=f"Plan for {delta:,} nets in all (up from {base:,})"
                                        + (f", households of {_fmt(hh)} people." if hh else "."),
                                   source=text)])
+        if sign < 0 and not n.percent and base / 2 <= delta < base and \
+                not BY_AMOUNT.search(low) and not re.search(r"\b(?:fewer|less|remove|minus)\b", low):
+            # "200k" after "by how many should the 250,000 shrink?": the new total, or a cut of
+            # more than half? Both are offered
+            choices = [{"label": f"{delta:,} nets in all", "tool": "what_if_plan",
+                        "params": {"total_nets": delta}},
+                       {"label": f"{delta:,} fewer nets ({base - delta:,} in all)",
+                        "tool": "what_if_plan", "params": {"total_nets": base - delta}}]
+            return Decision(text=f"Should the plan have {delta:,} nets in all, or {delta:,} "
+                                 f"fewer than {base:,} ({base - delta:,})?", choices=choices,
+                            pending={"expects": "choice", "choices": choices})
         value = base + sign * delta
         if value < 1:
             return None

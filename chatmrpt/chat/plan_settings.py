@@ -396,6 +396,10 @@ def setting_scaled(text: str, last_plan: Mapping[str, Any] | None) -> Decision |
     if old is None:
         return Decision(text=f"The current plan has no {label} to change. What value should "
                              "it have?", reading={"relative": "plan_op"})
+    if key == "bale_size" and float(old) == 1:
+        return Decision(text="The plan counts nets one by one now (no bales), so there is no "
+                             "bale size to change by a factor. How many nets are in a bale?",
+                        reading={"relative": "plan_op"})
     value: float = float(old) * factor
     if key == "bale_size":
         if not float(value).is_integer() or value < 1:

@@ -338,3 +338,21 @@ def test_undo_right_after_a_question_is_offered_not_made(text):
 def test_undo_after_a_change_goes_back(text, pending):
     d = after_plans(text, pending)
     assert plan_params(d) == [{"total_nets": 770000, "household_size": 6}]
+
+
+@pytest.mark.parametrize("text", ["halve the bale size", "double the bale size"])
+def test_a_bale_size_scaled_without_bales_is_asked(text):
+    d = setting_scaled(text, PLAN)
+    assert d is not None and not d.steps and "bale" in d.text
+
+
+@pytest.mark.parametrize("answer, expected", [("50k", [200000]), ("200k", []),
+                                              ("200k fewer", [50000]), ("by 200k", [50000])])
+def test_a_figure_after_make_it_smaller(answer, expected):
+    plan = {"total_nets": 250000, "household_size": 5}
+    asked = decided("make it smaller", plan)
+    assert asked.pending and asked.pending.get("expects") == "plan_delta"
+    d = decided(answer, plan, pending=asked.pending)
+    assert [p.get("total_nets") for p in plan_params(d)] == expected
+    if not expected:
+        assert [c["params"]["total_nets"] for c in d.choices] == [200000, 50000]
