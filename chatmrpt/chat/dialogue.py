@@ -498,6 +498,9 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     if changed is not None:  # "what did you just change?": the last change, said
         changed.keep_pending = bool(state.pending)
         return changed
+    setting_now = last_change.plan_setting_question(text, ctx.last_plan)
+    if setting_now is not None:  # "is people per net still 1.8?": the value, said
+        return setting_now
     if (state.pending or {}).get("expects") == "repri_target":
         target = repri_target.target_answer(text, state.pending or {})
         if target is not None:  # "twenty percent" after "what should the target be?"

@@ -100,3 +100,50 @@ def figure_again(text: str, state: DialogueState) -> Decision | None:
         return None
     return Decision([Step("ask_results", dict(last.get("params") or {}), source=text)],
                     reading={"figure_again": True})
+
+
+# "is people per net still 1.8?", "is the household size 6?": one setting of the current plan,
+# asked about with a value ("what is the threshold now?" is answered with the plan's settings)
+SETTING_ASKED = (
+    ("people_per_net", r"(?:people|persons?)\s+per\s+net", 1.8, "people per net", ""),
+    ("household_size", r"(?:the\s+)?(?:house\s*hold|hh)(?:\s+size)?", None, "household size",
+     " people"),
+    ("urban_threshold", r"(?:the\s+)?(?:urban\s+)?(?:threshold|cut[\s-]?off)", 75,
+     "urban threshold", "%"),
+    ("bale_size", r"(?:the\s+)?bale\s+size", 1, "bale size", " nets"),
+)
+_STILL = r"(?:\s+(?:still|now|currently|again|at))?"
+_NOW = (r"(?:\s+(?:still|now|currently|right\s+now|at\s+the\s+moment|in\s+(?:the|this|our)"
+        r"\s+plan|for\s+(?:the|this)\s+plan|there))*")
+
+
+def plan_setting_question(text: str, last_plan: dict[str, Any] | None) -> Decision | None:
+    """ "is people per net still 1.8?", "is the threshold still 75?": the value the current
+    plan uses, said; nothing is run. The setting stays the topic: "set it to 2"
+    right after changes it (the same question the assistant asks before a change)."""
+    if not last_plan or "total_nets" not in last_plan:
+        return None
+    low = ex.lower_text(text).strip()
+    for key, name, default, label, unit in SETTING_ASKED:
+        m = re.fullmatch(
+            _LEAD + r"(?:(?:is|are)\s+(?:the\s+)?(?P<a>" + name + r")" + _STILL
+            + r"(?:\s+(?:set\s+)?(?:at|to))?\s+(?P<v>\d+(?:\.\d+)?)\s*(?:%|percent)?" + _NOW
+            + r")\s*\?+\s*", low)
+        if m is None:
+            continue
+        value = last_plan.get(key, default)
+        if value is None:
+            return None
+        now = f"{_fmt(value)}{unit}"
+        uses = f"the current plan uses {_fmt(value)} {label}" if key == "people_per_net" \
+            else f"the current plan's {label} is {now}"
+        said = m.group("v")
+        if abs(float(said) - float(value)) < 1e-9:
+            head = f"Yes: {uses}."
+        else:
+            head = f"No: {uses}, not {said}{unit}."
+        return Decision(text=f"{head} Say a new value to change it.",
+                        pending={"tool": "what_if_plan", "params": {}, "missing": [],
+                                 "expects": "plan_numbers", "setting": key, "current": value},
+                        reading={"answered": "plan_setting"})
+    return None

@@ -36,7 +36,7 @@ from chatmrpt.chat.reading import (
     reads_as_number_answer,
     reads_as_short_answer,
 )
-from chatmrpt.chat.relative import DROP_SETTING, PLAN_LABELS, _setting_answer
+from chatmrpt.chat.relative import DROP_SETTING, PLAN_LABELS, _setting_answer, relative_plan_change
 from chatmrpt.chat.router import PLAN_TOOLS, RouterContext, route
 from chatmrpt.chat.slots import find_lga
 from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
@@ -201,6 +201,16 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
         picked = _alternative_picked(text, low, pending)
         if picked is not None:
             return picked
+    if expects == "plan_numbers" and pending.get("tool") == "what_if_plan" and \
+            not pending.get("missing") and not pending.get("setting") and \
+            not pending.get("params") and ctx.last_plan and "total_nets" in ctx.last_plan and \
+            not reads_as_question(text):
+        # "10 percent fewer" after "what should change in the plan?": a change of the plan
+        # stated against it, read as it would be without the question
+        change = relative_plan_change(text, ctx.last_plan)
+        if change is not None:
+            return Decision([Step("what_if_plan", change.params, echo=change.echo,
+                                  source=text)], reading={"relative": "plan"})
     if expects == "plan_numbers":
         undecided = _values_undecided(text, low, ctx, pending)
         if undecided is not None:
@@ -236,10 +246,28 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
             delta, how = int(n.value), f"{int(n.value):,}"
         else:
             return None
+        hh = ctx.last_plan.get("household_size")
+        if sign > 0 and not n.percent and delta > base and not BY_AMOUNT.search(low):
+            # "400k" after "by how many should the 250,000 grow?": a bare figure above the
+            # plan is the new total (added, it would more than double the plan)
+            return Decision([Step("what_if_plan", {"total_nets": delta},
+                                  echo=f"Plan for {delta:,} nets in all (up from {base:,})"
+                                       + (f", households of {_fmt(hh)} people." if hh else "."),
+                                  source=text)])
+        if sign < 0 and not n.percent and base / 2 <= delta < base and \
+                not BY_AMOUNT.search(low) and not re.search(r"\b(?:fewer|less|remove|minus)\b", low):
+            # "200k" after "by how many should the 250,000 shrink?": the new total, or a cut of
+            # more than half? Both are offered
+            choices = [{"label": f"{delta:,} nets in all", "tool": "what_if_plan",
+                        "params": {"total_nets": delta}},
+                       {"label": f"{delta:,} fewer nets ({base - delta:,} in all)",
+                        "tool": "what_if_plan", "params": {"total_nets": base - delta}}]
+            return Decision(text=f"Should the plan have {delta:,} nets in all, or {delta:,} "
+                                 f"fewer than {base:,} ({base - delta:,})?", choices=choices,
+                            pending={"expects": "choice", "choices": choices})
         value = base + sign * delta
         if value < 1:
             return None
-        hh = ctx.last_plan.get("household_size")
         return Decision([Step("what_if_plan", {"total_nets": value},
                               echo=f"Plan for {value:,} nets = {base:,} "
                                    f"{'+' if sign > 0 else '-'} {how}"
@@ -258,6 +286,10 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                        last_missing=("what",))  # fmt: skip
         return _routed_answer(text, pctx, ctx, facts, pending)
     return None
+
+
+# "by 400k", "400k more", "another 400k": the amount added, whatever its size
+BY_AMOUNT = re.compile(r"^\s*(?:by|of)\b|\b(?:more|extra|additional|another|plus|add|on\s+top)\b")
 
 
 GO_AHEAD = re.compile(
@@ -883,7 +915,7 @@ def _names_ward_list(low: str) -> bool:
     from chatmrpt.chat.tool_slots import PLAN_WORDS
     return bool(re.search(r"\b(?:top|bottom|first|last|list)\s+(?:\d+\s+)?wards?\b"
                           r"|\bwards\s+by\b|\b(?:list|show|give|name|tell)\s+(?:me\s+|us\s+)?"
-                          r"(?:the\s+)?(?:top|bottom)\s+\d+\b|\b(?:top|bottom)\s+\d+\s+by\b",
+                          r"(?:the\s+)?(?:top|bottom)\s+\d+\b|\b(?:top|bottom)\s+\d+\s+(?:by|on|using)\b",
                           low)) and not PLAN_WORDS.search(
         low.replace("wards", ""))
 

@@ -191,6 +191,33 @@ def step_back(text: str, history: Mapping[str, Any] | None, last_tool: str | Non
     return {"index": target, "params": params, "echo": echo}
 
 
+# "undo that", "undo", "reverse that change": a step back that names no plan
+BARE_UNDO = re.compile(r"^\s*(?:(?:ok(?:ay)?|no+|hmm+|sorry|actually|please|pls|abeg|so|then)[\s,.!]+)*"
+                       r"(?:undo|reverse|revert|roll\s*back)(?:\s+(?:that|this|it|am|the\s+last"
+                       r"\s+(?:change|step|one)|that\s+(?:change|one)|the\s+change))?"
+                       r"(?:[\s,.!]+(?:please|pls|abeg|thanks))*[\s.!]*$")
+
+
+def undo_after_question(text: str, pending: Mapping[str, Any] | None,
+                        back: Mapping[str, Any] | None) -> Any:
+    """ "undo that" right after the assistant asked a question: the last message changed
+    nothing, so "that" may be what was asked about rather than the change before it. The
+    step back is offered as a one-tap choice, not made; None otherwise."""
+    from chatmrpt.chat.state import Decision, leave_it
+
+    if not back or "index" not in back or not pending or pending.get("kept") or \
+            not BARE_UNDO.match(ex.lower_text(text)):
+        return None
+    choice = {"label": f"Go back to the previous plan ({plan_words(back['params'])})",
+              "tool": "plan_itn", "params": restore_params(back["params"])}
+    choices = [choice, leave_it()]
+    return Decision(text="Your last message changed nothing yet (I asked a question about it). "
+                         f"Should I undo the change before it? That would be: {back['echo']} Nothing is "
+                         "changed until you say so.",
+                    choices=choices, pending={"expects": "choice", "choices": choices},
+                    reading={"relative": "plan_op"})
+
+
 def plan_words(p: Mapping[str, Any]) -> str:
     return (f"{int(p['total_nets']):,} nets, households of {_fmt(p.get('household_size'))} "
             "people")

@@ -30,7 +30,9 @@ from chatmrpt.chat.guards import (
     reads_as_question,
     total_far_below_plan,
 )
+from chatmrpt.chat.reading import NET_CUE
 from chatmrpt.chat.state import Decision, DialogueState, Step, leave_it, steps_choice
+from chatmrpt.chat.tools import tool_spec
 
 # --- one setting given a value -------------------------------------------------------------
 
@@ -120,6 +122,8 @@ def _default_named(low: str) -> dict[str, Any] | None:
     return {key: value}
 
 
+# "leave the threshold to you", "leave people per net up to you": the choice handed over
+LEFT_TO_YOU = re.compile(r"\bleave\s+(?:the\s+)?(?=(?:\w+\s+){0,3}?(?:to|up\s+to)\s+(?:you|u)\b)")
 KEPT = re.compile(r"\b(?:keep\w*|leave|stay\w*|same)\b(?:\s+[a-z]+){0,3}\s*$")
 
 
@@ -166,6 +170,10 @@ def setting_said(text: str, last_plan: Mapping[str, Any] | None, last_tool: str 
         return None  # "everything back except 2 per net": read by the other readings
     if len(low.split()) > 14 or not CHANGE_SHAPE.search(low):
         return None
+    if DEFAULT_WORD.search(low):
+        # "leave the threshold to you, whatever the standard one is": the default is chosen,
+        # nothing is kept
+        low = LEFT_TO_YOU.sub(" set the ", low)
     values = _said_values(low)
     if values is None and not re.search(r"\bkeep\w*\b|\band\b", low):
         values = _default_named(low)
@@ -340,6 +348,94 @@ ADD_SHAPE = re.compile(_LEAD + r"(?P<verb>add|plus|another|anoda|anotha|an\s+ext
                        r"|from\s+(?:it|am|that|the\s+plan)|please|pls|abeg|then|now))*[\s.!]*$")
 
 
+# the plan settings a relative word can name, other than the number of nets
+SCALED_SETTINGS = (
+    ("bale_size", re.compile(r"\bbales?(?:\s+size)?\b|\bnets?\s+(?:per|in\s+(?:a|each))\s+bale\b"),
+     "bale size"),
+    ("household_size", re.compile(r"\bhouse\s*holds?(?:\s+size)?\b|\bhh(?:\s+size)?\b"
+                                  r"|\bfamily\s+size\b"), "household size"),
+    ("people_per_net", re.compile(r"\b(?:people|persons?|pple)\s+per\s+net\b"), "people per net"),
+    ("urban_threshold", re.compile(r"\b(?:urban\s+)?(?:threshold|cut[\s-]?off)\b"),
+     "urban threshold"),
+    ("max_ward_share", re.compile(r"\b(?:ward\s+)?cap\b|\b(?:ward\s+)?share\s+cap\b"),
+     "cap per ward"),
+    ("buffer", re.compile(r"\bbuffer\b|\bwastage\b"), "buffer"),
+)
+TRIPLE = re.compile(r"\b(?:triple|tripled|treble)\b")
+
+
+def _settings_named(low: str) -> list[tuple[str, str]]:
+    return [(key, label) for key, rx, label in SCALED_SETTINGS if rx.search(low)]
+
+
+def setting_scaled(text: str, last_plan: Mapping[str, Any] | None) -> Decision | None:
+    """ "halve the bale size", "double the people per net": the one setting named is halved
+    or doubled, never the number of nets. A buffer halved or doubled is asked (its extra
+    share, or the factor?)."""
+    if not last_plan or "total_nets" not in last_plan:
+        return None
+    low = ex.canonical_text(text)
+    factors = [f for f, rx in ((0.5, HALF), (2, DOUBLE), (3, TRIPLE)) if rx.search(low)]
+    if len(factors) != 1 or _numbers(low) or "?" in low or reads_as_question(text) \
+            or hypothetical_question(text) or re.search(r"\b(?:not|don'?t|never|if)\b", low):
+        return None
+    named = _settings_named(low)
+    if len(named) != 1 or NET_CUE.search(_without_setting_nets(low)):
+        return None
+    key, label = named[0]
+    factor = factors[0]
+    word = {0.5: "Half", 2: "Twice", 3: "Three times"}[factor]
+    if key == "buffer":
+        return Decision(text=f"{word} the buffer: should the extra share change (e.g. 5% to 10%) "
+                             "or something else? Say the buffer you want, for example "
+                             "\"buffer 10%\". Nothing is changed until you say so.",
+                        reading={"relative": "plan_op"})
+    old = last_plan.get(key)
+    if old is None:
+        old = {"bale_size": 1, "people_per_net": 1.8, "urban_threshold": 75}.get(key)
+    if old is None:
+        return Decision(text=f"The current plan has no {label} to change. What value should "
+                             "it have?", reading={"relative": "plan_op"})
+    if key == "bale_size" and float(old) == 1:
+        return Decision(text="The plan counts nets one by one now (no bales), so there is no "
+                             "bale size to change by a factor. How many nets are in a bale?",
+                        reading={"relative": "plan_op"})
+    value: float = float(old) * factor
+    if key == "bale_size":
+        if not float(value).is_integer() or value < 1:
+            return Decision(text=f"The bale size is {plan_ops._fmt(old)} nets now; half of it "
+                                 "is not a whole number of nets. How many nets are in a bale?",
+                            reading={"relative": "plan_op"})
+        value = int(value)
+    elif float(value).is_integer():
+        value = int(value)
+    if tool_spec("plan_itn").param(key).problems(value):
+        return Decision(text=f"The {label} would be {plan_ops._fmt(value)}, which the plan "
+                             f"cannot use. What {label} should I use?",
+                        reading={"relative": "plan_op"})
+    echo = (f"{label.capitalize()} {plan_ops._fmt(value)} = {word.lower()} "
+            f"{plan_ops._fmt(old)}, everything else as before.")
+    return Decision([Step("what_if_plan", {key: value}, echo=echo, source=text)],
+                    reading={"relative": "plan"})
+
+
+def _without_setting_nets(low: str) -> str:
+    """The message without "nets per bale" or "people per net" (settings that name nets but
+    are no net total)."""
+    return re.sub(r"\bnets?\s+(?:per|in\s+(?:a|each))\s+bales?\b|\b(?:people|persons?|pple)\s+per"
+                  r"\s+net\b", " ", low)
+
+
+# "the last one", "that one", "the current one": a pronoun, not the number one
+ONE_PRONOUN = re.compile(r"\b(?:last|previous|current|latest|new|that|this|same|other|earlier"
+                         r"|newest)\s+$")
+
+
+def _numbers(low: str) -> list[ex.NumberMention]:
+    return [n for n in ex.extract_numbers(low)
+            if not (n.text.strip() == "one" and ONE_PRONOUN.search(low[: n.start]))]
+
+
 def _first_total(history: Mapping[str, Any] | None) -> int | None:
     params = (history or {}).get("params") or []
     if not params or not params[0].get("total_nets"):
@@ -359,6 +455,8 @@ def size_change(text: str, last_plan: Mapping[str, Any] | None,
         return None
     if len(low.split()) > 10:
         return None
+    if _settings_named(low) and not NET_CUE.search(_without_setting_nets(low)):
+        return None  # "halve the bale size": that setting, not the number of nets
     base = int(last_plan["total_nets"])
     what = f"{base:,}"
     if ORIGINAL.search(low):
@@ -368,7 +466,7 @@ def size_change(text: str, last_plan: Mapping[str, Any] | None,
         base, what = first, f"the first plan's {first:,}"
     hh = last_plan.get("household_size")
     tail = f", households of {plan_ops._fmt(hh)} people" if hh else ""
-    numbers = ex.extract_numbers(low)
+    numbers = _numbers(low)
     if HALF.search(low) and not DOUBLE.search(low) and not numbers and HALF_SHAPE.search(low):
         value = int(round(base / 2))
         echo = f"Plan for {value:,} nets = half of {what}{tail}, everything else as before."
@@ -394,11 +492,46 @@ def size_change(text: str, last_plan: Mapping[str, Any] | None,
                     reading={"relative": "plan"})
 
 
+DEFAULTS_RESET = re.compile(
+    r"\b(?:back\s+to\s+(?:the\s+)?(?:defaults?|default\s+settings)|reset\s+(?:everything|all|the"
+    r"\s+(?:plan|settings))|(?:use\s+)?(?:the\s+)?default\s+settings|all\s+defaults?)\b")
+# "just the nets and hh 5", "only keep the nets": what stays when the rest goes back
+KEEP_ONLY = re.compile(r"\b(?:just|only|keep(?:ing)?(?:\s+only)?|except|but\s+keep|apart\s+from"
+                       r"|other\s+than|with)\s+(?:the\s+|my\s+|our\s+)?(?:nets?|total|number\s+of"
+                       r"\s+nets|net\s+total)\b")
+
+
+def defaults_keeping_nets(text: str, last_plan: Mapping[str, Any] | None) -> Decision | None:
+    """ "back to the defaults, just the nets and hh 5": every setting back to its default,
+    the number of nets kept and the household size as said (or kept)."""
+    if not last_plan or "total_nets" not in last_plan or "household_size" not in last_plan:
+        return None
+    low = ex.canonical_text(text)
+    if "?" in low or not DEFAULTS_RESET.search(low) or not KEEP_ONLY.search(low) or \
+            reads_as_question(text) or re.search(r"\b(?:analys\w*|variables?|target"
+                                                 r"|reprioriti\w*)\b", low):
+        return None
+    said = _said_values(low) if ex.extract_numbers(low) else {}
+    if said is None or set(said) - {"household_size"}:
+        return None
+    hh = said.get("household_size", last_plan["household_size"])
+    total = int(last_plan["total_nets"])
+    params = {"total_nets": total, "household_size": hh}
+    return Decision([Step("plan_itn", params,
+                          echo=f"Back to the default plan settings with {total:,} nets and "
+                               f"households of {plan_ops._fmt(hh)} people (urban wards above "
+                               "75% served last, composite ranking, 1.8 people per net, no "
+                               "buffer, no bales, nets given in rank order).", source=text)],
+                    reading={"relative": "plan_setting"})
+
+
 def plan_change(text: str, last_plan: Mapping[str, Any] | None, state: DialogueState,
                 repri_done: bool = False) -> Decision | None:
     """A setting given a value or the number of nets changed, of the current plan."""
     last_tool = (state.last or {}).get("tool")
-    return setting_said(text, last_plan, last_tool, repri_done) or size_change(
+    return defaults_keeping_nets(text, last_plan) or \
+        setting_said(text, last_plan, last_tool, repri_done) or \
+        setting_scaled(text, last_plan) or size_change(
         text, last_plan, state.plans) or bare_value(text, last_plan, last_tool,
                                                     (state.last or {}).get("params"),
                                                     state.plans)

@@ -42,7 +42,12 @@ CORRECTION = re.compile(
     r"|correction|actually|scratch\s+that|no\s+no|make\s+(?:it|that)|change\s+(?:it|that)\s+to"
     r"|rather)\b"
 )
-MORE = re.compile(r"\b(?:more|extra|additional|increase[ds]?|increasing|higher|raise[ds]?|boost"
+# "cut it by 10%... no, by 15%", "500k, no 450k": a bare "no" after a pause, then the value meant
+NO_THEN_NUMBER = re.compile(
+    r"(?:\.\.+|[,;.!-]|\s-)\s*(?:(?:ah|oh|hmm+|er+m*|uh+)[\s,]+)?no+\b[\s,.!]*"
+    r"(?=(?:(?:by|to|make\s+it|it'?s|i\s+mean|more\s+like)\s+)?\d)")
+TRAILING_APOLOGY = re.compile(r"[\s,.!;-]*(?:(?:sorry|please|pls|abeg|o|oops|my\s+bad)[\s,.!;-]*)*")
+MORE = re.compile(r"\b(?:more|extra|additional|increase[ds]?|increasing|higher|raise[ds]?|boost|bump(?:ed)?"
                   r"|add(?:ed|ing)?|plus|bigger|larger|up|another|anoda|anotha|anoder|top\s+up"
                   r"|on\s+top)\b")  # fmt: skip
 LESS = re.compile(r"\b(?:fewer|less|reduce[ds]?|reducing|reduction|decrease[ds]?|lower|down"
@@ -165,7 +170,10 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     Returns the text as meant and a note saying what was corrected (None when nothing was).
     """
     low = ex.lower_text(text)
-    marks = list(CORRECTION.finditer(low))
+    marks = sorted([*CORRECTION.finditer(low), *NO_THEN_NUMBER.finditer(low)],
+                   key=lambda m: m.start())
+    if len(marks) > 1 and TRAILING_APOLOGY.fullmatch(low[marks[-1].end():]):
+        marks.pop()  # "500k... no 450k, sorry": the apology at the end corrects nothing
     if not marks:
         return text, None
     mark = marks[-1]
@@ -187,7 +195,7 @@ def apply_correction(text: str) -> tuple[str, str | None]:
         rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|(?<!per\s)nets?|sorry|instead)\b", " ",
                       tail[new.end :])
         fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
-        return fixed, f"Using your correction: {_fmt(new.value)} instead of {_fmt(old.value)}."
+        return fixed, _correction_note(new, old)
     if new.percent:
         same = [n for n in before if n.percent]
     elif new.value >= 100:
@@ -204,8 +212,12 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     # words after the corrected number that name something else stay ("... wait, 450k nets")
     rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|(?<!per\s)nets?|sorry|instead)\b", " ", rest)
     fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
-    note = f"Using your correction: {_fmt(new.value)} instead of {_fmt(old.value)}."
-    return fixed, note
+    return fixed, _correction_note(new, old)
+
+
+def _correction_note(new: ex.NumberMention, old: ex.NumberMention) -> str:
+    unit = "%" if new.percent and old.percent else ""
+    return f"Using your correction: {_fmt(new.value)}{unit} instead of {_fmt(old.value)}{unit}."
 
 
 def _same_setting(head: str, before: Sequence[ex.NumberMention], tail: str,

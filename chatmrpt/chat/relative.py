@@ -330,13 +330,16 @@ SETTING_QUESTIONS = (
     ("bale_size", r"\bbale\s+size\b|\bbales?\b", "How many nets are in a bale?"),
 )
 SETTING_DEFAULT_VALUES = {"urban_threshold": 75, "people_per_net": 1.8, "bale_size": 1}
-CHANGE_VERB = re.compile(r"\b(?:change|adjust|set|modify|update|alter|tweak|different)\b")
+CHANGE_VERB = re.compile(r"\b(?:change|adjust|set|modify|update|alter|tweak|different)\b"
+                         r"|(?P<up>\b(?:increase|raise|bump\s+up|push\s+up)\b)"
+                         r"|(?P<down>\b(?:decrease|reduce|lower|cut|bring\s+down)\b)")
 
 
 def _setting_value_asked(low: str, last_plan: Mapping[str, Any]) -> Decision | None:
     """ "change the urban threshold", "and change the household size": one plan setting to
     change with no value: ask for the value, and take a bare number as the answer."""
-    if not CHANGE_VERB.search(low) or ex.extract_numbers(low) or re.search(
+    verb = CHANGE_VERB.search(low)
+    if verb is None or ex.extract_numbers(low) or re.search(
             r"\b(?:default|normal|original|standard|back|reset)\b", low):
         return None
     named = [(p, q) for p, rx, q in SETTING_QUESTIONS if re.search(rx, low)]
@@ -345,11 +348,21 @@ def _setting_value_asked(low: str, last_plan: Mapping[str, Any]) -> Decision | N
         return None
     param, question = named[0]
     value = last_plan.get(param, SETTING_DEFAULT_VALUES.get(param))
+    current = value
     if "{value}" in question:
         question = question.format(value=_fmt(float(value))) if value is not None else \
             re.sub(r"\s*\(now \{value\}[^)]*\)|\s*\(now \{value\}%\)", "", question)
-    return Decision(text=question, pending={"tool": "what_if_plan", "params": {}, "missing": [],
-                                            "expects": "plan_numbers", "setting": param})
+    pending = {"tool": "what_if_plan", "params": {}, "missing": [], "expects": "plan_numbers",
+               "setting": param, "current": current}
+    if verb.group("up") or verb.group("down"):
+        # "increase the household size": the answer "to 6" or "by 1" is read that way up
+        pending["sign"] = 1 if verb.group("up") else -1
+    return Decision(text=question, pending=pending)
+
+
+OTHER_REQUEST = re.compile(r"\b(?:wards?|lgas?|top|bottom|maps?|list|show|export|download|csv"
+                           r"|excel|xlsx|png|html|report|analys\w*|variables?|rank\w*|tpr"
+                           r"|target|reprioriti\w*)\b")
 
 
 def _setting_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:
@@ -361,15 +374,33 @@ def _setting_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision
             param != "people_per_net" or len(low.split()) > 8:
         return None
     n = nums[0]
-    if n.percent and param != "urban_threshold":
-        return None
-    if tool_spec("plan_itn").param(param).problems(n.number):
-        return None
+    if n.percent and param != "urban_threshold" or OTHER_REQUEST.search(low):
+        return None  # "top 10 wards" after the question: another request, read alone
     label = PLAN_LABELS[param]
     unit = "%" if param == "urban_threshold" else ""
-    return Decision([Step("what_if_plan", {param: n.number},
-                          echo=f"{label.capitalize()} {_fmt(n.value)}{unit}, everything else "
-                               "as before.", source=text)], pending=None)
+    value = n.number
+    echo = f"{label.capitalize()} {_fmt(n.value)}{unit}, everything else as before."
+    sign = pending.get("sign")
+    by = re.search(r"^\s*(?:(?:ok|so|then)[\s,]+)?by\b|\b(?:more|extra|fewer|less|up|down)\s*[.!]*$",
+                   low[: n.start] + low[n.end:])
+    if by is not None:
+        # "by 1" after "increase the household size?": the current value changed by it
+        up = bool(MORE.search(low)) or sign == 1 and not LESS.search(low)
+        down = bool(LESS.search(low)) or sign == -1 and not MORE.search(low)
+        old = pending.get("current")
+        if up == down or old is None or n.percent:
+            return None
+        value = round(float(old) + (n.value if up else -n.value), 6)
+        value = int(value) if float(value).is_integer() else value
+        echo = (f"{label.capitalize()} {_fmt(value)}{unit} = {_fmt(float(old))} "
+                f"{'+' if up else '-'} {_fmt(n.value)}, everything else as before.")
+    elif sign is not None and pending.get("current") is not None and \
+            (float(value) - float(pending["current"])) * sign <= 0:
+        return None  # "increase the household size" "4" (it is 5): contradicts, not guessed
+    if tool_spec("plan_itn").param(param).problems(value):
+        return None
+    return Decision([Step("what_if_plan", {param: value}, echo=echo, source=text)],
+                    pending=None)
 
 
 PLAN_LABELS = {"total_nets": "nets", "household_size": "household size",
@@ -630,6 +661,51 @@ def _by_change(low: str, last_plan: Mapping[str, Any]) -> Change | None:
     op = "+" if delta > 0 else "-"
     return Change({param: value}, f"{label.capitalize()} {_fmt(value)} = {_fmt(base)} {op} "
                                   f"{_fmt(abs(delta))}.")
+
+
+LAST_SETTING_BY = {"household_size": ("household size", None),
+                   "urban_threshold": ("urban threshold", 75),
+                   "people_per_net": ("people per net", 1.8)}
+
+
+def last_setting_by(text: str, low: str, last: Mapping[str, Any] | None,
+                    last_plan: Mapping[str, Any] | None) -> Change | None:
+    """ "lower it by another 10" right after the urban threshold was changed: the setting the
+    last change was about, changed again by the amount; never the number of nets. Only when
+    the last change was that one setting alone and the message names no setting."""
+    if not last_plan or not last or last.get("tool") != "what_if_plan" or "?" in low or \
+            reads_as_question(text):
+        return None
+    keys = set(last.get("params") or {})
+    if len(keys) != 1 or next(iter(keys)) not in LAST_SETTING_BY:
+        return None
+    param = next(iter(keys))
+    if not re.search(r"\bby\b", low) or not re.search(r"\b(?:it|that|am|again|another|further"
+                                                     r"|more)\b", low):
+        return None
+    if NET_CUE.search(low) or any(re.search(rx, low) for _, rx, _, _ in BY_PARAMS) or \
+            re.search(r"\b(?:bales?|buffer|cap|plan|wards?|target|maps?)\b", low):
+        return None
+    nums = ex.extract_numbers(low)
+    if len(nums) != 1 or nums[0].percent:
+        return None  # "cut it by 10%": of the nets or of the threshold? read elsewhere
+    more = bool(MORE.search(FURTHER.sub(" ", low)))
+    less = bool(LESS.search(low))
+    if more == less:
+        return None
+    label, default = LAST_SETTING_BY[param]
+    base = last_plan.get(param, default)
+    if base is None:
+        return None
+    delta = nums[0].value if more else -nums[0].value
+    value = round(float(base) + delta, 6)
+    value = int(value) if float(value).is_integer() else value
+    if tool_spec("plan_itn").param(param).problems(value):
+        return None
+    unit = "%" if param == "urban_threshold" else ""
+    return Change({param: value}, f"{label.capitalize()} {_fmt(float(value))}{unit} = "
+                                  f"{_fmt(float(base))}{unit} {'+' if more else '-'} "
+                                  f"{_fmt(nums[0].value)}, everything else as before.")
 
 
 THAT_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|that\s+variable"
@@ -1035,6 +1111,10 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
     operated = _plan_operation(text, ctx, state, facts)
     if operated is not None:
         return operated
+    again = last_setting_by(text, low, state.last, ctx.last_plan)
+    if again is not None:
+        return Decision([Step("what_if_plan", again.params, echo=again.echo, source=text)],
+                        reading={"relative": "plan_setting"})
     said = plan_settings.plan_change(text, ctx.last_plan, state, bool(facts.last_repri))
     if said is not None:
         return said
@@ -1385,6 +1465,9 @@ def _plan_operation(text: str, ctx: RouterContext, state: DialogueState,
     back = plan_ops.step_back(text, state.plans, last.get("tool"), last.get("params"))
     if back is not None and "ask" in back:
         return Decision(text=back["ask"], reading={"relative": "plan_op"})
+    offered = plan_ops.undo_after_question(text, state.pending, back)
+    if offered is not None:
+        return offered
     if back is not None:
         return Decision([Step("plan_itn", plan_ops.restore_params(back["params"]),
                               echo=back["echo"], source=text)],
@@ -1445,8 +1528,9 @@ def _plan_size_question(text: str, low: str, last_plan: Mapping[str, Any]) -> De
                             "params": {"total_nets": value}})
         return Decision(text=f"By how many nets should the plan of {base:,} nets "
                              f"{'grow' if up else 'shrink'}? Say for example "
-                             f"\"{'another' if up else 'remove'} 50,000 nets\" or tap one of "
-                             "these.", choices=choices,
+                             f"\"{'another' if up else 'remove'} 50,000 nets\""
+                             f"{', give the new total,' if up else ''} or tap one of these.",
+                        choices=choices,
                         pending={"expects": "plan_delta", "sign": 1 if up else -1,
                                  "tool": "what_if_plan", "choices": choices})
     mb = re.match(r"^\s*(?:by|of)\s+", low)

@@ -383,6 +383,9 @@ def _plan_back(text: str, state: Any, said: str, first: bool = False) -> Any:
                         reading={"relative": "undo", "plan_restore": 0})
     if "ask" in back:
         return Decision(text=back["ask"], reading={"relative": "plan_op"})
+    offered = plan_ops.undo_after_question(text, state.pending, back)
+    if offered is not None:
+        return offered
     return Decision([Step("plan_itn", plan_ops.restore_params(back["params"]), echo=back["echo"],
                           source=text)],
                     reading={"relative": "undo", "plan_restore": back["index"]})

@@ -46,6 +46,10 @@ ALL_VARIABLES = re.compile(
     r"\b(?:all\s+(?:of\s+)?(?:the\s+|my\s+|\d+\s+|five\s+|nine\s+|ten\s+)?(?:available\s+)?"
     r"(?:variables|columns|indicators|covariates)|every\s+(?:variable|column|indicator)"
     r"|everything|all\s+of\s+them|all\s+but)\b")
+# "keep everything", "leave everything as it is", "everything else the same": nothing is chosen
+KEPT_AS_IS = re.compile(r"\b(?:keep(?:ing)?|leave|leaving|retain)\s+(?:(?:the|it|am)\s+)?everything\b"
+                        r"|\beverything\s+(?:else\s+)?(?:the\s+same|as\s+(?:it\s+)?(?:is|was|before)"
+                        r"|unchanged|stays?)\b")
 EXCEPT = re.compile(r"\b(?:except|but\s+not|other\s+than|apart\s+from|excluding|all\s+but|minus"
                     r"|without)\b")
 DIRECTION_WORD = re.compile(r"\binvers\w*|\bdirect(?:ly)?\b")
@@ -333,6 +337,8 @@ def all_variables(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decisi
     if m.group(0) in ("everything", "all of them", "all but") and not (
             LIST_VERB.search(low) or EXCEPT.search(low)):
         return None
+    if m.group(0) == "everything" and KEPT_AS_IS.search(low):
+        return None  # "keep everything, only bales of 50": the rest kept, one thing changed
     if dlg.QUESTION_START.search(low) and not re.match(r"^\s*(?:now\s+)?(?:use|run|rerun|redo)\b",
                                                        low):
         return None
