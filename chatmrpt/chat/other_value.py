@@ -70,14 +70,10 @@ def repri_threshold_asked(text: str, low: str, facts: Facts,
 def threshold_answer(text: str, pending: Mapping[str, Any]) -> Decision | None:
     """The threshold asked for, said as a short answer: "40", "40%", "make it 40 percent"."""
     low = ex.lower_text(text)
-    nums = ex.extract_numbers(low)
-    if len(nums) != 1 or "?" in low or len(low.split()) > 6:
-        return None
-    n = nums[0]
-    rest = (low[: n.start] + " " + low[n.end:]).strip(" .!,")
-    if not re.fullmatch(r"(?:(?:ok(?:ay)?|so|then|make\s+it|use|set\s+it\s+to|try|let'?s\s+say"
-                        r"|threshold|of|the|urban|percent|per\s*cent|%|please|pls|abeg|now"
-                        r"|instead|it|to|at|more\s+than|above)[\s,.!]*)*", rest):
+    from chatmrpt.chat.repri_target import short_number_answer
+
+    n = short_number_answer(low, r"threshold|of|the|urban|more\s+than|above")
+    if n is None:
         return None
     if not 0 < n.value < 100:
         return None

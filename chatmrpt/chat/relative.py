@@ -1014,6 +1014,13 @@ def _variables_what_if(text: str, low: str, ctx: RouterContext, state: DialogueS
     if not clause.strip() or re.search(r"\b(?:nets?|plan|threshold|target|household|map)\b",
                                        clause):
         return None
+    return _asked_variables_run(clause, text, ctx, state, facts)
+
+
+def _asked_variables_run(clause: str, text: str, ctx: RouterContext, state: DialogueState,
+                         facts: Facts) -> Decision | None:
+    """The analysis a change of the variables asked about would run (the clause read as the
+    change, the analysis' directions and settings kept), as a what-if: offered, not run."""
     change = variable_change(clause, ctx, facts.analysis_variables, state.topic,
                              (state.last or {}).get("tool"))
     if change is None or not change.params or \
@@ -1064,21 +1071,7 @@ def _variable_change_asked(text: str, low: str, ctx: RouterContext, state: Dialo
             re.search(r"\b(?:nets?\s+(?:plan|total)|plan|threshold|target|household|map)\b",
                       clause):
         return None
-    change = variable_change(clause, ctx, facts.analysis_variables, state.topic,
-                             (state.last or {}).get("tool"))
-    if change is None or not change.params or \
-            set(change.params.get("variables") or ()) == set(facts.analysis_variables):
-        return None
-    params = dict(change.params)
-    directions = {k: v for k, v in (facts.analysis_params.get("directions") or {}).items()
-                  if k in params["variables"]}
-    if directions:
-        params["directions"] = directions
-    for k in ("methods", "normalization"):
-        if facts.analysis_params.get(k):
-            params[k] = facts.analysis_params[k]
-    return Decision([Step("run_analysis", params, echo=change.echo, source=text)],
-                    reading={"relative": "variables", "what_if": True, "not_ordered": True})
+    return _asked_variables_run(clause, text, ctx, state, facts)
 
 
 def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueState,

@@ -55,6 +55,22 @@ def target_change_asked(text: str, facts: Facts) -> Decision | None:
                     reading={"repri_target": "asked"})
 
 
+def short_number_answer(low: str, setting_words: str) -> ex.NumberMention | None:
+    """The one number of a short answer to "what should the target / threshold be?" ("40",
+    "make it 40 percent"), said with nothing but the setting's own words
+    (``setting_words``, a regular expression) and plain fillers; None otherwise."""
+    nums = ex.extract_numbers(low)
+    if len(nums) != 1 or "?" in low or len(low.split()) > 6:
+        return None
+    n = nums[0]
+    rest = (low[: n.start] + " " + low[n.end:]).strip(" .!,")
+    if not re.fullmatch(r"(?:(?:ok(?:ay)?|so|then|make\s+it|use|set\s+it\s+to|try|let'?s\s+say"
+                        r"|" + setting_words + r"|percent|per\s*cent|%|please|pls|abeg|now"
+                        r"|instead|it|to|at)[\s,.!]*)*", rest):
+        return None
+    return n
+
+
 def target_answer(text: str, pending: Mapping[str, Any]) -> Decision | None:
     """The target asked for, said as a short answer: "twenty percent", "20", "make it 25%"."""
     low = ex.lower_text(text)
@@ -67,14 +83,8 @@ def target_answer(text: str, pending: Mapping[str, Any]) -> Decision | None:
                               echo=f"Using the default target of {_fmt(DEFAULT_TARGET_SHARE)}% "
                                    "of the population.", source=text)],
                         reading={"repri_target": "default"})
-    nums = ex.extract_numbers(low)
-    if len(nums) != 1 or "?" in low or len(low.split()) > 6:
-        return None
-    n = nums[0]
-    rest = (low[: n.start] + " " + low[n.end:]).strip(" .!,")
-    if not re.fullmatch(r"(?:(?:ok(?:ay)?|so|then|make\s+it|use|set\s+it\s+to|try|let'?s\s+say"
-                        r"|target|of|the|population|percent|per\s*cent|%|please|pls|abeg|now"
-                        r"|instead|it|to|at)[\s,.!]*)*", rest):
+    n = short_number_answer(low, r"target|of|the|population")
+    if n is None:
         return None
     if not 0 < n.value <= 100:
         return None
