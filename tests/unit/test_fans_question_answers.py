@@ -10,6 +10,7 @@ import pytest
 from chatmrpt.chat.dialogue import DialogueState, Facts, decide
 from chatmrpt.chat.router import RouterContext
 from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+from tests.unit.test_dialogue_pending import converse as _converse
 
 FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "housing_quality"),
               lgas=("Fagge", "Geidam", "Maiduguri"), ward_count=len(NORTH_WARDS))
@@ -34,17 +35,7 @@ def decided(text, pending=None, c=None, last=None):
 
 
 def converse(turns, c=None):
-    state, out = DialogueState(), []
-    for text in turns:
-        d = decide(text, c or ctx(), state, FACTS)
-        new = DialogueState(state.pending, state.last, state.shown, d.topic, state.focus)
-        if not d.keep_pending:
-            new.pending = d.pending
-        for s in d.steps:
-            new.last = {"tool": s.tool, "params": s.params}
-        out.append(d)
-        state = new
-    return out, state
+    return _converse(turns, c or ctx(), facts=FACTS)
 
 
 # --- a new plan request while the plan question is pending keeps the values given ----------
