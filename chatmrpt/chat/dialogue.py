@@ -709,7 +709,7 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     base_ctx = replace(ctx, last_missing=(), last_candidates=())
 
     # "ok only ranking then, send csv": the subject said first, then the file: one export
-    merged = export_subject.subject_then_file(low)
+    merged = export_subject.subject_then_file(low) or export_subject.mailed_and_saved(low)
     if merged is not None:
         return _fresh(merged, ex.lower_text(merged), intents.classify(merged), ctx, state, facts)
 
