@@ -69,3 +69,13 @@ def test_other_messages_with_a_number_are_not_a_code(text):
     from chatmrpt.chat.pending import _lga_code_answer
 
     assert _lga_code_answer(text, text.lower(), {"lga_code_for": {}}) is None
+
+
+# --- a closing quote is no part of a place's name -----------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["he wrote 'top 5 wards in Zaria'", "'the ones in zaria'. can you?"])
+def test_a_place_in_quotes_is_named_without_the_quote(text):
+    from chatmrpt.chat.tables import place_named
+
+    assert place_named(text, ctx(), weak=True) == "zaria"
