@@ -44,3 +44,39 @@ def subject_then_file(low: str) -> str | None:
     words = {"rankings": "the rankings", "unified": "the whole dataset",
              "itn_plan": "the net plan", "report": "the report"}[what]
     return f"export {words} as {f.group('fmt')}"
+
+
+# --- a file to be mailed, and saved in a format said after it --------------------------------
+
+# "email the rankings to dr.x@y.ng", "send the plan to my email", "mail the ranking to the PA"
+_MAILED_SUBJECT = re.compile(
+    r"^\W*(?:(?:hi|hello|ok(?:ay)?|so|please|pls|abeg|kindly|can\s+you|could\s+you)\W+)*"
+    r"(?:e-?mail|mail|send|forward|whatsapp)\s+(?:me\s+|us\s+)?(?:the\s+|d\s+|our\s+|my\s+)?"
+    r"(?P<what>(?:ward\s+)?rank(?:s|ings?)|priority\s+list|(?:net\s+|itn\s+|distribution\s+)?plan)"
+    r"\s+to\s+(?P<dest>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:my|our|his|her|their|the|d)\s+"
+    r"(?:e-?mail|mail|inbox)|(?:the\s+|my\s+|our\s+)?[\w.'-]+(?:\s+[\w.'-]+)?)")
+_MAIL = re.compile(r"\be-?mail\w*|\bmail\b|\binbox\b|\bwhatsapp\b|@")
+# "and also save them as csv", ", and save a copy in excel", "plus export it as xlsx"
+_SAVED_AS = re.compile(
+    r"\s*[,;]?\s*(?:and|&|plus|then)?\s*(?:also\s+)?(?:please\s+|pls\s+)?"
+    r"(?:save|export|download|give\s+me|make|keep|put)\s+(?:me\s+)?"
+    r"(?:them|it|am|that|those|a\s+copy(?:\s+of\s+(?:them|it))?|the\s+same)?\s*"
+    r"(?:(?:as|in|to)\s+)?(?:an?\s+)?(?P<fmt>csv|excel|xlsx|xls)(?:\s+(?:file|format))?"
+    r"(?:\s+(?:too|also|as\s+well|pls|please|for\s+me))*\W*$")
+
+
+def mailed_and_saved(low: str) -> str | None:
+    """ "email the rankings to dr.x@y.ng and also save them as csv": the file is made in
+    the format said (no mail is sent from here, the reply says so); the message is
+    rewritten as that one export. None when the saved file has a subject of its own or
+    no format is said."""
+    m = _MAILED_SUBJECT.match(low)
+    if m is None or not _MAIL.search(m.group(0)):
+        return None  # "send the rankings to the director": no mail said
+    rest = low[m.end():]
+    f = _SAVED_AS.match(rest)
+    if f is None:
+        return None
+    what = "the net plan" if "plan" in m.group("what") else "the rankings"
+    fmt = {"excel": "xlsx", "xls": "xlsx"}.get(f.group("fmt"), f.group("fmt"))
+    return f"export {what} as {fmt}"

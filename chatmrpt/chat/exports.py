@@ -139,6 +139,51 @@ def format_of_shown(text: str, low: str, state: DialogueState) -> Decision | Non
                     reading={"named_export": True, "tool": "export_view", "shown": True})
 
 
+# "export to excel", "oya xport to xcel", "save it as csv" right after a map was shown: a map
+# is no table, so the table behind it is meant (the net plan behind its map, the ranking
+# behind the vulnerability maps); any other map's table is asked about
+TABLE_OF_SHOWN = re.compile(
+    rf"^\s*(?:{FILLER}[\s,.!]+)*(?:(?:e?xport|save|download|send|give\s+(?:me|us)|get\s+(?:me|us)"
+    rf"|put|convert|turn)\s+(?:(?:me|us)\s+)?)(?:(?:it|that|this|am|dat|dis|them|d|di)\s+)?"
+    rf"(?:(?:as|in|to|into)\s+)?(?:an?\s+)?(?P<fmt>excel|xlsx?|xcel|exel|excell|spreadsheet|csv)"
+    rf"(?:\s+(?:file|format|sheet|workbook|version))?{TAIL}[\s.!]*$")
+MAP_TABLES = {"itn": "itn_plan", "composite": "rankings", "pca": "rankings",
+              "category": "rankings"}
+
+
+def table_of_shown_map(text: str, low: str, ctx: RouterContext,
+                       state: DialogueState) -> Decision | None:
+    """ "export to excel" right after a map was shown: the table that map is drawn from
+    (a map comes only as a picture or a web page); for a map with no table of its own,
+    which table is asked."""
+    m = TABLE_OF_SHOWN.match(low)
+    shown = state.shown or {}
+    if m is None or shown.get("kind") != "map" or (state.last or {}).get("tool") not in SHOWN_BY:
+        return None
+    fmt = "csv" if m.group("fmt") == "csv" else "xlsx"
+    what = shown.get("what") or "composite"
+    subject = MAP_TABLES.get(str(what))
+    if subject == "itn_plan" and ctx.last_plan is None:
+        subject = None
+    label = "CSV" if fmt == "csv" else "Excel"
+    if subject is None:
+        from chatmrpt.chat.describe import describe_choice
+
+        offers = [{"what": w, "format": fmt} for w in ("rankings", "unified")]
+        choices = [{"label": describe_choice("export_results", p), "tool": "export_results",
+                    "params": p} for p in offers]
+        return Decision(text=f"A map is saved as a picture (PNG) or a web page (HTML), not as "
+                             f"{label}. Which table should I export as {label}?",
+                        choices=choices, pending={"expects": "choice", "choices": choices},
+                        reading={"tool": "export_results", "table_of_map": True})
+    name = "net plan" if subject == "itn_plan" else "ward ranking"
+    return Decision([Step("export_results", {"what": subject, "format": fmt}, source=text)],
+                    notes=[f"A map comes only as a picture or a web page, so this is the "
+                           f"table behind the map on the screen: the {name}."],
+                    reading={"named_export": True, "tool": "export_results",
+                             "table_of_map": True})
+
+
 def format_of_earlier(text: str, low: str, ctx: RouterContext,
                       state: DialogueState) -> Decision | None:
     """ "png", "png of that" when the last turn showed no figure: the figure shown earlier
@@ -279,6 +324,11 @@ REFERENCE = re.compile(r"\b(?:of|for)\s+(?:it|that|this|am|dat|dis|them|those)\b
                        r"(?:me\s+|us\s+)?)?(?:it|that|this|am|dat|dis)\s+(?:as|in|to)\b")
 SEND = re.compile(r"\b(?:send|export|download|save|give|share|forward|e-?mail|mail|attach"
                   r"|drop|get\s+me|get\s+us|whatsapp\s+(?:me|us|it|that|am))\b")
+# "the email also says ...", "his mail said ...": a mail talked about, not a sending asked for
+MAIL_NOUN = re.compile(r"\b(?:the|an?|this|that|his|her|my|your|our|their|d|di|same)\s+e-?mails?"
+                       r"(?:\s+(?:from|of)\s+[\w.]+)?\b(?=\s+(?:also\s+|again\s+|clearly\s+)?"
+                       r"(?:says?|said|states?|stated|reads?|mentions?|mentioned|asks?|asked"
+                       r"|wants?|writes?|wrote|is|was|has|had|came|talks?|dey|na)\b)")
 MAKE_REPORT = re.compile(r"\b(?:write(?:\s+up)?|draft|prepare|generate|produce|compile|create"
                          r"|make|put\s+together|do|send|export|download|give|share|get|e-?mail|mail|forward)\s+"
                          r"(?:me\s+|us\s+)?(?:up\s+)?(?:a|the|d|di|our|my|that|this)?\s*"
@@ -386,7 +436,7 @@ def named_file(text: str, low: str, ctx: RouterContext, state: DialogueState) ->
             return None
         return _file_decision(text, "report", "html")
     if fmt is None and subject in ("rankings", "itn_plan") and MAILED.search(low) and (
-            SEND.search(low) or DESTINATION.search(low)):
+            SEND.search(MAIL_NOUN.sub(" ", low)) or DESTINATION.search(low)):
         return _which_format(subject)
     if fmt is None or fmt == "html":
         return None
@@ -677,6 +727,7 @@ def file_or_view(text: str, low: str, ctx: RouterContext, state: DialogueState,
     """The readings of this module that stand on their own words."""
     del facts
     return format_alone(low) or format_of_shown(text, low, state) or \
+        table_of_shown_map(text, low, ctx, state) or \
         format_of_earlier(text, low, ctx, state) or on_screen(text, low, state) or \
         map_retracted(text, low) or format_corrected(text, low, ctx, state) or \
         map_format_corrected(text, low, state) or \

@@ -793,7 +793,12 @@ CODE_ANSWER_WORDS = frozenset(["ok", "okay", "use", "try", "take", "let", "us", 
                                "it's", "its", "it", "is", "the", "code", "lga", "na", "abeg",
                                "please", "pls", "then", "so", "ehn", "oh", "number", "no",
                                "instead", "that", "one", "go", "with", "for", "i", "mean",
-                               "meant", "sir", "ma", "o", "make", "am", "we", "do", "of", "in"])
+                               "meant", "sir", "ma", "o", "make", "am", "we", "do", "of", "in",
+                               # the code passed on from someone: "he say na 20030", "my oga
+                               # said it is 20030", "she told me 20030"
+                               "he", "she", "they", "dem", "say", "says", "said", "tell",
+                               "told", "me", "my", "our", "oga", "boss", "supervisor", "e",
+                               "be"])
 
 
 def _lga_code_answer(text: str, low: str, pending: Mapping[str, Any]) -> Decision | None:

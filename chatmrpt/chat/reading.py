@@ -164,6 +164,12 @@ def reads_as_short_answer(text: str) -> bool:
     return "?" not in low and len(low.split()) <= 6 and not QUESTION_START.search(low)
 
 
+# "one" standing for a thing already talked about: "the one in Kuwe South", "that one", "which
+# one", "the other one"
+PRONOUN_ONE = re.compile(r"\b(?:the|that|this|which|each|any|every|another|other|same|right"
+                         r"|wrong|first|last|next|d|dat|dis)\s+one\s*$")
+
+
 def apply_correction(text: str) -> tuple[str, str | None]:
     """A message corrected inside itself ("500,000 ... wait no make it 450,000").
 
@@ -179,7 +185,8 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     mark = marks[-1]
     head, tail = low[: mark.start()], low[mark.end() :]
     after = ex.extract_numbers(tail)
-    before = ex.extract_numbers(head)
+    # "the one in Kuwe South. Actually, the top five there": "the one" is a ward, no number
+    before = [n for n in ex.extract_numbers(head) if not PRONOUN_ONE.search(head[: n.end])]
     if not after or not before:
         return text, None
     new = after[0]

@@ -230,7 +230,8 @@ def place_named(text: str, ctx: RouterContext, weak: bool = False) -> str | None
         candidates.append(m.group(1))
     states = _state_names()
     for cand in candidates:
-        words = [w for w in re.findall(r"[a-z][\w'/-]*", cand)]
+        # "... the ones in Zaria'": a closing quote is no part of the name
+        words = [w.rstrip("'") for w in re.findall(r"[a-z][\w'/-]*", cand)]
         while words and (words[-1] in _NAME_STOP or words[-1] in ex.VOCABULARY):
             words.pop()
         while words and (words[0] in _NAME_STOP or words[0] in ex.VOCABULARY):

@@ -216,8 +216,32 @@ ASK_TOPICS = (
 )
 
 
-UNSUPPORTED_FORMAT = re.compile(r"\bpdf\b|\bword\b|\bdocx?\b|\bjpe?g\b|\bpowerpoint\b"
-                                r"|\bpptx?\b|\bshapefile\b|\bkml\b|\bsvg\b")
+_UNSUPPORTED = re.compile(r"\bpdf\b|\bword\b|\bdocx?\b|\bjpe?g\b|\bpowerpoint\b"
+                          r"|\bpptx?\b|\bshapefile\b|\bkml\b|\bsvg\b")
+# "a png of that map for the powerpoint", "the csv, to put in my word report": with a format
+# that is made named, a program or document after "for"/"in"/"into" is where the file goes,
+# not the format asked for
+_MADE_FORMAT = re.compile(r"\b(?:png|picture|image|photo|html|web\s*page|csv|excel|xlsx?"
+                          r"|spreadsheet|geojson|geoparquet)\b")
+_FILE_PURPOSE = re.compile(
+    r"\b(?:for|in|into|inside|on|to\s+(?:put|paste|insert|use|add)\s+(?:it\s+|them\s+)?(?:in|into|on))"
+    r"\s+(?:the|my|our|a|an|his|her|their|d|di|this|that|tomorrow'?s|today'?s)?\s*"
+    r"(?:powerpoint|pptx?|word|docx?|pdf)\b(?:\s+(?:doc(?:ument)?|file|slides?|presentation|deck))?")
+
+
+class _UnsupportedFormat:
+    """A file format the chat cannot make, named in a message; the program or document a
+    made format is for ("png ... for the powerpoint") is no format asked for."""
+
+    pattern = _UNSUPPORTED.pattern
+
+    def search(self, low: str) -> re.Match[str] | None:
+        if _MADE_FORMAT.search(low):
+            low = _FILE_PURPOSE.sub(lambda m: " " * len(m.group(0)), low)
+        return _UNSUPPORTED.search(low)
+
+
+UNSUPPORTED_FORMAT = _UnsupportedFormat()
 ACTION_START = re.compile(r"^\s*(?:(?:please|pls|abeg|ok|so|now|can\s+you|could\s+you)[\s,]+)*"
                           r"(?:show|map|list|give|display|draw|plot|export|download|plan|send"
                           r"|save|run|rank)\b")
