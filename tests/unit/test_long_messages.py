@@ -1,0 +1,115 @@
+"""Long messages: a clear order buried among dates, phone numbers, list markers and counts
+of other things runs with the settings it states; those numbers never become settings, and
+money is never a number of nets; "don't change anything until ..." changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat import dialogue as dm
+from chatmrpt.chat import guards
+from chatmrpt.chat.dialogue import DialogueState, Facts, Step, decide
+from chatmrpt.chat.router import RouterContext
+from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+
+PLAN = {"total_nets": 450_000, "household_size": 5}
+USED = ("u5_tpr_rdt", "rainfall", "housing_quality")
+FACTS = Facts(analysis_variables=USED, lgas=("Fagge", "Geidam", "Maiduguri", "Nguru", "Zaria"),
+              ward_count=len(NORTH_WARDS))
+
+
+def ctx(**kw) -> RouterContext:
+    base = {"has_dataset": True, "variables": DEMO_VARIABLES, "wards": NORTH_WARDS,
+            "analysis_status": "succeeded"}
+    base.update(kw)
+    return RouterContext(**base)
+
+
+def run(text, c=None, state=None):
+    return decide(text, c or ctx(), state or DialogueState(), FACTS)
+
+
+# --- numbers that only label something ------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Oga said make we use 450k nets, household size 5, that's the number from the NMEP "
+    "allocation letter dated 12/03/2026. Pls run the plan with that.",
+    "plan 450k nets, household size 5 before the meeting on 15 June",
+    "plan 450k nets household size 5, the microplan is due by 30th of April",
+    "plan 450k nets, household size 5. Call me on 0802 114 4410 if anything is wrong",
+    "plan 450k nets, household size 5 (my number is +234 803 123 4567)",
+    "FW: ITN campaign 2026 - microplan. plan 450k nets, household size 5",
+    "we found 2 out of 3 facilities with stockouts. plan 450k nets, household size 5",
+    "two things: (1) plan 450k nets, household size 5",
+])
+def test_dates_phones_markers_and_counts_are_not_strays(text):
+    step = Step("plan_itn", {"total_nets": 450_000, "household_size": 5})
+    assert dm.stray_numbers(step, text) == []
+
+
+@pytest.mark.parametrize("text,stray", [
+    ("plan 450k nets, household size 5, keep 20k", "20k"),
+    ("plan 450k nets, household size 5 for 12 LGAs", "12"),
+    ("plan 450k nets, household size 5 and 6", "6"),
+    ("plan 450k out of the 500k nets, household size 5", "500k"),
+    ("plan 450k nets household size 5 number 7 per net", "7"),
+])
+def test_other_numbers_still_are_strays(text, stray):
+    step = Step("plan_itn", {"total_nets": 450_000, "household_size": 5})
+    assert stray in dm.stray_numbers(step, text)
+
+
+def test_label_spans():
+    low = "dated 12/03/2026, tel 0802 114 4410, (1) run (2) map, start with number 1"
+    said = [low[a:b] for a, b in guards.label_spans(low)]
+    assert said == ["12/03/2026", "0802 114 4410", "(1)", "(2)", "number 1"]
+    assert guards.label_spans("plan 400k, household 5 may work") == []
+    assert guards.label_spans("number 5 per household") == []
+
+
+def test_the_other_six_variables_are_counted():
+    step = Step("run_analysis", {"variables": ["a", "b", "c", "d", "e", "f", "elevation"]})
+    assert dm.stray_numbers(step, "ok add elevation then, keep the other six") == []
+
+
+def test_a_long_message_with_a_clear_order_runs():
+    d = run("Ok afternoon session don start. Oga said make we use 450k nets, household size 5, "
+            "that's the number from the NMEP allocation letter dated 12/03/2026. Pls run the "
+            "plan with that.")
+    assert [s.tool for s in d.steps] == ["plan_itn"], d.text
+    assert d.steps[0].params["total_nets"] == 450_000
+
+
+# --- money and waiting ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "The partner confirmed ₦3.1 billion for procurement. Plan with that, household size 5.",
+    "we have 3 million naira, plan with it, household size 5",
+    "plan with $400k, household size 5",
+])
+def test_money_is_never_a_number_of_nets(text):
+    d = run(text)
+    assert not any(s.tool == "plan_itn" for s in d.steps) or d.text, d.steps
+    assert not d.steps or d.text
+
+
+def test_money_named():
+    step = Step("plan_itn", {"total_nets": 3_100_000_000, "household_size": 5})
+    assert guards.totals_of_another_unit(step, "the partner gave ₦3.1 billion") == ["₦3.1 billion"]
+    step = Step("plan_itn", {"total_nets": 400_000, "household_size": 5})
+    assert guards.totals_of_another_unit(step, "plan 400k nets, household 5") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Musa asked if we fit do 500k instead. Don't change anything until he confirms o.",
+    "maybe 500k. don't change anything till Friday",
+    "don't touch the plan until the DPRS agrees",
+])
+def test_dont_change_until_is_only_asking(text):
+    assert guards.only_asking(text)
+
+
+def test_dont_change_then_an_order_is_not_only_asking():
+    assert not guards.only_asking("don't change the threshold, but use 500k nets")
