@@ -113,3 +113,23 @@ def test_dont_change_until_is_only_asking(text):
 
 def test_dont_change_then_an_order_is_not_only_asking():
     assert not guards.only_asking("don't change the threshold, but use 500k nets")
+
+
+# --- pidgin fillers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "gud morning oga. dem just give me dis work, abeg run d analysis, use d default tins",
+    "dem send me kano metro file. abeg run d ranking wit default variables",
+    "dem say make i run am", "dem don't know the tool",
+])
+def test_dem_as_they_is_no_variable(text):
+    from chatmrpt.chat.extract import find_variables
+    assert [m.column for m in find_variables(text, ("elevation", "rainfall"))] == []
+
+
+@pytest.mark.parametrize("text", ["add dem to the analysis", "use dem and rainfall",
+                                  "show the dem map"])
+def test_dem_as_the_elevation_model_is_still_read(text):
+    from chatmrpt.chat.extract import find_variables
+    assert "elevation" in [m.column for m in find_variables(text, ("elevation", "rainfall"))]
