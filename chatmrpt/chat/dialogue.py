@@ -273,6 +273,13 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     named = {m.column for m in ex.find_variables(fixed, ctx.variables) if m.column} \
         if ctx.variables else set()
     decision.topic = next(iter(named)) if len(named) == 1 else None
+    if not decision.steps and not state.pending:
+        asked = numbered.story_question(fixed)
+        if asked is not None:  # "... (a story) ... Where is Kwama in your ranking?"
+            alone = decide(asked, ctx, state, facts)
+            if alone.steps and not any(s.tool in GATE_FAMILY for s in alone.steps):
+                alone.reading["story"] = True
+                return alone
     return decision
 
 

@@ -124,3 +124,26 @@ def kept(todo: Mapping[str, Any] | None, items: list[str] | None,
     else:
         done = [k]
     return {"items": list(items), "done": done} if len(done) < len(items) else None
+
+
+# words that ask for something: a story with any of them is no story
+REQUEST_CUE = re.compile(
+    r"\b(?:please|pls|plz|abeg|kindly|can\s+you|could\s+you|would\s+you|will\s+you|help\s+me"
+    r"|i\s+want|i\s+need|we\s+need|let'?s|run|plan|make|set|use|export|show|list|give|send|draw"
+    r"|map|compute|calculate|redo|re-?run|re-?plan|change|add|remove|drop|put|switch|save"
+    r"|download|do\s+(?:it|that|this|the)|go\s+ahead|proceed)\b")
+
+
+def story_question(text: str) -> str | None:
+    """The question a message ends with after telling a story that asks for nothing ("Sir,
+    let me tell you what happened in Kwama ward ... Where is Kwama in your ranking?"), or
+    None. The story's numbers (a year, "2 out of 3 facilities") belong to the story."""
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]
+    if len(sentences) < 2 or not sentences[-1].rstrip().endswith("?"):
+        return None
+    k = len(sentences) - 1
+    while k > 0 and sentences[k - 1].rstrip().endswith("?"):
+        k -= 1
+    if k == 0 or any(REQUEST_CUE.search(ex.lower_text(p)) for p in sentences[:k]):
+        return None
+    return " ".join(sentences[k:])

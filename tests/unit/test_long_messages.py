@@ -133,3 +133,34 @@ def test_dem_as_they_is_no_variable(text):
 def test_dem_as_the_elevation_model_is_still_read(text):
     from chatmrpt.chat.extract import find_variables
     assert "elevation" in [m.column for m in find_variables(text, ("elevation", "rainfall"))]
+
+
+# --- an order after what someone said --------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,why", [
+    ("The email also says 'nets to be allocated by PCA ranking'. I had missed that line. "
+     "Please follow it.", None),
+    ("the director says use PCA. implement that", None),
+    ("the director says use PCA", "reported"),
+    ("the director says use PCA, I will follow up with him", "reported"),
+])
+def test_follow_it_orders_what_was_reported(text, why):
+    from chatmrpt.chat import unordered
+    assert unordered.reason(text) == why
+
+
+# --- a question at the end of a story -------------------------------------------------------
+
+
+def test_story_question():
+    from chatmrpt.chat.numbered import story_question
+    text = ("Sir, let me tell you what happened in Kwama ward last week. The ward head said "
+            "nobody came for the net distribution in 2025, and we found 2 out of 3 health "
+            "facilities with RDT stockout since January. Where is Kwama in your ranking?")
+    assert story_question(text) == "Where is Kwama in your ranking?"
+    # a request in the story, a single sentence, or no question at the end: no story
+    assert story_question("Plan 500k nets for 2025. Where is Kwama in your ranking?") is None
+    assert story_question("Please add rainfall. How many wards are High?") is None
+    assert story_question("Where is Kwama in your ranking?") is None
+    assert story_question("Kwama had a stockout. Tell me its rank.") is None
