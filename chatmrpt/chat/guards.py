@@ -526,7 +526,10 @@ REPORTED = re.compile(r"\b(?:said|says|told\s+(?:us|me|them)|promised|announced|
                       r"|(?:they|donors?|partners?|people)\s+want|is\s+asking\s+for)\b")
 ORDERED = re.compile(r"\b(?:make|use|set|change|redo|re-?plan|re-?run|plan\s+(?:with|for)"
                      r"|go\s+with|update|put|switch|run|try|abeg|please|pls|go\s+ahead"
-                     r"|do\s+(?:it|that|this|the\s+plan)(?:\s+(?:with|for|at|using))?)\b")
+                     r"|do\s+(?:it|that|this|the\s+plan)(?:\s+(?:with|for|at|using))?"
+                     # "sorry, I meant nets, not naira. NMEP says 600k": the user's own
+                     # correction of what was asked
+                     r"|(?:sorry|no)[\s,]+i\s+meant?)\b")
 
 
 def totals_said_of_something_else(step: Step, text: str) -> list[str]:

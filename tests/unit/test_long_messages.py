@@ -164,3 +164,13 @@ def test_story_question():
     assert story_question("Please add rainfall. How many wards are High?") is None
     assert story_question("Where is Kwama in your ranking?") is None
     assert story_question("Kwama had a stockout. Tell me its rank.") is None
+
+
+@pytest.mark.parametrize("text,held", [
+    ("Sorry, I meant nets, not naira. NMEP says 600k nets. Household 5 as I said.", []),
+    ("NMEP says 600k nets. Household 5.", ["600k as what someone said"]),
+    ("I meant to tell you, NMEP says 600k nets, household 5", ["600k as what someone said"]),
+])
+def test_a_correction_by_the_user_orders_the_reported_number(text, held):
+    step = Step("plan_itn", {"total_nets": 600_000, "household_size": 5})
+    assert guards.totals_said_of_something_else(step, text) == held
