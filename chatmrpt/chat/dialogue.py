@@ -294,6 +294,12 @@ def _numbered_item(text: str, ctx: RouterContext, state: DialogueState,
         decision = decide(items[k], ctx, replace(state, todo=None), facts)
         decision.reading["todo"] = numbered.kept(None, items, k)
         return decision
+    started = numbered.started_request(text)
+    if started is not None:  # "... Can you start with the statewide top ten?"
+        alone = decide(started, ctx, replace(state, todo=None), facts)
+        if alone.steps and not any(s.tool in GATE_FAMILY for s in alone.steps):
+            alone.reading["started"] = started
+            return alone
     named = numbered.item_named(text, state.todo)
     if named is None or (state.pending and re.fullmatch(r"\W*\d\W*", text.strip())):
         return None  # a bare number answers the question asked

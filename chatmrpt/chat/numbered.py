@@ -147,3 +147,30 @@ def story_question(text: str) -> str | None:
     if k == 0 or any(REQUEST_CUE.search(ex.lower_text(p)) for p in sentences[:k]):
         return None
     return " ".join(sentences[k:])
+
+
+# "... Can you start with the statewide top ten?": of the requests told, the one to do now
+START_WITH = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|now|but|and|please|pls|kindly|abeg)[\s,]+)*(?:(?:can|could|would)"
+    r"\s+(?:you|u)\s+(?:please\s+|pls\s+|kindly\s+)?|let'?s\s+|please\s+|pls\s+)?(?:start|begin)"
+    r"\s+(?:with|by)\s+(?P<what>.+?)\s*(?:,?\s*(?:please|pls|abeg|first|for\s+now|now))*"
+    r"\s*[?.!]*\s*$", re.I)
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\'\"\u2019\u201d]))\s+")
+
+
+def started_request(text: str) -> str | None:
+    """The request a message says to start with, after telling several ("my supervisor sent
+    this: '... top 10 statewide and also the ones in Zaga West ...'. Can you start with the
+    statewide top ten?"), or None. Only a last sentence of a longer message, and never a
+    list marker ("start with number 1": list_items)."""
+    sentences = [p for p in SENTENCE_END.split(text.strip()) if p.strip()]
+    if len(sentences) < 2:
+        return None
+    m = START_WITH.match(sentences[-1])
+    if m is None:
+        return None
+    what = m.group("what").strip()
+    if re.fullmatch(r"(?:(?:number|no\.?|item|#)\s*)?" + NUM + r"|(?:the\s+)?" + ORD
+                    + r"(?:\s+(?:one|item|thing|request))?", ex.lower_text(what)):
+        return None
+    return what

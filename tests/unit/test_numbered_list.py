@@ -98,3 +98,17 @@ def test_a_bare_number_answers_a_pending_question():
     todo = {"items": ["a", "b", "c"], "done": [0]}
     d = run("2", state=DialogueState(pending={"kind": "x"}, todo=todo))
     assert d.reading.get("todo") is None
+
+
+@pytest.mark.parametrize("text,what", [
+    ("Hello, my supervisor sent this: 'Please get the top 10 wards statewide and also the ones "
+     "in Zaga West.' Can you start with the statewide top ten?", "the statewide top ten"),
+    ("We need the maps and the lists. Let's start with the composite map please.",
+     "the composite map"),
+    ("Three things: a, then b, then c. Start with the first one.", None),
+    ("(1) a (2) b. start with number 1", None),
+    ("Can you start with the statewide top ten?", None),  # one sentence: read whole
+    ("I will start with the top ten. Then the map.", None),
+])
+def test_started_request(text, what):
+    assert numbered.started_request(text) == what
