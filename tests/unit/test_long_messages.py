@@ -174,3 +174,14 @@ def test_story_question():
 def test_a_correction_by_the_user_orders_the_reported_number(text, held):
     step = Step("plan_itn", {"total_nets": 600_000, "household_size": 5})
     assert guards.totals_said_of_something_else(step, text) == held
+
+
+@pytest.mark.parametrize("text,own", [
+    ("Our LGA supervisors want the bottom 5 wards statewide. Please list them.", False),
+    ("my LGA team asked for the top 10 wards", False),
+    ("show me the high wards in my LGA", True),
+    ("top 5 in our LGA please", True),
+])
+def test_people_of_the_lga_are_no_place(text, own):
+    from chatmrpt.chat.focus import OWN_LGA
+    assert bool(OWN_LGA.search(text.lower())) is own
