@@ -185,3 +185,21 @@ def test_a_correction_by_the_user_orders_the_reported_number(text, held):
 def test_people_of_the_lga_are_no_place(text, own):
     from chatmrpt.chat.focus import OWN_LGA
     assert bool(OWN_LGA.search(text.lower())) is own
+
+
+# --- where nets are kept is not the plan's area ---------------------------------------------
+
+
+@pytest.mark.parametrize("text,refused", [
+    ("Store manager says we have 20,000 extra nets in the Gakirau store. Add them to the plan.",
+     False),
+    ("the nets are in the Gakirau warehouse, plan 500k nets household 5", False),
+    ("make a separate plan for only Gakirau LGA with 50k nets", True),
+    ("plan 50k nets for Gakirau, household 5", True),
+])
+def test_a_store_in_an_lga_is_no_plan_for_that_lga(text, refused):
+    from chatmrpt.chat import plan_settings
+    from chatmrpt.chat.state import Decision
+    d = Decision(steps=[Step("plan_itn", {"total_nets": 420_000, "household_size": 5})])
+    out = plan_settings.one_lga_plan(d, text, ("Gakirau", "Lida"))
+    assert ("one_lga_plan" in out.reading) is refused
