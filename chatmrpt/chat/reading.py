@@ -164,6 +164,10 @@ def reads_as_short_answer(text: str) -> bool:
     return "?" not in low and len(low.split()) <= 6 and not QUESTION_START.search(low)
 
 
+PRONOUN_ONE_BEFORE = re.compile(r"\b(?:the|that|this|which|each|any|every|no|other|another"
+                                r"|same|first|last|new|old|right|wrong)\s*$")
+
+
 def apply_correction(text: str) -> tuple[str, str | None]:
     """A message corrected inside itself ("500,000 ... wait no make it 450,000").
 
@@ -179,7 +183,10 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     mark = marks[-1]
     head, tail = low[: mark.start()], low[mark.end() :]
     after = ex.extract_numbers(tail)
-    before = ex.extract_numbers(head)
+    # "The one in Kuwe South. Actually, list the top five": "the one" points, it is no amount
+    before = [n for n in ex.extract_numbers(head) if not (
+        n.text.strip() == "one" and (PRONOUN_ONE_BEFORE.search(head[: n.start])
+                                     or re.match(r"\s+of\b", head[n.end:])))]
     if not after or not before:
         return text, None
     new = after[0]

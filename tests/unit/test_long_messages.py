@@ -203,3 +203,14 @@ def test_a_store_in_an_lga_is_no_plan_for_that_lga(text, refused):
     d = Decision(steps=[Step("plan_itn", {"total_nets": 420_000, "household_size": 5})])
     out = plan_settings.one_lga_plan(d, text, ("Gakirau", "Lida"))
     assert ("one_lga_plan" in out.reading) is refused
+
+
+@pytest.mark.parametrize("text,note", [
+    ("The one in Kuwe South. Actually, just list the top five in Kuwe South.", None),
+    ("That one is wrong, actually list the top 5", None),
+    ("top 10, actually make it 5", "Using your correction: 5 instead of 10."),
+    ("plan 500k nets, no wait, 450k", "Using your correction: 450,000 instead of 500,000."),
+])
+def test_the_one_pointed_at_is_not_corrected(text, note):
+    from chatmrpt.chat.reading import apply_correction
+    assert apply_correction(text)[1] == note
