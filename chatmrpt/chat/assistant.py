@@ -333,7 +333,7 @@ class Assistant:
         new_state.analyses = _analyses_after(dstate.analyses, reply)
         # a list of requests done one at a time stays until a message takes its last item
         reading = (reply.route or {}).get("dialogue") or {}
-        new_state.todo = reading["todo"] if "todo" in reading else dstate.todo
+        new_state.todo = reading.get("todo", dstate.todo)
         self._store_state(session_id, new_state)
         self.rt.store.append_message(session_id, {
             "role": "assistant",
