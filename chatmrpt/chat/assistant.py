@@ -331,6 +331,9 @@ class Assistant:
         new_state.plans = _plans_after(new_state.plans if new_state.plans is not None
                                        else dstate.plans, reply)
         new_state.analyses = _analyses_after(dstate.analyses, reply)
+        # a list of requests done one at a time stays until a message takes its last item
+        reading = (reply.route or {}).get("dialogue") or {}
+        new_state.todo = reading.get("todo", dstate.todo)
         self._store_state(session_id, new_state)
         self.rt.store.append_message(session_id, {
             "role": "assistant",

@@ -91,6 +91,7 @@ from chatmrpt.chat import (
     net_sums,
     no_population,
     normalize,
+    numbered,
     ordinal,
     other_value,
     place_counts,
@@ -219,6 +220,9 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     """How to answer ``text``: the steps to run, or the question to ask. The message is read
     in plain words first (normalize.plain_text, which leaves plain words as they are)."""
     text = normalize.plain_text(text, normalize.text_names(ctx, facts))
+    listed = _numbered_item(text, ctx, state, facts)
+    if listed is not None:
+        return listed
     taken_back = retraction.find_retraction(text, ctx.last_plan)
     if taken_back is not None and not taken_back.text:
         return Decision(text=taken_back.note, keep_pending=bool(state.pending),
@@ -270,6 +274,45 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     named = {m.column for m in ex.find_variables(fixed, ctx.variables) if m.column} \
         if ctx.variables else set()
     decision.topic = next(iter(named)) if len(named) == 1 else None
+    if not decision.steps and not state.pending:
+        asked = numbered.story_question(fixed)
+        if asked is not None:  # "... (a story) ... Where is Kwama in your ranking?"
+            alone = decide(asked, ctx, state, facts)
+            if alone.steps and not any(s.tool in GATE_FAMILY for s in alone.steps):
+                alone.reading["story"] = True
+                return alone
+    return decision
+
+
+def _numbered_item(text: str, ctx: RouterContext, state: DialogueState,
+                   facts: Facts) -> Decision | None:
+    """A list of requests to be done one at a time ("(1) ..., (2) ..., (3) .... start with
+    number 1") is read as the item it starts with, and kept; a later message that only names
+    an item ("number 2 now", "and 3") is read as that item (numbered)."""
+    items = numbered.list_items(text)
+    k = numbered.start_index(text, len(items)) if items else None
+    if items and k is not None:
+        decision = decide(items[k], ctx, replace(state, todo=None), facts)
+        decision.reading["todo"] = numbered.kept(None, items, k)
+        return decision
+    started = numbered.started_request(text)
+    if started is not None:  # "... Can you start with the statewide top ten?"
+        alone = decide(started, ctx, replace(state, todo=None), facts)
+        if alone.steps and not any(s.tool in GATE_FAMILY for s in alone.steps):
+            alone.reading["started"] = started
+            return alone
+    named = numbered.item_named(text, state.todo)
+    if named is None or (state.pending and re.fullmatch(r"\W*\d\W*", text.strip())):
+        return None  # a bare number answers the question asked
+    if named == "missing":
+        n = len(state.todo["items"])
+        return Decision(text=f"Your list has {n} items: "
+                             + "; ".join(f"({i}) {t}" for i, t in
+                                         enumerate(state.todo["items"], 1))
+                             + ". Which one should I do?",
+                        keep_pending=bool(state.pending), reading={"text": text})
+    decision = decide(state.todo["items"][named], ctx, replace(state, todo=None), facts)
+    decision.reading["todo"] = numbered.kept(state.todo, None, named)
     return decision
 
 

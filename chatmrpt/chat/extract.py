@@ -1505,7 +1505,11 @@ _SYNONYM_KEYS: tuple[tuple[str, str], ...] = tuple(
 # digital elevation model
 PIDGIN_DEM = re.compile(r"\b(?:where|all|na|for|see|give|tell|make|show|list|me|us|among|if)"
                         r"\s+dem\b|\bdem\s+(?:dey|don|go|be|wey|no|fit|get|fall|na|all|too|wan"
-                        r"|sabi|take|come|high|low|medium|ones?)\b")
+                        r"|sabi|take|come|high|low|medium|ones?"
+                        # "dem just give me dis work", "dem send me kano file": "they" in pidgin
+                        r"|just|jus|send|sent|say|said|talk|tell|told|give|gave|ask|asked|want"
+                        r"|bring|brought|call|called|need|do|did|never|neva|still|also|dun|done"
+                        r"|bin|carry|post|posted|share|shared|don't|dont)\b")
 
 
 def find_variables(text: str, columns: Sequence[str] = ()) -> list[VariableMention]:

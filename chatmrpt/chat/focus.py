@@ -36,6 +36,11 @@ ELLIPSIS_LGA = re.compile(
 SAME_LGA = re.compile(r"\b(?:same|that|this)\s+(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\b"
                       r"(?:\s+(?:too|again|as\s+well))?")
 OWN_LGA = re.compile(r"\b(?:our|my)\s+(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\b"
+                     # "our LGA supervisors want the bottom 5 statewide": people of the LGA
+                     r"(?!\s+(?:supervisors?|teams?|officers?|staff|coordinators?|chairman|chair"
+                     r"|focal|people|(?:community\s+)?health\s+workers|workers|officials?"
+                     r"|heads?|directors?|secretar(?:y|iat)|managers?|colleagues?|counterparts?"
+                     r"|partners?)\b)"
                      r"|\b(?:of|in|among|from)\s+(?:ours|mine)\b|\b(?:our|my)\s+(?:\w+\s+)?wards?\b"
                      r"(?!\s+(?:level\s+)?(?:file|table|data|dataset|sheet|spreadsheet|csv|excel"
                      r"|xlsx|shapefile|shape\s+file|upload))"

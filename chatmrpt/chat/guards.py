@@ -209,7 +209,9 @@ KEEP_AS_IS = re.compile(
     r"\s+to)\s+(?:actually\s+)?(?:change|make|touch|run|re-?plan|re-?do|re-?run|update|apply"
     r"|redo|modify|save|do)\s+(?:it|that|this|anything|nothing|the\s+plan|a\s+(?:new\s+)?plan"
     r"|(?:the|my|our)\s+(?:current\s+)?(?:plan|analysis|allocation|results?|numbers|settings?))?"
-    r"(?:\s+(?:please|pls))?\s*(?:[.!]*\s*$|[,;.!-]\s*(?!.*\b(?:but|instead|rather|only|just)"
+    # "don't change anything until he confirms": held until something still to happen
+    r"(?:\s+(?:until|till|til|before|unless)\s+[^.!?,;]*)?"
+    r"(?:\s+(?:please|pls|o|oh|ooo?))?\s*(?:[.!]*\s*$|[,;.!-]\s*(?!.*\b(?:but|instead|rather|only|just)"
     r"\s+(?:set|use|make|plan|change|do|run|put|switch|give|re-?plan)\b))")
 # "... yet": put off (plan_settings.held_back)
 
@@ -336,6 +338,7 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
     if step.tool == "compute_tpr" and step.params.get("age") in ("u5", "o5"):
         used |= {5.0, 0.0, 4.0, 59.0}  # "under five", "five and above", "0-59 months"
     out = []
+    labels = label_spans(low)
     for n in ex.extract_numbers(low):
         if round(n.value, 6) in used or n.text.strip() in ("one", "a", "an"):
             continue
@@ -349,6 +352,8 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
             continue  # "for the 2nd round": which round, not an amount
         if _year_label(n, low):
             continue  # "for the 2026 mass campaign": which campaign, not an amount
+        if any(a <= n.start < b for a, b in labels):
+            continue  # a date, a phone number, a list marker, "2 out of 3 facilities"
         if step.tool == "run_analysis" and _variables_counted(n, low, step.params):
             continue  # "add soil_wetness to those four": the analysis' variables, pointed at
         if step.tool == "run_analysis" and not step.params.get("variables") and \
@@ -394,7 +399,8 @@ def _age_of_variable(n: ex.NumberMention, low: str) -> bool:
     return any(m.start() <= n.start < m.end() for m in AGE_OF_VARIABLE.finditer(low))
 
 
-COUNT_POINTED = re.compile(r"\b(?:those|these|the|all(?:\s+the)?|d|dem|them|all\s+of\s+the)\s*$")
+COUNT_POINTED = re.compile(r"\b(?:those|these|the|all(?:\s+the)?|d|dem|them|all\s+of\s+the"
+                           r"|(?:the\s+|d\s+)?other|(?:the\s+)?remaining|(?:the\s+)?rest\s+of\s+the)\s*$")
 COUNT_ENDS = re.compile(r"^\s*(?:(?:variables?|ones?|columns?|indicators?)\b|[,.;!?]|$|(?:and|but"
                         r"|same|keep|with|plus|then|pls|please|abeg)\b)")
 
@@ -474,14 +480,29 @@ OTHER_UNIT = re.compile(
     r"(?!\s*(?:size|sz|of\s+\d|per\b|at\s+\d|\d|=|:)))")
 
 
+# money: "₦3.1 billion", "N2.5m", "$400k", "3 million naira", "500k dollars"
+MONEY_BEFORE = re.compile(r"(?:₦|\$|€|£|(?<![a-z])n|\bngn|\busd|\bnaira|\bdollars?)\s*$")
+MONEY_AFTER = re.compile(r"\s*(?:naira|dollars?|usd|ngn|euros?|pounds?)\b")
+
+
+def _money(n: ex.NumberMention, low: str) -> bool:
+    return bool(MONEY_BEFORE.search(low[: n.start]) or MONEY_AFTER.match(low[n.end:]))
+
+
 def totals_of_another_unit(step: Step, text: str) -> list[str]:
     """A plan step's number of nets taken from a number the message gives as a count of
-    something else ("if the truck carries 120 bales ..." read as 120 nets): a value named
-    for another thing, never the net stock."""
+    something else ("if the truck carries 120 bales ..." read as 120 nets) or as money
+    ("the partner confirmed ₦3.1 billion"): a value named for another thing, never the net
+    stock."""
     low, same = _numbers_read_as_total(step, text)
-    if not same or not all(OTHER_UNIT.match(low[n.end:]) for n in same):
+    if not same or not all(OTHER_UNIT.match(low[n.end:]) or _money(n, low) for n in same):
         return []
-    return [f"{n.text.strip()} {OTHER_UNIT.match(low[n.end:]).group('unit')}" for n in same]
+    return [f"{n.text.strip()} {OTHER_UNIT.match(low[n.end:]).group('unit')}"
+            if OTHER_UNIT.match(low[n.end:]) else
+            (low[MONEY_BEFORE.search(low[: n.start]).start(): n.end].strip()
+             if MONEY_BEFORE.search(low[: n.start]) else
+             f"{n.text.strip()} {MONEY_AFTER.match(low[n.end:]).group(0).strip()}")
+            for n in same]
 
 
 # a number said of something that is not this plan's stock: the population, nets held back,
@@ -505,7 +526,10 @@ REPORTED = re.compile(r"\b(?:said|says|told\s+(?:us|me|them)|promised|announced|
                       r"|(?:they|donors?|partners?|people)\s+want|is\s+asking\s+for)\b")
 ORDERED = re.compile(r"\b(?:make|use|set|change|redo|re-?plan|re-?run|plan\s+(?:with|for)"
                      r"|go\s+with|update|put|switch|run|try|abeg|please|pls|go\s+ahead"
-                     r"|do\s+(?:it|that|this|the\s+plan)(?:\s+(?:with|for|at|using))?)\b")
+                     r"|do\s+(?:it|that|this|the\s+plan)(?:\s+(?:with|for|at|using))?"
+                     # "sorry, I meant nets, not naira. NMEP says 600k": the user's own
+                     # correction of what was asked
+                     r"|(?:sorry|no)[\s,]+i\s+meant?)\b")
 
 
 def totals_said_of_something_else(step: Step, text: str) -> list[str]:
@@ -602,12 +626,50 @@ YEAR_NOUN = re.compile(r"\s*(?:mass\s+|itn\s+|net\s+|llin\s+|national\s+|state\s
 YEAR_BEFORE = re.compile(r"\b(?:in|for|of|since|during|until|by|from|the|our|this|last|next)\s*$")
 
 
+# "ITN campaign 2026 - microplan", "the plan for year 2026": a year after what it names
+YEAR_NOUN_BEFORE = re.compile(r"\b(?:campaigns?|distributions?|rounds?|season|plan|microplan"
+                              r"|budget|allocation|census|survey|year|fy)\s*[-:]?\s*$")
+
+
 def _year_label(n: ex.NumberMention, low: str) -> bool:
     """A year naming a campaign or a period ("the 2026 mass campaign", "in 2025"), never an
     amount of nets."""
     if not re.fullmatch(r"(?:19[5-9]\d|20\d\d)", n.text.strip()):
         return False
-    return bool(YEAR_NOUN.match(low[n.end:]) or YEAR_BEFORE.search(low[: n.start]))
+    return bool(YEAR_NOUN.match(low[n.end:]) or YEAR_BEFORE.search(low[: n.start])
+                or YEAR_NOUN_BEFORE.search(low[: n.start]))
+
+
+MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?"
+         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+         r"|may(?=\s*(?:[,.;:!?)]|(?:19|20)\d\d\b|$)))")
+# numbers that label something and are never an amount or a setting
+LABELS = re.compile(
+    # dates: "12/03/2026", "2026-03-12", "15 June", "30th of April", "June 15, 2026"
+    r"(?<![\d,.])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/])"
+    r"|(?<![\d,.])(?:19|20)\d\d-\d{1,2}-\d{1,2}(?!\d)"
+    r"|(?<![\d,.])\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH + r"\b(?:,?\s+(?:19|20)\d\d\b)?"
+    r"|\b" + MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
+    # Nigerian phone numbers: "0802 114 4410", "+234 803 123 4567", "08031234567"
+    r"|(?:\+\s?234[\s-]?|(?<![\d,.])0)[789][01]\d(?:[\s-]?\d){7}(?!\d)"
+    # list markers: "(1)", "(2)", "1)" after a comma, "number 2", "item 3", "#2"
+    r"|\(\s*\d{1,2}\s*\)|(?:^|(?<=[\s,;:]))\d{1,2}\)(?=\s)"
+    r"|\b(?:number|no\.|item|point|task|step)\s*\d{1,2}\b(?!\s*(?:k\b|%|percent|nets?|people"
+    r"|persons?|per\b|thousand|million|hundred))|#\s*\d{1,2}\b"
+    # counts of other things: "2 out of 3 health facilities", "three things for me"
+    r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:out\s+of|of\s+(?:the|our|"
+    r"all))\s+(?:\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+    r"(?!\s*(?:k\b|%|percent|nets?|itns?|llins?|thousand|million))"
+    r"|\b(?:\d{1,2}|two|three|four|five|six|seven)\s+(?:things|items|requests|tasks|questions"
+    r"|points|steps|issues|favou?rs|jobs)\b")
+
+
+def label_spans(low: str) -> list[tuple[int, int]]:
+    """Where the message has numbers that only label something: dates ("dated 12/03/2026",
+    "by 30 April"), phone numbers ("tel 0802 114 4410"), list markers ("(1) run the analysis,
+    (2) ...", "start with number 1"), and counts of other things ("2 out of 3 health
+    facilities", "three things for me"). Such numbers are never settings."""
+    return [m.span() for m in LABELS.finditer(low)]
 
 
 ORDINAL_LABEL = re.compile(r"(?:st|nd|rd|th)\s+(?:time|round|phase|cycle|campaign|distribution"

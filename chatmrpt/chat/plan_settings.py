@@ -1094,6 +1094,12 @@ def one_lga_plan(decision: Decision, text: str, lgas: list[str] | tuple[str, ...
     if not named:
         return decision
     name = re.escape(named[0].lower())
+    # "20,000 extra nets in the Gakirau store": where the nets are kept, not the plan's area
+    low = re.sub(r"(?<![a-z])" + name + r"(?:\s+lga)?\s+(?:central\s+|main\s+|state\s+)?(?:stores?"
+                 r"|warehouses?|depots?|offices?|hubs?|secretariat|hospitals?|phcs?|clinics?"
+                 r"|facilit(?:y|ies)|godowns?)\b", " ", low)
+    if not re.search(r"(?<![a-z])" + name + r"(?![a-z])", low):
+        return decision
     scoped = ONE_PLACE_SCOPE.search(low) or re.search(
         r"\b(?:for|in|inside|within|to)\s+(?:the\s+|d\s+)?" + name + r"(?![a-z])", low)
     if not scoped or re.search(r"\b(?:how\s+many|how\s+much|what|which)\b[^.?!]*\b" + name, low):

@@ -164,10 +164,8 @@ def reads_as_short_answer(text: str) -> bool:
     return "?" not in low and len(low.split()) <= 6 and not QUESTION_START.search(low)
 
 
-# "one" standing for a thing already talked about: "the one in Kuwe South", "that one", "which
-# one", "the other one"
-PRONOUN_ONE = re.compile(r"\b(?:the|that|this|which|each|any|every|another|other|same|right"
-                         r"|wrong|first|last|next|d|dat|dis)\s+one\s*$")
+PRONOUN_ONE_BEFORE = re.compile(r"\b(?:the|that|this|which|each|any|every|no|other|another"
+                                r"|same|first|last|new|old|right|wrong)\s*$")
 
 
 def apply_correction(text: str) -> tuple[str, str | None]:
@@ -185,8 +183,10 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     mark = marks[-1]
     head, tail = low[: mark.start()], low[mark.end() :]
     after = ex.extract_numbers(tail)
-    # "the one in Kuwe South. Actually, the top five there": "the one" is a ward, no number
-    before = [n for n in ex.extract_numbers(head) if not PRONOUN_ONE.search(head[: n.end])]
+    # "The one in Kuwe South. Actually, list the top five": "the one" points, it is no amount
+    before = [n for n in ex.extract_numbers(head) if not (
+        n.text.strip() == "one" and (PRONOUN_ONE_BEFORE.search(head[: n.start])
+                                     or re.match(r"\s+of\b", head[n.end:])))]
     if not after or not before:
         return text, None
     new = after[0]

@@ -22,18 +22,19 @@ class DialogueState:
     focus: dict[str, Any] | None = None  # focus.Focus: the ward/LGA the talk is about
     plans: dict[str, Any] | None = None  # plan_ops: the plans pointed at, in order
     analyses: dict[str, Any] | None = None  # undo: the analyses pointed at, in order
+    todo: dict[str, Any] | None = None  # numbered: a list of requests done one at a time
 
     @classmethod
     def of(cls, record: Mapping[str, Any] | None) -> DialogueState:
         record = record or {}
         return cls(record.get("pending"), record.get("last"), record.get("shown"),
                    record.get("topic"), record.get("focus"), record.get("plans"),
-                   record.get("analyses"))
+                   record.get("analyses"), record.get("todo"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"pending": self.pending, "last": self.last, "shown": self.shown,
                 "topic": self.topic, "focus": self.focus, "plans": self.plans,
-                "analyses": self.analyses}
+                "analyses": self.analyses, "todo": self.todo}
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,9 @@ _ORDER_VERB = (r"(?:run|re-?run|redo|re-?do|plan|re-?plan|rank|re-?rank|compute|
                r"|make(?!\s+(?:i|we|me|us|una)\b)|use|set|change|switch|apply|go\s+ahead|go\s+with"
                r"|proceed|try|put|add|remove|drop|include|exclude|reprioriti[sz]e|deprioriti[sz]e"
                r"|update|start|carry\s+on|continue|let'?s|let\s+us|i\s+want|we\s+want|i\s+need"
-               r"|we\s+need|give\s+me|show\s+me)")
+               r"|we\s+need|give\s+me|show\s+me"
+               # "The email also says '... by PCA'. Please follow it": the words reported, ordered
+               r"|follow(?!\s*-?\s*up)|implement|adopt)")
 _ORDER_CLAUSE = re.compile(r"^\s*" + _LEAD + _ORDER_VERB + r"\b")
 # said anywhere, these ask for the change all the same
 _ORDER_ANYWHERE = re.compile(r"\b(?:go\s+ahead|do\s+it|run\s+(?:it|am)\s+anyway|anyway"
