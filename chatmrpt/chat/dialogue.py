@@ -105,7 +105,6 @@ from chatmrpt.chat import (
     run_request,
     sequenced,
     setting_ask,
-    start_with,
     stored_talk,
     tables,
     threshold_move,
@@ -756,11 +755,6 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     merged = export_subject.subject_then_file(low) or export_subject.mailed_and_saved(low)
     if merged is not None:
         return _fresh(merged, ex.lower_text(merged), intents.classify(merged), ctx, state, facts)
-    # "... get the top 10 and also the ones in Zaga West. Can you start with the top ten?"
-    started = start_with.started_request(low)
-    if started is not None:
-        return _fresh(started, ex.lower_text(started), intents.classify(started), ctx, state,
-                      facts)
 
     # yes / no without anything waiting
     if says_yes(text, low, guess, ctx):
