@@ -716,7 +716,10 @@ THAT_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|that\s+variable"
 # corrected inside the message; what follows the mark is what was meant
 VARIABLE_FIX = re.compile(
     r"(?:\.\.+|[,;.!\-]|\s)\s*(?:(?:no+|nope|oh|ah|oops|sorry|wait|actually|my\s+bad)[\s,.!]+)*"
-    r"(?:no+|nope|oops|sorry|wait|i\s+mean(?:t)?|scratch\s+that|rather|correction)\b[\s,.!:-]*")
+    # a bare "no" corrects only when a pause or a new verb follows it ("add rainfal... no, add
+    # nets per capita"); "tpr, rainfall and no elevation" is no correction
+    r"(?:(?:no+|nope)(?=\s*[,.!;:-]|\s+(?:add|drop|remove|use|include|exclude|i\s+mean))|oops"
+    r"|sorry|wait|i\s+mean(?:t)?|scratch\s+that|rather|correction)\b[\s,.!:-]*")
 
 
 def self_corrected_variables(text: str, ctx: RouterContext) -> str | None:

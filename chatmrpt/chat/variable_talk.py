@@ -337,8 +337,11 @@ def all_variables(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decisi
     if m.group(0) in ("everything", "all of them", "all but") and not (
             LIST_VERB.search(low) or EXCEPT.search(low)):
         return None
-    if m.group(0) == "everything" and KEPT_AS_IS.search(low):
-        return None  # "keep everything, only bales of 50": the rest kept, one thing changed
+    if m.group(0) == "everything" and KEPT_AS_IS.search(low) and not any(
+            v.column for v in ex.find_variables(text, ctx.variables or ())):
+        # "keep everything, only bales of 50": the rest kept, one plan setting changed (with a
+        # variable named, which variables are meant is still asked)
+        return None
     if dlg.QUESTION_START.search(low) and not re.match(r"^\s*(?:now\s+)?(?:use|run|rerun|redo)\b",
                                                        low):
         return None

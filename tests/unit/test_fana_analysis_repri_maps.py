@@ -409,6 +409,25 @@ def test_a_mark_before_another_request_is_no_variable_correction(text):
     assert self_corrected_variables(text, c) is None
 
 
+@pytest.mark.parametrize("text", ["add housing quality and no rainfall",
+                                  "use tpr, rainfall and no settlement type",
+                                  "drop rainfall no more questions about it"])
+def test_a_bare_no_inside_a_variable_request_is_no_correction(text):
+    from chatmrpt.chat.relative import self_corrected_variables
+    c, _ = kano()
+    assert self_corrected_variables(text, c) is None
+
+
+@pytest.mark.parametrize("text,meant", [
+    ("add rainfal... no, add nets per capita", "add nets per capita"),
+    ("add rainfall no add nets per capita", "add nets per capita"),
+])
+def test_a_no_with_a_pause_or_a_new_verb_still_corrects(text, meant):
+    from chatmrpt.chat.relative import self_corrected_variables
+    c, _ = kano()
+    assert self_corrected_variables(text, c) == meant
+
+
 @pytest.mark.parametrize("text,value", [("lower it by 10", 40), ("raise it by 25", 75),
                                         ("push the threshold up by 5 points", 55)])
 def test_the_urban_map_moved_by_an_amount(text, value):

@@ -357,3 +357,13 @@ def test_a_figure_after_make_it_smaller(answer, expected):
     assert [p.get("total_nets") for p in plan_params(d)] == expected
     if not expected:
         assert [c["params"]["total_nets"] for c in d.choices] == [200000, 50000]
+
+
+def test_keep_everything_with_a_variable_named_is_still_asked_about():
+    from chatmrpt.chat.dialogue import DialogueState, decide
+    from tests.unit.test_chat_dialogue import FACTS, ctx
+
+    d = decide("keep everything, only add soil wetness", ctx(),
+               DialogueState(last={"tool": "run_analysis", "params": {}}), FACTS)
+    assert not any(s.tool == "run_analysis" and s.params.get("variables") == ["soil_wetness"]
+                   for s in d.steps), d.steps
