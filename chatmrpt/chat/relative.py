@@ -104,6 +104,8 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
         more, less = bool(MORE.search(low)), bool(LESS.search(low))
         told = [m for m in REPORTED_WORDS.finditer(low[: pct[0].start])
                 if re.match(r"(?:\s+[a-z]+){0,3}?\s+by\s*$", low[m.end(): pct[0].start])]
+        if told and not _of_the_nets(low, pct[0].start, pct[0].end):
+            return None  # "TPR rose by 10% in Kuran": news of something else
         if len(told) == 1 and not (more and less):
             # "the allocation rose by 10%", "fell by 10%": the words of what happened
             more, less = bool(told[0].group("up")), not told[0].group("up")
@@ -177,7 +179,12 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
         plus = THEM_ADDED.search(later)
         minus = THEM_REMOVED.search(later)
     told_down, told_up = REPORTED_DOWN.search(head), REPORTED_UP.search(head)
+    if not (told_down or told_up):  # "the allocation is 100k lower now": told by its size
+        told_down = re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:lower|smaller)\b", tail)
+        told_up = re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:higher|bigger|larger)\b", tail)
     if bool(told_down) != bool(told_up) and not (plus or minus):
+        if not _of_the_nets(low, n.start, n.end):
+            return None  # "the population went up by 20,000": news of something else
         plus, minus = told_up, told_down  # "the allocation dropped by 100k": 100k fewer
     if re.search(r"\b(?:take|knock|shave|cut|slash)\s*$", head) and re.match(
             r"^\s*(?:(?:more\s+)?(?:nets?|itns?|llins?)\s+)?(?:off|away|out)\b", tail):
@@ -198,6 +205,21 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
                   f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
                   + (f", households of {_fmt(hh)} people." if hh else "."),
                   reported=bool(told_down or told_up))
+
+
+# what a change told as news must be about: the nets, their allocation, stock or supply
+TOLD_SUBJECT = re.compile(r"\b(?:nets?|itns?|llins?|bednets?|allocation|allotment|stock|supply"
+                          r"|supplies|total|quantity|quota|consignment|delivery|procurement"
+                          r"|plan|it|that|we|our|us)\b")
+
+
+def _of_the_nets(low: str, start: int, end: int) -> bool:
+    """Whether the clause holding the amount (start, end) speaks of the nets or their
+    allocation ("the allocation dropped by 100k"), not of another figure ("TPR rose by 10%")."""
+    breaks = list(re.finditer(r"[.;!?]+(?:\s|$)|,\s|\s(?:and|but|because|while)\s", low))
+    begin = max([m.end() for m in breaks if m.end() <= start], default=0)
+    finish = min([m.start() for m in breaks if m.start() >= end], default=len(low))
+    return bool(TOLD_SUBJECT.search(low[begin:start] + " " + low[end:finish]))
 
 
 # "..., add them to the plan", "include those in the plan", "take them out of the plan": the

@@ -221,3 +221,40 @@ def test_nets_named_then_added_or_taken_out_by_a_pronoun(text, nets):
 ])
 def test_a_number_of_something_else_is_not_added_as_nets(text):
     assert relative_plan_change(text, PLAN) is None
+
+
+@pytest.mark.parametrize("text, nets, told", [
+    ("the allocation is 100k lower now, redo the plan", 400_000, True),
+    ("the total is 50k higher, replan", 550_000, True),
+    ("make it 100k lower", 400_000, True),
+    ("the allocation came down by 100k, redo", 400_000, True),
+    ("allocation declined by 100,000, replan", 400_000, True),
+    ("our allocation jumped by 100k, redo", 600_000, True),
+])
+def test_more_forms_of_a_told_change(text, nets, told):
+    change = relative_plan_change(text, PLAN)
+    assert change is not None and change.params == {"total_nets": nets}
+    assert change.reported == told
+
+
+@pytest.mark.parametrize("text, nets", [
+    ("make it 100k lower", 400_000),
+    ("the allocation is 100k lower now, redo the plan", 400_000),
+])
+def test_lower_and_higher_with_an_order_are_done(text, nets):
+    assert plan_params(decided(text)) == [{"total_nets": nets}]
+
+
+def test_lower_only_told_is_offered():
+    d = decided("the allocation is 100k lower now")
+    assert not d.steps and d.pending and d.pending.get("offered")
+
+
+@pytest.mark.parametrize("text", [
+    "TPR rose by 10% in Kuran, show me the map",
+    "the population went up by 20,000 in Rimai, redo the plan",
+    "rainfall dropped by 15% this year, update the analysis",
+    "the budget was cut by 10%, redo the plan",
+])
+def test_news_of_another_figure_is_no_change_of_the_nets(text):
+    assert relative_plan_change(text, PLAN) is None
