@@ -258,3 +258,14 @@ def test_lower_only_told_is_offered():
 ])
 def test_news_of_another_figure_is_no_change_of_the_nets(text):
     assert relative_plan_change(text, PLAN) is None
+
+
+def test_yes_after_the_offer_makes_the_plan_offered():
+    offer = decided("the allocation dropped by 100k")
+    d = decided("yes", pending=offer.pending)
+    assert plan_params(d) == [{"total_nets": 400_000}], (d.text, d.steps)
+
+
+def test_no_after_the_offer_changes_nothing():
+    offer = decided("the allocation dropped by 100k")
+    assert not decided("no, leave it", pending=offer.pending).steps
