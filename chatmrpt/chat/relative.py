@@ -171,6 +171,10 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
                       r"|lower|drop|shrink)\s+(?:[a-z]+\s+){0,3}?by|take\s+away|short\s+(?:of|by)"
                       r"|fewer\s+by|less\s+by)\s*$", head)  # fmt: skip
     minus = minus or re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:fewer|less)\b", tail)
+    # "knock off 50k nets", "subtract the 100k that was pulled back", "deduct 20,000"
+    minus = minus or re.search(r"\b(?:(?:take|knock|shave|cut|chop|slash)\s+off|subtract|deduct"
+                               r"|minus|take\s+away|take\s+out)(?:\s+(?:the|those|these|that"
+                               r"|dem|di|another))?\s*$", head)
     later = low[n.end:]
     if not (plus or minus) and not FURTHER_CUT.search(head) and re.match(
             r"^\s*(?:[a-z']+\s+){0,3}?(?:nets?|itns?|llins?|bednets?)\b", later):
@@ -179,6 +183,15 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
         plus = THEM_ADDED.search(later)
         minus = THEM_REMOVED.search(later)
     told_down, told_up = REPORTED_DOWN.search(head), REPORTED_UP.search(head)
+    if not (plus or minus or told_down or told_up):
+        # "bump it up by 50k", "bring the nets down by 20,000": a direction with "by"
+        plus = re.search(r"\b(?:up|upward|upwards)\s+by\s*$", head)
+        minus = re.search(r"\b(?:down|downward|downwards)\s+by\s*$", head)
+    if not (told_down or told_up) and re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?short\b",
+                                                tail) and re.search(
+            r"\b(?:fell|fallen|came|come|falls|is|are|was|were|we'?re|been|now|ended\s+up)\s*$",
+            head):
+        told_down = True  # "the total fell 100k short": 100k fewer
     if not (told_down or told_up):  # "the allocation is 100k lower now": told by its size
         told_down = re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:lower|smaller)\b", tail)
         told_up = re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:higher|bigger|larger)\b", tail)

@@ -269,3 +269,16 @@ def test_yes_after_the_offer_makes_the_plan_offered():
 def test_no_after_the_offer_changes_nothing():
     offer = decided("the allocation dropped by 100k")
     assert not decided("no, leave it", pending=offer.pending).steps
+
+
+@pytest.mark.parametrize("text, nets", [
+    ("bump it up by 50k", 550_000),
+    ("bring the nets down by 20,000", 480_000),
+    ("push the total up by 100k", 600_000),
+    ("knock off 50k nets", 450_000),
+    ("subtract the 100k that was pulled back", 400_000),
+    ("deduct 20,000 nets", 480_000),
+    ("the total fell 100k short, redo", 400_000),
+])
+def test_a_direction_said_before_the_amount_is_a_change_not_a_total(text, nets):
+    assert plan_params(decided(text)) == [{"total_nets": nets}]
