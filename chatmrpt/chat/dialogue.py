@@ -756,6 +756,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     if merged is not None:
         return _fresh(merged, ex.lower_text(merged), intents.classify(merged), ctx, state, facts)
 
+    # "ok run it with the defaults" right after talk about the urban reprioritisation
+    if run_request.reprioritisation_meant(text, ctx, state.last, state.pending):
+        return Decision([Step("reprioritize_urban", {}, echo=REPRI_DEFAULTS, source=text)],
+                        reading={"relative": "repri", "topic_run": "reprioritize_urban"})
+
     # yes / no without anything waiting
     if says_yes(text, low, guess, ctx):
         if ctx.has_dataset and ctx.analysis_status in (None, "failed"):
@@ -943,6 +948,9 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
             and not RUN_START.match(ex.lower_text(s.source or "")))]
     out.reading = {"split": list(parts)}
     return out
+
+
+REPRI_DEFAULTS = "Urban reprioritisation with the default settings."
 
 
 RUN_START = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|then|first|please|pls|now|just)[\s,]+)*"

@@ -548,13 +548,22 @@ def totals_said_of_something_else(step: Step, text: str) -> list[str]:
     if HELD_BEFORE.search(before) or HELD_AFTER.match(after):
         return [f"{said} as nets held back"]
     raw = ex.lower_text(step.source or text)  # the verbs as typed, not their base forms
-    if ORDERED.search(raw) or WHAT_IF.search(raw):
+    if ORDERED.search(raw) or WHAT_IF.search(raw) or OWN_CORRECTION.search(raw):
         return []
     if EARLIER.search(raw) and PAST_VERB.search(raw):
         return [f"{said} as what an earlier campaign had"]
-    if REPORTED.search(raw):
+    if REPORTED.search(OWN_WORDS.sub(" ", raw)):
         return [f"{said} as what someone said"]
     return []
+
+
+# "household 5 as I said", "like I told you": the user's own words, not someone else's
+OWN_WORDS = re.compile(r"\b(?:as|like)\s+(?:i|we)\s+(?:(?:already|just|earlier)\s+)?(?:said"
+                       r"|told\s+(?:you|u)|mentioned|wrote)\b")
+# "sorry, I meant nets, not naira": the user putting their own earlier request right, so the
+# request stands with the value now given
+OWN_CORRECTION = re.compile(r"\b(?:i|we)\s+(?:meant|mean)\b(?!\s+to\s+(?:tell|say|ask|mention"
+                            r"|write|send|call|add|check))")
 
 
 def _settings_of_the_past(step: Step, text: str) -> list[str]:

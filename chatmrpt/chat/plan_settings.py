@@ -1081,6 +1081,13 @@ ONE_PLACE_SCOPE = re.compile(r"\b(?:only|alone|just|solely|separate(?:ly)?|own|s
                              r"|exclusively|sub-?plan|mini[\s-]?plan)\b")
 
 
+# "the Gakirau store", "Gakirau LGA warehouse", "the Gakirau depot": an LGA named as where
+# nets are kept or come from, not as the area of the plan
+STORE_AFTER = (r"(?:\s+(?:lga|l\.g\.a\.?|local\s+government(?:\s+area)?|central|main|state"
+               r"|medical|zonal|district))*\s+(?:stores?|warehouses?|depots?|godowns?|stock"
+               r"|stockpile|hubs?|storage|stores?\s+room|storeroom|cold\s+room)\b")
+
+
 def one_lga_plan(decision: Decision, text: str, lgas: list[str] | tuple[str, ...]) -> Decision:
     """A plan asked for one LGA only ("can you make a separate plan for only Rimai LGA with
     50k nets?"): plans share the nets over every ward of the area, so none is made; the
@@ -1089,6 +1096,8 @@ def one_lga_plan(decision: Decision, text: str, lgas: list[str] | tuple[str, ...
     if not plans or not lgas:
         return decision
     low = ex.lower_text(text)
+    for lg in lgas:  # "20,000 leftover nets in the Gakirau store": where nets are kept
+        low = re.sub(r"(?<![a-z])" + re.escape(lg.lower()) + STORE_AFTER, " the store", low)
     named = [lg for lg in sorted(lgas, key=len, reverse=True)
              if re.search(r"(?<![a-z])" + re.escape(lg.lower()) + r"(?![a-z])", low)]
     if not named:

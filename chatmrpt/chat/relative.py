@@ -50,6 +50,29 @@ from chatmrpt.chat import plan_settings  # isort: skip - settings and sizes said
 class Change:
     params: dict[str, Any]
     echo: str
+    # the change was told as news ("the allocation dropped by 100k"), not ordered
+    reported: bool = False
+
+
+# a change of the net total told as what happened to it ("the allocation dropped by 100k",
+# "was cut by 10%", "went up by 50,000", "the partner pulled back 100,000 nets"): the
+# direction of the change, read against the current total like an order would be
+_REPORT_DOWN = (r"(?:dropped|fell|fallen|decreased|declined|reduced|lowered|shrank|shrunk|slashed"
+                r"|(?:went|gone|come|came|going|coming)\s+down"
+                r"|(?:is|are|was|were|been|'s|now)\s+(?:now\s+|just\s+)?down"
+                r"|(?:was|were|been|got|get|getting|is|are|has|have|had)\s+(?:now\s+|just\s+)?"
+                r"(?:been\s+)?(?:cut|trimmed|reduced|slashed|lowered|decreased))")
+_REPORT_UP = (r"(?:rose|risen|increased|grew|grown|jumped|climbed"
+              r"|(?:went|gone|come|came|going)\s+up"
+              r"|(?:is|are|was|were|been|'s|now)\s+(?:now\s+|just\s+)?up"
+              r"|(?:was|were|been|got|get|is|are|has|have|had)\s+(?:now\s+|just\s+)?(?:been\s+)?"
+              r"(?:raised|increased|boosted|bumped(?:\s+up)?|topped\s+up|scaled\s+up))")
+_BY = r"\s+(?:[a-z]+\s+){0,3}?by\s*$"
+REPORTED_DOWN = re.compile(r"\b" + _REPORT_DOWN + _BY + r"|\b(?:pulled|took|taken|taking"
+                           r"|pulling)\s+back\s*$|\b(?:withdrew|withdrawn)\s*$")
+REPORTED_UP = re.compile(r"\b" + _REPORT_UP + _BY)
+# the same words anywhere, for a percentage ("the allocation fell by 10%")
+REPORTED_WORDS = re.compile(r"\b(?:" + _REPORT_DOWN + r"|(?P<up>" + _REPORT_UP + r"))\b")
 
 
 def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Change | None:
@@ -79,6 +102,13 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     pct = [n for n in numbers if n.percent]
     if len(pct) == 1 and not about_households:
         more, less = bool(MORE.search(low)), bool(LESS.search(low))
+        told = [m for m in REPORTED_WORDS.finditer(low[: pct[0].start])
+                if re.match(r"(?:\s+[a-z]+){0,3}?\s+by\s*$", low[m.end(): pct[0].start])]
+        if told and not _of_the_nets(low, pct[0].start, pct[0].end):
+            return None  # "TPR rose by 10% in Kuran": news of something else
+        if len(told) == 1 and not (more and less):
+            # "the allocation rose by 10%", "fell by 10%": the words of what happened
+            more, less = bool(told[0].group("up")), not told[0].group("up")
         if more and less and FURTHER_CUT.search(low[: pct[0].start]) and not MORE.search(
                 FURTHER.sub(" ", low)):
             more = False  # "reduce by another 10%": "another" repeats the cut, it adds nothing
@@ -94,7 +124,8 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
         op = "+" if sign > 0 else "-"
         return Change({"total_nets": value},
                       f"Plan for {value:,} nets = {base:,} {op} {_fmt(pct[0].value)}%"
-                      + (f", households of {_fmt(hh)} people." if hh else "."))
+                      + (f", households of {_fmt(hh)} people." if hh else "."),
+                      reported=bool(told))
     if pct:
         return None
     if not about_households:
@@ -140,6 +171,34 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
                       r"|lower|drop|shrink)\s+(?:[a-z]+\s+){0,3}?by|take\s+away|short\s+(?:of|by)"
                       r"|fewer\s+by|less\s+by)\s*$", head)  # fmt: skip
     minus = minus or re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:fewer|less)\b", tail)
+    # "knock off 50k nets", "subtract the 100k that was pulled back", "deduct 20,000"
+    minus = minus or re.search(r"\b(?:(?:take|knock|shave|cut|chop|slash)\s+off|subtract|deduct"
+                               r"|minus|take\s+away|take\s+out)(?:\s+(?:the|those|these|that"
+                               r"|dem|di|another))?\s*$", head)
+    later = low[n.end:]
+    if not (plus or minus) and not FURTHER_CUT.search(head) and re.match(
+            r"^\s*(?:[a-z']+\s+){0,3}?(?:nets?|itns?|llins?|bednets?)\b", later):
+        # "20,000 nets are at the Gakirau depot, add them to the plan": the nets named
+        # before, added (or taken out) by a word that points back at them
+        plus = THEM_ADDED.search(later)
+        minus = THEM_REMOVED.search(later)
+    told_down, told_up = REPORTED_DOWN.search(head), REPORTED_UP.search(head)
+    if not (plus or minus or told_down or told_up):
+        # "bump it up by 50k", "bring the nets down by 20,000": a direction with "by"
+        plus = re.search(r"\b(?:up|upward|upwards)\s+by\s*$", head)
+        minus = re.search(r"\b(?:down|downward|downwards)\s+by\s*$", head)
+    if not (told_down or told_up) and re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?short\b",
+                                                tail) and re.search(
+            r"\b(?:fell|fallen|came|come|falls|is|are|was|were|we'?re|been|now|ended\s+up)\s*$",
+            head):
+        told_down = True  # "the total fell 100k short": 100k fewer
+    if not (told_down or told_up):  # "the allocation is 100k lower now": told by its size
+        told_down = re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:lower|smaller)\b", tail)
+        told_up = re.match(r"^\s*(?:(?:nets?|itns?|llins?)\s+)?(?:higher|bigger|larger)\b", tail)
+    if bool(told_down) != bool(told_up) and not (plus or minus):
+        if not _of_the_nets(low, n.start, n.end):
+            return None  # "the population went up by 20,000": news of something else
+        plus, minus = told_up, told_down  # "the allocation dropped by 100k": 100k fewer
     if re.search(r"\b(?:take|knock|shave|cut|slash)\s*$", head) and re.match(
             r"^\s*(?:(?:more\s+)?(?:nets?|itns?|llins?)\s+)?(?:off|away|out)\b", tail):
         plus, minus = None, True  # "take 50k off", "knock 20,000 nets off"
@@ -157,7 +216,33 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     op = "+" if plus else "-"
     return Change({"total_nets": value},
                   f"Plan for {value:,} nets = {base:,} {op} {delta:,}"
-                  + (f", households of {_fmt(hh)} people." if hh else "."))
+                  + (f", households of {_fmt(hh)} people." if hh else "."),
+                  reported=bool(told_down or told_up))
+
+
+# what a change told as news must be about: the nets, their allocation, stock or supply
+TOLD_SUBJECT = re.compile(r"\b(?:nets?|itns?|llins?|bednets?|allocation|allotment|stock|supply"
+                          r"|supplies|total|quantity|quota|consignment|delivery|procurement"
+                          r"|plan|it|that|we|our|us)\b")
+
+
+def _of_the_nets(low: str, start: int, end: int) -> bool:
+    """Whether the clause holding the amount (start, end) speaks of the nets or their
+    allocation ("the allocation dropped by 100k"), not of another figure ("TPR rose by 10%")."""
+    breaks = list(re.finditer(r"[.;!?]+(?:\s|$)|,\s|\s(?:and|but|because|while)\s", low))
+    begin = max([m.end() for m in breaks if m.end() <= start], default=0)
+    finish = min([m.start() for m in breaks if m.start() >= end], default=len(low))
+    return bool(TOLD_SUBJECT.search(low[begin:start] + " " + low[end:finish]))
+
+
+# "..., add them to the plan", "include those in the plan", "take them out of the plan": the
+# nets just named, added to or taken out of the current total
+THEM_ADDED = re.compile(r"\b(?:add|include|put|throw|top\s+up\s+with)\s+(?:them|those|these|dem"
+                        r"|am|di\s+nets|the\s+nets|those\s+nets|these\s+nets)\s+(?:to|into|in|on"
+                        r"|onto)\s+(?:the\s+|our\s+|d\s+)?(?:plan|total|allocation|stock)\b")
+THEM_REMOVED = re.compile(r"\b(?:remove|take|subtract|deduct|comot)\s+(?:them|those|these|dem|am"
+                          r"|the\s+nets|those\s+nets|these\s+nets)\s+(?:out\s+of|off|from)\s+"
+                          r"(?:the\s+|our\s+|d\s+)?(?:plan|total|allocation|stock)\b")
 
 
 # "cut another 100k", "reduce by a further 10%": a cut again; "another" adds no nets here
@@ -931,6 +1016,51 @@ def _variable_swap(low: str, ctx: RouterContext, used: Sequence[str]) -> Change 
     return None
 
 
+# "redo the plan with that", "so update it", "the plan should be cut by that": an order beside
+# a change told as news; "anyway" or "for now" alone orders nothing here
+_REPLAN_ORDER = re.compile(r"\b(?:should|must|shall|needs?\s+to|has\s+to|have\s+to)\s+(?:now\s+)?"
+                           r"(?:be|go)\b|\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?"
+                           r"(?:re-?do|re-?plan|re-?run|update|adjust|change|apply|reflect|use|plan|run"
+                           r"|make|do|reduce|cut|lower|increase|raise|add|remove|take|correct|revise)\b"
+                           r"|\baccordingly\b|\bgo\s+ahead\b|\bdo\s+(?:it|am|the\s+needful)\b")
+
+
+def _change_ordered(low: str) -> bool:
+    """Some clause of the message orders a re-plan beside a change told as news ("so yes the
+    allocation dropped by 100k. redo the plan with that")."""
+    from chatmrpt.chat import unordered
+
+    clauses = [c.strip() for c in re.split(r"\.{2,}|[.;!?:]+\s+|[.;!?]+$|,\s+|\s+(?:and|so)\s+",
+                                            low) if c and c.strip()]
+    return bool(_REPLAN_ORDER.search(low)) or any(
+        unordered._ORDER_CLAUSE.match(c) or _REPLAN_CLAUSE.match(c) for c in clauses)
+
+
+_REPLAN_CLAUSE = re.compile(r"^(?:(?:ok(?:ay)?|so|now|then|pls|please|plz|kindly|abeg|oya|just"
+                            r"|yes)[\s,]+)*(?:adjust|revise|recalculate|recompute|correct|amend"
+                            r"|modify|reflect|factor|effect|rework|fix)\b")
+
+
+def _reported_change_offered(change: Change, text: str) -> Decision:
+    """A change of the net total told as news, with no order beside it ("the partner pulled
+    back 100,000 nets", "the allocation fell by 10%"): the plan it would give is offered, not
+    made."""
+    from chatmrpt.chat.guards import describe_step
+
+    step = Step("what_if_plan", change.params, echo=change.echo, source=text)
+    label = describe_step(Step("what_if_plan", change.params))
+    choices = [steps_choice(label, [step]), leave_it()]
+    value = change.params["total_nets"]
+    how = re.search(r"=\s*(.+?)(?:,\s+households|\.?$)", change.echo)
+    body = f"{value:,} nets" + (f" ({how.group(1).strip()})" if how else "")
+    return Decision(text=f"Noted. Shall I re-plan with {body}, everything else as before? "
+                         "Nothing is changed until you say so.",
+                    choices=choices,
+                    pending={"expects": "choice", "choices": choices, "offered": True,
+                             "tool": "what_if_plan"},
+                    reading={"relative": "plan", "told_change": True})
+
+
 METHOD_KEPT = re.compile(r"\b(?:keep\w*|use|using|with|by|stay\w*\s+(?:on|with)|back\s+to|rank\w*)"
                          r"\s+(?:the\s+|it\s+)?(pca|composite)\b")
 
@@ -1138,6 +1268,8 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
     if ctx.last_plan and (last_tool in (None, *PLAN_TOOLS, "ask_results") or NET_CUE.search(low)
                           or re.search(r"\bplan\b", low)) and not reads_as_question(text):
         change = relative_plan_change(text, ctx.last_plan)
+        if change is not None and change.reported and not _change_ordered(low):
+            return _reported_change_offered(change, text)
         if change is not None:
             return Decision([Step("what_if_plan", change.params, echo=change.echo, source=text)],
                             reading={"relative": "plan"})  # fmt: skip

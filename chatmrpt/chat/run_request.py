@@ -123,3 +123,29 @@ def first_ranking(text: str, low: str, ctx: RouterContext) -> bool:
         if ctx.wards and ex.find_ward(p, ctx.wards) is not None:
             return False
     return True
+
+
+# "ok run it with the defaults", "do it pls": the request talked about just before, by its
+# pronoun; only the settings' defaults may be named with it
+PRONOUN_RUN = re.compile(
+    rf"^\s*{_GREETING}*{_FILLER}*(?:{_VERB}|try|apply)\s+(?:it|am|this|that|dat|this\s+one"
+    rf"|that\s+one)(?:[\s,]+(?:{_DEFAULTS}|{_TAIL}|(?:as|at)\s+(?:per\s+)?(?:the\s+)?default"
+    r"(?:s|\s+settings)?))*\s*[.!]*\s*$")
+_REPRI_TOPICS = ("urban", "reprioritization", "reprioritisation", "reprioritize_urban")
+
+
+def reprioritisation_meant(text: str, ctx: RouterContext, last: dict | None,
+                           pending: dict | None) -> bool:
+    """Whether "run it" (with the defaults) means the urban reprioritisation: the talk just
+    before was about it (its explanation, its result or its offer) and an analysis exists to
+    reprioritise from."""
+    if not ctx.analysis_ready or not PRONOUN_RUN.match(re.sub(r"\s+", " ", ex.lower_text(text))):
+        return False
+    last = last or {}
+    params = last.get("params") or {}
+    if last.get("tool") == "explain_methodology" and params.get("topic") in _REPRI_TOPICS:
+        return True
+    if (pending or {}).get("tool") == "reprioritize_urban":
+        return True
+    return last.get("tool") == "reprioritize_urban" or (
+        last.get("tool") == "ask_results" and str(params.get("about", "")).startswith("repri"))
