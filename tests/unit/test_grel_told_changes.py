@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import pytest
 
+from chatmrpt.chat import unordered
 from chatmrpt.chat.dialogue import DialogueState, Facts, decide
 from chatmrpt.chat.guards import totals_said_of_something_else
 from chatmrpt.chat.plan_settings import one_lga_plan
 from chatmrpt.chat.relative import relative_plan_change
 from chatmrpt.chat.router import RouterContext
 from chatmrpt.chat.state import Decision, Step
-from chatmrpt.chat import unordered
 from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
 
 FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "ndwi"),
