@@ -265,7 +265,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
     decision = ward_place.ward_before_code_question(decision, fixed, ctx, facts)
     decision = outside_area(decision, fixed, facts)
-    decision = _analyse_first(decision, ctx)
+    decision = _analyse_first(decision, ctx, fixed)
     _echo_plan_changes(decision, ctx.last_plan)
     if note and decision.steps:
         decision.notes.insert(0, note)
@@ -1484,14 +1484,32 @@ ANALYSE_FIRST = "There was no analysis yet, so I ran it first with the default v
 RUN_WHEN_TOLD = "Running the analysis with the default variables for your data."
 
 
-def _analyse_first(decision: Decision, ctx: RouterContext) -> Decision:
+# "Hello, I am focal person for Kuran LGA", "my LGA is 20043": who the user is, no request
+INTRODUCTION = re.compile(
+    r"\b(?:i\s+am|i'?m|am|my\s+name\s+is|this\s+is|na\s+me)\b[^.?!]{0,40}?\b(?:focal\s+(?:person"
+    r"|point)|officer|analyst|coordinator|director|manager|consultant|clerk|intern|in\s+charge)\b"
+    r"|\bmy\s+(?:lga|l\.g\.a|local\s+government(?:\s+area)?)\s+is\b")
+INTRODUCTION_ASKS = re.compile(r"\b(?:list|show|give|run|rank|plan|map|export|tell|send|how\s+many"
+                               r"|what|which|where|why|can\s+you|pls|please|abeg)\b|\?")
+
+
+def _analyse_first(decision: Decision, ctx: RouterContext, text: str = "") -> Decision:
     """The one place that runs the default analysis first, whichever reader made the
     decision: a step that needs ranked results, with no analysis in the session and none
     run before it, gets one in front of it (files have their own rule, in ``exports``, and a
     question about stored results answers from what is stored: "which LGA codes are there"
-    needs no analysis)."""
+    needs no analysis). A message that only says who the user is ("I am the focal person
+    for Kuran LGA") runs nothing: the analysis is offered."""
     if not decision.steps or not _can_analyse_first(["analysis"], ctx):
         return decision
+    low = ex.lower_text(text)
+    if INTRODUCTION.search(low) and not INTRODUCTION_ASKS.search(low) and all(
+            s.tool != "run_analysis" or s.echo == ANALYSE_FIRST for s in decision.steps):
+        choices = [{"label": "Run the analysis", "tool": "run_analysis", "params": {}}]
+        return Decision(text="Welcome. There is no analysis of the wards yet, so there is "
+                             "nothing ranked to show for your LGA. Say \"run the analysis\" "
+                             "(or tap it), then ask for your LGA's wards.",
+                        choices=choices, reading={**decision.reading, "introduction": True})
     for i, step in enumerate(decision.steps):
         if step.tool == "run_analysis":
             return decision

@@ -207,8 +207,9 @@ ONLY_ASKING = re.compile(
 KEEP_AS_IS = re.compile(
     r"(?:^|[.,;:!?-]\s*|\b(?:but|and|so)\s+)(?:pls\s+|please\s+)?(?:don'?t|dont|do\s+not|no\s+need"
     r"\s+to)\s+(?:actually\s+)?(?:change|make|touch|run|re-?plan|re-?do|re-?run|update|apply"
-    r"|redo|modify|save|do)\s+(?:it|that|this|anything|nothing|the\s+plan|a\s+(?:new\s+)?plan"
-    r"|(?:the|my|our)\s+(?:current\s+)?(?:plan|analysis|allocation|results?|numbers|settings?))?"
+    r"|redo|modify|save|do)(?:\s+(?:it|that|this|anything|nothing|the\s+plan|a\s+(?:new\s+)?plan"
+    r"|(?:the|my|our)\s+(?:current\s+)?(?:plan|analysis|allocation|results?|numbers|settings?)))?"
+    r"(?:\s+(?:yet|now|for\s+now|today))?"
     # "don't change anything until he confirms": held until something still to happen
     r"(?:\s+(?:until|till|til|before|unless)\s+[^.!?,;]*)?"
     r"(?:\s+(?:please|pls|o|oh|ooo?))?\s*(?:[.!]*\s*$|[,;.!-]\s*(?!.*\b(?:but|instead|rather|only|just)"
@@ -216,12 +217,18 @@ KEEP_AS_IS = re.compile(
 # "... yet": put off (plan_settings.held_back)
 
 
+# "what if target is 20? no run", "... no apply", "no action yet": nothing to be done
+NO_RUN = re.compile(r"(?:^|[.,;:!?-]\s*)(?:(?:but|and|so)\s+)?(?:no|not)\s+(?:run(?:ning)?|apply"
+                    r"|applying|action|changes?|re-?plan)(?:\s+(?:it|that|this|am))?"
+                    r"(?:\s+(?:yet|now|for\s+now|please|pls|o|oh))*\s*[.!]*\s*$")
+
+
 def only_asking(text: str) -> bool:
     """The message says it only asks ("just asking", "only wondering") or ends by saying
     nothing is to change ("..., don't change the plan"): whatever it mentions is asked
     about, never ordered."""
     low = ex.lower_text(text)
-    return bool(ONLY_ASKING.search(low) or KEEP_AS_IS.search(low))
+    return bool(ONLY_ASKING.search(low) or KEEP_AS_IS.search(low) or NO_RUN.search(low))
 
 
 # "what if we used 6 per household?", "what would happen if we had 100k fewer nets?": asks
