@@ -321,10 +321,15 @@ def method_change(text: str, last_plan: Mapping[str, Any], last_tool: str | None
     methods = {m.group(1) for m in _METHOD.finditer(low)}
     if len(methods) != 1 or not _METHOD_CUE.search(low):
         return None
-    if last_tool not in (*PLAN_TOOLS, "ask_results") and not re.search(
+    method = methods.pop()
+    # "ok back to composite" after the two rankings were compared: the plan, when it is the
+    # plan that uses the other ranking (the comparison changed nothing)
+    back_after_compare = last_tool == "compare_methods" and re.search(
+        r"\b(?:back|again|return|revert)\b", low) is not None and \
+        last_plan.get("method", "composite") != method
+    if last_tool not in (*PLAN_TOOLS, "ask_results") and not back_after_compare and not re.search(
             r"\bplan\b|\bnets?\b|\ballocat\w*", low):
         return None
-    method = methods.pop()
     words = "the PCA ranking" if method == "pca" else "the composite ranking"
     if last_plan.get("method", "composite") == method:
         return {}, f"The current plan already uses {words}: nothing to change."

@@ -27,6 +27,10 @@ _OTHER = re.compile(r"\b(?:maps?|wards?|lgas?|plan|nets?|export|csv|excel|png|ht
                     r"|bottom|rank\w*|analys\w*|variables?|score|population)\b")
 
 
+AND_FOR = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|now)[\s,]+)?(?:and\s+(?:for|with|now)?|what\s+about"
+                     r"|how\s+about|same\s+for)\b[^?]*\?\s*$")
+
+
 def pending_allows(state: DialogueState) -> bool:
     """No question waits, or the one that waits offers a TPR run (the setting said changes
     the offer): other questions keep their own reading of the answer."""
@@ -48,7 +52,11 @@ def follow_up(text: str, low: str, ctx: RouterContext,
         (not last.get("tool") and not state.pending) or \
         (last.get("params") or {}).get("topic") == "tpr" or \
         re.search(r"\b(?:back|return|revert)\s+to\b", low) is not None
-    if not ctx.has_facility_data or "?" in text or _OTHER.search(low) or not (
+    # "and for over 5?", "what about pregnant women?" right after a TPR run: the same run
+    # for that group (a question only in form)
+    same_for = last.get("tool") == "compute_tpr" and not state.pending and \
+        AND_FOR.match(low) is not None
+    if not ctx.has_facility_data or ("?" in text and not same_for) or _OTHER.search(low) or not (
             after_tpr or re.search(r"\b(?:run|rerun|re-run|redo|instead)\b", low)):
         return None  # with no TPR just run, only "run it for over 5s" or "now microscopy
         # instead" after a question (an age, a test or a level exists for the TPR alone, and

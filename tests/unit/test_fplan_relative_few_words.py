@@ -367,3 +367,29 @@ def test_keep_everything_with_a_variable_named_is_still_asked_about():
                DialogueState(last={"tool": "run_analysis", "params": {}}), FACTS)
     assert not any(s.tool == "run_analysis" and s.params.get("variables") == ["soil_wetness"]
                    for s in d.steps), d.steps
+
+
+@pytest.mark.parametrize("text", ["ok back to composite", "back to composite",
+                                  "use composite again"])
+def test_back_to_composite_after_the_rankings_were_compared_re_plans(text):
+    from chatmrpt.chat.dialogue import DialogueState, decide
+    from tests.unit.test_chat_dialogue import FACTS, ctx
+
+    pca_plan = {"total_nets": 700_000, "household_size": 5, "method": "pca"}
+    d = decide(text, ctx(last_plan=pca_plan),
+               DialogueState(last={"tool": "compare_methods", "params": {}}), FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [("what_if_plan", {"method": "composite"})]
+
+
+@pytest.mark.parametrize("last,plan", [
+    ({"tool": "show_map", "params": {"what": "pca"}},
+     {"total_nets": 700_000, "household_size": 5, "method": "pca"}),   # the map or the plan?
+    ({"tool": "compare_methods", "params": {}},
+     {"total_nets": 700_000, "household_size": 5}),                    # already composite
+])
+def test_back_to_composite_elsewhere_makes_no_plan(last, plan):
+    from chatmrpt.chat.dialogue import DialogueState, decide
+    from tests.unit.test_chat_dialogue import FACTS, ctx
+
+    d = decide("ok back to composite", ctx(last_plan=plan), DialogueState(last=last), FACTS)
+    assert not any(s.tool in ("what_if_plan", "plan_itn") for s in d.steps), d.steps

@@ -54,3 +54,31 @@ def test_more_than_a_setting_is_not_a_tpr_run(text):
 def test_nothing_without_a_facility_export():
     steps, d = run("now rdt only", facility=False)
     assert not any(t == "compute_tpr" for t, _ in steps), d.text
+
+
+@pytest.mark.parametrize("text,params", [
+    ("and for over 5?", {"age": "o5"}),
+    ("what about pregnant women?", {"age": "pw"}),
+    ("and rdt only?", {"test": "rdt"}),
+    ("how about primary facilities?", {"facility_level": "primary"}),
+])
+def test_and_for_a_setting_right_after_a_tpr_run_runs_it(text, params):
+    steps, d = run(text)
+    assert steps == [("compute_tpr", params)], d.text
+
+
+@pytest.mark.parametrize("text,state", [
+    ("and for over 5?", DialogueState(last={"tool": "top_wards", "params": {}})),
+    ("what about over 5s? is it higher?", AFTER_TPR),
+    ("what about under 5s, is the rate high?", AFTER_TPR),
+    ("is it higher for over 5?", AFTER_TPR),
+])
+def test_questions_about_a_setting_run_nothing(text, state):
+    steps, _ = run(text, state)
+    assert ("compute_tpr", {"age": "o5"}) not in steps and \
+        ("compute_tpr", {"age": "u5"}) not in steps, (text, steps)
+
+
+def test_and_for_a_setting_needs_the_facility_export():
+    steps, _ = run("and for over 5?", facility=False)
+    assert not any(tool == "compute_tpr" for tool, _ in steps)
