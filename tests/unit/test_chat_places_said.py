@@ -6,34 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from chatmrpt.chat.dialogue import DialogueState, Facts, decide
 from chatmrpt.chat.reading import apply_correction
-from chatmrpt.chat.router import RouterContext
-from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
 
-PLAN = {"total_nets": 400_000, "household_size": 5}
-FACTS = Facts(analysis_variables=("u5_tpr_rdt", "rainfall", "housing_quality"),
-              lgas=("Fagge", "Geidam", "Maiduguri", "Nguru", "Zaria"),
-              ward_count=len(NORTH_WARDS))
-
-
-def ctx(**kw) -> RouterContext:
-    base = {"has_dataset": True, "variables": DEMO_VARIABLES, "wards": NORTH_WARDS,
-            "analysis_status": "succeeded", "last_plan": PLAN}
-    base.update(kw)
-    return RouterContext(**base)
-
-
-def shown(what, variable=None):
-    return DialogueState(last={"tool": "show_map", "params": {"what": what}},
-                         shown={"kind": "map", "what": what, "variable": variable,
-                                "threshold": None})
-
-
-def acts(text, state=None, c=None, facts=FACTS):
-    d = decide(text, c or ctx(), state or DialogueState(), facts)
-    return [(s.tool, s.params) for s in d.steps], d
-
+# the session of the file tests: a plan of 400,000 nets, three variables analysed
+from tests.unit.test_chat_files_said import ctx
 
 # --- "the one in <LGA>" is no number ------------------------------------------------------------
 

@@ -8,21 +8,11 @@ import pytest
 
 from chatmrpt.chat import dialogue as dm
 from chatmrpt.chat import guards
-from chatmrpt.chat.dialogue import DialogueState, Facts, Step, decide
-from chatmrpt.chat.router import RouterContext
-from tests.unit.chat_corpus import DEMO_VARIABLES, NORTH_WARDS
+from chatmrpt.chat.dialogue import DialogueState, Step, decide
 
 PLAN = {"total_nets": 450_000, "household_size": 5}
-USED = ("u5_tpr_rdt", "rainfall", "housing_quality")
-FACTS = Facts(analysis_variables=USED, lgas=("Fagge", "Geidam", "Maiduguri", "Nguru", "Zaria"),
-              ward_count=len(NORTH_WARDS))
-
-
-def ctx(**kw) -> RouterContext:
-    base = {"has_dataset": True, "variables": DEMO_VARIABLES, "wards": NORTH_WARDS,
-            "analysis_status": "succeeded"}
-    base.update(kw)
-    return RouterContext(**base)
+# the dialogue tests' session: three variables analysed, five LGAs
+from tests.unit.test_chat_dialogue import FACTS, ctx
 
 
 def run(text, c=None, state=None):
