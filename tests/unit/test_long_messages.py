@@ -10,9 +10,10 @@ from chatmrpt.chat import dialogue as dm
 from chatmrpt.chat import guards
 from chatmrpt.chat.dialogue import DialogueState, Step, decide
 
-PLAN = {"total_nets": 450_000, "household_size": 5}
 # the dialogue tests' session: three variables analysed, five LGAs
 from tests.unit.test_chat_dialogue import FACTS, ctx
+
+PLAN = {"total_nets": 450_000, "household_size": 5}
 
 
 def run(text, c=None, state=None):
