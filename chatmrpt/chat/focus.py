@@ -400,15 +400,23 @@ SAME_BY_METHOD = re.compile(
     r"(?:[\s,]+(?:to|so\s+(?:i|we)\s+can|for)\s+compar\w*(?:\s+(?:them|it))?)?\s*[?.!]*\s*$")
 
 
+# "and for PCA?", "what about by composite", "now with pca" right after a ward list
+AND_BY_METHOD = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|then|please|pls)[\s,]+)*(?:and|nd|what\s+about|how\s+about|now)"
+    r"[\s,]+(?:(?:the\s+)?same\s+)?(?:for|with|on|using|by|in)\s+(?:the\s+|d\s+)?"
+    r"(?P<m>pca|composite)(?:\s+(?:one|ranking|rank|method|score|scores|list))?"
+    r"(?:\s+(?:too|please|pls|instead|now|then))*\s*[?.!]*\s*$")
+
+
 def _same_by_method(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
-    """ "do the same for the PCA one" right after a ward list: that list again, by the other
-    ranking method."""
-    m = SAME_BY_METHOD.match(low)
+    """ "do the same for the PCA one", "and for PCA?" right after a ward list: that list
+    again, by the other ranking method."""
+    m = SAME_BY_METHOD.match(low) or AND_BY_METHOD.match(low)
     if not m or not last or last.get("tool") not in ("top_wards", "list_wards"):
         return None
     method = m.group("m")
     params = {**(last.get("params") or {}), "method": method}
-    said = m.group("k")
+    said = m.groupdict().get("k")
     if said and ex.small_number(said) != params.get("n"):
         return None  # "the same five" after a list of ten: not the same list
     name = "PCA" if method == "pca" else "composite"

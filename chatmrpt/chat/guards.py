@@ -736,6 +736,8 @@ def action_evidence(step: Step, text: str, state: DialogueState,
             if (state.pending or {}).get("expects") == "plan_numbers" else {}
         return step.tool != "plan_itn" or _numbers_said(step, text, {**given, **(last_plan or {})})
     low = ex.lower_text(step.source or text)
+    if family == "plan_itn" and tries_one_setting(step, low, state, last_plan):
+        return True  # "what about hh 6" right after a plan: that plan with this one setting
     if "?" in low or QUESTION_START.search(low) and not re.match(r"^\s*what\s+if\b", low):
         return False  # a question changes something only when the model is sure it asks to
     last = GATE_FAMILY.get(str((state.last or {}).get("tool")))
@@ -748,6 +750,37 @@ def action_evidence(step: Step, text: str, state: DialogueState,
 
 PLAN_NUMBERS = ("total_nets", "household_size", "urban_threshold", "people_per_net",
                 "bale_size", "max_ward_share", "fill_population")  # fmt: skip
+
+# "what about hh 6", "how about a 60% urban threshold?", "ok what about households of 4.5":
+# a bare "what about" with one setting and its value, nothing else
+WHAT_ABOUT = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|then|hmm+|now|alright)[\s,]+)*(?:what|how|wetin)"
+                        r"\s+about\s+(?P<rest>.+?)\s*[?.!]*\s*$")
+NOT_TRIED = re.compile(r"\b(?:if|would|could|should|will|might|change|changes|difference|effect"
+                       r"|impact|wards?|maps?|lgas?|export|file|not|don'?t|dont|no|later|next"
+                       r"|and|or|vs|versus)\b")
+
+
+def tries_one_setting(step: Step, low: str, state: DialogueState,
+                      last_plan: Mapping[str, Any] | None) -> bool:
+    """ "what about hh 6" said right after a plan was made: an order to try that plan with
+    this one setting (the step changes exactly one number of the plan, and that number is
+    said). "what if ...", "would hh 6 change much?" and anything longer stay questions."""
+    m = WHAT_ABOUT.match(low)
+    if not m or not last_plan or (state.last or {}).get("tool") not in PLAN_TOOLS or \
+            state.pending:
+        return False
+    rest = m.group("rest")
+    if len(rest.split()) > 5 or NOT_TRIED.search(rest):
+        return False
+    changed = [k for k in PLAN_NUMBERS if k in step.params
+               and step.params.get(k) != last_plan.get(k)]
+    if len(changed) != 1 or not isinstance(step.params[changed[0]], int | float):
+        return False
+    kept = all(step.params.get(k) == v for k, v in last_plan.items()
+               if k in step.params and k != changed[0])
+    said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(rest))}
+    value = float(step.params[changed[0]])
+    return kept and (round(value, 6) in said or round(value * 100, 6) in said)
 
 
 def _numbers_said(step: Step, text: str, last_plan: Mapping[str, Any] | None = None) -> bool:

@@ -1229,6 +1229,8 @@ def _follow_up(
     if not found.params:
         return None
     base = {k: v for k, v in ctx.last_params.items() if k in tool_spec(last).param_names}
+    if "n" in found.params or "order" in found.params:
+        base.pop("start", None)  # "top 5 by PCA" after "the next five": from the top again
     return _build(last, msg, ctx, scores, intent="follow_up", base=base, confidence=0.75)
 
 
