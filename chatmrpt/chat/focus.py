@@ -241,7 +241,7 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         text, lgas, focus) or _map_it(low, last) or _in_there(
         text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
                                                    last) or _slice_there(low, last, focus) or \
-        _picked_lga_it(low, focus, last)
+        _picked_lga_it(low, focus, last) or _other_extreme(low, last)
     if r is None:
         r = _resolve(text, low, focus, last, lgas)
     if used:
@@ -253,6 +253,31 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         elif r.text is not None or r.step is not None:
             r.note = f"{said_as} (as you told me):"
     return r
+
+
+OTHER_EXTREME = re.compile(
+    r"^\W*(?:(?:and|nd|so|ok(?:ay)?|then|now|what\s+about|how\s+about|wetin\s+about)[\s,]+)*"
+    r"(?:(?:which|what)\s+(?:lga\s+|one\s+)?(?:gets|has|get|got)\s+)?(?:the\s+|d\s+)?"
+    r"(?P<end>least|fewest|lowest|smallest|most|highest|biggest|largest)"
+    r"(?:\s+(?:one|lga|nets?|then|nko|now|too))*\W*$")
+_LOW_END = ("least", "fewest", "lowest", "smallest")
+
+
+def _other_extreme(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "and the least?" right after "which LGA gets the most nets?": the same question
+    about the other end (the LGA with the fewest); None for anything else."""
+    m = OTHER_EXTREME.match(low)
+    if not m or not last or last.get("tool") != "ask_results":
+        return None
+    params = dict(last.get("params") or {})
+    if params.get("order") not in ("most", "fewest"):
+        return None
+    order = "fewest" if m.group("end") in _LOW_END else "most"
+    if order == params["order"]:
+        return None  # the same end again: read on its own
+    params["order"] = order
+    return Resolution(note="The same question, for the other end:",
+                      step={"tool": "ask_results", "params": params})
 
 
 SAME_LIST = re.compile(

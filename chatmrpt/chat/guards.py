@@ -743,6 +743,9 @@ def action_evidence(step: Step, text: str, state: DialogueState,
     last = GATE_FAMILY.get(str((state.last or {}).get("tool")))
     continues = last == family or (family == "plan_itn"
                                    and (state.last or {}).get("tool") == "ask_results")
+    if continues and (re.search(r"\b(?:don'?t|dont|do\s+not|never)\b", low)
+                      or LATER_TIME.search(low)):
+        return False  # "don't go ahead with the 20% more", "... next month": not an order now
     # the model must find the change at least the second most likely reading, and not be
     # sure of another one
     return continues and (guess.label == family or (not sure and guess.runner_up == family))
@@ -758,6 +761,28 @@ WHAT_ABOUT = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|then|hmm+|now|alright)[\s,]
 NOT_TRIED = re.compile(r"\b(?:if|would|could|should|will|might|change|changes|difference|effect"
                        r"|impact|wards?|maps?|lgas?|export|file|not|don'?t|dont|no|later|next"
                        r"|and|or|vs|versus)\b")
+
+
+_OR_BETWEEN = re.compile(r"^\s*(?:nets?|itns?|people|persons)?\s*(?:or|/|abi|nor)\s*$")
+
+
+def plan_alternatives(step: Step, text: str) -> tuple[str, list[int | float]] | None:
+    """Two values named for one plan setting with "or" between them ("400k or 500k nets",
+    "hh 5 or 6"), one of which the step uses: that setting and both values in the order
+    said; None otherwise."""
+    if step.tool not in PLAN_TOOLS:
+        return None
+    low = ex.canonical_text(step.source or text)
+    found = ex.extract_numbers(low)
+    for a, b in zip(found, found[1:], strict=False):
+        if a.percent or b.percent or not _OR_BETWEEN.match(low[a.end:b.start]) or \
+                a.value == b.value:
+            continue
+        for key in ("total_nets", "household_size"):
+            used = step.params.get(key)
+            if isinstance(used, int | float) and float(used) in (a.value, b.value):
+                return key, [a.number, b.number]
+    return None
 
 
 def tries_one_setting(step: Step, low: str, state: DialogueState,
@@ -888,6 +913,15 @@ def describe_step(step: Step) -> str:
     return f"Do {step.tool.replace('_', ' ')}"
 
 
+# an order to make a change, said before the change: "ok go ahead with the 20% more", "yes
+# apply the 10% cut", "let's do the extra 150k"
+GO_AHEAD_WITH = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|right|good|so|then|now|oya|abeg|pls"
+    r"|please)[\s,!.]+)*(?:go\s+ahead\s+(?:with|and\s+(?:do|apply|add|use))|go\s+with|apply"
+    r"|let'?s\s+(?:do|go\s+with|apply|use)|do|use|proceed\s+with)\s+(?:the|that|those|dat|d)\s+"
+    r"(?!.*\b(?:if|would|could|should|maybe|later|tomorrow|next|not|don'?t)\b)")
+
+
 def _names_its_object(kind: str, text: str) -> bool:
     """A relative change acts on its own evidence only when the message says what it
     changes ("cut the plan by 10%", "another 150k nets") or says nothing else ("20% more");
@@ -897,6 +931,8 @@ def _names_its_object(kind: str, text: str) -> bool:
         return False
     if kind != "plan":
         return True
+    if GO_AHEAD_WITH.match(low):
+        return True  # "ok go ahead with the 20% more": an order for that change
     # "ok donor confirmed, add the 100k.": the change is said on its own, after a lead-in
     clauses = [c for c in re.split(r"[,.;!]+\s*", low) if c.strip()]
     return bool(NET_CUE.search(low) or re.search(r"\b(?:plan|stock|supply|it|that|allocation)"
@@ -961,6 +997,22 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
     choices = [steps_choice(label, decision.steps), leave_it()]
+    either = plan_alternatives(acting[0], text) if len(acting) == 1 and strays else None
+    if either is not None:
+        # "plan 400k or 500k nets? hh 5": one choice for each value named, in the order said
+        key, values = either
+        made = [Step(acting[0].tool, {**acting[0].params, key: v}) for v in values]
+        choices = [steps_choice(describe_step(m), [*(s for s in decision.steps
+                                                      if s is not acting[0]), m])
+                   for m in made] + [leave_it()]
+        said = " or ".join(f"{v:,}" if key == "total_nets" else _fmt(v) for v in values)
+        return Decision(
+            text=f"You named two values ({said}); which one should I plan with? Nothing is "
+                 "changed until you say so.", choices=choices,
+            pending={"expects": "choice", "choices": choices, "offered": True,
+                     "tool": acting[0].tool},
+            reading={**decision.reading, "gated": [s.tool for s in decision.steps],
+                     "either": key})
     if scaled and scaled[0][1] and len(decision.steps) == 1:
         big = {**decision.steps[0].params, "total_nets": scaled[0][1]}
         choices.insert(0, steps_choice(f"Re-plan with {scaled[0][1]:,} nets",

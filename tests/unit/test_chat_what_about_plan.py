@@ -50,3 +50,59 @@ def test_what_about_after_something_else_or_with_a_question_open_asks():
     d = _decide("what about hh 6", pending=offer)
     assert not d.steps or d.steps[0].tool not in ("plan_itn", "what_if_plan") or \
         d.reading.get("answered")
+
+
+# --- two values named with "or": one choice for each, in the order said --------------------
+
+def test_two_net_totals_with_or_offer_one_choice_each_and_the_second_is_the_second():
+    c = ctx(variables=("u5_tpr_rdt", "rainfall", "Population"))
+    d = decide("plan 400k or 500k nets? hh 5", c, DialogueState(), FACTS)
+    assert not d.steps
+    plans = [(ch["tool"], ch["params"]) for ch in d.choices if ch["tool"] == "plan_itn"]
+    assert plans == [("plan_itn", {"total_nets": 400_000, "household_size": 5}),
+                     ("plan_itn", {"total_nets": 500_000, "household_size": 5})]
+    then = decide("the second", c, DialogueState(pending=d.pending), FACTS)
+    assert [(s.tool, s.params) for s in then.steps] == [
+        ("plan_itn", {"total_nets": 500_000, "household_size": 5})]
+    for label in [ch["label"] for ch in d.choices if ch["tool"] == "plan_itn"]:
+        back = decide(label, c, DialogueState(pending=d.pending), FACTS)
+        assert [s.params["total_nets"] for s in back.steps] == [
+            400_000 if "400,000" in label else 500_000], label
+
+
+def test_two_household_sizes_with_or_offer_both():
+    from chatmrpt.chat.guards import plan_alternatives
+    from chatmrpt.chat.state import Step
+
+    step = Step("plan_itn", {"total_nets": 400_000, "household_size": 5})
+    assert plan_alternatives(step, "plan 400k nets hh 5 or 6") == ("household_size", [5, 6])
+    assert plan_alternatives(step, "plan 400k nets, hh 5") is None
+    assert plan_alternatives(step, "plan 400k nets hh 5, or wait for the donor") is None
+    assert plan_alternatives(Step("top_wards", {"n": 5}), "top 5 or 10") is None
+
+
+# --- "go ahead with the 20% more": an order for the change -----------------------------------
+
+BASE = {"total_nets": 400_000, "household_size": 5}
+
+
+def _after_count(text):
+    c = ctx(last_plan=BASE, variables=("u5_tpr_rdt", "rainfall", "Population"))
+    last = {"tool": "ask_results", "params": {"about": "plan_totals"}}
+    return decide(text, c, DialogueState(last=last), FACTS)
+
+
+@pytest.mark.parametrize("text", ["ok go ahead with the 20% more", "yes apply the 20% more",
+                                  "let's do the 20% more", "fine, go with the 20% more"])
+def test_go_ahead_with_a_change_makes_it(text):
+    d = _after_count(text)
+    assert len(d.steps) == 1 and {**BASE, **d.steps[0].params}["total_nets"] == 480_000, \
+        (text, d.text)
+
+
+@pytest.mark.parametrize("text", ["what if we go ahead with the 20% more?",
+                                  "go ahead with the 20% more next month",
+                                  "should we go ahead with the 20% more?",
+                                  "don't go ahead with the 20% more"])
+def test_go_ahead_said_as_a_question_or_for_later_changes_nothing(text):
+    assert not _after_count(text).steps, text

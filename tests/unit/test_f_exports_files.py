@@ -400,3 +400,18 @@ def test_a_map_saved_without_showing_it_is_that_map_as_a_file(text, fmt):
     # the urban share is no variable of the analysis: "without" takes nothing out of it
     steps, _ = acts(text)
     assert steps == [("export_view", {"what": "urban", "format": fmt})]
+
+
+@pytest.mark.parametrize("text,fmt", [
+    ("the ward table with the scores as geojson", "geojson"),
+    ("export the scores with the ward shapes as geoparquet", "geoparquet"),
+    ("send the data with the rankings in geojson", "geojson"),
+])
+def test_the_ward_table_with_its_scores_in_a_map_format_is_the_whole_dataset(text, fmt):
+    steps, _ = acts(text)
+    assert steps == [("export_results", {"what": "unified", "format": fmt})]
+
+
+def test_the_rankings_alone_in_a_map_format_still_asks():
+    steps, reply = acts("the rankings as geojson")
+    assert steps == [] and "which format" in (reply.text or "")

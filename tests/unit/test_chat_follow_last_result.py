@@ -1,13 +1,15 @@
-"""'The next five', 'and the next one?' right after a list of the most (or least) vulnerable
-wards of the whole area: the places after that list, same order and method; anything else
-that says 'next' is left to the other readers."""
+"""Follow-ups that lean on the last result: "the next five" after a list of the whole area
+(the places after it, same order and method), "and the least?" after "which LGA gets the
+most nets?" (the other end of the same question)."""
 
 from __future__ import annotations
 
 import pytest
 
 from chatmrpt.chat import explain, ordinal
+from chatmrpt.chat import focus as fc
 from chatmrpt.chat.dialogue import DialogueState, decide
+from chatmrpt.chat.extract import lower_text
 from tests.unit.test_chat_dialogue import FACTS, ctx
 
 TOP5 = {"tool": "top_wards", "params": {"n": 5, "order": "top"}}
@@ -71,3 +73,35 @@ def test_a_new_list_after_the_next_places_starts_from_the_top_again():
         got = steps(text, after)
         assert len(got) == 1 and got[0][0] == "top_wards" and "start" not in got[0][1], (text,
                                                                                         got)
+
+
+PLAN = {"total_nets": 750_000, "household_size": 5}
+MOST_NETS = {"tool": "ask_results", "params": {"about": "plan_lga", "order": "most"}}
+
+
+def _after_most(text, last=MOST_NETS):
+    c = ctx(last_plan=PLAN, variables=("u5_tpr_rdt", "rainfall", "Population"))
+    return decide(text, c, DialogueState(last=last), FACTS)
+
+
+@pytest.mark.parametrize("text", ["and the least?", "the fewest?", "what about the lowest one",
+                                  "and which LGA gets the least?"])
+def test_the_other_end_of_the_last_lga_question(text):
+    d = _after_most(text)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "plan_lga", "order": "fewest"})]
+    fewest = {"tool": "ask_results", "params": {"about": "plan_lga", "order": "fewest",
+                                                "measure": "coverage_percent"}}
+    d = _after_most("and the highest?", fewest)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "plan_lga", "order": "most", "measure": "coverage_percent"})]
+
+
+@pytest.mark.parametrize("text,last", [
+    ("and the least?", {"tool": "ask_results", "params": {"about": "plan_totals"}}),
+    ("and the least?", None),
+    ("and the least vulnerable wards?", MOST_NETS),
+    ("the least in Rimai?", MOST_NETS),
+])
+def test_the_other_end_needs_a_most_or_fewest_question_and_nothing_else(text, last):
+    assert fc._other_extreme(lower_text(text), last) is None
