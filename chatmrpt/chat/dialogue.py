@@ -712,6 +712,11 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
     if picked:
         return Decision([Step(picked["tool"], picked["params"], echo=picked.get("note", ""),
                               source=text)], reading={"follow_up": "lga_code"})
+    offered = (state.pending or {}).get("choices") or []
+    if len(offered) >= 2 and ordinal.BARE.match(low):
+        # "the second" right after a question with choices: that choice, not the second
+        # ward of a list shown before the question
+        return None
     r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas,
                       ctx.variables)
     if r is None:

@@ -106,3 +106,22 @@ def test_go_ahead_with_a_change_makes_it(text):
                                   "don't go ahead with the 20% more"])
 def test_go_ahead_said_as_a_question_or_for_later_changes_nothing(text):
     assert not _after_count(text).steps, text
+
+
+def test_the_second_after_the_two_plans_offered_is_the_second_plan_not_a_listed_ward():
+    from chatmrpt.chat import focus as fc
+
+    c = ctx(variables=("u5_tpr_rdt", "rainfall", "Population"))
+    seen = fc.Focus(listed=["Kawaji", "Fagge A", "Zango"]).to_dict()
+    listed = {"tool": "top_wards", "params": {"n": 3}}
+    d = decide("plan 400k or 500k nets? hh 5", c, DialogueState(focus=seen, last=listed), FACTS)
+    then = decide("the second", c, DialogueState(pending=d.pending, focus=seen, last=listed),
+                  FACTS)
+    assert [(s.tool, s.params) for s in then.steps] == [
+        ("plan_itn", {"total_nets": 500_000, "household_size": 5})]
+    # with no question open, the second ward of the list shown
+    then = decide("the second", c, DialogueState(focus=seen,
+                                                 last={"tool": "top_wards", "params": {"n": 3}}),
+                  FACTS)
+    assert [s.tool for s in then.steps] in (["explain_ward"], []) and \
+        "plan_itn" not in [s.tool for s in then.steps]
