@@ -767,9 +767,8 @@ _OR_BETWEEN = re.compile(r"^\s*(?:nets?|itns?|people|persons)?\s*(?:or|/|abi|nor
 
 
 def plan_alternatives(step: Step, text: str) -> tuple[str, list[int | float]] | None:
-    """Two values named for one plan setting with "or" between them ("400k or 500k nets",
-    "hh 5 or 6"), one of which the step uses: that setting and both values in the order
-    said; None otherwise."""
+    """Two numbers of nets named with "or" between them ("400k or 500k nets"), one of which
+    the step uses: both, in the order said; None otherwise."""
     if step.tool not in PLAN_TOOLS:
         return None
     low = ex.canonical_text(step.source or text)
@@ -778,10 +777,11 @@ def plan_alternatives(step: Step, text: str) -> tuple[str, list[int | float]] | 
         if a.percent or b.percent or not _OR_BETWEEN.match(low[a.end:b.start]) or \
                 a.value == b.value:
             continue
-        for key in ("total_nets", "household_size"):
-            used = step.params.get(key)
-            if isinstance(used, int | float) and float(used) in (a.value, b.value):
-                return key, [a.number, b.number]
+        # two household sizes ("five or six, whichever you think") are asked as a hedge,
+        # where a size said next takes the offer: only two stocks are two plans
+        used = step.params.get("total_nets")
+        if isinstance(used, int | float) and float(used) in (a.value, b.value):
+            return "total_nets", [a.number, b.number]
     return None
 
 
@@ -879,6 +879,13 @@ def _format_said(step: Step, text: str) -> bool:
 
 def describe_step(step: Step) -> str:
     """A one-tap label naming exactly what the step would do."""
+    if step.tool == "run_analysis" and step.params.get("variables") and step.echo and \
+            re.match(r"(?:Re-)?[Rr]unning the analysis with\b", step.echo):
+        # "Re-running the analysis with 2 variables: ..." reads as a status, not a choice:
+        # the choice says what it runs, in words that ask for exactly that when sent back
+        from chatmrpt.chat.unknown_variable import run_label
+        head = "Re-run" if step.echo.startswith("Re-running") else "Run"
+        return head + run_label(step.params)[len("Run the analysis"):]
     if step.echo:
         return step.echo.rstrip(".")
     label = describe_choice(step.tool, step.params)
@@ -1006,13 +1013,7 @@ def _gate(decision: Decision, text: str, state: DialogueState,
                                                       if s is not acting[0]), m])
                    for m in made] + [leave_it()]
         said = " or ".join(f"{v:,}" if key == "total_nets" else _fmt(v) for v in values)
-        return Decision(
-            text=f"You named two values ({said}); which one should I plan with? Nothing is "
-                 "changed until you say so.", choices=choices,
-            pending={"expects": "choice", "choices": choices, "offered": True,
-                     "tool": acting[0].tool},
-            reading={**decision.reading, "gated": [s.tool for s in decision.steps],
-                     "either": key})
+        decision.reading["either"] = key
     if scaled and scaled[0][1] and len(decision.steps) == 1:
         big = {**decision.steps[0].params, "total_nets": scaled[0][1]}
         choices.insert(0, steps_choice(f"Re-plan with {scaled[0][1]:,} nets",
@@ -1067,7 +1068,9 @@ def _gate(decision: Decision, text: str, state: DialogueState,
             not any(re.search(r"pop", v, re.I) for v in ctx.variables):
         why += (" Note that your ward table has no population column, which a net plan "
                 "needs.")
-    asked = Decision(text=f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
+    asked = Decision(text=f"You named two values ({said}); which one should I plan with? "
+                          "Nothing is changed until you say so." if either is not None else
+                          f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
                           "until you say so.", choices=choices,
                      # told not to change anything: nothing is on offer that a next
                      # change could be meant for

@@ -70,12 +70,15 @@ def test_two_net_totals_with_or_offer_one_choice_each_and_the_second_is_the_seco
             400_000 if "400,000" in label else 500_000], label
 
 
-def test_two_household_sizes_with_or_offer_both():
+def test_two_stocks_with_or_are_alternatives_and_other_numbers_are_not():
     from chatmrpt.chat.guards import plan_alternatives
     from chatmrpt.chat.state import Step
 
     step = Step("plan_itn", {"total_nets": 400_000, "household_size": 5})
-    assert plan_alternatives(step, "plan 400k nets hh 5 or 6") == ("household_size", [5, 6])
+    assert plan_alternatives(step, "plan 400k or 450k nets, hh 5") == ("total_nets",
+                                                                     [400_000, 450_000])
+    # two household sizes are a hedge, answered by the size said next (see plan_formal)
+    assert plan_alternatives(step, "plan 400k nets hh 5 or 6") is None
     assert plan_alternatives(step, "plan 400k nets, hh 5") is None
     assert plan_alternatives(step, "plan 400k nets hh 5, or wait for the donor") is None
     assert plan_alternatives(Step("top_wards", {"n": 5}), "top 5 or 10") is None
