@@ -271,12 +271,23 @@ _NOT_ANALYSIS = re.compile(r"\b(?:maps?|plot|chart|values?|wards?|top|bottom|lis
                            r"|add|adding|drop|dropping|remove|without|except|but)\b")
 
 
+# (dropping: "use everything but rainfall" keeps all the others, and is not read here)
+_ALL_BUT = re.compile(r"\b(?:drop|dropp(?:ed|ing)|remove[ds]?|removing|take\s+out|took\s+out"
+                     r"|leave\s+out|left\s+out)\s+(?:every\s*thing|all(?:\s+(?:the|other))?"
+                     r"(?:\s+(?:variables|indicators|columns|others))?)\s+(?:except|but|apart"
+                     r"\s+from|other\s+than|besides)\b")
+
+
 def one_variable_alone(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decision | None:
     """ "what if we used rainfall only?", "run the analysis with rainfall alone": an analysis
     of one variable, which cannot run (it needs at least two). Said so, nothing run, with
     what can be done: that variable's map, or (when the analysis lacks it) the analysis
     with it added."""
     low = ex.lower_text(text)
+    # "drop everything except rainfall", "all variables but ndvi out": that one left alone
+    kept_one = _ALL_BUT.search(low)
+    if kept_one:  # the dropping said is the change to the analysis
+        low = low[:kept_one.start()] + " use only " + low[kept_one.end():]
     if not _ALONE.search(low) or not _ANALYSIS_WORDS.search(low) or _NOT_ANALYSIS.search(low):
         return None
     columns = list(dict.fromkeys(m.column for m in ex.find_variables(text, ctx.variables)
@@ -293,7 +304,7 @@ def one_variable_alone(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.D
     if ctx.analysis_ready:
         choices.append({"label": f"Map {col}", "tool": "show_map",
                         "params": {"what": "variable", "variable": col}})
-    if used and col not in used:
+    if used and col not in used and not kept_one:
         new = [*used, col]
         choices.append(_choice(f"Re-run with {dlg._join(new)}",
                                _step(new, facts, _new_list_echo(new, f"added {col}"), text)))

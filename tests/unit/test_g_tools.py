@@ -435,7 +435,10 @@ def test_a_variable_change_offered_reads_as_a_choice_and_does_what_it_says(text)
 
 
 @pytest.mark.parametrize("text", ["what if we used rainfall only?", "run the analysis with "
-                                  "rainfall only", "what if it was just ndvi?"])
+                                  "rainfall only", "what if it was just ndvi?",
+                                  "what if we dropped everything except rainfall?",
+                                  "remove all the others except rainfall",
+                                  "drop all variables except ndvi"])
 def test_one_variable_alone_is_never_offered_and_what_can_be_done_is(text):
     c, f, state = session("demo", True, last={"tool": "run_analysis", "params": {}})
     d = decide(text, c, state, f)
@@ -454,3 +457,9 @@ def test_one_variable_said_with_only_in_other_requests_is_not_refused(text):
     c, f, state = session("demo", True, last={"tool": "run_analysis", "params": {}})
     d = decide(text, c, state, f)
     assert (d.reading or {}).get("variables") != "one_alone", text
+
+
+def test_dropping_all_but_one_never_offers_to_add_it_back():
+    c, f, state = session("demo", True, last={"tool": "run_analysis", "params": {}})
+    d = decide("drop all variables except ndvi", c, state, f)
+    assert [ch.get("tool") for ch in d.choices if not ch.get("cancel")] == ["show_map"]
