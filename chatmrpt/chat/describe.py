@@ -34,6 +34,8 @@ def describe_choice(tool: str, params: Mapping[str, Any]) -> str | None:
     from chatmrpt.chat.pending import _change_words
     p = dict(params)
     if tool == "top_wards":
+        if int(p.get("start", 1)) > 1:
+            return None  # the next places of a list: never offered as one tap
         n = p.get("n", 10)
         word = "Top" if p.get("order", "top") == "top" else "Bottom"
         return f"{word} {n} wards" + (" by PCA" if p.get("method") == "pca" else "")

@@ -685,6 +685,10 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
     # a place said short follows ranked results; before any analysis the request is read in
     # full (the analysis runs first, and says so)
     seen = focus.Focus.of(state.focus)
+    after = ordinal.next_places(low, state.last) if ctx.analysis_ready else None
+    if after is not None:  # "the next five" right after a list of the whole area
+        return Decision([Step("top_wards", after["params"], source=text)],
+                        reading={"follow_up": "next_places"})
     ranked_next = ordinal.next_in_ranking(low, seen.listed, seen.ward, seen.ward_lga, state.last,
                                           facts.ranked) \
         if ctx.analysis_ready else None
@@ -708,6 +712,11 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
     if picked:
         return Decision([Step(picked["tool"], picked["params"], echo=picked.get("note", ""),
                               source=text)], reading={"follow_up": "lga_code"})
+    offered = (state.pending or {}).get("choices") or []
+    if len(offered) >= 2 and ordinal.BARE.match(low):
+        # "the second" right after a question with choices: that choice, not the second
+        # ward of a list shown before the question
+        return None
     r = focus.resolve(text, low, focus.Focus.of(state.focus), state.last, facts.lgas,
                       ctx.variables)
     if r is None:

@@ -261,10 +261,11 @@ def top_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResul
                         "composite_category", "pca_rank", "pca_score", "pca_category")
             if c in wards.columns]
     rows = wards[cols].to_dict("records")
+    start = int(params.get("start", 1))
     text = explain.describe_top_wards(rows, int(params.get("n", 10)), method,
-                                      params.get("order", "top"))
+                                      params.get("order", "top"), start=start)
     order = wards.sort_values(f"{method}_rank", ascending=params.get("order", "top") == "top")
-    table = order[cols].head(int(params.get("n", 10)))
+    table = order[cols].iloc[start - 1:start - 1 + int(params.get("n", 10))]
     suggestions = ["Show the vulnerability map"]
     if len(table):
         first = table.iloc[0]

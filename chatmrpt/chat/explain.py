@@ -405,9 +405,11 @@ def _join(items: Sequence[str]) -> str:
 
 
 def describe_top_wards(
-    rows: Sequence[Mapping[str, Any]], n: int = 10, method: str = "composite", order: str = "top"
+    rows: Sequence[Mapping[str, Any]], n: int = 10, method: str = "composite", order: str = "top",
+    start: int = 1,
 ) -> str:
-    """The ``n`` most (``top``) or least (``bottom``) vulnerable wards, one line each."""
+    """The ``n`` most (``top``) or least (``bottom``) vulnerable wards, one line each; from
+    place ``start`` of that order on when it is not the first ("the next five")."""
     method = str(method).strip().lower()
     order = str(order).strip().lower()
     if method not in METHODS:
@@ -437,16 +439,25 @@ def describe_top_wards(
         )
     ranked.sort(key=lambda t: (t[2], t[0]) if order == "top" else (-t[2], t[0]))
     total = len(ranked)
-    chosen = ranked[:n]
+    start = max(1, int(start))
+    chosen = ranked[start - 1:start - 1 + n]
     which = "most" if order == "top" else "least"
-    if n > total:
+    if start > 1:
+        if not chosen:
+            return f"There are only {total} ranked wards by {method_name}; none is left after place {start - 1}."
+        end = start + len(chosen) - 1
+        side = "from the top (most vulnerable first)" if order == "top" else \
+            "from the bottom (least vulnerable first)"
+        head = (f"Place {start} {side} by {method_name}:" if end == start else
+                f"Places {start} to {end} {side} by {method_name} (rank 1 = most vulnerable):")
+    elif n > total:
         head = f"There are only {total} ranked wards; all of them, {which} vulnerable first, by {method_name}:"
     elif n == 1:
         head = f"The {which} vulnerable ward by {method_name}:"
     else:
         head = f"The {n} {which} vulnerable wards by {method_name} (rank 1 = most vulnerable):"
     lines = [head]
-    for pos, (_, row, rank) in enumerate(chosen, start=1):
+    for pos, (_, row, rank) in enumerate(chosen, start=start):
         rank_i = int(rank)
         score = _number(row.get(score_col))
         category = row.get(cat_col) or category_for_rank(rank_i, total)

@@ -79,9 +79,11 @@ def group_map_variable(low: str, columns: Sequence[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-# "the urban percentage map", "urban share map": the urban wards map, named as a map (the
-# share as a column to map, "map the urban percentage", stays a variable map)
-URBAN_MAP_NAMED = re.compile(r"\burban\s+(?:percent(?:age)?|share|proportion|%)\s+map\b")
+# "the urban percentage map", "urban share map", "show the urban share on the map": the
+# urban wards map, named as a map (the share as a column to map, "map the urban
+# percentage", stays a variable map)
+URBAN_MAP_NAMED = re.compile(r"\burban\s+(?:percent(?:age)?|share|proportion|%)\s+(?:map\b|(?:on|in)"
+                             r"\s+(?:the\s+|a\s+|d\s+)?map\b)")
 
 
 def urban_map_named(low: str) -> bool:

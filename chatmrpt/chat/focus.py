@@ -241,7 +241,7 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         text, lgas, focus) or _map_it(low, last) or _in_there(
         text, low, focus, lgas) or listed_question(text, ex.lower_text(text), focus, variables,
                                                    last) or _slice_there(low, last, focus) or \
-        _picked_lga_it(low, focus, last)
+        _picked_lga_it(low, focus, last) or _other_extreme(low, last)
     if r is None:
         r = _resolve(text, low, focus, last, lgas)
     if used:
@@ -253,6 +253,31 @@ def resolve(text: str, low: str, focus: Focus, last: Mapping[str, Any] | None,
         elif r.text is not None or r.step is not None:
             r.note = f"{said_as} (as you told me):"
     return r
+
+
+OTHER_EXTREME = re.compile(
+    r"^\W*(?:(?:and|nd|so|ok(?:ay)?|then|now|what\s+about|how\s+about|wetin\s+about)[\s,]+)*"
+    r"(?:(?:which|what)\s+(?:lga\s+|one\s+)?(?:gets|has|get|got)\s+)?(?:the\s+|d\s+)?"
+    r"(?P<end>least|fewest|lowest|smallest|most|highest|biggest|largest)"
+    r"(?:\s+(?:one|lga|nets?|then|nko|now|too))*\W*$")
+_LOW_END = ("least", "fewest", "lowest", "smallest")
+
+
+def _other_extreme(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
+    """ "and the least?" right after "which LGA gets the most nets?": the same question
+    about the other end (the LGA with the fewest); None for anything else."""
+    m = OTHER_EXTREME.match(low)
+    if not m or not last or last.get("tool") != "ask_results":
+        return None
+    params = dict(last.get("params") or {})
+    if params.get("order") not in ("most", "fewest"):
+        return None
+    order = "fewest" if m.group("end") in _LOW_END else "most"
+    if order == params["order"]:
+        return None  # the same end again: read on its own
+    params["order"] = order
+    return Resolution(note="The same question, for the other end:",
+                      step={"tool": "ask_results", "params": params})
 
 
 SAME_LIST = re.compile(
@@ -400,15 +425,23 @@ SAME_BY_METHOD = re.compile(
     r"(?:[\s,]+(?:to|so\s+(?:i|we)\s+can|for)\s+compar\w*(?:\s+(?:them|it))?)?\s*[?.!]*\s*$")
 
 
+# "and for PCA?", "what about by composite", "now with pca" right after a ward list
+AND_BY_METHOD = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|then|please|pls)[\s,]+)*(?:and|nd|what\s+about|how\s+about|now)"
+    r"[\s,]+(?:(?:the\s+)?same\s+)?(?:for|with|on|using|by|in)\s+(?:the\s+|d\s+)?"
+    r"(?P<m>pca|composite)(?:\s+(?:one|ranking|rank|method|score|scores|list))?"
+    r"(?:\s+(?:too|please|pls|instead|now|then))*\s*[?.!]*\s*$")
+
+
 def _same_by_method(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
-    """ "do the same for the PCA one" right after a ward list: that list again, by the other
-    ranking method."""
-    m = SAME_BY_METHOD.match(low)
+    """ "do the same for the PCA one", "and for PCA?" right after a ward list: that list
+    again, by the other ranking method."""
+    m = SAME_BY_METHOD.match(low) or AND_BY_METHOD.match(low)
     if not m or not last or last.get("tool") not in ("top_wards", "list_wards"):
         return None
     method = m.group("m")
     params = {**(last.get("params") or {}), "method": method}
-    said = m.group("k")
+    said = m.groupdict().get("k")
     if said and ex.small_number(said) != params.get("n"):
         return None  # "the same five" after a list of ten: not the same list
     name = "PCA" if method == "pca" else "composite"

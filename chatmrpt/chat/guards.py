@@ -736,11 +736,16 @@ def action_evidence(step: Step, text: str, state: DialogueState,
             if (state.pending or {}).get("expects") == "plan_numbers" else {}
         return step.tool != "plan_itn" or _numbers_said(step, text, {**given, **(last_plan or {})})
     low = ex.lower_text(step.source or text)
+    if family == "plan_itn" and tries_one_setting(step, low, state, last_plan):
+        return True  # "what about hh 6" right after a plan: that plan with this one setting
     if "?" in low or QUESTION_START.search(low) and not re.match(r"^\s*what\s+if\b", low):
         return False  # a question changes something only when the model is sure it asks to
     last = GATE_FAMILY.get(str((state.last or {}).get("tool")))
     continues = last == family or (family == "plan_itn"
                                    and (state.last or {}).get("tool") == "ask_results")
+    if continues and (re.search(r"\b(?:don'?t|dont|do\s+not|never)\b", low)
+                      or LATER_TIME.search(low)):
+        return False  # "don't go ahead with the 20% more", "... next month": not an order now
     # the model must find the change at least the second most likely reading, and not be
     # sure of another one
     return continues and (guess.label == family or (not sure and guess.runner_up == family))
@@ -748,6 +753,59 @@ def action_evidence(step: Step, text: str, state: DialogueState,
 
 PLAN_NUMBERS = ("total_nets", "household_size", "urban_threshold", "people_per_net",
                 "bale_size", "max_ward_share", "fill_population")  # fmt: skip
+
+# "what about hh 6", "how about a 60% urban threshold?", "ok what about households of 4.5":
+# a bare "what about" with one setting and its value, nothing else
+WHAT_ABOUT = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|then|hmm+|now|alright)[\s,]+)*(?:what|how|wetin)"
+                        r"\s+about\s+(?P<rest>.+?)\s*[?.!]*\s*$")
+NOT_TRIED = re.compile(r"\b(?:if|would|could|should|will|might|change|changes|difference|effect"
+                       r"|impact|wards?|maps?|lgas?|export|file|not|don'?t|dont|no|later|next"
+                       r"|and|or|vs|versus)\b")
+
+
+_OR_BETWEEN = re.compile(r"^\s*(?:nets?|itns?|people|persons)?\s*(?:or|/|abi|nor)\s*$")
+
+
+def plan_alternatives(step: Step, text: str) -> tuple[str, list[int | float]] | None:
+    """Two numbers of nets named with "or" between them ("400k or 500k nets"), one of which
+    the step uses: both, in the order said; None otherwise."""
+    if step.tool not in PLAN_TOOLS:
+        return None
+    low = ex.canonical_text(step.source or text)
+    found = ex.extract_numbers(low)
+    for a, b in zip(found, found[1:], strict=False):
+        if a.percent or b.percent or not _OR_BETWEEN.match(low[a.end:b.start]) or \
+                a.value == b.value:
+            continue
+        # two household sizes ("five or six, whichever you think") are asked as a hedge,
+        # where a size said next takes the offer: only two stocks are two plans
+        used = step.params.get("total_nets")
+        if isinstance(used, int | float) and float(used) in (a.value, b.value):
+            return "total_nets", [a.number, b.number]
+    return None
+
+
+def tries_one_setting(step: Step, low: str, state: DialogueState,
+                      last_plan: Mapping[str, Any] | None) -> bool:
+    """ "what about hh 6" said right after a plan was made: an order to try that plan with
+    this one setting (the step changes exactly one number of the plan, and that number is
+    said). "what if ...", "would hh 6 change much?" and anything longer stay questions."""
+    m = WHAT_ABOUT.match(low)
+    if not m or not last_plan or (state.last or {}).get("tool") not in PLAN_TOOLS or \
+            state.pending:
+        return False
+    rest = m.group("rest")
+    if len(rest.split()) > 5 or NOT_TRIED.search(rest):
+        return False
+    changed = [k for k in PLAN_NUMBERS if k in step.params
+               and step.params.get(k) != last_plan.get(k)]
+    if len(changed) != 1 or not isinstance(step.params[changed[0]], int | float):
+        return False
+    kept = all(step.params.get(k) == v for k, v in last_plan.items()
+               if k in step.params and k != changed[0])
+    said = {round(n.value, 6) for n in ex.extract_numbers(ex.canonical_text(rest))}
+    value = float(step.params[changed[0]])
+    return kept and (round(value, 6) in said or round(value * 100, 6) in said)
 
 
 def _numbers_said(step: Step, text: str, last_plan: Mapping[str, Any] | None = None) -> bool:
@@ -821,6 +879,13 @@ def _format_said(step: Step, text: str) -> bool:
 
 def describe_step(step: Step) -> str:
     """A one-tap label naming exactly what the step would do."""
+    if step.tool == "run_analysis" and step.params.get("variables") and step.echo and \
+            re.match(r"(?:Re-)?[Rr]unning the analysis with\b", step.echo):
+        # "Re-running the analysis with 2 variables: ..." reads as a status, not a choice:
+        # the choice says what it runs, in words that ask for exactly that when sent back
+        from chatmrpt.chat.unknown_variable import run_label
+        head = "Re-run" if step.echo.startswith("Re-running") else "Run"
+        return head + run_label(step.params)[len("Run the analysis"):]
     if step.echo:
         return step.echo.rstrip(".")
     label = describe_choice(step.tool, step.params)
@@ -855,6 +920,15 @@ def describe_step(step: Step) -> str:
     return f"Do {step.tool.replace('_', ' ')}"
 
 
+# an order to make a change, said before the change: "ok go ahead with the 20% more", "yes
+# apply the 10% cut", "let's do the extra 150k"
+GO_AHEAD_WITH = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|right|good|so|then|now|oya|abeg|pls"
+    r"|please)[\s,!.]+)*(?:go\s+ahead\s+(?:with|and\s+(?:do|apply|add|use))|go\s+with|apply"
+    r"|let'?s\s+(?:do|go\s+with|apply|use)|do|use|proceed\s+with)\s+(?:the|that|those|dat|d)\s+"
+    r"(?!.*\b(?:if|would|could|should|maybe|later|tomorrow|next|not|don'?t)\b)")
+
+
 def _names_its_object(kind: str, text: str) -> bool:
     """A relative change acts on its own evidence only when the message says what it
     changes ("cut the plan by 10%", "another 150k nets") or says nothing else ("20% more");
@@ -864,6 +938,8 @@ def _names_its_object(kind: str, text: str) -> bool:
         return False
     if kind != "plan":
         return True
+    if GO_AHEAD_WITH.match(low):
+        return True  # "ok go ahead with the 20% more": an order for that change
     # "ok donor confirmed, add the 100k.": the change is said on its own, after a lead-in
     clauses = [c for c in re.split(r"[,.;!]+\s*", low) if c.strip()]
     return bool(NET_CUE.search(low) or re.search(r"\b(?:plan|stock|supply|it|that|allocation)"
@@ -928,6 +1004,16 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
     choices = [steps_choice(label, decision.steps), leave_it()]
+    either = plan_alternatives(acting[0], text) if len(acting) == 1 and strays else None
+    if either is not None:
+        # "plan 400k or 500k nets? hh 5": one choice for each value named, in the order said
+        key, values = either
+        made = [Step(acting[0].tool, {**acting[0].params, key: v}) for v in values]
+        choices = [steps_choice(describe_step(m), [*(s for s in decision.steps
+                                                      if s is not acting[0]), m])
+                   for m in made] + [leave_it()]
+        said = " or ".join(f"{v:,}" if key == "total_nets" else _fmt(v) for v in values)
+        decision.reading["either"] = key
     if scaled and scaled[0][1] and len(decision.steps) == 1:
         big = {**decision.steps[0].params, "total_nets": scaled[0][1]}
         choices.insert(0, steps_choice(f"Re-plan with {scaled[0][1]:,} nets",
@@ -982,7 +1068,9 @@ def _gate(decision: Decision, text: str, state: DialogueState,
             not any(re.search(r"pop", v, re.I) for v in ctx.variables):
         why += (" Note that your ward table has no population column, which a net plan "
                 "needs.")
-    asked = Decision(text=f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
+    asked = Decision(text=f"You named two values ({said}); which one should I plan with? "
+                          "Nothing is changed until you say so." if either is not None else
+                          f"I read this as: {label}.{why} Shall I go ahead? Nothing is changed "
                           "until you say so.", choices=choices,
                      # told not to change anything: nothing is on offer that a next
                      # change could be meant for

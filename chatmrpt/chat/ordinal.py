@@ -331,3 +331,42 @@ def next_in_ranking(low: str, listed: Sequence[str] | None, ward: str | None,
         step = {"tool": "explain_ward", "params": where}
     at = f" ({lga} LGA)" if lga else ""
     return {"step": step, "note": f"Number {k} in the composite ranking is {name}{at}:"}
+
+
+# "the next five", "and the next one?", "next 10 wards pls", "show me 5 more", "the following
+# ones": the places after the list of the whole area just shown, in the same order and method
+_K = r"(?P<k>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|few)"
+NEXT_PLACES = re.compile(
+    r"^\W*(?:(?:and|nd|so|ok(?:ay)?|then|now|please|pls|abeg|oya|what\s+about|how\s+about"
+    r"|wetin\s+about)[\s,]+)*(?:(?:show|give|list|send)\s+(?:me\s+|us\s+)?)?"
+    r"(?:(?:the|d)\s+)?(?:(?:next|following)(?:\s+" + _K + r")?(?:\s+(?:ones?|wards?))?"
+    r"|" + _K.replace("?P<k>", "?P<more>") + r"\s+more(?:\s+wards?)?)"
+    r"(?:\s+(?:nko|too|then|now|please|pls|abeg|o|down|on\s+the\s+list|in\s+the\s+list))*\W*$")
+
+
+def next_places(low: str, last: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The step for "the next five" right after a list of the most (or least) vulnerable
+    wards of the whole area: the places after it, as many as said (one for "the next one",
+    as many as before for "the next ones"); None for anything else."""
+    if not last or last.get("tool") != "top_wards":
+        return None
+    m = NEXT_PLACES.match(ex.lower_text(low))
+    if not m:
+        return None
+    params = dict(last.get("params") or {})
+    shown = int(params.get("n", 10))
+    said = m.group("k") or m.group("more")
+    if said in (None, "few"):
+        words = ex.lower_text(low)
+        k = 1 if re.search(r"\bnext\s+(?:one|ward)\b(?!s)", words) else shown
+    else:
+        k = ex.small_number(said) or 0
+    if not 1 <= k <= 100:
+        return None
+    start = int(params.get("start", 1)) + shown
+    params.update({"n": k, "start": start})
+    side = "" if params.get("order", "top") == "top" else " from the bottom"
+    end = start + k - 1
+    places = f"place {start}" if k == 1 else f"places {start} to {end}"
+    return {"tool": "top_wards", "params": params,
+            "note": f"The next {'one' if k == 1 else k}{side} ({places}):"}

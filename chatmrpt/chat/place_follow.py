@@ -162,6 +162,12 @@ def narrowed(low: str, last: Mapping[str, Any] | None,
         for i, tok in enumerate(tokens[:-1]):
             if tok in _TOP | _BOTTOM and ex.small_number(tokens[i + 1]) is not None:
                 n = ex.small_number(tokens[i + 1])
+    # "the bottom ones?", "and the top ones" right after a slice of that LGA: the other end,
+    # as many as were just listed, in the same LGA
+    kept_n = ((last or {}).get("params") or {}).get("n")
+    if order is not None and n is None and not cats and "ones" in tokens and kept_n and \
+            int(kept_n) >= 1:
+        n, back = int(kept_n), True
     where = place.get("lga") or f"LGA {place.get('lga_code')}"
     count = bool(_COUNT.search(low))
     if len(cats) > 1:

@@ -698,6 +698,9 @@ def _variable_talk(text: str, ctx: RouterContext, facts: Facts) -> Decision | No
 
     if not ctx.has_dataset or not ctx.variables:
         return None
+    alone = variable_talk.one_variable_alone(text, ctx, facts)
+    if alone is not None:  # "what if we used rainfall only?": it cannot run, said so
+        return alone
     if ctx.analysis_ready and facts.analysis_variables:
         grouped = variable_talk.group_change(text, ctx, facts) or \
             variable_talk.unnamed_change(text, ctx, facts)

@@ -306,6 +306,17 @@ _ABOVE_URBAN = re.compile(r"\b(?:above|over|more\s+than|greater\s+than|exceed\w*
                           r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s*cent)?\s*urban\b")
 
 
+# the plan kept in the session, asked about: "what plan is stored?", "which plan do we have
+# saved", "what's the saved plan", "what plan is active now"
+_KEPT = r"(?:stored|saved|kept|active|current|in\s+use|on\s+file|in\s+the\s+system)"
+_PLAN_KEPT = re.compile(
+    r"\b(?:what|which|wetin)\s+(?:net\s+|itn\s+)?plan\s+(?:is|be|was|are\s+we\s+on|do\s+(?:we|i)"
+    r"\s+have|have\s+(?:we|i)\s+got|we\s+(?:have|get|dey\s+use))\s*(?:(?:now|currently|right\s+now"
+    r"|there)\s*)?(?:" + _KEPT + r")?\s*[?.!]*\s*$"
+    r"|\b(?:what(?:'s|\s+is)|wetin\s+be|remind\s+me\s+(?:of\s+)?)\s+(?:the|our|my|d)\s+"
+    + _KEPT + r"\s+(?:net\s+|itn\s+)?plan\b")
+
+
 def stored_result_question(text: str, low: str, ctx: RouterContext,
                            facts: Facts) -> Decision | None:
     """The step answering a question about a stored figure, or None for anything else."""
@@ -319,6 +330,10 @@ def stored_result_question(text: str, low: str, ctx: RouterContext,
                         reading={"stored": "planning_data"})
     if not ctx.analysis_ready:
         return None
+    if ctx.last_plan is not None and _PLAN_KEPT.search(low) and not numbers:
+        # "remind me, what plan is stored?", "which plan do we have saved": its figures
+        return Decision([Step("ask_results", {"about": "plan_totals"}, source=text)],
+                        reading={"stored": "plan_totals"})
     if ctx.last_plan is not None and (_TOTAL_NEED.search(low) or _URBAN_TIER.search(low)) \
             and not re.search(r"\d", _URBAN_TIER.sub(" ", low)) and not _SELECTED.search(low):
         lga, _ = find_lga(text, facts.lgas)

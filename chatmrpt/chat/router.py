@@ -788,6 +788,12 @@ _OPENED_IN = re.compile(r"\b(?:open|view|read|load|edit|work\s+on|look\s+at)(?:e
                         r"(?:\s+(?:in|with|on|using|from))\s+(?:ms\s+|microsoft\s+)?$")
 
 
+_WARD_TABLE = re.compile(r"\b(?:ward\s+)?(?:table|data\s*set|data|layer|shapes?|boundaries)\s+"
+                         r"with\s+(?:the\s+|all\s+(?:the\s+)?|their\s+|its\s+)?(?:scores|ranks"
+                         r"|rankings?)\b|\b(?:scores|ranks|rankings?)\s+(?:with|and|plus)\s+"
+                         r"(?:the\s+)?(?:ward\s+)?(?:shapes?|boundaries|geometry|polygons)\b")
+
+
 def _format_meant(text: str) -> str | None:
     """The file format a message asks for: the one it names, or of two, the one left when
     the other is taken back ("excel, i mean csv") or said to be lacking ("csv, they don't
@@ -830,6 +836,11 @@ def _export_params(msg: Message, ctx: RouterContext) -> Extraction:
                 f"{' or '.join(k.replace('_', ' ') for k in kinds)}?"
             )
     what, fmt = out.params.get("what"), out.params.get("format")
+    if what == "rankings" and fmt and fmt not in EXPORT_FORMATS_BY_KIND[what] and \
+            fmt in EXPORT_FORMATS_BY_KIND["unified"] and _WARD_TABLE.search(msg.text):
+        # "the ward table with the scores as geojson": the ward table that holds the scores
+        # and the ward shapes is the whole dataset (the ranking alone has no shapes)
+        out.params["what"] = what = "unified"
     if what and fmt and fmt not in EXPORT_FORMATS_BY_KIND[what]:
         allowed = ", ".join(EXPORT_FORMATS_BY_KIND[what])
         out.questions.append(f"The {what.replace('_', ' ')} can be exported as {allowed}; "
@@ -1229,6 +1240,8 @@ def _follow_up(
     if not found.params:
         return None
     base = {k: v for k, v in ctx.last_params.items() if k in tool_spec(last).param_names}
+    if "n" in found.params or "order" in found.params:
+        base.pop("start", None)  # "top 5 by PCA" after "the next five": from the top again
     return _build(last, msg, ctx, scores, intent="follow_up", base=base, confidence=0.75)
 
 

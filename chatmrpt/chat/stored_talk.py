@@ -39,11 +39,18 @@ _VERDICT = re.compile(
     r"\s+(?:it|that|pca))\b")
 
 
+# the PCA checks named in the message itself: "tell me the KMO", "is the PCA valid here?"
+_CHECKS_NAMED = re.compile(r"\bkmo\b|\bbartlett\b|\bpca\b[^?]{0,40}?\b(?:valid|reliable|usable"
+                           r"|suitable|trust\w*|good\s+enough)\b")
+
+
 def pca_verdict(text: str, low: str, state: DialogueState) -> Decision | None:
-    """ "is that good or bad in plain words" right after the PCA checks: the checks again
-    (their verdict is said in words: acceptable, good, too low for PCA)."""
+    """ "is that good or bad in plain words" right after the PCA checks, or "is the PCA valid
+    here? tell me the KMO and explain in plain words": the checks, with their verdict said
+    in plain words first (acceptable, good, too low for PCA)."""
     last = (state.last or {}).get("tool")
-    if last != "pca_validity" or not _VERDICT.search(low) or _ACTS.search(low):
+    if not (last == "pca_validity" or _CHECKS_NAMED.search(low)) or not _VERDICT.search(low) \
+            or _ACTS.search(low):
         return None
     return Decision([Step("pca_validity", {"plain": True}, source=text)],
                     reading={"stored": "pca_validity"})

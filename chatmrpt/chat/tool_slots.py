@@ -9,7 +9,7 @@ message has been routed to that tool.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -418,6 +418,23 @@ def _ranking_file_of_a_part(text: str, low: str, found: dict[str, Any]) -> Decis
     return Decision([Step("export_results", {"what": "rankings", "format": fmt}, source=text)])
 
 
+# "the map too", "and the map as well", "also the map": the map of what was just made or saved
+MAP_TOO = re.compile(r"\bmaps?\b.*\b(?:too|also|as\s+well)\b|\b(?:also|and|plus)\s+(?:the\s+|its\s+"
+                     r"|d\s+)?maps?\b")
+
+
+def _map_of_last(last: Mapping[str, Any] | None) -> str | None:
+    """The map of the result the last step made or saved: the net plan map after a plan or
+    its file, the vulnerability map after the rankings' file; None after anything else."""
+    tool, params = (last or {}).get("tool"), (last or {}).get("params") or {}
+    if tool in ("plan_itn", "what_if_plan") or (tool == "export_results"
+                                                and params.get("what") == "itn_plan"):
+        return "itn"
+    if tool == "export_results" and params.get("what") == "rankings":
+        return "composite"
+    return None
+
+
 def _export_view(text: str, low: str, state: DialogueState,
                  has_plan: bool = False, variables: Sequence[str] = ()) -> Decision | None:
     """An export of a map or chart: the one named, or the one shown ("that map"). A map
@@ -459,6 +476,8 @@ def _export_view(text: str, low: str, state: DialogueState,
         return None
     if named is None and re.search(r"\bmaps?\b", low) and re.search(r"\b(?:plan)\b", low):
         named = "itn"
+    if named is None and wants_map and shown.get("kind") != "map" and MAP_TOO.search(low):
+        named = _map_of_last(state.last)  # "the map too, png" right after the plan's file
     column = _variable_map(text, variables) if named is None and wants_map else None
     params: dict[str, Any]
     if column is not None:  # "export the rainfall map as png": that variable's map

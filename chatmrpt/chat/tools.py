@@ -418,6 +418,8 @@ TOOLS: tuple[ToolSpec, ...] = (
                 enum=ORDERS,
                 default="top",
             ),
+            Param("start", "integer", "The place in that order the list starts at (1: the "
+                  "first; 6 for the next five after a top 5).", default=1, minimum=1),
         ),
         requires=(NEEDS_ANALYSIS,),
     ),  # fmt: skip

@@ -31,6 +31,13 @@ AND_FOR = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|now)[\s,]+)?(?:and\s+(?:for|with|n
                      r"|how\s+about|same\s+for)\b[^?]*\?\s*$")
 
 
+NOW_GROUP = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|alright|right)[\s,]+)*now\b")
+# "all tests", "both tests", "all tests and levels"; "all levels", "all facilities"
+ALL_TESTS = re.compile(r"\b(?:all|both)\s+(?:the\s+)?tests(?:\s+and\s+(?:all\s+)?levels)?\b")
+ALL_LEVELS = re.compile(r"\ball\s+(?:the\s+)?(?:(?:facility\s+)?levels|facilit(?:y|ies)(?:\s+levels)?)"
+                        r"\b|\b(?:all|both)\s+(?:the\s+)?tests\s+and\s+(?:all\s+)?levels\b")
+
+
 def pending_allows(state: DialogueState) -> bool:
     """No question waits, or the one that waits offers a TPR run (the setting said changes
     the offer): other questions keep their own reading of the answer."""
@@ -56,15 +63,23 @@ def follow_up(text: str, low: str, ctx: RouterContext,
     # for that group (a question only in form)
     same_for = last.get("tool") == "compute_tpr" and not state.pending and \
         AND_FOR.match(low) is not None
+    # "now pregnant women, all tests and levels": a group said as the next run, with "now",
+    # after talk about something else (a group of people is the TPR's alone)
+    after_tpr = after_tpr or (NOW_GROUP.match(low) is not None and not state.pending
+                              and ex.find_choice("age", text) is not None)
     if not ctx.has_facility_data or ("?" in text and not same_for) or _OTHER.search(low) or not (
             after_tpr or re.search(r"\b(?:run|rerun|re-run|redo|instead)\b", low)):
         return None  # with no TPR just run, only "run it for over 5s" or "now microscopy
         # instead" after a question (an age, a test or a level exists for the TPR alone, and
         # the request is said as one) is read as one
     found = {p: v for p in TPR_SETTINGS if (v := ex.find_choice(p, text))}
+    if ALL_TESTS.search(low) and "test" not in found:
+        found["test"] = "both"  # "all tests": RDT and microscopy together
+    if ALL_LEVELS.search(low) and "facility_level" not in found:
+        found["facility_level"] = "all"
     if not found:
         return None
-    rest = low
+    rest = ALL_TESTS.sub(" ", ALL_LEVELS.sub(" ", low))
     for p in found:  # what is left once the settings' own words are taken out
         rest = ex.strip_choices(p, rest)
     rest = _FILLER.sub(" ", rest)

@@ -261,6 +261,63 @@ def _too_few(used: Sequence[str], gone: Sequence[str]) -> dlg.Decision:
                              "Add another variable first, or name the variables to use.")
 
 
+# --- one variable alone ----------------------------------------------------------------------
+
+_ALONE = re.compile(r"\b(?:only|alone|just|solely|by\s+itself|on\s+its\s+own|nothing\s+but)\b")
+_ANALYSIS_WORDS = re.compile(r"\b(?:use|used|using|run|rerun|re-run|redo|analy\w*|score\w*"
+                             r"|what\s+if|suppose|with|based\s+on)\b")
+_NOT_ANALYSIS = re.compile(r"\b(?:maps?|plot|chart|values?|wards?|top|bottom|list|plan\w*|nets?"
+                           r"|export\w*|csv|excel|png|population|tpr\s+for|missing|filled"
+                           r"|add|adding|drop|dropping|remove|without|except|but)\b")
+
+
+# (dropping: "use everything but rainfall" keeps all the others, and is not read here)
+_ALL_BUT = re.compile(r"\b(?:drop|dropp(?:ed|ing)|remove[ds]?|removing|take\s+out|took\s+out"
+                     r"|leave\s+out|left\s+out)\s+(?:every\s*thing|all(?:\s+(?:the|other))?"
+                     r"(?:\s+(?:variables|indicators|columns|others))?)\s+(?:except|but|apart"
+                     r"\s+from|other\s+than|besides)\b")
+
+
+def one_variable_alone(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decision | None:
+    """ "what if we used rainfall only?", "run the analysis with rainfall alone": an analysis
+    of one variable, which cannot run (it needs at least two). Said so, nothing run, with
+    what can be done: that variable's map, or (when the analysis lacks it) the analysis
+    with it added."""
+    low = ex.lower_text(text)
+    # "drop everything except rainfall", "all variables but ndvi out": that one left alone
+    kept_one = _ALL_BUT.search(low)
+    if kept_one:  # the dropping said is the change to the analysis
+        low = low[:kept_one.start()] + " use only " + low[kept_one.end():]
+    if not _ALONE.search(low) or not _ANALYSIS_WORDS.search(low) or _NOT_ANALYSIS.search(low):
+        return None
+    columns = list(dict.fromkeys(m.column for m in ex.find_variables(text, ctx.variables)
+                                 if m.column))
+    if len(columns) != 1:
+        return None
+    col = columns[0]
+    used = list(facts.analysis_variables) if ctx.analysis_ready else []
+    lines = [f"An analysis needs at least two variables, so the wards cannot be "
+             f"ranked on {col} alone; nothing was run."]
+    if used:
+        lines.append(f"The current analysis uses {dlg._join(used)}.")
+    choices: list[dict[str, Any]] = []
+    if ctx.analysis_ready:
+        choices.append({"label": f"Map {col}", "tool": "show_map",
+                        "params": {"what": "variable", "variable": col}})
+    if used and col not in used and not kept_one:
+        new = [*used, col]
+        choices.append(_choice(f"Re-run with {dlg._join(new)}",
+                               _step(new, facts, _new_list_echo(new, f"added {col}"), text)))
+    lines.append("You can see its map" + (", or add it to the analysis" if len(choices) > 1
+                                          else "") + "." if choices else
+                 "Name at least one more variable to run with it.")
+    if not choices:
+        return dlg.Decision(text=" ".join(lines), reading={"variables": "one_alone"})
+    decision = _ask(" ".join(lines), choices)
+    decision.reading["variables"] = "one_alone"
+    return decision
+
+
 # --- a variable not named -------------------------------------------------------------------
 
 UNNAMED = re.compile(

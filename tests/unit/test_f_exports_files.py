@@ -76,7 +76,8 @@ def test_plan_on_map_words(low, named):
 
 
 @pytest.mark.parametrize("text", ["show the urban percentage map", "urban share map pls",
-                                  "display the urban % map"])
+                                  "display the urban % map", "show the urban share on the map",
+                                  "put the urban percentage on a map"])
 def test_the_urban_share_named_as_a_map_is_the_urban_map(text):
     steps, _ = acts(text)
     assert steps and steps[0][0] == "show_map" and steps[0][1]["what"] == "urban"
@@ -400,3 +401,36 @@ def test_a_map_saved_without_showing_it_is_that_map_as_a_file(text, fmt):
     # the urban share is no variable of the analysis: "without" takes nothing out of it
     steps, _ = acts(text)
     assert steps == [("export_view", {"what": "urban", "format": fmt})]
+
+
+@pytest.mark.parametrize("text,fmt", [
+    ("the ward table with the scores as geojson", "geojson"),
+    ("export the scores with the ward shapes as geoparquet", "geoparquet"),
+    ("send the data with the rankings in geojson", "geojson"),
+])
+def test_the_ward_table_with_its_scores_in_a_map_format_is_the_whole_dataset(text, fmt):
+    steps, _ = acts(text)
+    assert steps == [("export_results", {"what": "unified", "format": fmt})]
+
+
+def test_the_rankings_alone_in_a_map_format_still_asks():
+    steps, reply = acts("the rankings as geojson")
+    assert steps == [] and "which format" in (reply.text or "")
+
+
+# --- "the map too" right after a file: the map of what was just saved ----------------------
+
+@pytest.mark.parametrize("last,what", [
+    ({"tool": "export_results", "params": {"what": "itn_plan", "format": "xlsx"}}, "itn"),
+    ({"tool": "plan_itn", "params": PLAN}, "itn"),
+    ({"tool": "export_results", "params": {"what": "rankings", "format": "csv"}}, "composite"),
+])
+def test_the_map_too_after_a_file_is_the_map_of_that_result(last, what):
+    for text in ("the map too, png", "the map as well as png", "also the map, png"):
+        steps, _ = acts(text, DialogueState(last=last), ctx(last_plan=PLAN))
+        assert steps == [("export_view", {"what": what, "format": "png"})], text
+
+
+def test_the_map_too_after_a_list_still_asks_which_map():
+    steps, d = acts("the map too, png", LISTED, ctx(last_plan=PLAN))
+    assert steps == [] and d.choices

@@ -212,3 +212,18 @@ def test_the_lgas_of_named_wards_are_counted_most_first():
     assert "Z" not in r.text
     r = _lgas_of_wards(wards[["WardName", "LGACode"]], ["LGACode"], {"wards": ["A", "B", "C"]})
     assert "LGA code 2 has the most" in r.text
+
+
+def test_and_for_the_other_method_right_after_a_list():
+    last = {"tool": "list_wards", "params": {"lga": "Zaria", "n": 10}}
+    for text in ("and for PCA?", "what about by pca", "and with the pca ranking", "now for pca",
+                 "ok and using PCA too"):
+        r = fc.resolve(text, lower_text(text), fc.Focus(), last, LGAS)
+        assert r is not None and r.step == {"tool": "list_wards", "params": {
+            "lga": "Zaria", "n": 10, "method": "pca"}}, text
+    # questions about the method, a map, or another tool before: not a list again
+    for text in ("and what is PCA?", "and for PCA map?", "and for pca, why?"):
+        assert fc._same_by_method(lower_text(text), last) is None, text
+    text = "and for PCA?"
+    for before in (None, {"tool": "show_map", "params": {"what": "composite"}}):
+        assert fc._same_by_method(lower_text(text), before) is None

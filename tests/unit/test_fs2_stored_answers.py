@@ -53,6 +53,19 @@ def test_the_pca_verdict_in_plain_words_follows_the_checks(text):
     assert steps(run(text, **AFTER_KMO)) == [("pca_validity", {"plain": True})]
 
 
+@pytest.mark.parametrize("text", [
+    "is the PCA valid here? tell me the KMO and explain in plain words, no grammar",
+    "what is the KMO in simple terms?", "is pca reliable? plain english pls"])
+def test_the_checks_named_with_plain_words_give_the_figure_and_the_verdict(text):
+    assert steps(run(text)) == [("pca_validity", {"plain": True})]
+
+
+@pytest.mark.parametrize("text", ["explain PCA in plain words", "explain the composite score "
+                                  "in simple terms"])
+def test_plain_words_about_the_method_alone_stay_an_explanation(text):
+    assert "pca_validity" not in [t for t, _ in steps(run(text))]
+
+
 def test_good_or_bad_without_the_checks_is_not_read_as_them():
     assert steps(run("is that good or bad in plain words"))[:1] != [
         ("pca_validity", {"plain": True})]
@@ -213,3 +226,26 @@ def test_the_filled_cells_answer_counts_cells_wards_and_names_them(monkeypatch):
     assert "Kira, Waba" in out.text and "): 1 (Kira)" in out.text
     analysis["summary"]["imputed_cells"] = 0
     assert "0 cells" in em.ask_results(None, "s", {"about": "imputed"}).text
+
+
+# --- the plan kept in the session, asked about ------------------------------------------------
+
+PLANNED = RouterContext(has_dataset=True, variables=VARIABLES, wards=NORTH_WARDS,
+                        analysis_status="succeeded",
+                        last_plan={"total_nets": 420_000, "household_size": 5})
+
+
+@pytest.mark.parametrize("text", [
+    "two weeks on the tool now. Remind me, what plan is stored?", "what plan is stored?",
+    "which plan do we have saved?", "what is the saved plan?", "remind me of the current plan",
+])
+def test_the_plan_kept_is_told_with_its_figures(text):
+    d = decide(text, PLANNED, DialogueState(), FACTS)
+    assert steps(d) == [("ask_results", {"about": "plan_totals"})]
+
+
+@pytest.mark.parametrize("text", ["what plan is stored? make it 450k", "what plan is best?",
+                                  "what plan would you suggest?"])
+def test_other_plan_questions_are_not_the_plan_kept(text):
+    d = decide(text, PLANNED, DialogueState(), FACTS)
+    assert ("ask_results", {"about": "plan_totals"}) not in steps(d)

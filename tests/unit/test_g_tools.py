@@ -418,3 +418,48 @@ def test_the_rank_of_the_ward_just_talked_about(text):
 def test_a_map_taken_back_for_another_shows_the_other(text, kind):
     c, f, state = session("kano", True)
     assert _steps(decide(text, c, state, f)) == [("show_map", {"what": kind})]
+
+
+# --- a variable change offered as a choice; one variable alone ------------------------------
+
+
+@pytest.mark.parametrize("text", ["what if we dropped rainfall?", "what if we add elevation?"])
+def test_a_variable_change_offered_reads_as_a_choice_and_does_what_it_says(text):
+    c, f, state = session("demo", True, last={"tool": "run_analysis", "params": {}})
+    d = decide(text, c, state, f)
+    assert d.steps == []
+    runs = [ch["label"] for ch in d.choices if ch.get("tool") == "run_analysis"]
+    assert runs and all(label.startswith("Re-run with ") for label in runs), runs
+    assert not any("Re-running" in ch["label"] for ch in d.choices)
+    assert_round_trip(d, c, f, state)
+
+
+@pytest.mark.parametrize("text", ["what if we used rainfall only?", "run the analysis with "
+                                  "rainfall only", "what if it was just ndvi?",
+                                  "what if we dropped everything except rainfall?",
+                                  "remove all the others except rainfall",
+                                  "drop all variables except ndvi"])
+def test_one_variable_alone_is_never_offered_and_what_can_be_done_is(text):
+    c, f, state = session("demo", True, last={"tool": "run_analysis", "params": {}})
+    d = decide(text, c, state, f)
+    assert d.steps == [] and "at least two variables" in d.text
+    for choice in d.choices:
+        for step in choice.get("steps") or [choice]:
+            if step.get("tool") == "run_analysis":
+                assert len(step["params"]["variables"]) >= 2, choice["label"]
+    assert any(ch.get("tool") == "show_map" for ch in d.choices)
+    assert_round_trip(d, c, f, state)
+
+
+@pytest.mark.parametrize("text", ["rainfall only map", "use only rainfall and u5_tpr_rdt",
+                                  "what if we add rainfall only to the plan?"])
+def test_one_variable_said_with_only_in_other_requests_is_not_refused(text):
+    c, f, state = session("demo", True, last={"tool": "run_analysis", "params": {}})
+    d = decide(text, c, state, f)
+    assert (d.reading or {}).get("variables") != "one_alone", text
+
+
+def test_dropping_all_but_one_never_offers_to_add_it_back():
+    c, f, state = session("demo", True, last={"tool": "run_analysis", "params": {}})
+    d = decide("drop all variables except ndvi", c, state, f)
+    assert [ch.get("tool") for ch in d.choices if not ch.get("cancel")] == ["show_map"]

@@ -373,3 +373,25 @@ def test_any_reader_that_needs_results_gets_the_analysis_run_first():
                      ([Step("export_results", {"what": "rankings"})], none_yet),
                      ([Step("ask_results", {"about": "lgas"})], none_yet)):
         assert _analyse_first(Decision(list(steps)), c).steps == steps
+
+
+# --- the other end of a slice of one LGA, as many as just listed ---------------------------
+
+@pytest.mark.parametrize("text", ["the bottom ones?", "and the bottom ones", "d last ones",
+                                  "the lowest ones there"])
+def test_the_other_end_of_a_slice_keeps_the_lga_and_the_number(text):
+    assert narrowed(text, TOP5) == {"tool": "list_wards",
+                                    "params": {"lga": "Zaria", "n": 5, "order": "bottom"}}
+    code5 = {"tool": "list_wards", "params": {"lga_code": "20043", "n": 5}}
+    assert narrowed(text, code5) == {"tool": "list_wards", "params": {
+        "lga_code": "20043", "n": 5, "order": "bottom"}}
+
+
+@pytest.mark.parametrize("text,last", [
+    ("the bottom ones?", LIST_DORAGAR),  # no number was listed: nothing to keep
+    ("the bottom ones?", WHOLE),  # the whole area: no LGA to keep
+    ("the bottom ones on a map", TOP5),
+    ("plan nets for the bottom ones", TOP5),
+])
+def test_the_other_end_without_a_number_or_place_is_left_alone(text, last):
+    assert narrowed(text, last) is None

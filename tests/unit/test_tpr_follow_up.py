@@ -82,3 +82,34 @@ def test_questions_about_a_setting_run_nothing(text, state):
 def test_and_for_a_setting_needs_the_facility_export():
     steps, _ = run("and for over 5?", facility=False)
     assert not any(tool == "compute_tpr" for tool, _ in steps)
+
+
+EXPLAINED = DialogueState(last={"tool": "explain_methodology", "params": {"topic": "general"}})
+
+
+@pytest.mark.parametrize("text,params", [
+    ("now pregnant women, all tests and levels", {"age": "pw", "test": "both",
+                                                  "facility_level": "all"}),
+    ("ok now under fives", {"age": "u5"}),
+    ("now pregnant women, rdt only", {"age": "pw", "test": "rdt"}),
+])
+def test_now_a_group_after_other_talk_is_the_next_tpr_run(text, params):
+    steps, d = run(text, EXPLAINED)
+    assert steps == [("compute_tpr", params)], d.text
+
+
+def test_all_tests_and_levels_after_a_tpr_run():
+    steps, d = run("all tests and levels")
+    assert steps == [("compute_tpr", {"test": "both", "facility_level": "all"})], d.text
+
+
+@pytest.mark.parametrize("text", ["now pregnant women, how many are there?",
+                                  "now the map for pregnant women", "now rdt only"])
+def test_now_without_a_group_or_with_more_after_other_talk_runs_nothing(text):
+    steps, _ = run(text, EXPLAINED)
+    assert ("compute_tpr" not in [t for t, _ in steps]), text
+
+
+def test_now_a_group_without_a_facility_export_runs_nothing():
+    steps, _ = run("now pregnant women, all tests and levels", EXPLAINED, facility=False)
+    assert "compute_tpr" not in [t for t, _ in steps]
