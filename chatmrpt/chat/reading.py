@@ -201,7 +201,7 @@ def apply_correction(text: str) -> tuple[str, str | None]:
         # the setting named again before the number is said already in the head
         rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|(?<!per\s)nets?|sorry|instead)\b", " ",
                       tail[new.end :])
-        fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
+        fixed = (fixed + " " + rest).strip() if KEPT_REST.search(rest) else fixed.strip()
         return fixed, _correction_note(new, old)
     if new.percent:
         same = [n for n in before if n.percent]
@@ -218,8 +218,13 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     rest = tail[: new.start] + tail[new.end :]
     # words after the corrected number that name something else stay ("... wait, 450k nets")
     rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|(?<!per\s)nets?|sorry|instead)\b", " ", rest)
-    fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
+    fixed = (fixed + " " + rest).strip() if KEPT_REST.search(rest) else fixed.strip()
     return fixed, _correction_note(new, old)
+
+
+# what follows the corrected number and is kept: words that name something ("... wait, 450k
+# nets for Kano"), or another setting with its value ("plan 500k, sorry 550k, hh 5")
+KEPT_REST = re.compile(r"[a-z]{3,}|\d")
 
 
 def _correction_note(new: ex.NumberMention, old: ex.NumberMention) -> str:
