@@ -50,6 +50,8 @@ SHORTHAND: dict[str, str] = {
     "rnk": "rank", "rnak": "rank", "rnks": "ranks", "rnking": "ranking", "rnaking": "ranking",
     "mny": "many", "hgh": "high", "hig": "high", "meduim": "medium", "toop": "top",
     "covred": "covered", "coverd": "covered", "uncovred": "uncovered", "agn": "again",
+    "covd": "covered", "cvrd": "covered", "covrd": "covered", "cov'd": "covered",
+    "uncovd": "uncovered", "uncvrd": "uncovered",
     # the words of a ward list typed with a slip ("bottm 5 darandan", "higest wards")
     "bottm": "bottom", "botom": "bottom", "buttom": "bottom", "bottum": "bottom",
     "bottem": "bottom", "bottomm": "bottom", "botttom": "bottom", "bototm": "bottom",
