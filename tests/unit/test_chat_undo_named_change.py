@@ -40,3 +40,23 @@ def test_a_named_amount_after_a_change_of_another_setting_is_not_taken_as_nets()
     assert not any(s.params.get("total_nets") == 20 for s in d.steps)
     assert not any(s.tool in ("plan_itn", "what_if_plan") and s.params.get("household_size") == 6
                    and s.params.get("total_nets") not in (None, 400_000) for s in d.steps)
+
+
+BUFFERED = {"total_nets": 400_000, "household_size": 5, "buffer": 1.2}
+SIX = {"total_nets": 400_000, "household_size": 6}
+
+
+@pytest.mark.parametrize(("text", "now"), [
+    ("undo the 20% buffer", BUFFERED), ("undo the buffer", BUFFERED),
+    ("undo the hh 6", SIX), ("fine, undo the household size change", SIX),
+])
+def test_the_change_named_by_its_setting_is_taken_back(text, now):
+    d = run(text, plans={"ids": ["a", "b"], "params": [FIRST, now], "at": 1}, now=now)
+    assert [(s.tool, s.params) for s in d.steps] == [("plan_itn", FIRST)], d.text
+
+
+@pytest.mark.parametrize("text", ["undo the 20% buffer", "undo the hh 6", "undo the bales"])
+def test_a_setting_the_last_change_did_not_set_is_never_set(text):
+    d = run(text)  # the last change was 20% more nets
+    assert not d.steps, d.steps
+    assert d.choices and "not the" in d.text
