@@ -157,6 +157,7 @@ from chatmrpt.chat.reading import (  # noqa: F401
     _fmt,
     _join,
     apply_correction,
+    put_off_dropped,
     reads_as_number_answer,
     reads_as_short_answer,
     scene_only,
@@ -219,6 +220,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     """How to answer ``text``: the steps to run, or the question to ask. The message is read
     in plain words first (normalize.plain_text, which leaves plain words as they are)."""
     text = normalize.plain_text(text, normalize.text_names(ctx, facts))
+    text = put_off_dropped(text)  # "..., the map can wait": not asked for now
     listed = _numbered_item(text, ctx, state, facts)
     if listed is not None:
         return listed

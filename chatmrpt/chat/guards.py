@@ -526,11 +526,42 @@ EARLIER = re.compile(r"\b(?:last|previous|past|earlier|former)\s+(?:campaign|yea
                      r"|distribution)s?\b|\b(?:19|20)\d\d\s+(?:mass\s+)?(?:campaign|round"
                      r"|distribution)\b|\b(?:in|during)\s+(?:19|20)\d\d\b")
 PAST_VERB = re.compile(r"\b(?:used|distributed|planned|had|received|got|gave|delivered|shared"
-                       r"|were|was|did)\b")
+                       r"|were|was|did|moved|sent|bought|procured|ordered|supplied|shipped"
+                       r"|transported|handed\s+out|gave\s+out|spent|reached|covered|allocated"
+                       r"|managed|hung|stored|took|brought|won|lost)\b"
+                       # "last year we moved 380,000 nets": the user's own report, in the past
+                       r"|\b(?:we|they|i|the\s+state|the\s+team|partners?)\s+(?:only\s+|just\s+"
+                       r"|also\s+)?[a-z]+ed\b")
 WHAT_IF = re.compile(r"\b(?:what|wat|wetin)\s+if\b|\b(?:suppose|supposing|imagine|assuming)\b")
 REPORTED = re.compile(r"\b(?:said|says|told\s+(?:us|me|them)|promised|announced|claims?"
                       r"|according\s+to|heard|wants|prefers|suggest(?:s|ed)|proposed?"
                       r"|(?:they|donors?|partners?|people)\s+want|is\s+asking\s+for)\b")
+# "the donor is asking if 1.2m nets would cover everybody", "my director wants to know whether
+# hh 6 changes much": someone else's question passed on, to be answered, never done
+REPORTED_QUESTION = re.compile(
+    r"\b(?:is|are|was|were|keeps?)\s+(?:asking|wondering|querying)\s+(?:me\s+|us\s+)?(?:if|whether"
+    r"|about|how|what|why|which)\b"
+    r"|\b(?:asks?|asked|wonders?|wondered|queried)\s+(?:me\s+|us\s+)?(?:if|whether)\b"
+    r"|\b(?:wants?|wanted|would\s+like|'d\s+like|needs?)\s+to\s+(?:know|find\s+out|check"
+    r"|understand)\s+(?:if|whether|how|what|which|why)\b"
+    r"|\b(?:his|her|their|the)\s+question\s+is\b")
+
+
+def reported_question(text: str) -> bool:
+    """A question someone else asked, passed on ("the donor is asking if 1.2m nets would
+    cover everybody"): answered, or the change offered, never done; an order after it in the
+    user's own words ("..., so plan 1.2m") is read as the order it is."""
+    low = ex.lower_text(text)
+    m = REPORTED_QUESTION.search(low)
+    if m is None:
+        return False
+    after = low[m.end():]
+    return not re.search(r"[.;!?]\s*(?:(?:so|ok(?:ay)?|then|now|pls|please|just)[\s,]+)*"
+                         r"(?:make|use|set|change|redo|re-?plan|re-?run|plan|run|go\s+ahead"
+                         r"|do\s+it|export|put|switch)\b|,\s*(?:so|then)\s+(?:please\s+|pls\s+)?"
+                         r"(?:make|use|set|plan|run|go\s+ahead|do\s+it)\b", after)
+
+
 ORDERED = re.compile(r"\b(?:make|use|set|change|redo|re-?plan|re-?run|plan\s+(?:with|for)"
                      r"|go\s+with|update|put|switch|run|try|abeg|please|pls|go\s+ahead"
                      r"|do\s+(?:it|that|this|the\s+plan)(?:\s+(?:with|for|at|using))?"
@@ -963,11 +994,12 @@ def _gate(decision: Decision, text: str, state: DialogueState,
     acting = [s for s in decision.steps if s.tool in GATE_FAMILY
               and s.echo not in (ANALYSE_FIRST, RUN_WHEN_TOLD)]  # fmt: skip
     told_not_to = bool(acting) and only_asking(text)
+    passed_on = bool(acting) and reported_question(text)
     asks = any((reads_as_question(s.source or text) or hypothetical_question(s.source or text)
                 or deferred(s.source or text))
                and not nets_scenario(s, s.source or text)
                or either_or_question(s.source or text) for s in acting) \
-        or told_not_to \
+        or told_not_to or passed_on \
         or bool(acting and decision.reading.get("not_ordered"))
     strays = [n for s in acting for n in stray_numbers(s, text, ctx)]
     changes = [n for s in acting for n in amounts_read_as_totals(s, text)]
@@ -1058,6 +1090,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
         why = " Your message asks what the change would do, so I have not run it."
     elif told_not_to:
         why = " You said you are only asking, so I have not changed anything."
+    elif passed_on:
+        why = " Your message passes on someone's question, so I have not changed anything."
     elif asks and any(WAITING_ON.match(ex.lower_text(s.source or text)) for s in acting):
         why = " Your message waits on something still to happen, so I have not changed anything."
     elif asks:

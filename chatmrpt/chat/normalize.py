@@ -50,6 +50,8 @@ SHORTHAND: dict[str, str] = {
     "rnk": "rank", "rnak": "rank", "rnks": "ranks", "rnking": "ranking", "rnaking": "ranking",
     "mny": "many", "hgh": "high", "hig": "high", "meduim": "medium", "toop": "top",
     "covred": "covered", "coverd": "covered", "uncovred": "uncovered", "agn": "again",
+    "covd": "covered", "cvrd": "covered", "covrd": "covered", "cov'd": "covered",
+    "uncovd": "uncovered", "uncvrd": "uncovered",
     # the words of a ward list typed with a slip ("bottm 5 darandan", "higest wards")
     "bottm": "bottom", "botom": "bottom", "buttom": "bottom", "bottum": "bottom",
     "bottem": "bottom", "bottomm": "bottom", "botttom": "bottom", "bototm": "bottom",
@@ -148,6 +150,37 @@ _DECIDER_SAYS = re.compile(
     r"(?:that\s+)?(?:we\s+should\s+|you\s+should\s+|to\s+)?"
     r"(?=(?:use|do|go|run|plan|make|set|change|put|switch|add|remove|cap|drop|proceed|apply"
     r"|re-?plan|re-?run|keep|continue|carry)\b)", re.I)
+# "Were the cap removed, how would the coverage change?", "Had we 100k more nets, how many
+# more wards would be covered?", "Should the buffer be dropped, what happens?": a condition
+# said by inversion, put as the what-if question it is ("What if the cap were removed, ...")
+_INVERTED_IF = re.compile(
+    r"^(?P<lead>\s*(?:(?:and|so|but|now|ok(?:ay)?|hmm+|well)[\s,]+)*)(?P<verb>were|had|should)\s+"
+    r"(?P<subj>(?:we|they|i|it|there|he|she|partners?|donors?|the\s+state"
+    r"|(?:the|our|that|this|each|every|a|an|all\s+the)\s+(?:[a-z'-]+\s+){0,2}?[a-z'-]+?))"
+    r"(?=\s+(?:\d|been\b|be\b|to\b|removed\b|lifted\b|dropped\b|scrapped\b|cut\b|set\b|put\b"
+    r"|kept\b|made\b|left\b|taken\b|given\b|changed\b|raised\b|lowered\b|increased\b"
+    r"|reduced\b|doubled\b|halved\b|higher\b|lower\b|bigger\b|smaller\b|more\b|fewer\b|less\b"
+    r"|only\b|about\b|around\b|got\b|received\b|a\b|an\b|another\b|extra\b|one\b|two\b|half\b"
+    r"|quarter\b|[a-z]+ed\b))"
+    r"(?P<rest>[^,;?]*?)\s*(?P<sep>[,;-]|\s-\s)\s*"
+    r"(?P<q>(?:how|what|would|will|which|could|can|is|are|do|does|wetin|who|where|when)\b[^?]*\?)"
+    r"\s*$", re.I)
+
+
+def inverted_condition(text: str) -> str:
+    """ "Were the cap removed, how would the coverage change?" as "What if the cap were
+    removed, how would the coverage change?"; any other text as it is."""
+    m = _INVERTED_IF.match(text)
+    if m is None:
+        return text
+    verb, rest = m.group("verb").lower(), m.group("rest")
+    if verb == "should" and re.match(r"\s+be\b", rest, re.I):
+        verb, rest = "were", rest.lstrip()[2:]  # "should the buffer be dropped"
+    lead = m.group("lead")
+    what = "What if" if not lead.strip() else "what if"
+    return (f"{lead}{what} {m.group('subj')} {verb}{rest}, {m.group('q')}")
+
+
 _TOKEN = re.compile(r"(?<![/\\-])\b[A-Za-z0-9']+\b(?![/\\-])")
 
 
@@ -262,6 +295,7 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     if re.search(r"\w", without):
         out = without
     out = _DECIDER_SAYS.sub(lambda m: m.group(1), out)
+    out = inverted_condition(out)
     out = _HOUSE_HOLD.sub(lambda m: "household" + (m.group(1) or ""), out)
     out = _PRIO_SPLIT.sub(lambda m: m.group(1) + m.group(2), out)
     out = _POP.sub("population", out)

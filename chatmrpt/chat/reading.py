@@ -168,6 +168,26 @@ PRONOUN_ONE_BEFORE = re.compile(r"\b(?:the|that|this|which|each|any|every|no|oth
                                 r"|same|first|last|new|old|right|wrong)\s*$")
 
 
+# "can I get the plan in excel? the map can wait", "export the rankings, the map later": a
+# thing put off after the request, which is no request of its own
+PUT_OFF = re.compile(
+    r"(?:[,.;:!?]+|\s+-\s+|\s+(?:and|but)\s+)\s*(?:(?:and|but|the|ok(?:ay)?)\s+)*(?:the\s+|that"
+    r"\s+|a\s+|my\s+)?(?P<what>(?:[a-z]+\s+){0,2}(?:map|maps|report|chart|csv|excel|png|html|file"
+    r"|files|rankings?|plan|list|export|one|rest))\s+(?:can\s+(?:wait|come\s+later)|later"
+    r"|(?:another|next|some\s+other)\s+time|not\s+(?:now|yet|needed|today)|is\s+not\s+needed"
+    r"|for\s+later|tomorrow|no\s+need)(?:\s+(?:please|pls|abeg|thanks|for\s+now))*\s*[.!]*\s*$")
+
+
+def put_off_dropped(text: str) -> str:
+    """The message without a thing put off at its end ("..., the map can wait"); the text as
+    it is when nothing is put off or nothing else is asked."""
+    m = PUT_OFF.search(ex.lower_text(text))
+    if m is None or len(text) != len(ex.lower_text(text)):
+        return text
+    head = text[: m.start()].rstrip() + ("?" if "?" in m.group(0)[:2] else "")
+    return head if re.search(r"[a-z]{3,}", head, re.I) else text
+
+
 def apply_correction(text: str) -> tuple[str, str | None]:
     """A message corrected inside itself ("500,000 ... wait no make it 450,000").
 
@@ -201,7 +221,7 @@ def apply_correction(text: str) -> tuple[str, str | None]:
         # the setting named again before the number is said already in the head
         rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|(?<!per\s)nets?|sorry|instead)\b", " ",
                       tail[new.end :])
-        fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
+        fixed = (fixed + " " + rest).strip() if KEPT_REST.search(rest) else fixed.strip()
         return fixed, _correction_note(new, old)
     if new.percent:
         same = [n for n in before if n.percent]
@@ -218,8 +238,13 @@ def apply_correction(text: str) -> tuple[str, str | None]:
     rest = tail[: new.start] + tail[new.end :]
     # words after the corrected number that name something else stay ("... wait, 450k nets")
     rest = re.sub(r"\b(?:no|it|that|make|to|please|pls|(?<!per\s)nets?|sorry|instead)\b", " ", rest)
-    fixed = (fixed + " " + rest).strip() if re.search(r"[a-z]{3,}", rest) else fixed.strip()
+    fixed = (fixed + " " + rest).strip() if KEPT_REST.search(rest) else fixed.strip()
     return fixed, _correction_note(new, old)
+
+
+# what follows the corrected number and is kept: words that name something ("... wait, 450k
+# nets for Kano"), or another setting with its value ("plan 500k, sorry 550k, hh 5")
+KEPT_REST = re.compile(r"[a-z]{3,}|\d")
 
 
 def _correction_note(new: ex.NumberMention, old: ex.NumberMention) -> str:

@@ -1218,11 +1218,15 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
     back = default_variables_back(text, low, ctx, facts)
     if back is not None:
         return back
-    what_if = WHAT_IF_DROP.search(low) is not None
+    what_if = WHAT_IF_DROP.search(low) is not None or bool(
+        re.match(r"^\s*(?:(?:and|so|but|now|ok(?:ay)?)[\s,]+)*if\b", low) and
+        SETTING_PASSIVE.search(low))  # "if the cap were removed, how would ...?"
     asked = _variables_what_if(text, low, ctx, state, facts) if what_if else \
         _variable_change_asked(text, low, ctx, state, facts)
     if asked is not None:
         return asked
+    if what_if:  # "what if the cap were removed": the setting dropped, said the active way
+        low = SETTING_PASSIVE.sub(lambda m: f"remove the {m.group('what')}", low)
     low_d = re.sub(r"\b(remov|dropp|scrapp|ditch|cancell?)ed\b",
                    lambda m: {"dropp": "drop", "scrapp": "scrap", "cancell": "cancel",
                               "cancel": "cancel"}.get(m.group(1), m.group(1) + (
@@ -1765,6 +1769,12 @@ NOT_NEEDED = re.compile(r"\b(?:the\s+)?(buffer|wastage|bales?|cap)\s+(?:is|are)\
                         r"\s+(?:needed|required|necessary|used|wanted)\b")
 
 
+# "(what if) the cap were removed", "the buffer was dropped": the setting removed, said of it
+SETTING_PASSIVE = re.compile(
+    r"\b(?:the\s+|that\s+|this\s+|our\s+)?(?P<what>(?:ward\s+)?(?:buffer|wastage|bales?|bale\s+size"
+    r"|cap|caps|capping|ceiling))\s+(?:were|was|is|are|be|been|had\s+been|got|gets)\s+"
+    r"(?:removed|lifted|dropped|scrapped|taken\s+(?:off|away|out)|switched\s+off|turned\s+off"
+    r"|ditched|cancell?ed)\b")
 # "take the buffer off", "switch the cap off", "turn off the bales": the setting removed
 SETTING_OFF = re.compile(
     r"\b(?:take|get|knock|strip|switch|turn)\s+(?:(?:off|out|away)\s+)?(?P<what>(?:the\s+|that\s+"

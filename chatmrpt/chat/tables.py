@@ -414,9 +414,16 @@ def unplaced_list(decision: Decision, text: str, ctx: RouterContext,
     # is no reason to run it: the place is asked about before anything runs
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST]
     if not ctx.has_dataset or len(steps) != 1 or \
-            steps[0].tool not in ("list_wards", "top_wards") or \
-            steps[0].params.get("lga") or steps[0].params.get("lga_code"):
+            steps[0].tool not in ("list_wards", "top_wards") or steps[0].params.get("lga_code"):
         return decision
+    lga = steps[0].params.get("lga")
+    if lga:
+        # "what about Ikeja? show me the wards there too" after Kuran's wards: the LGA carried
+        # over from the last list is not the place named now (a capitalised name only)
+        if not facts.lgas or re.search(r"(?<![a-z])" + re.escape(str(lga).lower()) + r"(?![a-z])",
+                                       ex.lower_text(text)):
+            return decision
+        return _unknown_place(decision, text, ctx, facts, strict=True)
     if facts.lgas:
         return _unknown_place(decision, text, ctx, facts)
     name = place_named(text, ctx, weak=True)
@@ -432,7 +439,8 @@ REGION = re.compile(r"(?:north|south|east|west|central|middle|centre|center)(?:e
                     r"(?:[- ]?(?:east|west)(?:ern)?)?(?:\s+(?:part|side|zone|region|area))?")
 
 
-def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Facts) -> Decision:
+def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Facts,
+                   strict: bool = False) -> Decision:
     """A ward list "in" a place that is neither an LGA nor a ward of the table ("top 5 wards
     in Likwa") is asked about with the table's LGAs (the closest first) as one-tap choices:
     the whole area's list is never given as if it were that place's."""
@@ -452,6 +460,10 @@ def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Fac
     if not close and not (capitalised and capitalised.group(0)[0].isupper()) and \
             len(name.split()) < 2 and not REGION.fullmatch(name):
         return decision  # one lower-case word, like no LGA: too weak to be a place
+    if strict and (close or not (capitalised and capitalised.group(0)[0].isupper())):
+        # beside a place already read ("Maidugri" as Maiduguri, or carried over), only a
+        # name written as one and like no LGA counts
+        return decision
     step = decision.steps[-1]
     params = {k: v for k, v in step.params.items() if k in ("n", "order", "category", "method")}
     if step.tool == "top_wards":

@@ -302,6 +302,114 @@ def one_before(text: str, state: Any, facts: Any) -> Any:
     return None
 
 
+# "fine, undo the 20%", "take back the 100k", "reverse the 50k cut": the last change of the
+# plan named by its amount
+NAMED_UNDO = re.compile(
+    _LEAD + r"(?:(?:fine|alright|good|ok(?:ay)?)[\s,.!]+)?(?:undo|revert|reverse|roll\s*back"
+    r"|take\s+back|cancel)\s+(?:the\s+|that\s+|this"
+    r"\s+|my\s+|our\s+)?(?:extra\s+|additional\s+)?(?P<num>[\d.,]+\s*(?:%|percent|per\s*cent|k"
+    r"|m|million|thousand)?)(?:\s+(?:nets?|more|extra|increase|rise|bump|top[\s-]?up|cut"
+    r"|reduction|decrease|fewer|less|added|change|one|please|pls|again|then))*\s*[.!]*\s*$")
+
+
+# "undo the 20% buffer", "undo the hh 6", "take back the bales of 50": the last change named
+# by its setting (and value)
+NAMED_SETTING_UNDO = re.compile(
+    _LEAD + r"(?:(?:fine|alright|good|ok(?:ay)?)[\s,.!]+)?(?:undo|revert|reverse|roll\s*back"
+    r"|take\s+back|cancel)\s+(?:the\s+|that\s+|this\s+|my\s+|our\s+)?(?:new\s+)?"
+    r"(?:(?P<pre>[\d.]+)\s*(?:%|percent|per\s*cent)?\s+)?(?P<what>buffer|wastage|(?:ward\s+)?cap"
+    r"|bales?(?:\s+size)?|household(?:\s+size)?|hh(?:\s+size)?|people\s+per\s+net"
+    r"|(?:urban\s+)?threshold)(?:\s+(?:of\s+|to\s+|at\s+)?(?P<post>[\d.]+)\s*(?:%|percent)?)?"
+    r"(?:\s+(?:change|setting|please|pls|again|then|one))*\s*[.!]*\s*$")
+SETTING_KEYS = (("buffer", "buffer"), ("wastage", "buffer"), ("cap", "max_ward_share"),
+                ("bale", "bale_size"), ("household", "household_size"), ("hh", "household_size"),
+                ("people", "people_per_net"), ("threshold", "urban_threshold"))
+
+
+def _shown(key: str, value: Any) -> float | None:
+    """A setting's value as said: a buffer of 1.2 is "20%"."""
+    if not isinstance(value, int | float):
+        return None
+    return round((float(value) - 1) * 100, 6) if key == "buffer" else round(float(value), 6)
+
+
+def named_setting_back(text: str, state: Any) -> Any:
+    """ "undo the 20% buffer" right after a 20% buffer was added: the previous plan back; a
+    setting or value the last change did not set is asked about, never set."""
+    from chatmrpt.chat import plan_ops
+    from chatmrpt.chat.state import Decision, Step, leave_it, steps_choice
+
+    m = NAMED_SETTING_UNDO.match(ex.lower_text(text).strip())
+    if m is None:
+        return None
+    key = next(k for w, k in SETTING_KEYS if m.group("what").startswith(w) or
+               w in m.group("what"))
+    said = m.group("pre") or m.group("post")
+    back = plan_ops.step_back("undo that", state.plans, "plan_itn")
+    if not back or "index" not in back:
+        return Decision(text="There is no earlier plan in this conversation to go back to, so "
+                             "nothing was changed.", reading={"relative": "undo"})
+    h = plan_ops._history(state.plans)
+    current, before = h["params"][h["at"]], back["params"]
+    changed = {k for k in {*current, *before} if k != "strategy" and
+               current.get(k, plan_ops.DEFAULTS.get(k)) != before.get(k, plan_ops.DEFAULTS.get(k))}
+    value = _shown(key, current.get(key, plan_ops.DEFAULTS.get(key)))
+    if changed == {key} and (said is None or value == round(float(said), 6)):
+        return _plan_back(text, state, "undo that")
+    choices = [steps_choice(back["echo"].rstrip("."),
+                            [Step("plan_itn", plan_ops.restore_params(back["params"]),
+                                  echo=back["echo"])]), leave_it()]
+    unit = "%" if said and key in ("buffer", "max_ward_share", "urban_threshold") else ""
+    named = f"the {m.group('what')}" + (f" of {said}{unit}" if said else "")
+    return Decision(text=f"The last change of the plan was {plan_ops.changes_text(before, current)}"
+                         f", not {named}. "
+                         "Should I go back to the previous plan? Nothing is changed until you "
+                         "say so.", choices=choices,
+                    pending={"expects": "choice", "choices": choices},
+                    reading={"relative": "undo"})
+
+
+def named_change_back(text: str, state: Any) -> Any:
+    """ "undo the 20%" right after 20% more nets: the previous plan back. Only when the last
+    change of the plan changed its nets alone, by exactly that amount or share; None
+    otherwise (read as anything else, or asked)."""
+    from chatmrpt.chat import plan_ops
+
+    m = NAMED_UNDO.match(ex.lower_text(text).strip())
+    if m is None:
+        return None
+    numbers = ex.extract_numbers(ex.canonical_text(m.group("num")))
+    back = plan_ops.step_back("undo that", state.plans, "plan_itn")
+    if len(numbers) != 1 or not back or "index" not in back:
+        return None
+    h = plan_ops._history(state.plans)
+    current, before = h["params"][h["at"]], back["params"]
+    others = {k for k in {*current, *before} if k != "total_nets" and
+              current.get(k, plan_ops.DEFAULTS.get(k)) != before.get(k, plan_ops.DEFAULTS.get(k))}
+    now, was = current.get("total_nets"), before.get("total_nets")
+    if others or not isinstance(now, int | float) or not isinstance(was, int | float) or not was:
+        return None
+    n = numbers[0]
+    step = abs(now - was) / was * 100 if n.percent else abs(now - was)
+    said = n.text.strip()
+    if abs(step - n.value) > (0.5 if n.percent else 1.0):
+        # the amount named is not what the last change did: asked, never planned with it
+        from chatmrpt.chat.state import Decision, Step, leave_it, steps_choice
+        did = f"{abs(now - was) / was * 100:.0f}%" if n.percent else f"{abs(now - was):,.0f}"
+        choices = [steps_choice(back["echo"].rstrip("."),
+                                [Step("plan_itn", plan_ops.restore_params(back["params"]),
+                                      echo=back["echo"])]), leave_it()]
+        return Decision(text=f"The last change of the plan was {did} "
+                             f"({plan_ops.changes_text(before, current)}), not {said}. Should I "
+                             "go back to the previous plan? Nothing is changed until you say so.",
+                        choices=choices, pending={"expects": "choice", "choices": choices},
+                        reading={"relative": "undo"})
+    undone = _plan_back(text, state, "undo that")
+    if undone is not None and undone.steps:
+        undone.steps[0].echo = f"{undone.steps[0].echo} That takes back the {said}."
+    return undone
+
+
 def step_back_decision(text: str, state: Any, facts: Any) -> Any:
     """The decision for a message that is only a step back to an earlier analysis (or, said
     generally while both were changed, a question which one); None when the message is no
@@ -309,7 +417,8 @@ def step_back_decision(text: str, state: Any, facts: Any) -> Any:
     from chatmrpt.chat import plan_ops
     from chatmrpt.chat.state import Decision, Step
 
-    bare = one_before(text, state, facts)
+    bare = one_before(text, state, facts) or named_change_back(text, state) or \
+        named_setting_back(text, state)
     if bare is not None:
         return bare
     said = reads_as_step_back(text)

@@ -442,6 +442,15 @@ def all_variables(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.Decisi
 # --- a variable taken out is never the one run ------------------------------------------------
 
 
+# "add ndvi to the variables", "include evi in the analysis", "put ndvi in as well": the
+# variable said to go in with the others
+ADDED_TO_THEM = re.compile(
+    r"\b(?:add|include|put|bring)\b[^.;!?]*?\b(?:to|in|into|with|among)\s+(?:the\s+|my\s+|our"
+    r"\s+|those\s+|these\s+|them\b|it\b)(?:(?:current|existing|other|same|usual)\s+)?"
+    r"(?:variables?|analysis|list|selection|ones?|ranking|model|set)?"
+    r"|\b(?:add|include)\s+(?:\w+\s+){1,3}(?:as\s+well|too|also)\b")
+
+
 def keep_out_excluded(decision: dlg.Decision, text: str, ctx: RouterContext,
                       facts: dlg.Facts) -> dlg.Decision:
     """An analysis step that would use a variable the message takes out ("without soil
@@ -460,6 +469,11 @@ def keep_out_excluded(decision: dlg.Decision, text: str, ctx: RouterContext,
             # the analysis is the likely meaning, asked
             new = [*used, variables[0]]
             step_ = _step(new, facts, _new_list_echo(new, f"added {variables[0]}"), text)
+            if ADDED_TO_THEM.search(ex.lower_text(source)):
+                # "can you add ndvi to the variables": adding it is what is said (a question
+                # about it is still asked by the gate)
+                return dlg.Decision([step_], reading={**decision.reading,
+                                                      "relative": "variables"})
             return _ask(f"{variables[0]} is not in the analysis, which uses "
                         f"{dlg._join(used)}. Should I add it to them (an analysis needs at "
                         "least two variables, so it cannot run alone)?",

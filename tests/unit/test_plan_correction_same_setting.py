@@ -37,3 +37,18 @@ def test_the_corrected_setting_takes_the_last_value(text, params):
 def test_no_value_is_replaced_when_the_words_do_not_tell_which(text):
     fixed, note = apply_correction(text)
     assert note is None and fixed == text
+
+
+@pytest.mark.parametrize("text,params", [
+    ("plan 500k, sorry 550k, hh 5", {"total_nets": 550_000, "household_size": 5}),
+    ("plan 500k sorry 550k hh 6", {"total_nets": 550_000, "household_size": 6}),
+    ("plan 400k, no wait 450k, hh 5", {"total_nets": 450_000, "household_size": 5}),
+])
+def test_a_setting_said_after_the_corrected_total_is_kept(text, params):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [("plan_itn", params)], d.text
+
+
+def test_nothing_but_the_corrected_number_after_it_adds_nothing():
+    fixed, note = apply_correction("add 20k, sorry 30k")
+    assert fixed == "add 30k" and note

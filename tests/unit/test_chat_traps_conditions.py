@@ -1,0 +1,118 @@
+"""Messages that must not act beside the orders that must: a condition said by inversion
+("Were the cap removed, how would ...?") is a what-if question, and a figure reported in the
+past ("last year we moved 380,000 nets") is no number to plan with."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat import dialogue as dm
+from chatmrpt.chat.dialogue import DialogueState, decide
+from chatmrpt.chat.normalize import inverted_condition
+from tests.unit.test_dialogue_guards import FACTS, PLAN, ctx
+
+CAPPED = {**PLAN, "method": "pca", "strategy": "capped", "max_ward_share": 2,
+          "analysis_id": "a1"}
+AFTER_PLAN = DialogueState(last={"tool": "ask_results", "params": {"about": "plan_totals"}})
+
+
+def acts(d) -> bool:
+    return any(s.tool in dm.GATE_FAMILY for s in d.steps)
+
+
+def offered(d) -> list:
+    return [s for c in d.choices for s in (c.get("steps") or [])]
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("Were the cap removed, how would the coverage change?",
+     "What if the cap were removed, how would the coverage change?"),
+    ("Had we 100k more nets, how many more wards would be covered?",
+     "What if we had 100k more nets, how many more wards would be covered?"),
+    ("Should the buffer be dropped, what happens?", "What if the buffer were dropped, what happens?"),
+    ("Were the household size 6, would the need rise?",
+     "What if the household size were 6, would the need rise?"),
+    ("so had the partners given 200k more, which wards would be covered?",
+     "so what if the partners had given 200k more, which wards would be covered?"),
+])
+def test_a_condition_said_by_inversion_is_read_as_what_if(text, read):
+    assert inverted_condition(text) == read
+
+
+@pytest.mark.parametrize("text", [
+    "Were you able to export the plan?",
+    "Should we plan 500k?",
+    "Had a look at the map, it is fine.",
+    "were the wards ranked?",
+])
+def test_plain_questions_and_statements_are_left_as_they_are(text):
+    assert inverted_condition(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "Were the cap removed, how would the coverage change?",
+    "If the cap were removed, how would the coverage change?",
+    "Were the cap lifted, how would the coverage change?",
+    "Had we 100k more nets, how many more wards would be covered?",
+])
+def test_an_inverted_or_passive_what_if_runs_nothing(text):
+    d = decide(text, ctx(last_plan=CAPPED), AFTER_PLAN, FACTS)
+    assert not acts(d), d.steps
+    assert not any(s.tool == "ask_results" and s.params.get("about") == "repri_count"
+                   for s in d.steps)
+
+
+def test_the_cap_removed_by_inversion_is_offered_as_the_change():
+    d = decide("Were the cap removed, how would the coverage change?", ctx(last_plan=CAPPED),
+               AFTER_PLAN, FACTS)
+    steps = offered(d)
+    assert steps and all(s["tool"] in dm.PLAN_TOOLS for s in steps), d.choices
+    assert any(s["params"].get("strategy") == "stop" for s in steps)
+
+
+def test_removing_the_cap_said_as_an_order_still_plans():
+    d = decide("remove the cap", ctx(last_plan=CAPPED), AFTER_PLAN, FACTS)
+    assert acts(d) and d.steps[0].params.get("strategy") == "stop"
+
+
+@pytest.mark.parametrize("text", [
+    "Last year we moved 380,000 nets in 3 weeks.",
+    "In 2023 the state transported 520k nets.",
+    "last campaign we handed out 600,000 nets",
+])
+def test_a_figure_reported_in_the_past_is_no_plan(text):
+    d = decide(text, ctx(last_plan=PLAN), AFTER_PLAN, FACTS)
+    assert not acts(d), d.steps
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    ("last year we moved 380,000 nets, use that for the plan", 380_000),
+    ("plan 380,000 nets", 380_000),
+])
+def test_a_past_figure_ordered_is_planned(text, total):
+    d = decide(text, ctx(last_plan=PLAN), AFTER_PLAN, FACTS)
+    assert acts(d), d.text
+    assert d.steps[-1].params.get("total_nets") == total
+
+
+@pytest.mark.parametrize("text", [
+    "the donor is asking if 1.2m nets would cover everybody",
+    "my director wants to know whether household size 6 changes much",
+    "the commissioner asked whether 900k nets is enough",
+    "our partner would like to know if bales of 50 change the plan",
+])
+def test_a_question_passed_on_is_not_done(text):
+    d = decide(text, ctx(last_plan=PLAN), AFTER_PLAN, FACTS)
+    assert not acts(d), d.steps
+    assert offered(d), d.text  # the change is kept as a one-tap choice
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    ("the donor is asking if 1.2m nets would cover everybody. ok plan 1.2m", 1_200_000),
+    ("make the plan 1.2m then", 1_200_000),
+    ("the donor is asking if 1.2m would do; go ahead and plan 1.2m", 1_200_000),
+])
+def test_an_order_beside_a_question_passed_on_is_done(text, total):
+    d = decide(text, ctx(last_plan=PLAN), AFTER_PLAN, FACTS)
+    assert acts(d), d.text
+    assert d.steps[-1].params.get("total_nets") == total
