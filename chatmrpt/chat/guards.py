@@ -346,7 +346,10 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
         used |= {5.0, 0.0, 4.0, 59.0}  # "under five", "five and above", "0-59 months"
     out = []
     labels = label_spans(low)
+    told = ex.without_told_done(low)
     for n in ex.extract_numbers(low):
+        if not told[n.start:n.end].strip():
+            continue  # "we ran the under-5 tpr this morning. now ...": what was done before
         if round(n.value, 6) in used or n.text.strip() in ("one", "a", "an"):
             continue
         if REPLACED.search(low[: n.start]):
