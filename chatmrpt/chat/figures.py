@@ -223,7 +223,11 @@ def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
 # nets the plan did not give out: "how many nets are left over now after the bales"
 _LEFT_OVER = re.compile(r"\bnets?\b.*\b(?:left(?:\s*over)?|leftovers?|remain\w*|spare|unused"
                         r"|unallocated|not\s+(?:allocated|given\s+out|used))\b"
-                        r"|\b(?:leftover|remaining|spare|unused|unallocated)\s+nets?\b")
+                        r"|\b(?:leftover|remaining|spare|unused|unallocated)\s+nets?\b"
+                        # "how many are left in store": the stock, with the plan just talked about
+                        r"|\bhow\s+many\s+(?:are\s+|is\s+|dey\s+|do\s+we\s+have\s+)?(?:still\s+)?"
+                        r"(?:left|remain\w*)(?:\s+(?:over|now|then))?\s+(?:in|for|inside)\s+(?:the\s+|our\s+|d\s+)?"
+                        r"(?:store|stores|stock|warehouse)\b")
 
 
 # "nets remaining?", "and the leftover nets", "nets left?": the question in its few words
