@@ -614,6 +614,32 @@ PAST_AMOUNT = (
 )
 
 
+# "we ran the under-5 tpr for secondary facilities this morning. now run it for pregnant
+# women": what was done before, told as context ahead of the order; it names the last run,
+# not the one asked for
+_TOLD_DONE = re.compile(
+    r"^\s*(?:(?:so|ok(?:ay)?|well|hi|hello|yes|fine)[\s,]+)*(?:we|i|they|you|someone|the\s+team)"
+    r"\s+(?:already\s+|just\s+)?(?:ran|did|computed|calculated|produced|generated|made|had"
+    r"|looked\s+at|checked|have\s+(?:already\s+)?(?:run|done|computed|calculated))\b")
+_THEN_ORDER = re.compile(r"[.;!?]+\s+|,?\s+(?=(?:and\s+|but\s+|so\s+)?now\b)")
+
+
+def without_told_done(low: str) -> str:
+    """The text without the sentences that tell what was done before, when an order follows
+    them ("we ran the under-5 tpr this morning. now run it for pregnant women" -> "now run
+    it for pregnant women"); the text as it is otherwise. Spans are kept: what is taken out
+    is blanked."""
+    out = low
+    start = 0
+    for m in _THEN_ORDER.finditer(low):
+        part = low[start: m.start()]
+        rest = low[m.end():]
+        if _TOLD_DONE.match(part) and rest.strip(" .!?"):
+            out = out[:start] + " " * (m.start() - start) + out[m.start():]
+        start = m.end()
+    return out
+
+
 def past_amount(num: NumberMention, low: str) -> bool:
     """A number said as the amount of an earlier campaign ("last year we gave out 380,000")."""
     return bool(re.search(r"\b" + PAST_AMOUNT + r"\s*$", low[max(0, num.start - 90): num.start]))

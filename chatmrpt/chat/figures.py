@@ -223,7 +223,11 @@ def _plan_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
 # nets the plan did not give out: "how many nets are left over now after the bales"
 _LEFT_OVER = re.compile(r"\bnets?\b.*\b(?:left(?:\s*over)?|leftovers?|remain\w*|spare|unused"
                         r"|unallocated|not\s+(?:allocated|given\s+out|used))\b"
-                        r"|\b(?:leftover|remaining|spare|unused|unallocated)\s+nets?\b")
+                        r"|\b(?:leftover|remaining|spare|unused|unallocated)\s+nets?\b"
+                        # "how many are left in store": the stock, with the plan just talked about
+                        r"|\bhow\s+many\s+(?:are\s+|is\s+|dey\s+|do\s+we\s+have\s+)?(?:still\s+)?"
+                        r"(?:left|remain\w*)(?:\s+(?:over|now|then))?\s+(?:in|for|inside)\s+(?:the\s+|our\s+|d\s+)?"
+                        r"(?:store|stores|stock|warehouse)\b")
 
 
 # "nets remaining?", "and the leftover nets", "nets left?": the question in its few words
@@ -386,14 +390,40 @@ _REPRI_NAMED = re.compile(r"\bselect\w*|\bchosen\b|\bpicked\b|\bshare\b|\bpop\w*
 # "pop share for 40?": a bare number after "for" that ends the question is a threshold too
 # ("pop share for 40 wards" is not)
 _FOR_THRESHOLD = re.compile(r"\bfor\s*$")
+# "what % of population", "and the pop share?": the share asked on its own, right after
+_SHARE_ELLIPTIC = re.compile(
+    r"^\s*(?:(?:and|so|then|ok(?:ay)?|now)[\s,]+)*(?:what|wat|wetin|which)?\s*(?:is\s+|'s\s+)?"
+    r"(?:the\s+)?(?:%|percent(?:age)?|per\s*cent|share|pop(?:ulation)?\s+share|proportion)"
+    r"(?:\s+of\s+(?:the\s+)?(?:total\s+)?pop(?:ulation)?)?(?:\s+(?:then|now|abeg|pls|please))?"
+    r"\s*[?.!]*\s*$")
 _ENDS_AFTER = re.compile(r"\s*(?:[?.!,]|$|(?:now|then|den|again|too|abeg|pls|please)\b)")
 
 
+# a number said with the threshold's own words ("the 30% threshold", "20% urban")
+_THRESHOLD_AFTER = re.compile(r"\s*(?:%|percent|per\s*cent)?\s*(?:urban|threshold)\b")
+
+
+def _repri_target_said(low: str) -> ex.NumberMention | None:
+    """The population target a message names with its value: "a 20% population target",
+    "a target of 20%", "20% of the population" (not a threshold)."""
+    said = ex.assign_numbers(low, ex.URBAN_CUES)[0].get("target_share")
+    if said is None or _THRESHOLD_AFTER.match(low[said.end:]):
+        return None
+    # named as the target ("share at 75" is the share at a threshold)
+    near = low[max(0, said.start - 25): said.end + 25]
+    if not re.search(r"\btarget\b|%?\s*of\s+(?:the\s+)?(?:total\s+|whole\s+)?population\b",
+                     near):
+        return None
+    return said
+
+
 def _repri_threshold(low: str) -> list[int | float]:
-    """The urban thresholds a message names: "at 50", "50%", "the 75% threshold"."""
+    """The urban thresholds a message names: "at 50", "50%", "the 75% threshold"; the
+    population target named with its value is none."""
     out = []
+    target = _repri_target_said(low)
     for n in ex.extract_numbers(low):
-        if not 0 < n.value <= 100:
+        if not 0 < n.value <= 100 or (target is not None and n.start == target.start):
             continue
         before, after = low[: n.start], low[n.end:]
         if n.percent or re.match(r"\s*(?:%|percent|per\s*cent|urban|threshold)", after) or \
@@ -416,6 +446,13 @@ def _repri_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
     # "that one", "a share": words, not numbers
     numbers = [n for n in ex.extract_numbers(low) if n.text.strip() not in ("one", "a", "an")]
     thresholds = _repri_threshold(low)
+    target = _repri_target_said(low)
+    if target is not None:
+        stored = (facts.last_repri or {}).get("target")
+        if stored is None or float(stored) != target.value:
+            return None  # another target: a new reprioritisation, or a question it can't answer
+        # "under that 20% target, how many wards at 30?": the stored one, named
+        numbers = [n for n in numbers if n.start != target.start]
     # the thresholds compared
     if re.search(r"\bthresholds\b", low) and re.search(
             r"\b(?:which|what|wat|wetin|compared|used|tried|run|tested|looked\s+at)\b", low) \
@@ -459,7 +496,8 @@ def _repri_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
     if not talked or len(low.split()) > 9 or _REACH.search(low) and not re.search(
             r"\breach\w*\s+(?:the\s+)?target\b", low):
         return None
-    if not (_THEY.search(low) or re.search(r"\bselect\w*|\bchosen\b|\bpicked\b", low)):
+    if not (_THEY.search(low) or re.search(r"\bselect\w*|\bchosen\b|\bpicked\b", low)
+            or _SHARE_ELLIPTIC.match(low)):
         return None
     threshold = last_params.get("threshold")
     said = list(last_params.get("thresholds") or [])

@@ -346,7 +346,10 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
         used |= {5.0, 0.0, 4.0, 59.0}  # "under five", "five and above", "0-59 months"
     out = []
     labels = label_spans(low)
+    told = ex.without_told_done(low)
     for n in ex.extract_numbers(low):
+        if not told[n.start:n.end].strip():
+            continue  # "we ran the under-5 tpr this morning. now ...": what was done before
         if round(n.value, 6) in used or n.text.strip() in ("one", "a", "an"):
             continue
         if REPLACED.search(low[: n.start]):
@@ -897,6 +900,24 @@ def _file_ordered_now(steps: Sequence[Step], text: str) -> bool:
                for s in steps)
 
 
+# "save that map", "save am", "download it pls": the map on screen, ordered saved in few words
+SHOWN_SAVED = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|pls|please|abeg|now|so|oya|yes|yeah|great|nice|good|thanks)[\s,!]+)*"
+    r"(?:save|download|export|keep)\s+(?:(?:am|it|that|this|the|dis|dat)\b\s*){0,2}(?:map\s*)?"
+    r"(?:(?:for\s+me|pls|please|abeg|now|then|too)[\s,]*)*[.!]*\s*$")
+
+
+def _shown_map_saved(steps: Sequence[Step], text: str, state: DialogueState) -> bool:
+    """ "save that map" right after a map is shown: that map, as a picture (the reply says
+    so), with nothing else said."""
+    shown = state.shown or {}
+    if len(steps) != 1 or steps[0].tool != "export_view" or shown.get("kind") != "map":
+        return False
+    p = steps[0].params
+    return p.get("format") == "png" and p.get("what") == shown.get("what") and \
+        bool(SHOWN_SAVED.match(ex.lower_text(steps[0].source or text)))
+
+
 def _format_said(step: Step, text: str) -> bool:
     """A file is made in the format the message names (a report has only one)."""
     from chatmrpt.chat import router as rt_
@@ -1031,6 +1052,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
             return decision  # the file and its format are both named in the message
         if _file_ordered_now(decision.steps, text):
             return decision  # "... actually yes, make the png now": the file, ordered last
+        if _shown_map_saved(decision.steps, text, state):
+            return decision  # "save that map" right after it is shown: as a picture
         if _run_named(decision.steps, text):
             return decision  # "ok run the reprioritisation with the default settings"
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]

@@ -29,8 +29,11 @@ _CATEGORIES = {
 _TOP = {"top", "worst", "first", "highest", "riskiest"}
 _BOTTOM = {"bottom", "last", "least", "best", "lowest", "safest"}
 # words that point back at the place just listed
-_BACK = {"there", "dere", "dem", "them", "those", "these", "dose", "it", "inside", "same", "that",
+_BACK = {"there", "dere", "dem", "them", "those", "these", "dose", "it", "its", "their", "inside",
+         "same", "that",
          "list", "lga"}
+# the words before "list" when it names the list ("that list"), not the verb
+_THE_LIST = {"the", "that", "this", "same", "d", "dat", "dis", "your", "my"}
 # plain connecting words a follow-up may hold besides what it asks for
 _FILLER = {
     "the", "d", "a", "only", "just", "ones", "one", "wards", "ward", "priority", "risk",
@@ -137,7 +140,7 @@ def narrowed(low: str, last: Mapping[str, Any] | None,
     n: int | None = None
     order: str | None = None
     back = False
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         if tok in _CATEGORIES:
             if _CATEGORIES[tok] not in cats:
                 cats.append(_CATEGORIES[tok])
@@ -147,8 +150,8 @@ def narrowed(low: str, last: Mapping[str, Any] | None,
                 continue
             order = "top" if tok in _TOP else "bottom"
             continue
-        if tok in _BACK:
-            back = True
+        if tok in _BACK and not (tok == "list" and (i == 0 or tokens[i - 1] not in _THE_LIST)):
+            back = True  # "that list", never the verb ("list the bottom 5 wards")
         num = None if tok == "one" else ex.small_number(tok)
         if num is not None:
             if n is not None or not 1 <= num < 1000:
@@ -188,6 +191,9 @@ def narrowed(low: str, last: Mapping[str, Any] | None,
     plain = not back and tokens[0] not in ("and", "nd")
     if plain and not (fresh and bare(low)):
         return None
+    if plain and ("wards" in tokens or "ward" in tokens):
+        return None  # "top 5 wards?", "list the bottom 5 wards": the request said in full is
+        # the whole area's; only an elliptic slice ("bottom 3") goes on with the place
     kept = (last or {}).get("params") or {}
     # a bare slice keeps the LGA only (the heading says so); a slice pointing back at the
     # last list ("there", "of them") keeps its category too

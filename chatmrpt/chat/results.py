@@ -661,9 +661,11 @@ def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueSta
         elif len(thresholds) == 1:
             params["threshold"] = thresholds[0]
         return ask(params, "repri_count")
-    # the list just shown: "how many is that", "how many high risk in there"
+    # the list just shown: "how many is that", "how many high risk in there", "how many dem
+    # be", "how many are they"
     if last_tool in ("list_wards", "top_wards") and not acts and not percents and words <= 8 \
-            and re.search(r"\b(?:that|those|them|these|there|it)\b", low) and \
+            and re.search(r"\b(?:that|those|them|these|there|it|dem|dose|dis|dat|they)\b",
+                          low) and \
             not _NETS.search(low) and not re.search(r"\bneed|\blgas\b|\blocal\s+gov", low) and \
             (last_params.get("lga") or last_params.get("lga_code")) \
             and not last_params.get("n"):

@@ -730,11 +730,13 @@ def _buffer_value(num: ex.NumberMention) -> float | int:
 
 def _tpr_params(msg: Message, ctx: RouterContext) -> Extraction:
     out = Extraction()
+    # what was done before, told ahead of the order, names the last run
+    said = ex.without_told_done(ex.lower_text(msg.text))
     for param in ("age", "test", "facility_level"):
-        value = ex.find_choice(param, msg.text)
+        value = ex.find_choice(param, said)
         if value:
             out.params[param] = value
-    if "age" not in out.params and ex.age_left_out(msg.text):
+    if "age" not in out.params and ex.age_left_out(said):
         out.questions.append(
             "The TPR is computed for one age group at a time: children under five, people "
             "aged five and over (pregnant women are counted apart), pregnant women, or all "

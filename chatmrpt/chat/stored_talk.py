@@ -56,6 +56,22 @@ def pca_verdict(text: str, low: str, state: DialogueState) -> Decision | None:
                     reading={"stored": "pca_validity"})
 
 
+# "and the second component?", "what about the third one", "the next component": another
+# component's explained variance, right after the PCA checks gave it
+_OTHER_COMPONENT = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|then|now)[\s,]+)*(?:(?:what|how)\s+about\s+|and\s+for\s+)?"
+    r"(?:the\s+|d\s+)?(?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|next|other)"
+    r"(?:\s+(?:one|component|pc|principal\s+component))?(?:\s+(?:then|too|pls|please))?\s*[?.!]*\s*$")
+
+
+def component_after_checks(text: str, low: str, state: DialogueState) -> Decision | None:
+    """ "and the second component?" right after the PCA checks (which give every component's
+    share of the variance): the checks again."""
+    if (state.last or {}).get("tool") != "pca_validity" or not _OTHER_COMPONENT.match(low):
+        return None
+    return Decision([Step("pca_validity", {}, source=text)], reading={"stored": "pca_validity"})
+
+
 # --- filled values counted ------------------------------------------------------------------
 
 _IMPUTED = re.compile(
@@ -235,7 +251,8 @@ def urban_count_after_map(text: str, low: str, ctx: RouterContext, state: Dialog
 def stored_question(text: str, low: str, ctx: RouterContext, state: DialogueState,
                     facts: Facts) -> Decision | None:
     """The first of the readings above that fits the message."""
-    return (pca_verdict(text, low, state) or imputed_count(text, low, ctx)
+    return (pca_verdict(text, low, state) or component_after_checks(text, low, state)
+            or imputed_count(text, low, ctx)
             or changes_so_far(text, low, state) or tpr_options(text, low)
             or tpr_setting_after_run(text, low, ctx, state)
             or urban_count_after_map(text, low, ctx, state, facts))

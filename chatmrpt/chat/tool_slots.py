@@ -491,8 +491,8 @@ def _export_view(text: str, low: str, state: DialogueState,
                   and v is not None}  # fmt: skip
     elif pointed and not re.search(r"\bthe\s+maps?\b", low):
         # "that map" with no map shown yet: which one is not known, so ask
-        choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'html').upper()}",
-                    "tool": "export_view", "params": {"what": w, "format": fmt or "html"}}
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'png').upper()}",
+                    "tool": "export_view", "params": {"what": w, "format": fmt or "png"}}
                    for w in ("composite", "category", "urban")]
         return Decision(text="No map is shown just now, so I do not know which one you mean. "
                              "Which map should I export?", choices=choices,
@@ -500,15 +500,15 @@ def _export_view(text: str, low: str, state: DialogueState,
     elif has_plan:
         # "export the map" with no map shown and a net plan made: the vulnerability map and
         # the net plan map are both plausible, so ask
-        choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'html').upper()}",
-                    "tool": "export_view", "params": {"what": w, "format": fmt or "html"}}
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as {(fmt or 'png').upper()}",
+                    "tool": "export_view", "params": {"what": w, "format": fmt or "png"}}
                    for w in ("composite", "itn", "category")]
         return Decision(text="Which map should I export?", choices=choices,
                         pending={"expects": "choice", "choices": choices})
     elif fmt is None:
         # "also send me the map": no map shown, none named, no format: ask which
-        choices = [{"label": f"Export the {MAP_NAMES[w]} as HTML",
-                    "tool": "export_view", "params": {"what": w, "format": "html"}}
+        choices = [{"label": f"Export the {MAP_NAMES[w]} as PNG",
+                    "tool": "export_view", "params": {"what": w, "format": "png"}}
                    for w in ("composite", "category", "urban")]
         return Decision(text="No map is shown just now, so I do not know which one you mean. "
                              "Which map should I export?", choices=choices,
@@ -516,10 +516,12 @@ def _export_view(text: str, low: str, state: DialogueState,
     else:
         # "download the map", "just give me the map as png": no map shown yet, none named:
         # the main map of the analysis, and the reply says which one it is
-        params = {"what": "composite", "format": fmt or "html"}
-        return Decision([Step("export_view", params, source=text)], notes=[MAIN_MAP_NOTE])
-    params["format"] = fmt or "html"
-    return Decision([Step("export_view", params, source=text)])
+        params = {"what": "composite", "format": fmt or "png"}
+        return Decision([Step("export_view", params, source=text)],
+                        notes=[MAIN_MAP_NOTE] + ([PICTURE_NOTE] if fmt is None else []))
+    params["format"] = fmt or "png"
+    return Decision([Step("export_view", params, source=text)],
+                    notes=[PICTURE_NOTE] if fmt is None else [])
 
 
 def _variable_map(text: str, variables: Sequence[str]) -> str | None:
@@ -531,5 +533,8 @@ def _variable_map(text: str, variables: Sequence[str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+# a map saved with no format said is a picture
+PICTURE_NOTE = ("Saved as a picture (PNG), since no format was said; ask for HTML for the "
+                "interactive page.")
 MAIN_MAP_NOTE = ("No map has been shown yet, so this is the composite ranking map (the main map "
                  "of the analysis, the vulnerability score of every ward).")

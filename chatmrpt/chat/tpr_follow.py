@@ -48,6 +48,21 @@ def pending_allows(state: DialogueState) -> bool:
     return "compute_tpr" in tools
 
 
+def _offered_runs(state: DialogueState) -> list[dict]:
+    """The TPR runs the waiting question offers (their settings), each once."""
+    pending = state.pending or {}
+    runs: list[dict] = []
+    for choice in pending.get("choices") or []:
+        if choice.get("tool") != "compute_tpr":
+            continue
+        params = {k: v for k, v in (choice.get("params") or {}).items() if v is not None}
+        if params not in runs:
+            runs.append(params)
+    if not runs and pending.get("tool") == "compute_tpr" and pending.get("params"):
+        runs.append(dict(pending["params"]))
+    return runs
+
+
 def follow_up(text: str, low: str, ctx: RouterContext,
               state: DialogueState) -> Decision | None:
     last = state.last or {}
@@ -89,6 +104,21 @@ def follow_up(text: str, low: str, ctx: RouterContext,
 
     said = ", ".join(_WORDS.get(f"{k}:{v}", f"{k.replace('_', ' ')} {v}")
                      for k, v in found.items())
+    if offered:
+        # a TPR run offered and not answered yet: the setting changes that offer, never the
+        # last run; offers that differ are asked about
+        offers = _offered_runs(state)
+        if len(offers) == 1:
+            params = {**offers[0], **found}
+            kept = ", ".join(_WORDS.get(f"{k}:{v}", f"{k.replace('_', ' ')} {v}")
+                             for k, v in offers[0].items() if k in TPR_SETTINGS and k not in found)
+            return Decision([Step("compute_tpr", params, source=text,
+                                  echo=f"Running the TPR offered above with {said}"
+                                       + (f" ({kept}, as offered)" if kept else "")
+                                       + "; the other settings as in the last run.")],
+                            reading={"relative": "tpr"})
+        if len(offers) > 1:
+            return None
     return Decision([Step("compute_tpr", found, source=text,
                           echo=f"Running the TPR again with {said}; the other settings as in "
                                "the last run.")],

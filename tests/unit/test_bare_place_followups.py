@@ -62,7 +62,7 @@ def test_the_focus_keeps_the_one_lga_just_listed_or_counted():
 
 @pytest.mark.parametrize("text,order,n", [
     ("bottom 3", "bottom", 3), ("bottom 2", "bottom", 2), ("top 3", "top", 3),
-    ("the top 2 wards", "top", 2), ("show me the bottom 5", "bottom", 5),
+    ("the top 2", "top", 2), ("show me the bottom 5", "bottom", 5),
     ("last 4", "bottom", 4), ("top five", "top", 5), ("ok bottom 3 pls", "bottom", 3),
 ])
 def test_a_bare_slice_right_after_one_lgas_list_keeps_it(text, order, n):
@@ -87,6 +87,19 @@ def test_a_bare_slice_right_after_one_lgas_list_keeps_it(text, order, n):
 def test_a_bare_slice_after_another_message_is_the_whole_area(text):
     d = decide(text, ctx(), later(LIST_CODE), CODES)
     assert d.steps and not (d.steps[0].params.get("lga_code") or d.steps[0].params.get("lga"))
+
+
+@pytest.mark.parametrize("text", ["Top 5 wards?", "List the bottom 5 wards.", "the top 2 wards",
+                                  "show me the bottom 5 wards", "bottom 3 wards pls"])
+def test_a_slice_said_in_full_is_the_whole_area_even_right_after(text):
+    # the request restated in full ("top 5 wards?") is the whole area's; "list" is the verb
+    # there, not "that list"
+    for last in (LIST_CODE, TOP3_CODE, COUNT_LOW, COUNTED_CODE):
+        d = decide(text, ctx(), just(last), CODES)
+        assert d.steps, (text, last, d.text)
+        for s in d.steps:
+            assert not (s.params.get("lga_code") or s.params.get("lga")), (text, last, s)
+            assert not s.params.get("category"), (text, last, s)
 
 
 @pytest.mark.parametrize("text", [
@@ -326,3 +339,28 @@ def test_a_place_with_a_slice_said_again_is_that_slice(text, n):
 @pytest.mark.parametrize("text", ["top 5 in Zaria once more by pca", "more top 5 in Zaria"])
 def test_a_place_with_other_words_is_left_to_the_other_readers(text):
     assert pf.place_only(text, LGAS, ()) is None
+
+
+@pytest.mark.parametrize("text", ["list its top 5", "their top 5", "list the top 5 there"])
+def test_a_slice_pointing_back_keeps_the_lga(text):
+    d = one_step(text, just(LIST_CODE))
+    assert d.steps[0].tool == "list_wards"
+    assert d.steps[0].params.get("lga_code") == "20030" and d.steps[0].params.get("n") == 5
+
+
+HIGH_IN_CODE = {"tool": "list_wards", "params": {"lga_code": "20030", "category": "High"}}
+
+
+@pytest.mark.parametrize("text", ["how many dem be", "how many are they", "how many dem",
+                                  "how many of them"])
+def test_how_many_said_of_the_list_just_shown_counts_it(text):
+    d = one_step(text, just(HIGH_IN_CODE))
+    assert (d.steps[0].tool, d.steps[0].params) == (
+        "ask_results", {"about": "ward_counts", "lga_code": "20030", "category": "High"})
+
+
+@pytest.mark.parametrize("text", ["how many nets dem get", "how many wards in the state"])
+def test_other_counts_after_the_list_are_not_its_count(text):
+    d = decide(text, ctx(), just(HIGH_IN_CODE), CODES)
+    assert not any(s.params.get("about") == "ward_counts" and s.params.get("lga_code")
+                   for s in d.steps)

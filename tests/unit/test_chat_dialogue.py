@@ -533,7 +533,7 @@ def test_send_me_the_map_with_no_map_shown_offers_the_composite_map():
     # no map shown, none named: the main map; no format said, so it is offered, not made
     d = decide("also send me the map", ctx(), DialogueState(), FACTS)
     assert not d.steps and d.choices
-    assert d.choices[0]["params"] == {"what": "composite", "format": "html"}
+    assert d.choices[0]["params"] == {"what": "composite", "format": "png"}
 
 
 def test_showing_a_map_is_not_an_export():

@@ -36,7 +36,7 @@ def test_the_map_with_none_shown_is_the_composite_map_and_the_reply_says_so(text
 def test_the_map_with_no_format_is_offered_as_the_composite_map(text):
     d = run(text)
     assert not d.steps
-    assert d.choices[0]["params"] == {"what": "composite", "format": "html"}
+    assert d.choices[0]["params"] == {"what": "composite", "format": "png"}
 
 
 @pytest.mark.parametrize("what", ["category", "pca", "urban"])

@@ -90,14 +90,16 @@ def test_a_slice_there_keeps_the_lga():
 
 
 def test_a_slice_that_keeps_a_category_says_so_in_its_heading():
-    # after "how many high wards in 20012" (2 of them), "list the top 5 wards" keeps both:
+    # after "how many high wards in 20012" (2 of them), "the top 5 of them" keeps both:
     # the heading must not promise five wards of the whole LGA
     counted_high = {"tool": "ask_results", "params": {"about": "ward_counts",
                                                       "lga_code": "20012", "category": "High"}}
-    step, note = pf.narrowed(lower_text(plain_text("list the top 5 wards")), counted_high)
+    step, note = pf.narrowed(lower_text(plain_text("the top 5 of them")), counted_high)
     assert step["params"] == {"lga_code": "20012", "category": "High", "n": 5}
     assert "high priority wards only" in note and "up to 5" in note
     assert not note.startswith("The 5")
+    # "list the top 5 wards" says the request in full ("list" is the verb): not kept
+    assert pf.narrowed(lower_text(plain_text("list the top 5 wards")), counted_high) is None
     # without a kept category the heading is as before
     assert pf.narrowed("and the top 2", TOP5)[1] == "The 2 most vulnerable wards of Zaria:"
 

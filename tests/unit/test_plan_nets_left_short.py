@@ -27,3 +27,17 @@ def test_nets_left_in_few_words_are_the_plans_totals(text):
                                   "give the leftover nets to Fagge"])
 def test_orders_about_the_remaining_nets_are_no_question(text):
     assert ("ask_results", {"about": "plan_totals"}) not in steps(text)
+
+
+@pytest.mark.parametrize("text", ["and now how many are left in store",
+                                  "how many remain in the warehouse",
+                                  "how many are still left in stock?"])
+def test_the_stock_left_in_store_is_the_plans_totals(text):
+    # the nets are not named: the store, the stock or the warehouse says what is counted
+    assert steps(text) == [("ask_results", {"about": "plan_totals"})]
+
+
+@pytest.mark.parametrize("text", ["how many wards are left in store",
+                                  "how many wards are left in the stock list"])
+def test_other_things_left_are_not_the_nets(text):
+    assert ("ask_results", {"about": "plan_totals"}) not in steps(text)
