@@ -1230,9 +1230,11 @@ def _picked_lga_it(low: str, focus: Focus, last: Mapping[str, Any] | None) -> Re
 
 # --- "map it" after a plan; "in there" for the LGA just talked about -----------------------
 
-MAP_IT = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|and|so|then|pls|please|abeg)[\s,]+)*(?:map|show|draw"
+MAP_IT = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|and|so|then|pls|please|abeg)[\s,]+)*(?:(?:map|show|draw"
                     r"|plot|put)\s+(?:it|am|that|this|dat|dis|the\s+plan)(?:\s+on\s+(?:a\s+|the\s+)?"
-                    r"map)?(?:\s+(?:pls|please|abeg|too|now))*\s*[?.!]*\s*$")
+                    r"map)?|(?:(?:show|give|draw|see)\s+(?:me\s+|us\s+)?)?(?:the\s+|a\s+|d\s+)?map"
+                    r"\s+(?:of|for)\s+(?:it|am|that|this|dat|dis|(?:the|that|this|dat)\s+plan))"
+                    r"(?:\s+(?:pls|please|abeg|too|now))*\s*[?.!]*\s*$")
 
 
 def _map_it(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
