@@ -1530,13 +1530,14 @@ LEANS_ON_BEFORE = re.compile(r"^\s*(?:and|nd|&|what\s+about|how\s+about|what\s+o
 def _nothing_before(decision: Decision, text: str, ctx: RouterContext,
                     state: DialogueState) -> Decision:
     """A follow-up ("and the least?") as the first thing said, with nothing before it to lean
-    on and no analysis yet, runs nothing: what it follows on from is asked, with the analysis
-    offered (running it would act on a guess)."""
+    on, no place named and no analysis yet, runs nothing: the analysis is offered (running it
+    would act on a guess)."""
     if not decision.steps or ctx.last_tool or state.last or state.shown or state.pending \
             or not _can_analyse_first(["analysis"], ctx) \
             or not LEANS_ON_BEFORE.search(ex.lower_text(text)) \
-            or any(s.tool == "run_analysis" and s.echo != ANALYSE_FIRST for s in decision.steps):
-        return decision
+            or any(s.tool == "run_analysis" and s.echo != ANALYSE_FIRST for s in decision.steps) \
+            or any(s.params.get(k) for s in decision.steps for k in ("lga", "lga_code", "ward")):
+        return decision  # "and 20024?" names what it wants: its wards, after the analysis
     choices = [{"label": "Run the analysis", "tool": "run_analysis", "params": {}}]
     return Decision(text="There is nothing before this to follow on from yet: no analysis of "
                          "the wards has been run, so nothing is ranked. Say \"run the "

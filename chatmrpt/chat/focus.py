@@ -440,6 +440,9 @@ def kept_own(record: Mapping[str, Any], pending: Mapping[str, Any] | None,
     if not pending or not pending.get("own") or reading.get("answered") != "lga_choice":
         return dict(record)
     lga = next((s.params.get("lga") for s in steps if s.params.get("lga")), None)
+    code = next((s.params.get("lga_code") for s in steps if s.params.get("lga_code")), None)
+    if code and not lga:  # "24008" on a table with LGA codes only
+        return {**record, "own_lga": None, "own_code": str(code)}
     return {**record, "own_lga": lga, "own_code": None} if lga else dict(record)
 
 

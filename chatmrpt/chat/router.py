@@ -571,6 +571,11 @@ _SUPERLATIVE = re.compile(
 )
 
 
+# "bottom 5 on the same method", "same ranking": the method of the list just shown
+SAME_METHOD = re.compile(r"\b(?:same|that|this)\s+(?:method|ranking|model|approach|score"
+                         r"|scoring)\b")
+
+
 def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
     out = Extraction()
     assigned, _ = ex.assign_numbers(msg.text, ex.TOP_CUES, msg.numbers)
@@ -588,6 +593,9 @@ def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
     elif not msg.numbers and _ONE_WARD.search(msg.text) and _SUPERLATIVE.search(msg.text):
         out.params["n"] = 1  # "which ward is the most vulnerable?"
     method = ex.find_method(msg.text)
+    if method is None and SAME_METHOD.search(msg.text) and ctx.last_tool in (
+            "top_wards", "list_wards"):
+        method = (ctx.last_params or {}).get("method")  # "bottom 5 on the same method"
     if method:
         out.params["method"] = method
     said = AT_LEAST.sub(" ", msg.text)  # "can we at least see the ranking?": no order
