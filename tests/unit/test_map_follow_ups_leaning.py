@@ -83,3 +83,16 @@ def test_the_map_of_that_after_a_ward_list_is_not_the_net_plan_map():
                                                           "params": {"n": 5}}),
                    ctx(last_plan=PLAN))
     assert steps and steps[0][0] == "show_map" and steps[0][1].get("what") != "itn", steps
+
+
+@pytest.mark.parametrize("text", ["show the ranking map", "the rankings map please",
+                                  "can I see the ranked map"])
+def test_the_ranking_map_is_a_map(text):
+    steps = _steps(text, DialogueState())
+    assert [t for t, _ in steps] == ["show_map"] and steps[0][1].get("what") in (None,
+                                                                                "composite")
+
+
+@pytest.mark.parametrize("text", ["show me the rankings", "show the ranking"])
+def test_the_ranking_without_a_map_is_the_list(text):
+    assert [t for t, _ in _steps(text, DialogueState())] == ["top_wards"]

@@ -46,3 +46,20 @@ def test_the_same_method_after_a_composite_list_stays_composite():
     c = ctx(last_tool="top_wards", last_params={"n": 5, "order": "top"})
     d = decide("bottom 5 on the same method", c, DialogueState(), LGAS)
     assert [(s.tool, s.params.get("method")) for s in d.steps] == [("top_wards", None)]
+
+
+AFTER_BOTTOM5 = DialogueState(last={"tool": "top_wards", "params": {"n": 5, "order": "bottom"}})
+
+
+@pytest.mark.parametrize("text", ["d least one?", "the least one", "and the least of all?"])
+def test_the_least_one_is_one_ward(text):
+    c = ctx(last_tool="top_wards", last_params={"n": 5, "order": "bottom"})
+    d = decide(text, c, AFTER_BOTTOM5, LGAS)
+    assert [(s.tool, s.params) for s in d.steps] == [("top_wards", {"n": 1, "order": "bottom"})]
+
+
+@pytest.mark.parametrize("text", ["the least ones", "the bottom 3"])
+def test_several_least_are_not_one_ward(text):
+    c = ctx(last_tool="top_wards", last_params={"n": 5, "order": "bottom"})
+    d = decide(text, c, AFTER_BOTTOM5, LGAS)
+    assert all(s.params.get("n") != 1 for s in d.steps), d.steps
