@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import UNIFIED_CSV
-from chatmrpt.chat import dialogue, focus, normalize, plan_ops, tables, undo
+from chatmrpt.chat import dialogue, focus, last_change, normalize, plan_ops, tables, undo
 from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
@@ -550,6 +550,11 @@ def last_with_change(before: dict[str, Any] | None, tool: str,
     out: dict[str, Any] = {"tool": tool, "params": params}
     if changed:
         out["changed"] = changed
+    # the last question about the results, kept over the changes after it ("and now?")
+    asked = {"tool": tool, "params": params} if tool in last_change.ASKED_AGAIN_TOOLS else \
+        (before or {}).get("asked")
+    if asked:
+        out["asked"] = asked
     return out
 
 

@@ -267,6 +267,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = tables.unplaced_list(decision, fixed, ctx, facts)
     decision = ward_place.ward_before_code_question(decision, fixed, ctx, facts)
     decision = outside_area(decision, fixed, facts)
+    decision = _nothing_before(decision, fixed, ctx, state)
     decision = _analyse_first(decision, ctx, fixed)
     _echo_plan_changes(decision, ctx.last_plan)
     if note and decision.steps:
@@ -539,7 +540,7 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         return summed
     changed = last_change.last_change_question(text, state) or \
         last_change.current_plan_question(text, ctx.last_plan) or \
-        last_change.figure_again(text, state)
+        last_change.figure_again(text, state) or last_change.asked_again(text, state)
     if changed is not None:  # "what did you just change?": the last change, said
         changed.keep_pending = bool(state.pending)
         return changed
@@ -1531,6 +1532,28 @@ def _analyse_first(decision: Decision, ctx: RouterContext, text: str = "") -> De
                                           source=step.source))
             return decision
     return decision
+
+
+# "and the least?", "what about the next five?": a message that leans on one before it
+LEANS_ON_BEFORE = re.compile(r"^\s*(?:and|nd|&|what\s+about|how\s+about|what\s+of)\b")
+
+
+def _nothing_before(decision: Decision, text: str, ctx: RouterContext,
+                    state: DialogueState) -> Decision:
+    """A follow-up ("and the least?") as the first thing said, with nothing before it to lean
+    on, no place named and no analysis yet, runs nothing: the analysis is offered (running it
+    would act on a guess)."""
+    if not decision.steps or ctx.last_tool or state.last or state.shown or state.pending \
+            or not _can_analyse_first(["analysis"], ctx) \
+            or not LEANS_ON_BEFORE.search(ex.lower_text(text)) \
+            or any(s.tool == "run_analysis" and s.echo != ANALYSE_FIRST for s in decision.steps) \
+            or any(s.params.get(k) for s in decision.steps for k in ("lga", "lga_code", "ward")):
+        return decision  # "and 20024?" names what it wants: its wards, after the analysis
+    choices = [{"label": "Run the analysis", "tool": "run_analysis", "params": {}}]
+    return Decision(text="There is nothing before this to follow on from yet: no analysis of "
+                         "the wards has been run, so nothing is ranked. Say \"run the "
+                         "analysis\" (or tap it), then ask again.",
+                    choices=choices, reading={**decision.reading, "nothing_before": True})
 
 
 def _can_analyse_first(unmet: Sequence[str], ctx: RouterContext) -> bool:

@@ -473,6 +473,9 @@ def kept_own(record: Mapping[str, Any], pending: Mapping[str, Any] | None,
     if not pending or not pending.get("own") or reading.get("answered") != "lga_choice":
         return dict(record)
     lga = next((s.params.get("lga") for s in steps if s.params.get("lga")), None)
+    code = next((s.params.get("lga_code") for s in steps if s.params.get("lga_code")), None)
+    if code and not lga:  # "24008" on a table with LGA codes only
+        return {**record, "own_lga": None, "own_code": str(code)}
     return {**record, "own_lga": lga, "own_code": None} if lga else dict(record)
 
 
@@ -1263,9 +1266,11 @@ def _picked_lga_it(low: str, focus: Focus, last: Mapping[str, Any] | None) -> Re
 
 # --- "map it" after a plan; "in there" for the LGA just talked about -----------------------
 
-MAP_IT = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|and|so|then|pls|please|abeg)[\s,]+)*(?:map|show|draw"
+MAP_IT = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|and|so|then|pls|please|abeg)[\s,]+)*(?:(?:map|show|draw"
                     r"|plot|put)\s+(?:it|am|that|this|dat|dis|the\s+plan)(?:\s+on\s+(?:a\s+|the\s+)?"
-                    r"map)?(?:\s+(?:pls|please|abeg|too|now))*\s*[?.!]*\s*$")
+                    r"map)?|(?:(?:show|give|draw|see)\s+(?:me\s+|us\s+)?)?(?:the\s+|a\s+|d\s+)?map"
+                    r"\s+(?:of|for)\s+(?:it|am|that|this|dat|dis|(?:the|that|this|dat)\s+plan))"
+                    r"(?:\s+(?:pls|please|abeg|too|now))*\s*[?.!]*\s*$")
 
 
 def _map_it(low: str, last: Mapping[str, Any] | None) -> Resolution | None:

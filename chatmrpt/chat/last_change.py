@@ -102,6 +102,32 @@ def figure_again(text: str, state: DialogueState) -> Decision | None:
                     reading={"figure_again": True})
 
 
+# the questions about the results that "and now?" asks again after a change
+ASKED_AGAIN_TOOLS = ("ask_results", "ward_value", "top_wards", "list_wards", "lga_summary",
+                     "explain_ward", "compare_methods", "pca_validity")
+# the settings that change what those questions answer: the analysis, the plan, the urban
+# reprioritisation
+CHANGED_BY = ("run_analysis", "plan_itn", "what_if_plan", "reprioritize_urban")
+NOW_AGAIN = re.compile(
+    r"^\s*(?:(?:and|nd|&|so|ok(?:ay)?)[\s,]+)*(?:now|nw|what\s+about\s+now|how\s+about\s+now"
+    r"|and\s+now|what\s+is\s+it\s+now|what\s+(?:does|do)\s+it\s+(?:say|give)\s+now)\s*[?.!]*\s*$")
+
+
+def asked_again(text: str, state: DialogueState) -> Decision | None:
+    """ "and now?" right after a change of the analysis, the plan or the reprioritisation:
+    the question asked before the change, answered again on what now stands. Only questions
+    are asked again; nothing is changed."""
+    from chatmrpt.chat.state import Step
+
+    last = state.last or {}
+    asked = last.get("asked") or {}
+    if last.get("tool") not in CHANGED_BY or asked.get("tool") not in ASKED_AGAIN_TOOLS \
+            or not NOW_AGAIN.match(ex.lower_text(text)):
+        return None
+    return Decision([Step(asked["tool"], dict(asked.get("params") or {}), source=text)],
+                    reading={"asked_again": asked["tool"]})
+
+
 # "is people per net still 1.8?", "is the household size 6?": one setting of the current plan,
 # asked about with a value ("what is the threshold now?" is answered with the plan's settings)
 SETTING_ASKED = (

@@ -49,8 +49,52 @@ def _kind(words: str, ctx: RouterContext) -> dict[str, Any] | None:
     return None
 
 
+# "now ndwi", "and rainfall", "what about distance?": only a variable's name, with a lead
+BARE_NEXT = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|nd|&|now|then|next|so|also)[\s,.!]+)+"
+                       r"(?:(?:what|how)\s+about\s+)?(?:for\s+)?(?:the\s+)?"
+                       r"(?P<name>[a-z][\w-]*(?:\s+[a-z0-9][\w-]*){0,3}?)"
+                       r"(?:[\s,]+(?:please|pls|abeg|too|as\s+well|then|now|instead))*\s*[?.!]*\s*$"
+                       r"|^\W*(?:what|how)\s+about\s+(?:the\s+)?"
+                       r"(?P<name2>[a-z][\w-]*(?:\s+[a-z0-9][\w-]*){0,3}?)\s*[?.!]*\s*$")
+# words that make the bare name a change of the analysis or another request, not a map
+NOT_BARE = re.compile(r"\b(?:add|adding|drop|dropping|remove|removing|include|including|exclude"
+                      r"|excluding|without|with|use|using|only|rank\w*|run|rerun|redo|analy[sz]\w*"
+                      r"|variables?|score|value|values|ward|wards|lga|top|bottom|plan|nets?"
+                      r"|export|save|png|html|csv|pdf|excel|xlsx|is|are|was|does|do|why|what"
+                      r"|which|how|not|no|undo|back|map|one)\b")
+
+
+def _variable_next(text: str, low: str, ctx: RouterContext,
+                   state: DialogueState) -> Decision | None:
+    """ "now ndwi", "and rainfall" while one variable's map is on the screen (shown just before,
+    or saved as a file just before): that variable's map, never an analysis."""
+    shown = state.shown or {}
+    last_tool = (state.last or {}).get("tool") or ""
+    if shown.get("kind") != "map" or shown.get("what") != "variable" or not ctx.variables \
+            or not (last_tool == "show_map" or last_tool.startswith("export_")):
+        return None
+    m = BARE_NEXT.match(low)
+    if m is None:
+        return None
+    words = m.group("name") or m.group("name2")
+    if NOT_BARE.search(words):
+        return None
+    found = {v.column for v in ex.find_variables(words, ctx.variables) if v.column}
+    if len(found) != 1:
+        return None
+    column = found.pop()
+    if column == shown.get("variable"):
+        return None
+    return Decision([Step("show_map", {"what": "variable", "variable": column}, source=text)],
+                    reading={"tool": "show_map"})
+
+
 def other_map(text: str, low: str, ctx: RouterContext, state: DialogueState) -> Decision | None:
     """The map named right after a map was shown ("and the consensus one"), or None."""
+    if ctx.analysis_ready:
+        bare = _variable_next(text, low, ctx, state)
+        if bare is not None:
+            return bare
     if (state.last or {}).get("tool") != "show_map" or not ctx.analysis_ready:
         return None
     meant = MEANT.match(low)

@@ -278,6 +278,13 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
         if lga and reads_as_short_answer(text):
             return _analysed_first(Step(pending["tool"], {**(pending.get("params") or {}),
                                                          "lga": lga}, source=text), ctx)
+        code = _code_answer(low, facts)
+        if code is not None and not lga:
+            # "24008", "20037 then" on a table with LGA codes: the LGA of that code (a bare
+            # number here names the LGA asked about, never a household size)
+            params = {k: v for k, v in (pending.get("params") or {}).items() if k != "lga"}
+            return _analysed_first(Step(pending["tool"], {**params, "lga_code": code},
+                                        source=text), ctx)
         return None
     if expects == "export_what":
         if not reads_as_short_answer(text):
@@ -286,6 +293,20 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                        last_missing=("what",))  # fmt: skip
         return _routed_answer(text, pctx, ctx, facts, pending)
     return None
+
+
+# "24008", "20037 then", "code 24008 please", "its lga 24008": an LGA code given as the answer
+CODE_ONLY = re.compile(r"^\W*(?:(?:ok(?:ay)?|then|so|and|it'?s|its|is|mine\s+is|my\s+lga\s+is|we\s+are"
+                       r"|the|lga|l\.g\.a|code|lga\s+code)[\s,:.!]+)*(?P<code>\d{4,6})"
+                       r"(?:[\s,.!]+(?:then|please|pls|abeg|thanks|instead|na|sha))*\s*[?.!]*\s*$")
+
+
+def _code_answer(low: str, facts: Facts) -> str | None:
+    """The one LGA code of the data a short answer gives, or None."""
+    m = CODE_ONLY.match(low)
+    if m is None or m.group("code") not in (facts.lga_codes or ()):
+        return None
+    return m.group("code")
 
 
 # "by 400k", "400k more", "another 400k": the amount added, whatever its size

@@ -483,6 +483,8 @@ INTENTS: tuple[Intent, ...] = (
         (r"\bmaps?\b|\bmapped\b|\bmapping\b", 3),
         (r"\b(?:visuali[sz]e|plot|choropleth|draw|chart)\b", 2.5),
         (r"\bon\s+a\s+map\b|\bshow\s+me\s+where\b|\bgeographic\w*\b|\bspatial\w*\b", 1.5),
+        # "show the ranking map": a map of the ranking, not the ranked list
+        (r"\b(?:rank|ranks|ranking|rankings|ranked)\s+maps?\b", 2),
     ), (_explanation_penalty,)),
 )  # fmt: skip
 _INTENT_ORDER = {intent.tool: i for i, intent in enumerate(INTENTS)}
@@ -571,6 +573,17 @@ _SUPERLATIVE = re.compile(
 )
 
 
+# "d least one?", "and the least of all?", "the very worst one": one ward
+THE_ONE = re.compile(r"\b(?:the|d|di|de)\s+(?:very\s+)?(?:least|most|lowest|highest|worst|best"
+                     r"|safest|riskiest)(?:\s+(?:vulnerable|risky|ranked|affected))?\s+(?:one"
+                     r"|of\s+(?:all|them\s+all|them))\b(?!\s*(?:\d|ones))")
+
+
+# "bottom 5 on the same method", "same ranking": the method of the list just shown
+SAME_METHOD = re.compile(r"\b(?:same|that|this)\s+(?:method|ranking|model|approach|score"
+                         r"|scoring)\b")
+
+
 def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
     out = Extraction()
     assigned, _ = ex.assign_numbers(msg.text, ex.TOP_CUES, msg.numbers)
@@ -587,7 +600,12 @@ def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
         out.params["n"] = int(n.value)
     elif not msg.numbers and _ONE_WARD.search(msg.text) and _SUPERLATIVE.search(msg.text):
         out.params["n"] = 1  # "which ward is the most vulnerable?"
+    elif THE_ONE.search(msg.text) and all(x.value == 1 for x in msg.numbers):
+        out.params["n"] = 1  # "d least one?": one ward ("one" read as a number is that one)
     method = ex.find_method(msg.text)
+    if method is None and SAME_METHOD.search(msg.text) and ctx.last_tool in (
+            "top_wards", "list_wards"):
+        method = (ctx.last_params or {}).get("method")  # "bottom 5 on the same method"
     if method:
         out.params["method"] = method
     said = AT_LEAST.sub(" ", msg.text)  # "can we at least see the ranking?": no order

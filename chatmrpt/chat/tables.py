@@ -203,6 +203,12 @@ _NOT_PLACES = frozenset(
     ["terms", "general", "order", "total", "particular", "summary", "detail", "details", "full", "brief", "short", "words", "future", "case", "fact", "time", "advance", "meeting", "meetings", "presentation", "presentations", "report", "reports", "donor", "donors", "team", "teams", "me", "us", "him", "her", "them", "today", "tomorrow", "now", "tonight", "week", "month", "year", "campaign", "review", "slides", "slide", "director", "boss", "partners", "partner", "office", "briefing", "board", "minister", "commissioner", "workshop", "planning", "budget", "record", "records", "email", "mail", "whatsapp", "print", "printing", "sharing", "discussion"])
 
 
+def _plain_word(word: str) -> bool:
+    """A word of requests, no part of a place's name: "top", "wards", and the words joined of
+    such words ("highest-ranked", "low-risk")."""
+    return all(part in _NAME_STOP or part in ex.VOCABULARY for part in word.split("-") if part)
+
+
 def place_named(text: str, ctx: RouterContext, weak: bool = False) -> str | None:
     """The LGA a message names by name on a table without LGA names ("wards in Fagge",
     "ilorin west wards abeg", "what about kano municipal"), or None. ``weak``: also one
@@ -232,11 +238,11 @@ def place_named(text: str, ctx: RouterContext, weak: bool = False) -> str | None
     for cand in candidates:
         # "... the ones in Zaria'": a closing quote is no part of the name
         words = [w.rstrip("'") for w in re.findall(r"[a-z][\w'/-]*", cand)]
-        while words and (words[-1] in _NAME_STOP or words[-1] in ex.VOCABULARY):
+        while words and _plain_word(words[-1]):
             words.pop()
-        while words and (words[0] in _NAME_STOP or words[0] in ex.VOCABULARY):
+        while words and _plain_word(words[0]):
             words.pop(0)
-        if not words or any(w in _NAME_STOP or w in ex.VOCABULARY for w in words):
+        if not words or any(_plain_word(w) for w in words):
             continue
         name = " ".join(words)
         if name in _WHOLE_AREA or name in states or (weak and any(w in _NOT_PLACES

@@ -61,6 +61,9 @@ def _one(values: Sequence[Any] | None) -> float | None:
 def threshold_moved(text: str, low: str, ctx: RouterContext, state: DialogueState,
                     facts: Facts) -> Decision | None:
     """The urban map or the reprioritisation again at the threshold the message moves to."""
+    at = _map_at(text, low, ctx, state)
+    if at is not None:
+        return at
     if not ctx.analysis_ready or "?" in low:
         return None
     by = BY.match(low)
@@ -100,6 +103,32 @@ def threshold_moved(text: str, low: str, ctx: RouterContext, state: DialogueStat
         return None
     return Decision([Step("reprioritize_urban", {"thresholds": [number]},
                           echo=f"Urban reprioritisation at more than {_fmt(value)}% urban.",
+                          source=text)], reading={"relative": "repri"})
+
+
+# "and at 30?", "what about 40%?", "now at 60": the urban map on the screen at another value
+AT = re.compile(_LEAD + r"(?:(?:what|how)\s+about\s+|try\s+|same\s+)?(?:(?:at|with|for)\s+)?"
+                + _N.format("n") + r"(?:\s+instead)?\s*[?.!]*\s*$")
+
+
+def _map_at(text: str, low: str, ctx: RouterContext, state: DialogueState) -> Decision | None:
+    """ "and at 30?" right after the urban map: that map at 30% (a map: nothing is changed).
+    A bare number needs a lead ("and", "now", "what about") or "at", so that an answer to a
+    question is not read as a threshold."""
+    last = state.last or {}
+    params: Mapping[str, Any] = last.get("params") or {}
+    if not ctx.analysis_ready or last.get("tool") != "show_map" or params.get("what") != "urban":
+        return None
+    m = AT.match(low)
+    if m is None or not re.match(r"^\W*(?:ok(?:ay)?|and|now|then|so|what|how|try|same|at|with"
+                                 r"|for)\b", low):
+        return None
+    value = float(m.group("n"))
+    if not 0 < value < 100 or value == params.get("threshold"):
+        return None
+    number = int(value) if value.is_integer() else value
+    return Decision([Step("show_map", {"what": "urban", "threshold": number},
+                          echo=f"The urban map at more than {_fmt(value)}% urban.",
                           source=text)], reading={"relative": "repri"})
 
 

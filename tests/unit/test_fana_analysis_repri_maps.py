@@ -110,7 +110,8 @@ def test_back_to_the_defaults_after_an_analysis_change_runs_the_default_analysis
 def test_the_last_change_is_kept_beside_the_last_request():
     last = last_with_change(None, "run_analysis", {})
     last = last_with_change(last, "ask_results", {"about": "rank"})
-    assert last == {"tool": "ask_results", "params": {"about": "rank"}, "changed": "run_analysis"}
+    assert last == {"tool": "ask_results", "params": {"about": "rank"}, "changed": "run_analysis",
+                    "asked": {"tool": "ask_results", "params": {"about": "rank"}}}
     last = last_with_change(last, "plan_itn", {"total_nets": 1})
     assert last["changed"] == "plan_itn"
     assert "changed" not in last_with_change(None, "top_wards", {})
