@@ -271,6 +271,13 @@ _NOT_ANALYSIS = re.compile(r"\b(?:maps?|plot|chart|values?|wards?|top|bottom|lis
                            r"|add|adding|drop|dropping|remove|without|except|but)\b")
 
 
+_ALONE_BEFORE = re.compile(r"\b(?:only|just|solely|nothing\s+but)\s+(?:the\s+|our\s+)?$")
+_ALONE_AFTER = re.compile(r"\s*(?:variable\s+|column\s+|indicator\s+)?(?:only|alone|by\s+itself"
+                          r"|on\s+its\s+own)\b")
+_SETTING_WORDS = re.compile(r"\b(?:flip\w*|invers\w*|direct(?:ion)?s?|revers\w*|normali[sz]\w*"
+                            r"|reciprocal|log|weights?|also|plus|and\s+(?:the\s+)?rest|defaults?)\b")
+
+
 # (dropping: "use everything but rainfall" keeps all the others, and is not read here)
 _ALL_BUT = re.compile(r"\b(?:drop|dropp(?:ed|ing)|remove[ds]?|removing|take\s+out|took\s+out"
                      r"|leave\s+out|left\s+out)\s+(?:every\s*thing|all(?:\s+(?:the|other))?"
@@ -290,9 +297,17 @@ def one_variable_alone(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.D
         low = low[:kept_one.start()] + " use only " + low[kept_one.end():]
     if not _ALONE.search(low) or not _ANALYSIS_WORDS.search(low) or _NOT_ANALYSIS.search(low):
         return None
-    columns = list(dict.fromkeys(m.column for m in ex.find_variables(text, ctx.variables)
-                                 if m.column))
+    if _SETTING_WORDS.search(low):
+        return None  # "just flip rainfall and rerun": one variable's setting, not its use alone
+    mentions = [m for m in ex.find_variables(low, ctx.variables) if m.column]
+    columns = list(dict.fromkeys(m.column for m in mentions))
     if len(columns) != 1:
+        return None
+    # the word saying "alone" belongs to the variable: "rainfall only", "only rainfall",
+    # "just rainfall", "rainfall alone"; an "only" elsewhere ("just rerun it with rainfall
+    # added") says nothing about it
+    if not any(_ALONE_BEFORE.search(low[:m.start]) or _ALONE_AFTER.match(low[m.end:])
+               for m in mentions):
         return None
     col = columns[0]
     used = list(facts.analysis_variables) if ctx.analysis_ready else []

@@ -452,7 +452,12 @@ def test_one_variable_alone_is_never_offered_and_what_can_be_done_is(text):
 
 
 @pytest.mark.parametrize("text", ["rainfall only map", "use only rainfall and u5_tpr_rdt",
-                                  "what if we add rainfall only to the plan?"])
+                                  "what if we add rainfall only to the plan?",
+                                  "just flip rainfall to inverse and rerun",
+                                  "only change the direction of housing quality, then run",
+                                  "just rerun it with rainfall",
+                                  "run it again with the defaults and rainfall only as direct",
+                                  "use rainfall, only the rest stays"])
 def test_one_variable_said_with_only_in_other_requests_is_not_refused(text):
     c, f, state = session("demo", True, last={"tool": "run_analysis", "params": {}})
     d = decide(text, c, state, f)
