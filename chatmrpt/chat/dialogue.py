@@ -690,7 +690,7 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
     seen = focus.Focus.of(state.focus)
     after = ordinal.next_places(low, state.last) if ctx.analysis_ready else None
     if after is not None:  # "the next five" right after a list of the whole area
-        return Decision([Step("top_wards", after["params"], source=text)],
+        return Decision([Step(after["tool"], after["params"], source=text)],
                         reading={"follow_up": "next_places"})
     ranked_next = ordinal.next_in_ranking(low, seen.listed, seen.ward, seen.ward_lga, state.last,
                                           facts.ranked) \

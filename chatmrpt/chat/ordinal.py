@@ -346,14 +346,16 @@ NEXT_PLACES = re.compile(
 
 def next_places(low: str, last: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The step for "the next five" right after a list of the most (or least) vulnerable
-    wards of the whole area: the places after it, as many as said (one for "the next one",
+    wards of the whole area, or of one LGA or category: the places after it, as many as said (one for "the next one",
     as many as before for "the next ones"); None for anything else."""
-    if not last or last.get("tool") != "top_wards":
+    if not last or last.get("tool") not in ("top_wards", "list_wards"):
         return None
     m = NEXT_PLACES.match(ex.lower_text(low))
     if not m:
         return None
     params = dict(last.get("params") or {})
+    if last.get("tool") == "list_wards" and not params.get("n"):
+        return None  # a whole list was shown: there is no next place
     shown = int(params.get("n", 10))
     said = m.group("k") or m.group("more")
     if said in (None, "few"):
@@ -368,5 +370,5 @@ def next_places(low: str, last: Mapping[str, Any] | None) -> dict[str, Any] | No
     side = "" if params.get("order", "top") == "top" else " from the bottom"
     end = start + k - 1
     places = f"place {start}" if k == 1 else f"places {start} to {end}"
-    return {"tool": "top_wards", "params": params,
+    return {"tool": last.get("tool"), "params": params,
             "note": f"The next {'one' if k == 1 else k}{side} ({places}):"}

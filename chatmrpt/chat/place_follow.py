@@ -347,7 +347,7 @@ def place_again(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...] 
     if len(tokens) > 5 or any(t not in _AGAIN_WORDS for t in tokens):
         return None
     params = {k: v for k, v in ((last or {}).get("params") or {}).items()
-              if k not in ("lga", "lga_code", "wards")}
+              if k not in ("lga", "lga_code", "wards", "start")}
     where = place.get("lga") or f"LGA {place.get('lga_code')}"
     prev = before.get("lga") or f"LGA {before.get('lga_code')}"
     return {"tool": last["tool"], "params": {**params, **place},  # type: ignore[index]

@@ -105,3 +105,22 @@ def test_the_other_end_of_the_last_lga_question(text):
 ])
 def test_the_other_end_needs_a_most_or_fewest_question_and_nothing_else(text, last):
     assert fc._other_extreme(lower_text(text), last) is None
+
+
+KURAN5 = {"tool": "list_wards", "params": {"lga": "Kuran", "n": 5}}
+
+
+@pytest.mark.parametrize("text", ["the next five", "and the next five?", "next 5 pls"])
+def test_the_next_places_after_one_lgas_list_stay_in_that_lga(text):
+    assert steps(text, KURAN5) == [("list_wards", {"lga": "Kuran", "n": 5, "start": 6})]
+    high = {"tool": "list_wards", "params": {"lga_code": "20037", "category": "High", "n": 3}}
+    assert ordinal.next_places(text, high)["params"] == {"lga_code": "20037",
+                                                         "category": "High", "n": 5,
+                                                         "start": 4}
+
+
+def test_no_next_places_after_a_whole_list_of_one_lga():
+    assert ordinal.next_places("the next five", {"tool": "list_wards",
+                                                 "params": {"lga": "Kuran"}}) is None
+    for text in ("the next five years", "5 more nets", "the next LGA"):
+        assert ordinal.next_places(text, KURAN5) is None
