@@ -705,6 +705,8 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
         or place_follow.place_only(low, facts.lgas, facts.lga_codes)
         or place_follow.other_of_same_name(low, state.last, ctx.wards)
         or place_follow.place_scoped(low, state.last, facts.lgas, facts.lga_codes)
+        or (None if state.pending else  # "and Kuran?" after the plan's nets of an LGA
+            place_follow.plan_lga_again(low, state.last, facts.lgas))
         or (None if state.pending else  # a place answering a question fills that question
             place_follow.place_again(low, state.last, facts.lgas, facts.lga_codes)))
     if not picked and not state.pending and (state.last or {}).get("tool") not in (

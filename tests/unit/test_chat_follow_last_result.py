@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatmrpt.chat import explain, ordinal
+from chatmrpt.chat import explain, ordinal, place_follow
 from chatmrpt.chat import focus as fc
 from chatmrpt.chat.dialogue import DialogueState, decide
 from chatmrpt.chat.extract import lower_text
@@ -124,3 +124,23 @@ def test_no_next_places_after_a_whole_list_of_one_lga():
                                                  "params": {"lga": "Kuran"}}) is None
     for text in ("the next five years", "5 more nets", "the next LGA"):
         assert ordinal.next_places(text, KURAN5) is None
+
+
+@pytest.mark.parametrize("text", ["and Zaria?", "what about Zaria", "Zaria nko", "and for Zaria?"])
+def test_an_lga_said_alone_after_the_lga_with_the_most_nets_is_its_nets(text):
+    d = _after_most(text)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "plan_lga", "lga": "Zaria"})]
+    one = {"tool": "ask_results", "params": {"about": "plan_lga", "lga": "Fagge"}}
+    d = _after_most(text, one)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "plan_lga", "lga": "Zaria"})]
+
+
+@pytest.mark.parametrize("text,last", [
+    ("and Zaria?", {"tool": "ask_results", "params": {"about": "plan_totals"}}),
+    ("plan 400k nets for Zaria", MOST_NETS),
+    ("and Lagos?", MOST_NETS),
+])
+def test_an_lga_after_other_answers_or_with_more_words_is_not_its_nets(text, last):
+    assert place_follow.plan_lga_again(text, last, FACTS.lgas) is None
