@@ -102,9 +102,11 @@ GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|good\s+(?:morning|afternoon|e
 ALL_OF_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls)[\s,]+)*(?:all\s+of\s+them"
                          r"|all(?:\s+the)?\s+wards|show\s+(?:me\s+)?all|list\s+(?:them\s+)?all"
                          r"|the\s+whole\s+list|every\s+ward|all)\b[\s\w]*[.!?]*\s*$")  # fmt: skip
-LIST_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls|abeg)[\s,]+)*(?:list|name|show"
-                       r"|give|tell)\s+(?:me\s+)?(?:them|those|the\s+wards|dem|am)(?:\s+(?:all|please"
-                       r"|pls|abeg))*\s*[.!?]*\s*$")
+# "list them", "Kindly list them for me.", "can you name those for us please"
+LIST_THEM = re.compile(r"^\s*(?:(?:ok|okay|and|so|then|now|please|pls|abeg|kindly|can\s+you"
+                       r"|could\s+you|would\s+you)[\s,]+)*(?:list|name|show"
+                       r"|give|tell)\s+(?:me\s+|us\s+)?(?:them|those|the\s+wards|dem|am)(?:\s+(?:all"
+                       r"|please|pls|abeg|out|for\s+me|for\s+us))*\s*[.!?]*\s*$")
 ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+use|plus|put\s+in|bring\s+in"
                      r"|with\s+also|put\s+back|bring\s+back|add\s+back|re-?add|restore|reinstate"
                      r"|(?:put|bring)\s+(?:\w+\s+){1,4}back)\b")  # fmt: skip
