@@ -58,8 +58,11 @@ RESET = re.compile(
     r"|reset\b|default\s+(?:settings|values|parameters|options)|use\s+(?:the\s+)?defaults"
     r"|original\s+settings|undo\s+(?:the\s+|all\s+(?:the\s+)?)?changes)"
 )
-THANKS_ONLY = re.compile(r"^\s*(?:ok(?:ay)?|thanks?|thank\s+you|thx|fine|great|good|nice|cool"
-                         r"|alright|noted|quick|hi|hello|hey|please|pls|abeg)[\s,.!:]*$")
+# a clause of courtesies only ("ok np.", "alright, no problem!", "thanks"): the rest of the
+# message is the request
+THANKS_ONLY = re.compile(r"^\s*(?:(?:ok(?:ay)?|thanks?|thank\s+you|thx|fine|great|good|nice|cool"
+                         r"|alright|noted|quick|hi|hello|hey|please|pls|abeg|np|no\s+problem"
+                         r"|no\s+wahala|no\s+worries)[\s,.!:]*)+$")
 # a clause that only comments on the conversation ("let me try.", "i see.", "got it,")
 # and asks for nothing: the rest of the message is the request
 ASIDE_ONLY = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|alright|right|hmm+|ah|oh)[\s,.!]+)*(?:let\s+me"

@@ -384,3 +384,18 @@ def test_other_lists_after_a_category_count_are_not_read_as_them(text):
     from chatmrpt.chat.reading import LIST_THEM
 
     assert LIST_THEM.match(text.lower()) is None
+
+
+# --- "ok np. show the category map": a courtesy before the request ------------------------
+
+@pytest.mark.parametrize("text", ["ok np. show the category map",
+                                  "alright, no problem. show the category map",
+                                  "no wahala. show the category map"])
+def test_a_courtesy_before_the_request_leaves_the_request(text):
+    d = decide(text, ctx(), state(), FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [("show_map", {"what": "category"})]
+
+
+@pytest.mark.parametrize("text", ["np", "ok np.", "no problem!"])
+def test_a_courtesy_alone_does_nothing(text):
+    assert not decide(text, ctx(), state(), FACTS).steps
