@@ -56,10 +56,13 @@ BARE = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about
 # with the word ward (or the list named), the article optional
 POSITION_SAID = re.compile(
     r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about|wetin\s+about|what\s+of"
-    r"|which\s+is|what\s+is|who\s+is|show(?:\s+me)?|give\s+me|tell\s+me)[\s,]+)*"
+    r"|which\s+is|what\s+is|who\s+is|which\s+one\s+(?:is|be)|which\s+be|wetin\s+be|who\s+be"
+    r"|show(?:\s+me)?|give\s+me|tell\s+me)[\s,]+)*"
     r"(?:(?:the|d|di|dat|that)\s+)?(?:very\s+)?" + _ORD + r"\s+(?:ward|one)"
     r"(?P<list>\s+(?:on|in|of)\s+(?:the|that|d|di|dat|your|ur|this|dis)\s+(?:list|ranking|rankings"
-    r"|ranked\s+list))?(?:\s+(?:nko|too|then|now|please|pls))*\W*$")
+    r"|ranked\s+list)|(?P<whole>\s+(?:for|in|of|on)\s+(?:the|d|di)\s+(?:whole|entire|full)"
+    r"\s+(?:table|list|ranking|area|data)|\s+overall))?"
+    r"(?:\s+(?:nko|too|then|now|please|pls))*\W*$")
 LIST_TOOLS = ("top_wards", "list_wards")
 
 
@@ -211,7 +214,8 @@ def ranking_position(low: str, listed: Sequence[str] | None,
     m = _position_said(low)
     if m is None or not (m.group("list") or re.search(r"\bward\b", m.group(0))):
         return None  # "the last one" after a plan or a map may be another thing than a ward
-    if listed and (last or {}).get("tool") in LIST_TOOLS and "rank" not in (m.group("list") or ""):
+    if listed and (last or {}).get("tool") in LIST_TOOLS and "rank" not in (
+            m.group("list") or "") and not m.group("whole"):
         return None
     k = _position(m.group("ord"))
     if k is None or k == 0 or (k > 0 and not m.group("list")):
