@@ -690,7 +690,7 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
     seen = focus.Focus.of(state.focus)
     after = ordinal.next_places(low, state.last) if ctx.analysis_ready else None
     if after is not None:  # "the next five" right after a list of the whole area
-        return Decision([Step("top_wards", after["params"], source=text)],
+        return Decision([Step(after["tool"], after["params"], source=text)],
                         reading={"follow_up": "next_places"})
     ranked_next = ordinal.next_in_ranking(low, seen.listed, seen.ward, seen.ward_lga, state.last,
                                           facts.ranked) \
@@ -705,6 +705,8 @@ def _follow_up(text: str, low: str, ctx: RouterContext, state: DialogueState,
         or place_follow.place_only(low, facts.lgas, facts.lga_codes)
         or place_follow.other_of_same_name(low, state.last, ctx.wards)
         or place_follow.place_scoped(low, state.last, facts.lgas, facts.lga_codes)
+        or (None if state.pending else  # "and Kuran?" after the plan's nets of an LGA
+            place_follow.plan_lga_again(low, state.last, facts.lgas))
         or (None if state.pending else  # a place answering a question fills that question
             place_follow.place_again(low, state.last, facts.lgas, facts.lga_codes)))
     if not picked and not state.pending and (state.last or {}).get("tool") not in (

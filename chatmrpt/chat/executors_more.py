@@ -103,12 +103,22 @@ def list_wards(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
     chosen = chosen.sort_values(rank, ascending=order == "top")
     total = len(chosen)
     n = params.get("n")
-    shown = chosen.head(int(n)) if n else chosen
+    start = int(params.get("start") or 1)
+    shown = chosen.iloc[start - 1:]
+    shown = shown.head(int(n)) if n else shown
     by = "PCA ranking" if method == "pca" else "composite score"
     place = " ".join(where) or "in the whole area"
     if total == 0:
         return ToolResult(f"0 wards {place}: none.", data={"table": [], "wards": 0})
-    if n and int(n) < total:
+    if start > 1:
+        if shown.empty:
+            return ToolResult(f"There are only {total} wards {place}; none after place "
+                              f"{start - 1}.", data={"table": [], "wards": total})
+        end = start + len(shown) - 1
+        head = (f"Places {start} to {end} of the {total} wards {place}, "
+                f"{'most' if order == 'top' else 'least'} vulnerable first ({by}):"
+                if end > start else f"Place {start} of the {total} wards {place} ({by}):")
+    elif n and int(n) < total:
         head = (f"The {len(shown)} {'most' if order == 'top' else 'least'} vulnerable of the "
                 f"{total} wards {place} ({by}):")
     else:

@@ -1266,9 +1266,12 @@ def _picked_lga_it(low: str, focus: Focus, last: Mapping[str, Any] | None) -> Re
 
 # --- "map it" after a plan; "in there" for the LGA just talked about -----------------------
 
-MAP_IT = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|and|so|then|pls|please|abeg)[\s,]+)*(?:(?:map|show|draw"
+# "map am", "can I see it on a map", "let me see that on the map", "map of the plan"
+MAP_IT = re.compile(r"^\W*(?:(?:ok(?:ay)?|now|and|so|then|pls|please|abeg)[\s,]+)*(?:(?:(?:can|could"
+                    r"|may)\s+(?:i|we|you|u)\s+|let\s+(?:me|us)\s+)?(?:map|show|draw"
                     r"|plot|put)\s+(?:it|am|that|this|dat|dis|the\s+plan)(?:\s+on\s+(?:a\s+|the\s+)?"
-                    r"map)?|(?:(?:show|give|draw|see)\s+(?:me\s+|us\s+)?)?(?:the\s+|a\s+|d\s+)?map"
+                    r"map)?|(?:(?:can|could|may)\s+(?:i|we)\s+|let\s+(?:me|us)\s+)?(?:see|view)"
+                    r"\s+(?:it|am|that|this|dat|dis|the\s+plan)\s+on\s+(?:a\s+|the\s+)?map|(?:(?:show|give|draw|see)\s+(?:me\s+|us\s+)?)?(?:the\s+|a\s+|d\s+)?map"
                     r"\s+(?:of|for)\s+(?:it|am|that|this|dat|dis|(?:the|that|this|dat)\s+plan))"
                     r"(?:\s+(?:pls|please|abeg|too|now))*\s*[?.!]*\s*$")
 

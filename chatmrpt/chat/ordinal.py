@@ -56,10 +56,13 @@ BARE = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about
 # with the word ward (or the list named), the article optional
 POSITION_SAID = re.compile(
     r"^\W*(?:(?:and|so|ok(?:ay)?|then|now|what\s+about|how\s+about|wetin\s+about|what\s+of"
-    r"|which\s+is|what\s+is|who\s+is|show(?:\s+me)?|give\s+me|tell\s+me)[\s,]+)*"
+    r"|which\s+is|what\s+is|who\s+is|which\s+one\s+(?:is|be)|which\s+be|wetin\s+be|who\s+be"
+    r"|show(?:\s+me)?|give\s+me|tell\s+me)[\s,]+)*"
     r"(?:(?:the|d|di|dat|that)\s+)?(?:very\s+)?" + _ORD + r"\s+(?:ward|one)"
     r"(?P<list>\s+(?:on|in|of)\s+(?:the|that|d|di|dat|your|ur|this|dis)\s+(?:list|ranking|rankings"
-    r"|ranked\s+list))?(?:\s+(?:nko|too|then|now|please|pls))*\W*$")
+    r"|ranked\s+list)|(?P<whole>\s+(?:for|in|of|on)\s+(?:the|d|di)\s+(?:whole|entire|full)"
+    r"\s+(?:table|list|ranking|area|data)|\s+overall))?"
+    r"(?:\s+(?:nko|too|then|now|please|pls))*\W*$")
 LIST_TOOLS = ("top_wards", "list_wards")
 
 
@@ -211,7 +214,8 @@ def ranking_position(low: str, listed: Sequence[str] | None,
     m = _position_said(low)
     if m is None or not (m.group("list") or re.search(r"\bward\b", m.group(0))):
         return None  # "the last one" after a plan or a map may be another thing than a ward
-    if listed and (last or {}).get("tool") in LIST_TOOLS and "rank" not in (m.group("list") or ""):
+    if listed and (last or {}).get("tool") in LIST_TOOLS and "rank" not in (
+            m.group("list") or "") and not m.group("whole"):
         return None
     k = _position(m.group("ord"))
     if k is None or k == 0 or (k > 0 and not m.group("list")):
@@ -346,14 +350,16 @@ NEXT_PLACES = re.compile(
 
 def next_places(low: str, last: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The step for "the next five" right after a list of the most (or least) vulnerable
-    wards of the whole area: the places after it, as many as said (one for "the next one",
+    wards of the whole area, or of one LGA or category: the places after it, as many as said (one for "the next one",
     as many as before for "the next ones"); None for anything else."""
-    if not last or last.get("tool") != "top_wards":
+    if not last or last.get("tool") not in ("top_wards", "list_wards"):
         return None
     m = NEXT_PLACES.match(ex.lower_text(low))
     if not m:
         return None
     params = dict(last.get("params") or {})
+    if last.get("tool") == "list_wards" and not params.get("n"):
+        return None  # a whole list was shown: there is no next place
     shown = int(params.get("n", 10))
     said = m.group("k") or m.group("more")
     if said in (None, "few"):
@@ -368,5 +374,5 @@ def next_places(low: str, last: Mapping[str, Any] | None) -> dict[str, Any] | No
     side = "" if params.get("order", "top") == "top" else " from the bottom"
     end = start + k - 1
     places = f"place {start}" if k == 1 else f"places {start} to {end}"
-    return {"tool": "top_wards", "params": params,
+    return {"tool": last.get("tool"), "params": params,
             "note": f"The next {'one' if k == 1 else k}{side} ({places}):"}

@@ -319,6 +319,37 @@ _AGAIN_WORDS = {"too", "also", "same", "thing", "then", "now", "again", "as", "w
                 "so", "nko", "o", "instead", "likewise", "question"}
 
 
+# "and Kuran?", "what about Lida", "Kuran nko" right after "which LGA gets the most nets?" or
+# one LGA's nets in the plan: that LGA's nets in the plan
+_PLAN_LGA_WORDS = _AGAIN_WORDS | {"and", "nd", "what", "how", "about", "wetin", "its", "it"}
+
+
+def plan_lga_again(low: str, last: Mapping[str, Any] | None,
+                   lgas: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """The step for an LGA named alone right after the plan's figure of an LGA (the one with
+    the most or the fewest nets, or one named): that figure for the LGA named; None for
+    anything else."""
+    from chatmrpt.chat.slots import find_lga
+
+    params = (last or {}).get("params") or {}
+    if not lgas or (last or {}).get("tool") != "ask_results" or params.get("about") != "plan_lga":
+        return None
+    low = ex.lower_text(low)
+    lga, _ = find_lga(low, lgas)
+    if lga is None:
+        return None
+    pattern = r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])"
+    if not re.search(pattern, low):
+        return None
+    tokens = re.findall(r"[a-z0-9']+", re.sub(pattern, " ", low))
+    if len(tokens) > 5 or any(t not in _PLAN_LGA_WORDS for t in tokens):
+        return None
+    kept = {"measure": params["measure"]} if params.get("measure") else {}
+    note = f"{lga} (as for {params['lga']}):" if params.get("lga") else ""
+    return {"tool": "ask_results", "params": {"about": "plan_lga", "lga": lga, **kept},
+            "note": note}
+
+
 def place_again(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...] | list[str],
                 codes: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
     """ "20024 too?", "20001 same thing", "Fagge too" right after a list or count of one
@@ -347,7 +378,7 @@ def place_again(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...] 
     if len(tokens) > 5 or any(t not in _AGAIN_WORDS for t in tokens):
         return None
     params = {k: v for k, v in ((last or {}).get("params") or {}).items()
-              if k not in ("lga", "lga_code", "wards")}
+              if k not in ("lga", "lga_code", "wards", "start")}
     where = place.get("lga") or f"LGA {place.get('lga_code')}"
     prev = before.get("lga") or f"LGA {before.get('lga_code')}"
     return {"tool": last["tool"], "params": {**params, **place},  # type: ignore[index]

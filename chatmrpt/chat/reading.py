@@ -58,8 +58,11 @@ RESET = re.compile(
     r"|reset\b|default\s+(?:settings|values|parameters|options)|use\s+(?:the\s+)?defaults"
     r"|original\s+settings|undo\s+(?:the\s+|all\s+(?:the\s+)?)?changes)"
 )
-THANKS_ONLY = re.compile(r"^\s*(?:ok(?:ay)?|thanks?|thank\s+you|thx|fine|great|good|nice|cool"
-                         r"|alright|noted|quick|hi|hello|hey|please|pls|abeg)[\s,.!:]*$")
+# a clause of courtesies only ("ok np.", "alright, no problem!", "thanks"): the rest of the
+# message is the request
+THANKS_ONLY = re.compile(r"^\s*(?:(?:ok(?:ay)?|thanks?|thank\s+you|thx|fine|great|good|nice|cool"
+                         r"|alright|noted|quick|hi|hello|hey|please|pls|abeg|np|no\s+problem"
+                         r"|no\s+wahala|no\s+worries)[\s,.!:]*)+$")
 # a clause that only comments on the conversation ("let me try.", "i see.", "got it,")
 # and asks for nothing: the rest of the message is the request
 ASIDE_ONLY = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|alright|right|hmm+|ah|oh)[\s,.!]+)*(?:let\s+me"
@@ -102,9 +105,11 @@ GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|good\s+(?:morning|afternoon|e
 ALL_OF_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls)[\s,]+)*(?:all\s+of\s+them"
                          r"|all(?:\s+the)?\s+wards|show\s+(?:me\s+)?all|list\s+(?:them\s+)?all"
                          r"|the\s+whole\s+list|every\s+ward|all)\b[\s\w]*[.!?]*\s*$")  # fmt: skip
-LIST_THEM = re.compile(r"^\s*(?:(?:ok|and|so|then|now|please|pls|abeg)[\s,]+)*(?:list|name|show"
-                       r"|give|tell)\s+(?:me\s+)?(?:them|those|the\s+wards|dem|am)(?:\s+(?:all|please"
-                       r"|pls|abeg))*\s*[.!?]*\s*$")
+# "list them", "Kindly list them for me.", "can you name those for us please"
+LIST_THEM = re.compile(r"^\s*(?:(?:ok|okay|and|so|then|now|please|pls|abeg|kindly|can\s+you"
+                       r"|could\s+you|would\s+you)[\s,]+)*(?:list|name|show"
+                       r"|give|tell)\s+(?:me\s+|us\s+)?(?:them|those|the\s+wards|dem|am)(?:\s+(?:all"
+                       r"|please|pls|abeg|out|for\s+me|for\s+us))*\s*[.!?]*\s*$")
 ADD_VAR = re.compile(r"\b(?:add|added|adding|include|included|including|also\s+use|plus|put\s+in|bring\s+in"
                      r"|with\s+also|put\s+back|bring\s+back|add\s+back|re-?add|restore|reinstate"
                      r"|(?:put|bring)\s+(?:\w+\s+){1,4}back)\b")  # fmt: skip

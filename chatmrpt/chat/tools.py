@@ -607,6 +607,8 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
             _METHOD,
             Param("order", "string", "top: most vulnerable first; bottom: least first.",
                   enum=ORDERS, default="top"),
+            Param("start", "integer", "The place in that list the wards start at (1: the "
+                  "first; 6 for the next five after a top 5).", default=1, minimum=1),
         ),
         requires=(NEEDS_ANALYSIS,),
     ),

@@ -364,3 +364,38 @@ def test_other_counts_after_the_list_are_not_its_count(text):
     d = decide(text, ctx(), just(HIGH_IN_CODE), CODES)
     assert not any(s.params.get("about") == "ward_counts" and s.params.get("lga_code")
                    for s in d.steps)
+
+
+# --- "Kindly list them for me." right after one LGA's High wards were counted -------------
+
+HIGH_ZARIA = {"tool": "list_wards", "params": {"lga": "Zaria", "category": "High"}}
+
+
+@pytest.mark.parametrize("text", ["Kindly list them for me.", "can you list them please",
+                                  "pls name them for us", "list them out"])
+def test_list_them_politely_after_a_category_count_lists_the_wards_counted(text):
+    d = one_step(text, just(HIGH_ZARIA), FACTS)
+    assert d.steps[0].tool == "list_wards"
+    assert d.steps[0].params == {"lga": "Zaria", "category": "High"}
+
+
+@pytest.mark.parametrize("text", ["list them by population", "kindly list the LGAs for me"])
+def test_other_lists_after_a_category_count_are_not_read_as_them(text):
+    from chatmrpt.chat.reading import LIST_THEM
+
+    assert LIST_THEM.match(text.lower()) is None
+
+
+# --- "ok np. show the category map": a courtesy before the request ------------------------
+
+@pytest.mark.parametrize("text", ["ok np. show the category map",
+                                  "alright, no problem. show the category map",
+                                  "no wahala. show the category map"])
+def test_a_courtesy_before_the_request_leaves_the_request(text):
+    d = decide(text, ctx(), state(), FACTS)
+    assert [(s.tool, s.params) for s in d.steps] == [("show_map", {"what": "category"})]
+
+
+@pytest.mark.parametrize("text", ["np", "ok np.", "no problem!"])
+def test_a_courtesy_alone_does_nothing(text):
+    assert not decide(text, ctx(), state(), FACTS).steps

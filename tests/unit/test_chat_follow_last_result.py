@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatmrpt.chat import explain, ordinal
+from chatmrpt.chat import explain, ordinal, place_follow
 from chatmrpt.chat import focus as fc
 from chatmrpt.chat.dialogue import DialogueState, decide
 from chatmrpt.chat.extract import lower_text
@@ -105,3 +105,42 @@ def test_the_other_end_of_the_last_lga_question(text):
 ])
 def test_the_other_end_needs_a_most_or_fewest_question_and_nothing_else(text, last):
     assert fc._other_extreme(lower_text(text), last) is None
+
+
+KURAN5 = {"tool": "list_wards", "params": {"lga": "Kuran", "n": 5}}
+
+
+@pytest.mark.parametrize("text", ["the next five", "and the next five?", "next 5 pls"])
+def test_the_next_places_after_one_lgas_list_stay_in_that_lga(text):
+    assert steps(text, KURAN5) == [("list_wards", {"lga": "Kuran", "n": 5, "start": 6})]
+    high = {"tool": "list_wards", "params": {"lga_code": "20037", "category": "High", "n": 3}}
+    assert ordinal.next_places(text, high)["params"] == {"lga_code": "20037",
+                                                         "category": "High", "n": 5,
+                                                         "start": 4}
+
+
+def test_no_next_places_after_a_whole_list_of_one_lga():
+    assert ordinal.next_places("the next five", {"tool": "list_wards",
+                                                 "params": {"lga": "Kuran"}}) is None
+    for text in ("the next five years", "5 more nets", "the next LGA"):
+        assert ordinal.next_places(text, KURAN5) is None
+
+
+@pytest.mark.parametrize("text", ["and Zaria?", "what about Zaria", "Zaria nko", "and for Zaria?"])
+def test_an_lga_said_alone_after_the_lga_with_the_most_nets_is_its_nets(text):
+    d = _after_most(text)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "plan_lga", "lga": "Zaria"})]
+    one = {"tool": "ask_results", "params": {"about": "plan_lga", "lga": "Fagge"}}
+    d = _after_most(text, one)
+    assert [(s.tool, s.params) for s in d.steps] == [
+        ("ask_results", {"about": "plan_lga", "lga": "Zaria"})]
+
+
+@pytest.mark.parametrize("text,last", [
+    ("and Zaria?", {"tool": "ask_results", "params": {"about": "plan_totals"}}),
+    ("plan 400k nets for Zaria", MOST_NETS),
+    ("and Lagos?", MOST_NETS),
+])
+def test_an_lga_after_other_answers_or_with_more_words_is_not_its_nets(text, last):
+    assert place_follow.plan_lga_again(text, last, FACTS.lgas) is None

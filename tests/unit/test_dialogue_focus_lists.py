@@ -348,6 +348,18 @@ def test_map_it_after_a_plan_is_the_plan_map():
     assert steps(d) != [("show_map", {"what": "itn"})]
 
 
+@pytest.mark.parametrize("text", ["can I see it on a map", "let me see that on the map",
+                                  "could you show it on a map?"])
+def test_seeing_it_on_a_map_after_a_question_about_the_plan_is_the_plan_map(text):
+    plan = {"total_nets": 300_000, "household_size": 5}
+    asked = {"tool": "ask_results", "params": {"about": "plan_totals"}}
+    d = decide(text, ctx(last_plan=plan), state(last=asked), FACTS)
+    assert steps(d) == [("show_map", {"what": "itn"})], text
+    d = decide(text, ctx(), state(last={"tool": "top_wards", "params": {"n": 5}}), FACTS)
+    assert steps(d) != [("show_map", {"what": "itn"})], text
+    assert not fc.MAP_IT.match("can i see the rainfall on a map")
+
+
 @pytest.mark.parametrize("unresolved,last,text,params", [
     ("wards in nassarawa lga", None, "use 20037", {"lga_code": "20037"}),
     ("what about kano municipal", {"tool": "list_wards", "params": {"lga_code": "20012", "n": 5}},

@@ -204,3 +204,24 @@ def test_bare_code_answer_keeps_the_question_request(text):
 def test_top_ward_with_no_list_shown_is_still_the_top_list_of_one():
     got, _ = run("top ward", last={"tool": "show_map", "params": {"what": "variable"}})
     assert got == [("top_wards", {"n": 1, "order": "top"})]
+
+
+# --- "which one be d last ward for the whole table": the last ward of the ranking ----------
+
+@pytest.mark.parametrize("text", ["which one be d last ward for the whole table",
+                                  "which one is the last ward overall",
+                                  "the last ward for the whole table"])
+def test_the_last_ward_of_the_whole_table_is_the_ranking_s_last(text):
+    from chatmrpt.chat import ordinal
+
+    assert ordinal.ranking_position(text, None, None) == "which ward comes last?"
+    listed = ["Zango (Kano Municipal)", "Dala (Dala)"]
+    shown = {"tool": "list_wards", "params": {"lga": "Dala"}}
+    assert ordinal.ranking_position(text, listed, shown) == "which ward comes last?"
+
+
+@pytest.mark.parametrize("text", ["last ward for the whole year", "the last ward in Dala"])
+def test_other_last_wards_are_not_the_ranking_s_last(text):
+    from chatmrpt.chat import ordinal
+
+    assert ordinal.ranking_position(text, None, None) is None

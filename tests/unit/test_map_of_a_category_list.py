@@ -55,3 +55,11 @@ def test_them_on_a_map_after_a_whole_category_is_the_categories_map(text):
     d = decide(text, ctx(), state(listed=LISTED, listed_map={"what": "category"}), FACTS)
     assert steps(d) == [("show_map", {"what": "category"})]
     assert "categories map" in echoed(d) and "does not single out" not in echoed(d)
+
+
+def test_a_list_from_a_later_place_starts_there(table):
+    out = em.list_wards(None, "s", {"n": 2, "start": 3})
+    assert [r["WardName"] for r in out.data["table"]] == ["Fagge", "Dala"]
+    assert out.text.splitlines()[0].startswith("Places 3 to 4 of the 5 wards")
+    past = em.list_wards(None, "s", {"category": "High", "n": 5, "start": 6})
+    assert past.data["table"] == [] and "none after place 5" in past.text
