@@ -179,7 +179,7 @@ def test_every_suggestion_does_what_it_says(running):  # noqa: F811
     # the readings offered instead of guessing: an amount or a direction left out, a map
     assert {"10% more nets", "20% more nets", "10% fewer nets"} <= emitted, emitted
     assert {"another 5,000 nets", "5,000 fewer nets"} <= emitted, emitted
-    assert any(x.endswith(" map as HTML") for x in emitted), emitted
+    assert any(x.endswith((" map as PNG", " map as HTML")) for x in emitted), emitted
     # the choices of a missing variable, of a value of two settings and of changes put off
     assert any(x.startswith("Run the analysis with ") for x in emitted), emitted
     assert {"Re-plan with household size 2", "Re-plan with people per net 2",
