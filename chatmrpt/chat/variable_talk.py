@@ -274,6 +274,8 @@ _NOT_ANALYSIS = re.compile(r"\b(?:maps?|plot|chart|values?|wards?|top|bottom|lis
 _ALONE_BEFORE = re.compile(r"\b(?:only|just|solely|nothing\s+but)\s+(?:the\s+|our\s+)?$")
 _ALONE_AFTER = re.compile(r"\s*(?:variable\s+|column\s+|indicator\s+)?(?:only|alone|by\s+itself"
                           r"|on\s+its\s+own)\b")
+_WHAT_IF = re.compile(r"\b(?:what\s+if|suppose|supposing|what\s+about|how\s+about|would|could"
+                      r"|can\s+we|if\s+we)\b|\?")
 _SETTING_WORDS = re.compile(r"\b(?:flip\w*|invers\w*|direct(?:ion)?s?|revers\w*|normali[sz]\w*"
                             r"|reciprocal|log|weights?|also|plus|and\s+(?:the\s+)?rest|defaults?)\b")
 
@@ -297,6 +299,8 @@ def one_variable_alone(text: str, ctx: RouterContext, facts: dlg.Facts) -> dlg.D
         low = low[:kept_one.start()] + " use only " + low[kept_one.end():]
     if not _ALONE.search(low) or not _ANALYSIS_WORDS.search(low) or _NOT_ANALYSIS.search(low):
         return None
+    if not kept_one and not _WHAT_IF.search(low):
+        return None  # "use only rainfall" as an order is left to the analysis, which says why
     if _SETTING_WORDS.search(low):
         return None  # "just flip rainfall and rerun": one variable's setting, not its use alone
     mentions = [m for m in ex.find_variables(low, ctx.variables) if m.column]
