@@ -132,6 +132,7 @@ from chatmrpt.chat.guards import (  # noqa: F401
     reads_as_question,
     says_yes,
     stray_numbers,
+    totals_said_of_something_else,
 )
 from chatmrpt.chat.pending import (
     _answer_pending,
@@ -1384,6 +1385,14 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
     if not r.ready and r.tool in PLAN_TOOLS and reads_as_question(text) and \
             not ex.extract_numbers(ex.lower_text(text)):
         return Decision(text=_plan_needs(ctx), choices=_starter_choices(ctx))
+    if not r.ready and r.tool in PLAN_TOOLS:
+        # "Last year we moved 380,000 nets in 3 weeks.": a figure told of something else is
+        # no plan waiting for its household size
+        elsewhere = totals_said_of_something_else(Step(r.tool, dict(r.params), source=text), text)
+        if elsewhere:
+            return Decision(text=f"I read {_join(elsewhere)}, not as the number of nets to plan "
+                                 "with, so nothing is planned. " + _plan_needs(ctx),
+                            choices=_starter_choices(ctx), reading={"not_ordered": True})
     alternatives: list[dict[str, Any]] = []
     if not r.ready and r.tool in PLAN_TOOLS:
         strays = stray_numbers(Step(r.tool, dict(r.params), source=text), text, ctx)

@@ -116,3 +116,22 @@ def test_an_order_beside_a_question_passed_on_is_done(text, total):
     d = decide(text, ctx(last_plan=PLAN), AFTER_PLAN, FACTS)
     assert acts(d), d.text
     assert d.steps[-1].params.get("total_nets") == total
+
+
+@pytest.mark.parametrize("text", [
+    "Last year we moved 380,000 nets in 3 weeks.",
+    "in 2024 we planned 450k nets",
+    "the commissioner said we'll get 600k",
+])
+def test_a_figure_told_before_any_plan_asks_no_household_size(text):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert not acts(d), d.steps
+    assert d.pending is None, d.pending  # no question waits for a household size
+    assert "nothing is planned" in d.text.lower(), d.text
+
+
+def test_a_plan_ordered_before_any_plan_still_asks_its_household_size():
+    d = decide("plan 380,000 nets", ctx(), DialogueState(), FACTS)
+    assert not acts(d), d.steps
+    assert d.pending and d.pending["expects"] == "plan_numbers", d.pending
+    assert d.pending["params"].get("total_nets") == 380_000
