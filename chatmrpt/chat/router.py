@@ -557,6 +557,9 @@ def _analysis_params(msg: Message, ctx: RouterContext) -> Extraction:
     return out
 
 
+# a number said of a plan or reprioritisation setting, not of a list's length
+_SETTING_WORD = re.compile(r"\b(?:nets?|itns?|llins?|households?|hh|bales?|buffer|threshold|target"
+                           r"|urban|people|persons?|per\s+house|naira|percent)\b|%")
 _ONE_WARD = re.compile(r"^(?!.*\bwards\b).*\bward\b")
 # "at least", "at the very least": a hedge, not the least vulnerable wards
 # "top 5, not bottom", "the 5 highest, not lowest", "top ones instead of the bottom": the end
@@ -588,8 +591,10 @@ def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
     out = Extraction()
     assigned, _ = ex.assign_numbers(msg.text, ex.TOP_CUES, msg.numbers)
     n = assigned.get("n") or assigned.get("n_wards")
-    if n is None and ctx.last_tool == "top_wards" and FOLLOW_UP.search(msg.text):
-        n = msg.numbers[0] if len(msg.numbers) == 1 else None  # "make it 20" after a list
+    if n is None and ctx.last_tool == "top_wards" and FOLLOW_UP.search(msg.text) and \
+            not _SETTING_WORD.search(msg.text):
+        # "make it 20" after a list (never "what about hh 6": a plan's household size)
+        n = msg.numbers[0] if len(msg.numbers) == 1 else None
     if n is None and len(msg.numbers) == 1:
         # "and the bottom ones? just 5": the one number said with "just"/"only"
         just = re.search(r"\b(?:just|only)\s+(?:the\s+)?(\d{1,3})\b(?!\s*(?:%|percent|k\b|m\b))",

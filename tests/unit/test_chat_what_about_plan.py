@@ -45,6 +45,9 @@ def test_what_if_would_or_more_than_one_setting_stays_a_question(text):
 def test_what_about_after_something_else_or_with_a_question_open_asks():
     assert "plan_itn" not in [s.tool for s in _decide("what about hh 6", last=LISTED).steps]
     assert "what_if_plan" not in [s.tool for s in _decide("what about hh 6", last=LISTED).steps]
+    # nor is the household size read as the length of a new list
+    listed = _decide("what about hh 6", last=LISTED).steps
+    assert not any(s.tool == "top_wards" and s.params.get("n") == 6 for s in listed), listed
     offer = {"expects": "choice", "choices": [{"label": "Top 10 wards", "tool": "top_wards",
                                                "params": {"n": 10}}]}
     d = _decide("what about hh 6", pending=offer)
@@ -128,3 +131,9 @@ def test_the_second_after_the_two_plans_offered_is_the_second_plan_not_a_listed_
                   FACTS)
     assert [s.tool for s in then.steps] in (["explain_ward"], []) and \
         "plan_itn" not in [s.tool for s in then.steps]
+
+
+@pytest.mark.parametrize("text,n", [("make it 20", 20), ("what about 7", 7), ("and 15?", 15)])
+def test_a_bare_number_after_a_list_is_still_the_lists_length(text, n):
+    d = _decide(text, last=LISTED)
+    assert [(s.tool, s.params.get("n")) for s in d.steps] == [("top_wards", n)], d.text
