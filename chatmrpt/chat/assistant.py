@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chatmrpt.analysis.filenames import UNIFIED_CSV
-from chatmrpt.chat import dialogue, focus, last_change, normalize, plan_ops, tables, undo
+from chatmrpt.chat import dialogue, focus, last_change, normalize, plan_ops, screen, tables, undo
 from chatmrpt.chat.dialogue import Decision, DialogueState, Facts
 from chatmrpt.chat.executors import ToolResult, build_registry
 from chatmrpt.chat.extract import WardRef
@@ -302,7 +302,12 @@ class Assistant:
 
     # ---- a turn ------------------------------------------------------------------------
 
-    def respond(self, session_id: str, text: str, stream: StreamFn | None = None) -> Reply:
+    def respond(self, session_id: str, text: str, stream: StreamFn | None = None,
+                shown: Any = None) -> Reply:
+        """Answer one message. ``shown`` is the figure the page shows beside the chat (see
+        ``screen.view_on_page``): "save that map" means it; None leaves what the chat
+        showed last."""
+        on_page = screen.view_on_page(shown)  # checked before anything is stored
         text = str(text or "").strip()
         if not text:
             raise InputError("invalid_request", "The message is empty: type a question.")
@@ -311,6 +316,8 @@ class Assistant:
                              f"The message is {len(text)} characters long; the most accepted "
                              f"is {MAX_TEXT}.")
         ctx, dstate, facts = self.turn_context(session_id)
+        if on_page is not None:
+            dstate.shown = on_page  # what the analyst sees is what "that map" means
         self.rt.store.append_message(session_id, {"role": "user", "text": text})
         reply = None
         new_state: DialogueState | None = None

@@ -45,7 +45,17 @@ REPLY = {"type": "object", "properties": {
 }}  # fmt: skip
 MESSAGE = {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "additionalProperties": False, "required": ["text"],
-    "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000}},
+    "properties": {
+        "text": {"type": "string", "minLength": 1, "maxLength": 4000},
+        # the figure the page shows beside the chat: "save that map" means it
+        "shown": {"type": ["object", "null"], "properties": {
+            "kind": {"type": "string", "enum": ["map", "chart"]},
+            "what": {"type": "string"},
+            "variable": {"type": ["string", "null"]},
+            "threshold": {"type": ["number", "null"]},
+            "map": {"type": ["object", "null"]},
+        }, "required": ["kind", "what"]},
+    },
 }}}}  # fmt: skip
 
 
@@ -81,15 +91,18 @@ def _wants_stream() -> bool:
 )  # fmt: skip
 @session_required
 def post_message(session_id: str) -> Response:
-    data = read_json(("text",), required=("text",))
+    data = read_json(("text", "shown"), required=("text",))
     if not isinstance(data["text"], str):
         raise ChatMRPTError("invalid_request", "'text' must be a string: the message to send.")
+    from chatmrpt.chat.screen import view_on_page
+
+    shown = view_on_page(data.get("shown"))  # a bad view fails here, before the stream
     assistant = _assistant()
     if not _wants_stream():
-        reply = assistant.respond(session_id, data["text"])
+        reply = assistant.respond(session_id, data["text"], shown=shown)
         _announce(session_id)
         return json_response({"reply": _linked(session_id, reply.to_dict())})
-    return _stream_reply(assistant, session_id, data["text"])
+    return _stream_reply(assistant, session_id, data["text"], shown)
 
 
 def _announce(session_id: str, app: Flask | None = None) -> None:
@@ -116,14 +129,16 @@ def _sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _stream_reply(assistant, session_id: str, text: str) -> Response:
+def _stream_reply(assistant, session_id: str, text: str,
+                  shown: dict[str, Any] | None = None) -> Response:
     events: queue.Queue[tuple[str, Any] | None] = queue.Queue()
     app = current_app._get_current_object()
 
     def work() -> None:
         # plain values only: this thread never touches the request
         try:
-            assistant.respond(session_id, text, stream=lambda e, d: events.put((e, d)))
+            assistant.respond(session_id, text, stream=lambda e, d: events.put((e, d)),
+                              shown=shown)
             _announce(session_id, app)
         except ChatMRPTError as exc:
             events.put(("error", exc.to_dict()))

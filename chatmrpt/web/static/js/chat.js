@@ -160,7 +160,9 @@ export class Chat {
     const toolEl = item.querySelector(".tool");
     let shown = "";
     try {
-      await this.page.api.stream(this.page.api.session("/messages"), { text: message }, {
+      // the figure on the screen goes with the message: "save that map" means it
+      const body = { text: message, shown: this.results ? this.results.onScreen() : null };
+      await this.page.api.stream(this.page.api.session("/messages"), body, {
         token: (d) => {
           item.classList.remove("pending");
           shown += text(d.text);

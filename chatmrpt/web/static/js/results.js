@@ -5,12 +5,16 @@ import { drawMap, drawPlot, plotlyLoaded, purge } from "./charts.js";
 import { $, clear, h, show, text } from "./dom.js";
 
 const LIBRARY_NOTE = "Loading the map library (about 1.4 MB, once per visit)…";
+// the maps and charts the chat can save (the service's map and chart kinds)
+const MAP_KINDS = ["composite", "pca", "category", "consensus", "variable", "urban", "itn"];
+const CHART_KINDS = ["model_scores", "rank_comparison", "itn_by_lga"];
 
 export class Results {
   constructor(page) {
     this.page = page;
     this.currentMap = null;
     this.currentPlot = null;
+    this.lastDrawn = null;
     this.mapRequest = 0;
     this.plotRequest = 0;
     this.mapKind = $("map-kind");
@@ -301,6 +305,7 @@ export class Results {
       plan_id: view.plan_id || null,
       by: view.by || "ward",
     };
+    this.lastDrawn = "map";
     if (edits === this.pickerEdits) this.syncPicker(map.kind, this.currentMap);
     if (this.analysis) this.storeMap({ analysis_id: this.analysis.analysis_id, ...this.currentMap });
     this.page.emit("shown", null);
@@ -375,7 +380,24 @@ export class Results {
     $("plot").setAttribute("aria-label", `Chart: ${text(plot.title)}`);
     status.textContent = `Showing: ${text(plot.title)}.`;
     this.currentPlot = current;
+    this.lastDrawn = "plot";
     this.page.emit("shown", null);
+  }
+
+  // The figure drawn last, sent with each chat message: "save that map" means what the
+  // analyst sees, also a map the page drew by itself (the vulnerability map after an
+  // analysis) or one picked here. Null when nothing the chat can export is shown.
+  onScreen() {
+    const m = this.currentMap;
+    const map = m && MAP_KINDS.includes(m.kind)
+      ? { kind: "map", what: m.kind, variable: m.variable || null,
+          threshold: m.kind === "urban" && m.threshold !== null && m.threshold !== "" ? Number(m.threshold) : null }
+      : null;
+    const p = this.currentPlot;
+    if (this.lastDrawn === "plot" && p && CHART_KINDS.includes(p.kind)) {
+      return { kind: "chart", what: p.kind, map };
+    }
+    return map;
   }
 
   plotFailed(err) {
