@@ -52,6 +52,8 @@ class Change:
     echo: str
     # the change was told as news ("the allocation dropped by 100k"), not ordered
     reported: bool = False
+    # a share of the nets held back ("keep 10% aside"): made only when a re-plan is asked
+    held: bool = False
 
 
 # a change of the net total told as what happened to it ("the allocation dropped by 100k",
@@ -73,6 +75,26 @@ REPORTED_DOWN = re.compile(r"\b" + _REPORT_DOWN + _BY + r"|\b(?:pulled|took|take
 REPORTED_UP = re.compile(r"\b" + _REPORT_UP + _BY)
 # the same words anywhere, for a percentage ("the allocation fell by 10%")
 REPORTED_WORDS = re.compile(r"\b(?:" + _REPORT_DOWN + r"|(?P<up>" + _REPORT_UP + r"))\b")
+
+
+# "mop-up", "mop up": the last round of a campaign (its "up" is no increase)
+MOP_UP = re.compile(r"\bmop[\s-]*ups?\b")
+# a share of the nets held back: "keep 10% aside", "set aside 10%", "hold back 10%", "10% in
+# reserve", "10% for mop-up", "10% as a buffer stock"
+_HELD_BEFORE = re.compile(r"\b(?:keep|kept|keeping|hold|holding|save|saving|set|put|reserve"
+                          r"|reserving)(?:\s+(?:back|aside))?(?:\s+(?:about|around|some|only"
+                          r"|just))?\s*$")
+_HELD_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|our\s+|all\s+)?(?:nets?|itns?|llins?|stock"
+                         r"|supply|allocation)\s+)?(?:aside|back\b|in\s+(?:reserve|stock|store)"
+                         r"|as\s+(?:a\s+)?(?:reserve|contingency|buffer\s+stock)|for\s+(?:the\s+)?"
+                         r"(?:mop|contingenc|reserve|emergenc|schools?|clinics?|anc|routine"
+                         r"|idp|camps?))")
+
+
+def held_back_share(low: str, start: int, end: int) -> bool:
+    """The percentage at ``low[start:end]`` is a share of the nets held back ("keep 10%
+    aside for mop-up"), not a change of how many nets there are."""
+    return bool(_HELD_BEFORE.search(low[:start]) or _HELD_AFTER.match(low[end:]))
 
 
 def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Change | None:
@@ -100,8 +122,18 @@ def relative_plan_change(text: str, last_plan: Mapping[str, Any] | None) -> Chan
     about_households = re.search(r"\bhouse\s*holds?\b|\bhh\b|\bhousehold\s+size\b",
                                  KEPT_SAME.sub(" ", low))
     pct = [n for n in numbers if n.percent]
+    if len(pct) == 1 and held_back_share(low, pct[0].start, pct[0].end) and \
+            not MORE.search(MOP_UP.sub(" ", low)) and 0 < pct[0].value < 100:
+        # "keep 10% aside for mop-up": nets held back, so fewer to plan with; offered, never
+        # made unless the message orders it
+        value = int(round(base * (1 - pct[0].value / 100)))
+        return Change({"total_nets": value},
+                      f"Plan for {value:,} nets = {base:,} - {_fmt(pct[0].value)}% held back"
+                      + (f", households of {_fmt(hh)} people." if hh else "."), reported=True,
+                      held=True)
     if len(pct) == 1 and not about_households:
-        more, less = bool(MORE.search(low)), bool(LESS.search(low))
+        words = MOP_UP.sub(" ", low)  # "mop-up" is a campaign's last round, not "up"
+        more, less = bool(MORE.search(words)), bool(LESS.search(words))
         told = [m for m in REPORTED_WORDS.finditer(low[: pct[0].start])
                 if re.match(r"(?:\s+[a-z]+){0,3}?\s+by\s*$", low[m.end(): pct[0].start])]
         if told and not _of_the_nets(low, pct[0].start, pct[0].end):
@@ -1044,6 +1076,12 @@ _REPLAN_CLAUSE = re.compile(r"^(?:(?:ok(?:ay)?|so|now|then|pls|please|plz|kindly
                             r"|modify|reflect|factor|effect|rework|fix)\b")
 
 
+# a re-plan asked in so many words: what makes a share held back ("keep 10% aside") an order
+REPLAN_SAID = re.compile(r"\b(?:re-?plan\w*|redo|re-?do|re-?run|recalculate|recompute|re-?allocate"
+                         r"|plan\s+(?:with|for)|update\s+the\s+plan|adjust\s+the\s+plan"
+                         r"|go\s+ahead|do\s+it|apply\s+it)\b")
+
+
 def _reported_change_offered(change: Change, text: str) -> Decision:
     """A change of the net total told as news, with no order beside it ("the partner pulled
     back 100,000 nets", "the allocation fell by 10%"): the plan it would give is offered, not
@@ -1275,7 +1313,8 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
     if ctx.last_plan and (last_tool in (None, *PLAN_TOOLS, "ask_results") or NET_CUE.search(low)
                           or re.search(r"\bplan\b", low)) and not reads_as_question(text):
         change = relative_plan_change(text, ctx.last_plan)
-        if change is not None and change.reported and not _change_ordered(low):
+        if change is not None and change.reported and (
+                not _change_ordered(low) or (change.held and not REPLAN_SAID.search(low))):
             return _reported_change_offered(change, text)
         if change is not None:
             return Decision([Step("what_if_plan", change.params, echo=change.echo, source=text)],

@@ -135,3 +135,26 @@ def test_a_plan_ordered_before_any_plan_still_asks_its_household_size():
     assert not acts(d), d.steps
     assert d.pending and d.pending["expects"] == "plan_numbers", d.pending
     assert d.pending["params"].get("total_nets") == 380_000
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    ("we need to keep 10% aside for mop-up", 720_000),
+    ("set aside 5% of the nets for schools", 760_000),
+    ("hold back 10%", 720_000),
+    ("10% of the nets in reserve", 720_000),
+])
+def test_a_share_held_back_is_offered_as_fewer_nets_never_more(text, total):
+    d = decide(text, ctx(last_plan=PLAN), AFTER_PLAN, FACTS)
+    assert not acts(d), d.steps
+    assert [s["params"].get("total_nets") for s in offered(d)] == [total], d.text
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    ("keep 10% in reserve and re-plan with the rest", 720_000),
+    ("10% more nets for the mop-up", 880_000),
+    ("add 10% for mop-up", 880_000),
+])
+def test_a_share_held_back_with_a_re_plan_asked_is_planned(text, total):
+    d = decide(text, ctx(last_plan=PLAN), AFTER_PLAN, FACTS)
+    assert acts(d), d.text
+    assert d.steps[-1].params.get("total_nets") == total
