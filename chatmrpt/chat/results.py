@@ -536,6 +536,9 @@ _LGA_FIGURE = re.compile(r"\bnets?\b|\bitns?\b|\bllins?\b|\bcoverage\b|\bcovered
 _PLAN_SETTING = re.compile(r"\bhousehold(?:\s+size)?\b|\bhh(?:\s+size)?\b|\burban\s+threshold\b"
                            r"|\bstrategy\b|\bpeople\s+per\s+net\b|\bbuffer\b|\bbale(?:\s+size)?s?\b"
                            r"|\branking\s+method\b")
+# the names of the wards a reprioritisation selects are asked for, not only their number
+REPRI_NAMES_ASKED = re.compile(r"^(?!.*\bhow\s+many\b).*(?:\bwhich\s+(?:wards?|ones?|of\s+them)\b"
+                               r"|\blist\b|\bnames?\b|\bname\s+(?:them|the)\b)")
 _MISSING_DATA = re.compile(r"\bmiss(?:ing)?\b|\bno\s+values?\b|\bblank\b|\bempty\b|\bgaps?\b")
 _COMPARE_METHODS = re.compile(r"\b(?:how\s+(?:close|similar|different)|agree\w*|correlat\w*"
                               r"|spearman|match\w*|differ\w*)\b")
@@ -654,13 +657,15 @@ def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueSta
                 re.search(r"\bshare\b|\bpercent|%", low) and re.search(r"\bpop\w*|\bpeople\b",
                                                                         low)
                 and re.search(r"\b(?:that|those|them|they)\b", low))):
-        params = {"about": "repri_count"}
+        # "which wards are deprioritised at 50%?": their names, with the count
+        about = "repri_names" if REPRI_NAMES_ASKED.search(low) else "repri_count"
+        params = {"about": about}
         thresholds = list(repri.get("thresholds") or [])
         if percents:
             params["threshold"] = percents[0].number
         elif len(thresholds) == 1:
             params["threshold"] = thresholds[0]
-        return ask(params, "repri_count")
+        return ask(params, about)
     # the list just shown: "how many is that", "how many high risk in there", "how many dem
     # be", "how many are they"
     if last_tool in ("list_wards", "top_wards") and not acts and not percents and words <= 8 \

@@ -202,7 +202,8 @@ ASK_TOPICS = (
     ("repri_count", r"\b(?:selected|chosen|picked)\b.*\bthreshold\b|\bat\s+(?:that|this)\s+"
                     r"threshold\b|\bshare\s+of\s+(?:the\s+)?(?:population|people)\b.*\b(?:they"
                     r"|them|those|that|removed|selected|deprioriti\w*)\b"),
-    ("repri_names", r"\bwhich\b.*\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out"
+    ("repri_names", r"^(?!.*\bhow\s+many\b)(?=.*\b(?:which|list|names?|name\s+them)\b)"
+                    r".*\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out"
                     r"|reprioriti\w*|excluded|comot|left\s+out|set\s+aside)\b"),
     ("repri_count", r"\b(?:remov\w*|dropped|deprioriti\w*|de-prioriti\w*|taken\s+out|reprioriti\w*"
                     r"|excluded|comot|left\s+out|set\s+aside)\b"),

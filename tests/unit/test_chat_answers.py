@@ -266,6 +266,26 @@ def test_questions_on_the_last_reprioritisation(text, params):
     assert [(s.tool, s.params) for s in d.steps] == [("ask_results", params)]
 
 
+@pytest.mark.parametrize("text,params", [
+    ("which wards are deprioritised at 50%?", {"about": "repri_names", "threshold": 50}),
+    ("list the wards removed at the 75% threshold", {"about": "repri_names", "threshold": 75}),
+    ("kindly share the list of deprioritised wards", {"about": "repri_names"}),
+])
+def test_the_names_of_the_wards_a_reprioritisation_selects_are_listed(text, params):
+    d = decide(text, ctx(), DialogueState(), REPRI_FACTS)
+    steps = [(s.tool, s.params) for s in d.steps]
+    assert steps == [("ask_results", params)] or (
+        params.get("threshold") is None and steps == [("ask_results", {**params,
+                                                                        "threshold": 60})])
+
+
+@pytest.mark.parametrize("text", ["how many wards are removed at 50%?",
+                                  "how many of the listed wards are deprioritised at 50%?"])
+def test_how_many_stays_a_count(text):
+    d = decide(text, ctx(), DialogueState(), REPRI_FACTS)
+    assert [s.params.get("about") for s in d.steps] == ["repri_count"], d.text
+
+
 def test_a_reprioritisation_question_needs_a_reprioritisation():
     assert ("ask_results", {"about": "repri_count", "threshold": 60}) not in _steps(
         "how many selected")
