@@ -841,6 +841,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     if relative is not None:
         return relative
 
+    # two files, each with its subject and format: both exports, in the order said
+    files = export_subject.two_files(low)
+    if files is not None:
+        return _several(files, ctx, state, facts, independent=True)
+
     # several requests in one message
     parts = split_requests(text)
     if len(parts) > 1 and _one_plan_request(parts, text, base_ctx):

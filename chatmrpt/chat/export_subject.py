@@ -80,3 +80,34 @@ def mailed_and_saved(low: str) -> str | None:
     what = "the net plan" if "plan" in m.group("what") else "the rankings"
     fmt = {"excel": "xlsx", "xls": "xlsx"}.get(f.group("fmt"), f.group("fmt"))
     return f"export {what} as {fmt}"
+
+
+# two files in one message, each with its own subject and format: "export the rankings as
+# csv and the plan as excel", "can I get the ranking in csv and the plan in excel"
+_FORMAT_WORD = (r"(?:csv|excel|xlsx|spreadsheet|html|png|geojson|geoparquet|picture|image"
+                r"|web\s*page)")
+_ANY_SUBJECT = re.compile(r"\b(?:" + "|".join(p for _, p in _SUBJECTS) + r"|maps?|charts?)\b")
+_TWO_FILES = re.compile(
+    r"^(?P<first>.+?\b" + _FORMAT_WORD + r"\b(?:\s+(?:file|format|too|also))?)\s*,?\s*"
+    r"(?:and|&|plus|as\s+well\s+as|then)\s+(?:also\s+)?(?P<second>(?:(?:the|d|my|our|a|an)\s+)?"
+    r"[^,;.?!]*?\b" + _FORMAT_WORD + r"\b[^,;.?!]*?)\W*$")
+_VERB = re.compile(r"^\W*(?:(?:pls|please|abeg|also|then)\s+)*(?:send|export|download|give"
+                   r"|save|share|mail|email|get)\b")
+
+
+def two_files(low: str) -> list[str] | None:
+    """The two export requests of a message naming two files, each with its subject and its
+    format, in the order said; the second borrows the first's verb when it has none. None
+    for anything else (one file, a format without a subject, a list beside a file)."""
+    m = _TWO_FILES.match(low)
+    if m is None:
+        return None
+    first, second = m.group("first").strip(), m.group("second").strip()
+    if not (_ANY_SUBJECT.search(first) and _ANY_SUBJECT.search(second)):
+        return None
+    if len(re.findall(r"\b" + _FORMAT_WORD + r"\b", first)) != 1 or \
+            len(re.findall(r"\b" + _FORMAT_WORD + r"\b", second)) != 1:
+        return None
+    if not _VERB.match(second):
+        second = "export " + second
+    return [first, second]
