@@ -112,6 +112,7 @@ from chatmrpt.chat import (
     undo,
     unknown_variable,
     unordered,
+    value_order,
     variable_offer,
     ward_follow,
     ward_member,
@@ -633,6 +634,12 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
         if meant is not None:
             meant.keep_pending = bool(state.pending)
             return meant
+    # "which ward has the highest rainfall?", "top 3 wards by rainfall in LGA 20024": the
+    # data's values, not the ranking (which would answer another question)
+    by_value = value_order.wards_by_value(text, low, ctx, facts)
+    if by_value is not None:
+        by_value.keep_pending = bool(state.pending)
+        return by_value
     followed = plan_figure_follow_up(text, low, ctx, state, facts) or _follow_up(
         text, low, ctx, state, facts)
     if followed is not None and followed.reading.get("follow_up") != "unresolved":
@@ -1462,7 +1469,40 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
                 pending = {**pending, "expects": "choice", "choices": choices}
         return Decision(text=r.clarification, pending=pending, choices=choices,
                         reading={"tool": r.tool, "missing": list(r.missing)})  # fmt: skip
+    if r.tool == "compare_methods" and not COMPARE_METHOD_WORDS.search(ex.lower_text(text)):
+        other = _compared_other_things(text, ctx)
+        if other is not None:
+            return other
     return Decision([Step(r.tool, dict(r.params), source=text)], reading={"tool": r.tool})
+
+
+# what names the two ranking methods ("compare the composite and the PCA", "how do the two
+# rankings differ"), unlike "compare rainfall and tpr" or "compare u5 and pregnant women"
+COMPARE_METHOD_WORDS = re.compile(r"\b(?:pca|composite|methods?|rankings?|ranks|principal"
+                                  r"|two\s+(?:ways|lists|scores|results)|both\s+(?:ways|lists"
+                                  r"|scores))\b")
+_TPR_GROUPS = re.compile(r"\b(?:u5|under[\s-]*(?:5|five)s?|o5|over[\s-]*(?:5|five)s?|pregnant"
+                         r"|women|rdt|microscopy|age\s+groups?)\b")
+
+
+def _compared_other_things(text: str, ctx: RouterContext) -> Decision | None:
+    """'compare rainfall and tpr', 'compare u5 and pregnant women': a comparison of
+    variables or TPR groups, which the method comparison does not answer; said so, with each
+    variable's map offered. None when the message names neither."""
+    columns = list(dict.fromkeys(m.column for m in ex.find_variables(text, ctx.variables)
+                                 if m.column))
+    low = ex.lower_text(text)
+    if not columns and not _TPR_GROUPS.search(low):
+        return None
+    what = _join(columns) if columns else "TPR groups"
+    choices = [{"label": f"Show the {c} map", "tool": "show_map",
+                "params": {"what": "variable", "variable": c}} for c in columns[:3]]
+    return Decision(text=f"I can compare the two ranking methods (composite score and PCA), "
+                         f"but not {what} with each other; nothing was run. "
+                         + ("I can show each one on a map, or give one ward's value of each."
+                            if columns else "I can run the TPR for one group at a time."),
+                    choices=choices or _starter_choices(ctx),
+                    reading={"tool": "compare_methods", "not_methods": True})
 
 
 # "400k or 450k", "400k or maybe 450k": two values offered for one thing

@@ -1298,6 +1298,64 @@ def ward_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResu
                                         "value": None if pd.isna(value) else value})
 
 
+def wards_by_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    """The wards with the highest (or lowest) values of one column of the ward data: the
+    data's own values, not the vulnerability ranking."""
+    import pandas as pd
+
+    wards = _ward_table(rt, session_id)
+    variable = params["variable"]
+    if variable not in wards.columns:
+        raise InputError("not_found", f"There is no column {variable!r} in your data.")
+    lga = params.get("lga")
+    if lga:
+        if "LGA" not in wards.columns:
+            raise InputError("invalid_request", "Your ward table has no LGA names, so I cannot "
+                                                f"tell which wards are in {lga}.")
+        wards = _lga_rows(wards, lga)
+        if wards.empty:
+            raise InputError("not_found", f"There is no LGA called {lga!r} in your data.")
+    code = params.get("lga_code")
+    if code:
+        column = _code_column(wards)
+        if column is None:
+            raise InputError("invalid_request", "Your ward table has no LGA code column, so I "
+                                                f"cannot tell which wards have LGA code {code}.")
+        keys = wards[column].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+        if not (keys == str(code).strip()).any():
+            codes = sorted(set(keys))
+            raise InputError("not_found", f"No ward has LGA code {code}. The LGA codes in your "
+                                          f"data are: {', '.join(codes)}.")
+        wards = wards[keys == str(code).strip()]
+    values = pd.to_numeric(wards[variable], errors="coerce")
+    if values.notna().sum() == 0:
+        raise InputError("invalid_request", f"{variable} has no numbers in your data, so the "
+                                             "wards cannot be ordered by it.")
+    highest = params.get("order", "highest") == "highest"
+    n = int(params.get("n", 10))
+    ordered = wards.assign(value__=values).dropna(subset=["value__"]).sort_values(
+        ["value__", "WardName"], ascending=[not highest, True], kind="mergesort").head(n)
+    where = f" in {lga} LGA" if lga else f" in the LGA with code {code}" if code else ""
+    word = "highest" if highest else "lowest"
+    head = (f"The ward with the {word} {_label(variable)}{where}" if n == 1 else
+            f"The {len(ordered)} wards with the {word} {_label(variable)}{where}")
+    lines = [head + ", as your data gives it (not the vulnerability ranking):"]
+    rows = []
+    for i, r in enumerate(ordered.to_dict("records"), 1):
+        name, value = str(r["WardName"]), float(r["value__"])
+        place = str(r.get("LGA", "")).strip()
+        place = "" if place in ("", "nan", "None") else place
+        lines.append(f"{i}. {name}" + (f" ({place} LGA)" if place else "")
+                     + f": {_fmt(value, 3 if abs(value) < 1 else 2)}")
+        rows.append({"WardName": name, variable: value} | ({"LGA": place} if place else {}))
+    missing = int(values.isna().sum())
+    if missing:
+        lines.append(f"{missing} ward(s) have no value of {variable} and are not listed.")
+    return ToolResult("\n".join(lines), data={"table": rows, "variable": variable,
+                                              "order": "highest" if highest else "lowest"},
+                      suggestions=[f"Show the {variable} map"])
+
+
 def _ward_lga(wards: Any, params: dict[str, Any]) -> ToolResult:
     """The LGA of one ward: its name, or its LGA code on a table with codes only."""
     from chatmrpt.analysis.lga_names import code_text
@@ -1639,6 +1697,7 @@ MORE_EXECUTORS = {
     "ask_results": ask_results,
     "pca_validity": pca_validity,
     "ward_value": ward_value,
+    "wards_by_value": wards_by_value,
     "data_quality": data_quality,
     "export_view": export_view,
     "export_conversation": export_conversation,

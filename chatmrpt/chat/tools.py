@@ -678,6 +678,21 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
         requires=(NEEDS_DATASET,),
     ),
     ToolSpec(
+        "wards_by_value",
+        "List the wards with the highest (or lowest) values of one variable of the ward data "
+        "(the data's values, not the vulnerability ranking).",
+        (
+            Param("variable", "string", "The column.", required=True),
+            Param("n", "integer", "How many wards to list.", default=10, minimum=1),
+            Param("order", "string", "highest: largest values first; lowest: smallest first.",
+                  enum=("highest", "lowest"), default="highest"),
+            Param("lga", "string", "Only the wards of this LGA."),
+            Param("lga_code", "string", "Only the wards of the LGA with this code (tables with "
+                  "LGA codes and no names)."),
+        ),
+        requires=(NEEDS_DATASET,),
+    ),
+    ToolSpec(
         "add_covariates",
         "Add environmental variables (rainfall, EVI, ...) to the ward data from the "
         "deployment's raster library: mean (or the catalogue's statistic) over each ward.",

@@ -268,7 +268,7 @@ EXPECTED_TOOLS = {
     "compare_methods", "explain_methodology", "reprioritize_urban", "plan_itn",
     "what_if_plan", "compute_tpr", "export_results", "session_status", "help",
     "list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value", "data_quality",
-    "export_view", "export_conversation", "add_covariates", "planning_data",
+    "export_view", "export_conversation", "add_covariates", "planning_data", "wards_by_value",
 }  # fmt: skip
 
 

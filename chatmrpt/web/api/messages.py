@@ -205,7 +205,8 @@ def list_messages(session_id: str) -> Response:
 
 # the tools that answer from stored results, also callable without a message
 RESULT_TOOLS = ("list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value",
-                "data_quality", "planning_data", "export_view", "export_conversation")
+                "wards_by_value", "data_quality", "planning_data", "export_view",
+                "export_conversation")
 UNMET_CODES = {"dataset": "No ward data yet: upload a ward table first.",
                "analysis": "That needs a finished analysis: run the analysis first.",
                "plan": "There is no net plan yet: plan the nets first."}
@@ -216,7 +217,8 @@ UNMET_CODES = {"dataset": "No ward data yet: upload a ward table first.",
     "callTool",
     "Run a result tool with JSON parameters (the same code the chat runs): ward lists by LGA "
     "and category, LGA summaries, answers from stored results, PCA checks, one ward's value, "
-    "data quality, exports of a map or chart, the conversation as a file.",
+    "the wards with the highest or lowest values of a variable, data quality, exports of a map "
+    "or chart, the conversation as a file.",
     {"200": {"description": "The answer in words, its data and any files.",
              "content": {"application/json": {"schema": {"type": "object"}}}}},
     path={"tool": {"schema": {"type": "string", "enum": list(RESULT_TOOLS)}}},

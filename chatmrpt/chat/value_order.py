@@ -1,0 +1,87 @@
+"""Wards ordered by one variable's own values: "which ward has the highest rainfall?", "top 5
+wards by tpr", "the wards with the lowest distance to a facility in Kuran".
+
+These ask for the data's values, not the vulnerability ranking: answering them with the
+composite ranking would present another list as the answer. A message reads this way only
+when it names exactly one column of the ward data, says highest/lowest (or "by" the
+variable) next to it, is about wards, and names nothing of the ranking, the plan, a map or
+a file (those have their own readings). A pure function of the message and the context.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chatmrpt.chat import extract as ex
+from chatmrpt.chat.router import RouterContext
+from chatmrpt.chat.slots import find_lga
+from chatmrpt.chat.state import Decision, Facts, Step
+
+_HIGH = r"highest|largest|biggest|greatest|most|maximum|max|top|peak|worst"
+_LOW = r"lowest|smallest|least|minimum|min|bottom|fewest"
+SUPERLATIVE = re.compile(r"\b(?:(?P<high>" + _HIGH + r")|(?P<low>" + _LOW + r"))\b")
+WARD_WORD = re.compile(r"\bwards?\b|\bwhere\b")
+# the ranking, the plan, maps, files and analysis changes have their own readings
+OTHER_SUBJECT = re.compile(
+    r"\b(?:vulnerab\w*|risk\w*|priorit\w*|composite|pca|scores?|rank\w*|categor\w*|nets?|itns?"
+    r"|llins?|coverage|covered|allocat\w*|plan\w*|maps?|export\w*|download\w*|csv|excel|xlsx"
+    r"|png|html|analys\w*|re-?run|run|use|using|drop\w*|add\w*|remov\w*|without|only|except"
+    r"|instead|direction\w*|invers\w*|weights?|urban\s+(?:wards|threshold)|threshold"
+    r"|deprioriti\w*|reprioriti\w*|what\s+if|suppose)\b")
+# "in LGA 20008", "LGA code 20008", "20008 LGA": an LGA by its code
+LGA_CODE = re.compile(r"\blgas?\s*(?:code\s*)?(?:no\.?\s*|number\s*|#\s*)?(\d{3,})\b"
+                      r"|\b(\d{3,})\s+lga\b")
+# "top 5 wards by rainfall", "wards ranked on tpr": the variable is what orders the list
+BY_VARIABLE = re.compile(r"\b(?:by|on|in\s+terms\s+of|based\s+on|according\s+to)\s+(?:the\s+)?$")
+
+
+def _variable(text: str, ctx: RouterContext) -> ex.VariableMention | None:
+    found = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    return found[0] if len({m.column for m in found}) == 1 else None
+
+
+def wards_by_value(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """The wards with the highest or lowest values of the one variable named, or None."""
+    if not ctx.has_dataset or not ctx.variables or not WARD_WORD.search(low):
+        return None
+    mention = _variable(text, ctx)
+    if mention is None:
+        return None
+    raw = ex.lower_text(text)
+    before = raw[: mention.start]
+    rest = raw[: mention.start] + " " + raw[mention.end:]
+    if OTHER_SUBJECT.search(rest):
+        return None
+    sup = SUPERLATIVE.search(before[-40:])
+    after = SUPERLATIVE.search(raw[mention.end: mention.end + 25])
+    by = BY_VARIABLE.search(before)
+    if sup is None and after is None:
+        return None  # highest or lowest said, always ("wards with no values for rainfall")
+    if sup is None and by is None and not re.search(r"\b(?:is|are|was|be|dey)\b",
+                                                     raw[mention.end: mention.end + 12]) \
+            and not re.search(r"\bwhere\s+(?:is|are|was|be|dey)\s+(?:the\s+)?$", before):
+        return None  # "rainfall highest" only as "where is rainfall highest?"
+    said = sup or after or SUPERLATIVE.search(before)
+    order = "lowest" if said is not None and said.group("low") else "highest"
+    code = LGA_CODE.search(rest)
+    if code is not None:  # "in LGA 20008": the wards of that LGA (its number is no count)
+        rest = rest[: code.start()] + " " + rest[code.end():]
+    numbers = [n for n in ex.extract_numbers(rest)
+               if n.is_whole and 1 <= n.value <= 1000 and not n.percent]
+    if len(numbers) > 1:
+        return None
+    params: dict[str, Any] = {"variable": mention.column, "order": order}
+    if numbers:
+        params["n"] = int(numbers[0].value)
+    elif not re.search(r"\bwards\b", raw):
+        params["n"] = 1  # "which ward has the highest rainfall?": one ward
+    if code is not None:
+        params["lga_code"] = code.group(1) or code.group(2)
+    lga, unknown = find_lga(text, facts.lgas)
+    if unknown and not lga:
+        return None  # a place the data lacks: the place readings say so
+    if lga:
+        params["lga"] = lga
+    return Decision([Step("wards_by_value", params, source=text)],
+                    reading={"tool": "wards_by_value"})

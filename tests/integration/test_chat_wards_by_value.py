@@ -1,0 +1,38 @@
+"""The wards with the highest or lowest values of one variable, through the HTTP API (the
+result tool and the chat), checked against the uploaded Ilorin table itself."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tests._cluster import ILORIN_TABLE, SessionClient, ilorin_upload
+from tests.integration.test_chat_api import running, say  # noqa: F401 - fixture
+
+
+def _expected(column: str, n: int, highest: bool) -> list[str]:
+    table = pd.read_csv(ILORIN_TABLE)
+    values = pd.to_numeric(table[column], errors="coerce")
+    ordered = table.assign(v=values).dropna(subset=["v"]).sort_values(
+        ["v", "WardName"], ascending=[not highest, True], kind="mergesort")
+    return ordered["WardName"].astype(str).head(n).tolist()
+
+
+def test_wards_by_value_from_the_tool_and_the_chat(running):  # noqa: F811
+    app, _ = running
+    s = SessionClient.create(app.test_client())
+    assert s.upload(ilorin_upload()).status_code == 201
+
+    r = s.post("/tools/wards_by_value", json={"variable": "distance", "n": 3})
+    assert r.status_code == 200, r.json
+    assert [w["WardName"] for w in r.json["data"]["table"]] == _expected("distance", 3, True)
+    low = s.post("/tools/wards_by_value", json={"variable": "meanEVI", "n": 4,
+                                                "order": "lowest"}).json
+    assert [w["WardName"] for w in low["data"]["table"]] == _expected("meanEVI", 4, False)
+
+    missing = s.post("/tools/wards_by_value", json={"variable": "rainfall"})
+    assert missing.status_code == 404 and "no column 'rainfall'" in missing.json["error"]["message"]
+
+    reply = say(s, "which ward has the highest distance?")
+    assert reply["tool_calls"][0]["tool"] == "wards_by_value", reply
+    top = _expected("distance", 1, True)[0]
+    assert top in reply["text"] and "not the vulnerability ranking" in reply["text"]

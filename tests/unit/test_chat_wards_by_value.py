@@ -1,0 +1,66 @@
+"""Wards ordered by one variable's own values ("which ward has the highest rainfall?") are
+listed by that variable, never answered with the vulnerability ranking; comparing two
+variables or TPR groups is not the comparison of the two ranking methods."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmrpt.chat.dialogue import DialogueState, decide
+from tests.unit.test_chat_answers import FACTS, ctx
+
+
+def _steps(text, **kw):
+    d = decide(text, ctx(**kw), DialogueState(), FACTS)
+    return [(s.tool, s.params) for s in d.steps], d
+
+
+@pytest.mark.parametrize(("text", "params"), [
+    ("which ward has the highest rainfall?", {"variable": "rainfall", "order": "highest", "n": 1}),
+    ("which ward has the highest tpr?", {"variable": "u5_tpr_rdt", "order": "highest", "n": 1}),
+    ("top 5 wards by rainfall", {"variable": "rainfall", "order": "highest", "n": 5}),
+    ("which wards have the lowest housing quality",
+     {"variable": "housing_quality", "order": "lowest"}),
+    ("where is rainfall highest?", {"variable": "rainfall", "order": "highest", "n": 1}),
+    ("the 3 wards with the least nighttime lights in Zaria",
+     {"variable": "nighttime_lights", "order": "lowest", "n": 3, "lga": "Zaria"}),
+    ("top 3 wards by rainfall in LGA 20024",
+     {"variable": "rainfall", "order": "highest", "n": 3, "lga_code": "20024"}),
+])
+def test_wards_by_one_variable_are_ordered_by_its_values(text, params):
+    steps, d = _steps(text)
+    assert steps == [("wards_by_value", params)], d.text
+
+
+@pytest.mark.parametrize("text", [
+    "top 5 wards",
+    "which wards are most vulnerable?",
+    "which ward has the highest risk?",
+    "top 5 wards by pca",
+    "rank the wards by rainfall and tpr",
+    "what if we used rainfall only?",
+    "which ward gets the most nets?",
+    "show the rainfall map",
+    "what is the rainfall in Zango?",
+    "which wards have no values for rainfall?",
+])
+def test_the_ranking_the_plan_maps_and_analysis_changes_keep_their_readings(text):
+    steps, _ = _steps(text)
+    assert all(tool != "wards_by_value" for tool, _ in steps), steps
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("compare rainfall and tpr", "rainfall and u5_tpr_rdt"),
+    ("compare u5 and pregnant women", "TPR groups"),
+])
+def test_comparing_variables_or_groups_is_not_the_method_comparison(text, named):
+    steps, d = _steps(text)
+    assert steps == [], steps
+    assert named in d.text and "nothing was run" in d.text
+
+
+@pytest.mark.parametrize("text", ["compare the two methods", "compare composite and pca",
+                                  "how different are the two rankings?"])
+def test_the_method_comparison_is_still_made(text):
+    steps, _ = _steps(text)
+    assert [t for t, _ in steps] == ["compare_methods"]
