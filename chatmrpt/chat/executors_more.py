@@ -1333,6 +1333,8 @@ def wards_by_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> Tool
                                              "wards cannot be ordered by it.")
     highest = params.get("order", "highest") == "highest"
     n = int(params.get("n", 10))
+    if params.get("above") is not None or params.get("below") is not None:
+        return _wards_beyond(wards, values, variable, params, code)
     ordered = wards.assign(value__=values).dropna(subset=["value__"]).sort_values(
         ["value__", "WardName"], ascending=[not highest, True], kind="mergesort").head(n)
     where = f" in {lga} LGA" if lga else f" in the LGA with code {code}" if code else ""
@@ -1354,6 +1356,55 @@ def wards_by_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> Tool
     return ToolResult("\n".join(lines), data={"table": rows, "variable": variable,
                                               "order": "highest" if highest else "lowest"},
                       suggestions=[f"Show the {variable} map"])
+
+
+def _wards_beyond(wards: Any, values: Any, variable: str, params: dict[str, Any],
+                  code: Any) -> ToolResult:
+    """How many wards have a value above (or below) a number, and which, highest (or lowest)
+    first. A percentage said of a column of shares (0 to 1) is read as a share, and the
+    reply says so."""
+    notes = []
+    bounds = {}
+    for key in ("above", "below"):
+        if params.get(key) is None:
+            continue
+        value = float(params[key])
+        if params.get("percent") and value > 1 and float(values.max()) <= 1:
+            notes.append(f"{_fmt(value)}% is read as {_fmt(value / 100, 3)}, since {variable} "
+                         "holds shares from 0 to 1.")
+            value /= 100
+        bounds[key] = value
+    chosen = values.notna()
+    if "above" in bounds:
+        chosen &= values > bounds["above"]
+    if "below" in bounds:
+        chosen &= values < bounds["below"]
+    rows = wards.assign(value__=values)[chosen].sort_values(
+        ["value__", "WardName"], ascending=["above" not in bounds, True], kind="mergesort")
+    said = " and ".join(f"{k} {_fmt(v, 3)}" for k, v in bounds.items())
+    lga = params.get("lga")
+    where = f" in {lga} LGA" if lga else f" in the LGA with code {code}" if code else ""
+    total = int(values.notna().sum())
+    lines = notes + [f"{len(rows)} of the {total} wards{where} with a value have {_label(variable)}"
+                     f" {said}, as your data gives it (not the vulnerability ranking)"
+                     + (":" if len(rows) else ".")]
+    limit = int(params.get("n", 20))
+    listed = []
+    for i, r in enumerate(rows.head(limit).to_dict("records"), 1):
+        place = str(r.get("LGA", "")).strip()
+        place = "" if place in ("", "nan", "None") else place
+        value = float(r["value__"])
+        lines.append(f"{i}. {r['WardName']}" + (f" ({place} LGA)" if place else "")
+                     + f": {_fmt(value, 3 if abs(value) < 1 else 2)}")
+        listed.append({"WardName": str(r["WardName"]), variable: value}
+                      | ({"LGA": place} if place else {}))
+    if len(rows) > limit:
+        lines.append(f"... and {len(rows) - limit} more.")
+    missing = int(values.isna().sum())
+    if missing:
+        lines.append(f"{missing} ward(s) have no value of {variable} and are not counted.")
+    return ToolResult("\n".join(lines), data={"count": len(rows), "table": listed,
+                                              "variable": variable, **bounds})
 
 
 def _ward_lga(wards: Any, params: dict[str, Any]) -> ToolResult:

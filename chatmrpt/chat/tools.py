@@ -689,6 +689,11 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
             Param("lga", "string", "Only the wards of this LGA."),
             Param("lga_code", "string", "Only the wards of the LGA with this code (tables with "
                   "LGA codes and no names)."),
+            Param("above", "number", "Only the wards whose value is above this number (they "
+                  "are counted and listed)."),
+            Param("below", "number", "Only the wards whose value is below this number."),
+            Param("percent", "boolean", "The number was said as a percentage: on a column of "
+                  "shares (0 to 1) it is divided by 100."),
         ),
         requires=(NEEDS_DATASET,),
     ),

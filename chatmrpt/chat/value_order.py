@@ -32,6 +32,9 @@ OTHER_SUBJECT = re.compile(
 # "in LGA 20008", "LGA code 20008", "20008 LGA": an LGA by its code
 LGA_CODE = re.compile(r"\blgas?\s*(?:code\s*)?(?:no\.?\s*|number\s*|#\s*)?(\d{3,})\b"
                       r"|\b(\d{3,})\s+lga\b")
+# "from the last run", "in the tpr run": where the values come from, no order to run
+RUN_SOURCE = re.compile(r"\b(?:from|in|of)\s+(?:the\s+|that\s+|this\s+|our\s+)?(?:last\s+"
+                        r"|latest\s+|new\s+|recent\s+)?(?:tpr\s+)?run\b")
 # "top 5 wards by rainfall", "wards ranked on tpr": the variable is what orders the list
 BY_VARIABLE = re.compile(r"\b(?:by|on|in\s+terms\s+of|based\s+on|according\s+to)\s+(?:the\s+)?$")
 
@@ -51,7 +54,7 @@ def wards_by_value(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
     raw = ex.lower_text(text)
     before = raw[: mention.start]
     rest = raw[: mention.start] + " " + raw[mention.end:]
-    if OTHER_SUBJECT.search(rest):
+    if OTHER_SUBJECT.search(RUN_SOURCE.sub(" ", rest)):
         return None
     sup = SUPERLATIVE.search(before[-40:])
     after = SUPERLATIVE.search(raw[mention.end: mention.end + 25])
@@ -81,6 +84,51 @@ def wards_by_value(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
     lga, unknown = find_lga(text, facts.lgas)
     if unknown and not lga:
         return None  # a place the data lacks: the place readings say so
+    if lga:
+        params["lga"] = lga
+    return Decision([Step("wards_by_value", params, source=text)],
+                    reading={"tool": "wards_by_value"})
+
+
+_ABOVE = r"above|over|more\s+than|greater\s+than|higher\s+than|exceeding|exceeds?|>=?|at\s+least"
+_BELOW = r"below|under|less\s+than|lower\s+than|beneath|<=?|at\s+most"
+# "rainfall above 1000", "tpr of more than 50%", "tpr is below 0.2"
+BEYOND = re.compile(r"^\s*(?:(?:is|are|was|be|dey|of|values?|value\s+of|levels?|greater|that\s+is"
+                    r"|which\s+is)\s+)*(?:(?P<above>" + _ABOVE + r")|(?P<below>" + _BELOW + r"))"
+                    r"\s*(?:the\s+)?$")
+
+
+def wards_beyond(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """'how many wards have rainfall above 1000?', 'wards with tpr over 70': the wards whose
+    value of the one variable named is above (or below) the number, counted and listed."""
+    if not ctx.has_dataset or not ctx.variables or not re.search(r"\bwards?\b", low):
+        return None
+    mention = _variable(text, ctx)
+    if mention is None:
+        return None
+    raw = ex.lower_text(text)
+    after = raw[mention.end:]
+    numbers = [n for n in ex.extract_numbers(after)]
+    if not numbers:
+        return None
+    first = numbers[0]
+    m = BEYOND.match(after[: first.start])
+    if m is None:
+        return None
+    rest = raw[: mention.start] + " " + after[first.end:]
+    if OTHER_SUBJECT.search(RUN_SOURCE.sub(" ", rest)) or len(numbers) > 1 and \
+            not LGA_CODE.search(after):
+        return None
+    params: dict[str, Any] = {"variable": mention.column,
+                              ("above" if m.group("above") else "below"): first.number}
+    if first.percent:
+        params["percent"] = True
+    code = LGA_CODE.search(raw)
+    if code is not None:
+        params["lga_code"] = code.group(1) or code.group(2)
+    lga, unknown = find_lga(text, facts.lgas)
+    if unknown and not lga:
+        return None
     if lga:
         params["lga"] = lga
     return Decision([Step("wards_by_value", params, source=text)],

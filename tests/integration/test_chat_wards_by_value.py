@@ -36,3 +36,25 @@ def test_wards_by_value_from_the_tool_and_the_chat(running):  # noqa: F811
     assert reply["tool_calls"][0]["tool"] == "wards_by_value", reply
     top = _expected("distance", 1, True)[0]
     assert top in reply["text"] and "not the vulnerability ranking" in reply["text"]
+
+
+def test_wards_above_a_value_and_a_percentage_of_a_share_column(running):  # noqa: F811
+    from tests._cluster import KANO_TABLE, kano_upload
+
+    app, _ = running
+    s = SessionClient.create(app.test_client())
+    assert s.upload(kano_upload()).status_code == 201
+    table = pd.read_csv(KANO_TABLE)
+    tpr = pd.to_numeric(table["test_positivity_rate"], errors="coerce")
+    assert tpr.max() <= 1  # the Kano table holds shares, not percentages
+
+    reply = say(s, "how many wards have tpr above 50%?")
+    assert reply["tool_calls"][0]["tool"] == "wards_by_value", reply
+    expected = int((tpr > 0.5).sum())
+    assert reply["text"].count("is read as 0.5") == 1, reply["text"]
+    assert f"{expected} of the {int(tpr.notna().sum())} wards" in reply["text"], reply["text"]
+
+    r = s.post("/tools/wards_by_value", json={"variable": "test_positivity_rate",
+                                              "below": 0.2, "n": 100})
+    assert r.json["data"]["count"] == int((tpr < 0.2).sum())
+    assert all(w["test_positivity_rate"] < 0.2 for w in r.json["data"]["table"])

@@ -22,6 +22,8 @@ def _steps(text, **kw):
     ("which wards have the lowest housing quality",
      {"variable": "housing_quality", "order": "lowest"}),
     ("where is rainfall highest?", {"variable": "rainfall", "order": "highest", "n": 1}),
+    ("which wards have the highest tpr from the last run?",
+     {"variable": "u5_tpr_rdt", "order": "highest"}),
     ("the 3 wards with the least nighttime lights in Zaria",
      {"variable": "nighttime_lights", "order": "lowest", "n": 3, "lga": "Zaria"}),
     ("top 3 wards by rainfall in LGA 20024",
@@ -64,3 +66,27 @@ def test_comparing_variables_or_groups_is_not_the_method_comparison(text, named)
 def test_the_method_comparison_is_still_made(text):
     steps, _ = _steps(text)
     assert [t for t, _ in steps] == ["compare_methods"]
+
+
+@pytest.mark.parametrize(("text", "params"), [
+    ("how many wards have rainfall above 1000?", {"variable": "rainfall", "above": 1000}),
+    ("how many wards have tpr above 50%?", {"variable": "u5_tpr_rdt", "above": 50,
+                                             "percent": True}),
+    ("wards with tpr over 70", {"variable": "u5_tpr_rdt", "above": 70}),
+    ("wards in Zaria with rainfall below 800", {"variable": "rainfall", "below": 800,
+                                                "lga": "Zaria"}),
+    ("which wards have elevation of less than 300", {"variable": "elevation", "below": 300}),
+])
+def test_wards_above_or_below_a_value_are_counted_by_that_value(text, params):
+    steps, d = _steps(text)
+    assert steps == [("wards_by_value", params)], d.text
+
+
+@pytest.mark.parametrize("text", [
+    "how many wards are more than 50% urban?",
+    "plan 400k nets for wards with tpr above 50",
+    "run the analysis with rainfall above 1000",
+])
+def test_counts_of_urban_wards_and_orders_keep_their_readings(text):
+    steps, _ = _steps(text)
+    assert all(tool != "wards_by_value" for tool, _ in steps), steps
