@@ -1358,6 +1358,59 @@ def wards_by_value(rt: Runtime, session_id: str, params: dict[str, Any]) -> Tool
                       suggestions=[f"Show the {variable} map"])
 
 
+def lga_averages(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:
+    """Per LGA, the average of one variable over its wards (the data's values, not the
+    vulnerability ranking), highest (or lowest) first; with ``lga``, that LGA's average and
+    its place among the LGAs."""
+    import pandas as pd
+
+    from chatmrpt.analysis.lga_names import code_text
+
+    wards = _ward_table(rt, session_id)
+    variable = params["variable"]
+    if variable not in wards.columns:
+        raise InputError("not_found", f"There is no column {variable!r} in your data.")
+    coded = _code_column(wards)
+    if "LGA" not in wards.columns and coded is None:
+        raise InputError("invalid_request", "Your ward table has no LGA names or codes, so there "
+                                            "are no averages by LGA.")
+    by = wards["LGA"].astype(str).str.strip() if "LGA" in wards.columns else \
+        wards[coded].map(code_text).map(lambda c: f"LGA {c}")
+    values = pd.to_numeric(wards[variable], errors="coerce")
+    if values.notna().sum() == 0:
+        raise InputError("invalid_request", f"{variable} has no numbers in your data.")
+    highest = params.get("order", "highest") == "highest"
+    table = pd.DataFrame({"lga": by, "v": values}).groupby("lga")["v"].agg(["mean", "count",
+                                                                           "size"])
+    table = table[table["count"] > 0].sort_values("mean", ascending=not highest,
+                                                  kind="mergesort")
+    rows = [{"LGA": str(lga), "mean": float(r["mean"]), "wards": int(r["size"]),
+             "with_value": int(r["count"])} for lga, r in table.iterrows()]
+    digits = 3 if float(values.abs().max()) < 1 else 2
+    overall = f"Across all {int(values.notna().sum())} wards with a value: {_fmt(values.mean(), digits)}."
+    label = _label(variable)
+    if params.get("lga"):
+        key = str(params["lga"]).strip().lower()
+        code = str(params["lga"]).strip()
+        place = next((i for i, r in enumerate(rows) if r["LGA"].lower() == key
+                      or r["LGA"] == f"LGA {code}"), None)
+        if place is None:
+            raise InputError("not_found", f"There is no LGA called {params['lga']!r} in your "
+                                          f"data. The LGAs are: {', '.join(r['LGA'] for r in rows)}.")
+        r = rows[place]
+        text = (f"Average {label} in {r['LGA']}" + ("" if r["LGA"].startswith("LGA ") else " LGA")
+                + f": {_fmt(r['mean'], digits)} (mean of {r['with_value']} of its {r['wards']} "
+                  f"wards), {explain.ordinal(place + 1)} {'highest' if highest else 'lowest'} "
+                  f"of {len(rows)} LGAs. {overall}")
+        return ToolResult(text, data={"lgas": [r], "variable": variable})
+    lines = [f"LGAs by the average {label} of their wards, {'highest' if highest else 'lowest'} "
+             "first (the values in your data, not the vulnerability ranking):"]
+    for i, r in enumerate(rows, 1):
+        lines.append(f"{i}. {r['LGA']}: {_fmt(r['mean'], digits)} ({r['with_value']} wards)")
+    lines.append(overall)
+    return ToolResult("\n".join(lines), data={"lgas": rows, "variable": variable})
+
+
 def _wards_beyond(wards: Any, values: Any, variable: str, params: dict[str, Any],
                   code: Any) -> ToolResult:
     """How many wards have a value above (or below) a number, and which, highest (or lowest)
@@ -1749,6 +1802,7 @@ MORE_EXECUTORS = {
     "pca_validity": pca_validity,
     "ward_value": ward_value,
     "wards_by_value": wards_by_value,
+    "lga_averages": lga_averages,
     "data_quality": data_quality,
     "export_view": export_view,
     "export_conversation": export_conversation,

@@ -698,6 +698,19 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
         requires=(NEEDS_DATASET,),
     ),
     ToolSpec(
+        "lga_averages",
+        "Per LGA: the average of one variable over its wards, highest (or lowest) first; or "
+        "one LGA's average and its place among the LGAs.",
+        (
+            Param("variable", "string", "The column.", required=True),
+            Param("order", "string", "highest: largest average first; lowest: smallest first.",
+                  enum=("highest", "lowest"), default="highest"),
+            Param("lga", "string", "Only this LGA (its name, or its code on tables with codes "
+                  "only)."),
+        ),
+        requires=(NEEDS_DATASET,),
+    ),
+    ToolSpec(
         "add_covariates",
         "Add environmental variables (rainfall, EVI, ...) to the ward data from the "
         "deployment's raster library: mean (or the catalogue's statistic) over each ward.",

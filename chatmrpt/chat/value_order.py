@@ -133,3 +133,48 @@ def wards_beyond(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decis
         params["lga"] = lga
     return Decision([Step("wards_by_value", params, source=text)],
                     reading={"tool": "wards_by_value"})
+
+
+LGA_WORD = re.compile(r"\b(?:lgas?|l\.g\.a|local\s+govern\w*(?:\s+areas?)?)\b")
+AVERAGE = re.compile(r"\b(?:average|avg|mean|typical)\b")
+# "by LGA", "per LGA", "for each LGA", "across the LGAs", "LGA by LGA"
+EACH_LGA = re.compile(r"\b(?:by|per|for\s+each|in\s+each|each|every|across(?:\s+the)?|all(?:\s+the)?"
+                      r"|lga\s+by)\s+(?:lgas?|l\.g\.a|local\s+govern\w*)\b")
+CATEGORY_WORDS = re.compile(r"\b(?:high|medium|low|categor\w*|risk|priority|vulnerab\w*)\b")
+
+
+def lga_values(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """'which LGA has the highest tpr?', 'average rainfall in Kuran', 'rainfall by LGA': the
+    LGAs by the average of the one variable named; 'how many high risk wards in each LGA?':
+    the LGA summary (never an LGA called "Each")."""
+    if not ctx.has_dataset:
+        return None
+    raw = ex.lower_text(text)
+    mention = _variable(text, ctx) if ctx.variables else None
+    if mention is None:
+        if EACH_LGA.search(raw) and CATEGORY_WORDS.search(raw) and re.search(r"\bwards?\b", raw) \
+                and not OTHER_SUBJECT.search(CATEGORY_WORDS.sub(" ", raw).replace("rank", " ")):
+            return Decision([Step("lga_summary", {}, source=text)],
+                            reading={"tool": "lga_summary"})
+        return None
+    rest = raw[: mention.start] + " " + raw[mention.end:]
+    if OTHER_SUBJECT.search(RUN_SOURCE.sub(" ", rest)):
+        return None
+    lga, unknown = find_lga(text, facts.lgas)
+    code = LGA_CODE.search(rest)
+    average = AVERAGE.search(rest)
+    sup = SUPERLATIVE.search(rest)
+    params: dict[str, Any] = {"variable": mention.column}
+    if (lga or code) and average:
+        params["lga"] = lga or (code.group(1) or code.group(2))
+    elif LGA_WORD.search(rest) and sup and not re.search(r"\bwards?\b", rest):
+        params["order"] = "lowest" if sup.group("low") else "highest"  # "which LGA has ..."
+    elif EACH_LGA.search(rest) or (average and not unknown and not re.search(r"\bwards?\b",
+                                                                             rest)):
+        pass  # "rainfall by LGA", "what is the average rainfall?"
+    else:
+        return None
+    if unknown and not lga:
+        return None
+    return Decision([Step("lga_averages", params, source=text)],
+                    reading={"tool": "lga_averages"})

@@ -58,3 +58,27 @@ def test_wards_above_a_value_and_a_percentage_of_a_share_column(running):  # noq
                                               "below": 0.2, "n": 100})
     assert r.json["data"]["count"] == int((tpr < 0.2).sum())
     assert all(w["test_positivity_rate"] < 0.2 for w in r.json["data"]["table"])
+
+
+def test_lga_averages_on_a_table_with_lga_codes_only(running):  # noqa: F811
+    from tests._cluster import kano_upload
+
+    app, _ = running
+    s = SessionClient.create(app.test_client())
+    assert s.upload(kano_upload()).status_code == 201
+    assert "The analysis is done." in say(s, "run the analysis")["text"]
+    analysis_id = s.state()["state"]["current_analysis"]
+    rows = pd.DataFrame(s.get(f"/analyses/{analysis_id}/wards",
+                              query_string={"limit": 500}).json["wards"])
+    assert len(rows) == 66 and rows["LGACode"].notna().all()  # codes from the boundaries
+    means = pd.to_numeric(rows["rainfall"]).groupby(
+        rows["LGACode"].astype(str).str.replace(r"\.0$", "", regex=True)).mean()
+    means = means.sort_values(ascending=False, kind="mergesort")
+    r = s.post("/tools/lga_averages", json={"variable": "rainfall"})
+    assert r.status_code == 200, r.json
+    got = r.json["data"]["lgas"]
+    assert [g["LGA"] for g in got] == [f"LGA {c}" for c in means.index]
+    assert [round(g["mean"], 6) for g in got] == [round(float(v), 6) for v in means]
+    one = say(s, f"average rainfall in LGA {means.index[-1]}")
+    assert one["tool_calls"][0]["tool"] == "lga_averages", one
+    assert f"{len(means)}th highest of {len(means)} LGAs" in one["text"], one["text"]

@@ -269,6 +269,7 @@ EXPECTED_TOOLS = {
     "what_if_plan", "compute_tpr", "export_results", "session_status", "help",
     "list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value", "data_quality",
     "export_view", "export_conversation", "add_covariates", "planning_data", "wards_by_value",
+    "lga_averages",
 }  # fmt: skip
 
 

@@ -90,3 +90,27 @@ def test_wards_above_or_below_a_value_are_counted_by_that_value(text, params):
 def test_counts_of_urban_wards_and_orders_keep_their_readings(text):
     steps, _ = _steps(text)
     assert all(tool != "wards_by_value" for tool, _ in steps), steps
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    ("which LGA has the highest tpr?", ("lga_averages", {"variable": "u5_tpr_rdt",
+                                                          "order": "highest"})),
+    ("which lga has the lowest rainfall", ("lga_averages", {"variable": "rainfall",
+                                                             "order": "lowest"})),
+    ("what is the average rainfall in Zaria?", ("lga_averages", {"variable": "rainfall",
+                                                                  "lga": "Zaria"})),
+    ("rainfall by LGA", ("lga_averages", {"variable": "rainfall"})),
+    ("average rainfall in LGA 20024", ("lga_averages", {"variable": "rainfall",
+                                                         "lga": "20024"})),
+    ("how many high risk wards are in each LGA?", ("lga_summary", {})),
+])
+def test_lga_figures_of_a_variable_or_of_the_categories(text, step):
+    steps, d = _steps(text)
+    assert steps == [step], d.text
+
+
+@pytest.mark.parametrize("text", ["which LGA is most vulnerable?", "which LGA gets the most nets?",
+                                  "what is the rainfall in Zango?"])
+def test_lga_ranking_and_plan_questions_are_not_averages(text):
+    steps, _ = _steps(text)
+    assert all(tool != "lga_averages" for tool, _ in steps), steps

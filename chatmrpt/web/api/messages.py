@@ -205,7 +205,7 @@ def list_messages(session_id: str) -> Response:
 
 # the tools that answer from stored results, also callable without a message
 RESULT_TOOLS = ("list_wards", "lga_summary", "ask_results", "pca_validity", "ward_value",
-                "wards_by_value", "data_quality", "planning_data", "export_view",
+                "wards_by_value", "lga_averages", "data_quality", "planning_data", "export_view",
                 "export_conversation")
 UNMET_CODES = {"dataset": "No ward data yet: upload a ward table first.",
                "analysis": "That needs a finished analysis: run the analysis first.",
@@ -217,7 +217,8 @@ UNMET_CODES = {"dataset": "No ward data yet: upload a ward table first.",
     "callTool",
     "Run a result tool with JSON parameters (the same code the chat runs): ward lists by LGA "
     "and category, LGA summaries, answers from stored results, PCA checks, one ward's value, "
-    "the wards with the highest or lowest values of a variable, data quality, exports of a map "
+    "the wards with the highest or lowest values of a variable, LGA averages of a variable, "
+    "data quality, exports of a map "
     "or chart, the conversation as a file.",
     {"200": {"description": "The answer in words, its data and any files.",
              "content": {"application/json": {"schema": {"type": "object"}}}}},
