@@ -98,6 +98,7 @@ from chatmrpt.chat import (
     place_fix,
     place_follow,
     plan_formal,
+    plan_lists,
     plan_refs,
     plan_settings,
     repri_target,
@@ -637,7 +638,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     # "which ward has the highest rainfall?", "top 3 wards by rainfall in LGA 20024": the
     # data's values, not the ranking (which would answer another question)
     by_value = value_order.wards_by_value(text, low, ctx, facts) or value_order.wards_beyond(
-        text, low, ctx, facts) or value_order.lga_values(text, low, ctx, facts)
+        text, low, ctx, facts) or value_order.lga_values(text, low, ctx, facts) or \
+        plan_lists.plan_coverage_question(text, low, ctx, facts)
     if by_value is not None:
         by_value.keep_pending = bool(state.pending)
         return by_value

@@ -325,6 +325,8 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
     rows = _plan_rows(rt, session_id, plan)
     if rows.empty:
         raise InputError("not_found", "The plan has no ward rows stored.")
+    if about == "plan_coverage":
+        return _plan_coverage_answer(rows, params, head)
     if about == "plan_first":
         return ToolResult(head + "\n" + plan_first_text(rows.to_dict("records"), p),
                           data={"ward": str(rows.iloc[0]["WardName"])})
@@ -356,6 +358,46 @@ def ask_results(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
                      f"({float(r.coverage_percent):.0f}% of its need)")
     return ToolResult("\n".join(lines), data={"wards": json.loads(
         chosen[["WardName", "nets_allocated"]].to_json(orient="records"))})
+
+
+COVERAGE_WORDS = {"full": "fully covered", "partial": "partly covered",
+                  "none": "not covered (no nets)", "any": "receiving nets"}
+
+
+def _plan_coverage_answer(rows: Any, params: dict[str, Any], head: str) -> ToolResult:
+    """The wards of the plan that are fully covered, partly covered, get no nets or get any
+    nets, in allocation order (for one LGA with ``lga``)."""
+    coverage = params.get("coverage") or "full"
+    need = rows["nets_needed"].astype(float)
+    got = rows["nets_allocated"].astype(float)
+    chosen = {"full": got >= need, "partial": (got > 0) & (got < need), "none": got <= 0,
+              "any": got > 0}[coverage]
+    where = ""
+    if params.get("lga"):
+        if "LGA" not in rows.columns:
+            raise InputError("invalid_request", "The plan's wards carry no LGA names, so I "
+                                                f"cannot tell which are in {params['lga']}.")
+        in_lga = rows["LGA"].astype(str).str.strip().str.lower() == \
+            str(params["lga"]).strip().lower()
+        if not in_lga.any():
+            raise InputError("not_found", f"There is no LGA called {params['lga']!r} in the plan.")
+        chosen = chosen & in_lga
+        where = f" in {params['lga']} LGA"
+    picked = rows[chosen]
+    total = int(in_lga.sum()) if params.get("lga") else len(rows)
+    lines = [head, f"{len(picked)} of the {total} wards{where} are {COVERAGE_WORDS[coverage]}"
+                   + (", in allocation order:" if len(picked) else ".")]
+    limit = int(params.get("n") or 50)
+    for r in picked.head(limit).to_dict("records"):
+        lga = str(r.get("LGA", "")).strip()
+        label = str(r["WardName"]) + (f" ({lga} LGA)" if lga and lga not in ("nan", "None")
+                                      and not where else "")
+        lines.append(f"- {label}: {int(r['nets_allocated']):,} of {int(r['nets_needed']):,} "
+                     "nets needed")
+    if len(picked) > limit:
+        lines.append(f"... and {len(picked) - limit} more (the plan's file lists every ward).")
+    return ToolResult("\n".join(lines), data={"count": int(len(picked)), "wards": [
+        str(n) for n in picked["WardName"]]})
 
 
 def _join_names(names: list[str]) -> str:

@@ -586,7 +586,7 @@ class ToolRegistry:
 
 CATEGORIES = ("High", "Medium", "Low")
 RESULT_QUESTIONS = ("plan_totals", "plan_ward", "plan_lga", "plan_params", "plan_top_wards",
-                    "plan_first",
+                    "plan_first", "plan_coverage",
                     "repri_count", "repri_names", "analysis_params", "variables", "models",
                     "ward_counts", "lgas", "value_wards", "ward_compare", "tpr_run",
                     "imputed")  # fmt: skip
@@ -653,6 +653,9 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
                                       "category on both the composite and the PCA ranking."),
             Param("filled", "string", "For ward_counts: only wards whose value of this column "
                                       "was missing and filled from neighbouring wards."),
+            Param("coverage", "string", "For plan_coverage: the wards fully covered, partly "
+                                        "covered, with no nets, or with any nets.",
+                  enum=("full", "partial", "none", "any")),
             Param("measure", "string", "For plan_lga with an order: what is most or fewest "
                                        "(nets received by default).",
                   enum=("nets_allocated", "nets_needed", "coverage_percent",
