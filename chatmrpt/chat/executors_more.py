@@ -167,6 +167,22 @@ def lga_summary(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolRes
     for i, r in enumerate(rows, 1):
         r["lga_rank"] = i
     chosen = rows
+    most = params.get("most")  # "which LGA has the most high risk wards?": by that count
+    if most in ("High", "Medium", "Low"):
+        fewest = params.get("order") == "fewest"
+        chosen = sorted(rows, key=lambda r: ((r[most] if fewest else -r[most]), r["lga_rank"]))
+        top = [r for r in chosen if r[most] == chosen[0][most]]
+        word = "fewest" if fewest else "most"
+        lead = (f"{top[0]['LGA']} has the {word} {most.lower()} priority wards: {top[0][most]} "
+                f"of its {top[0]['wards']}." if len(top) == 1 else
+                f"{_join_names([r['LGA'] for r in top])} have the {word} {most.lower()} priority "
+                f"wards, {top[0][most]} each.")
+        lines = [f"{lead} All {len(rows)} LGAs by their {most.lower()} priority wards ({word} "
+                 "first):"]
+        for r in chosen:
+            lines.append(f"- {r['LGA']}: {r[most]} {most.lower()} of {r['wards']} wards "
+                         f"(LGA rank {r['lga_rank']} by average ward rank)")
+        return ToolResult("\n".join(lines), data={"lgas": chosen})
     if params.get("lga"):
         key = str(params["lga"]).strip().lower()
         chosen = [r for r in rows if r["LGA"].lower() == key]

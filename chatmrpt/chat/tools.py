@@ -615,7 +615,12 @@ MORE_TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "lga_summary",
         "Per LGA: wards in each priority category, mean ward rank and the LGA's rank.",
-        (Param("lga", "string", "Only this LGA (all LGAs when left out)."), _METHOD),
+        (Param("lga", "string", "Only this LGA (all LGAs when left out)."), _METHOD,
+         Param("most", "string", "The LGAs ordered by their count of wards in this priority "
+               "category, the most first (\"which LGA has the most high risk wards?\").",
+               enum=CATEGORIES),
+         Param("order", "string", "With most: fewest puts the LGA with the fewest such wards "
+               "first.", enum=("most", "fewest"))),
         requires=(NEEDS_ANALYSIS,),
     ),
     ToolSpec(

@@ -140,6 +140,10 @@ AVERAGE = re.compile(r"\b(?:average|avg|mean|typical)\b")
 # "by LGA", "per LGA", "for each LGA", "across the LGAs", "LGA by LGA"
 EACH_LGA = re.compile(r"\b(?:by|per|for\s+each|in\s+each|each|every|across(?:\s+the)?|all(?:\s+the)?"
                       r"|lga\s+by)\s+(?:lgas?|l\.g\.a|local\s+govern\w*)\b")
+# "the most high risk wards", "the fewest low priority wards"
+MOST_IN_CATEGORY = re.compile(r"\b(?:(?P<many>most|highest\s+number\s+of|more)|(?P<few>fewest|least"
+                              r"|lowest\s+number\s+of|less))\s+(?P<cat>high|medium|low)[\s-]*"
+                              r"(?:risk|priority|vulnerab\w*)?\s*wards\b")
 CATEGORY_WORDS = re.compile(r"\b(?:high|medium|low|categor\w*|risk|priority|vulnerab\w*)\b")
 
 
@@ -152,6 +156,14 @@ def lga_values(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decisio
     raw = ex.lower_text(text)
     mention = _variable(text, ctx) if ctx.variables else None
     if mention is None:
+        most = MOST_IN_CATEGORY.search(raw)
+        if most is not None and LGA_WORD.search(raw) and not re.search(
+                r"\b(?:nets?|itns?|plan\w*|coverage|urban|export|map)\b", raw):
+            params: dict[str, Any] = {"most": most.group("cat").capitalize()}
+            if most.group("few"):
+                params["order"] = "fewest"
+            return Decision([Step("lga_summary", params, source=text)],
+                            reading={"tool": "lga_summary"})
         if EACH_LGA.search(raw) and CATEGORY_WORDS.search(raw) and re.search(r"\bwards?\b", raw) \
                 and not OTHER_SUBJECT.search(CATEGORY_WORDS.sub(" ", raw).replace("rank", " ")):
             return Decision([Step("lga_summary", {}, source=text)],

@@ -82,3 +82,26 @@ def test_lga_averages_on_a_table_with_lga_codes_only(running):  # noqa: F811
     one = say(s, f"average rainfall in LGA {means.index[-1]}")
     assert one["tool_calls"][0]["tool"] == "lga_averages", one
     assert f"{len(means)}th highest of {len(means)} LGAs" in one["text"], one["text"]
+
+
+def test_the_lga_with_the_most_high_priority_wards_names_every_lga_tied(running):  # noqa: F811
+    from tests._cluster import kano_upload
+
+    app, _ = running
+    s = SessionClient.create(app.test_client())
+    assert s.upload(kano_upload()).status_code == 201
+    assert "The analysis is done." in say(s, "run the analysis")["text"]
+    analysis_id = s.state()["state"]["current_analysis"]
+    rows = pd.DataFrame(s.get(f"/analyses/{analysis_id}/wards",
+                              query_string={"limit": 500}).json["wards"])
+    codes = rows["LGACode"].astype(str).str.replace(r"\.0$", "", regex=True)
+    for category, order in (("High", "most"), ("Low", "fewest"), ("Medium", "most")):
+        counts = (rows["composite_category"] == category).groupby(codes).sum()
+        best = counts.max() if order == "most" else counts.min()
+        tied = sorted(f"LGA {c}" for c in counts[counts == best].index)
+        reply = say(s, f"which LGA has the {order} {category.lower()} risk wards?")
+        assert reply["tool_calls"][0]["tool"] == "lga_summary", reply
+        first = reply["text"].split(" All ")[0]
+        assert sorted(name for name in (f"LGA {c}" for c in counts.index) if name in first) \
+            == tied, (category, first)
+        assert str(int(best)) in first

@@ -114,3 +114,14 @@ def test_lga_figures_of_a_variable_or_of_the_categories(text, step):
 def test_lga_ranking_and_plan_questions_are_not_averages(text):
     steps, _ = _steps(text)
     assert all(tool != "lga_averages" for tool, _ in steps), steps
+
+
+@pytest.mark.parametrize(("text", "params"), [
+    ("which LGA has the most high risk wards?", {"most": "High"}),
+    ("which lga has the fewest low priority wards", {"most": "Low", "order": "fewest"}),
+    ("the LGA with the most medium wards", {"most": "Medium"}),
+])
+def test_the_lga_with_the_most_wards_of_a_category(text, params):
+    steps, d = _steps(text)
+    assert steps == [("lga_summary", params)], d.text
+
