@@ -1076,6 +1076,9 @@ _REPLAN_CLAUSE = re.compile(r"^(?:(?:ok(?:ay)?|so|now|then|pls|please|plz|kindly
                             r"|modify|reflect|factor|effect|rework|fix)\b")
 
 
+# a setting of the net plan named: "add a 10% buffer" after a reprioritisation is the plan's
+PLAN_SETTING_SAID = re.compile(r"\b(?:buffer|wastage|house\s*holds?|hh|bales?|cap(?:ped)?"
+                               r"|people\s+per\s+net|strategy|nets?|itns?|llins?)\b")
 # a re-plan asked in so many words: what makes a share held back ("keep 10% aside") an order
 REPLAN_SAID = re.compile(r"\b(?:re-?plan\w*|redo|re-?do|re-?run|recalculate|recompute|re-?allocate"
                          r"|plan\s+(?:with|for)|update\s+the\s+plan|adjust\s+the\s+plan"
@@ -1422,8 +1425,8 @@ def _relative_change(text: str, low: str, ctx: RouterContext, state: DialogueSta
                                   echo=f"Urban reprioritisation at more than {_fmt(nums[0].value)}%"
                                        " urban only.", source=text)],
                             reading={"relative": "repri"})
-    if repri_last and ctx.analysis_ready:
-        # "that one", "a share": words, not thresholds
+    if repri_last and ctx.analysis_ready and not PLAN_SETTING_SAID.search(low):
+        # "that one", "a share": words, not thresholds ("add a 10% buffer" is the plan's)
         nums = [n for n in ex.extract_numbers(low) if 0 < n.value <= 100
                 and n.text.strip() not in ("one", "a", "an")]
         same = last_params.get("threshold") if last_tool == "ask_results" else None

@@ -18,7 +18,7 @@ from chatmrpt.chat.describe import MAP_NAMES, describe_choice
 from chatmrpt.chat.reading import _join
 from chatmrpt.chat.router import AT_LEAST, TAKEN_BACK_END, RouterContext
 from chatmrpt.chat.slots import CATEGORY, find_lga
-from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
+from chatmrpt.chat.state import Decision, DialogueState, Facts, Step, leave_it, steps_choice
 from chatmrpt.chat.tools import tool_spec
 
 # --- the new tools' slots -----------------------------------------------------------------
@@ -281,6 +281,10 @@ def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decis
                                               "order": "most" if m.group(2) != "fewest"
                                               and m.group(2) != "least" else "fewest"},
                               source=text)])  # fmt: skip
+    if topic in ("repri_count", "repri_names") and ctx.last_plan is not None and re.search(
+            r"\b(?:buffer|wastage|cap|bales?)\b", low) and not re.search(
+            r"\burban\b|\bthreshold\b|\bdeprioriti|\breprioriti|\btarget\b", low):
+        return _plan_setting_gone(low, ctx.last_plan)
     if topic in ("repri_count", "repri_names"):
         nums = [n for n in ex.extract_numbers(low) if 0 <= n.value <= 100]
         if nums:
@@ -292,6 +296,9 @@ def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decis
         return Decision(unmet=["plan"])
     if topic == "plan_params":
         return Decision([Step("ask_results", params, source=text)])
+    other = _other_net_count(text, ctx.last_plan)
+    if other is not None:  # "what coverage would 600k give?": not the current plan's figures
+        return other
     lga, _ = find_lga(text, facts.lgas)
     match = ex.find_ward(text, ctx.wards) if ctx.wards else None
     if topic == "plan_lga" or (lga and match is None):
@@ -308,6 +315,57 @@ def _ask_results(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decis
         return Decision([Step("ask_results", params, source=text)])
     params["about"] = "plan_totals"
     return Decision([Step("ask_results", params, source=text)])
+
+
+def _plan_setting_gone(low: str, plan: Mapping[str, Any]) -> Decision:
+    """'Were the buffer removed, how would the coverage change?': a question about the plan's
+    buffer (or cap, or bales), not about the urban wards removed. With no such setting in the
+    plan, it says so; with one, the plan without it is offered (made only when asked)."""
+    said = next(w for w in ("buffer", "wastage", "cap", "bale") if w in low)
+    key = {"buffer": "buffer", "wastage": "buffer", "cap": "max_ward_share",
+           "bale": "bale_size"}[said]
+    value = plan.get(key)
+    none = value in (None, 0, 1, 1.0) if key != "max_ward_share" else not value
+    name = {"buffer": "buffer", "max_ward_share": "cap on a ward's share",
+            "bale_size": "bale size"}[key]
+    if none:
+        return Decision(text=f"The current plan has no {name}, so removing it changes nothing; "
+                             "nothing was run.", reading={"stored": "plan_params"})
+    gone = {"buffer": 1.0, "max_ward_share": None, "bale_size": 1}[key]
+    params = {"strategy": "stop"} if key == "max_ward_share" else {key: gone}
+    step = Step("what_if_plan", params, source=low)
+    choices = [steps_choice(describe_choice("what_if_plan", params), [step]), leave_it()]
+    return Decision(text=f"The current plan uses a {name} of {_fmt_value(value)}. Shall I make the "
+                         f"plan without it, everything else as before? Nothing is changed until "
+                         "you say so.", choices=choices,
+                    pending={"expects": "choice", "choices": choices, "offered": True,
+                             "tool": "what_if_plan"}, reading={"stored": "plan_params"})
+
+
+def _fmt_value(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def _other_net_count(text: str, plan: Mapping[str, Any]) -> Decision | None:
+    """'what coverage would 600k give?' with a 400,000-net plan: the current plan's figures
+    do not answer it, so the plan with that count is offered (made only when asked)."""
+    counts = [n for n in ex.extract_numbers(ex.canonical_text(text))
+              if n.value >= 1000 and not n.percent]
+    current = plan.get("total_nets")
+    if len(counts) != 1 or not isinstance(current, int | float) or \
+            int(counts[0].value) == int(current) or \
+            not current / 5 <= counts[0].value <= current * 20:
+        return None  # a ward's or an LGA's figure ("is 28,984 right for Kuran?") is no stock
+    value = int(counts[0].value)
+    step = Step("what_if_plan", {"total_nets": value}, source=text)
+    choices = [steps_choice(f"Plan with {value:,} nets", [step]), leave_it()]
+    return Decision(text=f"The current plan is for {int(current):,} nets, so its figures do not "
+                         f"say what {value:,} nets would do. Shall I make the plan with "
+                         f"{value:,} nets, everything else as before? Nothing is changed until "
+                         "you say so.", choices=choices,
+                    pending={"expects": "choice", "choices": choices, "offered": True,
+                             "tool": "what_if_plan"},
+                    reading={"stored": "plan_totals", "other_count": value})
 
 
 MAP_WORDS = (

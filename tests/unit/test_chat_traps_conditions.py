@@ -158,3 +158,29 @@ def test_a_share_held_back_with_a_re_plan_asked_is_planned(text, total):
     d = decide(text, ctx(last_plan=PLAN), AFTER_PLAN, FACTS)
     assert acts(d), d.text
     assert d.steps[-1].params.get("total_nets") == total
+
+
+def test_a_buffer_removed_is_no_reprioritisation_and_none_is_said_when_there_is_none():
+    d = decide("Were the buffer removed, how would the coverage change?",
+               ctx(last_plan=PLAN), AFTER_PLAN, FACTS)
+    assert not d.steps, d.steps
+    assert "has no buffer" in d.text
+
+
+def test_a_buffer_after_a_reprioritisation_question_is_the_plans():
+    after_repri = DialogueState(last={"tool": "ask_results",
+                                      "params": {"about": "repri_count", "threshold": 50}})
+    from dataclasses import replace
+
+    facts = replace(FACTS, last_repri={"thresholds": [20, 30, 50, 75], "target": 30})
+    d = decide("add a 10% buffer", ctx(last_plan=PLAN), after_repri, facts)
+    assert [(s.tool, s.params) for s in d.steps] == [("what_if_plan", {"buffer": 1.1})], d.text
+
+
+@pytest.mark.parametrize("text", ["what coverage would 1.2m give?",
+                                  "if we get 1.2 million nets, which wards get covered?",
+                                  "how many nets would Zaria get with 1.2m?"])
+def test_the_figures_of_another_stock_are_offered_never_given_from_the_current_plan(text):
+    d = decide(text, ctx(last_plan=PLAN), AFTER_PLAN, FACTS)
+    assert not acts(d) and not any(s.tool == "ask_results" for s in d.steps), d.steps
+    assert [s["params"].get("total_nets") for s in offered(d)] == [1_200_000], d.text
