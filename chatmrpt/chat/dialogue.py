@@ -947,6 +947,13 @@ def _several(parts: Sequence[str], ctx: RouterContext, state: DialogueState,
             # "top 10 wards and export them": "them" is the list just asked for
             pstate = replace(state, last={"tool": out.steps[-1].tool,
                                           "params": dict(out.steps[-1].params)})
+        elif out.steps and out.steps[-1].tool == "show_map":
+            # "map the categories and export it as png": "it" is the map just asked for
+            shown = dict(out.steps[-1].params)
+            pstate = replace(state, last={"tool": "show_map", "params": shown},
+                             shown={"kind": "map", "what": shown.get("what", "composite"),
+                                    "variable": shown.get("variable"),
+                                    "threshold": shown.get("threshold")})
         one = _single(part, low, intents.classify(part), pctx, pstate, facts)
         if len(one.steps) == 1 and one.steps[0].tool in list_scope.LIST_TOOLS:
             # "wards in Zaria and Fagge and a map": the list part is asked about on its own

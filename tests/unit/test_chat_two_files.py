@@ -31,3 +31,14 @@ def test_both_files_are_made_in_the_order_said(text, files):
 ])
 def test_one_file_or_a_file_beside_something_else_is_not_two_files(text):
     assert two_files(text) is None
+
+
+@pytest.mark.parametrize(("text", "export"), [
+    ("map the categories and export it as png", {"what": "category", "format": "png"}),
+    ("show the rainfall map and save it as html",
+     {"what": "variable", "variable": "rainfall", "format": "html"}),
+])
+def test_a_map_asked_for_and_saved_in_one_message_saves_that_map(text, export):
+    d = decide(text, ctx(), DialogueState(), FACTS)
+    assert [s.tool for s in d.steps] == ["show_map", "export_view"], (d.text, d.not_done)
+    assert d.steps[1].params == export
