@@ -224,6 +224,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     in plain words first (normalize.plain_text, which leaves plain words as they are)."""
     text = normalize.plain_text(text, normalize.text_names(ctx, facts))
     text = put_off_dropped(text)  # "..., the map can wait": not asked for now
+    text = _current_plan_named(text, ctx.last_plan)
     listed = _numbered_item(text, ctx, state, facts)
     if listed is not None:
         return listed
@@ -248,6 +249,7 @@ def decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) ->
     decision = _keep_repri_thresholds(_keep_repri_target(decision, fixed, facts), fixed, facts)
     decision = _keep_analysis_variables(decision, facts)
     decision = ward_place.ward_as_place(decision, fixed, ctx, facts)
+    decision = _same_place(decision, fixed, state)
     decision = _keep_out_excluded(decision, fixed, ctx, facts)
     decision = unknown_variable.unlisted(decision, fixed, ctx, facts)
     decision = unknown_variable.map_of_missing(decision, fixed, ctx)
@@ -318,6 +320,56 @@ def _numbered_item(text: str, ctx: RouterContext, state: DialogueState,
                         keep_pending=bool(state.pending), reading={"text": text})
     decision = decide(state.todo["items"][named], ctx, replace(state, todo=None), facts)
     decision.reading["todo"] = numbered.kept(state.todo, None, named)
+    return decision
+
+
+# "for the 500k plan, how many nets go to Kuwe South?": the current plan named by its nets
+PLAN_BY_TOTAL = re.compile(r"\b(?:for|in|on|of|from|under|with)\s+(?:the|this|that|our|d|my|current)\s+"
+                           r"(?P<n>\d[\d.,]*\s*(?:k|m|million|thousand)?)(?:\s+(?:nets?|itns?|llins?))?"
+                           r"\s+plan\b\s*,?")
+
+
+def _current_plan_named(text: str, plan: Mapping[str, Any] | None) -> str:
+    """The message without the words that name the current plan by its number of nets: the
+    number names the plan, it is no number of nets to plan with."""
+    if not plan or not plan.get("total_nets"):
+        return text
+    m = PLAN_BY_TOTAL.search(text.lower())
+    if m is None:
+        return text
+    said = ex.extract_numbers(ex.canonical_text(m.group("n")))
+    if len(said) != 1 or int(said[0].value) != int(plan["total_nets"]):
+        return text
+    rest = (text[: m.start()] + " " + text[m.end():]).strip(" ,")
+    rest = re.sub(r"\s{2,}", " ", rest)
+    return rest if re.search(r"\w", rest) else text
+
+
+# "d bottom 3 for same code", "top 5 in the same LGA": the place of the list before
+SAME_PLACE = re.compile(r"\b(?:for|in|of|on)\s+(?:the\s+|d\s+|dat\s+|that\s+)?same\s+(?:lga\s+)?"
+                        r"(?:code|lga|l\.g\.a|local\s+govern\w*|place|area)\b"
+                        r"|\bsame\s+(?:lga\s+)?(?:code|lga)\b")
+
+
+def _same_place(decision: Decision, text: str, state: DialogueState) -> Decision:
+    """A ward list said to be of the same LGA (or LGA code) as the list before keeps it; it
+    was listed for the whole area."""
+    if not SAME_PLACE.search(ex.lower_text(text)):
+        return decision
+    last = state.last or {}
+    params = last.get("params") or {}
+    place = {k: params[k] for k in ("lga", "lga_code") if params.get(k)}
+    if not place and isinstance(last.get("asked"), dict):
+        asked = last["asked"].get("params") or {}
+        place = {k: asked[k] for k in ("lga", "lga_code") if asked.get(k)}
+    if not place:
+        return decision
+    for step in decision.steps:
+        if step.tool in ("top_wards", "list_wards") and not (step.params.get("lga")
+                                                             or step.params.get("lga_code")):
+            kept = {k: v for k, v in step.params.items() if k in ("n", "order", "method",
+                                                                  "category", "start")}
+            step.tool, step.params = "list_wards", {**kept, **place}
     return decision
 
 
@@ -841,6 +893,11 @@ def _fresh(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
     undone = undo.step_back_decision(text, state, facts)
     if undone is not None:
         return undone
+
+    # "same but composite" with a plan made last: the plan with the other ranking method
+    method_change = _plan_method_change(text, ctx)
+    if method_change is not None:
+        return method_change
 
     # relative changes of the last request
     # "put it back to the normal one" after the reciprocal normalisation: that setting only,
@@ -1479,11 +1536,38 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
                 pending = {**pending, "expects": "choice", "choices": choices}
         return Decision(text=r.clarification, pending=pending, choices=choices,
                         reading={"tool": r.tool, "missing": list(r.missing)})  # fmt: skip
+    method_change = _plan_method_change(text, ctx) if r.tool == "compare_methods" else None
+    if method_change is not None:
+        return method_change
     if r.tool == "compare_methods" and not COMPARE_METHOD_WORDS.search(ex.lower_text(text)):
         other = _compared_other_things(text, ctx)
         if other is not None:
             return other
     return Decision([Step(r.tool, dict(r.params), source=text)], reading={"tool": r.tool})
+
+
+# "same but composite", "same with pca", "now on the composite": the last plan with the other
+# ranking method
+SAME_BUT_METHOD = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|now|then)[\s,]+)*(?:(?:the\s+)?same"
+                             r"(?:\s+(?:plan|thing|again))?\s*,?\s*(?:but\s+)?(?:with|on|using|by"
+                             r"|for)?|now\s+(?:with|on|using|by))\s*\b(?:the\s+)?(?P<m>composite|pca)"
+                             r"(?:\s+(?:ranking|method|score|one))?\W*$")
+
+
+def _plan_method_change(text: str, ctx: RouterContext) -> Decision | None:
+    """'same but composite' with a net plan made last: the plan again with that ranking
+    method (it was read as the comparison of the two methods)."""
+    m = SAME_BUT_METHOD.match(ex.lower_text(text))
+    if m is None or ctx.last_plan is None or ctx.last_tool in (
+            "top_wards", "list_wards", "show_map", "lga_summary", "explain_ward"):
+        return None
+    method = m.group("m")
+    if (ctx.last_plan.get("method") or "composite") == method:
+        name = "PCA" if method == "pca" else "composite"
+        return Decision(text=f"The current plan already uses the {name} ranking: nothing to "
+                             "change.")
+    return Decision([Step("what_if_plan", {"method": method}, source=text)],
+                    reading={"relative": "plan_setting"})
 
 
 # what names the two ranking methods ("compare the composite and the PCA", "how do the two

@@ -14,7 +14,8 @@ _LEAD = r"^\W*(?:(?:ok(?:ay)?|oya|so|na|then|fine|alright|right|no|well|abeg|pls
 # the subject said alone: "only ranking then", "just the ward ranking", "the whole data"
 _SUBJECTS = (
     ("rankings", r"(?:ward\s+)?rank(?:s|ings?|ed\s+list)|priority\s+list|scores"),
-    ("unified", r"(?:whole|full|entire|complete)\s+(?:data\s*set|data|table)|all\s+(?:the\s+)?data"
+    ("unified", r"(?:whole|full|entire|complete)\s+(?:wards?\s+)?(?:data\s*set|data|table)"
+                r"|all\s+(?:the\s+)?data"
                 r"|unified\s+(?:data\s*set|data|table)"),
     ("itn_plan", r"(?:net\s+|itn\s+|distribution\s+)?plan"),
     ("report", r"(?:full\s+)?report"),

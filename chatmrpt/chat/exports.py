@@ -314,7 +314,7 @@ TABLE_FORMATS = (("xlsx", r"\bexcel\b|\bxlsx?\b|\bspreadsheet\b|\b(?:xcel|exel|e
                  ("csv", r"\bcsv\b|\bcomma[- ]separated\b"),
                  ("html", r"\bhtml\b|\bweb\s*page\b"))
 SUBJECTS = (
-    ("itn_plan", r"\b(?:the|this|that|my|our|d|di|current|latest|new|net|itn|llin|distribution"
+    ("itn_plan", r"\b(?:the|this|that|my|our|d|di|current|latest|new|same|net|itn|llin|distribution"
                  r"|allocation)\s+plan\b|^\W*plan\b|\ballocations?\s+(?:table|list|sheet)\b"),
     ("rankings", r"\brank(?:s|ings?)\b|\branked\s+(?:list|wards|table)\b|\bward\s+(?:list"
                  r"|ranking)s?\b|\blist\s+of\s+(?:the\s+)?wards\b|\bwards?\s+list\b"

@@ -1643,6 +1643,13 @@ def _match_variable(lows, column_by_key, columns):
         return _column_for(canonical, columns), canonical, 95.0
     if any(w in _VAR_STOP for w in lows) or len(key) < 5:
         return None
+    if len(lows) >= 2 and len(key) >= 8:
+        # "the vegetation index" on a table whose one such column is enhanced_vegetation_index:
+        # the words said end the name of exactly one column
+        ends = [c for k, c in column_by_key.items() if k != key and k.endswith(key)]
+        if len(ends) == 1:
+            entry = catalogue_entry(ends[0])
+            return ends[0], (entry.name if entry else None), 85.0
     if all(w in _VOCAB or w in _KEEP for w in lows if w not in _VAR_INNER):
         return None
     limit = 1 if len(key) <= 8 else 2

@@ -276,6 +276,8 @@ def nets_scenario(step: Step, text: str) -> bool:
     if m is None or step.tool not in ("what_if_plan", "plan_itn") or \
             not set(step.params) <= {"total_nets"}:
         return False
+    if LATER_TIME.search(low) or YEAR_LATER.search(low):
+        return False  # "what if we get another 100k next month?": a stock for later is asked
     head = re.match(r"^.*?\b(?:what|wat|wetin)\s+if\s+\S+(?:\s+\S+)?\s", low)
     return not ABOUT_THE_RESULT.search(low[head.end():] if head else low)
 

@@ -96,6 +96,10 @@ _BEFORE_GREETING = {"ok", "okay", "oh", "eh", "ah", "and", "yes", "yeah", "so", 
 # "wards 4 20043", "nets 4 lga 20001": a 4 standing for "for" before an LGA code
 _FOR_CODE = re.compile(r"\b(wards?|nets?|itns?|ones)\s+4\s+(?=(?:lga\s+)?(?:code\s+)?\d{4,6}\b)",
                        re.I)
+# "same 4 raubatsa": "same for Raubatsa" (a 4 before a name, after "same")
+_SAME_FOR = re.compile(r"\b(same)\s+4\s+(?=[A-Za-z])", re.I)
+# "d bottom 3 nko", "Rimai nko?": pidgin "what about ...?" said after what it asks about
+_NKO = re.compile(r"^\s*(?P<x>\S.*?)[\s,]+nko\s*[?.!]*\s*$", re.I)
 _COURTESY_ANY = re.compile(r"(?<![\w'])(?:don\s+allah|biko|e\s+jo|e\s+se|no\s+wahala)(?![\w'])"
                           r"[\s,.!]*", re.I)
 
@@ -288,6 +292,8 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     out = _HI_HIGH.sub(lambda m: "High" if m.group(0)[0].isupper() else "high", out)
     out = _hi_wards(out)
     out = _FOR_CODE.sub(lambda m: f"{m.group(1)} for ", out)
+    out = _SAME_FOR.sub(lambda m: f"{m.group(1)} for ", out)
+    out = _NKO.sub(lambda m: f"what about {m.group('x')}?", out)
     stripped = _COURTESY_LEAD.sub("", out)
     if stripped.strip():
         out = stripped

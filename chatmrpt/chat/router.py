@@ -778,6 +778,8 @@ _EXPORT_KINDS = (
     ("rankings", r"\brank(?:s|ings?|ed\s+list)\b|\branked\s+(?:ward\s+)?table\b|\bscores\b"
                  r"|\bpriority\s+list\b"),
     ("unified", r"\bunified\b|\bfull\s+(?:dataset|data|results|table)\b|\beverything\b"
+                # "the full ward dataset", "the whole ward data"
+                r"|\b(?:full|whole|entire|complete)\s+wards?\s+(?:dataset|data\s*set|data|table)\b"
                 r"|\b(?:full|whole|entire|complete)\s+(?:cleaned|clean|merged|processed|final"
                 r"|imputed)\s+(?:dataset|data\s*set|data|table)\b"
                 r"|\b(?:cleaned|merged|processed|imputed)\s+(?:dataset|data\s*set|data|table)\b"
