@@ -96,6 +96,13 @@ _BEFORE_GREETING = {"ok", "okay", "oh", "eh", "ah", "and", "yes", "yeah", "so", 
 # "wards 4 20043", "nets 4 lga 20001": a 4 standing for "for" before an LGA code
 _FOR_CODE = re.compile(r"\b(wards?|nets?|itns?|ones)\s+4\s+(?=(?:lga\s+)?(?:code\s+)?\d{4,6}\b)",
                        re.I)
+# "treat wards at 60% urban or above as urban in the plan", "count wards over 60% urban as
+# urban": the plan's urban threshold said as a rule
+_TREAT_AS_URBAN = re.compile(
+    r"\b(?:treat|count|consider|classify|take|mark)\s+(?:the\s+|all\s+(?:the\s+)?|any\s+)?wards?\s+"
+    r"(?:that\s+are\s+|which\s+are\s+|at\s+|with\s+|of\s+|over\s+|above\s+|from\s+)?"
+    r"(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent|per\s*cent)\s+(?:urban\s+)?(?:or\s+(?:above|more|higher)"
+    r"|and\s+(?:above|more)|\+)?\s*(?:urban\s+)?as\s+urban\b", re.I)
 # "same 4 raubatsa": "same for Raubatsa" (a 4 before a name, after "same")
 _SAME_FOR = re.compile(r"\b(same)\s+4\s+(?=[A-Za-z])", re.I)
 # "d bottom 3 nko", "Rimai nko?": pidgin "what about ...?" said after what it asks about
@@ -293,6 +300,7 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     out = _hi_wards(out)
     out = _FOR_CODE.sub(lambda m: f"{m.group(1)} for ", out)
     out = _SAME_FOR.sub(lambda m: f"{m.group(1)} for ", out)
+    out = _TREAT_AS_URBAN.sub(lambda m: f"use urban threshold {m.group('n')}", out)
     out = _NKO.sub(lambda m: f"what about {m.group('x')}?", out)
     stripped = _COURTESY_LEAD.sub("", out)
     if stripped.strip():

@@ -40,7 +40,9 @@ BY_VARIABLE = re.compile(r"\b(?:by|on|in\s+terms\s+of|based\s+on|according\s+to)
 
 
 def _variable(text: str, ctx: RouterContext) -> ex.VariableMention | None:
-    found = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    # "top 7 ward dem": the pidgin plural, never the elevation model (DEM)
+    found = [m for m in ex.find_variables(text, ctx.variables) if m.column
+             and m.query.strip().lower() != "dem"]
     return found[0] if len({m.column for m in found}) == 1 else None
 
 

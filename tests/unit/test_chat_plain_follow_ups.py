@@ -68,3 +68,15 @@ def test_a_column_named_by_the_end_of_its_name():
 def test_files_named_loosely(text, params):
     steps, d = _steps(text)
     assert steps == [("export_results", params)], d.text
+
+
+def test_a_rule_for_urban_wards_is_the_plans_urban_threshold():
+    assert plain_text("Treat wards at 60% urban or above as urban in the plan.") == \
+        "use urban threshold 60 in the plan."
+    steps, d = _steps("Treat wards at 60% urban or above as urban in the plan.")
+    assert steps == [("what_if_plan", {"urban_threshold": 60})], d.text
+
+
+def test_the_pidgin_plural_is_no_elevation_model():
+    steps, d = _steps("top 7 ward dem")
+    assert steps == [("top_wards", {"n": 7, "order": "top"})], d.text
