@@ -48,12 +48,12 @@ MESSAGE = {"required": True, "content": {"application/json": {"schema": {
     "properties": {
         "text": {"type": "string", "minLength": 1, "maxLength": 4000},
         # the figure the page shows beside the chat: "save that map" means it
-        "shown": {"type": ["object", "null"], "properties": {
+        "shown": {"type": "object", "nullable": True, "properties": {
             "kind": {"type": "string", "enum": ["map", "chart"]},
             "what": {"type": "string"},
-            "variable": {"type": ["string", "null"]},
-            "threshold": {"type": ["number", "null"]},
-            "map": {"type": ["object", "null"]},
+            "variable": {"type": "string", "nullable": True},
+            "threshold": {"type": "number", "nullable": True},
+            "map": {"type": "object", "nullable": True},
         }, "required": ["kind", "what"]},
     },
 }}}}  # fmt: skip
