@@ -137,6 +137,8 @@ def wards_beyond(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decis
                     reading={"tool": "wards_by_value"})
 
 
+WHAT_IS = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?)[\s,]+)*(?:what(?:'s|\s+is|\s+was|\s+be)|wetin\s+be"
+                     r"|how\s+(?:high|much)\s+(?:is|was))\s+(?:the\s+)?$")
 LGA_WORD = re.compile(r"\b(?:lgas?|l\.g\.a|local\s+govern\w*(?:\s+areas?)?)\b")
 AVERAGE = re.compile(r"\b(?:average|avg|mean|typical)\b")
 # "by LGA", "per LGA", "for each LGA", "across the LGAs", "LGA by LGA"
@@ -179,7 +181,12 @@ def lga_values(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decisio
     average = AVERAGE.search(rest)
     sup = SUPERLATIVE.search(rest)
     params: dict[str, Any] = {"variable": mention.column}
-    if (lga or code) and average:
+    # "what was the tpr in Kuran?": an LGA's figure of a ward variable is its wards' average
+    # (never when a ward is named: "what is the rainfall in Zango?" is that ward's value)
+    asked_of_lga = bool(WHAT_IS.search(raw[: mention.start])) and lga is not None and \
+        not (ctx.wards and ex.find_ward(re.sub(re.escape(lga), " ", text, flags=re.I),
+                                        ctx.wards))
+    if (lga or code) and (average or asked_of_lga):
         params["lga"] = lga or (code.group(1) or code.group(2))
     elif LGA_WORD.search(rest) and sup and not re.search(r"\bwards?\b", rest):
         params["order"] = "lowest" if sup.group("low") else "highest"  # "which LGA has ..."

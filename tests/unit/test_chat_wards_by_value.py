@@ -125,3 +125,22 @@ def test_the_lga_with_the_most_wards_of_a_category(text, params):
     steps, d = _steps(text)
     assert steps == [("lga_summary", params)], d.text
 
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    ("what was the tpr in Zaria?", ("lga_averages", {"variable": "u5_tpr_rdt", "lga": "Zaria"})),
+    ("what's the rainfall in Fagge", ("lga_averages", {"variable": "rainfall", "lga": "Fagge"})),
+])
+def test_an_lgas_figure_of_a_ward_variable_is_its_wards_average(text, step):
+    steps, d = _steps(text)
+    assert steps == [step], d.text
+
+
+def test_a_wards_figure_stays_the_wards_value():
+    from tests.unit.chat_corpus import NORTH_WARDS
+
+    names = [name for name, _ in NORTH_WARDS]
+    ward = next(n for n in names if names.count(n) == 1)
+    steps, d = _steps(f"what is the rainfall in {ward}?")
+    assert steps and steps[0][0] == "ward_value", (ward, d.text)
+    assert all(tool != "lga_averages" for tool, _ in steps), steps
