@@ -256,7 +256,7 @@ NEW_SPLITS = ("dev2", "holdout", "dev3", "holdout2", "dev4", "dev5", "holdout3",
               "dev25", "dev26", "dev27", "dev28", "dev29", "dev30", "dev31",
               "dev32", "dev33", "dev34", "dev35", "dev36", "dev37",
               "dev38", "dev39", "dev40", "dev41", "dev42", "dev43", "dev44", "dev45", "dev46",
-              "dev47", "dev48", "dev49")
+              "dev47", "dev48", "dev49", "dev50")
 
 
 def test_every_folder_of_conversations_is_a_split():
