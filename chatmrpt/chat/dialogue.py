@@ -691,6 +691,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     # data's values, not the ranking (which would answer another question)
     by_value = value_order.wards_by_value(text, low, ctx, facts) or value_order.wards_beyond(
         text, low, ctx, facts) or value_order.lga_values(text, low, ctx, facts) or \
+        value_order.lga_average_again(text, low, ctx, state, facts) or \
+        value_order.lga_overview(text, low, ctx, facts) or \
         plan_lists.plan_coverage_question(text, low, ctx, facts)
     if by_value is not None:
         by_value.keep_pending = bool(state.pending)

@@ -328,8 +328,9 @@ def show_map(rt: Runtime, session_id: str, params: dict[str, Any], *, links: Lin
     art, title = map_for(rt, session_id, analysis["id"], what, variable=params.get("variable"),
                          threshold=params.get("threshold"), links=links)
     ref = _artifact_ref(art, session_id, "map")
+    other = "Show the vulnerability map" if what == "category" else "Show the categories map"
     return ToolResult(f"Here is the map: {title}.", artifacts=[ref],
-                      suggestions=["Top 10 wards", "Show the categories map"])
+                      suggestions=["Top 10 wards", other])
 
 
 def explain_methodology(rt: Runtime, session_id: str, params: dict[str, Any]) -> ToolResult:

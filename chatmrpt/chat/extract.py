@@ -1520,6 +1520,9 @@ _SPOKEN_NAMES: dict[str, str] = {
     "distance to the water": "distance_to_waterbodies",
     "water distance": "distance_to_waterbodies",
     "soil moisture": "soil_wetness",
+    "above sea level": "elevation",
+    "height above sea level": "elevation",
+    "sea level": "elevation",
 }
 _SPOKEN_KEYS = {_key(k): v for k, v in _SPOKEN_NAMES.items()}
 _SYNONYM_KEYS: tuple[tuple[str, str], ...] = tuple(
@@ -1529,13 +1532,15 @@ _SYNONYM_KEYS: tuple[tuple[str, str], ...] = tuple(
 
 # "dem" said for "them" in pidgin ("where dem dey", "show me dem", "dem wey high"), not the
 # digital elevation model
-PIDGIN_DEM = re.compile(r"\b(?:where|all|na|for|see|give|tell|make|show|list|me|us|among|if)"
+PIDGIN_DEM = re.compile(r"\b(?:where|wey|all|na|for|see|give|tell|make|show|list|me|us|among|if)"
                         r"\s+dem\b|\bdem\s+(?:dey|don|go|be|wey|no|fit|get|fall|na|all|too|wan"
                         r"|sabi|take|come|high|low|medium|ones?"
                         # "dem just give me dis work", "dem send me kano file": "they" in pidgin
                         r"|just|jus|send|sent|say|said|talk|tell|told|give|gave|ask|asked|want"
                         r"|bring|brought|call|called|need|do|did|never|neva|still|also|dun|done"
-                        r"|bin|carry|post|posted|share|shared|don't|dont)\b")
+                        r"|bin|carry|post|posted|share|shared|don't|dont|run|ran|use|used"
+                        r"|compute|computed|calculate|calculated|made|upload|uploaded|collect"
+                        r"|collected)\b")
 
 
 def find_variables(text: str, columns: Sequence[str] = ()) -> list[VariableMention]:
@@ -1567,6 +1572,7 @@ def find_variables(text: str, columns: Sequence[str] = ()) -> list[VariableMenti
             if hit is not None:
                 column, canonical, score = hit
                 found.append(VariableMention(column, canonical, text[start:end], start, end, score))
+    found.extend(_named_by_part(low, text, columns))
     found.sort(key=lambda m: (-m.score, -(m.end - m.start), m.start))
     chosen: list[VariableMention] = []
     for m in found:
@@ -1574,6 +1580,27 @@ def find_variables(text: str, columns: Sequence[str] = ()) -> list[VariableMenti
             chosen.append(m)
     chosen.sort(key=lambda m: m.start)
     return [_qualified(m, low, text, chosen) for m in chosen]
+
+
+# "remove the soil one", "the lights variable": one word of a column's name, pointed at
+_PART_POINTED = re.compile(r"\b(?:the|d|that|dat|this|dis)\s+([a-z]{4,})\s+"
+                           r"(?:one|variable|column|layer)\b")
+
+
+def _named_by_part(low: str, text: str, columns: Sequence[str]) -> list[VariableMention]:
+    """The column a pointed-at word names when it is a word of exactly one column's name
+    ("the soil one" on a table with soil_wetness, "the lights one": nighttime_lights)."""
+    out = []
+    for m in _PART_POINTED.finditer(low):
+        word = m.group(1)
+        if word in _VAR_STOP:
+            continue
+        owners = [c for c in columns if word in re.split(r"[_\W]+", lower_text(c))]
+        if len(owners) == 1:
+            entry = catalogue_entry(owners[0])
+            out.append(VariableMention(owners[0], entry.name if entry else None,
+                                       text[m.start(1):m.end(1)], m.start(1), m.end(1), 80.0))
+    return out
 
 
 # "distance to the nearest health facility": a name followed by what it is measured to or from

@@ -491,6 +491,13 @@ def _repri_figure(text: str, low: str, ctx: RouterContext, state: DialogueState,
             # plain answer ("how many wards at 40 now?"); "pop share for 30?" is computed
             # with the same target, and the answer says so
         params["threshold"] = thresholds[0]
+        from chatmrpt.chat.results import REPRI_NAMES_ASKED
+
+        if REPRI_NAMES_ASKED.search(low) or re.search(r"\bwhich\s+(?:one|ward)\b", low):
+            # "among the wards selected at 75 percent, which one is the least at risk?": the
+            # wards by name, least vulnerable first
+            params["about"] = "repri_names"
+            return _ask(text, params, "repri_names")
         return _ask(text, params, "repri_count")
     # no number: a follow-up on the reprioritisation just talked about
     if not talked or len(low.split()) > 9 or _REACH.search(low) and not re.search(

@@ -433,10 +433,18 @@ AND_BY_METHOD = re.compile(
     r"(?:\s+(?:too|please|pls|instead|now|then))*\s*[?.!]*\s*$")
 
 
+# "and pca for same", "pca version of the same list" right after a ward list
+METHOD_FOR_SAME = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|nd|now|then|please|pls)[\s,]+)*(?:(?:by|with|using|on)\s+)?"
+    r"(?:the\s+|d\s+)?(?P<m>pca|composite)(?:\s+(?:one|ranking|rank|method|version|list))?"
+    r"\s+(?:for|of|on)\s+(?:the\s+|d\s+|dat\s+)?same(?:\s+(?:one|ones|list|wards|lga|code"
+    r"|thing|place))?(?:\s+(?:too|please|pls|abeg|then))*\s*[?.!]*\s*$")
+
+
 def _same_by_method(low: str, last: Mapping[str, Any] | None) -> Resolution | None:
     """ "do the same for the PCA one", "and for PCA?" right after a ward list: that list
     again, by the other ranking method."""
-    m = SAME_BY_METHOD.match(low) or AND_BY_METHOD.match(low)
+    m = SAME_BY_METHOD.match(low) or AND_BY_METHOD.match(low) or METHOD_FOR_SAME.match(low)
     if not m or not last or last.get("tool") not in ("top_wards", "list_wards"):
         return None
     method = m.group("m")

@@ -344,6 +344,11 @@ def stray_numbers(step: Step, text: str, ctx: RouterContext | None = None,
     if isinstance(step.params.get("buffer"), int | float):
         used.add(round((float(step.params["buffer"]) - 1) * 100, 6))  # "a 10% buffer": 1.1
     used |= _choice_numbers(step)
+    if step.tool == "what_if_plan" and ctx is not None and ctx.last_plan:
+        # "go back to the plain 400k one, no bales": the plan changed, named by its stock or
+        # its household size, which stay as they are
+        used |= {round(float(ctx.last_plan[k]), 6) for k in ("total_nets", "household_size")
+                 if isinstance(ctx.last_plan.get(k), int | float)}
     if step.tool == "compute_tpr" and step.params.get("age") in ("u5", "o5"):
         used |= {5.0, 0.0, 4.0, 59.0}  # "under five", "five and above", "0-59 months"
     out = []
@@ -821,12 +826,17 @@ def plan_alternatives(step: Step, text: str) -> tuple[str, list[int | float]] | 
     return None
 
 
+# "urban 60", "hh 6", "now bales 50": a setting's name and its value, nothing else
+TERSE_SETTING = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|then|now|make\s+it|set)[\s,]+)*"
+                           r"(?P<rest>[a-z][a-z ]{0,24}?\s*\d[\d.,]*\s*%?)\s*[.!]*\s*$")
+
+
 def tries_one_setting(step: Step, low: str, state: DialogueState,
                       last_plan: Mapping[str, Any] | None) -> bool:
     """ "what about hh 6" said right after a plan was made: an order to try that plan with
     this one setting (the step changes exactly one number of the plan, and that number is
     said). "what if ...", "would hh 6 change much?" and anything longer stay questions."""
-    m = WHAT_ABOUT.match(low)
+    m = WHAT_ABOUT.match(low) or TERSE_SETTING.match(low)
     if not m or not last_plan or (state.last or {}).get("tool") not in PLAN_TOOLS or \
             state.pending:
         return False

@@ -18,6 +18,11 @@ ONE = re.compile(_LEAD + r"(?:(?:(?:show|give|do|make|draw|plot|try|display|use|
                  r"|go\s+with)\s+(?:me\s+|us\s+)?)?(?:the|that)\s+)?"
                  r"(?P<name>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)\s+(?:one|map|version)\b"
                  r"(?P<rest>[^?]*)\??\s*$")
+# "also the one showing which wards are more than 50 percent urban", "the map with the
+# categories": the next map said by what it shows
+SHOWING = re.compile(_LEAD + r"(?:(?:show|give|do|make|draw)\s+(?:me\s+|us\s+)?)?(?:the|that)\s+"
+                     r"(?:one|map)\s+(?:showing|that\s+shows?|which\s+shows?|wey\s+(?:dey\s+)?show"
+                     r"|with|of)\s+(?P<rest>[^?]+?)\s*[?.!]*\s*$")
 MEANT = re.compile(_LEAD + r"(?:i\s+meant|i\s+mean|meant)\b[\s,:]*(?P<rest>.+)$")
 # a tail that asks something else than the map: left to the other readings
 OTHER_ASK = re.compile(r"\b(?:why|what|how|which|where|mean|means|export|save|download|send"
@@ -95,9 +100,29 @@ def other_map(text: str, low: str, ctx: RouterContext, state: DialogueState) -> 
         bare = _variable_next(text, low, ctx, state)
         if bare is not None:
             return bare
-    if (state.last or {}).get("tool") != "show_map" or not ctx.analysis_ready:
+    last_tool = (state.last or {}).get("tool") or ""
+    # right after a map was shown, or saved as a file ("the map above as picture", then "now
+    # the category one")
+    if not (last_tool == "show_map" or (last_tool.startswith("export_") and (
+            state.shown or {}).get("kind") == "map")) or not ctx.analysis_ready:
         return None
     meant = MEANT.match(low)
+    showing = None if meant is not None else SHOWING.match(low)
+    if showing is not None:
+        words = showing.group("rest")
+        if NOT_A_MAP.search(words) or re.search(r"\b(?:why|how|export|save|download|send|png"
+                                                r"|html|csv|excel|top|list|nets?|plan)\b", words):
+            return None
+        params = _kind(words, ctx)
+        if params is None:
+            return None
+        if params.get("what") == "urban":
+            said = [n.value for n in ex.extract_numbers(words) if 0 < n.value < 100]
+            if len(said) > 1:
+                return None
+            if said:
+                params["threshold"] = said[0]
+        return Decision([Step("show_map", params, source=text)], reading={"tool": "show_map"})
     if meant is not None:
         words = meant.group("rest")
         if NOT_A_MAP.search(words) or re.search(r"\b(?:why|how|which|export|save|download"
@@ -115,7 +140,8 @@ def other_map(text: str, low: str, ctx: RouterContext, state: DialogueState) -> 
     params = _kind(words, ctx)
     if params is None:
         return None
-    shown = dict((state.last or {}).get("params") or {})
+    shown = dict((state.last or {}).get("params") or {}) if last_tool == "show_map" else {
+        k: v for k, v in (state.shown or {}).items() if k in ("what", "variable", "threshold")}
     if all(shown.get(k) == v for k, v in params.items()) and meant is None and \
             not re.search(r"\bmap\b", low):
         return None  # "and the composite one" on the composite map: not another map

@@ -103,6 +103,14 @@ _TREAT_AS_URBAN = re.compile(
     r"(?:that\s+are\s+|which\s+are\s+|at\s+|with\s+|of\s+|over\s+|above\s+|from\s+)?"
     r"(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent|per\s*cent)\s+(?:urban\s+)?(?:or\s+(?:above|more|higher)"
     r"|and\s+(?:above|more)|\+)?\s*(?:urban\s+)?as\s+urban\b", re.I)
+# "anything at 60 percent urban or more to be served last", "serve wards above 60% urban
+# last": the plan's urban threshold said by what it does
+_SERVED_LAST = re.compile(
+    r"\b(?:(?:serve|put)\s+)?(?:anything|any\s+ward|all\s+wards|wards?|those|the\s+ones|ones)\s+"
+    r"(?:that\s+are\s+|which\s+are\s+|at\s+|with\s+|of\s+|over\s+|above\s+|from\s+)?"
+    r"(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent|per\s*cent)\s+urban\s*(?:or\s+(?:above|more|higher)"
+    r"|and\s+(?:above|more)|\+)?\s+(?:(?:to\s+be|should\s+be|be|are|get|gets|to\s+get)\s+)?"
+    r"(?:served|served\s+at\s+the\s+end|last|at\s+the\s+end)(?:\s+last)?\b", re.I)
 # "same 4 raubatsa": "same for Raubatsa" (a 4 before a name, after "same")
 _SAME_FOR = re.compile(r"\b(same)\s+4\s+(?=[A-Za-z])", re.I)
 # "d bottom 3 nko", "Rimai nko?": pidgin "what about ...?" said after what it asks about
@@ -301,6 +309,7 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     out = _FOR_CODE.sub(lambda m: f"{m.group(1)} for ", out)
     out = _SAME_FOR.sub(lambda m: f"{m.group(1)} for ", out)
     out = _TREAT_AS_URBAN.sub(lambda m: f"use urban threshold {m.group('n')}", out)
+    out = _SERVED_LAST.sub(lambda m: f"urban threshold {m.group('n')}", out)
     out = _NKO.sub(lambda m: f"what about {m.group('x')}?", out)
     stripped = _COURTESY_LEAD.sub("", out)
     if stripped.strip():

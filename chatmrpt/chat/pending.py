@@ -17,6 +17,7 @@ from chatmrpt.chat import extract as ex
 from chatmrpt.chat import intents, map_variable, setting_ask, unknown_variable
 from chatmrpt.chat.guards import (
     GATE_FAMILY,
+    YES_NO_WORDS,
     _param_numbers,
     describe_step,
     reads_as_question,
@@ -132,6 +133,37 @@ SAME_VALUE = re.compile(r"^\s*(?:(?:ok(?:ay)?|no|hmm+|actually|sorry)[\s,.!]+)*(
                         r"|no\s+change|don'?t\s+change\s+it)[\s,.!]*(?:please|pls|abeg)?[\s.!]*$")
 
 
+# "ok go ahead and make that plan", "yes run the analysis", "proceed with the plan": a yes
+# that names the kind of thing offered, and nothing else (no number, no setting, no name)
+_OFFER_NOUNS = {
+    "plan_itn": ("plan", "nets", "itn", "distribution", "allocation"),
+    "what_if_plan": ("plan", "nets", "itn", "distribution", "allocation"),
+    "run_analysis": ("analysis", "ranking", "ranks", "rank", "scoring"),
+    "compute_tpr": ("tpr", "positivity", "rate", "rates", "one"),
+    "reprioritize_urban": ("reprioritisation", "reprioritization", "repri", "selection"),
+}
+_OFFER_FILLER = frozenset([
+    "make", "run", "create", "produce", "generate", "prepare", "do", "with", "the", "that",
+    "this", "one", "for", "me", "us", "please", "pls", "then", "and", "a", "new", "same",
+    "as", "you", "said", "offered", "suggested", "sounds", "good", "the", "i", "we", "want",
+    "need", "will", "take", "let", "lets", "let's", "us", "net"])
+
+
+def names_offer_back(low: str, tool: str) -> bool:
+    """Whether a message is a yes said with the offered step named back: once the yes words
+    are taken away, only verbs of doing, pointers ("that", "the") and a noun of the offered
+    kind are left ("Ok, go ahead and make that plan" to an offered plan)."""
+    nouns = _OFFER_NOUNS.get(tool)
+    if not nouns or ex.extract_numbers(low) or "?" in low:
+        return False
+    words = re.findall(r"[a-z']+", low)
+    if not words or not any(w in YES_NO_WORDS or w in ("make", "run", "create", "produce",
+                                                       "generate", "prepare") for w in words):
+        return False
+    rest = [w for w in words if w not in YES_NO_WORDS and w not in _OFFER_FILLER]
+    return bool(rest) and all(w in nouns for w in rest)
+
+
 def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: RouterContext,
                     state: DialogueState, facts: Facts,
                     pending: Mapping[str, Any]) -> Decision | None:  # fmt: skip
@@ -162,9 +194,9 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
                                   source=text) for s in chosen["steps"]])
         if chosen is not None:
             return Decision([Step(chosen["tool"], dict(chosen["params"]), source=text)])
-        if pending.get("choices") and any(c.get("steps") for c in pending["choices"]) and says_yes(
-                text, low, guess, ctx):
-            first = next(c for c in pending["choices"] if c.get("steps"))
+        first = next((c for c in pending.get("choices") or () if c.get("steps")), None)
+        if first is not None and (says_yes(text, low, guess, ctx) or names_offer_back(
+                low, first["steps"][0]["tool"])):
             return Decision([Step(s["tool"], dict(s["params"]), echo=s.get("echo", ""),
                                   source=text) for s in first["steps"]])
         confirmed = _confirms_offer(low, pending.get("choices") or [])
@@ -174,13 +206,13 @@ def _answer_pending(text: str, low: str, guess: intents.IntentGuess, ctx: Router
         return _choice_answer(text, low, guess, ctx, pending.get("choices") or [],
                               pending.get("strays") or (), fresh=not pending.get("kept"))
     if expects == "confirm":
-        if says_yes(text, low, guess, ctx):
+        if says_yes(text, low, guess, ctx) or names_offer_back(low, pending["tool"]):
             return Decision([Step(pending["tool"], dict(pending.get("params") or {}),
                                   echo=pending.get("echo", ""), source=text)])  # fmt: skip
         offered = {"label": describe_step(Step(pending["tool"], dict(pending.get("params") or {}),
                                                echo=pending.get("echo", ""))),
                    "tool": pending["tool"], "params": dict(pending.get("params") or {})}
-        return _choice_answer(text, low, guess, ctx, [offered])
+        return _choice_answer(text, low, guess, ctx, [offered], fresh=not pending.get("kept"))
     if expects == "plan_numbers" and pending.get("setting") and SAME_VALUE.match(low) and \
             ctx.last_plan and isinstance(ctx.last_plan.get(pending["setting"]), int | float):
         label = PLAN_LABELS.get(pending["setting"], "setting")
@@ -540,7 +572,9 @@ def _choice_answer(text: str, low: str, guess: intents.IntentGuess, ctx: RouterC
     picked = _pick_choice(rest, choices)
     if picked is not None and not picked.get("cancel"):
         return _chosen_decision(picked, text)
-    if len(actionable) == 1:
+    if len(actionable) == 1 and fresh:
+        # an offer made before other questions were answered is not what "ok, do the plan
+        # in bales of 50" changes: the message is read on its own
         return _modified_choice(text, rest, actionable[0], ctx)
     return None
 

@@ -508,7 +508,10 @@ def place_scoped(low: str, last: Mapping[str, Any] | None, lgas: tuple[str, ...]
         return None
     place, rest = one
     tokens = re.findall(r"[a-z0-9']+", rest)
-    if len(tokens) > 8 or not any(t in _SCOPE_CUE for t in tokens) or \
+    # "in 24006", "and for Kuran?": the place alone, led by "in" or "for", scopes the list too
+    led = [t for t in tokens if t not in ("and", "now", "ok", "okay", "then", "so")]
+    place_alone = bool(led) and led[0] in ("in", "for", "inside", "within") and len(led) <= 3
+    if len(tokens) > 8 or not (place_alone or any(t in _SCOPE_CUE for t in tokens)) or \
             any(t not in _SCOPE_WORDS for t in tokens):
         return None
     params = {k: kept[k] for k in ("n", "order", "category", "method") if kept.get(k)}

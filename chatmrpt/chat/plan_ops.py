@@ -232,8 +232,18 @@ def changes_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
         if old == new or (isinstance(old, int | float) and isinstance(new, int | float)
                           and abs(float(old) - float(new)) < 1e-9):
             continue
+        if key == "strategy":
+            # in plain words, never the rule's name ("strategy stop")
+            out.append(f"{_STRATEGY_WORDS.get(str(new), str(new))} instead of "
+                       f"{_STRATEGY_WORDS.get(str(old), str(old))}")
+            continue
         out.append(f"{LABELS[key]} {_value_text(key, new)} instead of {_value_text(key, old)}")
     return ", ".join(out)
+
+
+_STRATEGY_WORDS = {"stop": "stopping at the first ward that cannot be fully covered",
+                   "continue": "skipping wards that cannot be fully covered",
+                   "capped": "a cap on each ward's share"}
 
 
 def restore_params(params: Mapping[str, Any]) -> dict[str, Any]:

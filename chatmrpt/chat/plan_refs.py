@@ -45,6 +45,17 @@ _FEATURES = {
     "max_ward_share": re.compile(r"\bcap(?:ped)?\b"),
 }
 
+# "the 600k one without bales", "the one with no buffer": a setting the plan meant does not have
+_ABSENT = {
+    "bale_size": re.compile(r"\b(?:without|no|minus)\s+(?:the\s+|any\s+)?bal(?:e|es|ing)\b"),
+    "buffer": re.compile(r"\b(?:without|no|minus)\s+(?:the\s+|any\s+)?(?:buffer|wastage)\b"),
+    "max_ward_share": re.compile(r"\b(?:without|no|minus)\s+(?:the\s+|any\s+)?cap\b|\buncapped\b"),
+}
+
+
+def _without(params: Mapping[str, Any], absent: list[str]) -> bool:
+    return all(params.get(key) in (None, 1, 1.0, 0) for key in absent)
+
 
 def _earlier(history: Mapping[str, Any] | None) -> list[tuple[int, dict[str, Any]]]:
     h = plan_ops._history(history)
@@ -114,6 +125,8 @@ def earlier_plan(text: str, state: DialogueState) -> Decision | None:
     named = said if by_values is None else said + " " + low[:by_values.start()]
     features = [k for k, rx in _FEATURES.items() if rx.search(named)]
     method = ex.find_method(said)
+    absent = [k for k, rx in _ABSENT.items() if rx.search(low)]
+    features = [k for k in features if k not in absent]
     if by_day is None and not (numbers or features or method):
         return None  # "the plan with the most nets": no plan named by its values
     earlier = _earlier(state.plans)
@@ -123,7 +136,8 @@ def earlier_plan(text: str, state: DialogueState) -> Decision | None:
         return None
     asks = by_day is not None or bool(_CHANGE_AFTER.search(low[(by_day or by_values).end():]))
     if not asks:
-        found = [(i, p) for i, p in earlier if _matches(p, numbers, features, method)]
+        found = [(i, p) for i, p in earlier if _matches(p, numbers, features, method)
+                 and _without(p, absent)]
         at = plan_ops._history(state.plans)["at"]
         if len(found) > 1 and STEP_BACK.search(low) and any(i == at - 1 for i, _ in found):
             # "undo that, go back to the 400k one" with two 400k plans: the step back names

@@ -551,7 +551,11 @@ PUT_OFF = re.compile(
     r"|\bno\s+(?:running|re-?running|planning|re-?planning|changes?|changing|action|touching"
     r"|applying)\s+(?:(?:it|that|the\s+plan)\s+)?(?:yet|for\s+now)\b"
     r"|\bhold\s+off\b|\bwait\s+(?:until|till|for)\s+(?:he|she|they|i|we|the|my|our)\b"
-    r"|\bjust\s+(?:noting|saying|so\s+you\s+know|fyi)\b")
+    r"|\bjust\s+(?:noting|saying|so\s+you\s+know|fyi)\b"
+    # "and 600k? just compare for me, no new plan": the figures only, the plan stays
+    r"|\bno\s+new\s+plans?\b|\b(?:don'?t|do\s+not)\s+(?:make|create|save|store)\s+(?:a\s+)?new"
+    r"\s+plan\b|\bwithout\s+(?:making\s+)?(?:a\s+new\s+plan|re-?planning|changing\s+(?:the"
+    r"\s+plan|anything|it))\b|\bjust\s+compare\b|\bcompare\s+only\b")
 # "let me check with my boss first, then plan 500k", "I'll confirm with the director before
 # we plan", "we need to discuss it with the team first": the user checks with someone first,
 # so what follows is for later

@@ -417,7 +417,12 @@ _TPR_RUN_QUESTION = re.compile(
     r"|rows|facilit(?:y|ies)\s+(?:level|type)s?)\b.*\b(?:was|were|did|used)\b"
     r"|\b(?:was|were|did)\b.*\b(?:age(?:\s+groups?)?|tests?|levels?|settings?|file|export)\b"
     r"|\b(?:tpr|positivity\s+rate)\s+(?:settings?|parameters?|options\s+used)\b"
-    r"|\bhow\s+(?:was|were)\s+the\s+(?:tpr|test\s+positivity|positivity\s+rates?)\b")
+    r"|\bhow\s+(?:was|were)\s+the\s+(?:tpr|test\s+positivity|positivity\s+rates?)\b"
+    # pidgin: "the tpr wey dem run, which age group?", "which test una use for the tpr?"
+    r"|\bwey\s+(?:dem|we|you|u|una|i)\s+(?:don\s+|bin\s+)?(?:run|ran|use|used|do|did)\b"
+    r"[^.!]*\b(?:age|groups?|tests?|levels?|settings?|file)\b"
+    r"|\b(?:age|groups?|tests?|levels?|settings?|file)\b[^.!]*\b(?:dem|we|you|u|una)\s+(?:don\s+"
+    r"|bin\s+)?(?:run|ran|use|used)\b")
 # ... which a request to compute it again is not ("can you rerun it with the same settings?")
 _TPR_ORDER = re.compile(r"\b(?:can|could|would|will)\s+(?:you|we|i)\b|\b(?:please|pls|abeg)\b"
                         r"|\b(?:rerun|re-run|recompute|redo|compute|calculate|change|switch"
@@ -675,7 +680,11 @@ def result_follow_up(text: str, low: str, ctx: RouterContext, state: DialogueSta
             (last_params.get("lga") or last_params.get("lga_code")) \
             and not last_params.get("n"):
         params = {"about": "ward_counts"}
-        for key in ("lga", "lga_code", "category"):
+        # "how many wards are in that code altogether?": all of the place's wards, not only
+        # the category just listed
+        whole = re.search(r"\b(?:altogether|all\s+together|in\s+total|total|in\s+all|overall"
+                          r"|whole|entire)\b", low)
+        for key in ("lga", "lga_code") if whole else ("lga", "lga_code", "category"):
             if last_params.get(key):
                 params[key] = last_params[key]
         cat = CATEGORY.search(low)

@@ -241,6 +241,9 @@ TOPIC_PATTERNS: tuple[tuple[str, str, float], ...] = (
                    r"(?:in\s+)?(?:the\s+)?(?:missing|gaps|blanks)|\bneighbou?r\w*|\bgaps\b"
                    r"|\bblank\s+cells\b", 2.0),
     ("tpr", r"\btpr\b|\btest\s+positivity\b|\bpositivity\b", 2.0),
+    # the TPR's test setting: "what does 'both' mean for the test?"
+    ("tpr", r"\b(?:rdts?|microscopy)\b|\bboth\b[^.?!]*\btests?\b|\btests?\b[^.?!]*\bboth\b"
+            r"|\bfacility\s+levels?\b", 2.0),
     ("pca", r"\bpca\b|\bprincipal\b|\bkmo\b|\bbartlett\w*|\bloadings?\b|\beigen\w*"
             r"|\bcomponents?\b", 2.0),
     ("urban", r"\burban\b|\bre-?prioriti\w*|\bde-?prioriti\w*|\bthreshold\w*", 2.0),
@@ -877,7 +880,10 @@ def _export_params(msg: Message, ctx: RouterContext) -> Extraction:
 
 
 _MAP_KINDS = (
-    ("consensus", r"\bconsensus\b|\bagreed\s+categor\w*"),
+    ("consensus", r"\bconsensus\b|\bagreed\s+categor\w*"
+                  # "map where the two methods agree or disagree"
+                  r"|\b(?:methods|rankings)\s+(?:both\s+)?(?:agree|disagree)\b"
+                  r"|\bagree(?:s|ment)?\s+(?:or|and)\s+disagree\w*"),
     ("itn", NETS + r"|\b(?:itn|net|distribution|allocation)\s+plan\b|\ballocation\b"
             r"|(?<!per\s)\bnet\s+(?:map|coverage)\b"),  # "show me the net map"
     ("category", r"\bcategor\w*|\bhigh\s*,?\s*medium\b|\bclasses\b"),

@@ -37,7 +37,7 @@ _PLAN_REQUEST = re.compile(
     r"|\b(?:per|a|each)\s+household\b|\bhousehold\s+size\b|\bhh\s*(?:size\b|\d)"
     r"|\bpeople\s+per\s+net\b|\bbales?\s+of\b")
 _REPRIORITISE = re.compile(r"\bre-?prioriti[sz]\w*|\bde-?prioriti[sz]\w*|\bprioriti[sz]\w*\s+"
-                           r"(?:the\s+)?urban\b|\burban\s+reprioriti\w*")
+                           r"(?:the\s+)?urban\b|\burban\s+reprioriti\w*|\b(?:re|de)-?pri(?:o|oz)?\b")
 _NOT_A_REQUEST = re.compile(r"\bwhat\s+(?:is|does|do)\b.*\b(?:mean|means)\b|\bexplain\b"
                             r"|\bhow\s+(?:does|do|is)\b.*\b(?:work|works|calculated|computed)\b")
 
@@ -453,7 +453,7 @@ def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Fac
     import difflib
 
     from chatmrpt.chat.describe import describe_choice
-    from chatmrpt.chat.dialogue import Decision, _join
+    from chatmrpt.chat.dialogue import Decision, Step, _join
 
     name = place_named(text, ctx, weak=True)
     if name is None:  # place_named leaves out the words of _NOT_PLACES
@@ -472,6 +472,19 @@ def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Fac
         return decision
     step = decision.steps[-1]
     params = {k: v for k, v in step.params.items() if k in ("n", "order", "category", "method")}
+    from chatmrpt.chat.slots import _key, _one_slip
+
+    slip = None if strict or len(name.split()) > 2 else _one_slip(
+        _key(name), {_key(lg): lg for lg in facts.lgas})
+    if slip is not None:
+        # "hi risk wards in dorager": one letter away from one LGA and from no other, and
+        # the reply names the LGA it read
+        if step.tool == "top_wards" and "n" not in params:
+            params["n"] = 10
+        params.pop("order", None) if params.get("order") == "top" else None
+        return Decision([*decision.steps[:-1], Step(
+            "list_wards", {**params, "lga": slip}, source=step.source,
+            echo=f"{slip} LGA (you wrote {name!r}):")], reading={"lga_slip": name})
     if step.tool == "top_wards":
         params.setdefault("n", 10)
         params.setdefault("order", "top")

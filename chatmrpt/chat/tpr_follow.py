@@ -21,7 +21,10 @@ _FILLER = re.compile(
     r"|redo|do|compute|calculate|it|am|again|the|tpr|for|with|at|in|use|using|same|but"
     r"|instead|try|make|change|switch|to|of|tests?|age|group|level|facilit(?:y|ies)|what"
     r"|about|how|this|that|time|women|mothers|micro|fives?|patients|people|persons|levels?"
-    r"|hospitals?|back|go|went|revert|return)\b")
+    r"|hospitals?|back|go|went|revert|return"
+    # "back to u5, everything else same", "keep the rest as before"
+    r"|everything|else|as|before|settings?|keep|other|others|rest|unchanged|is|was|set|put"
+    r"|can|could|we|you|u)\b")
 # another subject named: "the map for over 5s", "top 10 wards for under fives"
 _OTHER = re.compile(r"\b(?:maps?|wards?|lgas?|plan|nets?|export|csv|excel|png|html|list|top"
                     r"|bottom|rank\w*|analys\w*|variables?|score|population)\b")
@@ -73,6 +76,7 @@ def follow_up(text: str, low: str, ctx: RouterContext,
     after_tpr = last.get("tool") == "compute_tpr" or offered or \
         (not last.get("tool") and not state.pending) or \
         (last.get("params") or {}).get("topic") == "tpr" or \
+        (last.get("params") or {}).get("about") == "tpr_run" or \
         re.search(r"\b(?:back|return|revert)\s+to\b", low) is not None
     # "and for over 5?", "what about pregnant women?" right after a TPR run: the same run
     # for that group (a question only in form)
@@ -82,7 +86,11 @@ def follow_up(text: str, low: str, ctx: RouterContext,
     # after talk about something else (a group of people is the TPR's alone)
     after_tpr = after_tpr or (NOW_GROUP.match(low) is not None and not state.pending
                               and ex.find_choice("age", text) is not None)
-    if not ctx.has_facility_data or ("?" in text and not same_for) or _OTHER.search(low) or not (
+    # "can we do it for pregnant women instead?": a request said as a question
+    asked_to = re.match(r"^\W*(?:(?:ok(?:ay)?|so|and|then)[\s,]+)*(?:can|could)\s+(?:we|you|u)"
+                        r"\s+(?:please\s+|pls\s+)?(?:do|run|redo|rerun|compute)\b", low) is not None
+    if not ctx.has_facility_data or ("?" in text and not (same_for or asked_to)) or \
+            _OTHER.search(low) or not (
             after_tpr or re.search(r"\b(?:run|rerun|re-run|redo|instead)\b", low)):
         return None  # with no TPR just run, only "run it for over 5s" or "now microscopy
         # instead" after a question (an age, a test or a level exists for the TPR alone, and

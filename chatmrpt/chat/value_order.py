@@ -199,3 +199,51 @@ def lga_values(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decisio
         return None
     return Decision([Step("lga_averages", params, source=text)],
                     reading={"tool": "lga_averages"})
+
+
+def lga_average_again(text: str, low: str, ctx: RouterContext, state: Any,
+                      facts: Facts) -> Decision | None:
+    """ "what is Doragar's average exactly?" right after the LGAs were ordered by a variable's
+    average: that LGA's average of the same variable."""
+    last = state.last or {}
+    variable = (last.get("params") or {}).get("variable")
+    if last.get("tool") != "lga_averages" or not variable or not ctx.has_dataset:
+        return None
+    raw = ex.lower_text(text)
+    if not AVERAGE.search(raw) or (ctx.variables and _variable(text, ctx) is not None):
+        return None
+    lga, unknown = find_lga(text, facts.lgas)
+    code = LGA_CODE.search(raw)
+    if unknown or not (lga or code) or OTHER_SUBJECT.search(raw):
+        return None
+    params = {"variable": variable, "lga": lga or (code.group(1) or code.group(2))}
+    return Decision([Step("lga_averages", params, source=text)],
+                    reading={"tool": "lga_averages"})
+
+
+# "why is Kuwe South nearly all red?", "summary of Kuwe South", "give me an overview of Rimai"
+LGA_WHY = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|but)[\s,]+)*why\b")
+LGA_OVERVIEW = re.compile(r"\b(?:summary|summari[sz]e|overview|profile|breakdown|situation"
+                          r"|picture)\b")
+
+
+def lga_overview(text: str, low: str, ctx: RouterContext, facts: Facts) -> Decision | None:
+    """An LGA asked about as a whole ("why is Kuwe South nearly all red?", "summary of
+    Kuwe South"): its wards by priority category, its mean rank and its place among the
+    LGAs (the LGA summary), never a question about which ward to explain."""
+    if not ctx.analysis_ready or not facts.lgas:
+        return None
+    raw = ex.lower_text(text)
+    if not (LGA_WHY.search(raw) or LGA_OVERVIEW.search(raw)):
+        return None
+    lga, unknown = find_lga(text, facts.lgas)
+    if lga is None or unknown:
+        return None
+    rest = re.sub(r"(?<![a-z])" + re.escape(lga.lower()) + r"(?![a-z])", " ", raw)
+    if ctx.wards and (found := ex.find_ward(rest, ctx.wards)) is not None and found.score >= 85:
+        return None  # a ward named too: that ward is asked about
+    if re.search(r"\b(?:nets?|itns?|plan\w*|urban|export|maps?|tpr|coverage|pca|variables?)\b",
+                 rest):
+        return None
+    return Decision([Step("lga_summary", {"lga": lga}, source=text)],
+                    reading={"tool": "lga_summary"})

@@ -118,18 +118,32 @@ def value_follow_up(text: str, ctx: RouterContext, state: DialogueState,
                 params: dict[str, Any] = {"ward": match.names[0],
                                           "variable": last["params"]["variable"]}
                 return _with_lga(text, params, match, lga, ctx)
-    if not seen.ward or not _IT.search(low):
+    # "and the housing value there? I heard it was missing": a remark after the question
+    sentences = [p for p in re.split(r"(?<=[?.!])\s+", low) if p.strip()]
+    if len(sentences) > 1 and not _OTHER.search(" ".join(sentences[1:])) and \
+            "?" not in " ".join(sentences[1:]):
+        low = sentences[0]
+    # "and housing?", "and the housing value there?" right after a ward's value: that ward's
+    # value of the variable named
+    there = re.search(r"\bthere\b", low) is not None
+    other_variable = seen.ward and (
+        (last.get("tool") == "ward_value" and (_AND_WARD.match(low) or _AND_TAIL.match(low)
+                                              or there))
+        # "what is the elevation there?" a few messages after a ward's value: the ward is
+        # the last place talked about (no LGA since)
+        or (there and (not seen.lga or seen.lga == seen.ward_lga)))
+    if not seen.ward or not (_IT.search(low) or other_variable):
         return None
-    named = ex.find_ward(text, ctx.wards)
+    named = ex.find_ward(low, ctx.wards)
     if named is not None and named.score >= 85:
         return None  # a ward named: read on its own
-    variable = _variable(text, low, ctx)
+    variable = _variable(low, low, ctx)
     if variable is None:
         return None
-    spans = [m for m in ex.find_variables(text, ctx.variables) if m.column]
+    spans = [m for m in ex.find_variables(low, ctx.variables) if m.column]
     words = set()
     for s in spans:
-        words.update(re.findall(r"[a-z0-9_']+", ex.lower_text(text)[s.start:s.end]))
+        words.update(re.findall(r"[a-z0-9_']+", low[s.start:s.end]))
     if not spans:
         words.update(re.findall(r"[a-z]+", " ".join(_POPULATION.findall(low))))
     words.update(re.findall(r"[a-z0-9_']+", variable.lower().replace("_", " ")))

@@ -220,7 +220,9 @@ def test_a_place_only_after_a_ranked_list_keeps_the_list(text):
         ("list_wards", {"n": 5, "order": "bottom", "lga_code": "24008"})], text
 
 
-@pytest.mark.parametrize("text", ["in Lida only", "only Kuran", "Lida only please"])
+@pytest.mark.parametrize("text", ["in Lida only", "only Kuran", "Lida only please",
+                                  # the place alone, led by "in" or "for": the list's scope
+                                  "in Lida", "and for Kuran?"])
 def test_an_lga_name_only_after_a_ranked_list_keeps_the_list(text):
     got, _ = demo(text, last=BOTTOM5)
     assert len(got) == 1 and got[0][0] == "list_wards" and got[0][1]["n"] == 5 and \
@@ -228,7 +230,7 @@ def test_an_lga_name_only_after_a_ranked_list_keeps_the_list(text):
 
 
 @pytest.mark.parametrize("text", ["only Lida and Kuran", "map of Lida only", "why only Lida",
-                                  "in Lida"])
+                                  "in Lida and Kuran", "wards in Lida"])
 def test_look_alikes_of_a_place_only_are_not_the_same_list(text):
     got, _ = demo(text, last=BOTTOM5)
     assert not any(p.get("n") == 5 for _, p in got), text
