@@ -120,7 +120,20 @@ def session_analysis(rt: Runtime, session_id: str, analysis_id: str | None) -> d
 
 
 def describe_session(rt: Runtime, session_id: str) -> dict[str, Any]:
-    """What a client sees of a session: its state and the summaries of its records."""
+    """What a client sees of a session: its state and the summaries of its records.
+
+    The session and its records are read one after the other, not in one transaction: a
+    job finishing in between would show a run as succeeded while the state does not point
+    to it yet. The description is read again (a few times at most) until the session's
+    version is the same before and after its records were read."""
+    for _ in range(4):
+        body = _describe(rt, session_id)
+        if require_session(rt, session_id)["version"] == body["version"]:
+            break
+    return body
+
+
+def _describe(rt: Runtime, session_id: str) -> dict[str, Any]:
     session = require_session(rt, session_id)
     store = rt.store
     datasets = [

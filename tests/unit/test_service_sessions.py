@@ -78,3 +78,36 @@ def test_describe_and_delete(rt):
     with pytest.raises(InputError) as info:
         describe_session(rt, sid)
     assert info.value.code == "not_found"
+
+
+def test_a_run_finishing_while_the_session_is_described_is_seen_with_its_pointer(rt, monkeypatch):
+    """A job that finishes between the read of the session and the read of its records
+    (its record succeeded and the session's pointer moved, in one transaction) must not be
+    described as succeeded while the state does not point to it yet."""
+    session, _ = create_session(rt)
+    sid = session["id"]
+    key = Key.result("tpr", sid, "a" * 64)
+    rt.store.transact(lambda txn: txn.put(key, {"id": "a" * 64, "type": "tpr", "session_id": sid,
+                                                "status": "running", "params": {}}))
+    real = rt.store.list_results
+    finished = []
+
+    def finish_once(kind, session_id):
+        if kind == "tpr" and not finished:
+            finished.append(True)
+
+            def done(txn):
+                rec = txn.get(key)
+                txn.put(key, {**rec, "status": "succeeded"})
+                s = txn.get(Key.session(sid))
+                txn.put(Key.session(sid), {**s, "state": {**(s.get("state") or {}),
+                                                          "last_tpr": "a" * 64}})
+
+            rt.store.transact(done)
+        return real(kind, session_id)
+
+    monkeypatch.setattr(rt.store, "list_results", finish_once)
+    body = describe_session(rt, sid)
+    assert finished
+    assert [t["status"] for t in body["tpr"]] == ["succeeded"]
+    assert body["state"].get("last_tpr") == "a" * 64
