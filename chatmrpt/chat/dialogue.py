@@ -131,6 +131,7 @@ from chatmrpt.chat.guards import (  # noqa: F401
     count_read_as_share,
     either_or_question,
     hypothetical_question,
+    nets_range,
     reads_as_question,
     says_yes,
     stray_numbers,
@@ -1477,7 +1478,11 @@ def _from_route(r: Route, text: str, ctx: RouterContext, facts: Facts) -> Decisi
     alternatives: list[dict[str, Any]] = []
     if not r.ready and r.tool in PLAN_TOOLS:
         strays = stray_numbers(Step(r.tool, dict(r.params), source=text), text, ctx)
-        alternatives = _alternatives(text, r, strays)
+        alternatives = _alternatives(text, r, strays) or _range_ends(text, r)
+        if alternatives and "total_nets" not in r.missing and "total_nets" in alternatives[0]:
+            # "between 500k and 600k nets": neither end is taken for the stock
+            r = replace(r, params={k: v for k, v in r.params.items() if k != "total_nets"},
+                        missing=("total_nets", *r.missing))
         if alternatives:
             # "400k or 450k, not sure": the one missing value said twice; the question
             # names both, and "the first one" answers it
@@ -1603,6 +1608,20 @@ def _compared_other_things(text: str, ctx: RouterContext) -> Decision | None:
 
 # "400k or 450k", "400k or maybe 450k": two values offered for one thing
 ALTERNATIVE_OR = re.compile(r"\s*,?\s*(?:or|abi|or\s+maybe|or\s+perhaps|or\s+even)\s+")
+
+
+def _range_ends(text: str, r: Route) -> list[dict[str, Any]]:
+    """The two ends of a range of nets the plan's stock was read from ("we expect between
+    500k and 600k nets"), in the order said; [] otherwise."""
+    used = r.params.get("total_nets")
+    if not isinstance(used, int | float):
+        return []
+    low = ex.canonical_text(text)
+    found = ex.extract_numbers(low)
+    for a, b in zip(found, found[1:], strict=False):
+        if nets_range(low, a, b) and float(used) in (a.value, b.value) and a.value != b.value:
+            return [{"total_nets": a.number}, {"total_nets": b.number}]
+    return []
 
 
 def _alternatives(text: str, r: Route, strays: Sequence[str]) -> list[dict[str, Any]]:

@@ -807,6 +807,17 @@ NOT_TRIED = re.compile(r"\b(?:if|would|could|should|will|might|change|changes|di
 _OR_BETWEEN = re.compile(r"^\s*(?:nets?|itns?|people|persons)?\s*(?:or|/|abi|nor)\s*$")
 
 
+# "between 500k and 600k nets", "from 500k to 600k": a range said, not a number
+_RANGE_START = re.compile(r"\b(?:between|from|btw|somewhere\s+between|anywhere\s+between)\s*$")
+_RANGE_JOIN = re.compile(r"^\s*(?:nets?|itns?)?\s*(?:and|to|-|–)\s*$")
+
+
+def nets_range(low: str, a: ex.NumberMention, b: ex.NumberMention) -> bool:
+    """Whether two numbers of a message are the ends of a range of nets."""
+    return bool(_RANGE_START.search(low[:a.start]) and _RANGE_JOIN.match(low[a.end:b.start])
+                and a.value >= 1000 and b.value >= 1000)
+
+
 def plan_alternatives(step: Step, text: str) -> tuple[str, list[int | float]] | None:
     """Two numbers of nets named with "or" between them ("400k or 500k nets"), one of which
     the step uses: both, in the order said; None otherwise."""
@@ -815,8 +826,8 @@ def plan_alternatives(step: Step, text: str) -> tuple[str, list[int | float]] | 
     low = ex.canonical_text(step.source or text)
     found = ex.extract_numbers(low)
     for a, b in zip(found, found[1:], strict=False):
-        if a.percent or b.percent or not _OR_BETWEEN.match(low[a.end:b.start]) or \
-                a.value == b.value:
+        if a.percent or b.percent or a.value == b.value or not (
+                _OR_BETWEEN.match(low[a.end:b.start]) or nets_range(low, a, b)):
             continue
         # two household sizes ("five or six, whichever you think") are asked as a hedge,
         # where a size said next takes the offer: only two stocks are two plans

@@ -602,11 +602,18 @@ def _alternative_picked(text: str, low: str, pending: Mapping[str, Any]) -> Deci
         return None
     params = {**(pending.get("params") or {}), **alternatives[index]}
     missing = [k for k in pending.get("missing") or () if k not in params]
-    if missing:
-        return None
     key = next(iter(alternatives[index]))
     value = alternatives[index][key]
     said = f"{int(value):,} nets" if key == "total_nets" else f"household size {_fmt(value)}"
+    if missing == ["household_size"]:
+        # "the second one" to "500,000 or 600,000?" with the household size not given yet
+        return Decision(text=f"{said[0].upper() + said[1:]}, as you chose. What is the average "
+                             "household size (people per household) in this area?",
+                        pending={"tool": pending.get("tool") or "plan_itn", "params": params,
+                                 "missing": missing, "expects": "plan_numbers"},
+                        reading={"answered": "alternative"})
+    if missing:
+        return None
     return Decision([Step(pending.get("tool") or "plan_itn", params,
                           echo=f"With {said}, as you chose.", source=text)])
 

@@ -606,8 +606,9 @@ def _top_params(msg: Message, ctx: RouterContext) -> Extraction:
             n = msg.numbers[0]
     if n is not None and n.is_whole and n.value >= 1 and not n.percent:
         out.params["n"] = int(n.value)
-    elif not msg.numbers and _ONE_WARD.search(msg.text) and _SUPERLATIVE.search(msg.text):
-        out.params["n"] = 1  # "which ward is the most vulnerable?"
+    elif not msg.numbers and _ONE_WARD.search(msg.text) and (_SUPERLATIVE.search(msg.text) or re.search(
+            r"\b(?:very\s+)?(?:last|first)\s+ward\b", msg.text)):
+        out.params["n"] = 1  # "which ward is the most vulnerable?", "the very last ward"
     elif THE_ONE.search(msg.text) and all(x.value == 1 for x in msg.numbers):
         out.params["n"] = 1  # "d least one?": one ward ("one" read as a number is that one)
     method = ex.find_method(msg.text)
@@ -760,6 +761,16 @@ def _tpr_params(msg: Message, ctx: RouterContext) -> Extraction:
     said = ex.without_told_done(ex.lower_text(msg.text))
     for param in ("age", "test", "facility_level"):
         value = ex.find_choice(param, said)
+        both = re.search(r"\brdts?\b(?P<a>.*?)\bmicroscop\w*|\bmicroscop\w*(?P<b>.*?)\brdts?\b", said)
+        between = both and (both.group("a") if both.group("a") is not None else both.group("b"))
+        if value in ("rdt", "microscopy") and both and not re.search(
+                r"\b(?:than|over|vs|versus|instead|rather|not|better|worse|more|less)\b",
+                between or ""):
+            # "now rdt only, and explain what microscopy changes": both tests named, one
+            # of them only talked about; which one is asked, never guessed
+            out.questions.append("You named RDT and microscopy: should the TPR use RDT only, "
+                                 "microscopy only, or both?")
+            continue
         if value:
             out.params[param] = value
     if "age" not in out.params and ex.age_left_out(said):

@@ -195,3 +195,20 @@ def test_the_worst_wards_in_pidgin_before_any_analysis(app):
     assert [t for t, _ in calls(r[0])] == ["run_analysis", "top_wards"]
     assert calls(r[0])[1][1]["n"] == 10
     assert calls(r[1]) == [("top_wards", {"n": 5, "order": "bottom"})]
+
+
+def test_a_range_of_nets_is_asked_about_never_taken_at_one_end(app):
+    r = talk(app, "demo", ANALYSED,
+             "We expect between 500k and 600k nets from the partners. Can you plan with that?",
+             "the second one", "5")
+    assert calls(r[0]) == [] and "500,000 or 600,000" in r[0]["text"]
+    assert calls(r[1]) == [] and "household size" in r[1]["text"]
+    assert calls(r[2]) == [("plan_itn", {"total_nets": 600000, "household_size": 5})]
+    r = talk(app, "demo", ANALYSED, "plan between 500k and 600k nets, hh 5")
+    assert calls(r[0]) == [] and "500,000" in r[0]["text"] and "600,000" in r[0]["text"]
+
+
+def test_the_very_last_ward(app):
+    r = talk(app, "demo", ANALYSED, "what's the very last ward in the ranking?")
+    (tool, params), = calls(r[0])
+    assert tool == "top_wards" and params.get("order") == "bottom" and params.get("n") == 1
