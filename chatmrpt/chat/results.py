@@ -465,6 +465,12 @@ def table_question(text: str, low: str, ctx: RouterContext, facts: Facts) -> Dec
             r"\b(?:use|switch|change|set|go\s+back|return|make|try|run|redo|rerun)\b", low):
         return Decision([Step("ask_results", {"about": "analysis_params"}, source=text)],
                         reading={"stored": "analysis_params"})
+    if re.search(r"\bhow\s+many\s+(?:variables|indicators|factors)\b[^?]*\b(?:analysis|ranking"
+                 r"|model|used|use|uses|in\s+it)\b", low) and not re.search(
+            r"\b(?:table|data|dataset|file|sheet|columns?|available|have\s+we\s+got)\b", low):
+        # "how many variables are in this analysis?": the analysis' own, not the table's
+        return Decision([Step("ask_results", {"about": "variables"}, source=text)],
+                        reading={"stored": "variables"})
     if re.search(r"\bzones?\b", low) and re.search(r"\b(?:which|what)\b", low) and not \
             re.search(r"\b(?:use|switch|change|set|make|run|rerun)\b", low):
         return Decision([Step("ask_results", {"about": "variables"}, source=text)],

@@ -212,3 +212,10 @@ def test_the_very_last_ward(app):
     r = talk(app, "demo", ANALYSED, "what's the very last ward in the ranking?")
     (tool, params), = calls(r[0])
     assert tool == "top_wards" and params.get("order") == "bottom" and params.get("n") == 1
+
+
+def test_the_analysis_variables_counted_not_the_tables(app):
+    r = talk(app, "ilorin", ANALYSED, "how many variables are in this analysis?",
+             "how many variables are in the table?")
+    assert calls(r[0]) == [("ask_results", {"about": "variables"})]
+    assert calls(r[1]) == [("describe_data", {})]
