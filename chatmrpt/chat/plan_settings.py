@@ -624,7 +624,7 @@ def held_back(decision: Decision, text: str, state: DialogueState) -> Decision:
                     not_done=[held] if rest else [], notes=list(decision.notes) if rest else [],
                     choices=choices,
                     pending={"expects": "choice", "choices": choices, "offered": True,
-                             "tool": steps[-1].tool},
+                             "tool": steps[-1].tool, "put_off": True},
                     reading={**decision.reading, "put_off": [s.tool for s in steps]})
 
 

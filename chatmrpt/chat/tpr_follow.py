@@ -116,6 +116,30 @@ def follow_up(text: str, low: str, ctx: RouterContext,
         # a TPR run offered and not answered yet: the setting changes that offer, never the
         # last run; offers that differ are asked about
         offers = _offered_runs(state)
+        carried = {k: v for k, v in (offers[0] if len(offers) == 1 else {}).items()
+                   if k in TPR_SETTINGS and k not in found}
+        if len(offers) == 1 and carried and not (state.pending or {}).get("put_off"):
+            # "primary facilities only" after "what's the TPR for pregnant women in Ghana?"
+            # was read as an offer for pregnant women: the offer was never taken, so whether
+            # its age goes with the new setting is asked, not assumed
+            from chatmrpt.chat.dialogue import Decision, Step
+            from chatmrpt.chat.state import leave_it
+
+            both = {**offers[0], **found}
+            with_offer = "Compute the TPR with " + ", ".join(
+                _WORDS.get(f"{k}:{v}", f"{k.replace('_', ' ')} {v}") for k, v in both.items()
+                if k in TPR_SETTINGS)
+            alone = f"Compute the TPR with {said}, the rest as in the last run"
+            choices = [{"label": with_offer, "tool": "compute_tpr", "params": both},
+                       {"label": alone, "tool": "compute_tpr", "params": dict(found)},
+                       leave_it()]
+            return Decision(text=f"Should {said} go with what I offered above "
+                                 f"({', '.join(_WORDS.get(f'{k}:{v}', v) for k, v in carried.items())}"
+                                 "), or with the last run's settings? Nothing is run until you "
+                                 "say.", choices=choices,
+                            pending={"expects": "choice", "choices": choices,
+                                     "tool": "compute_tpr"},
+                            reading={"relative": "tpr", "asked": "offer_or_last"})
         if len(offers) == 1:
             params = {**offers[0], **found}
             kept = ", ".join(_WORDS.get(f"{k}:{v}", f"{k.replace('_', ' ')} {v}")

@@ -219,3 +219,17 @@ def test_the_analysis_variables_counted_not_the_tables(app):
              "how many variables are in the table?")
     assert calls(r[0]) == [("ask_results", {"about": "variables"})]
     assert calls(r[1]) == [("describe_data", {})]
+
+
+def test_a_setting_after_an_offer_never_taken_asks_which_settings_go_with_it(app):
+    r = talk(app, "demo", [{"tpr": {"age": "u5", "test": "rdt", "facility_level": "all"}}],
+             "what's the TPR for pregnant women in Ghana?", "primary facilities only",
+             "Compute the TPR with primary facilities only, the rest as in the last run")
+    assert calls(r[1]) == [] and "pregnant women" in r[1]["text"]
+    assert len(r[1]["suggestions"]) == 3
+    assert calls(r[2]) == [("compute_tpr", {"facility_level": "primary"})]
+    # an offer put off by the user is taken with the setting said
+    r = talk(app, "demo", [{"tpr": {"age": "pw", "test": "microscopy", "facility_level": "all"}}],
+             "would primary facilities only change am much? dont run yet", "ok run primary")
+    (tool, params), = calls(r[1])
+    assert tool == "compute_tpr" and params["facility_level"] == "primary"
