@@ -118,10 +118,13 @@ def follow_up(text: str, low: str, ctx: RouterContext,
         offers = _offered_runs(state)
         carried = {k: v for k, v in (offers[0] if len(offers) == 1 else {}).items()
                    if k in TPR_SETTINGS and k not in found}
-        if len(offers) == 1 and carried and not (state.pending or {}).get("put_off"):
+        pending = state.pending or {}
+        if len(offers) == 1 and carried and pending.get("offered") and \
+                not pending.get("put_off"):
             # "primary facilities only" after "what's the TPR for pregnant women in Ghana?"
-            # was read as an offer for pregnant women: the offer was never taken, so whether
-            # its age goes with the new setting is asked, not assumed
+            # was read as a question and answered with an offer for pregnant women: the offer
+            # was never taken, so whether its age goes with the new setting is asked, not
+            # assumed (as a plan change said over a plan offered from a question is)
             from chatmrpt.chat.dialogue import Decision, Step
             from chatmrpt.chat.state import leave_it
 
