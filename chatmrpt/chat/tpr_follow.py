@@ -116,8 +116,10 @@ def follow_up(text: str, low: str, ctx: RouterContext,
         # a TPR run offered and not answered yet: the setting changes that offer, never the
         # last run; offers that differ are asked about
         offers = _offered_runs(state)
+        # the offer's settings beyond the one said now, other than the last run's own
+        ran = (last.get("params") or {}) if last.get("tool") == "compute_tpr" else {}
         carried = {k: v for k, v in (offers[0] if len(offers) == 1 else {}).items()
-                   if k in TPR_SETTINGS and k not in found}
+                   if k in TPR_SETTINGS and k not in found and ran.get(k) != v}
         pending = state.pending or {}
         if len(offers) == 1 and carried and pending.get("offered") and \
                 not pending.get("put_off"):
