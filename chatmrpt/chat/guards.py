@@ -909,6 +909,19 @@ def _run_named(steps: Sequence[Step], text: str) -> bool:
                          low)
 
 
+def _report_ordered(steps: Sequence[Step], text: str) -> bool:
+    """The report (one file, one format) named and ordered with a verb of making it, in a
+    message that neither asks nor puts it off."""
+    low = ex.lower_text(text)
+    if len(steps) != 1 or steps[0].tool != "export_results" or \
+            steps[0].params.get("what") != "report" or "?" in low:
+        return False
+    return bool(re.search(r"\breport\b", low) and re.search(
+        r"\b(?:generate|prepare|produce|create|make|print|export|download|send)\b", low)
+        and not re.search(r"\b(?:if|when|once|later|tomorrow|next|maybe|perhaps|not|don'?t"
+                          r"|whether|would|could)\b", low) and not LATER_TIME.search(low))
+
+
 def _file_ordered_now(steps: Sequence[Step], text: str) -> bool:
     """The message ends with an order for a file in a format it names ("can I get that as
     png? ... actually yes, make the png now"): the file asked for last is the one made."""
@@ -1079,6 +1092,8 @@ def _gate(decision: Decision, text: str, state: DialogueState,
             return decision  # "save that map" right after it is shown: as a picture
         if _run_named(decision.steps, text):
             return decision  # "ok run the reprioritisation with the default settings"
+        if _report_ordered(decision.steps, text):
+            return decision  # "I'll share the full report ..., please generate it."
     steps = [s for s in decision.steps if s.echo != ANALYSE_FIRST or len(decision.steps) == 1]
     label = "; ".join(describe_step(s) for s in steps)
     choices = [steps_choice(label, decision.steps), leave_it()]

@@ -233,3 +233,9 @@ def test_a_setting_after_an_offer_never_taken_asks_which_settings_go_with_it(app
              "would primary facilities only change am much? dont run yet", "ok run primary")
     (tool, params), = calls(r[1])
     assert tool == "compute_tpr" and params["facility_level"] == "primary"
+
+
+def test_the_report_ordered_by_name_is_made(app):
+    r = talk(app, "demo", ANALYSED,
+             "I'll share the full report with the commissioner, please generate it.")
+    assert calls(r[0]) == [("export_results", {"what": "report"})]
