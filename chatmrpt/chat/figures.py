@@ -30,7 +30,7 @@ from chatmrpt.chat.state import Decision, DialogueState, Facts, Step
 # the shape of a question (or a bare noun phrase asking for a figure)
 _QUESTION = re.compile(
     r"\?\s*$|^\s*(?:(?:and|so|ok(?:ay)?|now|then|please|pls|abeg|sorry|but|also|remind\s+me"
-    r"|tell\s+me)[\s,]+)*(?:how|what|wat|which|wetin|is|are|was|were|did|does|do|would|will"
+    r"|tell\s+me)[\s,]+)*(?:how|what|wat|which|wich|whch|wetin|is|are|was|were|did|does|do|would|will"
     r"|can|could|has|have|remind|tell|(?:(?:the|d)\s+)?(?:nets?|itns?|allocation)|allocat\w*"
     r"|pop(?:ulation)?|share|wards?"
     r"|number|count|(?:(?:the|d)\s+)?(?:urban\s+)?(?:re|de)-?prioriti[sz]ation)\b"
@@ -150,9 +150,9 @@ _FIRST = re.compile(
 # "which LGA has the most people covered?", "what lga get the fewest wards fully covered":
 # the LGA at one end of a plan measure
 _LGA_END = re.compile(
-    r"\b(?:which|what|wetin)\s+(?:one\s+of\s+the\s+)?lgas?\b.*?\b(?P<end>most|highest|largest"
+    r"\b(?:which|wich|whch|what|wetin)\s+(?:one\s+of\s+the\s+)?lgas?\b.*?\b(?P<end>most|highest|largest"
     r"|biggest|greatest|fewest|least|lowest|smallest)\s+(?:number\s+of\s+)?(?P<what>people|persons"
-    r"|population|residents|wards?)\b(?P<rest>.*)$")
+    r"|population|residents|wards?|nets?|itns?|llins?)\b(?P<rest>.*)$")
 
 
 def _lga_end(text: str, low: str) -> Decision | None:
@@ -160,6 +160,14 @@ def _lga_end(text: str, low: str) -> Decision | None:
     if m is None:
         return None
     rest = m.group("rest")
+    order = "most" if m.group("end") in ("most", "highest", "largest", "biggest",
+                                          "greatest") else "fewest"
+    if re.match(r"(?:nets?|itns?|llins?)$", m.group("what")):
+        # "wich LGA collect d highest nets": the LGA at that end of the nets allocated
+        if rest.strip(" ?.!") and not re.fullmatch(r"\s*(?:now|there|then|pls|please|abeg"
+                                                   r"|in\s+the\s+plan)?\s*[?.!]*", rest):
+            return None
+        return _ask(text, {"about": "plan_lga", "order": order}, "plan_lga")
     if m.group("what").startswith("ward"):
         if re.search(r"\bnot\s+covered\b|\buncovered\b|\bleft\s+out\b|\bno\s+nets\b", rest):
             measure = "wards_not_covered"

@@ -239,3 +239,10 @@ def test_the_report_ordered_by_name_is_made(app):
     r = talk(app, "demo", ANALYSED,
              "I'll share the full report with the commissioner, please generate it.")
     assert calls(r[0]) == [("export_results", {"what": "report"})]
+
+
+def test_the_lga_with_the_most_nets_asked_in_pidgin(app):
+    r = talk(app, "demo", ANALYSED, "plan 300k nets, 5 per house", "wich LGA collect d highest nets",
+             "which lga gets the fewest nets?")
+    assert calls(r[1]) == [("ask_results", {"about": "plan_lga", "order": "most"})]
+    assert calls(r[2]) == [("ask_results", {"about": "plan_lga", "order": "fewest"})]
