@@ -580,7 +580,7 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
     moved = threshold_move.threshold_moved(text, low, ctx, state, facts)
     if moved is not None:  # "move it up to 75" right after the urban map or a reprioritisation
         return moved
-    other = map_follow.other_map(text, low, ctx, state)
+    other = map_follow.other_map(text, low, ctx, state) or map_follow.map_of(text, low, ctx)
     if other is not None:  # "and the consensus one" right after a map: that map
         return other
     default_asked = default_question.default_variables(text, ctx) or \

@@ -200,3 +200,36 @@ def variable_map_asked(text: str, low: str, ctx: RouterContext,
     from chatmrpt.chat.map_variable import which_variable
 
     return which_variable(used)
+
+
+# "map where the two methods agree or disagree", "give me the map of under five tpr": a map
+# asked for by what it shows
+MAP_OF = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|now|then|please|pls|abeg|oya)[\s,]+)*(?:(?:give|show|send|draw"
+    r"|make|plot|display)\s+(?:me\s+|us\s+)?)?(?:(?:a|the|d)\s+)?map\s+(?:of|for|showing|where"
+    r"|wey\s+show)\s+(?P<rest>[^?]+?)\s*[?.!]*\s*$")
+
+
+def map_of(text: str, low: str, ctx: RouterContext) -> Decision | None:
+    """The consensus map, or one variable's map, asked for as "the map of/where ...": that map,
+    never the comparison of the methods or a TPR run."""
+    m = MAP_OF.match(low)
+    if m is None or not ctx.analysis_ready:
+        return None
+    rest = m.group("rest")
+    if re.search(r"\b(?:export|save|download|send|png|html|pdf|csv|excel|plan|nets?|top|list"
+                 r"|bottom|compare|why|how)\b", rest):
+        return None
+    from chatmrpt.chat.router import _MAP_KINDS
+
+    kinds = [k for k, p in _MAP_KINDS if re.search(p, rest)]
+    if kinds == ["consensus"]:
+        return Decision([Step("show_map", {"what": "consensus"}, source=text)],
+                        reading={"tool": "show_map"})
+    if kinds or not ctx.variables:
+        return None
+    found = {v.column for v in ex.find_variables(rest, ctx.variables) if v.column}
+    if len(found) != 1:
+        return None
+    return Decision([Step("show_map", {"what": "variable", "variable": found.pop()},
+                          source=text)], reading={"tool": "show_map"})

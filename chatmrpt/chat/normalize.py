@@ -111,6 +111,11 @@ _SERVED_LAST = re.compile(
     r"(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent|per\s*cent)\s+urban\s*(?:or\s+(?:above|more|higher)"
     r"|and\s+(?:above|more)|\+)?\s+(?:(?:to\s+be|should\s+be|be|are|get|gets|to\s+get)\s+)?"
     r"(?:served|served\s+at\s+the\s+end|last|at\s+the\s+end)(?:\s+last)?\b", re.I)
+# "the 10 wards wey malaria worse pass", "wards wey risk high pass": pidgin "where malaria
+# is worst", "with the highest risk"
+_WORSE_PASS = re.compile(r"\b(wards?)\s+(?:wey|where|wia)\s+(?:d\s+|the\s+)?(?:malaria|risk)\s+"
+                         r"(?:dey\s+|don\s+)?(?:worse|worst|high|bad|plenty|strong)\s+pass\b",
+                         re.I)
 # "same 4 raubatsa": "same for Raubatsa" (a 4 before a name, after "same")
 _SAME_FOR = re.compile(r"\b(same)\s+4\s+(?=[A-Za-z])", re.I)
 # "d bottom 3 nko", "Rimai nko?": pidgin "what about ...?" said after what it asks about
@@ -310,6 +315,7 @@ def _plain_once(text: str, names: tuple[str, ...]) -> str:
     out = _SAME_FOR.sub(lambda m: f"{m.group(1)} for ", out)
     out = _TREAT_AS_URBAN.sub(lambda m: f"use urban threshold {m.group('n')}", out)
     out = _SERVED_LAST.sub(lambda m: f"urban threshold {m.group('n')}", out)
+    out = _WORSE_PASS.sub(lambda m: f"most vulnerable {m.group(1)}", out)
     out = _NKO.sub(lambda m: f"what about {m.group('x')}?", out)
     stripped = _COURTESY_LEAD.sub("", out)
     if stripped.strip():

@@ -208,6 +208,14 @@ def test_a_range_of_nets_is_asked_about_never_taken_at_one_end(app):
     assert calls(r[0]) == [] and "500,000" in r[0]["text"] and "600,000" in r[0]["text"]
 
 
+def test_maps_asked_for_by_what_they_show(app):
+    r = talk(app, "demo", ANALYSED, "Map where the two methods agree or disagree",
+             "give me the map of under five tpr", "compare the two methods")
+    assert calls(r[0]) == [("show_map", {"what": "consensus"})]
+    assert calls(r[1]) == [("show_map", {"what": "variable", "variable": "u5_tpr_rdt"})]
+    assert calls(r[2]) == [("compare_methods", {})]
+
+
 def test_the_very_last_ward(app):
     r = talk(app, "demo", ANALYSED, "what's the very last ward in the ranking?")
     (tool, params), = calls(r[0])
