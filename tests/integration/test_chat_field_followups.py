@@ -254,3 +254,16 @@ def test_the_lga_with_the_most_nets_asked_in_pidgin(app):
              "which lga gets the fewest nets?")
     assert calls(r[1]) == [("ask_results", {"about": "plan_lga", "order": "most"})]
     assert calls(r[2]) == [("ask_results", {"about": "plan_lga", "order": "fewest"})]
+
+
+def test_which_are_of_a_category_lists_the_category(app):
+    r = talk(app, "ilorin", ANALYSED, "how many wards in total?", "which are low risk?",
+             "top 3 in 24006", "which are high risk?")
+    assert calls(r[1]) == [("list_wards", {"category": "Low"})]
+    assert calls(r[3]) == [("list_wards", {"category": "High", "lga_code": "24006"})]
+
+
+def test_urban_and_a_number_away_from_the_plan_asks_which_is_meant(app):
+    r = talk(app, "demo", PLANNED, "urban 60", "Reprioritise urban wards at a 60% urban threshold")
+    assert calls(r[0]) == [] and len(r[0]["suggestions"]) == 3
+    assert calls(r[1]) == [("reprioritize_urban", {"thresholds": [60]})]
