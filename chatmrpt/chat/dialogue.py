@@ -691,10 +691,8 @@ def _decide(text: str, ctx: RouterContext, state: DialogueState, facts: Facts) -
             return meant
     # "which ward has the highest rainfall?", "top 3 wards by rainfall in LGA 20024": the
     # data's values, not the ranking (which would answer another question)
-    terse_read = terse.which_category(low, ctx, state) or terse.urban_alone(low, ctx, state)
+    terse_read = terse.which_category(text, low, ctx, state) or terse.urban_alone(low, ctx, state)
     if terse_read is not None:  # "which are low risk?", "urban 60" away from the plan
-        for step in terse_read.steps:
-            step.source = text
         terse_read.keep_pending = bool(state.pending) and not terse_read.pending
         return terse_read
     by_value = value_order.wards_by_value(text, low, ctx, facts) or value_order.wards_beyond(

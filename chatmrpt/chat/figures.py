@@ -164,8 +164,8 @@ def _lga_end(text: str, low: str) -> Decision | None:
                                           "greatest") else "fewest"
     if re.match(r"(?:nets?|itns?|llins?)$", m.group("what")):
         # "wich LGA collect d highest nets": the LGA at that end of the nets allocated
-        if rest.strip(" ?.!") and not re.fullmatch(r"\s*(?:now|there|then|pls|please|abeg"
-                                                   r"|in\s+the\s+plan)?\s*[?.!]*", rest):
+        if not re.fullmatch(r"\s*(?:now|there|then|pls|please|abeg|in\s+the\s+plan)?\s*[?.!]*",
+                            rest):
             return None
         return _ask(text, {"about": "plan_lga", "order": order}, "plan_lga")
     if m.group("what").startswith("ward"):

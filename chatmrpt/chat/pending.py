@@ -145,8 +145,8 @@ _OFFER_NOUNS = {
 _OFFER_FILLER = frozenset([
     "make", "run", "create", "produce", "generate", "prepare", "do", "with", "the", "that",
     "this", "one", "for", "me", "us", "please", "pls", "then", "and", "a", "new", "same",
-    "as", "you", "said", "offered", "suggested", "sounds", "good", "the", "i", "we", "want",
-    "need", "will", "take", "let", "lets", "let's", "us", "net"])
+    "as", "you", "said", "offered", "suggested", "sounds", "good", "i", "we", "want",
+    "need", "will", "take", "let", "lets", "let's", "net"])
 
 
 def names_offer_back(low: str, tool: str) -> bool:

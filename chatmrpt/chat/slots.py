@@ -96,6 +96,11 @@ def _one_slip(cand: str, by_key: Mapping[str, str]) -> str | None:
     return by_key[close[0]] if len(close) == 1 else None
 
 
+def lga_one_slip_from(name: str, lgas: Sequence[str]) -> str | None:
+    """The one LGA a name is one typing slip away from ("dorager": Doragar), or None."""
+    return _one_slip(_key(name), {_key(lg): lg for lg in lgas})
+
+
 def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 

@@ -472,16 +472,16 @@ def _unknown_place(decision: Decision, text: str, ctx: RouterContext, facts: Fac
         return decision
     step = decision.steps[-1]
     params = {k: v for k, v in step.params.items() if k in ("n", "order", "category", "method")}
-    from chatmrpt.chat.slots import _key, _one_slip
+    from chatmrpt.chat.slots import lga_one_slip_from
 
-    slip = None if strict or len(name.split()) > 2 else _one_slip(
-        _key(name), {_key(lg): lg for lg in facts.lgas})
+    slip = None if strict or len(name.split()) > 2 else lga_one_slip_from(name, facts.lgas)
     if slip is not None:
         # "hi risk wards in dorager": one letter away from one LGA and from no other, and
         # the reply names the LGA it read
         if step.tool == "top_wards" and "n" not in params:
             params["n"] = 10
-        params.pop("order", None) if params.get("order") == "top" else None
+        if params.get("order") == "top":
+            params.pop("order")  # a list of one LGA is most vulnerable first by itself
         return Decision([*decision.steps[:-1], Step(
             "list_wards", {**params, "lga": slip}, source=step.source,
             echo=f"{slip} LGA (you wrote {name!r}):")], reading={"lga_slip": name})

@@ -23,7 +23,8 @@ URBAN_ALONE = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|now|then)[\s,]+)*urban\s+(
                          r"(?:of\s+|at\s+)?(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent)?\s*[?.!]*\s*$")
 
 
-def which_category(low: str, ctx: RouterContext, state: DialogueState) -> Decision | None:
+def which_category(text: str, low: str, ctx: RouterContext,
+                   state: DialogueState) -> Decision | None:
     """The wards of the category named; the place of the list just shown is kept."""
     m = WHICH_CATEGORY.match(low)
     if m is None or not ctx.analysis_ready:
@@ -33,7 +34,7 @@ def which_category(low: str, ctx: RouterContext, state: DialogueState) -> Decisi
     if last.get("tool") in ("list_wards", "top_wards"):
         params.update({k: v for k, v in (last.get("params") or {}).items()
                        if k in ("lga", "lga_code", "method") and v})
-    return Decision([Step("list_wards", params, source=low)], reading={"tool": "list_wards"})
+    return Decision([Step("list_wards", params, source=text)], reading={"tool": "list_wards"})
 
 
 def urban_alone(low: str, ctx: RouterContext, state: DialogueState) -> Decision | None:
